@@ -1,0 +1,85 @@
+"""``release-console``: the command line. With no command it opens the TUI.
+
+Each group of subcommands lives in ``console/commands/<group>.py`` with a ``register`` function;
+handlers import what they need when they run, so ``status`` never pays for Textual or PyGithub.
+Exit codes: 0 ok, 1 blocked or check failed, 2 usage, 3 environment (missing tool, unwritable dir).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from console import __version__
+
+COMMAND_MODULES = (
+    "session", "journal", "changelog", "signing", "github", "demo",
+)
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that exits 2 with one sentence instead of a usage dump on error."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"error: {message}\n")
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(
+        prog="release-console",
+        description="Walk a signed, auditable release one checklist step at a time. "
+        "Run with no command to open the terminal UI.",
+        epilog="Exit codes: 0 ok, 1 blocked or check failed, 2 usage error, 3 environment problem.",
+    )
+    parser.add_argument("--version", action="version", version=f"release-console {__version__}")
+    parser.add_argument("--repo", type=Path, default=Path.cwd(), metavar="PATH",
+                        help="the project's git repository (default: the current directory)")
+    parser.add_argument("--config", type=Path, default=None, metavar="FILE",
+                        help="policy file (default: release.toml at the repository root)")
+    parser.add_argument("--offline", action="store_true",
+                        help="treat this machine as the air-gapped workstation (no network)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(f"console.commands.{name}")
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from services.errors import ConsoleError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler | None = getattr(args, "handler", None)
+    try:
+        if handler is None:
+            from console.tui import run_tui
+
+            return run_tui(args)
+        return handler(args)
+    except ConsoleError as exc:
+        from console.output import error
+        from services.secrets import scrub
+
+        error(scrub(str(exc)))
+        return exc.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("\ninterrupted; nothing more was done.\n")
+        return 130
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def options_from(args: argparse.Namespace) -> object:
+    from console.wiring import Options
+
+    return Options(repo=args.repo, config=args.config, offline=args.offline)

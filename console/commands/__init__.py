@@ -1,0 +1,1 @@
+"""Subcommand groups of ``release-console``; each module has ``register(subparsers)``."""

@@ -1,0 +1,21 @@
+"""Helpers shared by the subcommand modules."""
+
+from __future__ import annotations
+
+import argparse
+
+from console.prompts import TerminalPrompter
+from console.wiring import Options, build_context
+from services.runbook import Context
+
+
+def context(args: argparse.Namespace, *, assume_yes: bool = False) -> Context:
+    options = Options(repo=args.repo, config=args.config, offline=args.offline)
+    return build_context(options, TerminalPrompter(assume_yes=assume_yes))
+
+
+def add_parser(sub: argparse._SubParsersAction, name: str, help_text: str,
+               description: str = "") -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        name, help=help_text, description=description or help_text)
+    return parser

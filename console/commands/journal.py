@@ -1,0 +1,64 @@
+"""``release-console journal show|verify``: the audit trail of a release session."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from console.commands.common import add_parser, context
+from console.output import say
+from services.errors import ConsoleError
+from services.journal import Journal
+from services.runbook import Context
+from services.session import Session
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = add_parser(sub, "journal", "show or verify the release's audit journal",
+                   "show: the entries of the journal. verify: check the hash chain and the count "
+                   "recorded in the session; exits 1 naming the first bad line.")
+    p.add_argument("action", choices=("show", "verify"))
+    p.add_argument("--tag", default="", help="a session other than the one in progress")
+    p.add_argument("--json", action="store_true", help="show: one JSON entry a line")
+    p.set_defaults(handler=cmd_journal)
+
+
+def pick_session(ctx: Context, tag: str) -> Session:
+    if tag:
+        return ctx.store.load(tag)
+    if ctx.session is not None:
+        return ctx.session
+    tags = list(ctx.store.tags())
+    if not tags:
+        raise ConsoleError("There is no release session in this repository.",
+                           remedy="Start one with `release-console start VERSION`.")
+    if len(tags) == 1:
+        return ctx.store.load(tags[0])
+    raise ConsoleError("No release is in progress; say which session with --tag.",
+                       remedy=f"Sessions: {', '.join(tags)}.")
+
+
+def cmd_journal(args: argparse.Namespace) -> int:
+    ctx = context(args)
+    session = pick_session(ctx, args.tag)
+    journal = Journal(ctx.store.directory(session.tag) / "journal.jsonl")
+    if args.action == "verify":
+        problems = journal.verify(expected_head=session.journal_head,
+                                  expected_count=session.journal_count)
+        if problems:
+            first = problems[0]
+            where = f"line {first.line}" if first.line else "the file"
+            raise ConsoleError(f"{journal.path} is not intact at {where}: {first.message}.",
+                               remedy="Compare with a bundle or backup copy of the journal.")
+        say(f"{journal.path}: {session.journal_count} entries, chain intact, "
+            f"head {session.journal_head[:16]}….")
+        return 0
+    for entry in journal.entries():
+        if args.json:
+            say(json.dumps(entry, ensure_ascii=False, sort_keys=True))
+            continue
+        detail = {**entry.get("inputs", {}), **entry.get("outputs", {})}
+        extra = ", ".join(f"{k}={v}" for k, v in detail.items() if not isinstance(v, dict | list))
+        say(f"{entry.get('seq'):>4} {entry.get('time')} {entry.get('step'):<14} "
+            f"{entry.get('action'):<18} {entry.get('actor')}{'  ' + extra if extra else ''}")
+    return 0

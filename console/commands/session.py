@@ -1,0 +1,190 @@
+"""Session commands: status, start, run, next, skip, abandon, checklist."""
+
+from __future__ import annotations
+
+import argparse
+
+from console.commands.common import add_parser, context
+from console.output import print_json, say
+from services import checklist, engine
+from services.errors import ConsoleError
+from services.releases import ReleaseRequest, abandon_release, start_release
+from services.runbook import Context
+
+MARKS = {
+    "done": "✔", "skipped": "↷", "failed": "✘", "interrupted": "⚠", "running": "…",
+    "blocked": "✋", "ready": "▶", "waiting": "·",
+}
+JSON_SCHEMA = 1
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = add_parser(sub, "status", "show the runbook of the release in progress",
+                   "Each step of the current release with its status and blockers, and the next "
+                   "step. --json prints a stable document (see docs/cli.md).")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=cmd_status)
+
+    p = add_parser(sub, "start", "start a release session",
+                   "Start a release: VERSION (1.4.0 or v1.4.0), or --bump from the last tag.")
+    p.add_argument("version", nargs="?", default="", help="the version to release")
+    p.add_argument("--bump", choices=("patch", "minor", "major"), default="",
+                   help="next version from the highest release tag")
+    p.add_argument("--channel", default="stable", help="stable (default) or rc")
+    p.add_argument("--kind", choices=("release", "hotfix"), default="",
+                   help="release (default) or hotfix (branch hotfix/vX.Y.Z from the last tag)")
+    p.set_defaults(handler=cmd_start)
+
+    p = add_parser(sub, "run", "run one step of the current release",
+                   "Check STEP, then run it and record the evidence. --dry-run prints the plan "
+                   "and changes nothing.")
+    p.add_argument("step", help="step id, as `status` lists them")
+    p.add_argument("--dry-run", action="store_true", help="print the plan; change nothing")
+    p.add_argument("--yes", action="store_true", help="do not ask before irreversible steps")
+    p.set_defaults(handler=cmd_run)
+
+    p = add_parser(sub, "next", "run the next step that can run")
+    p.add_argument("--dry-run", action="store_true", help="print the plan; change nothing")
+    p.add_argument("--yes", action="store_true", help="do not ask before irreversible steps")
+    p.set_defaults(handler=cmd_next)
+
+    p = add_parser(sub, "skip", "skip a step that does not apply, with a reason")
+    p.add_argument("step")
+    p.add_argument("--reason", required=True, help="why; recorded in the journal")
+    p.set_defaults(handler=cmd_skip)
+
+    p = add_parser(sub, "abandon", "abandon the release in progress (its record is kept)")
+    p.add_argument("tag")
+    p.add_argument("--reason", required=True, help="why; recorded in the journal")
+    p.set_defaults(handler=cmd_abandon)
+
+    p = add_parser(sub, "checklist", "show or tick the policy's manual checklist items")
+    p.add_argument("action", choices=("show", "tick"))
+    p.add_argument("list", nargs="?", default="preflight", choices=checklist.LISTS)
+    p.add_argument("item", nargs="?", default="", help="item number, exact text, or 'all'")
+    p.set_defaults(handler=cmd_checklist)
+
+
+def describe_session(ctx: Context) -> str:
+    s = ctx.require_session()
+    name = ctx.policy.project_name or ctx.root.name
+    return (f"{name} {s.tag} ({s.kind}, {s.channel}) on {ctx.repo.branch()}"
+            f"{' — offline' if ctx.offline else ''}")
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    ctx = context(args)
+    if ctx.session is None:
+        if args.json:
+            print_json({"schema": JSON_SCHEMA, "session": None, "steps": [], "next": None})
+        else:
+            say("No release in progress. Start one with `release-console start VERSION` "
+                "or `release-console start --bump patch|minor|major`.")
+        return 0
+    views = engine.views(ctx)
+    nxt = engine.next_view(views)
+    if args.json:
+        s = ctx.session
+        print_json({
+            "schema": JSON_SCHEMA,
+            "session": {"version": s.version, "tag": s.tag, "channel": s.channel, "kind": s.kind,
+                        "state": s.state, "created_at": s.created_at,
+                        "previous_tag": s.previous_tag, "branch": ctx.repo.branch(),
+                        "offline": ctx.offline},
+            "steps": [v.to_json() for v in views],
+            "next": nxt.id if nxt else None,
+        })
+        return 0
+    say(describe_session(ctx), style="bold")
+    for view in views:
+        say(f" {MARKS.get(view.status, '?')} {view.id:<14} {view.step.title:<34} {view.status}")
+        if view.status in {"blocked", "interrupted", "failed", "ready"} or view is nxt:
+            if view.record.reason and view.status == "failed":
+                say(f"      failed: {view.record.reason}", style="red")
+            for blocker in view.blockers:
+                say(f"      - {blocker}", style="yellow")
+    if nxt is None:
+        say("Every step is done.", style="green")
+    else:
+        say(f"Next: {nxt.id} — `release-console run {nxt.id}`", style="bold")
+    return 0
+
+
+def cmd_start(args: argparse.Namespace) -> int:
+    ctx = context(args)
+    session = start_release(ctx, ReleaseRequest(version=args.version, bump=args.bump,
+                                                channel=args.channel, kind=args.kind))
+    say(f"Started {session.kind} {session.tag} (version {session.version}, channel "
+        f"{session.channel}). Next: `release-console status`.")
+    return 0
+
+
+def run_one(ctx: Context, step_id: str, *, dry_run: bool, yes: bool) -> int:
+    step = engine.find_step(ctx, step_id)
+    if dry_run:
+        blockers = engine.blockers_for(ctx, step)
+        say(engine.plan_step(ctx, step).render())
+        for blocker in blockers:
+            say(f"blocked: {blocker}", style="yellow")
+        say("(dry run: nothing was changed)")
+        return 1 if blockers else 0
+    evidence = engine.run_step(ctx, step, confirmed=yes)
+    say(f"✔ {step.title}: done.")
+    for key, value in evidence.items():
+        if isinstance(value, str | int | float) and len(str(value)) < 200:
+            say(f"  {key}: {value}")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    ctx = context(args, assume_yes=args.yes)
+    ctx.require_session()
+    return run_one(ctx, args.step, dry_run=args.dry_run, yes=args.yes)
+
+
+def cmd_next(args: argparse.Namespace) -> int:
+    ctx = context(args, assume_yes=args.yes)
+    ctx.require_session()
+    nxt = engine.next_view(engine.views(ctx))
+    if nxt is None:
+        say("Every step is done.")
+        return 0
+    if nxt.status == "blocked":
+        raise ConsoleError(f"The next step, '{nxt.step.title}' ({nxt.id}), is blocked: "
+                           f"{nxt.blockers[0]}")
+    return run_one(ctx, nxt.id, dry_run=args.dry_run, yes=args.yes)
+
+
+def cmd_skip(args: argparse.Namespace) -> int:
+    ctx = context(args)
+    step = engine.find_step(ctx, args.step)
+    engine.skip_step(ctx, step, args.reason)
+    say(f"↷ {step.title}: skipped ({args.reason.strip()}).")
+    return 0
+
+
+def cmd_abandon(args: argparse.Namespace) -> int:
+    ctx = context(args)
+    abandon_release(ctx, args.tag, args.reason)
+    say(f"Abandoned the release session for {args.tag}; its record stays in .release/{args.tag}/.")
+    return 0
+
+
+def cmd_checklist(args: argparse.Namespace) -> int:
+    ctx = context(args)
+    session = ctx.require_session()
+    if args.action == "tick":
+        if not args.item:
+            raise ConsoleError("Say which item to tick: its number, its text, or 'all'.")
+        new = checklist.tick(ctx, args.list, args.item)
+        say("Ticked: " + "; ".join(new) if new else "Already ticked.")
+        return 0
+    done = checklist.ticked(session, args.list)
+    items = checklist.items(ctx, args.list)
+    if not items:
+        say(f"The policy has no {args.list} checklist.")
+    for number, item in enumerate(items, 1):
+        mark = "✔" if item in done else " "
+        by = f"  ({done[item]['by']}, {done[item]['at']})" if item in done else ""
+        say(f" [{mark}] {number}. {item}{by}")
+    return 0

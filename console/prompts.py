@@ -1,0 +1,42 @@
+"""The CLI's way of asking: hidden prompts for secrets, y/N for irreversible steps.
+
+With no terminal on stdin (CI, scripts) nothing is asked: the error names the option to pass.
+"""
+
+from __future__ import annotations
+
+import getpass
+import sys
+
+from console.output import say
+from services import secrets
+from services.errors import NeedsInput
+from services.runbook import NonInteractive, Plan
+
+
+class TerminalPrompter:
+    def __init__(self, *, assume_yes: bool = False) -> None:
+        self.assume_yes = assume_yes
+        self._fallback = NonInteractive(assume_yes=assume_yes)
+
+    @staticmethod
+    def interactive() -> bool:
+        return sys.stdin.isatty()
+
+    def secret(self, prompt: str, *, option: str) -> str:
+        if not self.interactive():
+            return self._fallback.secret(prompt, option=option)
+        value = getpass.getpass(f"{prompt}: ")
+        secrets.register(value)
+        return value
+
+    def confirm(self, question: str, plan: Plan) -> bool:
+        say(plan.render())
+        say()
+        if self.assume_yes:
+            return True
+        if not self.interactive():
+            raise NeedsInput(f"{question} needs confirmation and there is no terminal to ask on.",
+                             remedy="Re-run with --yes after reading the plan above.")
+        answer = input(f"{question} [y/N] ").strip().lower()
+        return answer in {"y", "yes"}

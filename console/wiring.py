@@ -1,0 +1,45 @@
+"""Builds the service objects a command needs from the global options.
+
+Kept separate from the CLI parser so the TUI builds its context the same way.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from services.policy import POLICY_FILE, Policy, load_policy
+from services.repo import Repository
+from services.runbook import Context, Prompter
+from services.session import SessionStore
+
+
+@dataclass(frozen=True)
+class Options:
+    repo: Path
+    config: Path | None = None
+    offline: bool = False
+
+
+def env_offline() -> bool:
+    return os.environ.get("RELEASE_CONSOLE_OFFLINE", "").lower() in {"1", "true", "yes"}
+
+
+def load_repo_policy(options: Options, repo: Repository) -> Policy:
+    if options.config is not None:
+        return load_policy(options.config, required=True)
+    return load_policy(repo.root / POLICY_FILE)
+
+
+def build_context(options: Options, prompter: Prompter | None = None) -> Context:
+    """Open the repository, read the policy and the active session (if any)."""
+    repo = Repository(options.repo)
+    policy = load_repo_policy(options, repo)
+    store = SessionStore(repo.root)
+    ctx = Context(policy=policy, repo=repo, store=store,
+                  offline=options.offline or policy.offline or env_offline())
+    if prompter is not None:
+        ctx.prompter = prompter
+    ctx.session = store.active()
+    return ctx

@@ -1,0 +1,1 @@
+"""Per-step screens; each module mirrors services/steps/<module>.py and defines SCREEN."""

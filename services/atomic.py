@@ -1,0 +1,71 @@
+"""Crash-safe file writes.
+
+A release captain's files (CHANGELOG, session state, signatures) must be either the old version or
+the new one, never half of each, even when the process is killed mid-write. Every writer in the
+project goes through :func:`write_bytes_atomic`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from services.errors import ConsoleError
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:  # pragma: no cover - platforms without directory fds
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_bytes_atomic(path: Path, data: bytes, *, mode: int | None = None) -> None:
+    """Write ``data`` to ``path`` via a temp file in the same directory, fsync, rename, fsync dir.
+
+    The original file's permission bits are kept when ``mode`` is not given, so a CHANGELOG that was
+    0644 stays 0644. A read-only target is refused rather than silently replaced.
+    """
+    path = Path(path)
+    directory = path.parent
+    if path.exists():
+        if not os.access(path, os.W_OK):
+            raise ConsoleError(
+                f"{path} is read-only; nothing was written.",
+                remedy="Make it writable (chmod u+w) and try again.",
+            )
+        keep_mode = path.stat().st_mode & 0o7777
+    else:
+        keep_mode = 0o644
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise ConsoleError(
+            f"Cannot write in {directory}: {exc.strerror}; nothing was written.",
+            remedy="Check the directory exists and is writable.",
+        ) from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp_name, mode if mode is not None else keep_mode)
+        os.replace(tmp_name, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        raise
+    _fsync_dir(directory)
+
+
+def write_text_atomic(path: Path, text: str, *, encoding: str = "utf-8") -> None:
+    """Write text without newline translation: the caller decides LF or CRLF."""
+    write_bytes_atomic(path, text.encode(encoding))

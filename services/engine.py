@@ -1,0 +1,215 @@
+"""Walks a session through its runbook: what each step's status is, what runs next, and running it.
+
+The same functions back ``release-console status/run/next/skip`` and the TUI checklist, so both
+always agree on what is blocked and why.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from services.errors import BlockedError, ConsoleError, NeedsInput
+from services.runbook import Blocker, Context, Evidence, Plan, Step, StepFailed, process_alive
+from services.runbooks import runbook
+from services.session import Session, StepRecord
+
+FINISHED = ("done", "skipped")
+
+
+@dataclass
+class StepView:
+    """A step as the checklist shows it."""
+
+    step: Step
+    status: str  # done, skipped, failed, interrupted, running, blocked, ready, waiting
+    blockers: list[Blocker] = field(default_factory=list)
+    record: StepRecord = field(default_factory=StepRecord)
+
+    @property
+    def id(self) -> str:
+        return self.step.id
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.step.id,
+            "title": self.step.title,
+            "status": self.status,
+            "needs_network": self.step.needs_network,
+            "irreversible": self.step.irreversible,
+            "blockers": [{"reason": b.reason, "remedy": b.remedy} for b in self.blockers],
+            "evidence": self.record.evidence,
+            "started_at": self.record.started_at,
+            "finished_at": self.record.finished_at,
+            "reason": self.record.reason,
+        }
+
+
+def stored_status(record: StepRecord) -> str:
+    """The stored status, with a run whose process is gone reported as interrupted."""
+    if record.status == "running" and not (record.pid == os.getpid() or process_alive(record.pid)):
+        return "interrupted"
+    return record.status
+
+
+def own_blockers(ctx: Context, step: Step) -> list[Blocker]:
+    blockers: list[Blocker] = []
+    if step.needs_network and ctx.offline:
+        blockers.append(Blocker(
+            "This step needs the network and this workstation is offline.",
+            "Carry the release to the online machine with the hand-off bundle and run it there.",
+        ))
+        return blockers
+    try:
+        blockers.extend(step.check(ctx))
+    except ConsoleError as err:
+        blockers.append(Blocker(str(err)))
+    return blockers
+
+
+def views(ctx: Context) -> list[StepView]:
+    """Every step of the session's runbook with its status and blockers, in runbook order."""
+    session = ctx.require_session()
+    result: list[StepView] = []
+    waiting_for: Step | None = None
+    for step in runbook(session.kind):
+        record = session.steps.get(step.id, StepRecord())
+        status = stored_status(record)
+        if status in FINISHED:
+            result.append(StepView(step, status, [], record))
+            continue
+        if status == "interrupted":
+            result.append(StepView(step, status, [interrupted_blocker(step, record)], record))
+        elif waiting_for is not None:
+            result.append(StepView(step, "waiting", [Blocker(
+                f"Waiting for '{waiting_for.title}' ({waiting_for.id}).",
+                "Steps run in runbook order.")], record))
+        else:
+            blockers = own_blockers(ctx, step)
+            shown = status if status in {"failed", "running"} else (
+                "blocked" if blockers else "ready")
+            result.append(StepView(step, shown, blockers, record))
+        if waiting_for is None:
+            waiting_for = step
+    return result
+
+
+def interrupted_blocker(step: Step, record: StepRecord) -> Blocker:
+    return Blocker(
+        f"The last run of '{step.title}' was interrupted (started {record.started_at}, "
+        "the process is gone).",
+        f"Check what it left (`release-console journal show`), then run it again with "
+        f"`release-console run {step.id}`; it picks up without redoing finished work.",
+    )
+
+
+def next_view(all_views: list[StepView]) -> StepView | None:
+    for view in all_views:
+        if view.status not in FINISHED:
+            return view
+    return None
+
+
+def find_step(ctx: Context, step_id: str) -> Step:
+    session = ctx.require_session()
+    for step in runbook(session.kind):
+        if step.id == step_id:
+            return step
+    ids = ", ".join(s.id for s in runbook(session.kind))
+    raise ConsoleError(f"There is no step {step_id!r} in the {session.kind} runbook.",
+                       remedy=f"Steps are: {ids}.")
+
+
+def blockers_for(ctx: Context, step: Step) -> list[Blocker]:
+    """Blockers for running ``step`` now, including earlier steps not yet finished."""
+    for view in views(ctx):
+        if view.id == step.id:
+            if view.status in FINISHED:
+                return [Blocker(f"'{step.title}' is already {view.status}.",
+                                "Nothing to do; the next step is shown by `release-console status`.")]
+            if view.status == "interrupted":
+                return own_blockers(ctx, step)
+            return view.blockers
+    return []
+
+
+def plan_step(ctx: Context, step: Step) -> Plan:
+    return step.plan(ctx)
+
+
+def run_step(ctx: Context, step: Step, *, confirmed: bool = False) -> Evidence:
+    """Check, confirm if irreversible, run, and record the outcome.
+
+    The step is marked running (with this pid) before its work starts, so a killed process is
+    reported as interrupted next time instead of being silently forgotten or done twice.
+    """
+    session = ctx.require_session()
+    blockers = blockers_for(ctx, step)
+    if blockers:
+        raise BlockedError(f"'{step.title}' cannot run yet: {blockers[0]}")
+    if step.irreversible and not confirmed:
+        plan = step.plan(ctx)
+        if not ctx.prompter.confirm(f"'{step.title}' cannot be undone. Go ahead?", plan):
+            raise ConsoleError(f"'{step.title}' was not confirmed; nothing was done.")
+    previous = stored_status(session.steps.get(step.id, StepRecord()))
+
+    def mark_running(s: Session) -> None:
+        rec = s.step(step.id)
+        rec.status, rec.started_at, rec.finished_at, rec.reason = "running", ctx.now_iso(), "", ""
+        rec.pid = os.getpid()
+
+    ctx.record(step.id, "resumed" if previous == "interrupted" else "started", update=mark_running)
+    try:
+        evidence = step.run(ctx)
+    except NeedsInput:
+        ctx.record(step.id, "paused", outputs={"reason": "needs input"},
+                   update=lambda s: _set(s, step.id, "pending", "", ctx.now_iso()))
+        raise
+    except ConsoleError as err:
+        ctx.record(step.id, "failed", outputs={"reason": str(err)},
+                   update=lambda s: _set(s, step.id, "failed", str(err), ctx.now_iso()))
+        raise StepFailed(f"'{step.title}' failed: {err}") from None
+    except BaseException as err:
+        reason = f"unexpected {type(err).__name__}"
+        ctx.record(step.id, "failed", outputs={"reason": reason},
+                   update=lambda s: _set(s, step.id, "failed", reason, ctx.now_iso()))
+        raise
+
+    def mark_done(s: Session) -> None:
+        rec = _set(s, step.id, "done", "", ctx.now_iso())
+        rec.evidence = evidence
+        if all(s.steps.get(st.id, StepRecord()).status in FINISHED for st in runbook(s.kind)):
+            s.state = "completed"
+
+    ctx.record(step.id, "done", outputs=evidence, update=mark_done)
+    return evidence
+
+
+def _set(session: Session, step_id: str, status: str, reason: str, now: str) -> StepRecord:
+    rec = session.step(step_id)
+    rec.status, rec.reason, rec.pid = status, reason, 0
+    if status in {"done", "failed", "skipped"}:
+        rec.finished_at = now
+    return rec
+
+
+def skip_step(ctx: Context, step: Step, reason: str) -> None:
+    if not reason.strip():
+        raise ConsoleError("A skip needs a reason; it goes into the journal.",
+                           remedy='Pass --reason "why this step does not apply".')
+    if not step.skippable:
+        raise ConsoleError(f"'{step.title}' cannot be skipped; the release is not safe without it.")
+    status = stored_status(ctx.require_session().steps.get(step.id, StepRecord()))
+    if status in FINISHED:
+        raise ConsoleError(f"'{step.title}' is already {status}.")
+
+    def mark(s: Session) -> None:
+        _set(s, step.id, "skipped", reason.strip(), ctx.now_iso())
+
+    ctx.record(step.id, "skipped", inputs={"reason": reason.strip()}, update=mark)
+
+
+def fail_if_blocked(blockers: list[Blocker], what: str) -> None:
+    if blockers:
+        raise StepFailed(f"{what}: {blockers[0]}")

@@ -1,0 +1,48 @@
+"""Errors a release captain can act on.
+
+Every service raises a subclass of :class:`ConsoleError` for anything caused by the user's input or
+machine (a bad file, a missing tool, a dirty tree). The CLI turns them into one plain sentence and an
+exit code; the TUI shows the same sentence. Anything else is a bug and may show a traceback.
+"""
+
+from __future__ import annotations
+
+
+class ConsoleError(Exception):
+    """A user-facing failure: ``str(err)`` is one sentence that says what is wrong and what to do."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, remedy: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.remedy = remedy
+
+    def __str__(self) -> str:
+        if self.remedy:
+            return f"{self.message} {self.remedy}"
+        return self.message
+
+
+class UsageError(ConsoleError):
+    """The command line itself was wrong (exit 2)."""
+
+    exit_code = 2
+
+
+class EnvironmentProblem(ConsoleError):
+    """The machine lacks something: a tool, a keyring, a writable directory (exit 3)."""
+
+    exit_code = 3
+
+
+class BlockedError(ConsoleError):
+    """A step cannot run yet; the blockers say why (exit 1)."""
+
+    exit_code = 1
+
+
+class NeedsInput(ConsoleError):
+    """A step needs an answer the caller did not give (exit 1); the message names the option."""
+
+    exit_code = 1

@@ -1,0 +1,407 @@
+"""The release policy: ``release.toml`` loaded into an immutable, typed object.
+
+Defaults follow the PAI runbook (``shared/seeds/003_*``), so a project with no file at all still gets
+a sensible release: ``v{version}`` tags, ``CHANGELOG.md``, ``MIGRATION.md``, channels stable and rc.
+Every key is documented in ``docs/policy.md``. A bad file is refused with an error naming the file,
+the key and what was expected; nothing about a release is guessed from a file we could not read.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from services.errors import ConsoleError
+
+POLICY_FILE = "release.toml"
+SIGNING_BACKENDS = ("minisign", "gpg", "ssh", "none")
+TAG_SIGNING = ("openpgp", "ssh", "none")
+REOPEN_CHOICES = ("after-publish", "never")
+
+
+class PolicyError(ConsoleError):
+    """The policy file cannot be used; the message names file, key and expectation."""
+
+
+@dataclass(frozen=True)
+class ProjectPolicy:
+    name: str = ""
+    repository: str = ""  # GitHub owner/name
+    default_branch: str = "main"
+    remote: str = "origin"
+
+
+@dataclass(frozen=True)
+class ChannelPolicy:
+    name: str
+    tag: str = ""  # empty: the versioning tag format applies to the full version
+    prerelease: bool = False
+    make_latest: bool = False
+
+
+@dataclass(frozen=True)
+class ArtifactSpec:
+    arch: str
+    name: str  # pattern with {tag}, {version}, {arch}, {project}
+
+    def filename(self, *, tag: str, version: str, project: str) -> str:
+        return self.name.format(tag=tag, version=version, arch=self.arch, project=project)
+
+
+@dataclass(frozen=True)
+class VersionReference:
+    path: str
+    pattern: str
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Everything the console needs to know about how this project releases."""
+
+    source: Path | None = None  # the file it came from; None when defaults only
+    project: ProjectPolicy = field(default_factory=ProjectPolicy)
+    tag_format: str = "v{version}"
+    prefer_higher_bump: bool = True
+    channels: tuple[ChannelPolicy, ...] = (
+        ChannelPolicy("stable", make_latest=True),
+        ChannelPolicy("rc", tag="v{version}-rc.{n}", prerelease=True),
+    )
+    changelog: str = "CHANGELOG.md"
+    migration: str = "MIGRATION.md"
+    reopen_unreleased: str = "after-publish"
+    release_title: str = "{project} {tag}"
+    notes_links: tuple[str, ...] = ("CHANGELOG.md", "MIGRATION.md")
+    required_sections: tuple[str, ...] = ()
+    artifacts_dir: str = "build"
+    artifacts: tuple[ArtifactSpec, ...] = ()
+    checksum_per_file: str = "{name}.sha256"
+    checksum_combined: str = ""
+    signing_backend: str = "minisign"
+    signing_public_key: str = "minisign.pub"
+    signing_secret_key: str = ""
+    signing_fingerprint: str = ""
+    signing_allowed_signers: str = ""
+    signing_identity: str = ""
+    signing_ssh_key: str = ""
+    tag_signing: str = "openpgp"
+    tag_key: str = ""
+    tag_message: str = "{project} {tag}"
+    smoke_architectures: tuple[str, ...] = ()
+    smoke_checks: tuple[str, ...] = (
+        "boots",
+        "connects to network",
+        "runs Ollama",
+        "unlocks persistence",
+    )
+    checklist_preflight: tuple[str, ...] = ()
+    checklist_post_release: tuple[str, ...] = ()
+    version_references: tuple[VersionReference, ...] = ()
+    offline: bool = False
+    sla_hours: Mapping[str, int] = field(default_factory=dict)
+    waivers: str = ""
+    github_api_url: str = ""
+
+    def channel(self, name: str) -> ChannelPolicy:
+        for channel in self.channels:
+            if channel.name == name:
+                return channel
+        known = ", ".join(c.name for c in self.channels)
+        raise PolicyError(f"Unknown channel {name!r}; {self.where} defines: {known}.")
+
+    @property
+    def where(self) -> str:
+        return str(self.source) if self.source else "the default policy"
+
+    @property
+    def project_name(self) -> str:
+        return self.project.name or (self.project.repository.split("/")[-1] if self.project.repository else "")
+
+    def tag_for(self, version: str) -> str:
+        return self.tag_format.format(version=version)
+
+    def title_for(self, tag: str, version: str) -> str:
+        return self.release_title.format(project=self.project_name, tag=tag, version=version)
+
+    def architectures(self) -> tuple[str, ...]:
+        if self.smoke_architectures:
+            return self.smoke_architectures
+        seen: dict[str, None] = {}
+        for spec in self.artifacts:
+            seen.setdefault(spec.arch, None)
+        return tuple(seen)
+
+
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+class _Table:
+    """Reads one TOML table, checking types and remembering which keys were used."""
+
+    def __init__(self, path: Path, name: str, data: Any) -> None:
+        self.path = path
+        self.name = name
+        if not isinstance(data, dict):
+            raise PolicyError(f"{path}: [{name}] must be a table, not {_kind(data)}.")
+        self.data: dict[str, Any] = data
+        self.used: set[str] = set()
+
+    def key(self, key: str) -> str:
+        return f"{self.name}.{key}" if self.name else key
+
+    def _get(self, key: str) -> Any:
+        self.used.add(key)
+        return self.data.get(key)
+
+    def fail(self, key: str, expected: str, value: Any) -> PolicyError:
+        return PolicyError(
+            f"{self.path}: key '{self.key(key)}' must be {expected}, but it is {_kind(value)}."
+        )
+
+    def str(self, key: str, default: str, *, choices: Iterable[str] = (),
+            placeholders: Iterable[str] | None = None, required: Iterable[str] = ()) -> str:
+        value = self._get(key)
+        if value is None:
+            return default
+        if not isinstance(value, str):
+            raise self.fail(key, "a string", value)
+        options = tuple(choices)
+        if options and value not in options:
+            raise PolicyError(
+                f"{self.path}: key '{self.key(key)}' is {value!r}; expected one of: "
+                f"{', '.join(options)}."
+            )
+        if placeholders is not None:
+            _check_pattern(self.path, self.key(key), value, tuple(placeholders), tuple(required))
+        return value
+
+    def bool(self, key: str, default: bool) -> bool:
+        value = self._get(key)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            raise self.fail(key, "true or false", value)
+        return value
+
+    def strings(self, key: str, default: tuple[str, ...]) -> tuple[str, ...]:
+        value = self._get(key)
+        if value is None:
+            return default
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(key, "a list of strings", value)
+        return tuple(value)
+
+    def table(self, key: str) -> _Table:
+        value = self._get(key)
+        return _Table(self.path, self.key(key), {} if value is None else value)
+
+    def tables(self, key: str) -> list[_Table]:
+        value = self._get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise self.fail(key, "an array of tables ([[...]])", value)
+        return [_Table(self.path, f"{self.key(key)}[{i}]", v) for i, v in enumerate(value)]
+
+    def int_map(self, key: str) -> dict[str, int]:
+        value = self._get(key)
+        if value is None:
+            return {}
+        if not isinstance(value, dict) or not all(
+            isinstance(v, int) and not isinstance(v, bool) for v in value.values()
+        ):
+            raise self.fail(key, "a table of whole numbers", value)
+        return dict(value)
+
+    def finish(self) -> None:
+        unknown = sorted(set(self.data) - self.used)
+        if unknown:
+            known = ", ".join(sorted(self.used))
+            raise PolicyError(
+                f"{self.path}: unknown key '{self.key(unknown[0])}'; "
+                f"keys allowed here are: {known}."
+            )
+
+
+def _kind(value: Any) -> str:
+    names = {str: "a string", bool: "a boolean", int: "a number", float: "a number",
+             list: "a list", dict: "a table"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _check_pattern(path: Path, key: str, value: str, allowed: tuple[str, ...],
+                   required: tuple[str, ...]) -> None:
+    try:
+        names = [m.group(1) for m in _PLACEHOLDER.finditer(value)]
+        stripped = _PLACEHOLDER.sub("", value)
+        if "{" in stripped or "}" in stripped:
+            raise ValueError
+    except ValueError:
+        raise PolicyError(f"{path}: key '{key}' has an unbalanced brace in {value!r}.") from None
+    for name in names:
+        if name not in allowed:
+            raise PolicyError(
+                f"{path}: key '{key}' uses unknown placeholder {{{name}}} in {value!r}; "
+                f"allowed: {', '.join('{' + a + '}' for a in allowed)}."
+            )
+    for name in required:
+        if name not in names:
+            raise PolicyError(f"{path}: key '{key}' must contain {{{name}}}, but it is {value!r}.")
+
+
+def load_policy(path: Path | None, *, required: bool = False) -> Policy:
+    """Load ``path``; a missing file gives the defaults unless ``required``."""
+    if path is None or not path.exists():
+        if required and path is not None:
+            raise PolicyError(f"Policy file {path} does not exist.",
+                              remedy="Check the --config path.")
+        return Policy()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise PolicyError(f"Cannot read policy file {path}: {exc.strerror}.") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise PolicyError(f"{path} is not UTF-8 text; save it as UTF-8.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyError(f"{path} is not valid TOML: {exc}.",
+                          remedy="Fix the syntax at that line.") from None
+    return _parse(path, data)
+
+
+def _parse(path: Path, data: dict[str, Any]) -> Policy:
+    top = _Table(path, "", data)
+    defaults = Policy()
+
+    t = top.table("project")
+    project = ProjectPolicy(
+        name=t.str("name", ""),
+        repository=t.str("repository", ""),
+        default_branch=t.str("default_branch", "main"),
+        remote=t.str("remote", "origin"),
+    )
+    if project.repository and not re.fullmatch(r"[\w.-]+/[\w.-]+", project.repository):
+        raise PolicyError(f"{path}: key 'project.repository' must be 'owner/name', "
+                          f"but it is {project.repository!r}.")
+    t.finish()
+
+    t = top.table("versioning")
+    tag_format = t.str("tag", defaults.tag_format, placeholders=("version",), required=("version",))
+    prefer_higher = t.bool("prefer_higher_bump", True)
+    t.finish()
+
+    channels_table = top.table("channels")
+    channels: list[ChannelPolicy] = []
+    for name in channels_table.data:
+        c = channels_table.table(name)
+        base = next((ch for ch in defaults.channels if ch.name == name), ChannelPolicy(name))
+        channels.append(ChannelPolicy(
+            name=name,
+            tag=c.str("tag", base.tag, placeholders=("version", "n"), required=("version",)),
+            prerelease=c.bool("prerelease", base.prerelease),
+            make_latest=c.bool("make_latest", base.make_latest),
+        ))
+        c.finish()
+    for default_channel in defaults.channels:
+        if not any(ch.name == default_channel.name for ch in channels):
+            channels.append(default_channel)
+
+    t = top.table("documents")
+    changelog = t.str("changelog", defaults.changelog)
+    migration = t.str("migration", defaults.migration)
+    reopen = t.str("reopen_unreleased", defaults.reopen_unreleased, choices=REOPEN_CHOICES)
+    t.finish()
+
+    t = top.table("release")
+    title = t.str("title", defaults.release_title, placeholders=("project", "tag", "version"))
+    notes_links = t.strings("notes_links", defaults.notes_links)
+    required_sections = t.strings("required_sections", ())
+    t.finish()
+
+    t = top.table("artifacts")
+    artifacts_dir = t.str("dir", defaults.artifacts_dir)
+    artifacts = []
+    for f in t.tables("files"):
+        artifacts.append(ArtifactSpec(
+            arch=f.str("arch", ""),
+            name=f.str("name", "", placeholders=("tag", "version", "arch", "project")),
+        ))
+        if not artifacts[-1].name:
+            raise PolicyError(f"{path}: key '{f.key('name')}' is required (a file name pattern "
+                              "such as \"app-{tag}-{arch}.tar.gz\").")
+        f.finish()
+    t.finish()
+
+    t = top.table("checksums")
+    per_file = t.str("per_file", defaults.checksum_per_file, placeholders=("name",))
+    combined = t.str("combined", "", placeholders=("tag", "version"))
+    t.finish()
+
+    t = top.table("signing")
+    signing = dict(
+        signing_backend=t.str("backend", defaults.signing_backend, choices=SIGNING_BACKENDS),
+        signing_public_key=t.str("public_key", defaults.signing_public_key),
+        signing_secret_key=t.str("secret_key", ""),
+        signing_fingerprint=t.str("fingerprint", ""),
+        signing_allowed_signers=t.str("allowed_signers", ""),
+        signing_identity=t.str("identity", ""),
+        signing_ssh_key=t.str("ssh_key", ""),
+        tag_signing=t.str("tag_format", defaults.tag_signing, choices=TAG_SIGNING),
+        tag_key=t.str("tag_key", ""),
+        tag_message=t.str("tag_message", defaults.tag_message,
+                          placeholders=("project", "tag", "version")),
+    )
+    fpr = signing["signing_fingerprint"] + signing["tag_key"]
+    if fpr and not re.fullmatch(r"[0-9A-Fa-f]*", fpr):
+        raise PolicyError(f"{path}: keys 'signing.fingerprint' and 'signing.tag_key' must be hex "
+                          "key fingerprints (40 hex digits for OpenPGP).")
+    t.finish()
+
+    t = top.table("smoke")
+    smoke_arches = t.strings("architectures", ())
+    smoke_checks = t.strings("checks", defaults.smoke_checks)
+    t.finish()
+
+    t = top.table("checklist")
+    checklist_pre = t.strings("preflight", ())
+    checklist_post = t.strings("post_release", ())
+    t.finish()
+
+    refs = []
+    for r in top.tables("version_references"):
+        refs.append(VersionReference(path=r.str("path", ""),
+                                     pattern=r.str("pattern", "", placeholders=("version", "tag"))))
+        r.finish()
+
+    t = top.table("workstation")
+    offline = t.bool("offline", False)
+    t.finish()
+
+    t = top.table("security")
+    sla = t.int_map("sla_hours")
+    waivers = t.str("waivers", "")
+    t.finish()
+
+    t = top.table("github")
+    api_url = t.str("api_url", "")
+    if api_url and not re.match(r"https?://", api_url):
+        raise PolicyError(f"{path}: key 'github.api_url' must start with http:// or https://, "
+                          f"but it is {api_url!r}.")
+    t.finish()
+
+    top.finish()
+    return Policy(
+        source=path, project=project, tag_format=tag_format, prefer_higher_bump=prefer_higher,
+        channels=tuple(channels), changelog=changelog, migration=migration,
+        reopen_unreleased=reopen, release_title=title, notes_links=notes_links,
+        required_sections=required_sections, artifacts_dir=artifacts_dir,
+        artifacts=tuple(artifacts), checksum_per_file=per_file, checksum_combined=combined,
+        smoke_architectures=smoke_arches, smoke_checks=smoke_checks,
+        checklist_preflight=checklist_pre, checklist_post_release=checklist_post,
+        version_references=tuple(refs), offline=offline, sla_hours=sla, waivers=waivers,
+        github_api_url=api_url, **signing,
+    )

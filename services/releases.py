@@ -1,0 +1,111 @@
+"""Starting, resuming and abandoning release sessions.
+
+Only one release may be in progress in a repository: two half-done releases are how tags get pushed
+from the wrong commit. Starting validates everything that can be known up front (SemVer, greater than
+the last release, tag free, clean tree) and changes nothing when any of it fails.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services import versions
+from services.errors import ConsoleError
+from services.policy import Policy
+from services.repo import Repository
+from services.runbook import Context
+from services.session import Session, SessionStore, iso
+
+
+class ReleaseInProgress(ConsoleError):
+    """Another session is active; the message says which and how to resume or abandon it."""
+
+
+@dataclass(frozen=True)
+class ReleaseRequest:
+    version: str = ""
+    bump: str = ""
+    channel: str = "stable"
+    kind: str = ""  # release, hotfix, rc; "" means derived from the channel
+
+
+def resolve_version(policy: Policy, tags: list[str], request: ReleaseRequest) -> tuple[str, str]:
+    """Work out (version, tag) for a request, refusing anything that is not a valid next version."""
+    channel = policy.channel(request.channel)
+    if bool(request.version) == bool(request.bump):
+        raise ConsoleError("Give either a VERSION or --bump patch|minor|major.")
+    if request.bump:
+        base = versions.next_version(versions.highest_release(tags, policy.tag_format), request.bump)
+    else:
+        base = versions.parse_version(request.version)
+    if channel.tag and not base.prerelease:
+        n = versions.next_rc_number(tags, policy.tag_format, base)
+        version = f"{base}-rc.{n}" if "{n}" in channel.tag else str(base)
+        tag = channel.tag.format(version=str(base), n=n)
+    else:
+        version = str(base)
+        tag = policy.tag_for(version)
+    versions.require_greater(versions.parse_version(version), tags, policy.tag_format)
+    return version, tag
+
+
+def start_release(ctx: Context, request: ReleaseRequest) -> Session:
+    repo: Repository = ctx.repo
+    store: SessionStore = ctx.store
+    repo.require_commits()
+    active = store.active()
+    if active is not None:
+        raise ReleaseInProgress(
+            f"A release session for {active.tag} is already in progress.",
+            remedy=f"Resume it with `release-console status` and `release-console next`, or "
+            f"abandon it first with `release-console abandon {active.tag}`.",
+        )
+    tags = repo.tags()
+    version, tag = resolve_version(ctx.policy, tags, request)
+    if repo.tag_exists(tag):
+        raise ConsoleError(f"Tag {tag} already exists in this repository.",
+                           remedy="Pick the next version; a released tag is never reused.")
+    if store.exists(tag):
+        old = store.load(tag)
+        raise ConsoleError(f"A session for {tag} already exists ({old.state}).",
+                           remedy=f"Its record stays in {store.directory(tag)}; pick another "
+                           "version or move that directory aside.")
+    dirty = repo.dirty_paths()
+    if dirty:
+        raise ConsoleError(
+            f"The working tree has uncommitted changes ({', '.join(dirty[:3])}"
+            f"{' …' if len(dirty) > 3 else ''}).",
+            remedy="Commit or stash them; a release starts from a clean tree.",
+        )
+    previous = versions.highest_release(tags, ctx.policy.tag_format)
+    kind = request.kind or ("rc" if ctx.policy.channel(request.channel).prerelease else "release")
+    session = Session(
+        version=version, tag=tag, channel=request.channel, kind=kind,
+        created_at=iso(ctx.clock()),
+        previous_tag=ctx.policy.tag_for(str(previous)) if previous else "",
+        base_commit=repo.head_sha(), branch=repo.branch(),
+    )
+    repo.exclude_release_dir()
+    store.save(session, now=ctx.clock())
+    ctx.session = session
+    ctx.record("session", "started", inputs={
+        "version": version, "tag": tag, "channel": request.channel, "kind": kind,
+        "bump": request.bump, "requested": request.version,
+    }, outputs={"base_commit": session.base_commit, "branch": session.branch,
+                "previous_tag": session.previous_tag})
+    return ctx.require_session()
+
+
+def abandon_release(ctx: Context, tag: str, reason: str) -> None:
+    session = ctx.store.load(tag)
+    if session.state != "active":
+        raise ConsoleError(f"The session for {tag} is {session.state}, not in progress.")
+    if not reason.strip():
+        raise ConsoleError("Abandoning needs a reason; it goes into the journal.",
+                           remedy='Pass --reason "why".')
+    ctx.session = session
+
+    def mark(s: Session) -> None:
+        s.state = "abandoned"
+
+    ctx.record("session", "abandoned", inputs={"reason": reason.strip()}, update=mark)

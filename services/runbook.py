@@ -1,0 +1,258 @@
+"""The runbook as data: steps, what blocks them, what they would do, and what they did.
+
+A step is a small object with a stable id. Runbooks (release, hotfix, rc, yank) are ordered tuples of
+step ids over one registry of steps, so the TUI checklist and ``release-console status`` render the
+same list, and the session stores progress by id, never by position.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import fcntl
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from services.errors import ConsoleError, NeedsInput
+from services.journal import Journal
+from services.policy import Policy
+from services.session import Session, SessionStore, iso, utc_now
+
+if TYPE_CHECKING:
+    from services.repo import Repository
+
+Evidence = dict[str, Any]
+ProgressCallback = Callable[[str, int, int], None]  # label, bytes (or items) done, total
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """Why a step cannot run yet, in a captain's words, and what to do about it."""
+
+    reason: str
+    remedy: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.reason} {self.remedy}".strip()
+
+
+@dataclass(frozen=True)
+class FileChange:
+    path: str
+    diff: str  # unified diff; empty for a new binary or unchanged file
+
+
+@dataclass
+class Plan:
+    """What ``run`` would do: shown by ``--dry-run`` and in every confirmation."""
+
+    summary: str
+    changes: list[FileChange] = field(default_factory=list)
+    commands: list[str] = field(default_factory=list)
+    api_calls: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def render(self) -> str:
+        parts = [self.summary]
+        for change in self.changes:
+            parts.append(f"\nFile {change.path}:\n{change.diff.rstrip()}" if change.diff
+                         else f"\nFile {change.path}")
+        if self.commands:
+            parts.append("\nCommands:\n" + "\n".join(f"  $ {c}" for c in self.commands))
+        if self.api_calls:
+            parts.append("\nGitHub API calls:\n" + "\n".join(f"  {c}" for c in self.api_calls))
+        if self.notes:
+            parts.append("\n" + "\n".join(f"Note: {n}" for n in self.notes))
+        return "\n".join(parts)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "summary": self.summary,
+            "changes": [{"path": c.path, "diff": c.diff} for c in self.changes],
+            "commands": self.commands,
+            "api_calls": self.api_calls,
+            "notes": self.notes,
+        }
+
+
+def unified_diff(path: str, before: str, after: str) -> str:
+    """A ``git diff``-like diff of two texts, line endings kept visible as they are."""
+    return "".join(difflib.unified_diff(
+        before.splitlines(keepends=True), after.splitlines(keepends=True),
+        fromfile=f"a/{path}", tofile=f"b/{path}",
+    ))
+
+
+class StepFailed(ConsoleError):
+    """A step ran and did not succeed; the message is recorded as the step's failure reason."""
+
+
+class Prompter(Protocol):
+    """How a step asks the person at the keyboard. The CLI and the TUI each implement it."""
+
+    def secret(self, prompt: str, *, option: str) -> str:
+        """Ask for a passphrase or PIN without echo; ``option`` names the non-interactive way."""
+        ...
+
+    def confirm(self, question: str, plan: Plan) -> bool:
+        """Show ``plan`` and ask yes/no for an irreversible action."""
+        ...
+
+
+class NonInteractive:
+    """A prompter for scripts and tests: it never asks, it says what to pass instead."""
+
+    def __init__(self, *, assume_yes: bool = False, secrets: dict[str, str] | None = None) -> None:
+        self.assume_yes = assume_yes
+        self.secrets = dict(secrets or {})
+
+    def secret(self, prompt: str, *, option: str) -> str:
+        if option in self.secrets:
+            return self.secrets[option]
+        raise NeedsInput(f"{prompt} is needed and there is no terminal to ask on.",
+                         remedy=f"Supply it with {option}.")
+
+    def confirm(self, question: str, plan: Plan) -> bool:
+        if self.assume_yes:
+            return True
+        raise NeedsInput(f"{question} needs confirmation and there is no terminal to ask on.",
+                         remedy="Re-run with --yes after reading the plan (--dry-run shows it).")
+
+
+def _no_progress(label: str, done: int, total: int) -> None:
+    return None
+
+
+@dataclass
+class Context:
+    """Everything a step may touch, passed in so steps run against temp repos and fixed clocks."""
+
+    policy: Policy
+    repo: Repository
+    store: SessionStore
+    session: Session | None = None
+    clock: Callable[[], datetime] = utc_now
+    progress: ProgressCallback = _no_progress
+    prompter: Prompter = field(default_factory=NonInteractive)
+    offline: bool = False
+    answers: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def root(self) -> Path:
+        return self.repo.root
+
+    def path(self, relative: str) -> Path:
+        return self.root / relative
+
+    @property
+    def actor(self) -> str:
+        return str(self.repo.identity())
+
+    def require_session(self) -> Session:
+        if self.session is None:
+            raise ConsoleError("No release is in progress.",
+                               remedy="Start one with `release-console start VERSION`.")
+        return self.session
+
+    @property
+    def journal(self) -> Journal:
+        session = self.require_session()
+        return Journal(self.store.directory(session.tag) / "journal.jsonl")
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[Session]:
+        """Hold the session lock, re-read the session, yield it, and save it afterwards.
+
+        The TUI and a CLI in another terminal may work on the same release; the lock and the
+        re-read make their updates add up instead of overwriting each other.
+        """
+        session = self.require_session()
+        directory = self.store.directory(session.tag)
+        directory.mkdir(parents=True, exist_ok=True)
+        with open(directory / ".lock", "a+") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                fresh = self.store.load(session.tag)
+                yield fresh
+                self.store.save(fresh, now=self.clock())
+                self.session = fresh
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def record(self, step: str, action: str, *, inputs: dict[str, Any] | None = None,
+               outputs: dict[str, Any] | None = None,
+               update: Callable[[Session], None] | None = None) -> None:
+        """Journal an action and (optionally) change the session, as one locked update."""
+        with self.locked() as session:
+            if update is not None:
+                update(session)
+            head, count = self.journal.append(actor=self.actor, step=step, action=action,
+                                               inputs=inputs, outputs=outputs, now=self.clock())
+            session.journal_head, session.journal_count = head, count
+
+    def now_iso(self) -> str:
+        return iso(self.clock())
+
+
+class Step:
+    """Base class for a runbook step. Subclasses override the class attributes and methods."""
+
+    id: str = ""
+    title: str = ""
+    description: str = ""
+    needs_network: bool = False
+    needs_token: bool = False
+    irreversible: bool = False
+    skippable: bool = False  # a captain may skip it with a recorded reason
+
+    def check(self, ctx: Context) -> list[Blocker]:
+        return []
+
+    def plan(self, ctx: Context) -> Plan:
+        return Plan(summary=f"{self.title}.")
+
+    def run(self, ctx: Context) -> Evidence:
+        raise NotImplementedError
+
+
+class NotBuiltStep(Step):
+    """A runbook step this version of the console cannot do yet: it says so instead of pretending."""
+
+    skippable = True
+
+    def __init__(self, step_id: str, title: str, description: str, *,
+                 needs_network: bool = False, irreversible: bool = False) -> None:
+        self.id = step_id
+        self.title = title
+        self.description = description
+        self.needs_network = needs_network
+        self.irreversible = irreversible
+
+    def check(self, ctx: Context) -> list[Blocker]:
+        return [Blocker(
+            f"Release Console cannot do '{self.title}' yet.",
+            f"Do it by hand as the runbook says, then record it with "
+            f"`release-console skip {self.id} --reason \"done by hand: ...\"`.",
+        )]
+
+    def plan(self, ctx: Context) -> Plan:
+        return Plan(summary=f"'{self.title}' is not automated yet; nothing would be done.")
+
+    def run(self, ctx: Context) -> Evidence:
+        raise StepFailed(f"Release Console cannot do '{self.title}' yet.")
+
+
+def process_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -1,0 +1,38 @@
+"""The runbooks: ordered step ids per kind of release, over one registry of steps.
+
+Release follows the PAI runbook (``shared/seeds/003_*``). A hotfix is the same walk with a branch
+from the last tag first and main brought up to date last. An rc skips the changelog move (the rc's
+notes come from ``[Unreleased]``) and the post-release reopen. A yank withdraws a published release
+without deleting anything.
+"""
+
+from __future__ import annotations
+
+from services.errors import ConsoleError
+from services.runbook import Step
+from services.steps import registry
+
+RELEASE = (
+    "preflight", "changelog", "migration", "notes", "artifacts", "smoke", "checksums", "sign",
+    "tag", "handoff", "push", "draft", "review", "publish", "post-release",
+)
+HOTFIX = ("hotfix-branch", *RELEASE, "hotfix-sync")
+RC = tuple(s for s in RELEASE if s not in {"changelog", "migration", "post-release"})
+YANK = ("yank-changelog", "yank-github")
+
+RUNBOOKS: dict[str, tuple[str, ...]] = {
+    "release": RELEASE,
+    "hotfix": HOTFIX,
+    "rc": RC,
+    "yank": YANK,
+}
+
+
+def runbook(kind: str) -> tuple[Step, ...]:
+    try:
+        ids = RUNBOOKS[kind]
+    except KeyError:
+        raise ConsoleError(f"Unknown release kind {kind!r}; "
+                           f"expected one of: {', '.join(RUNBOOKS)}.") from None
+    steps = registry()
+    return tuple(steps[i] for i in ids)

@@ -1,0 +1,45 @@
+"""Keeping secrets out of everything the console writes.
+
+Tokens, passphrases and PINs are registered here the moment they are read. Every writer of
+persistent or visible text (session, journal, logs, error messages) passes its text through
+:func:`scrub`, so even a bug that puts a secret into an exception cannot leak it to disk.
+"""
+
+from __future__ import annotations
+
+import threading
+
+_lock = threading.Lock()
+_secrets: set[str] = set()
+MASK = "********"
+
+# Keys that must never carry a value into the journal or session, whatever the value is.
+SECRET_KEYS = frozenset({"token", "passphrase", "password", "pin", "secret", "github_token"})
+
+
+def register(value: str | None) -> None:
+    """Remember ``value`` as secret (values shorter than 4 characters are too common to mask)."""
+    if value and len(value) >= 4:
+        with _lock:
+            _secrets.add(value)
+
+
+def scrub(text: str) -> str:
+    with _lock:
+        values = sorted(_secrets, key=len, reverse=True)
+    for value in values:
+        if value in text:
+            text = text.replace(value, MASK)
+    return text
+
+
+def check_keys(data: object, where: str) -> None:
+    """Refuse to persist a mapping that carries a secret-named key (a programming error)."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if str(key).lower() in SECRET_KEYS:
+                raise ValueError(f"refusing to write secret key {key!r} to {where}")
+            check_keys(value, where)
+    elif isinstance(data, list | tuple):
+        for item in data:
+            check_keys(item, where)

@@ -1,0 +1,219 @@
+"""The durable release session: ``.release/<tag>/session.json``.
+
+State is keyed by step id (never list position), written atomically, and carries a schema number so a
+newer console's file is refused instead of misread. A file we cannot parse is reported and left
+untouched: the captain may need it to reconstruct what happened.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from services import secrets
+from services.atomic import write_bytes_atomic
+from services.errors import ConsoleError, EnvironmentProblem
+
+SCHEMA = 1
+RELEASE_DIR = ".release"
+KINDS = ("release", "hotfix", "rc", "yank")
+STATUSES = ("pending", "running", "done", "skipped", "failed")
+
+
+class SessionError(ConsoleError):
+    """A session file is missing, unreadable, or from a newer console."""
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+@dataclass
+class StepRecord:
+    """What happened to one step: stored status plus evidence and times."""
+
+    status: str = "pending"
+    evidence: dict[str, Any] = field(default_factory=dict)
+    started_at: str = ""
+    finished_at: str = ""
+    reason: str = ""  # why skipped, or why failed
+    pid: int = 0  # process that marked it running; used to tell an interrupted run
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"status": self.status}
+        for key in ("evidence", "started_at", "finished_at", "reason", "pid"):
+            value = getattr(self, key)
+            if value:
+                data[key] = value
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> StepRecord:
+        status = data.get("status", "pending")
+        if status not in STATUSES:
+            raise ValueError(f"unknown status {status!r}")
+        return cls(
+            status=status,
+            evidence=dict(data.get("evidence") or {}),
+            started_at=str(data.get("started_at", "")),
+            finished_at=str(data.get("finished_at", "")),
+            reason=str(data.get("reason", "")),
+            pid=int(data.get("pid", 0)),
+        )
+
+
+@dataclass
+class Session:
+    """One release in progress (or finished), as stored on disk."""
+
+    version: str
+    tag: str
+    channel: str = "stable"
+    kind: str = "release"
+    state: str = "active"  # active, completed, abandoned
+    created_at: str = ""
+    updated_at: str = ""
+    previous_tag: str = ""
+    base_commit: str = ""
+    branch: str = ""
+    steps: dict[str, StepRecord] = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)  # step inputs, e.g. smoke sign-offs
+    journal_head: str = ""
+    journal_count: int = 0
+
+    def step(self, step_id: str) -> StepRecord:
+        return self.steps.setdefault(step_id, StepRecord())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA,
+            "version": self.version,
+            "tag": self.tag,
+            "channel": self.channel,
+            "kind": self.kind,
+            "state": self.state,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+            "previous_tag": self.previous_tag,
+            "base_commit": self.base_commit,
+            "branch": self.branch,
+            "steps": {sid: rec.to_json() for sid, rec in self.steps.items()},
+            "data": self.data,
+            "journal": {"head": self.journal_head, "count": self.journal_count},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Session:
+        journal = data.get("journal") or {}
+        return cls(
+            version=str(data["version"]),
+            tag=str(data["tag"]),
+            channel=str(data.get("channel", "stable")),
+            kind=str(data.get("kind", "release")),
+            state=str(data.get("state", "active")),
+            created_at=str(data.get("created_at", "")),
+            updated_at=str(data.get("updated_at", "")),
+            previous_tag=str(data.get("previous_tag", "")),
+            base_commit=str(data.get("base_commit", "")),
+            branch=str(data.get("branch", "")),
+            steps={sid: StepRecord.from_json(rec) for sid, rec in (data.get("steps") or {}).items()},
+            data=dict(data.get("data") or {}),
+            journal_head=str(journal.get("head", "")),
+            journal_count=int(journal.get("count", 0)),
+        )
+
+
+class SessionStore:
+    """Finds, reads and writes sessions under ``<repo>/.release/``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.base = root / RELEASE_DIR
+
+    def directory(self, tag: str) -> Path:
+        return self.base / tag
+
+    def path(self, tag: str) -> Path:
+        return self.directory(tag) / "session.json"
+
+    def exists(self, tag: str) -> bool:
+        return self.path(tag).exists()
+
+    def load(self, tag: str) -> Session:
+        path = self.path(tag)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise SessionError(f"No release session for {tag} ({path} does not exist).",
+                               remedy="Start one with `release-console start VERSION`.") from None
+        except OSError as exc:
+            raise SessionError(f"Cannot read {path}: {exc.strerror}.") from None
+        try:
+            data = json.loads(raw.decode("utf-8"))
+            if not isinstance(data, dict):
+                raise ValueError("not an object")
+        except (ValueError, UnicodeDecodeError):
+            raise SessionError(
+                f"The session file {path} is damaged (not valid JSON); it was left as it is.",
+                remedy="Inspect it, restore it from a bundle or backup, or move it aside "
+                "and start again (`release-console journal show` tells what was done).",
+            ) from None
+        schema = data.get("schema")
+        if not isinstance(schema, int):
+            raise SessionError(f"The session file {path} has no schema number; it was left as it is.")
+        if schema > SCHEMA:
+            raise SessionError(
+                f"The session file {path} was written by a newer Release Console "
+                f"(schema {schema}; this one reads up to {SCHEMA}).",
+                remedy="Upgrade release-console to continue this release.",
+            )
+        try:
+            return Session.from_json(data)
+        except (KeyError, ValueError, TypeError) as exc:
+            raise SessionError(
+                f"The session file {path} is damaged ({exc}); it was left as it is."
+            ) from None
+
+    def save(self, session: Session, *, now: datetime | None = None) -> None:
+        session.updated_at = iso(now or utc_now())
+        payload = session.to_json()
+        secrets.check_keys(payload, str(self.path(session.tag)))
+        text = secrets.scrub(json.dumps(payload, indent=2, ensure_ascii=False, sort_keys=False))
+        directory = self.directory(session.tag)
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise EnvironmentProblem(
+                f"Cannot create {directory}: {exc.strerror}.",
+                remedy="Make the repository's .release/ directory writable.",
+            ) from None
+        if not os.access(directory, os.W_OK):
+            raise EnvironmentProblem(
+                f"{directory} is not writable; the session was not saved.",
+                remedy="Make the repository's .release/ directory writable.",
+            )
+        write_bytes_atomic(self.path(session.tag), (text + "\n").encode("utf-8"))
+
+    def tags(self) -> Iterator[str]:
+        if not self.base.is_dir():
+            return
+        for child in sorted(self.base.iterdir()):
+            if (child / "session.json").exists():
+                yield child.name
+
+    def active(self) -> Session | None:
+        """The one session in progress, if any. Damaged files are reported, not skipped."""
+        for tag in self.tags():
+            session = self.load(tag)
+            if session.state == "active":
+                return session
+        return None

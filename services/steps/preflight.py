@@ -1,0 +1,134 @@
+"""Step ``preflight``: everything that must hold before a release commit is made.
+
+Clean tree, right branch, tag free, version a valid step up, the policy's manual checklist ticked,
+version references updated, vulnerability waivers unexpired, and CI green on the commit (deferred on
+the offline workstation, with the reason recorded).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from services import checklist, versions
+from services.errors import ConsoleError
+from services.runbook import Blocker, Context, Evidence, Plan, Step
+from services.steps.preflight_ci import ci_gate
+
+
+def expected_branch(ctx: Context) -> str:
+    session = ctx.require_session()
+    if session.kind == "hotfix":
+        return f"hotfix/{session.tag}"
+    return ctx.policy.project.default_branch
+
+
+def waiver_blockers(ctx: Context) -> list[Blocker]:
+    """SecAI: waivers carry mandatory expiry dates; an expired one re-fails the release."""
+    if not ctx.policy.waivers:
+        return []
+    path = ctx.path(ctx.policy.waivers)
+    if not path.exists():
+        return []
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return [Blocker(f"The waivers file {ctx.policy.waivers} is not valid JSON.",
+                        "Fix it; expired or unreadable waivers block a release.")]
+    entries = data.get("waivers", data) if isinstance(data, dict) else data
+    if not isinstance(entries, list):
+        return [Blocker(f"The waivers file {ctx.policy.waivers} has no list of waivers.",
+                        'Expected [{"id": "...", "expires": "YYYY-MM-DD"}, ...].')]
+    today = ctx.clock().date()
+    result = []
+    for entry in entries:
+        if not isinstance(entry, dict):
+            continue
+        ident = str(entry.get("id") or entry.get("cve") or "a waiver")
+        expires = str(entry.get("expires") or entry.get("expiry") or "")
+        try:
+            expiry = date.fromisoformat(expires[:10])
+        except ValueError:
+            result.append(Blocker(f"Waiver {ident} in {ctx.policy.waivers} has no valid expiry date.",
+                                  "Every waiver needs an expiry (YYYY-MM-DD)."))
+            continue
+        if expiry < today:
+            result.append(Blocker(f"Waiver {ident} in {ctx.policy.waivers} expired on {expiry}.",
+                                  "Fix the finding or renew the waiver after review."))
+    return result
+
+
+def reference_blockers(ctx: Context) -> list[Blocker]:
+    session = ctx.require_session()
+    result = []
+    for ref in ctx.policy.version_references:
+        needle = ref.pattern.format(version=session.version, tag=session.tag)
+        path = ctx.path(ref.path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            result.append(Blocker(f"{ref.path} (a version reference in the policy) cannot be read.",
+                                  "Fix the path in [[version_references]] or create the file."))
+            continue
+        if needle not in text:
+            result.append(Blocker(f"{ref.path} does not mention {needle!r} yet.",
+                                  "Update the version references and commit them."))
+    return result
+
+
+class Preflight(Step):
+    id = "preflight"
+    title = "Pre-flight checks"
+    description = (
+        "Clean tree on the right branch, the tag not taken, the version a valid step up from the "
+        "last release, manual checklist ticked, version references updated, vulnerability waivers "
+        "unexpired, and CI green on the release commit (deferred when offline)."
+    )
+
+    def check(self, ctx: Context) -> list[Blocker]:
+        session = ctx.require_session()
+        repo = ctx.repo
+        blockers: list[Blocker] = []
+        dirty = repo.dirty_paths()
+        if dirty:
+            blockers.append(Blocker(f"The working tree has uncommitted changes: {', '.join(dirty[:3])}.",
+                                    "Commit or stash them; releases are cut from a clean tree."))
+        want = expected_branch(ctx)
+        if repo.branch() != want:
+            blockers.append(Blocker(f"You are on branch {repo.branch()}, not {want}.",
+                                    f"Switch with `git switch {want}`."))
+        if repo.tag_exists(session.tag):
+            blockers.append(Blocker(f"Tag {session.tag} already exists.",
+                                    "A released tag is never reused; start the next version."))
+        try:
+            version = versions.parse_version(session.version)
+            if session.kind != "hotfix":
+                tags = [t for t in repo.tags() if t != session.tag]
+                versions.require_greater(version, tags, ctx.policy.tag_format)
+        except ConsoleError as err:
+            blockers.append(Blocker(str(err)))
+        blockers += checklist.blockers(ctx, "preflight")
+        blockers += reference_blockers(ctx)
+        blockers += waiver_blockers(ctx)
+        return blockers
+
+    def plan(self, ctx: Context) -> Plan:
+        plan = Plan(summary="Record the pre-flight checks and ask CI about the release commit.")
+        if ctx.offline:
+            plan.notes.append("Offline: the CI check is deferred to the online machine.")
+        elif ctx.policy.project.repository:
+            plan.api_calls.append(
+                f"GET /repos/{ctx.policy.project.repository}/commits/{{sha}}/status and check-runs")
+        return plan
+
+    def run(self, ctx: Context) -> Evidence:
+        commit = ctx.repo.head_sha()
+        return {
+            "commit": commit,
+            "branch": ctx.repo.branch(),
+            "checklist": list(checklist.ticked(ctx.require_session(), "preflight")),
+            "ci": ci_gate(ctx, commit),
+        }
+
+
+STEP = Preflight()

@@ -1,0 +1,94 @@
+"""Shared fixtures: real temporary git repositories, a fixed clock, and contexts over them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from services.policy import Policy, load_policy
+from services.repo import Repository
+from services.runbook import Context, NonInteractive
+from services.session import SessionStore
+
+FIXED_NOW = datetime(2026, 11, 21, 12, 0, 0, tzinfo=UTC)
+
+
+def git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
+                          text=True).stdout
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory,
+                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep tests away from the developer's git config, keyring and GnuPG home."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GNUPGHOME", str(home / ".gnupg"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_AUTHOR_DATE", "2026-11-21T12:00:00Z")
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2026-11-21T12:00:00Z")
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    monkeypatch.delenv("GITHUB_API_URL", raising=False)
+    monkeypatch.delenv("RELEASE_CONSOLE_OFFLINE", raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    (home / ".gnupg").mkdir(mode=0o700)
+    (home / ".gitconfig").write_text(
+        "[user]\n\tname = Casey Captain\n\temail = casey@example.org\n"
+        "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n[tag]\n\tgpgsign = false\n"
+    )
+
+
+@pytest.fixture
+def repo_path(tmp_path: Path) -> Path:
+    """A git repository with one commit (README) on main and a v0.1.0 tag."""
+    path = tmp_path / "project"
+    path.mkdir()
+    git(path, "init", "-q", "-b", "main")
+    (path / "README.md").write_text("# Project\n")
+    git(path, "add", "README.md")
+    git(path, "commit", "-q", "-m", "Initial commit")
+    git(path, "tag", "v0.1.0")
+    return path
+
+
+def commit_file(repo: Path, name: str, text: str, message: str = "") -> None:
+    target = repo / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text)
+    git(repo, "add", name)
+    git(repo, "commit", "-q", "-m", message or f"Add {name}")
+
+
+@pytest.fixture
+def make_ctx(repo_path: Path) -> Callable[..., Context]:
+    """Build a Context over ``repo_path`` with the fixed clock; the active session is loaded."""
+
+    def build(policy: Policy | None = None, *, offline: bool = False,
+              assume_yes: bool = False) -> Context:
+        repo = Repository(repo_path)
+        if policy is None:
+            policy = load_policy(repo_path / "release.toml")
+        store = SessionStore(repo.root)
+        ctx = Context(policy=policy, repo=repo, store=store, clock=lambda: FIXED_NOW,
+                      prompter=NonInteractive(assume_yes=assume_yes), offline=offline)
+        ctx.session = store.active()
+        return ctx
+
+    return build
+
+
+def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None,
+            input_text: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m console`` as a user would, in a subprocess."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "console", *args], cwd=cwd,
+        capture_output=True, text=True, env=full_env, input=input_text, check=False,
+    )
