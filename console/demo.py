@@ -1,0 +1,148 @@
+"""The demo sandbox: a sample project to walk through a release without touching anything real.
+
+``release-console demo`` builds it under a directory of its own: a git repository with a Keep a
+Changelog file, MIGRATION.md, a PAI-style ``release.toml``, a throwaway minisign key pair (the public
+half committed, as PAI does), small stand-in ISO artifacts, and a bare repository as ``origin``.
+Nothing here is reachable from outside the sandbox directory.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+from services.errors import ConsoleError, EnvironmentProblem
+
+CHANGELOG = """# Changelog
+
+All notable changes to this project are documented in this file.
+
+The format is based on [Keep a Changelog](https://keepachangelog.com/en/1.1.0/),
+and this project adheres to [Semantic Versioning](https://semver.org/spec/v2.0.0.html).
+
+## [Unreleased]
+
+### Added
+
+- Flash app: verify the ISO signature before writing the USB stick.
+- New preinstalled model: a small local assistant.
+
+### Fixed
+
+- Persistence unlock no longer hangs on slow USB 2 sticks.
+
+## [1.2.0] — 2026-10-02
+
+### Added
+
+- ARM64 images for Apple Silicon.
+
+## [1.1.0] — 2026-08-14
+
+### Fixed
+
+- Wi-Fi firmware for Intel AX210.
+
+[Unreleased]: https://github.com/example-org/pai/compare/v1.2.0...HEAD
+[1.2.0]: https://github.com/example-org/pai/compare/v1.1.0...v1.2.0
+[1.1.0]: https://github.com/example-org/pai/releases/tag/v1.1.0
+"""
+
+MIGRATION = """# Migration guide
+
+## v1.1.0 -> v1.2.0
+
+No migration required.
+"""
+
+POLICY = """# Release policy for the demo project (PAI runbook). Keys: docs/policy.md.
+[project]
+name = "PAI"
+repository = "example-org/pai"
+default_branch = "main"
+remote = "origin"
+
+[versioning]
+tag = "v{version}"
+
+[documents]
+changelog = "CHANGELOG.md"
+migration = "MIGRATION.md"
+
+[release]
+title = "PAI {tag}"
+
+[artifacts]
+dir = "build"
+[[artifacts.files]]
+arch = "amd64"
+name = "pai-{tag}-amd64.iso"
+[[artifacts.files]]
+arch = "arm64"
+name = "pai-{tag}-arm64.iso"
+
+[signing]
+backend = "minisign"
+public_key = "minisign.pub"
+secret_key = "../token/minisign.key"
+tag_format = "none"
+tag_message = "PAI {tag}"
+
+[smoke]
+architectures = ["amd64", "arm64"]
+checks = ["boots", "connects to network", "runs Ollama", "unlocks persistence"]
+
+[checklist]
+preflight = ["Docs in docs/ reflect the release"]
+"""
+
+
+def _run(cwd: Path, *args: str, stdin: str | None = None) -> None:
+    proc = subprocess.run(list(args), cwd=cwd, capture_output=True, text=True, input=stdin,
+                          check=False)
+    if proc.returncode != 0:
+        raise ConsoleError(f"Building the demo failed at `{' '.join(args)}`: "
+                           f"{(proc.stderr or proc.stdout).strip()[:200]}")
+
+
+def build_sandbox(base: Path, *, force: bool = False) -> Path:
+    """Create the demo project under ``base``; returns the repository path."""
+    if shutil.which("git") is None:
+        raise EnvironmentProblem("git is not installed.",
+                                 remedy="Install it with: sudo apt-get install git")
+    project = base / "pai"
+    if project.exists():
+        if not force:
+            return project
+        shutil.rmtree(base)
+    base.mkdir(parents=True, exist_ok=True)
+    origin = base / "origin.git"
+    _run(base, "git", "init", "-q", "--bare", "-b", "main", str(origin))
+    project.mkdir()
+    _run(project, "git", "init", "-q", "-b", "main")
+    _run(project, "git", "config", "user.name", "Demo Captain")
+    _run(project, "git", "config", "user.email", "captain@pai.example")
+    _run(project, "git", "config", "commit.gpgsign", "false")
+    (project / "CHANGELOG.md").write_text(CHANGELOG, encoding="utf-8")
+    (project / "MIGRATION.md").write_text(MIGRATION, encoding="utf-8")
+    (project / "release.toml").write_text(POLICY, encoding="utf-8")
+    (project / "README.md").write_text("# PAI (demo)\n\nA sandbox project for Release Console.\n")
+    (project / ".gitignore").write_text("build/\n")
+    token = base / "token"
+    token.mkdir()
+    if shutil.which("minisign"):
+        _run(project, "minisign", "-G", "-W", "-p", str(project / "minisign.pub"),
+             "-s", str(token / "minisign.key"))
+    _run(project, "git", "add", "-A")
+    _run(project, "git", "commit", "-q", "-m", "PAI 1.2.0")
+    _run(project, "git", "tag", "v1.1.0")
+    _run(project, "git", "tag", "v1.2.0")
+    _run(project, "git", "remote", "add", "origin", str(origin))
+    _run(project, "git", "push", "-q", "origin", "main", "--tags")
+    build = project / "build"
+    build.mkdir()
+    for arch in ("amd64", "arm64"):
+        (build / f"pai-v1.3.0-{arch}.iso").write_bytes(
+            (f"PAI demo ISO {arch}\n".encode()) * 65536)
+    return project

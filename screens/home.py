@@ -1,0 +1,189 @@
+"""The home screen: the runbook as a checklist, the highlighted step's details beside it.
+
+It renders the same ``engine.views`` as ``release-console status``, so the TUI and the CLI can
+never disagree about what is blocked and why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from screens.base import host_of
+from screens.start import StartScreen
+from screens.step import render_blockers, render_evidence, screen_for, session_header
+from screens.widgets import MARKS, STATUS_STYLE, SessionBar
+from services import engine
+from services.errors import ConsoleError
+from services.runbook import Step
+from services.runbooks import runbook
+
+
+@dataclass
+class Row:
+    """One checklist line: the step and (when a session exists) its view."""
+
+    step: Step
+    view: engine.StepView | None
+
+
+class HomeScreen(Screen[None]):
+    BINDINGS = [
+        Binding("s", "start", "Start release"),
+        Binding("n", "next_step", "Next step"),
+        Binding("f5", "reload", "Refresh"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+    DEFAULT_CSS = """
+    HomeScreen #main { height: 1fr; }
+    HomeScreen #checklist { width: 44; min-width: 30; height: 1fr; border: round $primary; }
+    HomeScreen #detail { width: 1fr; height: 1fr; border: round $secondary; padding: 0 1; }
+    HomeScreen #message { height: auto; padding: 0 1; }
+    """
+
+    class Loaded(Message):
+        def __init__(self, header: str, rows: list[Row], next_id: str | None,
+                     error: str) -> None:
+            super().__init__()
+            self.header, self.rows, self.next_id, self.error = header, rows, next_id, error
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[Row] = []
+        self.next_id: str | None = None
+        self.has_session = False
+
+    def compose(self) -> ComposeResult:
+        yield SessionBar("Loading…", id="session-bar")
+        with Horizontal(id="main"):
+            yield OptionList(id="checklist")
+            with VerticalScroll(id="detail"):
+                yield Static("", id="detail-text")
+        yield Static("", id="message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#checklist", OptionList).border_title = "Runbook"
+        self.query_one("#detail", VerticalScroll).border_title = "Step"
+        self.action_reload()
+
+    def on_screen_resume(self) -> None:
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="home-load")
+    def _load(self) -> None:
+        try:
+            ctx = host_of(self.app).make_context()
+            header = session_header(ctx)
+            if ctx.session is None:
+                rows = [Row(step, None) for step in runbook("release")]
+                next_id = None
+            else:
+                views = engine.views(ctx)
+                rows = [Row(v.step, v) for v in views]
+                nxt = engine.next_view(views)
+                next_id = nxt.id if nxt else None
+        except ConsoleError as err:
+            self.post_message(self.Loaded("", [], None, str(err)))
+            return
+        self.post_message(self.Loaded(header, rows, next_id, ""))
+
+    def on_home_screen_loaded(self, message: Loaded) -> None:
+        bar = self.query_one("#session-bar", SessionBar)
+        note = self.query_one("#message", Static)
+        if message.error:
+            bar.update("Release Console")
+            self.query_one("#detail-text", Static).update(Text(message.error, style="bold red"))
+            note.update(Text("Fix the problem above, then press F5.", style="yellow"))
+            return
+        bar.update(message.header)
+        self.rows, self.next_id = message.rows, message.next_id
+        self.has_session = any(row.view is not None for row in self.rows)
+        checklist = self.query_one("#checklist", OptionList)
+        keep = checklist.highlighted
+        checklist.set_options(self._option(row) for row in self.rows)
+        if keep is None and self.next_id is not None:
+            keep = next((i for i, r in enumerate(self.rows) if r.step.id == self.next_id), 0)
+        checklist.highlighted = keep if keep is not None else 0
+        if self.has_session:
+            nxt = f"Next: {self.next_id}. " if self.next_id else "Every step is done. "
+            note.update(Text(nxt + "Enter opens a step; n opens the next one.", style="bold"))
+        else:
+            note.update(Text("No release in progress. Press s to start one.", style="bold"))
+        self._show_detail(checklist.highlighted)
+        checklist.focus()
+
+    def _option(self, row: Row) -> Option:
+        status = row.view.status if row.view else "not started"
+        line = Text(f"{MARKS.get(status, '?')} ", style=STATUS_STYLE.get(status, ""))
+        line.append(f"{row.step.title}")
+        if row.view is not None and status not in {"waiting"}:
+            line.append(f"  {status}", style=STATUS_STYLE.get(status, ""))
+        return Option(line, id=row.step.id)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._show_detail(event.option_index)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self._open(event.option_index)
+
+    def _show_detail(self, index: int | None) -> None:
+        if index is None or not 0 <= index < len(self.rows):
+            return
+        row = self.rows[index]
+        step = row.step
+        text = Text(f"{step.title}  ({step.id})\n", style="bold")
+        flags = [f for f, on in (("needs network", step.needs_network),
+                                 ("irreversible", step.irreversible)) if on]
+        if flags:
+            text.append(" · ".join(flags) + "\n", style="yellow")
+        text.append(f"\n{step.description}\n\n")
+        if row.view is not None:
+            view = row.view
+            text.append(f"Status: {MARKS.get(view.status, '?')} {view.status}\n",
+                        style=STATUS_STYLE.get(view.status, ""))
+            if view.record.reason:
+                text.append(f"Reason: {view.record.reason}\n")
+            text.append("\n")
+            text.append_text(render_blockers(view))
+            text.append_text(render_evidence(view))
+        self.query_one("#detail-text", Static).update(text)
+
+    def _open(self, index: int | None) -> None:
+        if index is None or not 0 <= index < len(self.rows):
+            return
+        self.app.push_screen(screen_for(self.rows[index].step.id))
+
+    def action_next_step(self) -> None:
+        if not self.has_session:
+            self.notify("No release in progress. Press s to start one.", severity="warning")
+            return
+        if self.next_id is None:
+            self.notify("Every step is done.")
+            return
+        self._open(next(i for i, r in enumerate(self.rows) if r.step.id == self.next_id))
+
+    def action_start(self) -> None:
+        if self.has_session:
+            self.notify("A release is already in progress; finish or abandon it first "
+                        "(release-console abandon TAG --reason ...).", severity="warning")
+            return
+
+        def started(result: str | None) -> None:
+            if result:
+                self.notify(f"Started {result}.")
+            self.action_reload()
+
+        self.app.push_screen(StartScreen(), started)

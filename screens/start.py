@@ -1,0 +1,129 @@
+"""Start a release: a version (or a bump from the last tag) and a channel.
+
+The same ``start_release`` service as ``release-console start`` validates it, so a refused version
+gets the very sentence the CLI would print, shown in the dialog.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from screens.base import host_of
+from services import versions
+from services.errors import ConsoleError
+from services.releases import ReleaseRequest, start_release
+
+BUMP_CHOICES = [("exact version", ""), ("patch", "patch"), ("minor", "minor"),
+                ("major", "major")]
+
+
+class StartScreen(ModalScreen[str | None]):
+    """Dismisses with the new tag, or None when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    DEFAULT_CSS = """
+    StartScreen { align: center middle; }
+    StartScreen > Vertical { width: 76; height: auto; border: thick $accent;
+                             background: $surface; padding: 0 1; }
+    StartScreen Horizontal { height: auto; }
+    StartScreen #buttons { align-horizontal: right; margin-top: 1; }
+    StartScreen Button { margin-left: 1; }
+    StartScreen #error { color: $error; }
+    StartScreen Select { width: 1fr; }
+    """
+
+    class Suggested(Message):
+        def __init__(self, text: str, channels: list[str]) -> None:
+            super().__init__()
+            self.text, self.channels = text, channels
+
+    class Outcome(Message):
+        def __init__(self, tag: str, error: str) -> None:
+            super().__init__()
+            self.tag, self.error = tag, error
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("Start a release", classes="title")
+            yield Static("", id="suggestion")
+            yield Input(placeholder="Version, e.g. 1.4.0 (leave empty to use a bump)",
+                        id="version")
+            with Horizontal():
+                yield Select(BUMP_CHOICES, value="", allow_blank=False, id="bump")
+                yield Select([("stable", "stable")], value="stable", allow_blank=False,
+                             id="channel")
+            yield Static("", id="error")
+            with Horizontal(id="buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button("Start", id="start", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#version", Input).focus()
+        self._suggest()
+
+    @work(thread=True)
+    def _suggest(self) -> None:
+        try:
+            ctx = host_of(self.app).make_context()
+            last = versions.highest_release(ctx.repo.tags(), ctx.policy.tag_format)
+            channels = [c.name for c in ctx.policy.channels]
+        except ConsoleError as err:
+            self.post_message(self.Suggested(str(err), ["stable"]))
+            return
+        if last is None:
+            text = "No release tag yet: this will be the first release."
+        else:
+            text = (f"Last release: {ctx.policy.tag_for(str(last))}. Next: patch "
+                    f"{last.bump_patch()}, minor {last.bump_minor()}, major {last.bump_major()}.")
+        self.post_message(self.Suggested(text, channels))
+
+    def on_start_screen_suggested(self, message: Suggested) -> None:
+        self.query_one("#suggestion", Static).update(message.text)
+        self.query_one("#channel", Select).set_options((c, c) for c in message.channels)
+        self.query_one("#channel", Select).value = message.channels[0]
+
+    def on_input_submitted(self) -> None:
+        self._submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "start":
+            self._submit()
+        else:
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def _submit(self) -> None:
+        bump = self.query_one("#bump", Select).value
+        channel = self.query_one("#channel", Select).value
+        request = ReleaseRequest(
+            version=self.query_one("#version", Input).value.strip(),
+            bump=bump if isinstance(bump, str) else "",
+            channel=channel if isinstance(channel, str) else "stable",
+        )
+        self.query_one("#error", Static).update("Starting…")
+        self._start(request)
+
+    @work(thread=True, exclusive=True)
+    def _start(self, request: ReleaseRequest) -> None:
+        try:
+            ctx = host_of(self.app).make_context()
+            session = start_release(ctx, request)
+        except ConsoleError as err:
+            self.post_message(self.Outcome("", str(err)))
+            return
+        self.post_message(self.Outcome(session.tag, ""))
+
+    def on_start_screen_outcome(self, message: Outcome) -> None:
+        if message.error:
+            self.query_one("#error", Static).update(Text(message.error))
+            return
+        self.dismiss(message.tag)

@@ -1,0 +1,243 @@
+"""The generic step screen: what a step needs, what it would do, what it did, and running it.
+
+Specialised step screens (``screens/steps/<module>.py``) subclass :class:`StepScreen` and use its
+extension points instead of re-implementing loading, running, progress and errors:
+
+- ``compose_extra()``: extra widgets shown under the blockers;
+- ``load_extra(ctx)``: runs in the loading worker thread; its result goes to ``show_extra(data)``;
+- ``collect_answers()``: on the UI thread just before a run; becomes ``ctx.answers``;
+- ``before_run(ctx)``: in the run worker, before the engine runs the step.
+
+All blocking work happens in thread workers that report back by messages, so the UI never freezes
+while git, gpg or the network are busy.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, ProgressBar, Static
+
+from screens.base import host_of
+from screens.widgets import MARKS, STATUS_STYLE, SessionBar
+from services import engine
+from services.errors import ConsoleError
+from services.runbook import Context, Plan
+from services.steps import registry
+
+
+class StepScreen(Screen[None]):
+    """One runbook step: description, status, blockers, plan (dry run), evidence; r runs it."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("r", "run_step", "Run step"),
+        Binding("f5", "reload", "Refresh"),
+    ]
+    DEFAULT_CSS = """
+    StepScreen #step-body { padding: 0 1; }
+    StepScreen .section { margin-top: 1; }
+    StepScreen #step-title { text-style: bold; }
+    StepScreen #step-message { margin-top: 1; }
+    StepScreen #step-progress { dock: bottom; height: 1; margin: 0 1 1 1; display: none; }
+    StepScreen #step-progress.active { display: block; }
+    """
+
+    class Loaded(Message):
+        def __init__(self, header: str, view: engine.StepView | None, plan: Plan | None,
+                     extra: Any, error: str) -> None:
+            super().__init__()
+            self.header, self.view, self.plan, self.extra, self.error = (
+                header, view, plan, extra, error)
+
+    class Finished(Message):
+        def __init__(self, ok: bool, text: str) -> None:
+            super().__init__()
+            self.ok, self.text = ok, text
+
+    class Progress(Message):
+        def __init__(self, label: str, done: int, total: int) -> None:
+            super().__init__()
+            self.label, self.done, self.total = label, done, total
+
+    def __init__(self, step_id: str) -> None:
+        super().__init__()
+        self.step = registry()[step_id]
+        self.running = False
+
+    # --- extension points --------------------------------------------------------------------
+    def compose_extra(self) -> ComposeResult:
+        yield from ()
+
+    def load_extra(self, ctx: Context) -> Any:
+        return None
+
+    def show_extra(self, data: Any) -> None:
+        return None
+
+    def collect_answers(self) -> dict[str, Any]:
+        return {}
+
+    def before_run(self, ctx: Context) -> None:
+        return None
+
+    # --- layout ------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield SessionBar("", id="session-bar")
+        with VerticalScroll(id="step-body"):
+            yield Static(self.step.title, id="step-title", markup=False)
+            yield Static(self.step.description, id="step-description", markup=False)
+            yield Static("Loading…", id="step-status", classes="section")
+            yield Static("", id="step-blockers", classes="section")
+            yield from self.compose_extra()
+            yield Static("", id="step-plan", classes="section")
+            yield Static("", id="step-evidence", classes="section")
+            yield Static("", id="step-message")
+        yield ProgressBar(id="step-progress", show_eta=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = self.step.title
+        self.action_reload()
+
+    # --- loading -----------------------------------------------------------------------------
+    def action_reload(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="step-load")
+    def _load(self) -> None:
+        try:
+            ctx = host_of(self.app).make_context()
+            header = session_header(ctx)
+            view = None
+            if ctx.session is not None:
+                view = next((v for v in engine.views(ctx) if v.id == self.step.id), None)
+            try:
+                plan: Plan | None = self.step.plan(ctx) if ctx.session is not None else None
+            except ConsoleError as err:
+                plan = Plan(summary=f"No plan yet: {err}")
+            extra = self.load_extra(ctx)
+        except ConsoleError as err:
+            self.post_message(self.Loaded("", None, None, None, str(err)))
+            return
+        self.post_message(self.Loaded(header, view, plan, extra, ""))
+
+    def on_step_screen_loaded(self, message: Loaded) -> None:
+        self.query_one("#session-bar", SessionBar).update(message.header)
+        status = self.query_one("#step-status", Static)
+        if message.error:
+            status.update(Text(message.error, style="bold red"))
+            return
+        view = message.view
+        if view is None:
+            status.update(Text("No release in progress: press Escape and start one with s.",
+                               style="yellow"))
+        else:
+            line = Text(f"{MARKS.get(view.status, '?')} {view.status}",
+                        style=STATUS_STYLE.get(view.status, ""))
+            if view.record.reason:
+                line.append(f" — {view.record.reason}")
+            if self.step.irreversible:
+                line.append("   (irreversible: you will be asked to confirm)", style="yellow")
+            status.update(line)
+            self.query_one("#step-blockers", Static).update(render_blockers(view))
+            self.query_one("#step-evidence", Static).update(render_evidence(view))
+        plan = message.plan
+        self.query_one("#step-plan", Static).update(
+            Text("What running it will do:\n", style="bold") + Text(plan.render()) if plan else "")
+        self.show_extra(message.extra)
+
+    # --- running -----------------------------------------------------------------------------
+    def action_run_step(self) -> None:
+        if self.running:
+            self.notify("This step is already running.", severity="warning")
+            return
+        self.running = True
+        self.query_one("#step-message", Static).update(Text("Running…", style="bold blue"))
+        self._run(self.collect_answers())
+
+    @work(thread=True, exclusive=True, group="step-run")
+    def _run(self, answers: dict[str, Any]) -> None:
+        try:
+            ctx = host_of(self.app).make_context()
+            ctx.answers = answers
+            ctx.progress = lambda label, done, total: self.post_message(
+                self.Progress(label, done, total))
+            self.before_run(ctx)
+            engine.run_step(ctx, self.step)
+        except ConsoleError as err:
+            self.post_message(self.Finished(False, str(err)))
+            return
+        self.post_message(self.Finished(True, f"✔ {self.step.title}: done."))
+
+    def on_step_screen_progress(self, message: Progress) -> None:
+        bar = self.query_one("#step-progress", ProgressBar)
+        bar.add_class("active")
+        bar.update(total=max(message.total, 1), progress=message.done)
+
+    def on_step_screen_finished(self, message: Finished) -> None:
+        self.running = False
+        self.query_one("#step-progress", ProgressBar).remove_class("active")
+        style = "bold green" if message.ok else "bold red"
+        self.query_one("#step-message", Static).update(Text(message.text, style=style))
+        if not message.ok:
+            self.notify(message.text, severity="error", timeout=8)
+        self.action_reload()
+
+    def action_back(self) -> None:
+        if self.running:
+            self.notify("The step is still running; wait for it to finish.", severity="warning")
+            return
+        self.dismiss()
+
+
+def session_header(ctx: Context) -> str:
+    name = ctx.policy.project_name or ctx.root.name
+    where = "offline" if ctx.offline else "online"
+    branch = ctx.repo.branch()
+    if ctx.session is None:
+        return f"{name} · no release in progress · {branch} · {where}"
+    s = ctx.session
+    return f"{name} · {s.tag} · {s.channel} · {s.kind} · {branch} · {where}"
+
+
+def render_blockers(view: engine.StepView) -> Text:
+    if not view.blockers:
+        return Text("")
+    text = Text("Blocked because:\n", style="bold yellow")
+    for blocker in view.blockers:
+        text.append(f"• {blocker.reason}\n")
+        if blocker.remedy:
+            text.append(f"  → {blocker.remedy}\n", style="dim")
+    return text
+
+
+def render_evidence(view: engine.StepView) -> Text:
+    if not view.record.evidence:
+        return Text("")
+    text = Text("Evidence:\n", style="bold")
+    for key, value in view.record.evidence.items():
+        text.append(f"  {key}: {value}\n")
+    return text
+
+
+def screen_for(step_id: str) -> StepScreen:
+    """The specialised screen for a step if ``screens/steps/<module>.py`` has one, else generic."""
+    import importlib
+
+    module_name = f"screens.steps.{step_id.replace('-', '_')}"
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name != module_name:
+            raise
+        return StepScreen(step_id)
+    screen_class: type[StepScreen] = getattr(module, "SCREEN", StepScreen)
+    return screen_class(step_id)

@@ -1,0 +1,117 @@
+"""Starting a release from the command line, and every way it is refused without changes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from console.cli import COMMAND_MODULES, build_parser
+from tests.conftest import git, run_cli
+
+
+def release_dir(repo: Path) -> Path:
+    return repo / ".release"
+
+
+def test_start_creates_session_and_excludes_it(repo_path: Path) -> None:
+    result = run_cli("start", "v0.2.0", cwd=repo_path)
+    assert result.returncode == 0, result.stderr
+    assert "Started release v0.2.0" in result.stdout
+    session = json.loads((release_dir(repo_path) / "v0.2.0" / "session.json").read_text())
+    assert session["previous_tag"] == "v0.1.0" and session["kind"] == "release"
+    assert ".release/" in (repo_path / ".git" / "info" / "exclude").read_text()
+    assert git(repo_path, "status", "--porcelain") == ""
+    assert not (repo_path / ".gitignore").exists()
+
+
+def test_start_with_bump(repo_path: Path) -> None:
+    assert run_cli("start", "--bump", "minor", cwd=repo_path).returncode == 0
+    assert (release_dir(repo_path) / "v0.2.0" / "session.json").exists()
+
+
+def test_rc_channel_numbers_candidates(repo_path: Path) -> None:
+    git(repo_path, "tag", "v0.2.0-rc.1")
+    result = run_cli("start", "0.2.0", "--channel", "rc", cwd=repo_path)
+    assert result.returncode == 0, result.stderr
+    session = json.loads((release_dir(repo_path) / "v0.2.0-rc.2" / "session.json").read_text())
+    assert session["version"] == "0.2.0-rc.2" and session["kind"] == "rc"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["start", "1.2"], "'1.2' is not a SemVer version"),
+    (["start", "0.1.0"], "Version 0.1.0 is not greater than the last release v0.1.0"),
+    (["start", "0.0.9"], "is not greater than the last release"),
+    (["start", "0.2.0", "--channel", "nightly"], "Unknown channel 'nightly'"),
+    (["start"], "Give either a VERSION or --bump"),
+])
+def test_bad_versions_are_refused_and_nothing_is_written(repo_path: Path, args: list[str],
+                                                         message: str) -> None:
+    result = run_cli(*args, cwd=repo_path)
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not release_dir(repo_path).exists()
+
+
+def test_dirty_tree_is_refused(repo_path: Path) -> None:
+    (repo_path / "notes.txt").write_text("wip\n")
+    result = run_cli("start", "0.2.0", cwd=repo_path)
+    assert result.returncode == 1
+    assert "uncommitted changes (notes.txt)" in result.stderr
+    assert not release_dir(repo_path).exists()
+
+
+def test_not_a_git_repository(tmp_path: Path) -> None:
+    result = run_cli("status", cwd=tmp_path)
+    assert result.returncode == 1
+    assert f"{tmp_path} is not a git repository" in result.stderr
+
+
+def test_repository_with_no_commits(tmp_path: Path) -> None:
+    git(tmp_path, "init", "-q")
+    result = run_cli("start", "1.0.0", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "has no commits yet" in result.stderr
+    assert not release_dir(tmp_path).exists()
+
+
+def test_second_release_names_the_one_in_progress(repo_path: Path) -> None:
+    assert run_cli("start", "0.2.0", cwd=repo_path).returncode == 0
+    before = (release_dir(repo_path) / "v0.2.0" / "session.json").read_bytes()
+    result = run_cli("start", "0.3.0", cwd=repo_path)
+    assert result.returncode == 1
+    assert "A release session for v0.2.0 is already in progress" in result.stderr
+    assert "release-console abandon v0.2.0" in result.stderr
+    assert not (release_dir(repo_path) / "v0.3.0").exists()
+    assert (release_dir(repo_path) / "v0.2.0" / "session.json").read_bytes() == before
+
+
+def test_abandon_then_start_another(repo_path: Path) -> None:
+    assert run_cli("start", "0.2.0", cwd=repo_path).returncode == 0
+    assert run_cli("abandon", "v0.2.0", "--reason", "wrong", cwd=repo_path).returncode == 0
+    assert run_cli("start", "0.3.0", cwd=repo_path).returncode == 0
+
+
+def test_usage_errors_exit_2(repo_path: Path) -> None:
+    result = run_cli("frobnicate", cwd=repo_path)
+    assert result.returncode == 2
+    assert run_cli("run", cwd=repo_path).returncode == 2
+
+
+def test_version_flag(repo_path: Path) -> None:
+    result = run_cli("--version", cwd=repo_path)
+    assert result.returncode == 0 and result.stdout.startswith("release-console ")
+
+
+def test_every_command_has_help() -> None:
+    parser = build_parser()
+    subparsers = next(a for a in parser._actions if a.dest == "command")
+    names = sorted(subparsers.choices)  # type: ignore[union-attr]
+    assert {"status", "start", "run", "next", "journal", "skip"} <= set(names)
+    assert len(COMMAND_MODULES) >= 5
+    for name in names:
+        with pytest.raises(SystemExit) as info:
+            parser.parse_args([name, "--help"])
+        assert info.value.code == 0

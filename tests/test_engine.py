@@ -1,0 +1,131 @@
+"""The runbook engine: order, blockers, interrupted runs, skips and the status document."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from services import engine
+from services.errors import BlockedError, ConsoleError
+from services.releases import ReleaseRequest, start_release
+from services.runbook import Context
+from services.runbooks import HOTFIX, RELEASE, RUNBOOKS
+from services.steps import registry
+from tests.conftest import commit_file, run_cli
+
+
+def test_runbooks_use_known_step_ids_in_design_order() -> None:
+    assert RELEASE == ("preflight", "changelog", "migration", "notes", "artifacts", "smoke",
+                       "checksums", "sign", "tag", "handoff", "push", "draft", "review",
+                       "publish", "post-release")
+    for ids in RUNBOOKS.values():
+        assert set(ids) <= set(registry())
+    assert HOTFIX[0] == "hotfix-branch" and HOTFIX[-1] == "hotfix-sync"
+
+
+def test_status_json_lists_steps_in_runbook_order(repo_path: Path) -> None:
+    (repo_path / "release.toml").write_text('[project]\nname = "Demo"\n')
+    commit_file(repo_path, "release.toml", '[project]\nname = "Demo"\n')
+    assert run_cli("start", "0.2.0", cwd=repo_path).returncode == 0
+    result = run_cli("status", "--json", cwd=repo_path)
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["schema"] == 1
+    assert doc["session"]["tag"] == "v0.2.0" and doc["session"]["channel"] == "stable"
+    assert [s["id"] for s in doc["steps"]] == list(RELEASE)
+    assert doc["next"] == "preflight"
+    assert doc["steps"][0]["status"] == "ready"
+    later = doc["steps"][3]
+    assert later["status"] == "waiting"
+    assert later["blockers"][0]["reason"] == "Waiting for 'Pre-flight checks' (preflight)."
+
+
+def test_run_records_evidence_and_moves_on(repo_path: Path,
+                                           make_ctx: Callable[..., Context]) -> None:
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    evidence = engine.run_step(ctx, registry()["preflight"])
+    assert evidence["commit"] == ctx.repo.head_sha()
+    assert evidence["ci"]["status"] == "deferred"
+    views = engine.views(make_ctx())
+    assert views[0].status == "done"
+    assert engine.next_view(views).id == "changelog"  # type: ignore[union-attr]
+    actions = [(e["step"], e["action"]) for e in ctx.journal.entries()]
+    assert actions == [("session", "started"), ("preflight", "started"), ("preflight", "done")]
+
+
+def test_done_step_is_not_done_twice(make_ctx: Callable[..., Context]) -> None:
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    engine.run_step(ctx, registry()["preflight"])
+    with pytest.raises(BlockedError, match="already done"):
+        engine.run_step(ctx, registry()["preflight"])
+
+
+def test_dirty_tree_blocks_preflight(repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    (repo_path / "README.md").write_text("changed\n")
+    result = run_cli("run", "preflight", cwd=repo_path)
+    assert result.returncode == 1
+    assert "uncommitted changes: README.md" in result.stderr
+    assert make_ctx().require_session().steps.get("preflight") is None
+
+
+def test_killed_step_is_reported_interrupted(repo_path: Path,
+                                             make_ctx: Callable[..., Context]) -> None:
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+
+    def crashed(session):  # type: ignore[no-untyped-def]
+        record = session.step("preflight")
+        record.status, record.pid, record.started_at = "running", 2**22 + 12345, "then"
+
+    ctx.record("preflight", "started", update=crashed)
+    views = engine.views(make_ctx())
+    assert views[0].status == "interrupted"
+    assert "was interrupted" in views[0].blockers[0].reason
+    status = run_cli("status", cwd=repo_path)
+    assert "interrupted" in status.stdout and "run it again" in status.stdout
+    rerun = run_cli("run", "preflight", cwd=repo_path)
+    assert rerun.returncode == 0, rerun.stderr
+    actions = [e["action"] for e in make_ctx().journal.entries()]
+    assert actions[-2:] == ["resumed", "done"]
+
+
+def test_skip_needs_reason_and_a_skippable_step(make_ctx: Callable[..., Context]) -> None:
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    with pytest.raises(ConsoleError, match="cannot be skipped"):
+        engine.skip_step(ctx, registry()["preflight"], "no time")
+    with pytest.raises(ConsoleError, match="needs a reason"):
+        engine.skip_step(ctx, registry()["handoff"], "  ")
+
+
+def test_offline_blocks_network_steps_with_a_reason(make_ctx: Callable[..., Context]) -> None:
+    ctx = make_ctx(offline=True)
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    push = registry()["push"]
+    assert push.needs_network
+    blockers = engine.own_blockers(ctx, push)
+    assert "offline" in blockers[0].reason
+
+
+def test_dry_run_changes_nothing(repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    start_release(make_ctx(), ReleaseRequest(version="0.2.0"))
+    session_file = repo_path / ".release" / "v0.2.0" / "session.json"
+    before = session_file.read_bytes()
+    result = run_cli("run", "preflight", "--dry-run", cwd=repo_path)
+    assert result.returncode == 0, result.stderr
+    assert "dry run: nothing was changed" in result.stdout
+    assert session_file.read_bytes() == before
+
+
+def test_next_runs_the_next_step(repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    start_release(make_ctx(), ReleaseRequest(version="0.2.0"))
+    result = run_cli("next", cwd=repo_path)
+    assert result.returncode == 0, result.stderr
+    assert "Pre-flight checks: done" in result.stdout

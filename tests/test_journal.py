@@ -1,0 +1,101 @@
+"""The audit journal: the chain holds, and every kind of tampering is found and located."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from services import secrets
+from services.journal import Journal
+from services.releases import ReleaseRequest, start_release
+from services.runbook import Context
+from tests.conftest import run_cli
+
+
+@pytest.fixture
+def journaled(repo_path: Path, make_ctx: Callable[..., Context]) -> Path:
+    """A session with five journal entries."""
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    for n in range(4):
+        ctx.record("preflight", f"note {n}", inputs={"n": n}, outputs={"digest": f"sha256:{n}"})
+    return repo_path / ".release" / "v0.2.0" / "journal.jsonl"
+
+
+def lines(path: Path) -> list[bytes]:
+    return path.read_bytes().splitlines(keepends=True)
+
+
+def verify(repo_path: Path) -> tuple[int, str]:
+    result = run_cli("journal", "verify", cwd=repo_path)
+    return result.returncode, result.stdout + result.stderr
+
+
+def test_intact_journal_verifies(journaled: Path, repo_path: Path) -> None:
+    code, text = verify(repo_path)
+    assert code == 0, text
+    assert "5 entries, chain intact" in text
+    entry = json.loads(lines(journaled)[1])
+    assert entry["actor"] == "Casey Captain <casey@example.org>"
+    assert entry["time"] == "2026-11-21T12:00:00Z"
+    assert set(entry) == {"seq", "time", "actor", "step", "action", "inputs", "outputs", "prev"}
+
+
+def test_edited_entry_is_named(journaled: Path, repo_path: Path) -> None:
+    content = lines(journaled)
+    content[2] = content[2].replace(b"note 1", b"note X")
+    journaled.write_bytes(b"".join(content))
+    code, text = verify(repo_path)
+    assert code == 1
+    assert "line 4" in text  # the entry after the edited one no longer chains
+
+
+def test_removed_entry_is_named(journaled: Path, repo_path: Path) -> None:
+    content = lines(journaled)
+    del content[1]
+    journaled.write_bytes(b"".join(content))
+    code, text = verify(repo_path)
+    assert code == 1 and "line 2" in text
+
+
+def test_reordered_entries_are_named(journaled: Path, repo_path: Path) -> None:
+    content = lines(journaled)
+    content[2], content[3] = content[3], content[2]
+    journaled.write_bytes(b"".join(content))
+    code, text = verify(repo_path)
+    assert code == 1 and "line 3" in text
+
+
+def test_truncated_journal_is_detected(journaled: Path, repo_path: Path) -> None:
+    journaled.write_bytes(b"".join(lines(journaled)[:3]))
+    code, text = verify(repo_path)
+    assert code == 1 and "removed from the end" in text
+
+
+def test_cut_off_last_line_is_detected(journaled: Path, repo_path: Path) -> None:
+    data = journaled.read_bytes()
+    journaled.write_bytes(data[:-20])
+    code, text = verify(repo_path)
+    assert code == 1 and "line 5" in text
+
+
+def test_edited_last_entry_is_detected(journaled: Path, repo_path: Path) -> None:
+    content = lines(journaled)
+    content[-1] = content[-1].replace(b"note 3", b"note 9")
+    journaled.write_bytes(b"".join(content))
+    code, text = verify(repo_path)
+    assert code == 1 and "line 5" in text and "edited" in text
+
+
+def test_secrets_never_enter_the_journal(tmp_path: Path) -> None:
+    journal = Journal(tmp_path / "journal.jsonl")
+    with pytest.raises(ValueError):
+        journal.append(actor="a", step="sign", action="x", inputs={"passphrase": "hunter22"})
+    secrets.register("canary-7f3a9c")
+    journal.append(actor="a", step="sign", action="x",
+                   outputs={"message": "gpg said canary-7f3a9c was wrong"})
+    assert b"canary-7f3a9c" not in (tmp_path / "journal.jsonl").read_bytes()
+    assert journal.verify() == []

@@ -1,0 +1,98 @@
+"""release.toml: good files, defaults, and each kind of bad file named precisely."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from services.policy import Policy, PolicyError, load_policy
+from tests.conftest import run_cli
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "shared" / "examples" / "pai-release.toml"
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "release.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_missing_file_gives_pai_defaults(tmp_path: Path) -> None:
+    policy = load_policy(tmp_path / "release.toml")
+    assert policy.tag_for("1.4.0") == "v1.4.0"
+    assert policy.changelog == "CHANGELOG.md" and policy.migration == "MIGRATION.md"
+    assert [c.name for c in policy.channels] == ["stable", "rc"]
+    assert policy.channel("rc").prerelease and policy.channel("stable").make_latest
+    assert policy.source is None
+
+
+def test_shared_pai_example_is_sayable() -> None:
+    if not EXAMPLE.exists():  # the shared folder sits beside the checkout in CI and here
+        pytest.fail(f"{EXAMPLE} is missing; the shared folder must sit beside the checkout")
+    policy = load_policy(EXAMPLE)
+    assert policy.project.repository == "example-org/pai"
+    assert [a.filename(tag="v1.3.0", version="1.3.0", project="PAI") for a in policy.artifacts] \
+        == ["pai-v1.3.0-amd64.iso", "pai-v1.3.0-arm64.iso"]
+    assert policy.signing_backend == "minisign" and policy.signing_public_key == "minisign.pub"
+    assert policy.tag_key == "0123456789ABCDEF0123456789ABCDEF01234567"
+    assert policy.smoke_checks[2] == "runs Ollama"
+    assert policy.title_for("v1.3.0", "1.3.0") == "PAI v1.3.0"
+    assert policy.checklist_post_release[0] == "Announce on Mastodon"
+    assert policy.version_references[0].pattern == "pai-v{version}-"
+    assert policy.sla_hours == {"critical": 24, "high": 72}
+
+
+def test_policy_is_immutable(tmp_path: Path) -> None:
+    policy = load_policy(write(tmp_path, '[project]\nname = "X"\n'))
+    with pytest.raises(AttributeError):
+        policy.changelog = "OTHER.md"  # type: ignore[misc]
+    assert isinstance(policy, Policy)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("[project\nname = 1", "is not valid TOML"),
+    ('[project]\nnmae = "x"\n', "unknown key 'project.nmae'"),
+    ('colour = "blue"\n', "unknown key 'colour'"),
+    ("[project]\nname = 3\n", "key 'project.name' must be a string, but it is a number"),
+    ('[versioning]\ntag = "release-{ver}"\n', "unknown placeholder {ver}"),
+    ('[versioning]\ntag = "release"\n', "key 'versioning.tag' must contain {version}"),
+    ('[versioning]\ntag = "v{version"\n', "unbalanced brace"),
+    ('[signing]\nbackend = "pgp"\n', "key 'signing.backend' is 'pgp'; expected one of"),
+    ("[smoke]\nchecks = [\"boots\", 3]\n", "key 'smoke.checks' must be a list of strings"),
+    ('[artifacts]\nfiles = "x.iso"\n', "key 'artifacts.files' must be an array of tables"),
+    ('[[artifacts.files]]\narch = "amd64"\nname = "a-{arch}-{flavour}.iso"\n',
+     "key 'artifacts.files[0].name' uses unknown placeholder {flavour}"),
+    ('[project]\nrepository = "just-a-name"\n', "must be 'owner/name'"),
+    ('[workstation]\noffline = "yes"\n', "key 'workstation.offline' must be true or false"),
+    ('[channels.rc]\nprerelease = 1\n', "key 'channels.rc.prerelease' must be true or false"),
+])
+def test_bad_policy_names_file_key_and_expectation(tmp_path: Path, text: str,
+                                                   expected: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(PolicyError) as info:
+        load_policy(path)
+    message = str(info.value)
+    assert str(path) in message
+    assert expected in message
+
+
+def test_non_utf8_policy_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "release.toml"
+    path.write_bytes(b'[project]\nname = "\xff"\n')
+    with pytest.raises(PolicyError, match="not UTF-8"):
+        load_policy(path)
+
+
+def test_cli_reports_bad_policy_without_traceback(repo_path: Path) -> None:
+    (repo_path / "release.toml").write_text('[signing]\nbackend = "pgp"\n')
+    result = run_cli("status", cwd=repo_path)
+    assert result.returncode == 1
+    assert "release.toml: key 'signing.backend'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_explicit_config_that_does_not_exist(repo_path: Path) -> None:
+    result = run_cli("--config", "nope.toml", "status", cwd=repo_path)
+    assert result.returncode == 1
+    assert "nope.toml does not exist" in result.stderr

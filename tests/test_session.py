@@ -1,0 +1,125 @@
+"""The durable session: round trip, damaged files reported and left alone, crash safety."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from services.errors import EnvironmentProblem
+from services.releases import ReleaseRequest, start_release
+from services.runbook import Context
+from services.session import Session, SessionError, SessionStore, StepRecord
+from tests.conftest import git, run_cli
+
+
+def test_round_trip_keeps_every_field(tmp_path: Path) -> None:
+    store = SessionStore(tmp_path)
+    session = Session(version="1.4.0", tag="v1.4.0", channel="rc", kind="hotfix",
+                      created_at="2026-11-21T12:00:00Z", previous_tag="v1.3.0",
+                      base_commit="abc", branch="hotfix/v1.4.0",
+                      data={"smoke": {"amd64": {"tester": "Ana"}}})
+    session.steps["changelog"] = StepRecord(status="done", evidence={"commit": "def"},
+                                            started_at="s", finished_at="f")
+    session.steps["skipme"] = StepRecord(status="skipped", reason="not applicable")
+    store.save(session)
+    loaded = store.load("v1.4.0")
+    assert loaded.to_json() == session.to_json()
+    assert json.loads(store.path("v1.4.0").read_text())["schema"] == 1
+
+
+def test_steps_are_keyed_by_id_not_position(tmp_path: Path) -> None:
+    store = SessionStore(tmp_path)
+    session = Session(version="1.0.0", tag="v1.0.0")
+    session.step("tag").status = "done"
+    store.save(session)
+    data = json.loads(store.path("v1.0.0").read_text())
+    assert data["steps"] == {"tag": {"status": "done"}}
+
+
+@pytest.mark.parametrize("damage", [
+    lambda raw: raw[: len(raw) // 2],            # truncated mid-write by something else
+    lambda raw: b"\x00\x01garbage" + raw,         # corrupted
+    lambda raw: b"[1, 2, 3]\n",                   # valid JSON, wrong shape
+    lambda raw: raw.replace(b'"version"', b'"versoin"'),  # a required field lost
+])
+def test_damaged_session_is_reported_and_not_overwritten(
+        repo_path: Path, make_ctx: Callable[..., Context],
+        damage: Callable[[bytes], bytes]) -> None:
+    start_release(make_ctx(), ReleaseRequest(version="0.2.0"))
+    path = repo_path / ".release" / "v0.2.0" / "session.json"
+    broken = damage(path.read_bytes())
+    path.write_bytes(broken)
+    result = run_cli("status", cwd=repo_path)
+    assert result.returncode == 1
+    assert "session.json is damaged" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert path.read_bytes() == broken
+
+
+def test_newer_schema_is_refused(repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    start_release(make_ctx(), ReleaseRequest(version="0.2.0"))
+    path = repo_path / ".release" / "v0.2.0" / "session.json"
+    data = json.loads(path.read_text())
+    data["schema"] = 99
+    path.write_text(json.dumps(data))
+    with pytest.raises(SessionError, match="newer Release Console"):
+        SessionStore(repo_path).load("v0.2.0")
+
+
+def test_unwritable_release_dir_changes_nothing(repo_path: Path,
+                                               make_ctx: Callable[..., Context]) -> None:
+    # Root ignores permission bits, so make .release a file: the directory cannot be created.
+    (repo_path / ".release").write_text("not a directory")
+    git(repo_path, "add", ".release")
+    git(repo_path, "commit", "-q", "-m", "odd file")
+    with pytest.raises(EnvironmentProblem, match="Cannot create"):
+        start_release(make_ctx(), ReleaseRequest(version="0.2.0"))
+    result = run_cli("start", "0.2.0", cwd=repo_path)
+    assert result.returncode == 3
+    assert (repo_path / ".release").read_text() == "not a directory"
+
+
+WRITER = """
+import sys
+from pathlib import Path
+from services.session import Session, SessionStore
+store = SessionStore(Path(sys.argv[1]))
+print("ready", flush=True)
+i = 0
+while True:
+    i += 1
+    s = Session(version="1.0.0", tag="v1.0.0", data={"i": i, "pad": "x" * (4096 * (1 + i % 7))})
+    store.save(s)
+    print(i, flush=True)
+"""
+
+
+def test_sigkill_mid_write_leaves_old_or_new_session(tmp_path: Path) -> None:
+    store = SessionStore(tmp_path)
+    store.save(Session(version="1.0.0", tag="v1.0.0", data={"i": 0}))
+    seen = set()
+    for round_number in range(25):
+        proc = subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path)],
+                                stdout=subprocess.PIPE, text=True,
+                                cwd=Path(__file__).resolve().parent.parent)
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "ready"
+        # Let it finish a varying number of writes, then kill it without warning while it is
+        # in the middle of later ones.
+        for _ in range(round_number % 7 + 1):
+            proc.stdout.readline()
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        loaded = store.load("v1.0.0")  # must parse: old or new, never a torn file
+        seen.add(loaded.data["i"])
+        leftovers = [p for p in store.directory("v1.0.0").iterdir() if p.suffix == ".tmp"]
+        for leftover in leftovers:  # an orphaned temp file is harmless; the session is whole
+            leftover.unlink()
+    assert len(seen) > 3  # the writer really was killed at different points

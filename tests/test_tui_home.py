@@ -1,0 +1,119 @@
+"""The TUI shell, driven with Pilot as a captain would with the keyboard."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Input, OptionList, Static
+
+from console.app import ReleaseConsoleApp
+from console.wiring import Options
+from screens.home import HomeScreen
+from screens.start import StartScreen
+from screens.step import StepScreen
+from services.releases import ReleaseRequest, start_release
+from services.runbook import Context
+from services.session import SessionStore
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Let workers finish and their messages land."""
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def text_of(app: ReleaseConsoleApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def test_home_shows_runbook_and_session(repo_path: Path,
+                                              make_ctx: Callable[..., Context]) -> None:
+    start_release(make_ctx(), ReleaseRequest(version="0.2.0"))
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert "v0.2.0 · stable · release · main · online" in text_of(app, "#session-bar")
+        checklist = app.screen.query_one("#checklist", OptionList)
+        assert checklist.option_count == 15
+        assert checklist.highlighted == 0
+        assert "Pre-flight checks" in text_of(app, "#detail-text")
+        await pilot.press("down", "down")
+        assert "Waiting for 'Pre-flight checks'" in text_of(app, "#detail-text")
+        assert "MIGRATION.md" in text_of(app, "#detail-text")
+
+
+async def test_open_a_step_and_run_it(repo_path: Path,
+                                      make_ctx: Callable[..., Context]) -> None:
+    start_release(make_ctx(), ReleaseRequest(version="0.2.0"))
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StepScreen)
+        assert "ready" in text_of(app, "#step-status")
+        await pilot.press("r")
+        await settle(pilot)
+        assert "done" in text_of(app, "#step-message")
+        assert "done" in text_of(app, "#step-status")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert "Next: changelog" in text_of(app, "#message")
+    assert make_ctx().require_session().steps["preflight"].status == "done"
+
+
+async def test_blocked_step_says_why_and_does_not_run(repo_path: Path,
+                                                       make_ctx: Callable[..., Context]) -> None:
+    start_release(make_ctx(), ReleaseRequest(version="0.2.0"))
+    (repo_path / "README.md").write_text("dirty\n")
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert "uncommitted changes" in text_of(app, "#step-blockers")
+        await pilot.press("r")
+        await settle(pilot)
+        assert "cannot run yet" in text_of(app, "#step-message")
+    assert "preflight" not in make_ctx().require_session().steps
+
+
+async def test_start_a_release_from_the_tui(repo_path: Path) -> None:
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "No release in progress" in text_of(app, "#message")
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, StartScreen)
+        assert "Last release: v0.1.0" in text_of(app, "#suggestion")
+        app.screen.query_one("#version", Input).value = "0.1.0"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "not greater than the last release" in text_of(app, "#error")
+        app.screen.query_one("#version", Input).value = "0.3.0"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert "v0.3.0" in text_of(app, "#session-bar")
+    assert SessionStore(repo_path).load("v0.3.0").state == "active"
+
+
+async def test_error_is_visible_not_a_crash(tmp_path: Path) -> None:
+    app = ReleaseConsoleApp(Options(repo=tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "is not a git repository" in text_of(app, "#detail-text")
+
+
+def test_home_snapshot(repo_path: Path, make_ctx: Callable[..., Context],
+                       snap_compare: Callable[..., bool]) -> None:
+    start_release(make_ctx(), ReleaseRequest(version="0.2.0"))
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    assert snap_compare(app, terminal_size=(100, 30), run_before=settle)
