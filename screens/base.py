@@ -5,7 +5,7 @@ The app shell (``console/app.py``) implements it; tests can run screens inside i
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, cast
 
 from services.runbook import Context
 
@@ -22,4 +22,4 @@ def host_of(app: object) -> ConsoleHost:
     """The running app as a :class:`ConsoleHost`; fails loudly if a screen runs elsewhere."""
     if not hasattr(app, "make_context"):
         raise TypeError("screens must run inside the Release Console app")
-    return app  # type: ignore[return-value]
+    return cast(ConsoleHost, app)

@@ -74,10 +74,13 @@ class HomeScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#checklist", OptionList).border_title = "Runbook"
         self.query_one("#detail", VerticalScroll).border_title = "Step"
-        self.action_reload()
+        # Paint first, then load: opening git in a worker thread competes for the GIL with the
+        # first frame, and a captain sees the layout sooner this way.
+        self.call_after_refresh(self.action_reload)
 
     def on_screen_resume(self) -> None:
-        self.action_reload()
+        if self.rows:  # back from a step screen: its work may have changed every status
+            self.action_reload()
 
     def action_reload(self) -> None:
         self._load()

@@ -168,8 +168,11 @@ class StepScreen(Screen[None]):
         try:
             ctx = host_of(self.app).make_context()
             ctx.answers = answers
-            ctx.progress = lambda label, done, total: self.post_message(
-                self.Progress(label, done, total))
+
+            def progress(label: str, done: int, total: int) -> None:
+                self.post_message(self.Progress(label, done, total))
+
+            ctx.progress = progress
             self.before_run(ctx)
             engine.run_step(ctx, self.step)
         except ConsoleError as err:

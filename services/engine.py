@@ -167,9 +167,10 @@ def run_step(ctx: Context, step: Step, *, confirmed: bool = False) -> Evidence:
                    update=lambda s: _set(s, step.id, "pending", "", ctx.now_iso()))
         raise
     except ConsoleError as err:
-        ctx.record(step.id, "failed", outputs={"reason": str(err)},
-                   update=lambda s: _set(s, step.id, "failed", str(err), ctx.now_iso()))
-        raise StepFailed(f"'{step.title}' failed: {err}") from None
+        message = str(err)
+        ctx.record(step.id, "failed", outputs={"reason": message},
+                   update=lambda s: _set(s, step.id, "failed", message, ctx.now_iso()))
+        raise StepFailed(f"'{step.title}' failed: {message}") from None
     except BaseException as err:
         reason = f"unexpected {type(err).__name__}"
         ctx.record(step.id, "failed", outputs={"reason": reason},

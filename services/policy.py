@@ -118,7 +118,9 @@ class Policy:
 
     @property
     def project_name(self) -> str:
-        return self.project.name or (self.project.repository.split("/")[-1] if self.project.repository else "")
+        if self.project.name:
+            return self.project.name
+        return self.project.repository.split("/")[-1] if self.project.repository else ""
 
     def tag_for(self, version: str) -> str:
         return self.tag_format.format(version=version)
@@ -161,7 +163,7 @@ class _Table:
             f"{self.path}: key '{self.key(key)}' must be {expected}, but it is {_kind(value)}."
         )
 
-    def str(self, key: str, default: str, *, choices: Iterable[str] = (),
+    def text(self, key: str, default: str, *, choices: Iterable[str] = (),
             placeholders: Iterable[str] | None = None, required: Iterable[str] = ()) -> str:
         value = self._get(key)
         if value is None:
@@ -178,7 +180,7 @@ class _Table:
             _check_pattern(self.path, self.key(key), value, tuple(placeholders), tuple(required))
         return value
 
-    def bool(self, key: str, default: bool) -> bool:
+    def flag(self, key: str, default: bool) -> bool:
         value = self._get(key)
         if value is None:
             return default
@@ -279,10 +281,10 @@ def _parse(path: Path, data: dict[str, Any]) -> Policy:
 
     t = top.table("project")
     project = ProjectPolicy(
-        name=t.str("name", ""),
-        repository=t.str("repository", ""),
-        default_branch=t.str("default_branch", "main"),
-        remote=t.str("remote", "origin"),
+        name=t.text("name", ""),
+        repository=t.text("repository", ""),
+        default_branch=t.text("default_branch", "main"),
+        remote=t.text("remote", "origin"),
     )
     if project.repository and not re.fullmatch(r"[\w.-]+/[\w.-]+", project.repository):
         raise PolicyError(f"{path}: key 'project.repository' must be 'owner/name', "
@@ -290,8 +292,8 @@ def _parse(path: Path, data: dict[str, Any]) -> Policy:
     t.finish()
 
     t = top.table("versioning")
-    tag_format = t.str("tag", defaults.tag_format, placeholders=("version",), required=("version",))
-    prefer_higher = t.bool("prefer_higher_bump", True)
+    tag_format = t.text("tag", defaults.tag_format, placeholders=("version",), required=("version",))
+    prefer_higher = t.flag("prefer_higher_bump", True)
     t.finish()
 
     channels_table = top.table("channels")
@@ -301,9 +303,9 @@ def _parse(path: Path, data: dict[str, Any]) -> Policy:
         base = next((ch for ch in defaults.channels if ch.name == name), ChannelPolicy(name))
         channels.append(ChannelPolicy(
             name=name,
-            tag=c.str("tag", base.tag, placeholders=("version", "n"), required=("version",)),
-            prerelease=c.bool("prerelease", base.prerelease),
-            make_latest=c.bool("make_latest", base.make_latest),
+            tag=c.text("tag", base.tag, placeholders=("version", "n"), required=("version",)),
+            prerelease=c.flag("prerelease", base.prerelease),
+            make_latest=c.flag("make_latest", base.make_latest),
         ))
         c.finish()
     for default_channel in defaults.channels:
@@ -311,24 +313,24 @@ def _parse(path: Path, data: dict[str, Any]) -> Policy:
             channels.append(default_channel)
 
     t = top.table("documents")
-    changelog = t.str("changelog", defaults.changelog)
-    migration = t.str("migration", defaults.migration)
-    reopen = t.str("reopen_unreleased", defaults.reopen_unreleased, choices=REOPEN_CHOICES)
+    changelog = t.text("changelog", defaults.changelog)
+    migration = t.text("migration", defaults.migration)
+    reopen = t.text("reopen_unreleased", defaults.reopen_unreleased, choices=REOPEN_CHOICES)
     t.finish()
 
     t = top.table("release")
-    title = t.str("title", defaults.release_title, placeholders=("project", "tag", "version"))
+    title = t.text("title", defaults.release_title, placeholders=("project", "tag", "version"))
     notes_links = t.strings("notes_links", defaults.notes_links)
     required_sections = t.strings("required_sections", ())
     t.finish()
 
     t = top.table("artifacts")
-    artifacts_dir = t.str("dir", defaults.artifacts_dir)
+    artifacts_dir = t.text("dir", defaults.artifacts_dir)
     artifacts = []
     for f in t.tables("files"):
         artifacts.append(ArtifactSpec(
-            arch=f.str("arch", ""),
-            name=f.str("name", "", placeholders=("tag", "version", "arch", "project")),
+            arch=f.text("arch", ""),
+            name=f.text("name", "", placeholders=("tag", "version", "arch", "project")),
         ))
         if not artifacts[-1].name:
             raise PolicyError(f"{path}: key '{f.key('name')}' is required (a file name pattern "
@@ -337,22 +339,22 @@ def _parse(path: Path, data: dict[str, Any]) -> Policy:
     t.finish()
 
     t = top.table("checksums")
-    per_file = t.str("per_file", defaults.checksum_per_file, placeholders=("name",))
-    combined = t.str("combined", "", placeholders=("tag", "version"))
+    per_file = t.text("per_file", defaults.checksum_per_file, placeholders=("name",))
+    combined = t.text("combined", "", placeholders=("tag", "version"))
     t.finish()
 
     t = top.table("signing")
     signing = dict(
-        signing_backend=t.str("backend", defaults.signing_backend, choices=SIGNING_BACKENDS),
-        signing_public_key=t.str("public_key", defaults.signing_public_key),
-        signing_secret_key=t.str("secret_key", ""),
-        signing_fingerprint=t.str("fingerprint", ""),
-        signing_allowed_signers=t.str("allowed_signers", ""),
-        signing_identity=t.str("identity", ""),
-        signing_ssh_key=t.str("ssh_key", ""),
-        tag_signing=t.str("tag_format", defaults.tag_signing, choices=TAG_SIGNING),
-        tag_key=t.str("tag_key", ""),
-        tag_message=t.str("tag_message", defaults.tag_message,
+        signing_backend=t.text("backend", defaults.signing_backend, choices=SIGNING_BACKENDS),
+        signing_public_key=t.text("public_key", defaults.signing_public_key),
+        signing_secret_key=t.text("secret_key", ""),
+        signing_fingerprint=t.text("fingerprint", ""),
+        signing_allowed_signers=t.text("allowed_signers", ""),
+        signing_identity=t.text("identity", ""),
+        signing_ssh_key=t.text("ssh_key", ""),
+        tag_signing=t.text("tag_format", defaults.tag_signing, choices=TAG_SIGNING),
+        tag_key=t.text("tag_key", ""),
+        tag_message=t.text("tag_message", defaults.tag_message,
                           placeholders=("project", "tag", "version")),
     )
     fpr = signing["signing_fingerprint"] + signing["tag_key"]
@@ -373,21 +375,21 @@ def _parse(path: Path, data: dict[str, Any]) -> Policy:
 
     refs = []
     for r in top.tables("version_references"):
-        refs.append(VersionReference(path=r.str("path", ""),
-                                     pattern=r.str("pattern", "", placeholders=("version", "tag"))))
+        refs.append(VersionReference(path=r.text("path", ""),
+                                     pattern=r.text("pattern", "", placeholders=("version", "tag"))))
         r.finish()
 
     t = top.table("workstation")
-    offline = t.bool("offline", False)
+    offline = t.flag("offline", False)
     t.finish()
 
     t = top.table("security")
     sla = t.int_map("sla_hours")
-    waivers = t.str("waivers", "")
+    waivers = t.text("waivers", "")
     t.finish()
 
     t = top.table("github")
-    api_url = t.str("api_url", "")
+    api_url = t.text("api_url", "")
     if api_url and not re.match(r"https?://", api_url):
         raise PolicyError(f"{path}: key 'github.api_url' must start with http:// or https://, "
                           f"but it is {api_url!r}.")

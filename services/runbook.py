@@ -185,7 +185,7 @@ class Context:
 
     def record(self, step: str, action: str, *, inputs: dict[str, Any] | None = None,
                outputs: dict[str, Any] | None = None,
-               update: Callable[[Session], None] | None = None) -> None:
+               update: Callable[[Session], object] | None = None) -> None:
         """Journal an action and (optionally) change the session, as one locked update."""
         with self.locked() as session:
             if update is not None:

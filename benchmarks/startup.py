@@ -1,0 +1,107 @@
+"""Start-up cost of the TUI and of ``release-console status``, as ratios to their floors.
+
+Prints, in one run:
+- the median time (spawn -> first frame, and spawn -> checklist loaded) of the home screen next to
+  a minimal Textual app with one Static, and the ratio (goal: first frame <= 1.3x);
+- the median time of ``release-console status`` next to ``python -c 'import git'`` (goal: <= 2x).
+
+Run: .venv/bin/python benchmarks/startup.py [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+MINIMAL = """
+from textual.app import App
+from textual.widgets import Static
+class Minimal(App):
+    def compose(self):
+        yield Static("hello")
+    def on_mount(self):
+        self.call_after_refresh(lambda: (print("first", flush=True), self.exit()))
+Minimal().run(headless=True)
+"""
+
+CONSOLE = """
+import sys
+from pathlib import Path
+from console.app import ReleaseConsoleApp
+from console.wiring import Options
+from screens.home import HomeScreen
+original = HomeScreen.on_home_screen_loaded
+def loaded(self, message):
+    original(self, message)
+    self.call_after_refresh(lambda: (print("loaded", flush=True), self.app.exit()))
+HomeScreen.on_home_screen_loaded = loaded
+class Timed(ReleaseConsoleApp):
+    def on_mount(self):
+        super().on_mount()
+        self.call_after_refresh(lambda: print("first", flush=True))
+Timed(Options(repo=Path(sys.argv[1]))).run(headless=True)
+"""
+
+
+def timed_lines(args: list[str], cwd: Path) -> dict[str, float]:
+    """Seconds from spawn to each line the child prints."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            text=True)
+    marks: dict[str, float] = {}
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        marks.setdefault(line.strip(), time.perf_counter() - start)
+    proc.wait()
+    marks["exit"] = time.perf_counter() - start
+    return marks
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def make_repo(base: Path) -> Path:
+    from console.demo import build_sandbox
+
+    project = build_sandbox(base)
+    subprocess.run([sys.executable, "-m", "console", "start", "--bump", "minor"], cwd=project,
+                   check=True, capture_output=True)
+    return project
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    py = sys.executable
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = make_repo(Path(tmp) / "demo")
+        minimal, first, loaded, status, import_git = [], [], [], [], []
+        for _ in range(args.runs):
+            minimal.append(timed_lines([py, "-c", MINIMAL], ROOT)["first"])
+            marks = timed_lines([py, "-c", CONSOLE, str(repo)], ROOT)
+            first.append(marks["first"])
+            loaded.append(marks["loaded"])
+            status.append(timed_lines([py, "-m", "console", "status"], repo)["exit"])
+            import_git.append(timed_lines([py, "-c", "import git"], ROOT)["exit"])
+    print(f"runs: {args.runs} (medians)")
+    print(f"minimal Textual app, first frame : {median(minimal):.3f} s")
+    print(f"home screen, first frame         : {median(first):.3f} s   "
+          f"ratio {median(first) / median(minimal):.2f} (goal <= 1.3)")
+    print(f"home screen, checklist loaded    : {median(loaded):.3f} s   "
+          f"ratio {median(loaded) / median(minimal):.2f}")
+    print(f"python -c 'import git'           : {median(import_git):.3f} s")
+    print(f"release-console status           : {median(status):.3f} s   "
+          f"ratio {median(status) / median(import_git):.2f} (goal <= 2)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,214 @@
+"""Git refs and tags, commits, commit statuses and check-runs of the loopback GitHub.
+
+The sandbox holds no git objects: refs point at whatever sha a test or the console gave, and a
+commit is "known" when a ref, a status or a check-run mentions it (or it looks like a full sha).
+That is enough for the CI gate and for seeing which tag a release points at.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+from console.sandbox import shapes
+from console.sandbox.routing import (
+    Api,
+    Request,
+    Response,
+    Route,
+    not_found,
+    paginate,
+    repo_or_404,
+    route,
+)
+from console.sandbox.state import now_iso
+
+R = "/repos/{owner}/{repo}"
+SHA = re.compile(r"^[0-9a-f]{40}$")
+_REPO = r"/repos/(?P<owner>[^/]+)/(?P<repo>[^/]+)"
+
+
+def resolve(repo: dict[str, Any], ref: str) -> str | None:
+    """A sha for ``ref``: a full sha, a branch, a tag, or refs/...; None if unknown."""
+    if SHA.match(ref):
+        return ref
+    refs: dict[str, str] = repo["refs"]
+    for candidate in (ref, f"refs/heads/{ref}", f"refs/tags/{ref}"):
+        if candidate in refs:
+            sha = refs[candidate]
+            tag = repo["tags"].get(sha)
+            return str(tag["object"]) if tag else sha
+    return None
+
+
+def get_ref(api: Api, req: Request) -> Response:
+    repo = repo_or_404(api, req)
+    if isinstance(repo, Response):
+        return repo
+    ref = f"refs/{req.params['ref']}"
+    sha = repo["refs"].get(ref)
+    if sha is None:
+        return not_found()
+    kind = "tag" if sha in repo["tags"] else "commit"
+    return Response(200, shapes.git_ref(api.urls, repo, ref, sha, kind))
+
+
+def matching_refs(api: Api, req: Request) -> Response:
+    repo = repo_or_404(api, req)
+    if isinstance(repo, Response):
+        return repo
+    prefix = f"refs/{req.params['ref']}"
+    items = [shapes.git_ref(api.urls, repo, ref, sha, "tag" if sha in repo["tags"] else "commit")
+             for ref, sha in sorted(repo["refs"].items()) if ref.startswith(prefix)]
+    return Response(200, items)
+
+
+def create_ref(api: Api, req: Request) -> Response:
+    repo = repo_or_404(api, req)
+    if isinstance(repo, Response):
+        return repo
+    data = req.json()
+    ref, sha = data.get("ref"), data.get("sha")
+    if not isinstance(ref, str) or not ref.startswith("refs/") or ref.count("/") < 2:
+        return Response(422, shapes.validation_error("Reference", "ref", "invalid",
+                                                     "ref must start with refs/ and have two slashes"))
+    if not isinstance(sha, str) or not SHA.match(sha):
+        return Response(422, shapes.validation_error("Reference", "sha", "invalid"))
+    with api.state.lock:
+        if ref in repo["refs"]:
+            return Response(422, shapes.validation_error("Reference", "ref", "already_exists",
+                                                         "Reference already exists"))
+        repo["refs"][ref] = sha
+        api.state.save()
+    kind = "tag" if sha in repo["tags"] else "commit"
+    return Response(201, shapes.git_ref(api.urls, repo, ref, sha, kind))
+
+
+def update_ref(api: Api, req: Request) -> Response:
+    repo = repo_or_404(api, req)
+    if isinstance(repo, Response):
+        return repo
+    ref = f"refs/{req.params['ref']}"
+    data = req.json()
+    sha = data.get("sha")
+    if ref not in repo["refs"]:
+        return Response(422, shapes.validation_error("Reference", "ref", "invalid",
+                                                     "Reference does not exist"))
+    if not isinstance(sha, str) or not SHA.match(sha):
+        return Response(422, shapes.validation_error("Reference", "sha", "invalid"))
+    with api.state.lock:
+        repo["refs"][ref] = sha
+        api.state.save()
+    return Response(200, shapes.git_ref(api.urls, repo, ref, sha))
+
+
+def delete_ref(api: Api, req: Request) -> Response:
+    repo = repo_or_404(api, req)
+    if isinstance(repo, Response):
+        return repo
+    ref = f"refs/{req.params['ref']}"
+    with api.state.lock:
+        if repo["refs"].pop(ref, None) is None:
+            return Response(422, shapes.validation_error("Reference", "ref", "invalid",
+                                                         "Reference does not exist"))
+        api.state.save()
+    return Response(204)
+
+
+def create_tag(api: Api, req: Request) -> Response:
+    repo = repo_or_404(api, req)
+    if isinstance(repo, Response):
+        return repo
+    data = req.json()
+    tag, message, obj = data.get("tag"), data.get("message", ""), data.get("object")
+    if not isinstance(tag, str) or not isinstance(obj, str) or not SHA.match(obj):
+        return Response(422, shapes.validation_error("Tag", "object", "invalid"))
+    tagger = data.get("tagger") or {"name": "Casey Captain", "email": "casey@example.org"}
+    tagger = {**tagger, "date": tagger.get("date") or now_iso()}
+    sha = hashlib.sha1(f"{tag}\0{obj}\0{message}".encode()).hexdigest()
+    item = {"sha": sha, "tag": tag, "message": str(message), "object": obj,
+            "type": data.get("type", "commit"), "tagger": tagger}
+    with api.state.lock:
+        repo["tags"][sha] = item
+        api.state.save()
+    return Response(201, shapes.git_tag(api.urls, repo, item))
+
+
+def get_tag(api: Api, req: Request) -> Response:
+    repo = repo_or_404(api, req)
+    if isinstance(repo, Response):
+        return repo
+    item = repo["tags"].get(req.params["tag_sha"])
+    return Response(200, shapes.git_tag(api.urls, repo, item)) if item else not_found()
+
+
+def _commit_sha(api: Api, req: Request) -> tuple[dict[str, Any], str] | Response:
+    repo = repo_or_404(api, req)
+    if isinstance(repo, Response):
+        return repo
+    sha = resolve(repo, req.params["ref"])
+    if sha is None:
+        return Response(404, shapes.error(f"No commit found for SHA: {req.params['ref']}", 404))
+    return repo, sha
+
+
+def get_commit(api: Api, req: Request) -> Response:
+    found = _commit_sha(api, req)
+    if isinstance(found, Response):
+        return found
+    return Response(200, shapes.commit(api.urls, *found))
+
+
+def combined_status(api: Api, req: Request) -> Response:
+    found = _commit_sha(api, req)
+    if isinstance(found, Response):
+        return found
+    repo, sha = found
+    statuses = repo["statuses"].get(sha, [])
+    full = f"{repo['owner']}/{repo['name']}"
+    return Response(200, {
+        "state": shapes.combined_state(statuses), "sha": sha, "total_count": len(statuses),
+        "statuses": [shapes.commit_status(api.urls, repo, sha, s) for s in statuses],
+        "repository": shapes.minimal_repository(api.urls, repo),
+        "commit_url": f"{api.urls.repo(full)}/commits/{sha}",
+        "url": f"{api.urls.repo(full)}/commits/{sha}/status",
+    })
+
+
+def list_statuses(api: Api, req: Request) -> Response:
+    found = _commit_sha(api, req)
+    if isinstance(found, Response):
+        return found
+    repo, sha = found
+    items = [shapes.commit_status(api.urls, repo, sha, s) for s in repo["statuses"].get(sha, [])]
+    full = f"{repo['owner']}/{repo['name']}"
+    page, headers = paginate(api, req, items, base_path=f"/repos/{full}/commits/{sha}/statuses")
+    return Response(200, page, headers)
+
+
+def check_runs(api: Api, req: Request) -> Response:
+    found = _commit_sha(api, req)
+    if isinstance(found, Response):
+        return found
+    repo, sha = found
+    runs = [shapes.check_run(api.urls, repo, sha, r) for r in repo["check_runs"].get(sha, [])]
+    full = f"{repo['owner']}/{repo['name']}"
+    page, headers = paginate(api, req, runs, base_path=f"/repos/{full}/commits/{sha}/check-runs")
+    return Response(200, {"total_count": len(runs), "check_runs": page}, headers)
+
+
+ROUTES: list[Route] = [
+    route("GET", f"{R}/git/ref/{{ref}}", get_ref, regex=_REPO + r"/git/ref/(?P<ref>.+)"),
+    route("GET", f"{R}/git/matching-refs/{{ref}}", matching_refs,
+          regex=_REPO + r"/git/matching-refs/(?P<ref>.+)"),
+    route("POST", f"{R}/git/refs", create_ref),
+    route("PATCH", f"{R}/git/refs/{{ref}}", update_ref, regex=_REPO + r"/git/refs/(?P<ref>.+)"),
+    route("DELETE", f"{R}/git/refs/{{ref}}", delete_ref, regex=_REPO + r"/git/refs/(?P<ref>.+)"),
+    route("POST", f"{R}/git/tags", create_tag),
+    route("GET", f"{R}/git/tags/{{tag_sha}}", get_tag),
+    route("GET", f"{R}/commits/{{ref}}/status", combined_status),
+    route("GET", f"{R}/commits/{{ref}}/statuses", list_statuses),
+    route("GET", f"{R}/commits/{{ref}}/check-runs", check_runs),
+    route("GET", f"{R}/commits/{{ref}}", get_commit),
+]

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Release Console's one entry point for a fresh Debian/Ubuntu machine with Python >= 3.11.
+#
+#   ./dev.sh demo   set everything up, then open the TUI on a sandbox project
+#   ./dev.sh test   set everything up, then run the linters and the whole test suite
+#
+# "Set everything up" = the system tools (git, gnupg, minisign, ssh-keygen, tmux) via apt-get when
+# run as root (otherwise one line naming the apt-get command), a virtualenv in .venv, and the
+# Python packages pinned by constraints.txt. Each step is skipped when already done.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PYTHON=${PYTHON:-python3}
+VENV=.venv
+
+need_system_tools() {
+  local missing=()
+  command -v git >/dev/null || missing+=(git)
+  command -v gpg >/dev/null || missing+=(gnupg)
+  command -v minisign >/dev/null || missing+=(minisign)
+  command -v ssh-keygen >/dev/null || missing+=(openssh-client)
+  command -v tmux >/dev/null || missing+=(tmux)
+  "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing system tools: ${missing[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "Missing system tools. Install them with: sudo apt-get install -y ${missing[*]}" >&2
+    exit 3
+  fi
+}
+
+need_venv() {
+  "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || {
+    echo "Release Console needs Python 3.11 or newer; $PYTHON is $("$PYTHON" --version)." >&2
+    exit 3
+  }
+  [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
+  local stamp="$VENV/.installed" want
+  want=$(cat pyproject.toml constraints.txt | sha256sum | cut -d' ' -f1)
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    echo "Installing Python packages into $VENV"
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[test]'
+    echo "$want" > "$stamp"
+  fi
+}
+
+case "${1:-}" in
+  demo)
+    need_system_tools
+    need_venv
+    shift
+    exec "$VENV/bin/release-console" demo "$@"
+    ;;
+  test)
+    need_system_tools
+    need_venv
+    shift
+    "$VENV/bin/ruff" check .
+    "$VENV/bin/mypy"
+    exec "$VENV/bin/pytest" -q -n 2 -p no:cacheprovider "$@"
+    ;;
+  *)
+    echo "usage: ./dev.sh demo | ./dev.sh test" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,291 @@
+"""sha256 of release artifacts: streamed, parallel, with progress, in ``sha256sum -c`` format.
+
+ISO images are gigabytes, so a file is read in fixed chunks into one reused buffer (memory stays flat
+whatever the size) and several files are hashed at once on a thread pool: ``hashlib`` releases the
+GIL while it digests a large buffer, so threads use every core without extra processes. A file that
+changes while it is read (a build still writing it) would give a digest of nothing that exists; the
+size and modification time before and after are compared and such a file is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from services.atomic import write_bytes_atomic
+from services.errors import ConsoleError
+from services.runbook import ProgressCallback
+
+CHUNK = 4 * 1024 * 1024  # big enough that hashlib drops the GIL and syscalls are few
+COMBINED_NAMES = ("SHA256SUMS", "checksums.txt", "sha256sums.txt")
+_GNU_LINE = re.compile(r"^(\\?)([0-9a-fA-F]{64}) [ *](.+)$")
+_BSD_LINE = re.compile(r"^SHA256 \((.+)\) = ([0-9a-fA-F]{64})$")
+
+
+class ChecksumError(ConsoleError):
+    """An artifact could not be hashed, or a checksum file could not be read."""
+
+
+@dataclass(frozen=True)
+class Digest:
+    path: Path
+    size: int
+    sha256: str
+
+
+def _fingerprint(info: os.stat_result) -> tuple[int, int, int]:
+    return (info.st_size, info.st_mtime_ns, info.st_ino)
+
+
+def hash_file(path: Path, progress: Callable[[int], None] | None = None, *,
+              chunk: int = CHUNK) -> Digest:
+    """sha256 of ``path``; ``progress(bytes_done)`` after each chunk. Refuses a file that changes."""
+    try:
+        before = os.stat(path)
+        handle = open(path, "rb", buffering=0)  # noqa: SIM115 - closed below; no double buffering
+    except FileNotFoundError:
+        raise ChecksumError(f"{path} does not exist.", remedy="Build it or fix the name.") from None
+    except OSError as exc:
+        raise ChecksumError(f"Cannot read {path}: {exc.strerror}.",
+                            remedy="Fix its permissions (it must be readable) and try again.") from None
+    digest = hashlib.sha256()
+    buffer = bytearray(chunk)
+    view = memoryview(buffer)
+    done = 0
+    try:
+        if hasattr(os, "posix_fadvise"):
+            os.posix_fadvise(handle.fileno(), 0, 0, os.POSIX_FADV_SEQUENTIAL)
+        while True:
+            count = handle.readinto(view)
+            if not count:
+                break
+            digest.update(view[:count])
+            done += count
+            if progress is not None:
+                progress(done)
+        after = os.fstat(handle.fileno())
+    except OSError as exc:
+        raise ChecksumError(f"Cannot read {path}: {exc.strerror}.",
+                            remedy="Check the disk and the file, then try again.") from None
+    finally:
+        view.release()
+        handle.close()
+    if _fingerprint(before) != _fingerprint(after) or done != before.st_size:
+        raise ChecksumError(
+            f"{path} changed while it was being hashed (its size or modification time differs "
+            "before and after); nothing was written.",
+            remedy="Wait until whatever writes it (a build, a copy) has finished, then run again.",
+        )
+    return Digest(Path(path), done, digest.hexdigest())
+
+
+def hash_files(paths: Sequence[Path], progress: ProgressCallback | None = None, *,
+               per_file: bool = False, label: str = "sha256",
+               workers: int | None = None) -> list[Digest]:
+    """Hash ``paths`` in parallel (results in the same order).
+
+    ``progress`` is called from worker threads, one call at a time: with ``per_file`` as
+    ``(file name, bytes done, file size)``, otherwise as ``(label, bytes done, bytes total)``.
+    The first failure is raised after the other files finish, so no thread is left running.
+    """
+    if not paths:
+        return []
+    sizes = []
+    for path in paths:
+        try:
+            sizes.append(os.stat(path).st_size)
+        except OSError:
+            sizes.append(0)  # hash_file raises the proper error
+    total = sum(sizes)
+    lock = threading.Lock()
+    done_by_file = [0] * len(paths)
+
+    def reporter(index: int) -> Callable[[int], None] | None:
+        if progress is None:
+            return None
+
+        def report(done: int) -> None:
+            with lock:
+                done_by_file[index] = done
+                if per_file:
+                    progress(Path(paths[index]).name, done, sizes[index])
+                else:
+                    progress(label, sum(done_by_file), total)
+
+        return report
+
+    count = workers or min(len(paths), os.cpu_count() or 1)
+    with ThreadPoolExecutor(max_workers=max(1, count), thread_name_prefix="sha256") as pool:
+        futures = [pool.submit(hash_file, Path(p), reporter(i)) for i, p in enumerate(paths)]
+        results: list[Digest] = []
+        first_error: BaseException | None = None
+        for future in futures:
+            try:
+                results.append(future.result())
+            except BaseException as exc:  # noqa: BLE001 - re-raised below, after all threads end
+                first_error = first_error or exc
+    if first_error is not None:
+        raise first_error
+    return results
+
+
+# --- sha256sum format --------------------------------------------------------------------------
+
+def line_for(sha256: str, name: str) -> str:
+    """One ``sha256sum`` line; names with a backslash or newline are escaped as GNU does."""
+    if "\\" in name or "\n" in name or "\r" in name:
+        escaped = name.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
+        return f"\\{sha256}  {escaped}\n"
+    return f"{sha256}  {name}\n"
+
+
+def _unescape(name: str) -> str:
+    out, i = [], 0
+    while i < len(name):
+        if name[i] == "\\" and i + 1 < len(name):
+            out.append({"\\": "\\", "n": "\n", "r": "\r"}.get(name[i + 1], name[i + 1]))
+            i += 2
+        else:
+            out.append(name[i])
+            i += 1
+    return "".join(out)
+
+
+def parse(text: str) -> list[tuple[str, str]] | None:
+    """``[(sha256, name)]`` from a checksum list (GNU or BSD style), or None if it is not one."""
+    entries = []
+    for raw in text.splitlines():
+        line = raw.rstrip("\r")
+        if not line.strip() or line.startswith("#"):
+            continue
+        gnu = _GNU_LINE.match(line)
+        if gnu:
+            name = _unescape(gnu.group(3)) if gnu.group(1) else gnu.group(3)
+            entries.append((gnu.group(2).lower(), name))
+            continue
+        bsd = _BSD_LINE.match(line)
+        if bsd:
+            entries.append((bsd.group(2).lower(), bsd.group(1)))
+            continue
+        return None
+    return entries or None
+
+
+def read_list(path: Path) -> list[tuple[str, str]] | None:
+    """Parse ``path`` as a checksum list; None when it is not one (e.g. it is an artifact)."""
+    try:
+        if path.stat().st_size > 1024 * 1024:
+            return None
+        text = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return parse(text)
+
+
+def relative_name(artifact: Path, checksum_file: Path) -> str:
+    """The name to write in ``checksum_file`` so ``sha256sum -c`` run beside it finds the file."""
+    return os.path.relpath(os.path.abspath(artifact), os.path.abspath(checksum_file.parent))
+
+
+def per_file_path(pattern: str, artifact: Path) -> Path:
+    return artifact.parent / pattern.format(name=artifact.name)
+
+
+def render(digests: Iterable[Digest], checksum_file: Path) -> str:
+    return "".join(line_for(d.sha256, relative_name(d.path, checksum_file)) for d in digests)
+
+
+def write_per_file(digest: Digest, pattern: str) -> Path:
+    target = per_file_path(pattern, digest.path)
+    write_bytes_atomic(target, render([digest], target).encode("utf-8"))
+    return target
+
+
+def write_combined(digests: Sequence[Digest], target: Path) -> Path:
+    ordered = sorted(digests, key=lambda d: relative_name(d.path, target))
+    write_bytes_atomic(target, render(ordered, target).encode("utf-8"))
+    return target
+
+
+# --- checking ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CheckResult:
+    path: Path  # the artifact
+    source: Path | None  # the checksum file it was checked against
+    status: str  # OK, FAILED, MISSING, UNREADABLE, NO CHECKSUM
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "OK"
+
+
+def find_expected(artifact: Path, pattern: str) -> tuple[str, Path] | None:
+    """The recorded digest of ``artifact``: its per-file checksum, else a combined list beside it."""
+    candidates = [per_file_path(pattern, artifact), Path(f"{artifact}.sha256")]
+    candidates += [artifact.parent / name for name in COMBINED_NAMES]
+    for candidate in dict.fromkeys(candidates):
+        if candidate == artifact or not candidate.is_file():
+            continue
+        for sha, name in read_list(candidate) or []:
+            if os.path.abspath(candidate.parent / name) == os.path.abspath(artifact):
+                return sha, candidate
+    return None
+
+
+def check(files: Sequence[Path], pattern: str = "{name}.sha256",
+          progress: ProgressCallback | None = None) -> list[CheckResult]:
+    """Check each FILE: a checksum list is checked entry by entry; an artifact against its list."""
+    wanted: list[tuple[Path, Path | None, str | None]] = []
+    for path in files:
+        entries = read_list(path) if path.is_file() else None
+        if entries is not None:
+            wanted += [(path.parent / name, path, sha) for sha, name in entries]
+            continue
+        found = find_expected(path, pattern)
+        wanted.append((path, found[1], found[0]) if found else (path, None, None))
+    results: list[CheckResult | None] = [None] * len(wanted)
+    to_hash: list[int] = []
+    for index, (artifact, source, sha) in enumerate(wanted):
+        if sha is None:
+            results[index] = CheckResult(artifact, None, "NO CHECKSUM",
+                                         f"no {per_file_path(pattern, artifact).name} or "
+                                         f"combined list names it")
+        elif not artifact.exists():
+            results[index] = CheckResult(artifact, source, "MISSING", "the file does not exist")
+        else:
+            to_hash.append(index)
+    digests = _hash_each([wanted[i][0] for i in to_hash], progress)
+    for index, outcome in zip(to_hash, digests, strict=True):
+        artifact, source, sha = wanted[index]
+        if isinstance(outcome, ChecksumError):
+            results[index] = CheckResult(artifact, source, "UNREADABLE", outcome.message)
+        elif outcome.sha256 == sha:
+            results[index] = CheckResult(artifact, source, "OK")
+        else:
+            results[index] = CheckResult(artifact, source, "FAILED",
+                                         f"sha256 is {outcome.sha256}, expected {sha}")
+    return [r for r in results if r is not None]
+
+
+def _hash_each(paths: list[Path], progress: ProgressCallback | None) -> list[Digest | ChecksumError]:
+    """Like :func:`hash_files` but a bad file is reported in place instead of stopping the rest."""
+    if not paths:
+        return []
+    outcomes: list[Digest | ChecksumError] = []
+    try:
+        outcomes = list(hash_files(paths, progress))
+    except ChecksumError:
+        for path in paths:
+            try:
+                outcomes.append(hash_file(path))
+            except ChecksumError as exc:
+                outcomes.append(exc)
+    return outcomes

@@ -1,0 +1,189 @@
+"""Signing backends behind one interface: minisign, GnuPG (smartcard) and ssh (FIDO keys).
+
+Every backend works the same way, so the release step, the CLI and the TUI never care which one the
+policy chose:
+
+1. :meth:`Backend.prepare` checks everything that can be checked *before* a signature exists: the
+   tool is installed, the key file is private, the key matches the **pin** (the public key the
+   project publishes), the token is plugged in. Problems come back as blockers, not crashes.
+2. :meth:`Backend.unlock` checks a passphrase where the backend can do so without signing.
+3. :meth:`Backend.sign_to` writes a signature into a private temporary directory.
+4. :meth:`Backend.verify` checks a signature with the pinned key only.
+
+:mod:`services.signing.batch` strings these together so a signature lands beside an artifact only
+after it verified, and a refused run leaves every file as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from services import secrets
+from services.errors import ConsoleError, UsageError
+from services.policy import Policy
+from services.runbook import Blocker
+
+
+class SigningError(ConsoleError):
+    """Signing could not be done or did not verify; nothing was written beside the artifact."""
+
+
+class PinMismatch(SigningError):
+    """The key offered is not the key the policy pins; refused before anything was signed."""
+
+
+class SignatureInvalid(SigningError):
+    """A signature does not verify with the pinned key (tampered file, signature or wrong key)."""
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """Command-line choices that replace the policy's key selection (never silently its pin)."""
+
+    backend: str = ""
+    minisign_key: str = ""
+    minisign_pub: str = ""
+    gpg_key: str = ""
+    ssh_key: str = ""
+    allowed_signers: str = ""
+    identity: str = ""
+
+
+@dataclass
+class Readiness:
+    """What :meth:`Backend.prepare` found: blockers, the signer, and what signing will need."""
+
+    blockers: list[Blocker] = field(default_factory=list)
+    signer: str = ""  # key id / fingerprint that will sign (the pin)
+    needs_passphrase: bool = False  # the console must ask for one (loopback / stdin)
+    prompt: str = ""  # how to name the passphrase when asking
+    notice: str = ""  # e.g. "touch the key when it blinks"; shown before signing
+    details: dict[str, Any] = field(default_factory=dict)  # card serial, key file, ...
+
+
+@dataclass(frozen=True)
+class Verified:
+    signer: str  # fingerprint / key id that made the signature
+    detail: str = ""  # the tool's own words, e.g. minisign's trusted comment
+
+
+class Backend(ABC):
+    """One signing tool. Subclasses are small; they hold the key selection and the pin."""
+
+    name: str = ""
+    suffix: str = ""
+
+    def signature_path(self, artifact: Path) -> Path:
+        return Path(f"{artifact}{self.suffix}")
+
+    @abstractmethod
+    def prepare(self) -> Readiness:
+        """Check tool, key file, pin and token before anything is signed."""
+
+    def unlock(self, passphrase: str | None) -> None:  # noqa: B027 - optional hook
+        """Check the passphrase without signing where the backend can; raise SigningError."""
+
+    @abstractmethod
+    def sign_to(self, artifact: Path, output: Path, *, passphrase: str | None,
+                comment: str) -> None:
+        """Write a detached signature of ``artifact`` to ``output`` (a private temp path)."""
+
+    @abstractmethod
+    def verify(self, artifact: Path, signature: Path) -> Verified:
+        """Verify with the pinned key; raise :class:`SignatureInvalid` naming the file."""
+
+    @abstractmethod
+    def pin_description(self) -> str:
+        """The pin in words, for messages and provenance (e.g. ``minisign key 5C20…``)."""
+
+
+# --- shared helpers ----------------------------------------------------------------------------
+
+def resolve(root: Path, value: str) -> Path:
+    """A path from the policy or the command line: ``~`` expanded, relative to ``root``."""
+    path = Path(os.path.expanduser(value))
+    return path if path.is_absolute() else root / path
+
+
+def private_file_blocker(path: Path, what: str) -> Blocker | None:
+    """Refuse a key or passphrase file others can read or write, as ssh does."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return Blocker(f"The {what} {path} does not exist.",
+                       "Plug in the token that holds it, or fix the path in release.toml.")
+    except OSError as exc:
+        return Blocker(f"Cannot read the {what} {path}: {exc.strerror}.")
+    if not stat.S_ISREG(info.st_mode):
+        return Blocker(f"The {what} {path} is not a regular file.")
+    if info.st_mode & 0o077:
+        return Blocker(
+            f"The {what} {path} is accessible by others (mode {stat.S_IMODE(info.st_mode):04o}); "
+            "it was not used.",
+            f"Make it private with `chmod 600 {path}`.")
+    if not os.access(path, os.R_OK):
+        return Blocker(f"The {what} {path} is not readable by you.", f"Check the owner of {path}.")
+    return None
+
+
+def read_passphrase_file(path: Path) -> str:
+    """The passphrase in ``path`` (one line); the file must be private like a key file."""
+    problem = private_file_blocker(path, "passphrase file")
+    if problem is not None:
+        raise SigningError(str(problem))
+    text = path.read_text(encoding="utf-8")
+    value = text[:-1] if text.endswith("\n") else text
+    value = value[:-1] if value.endswith("\r") else value
+    secrets.register(value)
+    return value
+
+
+def make_backend(policy: Policy, root: Path, overrides: Overrides | None = None, *,
+                 verifying: bool = False) -> Backend:
+    """The backend the policy (or an explicit override) selects.
+
+    When signing, an override may choose the key but never replace the policy's pin; when
+    ``verifying``, a pin given on the command line is what the user asked to verify against.
+    """
+    chosen = overrides or Overrides()
+    name = chosen.backend
+    if not name:
+        if chosen.minisign_key or chosen.minisign_pub:
+            name = "minisign"
+        elif chosen.gpg_key:
+            name = "gpg"
+        elif chosen.ssh_key or chosen.allowed_signers:
+            name = "ssh"
+        else:
+            name = policy.signing_backend
+    if name == "minisign":
+        from services.signing.minisign import MinisignBackend
+
+        return MinisignBackend.from_policy(policy, root, chosen, verifying=verifying)
+    if name == "gpg":
+        from services.signing.gpg import GpgBackend
+
+        return GpgBackend.from_policy(policy, root, chosen, verifying=verifying)
+    if name == "ssh":
+        from services.signing.ssh import SshBackend
+
+        return SshBackend.from_policy(policy, root, chosen, verifying=verifying)
+    if name == "none":
+        raise UsageError(f"{policy.where} sets signing.backend = \"none\"; there is nothing to sign "
+                         "or verify with.",
+                         remedy="Choose minisign, gpg or ssh there, or pass a key option.")
+    raise UsageError(f"Unknown signing backend {name!r}; expected minisign, gpg or ssh.")
+
+
+def same_pin(policy_value: str, override: str, *, what: str, option: str, where: str) -> str:
+    """The pin to use: the policy's, unless it has none; a different override is refused."""
+    if policy_value and override and policy_value != override:
+        raise UsageError(
+            f"{where} pins the {what} {policy_value}, but {option} gives {override}.",
+            remedy=f"Drop {option} (the pin comes from the policy) or change the policy.")
+    return policy_value or override
