@@ -93,9 +93,10 @@ def infer_tag_format(doc: Changelog, default: str = "v{version}") -> str:
     """The tag format the file's own links use (most common), else the headings' ``v``, else
     ``default``."""
     formats: Counter[str] = Counter()
-    for link in doc.links:
-        version = link.version
-        parsed = parse_url(link.url)
+    pairs = [(link.version, link.url) for link in doc.links]
+    pairs += [(h.version, h.inline_url[1:-1]) for h in doc.versions() if h.inline_url]
+    for version, url in pairs:
+        parsed = parse_url(url)
         if version is None or parsed is None:
             continue
         ref = parsed.b

@@ -128,7 +128,7 @@ def hash_files(paths: Sequence[Path], progress: ProgressCallback | None = None, 
         for future in futures:
             try:
                 results.append(future.result())
-            except BaseException as exc:  # noqa: BLE001 - re-raised below, after all threads end
+            except BaseException as exc:
                 first_error = first_error or exc
     if first_error is not None:
         raise first_error

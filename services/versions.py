@@ -91,3 +91,52 @@ def require_greater(version: semver.Version, tags: Iterable[str], tag_format: st
             f"{tag_format.format(version=top)}.",
             remedy=f"Pick a version above {top}, for example {top.bump_patch()}.",
         )
+
+
+# --- added with the changelog work: tags <-> versions, and what kind of step a release is -------
+def tag_for(tag_format: str, version: semver.Version | str) -> str:
+    """The tag name the policy's format gives ``version`` (``v{version}`` -> ``v1.4.0``)."""
+    return tag_format.format(version=str(version))
+
+
+def version_from_tag(tag: str, tag_format: str) -> semver.Version | None:
+    """The version a tag names under ``tag_format``, or None when it is not such a tag."""
+    match = tag_regex(tag_format).match(tag)
+    if not match:
+        return None
+    try:
+        return semver.Version.parse(match.group("version"))
+    except ValueError:
+        return None
+
+
+def bump_between(old: semver.Version | None, new: semver.Version) -> str:
+    """Which part changed from ``old`` to ``new``: major, minor, patch (or major for a first
+    release of 1.0.0 and above, minor below it)."""
+    if old is None:
+        return "major" if new.major >= 1 else "minor"
+    final_old, final_new = old.finalize_version(), new.finalize_version()
+    if final_new.major != final_old.major:
+        return "major"
+    if final_new.minor != final_old.minor:
+        return "minor"
+    return "patch"
+
+
+def effective_bump(bump: str, current: semver.Version | None) -> str:
+    """Before 1.0.0 a breaking change bumps MINOR (SemVer item 4, as the PAI rules apply it)."""
+    if bump == "major" and (current is None or current.major == 0):
+        return "minor"
+    return bump
+
+
+def rc_version(base: semver.Version, n: int) -> str:
+    """The candidate-channel version ``X.Y.Z-rc.N``."""
+    if n < 1:
+        raise VersionError(f"A release-candidate number starts at 1, not {n}.")
+    return f"{base.finalize_version()}-rc.{n}"
+
+
+def is_major_bump(old: semver.Version | None, new: semver.Version) -> bool:
+    """True when users cross a MAJOR version (or 0.x -> 1.0.0): migration needs real steps."""
+    return old is not None and new.finalize_version().major > old.finalize_version().major

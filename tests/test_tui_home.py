@@ -117,3 +117,23 @@ def test_home_snapshot(repo_path: Path, make_ctx: Callable[..., Context],
     start_release(make_ctx(), ReleaseRequest(version="0.2.0"))
     app = ReleaseConsoleApp(Options(repo=repo_path))
     assert snap_compare(app, terminal_size=(100, 30), run_before=settle)
+
+
+async def test_tick_manual_checklist_in_preflight(repo_path: Path,
+                                                  make_ctx: Callable[..., Context]) -> None:
+    from tests.conftest import commit_file
+
+    commit_file(repo_path, "release.toml", '[checklist]\npreflight = ["Docs updated"]\n')
+    start_release(make_ctx(), ReleaseRequest(version="0.2.0"))
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Checklist item not ticked: Docs updated" in text_of(app, "#step-blockers")
+        app.screen.query_one("#manual").focus()
+        await pilot.press("space")
+        await settle(pilot)
+        assert "Docs updated" not in text_of(app, "#step-blockers")
+    ticked = make_ctx().require_session().data["checklist"]["preflight"]
+    assert ticked["Docs updated"]["by"] == "Casey Captain <casey@example.org>"

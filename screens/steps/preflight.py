@@ -1,0 +1,73 @@
+"""Pre-flight: the generic step view plus the policy's manual checklist, ticked with space.
+
+A tick is journaled with who and when; it cannot be taken back from here, because the audit trail
+must show what the captain asserted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.widgets import SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from screens.base import host_of
+from screens.step import StepScreen
+from services import checklist
+from services.errors import ConsoleError
+from services.runbook import Context
+
+
+class PreflightScreen(StepScreen):
+    DEFAULT_CSS = """
+    PreflightScreen #manual { height: auto; max-height: 12; border: round $secondary; }
+    """
+
+    def compose_extra(self) -> ComposeResult:
+        yield Static("Manual checklist (space ticks an item that is true):", classes="section")
+        yield SelectionList[str](id="manual")
+
+    def load_extra(self, ctx: Context) -> Any:
+        if ctx.session is None:
+            return ([], set())
+        return (list(checklist.items(ctx, "preflight")),
+                set(checklist.ticked(ctx.session, "preflight")))
+
+    def show_extra(self, data: Any) -> None:
+        if not data:
+            return
+        items, done = data
+        manual = self.query_one("#manual", SelectionList)
+        manual.clear_options()
+        if not items:
+            manual.add_option(Selection("The policy lists no manual pre-flight items.", "",
+                                        disabled=True))
+            return
+        keep = manual.highlighted
+        manual.add_options(Selection(item, item, item in done) for item in items)
+        manual.highlighted = keep if keep is not None else 0
+
+    def on_selection_list_selection_toggled(
+            self, event: SelectionList.SelectionToggled[str]) -> None:
+        item = event.selection.value
+        manual = self.query_one("#manual", SelectionList)
+        if item not in manual.selected:
+            manual.select(item)
+            self.notify("A tick is part of the audit trail and cannot be taken back.",
+                        severity="warning")
+            return
+        self._tick(item)
+
+    @work(thread=True, group="preflight-tick")
+    def _tick(self, item: str) -> None:
+        try:
+            ctx = host_of(self.app).make_context()
+            checklist.tick(ctx, "preflight", item)
+        except ConsoleError as err:
+            self.app.call_from_thread(self.notify, str(err), severity="error")
+        self.app.call_from_thread(self.action_reload)
+
+
+SCREEN = PreflightScreen

@@ -1,0 +1,76 @@
+"""The changelog service: Keep a Changelog files edited faithfully.
+
+This module is the public face used by the runbook steps, the CLI and the screens; the work is
+split by concern into ``changelog_model`` (reading), ``changelog_links`` (footer URLs),
+``changelog_edit`` (line edits, diffs, atomic writes), ``changelog_ops`` (move, reopen, yank) and
+``changelog_bump`` (which SemVer bump the entries ask for).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from services import versions
+from services.changelog_bump import BumpDecision, compute_bump
+from services.changelog_edit import Change, Edit, unified_diff_of
+from services.changelog_links import infer_tag_format, parse_url
+from services.changelog_model import (
+    Changelog,
+    ChangelogError,
+    Heading,
+    LinkDef,
+    load,
+    parse,
+    split_lines,
+)
+from services.changelog_ops import YANK_MARK, YANK_NOTE, move, reopen, yank
+
+__all__ = [
+    "YANK_MARK", "YANK_NOTE", "BumpDecision", "Change", "Changelog", "ChangelogError", "Edit",
+    "Heading", "LinkDef", "compute_bump", "infer_tag_format", "load", "move", "parse",
+    "parse_date", "parse_url", "reopen", "section", "split_lines", "today", "unified_diff_of",
+    "yank",
+]
+
+
+def parse_date(text: str) -> date:
+    """A ``--date`` value: YYYY-MM-DD only, so there is no doubt about day and month."""
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ChangelogError(f"{text!r} is not a date in the form YYYY-MM-DD (for example "
+                             "2024-05-01); nothing was changed.") from None
+
+
+def today(clock: datetime) -> date:
+    """Today's date in UTC, the release date a heading gets by default."""
+    from datetime import UTC
+
+    return clock.astimezone(UTC).date() if clock.tzinfo else clock.date()
+
+
+def section(doc: Changelog, version: str) -> str:
+    """The body of one version's section, verbatim (lines joined with LF), as release notes use
+    it. ``Unreleased`` (any case) gives the [Unreleased] entries, the notes of a candidate."""
+    if version.strip().lower() == "unreleased":
+        heading = doc.unreleased
+        if heading is None:
+            raise ChangelogError(f"{doc.display} has no [Unreleased] section.")
+    else:
+        wanted = str(versions.parse_version(version))
+        heading = doc.heading_for(wanted)
+        if heading is None:
+            known = ", ".join(h.version or "" for h in doc.versions()[:5])
+            raise ChangelogError(
+                f"{doc.display} has no section for version {wanted}"
+                + (f" (newest: {known})." if known else "."))
+    lines = doc.section_lines(heading)
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def open_changelog(path: Path, display: str | None = None) -> Changelog:
+    """Read and parse ``path``; every problem is a :class:`ChangelogError` naming the file."""
+    return load(path, display)

@@ -1,0 +1,191 @@
+"""A PyGithub client pointed at the right GitHub, and GitHub's failures in a captain's words.
+
+PyGithub is imported only here and only when a command really talks to GitHub. Its own retrying
+and request pacing are switched off (``retry=None``, no sleeps between requests): the console
+decides what is safe to retry (see :func:`retrying`), and must look before repeating a POST.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from services import secrets
+from services.errors import ConsoleError
+from services.github import credentials
+from services.policy import Policy
+
+if TYPE_CHECKING:
+    from github.Repository import Repository as GhRepository
+
+T = TypeVar("T")
+TIMEOUT_SECONDS = 30
+# Waits between attempts of an idempotent call; tests set this to zeros.
+BACKOFF_SECONDS: tuple[float, ...] = (0.5, 1.5, 4.0)
+OFFLINE = ("the machine looks offline; push, draft, review and publish wait for the online side")
+
+
+class GitHubError(ConsoleError):
+    """GitHub refused or could not be reached; the message says which and what to do."""
+
+
+class GitHubOffline(GitHubError):
+    """No connection to GitHub at all."""
+
+
+class Transient(GitHubError):
+    """A failure worth retrying (5xx, dropped connection, timeout)."""
+
+
+@dataclass
+class GitHubClient:
+    """A connected client for one repository."""
+
+    gh: Any
+    api_url: str
+    host: str
+    repository: str
+    token_source: str
+    _repo: Any = field(default=None, repr=False)
+
+    def repo(self) -> GhRepository:
+        if self._repo is None:
+            self._repo = self.call(f"read repository {self.repository}",
+                                   lambda: self.gh.get_repo(self.repository), repo_lookup=True)
+        repo: GhRepository = self._repo
+        return repo
+
+    def call(self, what: str, fn: Callable[[], T], *, repo_lookup: bool = False) -> T:
+        """Run one PyGithub call, turning its exceptions into one-sentence errors."""
+        try:
+            return fn()
+        except Exception as exc:  # noqa: BLE001 - translated below, re-raised if unknown
+            raise translate(exc, what=what, client=self, repo_lookup=repo_lookup) from None
+
+
+def is_connection_error(exc: BaseException) -> bool:
+    import requests
+
+    return isinstance(exc, requests.exceptions.ConnectionError | requests.exceptions.Timeout
+                      | ConnectionError | TimeoutError)
+
+
+def translate(exc: BaseException, *, what: str, client: GitHubClient,
+              repo_lookup: bool = False) -> BaseException:
+    """Map PyGithub and requests failures to :class:`GitHubError` subclasses."""
+    from github import GithubException
+    from github.GithubException import (
+        BadCredentialsException,
+        RateLimitExceededException,
+        UnknownObjectException,
+    )
+
+    if isinstance(exc, ConsoleError):
+        return exc
+    if is_connection_error(exc):
+        if isinstance(exc, TimeoutError) or "timed out" in str(exc).lower():
+            return Transient(f"GitHub at {client.host} did not answer in time while trying to "
+                             f"{what}.", remedy="Run the step again; it picks up where it stopped.")
+        return GitHubOffline(f"Cannot reach GitHub at {client.host}: {OFFLINE}.")
+    if isinstance(exc, BadCredentialsException) or (
+            isinstance(exc, GithubException) and exc.status == 401):
+        return GitHubError(
+            f"GitHub at {client.host} refused the token from the {client.token_source} "
+            "(401 Bad credentials).",
+            remedy="Store a valid one with `release-console github login` or fix "
+            f"{credentials.ENV_TOKEN}.")
+    if isinstance(exc, RateLimitExceededException) or (
+            isinstance(exc, GithubException) and exc.status == 403
+            and "rate limit" in str(_message(exc)).lower()):
+        return GitHubError(f"GitHub's API rate limit for this token is used up; it resets at "
+                           f"{reset_time(exc)}.",
+                           remedy="Wait until then and run the step again; nothing was lost.")
+    if isinstance(exc, UnknownObjectException) and repo_lookup:
+        return GitHubError(
+            f"GitHub at {client.host} has no repository {client.repository}, or the token "
+            "cannot see it (404).",
+            remedy="Check [project] repository in release.toml and the token's access.")
+    if isinstance(exc, GithubException):
+        status = exc.status
+        message = secrets.scrub(_message(exc))
+        if status >= 500:
+            return Transient(f"GitHub answered {status} while trying to {what}.",
+                             remedy="Run the step again; it picks up where it stopped.")
+        return GitHubError(f"GitHub answered {status} ({message}) while trying to {what}.")
+    return exc
+
+
+def _message(exc: Any) -> str:
+    data = getattr(exc, "data", None)
+    if isinstance(data, dict):
+        text = str(data.get("message") or "")
+        errors = data.get("errors")
+        if isinstance(errors, list) and errors and isinstance(errors[0], dict):
+            detail = errors[0].get("message") or errors[0].get("code") or ""
+            text = f"{text}: {detail}" if detail else text
+        return text or "no message"
+    return str(getattr(exc, "message", "") or "no message")
+
+
+def reset_time(exc: Any) -> str:
+    """``HH:MM UTC`` from the X-RateLimit-Reset header (epoch seconds)."""
+    headers = {str(k).lower(): v for k, v in (getattr(exc, "headers", None) or {}).items()}
+    try:
+        moment = datetime.fromtimestamp(int(float(headers["x-ratelimit-reset"])), tz=UTC)
+    except (KeyError, ValueError, OverflowError):
+        return "an unknown time (GitHub sent no reset header)"
+    return moment.strftime("%H:%M UTC")
+
+
+def status_of(exc: BaseException) -> int:
+    from github import GithubException
+
+    return int(exc.status) if isinstance(exc, GithubException) else 0
+
+
+def retrying(what: str, fn: Callable[[], T], *, client: GitHubClient,
+             before_retry: Callable[[], T | None] | None = None,
+             sleep: Callable[[float], None] = time.sleep) -> T:
+    """Call ``fn``; on a transient failure wait and try again, up to len(BACKOFF_SECONDS) times.
+
+    ``before_retry`` is how a non-idempotent call (a POST) looks before repeating itself: if it
+    finds the work already done it returns the result and no second POST is sent.
+    """
+    attempt = 0
+    while True:
+        try:
+            return client.call(what, fn)
+        except (Transient, GitHubOffline) as err:
+            if attempt >= len(BACKOFF_SECONDS):
+                raise err from None
+            sleep(BACKOFF_SECONDS[attempt])
+            attempt += 1
+            if before_retry is not None:
+                done = before_retry()
+                if done is not None:
+                    return done
+
+
+def connect(policy: Policy, *, token: str | None = None, timeout: int = TIMEOUT_SECONDS,
+            ) -> GitHubClient:
+    """A client for the policy's repository; refuses without a repository or a token."""
+    if not policy.project.repository:
+        raise GitHubError(f"{policy.where} names no GitHub repository.",
+                          remedy="Add repository = \"owner/name\" under [project].")
+    url = credentials.api_url(policy.github_api_url)
+    host = credentials.host_of(url)
+    if token is None:
+        found = credentials.require_token(host)
+        token, source = found.value, found.source
+    else:
+        secrets.register(token)
+        source = "caller"
+    from github import Auth, Github
+
+    gh = Github(auth=Auth.Token(token), base_url=url, timeout=timeout, retry=None,
+                seconds_between_requests=None, seconds_between_writes=None)
+    return GitHubClient(gh=gh, api_url=url, host=host, repository=policy.project.repository,
+                        token_source=source)

@@ -1,0 +1,130 @@
+"""Where the GitHub token comes from, and how a captain stores or removes it.
+
+Order: ``GITHUB_TOKEN`` from the environment (explicit for this process, as ``gh`` does), then the
+system keyring (service ``release-console``, user = the GitHub host). The token is registered with
+:mod:`services.secrets` the moment it is read, so no file, journal entry or error can carry it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from services import secrets
+from services.errors import ConsoleError, EnvironmentProblem
+
+SERVICE = "release-console"
+ENV_TOKEN = "GITHUB_TOKEN"
+ENV_API_URL = "GITHUB_API_URL"
+DEFAULT_API_URL = "https://api.github.com"
+
+
+class CredentialsError(ConsoleError):
+    """No token, or the token store cannot be used."""
+
+
+@dataclass(frozen=True)
+class Token:
+    value: str
+    source: str  # "environment (GITHUB_TOKEN)" or "keyring"
+
+    def __repr__(self) -> str:  # never show the value, even in a debugger dump
+        return f"Token(source={self.source!r})"
+
+
+def api_url(policy_url: str = "") -> str:
+    """The REST base URL: the policy's ``[github] api_url``, else ``GITHUB_API_URL``, else GitHub."""
+    url = policy_url or os.environ.get(ENV_API_URL, "") or DEFAULT_API_URL
+    return url.rstrip("/")
+
+
+def host_of(url: str) -> str:
+    """The GitHub host a token belongs to: ``github.com`` for the public API, else host[:port]."""
+    netloc = urlsplit(url).netloc.lower()
+    return "github.com" if netloc == "api.github.com" else netloc
+
+
+def _no_keyring(exc: BaseException) -> EnvironmentProblem:
+    return EnvironmentProblem(
+        f"This machine has no usable keyring to keep the GitHub token in ({type(exc).__name__}).",
+        remedy=f"Set {ENV_TOKEN} in the environment instead (for example from your password "
+        "manager) and run the command again.",
+    )
+
+
+def _keyring_get(host: str) -> str | None:
+    import keyring
+    from keyring.errors import KeyringError
+
+    try:
+        return keyring.get_password(SERVICE, host)
+    except (KeyringError, RuntimeError):
+        return None
+
+
+def keyring_usable() -> bool:
+    import keyring
+    from keyring.backends import fail
+
+    try:
+        backend = keyring.get_keyring()
+    except Exception:  # noqa: BLE001 - any failure means "not usable"
+        return False
+    return not isinstance(backend, fail.Keyring)
+
+
+def find_token(host: str) -> Token | None:
+    value = os.environ.get(ENV_TOKEN, "").strip()
+    if value:
+        secrets.register(value)
+        return Token(value, f"environment ({ENV_TOKEN})")
+    stored = _keyring_get(host)
+    if stored:
+        secrets.register(stored)
+        return Token(stored, "keyring")
+    return None
+
+
+def require_token(host: str) -> Token:
+    token = find_token(host)
+    if token is not None:
+        return token
+    where = "" if keyring_usable() else " (and this machine has no usable keyring)"
+    raise CredentialsError(
+        f"No GitHub token for {host}{where}.",
+        remedy=f"Store one with `release-console github login`, or set {ENV_TOKEN}.",
+    )
+
+
+def store_token(host: str, value: str) -> None:
+    import keyring
+    from keyring.errors import KeyringError
+
+    value = value.strip()
+    secrets.register(value)
+    if not value:
+        raise CredentialsError("The token was empty; nothing was stored.",
+                               remedy="Paste the token when asked (it is not echoed).")
+    if not keyring_usable():
+        raise _no_keyring(RuntimeError("no backend"))
+    try:
+        keyring.set_password(SERVICE, host, value)
+    except (KeyringError, RuntimeError) as exc:
+        raise _no_keyring(exc) from None
+
+
+def delete_token(host: str) -> bool:
+    """Remove the stored token; False when there was none."""
+    import keyring
+    from keyring.errors import KeyringError, PasswordDeleteError
+
+    if not keyring_usable():
+        raise _no_keyring(RuntimeError("no backend"))
+    try:
+        keyring.delete_password(SERVICE, host)
+    except PasswordDeleteError:
+        return False
+    except (KeyringError, RuntimeError) as exc:
+        raise _no_keyring(exc) from None
+    return True

@@ -1,0 +1,199 @@
+"""ssh signatures (``ssh-keygen -Y sign -n file``), for FIDO security keys such as ``ed25519-sk``.
+
+The pin is a line in an allowed-signers file (identity + public key), the same file ``git`` and
+``ssh-keygen -Y verify`` use. The public half of an OpenSSH private key is stored unencrypted in its
+header, so the key is compared with the pin before anything is signed, without a passphrase or a
+touch. ``ssh-keygen`` asks for a key passphrase or a touch itself, on the terminal.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import fnmatch
+import hashlib
+import re
+import shlex
+import struct
+from pathlib import Path
+
+from services import tools
+from services.errors import UsageError
+from services.policy import Policy
+from services.runbook import Blocker
+from services.signing import (
+    Backend,
+    Overrides,
+    Readiness,
+    SignatureInvalid,
+    SigningError,
+    Verified,
+    private_file_blocker,
+    resolve,
+    same_pin,
+)
+
+_KEY_TYPE = re.compile(r"^(ssh-|sk-|ecdsa-sha2-|rsa-sha2-)")
+_MAGIC = b"openssh-key-v1\0"
+
+
+def fingerprint(blob: bytes) -> str:
+    return "SHA256:" + base64.b64encode(hashlib.sha256(blob).digest()).decode().rstrip("=")
+
+
+def _string(data: bytes, offset: int) -> tuple[bytes, int]:
+    (length,) = struct.unpack(">I", data[offset:offset + 4])
+    end = offset + 4 + length
+    if end > len(data):
+        raise ValueError("truncated")
+    return data[offset + 4:end], end
+
+
+def public_blob(path: Path) -> tuple[bytes, bool]:
+    """(public key blob, encrypted?) of an OpenSSH private key file, or of a public key file."""
+    text = path.read_text(encoding="utf-8", errors="replace").strip()
+    if _KEY_TYPE.match(text):
+        return base64.b64decode(text.split()[1]), False
+    body = "".join(line for line in text.splitlines() if not line.startswith("-----"))
+    try:
+        data = base64.b64decode(body)
+        if not data.startswith(_MAGIC):
+            raise ValueError("not openssh-key-v1")
+        cipher, offset = _string(data, len(_MAGIC))
+        _kdf, offset = _string(data, offset)
+        _options, offset = _string(data, offset)
+        offset += 4  # number of keys; the first is the one ssh-keygen uses
+        blob, _ = _string(data, offset)
+    except (ValueError, binascii.Error, struct.error):
+        pub = Path(f"{path}.pub")
+        if pub.exists():
+            return public_blob(pub)
+        raise SigningError(f"{path} is not an OpenSSH key file.",
+                           remedy="Use a key made by ssh-keygen (or its .pub with the key in "
+                           "ssh-agent).") from None
+    return blob, cipher != b"none"
+
+
+def allowed_keys(path: Path, identity: str) -> list[bytes]:
+    """Public key blobs the allowed-signers file accepts for ``identity``."""
+    keys = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        try:
+            tokens = shlex.split(line)
+        except ValueError:
+            continue
+        principals = tokens[0].split(",")
+        if not any(fnmatch.fnmatchcase(identity, p) for p in principals if not p.startswith("!")):
+            continue
+        for i, token in enumerate(tokens[1:-1], start=1):
+            if _KEY_TYPE.match(token) and "=" not in token:
+                try:
+                    keys.append(base64.b64decode(tokens[i + 1]))
+                except binascii.Error:
+                    pass
+                break
+    return keys
+
+
+class SshBackend(Backend):
+    name = "ssh"
+    suffix = ".sig"
+
+    def __init__(self, key: Path | None, allowed_signers: Path, identity: str) -> None:
+        self.key = key
+        self.allowed_signers = allowed_signers
+        self.identity = identity
+
+    @classmethod
+    def from_policy(cls, policy: Policy, root: Path, overrides: Overrides, *,
+                    verifying: bool = False) -> SshBackend:
+        if verifying:
+            signers = overrides.allowed_signers or policy.signing_allowed_signers
+            identity = overrides.identity or policy.signing_identity
+        else:
+            signers = same_pin(policy.signing_allowed_signers, overrides.allowed_signers,
+                               what="allowed-signers file", option="--allowed-signers",
+                               where=policy.where)
+            identity = same_pin(policy.signing_identity, overrides.identity,
+                                what="signer identity", option="--identity", where=policy.where)
+        if not signers or not identity:
+            raise UsageError("ssh signatures need an allowed-signers file and an identity.",
+                             remedy="Set signing.allowed_signers and signing.identity in "
+                             "release.toml, or pass --allowed-signers PATH --identity ID.")
+        key = overrides.ssh_key or policy.signing_ssh_key
+        return cls(resolve(root, key) if key else None, resolve(root, signers), identity)
+
+    def pin_description(self) -> str:
+        return f"ssh signer {self.identity} in {self.allowed_signers}"
+
+    def prepare(self) -> Readiness:
+        ready = Readiness(signer=self.identity)
+        try:
+            tools.require("ssh-keygen")
+        except tools.ToolMissing as err:
+            ready.blockers.append(Blocker(err.message, err.remedy))
+            return ready
+        try:
+            pinned = allowed_keys(self.allowed_signers, self.identity)
+        except (OSError, UnicodeDecodeError) as exc:
+            ready.blockers.append(Blocker(f"Cannot read the allowed-signers file "
+                                          f"{self.allowed_signers}: {exc}."))
+            return ready
+        if not pinned:
+            ready.blockers.append(Blocker(f"{self.allowed_signers} has no key for "
+                                          f"{self.identity}.", "Add the release key's line."))
+            return ready
+        if self.key is None:
+            ready.blockers.append(Blocker("No ssh signing key is configured.",
+                                          "Set signing.ssh_key in release.toml or pass "
+                                          "--ssh-key PATH."))
+            return ready
+        is_public = self.key.suffix == ".pub"
+        problem = None if is_public else private_file_blocker(self.key, "ssh key")
+        if problem is not None:
+            ready.blockers.append(problem)
+            return ready
+        try:
+            blob, encrypted = public_blob(self.key)
+        except (OSError, SigningError) as exc:
+            ready.blockers.append(Blocker(str(exc)))
+            return ready
+        ready.signer = fingerprint(blob)
+        ready.details["key"] = str(self.key)
+        if blob not in pinned:
+            ready.blockers.append(Blocker(
+                f"The ssh key {self.key} ({fingerprint(blob)}) is not the allowed signer for "
+                f"{self.identity} in {self.allowed_signers}; nothing was signed.",
+                "Use the release key, or update the pin deliberately."))
+        if b"sk-" in blob[:40]:
+            ready.notice = "Touch the security key when it blinks."
+        elif encrypted:
+            ready.notice = "ssh-keygen asks for the key's passphrase on the terminal."
+        return ready
+
+    def sign_to(self, artifact: Path, output: Path, *, passphrase: str | None,
+                comment: str) -> None:
+        if self.key is None:
+            raise SigningError("No ssh signing key is configured.")
+        with open(artifact, "rb") as data, open(output, "wb") as out:
+            proc = tools.run("ssh-keygen", "-Y", "sign", "-f", str(self.key), "-n", "file",
+                             stdin=data, stdout=out)
+        if proc.returncode != 0:
+            why = tools.last_line(proc.stderr)
+            raise SigningError(f"ssh-keygen could not sign {artifact.name}: {why}.")
+
+    def verify(self, artifact: Path, signature: Path) -> Verified:
+        if not signature.exists():
+            raise SignatureInvalid(f"{artifact.name}: the signature {signature.name} is missing.")
+        with open(artifact, "rb") as data:
+            proc = tools.run("ssh-keygen", "-Y", "verify", "-f", str(self.allowed_signers),
+                             "-I", self.identity, "-n", "file", "-s", str(signature), stdin=data)
+        if proc.returncode != 0:
+            why = tools.last_line(proc.stderr + proc.stdout)
+            raise SignatureInvalid(f"{artifact.name}: {signature.name} does not verify for "
+                                   f"{self.identity} with {self.allowed_signers.name} ({why}).")
+        found = re.search(r"key (SHA256:\S+)", proc.stdout.decode("utf-8", "replace"))
+        return Verified(signer=found.group(1) if found else self.identity, detail=self.identity)
