@@ -61,6 +61,9 @@ class Change:
             raise ChangelogError(f"{self.doc.display} was not read from a file; cannot write it.")
         if not self.edits:
             return
+        if not self.doc.raw and not path.exists():
+            write_bytes_atomic(path, self.data())  # a new file (MIGRATION.md created)
+            return
         if read_bytes(path, self.doc.display) != self.doc.raw:
             raise ChangelogError(
                 f"{self.doc.display} changed while it was being edited; nothing was written.",
@@ -96,7 +99,8 @@ def unified_diff_of(lines: list[str], edits: list[Edit], name: str, context: int
             groups[-1].append(edit)
         else:
             groups.append([edit])
-    out = [f"--- a/{name}\n", f"+++ b/{name}\n"]
+    shown = name.lstrip("/")
+    out = [f"--- a/{shown}\n", f"+++ b/{shown}\n"]
     shift = 0  # new-file line offset accumulated from earlier groups
     for group in groups:
         lo = max(0, group[0].start - context)

@@ -241,9 +241,9 @@ class Changelog:
         return "".join(self.lines)
 
 
-def decode(raw: bytes, display: str) -> str:
+def decode(raw: bytes, display: str, what: str = "changelog") -> str:
     if b"\x00" in raw:
-        raise ChangelogError(f"{display} looks like a binary file, not a Markdown changelog; "
+        raise ChangelogError(f"{display} looks like a binary file, not a Markdown {what}; "
                              "nothing was changed.")
     try:
         return raw.decode("utf-8")

@@ -241,11 +241,15 @@ def find_expected(artifact: Path, pattern: str) -> tuple[str, Path] | None:
 
 
 def check(files: Sequence[Path], pattern: str = "{name}.sha256",
-          progress: ProgressCallback | None = None) -> list[CheckResult]:
-    """Check each FILE: a checksum list is checked entry by entry; an artifact against its list."""
+          progress: ProgressCallback | None = None, *, as_artifacts: bool = False,
+          ) -> list[CheckResult]:
+    """Check each FILE: a checksum list is checked entry by entry; an artifact against its list.
+
+    With ``as_artifacts`` every FILE is an artifact (one result per FILE, in order).
+    """
     wanted: list[tuple[Path, Path | None, str | None]] = []
     for path in files:
-        entries = read_list(path) if path.is_file() else None
+        entries = read_list(path) if path.is_file() and not as_artifacts else None
         if entries is not None:
             wanted += [(path.parent / name, path, sha) for sha, name in entries]
             continue

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import semver
+
 from services import versions
 from services.errors import ConsoleError
 from services.policy import Policy
@@ -45,8 +47,22 @@ def resolve_version(policy: Policy, tags: list[str], request: ReleaseRequest) ->
     else:
         version = str(base)
         tag = policy.tag_for(version)
-    versions.require_greater(versions.parse_version(version), tags, policy.tag_format)
+    if request.kind == "hotfix":
+        require_patch_of_release(versions.parse_version(version), tags, policy)
+    else:
+        versions.require_greater(versions.parse_version(version), tags, policy.tag_format)
     return version, tag
+
+
+def require_patch_of_release(version: semver.Version, tags: list[str], policy: Policy) -> None:
+    """A hotfix is X.Y.(Z+1) of a shipped X.Y.Z, even when a newer minor exists (PAI section 8)."""
+    shipped = set(versions.versions_from_tags(tags, policy.tag_format))
+    base = semver.Version(version.major, version.minor, version.patch - 1) if version.patch else None
+    if base is None or base not in shipped:
+        raise ConsoleError(
+            f"Hotfix {version} is not the next patch of a shipped release.",
+            remedy="A hotfix bumps PATCH of the tag it branches from, e.g. 1.2.1 for v1.2.0.",
+        )
 
 
 def start_release(ctx: Context, request: ReleaseRequest) -> Session:

@@ -115,3 +115,13 @@ def test_every_command_has_help() -> None:
         with pytest.raises(SystemExit) as info:
             parser.parse_args([name, "--help"])
         assert info.value.code == 0
+
+
+def test_hotfix_is_a_patch_of_a_shipped_release_even_after_a_newer_minor(repo_path: Path) -> None:
+    git(repo_path, "tag", "v0.2.0")
+    refused = run_cli("start", "0.1.2", "--kind", "hotfix", cwd=repo_path)
+    assert refused.returncode == 1 and "not the next patch of a shipped release" in refused.stderr
+    result = run_cli("start", "0.1.1", "--kind", "hotfix", cwd=repo_path)
+    assert result.returncode == 0, result.stderr
+    status = run_cli("status", cwd=repo_path)
+    assert "hotfix-branch" in status.stdout

@@ -48,6 +48,8 @@ class PreflightScreen(StepScreen):
         keep = manual.highlighted
         manual.add_options(Selection(item, item, item in done) for item in items)
         manual.highlighted = keep if keep is not None else 0
+        if keep is None:
+            manual.focus()
 
     def on_selection_list_selection_toggled(
             self, event: SelectionList.SelectionToggled[str]) -> None:

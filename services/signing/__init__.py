@@ -63,6 +63,7 @@ class Readiness:
     needs_passphrase: bool = False  # the console must ask for one (loopback / stdin)
     prompt: str = ""  # how to name the passphrase when asking
     notice: str = ""  # e.g. "touch the key when it blinks"; shown before signing
+    pin_mismatch: bool = False  # the first blocker is a key that is not the pinned one
     details: dict[str, Any] = field(default_factory=dict)  # card serial, key file, ...
 
 

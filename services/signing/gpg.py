@@ -149,6 +149,7 @@ class GpgBackend(Backend):
                 f"The GnuPG key {self.key} is not the pinned key {self.pin} (nor one of its "
                 "subkeys); nothing was signed.",
                 "Use the release key, or update the pin deliberately."))
+            ready.pin_mismatch = True
             return ready
         secret = self._list("--list-secret-keys")
         usable = [f for f in (secret.signing if secret else []) if f in public.all]
@@ -173,6 +174,7 @@ class GpgBackend(Backend):
                 f"The card {card.get('serial', '?')} signs with key "
                 f"{card.get('signing_key') or '(none)'}, not the pinned key {self.pin}; "
                 "nothing was signed.", "Plug in the release token."))
+            ready.pin_mismatch = True
         elif not usable:
             ready.blockers.append(Blocker(
                 f"GnuPG does not link the card {card.get('serial', '?')} to the key {self.pin} yet.",

@@ -184,6 +184,7 @@ class MinisignBackend(Backend):
             ready.prompt = f"Passphrase for the minisign key {self.secret_key}"
         elif key.key_id() != pin:
             ready.blockers.append(self._mismatch(key.key_id(), pin))
+            ready.pin_mismatch = True
         return ready
 
     def _mismatch(self, found: bytes, pin: bytes) -> Blocker:

@@ -168,6 +168,7 @@ class SshBackend(Backend):
                 f"The ssh key {self.key} ({fingerprint(blob)}) is not the allowed signer for "
                 f"{self.identity} in {self.allowed_signers}; nothing was signed.",
                 "Use the release key, or update the pin deliberately."))
+            ready.pin_mismatch = True
         if b"sk-" in blob[:40]:
             ready.notice = "Touch the security key when it blinks."
         elif encrypted:

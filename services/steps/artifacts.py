@@ -1,11 +1,45 @@
-"""Step ``artifacts``: not automated yet; its check says so plainly."""
+"""Step ``artifacts``: every artifact the policy expects, per architecture, is present and not empty."""
 
-from services.runbook import NotBuiltStep
+from __future__ import annotations
 
-STEP = NotBuiltStep(
-    'artifacts',
-    'Artifacts present',
-    'Every artifact the policy expects, for every architecture, is present in the build directory and not empty.',
-    needs_network=False,
-    irreversible=False,
-)
+from services import artifacts
+from services.runbook import Blocker, Context, Evidence, Plan, Step, StepFailed
+
+
+def listed(ctx: Context) -> list[artifacts.Artifact]:
+    session = ctx.require_session()
+    return artifacts.expected(ctx.policy, ctx.root, tag=session.tag, version=session.version)
+
+
+class Artifacts(Step):
+    id = "artifacts"
+    title = "Artifacts present"
+    description = ("Every artifact the policy expects, for every architecture, is present in the "
+                   "build directory and not empty.")
+
+    def check(self, ctx: Context) -> list[Blocker]:
+        return artifacts.blockers(listed(ctx), ctx.root)
+
+    def plan(self, ctx: Context) -> Plan:
+        found = listed(ctx)
+        plan = Plan(summary=f"Record the {len(found)} expected artifact(s) and their sizes.")
+        for a in found:
+            state = a.problem or artifacts.human_size(a.size)
+            plan.notes.append(f"{a.arch or '-'}: {artifacts.display_path(a.path, ctx.root)} "
+                              f"({state})")
+        if not found:
+            plan.notes.append("The policy lists no artifacts ([[artifacts.files]] in "
+                              "release.toml); this release ships none.")
+        return plan
+
+    def run(self, ctx: Context) -> Evidence:
+        found = listed(ctx)
+        problems = artifacts.blockers(found, ctx.root)
+        if problems:
+            raise StepFailed(str(problems[0]))
+        return {"artifacts": [a.to_json(ctx.root) for a in found],
+                "dir": artifacts.display_path(artifacts.artifacts_dir(ctx.policy, ctx.root),
+                                              ctx.root)}
+
+
+STEP = Artifacts()

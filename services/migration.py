@@ -1,0 +1,237 @@
+"""MIGRATION.md: is there a section for this version transition, and is it real?
+
+PAI: MIGRATION.md has a section for the transition (or explicitly says "no migration required");
+a MAJOR bump breaks users, so it needs real steps. A section is found by either version in a heading
+(``## v1.3.0 -> v1.4.0``, ``## Upgrading to 2.0``); a heading for the previous transition
+(``v1.2.0 -> v1.3.0``) does not count for ``v1.3.0 -> v1.4.0``. A template section (Breaking
+changes, Steps, Rollback) can be inserted atomically; its ``TODO`` lines keep the check failing until
+a person has written the steps.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import semver
+
+from services import versions
+from services.changelog_edit import Change, Edit, insertion
+from services.changelog_model import Changelog, body, decode, dominant_newline, split_lines
+from services.errors import ConsoleError
+
+NO_MIGRATION = re.compile(
+    r"\bno\s+migration(?:\s+steps?)?\s+(?:is\s+|are\s+)?(?:required|needed|necessary)\b",
+    re.IGNORECASE)
+TODO = re.compile(r"\bTODO\b")
+_VERSION = re.compile(r"(?<![\w.])(?P<v>[vV]?)(?P<num>\d+\.\d+(?:\.\d+)?(?:-[0-9A-Za-z.]+)?)"
+                      r"(?![\w])")
+_HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<text>.*?)[ \t#]*$")
+
+
+class MigrationError(ConsoleError):
+    """MIGRATION.md cannot be read or is missing what this release needs."""
+
+
+@dataclass
+class MigrationCheck:
+    """Outcome of checking MIGRATION.md for one transition."""
+
+    ok: bool
+    status: str  # steps, no-migration, missing, empty, not-filled, needs-steps
+    message: str
+    heading: str = ""
+    line: int = 0  # 1-based line of the heading (or of the "no migration" line)
+    major: bool = False
+    body: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, object]:
+        return {"ok": self.ok, "status": self.status, "message": self.message,
+                "heading": self.heading, "line": self.line, "major": self.major}
+
+
+def _versions_in(text: str) -> list[tuple[re.Match[str], semver.Version | None]]:
+    found = []
+    for match in _VERSION.finditer(text):
+        num = match["num"]
+        parts = num.split("-")[0].split(".")
+        try:
+            if len(parts) == 2:
+                found.append((match, semver.Version(int(parts[0]), int(parts[1]), 0)))
+            else:
+                found.append((match, semver.Version.parse(num)))
+        except ValueError:
+            found.append((match, None))
+    return found
+
+
+def _matches(text: str, old: semver.Version | None, new: semver.Version) -> bool:
+    """A heading for this transition: names the new version, or only the old one."""
+    named = [v for _, v in _versions_in(text) if v is not None]
+    if any(v == new for v in named):
+        return True
+    return old is not None and bool(named) and all(v == old for v in named)
+
+
+def _headings(lines: list[str]) -> list[tuple[int, int, str]]:
+    """(index, level, text) of each Markdown heading outside code fences."""
+    result = []
+    fenced = False
+    for index, line in enumerate(lines):
+        text = body(line)
+        if text.lstrip()[:3] in {"```", "~~~"}:
+            fenced = not fenced
+            continue
+        if fenced or not text.startswith("#"):
+            continue
+        match = _HEADING.match(text)
+        if match:
+            result.append((index, len(match["hashes"]), match["text"]))
+    return result
+
+
+def read(path: Path, display: str) -> Changelog:
+    """MIGRATION.md as lines (a missing file reads as empty: the check then reports it)."""
+    if not path.exists():
+        return Changelog(display=display, lines=[], raw=b"", newline="\n", path=path)
+    if not path.is_file():
+        raise MigrationError(f"{display} is not a regular file; pass the migration notes with "
+                             "--file.")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise MigrationError(f"Cannot read {display}: {exc.strerror}.") from None
+    text = decode(raw, display, "migration guide")
+    doc = Changelog(display=display, lines=split_lines(text), raw=raw,
+                    newline=dominant_newline(text), path=path)
+    return doc
+
+
+def parse_pair(old: str, new: str) -> tuple[semver.Version | None, semver.Version]:
+    previous = versions.parse_version(old) if old and old.lower() not in {"none", "-"} else None
+    return previous, versions.parse_version(new)
+
+
+def check(doc: Changelog, old: semver.Version | None, new: semver.Version,
+          *, old_tag: str = "", new_tag: str = "") -> MigrationCheck:
+    """Check ``doc`` for the ``old -> new`` transition (PAI rules, see the module docstring)."""
+    name = doc.display
+    old_name = old_tag or (f"v{old}" if old else "the first release")
+    new_name = new_tag or f"v{new}"
+    transition = f"{old_name} -> {new_name}"
+    major = versions.is_major_bump(old, new)
+    if not doc.lines and not doc.raw:
+        return MigrationCheck(False, "missing", f"{name} does not exist; it needs a section for "
+                              f"{transition}.", major=major)
+    heads = _headings(doc.lines)
+    for position, (index, level, text) in enumerate(heads):
+        if not _matches(text, old, new):
+            continue
+        end = len(doc.lines)
+        for later_index, later_level, _ in heads[position + 1:]:
+            if later_level <= level:
+                end = later_index
+                break
+        lines = [body(x) for x in doc.lines[index + 1:end]]
+        return _judge(name, transition, text, index + 1, lines, major)
+    for index, line in enumerate(doc.lines):
+        text = body(line)
+        if NO_MIGRATION.search(text) and _matches(text, None, new):
+            return _judge(name, transition, text.strip(), index + 1, [text], major)
+    return MigrationCheck(False, "missing", f"{name} has no section for {transition} and does not "
+                          "say that no migration is required.", major=major)
+
+
+def _judge(name: str, transition: str, heading: str, line: int, lines: list[str],
+           major: bool) -> MigrationCheck:
+    content = [x for x in lines if x.strip() and not x.lstrip().startswith("#")
+               and not (x.strip().startswith("<!--") and x.strip().endswith("-->"))]
+    where = f"{name} line {line}"
+    if any(TODO.search(x) for x in content):
+        return MigrationCheck(False, "not-filled", f"The section for {transition} in {name} "
+                              f"(line {line}) still has TODO placeholders; write the real text.",
+                              heading, line, major, lines)
+    says_none = any(NO_MIGRATION.search(x) for x in [heading, *content])
+    if says_none:
+        if major:
+            return MigrationCheck(
+                False, "needs-steps", f"{transition} is a MAJOR bump, so {name} must give real "
+                f"migration steps; 'no migration required' ({where}) is not enough.",
+                heading, line, major, lines)
+        return MigrationCheck(True, "no-migration", f"{name} says no migration is required for "
+                              f"{transition} ({where}).", heading, line, major, lines)
+    if not content:
+        return MigrationCheck(False, "empty", f"The section for {transition} in {name} (line "
+                              f"{line}) is empty; write the steps or say 'No migration required.'",
+                              heading, line, major, lines)
+    return MigrationCheck(True, "steps", f"{name} has a section for {transition} ({where}).",
+                          heading, line, major, lines)
+
+
+# --- template -----------------------------------------------------------------------------------
+def _transition_headings(doc: Changelog) -> list[tuple[int, int, str]]:
+    return [h for h in _headings(doc.lines) if len(_versions_in(h[2])) >= 2]
+
+
+def template(doc: Changelog, old: semver.Version | None, new: semver.Version, *, old_tag: str,
+             new_tag: str) -> list[str]:
+    """The template section's lines (without endings), in the style of existing headings."""
+    major = versions.is_major_bump(old, new)
+    existing = _transition_headings(doc)
+    if existing and old is not None:
+        _, level, text = existing[0]
+        first, second = (m for m, _ in _versions_in(text)[:2])
+        title = (text[:first.start()] + first["v"] + str(old) + text[first.end():second.start()]
+                 + second["v"] + str(new) + text[second.end():])
+    elif old is not None:
+        level, title = 2, f"{old_tag} -> {new_tag}"
+    else:
+        level, title = 2, f"Upgrading to {new_tag}"
+    sub = "#" * min(level + 1, 6)
+    breaking = ("- TODO: what stops working after the upgrade, and who is affected."
+                if major else "- TODO: none? Then replace this section with "
+                "'No migration required.'")
+    return [
+        f"{'#' * level} {title}", "",
+        f"{sub} Breaking changes", "", breaking, "",
+        f"{sub} Steps", "", "1. TODO: the exact commands or settings a user changes, in order.",
+        "",
+        f"{sub} Rollback", "",
+        f"1. TODO: how to go back to {old_tag or 'the previous version'} if the upgrade fails.",
+    ]
+
+
+def add_section(doc: Changelog, section: list[str]) -> Change:
+    """Insert ``section`` (lines without endings) where the file's order puts a new transition:
+    above the newest one (or below it for an oldest-first file), else at the end."""
+    nl = doc.newline
+    new = [line + nl for line in section]
+    existing = _transition_headings(doc)
+    if not doc.lines:
+        lines = [f"# Migration guide{nl}", nl, *new]
+        edit = Edit(0, 0, tuple(lines))
+    elif existing:
+        tops = [_versions_in(h[2])[1][1] for h in existing[:2]]
+        first_v, second_v = (tops + [None, None])[:2]
+        ascending = first_v is not None and second_v is not None and first_v < second_v
+        if ascending:
+            edit = insertion(doc, len(doc.lines), [nl, *new] if body(doc.lines[-1]).strip()
+                             else new)
+        else:
+            edit = Edit(existing[0][0], existing[0][0], (*new, nl))
+    else:
+        lead = [nl] if body(doc.lines[-1]).strip() else []
+        edit = insertion(doc, len(doc.lines), [*lead, *new])
+    return Change(doc=doc, edits=[edit], summary=f"Add a migration section to {doc.display}.",
+                  facts={"heading": section[0] if section else ""})
+
+
+def add_template(doc: Changelog, old: semver.Version | None, new: semver.Version, *,
+                 old_tag: str, new_tag: str) -> Change:
+    """Insert the template for ``old -> new``; refused when a section already exists."""
+    status = check(doc, old, new, old_tag=old_tag, new_tag=new_tag)
+    if status.status != "missing":
+        raise MigrationError(f"{doc.display} already has a section for {old_tag} -> {new_tag} "
+                             f"(line {status.line}); nothing was changed.")
+    return add_section(doc, template(doc, old, new, old_tag=old_tag, new_tag=new_tag))

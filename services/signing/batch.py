@@ -1,0 +1,158 @@
+"""Signing and verifying many files with one backend, failing closed.
+
+Signatures are made in a private temporary directory and each is verified with the pinned key
+before any of them is written beside its artifact; so a wrong key, a wrong passphrase or a signature
+that does not verify leaves the artifacts' directory exactly as it was. An existing signature is
+never replaced silently.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from services import checksums
+from services.atomic import write_bytes_atomic
+from services.runbook import ProgressCallback
+from services.signing import Backend, PinMismatch, SignatureInvalid, SigningError
+
+EXISTING = ("refuse", "reuse", "replace")
+
+
+@dataclass(frozen=True)
+class Signed:
+    artifact: Path
+    signature: Path
+    signer: str
+    reused: bool = False  # a valid signature was already there (a resumed run)
+    detail: str = ""
+
+
+def _readable(path: Path) -> None:
+    if not path.is_file():
+        raise SigningError(f"{path} does not exist or is not a file; nothing was signed.")
+    if not os.access(path, os.R_OK):
+        raise SigningError(f"Cannot read {path} (permission denied); nothing was signed.",
+                           remedy="Fix its permissions and try again.")
+
+
+def sign_files(backend: Backend, files: Sequence[Path], *, passphrase: str | None = None,
+               comment: Callable[[Path], str] = lambda p: f"file:{p.name}",
+               existing: str = "refuse", progress: ProgressCallback | None = None,
+               ) -> list[Signed]:
+    """Sign ``files``; ``existing`` says what to do with a signature already present.
+
+    ``refuse``: stop before signing anything. ``reuse``: keep it if it verifies with the pin
+    (a resumed run), refuse if it does not. ``replace``: the user passed ``--force``.
+    """
+    if existing not in EXISTING:
+        raise ValueError(existing)
+    ready = backend.prepare()
+    if ready.blockers:
+        first = ready.blockers[0]
+        kind = PinMismatch if ready.pin_mismatch else SigningError
+        raise kind(first.reason, remedy=first.remedy)
+    for path in files:
+        _readable(path)
+    results: dict[Path, Signed] = {}
+    present = [p for p in files if backend.signature_path(p).exists()]
+    if present and existing == "refuse":
+        names = ", ".join(backend.signature_path(p).name for p in present)
+        raise SigningError(f"{names} already exist{'s' if len(present) == 1 else ''}; a signature "
+                           "is never overwritten silently, and nothing was signed.",
+                           remedy="Pass --force to replace it.")
+    if existing == "reuse":
+        for path in present:
+            sig = backend.signature_path(path)
+            try:
+                found = backend.verify(path, sig)
+            except SignatureInvalid as err:
+                raise SigningError(f"{sig} already exists and does not verify ({err.message}); "
+                                   "it was left alone and nothing was signed.",
+                                   remedy="Move it aside (keep it: it may be evidence) and run "
+                                   "again.") from None
+            results[path] = Signed(path, sig, found.signer, reused=True, detail=found.detail)
+    to_sign = [p for p in files if p not in results]
+    if to_sign:
+        if ready.needs_passphrase and passphrase is None:
+            raise SigningError(f"{ready.prompt or 'A passphrase'} is needed; nothing was signed.")
+        backend.unlock(passphrase)
+        results.update(_sign_verified(backend, to_sign, passphrase, comment, progress))
+    return [results[p] for p in files]
+
+
+def _sign_verified(backend: Backend, files: list[Path], passphrase: str | None,
+                   comment: Callable[[Path], str], progress: ProgressCallback | None,
+                   ) -> dict[Path, Signed]:
+    scratch = Path(tempfile.mkdtemp(prefix="release-console-sign-"))
+    try:
+        made = []
+        for index, path in enumerate(files):
+            if progress is not None:
+                progress(f"signing {path.name}", index, len(files))
+            out = scratch / f"{index}{backend.suffix}"
+            backend.sign_to(path, out, passphrase=passphrase, comment=comment(path))
+            try:
+                found = backend.verify(path, out)
+            except SignatureInvalid as err:
+                raise SigningError(
+                    f"The new signature of {path.name} does not verify with the pinned key "
+                    f"({err.message}); nothing was written beside the artifacts.",
+                    remedy=f"Check that the token holds the key pinned as {backend.pin_description()}."
+                ) from None
+            made.append((path, out, found))
+        if progress is not None:
+            progress("signing", len(files), len(files))
+        signed = {}
+        for path, out, found in made:
+            target = backend.signature_path(path)
+            write_bytes_atomic(target, out.read_bytes())
+            signed[path] = Signed(path, target, found.signer, detail=found.detail)
+        return signed
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """What ``release-console verify`` found for one artifact."""
+
+    artifact: Path
+    checksum: str  # OK, FAILED, MISSING, NO CHECKSUM, UNREADABLE
+    checksum_detail: str
+    signature: str  # OK, FAILED, MISSING
+    signature_detail: str
+    signer: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.checksum == "OK" and self.signature == "OK"
+
+
+def verify_files(backend: Backend, files: Sequence[Path], *, checksum_pattern: str,
+                 progress: ProgressCallback | None = None) -> list[FileReport]:
+    """Check each file's sha256 (its ``.sha256`` or a combined list) and its signature."""
+    sums = checksums.check(list(files), checksum_pattern, progress, as_artifacts=True)
+    reports = []
+    for path, summed in zip(files, sums, strict=True):
+        sig = backend.signature_path(path)
+        if not path.exists():
+            reports.append(FileReport(path, summed.status, summed.detail, "MISSING",
+                                      "the file does not exist"))
+            continue
+        if not sig.exists():
+            reports.append(FileReport(path, summed.status, summed.detail, "MISSING",
+                                      f"{sig.name} does not exist"))
+            continue
+        try:
+            found = backend.verify(path, sig)
+        except SigningError as err:
+            reports.append(FileReport(path, summed.status, summed.detail, "FAILED", err.message))
+            continue
+        reports.append(FileReport(path, summed.status, summed.detail, "OK", found.detail,
+                                  found.signer))
+    return reports

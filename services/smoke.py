@@ -1,0 +1,191 @@
+"""Hardware smoke sign-offs: a named tester ran the policy's checks on real hardware, per architecture.
+
+A sign-off is only worth something for the exact bytes that were tested, so it records the sha256 of
+each artifact of that architecture. When an artifact changes afterwards the sign-off is *void*: the
+release would ship something nobody booted. Any failed check blocks the release.
+
+Sign-offs live in the session (``session.data["smoke"][arch]``) and every one is journaled.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from services import artifacts as artifacts_mod
+from services import checksums
+from services.errors import ConsoleError
+from services.runbook import Blocker, Context
+from services.session import Session
+
+RESULTS = ("pass", "fail")
+
+
+class SmokeError(ConsoleError):
+    """A sign-off cannot be recorded as given (unknown check, missing tester, ...)."""
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One tick as the tester gave it: ``check`` may be ``all`` for every check not otherwise given."""
+
+    result: str
+    check: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ArchStatus:
+    arch: str
+    state: str  # ok, missing, failed, void
+    detail: str
+    signoff: dict[str, Any] | None
+
+
+def _canonical(policy_checks: Sequence[str], given: str) -> str:
+    for check in policy_checks:
+        if check.casefold() == given.strip().casefold():
+            return check
+    raise SmokeError(f"{given!r} is not one of the policy's smoke checks.",
+                     remedy=f"The checks are: {', '.join(policy_checks)} (or 'all').")
+
+
+def resolve_marks(policy_checks: Sequence[str], marks: Iterable[Mark]) -> dict[str, dict[str, str]]:
+    """Every policy check with its result and note; each check must be given exactly once."""
+    results: dict[str, dict[str, str]] = {}
+    everything: Mark | None = None
+    for mark in marks:
+        if mark.result not in RESULTS:
+            raise SmokeError(f"A smoke result must be pass or fail, not {mark.result!r}.")
+        if mark.check.strip().casefold() == "all":
+            everything = mark
+            continue
+        name = _canonical(policy_checks, mark.check)
+        if name in results:
+            raise SmokeError(f"The check {name!r} was given twice; give each check once.")
+        results[name] = {"result": mark.result, "note": mark.note.strip()}
+    for check in policy_checks:
+        if check not in results:
+            if everything is None:
+                raise SmokeError(f"No result for the smoke check {check!r}.",
+                                 remedy="Give it with --pass or --fail (or --pass all).")
+            results[check] = {"result": everything.result, "note": everything.note.strip()}
+    return {check: results[check] for check in policy_checks}
+
+
+def arch_artifacts(ctx: Context, arch: str) -> list[artifacts_mod.Artifact]:
+    session = ctx.require_session()
+    listed = artifacts_mod.expected(ctx.policy, ctx.root, tag=session.tag, version=session.version)
+    return artifacts_mod.for_arch(listed, arch)
+
+
+def sign_off(ctx: Context, *, arch: str, hardware: str, marks: Iterable[Mark],
+             tester: str = "") -> dict[str, Any]:
+    """Hash the architecture's artifacts and record the sign-off (replacing an earlier one)."""
+    ctx.require_session()
+    arches = ctx.policy.architectures()
+    if arch not in arches:
+        raise SmokeError(f"{arch!r} is not an architecture of this release.",
+                         remedy=f"The policy lists: {', '.join(arches) or 'none'}.")
+    if not hardware.strip():
+        raise SmokeError("The sign-off needs the hardware it was tested on.",
+                         remedy='Pass --hardware "ThinkPad X1 Gen 11, USB 3 stick".')
+    tester = tester.strip() or ctx.repo.identity().name
+    if not tester or tester == "unknown":
+        raise SmokeError("The sign-off needs the tester's name.", remedy="Pass --tester NAME.")
+    checks = resolve_marks(ctx.policy.smoke_checks, marks)
+    found = arch_artifacts(ctx, arch)
+    problems = artifacts_mod.blockers(found, ctx.root)
+    if problems:
+        raise SmokeError(f"Cannot sign off {arch}: {problems[0].reason}",
+                         remedy="A sign-off records the digest of what was tested; build it first.")
+    digests = checksums.hash_files([a.path for a in found], ctx.progress)
+    files = {}
+    for artifact, digest in zip(found, digests, strict=True):
+        info = os.stat(artifact.path)
+        files[artifact.name] = {"sha256": digest.sha256, "size": digest.size,
+                                "mtime_ns": info.st_mtime_ns}
+    entry: dict[str, Any] = {
+        "arch": arch, "tester": tester, "hardware": hardware.strip(), "checks": checks,
+        "time": ctx.now_iso(), "files": files,
+    }
+    if found:
+        entry["artifact"] = found[0].name
+        entry["sha256"] = files[found[0].name]["sha256"]
+
+    def store(session: Session) -> None:
+        session.data.setdefault("smoke", {})[arch] = entry
+
+    failed = [c for c, r in checks.items() if r["result"] == "fail"]
+    ctx.record("smoke", "signed off", inputs={
+        "arch": arch, "tester": tester, "hardware": entry["hardware"], "checks": checks,
+    }, outputs={"files": {n: f["sha256"] for n, f in files.items()}, "failed": failed},
+        update=store)
+    return entry
+
+
+def signoffs(session: Session) -> dict[str, dict[str, Any]]:
+    return dict(session.data.get("smoke", {}))
+
+
+def statuses(ctx: Context, *, rehash: bool = False) -> list[ArchStatus]:
+    """Each architecture's sign-off state; ``rehash`` re-reads every file instead of trusting an
+    unchanged size and modification time (the step's run does; status views do not)."""
+    session = ctx.require_session()
+    recorded = signoffs(session)
+    result = []
+    for arch in ctx.policy.architectures():
+        entry = recorded.get(arch)
+        if entry is None:
+            result.append(ArchStatus(arch, "missing", f"No smoke sign-off for {arch} yet.", None))
+            continue
+        failed = [f"{c}" + (f" ({r['note']})" if r.get("note") else "")
+                  for c, r in entry.get("checks", {}).items() if r.get("result") != "pass"]
+        if failed:
+            result.append(ArchStatus(arch, "failed", f"{arch} failed the smoke check "
+                                     f"{'; '.join(failed)} (tester {entry.get('tester')}).", entry))
+            continue
+        changed = _changed_files(ctx, arch, entry, rehash=rehash)
+        if changed:
+            result.append(ArchStatus(arch, "void", f"The {arch} sign-off is void: {changed} "
+                                     "changed since it was tested.", entry))
+            continue
+        result.append(ArchStatus(arch, "ok", f"{arch} signed off by {entry.get('tester')} on "
+                                 f"{entry.get('hardware')} at {entry.get('time')}.", entry))
+    return result
+
+
+def _changed_files(ctx: Context, arch: str, entry: dict[str, Any], *, rehash: bool) -> str:
+    recorded: dict[str, dict[str, Any]] = entry.get("files", {})
+    current = arch_artifacts(ctx, arch)
+    names = {a.name for a in current}
+    if set(recorded) != names:
+        return ", ".join(sorted(names ^ set(recorded))) or "the artifact list"
+    to_hash: list[Path] = []
+    for artifact in current:
+        if not artifact.ok:
+            return f"{artifact.name} ({artifact.problem})"
+        old = recorded[artifact.name]
+        info = os.stat(artifact.path)
+        if rehash or (info.st_size, info.st_mtime_ns) != (old.get("size"), old.get("mtime_ns")):
+            to_hash.append(artifact.path)
+    changed = []
+    for digest in checksums.hash_files(to_hash, ctx.progress):
+        old_sha = recorded[digest.path.name]["sha256"]
+        if digest.sha256 != old_sha:
+            changed.append(f"{digest.path.name} (sha256 was {old_sha[:12]}…, now "
+                           f"{digest.sha256[:12]}…)")
+    return "; ".join(changed)
+
+
+def blockers(ctx: Context, *, rehash: bool = False) -> list[Blocker]:
+    remedies = {
+        "missing": "Test it on real hardware, then `release-console smoke sign --arch {a} ...`.",
+        "failed": "Fix the problem, rebuild, test again and record a new sign-off.",
+        "void": "Test the new build and sign off again: `release-console smoke sign --arch {a} ...`.",
+    }
+    return [Blocker(s.detail, remedies[s.state].format(a=s.arch))
+            for s in statuses(ctx, rehash=rehash) if s.state != "ok"]
