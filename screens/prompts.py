@@ -7,10 +7,12 @@ are registered for scrubbing at once and never stored.
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Iterator
 from typing import Any
 
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
@@ -115,3 +117,21 @@ class TuiPrompter:
 
     def confirm(self, question: str, plan: Plan) -> bool:
         return bool(self._ask(ConfirmScreen(question, plan)))
+
+    @contextlib.contextmanager
+    def terminal(self) -> Iterator[None]:
+        """Hand the real terminal to pinentry or a token's touch prompt, then take it back.
+
+        Steps call this (through ``ctx.prompter``) around gpg, git tag -s or ssh-keygen when the
+        tool itself must talk to the captain. Headless runs (tests) have no terminal to hand over.
+        """
+        held = self.app.suspend()
+        try:
+            self.app.call_from_thread(held.__enter__)
+        except (SuspendNotSupported, RuntimeError):
+            yield
+            return
+        try:
+            yield
+        finally:
+            self.app.call_from_thread(held.__exit__, None, None, None)

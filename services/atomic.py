@@ -37,7 +37,9 @@ def write_bytes_atomic(path: Path, data: bytes, *, mode: int | None = None) -> N
     path = Path(path)
     directory = path.parent
     if path.exists():
-        if not os.access(path, os.W_OK):
+        # Mode bits as well as access(): root may write anything, but a file its owner made
+        # read-only (0444) is a statement we respect rather than silently replace.
+        if not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222:
             raise ConsoleError(
                 f"{path} is read-only; nothing was written.",
                 remedy="Make it writable (chmod u+w) and try again.",

@@ -8,7 +8,7 @@ split by concern into ``changelog_model`` (reading), ``changelog_links`` (footer
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from services import versions
@@ -34,7 +34,7 @@ __all__ = [
 ]
 
 
-def parse_date(text: str) -> date:
+def parse_date(text: str, name: str = "the changelog") -> date:
     """A ``--date`` value: YYYY-MM-DD only, so there is no doubt about day and month."""
     try:
         if len(text) != 10:
@@ -42,13 +42,11 @@ def parse_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise ChangelogError(f"{text!r} is not a date in the form YYYY-MM-DD (for example "
-                             "2024-05-01); nothing was changed.") from None
+                             f"2024-05-01), so {name} was not changed.") from None
 
 
 def today(clock: datetime) -> date:
     """Today's date in UTC, the release date a heading gets by default."""
-    from datetime import UTC
-
     return clock.astimezone(UTC).date() if clock.tzinfo else clock.date()
 
 

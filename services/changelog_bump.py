@@ -24,7 +24,7 @@ CATEGORIES = {
     "fixed": "patch", "security": "patch", "changed": "patch",
 }
 _BREAKING = re.compile(
-    r"\bBREAKING\b|\*\*breaking(?: changes?)?\*\*|__breaking(?: changes?)?__|\[breaking\]"
+    r"\*\*breaking(?: changes?)?\*\*|__breaking(?: changes?)?__|\[breaking\]"
     r"|^\W*breaking(?: changes?)?\s*:|⚠️\s*breaking", re.IGNORECASE)
 _BREAKING_UPPER = re.compile(r"\bBREAKING\b")
 _ENTRY = re.compile(r"^\s{0,3}(?:[-*+]|\d+[.)])\s+")

@@ -64,6 +64,10 @@ class Change:
         if not self.doc.raw and not path.exists():
             write_bytes_atomic(path, self.data())  # a new file (MIGRATION.md created)
             return
+        if not path.stat().st_mode & 0o222:
+            # checked here too: os.access (used by the atomic writer) says yes to root
+            raise ChangelogError(f"{self.doc.display} is read-only; nothing was written.",
+                                 remedy="Make it writable (chmod u+w) and try again.")
         if read_bytes(path, self.doc.display) != self.doc.raw:
             raise ChangelogError(
                 f"{self.doc.display} changed while it was being edited; nothing was written.",

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from services.changelog_model import Changelog
+from services.changelog_model import Changelog, version_key
 
 _BITBUCKET = re.compile(
     r"^(?P<prefix>.*/branches/compare/)(?P<b>[^%\s]+?)(?P<sep>%0[dD])(?P<a>[^#\s]+)"
@@ -20,13 +20,15 @@ _BITBUCKET = re.compile(
 _COMPARE = re.compile(
     r"^(?P<prefix>.*/compare/)(?P<a>\S+?)(?P<sep>\.\.\.?)(?P<b>[^\s#?]+)(?P<suffix>[#?].*)?$")
 _TAG = re.compile(
-    r"^(?P<prefix>.*/(?:releases/tag|-/tags|-/releases|src/tag|tags|releases|tree|src|commits)/)"
+    r"^(?P<prefix>.*/(?:releases/tag|-/tags|-/releases|src/tag|tags|releases|-/tree|tree|src"
+    r"|-/commits|commits)/)"
     r"(?P<b>[^\s#?/]+)(?P<suffix>[#?].*)?$")
 
 # compare-URL path -> tag-URL path for a first release, per forge.
 _TAG_FOR_COMPARE = (("/-/compare/", "/-/tags/"), ("/branches/compare/", "/src/"),
                     ("/compare/", "/releases/tag/"))
 _COMPARE_FOR_TAG = (("/-/tags/", "/-/compare/"), ("/-/releases/", "/-/compare/"),
+                    ("/-/commits/", "/-/compare/"), ("/-/tree/", "/-/compare/"),
                     ("/releases/tag/", "/compare/"), ("/src/tag/", "/compare/"),
                     ("/tags/", "/compare/"), ("/releases/", "/compare/"), ("/tree/", "/compare/"),
                     ("/commits/", "/compare/"))
@@ -67,6 +69,11 @@ class RefURL:
     def tag(self, tag: str) -> RefURL:
         """A link to one tag (a first release), on the same forge."""
         if self.kind == "tag":
+            for browse in ("/-/commits/", "/-/tree/", "/commits/", "/tree/"):
+                if self.prefix.endswith(browse):  # a branch view, not a tag page
+                    base = self.prefix[: -len(browse)]
+                    path = "/-/tags/" if browse.startswith("/-/") else "/releases/tag/"
+                    return RefURL("tag", base + path, tag)
             return replace(self, b=tag)
         for compare_path, tag_path in _TAG_FOR_COMPARE:
             if self.prefix.endswith(compare_path):
@@ -93,8 +100,12 @@ def infer_tag_format(doc: Changelog, default: str = "v{version}") -> str:
     """The tag format the file's own links use (most common), else the headings' ``v``, else
     ``default``."""
     formats: Counter[str] = Counter()
-    pairs = [(link.version, link.url) for link in doc.links]
-    pairs += [(h.version, h.inline_url[1:-1]) for h in doc.versions() if h.inline_url]
+    pairs: list[tuple[str, str]] = [(link.version, link.url) for link in doc.links
+                                    if link.version is not None]
+    pairs += [(h.version, h.inline_url[1:-1]) for h in doc.versions()
+              if h.inline_url and h.version is not None]
+    # the newest releases say how tags are named now (a project may have changed its style)
+    pairs = sorted(pairs, key=lambda p: version_key(p[0]), reverse=True)[:10]
     for version, url in pairs:
         parsed = parse_url(url)
         if version is None or parsed is None:

@@ -13,9 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property, lru_cache
 from pathlib import Path
-
-import semver
 
 from services.errors import ConsoleError
 
@@ -46,6 +45,21 @@ _YANKED = re.compile(r"^[ \t]*(?:[-–—][ \t]*)?(?P<mark>\[YANKED\]|YANKED)[ \
 _LINK_DEF = re.compile(r"^\[(?P<label>[^\]]+)\]:(?P<ws>[ \t]*)(?P<url>\S+)(?P<tail>.*)$")
 _VERSION_LABEL = re.compile(rf"^(?:[vV]?{VERSION_RE}|unreleased)$", re.IGNORECASE)
 _BROKEN_LINK = re.compile(rf"^\[(?:[vV]?{VERSION_RE}|unreleased)\](?P<rest>.*)$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=65536)
+def version_key(text: str) -> tuple[object, ...]:
+    """A sort key with SemVer precedence, much cheaper than ``semver.Version`` comparisons (a
+    1 MB changelog has thousands of versions). Build metadata is ignored, as SemVer says."""
+    core, _, pre = text.split("+", 1)[0].partition("-")
+    major, minor, patch = (int(p) for p in core.split("."))
+    if not pre:
+        return (major, minor, patch, (1,))
+    idents = tuple((0, int(i), "") if i.isdigit() else (1, 0, i) for i in pre.split("."))
+    return (major, minor, patch, (0, idents))
+
+
+_MAYBE_VERSION = frozenset("[vVuU0123456789")
 
 
 def split_lines(text: str) -> list[str]:
@@ -157,11 +171,11 @@ class LinkDef:
     url: str
     tail: str
 
-    @property
+    @cached_property
     def unreleased(self) -> bool:
         return self.label.lower() == "unreleased"
 
-    @property
+    @cached_property
     def version(self) -> str | None:
         if self.unreleased:
             return None
@@ -200,8 +214,7 @@ class Changelog:
 
     def highest(self) -> Heading | None:
         found = self.versions()
-        return max(found, key=lambda h: semver.Version.parse(h.version or "0.0.0")) \
-            if found else None
+        return max(found, key=lambda h: version_key(h.version or "0.0.0")) if found else None
 
     def section_range(self, heading: Heading) -> tuple[int, int]:
         """Lines of the heading's section body: [start, end), trailing blank lines excluded."""
@@ -291,6 +304,9 @@ def parse(raw: bytes, display: str) -> Changelog:
         if fenced or not text_line:
             continue
         if text_line[0] == "#":
+            if text_line[:4] == "### " and text_line[4:5] not in _MAYBE_VERSION:
+                doc.boundaries.append((index, 3))  # "### Added": the common case, made cheap
+                continue
             heading = _heading(doc, index, text_line)
             if heading is None:
                 continue

@@ -9,34 +9,46 @@ is nothing to copy.
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
-
-import semver
 
 from services import versions
 from services.changelog_edit import Change, Edit, insertion
 from services.changelog_links import RefURL, infer_tag_format, link_template, parse_url
-from services.changelog_model import Changelog, ChangelogError, Heading, LinkDef, body, ending
+from services.changelog_model import (
+    Changelog,
+    ChangelogError,
+    Heading,
+    LinkDef,
+    body,
+    ending,
+    version_key,
+)
 
 YANK_MARK = "**This release has been yanked.**"
 YANK_NOTE = (YANK_MARK + " Reason: {reason}. Users on this version should upgrade to "
              "{replacement} immediately. See [MIGRATION.md](./MIGRATION.md).")
 
 
-def _semver(text: str) -> semver.Version:
-    return semver.Version.parse(text)
+def _semver(text: str) -> tuple[object, ...]:
+    return version_key(text)
 
 
-def _version(text: str) -> str:
-    return str(versions.parse_version(text))
+def _version(text: str, name: str) -> str:
+    try:
+        return str(versions.parse_version(text))
+    except versions.VersionError as err:
+        raise ChangelogError(f"{err.message[:-1]}, so {name} was not changed.",
+                             remedy=err.remedy) from None
 
 
 # --- style ------------------------------------------------------------------------------------
 def style_template(doc: Changelog) -> Heading | None:
-    """The heading new ones copy: the newest (topmost) dated version heading, else any."""
+    """The heading new ones copy: the newest dated version heading, else the newest one."""
     found = doc.versions()
     dated = [h for h in found if h.date is not None]
-    return dated[0] if dated else (found[0] if found else None)
+    pool = dated or found
+    return max(pool, key=lambda h: version_key(h.version or "0.0.0")) if pool else None
 
 
 def new_heading(doc: Changelog, version: str, day: date, inline_url: str = "") -> str:
@@ -65,11 +77,11 @@ def _layout(doc: Changelog) -> tuple[bool, bool]:
                 ordered.append(_semver(link.version))
             except ValueError:
                 continue
-    down = sum(1 for a, b in zip(ordered, ordered[1:], strict=False) if a > b)
-    up = sum(1 for a, b in zip(ordered, ordered[1:], strict=False) if a < b)
+    down = sum(1 for a, b in itertools.pairwise(ordered) if a > b)
+    up = sum(1 for a, b in itertools.pairwise(ordered) if a < b)
     indexes = sorted(link.index for link in doc.links)
     blank = tight = 0
-    for a, b in zip(indexes, indexes[1:], strict=False):
+    for a, b in itertools.pairwise(indexes):
         if b - a == 1:
             tight += 1
         elif b - a == 2 and not body(doc.lines[a + 1]).strip():
@@ -78,7 +90,7 @@ def _layout(doc: Changelog) -> tuple[bool, bool]:
 
 
 def _top_link(doc: Changelog) -> LinkDef | None:
-    best: tuple[semver.Version, LinkDef] | None = None
+    best: tuple[tuple[object, ...], LinkDef] | None = None
     for link in doc.links:
         if link.version is None:
             continue
@@ -130,18 +142,18 @@ def move(doc: Changelog, version: str, day: date, *, tag: str | None = None,
     ``previous_tag`` None means: read it from the file ([Unreleased]'s compare link, else the
     newest version); "" means this is the first release (a ``releases/tag`` link).
     """
-    version = _version(version)
     name = doc.display
-    unreleased = doc.unreleased
-    if unreleased is None:
-        raise ChangelogError(
-            f"{name} has no [Unreleased] section; add '## [Unreleased]' with this release's "
-            "changes above the newest version, nothing was changed.")
+    version = _version(version, name)
     existing = doc.heading_for(version)
     if existing is not None:
         raise ChangelogError(
             f"{name} already has a section for {version} (line {existing.index + 1}); pick the "
             "next version, nothing was changed.")
+    unreleased = doc.unreleased
+    if unreleased is None:
+        raise ChangelogError(
+            f"{name} has no [Unreleased] section; add '## [Unreleased]' with this release's "
+            "changes above the newest version, nothing was changed.")
     top = doc.highest()
     if top is not None and top.version and _semver(version) < _semver(top.version):
         raise ChangelogError(
@@ -285,16 +297,16 @@ def reopen(doc: Changelog, *, latest_tag: str | None = None, tag_format: str | N
 # --- yank ---------------------------------------------------------------------------------------
 def yank(doc: Changelog, version: str, reason: str, replacement: str) -> Change:
     """Mark VERSION yanked (PAI): heading suffix and the note under it. Idempotent."""
-    version = _version(version)
     name = doc.display
+    version = _version(version, name)
     heading = doc.heading_for(version)
     if heading is None:
         raise ChangelogError(f"{name} has no section for version {version}; nothing was changed.")
     clean = " ".join(reason.split()).rstrip(".")
     if not clean:
-        raise ChangelogError("A yank needs a one-line reason (--reason); nothing was changed.")
-    versions.parse_version(replacement)
-    if _version(replacement) == version:
+        raise ChangelogError(f"A yank needs a one-line reason (--reason); {name} was not "
+                             "changed.")
+    if _version(replacement, name) == version:
         raise ChangelogError(f"The replacement for {version} cannot be {version} itself; "
                              "nothing was changed.")
     edits: list[Edit] = []

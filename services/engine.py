@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
+from services import secrets
 from services.errors import BlockedError, ConsoleError, NeedsInput
 from services.runbook import Blocker, Context, Evidence, Plan, Step, StepFailed, process_alive
 from services.runbooks import runbook
@@ -162,6 +163,12 @@ def run_step(ctx: Context, step: Step, *, confirmed: bool = False) -> Evidence:
     ctx.record(step.id, "resumed" if previous == "interrupted" else "started", update=mark_running)
     try:
         evidence = step.run(ctx)
+        secrets.check_keys(evidence, f"the evidence of {step.id}")
+    except ValueError as err:  # a step tried to record a secret-named key: a bug, failed closed
+        message = str(err)
+        ctx.record(step.id, "failed", outputs={"reason": message},
+                   update=lambda s: _set(s, step.id, "failed", message, ctx.now_iso()))
+        raise StepFailed(f"'{step.title}' failed: {message}") from None
     except NeedsInput:
         ctx.record(step.id, "paused", outputs={"reason": "needs input"},
                    update=lambda s: _set(s, step.id, "pending", "", ctx.now_iso()))

@@ -52,7 +52,7 @@ class MigrationCheck:
 
 
 def _versions_in(text: str) -> list[tuple[re.Match[str], semver.Version | None]]:
-    found = []
+    found: list[tuple[re.Match[str], semver.Version | None]] = []
     for match in _VERSION.finditer(text):
         num = match["num"]
         parts = num.split("-")[0].split(".")
@@ -67,11 +67,13 @@ def _versions_in(text: str) -> list[tuple[re.Match[str], semver.Version | None]]
 
 
 def _matches(text: str, old: semver.Version | None, new: semver.Version) -> bool:
-    """A heading for this transition: names the new version, or only the old one."""
+    """A heading for this transition. One version named: either the old or the new one. A
+    transition named (``A -> B``): B must be the new version, so neither the previous transition
+    (``… -> old``) nor the next one (``new -> …``) is taken for this one."""
     named = [v for _, v in _versions_in(text) if v is not None]
-    if any(v == new for v in named):
-        return True
-    return old is not None and bool(named) and all(v == old for v in named)
+    if len(named) >= 2:
+        return named[-1] == new
+    return bool(named) and (named[0] == new or (old is not None and named[0] == old))
 
 
 def _headings(lines: list[str]) -> list[tuple[int, int, str]]:
@@ -91,6 +93,55 @@ def _headings(lines: list[str]) -> list[tuple[int, int, str]]:
     return result
 
 
+def locate(doc: Changelog, old: semver.Version | None,
+           new: semver.Version) -> tuple[int, int, str] | None:
+    """(heading index, end index, heading text) of the transition's section, if any."""
+    heads = _headings(doc.lines)
+    for position, (index, level, text) in enumerate(heads):
+        if not _matches(text, old, new):
+            continue
+        end = len(doc.lines)
+        for later_index, later_level, _ in heads[position + 1:]:
+            if later_level <= level:
+                end = later_index
+                break
+        while end > index + 1 and not body(doc.lines[end - 1]).strip():
+            end -= 1
+        return index, end, text
+    return None
+
+
+def section_text(doc: Changelog, old: semver.Version | None, new: semver.Version) -> str:
+    """The transition's section as written (heading included, LF endings), or ""."""
+    span = locate(doc, old, new)
+    if span is None:
+        return ""
+    return "".join(body(line) + "\n" for line in doc.lines[span[0]:span[1]])
+
+
+def save_section(doc: Changelog, old: semver.Version | None, new: semver.Version,
+                 text: str) -> Change:
+    """Put ``text`` (a whole section, as edited in the TUI) in place of the transition's section,
+    or insert it where a new one goes. Only those lines change; the file keeps its line endings."""
+    lines = text.replace("\r\n", "\n").rstrip("\n").split("\n")
+    if not any(line.strip() for line in lines):
+        raise MigrationError(f"The section for {doc.display} is empty; nothing was written.")
+    if not lines[0].startswith("#"):
+        raise MigrationError(f"A section in {doc.display} must start with a heading such as "
+                             f"'## v{old} -> v{new}'; nothing was written.")
+    span = locate(doc, old, new)
+    if span is None:
+        return add_section(doc, lines)
+    start, end, _ = span
+    nl = doc.newline
+    new_lines = tuple(line + nl for line in lines)
+    if end == len(doc.lines) and doc.lines and not doc.lines[-1].endswith("\n"):
+        new_lines = (*new_lines[:-1], lines[-1])  # the file had no final newline; keep it so
+    return Change(doc=doc, edits=[Edit(start, end, new_lines)],
+                  summary=f"Update the migration section in {doc.display}.",
+                  facts={"heading": lines[0]})
+
+
 def read(path: Path, display: str) -> Changelog:
     """MIGRATION.md as lines (a missing file reads as empty: the check then reports it)."""
     if not path.exists():
@@ -102,10 +153,16 @@ def read(path: Path, display: str) -> Changelog:
         raw = path.read_bytes()
     except OSError as exc:
         raise MigrationError(f"Cannot read {display}: {exc.strerror}.") from None
-    text = decode(raw, display, "migration guide")
-    doc = Changelog(display=display, lines=split_lines(text), raw=raw,
-                    newline=dominant_newline(text), path=path)
+    doc = from_bytes(raw, display)
+    doc.path = path
     return doc
+
+
+def from_bytes(raw: bytes, display: str) -> Changelog:
+    """A migration guide's lines (each with its own ending) from its bytes."""
+    text = decode(raw, display, "migration guide")
+    return Changelog(display=display, lines=split_lines(text), raw=raw,
+                     newline=dominant_newline(text))
 
 
 def parse_pair(old: str, new: str) -> tuple[semver.Version | None, semver.Version]:
@@ -124,15 +181,9 @@ def check(doc: Changelog, old: semver.Version | None, new: semver.Version,
     if not doc.lines and not doc.raw:
         return MigrationCheck(False, "missing", f"{name} does not exist; it needs a section for "
                               f"{transition}.", major=major)
-    heads = _headings(doc.lines)
-    for position, (index, level, text) in enumerate(heads):
-        if not _matches(text, old, new):
-            continue
-        end = len(doc.lines)
-        for later_index, later_level, _ in heads[position + 1:]:
-            if later_level <= level:
-                end = later_index
-                break
+    span = locate(doc, old, new)
+    if span is not None:
+        index, end, text = span
         lines = [body(x) for x in doc.lines[index + 1:end]]
         return _judge(name, transition, text, index + 1, lines, major)
     for index, line in enumerate(doc.lines):
@@ -213,7 +264,7 @@ def add_section(doc: Changelog, section: list[str]) -> Change:
         edit = Edit(0, 0, tuple(lines))
     elif existing:
         tops = [_versions_in(h[2])[1][1] for h in existing[:2]]
-        first_v, second_v = (tops + [None, None])[:2]
+        first_v, second_v = ([*tops, None, None])[:2]
         ascending = first_v is not None and second_v is not None and first_v < second_v
         if ascending:
             edit = insertion(doc, len(doc.lines), [nl, *new] if body(doc.lines[-1]).strip()

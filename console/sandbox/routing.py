@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from console.sandbox import shapes
@@ -29,7 +29,7 @@ class Request:
     path: str  # the part after /api/v3 (or the full path for uploads and downloads)
     query: dict[str, str]
     headers: dict[str, str]  # lower-cased names
-    stream: BinaryIO
+    stream: IO[bytes]
     params: dict[str, str] = field(default_factory=dict)
     body_read: bool = False
     faults: list[Any] = field(default_factory=list)  # fault rules firing for this request

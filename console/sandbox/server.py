@@ -9,6 +9,7 @@ OpenAPI schema of its operation.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import socket
@@ -71,16 +72,14 @@ class _Handler(BaseHTTPRequestHandler):
         path = unquote(parts.path)
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
         headers = {k.lower(): v for k, v in self.headers.items()}
-        req = Request(method, path, query, headers, self.rfile)
+        req = Request(method, path, query, headers, self.rfile)  # type: ignore[arg-type]
         req.faults = sandbox.faults.take(method, path)
-        route, template, response = self._dispatch(req)
+        _route, template, response = self._dispatch(req)
         sandbox.record(method, path, 0 if response.drop else response.status, template)
         if response.drop:
             self.close_connection = True
-            try:
+            with contextlib.suppress(OSError):
                 self.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             return
         if not req.body_read and req.length:
             self.close_connection = True  # unread body: the connection cannot be reused
@@ -133,7 +132,9 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in response.headers.items():
             self.send_header(name, value)
         self.send_header("X-GitHub-Media-Type", "github.v3")
-        self.send_header("X-RateLimit-Limit", response.headers.get("X-RateLimit-Limit", "5000"))
+        if "X-RateLimit-Limit" not in response.headers:
+            self.send_header("X-RateLimit-Limit", "5000")
+            self.send_header("X-RateLimit-Remaining", "4999")
         if response.file is not None:
             size = response.file.stat().st_size
             self.send_header("Content-Type", response.content_type)

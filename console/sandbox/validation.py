@@ -67,6 +67,9 @@ def response_schema(method: str, template: str, status: int) -> dict[str, Any] |
             return {"$ref": "#/components/schemas/basic-error"}
         return None
     schema = declared.get("content", {}).get("application/json", {}).get("schema")
+    if schema is None and status >= 400:  # declared without a body; GitHub still sends one
+        name = "validation-error" if status == 422 else "basic-error"
+        return {"$ref": f"#/components/schemas/{name}"}
     return schema if isinstance(schema, dict) else None
 
 

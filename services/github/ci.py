@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from services.github.client import GitHubClient, GitHubError
+from services.github.client import GitHubClient, GitHubError, status_of, translate
 
 OK_CONCLUSIONS = {"success", "neutral", "skipped"}
 
@@ -39,17 +39,15 @@ class CIResult:
 
 def ci_status(client: GitHubClient, commit: str) -> CIResult:
     """Ask GitHub about ``commit``: its statuses (combined) and its check-runs."""
-    from github.GithubException import UnknownObjectException
-
     repo = client.repo()
     try:
         gh_commit = repo.get_commit(commit)
-    except UnknownObjectException:
-        raise GitHubError(f"GitHub does not know commit {commit[:12]} in {client.repository}.",
-                          remedy="Push it and let CI run, then check again.") from None
-    except Exception as exc:  # noqa: BLE001 - translated by the client
-        client.call(f"read commit {commit[:12]}", lambda: _raise(exc))
-        raise
+    except Exception as exc:
+        if status_of(exc) in (404, 422):
+            raise GitHubError(f"GitHub does not know commit {commit[:12]} in "
+                              f"{client.repository}.",
+                              remedy="Push it and let CI run, then check again.") from None
+        raise translate(exc, what=f"read commit {commit[:12]}", client=client) from None
     combined = client.call("read the combined commit status", gh_commit.get_combined_status)
     runs = client.call("read the check-runs", lambda: list(gh_commit.get_check_runs()))
     result = CIResult(commit=commit, state="pending")
@@ -76,7 +74,3 @@ def ci_status(client: GitHubClient, commit: str) -> CIResult:
     else:
         result.state = "green"
     return result
-
-
-def _raise(exc: BaseException) -> None:
-    raise exc

@@ -62,7 +62,7 @@ class GitHubClient:
         """Run one PyGithub call, turning its exceptions into one-sentence errors."""
         try:
             return fn()
-        except Exception as exc:  # noqa: BLE001 - translated below, re-raised if unknown
+        except Exception as exc:
             raise translate(exc, what=what, client=self, repo_lookup=repo_lookup) from None
 
 

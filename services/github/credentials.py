@@ -69,7 +69,7 @@ def keyring_usable() -> bool:
 
     try:
         backend = keyring.get_keyring()
-    except Exception:  # noqa: BLE001 - any failure means "not usable"
+    except Exception:
         return False
     return not isinstance(backend, fail.Keyring)
 

@@ -39,7 +39,7 @@ def published(client: GitHubClient, tag: str) -> GitRelease | None:
         return repo.get_release(tag)
     except UnknownObjectException:
         return None
-    except Exception as exc:  # noqa: BLE001 - translated
+    except Exception as exc:
         raise _translated(client, exc, f"look up the release for {tag}") from None
 
 
@@ -65,7 +65,7 @@ def find_release(client: GitHubClient, tag: str, release_id: int | None = None) 
             rel = repo.get_release(int(release_id))
             if rel.tag_name == tag:
                 return rel
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             if status_of(exc) != 404:
                 raise _translated(client, exc, f"read release {release_id}") from None
     found = published(client, tag)

@@ -60,7 +60,14 @@ class Review:
     extra_assets: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     body_diff: str = ""
-    fingerprint: str = ""
+    seen: dict[str, Any] = field(default_factory=dict)  # compact view of the draft, for publish
+
+    @property
+    def fingerprint(self) -> str:
+        if not self.seen:
+            return ""
+        data = json.dumps(self.seen, sort_keys=True).encode("utf-8")
+        return hashlib.sha256(data).hexdigest()
 
     @property
     def clean(self) -> bool:
@@ -111,16 +118,40 @@ class Review:
         return {"tag": self.tag, "clean": self.clean, "problems": self.problems,
                 "release": rel or None, "expected_title": self.expected_title,
                 "expected_commit": self.expected_commit,
-                "body_matches_notes": bool(self.release) and self.release.get("body") == self.notes,
+                "body_matches_notes": bool(self.release)
+                and (self.release or {}).get("body") == self.notes,
                 "assets": [a.to_json() for a in self.assets], "extra_assets": self.extra_assets,
-                "fingerprint": self.fingerprint, "body_diff": self.body_diff}
+                "fingerprint": self.fingerprint, "seen": self.seen, "body_diff": self.body_diff}
 
 
-def fingerprint(rel: dict[str, Any], assets: list[dict[str, Any]]) -> str:
-    seen = {k: rel.get(k) for k in ("id", "name", "tag", "target", "body", "draft", "prerelease")}
-    data = json.dumps({"release": seen, "assets": sorted(assets, key=lambda a: a["name"])},
-                      sort_keys=True)
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+def seen_state(rel: dict[str, Any], assets: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """What publish compares: every field the review judged, and each asset's identity."""
+    state = {k: rel.get(k) for k in ("id", "name", "tag", "target", "draft", "prerelease")}
+    state["body_sha256"] = hashlib.sha256(str(rel.get("body", "")).encode("utf-8")).hexdigest()
+    state["assets"] = assets
+    return state
+
+
+def differences(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """What changed between two ``seen`` states, in words."""
+    names = {"name": "title", "tag": "tag", "target": "target commit", "draft": "draft flag",
+             "prerelease": "pre-release flag", "body_sha256": "body", "id": "release id"}
+    result = []
+    for key, label in names.items():
+        if before.get(key) != after.get(key):
+            if key == "body_sha256":
+                result.append("the body was edited")
+            else:
+                result.append(f"{label} {before.get(key)!r} -> {after.get(key)!r}")
+    old, new = before.get("assets", {}), after.get("assets", {})
+    for name in sorted(set(old) | set(new)):
+        if name not in new:
+            result.append(f"asset {name} was removed")
+        elif name not in old:
+            result.append(f"asset {name} was added")
+        elif old[name] != new[name]:
+            result.append(f"asset {name} was replaced or changed")
+    return result
 
 
 def _by_id_or_tag(client: GitHubClient, tag: str, release_id: int | None) -> GitRelease | None:
@@ -159,7 +190,7 @@ def review_draft(client: GitHubClient, *, tag: str, title: str, commit: str, not
         review.problems.append("The body differs from the release notes (.release/<tag>/notes.md);"
                                " see the diff.")
     attached = current_assets(client, rel)
-    seen: list[dict[str, Any]] = []
+    seen: dict[str, dict[str, Any]] = {}
     for item in files:
         local_ok = item.exists
         check = AssetCheck(item.name, item.kind, item.size if local_ok else None,
@@ -174,13 +205,13 @@ def review_draft(client: GitHubClient, *, tag: str, title: str, commit: str, not
             review.problems.append(check.problem)
     expected_names = {f.name for f in files}
     for name, asset in attached.items():
-        seen.append({"name": name, "size": asset.size, "digest": asset.digest,
-                     "state": asset.state, "id": asset.id})
+        seen[name] = {"size": asset.size, "digest": asset.digest, "state": asset.state,
+                      "id": asset.id}
         if name not in expected_names:
             review.extra_assets.append(name)
             review.problems.append(f"{name} is attached but not expected; it would be published "
                                    "too (remove it from the draft).")
-    review.fingerprint = fingerprint(data, seen)
+    review.seen = seen_state(data, seen)
     return review
 
 

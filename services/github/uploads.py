@@ -55,7 +55,7 @@ class ProgressReader:
     def read(self, size: int = -1) -> bytes:
         piece = self._file.read(size if size and size > 0 else CHUNK)
         self.done += len(piece)
-        if self.done - self._reported >= CHUNK or self.done >= self._total:  # at most 1/MiB
+        if piece and (self.done - self._reported >= CHUNK or self.done >= self._total):  # 1/MiB
             self._reported = self.done
             self._report(self.done)
         return piece
@@ -142,7 +142,7 @@ def upload_one(client: GitHubClient, release: GitRelease, item: ExpectedFile, sh
         attempts += 1
         with ProgressReader(item.path, size, lambda done: progress(label, done, size)) as reader:
             try:
-                asset = release.upload_asset_from_memory(reader, size, item.name,
+                asset = release.upload_asset_from_memory(reader, size, item.name,  # type: ignore[arg-type]
                                                          content_type=item.content_type)
             except Exception as exc:
                 if status_of(exc) == 422 and "already_exists" in str(getattr(exc, "data", "")):
@@ -176,8 +176,12 @@ def upload_all(client: GitHubClient, release: GitRelease, files: list[ExpectedFi
     existing = current_assets(client, release)
     outcomes = []
     for item in files:
-        sha256 = sha256_file(item.path, lambda done, i=item: progress(f"hash {i.name}", done,
-                                                                       i.size))
+        total = item.size
+
+        def hashed(done: int, name: str = item.name, total: int = total) -> None:
+            progress(f"hash {name}", done, total)
+
+        sha256 = sha256_file(item.path, hashed)
         outcome = upload_one(client, release, item, sha256, existing.get(item.name), progress)
         outcomes.append(outcome)
         if on_done is not None:

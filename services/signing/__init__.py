@@ -64,6 +64,7 @@ class Readiness:
     prompt: str = ""  # how to name the passphrase when asking
     notice: str = ""  # e.g. "touch the key when it blinks"; shown before signing
     pin_mismatch: bool = False  # the first blocker is a key that is not the pinned one
+    needs_terminal: bool = False  # pinentry / a touch prompt needs the real terminal (TUI suspends)
     details: dict[str, Any] = field(default_factory=dict)  # card serial, key file, ...
 
 
@@ -78,6 +79,7 @@ class Backend(ABC):
 
     name: str = ""
     suffix: str = ""
+    tool: str = ""  # the program it drives; missing -> ToolMissing (exit 3) before anything else
 
     def signature_path(self, artifact: Path) -> Path:
         return Path(f"{artifact}{self.suffix}")

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from services import checksums
+from services import checksums, tools
 from services.atomic import write_bytes_atomic
 from services.runbook import ProgressCallback
 from services.signing import Backend, PinMismatch, SignatureInvalid, SigningError
@@ -40,7 +40,10 @@ def _readable(path: Path) -> None:
                            remedy="Fix its permissions and try again.")
 
 
-def sign_files(backend: Backend, files: Sequence[Path], *, passphrase: str | None = None,
+Passphrase = str | None | Callable[[], str | None]
+
+
+def sign_files(backend: Backend, files: Sequence[Path], *, passphrase: Passphrase = None,
                comment: Callable[[Path], str] = lambda p: f"file:{p.name}",
                existing: str = "refuse", progress: ProgressCallback | None = None,
                ) -> list[Signed]:
@@ -48,9 +51,12 @@ def sign_files(backend: Backend, files: Sequence[Path], *, passphrase: str | Non
 
     ``refuse``: stop before signing anything. ``reuse``: keep it if it verifies with the pin
     (a resumed run), refuse if it does not. ``replace``: the user passed ``--force``.
+    ``passphrase`` may be a function: it is called only if something must really be signed with a
+    key that needs one, so a resumed run with every signature in place asks nothing.
     """
     if existing not in EXISTING:
         raise ValueError(existing)
+    tools.require(backend.tool)
     ready = backend.prepare()
     if ready.blockers:
         first = ready.blockers[0]
@@ -78,10 +84,14 @@ def sign_files(backend: Backend, files: Sequence[Path], *, passphrase: str | Non
             results[path] = Signed(path, sig, found.signer, reused=True, detail=found.detail)
     to_sign = [p for p in files if p not in results]
     if to_sign:
-        if ready.needs_passphrase and passphrase is None:
-            raise SigningError(f"{ready.prompt or 'A passphrase'} is needed; nothing was signed.")
-        backend.unlock(passphrase)
-        results.update(_sign_verified(backend, to_sign, passphrase, comment, progress))
+        secret = None
+        if ready.needs_passphrase:
+            secret = passphrase() if callable(passphrase) else passphrase
+            if secret is None:
+                raise SigningError(f"{ready.prompt or 'A passphrase'} is needed; nothing was "
+                                   "signed.")
+        backend.unlock(secret)
+        results.update(_sign_verified(backend, to_sign, secret, comment, progress))
     return [results[p] for p in files]
 
 
@@ -136,6 +146,7 @@ class FileReport:
 def verify_files(backend: Backend, files: Sequence[Path], *, checksum_pattern: str,
                  progress: ProgressCallback | None = None) -> list[FileReport]:
     """Check each file's sha256 (its ``.sha256`` or a combined list) and its signature."""
+    tools.require(backend.tool)
     sums = checksums.check(list(files), checksum_pattern, progress, as_artifacts=True)
     reports = []
     for path, summed in zip(files, sums, strict=True):

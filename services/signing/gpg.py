@@ -99,6 +99,7 @@ def card_status() -> tuple[dict[str, str] | None, str]:
 class GpgBackend(Backend):
     name = "gpg"
     suffix = ".asc"
+    tool = "gpg"
 
     def __init__(self, pin: str, key: str) -> None:
         self.pin = normalise(pin)
@@ -180,6 +181,7 @@ class GpgBackend(Backend):
                 f"GnuPG does not link the card {card.get('serial', '?')} to the key {self.pin} yet.",
                 "Run `gpg --card-status` once with the public key imported, then try again."))
         ready.notice = "Enter the card's PIN when pinentry asks (and touch the token if it blinks)."
+        ready.needs_terminal = True
         return ready
 
     def sign_to(self, artifact: Path, output: Path, *, passphrase: str | None,

@@ -84,8 +84,8 @@ class SecretKey:
         block = self.raw[54:]
         if not self.encrypted:
             return block
-        stream = scrypt_stream(passphrase or "", self.raw[6:38], *struct.unpack("<QQ", self.raw[38:54]),
-                               len(block))
+        opslimit, memlimit = struct.unpack("<QQ", self.raw[38:54])
+        stream = scrypt_stream(passphrase or "", self.raw[6:38], opslimit, memlimit, len(block))
         plain = bytes(a ^ b for a, b in zip(block, stream, strict=True))
         check = hashlib.blake2b(self.raw[:2] + plain[:72], digest_size=32).digest()
         if check != plain[72:]:
@@ -119,6 +119,7 @@ def scrypt_stream(passphrase: str, salt: bytes, opslimit: int, memlimit: int, le
 class MinisignBackend(Backend):
     name = "minisign"
     suffix = ".minisig"
+    tool = "minisign"
 
     def __init__(self, public_key: Path, secret_key: Path | None) -> None:
         self.public_key = public_key
@@ -146,7 +147,8 @@ class MinisignBackend(Backend):
 
     def pin_description(self) -> str:
         try:
-            return f"minisign key {key_id_text(public_key_id(self.public_key))} ({self.public_key})"
+            key_id = key_id_text(public_key_id(self.public_key))
+            return f"minisign key {key_id} ({self.public_key.name})"
         except SigningError:
             return f"minisign public key {self.public_key}"
 
@@ -178,7 +180,7 @@ class MinisignBackend(Backend):
         except SigningError as err:
             ready.blockers.append(Blocker(err.message))
             return ready
-        ready.details["secret_key"] = str(self.secret_key)
+        ready.details["key_file"] = str(self.secret_key)
         if key.encrypted:
             ready.needs_passphrase = True
             ready.prompt = f"Passphrase for the minisign key {self.secret_key}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import fnmatch
 import hashlib
 import re
@@ -90,10 +91,8 @@ def allowed_keys(path: Path, identity: str) -> list[bytes]:
             continue
         for i, token in enumerate(tokens[1:-1], start=1):
             if _KEY_TYPE.match(token) and "=" not in token:
-                try:
+                with contextlib.suppress(binascii.Error):
                     keys.append(base64.b64decode(tokens[i + 1]))
-                except binascii.Error:
-                    pass
                 break
     return keys
 
@@ -101,6 +100,7 @@ def allowed_keys(path: Path, identity: str) -> list[bytes]:
 class SshBackend(Backend):
     name = "ssh"
     suffix = ".sig"
+    tool = "ssh-keygen"
 
     def __init__(self, key: Path | None, allowed_signers: Path, identity: str) -> None:
         self.key = key
@@ -171,8 +171,10 @@ class SshBackend(Backend):
             ready.pin_mismatch = True
         if b"sk-" in blob[:40]:
             ready.notice = "Touch the security key when it blinks."
+            ready.needs_terminal = True
         elif encrypted:
             ready.notice = "ssh-keygen asks for the key's passphrase on the terminal."
+            ready.needs_terminal = True
         return ready
 
     def sign_to(self, artifact: Path, output: Path, *, passphrase: str | None,

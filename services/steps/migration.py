@@ -1,11 +1,106 @@
-"""Step ``migration``: not automated yet; its check says so plainly."""
+"""Step ``migration``: MIGRATION.md has a section for ``vPREV -> vX.Y.Z``, or says that no
+migration is required (not allowed for a MAJOR bump, which needs real steps).
 
-from services.runbook import NotBuiltStep
+The section is written by a person (the TUI editor or ``release-console migration add`` insert a
+template to fill in); if it is not committed yet, this step commits it as
+``Release vX.Y.Z: migration notes``.
+"""
 
-STEP = NotBuiltStep(
-    'migration',
-    'MIGRATION.md section',
-    'MIGRATION.md must have a section for this version transition, or say that no migration is required (not allowed for a MAJOR bump).',
-    needs_network=False,
-    irreversible=False,
-)
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import semver
+
+from services import migration, versions
+from services.changelog_git import commit_files, modified
+from services.errors import ConsoleError
+from services.runbook import Blocker, Context, Evidence, FileChange, Plan, Step
+
+
+def transition(ctx: Context) -> tuple[semver.Version | None, semver.Version]:
+    session = ctx.require_session()
+    previous = versions.version_from_tag(session.previous_tag, ctx.policy.tag_format) \
+        if session.previous_tag else None
+    return previous, versions.parse_version(session.version)
+
+
+def current_check(ctx: Context) -> migration.MigrationCheck:
+    session = ctx.require_session()
+    rel = ctx.policy.migration
+    old, new = transition(ctx)
+    doc = migration.read(ctx.path(rel), rel)
+    return migration.check(doc, old, new, old_tag=session.previous_tag, new_tag=session.tag)
+
+
+def add_command(ctx: Context) -> str:
+    session = ctx.require_session()
+    return f"release-console migration add {session.previous_tag} {session.tag}"
+
+
+class MigrationStep(Step):
+    id = "migration"
+    title = "MIGRATION.md section"
+    description = (
+        "MIGRATION.md must have a section for this version transition, or say that no migration "
+        "is required (not allowed for a MAJOR bump).")
+
+    def check(self, ctx: Context) -> list[Blocker]:
+        session = ctx.require_session()
+        if not session.previous_tag:
+            return []
+        rel = ctx.policy.migration
+        try:
+            result = current_check(ctx)
+        except ConsoleError as err:
+            return [Blocker(str(err))]
+        blockers: list[Blocker] = []
+        if not result.ok:
+            remedy = (f"Insert a template with `{add_command(ctx)}`, fill it in, and run this step "
+                      "again." if result.status == "missing"
+                      else f"Edit {rel} and run this step again.")
+            blockers.append(Blocker(result.message, remedy))
+        return blockers
+
+    def plan(self, ctx: Context) -> Plan:
+        session = ctx.require_session()
+        rel = ctx.policy.migration
+        if not session.previous_tag:
+            return Plan(summary="This is the first release; there is nothing to migrate from.")
+        try:
+            result = current_check(ctx)
+        except ConsoleError as err:
+            return Plan(summary=f"Cannot read {rel}: {err}")
+        plan = Plan(summary=result.message)
+        if not result.ok and result.status == "missing":
+            old, new = transition(ctx)
+            doc = migration.read(ctx.path(rel), rel)
+            change = migration.add_template(doc, old, new, old_tag=session.previous_tag,
+                                            new_tag=session.tag)
+            plan.changes.append(FileChange(rel, change.diff(rel)))
+            plan.notes.append(f"This template is what `{add_command(ctx)}` would insert; fill "
+                              "in the TODO lines before running this step.")
+        elif result.ok and modified(ctx, rel):
+            plan.commands += [f"git add {rel}",
+                              f'git commit -m "Release {session.tag}: migration notes"']
+        return plan
+
+    def run(self, ctx: Context) -> Evidence:
+        session = ctx.require_session()
+        if not session.previous_tag:
+            return {"status": "first-release"}
+        for blocker in self.check(ctx):
+            raise ConsoleError(str(blocker))
+        rel = ctx.policy.migration
+        result = current_check(ctx)
+        evidence: dict[str, Any] = {"file": rel, **result.to_json()}
+        evidence.pop("ok", None)
+        if modified(ctx, rel):
+            evidence["commit"] = commit_files(ctx, [rel],
+                                              f"Release {session.tag}: migration notes")
+        evidence["sha256"] = hashlib.sha256(ctx.path(rel).read_bytes()).hexdigest()
+        return evidence
+
+
+STEP = MigrationStep()

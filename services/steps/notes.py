@@ -1,11 +1,69 @@
-"""Step ``notes``: not automated yet; its check says so plainly."""
+"""Step ``notes``: the release notes, written to ``.release/<tag>/notes.md`` with their sha256.
 
-from services.runbook import NotBuiltStep
+The text is the CHANGELOG section verbatim (the [Unreleased] entries for a release candidate) with
+links to CHANGELOG.md and MIGRATION.md at the tag. The GitHub draft reads this file
+(``services.notes.notes_path``), so what the captain reviewed here is what users see.
+"""
 
-STEP = NotBuiltStep(
-    'notes',
-    'Release notes',
-    'The release notes: the CHANGELOG section verbatim, with links to CHANGELOG.md and MIGRATION.md at the tag.',
-    needs_network=False,
-    irreversible=False,
-)
+from __future__ import annotations
+
+from services.atomic import write_text_atomic
+from services.errors import ConsoleError
+from services.notes import build_notes, notes_path
+from services.runbook import Blocker, Context, Evidence, FileChange, Plan, Step, unified_diff
+
+
+def _relative(ctx: Context) -> str:
+    path = notes_path(ctx)
+    try:
+        return str(path.relative_to(ctx.root))
+    except ValueError:
+        return str(path)
+
+
+class NotesStep(Step):
+    id = "notes"
+    title = "Release notes"
+    description = ("The release notes: the CHANGELOG section verbatim, with links to "
+                   "CHANGELOG.md and MIGRATION.md at the tag.")
+
+    def check(self, ctx: Context) -> list[Blocker]:
+        try:
+            notes = build_notes(ctx)
+        except ConsoleError as err:
+            return [Blocker(str(err))]
+        source = "[Unreleased]" if notes.source == "Unreleased" else f"[{notes.source}]"
+        return [Blocker(f"The release notes have no '{name}' section, which {ctx.policy.where} "
+                        "requires.",
+                        f"Add a '### {name}' heading with its text to the {source} section of "
+                        f"{ctx.policy.changelog}.")
+                for name in notes.missing]
+
+    def plan(self, ctx: Context) -> Plan:
+        try:
+            notes = build_notes(ctx)
+        except ConsoleError as err:
+            return Plan(summary=f"Cannot build the release notes: {err}")
+        rel = _relative(ctx)
+        path = notes_path(ctx)
+        before = path.read_text(encoding="utf-8") if path.exists() else ""
+        plan = Plan(summary=f"Write the release notes ({len(notes.text.splitlines())} lines, "
+                    f"from {ctx.policy.changelog} {notes.source}) to {rel}.",
+                    changes=[FileChange(rel, unified_diff(rel, before, notes.text))])
+        if notes.generated:
+            plan.notes.append("Generated from the policy: " + ", ".join(notes.generated) + ".")
+        return plan
+
+    def run(self, ctx: Context) -> Evidence:
+        for blocker in self.check(ctx):
+            raise ConsoleError(str(blocker))
+        notes = build_notes(ctx)
+        path = notes_path(ctx)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(path, notes.text)
+        return {"path": _relative(ctx), "sha256": notes.sha256,
+                "bytes": len(notes.text.encode("utf-8")), "source": notes.source,
+                "generated": notes.generated}
+
+
+STEP = NotesStep()

@@ -1,11 +1,92 @@
-"""Step ``post-release``: not automated yet; its check says so plainly."""
+"""Step ``post-release``: re-add an empty [Unreleased] section at the top of CHANGELOG.md and point
+its footer link at ``vX.Y.Z...HEAD`` (PAI runbook, section 7), then commit it.
 
-from services.runbook import NotBuiltStep
+The changelog step recorded exactly what it removed (the [Unreleased] heading as written, the link
+label and URL, including a branch such as ``main`` instead of ``HEAD``), so the section comes back
+the way the project writes it. Nothing is pushed: the captain opens the follow-up PR.
+"""
 
-STEP = NotBuiltStep(
-    'post-release',
-    'Reopen [Unreleased]',
-    'Re-add an empty [Unreleased] section at the top of CHANGELOG.md and point its footer link at vX.Y.Z...HEAD.',
-    needs_network=False,
-    irreversible=False,
-)
+from __future__ import annotations
+
+import hashlib
+
+from services import changelog
+from services.changelog_edit import Change
+from services.changelog_git import commit_files, modified
+from services.errors import ConsoleError
+from services.runbook import Blocker, Context, Evidence, FileChange, Plan, Step
+
+
+def commit_message(ctx: Context) -> str:
+    return f"Post-release {ctx.require_session().tag}: reopen [Unreleased]"
+
+
+def plan_reopen(ctx: Context) -> Change | None:
+    """The reopen edit, or None when [Unreleased] is already there."""
+    session = ctx.require_session()
+    rel = ctx.policy.changelog
+    doc = changelog.load(ctx.path(rel), rel)
+    if doc.unreleased is not None:
+        return None
+    moved = session.steps.get("changelog")
+    facts = moved.evidence if moved else {}
+    return changelog.reopen(
+        doc, latest_tag=session.tag, tag_format=ctx.policy.tag_format,
+        heading_text=str(facts.get("unreleased_heading", "")),
+        link_label=str(facts.get("unreleased_label", "")),
+        unreleased_url=str(facts.get("unreleased_url", "")))
+
+
+class PostRelease(Step):
+    id = "post-release"
+    title = "Reopen [Unreleased]"
+    description = (
+        "Re-add an empty [Unreleased] section at the top of CHANGELOG.md, point its footer link "
+        "at vX.Y.Z...HEAD and commit it; push it or open the follow-up PR yourself.")
+
+    def check(self, ctx: Context) -> list[Blocker]:
+        if ctx.policy.reopen_unreleased == "never":
+            return []
+        rel = ctx.policy.changelog
+        try:
+            if plan_reopen(ctx) is None:
+                return []
+        except ConsoleError as err:
+            return [Blocker(str(err))]
+        blockers: list[Blocker] = []
+        if modified(ctx, rel):
+            blockers.append(Blocker(f"{rel} has uncommitted changes.",
+                                    "Commit or discard them before reopening [Unreleased]."))
+        return blockers
+
+    def plan(self, ctx: Context) -> Plan:
+        if ctx.policy.reopen_unreleased == "never":
+            return Plan(summary="The policy says never to reopen [Unreleased] "
+                        "(documents.reopen_unreleased = \"never\"); nothing to do.")
+        rel = ctx.policy.changelog
+        try:
+            change = plan_reopen(ctx)
+        except ConsoleError as err:
+            return Plan(summary=f"Cannot reopen [Unreleased]: {err}")
+        if change is None:
+            return Plan(summary=f"{rel} already has an [Unreleased] section; nothing to do.")
+        return Plan(summary=change.summary, changes=[FileChange(rel, change.diff(rel))],
+                    commands=[f"git add {rel}", f'git commit -m "{commit_message(ctx)}"'],
+                    notes=[*change.notes, "Push this commit or open the follow-up PR yourself."])
+
+    def run(self, ctx: Context) -> Evidence:
+        rel = ctx.policy.changelog
+        if ctx.policy.reopen_unreleased == "never":
+            return {"reopened": False, "reason": "documents.reopen_unreleased is \"never\""}
+        for blocker in self.check(ctx):
+            raise ConsoleError(str(blocker))
+        change = plan_reopen(ctx)
+        if change is None:
+            return {"reopened": False, "reason": f"{rel} already has [Unreleased]"}
+        change.write()
+        sha = commit_files(ctx, [rel], commit_message(ctx))
+        return {"reopened": True, "file": rel, "commit": sha,
+                "sha256": hashlib.sha256(change.data()).hexdigest(), **change.facts}
+
+
+STEP = PostRelease()

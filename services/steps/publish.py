@@ -1,11 +1,80 @@
-"""Step ``publish``: not automated yet; its check says so plainly."""
+"""Step ``publish``: publish the reviewed draft, only if the review is clean and still true.
 
-from services.runbook import NotBuiltStep
+Irreversible: the engine shows the plan and asks first. Right before the PATCH the draft is
+reviewed again; a problem, or any change since the recorded review, refuses the publish and sends
+the captain back to review. Afterwards the release is read back to prove it is published.
+"""
 
-STEP = NotBuiltStep(
-    'publish',
-    'Publish',
-    'Publish the reviewed draft: stable becomes latest, rc a pre-release.',
-    needs_network=True,
-    irreversible=True,
-)
+from __future__ import annotations
+
+from services.github import expected, wiring
+from services.github.publish import PublishRefused, publish, require_fresh
+from services.runbook import Blocker, Context, Evidence, Plan, Step
+from services.session import Session, StepRecord
+
+
+def reviewed(ctx: Context) -> StepRecord:
+    return ctx.require_session().steps.get("review", StepRecord())
+
+
+class Publish(Step):
+    id = "publish"
+    title = "Publish"
+    description = "Publish the reviewed draft: stable becomes latest, rc a pre-release."
+    needs_network = True
+    needs_token = True
+    irreversible = True
+
+    def check(self, ctx: Context) -> list[Blocker]:
+        record = reviewed(ctx)
+        if record.status != "done" or not record.evidence.get("clean"):
+            return [Blocker("The draft has not passed review.",
+                            "Run `release-console review` and fix what it lists.")]
+        return []
+
+    def plan(self, ctx: Context) -> Plan:
+        session = ctx.require_session()
+        evidence = reviewed(ctx).evidence
+        release = evidence.get("release") or {}
+        prerelease, make_latest = expected.channel_flags(ctx)
+        repo = ctx.policy.project.repository or "<owner/name>"
+        names = [a["name"] for a in evidence.get("assets", [])]
+        plan = Plan(summary=(
+            f"Publish {expected.release_title(ctx)!r} ({session.tag}, commit "
+            f"{str(evidence.get('expected_commit', ''))[:12]}) on {repo} with {len(names)} "
+            f"assets: {', '.join(names)}. "
+            + ("It becomes a pre-release and does NOT become latest."
+               if prerelease else
+               ("It becomes the latest release." if make_latest == "true"
+                else "It does not become the latest release."))
+            + " Users see it at once; this cannot be undone."))
+        plan.api_calls = [
+            f"GET /repos/{repo}/releases/{release.get('id', '{id}')} (review again right before)",
+            f"PATCH /repos/{repo}/releases/{release.get('id', '{id}')} draft=false "
+            f"prerelease={str(prerelease).lower()} make_latest={make_latest}",
+            f"GET /repos/{repo}/releases/tags/{session.tag} (prove it is published)",
+        ]
+        plan.notes.append("Refused if the draft changed since the review or the review is not "
+                          "clean any more.")
+        return plan
+
+    def run(self, ctx: Context) -> Evidence:
+        client = wiring.client_for(ctx)
+        review = wiring.review_now(ctx, client)
+        try:
+            require_fresh(review, reviewed(ctx).evidence)
+        except PublishRefused as refusal:
+            def reopen(session: Session) -> None:
+                rec = session.step("review")
+                rec.status, rec.reason = "failed", "the draft changed or has problems; review again"
+
+            ctx.record(self.id, "refused", outputs={"reason": refusal.message,
+                                                    "problems": review.problems},
+                       update=reopen)
+            raise
+        prerelease, make_latest = expected.channel_flags(ctx)
+        result = publish(client, review, prerelease=prerelease, make_latest=make_latest)
+        return result.to_json()
+
+
+STEP = Publish()

@@ -1,11 +1,70 @@
-"""Step ``review``: not automated yet; its check says so plainly."""
+"""Step ``review``: the draft as GitHub shows it, checked against the local files and notes.
 
-from services.runbook import NotBuiltStep
+It fails (naming what is wrong) unless the title, tag, target commit, body and every asset's size
+and digest match. Its evidence keeps a fingerprint of what it saw, which publish re-checks.
+"""
 
-STEP = NotBuiltStep(
-    'review',
-    'Review the draft',
-    "Read the draft as GitHub shows it and compare title, tag, body and every asset's size and digest.",
-    needs_network=True,
-    irreversible=False,
-)
+from __future__ import annotations
+
+from services.github import expected, wiring
+from services.github.review import Review
+from services.runbook import Blocker, Context, Evidence, Plan, Step, StepFailed
+from services.session import Session
+
+
+def evidence_of(review: Review) -> Evidence:
+    data = review.to_json()
+    data.pop("body_diff", None)
+    return data
+
+
+def failure(review: Review) -> StepFailed:
+    more = f" (and {len(review.problems) - 1} more)" if len(review.problems) > 1 else ""
+    return StepFailed(f"The draft for {review.tag} is not ready to publish: "
+                      f"{review.problems[0]}{more}",
+                      remedy="`release-console review` shows the whole table.")
+
+
+def record_review(ctx: Context, review: Review) -> None:
+    """Store a review made outside the engine (``release-console review`` on a done step)."""
+
+    def update(session: Session) -> None:
+        rec = session.step("review")
+        rec.status = "done" if review.clean else "failed"
+        rec.evidence = evidence_of(review) if review.clean else {}
+        rec.reason = "" if review.clean else str(failure(review))
+        rec.finished_at = ctx.now_iso()
+
+    ctx.record("review", "reviewed again", outputs={"clean": review.clean,
+                                                    "problems": review.problems,
+                                                    "fingerprint": review.fingerprint},
+               update=update)
+
+
+class ReviewStep(Step):
+    id = "review"
+    title = "Review the draft"
+    description = ("Read the draft as GitHub shows it and compare title, tag, body and every "
+                   "asset's size and digest.")
+    needs_network = True
+    needs_token = True
+
+    def check(self, ctx: Context) -> list[Blocker]:
+        return expected.notes_blockers(ctx)
+
+    def plan(self, ctx: Context) -> Plan:
+        repo = ctx.policy.project.repository or "<owner/name>"
+        return Plan(summary="Read the draft from GitHub and compare it with the local files; "
+                    "nothing is changed.",
+                    api_calls=[f"GET /repos/{repo}/releases/{{id}}",
+                               f"GET /repos/{repo}/releases/{{id}}/assets",
+                               "GET each asset without a digest, to hash it"])
+
+    def run(self, ctx: Context) -> Evidence:
+        review = wiring.review_now(ctx, wiring.client_for(ctx))
+        if not review.clean:
+            raise failure(review)
+        return evidence_of(review)
+
+
+STEP = ReviewStep()

@@ -7,6 +7,8 @@ on an unchanged modification time.
 
 from __future__ import annotations
 
+from typing import Any
+
 from services import smoke
 from services.runbook import Blocker, Context, Evidence, Plan, Step, StepFailed
 
@@ -32,13 +34,14 @@ class Smoke(Step):
         return plan
 
     def run(self, ctx: Context) -> Evidence:
-        problems = smoke.blockers(ctx, rehash=True)
+        found = smoke.statuses(ctx, rehash=True)
+        problems = smoke.blockers_from(found)
         if problems:
             raise StepFailed(str(problems[0]))
-        return {"signoffs": {s.arch: _summary(s.signoff) for s in smoke.statuses(ctx)}}
+        return {"signoffs": {s.arch: _summary(s.signoff) for s in found}}
 
 
-def _summary(entry: dict | None) -> dict:
+def _summary(entry: dict[str, Any] | None) -> dict[str, Any]:
     if entry is None:
         return {}
     return {key: entry[key] for key in ("tester", "hardware", "time", "artifact", "sha256")

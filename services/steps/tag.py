@@ -1,11 +1,45 @@
-"""Step ``tag``: not automated yet; its check says so plainly."""
+"""Step ``tag``: the signed annotated tag on the release commit, verified with ``git verify-tag``."""
 
-from services.runbook import NotBuiltStep
+from __future__ import annotations
 
-STEP = NotBuiltStep(
-    'tag',
-    'Signed tag',
-    'A signed, annotated tag on the release commit, verified with git verify-tag.',
-    needs_network=False,
-    irreversible=False,
-)
+from services import tagging
+from services.runbook import Blocker, Context, Evidence, Plan, Step, StepFailed
+from services.steps.sign import terminal
+
+
+class Tag(Step):
+    id = "tag"
+    title = "Signed tag"
+    description = ("A signed, annotated tag on the release commit (message from the policy), "
+                   "verified with `git verify-tag` right after.")
+    needs_token = True
+
+    def check(self, ctx: Context) -> list[Blocker]:
+        return tagging.blockers(ctx)
+
+    def plan(self, ctx: Context) -> Plan:
+        plan = tagging.make_plan(ctx)
+        result = Plan(summary=f"Tag {plan.commit[:12]} ({plan.subject}) as {plan.tag} with the "
+                      f"message {plan.message!r}, signed ({plan.signing}), and verify it.",
+                      commands=plan.commands())
+        if plan.signing == "openpgp":
+            result.notes.append(f"Signed by the pinned OpenPGP key {plan.key}; pinentry asks for "
+                                "the card's PIN.")
+        elif plan.signing == "ssh":
+            result.notes.append(f"Signed with {plan.key}, verified as {plan.identity} against "
+                                f"{plan.allowed_signers}.")
+        else:
+            result.notes.append("The policy says tag_format = \"none\": the tag is annotated "
+                                "but not signed.")
+        return result
+
+    def run(self, ctx: Context) -> Evidence:
+        problems = tagging.blockers(ctx)
+        if problems:
+            raise StepFailed(str(problems[0]))
+        plan = tagging.make_plan(ctx)
+        with terminal(ctx, plan.signing != "none"):  # pinentry / touch prompt get the terminal
+            return dict(tagging.create(ctx, plan))
+
+
+STEP = Tag()

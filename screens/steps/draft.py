@@ -1,0 +1,65 @@
+"""Draft and uploads: every expected file with its size and live progress while it uploads.
+
+Progress messages from the run worker update the row of the file being hashed or uploaded, so a
+captain watching a 2 GiB ISO go up sees which file it is and how far it got; a re-run shows which
+files were kept and which were uploaded.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.widgets import DataTable
+
+from screens.step import StepScreen
+from services.artifacts import human_size
+from services.runbook import Context
+
+
+class DraftScreen(StepScreen):
+    DEFAULT_CSS = """
+    DraftScreen #draft-assets { height: auto; max-height: 16; }
+    """
+
+    def compose_extra(self) -> ComposeResult:
+        yield DataTable(id="draft-assets", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#draft-assets", DataTable)
+        table.add_column("file", key="file")
+        table.add_column("size", key="size")
+        table.add_column("progress", key="progress")
+        super().on_mount()
+
+    def load_extra(self, ctx: Context) -> Any:
+        if ctx.session is None:
+            return None
+        from services.github.expected import expected_files
+
+        record = ctx.session.steps.get("draft")
+        done = {a["name"]: a["action"] for a in (record.evidence.get("assets", [])
+                                                 if record is not None else [])}
+        return [(f.name, human_size(f.size) if f.exists else "missing", done.get(f.name, ""))
+                for f in expected_files(ctx)]
+
+    def show_extra(self, data: Any) -> None:
+        table = self.query_one("#draft-assets", DataTable)
+        if data is None or self.running:
+            return
+        table.clear()
+        for name, size, action in data:
+            table.add_row(name, size, action or "-", key=name)
+
+    def on_step_screen_progress(self, message: StepScreen.Progress) -> None:
+        verb, _, name = message.label.partition(" ")
+        table = self.query_one("#draft-assets", DataTable)
+        percent = 100 if message.total <= 0 else message.done * 100 // message.total
+        if name in {str(k.value) for k in table.rows}:
+            table.update_cell(name, "progress", f"{'hashing' if verb == 'hash' else 'uploading'}"
+                              f" {percent}%" if percent < 100 else
+                              ("hashed" if verb == "hash" else "uploaded"))
+        super().on_step_screen_progress(message)
+
+
+SCREEN = DraftScreen

@@ -1,0 +1,71 @@
+"""Publish: before the irreversible step, exactly what will happen, from the recorded review.
+
+The list names the release, tag, commit, each asset with its size and digest, the flags that will
+be set (pre-release, latest) and the re-check that runs right before. Pressing r still goes
+through the confirmation dialog, which shows the same plan.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import Static
+
+from screens.step import StepScreen
+from services.artifacts import human_size
+from services.errors import ConsoleError
+from services.runbook import Context
+
+
+def what_will_happen(ctx: Context) -> Text:
+    from services.github import expected
+
+    session = ctx.require_session()
+    record = session.steps.get("review")
+    evidence = record.evidence if record is not None else {}
+    text = Text("Exactly what publishing will do:\n", style="bold")
+    if not evidence.get("clean"):
+        text.append("Nothing yet: the draft has not passed review (run the review step).\n",
+                    style="yellow")
+        return text
+    prerelease, make_latest = expected.channel_flags(ctx)
+    release = evidence.get("release") or {}
+    text.append("1. Review the draft again right now; stop if anything changed since "
+                "the review or is wrong.\n")
+    text.append(f"2. Publish {release.get('name')!r} (tag {session.tag}, commit "
+                f"{str(evidence.get('expected_commit', ''))[:12]}) — release "
+                f"{release.get('id')} on {ctx.policy.project.repository}:\n")
+    for asset in evidence.get("assets", []):
+        text.append(f"     {asset['name']}  {human_size(asset['expected_size'])}  "
+                    f"sha256:{str(asset['expected_sha256'])[:16]}…\n")
+    if prerelease:
+        text.append("3. Mark it a pre-release; it does NOT become the latest release.\n")
+    elif make_latest == "true":
+        text.append("3. Make it the latest release.\n")
+    else:
+        text.append("3. Publish it without making it the latest release.\n")
+    text.append("4. Read it back from GitHub to prove it is published.\n")
+    text.append("Users can download it the moment it is published; it cannot be undone.",
+                style="bold yellow")
+    return text
+
+
+class PublishScreen(StepScreen):
+    def compose_extra(self) -> ComposeResult:
+        yield Static("", id="publish-what", classes="section")
+
+    def load_extra(self, ctx: Context) -> Any:
+        if ctx.session is None:
+            return None
+        try:
+            return what_will_happen(ctx)
+        except ConsoleError as err:
+            return Text(str(err), style="bold red")
+
+    def show_extra(self, data: Any) -> None:
+        self.query_one("#publish-what", Static).update(data or "")
+
+
+SCREEN = PublishScreen

@@ -1,0 +1,105 @@
+"""Draft review: the draft as GitHub shows it, next to what the captain built.
+
+Title, tag and commit with marks, the body rendered as Markdown (as users will read it), every
+expected asset against what is attached (size and digest marks), and what blocks publishing. The
+review reads GitHub in the loading worker, so the screen never freezes on the network.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import DataTable, Markdown, Static
+
+from screens.step import StepScreen
+from services.artifacts import human_size
+from services.errors import ConsoleError
+from services.runbook import Context
+
+
+def asset_rows(review: Any) -> list[tuple[Text, str, str, str, Text]]:
+    rows = []
+    for a in review.assets:
+        mark = Text("✔", style="green") if a.ok else Text("✘", style="bold red")
+        attached = human_size(a.size) if a.attached else "-"
+        if not a.attached:
+            digest = Text("not attached", style="red")
+        elif a.sha256 is None:
+            digest = Text("unknown", style="yellow")
+        elif a.sha256 == a.local_sha256:
+            digest = Text(f"matches ({a.how})", style="green")
+        else:
+            digest = Text(f"DIFFERS ({a.how})", style="bold red")
+        rows.append((mark, a.name, human_size(a.local_size), attached, digest))
+    for name in review.extra_assets:
+        rows.append((Text("✘", style="bold red"), name, "-", "attached",
+                     Text("not expected", style="red")))
+    return rows
+
+
+class ReviewScreen(StepScreen):
+    DEFAULT_CSS = """
+    ReviewScreen #review-assets { height: auto; max-height: 14; }
+    ReviewScreen #review-body { border: round $secondary; height: auto; max-height: 20;
+                                padding: 0 1; }
+    """
+
+    def compose_extra(self) -> ComposeResult:
+        yield Static("Reading the draft from GitHub…", id="review-fields", classes="section")
+        yield DataTable(id="review-assets", cursor_type="row", zebra_stripes=True)
+        yield Static("Body as GitHub will show it:", classes="section")
+        yield Markdown("", id="review-body")
+        yield Static("", id="review-problems", classes="section")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#review-assets", DataTable)
+        table.add_columns("", "asset", "expected", "attached", "digest")
+        super().on_mount()
+
+    def load_extra(self, ctx: Context) -> Any:
+        if ctx.session is None:
+            return None
+        from services.github import wiring
+
+        try:
+            return wiring.review_now(ctx, wiring.client_for(ctx))
+        except ConsoleError as err:
+            return str(err)
+
+    def show_extra(self, data: Any) -> None:
+        fields = self.query_one("#review-fields", Static)
+        problems = self.query_one("#review-problems", Static)
+        if data is None:
+            fields.update("")
+            return
+        if isinstance(data, str):
+            fields.update(Text(data, style="bold red"))
+            return
+        text = Text()
+        if data.release:
+            text.append(f"{data.release['html_url']}\n", style="dim")
+        for label, value, ok in data.field_marks():
+            text.append("✔ " if ok else "✘ ", style="green" if ok else "bold red")
+            text.append(f"{label:<7} {value}\n")
+        fields.update(text)
+        table = self.query_one("#review-assets", DataTable)
+        table.clear()
+        for row in asset_rows(data):
+            table.add_row(*row)
+        self.query_one("#review-body", Markdown).update(
+            (data.release or {}).get("body") or "*(no draft)*")
+        if data.problems:
+            out = Text("Blocks publishing:\n", style="bold red")
+            for problem in data.problems:
+                out.append(f"• {problem}\n")
+            if data.body_diff:
+                out.append("\nBody vs the notes file:\n", style="bold")
+                out.append(data.body_diff)
+            problems.update(out)
+        else:
+            problems.update(Text("Nothing blocks publishing.", style="bold green"))
+
+
+SCREEN = ReviewScreen

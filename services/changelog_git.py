@@ -1,0 +1,56 @@
+"""Committing the documents the changelog, migration and post-release steps edit.
+
+A release commit holds only the file the step wrote: commits name their paths, so anything else a
+captain had staged stays staged and out of it. The author is the git config identity (the same
+person the journal names).
+"""
+
+from __future__ import annotations
+
+from services.errors import ConsoleError
+from services.runbook import Context
+
+
+def modified(ctx: Context, rel: str) -> bool:
+    """True when ``rel`` differs from HEAD in the work tree or index (or is untracked)."""
+    return bool(ctx.repo.git("status", "--porcelain", "--untracked-files=all", "--", rel).strip())
+
+
+def head_bytes(ctx: Context, rel: str) -> bytes | None:
+    """The file as committed at HEAD, or None when HEAD does not have it."""
+    try:
+        blob = ctx.repo.repo.head.commit.tree / rel
+    except (KeyError, ValueError):
+        return None
+    data: bytes = blob.data_stream.read()
+    return data
+
+
+def head_message(ctx: Context) -> str:
+    try:
+        message = ctx.repo.repo.head.commit.message
+    except ValueError:
+        return ""
+    return message if isinstance(message, str) else message.decode("utf-8", "replace")
+
+
+def commit_files(ctx: Context, paths: list[str], message: str) -> str:
+    """Commit exactly ``paths`` (``git commit -- PATHS``, so anything else staged stays staged and
+    out of the release commit) as the git config identity; returns the commit sha.
+
+    GitPython drives the git command line rather than writing the commit object itself, so the
+    user's hooks, signing settings and ``GIT_*_DATE`` variables apply as with ``git commit``.
+    """
+    import git
+
+    repo = ctx.repo.repo
+    try:
+        repo.git.add("--", *paths)
+        repo.git.commit("-m", message, "--", *paths)
+    except git.GitCommandError as exc:
+        detail = (str(exc.stderr or exc.stdout or "")).strip().splitlines()
+        raise ConsoleError(
+            f"Committing {', '.join(paths)} failed: {detail[-1] if detail else exc.status}.",
+            remedy="Check `git status`, fix the cause and run the step again; the file is "
+            "already written.") from None
+    return str(repo.head.commit.hexsha)

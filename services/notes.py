@@ -1,0 +1,165 @@
+"""Release notes: the CHANGELOG section verbatim, then links to CHANGELOG.md and MIGRATION.md at
+the tag (PAI runbook, section 6).
+
+The notes are written once to ``.release/<tag>/notes.md`` and their sha256 goes into the journal, so
+the GitHub draft (a later step, possibly on another machine after a hand-off) uses exactly the text
+the captain reviewed. When the policy lists required sections (the Carapace template) each missing
+one is reported; a Verification block with the exact commands users run can be generated from the
+policy's artifacts and signing backend.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from services import changelog
+from services.changelog_links import parse_url
+from services.changelog_model import Changelog
+from services.policy import Policy
+from services.runbook import Context
+
+_HEADING_TEXT = re.compile(r"^\s{0,3}(?:#{1,6}\s+(?P<h>.+?)\s*#*\s*$|\*\*(?P<b>[^*]+)\*\*\s*:?\s*$"
+                           r"|__(?P<u>[^_]+)__\s*:?\s*$)")
+
+
+def notes_path(ctx: Context) -> Path:
+    """Where the notes of the release in progress live: ``.release/<tag>/notes.md``."""
+    return ctx.store.directory(ctx.require_session().tag) / "notes.md"
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
+def headings_in(text: str) -> list[str]:
+    """Section titles in Markdown: ``## Title``, or a line that is only ``**Title**``."""
+    found = []
+    for line in text.splitlines():
+        match = _HEADING_TEXT.match(line)
+        if match:
+            found.append(match["h"] or match["b"] or match["u"] or "")
+    return found
+
+
+def missing_sections(text: str, required: Sequence[str]) -> list[str]:
+    """The required section names that ``text`` has no heading for (case and punctuation
+    ignored; a heading may add words after the name, e.g. 'Security (CVE-2024-1)')."""
+    titles = [_norm(t) for t in headings_in(text)]
+    return [name for name in required
+            if not any(t == _norm(name) or t.startswith(_norm(name) + " ") for t in titles)]
+
+
+def web_base(policy: Policy, doc: Changelog | None = None) -> str:
+    """The repository's web address (for links at the tag), or "" when nothing says it."""
+    repository = policy.project.repository
+    if repository:
+        api = policy.github_api_url.rstrip("/")
+        if not api or api == "https://api.github.com":
+            host = "https://github.com"
+        elif api.endswith("/api/v3"):
+            host = api[: -len("/api/v3")]
+        else:
+            host = api
+        return f"{host}/{repository}"
+    if doc is not None:
+        for link in doc.links:
+            parsed = parse_url(link.url)
+            if parsed is None:
+                continue
+            for tail in ("/-/compare/", "/branches/compare/", "/compare/", "/releases/tag/",
+                         "/-/tags/", "/-/releases/"):
+                if parsed.prefix.endswith(tail):
+                    return parsed.prefix[: -len(tail)]
+    return ""
+
+
+def _file_url(base: str, tag: str, name: str) -> str:
+    if "gitlab" in base:
+        return f"{base}/-/blob/{tag}/{name}"
+    if "bitbucket" in base:
+        return f"{base}/src/{tag}/{name}"
+    return f"{base}/blob/{tag}/{name}"
+
+
+def verification_block(policy: Policy, *, tag: str, version: str) -> str:
+    """The exact commands users run to check the downloads (sha256sum -c, minisign/gpg/ssh)."""
+    names = [spec.filename(tag=tag, version=version, project=policy.project_name)
+             for spec in policy.artifacts]
+    commands: list[str] = []
+    if policy.checksum_combined:
+        combined = policy.checksum_combined.format(tag=tag, version=version)
+        commands.append(f"sha256sum -c --ignore-missing {combined}")
+    for name in names:
+        if not policy.checksum_combined and policy.checksum_per_file:
+            commands.append(f"sha256sum -c {policy.checksum_per_file.format(name=name)}")
+        backend = policy.signing_backend
+        if backend == "minisign":
+            commands.append(f"minisign -Vm {name} -p {policy.signing_public_key or 'minisign.pub'}")
+        elif backend == "gpg":
+            commands.append(f"gpg --verify {name}.asc {name}")
+        elif backend == "ssh":
+            signers = policy.signing_allowed_signers or "allowed_signers"
+            identity = policy.signing_identity or "RELEASE-SIGNER"
+            commands.append(f"ssh-keygen -Y verify -f {signers} -I {identity} -n file "
+                            f"-s {name}.sig < {name}")
+    if policy.tag_signing != "none":
+        commands.append(f"git verify-tag {tag}")
+    lines = ["### Verification", ""]
+    if not commands:
+        lines.append(f"Check out the signed tag {tag} to verify this release.")
+    else:
+        lines += ["Download the files you need with their checksum and signature files, then run:",
+                  "", "```sh", *commands, "```"]
+    return "\n".join(lines) + "\n"
+
+
+def render_notes(section_body: str, *, tag: str, links: Sequence[str] = ("CHANGELOG.md",
+                 "MIGRATION.md"), base_url: str = "", extra: str = "") -> str:
+    """The notes text: the section verbatim, any generated block, then links at the tag."""
+    parts = [section_body.rstrip("\n")]
+    if extra:
+        parts.append(extra.rstrip("\n"))
+    if links:
+        shown = [f"[{name}]({_file_url(base_url, tag, name)})" for name in links] if base_url else list(links)
+        joined = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+        parts.append(f"---\n\nSee {joined} at {tag}.")
+    return "\n\n".join(p for p in parts if p) + "\n"
+
+
+@dataclass
+class Notes:
+    """The notes for the release in progress and what the policy still wants in them."""
+
+    text: str
+    source: str  # "1.4.0" or "Unreleased"
+    missing: list[str] = field(default_factory=list)
+    generated: list[str] = field(default_factory=list)
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+def build_notes(ctx: Context, doc: Changelog | None = None) -> Notes:
+    """Notes for the session: its version's section, or [Unreleased] for a release candidate."""
+    session = ctx.require_session()
+    policy = ctx.policy
+    if doc is None:
+        doc = changelog.load(ctx.path(policy.changelog), policy.changelog)
+    source = "Unreleased" if session.kind == "rc" else session.version
+    body = changelog.section(doc, source)
+    required = list(policy.required_sections)
+    extra = ""
+    generated: list[str] = []
+    if any(_norm(r) == "verification" for r in required) and missing_sections(
+            body, ["Verification"]):
+        extra = verification_block(policy, tag=session.tag, version=session.version)
+        generated.append("Verification")
+    text = render_notes(body, tag=session.tag, links=policy.notes_links,
+                        base_url=web_base(policy, doc), extra=extra)
+    return Notes(text=text, source=source, missing=missing_sections(text, required),
+                 generated=generated)

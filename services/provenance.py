@@ -1,0 +1,115 @@
+"""``provenance-index.json``: the verification materials of a release in one document.
+
+After bao-kms-provider's release policy: the source commit, the tag, every artifact with its size,
+sha256, signature file and signer, the smoke sign-offs, and the journal head hash that ties the
+index to the audit trail. Digests are computed afresh and must agree with the checksums step, so the
+index cannot describe bytes other than those that were checked and signed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from services import artifacts, checksums
+from services.atomic import write_bytes_atomic
+from services.errors import ConsoleError
+from services.runbook import Context
+from services.session import Session
+
+SCHEMA = 1
+FILE_NAME = "provenance-index.json"
+SUFFIXES = {"minisign": ".minisig", "gpg": ".asc", "ssh": ".sig"}
+
+
+class ProvenanceError(ConsoleError):
+    """The index cannot be written truthfully (artifacts changed, release not far enough)."""
+
+
+def _evidence(session: Session, step: str) -> dict[str, Any]:
+    record = session.steps.get(step)
+    return dict(record.evidence) if record else {}
+
+
+def _tag_object(ctx: Context, tag: str) -> str:
+    if not ctx.repo.tag_exists(tag):
+        return ""
+    return ctx.repo.git("rev-parse", f"refs/tags/{tag}").strip()
+
+
+def build(ctx: Context, session: Session) -> dict[str, Any]:
+    listed = artifacts.expected(ctx.policy, ctx.root, tag=session.tag, version=session.version)
+    problems = artifacts.blockers(listed, ctx.root)
+    if problems:
+        raise ProvenanceError(str(problems[0]))
+    digests = checksums.hash_files([a.path for a in listed], ctx.progress)
+    checked = {i.get("name"): i.get("sha256")
+               for i in _evidence(session, "checksums").get("artifacts", [])}
+    signed = {i.get("artifact"): i for i in _evidence(session, "sign").get("signatures", [])}
+    sign_ev = _evidence(session, "sign")
+    tag_ev = _evidence(session, "tag")
+    entries = []
+    for artifact, digest in zip(listed, digests, strict=True):
+        if artifact.name in checked and checked[artifact.name] != digest.sha256:
+            raise ProvenanceError(f"{artifact.name} changed since its checksum was made; the "
+                                  "index was not written.",
+                                  remedy="Find out why; rebuild and redo smoke, checksums, sign.")
+        entry: dict[str, Any] = {"name": artifact.name, "arch": artifact.arch,
+                                 "size": digest.size, "sha256": digest.sha256}
+        per_file = checksums.per_file_path(ctx.policy.checksum_per_file or "{name}.sha256",
+                                           artifact.path)
+        if per_file.exists():
+            entry["checksum_file"] = per_file.name
+        sig = signed.get(artifact.name)
+        suffix = SUFFIXES.get(str(sign_ev.get("backend", ctx.policy.signing_backend)), "")
+        sig_path = Path(f"{artifact.path}{suffix}") if suffix else None
+        if sig_path is not None and sig_path.exists():
+            entry["signature"] = {
+                "file": sig_path.name,
+                "backend": sign_ev.get("backend", ctx.policy.signing_backend),
+                "signer": (sig or {}).get("signer", sign_ev.get("signer", "")),
+                "sha256": hashlib.sha256(sig_path.read_bytes()).hexdigest(),
+                "verified_at_signing": sig is not None
+                and sig.get("signature_sha256") == hashlib.sha256(sig_path.read_bytes()).hexdigest(),
+            }
+        entries.append(entry)
+    combined = _evidence(session, "checksums").get("combined")
+    return {
+        "schema": SCHEMA,
+        "project": ctx.policy.project_name or ctx.root.name,
+        "repository": ctx.policy.project.repository,
+        "version": session.version,
+        "tag": session.tag,
+        "tag_object": tag_ev.get("object") or _tag_object(ctx, session.tag),
+        "tag_signer": tag_ev.get("signer", ""),
+        "source_commit": tag_ev.get("commit") or ctx.repo.head_sha(),
+        "generated_at": ctx.now_iso(),
+        "signing": {"backend": sign_ev.get("backend", ctx.policy.signing_backend),
+                    "pinned_key": sign_ev.get("pinned_key", ""), "signer": sign_ev.get("signer", "")},
+        "artifacts": entries,
+        "checksums_combined": Path(str(combined)).name if combined else "",
+        "smoke": session.data.get("smoke", {}),
+        "journal": {"head": session.journal_head, "entries": session.journal_count},
+    }
+
+
+def default_path(ctx: Context) -> Path:
+    return artifacts.artifacts_dir(ctx.policy, ctx.root) / FILE_NAME
+
+
+def write(ctx: Context, output: Path | None = None) -> tuple[Path, dict[str, Any]]:
+    """Write the index (atomically) and journal its digest."""
+    session = ctx.require_session()
+    index = build(ctx, session)
+    target = output or default_path(ctx)
+    data = (json.dumps(index, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_bytes_atomic(target, data)
+    ctx.record("provenance", "written", outputs={
+        "path": artifacts.display_path(target, ctx.root),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "journal_head": index["journal"]["head"],
+    })
+    return target, index

@@ -1,0 +1,60 @@
+"""Artifacts: the policy's expected files per architecture versus what is in the build directory."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from services import artifacts, engine
+from services.errors import BlockedError
+from services.releases import ReleaseRequest, start_release
+from services.runbook import Context
+from services.steps import registry
+from tests.signing_keys import advance_to, build_artifacts, write_policy
+
+
+@pytest.fixture
+def ctx(repo_path: Path, make_ctx: Callable[..., Context]) -> Context:
+    write_policy(repo_path, '[signing]\nbackend = "none"\ntag_format = "none"\n')
+    context = make_ctx()
+    start_release(context, ReleaseRequest(version="0.2.0"))
+    advance_to(context, "artifacts")
+    return context
+
+
+def test_expected_names_come_from_the_policy_with_sizes(ctx: Context) -> None:
+    build_artifacts(ctx.root, size=64_000)
+    found = artifacts.expected(ctx.policy, ctx.root, tag="v0.2.0", version="0.2.0")
+    assert [(a.arch, a.name, a.size, a.ok) for a in found] == [
+        ("amd64", "pai-v0.2.0-amd64.iso", 64_000, True),
+        ("arm64", "pai-v0.2.0-arm64.iso", 64_000, True),
+    ]
+    evidence = engine.run_step(ctx, registry()["artifacts"])
+    assert evidence["artifacts"][0] == {"arch": "amd64", "name": "pai-v0.2.0-amd64.iso",
+                                        "path": "build/pai-v0.2.0-amd64.iso", "size": 64_000}
+
+
+def test_missing_and_empty_artifacts_block_with_their_names(ctx: Context) -> None:
+    build = ctx.root / "build"
+    build.mkdir()
+    (build / "pai-v0.2.0-amd64.iso").write_bytes(b"")
+    blockers = registry()["artifacts"].check(ctx)
+    assert [b.reason for b in blockers] == [
+        "Artifact build/pai-v0.2.0-amd64.iso (amd64) is empty (0 bytes).",
+        "Artifact build/pai-v0.2.0-arm64.iso (arm64) is missing.",
+    ]
+    with pytest.raises(BlockedError, match="empty"):
+        engine.run_step(ctx, registry()["artifacts"])
+    assert ctx.store.load("v0.2.0").steps.get("artifacts") is None or \
+        ctx.store.load("v0.2.0").steps["artifacts"].status == "pending"
+
+
+def test_a_directory_in_place_of_an_artifact_blocks(ctx: Context) -> None:
+    build_artifacts(ctx.root)
+    iso = ctx.root / "build" / "pai-v0.2.0-arm64.iso"
+    iso.unlink()
+    iso.mkdir()
+    reasons = [b.reason for b in registry()["artifacts"].check(ctx)]
+    assert reasons == ["Artifact build/pai-v0.2.0-arm64.iso (arm64) is not a regular file."]

@@ -1,0 +1,58 @@
+"""A 1 MB changelog: moved correctly, in linear time, through the real command line."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from pathlib import Path
+
+from services import changelog
+from tests.conftest import run_cli
+
+
+def big_changelog(target: int) -> bytes:
+    lines = ["# Changelog", "", "## [Unreleased]", "### Added", "- Something new.", ""]
+    links: list[str] = []
+    n = 0
+    size = 0
+    while size < target:
+        version, previous = f"{9999 - n}.0.0", f"{9998 - n}.0.0"
+        block = [f"## [{version}] - 2020-01-01", "### Fixed",
+                 *(f"- Fix {i} in the reader, the writer and the docs (#{n}{i}) — ünïcode."
+                   for i in range(5)), ""]
+        lines += block
+        links.append(f"[{version}]: https://gitlab.com/acme/big/-/compare/v{previous}...v{version}")
+        size += sum(len(x.encode()) + 1 for x in block) + len(links[-1]) + 1
+        n += 1
+    unreleased = "[Unreleased]: https://gitlab.com/acme/big/-/compare/v9999.0.0...HEAD"
+    return ("\n".join([*lines, unreleased, *links]) + "\n").encode()
+
+
+def best_move_seconds(data: bytes) -> float:
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        changelog.move(changelog.parse(data, "CHANGELOG.md"), "10000.0.0", date(2024, 6, 1)).data()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def test_one_megabyte_changelog_moves_correctly_and_fast(tmp_path: Path) -> None:
+    data = big_changelog(1024 * 1024)
+    assert len(data) >= 1024 * 1024
+    target = tmp_path / "CHANGELOG.md"
+    target.write_bytes(data)
+    result = run_cli("changelog", "move", "10000.0.0", "--date", "2024-06-01", "--file",
+                     str(target), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    after = target.read_bytes()
+    expected = data.replace(b"## [Unreleased]\n", b"## [10000.0.0] - 2024-06-01\n", 1).replace(
+        b"[Unreleased]: https://gitlab.com/acme/big/-/compare/v9999.0.0...HEAD\n",
+        b"[10000.0.0]: https://gitlab.com/acme/big/-/compare/v9999.0.0...v10000.0.0\n", 1)
+    assert after == expected
+    # in-process cost: the acceptance target is well under 100 ms; this guard is loose on
+    # purpose (shared CI machines), it catches a quadratic algorithm, not a slow machine
+    one = best_move_seconds(data)
+    assert one < 1.0
+    four = best_move_seconds(big_changelog(4 * 1024 * 1024))
+    assert four < 4 * one * 2.5, f"1 MB: {one:.3f}s, 4 MB: {four:.3f}s: not linear"

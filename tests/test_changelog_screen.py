@@ -1,0 +1,83 @@
+"""The changelog step screen, driven with Pilot: entries, bump and why, diff, confirm."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from console.app import ReleaseConsoleApp
+from console.wiring import Options
+from screens.prompts import ConfirmScreen
+from screens.step import screen_for
+from screens.steps.changelog import ChangelogScreen
+from services import engine
+from services.releases import ReleaseRequest, start_release
+from services.runbook import Context
+from tests.conftest import commit_file, git
+
+CHANGELOG = (
+    "# Changelog\n\n## [Unreleased]\n### Added\n- Dark mode.\n### Fixed\n- A crash.\n\n"
+    "## [0.1.0] - 2026-10-01\n- First.\n\n"
+    "[Unreleased]: https://github.com/acme/app/compare/v0.1.0...HEAD\n"
+    "[0.1.0]: https://github.com/acme/app/releases/tag/v0.1.0\n"
+)
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def until_confirm(pilot: Pilot[None]) -> ConfirmScreen:
+    for _ in range(200):
+        await pilot.pause(0.02)
+        if isinstance(pilot.app.screen, ConfirmScreen):
+            return pilot.app.screen
+    raise AssertionError("the confirmation dialog never appeared")
+
+
+def text_of(screen: ChangelogScreen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+async def test_changelog_screen_shows_why_and_confirms_before_writing(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    commit_file(repo_path, "CHANGELOG.md", CHANGELOG)
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    engine.run_step(ctx, engine.find_step(ctx, "preflight"))
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(110, 50)) as pilot:
+        await settle(pilot)
+        app.push_screen(screen_for("changelog"))
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ChangelogScreen)
+        bump = text_of(screen, "#changelog-bump")
+        assert "MINOR release (next: 0.2.0 from 0.1.0)" in bump
+        assert "### Added has 1 entry (minor)" in bump
+        assert "- Dark mode." in text_of(screen, "#changelog-entries")
+        assert "+## [0.2.0] - " in text_of(screen, "#step-plan")
+
+        await pilot.press("r")
+        dialog = await until_confirm(pilot)
+        assert "commit it as 'Release v0.2.0: changelog'" in dialog.question
+        assert "+[0.2.0]: https://github.com/acme/app/compare/v0.1.0...v0.2.0" in \
+            dialog.plan.render()
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "not confirmed" in text_of(screen, "#step-message")
+        assert (repo_path / "CHANGELOG.md").read_text() == CHANGELOG
+
+        await pilot.press("r")
+        await until_confirm(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert "done" in text_of(screen, "#step-message")
+    assert git(repo_path, "log", "-1", "--format=%s").strip() == "Release v0.2.0: changelog"
+    assert "## [0.2.0] - " in (repo_path / "CHANGELOG.md").read_text()

@@ -1,0 +1,192 @@
+"""The changelog, post-release and yank-changelog steps in a real git repository."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from services import engine
+from services.errors import BlockedError, ConsoleError
+from services.releases import ReleaseRequest, start_release
+from services.runbook import Context
+from services.session import Session
+from services.steps import changelog as changelog_step
+from services.steps import post_release, yank_changelog
+from tests.conftest import commit_file, git
+
+CHANGELOG = (
+    "# Changelog\n\nAll notable changes are documented here.\n\n"
+    "## [Unreleased]\n\n### Added\n\n- Dark mode.\n\n"
+    "## [0.1.0] — 2026-10-01\n\n### Added\n\n- First release.\n\n"
+    "[Unreleased]: https://github.com/acme/app/compare/v0.1.0...main\n"
+    "[0.1.0]: https://github.com/acme/app/releases/tag/v0.1.0\n"
+)
+MakeCtx = Callable[..., Context]
+
+
+@pytest.fixture
+def started(repo_path: Path, make_ctx: MakeCtx) -> Context:
+    commit_file(repo_path, "CHANGELOG.md", CHANGELOG, "Add changelog")
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    engine.run_step(ctx, engine.find_step(ctx, "preflight"))
+    return ctx
+
+
+def head(repo: Path) -> tuple[str, str, list[str]]:
+    subject = git(repo, "log", "-1", "--format=%s").strip()
+    author = git(repo, "log", "-1", "--format=%an <%ae>").strip()
+    files = git(repo, "show", "--name-only", "--format=", "HEAD").split()
+    return subject, author, files
+
+
+def test_changelog_step_moves_commits_and_records(started: Context, repo_path: Path) -> None:
+    ctx = started
+    step = engine.find_step(ctx, "changelog")
+    assert engine.blockers_for(ctx, step) == []
+    plan = step.plan(ctx)
+    assert "-## [Unreleased]\n+## [0.2.0] — 2026-11-21\n" in plan.changes[0].diff
+    assert any("minor release" in n and "### Added has 1 entry" in n for n in plan.notes)
+    assert plan.commands[-1] == 'git commit -m "Release v0.2.0: changelog"'
+    assert (repo_path / "CHANGELOG.md").read_text() == CHANGELOG  # planning wrote nothing
+
+    evidence = engine.run_step(ctx, step)
+    text = (repo_path / "CHANGELOG.md").read_text()
+    assert text == CHANGELOG.replace("## [Unreleased]", "## [0.2.0] — 2026-11-21").replace(
+        "[Unreleased]: https://github.com/acme/app/compare/v0.1.0...main",
+        "[0.2.0]: https://github.com/acme/app/compare/v0.1.0...v0.2.0")
+    assert head(repo_path) == ("Release v0.2.0: changelog", "Casey Captain <casey@example.org>",
+                               ["CHANGELOG.md"])
+    assert git(repo_path, "status", "--porcelain") == ""
+    assert evidence["commit"] == git(repo_path, "rev-parse", "HEAD").strip()
+    assert evidence["bump"] == "minor" and evidence["unreleased_url"].endswith("...main")
+    record = ctx.store.load("v0.2.0").steps["changelog"]
+    assert record.status == "done" and record.evidence["heading"] == "## [0.2.0] — 2026-11-21"
+
+
+def test_post_release_restores_the_projects_own_unreleased(started: Context,
+                                                           repo_path: Path) -> None:
+    ctx = started
+    engine.run_step(ctx, engine.find_step(ctx, "changelog"))
+    plan = post_release.STEP.plan(ctx)
+    assert "+[Unreleased]: https://github.com/acme/app/compare/v0.2.0...main" in \
+        plan.changes[0].diff
+    evidence = post_release.STEP.run(ctx)
+    assert evidence["reopened"] is True
+    text = (repo_path / "CHANGELOG.md").read_text()
+    assert text.startswith("# Changelog\n\nAll notable changes are documented here.\n\n"
+                           "## [Unreleased]\n\n## [0.2.0] — 2026-11-21\n\n### Added\n\n- Dark mode.")
+    assert text.endswith("[Unreleased]: https://github.com/acme/app/compare/v0.2.0...main\n"
+                         "[0.2.0]: https://github.com/acme/app/compare/v0.1.0...v0.2.0\n"
+                         "[0.1.0]: https://github.com/acme/app/releases/tag/v0.1.0\n")
+    assert head(repo_path)[0] == "Post-release v0.2.0: reopen [Unreleased]"
+    again = post_release.STEP.run(ctx)
+    assert again["reopened"] is False
+    assert head(repo_path)[0] == "Post-release v0.2.0: reopen [Unreleased]"
+
+
+def test_interrupted_after_write_only_commits(started: Context, repo_path: Path) -> None:
+    ctx = started
+    change = changelog_step.plan_move(ctx)
+    change.write()  # the process "died" here, before the commit
+    written = (repo_path / "CHANGELOG.md").read_bytes()
+    step = engine.find_step(ctx, "changelog")
+    assert step.check(ctx) == []
+    assert "only the commit is left" in step.plan(ctx).summary
+    engine.run_step(ctx, step)
+    assert (repo_path / "CHANGELOG.md").read_bytes() == written
+    assert head(repo_path)[0] == "Release v0.2.0: changelog"
+    assert git(repo_path, "rev-list", "--count", "HEAD").strip() == "3"
+
+
+def test_interrupted_after_commit_does_nothing_twice(started: Context, repo_path: Path) -> None:
+    ctx = started
+    changelog_step.STEP.run(ctx)  # committed, but the session never heard of it
+    count = git(repo_path, "rev-list", "--count", "HEAD")
+    evidence = engine.run_step(ctx, engine.find_step(ctx, "changelog"))
+    assert evidence["already"] is True
+    assert git(repo_path, "rev-list", "--count", "HEAD") == count
+
+
+def test_user_edits_block_and_staged_files_stay_out(started: Context, repo_path: Path) -> None:
+    ctx = started
+    step = engine.find_step(ctx, "changelog")
+    (repo_path / "CHANGELOG.md").write_text(CHANGELOG + "\nlocal note\n")
+    assert "CHANGELOG.md has uncommitted changes" in str(step.check(ctx)[0])
+    with pytest.raises(BlockedError):
+        engine.run_step(ctx, step)
+    assert (repo_path / "CHANGELOG.md").read_text() == CHANGELOG + "\nlocal note\n"
+    git(repo_path, "checkout", "CHANGELOG.md")
+    (repo_path / "other.txt").write_text("x")
+    git(repo_path, "add", "other.txt")
+    engine.run_step(ctx, step)
+    assert head(repo_path)[2] == ["CHANGELOG.md"]
+    assert git(repo_path, "diff", "--cached", "--name-only").split() == ["other.txt"]
+
+
+def test_empty_unreleased_blocks_with_the_files_name(repo_path: Path, make_ctx: MakeCtx) -> None:
+    commit_file(repo_path, "CHANGELOG.md", CHANGELOG.replace("### Added\n\n- Dark mode.\n\n", ""))
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    blockers = changelog_step.STEP.check(ctx)
+    assert "The [Unreleased] section of CHANGELOG.md is empty" in blockers[0].reason
+    assert "Cannot move the changelog" in changelog_step.STEP.plan(ctx).summary
+
+
+def test_a_release_below_the_bump_its_entries_need_is_blocked(repo_path: Path,
+                                                              make_ctx: MakeCtx) -> None:
+    commit_file(repo_path, "CHANGELOG.md",
+                "# Changelog\n\n## [Unreleased]\n### Removed\n- The v1 API.\n\n"
+                "## [1.0.0] - 2026-01-01\n- First.\n")
+    git(repo_path, "tag", "v1.0.0")
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="1.1.0"))
+    blockers = changelog_step.STEP.check(ctx)
+    assert len(blockers) == 1
+    assert "call for a major release (### Removed has 1 entry (major))" in blockers[0].reason
+    assert "only a minor step from v1.0.0" in blockers[0].reason
+    assert "start 2.0.0" in blockers[0].remedy
+
+
+def yank_session(ctx: Context, data: dict[str, str] | None) -> None:
+    session = Session(version="0.1.0", tag="v0.1.0", kind="yank",
+                      data={"yank": data} if data is not None else {})
+    ctx.store.save(session, now=ctx.clock())
+    ctx.session = session
+
+
+def test_yank_changelog_step(repo_path: Path, make_ctx: MakeCtx) -> None:
+    commit_file(repo_path, "CHANGELOG.md", CHANGELOG)
+    ctx = make_ctx()
+    yank_session(ctx, None)
+    blockers = yank_changelog.STEP.check(ctx)
+    assert "needs a reason and a replacement" in blockers[0].reason
+    with pytest.raises(ConsoleError):
+        yank_changelog.STEP.run(ctx)
+    yank_session(ctx, {"reason": "The ISO does not boot on ARM64.", "replacement": "v0.1.1"})
+    assert yank_changelog.STEP.check(ctx) == []
+    evidence = yank_changelog.STEP.run(ctx)
+    text = (repo_path / "CHANGELOG.md").read_text()
+    assert ("## [0.1.0] — 2026-10-01 — YANKED\n\n**This release has been yanked.** Reason: The "
+            "ISO does not boot on ARM64. Users on this version should upgrade to v0.1.1 "
+            "immediately. See [MIGRATION.md](./MIGRATION.md).\n\n### Added\n") in text
+    assert head(repo_path) == ("Yank v0.1.0: changelog note", "Casey Captain <casey@example.org>",
+                               ["CHANGELOG.md"])
+    assert evidence["commit"]
+    again = yank_changelog.STEP.run(ctx)
+    assert again["already"] is True
+    assert head(repo_path)[0] == "Yank v0.1.0: changelog note"
+
+
+def test_status_and_dry_run_through_the_cli(started: Context, repo_path: Path) -> None:
+    from tests.conftest import run_cli
+
+    result = run_cli("run", "changelog", "--dry-run", cwd=repo_path)
+    assert result.returncode == 0, result.stderr
+    assert "+## [0.2.0] — " in result.stdout
+    assert (repo_path / "CHANGELOG.md").read_text() == CHANGELOG
+    done = run_cli("run", "changelog", cwd=repo_path)
+    assert done.returncode == 0, done.stderr
+    assert head(repo_path)[0] == "Release v0.2.0: changelog"

@@ -1,0 +1,141 @@
+"""CI gate (green/pending/red) and GitHub failures as one-sentence errors a captain can act on."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from services.errors import ConsoleError
+from services.github import credentials
+from services.github.ci import ci_status
+from services.github.client import connect
+from services.policy import load_policy
+from services.releases import ReleaseRequest, start_release
+from services.runbook import Context, StepFailed
+from services.steps.preflight_ci import ci_gate
+from tests.github_helpers import (
+    CANARY,
+    REPO,
+    Sandbox,
+    sandbox,  # noqa: F401 - fixture
+    write_policy,
+)
+
+Factory = Callable[..., Context]
+SHA = "c" * 40
+
+
+@pytest.fixture
+def ctx(make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> Context:  # noqa: F811
+    write_policy(repo_path, sandbox.api_url)
+    context = make_ctx()
+    start_release(context, ReleaseRequest(version="0.2.0"))
+    return context
+
+
+def test_ci_green_when_every_status_and_check_passed(ctx: Context, sandbox: Sandbox) -> None:  # noqa: F811
+    sandbox.server.add_status(REPO, SHA, "ci/build-amd64", "success")
+    sandbox.server.add_check_run(REPO, SHA, "smoke-arm64", conclusion="success")
+    evidence = ci_gate(ctx, SHA)
+    assert evidence["status"] == "green"
+    assert evidence["passing"] == ["ci/build-amd64 (status)", "smoke-arm64 (check)"]
+
+
+def test_ci_red_names_the_failing_contexts(ctx: Context, sandbox: Sandbox) -> None:  # noqa: F811
+    sandbox.server.add_status(REPO, SHA, "ci/build-amd64", "success")
+    sandbox.server.add_status(REPO, SHA, "ci/build-arm64", "failure")
+    sandbox.server.add_check_run(REPO, SHA, "lint", conclusion="timed_out")
+    with pytest.raises(StepFailed) as caught:
+        ci_gate(ctx, SHA)
+    assert "ci/build-arm64 (status): failure" in str(caught.value)
+    assert "lint (check): timed_out" in str(caught.value)
+
+
+def test_ci_pending_while_a_check_is_running(ctx: Context, sandbox: Sandbox) -> None:  # noqa: F811
+    sandbox.server.add_status(REPO, SHA, "ci/build-amd64", "success")
+    sandbox.server.add_check_run(REPO, SHA, "smoke", status="in_progress")
+    with pytest.raises(StepFailed, match="still running on cccccccccccc: smoke"):
+        ci_gate(ctx, SHA)
+
+
+def test_ci_with_no_results_is_pending_not_green(ctx: Context) -> None:
+    result = ci_status(connect(ctx.policy), SHA)
+    assert result.state == "pending"
+    assert result.summary() == "No CI has reported on cccccccccccc yet."
+
+
+def test_ci_gate_is_deferred_offline(make_ctx: Factory, ctx: Context, sandbox: Sandbox) -> None:  # noqa: F811
+    offline = make_ctx(offline=True)
+    assert ci_gate(offline, SHA)["status"] == "deferred"
+    assert not sandbox.requests()
+
+
+def test_no_token_says_how_to_get_one(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GITHUB_TOKEN")
+    with pytest.raises(ConsoleError) as caught:
+        connect(ctx.policy)
+    text = str(caught.value)
+    assert "No GitHub token for 127.0.0.1:" in text
+    assert "no usable keyring" in text and "GITHUB_TOKEN" in text
+    assert "github login" in text
+
+
+def test_bad_token_is_a_401_sentence(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GITHUB_TOKEN", "ghp_wrong_token_value")
+    with pytest.raises(ConsoleError, match=r"refused the token .*401 Bad credentials") as caught:
+        connect(ctx.policy).repo()
+    assert "ghp_wrong_token_value" not in str(caught.value)
+
+
+def test_missing_repository_is_a_404_sentence(repo_path: Path, sandbox: Sandbox) -> None:  # noqa: F811
+    (repo_path / "release.toml").write_text(
+        f'[project]\nrepository = "acme/nope"\n[github]\napi_url = "{sandbox.api_url}"\n')
+    policy = load_policy(repo_path / "release.toml")
+    with pytest.raises(ConsoleError, match=r"has no repository acme/nope.*404"):
+        connect(policy).repo()
+
+
+def test_connection_refused_says_the_machine_looks_offline(repo_path: Path,
+                                                           sandbox: Sandbox) -> None:  # noqa: F811
+    url = sandbox.api_url
+    sandbox.server.stop()
+    (repo_path / "release.toml").write_text(
+        f'[project]\nrepository = "{REPO}"\n[github]\napi_url = "{url}"\n')
+    with pytest.raises(ConsoleError) as caught:
+        connect(load_policy(repo_path / "release.toml")).repo()
+    assert str(caught.value).endswith("the machine looks offline; push, draft, review and "
+                                      "publish wait for the online side.")
+
+
+def test_rate_limit_says_when_it_resets(ctx: Context, sandbox: Sandbox) -> None:  # noqa: F811
+    reset = int(time.time()) + 1800
+    sandbox.server.faults.rate_limit(nth=1, reset=reset)
+    with pytest.raises(ConsoleError) as caught:
+        connect(ctx.policy).repo()
+    expected = time.strftime("%H:%M UTC", time.gmtime(reset))
+    assert f"resets at {expected}" in str(caught.value)
+    assert re.search(r"\d\d:\d\d UTC", str(caught.value))
+
+
+def test_api_url_policy_then_environment_then_github(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GITHUB_API_URL", "https://ghe.example.org/api/v3/")
+    assert credentials.api_url("http://127.0.0.1:9/api/v3") == "http://127.0.0.1:9/api/v3"
+    assert credentials.api_url("") == "https://ghe.example.org/api/v3"
+    monkeypatch.delenv("GITHUB_API_URL")
+    assert credentials.api_url("") == "https://api.github.com"
+    assert credentials.host_of("https://api.github.com") == "github.com"
+    assert credentials.host_of("https://ghe.example.org/api/v3") == "ghe.example.org"
+
+
+def test_token_from_environment_is_registered_as_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    from services.secrets import scrub
+
+    monkeypatch.setenv("GITHUB_TOKEN", CANARY)
+    token = credentials.find_token("github.com")
+    assert token is not None and token.source == "environment (GITHUB_TOKEN)"
+    assert CANARY not in repr(token)
+    assert CANARY not in scrub(f"oops {CANARY}")

@@ -1,0 +1,154 @@
+"""The GitHub commands as a captain runs them, in a subprocess, against the loopback GitHub."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from services.runbook import Context
+from tests.conftest import run_cli
+from tests.github_helpers import (
+    CANARY,
+    REPO,
+    Sandbox,
+    cli_env,
+    complete_steps_before,
+    git,
+    prepare_release,
+    release_json,
+    run,
+    sandbox,  # noqa: F401 - fixture
+    scan_for,
+)
+
+Factory = Callable[..., Context]
+KEYRING = {"PYTHON_KEYRING_BACKEND": "tests.github_helpers.FileKeyring"}
+
+
+def test_draft_review_publish_from_the_command_line_never_leaks_the_token(
+        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:  # noqa: F811
+    ctx = prepare_release(make_ctx, repo_path, sandbox.api_url)
+    complete_steps_before(ctx, "draft")
+    outputs = []
+
+    draft = run_cli("draft", cwd=repo_path, env=cli_env())
+    outputs.append(draft)
+    assert draft.returncode == 0, draft.stderr
+    assert "upload pai-v0.2.0-amd64.iso: 39.1 KiB of 39.1 KiB (100%)" in draft.stderr
+
+    review = run_cli("review", "--json", cwd=repo_path, env=cli_env())
+    outputs.append(review)
+    assert review.returncode == 0, review.stderr
+    assert '"clean": true' in review.stdout
+
+    asked = run_cli("publish", cwd=repo_path, env=cli_env())
+    outputs.append(asked)
+    assert asked.returncode == 1
+    assert "PATCH /repos/acme/pai/releases/" in asked.stdout  # the plan was shown
+    assert "It becomes the latest release." in asked.stdout
+    assert "--yes" in asked.stderr
+    assert release_json(sandbox, "v0.2.0")["draft"] is True
+
+    published = run_cli("publish", "--yes", cwd=repo_path, env=cli_env())
+    outputs.append(published)
+    assert published.returncode == 0, published.stderr
+    assert release_json(sandbox, "v0.2.0")["draft"] is False
+
+    status = run_cli("github", "status", cwd=repo_path, env=cli_env())
+    outputs.append(status)
+    assert "Token: from the environment (GITHUB_TOKEN)." in status.stdout
+    assert f"Repository: {REPO} is reachable with this token." in status.stdout
+
+    for proc in outputs:
+        assert CANARY not in proc.stdout and CANARY not in proc.stderr
+    assert scan_for(CANARY, repo_path, sandbox.state_dir) == []
+
+
+def test_review_exit_code_and_table_when_something_is_missing(
+        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:  # noqa: F811
+    ctx = prepare_release(make_ctx, repo_path, sandbox.api_url)
+    complete_steps_before(ctx, "draft")
+    run(ctx, "draft")
+    rel = next(iter(sandbox.github().get_repo(REPO).get_releases()))
+    next(a for a in rel.get_assets() if a.name.endswith("amd64.iso.sha256")).delete_asset()
+    proc = run_cli("review", cwd=repo_path, env=cli_env())
+    assert proc.returncode == 1
+    assert "✘ pai-v0.2.0-amd64.iso.sha256" in proc.stdout
+    assert "not attached" in proc.stdout and "Blocks publishing:" in proc.stdout
+
+
+def test_offline_machine_is_told_which_steps_wait(make_ctx: Factory, repo_path: Path,
+                                                  sandbox: Sandbox) -> None:  # noqa: F811
+    ctx = prepare_release(make_ctx, repo_path, sandbox.api_url)
+    complete_steps_before(ctx, "draft")
+    sandbox.server.stop()
+    proc = run_cli("review", cwd=repo_path, env=cli_env())
+    assert proc.returncode == 1
+    assert "the machine looks offline; push, draft, review and publish wait for the online " \
+           "side" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_login_status_logout_with_a_keyring(repo_path: Path, sandbox: Sandbox) -> None:  # noqa: F811
+    (repo_path / "release.toml").write_text(
+        f'[project]\nrepository = "{REPO}"\n[github]\napi_url = "{sandbox.api_url}"\n')
+    env = {**cli_env(KEYRING), "GITHUB_TOKEN": ""}
+    login = run_cli("github", "login", "--with-token", cwd=repo_path, env=env,
+                    input_text=CANARY + "\n")
+    assert login.returncode == 0, login.stderr
+    assert "Stored the GitHub token for 127.0.0.1:" in login.stdout
+    status = run_cli("github", "status", cwd=repo_path, env=env)
+    assert "Token: from the keyring." in status.stdout and "is reachable" in status.stdout
+    logout = run_cli("github", "logout", cwd=repo_path, env=env)
+    assert "Removed the GitHub token" in logout.stdout
+    status = run_cli("github", "status", cwd=repo_path, env=env)
+    assert status.returncode == 1 and "Token: none" in status.stdout
+    for proc in (login, status, logout):
+        assert CANARY not in proc.stdout + proc.stderr
+    assert scan_for(CANARY, repo_path) == []
+
+
+def test_login_without_a_keyring_points_to_github_token(repo_path: Path) -> None:
+    proc = run_cli("github", "login", "--with-token", cwd=repo_path,
+                   env={**cli_env(), "GITHUB_TOKEN": ""}, input_text=CANARY + "\n")
+    assert proc.returncode == 3
+    assert "no usable keyring" in proc.stderr and "GITHUB_TOKEN" in proc.stderr
+    assert CANARY not in proc.stdout + proc.stderr
+
+
+def test_yank_does_github_and_changelog_together(make_ctx: Factory, repo_path: Path,
+                                                 sandbox: Sandbox) -> None:  # noqa: F811
+    changelog = repo_path / "CHANGELOG.md"
+    changelog.write_text(
+        "# Changelog\n\n## [Unreleased]\n\n## [0.2.0] — 2026-11-21\n\n### Added\n\n- Unlock.\n\n"
+        "## [0.1.0] — 2026-10-01\n\n- First.\n")
+    git(repo_path, "add", "CHANGELOG.md")
+    git(repo_path, "commit", "-q", "-m", "changelog")
+    ctx = prepare_release(make_ctx, repo_path, sandbox.api_url)
+    complete_steps_before(ctx, "draft")
+    for step in ("draft", "review", "publish"):
+        run(ctx, step)
+    sandbox.server.clear_log()
+    proc = run_cli("yank", "0.2.0", "--reason", "Unlock corrupts data", "--replacement",
+                   "0.2.1", "--yes", cwd=repo_path, env=cli_env())
+    assert proc.returncode == 0, proc.stderr + proc.stdout
+    assert "Nothing is deleted" in proc.stdout
+    text = changelog.read_text()
+    assert "YANKED" in text and "0.2.1" in text
+    rel = release_json(sandbox, "v0.2.0")
+    assert rel["prerelease"] is True and rel["body"].startswith("> **⚠️ YANKED** — Unlock")
+    assert "Use **v0.2.1** instead." in rel["body"]
+    assert "GitHub now shows no release as latest" in proc.stdout
+    again = run_cli("yank", "0.2.0", "--reason", "Unlock corrupts data", "--replacement",
+                    "0.2.1", "--yes", cwd=repo_path, env=cli_env())
+    assert again.returncode == 0, again.stderr
+    assert release_json(sandbox, "v0.2.0")["body"].count("YANKED") == 1
+    assert not sandbox.requests("DELETE")
+
+
+@pytest.mark.parametrize("args", [("yank", "0.2.0", "--reason", "x", "--replacement", "0.2.0")])
+def test_yank_refuses_itself_as_replacement(repo_path: Path, args: tuple[str, ...]) -> None:
+    proc = run_cli(*args, "--yes", cwd=repo_path, env=cli_env())
+    assert proc.returncode == 1 and "cannot be 0.2.0 itself" in proc.stderr

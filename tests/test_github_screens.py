@@ -1,0 +1,98 @@
+"""The draft, review and publish screens, driven with Pilot against the loopback GitHub."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Markdown, Static
+
+from console.app import ReleaseConsoleApp
+from console.wiring import Options
+from screens.step import screen_for
+from screens.steps.draft import DraftScreen
+from screens.steps.publish import PublishScreen
+from screens.steps.review import ReviewScreen
+from services.runbook import Context
+from tests.github_helpers import (
+    REPO,
+    Sandbox,
+    complete_steps_before,
+    prepare_release,
+    run,
+    sandbox,  # noqa: F401 - fixture
+)
+
+Factory = Callable[..., Context]
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    for _ in range(4):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def text_of(app: ReleaseConsoleApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def test_draft_screen_uploads_with_per_asset_progress(
+        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:  # noqa: F811
+    ctx = prepare_release(make_ctx, repo_path, sandbox.api_url)
+    complete_steps_before(ctx, "draft")
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.push_screen(screen_for("draft"))
+        await settle(pilot)
+        assert isinstance(app.screen, DraftScreen)
+        table = app.screen.query_one("#draft-assets", DataTable)
+        assert table.row_count == 6
+        await pilot.press("r")
+        await settle(pilot)
+        assert "done" in text_of(app, "#step-message")
+        column = [str(table.get_cell(row, "progress")) for row in table.rows]
+        assert set(column) == {"uploaded"}, column
+
+
+async def test_review_screen_shows_marks_body_and_blockers(
+        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:  # noqa: F811
+    ctx = prepare_release(make_ctx, repo_path, sandbox.api_url)
+    complete_steps_before(ctx, "draft")
+    run(ctx, "draft")
+    rel = next(iter(sandbox.github().get_repo(REPO).get_releases()))
+    next(a for a in rel.get_assets() if a.name.endswith("arm64.iso")).delete_asset()
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(120, 50)) as pilot:
+        app.push_screen(screen_for("review"))
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        fields = text_of(app, "#review-fields")
+        assert "✔ Title   PAI v0.2.0" in fields and "✔ Body    equals the notes" in fields
+        table = app.screen.query_one("#review-assets", DataTable)
+        marks = {str(table.get_row_at(i)[1]): str(table.get_row_at(i)[4])
+                 for i in range(table.row_count)}
+        assert marks["pai-v0.2.0-arm64.iso"] == "not attached"
+        assert marks["pai-v0.2.0-amd64.iso"] == "matches (digest)"
+        assert "Persistence unlock screen" in app.screen.query_one("#review-body", Markdown).source
+        assert "pai-v0.2.0-arm64.iso is not attached" in text_of(app, "#review-problems")
+
+
+async def test_publish_screen_lists_exactly_what_will_happen(
+        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:  # noqa: F811
+    ctx = prepare_release(make_ctx, repo_path, sandbox.api_url)
+    complete_steps_before(ctx, "draft")
+    run(ctx, "draft")
+    run(ctx, "review")
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(120, 50)) as pilot:
+        app.push_screen(screen_for("publish"))
+        await settle(pilot)
+        assert isinstance(app.screen, PublishScreen)
+        what = text_of(app, "#publish-what")
+        assert "Publish 'PAI v0.2.0' (tag v0.2.0" in what
+        assert what.count("pai-v0.2.0-") == 6
+        assert "Make it the latest release." in what
+        assert "cannot be undone" in what
+    assert all(r["draft"] for r in sandbox.server.release_data(REPO))

@@ -1,0 +1,147 @@
+"""MIGRATION.md: finding the transition's section, the MAJOR rule, and inserting the template."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from services import engine, migration, versions
+from services.releases import ReleaseRequest, start_release
+from services.runbook import Context
+from tests.conftest import commit_file, git, run_cli
+
+GUIDE = (
+    "# Migration guide\n\nUpgrade notes, newest first.\n\n"
+    "## v1.2.0 → v1.3.0\n\n### Steps\n\n1. Re-run `pai-setup --persistence`.\n\n"
+    "## v1.1.0 → v1.2.0\n\nNo migration required.\n"
+)
+
+
+def check(text: str, old: str, new: str) -> migration.MigrationCheck:
+    doc = migration.from_bytes(text.encode(), "MIGRATION.md")
+    return migration.check(doc, versions.parse_version(old), versions.parse_version(new),
+                           old_tag=f"v{old}", new_tag=f"v{new}")
+
+
+def test_section_found_by_either_version_but_not_the_previous_transition() -> None:
+    ok = check(GUIDE, "1.2.0", "1.3.0")
+    assert (ok.ok, ok.status, ok.line) == (True, "steps", 5)
+    assert check(GUIDE, "1.1.0", "1.2.0").status == "no-migration"
+    # "v1.2.0 → v1.3.0" names 1.3.0, but as the *new* version of an older transition
+    missing = check(GUIDE, "1.3.0", "1.4.0")
+    assert not missing.ok and missing.status == "missing"
+    assert "MIGRATION.md has no section for v1.3.0 -> v1.4.0" in missing.message
+    upgrading = check("# M\n\n## Upgrading from 1.3.0\n\nRun the tool.\n", "1.3.0", "1.4.0")
+    assert upgrading.ok
+    short = check("# M\n\n## Upgrading to 2.0\n\n- Rebuild the index.\n", "1.9.0", "2.0.0")
+    assert short.ok and short.major
+
+
+def test_a_line_saying_no_migration_is_required() -> None:
+    text = GUIDE + "\n## Patch releases\n\n- v1.3.1: no migration is needed.\n"
+    result = check(text, "1.3.0", "1.3.1")
+    assert result.ok and result.status == "no-migration"
+
+
+def test_major_bump_needs_real_steps() -> None:
+    text = "# M\n\n## v1.9.0 -> v2.0.0\n\nNo migration required.\n"
+    result = check(text, "1.9.0", "2.0.0")
+    assert not result.ok and result.status == "needs-steps"
+    assert "MAJOR bump" in result.message and "line 3" in result.message
+    empty = check("# M\n\n## v1.9.0 -> v2.0.0\n\n### Steps\n\n## older\n", "1.9.0", "2.0.0")
+    assert empty.status == "empty"
+
+
+def test_template_matches_the_files_heading_style_and_goes_on_top(tmp_path: Path) -> None:
+    path = tmp_path / "MIGRATION.md"
+    path.write_text(GUIDE)
+    doc = migration.read(path, "MIGRATION.md")
+    old, new = versions.parse_version("1.3.0"), versions.parse_version("2.0.0")
+    change = migration.add_template(doc, old, new, old_tag="v1.3.0", new_tag="v2.0.0")
+    change.write()
+    text = path.read_text()
+    assert text.startswith("# Migration guide\n\nUpgrade notes, newest first.\n\n"
+                           "## v1.3.0 → v2.0.0\n\n### Breaking changes\n\n- TODO: what stops")
+    assert text.endswith("\n\n" + GUIDE.split("\n\n", 2)[2])
+    result = check(text, "1.3.0", "2.0.0")
+    assert result.status == "not-filled" and "TODO" in result.message
+    with pytest.raises(migration.MigrationError, match="already has a section"):
+        migration.add_template(migration.read(path, "MIGRATION.md"), old, new, old_tag="v1.3.0",
+                               new_tag="v2.0.0")
+
+
+def test_cli_check_add_template(tmp_path: Path) -> None:
+    path = tmp_path / "docs" / "UPGRADING.md"
+    path.parent.mkdir()
+    path.write_bytes(GUIDE.replace("\n", "\r\n").encode())
+    before = path.read_bytes()
+    missing = run_cli("migration", "check", "v1.3.0", "v1.4.0", "--file", str(path), cwd=tmp_path)
+    assert missing.returncode == 1
+    assert f"{path} has no section for v1.3.0 -> v1.4.0" in missing.stderr
+    assert "migration add v1.3.0 v1.4.0" in missing.stderr
+    shown = run_cli("migration", "template", "1.3.0", "1.4.0", "--file", str(path), cwd=tmp_path)
+    assert shown.stdout.startswith("## v1.3.0 → v1.4.0\n")
+    dry = run_cli("migration", "add", "1.3.0", "1.4.0", "--file", str(path), "--dry-run",
+                  cwd=tmp_path)
+    assert dry.returncode == 0 and "+## v1.3.0 → v1.4.0\n" in dry.stdout
+    assert path.read_bytes() == before
+    added = run_cli("migration", "add", "1.3.0", "1.4.0", "--file", str(path), cwd=tmp_path)
+    assert added.returncode == 0, added.stderr
+    data = path.read_bytes()
+    assert b"\n" not in data.replace(b"\r\n", b"")  # CRLF kept for the new lines too
+    filled = data.replace(b"- TODO: none? Then replace this section with 'No migration "
+                          b"required.'", b"- None.").replace(
+        b"1. TODO: the exact commands or settings a user changes, in order.",
+        b"1. Nothing to do.").replace(b"1. TODO: how to go back to v1.3.0 if the upgrade fails.",
+                                      b"1. Reinstall v1.3.0.")
+    path.write_bytes(filled)
+    ok = run_cli("migration", "check", "1.3.0", "1.4.0", "--file", str(path), cwd=tmp_path)
+    assert ok.returncode == 0, ok.stderr
+    assert "has a section for v1.3.0 -> v1.4.0" in ok.stdout
+
+
+def test_cli_refuses_binary_guide(tmp_path: Path) -> None:
+    path = tmp_path / "MIGRATION.md"
+    path.write_bytes(b"\x00\x01binary")
+    result = run_cli("migration", "check", "1.0.0", "1.1.0", "--file", str(path), cwd=tmp_path)
+    assert result.returncode == 1 and f"{path} looks like a binary file" in result.stderr
+    assert path.read_bytes() == b"\x00\x01binary"
+
+
+def test_migration_step_in_a_repository(repo_path: Path,
+                                        make_ctx: Callable[..., Context]) -> None:
+    commit_file(repo_path, "CHANGELOG.md", "# Changelog\n\n## [Unreleased]\n### Removed\n- Old.\n")
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="1.0.0"))
+    step = engine.find_step(ctx, "migration")
+    blockers = step.check(ctx)
+    assert "MIGRATION.md does not exist; it needs a section for v0.1.0 -> v1.0.0" in \
+        blockers[0].reason
+    assert "release-console migration add v0.1.0 v1.0.0" in blockers[0].remedy
+    plan = step.plan(ctx)
+    assert "+## v0.1.0 -> v1.0.0" in plan.changes[0].diff
+    assert not (repo_path / "MIGRATION.md").exists()
+
+    added = run_cli("migration", "add", "v0.1.0", "v1.0.0", cwd=repo_path)
+    assert added.returncode == 0, added.stderr
+    assert "TODO placeholders" in step.check(ctx)[0].reason
+    text = (repo_path / "MIGRATION.md").read_text()
+    (repo_path / "MIGRATION.md").write_text(text.replace("TODO: ", ""))
+    assert step.check(ctx) == []
+    evidence = step.run(ctx)
+    assert evidence["status"] == "steps" and evidence["major"] is True
+    subject = git(repo_path, "log", "-1", "--format=%s").strip()
+    assert subject == "Release v1.0.0: migration notes"
+    assert git(repo_path, "status", "--porcelain") == ""
+
+
+def test_first_release_needs_no_migration(tmp_path: Path, make_ctx: Callable[..., Context],
+                                          repo_path: Path) -> None:
+    git(repo_path, "tag", "-d", "v0.1.0")
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.1.0"))
+    step = engine.find_step(ctx, "migration")
+    assert step.check(ctx) == []
+    assert step.run(ctx) == {"status": "first-release"}

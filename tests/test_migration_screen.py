@@ -1,0 +1,67 @@
+"""The migration step screen: template in the editor, save, then the step commits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Static, TextArea
+
+from console.app import ReleaseConsoleApp
+from console.wiring import Options
+from screens.step import screen_for
+from screens.steps.migration import MigrationScreen
+from services import engine
+from services.releases import ReleaseRequest, start_release
+from services.runbook import Context
+from tests.conftest import commit_file, git
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_migration_editor_fills_saves_and_commits(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    commit_file(repo_path, "CHANGELOG.md",
+                "# Changelog\n\n## [Unreleased]\n### Removed\n- The old disk format.\n")
+    commit_file(repo_path, "MIGRATION.md", "# Migration\r\n\r\nNotes per release.\r\n")
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="1.0.0"))
+    for step_id in ("preflight", "changelog"):
+        engine.run_step(ctx, engine.find_step(ctx, step_id))
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(110, 50)) as pilot:
+        await settle(pilot)
+        app.push_screen(screen_for("migration"))
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MigrationScreen)
+        status = str(screen.query_one("#migration-status", Static).render())
+        assert "MIGRATION.md has no section for v0.1.0 -> v1.0.0" in status
+        editor = screen.query_one("#migration-editor", TextArea)
+        assert editor.text.startswith("## v0.1.0 -> v1.0.0\n\n### Breaking changes\n")
+
+        # saving the template as it is keeps the step blocked (TODO lines)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        status = str(screen.query_one("#migration-status", Static).render())
+        assert "still has TODO placeholders" in status
+
+        editor.load_text(editor.text.replace("TODO: ", ""))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        status = str(screen.query_one("#migration-status", Static).render())
+        assert "✔ MIGRATION.md has a section for v0.1.0 -> v1.0.0" in status
+
+        await pilot.press("r")
+        await settle(pilot)
+        assert "done" in str(screen.query_one("#step-message", Static).render())
+    data = (repo_path / "MIGRATION.md").read_bytes()
+    assert data.startswith(b"# Migration\r\n\r\nNotes per release.\r\n\r\n## v0.1.0 -> v1.0.0\r\n")
+    assert b"\n" not in data.replace(b"\r\n", b"") and b"TODO" not in data
+    assert git(repo_path, "log", "-1", "--format=%s").strip() == "Release v1.0.0: migration notes"

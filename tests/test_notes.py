@@ -1,0 +1,116 @@
+"""Release notes: the changelog section verbatim, links at the tag, required sections."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from services import engine
+from services.notes import (
+    build_notes,
+    missing_sections,
+    notes_path,
+    render_notes,
+    verification_block,
+)
+from services.policy import ArtifactSpec, Policy, ProjectPolicy
+from services.releases import ReleaseRequest, start_release
+from services.runbook import Context
+from tests.conftest import commit_file
+
+CHANGELOG = (
+    "# Changelog\n\n## [Unreleased]\n\n### Summary\n\nFaster boot.\n\n### Fixed\n\n"
+    "- Boot on ARM64 — «quiet» splash.\n\n"
+    "## [0.1.0] - 2026-10-01\n\n- First.\n\n"
+    "[Unreleased]: https://github.com/acme/pai/compare/v0.1.0...HEAD\n"
+    "[0.1.0]: https://github.com/acme/pai/releases/tag/v0.1.0\n"
+)
+BODY = "### Summary\n\nFaster boot.\n\n### Fixed\n\n- Boot on ARM64 — «quiet» splash.\n"
+
+
+def test_render_is_the_section_verbatim_then_links_at_the_tag() -> None:
+    text = render_notes(BODY, tag="v1.4.0", base_url="https://github.com/acme/pai")
+    assert text == (BODY + "\n---\n\nSee [CHANGELOG.md](https://github.com/acme/pai/blob/v1.4.0/"
+                    "CHANGELOG.md) and [MIGRATION.md](https://github.com/acme/pai/blob/v1.4.0/"
+                    "MIGRATION.md) at v1.4.0.\n")
+    plain = render_notes(BODY, tag="v1.4.0")
+    assert plain.endswith("See CHANGELOG.md and MIGRATION.md at v1.4.0.\n")
+
+
+def test_missing_required_sections_are_each_reported() -> None:
+    required = ["Summary", "Breaking Changes", "Migration Steps", "Rollback Steps", "Security",
+                "Verification", "Known Caveats"]
+    text = BODY + "\n**Known caveats**\n\nNone.\n\n## Security (CVE-2026-1)\n\n- x\n"
+    assert missing_sections(text, required) == ["Breaking Changes", "Migration Steps",
+                                                "Rollback Steps", "Verification"]
+
+
+def test_verification_block_from_the_policy() -> None:
+    policy = Policy(project=ProjectPolicy(name="pai"),
+                    artifacts=(ArtifactSpec("amd64", "pai-{tag}-{arch}.iso"),
+                               ArtifactSpec("arm64", "pai-{tag}-{arch}.iso")))
+    block = verification_block(policy, tag="v1.4.0", version="1.4.0")
+    assert "sha256sum -c pai-v1.4.0-amd64.iso.sha256\n" in block
+    assert "minisign -Vm pai-v1.4.0-arm64.iso -p minisign.pub\n" in block
+    assert "git verify-tag v1.4.0\n" in block
+    gpg = verification_block(replace(policy, signing_backend="gpg", checksum_combined=
+                                     "SHA256SUMS"), tag="v1.4.0", version="1.4.0")
+    assert "sha256sum -c --ignore-missing SHA256SUMS\n" in gpg
+    assert "gpg --verify pai-v1.4.0-amd64.iso.asc pai-v1.4.0-amd64.iso\n" in gpg
+
+
+def test_notes_step_writes_the_file_the_draft_reads(repo_path: Path,
+                                                    make_ctx: Callable[..., Context]) -> None:
+    commit_file(repo_path, "CHANGELOG.md", CHANGELOG)
+    commit_file(repo_path, "MIGRATION.md",
+                "# Migration\n\n## v0.1.0 -> v0.2.0\n\nNo migration required.\n")
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    for step_id in ("preflight", "changelog", "migration"):
+        engine.run_step(ctx, engine.find_step(ctx, step_id))
+    step = engine.find_step(ctx, "notes")
+    plan = step.plan(ctx)
+    assert plan.changes[0].path == ".release/v0.2.0/notes.md"
+    assert "+### Summary" in plan.changes[0].diff
+    evidence = engine.run_step(ctx, step)
+    path = notes_path(ctx)
+    assert path == repo_path / ".release" / "v0.2.0" / "notes.md"
+    text = path.read_text(encoding="utf-8")
+    assert text == BODY + ("\n---\n\nSee [CHANGELOG.md](https://github.com/acme/pai/blob/v0.2.0/"
+                           "CHANGELOG.md) and [MIGRATION.md](https://github.com/acme/pai/blob/"
+                           "v0.2.0/MIGRATION.md) at v0.2.0.\n")
+    assert evidence["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert evidence["source"] == "0.2.0"
+    journal = (repo_path / ".release" / "v0.2.0" / "journal.jsonl").read_text()
+    assert evidence["sha256"] in journal
+
+
+def test_rc_notes_come_from_unreleased(repo_path: Path,
+                                       make_ctx: Callable[..., Context]) -> None:
+    commit_file(repo_path, "CHANGELOG.md", CHANGELOG)
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0", channel="rc"))
+    assert ctx.require_session().kind == "rc"
+    engine.run_step(ctx, engine.find_step(ctx, "preflight"))
+    engine.run_step(ctx, engine.find_step(ctx, "notes"))
+    text = notes_path(ctx).read_text(encoding="utf-8")
+    assert text.startswith(BODY) and "at v0.2.0-rc.1." in text
+
+
+def test_required_sections_block_and_verification_is_generated(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    commit_file(repo_path, "CHANGELOG.md", CHANGELOG)
+    policy = Policy(project=ProjectPolicy(name="pai", repository="acme/pai"),
+                    required_sections=("Summary", "Security", "Verification"),
+                    artifacts=(ArtifactSpec("amd64", "pai-{tag}-{arch}.iso"),))
+    ctx = make_ctx(policy)
+    start_release(ctx, ReleaseRequest(version="0.2.0", channel="rc"))
+    notes = build_notes(ctx)
+    assert notes.missing == ["Security"] and notes.generated == ["Verification"]
+    assert "minisign -Vm pai-v0.2.0-rc.1-amd64.iso -p minisign.pub" in notes.text
+    blockers = engine.find_step(ctx, "notes").check(ctx)
+    assert [b.reason for b in blockers] == [
+        "The release notes have no 'Security' section, which the default policy requires."]
+    assert "[Unreleased] section of CHANGELOG.md" in blockers[0].remedy

@@ -1,0 +1,89 @@
+"""provenance-index.json: commit, tag, artifacts with digests and signatures, sign-offs, journal head."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from services import engine, smoke
+from services.releases import ReleaseRequest, start_release
+from services.runbook import Context
+from services.steps import registry
+from tests.conftest import git, run_cli
+from tests.signing_keys import (
+    advance_to,
+    build_artifacts,
+    gpg_key,
+    gpg_stop_agent,
+    write_policy,
+)
+
+
+@pytest.fixture(autouse=True)
+def _stop_agent() -> Iterator[None]:
+    home = os.environ["GNUPGHOME"]
+    yield
+    gpg_stop_agent(home)
+
+
+def test_index_describes_the_signed_release(repo_path: Path, make_ctx: Callable[..., Context]
+                                            ) -> None:
+    fpr = gpg_key()
+    write_policy(repo_path, f'[signing]\nbackend = "gpg"\nfingerprint = "{fpr}"\n'
+                 f'tag_format = "openpgp"\ntag_key = "{fpr}"\n')
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    isos = build_artifacts(repo_path)
+    for arch in ("amd64", "arm64"):
+        smoke.sign_off(ctx, arch=arch, hardware="bench", marks=[smoke.Mark("pass", "all")])
+    advance_to(ctx, "artifacts")
+    for step in ("artifacts", "smoke", "checksums", "sign", "tag"):
+        engine.run_step(ctx, registry()[step])
+
+    proc = run_cli("provenance", cwd=repo_path)
+    assert proc.returncode == 0, proc.stderr
+    index = json.loads((repo_path / "build" / "provenance-index.json").read_text())
+    assert index["tag"] == "v0.2.0"
+    assert index["source_commit"] == git(repo_path, "rev-parse", "HEAD").strip()
+    assert index["tag_object"] == git(repo_path, "rev-parse", "refs/tags/v0.2.0").strip()
+    assert index["tag_signer"] == fpr
+    for entry, iso in zip(index["artifacts"], isos, strict=True):
+        assert entry["name"] == iso.name and entry["size"] == iso.stat().st_size
+        assert entry["sha256"] == hashlib.sha256(iso.read_bytes()).hexdigest()
+        assert entry["checksum_file"] == f"{iso.name}.sha256"
+        assert entry["signature"]["file"] == f"{iso.name}.asc"
+        assert entry["signature"]["signer"] == fpr
+        assert entry["signature"]["verified_at_signing"] is True
+    assert set(index["smoke"]) == {"amd64", "arm64"}
+    assert index["smoke"]["amd64"]["sha256"] == index["artifacts"][0]["sha256"]
+    assert index["checksums_combined"] == "SHA256SUMS"
+    session = ctx.store.load("v0.2.0")
+    # the index names the journal head as it was before its own entry was appended
+    journal = (ctx.store.directory("v0.2.0") / "journal.jsonl").read_text().splitlines()
+    last = json.loads(journal[-1])
+    assert last["action"] == "written" and last["prev"] == index["journal"]["head"]
+    assert index["journal"]["entries"] == session.journal_count - 1
+
+
+def test_index_is_refused_when_an_artifact_changed_after_checksums(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    write_policy(repo_path, '[signing]\nbackend = "none"\ntag_format = "none"\n')
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    isos = build_artifacts(repo_path)
+    for arch in ("amd64", "arm64"):
+        smoke.sign_off(ctx, arch=arch, hardware="bench", marks=[smoke.Mark("pass", "all")])
+    advance_to(ctx, "artifacts")
+    for step in ("artifacts", "smoke", "checksums"):
+        engine.run_step(ctx, registry()[step])
+    with open(isos[1], "ab") as handle:
+        handle.write(b"swapped")
+    proc = run_cli("provenance", cwd=repo_path)
+    assert proc.returncode == 1
+    assert f"{isos[1].name} changed since its checksum was made" in proc.stderr
+    assert not (repo_path / "build" / "provenance-index.json").exists()

@@ -1,0 +1,104 @@
+"""GnuPG backend: a software ed25519 key stands in for the OpenPGP card; checked with `gpg --verify`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from services.policy import load_policy
+from services.signing import make_backend
+from tests.conftest import run_cli
+from tests.signing_keys import build_artifacts, gpg_export, gpg_key, gpg_stop_agent, write_policy
+
+
+@pytest.fixture(autouse=True)
+def _stop_agent() -> Iterator[None]:
+    home = os.environ["GNUPGHOME"]
+    yield
+    gpg_stop_agent(home)
+
+
+def policy_for(fingerprint: str) -> str:
+    return f'[signing]\nbackend = "gpg"\nfingerprint = "{fingerprint}"\ntag_format = "none"\n'
+
+
+def test_gpg_signs_detached_armored_and_gpg_verify_agrees(repo_path: Path) -> None:
+    fpr = gpg_key()
+    write_policy(repo_path, policy_for(fpr))
+    isos = build_artifacts(repo_path)
+    assert run_cli("checksums", *map(str, isos), cwd=repo_path).returncode == 0
+    proc = run_cli("sign", *map(str, isos), cwd=repo_path)
+    assert proc.returncode == 0, proc.stderr
+    for iso in isos:
+        asc = Path(f"{iso}.asc")
+        assert asc.read_text().startswith("-----BEGIN PGP SIGNATURE-----")
+        plain = subprocess.run(["gpg", "--batch", "--verify", str(asc), str(iso)],
+                               capture_output=True, text=True, check=False)
+        assert plain.returncode == 0, plain.stderr
+        assert "Good signature" in plain.stderr
+    ok = run_cli("verify", *map(str, isos), cwd=repo_path)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+
+    other = gpg_key("Someone Else <else@example.org>")
+    wrong = run_cli("verify", str(isos[0]), "--gpg-fingerprint", other, cwd=repo_path)
+    assert wrong.returncode == 1
+    assert f"not the pinned key {other}" in wrong.stdout
+
+
+def test_gpg_key_not_matching_the_pin_is_refused_before_signing(repo_path: Path) -> None:
+    pinned = gpg_key()
+    other = gpg_key("Intruder <intruder@example.org>")
+    write_policy(repo_path, policy_for(pinned))
+    iso = build_artifacts(repo_path)[0]
+    proc = run_cli("sign", str(iso), "--gpg-key", other, cwd=repo_path)
+    assert proc.returncode == 1
+    assert f"is not the pinned key {pinned}" in proc.stderr
+    assert not Path(f"{iso}.asc").exists()
+
+
+def test_protected_software_key_uses_loopback_passphrase(repo_path: Path, tmp_path: Path) -> None:
+    fpr = gpg_key("Protected <p@example.org>", passphrase="s3cret pass")
+    gpg_stop_agent()  # forget the passphrase cached while the key was made
+    write_policy(repo_path, policy_for(fpr))
+    ready = make_backend(load_policy(repo_path / "release.toml"), repo_path).prepare()
+    assert ready.needs_passphrase and not ready.blockers
+    iso = build_artifacts(repo_path)[0]
+    wrong = tmp_path / "wrong"
+    wrong.write_text("not it\n")
+    wrong.chmod(0o600)
+    bad = run_cli("sign", str(iso), "--passphrase-file", str(wrong), cwd=repo_path)
+    assert bad.returncode == 1
+    assert "GnuPG refused the passphrase" in bad.stderr
+    assert not Path(f"{iso}.asc").exists()
+    good = run_cli("sign", str(iso), cwd=repo_path,
+                   env={"RELEASE_CONSOLE_PASSPHRASE": "s3cret pass"})
+    assert good.returncode == 0, good.stderr
+    assert subprocess.run(["gpg", "--batch", "--verify", f"{iso}.asc", str(iso)],
+                          capture_output=True, check=False).returncode == 0
+
+
+def test_no_card_is_a_clear_blocker(repo_path: Path, tmp_path: Path) -> None:
+    fpr = gpg_key()
+    public = gpg_export(fpr)
+    # gpg-agent's socket path must stay under the 108-byte Unix limit, so keep the home short.
+    card_home = Path(tempfile.mkdtemp(prefix="gh", dir="/tmp"))
+    card_home.chmod(0o700)
+    env = {"GNUPGHOME": str(card_home)}
+    subprocess.run(["gpg", "--batch", "--import"], input=public, text=True, env={
+        **os.environ, **env}, capture_output=True, check=True)
+    write_policy(repo_path, policy_for(fpr))
+    iso = build_artifacts(repo_path)[0]
+    try:
+        proc = run_cli("sign", str(iso), cwd=repo_path, env=env)
+    finally:
+        gpg_stop_agent(str(card_home))
+        shutil.rmtree(card_home, ignore_errors=True)
+    assert proc.returncode == 1
+    assert "No OpenPGP card found" in proc.stderr and "Traceback" not in proc.stderr
+    assert not Path(f"{iso}.asc").exists()

@@ -1,0 +1,151 @@
+"""minisign backend through the CLI, checked with the plain tools a user has."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+from tests.signing_keys import build_artifacts, minisign_keypair, write_policy
+
+SIGNING = """\
+[signing]
+backend = "minisign"
+public_key = "minisign.pub"
+secret_key = "keys/minisign.key"
+tag_format = "none"
+"""
+
+
+@pytest.fixture
+def release(repo_path: Path) -> Path:
+    minisign_keypair(repo_path / "keys")
+    shutil.move(repo_path / "keys" / "minisign.pub", repo_path / "minisign.pub")
+    write_policy(repo_path, SIGNING)
+    return repo_path
+
+
+def snapshot(directory: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
+
+
+def test_sign_then_plain_tools_verify_and_console_verify_passes(release: Path) -> None:
+    isos = build_artifacts(release)
+    names = [str(p.relative_to(release)) for p in isos]
+    assert run_cli("checksums", *names, cwd=release).returncode == 0
+    signed = run_cli("sign", *names, "--tag", "v0.2.0", cwd=release)
+    assert signed.returncode == 0, signed.stderr
+    for iso in isos:
+        plain = subprocess.run(["minisign", "-Vm", str(iso), "-p", "minisign.pub"], cwd=release,
+                               capture_output=True, text=True, check=False)
+        assert plain.returncode == 0, plain.stderr
+        assert f"file:{iso.name}" in plain.stdout and "tag:v0.2.0" in plain.stdout
+        sums = subprocess.run(["sha256sum", "-c", f"{iso.name}.sha256"], cwd=iso.parent,
+                              capture_output=True, text=True, check=False)
+        assert sums.returncode == 0
+    verified = run_cli("verify", *names, cwd=release)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert verified.stdout.count("signature OK") == 2
+
+
+def test_verify_refuses_tampered_artifact_signature_and_wrong_key(release: Path) -> None:
+    amd, arm = build_artifacts(release)
+    assert run_cli("checksums", str(amd), str(arm), cwd=release).returncode == 0
+    assert run_cli("sign", str(amd), str(arm), cwd=release).returncode == 0
+
+    other_pub, _ = minisign_keypair(release / "keys", "other")
+    wrong = run_cli("verify", str(amd), "--minisign-pub", str(other_pub), cwd=release)
+    assert wrong.returncode == 1
+    assert amd.name in wrong.stderr and "pinned key" in wrong.stdout
+
+    sig = Path(f"{arm}.minisig")
+    lines = sig.read_text().splitlines()
+    lines[3] = lines[3][:10] + ("A" if lines[3][10] != "A" else "B") + lines[3][11:]
+    sig.write_text("\n".join(lines) + "\n")
+    with open(amd, "ab") as handle:
+        handle.write(b"evil")
+    both = run_cli("verify", str(amd), str(arm), cwd=release)
+    assert both.returncode == 1
+    assert f"{amd.name}: sha256 FAILED" in both.stdout
+    assert f"{arm.name}: sha256 OK; signature FAILED" in both.stdout
+    assert amd.name in both.stderr and arm.name in both.stderr
+    assert "Traceback" not in both.stderr
+
+
+def test_key_not_matching_the_pin_is_refused_before_signing(release: Path) -> None:
+    isos = build_artifacts(release)
+    _, other_key = minisign_keypair(release / "keys", "intruder")
+    before = snapshot(release / "build")
+    proc = run_cli("sign", str(isos[0]), "--minisign-key", str(other_key), cwd=release)
+    assert proc.returncode == 1
+    assert "pinned public key" in proc.stderr and "nothing was signed" in proc.stderr
+    assert snapshot(release / "build") == before
+
+
+def test_encrypted_key_with_passphrase_file_and_wrong_passphrase(release: Path, tmp_path: Path
+                                                                 ) -> None:
+    pub, key = minisign_keypair(tmp_path / "token", "locked", passphrase="correct horse")
+    shutil.copy(pub, release / "minisign.pub")
+    iso = build_artifacts(release)[0]
+    wrong = tmp_path / "wrong.txt"
+    wrong.write_text("battery staple\n")
+    wrong.chmod(0o600)
+    before = snapshot(release / "build")
+    bad = run_cli("sign", str(iso), "--minisign-key", str(key), "--passphrase-file", str(wrong),
+                  cwd=release)
+    assert bad.returncode == 1
+    assert "passphrase for the minisign key is wrong" in bad.stderr
+    assert "battery staple" not in bad.stderr + bad.stdout
+    assert snapshot(release / "build") == before
+
+    no_tty = run_cli("sign", str(iso), "--minisign-key", str(key), cwd=release)
+    assert no_tty.returncode == 1 and "--passphrase-file" in no_tty.stderr
+
+    good = run_cli("sign", str(iso), "--minisign-key", str(key), cwd=release,
+                   env={"RELEASE_CONSOLE_PASSPHRASE": "correct horse"})
+    assert good.returncode == 0, good.stderr
+    plain = subprocess.run(["minisign", "-Vm", str(iso), "-p", str(pub)], capture_output=True,
+                           check=False)
+    assert plain.returncode == 0
+
+
+def test_existing_signature_needs_force_and_is_never_silently_replaced(release: Path) -> None:
+    iso = build_artifacts(release)[0]
+    sig = Path(f"{iso}.minisig")
+    sig.write_text("an old signature the captain may still need\n")
+    refused = run_cli("sign", str(iso), cwd=release)
+    assert refused.returncode == 1 and "--force" in refused.stderr
+    assert sig.read_text() == "an old signature the captain may still need\n"
+    forced = run_cli("sign", str(iso), "--force", cwd=release)
+    assert forced.returncode == 0, forced.stderr
+    assert subprocess.run(["minisign", "-Vm", str(iso), "-p", "minisign.pub"], cwd=release,
+                          capture_output=True, check=False).returncode == 0
+
+
+def test_key_file_readable_by_others_is_refused(release: Path) -> None:
+    iso = build_artifacts(release)[0]
+    (release / "keys" / "minisign.key").chmod(0o644)
+    proc = run_cli("sign", str(iso), cwd=release)
+    assert proc.returncode == 1
+    assert "accessible by others" in proc.stderr and "chmod 600" in proc.stderr
+    assert not Path(f"{iso}.minisig").exists()
+
+
+def test_missing_minisign_names_the_tool_and_the_apt_line(release: Path, tmp_path: Path) -> None:
+    iso = build_artifacts(release)[0]
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("git",):
+        found = shutil.which(tool)
+        assert found
+        os.symlink(found, bin_dir / tool)
+    proc = run_cli("sign", str(iso), cwd=release, env={"PATH": str(bin_dir)})
+    assert proc.returncode == 3
+    assert "minisign is not installed. Install it with: sudo apt-get install minisign" in proc.stderr
+    verify = run_cli("verify", str(iso), cwd=release, env={"PATH": str(bin_dir)})
+    assert verify.returncode == 3
+    assert "sudo apt-get install minisign" in verify.stderr

@@ -1,0 +1,77 @@
+"""The sign screen: the passphrase is typed into the TUI's password box; signatures verify."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from console.app import ReleaseConsoleApp
+from console.wiring import Options
+from screens.prompts import SecretScreen
+from screens.step import screen_for
+from screens.steps.sign import SignScreen
+from services import engine, smoke
+from services.releases import ReleaseRequest, start_release
+from services.runbook import Context
+from services.steps import registry
+from tests.signing_keys import advance_to, build_artifacts, minisign_keypair, write_policy
+
+SIGNING = """\
+[signing]
+backend = "minisign"
+public_key = "minisign.pub"
+secret_key = "keys/minisign.key"
+tag_format = "none"
+"""
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_sign_from_the_screen_with_the_password_box(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    minisign_keypair(repo_path / "keys", passphrase="tui secret")
+    shutil.move(repo_path / "keys" / "minisign.pub", repo_path / "minisign.pub")
+    write_policy(repo_path, SIGNING)
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    isos = build_artifacts(repo_path)
+    for arch in ("amd64", "arm64"):
+        smoke.sign_off(ctx, arch=arch, hardware="bench", marks=[smoke.Mark("pass", "all")])
+    advance_to(ctx, "artifacts")
+    for step in ("artifacts", "smoke", "checksums"):
+        engine.run_step(ctx, registry()[step])
+
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        app.push_screen(screen_for("sign"))
+        await settle(pilot)
+        assert isinstance(app.screen, SignScreen)
+        key_text = str(app.screen.query_one("#sign-key", Static).render())
+        assert "Backend: minisign" in key_text and "password box" in key_text
+        await pilot.press("r")
+        for _ in range(50):  # the worker pushes the modal from its thread
+            await pilot.pause()
+            if isinstance(app.screen, SecretScreen):
+                break
+        assert isinstance(app.screen, SecretScreen)
+        await pilot.press(*"tui secret", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SignScreen)
+        assert "done" in str(app.screen.query_one("#step-message", Static).render())
+    for iso in isos:
+        proc = subprocess.run(["minisign", "-Vm", str(iso), "-p", "minisign.pub"], cwd=repo_path,
+                              capture_output=True, check=False)
+        assert proc.returncode == 0
+    journal = (repo_path / ".release" / "v0.2.0" / "journal.jsonl").read_text()
+    assert "tui secret" not in journal

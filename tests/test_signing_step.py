@@ -1,0 +1,123 @@
+"""The checksums and sign steps in a release session: what is signed is what was checked."""
+
+from __future__ import annotations
+
+import base64
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from services import engine, smoke
+from services.errors import NeedsInput
+from services.releases import ReleaseRequest, start_release
+from services.runbook import Context, NonInteractive, Step, StepFailed
+from services.session import Session
+from services.steps import registry
+from services.steps.sign import PASSPHRASE_OPTION
+from tests.signing_keys import advance_to, build_artifacts, minisign_keypair, write_policy
+
+SIGNING = """\
+[signing]
+backend = "minisign"
+public_key = "minisign.pub"
+secret_key = "keys/minisign.key"
+tag_format = "none"
+"""
+
+
+@pytest.fixture
+def ctx(repo_path: Path, make_ctx: Callable[..., Context]) -> Context:
+    keys = repo_path / "keys"
+    minisign_keypair(keys, passphrase="open sesame")
+    shutil.move(keys / "minisign.pub", repo_path / "minisign.pub")
+    write_policy(repo_path, SIGNING)
+    context = make_ctx()
+    start_release(context, ReleaseRequest(version="0.2.0"))
+    build_artifacts(repo_path)
+    for arch in ("amd64", "arm64"):
+        smoke.sign_off(context, arch=arch, hardware="bench", marks=[smoke.Mark("pass", "all")])
+    advance_to(context, "artifacts")
+    for step in ("artifacts", "smoke", "checksums"):
+        engine.run_step(context, registry()[step])
+    return context
+
+
+def sign_step() -> Step:
+    return registry()["sign"]
+
+
+def test_checksums_step_writes_sha256sum_files(ctx: Context) -> None:
+    build = ctx.root / "build"
+    for listing in ("pai-v0.2.0-amd64.iso.sha256", "pai-v0.2.0-arm64.iso.sha256", "SHA256SUMS"):
+        proc = subprocess.run(["sha256sum", "-c", listing], cwd=build, capture_output=True,
+                              check=False)
+        assert proc.returncode == 0
+    evidence = ctx.store.load("v0.2.0").steps["checksums"].evidence
+    assert evidence["combined"] == "build/SHA256SUMS"
+    assert [a["name"] for a in evidence["artifacts"]] == ["pai-v0.2.0-amd64.iso",
+                                                          "pai-v0.2.0-arm64.iso"]
+
+
+def test_sign_step_asks_the_passphrase_then_signatures_verify(ctx: Context) -> None:
+    with pytest.raises(NeedsInput, match="RELEASE_CONSOLE_PASSPHRASE"):
+        engine.run_step(ctx, sign_step())
+    assert not list((ctx.root / "build").glob("*.minisig"))
+    ctx.prompter = NonInteractive(secrets={PASSPHRASE_OPTION: "open sesame"})
+    evidence = engine.run_step(ctx, sign_step())
+    assert evidence["backend"] == "minisign" and len(evidence["signatures"]) == 2
+    for iso in (ctx.root / "build").glob("*.iso"):
+        proc = subprocess.run(["minisign", "-Vm", str(iso), "-p", "minisign.pub"], cwd=ctx.root,
+                              capture_output=True, text=True, check=False)
+        assert proc.returncode == 0 and "tag:v0.2.0" in proc.stdout
+    journal = (ctx.store.directory("v0.2.0") / "journal.jsonl").read_text()
+    assert "open sesame" not in journal
+    assert "open sesame" not in ctx.store.path("v0.2.0").read_text()
+
+
+def test_rerun_keeps_valid_signatures_and_asks_nothing(ctx: Context) -> None:
+    ctx.prompter = NonInteractive(secrets={PASSPHRASE_OPTION: "open sesame"})
+    engine.run_step(ctx, sign_step())
+    before = {p.name: p.read_bytes() for p in (ctx.root / "build").glob("*.minisig")}
+
+    def reset(s: Session) -> None:
+        s.step("sign").status = "pending"
+
+    ctx.record("test", "reset", update=reset)
+    ctx.prompter = NonInteractive()  # no passphrase available: must not be needed
+    evidence = engine.run_step(ctx, sign_step())
+    assert all(s["reused"] for s in evidence["signatures"])
+    assert {p.name: p.read_bytes() for p in (ctx.root / "build").glob("*.minisig")} == before
+
+
+def test_wrong_passphrase_fails_the_step_and_writes_nothing(ctx: Context) -> None:
+    ctx.prompter = NonInteractive(secrets={PASSPHRASE_OPTION: "not the one"})
+    with pytest.raises(StepFailed, match="passphrase for the minisign key is wrong"):
+        engine.run_step(ctx, sign_step())
+    assert not list((ctx.root / "build").glob("*.minisig"))
+    assert ctx.store.load("v0.2.0").steps["sign"].status == "failed"
+
+
+def test_artifact_changed_after_checksums_is_not_signed(ctx: Context) -> None:
+    ctx.prompter = NonInteractive(secrets={PASSPHRASE_OPTION: "open sesame"})
+    with open(ctx.root / "build" / "pai-v0.2.0-amd64.iso", "ab") as handle:
+        handle.write(b"x")
+    with pytest.raises(StepFailed, match=r"amd64\.iso changed since its checksum was made"):
+        engine.run_step(ctx, sign_step())
+    assert not list((ctx.root / "build").glob("*.minisig"))
+
+
+def test_signature_that_does_not_verify_is_never_written(ctx: Context, tmp_path: Path) -> None:
+    """A key that claims the pinned key id but is another key: caught by verify-after-sign."""
+    _, impostor = minisign_keypair(tmp_path / "impostor")
+    pinned_id = base64.b64decode((ctx.root / "minisign.pub").read_text().splitlines()[1])[2:10]
+    raw = bytearray(base64.b64decode(impostor.read_text().splitlines()[1]))
+    raw[54:62] = pinned_id  # unencrypted key: the id is plain text
+    key = ctx.root / "keys" / "minisign.key"
+    key.write_text("untrusted comment: impostor\n" + base64.b64encode(bytes(raw)).decode() + "\n")
+    key.chmod(0o600)
+    with pytest.raises(StepFailed, match="does not verify with the pinned key"):
+        engine.run_step(ctx, sign_step())
+    assert not list((ctx.root / "build").glob("*.minisig"))

@@ -1,0 +1,132 @@
+"""Smoke sign-offs: recorded per architecture with the tested artifact's digest; failures block;
+a changed artifact voids its sign-off."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from services import engine, smoke
+from services.errors import BlockedError
+from services.journal import Journal
+from services.releases import ReleaseRequest, start_release
+from services.runbook import Context
+from services.smoke import Mark, SmokeError
+from services.steps import registry
+from tests.conftest import run_cli
+from tests.signing_keys import advance_to, build_artifacts, write_policy
+
+SIGNING = '[signing]\nbackend = "none"\ntag_format = "none"\n'
+
+
+@pytest.fixture
+def ctx(repo_path: Path, make_ctx: Callable[..., Context]) -> Context:
+    write_policy(repo_path, SIGNING)
+    context = make_ctx()
+    start_release(context, ReleaseRequest(version="0.2.0"))
+    build_artifacts(repo_path)
+    return context
+
+
+def all_pass() -> list[Mark]:
+    return [Mark("pass", "all")]
+
+
+def test_sign_off_records_tester_hardware_checks_time_and_digest(ctx: Context) -> None:
+    entry = smoke.sign_off(ctx, arch="amd64", hardware="ThinkPad X1, USB 3 stick",
+                           marks=all_pass())
+    iso = ctx.root / "build" / "pai-v0.2.0-amd64.iso"
+    assert entry["tester"] == "Casey Captain"  # from git config
+    assert entry["sha256"] == hashlib.sha256(iso.read_bytes()).hexdigest()
+    assert entry["time"] == "2026-11-21T12:00:00Z"
+    assert set(entry["checks"]) == {"boots", "connects to network", "runs Ollama",
+                                    "unlocks persistence"}
+    stored = ctx.store.load("v0.2.0").data["smoke"]["amd64"]
+    assert stored["hardware"] == "ThinkPad X1, USB 3 stick"
+    last = json.loads(Journal(ctx.store.directory("v0.2.0") / "journal.jsonl")
+                      .path.read_text().splitlines()[-1])
+    assert last["action"] == "signed off" and last["inputs"]["arch"] == "amd64"
+
+
+def test_failure_blocks_and_step_says_which_check(ctx: Context) -> None:
+    smoke.sign_off(ctx, arch="amd64", hardware="X1", marks=all_pass())
+    smoke.sign_off(ctx, arch="arm64", hardware="Raspberry Pi 5", tester="Dana",
+                   marks=[Mark("fail", "Runs Ollama", "out of memory"), Mark("pass", "all")])
+    advance_to(ctx, "artifacts")
+    engine.run_step(ctx, registry()["artifacts"])
+    blockers = engine.blockers_for(ctx, registry()["smoke"])
+    assert len(blockers) == 1
+    assert "arm64 failed the smoke check runs Ollama (out of memory)" in blockers[0].reason
+
+
+def test_changed_artifact_voids_the_sign_off(ctx: Context) -> None:
+    for arch in ("amd64", "arm64"):
+        smoke.sign_off(ctx, arch=arch, hardware="bench", marks=all_pass())
+    assert smoke.blockers(ctx) == []
+    iso = ctx.root / "build" / "pai-v0.2.0-arm64.iso"
+    with open(iso, "ab") as handle:
+        handle.write(b"rebuilt")
+    blockers = smoke.blockers(ctx)
+    assert len(blockers) == 1
+    assert "The arm64 sign-off is void" in blockers[0].reason and iso.name in blockers[0].reason
+    advance_to(ctx, "artifacts")
+    engine.run_step(ctx, registry()["artifacts"])
+    with pytest.raises(BlockedError, match="void"):
+        engine.run_step(ctx, registry()["smoke"])
+
+
+def test_same_size_and_time_but_new_bytes_is_caught_by_the_step_run(ctx: Context) -> None:
+    import os
+
+    for arch in ("amd64", "arm64"):
+        smoke.sign_off(ctx, arch=arch, hardware="bench", marks=all_pass())
+    iso = ctx.root / "build" / "pai-v0.2.0-amd64.iso"
+    info = iso.stat()
+    data = bytearray(iso.read_bytes())
+    data[0] ^= 0xFF
+    iso.write_bytes(bytes(data))
+    os.utime(iso, ns=(info.st_atime_ns, info.st_mtime_ns))  # a copy that kept the timestamp
+    assert smoke.blockers(ctx, rehash=True)[0].reason.startswith("The amd64 sign-off is void")
+
+
+def test_bad_sign_offs_are_refused_with_the_reason(ctx: Context) -> None:
+    with pytest.raises(SmokeError, match="'flies' is not one of the policy's smoke checks"):
+        smoke.sign_off(ctx, arch="amd64", hardware="X1", marks=[Mark("pass", "flies")])
+    with pytest.raises(SmokeError, match="No result for the smoke check 'runs Ollama'"):
+        smoke.sign_off(ctx, arch="amd64", hardware="X1",
+                       marks=[Mark("pass", c) for c in ("boots", "connects to network",
+                                                        "unlocks persistence")])
+    with pytest.raises(SmokeError, match="'riscv' is not an architecture"):
+        smoke.sign_off(ctx, arch="riscv", hardware="X1", marks=all_pass())
+    (ctx.root / "build" / "pai-v0.2.0-arm64.iso").unlink()
+    with pytest.raises(SmokeError, match=r"arm64\.iso \(arm64\) is missing"):
+        smoke.sign_off(ctx, arch="arm64", hardware="X1", marks=all_pass())
+    assert "smoke" not in ctx.store.load("v0.2.0").data
+
+
+def test_cli_smoke_sign_and_show(ctx: Context) -> None:
+    root = ctx.root
+    ok = run_cli("smoke", "sign", "--arch", "amd64", "--tester", "Robin", "--hardware",
+                 "Framework 13", "--pass", "all", cwd=root)
+    assert ok.returncode == 0, ok.stderr
+    failed = run_cli("smoke", "sign", "--arch", "arm64", "--hardware", "Pi 5", "--pass", "boots",
+                     "connects to network", "--fail", "runs Ollama", "--note", "OOM at 4 GB",
+                     "--pass", "unlocks persistence", cwd=root)
+    assert failed.returncode == 0, failed.stderr
+    assert "arm64 FAILED: runs Ollama" in failed.stderr
+    shown = run_cli("smoke", "show", "--json", cwd=root)
+    data = json.loads(shown.stdout)
+    states = {a["arch"]: a for a in data["architectures"]}
+    assert states["amd64"]["state"] == "ok" and states["amd64"]["signoff"]["tester"] == "Robin"
+    assert states["arm64"]["state"] == "failed"
+    assert states["arm64"]["signoff"]["checks"]["runs Ollama"] == {"result": "fail",
+                                                                   "note": "OOM at 4 GB"}
+    text = run_cli("smoke", "show", cwd=root).stdout
+    assert "runs Ollama: fail — OOM at 4 GB" in text
+    usage = run_cli("smoke", "sign", "--arch", "amd64", "--hardware", "X", "--pass", "nope",
+                    cwd=root)
+    assert usage.returncode == 1 and "'nope' is not one of" in usage.stderr

@@ -1,0 +1,99 @@
+"""The signed tag: git tag -s with GnuPG or ssh, verified with git verify-tag; refused when unsafe."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from services import engine
+from services.errors import BlockedError
+from services.releases import ReleaseRequest, start_release
+from services.runbook import Context
+from services.steps import registry
+from tests.conftest import git, run_cli
+from tests.signing_keys import (
+    advance_to,
+    allowed_signers,
+    gpg_key,
+    gpg_stop_agent,
+    ssh_keypair,
+    write_policy,
+)
+
+
+@pytest.fixture(autouse=True)
+def _stop_agent() -> Iterator[None]:
+    home = os.environ["GNUPGHOME"]
+    yield
+    gpg_stop_agent(home)
+
+
+def start(repo: Path, make_ctx: Callable[..., Context], signing: str) -> Context:
+    write_policy(repo, signing)
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    advance_to(ctx, "tag")
+    return ctx
+
+
+def test_openpgp_tag_is_made_and_verified(repo_path: Path, make_ctx: Callable[..., Context]
+                                          ) -> None:
+    fpr = gpg_key()
+    ctx = start(repo_path, make_ctx, f'[signing]\nbackend = "none"\ntag_format = "openpgp"\n'
+                f'tag_key = "{fpr}"\ntag_message = "PAI {{tag}}"\n')
+    plan = registry()["tag"].plan(ctx)
+    assert any(c.startswith(f"git tag -s -u {fpr} -m 'PAI v0.2.0' v0.2.0") for c in plan.commands)
+    evidence = engine.run_step(ctx, registry()["tag"])
+    assert evidence["signer"] == fpr
+    assert evidence["object"] == git(repo_path, "rev-parse", "refs/tags/v0.2.0").strip()
+    assert evidence["commit"] == git(repo_path, "rev-parse", "HEAD").strip()
+    git(repo_path, "verify-tag", "v0.2.0")  # raises if git does not accept it
+    body = git(repo_path, "cat-file", "-p", "v0.2.0")
+    assert "\nPAI v0.2.0\n" in body and "-----BEGIN PGP SIGNATURE-----" in body
+
+
+def test_ssh_tag_is_made_and_verified(repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    _key, public = ssh_keypair(repo_path / "keys")
+    allowed_signers(repo_path / "allowed_signers", "casey@example.org", public)
+    ctx = start(repo_path, make_ctx, '[signing]\nbackend = "none"\ntag_format = "ssh"\n'
+                'ssh_key = "keys/id_release"\nallowed_signers = "allowed_signers"\n'
+                'identity = "casey@example.org"\n')
+    evidence = engine.run_step(ctx, registry()["tag"])
+    assert evidence["signer"].startswith("SHA256:")
+    git(repo_path, "-c", f"gpg.ssh.allowedSignersFile={repo_path / 'allowed_signers'}",
+        "verify-tag", "v0.2.0")
+    assert "-----BEGIN SSH SIGNATURE-----" in git(repo_path, "cat-file", "-p", "v0.2.0")
+
+
+def test_dirty_tree_and_existing_tag_are_refused(repo_path: Path,
+                                                 make_ctx: Callable[..., Context]) -> None:
+    fpr = gpg_key()
+    ctx = start(repo_path, make_ctx, f'[signing]\nbackend = "none"\ntag_key = "{fpr}"\n')
+    (repo_path / "build").mkdir()
+    (repo_path / "build" / "pai.iso").write_text("build outputs do not count")
+    (repo_path / "README.md").write_text("# Project\nedited\n")
+    reasons = [b.reason for b in registry()["tag"].check(ctx)]
+    assert reasons == ["The working tree has uncommitted changes: README.md."]
+    with pytest.raises(BlockedError, match="uncommitted changes"):
+        engine.run_step(ctx, registry()["tag"])
+    git(repo_path, "checkout", "README.md")
+    git(repo_path, "tag", "v0.2.0")  # someone made it by hand
+    before = git(repo_path, "rev-parse", "refs/tags/v0.2.0")
+    blocked = run_cli("tag", cwd=repo_path)
+    assert blocked.returncode == 1 and "Tag v0.2.0 already exists" in blocked.stderr
+    assert git(repo_path, "rev-parse", "refs/tags/v0.2.0") == before
+
+
+def test_tag_key_without_secret_key_blocks_before_tagging(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    ctx = start(repo_path, make_ctx, '[signing]\nbackend = "none"\n'
+                'tag_key = "0123456789ABCDEF0123456789ABCDEF01234567"\n')
+    reasons = [b.reason for b in registry()["tag"].check(ctx)]
+    assert reasons == ["The pinned OpenPGP key 0123456789ABCDEF0123456789ABCDEF01234567 is not in "
+                       "your GnuPG keyring."]
+    dry = run_cli("tag", "--dry-run", cwd=repo_path)
+    assert dry.returncode == 1 and "git tag -s -u 0123456789ABCDEF" in dry.stdout
+    assert "v0.2.0" not in git(repo_path, "tag")
