@@ -2,17 +2,24 @@
 
 ``release-console demo`` builds it under a directory of its own: a git repository with a Keep a
 Changelog file, MIGRATION.md, a PAI-style ``release.toml``, a throwaway minisign key pair (the public
-half committed, as PAI does), small stand-in ISO artifacts, and a bare repository as ``origin``.
-Nothing here is reachable from outside the sandbox directory.
+half committed, as PAI does), small stand-in ISO artifacts, a bare repository as ``origin``, and the
+loopback GitHub-compatible server with CI green on the project's HEAD. Nothing here is reachable
+from outside the sandbox directory and this machine.
 """
 
 from __future__ import annotations
 
+import secrets as secrets_module
 import shutil
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from services import secrets
 from services.errors import ConsoleError, EnvironmentProblem
+
+if TYPE_CHECKING:
+    from console.sandbox.server import SandboxServer
 
 CHANGELOG = """# Changelog
 
@@ -146,3 +153,24 @@ def build_sandbox(base: Path, *, force: bool = False) -> Path:
         (build / f"pai-v1.3.0-{arch}.iso").write_bytes(
             (f"PAI demo ISO {arch}\n".encode()) * 65536)
     return project
+
+
+DEMO_REPOSITORY = "example-org/pai"
+
+
+def start_github(base: Path, project: Path, *, port: int = 0,
+                 token: str = "") -> tuple[SandboxServer, str]:
+    """Start the loopback GitHub for the demo, with CI green on the project's HEAD.
+
+    A fresh random token is made per run unless one is given; the server keeps only its hash.
+    """
+    from console.sandbox.server import start_sandbox
+
+    token = token or "demo_" + secrets_module.token_urlsafe(24)
+    secrets.register(token)
+    server = start_sandbox(base / "github", token, port=port, repository=DEMO_REPOSITORY)
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=project, capture_output=True,
+                          text=True, check=True).stdout.strip()
+    server.add_status(DEMO_REPOSITORY, head, "ci/build-amd64", "success")
+    server.add_status(DEMO_REPOSITORY, head, "ci/build-arm64", "success")
+    return server, token

@@ -147,6 +147,9 @@ def run_one(ctx: Context, step_id: str, *, dry_run: bool, yes: bool) -> int:
     evidence = engine.run_step(ctx, step, confirmed=yes)
     say(f"✔ {step.title}: done.")
     for key, value in evidence.items():
+        if isinstance(value, dict):
+            value = ", ".join(f"{k}={v}" for k, v in value.items()
+                              if isinstance(v, str | int | float | bool) and v != "")
         if isinstance(value, str | int | float) and len(str(value)) < 200:
             say(f"  {key}: {value}")
     return 0

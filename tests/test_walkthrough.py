@@ -1,0 +1,121 @@
+"""The whole PAI release, end to end, as a captain does it from the command line.
+
+It runs on the demo sandbox (``release-console demo``): a real git repository with a bare origin,
+a real minisign key, and the loopback GitHub over real HTTP, with every response validated against
+GitHub's OpenAPI description. The token is a canary that must not appear anywhere afterwards.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from console.demo import DEMO_REPOSITORY, build_sandbox, start_github
+from console.sandbox.server import SandboxServer
+from console.sandbox.validation import OpenAPIValidator
+from tests.conftest import git, run_cli
+
+CANARY = "ghp_WALKTHROUGH_CANARY_0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Iterator[tuple[Path, SandboxServer, dict[str, str]]]:
+    project = build_sandbox(tmp_path / "demo")
+    server, token = start_github(tmp_path / "demo", project, token=CANARY)
+    validator = OpenAPIValidator()
+    server.validator = validator
+    env = {"GITHUB_API_URL": server.api_url, "GITHUB_TOKEN": token}
+    try:
+        yield project, server, env
+    finally:
+        server.stop()
+    assert validator.errors == [], validator.errors
+
+
+def api_get(server: SandboxServer, env: dict[str, str], path: str) -> Any:
+    """GET the API as any GitHub client would: over HTTP, with the token header."""
+    request = urllib.request.Request(server.api_url + path,
+                                     headers={"Authorization": f"token {env['GITHUB_TOKEN']}"})
+    with urllib.request.urlopen(request, timeout=5) as response:
+        return json.loads(response.read())
+
+
+def cli(project: Path, env: dict[str, str], *args: str) -> str:
+    result = run_cli(*args, cwd=project, env=env)
+    assert result.returncode == 0, f"{args}: {result.stderr}"
+    assert CANARY not in result.stdout + result.stderr
+    return result.stdout
+
+
+def test_full_release_from_the_command_line(demo: tuple[Path, SandboxServer, dict[str, str]],
+                                            tmp_path: Path) -> None:
+    project, server, env = demo
+    cli(project, env, "start", "--bump", "minor")
+    cli(project, env, "checklist", "tick", "preflight", "all")
+    assert "green" in cli(project, env, "run", "preflight")
+    cli(project, env, "run", "changelog", "--yes")
+    migration = project / "MIGRATION.md"
+    migration.write_text(migration.read_text().replace(
+        "# Migration guide\n\n", "# Migration guide\n\n## v1.2.0 -> v1.3.0\n\n"
+        "No migration required.\n\n"))
+    for step in ("migration", "notes", "artifacts"):
+        cli(project, env, "run", step)
+    for arch, hardware in (("amd64", "ThinkPad X1"), ("arm64", "MacBook Air M2")):
+        cli(project, env, "smoke", "sign", "--arch", arch, "--tester", "Ana",
+            "--hardware", hardware, "--pass", "all")
+    for step in ("smoke", "checksums", "sign", "tag", "handoff"):
+        cli(project, env, "run", step)
+    cli(project, env, "run", "push", "--yes")
+    cli(project, env, "run", "draft")
+    cli(project, env, "run", "review")
+    cli(project, env, "run", "publish", "--yes")
+    cli(project, env, "run", "post-release")
+
+    # What a user downloading the release sees: published, latest, six verified assets.
+    release = api_get(server, env, f"/repos/{DEMO_REPOSITORY}/releases/tags/v1.3.0")
+    assert api_get(server, env, f"/repos/{DEMO_REPOSITORY}/releases/latest")["id"] == release["id"]
+    assert release["tag_name"] == "v1.3.0" and release["draft"] is False
+    assert release["name"] == "PAI v1.3.0"
+    names = sorted(a["name"] for a in release["assets"])
+    assert names == sorted(f"pai-v1.3.0-{arch}.iso{suffix}" for arch in ("amd64", "arm64")
+                           for suffix in ("", ".sha256", ".minisig"))
+    download = tmp_path / "download"
+    download.mkdir()
+    for name in names:
+        (download / name).write_bytes(server.asset_bytes(DEMO_REPOSITORY, name, tag="v1.3.0"))
+    for arch in ("amd64", "arm64"):
+        iso = f"pai-v1.3.0-{arch}.iso"
+        subprocess.run(["sha256sum", "-c", f"{iso}.sha256"], cwd=download, check=True,
+                       capture_output=True)
+        subprocess.run(["minisign", "-Vm", iso, "-p", str(project / "minisign.pub")],
+                       cwd=download, check=True, capture_output=True)
+        digest = hashlib.sha256((download / iso).read_bytes()).hexdigest()
+        asset = next(a for a in release["assets"] if a["name"] == iso)
+        assert asset["digest"] == f"sha256:{digest}"
+
+    # The repository: tag on origin, release commits, [Unreleased] reopened, tree clean.
+    origin = project.parent / "origin.git"
+    assert git(origin, "tag", "--list").split() == ["v1.1.0", "v1.2.0", "v1.3.0"]
+    log = git(project, "log", "--format=%s", "-3").splitlines()
+    assert log == ["Post-release v1.3.0: reopen [Unreleased]",
+                   "Release v1.3.0: migration notes", "Release v1.3.0: changelog"]
+    changelog = (project / "CHANGELOG.md").read_text()
+    assert "## [Unreleased]\n\n## [1.3.0] — " in changelog
+    assert "[Unreleased]: https://github.com/example-org/pai/compare/v1.3.0...HEAD" in changelog
+    assert git(project, "status", "--porcelain") == ""
+
+    # The audit trail is whole, and no file the console wrote holds the token.
+    assert "chain intact" in cli(project, env, "journal", "verify", "--tag", "v1.3.0")
+    status = json.loads(cli(project, env, "status", "--json"))
+    assert status["session"] is None
+    for path in (project / ".release").rglob("*"):
+        if path.is_file():
+            assert CANARY.encode() not in path.read_bytes(), path
+    assert not [r for r in server.requests if r.method == "DELETE"]
