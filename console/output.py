@@ -1,39 +1,56 @@
-"""Terminal output for the CLI: plain sentences, rich where it helps, NO_COLOR respected.
+"""Terminal output for the CLI: plain sentences, a little colour on a terminal, NO_COLOR respected.
 
-Rich honours ``NO_COLOR`` itself; we also drop styling when stdout is not a terminal so logs and
-pipes get plain text.
+Colour is a handful of ANSI codes written by hand: importing rich costs ~20 ms, which ``status``
+cannot afford. Rich is still used, lazily, for progress bars (``err()`` gives its console).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, TextIO
 
-from rich.console import Console
+if TYPE_CHECKING:
+    from rich.console import Console
+
+ANSI = {
+    "bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33", "blue": "34",
+    "cyan": "36", "bold red": "1;31", "bold green": "1;32", "bold yellow": "1;33",
+}
 
 
-@cache
-def out() -> Console:
-    return Console(highlight=False, soft_wrap=True)
+def coloured(stream: TextIO) -> bool:
+    return not os.environ.get("NO_COLOR") and stream.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def _write(stream: TextIO, text: str, style: str | None) -> None:
+    code = ANSI.get(style or "")
+    if code and coloured(stream):
+        text = f"\x1b[{code}m{text}\x1b[0m"
+    stream.write(text + "\n")
+    stream.flush()
 
 
 @cache
 def err() -> Console:
+    """A rich console on stderr, for progress bars (imported only when one is shown)."""
+    from rich.console import Console
+
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def say(text: str = "", style: str | None = None) -> None:
-    out().print(text, style=style, markup=False)
+    _write(sys.stdout, text, style)
 
 
 def warn(text: str) -> None:
-    err().print(text, style="yellow", markup=False)
+    _write(sys.stderr, text, "yellow")
 
 
 def error(text: str) -> None:
-    err().print(f"error: {text}", style="bold red", markup=False)
+    _write(sys.stderr, f"error: {text}", "bold red")
 
 
 def print_json(data: Any) -> None:

@@ -19,7 +19,6 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens.base import host_of
-from screens.start import StartScreen
 from screens.step import render_blockers, render_evidence, screen_for, session_header
 from screens.widgets import MARKS, STATUS_STYLE, SessionBar
 from services import engine
@@ -183,6 +182,8 @@ class HomeScreen(Screen[None]):
             self.notify("A release is already in progress; finish or abandon it first "
                         "(release-console abandon TAG --reason ...).", severity="warning")
             return
+
+        from screens.start import StartScreen  # only when asked: keeps the first frame quick
 
         def started(result: str | None) -> None:
             if result:

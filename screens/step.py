@@ -227,8 +227,18 @@ def render_evidence(view: engine.StepView) -> Text:
         return Text("")
     text = Text("Evidence:\n", style="bold")
     for key, value in view.record.evidence.items():
-        text.append(f"  {key}: {value}\n")
+        text.append(f"  {key}: {evidence_value(value)}\n")
     return text
+
+
+def evidence_value(value: object) -> str:
+    """Evidence as a captain reads it: lists joined, small tables as key=value, no Python repr."""
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={evidence_value(v)}" for k, v in value.items()
+                         if v not in ("", [], {}, None))
+    if isinstance(value, list | tuple):
+        return "; ".join(evidence_value(v) for v in value) or "none"
+    return str(value)
 
 
 def screen_for(step_id: str) -> StepScreen:

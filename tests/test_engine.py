@@ -129,3 +129,16 @@ def test_next_runs_the_next_step(repo_path: Path, make_ctx: Callable[..., Contex
     result = run_cli("next", cwd=repo_path)
     assert result.returncode == 0, result.stderr
     assert "Pre-flight checks: done" in result.stdout
+
+
+def test_catalogue_agrees_with_each_step_implementation() -> None:
+    import importlib
+
+    from services.steps import CATALOGUE
+
+    for info in CATALOGUE:
+        real = importlib.import_module(f"services.steps.{info.module}").STEP
+        assert (real.id, real.title, real.needs_network, real.needs_token, real.irreversible,
+                real.skippable) == (info.id, info.title, info.needs_network, info.needs_token,
+                                    info.irreversible, info.skippable), info.id
+        assert real.description, info.id

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from console.prompts import TerminalPrompter
 from console.wiring import Options, build_context
 from services.runbook import Context
 
 
 def context(args: argparse.Namespace, *, assume_yes: bool = False) -> Context:
+    from console.prompts import TerminalPrompter
+
     options = Options(repo=args.repo, config=args.config, offline=args.offline)
     return build_context(options, TerminalPrompter(assume_yes=assume_yes))
 

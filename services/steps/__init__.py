@@ -1,30 +1,89 @@
-"""One module per runbook step; each defines ``STEP``. ``registry()`` collects them by id.
+"""The catalogue of runbook steps, and their implementations loaded only when needed.
 
-A step's module mirrors its screen in ``screens/`` so the code and its view are easy to find from
-each other.
+Each step's implementation lives in ``services/steps/<module>.py`` (defining ``STEP``), mirroring
+its screen in ``screens/steps/``. The catalogue below is the runbook's data: id, module, title and
+flags. ``status`` needs those for every step but the implementation (and the services it imports:
+changelog parsing, signing, PyGithub wiring) only for the one step it checks, so steps load lazily.
+``tests/test_engine.py`` checks that the catalogue and the implementations agree.
 """
 
 from __future__ import annotations
 
 import importlib
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, cached_property
 
-from services.runbook import Step
+from services.runbook import Blocker, Context, Evidence, Plan, Step
 
-STEP_MODULES = (
-    "preflight", "changelog", "migration", "notes", "artifacts", "smoke", "checksums", "sign",
-    "tag", "handoff", "push", "draft", "review", "publish", "post_release",
-    "hotfix_branch", "hotfix_sync", "yank_github", "yank_changelog",
+
+@dataclass(frozen=True)
+class StepInfo:
+    id: str
+    module: str
+    title: str
+    needs_network: bool = False
+    needs_token: bool = False  # the hardware signing token must be plugged in
+    irreversible: bool = False
+    skippable: bool = False
+
+
+CATALOGUE = (
+    StepInfo("preflight", "preflight", "Pre-flight checks"),
+    StepInfo("changelog", "changelog", "Move [Unreleased] in CHANGELOG.md"),
+    StepInfo("migration", "migration", "MIGRATION.md section"),
+    StepInfo("notes", "notes", "Release notes"),
+    StepInfo("artifacts", "artifacts", "Artifacts present"),
+    StepInfo("smoke", "smoke", "Hardware smoke test"),
+    StepInfo("checksums", "checksums", "Checksums"),
+    StepInfo("sign", "sign", "Sign with the hardware token", needs_token=True),
+    StepInfo("tag", "tag", "Signed tag", needs_token=True),
+    StepInfo("handoff", "handoff", "Hand-off bundle", skippable=True),
+    StepInfo("push", "push", "Push commit and tag", needs_network=True, irreversible=True),
+    StepInfo("draft", "draft", "GitHub draft and uploads", needs_network=True),
+    StepInfo("review", "review", "Review the draft", needs_network=True),
+    StepInfo("publish", "publish", "Publish", needs_network=True, irreversible=True),
+    StepInfo("post-release", "post_release", "Reopen [Unreleased]"),
+    StepInfo("hotfix-branch", "hotfix_branch", "Hotfix branch", skippable=True),
+    StepInfo("hotfix-sync", "hotfix_sync", "Bring main up to date", skippable=True),
+    StepInfo("yank-github", "yank_github", "Yank on GitHub", needs_network=True,
+             irreversible=True),
+    StepInfo("yank-changelog", "yank_changelog", "Yank note in CHANGELOG.md"),
 )
+STEP_MODULES = tuple(info.module for info in CATALOGUE)
+
+
+class LazyStep(Step):
+    """A step whose flags come from the catalogue and whose work loads on first use."""
+
+    def __init__(self, info: StepInfo) -> None:
+        self.info = info
+        self.id = info.id
+        self.title = info.title
+        self.needs_network = info.needs_network
+        self.needs_token = info.needs_token
+        self.irreversible = info.irreversible
+        self.skippable = info.skippable
+
+    @cached_property
+    def real(self) -> Step:
+        module = importlib.import_module(f"services.steps.{self.info.module}")
+        step: Step = module.STEP
+        return step
+
+    @property
+    def description(self) -> str:  # type: ignore[override]  # read-only: from the implementation
+        return self.real.description
+
+    def check(self, ctx: Context) -> list[Blocker]:
+        return self.real.check(ctx)
+
+    def plan(self, ctx: Context) -> Plan:
+        return self.real.plan(ctx)
+
+    def run(self, ctx: Context) -> Evidence:
+        return self.real.run(ctx)
 
 
 @cache
 def registry() -> dict[str, Step]:
-    steps: dict[str, Step] = {}
-    for name in STEP_MODULES:
-        module = importlib.import_module(f"services.steps.{name}")
-        step: Step = module.STEP
-        if step.id in steps:
-            raise RuntimeError(f"duplicate step id {step.id!r}")
-        steps[step.id] = step
-    return steps
+    return {info.id: LazyStep(info) for info in CATALOGUE}

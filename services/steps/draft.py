@@ -20,7 +20,7 @@ class Draft(Step):
     description = ("Create (or reuse) the draft release with the notes as body, and upload "
                    "every asset, resumably.")
     needs_network = True
-    needs_token = True
+    needs_token = False  # the GitHub token is not the hardware token
 
     def check(self, ctx: Context) -> list[Blocker]:
         session = ctx.require_session()

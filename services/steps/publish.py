@@ -22,7 +22,7 @@ class Publish(Step):
     title = "Publish"
     description = "Publish the reviewed draft: stable becomes latest, rc a pre-release."
     needs_network = True
-    needs_token = True
+    needs_token = False  # the GitHub token is not the hardware token
     irreversible = True
 
     def check(self, ctx: Context) -> list[Blocker]:

@@ -47,7 +47,7 @@ class ReviewStep(Step):
     description = ("Read the draft as GitHub shows it and compare title, tag, body and every "
                    "asset's size and digest.")
     needs_network = True
-    needs_token = True
+    needs_token = False  # the GitHub token is not the hardware token
 
     def check(self, ctx: Context) -> list[Blocker]:
         return expected.notes_blockers(ctx)

@@ -35,7 +35,7 @@ class YankGitHub(Step):
     description = ("Mark the GitHub release as a pre-release, not latest, with a YANKED banner "
                    "naming the reason and the replacement. Nothing is deleted.")
     needs_network = True
-    needs_token = True
+    needs_token = False  # the GitHub token is not the hardware token
     irreversible = True
 
     def check(self, ctx: Context) -> list[Blocker]:
