@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 from screens.base import host_of
 from screens.step import render_blockers, render_evidence, screen_for, session_header
 from screens.widgets import MARKS, STATUS_STYLE, SessionBar
-from services import engine
+from services import engine, secrets
 from services.errors import ConsoleError
 from services.runbook import Step
 from services.runbooks import runbook
@@ -98,7 +98,7 @@ class HomeScreen(Screen[None]):
                 nxt = engine.next_view(views)
                 next_id = nxt.id if nxt else None
         except ConsoleError as err:
-            self.post_message(self.Loaded("", [], None, str(err)))
+            self.post_message(self.Loaded("", [], None, secrets.scrub(str(err))))
             return
         self.post_message(self.Loaded(header, rows, next_id, ""))
 

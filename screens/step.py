@@ -27,7 +27,7 @@ from textual.widgets import Footer, ProgressBar, Static
 
 from screens.base import host_of
 from screens.widgets import MARKS, STATUS_STYLE, SessionBar
-from services import engine
+from services import engine, secrets
 from services.errors import ConsoleError
 from services.runbook import Context, Plan
 from services.steps import registry
@@ -125,7 +125,7 @@ class StepScreen(Screen[None]):
                 plan = Plan(summary=f"No plan yet: {err}")
             extra = self.load_extra(ctx)
         except ConsoleError as err:
-            self.post_message(self.Loaded("", None, None, None, str(err)))
+            self.post_message(self.Loaded("", None, None, None, secrets.scrub(str(err))))
             return
         self.post_message(self.Loaded(header, view, plan, extra, ""))
 
@@ -176,7 +176,7 @@ class StepScreen(Screen[None]):
             self.before_run(ctx)
             engine.run_step(ctx, self.step)
         except ConsoleError as err:
-            self.post_message(self.Finished(False, str(err)))
+            self.post_message(self.Finished(False, secrets.scrub(str(err))))
             return
         self.post_message(self.Finished(True, f"✔ {self.step.title}: done."))
 

@@ -179,7 +179,8 @@ def run_step(ctx: Context, step: Step, *, confirmed: bool = False) -> Evidence:
                    update=lambda s: _set(s, step.id, "failed", message, ctx.now_iso()))
         raise StepFailed(f"'{step.title}' failed: {message}") from None
     except BaseException as err:
-        reason = f"unexpected {type(err).__name__}"
+        reason = ("interrupted by the captain (Ctrl-C)" if isinstance(err, KeyboardInterrupt)
+                  else f"unexpected {type(err).__name__}")
         ctx.record(step.id, "failed", outputs={"reason": reason},
                    update=lambda s: _set(s, step.id, "failed", reason, ctx.now_iso()))
         raise
