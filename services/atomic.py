@@ -34,9 +34,20 @@ def write_bytes_atomic(path: Path, data: bytes, *, mode: int | None = None) -> N
     The original file's permission bits are kept when ``mode`` is not given, so a CHANGELOG that was
     0644 stays 0644. A read-only target is refused rather than silently replaced.
     """
-    path = Path(path)
+    # A symlinked file (docs/CHANGELOG.md -> ../CHANGELOG.md) is written through the link, so the
+    # link stays a link and its target gets the new bytes.
+    path = Path(os.path.realpath(path)) if Path(path).is_symlink() else Path(path)
     directory = path.parent
+    owner: tuple[int, int] | None = None
     if path.exists():
+        info = path.stat()
+        owner = (info.st_uid, info.st_gid)
+        if info.st_nlink > 1:
+            raise ConsoleError(
+                f"{path} has {info.st_nlink} hard links; replacing it would leave the other "
+                "links with the old text, so nothing was written.",
+                remedy="Replace the hard links with one file (or a symlink) and try again.",
+            )
         # Mode bits as well as access(): root may write anything, but a file its owner made
         # read-only (0444) is a statement we respect rather than silently replace.
         if not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222:
@@ -60,6 +71,9 @@ def write_bytes_atomic(path: Path, data: bytes, *, mode: int | None = None) -> N
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp_name, mode if mode is not None else keep_mode)
+        if owner is not None and owner != (os.getuid(), os.getgid()):
+            with contextlib.suppress(PermissionError):  # only root may give files away
+                os.chown(tmp_name, *owner)
         os.replace(tmp_name, path)
     except BaseException:
         with contextlib.suppress(OSError):

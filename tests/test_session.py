@@ -136,3 +136,26 @@ def test_atomic_write_refuses_a_read_only_file(tmp_path: Path) -> None:
         write_text_atomic(target, "new\n")
     assert target.read_text() == "original\n"
     assert [p.name for p in tmp_path.iterdir()] == ["CHANGELOG.md"]
+
+
+def test_atomic_write_keeps_symlinks_and_owner_and_refuses_hard_links(tmp_path: Path) -> None:
+    from services.atomic import write_text_atomic
+    from services.errors import ConsoleError
+
+    target = tmp_path / "CHANGELOG.md"
+    target.write_text("old\n")
+    link = tmp_path / "docs-CHANGELOG.md"
+    link.symlink_to(target.name)
+    write_text_atomic(link, "new\n")
+    assert link.is_symlink() and target.read_text() == "new\n"
+
+    if os.getuid() == 0:  # only root can give a file to someone else; as root, check it stays
+        os.chown(target, 1234, 1234)
+        write_text_atomic(target, "newer\n")
+        assert (target.stat().st_uid, target.stat().st_gid) == (1234, 1234)
+
+    twin = tmp_path / "twin.md"
+    os.link(target, twin)
+    with pytest.raises(ConsoleError, match="2 hard links"):
+        write_text_atomic(target, "lost?\n")
+    assert twin.read_text() == target.read_text()
