@@ -6,12 +6,12 @@ from textual.widgets import Static
 
 MARKS = {
     "done": "✔", "skipped": "↷", "failed": "✘", "interrupted": "⚠", "running": "…",
-    "blocked": "✋", "ready": "▶", "waiting": "·", "not started": " ",
+    "blocked": "✋", "ready": "▶", "waiting": "·", "stale": "↺", "not started": " ",
 }
 STATUS_STYLE = {
     "done": "green", "skipped": "cyan", "failed": "bold red", "interrupted": "bold yellow",
     "blocked": "yellow", "ready": "bold", "waiting": "dim", "running": "bold blue",
-    "not started": "dim",
+    "not started": "dim", "stale": "bold yellow",
 }
 
 

@@ -17,6 +17,7 @@ from services.runbooks import runbook
 from services.session import Session, StepRecord
 
 FINISHED = ("done", "skipped")
+PERMANENT = frozenset({"tag"})  # done steps whose effect is never undone (tags are never moved)
 
 
 @dataclass
@@ -24,7 +25,7 @@ class StepView:
     """A step as the checklist shows it."""
 
     step: Step
-    status: str  # done, skipped, failed, interrupted, running, blocked, ready, waiting
+    status: str  # done, skipped, stale, failed, interrupted, running, blocked, ready, waiting
     blockers: list[Blocker] = field(default_factory=list)
     record: StepRecord = field(default_factory=StepRecord)
 
@@ -77,15 +78,23 @@ def views(ctx: Context) -> list[StepView]:
     for step in runbook(session.kind):
         record = session.steps.get(step.id, StepRecord())
         status = stored_status(record)
+        if status in FINISHED and waiting_for is None and status == "done":
+            stale = revalidation(ctx, step)
+            if stale:
+                result.append(StepView(step, "stale", stale, record))
+                waiting_for = step
+                continue
         if status in FINISHED:
             result.append(StepView(step, status, [], record))
             continue
         if status == "interrupted":
             result.append(StepView(step, status, [interrupted_blocker(step, record)], record))
         elif waiting_for is not None:
+            remedy = (f"It must be redone first: `release-console redo {waiting_for.id} "
+                      '--reason "..."`.' if redo_pending(result, waiting_for)
+                      else "Steps run in runbook order.")
             result.append(StepView(step, "waiting", [Blocker(
-                f"Waiting for '{waiting_for.title}' ({waiting_for.id}).",
-                "Steps run in runbook order.")], record))
+                f"Waiting for '{waiting_for.title}' ({waiting_for.id}).", remedy)], record))
         else:
             blockers = own_blockers(ctx, step)
             shown = status if status in {"failed", "running"} else (
@@ -94,6 +103,17 @@ def views(ctx: Context) -> list[StepView]:
         if waiting_for is None:
             waiting_for = step
     return result
+
+
+def redo_pending(result: list[StepView], step: Step) -> bool:
+    return any(v.step is step and v.status == "stale" for v in result)
+
+
+def revalidation(ctx: Context, step: Step) -> list[Blocker]:
+    try:
+        return step.revalidate(ctx)
+    except ConsoleError as err:
+        return [Blocker(str(err))]
 
 
 def interrupted_blocker(step: Step, record: StepRecord) -> Blocker:
@@ -129,6 +149,9 @@ def blockers_for(ctx: Context, step: Step) -> list[Blocker]:
             if view.status in FINISHED:
                 return [Blocker(f"'{step.title}' is already {view.status}.",
                                 "Nothing to do; the next step is shown by `release-console status`.")]
+            if view.status == "stale":
+                return [Blocker(f"'{step.title}' was done, but {view.blockers[0]}",
+                                f"Redo it with `release-console redo {step.id} --reason \"...\"`.")]
             if view.status == "interrupted":
                 return own_blockers(ctx, step)
             return view.blockers
@@ -222,3 +245,41 @@ def skip_step(ctx: Context, step: Step, reason: str) -> None:
 def fail_if_blocked(blockers: list[Blocker], what: str) -> None:
     if blockers:
         raise StepFailed(f"{what}: {blockers[0]}")
+
+
+def redo_step(ctx: Context, step: Step, reason: str) -> list[str]:
+    """Reopen a finished step and every later one, so they run again; returns the reopened ids.
+
+    Refused once anything irreversible or permanent after it is done: a pushed commit, a
+    published release or a made tag is never moved, so a changed artifact then needs a new
+    version instead.
+    """
+    if not reason.strip():
+        raise ConsoleError("A redo needs a reason; it goes into the journal.",
+                           remedy='Pass --reason "what changed".')
+    session = ctx.require_session()
+    steps = runbook(session.kind)
+    index = next(i for i, s in enumerate(steps) if s.id == step.id)
+    reopened = []
+    for later in steps[index:]:
+        record = session.steps.get(later.id, StepRecord())
+        if stored_status(record) not in {*FINISHED, "failed"}:
+            continue
+        if record.status == "done" and (later.irreversible or later.id in PERMANENT):
+            raise ConsoleError(
+                f"'{later.title}' is already done and cannot be undone, so '{step.title}' cannot "
+                "be redone for this version.",
+                remedy="Release the fix as a new version (for example a hotfix).",
+            )
+        reopened.append(later.id)
+    if not reopened:
+        raise ConsoleError(f"'{step.title}' has not been done yet; there is nothing to redo.",
+                           remedy=f"Run it with `release-console run {step.id}`.")
+
+    def reopen(s: Session) -> None:
+        for step_id in reopened:
+            s.steps[step_id] = StepRecord()
+
+    ctx.record(step.id, "reopened", inputs={"reason": reason.strip(), "steps": reopened},
+               update=reopen)
+    return reopened

@@ -125,3 +125,18 @@ def abandon_release(ctx: Context, tag: str, reason: str) -> None:
         s.state = "abandoned"
 
     ctx.record("session", "abandoned", inputs={"reason": reason.strip()}, update=mark)
+
+
+# Steps that may move HEAD while preparing the release, in runbook order; the last commit any of
+# them recorded is the release commit (what is built, smoke-tested, signed, tagged and pushed).
+COMMITTING_STEPS = ("preflight", "changelog", "migration")
+
+
+def release_commit(session: Session) -> str:
+    """The commit this release is cut from, or "" before pre-flight recorded one."""
+    commit = ""
+    for step_id in COMMITTING_STEPS:
+        record = session.steps.get(step_id)
+        if record is not None and record.status == "done":
+            commit = str(record.evidence.get("commit") or commit)
+    return commit

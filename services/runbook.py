@@ -218,6 +218,14 @@ class Step:
     def run(self, ctx: Context) -> Evidence:
         raise NotImplementedError
 
+    def revalidate(self, ctx: Context) -> list[Blocker]:
+        """For a done step: what has happened since that makes its result untrue (cheap checks).
+
+        A non-empty answer shows the step as stale and holds back every later step until the
+        captain redoes it (``release-console redo STEP``).
+        """
+        return []
+
 
 class NotBuiltStep(Step):
     """A runbook step this version of the console cannot do yet: it says so instead of pretending."""

@@ -142,3 +142,53 @@ def test_catalogue_agrees_with_each_step_implementation() -> None:
                 real.skippable) == (info.id, info.title, info.needs_network, info.needs_token,
                                     info.irreversible, info.skippable), info.id
         assert real.description, info.id
+
+
+class _Flag:
+    """A stand-in for something a done step relied on, changed later by the test."""
+
+    broken = False
+
+
+def test_stale_step_holds_back_later_steps_until_redone(
+        repo_path: Path, make_ctx: Callable[..., Context],
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from console.cli import main
+    from services.runbook import Blocker
+
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    preflight = registry()["preflight"]
+    engine.run_step(ctx, preflight)
+    real = preflight.real  # type: ignore[attr-defined]
+    monkeypatch.setattr(real, "revalidate", lambda c: [Blocker("the branch moved.")]
+                        if _Flag.broken else [])
+    _Flag.broken = True
+    views = engine.views(make_ctx())
+    assert views[0].status == "stale" and views[1].status == "waiting"
+    assert main(["--repo", str(repo_path), "status"]) == 0
+    shown = capsys.readouterr().out
+    assert "↺ preflight" in shown and "stale" in shown and "the branch moved." in shown
+    with pytest.raises(BlockedError, match="redo preflight"):
+        engine.run_step(make_ctx(), registry()["changelog"])
+    reopened = engine.redo_step(make_ctx(), preflight, "branch moved")
+    assert reopened == ["preflight"]
+    _Flag.broken = False
+    assert engine.views(make_ctx())[0].status == "ready"
+    actions = [e["action"] for e in make_ctx().journal.entries()]
+    assert actions[-1] == "reopened"
+
+
+def test_redo_is_refused_once_a_tag_is_made(make_ctx: Callable[..., Context]) -> None:
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+
+    def tagged(session):  # type: ignore[no-untyped-def]
+        for step_id in ("preflight", "changelog", "tag"):
+            session.step(step_id).status = "done"
+
+    ctx.record("test", "setup", update=tagged)
+    with pytest.raises(ConsoleError, match="'Signed tag' is already done and cannot be undone"):
+        engine.redo_step(make_ctx(), registry()["changelog"], "rebuilt")
+    with pytest.raises(ConsoleError, match="needs a reason"):
+        engine.redo_step(make_ctx(), registry()["changelog"], " ")

@@ -14,7 +14,7 @@ from services.session import Session
 
 MARKS = {
     "done": "✔", "skipped": "↷", "failed": "✘", "interrupted": "⚠", "running": "…",
-    "blocked": "✋", "ready": "▶", "waiting": "·",
+    "blocked": "✋", "ready": "▶", "waiting": "·", "stale": "↺",
 }
 JSON_SCHEMA = 1
 
@@ -51,6 +51,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("step")
     p.add_argument("--reason", required=True, help="why; recorded in the journal")
     p.set_defaults(handler=cmd_skip)
+
+    p = add_parser(sub, "redo", "reopen a finished step (and the later ones) to run it again",
+                   "When something a finished step relied on has changed (a rebuilt artifact, a "
+                   "failed re-test), reopen it and every later step. Refused once a tag is made "
+                   "or anything irreversible is done.")
+    p.add_argument("step")
+    p.add_argument("--reason", required=True, help="what changed; recorded in the journal")
+    p.set_defaults(handler=cmd_redo)
 
     p = add_parser(sub, "abandon", "abandon the release in progress (its record is kept)")
     p.add_argument("tag")
@@ -124,7 +132,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     say(describe_session(ctx), style="bold")
     for view in views:
         say(f" {MARKS.get(view.status, '?')} {view.id:<14} {view.step.title:<34} {view.status}")
-        if view.status in {"blocked", "interrupted", "failed", "ready"} or view is nxt:
+        if view.status in {"blocked", "interrupted", "failed", "ready", "stale"} or view is nxt:
             if view.record.reason and view.status == "failed":
                 say(f"      failed: {view.record.reason}", style="red")
             for blocker in view.blockers:
@@ -191,6 +199,14 @@ def cmd_skip(args: argparse.Namespace) -> int:
     step = engine.find_step(ctx, args.step)
     engine.skip_step(ctx, step, args.reason)
     say(f"↷ {step.title}: skipped ({args.reason.strip()}).")
+    return 0
+
+
+def cmd_redo(args: argparse.Namespace) -> int:
+    ctx = context(args)
+    step = engine.find_step(ctx, args.step)
+    reopened = engine.redo_step(ctx, step, args.reason)
+    say(f"↺ Reopened: {', '.join(reopened)}. Next: `release-console run {reopened[0]}`.")
     return 0
 
 

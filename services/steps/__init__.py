@@ -83,6 +83,9 @@ class LazyStep(Step):
     def run(self, ctx: Context) -> Evidence:
         return self.real.run(ctx)
 
+    def revalidate(self, ctx: Context) -> list[Blocker]:
+        return self.real.revalidate(ctx)
+
 
 @cache
 def registry() -> dict[str, Step]:
