@@ -93,7 +93,12 @@ name = "pai-{tag}-arm64.iso"
 backend = "minisign"
 public_key = "minisign.pub"
 secret_key = "../token/minisign.key"
-tag_format = "none"
+# The demo signs its tag with an ssh key (a FIDO ed25519-sk key on a real token); the allowed
+# signers file is committed so anyone can `git verify-tag`.
+tag_format = "ssh"
+ssh_key = "../token/id_tag_ed25519"
+allowed_signers = "allowed_signers"
+identity = "captain@pai.example"
 tag_message = "PAI {tag}"
 
 [smoke]
@@ -115,13 +120,17 @@ def _run(cwd: Path, *args: str, stdin: str | None = None) -> None:
 
 def build_sandbox(base: Path, *, force: bool = False) -> Path:
     """Create the demo project under ``base``; returns the repository path."""
-    if shutil.which("git") is None:
-        raise EnvironmentProblem("git is not installed.",
-                                 remedy="Install it with: sudo apt-get install git")
+    for tool in ("git", "minisign", "ssh-keygen"):
+        if shutil.which(tool) is None:
+            raise EnvironmentProblem(
+                f"{tool} is not installed; the demo needs it.",
+                remedy="Install the tools with: sudo apt-get install git minisign openssh-client "
+                "(./dev.sh demo does this when run as root).")
     project = base / "pai"
-    if project.exists():
-        if not force:
-            return project
+    complete = base / ".complete"
+    if project.exists() and complete.exists() and not force:
+        return project
+    if base.exists():  # a half-built sandbox (interrupted) or --fresh: start again
         shutil.rmtree(base)
     base.mkdir(parents=True, exist_ok=True)
     origin = base / "origin.git"
@@ -138,9 +147,13 @@ def build_sandbox(base: Path, *, force: bool = False) -> Path:
     (project / ".gitignore").write_text("build/\n")
     token = base / "token"
     token.mkdir()
-    if shutil.which("minisign"):
-        _run(project, "minisign", "-G", "-W", "-p", str(project / "minisign.pub"),
-             "-s", str(token / "minisign.key"))
+    _run(project, "minisign", "-G", "-W", "-p", str(project / "minisign.pub"),
+         "-s", str(token / "minisign.key"))
+    _run(project, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "captain@pai.example",
+         "-f", str(token / "id_tag_ed25519"))
+    public = (token / "id_tag_ed25519.pub").read_text().split()
+    (project / "allowed_signers").write_text(
+        f'captain@pai.example namespaces="git" {public[0]} {public[1]}\n')
     _run(project, "git", "add", "-A")
     _run(project, "git", "commit", "-q", "-m", "PAI 1.2.0")
     _run(project, "git", "tag", "v1.1.0")
@@ -152,6 +165,7 @@ def build_sandbox(base: Path, *, force: bool = False) -> Path:
     for arch in ("amd64", "arm64"):
         (build / f"pai-v1.3.0-{arch}.iso").write_bytes(
             (f"PAI demo ISO {arch}\n".encode()) * 65536)
+    complete.write_text("built\n")
     return project
 
 

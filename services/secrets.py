@@ -7,11 +7,13 @@ persistent or visible text (session, journal, logs, error messages) passes its t
 
 from __future__ import annotations
 
+import re
 import threading
 
 _lock = threading.Lock()
 _secrets: set[str] = set()
 MASK = "********"
+LONG = 16  # from this length a value is masked even inside a longer word
 
 # Keys that must never carry a value into the journal or session, whatever the value is. Matched
 # exactly (lower case), so user data such as a smoke check called "PIN entry" is not refused.
@@ -26,11 +28,20 @@ def register(value: str | None) -> None:
 
 
 def scrub(text: str) -> str:
+    """Mask every registered secret in ``text``.
+
+    Long values (tokens) are masked wherever they appear. Short ones (a passphrase that happens to
+    be a word) only where they stand alone, so "wrongly" survives a passphrase of "wrong".
+    """
     with _lock:
         values = sorted(_secrets, key=len, reverse=True)
     for value in values:
-        if value in text:
+        if value not in text:
+            continue
+        if len(value) >= LONG:
             text = text.replace(value, MASK)
+        else:
+            text = re.sub(rf"(?<![0-9A-Za-z]){re.escape(value)}(?![0-9A-Za-z])", MASK, text)
     return text
 
 

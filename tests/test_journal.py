@@ -99,3 +99,11 @@ def test_secrets_never_enter_the_journal(tmp_path: Path) -> None:
                    outputs={"message": "gpg said canary-7f3a9c was wrong"})
     assert b"canary-7f3a9c" not in (tmp_path / "journal.jsonl").read_bytes()
     assert journal.verify() == []
+
+
+def test_scrub_masks_tokens_everywhere_and_short_secrets_as_words() -> None:
+    secrets.register("ghp_0123456789abcdefghij")
+    secrets.register("wrong")
+    assert secrets.scrub("x=ghp_0123456789abcdefghijZZ") == "x=********ZZ"
+    assert secrets.scrub("The passphrase is wrong; wrongly typed") == (
+        "The passphrase is ********; wrongly typed")

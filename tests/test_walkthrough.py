@@ -110,6 +110,11 @@ def test_full_release_from_the_command_line(demo: tuple[Path, SandboxServer, dic
     assert "## [Unreleased]\n\n## [1.3.0] — " in changelog
     assert "[Unreleased]: https://github.com/example-org/pai/compare/v1.3.0...HEAD" in changelog
     assert git(project, "status", "--porcelain") == ""
+    verified = subprocess.run(["git", "-c", "gpg.ssh.allowedSignersFile=allowed_signers",
+                               "verify-tag", "v1.3.0"], cwd=project, capture_output=True,
+                              text=True, check=False)
+    assert verified.returncode == 0, verified.stderr
+    assert 'Good "git" signature for captain@pai.example' in verified.stderr
 
     # The audit trail is whole, and no file the console wrote holds the token.
     assert "chain intact" in cli(project, env, "journal", "verify", "--tag", "v1.3.0")
