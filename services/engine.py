@@ -147,8 +147,10 @@ def blockers_for(ctx: Context, step: Step) -> list[Blocker]:
     for view in views(ctx):
         if view.id == step.id:
             if view.status in FINISHED:
-                return [Blocker(f"'{step.title}' is already {view.status}.",
-                                "Nothing to do; the next step is shown by `release-console status`.")]
+                return [Blocker(f"it is already {view.status}.",
+                                f"To do it again after a change, reopen it with "
+                                f"`release-console redo {step.id} --reason \"...\"`; "
+                                "`release-console status` shows the next step.")]
             if view.status == "stale":
                 return [Blocker(f"'{step.title}' was done, but {view.blockers[0]}",
                                 f"Redo it with `release-console redo {step.id} --reason \"...\"`.")]
@@ -171,7 +173,9 @@ def run_step(ctx: Context, step: Step, *, confirmed: bool = False) -> Evidence:
     session = ctx.require_session()
     blockers = blockers_for(ctx, step)
     if blockers:
-        raise BlockedError(f"'{step.title}' cannot run yet: {blockers[0]}")
+        finished = stored_status(session.steps.get(step.id, StepRecord())) in FINISHED
+        raise BlockedError(f"'{step.title}' cannot run {'again' if finished else 'yet'}: "
+                           f"{blockers[0]}")
     if step.irreversible and not confirmed:
         plan = step.plan(ctx)
         if not ctx.prompter.confirm(f"'{step.title}' cannot be undone. Go ahead?", plan):

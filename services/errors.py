@@ -43,6 +43,7 @@ class BlockedError(ConsoleError):
 
 
 class NeedsInput(ConsoleError):
-    """A step needs an answer the caller did not give (exit 1); the message names the option."""
+    """A step needs an answer the command line did not give (exit 2, a usage error); the message
+    names the option that gives it (``--yes``, ``--passphrase-file``...)."""
 
-    exit_code = 1
+    exit_code = 2

@@ -100,8 +100,7 @@ class Repository:
             ["git", *args], cwd=self.root, capture_output=True, text=True, check=False
         )
         if proc.returncode != 0:
-            detail = (proc.stderr or proc.stdout).strip().splitlines()
-            raise RepoError(f"git {' '.join(args)} failed: {detail[-1] if detail else 'no output'}.")
+            raise RepoError(f"git {' '.join(args)} failed: {git_failure(proc.stderr or proc.stdout)}.")
         return proc.stdout
 
     # --- housekeeping ------------------------------------------------------------------------
@@ -121,6 +120,13 @@ class Repository:
         exclude.parent.mkdir(parents=True, exist_ok=True)
         sep = "" if not existing or existing.endswith("\n") else "\n"
         write_text_atomic(exclude, f"{existing}{sep}# Release Console session state\n.release/\n")
+
+
+def git_failure(output: str) -> str:
+    """git's reason in one line: its ``fatal:``/``error:`` lines (the cause is often not last)."""
+    lines = [line.strip() for line in output.strip().splitlines() if line.strip()]
+    causes = [line for line in lines if line.startswith(("fatal:", "error:"))] or lines[-2:]
+    return "; ".join(causes).rstrip(".") if causes else "no output"
 
 
 def open_repository(path: Path) -> Repository:

@@ -103,7 +103,7 @@ def test_encrypted_key_with_passphrase_file_and_wrong_passphrase(release: Path, 
     assert snapshot(release / "build") == before
 
     no_tty = run_cli("sign", str(iso), "--minisign-key", str(key), cwd=release)
-    assert no_tty.returncode == 1 and "--passphrase-file" in no_tty.stderr
+    assert no_tty.returncode == 2 and "--passphrase-file" in no_tty.stderr
 
     good = run_cli("sign", str(iso), "--minisign-key", str(key), cwd=release,
                    env={"RELEASE_CONSOLE_PASSPHRASE": "correct horse"})
