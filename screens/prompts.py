@@ -88,6 +88,38 @@ class SecretScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+class ReasonScreen(ModalScreen[str | None]):
+    """Asks why (for a skip, a redo): the answer goes into the journal, so it may not be empty."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    DEFAULT_CSS = """
+    ReasonScreen { align: center middle; }
+    ReasonScreen > Vertical { width: 76; height: auto; border: thick $accent;
+                              background: $surface; padding: 1 2; }
+    ReasonScreen #reason-error { color: $error; }
+    """
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.question)
+            yield Input(placeholder="Reason (recorded in the journal)", id="reason")
+            yield Label("", id="reason-error")
+            yield Label("Enter to confirm, Escape to cancel.", classes="hint")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if not event.value.strip():
+            self.query_one("#reason-error", Label).update("A reason is needed.")
+            return
+        self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
 class TuiPrompter:
     """Blocks the calling worker thread until the captain answers a modal."""
 

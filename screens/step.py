@@ -26,6 +26,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, ProgressBar, Static
 
 from screens.base import host_of
+from screens.prompts import ReasonScreen
 from screens.widgets import MARKS, STATUS_STYLE, SessionBar
 from services import engine, secrets
 from services.errors import ConsoleError
@@ -39,6 +40,8 @@ class StepScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("r", "run_step", "Run step"),
+        Binding("k", "skip_step", "Skip…"),
+        Binding("o", "redo_step", "Redo…"),
         Binding("f5", "reload", "Refresh"),
     ]
     DEFAULT_CSS = """
@@ -179,6 +182,43 @@ class StepScreen(Screen[None]):
             self.post_message(self.Finished(False, secrets.scrub(str(err))))
             return
         self.post_message(self.Finished(True, f"✔ {self.step.title}: done."))
+
+    def action_skip_step(self) -> None:
+        if not self.step.skippable:
+            self.notify(f"'{self.step.title}' cannot be skipped; the release is not safe "
+                        "without it.", severity="warning")
+            return
+        self._ask_reason(f"Skip '{self.step.title}'? Say why it does not apply.", "skip")
+
+    def action_redo_step(self) -> None:
+        self._ask_reason(f"Redo '{self.step.title}' and the steps after it? Say what changed.",
+                         "redo")
+
+    def _ask_reason(self, question: str, action: str) -> None:
+        if self.running:
+            self.notify("The step is running; wait for it to finish.", severity="warning")
+            return
+
+        def answered(reason: str | None) -> None:
+            if reason:
+                self._record(action, reason)
+
+        self.app.push_screen(ReasonScreen(question), answered)
+
+    @work(thread=True, exclusive=True, group="step-run")
+    def _record(self, action: str, reason: str) -> None:
+        try:
+            ctx = host_of(self.app).make_context()
+            if action == "skip":
+                engine.skip_step(ctx, self.step, reason)
+                text = f"↷ {self.step.title}: skipped."
+            else:
+                reopened = engine.redo_step(ctx, self.step, reason)
+                text = f"↺ Reopened: {', '.join(reopened)}."
+        except ConsoleError as err:
+            self.post_message(self.Finished(False, secrets.scrub(str(err))))
+            return
+        self.post_message(self.Finished(True, text))
 
     def on_step_screen_progress(self, message: Progress) -> None:
         bar = self.query_one("#step-progress", ProgressBar)

@@ -136,3 +136,29 @@ async def test_tick_manual_checklist_in_preflight(repo_path: Path,
         assert "Docs updated" not in text_of(app, "#step-blockers")
     ticked = make_ctx().require_session().data["checklist"]["preflight"]
     assert ticked["Docs updated"]["by"] == "Casey Captain <casey@example.org>"
+
+
+async def test_redo_a_done_step_from_the_tui(repo_path: Path,
+                                            make_ctx: Callable[..., Context]) -> None:
+    from services import engine
+    from services.steps import registry
+
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    engine.run_step(ctx, registry()["preflight"])
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("up", "enter")
+        await settle(pilot)
+        assert "done" in text_of(app, "#step-status")
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press("enter")  # an empty reason is refused in the dialog
+        await settle(pilot)
+        assert "A reason is needed" in str(app.screen.query_one("#reason-error", Static).render())
+        await pilot.press(*"branch moved", "enter")
+        await settle(pilot)
+        assert "Reopened: preflight" in text_of(app, "#step-message")
+        assert "ready" in text_of(app, "#step-status")
+    assert make_ctx().require_session().steps["preflight"].status == "pending"
