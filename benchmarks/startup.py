@@ -44,7 +44,6 @@ def loaded(self, message):
 HomeScreen.on_home_screen_loaded = loaded
 class Timed(ReleaseConsoleApp):
     def on_mount(self):
-        super().on_mount()
         self.call_after_refresh(lambda: print("first", flush=True))
 Timed(Options(repo=Path(sys.argv[1]))).run(headless=True)
 """

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import App
 
-from console.wiring import Options, build_context
+from console.wiring import Options
 from screens.home import HomeScreen
-from screens.prompts import TuiPrompter
-from services.runbook import Context
+
+if TYPE_CHECKING:
+    from services.runbook import Context
 
 
 class ReleaseConsoleApp(App[None]):
@@ -18,8 +21,15 @@ class ReleaseConsoleApp(App[None]):
         self.options = options
 
     def make_context(self) -> Context:
-        """A fresh context per worker: sessions may change under us (another terminal's CLI)."""
+        """A fresh context per worker: sessions may change under us (another terminal's CLI).
+
+        Imported here, in the worker, so the first frame does not wait for git and the services.
+        """
+        from console.wiring import build_context
+        from screens.prompts import TuiPrompter
+
         return build_context(self.options, TuiPrompter(self))
 
-    def on_mount(self) -> None:
-        self.push_screen(HomeScreen())
+    def get_default_screen(self) -> HomeScreen:
+        """The home screen is the bottom of the stack: no blank default screen to paint first."""
+        return HomeScreen()

@@ -8,11 +8,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from services.policy import POLICY_FILE, Policy, load_policy
-from services.repo import Repository
-from services.runbook import Context, Prompter
-from services.session import SessionStore
+if TYPE_CHECKING:
+    from services.policy import Policy
+    from services.repo import Repository
+    from services.runbook import Context, Prompter
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ def env_offline() -> bool:
 
 
 def load_repo_policy(options: Options, repo: Repository) -> Policy:
+    from services.policy import POLICY_FILE, load_policy
+
     if options.config is not None:
         return load_policy(options.config, required=True)
     return load_policy(repo.root / POLICY_FILE)
@@ -34,6 +37,10 @@ def load_repo_policy(options: Options, repo: Repository) -> Policy:
 
 def build_context(options: Options, prompter: Prompter | None = None) -> Context:
     """Open the repository, read the policy and the active session (if any)."""
+    from services.repo import Repository
+    from services.runbook import Context
+    from services.session import SessionStore
+
     repo = Repository(options.repo)
     policy = load_repo_policy(options, repo)
     store = SessionStore(repo.root)

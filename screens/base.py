@@ -5,9 +5,10 @@ The app shell (``console/app.py``) implements it; tests can run screens inside i
 
 from __future__ import annotations
 
-from typing import Protocol, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
-from services.runbook import Context
+if TYPE_CHECKING:
+    from services.runbook import Context
 
 
 class ConsoleHost(Protocol):

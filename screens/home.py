@@ -7,6 +7,7 @@ never disagree about what is blocked and why.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -19,12 +20,12 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens.base import host_of
-from screens.step import render_blockers, render_evidence, screen_for, session_header
 from screens.widgets import MARKS, STATUS_STYLE, SessionBar
-from services import engine, secrets
 from services.errors import ConsoleError
-from services.runbook import Step
-from services.runbooks import runbook
+
+if TYPE_CHECKING:
+    from services import engine
+    from services.runbook import Step
 
 
 @dataclass
@@ -86,6 +87,11 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="home-load")
     def _load(self) -> None:
+        # Imported in the worker: the first frame should not wait for the services.
+        from screens.step import session_header
+        from services import engine, secrets
+        from services.runbooks import runbook
+
         try:
             ctx = host_of(self.app).make_context()
             header = session_header(ctx)
@@ -144,6 +150,8 @@ class HomeScreen(Screen[None]):
     def _show_detail(self, index: int | None) -> None:
         if index is None or not 0 <= index < len(self.rows):
             return
+        from screens.step import render_blockers, render_evidence
+
         row = self.rows[index]
         step = row.step
         text = Text(f"{step.title}  ({step.id})\n", style="bold")
@@ -166,6 +174,8 @@ class HomeScreen(Screen[None]):
     def _open(self, index: int | None) -> None:
         if index is None or not 0 <= index < len(self.rows):
             return
+        from screens.step import screen_for
+
         self.app.push_screen(screen_for(self.rows[index].step.id))
 
     def action_next_step(self) -> None:
