@@ -58,7 +58,11 @@ def section(doc: Changelog, version: str) -> str:
         if heading is None:
             raise ChangelogError(f"{doc.display} has no [Unreleased] section.")
     else:
-        wanted = str(versions.parse_version(version))
+        try:
+            wanted = str(versions.parse_version(version))
+        except versions.VersionError as err:
+            raise ChangelogError(f"{err.message[:-1]}, so it names no section of {doc.display}.",
+                                 remedy=err.remedy) from None
         heading = doc.heading_for(wanted)
         if heading is None:
             known = ", ".join(h.version or "" for h in doc.versions()[:5])

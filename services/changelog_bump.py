@@ -110,6 +110,8 @@ def compute_bump(doc: Changelog, *, current: str | None = None,
     if bump == "major" and (base is None or base.major == 0):
         bump = "minor"
         reasons.append("before 1.0.0 a breaking change bumps MINOR")
-    nxt: semver.Version = versions.next_version(base, bump)
+    nxt: semver.Version = versions.next_release(base, bump)
+    if base is not None and base.prerelease and nxt == base.finalize_version():
+        reasons.append(f"{base} is a pre-release of {nxt}, so this {bump} release finishes it")
     return BumpDecision(bump=bump, reasons=reasons, current=str(base) if base else "",
                         next_version=str(nxt))

@@ -76,9 +76,19 @@ class Change:
 
 
 def apply_edits(lines: list[str], edits: list[Edit]) -> list[str]:
+    """The lines with the edits made. A UTF-8 byte order mark belongs to the file, not to its
+    first line: it stays first when that line is replaced or something is inserted above it."""
     result = list(lines)
+    bom = bool(result) and result[0].startswith("\ufeff")
+    if bom:
+        result[0] = result[0][1:]
     for edit in sorted(edits, key=lambda e: (e.start, e.stop), reverse=True):
-        result[edit.start:edit.stop] = edit.new
+        new = list(edit.new)
+        if bom and edit.start == 0 and new:  # an edit that copied the first line copied the mark
+            new[0] = new[0].removeprefix("\ufeff")
+        result[edit.start:edit.stop] = new
+    if bom and result:
+        result[0] = "\ufeff" + result[0]
     return result
 
 

@@ -1,4 +1,5 @@
-"""Committing the documents the changelog, migration and post-release steps edit.
+"""Git for the documents the changelog, migration and post-release steps edit: committing them,
+and reading how an earlier version of the changelog wrote its [Unreleased] section.
 
 A release commit holds only the file the step wrote: commits name their paths, so anything else a
 captain had staged stays staged and out of it. The author is the git config identity (the same
@@ -7,6 +8,11 @@ person the journal names).
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
+
+from services.changelog_model import ChangelogError, parse
+from services.changelog_ops import unreleased_facts
 from services.errors import ConsoleError
 from services.runbook import Context
 
@@ -54,3 +60,36 @@ def commit_files(ctx: Context, paths: list[str], message: str) -> str:
             remedy="Check `git status`, fix the cause and run the step again; the file is "
             "already written.") from None
     return str(repo.head.commit.hexsha)
+
+
+def unreleased_from_history(path: Path, *, limit: int = 30) -> dict[str, str]:
+    """How the changelog at ``path`` last wrote its [Unreleased] heading and footer link, read
+    from its committed versions (newest first), so ``reopen`` after ``move`` brings back
+    ``[unreleased]:`` or ``...main`` as the project wrote them. Empty when the file is not in a
+    git repository or no committed version has an [Unreleased] section.
+
+    Plain ``git`` rather than GitPython: ``changelog reopen --file`` must stay cheap and work
+    on files outside any repository.
+    """
+    folder, name = path.resolve().parent, path.name
+
+    def git(*args: str) -> bytes | None:
+        try:
+            done = subprocess.run(["git", "-C", str(folder), *args], capture_output=True,
+                                  check=False, timeout=30)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return done.stdout if done.returncode == 0 else None
+
+    shas = git("log", f"-n{limit}", "--format=%H", "--", name)
+    for sha in (shas or b"").decode("ascii", "replace").split():
+        raw = git("show", f"{sha}:./{name}")
+        if raw is None:
+            continue
+        try:
+            doc = parse(raw, name)
+        except ChangelogError:
+            continue
+        if doc.unreleased is not None:
+            return unreleased_facts(doc)
+    return {}

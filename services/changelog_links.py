@@ -32,6 +32,7 @@ _COMPARE_FOR_TAG = (("/-/tags/", "/-/compare/"), ("/-/releases/", "/-/compare/")
                     ("/releases/tag/", "/compare/"), ("/src/tag/", "/compare/"),
                     ("/tags/", "/compare/"), ("/releases/", "/compare/"), ("/tree/", "/compare/"),
                     ("/commits/", "/compare/"))
+_BRANCH_VIEWS = ("/-/commits/", "/-/tree/", "/commits/", "/tree/")
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,16 @@ class RefURL:
             return f"{self.prefix}{self.b}{self.sep}{self.a}{self.suffix}"
         return f"{self.prefix}{self.a}{self.sep}{self.b}{self.suffix}"
 
+    @property
+    def head_ref(self) -> str:
+        """The branch an [Unreleased] link follows: ``main`` in ``compare/v1.4.0...main`` or in a
+        first release's ``commits/main``; ``HEAD`` when the link does not name one."""
+        if self.kind == "compare":
+            return self.b
+        if self.prefix.endswith(_BRANCH_VIEWS):
+            return self.b
+        return "HEAD"
+
     def compare(self, a: str, b: str) -> RefURL:
         """The same kind of compare link for ``a...b``; a tag link is turned into a compare link."""
         if self.kind == "compare":
@@ -69,7 +80,7 @@ class RefURL:
     def tag(self, tag: str) -> RefURL:
         """A link to one tag (a first release), on the same forge."""
         if self.kind == "tag":
-            for browse in ("/-/commits/", "/-/tree/", "/commits/", "/tree/"):
+            for browse in _BRANCH_VIEWS:
                 if self.prefix.endswith(browse):  # a branch view, not a tag page
                     base = self.prefix[: -len(browse)]
                     path = "/-/tags/" if browse.startswith("/-/") else "/releases/tag/"

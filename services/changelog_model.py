@@ -16,6 +16,7 @@ from datetime import date
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+from services.changelog_dates import MONTHS, DateStyle
 from services.errors import ConsoleError
 
 
@@ -24,8 +25,6 @@ class ChangelogError(ConsoleError):
 
 
 VERSION_RE = r"\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?"
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
 _MONTHS_RE = "|".join(MONTHS)
 
 # A heading that may be a version or [Unreleased]: "#", "##" or "###", then text.
@@ -36,13 +35,18 @@ _VERSION_HEAD = re.compile(
 _UNRELEASED_HEAD = re.compile(
     r"^(?P<open>\[?)(?P<word>unreleased)(?P<close>\]?)(?P<inline>\([^()\s]*\))?(?P<rest>.*)$",
     re.IGNORECASE)
-_LOOKS_LIKE_VERSION = re.compile(r"^\[?[vV]?\d")
+# A heading that tries to be a version but cannot be read: refused rather than guessed at. Only
+# MAJOR.MINOR (with a dot) counts as trying, so "## 2024" year groups and sub-headings such as
+# "### 2FA support", "### v2 API" or "### 3rd-party plugins" are ordinary headings; below level 2
+# only a bracketed one ("### [1.4.0 - ...") is taken as an attempt at a version.
+_MALFORMED_VERSION = re.compile(r"^\[?[vV]?\d+\.\d+")
 _DATE_TOKEN = (rf"\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{4}}/\d{{1,2}}/\d{{1,2}}|\d{{1,2}}\.\d{{1,2}}\.\d{{4}}"
                rf"|(?:{_MONTHS_RE}) \d{{1,2}}, \d{{4}}|\d{{1,2}} (?:{_MONTHS_RE}) \d{{4}}")
 _REST_WITH_DATE = re.compile(
-    rf"^(?P<sep>[ \t]*(?:[-–—:][ \t]*)?\(?)(?P<date>{_DATE_TOKEN})(?P<close>\)?)(?P<after>.*)$")
+    rf"^(?P<sep>[ \t]*(?:[-–—:/][ \t]*)?\(?)(?P<date>{_DATE_TOKEN})(?P<close>\)?)(?P<after>.*)$")
 _YANKED = re.compile(r"^[ \t]*(?:[-–—][ \t]*)?(?P<mark>\[YANKED\]|YANKED)[ \t]*$", re.IGNORECASE)
-_LINK_DEF = re.compile(r"^\[(?P<label>[^\]]+)\]:(?P<ws>[ \t]*)(?P<url>\S+)(?P<tail>.*)$")
+_LINK_DEF = re.compile(r"^\[(?P<label>[^\]]+)\]:(?P<ws>[ \t]*)(?:<(?P<angled>[^<>]*)>|(?P<url>\S+))"
+                       r"(?P<tail>.*)$")
 _VERSION_LABEL = re.compile(rf"^(?:[vV]?{VERSION_RE}|unreleased)$", re.IGNORECASE)
 _BROKEN_LINK = re.compile(rf"^\[(?:[vV]?{VERSION_RE}|unreleased)\](?P<rest>.*)$", re.IGNORECASE)
 
@@ -90,47 +94,6 @@ def dominant_newline(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class DateStyle:
-    """How the file writes a date, so a new heading's date looks like its neighbours'."""
-
-    kind: str  # iso, slash, dots, month-first, day-first
-    padded: bool = True
-
-    def render(self, day: date) -> str:
-        if self.kind == "iso":
-            return day.isoformat() if self.padded else f"{day.year}-{day.month}-{day.day}"
-        if self.kind == "slash":
-            return day.strftime("%Y/%m/%d")
-        if self.kind == "dots":
-            return day.strftime("%d.%m.%Y")
-        if self.kind == "month-first":
-            return f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
-        return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-    @staticmethod
-    def read(token: str) -> tuple[DateStyle, date]:
-        """Parse a date token; ValueError when it is not a real calendar date."""
-        if "-" in token:
-            y, m, d = (int(p) for p in token.split("-"))
-            return DateStyle("iso", padded=len(token) == 10), date(y, m, d)
-        if "/" in token:
-            y, m, d = (int(p) for p in token.split("/"))
-            return DateStyle("slash"), date(y, m, d)
-        if "." in token:
-            d, m, y = (int(p) for p in token.split("."))
-            return DateStyle("dots"), date(y, m, d)
-        words = token.replace(",", "").split()
-        if words[0] in MONTHS:
-            return DateStyle("month-first"), date(int(words[2]), MONTHS.index(words[0]) + 1,
-                                                  int(words[1]))
-        return DateStyle("day-first"), date(int(words[2]), MONTHS.index(words[1]) + 1,
-                                            int(words[0]))
-
-
-ISO_DATE = DateStyle("iso")
-
-
-@dataclass(frozen=True)
 class Heading:
     """A version or ``[Unreleased]`` heading and the exact style it is written in."""
 
@@ -168,8 +131,13 @@ class LinkDef:
     index: int
     label: str
     ws: str
-    url: str
+    url: str  # without the angle brackets of "[1.4.0]: <https://...>"
     tail: str
+    angle: bool = False  # the file writes the URL in angle brackets
+
+    def target(self, url: str) -> str:
+        """``url`` written the way this link writes its own (in angle brackets or not)."""
+        return f"<{url}>" if self.angle else url
 
     @cached_property
     def unreleased(self) -> bool:
@@ -254,7 +222,18 @@ class Changelog:
         return "".join(self.lines)
 
 
+def _utf16(raw: bytes) -> bool:
+    """A UTF-16 byte order mark, or text with every other byte zero (UTF-16 without one)."""
+    if raw[:2] in {b"\xff\xfe", b"\xfe\xff"}:
+        return True
+    sample = raw[:4096]
+    return len(sample) >= 4 and (not any(sample[1::2]) or not any(sample[0::2]))
+
+
 def decode(raw: bytes, display: str, what: str = "changelog") -> str:
+    if _utf16(raw):
+        raise ChangelogError(f"{display} is not UTF-8 text (it looks like UTF-16); save it as "
+                             "UTF-8, nothing was changed.")
     if b"\x00" in raw:
         raise ChangelogError(f"{display} looks like a binary file, not a Markdown {what}; "
                              "nothing was changed.")
@@ -344,13 +323,13 @@ def _heading(doc: Changelog, index: int, text_line: str) -> Heading | None:
         return Heading(index=index, hashes=hashes, space=space, label=unreleased["word"],
                        version=None, bracket=bool(unreleased["open"]),
                        inline_url=unreleased["inline"] or "", after=unreleased["rest"])
-    if not _LOOKS_LIKE_VERSION.match(text):
-        doc.boundaries.append((index, len(hashes)))
-        return None
     where = f"{doc.display} line {index + 1}"
     version = _VERSION_HEAD.match(text)
     if not version or bool(version["open"]) != bool(version["close"]) or (
             version["inline"] and not version["open"]):
+        if not _MALFORMED_VERSION.match(text) or (len(hashes) > 2 and text[:1] != "["):
+            doc.boundaries.append((index, len(hashes)))
+            return None
         raise ChangelogError(
             f"{where}: {text_line.strip()!r} is not a version heading Release Console can read "
             "(expected e.g. '## [1.4.0] - 2024-05-01'); fix that line, nothing was changed.")
@@ -387,8 +366,10 @@ def _heading(doc: Changelog, index: int, text_line: str) -> Heading | None:
 def _link(display: str, index: int, text_line: str) -> LinkDef | None:
     match = _LINK_DEF.match(text_line)
     if match and _VERSION_LABEL.match(match["label"]):
-        return LinkDef(index=index, label=match["label"], ws=match["ws"], url=match["url"],
-                       tail=match["tail"])
+        angled = match["angled"]
+        return LinkDef(index=index, label=match["label"], ws=match["ws"],
+                       url=match["url"] if angled is None else angled, tail=match["tail"],
+                       angle=angled is not None)
     if match:
         return None
     broken = _BROKEN_LINK.match(text_line)

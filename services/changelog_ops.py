@@ -10,6 +10,7 @@ is nothing to copy.
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import date
 
 from services import versions
@@ -110,7 +111,26 @@ def _only_blank_between(doc: Changelog, a: int, b: int) -> bool:
 
 def _link_line(doc: Changelog, label: str, url: str, like: LinkDef | None) -> str:
     ws = like.ws if like else " "
-    return f"[{label}]:{ws}{url}{doc.newline}"
+    return f"[{label}]:{ws}{like.target(url) if like else url}{doc.newline}"
+
+
+def _no_link_note(doc: Changelog, what: str) -> str:
+    """Why no footer link was written: none to copy, or none Release Console can rewrite."""
+    if not doc.links:
+        return f"{doc.display} has no footer links to copy, so no {what} link was added."
+    return (f"The footer links of {doc.display} are not compare or tag URLs Release Console can "
+            f"rewrite, so no {what} link was added; add it by hand if you want one.")
+
+
+def unreleased_facts(doc: Changelog) -> dict[str, str]:
+    """How ``doc`` writes its [Unreleased] heading and footer link, so ``reopen`` can write them
+    back the same way after ``move`` took them out ("" where the file has none)."""
+    heading = doc.unreleased
+    link = doc.link_for(None)
+    return {"unreleased_heading": body(doc.lines[heading.index]).lstrip("\ufeff")
+            if heading else "",
+            "unreleased_label": link.label if link else "",
+            "unreleased_url": link.url if link else ""}
 
 
 def _insert_link_near_top(doc: Changelog, top: LinkDef, line: str) -> Edit:
@@ -149,6 +169,11 @@ def move(doc: Changelog, version: str, day: date, *, tag: str | None = None,
         raise ChangelogError(
             f"{name} already has a section for {version} (line {existing.index + 1}); pick the "
             "next version, nothing was changed.")
+    stale = doc.link_for(version)
+    if stale is not None:
+        raise ChangelogError(
+            f"{name} already has a footer link [{stale.label}] (line {stale.index + 1}) but no "
+            f"section for {version}; remove that stale link, nothing was changed.")
     unreleased = doc.unreleased
     if unreleased is None:
         raise ChangelogError(
@@ -211,16 +236,16 @@ def move(doc: Changelog, version: str, day: date, *, tag: str | None = None,
             if ulink is not None:
                 edits.append(_delete_link(doc, ulink))
     else:
-        notes.append(f"{name} has no footer links to copy, so no link for {version} was added.")
+        if ulink is not None:  # its heading goes, so the link would be left pointing at nothing
+            edits.append(_delete_link(doc, ulink))
+        notes.append(_no_link_note(doc, f"[{label}]"))
     return Change(
         doc=doc, edits=edits,
         summary=f"Move [Unreleased] in {name} to {version} dated {day.isoformat()}.",
         notes=notes,
         facts={"version": version, "date": day.isoformat(), "tag": new_tag,
                "previous_tag": prev, "heading": heading, "link": link_text,
-               "unreleased_heading": body(doc.lines[unreleased.index]),
-               "unreleased_label": ulink.label if ulink else "",
-               "unreleased_url": ulink.url if ulink else ""},
+               **unreleased_facts(doc)},
     )
 
 
@@ -238,7 +263,8 @@ def reopen(doc: Changelog, *, latest_tag: str | None = None, tag_format: str | N
     """Re-add an empty [Unreleased] section above the newest version and its footer link.
 
     ``heading_text``/``link_label``/``unreleased_url`` restore exactly what ``move`` removed
-    (the changelog step records them); without them the file's style decides.
+    (the changelog step records them, ``changelog_git.unreleased_from_history`` reads them from
+    the file's history); without them Keep a Changelog's form is used, and a note says so.
     """
     name = doc.display
     if doc.unreleased is not None:
@@ -265,12 +291,16 @@ def reopen(doc: Changelog, *, latest_tag: str | None = None, tag_format: str | N
     else:
         edits = [Edit(first.index, first.index, (heading + doc.newline, *blanks))]
     notes: list[str] = []
+    if not heading_text:
+        notes.append(f"{name} no longer shows how its [Unreleased] heading and link were written, "
+                     "so Keep a Changelog's form was used; adjust them if your project writes "
+                     "them differently (a lowercase label, a branch instead of HEAD).")
     ulink = doc.link_for(None)
     link_text = ""
     if ulink is not None:
         parsed = parse_url(ulink.url)
         if parsed is not None and parsed.kind == "compare" and parsed.a != latest:
-            url = parsed.compare(latest, parsed.b).render()
+            url = ulink.target(parsed.compare(latest, parsed.b).render())
             link_text = f"[{ulink.label}]:{ulink.ws}{url}{ulink.tail}"
             edits.append(Edit(ulink.index, ulink.index + 1,
                               (link_text + ending(doc.lines[ulink.index]),)))
@@ -279,15 +309,20 @@ def reopen(doc: Changelog, *, latest_tag: str | None = None, tag_format: str | N
         remembered = parse_url(unreleased_url) if unreleased_url else None
         source: RefURL | None = remembered or (parse_url(top_link.url) if top_link else None) \
             or link_template(doc)
+        word = re.search("unreleased", heading, re.IGNORECASE)
+        label = link_label or (word.group(0) if word else "Unreleased")
+        url = ""
         if source is not None and top_link is not None:
-            ref = head_ref or (remembered.b if remembered and remembered.kind == "compare"
-                               else "HEAD")
+            ref = head_ref or (remembered.head_ref if remembered else "HEAD")
             url = source.compare(latest, ref).render()
-            line = _link_line(doc, link_label or "Unreleased", url, top_link)
+        elif unreleased_url and top_link is not None:
+            url = unreleased_url  # names no tag (./docs/unreleased.md): it comes back as it was
+        if url and top_link is not None:
+            line = _link_line(doc, label, url, top_link)
             link_text = body(line)
             edits.append(_insert_link_near_top(doc, top_link, line))
         else:
-            notes.append(f"{name} has no footer links to copy, so no [Unreleased] link was added.")
+            notes.append(_no_link_note(doc, "[Unreleased]"))
     return Change(doc=doc, edits=edits,
                   summary=f"Reopen an empty [Unreleased] section in {name} after {latest}.",
                   notes=notes, facts={"latest_tag": latest, "heading": heading,

@@ -28,6 +28,7 @@ TODO = re.compile(r"\bTODO\b")
 _VERSION = re.compile(r"(?<![\w.])(?P<v>[vV]?)(?P<num>\d+\.\d+(?:\.\d+)?(?:-[0-9A-Za-z.]+)?)"
                       r"(?![\w])")
 _HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<text>.*?)[ \t#]*$")
+_LEAVING = re.compile(r"\b(?:from|since)\s*$", re.IGNORECASE)
 
 
 class MigrationError(ConsoleError):
@@ -67,13 +68,19 @@ def _versions_in(text: str) -> list[tuple[re.Match[str], semver.Version | None]]
 
 
 def _matches(text: str, old: semver.Version | None, new: semver.Version) -> bool:
-    """A heading for this transition. One version named: either the old or the new one. A
-    transition named (``A -> B``): B must be the new version, so neither the previous transition
-    (``… -> old``) nor the next one (``new -> …``) is taken for this one."""
-    named = [v for _, v in _versions_in(text) if v is not None]
-    if len(named) >= 2:
-        return named[-1] == new
-    return bool(named) and (named[0] == new or (old is not None and named[0] == old))
+    """A heading for this transition. One version named: the new one (``Upgrading to 2.0.0``),
+    or the old one only when the heading says it is left (``Upgrading from 1.3.0``): a bare
+    ``## 2.0.0`` or ``Upgrading to 2.0.0`` is the section of the release *into* 2.0.0, not of
+    2.0.0 -> 3.0.0. A transition named (``A -> B``): B must be the new version, so neither the
+    previous transition (``… -> old``) nor the next one (``new -> …``) is taken for this one."""
+    found = [(m, v) for m, v in _versions_in(text) if v is not None]
+    if len(found) >= 2:
+        return found[-1][1] == new
+    if not found:
+        return False
+    match, named = found[0]
+    return named == new or (old is not None and named == old
+                            and _LEAVING.search(text[:match.start()]) is not None)
 
 
 def _headings(lines: list[str]) -> list[tuple[int, int, str]]:
@@ -165,9 +172,22 @@ def from_bytes(raw: bytes, display: str) -> Changelog:
                      newline=dominant_newline(text))
 
 
-def parse_pair(old: str, new: str) -> tuple[semver.Version | None, semver.Version]:
-    previous = versions.parse_version(old) if old and old.lower() not in {"none", "-"} else None
-    return previous, versions.parse_version(new)
+def parse_pair(old: str, new: str,
+               display: str = "") -> tuple[semver.Version | None, semver.Version]:
+    """FROM and TO as typed (``none`` for a first release); TO must be newer than FROM."""
+    where = f" in {display}" if display else ""
+    try:
+        previous = versions.parse_version(old) if old and old.lower() not in {"none", "-"} \
+            else None
+        target = versions.parse_version(new)
+    except versions.VersionError as err:
+        raise MigrationError(f"{err.message[:-1]}, so no transition{where} was looked at.",
+                             remedy=err.remedy) from None
+    if previous is not None and target.compare(previous) <= 0:
+        raise MigrationError(
+            f"{new} is not newer than {old}, so there is no {old} -> {new} transition{where} to "
+            "look at; give the older version first (FROM TO).")
+    return previous, target
 
 
 def check(doc: Changelog, old: semver.Version | None, new: semver.Version,

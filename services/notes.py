@@ -86,11 +86,13 @@ def _file_url(base: str, tag: str, name: str) -> str:
 
 
 def verification_block(policy: Policy, *, tag: str, version: str) -> str:
-    """The exact commands users run to check the downloads (sha256sum -c, minisign/gpg/ssh)."""
+    """The exact commands users run to check the downloads (sha256sum -c, minisign/gpg/ssh) and
+    the tag (git verify-tag). Only what the policy makes true is said: no download commands
+    without artifacts, no signed tag when tags are not signed."""
     names = [spec.filename(tag=tag, version=version, project=policy.project_name)
              for spec in policy.artifacts]
     commands: list[str] = []
-    if policy.checksum_combined:
+    if policy.checksum_combined and names:
         combined = policy.checksum_combined.format(tag=tag, version=version)
         commands.append(f"sha256sum -c --ignore-missing {combined}")
     for name in names:
@@ -106,14 +108,18 @@ def verification_block(policy: Policy, *, tag: str, version: str) -> str:
             identity = policy.signing_identity or "RELEASE-SIGNER"
             commands.append(f"ssh-keygen -Y verify -f {signers} -I {identity} -n file "
                             f"-s {name}.sig < {name}")
-    if policy.tag_signing != "none":
-        commands.append(f"git verify-tag {tag}")
+    signed_tag = policy.tag_signing != "none"
     lines = ["### Verification", ""]
-    if not commands:
-        lines.append(f"Check out the signed tag {tag} to verify this release.")
-    else:
+    if commands:
         lines += ["Download the files you need with their checksum and signature files, then run:",
-                  "", "```sh", *commands, "```"]
+                  "", "```sh", *commands, *([f"git verify-tag {tag}"] if signed_tag else []),
+                  "```"]
+    elif signed_tag:
+        lines += [f"In a clone of the repository, check the signature of the tag {tag}:", "",
+                  "```sh", f"git verify-tag {tag}", "```"]
+    else:
+        lines.append(f"This release has no files to download and its tag {tag} is not signed, "
+                     "so there is nothing to verify.")
     return "\n".join(lines) + "\n"
 
 

@@ -140,3 +140,15 @@ def rc_version(base: semver.Version, n: int) -> str:
 def is_major_bump(old: semver.Version | None, new: semver.Version) -> bool:
     """True when users cross a MAJOR version (or 0.x -> 1.0.0): migration needs real steps."""
     return old is not None and new.finalize_version().major > old.finalize_version().major
+
+
+def next_release(current: semver.Version | None, bump: str) -> semver.Version:
+    """The next version for ``bump`` counting from ``current``, which may be a pre-release: a
+    pre-release already on its way to the bump asked for is finished rather than skipped past
+    (2.0.0-rc.1 + patch -> 2.0.0, 1.3.0-rc.2 + minor -> 1.3.0, 1.2.1-rc.1 + minor -> 1.3.0)."""
+    if current is not None and current.prerelease:
+        final = current.finalize_version()
+        if bump == "patch" or (bump == "minor" and final.patch == 0) or (
+                bump == "major" and final.minor == 0 and final.patch == 0):
+            return final
+    return next_version(current.finalize_version() if current else None, bump)

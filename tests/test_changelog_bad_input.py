@@ -53,6 +53,12 @@ CASES: dict[str, tuple[bytes, list[str], str]] = {
                                        "1.3.1"], "needs a one-line reason"),
     "reopen-open": (GOOD.encode(), ["reopen"], "already has an [Unreleased] section"),
     "section-unknown": (GOOD.encode(), ["section", "2.0.0"], "has no section for version 2.0.0"),
+    "section-bad-version": (GOOD.encode(), ["section", "foo"], "'foo' is not a SemVer version"),
+    "stale-version-link": (GOOD.replace("[1.3.0]: ", "[1.4.0]: https://github.com/o/r/compare/"
+                                        "v1.3.0...v1.4.0\n[1.3.0]: ").encode(),
+                           ["move", "1.4.0"], "already has a footer link [1.4.0] (line 12)"),
+    "utf-16": (GOOD.encode("utf-16"), ["move", "1.4.0"], "is not UTF-8 text (it looks like UTF-16)"),
+    "utf-16-no-bom": (GOOD.encode("utf-16-le"), ["section", "1.3.0"], "it looks like UTF-16"),
 }
 
 

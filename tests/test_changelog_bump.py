@@ -50,6 +50,17 @@ def test_breaking_before_one_zero_bumps_minor() -> None:
     assert "before 1.0.0" in decision.reasons[-1]
 
 
+def test_newest_heading_a_pre_release_is_finished_not_skipped() -> None:
+    decision = changelog.compute_bump(doc_with("### Fixed\n- X.\n", newest="2.0.0-rc.1"))
+    assert (decision.bump, decision.current, decision.next_version) == \
+        ("patch", "2.0.0-rc.1", "2.0.0")
+    assert "2.0.0-rc.1 is a pre-release of 2.0.0" in decision.reasons[-1]
+    assert decision.render().endswith("Next version: 2.0.0 (from 2.0.0-rc.1).")
+    # a bigger bump than the pre-release is on its way to still counts up
+    minor = changelog.compute_bump(doc_with("### Added\n- Y.\n", newest="1.2.1-rc.1"))
+    assert minor.next_version == "1.3.0"
+
+
 def test_current_version_can_come_from_the_tags() -> None:
     decision = changelog.compute_bump(doc_with("### Fixed\n- X.\n"), current="1.3.4")
     assert decision.next_version == "1.3.5"

@@ -117,23 +117,92 @@ def test_move_changes_exactly_the_heading_and_link(name: str, version: str, old_
         assert change.notes and "no footer links" in change.notes[0]
 
 
-@pytest.mark.parametrize("name", [m[0] for m in MOVES])
-def test_move_then_reopen_gives_keep_a_changelog_release_commit(name: str) -> None:
-    """The file after move + reopen has an empty [Unreleased] on top and only one new version."""
-    doc = load(name)
-    moved = changelog.move(doc, next(m[1] for m in MOVES if m[0] == name), DAY)
+# every fixture is a release reversed: released/<name> is the file as the project commits it
+# after the release (written by hand), the fixture the same file before ``move`` (version here)
+RELEASED = {**{m[0]: m[1] for m in MOVES}, "angle_brackets.md": "1.4.1",
+            "bom_first_line.md": "1.5.0", "relative_links.md": "1.4.1", "slash_date.md": "1.4.1",
+            "digit_subheadings.md": "1.5.0", "gitlab_crlf_lowercase_main.md": "1.4.1"}
+
+
+def test_every_fixture_has_its_released_form() -> None:
+    assert sorted(RELEASED) == sorted(p.name for p in FIXTURES.glob("*.md"))
+    assert sorted(RELEASED) == sorted(p.name for p in (FIXTURES / "released").glob("*.md"))
+
+
+@pytest.mark.parametrize("name", sorted(RELEASED))
+def test_move_then_reopen_gives_back_the_released_file_byte_for_byte(name: str) -> None:
+    """What the post-release step does: reopen with what the changelog step recorded."""
+    moved = changelog.move(load(name), RELEASED[name], DAY)
     after_move = changelog.parse(moved.data(), name)
     reopened = changelog.reopen(after_move, heading_text=moved.facts["unreleased_heading"],
                                 link_label=moved.facts["unreleased_label"],
                                 unreleased_url=moved.facts["unreleased_url"])
-    final = changelog.parse(reopened.data(), name)
-    assert final.unreleased is not None and final.entries(final.unreleased) == []
-    assert [h.version for h in final.headings][:2] == [None, moved.facts["version"]]
-    # the restored heading is the one the project wrote
-    assert final.lines[final.unreleased.index].rstrip("\r\n") == moved.facts["unreleased_heading"]
-    if moved.facts["unreleased_url"]:
-        link = final.link_for(None)
-        assert link is not None and moved.facts["tag"] in link.url
+    assert reopened.data() == (FIXTURES / "released" / name).read_bytes()
+
+
+def test_angle_bracket_links_keep_their_brackets() -> None:
+    doc = load("angle_brackets.md")
+    assert changelog.infer_tag_format(doc) == "v{version}"
+    moved = changelog.move(doc, "1.4.1", DAY)
+    removed, added = changes(doc.lines, moved.lines())
+    assert removed == ["## [Unreleased]\n",
+                       "[Unreleased]: <https://github.com/acme/angle/compare/v1.4.0...HEAD>\n"]
+    assert added == ["## [1.4.1] - 2024-06-01\n",
+                     "[1.4.1]: <https://github.com/acme/angle/compare/v1.4.0...v1.4.1>\n"]
+    plain = changelog.reopen(changelog.parse(moved.data(), "x")).text()
+    assert "[Unreleased]: <https://github.com/acme/angle/compare/v1.4.1...HEAD>\n" in plain
+
+
+def test_byte_order_mark_stays_first_when_unreleased_is_the_first_line() -> None:
+    doc = load("bom_first_line.md")
+    moved = changelog.move(doc, "1.5.0", DAY).data()
+    assert moved.startswith("\ufeff## [1.5.0] - 2024-06-01\n".encode())
+    assert moved.count("\ufeff".encode()) == 1
+    reopened = changelog.reopen(changelog.parse(moved, "x")).data()
+    assert reopened.startswith("\ufeff## [Unreleased]\n\n## [1.5.0]".encode())
+    assert reopened.count("\ufeff".encode()) == 1
+
+
+def test_relative_links_are_not_left_dangling() -> None:
+    doc = load("relative_links.md")
+    moved = changelog.move(doc, "1.4.1", DAY)
+    removed, added = changes(doc.lines, moved.lines())
+    assert removed == ["## [Unreleased]\n", "[Unreleased]: ./docs/unreleased.md\n"]
+    assert added == ["## [1.4.1] - 2024-06-01\n"]
+    assert moved.notes == ["The footer links of relative_links.md are not compare or tag URLs "
+                           "Release Console can rewrite, so no [1.4.1] link was added; add it by "
+                           "hand if you want one."]
+
+
+def test_slash_separated_dates_are_copied() -> None:
+    moved = changelog.move(load("slash_date.md"), "1.4.1", DAY)
+    assert moved.facts["heading"] == "## 1.4.1 / 2024-06-01"
+
+
+@pytest.mark.parametrize("heading", ["### 2FA support", "### 3rd-party plugins", "### v2 API",
+                                     "## 2024", "#### 2FA support", "## 2FA support"])
+def test_headings_starting_with_a_digit_are_ordinary_headings(heading: str) -> None:
+    text = ("# Changelog\n\n## [Unreleased]\n\n### Added\n\n- X.\n\n" + heading
+            + "\n\n- Y.\n\n## [1.4.0] - 2024-05-01\n\n- Z.\n\n"
+            "[Unreleased]: https://github.com/o/r/compare/v1.4.0...HEAD\n"
+            "[1.4.0]: https://github.com/o/r/releases/tag/v1.4.0\n")
+    doc = changelog.parse(text.encode(), "CHANGELOG.md")
+    assert [h.version for h in doc.headings] == [None, "1.4.0"]
+    moved = changelog.move(doc, "1.5.0", DAY)
+    removed, added = changes(doc.lines, moved.lines())
+    assert removed == ["## [Unreleased]\n",
+                       "[Unreleased]: https://github.com/o/r/compare/v1.4.0...HEAD\n"]
+    assert added == ["## [1.5.0] - 2024-06-01\n",
+                     "[1.5.0]: https://github.com/o/r/compare/v1.4.0...v1.5.0\n"]
+
+
+def test_first_release_branch_link_comes_back_as_a_compare_to_that_branch() -> None:
+    moved = changelog.move(load("first_release.md"), "1.0.0", DAY)
+    assert moved.facts["unreleased_url"] == "https://github.com/acme/newproj/commits/main"
+    reopened = changelog.reopen(changelog.parse(moved.data(), "x"),
+                                unreleased_url=moved.facts["unreleased_url"])
+    assert "[Unreleased]: https://github.com/acme/newproj/compare/v1.0.0...main\n" in \
+        reopened.text()
 
 
 def test_reopen_in_place_of_unreleased_link_for_the_common_case() -> None:

@@ -1,10 +1,12 @@
 """Property tests over generated Keep a Changelog files.
 
 The generator writes files the way projects do (bracketed or bare headings, ``v`` or not, hyphen,
-en dash, em dash or parenthesised dates in five date formats, GitHub/GitLab/Gitea/Bitbucket links,
-blank-line or tight footers, LF, CRLF or mixed endings, with or without a final newline, non-ASCII
+en dash, em dash, slash or parenthesised dates in five date formats, GitHub/GitLab/Gitea/Bitbucket
+links, blank-line or tight footers, LF, CRLF or mixed endings, with or without a final newline, non-ASCII
 entries with trailing spaces). A released file and the same file with that release reversed are
-rendered from one description, so ``move`` + ``reopen`` must give the released file back exactly.
+rendered from one description, so ``move`` + ``reopen`` must give the released file back exactly,
+including a lowercase ``[unreleased]`` label or heading, a branch instead of ``HEAD`` and link
+targets in angle brackets.
 """
 
 from __future__ import annotations
@@ -44,6 +46,15 @@ class Style:
     gap: int
     head_gap: int
     newline: str
+    heading_word: str = "Unreleased"  # how the [Unreleased] heading is written
+    label: str = "Unreleased"  # and its footer label ("unreleased" on keepachangelog.com)
+    branch: str = "HEAD"  # what the [Unreleased] link compares to
+    angle: bool = False  # link targets written as <https://...>
+
+    @property
+    def plain(self) -> bool:
+        """Keep a Changelog's own form, which ``reopen`` writes when nothing remembers another."""
+        return (self.heading_word, self.label, self.branch) == ("Unreleased",) * 2 + ("HEAD",)
 
 
 @dataclass(frozen=True)
@@ -72,7 +83,8 @@ def render(style: Style, unreleased: tuple[str, ...] | None, released: list[Vers
     lines = ["# Changelog", "", "All notable changes to this project are documented here."]
     sections: list[tuple[str, tuple[str, ...]]] = []
     if unreleased is not None:
-        sections.append(("## [Unreleased]" if style.bracket else "## Unreleased", unreleased))
+        word = style.heading_word
+        sections.append((f"## [{word}]" if style.bracket else f"## {word}", unreleased))
     sections += [(heading(style, v), v.body) for v in released]
     for title, lines_of in sections:
         lines += [""] * style.gap + [title]
@@ -81,14 +93,18 @@ def render(style: Style, unreleased: tuple[str, ...] | None, released: list[Vers
     if style.forge != "none":
         compare, tag_url = FORGES[style.forge]
         links = []
+
+        def target(url: str) -> str:
+            return f"<{url}>" if style.angle else url
+
         if unreleased is not None:
             start = tag(style, released[0].number)
-            links.append(f"[Unreleased]: {compare.format(a=start, b='HEAD')}")
+            links.append(f"[{style.label}]: {target(compare.format(a=start, b=style.branch))}")
         for index, v in enumerate(released):
             t = tag(style, v.number)
             url = (compare.format(a=tag(style, released[index + 1].number), b=t)
                    if index + 1 < len(released) else tag_url.format(t=t))
-            links.append(f"[{style.v}{v.number}]: {url}")
+            links.append(f"[{style.v}{v.number}]: {target(url)}")
         lines.append("")
         for index, link in enumerate(links):
             if index and style.spaced_footer:
@@ -120,12 +136,16 @@ def histories(draw: st.DrawFn) -> tuple[Style, Version, list[Version], bool]:
     """(style, the release being cut, older releases newest first, final newline)."""
     style = Style(
         bracket=draw(st.booleans()), v=draw(st.sampled_from(["", "v"])),
-        sep=draw(st.sampled_from([" - ", " — ", " – ", " ("])),
+        sep=draw(st.sampled_from([" - ", " — ", " – ", " (", " / "])),
         date_kind=draw(st.sampled_from(["iso", "slash", "dots", "month-first", "day-first"])),
         tag_v=draw(st.sampled_from(["v", ""])),
         forge=draw(st.sampled_from([*FORGES, "none"])),
         spaced_footer=draw(st.booleans()), gap=draw(st.integers(1, 2)),
         head_gap=draw(st.integers(0, 1)), newline=draw(st.sampled_from(["\n", "\r\n"])),
+        heading_word=draw(st.sampled_from(["Unreleased", "unreleased", "UNRELEASED"])),
+        label=draw(st.sampled_from(["Unreleased", "unreleased"])),
+        branch=draw(st.sampled_from(["HEAD", "main", "master", "develop"])),
+        angle=draw(st.booleans()),
     )
     triples = sorted(set(draw(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 12),
                                                  st.integers(0, 9)), min_size=2, max_size=6))),
@@ -149,8 +169,14 @@ def test_move_then_reopen_restores_the_released_file(history: tuple[Style, Versi
     doc = changelog.parse(reversed_release.encode("utf-8"), "CHANGELOG.md")
     moved = changelog.move(doc, new.number, new.day)
     assert moved.text() == render(style, None, [new, *older], final_newline)
-    reopened = changelog.reopen(changelog.parse(moved.data(), "CHANGELOG.md"))
-    assert reopened.text() == released
+    after = changelog.parse(moved.data(), "CHANGELOG.md")
+    # as the post-release step does it: with what the changelog step recorded
+    remembered = changelog.reopen(after, heading_text=moved.facts["unreleased_heading"],
+                                  link_label=moved.facts["unreleased_label"],
+                                  unreleased_url=moved.facts["unreleased_url"])
+    assert remembered.text() == released
+    if style.plain:  # as `changelog reopen --file` on a file with no history does it
+        assert changelog.reopen(after).text() == released
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -14,7 +14,7 @@ from services.runbook import Context
 from services.session import Session
 from services.steps import changelog as changelog_step
 from services.steps import post_release, yank_changelog
-from tests.conftest import commit_file, git
+from tests.conftest import commit_file, git, run_cli
 
 CHANGELOG = (
     "# Changelog\n\nAll notable changes are documented here.\n\n"
@@ -190,3 +190,63 @@ def test_status_and_dry_run_through_the_cli(started: Context, repo_path: Path) -
     done = run_cli("run", "changelog", cwd=repo_path)
     assert done.returncode == 0, done.stderr
     assert head(repo_path)[0] == "Release v0.2.0: changelog"
+
+
+FIXTURES = Path(__file__).parent / "fixtures" / "changelogs"
+
+
+@pytest.mark.parametrize("commit_between", [False, True], ids=["uncommitted", "committed"])
+def test_cli_reopen_in_a_repository_brings_back_what_the_captain_wrote(
+        repo_path: Path, commit_between: bool) -> None:
+    """Lowercase [unreleased], a branch instead of HEAD, CRLF: the file's history remembers."""
+    name = "gitlab_crlf_lowercase_main.md"
+    (repo_path / "CHANGELOG.md").write_bytes((FIXTURES / name).read_bytes())
+    git(repo_path, "add", "CHANGELOG.md")
+    git(repo_path, "commit", "-q", "-m", "Add changelog")
+    moved = run_cli("changelog", "move", "1.4.1", "--date", "2024-06-01", "--file",
+                    "CHANGELOG.md", cwd=repo_path)
+    assert moved.returncode == 0, moved.stderr
+    if commit_between:
+        git(repo_path, "commit", "-q", "-am", "Release 1.4.1: changelog")
+    reopened = run_cli("changelog", "reopen", "--file", "CHANGELOG.md", cwd=repo_path)
+    assert reopened.returncode == 0, reopened.stderr
+    assert "Note:" not in reopened.stdout
+    assert (repo_path / "CHANGELOG.md").read_bytes() == \
+        (FIXTURES / "released" / name).read_bytes()
+
+
+def test_cli_reopen_outside_a_repository_says_it_used_the_default_form(tmp_path: Path) -> None:
+    target = tmp_path / "CHANGELOG.md"
+    target.write_bytes((FIXTURES / "gitlab_crlf_lowercase_main.md").read_bytes())
+    assert run_cli("changelog", "move", "1.4.1", "--file", str(target), cwd=tmp_path
+                   ).returncode == 0
+    reopened = run_cli("changelog", "reopen", "--file", str(target), cwd=tmp_path)
+    assert reopened.returncode == 0, reopened.stderr
+    assert "no longer shows how its [Unreleased] heading and link were written" in \
+        reopened.stdout
+    assert b"[Unreleased]: https://gitlab.com/grp/proj/-/compare/1.4.1...HEAD\r\n" in \
+        target.read_bytes()
+
+
+def test_post_release_of_a_first_release_follows_the_branch_the_file_used(
+        repo_path: Path, make_ctx: MakeCtx) -> None:
+    git(repo_path, "tag", "-d", "v0.1.0")
+    commit_file(repo_path, "CHANGELOG.md", (FIXTURES / "first_release.md").read_text())
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="1.0.0"))
+    for step_id in ("preflight", "changelog"):
+        engine.run_step(ctx, engine.find_step(ctx, step_id))
+    plan = post_release.STEP.plan(ctx)
+    assert "+[Unreleased]: https://github.com/acme/newproj/compare/v1.0.0...main\n" in \
+        plan.changes[0].diff
+
+
+def test_post_release_after_a_move_by_hand_reads_the_files_history(
+        started: Context, repo_path: Path) -> None:
+    ctx = started
+    moved = run_cli("changelog", "move", "0.2.0", cwd=repo_path)
+    assert moved.returncode == 0, moved.stderr
+    git(repo_path, "commit", "-q", "-am", "Release v0.2.0: changelog")
+    plan = post_release.STEP.plan(ctx)  # the changelog step never ran: no evidence to read
+    assert "+[Unreleased]: https://github.com/acme/app/compare/v0.2.0...main\n" in \
+        plan.changes[0].diff

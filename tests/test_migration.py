@@ -39,6 +39,39 @@ def test_section_found_by_either_version_but_not_the_previous_transition() -> No
     assert short.ok and short.major
 
 
+def test_a_heading_naming_only_the_old_version_is_not_this_transition(tmp_path: Path) -> None:
+    """'## 2.0.0' is the section of the upgrade *to* 2.0.0; it must not pass 2.0.0 -> 3.0.0."""
+    for heading in ("## 2.0.0", "## Upgrading to 2.0.0", "## v2.0.0"):
+        text = f"# M\n\n{heading}\n\n1. Rename foo.\n"
+        result = check(text, "2.0.0", "3.0.0")
+        assert (result.ok, result.status) == (False, "missing"), heading
+        doc = migration.from_bytes(text.encode(), "M.md")
+        old, new = versions.parse_version("2.0.0"), versions.parse_version("3.0.0")
+        assert migration.section_text(doc, old, new) == ""  # the editor gets the template
+        added = migration.add_template(doc, old, new, old_tag="v2.0.0", new_tag="v3.0.0")
+        assert added.text().startswith(text)  # the 2.0.0 section is left as it was
+    assert check("# M\n\n## Upgrading to 3.0.0\n\n1. Rename bar.\n", "2.0.0", "3.0.0").ok
+    assert check("# M\n\n## Upgrading from 2.0.0\n\n1. Rename bar.\n", "2.0.0", "3.0.0").ok
+    assert check("# M\n\n## 2.0.0 to 3.0.0\n\n1. Rename bar.\n", "2.0.0", "3.0.0").ok
+    path = tmp_path / "MIGRATION.md"
+    path.write_text("# M\n\n## Upgrading to 2.0.0\n\n1. Rename foo.\n")
+    cli = run_cli("migration", "check", "2.0.0", "3.0.0", "--file", str(path), cwd=tmp_path)
+    assert cli.returncode == 1 and f"{path} has no section for v2.0.0 -> v3.0.0" in cli.stderr
+
+
+@pytest.mark.parametrize(("old", "new"), [("1.5.0", "1.4.0"), ("1.4.0", "1.4.0"),
+                                          ("v2.0.0", "2.0.0-rc.1")])
+def test_a_transition_that_does_not_go_up_is_refused(tmp_path: Path, old: str, new: str) -> None:
+    path = tmp_path / "MIGRATION.md"
+    path.write_text(GUIDE)
+    for action in ("check", "add"):
+        result = run_cli("migration", action, old, new, "--file", str(path), cwd=tmp_path)
+        assert result.returncode == 1, result.stdout
+        assert f"{new} is not newer than {old}" in result.stderr
+        assert str(path) in result.stderr and "Traceback" not in result.stderr
+    assert path.read_text() == GUIDE
+
+
 def test_a_line_saying_no_migration_is_required() -> None:
     text = GUIDE + "\n## Patch releases\n\n- v1.3.1: no migration is needed.\n"
     result = check(text, "1.3.0", "1.3.1")

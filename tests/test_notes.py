@@ -61,6 +61,23 @@ def test_verification_block_from_the_policy() -> None:
     assert "gpg --verify pai-v1.4.0-amd64.iso.asc pai-v1.4.0-amd64.iso\n" in gpg
 
 
+def test_verification_block_claims_only_what_the_policy_makes_true() -> None:
+    unsigned = Policy(project=ProjectPolicy(name="demo"), tag_signing="none")
+    nothing = verification_block(unsigned, tag="v1.4.1", version="1.4.1")
+    assert nothing == ("### Verification\n\nThis release has no files to download and its tag "
+                       "v1.4.1 is not signed, so there is nothing to verify.\n")
+    assert "signed tag" not in nothing and "Download" not in nothing
+    tag_only = verification_block(replace(unsigned, tag_signing="openpgp",
+                                          checksum_combined="SHA256SUMS"),
+                                  tag="v1.4.1", version="1.4.1")
+    assert "git verify-tag v1.4.1\n" in tag_only
+    assert "Download" not in tag_only and "sha256sum" not in tag_only
+    files = verification_block(replace(unsigned, artifacts=(ArtifactSpec("amd64", "demo-{arch}"),)),
+                               tag="v1.4.1", version="1.4.1")
+    assert "minisign -Vm demo-amd64 -p minisign.pub\n" in files
+    assert "verify-tag" not in files and "signed tag" not in files
+
+
 def test_notes_step_writes_the_file_the_draft_reads(repo_path: Path,
                                                     make_ctx: Callable[..., Context]) -> None:
     commit_file(repo_path, "CHANGELOG.md", CHANGELOG)

@@ -26,6 +26,18 @@ def test_next_version(current: str | None, bump: str, expected: str) -> None:
     assert str(versions.next_version(base, bump)) == expected
 
 
+@pytest.mark.parametrize(("current", "bump", "expected"), [
+    ("2.0.0-rc.1", "patch", "2.0.0"), ("2.0.0-rc.1", "minor", "2.0.0"),
+    ("2.0.0-rc.1", "major", "2.0.0"), ("1.3.0-rc.2", "minor", "1.3.0"),
+    ("1.3.0-rc.2", "major", "2.0.0"), ("1.2.1-rc.1", "minor", "1.3.0"),
+    ("1.2.1-rc.1", "patch", "1.2.1"), ("1.3.2", "patch", "1.3.3"), (None, "minor", "0.1.0"),
+])
+def test_next_release_finishes_a_pre_release_before_counting_past_it(
+        current: str | None, bump: str, expected: str) -> None:
+    base = versions.parse_version(current) if current else None
+    assert str(versions.next_release(base, bump)) == expected
+
+
 def test_unknown_bump_is_refused() -> None:
     with pytest.raises(VersionError, match="Unknown bump"):
         versions.next_version(None, "huge")

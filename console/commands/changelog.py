@@ -41,7 +41,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = commands.add_parser("reopen", help="re-add an empty [Unreleased] section",
                             description="Re-add an empty [Unreleased] section above the newest "
-                            "version and its footer link <latest tag>...HEAD.")
+                            "version and its footer link <latest tag>...HEAD, written as the "
+                            "file's git history last wrote them when there is one.")
     _file_and_dry_run(p)
     p.set_defaults(handler=cmd_reopen)
 
@@ -153,11 +154,16 @@ def cmd_move(args: argparse.Namespace) -> int:
 
 def cmd_reopen(args: argparse.Namespace) -> int:
     from services import changelog
+    from services.changelog_git import unreleased_from_history
 
     target = _target(args)
     doc = changelog.load(target.path, target.display)
-    return _finish(changelog.reopen(doc, tag_format=target.tag_format), args.dry_run,
-                   target.display)
+    remembered = unreleased_from_history(target.path) if doc.unreleased is None else {}
+    change = changelog.reopen(doc, tag_format=target.tag_format,
+                              heading_text=remembered.get("unreleased_heading", ""),
+                              link_label=remembered.get("unreleased_label", ""),
+                              unreleased_url=remembered.get("unreleased_url", ""))
+    return _finish(change, args.dry_run, target.display)
 
 
 def cmd_section(args: argparse.Namespace) -> int:
@@ -202,7 +208,7 @@ def _migration_args(
     from services import migration, versions
 
     target = _target(args, migration=True)
-    old, new = migration.parse_pair(args.from_version, args.to_version)
+    old, new = migration.parse_pair(args.from_version, args.to_version, target.display)
     fmt = target.tag_format
 
     def tag(text: str, version: semver.Version | None) -> str:

@@ -12,7 +12,7 @@ import hashlib
 
 from services import changelog
 from services.changelog_edit import Change
-from services.changelog_git import commit_files, modified
+from services.changelog_git import commit_files, modified, unreleased_from_history
 from services.errors import ConsoleError
 from services.runbook import Blocker, Context, Evidence, FileChange, Plan, Step
 
@@ -29,7 +29,9 @@ def plan_reopen(ctx: Context) -> Change | None:
     if doc.unreleased is not None:
         return None
     moved = session.steps.get("changelog")
-    facts = moved.evidence if moved else {}
+    facts = dict(moved.evidence) if moved and moved.evidence else {}
+    if not facts.get("unreleased_heading"):  # moved by hand: the file's history remembers
+        facts = {**facts, **unreleased_from_history(ctx.path(rel))}
     return changelog.reopen(
         doc, latest_tag=session.tag, tag_format=ctx.policy.tag_format,
         heading_text=str(facts.get("unreleased_heading", "")),
