@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -37,23 +38,62 @@ class Digest:
     path: Path
     size: int
     sha256: str
+    mtime_ns: int = 0  # modification time when hashed: later a cheap "has it changed?" check
 
 
 def _fingerprint(info: os.stat_result) -> tuple[int, int, int]:
     return (info.st_size, info.st_mtime_ns, info.st_ino)
 
 
+KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def not_regular(path: Path, info: os.stat_result) -> ChecksumError:
+    """Only regular files are artifacts: a device never ends, a FIFO blocks, a directory has no bytes."""
+    kind = next((name for test, name in KINDS if test(info.st_mode)), "not a regular file")
+    return ChecksumError(f"{path} is {kind}, not a regular file; only files are hashed and "
+                         "nothing was written.", remedy="Name the artifact files themselves.")
+
+
+def _open_regular(path: Path) -> tuple[int, os.stat_result]:
+    """Open ``path`` for reading, refusing anything but a regular file *before* reading it.
+
+    ``O_NONBLOCK`` makes opening a FIFO return at once instead of waiting for a writer; the type
+    is then checked on the open descriptor, so a path swapped between a check and the open
+    cannot slip through.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise ChecksumError(f"{path} does not exist.", remedy="Build it or fix the name.") from None
+    except PermissionError:
+        raise ChecksumError(f"Cannot read {path}: permission denied.",
+                            remedy="Fix its permissions (it must be readable) and try again."
+                            ) from None
+    except OSError as exc:
+        raise ChecksumError(f"Cannot read {path}: {exc.strerror}.",
+                            remedy="Check the disk and the file, then try again.") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise not_regular(path, info)
+    if hasattr(os, "set_blocking"):
+        os.set_blocking(fd, True)
+    return fd, info
+
+
 def hash_file(path: Path, progress: Callable[[int], None] | None = None, *,
               chunk: int = CHUNK) -> Digest:
     """sha256 of ``path``; ``progress(bytes_done)`` after each chunk. Refuses a file that changes."""
-    try:
-        before = os.stat(path)
-        handle = open(path, "rb", buffering=0)  # noqa: SIM115 - closed below; no double buffering
-    except FileNotFoundError:
-        raise ChecksumError(f"{path} does not exist.", remedy="Build it or fix the name.") from None
-    except OSError as exc:
-        raise ChecksumError(f"Cannot read {path}: {exc.strerror}.",
-                            remedy="Fix its permissions (it must be readable) and try again.") from None
+    fd, before = _open_regular(path)
+    handle = open(fd, "rb", buffering=0)  # noqa: SIM115 - closed below; no double buffering
     digest = hashlib.sha256()
     buffer = bytearray(chunk)
     view = memoryview(buffer)
@@ -82,7 +122,15 @@ def hash_file(path: Path, progress: Callable[[int], None] | None = None, *,
             "before and after); nothing was written.",
             remedy="Wait until whatever writes it (a build, a copy) has finished, then run again.",
         )
-    return Digest(Path(path), done, digest.hexdigest())
+    return Digest(Path(path), done, digest.hexdigest(), before.st_mtime_ns)
+
+
+def usable_cores() -> int:
+    """Cores this process may run on: a container or ``taskset`` often allows fewer than the
+    machine has, and a thread per unusable core only adds switching."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
 
 
 def hash_files(paths: Sequence[Path], progress: ProgressCallback | None = None, *,
@@ -120,7 +168,7 @@ def hash_files(paths: Sequence[Path], progress: ProgressCallback | None = None, 
 
         return report
 
-    count = workers or min(len(paths), os.cpu_count() or 1)
+    count = workers or min(len(paths), usable_cores())
     with ThreadPoolExecutor(max_workers=max(1, count), thread_name_prefix="sha256") as pool:
         futures = [pool.submit(hash_file, Path(p), reporter(i)) for i, p in enumerate(paths)]
         results: list[Digest] = []

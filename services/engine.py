@@ -152,7 +152,8 @@ def blockers_for(ctx: Context, step: Step) -> list[Blocker]:
                                 f"`release-console redo {step.id} --reason \"...\"`; "
                                 "`release-console status` shows the next step.")]
             if view.status == "stale":
-                return [Blocker(f"'{step.title}' was done, but {view.blockers[0]}",
+                first = view.blockers[0]
+                return [Blocker(f"it was done, but {first.reason}", first.remedy or
                                 f"Redo it with `release-console redo {step.id} --reason \"...\"`.")]
             if view.status == "interrupted":
                 return own_blockers(ctx, step)

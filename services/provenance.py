@@ -16,8 +16,10 @@ from typing import Any
 from services import artifacts, checksums
 from services.atomic import write_bytes_atomic
 from services.errors import ConsoleError
+from services.releases import release_commit
 from services.runbook import Context
 from services.session import Session
+from services.signing import Backend, Overrides, SigningError, make_backend
 
 SCHEMA = 1
 FILE_NAME = "provenance-index.json"
@@ -39,6 +41,13 @@ def _tag_object(ctx: Context, tag: str) -> str:
     return ctx.repo.git("rev-parse", f"refs/tags/{tag}").strip()
 
 
+def _verifier(ctx: Context, backend_name: str) -> Backend | None:
+    """The backend that checks signatures against the policy's pin (None: nothing is signed)."""
+    if backend_name not in SUFFIXES:
+        return None
+    return make_backend(ctx.policy, ctx.root, Overrides(backend=backend_name), verifying=True)
+
+
 def build(ctx: Context, session: Session) -> dict[str, Any]:
     listed = artifacts.expected(ctx.policy, ctx.root, tag=session.tag, version=session.version)
     problems = artifacts.blockers(listed, ctx.root)
@@ -50,30 +59,26 @@ def build(ctx: Context, session: Session) -> dict[str, Any]:
     signed = {i.get("artifact"): i for i in _evidence(session, "sign").get("signatures", [])}
     sign_ev = _evidence(session, "sign")
     tag_ev = _evidence(session, "tag")
+    backend_name = str(sign_ev.get("backend") or ctx.policy.signing_backend)
+    verifier = _verifier(ctx, backend_name)
     entries = []
     for artifact, digest in zip(listed, digests, strict=True):
         if artifact.name in checked and checked[artifact.name] != digest.sha256:
             raise ProvenanceError(f"{artifact.name} changed since its checksum was made; the "
                                   "index was not written.",
-                                  remedy="Find out why; rebuild and redo smoke, checksums, sign.")
+                                  remedy="Find out why. If it was rebuilt, test and sign it off "
+                                  "again, then `release-console redo smoke --reason \"...\"` "
+                                  "(or release a new version once the tag is made).")
         entry: dict[str, Any] = {"name": artifact.name, "arch": artifact.arch,
                                  "size": digest.size, "sha256": digest.sha256}
         per_file = checksums.per_file_path(ctx.policy.checksum_per_file or "{name}.sha256",
                                            artifact.path)
         if per_file.exists():
             entry["checksum_file"] = per_file.name
-        sig = signed.get(artifact.name)
-        suffix = SUFFIXES.get(str(sign_ev.get("backend", ctx.policy.signing_backend)), "")
-        sig_path = Path(f"{artifact.path}{suffix}") if suffix else None
-        if sig_path is not None and sig_path.exists():
-            entry["signature"] = {
-                "file": sig_path.name,
-                "backend": sign_ev.get("backend", ctx.policy.signing_backend),
-                "signer": (sig or {}).get("signer", sign_ev.get("signer", "")),
-                "sha256": hashlib.sha256(sig_path.read_bytes()).hexdigest(),
-                "verified_at_signing": sig is not None
-                and sig.get("signature_sha256") == hashlib.sha256(sig_path.read_bytes()).hexdigest(),
-            }
+        sig_path = verifier.signature_path(artifact.path) if verifier is not None else None
+        if verifier is not None and sig_path is not None and sig_path.exists():
+            entry["signature"] = _signature(verifier, artifact.path, sig_path,
+                                            signed.get(artifact.name), ctx.root)
         entries.append(entry)
     combined = _evidence(session, "checksums").get("combined")
     return {
@@ -84,14 +89,38 @@ def build(ctx: Context, session: Session) -> dict[str, Any]:
         "tag": session.tag,
         "tag_object": tag_ev.get("object") or _tag_object(ctx, session.tag),
         "tag_signer": tag_ev.get("signer", ""),
-        "source_commit": tag_ev.get("commit") or ctx.repo.head_sha(),
+        "source_commit": tag_ev.get("commit") or release_commit(session) or ctx.repo.head_sha(),
         "generated_at": ctx.now_iso(),
-        "signing": {"backend": sign_ev.get("backend", ctx.policy.signing_backend),
+        "signing": {"backend": backend_name,
                     "pinned_key": sign_ev.get("pinned_key", ""), "signer": sign_ev.get("signer", "")},
         "artifacts": entries,
         "checksums_combined": Path(str(combined)).name if combined else "",
         "smoke": session.data.get("smoke", {}),
         "journal": {"head": session.journal_head, "entries": session.journal_count},
+    }
+
+
+def _signature(verifier: Backend, artifact: Path, sig_path: Path,
+               signed: dict[str, Any] | None, root: Path) -> dict[str, Any]:
+    """The signature beside ``artifact``, verified now with the pin: a signer is named only when
+    the signature proves it, so the index never vouches for a file that does not verify."""
+    try:
+        found = verifier.verify(artifact, sig_path)
+    except SigningError as err:
+        raise ProvenanceError(
+            f"{artifacts.display_path(sig_path, root)} does not verify with the pinned key "
+            f"({err.message.rstrip('.')}); the index was not written.",
+            remedy="Restore the signature the sign step made (its sha256 is in the session "
+            "evidence) or sign the artifact again, then run provenance again.") from None
+    sig_sha = hashlib.sha256(sig_path.read_bytes()).hexdigest()
+    return {
+        "file": sig_path.name,
+        "backend": verifier.name,
+        "signer": found.signer,
+        "pinned_key": verifier.pin_description(),
+        "verified": True,
+        "sha256": sig_sha,
+        "verified_at_signing": signed is not None and signed.get("signature_sha256") == sig_sha,
     }
 
 

@@ -64,9 +64,12 @@ def resolve_marks(policy_checks: Sequence[str], marks: Iterable[Mark]) -> dict[s
             everything = mark
             continue
         name = _canonical(policy_checks, mark.check)
+        _require_note(mark, name)
         if name in results:
             raise SmokeError(f"The check {name!r} was given twice; give each check once.")
         results[name] = {"result": mark.result, "note": mark.note.strip()}
+    if everything is not None:
+        _require_note(everything, "all")
     for check in policy_checks:
         if check not in results:
             if everything is None:
@@ -74,6 +77,14 @@ def resolve_marks(policy_checks: Sequence[str], marks: Iterable[Mark]) -> dict[s
                                  remedy="Give it with --pass or --fail (or --pass all).")
             results[check] = {"result": everything.result, "note": everything.note.strip()}
     return {check: results[check] for check in policy_checks}
+
+
+def _require_note(mark: Mark, name: str) -> None:
+    """A failure without a word about what happened helps nobody fix it (the TUI asks too)."""
+    if mark.result == "fail" and not mark.note.strip():
+        raise SmokeError(f"The failed check {name!r} needs a note saying what happened.",
+                         remedy=f'Follow --fail {name if " " not in name else repr(name)} with '
+                         '--note "what went wrong".')
 
 
 def arch_artifacts(ctx: Context, arch: str) -> list[artifacts_mod.Artifact]:
@@ -131,9 +142,20 @@ def signoffs(session: Session) -> dict[str, dict[str, Any]]:
     return dict(session.data.get("smoke", {}))
 
 
-def statuses(ctx: Context, *, rehash: bool = False) -> list[ArchStatus]:
+def failed_checks(entry: dict[str, Any]) -> list[str]:
+    """The checks a sign-off records as not passed, with their notes."""
+    return [f"{c}" + (f" ({r['note']})" if r.get("note") else "")
+            for c, r in entry.get("checks", {}).items() if r.get("result") != "pass"]
+
+
+def statuses(ctx: Context, *, rehash: bool = False,
+             observed: dict[str, checksums.Digest] | None = None) -> list[ArchStatus]:
     """Each architecture's sign-off state; ``rehash`` re-reads every file instead of trusting an
-    unchanged size and modification time (the step's run does; status views do not)."""
+    unchanged size and modification time (the step's run does; status views do not).
+
+    ``observed`` (when given) holds digests already computed, by artifact name (the step hashes
+    every architecture's files at once, in parallel), and collects those computed here.
+    """
     session = ctx.require_session()
     recorded = signoffs(session)
     result = []
@@ -142,13 +164,12 @@ def statuses(ctx: Context, *, rehash: bool = False) -> list[ArchStatus]:
         if entry is None:
             result.append(ArchStatus(arch, "missing", f"No smoke sign-off for {arch} yet.", None))
             continue
-        failed = [f"{c}" + (f" ({r['note']})" if r.get("note") else "")
-                  for c, r in entry.get("checks", {}).items() if r.get("result") != "pass"]
+        failed = failed_checks(entry)
         if failed:
             result.append(ArchStatus(arch, "failed", f"{arch} failed the smoke check "
                                      f"{'; '.join(failed)} (tester {entry.get('tester')}).", entry))
             continue
-        changed = _changed_files(ctx, arch, entry, rehash=rehash)
+        changed = _changed_files(ctx, arch, entry, rehash=rehash, observed=observed)
         if changed:
             result.append(ArchStatus(arch, "void", f"The {arch} sign-off is void: {changed} "
                                      "changed since it was tested.", entry))
@@ -158,7 +179,8 @@ def statuses(ctx: Context, *, rehash: bool = False) -> list[ArchStatus]:
     return result
 
 
-def _changed_files(ctx: Context, arch: str, entry: dict[str, Any], *, rehash: bool) -> str:
+def _changed_files(ctx: Context, arch: str, entry: dict[str, Any], *, rehash: bool,
+                   observed: dict[str, checksums.Digest] | None) -> str:
     recorded: dict[str, dict[str, Any]] = entry.get("files", {})
     current = arch_artifacts(ctx, arch)
     names = {a.name for a in current}
@@ -172,13 +194,79 @@ def _changed_files(ctx: Context, arch: str, entry: dict[str, Any], *, rehash: bo
         info = os.stat(artifact.path)
         if rehash or (info.st_size, info.st_mtime_ns) != (old.get("size"), old.get("mtime_ns")):
             to_hash.append(artifact.path)
+    known = observed if observed is not None else {}
+    fresh = checksums.hash_files([p for p in to_hash if p.name not in known], ctx.progress)
+    known.update({d.path.name: d for d in fresh})
     changed = []
-    for digest in checksums.hash_files(to_hash, ctx.progress):
+    for digest in (known[p.name] for p in to_hash):
         old_sha = recorded[digest.path.name]["sha256"]
         if digest.sha256 != old_sha:
             changed.append(f"{digest.path.name} (sha256 was {old_sha[:12]}…, now "
                            f"{digest.sha256[:12]}…)")
     return "; ".join(changed)
+
+
+def redo_remedy(what: str) -> str:
+    return f'{what}; then `release-console redo smoke --reason "..."`.'
+
+
+def failed_blockers(ctx: Context) -> list[Blocker]:
+    """Recorded sign-offs that failed: no hashing, so cheap enough for every status view."""
+    result = []
+    for arch, entry in sorted(signoffs(ctx.require_session()).items()):
+        failed = failed_checks(entry)
+        if failed and arch in ctx.policy.architectures():
+            result.append(Blocker(
+                f"The {arch} smoke sign-off recorded at {entry.get('time')} by "
+                f"{entry.get('tester')} failed: {'; '.join(failed)}.",
+                "Fix the problem, rebuild, test again and record a new sign-off "
+                f"(`release-console smoke sign --arch {arch} ...`)."))
+    return result
+
+
+def revalidate(ctx: Context, checked: list[dict[str, Any]]) -> list[Blocker]:
+    """Why a done smoke step no longer holds, from recorded data and file sizes/times only.
+
+    ``checked`` is what the step verified (name, arch, sha256, size, mtime_ns per artifact). A
+    sign-off recorded since then that failed, a sign-off now naming other bytes, or an artifact
+    whose size or modification time moved, each makes the step stale. Nothing is re-hashed here:
+    the redone step does that, and a file that was only touched passes it again unchanged.
+    """
+    blockers = [Blocker(b.reason, redo_remedy(b.remedy.rstrip(".")))
+                for b in failed_blockers(ctx)]
+    by_name = {str(item.get("name")): item for item in checked}
+    recorded = signoffs(ctx.require_session())
+    session = ctx.require_session()
+    listed = artifacts_mod.expected(ctx.policy, ctx.root, tag=session.tag, version=session.version)
+    tested = set(ctx.policy.architectures())
+    for artifact in (a for a in listed if a.arch in tested):  # others are never smoke-tested
+        shown = artifacts_mod.display_path(artifact.path, ctx.root)
+        item = by_name.get(artifact.name)
+        if item is None:
+            blockers.append(Blocker(f"{shown} was not among the artifacts the smoke step checked.",
+                                    redo_remedy("Sign it off on hardware")))
+            continue
+        if not artifact.ok:
+            blockers.append(Blocker(f"{shown} is {artifact.problem} since the smoke step "
+                                    "checked it.", redo_remedy("Rebuild it, test it and sign it "
+                                                               "off again")))
+            continue
+        info = os.stat(artifact.path)
+        if (info.st_size, info.st_mtime_ns) != (item.get("size"), item.get("mtime_ns")):
+            blockers.append(Blocker(
+                f"{shown} changed since the smoke step checked it (its size or modification "
+                f"time differs), so the {artifact.arch} sign-off is void if its bytes changed.",
+                redo_remedy("If it was rebuilt, test it and sign it off again "
+                            f"(`release-console smoke sign --arch {artifact.arch} ...`)")))
+            continue
+        entry = recorded.get(artifact.arch, {})
+        signed = entry.get("files", {}).get(artifact.name, {}).get("sha256")
+        if signed != item.get("sha256"):
+            blockers.append(Blocker(
+                f"The {artifact.arch} sign-off recorded at {entry.get('time')} is for other "
+                f"bytes of {artifact.name} than the smoke step checked.",
+                redo_remedy("Check which build was tested")))
+    return blockers
 
 
 REMEDIES = {

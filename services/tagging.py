@@ -13,10 +13,11 @@ from pathlib import Path
 
 from services import artifacts, tools
 from services.errors import ConsoleError
+from services.releases import release_commit
 from services.runbook import Blocker, Context
 from services.signing import resolve
 from services.signing.gpg import GpgBackend, gpg_env, normalise
-from services.signing.ssh import SshBackend
+from services.signing.ssh import SshBackend, askpass
 
 
 class TagError(ConsoleError):
@@ -60,10 +61,11 @@ class TagPlan:
 
 
 def make_plan(ctx: Context) -> TagPlan:
+    """The tag as it would be made: on the session's release commit (never simply on HEAD)."""
     session = ctx.require_session()
     policy = ctx.policy
-    commit = ctx.repo.head_sha()
-    subject = ctx.repo.git("log", "-1", "--format=%s", commit).strip()
+    commit = release_commit(session) or ctx.repo.head_sha()
+    subject = _subject(ctx, commit)
     message = policy.tag_message.format(project=policy.project_name or ctx.root.name,
                                         tag=session.tag, version=session.version)
     if policy.tag_signing == "ssh":
@@ -76,6 +78,37 @@ def make_plan(ctx: Context) -> TagPlan:
     return TagPlan(session.tag, commit, subject, message, policy.tag_signing, key)
 
 
+def _subject(ctx: Context, commit: str) -> str:
+    try:
+        return ctx.repo.git("log", "-1", "--format=%s", commit).strip()
+    except ConsoleError:
+        return "(not in this repository)"
+
+
+def head_blockers(ctx: Context) -> list[Blocker]:
+    """HEAD must be on a branch, at the commit pre-flight (or the changelog/migration commits)
+    recorded: what was built, tested and signed. A checkout or a commit made since is refused."""
+    session = ctx.require_session()
+    wanted = release_commit(session)
+    if not wanted:
+        return [Blocker("No release commit is recorded for this session (pre-flight records it).",
+                        "Run the pre-flight step first (`release-console run preflight`).")]
+    head = ctx.repo.head_sha()
+    if ctx.repo.branch() == "(detached)":
+        return [Blocker(f"HEAD is detached at {head[:12]}; the release commit is {wanted[:12]} "
+                        f"on {session.branch or 'the release branch'}.",
+                        f"Check out the release branch (`git checkout {session.branch or 'BRANCH'}`)"
+                        f" at {wanted[:12]}, then tag.")]
+    if head != wanted:
+        subject = _subject(ctx, head)
+        return [Blocker(f"HEAD is {head[:12]} ({subject}), not the release commit {wanted[:12]} "
+                        f"({_subject(ctx, wanted)}) that was built, tested and signed.",
+                        f"Go back to {wanted[:12]} on {ctx.repo.branch()} (move the later commits "
+                        "to another branch), or abandon this release and start a new one "
+                        "from the new commit.")]
+    return []
+
+
 def dirty_paths(ctx: Context) -> list[str]:
     """Uncommitted changes, except build outputs in the artifacts directory (signatures too)."""
     build = artifacts.display_path(artifacts.artifacts_dir(ctx.policy, ctx.root), ctx.root)
@@ -86,7 +119,7 @@ def dirty_paths(ctx: Context) -> list[str]:
 
 def blockers(ctx: Context) -> list[Blocker]:
     plan = make_plan(ctx)
-    result = []
+    result = head_blockers(ctx)
     dirty = dirty_paths(ctx)
     if dirty:
         result.append(Blocker(f"The working tree has uncommitted changes: {', '.join(dirty[:3])}.",
@@ -107,14 +140,23 @@ def blockers(ctx: Context) -> list[Blocker]:
             result.append(Blocker("ssh tag signing needs signing.ssh_key, "
                                   "signing.allowed_signers and signing.identity in release.toml."))
         else:
-            result += SshBackend(Path(plan.key), Path(plan.allowed_signers),
-                                 plan.identity).prepare().blockers
+            result += ssh_backend(plan).prepare().blockers
     return result
 
 
-def create(ctx: Context, plan: TagPlan) -> dict[str, str]:
-    """Make the tag and verify it; evidence names the tag object and the signer."""
-    proc = tools.run("git", *plan.git_config(), *plan.tag_args(), cwd=ctx.root, env=gpg_env())
+def ssh_backend(plan: TagPlan) -> SshBackend:
+    return SshBackend(Path(plan.key), Path(plan.allowed_signers), plan.identity)
+
+
+def create(ctx: Context, plan: TagPlan, *, passphrase: str | None = None) -> dict[str, str]:
+    """Make the tag and verify it; evidence names the tag object and the signer.
+
+    ``passphrase`` unlocks an encrypted ssh key: git runs ssh-keygen, which takes it from the
+    SSH_ASKPASS helper instead of a terminal git does not give it.
+    """
+    with askpass(passphrase) as env:
+        proc = tools.run("git", *plan.git_config(), *plan.tag_args(), cwd=ctx.root,
+                         env=env or gpg_env())
     if proc.returncode != 0:
         raise TagError(f"git could not make the tag {plan.tag}: {tools.last_line(proc.stderr)}.",
                        remedy="Check the token is plugged in and the PIN was right; no tag was "

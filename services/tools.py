@@ -21,6 +21,7 @@ APT_PACKAGES = {
     "gpg-connect-agent": "gnupg",
     "gpgconf": "gnupg",
     "ssh-keygen": "openssh-client",
+    "ssh-add": "openssh-client",
     "git": "git",
     "openssl": "openssl",
     "sha256sum": "coreutils",

@@ -76,11 +76,12 @@ def gpg_stop_agent(home: str | None = None) -> None:
     subprocess.run(["gpgconf", "--kill", "gpg-agent"], capture_output=True, check=False, env=env)
 
 
-def ssh_keypair(directory: Path, name: str = "id_release") -> tuple[Path, str]:
-    """(private key 0600, public key line)."""
+def ssh_keypair(directory: Path, name: str = "id_release", *,
+                passphrase: str = "") -> tuple[Path, str]:
+    """(private key 0600, public key line); encrypted when ``passphrase`` is given."""
     directory.mkdir(parents=True, exist_ok=True)
     key = directory / name
-    run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(key))
+    run("ssh-keygen", "-q", "-t", "ed25519", "-N", passphrase, "-C", name, "-f", str(key))
     return key, Path(f"{key}.pub").read_text().strip()
 
 
@@ -110,9 +111,9 @@ checks = ["boots", "connects to network", "runs Ollama", "unlocks persistence"]
 """
 
 
-def write_policy(repo: Path, signing: str) -> None:
+def write_policy(repo: Path, signing: str, *, base: str = POLICY_BASE) -> None:
     """Commit release.toml (with the given [signing] table) and ignore build/ and keys/."""
-    (repo / "release.toml").write_text(POLICY_BASE + signing)
+    (repo / "release.toml").write_text(base + signing)
     (repo / ".gitignore").write_text("build/\nkeys/\n")
     run("git", "add", "release.toml", ".gitignore", cwd=repo)
     for extra in ("minisign.pub", "allowed_signers"):
@@ -133,7 +134,11 @@ def build_artifacts(repo: Path, tag: str = "v0.2.0", size: int = 300_000) -> lis
 
 
 def advance_to(ctx: Context, step_id: str) -> None:
-    """Mark every step before ``step_id`` skipped (other teams' steps are not under test here)."""
+    """Mark every step before ``step_id`` skipped (other teams' steps are not under test here).
+
+    Pre-flight is marked done with HEAD as the release commit, as the real step records it, so
+    the tag step knows which commit the release is cut from.
+    """
     from services.runbooks import runbook
 
     session = ctx.require_session()
@@ -142,10 +147,15 @@ def advance_to(ctx: Context, step_id: str) -> None:
         if step.id == step_id:
             break
         before.append(step.id)
+    head = ctx.repo.head_sha()
 
     def mark(s: Session) -> None:
         for sid in before:
-            if s.step(sid).status not in {"done", "skipped"}:
+            if s.step(sid).status in {"done", "skipped"}:
+                continue
+            if sid == "preflight":
+                s.step(sid).status, s.step(sid).evidence = "done", {"commit": head}
+            else:
                 s.step(sid).status, s.step(sid).reason = "skipped", "not under test"
 
     ctx.record("test", "advanced", inputs={"to": step_id}, update=mark)

@@ -69,7 +69,7 @@ def test_file_changing_while_hashed_is_refused(tmp_path: Path) -> None:
 def test_unreadable_and_missing_artifacts_are_named(tmp_path: Path) -> None:
     folder = tmp_path / "dir.iso"
     folder.mkdir()
-    with pytest.raises(ChecksumError, match=r"Cannot read .*dir\.iso"):
+    with pytest.raises(ChecksumError, match=r"dir\.iso is a directory, not a regular file"):
         checksums.hash_files([folder])
     with pytest.raises(ChecksumError, match=r"missing\.iso does not exist"):
         checksums.hash_file(tmp_path / "missing.iso")
@@ -113,3 +113,27 @@ def test_memory_buffer_is_reused_not_grown(tmp_path: Path) -> None:
     assert steps == [checksums.CHUNK, 2 * checksums.CHUNK, 3 * checksums.CHUNK,
                      3 * checksums.CHUNK + 7]
     assert os.path.getsize(target) == steps[-1]
+
+
+def test_cli_refuses_devices_fifos_and_directories_with_the_right_reason(tmp_path: Path) -> None:
+    import sys
+
+    device = tmp_path / "null.iso"
+    device.symlink_to("/dev/null")
+    fifo = tmp_path / "pipe.iso"
+    os.mkfifo(fifo)
+    folder = tmp_path / "folder.iso"
+    folder.mkdir()
+    good = make(tmp_path / "good.iso", 1000)
+    cases = {device: "is a character device, not a regular file",
+             fifo: "is a named pipe (FIFO), not a regular file",
+             folder: "is a directory, not a regular file"}
+    for path, reason in cases.items():
+        # a timeout, not a hang, if the FIFO were opened for a blocking read
+        proc = subprocess.run([sys.executable, "-m", "console", "checksums", path.name, good.name],
+                              cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False)
+        assert proc.returncode == 1, proc.stdout
+        assert reason in proc.stderr and path.name in proc.stderr
+        assert "permissions" not in proc.stderr and "Traceback" not in proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder.iso", "good.iso", "null.iso",
+                                                          "pipe.iso"]  # nothing written

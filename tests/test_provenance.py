@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -87,3 +88,42 @@ def test_index_is_refused_when_an_artifact_changed_after_checksums(
     assert proc.returncode == 1
     assert f"{isos[1].name} changed since its checksum was made" in proc.stderr
     assert not (repo_path / "build" / "provenance-index.json").exists()
+
+
+def test_index_refuses_a_signature_that_does_not_verify_with_the_pin(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    import shutil
+
+    from tests.signing_keys import minisign_keypair
+
+    keys = repo_path / "keys"
+    minisign_keypair(keys)
+    shutil.move(keys / "minisign.pub", repo_path / "minisign.pub")
+    write_policy(repo_path, '[signing]\nbackend = "minisign"\npublic_key = "minisign.pub"\n'
+                 'secret_key = "keys/minisign.key"\ntag_format = "none"\n')
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    amd, arm = build_artifacts(repo_path)
+    for arch in ("amd64", "arm64"):
+        smoke.sign_off(ctx, arch=arch, hardware="bench", marks=[smoke.Mark("pass", "all")])
+    advance_to(ctx, "artifacts")
+    for step in ("artifacts", "smoke", "checksums", "sign"):
+        engine.run_step(ctx, registry()[step])
+    good = run_cli("provenance", cwd=repo_path)
+    assert good.returncode == 0, good.stderr
+    index = json.loads((repo_path / "build" / "provenance-index.json").read_text())
+    assert index["artifacts"][1]["signature"]["verified"] is True
+    before = (repo_path / "build" / "provenance-index.json").read_bytes()
+
+    # a signature by another key, copied over the real one (the reviewer's `cp wrong.minisig`)
+    _, other_key = minisign_keypair(repo_path / "other", "wrong")
+    wrong = repo_path / "other" / "wrong.minisig"
+    subprocess.run(["minisign", "-S", "-s", str(other_key), "-m", str(arm), "-x", str(wrong)],
+                   check=True, capture_output=True)
+    shutil.copy(wrong, f"{arm}.minisig")
+    proc = run_cli("provenance", cwd=repo_path)
+    assert proc.returncode == 1
+    assert (f"build/{arm.name}.minisig does not verify with the pinned key" in proc.stderr
+            and "the index was not written" in proc.stderr)
+    assert (repo_path / "build" / "provenance-index.json").read_bytes() == before
+    assert amd.exists()

@@ -6,15 +6,25 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from services.policy import load_policy
-from services.signing import make_backend
+from services.releases import ReleaseRequest, start_release
+from services.runbook import Context
+from services.signing import Readiness, make_backend, signer_lines
+from services.signing.gpg import GpgBackend
 from tests.conftest import run_cli
-from tests.signing_keys import build_artifacts, gpg_export, gpg_key, gpg_stop_agent, write_policy
+from tests.signing_keys import (
+    advance_to,
+    build_artifacts,
+    gpg_export,
+    gpg_key,
+    gpg_stop_agent,
+    write_policy,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -102,3 +112,57 @@ def test_no_card_is_a_clear_blocker(repo_path: Path, tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert "No OpenPGP card found" in proc.stderr and "Traceback" not in proc.stderr
     assert not Path(f"{iso}.asc").exists()
+
+
+def test_cli_sign_and_dry_run_name_the_signing_key_before_signing(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    fpr = gpg_key()
+    write_policy(repo_path, policy_for(fpr))
+    iso = build_artifacts(repo_path)[0]
+    proc = run_cli("sign", str(iso), cwd=repo_path)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    key_line = next(i for i, x in enumerate(lines) if f"Signing key {fpr}" in x)
+    assert key_line < next(i for i, x in enumerate(lines) if x.startswith("✔"))
+    assert f"pinned to OpenPGP key {fpr}" in proc.stdout
+
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    advance_to(ctx, "sign")
+    dry = run_cli("run", "sign", "--dry-run", cwd=repo_path)
+    assert f"Note: Signing key {fpr} (software key in the GnuPG keyring, no card)." in dry.stdout
+
+
+def test_a_card_is_shown_with_its_serial_and_signing_key() -> None:
+    """No card in CI: the card branch of what the CLI, the plan and the TUI print, from gpg's
+    --card-status fields as prepare() records them."""
+    backend = GpgBackend("A" * 40, "A" * 40)
+    ready = Readiness(signer="A" * 40, details={"card_serial": "D276000124010304000612345678",
+                                                "card_signing_key": "B" * 40})
+    assert signer_lines(backend, ready) == [
+        f"Backend gpg, pinned to OpenPGP key {'A' * 40}.",
+        f"Card serial D276000124010304000612345678, signing key {'B' * 40}.",
+    ]
+
+
+def test_verify_refuses_tampered_artifact_and_signature(repo_path: Path) -> None:
+    fpr = gpg_key()
+    write_policy(repo_path, policy_for(fpr))
+    amd, arm = build_artifacts(repo_path)
+    assert run_cli("checksums", str(amd), str(arm), cwd=repo_path).returncode == 0
+    assert run_cli("sign", str(amd), str(arm), cwd=repo_path).returncode == 0
+    asc = Path(f"{arm}.asc")
+    lines = asc.read_text().splitlines()
+    body = next(i for i, x in enumerate(lines) if x and not x.startswith("-----"))
+    lines[body] = ("A" if lines[body][0] != "A" else "B") + lines[body][1:]
+    asc.write_text("\n".join(lines) + "\n")
+    with open(amd, "ab") as handle:
+        handle.write(b"evil")
+    both = run_cli("verify", str(amd), str(arm), cwd=repo_path)
+    assert both.returncode == 1
+    assert f"{amd.name}: sha256 FAILED" in both.stdout
+    assert f"{arm.name}: sha256 OK; signature FAILED" in both.stdout
+    assert amd.name in both.stderr and arm.name in both.stderr and "Traceback" not in both.stderr
+    plain = subprocess.run(["gpg", "--batch", "--verify", str(asc), str(arm)],
+                           capture_output=True, check=False)
+    assert plain.returncode != 0  # the plain tool agrees

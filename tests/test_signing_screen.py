@@ -58,7 +58,7 @@ async def test_sign_from_the_screen_with_the_password_box(
         await settle(pilot)
         assert isinstance(app.screen, SignScreen)
         key_text = str(app.screen.query_one("#sign-key", Static).render())
-        assert "Backend: minisign" in key_text and "password box" in key_text
+        assert "Backend minisign, pinned to minisign key" in key_text and "password box" in key_text
         await pilot.press("r")
         for _ in range(50):  # the worker pushes the modal from its thread
             await pilot.pause()

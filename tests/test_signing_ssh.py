@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import run_cli
 from tests.signing_keys import allowed_signers, build_artifacts, ssh_keypair, write_policy
 
@@ -65,3 +67,66 @@ def test_ssh_key_with_open_permissions_is_refused(repo_path: Path) -> None:
     proc = run_cli("sign", str(iso), cwd=repo_path)
     assert proc.returncode == 1 and "chmod 600" in proc.stderr
     assert not Path(f"{iso}.sig").exists()
+
+
+def test_passphrase_protected_key_gets_its_passphrase_from_the_console(
+        repo_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No terminal: the console says how to supply it; the file and the variable are used."""
+    monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
+    key, public = ssh_keypair(repo_path / "keys", passphrase="ssh pass phrase")
+    allowed_signers(repo_path / "allowed_signers", IDENTITY, public)
+    write_policy(repo_path, SIGNING)
+    iso = build_artifacts(repo_path)[0]
+    sig = Path(f"{iso}.sig")
+
+    asked = run_cli("sign", str(iso), cwd=repo_path, input_text="")
+    assert asked.returncode == 2  # needs input: exit 2 names the option
+    assert "Passphrase for the ssh key" in asked.stderr and "ssh-agent" in asked.stderr
+    assert "--passphrase-file" in asked.stderr and "incorrect passphrase" not in asked.stderr
+    assert not sig.exists()
+
+    wrong = tmp_path / "wrong"
+    wrong.write_text("not it\n")
+    wrong.chmod(0o600)
+    bad = run_cli("sign", str(iso), "--passphrase-file", str(wrong), cwd=repo_path, input_text="")
+    assert bad.returncode == 1
+    assert f"The passphrase for the ssh key {key} is wrong; nothing was signed" in bad.stderr
+    assert "not it" not in bad.stderr + bad.stdout and not sig.exists()
+
+    good = run_cli("sign", str(iso), cwd=repo_path, input_text="",
+                   env={"RELEASE_CONSOLE_PASSPHRASE": "ssh pass phrase"})
+    assert good.returncode == 0, good.stderr
+    with open(iso, "rb") as data:
+        plain = subprocess.run(
+            ["ssh-keygen", "-Y", "verify", "-f", "allowed_signers", "-I", IDENTITY,
+             "-n", "file", "-s", str(sig)], stdin=data, cwd=repo_path,
+            capture_output=True, text=True, check=False)
+    assert plain.returncode == 0, plain.stderr
+    assert "ssh pass phrase" not in sig.read_text()
+
+
+def test_verify_refuses_tampered_artifact_signature_and_wrong_key(repo_path: Path) -> None:
+    setup(repo_path)
+    amd, arm = build_artifacts(repo_path)
+    assert run_cli("checksums", str(amd), str(arm), cwd=repo_path).returncode == 0
+    assert run_cli("sign", str(amd), str(arm), cwd=repo_path).returncode == 0
+
+    _, other_public = ssh_keypair(repo_path / "keys", "id_other")
+    allowed_signers(repo_path / "other_signers", IDENTITY, other_public)
+    wrong = run_cli("verify", str(amd), "--allowed-signers", "other_signers",
+                    "--identity", IDENTITY, cwd=repo_path)
+    assert wrong.returncode == 1
+    assert f"{amd.name}: sha256 OK; signature FAILED" in wrong.stdout
+
+    sig = Path(f"{arm}.sig")
+    lines = sig.read_text().splitlines()
+    lines[3] = lines[3][:20] + ("A" if lines[3][20] != "A" else "B") + lines[3][21:]
+    sig.write_text("\n".join(lines) + "\n")
+    with open(amd, "ab") as handle:
+        handle.write(b"evil")
+    both = run_cli("verify", str(amd), str(arm), cwd=repo_path)
+    assert both.returncode == 1
+    assert f"{amd.name}: sha256 FAILED" in both.stdout and "signature FAILED" in both.stdout
+    assert f"{arm.name}: sha256 OK; signature FAILED" in both.stdout
+    assert amd.name in both.stderr and arm.name in both.stderr
+    assert "Traceback" not in both.stderr

@@ -130,3 +130,17 @@ def test_cli_smoke_sign_and_show(ctx: Context) -> None:
     usage = run_cli("smoke", "sign", "--arch", "amd64", "--hardware", "X", "--pass", "nope",
                     cwd=root)
     assert usage.returncode == 1 and "'nope' is not one of" in usage.stderr
+
+
+def test_a_failed_check_needs_a_note_in_the_cli_as_in_the_tui(ctx: Context) -> None:
+    proc = run_cli("smoke", "sign", "--arch", "amd64", "--hardware", "X1", "--pass", "all",
+                   "--fail", "boots", cwd=ctx.root)
+    assert proc.returncode == 1
+    assert "The failed check 'boots' needs a note saying what happened" in proc.stderr
+    assert '--note "what went wrong"' in proc.stderr and "Traceback" not in proc.stderr
+    with pytest.raises(SmokeError, match="'runs Ollama' needs a note"):
+        smoke.sign_off(ctx, arch="amd64", hardware="X1",
+                       marks=[Mark("fail", "runs Ollama", "  "), Mark("pass", "all")])
+    with pytest.raises(SmokeError, match="'all' needs a note"):
+        smoke.sign_off(ctx, arch="amd64", hardware="X1", marks=[Mark("fail", "all")])
+    assert "smoke" not in ctx.store.load("v0.2.0").data

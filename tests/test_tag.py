@@ -97,3 +97,68 @@ def test_tag_key_without_secret_key_blocks_before_tagging(
     dry = run_cli("tag", "--dry-run", cwd=repo_path)
     assert dry.returncode == 1 and "git tag -s -u 0123456789ABCDEF" in dry.stdout
     assert "v0.2.0" not in git(repo_path, "tag")
+
+
+def test_tag_goes_on_the_release_commit_or_nowhere(repo_path: Path,
+                                                   make_ctx: Callable[..., Context]) -> None:
+    """A commit made after signing, or a checkout of another commit, is never what gets tagged."""
+    fpr = gpg_key()
+    ctx = start(repo_path, make_ctx, f'[signing]\nbackend = "none"\ntag_key = "{fpr}"\n')
+    release = git(repo_path, "rev-parse", "HEAD").strip()
+    old = git(repo_path, "rev-parse", "v0.1.0^{commit}").strip()
+
+    git(repo_path, "commit", "-q", "--allow-empty", "-m", "sneaky")
+    sneaky = git(repo_path, "rev-parse", "HEAD").strip()
+    reasons = [b.reason for b in registry()["tag"].check(ctx)]
+    assert reasons == [f"HEAD is {sneaky[:12]} (sneaky), not the release commit {release[:12]} "
+                       "(Release policy) that was built, tested and signed."]
+    refused = run_cli("tag", "--yes", cwd=repo_path)
+    assert refused.returncode == 1 and sneaky[:12] in refused.stderr
+    assert release[:12] in refused.stderr
+    assert "v0.2.0" not in git(repo_path, "tag")
+
+    git(repo_path, "checkout", "-q", old)
+    refused = run_cli("tag", "--yes", cwd=repo_path)
+    assert refused.returncode == 1
+    assert f"HEAD is detached at {old[:12]}; the release commit is {release[:12]}" in refused.stderr
+    git(repo_path, "checkout", "-q", release)  # detached even at the right commit: refused
+    assert "HEAD is detached" in registry()["tag"].check(ctx)[0].reason
+    assert "v0.2.0" not in git(repo_path, "tag")
+
+    git(repo_path, "checkout", "-q", "-B", "main", release)
+    evidence = engine.run_step(ctx, registry()["tag"])
+    assert evidence["commit"] == release
+    assert git(repo_path, "rev-parse", "v0.2.0^{commit}").strip() == release
+
+
+def test_without_a_recorded_release_commit_nothing_is_tagged(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    from services import tagging
+
+    write_policy(repo_path, '[signing]\nbackend = "none"\ntag_format = "none"\n')
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    assert [b.reason for b in tagging.head_blockers(ctx)] == [
+        "No release commit is recorded for this session (pre-flight records it)."]
+
+
+def test_ssh_tag_with_a_passphrase_protected_key(repo_path: Path, make_ctx: Callable[..., Context],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from services.errors import NeedsInput
+    from services.runbook import NonInteractive
+    from services.steps.sign import PASSPHRASE_OPTION
+
+    monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
+    _key, public = ssh_keypair(repo_path / "keys", passphrase="tag pass")
+    allowed_signers(repo_path / "allowed_signers", "casey@example.org", public)
+    ctx = start(repo_path, make_ctx, '[signing]\nbackend = "none"\ntag_format = "ssh"\n'
+                'ssh_key = "keys/id_release"\nallowed_signers = "allowed_signers"\n'
+                'identity = "casey@example.org"\n')
+    with pytest.raises(NeedsInput, match="Passphrase for the ssh key"):
+        engine.run_step(ctx, registry()["tag"])
+    assert "v0.2.0" not in git(repo_path, "tag")
+    ctx.prompter = NonInteractive(secrets={PASSPHRASE_OPTION: "tag pass"})
+    evidence = engine.run_step(ctx, registry()["tag"])
+    assert evidence["signer"].startswith("SHA256:")
+    git(repo_path, "-c", f"gpg.ssh.allowedSignersFile={repo_path / 'allowed_signers'}",
+        "verify-tag", "v0.2.0")

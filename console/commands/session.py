@@ -168,7 +168,7 @@ def run_one(ctx: Context, step_id: str, *, dry_run: bool, yes: bool) -> int:
         if isinstance(value, dict):
             value = ", ".join(f"{k}={v}" for k, v in value.items()
                               if isinstance(v, str | int | float | bool) and v != "")
-        if isinstance(value, str | int | float) and len(str(value)) < 200:
+        if isinstance(value, str | int | float) and value != "" and len(str(value)) < 200:
             say(f"  {key}: {value}")
     return 0
 

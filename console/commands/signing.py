@@ -272,7 +272,7 @@ def _passphrase(args: argparse.Namespace, prompt: str) -> str:
 def cmd_sign(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
-    from services.signing import Overrides, make_backend
+    from services.signing import Overrides, make_backend, signer_lines
     from services.signing.batch import sign_files
 
     policy, root, ctx = file_context(args)
@@ -281,8 +281,11 @@ def cmd_sign(args: argparse.Namespace) -> int:
                           allowed_signers=args.allowed_signers, identity=args.identity)
     backend = make_backend(policy, root, overrides)
     ready = backend.prepare()
-    if ready.notice and not ready.blockers:
-        say(ready.notice)
+    if not ready.blockers:  # the card's serial and the key are shown before pinentry asks
+        for line in signer_lines(backend, ready):
+            say(line)
+        if ready.notice:
+            say(ready.notice)
     tag = args.tag or (ctx.session.tag if ctx is not None and ctx.session is not None else "")
     stamp = int(datetime.now(UTC).timestamp())
 

@@ -16,6 +16,7 @@ from textual.widgets import Static
 from screens.step import StepScreen
 from services.errors import ConsoleError
 from services.runbook import Context
+from services.signing import signer_lines
 from services.steps.sign import backend_for
 
 
@@ -31,12 +32,10 @@ class SignScreen(StepScreen):
             ready = backend.prepare()
         except ConsoleError as err:
             return Text(str(err), style="bold red")
-        text = Text(f"Backend: {backend.name}\nPinned: {backend.pin_description()}\n")
-        if ready.signer:
-            text.append(f"Signer: {ready.signer}\n")
-        if ready.details.get("card_serial"):
-            text.append(f"Card: serial {ready.details['card_serial']}, signing key "
-                        f"{ready.details.get('card_signing_key', '?')}\n", style="green")
+        lines = signer_lines(backend, ready)
+        text = Text(lines[0] + "\n")
+        for line in lines[1:]:
+            text.append(line + "\n", style="green" if line.startswith("Card") else "")
         if ready.needs_passphrase:
             text.append("The key's passphrase is asked in a password box when you press r.\n")
         if ready.notice:

@@ -105,6 +105,27 @@ class Backend(ABC):
         """The pin in words, for messages and provenance (e.g. ``minisign key 5C20…``)."""
 
 
+def signer_lines(backend: Backend, ready: Readiness) -> list[str]:
+    """Which key and token will sign, in words, shown *before* pinentry or a passphrase prompt so
+    the captain can check the serial and fingerprint (the CLI, the dry-run plan and the TUI)."""
+    lines = [f"Backend {backend.name}, pinned to {backend.pin_description()}."]
+    details = ready.details
+    if details.get("card_serial"):
+        lines.append(f"Card serial {details['card_serial']}, signing key "
+                     f"{details.get('card_signing_key') or '(none)'}.")
+    elif details.get("signing_key"):
+        lines.append(f"Signing key {details['signing_key']} ({details.get('key', 'software')} "
+                     "key in the GnuPG keyring, no card).")
+    elif details.get("key_file"):
+        lines.append(f"Secret key {details['key_file']} (must be key id {ready.signer}).")
+    elif details.get("key"):
+        lines.append(f"Key {details['key']} ({ready.signer})"
+                     + (f", {details['agent']}" if details.get("agent") else "") + ".")
+    elif ready.signer:
+        lines.append(f"Signer {ready.signer}.")
+    return lines
+
+
 # --- shared helpers ----------------------------------------------------------------------------
 
 def resolve(root: Path, value: str) -> Path:

@@ -80,7 +80,7 @@ def sign_files(backend: Backend, files: Sequence[Path], *, passphrase: Passphras
                 raise SigningError(f"{sig} already exists and does not verify ({err.message}); "
                                    "it was left alone and nothing was signed.",
                                    remedy="Move it aside (keep it: it may be evidence) and run "
-                                   "again.") from None
+                                   "again, or run again with --force to replace it.") from None
             results[path] = Signed(path, sig, found.signer, reused=True, detail=found.detail)
     to_sign = [p for p in files if p not in results]
     if to_sign:

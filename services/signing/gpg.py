@@ -157,6 +157,7 @@ class GpgBackend(Backend):
         software = [f for f in usable if secret and secret.token.get(f) == "+"]
         if software and (self.key == self.pin or self.key in software):
             ready.details["key"] = "software"
+            ready.details["signing_key"] = self.key if self.key in software else software[0]
             grip = secret.keygrip.get(software[0], "") if secret else ""
             if _protected(grip):
                 ready.needs_passphrase = True

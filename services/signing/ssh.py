@@ -3,7 +3,8 @@
 The pin is a line in an allowed-signers file (identity + public key), the same file ``git`` and
 ``ssh-keygen -Y verify`` use. The public half of an OpenSSH private key is stored unencrypted in its
 header, so the key is compared with the pin before anything is signed, without a passphrase or a
-touch. ``ssh-keygen`` asks for a key passphrase or a touch itself, on the terminal.
+touch. A key passphrase is asked by the console (like minisign's) and handed to ``ssh-keygen``
+through ``SSH_ASKPASS``; a key held by ssh-agent needs none; a FIDO touch happens on the token.
 """
 
 from __future__ import annotations
@@ -13,9 +14,13 @@ import binascii
 import contextlib
 import fnmatch
 import hashlib
+import os
 import re
 import shlex
+import shutil
 import struct
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from services import tools
@@ -97,6 +102,52 @@ def allowed_keys(path: Path, identity: str) -> list[bytes]:
     return keys
 
 
+ASKPASS_SCRIPT = """#!/bin/sh
+# Release Console: answers ssh-keygen's passphrase question from the environment of this one run.
+# A notification (SSH_ASKPASS_PROMPT=none, "touch the key") gets no answer.
+[ -z "$SSH_ASKPASS_PROMPT" ] || exit 0
+printf '%s\\n' "$RELEASE_CONSOLE_SSH_PASSPHRASE"
+"""
+
+
+@contextlib.contextmanager
+def askpass(passphrase: str | None) -> Iterator[dict[str, str] | None]:
+    """The environment that makes ssh-keygen take ``passphrase`` from a helper, never a tty.
+
+    ``SSH_ASKPASS_REQUIRE=force`` (OpenSSH 8.4+) sends the question to ``SSH_ASKPASS``; the
+    helper holds no secret (it prints a variable set only for this child process) and lives in
+    a private directory removed right after. None means "no passphrase": the plain environment.
+    """
+    if passphrase is None:
+        yield None
+        return
+    directory = Path(tempfile.mkdtemp(prefix="rc-askpass-"))
+    try:
+        helper = directory / "askpass"
+        helper.write_text(ASKPASS_SCRIPT, encoding="utf-8")
+        helper.chmod(0o700)
+        env = {key: value for key, value in os.environ.items() if key != "DISPLAY"}
+        env.update({"SSH_ASKPASS": str(helper), "SSH_ASKPASS_REQUIRE": "force",
+                    "RELEASE_CONSOLE_SSH_PASSPHRASE": passphrase})
+        yield env
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def agent_keys() -> set[bytes]:
+    """Public key blobs ssh-agent holds (empty without an agent): those need no passphrase."""
+    if not os.environ.get("SSH_AUTH_SOCK") or tools.find("ssh-add") is None:
+        return set()
+    proc = tools.run("ssh-add", "-L", timeout=10)
+    keys = set()
+    for line in proc.stdout.decode("utf-8", "replace").splitlines():
+        parts = line.split()
+        if len(parts) >= 2 and _KEY_TYPE.match(parts[0]):
+            with contextlib.suppress(binascii.Error):
+                keys.add(base64.b64decode(parts[1]))
+    return keys
+
+
 class SshBackend(Backend):
     name = "ssh"
     suffix = ".sig"
@@ -106,6 +157,7 @@ class SshBackend(Backend):
         self.key = key
         self.allowed_signers = allowed_signers
         self.identity = identity
+        self.encrypted = False  # set by prepare(): the passphrase goes through SSH_ASKPASS
 
     @classmethod
     def from_policy(cls, policy: Policy, root: Path, overrides: Overrides, *,
@@ -169,23 +221,45 @@ class SshBackend(Backend):
                 f"{self.identity} in {self.allowed_signers}; nothing was signed.",
                 "Use the release key, or update the pin deliberately."))
             ready.pin_mismatch = True
+        in_agent = blob in agent_keys()
+        if in_agent:
+            ready.details["agent"] = "ssh-agent holds the key"
+        elif encrypted:
+            # Asked by the console (terminal, TUI password box, --passphrase-file or the
+            # environment) and handed to ssh-keygen through SSH_ASKPASS: ssh-keygen itself would
+            # read it from its stdin, which carries the artifact, and fail confusingly.
+            ready.needs_passphrase = True
+            ready.prompt = (f"Passphrase for the ssh key {self.key} (or load it into ssh-agent "
+                            "with ssh-add)")
+        self.encrypted = encrypted and not in_agent
         if b"sk-" in blob[:40]:
             ready.notice = "Touch the security key when it blinks."
             ready.needs_terminal = True
-        elif encrypted:
-            ready.notice = "ssh-keygen asks for the key's passphrase on the terminal."
-            ready.needs_terminal = True
         return ready
+
+    def unlock(self, passphrase: str | None) -> None:
+        """Check the passphrase (``ssh-keygen -y``) before anything is signed."""
+        if self.key is None or not self.encrypted:
+            return
+        with askpass(passphrase) as env:
+            proc = tools.run("ssh-keygen", "-y", "-f", str(self.key), env=env)
+        if proc.returncode != 0:
+            raise SigningError(f"The passphrase for the ssh key {self.key} is wrong; nothing was "
+                               "signed.", remedy="Try again with the right passphrase.")
 
     def sign_to(self, artifact: Path, output: Path, *, passphrase: str | None,
                 comment: str) -> None:
         if self.key is None:
             raise SigningError("No ssh signing key is configured.")
-        with open(artifact, "rb") as data, open(output, "wb") as out:
+        with (open(artifact, "rb") as data, open(output, "wb") as out,
+              askpass(passphrase if self.encrypted else None) as env):
             proc = tools.run("ssh-keygen", "-Y", "sign", "-f", str(self.key), "-n", "file",
-                             stdin=data, stdout=out)
+                             stdin=data, stdout=out, env=env)
         if proc.returncode != 0:
             why = tools.last_line(proc.stderr)
+            if "passphrase" in why.lower():
+                raise SigningError(f"The passphrase for the ssh key {self.key} is wrong; nothing "
+                                   "was signed.", remedy="Try again with the right passphrase.")
             raise SigningError(f"ssh-keygen could not sign {artifact.name}: {why}.")
 
     def verify(self, artifact: Path, signature: Path) -> Verified:

@@ -15,12 +15,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from services import artifacts, checksums, secrets
+from services import artifacts, checksums, secrets, smoke
 from services.errors import ConsoleError
 from services.runbook import Blocker, Context, Evidence, Plan, Step, StepFailed
-from services.signing import Backend, make_backend, read_passphrase_file
+from services.signing import Backend, make_backend, read_passphrase_file, signer_lines
 from services.signing.batch import sign_files
 from services.steps.artifacts import listed
+from services.steps.checksums import REDO_SMOKE, changed_since, written_file_blockers
 
 PASSPHRASE_OPTION = "--passphrase-file PATH or RELEASE_CONSOLE_PASSPHRASE"
 PASSPHRASE_ENV = "RELEASE_CONSOLE_PASSPHRASE"
@@ -76,7 +77,7 @@ class Sign(Step):
 
     def check(self, ctx: Context) -> list[Blocker]:
         found = listed(ctx)
-        blockers = artifacts.blockers(found, ctx.root)
+        blockers = artifacts.blockers(found, ctx.root) + smoke.failed_blockers(ctx)
         backend = backend_for(ctx)
         if backend is not None and found:
             try:
@@ -97,6 +98,7 @@ class Sign(Step):
             verb = "keep if it verifies" if sig.exists() else "create"
             plan.notes.append(f"{verb} {artifacts.display_path(sig, ctx.root)}")
         ready = backend.prepare()
+        plan.notes[:0] = signer_lines(backend, ready)
         if ready.needs_passphrase:
             plan.notes.append(f"{ready.prompt} is asked (or {PASSPHRASE_OPTION}); never stored.")
         if ready.notice:
@@ -105,7 +107,7 @@ class Sign(Step):
 
     def run(self, ctx: Context) -> Evidence:
         found = listed(ctx)
-        problems = artifacts.blockers(found, ctx.root)
+        problems = artifacts.blockers(found, ctx.root) + smoke.failed_blockers(ctx)
         if problems:
             raise StepFailed(str(problems[0]))
         backend = backend_for(ctx)
@@ -117,8 +119,8 @@ class Sign(Step):
                    if d.path.name in expected and expected[d.path.name] != d.sha256]
         if changed:
             raise StepFailed(f"{', '.join(changed)} changed since its checksum was made; nothing "
-                             "was signed.", remedy="Find out why, rebuild, and redo smoke and "
-                             "checksums.")
+                             "was signed.", remedy="Find out why; if it was rebuilt, test and "
+                             f"sign it off again, then {REDO_SMOKE}.")
         ready = backend.prepare()
         prompt = ready.prompt or f"Passphrase for the {backend.name} key"
         with terminal(ctx, ready.needs_terminal):
@@ -128,7 +130,7 @@ class Sign(Step):
                 comment=lambda p: trusted_comment(ctx, p),
                 existing="replace" if ctx.answers.get("force") else "reuse",
                 progress=ctx.progress)
-        sums = {d.path: d.sha256 for d in digests}
+        sums = {d.path: d for d in digests}
         return {
             "backend": backend.name,
             "pinned_key": backend.pin_description(),
@@ -138,12 +140,28 @@ class Sign(Step):
                            for s in signed],
         }
 
+    def revalidate(self, ctx: Context) -> list[Blocker]:
+        record = ctx.require_session().steps.get(self.id)
+        signatures = list(record.evidence.get("signatures", [])) if record else []
+        changed = changed_since(ctx, [{**item, "name": item.get("artifact")}
+                                      for item in signatures], "it was signed")
+        replaced = written_file_blockers(ctx, [
+            {"path": item.get("signature"), "sha256": item.get("signature_sha256")}
+            for item in signatures], "the sign step")
+        return changed + [Blocker(b.reason, "Restore the signature the sign step made (its "
+                                  "sha256 is in the step's evidence) or, while no tag is made, "
+                                  'sign again: `release-console redo sign --reason "..."`.')
+                          for b in replaced]
+
 
 def _entry(ctx: Context, artifact: Path, signature: Path, signer: str, reused: bool,
-           sums: dict[Path, str]) -> dict[str, Any]:
+           sums: dict[Path, checksums.Digest]) -> dict[str, Any]:
+    digest = sums.get(artifact)
     return {
         "artifact": artifact.name,
-        "sha256": sums.get(artifact, ""),
+        "sha256": digest.sha256 if digest else "",
+        "size": digest.size if digest else 0,
+        "mtime_ns": digest.mtime_ns if digest else 0,
         "signature": artifacts.display_path(signature, ctx.root),
         "signature_sha256": hashlib.sha256(signature.read_bytes()).hexdigest(),
         "signer": signer,

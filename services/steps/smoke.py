@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services import smoke
+from services import artifacts, checksums, smoke
 from services.runbook import Blocker, Context, Evidence, Plan, Step, StepFailed
 
 
@@ -34,18 +34,39 @@ class Smoke(Step):
         return plan
 
     def run(self, ctx: Context) -> Evidence:
-        found = smoke.statuses(ctx, rehash=True)
+        usable = [a.path for a in artifacts.expected(
+            ctx.policy, ctx.root, tag=ctx.require_session().tag,
+            version=ctx.require_session().version) if a.ok]
+        observed = {d.path.name: d for d in checksums.hash_files(usable, ctx.progress)}
+        found = smoke.statuses(ctx, rehash=True, observed=observed)
         problems = smoke.blockers_from(found)
         if problems:
             raise StepFailed(str(problems[0]))
-        return {"signoffs": {s.arch: _summary(s.signoff) for s in found}}
+        checked = []
+        for status in found:
+            for name in sorted((status.signoff or {}).get("files", {})):
+                digest = observed[name]
+                checked.append({"arch": status.arch, "name": name, "sha256": digest.sha256,
+                                "size": digest.size, "mtime_ns": digest.mtime_ns})
+        # Plain strings per architecture (the CLI prints them); the list is for revalidation.
+        return {"signoffs": {s.arch: _summary(s.signoff) for s in found}, "checked": checked}
+
+    def revalidate(self, ctx: Context) -> list[Blocker]:
+        record = ctx.require_session().steps.get(self.id)
+        checked = list(record.evidence.get("checked", [])) if record else []
+        if not checked:  # a record from before the step kept what it checked
+            for arch, entry in smoke.signoffs(ctx.require_session()).items():
+                checked += [{"arch": arch, "name": name, **info}
+                            for name, info in entry.get("files", {}).items()]
+        return smoke.revalidate(ctx, checked)
 
 
-def _summary(entry: dict[str, Any] | None) -> dict[str, Any]:
+def _summary(entry: dict[str, Any] | None) -> str:
     if entry is None:
-        return {}
-    return {key: entry[key] for key in ("tester", "hardware", "time", "artifact", "sha256")
-            if key in entry}
+        return "no sign-off"
+    sha = str(entry.get("sha256", ""))
+    return (f"{entry.get('tester')} on {entry.get('hardware')} at {entry.get('time')}"
+            + (f" (sha256 {sha[:12]}…)" if sha else ""))
 
 
 STEP = Smoke()

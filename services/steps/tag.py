@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from services import tagging
 from services.runbook import Blocker, Context, Evidence, Plan, Step, StepFailed
-from services.steps.sign import terminal
+from services.steps.sign import passphrase_source, terminal
 
 
 class Tag(Step):
@@ -38,8 +38,17 @@ class Tag(Step):
         if problems:
             raise StepFailed(str(problems[0]))
         plan = tagging.make_plan(ctx)
-        with terminal(ctx, plan.signing != "none"):  # pinentry / touch prompt get the terminal
-            return dict(tagging.create(ctx, plan))
+        secret = None
+        needs_terminal = plan.signing == "openpgp"  # pinentry asks for the card's PIN
+        if plan.signing == "ssh":
+            backend = tagging.ssh_backend(plan)
+            ready = backend.prepare()
+            needs_terminal = ready.needs_terminal  # a FIDO touch
+            if ready.needs_passphrase:
+                secret = passphrase_source(ctx, ready.prompt)
+                backend.unlock(secret)
+        with terminal(ctx, needs_terminal):
+            return dict(tagging.create(ctx, plan, passphrase=secret))
 
 
 STEP = Tag()
