@@ -65,8 +65,8 @@ def main() -> int:
         started = time.perf_counter()
         digest = sha256_file(asset)
         hashed = time.perf_counter() - started
-        rel, _created = find_or_create_draft(client, DraftSpec(
-            tag="v9.9.9", title="bench", body="bench", commit="0" * 40, prerelease=False))
+        rel = find_or_create_draft(client, DraftSpec(
+            tag="v9.9.9", title="bench", body="bench", commit="0" * 40, prerelease=False)).release
         shown = {"at": 0.0}
 
         def progress(label: str, done: int, total: int) -> None:

@@ -182,7 +182,10 @@ def start_github(base: Path, project: Path, *, port: int = 0,
 
     token = token or "demo_" + secrets_module.token_urlsafe(24)
     secrets.register(token)
-    server = start_sandbox(base / "github", token, port=port, repository=DEMO_REPOSITORY)
+    # The demo has no real CI: the sandbox reports green for commits nobody reported on, so the
+    # CI gate on the tagged commit can be walked through. Tests use real red/pending results.
+    server = start_sandbox(base / "github", token, port=port, repository=DEMO_REPOSITORY,
+                           green_ci_by_default=True)
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=project, capture_output=True,
                           text=True, check=True).stdout.strip()
     server.add_status(DEMO_REPOSITORY, head, "ci/build-amd64", "success")

@@ -205,7 +205,9 @@ def run_step(ctx: Context, step: Step, *, confirmed: bool = False) -> Evidence:
         message = str(err)
         ctx.record(step.id, "failed", outputs={"reason": message},
                    update=lambda s: _set(s, step.id, "failed", message, ctx.now_iso()))
-        raise StepFailed(f"'{step.title}' failed: {message}") from None
+        failure = StepFailed(f"'{step.title}' failed: {message}")
+        failure.exit_code = err.exit_code  # a missing tool or no network stays exit 3
+        raise failure from None
     except BaseException as err:
         reason = ("interrupted by the captain (Ctrl-C)" if isinstance(err, KeyboardInterrupt)
                   else f"unexpected {type(err).__name__}")

@@ -136,15 +136,21 @@ def remote(repo: Path) -> Path:
     return bare
 
 
-def prepare_release(ctx_factory: Callable[..., Context], repo: Path, api_url: str, *,
-                    version: str = "0.2.0", channel: str = "stable") -> Context:
-    """Policy, session, signed-off tag, notes and artifacts: ready for push/draft/review."""
-    write_policy(repo, api_url)
+def prepare_release(ctx_factory: Callable[..., Context], repo: Path, sandbox: Sandbox, *,
+                    version: str = "0.2.0", channel: str = "stable",
+                    ci: str | None = "success") -> Context:
+    """Policy, session, signed-off tag, notes and artifacts: ready for push/draft/review.
+
+    ``ci`` is the CI status the sandbox reports for the tagged commit (None: nothing reported).
+    """
+    write_policy(repo, sandbox.api_url)
     exclude = repo / ".git" / "info" / "exclude"
     exclude.write_text(exclude.read_text() + "build/\n" if exclude.exists() else "build/\n")
     ctx = ctx_factory()
     session = start_release(ctx, ReleaseRequest(version=version, channel=channel))
     git(repo, "tag", "-a", session.tag, "-m", f"PAI {session.tag}")
+    if ci is not None:
+        sandbox.server.add_status(REPO, git(repo, "rev-parse", "HEAD").strip(), "ci/build", ci)
     notes = ctx.store.directory(session.tag) / "notes.md"
     notes.write_text(NOTES.replace("0.2.0", session.version))
     write_artifacts(repo, session.tag)
@@ -153,7 +159,11 @@ def prepare_release(ctx_factory: Callable[..., Context], repo: Path, api_url: st
 
 
 def complete_steps_before(ctx: Context, step_id: str) -> None:
-    """Mark every runbook step before ``step_id`` done (their own tests cover them)."""
+    """Mark every runbook step before ``step_id`` finished (their own tests cover them).
+
+    They are marked skipped, not done: a done step is revalidated from its evidence, which these
+    tests do not fake. A test that needs a step's evidence records it itself.
+    """
     session = ctx.require_session()
     ids = [s.id for s in runbook(session.kind)]
 
@@ -161,7 +171,7 @@ def complete_steps_before(ctx: Context, step_id: str) -> None:
         for sid in ids[: ids.index(step_id)]:
             rec = s.step(sid)
             if rec.status not in engine.FINISHED:
-                rec.status, rec.evidence = "done", {"marked": "by the test"}
+                rec.status, rec.reason = "skipped", "covered by its own tests"
 
     ctx.record("test", "earlier steps marked done", update=mark)
 
@@ -170,6 +180,14 @@ def run(ctx: Context, step_id: str, *, confirmed: bool = True) -> dict[str, Any]
     from services.steps import registry
 
     return engine.run_step(ctx, registry()[step_id], confirmed=confirmed)
+
+
+def release_patches(sandbox: Sandbox, since: int = 0) -> list[Any]:
+    """PATCH requests GitHub answered on a release itself (not an asset) after log index
+    ``since``: what publishing, editing or yanking a release sends."""
+    return [r for r in sandbox.server.requests[since:]
+            if r.method == "PATCH" and r.template == "/repos/{owner}/{repo}/releases/{release_id}"
+            and r.status == 200]
 
 
 def scan_for(secret: str, *roots: Path) -> list[Path]:

@@ -62,10 +62,16 @@ def test_ci_pending_while_a_check_is_running(ctx: Context, sandbox: Sandbox) -> 
         ci_gate(ctx, SHA)
 
 
-def test_ci_with_no_results_is_pending_not_green(ctx: Context) -> None:
+def test_ci_with_no_results_is_none_not_green(ctx: Context) -> None:
     result = ci_status(connect(ctx.policy), SHA)
-    assert result.state == "pending"
-    assert result.summary() == "No CI has reported on cccccccccccc yet."
+    assert result.state == "none"
+    assert result.summary() == "No CI has reported on cccccccccccc."
+
+
+def test_preflight_passes_a_commit_without_ci_and_says_so(ctx: Context) -> None:
+    evidence = ci_gate(ctx, SHA)
+    assert evidence["status"] == "none"
+    assert "the draft step requires CI on the release commit" in evidence["note"]
 
 
 def test_ci_gate_is_deferred_offline(make_ctx: Factory, ctx: Context, sandbox: Sandbox) -> None:  # noqa: F811

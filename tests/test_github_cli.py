@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,7 +30,7 @@ KEYRING = {"PYTHON_KEYRING_BACKEND": "tests.github_helpers.FileKeyring"}
 
 def test_draft_review_publish_from_the_command_line_never_leaks_the_token(
         make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:  # noqa: F811
-    ctx = prepare_release(make_ctx, repo_path, sandbox.api_url)
+    ctx = prepare_release(make_ctx, repo_path, sandbox)
     complete_steps_before(ctx, "draft")
     outputs = []
 
@@ -45,7 +46,7 @@ def test_draft_review_publish_from_the_command_line_never_leaks_the_token(
 
     asked = run_cli("publish", cwd=repo_path, env=cli_env())
     outputs.append(asked)
-    assert asked.returncode == 1
+    assert asked.returncode == 2  # needs an answer and there is no terminal: a usage error
     assert "PATCH /repos/acme/pai/releases/" in asked.stdout  # the plan was shown
     assert "It becomes the latest release." in asked.stdout
     assert "--yes" in asked.stderr
@@ -68,7 +69,7 @@ def test_draft_review_publish_from_the_command_line_never_leaks_the_token(
 
 def test_review_exit_code_and_table_when_something_is_missing(
         make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:  # noqa: F811
-    ctx = prepare_release(make_ctx, repo_path, sandbox.api_url)
+    ctx = prepare_release(make_ctx, repo_path, sandbox)
     complete_steps_before(ctx, "draft")
     run(ctx, "draft")
     rel = next(iter(sandbox.github().get_repo(REPO).get_releases()))
@@ -81,11 +82,11 @@ def test_review_exit_code_and_table_when_something_is_missing(
 
 def test_offline_machine_is_told_which_steps_wait(make_ctx: Factory, repo_path: Path,
                                                   sandbox: Sandbox) -> None:  # noqa: F811
-    ctx = prepare_release(make_ctx, repo_path, sandbox.api_url)
+    ctx = prepare_release(make_ctx, repo_path, sandbox)
     complete_steps_before(ctx, "draft")
     sandbox.server.stop()
     proc = run_cli("review", cwd=repo_path, env=cli_env())
-    assert proc.returncode == 1
+    assert proc.returncode == 3  # an environment problem, not a bad release
     assert "the machine looks offline; push, draft, review and publish wait for the online " \
            "side" in proc.stderr
     assert "Traceback" not in proc.stderr
@@ -126,7 +127,7 @@ def test_yank_does_github_and_changelog_together(make_ctx: Factory, repo_path: P
         "## [0.1.0] — 2026-10-01\n\n- First.\n")
     git(repo_path, "add", "CHANGELOG.md")
     git(repo_path, "commit", "-q", "-m", "changelog")
-    ctx = prepare_release(make_ctx, repo_path, sandbox.api_url)
+    ctx = prepare_release(make_ctx, repo_path, sandbox)
     complete_steps_before(ctx, "draft")
     for step in ("draft", "review", "publish"):
         run(ctx, step)
@@ -152,3 +153,60 @@ def test_yank_does_github_and_changelog_together(make_ctx: Factory, repo_path: P
 def test_yank_refuses_itself_as_replacement(repo_path: Path, args: tuple[str, ...]) -> None:
     proc = run_cli(*args, "--yes", cwd=repo_path, env=cli_env())
     assert proc.returncode == 1 and "cannot be 0.2.0 itself" in proc.stderr
+
+
+@pytest.fixture
+def drafting(make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> Path:  # noqa: F811
+    ctx = prepare_release(make_ctx, repo_path, sandbox)
+    complete_steps_before(ctx, "draft")
+    return repo_path
+
+
+def test_no_token_and_no_keyring_exit_3_and_lead_with_github_token(drafting: Path,
+                                                                   sandbox: Sandbox) -> None:  # noqa: F811
+    proc = run_cli("draft", cwd=drafting, env={**cli_env(), "GITHUB_TOKEN": ""})
+    assert proc.returncode == 3, proc.stderr
+    assert "No GitHub token for 127.0.0.1:" in proc.stderr
+    remedy = proc.stderr.split("keep one.", 1)[1]
+    assert remedy.lstrip().startswith("Set GITHUB_TOKEN in the environment")
+    assert sandbox.server.release_data(REPO) == []
+
+
+def test_a_bad_token_exits_3(drafting: Path, sandbox: Sandbox) -> None:  # noqa: F811
+    proc = run_cli("draft", cwd=drafting, env=cli_env({"GITHUB_TOKEN": "ghp_not_the_token"}))
+    assert proc.returncode == 3, proc.stderr
+    assert "refused the token from the environment (GITHUB_TOKEN) (401 Bad credentials)" \
+        in proc.stderr
+    assert "ghp_not_the_token" not in proc.stdout + proc.stderr
+
+
+def test_offline_flag_and_connection_refused_exit_3(drafting: Path,
+                                                    sandbox: Sandbox) -> None:  # noqa: F811
+    offline = run_cli("--offline", "publish", "--yes", cwd=drafting, env=cli_env())
+    assert offline.returncode == 3
+    assert "This workstation is offline (--offline)" in offline.stderr
+    sandbox.server.stop()
+    refused = run_cli("draft", cwd=drafting, env=cli_env())
+    assert refused.returncode == 3
+    assert "the machine looks offline" in refused.stderr
+
+
+def test_review_json_prints_an_error_object_when_it_fails(drafting: Path,
+                                                          sandbox: Sandbox) -> None:  # noqa: F811
+    sandbox.server.stop()
+    proc = run_cli("review", "--json", cwd=drafting, env=cli_env())
+    assert proc.returncode == 3
+    error = json.loads(proc.stdout)["error"]
+    assert error["exit_code"] == 3
+    assert error["message"].startswith("Cannot reach GitHub at 127.0.0.1:")
+
+
+def test_upload_retries_are_announced(capsys: pytest.CaptureFixture[str]) -> None:
+    from console.commands.github import ProgressPrinter
+
+    printer = ProgressPrinter()
+    printer("upload pai.iso", 512, 1024)
+    printer("retrying pai.iso (attempt 2): GitHub answered 502", 0, 0)
+    err = capsys.readouterr().err
+    assert "  upload pai.iso: 512 B of 1.0 KiB (50%)\n" in err
+    assert "  retrying pai.iso (attempt 2): GitHub answered 502\n" in err

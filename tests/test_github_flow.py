@@ -15,6 +15,7 @@ from tests.github_helpers import (
     complete_steps_before,
     prepare_release,
     release_json,
+    release_patches,
     run,
     sandbox,  # noqa: F401 - fixture
 )
@@ -24,7 +25,7 @@ Factory = Callable[..., Context]
 
 @pytest.fixture
 def ready(make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> Context:  # noqa: F811
-    ctx = prepare_release(make_ctx, repo_path, sandbox.api_url)
+    ctx = prepare_release(make_ctx, repo_path, sandbox)
     complete_steps_before(ctx, "draft")
     return ctx
 
@@ -52,6 +53,7 @@ def test_full_flow_draft_upload_review_publish(ready: Context, sandbox: Sandbox,
     assert rel["prerelease"] is False
     patch = sandbox.requests("PATCH", "/releases/")
     assert len(patch) == 1
+    assert release_patches(sandbox) == patch  # the check assert_publish_refused relies on
     gh_rel = sandbox.github().get_repo(REPO).get_release("v0.2.0")
     assert gh_rel.draft is False
     assert not sandbox.requests("DELETE")
@@ -87,7 +89,7 @@ def test_rc_is_a_prerelease_and_never_latest(make_ctx: Factory, repo_path: Path,
                                              sandbox: Sandbox) -> None:  # noqa: F811
     gh = sandbox.github().get_repo(REPO)
     gh.create_git_release("v0.1.0", "PAI v0.1.0", "first", draft=False)
-    ctx = prepare_release(make_ctx, repo_path, sandbox.api_url, version="0.2.0", channel="rc")
+    ctx = prepare_release(make_ctx, repo_path, sandbox, version="0.2.0", channel="rc")
     complete_steps_before(ctx, "draft")
     run(ctx, "draft")
     run(ctx, "review")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from services import engine
 from services.runbook import Context, StepFailed
 from tests.github_helpers import (
     REPO,
@@ -14,6 +15,7 @@ from tests.github_helpers import (
     complete_steps_before,
     prepare_release,
     release_json,
+    release_patches,
     run,
     sandbox,  # noqa: F401 - fixture
 )
@@ -23,7 +25,7 @@ Factory = Callable[..., Context]
 
 @pytest.fixture
 def drafted(make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> Context:  # noqa: F811
-    ctx = prepare_release(make_ctx, repo_path, sandbox.api_url)
+    ctx = prepare_release(make_ctx, repo_path, sandbox)
     complete_steps_before(ctx, "draft")
     run(ctx, "draft")
     return ctx
@@ -35,11 +37,11 @@ def draft(sandbox: Sandbox) -> object:  # noqa: F811
 
 
 def assert_publish_refused(ctx: Context, sandbox: Sandbox, match: str) -> None:  # noqa: F811
+    since = len(sandbox.server.requests)
     with pytest.raises(StepFailed, match=match):
         run(ctx, "publish")
     assert all(r["draft"] for r in sandbox.server.release_data(REPO))
-    assert not [r for r in sandbox.requests("PATCH") if "assets" not in r.path
-                and r.status == 200 and "publish" in r.path]
+    assert release_patches(sandbox, since) == [], "publish sent a PATCH to the release"
 
 
 def review_problems(ctx: Context) -> list[str]:
@@ -116,19 +118,24 @@ def test_draft_edited_between_review_and_publish_is_refused(drafted: Context,
     assert drafted.store.load("v0.2.0").steps["review"].status == "failed"
 
 
-def test_body_edit_after_review_shows_the_difference(drafted: Context,
-                                                     sandbox: Sandbox) -> None:  # noqa: F811
+def test_a_change_that_leaves_the_draft_right_needs_only_a_fresh_review(
+        drafted: Context, sandbox: Sandbox, repo_path: Path) -> None:  # noqa: F811
     run(drafted, "review")
+    name = "pai-v0.2.0-amd64.iso.sha256"
     rel = draft(sandbox)
-    # the body changes but stays "clean" against a notes file edited the same way
-    notes = drafted.store.directory("v0.2.0") / "notes.md"
-    notes.write_text(notes.read_text() + "- Late addition.\n")
-    rel.update_release(rel.name, notes.read_text(), draft=True)
+    next(a for a in rel.get_assets() if a.name == name).delete_asset()
+    rel.upload_asset(str(repo_path / "build" / name), content_type="text/plain")  # same bytes
     with pytest.raises(StepFailed, match="changed on GitHub after it was reviewed") as caught:
         run(drafted, "publish")
-    assert "the body was edited" in str(caught.value)
-    assert "+- Late addition." not in str(caught.value)  # clean body: no diff to show
+    assert f"asset {name} was replaced or changed" in str(caught.value)
+    assert "run `release-console review` to review it as it is now" in str(caught.value)
+    assert "redo draft" not in str(caught.value)
     assert release_json(sandbox, "v0.2.0")["draft"] is True
+    run(drafted, "review")  # clean: the old publish refusal must not linger in the status
+    publish = next(v for v in engine.views(drafted) if v.id == "publish")
+    assert (publish.status, publish.record.reason) == ("ready", "")
+    run(drafted, "publish")
+    assert release_json(sandbox, "v0.2.0")["draft"] is False
 
 
 def test_review_table_marks_each_asset(drafted: Context, sandbox: Sandbox) -> None:  # noqa: F811

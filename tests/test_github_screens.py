@@ -40,7 +40,7 @@ def text_of(app: ReleaseConsoleApp, selector: str) -> str:
 
 async def test_draft_screen_uploads_with_per_asset_progress(
         make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:  # noqa: F811
-    ctx = prepare_release(make_ctx, repo_path, sandbox.api_url)
+    ctx = prepare_release(make_ctx, repo_path, sandbox)
     complete_steps_before(ctx, "draft")
     app = ReleaseConsoleApp(Options(repo=repo_path))
     async with app.run_test(size=(120, 40)) as pilot:
@@ -58,7 +58,7 @@ async def test_draft_screen_uploads_with_per_asset_progress(
 
 async def test_review_screen_shows_marks_body_and_blockers(
         make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:  # noqa: F811
-    ctx = prepare_release(make_ctx, repo_path, sandbox.api_url)
+    ctx = prepare_release(make_ctx, repo_path, sandbox)
     complete_steps_before(ctx, "draft")
     run(ctx, "draft")
     rel = next(iter(sandbox.github().get_repo(REPO).get_releases()))
@@ -77,11 +77,13 @@ async def test_review_screen_shows_marks_body_and_blockers(
         assert marks["pai-v0.2.0-amd64.iso"] == "matches (digest)"
         assert "Persistence unlock screen" in app.screen.query_one("#review-body", Markdown).source
         assert "pai-v0.2.0-arm64.iso is not attached" in text_of(app, "#review-problems")
+        assert "Next: Repair the draft with `release-console redo draft" in text_of(
+            app, "#review-problems")
 
 
 async def test_publish_screen_lists_exactly_what_will_happen(
         make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:  # noqa: F811
-    ctx = prepare_release(make_ctx, repo_path, sandbox.api_url)
+    ctx = prepare_release(make_ctx, repo_path, sandbox)
     complete_steps_before(ctx, "draft")
     run(ctx, "draft")
     run(ctx, "review")
@@ -96,3 +98,38 @@ async def test_publish_screen_lists_exactly_what_will_happen(
         assert "Make it the latest release." in what
         assert "cannot be undone" in what
     assert all(r["draft"] for r in sandbox.server.release_data(REPO))
+
+
+async def test_draft_screen_shows_a_retried_upload(
+        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:  # noqa: F811
+    ctx = prepare_release(make_ctx, repo_path, sandbox)
+    complete_steps_before(ctx, "draft")
+    sandbox.server.faults.drop_mid_upload(nth=4, after_bytes=5_000)
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.push_screen(screen_for("draft"))
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        shown = [n.message for n in app._notifications]
+        assert "retrying pai-v0.2.0-arm64.iso (attempt 2): the connection was lost" in shown
+
+
+async def test_review_screen_marks_a_local_file_changed_after_checksumming(
+        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:  # noqa: F811
+    ctx = prepare_release(make_ctx, repo_path, sandbox)
+    complete_steps_before(ctx, "draft")
+    run(ctx, "draft")
+    iso = repo_path / "build" / "pai-v0.2.0-amd64.iso"
+    iso.write_bytes(iso.read_bytes().replace(b"amd64", b"EVIL!", 1))
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(120, 50)) as pilot:
+        app.push_screen(screen_for("review"))
+        await settle(pilot)
+        table = app.screen.query_one("#review-assets", DataTable)
+        marks = {str(table.get_row_at(i)[1]): str(table.get_row_at(i)[4])
+                 for i in range(table.row_count)}
+        assert marks["pai-v0.2.0-amd64.iso"] == "LOCAL FILE CHANGED"
+        problems = text_of(app, "#review-problems")
+        assert "pai-v0.2.0-amd64.iso changed after it was checksummed" in problems
+        assert "Next: Put back the exact file that was checksummed" in problems

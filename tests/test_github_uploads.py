@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,7 +25,7 @@ ARM = "pai-v0.2.0-arm64.iso"
 
 @pytest.fixture
 def ready(make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> Context:  # noqa: F811
-    ctx = prepare_release(make_ctx, repo_path, sandbox.api_url)
+    ctx = prepare_release(make_ctx, repo_path, sandbox)
     complete_steps_before(ctx, "draft")
     return ctx
 
@@ -103,13 +104,16 @@ def test_5xx_on_creating_the_draft_is_retried_once(ready: Context, sandbox: Sand
 def test_a_changed_local_file_replaces_the_asset_on_the_draft(
         ready: Context, sandbox: Sandbox, repo_path: Path) -> None:  # noqa: F811
     run(ready, "draft")
-    (repo_path / "build" / ARM).write_bytes(b"rebuilt" * 1000)
+    rebuilt = b"rebuilt" * 1000  # rebuilt and checksummed again (before the tag, in real life)
+    (repo_path / "build" / ARM).write_bytes(rebuilt)
+    (repo_path / "build" / f"{ARM}.sha256").write_text(
+        f"{hashlib.sha256(rebuilt).hexdigest()}  {ARM}\n")
     ready.record("test", "rerun", update=lambda s: s.steps.pop("draft"))
     ready.session = ready.store.load("v0.2.0")
     evidence = run(ready, "draft")
     actions = {a["name"]: a["action"] for a in evidence["assets"]}
-    assert actions[ARM] == "replaced"
-    assert list(actions.values()).count("kept") == 5
+    assert actions[ARM] == actions[f"{ARM}.sha256"] == "replaced"
+    assert list(actions.values()).count("kept") == 4
     assert_complete_and_identical(sandbox, repo_path)
 
 
@@ -119,3 +123,14 @@ def test_progress_is_reported_per_asset(ready: Context, sandbox: Sandbox) -> Non
     run(ready, "draft")
     assert seen[f"upload {ISO}"] == (40_000, 40_000)
     assert seen[f"hash {ARM}"] == (40_000, 40_000)
+
+
+def test_a_retried_upload_is_announced_and_journaled(ready: Context,
+                                                     sandbox: Sandbox) -> None:  # noqa: F811
+    notices: list[str] = []
+    ready.progress = lambda label, done, total: notices.append(label) if total == 0 else None
+    sandbox.server.faults.drop_mid_upload(nth=4, after_bytes=5_000)
+    run(ready, "draft")
+    assert notices == [f"retrying {ARM} (attempt 2): the connection was lost"]
+    entries = (ready.store.directory("v0.2.0") / "journal.jsonl").read_text()
+    assert '"action": "upload retried"' in entries

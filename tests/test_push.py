@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from services.runbook import Context, StepFailed
+from tests.conftest import run_cli
 from tests.github_helpers import (
     Sandbox,
+    cli_env,
     complete_steps_before,
     git,
     prepare_release,
@@ -22,7 +25,7 @@ Factory = Callable[..., Context]
 
 @pytest.fixture
 def ready(make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> Context:  # noqa: F811
-    ctx = prepare_release(make_ctx, repo_path, sandbox.api_url)
+    ctx = prepare_release(make_ctx, repo_path, sandbox)
     complete_steps_before(ctx, "push")
     return ctx
 
@@ -61,8 +64,27 @@ def test_push_is_blocked_without_the_tag(make_ctx: Factory, repo_path: Path,
                                          sandbox: Sandbox) -> None:  # noqa: F811
     from services.errors import BlockedError
 
-    ctx = prepare_release(make_ctx, repo_path, sandbox.api_url)
+    ctx = prepare_release(make_ctx, repo_path, sandbox)
     git(repo_path, "tag", "-d", "v0.2.0")
     complete_steps_before(ctx, "push")
     with pytest.raises(BlockedError, match=r"Tag v0\.2\.0 does not exist"):
         run(ctx, "push")
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_push_to_an_unreachable_remote_says_so_and_exits_3(ready: Context,
+                                                            repo_path: Path) -> None:
+    git(repo_path, "remote", "set-url", "origin", f"git://127.0.0.1:{closed_port()}/pai.git")
+    proc = run_cli("push", "--yes", cwd=repo_path, env=cli_env())
+    assert proc.returncode == 3, proc.stderr
+    assert "Cannot reach the remote origin (git://127.0.0.1:" in proc.stderr
+    assert "Connection refused" in proc.stderr
+    assert "push, draft, review and publish wait for the online side" in proc.stderr
+    assert "and the repository exists" not in proc.stderr
+    assert "Traceback" not in proc.stderr

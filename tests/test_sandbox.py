@@ -163,3 +163,36 @@ def test_module_entry_point_serves(tmp_path: Path) -> None:
         proc.terminate()
         proc.wait(timeout=10)
     assert "--token" not in " ".join(proc.args)  # type: ignore[arg-type]
+
+
+def test_a_deleted_partial_upload_leaves_no_part_file(sandbox: Sandbox, tmp_path: Path) -> None:  # noqa: F811
+    draft = sandbox.github().get_repo(REPO).create_git_release("v1.0.0", "t", "b", draft=True)
+    asset = tmp_path / "big.iso"
+    asset.write_bytes(b"z" * 300_000)
+    sandbox.server.faults.drop_mid_upload(nth=1, after_bytes=100_000)
+    with pytest.raises(Exception):  # noqa: B017 - requests' ConnectionError family
+        draft.upload_asset(str(asset), content_type="application/octet-stream")
+    assert [p.suffix for p in (sandbox.state_dir / "assets").iterdir()] == [".part"]
+    [partial] = list(draft.get_assets())
+    partial.delete_asset()
+    assert list((sandbox.state_dir / "assets").iterdir()) == []
+
+
+def test_green_ci_by_default_is_a_demo_switch(tmp_path: Path) -> None:
+    sha = "d" * 40
+    with SandboxServer(tmp_path / "plain", token=CANARY) as plain:
+        plain.create_repo(REPO)
+        _s, _h, body = call(f"{plain.api_url}/repos/{REPO}/commits/{sha}/status")
+        assert (body["state"], body["statuses"]) == ("pending", [])
+    validator = OpenAPIValidator()
+    with SandboxServer(tmp_path / "demo", token=CANARY, green_ci_by_default=True,
+                       validator=validator) as demo:
+        demo.create_repo(REPO)
+        _s, _h, body = call(f"{demo.api_url}/repos/{REPO}/commits/{sha}/status")
+        assert body["state"] == "success"
+        assert [s["context"] for s in body["statuses"]] == ["sandbox/demo-ci"]
+        demo.add_status(REPO, sha, "ci/build", "failure")  # real results always win
+        _s, _h, body = call(f"{demo.api_url}/repos/{REPO}/commits/{sha}/status")
+        assert body["state"] == "failure"
+        assert [s["context"] for s in body["statuses"]] == ["ci/build"]
+    assert validator.checked == 2 and validator.errors == []

@@ -28,7 +28,7 @@ Factory = Callable[..., Context]
 def published(make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> Context:  # noqa: F811
     sandbox.github().get_repo(REPO).create_git_release("v0.1.0", "PAI v0.1.0", "first",
                                                        draft=False)
-    ctx = prepare_release(make_ctx, repo_path, sandbox.api_url)
+    ctx = prepare_release(make_ctx, repo_path, sandbox)
     complete_steps_before(ctx, "draft")
     run(ctx, "draft")
     run(ctx, "review")
@@ -72,7 +72,7 @@ def test_a_new_reason_replaces_the_banner_instead_of_stacking(
 def test_immutable_release_still_gets_the_banner_and_the_refusal_is_reported(
         make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:  # noqa: F811
     sandbox.server.set_immutable_releases(REPO)
-    ctx = prepare_release(make_ctx, repo_path, sandbox.api_url)
+    ctx = prepare_release(make_ctx, repo_path, sandbox)
     complete_steps_before(ctx, "draft")
     for step in ("draft", "review", "publish"):
         run(ctx, step)
@@ -87,7 +87,7 @@ def test_immutable_release_still_gets_the_banner_and_the_refusal_is_reported(
 
 def test_yank_refuses_a_draft_and_a_missing_release(make_ctx: Factory, repo_path: Path,
                                                     sandbox: Sandbox) -> None:  # noqa: F811
-    ctx = prepare_release(make_ctx, repo_path, sandbox.api_url)
+    ctx = prepare_release(make_ctx, repo_path, sandbox)
     complete_steps_before(ctx, "draft")
     run(ctx, "draft")
     client = connect(ctx.policy)

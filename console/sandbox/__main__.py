@@ -1,4 +1,4 @@
-"""``python -m console.sandbox --state DIR --port N --token T [--repo owner/name]``.
+"""``python -m console.sandbox --state DIR --port N --token T [--repo owner/name] [--green-ci]``.
 
 Runs the loopback GitHub in the foreground until interrupted. The token may also come from
 ``SANDBOX_TOKEN`` so it need not appear in a process listing.
@@ -23,8 +23,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="the token clients must send (default: $SANDBOX_TOKEN)")
     parser.add_argument("--repo", action="append", default=[], metavar="OWNER/NAME",
                         help="create this repository if it does not exist (repeatable)")
+    parser.add_argument("--green-ci", action="store_true",
+                        help="demo only: commits without CI results show one green status")
     args = parser.parse_args(argv)
-    server = SandboxServer(args.state, port=args.port, token=args.token or None)
+    server = SandboxServer(args.state, port=args.port, token=args.token or None,
+                           green_ci_by_default=args.green_ci)
     for name in args.repo:
         server.create_repo(name)
     if not server.state.data.get("token_sha256"):

@@ -160,12 +160,27 @@ def get_commit(api: Api, req: Request) -> Response:
     return Response(200, shapes.commit(api.urls, *found))
 
 
+DEMO_STATUS = {"id": 0, "context": "sandbox/demo-ci", "state": "success",
+               "description": "demo sandbox: green for every commit without CI results",
+               "target_url": None, "created_at": "2026-01-01T00:00:00Z",
+               "updated_at": "2026-01-01T00:00:00Z"}
+
+
+def statuses_of(api: Api, repo: dict[str, Any], sha: str) -> list[dict[str, Any]]:
+    """The statuses of ``sha``; with ``green_ci_by_default`` (the demo) a commit nothing
+    reported on gets one green status, so a demo release walks through without a CI system."""
+    statuses: list[dict[str, Any]] = repo["statuses"].get(sha, [])
+    if not statuses and api.green_ci_by_default and not repo["check_runs"].get(sha):
+        return [DEMO_STATUS]
+    return statuses
+
+
 def combined_status(api: Api, req: Request) -> Response:
     found = _commit_sha(api, req)
     if isinstance(found, Response):
         return found
     repo, sha = found
-    statuses = repo["statuses"].get(sha, [])
+    statuses = statuses_of(api, repo, sha)
     full = f"{repo['owner']}/{repo['name']}"
     return Response(200, {
         "state": shapes.combined_state(statuses), "sha": sha, "total_count": len(statuses),
@@ -181,7 +196,7 @@ def list_statuses(api: Api, req: Request) -> Response:
     if isinstance(found, Response):
         return found
     repo, sha = found
-    items = [shapes.commit_status(api.urls, repo, sha, s) for s in repo["statuses"].get(sha, [])]
+    items = [shapes.commit_status(api.urls, repo, sha, s) for s in statuses_of(api, repo, sha)]
     full = f"{repo['owner']}/{repo['name']}"
     page, headers = paginate(api, req, items, base_path=f"/repos/{full}/commits/{sha}/statuses")
     return Response(200, page, headers)

@@ -69,6 +69,7 @@ class Api:
     state: SandboxState
     urls: shapes.Urls
     faults: Faults
+    green_ci_by_default: bool = False  # demo only: a commit no CI reported on shows green
 
 
 Handler = Callable[[Api, Request], Response]

@@ -164,6 +164,6 @@ class SandboxState:
             if release is not None:
                 release["asset_ids"] = [a for a in release["asset_ids"] if a != asset_id]
             path = self.asset_path(asset_id)
-            if path.exists():
-                path.unlink()
+            for leftover in (path, path.with_name(f"{path.name}.part")):  # .part: a cut upload
+                leftover.unlink(missing_ok=True)
             self.save()

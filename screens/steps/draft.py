@@ -1,8 +1,8 @@
 """Draft and uploads: every expected file with its size and live progress while it uploads.
 
 Progress messages from the run worker update the row of the file being hashed or uploaded, so a
-captain watching a 2 GiB ISO go up sees which file it is and how far it got; a re-run shows which
-files were kept and which were uploaded.
+captain watching a 2 GiB ISO go up sees which file it is and how far it got, and when an upload
+restarts after a dropped connection; a re-run shows which files were kept, uploaded or removed.
 """
 
 from __future__ import annotations
@@ -54,6 +54,12 @@ class DraftScreen(StepScreen):
     def on_step_screen_progress(self, message: StepScreen.Progress) -> None:
         verb, _, name = message.label.partition(" ")
         table = self.query_one("#draft-assets", DataTable)
+        if verb == "retrying":  # a notice (done == total == 0): the upload restarts
+            name, _, attempt = name.partition(" (attempt ")
+            if name in {str(k.value) for k in table.rows}:
+                table.update_cell(name, "progress", f"retrying (attempt {attempt.split(')')[0]})")
+            self.notify(message.label, severity="warning", timeout=6)
+            return
         percent = 100 if message.total <= 0 else message.done * 100 // message.total
         if name in {str(k.value) for k in table.rows}:
             table.update_cell(name, "progress", f"{'hashing' if verb == 'hash' else 'uploading'}"

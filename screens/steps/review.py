@@ -24,7 +24,9 @@ def asset_rows(review: Any) -> list[tuple[Text, str, str, str, Text]]:
     for a in review.assets:
         mark = Text("✔", style="green") if a.ok else Text("✘", style="bold red")
         attached = human_size(a.size) if a.attached else "-"
-        if not a.attached:
+        if a.local_problem:
+            digest = Text("LOCAL FILE CHANGED", style="bold red")
+        elif not a.attached:
             digest = Text("not attached", style="red")
         elif a.sha256 is None:
             digest = Text("unknown", style="yellow")
@@ -91,13 +93,23 @@ class ReviewScreen(StepScreen):
         self.query_one("#review-body", Markdown).update(
             (data.release or {}).get("body") or "*(no draft)*")
         if data.problems:
-            out = Text("Blocks publishing:\n", style="bold red")
+            from services.github.wiring import remedy
+
+            heading = ("Differs from the local files:\n" if data.published_ok
+                       else "Blocks publishing:\n")
+            out = Text(heading, style="bold red")
             for problem in data.problems:
                 out.append(f"• {problem}\n")
+            if not data.published_ok:
+                out.append("Next: ", style="bold")
+                out.append(f"{remedy(data)}\n")
             if data.body_diff:
                 out.append("\nBody vs the notes file:\n", style="bold")
                 out.append(data.body_diff)
             problems.update(out)
+        elif data.published_ok:
+            problems.update(Text("The published release matches the local files.",
+                                 style="bold green"))
         else:
             problems.update(Text("Nothing blocks publishing.", style="bold green"))
 

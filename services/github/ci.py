@@ -1,7 +1,8 @@
 """Is CI green on a commit? Combined commit status plus check-runs, as GitHub reports them.
 
-Green only when something reported and nothing failed or is still running: a commit no CI has
-looked at is "pending", not green, because "no news" is not "good news" for a release.
+Green only when something reported and nothing failed or is still running. A commit no CI has
+reported on at all is "none", never green: the gates in ``services/steps/preflight_ci.py`` decide
+whether that means "not yet" (wait) or "this project has no CI" (see docs/github.md).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ OK_CONCLUSIONS = {"success", "neutral", "skipped"}
 @dataclass
 class CIResult:
     commit: str
-    state: str  # green, pending, red
+    state: str  # green, pending, red, none (nothing reported at all)
     failing: list[str] = field(default_factory=list)
     pending: list[str] = field(default_factory=list)
     passing: list[str] = field(default_factory=list)
@@ -30,7 +31,7 @@ class CIResult:
             return f"CI failed on {short}: {', '.join(self.failing)}."
         if self.pending:
             return f"CI is still running on {short}: {', '.join(self.pending)}."
-        return f"No CI has reported on {short} yet."
+        return f"No CI has reported on {short}."
 
     def to_json(self) -> dict[str, Any]:
         return {"status": self.state, "commit": self.commit, "failing": self.failing,
@@ -69,8 +70,10 @@ def ci_status(client: GitHubClient, commit: str) -> CIResult:
             result.failing.append(f"{name}: {run.conclusion}")
     if result.failing:
         result.state = "red"
-    elif result.pending or not result.passing:
+    elif result.pending:
         result.state = "pending"
+    elif not result.passing:
+        result.state = "none"
     else:
         result.state = "green"
     return result

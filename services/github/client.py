@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from services import secrets
-from services.errors import ConsoleError
+from services.errors import ConsoleError, EnvironmentProblem
 from services.github import credentials
 from services.policy import Policy
 
@@ -32,8 +32,12 @@ class GitHubError(ConsoleError):
     """GitHub refused or could not be reached; the message says which and what to do."""
 
 
-class GitHubOffline(GitHubError):
-    """No connection to GitHub at all."""
+class GitHubOffline(GitHubError, EnvironmentProblem):
+    """No connection to GitHub at all (exit 3: the machine, not the release, is the problem)."""
+
+
+class TokenRefused(GitHubError, EnvironmentProblem):
+    """GitHub answered 401 to the token (exit 3, like a missing token)."""
 
 
 class Transient(GitHubError):
@@ -92,7 +96,7 @@ def translate(exc: BaseException, *, what: str, client: GitHubClient,
         return GitHubOffline(f"Cannot reach GitHub at {client.host}: {OFFLINE}.")
     if isinstance(exc, BadCredentialsException) or (
             isinstance(exc, GithubException) and exc.status == 401):
-        return GitHubError(
+        return TokenRefused(
             f"GitHub at {client.host} refused the token from the {client.token_source} "
             "(401 Bad credentials).",
             remedy="Store a valid one with `release-console github login` or fix "
@@ -146,13 +150,18 @@ def status_of(exc: BaseException) -> int:
     return int(exc.status) if isinstance(exc, GithubException) else 0
 
 
+RetryNotice = Callable[[int, GitHubError], None]  # (the attempt about to start, why)
+
+
 def retrying(what: str, fn: Callable[[], T], *, client: GitHubClient,
              before_retry: Callable[[], T | None] | None = None,
+             on_retry: RetryNotice | None = None,
              sleep: Callable[[float], None] = time.sleep) -> T:
     """Call ``fn``; on a transient failure wait and try again, up to len(BACKOFF_SECONDS) times.
 
     ``before_retry`` is how a non-idempotent call (a POST) looks before repeating itself: if it
-    finds the work already done it returns the result and no second POST is sent.
+    finds the work already done it returns the result and no second POST is sent. ``on_retry``
+    is told before each new attempt, so a captain watching a long upload sees why it restarts.
     """
     attempt = 0
     while True:
@@ -163,6 +172,8 @@ def retrying(what: str, fn: Callable[[], T], *, client: GitHubClient,
                 raise err from None
             sleep(BACKOFF_SECONDS[attempt])
             attempt += 1
+            if on_retry is not None:
+                on_retry(attempt + 1, err)
             if before_retry is not None:
                 done = before_retry()
                 if done is not None:

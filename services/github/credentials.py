@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from services import secrets
-from services.errors import ConsoleError, EnvironmentProblem
+from services.errors import EnvironmentProblem, UsageError
 
 SERVICE = "release-console"
 ENV_TOKEN = "GITHUB_TOKEN"
@@ -20,8 +20,8 @@ ENV_API_URL = "GITHUB_API_URL"
 DEFAULT_API_URL = "https://api.github.com"
 
 
-class CredentialsError(ConsoleError):
-    """No token, or the token store cannot be used."""
+class CredentialsError(EnvironmentProblem):
+    """No token, or the token store cannot be used (exit 3: the machine lacks something)."""
 
 
 @dataclass(frozen=True)
@@ -90,9 +90,14 @@ def require_token(host: str) -> Token:
     token = find_token(host)
     if token is not None:
         return token
-    where = "" if keyring_usable() else " (and this machine has no usable keyring)"
+    if not keyring_usable():
+        raise CredentialsError(
+            f"No GitHub token for {host}, and this machine has no usable keyring to keep one.",
+            remedy=f"Set {ENV_TOKEN} in the environment (for example from your password "
+            "manager) and run the command again; `release-console github login` needs a "
+            "system keyring.")
     raise CredentialsError(
-        f"No GitHub token for {host}{where}.",
+        f"No GitHub token for {host}.",
         remedy=f"Store one with `release-console github login`, or set {ENV_TOKEN}.",
     )
 
@@ -104,8 +109,8 @@ def store_token(host: str, value: str) -> None:
     value = value.strip()
     secrets.register(value)
     if not value:
-        raise CredentialsError("The token was empty; nothing was stored.",
-                               remedy="Paste the token when asked (it is not echoed).")
+        raise UsageError("The token was empty; nothing was stored.",
+                         remedy="Paste the token when asked (it is not echoed).")
     if not keyring_usable():
         raise _no_keyring(RuntimeError("no backend"))
     try:

@@ -94,6 +94,62 @@ def expected_files(ctx: Context) -> list[ExpectedFile]:
     return files
 
 
+def recorded_digests(ctx: Context, files: list[ExpectedFile]) -> dict[str, dict[str, str]]:
+    """For each artifact, the sha256 every record of it gives: {name: {where: sha256}}.
+
+    The records are its checksum file (``<name>.sha256`` or a combined list beside it) and the
+    checksums step's evidence. An artifact whose bytes differ from them changed after it was
+    checksummed (and signed): uploading it would publish something nobody tested or signed.
+    """
+    from services import checksums
+
+    session = ctx.require_session()
+    step = session.steps.get("checksums")
+    from_step: dict[str, str] = {}
+    if step is not None and step.status == "done":
+        for entry in step.evidence.get("artifacts") or []:
+            if isinstance(entry, dict) and entry.get("name") and entry.get("sha256"):
+                from_step[str(entry["name"])] = str(entry["sha256"]).lower()
+    result: dict[str, dict[str, str]] = {}
+    for item in files:
+        if item.kind != "artifact":
+            continue
+        known: dict[str, str] = {}
+        found = checksums.find_expected(item.path, ctx.policy.checksum_per_file)
+        if found is not None:
+            known[found[1].name] = found[0].lower()
+        if item.name in from_step:
+            known["the checksums step's record"] = from_step[item.name]
+        result[item.name] = known
+    return result
+
+
+def integrity_problem(name: str, actual: str, known: dict[str, str]) -> str:
+    """One sentence when ``actual`` (the file's sha256 now) differs from any record of it."""
+    for where, want in known.items():
+        if want != actual:
+            return (f"{name} changed after it was checksummed: its sha256 is {actual[:16]}…, "
+                    f"but {where} says {want[:16]}….")
+    return ""
+
+
+INTEGRITY_REMEDY = ("Put back the exact file that was checksummed, smoke-tested and signed "
+                    "(from the build output or the hand-off bundle); a rebuilt artifact needs a "
+                    "new version.")
+
+
+def verify_artifacts(ctx: Context, files: list[ExpectedFile],
+                     digests: dict[str, str]) -> None:
+    """Refuse (before anything is uploaded) an artifact that changed after it was checksummed."""
+    recorded = recorded_digests(ctx, files)
+    for item in files:
+        problem = integrity_problem(item.name, digests.get(item.name, ""),
+                                    recorded.get(item.name, {}))
+        if problem:
+            raise ReleaseInputError(f"{problem[:-1]}; nothing was uploaded.",
+                                    remedy=INTEGRITY_REMEDY)
+
+
 def missing_blockers(ctx: Context, files: list[ExpectedFile]) -> list[Blocker]:
     result = []
     for item in files:

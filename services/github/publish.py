@@ -37,26 +37,32 @@ class PublishResult:
                 "make_latest": self.make_latest, "latest": self.latest_tag}
 
 
-def require_fresh(review: Review, recorded: dict[str, Any]) -> None:
-    """Refuse unless ``review`` (just made) is clean and equals the recorded clean review."""
+def require_fresh(review: Review, recorded: dict[str, Any], *, remedy: str) -> None:
+    """Refuse unless ``review`` (just made) is clean and equals the recorded clean review.
+
+    ``remedy`` is where a real problem leads (a re-draft, or the captain's own files); a change
+    that left the draft correct only needs a fresh review.
+    """
     if not recorded.get("fingerprint"):
         raise PublishRefused(f"Publishing {review.tag} is refused: there is no clean review on "
                              "record.", remedy="Run `release-console review` first.")
     if review.fingerprint != recorded["fingerprint"]:
         changes = differences(dict(recorded.get("seen") or {}), review.seen)
         detail = "; ".join(changes) or "its assets or fields changed"
-        remedy = "Look at the draft, then run `release-console review` again."
         if review.problems:
             detail += f"; now: {review.problems[0]}"
+            advice = remedy
+        else:
+            advice = ("It still matches the local files: run `release-console review` to "
+                      "review it as it is now, then publish.")
         if review.body_diff:
-            remedy += "\nThe body now differs from the notes:\n" + review.body_diff
+            advice += "\nThe body now differs from the notes:\n" + review.body_diff
         raise PublishRefused(f"Publishing {review.tag} is refused: the draft changed on GitHub "
-                             f"after it was reviewed ({detail}).", remedy=remedy)
+                             f"after it was reviewed ({detail}).", remedy=advice)
     if not review.clean:
         more = f" (and {len(review.problems) - 1} more)" if len(review.problems) > 1 else ""
         raise PublishRefused(f"Publishing {review.tag} is refused: {review.problems[0]}{more}",
-                             remedy="Fix it, run the draft step if needed, then "
-                             "`release-console review` again.")
+                             remedy=remedy)
 
 
 def publish(client: GitHubClient, review: Review, *, prerelease: bool,

@@ -56,14 +56,16 @@ def drafts(client: GitHubClient, tag: str) -> list[GitRelease]:
     return [r for r in listed if r.draft and r.tag_name == tag]
 
 
-def find_release(client: GitHubClient, tag: str, release_id: int | None = None) -> GitRelease | None:
+def find_release(client: GitHubClient, tag: str, release_id: int | None = None, *,
+                 any_tag: bool = False) -> GitRelease | None:
     """The release for ``tag`` as GitHub shows it now: the recorded one, a published one, or the
-    single draft."""
+    single draft. With ``any_tag`` the recorded release is returned even when someone changed
+    its tag (so the draft step can put the tag back instead of making a second draft)."""
     if release_id:
         repo = client.repo()
         try:
             rel = repo.get_release(int(release_id))
-            if rel.tag_name == tag:
+            if rel.tag_name == tag or (any_tag and rel.draft):
                 return rel
         except Exception as exc:
             if status_of(exc) != 404:
@@ -82,23 +84,39 @@ def find_release(client: GitHubClient, tag: str, release_id: int | None = None) 
     return candidates[0] if candidates else None
 
 
+@dataclass(frozen=True)
+class DraftFound:
+    release: GitRelease
+    created: bool
+    repaired: list[str]  # fields put back to the spec on an existing draft (title, body, ...)
+
+
+def differing_fields(rel: GitRelease, spec: DraftSpec) -> list[str]:
+    have = {"title": rel.name or "", "body": rel.body or "", "tag": rel.tag_name,
+            "target commit": rel.target_commitish, "pre-release flag": rel.prerelease}
+    want = {"title": spec.title, "body": spec.body, "tag": spec.tag,
+            "target commit": spec.commit, "pre-release flag": spec.prerelease}
+    return [name for name in have if have[name] != want[name]]
+
+
 def find_or_create_draft(client: GitHubClient, spec: DraftSpec,
-                         release_id: int | None = None) -> tuple[GitRelease, bool]:
-    """The draft for ``spec.tag`` (updated to the spec) and whether it was created now."""
-    existing = find_release(client, spec.tag, release_id)
+                         release_id: int | None = None) -> DraftFound:
+    """The draft for ``spec.tag``, with title, body, tag, target and flags put back to the spec
+    where someone changed them; created only when there is none (never a second one)."""
+    existing = find_release(client, spec.tag, release_id, any_tag=True)
     if existing is not None and not existing.draft:
         raise ReleaseStateError(
             f"{spec.tag} is already published on GitHub ({existing.html_url}); a released tag "
             "is never drafted again.",
             remedy="Start the next version instead (a hotfix or a patch release).")
     if existing is not None:
-        if (existing.name, existing.body or "", existing.target_commitish,
-                existing.prerelease) != (spec.title, spec.body, spec.commit, spec.prerelease):
+        repaired = differing_fields(existing, spec)
+        if repaired:
             rel = existing
             existing = retrying(f"update the draft for {spec.tag}", lambda: rel.update_release(
                 name=spec.title, message=spec.body, draft=True, prerelease=spec.prerelease,
-                target_commitish=spec.commit), client=client)
-        return existing, False
+                tag_name=spec.tag, target_commitish=spec.commit), client=client)
+        return DraftFound(existing, False, repaired)
     repo = client.repo()
 
     def look() -> GitRelease | None:
@@ -108,7 +126,7 @@ def find_or_create_draft(client: GitHubClient, spec: DraftSpec,
     created = retrying(f"create the draft release for {spec.tag}", lambda: repo.create_git_release(
         spec.tag, name=spec.title, message=spec.body, draft=True, prerelease=spec.prerelease,
         target_commitish=spec.commit), client=client, before_retry=look)
-    return created, True
+    return DraftFound(created, True, [])
 
 
 def snapshot(rel: GitRelease) -> dict[str, Any]:

@@ -2,13 +2,16 @@
 
 Title, tag, target commit, body (must equal the notes file byte for byte) and every expected asset
 (present, fully uploaded, same size, ``digest`` equal to the local sha256; where GitHub gives no
-digest the asset is downloaded and hashed). The result is a table to read at a glance plus a list
-of problems; publishing is allowed only when that list is empty. A fingerprint of what was seen
-lets publish notice a draft edited by someone else after the review.
+digest the asset is downloaded and hashed). The local artifacts are themselves checked against
+their checksum files and the checksums step's record: a file changed after it was checksummed
+must not pass just because GitHub carries the same changed bytes. The result is a table to read
+at a glance plus a list of problems; publishing is allowed only when that list is empty. A
+fingerprint of what was seen lets publish notice a draft edited by someone else after the review.
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -16,10 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 from services.artifacts import human_size
 from services.github.client import GitHubClient, status_of
-from services.github.expected import ExpectedFile, sha256_file
+from services.github.expected import ExpectedFile, integrity_problem, sha256_file
 from services.github.releases import find_release, snapshot
 from services.github.uploads import current_assets, remote_digest
-from services.runbook import unified_diff
 
 if TYPE_CHECKING:
     from github.GitRelease import GitRelease
@@ -37,6 +39,7 @@ class AssetCheck:
     how: str = ""  # digest, download
     state: str = ""
     problem: str = ""
+    local_problem: str = ""  # the local file differs from its checksum records
 
     @property
     def ok(self) -> bool:
@@ -61,6 +64,12 @@ class Review:
     problems: list[str] = field(default_factory=list)
     body_diff: str = ""
     seen: dict[str, Any] = field(default_factory=dict)  # compact view of the draft, for publish
+    published_ok: bool = False  # reviewing after publish: "published" is the expected state
+
+    @property
+    def local_problems(self) -> list[str]:
+        """Problems with the captain's own files: re-drafting cannot fix these."""
+        return [a.local_problem for a in self.assets if a.local_problem]
 
     @property
     def fingerprint(self) -> str:
@@ -82,11 +91,12 @@ class Review:
             ("Body", "equals the notes" if rel.get("body") == self.notes else "differs from the notes",
              rel.get("body") == self.notes),
             ("State", "draft" if rel.get("draft") else ("published" if rel else "missing"),
-             bool(rel.get("draft"))),
+             bool(rel) and bool(rel.get("draft")) != self.published_ok),
         ]
 
     def table(self) -> str:
-        lines = [f"Draft review for {self.tag}" + (f" — {self.release['html_url']}"
+        what = "Release" if self.published_ok else "Draft"
+        lines = [f"{what} review for {self.tag}" + (f" — {self.release['html_url']}"
                                                      if self.release else "")]
         for label, value, ok in self.field_marks():
             lines.append(f"  {'✔' if ok else '✘'} {label:<7} {value}")
@@ -94,7 +104,9 @@ class Review:
         lines.append(f"  {'':2}{'asset':<{width}}  {'expected':>10}  {'attached':>10}  digest")
         for a in self.assets:
             attached = human_size(a.size) if a.attached else "-"
-            if not a.attached:
+            if a.local_problem:
+                digest = "LOCAL FILE CHANGED"
+            elif not a.attached:
                 digest = "not attached"
             elif a.sha256 is None:
                 digest = "unknown"
@@ -106,10 +118,12 @@ class Review:
         for name in self.extra_assets:
             lines.append(f"  ✘ {name:<{width}}  {'-':>10}  {'attached':>10}  not expected")
         if self.problems:
-            lines.append("Blocks publishing:")
+            lines.append("Differs from the local files:" if self.published_ok
+                         else "Blocks publishing:")
             lines.extend(f"  - {p}" for p in self.problems)
         else:
-            lines.append("Nothing blocks publishing.")
+            lines.append("The published release matches the local files." if self.published_ok
+                         else "Nothing blocks publishing.")
         return "\n".join(lines)
 
     def to_json(self) -> dict[str, Any]:
@@ -166,9 +180,21 @@ def _by_id_or_tag(client: GitHubClient, tag: str, release_id: int | None) -> Git
     return find_release(client, tag)
 
 
+def body_diff(notes: str, body: str) -> str:
+    """The draft's body against the notes file, each side labelled with where it comes from."""
+    return "".join(difflib.unified_diff(
+        notes.splitlines(keepends=True), body.splitlines(keepends=True),
+        fromfile="notes.md (local)", tofile="body of the release on GitHub"))
+
+
 def review_draft(client: GitHubClient, *, tag: str, title: str, commit: str, notes: str,
-                 files: list[ExpectedFile], release_id: int | None = None) -> Review:
-    review = Review(tag=tag, expected_title=title, expected_commit=commit, notes=notes)
+                 files: list[ExpectedFile], release_id: int | None = None,
+                 recorded: dict[str, dict[str, str]] | None = None,
+                 published_ok: bool = False) -> Review:
+    """Compare the release on GitHub with the local files; ``recorded`` holds each artifact's
+    checksum records (see :func:`services.github.expected.recorded_digests`)."""
+    review = Review(tag=tag, expected_title=title, expected_commit=commit, notes=notes,
+                    published_ok=published_ok)
     rel = _by_id_or_tag(client, tag, release_id)
     if rel is None:
         review.problems.append(f"There is no draft release for {tag} on GitHub; run the draft "
@@ -176,8 +202,11 @@ def review_draft(client: GitHubClient, *, tag: str, title: str, commit: str, not
         return review
     review.release = snapshot(rel)
     data = review.release
-    if not data["draft"]:
+    if not data["draft"] and not published_ok:
         review.problems.append(f"The release for {tag} is already published, not a draft.")
+    if data["draft"] and published_ok:
+        review.problems.append(f"The release for {tag} is a draft again on GitHub, though it "
+                               "was published.")
     if data["name"] != title:
         review.problems.append(f"The title is {data['name']!r}; expected {title!r}.")
     if data["tag"] != tag:
@@ -186,7 +215,7 @@ def review_draft(client: GitHubClient, *, tag: str, title: str, commit: str, not
         review.problems.append(f"The draft targets {data['target']}; expected the release "
                                f"commit {commit}.")
     if data["body"] != notes:
-        review.body_diff = unified_diff("notes.md (local)", notes, data["body"])
+        review.body_diff = body_diff(notes, data["body"])
         review.problems.append("The body differs from the release notes (.release/<tag>/notes.md);"
                                " see the diff.")
     attached = current_assets(client, rel)
@@ -195,6 +224,9 @@ def review_draft(client: GitHubClient, *, tag: str, title: str, commit: str, not
         local_ok = item.exists
         check = AssetCheck(item.name, item.kind, item.size if local_ok else None,
                            sha256_file(item.path) if local_ok else None)
+        if check.local_sha256 is not None:
+            check.local_problem = integrity_problem(item.name, check.local_sha256,
+                                                    (recorded or {}).get(item.name, {}))
         asset = attached.get(item.name)
         if asset is not None:
             check.attached, check.size, check.state = True, asset.size, asset.state
@@ -216,6 +248,8 @@ def review_draft(client: GitHubClient, *, tag: str, title: str, commit: str, not
 
 
 def _asset_problem(check: AssetCheck, local_ok: bool) -> str:
+    if check.local_problem:
+        return check.local_problem
     if not local_ok:
         return f"{check.name} is missing locally, so the attached copy cannot be checked."
     if not check.attached:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from services.github.client import GitHubClient, Transient, retrying, status_of
+from services.github.client import GitHubClient, GitHubError, Transient, retrying, status_of
 from services.github.expected import ExpectedFile, sha256_file
 from services.github.releases import ReleaseStateError
 
@@ -25,12 +25,13 @@ if TYPE_CHECKING:
 
 CHUNK = 1 << 20
 Progress = Callable[[str, int, int], None]
+Retried = Callable[[str, int, GitHubError], None]  # (file name, attempt now starting, why)
 
 
 @dataclass(frozen=True)
 class UploadOutcome:
     name: str
-    action: str  # kept, uploaded, replaced
+    action: str  # kept, uploaded, replaced, removed (attached but not expected)
     size: int
     sha256: str
     asset_id: int
@@ -38,7 +39,7 @@ class UploadOutcome:
 
     def to_json(self) -> dict[str, Any]:
         return {"name": self.name, "action": self.action, "size": self.size,
-                "digest": f"sha256:{self.sha256}", "asset_id": self.asset_id,
+                "digest": f"sha256:{self.sha256}" if self.sha256 else None, "asset_id": self.asset_id,
                 "attempts": self.attempts}
 
 
@@ -125,7 +126,8 @@ def _delete(client: GitHubClient, asset: GitReleaseAsset, release: GitRelease) -
 
 
 def upload_one(client: GitHubClient, release: GitRelease, item: ExpectedFile, sha256: str,
-               existing: GitReleaseAsset | None, progress: Progress) -> UploadOutcome:
+               existing: GitReleaseAsset | None, progress: Progress,
+               retried: Retried | None = None) -> UploadOutcome:
     size = item.size
     label = f"upload {item.name}"
     if existing is not None and matches(existing, size, sha256):
@@ -162,14 +164,20 @@ def upload_one(client: GitHubClient, release: GitRelease, item: ExpectedFile, sh
         _delete(client, found, release)
         return None
 
-    asset = retrying(label, attempt, client=client, before_retry=look)
+    def notice(number: int, err: GitHubError) -> None:
+        if retried is not None:
+            retried(item.name, number, err)
+
+    asset = retrying(label, attempt, client=client, before_retry=look, on_retry=notice)
     return UploadOutcome(item.name, action, size, sha256, asset.id, attempts)
 
 
 def upload_all(client: GitHubClient, release: GitRelease, files: list[ExpectedFile], *,
-               progress: Progress, on_done: Callable[[UploadOutcome], None] | None = None,
-               ) -> list[UploadOutcome]:
-    """Make the draft carry exactly ``files``; returns what was kept, uploaded or replaced."""
+               progress: Progress, digests: dict[str, str] | None = None,
+               on_done: Callable[[UploadOutcome], None] | None = None,
+               retried: Retried | None = None) -> list[UploadOutcome]:
+    """Make the draft carry exactly ``files``; returns what was kept, uploaded, replaced or
+    removed. ``digests`` are the files' sha256 when the caller already hashed them."""
     if not release.draft:
         raise ReleaseStateError(f"The release {release.tag_name} is published; assets are only "
                                 "uploaded to a draft.")
@@ -181,8 +189,19 @@ def upload_all(client: GitHubClient, release: GitRelease, files: list[ExpectedFi
         def hashed(done: int, name: str = item.name, total: int = total) -> None:
             progress(f"hash {name}", done, total)
 
-        sha256 = sha256_file(item.path, hashed)
-        outcome = upload_one(client, release, item, sha256, existing.get(item.name), progress)
+        sha256 = (digests or {}).get(item.name) or sha256_file(item.path, hashed)
+        outcome = upload_one(client, release, item, sha256, existing.get(item.name), progress,
+                             retried)
+        outcomes.append(outcome)
+        if on_done is not None:
+            on_done(outcome)
+    wanted = {item.name for item in files}
+    for name, asset in sorted(existing.items()):
+        if name in wanted:
+            continue
+        _delete(client, asset, release)  # a draft only: published assets are never deleted
+        outcome = UploadOutcome(name, "removed", asset.size, remote_digest(asset, download=False)[0]
+                                or "", asset.id, 0)
         outcomes.append(outcome)
         if on_done is not None:
             on_done(outcome)

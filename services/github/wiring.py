@@ -1,5 +1,5 @@
 """The GitHub service as the runbook steps use it: a client for the context, the release id the
-draft step recorded, and the review of the current session's draft."""
+draft step recorded, the review of the current session's draft, and where its remedies lead."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ from services.runbook import Context
 from services.session import Session
 
 DATA_KEY = "github"
+REDO_DRAFT = ('Repair the draft with `release-console redo draft --reason "..."`, then run '
+              "draft, review and publish again (the draft step fixes the title, body and tag "
+              "and re-uploads what is missing or wrong).")
 
 
 def client_for(ctx: Context) -> GitHubClient:
@@ -40,9 +43,25 @@ def remember(**values: Any) -> Any:
     return update
 
 
+def published(ctx: Context) -> bool:
+    record = ctx.require_session().steps.get("publish")
+    return record is not None and record.status == "done"
+
+
 def review_now(ctx: Context, client: GitHubClient) -> Review:
+    """The release as GitHub shows it now against the local files (after publish: read-only,
+    with "published" as the expected state)."""
     tag = ctx.require_session().tag
+    files = expected.expected_files(ctx)
     return review_draft(client, tag=tag, title=expected.release_title(ctx),
                         commit=expected.release_commit(ctx), notes=expected.read_notes(ctx),
-                        files=expected.expected_files(ctx),
-                        release_id=recorded_release_id(ctx))
+                        files=files, release_id=recorded_release_id(ctx),
+                        recorded=expected.recorded_digests(ctx, files),
+                        published_ok=published(ctx))
+
+
+def remedy(review: Review) -> str:
+    """Where a failed review or a refused publish leads: the captain's files, or a re-draft."""
+    if review.local_problems:
+        return expected.INTEGRITY_REMEDY
+    return REDO_DRAFT

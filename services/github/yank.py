@@ -10,12 +10,15 @@ reported.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from services.errors import ConsoleError
 from services.github.client import GitHubClient, GitHubError, retrying
 from services.github.publish import latest_tag
 from services.github.releases import drafts, published
+
+if TYPE_CHECKING:
+    from github.GitRelease import GitRelease
 
 MARK = "⚠️ YANKED"
 
@@ -34,10 +37,13 @@ class YankResult:
     latest_before: str
     latest_after: str
     refused: list[str] = field(default_factory=list)  # what GitHub would not change
+    # what was done to the body, judged from GitHub's body before the update: "banner added",
+    # "banner replaced" (a new reason or replacement), "none" (it was already there as wanted)
+    banner: str = "none"
 
     def to_json(self) -> dict[str, Any]:
         return {"tag": self.tag, "release_id": self.release_id, "html_url": self.html_url,
-                "changed": self.changed, "prerelease": self.prerelease,
+                "changed": self.changed, "banner": self.banner, "prerelease": self.prerelease,
                 "latest_before": self.latest_before, "latest_after": self.latest_after,
                 "refused": self.refused}
 
@@ -64,10 +70,9 @@ def yanked_body(body: str, reason: str, replacement: str) -> str:
     return banner(reason, replacement) + strip_banner(body)
 
 
-def yank(client: GitHubClient, *, tag: str, reason: str, replacement: str) -> YankResult:
-    if not reason.strip():
-        raise YankError("A yank needs a reason; it goes at the top of the release notes.",
-                        remedy='Pass --reason "one line".')
+def require_published(client: GitHubClient, tag: str) -> GitRelease:
+    """The published release for ``tag``; refuses a draft or a missing one (checked before
+    anything else of a yank is done, so a refused yank changes nothing anywhere)."""
     rel = published(client, tag)
     if rel is None:
         if drafts(client, tag):
@@ -75,10 +80,21 @@ def yank(client: GitHubClient, *, tag: str, reason: str, replacement: str) -> Ya
                             "yank.", remedy="Finish or delete the draft instead.")
         raise YankError(f"{client.repository} has no published release {tag} on GitHub.",
                         remedy="Check the version; yank only withdraws published releases.")
+    return rel
+
+
+def yank(client: GitHubClient, *, tag: str, reason: str, replacement: str) -> YankResult:
+    if not reason.strip():
+        raise YankError("A yank needs a reason; it goes at the top of the release notes.",
+                        remedy='Pass --reason "one line".')
+    rel = require_published(client, tag)
     before = latest_tag(client)
     body = yanked_body(rel.body or "", reason, replacement)
     result = YankResult(tag, rel.id, rel.html_url, False, rel.prerelease, before, before)
     body_done = (rel.body or "") == body
+    if not body_done:
+        result.banner = ("banner replaced" if (rel.body or "").startswith(f"> **{MARK}**")
+                         else "banner added")
     if rel.prerelease and body_done:
         return result  # already yanked exactly like this
     name = rel.name or ""

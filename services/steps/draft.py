@@ -1,24 +1,51 @@
 """Step ``draft``: the draft release for the tag, with every expected file attached.
 
-Re-running it is the way to resume: the existing draft is reused (never a second one), assets
-already attached with the right size and digest are kept, and partial or wrong ones replaced.
-Each upload is journaled as it finishes, so an interrupted run leaves a record of what is there.
+Re-running it is the way to resume and to repair: the existing draft is reused (never a second
+one), its title, body, tag and target are put back where someone changed them, assets already
+attached with the right size and digest are kept, partial or wrong ones replaced and unexpected
+ones removed (from the draft only). Each upload is journaled as it finishes, so an interrupted run
+leaves a record of what is there.
+
+Before anything goes to GitHub, CI must have passed on the release commit (see
+``preflight_ci.release_gate``) and every artifact must still be the file that was checksummed:
+its sha256, streamed once, is compared with its checksum file and the checksums step's record.
 """
 
 from __future__ import annotations
 
+import hashlib
+from typing import Any
+
 from services.artifacts import human_size
 from services.github import expected, wiring
+from services.github.client import GitHubError, GitHubOffline
+from services.github.expected import ExpectedFile
 from services.github.releases import DraftSpec, find_or_create_draft
 from services.github.uploads import UploadOutcome, upload_all
-from services.runbook import Blocker, Context, Evidence, Plan, Step
+from services.runbook import Blocker, Context, Evidence, Plan, Step, StepFailed
+from services.steps.preflight_ci import release_gate
+
+
+def hash_all(ctx: Context, files: list[ExpectedFile]) -> dict[str, str]:
+    """sha256 of every file to upload (streamed, with progress), so each is read once here."""
+    digests = {}
+    for item in files:
+        def hashed(done: int, name: str = item.name, total: int = item.size) -> None:
+            ctx.progress(f"hash {name}", done, total)
+
+        digests[item.name] = expected.sha256_file(item.path, hashed)
+    return digests
+
+
+def notes_sha256(ctx: Context) -> str:
+    return hashlib.sha256(expected.read_notes(ctx).encode("utf-8")).hexdigest()
 
 
 class Draft(Step):
     id = "draft"
     title = "GitHub draft and uploads"
-    description = ("Create (or reuse) the draft release with the notes as body, and upload "
-                   "every asset, resumably.")
+    description = ("Create (or reuse and repair) the draft release with the notes as body, and "
+                   "upload every asset, resumably. CI must be green on the release commit.")
     needs_network = True
     needs_token = False  # the GitHub token is not the hardware token
 
@@ -32,7 +59,26 @@ class Draft(Step):
         if not ctx.policy.project.repository:
             blockers.append(Blocker(f"{ctx.policy.where} names no GitHub repository.",
                                     'Add repository = "owner/name" under [project].'))
+        if not blockers:
+            blockers += release_gate(ctx, expected.release_commit(ctx))[0]
         return blockers
+
+    def revalidate(self, ctx: Context) -> list[Blocker]:
+        """The notes changed after the draft got them as its body (cheap: no network)."""
+        session = ctx.require_session()
+        publish = session.steps.get("publish")
+        if publish is not None and publish.status == "done":
+            return []  # published: the draft is history, nothing can be redone
+        record = session.steps.get(self.id)
+        given = record.evidence.get("body_sha256") if record is not None else None
+        if not given or not expected.notes_path(ctx).is_file():
+            return []
+        if notes_sha256(ctx) != given:
+            return [Blocker("the release notes (notes.md) changed after the draft got them as "
+                            "its body.",
+                            f'Redo it with `release-console redo {self.id} --reason "notes '
+                            'changed"` to put the new notes on the draft.')]
+        return []
 
     def plan(self, ctx: Context) -> Plan:
         session = ctx.require_session()
@@ -41,38 +87,65 @@ class Draft(Step):
         plan = Plan(summary=f"Create or reuse the draft release {expected.release_title(ctx)!r} "
                     f"for {session.tag} on {repo}{' (pre-release)' if prerelease else ''}, "
                     "then upload every expected file.")
+        plan.api_calls.append(f"GET /repos/{repo}/commits/{{release commit}}/status and "
+                              "check-runs (CI must be green)")
         plan.api_calls.append(f"GET /repos/{repo}/releases (find an existing draft for "
                               f"{session.tag})")
-        plan.api_calls.append(f"POST /repos/{repo}/releases (draft=true) unless one exists")
+        plan.api_calls.append(f"POST /repos/{repo}/releases (draft=true) unless one exists; "
+                              "PATCH it where its title, body, tag or target differ")
         for item in expected.expected_files(ctx):
             size = human_size(item.size) if item.exists else "missing"
             plan.api_calls.append(f"POST {{upload_url}}?name={item.name} ({size}, "
                                   f"{item.content_type}) unless already attached and identical")
+        plan.notes.append("Every artifact is hashed first and compared with its checksum file; "
+                          "a changed one stops the step before anything is uploaded.")
         plan.notes.append("Nothing is published: a draft is visible only to maintainers.")
         return plan
 
     def run(self, ctx: Context) -> Evidence:
         session = ctx.require_session()
+        files = expected.expected_files(ctx)
+        commit = expected.release_commit(ctx)
+        blockers, ci = release_gate(ctx, commit)
+        if blockers:
+            raise StepFailed(str(blockers[0]))
+        digests = hash_all(ctx, files)
+        expected.verify_artifacts(ctx, files, digests)
         client = wiring.client_for(ctx)
         prerelease, _latest = expected.channel_flags(ctx)
-        spec = DraftSpec(tag=session.tag, title=expected.release_title(ctx),
-                         body=expected.read_notes(ctx), commit=expected.release_commit(ctx),
-                         prerelease=prerelease)
-        files = expected.expected_files(ctx)
-        rel, created = find_or_create_draft(client, spec, wiring.recorded_release_id(ctx))
-        ctx.record(self.id, "draft created" if created else "draft reused",
-                   outputs={"release_id": rel.id, "html_url": rel.html_url},
+        notes = expected.read_notes(ctx)
+        spec = DraftSpec(tag=session.tag, title=expected.release_title(ctx), body=notes,
+                         commit=commit, prerelease=prerelease)
+        found = find_or_create_draft(client, spec, wiring.recorded_release_id(ctx))
+        rel = found.release
+        action = ("draft created" if found.created
+                  else "draft repaired" if found.repaired else "draft reused")
+        ctx.record(self.id, action, outputs={"release_id": rel.id, "html_url": rel.html_url,
+                                             "repaired": found.repaired},
                    update=wiring.remember(release_id=rel.id, html_url=rel.html_url))
 
         def journal(outcome: UploadOutcome) -> None:
             if outcome.action != "kept":
                 ctx.record(self.id, f"asset {outcome.action}", outputs=outcome.to_json())
 
-        outcomes = upload_all(client, rel, files, progress=ctx.progress, on_done=journal)
-        return {"release_id": rel.id, "html_url": rel.html_url, "created": created,
-                "assets": [o.to_json() for o in outcomes],
-                "uploaded": sum(o.action != "kept" for o in outcomes),
-                "kept": sum(o.action == "kept" for o in outcomes)}
+        def retried(name: str, attempt: int, err: GitHubError) -> None:
+            why = "the connection was lost" if isinstance(err, GitHubOffline) else err.message
+            ctx.progress(f"retrying {name} (attempt {attempt}): {why}", 0, 0)
+            ctx.record(self.id, "upload retried", outputs={"name": name, "attempt": attempt,
+                                                           "reason": why})
+
+        outcomes = upload_all(client, rel, files, progress=ctx.progress, digests=digests,
+                              on_done=journal, retried=retried)
+        evidence: dict[str, Any] = {
+            "release_id": rel.id, "html_url": rel.html_url, "created": found.created,
+            "repaired": found.repaired, "assets": [o.to_json() for o in outcomes],
+            "uploaded": sum(o.action in ("uploaded", "replaced") for o in outcomes),
+            "kept": sum(o.action == "kept" for o in outcomes),
+            "removed": [o.name for o in outcomes if o.action == "removed"],
+            "body_sha256": hashlib.sha256(notes.encode("utf-8")).hexdigest(),
+            "ci": ci,
+        }
+        return evidence
 
 
 STEP = Draft()

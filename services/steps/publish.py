@@ -1,8 +1,9 @@
 """Step ``publish``: publish the reviewed draft, only if the review is clean and still true.
 
 Irreversible: the engine shows the plan and asks first. Right before the PATCH the draft is
-reviewed again; a problem, or any change since the recorded review, refuses the publish and sends
-the captain back to review. Afterwards the release is read back to prove it is published.
+reviewed again; a problem, or any change since the recorded review, refuses the publish, marks the
+review failed, and names the way on (a fresh review, or ``release-console redo draft``). Afterwards
+the release is read back to prove it is published.
 """
 
 from __future__ import annotations
@@ -62,11 +63,16 @@ class Publish(Step):
         client = wiring.client_for(ctx)
         review = wiring.review_now(ctx, client)
         try:
-            require_fresh(review, reviewed(ctx).evidence)
+            require_fresh(review, reviewed(ctx).evidence, remedy=wiring.remedy(review))
         except PublishRefused as refusal:
+            reason = (f"publishing was refused: {refusal.message} "
+                      + (refusal.remedy.split("\n", 1)[0] if review.problems
+                         else "Run `release-console review` again."))
+
             def reopen(session: Session) -> None:
+                """The recorded clean review is no longer true: it must not stay "done"."""
                 rec = session.step("review")
-                rec.status, rec.reason = "failed", "the draft changed or has problems; review again"
+                rec.status, rec.reason, rec.evidence = "failed", reason, {}
 
             ctx.record(self.id, "refused", outputs={"reason": refusal.message,
                                                     "problems": review.problems},

@@ -2,17 +2,33 @@
 
 The tag goes up before the draft exists (a draft creates no tag, and publishing would otherwise
 create an unsigned one). A tag already on the remote is accepted only if it is the very same tag
-object; a pushed tag is never moved or force-pushed.
+object; a pushed tag is never moved or force-pushed. When pre-flight ran on the offline
+workstation its CI check was deferred; it is made here, before anything leaves the machine.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 
-from services.errors import ConsoleError
+from services.errors import ConsoleError, EnvironmentProblem
 from services.github import expected
 from services.repo import RepoError
 from services.runbook import Blocker, Context, Evidence, Plan, Step, StepFailed
+from services.steps.preflight_ci import deferred, preflight_commit, push_gate
+
+WAITING = "push, draft, review and publish wait for the online side"
+# What git (ssh, curl, git://) says when the network or the remote host is not there.
+UNREACHABLE = ("connection refused", "could not resolve host", "unable to connect",
+               "failed to connect", "network is unreachable", "no route to host",
+               "connection timed out", "operation timed out", "could not read from remote",
+               "unable to access", "temporary failure in name resolution",
+               "couldn't connect to server", "connection reset")
+
+
+class RemoteUnreachable(EnvironmentProblem):
+    """The git remote could not be reached (exit 3)."""
 
 
 def _branch(ctx: Context) -> str:
@@ -27,8 +43,39 @@ def remote_url(ctx: Context) -> str:
     return re.sub(r"//[^/@]+@", "//", url)
 
 
+def git_lines(output: str) -> list[str]:
+    """git's own reasons, without its generic advice ("Please make sure you have...")."""
+    keep = []
+    for raw in output.splitlines():
+        line = raw.strip()
+        if not line or line.startswith(("Please make sure", "and the repository exists")):
+            continue
+        keep.append(line)
+    return keep
+
+
+def remote_git(ctx: Context, *args: str) -> str:
+    """Run a git command that talks to the remote; an unreachable remote is an environment
+    problem whose message keeps git's own words ("Connection refused")."""
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
+    proc = subprocess.run(["git", *args], cwd=ctx.root, capture_output=True, text=True,
+                          check=False, env=env)
+    if proc.returncode == 0:
+        return proc.stdout
+    lines = git_lines(proc.stderr or proc.stdout)
+    said = "; ".join(lines).rstrip(".") or "no output"
+    remote = ctx.policy.project.remote
+    if any(marker in said.lower() for marker in UNREACHABLE):
+        raise RemoteUnreachable(
+            f"Cannot reach the remote {remote} ({remote_url(ctx)}): git says \"{said}\"; the "
+            f"machine or the remote looks unreachable, and {WAITING}.",
+            remedy="Check the network and the remote, then run push again; nothing was pushed "
+            "that is not on the remote already.")
+    raise RepoError(f"git {' '.join(args)} failed: {said}.")
+
+
 def remote_ref(ctx: Context, ref: str) -> str:
-    out = ctx.repo.git("ls-remote", ctx.policy.project.remote, ref)
+    out = remote_git(ctx, "ls-remote", ctx.policy.project.remote, ref)
     for line in out.splitlines():
         sha, _, name = line.partition("\t")
         if name == ref:
@@ -40,7 +87,7 @@ class Push(Step):
     id = "push"
     title = "Push commit and tag"
     description = ("Push the release commit and the signed tag to the remote; the tag goes up "
-                   "before the draft exists.")
+                   "before the draft exists. CI is checked first if pre-flight deferred it.")
     needs_network = True
     irreversible = True
 
@@ -57,6 +104,8 @@ class Push(Step):
                                     f"{ctx.policy.project.remote!r}.",
                                     "Add it with `git remote add`, or set [project] remote in "
                                     "release.toml."))
+        if not blockers:
+            blockers += push_gate(ctx)[0]
         return blockers
 
     def plan(self, ctx: Context) -> Plan:
@@ -66,16 +115,24 @@ class Push(Step):
             commit = expected.release_commit(ctx)
         except ConsoleError:
             commit = "<release commit>"
-        return Plan(
+        plan = Plan(
             summary=f"Push the release commit and tag {session.tag} to {remote}.",
             commands=[f"git push {remote} {commit}:refs/heads/{_branch(ctx)}",
                       f"git push {remote} refs/tags/{session.tag}"],
             notes=["A tag already on the remote must be this very tag; it is never moved."],
         )
+        if deferred(ctx) and ctx.policy.project.repository:
+            plan.api_calls.append(
+                f"GET /repos/{ctx.policy.project.repository}/commits/"
+                f"{preflight_commit(ctx)[:12]}/status and check-runs (pre-flight deferred it)")
+        return plan
 
     def run(self, ctx: Context) -> Evidence:
         session = ctx.require_session()
         remote = ctx.policy.project.remote
+        blockers, ci = push_gate(ctx)  # again: CI may have changed since the check
+        if blockers:
+            raise StepFailed(str(blockers[0]))
         commit = expected.release_commit(ctx)
         tag_ref = f"refs/tags/{session.tag}"
         tag_object = ctx.repo.git("rev-parse", tag_ref).strip()
@@ -86,15 +143,18 @@ class Push(Step):
                              f"({on_remote[:12]}, here {tag_object[:12]}).",
                              remedy="A pushed tag is never moved; find out who pushed it "
                              "before going on.")
-        ctx.repo.git("push", "--quiet", remote, f"{commit}:refs/heads/{branch}")
+        remote_git(ctx, "push", "--quiet", remote, f"{commit}:refs/heads/{branch}")
         if not on_remote:
-            ctx.repo.git("push", "--quiet", remote, tag_ref)
+            remote_git(ctx, "push", "--quiet", remote, tag_ref)
         if remote_ref(ctx, tag_ref) != tag_object:
             raise StepFailed(f"{remote} does not show tag {session.tag} after the push.",
                              remedy="Check the remote and run the step again.")
-        return {"remote": remote, "url": remote_url(ctx), "branch": branch, "commit": commit,
-                "tag": session.tag, "tag_object": tag_object,
-                "tag_already_there": bool(on_remote)}
+        evidence: Evidence = {"remote": remote, "url": remote_url(ctx), "branch": branch,
+                              "commit": commit, "tag": session.tag, "tag_object": tag_object,
+                              "tag_already_there": bool(on_remote)}
+        if ci is not None:
+            evidence["ci"] = ci
+        return evidence
 
 
 STEP = Push()

@@ -1,7 +1,9 @@
 """Step ``review``: the draft as GitHub shows it, checked against the local files and notes.
 
-It fails (naming what is wrong) unless the title, tag, target commit, body and every asset's size
-and digest match. Its evidence keeps a fingerprint of what it saw, which publish re-checks.
+It fails (naming what is wrong and where that leads: a re-draft, or the captain's own files) unless
+the title, tag, target commit, body and every asset's size and digest match, and every artifact is
+still the file that was checksummed. Its evidence keeps a fingerprint of what it saw, which publish
+re-checks. Once the release is published, reviewing only reports: it never changes a record.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from services.github import expected, wiring
 from services.github.review import Review
 from services.runbook import Blocker, Context, Evidence, Plan, Step, StepFailed
-from services.session import Session
+from services.session import Session, StepRecord
 
 
 def evidence_of(review: Review) -> Evidence:
@@ -22,11 +24,26 @@ def failure(review: Review) -> StepFailed:
     more = f" (and {len(review.problems) - 1} more)" if len(review.problems) > 1 else ""
     return StepFailed(f"The draft for {review.tag} is not ready to publish: "
                       f"{review.problems[0]}{more}",
-                      remedy="`release-console review` shows the whole table.")
+                      remedy=f"{wiring.remedy(review)} `release-console review` shows the whole "
+                      "table.")
+
+
+def clear_publish_refusal(ctx: Context) -> None:
+    """A clean review answers an earlier publish refusal: status must stop showing it."""
+    record = ctx.require_session().steps.get("publish")
+    if record is None or record.status != "failed":
+        return
+
+    def reset(session: Session) -> None:
+        session.steps["publish"] = StepRecord()
+
+    ctx.record("publish", "refusal cleared", inputs={"by": "a clean review"},
+               outputs={"was": record.reason}, update=reset)
 
 
 def record_review(ctx: Context, review: Review) -> None:
-    """Store a review made outside the engine (``release-console review`` on a done step)."""
+    """Store a review made outside the engine (``release-console review`` when the review step
+    is already done or failed). Never called once the release is published."""
 
     def update(session: Session) -> None:
         rec = session.step("review")
@@ -39,13 +56,15 @@ def record_review(ctx: Context, review: Review) -> None:
                                                     "problems": review.problems,
                                                     "fingerprint": review.fingerprint},
                update=update)
+    if review.clean:
+        clear_publish_refusal(ctx)
 
 
 class ReviewStep(Step):
     id = "review"
     title = "Review the draft"
     description = ("Read the draft as GitHub shows it and compare title, tag, body and every "
-                   "asset's size and digest.")
+                   "asset's size and digest; check each artifact against its checksum file.")
     needs_network = True
     needs_token = False  # the GitHub token is not the hardware token
 
@@ -64,6 +83,7 @@ class ReviewStep(Step):
         review = wiring.review_now(ctx, wiring.client_for(ctx))
         if not review.clean:
             raise failure(review)
+        clear_publish_refusal(ctx)
         return evidence_of(review)
 
 
