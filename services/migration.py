@@ -100,10 +100,11 @@ def _headings(lines: list[str]) -> list[tuple[int, int, str]]:
     return result
 
 
-def locate(doc: Changelog, old: semver.Version | None,
-           new: semver.Version) -> tuple[int, int, str] | None:
-    """(heading index, end index, heading text) of the transition's section, if any."""
+def locate_all(doc: Changelog, old: semver.Version | None,
+               new: semver.Version) -> list[tuple[int, int, str]]:
+    """(heading index, end index, heading text) of every section for the transition."""
     heads = _headings(doc.lines)
+    found = []
     for position, (index, level, text) in enumerate(heads):
         if not _matches(text, old, new):
             continue
@@ -114,8 +115,15 @@ def locate(doc: Changelog, old: semver.Version | None,
                 break
         while end > index + 1 and not body(doc.lines[end - 1]).strip():
             end -= 1
-        return index, end, text
-    return None
+        found.append((index, end, text))
+    return found
+
+
+def locate(doc: Changelog, old: semver.Version | None,
+           new: semver.Version) -> tuple[int, int, str] | None:
+    """The transition's section, if any (the first, when a file wrongly has two)."""
+    found = locate_all(doc, old, new)
+    return found[0] if found else None
 
 
 def section_text(doc: Changelog, old: semver.Version | None, new: semver.Version) -> str:
@@ -136,6 +144,11 @@ def save_section(doc: Changelog, old: semver.Version | None, new: semver.Version
     if not lines[0].startswith("#"):
         raise MigrationError(f"A section in {doc.display} must start with a heading such as "
                              f"'## v{old} -> v{new}'; nothing was written.")
+    edited = from_bytes(text.encode("utf-8"), doc.display)
+    if len(locate_all(edited, old, new)) > 1:
+        raise MigrationError(
+            f"The edited text has more than one heading for v{old} -> v{new}; keep one section "
+            f"so {doc.display} says one thing. Nothing was written.")
     span = locate(doc, old, new)
     if span is None:
         return add_section(doc, lines)
@@ -201,7 +214,13 @@ def check(doc: Changelog, old: semver.Version | None, new: semver.Version,
     if not doc.lines and not doc.raw:
         return MigrationCheck(False, "missing", f"{name} does not exist; it needs a section for "
                               f"{transition}.", major=major)
-    span = locate(doc, old, new)
+    spans = locate_all(doc, old, new)
+    if len(spans) > 1:
+        lines_at = " and ".join(str(index + 1) for index, _, _ in spans)
+        return MigrationCheck(False, "duplicate", f"{name} has {len(spans)} sections for "
+                              f"{transition} (lines {lines_at}); keep one so it says one thing.",
+                              major=major)
+    span = spans[0] if spans else None
     if span is not None:
         index, end, text = span
         lines = [body(x) for x in doc.lines[index + 1:end]]

@@ -178,3 +178,25 @@ def test_first_release_needs_no_migration(tmp_path: Path, make_ctx: Callable[...
     step = engine.find_step(ctx, "migration")
     assert step.check(ctx) == []
     assert step.run(ctx) == {"status": "first-release"}
+
+
+def test_two_sections_for_one_transition_are_refused(tmp_path: Path) -> None:
+    guide = tmp_path / "MIGRATION.md"
+    guide.write_text("# M\n\n## v1.2.0 -> v1.3.0\n\nNo migration required.\n\n"
+                     "## v1.2.0 -> v1.3.0\n\n- TODO: steps\n")
+    old, new = migration.parse_pair("1.2.0", "1.3.0")
+    result = migration.check(migration.read(guide, "MIGRATION.md"), old, new)
+    assert not result.ok and result.status == "duplicate"
+    assert "2 sections for v1.2.0 -> v1.3.0 (lines 3 and 7)" in result.message
+
+
+def test_saving_an_edit_with_two_headings_for_the_transition_is_refused(tmp_path: Path) -> None:
+    guide = tmp_path / "MIGRATION.md"
+    original = "# M\n\n## v1.1.0 -> v1.2.0\n\nNo migration required.\n"
+    guide.write_text(original)
+    old, new = migration.parse_pair("1.2.0", "1.3.0")
+    edited = ("## v1.2.0 -> v1.3.0\n\nNo migration required.\n"
+              "## v1.2.0 -> v1.3.0\n\n### Steps\n\n1. TODO\n")
+    with pytest.raises(migration.MigrationError, match="more than one heading"):
+        migration.save_section(migration.read(guide, "MIGRATION.md"), old, new, edited)
+    assert guide.read_text() == original
