@@ -117,12 +117,13 @@ class HomeScreen(Screen[None]):
             note.update(Text("Fix the problem above, then press F5.", style="yellow"))
             return
         bar.update(message.header)
+        moved_on = message.next_id != self.next_id  # a step finished: follow the runbook
         self.rows, self.next_id = message.rows, message.next_id
         self.has_session = any(row.view is not None for row in self.rows)
         checklist = self.query_one("#checklist", OptionList)
         keep = checklist.highlighted
         checklist.set_options(self._option(row) for row in self.rows)
-        if keep is None and self.next_id is not None:
+        if (keep is None or moved_on) and self.next_id is not None:
             keep = next((i for i, r in enumerate(self.rows) if r.step.id == self.next_id), 0)
         checklist.highlighted = keep if keep is not None else 0
         if self.has_session:

@@ -246,7 +246,11 @@ def session_header(ctx: Context) -> str:
     where = "offline" if ctx.offline else "online"
     branch = ctx.repo.branch()
     if ctx.session is None:
-        return f"{name} · no release in progress · {branch} · {where}"
+        from services.releases import latest_session
+
+        last = latest_session(ctx.store)
+        since = f" (last: {last.tag}, {last.state})" if last else ""
+        return f"{name} · no release in progress{since} · {branch} · {where}"
     s = ctx.session
     return f"{name} · {s.tag} · {s.channel} · {s.kind} · {branch} · {where}"
 

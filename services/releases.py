@@ -140,3 +140,9 @@ def release_commit(session: Session) -> str:
         if record is not None and record.status == "done":
             commit = str(record.evidence.get("commit") or commit)
     return commit
+
+
+def latest_session(store: SessionStore) -> Session | None:
+    """The most recently updated session, finished or not: what an idle status mentions."""
+    sessions = [store.load(tag) for tag in store.tags()]
+    return max(sessions, key=lambda s: s.updated_at, default=None)

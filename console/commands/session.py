@@ -8,9 +8,8 @@ from console.commands.common import add_parser, context
 from console.output import print_json, say
 from services import checklist, engine
 from services.errors import ConsoleError
-from services.releases import ReleaseRequest, abandon_release, start_release
+from services.releases import ReleaseRequest, abandon_release, latest_session, start_release
 from services.runbook import Context
-from services.session import Session
 
 MARKS = {
     "done": "✔", "skipped": "↷", "failed": "✘", "interrupted": "⚠", "running": "…",
@@ -97,19 +96,13 @@ def describe_session(ctx: Context) -> str:
             f"{' — offline' if ctx.offline else ''}")
 
 
-def latest_session(ctx: Context) -> Session | None:
-    """The most recently updated session, finished or not, for a helpful idle status."""
-    sessions = [ctx.store.load(tag) for tag in ctx.store.tags()]
-    return max(sessions, key=lambda s: s.updated_at, default=None)
-
-
 def cmd_status(args: argparse.Namespace) -> int:
     ctx = context(args)
     if ctx.session is None:
         if args.json:
             print_json({"schema": JSON_SCHEMA, "session": None, "steps": [], "next": None})
         else:
-            last = latest_session(ctx)
+            last = latest_session(ctx.store)
             if last is not None:
                 say(f"No release in progress; the last session, {last.tag}, is {last.state}.")
             say("Start one with `release-console start VERSION` "
