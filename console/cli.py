@@ -77,9 +77,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except Exception as exc:  # a bug: show where, but never a secret (no locals, scrubbed)
+        import traceback
 
+        from services.secrets import scrub
 
-def options_from(args: argparse.Namespace) -> object:
-    from console.wiring import Options
+        sys.stderr.write(scrub("".join(traceback.format_exception(exc))))
+        sys.stderr.write("error: Release Console hit an unexpected error (a bug: please report "
+                         "it); the session and journal are as the last finished action left "
+                         "them.\n")
+        return 70
 
-    return Options(repo=args.repo, config=args.config, offline=args.offline)

@@ -20,8 +20,9 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens.base import host_of
-from screens.widgets import MARKS, STATUS_STYLE, SessionBar
+from screens.widgets import STATUS_STYLE, SessionBar
 from services.errors import ConsoleError
+from services.marks import MARKS
 
 if TYPE_CHECKING:
     from services import engine

@@ -27,9 +27,10 @@ from textual.widgets import Footer, ProgressBar, Static
 
 from screens.base import host_of
 from screens.prompts import ReasonScreen
-from screens.widgets import MARKS, STATUS_STYLE, SessionBar
+from screens.widgets import STATUS_STYLE, SessionBar
 from services import engine, secrets
 from services.errors import ConsoleError
+from services.marks import MARKS
 from services.runbook import Context, Plan
 from services.steps import registry
 
@@ -181,6 +182,9 @@ class StepScreen(Screen[None]):
         except ConsoleError as err:
             self.post_message(self.Finished(False, secrets.scrub(str(err))))
             return
+        except Exception as err:  # a bug or an OS error: say so, keep the app (and secrets) safe
+            self.post_message(self.Finished(False, unexpected(err)))
+            return
         self.post_message(self.Finished(True, f"✔ {self.step.title}: done."))
 
     def action_skip_step(self) -> None:
@@ -241,18 +245,14 @@ class StepScreen(Screen[None]):
         self.dismiss()
 
 
-def session_header(ctx: Context) -> str:
-    name = ctx.policy.project_name or ctx.root.name
-    where = "offline" if ctx.offline else "online"
-    branch = ctx.repo.branch()
-    if ctx.session is None:
-        from services.releases import latest_session
+def unexpected(err: BaseException) -> str:
+    """One scrubbed line for an error that is not a ConsoleError (no traceback, no locals)."""
+    return secrets.scrub(f"Unexpected error ({type(err).__name__}): {err}. The step was recorded "
+                         "as failed; the journal has what was done.")
 
-        last = latest_session(ctx.store)
-        since = f" (last: {last.tag}, {last.state})" if last else ""
-        return f"{name} · no release in progress{since} · {branch} · {where}"
-    s = ctx.session
-    return f"{name} · {s.tag} · {s.channel} · {s.kind} · {branch} · {where}"
+
+def session_header(ctx: Context) -> str:
+    return engine.headline(ctx)
 
 
 def render_blockers(view: engine.StepView) -> Text:

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-MARKS = {
-    "done": "✔", "skipped": "↷", "failed": "✘", "interrupted": "⚠", "running": "…",
-    "blocked": "✋", "ready": "▶", "waiting": "·", "stale": "↺", "not started": " ",
-}
 STATUS_STYLE = {
     "done": "green", "skipped": "cyan", "failed": "bold red", "interrupted": "bold yellow",
     "blocked": "yellow", "ready": "bold", "waiting": "dim", "running": "bold blue",

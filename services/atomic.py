@@ -12,7 +12,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from services.errors import ConsoleError
+from services.errors import ConsoleError, EnvironmentProblem
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -61,7 +61,7 @@ def write_bytes_atomic(path: Path, data: bytes, *, mode: int | None = None) -> N
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:
-        raise ConsoleError(
+        raise EnvironmentProblem(
             f"Cannot write in {directory}: {exc.strerror}; nothing was written.",
             remedy="Check the directory exists and is writable.",
         ) from None
@@ -75,9 +75,14 @@ def write_bytes_atomic(path: Path, data: bytes, *, mode: int | None = None) -> N
             with contextlib.suppress(PermissionError):  # only root may give files away
                 os.chown(tmp_name, *owner)
         os.replace(tmp_name, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp_name)
+        if isinstance(exc, OSError):  # disk full, quota, I/O error: the old file is untouched
+            raise EnvironmentProblem(
+                f"Writing {path} failed ({exc.strerror or exc}); the file was left as it was.",
+                remedy="Free space or fix the disk, then try again.",
+            ) from None
         raise
     _fsync_dir(directory)
 

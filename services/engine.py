@@ -11,13 +11,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from services import secrets
-from services.errors import BlockedError, ConsoleError, NeedsInput
-from services.runbook import Blocker, Context, Evidence, Plan, Step, StepFailed, process_alive
+from services.errors import BlockedError, ConsoleError, EnvironmentProblem, NeedsInput
+from services.runbook import Blocker, Context, Evidence, Step, StepFailed, process_alive
 from services.runbooks import runbook
 from services.session import Session, StepRecord
 
 FINISHED = ("done", "skipped")
-PERMANENT = frozenset({"tag"})  # done steps whose effect is never undone (tags are never moved)
+PERMANENT = frozenset({"tag"})
+OFFLINE = Blocker(
+    "This step needs the network and this workstation is offline.",
+    "Carry the release to the online machine and run it there.",
+)  # done steps whose effect is never undone (tags are never moved)
 
 
 @dataclass
@@ -58,11 +62,7 @@ def stored_status(record: StepRecord) -> str:
 def own_blockers(ctx: Context, step: Step) -> list[Blocker]:
     blockers: list[Blocker] = []
     if step.needs_network and ctx.offline:
-        blockers.append(Blocker(
-            "This step needs the network and this workstation is offline.",
-            "Carry the release to the online machine with the hand-off bundle and run it there.",
-        ))
-        return blockers
+        return [OFFLINE]
     try:
         blockers.extend(step.check(ctx))
     except ConsoleError as err:
@@ -161,10 +161,6 @@ def blockers_for(ctx: Context, step: Step) -> list[Blocker]:
     return []
 
 
-def plan_step(ctx: Context, step: Step) -> Plan:
-    return step.plan(ctx)
-
-
 def run_step(ctx: Context, step: Step, *, confirmed: bool = False) -> Evidence:
     """Check, confirm if irreversible, run, and record the outcome.
 
@@ -173,6 +169,8 @@ def run_step(ctx: Context, step: Step, *, confirmed: bool = False) -> Evidence:
     """
     session = ctx.require_session()
     blockers = blockers_for(ctx, step)
+    if blockers == [OFFLINE]:  # not a problem with the release: the machine (exit 3)
+        raise EnvironmentProblem(f"'{step.title}' cannot run here: {OFFLINE}")
     if blockers:
         finished = stored_status(session.steps.get(step.id, StepRecord())) in FINISHED
         raise BlockedError(f"'{step.title}' cannot run {'again' if finished else 'yet'}: "
@@ -192,11 +190,6 @@ def run_step(ctx: Context, step: Step, *, confirmed: bool = False) -> Evidence:
     try:
         evidence = step.run(ctx)
         secrets.check_keys(evidence, f"the evidence of {step.id}")
-    except ValueError as err:  # a step tried to record a secret-named key: a bug, failed closed
-        message = str(err)
-        ctx.record(step.id, "failed", outputs={"reason": message},
-                   update=lambda s: _set(s, step.id, "failed", message, ctx.now_iso()))
-        raise StepFailed(f"'{step.title}' failed: {message}") from None
     except NeedsInput:
         ctx.record(step.id, "paused", outputs={"reason": "needs input"},
                    update=lambda s: _set(s, step.id, "pending", "", ctx.now_iso()))
@@ -249,10 +242,6 @@ def skip_step(ctx: Context, step: Step, reason: str) -> None:
     ctx.record(step.id, "skipped", inputs={"reason": reason.strip()}, update=mark)
 
 
-def fail_if_blocked(blockers: list[Blocker], what: str) -> None:
-    if blockers:
-        raise StepFailed(f"{what}: {blockers[0]}")
-
 
 def redo_step(ctx: Context, step: Step, reason: str) -> list[str]:
     """Reopen a finished step and every later one, so they run again; returns the reopened ids.
@@ -290,3 +279,19 @@ def redo_step(ctx: Context, step: Step, reason: str) -> list[str]:
     ctx.record(step.id, "reopened", inputs={"reason": reason.strip(), "steps": reopened},
                update=reopen)
     return reopened
+
+
+def headline(ctx: Context) -> str:
+    """Project, release, channel, kind, branch and online/offline: the line a captain must never
+    misread, the same in `status` and at the top of every TUI screen."""
+    from services.releases import latest_session
+
+    name = ctx.policy.project_name or ctx.root.name
+    where = "offline" if ctx.offline else "online"
+    branch = ctx.repo.branch()
+    if ctx.session is None:
+        last = latest_session(ctx.store)
+        since = f" (last: {last.tag}, {last.state})" if last else ""
+        return f"{name} · no release in progress{since} · {branch} · {where}"
+    s = ctx.session
+    return f"{name} · {s.tag} · {s.channel} · {s.kind} · {branch} · {where}"

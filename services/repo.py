@@ -128,6 +128,3 @@ def git_failure(output: str) -> str:
     causes = [line for line in lines if line.startswith(("fatal:", "error:"))] or lines[-2:]
     return "; ".join(causes).rstrip(".") if causes else "no output"
 
-
-def open_repository(path: Path) -> Repository:
-    return Repository(path)

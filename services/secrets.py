@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import threading
 
+from services.errors import ConsoleError
+
 _lock = threading.Lock()
 _secrets: set[str] = set()
 MASK = "********"
@@ -45,12 +47,17 @@ def scrub(text: str) -> str:
     return text
 
 
+class SecretKeyError(ConsoleError):
+    """Something tried to persist a secret-named key; refused before anything is written."""
+
+
 def check_keys(data: object, where: str) -> None:
     """Refuse to persist a mapping that carries a secret-named key (a programming error)."""
     if isinstance(data, dict):
         for key, value in data.items():
             if key in SECRET_KEYS:
-                raise ValueError(f"refusing to write secret key {key!r} to {where}")
+                raise SecretKeyError(f"Refusing to write a value named {key!r} to {where}: "
+                                     "it would hold a secret. This is a bug; nothing was written.")
             check_keys(value, where)
     elif isinstance(data, list | tuple):
         for item in data:

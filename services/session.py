@@ -8,7 +8,6 @@ untouched: the captain may need it to reconstruct what happened.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,7 +20,6 @@ from services.errors import ConsoleError, EnvironmentProblem
 
 SCHEMA = 1
 RELEASE_DIR = ".release"
-KINDS = ("release", "hotfix", "rc", "yank")
 STATUSES = ("pending", "running", "done", "skipped", "failed")
 
 
@@ -196,11 +194,6 @@ class SessionStore:
                 f"Cannot create {directory}: {exc.strerror}.",
                 remedy="Make the repository's .release/ directory writable.",
             ) from None
-        if not os.access(directory, os.W_OK):
-            raise EnvironmentProblem(
-                f"{directory} is not writable; the session was not saved.",
-                remedy="Make the repository's .release/ directory writable.",
-            )
         write_bytes_atomic(self.path(session.tag), (text + "\n").encode("utf-8"))
 
     def tags(self) -> Iterator[str]:

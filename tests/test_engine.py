@@ -192,3 +192,35 @@ def test_redo_is_refused_once_a_tag_is_made(make_ctx: Callable[..., Context]) ->
         engine.redo_step(make_ctx(), registry()["changelog"], "rebuilt")
     with pytest.raises(ConsoleError, match="needs a reason"):
         engine.redo_step(make_ctx(), registry()["changelog"], " ")
+
+
+def test_offline_run_of_a_network_step_is_an_environment_problem(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+
+    def before_push(session):  # type: ignore[no-untyped-def]
+        for step_id in RELEASE[:RELEASE.index("push")]:
+            session.step(step_id).status = "skipped"
+
+    ctx.record("test", "setup", update=before_push)
+    result = run_cli("--offline", "run", "push", cwd=repo_path)
+    assert result.returncode == 3
+    assert "cannot run here: This step needs the network and this workstation is offline" \
+        in result.stderr
+
+
+def test_handoff_is_not_needed_on_one_machine_but_blocks_across_the_air_gap(
+        make_ctx: Callable[..., Context]) -> None:
+    ctx = make_ctx(offline=True)
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    engine.run_step(ctx, registry()["preflight"])
+    online = make_ctx()
+    blockers = registry()["handoff"].check(online)
+    assert blockers and "crosses the air gap" in blockers[0].reason
+
+    other = make_ctx()
+    engine.redo_step(other, registry()["preflight"], "signing here after all")
+    engine.run_step(make_ctx(), registry()["preflight"])
+    assert registry()["handoff"].check(make_ctx()) == []
+    assert registry()["handoff"].run(make_ctx())["needed"] is False

@@ -92,7 +92,7 @@ def test_edited_last_entry_is_detected(journaled: Path, repo_path: Path) -> None
 
 def test_secrets_never_enter_the_journal(tmp_path: Path) -> None:
     journal = Journal(tmp_path / "journal.jsonl")
-    with pytest.raises(ValueError):
+    with pytest.raises(secrets.SecretKeyError, match="passphrase"):
         journal.append(actor="a", step="sign", action="x", inputs={"passphrase": "hunter22"})
     secrets.register("canary-7f3a9c")
     journal.append(actor="a", step="sign", action="x",

@@ -40,14 +40,41 @@ def test_service_module_imports_no_ui(module: str) -> None:
     assert forbidden(loaded, ("textual", "screens", "console")) == []
 
 
+def run_main(repo: Path, *args: str) -> str:
+    return ("from console.cli import main\n"
+            f"rc = main(['--repo', {str(repo)!r}, {', '.join(repr(a) for a in args)}])\n"
+            "assert rc == 0, rc\n")
+
+
 def test_status_command_imports_neither_textual_nor_pygithub(repo_path: Path) -> None:
-    code = (
-        "from console.cli import main\n"
-        f"rc = main(['--repo', {str(repo_path)!r}, 'status'])\n"
-        "assert rc == 0, rc\n"
-    )
-    loaded = imported_after(code)
+    loaded = imported_after(run_main(repo_path, "status"))
     assert forbidden(loaded, ("textual", "github", "keyring", "gnupg")) == []
+
+
+@pytest.mark.parametrize("args", [("status",), ("status", "--json"), ("journal", "show"),
+                                  ("journal", "verify"), ("run", "preflight", "--dry-run")])
+def test_session_commands_import_no_ui_and_no_pygithub(repo_path: Path,
+                                                      args: tuple[str, ...]) -> None:
+    from services.policy import Policy
+    from services.releases import ReleaseRequest, start_release
+    from services.repo import Repository
+    from services.runbook import Context
+    from services.session import SessionStore
+    from tests.conftest import FIXED_NOW
+
+    repo = Repository(repo_path)
+    ctx = Context(policy=Policy(), repo=repo, store=SessionStore(repo.root),
+                  clock=lambda: FIXED_NOW)
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    loaded = imported_after(run_main(repo_path, *args))
+    assert forbidden(loaded, ("textual", "github", "screens")) == []
+
+
+def test_file_commands_import_no_ui(tmp_path: Path) -> None:
+    artifact = tmp_path / "a.iso"
+    artifact.write_bytes(b"iso")
+    loaded = imported_after(run_main(tmp_path, "checksums", str(artifact)), cwd=ROOT)
+    assert forbidden(loaded, ("textual", "github", "screens")) == []
 
 
 def test_status_help_does_not_import_textual() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
@@ -162,3 +163,45 @@ async def test_redo_a_done_step_from_the_tui(repo_path: Path,
         assert "Reopened: preflight" in text_of(app, "#step-message")
         assert "ready" in text_of(app, "#step-status")
     assert make_ctx().require_session().steps["preflight"].status == "pending"
+
+
+async def test_unexpected_error_in_a_step_is_shown_scrubbed(
+        repo_path: Path, make_ctx: Callable[..., Context],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from services import secrets
+    from services.steps import registry
+
+    start_release(make_ctx(), ReleaseRequest(version="0.2.0"))
+    secrets.register("hunter22-passphrase")
+    real = registry()["preflight"].real  # type: ignore[attr-defined]
+
+    def broken(ctx: Context) -> dict[str, str]:
+        raise OSError("No space left on device while holding hunter22-passphrase")
+
+    monkeypatch.setattr(real, "run", broken)
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "r")
+        await settle(pilot)
+        message = text_of(app, "#step-message")
+        assert "Unexpected error (OSError): No space left on device" in message
+        assert "hunter22-passphrase" not in message and "********" in message
+        assert isinstance(app.screen, StepScreen)  # the app is still running
+    assert make_ctx().require_session().steps["preflight"].status == "failed"
+
+
+def test_crash_report_has_no_locals_and_no_secrets(repo_path: Path) -> None:
+    from services import secrets
+
+    secrets.register("tok_crash_canary_1234567890")
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    app._exception_event = __import__("asyncio").Event()
+    try:
+        passphrase = "tok_crash_canary_1234567890"
+        raise RuntimeError(f"boom near {passphrase}")
+    except RuntimeError as err:
+        app._handle_exception(err)
+    report = "".join(str(r) for r in app._exit_renderables)
+    assert "boom near ********" in report
+    assert "tok_crash_canary" not in report and "passphrase = " not in report

@@ -8,13 +8,10 @@ from console.commands.common import add_parser, context
 from console.output import print_json, say
 from services import checklist, engine
 from services.errors import ConsoleError
+from services.marks import MARKS
 from services.releases import ReleaseRequest, abandon_release, latest_session, start_release
 from services.runbook import Context
 
-MARKS = {
-    "done": "✔", "skipped": "↷", "failed": "✘", "interrupted": "⚠", "running": "…",
-    "blocked": "✋", "ready": "▶", "waiting": "·", "stale": "↺",
-}
 JSON_SCHEMA = 1
 
 
@@ -89,13 +86,6 @@ def answers_from(args: argparse.Namespace) -> dict[str, object]:
     return answers
 
 
-def describe_session(ctx: Context) -> str:
-    s = ctx.require_session()
-    name = ctx.policy.project_name or ctx.root.name
-    return (f"{name} {s.tag} ({s.kind}, {s.channel}) on {ctx.repo.branch()}"
-            f"{' — offline' if ctx.offline else ''}")
-
-
 def cmd_status(args: argparse.Namespace) -> int:
     ctx = context(args)
     if ctx.session is None:
@@ -122,7 +112,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             "next": nxt.id if nxt else None,
         })
         return 0
-    say(describe_session(ctx), style="bold")
+    say(engine.headline(ctx), style="bold")
     for view in views:
         say(f" {MARKS.get(view.status, '?')} {view.id:<14} {view.step.title:<34} {view.status}")
         if view.status in {"blocked", "interrupted", "failed", "ready", "stale"} or view is nxt:
@@ -150,7 +140,7 @@ def run_one(ctx: Context, step_id: str, *, dry_run: bool, yes: bool) -> int:
     step = engine.find_step(ctx, step_id)
     if dry_run:
         blockers = engine.blockers_for(ctx, step)
-        say(engine.plan_step(ctx, step).render())
+        say(step.plan(ctx).render())
         for blocker in blockers:
             say(f"blocked: {blocker}", style="yellow")
         say("(dry run: nothing was changed)")

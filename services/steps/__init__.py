@@ -49,7 +49,6 @@ CATALOGUE = (
              irreversible=True),
     StepInfo("yank-changelog", "yank_changelog", "Yank note in CHANGELOG.md"),
 )
-STEP_MODULES = tuple(info.module for info in CATALOGUE)
 
 
 class LazyStep(Step):

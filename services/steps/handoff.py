@@ -14,10 +14,8 @@ def went_offline(ctx: Context) -> bool:
     """True when this machine is the air-gapped one or an earlier step ran offline."""
     if ctx.offline or ctx.policy.offline:
         return True
-    session = ctx.require_session()
-    preflight = session.steps.get("preflight")
-    ci = preflight.evidence.get("ci", {}) if preflight else {}
-    return isinstance(ci, dict) and "offline" in str(ci.get("reason", ""))
+    preflight = ctx.require_session().steps.get("preflight")
+    return bool(preflight and preflight.evidence.get("offline"))
 
 
 class Handoff(Step):

@@ -127,6 +127,7 @@ class Preflight(Step):
             "commit": commit,
             "branch": ctx.repo.branch(),
             "checklist": list(checklist.ticked(ctx.require_session(), "preflight")),
+            "offline": ctx.offline,
             "ci": ci_gate(ctx, commit),
         }
 
