@@ -6,13 +6,18 @@ smoke sign-off, the checksums, the signatures and the upload all talk about the 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from services.policy import Policy
-from services.runbook import Blocker
+from services.runbook import Blocker, Context
+
+REDO_SMOKE = '`release-console redo smoke --reason "..."`'
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,12 @@ def expected(policy: Policy, root: Path, *, tag: str, version: str) -> list[Arti
     return result
 
 
+def for_session(ctx: Context) -> list[Artifact]:
+    """The artifacts of the release in progress (its tag and version fill the policy's patterns)."""
+    session = ctx.require_session()
+    return expected(ctx.policy, ctx.root, tag=session.tag, version=session.version)
+
+
 def for_arch(artifacts: list[Artifact], arch: str) -> list[Artifact]:
     return [a for a in artifacts if a.arch == arch]
 
@@ -94,6 +105,52 @@ def blockers(artifacts: list[Artifact], root: Path) -> list[Blocker]:
         else:
             result.append(Blocker(f"Artifact {where}{arch} is {artifact.problem}.",
                                   "Fix its permissions or rebuild it."))
+    return result
+
+
+def stat_changed(path: Path, recorded: Mapping[str, Any]) -> bool:
+    """Whether ``path``'s size or modification time differ from ``recorded`` (``size``,
+    ``mtime_ns``): a cheap "was it touched?" without reading it. OSError when it is gone."""
+    info = os.stat(path)
+    return (info.st_size, info.st_mtime_ns) != (recorded.get("size"), recorded.get("mtime_ns"))
+
+
+def changed_since(ctx: Context, recorded: list[dict[str, Any]], what: str) -> list[Blocker]:
+    """Artifacts whose size or modification time moved since a step recorded them (no hashing:
+    the status views call this on every refresh; the redone step re-hashes)."""
+    result = []
+    directory = artifacts_dir(ctx.policy, ctx.root)
+    for item in recorded:
+        if "mtime_ns" not in item:
+            continue  # recorded before sizes and times were kept
+        path = directory / str(item.get("name"))
+        shown = display_path(path, ctx.root)
+        try:
+            moved = stat_changed(path, item)
+        except OSError:
+            result.append(Blocker(f"{shown} is gone since {what}.",
+                                  f"Rebuild it and start again from the smoke test: {REDO_SMOKE}."))
+            continue
+        if moved:
+            result.append(Blocker(
+                f"{shown} changed since {what} (its size or modification time differs).",
+                f"If it was rebuilt, test and sign it off again; then {REDO_SMOKE}."))
+    return result
+
+
+def written_file_blockers(ctx: Context, files: list[dict[str, Any]], what: str) -> list[Blocker]:
+    """Small files a step wrote beside the artifacts (checksum lists, signatures) that are gone or
+    were edited since; ``files`` holds their ``path`` (from the root) and ``sha256``."""
+    result = []
+    for item in files:
+        path = ctx.root / str(item.get("path"))
+        try:
+            data = path.read_bytes()
+        except OSError:
+            result.append(Blocker(f"{item.get('path')}, written by {what}, is gone."))
+            continue
+        if hashlib.sha256(data).hexdigest() != item.get("sha256"):
+            result.append(Blocker(f"{item.get('path')} was changed after {what} wrote it."))
     return result
 
 

@@ -22,11 +22,15 @@ from pathlib import Path
 from services.atomic import write_bytes_atomic
 from services.errors import ConsoleError
 from services.runbook import ProgressCallback
+from services.session import Session
 
 CHUNK = 4 * 1024 * 1024  # big enough that hashlib drops the GIL and syscalls are few
 COMBINED_NAMES = ("SHA256SUMS", "checksums.txt", "sha256sums.txt")
 _GNU_LINE = re.compile(r"^(\\?)([0-9a-fA-F]{64}) [ *](.+)$")
 _BSD_LINE = re.compile(r"^SHA256 \((.+)\) = ([0-9a-fA-F]{64})$")
+
+NameFor = Callable[[str], "str | None"]
+"""An artifact's name -> its per-file checksum file's name, or None (``Policy.checksum_file_for``)."""
 
 
 class ChecksumError(ConsoleError):
@@ -241,16 +245,13 @@ def relative_name(artifact: Path, checksum_file: Path) -> str:
     return os.path.relpath(os.path.abspath(artifact), os.path.abspath(checksum_file.parent))
 
 
-def per_file_path(pattern: str, artifact: Path) -> Path:
-    return artifact.parent / pattern.format(name=artifact.name)
-
-
 def render(digests: Iterable[Digest], checksum_file: Path) -> str:
     return "".join(line_for(d.sha256, relative_name(d.path, checksum_file)) for d in digests)
 
 
-def write_per_file(digest: Digest, pattern: str) -> Path:
-    target = per_file_path(pattern, digest.path)
+def write_per_file(digest: Digest, name: str) -> Path:
+    """Write the checksum file ``name`` (``Policy.checksum_file_for``) beside the artifact."""
+    target = digest.path.parent / name
     write_bytes_atomic(target, render([digest], target).encode("utf-8"))
     return target
 
@@ -275,9 +276,15 @@ class CheckResult:
         return self.status == "OK"
 
 
-def find_expected(artifact: Path, pattern: str) -> tuple[str, Path] | None:
-    """The recorded digest of ``artifact``: its per-file checksum, else a combined list beside it."""
-    candidates = [per_file_path(pattern, artifact), Path(f"{artifact}.sha256")]
+def find_expected(artifact: Path, checksum_name: str | None = None) -> tuple[str, Path] | None:
+    """The recorded digest of ``artifact`` and where it was found.
+
+    Looked for in ``checksum_name`` beside it (the policy's per-file name, None when the policy
+    names none), then ``FILE.sha256`` and the usual combined lists beside it: a user's files
+    checked without a policy are found the way ``sha256sum -c`` users lay them out.
+    """
+    candidates = [artifact.parent / checksum_name] if checksum_name else []
+    candidates.append(Path(f"{artifact}.sha256"))
     candidates += [artifact.parent / name for name in COMBINED_NAMES]
     for candidate in dict.fromkeys(candidates):
         if candidate == artifact or not candidate.is_file():
@@ -288,28 +295,33 @@ def find_expected(artifact: Path, pattern: str) -> tuple[str, Path] | None:
     return None
 
 
-def check(files: Sequence[Path], pattern: str = "{name}.sha256",
+def check(files: Sequence[Path], checksum_name: NameFor | None = None,
           progress: ProgressCallback | None = None, *, as_artifacts: bool = False,
           ) -> list[CheckResult]:
-    """Check each FILE: a checksum list is checked entry by entry; an artifact against its list.
+    """Check each FILE: a checksum list is checked entry by entry; an artifact against its list
+    (found by :func:`find_expected`, ``checksum_name`` giving the policy's per-file name).
 
     With ``as_artifacts`` every FILE is an artifact (one result per FILE, in order).
     """
+
+    def name_for(artifact: Path) -> str | None:
+        return checksum_name(artifact.name) if checksum_name is not None else None
+
     wanted: list[tuple[Path, Path | None, str | None]] = []
     for path in files:
         entries = read_list(path) if path.is_file() and not as_artifacts else None
         if entries is not None:
             wanted += [(path.parent / name, path, sha) for sha, name in entries]
             continue
-        found = find_expected(path, pattern)
+        found = find_expected(path, name_for(path))
         wanted.append((path, found[1], found[0]) if found else (path, None, None))
     results: list[CheckResult | None] = [None] * len(wanted)
     to_hash: list[int] = []
     for index, (artifact, source, sha) in enumerate(wanted):
         if sha is None:
+            shown = Path(name_for(artifact) or f"{artifact.name}.sha256").name
             results[index] = CheckResult(artifact, None, "NO CHECKSUM",
-                                         f"no {per_file_path(pattern, artifact).name} or "
-                                         f"combined list names it")
+                                         f"no {shown} or combined list names it")
         elif not artifact.exists():
             results[index] = CheckResult(artifact, source, "MISSING", "the file does not exist")
         else:
@@ -341,3 +353,19 @@ def _hash_each(paths: list[Path], progress: ProgressCallback | None) -> list[Dig
             except ChecksumError as exc:
                 outcomes.append(exc)
     return outcomes
+
+
+# --- what the release recorded -----------------------------------------------------------------
+
+def recorded_digests(session: Session) -> dict[str, str]:
+    """``{artifact name: sha256}`` as the checksums step recorded them (empty before it ran)."""
+    record = session.steps.get("checksums")
+    items = record.evidence.get("artifacts", []) if record else []
+    return {str(i.get("name")): str(i.get("sha256")) for i in items if isinstance(i, dict)}
+
+
+def changed_since_recorded(digests: Iterable[Digest], recorded: dict[str, str]) -> list[str]:
+    """Names of the artifacts whose digest now differs from ``recorded`` (e.g.
+    :func:`recorded_digests`, or the smoke sign-offs'); an artifact never recorded is not one."""
+    return [d.path.name for d in digests
+            if d.path.name in recorded and recorded[d.path.name] != d.sha256]

@@ -19,11 +19,10 @@ from services.errors import ConsoleError
 from services.releases import release_commit
 from services.runbook import Context
 from services.session import Session
-from services.signing import Backend, Overrides, SigningError, make_backend
+from services.signing import BACKENDS, Backend, Overrides, SigningError, make_backend
 
 SCHEMA = 1
-FILE_NAME = "provenance-index.json"
-SUFFIXES = {"minisign": ".minisig", "gpg": ".asc", "ssh": ".sig"}
+FILE_NAME = "provenance-index.json"  # the one spelling: the GitHub upload list imports it
 
 
 class ProvenanceError(ConsoleError):
@@ -43,19 +42,24 @@ def _tag_object(ctx: Context, tag: str) -> str:
 
 def _verifier(ctx: Context, backend_name: str) -> Backend | None:
     """The backend that checks signatures against the policy's pin (None: nothing is signed)."""
-    if backend_name not in SUFFIXES:
+    if backend_name not in BACKENDS:
         return None
     return make_backend(ctx.policy, ctx.root, Overrides(backend=backend_name), verifying=True)
 
 
 def build(ctx: Context, session: Session) -> dict[str, Any]:
-    listed = artifacts.expected(ctx.policy, ctx.root, tag=session.tag, version=session.version)
+    listed = artifacts.for_session(ctx)
     problems = artifacts.blockers(listed, ctx.root)
     if problems:
         raise ProvenanceError(str(problems[0]))
     digests = checksums.hash_files([a.path for a in listed], ctx.progress)
-    checked = {i.get("name"): i.get("sha256")
-               for i in _evidence(session, "checksums").get("artifacts", [])}
+    changed = checksums.changed_since_recorded(digests, checksums.recorded_digests(session))
+    if changed:
+        raise ProvenanceError(f"{', '.join(changed)} changed since its checksum was made; the "
+                              "index was not written.",
+                              remedy="Find out why. If it was rebuilt, test and sign it off "
+                              f"again, then {artifacts.REDO_SMOKE} (or release a new version once "
+                              "the tag is made).")
     signed = {i.get("artifact"): i for i in _evidence(session, "sign").get("signatures", [])}
     sign_ev = _evidence(session, "sign")
     tag_ev = _evidence(session, "tag")
@@ -63,18 +67,11 @@ def build(ctx: Context, session: Session) -> dict[str, Any]:
     verifier = _verifier(ctx, backend_name)
     entries = []
     for artifact, digest in zip(listed, digests, strict=True):
-        if artifact.name in checked and checked[artifact.name] != digest.sha256:
-            raise ProvenanceError(f"{artifact.name} changed since its checksum was made; the "
-                                  "index was not written.",
-                                  remedy="Find out why. If it was rebuilt, test and sign it off "
-                                  "again, then `release-console redo smoke --reason \"...\"` "
-                                  "(or release a new version once the tag is made).")
         entry: dict[str, Any] = {"name": artifact.name, "arch": artifact.arch,
                                  "size": digest.size, "sha256": digest.sha256}
-        per_file = checksums.per_file_path(ctx.policy.checksum_per_file or "{name}.sha256",
-                                           artifact.path)
-        if per_file.exists():
-            entry["checksum_file"] = per_file.name
+        per_file = ctx.policy.checksum_file_for(artifact.name)
+        if per_file and (artifact.path.parent / per_file).exists():
+            entry["checksum_file"] = Path(per_file).name
         sig_path = verifier.signature_path(artifact.path) if verifier is not None else None
         if verifier is not None and sig_path is not None and sig_path.exists():
             entry["signature"] = _signature(verifier, artifact.path, sig_path,

@@ -9,7 +9,6 @@ Sign-offs live in the session (``session.data["smoke"][arch]``) and every one is
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,9 +87,7 @@ def _require_note(mark: Mark, name: str) -> None:
 
 
 def arch_artifacts(ctx: Context, arch: str) -> list[artifacts_mod.Artifact]:
-    session = ctx.require_session()
-    listed = artifacts_mod.expected(ctx.policy, ctx.root, tag=session.tag, version=session.version)
-    return artifacts_mod.for_arch(listed, arch)
+    return artifacts_mod.for_arch(artifacts_mod.for_session(ctx), arch)
 
 
 def sign_off(ctx: Context, *, arch: str, hardware: str, marks: Iterable[Mark],
@@ -116,9 +113,8 @@ def sign_off(ctx: Context, *, arch: str, hardware: str, marks: Iterable[Mark],
     digests = checksums.hash_files([a.path for a in found], ctx.progress)
     files = {}
     for artifact, digest in zip(found, digests, strict=True):
-        info = os.stat(artifact.path)
         files[artifact.name] = {"sha256": digest.sha256, "size": digest.size,
-                                "mtime_ns": info.st_mtime_ns}
+                                "mtime_ns": digest.mtime_ns}
     entry: dict[str, Any] = {
         "arch": arch, "tester": tester, "hardware": hardware.strip(), "checks": checks,
         "time": ctx.now_iso(), "files": files,
@@ -140,6 +136,13 @@ def sign_off(ctx: Context, *, arch: str, hardware: str, marks: Iterable[Mark],
 
 def signoffs(session: Session) -> dict[str, dict[str, Any]]:
     return dict(session.data.get("smoke", {}))
+
+
+def signed_digests(session: Session) -> dict[str, str]:
+    """``{artifact name: sha256}`` of every recorded sign-off: the bytes that were tested."""
+    return {name: str(info.get("sha256", ""))
+            for entry in signoffs(session).values()
+            for name, info in entry.get("files", {}).items()}
 
 
 def failed_checks(entry: dict[str, Any]) -> list[str]:
@@ -190,9 +193,7 @@ def _changed_files(ctx: Context, arch: str, entry: dict[str, Any], *, rehash: bo
     for artifact in current:
         if not artifact.ok:
             return f"{artifact.name} ({artifact.problem})"
-        old = recorded[artifact.name]
-        info = os.stat(artifact.path)
-        if rehash or (info.st_size, info.st_mtime_ns) != (old.get("size"), old.get("mtime_ns")):
+        if rehash or artifacts_mod.stat_changed(artifact.path, recorded[artifact.name]):
             to_hash.append(artifact.path)
     known = observed if observed is not None else {}
     fresh = checksums.hash_files([p for p in to_hash if p.name not in known], ctx.progress)
@@ -207,7 +208,7 @@ def _changed_files(ctx: Context, arch: str, entry: dict[str, Any], *, rehash: bo
 
 
 def redo_remedy(what: str) -> str:
-    return f'{what}; then `release-console redo smoke --reason "..."`.'
+    return f"{what}; then {artifacts_mod.REDO_SMOKE}."
 
 
 def failed_blockers(ctx: Context) -> list[Blocker]:
@@ -236,10 +237,8 @@ def revalidate(ctx: Context, checked: list[dict[str, Any]]) -> list[Blocker]:
                 for b in failed_blockers(ctx)]
     by_name = {str(item.get("name")): item for item in checked}
     recorded = signoffs(ctx.require_session())
-    session = ctx.require_session()
-    listed = artifacts_mod.expected(ctx.policy, ctx.root, tag=session.tag, version=session.version)
-    tested = set(ctx.policy.architectures())
-    for artifact in (a for a in listed if a.arch in tested):  # others are never smoke-tested
+    tested = set(ctx.policy.architectures())  # other architectures are never smoke-tested
+    for artifact in (a for a in artifacts_mod.for_session(ctx) if a.arch in tested):
         shown = artifacts_mod.display_path(artifact.path, ctx.root)
         item = by_name.get(artifact.name)
         if item is None:
@@ -251,8 +250,7 @@ def revalidate(ctx: Context, checked: list[dict[str, Any]]) -> list[Blocker]:
                                     "checked it.", redo_remedy("Rebuild it, test it and sign it "
                                                                "off again")))
             continue
-        info = os.stat(artifact.path)
-        if (info.st_size, info.st_mtime_ns) != (item.get("size"), item.get("mtime_ns")):
+        if artifacts_mod.stat_changed(artifact.path, item):
             blockers.append(Blocker(
                 f"{shown} changed since the smoke step checked it (its size or modification "
                 f"time differs), so the {artifact.arch} sign-off is void if its bytes changed.",

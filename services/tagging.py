@@ -119,6 +119,12 @@ def dirty_paths(ctx: Context) -> list[str]:
 
 def blockers(ctx: Context) -> list[Blocker]:
     plan = make_plan(ctx)
+    return repo_blockers(ctx, plan) + key_blockers(plan)
+
+
+def repo_blockers(ctx: Context, plan: TagPlan) -> list[Blocker]:
+    """HEAD, a clean tree and no such tag yet: cheap git queries, so the run repeats them right
+    before tagging (a commit or a tag may have appeared since the check)."""
     result = head_blockers(ctx)
     dirty = dirty_paths(ctx)
     if dirty:
@@ -129,19 +135,22 @@ def blockers(ctx: Context) -> list[Blocker]:
         result.append(Blocker(f"Tag {plan.tag} already exists.",
                               "A tag is never moved or replaced; inspect it with "
                               f"`git tag -v {plan.tag}`."))
+    return result
+
+
+def key_blockers(plan: TagPlan) -> list[Blocker]:
+    """The pinned key and its token (gpg: three subprocesses, so checked once, by the check)."""
     if plan.signing == "openpgp":
         if not plan.key:
-            result.append(Blocker("No OpenPGP key is pinned for the tag.",
-                                  "Set signing.tag_key (or signing.fingerprint) in release.toml."))
-        else:
-            result += GpgBackend(plan.key, plan.key).prepare().blockers
-    elif plan.signing == "ssh":
+            return [Blocker("No OpenPGP key is pinned for the tag.",
+                            "Set signing.tag_key (or signing.fingerprint) in release.toml.")]
+        return GpgBackend(plan.key, plan.key).readiness().blockers
+    if plan.signing == "ssh":
         if not plan.key or not plan.allowed_signers or not plan.identity:
-            result.append(Blocker("ssh tag signing needs signing.ssh_key, "
-                                  "signing.allowed_signers and signing.identity in release.toml."))
-        else:
-            result += ssh_backend(plan).prepare().blockers
-    return result
+            return [Blocker("ssh tag signing needs signing.ssh_key, "
+                            "signing.allowed_signers and signing.identity in release.toml.")]
+        return ssh_backend(plan).readiness().blockers
+    return []
 
 
 def ssh_backend(plan: TagPlan) -> SshBackend:

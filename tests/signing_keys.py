@@ -13,7 +13,10 @@ import hashlib
 import os
 import struct
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from services.runbook import Context
 from services.session import Session
@@ -74,6 +77,14 @@ def gpg_stop_agent(home: str | None = None) -> None:
     """Stop the agent of ``home`` (default $GNUPGHOME): no stray agents, and no cached passphrase."""
     env = {**os.environ, **({"GNUPGHOME": home} if home else {})}
     subprocess.run(["gpgconf", "--kill", "gpg-agent"], capture_output=True, check=False, env=env)
+
+
+@pytest.fixture(autouse=True)
+def stop_gpg_agent() -> Iterator[None]:
+    """Autouse in every module that imports it: the test's gpg-agent is stopped afterwards."""
+    home = os.environ["GNUPGHOME"]
+    yield
+    gpg_stop_agent(home)
 
 
 def ssh_keypair(directory: Path, name: str = "id_release", *,

@@ -42,7 +42,7 @@ def test_per_file_and_combined_files_pass_sha256sum_c(tmp_path: Path) -> None:
     odd = make(tmp_path / "back\\slash name.iso", 1000, seed=2)
     plain = make(tmp_path / "pai-v1.0.0-amd64.iso", 5000, seed=3)
     digests = checksums.hash_files([odd, plain])
-    written = [checksums.write_per_file(d, "{name}.sha256") for d in digests]
+    written = [checksums.write_per_file(d, f"{d.path.name}.sha256") for d in digests]
     combined = checksums.write_combined(digests, tmp_path / "SHA256SUMS")
     assert written[1].read_text() == f"{digests[1].sha256}  pai-v1.0.0-amd64.iso\n"
     assert written[0].read_text().startswith("\\")  # GNU escaping for a backslash in the name

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-
-import pytest
 
 from services import engine, smoke
 from services.releases import ReleaseRequest, start_release
@@ -17,19 +14,13 @@ from services.runbook import Context
 from services.steps import registry
 from tests.conftest import git, run_cli
 from tests.signing_keys import (
+    POLICY_BASE,
     advance_to,
     build_artifacts,
     gpg_key,
-    gpg_stop_agent,
+    stop_gpg_agent,  # noqa: F401 - autouse: stops the test's gpg-agent
     write_policy,
 )
-
-
-@pytest.fixture(autouse=True)
-def _stop_agent() -> Iterator[None]:
-    home = os.environ["GNUPGHOME"]
-    yield
-    gpg_stop_agent(home)
 
 
 def test_index_describes_the_signed_release(repo_path: Path, make_ctx: Callable[..., Context]
@@ -127,3 +118,44 @@ def test_index_refuses_a_signature_that_does_not_verify_with_the_pin(
             and "the index was not written" in proc.stderr)
     assert (repo_path / "build" / "provenance-index.json").read_bytes() == before
     assert amd.exists()
+
+
+def test_per_file_empty_releases_with_the_combined_list_only(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """`[checksums] per_file = ""` means no per-file checksum files: none is written, and none
+    is named by the sign step or the index (not even a stray FILE.sha256 someone left there)."""
+    import shutil
+
+    from tests.signing_keys import minisign_keypair
+
+    minisign_keypair(repo_path / "keys")
+    shutil.move(repo_path / "keys" / "minisign.pub", repo_path / "minisign.pub")
+    base = POLICY_BASE.replace('[checksums]\n', '[checksums]\nper_file = ""\n')
+    write_policy(repo_path, '[signing]\nbackend = "minisign"\npublic_key = "minisign.pub"\n'
+                 'secret_key = "keys/minisign.key"\ntag_format = "none"\n', base=base)
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    isos = build_artifacts(repo_path)
+    for arch in ("amd64", "arm64"):
+        smoke.sign_off(ctx, arch=arch, hardware="bench", marks=[smoke.Mark("pass", "all")])
+    advance_to(ctx, "artifacts")
+    assert not any(".sha256" in note for note in registry()["checksums"].plan(ctx).notes)
+    for step in ("artifacts", "smoke", "checksums", "sign"):
+        engine.run_step(ctx, registry()[step])
+
+    build = repo_path / "build"
+    assert not list(build.glob("*.sha256"))
+    evidence = ctx.store.load("v0.2.0").steps["checksums"].evidence
+    assert [a["checksum_file"] for a in evidence["artifacts"]] == ["", ""]
+    assert [f["path"] for f in evidence["files"]] == ["build/SHA256SUMS"]
+    verified = run_cli("verify", *map(str, isos), cwd=repo_path)  # found in SHA256SUMS
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+
+    Path(f"{isos[0]}.sha256").write_text("left over from a manual run\n")
+    proc = run_cli("provenance", cwd=repo_path)
+    assert proc.returncode == 0, proc.stderr
+    index = json.loads((build / "provenance-index.json").read_text())
+    assert [("checksum_file" in e) for e in index["artifacts"]] == [False, False]
+    assert [e["signature"]["file"] for e in index["artifacts"]] == [f"{i.name}.minisig"
+                                                                   for i in isos]
+    assert index["checksums_combined"] == "SHA256SUMS"

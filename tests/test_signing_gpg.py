@@ -6,10 +6,8 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-
-import pytest
 
 from services.policy import load_policy
 from services.releases import ReleaseRequest, start_release
@@ -23,15 +21,9 @@ from tests.signing_keys import (
     gpg_export,
     gpg_key,
     gpg_stop_agent,
+    stop_gpg_agent,  # noqa: F401 - autouse: stops the test's gpg-agent
     write_policy,
 )
-
-
-@pytest.fixture(autouse=True)
-def _stop_agent() -> Iterator[None]:
-    home = os.environ["GNUPGHOME"]
-    yield
-    gpg_stop_agent(home)
 
 
 def policy_for(fingerprint: str) -> str:

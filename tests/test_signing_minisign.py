@@ -101,6 +101,14 @@ def test_encrypted_key_with_passphrase_file_and_wrong_passphrase(release: Path, 
     assert "passphrase for the minisign key is wrong" in bad.stderr
     assert "battery staple" not in bad.stderr + bad.stdout
     assert snapshot(release / "build") == before
+    garbled = tmp_path / "garbled.txt"
+    garbled.write_bytes(b"\xff\xfe not text\n")
+    garbled.chmod(0o600)
+    unreadable = run_cli("sign", str(iso), "--minisign-key", str(key), "--passphrase-file",
+                         str(garbled), cwd=release)
+    assert unreadable.returncode == 1 and "Traceback" not in unreadable.stderr
+    assert f"Cannot read the passphrase file {garbled}: it is not UTF-8 text." in unreadable.stderr
+    assert snapshot(release / "build") == before
 
     no_tty = run_cli("sign", str(iso), "--minisign-key", str(key), cwd=release)
     assert no_tty.returncode == 2 and "--passphrase-file" in no_tty.stderr

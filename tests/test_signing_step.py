@@ -15,8 +15,8 @@ from services.errors import BlockedError, NeedsInput
 from services.releases import ReleaseRequest, start_release
 from services.runbook import Context, NonInteractive, Step, StepFailed
 from services.session import Session
+from services.signing import PASSPHRASE_OPTION, Readiness
 from services.steps import registry
-from services.steps.sign import PASSPHRASE_OPTION
 from tests.signing_keys import advance_to, build_artifacts, minisign_keypair, write_policy
 
 SIGNING = """\
@@ -138,3 +138,23 @@ def test_a_signature_replaced_after_the_step_makes_it_stale(ctx: Context) -> Non
         "build/pai-v0.2.0-arm64.iso.minisig was changed after the sign step wrote it.")
     sig.write_bytes(good)
     assert {v.id: v for v in engine.views(ctx)}["sign"].status == "done"
+
+
+def test_the_token_is_looked_at_once_per_run(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
+    """prepare() is what talks to the token (gpg: three processes, --card-status among them): the
+    engine's check finds it ready and the run and the batch signer reuse that finding."""
+    from services.signing.minisign import MinisignBackend
+
+    calls: list[str] = []
+    real = MinisignBackend.prepare
+
+    def counted(self: MinisignBackend) -> Readiness:
+        calls.append("prepare")
+        return real(self)
+
+    monkeypatch.setattr(MinisignBackend, "prepare", counted)
+    ctx.prompter = NonInteractive(secrets={PASSPHRASE_OPTION: "open sesame"})
+    evidence = engine.run_step(ctx, sign_step())
+    assert len(evidence["signatures"]) == 2 and calls == ["prepare"]
+    assert sign_step().plan(ctx).notes[0].startswith("Backend minisign")  # same context: reused
+    assert calls == ["prepare"]

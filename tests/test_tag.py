@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,17 +17,10 @@ from tests.signing_keys import (
     advance_to,
     allowed_signers,
     gpg_key,
-    gpg_stop_agent,
     ssh_keypair,
+    stop_gpg_agent,  # noqa: F401 - autouse: stops the test's gpg-agent
     write_policy,
 )
-
-
-@pytest.fixture(autouse=True)
-def _stop_agent() -> Iterator[None]:
-    home = os.environ["GNUPGHOME"]
-    yield
-    gpg_stop_agent(home)
 
 
 def start(repo: Path, make_ctx: Callable[..., Context], signing: str) -> Context:
@@ -146,7 +138,7 @@ def test_ssh_tag_with_a_passphrase_protected_key(repo_path: Path, make_ctx: Call
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     from services.errors import NeedsInput
     from services.runbook import NonInteractive
-    from services.steps.sign import PASSPHRASE_OPTION
+    from services.signing import PASSPHRASE_OPTION
 
     monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
     _key, public = ssh_keypair(repo_path / "keys", passphrase="tag pass")

@@ -16,13 +16,10 @@ from typing import Any
 
 from console.commands.common import add_parser, context
 from console.output import err, print_json, say, warn
-from services import secrets
 from services.errors import ConsoleError, UsageError
 from services.policy import POLICY_FILE, Policy, load_policy
 from services.runbook import Context, ProgressCallback
-
-PASSPHRASE_OPTION = "--passphrase-file PATH or RELEASE_CONSOLE_PASSPHRASE"
-PASSPHRASE_ENV = "RELEASE_CONSOLE_PASSPHRASE"
+from services.signing import PASSPHRASE_ENV
 
 
 class _Mark(argparse.Action):
@@ -63,9 +60,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.set_defaults(handler=cmd_smoke_show)
 
     p = add_parser(sub, "checksums", "write or check sha256 checksums (sha256sum-compatible)",
-                   "Hash FILEs (streamed, in parallel) and write FILE.sha256 beside each, plus a "
-                   "combined list with --combined. With --check, check FILEs against their "
-                   "checksum files (or check checksum lists, like `sha256sum -c`).")
+                   "Hash FILEs (streamed, in parallel) and write a checksum file beside each "
+                   "(release.toml's [checksums] per_file: FILE.sha256 by default, none when it is "
+                   "\"\"), plus a combined list with --combined. With --check, check FILEs "
+                   "against their checksum file, FILE.sha256 or a combined list beside them (or "
+                   "check checksum lists, like `sha256sum -c`).")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
     p.add_argument("--combined", type=Path, metavar="PATH", help="also write a combined list")
     p.add_argument("--check", action="store_true", help="check instead of writing")
@@ -84,9 +83,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_sign)
 
     p = add_parser(sub, "verify", "check the .sha256 and the signature of each file",
-                   "Verify each FILE as a user would: its sha256 against FILE.sha256 (or a "
-                   "combined list beside it) and its signature with the pinned key. Exits 1 "
-                   "naming every file that fails.")
+                   "Verify each FILE as a user would: its sha256 against its checksum file "
+                   "(release.toml's [checksums] per_file), FILE.sha256 or a combined list "
+                   "(SHA256SUMS, checksums.txt, sha256sums.txt) beside it, and its signature with "
+                   "the pinned key. Exits 1 naming every file that fails.")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
     _key_options(p, signing=False)
     p.add_argument("--json", action="store_true", help="machine-readable output")
@@ -99,9 +99,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     p.set_defaults(handler=cmd_tag)
 
-    p = add_parser(sub, "provenance", "write provenance-index.json for the release",
+    p = add_parser(sub, "provenance", "write the release's provenance index (JSON)",
                    "List the source commit, tag, each artifact's size, sha256, signature and "
-                   "signer, the smoke sign-offs and the journal head in provenance-index.json.")
+                   "signer, the smoke sign-offs and the journal head in the provenance index "
+                   "(docs/signing.md names the file).")
     p.add_argument("--output", type=Path, metavar="PATH",
                    help="where to write it (default: the artifacts directory)")
     p.add_argument("--tag", default="", help="a finished release's tag (default: the one in "
@@ -227,12 +228,11 @@ def cmd_checksums(args: argparse.Namespace) -> int:
 
     policy, _root, _ctx = file_context(args)
     files = _files(args.files)
-    pattern = policy.checksum_per_file or "{name}.sha256"
     if args.check:
         if args.combined:
             raise UsageError("--combined writes a list; with --check, name the list as a FILE.")
         with progress_bar("checking") as bar:
-            results = checksums.check(files, pattern, bar)
+            results = checksums.check(files, policy.checksum_file_for, bar)
         for result in results:
             detail = f" ({result.detail})" if result.detail and not result.ok else ""
             say(f"{_shown(result.path)}: {result.status}{detail}")
@@ -244,7 +244,8 @@ def cmd_checksums(args: argparse.Namespace) -> int:
     with progress_bar("sha256") as bar:
         digests = checksums.hash_files(files, bar, per_file=True)
     for digest in digests:
-        written = checksums.write_per_file(digest, pattern) if policy.checksum_per_file else None
+        name = policy.checksum_file_for(digest.path.name)
+        written = checksums.write_per_file(digest, name) if name else None
         say(checksums.line_for(digest.sha256, _shown(digest.path)).rstrip("\n")
             + (f"   -> {_shown(written)}" if written else ""))
     if args.combined:
@@ -256,23 +257,17 @@ def cmd_checksums(args: argparse.Namespace) -> int:
 
 # --- sign / verify -------------------------------------------------------------------------------
 
-def _passphrase(args: argparse.Namespace, prompt: str) -> str:
-    from console.prompts import TerminalPrompter
-    from services.signing import read_passphrase_file
-
-    if args.passphrase_file is not None:
-        return read_passphrase_file(args.passphrase_file)
-    value = os.environ.get(PASSPHRASE_ENV)
-    if value is not None:
-        secrets.register(value)
-        return value
-    return TerminalPrompter().secret(prompt, option=PASSPHRASE_OPTION)
-
-
 def cmd_sign(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
-    from services.signing import Overrides, make_backend, signer_lines
+    from console.prompts import TerminalPrompter
+    from services.signing import (
+        Overrides,
+        make_backend,
+        passphrase_from,
+        signer_lines,
+        trusted_comment,
+    )
     from services.signing.batch import sign_files
 
     policy, root, ctx = file_context(args)
@@ -280,7 +275,7 @@ def cmd_sign(args: argparse.Namespace) -> int:
                           gpg_key=args.gpg_key, ssh_key=args.ssh_key,
                           allowed_signers=args.allowed_signers, identity=args.identity)
     backend = make_backend(policy, root, overrides)
-    ready = backend.prepare()
+    ready = backend.readiness()  # sign_files reuses it
     if not ready.blockers:  # the card's serial and the key are shown before pinentry asks
         for line in signer_lines(backend, ready):
             say(line)
@@ -289,12 +284,13 @@ def cmd_sign(args: argparse.Namespace) -> int:
     tag = args.tag or (ctx.session.tag if ctx is not None and ctx.session is not None else "")
     stamp = int(datetime.now(UTC).timestamp())
 
-    def comment(path: Path) -> str:
-        return f"timestamp:{stamp}\tfile:{path.name}" + (f"\ttag:{tag}" if tag else "")
+    def passphrase() -> str:
+        return passphrase_from(ready.prompt or "Passphrase", file=args.passphrase_file,
+                               prompter=TerminalPrompter())
 
-    signed = sign_files(backend, _files(args.files),
-                        passphrase=lambda: _passphrase(args, ready.prompt or "Passphrase"),
-                        comment=comment, existing="replace" if args.force else "refuse")
+    signed = sign_files(backend, _files(args.files), passphrase=passphrase,
+                        comment=lambda path: trusted_comment(path, timestamp=stamp, tag=tag),
+                        existing="replace" if args.force else "refuse")
     for item in signed:
         say(f"✔ {_shown(item.signature)} (verified with {backend.pin_description()})")
     if ctx is not None and ctx.session is not None:
@@ -314,8 +310,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     backend = make_backend(policy, root, overrides, verifying=True)
     with progress_bar("sha256") as bar:
         reports = verify_files(backend, _files(args.files),
-                               checksum_pattern=policy.checksum_per_file or "{name}.sha256",
-                               progress=bar)
+                               checksum_name=policy.checksum_file_for, progress=bar)
     if args.json:
         print_json({"schema": 1, "files": [
             {"file": _shown(r.artifact), "ok": r.ok, "checksum": r.checksum,

@@ -29,7 +29,7 @@ class SignScreen(StepScreen):
             backend = backend_for(ctx)
             if backend is None:
                 return Text("The policy says signing.backend = \"none\".", style="dim")
-            ready = backend.prepare()
+            ready = backend.readiness()  # what the status check just found
         except ConsoleError as err:
             return Text(str(err), style="bold red")
         lines = signer_lines(backend, ready)

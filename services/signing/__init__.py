@@ -16,9 +16,11 @@ after it verified, and a refused run leaves every file as it was.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +28,11 @@ from typing import Any
 from services import secrets
 from services.errors import ConsoleError, UsageError
 from services.policy import Policy
-from services.runbook import Blocker
+from services.runbook import Blocker, Context, Prompter
+
+BACKENDS = ("minisign", "gpg", "ssh")
+PASSPHRASE_ENV = "RELEASE_CONSOLE_PASSPHRASE"
+PASSPHRASE_OPTION = f"--passphrase-file PATH or {PASSPHRASE_ENV}"
 
 
 class SigningError(ConsoleError):
@@ -78,8 +84,15 @@ class Backend(ABC):
     """One signing tool. Subclasses are small; they hold the key selection and the pin."""
 
     name: str = ""
-    suffix: str = ""
+    suffix: str = ""  # THE signature suffix of this backend (provenance and uploads ask here)
     tool: str = ""  # the program it drives; missing -> ToolMissing (exit 3) before anything else
+    _ready: Readiness | None = None
+
+    @classmethod
+    @abstractmethod
+    def from_policy(cls, policy: Policy, root: Path, overrides: Overrides, *,
+                    verifying: bool = False) -> Backend:
+        """The backend for the policy's key selection (``overrides`` may choose a key)."""
 
     def signature_path(self, artifact: Path) -> Path:
         return Path(f"{artifact}{self.suffix}")
@@ -87,6 +100,17 @@ class Backend(ABC):
     @abstractmethod
     def prepare(self) -> Readiness:
         """Check tool, key file, pin and token before anything is signed."""
+
+    def readiness(self, *, fresh: bool = False) -> Readiness:
+        """:meth:`prepare`, once per backend instance unless ``fresh``: gpg's runs three gpg
+        processes (one is ``--card-status``), and check, plan, run and signing all need it."""
+        if fresh or self._ready is None:
+            self._ready = self.prepare()
+        return self._ready
+
+    def describe(self, ready: Readiness) -> list[str]:
+        """The key (and token) that will sign, in words, beyond the pin itself."""
+        return [f"Signer {ready.signer}."] if ready.signer else []
 
     def unlock(self, passphrase: str | None) -> None:  # noqa: B027 - optional hook
         """Check the passphrase without signing where the backend can; raise SigningError."""
@@ -108,22 +132,43 @@ class Backend(ABC):
 def signer_lines(backend: Backend, ready: Readiness) -> list[str]:
     """Which key and token will sign, in words, shown *before* pinentry or a passphrase prompt so
     the captain can check the serial and fingerprint (the CLI, the dry-run plan and the TUI)."""
-    lines = [f"Backend {backend.name}, pinned to {backend.pin_description()}."]
-    details = ready.details
-    if details.get("card_serial"):
-        lines.append(f"Card serial {details['card_serial']}, signing key "
-                     f"{details.get('card_signing_key') or '(none)'}.")
-    elif details.get("signing_key"):
-        lines.append(f"Signing key {details['signing_key']} ({details.get('key', 'software')} "
-                     "key in the GnuPG keyring, no card).")
-    elif details.get("key_file"):
-        lines.append(f"Secret key {details['key_file']} (must be key id {ready.signer}).")
-    elif details.get("key"):
-        lines.append(f"Key {details['key']} ({ready.signer})"
-                     + (f", {details['agent']}" if details.get("agent") else "") + ".")
-    elif ready.signer:
-        lines.append(f"Signer {ready.signer}.")
-    return lines
+    return [f"Backend {backend.name}, pinned to {backend.pin_description()}.",
+            *backend.describe(ready)]
+
+
+def trusted_comment(path: Path, *, timestamp: int, tag: str = "") -> str:
+    """What minisign signs along with the file (its trusted comment): when, which file, which tag."""
+    return f"timestamp:{timestamp}\tfile:{path.name}" + (f"\ttag:{tag}" if tag else "")
+
+
+def passphrase_from(prompt: str, *, file: Path | None, prompter: Prompter) -> str:
+    """The key passphrase: from ``file``, else ``$RELEASE_CONSOLE_PASSPHRASE``, else asked.
+
+    Registered as a secret at once, so no message, log or journal entry can carry it."""
+    if file is not None:
+        return read_passphrase_file(file)
+    value = os.environ.get(PASSPHRASE_ENV)
+    if value is None:
+        value = prompter.secret(prompt, option=PASSPHRASE_OPTION)
+    secrets.register(value)
+    return value
+
+
+def passphrase_source(ctx: Context, prompt: str) -> str:
+    """:func:`passphrase_from` for the sign and tag steps (``--passphrase-file`` is an answer)."""
+    name = ctx.answers.get("passphrase_file")
+    return passphrase_from(prompt, file=Path(str(name)) if name else None, prompter=ctx.prompter)
+
+
+@contextlib.contextmanager
+def terminal(prompter: object, needed: bool) -> Iterator[None]:
+    """Hand the real terminal to pinentry or a touch prompt when the prompter can (TUI suspend)."""
+    hand_over = getattr(prompter, "terminal", None)
+    if needed and callable(hand_over):
+        with hand_over():
+            yield
+    else:
+        yield
 
 
 # --- shared helpers ----------------------------------------------------------------------------
@@ -160,7 +205,11 @@ def read_passphrase_file(path: Path) -> str:
     problem = private_file_blocker(path, "passphrase file")
     if problem is not None:
         raise SigningError(str(problem))
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
+        raise SigningError(f"Cannot read the passphrase file {path}: {reason}.") from None
     value = text[:-1] if text.endswith("\n") else text
     value = value[:-1] if value.endswith("\r") else value
     secrets.register(value)
@@ -185,23 +234,35 @@ def make_backend(policy: Policy, root: Path, overrides: Overrides | None = None,
             name = "ssh"
         else:
             name = policy.signing_backend
-    if name == "minisign":
-        from services.signing.minisign import MinisignBackend
-
-        return MinisignBackend.from_policy(policy, root, chosen, verifying=verifying)
-    if name == "gpg":
-        from services.signing.gpg import GpgBackend
-
-        return GpgBackend.from_policy(policy, root, chosen, verifying=verifying)
-    if name == "ssh":
-        from services.signing.ssh import SshBackend
-
-        return SshBackend.from_policy(policy, root, chosen, verifying=verifying)
+    if name in BACKENDS:
+        return backend_class(name).from_policy(policy, root, chosen, verifying=verifying)
     if name == "none":
         raise UsageError(f"{policy.where} sets signing.backend = \"none\"; there is nothing to sign "
                          "or verify with.",
                          remedy="Choose minisign, gpg or ssh there, or pass a key option.")
     raise UsageError(f"Unknown signing backend {name!r}; expected minisign, gpg or ssh.")
+
+
+def backend_class(name: str) -> type[Backend]:
+    """The class of backend ``name`` (one of :data:`BACKENDS`), imported only when asked for."""
+    if name == "minisign":
+        from services.signing.minisign import MinisignBackend
+
+        return MinisignBackend
+    if name == "gpg":
+        from services.signing.gpg import GpgBackend
+
+        return GpgBackend
+    if name == "ssh":
+        from services.signing.ssh import SshBackend
+
+        return SshBackend
+    raise UsageError(f"Unknown signing backend {name!r}; expected minisign, gpg or ssh.")
+
+
+def signature_suffix(backend_name: str) -> str:
+    """The signature file suffix of ``backend_name`` (``""`` for "none" or an unknown name)."""
+    return backend_class(backend_name).suffix if backend_name in BACKENDS else ""
 
 
 def same_pin(policy_value: str, override: str, *, what: str, option: str, where: str) -> str:

@@ -57,7 +57,7 @@ def sign_files(backend: Backend, files: Sequence[Path], *, passphrase: Passphras
     if existing not in EXISTING:
         raise ValueError(existing)
     tools.require(backend.tool)
-    ready = backend.prepare()
+    ready = backend.readiness()
     if ready.blockers:
         first = ready.blockers[0]
         kind = PinMismatch if ready.pin_mismatch else SigningError
@@ -143,11 +143,13 @@ class FileReport:
         return self.checksum == "OK" and self.signature == "OK"
 
 
-def verify_files(backend: Backend, files: Sequence[Path], *, checksum_pattern: str,
+def verify_files(backend: Backend, files: Sequence[Path], *,
+                 checksum_name: checksums.NameFor | None = None,
                  progress: ProgressCallback | None = None) -> list[FileReport]:
-    """Check each file's sha256 (its ``.sha256`` or a combined list) and its signature."""
+    """Check each file's sha256 (its per-file checksum, ``FILE.sha256`` or a combined list beside
+    it; see :func:`services.checksums.find_expected`) and its signature."""
     tools.require(backend.tool)
-    sums = checksums.check(list(files), checksum_pattern, progress, as_artifacts=True)
+    sums = checksums.check(list(files), checksum_name, progress, as_artifacts=True)
     reports = []
     for path, summed in zip(files, sums, strict=True):
         sig = backend.signature_path(path)

@@ -118,6 +118,17 @@ class GpgBackend(Backend):
     def pin_description(self) -> str:
         return f"OpenPGP key {self.pin}"
 
+    def describe(self, ready: Readiness) -> list[str]:
+        """The card's serial and signing key (what pinentry will ask about), or the keyring key."""
+        details = ready.details
+        if details.get("card_serial"):
+            return [f"Card serial {details['card_serial']}, signing key "
+                    f"{details.get('card_signing_key') or '(none)'}."]
+        if details.get("signing_key"):
+            return [f"Signing key {details['signing_key']} ({details.get('key', 'software')} "
+                    "key in the GnuPG keyring, no card)."]
+        return super().describe(ready)
+
     def _list(self, *args: str) -> KeyInfo | None:
         proc = tools.run("gpg", "--batch", "--with-colons", "--fixed-list-mode",
                          "--with-fingerprint", "--with-keygrip", *args, self.pin, env=gpg_env())

@@ -152,6 +152,11 @@ class MinisignBackend(Backend):
         except SigningError:
             return f"minisign public key {self.public_key}"
 
+    def describe(self, ready: Readiness) -> list[str]:
+        if ready.details.get("key_file"):
+            return [f"Secret key {ready.details['key_file']} (must be key id {ready.signer})."]
+        return super().describe(ready)
+
     def prepare(self) -> Readiness:
         ready = Readiness()
         try:

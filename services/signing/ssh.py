@@ -181,6 +181,13 @@ class SshBackend(Backend):
     def pin_description(self) -> str:
         return f"ssh signer {self.identity} in {self.allowed_signers}"
 
+    def describe(self, ready: Readiness) -> list[str]:
+        details = ready.details
+        if details.get("key"):
+            return [f"Key {details['key']} ({ready.signer})"
+                    + (f", {details['agent']}" if details.get("agent") else "") + "."]
+        return super().describe(ready)
+
     def prepare(self) -> Readiness:
         ready = Readiness(signer=self.identity)
         try:

@@ -5,10 +5,7 @@ from __future__ import annotations
 from services import artifacts
 from services.runbook import Blocker, Context, Evidence, Plan, Step, StepFailed
 
-
-def listed(ctx: Context) -> list[artifacts.Artifact]:
-    session = ctx.require_session()
-    return artifacts.expected(ctx.policy, ctx.root, tag=session.tag, version=session.version)
+listed = artifacts.for_session  # the old name, until services/github/expected.py moves over
 
 
 class Artifacts(Step):
@@ -18,10 +15,10 @@ class Artifacts(Step):
                    "build directory and not empty.")
 
     def check(self, ctx: Context) -> list[Blocker]:
-        return artifacts.blockers(listed(ctx), ctx.root)
+        return artifacts.blockers(artifacts.for_session(ctx), ctx.root)
 
     def plan(self, ctx: Context) -> Plan:
-        found = listed(ctx)
+        found = artifacts.for_session(ctx)
         plan = Plan(summary=f"Record the {len(found)} expected artifact(s) and their sizes.")
         for a in found:
             state = a.problem or artifacts.human_size(a.size)
@@ -33,7 +30,7 @@ class Artifacts(Step):
         return plan
 
     def run(self, ctx: Context) -> Evidence:
-        found = listed(ctx)
+        found = artifacts.for_session(ctx)
         problems = artifacts.blockers(found, ctx.root)
         if problems:
             raise StepFailed(str(problems[0]))

@@ -8,64 +8,46 @@ only if something actually has to be signed (a resumed run keeps signatures that
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
-from collections.abc import Iterator
+import weakref
 from pathlib import Path
 from typing import Any
 
-from services import artifacts, checksums, secrets, smoke
+from services import artifacts, checksums, smoke
+from services.artifacts import REDO_SMOKE, for_session
 from services.errors import ConsoleError
 from services.runbook import Blocker, Context, Evidence, Plan, Step, StepFailed
-from services.signing import Backend, make_backend, read_passphrase_file, signer_lines
+from services.signing import (
+    PASSPHRASE_OPTION,
+    Backend,
+    make_backend,
+    passphrase_source,
+    signer_lines,
+    terminal,
+    trusted_comment,
+)
 from services.signing.batch import sign_files
-from services.steps.artifacts import listed
-from services.steps.checksums import REDO_SMOKE, changed_since, written_file_blockers
 
-PASSPHRASE_OPTION = "--passphrase-file PATH or RELEASE_CONSOLE_PASSPHRASE"
-PASSPHRASE_ENV = "RELEASE_CONSOLE_PASSPHRASE"
+_BACKENDS: dict[int, tuple[weakref.ref[Context], Backend]] = {}
 
 
 def backend_for(ctx: Context) -> Backend | None:
+    """The policy's backend, one per context (None for ``backend = "none"``).
+
+    The engine checks a step right before running it, and the screen loads its status, plan and
+    key panel from one context: sharing the backend shares its readiness, so gpg's three
+    subprocesses (``--card-status`` among them) run once per load or run, not three times. Every
+    CLI command and TUI worker makes a fresh context, so nothing older than that is reused.
+    """
     if ctx.policy.signing_backend == "none":
         return None
-    return make_backend(ctx.policy, ctx.root)
-
-
-def passphrase_source(ctx: Context, prompt: str) -> str:
-    """The passphrase: a file named in answers, the environment, or the prompter (never stored)."""
-    file_name = ctx.answers.get("passphrase_file")
-    if file_name:
-        return read_passphrase_file(Path(str(file_name)))
-    value = os.environ.get(PASSPHRASE_ENV)
-    if value is None:
-        value = ctx.prompter.secret(prompt, option=PASSPHRASE_OPTION)
-    secrets.register(value)
-    return value
-
-
-@contextlib.contextmanager
-def terminal(ctx: Context, needed: bool) -> Iterator[None]:
-    """Hand the real terminal to pinentry or a touch prompt when the prompter can (TUI suspend)."""
-    hand_over = getattr(ctx.prompter, "terminal", None)
-    if needed and callable(hand_over):
-        with hand_over():
-            yield
-    else:
-        yield
-
-
-def trusted_comment(ctx: Context, path: Path) -> str:
-    session = ctx.require_session()
-    return f"timestamp:{int(ctx.clock().timestamp())}\tfile:{path.name}\ttag:{session.tag}"
-
-
-def checked_digests(ctx: Context) -> dict[str, str]:
-    session = ctx.require_session()
-    evidence = session.steps.get("checksums")
-    items = evidence.evidence.get("artifacts", []) if evidence else []
-    return {str(i.get("name")): str(i.get("sha256")) for i in items if isinstance(i, dict)}
+    key = id(ctx)
+    cached = _BACKENDS.get(key)
+    if cached is not None and cached[0]() is ctx:
+        return cached[1]
+    backend = make_backend(ctx.policy, ctx.root)
+    _BACKENDS[key] = (weakref.ref(ctx, lambda _gone: _BACKENDS.pop(key, None)), backend)
+    return backend
 
 
 class Sign(Step):
@@ -76,18 +58,18 @@ class Sign(Step):
     needs_token = True
 
     def check(self, ctx: Context) -> list[Blocker]:
-        found = listed(ctx)
+        found = for_session(ctx)
         blockers = artifacts.blockers(found, ctx.root) + smoke.failed_blockers(ctx)
         backend = backend_for(ctx)
         if backend is not None and found:
-            try:
-                blockers += backend.prepare().blockers
+            try:  # fresh: the token may have been plugged in since the last look
+                blockers += backend.readiness(fresh=True).blockers
             except ConsoleError as err:
                 blockers.append(Blocker(err.message, err.remedy))
         return blockers
 
     def plan(self, ctx: Context) -> Plan:
-        found = listed(ctx)
+        found = for_session(ctx)
         backend = backend_for(ctx)
         if backend is None:
             return Plan(summary="The policy says signing.backend = \"none\"; nothing is signed.")
@@ -97,7 +79,7 @@ class Sign(Step):
             sig = backend.signature_path(a.path)
             verb = "keep if it verifies" if sig.exists() else "create"
             plan.notes.append(f"{verb} {artifacts.display_path(sig, ctx.root)}")
-        ready = backend.prepare()
+        ready = backend.readiness()
         plan.notes[:0] = signer_lines(backend, ready)
         if ready.needs_passphrase:
             plan.notes.append(f"{ready.prompt} is asked (or {PASSPHRASE_OPTION}); never stored.")
@@ -106,28 +88,28 @@ class Sign(Step):
         return plan
 
     def run(self, ctx: Context) -> Evidence:
-        found = listed(ctx)
+        found = for_session(ctx)
         problems = artifacts.blockers(found, ctx.root) + smoke.failed_blockers(ctx)
-        if problems:
+        if problems:  # cheap; the token's readiness is what the engine's check just found
             raise StepFailed(str(problems[0]))
         backend = backend_for(ctx)
         if backend is None:
             return {"backend": "none", "signatures": []}
+        session = ctx.require_session()
         digests = checksums.hash_files([a.path for a in found], ctx.progress)
-        expected = checked_digests(ctx)
-        changed = [d.path.name for d in digests
-                   if d.path.name in expected and expected[d.path.name] != d.sha256]
+        changed = checksums.changed_since_recorded(digests, checksums.recorded_digests(session))
         if changed:
             raise StepFailed(f"{', '.join(changed)} changed since its checksum was made; nothing "
                              "was signed.", remedy="Find out why; if it was rebuilt, test and "
                              f"sign it off again, then {REDO_SMOKE}.")
-        ready = backend.prepare()
+        ready = backend.readiness()
         prompt = ready.prompt or f"Passphrase for the {backend.name} key"
-        with terminal(ctx, ready.needs_terminal):
+        with terminal(ctx.prompter, ready.needs_terminal):
             signed = sign_files(
                 backend, [a.path for a in found],
                 passphrase=lambda: passphrase_source(ctx, prompt),
-                comment=lambda p: trusted_comment(ctx, p),
+                comment=lambda p: trusted_comment(p, timestamp=int(ctx.clock().timestamp()),
+                                                  tag=session.tag),
                 existing="replace" if ctx.answers.get("force") else "reuse",
                 progress=ctx.progress)
         sums = {d.path: d for d in digests}
@@ -143,9 +125,9 @@ class Sign(Step):
     def revalidate(self, ctx: Context) -> list[Blocker]:
         record = ctx.require_session().steps.get(self.id)
         signatures = list(record.evidence.get("signatures", [])) if record else []
-        changed = changed_since(ctx, [{**item, "name": item.get("artifact")}
-                                      for item in signatures], "it was signed")
-        replaced = written_file_blockers(ctx, [
+        changed = artifacts.changed_since(ctx, [{**item, "name": item.get("artifact")}
+                                                for item in signatures], "it was signed")
+        replaced = artifacts.written_file_blockers(ctx, [
             {"path": item.get("signature"), "sha256": item.get("signature_sha256")}
             for item in signatures], "the sign step")
         return changed + [Blocker(b.reason, "Restore the signature the sign step made (its "

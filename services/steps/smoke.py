@@ -34,9 +34,7 @@ class Smoke(Step):
         return plan
 
     def run(self, ctx: Context) -> Evidence:
-        usable = [a.path for a in artifacts.expected(
-            ctx.policy, ctx.root, tag=ctx.require_session().tag,
-            version=ctx.require_session().version) if a.ok]
+        usable = [a.path for a in artifacts.for_session(ctx) if a.ok]
         observed = {d.path.name: d for d in checksums.hash_files(usable, ctx.progress)}
         found = smoke.statuses(ctx, rehash=True, observed=observed)
         problems = smoke.blockers_from(found)

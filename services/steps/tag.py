@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from services import tagging
 from services.runbook import Blocker, Context, Evidence, Plan, Step, StepFailed
-from services.steps.sign import passphrase_source, terminal
+from services.signing import passphrase_source, terminal
 
 
 class Tag(Step):
@@ -34,20 +34,22 @@ class Tag(Step):
         return result
 
     def run(self, ctx: Context) -> Evidence:
-        problems = tagging.blockers(ctx)
+        plan = tagging.make_plan(ctx)
+        # The key was checked by the engine's check just before; HEAD, the tree and the tag are
+        # cheap to look at again, and something may have changed them meanwhile.
+        problems = tagging.repo_blockers(ctx, plan)
         if problems:
             raise StepFailed(str(problems[0]))
-        plan = tagging.make_plan(ctx)
         secret = None
         needs_terminal = plan.signing == "openpgp"  # pinentry asks for the card's PIN
         if plan.signing == "ssh":
             backend = tagging.ssh_backend(plan)
-            ready = backend.prepare()
+            ready = backend.readiness()
             needs_terminal = ready.needs_terminal  # a FIDO touch
             if ready.needs_passphrase:
                 secret = passphrase_source(ctx, ready.prompt)
                 backend.unlock(secret)
-        with terminal(ctx, needs_terminal):
+        with terminal(ctx.prompter, needs_terminal):
             return dict(tagging.create(ctx, plan, passphrase=secret))
 
 
