@@ -1,19 +1,28 @@
 """The changelog service: Keep a Changelog files edited faithfully.
 
-This module is the public face used by the runbook steps, the CLI and the screens; the work is
-split by concern into ``changelog_model`` (reading), ``changelog_links`` (footer URLs),
-``changelog_edit`` (line edits, diffs, atomic writes), ``changelog_ops`` (move, reopen, yank) and
-``changelog_bump`` (which SemVer bump the entries ask for).
+This module is the public face: the runbook steps, the notes, the CLI and the screens import only
+``services.changelog``. The work is split by concern into ``changelog_model`` (reading),
+``changelog_links`` (footer URLs), ``changelog_edit`` (line edits, diffs, atomic writes),
+``changelog_ops`` (move, reopen, yank), ``changelog_bump`` (which SemVer bump the entries ask for)
+and ``changelog_git`` (committing the documents, reading the file's history); those modules are the
+facade's internals (``services.migration`` shares the line-editing ones, being the same kind of
+document edit).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 from services import versions
-from services.changelog_bump import BumpDecision, compute_bump
+from services.changelog_bump import RANK, BumpDecision, compute_bump
 from services.changelog_edit import Change, Edit, unified_diff_of
+from services.changelog_git import (
+    commit_files,
+    head_bytes,
+    head_message,
+    modified,
+    unreleased_from_history,
+)
 from services.changelog_links import infer_tag_format, parse_url
 from services.changelog_model import (
     Changelog,
@@ -27,10 +36,10 @@ from services.changelog_model import (
 from services.changelog_ops import YANK_MARK, YANK_NOTE, move, reopen, yank
 
 __all__ = [
-    "YANK_MARK", "YANK_NOTE", "BumpDecision", "Change", "Changelog", "ChangelogError", "Edit",
-    "Heading", "LinkDef", "compute_bump", "infer_tag_format", "load", "move", "parse",
-    "parse_date", "parse_url", "reopen", "section", "split_lines", "today", "unified_diff_of",
-    "yank",
+    "RANK", "YANK_MARK", "YANK_NOTE", "BumpDecision", "Change", "Changelog", "ChangelogError",
+    "Edit", "Heading", "LinkDef", "commit_files", "compute_bump", "head_bytes", "head_message",
+    "infer_tag_format", "load", "modified", "move", "parse", "parse_date", "parse_url", "reopen",
+    "section", "split_lines", "today", "unified_diff_of", "unreleased_from_history", "yank",
 ]
 
 
@@ -72,7 +81,3 @@ def section(doc: Changelog, version: str) -> str:
     lines = doc.section_lines(heading)
     return "\n".join(lines) + ("\n" if lines else "")
 
-
-def open_changelog(path: Path, display: str | None = None) -> Changelog:
-    """Read and parse ``path``; every problem is a :class:`ChangelogError` naming the file."""
-    return load(path, display)

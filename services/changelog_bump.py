@@ -107,9 +107,10 @@ def compute_bump(doc: Changelog, *, current: str | None = None,
     newest = doc.highest()
     base_text = current or (newest.version if newest is not None and newest.version else "")
     base = versions.parse_version(base_text) if base_text else None
-    if bump == "major" and (base is None or base.major == 0):
-        bump = "minor"
+    effective = versions.effective_bump(bump, base)
+    if effective != bump:
         reasons.append("before 1.0.0 a breaking change bumps MINOR")
+        bump = effective
     nxt: semver.Version = versions.next_release(base, bump)
     if base is not None and base.prerelease and nxt == base.finalize_version():
         reasons.append(f"{base} is a pre-release of {nxt}, so this {bump} release finishes it")

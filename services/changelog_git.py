@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from services.changelog_model import ChangelogError, parse
 from services.changelog_ops import unreleased_facts
 from services.errors import ConsoleError
-from services.runbook import Context
+from services.repo import git_failure
+
+if TYPE_CHECKING:  # the facade re-exports this module: ``changelog --file`` needs no runbook
+    from services.runbook import Context
 
 
 def modified(ctx: Context, rel: str) -> bool:
@@ -44,22 +48,19 @@ def commit_files(ctx: Context, paths: list[str], message: str) -> str:
     """Commit exactly ``paths`` (``git commit -- PATHS``, so anything else staged stays staged and
     out of the release commit) as the git config identity; returns the commit sha.
 
-    GitPython drives the git command line rather than writing the commit object itself, so the
+    The git command line makes the commit rather than a library writing the commit object, so the
     user's hooks, signing settings and ``GIT_*_DATE`` variables apply as with ``git commit``.
     """
-    import git
-
-    repo = ctx.repo.repo
-    try:
-        repo.git.add("--", *paths)
-        repo.git.commit("-m", message, "--", *paths)
-    except git.GitCommandError as exc:
-        detail = (str(exc.stderr or exc.stdout or "")).strip().splitlines()
-        raise ConsoleError(
-            f"Committing {', '.join(paths)} failed: {detail[-1] if detail else exc.status}.",
-            remedy="Check `git status`, fix the cause and run the step again; the file is "
-            "already written.") from None
-    return str(repo.head.commit.hexsha)
+    for args in (["add", "--", *paths], ["commit", "-m", message, "--", *paths]):
+        done = subprocess.run(["git", *args], cwd=ctx.repo.root, capture_output=True, text=True,
+                              check=False)
+        if done.returncode != 0:
+            raise ConsoleError(
+                f"Committing {', '.join(paths)} failed: "
+                f"{git_failure(done.stderr or done.stdout)}.",
+                remedy="Check `git status`, fix the cause and run the step again; the file is "
+                "already written.")
+    return ctx.repo.head_sha()
 
 
 def unreleased_from_history(path: Path, *, limit: int = 30) -> dict[str, str]:

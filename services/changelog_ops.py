@@ -31,10 +31,6 @@ YANK_NOTE = (YANK_MARK + " Reason: {reason}. Users on this version should upgrad
              "{replacement} immediately. See [MIGRATION.md](./MIGRATION.md).")
 
 
-def _semver(text: str) -> tuple[object, ...]:
-    return version_key(text)
-
-
 def _version(text: str, name: str) -> str:
     try:
         return str(versions.parse_version(text))
@@ -75,7 +71,7 @@ def _layout(doc: Changelog) -> tuple[bool, bool]:
     for link in sorted(doc.links, key=lambda lk: lk.index):
         if link.version is not None:
             try:
-                ordered.append(_semver(link.version))
+                ordered.append(version_key(link.version))
             except ValueError:
                 continue
     down = sum(1 for a, b in itertools.pairwise(ordered) if a > b)
@@ -96,7 +92,7 @@ def _top_link(doc: Changelog) -> LinkDef | None:
         if link.version is None:
             continue
         try:
-            key = _semver(link.version)
+            key = version_key(link.version)
         except ValueError:
             continue
         if best is None or key > best[0]:
@@ -180,7 +176,7 @@ def move(doc: Changelog, version: str, day: date, *, tag: str | None = None,
             f"{name} has no [Unreleased] section; add '## [Unreleased]' with this release's "
             "changes above the newest version, nothing was changed.")
     top = doc.highest()
-    if top is not None and top.version and _semver(version) < _semver(top.version):
+    if top is not None and top.version and version_key(version) < version_key(top.version):
         raise ChangelogError(
             f"{version} is lower than {top.version}, the newest version in {name}; a release goes "
             "above the newest one, nothing was changed.")
@@ -282,7 +278,7 @@ def reopen(doc: Changelog, *, latest_tag: str | None = None, tag_format: str | N
     heading = heading_text or (f"{first.hashes}{first.space}"
                                f"{'[Unreleased]' if first.bracket else 'Unreleased'}")
     ascending = len(found) > 1 and found[0].version is not None and found[-1].version is not None \
-        and _semver(found[0].version) < _semver(found[-1].version)
+        and version_key(found[0].version) < version_key(found[-1].version)
     gap_anchor = found[1] if len(found) > 1 else found[0]
     blanks = [doc.newline] * _blank_run_above(doc, gap_anchor.index)
     if ascending:

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from services import changelog
-from services.changelog_links import parse_url
-from services.changelog_model import Changelog
+from services.changelog import Changelog, parse_url
+from services.errors import ConsoleError
 from services.policy import Policy
 from services.runbook import Context
 
@@ -26,9 +26,37 @@ _HEADING_TEXT = re.compile(r"^\s{0,3}(?:#{1,6}\s+(?P<h>.+?)\s*#*\s*$|\*\*(?P<b>[
                            r"|__(?P<u>[^_]+)__\s*:?\s*$)")
 
 
+class NotesError(ConsoleError):
+    """The release notes file the later steps read is missing or unreadable."""
+
+
 def notes_path(ctx: Context) -> Path:
     """Where the notes of the release in progress live: ``.release/<tag>/notes.md``."""
     return ctx.store.directory(ctx.require_session().tag) / "notes.md"
+
+
+def notes_display(ctx: Context) -> str:
+    """The notes file as messages name it: relative to the work tree when it is inside it."""
+    path = notes_path(ctx)
+    try:
+        return str(path.relative_to(ctx.root))
+    except ValueError:
+        return str(path)
+
+
+def read_notes(ctx: Context) -> str:
+    """The notes text the notes step wrote, for the steps that publish it (the GitHub draft):
+    they never rebuild it, so what users see is what the captain reviewed."""
+    path = notes_path(ctx)
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise NotesError(f"The release notes {notes_display(ctx)} do not exist yet; run the "
+                         "notes step first (`release-console run notes`).") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise NotesError(f"Cannot read the release notes {notes_display(ctx)} ({reason}); run "
+                         "the notes step again (`release-console run notes`).") from None
 
 
 def _norm(text: str) -> str:
@@ -92,12 +120,13 @@ def verification_block(policy: Policy, *, tag: str, version: str) -> str:
     names = [spec.filename(tag=tag, version=version, project=policy.project_name)
              for spec in policy.artifacts]
     commands: list[str] = []
-    if policy.checksum_combined and names:
-        combined = policy.checksum_combined.format(tag=tag, version=version)
+    combined = policy.combined_checksum_name(tag=tag, version=version)
+    if combined and names:
         commands.append(f"sha256sum -c --ignore-missing {combined}")
     for name in names:
-        if not policy.checksum_combined and policy.checksum_per_file:
-            commands.append(f"sha256sum -c {policy.checksum_per_file.format(name=name)}")
+        per_file = policy.checksum_file_for(name)
+        if not combined and per_file:
+            commands.append(f"sha256sum -c {per_file}")
         backend = policy.signing_backend
         if backend == "minisign":
             commands.append(f"minisign -Vm {name} -p {policy.signing_public_key or 'minisign.pub'}")

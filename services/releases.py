@@ -42,7 +42,7 @@ def resolve_version(policy: Policy, tags: list[str], request: ReleaseRequest) ->
         base = versions.parse_version(request.version)
     if channel.tag and not base.prerelease:
         n = versions.next_rc_number(tags, policy.tag_format, base)
-        version = f"{base}-rc.{n}" if "{n}" in channel.tag else str(base)
+        version = versions.rc_version(base, n) if "{n}" in channel.tag else str(base)
         tag = channel.tag.format(version=str(base), n=n)
     else:
         version = str(base)

@@ -110,6 +110,24 @@ def test_interrupted_after_commit_does_nothing_twice(started: Context, repo_path
     assert git(repo_path, "rev-list", "--count", "HEAD") == count
 
 
+def test_a_refused_commit_names_gits_reason_and_a_rerun_only_commits(
+        started: Context, repo_path: Path) -> None:
+    hook = repo_path / ".git" / "hooks" / "pre-commit"
+    hook.parent.mkdir(parents=True, exist_ok=True)
+    hook.write_text("#!/bin/sh\necho 'error: CHANGELOG.md fails the style check' >&2\n"
+                    "echo 'see .style.log for details' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    step = engine.find_step(started, "changelog")
+    with pytest.raises(ConsoleError) as caught:
+        engine.run_step(started, step)
+    assert ("Committing CHANGELOG.md failed: error: CHANGELOG.md fails the style check. "
+            "Check `git status`") in str(caught.value)
+    assert "## [0.2.0] — 2026-11-21" in (repo_path / "CHANGELOG.md").read_text()
+    hook.unlink()
+    engine.run_step(started, step)
+    assert head(repo_path)[0] == "Release v0.2.0: changelog"
+
+
 def test_user_edits_block_and_staged_files_stay_out(started: Context, repo_path: Path) -> None:
     ctx = started
     step = engine.find_step(ctx, "changelog")

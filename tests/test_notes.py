@@ -7,11 +7,15 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from services import engine
 from services.notes import (
+    NotesError,
     build_notes,
     missing_sections,
     notes_path,
+    read_notes,
     render_notes,
     verification_block,
 )
@@ -102,6 +106,18 @@ def test_notes_step_writes_the_file_the_draft_reads(repo_path: Path,
     assert evidence["source"] == "0.2.0"
     journal = (repo_path / ".release" / "v0.2.0" / "journal.jsonl").read_text()
     assert evidence["sha256"] in journal
+    assert read_notes(ctx) == text  # what the GitHub draft publishes
+
+
+def test_reading_notes_before_the_notes_step_names_the_file_and_the_step(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    commit_file(repo_path, "CHANGELOG.md", CHANGELOG)
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    with pytest.raises(NotesError) as caught:
+        read_notes(ctx)
+    assert str(caught.value) == ("The release notes .release/v0.2.0/notes.md do not exist yet; "
+                                 "run the notes step first (`release-console run notes`).")
 
 
 def test_rc_notes_come_from_unreleased(repo_path: Path,

@@ -20,7 +20,7 @@ from services.errors import ConsoleError
 if TYPE_CHECKING:
     import semver
 
-    from services.changelog_edit import Change
+    from services.changelog import Change
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -110,7 +110,6 @@ class Target:
     path: Path
     display: str
     tag_format: str | None  # None: infer from the file
-    migration: Path | None = None
 
 
 def _target(args: argparse.Namespace, *, migration: bool = False) -> Target:
@@ -154,11 +153,10 @@ def cmd_move(args: argparse.Namespace) -> int:
 
 def cmd_reopen(args: argparse.Namespace) -> int:
     from services import changelog
-    from services.changelog_git import unreleased_from_history
 
     target = _target(args)
     doc = changelog.load(target.path, target.display)
-    remembered = unreleased_from_history(target.path) if doc.unreleased is None else {}
+    remembered = changelog.unreleased_from_history(target.path) if doc.unreleased is None else {}
     change = changelog.reopen(doc, tag_format=target.tag_format,
                               heading_text=remembered.get("unreleased_heading", ""),
                               link_label=remembered.get("unreleased_label", ""),

@@ -12,10 +12,12 @@ import hashlib
 from typing import Any
 
 from services import changelog, versions
-from services.changelog_bump import RANK, BumpDecision, compute_bump
-from services.changelog_edit import Change
-from services.changelog_git import (
+from services.changelog import (
+    RANK,
+    BumpDecision,
+    Change,
     commit_files,
+    compute_bump,
     head_bytes,
     head_message,
     modified,

@@ -14,7 +14,7 @@ from typing import Any
 import semver
 
 from services import migration, versions
-from services.changelog_git import commit_files, modified
+from services.changelog import commit_files, modified
 from services.errors import ConsoleError
 from services.runbook import Blocker, Context, Evidence, FileChange, Plan, Step
 

@@ -2,23 +2,15 @@
 
 The text is the CHANGELOG section verbatim (the [Unreleased] entries for a release candidate) with
 links to CHANGELOG.md and MIGRATION.md at the tag. The GitHub draft reads this file
-(``services.notes.notes_path``), so what the captain reviewed here is what users see.
+(``services.notes.read_notes``), so what the captain reviewed here is what users see.
 """
 
 from __future__ import annotations
 
 from services.atomic import write_text_atomic
 from services.errors import ConsoleError
-from services.notes import build_notes, notes_path
+from services.notes import build_notes, notes_display, notes_path
 from services.runbook import Blocker, Context, Evidence, FileChange, Plan, Step, unified_diff
-
-
-def _relative(ctx: Context) -> str:
-    path = notes_path(ctx)
-    try:
-        return str(path.relative_to(ctx.root))
-    except ValueError:
-        return str(path)
 
 
 class NotesStep(Step):
@@ -44,7 +36,7 @@ class NotesStep(Step):
             notes = build_notes(ctx)
         except ConsoleError as err:
             return Plan(summary=f"Cannot build the release notes: {err}")
-        rel = _relative(ctx)
+        rel = notes_display(ctx)
         path = notes_path(ctx)
         before = path.read_text(encoding="utf-8") if path.exists() else ""
         plan = Plan(summary=f"Write the release notes ({len(notes.text.splitlines())} lines, "
@@ -61,7 +53,7 @@ class NotesStep(Step):
         path = notes_path(ctx)
         path.parent.mkdir(parents=True, exist_ok=True)
         write_text_atomic(path, notes.text)
-        return {"path": _relative(ctx), "sha256": notes.sha256,
+        return {"path": notes_display(ctx), "sha256": notes.sha256,
                 "bytes": len(notes.text.encode("utf-8")), "source": notes.source,
                 "generated": notes.generated}
 

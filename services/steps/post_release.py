@@ -11,8 +11,7 @@ from __future__ import annotations
 import hashlib
 
 from services import changelog
-from services.changelog_edit import Change
-from services.changelog_git import commit_files, modified, unreleased_from_history
+from services.changelog import Change, commit_files, modified, unreleased_from_history
 from services.errors import ConsoleError
 from services.runbook import Blocker, Context, Evidence, FileChange, Plan, Step
 

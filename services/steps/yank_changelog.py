@@ -1,8 +1,9 @@
 """Step ``yank-changelog``: the PAI yank note under the version's CHANGELOG heading, committed.
 
 The reason and the replacement version come from the yank session
-(``session.data["yank"] = {"reason": ..., "replacement": ...}``). Applying it twice changes nothing,
-so an interrupted run can simply be run again.
+(``session.data["yank"] = {"reason": ..., "replacement": ...}``), read by
+:func:`services.yank.yank_inputs` as the GitHub half reads them. Applying it twice changes
+nothing, so an interrupted run can simply be run again.
 """
 
 from __future__ import annotations
@@ -11,17 +12,10 @@ import hashlib
 from typing import Any
 
 from services import changelog
-from services.changelog_edit import Change
-from services.changelog_git import commit_files, modified
+from services.changelog import Change, commit_files, modified
 from services.errors import ConsoleError
 from services.runbook import Blocker, Context, Evidence, FileChange, Plan, Step
-
-
-def yank_inputs(ctx: Context) -> tuple[str, str]:
-    data: Any = ctx.require_session().data.get("yank") or {}
-    if not isinstance(data, dict):
-        data = {}
-    return str(data.get("reason", "")).strip(), str(data.get("replacement", "")).strip()
+from services.yank import yank_inputs
 
 
 def plan_yank(ctx: Context) -> Change:
