@@ -21,8 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from services.checksums import hash_file  # noqa: E402
 from services.github.client import connect  # noqa: E402
-from services.github.expected import ExpectedFile, sha256_file  # noqa: E402
+from services.github.expected import ExpectedFile  # noqa: E402
 from services.github.releases import DraftSpec, find_or_create_draft  # noqa: E402
 from services.github.uploads import upload_one  # noqa: E402
 from services.policy import Policy, ProjectPolicy  # noqa: E402
@@ -63,7 +64,7 @@ def main() -> int:
         client = connect(policy, token=token, timeout=120)
 
         started = time.perf_counter()
-        digest = sha256_file(asset)
+        digest = hash_file(asset).sha256  # the console's one sha256 (services.checksums)
         hashed = time.perf_counter() - started
         rel = find_or_create_draft(client, DraftSpec(
             tag="v9.9.9", title="bench", body="bench", commit="0" * 40, prerelease=False)).release

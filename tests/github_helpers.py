@@ -96,7 +96,7 @@ arch = "arm64"
 name = "pai-{{tag}}-arm64.iso"
 
 [checksums]
-per_file = "{{name}}.sha256"
+{checksums}
 
 [signing]
 backend = "minisign"
@@ -106,8 +106,13 @@ api_url = "{api}"
 """
 
 
-def write_policy(repo: Path, api_url: str, extra: str = "") -> None:
-    (repo / "release.toml").write_text(POLICY.format(repo=REPO, api=api_url) + extra)
+PER_FILE = 'per_file = "{name}.sha256"'
+
+
+def write_policy(repo: Path, api_url: str, extra: str = "", *, checksums: str = PER_FILE) -> None:
+    """The project's release.toml; ``checksums`` is the body of its [checksums] table."""
+    (repo / "release.toml").write_text(POLICY.format(repo=REPO, api=api_url,
+                                                     checksums=checksums) + extra)
     git(repo, "add", "release.toml")
     git(repo, "commit", "-q", "-m", "Add release policy")
 
@@ -138,12 +143,13 @@ def remote(repo: Path) -> Path:
 
 def prepare_release(ctx_factory: Callable[..., Context], repo: Path, sandbox: Sandbox, *,
                     version: str = "0.2.0", channel: str = "stable",
-                    ci: str | None = "success") -> Context:
+                    ci: str | None = "success", checksums: str = PER_FILE) -> Context:
     """Policy, session, signed-off tag, notes and artifacts: ready for push/draft/review.
 
-    ``ci`` is the CI status the sandbox reports for the tagged commit (None: nothing reported).
+    ``ci`` is the CI status the sandbox reports for the tagged commit (None: nothing reported);
+    ``checksums`` is the policy's [checksums] table.
     """
-    write_policy(repo, sandbox.api_url)
+    write_policy(repo, sandbox.api_url, checksums=checksums)
     exclude = repo / ".git" / "info" / "exclude"
     exclude.write_text(exclude.read_text() + "build/\n" if exclude.exists() else "build/\n")
     ctx = ctx_factory()
@@ -174,6 +180,16 @@ def complete_steps_before(ctx: Context, step_id: str) -> None:
                 rec.status, rec.reason = "skipped", "covered by its own tests"
 
     ctx.record("test", "earlier steps marked done", update=mark)
+
+
+@pytest.fixture
+def ready(request: pytest.FixtureRequest, make_ctx: Callable[..., Context], repo_path: Path,
+          sandbox: Sandbox) -> Context:
+    """A release prepared for one step, every earlier step finished: the step is the test
+    module's ``READY_FOR`` (``"draft"`` when it names none)."""
+    ctx = prepare_release(make_ctx, repo_path, sandbox)
+    complete_steps_before(ctx, getattr(request.module, "READY_FOR", "draft"))
+    return ctx
 
 
 def run(ctx: Context, step_id: str, *, confirmed: bool = True) -> dict[str, Any]:

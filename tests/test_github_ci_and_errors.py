@@ -145,3 +145,43 @@ def test_token_from_environment_is_registered_as_secret(monkeypatch: pytest.Monk
     assert token is not None and token.source == "environment (GITHUB_TOKEN)"
     assert CANARY not in repr(token)
     assert CANARY not in scrub(f"oops {CANARY}")
+
+
+def test_transport_failures_become_one_sentence_errors() -> None:
+    """requests/urllib3 failures other than a refused connection are no traceback either."""
+    import requests
+    import urllib3
+
+    from services.github.client import GitHubClient, GitHubError, Transient, translate
+    from services.secrets import register
+
+    client = GitHubClient(gh=None, api_url="http://127.0.0.1:9/api/v3", host="127.0.0.1:9",
+                          repository=REPO, token_source="environment")
+    broke = translate(requests.exceptions.ChunkedEncodingError("Connection broken: IncompleteRead"),
+                      what="list the assets of v0.2.0", client=client)
+    assert isinstance(broke, Transient)  # retried like a 5xx
+    assert str(broke).startswith("The connection to GitHub at 127.0.0.1:9 broke off while "
+                                 "trying to list the assets of v0.2.0.")
+    register(CANARY)  # as a token read from the environment is
+    odd = translate(requests.exceptions.TooManyRedirects(f"Exceeded 30 redirects {CANARY}\nmore"),
+                    what="read release 7", client=client)
+    assert isinstance(odd, GitHubError) and not isinstance(odd, Transient)
+    assert odd.message.startswith("The request to GitHub at 127.0.0.1:9 failed while trying to "
+                                  "read release 7 (TooManyRedirects: Exceeded 30 redirects ")
+    assert CANARY not in odd.message and "\n" not in odd.message and "more" not in odd.message
+    assert isinstance(translate(urllib3.exceptions.ProtocolError("reset"), what="x",
+                                client=client), Transient)
+    bug = KeyError("a bug stays a bug")
+    assert translate(bug, what="x", client=client) is bug
+
+
+def test_github_errors_carry_the_status(ctx: Context, sandbox: Sandbox) -> None:  # noqa: F811
+    from services.github.client import GitHubError
+
+    sandbox.server.faults.fail(status=422, method="GET", path_contains="/commits/")
+    client = connect(ctx.policy)
+    repo = client.repo()
+    with pytest.raises(GitHubError) as caught:
+        client.call("read the commit", lambda: repo.get_commit(SHA))
+    assert caught.value.status == 422
+    assert str(caught.value).startswith("GitHub answered 422 (")

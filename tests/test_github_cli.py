@@ -18,6 +18,7 @@ from tests.github_helpers import (
     complete_steps_before,
     git,
     prepare_release,
+    ready,  # noqa: F401 - fixture
     release_json,
     run,
     sandbox,  # noqa: F401 - fixture
@@ -156,9 +157,7 @@ def test_yank_refuses_itself_as_replacement(repo_path: Path, args: tuple[str, ..
 
 
 @pytest.fixture
-def drafting(make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> Path:  # noqa: F811
-    ctx = prepare_release(make_ctx, repo_path, sandbox)
-    complete_steps_before(ctx, "draft")
+def drafting(ready: Context, repo_path: Path) -> Path:  # noqa: F811
     return repo_path
 
 
@@ -180,11 +179,20 @@ def test_a_bad_token_exits_3(drafting: Path, sandbox: Sandbox) -> None:  # noqa:
     assert "ghp_not_the_token" not in proc.stdout + proc.stderr
 
 
-def test_offline_flag_and_connection_refused_exit_3(drafting: Path,
-                                                    sandbox: Sandbox) -> None:  # noqa: F811
-    offline = run_cli("--offline", "publish", "--yes", cwd=drafting, env=cli_env())
-    assert offline.returncode == 3
-    assert "This workstation is offline (--offline)" in offline.stderr
+@pytest.mark.parametrize("command", [("draft",), ("run", "draft")])
+def test_offline_flag_exits_3_and_changes_nothing(drafting: Path, sandbox: Sandbox,  # noqa: F811
+                                                  command: tuple[str, ...]) -> None:
+    session = (drafting / ".release" / "v0.2.0" / "session.json").read_bytes()
+    offline = run_cli("--offline", *command, cwd=drafting, env=cli_env())
+    assert offline.returncode == 3, offline.stderr
+    assert "'GitHub draft and uploads' cannot run here" in offline.stderr
+    assert "this workstation is offline" in offline.stderr
+    assert "Traceback" not in offline.stderr
+    assert (drafting / ".release" / "v0.2.0" / "session.json").read_bytes() == session
+    assert sandbox.server.requests == []
+
+
+def test_connection_refused_exits_3(drafting: Path, sandbox: Sandbox) -> None:  # noqa: F811
     sandbox.server.stop()
     refused = run_cli("draft", cwd=drafting, env=cli_env())
     assert refused.returncode == 3

@@ -14,6 +14,7 @@ from tests.github_helpers import (
     Sandbox,
     complete_steps_before,
     prepare_release,
+    ready,  # noqa: F401 - fixture
     release_json,
     release_patches,
     run,
@@ -22,12 +23,6 @@ from tests.github_helpers import (
 
 Factory = Callable[..., Context]
 
-
-@pytest.fixture
-def ready(make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> Context:  # noqa: F811
-    ctx = prepare_release(make_ctx, repo_path, sandbox)
-    complete_steps_before(ctx, "draft")
-    return ctx
 
 
 def test_full_flow_draft_upload_review_publish(ready: Context, sandbox: Sandbox,  # noqa: F811
@@ -70,7 +65,7 @@ def test_second_draft_reuses_the_existing_draft(ready: Context, sandbox: Sandbox
     assert len([r for r in sandbox.server.release_data(REPO) if r["tag_name"] == "v0.2.0"]) == 1
 
 
-def test_draft_refused_when_the_tag_is_already_published(ready: Context,
+def test_draft_refused_when_the_tag_is_already_published(ready: Context,  # noqa: F811
                                                          sandbox: Sandbox) -> None:  # noqa: F811
     sandbox.github().get_repo(REPO).create_git_release("v0.2.0", "PAI v0.2.0", "old", draft=False)
     with pytest.raises(StepFailed, match="already published"):

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from services.errors import BlockedError
 from services.github import wiring
 from services.runbook import Context, StepFailed
 from services.session import Session
@@ -114,7 +113,7 @@ def remote_tags(repo_path: Path) -> str:
 def test_push_runs_the_deferred_ci_check_and_refuses_red(
         deferred: Context, sandbox: Sandbox, repo_path: Path) -> None:  # noqa: F811
     sandbox.server.add_check_run(REPO, EARLIER, "build-iso", conclusion="failure")
-    with pytest.raises(BlockedError) as caught:
+    with pytest.raises(StepFailed) as caught:
         run(deferred, "push")
     assert "CI failed on bbbbbbbbbbbb (pre-flight deferred this check while offline): " \
            "build-iso (check): failure." in str(caught.value)
@@ -124,7 +123,7 @@ def test_push_runs_the_deferred_ci_check_and_refuses_red(
 def test_push_refuses_while_the_deferred_ci_is_still_running(
         deferred: Context, sandbox: Sandbox, repo_path: Path) -> None:  # noqa: F811
     sandbox.server.add_status(REPO, EARLIER, "ci/build", "pending")
-    with pytest.raises(BlockedError, match="CI has not finished on bbbbbbbbbbbb"):
+    with pytest.raises(StepFailed, match="CI has not finished on bbbbbbbbbbbb"):
         run(deferred, "push")
     assert remote_tags(repo_path) == ""
 
@@ -151,7 +150,7 @@ def release_commit(ctx: Context) -> str:
 def test_draft_is_blocked_by_red_ci_on_the_release_commit(
         pushed: Context, sandbox: Sandbox) -> None:  # noqa: F811
     sandbox.server.add_status(REPO, release_commit(pushed), "ci/smoke-arm64", "failure")
-    with pytest.raises(BlockedError) as caught:
+    with pytest.raises(StepFailed) as caught:
         run(pushed, "draft")
     assert f"CI failed on the release commit {release_commit(pushed)[:12]}: ci/smoke-arm64 " \
            "(status): failure." in str(caught.value)
@@ -161,7 +160,7 @@ def test_draft_is_blocked_by_red_ci_on_the_release_commit(
 def test_draft_waits_for_pending_ci_on_the_release_commit(
         pushed: Context, sandbox: Sandbox) -> None:  # noqa: F811
     sandbox.server.add_check_run(REPO, release_commit(pushed), "lint", status="in_progress")
-    with pytest.raises(BlockedError) as caught:
+    with pytest.raises(StepFailed) as caught:
         run(pushed, "draft")
     assert f"CI has not finished on {release_commit(pushed)[:12]}" in str(caught.value)
     assert "Run draft again when it is green." in str(caught.value)
@@ -172,7 +171,7 @@ def test_draft_waits_when_ci_ran_on_the_earlier_commit_but_not_on_the_release_co
         pushed: Context, sandbox: Sandbox) -> None:  # noqa: F811
     set_step(pushed, "preflight", {"commit": EARLIER, "ci": {"status": "green"}})
     sandbox.server.add_status(REPO, EARLIER, "ci/build", "success")
-    with pytest.raises(BlockedError, match="nothing has reported on the release commit yet, "
+    with pytest.raises(StepFailed, match="nothing has reported on the release commit yet, "
                        "though CI ran on bbbbbbbbbbbb"):
         run(pushed, "draft")
     assert sandbox.server.release_data(REPO) == []

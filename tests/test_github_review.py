@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,8 +13,7 @@ from services.runbook import Context, StepFailed
 from tests.github_helpers import (
     REPO,
     Sandbox,
-    complete_steps_before,
-    prepare_release,
+    ready,  # noqa: F401 - fixture
     release_json,
     release_patches,
     run,
@@ -24,14 +24,12 @@ Factory = Callable[..., Context]
 
 
 @pytest.fixture
-def drafted(make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> Context:  # noqa: F811
-    ctx = prepare_release(make_ctx, repo_path, sandbox)
-    complete_steps_before(ctx, "draft")
-    run(ctx, "draft")
-    return ctx
+def drafted(ready: Context) -> Context:  # noqa: F811
+    run(ready, "draft")
+    return ready
 
 
-def draft(sandbox: Sandbox) -> object:  # noqa: F811
+def draft(sandbox: Sandbox) -> Any:  # noqa: F811
     repo = sandbox.github().get_repo(REPO)
     return next(r for r in repo.get_releases() if r.tag_name.startswith("v0.2.0") or r.draft)
 

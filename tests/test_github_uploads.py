@@ -38,7 +38,7 @@ def attached(sandbox: Sandbox) -> list[dict[str, object]]:  # noqa: F811
 
 def assert_complete_and_identical(sandbox: Sandbox, repo_path: Path) -> None:  # noqa: F811
     assets = attached(sandbox)
-    names = [a["name"] for a in assets]
+    names = [str(a["name"]) for a in assets]
     assert sorted(names) == sorted(p.name for p in (repo_path / "build").iterdir())
     assert len(names) == len(set(names)), "duplicate assets"
     assert {a["state"] for a in assets} == {"uploaded"}

@@ -2,20 +2,19 @@
 
 ``push``/``draft``/``publish`` run the runbook steps of the same name through the engine (so the
 session and journal record them); irreversible ones show the plan and ask unless ``--yes``.
-``yank`` does the CHANGELOG note and the GitHub half together, after one confirmation.
+``yank`` does the CHANGELOG note and the GitHub half together, after one confirmation (the
+work is in ``services.yank``, which the TUI wizard calls too).
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
 import time
-from typing import Any
 
 from console.commands.common import add_parser, context
 from console.output import print_json, say, warn
-from services.errors import ConsoleError, EnvironmentProblem
+from services.errors import ConsoleError
 from services.runbook import Context
 
 
@@ -80,54 +79,16 @@ class ProgressPrinter:
         sys.stderr.flush()
 
 
-def environment_cause(err: BaseException) -> EnvironmentProblem | None:
-    """The machine-level problem (offline, no token) a step failure was caused by, if any.
-
-    The engine records a step's failure as StepFailed (exit 1); the original error stays in
-    ``__context__``, and its exit code (3) is what a script needs to tell "the network is down"
-    from "the release is wrong".
-    """
-    seen = err.__context__
-    while seen is not None:
-        if isinstance(seen, EnvironmentProblem):
-            return seen
-        seen = seen.__context__
-    return None
-
-
-def require_github(ctx: Context, step_id: str) -> None:
-    """Before a GitHub step: the machine is online, a token exists and GitHub accepts it.
-
-    Each failure here is an environment problem (exit 3) said in one sentence, instead of a
-    blocked or failed step.
-    """
-    from services.github.client import OFFLINE, GitHubOffline
-    from services.github.wiring import client_for
-    from services.steps.preflight_ci import deferred
-
-    if ctx.offline:
-        raise GitHubOffline(f"This workstation is offline (--offline): {OFFLINE}.")
-    talks_to_github = step_id in ("draft", "publish") or (step_id == "push" and deferred(ctx))
-    if talks_to_github and ctx.policy.project.repository:
-        client_for(ctx).repo()
-
-
 def cmd_step(args: argparse.Namespace) -> int:
+    """Run the step through the engine: offline, no token or an unreachable GitHub come back
+    from it as environment problems (exit 3), a blocked or failed release as exit 1."""
     from console.commands.session import run_one
 
     yes = bool(getattr(args, "yes", False))
     ctx = context(args, assume_yes=yes)
     ctx.require_session()
     ctx.progress = ProgressPrinter()
-    if not args.dry_run:
-        require_github(ctx, args.step_id)
-    try:
-        return run_one(ctx, args.step_id, dry_run=args.dry_run, yes=yes)
-    except ConsoleError as err:
-        cause = environment_cause(err)
-        if cause is not None:
-            err.exit_code = cause.exit_code
-        raise
+    return run_one(ctx, args.step_id, dry_run=args.dry_run, yes=yes)
 
 
 def cmd_review(args: argparse.Namespace) -> int:
@@ -152,7 +113,7 @@ def _review(args: argparse.Namespace) -> int:
     ctx = context(args)
     ctx.require_session()
     review = wiring.review_now(ctx, wiring.client_for(ctx))
-    published = wiring.published(ctx)
+    published = wiring.is_published(ctx)
     recorded = False
     if not published:
         step = engine.find_step(ctx, "review")
@@ -177,160 +138,17 @@ def _review(args: argparse.Namespace) -> int:
     return 0 if review.clean else 1
 
 
-def _yank_session(ctx: Context, version: str, tag: str) -> bool:
-    """Load or create the session that records the yank; True when this command created it."""
-    from services.session import Session
-
-    if ctx.store.exists(tag):
-        ctx.session = ctx.store.load(tag)
-        return False
-    session = Session(version=version, tag=tag, kind="yank", created_at=ctx.now_iso(),
-                      base_commit=ctx.repo.head_sha(), branch=ctx.repo.branch())
-    ctx.repo.exclude_release_dir()
-    ctx.store.save(session, now=ctx.clock())
-    ctx.session = session
-    ctx.record("session", "started", inputs={"version": version, "tag": tag, "kind": "yank"})
-    return True
-
-
 def cmd_yank(args: argparse.Namespace) -> int:
-    """Yank VERSION: GitHub is checked first, so a refused yank changes nothing anywhere."""
-    from services import versions
-    from services.github import wiring
-    from services.github.yank import require_published
-    from services.steps import registry
-    from services.steps.yank_github import replacement_tag
+    """Yank VERSION (services.yank): GitHub is checked first, so a refused yank changes
+    nothing anywhere; the plan is shown and confirmed before anything is done."""
+    from services.yank import YankRequest, yank_release
+
+    def tell(line: str, warning: bool) -> None:
+        (warn if warning else say)(line)
 
     ctx = context(args, assume_yes=args.yes)
-    version = str(versions.parse_version(args.version))
-    replacement = str(versions.parse_version(args.replacement))
-    reason = " ".join(args.reason.split())
-    if not reason:
-        raise ConsoleError("A yank needs a reason.", remedy='Pass --reason "one line".')
-    if replacement == version:
-        raise ConsoleError(f"The replacement for {version} cannot be {version} itself.",
-                           remedy="Name the version users should move to.")
-    tag = ctx.policy.tag_for(version)
-    client = wiring.client_for(ctx)
-    require_published(client, tag)  # before the CHANGELOG or any session is touched
-    steps = registry()
-    halves = [steps["yank-changelog"], steps["yank-github"]]
-    plan = _yank_plan(ctx, halves, version, tag, reason, replacement)
-    plan.summary = (f"Yank {tag} (reason: {reason}; use {replacement_tag(ctx, replacement)} "
-                    "instead). Nothing is deleted: the tag and every asset stay.")
-    if not ctx.prompter.confirm(f"Yank {tag}? This is visible to every user at once.", plan):
-        raise ConsoleError(f"The yank of {tag} was not confirmed; nothing was done.")
-    created = _yank_session(ctx, version, tag)
-    try:
-        evidence = _do_yank(ctx, halves, reason, replacement)
-    except BaseException as err:
-        if created:
-            _abandon(ctx, tag, err)
-        raise
-    return _report_yank(tag, evidence)
-
-
-def _yank_plan(ctx: Context, halves: list[Any], version: str, tag: str, reason: str,
-               replacement: str) -> Any:
-    from services import engine
-    from services.runbook import Plan
-
-    preview = ctx.session
-    _yank_session_preview(ctx, version, tag, reason, replacement)
-    try:
-        blockers = [(s, b) for s in halves for b in engine.own_blockers(ctx, s)]
-        plans = [s.plan(ctx) for s in halves]
-    finally:
-        ctx.session = preview
-    if blockers:
-        step, blocker = blockers[0]
-        raise ConsoleError(f"Cannot yank {tag}: '{step.title}' is blocked: {blocker}")
-    return Plan(summary="", changes=[c for p in plans for c in p.changes],
-                commands=[c for p in plans for c in p.commands],
-                api_calls=[c for p in plans for c in p.api_calls],
-                notes=[p.summary for p in plans] + [n for p in plans for n in p.notes])
-
-
-def _do_yank(ctx: Context, halves: list[Any], reason: str,
-             replacement: str) -> dict[str, Any] | None:
-    """Run both halves; a half already done is re-checked against what is there now."""
-    from services import engine
-    from services.github import wiring
-    from services.github.yank import yank
-    from services.steps.yank_github import replacement_tag
-
-    ctx.record("yank-github", "yank requested", inputs={"reason": reason,
-                                                        "replacement": replacement},
-               update=lambda s: s.data.__setitem__("yank", {"reason": reason,
-                                                            "replacement": replacement}))
-    github: dict[str, Any] | None = None
-    for step in halves:
-        record = ctx.require_session().steps.get(step.id)
-        if record is None or record.status != "done":
-            result = engine.run_step(ctx, step, confirmed=True)
-            if step.id == "yank-github":
-                github = result
-            else:
-                say(f"✔ {step.title}: done.")
-            continue
-        if step.id == "yank-changelog":
-            text = ctx.path(ctx.policy.changelog).read_text(encoding="utf-8")
-            say(f"✔ {step.title}: already there"
-                + ("." if reason.rstrip(".") in text else
-                   f"; it still gives the earlier reason (edit {ctx.policy.changelog} by hand "
-                   "if it should change)."))
-            continue
-        # GitHub decides: a banner someone removed comes back, a new reason replaces the old.
-        outcome = yank(wiring.client_for(ctx), tag=ctx.require_session().tag, reason=reason,
-                       replacement=replacement_tag(ctx, replacement))
-        github = outcome.to_json()
-        action = "yank applied again" if outcome.changed else "yank checked, already in place"
-        ctx.record(step.id, action, inputs={"reason": reason, "replacement": replacement},
-                   outputs=github)
-    return github
-
-
-def _abandon(ctx: Context, tag: str, err: BaseException) -> None:
-    """A yank that failed leaves no active session behind to take over status and review."""
-    from services.releases import abandon_release
-
-    why = str(err) if isinstance(err, ConsoleError) else type(err).__name__
-    with contextlib.suppress(ConsoleError):
-        abandon_release(ctx, tag, f"the yank failed: {why}")
-    warn(f"The yank session for {tag} was closed (abandoned, with the reason in its journal); "
-         "run the same `release-console yank` again to finish: done parts are not redone.")
-
-
-def _yank_session_preview(ctx: Context, version: str, tag: str, reason: str,
-                          replacement: str) -> None:
-    """An unsaved session carrying the yank inputs, so both halves can check and plan."""
-    from services.session import Session
-
-    base = ctx.store.load(tag) if ctx.store.exists(tag) else Session(version=version, tag=tag,
-                                                                     kind="yank")
-    base.data = {**base.data, "yank": {"reason": reason, "replacement": replacement}}
-    ctx.session = base
-
-
-def _report_yank(tag: str, evidence: dict[str, Any] | None) -> int:
-    if not evidence:
-        return 0
-    if evidence.get("refused"):
-        for line in evidence["refused"]:
-            warn(f"⚠ {line}; the YANKED banner was applied anyway.")
-    elif not evidence.get("changed"):
-        say(f"✔ Yank on GitHub: {tag} already shows this YANKED banner and is a pre-release; "
-            "nothing changed.")
-    else:
-        banner = evidence.get("banner")
-        what = {"banner replaced": "the YANKED banner now gives the new reason",
-                "banner added": "the YANKED banner is at the top of its notes"}.get(
-            str(banner), "the YANKED banner is in place")
-        say(f"✔ Yank on GitHub: {tag} is a pre-release and {what} ({evidence.get('html_url')}).")
-    if evidence.get("latest_before") == tag:
-        after = evidence.get("latest_after") or "no release"
-        say(f"It was the latest release; GitHub now shows {after} as latest.")
-    return 1 if evidence.get("refused") else 0
+    outcome = yank_release(ctx, YankRequest(args.version, args.reason, args.replacement), tell)
+    return outcome.exit_code
 
 
 def cmd_github(args: argparse.Namespace) -> int:

@@ -29,7 +29,15 @@ OFFLINE = ("the machine looks offline; push, draft, review and publish wait for 
 
 
 class GitHubError(ConsoleError):
-    """GitHub refused or could not be reached; the message says which and what to do."""
+    """GitHub refused or could not be reached; the message says which and what to do.
+
+    ``status`` is GitHub's HTTP status when it answered (0 when it did not), so callers decide
+    on the number, never on words in the message.
+    """
+
+    def __init__(self, message: str, *, remedy: str = "", status: int = 0) -> None:
+        super().__init__(message, remedy=remedy)
+        self.status = status
 
 
 class GitHubOffline(GitHubError, EnvironmentProblem):
@@ -77,9 +85,35 @@ def is_connection_error(exc: BaseException) -> bool:
                       | ConnectionError | TimeoutError)
 
 
+def broken_off(exc: BaseException) -> bool:
+    """The connection dropped in the middle of an answer (worth retrying, like a 5xx)."""
+    import requests
+    import urllib3
+
+    return isinstance(exc, requests.exceptions.ChunkedEncodingError
+                      | requests.exceptions.ContentDecodingError
+                      | urllib3.exceptions.ProtocolError | urllib3.exceptions.TimeoutError)
+
+
+def transport_failure(exc: BaseException, *, what: str, client: GitHubClient) -> GitHubError:
+    """Any other requests/urllib3 failure, in one sentence (never a traceback)."""
+    detail = secrets.scrub(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    if len(detail) > 160:
+        detail = detail[:157] + "..."
+    return GitHubError(f"The request to GitHub at {client.host} failed while trying to {what} "
+                       f"({type(exc).__name__}: {detail}).",
+                       remedy="Check [github] api_url in release.toml and the network, then "
+                       "run the step again.")
+
+
 def translate(exc: BaseException, *, what: str, client: GitHubClient,
               repo_lookup: bool = False) -> BaseException:
-    """Map PyGithub and requests failures to :class:`GitHubError` subclasses."""
+    """Map PyGithub, requests and urllib3 failures to :class:`GitHubError` subclasses.
+
+    Anything else is returned unchanged: it is a bug, and its traceback is what fixes it.
+    """
+    import requests
+    import urllib3
     from github import GithubException
     from github.GithubException import (
         BadCredentialsException,
@@ -94,31 +128,40 @@ def translate(exc: BaseException, *, what: str, client: GitHubClient,
             return Transient(f"GitHub at {client.host} did not answer in time while trying to "
                              f"{what}.", remedy="Run the step again; it picks up where it stopped.")
         return GitHubOffline(f"Cannot reach GitHub at {client.host}: {OFFLINE}.")
+    if broken_off(exc):
+        return Transient(f"The connection to GitHub at {client.host} broke off while trying to "
+                         f"{what}.", remedy="Run the step again; it picks up where it stopped.")
+    if isinstance(exc, requests.exceptions.RequestException | urllib3.exceptions.HTTPError):
+        return transport_failure(exc, what=what, client=client)
     if isinstance(exc, BadCredentialsException) or (
             isinstance(exc, GithubException) and exc.status == 401):
         return TokenRefused(
             f"GitHub at {client.host} refused the token from the {client.token_source} "
             "(401 Bad credentials).",
             remedy="Store a valid one with `release-console github login` or fix "
-            f"{credentials.ENV_TOKEN}.")
+            f"{credentials.ENV_TOKEN}.", status=401)
     if isinstance(exc, RateLimitExceededException) or (
             isinstance(exc, GithubException) and exc.status == 403
             and "rate limit" in str(_message(exc)).lower()):
         return GitHubError(f"GitHub's API rate limit for this token is used up; it resets at "
                            f"{reset_time(exc)}.",
-                           remedy="Wait until then and run the step again; nothing was lost.")
+                           remedy="Wait until then and run the step again; nothing was lost.",
+                           status=status_of(exc))
     if isinstance(exc, UnknownObjectException) and repo_lookup:
         return GitHubError(
             f"GitHub at {client.host} has no repository {client.repository}, or the token "
             "cannot see it (404).",
-            remedy="Check [project] repository in release.toml and the token's access.")
+            remedy="Check [project] repository in release.toml and the token's access.",
+            status=404)
     if isinstance(exc, GithubException):
         status = exc.status
         message = secrets.scrub(_message(exc))
         if status >= 500:
             return Transient(f"GitHub answered {status} while trying to {what}.",
-                             remedy="Run the step again; it picks up where it stopped.")
-        return GitHubError(f"GitHub answered {status} ({message}) while trying to {what}.")
+                             remedy="Run the step again; it picks up where it stopped.",
+                             status=status)
+        return GitHubError(f"GitHub answered {status} ({message}) while trying to {what}.",
+                           status=status)
     return exc
 
 

@@ -1,25 +1,26 @@
 """What a release must carry: the files to upload, the notes, the title, the commit.
 
 Everything is derived from the policy and the working tree, never from what GitHub already shows,
-so the review compares GitHub against the captain's own files. Digests are computed here with a
-small streamed sha256 (1 MiB at a time) so a multi-GiB ISO never sits in memory.
+so the review compares GitHub against the captain's own files. Hashing goes through
+``services.checksums`` (streamed, parallel, refusing files that change while read), the same code
+that made the checksum files, so there is one sha256 in the console.
 """
 
 from __future__ import annotations
 
-import hashlib
 import mimetypes
-from collections.abc import Callable
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from services import artifacts
 from services.errors import ConsoleError
-from services.runbook import Blocker, Context
+from services.notes import notes_display, notes_path
+from services.provenance import FILE_NAME as PROVENANCE
+from services.runbook import Blocker, Context, ProgressCallback
 
-CHUNK = 1 << 20
-SIGNATURE_SUFFIX = {"minisign": ".minisig", "gpg": ".asc", "ssh": ".sig", "none": ""}
-PROVENANCE = "provenance-index.json"
 CONTENT_TYPES = {
     ".iso": "application/x-iso9660-image", ".sha256": "text/plain", ".minisig": "text/plain",
     ".asc": "application/pgp-signature", ".sig": "application/octet-stream",
@@ -32,16 +33,20 @@ class ReleaseInputError(ConsoleError):
     """A local input of the GitHub steps (notes, artifacts, tag) is missing or unusable."""
 
 
-def sha256_file(path: Path, progress: Callable[[int], None] | None = None) -> str:
-    digest = hashlib.sha256()
-    done = 0
-    with open(path, "rb") as source:
-        while piece := source.read(CHUNK):
-            digest.update(piece)
-            done += len(piece)
-            if progress is not None:
-                progress(done)
-    return digest.hexdigest()
+def signature_suffix(backend: str) -> str:
+    """The suffix the policy's signing backend gives its signature files ("" when none signs).
+
+    Read from the backend classes themselves (no backend is constructed, no key is touched),
+    so the draft expects exactly the files the sign step writes.
+    """
+    from services.signing.gpg import GpgBackend
+    from services.signing.minisign import MinisignBackend
+    from services.signing.ssh import SshBackend
+
+    for cls in (MinisignBackend, GpgBackend, SshBackend):
+        if cls.name == backend:
+            return cls.suffix
+    return ""
 
 
 def content_type(name: str) -> str:
@@ -75,17 +80,18 @@ def expected_files(ctx: Context) -> list[ExpectedFile]:
     session = ctx.require_session()
     policy = ctx.policy
     directory = artifacts.artifacts_dir(policy, ctx.root)
-    suffix = SIGNATURE_SUFFIX.get(policy.signing_backend, "")
+    suffix = signature_suffix(policy.signing_backend)
     files: list[ExpectedFile] = []
     for art in artifacts.expected(policy, ctx.root, tag=session.tag, version=session.version):
         files.append(ExpectedFile(art.name, art.path, "artifact"))
-        checksum = policy.checksum_per_file.format(name=art.name)
-        files.append(ExpectedFile(checksum, directory / checksum, "checksum"))
+        checksum = policy.checksum_file_for(art.name)
+        if checksum is not None:  # per_file = "" means no per-file checksum files
+            files.append(ExpectedFile(checksum, directory / checksum, "checksum"))
         if suffix:
             files.append(ExpectedFile(art.name + suffix, directory / (art.name + suffix),
                                       "signature"))
-    if policy.checksum_combined:
-        combined = policy.checksum_combined.format(tag=session.tag, version=session.version)
+    combined = policy.combined_checksum_name(tag=session.tag, version=session.version)
+    if combined is not None:
         files.append(ExpectedFile(combined, directory / combined, "checksums"))
     for candidate in (directory / PROVENANCE, ctx.store.directory(session.tag) / PROVENANCE):
         if candidate.is_file():
@@ -94,28 +100,79 @@ def expected_files(ctx: Context) -> list[ExpectedFile]:
     return files
 
 
+# --- local digests -------------------------------------------------------------------------------
+
+def hash_all(files: Sequence[ExpectedFile],
+             progress: ProgressCallback | None = None) -> dict[str, str]:
+    """sha256 of every file, each read once (streamed and in parallel); ``progress`` gets
+    ``("hash <name>", done, size)``. A file that changes while it is read is refused."""
+    from services import checksums
+
+    if not files:
+        return {}
+
+    def report(name: str, done: int, total: int) -> None:
+        if progress is not None:
+            progress(f"hash {name}", done, total)
+
+    digests = checksums.hash_files([f.path for f in files], report, per_file=True)
+    return {f.name: d.sha256 for f, d in zip(files, digests, strict=True)}
+
+
+def checksummed(ctx: Context) -> dict[str, dict[str, Any]]:
+    """The checksums step's record of each artifact (name -> size, mtime_ns, sha256), if done."""
+    step = ctx.require_session().steps.get("checksums")
+    if step is None or step.status != "done":
+        return {}
+    return {str(entry["name"]): entry for entry in step.evidence.get("artifacts") or []
+            if isinstance(entry, dict) and entry.get("name") and entry.get("sha256")}
+
+
+def local_digests(ctx: Context, files: Sequence[ExpectedFile],
+                  progress: ProgressCallback | None = None) -> dict[str, str]:
+    """The sha256 of each local file that exists, hashing only what has to be hashed.
+
+    The review runs on every screen load and again right before publishing: re-reading every
+    multi-GiB ISO each time would make both slow. An artifact whose size and modification time
+    are still those the checksums step recorded takes that step's digest (the same fingerprint
+    the checksums step's revalidation trusts); anything else (artifacts without a record or
+    touched since, and the small checksum, signature and provenance files) is hashed.
+    """
+    records = checksummed(ctx)
+    known: dict[str, str] = {}
+    to_hash: list[ExpectedFile] = []
+    for item in files:
+        try:
+            info = os.stat(item.path)
+        except OSError:
+            continue  # missing: the review reports it
+        record = records.get(item.name) if item.kind == "artifact" else None
+        if record is not None and "mtime_ns" in record and \
+                (info.st_size, info.st_mtime_ns) == (record.get("size"), record.get("mtime_ns")):
+            known[item.name] = str(record["sha256"]).lower()
+        else:
+            to_hash.append(item)
+    known.update(hash_all(to_hash, progress))
+    return known
+
+
 def recorded_digests(ctx: Context, files: list[ExpectedFile]) -> dict[str, dict[str, str]]:
     """For each artifact, the sha256 every record of it gives: {name: {where: sha256}}.
 
-    The records are its checksum file (``<name>.sha256`` or a combined list beside it) and the
-    checksums step's evidence. An artifact whose bytes differ from them changed after it was
+    The records are its checksum file (the policy's per-file name, or a combined list beside it)
+    and the checksums step's evidence. An artifact whose bytes differ from them changed after it was
     checksummed (and signed): uploading it would publish something nobody tested or signed.
     """
     from services import checksums
 
-    session = ctx.require_session()
-    step = session.steps.get("checksums")
-    from_step: dict[str, str] = {}
-    if step is not None and step.status == "done":
-        for entry in step.evidence.get("artifacts") or []:
-            if isinstance(entry, dict) and entry.get("name") and entry.get("sha256"):
-                from_step[str(entry["name"])] = str(entry["sha256"]).lower()
+    from_step = {name: str(entry["sha256"]).lower()
+                 for name, entry in checksummed(ctx).items()}
     result: dict[str, dict[str, str]] = {}
     for item in files:
         if item.kind != "artifact":
             continue
         known: dict[str, str] = {}
-        found = checksums.find_expected(item.path, ctx.policy.checksum_per_file)
+        found = checksums.find_expected(item.path, ctx.policy.checksum_file_for(item.name))
         if found is not None:
             known[found[1].name] = found[0].lower()
         if item.name in from_step:
@@ -165,27 +222,10 @@ def missing_blockers(ctx: Context, files: list[ExpectedFile]) -> list[Blocker]:
     return result
 
 
-def notes_path(ctx: Context) -> Path:
-    return ctx.store.directory(ctx.require_session().tag) / "notes.md"
-
-
-def read_notes(ctx: Context) -> str:
-    path = notes_path(ctx)
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ReleaseInputError(f"The release notes {path} do not exist yet.",
-                                remedy="Run the notes step first (`release-console run notes`).") \
-            from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ReleaseInputError(f"Cannot read the release notes {path} ({exc}).") from None
-
-
 def notes_blockers(ctx: Context) -> list[Blocker]:
-    path = notes_path(ctx)
-    if not path.is_file():
-        return [Blocker(f"The release notes {artifacts.display_path(path, ctx.root)} do not "
-                        "exist yet.", "Run the notes step first (`release-console run notes`).")]
+    if not notes_path(ctx).is_file():
+        return [Blocker(f"The release notes {notes_display(ctx)} do not exist yet.",
+                        "Run the notes step first (`release-console run notes`).")]
     return []
 
 
@@ -194,8 +234,12 @@ def release_title(ctx: Context) -> str:
     return ctx.policy.title_for(session.tag, session.version)
 
 
-def release_commit(ctx: Context) -> str:
-    """The commit the release tag points at (the tag is made before anything goes online)."""
+def tagged_commit(ctx: Context) -> str:
+    """The commit the release tag points at (the tag is made before anything goes online).
+
+    Not :func:`services.releases.release_commit` (the commit the session recorded): this is what
+    GitHub will show, so it is read from the tag itself.
+    """
     tag = ctx.require_session().tag
     if not ctx.repo.tag_exists(tag):
         raise ReleaseInputError(f"Tag {tag} does not exist in this repository yet.",

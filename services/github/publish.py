@@ -68,7 +68,9 @@ def require_fresh(review: Review, recorded: dict[str, Any], *, remedy: str) -> N
 def publish(client: GitHubClient, review: Review, *, prerelease: bool,
             make_latest: str) -> PublishResult:
     """PATCH the reviewed draft to published and read it back."""
-    assert review.release is not None
+    if review.release is None:  # require_fresh refuses this first; never PATCH blindly
+        raise PublishRefused(f"Publishing {review.tag} is refused: GitHub shows no release for "
+                             "it to publish.", remedy="Run the draft and review steps first.")
     release_id = int(review.release["id"])
     repo = client.repo()
     rel = client.call(f"read release {release_id}", lambda: repo.get_release(release_id))

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from services.artifacts import human_size
 from services.github.client import GitHubClient, status_of
-from services.github.expected import ExpectedFile, integrity_problem, sha256_file
+from services.github.expected import ExpectedFile, integrity_problem
 from services.github.releases import find_release, snapshot
 from services.github.uploads import current_assets, remote_digest
 
@@ -188,11 +188,17 @@ def body_diff(notes: str, body: str) -> str:
 
 
 def review_draft(client: GitHubClient, *, tag: str, title: str, commit: str, notes: str,
-                 files: list[ExpectedFile], release_id: int | None = None,
+                 files: list[ExpectedFile], digests: dict[str, str],
+                 release_id: int | None = None,
                  recorded: dict[str, dict[str, str]] | None = None,
                  published_ok: bool = False) -> Review:
-    """Compare the release on GitHub with the local files; ``recorded`` holds each artifact's
-    checksum records (see :func:`services.github.expected.recorded_digests`)."""
+    """Compare the release on GitHub with the local files.
+
+    ``digests`` are the local files' sha256 (see :func:`services.github.expected.local_digests`;
+    a file without one is taken as missing): the caller decides what to hash, so a screen that
+    reloads does not re-read every ISO. ``recorded`` holds each artifact's checksum records
+    (see :func:`services.github.expected.recorded_digests`).
+    """
     review = Review(tag=tag, expected_title=title, expected_commit=commit, notes=notes,
                     published_ok=published_ok)
     rel = _by_id_or_tag(client, tag, release_id)
@@ -221,9 +227,10 @@ def review_draft(client: GitHubClient, *, tag: str, title: str, commit: str, not
     attached = current_assets(client, rel)
     seen: dict[str, dict[str, Any]] = {}
     for item in files:
-        local_ok = item.exists
+        local_sha256 = digests.get(item.name)
+        local_ok = local_sha256 is not None and item.exists
         check = AssetCheck(item.name, item.kind, item.size if local_ok else None,
-                           sha256_file(item.path) if local_ok else None)
+                           local_sha256 if local_ok else None)
         if check.local_sha256 is not None:
             check.local_problem = integrity_problem(item.name, check.local_sha256,
                                                     (recorded or {}).get(item.name, {}))

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from services.github.client import GitHubClient, GitHubError, Transient, retrying, status_of
-from services.github.expected import ExpectedFile, sha256_file
+from services.github.expected import ExpectedFile
 from services.github.releases import ReleaseStateError
 
 if TYPE_CHECKING:
@@ -173,25 +173,20 @@ def upload_one(client: GitHubClient, release: GitRelease, item: ExpectedFile, sh
 
 
 def upload_all(client: GitHubClient, release: GitRelease, files: list[ExpectedFile], *,
-               progress: Progress, digests: dict[str, str] | None = None,
+               progress: Progress, digests: dict[str, str],
                on_done: Callable[[UploadOutcome], None] | None = None,
                retried: Retried | None = None) -> list[UploadOutcome]:
     """Make the draft carry exactly ``files``; returns what was kept, uploaded, replaced or
-    removed. ``digests`` are the files' sha256 when the caller already hashed them."""
+    removed. ``digests`` are the files' sha256, hashed once by the caller (the same digests it
+    checked against the checksum records), so what is compared is what was verified."""
     if not release.draft:
         raise ReleaseStateError(f"The release {release.tag_name} is published; assets are only "
                                 "uploaded to a draft.")
     existing = current_assets(client, release)
     outcomes = []
     for item in files:
-        total = item.size
-
-        def hashed(done: int, name: str = item.name, total: int = total) -> None:
-            progress(f"hash {name}", done, total)
-
-        sha256 = (digests or {}).get(item.name) or sha256_file(item.path, hashed)
-        outcome = upload_one(client, release, item, sha256, existing.get(item.name), progress,
-                             retried)
+        outcome = upload_one(client, release, item, digests[item.name], existing.get(item.name),
+                             progress, retried)
         outcomes.append(outcome)
         if on_done is not None:
             on_done(outcome)

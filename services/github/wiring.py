@@ -8,6 +8,7 @@ from typing import Any
 from services.github import expected
 from services.github.client import OFFLINE, GitHubClient, GitHubOffline, connect
 from services.github.review import Review, review_draft
+from services.notes import read_notes
 from services.runbook import Context
 from services.session import Session
 
@@ -43,21 +44,25 @@ def remember(**values: Any) -> Any:
     return update
 
 
-def published(ctx: Context) -> bool:
+def is_published(ctx: Context) -> bool:
+    """Has this session's publish step finished? (Not :func:`services.github.releases.published`,
+    which asks GitHub for the published release itself.)"""
     record = ctx.require_session().steps.get("publish")
     return record is not None and record.status == "done"
 
 
 def review_now(ctx: Context, client: GitHubClient) -> Review:
     """The release as GitHub shows it now against the local files (after publish: read-only,
-    with "published" as the expected state)."""
+    with "published" as the expected state). Artifacts still as the checksums step recorded
+    them are not re-hashed (see :func:`services.github.expected.local_digests`)."""
     tag = ctx.require_session().tag
     files = expected.expected_files(ctx)
     return review_draft(client, tag=tag, title=expected.release_title(ctx),
-                        commit=expected.release_commit(ctx), notes=expected.read_notes(ctx),
-                        files=files, release_id=recorded_release_id(ctx),
+                        commit=expected.tagged_commit(ctx), notes=read_notes(ctx),
+                        files=files, digests=expected.local_digests(ctx, files, ctx.progress),
+                        release_id=recorded_release_id(ctx),
                         recorded=expected.recorded_digests(ctx, files),
-                        published_ok=published(ctx))
+                        published_ok=is_published(ctx))
 
 
 def remedy(review: Review) -> str:

@@ -108,7 +108,7 @@ def yank(client: GitHubClient, *, tag: str, reason: str, replacement: str) -> Ya
         retrying(f"mark {tag} as yanked", full, client=client)
         result.changed = True
     except GitHubError as err:
-        if "422" not in str(err) and "403" not in str(err):
+        if err.status not in (403, 422):  # only "GitHub will not change this release"
             raise
         result.refused.append(f"GitHub refused to mark it pre-release and not latest ({err})")
         keep = rel.prerelease

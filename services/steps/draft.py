@@ -6,9 +6,11 @@ attached with the right size and digest are kept, partial or wrong ones replaced
 ones removed (from the draft only). Each upload is journaled as it finishes, so an interrupted run
 leaves a record of what is there.
 
-Before anything goes to GitHub, CI must have passed on the release commit (see
+Before anything goes to GitHub, CI must have passed on the tagged commit (see
 ``preflight_ci.release_gate``) and every artifact must still be the file that was checksummed:
 its sha256, streamed once, is compared with its checksum file and the checksums step's record.
+Both are checked when the step runs, not in ``check``: status and every screen reload call
+``check``, which must stay local (files, session, git) and never wait for GitHub.
 """
 
 from __future__ import annotations
@@ -19,26 +21,15 @@ from typing import Any
 from services.artifacts import human_size
 from services.github import expected, wiring
 from services.github.client import GitHubError, GitHubOffline
-from services.github.expected import ExpectedFile
 from services.github.releases import DraftSpec, find_or_create_draft
 from services.github.uploads import UploadOutcome, upload_all
+from services.notes import notes_path, read_notes
 from services.runbook import Blocker, Context, Evidence, Plan, Step, StepFailed
 from services.steps.preflight_ci import release_gate
 
 
-def hash_all(ctx: Context, files: list[ExpectedFile]) -> dict[str, str]:
-    """sha256 of every file to upload (streamed, with progress), so each is read once here."""
-    digests = {}
-    for item in files:
-        def hashed(done: int, name: str = item.name, total: int = item.size) -> None:
-            ctx.progress(f"hash {name}", done, total)
-
-        digests[item.name] = expected.sha256_file(item.path, hashed)
-    return digests
-
-
 def notes_sha256(ctx: Context) -> str:
-    return hashlib.sha256(expected.read_notes(ctx).encode("utf-8")).hexdigest()
+    return hashlib.sha256(read_notes(ctx).encode("utf-8")).hexdigest()
 
 
 class Draft(Step):
@@ -59,8 +50,6 @@ class Draft(Step):
         if not ctx.policy.project.repository:
             blockers.append(Blocker(f"{ctx.policy.where} names no GitHub repository.",
                                     'Add repository = "owner/name" under [project].'))
-        if not blockers:
-            blockers += release_gate(ctx, expected.release_commit(ctx))[0]
         return blockers
 
     def revalidate(self, ctx: Context) -> list[Blocker]:
@@ -71,7 +60,7 @@ class Draft(Step):
             return []  # published: the draft is history, nothing can be redone
         record = session.steps.get(self.id)
         given = record.evidence.get("body_sha256") if record is not None else None
-        if not given or not expected.notes_path(ctx).is_file():
+        if not given or not notes_path(ctx).is_file():
             return []
         if notes_sha256(ctx) != given:
             return [Blocker("the release notes (notes.md) changed after the draft got them as "
@@ -87,8 +76,8 @@ class Draft(Step):
         plan = Plan(summary=f"Create or reuse the draft release {expected.release_title(ctx)!r} "
                     f"for {session.tag} on {repo}{' (pre-release)' if prerelease else ''}, "
                     "then upload every expected file.")
-        plan.api_calls.append(f"GET /repos/{repo}/commits/{{release commit}}/status and "
-                              "check-runs (CI must be green)")
+        plan.api_calls.append(f"GET /repos/{repo}/commits/{{tagged commit}}/status and "
+                              "check-runs (CI must be green; checked first, when it runs)")
         plan.api_calls.append(f"GET /repos/{repo}/releases (find an existing draft for "
                               f"{session.tag})")
         plan.api_calls.append(f"POST /repos/{repo}/releases (draft=true) unless one exists; "
@@ -105,15 +94,15 @@ class Draft(Step):
     def run(self, ctx: Context) -> Evidence:
         session = ctx.require_session()
         files = expected.expected_files(ctx)
-        commit = expected.release_commit(ctx)
-        blockers, ci = release_gate(ctx, commit)
+        commit = expected.tagged_commit(ctx)
+        blockers, ci = release_gate(ctx, commit)  # the network gate: here, not in check()
         if blockers:
-            raise StepFailed(str(blockers[0]))
-        digests = hash_all(ctx, files)
+            raise StepFailed(blockers[0].reason, remedy=blockers[0].remedy)
+        digests = expected.hash_all(files, ctx.progress)  # each file read once per run
         expected.verify_artifacts(ctx, files, digests)
         client = wiring.client_for(ctx)
         prerelease, _latest = expected.channel_flags(ctx)
-        notes = expected.read_notes(ctx)
+        notes = read_notes(ctx)
         spec = DraftSpec(tag=session.tag, title=expected.release_title(ctx), body=notes,
                          commit=commit, prerelease=prerelease)
         found = find_or_create_draft(client, spec, wiring.recorded_release_id(ctx))

@@ -92,6 +92,8 @@ class Push(Step):
     irreversible = True
 
     def check(self, ctx: Context) -> list[Blocker]:
+        """Local only (tag, remote configured): status and every screen reload call this. The
+        deferred CI check and the remote's tags are looked at when the step runs."""
         session = ctx.require_session()
         blockers = []
         if not ctx.repo.tag_exists(session.tag):
@@ -104,15 +106,13 @@ class Push(Step):
                                     f"{ctx.policy.project.remote!r}.",
                                     "Add it with `git remote add`, or set [project] remote in "
                                     "release.toml."))
-        if not blockers:
-            blockers += push_gate(ctx)[0]
         return blockers
 
     def plan(self, ctx: Context) -> Plan:
         session = ctx.require_session()
         remote = ctx.policy.project.remote
         try:
-            commit = expected.release_commit(ctx)
+            commit = expected.tagged_commit(ctx)
         except ConsoleError:
             commit = "<release commit>"
         plan = Plan(
@@ -124,16 +124,17 @@ class Push(Step):
         if deferred(ctx) and ctx.policy.project.repository:
             plan.api_calls.append(
                 f"GET /repos/{ctx.policy.project.repository}/commits/"
-                f"{preflight_commit(ctx)[:12]}/status and check-runs (pre-flight deferred it)")
+                f"{preflight_commit(ctx)[:12]}/status and check-runs (pre-flight deferred it; "
+                "checked first, when it runs)")
         return plan
 
     def run(self, ctx: Context) -> Evidence:
         session = ctx.require_session()
         remote = ctx.policy.project.remote
-        blockers, ci = push_gate(ctx)  # again: CI may have changed since the check
+        blockers, ci = push_gate(ctx)  # the network gate: here, not in check()
         if blockers:
-            raise StepFailed(str(blockers[0]))
-        commit = expected.release_commit(ctx)
+            raise StepFailed(blockers[0].reason, remedy=blockers[0].remedy)
+        commit = expected.tagged_commit(ctx)
         tag_ref = f"refs/tags/{session.tag}"
         tag_object = ctx.repo.git("rev-parse", tag_ref).strip()
         branch = _branch(ctx)

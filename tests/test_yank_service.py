@@ -1,0 +1,99 @@
+"""The yank service (what `release-console yank` and the TUI wizard call): one active session at a
+time, even when a yank was killed half-way."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from services import engine
+from services.releases import ReleaseInProgress, ReleaseRequest, start_release
+from services.runbook import Context
+from services.steps import registry
+from services.yank import YankRequest, begin_session, prepare_yank, yank_inputs, yank_release
+from tests.github_helpers import (
+    REPO,
+    Sandbox,
+    git,
+    release_json,
+    release_patches,
+    sandbox,  # noqa: F401 - fixture
+    write_policy,
+)
+
+Factory = Callable[..., Context]
+CHANGELOG = ("# Changelog\n\n## [Unreleased]\n\n## [0.2.0] — 2026-11-21\n\n### Added\n\n"
+             "- Unlock.\n\n## [0.1.0] — 2026-10-01\n\n- First.\n")
+REQUEST = YankRequest("0.2.0", "Unlock corrupts data", "0.2.1")
+
+
+@pytest.fixture
+def project(repo_path: Path, sandbox: Sandbox) -> Path:  # noqa: F811
+    """v0.2.0 published on GitHub; no local session records it."""
+    (repo_path / "CHANGELOG.md").write_text(CHANGELOG)
+    git(repo_path, "add", "CHANGELOG.md")
+    git(repo_path, "commit", "-q", "-m", "changelog")
+    write_policy(repo_path, sandbox.api_url)
+    sandbox.github().get_repo(REPO).create_git_release("v0.2.0", "PAI v0.2.0", "- Unlock.\n",
+                                                       draft=False)
+    return repo_path
+
+
+def active_tags(ctx: Context) -> list[str]:
+    return [t for t in ctx.store.tags() if ctx.store.load(t).state == "active"]
+
+
+def test_the_service_does_both_halves_and_tells_each(make_ctx: Factory, project: Path,
+                                                     sandbox: Sandbox) -> None:  # noqa: F811
+    told: list[tuple[str, bool]] = []
+    ctx = make_ctx(assume_yes=True)
+    outcome = yank_release(ctx, REQUEST, lambda line, warning: told.append((line, warning)))
+    assert outcome.exit_code == 0
+    assert told[0] == ("✔ Yank note in CHANGELOG.md: done.", False)
+    assert told[1][0].startswith("✔ Yank on GitHub: v0.2.0 is a pre-release")
+    assert release_json(sandbox, "v0.2.0")["body"].startswith("> **⚠️ YANKED** — Unlock")
+    assert yank_inputs(ctx) == ("Unlock corrupts data", "0.2.1")
+    assert ctx.store.load("v0.2.0").state == "completed" and active_tags(ctx) == []
+
+
+def test_a_yank_does_not_start_beside_an_active_release(make_ctx: Factory, project: Path,
+                                                        sandbox: Sandbox) -> None:  # noqa: F811
+    ctx = make_ctx(assume_yes=True)
+    start_release(ctx, ReleaseRequest(version="0.3.0"))
+    sandbox.server.clear_log()
+    with pytest.raises(ReleaseInProgress, match=r"session for v0\.3\.0 is already in progress"):
+        yank_release(make_ctx(assume_yes=True), REQUEST)
+    assert active_tags(ctx) == ["v0.3.0"]
+    assert not ctx.store.exists("v0.2.0")
+    assert (project / "CHANGELOG.md").read_text() == CHANGELOG
+    assert sandbox.server.requests == []  # refused before GitHub was even asked
+
+
+def test_a_killed_yank_keeps_the_one_active_session_and_resumes(
+        make_ctx: Factory, project: Path, sandbox: Sandbox) -> None:  # noqa: F811
+    # What a yank killed after its CHANGELOG half leaves: its session, active, half done.
+    killed = make_ctx(assume_yes=True)
+    prepared = prepare_yank(killed, REQUEST)
+    assert begin_session(killed, prepared) is True
+    killed.record("yank-github", "yank requested", update=lambda s: s.data.__setitem__(
+        "yank", {"reason": prepared.reason, "replacement": prepared.replacement}))
+    engine.run_step(killed, registry()["yank-changelog"], confirmed=True)
+    del killed
+
+    ctx = make_ctx(assume_yes=True)
+    assert active_tags(ctx) == ["v0.2.0"]
+    with pytest.raises(ReleaseInProgress):
+        start_release(ctx, ReleaseRequest(version="0.3.0"))
+    sandbox.github().get_repo(REPO).create_git_release("v0.1.0", "PAI v0.1.0", "first",
+                                                       draft=False)
+    with pytest.raises(ReleaseInProgress, match=r"yank of v0\.1\.0 cannot start"):
+        yank_release(ctx, YankRequest("0.1.0", "old", "0.2.1"))
+    assert active_tags(ctx) == ["v0.2.0"]
+
+    since = len(sandbox.server.requests)
+    outcome = yank_release(make_ctx(assume_yes=True), REQUEST)
+    assert "✔ Yank note in CHANGELOG.md: already there." in outcome.lines
+    assert len(release_patches(sandbox, since)) == 1
+    assert active_tags(ctx) == [] and ctx.store.load("v0.2.0").state == "completed"
