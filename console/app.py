@@ -41,7 +41,7 @@ class ReleaseConsoleApp(App[None]):
         """
         from services.secrets import scrub
 
-        self._return_code = 1
+        self._return_code = 70  # as the CLI: an unexpected error (a bug)
         if self._exception is None:
             self._exception = error
             self._exception_event.set()

@@ -12,4 +12,4 @@ def run_tui(args: argparse.Namespace) -> int:
 
     app = ReleaseConsoleApp(Options(repo=args.repo, config=args.config, offline=args.offline))
     app.run()
-    return 0
+    return app.return_code or 0

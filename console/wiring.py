@@ -48,5 +48,10 @@ def build_context(options: Options, prompter: Prompter | None = None) -> Context
                   offline=options.offline or policy.offline or env_offline())
     if prompter is not None:
         ctx.prompter = prompter
-    ctx.session = store.active()
+    from services.session import SessionError
+
+    try:
+        ctx.session = store.active()
+    except SessionError as err:
+        ctx.session_problem = err
     return ctx

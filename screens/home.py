@@ -41,6 +41,7 @@ class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("s", "start", "Start release"),
         Binding("n", "next_step", "Next step"),
+        Binding("x", "abandon", "Abandon…"),
         Binding("f5", "reload", "Refresh"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -53,15 +54,20 @@ class HomeScreen(Screen[None]):
 
     class Loaded(Message):
         def __init__(self, header: str, rows: list[Row], next_id: str | None,
-                     error: str) -> None:
+                     error: str, tag: str = "") -> None:
             super().__init__()
             self.header, self.rows, self.next_id, self.error = header, rows, next_id, error
+            self.tag = tag
+            self.generation = 0  # which reload this answers; see action_reload
 
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[Row] = []
         self.next_id: str | None = None
         self.has_session = False
+        self.tag = ""
+        self.away = False
+        self.generation = 0
 
     def compose(self) -> ComposeResult:
         yield SessionBar("Loading…", id="session-bar")
@@ -79,15 +85,21 @@ class HomeScreen(Screen[None]):
         # first frame, and a captain sees the layout sooner this way.
         self.call_after_refresh(self.action_reload)
 
+    def on_screen_suspend(self) -> None:
+        self.away = True
+
     def on_screen_resume(self) -> None:
-        if self.rows:  # back from a step screen: its work may have changed every status
+        if self.away:  # back from a step screen: its work may have changed every status
+            self.away = False
             self.action_reload()
 
     def action_reload(self) -> None:
-        self._load()
+        # A newer load wins: a superseded worker thread may still finish and post late.
+        self.generation += 1
+        self._load(self.generation)
 
     @work(thread=True, exclusive=True, group="home-load")
-    def _load(self) -> None:
+    def _load(self, generation: int) -> None:
         # Imported in the worker: the first frame should not wait for the services.
         from screens.step import session_header
         from services import engine, secrets
@@ -95,6 +107,8 @@ class HomeScreen(Screen[None]):
 
         try:
             ctx = host_of(self.app).make_context()
+            if ctx.session_problem is not None:
+                raise ctx.session_problem
             header = session_header(ctx)
             if ctx.session is None:
                 rows = [Row(step, None) for step in runbook("release")]
@@ -105,11 +119,18 @@ class HomeScreen(Screen[None]):
                 nxt = engine.next_view(views)
                 next_id = nxt.id if nxt else None
         except ConsoleError as err:
-            self.post_message(self.Loaded("", [], None, secrets.scrub(str(err))))
+            self._post_loaded(generation, self.Loaded("", [], None, secrets.scrub(str(err))))
             return
-        self.post_message(self.Loaded(header, rows, next_id, ""))
+        tag = ctx.session.tag if ctx.session is not None else ""
+        self._post_loaded(generation, self.Loaded(header, rows, next_id, "", tag))
+
+    def _post_loaded(self, generation: int, message: Loaded) -> None:
+        message.generation = generation
+        self.post_message(message)
 
     def on_home_screen_loaded(self, message: Loaded) -> None:
+        if message.generation != self.generation:
+            return  # a superseded load
         bar = self.query_one("#session-bar", SessionBar)
         note = self.query_one("#message", Static)
         if message.error:
@@ -121,6 +142,7 @@ class HomeScreen(Screen[None]):
         moved_on = message.next_id != self.next_id  # a step finished: follow the runbook
         self.rows, self.next_id = message.rows, message.next_id
         self.has_session = any(row.view is not None for row in self.rows)
+        self.tag = message.tag
         checklist = self.query_one("#checklist", OptionList)
         keep = checklist.highlighted
         checklist.set_options(self._option(row) for row in self.rows)
@@ -138,9 +160,7 @@ class HomeScreen(Screen[None]):
     def _option(self, row: Row) -> Option:
         status = row.view.status if row.view else "not started"
         line = Text(f"{MARKS.get(status, '?')} ", style=STATUS_STYLE.get(status, ""))
-        line.append(f"{row.step.title}")
-        if row.view is not None and status not in {"waiting"}:
-            line.append(f"  {status}", style=STATUS_STYLE.get(status, ""))
+        line.append(row.step.title)  # the mark says the status; the panel beside says why
         return Option(line, id=row.step.id)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -161,15 +181,15 @@ class HomeScreen(Screen[None]):
                                  ("irreversible", step.irreversible)) if on]
         if flags:
             text.append(" · ".join(flags) + "\n", style="yellow")
-        text.append(f"\n{step.description}\n\n")
-        if row.view is not None:
-            view = row.view
+        view = row.view
+        if view is not None:  # what a captain needs first: status and why it is blocked
             text.append(f"Status: {MARKS.get(view.status, '?')} {view.status}\n",
                         style=STATUS_STYLE.get(view.status, ""))
             if view.record.reason:
                 text.append(f"Reason: {view.record.reason}\n")
-            text.append("\n")
             text.append_text(render_blockers(view))
+        text.append(f"\n{step.description}\n\n")
+        if view is not None:
             text.append_text(render_evidence(view))
         self.query_one("#detail-text", Static).update(text)
 
@@ -191,8 +211,8 @@ class HomeScreen(Screen[None]):
 
     def action_start(self) -> None:
         if self.has_session:
-            self.notify("A release is already in progress; finish or abandon it first "
-                        "(release-console abandon TAG --reason ...).", severity="warning")
+            self.notify(f"{self.tag} is in progress; finish it, or abandon it with x first.",
+                        severity="warning")
             return
 
         from screens.start import StartScreen  # only when asked: keeps the first frame quick
@@ -203,3 +223,28 @@ class HomeScreen(Screen[None]):
             self.action_reload()
 
         self.app.push_screen(StartScreen(), started)
+
+    def action_abandon(self) -> None:
+        if not self.has_session:
+            self.notify("No release in progress.", severity="warning")
+            return
+        from screens.prompts import ReasonScreen
+
+        def answered(reason: str | None) -> None:
+            if reason:
+                self._abandon(self.tag, reason)
+
+        self.app.push_screen(ReasonScreen(
+            f"Abandon {self.tag}? Its record and journal are kept; say why."), answered)
+
+    @work(thread=True, exclusive=True, group="home-abandon")
+    def _abandon(self, tag: str, reason: str) -> None:
+        from services.releases import abandon_release
+
+        try:
+            abandon_release(host_of(self.app).make_context(), tag, reason)
+        except ConsoleError as err:
+            self.app.call_from_thread(self.notify, str(err), severity="error")
+        else:
+            self.app.call_from_thread(self.notify, f"Abandoned {tag}; its record is kept.")
+        self.app.call_from_thread(self.action_reload)

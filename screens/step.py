@@ -60,6 +60,7 @@ class StepScreen(Screen[None]):
             super().__init__()
             self.header, self.view, self.plan, self.extra, self.error = (
                 header, view, plan, extra, error)
+            self.generation = 0  # which reload this answers; see action_reload
 
     class Finished(Message):
         def __init__(self, ok: bool, text: str) -> None:
@@ -75,6 +76,7 @@ class StepScreen(Screen[None]):
         super().__init__()
         self.step = registry()[step_id]
         self.running = False
+        self.generation = 0
 
     # --- extension points --------------------------------------------------------------------
     def compose_extra(self) -> ComposeResult:
@@ -113,10 +115,12 @@ class StepScreen(Screen[None]):
 
     # --- loading -----------------------------------------------------------------------------
     def action_reload(self) -> None:
-        self._load()
+        # A newer load wins: a superseded worker thread may still finish and post late.
+        self.generation += 1
+        self._load(self.generation)
 
     @work(thread=True, exclusive=True, group="step-load")
-    def _load(self) -> None:
+    def _load(self, generation: int) -> None:
         try:
             ctx = host_of(self.app).make_context()
             header = session_header(ctx)
@@ -129,11 +133,17 @@ class StepScreen(Screen[None]):
                 plan = Plan(summary=f"No plan yet: {err}")
             extra = self.load_extra(ctx)
         except ConsoleError as err:
-            self.post_message(self.Loaded("", None, None, None, secrets.scrub(str(err))))
+            self._post_loaded(generation, self.Loaded("", None, None, None, secrets.scrub(str(err))))
             return
-        self.post_message(self.Loaded(header, view, plan, extra, ""))
+        self._post_loaded(generation, self.Loaded(header, view, plan, extra, ""))
+
+    def _post_loaded(self, generation: int, message: Loaded) -> None:
+        message.generation = generation
+        self.post_message(message)
 
     def on_step_screen_loaded(self, message: Loaded) -> None:
+        if message.generation != self.generation:
+            return  # a superseded load
         self.query_one("#session-bar", SessionBar).update(message.header)
         status = self.query_one("#step-status", Static)
         if message.error:

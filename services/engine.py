@@ -11,8 +11,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from services import secrets
-from services.errors import BlockedError, ConsoleError, EnvironmentProblem, NeedsInput
-from services.runbook import Blocker, Context, Evidence, Step, StepFailed, process_alive
+from services.errors import (
+    BlockedError,
+    ConsoleError,
+    EnvironmentProblem,
+    NeedsInput,
+    UsageError,
+)
+from services.runbook import Blocker, Context, Evidence, Step, StepFailed
 from services.runbooks import runbook
 from services.session import Session, StepRecord
 
@@ -43,6 +49,7 @@ class StepView:
             "title": self.step.title,
             "status": self.status,
             "needs_network": self.step.needs_network,
+            "needs_token": self.step.needs_token,
             "irreversible": self.step.irreversible,
             "blockers": [{"reason": b.reason, "remedy": b.remedy} for b in self.blockers],
             "evidence": self.record.evidence,
@@ -52,9 +59,13 @@ class StepView:
         }
 
 
-def stored_status(record: StepRecord) -> str:
-    """The stored status, with a run whose process is gone reported as interrupted."""
-    if record.status == "running" and not (record.pid == os.getpid() or process_alive(record.pid)):
+def stored_status(record: StepRecord, busy: bool) -> str:
+    """The stored status, with a run nobody is running any more reported as interrupted.
+
+    ``busy`` says whether some process holds the session's run lock right now; a lock, unlike a
+    pid, cannot be fooled by a reused process id after a crash or a reboot.
+    """
+    if record.status == "running" and not busy:
         return "interrupted"
     return record.status
 
@@ -70,14 +81,16 @@ def own_blockers(ctx: Context, step: Step) -> list[Blocker]:
     return blockers
 
 
-def views(ctx: Context) -> list[StepView]:
+def views(ctx: Context, *, busy: bool | None = None) -> list[StepView]:
     """Every step of the session's runbook with its status and blockers, in runbook order."""
     session = ctx.require_session()
+    if busy is None:
+        busy = ctx.store.run_in_progress(session.tag)
     result: list[StepView] = []
     waiting_for: Step | None = None
     for step in runbook(session.kind):
         record = session.steps.get(step.id, StepRecord())
-        status = stored_status(record)
+        status = stored_status(record, busy)
         if status in FINISHED and waiting_for is None and status == "done":
             stale = revalidation(ctx, step)
             if stale:
@@ -138,13 +151,13 @@ def find_step(ctx: Context, step_id: str) -> Step:
         if step.id == step_id:
             return step
     ids = ", ".join(s.id for s in runbook(session.kind))
-    raise ConsoleError(f"There is no step {step_id!r} in the {session.kind} runbook.",
-                       remedy=f"Steps are: {ids}.")
+    raise UsageError(f"There is no step {step_id!r} in the {session.kind} runbook.",
+                     remedy=f"Steps are: {ids}.")
 
 
-def blockers_for(ctx: Context, step: Step) -> list[Blocker]:
+def blockers_for(ctx: Context, step: Step, *, busy: bool | None = None) -> list[Blocker]:
     """Blockers for running ``step`` now, including earlier steps not yet finished."""
-    for view in views(ctx):
+    for view in views(ctx, busy=busy):
         if view.id == step.id:
             if view.status in FINISHED:
                 return [Blocker(f"it is already {view.status}.",
@@ -164,22 +177,30 @@ def blockers_for(ctx: Context, step: Step) -> list[Blocker]:
 def run_step(ctx: Context, step: Step, *, confirmed: bool = False) -> Evidence:
     """Check, confirm if irreversible, run, and record the outcome.
 
-    The step is marked running (with this pid) before its work starts, so a killed process is
-    reported as interrupted next time instead of being silently forgotten or done twice.
+    The session's run lock is held for the whole run, so a second console (another terminal,
+    the TUI) cannot run a step of the same release at the same time; and the step is marked
+    running before its work starts, so a killed process shows as interrupted next time instead of
+    being silently forgotten or done twice.
     """
     session = ctx.require_session()
-    blockers = blockers_for(ctx, step)
+    with ctx.store.run_lock(session.tag):
+        return _run_locked(ctx, step, confirmed=confirmed)
+
+
+def _run_locked(ctx: Context, step: Step, *, confirmed: bool) -> Evidence:
+    session = ctx.require_session()
+    blockers = blockers_for(ctx, step, busy=False)  # we hold the lock: "running" = interrupted
     if blockers == [OFFLINE]:  # not a problem with the release: the machine (exit 3)
         raise EnvironmentProblem(f"'{step.title}' cannot run here: {OFFLINE}")
     if blockers:
-        finished = stored_status(session.steps.get(step.id, StepRecord())) in FINISHED
+        finished = stored_status(session.steps.get(step.id, StepRecord()), False) in FINISHED
         raise BlockedError(f"'{step.title}' cannot run {'again' if finished else 'yet'}: "
                            f"{blockers[0]}")
     if step.irreversible and not confirmed:
         plan = step.plan(ctx)
         if not ctx.prompter.confirm(f"'{step.title}' cannot be undone. Go ahead?", plan):
             raise ConsoleError(f"'{step.title}' was not confirmed; nothing was done.")
-    previous = stored_status(session.steps.get(step.id, StepRecord()))
+    previous = stored_status(session.steps.get(step.id, StepRecord()), False)
 
     def mark_running(s: Session) -> None:
         rec = s.step(step.id)
@@ -232,7 +253,9 @@ def skip_step(ctx: Context, step: Step, reason: str) -> None:
                            remedy='Pass --reason "why this step does not apply".')
     if not step.skippable:
         raise ConsoleError(f"'{step.title}' cannot be skipped; the release is not safe without it.")
-    status = stored_status(ctx.require_session().steps.get(step.id, StepRecord()))
+    session = ctx.require_session()
+    status = stored_status(session.steps.get(step.id, StepRecord()),
+                           ctx.store.run_in_progress(session.tag))
     if status in FINISHED:
         raise ConsoleError(f"'{step.title}' is already {status}.")
 
@@ -254,12 +277,16 @@ def redo_step(ctx: Context, step: Step, reason: str) -> list[str]:
         raise ConsoleError("A redo needs a reason; it goes into the journal.",
                            remedy='Pass --reason "what changed".')
     session = ctx.require_session()
+    busy = ctx.store.run_in_progress(session.tag)
+    if busy:
+        raise BlockedError("A step of this release is running in another Release Console right "
+                           "now; nothing was reopened.", remedy="Wait for it to finish.")
     steps = runbook(session.kind)
     index = next(i for i, s in enumerate(steps) if s.id == step.id)
     reopened = []
     for later in steps[index:]:
         record = session.steps.get(later.id, StepRecord())
-        if stored_status(record) not in {*FINISHED, "failed"}:
+        if stored_status(record, busy) not in {*FINISHED, "failed"}:
             continue
         if record.status == "done" and (later.irreversible or later.id in PERMANENT):
             raise ConsoleError(

@@ -93,10 +93,13 @@ class Journal:
                 if not raw.strip():
                     continue
                 try:
-                    yield json.loads(raw)
+                    entry = json.loads(raw)
                 except ValueError:
-                    raise JournalError(f"{self.path} line {number} is not valid JSON.",
-                                       remedy="Run `release-console journal verify`.") from None
+                    entry = None
+                if not isinstance(entry, dict):
+                    raise JournalError(f"{self.path} line {number} is not a journal entry.",
+                                       remedy="Run `release-console journal verify`.")
+                yield entry
 
     def verify(self, *, expected_head: str = "", expected_count: int = 0) -> list[JournalProblem]:
         """Walk the chain; an empty list means intact."""
@@ -123,11 +126,14 @@ class Journal:
             except ValueError:
                 problems.append(JournalProblem(number, "not valid JSON (edited or cut off)"))
                 return problems
+            if not isinstance(entry, dict):
+                problems.append(JournalProblem(number, "not a journal entry (edited)"))
+                return problems
             count += 1
             if entry.get("prev") != prev_hash:
                 problems.append(JournalProblem(
-                    number, "its 'prev' hash does not match the line before it "
-                    "(an entry before it was edited, removed or reordered)"))
+                    number, f"its 'prev' hash does not match line {number - 1}: line "
+                    f"{number - 1} was edited, or entries around here were removed or reordered"))
                 return problems
             if entry.get("seq") != count:
                 problems.append(JournalProblem(number, f"sequence number {entry.get('seq')} "

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from services.errors import UsageError
 from services.policy_reader import PolicyError, Table
 
 POLICY_FILE = "release.toml"
@@ -142,11 +143,33 @@ class Policy:
         return tuple(seen)
 
 
+# What git refuses in a tag name (git check-ref-format), checked on a sample version so a bad
+# pattern is refused when the policy is read, not when the tag is about to be made.
+_BAD_REF = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]|\.\.|@\{|//|^[/.-]|/\.|/$|\.$|\.lock(/|$)")
+
+
+def require_tag_name(path: Path, key: str, pattern: str) -> str:
+    if not pattern:
+        return pattern
+    sample = pattern.format(version="1.2.3-rc.1", n=1)
+    if _BAD_REF.search(sample):
+        raise PolicyError(f"{path}: key '{key}' makes tags like {sample!r}, which git does not "
+                          "accept as a tag name (no spaces, '..', '~^:?*[\\', leading '/' or "
+                          "'-').")
+    return pattern
+
+
+def require_fingerprint(path: Path, key: str, value: str) -> None:
+    if value and not re.fullmatch(r"[0-9A-Fa-f]{40}|[0-9A-Fa-f]{64}", value.replace(" ", "")):
+        raise PolicyError(f"{path}: key '{key}' must be a full OpenPGP fingerprint (40 hex "
+                          f"digits), but it is {value!r}.")
+
+
 def load_policy(path: Path | None, *, required: bool = False) -> Policy:
     """Load ``path``; a missing file gives the defaults unless ``required``."""
     if path is None or not path.exists():
         if required and path is not None:
-            raise PolicyError(f"Policy file {path} does not exist.",
+            raise UsageError(f"Policy file {path} does not exist.",
                               remedy="Check the --config path.")
         return Policy()
     try:
@@ -181,6 +204,7 @@ def _parse(path: Path, data: dict[str, Any]) -> Policy:
 
     t = top.table("versioning")
     tag_format = t.text("tag", defaults.tag_format, placeholders=("version",), required=("version",))
+    require_tag_name(path, "versioning.tag", tag_format)
     prefer_higher = t.flag("prefer_higher_bump", True)
     t.finish()
 
@@ -191,7 +215,8 @@ def _parse(path: Path, data: dict[str, Any]) -> Policy:
         base = next((ch for ch in defaults.channels if ch.name == name), ChannelPolicy(name))
         channels.append(ChannelPolicy(
             name=name,
-            tag=c.text("tag", base.tag, placeholders=("version", "n"), required=("version",)),
+            tag=require_tag_name(path, c.key("tag"), c.text(
+                "tag", base.tag, placeholders=("version", "n"), required=("version",))),
             prerelease=c.flag("prerelease", base.prerelease),
             make_latest=c.flag("make_latest", base.make_latest),
         ))
@@ -220,6 +245,9 @@ def _parse(path: Path, data: dict[str, Any]) -> Policy:
             arch=f.text("arch", ""),
             name=f.text("name", "", placeholders=("tag", "version", "arch", "project")),
         ))
+        if not artifacts[-1].arch:
+            raise PolicyError(f"{path}: key '{f.key('arch')}' is required (the architecture "
+                              "this artifact is built for, such as \"amd64\").")
         if not artifacts[-1].name:
             raise PolicyError(f"{path}: key '{f.key('name')}' is required (a file name pattern "
                               "such as \"app-{tag}-{arch}.tar.gz\").")
@@ -228,6 +256,9 @@ def _parse(path: Path, data: dict[str, Any]) -> Policy:
 
     t = top.table("checksums")
     per_file = t.text("per_file", defaults.checksum_per_file, placeholders=("name",))
+    if per_file and "{name}" not in per_file:
+        raise PolicyError(f"{path}: key 'checksums.per_file' must contain {{name}} (or be \"\" for "
+                          f"no per-file checksums), but it is {per_file!r}.")
     combined = t.text("combined", "", placeholders=("tag", "version"))
     t.finish()
 
@@ -245,10 +276,9 @@ def _parse(path: Path, data: dict[str, Any]) -> Policy:
         tag_message=t.text("tag_message", defaults.tag_message,
                           placeholders=("project", "tag", "version")),
     )
-    fpr = signing["signing_fingerprint"] + signing["tag_key"]
-    if fpr and not re.fullmatch(r"[0-9A-Fa-f]*", fpr):
-        raise PolicyError(f"{path}: keys 'signing.fingerprint' and 'signing.tag_key' must be hex "
-                          "key fingerprints (40 hex digits for OpenPGP).")
+    require_fingerprint(path, "signing.fingerprint", signing["signing_fingerprint"])
+    if signing["tag_signing"] == "openpgp":  # for ssh tag signing, tag_key is a key file
+        require_fingerprint(path, "signing.tag_key", signing["tag_key"])
     t.finish()
 
     t = top.table("smoke")
@@ -265,6 +295,10 @@ def _parse(path: Path, data: dict[str, Any]) -> Policy:
     for r in top.tables("version_references"):
         refs.append(VersionReference(path=r.text("path", ""),
                                      pattern=r.text("pattern", "", placeholders=("version", "tag"))))
+        for key in ("path", "pattern"):
+            if not getattr(refs[-1], key):
+                raise PolicyError(f"{path}: key '{r.key(key)}' is required in each "
+                                  "[[version_references]].")
         r.finish()
 
     t = top.table("workstation")

@@ -96,7 +96,7 @@ class Table:
         if not isinstance(value, dict) or not all(
             isinstance(v, int) and not isinstance(v, bool) for v in value.values()
         ):
-            raise self.fail(key, "a table of whole numbers", value)
+            raise self.fail(key, "a table of whole numbers (for example critical = 24)", value)
         return dict(value)
 
     def finish(self) -> None:

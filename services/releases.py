@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import semver
 
 from services import versions
-from services.errors import ConsoleError
+from services.errors import ConsoleError, UsageError
 from services.policy import Policy
 from services.repo import Repository
 from services.runbook import Context
@@ -33,9 +33,13 @@ class ReleaseRequest:
 
 def resolve_version(policy: Policy, tags: list[str], request: ReleaseRequest) -> tuple[str, str]:
     """Work out (version, tag) for a request, refusing anything that is not a valid next version."""
+    if not any(c.name == request.channel for c in policy.channels):
+        known = ", ".join(c.name for c in policy.channels)
+        raise UsageError(f"Unknown channel {request.channel!r}; {policy.where} defines: {known}.")
     channel = policy.channel(request.channel)
     if bool(request.version) == bool(request.bump):
-        raise ConsoleError("Give either a VERSION or --bump patch|minor|major.")
+        raise UsageError("Give either a version or a bump (patch, minor or major), not both "
+                         "and not neither.")
     if request.bump:
         base = versions.next_version(versions.highest_release(tags, policy.tag_format), request.bump)
     else:
@@ -101,8 +105,8 @@ def start_release(ctx: Context, request: ReleaseRequest) -> Session:
         previous_tag=ctx.policy.tag_for(str(previous)) if previous else "",
         base_commit=repo.head_sha(), branch=repo.branch(),
     )
-    repo.exclude_release_dir()
     store.save(session, now=ctx.clock())
+    repo.exclude_release_dir()  # after the save: a refused start leaves .git/info alone too
     ctx.session = session
     ctx.record("session", "started", inputs={
         "version": version, "tag": tag, "channel": request.channel, "kind": kind,

@@ -111,8 +111,9 @@ class Repository:
         """
         from services.atomic import write_text_atomic
 
-        git_dir = Path(self.repo.git_dir)
-        exclude = git_dir / "info" / "exclude"
+        # `--git-path` answers for linked worktrees too, whose own git dir git does not read
+        # info/exclude from.
+        exclude = self.root / self.git("rev-parse", "--git-path", "info/exclude").strip()
         existing = exclude.read_text(encoding="utf-8") if exclude.exists() else ""
         if any(line.strip() in {".release/", ".release", "/.release/"}
                for line in existing.splitlines()):

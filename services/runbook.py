@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import difflib
 import fcntl
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -140,6 +139,9 @@ class Context:
     prompter: Prompter = field(default_factory=NonInteractive)
     offline: bool = False
     answers: dict[str, Any] = field(default_factory=dict)
+    # Why the active session could not be read (a damaged file): raised by require_session, so
+    # commands that need no session (journal --tag, abandon, changelog) still work.
+    session_problem: ConsoleError | None = None
 
     @property
     def root(self) -> Path:
@@ -153,6 +155,8 @@ class Context:
         return str(self.repo.identity())
 
     def require_session(self) -> Session:
+        if self.session is None and self.session_problem is not None:
+            raise self.session_problem
         if self.session is None:
             raise ConsoleError("No release is in progress.",
                                remedy="Start one with `release-console start VERSION`.")
@@ -252,15 +256,3 @@ class NotBuiltStep(Step):
 
     def run(self, ctx: Context) -> Evidence:
         raise StepFailed(f"Release Console cannot do '{self.title}' yet.")
-
-
-def process_alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

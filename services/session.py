@@ -7,16 +7,19 @@ untouched: the captain may need it to reconstruct what happened.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote
 
 from services import secrets
 from services.atomic import write_bytes_atomic
-from services.errors import ConsoleError, EnvironmentProblem
+from services.errors import BlockedError, ConsoleError, EnvironmentProblem
 
 SCHEMA = 1
 RELEASE_DIR = ".release"
@@ -138,7 +141,9 @@ class SessionStore:
         self.base = root / RELEASE_DIR
 
     def directory(self, tag: str) -> Path:
-        return self.base / tag
+        """``.release/<tag>/``, the tag quoted so "release/1.2" stays one directory level and
+        nothing in a tag can point outside ``.release/``."""
+        return self.base / quote(tag, safe="")
 
     def path(self, tag: str) -> Path:
         return self.directory(tag) / "session.json"
@@ -176,7 +181,7 @@ class SessionStore:
             )
         try:
             return Session.from_json(data)
-        except (KeyError, ValueError, TypeError) as exc:
+        except (KeyError, ValueError, TypeError, AttributeError) as exc:
             raise SessionError(
                 f"The session file {path} is damaged ({exc}); it was left as it is."
             ) from None
@@ -190,18 +195,55 @@ class SessionStore:
         try:
             directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
+            if self.base.exists() and not self.base.is_dir():
+                raise EnvironmentProblem(
+                    f"{self.base} is a file, so the release session cannot be kept there.",
+                    remedy="Move that file aside; the console keeps its state in .release/.",
+                ) from None
             raise EnvironmentProblem(
                 f"Cannot create {directory}: {exc.strerror}.",
                 remedy="Make the repository's .release/ directory writable.",
             ) from None
         write_bytes_atomic(self.path(session.tag), (text + "\n").encode("utf-8"))
 
+    @contextlib.contextmanager
+    def run_lock(self, tag: str) -> Iterator[None]:
+        """Held while a step of this release runs; a second runner is refused, not queued."""
+        directory = self.directory(tag)
+        directory.mkdir(parents=True, exist_ok=True)
+        with open(directory / ".run.lock", "a+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise BlockedError(
+                    f"Another Release Console is running a step of {tag} right now.",
+                    remedy="Wait for it to finish (`release-console status` shows which step), "
+                    "then try again.",
+                ) from None
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def run_in_progress(self, tag: str) -> bool:
+        """Whether some process holds the run lock of this release right now."""
+        path = self.directory(tag) / ".run.lock"
+        if not path.exists():
+            return False
+        with open(path, "a+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            return False
+
     def tags(self) -> Iterator[str]:
         if not self.base.is_dir():
             return
         for child in sorted(self.base.iterdir()):
             if (child / "session.json").exists():
-                yield child.name
+                yield unquote(child.name)
 
     def active(self) -> Session | None:
         """The one session in progress, if any. Damaged files are reported, not skipped."""

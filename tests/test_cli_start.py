@@ -39,17 +39,18 @@ def test_rc_channel_numbers_candidates(repo_path: Path) -> None:
     assert session["version"] == "0.2.0-rc.2" and session["kind"] == "rc"
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["start", "1.2"], "'1.2' is not a SemVer version"),
-    (["start", "0.1.0"], "Version 0.1.0 is not greater than the last release v0.1.0"),
-    (["start", "0.0.9"], "is not greater than the last release"),
-    (["start", "0.2.0", "--channel", "nightly"], "Unknown channel 'nightly'"),
-    (["start"], "Give either a VERSION or --bump"),
+@pytest.mark.parametrize(("args", "message", "code"), [
+    (["start", "1.2"], "'1.2' is not a SemVer version", 1),
+    (["start", "0.1.0"], "Version 0.1.0 is not greater than the last release v0.1.0", 1),
+    (["start", "0.0.9"], "is not greater than the last release", 1),
+    (["start", "0.2.0", "--channel", "nightly"], "Unknown channel 'nightly'", 2),
+    (["start"], "Give either a version or a bump", 2),
+    (["start", "0.2.0", "--bump", "minor"], "not both", 2),
 ])
 def test_bad_versions_are_refused_and_nothing_is_written(repo_path: Path, args: list[str],
-                                                         message: str) -> None:
+                                                         message: str, code: int) -> None:
     result = run_cli(*args, cwd=repo_path)
-    assert result.returncode == 1
+    assert result.returncode == code
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert not release_dir(repo_path).exists()
@@ -125,3 +126,26 @@ def test_hotfix_is_a_patch_of_a_shipped_release_even_after_a_newer_minor(repo_pa
     assert result.returncode == 0, result.stderr
     status = run_cli("status", cwd=repo_path)
     assert "hotfix-branch" in status.stdout
+
+
+def test_linked_worktree_keeps_its_tree_clean(repo_path: Path, tmp_path: Path) -> None:
+    worktree = tmp_path / "wt"
+    git(repo_path, "worktree", "add", "-q", str(worktree), "-b", "rel")
+    (worktree / "release.toml").write_text('[project]\ndefault_branch = "rel"\n')
+    git(worktree, "add", "release.toml")
+    git(worktree, "commit", "-q", "-m", "policy")
+    assert run_cli("start", "0.2.0", cwd=worktree).returncode == 0
+    assert git(worktree, "status", "--porcelain") == ""
+    assert run_cli("run", "preflight", cwd=worktree).returncode == 0
+
+
+def test_tag_format_with_a_slash_keeps_one_session(repo_path: Path) -> None:
+    (repo_path / "release.toml").write_text('[versioning]\ntag = "release/{version}"\n')
+    git(repo_path, "add", "release.toml")
+    git(repo_path, "commit", "-q", "-m", "policy")
+    assert run_cli("start", "0.2.0", cwd=repo_path).returncode == 0
+    status = run_cli("status", cwd=repo_path)
+    assert "release/0.2.0" in status.stdout
+    second = run_cli("start", "0.3.0", cwd=repo_path)
+    assert second.returncode == 1 and "release/0.2.0 is already in progress" in second.stderr
+    assert [p.name for p in (repo_path / ".release").iterdir()] == ["release%2F0.2.0"]

@@ -224,3 +224,22 @@ def test_handoff_is_not_needed_on_one_machine_but_blocks_across_the_air_gap(
     engine.run_step(make_ctx(), registry()["preflight"])
     assert registry()["handoff"].check(make_ctx()) == []
     assert registry()["handoff"].run(make_ctx())["needed"] is False
+
+
+def test_a_second_runner_is_refused_and_a_live_pid_without_the_lock_is_interrupted(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    with ctx.store.run_lock("v0.2.0"):  # another console is running a step right now
+        refused = run_cli("run", "preflight", cwd=repo_path)
+        assert refused.returncode == 1
+        assert "Another Release Console is running a step of v0.2.0" in refused.stderr
+        assert engine.views(make_ctx())[0].status == "ready"
+
+    def crashed_long_ago(session):  # type: ignore[no-untyped-def]
+        session.step("preflight").status, session.step("preflight").pid = "running", 1
+
+    ctx.record("preflight", "started", update=crashed_long_ago)  # pid 1 is alive, but no lock
+    assert engine.views(make_ctx())[0].status == "interrupted"
+    with ctx.store.run_lock("v0.2.0"):
+        assert engine.views(make_ctx())[0].status == "running"

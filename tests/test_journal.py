@@ -107,3 +107,11 @@ def test_scrub_masks_tokens_everywhere_and_short_secrets_as_words() -> None:
     assert secrets.scrub("x=ghp_0123456789abcdefghijZZ") == "x=********ZZ"
     assert secrets.scrub("The passphrase is wrong; wrongly typed") == (
         "The passphrase is ********; wrongly typed")
+
+
+def test_a_line_that_is_json_but_not_an_entry_is_named(journaled: Path, repo_path: Path) -> None:
+    journaled.write_bytes(journaled.read_bytes() + b"[1, 2]\n")
+    code, text = verify(repo_path)
+    assert code == 1 and "line 6" in text and "not a journal entry" in text
+    shown = run_cli("journal", "show", cwd=repo_path)
+    assert shown.returncode == 1 and "line 6 is not a journal entry" in shown.stderr

@@ -79,11 +79,14 @@ def test_unwritable_release_dir_changes_nothing(repo_path: Path,
     (repo_path / ".release").write_text("not a directory")
     git(repo_path, "add", ".release")
     git(repo_path, "commit", "-q", "-m", "odd file")
-    with pytest.raises(EnvironmentProblem, match="Cannot create"):
+    with pytest.raises(EnvironmentProblem, match=r"\.release is a file"):
         start_release(make_ctx(), ReleaseRequest(version="0.2.0"))
+    exclude = repo_path / ".git" / "info" / "exclude"
+    before = exclude.read_bytes() if exclude.exists() else b""
     result = run_cli("start", "0.2.0", cwd=repo_path)
     assert result.returncode == 3
     assert (repo_path / ".release").read_text() == "not a directory"
+    assert (exclude.read_bytes() if exclude.exists() else b"") == before
 
 
 WRITER = """
@@ -159,3 +162,30 @@ def test_atomic_write_keeps_symlinks_and_owner_and_refuses_hard_links(tmp_path: 
     with pytest.raises(ConsoleError, match="2 hard links"):
         write_text_atomic(target, "lost?\n")
     assert twin.read_text() == target.read_text()
+
+
+@pytest.mark.parametrize("shape", [{"steps": {"preflight": "done"}}, {"steps": [1]},
+                                   {"journal": "x"}, {"data": 3}])
+def test_session_of_the_wrong_shape_is_reported(repo_path: Path,
+                                               make_ctx: Callable[..., Context],
+                                               shape: dict[str, object]) -> None:
+    start_release(make_ctx(), ReleaseRequest(version="0.2.0"))
+    path = repo_path / ".release" / "v0.2.0" / "session.json"
+    data = json.loads(path.read_text())
+    data.update(shape)
+    path.write_text(json.dumps(data))
+    before = path.read_bytes()
+    result = run_cli("status", cwd=repo_path)
+    assert result.returncode == 1, result.stderr
+    assert "is damaged" in result.stderr and "Traceback" not in result.stderr
+    assert path.read_bytes() == before
+
+
+def test_a_damaged_old_session_does_not_block_commands_about_others(repo_path: Path) -> None:
+    assert run_cli("start", "0.2.0", cwd=repo_path).returncode == 0
+    assert run_cli("abandon", "v0.2.0", "--reason", "wrong", cwd=repo_path).returncode == 0
+    assert run_cli("start", "0.3.0", cwd=repo_path).returncode == 0
+    (repo_path / ".release" / "v0.2.0" / "session.json").write_text('{"schema": 1,')
+    assert run_cli("journal", "verify", "--tag", "v0.3.0", cwd=repo_path).returncode == 0
+    status = run_cli("status", cwd=repo_path)
+    assert status.returncode == 1 and "v0.2.0/session.json is damaged" in status.stderr

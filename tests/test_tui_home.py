@@ -20,11 +20,15 @@ from services.session import SessionStore
 
 
 async def settle(pilot: Pilot[None]) -> None:
-    """Let workers finish and their messages land."""
-    for _ in range(3):
+    """Let workers finish and their messages land, including workers those messages start."""
+    quiet = 0
+    for _ in range(50):
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+        await pilot.pause()
+        quiet = quiet + 1 if not any(w.is_running for w in pilot.app.workers) else 0
+        if quiet >= 3:
+            return
 
 
 def text_of(app: ReleaseConsoleApp, selector: str) -> str:
@@ -205,3 +209,21 @@ def test_crash_report_has_no_locals_and_no_secrets(repo_path: Path) -> None:
     report = "".join(str(r) for r in app._exit_renderables)
     assert "boom near ********" in report
     assert "tok_crash_canary" not in report and "passphrase = " not in report
+    assert app.return_code == 70
+
+
+async def test_abandon_from_the_tui_then_start_another(repo_path: Path,
+                                                     make_ctx: Callable[..., Context]) -> None:
+    start_release(make_ctx(), ReleaseRequest(version="0.2.0"))
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)  # refused: a release is in progress
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press(*"wrong version", "enter")
+        await settle(pilot)
+        assert "no release in progress (last: v0.2.0, abandoned)" in text_of(app, "#session-bar")
+    assert SessionStore(repo_path).load("v0.2.0").state == "abandoned"

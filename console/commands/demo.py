@@ -55,9 +55,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         from console.app import ReleaseConsoleApp
         from console.wiring import Options
 
-        ReleaseConsoleApp(Options(repo=project)).run()
+        app = ReleaseConsoleApp(Options(repo=project))
+        app.run()
+        return app.return_code or 0
     except KeyboardInterrupt:
         return 0
     finally:
         server.stop()
-    return 0

@@ -38,6 +38,11 @@ def pick_session(ctx: Context, tag: str) -> Session:
                        remedy=f"Sessions: {', '.join(tags)}.")
 
 
+def as_dict(value: object) -> dict[str, object]:
+    """An entry's inputs/outputs; a tampered, non-table value shows as itself (verify names it)."""
+    return value if isinstance(value, dict) else {"value": value} if value else {}
+
+
 def cmd_journal(args: argparse.Namespace) -> int:
     ctx = context(args)
     session = pick_session(ctx, args.tag)
@@ -57,7 +62,7 @@ def cmd_journal(args: argparse.Namespace) -> int:
         if args.json:
             say(json.dumps(entry, ensure_ascii=False, sort_keys=True))
             continue
-        detail = {**entry.get("inputs", {}), **entry.get("outputs", {})}
+        detail = {**as_dict(entry.get("inputs")), **as_dict(entry.get("outputs"))}
         extra = ", ".join(f"{k}={v}" for k, v in detail.items() if not isinstance(v, dict | list))
         say(f"{entry.get('seq'):>4} {entry.get('time')} {entry.get('step'):<14} "
             f"{entry.get('action'):<18} {entry.get('actor')}{'  ' + extra if extra else ''}")

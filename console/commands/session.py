@@ -88,6 +88,8 @@ def answers_from(args: argparse.Namespace) -> dict[str, object]:
 
 def cmd_status(args: argparse.Namespace) -> int:
     ctx = context(args)
+    if ctx.session_problem is not None:
+        raise ctx.session_problem
     if ctx.session is None:
         if args.json:
             print_json({"schema": JSON_SCHEMA, "session": None, "steps": [], "next": None})
