@@ -95,8 +95,8 @@ def cmd_status(args: argparse.Namespace) -> int:
             print_json({"schema": JSON_SCHEMA, "session": None, "steps": [], "next": None})
         else:
             last = latest_session(ctx.store)
-            if last is not None:
-                say(f"No release in progress; the last session, {last.tag}, is {last.state}.")
+            say(f"No release in progress; the last session, {last.tag}, is {last.state}."
+                if last is not None else "No release in progress.")
             say("Start one with `release-console start VERSION` "
                 "or `release-console start --bump patch|minor|major`.")
         return 0
