@@ -10,6 +10,6 @@ from console.wiring import Options
 def run_tui(args: argparse.Namespace) -> int:
     from console.app import ReleaseConsoleApp
 
-    app = ReleaseConsoleApp(Options(repo=args.repo, config=args.config, offline=args.offline))
+    app = ReleaseConsoleApp(Options.from_args(args))
     app.run()
     return app.return_code or 0

@@ -5,6 +5,7 @@ Kept separate from the CLI parser so the TUI builds its context the same way.
 
 from __future__ import annotations
 
+import argparse
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,11 @@ class Options:
     repo: Path
     config: Path | None = None
     offline: bool = False
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> Options:
+        """The global options (--repo, --config, --offline), as every command and the TUI read them."""
+        return cls(repo=args.repo, config=args.config, offline=args.offline)
 
 
 def env_offline() -> bool:

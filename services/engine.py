@@ -87,39 +87,32 @@ def views(ctx: Context, *, busy: bool | None = None) -> list[StepView]:
     if busy is None:
         busy = ctx.store.run_in_progress(session.tag)
     result: list[StepView] = []
-    waiting_for: Step | None = None
+    holding: StepView | None = None  # the first unfinished (or stale) step; later ones wait
     for step in runbook(session.kind):
         record = session.steps.get(step.id, StepRecord())
         status = stored_status(record, busy)
-        if status in FINISHED and waiting_for is None and status == "done":
-            stale = revalidation(ctx, step)
-            if stale:
-                result.append(StepView(step, "stale", stale, record))
-                waiting_for = step
-                continue
-        if status in FINISHED:
+        stale = revalidation(ctx, step) if status == "done" and holding is None else []
+        if stale:
+            view = StepView(step, "stale", stale, record)
+        elif status in FINISHED:
             result.append(StepView(step, status, [], record))
             continue
-        if status == "interrupted":
-            result.append(StepView(step, status, [interrupted_blocker(step, record)], record))
-        elif waiting_for is not None:
-            remedy = (f"It must be redone first: `release-console redo {waiting_for.id} "
-                      '--reason "..."`.' if redo_pending(result, waiting_for)
+        elif status == "interrupted":
+            view = StepView(step, status, [interrupted_blocker(step, record)], record)
+        elif holding is not None:
+            remedy = (f"It must be redone first: `release-console redo {holding.id} "
+                      '--reason "..."`.' if holding.status == "stale"
                       else "Steps run in runbook order.")
-            result.append(StepView(step, "waiting", [Blocker(
-                f"Waiting for '{waiting_for.title}' ({waiting_for.id}).", remedy)], record))
+            view = StepView(step, "waiting", [Blocker(
+                f"Waiting for '{holding.step.title}' ({holding.id}).", remedy)], record)
         else:
             blockers = own_blockers(ctx, step)
             shown = status if status in {"failed", "running"} else (
                 "blocked" if blockers else "ready")
-            result.append(StepView(step, shown, blockers, record))
-        if waiting_for is None:
-            waiting_for = step
+            view = StepView(step, shown, blockers, record)
+        result.append(view)
+        holding = holding or view
     return result
-
-
-def redo_pending(result: list[StepView], step: Step) -> bool:
-    return any(v.step is step and v.status == "stale" for v in result)
 
 
 def revalidation(ctx: Context, step: Step) -> list[Blocker]:

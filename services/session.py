@@ -47,7 +47,7 @@ class StepRecord:
     started_at: str = ""
     finished_at: str = ""
     reason: str = ""  # why skipped, or why failed
-    pid: int = 0  # process that marked it running; used to tell an interrupted run
+    pid: int = 0  # process that marked it running, for the record; the run lock decides
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"status": self.status}

@@ -11,7 +11,7 @@ from services.runbook import Context
 def context(args: argparse.Namespace, *, assume_yes: bool = False) -> Context:
     from console.prompts import TerminalPrompter
 
-    options = Options(repo=args.repo, config=args.config, offline=args.offline)
+    options = Options.from_args(args)
     return build_context(options, TerminalPrompter(assume_yes=assume_yes))
 
 
