@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from services import secrets
+from services.completion import finish_if_complete, outcome_line
 from services.errors import (
     BlockedError,
     ConsoleError,
@@ -18,6 +19,7 @@ from services.errors import (
     NeedsInput,
     UsageError,
 )
+from services.hotfix.clock import headline_part
 from services.runbook import Blocker, Context, Evidence, Step, StepFailed
 from services.runbooks import runbook
 from services.session import Session, StepRecord
@@ -225,10 +227,9 @@ def _run_locked(ctx: Context, step: Step, *, confirmed: bool) -> Evidence:
     def mark_done(s: Session) -> None:
         rec = _set(s, step.id, "done", "", ctx.now_iso())
         rec.evidence = evidence
-        if all(s.steps.get(st.id, StepRecord()).status in FINISHED for st in runbook(s.kind)):
-            s.state = "completed"
 
     ctx.record(step.id, "done", outputs=evidence, update=mark_done)
+    finish_if_complete(ctx)
     return evidence
 
 
@@ -256,6 +257,7 @@ def skip_step(ctx: Context, step: Step, reason: str) -> None:
         _set(s, step.id, "skipped", reason.strip(), ctx.now_iso())
 
     ctx.record(step.id, "skipped", inputs={"reason": reason.strip()}, update=mark)
+    finish_if_complete(ctx)
 
 
 
@@ -311,7 +313,9 @@ def headline(ctx: Context) -> str:
     branch = ctx.repo.branch()
     if ctx.session is None:
         last = latest_session(ctx.store)
-        since = f" (last: {last.tag}, {last.state})" if last else ""
+        since = f" (last: {outcome_line(last)})" if last else ""
         return f"{name} · no release in progress{since} · {branch} · {where}"
     s = ctx.session
-    return f"{name} · {s.tag} · {s.channel} · {s.kind} · {branch} · {where}"
+    clock = headline_part(s, ctx.clock())
+    return (f"{name} · {s.tag} · {s.channel} · {s.kind} · {branch} · {where}"
+            + (f" · {clock}" if clock else ""))

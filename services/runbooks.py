@@ -16,7 +16,7 @@ RELEASE = (
     "preflight", "changelog", "migration", "notes", "artifacts", "smoke", "checksums", "sign",
     "tag", "handoff", "push", "draft", "review", "publish", "post-release",
 )
-HOTFIX = ("hotfix-branch", *RELEASE, "hotfix-sync")
+HOTFIX = ("hotfix-branch", *RELEASE, "merge-back")
 RC = tuple(s for s in RELEASE if s not in {"changelog", "migration", "post-release"})
 YANK = ("yank-changelog", "yank-github")
 

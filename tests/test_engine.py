@@ -23,7 +23,7 @@ def test_runbooks_use_known_step_ids_in_design_order() -> None:
                        "publish", "post-release")
     for ids in RUNBOOKS.values():
         assert set(ids) <= set(registry())
-    assert HOTFIX[0] == "hotfix-branch" and HOTFIX[-1] == "hotfix-sync"
+    assert HOTFIX[0] == "hotfix-branch" and HOTFIX[-1] == "merge-back"
 
 
 def test_status_json_lists_steps_in_runbook_order(repo_path: Path) -> None:

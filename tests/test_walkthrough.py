@@ -120,7 +120,7 @@ def test_full_release_from_the_command_line(demo: tuple[Path, SandboxServer, dic
     assert "chain intact" in cli(project, env, "journal", "verify", "--tag", "v1.3.0")
     status = json.loads(cli(project, env, "status", "--json"))
     assert status["session"] is None
-    assert "the last session, v1.3.0, is completed" in cli(project, env, "status")
+    assert "the last session: v1.3.0 released" in cli(project, env, "status")
     for path in (project / ".release").rglob("*"):
         if path.is_file():
             assert CANARY.encode() not in path.read_bytes(), path

@@ -86,7 +86,7 @@ def test_a_failed_yank_leaves_no_active_session_and_can_be_finished(
     store = SessionStore(project)
     assert store.active() is None and store.load("v0.2.0").state == "abandoned"
     status = run_cli("status", cwd=project, env=cli_env())
-    assert "No release in progress; the last session, v0.2.0, is abandoned." in status.stdout
+    assert "No release in progress; the last session: v0.2.0 abandoned." in status.stdout
 
     sandbox.server.faults.clear()
     again = yank(project)

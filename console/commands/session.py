@@ -7,7 +7,9 @@ import argparse
 from console.commands.common import add_parser, context
 from console.output import print_json, say
 from services import checklist, engine
+from services.completion import outcome_line
 from services.errors import ConsoleError
+from services.hotfix.clock import session_clock
 from services.marks import MARKS
 from services.releases import ReleaseRequest, abandon_release, latest_session, start_release
 from services.runbook import Context
@@ -95,7 +97,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             print_json({"schema": JSON_SCHEMA, "session": None, "steps": [], "next": None})
         else:
             last = latest_session(ctx.store)
-            say(f"No release in progress; the last session, {last.tag}, is {last.state}."
+            say(f"No release in progress; the last session: {outcome_line(last)}."
                 if last is not None else "No release in progress.")
             say("Start one with `release-console start VERSION` "
                 "or `release-console start --bump patch|minor|major`.")
@@ -109,12 +111,17 @@ def cmd_status(args: argparse.Namespace) -> int:
             "session": {"version": s.version, "tag": s.tag, "channel": s.channel, "kind": s.kind,
                         "state": s.state, "created_at": s.created_at,
                         "previous_tag": s.previous_tag, "branch": ctx.repo.branch(),
-                        "offline": ctx.offline},
+                        "offline": ctx.offline, "security": security_json(ctx)},
             "steps": [v.to_json() for v in views],
             "next": nxt.id if nxt else None,
         })
         return 0
     say(engine.headline(ctx), style="bold")
+    clock = session_clock(ctx.session)
+    if clock is not None and clock.level(ctx.clock()) != "ok":
+        say(f"Security fix {clock.level(ctx.clock())}: {clock.line(ctx.clock())} "
+            f"(deadline {clock.to_json()['deadline']}).",
+            style="red" if clock.level(ctx.clock()) == "overdue" else "yellow")
     for view in views:
         say(f" {MARKS.get(view.status, '?')} {view.id:<14} {view.step.title:<34} {view.status}")
         if view.status in {"blocked", "interrupted", "failed", "ready", "stale"} or view is nxt:
@@ -127,6 +134,16 @@ def cmd_status(args: argparse.Namespace) -> int:
     else:
         say(f"Next: {nxt.id} — `release-console run {nxt.id}`", style="bold")
     return 0
+
+
+def security_json(ctx: Context) -> dict[str, object] | None:
+    clock = session_clock(ctx.require_session())
+    if clock is None:
+        return None
+    now = ctx.clock()
+    left = clock.left(now)
+    return {**clock.to_json(), "level": clock.level(now), "line": clock.line(now),
+            "seconds_left": int(left.total_seconds()) if left is not None else None}
 
 
 def cmd_start(args: argparse.Namespace) -> int:

@@ -1,11 +1,133 @@
-"""Step ``hotfix-branch``: not automated yet; its check says so plainly."""
+"""Step ``hotfix-branch``: ``hotfix/vX.Y.Z`` from the base tag, the picked fixes, their CHANGELOG.
 
-from services.runbook import NotBuiltStep
+It reconciles before acting, so a re-run after a kill, a conflict or ``hotfix --continue`` picks up
+where the last one stopped: the branch is made only if missing, a commit already picked (its ``-x``
+trailer is on the branch) is not picked again, and a ``### Fixed`` entry already there is not added
+twice. A conflict stops with the files named and git's cherry-pick state left for the captain.
+"""
 
-STEP = NotBuiltStep(
-    'hotfix-branch',
-    'Hotfix branch',
-    'Branch hotfix/vX.Y.Z from the shipped tag and cherry-pick the minimal fix from main.',
-    needs_network=False,
-    irreversible=False,
-)
+from __future__ import annotations
+
+from services import changelog
+from services.changelog import commit_files, modified, unreleased_from_history
+from services.errors import ConsoleError
+from services.hotfix import picks
+from services.hotfix.entries import add_fixed
+from services.hotfix.plan import HotfixData, hotfix_data
+from services.repo import RepoError
+from services.runbook import Blocker, Context, Evidence, Plan, Step
+
+
+def _data(ctx: Context) -> HotfixData:
+    return hotfix_data(ctx.require_session(), ctx.policy)
+
+
+def branch_exists(ctx: Context, branch: str) -> bool:
+    try:
+        ctx.repo.git("rev-parse", "--verify", "--quiet", f"refs/heads/{branch}")
+    except RepoError:
+        return False
+    return True
+
+
+def commit_message(ctx: Context) -> str:
+    return f"Hotfix {ctx.require_session().tag}: CHANGELOG entries for the picked fixes"
+
+
+class HotfixBranch(Step):
+    id = "hotfix-branch"
+    title = "Hotfix branch"
+    description = ("Branch hotfix/vX.Y.Z from the shipped tag, cherry-pick the picked fixes from "
+                   "the default branch with -x, and add a ### Fixed entry for each to "
+                   "[Unreleased] for you to edit.")
+    skippable = True
+
+    def check(self, ctx: Context) -> list[Blocker]:
+        data = _data(ctx)
+        repo = ctx.repo
+        if picks.in_progress(repo):
+            err = picks.conflict(repo, data.branch, ctx.require_session().version)
+            return [Blocker(err.message, err.remedy)]
+        if not repo.tag_exists(data.base_tag):
+            return [Blocker(f"The base tag {data.base_tag} is not in this repository.",
+                            "Fetch the tags (`git fetch --tags`) and run the step again.")]
+        if not data.picks and not branch_exists(ctx, data.branch):
+            version = ctx.require_session().version
+            return [Blocker("No commits are picked for this hotfix yet.",
+                            f"Pick them with `release-console hotfix {version} --pick SHA ...` "
+                            "(the TUI shows a picker).")]
+        dirty = repo.dirty_paths()
+        if dirty:
+            return [Blocker(f"The working tree has uncommitted changes: {', '.join(dirty[:3])}.",
+                            "Commit or stash them; the hotfix branch is made from a clean tree.")]
+        return []
+
+    def plan(self, ctx: Context) -> Plan:
+        data = _data(ctx)
+        commands = []
+        if not branch_exists(ctx, data.branch):
+            commands.append(f"git switch --no-track -c {data.branch} {data.base_tag}")
+        if data.picks:
+            commands.append("git cherry-pick -x " + " ".join(p[:12] for p in data.picks))
+        rel = ctx.policy.changelog
+        commands += [f"git add {rel}", f'git commit -m "{commit_message(ctx)}"']
+        return Plan(summary=f"Make {data.branch} from {data.base_tag} with "
+                    f"{len(data.picks)} picked commit(s) and their CHANGELOG entries.",
+                    commands=commands)
+
+    def run(self, ctx: Context) -> Evidence:
+        for blocker in self.check(ctx):
+            raise ConsoleError(blocker.reason, remedy=blocker.remedy)
+        data = _data(ctx)
+        repo = ctx.repo
+        version = ctx.require_session().version
+        created = not branch_exists(ctx, data.branch)
+        if created:
+            repo.git("switch", "--quiet", "--no-track", "-c", data.branch,
+                     f"refs/tags/{data.base_tag}^{{commit}}")
+        elif repo.branch() != data.branch:
+            repo.git("switch", "--quiet", data.branch)
+        done = picks.picked_on(repo, f"refs/tags/{data.base_tag}", "HEAD")
+        todo = [p for p in data.picks if p not in done]
+        picks.cherry_pick(repo, todo, branch=data.branch, version=version)
+        entries, entry_commit = self._changelog(ctx, data)
+        picked = picks.picked_on(repo, f"refs/tags/{data.base_tag}", "HEAD")
+        return {
+            "branch": data.branch, "base_tag": data.base_tag,
+            "base_commit": repo.git("rev-parse", f"refs/tags/{data.base_tag}^{{commit}}").strip(),
+            "picks": [p for p in data.picks if p in picked],
+            "adopted": [p for p in data.picks if p in done],
+            "entries": entries, "changelog_commit": entry_commit,
+            "branch_created": created, "commit": repo.head_sha(),
+        }
+
+    def _changelog(self, ctx: Context, data: HotfixData) -> tuple[list[str], str]:
+        """Reopen [Unreleased] if the tag's file has none, add the entries, commit them."""
+        rel = ctx.policy.changelog
+        path = ctx.path(rel)
+        if not path.exists():
+            return [], ""
+        subjects = []
+        for sha in data.picks:
+            files = ctx.repo.git("show", "--format=", "--name-only", sha).split()
+            if rel not in files:  # the fix brought its own entry: not written twice
+                subjects.append(ctx.repo.git("log", "-1", "--format=%s", sha).strip())
+        doc = changelog.load(path, rel)
+        if doc.unreleased is None and subjects:
+            facts = unreleased_from_history(path)
+            changelog.reopen(doc, latest_tag=data.base_tag, tag_format=ctx.policy.tag_format,
+                             heading_text=facts.get("unreleased_heading", ""),
+                             link_label=facts.get("unreleased_label", ""),
+                             unreleased_url=facts.get("unreleased_url", "")).write()
+            doc = changelog.load(path, rel)
+        entries: list[str] = []
+        if doc.unreleased is not None:
+            change = add_fixed(doc, subjects)
+            change.write()
+            entries = list(change.facts.get("entries", []))
+        if not modified(ctx, rel):
+            return entries, ""
+        return entries, commit_files(ctx, [rel], commit_message(ctx))
+
+
+STEP = HotfixBranch()

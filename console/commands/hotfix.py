@@ -1,0 +1,174 @@
+"""``release-console hotfix``: start a hotfix from a shipped tag, continue or abort its picks.
+
+    release-console hotfix 1.3.1 --pick abc123 [--pick def456] [--severity critical] [--since T]
+    release-console hotfix 1.3.1 --list        # the commits that may be picked, newest first
+    release-console hotfix --continue          # after resolving a conflicting pick
+    release-console hotfix --abort             # give up the picks (as `git cherry-pick --abort`)
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from console.commands.common import add_parser, context
+from console.output import print_json, say
+from services.errors import ConsoleError, UsageError
+from services.hotfix.clock import SEVERITIES
+from services.runbook import Context
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = add_parser(sub, "hotfix", "start a hotfix from a shipped tag (branch, pick, ship, merge back)",
+                   "Branch hotfix/vX.Y.Z from the tag of X.Y.(Z-1), cherry-pick the given commits "
+                   "from the default branch with -x, add their ### Fixed entries to [Unreleased], "
+                   "and start the hotfix session. --severity starts the security-fix clock.")
+    p.add_argument("version", nargs="?", default="", help="the hotfix version, e.g. 1.3.1")
+    p.add_argument("--pick", action="append", default=[], metavar="SHA",
+                   help="a commit on the default branch to cherry-pick (repeat, in order)")
+    p.add_argument("--severity", choices=SEVERITIES, default="",
+                   help="start the security-fix clock ([security] sla_hours sets the deadline)")
+    p.add_argument("--since", default="", metavar="TIME",
+                   help="when the report came in (ISO 8601, default: now)")
+    p.add_argument("--list", action="store_true",
+                   help="list the commits that may be picked, newest first; change nothing")
+    p.add_argument("--continue", dest="continue_", action="store_true",
+                   help="continue after resolving a conflicting pick")
+    p.add_argument("--abort", action="store_true",
+                   help="abort the picks; the branch goes back to before them")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=cmd_hotfix)
+
+
+def cmd_hotfix(args: argparse.Namespace) -> int:
+    if args.continue_ and args.abort:
+        raise UsageError("Give --continue or --abort, not both.")
+    if args.continue_ or args.abort:
+        if args.pick or args.severity or args.since or args.list:
+            raise UsageError("--continue and --abort take no other options.")
+        return cmd_continue(args) if args.continue_ else cmd_abort(args)
+    if not args.version:
+        raise UsageError("Say which hotfix version to make, e.g. `release-console hotfix 1.3.1 "
+                         "--pick SHA`.")
+    if args.since and not args.severity:
+        raise UsageError("--since says when the security clock started; give --severity too.")
+    if args.list:
+        return cmd_list(args)
+    return cmd_start(args)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from services import versions
+    from services.hotfix.picks import candidates
+    from services.hotfix.plan import base_tag_for
+
+    ctx = context(args)
+    version = str(versions.parse_version(args.version))
+    base = base_tag_for(ctx.policy, version, ctx.repo.tags())
+    found = candidates(ctx.repo, base, ctx.policy.project.default_branch)
+    if args.json:
+        print_json({"base_tag": base, "commits": [
+            {"sha": c.sha, "subject": c.subject, "author": c.author, "date": c.date,
+             "files": c.files} for c in found]})
+        return 0
+    if not found:
+        say(f"No commits on {ctx.policy.project.default_branch} since {base}.")
+    for c in found:
+        say(f"{c.short}  {c.date}  {c.author:<18} {c.subject}")
+        say(f"              {', '.join(c.files[:6])}{' …' if len(c.files) > 6 else ''}")
+    return 0
+
+
+def cmd_start(args: argparse.Namespace) -> int:
+    from services import engine
+    from services.hotfix.start import HotfixRequest, start_hotfix
+
+    ctx = context(args)
+    session, resumed = start_hotfix(ctx, HotfixRequest(
+        version=args.version, picks=list(args.pick), severity=args.severity, since=args.since))
+    step = engine.find_step(ctx, "hotfix-branch")
+    record = session.steps.get("hotfix-branch")
+    if not args.json:
+        say(f"{'Resuming' if resumed else 'Started'} hotfix {session.tag} from "
+            f"{session.previous_tag} on branch {session.branch}.")
+    if record is None or record.status not in {"done", "skipped"}:
+        if not session.data.get("hotfix", {}).get("picks"):
+            say(f"Pick the fix: `release-console hotfix {session.version} --list`, then "
+                f"`release-console hotfix {session.version} --pick SHA`.")
+            return 0
+        evidence = engine.run_step(ctx, step)
+    else:
+        evidence = session.steps["hotfix-branch"].evidence
+    return report(ctx, evidence, json_output=args.json)
+
+
+def report(ctx: Context, evidence: dict[str, object], *, json_output: bool) -> int:
+    from services.engine import headline
+    from services.hotfix.clock import session_clock
+
+    session = ctx.require_session()
+    clock = session_clock(session)
+    if json_output:
+        print_json({"tag": session.tag, "version": session.version,
+                    "branch": evidence.get("branch"), "base_tag": evidence.get("base_tag"),
+                    "picks": evidence.get("picks"), "entries": evidence.get("entries"),
+                    "commit": evidence.get("commit"),
+                    "security": {**clock.to_json(), "line": clock.line(ctx.clock())}
+                    if clock else None})
+        return 0
+    picks = evidence.get("picks") or []
+    assert isinstance(picks, list)
+    say(f"✔ {evidence.get('branch')}: {len(picks)} commit(s) picked from "
+        f"{ctx.policy.project.default_branch} with -x: "
+        + ", ".join(str(p)[:12] for p in picks) + ".")
+    entries = evidence.get("entries") or []
+    if entries and isinstance(entries, list):
+        say(f"  {ctx.policy.changelog} [Unreleased] ### Fixed: " + "; ".join(map(str, entries))
+            + " (edit them as you like before the changelog step).")
+    say(headline(ctx), style="bold")
+    say("Next: `release-console status`, then `release-console next`.")
+    return 0
+
+
+def _hotfix_ctx(args: argparse.Namespace) -> Context:
+    ctx = context(args)
+    session = ctx.require_session()
+    if session.kind != "hotfix":
+        raise ConsoleError(f"The release in progress, {session.tag}, is not a hotfix; there are "
+                           "no picks to continue or abort.")
+    return ctx
+
+
+def cmd_continue(args: argparse.Namespace) -> int:
+    from services import engine
+    from services.hotfix import picks
+    from services.hotfix.plan import hotfix_data
+
+    ctx = _hotfix_ctx(args)
+    session = ctx.require_session()
+    data = hotfix_data(session, ctx.policy)
+    if picks.in_progress(ctx.repo):
+        with ctx.store.run_lock(session.tag):
+            picks.continue_picks(ctx.repo, branch=data.branch, version=session.version)
+        ctx.record("hotfix-branch", "picks continued", outputs={"head": ctx.repo.head_sha()})
+    evidence = engine.run_step(ctx, engine.find_step(ctx, "hotfix-branch"))
+    return report(ctx, evidence, json_output=args.json)
+
+
+def cmd_abort(args: argparse.Namespace) -> int:
+    from services.hotfix import picks
+    from services.hotfix.plan import hotfix_data
+
+    ctx = _hotfix_ctx(args)
+    session = ctx.require_session()
+    data = hotfix_data(session, ctx.policy)
+    if not picks.in_progress(ctx.repo):
+        raise ConsoleError("No cherry-pick is stopped here; there is nothing to abort.",
+                           remedy="`release-console status` shows where the hotfix is.")
+    with ctx.store.run_lock(session.tag):
+        picks.abort_picks(ctx.repo)
+    head = ctx.repo.head_sha()
+    ctx.record("hotfix-branch", "picks aborted", outputs={"head": head, "branch": data.branch})
+    say(f"Aborted the picks; {data.branch} is back at {head[:12]} as before them.")
+    say(f"Pick again with `release-console hotfix {session.version} --pick SHA ...`, or give up "
+        f"with `release-console abandon {session.tag} --reason \"...\"`.")
+    return 0

@@ -1,0 +1,52 @@
+"""Sessions end when they are finished: every step done or skipped means the release is out.
+
+Whatever the kind (release, hotfix, rc, yank), the session then becomes ``completed`` (not left
+"in progress", never "abandoned"), the journal says so (with the security clock's outcome for a
+security fix), and the idle header, ``status`` and the TUI's start dialog say "v1.3.1 released", so
+a new session can start.
+"""
+
+from __future__ import annotations
+
+from services.hotfix.clock import KEY as CLOCK_KEY
+from services.hotfix.clock import session_clock
+from services.runbook import Context
+from services.runbooks import runbook
+from services.session import Session, StepRecord
+
+FINISHED = ("done", "skipped")
+DONE_WORD = {"yank": "yanked"}
+
+
+def all_finished(session: Session) -> bool:
+    return all(session.steps.get(step.id, StepRecord()).status in FINISHED
+               for step in runbook(session.kind))
+
+
+def finish_if_complete(ctx: Context) -> bool:
+    """Complete the session when its last step is finished; True when it did."""
+    session = ctx.require_session()
+    if session.state != "active" or not all_finished(session):
+        return False
+    clock = session_clock(session)
+    outcome = clock.outcome(ctx.clock()) if clock else None
+
+    def mark(s: Session) -> None:
+        s.state = "completed"
+        if outcome is not None:
+            s.data[CLOCK_KEY] = outcome
+
+    outputs: dict[str, object] = {"state": "completed", "summary": outcome_line(session)}
+    if outcome is not None:
+        outputs["security"] = outcome
+    ctx.record("session", "completed", outputs=outputs, update=mark)
+    return True
+
+
+def outcome_line(session: Session) -> str:
+    """"v1.3.1 released", "v1.3.0 yanked", "v1.4.0 abandoned", "v1.4.0 in progress"."""
+    if session.state == "completed":
+        return f"{session.tag} {DONE_WORD.get(session.kind, 'released')}"
+    if session.state == "abandoned":
+        return f"{session.tag} abandoned"
+    return f"{session.tag} in progress"

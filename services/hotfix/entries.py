@@ -1,0 +1,109 @@
+"""The hotfix's CHANGELOG edits, as line edits through the changelog facade.
+
+On the hotfix branch: a ``### Fixed`` entry per picked commit (its subject) under ``[Unreleased]``,
+for the captain to edit; the base tag's file has no ``[Unreleased]`` (the release moved it), so it
+is reopened first, the way the file wrote it. On merge-back: the default branch's CHANGELOG gets the
+hotfix version's section (and its footer link) below its own ``[Unreleased]``, whose entries stay.
+"""
+
+from __future__ import annotations
+
+import semver
+
+from services import changelog, versions
+from services.changelog import Change, Changelog, ChangelogError, Edit
+
+FIXED = "### Fixed"
+
+
+def _body(line: str) -> str:
+    return line.rstrip("\r\n")
+
+
+def add_fixed(doc: Changelog, subjects: list[str]) -> Change:
+    """``- subject`` lines under ``### Fixed`` in [Unreleased]; entries already there are kept
+    once (a re-run after a kill adds nothing twice)."""
+    heading = doc.unreleased
+    if heading is None:
+        raise ChangelogError(f"{doc.display} has no [Unreleased] section to add the fixes to.")
+    start, end = doc.section_range(heading)
+    lines, nl = doc.lines, doc.newline
+    present = {_body(line).strip() for line in lines[start:end]}
+    new = [f"- {s}{nl}" for s in dict.fromkeys(subjects) if f"- {s}" not in present]
+    summary = f"Add {len(new)} {FIXED} entr{'y' if len(new) == 1 else 'ies'} to [Unreleased]."
+    if not new:
+        return Change(doc=doc, edits=[], summary="The fixes are already listed in [Unreleased].")
+    fixed = next((i for i in range(start, end)
+                  if _body(lines[i]).strip().lower() == FIXED.lower()), None)
+    if fixed is not None:
+        stop = next((i for i in range(fixed + 1, end) if _body(lines[i]).lstrip().startswith("#")),
+                    end)
+        while stop > fixed + 1 and not _body(lines[stop - 1]).strip():
+            stop -= 1
+        block = new if stop > fixed + 1 else [nl, *new]
+        edit = changelog_insertion(doc, stop, block)
+    elif any(_body(line).strip() for line in lines[start:end]):
+        edit = changelog_insertion(doc, end, [nl, f"{FIXED}{nl}", nl, *new])
+    else:
+        edit = changelog_insertion(doc, heading.index + 1, [nl, f"{FIXED}{nl}", nl, *new])
+    return Change(doc=doc, edits=[edit], summary=summary,
+                  facts={"entries": [_body(n)[2:] for n in new]})
+
+
+def changelog_insertion(doc: Changelog, index: int, new_lines: list[str]) -> Edit:
+    """Insert before ``index``; at the end of a file without a final newline, the old last line
+    gains one and the new last line goes without, so the file keeps its ending style."""
+    lines = doc.lines
+    if index == len(lines) and lines and not lines[-1].endswith("\n") and new_lines:
+        moved = [lines[-1] + doc.newline, *new_lines[:-1], _body(new_lines[-1])]
+        return Edit(index - 1, index, tuple(moved))
+    return Edit(index, index, tuple(new_lines))
+
+
+def insert_release_section(ours: Changelog, theirs: Changelog, version: str) -> Change:
+    """``ours`` with the section of ``version`` from ``theirs`` (and its footer link) inserted in
+    version order, i.e. right below [Unreleased] when ``version`` is the newest release; ours'
+    own [Unreleased] entries and links are kept as they are."""
+    source = theirs.heading_for(version)
+    if source is None:
+        raise ChangelogError(f"The hotfix's {theirs.display} has no section for {version}.")
+    if ours.heading_for(version) is not None:
+        return Change(doc=ours, edits=[], summary=f"{ours.display} already has [{version}].")
+    nl = ours.newline
+    _, end = theirs.section_range(source)
+    block = [_body(line) + nl for line in theirs.lines[source.index:end]] + [nl]
+    key = changelog_key(version)
+    later = [h for h in ours.versions() if h.version and changelog_key(h.version) < key]
+    if later:
+        target = min(later, key=lambda h: h.index)
+        edits = [Edit(target.index, target.index, tuple(block))]
+    else:
+        anchor = ours.unreleased or (ours.versions()[-1] if ours.versions() else None)
+        if anchor is None:
+            raise ChangelogError(f"{ours.display} has no sections to put [{version}] near.")
+        _, stop = ours.section_range(anchor)
+        edits = [changelog_insertion(ours, stop, [nl, *block[:-1]])]
+    link = theirs.link_for(version)
+    if link is not None and ours.link_for(version) is None:
+        line = _body(theirs.lines[link.index]) + nl
+        below = [k for k in ours.links if k.version and changelog_key(k.version) < key]
+        if below:
+            edits.append(Edit(below[0].index, below[0].index, (line,)))
+        elif ours.link_for(None) is not None:
+            index = ours.link_for(None).index + 1  # type: ignore[union-attr]
+            edits.append(Edit(index, index, (line,)))
+        else:
+            edits.append(changelog_insertion(ours, len(ours.lines), [line]))
+    return Change(doc=ours, edits=edits,
+                  summary=f"Insert the [{version}] section below [Unreleased] in {ours.display}.")
+
+
+def changelog_key(version: str) -> semver.Version:
+    try:
+        return versions.parse_version(version)
+    except versions.VersionError:
+        return semver.Version(0)
+
+
+def parse_bytes(raw: bytes, display: str) -> Changelog:
+    return changelog.parse(raw, display)

@@ -1,0 +1,183 @@
+"""The commits a hotfix may pick, and the cherry-pick itself with its conflict state.
+
+A pick is refused before anything changes when it is not a commit, a merge commit, not on the
+default branch, or already on the hotfix branch (in the base tag, or picked before: the ``-x``
+trailer says so). The picks run as one ``git cherry-pick -x A B C`` so that ``--abort`` puts the
+branch back where it was before the first of them, exactly as git users expect.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from services.errors import ConsoleError, UsageError
+from services.repo import RepoError, Repository, git_failure
+
+TRAILER = re.compile(r"\(cherry picked from commit ([0-9a-f]{40})\)")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A commit on the default branch since the base tag, as the picker lists it."""
+
+    sha: str
+    subject: str
+    author: str
+    date: str  # YYYY-MM-DD
+    files: list[str] = field(default_factory=list)
+
+    @property
+    def short(self) -> str:
+        return self.sha[:12]
+
+
+class PickConflict(ConsoleError):
+    """A cherry-pick stopped on conflicts; ``files`` names them."""
+
+    def __init__(self, message: str, files: list[str], *, remedy: str = "") -> None:
+        super().__init__(message, remedy=remedy)
+        self.files = files
+
+
+def candidates(repo: Repository, base_tag: str, default_branch: str) -> list[Candidate]:
+    """Commits on the default branch since the base tag (merges left out), newest first."""
+    out = repo.git("log", "--no-merges", "--format=%x1e%H%x1f%s%x1f%an%x1f%as", "--name-only",
+                   f"refs/tags/{base_tag}..refs/heads/{default_branch}", "--")
+    result = []
+    for record in out.split("\x1e"):
+        if not record.strip():
+            continue
+        head, _, files = record.partition("\n")
+        sha, subject, author, day = head.split("\x1f")
+        result.append(Candidate(sha, subject, author, day,
+                                [f for f in files.splitlines() if f.strip()]))
+    return result
+
+
+def _is_ancestor(repo: Repository, a: str, b: str) -> bool:
+    proc = subprocess.run(["git", "merge-base", "--is-ancestor", a, b], cwd=repo.root,
+                          capture_output=True, check=False)
+    return proc.returncode == 0
+
+
+def picked_on(repo: Repository, base: str, head: str) -> set[str]:
+    """Shas already cherry-picked onto ``head`` since ``base`` (read from the ``-x`` trailers)."""
+    out = repo.git("log", "--format=%B", f"{base}..{head}", "--")
+    return set(TRAILER.findall(out))
+
+
+def resolve_picks(repo: Repository, shas: list[str], *, base_tag: str, default_branch: str,
+                  branch_head: str = "") -> list[str]:
+    """Full shas for the picks, in order; the first bad one refused in one sentence."""
+    result: list[str] = []
+    already = picked_on(repo, f"refs/tags/{base_tag}", branch_head) if branch_head else set()
+    for given in shas:
+        try:
+            sha = repo.git("rev-parse", "--verify", "--quiet", f"{given}^{{commit}}").strip()
+        except RepoError:
+            raise UsageError(f"{given} is not a commit in this repository; nothing was changed.",
+                             remedy="Pick commits from `git log` of the default branch.") from None
+        parents = repo.git("rev-list", "--parents", "-n1", sha).split()[1:]
+        subject = repo.git("log", "-1", "--format=%s", sha).strip()
+        what = f"{sha[:12]} ({subject})"
+        if len(parents) > 1:
+            raise ConsoleError(f"{what} is a merge commit; a hotfix picks the fix itself, so "
+                               "nothing was changed.",
+                               remedy="Pick the commits the merge brought in instead.")
+        if _is_ancestor(repo, sha, f"refs/tags/{base_tag}"):
+            raise ConsoleError(f"{what} is already in {base_tag}, so it is already on the hotfix "
+                               "branch; nothing was changed.",
+                               remedy="Pick only commits made after the release.")
+        if sha in already or (branch_head and _is_ancestor(repo, sha, branch_head)):
+            raise ConsoleError(f"{what} is already on the hotfix branch; nothing was changed.",
+                               remedy="Leave it out of --pick.")
+        if not _is_ancestor(repo, sha, f"refs/heads/{default_branch}"):
+            raise ConsoleError(f"{what} is not on the default branch {default_branch}; a hotfix "
+                               "picks fixes that are on it, so nothing was changed.",
+                               remedy=f"Land the fix on {default_branch} first, then pick it.")
+        if sha in result:
+            raise UsageError(f"{what} is picked twice; nothing was changed.")
+        result.append(sha)
+    return result
+
+
+def git_dir_path(repo: Repository, name: str) -> Path:
+    return repo.root / repo.git("rev-parse", "--git-path", name).strip()
+
+
+def in_progress(repo: Repository) -> bool:
+    """A cherry-pick (or a sequence of them) is stopped in this work tree."""
+    return git_dir_path(repo, "CHERRY_PICK_HEAD").exists() or \
+        git_dir_path(repo, "sequencer").is_dir()
+
+
+def unmerged(repo: Repository) -> list[str]:
+    out = repo.git("diff", "--name-only", "--diff-filter=U")
+    return sorted({line.strip() for line in out.splitlines() if line.strip()})
+
+
+def _git(repo: Repository, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "GIT_EDITOR": "true", "GIT_TERMINAL_PROMPT": "0"}
+    return subprocess.run(["git", *args], cwd=repo.root, capture_output=True, text=True,
+                          check=False, env=env)
+
+
+def conflict(repo: Repository, branch: str, version: str) -> PickConflict:
+    files = unmerged(repo)
+    current = ""
+    head = git_dir_path(repo, "CHERRY_PICK_HEAD")
+    if head.exists():
+        sha = head.read_text().strip()
+        current = f" {sha[:12]} ({repo.git('log', '-1', '--format=%s', sha).strip()})"
+    listed = ", ".join(files) if files else "no files (the pick stopped for another reason)"
+    return PickConflict(
+        f"Cherry-picking{current} onto {branch} stopped on conflicts in: {listed}.",
+        files,
+        remedy=f"Resolve them in your editor and `git add` them, then run `release-console "
+        f"hotfix --continue`; or `release-console hotfix --abort` to put {branch} back as it "
+        "was before the picks.")
+
+
+def cherry_pick(repo: Repository, shas: list[str], *, branch: str, version: str) -> None:
+    """``git cherry-pick -x`` the shas in order; a conflict leaves git's state for the captain."""
+    if not shas:
+        return
+    proc = _git(repo, "cherry-pick", "-x", *shas)
+    if proc.returncode == 0:
+        return
+    if in_progress(repo) and unmerged(repo):
+        raise conflict(repo, branch, version)
+    reason = git_failure(proc.stderr or proc.stdout)
+    if in_progress(repo):
+        _git(repo, "cherry-pick", "--abort")
+    raise ConsoleError(f"git cherry-pick failed: {reason}; {branch} was put back as it was.",
+                       remedy="Check the picked commits (an empty pick means the fix is "
+                       "already there).")
+
+
+def continue_picks(repo: Repository, *, branch: str, version: str) -> None:
+    left = unmerged(repo)
+    if left:
+        raise ConsoleError(f"These files still have conflicts: {', '.join(left)}; nothing was "
+                           "continued.",
+                           remedy="Resolve them, `git add` them, then run "
+                           "`release-console hotfix --continue` again.")
+    proc = _git(repo, "cherry-pick", "--continue")
+    if proc.returncode == 0:
+        return
+    if in_progress(repo) and unmerged(repo):
+        raise conflict(repo, branch, version)
+    raise ConsoleError(f"git cherry-pick --continue failed: "
+                       f"{git_failure(proc.stderr or proc.stdout)}.",
+                       remedy="Look at `git status`; finish or abort the pick by hand.")
+
+
+def abort_picks(repo: Repository) -> None:
+    proc = _git(repo, "cherry-pick", "--abort")
+    if proc.returncode != 0:
+        raise ConsoleError(f"git cherry-pick --abort failed: "
+                           f"{git_failure(proc.stderr or proc.stdout)}.")

@@ -1,0 +1,201 @@
+"""Starting (or resuming) a hotfix: everything checked first, then the session, then the branch.
+
+Every refusal happens before anything changes: a version that is not the next patch of a shipped
+release, a base tag that does not verify with the pinned key, a dirty tree, a pick that is not a
+commit, is a merge, is not on the default branch or is already on the hotfix branch, a hotfix
+branch that exists but does not start from the base tag. The session is started by the common
+``start_release``; only the hotfix facts (base tag, branch, picks, security clock) are added.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from services import versions
+from services.errors import ConsoleError
+from services.hotfix import picks
+from services.hotfix.clock import KEY as CLOCK_KEY
+from services.hotfix.clock import session_clock, start_clock
+from services.hotfix.plan import KEY, HotfixData, base_tag_for, branch_name, hotfix_data
+from services.releases import ReleaseInProgress, ReleaseRequest, start_release
+from services.repo import RepoError
+from services.runbook import Context
+from services.session import Session
+
+
+@dataclass(frozen=True)
+class HotfixRequest:
+    version: str
+    picks: list[str] = field(default_factory=list)
+    severity: str = ""
+    since: str = ""
+
+
+def verify_base_tag(ctx: Context, tag: str) -> str:
+    """``git verify-tag`` of the base tag with the key the policy pins; returns the signer."""
+    from services.signing import resolve
+    from services.signing.gpg import normalise
+    from services.tagging import TagError, TagPlan, verify
+
+    policy = ctx.policy
+    if policy.tag_signing == "none":
+        return ""
+    if policy.tag_signing == "ssh":
+        key = str(resolve(ctx.root, policy.signing_ssh_key)) if policy.signing_ssh_key else ""
+        signers = (str(resolve(ctx.root, policy.signing_allowed_signers))
+                   if policy.signing_allowed_signers else "")
+        plan = TagPlan(tag, "", "", "", "ssh", key, signers, policy.signing_identity)
+    else:
+        plan = TagPlan(tag, "", "", "", policy.tag_signing,
+                       normalise(policy.tag_key or policy.signing_fingerprint))
+    try:
+        return verify(ctx, plan)
+    except TagError as err:
+        reason = err.message.split("rejects it: ", 1)[-1].rstrip(".")
+        raise ConsoleError(
+            f"The base tag {tag} does not verify with the pinned key ({reason}); nothing was "
+            "changed.",
+            remedy=f"A hotfix branches only from a release tag signed with the project's key; "
+            f"check it with `git tag -v {tag}` and the signing keys in release.toml.") from None
+
+
+def _ref_exists(ctx: Context, ref: str) -> bool:
+    try:
+        ctx.repo.git("rev-parse", "--verify", "--quiet", ref)
+    except RepoError:
+        return False
+    return True
+
+
+def _require_clean(ctx: Context) -> None:
+    dirty = ctx.repo.dirty_paths()
+    if dirty:
+        raise ConsoleError(
+            f"The working tree has uncommitted changes ({', '.join(dirty[:3])}"
+            f"{' …' if len(dirty) > 3 else ''}); nothing was changed.",
+            remedy="Commit or stash them; a hotfix starts from a clean tree.")
+
+
+def start_hotfix(ctx: Context, request: HotfixRequest) -> tuple[Session, bool]:
+    """Start the hotfix session (or resume the one in progress); returns (session, resumed)."""
+    repo = ctx.repo
+    policy = ctx.policy
+    repo.require_commits()
+    version = str(versions.parse_version(request.version))
+    tag = policy.tag_for(version)
+    active = ctx.store.active()
+    if active is not None and active.tag == tag and active.kind == "hotfix":
+        return resume_hotfix(ctx, active, request), True
+    if active is not None:
+        raise ReleaseInProgress(
+            f"A release session for {active.tag} is already in progress; nothing was changed.",
+            remedy=f"Finish it (`release-console next`) or abandon it first with "
+            f"`release-console abandon {active.tag} --reason ...`.")
+    base_tag = base_tag_for(policy, version, repo.tags())
+    if repo.tag_exists(tag):
+        raise ConsoleError(f"Tag {tag} already exists; hotfix {version} was shipped already.",
+                           remedy="Pick the next patch version.")
+    _require_clean(ctx)
+    default = policy.project.default_branch
+    if not _ref_exists(ctx, f"refs/heads/{default}"):
+        raise ConsoleError(f"There is no local branch {default} (the policy's default branch) to "
+                           "pick fixes from; nothing was changed.",
+                           remedy=f"Fetch it with `git fetch origin {default}:{default}`.")
+    signer = verify_base_tag(ctx, base_tag)
+    branch = branch_name(tag)
+    head = ""
+    if _ref_exists(ctx, f"refs/heads/{branch}"):
+        if not _is_ancestor(ctx, f"refs/tags/{base_tag}", f"refs/heads/{branch}"):
+            raise ConsoleError(
+                f"Branch {branch} already exists but does not start from {base_tag}; nothing "
+                "was changed.",
+                remedy=f"Rename or delete that branch yourself (`git branch -m {branch} ...`), "
+                "then start the hotfix again.")
+        head = f"refs/heads/{branch}"
+    shas = picks.resolve_picks(repo, request.picks, base_tag=base_tag, default_branch=default,
+                               branch_head=head)
+    clock = (start_clock(policy, request.severity, request.since, ctx.clock())
+             if request.severity else None)
+    base_commit = repo.git("rev-parse", f"refs/tags/{base_tag}^{{commit}}").strip()
+    data = HotfixData(base_tag=base_tag, base_commit=base_commit, branch=branch, picks=shas,
+                      default_branch=default)
+    start_release(ctx, ReleaseRequest(version=version, kind="hotfix"))
+
+    def setup(s: Session) -> None:
+        s.previous_tag, s.branch, s.base_commit = base_tag, branch, base_commit
+        s.data[KEY] = data.to_json()
+        if clock is not None:
+            s.data[CLOCK_KEY] = clock.to_json()
+
+    ctx.record("hotfix-branch", "planned",
+               inputs={"version": version, "picks": shas, "severity": request.severity,
+                       "since": request.since},
+               outputs={**data.to_json(), "base_tag_signer": signer,
+                        "existing_branch": bool(head),
+                        "security": clock.to_json() if clock else None},
+               update=setup)
+    return ctx.require_session(), False
+
+
+def _is_ancestor(ctx: Context, a: str, b: str) -> bool:
+    try:
+        ctx.repo.git("merge-base", "--is-ancestor", a, b)
+    except RepoError:
+        return False
+    return True
+
+
+def resume_hotfix(ctx: Context, session: Session, request: HotfixRequest) -> Session:
+    """The hotfix in progress: the same request resumes it; a different one says what differs.
+
+    Picks can still change while the branch step is not done (after an abort, say)."""
+    ctx.session = session
+    data = hotfix_data(session, ctx.policy)
+    clock = session_clock(session)
+    if request.severity and (clock is None or clock.severity != request.severity):
+        had = clock.severity if clock else "no severity"
+        raise ConsoleError(f"The hotfix {session.tag} in progress was started with {had}, not "
+                           f"{request.severity}; nothing was changed.",
+                           remedy="Resume it without --severity.")
+    if not request.picks:
+        return session
+    branch_done = session.steps.get("hotfix-branch")
+    head = f"refs/heads/{data.branch}" if _ref_exists(ctx, f"refs/heads/{data.branch}") else ""
+    try:
+        shas = picks.resolve_picks(ctx.repo, request.picks, base_tag=data.base_tag,
+                                   default_branch=data.default_branch, branch_head=head)
+    except ConsoleError:
+        if _same_picks(ctx, request.picks, data.picks):
+            return session  # the same command again: resume
+        raise
+    if shas == data.picks:
+        return session
+    if branch_done is not None and branch_done.status == "done":
+        had = ", ".join(p[:12] for p in data.picks) or "none"
+        raise ConsoleError(f"The hotfix {session.tag} in progress already has its branch with "
+                           f"the picks {had}; nothing was changed.",
+                           remedy="Cherry-pick more by hand on the branch (`git cherry-pick -x`) "
+                           "or finish this hotfix and ship another.")
+    if picks.in_progress(ctx.repo):
+        raise ConsoleError("A cherry-pick is stopped on conflicts; nothing was changed.",
+                           remedy="Finish it with `release-console hotfix --continue` or "
+                           "`release-console hotfix --abort` first.")
+    _require_clean(ctx)
+    new = HotfixData(data.base_tag, data.base_commit, data.branch, shas, data.default_branch)
+
+    def update(s: Session) -> None:
+        s.data[KEY] = new.to_json()
+
+    ctx.record("hotfix-branch", "picks changed",
+               inputs={"picks": shas, "before": data.picks}, update=update)
+    return ctx.require_session()
+
+
+def _same_picks(ctx: Context, given: list[str], recorded: list[str]) -> bool:
+    try:
+        full = [ctx.repo.git("rev-parse", "--verify", "--quiet", f"{g}^{{commit}}").strip()
+                for g in given]
+    except RepoError:
+        return False
+    return full == recorded
+

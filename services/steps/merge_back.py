@@ -1,0 +1,214 @@
+"""Step ``merge-back``: bring the default branch up to date with the hotfix, then push it.
+
+Fast-forward when the default branch has not moved since the base tag; otherwise merge the hotfix
+tag into it (never a rebase, never a force-push). A CHANGELOG conflict is resolved the one way that
+keeps both sides: the hotfix version's section (and its footer link) goes below the default
+branch's [Unreleased], whose entries stay. Any other conflict stops, naming the files, with the
+merge left for the captain. A re-run adopts a merge already made (the tag is in the branch) and
+only pushes. Pushing is irreversible, so the confirmation lists the commits that go up.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+from services import changelog
+from services.atomic import write_bytes_atomic
+from services.errors import ConsoleError
+from services.hotfix.entries import insert_release_section
+from services.hotfix.picks import git_dir_path, unmerged
+from services.hotfix.plan import HotfixData, hotfix_data
+from services.repo import RepoError, git_failure
+from services.runbook import Blocker, Context, Evidence, Plan, Step, StepFailed
+from services.steps.push import remote_git, remote_ref
+
+
+def _data(ctx: Context) -> HotfixData:
+    return hotfix_data(ctx.require_session(), ctx.policy)
+
+
+def _rev(ctx: Context, ref: str) -> str:
+    try:
+        return ctx.repo.git("rev-parse", "--verify", "--quiet", ref).strip()
+    except RepoError:
+        return ""
+
+
+def _ancestor(ctx: Context, a: str, b: str) -> bool:
+    proc = subprocess.run(["git", "merge-base", "--is-ancestor", a, b], cwd=ctx.root,
+                          capture_output=True, check=False)
+    return proc.returncode == 0
+
+
+def _git(ctx: Context, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "GIT_EDITOR": "true"}
+    return subprocess.run(["git", *args], cwd=ctx.root, capture_output=True, text=True,
+                          check=False, env=env)
+
+
+def merge_message(ctx: Context, default: str) -> str:
+    return f"Merge hotfix {ctx.require_session().tag} into {default}"
+
+
+def mode(ctx: Context, data: HotfixData) -> str:
+    """``merged`` (nothing to do locally), ``fast-forward`` or ``merge``."""
+    tag = ctx.require_session().tag
+    default = f"refs/heads/{data.default_branch}"
+    if _ancestor(ctx, f"refs/tags/{tag}", default):
+        return "merged"
+    head = f"refs/heads/{data.branch}"
+    if _rev(ctx, head) and _ancestor(ctx, f"refs/tags/{tag}", head) and \
+            _ancestor(ctx, default, head):
+        return "fast-forward"
+    return "merge"
+
+
+def commits_up(ctx: Context, data: HotfixData) -> list[str]:
+    """The commits a push of the default branch would send, as ``sha subject`` lines."""
+    tag = ctx.require_session().tag
+    remote = f"refs/remotes/{ctx.policy.project.remote}/{data.default_branch}"
+    since = [f"^{remote}"] if _rev(ctx, remote) else []
+    how = mode(ctx, data)
+    target = {"merged": f"refs/heads/{data.default_branch}", "fast-forward":
+              f"refs/heads/{data.branch}"}.get(how, f"refs/tags/{tag}")
+    tips = [target] if how != "merge" else [f"refs/heads/{data.default_branch}", target]
+    out = ctx.repo.git("log", "--format=%h %s", *tips, *since, "--")
+    lines = out.splitlines()
+    if how == "merge":
+        lines.insert(0, f"(new) {merge_message(ctx, data.default_branch)}")
+    return lines
+
+
+class MergeBack(Step):
+    id = "merge-back"
+    title = "Bring the default branch up to date"
+    description = ("Fast-forward the default branch to the hotfix, or merge the hotfix tag into "
+                   "it (the CHANGELOG keeps both sides), and push it; never a rebase or a "
+                   "force-push. Skip it with a reason if you bring the fix over yourself.")
+    needs_network = True
+    irreversible = True
+    skippable = True
+
+    def check(self, ctx: Context) -> list[Blocker]:
+        data = _data(ctx)
+        tag = ctx.require_session().tag
+        if not ctx.repo.tag_exists(tag):
+            return [Blocker(f"Tag {tag} does not exist in this repository.",
+                            "The release steps make it first.")]
+        if not _rev(ctx, f"refs/heads/{data.default_branch}"):
+            return [Blocker(f"There is no local branch {data.default_branch} to bring up to date.",
+                            f"Fetch it: `git fetch origin {data.default_branch}:"
+                            f"{data.default_branch}`.")]
+        if git_dir_path(ctx.repo, "MERGE_HEAD").exists():
+            files = unmerged(ctx.repo)
+            if files:
+                return [Blocker(f"The merge into {data.default_branch} still has conflicts in: "
+                                f"{', '.join(files)}.",
+                                "Resolve them, `git add` them and `git commit`, then run "
+                                "merge-back again; or `git merge --abort` to go back.")]
+            return [Blocker(f"The merge into {data.default_branch} is resolved but not committed.",
+                            "Commit it with `git commit`, then run merge-back again.")]
+        dirty = [p for p in ctx.repo.dirty_paths()
+                 if not p.startswith(ctx.policy.artifacts_dir.rstrip("/") + "/")]
+        if dirty:
+            return [Blocker(f"The working tree has uncommitted changes: {', '.join(dirty[:3])}.",
+                            "Commit or stash them before switching branches.")]
+        return []
+
+    def plan(self, ctx: Context) -> Plan:
+        data = _data(ctx)
+        tag = ctx.require_session().tag
+        remote = ctx.policy.project.remote
+        how = mode(ctx, data)
+        commands = [f"git switch {data.default_branch}"]
+        if how == "fast-forward":
+            commands.append(f"git merge --ff-only {data.branch}")
+        elif how == "merge":
+            commands.append(f"git merge --no-ff -m \"{merge_message(ctx, data.default_branch)}\" "
+                            f"{tag}")
+        commands.append(f"git push {remote} {data.default_branch}")
+        going = commits_up(ctx, data)
+        notes = ["Commits going up to "
+                 f"{remote}/{data.default_branch}:\n" + "\n".join(f"    {c}" for c in going)
+                 if going else f"Nothing new goes up to {remote}/{data.default_branch}."]
+        if how == "merge":
+            notes.append(f"A conflict in {ctx.policy.changelog} is resolved by putting "
+                         f"[{ctx.require_session().version}] below [Unreleased]; any other "
+                         "conflict stops and names the files.")
+        return Plan(summary=f"Bring {data.default_branch} up to date with {tag} ({how}) and push "
+                    "it; never a rebase or a force-push.", commands=commands, notes=notes)
+
+    def run(self, ctx: Context) -> Evidence:
+        for blocker in self.check(ctx):
+            raise ConsoleError(blocker.reason, remedy=blocker.remedy)
+        data = _data(ctx)
+        session = ctx.require_session()
+        remote = ctx.policy.project.remote
+        default = data.default_branch
+        remote_tip = remote_ref(ctx, f"refs/heads/{default}")
+        if remote_tip and not _ancestor(ctx, remote_tip, f"refs/heads/{default}"):
+            raise StepFailed(f"{remote}/{default} has commits that the local {default} does not "
+                             "have; nothing was merged or pushed.",
+                             remedy=f"Update it (`git switch {default} && git pull --ff-only`), "
+                             "then run merge-back again.")
+        how = mode(ctx, data)
+        resolved = False
+        if ctx.repo.branch() != default:
+            ctx.repo.git("switch", "--quiet", default)
+        if how == "fast-forward":
+            ctx.repo.git("merge", "--quiet", "--ff-only", f"refs/heads/{data.branch}")
+        elif how == "merge":
+            resolved = self._merge(ctx, data)
+        local = ctx.repo.head_sha()
+        pushed = commits_up(ctx, data) if remote_tip != local else []
+        if remote_tip != local:
+            remote_git(ctx, "push", "--quiet", remote, f"refs/heads/{default}:refs/heads/{default}")
+        if remote_ref(ctx, f"refs/heads/{default}") != local:
+            raise StepFailed(f"{remote}/{default} does not show {local[:12]} after the push.",
+                             remedy="Check the remote and run merge-back again.")
+        return {"mode": how, "branch": default, "commit": local, "remote": remote,
+                "tag": session.tag, "pushed": pushed, "changelog_resolved": resolved}
+
+    def _merge(self, ctx: Context, data: HotfixData) -> bool:
+        """Merge the tag; resolve a CHANGELOG conflict; stop on any other. True if resolved."""
+        tag = ctx.require_session().tag
+        proc = _git(ctx, "merge", "--no-ff", "--no-edit", "-m",
+                    merge_message(ctx, data.default_branch), f"refs/tags/{tag}")
+        if proc.returncode == 0:
+            return False
+        files = unmerged(ctx.repo)
+        if not files:
+            raise StepFailed(f"git merge {tag} failed: {git_failure(proc.stderr or proc.stdout)}.")
+        rel = ctx.policy.changelog
+        resolved = False
+        if rel in files:
+            self._resolve_changelog(ctx, rel)
+            resolved = True
+        others = [f for f in files if f != rel]
+        if others:
+            raise StepFailed(
+                f"Merging {tag} into {data.default_branch} stopped on conflicts in: "
+                f"{', '.join(others)}" + (f" ({rel} was resolved)" if resolved else "") + ".",
+                remedy="Resolve them, `git add` them and `git commit`, then run `release-console "
+                "run merge-back` again to push; or `git merge --abort` to go back.")
+        done = _git(ctx, "commit", "--no-edit")
+        if done.returncode != 0:
+            raise StepFailed(f"Committing the merge failed: "
+                             f"{git_failure(done.stderr or done.stdout)}.")
+        return resolved
+
+    def _resolve_changelog(self, ctx: Context, rel: str) -> None:
+        version = ctx.require_session().version
+        ours, theirs = (subprocess.run(["git", "show", f":{stage}:{rel}"], cwd=ctx.root,
+                                       capture_output=True, check=False) for stage in (2, 3))
+        if ours.returncode != 0 or theirs.returncode != 0:
+            raise StepFailed(f"{rel} conflicts in a way that is not an edit on both sides.",
+                             remedy="Resolve it by hand, commit, and run merge-back again.")
+        change = insert_release_section(changelog.parse(ours.stdout, rel),
+                                        changelog.parse(theirs.stdout, rel), version)
+        write_bytes_atomic(ctx.path(rel), change.data())
+        ctx.repo.git("add", "--", rel)
+
+
+STEP = MergeBack()
