@@ -1,0 +1,88 @@
+"""A demo world for hotfix tests: v1.3.0 released end to end, then a fix and a feature on main.
+
+The release is done the way a captain does it (``release-console`` in a subprocess, the loopback
+GitHub over HTTP), so the hotfix starts from a real signed, pushed and published tag.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+from tests.conftest import git, run_cli
+
+FIX_SUBJECT = "Persistence unlock: retry on slow USB 2 sticks"
+FEATURE_SUBJECT = "Flash app: dark mode"
+
+
+def cli(project: Path, env: dict[str, str], *args: str) -> str:
+    result = run_cli(*args, cwd=project, env=env)
+    assert result.returncode == 0, f"{args}: {result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+def add_migration(project: Path, old: str, new: str) -> None:
+    migration = project / "MIGRATION.md"
+    migration.write_text(migration.read_text().replace(
+        "# Migration guide\n\n", f"# Migration guide\n\n## {old} -> {new}\n\nNo migration "
+        "required.\n\n", 1))
+
+
+def build_isos(project: Path, tag: str) -> None:
+    for arch in ("amd64", "arm64"):
+        (project / "build" / f"pai-{tag}-{arch}.iso").write_bytes(
+            f"PAI {tag} {arch}\n".encode() * 4096)
+
+
+def finish_with_next(project: Path, env: dict[str, str], *, old: str, new: str,
+                     limit: int = 30) -> list[str]:
+    """``next --yes`` until every step is done (writing the MIGRATION.md section when its step
+    comes up, as the captain does); returns the step ids in the order they ran."""
+    ran = []
+    for _ in range(limit):
+        status = json.loads(cli(project, env, "status", "--json"))
+        if status["session"] is None or status["next"] is None:
+            return ran
+        ran.append(status["next"])
+        if status["next"] == "migration":
+            add_migration(project, old, new)
+        cli(project, env, "next", "--yes")
+    raise AssertionError(f"the release did not finish: {ran}")
+
+
+def smoke_sign(project: Path, env: dict[str, str]) -> None:
+    for arch, hardware in (("amd64", "ThinkPad X1"), ("arm64", "MacBook Air M2")):
+        cli(project, env, "smoke", "sign", "--arch", arch, "--tester", "Ana",
+            "--hardware", hardware, "--pass", "all")
+
+
+def release_1_3_0(project: Path, env: dict[str, str]) -> None:
+    cli(project, env, "start", "1.3.0")
+    cli(project, env, "checklist", "tick", "preflight", "all")
+    smoke_sign(project, env)
+    finish_with_next(project, env, old="v1.2.0", new="v1.3.0")
+    git(project, "push", "-q", "origin", "main")
+
+
+def fix_and_feature(project: Path) -> tuple[str, str]:
+    """Two commits on main after v1.3.0: the fix (code only) and a feature (code + CHANGELOG)."""
+    (project / "src").mkdir(exist_ok=True)
+    (project / "src" / "unlock.sh").write_text("retry=3\n")
+    git(project, "add", "src/unlock.sh")
+    git(project, "commit", "-q", "-m", FIX_SUBJECT)
+    fix = git(project, "rev-parse", "HEAD").strip()
+    (project / "src" / "flash.sh").write_text("theme=dark\n")
+    changelog = project / "CHANGELOG.md"
+    changelog.write_text(changelog.read_text().replace(
+        "## [Unreleased]\n", f"## [Unreleased]\n\n### Added\n\n- {FEATURE_SUBJECT}.\n", 1))
+    git(project, "add", "src/flash.sh", "CHANGELOG.md")
+    git(project, "commit", "-q", "-m", FEATURE_SUBJECT)
+    feature = git(project, "rev-parse", "HEAD").strip()
+    git(project, "push", "-q", "origin", "main")
+    return fix, feature
+
+
+def is_ancestor(repo: Path, a: str, b: str) -> bool:
+    return subprocess.run(["git", "merge-base", "--is-ancestor", a, b], cwd=repo,
+                          capture_output=True, check=False).returncode == 0
