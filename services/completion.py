@@ -36,7 +36,8 @@ def finish_if_complete(ctx: Context) -> bool:
         if outcome is not None:
             s.data[CLOCK_KEY] = outcome
 
-    outputs: dict[str, object] = {"state": "completed", "summary": outcome_line(session)}
+    word = DONE_WORD.get(session.kind, "released")
+    outputs: dict[str, object] = {"state": "completed", "summary": f"{session.tag} {word}"}
     if outcome is not None:
         outputs["security"] = outcome
     ctx.record("session", "completed", outputs=outputs, update=mark)

@@ -86,3 +86,34 @@ def fix_and_feature(project: Path) -> tuple[str, str]:
 def is_ancestor(repo: Path, a: str, b: str) -> bool:
     return subprocess.run(["git", "merge-base", "--is-ancestor", a, b], cwd=repo,
                           capture_output=True, check=False).returncode == 0
+
+
+def signed_tag(project: Path, tag: str) -> None:
+    """A release tag signed the way the demo's policy pins (ssh key, allowed signers)."""
+    key = project.parent / "token" / "id_tag_ed25519"
+    git(project, "-c", "gpg.format=ssh", "-c", f"user.signingKey={key}", "tag", "-s", "-m",
+        f"PAI {tag}", tag)
+
+
+def quick_world(project: Path) -> None:
+    """v1.3.0 as a signed tag on a release commit (no GitHub round trip), then main moves on with
+    ``src/unlock.sh`` at ``retry=1`` in the tag."""
+    changelog = project / "CHANGELOG.md"
+    text = changelog.read_text()
+    changelog.write_text(text.replace("## [Unreleased]\n", "## [1.3.0] — 2026-11-01\n", 1)
+                         .replace("compare/v1.2.0...HEAD", "compare/v1.2.0...v1.3.0", 1)
+                         .replace("[Unreleased]:", "[1.3.0]:", 1))
+    (project / "src").mkdir(exist_ok=True)
+    (project / "src" / "unlock.sh").write_text("retry=1\n")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "Release v1.3.0")
+    signed_tag(project, "v1.3.0")
+
+
+def commit(project: Path, name: str, text: str, subject: str) -> str:
+    path = project / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    git(project, "add", name)
+    git(project, "commit", "-q", "-m", subject)
+    return git(project, "rev-parse", "HEAD").strip()

@@ -71,9 +71,6 @@ class SecurityClock:
 def duration(delta: timedelta) -> str:
     minutes = int(delta.total_seconds() // 60)
     hours, minutes = divmod(minutes, 60)
-    if hours >= 48:
-        days, hours = divmod(hours, 24)
-        return f"{days} d {hours} h"
     return f"{hours} h {minutes} min"
 
 

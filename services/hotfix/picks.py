@@ -64,17 +64,18 @@ def _is_ancestor(repo: Repository, a: str, b: str) -> bool:
     return proc.returncode == 0
 
 
-def picked_on(repo: Repository, base: str, head: str) -> set[str]:
-    """Shas already cherry-picked onto ``head`` since ``base`` (read from the ``-x`` trailers)."""
-    out = repo.git("log", "--format=%B", f"{base}..{head}", "--")
-    return set(TRAILER.findall(out))
+def picked_on(repo: Repository, base: str, head: str) -> list[str]:
+    """Shas already cherry-picked onto ``head`` since ``base`` (read from the ``-x`` trailers),
+    oldest first."""
+    out = repo.git("log", "--reverse", "--format=%B", f"{base}..{head}", "--")
+    return list(dict.fromkeys(TRAILER.findall(out)))
 
 
 def resolve_picks(repo: Repository, shas: list[str], *, base_tag: str, default_branch: str,
                   branch_head: str = "") -> list[str]:
     """Full shas for the picks, in order; the first bad one refused in one sentence."""
     result: list[str] = []
-    already = picked_on(repo, f"refs/tags/{base_tag}", branch_head) if branch_head else set()
+    already = picked_on(repo, f"refs/tags/{base_tag}", branch_head) if branch_head else []
     for given in shas:
         try:
             sha = repo.git("rev-parse", "--verify", "--quiet", f"{given}^{{commit}}").strip()

@@ -117,8 +117,9 @@ def start_hotfix(ctx: Context, request: HotfixRequest) -> tuple[Session, bool]:
     clock = (start_clock(policy, request.severity, request.since, ctx.clock())
              if request.severity else None)
     base_commit = repo.git("rev-parse", f"refs/tags/{base_tag}^{{commit}}").strip()
-    data = HotfixData(base_tag=base_tag, base_commit=base_commit, branch=branch, picks=shas,
-                      default_branch=default)
+    adopted = picks.picked_on(repo, f"refs/tags/{base_tag}", head) if head else []
+    data = HotfixData(base_tag=base_tag, base_commit=base_commit, branch=branch,
+                      picks=adopted + shas, default_branch=default)
     start_release(ctx, ReleaseRequest(version=version, kind="hotfix"))
 
     def setup(s: Session) -> None:

@@ -1,0 +1,103 @@
+"""The security-fix clock under a frozen clock, and sessions that complete when finished."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from console.demo import build_sandbox
+from services import engine
+from services.hotfix.clock import session_clock
+from services.hotfix.start import HotfixRequest, start_hotfix
+from services.policy import load_policy
+from services.repo import Repository
+from services.runbook import Context
+from services.runbooks import runbook
+from services.session import SessionStore
+from tests.conftest import FIXED_NOW, git, run_cli
+from tests.hotfix_helpers import commit, quick_world
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    path = build_sandbox(tmp_path / "demo")
+    quick_world(path)
+    commit(path, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
+    return path
+
+
+def context(project: Path, now: datetime, **sla: int) -> Context:
+    repo = Repository(project)
+    policy = load_policy(project / "release.toml")
+    if sla:
+        policy = dataclasses.replace(policy, sla_hours=sla)
+    store = SessionStore(repo.root)
+    ctx = Context(policy=policy, repo=repo, store=store, clock=lambda: now)
+    ctx.session = store.active()
+    return ctx
+
+
+def test_the_deadline_and_time_left_follow_the_frozen_clock(project: Path) -> None:
+    ctx = context(project, FIXED_NOW)  # 2026-11-21 12:00 UTC
+    start_hotfix(ctx, HotfixRequest("1.3.1", ["HEAD"], severity="critical",
+                                    since="2026-11-21T05:12:00Z"))
+    assert "critical: 17 h 12 min left" in engine.headline(ctx)
+    assert "⚠" not in engine.headline(ctx)
+    session = json.loads((project / ".release" / "v1.3.1" / "session.json").read_text())
+    assert session["data"]["security"]["deadline"] == "2026-11-22T05:12:00Z"
+    journal = (project / ".release" / "v1.3.1" / "journal.jsonl").read_text()
+    assert '"deadline": "2026-11-22T05:12:00Z"' in journal
+
+    later = context(project, datetime(2026, 11, 22, 0, 0, tzinfo=UTC))  # 5 h 12 min left of 24
+    assert "⚠ critical: 5 h 12 min left" in engine.headline(later)
+    late = context(project, datetime(2026, 11, 22, 6, 0, tzinfo=UTC))
+    assert "⚠ critical: overdue by 0 h 48 min" in engine.headline(late)
+    clock = session_clock(late.require_session())
+    assert clock is not None and clock.outcome(late.clock())["met"] is False
+
+
+@pytest.mark.parametrize(("severity", "sla", "shown"), [
+    ("high", {}, "high: 72 h 0 min left"),
+    ("critical", {"critical": 12}, "critical: 12 h 0 min left"),
+    ("low", {}, "low: no deadline set"),
+])
+def test_the_deadline_comes_from_the_policy_with_secai_defaults(
+        project: Path, severity: str, sla: dict[str, int], shown: str) -> None:
+    ctx = context(project, FIXED_NOW, **sla)
+    start_hotfix(ctx, HotfixRequest("1.3.1", ["HEAD"], severity=severity))
+    assert shown in engine.headline(ctx)
+
+
+def test_status_json_reports_the_clock(project: Path) -> None:
+    result = run_cli("hotfix", "1.3.1", "--pick", "HEAD", "--severity", "critical",
+                     cwd=project)
+    assert result.returncode == 0, result.stderr
+    status = json.loads(run_cli("status", "--json", cwd=project).stdout)
+    security = status["session"]["security"]
+    assert security["severity"] == "critical" and security["sla_hours"] == 24
+    assert security["level"] == "ok" and 23 * 3600 < security["seconds_left"] <= 24 * 3600
+
+
+def test_a_session_whose_last_step_is_skipped_is_completed(project: Path) -> None:
+    ctx = context(project, FIXED_NOW)
+    start_hotfix(ctx, HotfixRequest("1.3.1", ["HEAD"], severity="critical"))
+    with ctx.locked() as session:  # everything before merge-back was done (the CLI test does it)
+        for step in runbook("hotfix")[:-1]:
+            session.step(step.id).status = "done"
+    result = run_cli("skip", "merge-back", "--reason", "merged by the team lead", cwd=project)
+    assert result.returncode == 0, result.stderr
+    status = run_cli("status", cwd=project).stdout
+    assert "the last session: v1.3.1 released" in status
+    assert json.loads(run_cli("status", "--json", cwd=project).stdout)["session"] is None
+    journal = [json.loads(line) for line in
+               (project / ".release" / "v1.3.1" / "journal.jsonl").read_text().splitlines()]
+    completed = [e for e in journal if e["action"] == "completed"]
+    assert len(completed) == 1 and completed[0]["outputs"]["summary"] == "v1.3.1 released"
+    # The clock started at the frozen 2026-11-21 12:00; the skip ran days later, on today's clock.
+    assert completed[0]["outputs"]["security"]["met"] is False
+    git(project, "switch", "-q", "main")
+    assert run_cli("start", "1.4.0", cwd=project).returncode == 0  # a new session can start

@@ -1,0 +1,129 @@
+"""Hotfix picks that conflict: stop with the files, abort puts the branch back, resolved continues;
+and every bad input of issue #11 refused in one sentence with nothing changed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from console.demo import build_sandbox
+from tests.conftest import git, run_cli
+from tests.hotfix_helpers import commit, quick_world
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[Path]:
+    project = build_sandbox(tmp_path / "demo")
+    quick_world(project)
+    yield project
+
+
+def refs(project: Path) -> str:
+    """Branches, HEAD, index and tree: what "nothing changed" means for git."""
+    return (git(project, "for-each-ref", "--format=%(refname) %(objectname)")
+            + git(project, "rev-parse", "HEAD") + git(project, "status", "--porcelain")
+            + git(project, "branch", "--show-current"))
+
+
+def test_a_conflicting_pick_stops_abort_restores_and_a_resolved_one_continues(world: Path) -> None:
+    project = world
+    commit(project, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
+    fix = commit(project, "src/unlock.sh", "retry=3\n", "Unlock: three retries")
+    base = git(project, "rev-parse", "v1.3.0^{commit}").strip()
+
+    stopped = run_cli("hotfix", "1.3.1", "--pick", fix, cwd=project)
+    assert stopped.returncode == 1
+    assert "conflicts in: src/unlock.sh" in stopped.stderr
+    assert "release-console hotfix --continue" in stopped.stderr
+    assert "release-console hotfix --abort" in stopped.stderr
+    assert "Traceback" not in stopped.stderr
+    status = run_cli("status", cwd=project).stdout
+    assert "src/unlock.sh" in status and "failed" in status
+
+    aborted = run_cli("hotfix", "--abort", cwd=project)
+    assert aborted.returncode == 0, aborted.stderr
+    assert git(project, "branch", "--show-current").strip() == "hotfix/v1.3.1"
+    assert git(project, "rev-parse", "HEAD").strip() == base
+    assert git(project, "status", "--porcelain") == ""
+    assert (project / "src" / "unlock.sh").read_text() == "retry=1\n"
+
+    again = run_cli("hotfix", "1.3.1", "--pick", fix, cwd=project)
+    assert again.returncode == 1 and "conflicts in: src/unlock.sh" in again.stderr
+    early = run_cli("hotfix", "--continue", cwd=project)
+    assert early.returncode == 1 and "still have conflicts: src/unlock.sh" in early.stderr
+    (project / "src" / "unlock.sh").write_text("retry=3\n")
+    git(project, "add", "src/unlock.sh")
+    done = run_cli("hotfix", "--continue", cwd=project)
+    assert done.returncode == 0, done.stderr
+    log = git(project, "log", "--format=%s%n%b", "v1.3.0..HEAD")
+    assert f"(cherry picked from commit {fix})" in log
+    assert "Hotfix v1.3.1: CHANGELOG entries for the picked fixes" in log
+    assert "### Fixed\n\n- Unlock: three retries\n" in (project / "CHANGELOG.md").read_text()
+    assert git(project, "status", "--porcelain") == ""
+    assert "hotfix-branch" in run_cli("status", cwd=project).stdout
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (("1.5.1",), "no tag v1.5.0 to branch from"),
+    (("1.3.2",), "not the next patch of a shipped release"),
+    (("1.3.0",), "not the next patch of a shipped release"),
+    (("1.2.1", "--pick", "HEAD"), "base tag v1.2.0 does not verify with the pinned key"),
+    (("1.3.1", "--pick", "v1.2.0"), "is already in v1.3.0"),
+    (("1.3.1", "--pick", "deadbeef"), "deadbeef is not a commit in this repository"),
+    (("1.3.1", "--pick", "other"), "is not on the default branch main"),
+    (("1.3.1", "--pick", "HEAD"), "is a merge commit"),
+    (("1.3.1", "--severity", "critical", "--since", "2999-01-01T00:00:00Z", "--pick", "HEAD~1"),
+     "is in the future"),
+])
+def test_bad_input_is_refused_in_one_sentence_and_changes_nothing(
+        world: Path, args: tuple[str, ...], says: str) -> None:
+    project = world
+    git(project, "switch", "-q", "-c", "side")
+    commit(project, "side.txt", "x\n", "Side work")
+    git(project, "switch", "-q", "main")
+    commit(project, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
+    git(project, "merge", "-q", "--no-ff", "-m", "Merge side", "side")
+    git(project, "switch", "-q", "-c", "other", "v1.3.0")
+    commit(project, "other.txt", "x\n", "Unmerged work")
+    git(project, "switch", "-q", "main")
+    before = refs(project)
+    result = run_cli("hotfix", *args, cwd=project)
+    assert result.returncode != 0
+    assert says in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert refs(project) == before
+    assert not (project / ".release").exists()
+
+
+def test_a_dirty_tree_and_a_foreign_branch_are_refused(world: Path) -> None:
+    project = world
+    fix = commit(project, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
+    (project / "README.md").write_text("edited\n")
+    dirty = run_cli("hotfix", "1.3.1", "--pick", fix, cwd=project)
+    assert dirty.returncode == 1 and "uncommitted changes (README.md)" in dirty.stderr
+    git(project, "checkout", "README.md")
+    git(project, "branch", "hotfix/v1.3.1", "v1.2.0")
+    before = refs(project)
+    foreign = run_cli("hotfix", "1.3.1", "--pick", fix, cwd=project)
+    assert foreign.returncode == 1
+    assert "Branch hotfix/v1.3.1 already exists but does not start from v1.3.0" in foreign.stderr
+    assert refs(project) == before and not (project / ".release").exists()
+
+
+def test_an_existing_branch_from_the_tag_is_resumed_and_a_pick_on_it_refused(world: Path) -> None:
+    project = world
+    fix = commit(project, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
+    git(project, "switch", "-q", "-c", "hotfix/v1.3.1", "v1.3.0")
+    git(project, "cherry-pick", "-x", fix)
+    git(project, "switch", "-q", "main")
+    before = refs(project)
+    again = run_cli("hotfix", "1.3.1", "--pick", fix, cwd=project)
+    assert again.returncode == 1 and "is already on the hotfix branch" in again.stderr
+    assert refs(project) == before and not (project / ".release").exists()
+    resumed = run_cli("hotfix", "1.3.1", cwd=project)
+    assert resumed.returncode == 0, resumed.stderr
+    assert git(project, "branch", "--show-current").strip() == "hotfix/v1.3.1"
+    assert git(project, "log", "--format=%s", "-1").strip() == \
+        "Hotfix v1.3.1: CHANGELOG entries for the picked fixes"
