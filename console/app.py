@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import traceback
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual.app import App
+from textual.app import App, SystemCommand
+from textual.screen import Screen
 
 from console.wiring import Options
 from screens.home import HomeScreen
@@ -51,6 +53,18 @@ class ReleaseConsoleApp(App[None]):
             "Release Console stopped on an unexpected error (a bug: please report it). "
             "Your session and journal are as the last finished action left them.\n\n" + report))
         self._close_messages_no_wait()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The command palette (ctrl+p) offers the hotfix beside Textual's own commands."""
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Start a hotfix", "Branch from a shipped tag, pick the fix, ship the "
+                            "patch and bring the default branch up to date",
+                            self.action_start_hotfix)
+
+    def action_start_hotfix(self) -> None:
+        from screens.hotfix import open_hotfix
+
+        open_hotfix(self)
 
     def get_default_screen(self) -> HomeScreen:
         """The home screen is the bottom of the stack: no blank default screen to paint first."""

@@ -17,8 +17,9 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from screens.base import host_of
 from services import versions
+from services.completion import outcome_line
 from services.errors import ConsoleError
-from services.releases import ReleaseRequest, start_release
+from services.releases import ReleaseRequest, latest_session, start_release
 
 BUMP_CHOICES = [("exact version", ""), ("patch", "patch"), ("minor", "minor"),
                 ("major", "major")]
@@ -61,6 +62,7 @@ class StartScreen(ModalScreen[str | None]):
                              id="channel")
             yield Static("", id="error")
             with Horizontal(id="buttons"):
+                yield Button("Start a hotfix…", id="hotfix")
                 yield Button("Cancel", id="cancel")
                 yield Button("Start", id="start", variant="primary")
 
@@ -82,6 +84,9 @@ class StartScreen(ModalScreen[str | None]):
         else:
             text = (f"Last release: {ctx.policy.tag_for(str(last))}. Next: patch "
                     f"{last.bump_patch()}, minor {last.bump_minor()}, major {last.bump_major()}.")
+        previous = latest_session(ctx.store)
+        if previous is not None:
+            text = f"Last session: {outcome_line(previous)}. {text}"
         self.post_message(self.Suggested(text, channels))
 
     def on_start_screen_suggested(self, message: Suggested) -> None:
@@ -95,6 +100,11 @@ class StartScreen(ModalScreen[str | None]):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "start":
             self._submit()
+        elif event.button.id == "hotfix":  # the hotfix has its own screen: version, picker
+            from screens.hotfix import open_hotfix
+
+            self.dismiss(None)
+            open_hotfix(self.app)
         else:
             self.dismiss(None)
 

@@ -1,0 +1,317 @@
+"""Start a hotfix from the TUI: the version, the severity, then the picker; and the conflict screen.
+
+The picker lists the commits on the default branch since the base tag, newest first, with subject,
+author, date and files: space picks (or unpicks) the highlighted commit, enter goes on. Starting and
+picking go through the same ``start_hotfix`` and ``hotfix-branch`` step as ``release-console
+hotfix``; a conflicting pick opens :class:`ConflictScreen`, which lists the files and offers
+continue (after resolving them in an editor) or abort.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Footer, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from screens.base import host_of
+from screens.widgets import SessionBar
+from services import engine, secrets, versions
+from services.errors import ConsoleError
+from services.hotfix import picks
+from services.hotfix.clock import SEVERITIES
+from services.hotfix.picks import Candidate
+from services.hotfix.plan import base_tag_for
+from services.hotfix.start import HotfixRequest, start_hotfix
+
+SEVERITY_CHOICES = [("no security clock", ""), *((s, s) for s in SEVERITIES)]
+
+
+class HotfixScreen(Screen[str | None]):
+    """Dismisses with the hotfix tag once its branch is made, or None when left."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Back"),
+        Binding("space", "pick", "Pick/unpick", show=True),
+    ]
+    DEFAULT_CSS = """
+    HotfixScreen #form { height: auto; padding: 0 1; }
+    HotfixScreen #form Horizontal { height: auto; }
+    HotfixScreen #version { width: 30; }
+    HotfixScreen #severity { width: 30; }
+    HotfixScreen #commits { height: 1fr; border: round $primary; }
+    HotfixScreen #hotfix-message { height: auto; padding: 0 1; }
+    """
+
+    class Suggested(Message):
+        def __init__(self, version: str, text: str) -> None:
+            super().__init__()
+            self.version, self.text = version, text
+
+    class Listed(Message):
+        def __init__(self, base: str, commits: list[Candidate], error: str) -> None:
+            super().__init__()
+            self.base, self.commits, self.error = base, commits, error
+
+    class Started(Message):
+        def __init__(self, tag: str, error: str, conflicts: list[str]) -> None:
+            super().__init__()
+            self.tag, self.error, self.conflicts = tag, error, conflicts
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.commits: list[Candidate] = []
+        self.picked: list[str] = []
+        self.base = ""
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        yield SessionBar("Start a hotfix", id="session-bar")
+        with Vertical(id="form"):
+            yield Static("", id="suggestion")
+            with Horizontal():
+                yield Input(placeholder="Hotfix version, e.g. 1.3.1", id="version")
+                yield Select(SEVERITY_CHOICES, value="", allow_blank=False, id="severity")
+        yield OptionList(id="commits")
+        yield Static("Type the version and press enter to list the commits.",
+                     id="hotfix-message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#commits", OptionList).border_title = "Commits to pick"
+        self.query_one("#version", Input).focus()
+        self._suggest()
+
+    @work(thread=True)
+    def _suggest(self) -> None:
+        try:
+            ctx = host_of(self.app).make_context()
+            last = versions.highest_release(ctx.repo.tags(), ctx.policy.tag_format)
+        except ConsoleError as err:
+            self.post_message(self.Suggested("", secrets.scrub(str(err))))
+            return
+        if last is None:
+            self.post_message(self.Suggested("", "No release tag yet: there is nothing to fix."))
+            return
+        self.post_message(self.Suggested(
+            str(last.bump_patch()),
+            f"Last release: {ctx.policy.tag_for(str(last))}. A hotfix ships the next patch of a "
+            "shipped release from its tag."))
+
+    def on_hotfix_screen_suggested(self, message: Suggested) -> None:
+        self.query_one("#suggestion", Static).update(Text(message.text))
+        version = self.query_one("#version", Input)
+        if message.version and not version.value:
+            version.value = message.version
+
+    def on_input_submitted(self) -> None:
+        self._say("Listing the commits…")
+        self._list(self.query_one("#version", Input).value.strip())
+
+    @work(thread=True, exclusive=True, group="hotfix-list")
+    def _list(self, version: str) -> None:
+        try:
+            ctx = host_of(self.app).make_context()
+            base = base_tag_for(ctx.policy, str(versions.parse_version(version)),
+                                ctx.repo.tags())
+            found = picks.candidates(ctx.repo, base, ctx.policy.project.default_branch)
+        except ConsoleError as err:
+            self.post_message(self.Listed("", [], secrets.scrub(str(err))))
+            return
+        self.post_message(self.Listed(base, found, ""))
+
+    def on_hotfix_screen_listed(self, message: Listed) -> None:
+        if message.error:
+            self._say(message.error, error=True)
+            return
+        self.base, self.commits, self.picked = message.base, message.commits, []
+        self._render_commits()
+        listing = self.query_one("#commits", OptionList)
+        listing.border_title = f"Commits on the default branch since {message.base}"
+        if not self.commits:
+            self._say(f"No commits since {message.base} to pick.", error=True)
+            return
+        listing.highlighted = 0
+        listing.focus()
+        self._say("Space picks the highlighted commit; enter goes on with the picked ones.")
+
+    def _render_commits(self, keep: int | None = None) -> None:
+        listing = self.query_one("#commits", OptionList)
+        options = []
+        for c in self.commits:
+            mark = "[x]" if c.sha in self.picked else "[ ]"
+            line = Text(f"{mark} ", style="bold green" if c.sha in self.picked else "")
+            line.append(f"{c.short[:10]} ", style="yellow")
+            line.append(c.subject, style="bold")
+            line.append(f"\n      {c.author} · {c.date} · "
+                        f"{', '.join(c.files[:4])}{' …' if len(c.files) > 4 else ''}",
+                        style="dim")
+            options.append(Option(line, id=c.sha))
+        listing.set_options(options)
+        if keep is not None:
+            listing.highlighted = keep
+
+    def action_pick(self) -> None:
+        listing = self.query_one("#commits", OptionList)
+        index = listing.highlighted
+        if not listing.has_focus or index is None or not 0 <= index < len(self.commits):
+            return
+        sha = self.commits[index].sha
+        if sha in self.picked:
+            self.picked.remove(sha)
+        else:
+            self.picked.append(sha)
+        self._render_commits(index)
+        self._say(f"{len(self.picked)} picked. Enter goes on.")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if self.busy:
+            return
+        if not self.picked:
+            self._say("Pick at least one commit with space first.", error=True)
+            return
+        # Picked in the order they were made (oldest first), as they landed on the branch.
+        order = [c.sha for c in reversed(self.commits) if c.sha in self.picked]
+        severity = self.query_one("#severity", Select).value
+        request = HotfixRequest(self.query_one("#version", Input).value.strip(), order,
+                                severity=severity if isinstance(severity, str) else "")
+        self.busy = True
+        self._say("Making the hotfix branch…")
+        self._start(request)
+
+    @work(thread=True, exclusive=True, group="hotfix-start")
+    def _start(self, request: HotfixRequest) -> None:
+        ctx = host_of(self.app).make_context()
+        tag = ""
+        try:
+            session, _ = start_hotfix(ctx, request)
+            tag = session.tag
+            engine.run_step(ctx, engine.find_step(ctx, "hotfix-branch"))
+        except ConsoleError as err:
+            conflicts = picks.unmerged(ctx.repo) if picks.in_progress(ctx.repo) else []
+            self.post_message(self.Started(tag, secrets.scrub(str(err)), conflicts))
+            return
+        self.post_message(self.Started(tag, "", []))
+
+    def on_hotfix_screen_started(self, message: Started) -> None:
+        self.busy = False
+        if message.conflicts:
+            def resolved(tag: str | None) -> None:
+                if tag:
+                    self.dismiss(tag)
+                else:
+                    self._say("The picks were aborted; pick again, or leave with escape.")
+
+            self.app.push_screen(ConflictScreen(message.error, message.conflicts), resolved)
+            return
+        if message.error:
+            self._say(message.error, error=True)
+            return
+        self.dismiss(message.tag)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        self.query_one("#hotfix-message", Static).update(
+            Text(text, style="bold red" if error else "bold"))
+
+
+class ConflictScreen(ModalScreen[str | None]):
+    """A pick stopped on conflicts: the files, then continue (once resolved) or abort.
+
+    Dismisses with the tag when the branch is made, None after an abort."""
+
+    BINDINGS = [Binding("escape", "dismiss_none", "Back")]
+    DEFAULT_CSS = """
+    ConflictScreen { align: center middle; }
+    ConflictScreen > Vertical { width: 90%; max-width: 100; height: auto; border: thick $error;
+                                background: $surface; padding: 0 1; }
+    ConflictScreen Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
+    ConflictScreen Button { margin-left: 1; }
+    """
+
+    class Done(Message):
+        def __init__(self, tag: str, error: str, conflicts: list[str], aborted: bool) -> None:
+            super().__init__()
+            self.tag, self.error, self.conflicts, self.aborted = tag, error, conflicts, aborted
+
+    def __init__(self, message: str, files: list[str]) -> None:
+        super().__init__()
+        self.message, self.files = message, files
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("The cherry-pick stopped on conflicts", classes="title")
+            yield Static(self._text(), id="conflict-files")
+            yield Static("Resolve them in your editor and `git add` them, then Continue. Abort "
+                         "puts the hotfix branch back as it was before the picks.",
+                         id="conflict-help")
+            with Horizontal():
+                yield Button("Abort the picks", id="abort", variant="error")
+                yield Button("Continue", id="continue", variant="primary")
+
+    def _text(self) -> Text:
+        text = Text("Conflicting files:\n", style="bold")
+        for name in self.files:
+            text.append(f"  • {name}\n", style="yellow")
+        return text
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.query_one("#conflict-help", Static).update("Working…")
+        self._act(event.button.id == "abort")
+
+    @work(thread=True, exclusive=True, group="hotfix-conflict")
+    def _act(self, abort: bool) -> None:
+        from services.hotfix.plan import hotfix_data
+
+        ctx = host_of(self.app).make_context()
+        try:
+            session = ctx.require_session()
+            data = hotfix_data(session, ctx.policy)
+            if abort:
+                picks.abort_picks(ctx.repo)
+                ctx.record("hotfix-branch", "picks aborted",
+                           outputs={"head": ctx.repo.head_sha(), "branch": data.branch})
+                self.post_message(self.Done("", "", [], True))
+                return
+            if picks.in_progress(ctx.repo):
+                picks.continue_picks(ctx.repo, branch=data.branch, version=session.version)
+                ctx.record("hotfix-branch", "picks continued",
+                           outputs={"head": ctx.repo.head_sha()})
+            engine.run_step(ctx, engine.find_step(ctx, "hotfix-branch"))
+        except ConsoleError as err:
+            conflicts = picks.unmerged(ctx.repo) if picks.in_progress(ctx.repo) else []
+            self.post_message(self.Done("", secrets.scrub(str(err)), conflicts, False))
+            return
+        self.post_message(self.Done(session.tag, "", [], False))
+
+    def on_conflict_screen_done(self, message: Done) -> None:
+        if message.aborted:
+            self.dismiss(None)
+            return
+        if message.error:
+            if message.conflicts:
+                self.files = message.conflicts
+                self.query_one("#conflict-files", Static).update(self._text())
+            self.query_one("#conflict-help", Static).update(Text(message.error, style="red"))
+            return
+        self.dismiss(message.tag)
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
+
+
+def open_hotfix(app: App[None]) -> None:
+    """Push the hotfix screen; say what was started when it closes."""
+
+    def started(tag: str | None) -> None:
+        if tag:
+            app.notify(f"Started hotfix {tag}; its branch is made. Next: pre-flight.")
+
+    app.push_screen(HotfixScreen(), started)

@@ -1,0 +1,111 @@
+"""The hotfix from the TUI (Pilot): palette or start dialog, picker, conflict screen; git state is
+what the tests check, not only the screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Button, Input, OptionList, Static
+
+from console.app import ReleaseConsoleApp
+from console.demo import build_sandbox
+from console.wiring import Options
+from screens.home import HomeScreen
+from screens.hotfix import ConflictScreen, HotfixScreen
+from tests.conftest import git
+from tests.hotfix_helpers import commit, is_ancestor, quick_world
+from tests.test_tui_home import settle
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    path = build_sandbox(tmp_path / "demo")
+    quick_world(path)
+    return path
+
+
+def shown(app: ReleaseConsoleApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def test_the_palette_opens_the_picker_and_only_the_picked_fix_lands(project: Path) -> None:
+    fix = commit(project, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
+    feature = commit(project, "src/flash.sh", "theme=dark\n", "Flash app: dark mode")
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(110, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"Start a hotfix")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HotfixScreen)
+        assert app.screen.query_one("#version", Input).value == "1.3.1"
+        assert "Last release: v1.3.0" in shown(app, "#suggestion")
+        await pilot.press("enter")  # list the commits
+        await settle(pilot)
+        listing = app.screen.query_one("#commits", OptionList)
+        assert [listing.get_option_at_index(i).id for i in range(listing.option_count)] == \
+            [feature, fix]  # newest first
+        first = str(listing.get_option_at_index(0).prompt)
+        assert "Flash app: dark mode" in first and "src/flash.sh" in first
+        assert "Demo Captain" in first
+        await pilot.press("enter")  # nothing picked yet: it says so, changes nothing
+        await settle(pilot)
+        assert "Pick at least one commit" in shown(app, "#hotfix-message")
+        assert git(project, "branch", "--show-current").strip() == "main"
+        await pilot.press("down", "space", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert "v1.3.1" in shown(app, "#session-bar")
+    assert git(project, "branch", "--show-current").strip() == "hotfix/v1.3.1"
+    log = git(project, "log", "--format=%B", "v1.3.0..HEAD")
+    assert f"(cherry picked from commit {fix})" in log and feature not in log
+    assert not is_ancestor(project, feature, "HEAD")
+    assert "- Unlock: two retries" in (project / "CHANGELOG.md").read_text()
+    assert git(project, "status", "--porcelain") == ""
+
+
+async def test_a_conflict_lists_the_files_abort_restores_and_continue_finishes(
+        project: Path) -> None:
+    commit(project, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
+    fix = commit(project, "src/unlock.sh", "retry=3\n", "Unlock: three retries")
+    base = git(project, "rev-parse", "v1.3.0^{commit}").strip()
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(110, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")  # the start dialog offers the hotfix
+        await settle(pilot)
+        await pilot.click("#hotfix")
+        await settle(pilot)
+        assert isinstance(app.screen, HotfixScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("space", "enter")  # the newest: the conflicting fix
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictScreen)
+        assert "src/unlock.sh" in shown(app, "#conflict-files")
+        await pilot.click("#abort")
+        await settle(pilot)
+        assert isinstance(app.screen, HotfixScreen)
+        assert git(project, "rev-parse", "HEAD").strip() == base
+        assert git(project, "status", "--porcelain") == ""
+
+        app.screen.query_one("#commits", OptionList).focus()
+        await pilot.press("enter")  # the same pick again
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictScreen)
+        await pilot.click("#continue")  # not resolved yet: it says so and stays
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictScreen)
+        assert "still have conflicts" in shown(app, "#conflict-help")
+        (project / "src" / "unlock.sh").write_text("retry=3\n")
+        git(project, "add", "src/unlock.sh")
+        app.screen.query_one("#continue", Button).press()
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+    log = git(project, "log", "--format=%B", "v1.3.0..HEAD")
+    assert f"(cherry picked from commit {fix})" in log
+    assert git(project, "status", "--porcelain") == ""
