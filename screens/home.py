@@ -23,6 +23,7 @@ from screens.base import host_of
 from screens.widgets import STATUS_STYLE, SessionBar
 from services.errors import ConsoleError
 from services.marks import MARKS
+from services.step_status import StepStatus
 
 if TYPE_CHECKING:
     from services import engine
@@ -158,7 +159,7 @@ class HomeScreen(Screen[None]):
         checklist.focus()
 
     def _option(self, row: Row) -> Option:
-        status = row.view.status if row.view else "not started"
+        status = row.view.status if row.view else StepStatus.NOT_STARTED
         line = Text(f"{MARKS.get(status, '?')} ", style=STATUS_STYLE.get(status, ""))
         line.append(row.step.title)  # the mark says the status; the panel beside says why
         return Option(line, id=row.step.id)

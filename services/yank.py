@@ -22,6 +22,7 @@ from services.errors import ConsoleError
 from services.releases import ReleaseInProgress, abandon_release
 from services.runbook import Context, Plan, Step
 from services.session import Session
+from services.step_status import StepStatus
 
 DATA_KEY = "yank"  # session.data["yank"] = {"reason": ..., "replacement": ...}
 HALVES = ("yank-changelog", "yank-github")
@@ -232,7 +233,7 @@ def run_halves(ctx: Context, prepared: PreparedYank, tell: Tell) -> YankOutcome:
     outcome = YankOutcome(prepared.tag)
     for step in halves():
         record = ctx.require_session().steps.get(step.id)
-        if record is None or record.status != "done":
+        if record is None or record.status != StepStatus.DONE:
             result = engine.run_step(ctx, step, confirmed=True)
             if step.id == "yank-github":
                 outcome.github = result

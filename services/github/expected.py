@@ -20,6 +20,7 @@ from services.errors import ConsoleError
 from services.notes import notes_display, notes_path
 from services.provenance import FILE_NAME as PROVENANCE
 from services.runbook import Blocker, Context, ProgressCallback
+from services.step_status import StepStatus
 
 CONTENT_TYPES = {
     ".iso": "application/x-iso9660-image", ".sha256": "text/plain", ".minisig": "text/plain",
@@ -122,7 +123,7 @@ def hash_all(files: Sequence[ExpectedFile],
 def checksummed(ctx: Context) -> dict[str, dict[str, Any]]:
     """The checksums step's record of each artifact (name -> size, mtime_ns, sha256), if done."""
     step = ctx.require_session().steps.get("checksums")
-    if step is None or step.status != "done":
+    if step is None or step.status != StepStatus.DONE:
         return {}
     return {str(entry["name"]): entry for entry in step.evidence.get("artifacts") or []
             if isinstance(entry, dict) and entry.get("name") and entry.get("sha256")}
