@@ -27,7 +27,7 @@ from services.step_status import StepStatus
 
 if TYPE_CHECKING:
     from services import engine
-    from services.runbook import Step
+    from services.step_protocol import Step
 
 
 @dataclass
@@ -104,7 +104,7 @@ class HomeScreen(Screen[None]):
         # Imported in the worker: the first frame should not wait for the services.
         from screens.step import session_header
         from services import engine, secrets
-        from services.runbooks import runbook
+        from services.flows import runbook
 
         try:
             ctx = host_of(self.app).make_context()
@@ -240,7 +240,7 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="home-abandon")
     def _abandon(self, tag: str, reason: str) -> None:
-        from services.releases import abandon_release
+        from services.session_lifecycle import abandon_release
 
         try:
             abandon_release(host_of(self.app).make_context(), tag, reason)

@@ -18,9 +18,9 @@ from services.errors import (
     NeedsInput,
     UsageError,
 )
-from services.runbook import Blocker, Context, Evidence, Step, StepFailed
-from services.runbooks import runbook
+from services.flows import runbook
 from services.session import Session, StepRecord
+from services.step_protocol import Blocker, Context, Evidence, Step, StepFailed
 from services.step_status import FINISHED, StepStatus
 
 PERMANENT = frozenset({"tag"})
@@ -306,7 +306,7 @@ def redo_step(ctx: Context, step: Step, reason: str) -> list[str]:
 def headline(ctx: Context) -> str:
     """Project, release, channel, kind, branch and online/offline: the line a captain must never
     misread, the same in `status` and at the top of every TUI screen."""
-    from services.releases import latest_session
+    from services.session_lifecycle import latest_session
 
     name = ctx.policy.project_name or ctx.root.name
     where = "offline" if ctx.offline else "online"

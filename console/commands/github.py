@@ -15,7 +15,7 @@ import time
 from console.commands.common import add_parser, context
 from console.output import print_json, say, warn
 from services.errors import ConsoleError
-from services.runbook import Context
+from services.step_protocol import Context
 from services.step_status import StepStatus as S
 
 

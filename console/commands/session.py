@@ -9,8 +9,8 @@ from console.output import print_json, say
 from services import checklist, engine
 from services.errors import ConsoleError
 from services.marks import MARKS
-from services.releases import ReleaseRequest, abandon_release, latest_session, start_release
-from services.runbook import Context
+from services.session_lifecycle import ReleaseRequest, abandon_release, latest_session, start_release
+from services.step_protocol import Context
 from services.step_status import StepStatus as S
 
 JSON_SCHEMA = 1

@@ -19,7 +19,7 @@ from services import artifacts
 from services.errors import ConsoleError
 from services.notes import notes_display, notes_path
 from services.provenance import FILE_NAME as PROVENANCE
-from services.runbook import Blocker, Context, ProgressCallback
+from services.step_protocol import Blocker, Context, ProgressCallback
 from services.step_status import StepStatus
 
 CONTENT_TYPES = {
@@ -238,7 +238,7 @@ def release_title(ctx: Context) -> str:
 def tagged_commit(ctx: Context) -> str:
     """The commit the release tag points at (the tag is made before anything goes online).
 
-    Not :func:`services.releases.release_commit` (the commit the session recorded): this is what
+    Not :func:`services.session_lifecycle.release_commit` (the commit the session recorded): this is what
     GitHub will show, so it is read from the tag itself.
     """
     tag = ctx.require_session().tag

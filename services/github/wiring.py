@@ -9,8 +9,8 @@ from services.github import expected
 from services.github.client import OFFLINE, GitHubClient, GitHubOffline, connect
 from services.github.review import Review, review_draft
 from services.notes import read_notes
-from services.runbook import Context
 from services.session import Session
+from services.step_protocol import Context
 from services.step_status import StepStatus
 
 DATA_KEY = "github"

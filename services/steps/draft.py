@@ -24,7 +24,7 @@ from services.github.client import GitHubError, GitHubOffline
 from services.github.releases import DraftSpec, find_or_create_draft
 from services.github.uploads import UploadOutcome, upload_all
 from services.notes import notes_path, read_notes
-from services.runbook import Blocker, Context, Evidence, Plan, Step, StepFailed
+from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepFailed
 from services.step_status import StepStatus
 from services.steps.preflight_ci import release_gate
 

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from services.runbook import Blocker, Context, Evidence, StepFailed
 from services.session import StepRecord
+from services.step_protocol import Blocker, Context, Evidence, StepFailed
 from services.step_status import StepStatus
 
 if TYPE_CHECKING:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from services.github import expected, wiring
 from services.github.publish import PublishRefused, publish, require_fresh
-from services.runbook import Blocker, Context, Evidence, Plan, Step
 from services.session import Session, StepRecord
+from services.step_protocol import Blocker, Context, Evidence, Plan, Step
 from services.step_status import StepStatus
 
 

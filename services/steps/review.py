@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from services.github import expected, wiring
 from services.github.review import Review
-from services.runbook import Blocker, Context, Evidence, Plan, Step, StepFailed
 from services.session import Session, StepRecord
+from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepFailed
 from services.step_status import StepStatus
 
 

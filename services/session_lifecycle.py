@@ -15,8 +15,8 @@ from services import versions
 from services.errors import ConsoleError, UsageError
 from services.policy import Policy
 from services.repo import Repository
-from services.runbook import Context
 from services.session import Session, SessionStore, iso
+from services.step_protocol import Context
 from services.step_status import StepStatus
 
 
