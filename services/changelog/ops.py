@@ -14,9 +14,9 @@ import re
 from datetime import date
 
 from services import versions
-from services.changelog_edit import Change, Edit, insertion
-from services.changelog_links import RefURL, infer_tag_format, link_template, parse_url
-from services.changelog_model import (
+from services.changelog.edit import Change, Edit, insertion
+from services.changelog.links import RefURL, infer_tag_format, link_template, parse_url
+from services.changelog.model import (
     Changelog,
     ChangelogError,
     Heading,

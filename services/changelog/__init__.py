@@ -14,17 +14,17 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from services import versions
-from services.changelog_bump import RANK, BumpDecision, compute_bump
-from services.changelog_edit import Change, Edit, unified_diff_of
-from services.changelog_git import (
+from services.changelog.bump import RANK, BumpDecision, compute_bump
+from services.changelog.edit import Change, Edit, unified_diff_of
+from services.changelog.git import (
     commit_files,
     head_bytes,
     head_message,
     modified,
     unreleased_from_history,
 )
-from services.changelog_links import infer_tag_format, parse_url
-from services.changelog_model import (
+from services.changelog.links import infer_tag_format, parse_url
+from services.changelog.model import (
     Changelog,
     ChangelogError,
     Heading,
@@ -33,7 +33,7 @@ from services.changelog_model import (
     parse,
     split_lines,
 )
-from services.changelog_ops import YANK_MARK, YANK_NOTE, move, reopen, yank
+from services.changelog.ops import YANK_MARK, YANK_NOTE, move, reopen, yank
 
 __all__ = [
     "RANK", "YANK_MARK", "YANK_NOTE", "BumpDecision", "Change", "Changelog", "ChangelogError",

@@ -12,8 +12,8 @@ import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from services.changelog_model import ChangelogError, parse
-from services.changelog_ops import unreleased_facts
+from services.changelog.model import ChangelogError, parse
+from services.changelog.ops import unreleased_facts
 from services.errors import ConsoleError
 from services.repo import git_failure
 
