@@ -19,7 +19,7 @@ from screens.base import host_of
 from services import versions
 from services.completion import outcome_line
 from services.errors import ConsoleError
-from services.releases import ReleaseRequest, latest_session, start_release
+from services.session_lifecycle import ReleaseRequest, latest_session, start_release
 
 BUMP_CHOICES = [("exact version", ""), ("patch", "patch"), ("minor", "minor"),
                 ("major", "major")]

@@ -8,11 +8,11 @@ a new session can start.
 
 from __future__ import annotations
 
+from services.flows import runbook
 from services.hotfix.clock import KEY as CLOCK_KEY
 from services.hotfix.clock import session_clock
-from services.runbook import Context
-from services.runbooks import runbook
 from services.session import Session, StepRecord
+from services.step_protocol import Context
 
 FINISHED = ("done", "skipped")
 DONE_WORD = {"yank": "yanked"}

@@ -11,13 +11,13 @@ import pytest
 
 from console.demo import build_sandbox
 from services import engine
+from services.flows import runbook
 from services.hotfix.clock import session_clock
 from services.hotfix.start import HotfixRequest, start_hotfix
 from services.policy import load_policy
 from services.repo import Repository
-from services.runbook import Context
-from services.runbooks import runbook
 from services.session import SessionStore
+from services.step_protocol import Context
 from tests.conftest import FIXED_NOW, git, run_cli
 from tests.hotfix_helpers import commit, quick_world
 

@@ -14,7 +14,7 @@ from console.commands.common import add_parser, context
 from console.output import print_json, say
 from services.errors import ConsoleError, UsageError
 from services.hotfix.clock import SEVERITIES
-from services.runbook import Context
+from services.step_protocol import Context
 
 
 def register(sub: argparse._SubParsersAction) -> None:

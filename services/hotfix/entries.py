@@ -11,7 +11,7 @@ from __future__ import annotations
 import semver
 
 from services import changelog, versions
-from services.changelog import Change, Changelog, ChangelogError, Edit
+from services.changelog import Change, Changelog, ChangelogError, Edit, insertion
 
 FIXED = "### Fixed"
 
@@ -41,23 +41,13 @@ def add_fixed(doc: Changelog, subjects: list[str]) -> Change:
         while stop > fixed + 1 and not _body(lines[stop - 1]).strip():
             stop -= 1
         block = new if stop > fixed + 1 else [nl, *new]
-        edit = changelog_insertion(doc, stop, block)
+        edit = insertion(doc, stop, block)
     elif any(_body(line).strip() for line in lines[start:end]):
-        edit = changelog_insertion(doc, end, [nl, f"{FIXED}{nl}", nl, *new])
+        edit = insertion(doc, end, [nl, f"{FIXED}{nl}", nl, *new])
     else:
-        edit = changelog_insertion(doc, heading.index + 1, [nl, f"{FIXED}{nl}", nl, *new])
+        edit = insertion(doc, heading.index + 1, [nl, f"{FIXED}{nl}", nl, *new])
     return Change(doc=doc, edits=[edit], summary=summary,
                   facts={"entries": [_body(n)[2:] for n in new]})
-
-
-def changelog_insertion(doc: Changelog, index: int, new_lines: list[str]) -> Edit:
-    """Insert before ``index``; at the end of a file without a final newline, the old last line
-    gains one and the new last line goes without, so the file keeps its ending style."""
-    lines = doc.lines
-    if index == len(lines) and lines and not lines[-1].endswith("\n") and new_lines:
-        moved = [lines[-1] + doc.newline, *new_lines[:-1], _body(new_lines[-1])]
-        return Edit(index - 1, index, tuple(moved))
-    return Edit(index, index, tuple(new_lines))
 
 
 def insert_release_section(ours: Changelog, theirs: Changelog, version: str) -> Change:
@@ -82,7 +72,7 @@ def insert_release_section(ours: Changelog, theirs: Changelog, version: str) -> 
         if anchor is None:
             raise ChangelogError(f"{ours.display} has no sections to put [{version}] near.")
         _, stop = ours.section_range(anchor)
-        edits = [changelog_insertion(ours, stop, [nl, *block[:-1]])]
+        edits = [insertion(ours, stop, [nl, *block[:-1]])]
     link = theirs.link_for(version)
     if link is not None and ours.link_for(version) is None:
         line = _body(theirs.lines[link.index]) + nl
@@ -93,7 +83,7 @@ def insert_release_section(ours: Changelog, theirs: Changelog, version: str) -> 
             index = ours.link_for(None).index + 1  # type: ignore[union-attr]
             edits.append(Edit(index, index, (line,)))
         else:
-            edits.append(changelog_insertion(ours, len(ours.lines), [line]))
+            edits.append(insertion(ours, len(ours.lines), [line]))
     return Change(doc=ours, edits=edits,
                   summary=f"Insert the [{version}] section below [Unreleased] in {ours.display}.")
 

@@ -8,14 +8,12 @@ branch back where it was before the first of them, exactly as git users expect.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from services.errors import ConsoleError, UsageError
-from services.repo import RepoError, Repository, git_failure
+from services.repo import GitOutput, RepoError, Repository, git_failure
 
 TRAILER = re.compile(r"\(cherry picked from commit ([0-9a-f]{40})\)")
 
@@ -59,9 +57,7 @@ def candidates(repo: Repository, base_tag: str, default_branch: str) -> list[Can
 
 
 def _is_ancestor(repo: Repository, a: str, b: str) -> bool:
-    proc = subprocess.run(["git", "merge-base", "--is-ancestor", a, b], cwd=repo.root,
-                          capture_output=True, check=False)
-    return proc.returncode == 0
+    return repo.output("merge-base", "--is-ancestor", a, b).status == 0
 
 
 def picked_on(repo: Repository, base: str, head: str) -> list[str]:
@@ -121,10 +117,9 @@ def unmerged(repo: Repository) -> list[str]:
     return sorted({line.strip() for line in out.splitlines() if line.strip()})
 
 
-def _git(repo: Repository, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "GIT_EDITOR": "true", "GIT_TERMINAL_PROMPT": "0"}
-    return subprocess.run(["git", *args], cwd=repo.root, capture_output=True, text=True,
-                          check=False, env=env)
+def _git(repo: Repository, *args: str) -> GitOutput:
+    """A git command that may stop (a conflict): its status is looked at, not raised."""
+    return repo.output(*args, env={"GIT_EDITOR": "true", "GIT_TERMINAL_PROMPT": "0"})
 
 
 def conflict(repo: Repository, branch: str, version: str) -> PickConflict:
@@ -148,7 +143,7 @@ def cherry_pick(repo: Repository, shas: list[str], *, branch: str, version: str)
     if not shas:
         return
     proc = _git(repo, "cherry-pick", "-x", *shas)
-    if proc.returncode == 0:
+    if proc.status == 0:
         return
     if in_progress(repo) and unmerged(repo):
         raise conflict(repo, branch, version)
@@ -168,7 +163,7 @@ def continue_picks(repo: Repository, *, branch: str, version: str) -> None:
                            remedy="Resolve them, `git add` them, then run "
                            "`release-console hotfix --continue` again.")
     proc = _git(repo, "cherry-pick", "--continue")
-    if proc.returncode == 0:
+    if proc.status == 0:
         return
     if in_progress(repo) and unmerged(repo):
         raise conflict(repo, branch, version)
@@ -179,6 +174,6 @@ def continue_picks(repo: Repository, *, branch: str, version: str) -> None:
 
 def abort_picks(repo: Repository) -> None:
     proc = _git(repo, "cherry-pick", "--abort")
-    if proc.returncode != 0:
+    if proc.status != 0:
         raise ConsoleError(f"git cherry-pick --abort failed: "
                            f"{git_failure(proc.stderr or proc.stdout)}.")

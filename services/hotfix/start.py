@@ -17,10 +17,10 @@ from services.hotfix import picks
 from services.hotfix.clock import KEY as CLOCK_KEY
 from services.hotfix.clock import session_clock, start_clock
 from services.hotfix.plan import KEY, HotfixData, base_tag_for, branch_name, hotfix_data
-from services.releases import ReleaseInProgress, ReleaseRequest, start_release
 from services.repo import RepoError
-from services.runbook import Context
 from services.session import Session
+from services.session_lifecycle import ReleaseInProgress, ReleaseRequest, start_release
+from services.step_protocol import Context
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from services.hotfix import picks
 from services.hotfix.entries import add_fixed
 from services.hotfix.plan import HotfixData, hotfix_data
 from services.repo import RepoError
-from services.runbook import Blocker, Context, Evidence, Plan, Step
+from services.step_protocol import Blocker, Context, Evidence, Plan, Step
 
 
 def _data(ctx: Context) -> HotfixData:

@@ -10,17 +10,14 @@ only pushes. Pushing is irreversible, so the confirmation lists the commits that
 
 from __future__ import annotations
 
-import os
-import subprocess
-
 from services import changelog
 from services.atomic import write_bytes_atomic
 from services.errors import ConsoleError
 from services.hotfix.entries import insert_release_section
 from services.hotfix.picks import git_dir_path, unmerged
 from services.hotfix.plan import HotfixData, hotfix_data
-from services.repo import RepoError, git_failure
-from services.runbook import Blocker, Context, Evidence, Plan, Step, StepFailed
+from services.repo import GitOutput, RepoError, git_failure
+from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepFailed
 from services.steps.push import remote_git, remote_ref
 
 
@@ -36,15 +33,12 @@ def _rev(ctx: Context, ref: str) -> str:
 
 
 def _ancestor(ctx: Context, a: str, b: str) -> bool:
-    proc = subprocess.run(["git", "merge-base", "--is-ancestor", a, b], cwd=ctx.root,
-                          capture_output=True, check=False)
-    return proc.returncode == 0
+    return ctx.repo.output("merge-base", "--is-ancestor", a, b).status == 0
 
 
-def _git(ctx: Context, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "GIT_EDITOR": "true"}
-    return subprocess.run(["git", *args], cwd=ctx.root, capture_output=True, text=True,
-                          check=False, env=env)
+def _git(ctx: Context, *args: str) -> GitOutput:
+    """A git command that may stop (a conflict): its status is looked at, not raised."""
+    return ctx.repo.output(*args, env={"GIT_EDITOR": "true"})
 
 
 def merge_message(ctx: Context, default: str) -> str:
@@ -175,7 +169,7 @@ class MergeBack(Step):
         tag = ctx.require_session().tag
         proc = _git(ctx, "merge", "--no-ff", "--no-edit", "-m",
                     merge_message(ctx, data.default_branch), f"refs/tags/{tag}")
-        if proc.returncode == 0:
+        if proc.status == 0:
             return False
         files = unmerged(ctx.repo)
         if not files:
@@ -193,20 +187,19 @@ class MergeBack(Step):
                 remedy="Resolve them, `git add` them and `git commit`, then run `release-console "
                 "run merge-back` again to push; or `git merge --abort` to go back.")
         done = _git(ctx, "commit", "--no-edit")
-        if done.returncode != 0:
+        if done.status != 0:
             raise StepFailed(f"Committing the merge failed: "
                              f"{git_failure(done.stderr or done.stdout)}.")
         return resolved
 
     def _resolve_changelog(self, ctx: Context, rel: str) -> None:
         version = ctx.require_session().version
-        ours, theirs = (subprocess.run(["git", "show", f":{stage}:{rel}"], cwd=ctx.root,
-                                       capture_output=True, check=False) for stage in (2, 3))
-        if ours.returncode != 0 or theirs.returncode != 0:
+        ours, theirs = (ctx.repo.show(f":{stage}", rel) for stage in (2, 3))
+        if ours is None or theirs is None:
             raise StepFailed(f"{rel} conflicts in a way that is not an edit on both sides.",
                              remedy="Resolve it by hand, commit, and run merge-back again.")
-        change = insert_release_section(changelog.parse(ours.stdout, rel),
-                                        changelog.parse(theirs.stdout, rel), version)
+        change = insert_release_section(changelog.parse(ours, rel),
+                                        changelog.parse(theirs, rel), version)
         write_bytes_atomic(ctx.path(rel), change.data())
         ctx.repo.git("add", "--", rel)
 
