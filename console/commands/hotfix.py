@@ -91,7 +91,9 @@ def cmd_start(args: argparse.Namespace) -> int:
         say(f"{'Resuming' if resumed else 'Started'} hotfix {session.tag} from "
             f"{session.previous_tag} on branch {session.branch}.")
     if record is None or record.status not in {"done", "skipped"}:
-        if not session.data.get("hotfix", {}).get("picks"):
+        if not session.data.get("hotfix", {}).get("picks") and \
+                not ctx.repo.output("rev-parse", "--verify", "--quiet",
+                                    f"refs/heads/{session.branch}").status == 0:
             say(f"Pick the fix: `release-console hotfix {session.version} --list`, then "
                 f"`release-console hotfix {session.version} --pick SHA`.")
             return 0

@@ -1,0 +1,97 @@
+"""merge-back on its own: fast-forward when the default branch has not moved, a conflict outside
+the CHANGELOG stops naming the file and a resolved merge is pushed, the plan lists the commits.
+
+The release steps between the branch and merge-back are the CLI acceptance test's business
+(tests/test_hotfix_cli.py); here they are recorded as done so merge-back can be looked at alone.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from console.demo import build_sandbox
+from services.flows import runbook
+from services.policy import load_policy
+from services.repo import Repository
+from services.session import SessionStore
+from services.step_protocol import Context
+from tests.conftest import FIXED_NOW, git, run_cli
+from tests.hotfix_helpers import commit, is_ancestor, quick_world, signed_tag
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    path = build_sandbox(tmp_path / "demo")
+    quick_world(path)
+    git(path, "push", "-q", "origin", "main", "v1.3.0")
+    return path
+
+
+def hotfix_on_branch(project: Path, text: str) -> None:
+    """A hotfix branch made by hand with the fix on it, adopted by `hotfix`, released up to the
+    tag (recorded), so merge-back is next."""
+    git(project, "switch", "-q", "-c", "hotfix/v1.3.1", "v1.3.0")
+    commit(project, "src/unlock.sh", text, "Unlock: retry on slow sticks")
+    result = run_cli("hotfix", "1.3.1", cwd=project)
+    assert result.returncode == 0, result.stderr
+    signed_tag(project, "v1.3.1")
+    git(project, "push", "-q", "origin", "hotfix/v1.3.1", "v1.3.1")
+    repo = Repository(project)
+    store = SessionStore(repo.root)
+    ctx = Context(policy=load_policy(project / "release.toml"), repo=repo, store=store,
+                  clock=lambda: FIXED_NOW)
+    ctx.session = store.active()
+    with ctx.locked() as session:  # skipped, not done: no evidence for revalidation to look at
+        for step in runbook("hotfix")[1:-1]:
+            record = session.step(step.id)
+            record.status, record.reason = "skipped", "released by the CLI test's path"
+
+
+def test_an_unmoved_default_branch_is_fast_forwarded_and_pushed(project: Path) -> None:
+    hotfix_on_branch(project, "retry=3\n")
+    plan = run_cli("run", "merge-back", "--dry-run", cwd=project)
+    assert "(fast-forward)" in plan.stdout and "Unlock: retry on slow sticks" in plan.stdout
+    assert "git push origin main" in plan.stdout
+    assert git(project, "rev-parse", "main") == git(project, "rev-parse", "v1.3.0^{commit}")
+    result = run_cli("run", "merge-back", "--yes", cwd=project)
+    assert result.returncode == 0, result.stderr
+    origin = project.parent / "origin.git"
+    assert git(origin, "rev-parse", "main") == git(project, "rev-parse", "hotfix/v1.3.1")
+    assert git(project, "log", "--merges", "--format=%s", "main") == ""
+    assert "the last session: v1.3.1 released" in run_cli("status", cwd=project).stdout
+
+
+def test_a_conflict_outside_the_changelog_stops_and_a_resolved_merge_is_pushed(
+        project: Path) -> None:
+    hotfix_on_branch(project, "retry=3\n")
+    git(project, "switch", "-q", "main")
+    commit(project, "src/unlock.sh", "retry=5\n", "Unlock: five retries")
+    git(project, "push", "-q", "origin", "main")
+    git(project, "switch", "-q", "hotfix/v1.3.1")
+    origin = project.parent / "origin.git"
+    before = git(origin, "rev-parse", "main")
+    stopped = run_cli("run", "merge-back", "--yes", cwd=project)
+    assert stopped.returncode == 1
+    assert "stopped on conflicts in: src/unlock.sh" in stopped.stderr
+    assert "git merge --abort" in stopped.stderr
+    assert git(origin, "rev-parse", "main") == before  # nothing went up
+    assert "still has conflicts in: src/unlock.sh" in run_cli("status", cwd=project).stdout
+    (project / "src" / "unlock.sh").write_text("retry=5\n")
+    git(project, "add", "src/unlock.sh")
+    git(project, "commit", "-q", "--no-edit")
+    done = run_cli("run", "merge-back", "--yes", cwd=project)
+    assert done.returncode == 0, done.stderr
+    assert is_ancestor(origin, "v1.3.1", "main")
+    assert git(origin, "show", "main:src/unlock.sh") == "retry=5\n"
+
+
+def test_pushing_the_default_branch_asks_first(project: Path) -> None:
+    hotfix_on_branch(project, "retry=3\n")
+    origin = project.parent / "origin.git"
+    before = git(origin, "rev-parse", "main")
+    refused = run_cli("run", "merge-back", cwd=project)
+    assert refused.returncode == 2 and "--yes" in refused.stderr
+    assert git(origin, "rev-parse", "main") == before
+    assert git(project, "branch", "--show-current").strip() == "hotfix/v1.3.1"
