@@ -127,3 +127,17 @@ def test_an_existing_branch_from_the_tag_is_resumed_and_a_pick_on_it_refused(wor
     assert git(project, "branch", "--show-current").strip() == "hotfix/v1.3.1"
     assert git(project, "log", "--format=%s", "-1").strip() == \
         "Hotfix v1.3.1: CHANGELOG entries for the picked fixes"
+
+
+def test_start_kind_hotfix_then_pick_makes_the_same_branch(world: Path) -> None:
+    project = world
+    fix = commit(project, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
+    started = run_cli("start", "1.3.1", "--kind", "hotfix", cwd=project)
+    assert started.returncode == 0, started.stderr
+    assert "No commits are picked for this hotfix yet" in run_cli("status", cwd=project).stdout
+    picked = run_cli("hotfix", "1.3.1", "--pick", fix, cwd=project)
+    assert picked.returncode == 0, picked.stderr
+    assert git(project, "branch", "--show-current").strip() == "hotfix/v1.3.1"
+    assert f"(cherry picked from commit {fix})" in git(project, "log", "--format=%B", "-2")
+    status = run_cli("status", "--json", cwd=project).stdout
+    assert '"previous_tag": "v1.3.0"' in status

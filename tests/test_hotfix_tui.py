@@ -109,3 +109,38 @@ async def test_a_conflict_lists_the_files_abort_restores_and_continue_finishes(
     log = git(project, "log", "--format=%B", "v1.3.0..HEAD")
     assert f"(cherry picked from commit {fix})" in log
     assert git(project, "status", "--porcelain") == ""
+
+
+async def test_a_finished_hotfix_shows_as_released_and_a_new_release_can_start(
+        project: Path) -> None:
+    from services import engine
+    from services.flows import runbook
+    from services.hotfix.start import HotfixRequest, start_hotfix
+    from services.policy import load_policy
+    from services.repo import Repository
+    from services.session import SessionStore
+    from services.step_protocol import Context
+
+    commit(project, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
+    repo = Repository(project)
+    ctx = Context(policy=load_policy(project / "release.toml"), repo=repo,
+                  store=SessionStore(repo.root))
+    start_hotfix(ctx, HotfixRequest("1.3.1", ["HEAD"]))
+    with ctx.locked() as session:  # the walk itself is the CLI acceptance test's business
+        for step in runbook("hotfix")[:-1]:
+            record = session.step(step.id)
+            record.status, record.reason = "skipped", "walked in tests/test_hotfix_cli.py"
+    engine.skip_step(ctx, engine.find_step(ctx, "merge-back"), "merged by hand")
+    git(project, "switch", "-q", "main")
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(110, 36)) as pilot:
+        await settle(pilot)
+        assert "no release in progress (last: v1.3.1 released)" in shown(app, "#session-bar")
+        await pilot.press("s")
+        await settle(pilot)
+        assert "Last session: v1.3.1 released." in shown(app, "#suggestion")
+        app.screen.query_one("#version", Input).value = "1.4.0"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert "v1.4.0" in shown(app, "#session-bar")

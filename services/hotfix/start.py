@@ -182,10 +182,17 @@ def resume_hotfix(ctx: Context, session: Session, request: HotfixRequest) -> Ses
                            remedy="Finish it with `release-console hotfix --continue` or "
                            "`release-console hotfix --abort` first.")
     _require_clean(ctx)
+    first = KEY not in session.data  # started with `start --kind hotfix`: the base is new here
+    if first:
+        verify_base_tag(ctx, data.base_tag)
+        data.base_commit = ctx.repo.git("rev-parse",
+                                        f"refs/tags/{data.base_tag}^{{commit}}").strip()
     new = HotfixData(data.base_tag, data.base_commit, data.branch, shas, data.default_branch)
 
     def update(s: Session) -> None:
         s.data[KEY] = new.to_json()
+        if first:
+            s.previous_tag, s.branch, s.base_commit = new.base_tag, new.branch, new.base_commit
 
     ctx.record("hotfix-branch", "picks changed",
                inputs={"picks": shas, "before": data.picks}, update=update)
