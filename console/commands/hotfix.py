@@ -80,7 +80,9 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_start(args: argparse.Namespace) -> int:
     from services import engine
+    from services.hotfix.plan import hotfix_data
     from services.hotfix.start import HotfixRequest, start_hotfix
+    from services.step_status import FINISHED
 
     ctx = context(args)
     session, resumed = start_hotfix(ctx, HotfixRequest(
@@ -90,10 +92,10 @@ def cmd_start(args: argparse.Namespace) -> int:
     if not args.json:
         say(f"{'Resuming' if resumed else 'Started'} hotfix {session.tag} from "
             f"{session.previous_tag} on branch {session.branch}.")
-    if record is None or record.status not in {"done", "skipped"}:
-        if not session.data.get("hotfix", {}).get("picks") and \
-                not ctx.repo.output("rev-parse", "--verify", "--quiet",
-                                    f"refs/heads/{session.branch}").status == 0:
+    data = hotfix_data(session, ctx.policy)
+    if record is None or record.status not in FINISHED:
+        branch = ctx.repo.output("rev-parse", "--verify", "--quiet", f"refs/heads/{data.branch}")
+        if not data.picks and branch.status != 0:
             say(f"Pick the fix: `release-console hotfix {session.version} --list`, then "
                 f"`release-console hotfix {session.version} --pick SHA`.")
             return 0
