@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual.visual import VisualType
 from textual.widgets import Static
 
 from services.step_status import StepStatus
@@ -19,4 +20,10 @@ class SessionBar(Static):
 
     DEFAULT_CSS = """
     SessionBar { height: 1; background: $primary-background; color: $text; padding: 0 1; }
+    SessionBar.clock-warning { background: $warning; color: $text; text-style: bold; }
     """
+
+    def update(self, content: VisualType = "", *, layout: bool = True) -> None:
+        """A security clock short of time (the headline marks it with ⚠) turns the bar amber."""
+        self.set_class("⚠" in str(content), "clock-warning")
+        super().update(content, layout=layout)

@@ -36,13 +36,13 @@ def build_isos(project: Path, tag: str) -> None:
 
 
 def finish_with_next(project: Path, env: dict[str, str], *, old: str, new: str,
-                     limit: int = 30) -> list[str]:
+                     limit: int = 30, stop_before: str = "") -> list[str]:
     """``next --yes`` until every step is done (writing the MIGRATION.md section when its step
     comes up, as the captain does); returns the step ids in the order they ran."""
     ran = []
     for _ in range(limit):
         status = json.loads(cli(project, env, "status", "--json"))
-        if status["session"] is None or status["next"] is None:
+        if status["session"] is None or status["next"] in {None, stop_before}:
             return ran
         ran.append(status["next"])
         if status["next"] == "migration":
@@ -117,3 +117,13 @@ def commit(project: Path, name: str, text: str, subject: str) -> str:
     git(project, "add", name)
     git(project, "commit", "-q", "-m", subject)
     return git(project, "rev-parse", "HEAD").strip()
+
+
+def reopen_unreleased(project: Path) -> None:
+    """Main after the quick world's release: an empty [Unreleased] reopened and committed."""
+    changelog = project / "CHANGELOG.md"
+    changelog.write_text(changelog.read_text().replace(
+        "## [1.3.0]", "## [Unreleased]\n\n## [1.3.0]", 1).replace(
+        "[1.3.0]: ", "[Unreleased]: https://github.com/example-org/pai/compare/v1.3.0...HEAD\n"
+        "[1.3.0]: ", 1))
+    git(project, "commit", "-q", "-am", "Post-release v1.3.0: reopen [Unreleased]")

@@ -3,6 +3,7 @@ what the tests check, not only the screen."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,9 @@ from screens.home import HomeScreen
 from screens.hotfix import ConflictScreen, HotfixScreen
 from tests.conftest import git
 from tests.hotfix_helpers import commit, is_ancestor, quick_world
+from tests.test_changelog_screen import until_confirm
 from tests.test_tui_home import settle
+from tests.test_walkthrough import demo  # noqa: F401 - a fixture
 
 
 @pytest.fixture
@@ -144,3 +147,90 @@ async def test_a_finished_hotfix_shows_as_released_and_a_new_release_can_start(
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert "v1.4.0" in shown(app, "#session-bar")
+
+
+async def test_the_whole_hotfix_with_the_picker_and_merge_back_from_the_tui(
+        demo: tuple[Path, object, dict[str, str]]) -> None:  # noqa: F811
+    from textual.widgets import Select
+
+    from tests.hotfix_helpers import (
+        FEATURE_SUBJECT,
+        FIX_SUBJECT,
+        build_isos,
+        cli,
+        finish_with_next,
+        fix_and_feature,
+        reopen_unreleased,
+        smoke_sign,
+    )
+
+    project, _server, env = demo
+    quick_world(project)
+    git(project, "push", "-q", "origin", "main", "v1.3.0")
+    reopen_unreleased(project)
+    fix, feature = fix_and_feature(project)
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.action_start_hotfix()
+        await settle(pilot)
+        assert isinstance(app.screen, HotfixScreen)
+        app.screen.query_one("#severity", Select).value = "critical"
+        app.screen.query_one("#version", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("down", "space", "enter")  # the fix, not the newer feature
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert re.search(r"critical: (23 h \d+|24 h 0) min left", shown(app, "#session-bar"))
+
+        build_isos(project, "v1.3.1")
+        cli(project, env, "checklist", "tick", "preflight", "all")
+        smoke_sign(project, env)
+        ran = finish_with_next(project, env, old="v1.3.0", new="v1.3.1", stop_before="merge-back")
+        assert ran[-2:] == ["publish", "post-release"]
+
+        await pilot.press("f5")
+        await settle(pilot)
+        await pilot.press("n")  # merge-back is next
+        await settle(pilot)
+        await pilot.press("r")
+        dialog = await until_confirm(pilot)  # the worker waits on the captain: no settle here
+        plan = dialog.plan.render()
+        assert "Merge hotfix v1.3.1 into main" in plan and FIX_SUBJECT in plan
+        assert "git push origin main" in plan
+        await pilot.press("y")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "no release in progress (last: v1.3.1 released)" in shown(app, "#session-bar")
+
+    origin = project.parent / "origin.git"
+    assert is_ancestor(origin, "v1.3.1", "main") and not is_ancestor(origin, feature, "v1.3.1")
+    assert f"(cherry picked from commit {fix})" in git(origin, "log", "--format=%B", "v1.3.1")
+    merged = git(origin, "show", "main:CHANGELOG.md")
+    assert merged.index(FEATURE_SUBJECT) < merged.index("## [1.3.1]") < merged.index("## [1.3.0]")
+
+
+async def test_the_header_turns_to_a_warning_when_under_a_quarter_is_left(project: Path) -> None:
+    from datetime import timedelta
+
+    from screens.widgets import SessionBar
+    from services.hotfix.start import HotfixRequest, start_hotfix
+    from services.policy import load_policy
+    from services.repo import Repository
+    from services.session import SessionStore, iso, utc_now
+    from services.step_protocol import Context
+
+    commit(project, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
+    repo = Repository(project)
+    ctx = Context(policy=load_policy(project / "release.toml"), repo=repo,
+                  store=SessionStore(repo.root))
+    since = iso(utc_now() - timedelta(hours=20))  # 4 of 24 hours left: under a quarter
+    start_hotfix(ctx, HotfixRequest("1.3.1", ["HEAD"], severity="critical", since=since))
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(110, 36)) as pilot:
+        await settle(pilot)
+        bar = app.screen.query_one("#session-bar", SessionBar)
+        assert re.search(r"⚠ critical: [34] h \d+ min left", shown(app, "#session-bar"))
+        assert bar.has_class("clock-warning")
