@@ -16,6 +16,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from services import catalogue
+from services.catalogue import StepInfo
 from services.errors import ConsoleError, NeedsInput
 from services.journal import Journal
 from services.policy import Policy
@@ -203,15 +205,36 @@ class Context:
 
 
 class Step:
-    """Base class for a runbook step. Subclasses override the class attributes and methods."""
+    """Base class for a runbook step. Subclasses set ``id`` and ``description`` and override the
+    methods; the title and flags come from the step's entry in ``services/catalogue.py``."""
 
     id: str = ""
-    title: str = ""
     description: str = ""
-    needs_network: bool = False
-    needs_token: bool = False
-    irreversible: bool = False
-    skippable: bool = False  # a captain may skip it with a recorded reason
+
+    @property
+    def info(self) -> StepInfo:
+        return catalogue.info(self.id)
+
+    @property
+    def title(self) -> str:
+        return self.info.title
+
+    @property
+    def needs_network(self) -> bool:
+        return self.info.needs_network
+
+    @property
+    def needs_token(self) -> bool:
+        return self.info.needs_token
+
+    @property
+    def irreversible(self) -> bool:
+        return self.info.irreversible
+
+    @property
+    def skippable(self) -> bool:
+        """A captain may skip it with a recorded reason."""
+        return self.info.skippable
 
     def check(self, ctx: Context) -> list[Blocker]:
         return []
@@ -234,15 +257,9 @@ class Step:
 class NotBuiltStep(Step):
     """A runbook step this version of the console cannot do yet: it says so instead of pretending."""
 
-    skippable = True
-
-    def __init__(self, step_id: str, title: str, description: str, *,
-                 needs_network: bool = False, irreversible: bool = False) -> None:
+    def __init__(self, step_id: str, description: str) -> None:
         self.id = step_id
-        self.title = title
         self.description = description
-        self.needs_network = needs_network
-        self.irreversible = irreversible
 
     def check(self, ctx: Context) -> list[Blocker]:
         return [Blocker(

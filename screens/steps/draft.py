@@ -66,6 +66,3 @@ class DraftScreen(StepScreen):
                               f" {percent}%" if percent < 100 else
                               ("hashed" if verb == "hash" else "uploaded"))
         super().on_step_screen_progress(message)
-
-
-SCREEN = DraftScreen

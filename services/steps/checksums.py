@@ -43,7 +43,6 @@ def outputs(ctx: Context, found: list[artifacts.Artifact]) -> list[Path]:
 
 class Checksums(Step):
     id = "checksums"
-    title = "Checksums"
     description = ("sha256 of every artifact, streamed and in parallel with progress; "
                    "sha256sum-compatible .sha256 files (and a combined list if the policy names one).")
 

@@ -53,10 +53,8 @@ def backend_for(ctx: Context) -> Backend | None:
 
 class Sign(Step):
     id = "sign"
-    title = "Sign with the hardware token"
     description = ("Detached signatures for every artifact with the key on the hardware token, "
                    "each verified at once against the pinned public key.")
-    needs_token = True
 
     def check(self, ctx: Context) -> list[Blocker]:
         found = for_session(ctx)
