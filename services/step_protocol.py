@@ -7,10 +7,8 @@ same list, and the session stores progress by id, never by position.
 
 from __future__ import annotations
 
-import contextlib
 import difflib
-import fcntl
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +19,7 @@ from services.catalogue import StepInfo
 from services.errors import ConsoleError, NeedsInput
 from services.journal import Journal
 from services.policy import Policy
+from services.recorder import Recorder
 from services.session import Session, SessionStore, iso, utc_now
 
 if TYPE_CHECKING:
@@ -169,36 +168,15 @@ class Context:
         session = self.require_session()
         return Journal(self.store.directory(session.tag) / "journal.jsonl")
 
-    @contextlib.contextmanager
-    def locked(self) -> Iterator[Session]:
-        """Hold the session lock, re-read the session, yield it, and save it afterwards.
-
-        The TUI and a CLI in another terminal may work on the same release; the lock and the
-        re-read make their updates add up instead of overwriting each other.
-        """
-        session = self.require_session()
-        directory = self.store.directory(session.tag)
-        directory.mkdir(parents=True, exist_ok=True)
-        with open(directory / ".lock", "a+") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                fresh = self.store.load(session.tag)
-                yield fresh
-                self.store.save(fresh, now=self.clock())
-                self.session = fresh
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
-
     def record(self, step: str, action: str, *, inputs: dict[str, Any] | None = None,
                outputs: dict[str, Any] | None = None,
                update: Callable[[Session], object] | None = None) -> None:
-        """Journal an action and (optionally) change the session, as one locked update."""
-        with self.locked() as session:
-            if update is not None:
-                update(session)
-            head, count = self.journal.append(actor=self.actor, step=step, action=action,
-                                               inputs=inputs, outputs=outputs, now=self.clock())
-            session.journal_head, session.journal_count = head, count
+        """Journal an action and (optionally) change the session, as one locked update
+        (:class:`services.recorder.Recorder`); ``self.session`` becomes the saved session."""
+        session = self.require_session()
+        recorder = Recorder(self.store, session.tag, actor=self.actor, clock=self.clock)
+        self.session = recorder.record(step, action, inputs=inputs, outputs=outputs,
+                                       update=update)
 
     def now_iso(self) -> str:
         return iso(self.clock())

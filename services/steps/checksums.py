@@ -97,9 +97,8 @@ class Checksums(Step):
 
     def revalidate(self, ctx: Context) -> list[Blocker]:
         evidence = ctx.require_session().evidence(ChecksumsEvidence) or ChecksumsEvidence()
-        written = artifacts.written_file_blockers(ctx, [dict(f) for f in evidence.files],
-                                                  "the checksums step")
-        return (artifacts.changed_since(ctx, [dict(a) for a in evidence.artifacts],
+        written = artifacts.written_file_blockers(ctx.root, evidence.files, "the checksums step")
+        return (artifacts.changed_since(ctx.policy, ctx.root, evidence.artifacts,
                                         "its checksum was made")
                 + [Blocker(b.reason, 'Write them again: `release-console redo checksums '
                            '--reason "..."`.') for b in written])
