@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from services.progress import ProgressEvent
 
 if TYPE_CHECKING:
-    from services.runbook import Context
+    from services.step_protocol import Context
 
 
 def _amount(event: ProgressEvent, value: int) -> str:

@@ -32,7 +32,7 @@ from services import engine, secrets
 from services.errors import ConsoleError
 from services.marks import MARKS
 from services.progress import ProgressEvent
-from services.runbook import Context, Plan
+from services.step_protocol import Context, Plan
 from services.steps import registry
 
 

@@ -10,7 +10,8 @@ import pytest
 
 from console.progress import ProgressRenderer
 from services.progress import ProgressEvent
-from services.runbook import Context
+from services.step_protocol import Context
+from services.step_status import StepStatus
 from tests.conftest import run_cli
 from tests.github_helpers import (
     Sandbox,
@@ -41,7 +42,7 @@ def test_run_draft_and_next_show_upload_progress_and_announce_a_retry(
     assert [line for line in after if line.startswith(f"  upload {ARM}:")][-1] == \
         f"  upload {ARM}: 39.1 KiB of 39.1 KiB (100%)"
     record = ready.store.load("v0.2.0").steps["draft"]
-    assert record.status == "done"
+    assert record.status == StepStatus.DONE
     assert {a["name"]: a["attempts"] for a in record.evidence["assets"]}[ARM] == 2
 
 

@@ -9,8 +9,8 @@ import pytest
 
 from services import engine
 from services.errors import BlockedError
-from services.releases import ReleaseRequest, start_release
-from services.runbook import Context
+from services.session_lifecycle import ReleaseRequest, start_release
+from services.step_protocol import Context
 from services.steps import registry
 from tests.conftest import git, run_cli
 from tests.signing_keys import (
@@ -137,8 +137,8 @@ def test_without_a_recorded_release_commit_nothing_is_tagged(
 def test_ssh_tag_with_a_passphrase_protected_key(repo_path: Path, make_ctx: Callable[..., Context],
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     from services.errors import NeedsInput
-    from services.runbook import NonInteractive
     from services.signing import PASSPHRASE_OPTION
+    from services.step_protocol import NonInteractive
 
     monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
     _key, public = ssh_keypair(repo_path / "keys", passphrase="tag pass")

@@ -17,8 +17,8 @@ from console.output import print_json, say, warn
 from console.progress import ProgressRenderer, rendering
 from services.errors import ConsoleError, UsageError
 from services.policy import POLICY_FILE, Policy, load_policy
-from services.runbook import Context
 from services.signing import PASSPHRASE_ENV
+from services.step_protocol import Context
 
 
 class _Mark(argparse.Action):

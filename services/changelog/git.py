@@ -17,7 +17,7 @@ from services.errors import ConsoleError
 from services.repo import GitFailed, Repository
 
 if TYPE_CHECKING:  # the facade re-exports this module: ``changelog --file`` needs no runbook
-    from services.runbook import Context
+    from services.step_protocol import Context
 
 
 def modified(ctx: Context, rel: str) -> bool:

@@ -13,7 +13,7 @@ import re
 from services.errors import ConsoleError, EnvironmentProblem
 from services.github import expected
 from services.repo import GitFailed, RepoError
-from services.runbook import Blocker, Context, Evidence, Plan, Step, StepFailed
+from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepFailed
 from services.steps.preflight_ci import deferred, preflight_commit, push_gate
 
 WAITING = "push, draft, review and publish wait for the online side"
