@@ -154,3 +154,19 @@ def test_ssh_tag_with_a_passphrase_protected_key(repo_path: Path, make_ctx: Call
     assert evidence["signer"].startswith("SHA256:")
     git(repo_path, "-c", f"gpg.ssh.allowedSignersFile={repo_path / 'allowed_signers'}",
         "verify-tag", "v0.2.0")
+
+
+def test_a_tag_git_cannot_sign_keeps_all_of_gits_error_lines(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    from dataclasses import replace
+
+    from services import tagging
+
+    fpr = gpg_key()
+    ctx = start(repo_path, make_ctx, f'[signing]\nbackend = "none"\ntag_key = "{fpr}"\n')
+    plan = replace(tagging.make_plan(ctx), key="0123456789ABCDEF0123456789ABCDEF01234567")
+    with pytest.raises(tagging.TagError) as caught:
+        tagging.create(ctx, plan)
+    assert "error: gpg failed to sign the data" in caught.value.message
+    assert "error: unable to sign the tag" in caught.value.message
+    assert "v0.2.0" not in git(repo_path, "tag", "--list")

@@ -105,18 +105,13 @@ def expected_files(ctx: Context) -> list[ExpectedFile]:
 
 def hash_all(files: Sequence[ExpectedFile],
              progress: ProgressCallback | None = None) -> dict[str, str]:
-    """sha256 of every file, each read once (streamed and in parallel); ``progress`` gets
-    ``("hash <name>", done, size)``. A file that changes while it is read is refused."""
+    """sha256 of every file, each read once (streamed and in parallel); ``progress`` gets one
+    ``hash`` event per file. A file that changes while it is read is refused."""
     from services import checksums
 
     if not files:
         return {}
-
-    def report(name: str, done: int, total: int) -> None:
-        if progress is not None:
-            progress(f"hash {name}", done, total)
-
-    digests = checksums.hash_files([f.path for f in files], report, per_file=True)
+    digests = checksums.hash_files([f.path for f in files], progress, per_file=True, phase="hash")
     return {f.name: d.sha256 for f, d in zip(files, digests, strict=True)}
 
 

@@ -24,6 +24,7 @@ from services.github.client import GitHubError, GitHubOffline
 from services.github.releases import DraftSpec, find_or_create_draft
 from services.github.uploads import UploadOutcome, upload_all
 from services.notes import notes_path, read_notes
+from services.progress import ProgressEvent
 from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepFailed
 from services.step_status import StepStatus
 from services.steps.preflight_ci import release_gate
@@ -117,7 +118,7 @@ class Draft(Step):
 
         def retried(name: str, attempt: int, err: GitHubError) -> None:
             why = "the connection was lost" if isinstance(err, GitHubOffline) else err.message
-            ctx.progress(f"retrying {name} (attempt {attempt}): {why}", 0, 0)
+            ctx.progress(ProgressEvent("upload", name, attempt=attempt, reason=why))
             ctx.record(self.id, "upload retried", outputs={"name": name, "attempt": attempt,
                                                            "reason": why})
 
