@@ -21,6 +21,7 @@ from pathlib import Path
 
 from services.atomic import write_bytes_atomic
 from services.errors import ConsoleError
+from services.evidence import ChecksumsEvidence
 from services.progress import ProgressEvent
 from services.session import Session
 from services.step_protocol import ProgressCallback
@@ -361,9 +362,8 @@ def _hash_each(paths: list[Path], progress: ProgressCallback | None) -> list[Dig
 
 def recorded_digests(session: Session) -> dict[str, str]:
     """``{artifact name: sha256}`` as the checksums step recorded them (empty before it ran)."""
-    record = session.steps.get("checksums")
-    items = record.evidence.get("artifacts", []) if record else []
-    return {str(i.get("name")): str(i.get("sha256")) for i in items if isinstance(i, dict)}
+    recorded = session.evidence(ChecksumsEvidence)
+    return recorded.digests() if recorded is not None else {}
 
 
 def changed_since_recorded(digests: Iterable[Digest], recorded: dict[str, str]) -> list[str]:

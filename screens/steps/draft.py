@@ -14,6 +14,7 @@ from textual.widgets import DataTable
 
 from screens.step import StepScreen
 from services.artifacts import human_size
+from services.evidence import DraftEvidence
 from services.step_protocol import Context
 
 
@@ -37,9 +38,8 @@ class DraftScreen(StepScreen):
             return None
         from services.github.expected import expected_files
 
-        record = ctx.session.steps.get("draft")
-        done = {a["name"]: a["action"] for a in (record.evidence.get("assets", [])
-                                                 if record is not None else [])}
+        drafted = ctx.session.evidence(DraftEvidence)
+        done = drafted.actions() if drafted is not None else {}
         return [(f.name, human_size(f.size) if f.exists else "missing", done.get(f.name, ""))
                 for f in expected_files(ctx)]
 

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import mimetypes
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from services import artifacts
 from services.errors import ConsoleError
+from services.evidence import ChecksumsEvidence
 from services.notes import notes_display, notes_path
 from services.provenance import FILE_NAME as PROVENANCE
 from services.step_protocol import Blocker, Context, ProgressCallback
-from services.step_status import StepStatus
 
 CONTENT_TYPES = {
     ".iso": "application/x-iso9660-image", ".sha256": "text/plain", ".minisig": "text/plain",
@@ -115,13 +115,10 @@ def hash_all(files: Sequence[ExpectedFile],
     return {f.name: d.sha256 for f, d in zip(files, digests, strict=True)}
 
 
-def checksummed(ctx: Context) -> dict[str, dict[str, Any]]:
+def checksummed(ctx: Context) -> dict[str, Mapping[str, Any]]:
     """The checksums step's record of each artifact (name -> size, mtime_ns, sha256), if done."""
-    step = ctx.require_session().steps.get("checksums")
-    if step is None or step.status != StepStatus.DONE:
-        return {}
-    return {str(entry["name"]): entry for entry in step.evidence.get("artifacts") or []
-            if isinstance(entry, dict) and entry.get("name") and entry.get("sha256")}
+    recorded = ctx.require_session().evidence(ChecksumsEvidence, done=True)
+    return recorded.by_name() if recorded is not None else {}
 
 
 def local_digests(ctx: Context, files: Sequence[ExpectedFile],

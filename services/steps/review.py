@@ -8,6 +8,7 @@ re-checks. Once the release is published, reviewing only reports: it never chang
 
 from __future__ import annotations
 
+from services.evidence import ReviewEvidence
 from services.github import expected, wiring
 from services.github.review import Review
 from services.session import Session, StepRecord
@@ -18,7 +19,7 @@ from services.step_status import StepStatus
 def evidence_of(review: Review) -> Evidence:
     data = review.to_json()
     data.pop("body_diff", None)
-    return data
+    return ReviewEvidence.from_json(data).to_json()
 
 
 def failure(review: Review) -> StepFailed:
