@@ -80,3 +80,24 @@ def test_not_a_repository_is_one_sentence_not_a_traceback(tmp_path: Path) -> Non
     assert proc.returncode != 0
     assert "is not a git repository" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_git_is_reached_only_through_repository() -> None:
+    """No service starts git itself: GitPython is imported by services/repo.py alone, and only
+    services/tools.py (gpg, minisign, ssh-keygen) runs subprocesses."""
+    import re
+
+    root = Path(__file__).resolve().parent.parent / "services"
+    offenders = []
+    for path in sorted(root.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        rel = path.relative_to(root.parent).as_posix()
+        if rel != "services/repo.py" and re.search(r"^\s*(import git\b|from git\b)", text, re.M):
+            offenders.append(f"{rel} imports GitPython")
+        if rel != "services/tools.py" and re.search(r"^\s*import subprocess\b", text, re.M):
+            offenders.append(f"{rel} imports subprocess")
+        if re.search(r"tools\.run\(\s*\"git\"", text):
+            offenders.append(f"{rel} runs git through tools.run")
+        if rel != "services/repo.py" and re.search(r"\.repo\.repo\b", text):
+            offenders.append(f"{rel} reaches into GitPython objects")
+    assert offenders == []
