@@ -101,3 +101,16 @@ def test_git_is_reached_only_through_repository() -> None:
         if rel != "services/repo.py" and re.search(r"\.repo\.repo\b", text):
             offenders.append(f"{rel} reaches into GitPython objects")
     assert offenders == []
+
+
+def test_gitpython_is_imported_only_when_a_repository_is_opened(tmp_path: Path) -> None:
+    from tests.test_layering import imported_after
+
+    loaded = imported_after("import services.repo, services.changelog, services.migration")
+    assert "git" not in loaded
+    changelog = tmp_path / "CHANGELOG.md"
+    changelog.write_text("# Changelog\n\n## [Unreleased]\n\n- Added a thing.\n")
+    loaded = imported_after("from console.cli import main\n"
+                            f"rc = main(['changelog', 'section', 'unreleased', '--file', "
+                            f"{str(changelog)!r}])\nassert rc == 0, rc\n")
+    assert "git" not in loaded
