@@ -301,15 +301,7 @@ def evidence_value(value: object) -> str:
 
 
 def screen_for(step_id: str) -> StepScreen:
-    """The specialised screen for a step if ``screens/steps/<module>.py`` has one, else generic."""
-    import importlib
+    """The step's own screen if ``screens.steps.SCREENS`` names one, else the generic one."""
+    from screens.steps import screen_class
 
-    module_name = f"screens.steps.{step_id.replace('-', '_')}"
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name != module_name:
-            raise
-        return StepScreen(step_id)
-    screen_class: type[StepScreen] = getattr(module, "SCREEN", StepScreen)
-    return screen_class(step_id)
+    return screen_class(step_id)(step_id)
