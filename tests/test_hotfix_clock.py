@@ -18,6 +18,7 @@ from services.policy import load_policy
 from services.repo import Repository
 from services.session import SessionStore
 from services.step_protocol import Context
+from services.step_status import StepStatus
 from tests.conftest import FIXED_NOW, git, run_cli
 from tests.hotfix_helpers import commit, quick_world
 
@@ -85,9 +86,10 @@ def test_status_json_reports_the_clock(project: Path) -> None:
 def test_a_session_whose_last_step_is_skipped_is_completed(project: Path) -> None:
     ctx = context(project, FIXED_NOW)
     start_hotfix(ctx, HotfixRequest("1.3.1", ["HEAD"], severity="critical"))
-    with ctx.locked() as session:  # everything before merge-back was done (the CLI test does it)
-        for step in runbook("hotfix")[:-1]:
-            session.step(step.id).status = "done"
+    session = ctx.store.load("v1.3.1")  # everything before merge-back was done (the CLI test does it)
+    for step in runbook("hotfix")[:-1]:
+        session.step(step.id).status = StepStatus.DONE
+    ctx.store.save(session)
     result = run_cli("skip", "merge-back", "--reason", "merged by the team lead", cwd=project)
     assert result.returncode == 0, result.stderr
     status = run_cli("status", cwd=project).stdout
