@@ -24,9 +24,10 @@ def all_finished(session: Session) -> bool:
 
 
 def finish_if_complete(ctx: Context) -> bool:
-    """Complete the session when its last step is finished; True when it did."""
+    """Complete the session when its last step is finished; True when it did. A session
+    abandoned after a failure and then finished anyway (a yank run again) is completed too."""
     session = ctx.require_session()
-    if session.state != "active" or not all_finished(session):
+    if session.state == "completed" or not all_finished(session):
         return False
     clock = session_clock(session)
     outcome = clock.outcome(ctx.clock()) if clock else None

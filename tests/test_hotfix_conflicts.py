@@ -132,6 +132,10 @@ def test_an_existing_branch_from_the_tag_is_resumed_and_a_pick_on_it_refused(wor
 def test_start_kind_hotfix_then_pick_makes_the_same_branch(world: Path) -> None:
     project = world
     fix = commit(project, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
+    listed = run_cli("hotfix", "1.3.1", "--list", cwd=project)
+    assert listed.returncode == 0, listed.stderr
+    assert f"{fix[:12]}  2026-11-21  Demo Captain" in listed.stdout
+    assert "Unlock: two retries" in listed.stdout and "src/unlock.sh" in listed.stdout
     started = run_cli("start", "1.3.1", "--kind", "hotfix", cwd=project)
     assert started.returncode == 0, started.stderr
     assert "No commits are picked for this hotfix yet" in run_cli("status", cwd=project).stdout
@@ -141,3 +145,27 @@ def test_start_kind_hotfix_then_pick_makes_the_same_branch(world: Path) -> None:
     assert f"(cherry picked from commit {fix})" in git(project, "log", "--format=%B", "-2")
     status = run_cli("status", "--json", cwd=project).stdout
     assert '"previous_tag": "v1.3.0"' in status
+
+
+def test_a_pick_that_brings_its_own_changelog_entry_is_not_listed_twice(world: Path) -> None:
+    project = world
+    changelog = project / "CHANGELOG.md"
+    changelog.write_text(changelog.read_text().replace(
+        "## [1.3.0]", "## [Unreleased]\n\n## [1.3.0]", 1))
+    git(project, "commit", "-q", "-am", "Reopen [Unreleased]")
+    changelog.write_text(changelog.read_text().replace(
+        "## [Unreleased]\n", "## [Unreleased]\n\n### Fixed\n\n- Unlock retries on slow sticks.\n",
+        1))
+    (project / "src" / "unlock.sh").write_text("retry=3\n")
+    git(project, "commit", "-q", "-am", "Unlock: retry on slow sticks")
+    fix = git(project, "rev-parse", "HEAD").strip()
+    stopped = run_cli("hotfix", "1.3.1", "--pick", fix, cwd=project)
+    assert stopped.returncode == 1 and "conflicts in: CHANGELOG.md" in stopped.stderr
+    # The captain keeps the fix's side: the tag's file plus the fix's [Unreleased] entry.
+    git(project, "checkout", "--theirs", "CHANGELOG.md")
+    git(project, "add", "CHANGELOG.md")
+    done = run_cli("hotfix", "--continue", cwd=project)
+    assert done.returncode == 0, done.stderr
+    final = changelog.read_text()
+    assert final.count("Unlock") == 1 and "Unlock: retry on slow sticks" not in final
+    assert git(project, "status", "--porcelain") == ""
