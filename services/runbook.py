@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from services.errors import ConsoleError, NeedsInput
-from services.journal import Journal
+from services.journal import Journal, JournalError
 from services.policy import Policy
 from services.session import Session, SessionStore, iso, utc_now
 
@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from services.repo import Repository
 
 Evidence = dict[str, Any]
+JOURNAL_REMEDY = ("Run `release-console journal verify`, then restore the journal from a bundle or "
+                  "backup copy; every step stays stopped until it verifies.")
 ProgressCallback = Callable[[str, int, int], None]  # label, bytes (or items) done, total
 
 
@@ -187,11 +189,32 @@ class Context:
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
+    def journal_problem(self, session: Session | None = None) -> str:
+        """Why the session's journal fails verification, in one sentence; "" when intact."""
+        session = session or self.require_session()
+        journal = Journal(self.store.directory(session.tag) / "journal.jsonl")
+        problems = journal.verify(expected_head=session.journal_head,
+                                  expected_count=session.journal_count)
+        if not problems:
+            return ""
+        first = problems[0]
+        where = f"line {first.line}" if first.line else "the file"
+        return (f"the journal {journal.path} fails verification at {where} ({first.message}), "
+                "so nothing more is recorded in it.")
+
     def record(self, step: str, action: str, *, inputs: dict[str, Any] | None = None,
                outputs: dict[str, Any] | None = None,
                update: Callable[[Session], object] | None = None) -> None:
-        """Journal an action and (optionally) change the session, as one locked update."""
+        """Journal an action and (optionally) change the session, as one locked update.
+
+        Nothing is appended to a journal whose chain is broken: the audit trail would go on
+        from a point nobody can vouch for.
+        """
         with self.locked() as session:
+            problem = self.journal_problem(session)
+            if problem:
+                raise JournalError(f"Cannot record '{action}' for {step}: {problem}",
+                                   remedy=JOURNAL_REMEDY)
             if update is not None:
                 update(session)
             head, count = self.journal.append(actor=self.actor, step=step, action=action,
@@ -221,6 +244,15 @@ class Step:
 
     def run(self, ctx: Context) -> Evidence:
         raise NotImplementedError
+
+    def reconcile(self, ctx: Context) -> Evidence | None:
+        """Look for this step's own effect in the world before running (see services/reconcile).
+
+        Evidence when the effect is there and is exactly what ``run`` would make (the engine
+        records the step as done, "adopted after an interruption"); None when it is not there;
+        :class:`services.reconcile.Diverged` when it is there but differs.
+        """
+        return None
 
     def revalidate(self, ctx: Context) -> list[Blocker]:
         """For a done step: what has happened since that makes its result untrue (cheap checks).
