@@ -20,10 +20,10 @@ from urllib.parse import quote, unquote
 from services import secrets
 from services.atomic import write_bytes_atomic
 from services.errors import BlockedError, ConsoleError, EnvironmentProblem
+from services.session_check import STATUSES, shape_problem
 
 SCHEMA = 1
 RELEASE_DIR = ".release"
-STATUSES = ("pending", "running", "done", "skipped", "failed")
 
 
 class SessionError(ConsoleError):
@@ -179,6 +179,12 @@ class SessionStore:
                 f"(schema {schema}; this one reads up to {SCHEMA}).",
                 remedy="Upgrade release-console to continue this release.",
             )
+        problem = shape_problem(data, tag)
+        if problem:
+            raise SessionError(
+                f"The session file {path} is damaged: {problem}; it was left as it is.",
+                remedy="Restore it from a bundle or backup, or move it aside and start again "
+                "(`release-console journal show --tag TAG` tells what was done).")
         try:
             return Session.from_json(data)
         except (KeyError, ValueError, TypeError, AttributeError) as exc:
