@@ -1,0 +1,89 @@
+"""Kill everywhere: a demo release killed with SIGKILL at a boundary of a step finishes with plain
+``next --yes`` and ends exactly as an uninterrupted release (see tests/kill_harness.py).
+
+By default every step is killed at a sample of its boundaries: right after each of its effects
+(a commit, the tag, a push, a signature, every GitHub write) and at its last boundary. Set
+``RELEASE_CONSOLE_KILL_EVERYWHERE=full`` to kill at every boundary of every step (slow: each
+trial finishes a whole release). The test prints the number of boundaries it covers.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.kill_harness import RUNBOOK, Demo, new_demo, reference_walk, trial
+
+CANARY = "ghp_KILLEVERYWHERE_CANARY_5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d"
+FULL = os.environ.get("RELEASE_CONSOLE_KILL_EVERYWHERE", "") == "full"
+
+
+@pytest.fixture(scope="module")
+def walked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Demo, dict[str, Any]]]:
+    root = tmp_path_factory.mktemp("kill")
+    demo = new_demo(root, CANARY)
+    try:
+        with pytest.MonkeyPatch.context() as mp:
+            reference_env(mp, root)
+            yield demo, reference_walk(demo)
+    finally:
+        demo.stop_server()
+
+
+def reference_env(mp: pytest.MonkeyPatch, root: Path) -> None:
+    """The module fixture cannot use the per-test isolated home: set one up the same way."""
+    home = root / "home"
+    (home / ".gnupg").mkdir(parents=True, mode=0o700, exist_ok=True)
+    (home / ".gitconfig").write_text(
+        "[user]\n\tname = Casey Captain\n\temail = casey@example.org\n"
+        "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n[tag]\n\tgpgsign = false\n")
+    for key, value in (("HOME", str(home)), ("GNUPGHOME", str(home / ".gnupg")),
+                       ("GIT_CONFIG_NOSYSTEM", "1"), ("NO_COLOR", "1"),
+                       ("GIT_AUTHOR_DATE", "2026-11-21T12:00:00Z"),
+                       ("GIT_COMMITTER_DATE", "2026-11-21T12:00:00Z")):
+        mp.setenv(key, value)
+    for key in ("GITHUB_TOKEN", "GITHUB_API_URL", "RELEASE_CONSOLE_OFFLINE"):
+        mp.delenv(key, raising=False)
+
+
+def chosen(demo: Demo, step: str) -> list[int]:
+    found = demo.boundaries[step]
+    if FULL:
+        return [b.number for b in found]
+    picks = {b.number for b in found if b.effect}
+    if found:
+        picks.add(found[-1].number)
+    return sorted(picks)
+
+
+def test_reference_release_is_complete_and_counted(walked: tuple[Demo, dict[str, Any]]) -> None:
+    demo, reference = walked
+    assert reference["steps"] == dict.fromkeys(RUNBOOK, "done")
+    assert reference["state"] == "completed" and reference["journal"] == []
+    assert reference["tags"] == ["v1.3.0"] and reference["tag_verifies"]
+    assert reference["releases"] == [(False, False, "PAI v1.3.0")]
+    assert len(reference["assets"]) == 6 and reference["dirty"] == ""
+    total = sum(len(b) for b in demo.boundaries.values())
+    sampled = sum(len(chosen(demo, step)) for step in RUNBOOK)
+    print(f"\nkill-everywhere: {total} boundaries in {len(RUNBOOK)} steps; "
+          f"{'all' if FULL else sampled} killed in this run")
+    for step in RUNBOOK:
+        print(f"  {step}: {len(demo.boundaries[step])} boundaries, killed at {chosen(demo, step)}")
+    assert all(demo.boundaries[step] for step in RUNBOOK if step not in ("handoff",))
+
+
+@pytest.mark.parametrize("step", RUNBOOK)
+def test_killed_at_each_boundary_then_resumed_ends_like_the_reference(
+        walked: tuple[Demo, dict[str, Any]], step: str) -> None:
+    demo, reference = walked
+    with pytest.MonkeyPatch.context() as mp:
+        reference_env(mp, demo.work.parent)
+        for n in chosen(demo, step):
+            world, said = trial(demo, step, n)
+            what = next(b.what for b in demo.boundaries[step] if b.number == n)
+            assert world == reference, f"{step}, killed after boundary {n} ({what}):\n{said}"
+            assert CANARY not in said
