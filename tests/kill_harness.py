@@ -234,9 +234,21 @@ class Demo:
         ids = {r["id"] for r in releases}
         with self.server.state.lock:
             stored = list(self.server.state.data["repos"][DEMO_REPOSITORY]["assets"].values())
-        assets = sorted((a["name"], a.get("state", ""), hashlib.sha256(
-            self.server.state.asset_path(int(a["id"])).read_bytes()).hexdigest())
-            for a in stored if a["release_id"] in ids)
+        assets = []
+        for asset in (a for a in stored if a["release_id"] in ids):
+            data = self.server.state.asset_path(int(asset["id"])).read_bytes()
+            local = self.project / "build" / asset["name"]
+            same = local.is_file() and local.read_bytes() == data
+            # A minisign signature carries its own timestamp, so two runs never make the same
+            # bytes: it must be the local signature byte for byte, and verify.
+            digest = hashlib.sha256(data).hexdigest()
+            if asset["name"].endswith(".minisig"):
+                digest = "verifies" if subprocess.run(
+                    ["minisign", "-Vm", str(local.with_suffix("")), "-x", str(local), "-p",
+                     str(self.project / "minisign.pub")], capture_output=True,
+                    check=False).returncode == 0 else "DOES NOT VERIFY"
+            assets.append((asset["name"], asset.get("state", ""), digest, same))
+        assets.sort()
         session = self.session()
         journal = Journal(self.project / ".release" / TAG / "journal.jsonl")
         return {

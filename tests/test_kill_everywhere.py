@@ -1,8 +1,9 @@
 """Kill everywhere: a demo release killed with SIGKILL at a boundary of a step finishes with plain
 ``next --yes`` and ends exactly as an uninterrupted release (see tests/kill_harness.py).
 
-By default every step is killed at a sample of its boundaries: right after each of its effects
-(a commit, the tag, a push, a signature, every GitHub write) and at its last boundary. Set
+By default every step is killed once or twice: right after its last effect (a commit, the tag, a
+push, a signature, a GitHub write), after creating the draft, or at its last boundary when it has
+no effect of its own. Set
 ``RELEASE_CONSOLE_KILL_EVERYWHERE=full`` to kill at every boundary of every step (slow: each
 trial finishes a whole release). The test prints the number of boundaries it covers.
 """
@@ -51,12 +52,15 @@ def reference_env(mp: pytest.MonkeyPatch, root: Path) -> None:
 
 
 def chosen(demo: Demo, step: str) -> list[int]:
+    """Every boundary under FULL; by default the step's last effect (where a made-but-not-
+    recorded effect hurts most), its first GitHub write, or its last boundary when it has no
+    effect of its own."""
     found = demo.boundaries[step]
     if FULL:
         return [b.number for b in found]
-    picks = {b.number for b in found if b.effect}
-    if found:
-        picks.add(found[-1].number)
+    effects = [b for b in found if b.effect]
+    picks = {effects[-1].number} if effects else {found[-1].number} if found else set()
+    picks |= {b.number for b in effects[:1] if b.what.startswith("POST ")}
     return sorted(picks)
 
 
@@ -73,6 +77,10 @@ def test_reference_release_is_complete_and_counted(walked: tuple[Demo, dict[str,
           f"{'all' if FULL else sampled} killed in this run")
     for step in RUNBOOK:
         print(f"  {step}: {len(demo.boundaries[step])} boundaries, killed at {chosen(demo, step)}")
+        if os.environ.get("RELEASE_CONSOLE_KILL_LIST"):
+            for boundary in demo.boundaries[step]:
+                print(f"    {boundary.number:>3} {'*' if boundary.effect else ' '} "
+                      f"{boundary.what[:90]}")
     assert all(demo.boundaries[step] for step in RUNBOOK if step not in ("handoff",))
 
 
