@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.errors import ConsoleError
-from services.runbook import Context, StepFailed
+from services.step_protocol import Context, StepFailed
 
 ADOPTED = "adopted after an interruption"
 

@@ -11,8 +11,8 @@ import pytest
 
 from services import engine
 from services.github import expected, wiring
-from services.runbook import Context, StepFailed
 from services.session import Session, StepRecord
+from services.step_protocol import Context, StepFailed
 from services.steps import registry
 from tests.github_helpers import (
     REPO,
@@ -76,7 +76,7 @@ def test_review_takes_the_checksums_record_for_unchanged_artifacts(
     checksummed(ready)
     run(ready, "draft")
     hashed: list[str] = []
-    ready.progress = lambda label, done, total: hashed.append(label)
+    ready.progress = lambda event: hashed.append(event.label)
     review = wiring.review_now(ready, wiring.client_for(ready))
     assert review.clean, review.problems
     labels = set(hashed)

@@ -21,7 +21,8 @@ from screens.base import host_of
 from screens.step import StepScreen
 from services import smoke
 from services.errors import ConsoleError
-from services.runbook import Context
+from services.progress import ProgressEvent
+from services.step_protocol import Context
 
 STATE_STYLE = {"ok": "green", "missing": "dim", "failed": "bold red", "void": "bold yellow"}
 STATE_MARK = {"ok": "✔", "missing": "·", "failed": "✘", "void": "⚠"}
@@ -113,8 +114,8 @@ class SmokeScreen(StepScreen):
         try:
             ctx = host_of(self.app).make_context()
 
-            def progress(label: str, done: int, total: int) -> None:
-                self.post_message(self.Progress(label, done, total))
+            def progress(event: ProgressEvent) -> None:
+                self.post_message(self.Progress(event))
 
             ctx.progress = progress
             entry = smoke.sign_off(ctx, arch=arch, hardware=hardware, marks=marks, tester=tester)

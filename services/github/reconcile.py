@@ -18,7 +18,7 @@ from services.github.releases import published
 from services.github.review import review_draft
 from services.notes import read_notes
 from services.reconcile import Diverged
-from services.runbook import Context
+from services.step_protocol import Context
 
 
 def published_release(ctx: Context, client: GitHubClient) -> dict[str, Any] | None:

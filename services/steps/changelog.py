@@ -9,7 +9,6 @@ records it without doing anything twice.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
 from services import changelog, reconcile, versions
 from services.changelog import (
@@ -23,8 +22,9 @@ from services.changelog import (
     modified,
 )
 from services.errors import ConsoleError
-from services.releases import release_commit
-from services.runbook import Blocker, Context, Evidence, FileChange, Plan, Step
+from services.evidence import ChangelogEvidence
+from services.session_lifecycle import release_commit
+from services.step_protocol import Blocker, Context, Evidence, FileChange, Plan, Step
 
 
 def commit_message(ctx: Context) -> str:
@@ -162,17 +162,15 @@ class ChangelogStep(Step):
                 remedy=f"Compare with `release-console run changelog --dry-run` after moving HEAD "
                 f"back to {base[:12]}, then run this step again.")
         decision = bump_decision(ctx, change.doc)
-        evidence: dict[str, Any] = {
+        return ChangelogEvidence.from_json({
             "file": rel, "commit": found.sha, "sha256": hashlib.sha256(data).hexdigest(),
-            "bump": decision.bump, "bump_reasons": decision.reasons,
-        }
-        evidence.update(change.facts)
-        return evidence
+            "bump": decision.bump, "bump_reasons": decision.reasons, **change.facts,
+        }).to_json()
 
     def run(self, ctx: Context) -> Evidence:
         rel = ctx.policy.changelog
         if done_already(ctx):
-            return {"file": rel, "commit": ctx.repo.head_sha(), "already": True}
+            return ChangelogEvidence(file=rel, commit=ctx.repo.head_sha(), already=True).to_json()
         for blocker in self.check(ctx):
             raise ConsoleError(str(blocker))
         if resumable(ctx):
@@ -184,12 +182,11 @@ class ChangelogStep(Step):
         decision = bump_decision(ctx, change.doc)
         sha = commit_files(ctx, [rel], commit_message(ctx))
         data = ctx.path(rel).read_bytes()
-        evidence: dict[str, Any] = {
+        return ChangelogEvidence.from_json({
             "file": rel, "commit": sha, "sha256": hashlib.sha256(data).hexdigest(),
             "bump": decision.bump, "bump_reasons": decision.reasons,
-        }
-        evidence.update(change.facts)
-        return evidence
+            **change.facts,  # how the move was written, for post-release's reopen
+        }).to_json()
 
 
 STEP = ChangelogStep()

@@ -16,8 +16,9 @@ import semver
 from services import migration, reconcile, versions
 from services.changelog import commit_files, modified
 from services.errors import ConsoleError
-from services.releases import release_commit
-from services.runbook import Blocker, Context, Evidence, FileChange, Plan, Step
+from services.evidence import MigrationEvidence
+from services.session_lifecycle import release_commit
+from services.step_protocol import Blocker, Context, Evidence, FileChange, Plan, Step
 
 
 def transition(ctx: Context) -> tuple[semver.Version | None, semver.Version]:
@@ -112,17 +113,17 @@ class MigrationStep(Step):
 
     def evidence(self, ctx: Context, commit: str) -> Evidence:
         rel = ctx.policy.migration
-        evidence: dict[str, Any] = {"file": rel, **current_check(ctx).to_json()}
-        evidence.pop("ok", None)
+        checked: dict[str, Any] = {"file": rel, **current_check(ctx).to_json()}
+        checked.pop("ok", None)
         if commit:
-            evidence["commit"] = commit
-        evidence["sha256"] = hashlib.sha256(ctx.path(rel).read_bytes()).hexdigest()
-        return evidence
+            checked["commit"] = commit
+        checked["sha256"] = hashlib.sha256(ctx.path(rel).read_bytes()).hexdigest()
+        return MigrationEvidence.from_json(checked).to_json()
 
     def run(self, ctx: Context) -> Evidence:
         session = ctx.require_session()
         if not session.previous_tag:
-            return {"status": "first-release"}
+            return MigrationEvidence(status="first-release").to_json()
         for blocker in self.check(ctx):
             raise ConsoleError(str(blocker))
         rel = ctx.policy.migration

@@ -19,8 +19,9 @@ from services.changelog import (
     unreleased_from_history,
 )
 from services.errors import ConsoleError
-from services.releases import release_commit
-from services.runbook import Blocker, Context, Evidence, FileChange, Plan, Step
+from services.evidence import ChangelogEvidence
+from services.session_lifecycle import release_commit
+from services.step_protocol import Blocker, Context, Evidence, FileChange, Plan, Step
 
 
 def commit_message(ctx: Context) -> str:
@@ -39,10 +40,12 @@ def plan_reopen(ctx: Context, raw: bytes | None = None) -> Change | None:
         doc = changelog.load(ctx.path(rel), rel)
     if doc.unreleased is not None:
         return None
-    moved = session.steps.get("changelog")
-    facts = dict(moved.evidence) if moved and moved.evidence else {}
-    if not facts.get("unreleased_heading"):  # moved by hand: the file's history remembers
-        facts = {**facts, **unreleased_from_history(ctx.path(rel))}
+    moved = session.evidence(ChangelogEvidence) or ChangelogEvidence()
+    facts = {"unreleased_heading": moved.unreleased_heading or "",
+             "unreleased_label": moved.unreleased_label or "",
+             "unreleased_url": moved.unreleased_url or ""}
+    if not facts["unreleased_heading"]:  # moved by hand: the file's history remembers
+        facts.update(unreleased_from_history(ctx.path(rel)))
     return changelog.reopen(
         doc, latest_tag=session.tag, tag_format=ctx.policy.tag_format,
         heading_text=str(facts.get("unreleased_heading", "")),

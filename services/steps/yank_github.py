@@ -8,9 +8,10 @@ service puts them.
 
 from __future__ import annotations
 
+from services.evidence import YankGitHubEvidence
 from services.github import wiring
 from services.github.yank import banner, yank
-from services.runbook import Blocker, Context, Evidence, Plan, Step
+from services.step_protocol import Blocker, Context, Evidence, Plan, Step
 from services.yank import replacement_tag, yank_inputs
 
 
@@ -51,7 +52,7 @@ class YankGitHub(Step):
         inputs = yank_inputs(ctx)
         result = yank(wiring.client_for(ctx), tag=session.tag, reason=inputs.reason,
                       replacement=replacement_tag(ctx, inputs.replacement))
-        return result.to_json()
+        return YankGitHubEvidence.from_json(result.to_json()).to_json()
 
 
 STEP = YankGitHub()

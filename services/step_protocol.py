@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from services.errors import ConsoleError, NeedsInput
 from services.journal import Journal, JournalError
 from services.policy import Policy
+from services.progress import ProgressSink, no_progress
 from services.session import Session, SessionStore, iso, utc_now
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 Evidence = dict[str, Any]
 JOURNAL_REMEDY = ("Run `release-console journal verify`, then restore the journal from a bundle or "
                   "backup copy; every step stays stopped until it verifies.")
-ProgressCallback = Callable[[str, int, int], None]  # label, bytes (or items) done, total
+ProgressCallback = ProgressSink  # services.progress: a ProgressEvent per report
 
 
 @dataclass(frozen=True)
@@ -124,10 +125,6 @@ class NonInteractive:
                          remedy="Re-run with --yes after reading the plan (--dry-run shows it).")
 
 
-def _no_progress(label: str, done: int, total: int) -> None:
-    return None
-
-
 @dataclass
 class Context:
     """Everything a step may touch, passed in so steps run against temp repos and fixed clocks."""
@@ -137,7 +134,7 @@ class Context:
     store: SessionStore
     session: Session | None = None
     clock: Callable[[], datetime] = utc_now
-    progress: ProgressCallback = _no_progress
+    progress: ProgressCallback = no_progress
     prompter: Prompter = field(default_factory=NonInteractive)
     offline: bool = False
     answers: dict[str, Any] = field(default_factory=dict)
