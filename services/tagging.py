@@ -142,9 +142,11 @@ def repo_blockers(ctx: Context, plan: TagPlan) -> list[Blocker]:
                               "Commit them (or ignore build outputs); a tag is made on a clean "
                               "tree."))
     if ctx.repo.tag_exists(plan.tag):
-        result.append(Blocker(f"Tag {plan.tag} already exists.",
-                              "A tag is never moved or replaced; inspect it with "
-                              f"`git tag -v {plan.tag}`."))
+        target = ctx.repo.git("rev-parse", f"refs/tags/{plan.tag}^{{commit}}").strip()
+        if target != plan.commit:
+            diverged = elsewhere(ctx, plan, target)
+            result.append(Blocker(diverged.message, diverged.remedy))
+        # On the release commit: running the step checks it and records it (see existing()).
     return result
 
 
@@ -167,25 +169,36 @@ def ssh_backend(plan: TagPlan) -> SshBackend:
     return SshBackend(Path(plan.key), Path(plan.allowed_signers), plan.identity)
 
 
+def never_moved(tag: str) -> str:
+    return (f"A tag is never moved: see who made it with `git show {tag}`; if it was never "
+            f"pushed you may delete it yourself (`git tag -d {tag}`) and run this step again, "
+            "otherwise release a new version.")
+
+
+def elsewhere(ctx: Context, plan: TagPlan, target: str) -> ConsoleError:
+    from services.reconcile import Diverged, subject_of
+
+    return Diverged(f"Tag {plan.tag} already exists but points at {target[:12]} "
+                    f"({subject_of(ctx, target)}), not the release commit {plan.commit[:12]} "
+                    f"({subject_of(ctx, plan.commit)}); nothing was changed.",
+                    remedy=never_moved(plan.tag))
+
+
 def existing(ctx: Context, plan: TagPlan) -> dict[str, str] | None:
     """The tag's evidence when it already exists exactly as :func:`create` would make it (on the
     release commit, annotated with the policy's message, verifying with the pinned key); None
     when there is no such tag. A tag that differs raises :class:`Diverged`: it is never moved.
     """
-    from services.reconcile import Diverged, subject_of
+    from services.reconcile import Diverged
 
     if not ctx.repo.tag_exists(plan.tag):
         return None
     ref = f"refs/tags/{plan.tag}"
     obj = ctx.repo.git("rev-parse", ref).strip()
     target = ctx.repo.git("rev-parse", f"{ref}^{{commit}}").strip()
-    never = (f"A tag is never moved: see who made it with `git show {plan.tag}`; if it was never "
-             f"pushed you may delete it yourself (`git tag -d {plan.tag}`) and run this step "
-             "again, otherwise release a new version.")
+    never = never_moved(plan.tag)
     if target != plan.commit:
-        raise Diverged(f"Tag {plan.tag} already exists but points at {target[:12]} "
-                       f"({subject_of(ctx, target)}), not the release commit {plan.commit[:12]} "
-                       f"({subject_of(ctx, plan.commit)}); nothing was changed.", remedy=never)
+        raise elsewhere(ctx, plan, target)
     kind = ctx.repo.git("cat-file", "-t", ref).strip()
     message = ctx.repo.git("for-each-ref", "--format=%(contents:subject)", ref).strip() \
         if kind == "tag" else ""

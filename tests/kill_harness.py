@@ -37,6 +37,7 @@ TOOLS = ("git", "gpg", "minisign", "ssh-keygen")
 RUNBOOK = ("preflight", "changelog", "migration", "notes", "artifacts", "smoke", "checksums",
            "sign", "tag", "handoff", "push", "draft", "review", "publish", "post-release")
 TAG = "v1.3.0"
+CANARY = "ghp_KILLEVERYWHERE_CANARY_5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d"
 SHIM = """#!/bin/sh
 "{real}" "$@"
 rc=$?
@@ -144,6 +145,7 @@ class Demo:
         env = {**os.environ, "GITHUB_API_URL": self.server.api_url, "GITHUB_TOKEN": self.token,
                "PATH": f"{self.work / 'shims'}{os.pathsep}{os.environ['PATH']}"}
         if count or kill_at:
+            self.reset_counter()  # boundaries are counted per command
             env["RC_BOUNDARY_FILE"] = str(self.counter)
             env["RC_KILL_AT"] = str(kill_at) if kill_at else ""
         self.kill_at = kill_at
@@ -307,3 +309,20 @@ def trial(demo: Demo, step: str, n: int) -> tuple[dict[str, Any], str]:
         f"{step} boundary {n} was not reached: {killed.stderr}")
     said = demo.resume()
     return demo.world(), "\n".join(said)
+
+
+def isolated_env(mp: Any, root: Path) -> None:
+    """What tests/conftest.py's per-test isolation sets, for fixtures that outlive one test
+    (``mp`` is a pytest MonkeyPatch)."""
+    home = root / "home"
+    (home / ".gnupg").mkdir(parents=True, mode=0o700, exist_ok=True)
+    (home / ".gitconfig").write_text(
+        "[user]\n\tname = Casey Captain\n\temail = casey@example.org\n"
+        "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n[tag]\n\tgpgsign = false\n")
+    for key, value in (("HOME", str(home)), ("GNUPGHOME", str(home / ".gnupg")),
+                       ("GIT_CONFIG_NOSYSTEM", "1"), ("NO_COLOR", "1"),
+                       ("GIT_AUTHOR_DATE", "2026-11-21T12:00:00Z"),
+                       ("GIT_COMMITTER_DATE", "2026-11-21T12:00:00Z")):
+        mp.setenv(key, value)
+    for key in ("GITHUB_TOKEN", "GITHUB_API_URL", "RELEASE_CONSOLE_OFFLINE"):
+        mp.delenv(key, raising=False)

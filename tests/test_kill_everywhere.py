@@ -11,44 +11,13 @@ trial finishes a whole release). The test prints the number of boundaries it cov
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.kill_harness import RUNBOOK, Demo, new_demo, reference_walk, trial
+from tests.kill_harness import CANARY, RUNBOOK, Demo, isolated_env, trial
 
-CANARY = "ghp_KILLEVERYWHERE_CANARY_5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d"
 FULL = os.environ.get("RELEASE_CONSOLE_KILL_EVERYWHERE", "") == "full"
-
-
-@pytest.fixture(scope="module")
-def walked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Demo, dict[str, Any]]]:
-    root = tmp_path_factory.mktemp("kill")
-    demo = new_demo(root, CANARY)
-    try:
-        with pytest.MonkeyPatch.context() as mp:
-            reference_env(mp, root)
-            yield demo, reference_walk(demo)
-    finally:
-        demo.stop_server()
-
-
-def reference_env(mp: pytest.MonkeyPatch, root: Path) -> None:
-    """The module fixture cannot use the per-test isolated home: set one up the same way."""
-    home = root / "home"
-    (home / ".gnupg").mkdir(parents=True, mode=0o700, exist_ok=True)
-    (home / ".gitconfig").write_text(
-        "[user]\n\tname = Casey Captain\n\temail = casey@example.org\n"
-        "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n[tag]\n\tgpgsign = false\n")
-    for key, value in (("HOME", str(home)), ("GNUPGHOME", str(home / ".gnupg")),
-                       ("GIT_CONFIG_NOSYSTEM", "1"), ("NO_COLOR", "1"),
-                       ("GIT_AUTHOR_DATE", "2026-11-21T12:00:00Z"),
-                       ("GIT_COMMITTER_DATE", "2026-11-21T12:00:00Z")):
-        mp.setenv(key, value)
-    for key in ("GITHUB_TOKEN", "GITHUB_API_URL", "RELEASE_CONSOLE_OFFLINE"):
-        mp.delenv(key, raising=False)
 
 
 def chosen(demo: Demo, step: str) -> list[int]:
@@ -64,8 +33,8 @@ def chosen(demo: Demo, step: str) -> list[int]:
     return sorted(picks)
 
 
-def test_reference_release_is_complete_and_counted(walked: tuple[Demo, dict[str, Any]]) -> None:
-    demo, reference = walked
+def test_reference_release_is_complete_and_counted(kill_demo: tuple[Demo, dict[str, Any]]) -> None:
+    demo, reference = kill_demo
     assert reference["steps"] == dict.fromkeys(RUNBOOK, "done")
     assert reference["state"] == "completed" and reference["journal"] == []
     assert reference["tags"] == ["v1.3.0"] and reference["tag_verifies"]
@@ -86,10 +55,10 @@ def test_reference_release_is_complete_and_counted(walked: tuple[Demo, dict[str,
 
 @pytest.mark.parametrize("step", RUNBOOK)
 def test_killed_at_each_boundary_then_resumed_ends_like_the_reference(
-        walked: tuple[Demo, dict[str, Any]], step: str) -> None:
-    demo, reference = walked
+        kill_demo: tuple[Demo, dict[str, Any]], step: str) -> None:
+    demo, reference = kill_demo
     with pytest.MonkeyPatch.context() as mp:
-        reference_env(mp, demo.work.parent)
+        isolated_env(mp, demo.work.parent)
         for n in chosen(demo, step):
             world, said = trial(demo, step, n)
             what = next(b.what for b in demo.boundaries[step] if b.number == n)
