@@ -170,3 +170,15 @@ def test_release_commit_amended_by_hand_is_one_sentence_and_nothing_changes(
     tags = subprocess.run(["git", "tag", "--list", TAG], cwd=demo.project, capture_output=True,
                           text=True, check=True).stdout
     assert tags == ""
+
+
+def test_signing_scratch_left_by_a_kill_is_in_the_session_and_removed(walked: Walked) -> None:
+    demo, reference = walked
+    demo.restore("sign")
+    assert demo.cli("next", "--yes", kill_at=boundary(demo, "sign", "minisign -S")).returncode == -9
+    session_dir = demo.project / ".release" / TAG
+    assert list(session_dir.glob("release-console-sign-*"))
+    demo.resume()
+    assert not list(session_dir.glob("release-console-sign-*"))
+    assert demo.world() == reference
+    assert ("session", "leftovers removed") in journal_actions(demo)
