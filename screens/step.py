@@ -126,7 +126,7 @@ class StepScreen(Screen[None]):
     def _load(self, generation: int) -> None:
         try:
             ctx = host_of(self.app).make_context()
-            header = session_header(ctx)
+            header = engine.headline(ctx)
             view = None
             if ctx.session is not None:
                 view = next((v for v in engine.views(ctx) if v.id == self.step.id), None)
@@ -266,10 +266,6 @@ def unexpected(err: BaseException) -> str:
                          "as failed; the journal has what was done.")
 
 
-def session_header(ctx: Context) -> str:
-    return engine.headline(ctx)
-
-
 def render_blockers(view: engine.StepView) -> Text:
     if not view.blockers:
         return Text("")
@@ -301,15 +297,7 @@ def evidence_value(value: object) -> str:
 
 
 def screen_for(step_id: str) -> StepScreen:
-    """The specialised screen for a step if ``screens/steps/<module>.py`` has one, else generic."""
-    import importlib
+    """The step's own screen if ``screens.steps.SCREENS`` names one, else the generic one."""
+    from screens.steps import screen_class
 
-    module_name = f"screens.steps.{step_id.replace('-', '_')}"
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name != module_name:
-            raise
-        return StepScreen(step_id)
-    screen_class: type[StepScreen] = getattr(module, "SCREEN", StepScreen)
-    return screen_class(step_id)
+    return screen_class(step_id)(step_id)

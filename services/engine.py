@@ -21,9 +21,9 @@ from services.errors import (
 )
 from services.flows import runbook
 from services.reconcile import ADOPTED
+from services.recorder import JOURNAL_REMEDY
 from services.session import Session, StepRecord
 from services.step_protocol import (
-    JOURNAL_REMEDY,
     Blocker,
     Context,
     Evidence,

@@ -7,27 +7,26 @@ same list, and the session stores progress by id, never by position.
 
 from __future__ import annotations
 
-import contextlib
 import difflib
-import fcntl
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from services import catalogue
+from services.catalogue import StepInfo
 from services.errors import ConsoleError, NeedsInput
-from services.journal import Journal, JournalError
+from services.journal import Journal
 from services.policy import Policy
 from services.progress import ProgressSink, no_progress
+from services.recorder import Recorder, journal_problem
 from services.session import Session, SessionStore, iso, utc_now
 
 if TYPE_CHECKING:
     from services.repo import Repository
 
 Evidence = dict[str, Any]
-JOURNAL_REMEDY = ("Run `release-console journal verify`, then restore the journal from a bundle or "
-                  "backup copy; every step stays stopped until it verifies.")
 ProgressCallback = ProgressSink  # services.progress: a ProgressEvent per report
 
 
@@ -166,72 +165,55 @@ class Context:
         session = self.require_session()
         return Journal(self.store.directory(session.tag) / "journal.jsonl")
 
-    @contextlib.contextmanager
-    def locked(self) -> Iterator[Session]:
-        """Hold the session lock, re-read the session, yield it, and save it afterwards.
-
-        The TUI and a CLI in another terminal may work on the same release; the lock and the
-        re-read make their updates add up instead of overwriting each other.
-        """
-        session = self.require_session()
-        directory = self.store.directory(session.tag)
-        directory.mkdir(parents=True, exist_ok=True)
-        with open(directory / ".lock", "a+") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                fresh = self.store.load(session.tag)
-                yield fresh
-                self.store.save(fresh, now=self.clock())
-                self.session = fresh
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
-
     def journal_problem(self, session: Session | None = None) -> str:
         """Why the session's journal fails verification, in one sentence; "" when intact."""
-        session = session or self.require_session()
-        journal = Journal(self.store.directory(session.tag) / "journal.jsonl")
-        problems = journal.verify(expected_head=session.journal_head,
-                                  expected_count=session.journal_count)
-        if not problems:
-            return ""
-        first = problems[0]
-        where = f"line {first.line}" if first.line else "the file"
-        return (f"the journal {journal.path} fails verification at {where} ({first.message}), "
-                "so nothing more is recorded in it.")
+        return journal_problem(self.store, session or self.require_session())
 
     def record(self, step: str, action: str, *, inputs: dict[str, Any] | None = None,
                outputs: dict[str, Any] | None = None,
                update: Callable[[Session], object] | None = None) -> None:
-        """Journal an action and (optionally) change the session, as one locked update.
-
-        Nothing is appended to a journal whose chain is broken: the audit trail would go on
-        from a point nobody can vouch for.
-        """
-        with self.locked() as session:
-            problem = self.journal_problem(session)
-            if problem:
-                raise JournalError(f"Cannot record '{action}' for {step}: {problem}",
-                                   remedy=JOURNAL_REMEDY)
-            if update is not None:
-                update(session)
-            head, count = self.journal.append(actor=self.actor, step=step, action=action,
-                                               inputs=inputs, outputs=outputs, now=self.clock())
-            session.journal_head, session.journal_count = head, count
+        """Journal an action and (optionally) change the session, as one locked update
+        (:class:`services.recorder.Recorder`); ``self.session`` becomes the saved session."""
+        session = self.require_session()
+        recorder = Recorder(self.store, session.tag, actor=self.actor, clock=self.clock)
+        self.session = recorder.record(step, action, inputs=inputs, outputs=outputs,
+                                       update=update)
 
     def now_iso(self) -> str:
         return iso(self.clock())
 
 
 class Step:
-    """Base class for a runbook step. Subclasses override the class attributes and methods."""
+    """Base class for a runbook step. Subclasses set ``id`` and ``description`` and override the
+    methods; the title and flags come from the step's entry in ``services/catalogue.py``."""
 
     id: str = ""
-    title: str = ""
     description: str = ""
-    needs_network: bool = False
-    needs_token: bool = False
-    irreversible: bool = False
-    skippable: bool = False  # a captain may skip it with a recorded reason
+
+    @property
+    def info(self) -> StepInfo:
+        return catalogue.info(self.id)
+
+    @property
+    def title(self) -> str:
+        return self.info.title
+
+    @property
+    def needs_network(self) -> bool:
+        return self.info.needs_network
+
+    @property
+    def needs_token(self) -> bool:
+        return self.info.needs_token
+
+    @property
+    def irreversible(self) -> bool:
+        return self.info.irreversible
+
+    @property
+    def skippable(self) -> bool:
+        """A captain may skip it with a recorded reason."""
+        return self.info.skippable
 
     def check(self, ctx: Context) -> list[Blocker]:
         return []
@@ -263,15 +245,9 @@ class Step:
 class NotBuiltStep(Step):
     """A runbook step this version of the console cannot do yet: it says so instead of pretending."""
 
-    skippable = True
-
-    def __init__(self, step_id: str, title: str, description: str, *,
-                 needs_network: bool = False, irreversible: bool = False) -> None:
+    def __init__(self, step_id: str, description: str) -> None:
         self.id = step_id
-        self.title = title
         self.description = description
-        self.needs_network = needs_network
-        self.irreversible = irreversible
 
     def check(self, ctx: Context) -> list[Blocker]:
         return [Blocker(

@@ -79,24 +79,26 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 def _review(args: argparse.Namespace) -> int:
     """Review the draft and record it where the runbook allows; after publish, only report."""
+    from console.progress import rendering
     from services import engine
     from services.github import wiring
     from services.steps.review import record_review
 
     ctx = context(args)
     ctx.require_session()
-    review = wiring.review_now(ctx, wiring.client_for(ctx))
-    published = wiring.is_published(ctx)
-    recorded = False
-    if not published:
-        step = engine.find_step(ctx, "review")
-        view = next(v for v in engine.views(ctx) if v.id == "review")
-        if view.status in (S.DONE, S.FAILED) or (view.status == S.READY and not review.clean):
-            record_review(ctx, review)
-            recorded = True
-        elif view.status == S.READY:
-            engine.run_step(ctx, step)
-            recorded = True
+    with rendering(ctx):  # files the checksums step does not vouch for are hashed again
+        review = wiring.review_now(ctx, wiring.client_for(ctx))
+        published = wiring.is_published(ctx)
+        recorded = False
+        if not published:
+            step = engine.find_step(ctx, "review")
+            view = next(v for v in engine.views(ctx) if v.id == "review")
+            if view.status in (S.DONE, S.FAILED) or (view.status == S.READY and not review.clean):
+                record_review(ctx, review)
+                recorded = True
+            elif view.status == S.READY:
+                engine.run_step(ctx, step)
+                recorded = True
     if args.json:
         print_json({"schema": 1, **review.to_json(), "recorded": recorded})
     else:

@@ -9,8 +9,9 @@ from console.commands.common import add_parser, context
 from console.output import say, warn
 from services.errors import ConsoleError
 from services.journal import Journal
+from services.recorder import JOURNAL_REMEDY
 from services.session import Session
-from services.step_protocol import JOURNAL_REMEDY, Context
+from services.step_protocol import Context
 
 
 def register(sub: argparse._SubParsersAction) -> None:

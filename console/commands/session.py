@@ -10,8 +10,9 @@ from console.progress import rendering
 from services import checklist, engine
 from services.errors import ConsoleError
 from services.marks import MARKS
+from services.recorder import JOURNAL_REMEDY
 from services.session_lifecycle import ReleaseRequest, abandon_release, latest_session, start_release
-from services.step_protocol import JOURNAL_REMEDY, Context
+from services.step_protocol import Context
 from services.step_status import StepStatus as S
 
 JSON_SCHEMA = 1

@@ -66,6 +66,3 @@ class DraftScreen(StepScreen):
                               f"{'hashing' if hashing else 'uploading'} {event.percent}%"
                               if event.percent < 100 else ("hashed" if hashing else "uploaded"))
         super().on_step_screen_progress(message)
-
-
-SCREEN = DraftScreen

@@ -65,6 +65,3 @@ class PublishScreen(StepScreen):
 
     def show_extra(self, data: Any) -> None:
         self.query_one("#publish-what", Static).update(data or "")
-
-
-SCREEN = PublishScreen

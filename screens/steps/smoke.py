@@ -126,6 +126,3 @@ class SmokeScreen(StepScreen):
         text = (f"Recorded the {arch} sign-off by {entry['tester']}."
                 + (f" FAILED: {', '.join(failed)} — this blocks the release." if failed else ""))
         self.post_message(self.Finished(not failed, text))
-
-
-SCREEN = SmokeScreen

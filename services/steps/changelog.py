@@ -93,7 +93,6 @@ def resumable(ctx: Context) -> bool:
 
 class ChangelogStep(Step):
     id = "changelog"
-    title = "Move [Unreleased] in CHANGELOG.md"
     description = (
         "Move the [Unreleased] entries under a new version heading dated today (UTC), in the "
         "file's own style, update the compare-link footer, show the diff and commit it as "

@@ -43,7 +43,6 @@ def outputs(ctx: Context, found: list[artifacts.Artifact]) -> list[Path]:
 
 class Checksums(Step):
     id = "checksums"
-    title = "Checksums"
     description = ("sha256 of every artifact, streamed and in parallel with progress; "
                    "sha256sum-compatible .sha256 files (and a combined list if the policy names one).")
 
@@ -98,9 +97,8 @@ class Checksums(Step):
 
     def revalidate(self, ctx: Context) -> list[Blocker]:
         evidence = ctx.require_session().evidence(ChecksumsEvidence) or ChecksumsEvidence()
-        written = artifacts.written_file_blockers(ctx, [dict(f) for f in evidence.files],
-                                                  "the checksums step")
-        return (artifacts.changed_since(ctx, [dict(a) for a in evidence.artifacts],
+        written = artifacts.written_file_blockers(ctx.root, evidence.files, "the checksums step")
+        return (artifacts.changed_since(ctx.policy, ctx.root, evidence.artifacts,
                                         "its checksum was made")
                 + [Blocker(b.reason, 'Write them again: `release-console redo checksums '
                            '--reason "..."`.') for b in written])

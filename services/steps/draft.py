@@ -36,11 +36,8 @@ def notes_sha256(ctx: Context) -> str:
 
 class Draft(Step):
     id = "draft"
-    title = "GitHub draft and uploads"
     description = ("Create (or reuse and repair) the draft release with the notes as body, and "
                    "upload every asset, resumably. CI must be green on the release commit.")
-    needs_network = True
-    needs_token = False  # the GitHub token is not the hardware token
 
     def check(self, ctx: Context) -> list[Blocker]:
         session = ctx.require_session()

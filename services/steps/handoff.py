@@ -21,12 +21,10 @@ def went_offline(ctx: Context) -> bool:
 
 class Handoff(Step):
     id = "handoff"
-    title = "Hand-off bundle"
     description = (
         "Carry the release between the online machine and the air-gapped signing workstation in a "
         "verified bundle. When everything was signed on this machine, there is nothing to carry."
     )
-    skippable = True
 
     def check(self, ctx: Context) -> list[Blocker]:
         if went_offline(ctx):

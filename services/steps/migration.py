@@ -47,7 +47,6 @@ def add_command(ctx: Context) -> str:
 
 class MigrationStep(Step):
     id = "migration"
-    title = "MIGRATION.md section"
     description = (
         "MIGRATION.md must have a section for this version transition, or say that no migration "
         "is required (not allowed for a MAJOR bump).")

@@ -79,7 +79,6 @@ def reference_blockers(ctx: Context) -> list[Blocker]:
 
 class Preflight(Step):
     id = "preflight"
-    title = "Pre-flight checks"
     description = (
         "Clean tree on the right branch, the tag not taken, the version a valid step up from the "
         "last release, manual checklist ticked, version references updated, vulnerability waivers "

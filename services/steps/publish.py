@@ -23,11 +23,7 @@ def reviewed(ctx: Context) -> ReviewEvidence | None:
 
 class Publish(Step):
     id = "publish"
-    title = "Publish"
     description = "Publish the reviewed draft: stable becomes latest, rc a pre-release."
-    needs_network = True
-    needs_token = False  # the GitHub token is not the hardware token
-    irreversible = True
 
     def check(self, ctx: Context) -> list[Blocker]:
         review = ctx.require_session().evidence(ReviewEvidence, done=True)

@@ -64,11 +64,8 @@ def record_review(ctx: Context, review: Review) -> None:
 
 class ReviewStep(Step):
     id = "review"
-    title = "Review the draft"
     description = ("Read the draft as GitHub shows it and compare title, tag, body and every "
                    "asset's size and digest; check each artifact against its checksum file.")
-    needs_network = True
-    needs_token = False  # the GitHub token is not the hardware token
 
     def check(self, ctx: Context) -> list[Blocker]:
         return expected.notes_blockers(ctx)

@@ -53,10 +53,8 @@ def backend_for(ctx: Context) -> Backend | None:
 
 class Sign(Step):
     id = "sign"
-    title = "Sign with the hardware token"
     description = ("Detached signatures for every artifact with the key on the hardware token, "
                    "each verified at once against the pinned public key.")
-    needs_token = True
 
     def check(self, ctx: Context) -> list[Blocker]:
         found = for_session(ctx)
@@ -126,9 +124,10 @@ class Sign(Step):
     def revalidate(self, ctx: Context) -> list[Blocker]:
         recorded = ctx.require_session().evidence(SignEvidence) or SignEvidence()
         signatures = list(recorded.signatures)
-        changed = artifacts.changed_since(ctx, [{**item, "name": item.get("artifact")}
-                                                for item in signatures], "it was signed")
-        replaced = artifacts.written_file_blockers(ctx, [
+        changed = artifacts.changed_since(
+            ctx.policy, ctx.root, [{**item, "name": item.get("artifact")} for item in signatures],
+            "it was signed")
+        replaced = artifacts.written_file_blockers(ctx.root, [
             {"path": item.get("signature"), "sha256": item.get("signature_sha256")}
             for item in signatures], "the sign step")
         return changed + [Blocker(b.reason, "Restore the signature the sign step made (its "

@@ -10,10 +10,8 @@ from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepF
 
 class Tag(Step):
     id = "tag"
-    title = "Signed tag"
     description = ("A signed, annotated tag on the release commit (message from the policy), "
                    "verified with `git verify-tag` right after.")
-    needs_token = True
 
     def check(self, ctx: Context) -> list[Blocker]:
         return tagging.blockers(ctx)

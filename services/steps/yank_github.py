@@ -17,12 +17,8 @@ from services.yank import replacement_tag, yank_inputs
 
 class YankGitHub(Step):
     id = "yank-github"
-    title = "Yank on GitHub"
     description = ("Mark the GitHub release as a pre-release, not latest, with a YANKED banner "
                    "naming the reason and the replacement. Nothing is deleted.")
-    needs_network = True
-    needs_token = False  # the GitHub token is not the hardware token
-    irreversible = True
 
     def check(self, ctx: Context) -> list[Blocker]:
         inputs = yank_inputs(ctx)
