@@ -12,6 +12,7 @@ from services.completion import outcome_line
 from services.errors import ConsoleError
 from services.hotfix.clock import session_clock
 from services.marks import MARKS
+from services.recorder import JOURNAL_REMEDY
 from services.session_lifecycle import ReleaseRequest, abandon_release, latest_session, start_release
 from services.step_protocol import Context
 from services.step_status import StepStatus as S
@@ -106,6 +107,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         return 0
     views = engine.views(ctx)
     nxt = engine.next_view(views)
+    journal_problem = ctx.journal_problem()
     if args.json:
         s = ctx.session
         print_json({
@@ -116,9 +118,12 @@ def cmd_status(args: argparse.Namespace) -> int:
                         "offline": ctx.offline, "security": security_json(ctx)},
             "steps": [v.to_json() for v in views],
             "next": nxt.id if nxt else None,
+            "journal_problem": journal_problem or None,
         })
         return 0
     say(engine.headline(ctx), style="bold")
+    if journal_problem:
+        say(f"Every step is stopped: {journal_problem} {JOURNAL_REMEDY}", style="red")
     clock = session_clock(ctx.session)
     if clock is not None and clock.level(ctx.clock()) != "ok":
         say(f"Security fix {clock.level(ctx.clock())}: {clock.line(ctx.clock())} "
