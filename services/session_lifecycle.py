@@ -16,7 +16,6 @@ import semver
 
 from services import versions
 from services.errors import ConsoleError, UsageError
-from services.evidence import ChangelogEvidence, MigrationEvidence, PreflightEvidence
 from services.policy import Policy
 from services.repo import Repository
 from services.session import Session, SessionStore, iso
@@ -154,16 +153,21 @@ def abandon_release(ctx: Context, tag: str, reason: str) -> None:
     ctx.record("session", "abandoned", inputs={"reason": reason.strip()}, update=mark)
 
 
-# Steps that may move HEAD while preparing the release, in runbook order; the last commit any of
-# them recorded is the release commit (what is built, smoke-tested, signed, tagged and pushed).
-COMMITTING_STEPS: tuple[type[PreflightEvidence | ChangelogEvidence | MigrationEvidence], ...] = (
-    PreflightEvidence, ChangelogEvidence, MigrationEvidence)
-
-
 def release_commit(session: Session) -> str:
-    """The commit this release is cut from, or "" before pre-flight recorded one."""
+    """The commit this release is cut from, or "" before pre-flight recorded one.
+
+    The steps that may move HEAD while preparing the release are pre-flight, changelog and
+    migration, in runbook order; the last commit any of them recorded is the release commit (what
+    is built, smoke-tested, signed, tagged and pushed).
+    """
+    # Imported here: building the evidence classes costs `status` (which imports this module for
+    # start/abandon) tens of milliseconds it does not need.
+    from services.evidence import ChangelogEvidence, MigrationEvidence, PreflightEvidence
+
+    committing: tuple[type[PreflightEvidence | ChangelogEvidence | MigrationEvidence], ...] = (
+        PreflightEvidence, ChangelogEvidence, MigrationEvidence)
     commit = ""
-    for kind in COMMITTING_STEPS:
+    for kind in committing:
         evidence = session.evidence(kind, done=True)
         if evidence is not None:
             commit = str(evidence.commit or commit)
