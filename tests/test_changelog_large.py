@@ -6,10 +6,8 @@ here: timed assertions fail on a loaded machine and prove nothing on a fast one.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
-from services import changelog
 from tests.conftest import run_cli
 
 
