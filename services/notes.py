@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from services import changelog
+from services import changelog, channels
 from services.changelog import Changelog, parse_url
 from services.errors import ConsoleError
 from services.policy import Policy
@@ -173,6 +173,7 @@ class Notes:
     source: str  # "1.4.0" or "Unreleased"
     missing: list[str] = field(default_factory=list)
     generated: list[str] = field(default_factory=list)
+    empty: bool = False  # the section has no entries: nothing to tell users, so it blocks
 
     @property
     def sha256(self) -> str:
@@ -184,9 +185,11 @@ def build_notes(ctx: Context, doc: Changelog | None = None) -> Notes:
     session = ctx.require_session()
     policy = ctx.policy
     if doc is None:
-        doc = changelog.load(ctx.path(policy.changelog), policy.changelog)
-    source = "Unreleased" if session.kind == "rc" else session.version
+        doc = _changelog_for(ctx)
+    source = channels.final_version(session)  # a candidate ships the final [X.Y.Z] section
     body = changelog.section(doc, source)
+    if channels.is_candidate(session) and body.strip():
+        body = channels.candidate_banner(session, policy) + "\n\n" + body.lstrip("\n")
     required = list(policy.required_sections)
     extra = ""
     generated: list[str] = []
@@ -197,4 +200,30 @@ def build_notes(ctx: Context, doc: Changelog | None = None) -> Notes:
     text = render_notes(body, tag=session.tag, links=policy.notes_links,
                         base_url=web_base(policy, doc), extra=extra)
     return Notes(text=text, source=source, missing=missing_sections(text, required),
-                 generated=generated)
+                 generated=generated, empty=not doc_has_entries(doc, source))
+
+
+def doc_has_entries(doc: Changelog, version: str) -> bool:
+    heading = doc.heading_for(version)
+    return heading is not None and bool(doc.entries(heading))
+
+
+def _changelog_for(ctx: Context) -> Changelog:
+    """The changelog the notes come from: the work tree's, or for a promotion the file at the
+    candidate's commit (the stable release ships exactly what the rc shipped)."""
+    policy = ctx.policy
+    commit = promoted_commit(ctx)
+    if not commit:
+        return changelog.load(ctx.path(policy.changelog), policy.changelog)
+    try:
+        blob = ctx.repo.repo.commit(commit).tree / policy.changelog
+    except (KeyError, ValueError) as err:
+        raise NotesError(f"{policy.changelog} cannot be read at the candidate's commit "
+                         f"{commit[:12]} ({err}).") from None
+    return changelog.parse(blob.data_stream.read(), policy.changelog)
+
+
+def promoted_commit(ctx: Context) -> str:
+    """The rc commit a promotion session stands on ("" for any other session)."""
+    data = ctx.require_session().data.get("promote")
+    return str(data.get("commit", "")) if isinstance(data, dict) else ""

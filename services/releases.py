@@ -133,7 +133,7 @@ def abandon_release(ctx: Context, tag: str, reason: str) -> None:
 
 # Steps that may move HEAD while preparing the release, in runbook order; the last commit any of
 # them recorded is the release commit (what is built, smoke-tested, signed, tagged and pushed).
-COMMITTING_STEPS = ("preflight", "changelog", "migration")
+COMMITTING_STEPS = ("preflight", "promote", "changelog", "migration")
 
 
 def release_commit(session: Session) -> str:

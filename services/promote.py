@@ -1,0 +1,156 @@
+"""Promoting a release candidate: the stable X.Y.Z on exactly the rc's commit (SecAI: "tag stable
+release (same commit as the validated RC)").
+
+``release-console promote vX.Y.Z-rc.N`` and the TUI's promote action both call
+:func:`start_promotion`. Everything that can be known is checked before anything is written: the
+tag is an rc of this project, it is the newest rc of X.Y.Z, the stable tag is free, the rc's commit
+is still on the default branch, and GitHub shows the rc published and not yanked. The session is
+then started by the one start-a-session path (:func:`services.releases.start_release`, kind
+``promote``) and walked by the engine over the ``promote`` runbook: no changelog commit (the notes
+are ``[X.Y.Z]`` at the rc's commit), smoke sign-offs reused where the stable artifacts are the
+very bytes the rc's testers signed off, checksums, signatures and the signed tag made anew.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from services import versions
+from services.errors import ConsoleError
+from services.releases import ReleaseRequest, start_release
+from services.runbook import Context
+from services.session import Session
+
+DATA_KEY = "promote"  # session.data["promote"] = {"rc_tag", "rc_version", "commit"}
+
+
+class PromoteError(ConsoleError):
+    """The candidate cannot be promoted; the message says why and nothing was changed."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A release candidate that may become the stable release."""
+
+    rc_tag: str
+    rc_version: str
+    version: str  # the final X.Y.Z
+    tag: str  # the stable tag
+    commit: str  # the rc's commit: the stable tag goes here
+
+    def to_json(self) -> dict[str, Any]:
+        return {"rc_tag": self.rc_tag, "rc_version": self.rc_version, "version": self.version,
+                "tag": self.tag, "commit": self.commit}
+
+
+def parse_candidate(ctx: Context, rc_tag: str) -> tuple[str, str]:
+    """(rc version, final version) of ``rc_tag``; refuses a tag that names no pre-release."""
+    given = rc_tag.strip()
+    version = versions.version_from_tag(given, ctx.policy.tag_format)
+    if version is None:
+        try:
+            version = versions.parse_version(given)
+        except ConsoleError:
+            raise PromoteError(f"{given!r} is not a release-candidate tag of this project.",
+                               remedy="Name the rc tag, for example "
+                               f"{ctx.policy.tag_for('1.4.0-rc.1')}.") from None
+    if not version.prerelease:
+        raise PromoteError(f"{given} is a stable version already; only a release candidate is "
+                           "promoted.", remedy="Name the rc tag, e.g. "
+                           f"{ctx.policy.tag_for(str(version) + '-rc.1')}.")
+    return str(version), str(version.finalize_version())
+
+
+def local_checks(ctx: Context, rc_tag: str) -> Candidate:
+    """Everything git can tell: the rc tag, no later rc, the stable tag free, the commit on the
+    default branch. Changes nothing."""
+    rc_version, final = parse_candidate(ctx, rc_tag)
+    tag = ctx.policy.tag_for(rc_version)
+    repo = ctx.repo
+    if not repo.tag_exists(tag):
+        raise PromoteError(f"There is no tag {tag} in this repository, so there is nothing to "
+                           "promote.", remedy="Fetch the tags (`git fetch --tags`) or check the "
+                           "name with `git tag --list`.")
+    stable = ctx.policy.tag_for(final)
+    if repo.tag_exists(stable):
+        raise PromoteError(f"{stable} already exists, so {tag} cannot be promoted to it.",
+                           remedy="A released tag is never reused; start the next version.")
+    later = later_candidates(ctx, rc_version)
+    if later:
+        raise PromoteError(f"{tag} is not the newest release candidate of {final}: "
+                           f"{', '.join(later)} came after it.",
+                           remedy=f"Promote {later[-1]} instead (after testing it).")
+    commit = repo.git("rev-parse", f"refs/tags/{tag}^{{commit}}").strip()
+    branch = ctx.policy.project.default_branch
+    try:
+        repo.git("merge-base", "--is-ancestor", commit, branch)
+    except ConsoleError:
+        raise PromoteError(f"The commit of {tag} ({commit[:12]}) is no longer reachable from "
+                           f"{branch}, so the stable release cannot be tagged on it.",
+                           remedy=f"Cut a new release candidate from {branch}.") from None
+    return Candidate(tag, rc_version, final, stable, commit)
+
+
+def later_candidates(ctx: Context, rc_version: str) -> list[str]:
+    """Tags of pre-releases of the same X.Y.Z above ``rc_version``, oldest first."""
+    mine = versions.parse_version(rc_version)
+    final = mine.finalize_version()
+    found = [v for v in versions.versions_from_tags(ctx.repo.tags(), ctx.policy.tag_format)
+             if v.prerelease and v.finalize_version() == final and v.compare(mine) > 0]
+    return [ctx.policy.tag_for(str(v)) for v in sorted(found)]
+
+
+def github_checks(ctx: Context, candidate: Candidate) -> None:
+    """GitHub shows the rc published (not a draft, not missing) and not yanked."""
+    from services.github import wiring
+    from services.github.releases import drafts, published
+    from services.github.yank import MARK
+
+    client = wiring.client_for(ctx)
+    rel = published(client, candidate.rc_tag)
+    if rel is None:
+        what = "is still a draft" if drafts(client, candidate.rc_tag) else "was never published"
+        raise PromoteError(f"{candidate.rc_tag} {what} on GitHub, so it cannot be promoted.",
+                           remedy="Publish the release candidate and have it tested first.")
+    if (rel.body or "").startswith(f"> **{MARK}**"):
+        raise PromoteError(f"{candidate.rc_tag} was yanked on GitHub, so it cannot be promoted.",
+                           remedy="Cut a new release candidate with the fix.")
+    if published(client, candidate.tag) is not None:
+        raise PromoteError(f"{candidate.tag} is already published on GitHub.",
+                           remedy="A released version is never published twice.")
+
+
+def check_promotion(ctx: Context, rc_tag: str) -> Candidate:
+    """All of the checks, git first (cheap, offline), then GitHub."""
+    candidate = local_checks(ctx, rc_tag)
+    github_checks(ctx, candidate)
+    return candidate
+
+
+def start_promotion(ctx: Context, rc_tag: str) -> Session:
+    """Check, then start the ``promote`` session for the candidate's final version."""
+    candidate = check_promotion(ctx, rc_tag)
+    session = start_release(ctx, ReleaseRequest(version=candidate.version, channel=stable_channel(
+        ctx, candidate), kind="promote"))
+    ctx.record("promote", "candidate chosen", inputs={"rc_tag": candidate.rc_tag},
+               outputs=candidate.to_json(),
+               update=lambda s: s.data.__setitem__(DATA_KEY, candidate.to_json()))
+    return ctx.require_session() if ctx.session else session
+
+
+def stable_channel(ctx: Context, candidate: Candidate) -> str:
+    """The channel the candidate promotes to: the one named by its channel's ``promotes_to``,
+    else ``stable``."""
+    suffix = candidate.rc_version.partition("-")[2]
+    for channel in ctx.policy.channels:
+        target = getattr(channel, "promotes_to", "")
+        if target and channel.tag and re.search(r"\{n\}", channel.tag) and suffix:
+            return str(target)
+    return "stable"
+
+
+def recorded(session: Session) -> dict[str, str]:
+    data = session.data.get(DATA_KEY)
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
