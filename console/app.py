@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import traceback
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual.app import App
+from textual.app import App, SystemCommand
+from textual.screen import Screen
 
 from console.wiring import Options
 from screens.home import HomeScreen
@@ -51,6 +53,16 @@ class ReleaseConsoleApp(App[None]):
             "Release Console stopped on an unexpected error (a bug: please report it). "
             "Your session and journal are as the last finished action left them.\n\n" + report))
         self._close_messages_no_wait()
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The command palette offers the wizards the home screen has keys for."""
+        yield from super().get_system_commands(screen)
+        home = self.screen_stack[0] if self.screen_stack else None
+        if isinstance(home, HomeScreen):
+            yield SystemCommand("Yank a release", "Withdraw a published release (nothing is "
+                                "deleted)", home.action_yank)
+            yield SystemCommand("Promote a release candidate", "Start the stable release on "
+                                "an rc's commit", home.action_promote)
 
     def get_default_screen(self) -> HomeScreen:
         """The home screen is the bottom of the stack: no blank default screen to paint first."""

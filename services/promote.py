@@ -154,3 +154,16 @@ def stable_channel(ctx: Context, candidate: Candidate) -> str:
 def recorded(session: Session) -> dict[str, str]:
     data = session.data.get(DATA_KEY)
     return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def promotable_tags(ctx: Context) -> list[str]:
+    """Local rc tags that could be promoted: the newest pre-release of a version whose stable tag
+    does not exist yet, newest first (GitHub is asked only when one is chosen)."""
+    tags = ctx.repo.tags()
+    found = versions.versions_from_tags(tags, ctx.policy.tag_format)
+    stable = {v for v in found if not v.prerelease}
+    newest: dict[Any, Any] = {}
+    for version in found:
+        if version.prerelease and version.finalize_version() not in stable:
+            newest[version.finalize_version()] = version
+    return [ctx.policy.tag_for(str(v)) for v in sorted(newest.values(), reverse=True)]

@@ -32,6 +32,7 @@ def _candidate(ctx: Context) -> promote.Candidate:
 class PromoteStep(Step):
     id = "promote"
     title = "Release candidate to promote"
+    needs_network = True
     description = ("The stable release is tagged on exactly the candidate's commit: the rc must "
                    "be the newest of its version, published and not yanked, and its commit on "
                    "the default branch.")
