@@ -123,6 +123,8 @@ def test_reading_notes_before_the_notes_step_names_the_file_and_the_step(
 def test_rc_notes_are_the_final_section_marked_as_a_candidate(
         repo_path: Path, make_ctx: Callable[..., Context]) -> None:
     commit_file(repo_path, "CHANGELOG.md", CHANGELOG)
+    commit_file(repo_path, "MIGRATION.md", "# Migration\n\n## v0.1.0 -> v0.2.0\n\n"
+                "No migration required.\n")  # the final version's transition, not the rc's
     ctx = make_ctx()
     start_release(ctx, ReleaseRequest(version="0.2.0", channel="rc"))
     assert ctx.require_session().kind == "rc"
@@ -140,8 +142,8 @@ def test_rc_notes_are_the_final_section_marked_as_a_candidate(
 
 def test_an_rc_with_empty_notes_is_blocked(repo_path: Path,
                                            make_ctx: Callable[..., Context]) -> None:
-    commit_file(repo_path, "CHANGELOG.md", CHANGELOG.replace(
-        "## [Unreleased]\n\n", "## [Unreleased]\n\n## [0.2.0] - 2026-11-01\n\n"))
+    commit_file(repo_path, "CHANGELOG.md", "# Changelog\n\n## [Unreleased]\n\n"
+                "## [0.2.0] - 2026-11-01\n\n## [0.1.0] - 2026-10-01\n\n- First.\n")
     ctx = make_ctx()
     start_release(ctx, ReleaseRequest(version="0.2.0", channel="rc"))
     blockers = engine.find_step(ctx, "notes").check(ctx)
