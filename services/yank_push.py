@@ -15,6 +15,7 @@ from services.runbook import Context
 
 @dataclass(frozen=True)
 class NoteCommit:
+    tag: str  # the yanked release: its session records the push
     sha: str
     subject: str
     branch: str
@@ -33,7 +34,8 @@ def note_commit(ctx: Context) -> NoteCommit | None:
     if not sha:
         return None
     subject = ctx.repo.git("log", "-1", "--format=%s", sha).strip()
-    return NoteCommit(sha, subject, ctx.repo.branch(), ctx.policy.project.remote)
+    return NoteCommit(ctx.require_session().tag, sha, subject, ctx.repo.branch(),
+                      ctx.policy.project.remote)
 
 
 def push_note(ctx: Context, note: NoteCommit) -> None:
@@ -44,5 +46,6 @@ def push_note(ctx: Context, note: NoteCommit) -> None:
         raise ConsoleError(f"HEAD is no longer on {note.branch}; the yank note was not pushed.",
                            remedy=f"Switch back to {note.branch} and push {note.sha[:12]}.")
     remote_git(ctx, "push", "--quiet", note.remote, f"{note.sha}:refs/heads/{note.branch}")
+    ctx.session = ctx.store.load(note.tag)  # finished by now: no longer the active session
     ctx.record("yank-changelog", "note pushed",
                outputs={"commit": note.sha, "remote": note.remote, "branch": note.branch})
