@@ -256,7 +256,7 @@ class YankScreen(Screen[None]):
             self._offer_hotfix()
             return
         from screens.prompts import ConfirmScreen
-        from services.runbook import Plan
+        from services.step_protocol import Plan
 
         note = message.note
         plan = Plan(summary=note.question,

@@ -57,7 +57,7 @@ class HotfixOffer(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True)
     def _start(self) -> None:
-        from services.releases import ReleaseRequest, start_release
+        from services.session_lifecycle import ReleaseRequest, start_release
 
         try:
             session = start_release(host_of(self.app).make_context(),

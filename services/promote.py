@@ -5,7 +5,7 @@ release (same commit as the validated RC)").
 :func:`start_promotion`. Everything that can be known is checked before anything is written: the
 tag is an rc of this project, it is the newest rc of X.Y.Z, the stable tag is free, the rc's commit
 is still on the default branch, and GitHub shows the rc published and not yanked. The session is
-then started by the one start-a-session path (:func:`services.releases.start_release`, kind
+then started by the one start-a-session path (:func:`services.session_lifecycle.start_release`, kind
 ``promote``) and walked by the engine over the ``promote`` runbook: no changelog commit (the notes
 are ``[X.Y.Z]`` at the rc's commit), smoke sign-offs reused where the stable artifacts are the
 very bytes the rc's testers signed off, checksums, signatures and the signed tag made anew.
@@ -19,9 +19,9 @@ from typing import Any
 
 from services import versions
 from services.errors import ConsoleError
-from services.releases import ReleaseRequest, start_release
-from services.runbook import Context
 from services.session import Session
+from services.session_lifecycle import ReleaseRequest, start_release
+from services.step_protocol import Context
 
 DATA_KEY = "promote"  # session.data["promote"] = {"rc_tag", "rc_version", "commit"}
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from services import checksums, promote, smoke
-from services.runbook import Context
 from services.session import Session, SessionError
+from services.step_protocol import Context
 
 
 @dataclass

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from services import versions
 from services.errors import ConsoleError
-from services.runbook import Context
+from services.step_protocol import Context
 
 if TYPE_CHECKING:
     from services.github.client import GitHubClient

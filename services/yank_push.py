@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.errors import ConsoleError
-from services.runbook import Context
+from services.step_protocol import Context
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,8 @@ from services.changelog import (
     head_message,
     modified,
 )
-from services.changelog_rc import rc_change
 from services.errors import ConsoleError
-from services.runbook import Blocker, Context, Evidence, FileChange, Plan, Step
+from services.step_protocol import Blocker, Context, Evidence, FileChange, Plan, Step
 
 
 def commit_message(ctx: Context) -> str:
@@ -40,7 +39,7 @@ def plan_move(ctx: Context, raw: bytes | None = None) -> Change:
     if raw is not None:
         doc.path = ctx.path(rel)
     if channels.is_candidate(session):  # rc.1 moves to the final [X.Y.Z]; later rcs fold into it
-        return rc_change(doc, channels.final_version(session), changelog.today(ctx.clock()),
+        return changelog.rc_change(doc, channels.final_version(session), changelog.today(ctx.clock()),
                          tag=channels.final_tag(ctx.policy, session),
                          previous_tag=session.previous_tag, tag_format=ctx.policy.tag_format)
     return changelog.move(doc, session.version, changelog.today(ctx.clock()), tag=session.tag,

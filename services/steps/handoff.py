@@ -7,7 +7,7 @@ this version cannot do it yet: the step says so plainly rather than pretending.
 
 from __future__ import annotations
 
-from services.runbook import Blocker, Context, Evidence, Plan, Step
+from services.step_protocol import Blocker, Context, Evidence, Plan, Step
 
 
 def went_offline(ctx: Context) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from services import promote
 from services.errors import ConsoleError
-from services.runbook import Blocker, Context, Evidence, Plan, Step
+from services.step_protocol import Blocker, Context, Evidence, Plan, Step
 from services.steps.preflight_ci import ci_gate
 
 

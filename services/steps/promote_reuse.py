@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from services import artifacts, promote
 from services.promote_signoffs import reuse_signoffs
-from services.runbook import Blocker, Context, Evidence, Plan, Step
+from services.step_protocol import Blocker, Context, Evidence, Plan, Step
 
 
 class ReuseSignoffs(Step):

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from services.changelog_edit import Change, Edit
-from services.changelog_model import Changelog, ChangelogError, Heading, body, ending
-from services.changelog_ops import move
+from services.changelog.edit import Change, Edit
+from services.changelog.model import Changelog, ChangelogError, Heading, body, ending
+from services.changelog.ops import move
 
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
