@@ -190,7 +190,7 @@ def build_notes(ctx: Context, doc: Changelog | None = None) -> Notes:
     body = changelog.section(doc, source)
     if channels.is_candidate(session) and body.strip():
         body = channels.candidate_banner(session, policy) + "\n\n" + body.lstrip("\n")
-    required = list(policy.required_sections)
+    required = list(channels.required_sections(policy, session))
     extra = ""
     generated: list[str] = []
     if any(_norm(r) == "verification" for r in required) and missing_sections(

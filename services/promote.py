@@ -13,11 +13,10 @@ very bytes the rc's testers signed off, checksums, signatures and the signed tag
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
-from services import versions
+from services import channels, versions
 from services.errors import ConsoleError
 from services.session import Session
 from services.session_lifecycle import ReleaseRequest, start_release
@@ -39,10 +38,11 @@ class Candidate:
     version: str  # the final X.Y.Z
     tag: str  # the stable tag
     commit: str  # the rc's commit: the stable tag goes here
+    channel: str = "stable"  # the channel it is promoted to (its channel's promotes_to)
 
     def to_json(self) -> dict[str, Any]:
         return {"rc_tag": self.rc_tag, "rc_version": self.rc_version, "version": self.version,
-                "tag": self.tag, "commit": self.commit}
+                "tag": self.tag, "commit": self.commit, "channel": self.channel}
 
 
 def parse_candidate(ctx: Context, rc_tag: str) -> tuple[str, str]:
@@ -68,6 +68,7 @@ def local_checks(ctx: Context, rc_tag: str) -> Candidate:
     default branch. Changes nothing."""
     rc_version, final = parse_candidate(ctx, rc_tag)
     tag = ctx.policy.tag_for(rc_version)
+    target = promotes_to(ctx, tag)
     repo = ctx.repo
     if not repo.tag_exists(tag):
         raise PromoteError(f"There is no tag {tag} in this repository, so there is nothing to "
@@ -90,7 +91,7 @@ def local_checks(ctx: Context, rc_tag: str) -> Candidate:
         raise PromoteError(f"The commit of {tag} ({commit[:12]}) is no longer reachable from "
                            f"{branch}, so the stable release cannot be tagged on it.",
                            remedy=f"Cut a new release candidate from {branch}.") from None
-    return Candidate(tag, rc_version, final, stable, commit)
+    return Candidate(tag, rc_version, final, stable, commit, target)
 
 
 def later_candidates(ctx: Context, rc_version: str) -> list[str]:
@@ -132,23 +133,24 @@ def check_promotion(ctx: Context, rc_tag: str) -> Candidate:
 def start_promotion(ctx: Context, rc_tag: str) -> Session:
     """Check, then start the ``promote`` session for the candidate's final version."""
     candidate = check_promotion(ctx, rc_tag)
-    session = start_release(ctx, ReleaseRequest(version=candidate.version, channel=stable_channel(
-        ctx, candidate), kind="promote"))
+    session = start_release(ctx, ReleaseRequest(version=candidate.version,
+                                                channel=candidate.channel, kind="promote"))
     ctx.record("promote", "candidate chosen", inputs={"rc_tag": candidate.rc_tag},
                outputs=candidate.to_json(),
                update=lambda s: s.data.__setitem__(DATA_KEY, candidate.to_json()))
     return ctx.require_session() if ctx.session else session
 
 
-def stable_channel(ctx: Context, candidate: Candidate) -> str:
-    """The channel the candidate promotes to: the one named by its channel's ``promotes_to``,
-    else ``stable``."""
-    suffix = candidate.rc_version.partition("-")[2]
-    for channel in ctx.policy.channels:
-        target = getattr(channel, "promotes_to", "")
-        if target and channel.tag and re.search(r"\{n\}", channel.tag) and suffix:
-            return str(target)
-    return "stable"
+def promotes_to(ctx: Context, tag: str) -> str:
+    """The channel ``tag``'s channel promotes to; refuses a channel the policy never promotes
+    (Carapace previews are out of the stable contract: start the stable release instead)."""
+    channel = channels.channel_of_tag(ctx.policy, tag)
+    if channel is None or not channel.promotes_to:
+        name = f"the {channel.name} channel" if channel else "no channel that is promoted"
+        raise PromoteError(f"{tag} belongs to {name} in {ctx.policy.where}, so it is not "
+                           "promoted.", remedy="Start the stable release with `release-console "
+                           "start VERSION`, or set promotes_to for that channel.")
+    return channel.promotes_to
 
 
 def recorded(session: Session) -> dict[str, str]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import semver
 
-from services import versions
+from services import channels, versions
 from services.errors import ConsoleError, UsageError
 from services.policy import Policy
 from services.repo import Repository
@@ -45,10 +45,8 @@ def resolve_version(policy: Policy, tags: list[str], request: ReleaseRequest) ->
         base = versions.next_version(versions.highest_release(tags, policy.tag_format), request.bump)
     else:
         base = versions.parse_version(request.version)
-    if channel.tag and not base.prerelease:
-        n = versions.next_rc_number(tags, policy.tag_format, base)
-        version = versions.rc_version(base, n) if "{n}" in channel.tag else str(base)
-        tag = channel.tag.format(version=str(base), n=n)
+    if channel.tag and not base.prerelease:  # the channel's own pattern: -rc.N, -previewN
+        version, tag = channels.channel_release(policy, channel, tags, base)
     else:
         version = str(base)
         tag = policy.tag_for(version)
