@@ -133,12 +133,9 @@ def check_promotion(ctx: Context, rc_tag: str) -> Candidate:
 def start_promotion(ctx: Context, rc_tag: str) -> Session:
     """Check, then start the ``promote`` session for the candidate's final version."""
     candidate = check_promotion(ctx, rc_tag)
-    session = start_release(ctx, ReleaseRequest(version=candidate.version,
-                                                channel=candidate.channel, kind="promote"))
-    ctx.record("promote", "candidate chosen", inputs={"rc_tag": candidate.rc_tag},
-               outputs=candidate.to_json(),
-               update=lambda s: s.data.__setitem__(DATA_KEY, candidate.to_json()))
-    return ctx.require_session() if ctx.session else session
+    return start_release(ctx, ReleaseRequest(version=candidate.version,
+                                             channel=candidate.channel, kind="promote",
+                                             data={DATA_KEY: candidate.to_json()}))
 
 
 def promotes_to(ctx: Context, tag: str) -> str:

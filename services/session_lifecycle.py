@@ -7,7 +7,8 @@ the last release, tag free, clean tree) and changes nothing when any of it fails
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import semver
 
@@ -29,7 +30,8 @@ class ReleaseRequest:
     version: str = ""
     bump: str = ""
     channel: str = "stable"
-    kind: str = ""  # release, hotfix, rc; "" means derived from the channel
+    kind: str = ""  # release, hotfix, rc, promote; "" means derived from the channel
+    data: dict[str, Any] = field(default_factory=dict)  # flow inputs (promote: the candidate)
 
 
 def resolve_version(policy: Policy, tags: list[str], request: ReleaseRequest) -> tuple[str, str]:
@@ -102,16 +104,23 @@ def start_release(ctx: Context, request: ReleaseRequest) -> Session:
         version=version, tag=tag, channel=request.channel, kind=kind,
         created_at=iso(ctx.clock()),
         previous_tag=ctx.policy.tag_for(str(previous)) if previous else "",
-        base_commit=repo.head_sha(), branch=repo.branch(),
+        base_commit=repo.head_sha(), branch=repo.branch(), data=dict(request.data),
     )
-    store.save(session, now=ctx.clock())
-    repo.exclude_release_dir()  # after the save: a refused start leaves .git/info alone too
-    ctx.session = session
-    ctx.record("session", "started", inputs={
+    return open_session(ctx, session, inputs={
         "version": version, "tag": tag, "channel": request.channel, "kind": kind,
-        "bump": request.bump, "requested": request.version,
-    }, outputs={"base_commit": session.base_commit, "branch": session.branch,
-                "previous_tag": session.previous_tag})
+        "bump": request.bump, "requested": request.version, **request.data,
+    })
+
+
+def open_session(ctx: Context, session: Session, *, inputs: dict[str, Any]) -> Session:
+    """Save a new session, make it the context's, and journal its start: the one way every
+    flow (release, hotfix, rc, promote, yank) begins, once its own checks have passed."""
+    ctx.store.save(session, now=ctx.clock())
+    ctx.repo.exclude_release_dir()  # after the save: a refused start leaves .git/info alone too
+    ctx.session = session
+    ctx.record("session", "started", inputs=inputs,
+               outputs={"base_commit": session.base_commit, "branch": session.branch,
+                        "previous_tag": session.previous_tag})
     return ctx.require_session()
 
 

@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 from services import versions
 from services.errors import ConsoleError
 from services.session import Session
-from services.session_lifecycle import ReleaseInProgress, abandon_release
+from services.session_lifecycle import ReleaseInProgress, abandon_release, open_session
 from services.step_protocol import Context, Plan, Step
 from services.step_status import StepStatus
 from services.yank_choices import GitHubPreview, check_replacement, github_preview
@@ -194,11 +194,7 @@ def begin_session(ctx: Context, prepared: PreparedYank) -> bool:
     require_no_other_active(ctx, tag)
     session = Session(version=prepared.version, tag=tag, kind="yank", created_at=ctx.now_iso(),
                       base_commit=ctx.repo.head_sha(), branch=ctx.repo.branch())
-    ctx.repo.exclude_release_dir()
-    ctx.store.save(session, now=ctx.clock())
-    ctx.session = session
-    ctx.record("session", "started", inputs={"version": prepared.version, "tag": tag,
-                                             "kind": "yank"})
+    open_session(ctx, session, inputs={"version": prepared.version, "tag": tag, "kind": "yank"})
     return True
 
 
