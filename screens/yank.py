@@ -289,4 +289,9 @@ class YankScreen(Screen[None]):
 
         if self.prepared is None:
             return
-        self.app.push_screen(HotfixOffer(self.prepared.replacement))
+        def started(tag: str | None) -> None:
+            if tag:
+                self._say(f"Started the replacement hotfix {tag}; Escape goes to its runbook.",
+                          "bold green")
+
+        self.app.push_screen(HotfixOffer(self.prepared.replacement), started)

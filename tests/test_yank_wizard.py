@@ -17,6 +17,7 @@ from screens.prompts import ConfirmScreen
 from screens.yank import YankScreen
 from screens.yank_hotfix import HotfixOffer
 from services.github.yank import MARK
+from services.session import SessionStore
 from tests.github_helpers import (
     REPO,
     Sandbox,
@@ -105,10 +106,12 @@ async def test_yank_wizard_end_to_end(project: Path, sandbox: Sandbox) -> None: 
         assert isinstance(app.screen, HotfixOffer)
         assert "Start the replacement hotfix 0.2.1 now?" in str(
             app.screen.query_one("#hotfix-question", Static).render())
-        await pilot.press("escape")
+        await pilot.click("#yes")  # start the replacement hotfix: a session of kind hotfix
         await settle(pilot)
         assert isinstance(app.screen, YankScreen)
-        assert "Pushed the yank note" in text_of(app, "#message")
+        assert "Started the replacement hotfix v0.2.1" in text_of(app, "#message")
+    hotfix = SessionStore(project).active()
+    assert hotfix is not None and (hotfix.tag, hotfix.kind) == ("v0.2.1", "hotfix")
 
     rel = release_json(sandbox, "v0.2.0")
     assert rel["prerelease"] is True and rel["draft"] is False
