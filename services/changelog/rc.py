@@ -29,7 +29,7 @@ def rc_change(doc: Changelog, version: str, day: date, *, tag: str, previous_tag
 
 
 def _groups(lines: list[str]) -> list[tuple[str, list[str]]]:
-    """A section body as (sub-heading line or "", its lines), trailing blank lines dropped."""
+    """A section body as (sub-heading line or "", its lines), outer blank lines dropped."""
     groups: list[tuple[str, list[str]]] = [("", [])]
     for line in lines:
         if body(line).lstrip().startswith("#"):
@@ -39,6 +39,8 @@ def _groups(lines: list[str]) -> list[tuple[str, list[str]]]:
     for _, items in groups:
         while items and not body(items[-1]).strip():
             items.pop()
+        while items and not body(items[0]).strip():
+            items.pop(0)
     return [(h, items) for h, items in groups if h or items]
 
 
