@@ -178,3 +178,17 @@ def test_yank_confirmation_snapshot(project: Path,
 
     app = ReleaseConsoleApp(Options(repo=project))
     assert snap_compare(app, terminal_size=(100, 30), run_before=ready)
+
+
+async def test_the_command_palette_opens_the_yank_wizard(project: Path) -> None:
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"Yank")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, YankScreen)
+        assert [c.tag for c in app.screen.choices] == ["v0.2.0", "v0.1.0"]
