@@ -68,6 +68,11 @@ class YankScreen(Screen[None]):
             super().__init__()
             self.lines, self.note, self.error = lines, note, error
 
+    class Pushed(Message):
+        def __init__(self, error: str) -> None:
+            super().__init__()
+            self.error = error
+
     def __init__(self) -> None:
         super().__init__()
         self.choices: list[ReleaseChoice] = []
@@ -278,11 +283,16 @@ class YankScreen(Screen[None]):
         try:
             push_note(host_of(self.app).make_context(), note)
         except ConsoleError as err:
-            self.app.call_from_thread(self._say, secrets.scrub(str(err)), "bold red")
-        else:
-            self.app.call_from_thread(self._say, f"Pushed the yank note {note.sha[:12]}.",
-                                      "bold green")
-        self.app.call_from_thread(self._offer_hotfix)
+            self.post_message(self.Pushed(secrets.scrub(str(err))))
+            return
+        self.post_message(self.Pushed(""))
+
+    def on_yank_screen_pushed(self, message: Pushed) -> None:
+        if message.error:
+            self._say(message.error, "bold red")
+        elif self.note is not None:
+            self._say(f"Pushed the yank note {self.note.sha[:12]}.", "bold green")
+        self._offer_hotfix()
 
     def _offer_hotfix(self) -> None:
         from screens.yank_hotfix import HotfixOffer

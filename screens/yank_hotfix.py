@@ -11,6 +11,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
@@ -31,6 +32,11 @@ class HotfixOffer(ModalScreen[str | None]):
     HotfixOffer Button { margin-left: 1; }
     HotfixOffer #hotfix-error { color: $error; }
     """
+
+    class Outcome(Message):
+        def __init__(self, tag: str, error: str) -> None:
+            super().__init__()
+            self.tag, self.error = tag, error
 
     def __init__(self, version: str) -> None:
         super().__init__()
@@ -63,7 +69,14 @@ class HotfixOffer(ModalScreen[str | None]):
             session = start_release(host_of(self.app).make_context(),
                                     ReleaseRequest(version=self.version, kind="hotfix"))
         except ConsoleError as err:
-            self.app.call_from_thread(self.query_one("#hotfix-error", Static).update,
-                                      Text(secrets.scrub(str(err))))
+            self.post_message(self.Outcome("", secrets.scrub(str(err))))
             return
-        self.app.call_from_thread(self.dismiss, session.tag)
+        # Dismissed from the message handler, after this worker has ended: dismissing from
+        # inside the worker would cancel it while it still runs.
+        self.post_message(self.Outcome(session.tag, ""))
+
+    def on_hotfix_offer_outcome(self, message: Outcome) -> None:
+        if message.error:
+            self.query_one("#hotfix-error", Static).update(Text(message.error))
+            return
+        self.dismiss(message.tag)

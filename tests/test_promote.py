@@ -80,7 +80,7 @@ def test_a_draft_candidate_is_refused(candidate: Path, sandbox: Sandbox) -> None
 
 def test_a_yanked_candidate_is_refused(candidate: Path, sandbox: Sandbox) -> None:  # noqa: F811
     rel = sandbox.github().get_repo(REPO).get_release("v0.2.0-rc.1")
-    rel.update_release(name=rel.title, message=banner("bad", "v0.2.0-rc.2") + "- Unlock.\n",
+    rel.update_release(name=rel.name, message=banner("bad", "v0.2.0-rc.2") + "- Unlock.\n",
                        prerelease=True)
     assert "v0.2.0-rc.1 was yanked on GitHub, so it cannot be promoted." in refused(
         candidate, "v0.2.0-rc.1")
