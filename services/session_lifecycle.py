@@ -14,11 +14,16 @@ import semver
 
 from services import channels, versions
 from services.errors import ConsoleError, UsageError
+from services.evidence import (
+    ChangelogEvidence,
+    MigrationEvidence,
+    PreflightEvidence,
+    PromoteEvidence,
+)
 from services.policy import Policy
 from services.repo import Repository
 from services.session import Session, SessionStore, iso
 from services.step_protocol import Context
-from services.step_status import StepStatus
 
 
 class ReleaseInProgress(ConsoleError):
@@ -141,16 +146,18 @@ def abandon_release(ctx: Context, tag: str, reason: str) -> None:
 
 # Steps that may move HEAD while preparing the release, in runbook order; the last commit any of
 # them recorded is the release commit (what is built, smoke-tested, signed, tagged and pushed).
-COMMITTING_STEPS = ("preflight", "promote", "changelog", "migration")
+COMMITTING_STEPS: tuple[type[PreflightEvidence | PromoteEvidence | ChangelogEvidence
+                            | MigrationEvidence], ...] = (
+    PreflightEvidence, PromoteEvidence, ChangelogEvidence, MigrationEvidence)
 
 
 def release_commit(session: Session) -> str:
     """The commit this release is cut from, or "" before pre-flight recorded one."""
     commit = ""
-    for step_id in COMMITTING_STEPS:
-        record = session.steps.get(step_id)
-        if record is not None and record.status == StepStatus.DONE:
-            commit = str(record.evidence.get("commit") or commit)
+    for kind in COMMITTING_STEPS:
+        evidence = session.evidence(kind, done=True)
+        if evidence is not None:
+            commit = str(evidence.commit or commit)
     return commit
 
 

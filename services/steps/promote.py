@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from services import promote
 from services.errors import ConsoleError
+from services.evidence import PromoteEvidence
 from services.step_protocol import Blocker, Context, Evidence, Plan, Step
 from services.steps.preflight_ci import ci_gate
 
@@ -31,8 +32,6 @@ def _candidate(ctx: Context) -> promote.Candidate:
 
 class PromoteStep(Step):
     id = "promote"
-    title = "Release candidate to promote"
-    needs_network = True
     description = ("The stable release is tagged on exactly the candidate's commit: the rc must "
                    "be the newest of its version, published and not yanked, and its commit on "
                    "the default branch.")
@@ -56,9 +55,9 @@ class PromoteStep(Step):
         candidate = _candidate(ctx)
         if not ctx.offline:
             promote.github_checks(ctx, candidate)
-        return {"commit": candidate.commit, "rc_tag": candidate.rc_tag,
-                "branch": ctx.policy.project.default_branch,
-                "ci": ci_gate(ctx, candidate.commit)}
+        return PromoteEvidence(commit=candidate.commit, rc_tag=candidate.rc_tag,
+                               branch=ctx.policy.project.default_branch,
+                               ci=ci_gate(ctx, candidate.commit)).to_json()
 
 
 STEP = PromoteStep()

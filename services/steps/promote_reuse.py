@@ -13,7 +13,6 @@ from services.step_protocol import Blocker, Context, Evidence, Plan, Step
 
 class ReuseSignoffs(Step):
     id = "reuse-signoffs"
-    title = "Reuse the candidate's smoke sign-offs"
     description = ("Carry the release candidate's smoke sign-offs over to the stable artifacts "
                     "that have the same sha256; the others are tested again.")
 
