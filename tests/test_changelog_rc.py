@@ -3,9 +3,14 @@ folds what landed in [Unreleased] since into that section under the same sub-hea
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
-from services import changelog
+from services import changelog, engine
+from services.session_lifecycle import ReleaseRequest, start_release
+from services.step_protocol import Context
+from tests.conftest import commit_file, git
 
 AFTER_RC1 = (
     "# Changelog\n\n## [Unreleased]\n\n### Fixed\n\n- Late fix.\n\n### Security\n\n- CVE patch.\n\n"
@@ -52,3 +57,23 @@ def test_nothing_new_changes_nothing_or_only_the_date() -> None:
     assert not change(empty, date(2026, 11, 1)).changed
     redated = change(empty, date(2026, 11, 21))
     assert [e.new for e in redated.edits] == [("## [1.3.0] — 2026-11-21\n",)]
+
+
+def test_the_changelog_step_of_rc2_folds_and_commits(repo_path: Path,
+                                                     make_ctx: Callable[..., Context]) -> None:
+    commit_file(repo_path, "CHANGELOG.md", AFTER_RC1.replace("## [1.2.0]", "## [0.1.0]")
+                .replace("[1.2.0]: https://github.com/o/p/releases/tag/v1.2.0",
+                         "[0.1.0]: https://github.com/o/p/releases/tag/v0.1.0")
+                .replace("v1.2.0...v1.3.0", "v0.1.0...v1.3.0"))
+    commit_file(repo_path, "MIGRATION.md", "# Migration\n\n## v0.1.0 -> v1.3.0\n\nNone.\n")
+    git(repo_path, "tag", "v1.3.0-rc.1", "HEAD~2")
+    ctx = make_ctx()
+    session = start_release(ctx, ReleaseRequest(version="1.3.0", channel="rc"))
+    assert (session.tag, session.version) == ("v1.3.0-rc.2", "1.3.0-rc.2")
+    for step in ("preflight", "changelog"):
+        engine.run_step(ctx, engine.find_step(ctx, step))
+    text = (repo_path / "CHANGELOG.md").read_text()
+    assert "## [Unreleased]" not in text and "- Unlock.\n- Late fix.\n" in text
+    assert "[1.3.0]: https://github.com/o/p/compare/v0.1.0...v1.3.0" in text
+    assert git(repo_path, "log", "-1", "--format=%s").strip() == "Release v1.3.0-rc.2: changelog"
+    assert git(repo_path, "status", "--porcelain") == ""
