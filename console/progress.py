@@ -2,7 +2,8 @@
 long work (``run``/``next``, ``draft``, ``checksums``, ``sign``, ``smoke sign``...).
 
 On a terminal it draws a rich progress bar per file (rich imported only when the first event
-arrives, so a command that reports nothing pays nothing); otherwise (a CI log, a pipe) it writes
+arrives, so a command that reports nothing pays nothing), taken down whenever every file shown is
+finished, so a passphrase prompt after hashing stays readable; otherwise (a CI log, a pipe) it writes
 one line per file at most every 10 % or 2 seconds. Either way a retry is announced on a line of
 its own, so an upload that starts again after a dropped connection is never silent.
 """
@@ -51,7 +52,9 @@ class ProgressRenderer:
 
     def _line(self, text: str) -> None:
         if self._progress is not None:
-            self._progress.console.print(text, highlight=False, markup=False)
+            from rich.markup import escape
+
+            self._progress.console.print(escape(text), highlight=False)
             return
         self._stream.write(text + "\n")
         self._stream.flush()
@@ -81,6 +84,12 @@ class ProgressRenderer:
             task = self._tasks[event.label] = self._progress.add_task(
                 event.label, total=event.total or None)
         self._progress.update(task, completed=event.done, total=event.total or None)
+        if all(t.finished for t in self._progress.tasks):
+            # Nothing is moving: take the bar down, so a prompt that follows (a passphrase
+            # after hashing) is not drawn over; the next event puts one up again.
+            self._progress.stop()
+            self._progress = None
+            self._tasks.clear()
 
     def close(self) -> None:
         with self._lock:

@@ -1,9 +1,9 @@
 """The runbooks: ordered step ids per kind of release, over one registry of steps.
 
-Release follows the PAI runbook (``shared/seeds/003_*``). A hotfix is the same walk with a branch
-from the last tag first and main brought up to date last. An rc is the whole release walk over the
-final ``[X.Y.Z]`` section; a promotion tags the stable release on the rc's commit with no changelog
-commit. A yank withdraws a published release without deleting anything.
+Release follows the PAI release runbook the console was designed from. A hotfix is the same walk
+with a branch from the last tag first and main brought up to date last. An rc is the whole release
+walk over the final ``[X.Y.Z]`` section; a promotion tags the stable release on the rc's commit with
+no changelog commit. A yank withdraws a published release without deleting anything.
 """
 
 from __future__ import annotations
