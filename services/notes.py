@@ -215,12 +215,12 @@ def _changelog_for(ctx: Context) -> Changelog:
     commit = promoted_commit(ctx)
     if not commit:
         return changelog.load(ctx.path(policy.changelog), policy.changelog)
-    try:
-        blob = ctx.repo.repo.commit(commit).tree / policy.changelog
-    except (KeyError, ValueError) as err:
+    raw = ctx.repo.show(commit, policy.changelog)
+    if raw is None:
         raise NotesError(f"{policy.changelog} cannot be read at the candidate's commit "
-                         f"{commit[:12]} ({err}).") from None
-    return changelog.parse(blob.data_stream.read(), policy.changelog)
+                         f"{commit[:12]}.", remedy="Check that the rc's tag is on a commit "
+                         "that has the changelog.")
+    return changelog.parse(raw, policy.changelog)
 
 
 def promoted_commit(ctx: Context) -> str:
