@@ -109,7 +109,7 @@ def halves() -> list[Step]:
 
 def normalise(request: YankRequest) -> YankRequest:
     """Versions in canonical form and the reason on one line; refuses what cannot be a yank."""
-    version = str(versions.parse_version(request.version))
+    version = str(versions.requested_version(request.version))
     reason = " ".join(request.reason.split())
     if not reason:
         raise ConsoleError("A yank needs a reason.", remedy='Pass --reason "one line".')

@@ -121,8 +121,10 @@ def check_replacement(version: str, replacement: str, *, allow_older: bool) -> s
     """The replacement in canonical form; refuses one that does not parse, is the yanked version,
     or is older without ``allow_older`` (a deliberate downgrade)."""
     try:
-        wanted = versions.parse_version(replacement)
+        wanted = versions.requested_version(replacement)
     except versions.VersionError:
+        if replacement != replacement.strip() or len(replacement) > versions.MAX_VERSION_LENGTH:
+            raise  # its own sentence: spaces around it, or too long to echo
         raise ReplacementError(f"The replacement {replacement.strip()!r} is not a version "
                                "(MAJOR.MINOR.PATCH, e.g. 1.2.1); nothing was changed.") from None
     yanked = versions.parse_version(version)
