@@ -319,7 +319,7 @@ class YankGitHubEvidence(StepEvidence):
     refused: tuple[str, ...] = ()  # what GitHub would not change
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(frozen=True, kw_only=True, eq=False)
 class PromoteEvidence(StepEvidence):
     """The candidate a promotion stands on: its commit is the release commit (tagged, pushed)."""
 
