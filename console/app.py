@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import App, SystemCommand
@@ -54,12 +54,18 @@ class ReleaseConsoleApp(App[None]):
             "Your session and journal are as the last finished action left them.\n\n" + report))
         self._close_messages_no_wait()
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """The command palette (ctrl+p) offers the hotfix beside Textual's own commands."""
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The command palette offers the hotfix and the wizards the home screen has keys for."""
         yield from super().get_system_commands(screen)
         yield SystemCommand("Start a hotfix", "Branch from a shipped tag, pick the fix, ship the "
                             "patch and bring the default branch up to date",
                             self.action_start_hotfix)
+        home = self.screen_stack[0] if self.screen_stack else None
+        if isinstance(home, HomeScreen):
+            yield SystemCommand("Yank a release", "Withdraw a published release (nothing is "
+                                "deleted)", home.action_yank)
+            yield SystemCommand("Promote a release candidate", "Start the stable release on "
+                                "an rc's commit", home.action_promote)
 
     def action_start_hotfix(self) -> None:
         from screens.hotfix import open_hotfix

@@ -17,7 +17,7 @@ from pathlib import Path
 from console import __version__
 
 COMMAND_MODULES = (
-    "session", "hotfix", "journal", "changelog", "signing", "github", "demo",
+    "session", "hotfix", "journal", "changelog", "signing", "github", "demo", "promote",
 )
 
 Handler = Callable[[argparse.Namespace], int]

@@ -43,6 +43,8 @@ class HomeScreen(Screen[None]):
         Binding("s", "start", "Start release"),
         Binding("n", "next_step", "Next step"),
         Binding("x", "abandon", "Abandon…"),
+        Binding("y", "yank", "Yank…"),
+        Binding("p", "promote", "Promote rc…"),
         Binding("f5", "reload", "Refresh"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -223,6 +225,25 @@ class HomeScreen(Screen[None]):
             self.action_reload()
 
         self.app.push_screen(StartScreen(), started)
+
+    def action_yank(self) -> None:
+        from screens.yank import YankScreen  # only when asked: keeps the first frame quick
+
+        self.app.push_screen(YankScreen())
+
+    def action_promote(self) -> None:
+        if self.has_session:
+            self.notify(f"{self.tag} is in progress; finish it, or abandon it with x first.",
+                        severity="warning")
+            return
+        from screens.promote import PromoteScreen
+
+        def started(result: str | None) -> None:
+            if result:
+                self.notify(f"Started promote {result}.")
+            self.action_reload()
+
+        self.app.push_screen(PromoteScreen(), started)
 
     def action_abandon(self) -> None:
         if not self.has_session:

@@ -50,6 +50,8 @@ CATALOGUE = (
     StepInfo("yank-github", "yank_github", "Yank on GitHub", needs_network=True,
              irreversible=True),
     StepInfo("yank-changelog", "yank_changelog", "Yank note in CHANGELOG.md"),
+    StepInfo("promote", "promote", "Release candidate to promote", needs_network=True),
+    StepInfo("reuse-signoffs", "promote_reuse", "Reuse the candidate's smoke sign-offs"),
 )
 
 BY_ID: dict[str, StepInfo] = {info.id: info for info in CATALOGUE}

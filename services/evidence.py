@@ -319,8 +319,19 @@ class YankGitHubEvidence(StepEvidence):
     refused: tuple[str, ...] = ()  # what GitHub would not change
 
 
+@record(frozen=True, kw_only=True, eq=False)
+class PromoteEvidence(StepEvidence):
+    """The candidate a promotion stands on: its commit is the release commit (tagged, pushed)."""
+
+    STEP: ClassVar[str] = "promote"
+    commit: str = ""
+    rc_tag: str = ""
+    branch: str = ""
+    ci: Mapping[str, Any] = _table()
+
+
 # The steps whose evidence other parts read; a step whose evidence nobody else reads keeps a dict.
 EVIDENCE: tuple[type[StepEvidence], ...] = (
     PreflightEvidence, ChangelogEvidence, MigrationEvidence, ChecksumsEvidence, SignEvidence,
-    TagEvidence, DraftEvidence, ReviewEvidence, YankGitHubEvidence,
+    TagEvidence, DraftEvidence, ReviewEvidence, YankGitHubEvidence, PromoteEvidence,
 )

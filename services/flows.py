@@ -1,9 +1,9 @@
 """The runbooks: ordered step ids per kind of release, over one registry of steps.
 
 Release follows the PAI release runbook the console was designed from. A hotfix is the same walk
-with a branch from the last tag first and main brought up to date last. An rc skips the changelog
-move (the rc's notes come from ``[Unreleased]``) and the post-release reopen. A yank withdraws a
-published release without deleting anything.
+with a branch from the last tag first and main brought up to date last. An rc is the whole release
+walk over the final ``[X.Y.Z]`` section; a promotion tags the stable release on the rc's commit with
+no changelog commit. A yank withdraws a published release without deleting anything.
 """
 
 from __future__ import annotations
@@ -17,13 +17,20 @@ RELEASE = (
     "tag", "handoff", "push", "draft", "review", "publish", "post-release",
 )
 HOTFIX = ("hotfix-branch", *RELEASE, "merge-back")
-RC = tuple(s for s in RELEASE if s not in {"changelog", "migration", "post-release"})
+# A candidate walks the whole release: rc.1 moves [Unreleased] to the final [X.Y.Z] (later rcs
+# fold new entries into it), so the stable release is tagged on the rc's commit by PROMOTE.
+RC = RELEASE
+PROMOTE = (
+    "promote", "notes", "artifacts", "reuse-signoffs", "smoke", "checksums", "sign", "tag",
+    "handoff", "push", "draft", "review", "publish",
+)
 YANK = ("yank-changelog", "yank-github")
 
 RUNBOOKS: dict[str, tuple[str, ...]] = {
     "release": RELEASE,
     "hotfix": HOTFIX,
     "rc": RC,
+    "promote": PROMOTE,
     "yank": YANK,
 }
 

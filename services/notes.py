@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from services import changelog
+from services import changelog, channels
 from services.changelog import Changelog, parse_url
 from services.errors import ConsoleError
 from services.policy import Policy
@@ -186,6 +186,7 @@ class Notes:
     source: str  # "1.4.0" or "Unreleased"
     missing: list[str] = field(default_factory=list)
     generated: list[str] = field(default_factory=list)
+    empty: bool = False  # the section has no entries: nothing to tell users, so it blocks
 
     @property
     def sha256(self) -> str:
@@ -193,18 +194,19 @@ class Notes:
 
 
 def notes_for(ctx: Context) -> Notes:
-    """The notes of the release in progress, from the changelog as it is in the work tree."""
-    session, policy = ctx.require_session(), ctx.policy
-    doc = changelog.load(ctx.path(policy.changelog), policy.changelog)
-    return build_notes(policy, session, doc)
+    """The notes of the release in progress, from the changelog as it is in the work tree (for
+    a promotion: as it is at the candidate's commit)."""
+    return build_notes(ctx.policy, ctx.require_session(), _changelog_for(ctx))
 
 
 def build_notes(policy: Policy, session: Session, doc: Changelog) -> Notes:
-    """Notes for ``session``: its version's section of ``doc``, or [Unreleased] for a release
-    candidate."""
-    source = "Unreleased" if session.kind == "rc" else session.version
+    """Notes for ``session``: its version's section of ``doc``; a candidate ships the final
+    ``[X.Y.Z]`` section under a banner saying it is a pre-release."""
+    source = channels.final_version(session)
     body = changelog.section(doc, source)
-    required = list(policy.required_sections)
+    if channels.is_candidate(session) and body.strip():
+        body = channels.candidate_banner(session, policy) + "\n\n" + body.lstrip("\n")
+    required = list(channels.required_sections(policy, session))
     extra = ""
     generated: list[str] = []
     if any(_norm(r) == "verification" for r in required) and missing_sections(
@@ -214,4 +216,30 @@ def build_notes(policy: Policy, session: Session, doc: Changelog) -> Notes:
     text = render_notes(body, tag=session.tag, links=policy.notes_links,
                         base_url=web_base(policy, doc), extra=extra)
     return Notes(text=text, source=source, missing=missing_sections(text, required),
-                 generated=generated)
+                 generated=generated, empty=not doc_has_entries(doc, source))
+
+
+def doc_has_entries(doc: Changelog, version: str) -> bool:
+    heading = doc.heading_for(version)
+    return heading is not None and bool(doc.entries(heading))
+
+
+def _changelog_for(ctx: Context) -> Changelog:
+    """The changelog the notes come from: the work tree's, or for a promotion the file at the
+    candidate's commit (the stable release ships exactly what the rc shipped)."""
+    policy = ctx.policy
+    commit = promoted_commit(ctx)
+    if not commit:
+        return changelog.load(ctx.path(policy.changelog), policy.changelog)
+    raw = ctx.repo.show(commit, policy.changelog)
+    if raw is None:
+        raise NotesError(f"{policy.changelog} cannot be read at the candidate's commit "
+                         f"{commit[:12]}.", remedy="Check that the rc's tag is on a commit "
+                         "that has the changelog.")
+    return changelog.parse(raw, policy.changelog)
+
+
+def promoted_commit(ctx: Context) -> str:
+    """The rc commit a promotion session stands on ("" for any other session)."""
+    data = ctx.require_session().data.get("promote")
+    return str(data.get("commit", "")) if isinstance(data, dict) else ""

@@ -34,10 +34,14 @@ class ProjectPolicy:
 
 @dataclass(frozen=True)
 class ChannelPolicy:
+    """A release channel (``[channels.<name>]``); see docs/policy.md and services/channels.py."""
+
     name: str
     tag: str = ""  # empty: the versioning tag format applies to the full version
     prerelease: bool = False
-    make_latest: bool = False
+    make_latest: bool = False  # its releases can become GitHub's "latest"
+    promotes_to: str = ""  # a channel its releases are promoted to on the same commit
+    required_sections: tuple[str, ...] | None = None  # None: [release] required_sections
 
 
 @dataclass(frozen=True)
@@ -65,7 +69,7 @@ class Policy:
     prefer_higher_bump: bool = True
     channels: tuple[ChannelPolicy, ...] = (
         ChannelPolicy("stable", make_latest=True),
-        ChannelPolicy("rc", tag="v{version}-rc.{n}", prerelease=True),
+        ChannelPolicy("rc", tag="v{version}-rc.{n}", prerelease=True, promotes_to="stable"),
     )
     changelog: str = "CHANGELOG.md"
     migration: str = "MIGRATION.md"
@@ -155,6 +159,44 @@ def require_tag_name(path: Path, key: str, pattern: str) -> str:
     return pattern
 
 
+def read_channels(path: Path, table: Table,
+                  defaults: tuple[ChannelPolicy, ...]) -> tuple[ChannelPolicy, ...]:
+    """``[channels.<name>]``. Without the table the defaults apply (stable and rc); with it,
+    exactly the channels it names, plus ``stable`` (every project has its release line): the
+    built-in rc is a default, not added to a project that defines its own channels."""
+    if not table.data:
+        return defaults
+    channels: list[ChannelPolicy] = []
+    for name in table.data:
+        c = table.table(name)
+        base = next((ch for ch in defaults if ch.name == name), ChannelPolicy(name))
+        sections = c.strings("required_sections", ()) if "required_sections" in c.data \
+            else base.required_sections
+        channels.append(ChannelPolicy(
+            name=name,
+            tag=require_tag_name(path, c.key("tag"), c.text(
+                "tag", base.tag, placeholders=("version", "n"), required=("version",))),
+            prerelease=c.flag("prerelease", base.prerelease),
+            make_latest=c.flag("make_latest", base.make_latest),
+            promotes_to=c.text("promotes_to", base.promotes_to),
+            required_sections=sections,
+        ))
+        c.finish()
+    if not any(ch.name == "stable" for ch in channels):
+        channels.insert(0, defaults[0])
+    names = {ch.name for ch in channels}
+    for channel in channels:
+        if channel.promotes_to and channel.promotes_to not in names:
+            raise PolicyError(f"{path}: key 'channels.{channel.name}.promotes_to' names "
+                              f"{channel.promotes_to!r}, which is not a channel; defined: "
+                              f"{', '.join(sorted(names))}.")
+        if channel.prerelease and channel.make_latest:
+            raise PolicyError(f"{path}: channel '{channel.name}' is a pre-release and "
+                              "make_latest; GitHub never shows a pre-release as latest, so set "
+                              "one of them to false.")
+    return tuple(channels)
+
+
 def require_fingerprint(path: Path, key: str, value: str) -> None:
     if value and not re.fullmatch(r"[0-9A-Fa-f]{40}|[0-9A-Fa-f]{64}", value.replace(" ", "")):
         raise PolicyError(f"{path}: key '{key}' must be a full OpenPGP fingerprint (40 hex "
@@ -204,22 +246,7 @@ def _parse(path: Path, data: dict[str, Any]) -> Policy:
     prefer_higher = t.flag("prefer_higher_bump", True)
     t.finish()
 
-    channels_table = top.table("channels")
-    channels: list[ChannelPolicy] = []
-    for name in channels_table.data:
-        c = channels_table.table(name)
-        base = next((ch for ch in defaults.channels if ch.name == name), ChannelPolicy(name))
-        channels.append(ChannelPolicy(
-            name=name,
-            tag=require_tag_name(path, c.key("tag"), c.text(
-                "tag", base.tag, placeholders=("version", "n"), required=("version",))),
-            prerelease=c.flag("prerelease", base.prerelease),
-            make_latest=c.flag("make_latest", base.make_latest),
-        ))
-        c.finish()
-    for default_channel in defaults.channels:
-        if not any(ch.name == default_channel.name for ch in channels):
-            channels.append(default_channel)
+    channels = read_channels(path, top.table("channels"), defaults.channels)
 
     t = top.table("documents")
     changelog = t.text("changelog", defaults.changelog)

@@ -10,11 +10,12 @@ from __future__ import annotations
 import contextlib
 import fcntl
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import semver
 
-from services import versions
+from services import channels, versions
 from services.errors import ConsoleError, UsageError
 from services.policy import Policy
 from services.repo import Repository
@@ -31,7 +32,8 @@ class ReleaseRequest:
     version: str = ""
     bump: str = ""
     channel: str = "stable"
-    kind: str = ""  # release, hotfix, rc; "" means derived from the channel
+    kind: str = ""  # release, hotfix, rc, promote; "" means derived from the channel
+    data: dict[str, Any] = field(default_factory=dict)  # flow inputs (promote: the candidate)
 
 
 def resolve_version(policy: Policy, tags: list[str], request: ReleaseRequest) -> tuple[str, str]:
@@ -47,10 +49,8 @@ def resolve_version(policy: Policy, tags: list[str], request: ReleaseRequest) ->
         base = versions.next_version(versions.highest_release(tags, policy.tag_format), request.bump)
     else:
         base = versions.requested_version(request.version)
-    if channel.tag and not base.prerelease:
-        n = versions.next_rc_number(tags, policy.tag_format, base)
-        version = versions.rc_version(base, n) if "{n}" in channel.tag else str(base)
-        tag = channel.tag.format(version=str(base), n=n)
+    if channel.tag and not base.prerelease:  # the channel's own pattern: -rc.N, -previewN
+        version, tag = channels.channel_release(policy, channel, tags, base)
     else:
         version = str(base)
         tag = policy.tag_for(version)
@@ -125,16 +125,23 @@ def _start_locked(ctx: Context, request: ReleaseRequest) -> Session:
         version=version, tag=tag, channel=request.channel, kind=kind,
         created_at=iso(ctx.clock()),
         previous_tag=ctx.policy.tag_for(str(previous)) if previous else "",
-        base_commit=repo.head_sha(), branch=repo.branch(),
+        base_commit=repo.head_sha(), branch=repo.branch(), data=dict(request.data),
     )
-    store.save(session, now=ctx.clock())
-    repo.exclude_release_dir()  # after the save: a refused start leaves .git/info alone too
-    ctx.session = session
-    ctx.record("session", "started", inputs={
+    return open_session(ctx, session, inputs={
         "version": version, "tag": tag, "channel": request.channel, "kind": kind,
-        "bump": request.bump, "requested": request.version,
-    }, outputs={"base_commit": session.base_commit, "branch": session.branch,
-                "previous_tag": session.previous_tag})
+        "bump": request.bump, "requested": request.version, **request.data,
+    })
+
+
+def open_session(ctx: Context, session: Session, *, inputs: dict[str, Any]) -> Session:
+    """Save a new session, make it the context's, and journal its start: the one way every
+    flow (release, hotfix, rc, promote, yank) begins, once its own checks have passed."""
+    ctx.store.save(session, now=ctx.clock())
+    ctx.repo.exclude_release_dir()  # after the save: a refused start leaves .git/info alone too
+    ctx.session = session
+    ctx.record("session", "started", inputs=inputs,
+               outputs={"base_commit": session.base_commit, "branch": session.branch,
+                        "previous_tag": session.previous_tag})
     return ctx.require_session()
 
 
@@ -162,10 +169,17 @@ def release_commit(session: Session) -> str:
     """
     # Imported here: building the evidence classes costs `status` (which imports this module for
     # start/abandon) tens of milliseconds it does not need.
-    from services.evidence import ChangelogEvidence, MigrationEvidence, PreflightEvidence
+    from services.evidence import (
+        ChangelogEvidence,
+        MigrationEvidence,
+        PreflightEvidence,
+        PromoteEvidence,
+    )
 
-    committing: tuple[type[PreflightEvidence | ChangelogEvidence | MigrationEvidence], ...] = (
-        PreflightEvidence, ChangelogEvidence, MigrationEvidence)
+    # A promotion records the rc's commit in its promote step (it makes no commit of its own).
+    committing: tuple[type[PreflightEvidence | PromoteEvidence | ChangelogEvidence
+                           | MigrationEvidence], ...] = (
+        PreflightEvidence, PromoteEvidence, ChangelogEvidence, MigrationEvidence)
     commit = ""
     for kind in committing:
         evidence = session.evidence(kind, done=True)

@@ -96,6 +96,8 @@ def head_blockers(ctx: Context) -> list[Blocker]:
         return [Blocker("No release commit is recorded for this session (pre-flight records it).",
                         "Run the pre-flight step first (`release-console run preflight`).")]
     head = ctx.repo.head_sha()
+    if session.kind == "promote":
+        return []  # the rc's own commit, checked to be on the default branch; HEAD may be later
     if ctx.repo.branch() == "(detached)":
         return [Blocker(f"HEAD is detached at {head[:12]}; the release commit is {wanted[:12]} "
                         f"on {session.branch or 'the release branch'}.",

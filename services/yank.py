@@ -21,9 +21,10 @@ from services import versions
 from services.errors import ConsoleError
 from services.evidence import YankGitHubEvidence
 from services.session import Session
-from services.session_lifecycle import ReleaseInProgress, abandon_release
+from services.session_lifecycle import ReleaseInProgress, abandon_release, open_session
 from services.step_protocol import Context, Plan, Step
 from services.step_status import StepStatus
+from services.yank_choices import GitHubPreview, check_replacement, github_preview
 
 DATA_KEY = "yank"  # session.data["yank"] = {"reason": ..., "replacement": ...}
 HALVES = ("yank-changelog", "yank-github")
@@ -65,6 +66,7 @@ class YankRequest:
     version: str
     reason: str
     replacement: str
+    allow_older: bool = False  # the captain sends users back to an older version on purpose
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,8 @@ class PreparedYank:
     replacement: str  # a version
     replacement_tag: str
     plan: Plan
+    github: GitHubPreview | None = None  # what GitHub will show, latest included, said before
+    changelog_diff: str = ""
 
     @property
     def question(self) -> str:
@@ -106,14 +110,12 @@ def halves() -> list[Step]:
 def normalise(request: YankRequest) -> YankRequest:
     """Versions in canonical form and the reason on one line; refuses what cannot be a yank."""
     version = str(versions.requested_version(request.version))
-    replacement = str(versions.requested_version(request.replacement))
     reason = " ".join(request.reason.split())
     if not reason:
         raise ConsoleError("A yank needs a reason.", remedy='Pass --reason "one line".')
-    if replacement == version:
-        raise ConsoleError(f"The replacement for {version} cannot be {version} itself.",
-                           remedy="Name the version users should move to.")
-    return YankRequest(version, reason, replacement)
+    replacement = check_replacement(version, request.replacement,
+                                    allow_older=request.allow_older)
+    return YankRequest(version, reason, replacement, request.allow_older)
 
 
 def prepare_yank(ctx: Context, request: YankRequest) -> PreparedYank:
@@ -130,7 +132,8 @@ def prepare_yank(ctx: Context, request: YankRequest) -> PreparedYank:
     request = normalise(request)
     tag = ctx.policy.tag_for(request.version)
     require_no_other_active(ctx, tag)
-    require_published(wiring.client_for(ctx), tag)
+    client = wiring.client_for(ctx)
+    require_published(client, tag)
     steps = halves()
     before = ctx.session
     ctx.session = preview_session(ctx, request, tag)
@@ -138,6 +141,7 @@ def prepare_yank(ctx: Context, request: YankRequest) -> PreparedYank:
         blockers = [(s, b) for s in steps for b in engine.own_blockers(ctx, s)]
         plans = [s.plan(ctx) for s in steps]
         shown_tag = replacement_tag(ctx, request.replacement)
+        preview = github_preview(ctx, tag, request.reason, shown_tag, client)
     finally:
         ctx.session = before
     if blockers:
@@ -148,9 +152,11 @@ def prepare_yank(ctx: Context, request: YankRequest) -> PreparedYank:
                 changes=[c for p in plans for c in p.changes],
                 commands=[c for p in plans for c in p.commands],
                 api_calls=[c for p in plans for c in p.api_calls],
-                notes=[p.summary for p in plans] + [n for p in plans for n in p.notes])
+                notes=[p.summary for p in plans] + [n for p in plans for n in p.notes]
+                + preview.lines)
+    diff = "".join(c.diff for p in plans for c in p.changes)
     return PreparedYank(request.version, tag, request.reason, request.replacement, shown_tag,
-                        plan)
+                        plan, preview, diff)
 
 
 def preview_session(ctx: Context, request: YankRequest, tag: str) -> Session:
@@ -189,11 +195,7 @@ def begin_session(ctx: Context, prepared: PreparedYank) -> bool:
     require_no_other_active(ctx, tag)
     session = Session(version=prepared.version, tag=tag, kind="yank", created_at=ctx.now_iso(),
                       base_commit=ctx.repo.head_sha(), branch=ctx.repo.branch())
-    ctx.repo.exclude_release_dir()
-    ctx.store.save(session, now=ctx.clock())
-    ctx.session = session
-    ctx.record("session", "started", inputs={"version": prepared.version, "tag": tag,
-                                             "kind": "yank"})
+    open_session(ctx, session, inputs={"version": prepared.version, "tag": tag, "kind": "yank"})
     return True
 
 

@@ -120,21 +120,42 @@ def test_reading_notes_before_the_notes_step_names_the_file_and_the_step(
                                  "run the notes step first (`release-console run notes`).")
 
 
-def test_rc_notes_come_from_unreleased(repo_path: Path,
-                                       make_ctx: Callable[..., Context]) -> None:
+def test_rc_notes_are_the_final_section_marked_as_a_candidate(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
     commit_file(repo_path, "CHANGELOG.md", CHANGELOG)
+    commit_file(repo_path, "MIGRATION.md", "# Migration\n\n## v0.1.0 -> v0.2.0\n\n"
+                "No migration required.\n")  # the final version's transition, not the rc's
     ctx = make_ctx()
     start_release(ctx, ReleaseRequest(version="0.2.0", channel="rc"))
     assert ctx.require_session().kind == "rc"
-    engine.run_step(ctx, engine.find_step(ctx, "preflight"))
+    for step in ("preflight", "changelog"):
+        engine.run_step(ctx, engine.find_step(ctx, step))
+    changelog = (repo_path / "CHANGELOG.md").read_text()
+    assert "## [0.2.0] - " in changelog and "rc.1" not in changelog  # the final version's
+    assert "[0.2.0]: https://github.com/acme/pai/compare/v0.1.0...v0.2.0" in changelog
+    engine.run_step(ctx, engine.find_step(ctx, "migration"))
     engine.run_step(ctx, engine.find_step(ctx, "notes"))
     text = notes_path(ctx).read_text(encoding="utf-8")
-    assert text.startswith(BODY) and "at v0.2.0-rc.1." in text
+    assert text.startswith("> **Release candidate** v0.2.0-rc.1 of v0.2.0: for testing")
+    assert BODY in text and "at v0.2.0-rc.1." in text
+
+
+def test_an_rc_with_empty_notes_is_blocked(repo_path: Path,
+                                           make_ctx: Callable[..., Context]) -> None:
+    commit_file(repo_path, "CHANGELOG.md", "# Changelog\n\n## [Unreleased]\n\n"
+                "## [0.2.0] - 2026-11-01\n\n## [0.1.0] - 2026-10-01\n\n- First.\n")
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0", channel="rc"))
+    blockers = engine.find_step(ctx, "notes").check(ctx)
+    assert [b.reason for b in blockers] == [
+        "The [0.2.0] section of CHANGELOG.md has no entries, so the release notes would be "
+        "empty."]
 
 
 def test_required_sections_block_and_verification_is_generated(
         repo_path: Path, make_ctx: Callable[..., Context]) -> None:
-    commit_file(repo_path, "CHANGELOG.md", CHANGELOG)
+    commit_file(repo_path, "CHANGELOG.md", CHANGELOG.replace(  # as rc.1's changelog step left it
+        "## [Unreleased]\n\n", "## [Unreleased]\n\n## [0.2.0] - 2026-11-01\n\n"))
     policy = Policy(project=ProjectPolicy(name="pai", repository="acme/pai"),
                     required_sections=("Summary", "Security", "Verification"),
                     artifacts=(ArtifactSpec("amd64", "pai-{tag}-{arch}.iso"),))
@@ -146,4 +167,4 @@ def test_required_sections_block_and_verification_is_generated(
     blockers = engine.find_step(ctx, "notes").check(ctx)
     assert [b.reason for b in blockers] == [
         "The release notes have no 'Security' section, which the default policy requires."]
-    assert "[Unreleased] section of CHANGELOG.md" in blockers[0].remedy
+    assert "[0.2.0] section of CHANGELOG.md" in blockers[0].remedy

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from console.commands.common import add_parser, context
 from console.output import print_json, say, warn
 from services.errors import ConsoleError
 from services.step_protocol import Context
+
+if TYPE_CHECKING:
+    from services.yank import PreparedYank
 from services.step_status import StepStatus as S
 
 
@@ -43,6 +47,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--reason", required=True, help="one line: why it is withdrawn")
     p.add_argument("--replacement", required=True, metavar="VERSION",
                    help="the version users should use instead")
+    p.add_argument("--allow-older", action="store_true",
+                   help="the replacement is older than the yanked version on purpose (a "
+                   "downgrade)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="check and show both changes (GitHub and CHANGELOG); change nothing")
+    p.add_argument("--json", action="store_true",
+                   help="machine-readable output (with --dry-run, or with --yes to yank)")
     p.add_argument("--yes", action="store_true", help="do not ask; the plan is still printed")
     p.set_defaults(handler=cmd_yank)
 
@@ -116,14 +127,41 @@ def _review(args: argparse.Namespace) -> int:
 def cmd_yank(args: argparse.Namespace) -> int:
     """Yank VERSION (services.yank): GitHub is checked first, so a refused yank changes
     nothing anywhere; the plan is shown and confirmed before anything is done."""
-    from services.yank import YankRequest, yank_release
+    from services.errors import UsageError
+    from services.yank import YankRequest, carry_out, prepare_yank, yank_release
 
     def tell(line: str, warning: bool) -> None:
         (warn if warning else say)(line)
 
+    if args.json and not (args.yes or args.dry_run):
+        raise UsageError("yank --json cannot ask for confirmation; add --dry-run to see the "
+                         "plan, or --yes to yank.")
     ctx = context(args, assume_yes=args.yes)
-    outcome = yank_release(ctx, YankRequest(args.version, args.reason, args.replacement), tell)
+    request = YankRequest(args.version, args.reason, args.replacement,
+                          allow_older=args.allow_older)
+    if not (args.json or args.dry_run):
+        return yank_release(ctx, request, tell).exit_code
+    prepared = prepare_yank(ctx, request)
+    doc = yank_document(prepared)
+    if args.dry_run:
+        if args.json:
+            print_json(doc)
+        else:
+            say(prepared.plan.render())
+        return 0
+    outcome = carry_out(ctx, prepared)
+    print_json({**doc, "dry_run": False, "github_result": outcome.github,
+                "lines": outcome.lines, "warnings": outcome.warnings})
     return outcome.exit_code
+
+
+def yank_document(prepared: PreparedYank) -> dict[str, object]:
+    """The yank as ``--json`` shows it (schema in docs/cli.md)."""
+    return {"schema": 1, "tag": prepared.tag, "version": prepared.version,
+            "reason": prepared.reason, "replacement": prepared.replacement,
+            "replacement_tag": prepared.replacement_tag, "dry_run": True,
+            "github": prepared.github.to_json() if prepared.github else None,
+            "changelog_diff": prepared.changelog_diff}
 
 
 def cmd_github(args: argparse.Namespace) -> int:

@@ -38,6 +38,7 @@ from services.changelog.model import (
     split_lines,
 )
 from services.changelog.ops import YANK_MARK, YANK_NOTE, move, reopen, yank
+from services.changelog.rc import rc_change
 
 __all__ = [
     "RANK",
@@ -65,6 +66,7 @@ __all__ = [
     "parse",
     "parse_date",
     "parse_url",
+    "rc_change",
     "reopen",
     "section",
     "split_lines",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 
-from services import changelog, reconcile, versions
+from services import changelog, channels, reconcile, versions
 from services.changelog import (
     RANK,
     BumpDecision,
@@ -39,6 +39,10 @@ def plan_move(ctx: Context, raw: bytes | None = None) -> Change:
            else changelog.load(ctx.path(rel), rel))
     if raw is not None:
         doc.path = ctx.path(rel)
+    if channels.is_candidate(session):  # rc.1 moves to the final [X.Y.Z]; later rcs fold into it
+        return changelog.rc_change(doc, channels.final_version(session), changelog.today(ctx.clock()),
+                         tag=channels.final_tag(ctx.policy, session),
+                         previous_tag=session.previous_tag, tag_format=ctx.policy.tag_format)
     return changelog.move(doc, session.version, changelog.today(ctx.clock()), tag=session.tag,
                           previous_tag=session.previous_tag,
                           tag_format=ctx.policy.tag_format)
@@ -75,7 +79,8 @@ def done_already(ctx: Context) -> bool:
     session = ctx.require_session()
     return head_message(ctx).strip() == commit_message(ctx) and not modified(
         ctx, ctx.policy.changelog) and changelog.load(
-        ctx.path(ctx.policy.changelog), ctx.policy.changelog).heading_for(session.version) is not None
+        ctx.path(ctx.policy.changelog), ctx.policy.changelog).heading_for(
+        channels.final_version(session)) is not None
 
 
 def resumable(ctx: Context) -> bool:
@@ -177,6 +182,9 @@ class ChangelogStep(Step):
             change = plan_move(ctx, committed)
         else:
             change = plan_move(ctx)
+            if not change.changed:  # a later rc with nothing new: the section stands as it is
+                return {"file": rel, "commit": ctx.repo.head_sha(), "already": True,
+                        **change.facts}
             change.write()
         decision = bump_decision(ctx, change.doc)
         sha = commit_files(ctx, [rel], commit_message(ctx))

@@ -13,7 +13,7 @@ from typing import Any
 
 import semver
 
-from services import migration, reconcile, versions
+from services import channels, migration, reconcile, versions
 from services.changelog import commit_files, modified
 from services.errors import ConsoleError
 from services.evidence import MigrationEvidence
@@ -25,7 +25,7 @@ def transition(ctx: Context) -> tuple[semver.Version | None, semver.Version]:
     session = ctx.require_session()
     previous = versions.version_from_tag(session.previous_tag, ctx.policy.tag_format) \
         if session.previous_tag else None
-    return previous, versions.parse_version(session.version)
+    return previous, versions.parse_version(channels.final_version(session))
 
 
 def current_check(ctx: Context) -> migration.MigrationCheck:
@@ -33,7 +33,8 @@ def current_check(ctx: Context) -> migration.MigrationCheck:
     rel = ctx.policy.migration
     old, new = transition(ctx)
     doc = migration.read(ctx.path(rel), rel)
-    return migration.check(doc, old, new, old_tag=session.previous_tag, new_tag=session.tag)
+    return migration.check(doc, old, new, old_tag=session.previous_tag,
+                           new_tag=channels.final_tag(ctx.policy, session))
 
 
 def commit_message(ctx: Context) -> str:
@@ -42,7 +43,8 @@ def commit_message(ctx: Context) -> str:
 
 def add_command(ctx: Context) -> str:
     session = ctx.require_session()
-    return f"release-console migration add {session.previous_tag} {session.tag}"
+    return (f"release-console migration add {session.previous_tag} "
+            f"{channels.final_tag(ctx.policy, session)}")
 
 
 class MigrationStep(Step):
@@ -82,7 +84,7 @@ class MigrationStep(Step):
             old, new = transition(ctx)
             doc = migration.read(ctx.path(rel), rel)
             change = migration.add_template(doc, old, new, old_tag=session.previous_tag,
-                                            new_tag=session.tag)
+                                            new_tag=channels.final_tag(ctx.policy, session))
             plan.changes.append(FileChange(rel, change.diff(rel)))
             plan.notes.append(f"This template is what `{add_command(ctx)}` would insert; fill "
                               "in the TODO lines before running this step.")

@@ -1,7 +1,8 @@
 """Step ``notes``: the release notes, written to ``.release/<tag>/notes.md`` with their sha256.
 
-The text is the CHANGELOG section verbatim (the [Unreleased] entries for a release candidate) with
-links to CHANGELOG.md and MIGRATION.md at the tag. The GitHub draft reads this file
+The text is the CHANGELOG section verbatim (for a release candidate the final ``[X.Y.Z]``
+section under a "Release candidate" banner; empty notes block) with links to CHANGELOG.md and
+MIGRATION.md at the tag. The GitHub draft reads this file
 (``services.notes.read_notes``), so what the captain reviewed here is what users see.
 """
 
@@ -24,6 +25,10 @@ class NotesStep(Step):
         except ConsoleError as err:
             return [Blocker(str(err))]
         source = "[Unreleased]" if notes.source == "Unreleased" else f"[{notes.source}]"
+        if notes.empty:  # a release (or candidate) that tells users nothing is not ready
+            return [Blocker(f"The {source} section of {ctx.policy.changelog} has no entries, so "
+                            "the release notes would be empty.",
+                            f"Add the changes this release ships under {source}.")]
         return [Blocker(f"The release notes have no '{name}' section, which {ctx.policy.where} "
                         "requires.",
                         f"Add a '### {name}' heading with its text to the {source} section of "

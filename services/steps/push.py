@@ -138,7 +138,8 @@ class Push(Step):
                              f"({on_remote[:12]}, here {tag_object[:12]}).",
                              remedy="A pushed tag is never moved; find out who pushed it "
                              "before going on.")
-        remote_git(ctx, "push", "--quiet", remote, f"{commit}:refs/heads/{branch}")
+        if session.kind != "promote":  # a promoted rc's commit is on the branch already
+            remote_git(ctx, "push", "--quiet", remote, f"{commit}:refs/heads/{branch}")
         if not on_remote:
             remote_git(ctx, "push", "--quiet", remote, tag_ref)
         if remote_ref(ctx, tag_ref) != tag_object:

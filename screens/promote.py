@@ -1,0 +1,117 @@
+"""Promote a release candidate from the TUI: pick the rc, and the stable session starts on its
+commit through the same ``services.promote.start_promotion`` as ``release-console promote``."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from screens.base import host_of
+from services import secrets
+from services.errors import ConsoleError
+
+
+class PromoteScreen(ModalScreen[str | None]):
+    """Dismisses with the stable tag whose session was started, or None."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    DEFAULT_CSS = """
+    PromoteScreen { align: center middle; }
+    PromoteScreen > Vertical { width: 76; height: auto; max-height: 24; border: thick $accent;
+                               background: $surface; padding: 0 1; }
+    PromoteScreen #candidates { height: auto; max-height: 10; }
+    PromoteScreen Horizontal { height: auto; align-horizontal: right; }
+    PromoteScreen Button { margin-left: 1; }
+    PromoteScreen #promote-error { color: $error; }
+    """
+
+    class Listed(Message):
+        def __init__(self, tags: list[str], error: str) -> None:
+            super().__init__()
+            self.tags, self.error = tags, error
+
+    class Outcome(Message):
+        def __init__(self, tag: str, error: str) -> None:
+            super().__init__()
+            self.tag, self.error = tag, error
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("Promote a release candidate: the stable release is tagged on its commit")
+            yield OptionList(id="candidates")
+            yield Static("", id="promote-error")
+            with Horizontal():
+                yield Button("Cancel", id="cancel")
+                yield Button("Promote", id="promote", variant="primary")
+
+    def on_mount(self) -> None:
+        self._list()
+
+    @work(thread=True)
+    def _list(self) -> None:
+        from services.promote import promotable_tags
+
+        try:
+            tags = promotable_tags(host_of(self.app).make_context())
+        except ConsoleError as err:
+            self.post_message(self.Listed([], secrets.scrub(str(err))))
+            return
+        self.post_message(self.Listed(tags, ""))
+
+    def on_promote_screen_listed(self, message: Listed) -> None:
+        self.tags = message.tags
+        candidates = self.query_one("#candidates", OptionList)
+        candidates.set_options(Option(tag, id=tag) for tag in self.tags)
+        if message.error or not self.tags:
+            self.query_one("#promote-error", Static).update(
+                Text(message.error or "There is no release candidate to promote."))
+            return
+        candidates.highlighted = 0
+        candidates.focus()
+
+    def on_option_list_option_selected(self) -> None:
+        self._submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "promote":
+            self._submit()
+        else:
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def _submit(self) -> None:
+        index = self.query_one("#candidates", OptionList).highlighted
+        if index is None or not 0 <= index < len(self.tags):
+            return
+        self.query_one("#promote-error", Static).update("Checking with git and GitHub…")
+        self._promote(self.tags[index])
+
+    @work(thread=True, exclusive=True)
+    def _promote(self, rc_tag: str) -> None:
+        from services.promote import start_promotion
+
+        try:
+            session = start_promotion(host_of(self.app).make_context(), rc_tag)
+        except ConsoleError as err:
+            self.post_message(self.Outcome("", secrets.scrub(str(err))))
+            return
+        self.post_message(self.Outcome(session.tag, ""))
+
+    def on_promote_screen_outcome(self, message: Outcome) -> None:
+        if message.error:
+            self.query_one("#promote-error", Static).update(Text(message.error))
+            return
+        self.dismiss(message.tag)

@@ -1,0 +1,307 @@
+"""The yank wizard: withdraw a published release without deleting anything.
+
+Pick a release (GitHub's published ones, yanked ones marked), give the reason and the replacement
+(the next patch is suggested; an older one only when ticked as on purpose), then see both changes
+side by side before anything happens: what GitHub will show (banner, flags, and which release
+becomes latest) and the CHANGELOG diff. Confirming runs both halves through ``services.yank``
+(the same code as ``release-console yank``), then asks to push the note's commit (naming it), and
+finally offers to start the replacement hotfix. Deleting a tag or an asset is never offered.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, Footer, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from screens.base import host_of
+from services import secrets
+from services.errors import ConsoleError
+
+if TYPE_CHECKING:
+    from services.yank import PreparedYank
+    from services.yank_choices import ReleaseChoice
+    from services.yank_push import NoteCommit
+
+
+class YankScreen(Screen[None]):
+    """The wizard; its messages carry results from its worker threads."""
+
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+    DEFAULT_CSS = """
+    YankScreen #top { height: 9; }
+    YankScreen #releases { width: 34; height: 1fr; border: round $primary; }
+    YankScreen #form { width: 1fr; height: auto; padding: 0 1; }
+    YankScreen #form Input { width: 1fr; }
+    YankScreen #preview { height: 1fr; }
+    YankScreen .side { width: 1fr; height: 1fr; border: round $secondary; padding: 0 1; }
+    YankScreen #buttons { height: 3; align-horizontal: right; }
+    YankScreen Button { margin-left: 1; }
+    YankScreen #message { height: auto; padding: 0 1; }
+    """
+
+    class Listed(Message):
+        def __init__(self, choices: list[ReleaseChoice], error: str) -> None:
+            super().__init__()
+            self.choices, self.error = choices, error
+
+    class Suggested(Message):
+        def __init__(self, tag: str, replacement: str) -> None:
+            super().__init__()
+            self.tag, self.replacement = tag, replacement
+
+    class Prepared(Message):
+        def __init__(self, prepared: PreparedYank | None, error: str) -> None:
+            super().__init__()
+            self.prepared, self.error = prepared, error
+
+    class Done(Message):
+        def __init__(self, lines: list[str], note: NoteCommit | None, error: str) -> None:
+            super().__init__()
+            self.lines, self.note, self.error = lines, note, error
+
+    class Pushed(Message):
+        def __init__(self, error: str) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.choices: list[ReleaseChoice] = []
+        self.chosen: ReleaseChoice | None = None
+        self.prepared: PreparedYank | None = None
+        self.note: NoteCommit | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Label("Yank a release: it stays downloadable and verifiable; nothing is deleted.",
+                    id="title")
+        with Horizontal(id="top"):
+            yield OptionList(id="releases")
+            with Vertical(id="form"):
+                yield Input(placeholder="Reason (one line), e.g. persistence unlock corrupts "
+                            "data", id="reason")
+                yield Input(placeholder="Replacement version, e.g. 1.2.1", id="replacement")
+                yield Checkbox("The replacement is older on purpose (a downgrade)", id="older")
+        with Horizontal(id="preview"):
+            with VerticalScroll(id="github-side", classes="side"):
+                yield Static("Pick a release, give a reason, then Preview.", id="github")
+            with VerticalScroll(id="changelog-side", classes="side"):
+                yield Static("", id="diff", markup=False)
+        yield Static("", id="message")
+        with Horizontal(id="buttons"):
+            yield Button("Preview", id="preview-button", variant="primary")
+            yield Button("Yank", id="confirm", variant="warning", disabled=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#releases", OptionList).border_title = "Published releases"
+        self.query_one("#github-side", VerticalScroll).border_title = "GitHub after the yank"
+        self.query_one("#changelog-side", VerticalScroll).border_title = "CHANGELOG.md"
+        self._say("Asking GitHub for the published releases…")
+        self._list()
+
+    def _say(self, text: str, style: str = "bold") -> None:
+        self.query_one("#message", Static).update(Text(text, style=style))
+
+    # --- 1. pick a release ---------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="yank-list")
+    def _list(self) -> None:
+        from services.yank_choices import published_releases
+
+        try:
+            choices = published_releases(host_of(self.app).make_context())
+        except ConsoleError as err:
+            self.post_message(self.Listed([], secrets.scrub(str(err))))
+            return
+        self.post_message(self.Listed(choices, ""))
+
+    def on_yank_screen_listed(self, message: Listed) -> None:
+        if message.error:
+            self._say(message.error, "bold red")
+            return
+        self.choices = message.choices
+        releases = self.query_one("#releases", OptionList)
+        releases.set_options(Option(c.label, id=c.tag) for c in self.choices)
+        if not self.choices:
+            self._say("GitHub shows no published release of this project to yank.", "yellow")
+            return
+        self._say("Pick the release to yank (Enter).")
+        releases.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        choice = self.choices[event.option_index]
+        self._reset_preview()
+        if choice.yanked:
+            self.chosen = None
+            self._say(f"{choice.tag} is already yanked; nothing to do.", "yellow")
+            return
+        self.chosen = choice
+        self._suggest(choice)
+
+    @work(thread=True, exclusive=True, group="yank-suggest")
+    def _suggest(self, choice: ReleaseChoice) -> None:
+        from services.yank_choices import suggest_replacement
+
+        try:
+            suggestion = suggest_replacement(host_of(self.app).make_context(), choice.version)
+        except ConsoleError:
+            suggestion = ""
+        self.post_message(self.Suggested(choice.tag, suggestion))
+
+    def on_yank_screen_suggested(self, message: Suggested) -> None:
+        if self.chosen is None or self.chosen.tag != message.tag:
+            return
+        replacement = self.query_one("#replacement", Input)
+        replacement.value = message.replacement
+        self._say(f"Yank {message.tag}: give the reason; the replacement suggested is the next "
+                  "patch.")
+        self.query_one("#reason", Input).focus()
+
+    # --- 2. preview both changes ----------------------------------------------------------------
+    def on_input_changed(self) -> None:
+        self._reset_preview()
+
+    def on_checkbox_changed(self) -> None:
+        self._reset_preview()
+
+    def _reset_preview(self) -> None:
+        """Anything edited after a preview needs a new preview before it can be confirmed."""
+        self.prepared = None
+        self.query_one("#confirm", Button).disabled = True
+
+    def on_input_submitted(self) -> None:
+        self.action_preview()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "preview-button":
+            self.action_preview()
+        elif event.button.id == "confirm":
+            self.action_confirm()
+
+    def action_preview(self) -> None:
+        from services.yank import YankRequest
+
+        if self.chosen is None:
+            self._say("Pick a release first.", "yellow")
+            return
+        request = YankRequest(self.chosen.version, self.query_one("#reason", Input).value,
+                              self.query_one("#replacement", Input).value,
+                              allow_older=self.query_one("#older", Checkbox).value)
+        self._say("Checking the yank with GitHub and the CHANGELOG…")
+        self._prepare(request)
+
+    @work(thread=True, exclusive=True, group="yank-prepare")
+    def _prepare(self, request: object) -> None:
+        from services.yank import YankRequest, prepare_yank
+
+        assert isinstance(request, YankRequest)
+        try:
+            prepared = prepare_yank(host_of(self.app).make_context(), request)
+        except ConsoleError as err:
+            self.post_message(self.Prepared(None, secrets.scrub(str(err))))
+            return
+        self.post_message(self.Prepared(prepared, ""))
+
+    def on_yank_screen_prepared(self, message: Prepared) -> None:
+        if message.prepared is None:
+            self._say(message.error, "bold red")
+            return
+        prepared = self.prepared = message.prepared
+        github = Text()
+        if prepared.github is not None:
+            github.append("Banner at the top of its notes:\n", style="bold")
+            github.append(prepared.github.banner.rstrip() + "\n\n")
+            for line in prepared.github.lines:
+                github.append(line + "\n")
+        self.query_one("#github", Static).update(github)
+        self.query_one("#diff", Static).update(prepared.changelog_diff
+                                               or "The CHANGELOG already has the yank note.")
+        self.query_one("#confirm", Button).disabled = False
+        self._say(prepared.question + " Press Yank to confirm, Escape to leave it.", "bold yellow")
+
+    # --- 3. confirm, apply, push, hand off ------------------------------------------------------
+    def action_confirm(self) -> None:
+        if self.prepared is None:
+            self._say("Preview the yank first: nothing is done without seeing it.", "yellow")
+            return
+        self.query_one("#confirm", Button).disabled = True
+        self._say(f"Yanking {self.prepared.tag}…")
+        self._carry_out(self.prepared)
+
+    @work(thread=True, exclusive=True, group="yank-run")
+    def _carry_out(self, prepared: PreparedYank) -> None:
+        from services.yank import carry_out
+        from services.yank_push import note_commit
+
+        lines: list[str] = []
+        try:
+            ctx = host_of(self.app).make_context()
+            outcome = carry_out(ctx, prepared, lambda line, _warning: lines.append(line))
+            note = note_commit(ctx)
+        except ConsoleError as err:
+            self.post_message(self.Done(lines, None, secrets.scrub(str(err))))
+            return
+        self.post_message(self.Done(outcome.lines + outcome.warnings, note, ""))
+
+    def on_yank_screen_done(self, message: Done) -> None:
+        if message.error:
+            self._say(message.error, "bold red")
+            return
+        self._say(" ".join(message.lines) or "Yanked.", "bold green")
+        self.note = message.note
+        if message.note is None:
+            self._offer_hotfix()
+            return
+        from screens.prompts import ConfirmScreen
+        from services.step_protocol import Plan
+
+        note = message.note
+        plan = Plan(summary=note.question,
+                    commands=[f"git push {note.remote} {note.sha}:refs/heads/{note.branch}"],
+                    notes=["Fast-forward only; nothing is force-pushed or deleted."])
+        self.app.push_screen(ConfirmScreen(note.question, plan), self._pushed_answer)
+
+    def _pushed_answer(self, yes: bool | None) -> None:
+        if yes and self.note is not None:
+            self._push(self.note)
+        else:
+            self._say("The yank note is committed but not pushed; push it yourself.", "yellow")
+            self._offer_hotfix()
+
+    @work(thread=True, exclusive=True, group="yank-push")
+    def _push(self, note: NoteCommit) -> None:
+        from services.yank_push import push_note
+
+        try:
+            push_note(host_of(self.app).make_context(), note)
+        except ConsoleError as err:
+            self.post_message(self.Pushed(secrets.scrub(str(err))))
+            return
+        self.post_message(self.Pushed(""))
+
+    def on_yank_screen_pushed(self, message: Pushed) -> None:
+        if message.error:
+            self._say(message.error, "bold red")
+        elif self.note is not None:
+            self._say(f"Pushed the yank note {self.note.sha[:12]}.", "bold green")
+        self._offer_hotfix()
+
+    def _offer_hotfix(self) -> None:
+        from screens.yank_hotfix import HotfixOffer
+
+        if self.prepared is None:
+            return
+        def started(tag: str | None) -> None:
+            if tag:
+                self._say(f"Started the replacement hotfix {tag}; Escape goes to its runbook.",
+                          "bold green")
+
+        self.app.push_screen(HotfixOffer(self.prepared.replacement), started)

@@ -1,0 +1,82 @@
+"""After a yank: offer to start the replacement hotfix (a start dialog with kind hotfix).
+
+The same ``start_release`` as ``release-console start VERSION --kind hotfix`` decides, so a
+replacement that is not the next patch of a shipped release gets the very sentence the CLI prints.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Static
+
+from screens.base import host_of
+from services import secrets
+from services.errors import ConsoleError
+
+
+class HotfixOffer(ModalScreen[str | None]):
+    """Dismisses with the hotfix tag it started, or None."""
+
+    BINDINGS = [Binding("escape", "cancel", "Not now")]
+    DEFAULT_CSS = """
+    HotfixOffer { align: center middle; }
+    HotfixOffer > Vertical { width: 76; height: auto; border: thick $accent;
+                             background: $surface; padding: 0 1; }
+    HotfixOffer Horizontal { height: auto; align-horizontal: right; }
+    HotfixOffer Button { margin-left: 1; }
+    HotfixOffer #hotfix-error { color: $error; }
+    """
+
+    class Outcome(Message):
+        def __init__(self, tag: str, error: str) -> None:
+            super().__init__()
+            self.tag, self.error = tag, error
+
+    def __init__(self, version: str) -> None:
+        super().__init__()
+        self.version = version
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(f"Start the replacement hotfix {self.version} now?", id="hotfix-question")
+            yield Static("It branches hotfix/… from the yanked release's tag; the release steps "
+                         "follow as for any hotfix.")
+            yield Static("", id="hotfix-error")
+            with Horizontal():
+                yield Button("Not now", id="no")
+                yield Button("Start hotfix", id="yes", variant="primary")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "yes":
+            self._start()
+        else:
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @work(thread=True, exclusive=True)
+    def _start(self) -> None:
+        from services.session_lifecycle import ReleaseRequest, start_release
+
+        try:
+            session = start_release(host_of(self.app).make_context(),
+                                    ReleaseRequest(version=self.version, kind="hotfix"))
+        except ConsoleError as err:
+            self.post_message(self.Outcome("", secrets.scrub(str(err))))
+            return
+        # Dismissed from the message handler, after this worker has ended: dismissing from
+        # inside the worker would cancel it while it still runs.
+        self.post_message(self.Outcome(session.tag, ""))
+
+    def on_hotfix_offer_outcome(self, message: Outcome) -> None:
+        if message.error:
+            self.query_one("#hotfix-error", Static).update(Text(message.error))
+            return
+        self.dismiss(message.tag)

@@ -1,0 +1,163 @@
+"""What the yank wizard (and ``release-console yank``) asks GitHub and git before a yank.
+
+Which releases can be yanked (published ones, from GitHub and the tags, yanked ones marked), the
+suggested replacement (the next patch), whether a replacement is acceptable (newer than the yanked
+version, unless the captain says on purpose that users should go back, "downgrade to 1.2.0"), and
+what GitHub will show afterwards, said before anything is done: the banner, the flags, and which
+release GitHub will then call latest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from services import versions
+from services.errors import ConsoleError
+from services.step_protocol import Context
+
+if TYPE_CHECKING:
+    from services.github.client import GitHubClient
+
+
+class ReplacementError(ConsoleError):
+    """The replacement version is not acceptable as given."""
+
+
+@dataclass(frozen=True)
+class ReleaseChoice:
+    """One published release as the wizard lists it."""
+
+    tag: str
+    version: str
+    yanked: bool
+    prerelease: bool
+    latest: bool
+    tagged_here: bool  # the tag is in this repository too
+
+    @property
+    def label(self) -> str:
+        marks = [m for m, on in (("YANKED", self.yanked), ("latest", self.latest),
+                                 ("pre-release", self.prerelease and not self.yanked),
+                                 ("no local tag", not self.tagged_here)) if on]
+        return self.tag + (f"  ({', '.join(marks)})" if marks else "")
+
+    def to_json(self) -> dict[str, Any]:
+        return {"tag": self.tag, "version": self.version, "yanked": self.yanked,
+                "prerelease": self.prerelease, "latest": self.latest,
+                "tagged_here": self.tagged_here}
+
+
+@dataclass(frozen=True)
+class GitHubPreview:
+    """What the GitHub half will do, as the confirmation shows it."""
+
+    tag: str
+    banner: str
+    prerelease_before: bool
+    latest_before: str
+    latest_after: str
+
+    @property
+    def lines(self) -> list[str]:
+        flags = ("stays a pre-release" if self.prerelease_before
+                 else "becomes a pre-release (was a full release)")
+        if self.latest_before == self.tag:
+            latest = (f"It is the latest release now; GitHub will then show "
+                      f"{self.latest_after or 'no release'} as latest.")
+        else:
+            latest = f"Latest stays {self.latest_before or 'none'}."
+        return [f"{self.tag} {flags}, not latest.", latest,
+                "Nothing is deleted: the tag and every asset stay."]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"tag": self.tag, "banner": self.banner, "prerelease_before":
+                self.prerelease_before, "latest_before": self.latest_before,
+                "latest_after": self.latest_after}
+
+
+def _is_yanked(body: str | None) -> bool:
+    from services.github.yank import MARK
+
+    return (body or "").startswith(f"> **{MARK}**")
+
+
+def published_releases(ctx: Context, client: GitHubClient | None = None) -> list[ReleaseChoice]:
+    """Every published release of the project that names a version, newest version first."""
+    from services.github import wiring
+    from services.github.client import retrying
+    from services.github.publish import latest_tag
+
+    client = client or wiring.client_for(ctx)
+    repo = client.repo()
+    listed = retrying(f"list the releases of {client.repository}",
+                      lambda: list(repo.get_releases()), client=client)
+    latest = latest_tag(client)
+    tags = set(ctx.repo.tags())
+    found = []
+    for rel in listed:
+        if rel.draft:
+            continue
+        version = versions.version_from_tag(rel.tag_name, ctx.policy.tag_format)
+        if version is None:
+            continue
+        found.append(ReleaseChoice(rel.tag_name, str(version), _is_yanked(rel.body),
+                                   bool(rel.prerelease), rel.tag_name == latest,
+                                   rel.tag_name in tags))
+    return sorted(found, key=lambda c: versions.parse_version(c.version), reverse=True)
+
+
+def suggest_replacement(ctx: Context, version: str) -> str:
+    """The next patch of ``version`` that is not tagged yet (the hotfix to come)."""
+    current = versions.parse_version(version).finalize_version()
+    taken = set(versions.versions_from_tags(ctx.repo.tags(), ctx.policy.tag_format))
+    candidate = current.bump_patch()
+    while candidate in taken:
+        candidate = candidate.bump_patch()
+    return str(candidate)
+
+
+def check_replacement(version: str, replacement: str, *, allow_older: bool) -> str:
+    """The replacement in canonical form; refuses one that does not parse, is the yanked version,
+    or is older without ``allow_older`` (a deliberate downgrade)."""
+    try:
+        wanted = versions.requested_version(replacement)
+    except versions.VersionError:
+        if replacement != replacement.strip() or len(replacement) > versions.MAX_VERSION_LENGTH:
+            raise  # its own sentence: spaces around it, or too long to echo
+        raise ReplacementError(f"The replacement {replacement.strip()!r} is not a version "
+                               "(MAJOR.MINOR.PATCH, e.g. 1.2.1); nothing was changed.") from None
+    yanked = versions.parse_version(version)
+    if wanted == yanked:
+        raise ReplacementError(f"The replacement for {yanked} cannot be {yanked} itself; "
+                               "nothing was changed.")
+    if wanted.compare(yanked) < 0 and not allow_older:
+        raise ReplacementError(
+            f"The replacement {wanted} is older than {yanked}; nothing was changed.",
+            remedy="If users should go back to it on purpose, confirm the downgrade "
+            "(--allow-older, or tick 'older on purpose' in the wizard).")
+    return str(wanted)
+
+
+def github_preview(ctx: Context, tag: str, reason: str, replacement_tag: str,
+                   client: GitHubClient | None = None) -> GitHubPreview:
+    """The change on GitHub, before it is made: GitHub calls latest the newest (by creation)
+    published release that is not a pre-release, so that is the one it will show."""
+    from services.github import wiring
+    from services.github.client import retrying
+    from services.github.publish import latest_tag
+    from services.github.yank import banner, require_published
+
+    client = client or wiring.client_for(ctx)
+    rel = require_published(client, tag)
+    repo = client.repo()
+    listed = retrying(f"list the releases of {client.repository}",
+                      lambda: list(repo.get_releases()), client=client)
+    before = latest_tag(client)
+    after = before
+    if before == tag or not before:
+        rest = [r for r in listed if not r.draft and not r.prerelease and r.tag_name != tag]
+        newest = max(rest, key=lambda r: (r.created_at, r.id), default=None)
+        after = newest.tag_name if newest is not None else ""
+    return GitHubPreview(tag, banner(reason, replacement_tag), bool(rel.prerelease), before,
+                         after)

@@ -1,0 +1,51 @@
+"""After a yank: push the CHANGELOG note's commit (shown and confirmed first), and the hotfix.
+
+The yank-changelog step commits the note on the branch the captain is on; users read the
+CHANGELOG on the default branch, so the wizard offers to push that commit, naming it (sha and
+subject) in the confirmation. Only that branch moves; nothing is force-pushed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.errors import ConsoleError
+from services.step_protocol import Context
+
+
+@dataclass(frozen=True)
+class NoteCommit:
+    tag: str  # the yanked release: its session records the push
+    sha: str
+    subject: str
+    branch: str
+    remote: str
+
+    @property
+    def question(self) -> str:
+        return (f"Push the yank note {self.sha[:12]} \"{self.subject}\" to {self.remote} "
+                f"{self.branch}?")
+
+
+def note_commit(ctx: Context) -> NoteCommit | None:
+    """The note's commit this yank made, or None (it was already there, nothing to push)."""
+    record = ctx.require_session().steps.get("yank-changelog")
+    sha = str(record.evidence.get("commit", "")) if record else ""
+    if not sha:
+        return None
+    subject = ctx.repo.git("log", "-1", "--format=%s", sha).strip()
+    return NoteCommit(ctx.require_session().tag, sha, subject, ctx.repo.branch(),
+                      ctx.policy.project.remote)
+
+
+def push_note(ctx: Context, note: NoteCommit) -> None:
+    """Push the branch up to the note's commit, fast-forward only, and journal it."""
+    from services.steps.push import remote_git
+
+    if ctx.repo.branch() != note.branch:
+        raise ConsoleError(f"HEAD is no longer on {note.branch}; the yank note was not pushed.",
+                           remedy=f"Switch back to {note.branch} and push {note.sha[:12]}.")
+    remote_git(ctx, "push", "--quiet", note.remote, f"{note.sha}:refs/heads/{note.branch}")
+    ctx.session = ctx.store.load(note.tag)  # finished by now: no longer the active session
+    ctx.record("yank-changelog", "note pushed",
+               outputs={"commit": note.sha, "remote": note.remote, "branch": note.branch})

@@ -1,0 +1,139 @@
+"""A release candidate and its promotion, end to end on the demo, as a captain does it by CLI.
+
+rc.1 moves [Unreleased] to the final [1.3.0] section and is published as a pre-release, never
+latest; ``promote v1.3.0-rc.1`` tags v1.3.0 on the rc's own commit (no changelog commit of its
+own), reuses the rc's smoke sign-offs because the stable ISOs are the same bytes, and publishes
+v1.3.0 as latest.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from console.demo import DEMO_REPOSITORY, build_sandbox, start_github
+from console.sandbox.server import SandboxServer
+from console.sandbox.validation import OpenAPIValidator
+from tests.conftest import git, run_cli
+
+CANARY = "ghp_RC_PROMOTE_CANARY_0a1b2c3d4e5f60718293a4b5c6d7e8f9"
+ARCHES = ("amd64", "arm64")
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Iterator[tuple[Path, SandboxServer, dict[str, str]]]:
+    project = build_sandbox(tmp_path / "demo")
+    server, token = start_github(tmp_path / "demo", project, token=CANARY)
+    validator = OpenAPIValidator()
+    server.validator = validator
+    env = {"GITHUB_API_URL": server.api_url, "GITHUB_TOKEN": token}
+    try:
+        yield project, server, env
+    finally:
+        server.stop()
+    assert validator.errors == [], validator.errors
+
+
+def cli(project: Path, env: dict[str, str], *args: str) -> str:
+    result = run_cli(*args, cwd=project, env=env)
+    assert result.returncode == 0, f"{args}: {result.stdout}{result.stderr}"
+    assert CANARY not in result.stdout + result.stderr
+    return result.stdout
+
+
+def api_get(server: SandboxServer, env: dict[str, str], path: str) -> Any:
+    """GET the API as any GitHub client would: over HTTP, with the token header."""
+    request = urllib.request.Request(server.api_url + path,
+                                     headers={"Authorization": f"token {env['GITHUB_TOKEN']}"})
+    with urllib.request.urlopen(request, timeout=5) as response:
+        return json.loads(response.read())
+
+
+def release(server: SandboxServer, env: dict[str, str], tag: str) -> dict[str, Any]:
+    found: dict[str, Any] = api_get(server, env, f"/repos/{DEMO_REPOSITORY}/releases/tags/{tag}")
+    return found
+
+
+def latest(server: SandboxServer, env: dict[str, str]) -> str:
+    try:
+        return str(api_get(server, env, f"/repos/{DEMO_REPOSITORY}/releases/latest")["tag_name"])
+    except urllib.error.HTTPError as err:
+        assert err.code == 404
+        return ""
+
+
+def next_until_done(project: Path, env: dict[str, str], *, migration: bool = False) -> list[str]:
+    """``next --yes`` until every step is done; returns the step ids in the order they ran."""
+    ran: list[str] = []
+    for _ in range(30):
+        status = json.loads(cli(project, env, "status", "--json"))
+        step = status["next"]
+        if status["session"] is None or step is None:  # completed: nothing is in progress
+            return ran
+        if migration and step == "migration":
+            path = project / "MIGRATION.md"
+            path.write_text(path.read_text().replace(
+                "# Migration guide\n\n", "# Migration guide\n\n## v1.2.0 -> v1.3.0\n\n"
+                "No migration required.\n\n"))
+        cli(project, env, "next", "--yes")
+        ran.append(str(step))
+    raise AssertionError(f"next --yes did not finish: {ran}")
+
+
+def sign_off(project: Path, env: dict[str, str]) -> None:
+    for arch in ARCHES:
+        cli(project, env, "smoke", "sign", "--arch", arch, "--tester", "Ana", "--hardware",
+            f"lab {arch}", "--pass", "all")
+
+
+def test_rc_then_promote_on_the_same_commit(
+        demo: tuple[Path, SandboxServer, dict[str, str]]) -> None:
+    project, server, env = demo
+    build = project / "build"
+    for arch in ARCHES:  # the same ISO, built once, named for the candidate
+        shutil.copy(build / f"pai-v1.3.0-{arch}.iso", build / f"pai-v1.3.0-rc.1-{arch}.iso")
+    assert "v1.3.0-rc.1" in cli(project, env, "start", "1.3.0", "--channel", "rc")
+    cli(project, env, "checklist", "tick", "preflight", "all")
+    sign_off(project, env)
+    ran = next_until_done(project, env, migration=True)
+    assert ran[0] == "preflight" and ran[-1] == "post-release" and "changelog" in ran
+
+    rc = release(server, env, "v1.3.0-rc.1")
+    assert rc["prerelease"] is True and rc["draft"] is False
+    assert latest(server, env) != "v1.3.0-rc.1"
+    assert rc["body"].startswith("> **Release candidate** v1.3.0-rc.1 of v1.3.0")
+    assert "Persistence unlock no longer hangs" in rc["body"]
+    changelog = (project / "CHANGELOG.md").read_text()
+    assert "## [Unreleased]\n\n## [1.3.0] — " in changelog  # the final section, reopened above
+    assert "1.3.0-rc" not in changelog.split("[Unreleased]:")[0]
+    rc_commit = git(project, "rev-parse", "v1.3.0-rc.1^{commit}").strip()
+    commits_before = git(project, "rev-list", "--count", "HEAD").strip()
+
+    out = cli(project, env, "promote", "v1.3.0-rc.1")
+    assert "Started promote v1.3.0" in out
+    ran = next_until_done(project, env)
+    assert "changelog" not in ran and "reuse-signoffs" in ran and ran[-1] == "publish"
+
+    stable = release(server, env, "v1.3.0")
+    assert stable["prerelease"] is False and stable["draft"] is False
+    assert latest(server, env) == "v1.3.0"
+    assert git(project, "rev-parse", "v1.3.0^{commit}").strip() == rc_commit
+    assert git(project, "rev-list", "--count", "HEAD").strip() == commits_before
+    assert "Release candidate" not in stable["body"]
+    assert "Persistence unlock no longer hangs" in stable["body"]
+    names = sorted(a["name"] for a in stable["assets"])
+    assert names == sorted(f"pai-v1.3.0-{a}.iso{s}" for a in ARCHES
+                           for s in ("", ".sha256", ".minisig"))
+    session = json.loads((project / ".release" / "v1.3.0" / "session.json").read_text())
+    smoke = session["data"]["smoke"]
+    assert {smoke[a]["reused_from"] for a in ARCHES} == {"v1.3.0-rc.1"}
+    assert session["steps"]["reuse-signoffs"]["evidence"]["reused"].keys() == set(ARCHES)
+    journal = (project / ".release" / "v1.3.0" / "journal.jsonl").read_text()
+    assert journal.count('"sign-off reused"') == 2

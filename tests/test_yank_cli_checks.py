@@ -1,0 +1,99 @@
+"""`release-console yank` has the wizard's checks (a replacement that parses, newer unless
+--allow-older) and --json / --dry-run output that says what GitHub will show before it does."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+from tests.github_helpers import (
+    REPO,
+    Sandbox,
+    cli_env,
+    git,
+    release_json,
+    sandbox,  # noqa: F401 - fixture
+    write_policy,
+)
+
+CHANGELOG = ("# Changelog\n\n## [Unreleased]\n\n## [0.2.0] — 2026-11-21\n\n### Added\n\n"
+             "- Unlock.\n\n## [0.1.0] — 2026-10-01\n\n- First.\n")
+
+
+@pytest.fixture
+def project(repo_path: Path, sandbox: Sandbox) -> Path:  # noqa: F811
+    (repo_path / "CHANGELOG.md").write_text(CHANGELOG)
+    git(repo_path, "add", "CHANGELOG.md")
+    git(repo_path, "commit", "-q", "-m", "changelog")
+    write_policy(repo_path, sandbox.api_url)
+    gh = sandbox.github().get_repo(REPO)
+    gh.create_git_release("v0.1.0", "PAI v0.1.0", "- First.\n", draft=False)
+    gh.create_git_release("v0.2.0", "PAI v0.2.0", "- Unlock.\n", draft=False)
+    return repo_path
+
+
+def yank(project: Path, *extra: str, replacement: str = "0.2.1") -> tuple[int, str, str]:
+    result = run_cli("yank", "0.2.0", "--reason", "Unlock corrupts data", "--replacement",
+                     replacement, *extra, cwd=project, env=cli_env())
+    assert "Traceback" not in result.stderr
+    return result.returncode, result.stdout, result.stderr
+
+
+def untouched(project: Path, sandbox: Sandbox) -> None:  # noqa: F811
+    assert (project / "CHANGELOG.md").read_text() == CHANGELOG
+    assert git(project, "log", "-1", "--format=%s").strip() == "Add release policy"
+    assert not (project / ".release" / "v0.2.0").exists()
+    assert release_json(sandbox, "v0.2.0")["prerelease"] is False
+
+
+def test_dry_run_json_says_what_github_will_show_and_changes_nothing(
+        project: Path, sandbox: Sandbox) -> None:  # noqa: F811
+    code, out, _ = yank(project, "--dry-run", "--json")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["tag"] == "v0.2.0" and doc["replacement_tag"] == "v0.2.1" and doc["dry_run"]
+    assert doc["github"]["latest_before"] == "v0.2.0"
+    assert doc["github"]["latest_after"] == "v0.1.0"
+    assert doc["github"]["banner"].startswith("> **⚠️ YANKED** — Unlock corrupts data")
+    assert "+**This release has been yanked.**" in doc["changelog_diff"]
+    untouched(project, sandbox)
+
+
+def test_json_with_yes_yanks_and_reports(project: Path, sandbox: Sandbox) -> None:  # noqa: F811
+    code, out, _ = yank(project, "--json", "--yes")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["dry_run"] is False and doc["github_result"]["prerelease"] is True
+    assert doc["github_result"]["latest_after"] == "v0.1.0"
+    assert release_json(sandbox, "v0.2.0")["prerelease"] is True
+    assert "— YANKED" in git(project, "show", "HEAD:CHANGELOG.md")
+
+
+def test_json_without_yes_or_dry_run_is_a_usage_error(project: Path,
+                                                       sandbox: Sandbox) -> None:  # noqa: F811
+    code, _, err = yank(project, "--json")
+    assert code == 2 and "yank --json cannot ask for confirmation" in err
+    untouched(project, sandbox)
+
+
+def test_a_replacement_that_does_not_parse_is_refused(project: Path,
+                                                      sandbox: Sandbox) -> None:  # noqa: F811
+    code, _, err = yank(project, "--yes", replacement="soon")
+    assert code == 1
+    assert "The replacement 'soon' is not a version (MAJOR.MINOR.PATCH" in err
+    untouched(project, sandbox)
+
+
+def test_an_older_replacement_needs_allow_older(project: Path,
+                                                sandbox: Sandbox) -> None:  # noqa: F811
+    code, _, err = yank(project, "--yes", replacement="0.1.0")
+    assert code == 1 and "The replacement 0.1.0 is older than 0.2.0" in err
+    assert "--allow-older" in err
+    untouched(project, sandbox)
+    code, _, _ = yank(project, "--yes", "--allow-older", replacement="0.1.0")
+    assert code == 0
+    assert release_json(sandbox, "v0.2.0")["body"].startswith(
+        "> **⚠️ YANKED** — Unlock corrupts data\n> Use **v0.1.0** instead.")

@@ -1,0 +1,194 @@
+"""The yank wizard, driven with Pilot as a captain would: pick, say why, see both changes side by
+side, confirm, push the note, and be offered the hotfix. GitHub is the loopback server over HTTP;
+the CHANGELOG note is a real commit pushed to a real bare remote."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Checkbox, Input, OptionList, Static
+
+from console.app import ReleaseConsoleApp
+from console.wiring import Options
+from screens.prompts import ConfirmScreen
+from screens.yank import YankScreen
+from screens.yank_hotfix import HotfixOffer
+from services.github.yank import MARK
+from services.session import SessionStore
+from tests.github_helpers import (
+    REPO,
+    Sandbox,
+    git,
+    release_json,
+    remote,
+    sandbox,  # noqa: F401 - fixture
+    write_policy,
+)
+from tests.test_tui_home import settle
+
+CHANGELOG = ("# Changelog\n\n## [Unreleased]\n\n## [0.2.0] — 2026-11-21\n\n### Added\n\n"
+             "- Unlock.\n\n## [0.1.0] — 2026-10-01\n\n- First.\n")
+
+
+@pytest.fixture
+def project(repo_path: Path, sandbox: Sandbox) -> Path:  # noqa: F811
+    """v0.1.0 and v0.2.0 published (v0.2.0 latest), tagged here, main pushed to origin."""
+    (repo_path / "CHANGELOG.md").write_text(CHANGELOG)
+    git(repo_path, "add", "CHANGELOG.md")
+    git(repo_path, "commit", "-q", "-m", "changelog")
+    write_policy(repo_path, sandbox.api_url)
+    git(repo_path, "tag", "v0.2.0")
+    remote(repo_path)
+    git(repo_path, "push", "-q", "origin", "main", "--tags")
+    gh = sandbox.github().get_repo(REPO)
+    gh.create_git_release("v0.1.0", "PAI v0.1.0", "- First.\n", draft=False)
+    gh.create_git_release("v0.2.0", "PAI v0.2.0", "- Unlock.\n", draft=False)
+    sandbox.server.clear_log()
+    return repo_path
+
+
+def text_of(app: ReleaseConsoleApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def open_wizard(pilot: Pilot[None], tag: str = "v0.2.0") -> YankScreen:
+    await settle(pilot)
+    await pilot.press("y")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, YankScreen)
+    releases = screen.query_one("#releases", OptionList)
+    releases.focus()
+    releases.highlighted = next(i for i, c in enumerate(screen.choices) if c.tag == tag)
+    await pilot.press("enter")
+    await settle(pilot)
+    return screen
+
+
+async def preview(pilot: Pilot[None], screen: YankScreen, reason: str,
+                  replacement: str | None = None, *, older: bool = False) -> None:
+    screen.query_one("#reason", Input).value = reason
+    if replacement is not None:
+        screen.query_one("#replacement", Input).value = replacement
+    screen.query_one("#older", Checkbox).value = older
+    await pilot.click("#preview-button")
+    await settle(pilot)
+
+
+async def test_yank_wizard_end_to_end(project: Path, sandbox: Sandbox) -> None:  # noqa: F811
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_wizard(pilot)
+        labels = [c.label for c in screen.choices]
+        assert labels == ["v0.2.0  (latest)", "v0.1.0"]
+        assert screen.query_one("#replacement", Input).value == "0.2.1"  # the next patch
+        await preview(pilot, screen, "Unlock corrupts data")
+        github = text_of(app, "#github")
+        assert f"> **{MARK}** — Unlock corrupts data" in github
+        assert "v0.2.0 becomes a pre-release (was a full release), not latest." in github
+        assert "GitHub will then show v0.1.0 as latest." in github  # said before, not after
+        assert "+**This release has been yanked.** Reason: Unlock corrupts data." in text_of(
+            app, "#diff")
+        assert release_json(sandbox, "v0.2.0")["prerelease"] is False  # nothing done yet
+
+        await pilot.click("#confirm")
+        await settle(pilot)
+        confirm = app.screen
+        assert isinstance(confirm, ConfirmScreen)
+        head = git(project, "rev-parse", "HEAD").strip()
+        assert confirm.question.startswith(f"Push the yank note {head[:12]} \"Yank v0.2.0: "
+                                           "changelog note\" to origin main?")
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, HotfixOffer)
+        assert "Start the replacement hotfix 0.2.1 now?" in str(
+            app.screen.query_one("#hotfix-question", Static).render())
+        await pilot.click("#yes")  # start the replacement hotfix: a session of kind hotfix
+        await settle(pilot)
+        assert isinstance(app.screen, YankScreen)
+        assert "Started the replacement hotfix v0.2.1" in text_of(app, "#message")
+    hotfix = SessionStore(project).active()
+    assert hotfix is not None and (hotfix.tag, hotfix.kind) == ("v0.2.1", "hotfix")
+
+    rel = release_json(sandbox, "v0.2.0")
+    assert rel["prerelease"] is True and rel["draft"] is False
+    assert rel["body"].startswith(f"> **{MARK}** — Unlock corrupts data\n> Use **v0.2.1**")
+    assert sandbox.github().get_repo(REPO).get_latest_release().tag_name == "v0.1.0"
+    assert not sandbox.requests("DELETE")
+    committed = git(project, "show", "HEAD:CHANGELOG.md")
+    assert "## [0.2.0] — 2026-11-21 — YANKED\n\n**This release has been yanked.** Reason: " \
+           "Unlock corrupts data. Users on this version should upgrade to 0.2.1" in committed
+    origin = project.parent / "remote.git"
+    assert git(origin, "rev-parse", "main").strip() == git(project, "rev-parse", "HEAD").strip()
+    assert git(project, "status", "--porcelain") == ""
+    journal = (project / ".release" / "v0.2.0" / "journal.jsonl").read_text()
+    assert '"note pushed"' in journal and '"yank-github"' in journal
+
+
+async def test_the_wizard_refuses_bad_input_and_changes_nothing(
+        project: Path, sandbox: Sandbox) -> None:  # noqa: F811
+    before = git(project, "rev-parse", "HEAD")
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_wizard(pilot)
+        await preview(pilot, screen, "Unlock corrupts data", "two.oh")
+        assert "The replacement 'two.oh' is not a version" in text_of(app, "#message")
+        await preview(pilot, screen, "Unlock corrupts data", "0.1.0")
+        assert "The replacement 0.1.0 is older than 0.2.0" in text_of(app, "#message")
+        assert screen.query_one("#confirm").disabled
+        await preview(pilot, screen, "Unlock corrupts data", "0.1.0", older=True)
+        assert "Use **v0.1.0** instead." in text_of(app, "#github")  # a downgrade, on purpose
+        assert not screen.query_one("#confirm").disabled
+        await preview(pilot, screen, "  ", "0.2.1")
+        assert "A yank needs a reason." in text_of(app, "#message")
+        assert screen.query_one("#confirm").disabled
+    assert git(project, "rev-parse", "HEAD") == before
+    assert release_json(sandbox, "v0.2.0")["prerelease"] is False
+    assert not sandbox.requests("PATCH") and not (project / ".release" / "v0.2.0").exists()
+
+
+async def test_an_already_yanked_release_is_marked_and_not_yanked_again(
+        project: Path, sandbox: Sandbox) -> None:  # noqa: F811
+    from services.github.client import connect
+    from services.github.yank import yank
+    from services.policy import load_policy
+
+    yank(connect(load_policy(project / "release.toml")), tag="v0.2.0", reason="bad",
+         replacement="v0.2.1")
+    sandbox.server.clear_log()
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_wizard(pilot)
+        assert screen.choices[0].label == "v0.2.0  (YANKED)"
+        assert "v0.2.0 is already yanked; nothing to do." in text_of(app, "#message")
+        assert screen.chosen is None
+    assert not sandbox.requests("PATCH")
+
+
+def test_yank_confirmation_snapshot(project: Path,
+                                    snap_compare: Callable[..., bool]) -> None:
+    """The confirmation as the captain sees it: both changes side by side (no clock on it)."""
+
+    async def ready(pilot: Pilot[None]) -> None:
+        screen = await open_wizard(pilot)
+        await preview(pilot, screen, "Unlock corrupts data")
+
+    app = ReleaseConsoleApp(Options(repo=project))
+    assert snap_compare(app, terminal_size=(100, 30), run_before=ready)
+
+
+async def test_the_command_palette_opens_the_yank_wizard(project: Path) -> None:
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"Yank")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, YankScreen)
+        assert [c.tag for c in app.screen.choices] == ["v0.2.0", "v0.1.0"]
