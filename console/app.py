@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import App
+from textual.binding import Binding
 
 from console.wiring import Options
 from screens.home import HomeScreen
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 
 class ReleaseConsoleApp(App[None]):
     TITLE = "Release Console"
+    BINDINGS = [Binding("q", "quit_console", "Quit")]
 
     def __init__(self, options: Options) -> None:
         super().__init__()
@@ -51,6 +53,17 @@ class ReleaseConsoleApp(App[None]):
             "Release Console stopped on an unexpected error (a bug: please report it). "
             "Your session and journal are as the last finished action left them.\n\n" + report))
         self._close_messages_no_wait()
+
+    def action_quit_console(self) -> None:
+        """``q`` quits from any screen; while a step runs it asks, then cancels it safely first."""
+        from screens.step import StepScreen
+
+        running = next((s for s in self.screen_stack
+                        if isinstance(s, StepScreen) and s.running), None)
+        if running is None:
+            self.exit()
+        else:
+            running.request_quit()
 
     def get_default_screen(self) -> HomeScreen:
         """The home screen is the bottom of the stack: no blank default screen to paint first."""

@@ -43,7 +43,6 @@ class HomeScreen(Screen[None]):
         Binding("n", "next_step", "Next step"),
         Binding("x", "abandon", "Abandon…"),
         Binding("f5", "reload", "Refresh"),
-        Binding("q", "app.quit", "Quit"),
     ]
     DEFAULT_CSS = """
     HomeScreen #main { height: 1fr; }

@@ -16,6 +16,7 @@ from services.errors import (
     ConsoleError,
     EnvironmentProblem,
     NeedsInput,
+    StepCancelled,
     UsageError,
 )
 from services.runbook import Blocker, Context, Evidence, Step, StepFailed
@@ -26,6 +27,7 @@ FINISHED = ("done", "skipped")
 PERMANENT = frozenset({"tag"})
 OFFLINE = Blocker(
     "This step needs the network and this workstation is offline.",
+    "Carry the release to the online machine and run it there.",
     "Carry the release to the online machine and run it there.",
 )  # done steps whose effect is never undone (tags are never moved)
 
@@ -103,8 +105,10 @@ def views(ctx: Context, *, busy: bool | None = None) -> list[StepView]:
             remedy = (f"It must be redone first: `release-console redo {holding.id} "
                       '--reason "..."`.' if holding.status == "stale"
                       else "Steps run in runbook order.")
+            tui = ("Open it with n and redo it with o." if holding.status == "stale"
+                   else "Press n to open the step to do now.")
             view = StepView(step, "waiting", [Blocker(
-                f"Waiting for '{holding.step.title}' ({holding.id}).", remedy)], record)
+                f"Waiting for '{holding.step.title}' ({holding.id}).", remedy, tui)], record)
         else:
             blockers = own_blockers(ctx, step)
             shown = status if status in {"failed", "running"} else (
@@ -128,6 +132,7 @@ def interrupted_blocker(step: Step, record: StepRecord) -> Blocker:
         "the process is gone).",
         f"Check what it left (`release-console journal show`), then run it again with "
         f"`release-console run {step.id}`; it picks up without redoing finished work.",
+        "Press r to run it again; it picks up without redoing finished work.",
     )
 
 
@@ -204,6 +209,11 @@ def _run_locked(ctx: Context, step: Step, *, confirmed: bool) -> Evidence:
     try:
         evidence = step.run(ctx)
         secrets.check_keys(evidence, f"the evidence of {step.id}")
+    except StepCancelled:
+        ctx.record(step.id, "cancelled", outputs={"reason": "cancelled by the captain"},
+                   update=lambda s: _set(s, step.id, "pending", "cancelled by the captain",
+                                         ctx.now_iso()))
+        raise
     except NeedsInput:
         ctx.record(step.id, "paused", outputs={"reason": "needs input"},
                    update=lambda s: _set(s, step.id, "pending", "", ctx.now_iso()))

@@ -12,7 +12,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.widgets import DataTable
 
-from screens.step import StepScreen
+from screens.step import Progress, StepScreen
 from services.artifacts import human_size
 from services.runbook import Context
 
@@ -51,7 +51,7 @@ class DraftScreen(StepScreen):
         for name, size, action in data:
             table.add_row(name, size, action or "-", key=name)
 
-    def on_step_screen_progress(self, message: StepScreen.Progress) -> None:
+    def on_progress(self, message: Progress) -> None:
         verb, _, name = message.label.partition(" ")
         table = self.query_one("#draft-assets", DataTable)
         if verb == "retrying":  # a notice (done == total == 0): the upload restarts
@@ -65,7 +65,7 @@ class DraftScreen(StepScreen):
             table.update_cell(name, "progress", f"{'hashing' if verb == 'hash' else 'uploading'}"
                               f" {percent}%" if percent < 100 else
                               ("hashed" if verb == "hash" else "uploaded"))
-        super().on_step_screen_progress(message)
+        super().on_progress(message)
 
 
 SCREEN = DraftScreen
