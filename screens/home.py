@@ -23,10 +23,11 @@ from screens.base import host_of
 from screens.widgets import STATUS_STYLE, SessionBar
 from services.errors import ConsoleError
 from services.marks import MARKS
+from services.step_status import StepStatus
 
 if TYPE_CHECKING:
     from services import engine
-    from services.runbook import Step
+    from services.step_protocol import Step
 
 
 @dataclass
@@ -100,15 +101,14 @@ class HomeScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="home-load")
     def _load(self, generation: int) -> None:
         # Imported in the worker: the first frame should not wait for the services.
-        from screens.step import session_header
         from services import engine, secrets
-        from services.runbooks import runbook
+        from services.flows import runbook
 
         try:
             ctx = host_of(self.app).make_context()
             if ctx.session_problem is not None:
                 raise ctx.session_problem
-            header = session_header(ctx)
+            header = engine.headline(ctx)
             if ctx.session is None:
                 rows = [Row(step, None) for step in runbook("release")]
                 next_id = None
@@ -157,7 +157,7 @@ class HomeScreen(Screen[None]):
         checklist.focus()
 
     def _option(self, row: Row) -> Option:
-        status = row.view.status if row.view else "not started"
+        status = row.view.status if row.view else StepStatus.NOT_STARTED
         line = Text(f"{MARKS.get(status, '?')} ", style=STATUS_STYLE.get(status, ""))
         line.append(row.step.title)  # the mark says the status; the panel beside says why
         return Option(line, id=row.step.id)
@@ -186,7 +186,7 @@ class HomeScreen(Screen[None]):
                         style=STATUS_STYLE.get(view.status, ""))
             if view.record.reason:
                 text.append(f"Reason: {view.record.reason}\n")
-            text.append_text(render_blockers(view))
+            text.append_text(render_blockers(view, tui=True))
         text.append(f"\n{step.description}\n\n")
         if view is not None:
             text.append_text(render_evidence(view))
@@ -238,7 +238,7 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="home-abandon")
     def _abandon(self, tag: str, reason: str) -> None:
-        from services.releases import abandon_release
+        from services.session_lifecycle import abandon_release
 
         try:
             abandon_release(host_of(self.app).make_context(), tag, reason)

@@ -18,8 +18,8 @@ from textual.widgets import Button, Input, Label, Select, Static
 from screens.base import host_of
 from services import versions
 from services.errors import ConsoleError
-from services.releases import ReleaseRequest, start_release
-from services.runbook import Context
+from services.session_lifecycle import ReleaseRequest, start_release
+from services.step_protocol import Context
 
 BUMP_CHOICES = [("exact version", ""), ("patch", "patch"), ("minor", "minor"),
                 ("major", "major")]

@@ -44,17 +44,19 @@ from screens.widgets import STATUS_STYLE, SessionBar
 from services import engine, secrets
 from services.errors import ConsoleError, StepCancelled
 from services.marks import MARKS
-from services.runbook import Context, Plan
+from services.progress import ProgressEvent
+from services.step_protocol import Context, Plan
+from services.step_status import FINISHED, StepStatus
 from services.steps import registry
 
 if TYPE_CHECKING:
-    from services.runbook import Blocker
+    from services.step_protocol import Blocker
 
 T = TypeVar("T")
 STEP_CSS = Path(__file__).with_name("step.tcss")
 
-FINISHED = ("done", "skipped")
-RUNNABLE = ("ready", "failed", "interrupted")
+S = StepStatus
+RUNNABLE = frozenset({S.READY, S.FAILED, S.INTERRUPTED})
 
 # Steps that commit or tag ask the same way as push and publish: the plan (diff, commands) and a
 # yes/no. The irreversible ones (push, publish) are asked by the engine itself.
@@ -92,11 +94,10 @@ class Finished(Message):
 
 @dataclass(eq=False)
 class Progress(Message):
-    """One file's (or item's) progress: the bar is labelled with it and sized to its total."""
+    """A service's :class:`ProgressEvent`, carried from the worker thread to the screen: the
+    bar is labelled with its file and sized to that file's total."""
 
-    label: str
-    done: int
-    total: int
+    event: ProgressEvent
 
 
 @dataclass
@@ -127,7 +128,7 @@ class StepScreen(Screen[None], Generic[T]):
     ]
 
     running: reactive[bool] = reactive(False, bindings=True)
-    status: reactive[str] = reactive("", bindings=True)
+    status: reactive[StepStatus | None] = reactive(None, bindings=True)
 
     def __init__(self, step_id: str) -> None:
         super().__init__()
@@ -203,13 +204,13 @@ class StepScreen(Screen[None], Generic[T]):
         if action == "cancel_step":
             return self.running or None
         if action == "run_step":
-            return not (self.running or finished or self.status == "waiting") or None
+            return not (self.running or finished or self.status == S.WAITING) or None
         if action == "skip_step":
             if not self.step.skippable:
                 return False
             return not (self.running or finished) or None
         if action == "redo_step":
-            return (not self.running and self.status in (*FINISHED, "stale", "failed")) or None
+            return (not self.running and self.status in {*FINISHED, S.STALE, S.FAILED}) or None
         if action == "next_step":
             return not self.running or None
         return True
@@ -255,12 +256,12 @@ class StepScreen(Screen[None], Generic[T]):
         view = message.view
         finished = False
         if view is None:
-            self.status = ""
+            self.status = None
             status.update(Text("No release in progress: press Escape and start one with s.",
                                style="yellow"))
         else:
             if not self.running:
-                self.status = view.status
+                self.status = StepStatus(view.status)
             finished = view.status in FINISHED
             self.blockers = list(view.blockers)
             self._show_status(view)
@@ -275,7 +276,7 @@ class StepScreen(Screen[None], Generic[T]):
             self._show_hint()
 
     def _show_status(self, view: engine.StepView) -> None:
-        shown = "running" if self.running else view.status
+        shown = S.RUNNING if self.running else StepStatus(view.status)
         line = Text(f"{MARKS.get(shown, '?')} {shown}", style=STATUS_STYLE.get(shown, ""))
         if view.record.reason and not self.running:
             line.append(f" — {view.record.reason}")
@@ -299,7 +300,7 @@ class StepScreen(Screen[None], Generic[T]):
         if self.status in RUNNABLE:
             verb = "asks, runs it" if self.step.irreversible or self.step.id in ASKS else "runs it"
             return Text(f"n: {verb} and opens the next step · r: run it here.", style="bold")
-        if self.status == "blocked" and self.blockers:
+        if self.status == S.BLOCKED and self.blockers:
             return Text(f"To do: {self.blockers[0].tui_remedy}", style="yellow")
         return Text("")
 
@@ -314,9 +315,9 @@ class StepScreen(Screen[None], Generic[T]):
         self.running = True
         self.result_shown = False
         self.stopper = Stopper()
-        self.status = "running"
+        self.status = S.RUNNING
         self.query_one("#step-status", Static).update(
-            Text(f"{MARKS.get('running', '?')} running", style=STATUS_STYLE["running"]))
+            Text(f"{MARKS[S.RUNNING]} running", style=STATUS_STYLE[S.RUNNING]))
         self.query_one("#step-message", Static).update(
             Text("Running… (Esc or Ctrl+C cancels at the next safe point)", style="bold blue"))
         self._run(self.collect_answers(), advance)
@@ -328,9 +329,9 @@ class StepScreen(Screen[None], Generic[T]):
             ctx = host_of(self.app).make_context()
             ctx.answers = answers
 
-            def progress(label: str, done: int, total: int) -> None:
+            def progress(event: ProgressEvent) -> None:
                 stopper.check()  # a safe point: between chunks and files
-                self.post_message(Progress(label, done, total))
+                self.post_message(Progress(event))
 
             ctx.progress = progress
             self.before_run(ctx)
@@ -396,17 +397,19 @@ class StepScreen(Screen[None], Generic[T]):
         self.post_message(Finished(True, text))
 
     def on_progress(self, message: Progress) -> None:
+        event = message.event
         bar = self.query_one("#step-progress", ProgressBar)
         label = self.query_one("#step-progress-label", Static)
-        if message.total <= 0:  # a notice (a retry), not a measure
-            label.update(Text(message.label, style="yellow"))
+        if event.retry:  # a notice, not a measure
+            label.update(Text(event.notice(), style="yellow"))
+            label.add_class("active")
             return
-        if self.progress_label != message.label:  # a new file: its own bar, its own total
-            self.progress_label = message.label
-            label.update(message.label)
+        if self.progress_label != event.label:  # a new file: its own bar, its own total
+            self.progress_label = event.label
+            label.update(progress_title(event))
         bar.add_class("active")
         label.add_class("active")
-        bar.update(total=message.total, progress=message.done)
+        bar.update(total=max(event.total, 1), progress=event.done)
 
     def on_finished(self, message: Finished) -> None:
         self.running = False
@@ -511,8 +514,16 @@ def unexpected(err: BaseException) -> str:
                          "as failed; the journal has what was done.")
 
 
-def session_header(ctx: Context) -> str:
-    return engine.headline(ctx)
+PHASES = {"hash": "Hashing", "sha256": "Hashing", "upload": "Uploading", "sign": "Signing"}
+
+
+def progress_title(event: ProgressEvent) -> str:
+    """"Uploading pai-v1.3.0-amd64.iso (2.0 GiB)": which file the bar below measures."""
+    from services.artifacts import human_size
+
+    verb = PHASES.get(event.phase, event.phase.capitalize())
+    size = human_size(event.total) if event.unit == "bytes" else f"{event.total} files"
+    return f"{verb} {event.item or 'all files'} ({size})"
 
 
 def render_blockers(view: engine.StepView, *, tui: bool = False) -> Text:
@@ -548,15 +559,7 @@ def evidence_value(value: object) -> str:
 
 
 def screen_for(step_id: str) -> StepScreen[Any]:
-    """The specialised screen for a step if ``screens/steps/<module>.py`` has one, else generic."""
-    import importlib
+    """The step's own screen if ``screens.steps.SCREENS`` names one, else the generic one."""
+    from screens.steps import screen_class
 
-    module_name = f"screens.steps.{step_id.replace('-', '_')}"
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name != module_name:
-            raise
-        return StepScreen(step_id)
-    screen_class: type[StepScreen[Any]] = getattr(module, "SCREEN", StepScreen)
-    return screen_class(step_id)
+    return screen_class(step_id)(step_id)

@@ -47,7 +47,7 @@ class SummaryScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="summary-load")
     def _load(self) -> None:
         from services import engine
-        from services.releases import latest_session
+        from services.session_lifecycle import latest_session
         from services.summary import summarise
 
         try:

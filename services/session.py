@@ -14,16 +14,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote, unquote
 
 from services import secrets
 from services.atomic import write_bytes_atomic
 from services.errors import BlockedError, ConsoleError, EnvironmentProblem
+from services.step_status import STORED, StepStatus
+
+if TYPE_CHECKING:
+    from services.evidence import StepEvidence
+
+E = TypeVar("E", bound="StepEvidence")
 
 SCHEMA = 1
 RELEASE_DIR = ".release"
-STATUSES = ("pending", "running", "done", "skipped", "failed")
 
 
 class SessionError(ConsoleError):
@@ -42,7 +47,7 @@ def iso(moment: datetime) -> str:
 class StepRecord:
     """What happened to one step: stored status plus evidence and times."""
 
-    status: str = "pending"
+    status: StepStatus = StepStatus.PENDING
     evidence: dict[str, Any] = field(default_factory=dict)
     started_at: str = ""
     finished_at: str = ""
@@ -59,11 +64,11 @@ class StepRecord:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> StepRecord:
-        status = data.get("status", "pending")
-        if status not in STATUSES:
+        status = data.get("status", StepStatus.PENDING)
+        if not isinstance(status, str) or status not in STORED:
             raise ValueError(f"unknown status {status!r}")
         return cls(
-            status=status,
+            status=StepStatus(status),
             evidence=dict(data.get("evidence") or {}),
             started_at=str(data.get("started_at", "")),
             finished_at=str(data.get("finished_at", "")),
@@ -93,6 +98,17 @@ class Session:
 
     def step(self, step_id: str) -> StepRecord:
         return self.steps.setdefault(step_id, StepRecord())
+
+    def evidence(self, kind: type[E], *, done: bool = False) -> E | None:
+        """The typed evidence ``kind.STEP`` recorded (``session.evidence(ChangelogEvidence)``),
+        or None when it recorded none (not run yet, reopened); with ``done``, only while that
+        step is done."""
+        record = self.steps.get(kind.STEP)
+        if record is None or not record.evidence:
+            return None
+        if done and record.status != StepStatus.DONE:
+            return None
+        return kind.from_json(record.evidence)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -3,7 +3,7 @@
 ``release-console yank`` and the TUI yank wizard both call this. GitHub is asked first (is the
 version published there?), then both halves are checked and planned on an unsaved preview
 session, so a refused yank changes nothing anywhere. Only after the confirmation is a session
-started, under the same rule as :func:`services.releases.start_release` (one active session per
+started, under the same rule as :func:`services.session_lifecycle.start_release` (one active session per
 repository), and both halves run; a half already done is checked against what is there now. A yank
 that fails abandons the session it started, so no half-done yank takes over ``status``; running
 the same yank again finishes it without redoing what is done. A yank that was killed outright
@@ -19,9 +19,11 @@ from typing import Any, NamedTuple
 
 from services import versions
 from services.errors import ConsoleError
-from services.releases import ReleaseInProgress, abandon_release
-from services.runbook import Context, Plan, Step
+from services.evidence import YankGitHubEvidence
 from services.session import Session
+from services.session_lifecycle import ReleaseInProgress, abandon_release
+from services.step_protocol import Context, Plan, Step
+from services.step_status import StepStatus
 
 DATA_KEY = "yank"  # session.data["yank"] = {"reason": ..., "replacement": ...}
 HALVES = ("yank-changelog", "yank-github")
@@ -232,7 +234,7 @@ def run_halves(ctx: Context, prepared: PreparedYank, tell: Tell) -> YankOutcome:
     outcome = YankOutcome(prepared.tag)
     for step in halves():
         record = ctx.require_session().steps.get(step.id)
-        if record is None or record.status != "done":
+        if record is None or record.status != StepStatus.DONE:
             result = engine.run_step(ctx, step, confirmed=True)
             if step.id == "yank-github":
                 outcome.github = result
@@ -262,24 +264,24 @@ def _line(outcome: YankOutcome, tell: Tell, text: str, *, warning: bool = False)
 
 def report(outcome: YankOutcome, tell: Tell) -> YankOutcome:
     """The GitHub half in words: refused parts, the banner, and what is latest now."""
-    evidence, tag = outcome.github, outcome.tag
-    if not evidence:
+    if not outcome.github:
         return outcome
-    if evidence.get("refused"):
-        for line in evidence["refused"]:
+    evidence, tag = YankGitHubEvidence.from_json(outcome.github), outcome.tag
+    if evidence.refused:
+        for line in evidence.refused:
             _line(outcome, tell, f"⚠ {line}; the YANKED banner was applied anyway.",
                   warning=True)
-    elif not evidence.get("changed"):
+    elif not evidence.changed:
         _line(outcome, tell, f"✔ Yank on GitHub: {tag} already shows this YANKED banner and is "
               "a pre-release; nothing changed.")
     else:
         what = {"banner replaced": "the YANKED banner now gives the new reason",
                 "banner added": "the YANKED banner is at the top of its notes"}.get(
-            str(evidence.get("banner")), "the YANKED banner is in place")
+            evidence.banner, "the YANKED banner is in place")
         _line(outcome, tell, f"✔ Yank on GitHub: {tag} is a pre-release and {what} "
-              f"({evidence.get('html_url')}).")
-    if evidence.get("latest_before") == tag:
-        after = evidence.get("latest_after") or "no release"
+              f"({evidence.html_url}).")
+    if evidence.latest_before == tag:
+        after = evidence.latest_after or "no release"
         _line(outcome, tell, f"It was the latest release; GitHub now shows {after} as latest.")
     return outcome
 

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from services.runbook import Context
 from services.session import Session
 from services.signing.minisign import scrypt_stream
+from services.step_protocol import Context
 
 CHEAP_OPSLIMIT = 32768
 CHEAP_MEMLIMIT = 1 << 24
@@ -79,9 +79,10 @@ def gpg_stop_agent(home: str | None = None) -> None:
     subprocess.run(["gpgconf", "--kill", "gpg-agent"], capture_output=True, check=False, env=env)
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def stop_gpg_agent() -> Iterator[None]:
-    """Autouse in every module that imports it: the test's gpg-agent is stopped afterwards."""
+    """The test's gpg-agent is stopped afterwards; gpg test modules use it for every test with
+    ``pytestmark = pytest.mark.usefixtures("stop_gpg_agent")``."""
     home = os.environ["GNUPGHOME"]
     yield
     gpg_stop_agent(home)
@@ -150,7 +151,7 @@ def advance_to(ctx: Context, step_id: str) -> None:
     Pre-flight is marked done with HEAD as the release commit, as the real step records it, so
     the tag step knows which commit the release is cut from.
     """
-    from services.runbooks import runbook
+    from services.flows import runbook
 
     session = ctx.require_session()
     before = []

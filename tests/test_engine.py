@@ -10,9 +10,9 @@ import pytest
 
 from services import engine
 from services.errors import BlockedError, ConsoleError
-from services.releases import ReleaseRequest, start_release
-from services.runbook import Context
-from services.runbooks import HOTFIX, RELEASE, RUNBOOKS
+from services.flows import HOTFIX, RELEASE, RUNBOOKS
+from services.session_lifecycle import ReleaseRequest, start_release
+from services.step_protocol import Context
 from services.steps import registry
 from tests.conftest import commit_file, run_cli
 
@@ -142,6 +142,28 @@ def test_catalogue_agrees_with_each_step_implementation() -> None:
                 real.skippable) == (info.id, info.title, info.needs_network, info.needs_token,
                                     info.irreversible, info.skippable), info.id
         assert real.description, info.id
+        # The catalogue is the one source: no step class writes its own title or flags.
+        own = {name for cls in type(real).__mro__ if cls.__module__.startswith("services.steps.")
+               for name in vars(cls)}
+        assert own.isdisjoint({"title", "needs_network", "needs_token", "irreversible",
+                               "skippable"}), info.id
+
+
+def test_every_step_screen_is_mapped_explicitly_to_a_catalogued_step() -> None:
+    import pkgutil
+
+    import screens.steps
+    from screens.step import StepScreen, screen_for
+    from screens.steps import SCREENS
+    from services.steps import CATALOGUE
+
+    modules = {m.name for m in pkgutil.iter_modules(screens.steps.__path__)}
+    assert {where.split(":")[0].rsplit(".", 1)[1] for where in SCREENS.values()} == modules
+    assert set(SCREENS) <= {info.id for info in CATALOGUE}
+    for step_id in SCREENS:
+        screen = screen_for(step_id)
+        assert type(screen) is not StepScreen and screen.step.id == step_id
+    assert type(screen_for("notes")) is StepScreen  # no screen of its own: the generic one
 
 
 class _Flag:
@@ -154,7 +176,7 @@ def test_stale_step_holds_back_later_steps_until_redone(
         repo_path: Path, make_ctx: Callable[..., Context],
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     from console.cli import main
-    from services.runbook import Blocker
+    from services.step_protocol import Blocker
 
     ctx = make_ctx()
     start_release(ctx, ReleaseRequest(version="0.2.0"))

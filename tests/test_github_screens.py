@@ -13,14 +13,13 @@ from screens.step import screen_for
 from screens.steps.draft import DraftScreen
 from screens.steps.publish import PublishScreen
 from screens.steps.review import ReviewScreen
-from services.runbook import Context
+from services.step_protocol import Context
 from tests.github_helpers import (
     REPO,
     Sandbox,
     complete_steps_before,
     prepare_release,
     run,
-    sandbox,  # noqa: F401 - fixture
 )
 from tests.tui_helpers import settle
 
@@ -32,7 +31,7 @@ def text_of(app: ReleaseConsoleApp, selector: str) -> str:
 
 
 async def test_draft_screen_uploads_with_per_asset_progress(
-        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:  # noqa: F811
+        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:
     ctx = prepare_release(make_ctx, repo_path, sandbox)
     complete_steps_before(ctx, "draft")
     app = ReleaseConsoleApp(Options(repo=repo_path))
@@ -50,7 +49,7 @@ async def test_draft_screen_uploads_with_per_asset_progress(
 
 
 async def test_review_screen_shows_marks_body_and_blockers(
-        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:  # noqa: F811
+        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:
     ctx = prepare_release(make_ctx, repo_path, sandbox)
     complete_steps_before(ctx, "draft")
     run(ctx, "draft")
@@ -75,7 +74,7 @@ async def test_review_screen_shows_marks_body_and_blockers(
 
 
 async def test_publish_screen_lists_exactly_what_will_happen(
-        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:  # noqa: F811
+        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:
     ctx = prepare_release(make_ctx, repo_path, sandbox)
     complete_steps_before(ctx, "draft")
     run(ctx, "draft")
@@ -94,7 +93,7 @@ async def test_publish_screen_lists_exactly_what_will_happen(
 
 
 async def test_draft_screen_shows_a_retried_upload(
-        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:  # noqa: F811
+        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:
     ctx = prepare_release(make_ctx, repo_path, sandbox)
     complete_steps_before(ctx, "draft")
     sandbox.server.faults.drop_mid_upload(nth=4, after_bytes=5_000)
@@ -109,7 +108,7 @@ async def test_draft_screen_shows_a_retried_upload(
 
 
 async def test_review_screen_marks_a_local_file_changed_after_checksumming(
-        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:  # noqa: F811
+        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:
     ctx = prepare_release(make_ctx, repo_path, sandbox)
     complete_steps_before(ctx, "draft")
     run(ctx, "draft")

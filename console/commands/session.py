@@ -6,11 +6,13 @@ import argparse
 
 from console.commands.common import add_parser, context
 from console.output import print_json, say
+from console.progress import rendering
 from services import checklist, engine
 from services.errors import ConsoleError
 from services.marks import MARKS
-from services.releases import ReleaseRequest, abandon_release, latest_session, start_release
-from services.runbook import Context
+from services.session_lifecycle import ReleaseRequest, abandon_release, latest_session, start_release
+from services.step_protocol import Context
+from services.step_status import StepStatus as S
 
 JSON_SCHEMA = 1
 
@@ -117,8 +119,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     say(engine.headline(ctx), style="bold")
     for view in views:
         say(f" {MARKS.get(view.status, '?')} {view.id:<14} {view.step.title:<34} {view.status}")
-        if view.status in {"blocked", "interrupted", "failed", "ready", "stale"} or view is nxt:
-            if view.record.reason and view.status == "failed":
+        if view.status in {S.BLOCKED, S.INTERRUPTED, S.FAILED, S.READY, S.STALE} or view is nxt:
+            if view.record.reason and view.status == S.FAILED:
                 say(f"      failed: {view.record.reason}", style="red")
             for blocker in view.blockers:
                 say(f"      - {blocker}", style="yellow")
@@ -147,7 +149,8 @@ def run_one(ctx: Context, step_id: str, *, dry_run: bool, yes: bool) -> int:
             say(f"blocked: {blocker}", style="yellow")
         say("(dry run: nothing was changed)")
         return 1 if blockers else 0
-    evidence = engine.run_step(ctx, step, confirmed=yes)
+    with rendering(ctx):  # hashing, uploading, signing: shown for every step, as `draft` does
+        evidence = engine.run_step(ctx, step, confirmed=yes)
     say(f"✔ {step.title}: done.")
     for key, value in evidence.items():
         if isinstance(value, dict):
@@ -173,7 +176,7 @@ def cmd_next(args: argparse.Namespace) -> int:
     if nxt is None:
         say("Every step is done.")
         return 0
-    if nxt.status == "blocked":
+    if nxt.status == S.BLOCKED:
         raise ConsoleError(f"The next step, '{nxt.step.title}' ({nxt.id}), is blocked: "
                            f"{nxt.blockers[0]}")
     return run_one(ctx, nxt.id, dry_run=args.dry_run, yes=args.yes)

@@ -17,7 +17,7 @@ from textual.widgets import Static
 from screens.step import StepScreen
 from services import changelog
 from services.errors import ConsoleError
-from services.runbook import Blocker, Context
+from services.step_protocol import Blocker, Context
 from services.steps.changelog import bump_blocker, bump_decision, commit_message
 
 
@@ -88,5 +88,3 @@ class ChangelogScreen(StepScreen[ChangelogView]):
         return (f"Write this change to {ctx.policy.changelog} and commit it as "
                 f"'{commit_message(ctx)}'?")
 
-
-SCREEN = ChangelogScreen

@@ -22,7 +22,7 @@ from screens.base import host_of
 from screens.step import Finished, StepScreen
 from services import migration, versions
 from services.errors import ConsoleError
-from services.runbook import Context
+from services.step_protocol import Context
 from services.steps.migration import transition
 
 NO_MIGRATION = "No migration required."
@@ -174,5 +174,3 @@ class Saved(Message):
     text: str
     file: str
 
-
-SCREEN = MigrationScreen

@@ -17,7 +17,7 @@ from screens.base import host_of
 from screens.step import StepScreen
 from services import checklist
 from services.errors import ConsoleError
-from services.runbook import Context
+from services.step_protocol import Context
 
 
 class PreflightScreen(StepScreen):
@@ -70,6 +70,3 @@ class PreflightScreen(StepScreen):
         except ConsoleError as err:
             self.app.call_from_thread(self.notify, str(err), severity="error")
         self.app.call_from_thread(self.action_reload)
-
-
-SCREEN = PreflightScreen

@@ -27,7 +27,8 @@ from screens.base import host_of
 from screens.step import Finished, Progress, StepScreen
 from services import smoke
 from services.errors import ConsoleError
-from services.runbook import Context
+from services.progress import ProgressEvent
+from services.step_protocol import Context
 
 STATE_STYLE = {"ok": "green", "missing": "dim", "failed": "bold red", "void": "bold yellow"}
 STATE_MARK = {"ok": "✔", "missing": "·", "failed": "✘", "void": "⚠"}
@@ -164,8 +165,8 @@ class SmokeScreen(StepScreen[SmokeView]):
         try:
             ctx = host_of(self.app).make_context()
 
-            def progress(label: str, done: int, total: int) -> None:
-                self.post_message(Progress(label, done, total))
+            def progress(event: ProgressEvent) -> None:
+                self.post_message(Progress(event))
 
             ctx.progress = progress
             entry = smoke.sign_off(ctx, arch=arch, hardware=hardware, marks=marks, tester=tester)
@@ -191,5 +192,3 @@ class Recorded(Message):
     tester: str
     failed: list[str]
 
-
-SCREEN = SmokeScreen

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from services import artifacts
-from services.runbook import Blocker, Context, Evidence, Plan, Step, StepFailed
-
-listed = artifacts.for_session  # the old name, until services/github/expected.py moves over
+from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepFailed
 
 
 class Artifacts(Step):
     id = "artifacts"
-    title = "Artifacts present"
     description = ("Every artifact the policy expects, for every architecture, is present in the "
                    "build directory and not empty.")
 

@@ -7,25 +7,24 @@ this version cannot do it yet: the step says so plainly rather than pretending.
 
 from __future__ import annotations
 
-from services.runbook import Blocker, Context, Evidence, Plan, Step
+from services.evidence import PreflightEvidence
+from services.step_protocol import Blocker, Context, Evidence, Plan, Step
 
 
 def went_offline(ctx: Context) -> bool:
     """True when this machine is the air-gapped one or an earlier step ran offline."""
     if ctx.offline or ctx.policy.offline:
         return True
-    preflight = ctx.require_session().steps.get("preflight")
-    return bool(preflight and preflight.evidence.get("offline"))
+    preflight = ctx.require_session().evidence(PreflightEvidence)
+    return bool(preflight and preflight.offline)
 
 
 class Handoff(Step):
     id = "handoff"
-    title = "Hand-off bundle"
     description = (
         "Carry the release between the online machine and the air-gapped signing workstation in a "
         "verified bundle. When everything was signed on this machine, there is nothing to carry."
     )
-    skippable = True
 
     def check(self, ctx: Context) -> list[Blocker]:
         if went_offline(ctx):

@@ -1,11 +1,8 @@
 """Step ``hotfix-branch``: not automated yet; its check says so plainly."""
 
-from services.runbook import NotBuiltStep
+from services.step_protocol import NotBuiltStep
 
 STEP = NotBuiltStep(
     'hotfix-branch',
-    'Hotfix branch',
     'Branch hotfix/vX.Y.Z from the shipped tag and cherry-pick the minimal fix from main.',
-    needs_network=False,
-    irreversible=False,
 )

@@ -8,16 +8,18 @@ re-checks. Once the release is published, reviewing only reports: it never chang
 
 from __future__ import annotations
 
+from services.evidence import ReviewEvidence
 from services.github import expected, wiring
 from services.github.review import Review
-from services.runbook import Blocker, Context, Evidence, Plan, Step, StepFailed
 from services.session import Session, StepRecord
+from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepFailed
+from services.step_status import StepStatus
 
 
 def evidence_of(review: Review) -> Evidence:
     data = review.to_json()
     data.pop("body_diff", None)
-    return data
+    return ReviewEvidence.from_json(data).to_json()
 
 
 def failure(review: Review) -> StepFailed:
@@ -31,7 +33,7 @@ def failure(review: Review) -> StepFailed:
 def clear_publish_refusal(ctx: Context) -> None:
     """A clean review answers an earlier publish refusal: status must stop showing it."""
     record = ctx.require_session().steps.get("publish")
-    if record is None or record.status != "failed":
+    if record is None or record.status != StepStatus.FAILED:
         return
 
     def reset(session: Session) -> None:
@@ -47,7 +49,7 @@ def record_review(ctx: Context, review: Review) -> None:
 
     def update(session: Session) -> None:
         rec = session.step("review")
-        rec.status = "done" if review.clean else "failed"
+        rec.status = StepStatus.DONE if review.clean else StepStatus.FAILED
         rec.evidence = evidence_of(review) if review.clean else {}
         rec.reason = "" if review.clean else str(failure(review))
         rec.finished_at = ctx.now_iso()
@@ -62,11 +64,8 @@ def record_review(ctx: Context, review: Review) -> None:
 
 class ReviewStep(Step):
     id = "review"
-    title = "Review the draft"
     description = ("Read the draft as GitHub shows it and compare title, tag, body and every "
                    "asset's size and digest; check each artifact against its checksum file.")
-    needs_network = True
-    needs_token = False  # the GitHub token is not the hardware token
 
     def check(self, ctx: Context) -> list[Blocker]:
         return expected.notes_blockers(ctx)

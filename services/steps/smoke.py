@@ -10,15 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from services import artifacts, checksums, smoke
-from services.runbook import Blocker, Context, Evidence, Plan, Step, StepFailed
+from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepFailed
 
 
 class Smoke(Step):
     id = "smoke"
-    title = "Hardware smoke test"
-    description = ("Per architecture, each smoke check (boots, connects to network, runs Ollama, "
-                   "unlocks persistence) ticked pass by a named tester on named hardware, for the "
-                   "artifact being released.")
+    description = ("Per architecture, each smoke check the policy lists ([smoke] checks) ticked "
+                   "pass by a named tester on named hardware, for the artifact being released.")
 
     def check(self, ctx: Context) -> list[Blocker]:
         return smoke.blockers(ctx)

@@ -14,7 +14,7 @@ from typing import Any
 from services import changelog
 from services.changelog import Change, commit_files, modified
 from services.errors import ConsoleError
-from services.runbook import Blocker, Context, Evidence, FileChange, Plan, Step
+from services.step_protocol import Blocker, Context, Evidence, FileChange, Plan, Step
 from services.yank import yank_inputs
 
 
@@ -32,7 +32,6 @@ def plan_yank(ctx: Context) -> Change:
 
 class YankChangelog(Step):
     id = "yank-changelog"
-    title = "Yank note in CHANGELOG.md"
     description = ("Add the YANKED mark to the version's CHANGELOG heading and the note under it "
                    "(reason, replacement version, link to MIGRATION.md), and commit it.")
 
