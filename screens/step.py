@@ -335,7 +335,9 @@ class StepScreen(Screen[None], Generic[T]):
 
             ctx.progress = progress
             self.before_run(ctx)
-            stopper.check()  # a safe point: after the confirmation, before any change
+            if stopper.event.is_set():  # a safe point: after the question, before any change
+                engine.record_cancelled(ctx, self.step)
+                stopper.check()
             engine.run_step(ctx, self.step)
         except StepCancelled as err:
             self.post_message(Finished(False, f"■ {self.step.title}: cancelled. {err.remedy}",

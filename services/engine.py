@@ -212,9 +212,7 @@ def _run_locked(ctx: Context, step: Step, *, confirmed: bool) -> Evidence:
         evidence = step.run(ctx)
         secrets.check_keys(evidence, f"the evidence of {step.id}")
     except StepCancelled:
-        ctx.record(step.id, "cancelled", outputs={"reason": "cancelled by the captain"},
-                   update=lambda s: _set(s, step.id, StepStatus.PENDING, "cancelled by the captain",
-                                         ctx.now_iso()))
+        record_cancelled(ctx, step)
         raise
     except NeedsInput:
         ctx.record(step.id, "paused", outputs={"reason": "needs input"},
@@ -242,6 +240,16 @@ def _run_locked(ctx: Context, step: Step, *, confirmed: bool) -> Evidence:
 
     ctx.record(step.id, "done", outputs=evidence, update=mark_done)
     return evidence
+
+
+def record_cancelled(ctx: Context, step: Step) -> None:
+    """The captain cancelled the step at a safe point: journaled, and the step is to do again
+    (its status says cancelled, not failed or interrupted)."""
+    ctx.record(step.id, "cancelled", outputs={"reason": CANCELLED},
+               update=lambda s: _set(s, step.id, StepStatus.PENDING, CANCELLED, ctx.now_iso()))
+
+
+CANCELLED = "cancelled by the captain"
 
 
 def _set(session: Session, step_id: str, status: StepStatus, reason: str, now: str) -> StepRecord:

@@ -17,11 +17,14 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from console.app import ReleaseConsoleApp
 from console.demo import DEMO_REPOSITORY, build_sandbox, start_github
 from console.sandbox.server import SandboxServer
 from console.wiring import Options
+from screens.prompts import ConfirmScreen
+from screens.step import StepScreen
 from screens.summary import SummaryScreen
 from tests.conftest import git
 from tests.tui_helpers import settle, text_of
@@ -108,3 +111,54 @@ async def test_a_whole_demo_release_in_60_keys_at_80x24(
     subprocess.run(["minisign", "-Vm", "build/pai-v1.3.0-amd64.iso", "-p", "minisign.pub"],
                    cwd=project, check=True, capture_output=True)
     assert git(project, "status", "--porcelain") == ""
+
+
+async def test_cancel_a_running_step_and_quit_while_one_runs(
+        demo: tuple[Path, SandboxServer]) -> None:
+    project, _ = demo
+    changelog = (project / "CHANGELOG.md").read_text()
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s", "enter")
+        await settle(pilot)
+        await pilot.press("n", "space", "n")  # pre-flight done; on the changelog step
+        await settle(pilot)
+        await pilot.press("n")  # it runs, and asks before writing
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        step = app.screen_stack[-2]
+        assert isinstance(step, StepScreen) and step.running
+        assert "running" in text_of(step, "#step-status")
+        # the captain cancels the running step (Esc/Ctrl+C on its screen: the same action)
+        step.action_cancel_step()
+        await settle(pilot)
+        assert app.screen.query_one("#question", Static).render().plain == \
+            "Cancel the running step?"
+        await pilot.press("y")  # yes, cancel; then the step's own question: it stops there
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen is step and not step.running
+        assert "cancelled" in text_of(step, "#step-message")
+        assert "cancelled by the captain" in text_of(step, "#step-status")
+        assert "interrupted" not in text_of(step, "#step-status")
+
+        # q while a step runs asks; yes cancels it at the safe point, then quits
+        await pilot.press("n")
+        await settle(pilot)
+        assert step.running
+        app.action_quit_console()
+        await settle(pilot)
+        assert "Cancel it and quit?" in app.screen.query_one("#question", Static).render().plain
+        await pilot.press("y")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+    assert app.return_code == 0
+    assert (project / "CHANGELOG.md").read_text() == changelog  # nothing half-written
+    session = json.loads(next((project / ".release").glob("*/session.json")).read_text())
+    assert session["steps"]["changelog"]["status"] == "pending"
+    assert session["steps"]["changelog"]["reason"] == "cancelled by the captain"
+    journal = next((project / ".release").glob("*/journal.jsonl")).read_text()
+    assert '"cancelled"' in journal
