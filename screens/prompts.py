@@ -38,7 +38,7 @@ class ConfirmScreen(ModalScreen[bool]):
     ConfirmScreen > Vertical { width: 100%; max-width: 110; height: auto; max-height: 100%;
                                border: thick $warning; background: $surface; padding: 0 1; }
     ConfirmScreen #question { text-style: bold; width: 100%; }
-    ConfirmScreen #plan { height: auto; max-height: 1fr; }
+    ConfirmScreen #plan { height: auto; max-height: 60vh; }
     ConfirmScreen #hint { color: $text-muted; width: 100%; }
     ConfirmScreen Horizontal { height: auto; align-horizontal: right; }
     ConfirmScreen Button { margin-left: 1; }

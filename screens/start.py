@@ -69,7 +69,7 @@ class StartScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("Start a release", classes="title")
-            yield Static("", id="suggestion")
+            yield Static("", id="suggestion", markup=False)
             yield Input(placeholder="Version, e.g. 1.4.0 (leave empty to use a bump)",
                         id="version")
             with Horizontal():

@@ -123,8 +123,8 @@ class StepScreen(Screen[None], Generic[T]):
         Binding("r", "run_step", "Run"),
         Binding("k", "skip_step", "Skip…"),
         Binding("o", "redo_step", "Redo…"),
-        Binding("ctrl+c", "cancel_step", "Cancel step"),
         Binding("f5", "reload", "Refresh", show=False),
+        Binding("ctrl+c", "cancel_step", "Cancel step"),
     ]
 
     running: reactive[bool] = reactive(False, bindings=True)
@@ -202,7 +202,7 @@ class StepScreen(Screen[None], Generic[T]):
         """Footer keys grey out (None) when they do not apply now, and hide (False) when never."""
         finished = self.status in FINISHED
         if action == "cancel_step":
-            return self.running or None
+            return self.running  # shown only while a step runs
         if action == "run_step":
             return not (self.running or finished or self.status == S.WAITING) or None
         if action == "skip_step":
@@ -210,7 +210,7 @@ class StepScreen(Screen[None], Generic[T]):
                 return False
             return not (self.running or finished) or None
         if action == "redo_step":
-            return (not self.running and self.status in {*FINISHED, S.STALE, S.FAILED}) or None
+            return not self.running and self.status in {*FINISHED, S.STALE, S.FAILED}
         if action == "next_step":
             return not self.running or None
         return True

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from textual.widgets import Static
+from rich.segment import Segment
+from textual.strip import Strip
+from textual.widgets import SelectionList, Static
 
 from services.step_status import StepStatus
 
@@ -20,3 +22,20 @@ class SessionBar(Static):
     DEFAULT_CSS = """
     SessionBar { height: 1; background: $primary-background; color: $text; padding: 0 1; }
     """
+
+
+class CheckList(SelectionList[str]):
+    """A selection list whose boxes read ``[x]`` and ``[ ]``: ticked or not without relying on
+    colour (Textual's own boxes look the same either way on many terminals)."""
+
+    def render_line(self, y: int) -> Strip:
+        line = super().render_line(y)
+        segments = list(line)
+        _, scroll_y = self.scroll_offset
+        index = scroll_y + y
+        if len(segments) < 4 or not 0 <= index < self.option_count:
+            return line
+        ticked = self.get_option_at_index(index).value in self.selected
+        style = segments[1].style
+        box = [Segment("[", style), Segment("x" if ticked else " ", style), Segment("]", style)]
+        return Strip([*box, *segments[3:]], line.cell_length)

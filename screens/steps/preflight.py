@@ -15,6 +15,7 @@ from textual.widgets.selection_list import Selection
 
 from screens.base import host_of
 from screens.step import StepScreen
+from screens.widgets import CheckList
 from services import checklist
 from services.errors import ConsoleError
 from services.step_protocol import Context
@@ -27,7 +28,7 @@ class PreflightScreen(StepScreen):
 
     def compose_extra(self) -> ComposeResult:
         yield Static("Manual checklist (space ticks an item that is true):", classes="section")
-        yield SelectionList[str](id="manual")
+        yield CheckList(id="manual")
 
     def load_extra(self, ctx: Context) -> Any:
         if ctx.session is None:

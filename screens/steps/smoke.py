@@ -25,6 +25,7 @@ from textual.widgets.selection_list import Selection
 
 from screens.base import host_of
 from screens.step import Finished, Progress, StepScreen
+from screens.widgets import CheckList
 from services import smoke
 from services.errors import ConsoleError
 from services.progress import ProgressEvent
@@ -73,7 +74,7 @@ class SmokeScreen(StepScreen[SmokeView]):
         with Horizontal(id="smoke-form"):
             yield Input(placeholder="Tester", id="smoke-tester")
             yield Input(placeholder="Hardware", id="smoke-hardware")
-        yield SelectionList[str](id="smoke-checks")
+        yield CheckList(id="smoke-checks")
         yield Input(placeholder="Note for failed checks", id="smoke-note")
         yield Button("Record sign-off (ctrl+s)", id="smoke-record", variant="primary")
 
@@ -108,7 +109,7 @@ class SmokeScreen(StepScreen[SmokeView]):
             if nxt is not None:
                 self.query_one("#smoke-arch", Select).value = nxt
                 self.query_one("#smoke-hardware", Input).value = ""
-            self._reset_checks(data)
+                self._reset_checks(data)
             (self.query_one("#smoke-hardware", Input) if nxt is not None
              else self.query_one("#step-body")).focus()
         tester = self.query_one("#smoke-tester", Input)
