@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from services.errors import ConsoleError
 from services.session import Session
+
+if TYPE_CHECKING:
+    from services.step_protocol import Context
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,7 @@ class Summary:
     journal_head: str = ""
     journal_count: int = 0
     remaining: tuple[str, ...] = field(default_factory=tuple)
+    unpushed: int = 0
 
     def lines(self) -> list[str]:
         """The summary as plain lines (the CLI prints them; the TUI styles them)."""
@@ -45,9 +50,10 @@ class Summary:
         if self.tag_object:
             out.append(f"  Tag: {self.tag} -> {self.tag_object[:12]} (signed: {self.tag_signing})")
         if self.signed_with:
-            out.append(f"  Artifacts signed with: {self.signed_with}")
-        for asset in self.assets:
-            out.append(f"  {asset.name}  sha256:{asset.sha256}")
+            out.append(f"  Signed with: {self.signed_with}")
+        for asset in self.assets:  # the digest on its own line: fits 80 columns
+            out.append(f"  {asset.name}")
+            out.append(f"    sha256:{asset.sha256}")
         if self.duration:
             out.append(f"  Time taken: {self.duration}")
         if self.journal_head:
@@ -63,7 +69,7 @@ class Summary:
                 "tag_object": self.tag_object, "tag_signing": self.tag_signing,
                 "signed_with": self.signed_with, "duration": self.duration,
                 "journal_head": self.journal_head, "journal_count": self.journal_count,
-                "remaining": list(self.remaining)}
+                "remaining": list(self.remaining), "unpushed": self.unpushed}
 
 
 def _evidence(session: Session, step_id: str) -> dict[str, Any]:
@@ -97,8 +103,8 @@ def summarise(session: Session, *, unpushed: int = 0,
     finished = [r.finished_at for r in session.steps.values() if r.finished_at]
     remaining: list[str] = []
     if unpushed:
-        remaining.append(f"push the {unpushed} local commit(s) after the release "
-                         "(the reopen commit) — key p, or `git push`")
+        remaining.append(f"push the {unpushed} commit(s) left after the release "
+                         "(the reopen commit)")
     remaining.extend(f"post-release checklist: {item}" for item in checklist_left)
     return Summary(
         version=session.version, tag=session.tag, state=session.state,
@@ -107,4 +113,42 @@ def summarise(session: Session, *, unpushed: int = 0,
         signed_with=signer,
         duration=_duration(session.created_at, max(finished)) if finished else "",
         journal_head=session.journal_head, journal_count=session.journal_count,
-        remaining=tuple(remaining))
+        remaining=tuple(remaining), unpushed=unpushed)
+
+
+def unpushed(ctx: Context) -> int:
+    """Commits on this branch the remote has not seen (the reopen commit after a release)."""
+    remote, branch = ctx.policy.project.remote, ctx.repo.branch()
+    try:
+        return int(ctx.repo.git("rev-list", "--count", f"refs/remotes/{remote}/{branch}..HEAD")
+                   .strip() or 0)
+    except (ConsoleError, ValueError):
+        return 0
+
+
+def for_context(ctx: Context, session: Session) -> Summary:
+    """The summary of ``session`` with what is left to do in this repository."""
+    left = unpushed(ctx) if session.state == "completed" else 0
+    return summarise(session, unpushed=left)
+
+
+def push_plan_lines(ctx: Context) -> tuple[str, list[str]]:
+    """The command and what it sends, for pushing the commits left after a release."""
+    remote, branch = ctx.policy.project.remote, ctx.repo.branch()
+    url = ctx.repo.git("remote", "get-url", remote).strip()
+    log = ctx.repo.git("log", "--format=%h %s", f"refs/remotes/{remote}/{branch}..HEAD")
+    return (f"git push {remote} HEAD:refs/heads/{branch}",
+            [f"Remote {remote}: {url}", f"Commit(s) going up to {branch}:",
+             *(f"  {line}" for line in log.strip().splitlines())])
+
+
+def push_rest(ctx: Context, session: Session) -> str:
+    """Push the commits left after a release (the reopen commit), journaled in that release's
+    journal; returns the pushed head."""
+    remote, branch = ctx.policy.project.remote, ctx.repo.branch()
+    head = ctx.repo.git("rev-parse", "HEAD").strip()
+    ctx.repo.git("push", remote, f"HEAD:refs/heads/{branch}")
+    ctx.session = session
+    ctx.record("post-release", "pushed", outputs={"commit": head, "branch": branch,
+                                                  "remote": remote})
+    return head

@@ -26,7 +26,7 @@ from console.wiring import Options
 from screens.prompts import ConfirmScreen
 from screens.step import StepScreen
 from screens.summary import SummaryScreen
-from tests.conftest import git
+from tests.conftest import git, run_cli
 from tests.tui_helpers import settle, text_of
 
 KEY_BUDGET = 60
@@ -88,7 +88,10 @@ async def test_a_whole_demo_release_in_60_keys_at_80x24(
         assert isinstance(app.screen, SummaryScreen)
         summary = text_of(app.screen, "#summary")
         assert "Release v1.3.0 (1.3.0): completed" in summary
-        assert "pai-v1.3.0-amd64.iso  sha256:" in summary
+        assert "pai-v1.3.0-amd64.iso\n    sha256:" in summary
+        assert "Still to do: push the 1 commit(s) left" in summary
+        await press("p", "y")  # the reopen commit goes up, asked like every push
+        assert "Still to do" not in text_of(app.screen, "#summary")
         assert press.count <= KEY_BUDGET, press.count
 
     # what a user downloading it sees: published, six assets, the digests the summary showed
@@ -111,6 +114,10 @@ async def test_a_whole_demo_release_in_60_keys_at_80x24(
     subprocess.run(["minisign", "-Vm", "build/pai-v1.3.0-amd64.iso", "-p", "minisign.pub"],
                    cwd=project, check=True, capture_output=True)
     assert git(project, "status", "--porcelain") == ""
+    assert git(project.parent / "origin.git", "rev-parse", "main") == git(project, "rev-parse",
+                                                                          "HEAD")
+    status = run_cli("status", cwd=project, env=dict(os.environ)).stdout
+    assert "Release v1.3.0 (1.3.0): completed" in status and "sha256:" in status
 
 
 async def test_cancel_a_running_step_and_quit_while_one_runs(
