@@ -23,10 +23,13 @@ if TYPE_CHECKING:
     from services.step_protocol import Context
 
 
-def _amount(event: ProgressEvent, value: int) -> str:
+def _amount(event: ProgressEvent) -> str:
+    """``1.2 GiB of 2.0 GiB`` or ``1 of 3 files``."""
     from services.artifacts import human_size
 
-    return human_size(value) if event.unit == "bytes" else f"{value} {event.unit}"
+    if event.unit == "bytes":
+        return f"{human_size(event.done)} of {human_size(event.total)}"
+    return f"{event.done} of {event.total} {event.unit}"
 
 
 class ProgressRenderer:
@@ -66,8 +69,7 @@ class ProgressRenderer:
         if percent == last or (percent < 100 and percent - last < 10 and now - when < 2):
             return
         self._shown[event.label] = (percent, now)
-        self._line(f"  {event.label}: {_amount(event, event.done)} of "
-                   f"{_amount(event, event.total)} ({percent}%)")
+        self._line(f"  {event.label}: {_amount(event)} ({percent}%)")
 
     def _bar(self, event: ProgressEvent) -> None:
         if self._progress is None:

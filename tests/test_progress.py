@@ -60,7 +60,7 @@ def test_file_counts_and_retries_render_as_sentences() -> None:
     renderer(ProgressEvent("sign", "", 5, 5, unit="files"))
     renderer(ProgressEvent("upload", "pai.iso", attempt=3, reason="GitHub answered 502"))
     renderer(ProgressEvent("upload", "pai.iso", attempt=3, reason="GitHub answered 502"))
-    assert out.getvalue().splitlines() == ["  sign: 5 files of 5 files (100%)",
+    assert out.getvalue().splitlines() == ["  sign: 5 of 5 files (100%)",
                                            "  retrying pai.iso (attempt 3): GitHub answered 502",
                                            "  retrying pai.iso (attempt 3): GitHub answered 502"]
 
