@@ -10,11 +10,12 @@ from typing import Any
 
 from textual import work
 from textual.app import ComposeResult
+from textual.message import Message
 from textual.widgets import SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from screens.base import host_of
-from screens.step import StepScreen
+from screens.step import Finished, StepScreen
 from screens.widgets import CheckList
 from services import checklist
 from services.errors import ConsoleError
@@ -69,5 +70,13 @@ class PreflightScreen(StepScreen):
             ctx = host_of(self.app).make_context()
             checklist.tick(ctx, "preflight", item)
         except ConsoleError as err:
-            self.app.call_from_thread(self.notify, str(err), severity="error")
-        self.app.call_from_thread(self.action_reload)
+            self.post_message(Finished(False, str(err)))
+            return
+        self.post_message(Ticked())
+
+    def on_ticked(self, message: Ticked) -> None:
+        self.action_reload()
+
+
+class Ticked(Message):
+    """A checklist item is ticked and journaled: reload the step's blockers."""
