@@ -49,8 +49,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     try:
         if args.no_tui or args.serve:
             say("Sandbox GitHub is running. In another terminal (this token works only on it):")
+            # Written past the secret scrubber on purpose: this token is the sandbox's own, made
+            # for this run, and works only on this loopback server; the captain must copy it.
             for line in environment_lines(project, server.api_url, token, offline=args.offline):
-                say(f"  {line}")
+                sys.stdout.write(f"  {line}\n")
             say("Ctrl-C stops the server.")
             sys.stdout.flush()
             import threading
