@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.screen import Screen
 
 from console.wiring import Options
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 
 class ReleaseConsoleApp(App[None]):
     TITLE = "Release Console"
+    BINDINGS = [Binding("q", "quit_console", "Quit")]
 
     def __init__(self, options: Options) -> None:
         super().__init__()
@@ -71,6 +73,16 @@ class ReleaseConsoleApp(App[None]):
         from screens.hotfix import open_hotfix
 
         open_hotfix(self)
+    def action_quit_console(self) -> None:
+        """``q`` quits from any screen; while a step runs it asks, then cancels it safely first."""
+        from screens.step import StepScreen
+
+        running = next((s for s in self.screen_stack
+                        if isinstance(s, StepScreen) and s.running), None)
+        if running is None:
+            self.exit()
+        else:
+            running.request_quit()
 
     def get_default_screen(self) -> HomeScreen:
         """The home screen is the bottom of the stack: no blank default screen to paint first."""

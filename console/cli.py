@@ -50,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     for name in COMMAND_MODULES:
         module = importlib.import_module(f"console.commands.{name}")
         module.register(sub)
+    from console.json_envelope import add_json_flags
+
+    add_json_flags(sub)
     return parser
 
 
@@ -64,6 +67,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from console.tui import run_tui
 
             return run_tui(args)
+        from console.json_envelope import run_enveloped, wants_envelope
+
+        if wants_envelope(args):
+            return run_enveloped(args, handler)
         return handler(args)
     except ConsoleError as exc:
         from console.output import error

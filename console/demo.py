@@ -63,6 +63,84 @@ MIGRATION = """# Migration guide
 No migration required.
 """
 
+HEADER = CHANGELOG[:CHANGELOG.index("## [Unreleased]")]
+RELEASE_110 = """## [1.1.0] — 2026-08-14
+
+### Fixed
+
+- Wi-Fi firmware for Intel AX210.
+"""
+RELEASE_120 = """## [1.2.0] — 2026-10-02
+
+### Added
+
+- ARM64 images for Apple Silicon.
+"""
+LINK = "https://github.com/example-org/pai"
+
+# The project's history, oldest first: (commit message, files it writes, tag on it). A captain
+# recognises it: work between releases, each release tagged on its own release commit with the
+# moved CHANGELOG, a reopen commit after it, and the Unreleased entries committed after the last
+# release, one change at a time.
+HISTORY: list[tuple[str, dict[str, str], str]] = [
+    ("Import PAI", {"CHANGELOG.md": HEADER + "## [Unreleased]\n",
+                    "MIGRATION.md": "# Migration guide\n"}, ""),
+    ("Fix Wi-Fi firmware for Intel AX210",
+     {"CHANGELOG.md": HEADER + "## [Unreleased]\n\n" + RELEASE_110.split("\n", 2)[2],
+      "firmware/iwlwifi.txt": "iwlwifi-ty-a0-gf-a0-72.ucode\n"}, ""),
+    ("Release v1.1.0: changelog",
+     {"CHANGELOG.md": HEADER + RELEASE_110 + f"\n[1.1.0]: {LINK}/releases/tag/v1.1.0\n"},
+     "v1.1.0"),
+    ("Post-release v1.1.0: reopen [Unreleased]",
+     {"CHANGELOG.md": HEADER + "## [Unreleased]\n\n" + RELEASE_110
+      + f"\n[Unreleased]: {LINK}/compare/v1.1.0...HEAD\n"
+      f"[1.1.0]: {LINK}/releases/tag/v1.1.0\n"}, ""),
+    ("Build ARM64 images for Apple Silicon",
+     {"CHANGELOG.md": HEADER + "## [Unreleased]\n\n" + RELEASE_120.split("\n", 2)[2] + "\n"
+      + RELEASE_110 + f"\n[Unreleased]: {LINK}/compare/v1.1.0...HEAD\n"
+      f"[1.1.0]: {LINK}/releases/tag/v1.1.0\n",
+      "build.arches": "amd64\narm64\n"}, ""),
+    ("Release v1.2.0: changelog",
+     {"CHANGELOG.md": HEADER + RELEASE_120 + "\n" + RELEASE_110
+      + f"\n[1.2.0]: {LINK}/compare/v1.1.0...v1.2.0\n[1.1.0]: {LINK}/releases/tag/v1.1.0\n",
+      "MIGRATION.md": MIGRATION}, "v1.2.0"),
+    ("Post-release v1.2.0: reopen [Unreleased]",
+     {"CHANGELOG.md": HEADER + "## [Unreleased]\n\n" + RELEASE_120 + "\n" + RELEASE_110
+      + f"\n[Unreleased]: {LINK}/compare/v1.2.0...HEAD\n"
+      f"[1.2.0]: {LINK}/compare/v1.1.0...v1.2.0\n[1.1.0]: {LINK}/releases/tag/v1.1.0\n"}, ""),
+    ("Flash app: verify the ISO signature before writing",
+     {"CHANGELOG.md": CHANGELOG.replace(
+         "- New preinstalled model: a small local assistant.\n", "").replace(
+         "### Fixed\n\n- Persistence unlock no longer hangs on slow USB 2 sticks.\n\n", ""),
+      "apps/flash.txt": "verify: minisign -Vm image.iso -p minisign.pub\n"}, ""),
+    ("Preinstall a small local assistant model",
+     {"CHANGELOG.md": CHANGELOG.replace(
+         "### Fixed\n\n- Persistence unlock no longer hangs on slow USB 2 sticks.\n\n", ""),
+      "models.txt": "assistant-small\n"}, ""),
+    ("Persistence: do not hang on slow USB 2 sticks",
+     {"CHANGELOG.md": CHANGELOG, "persistence/unlock.txt": "timeout = 120\n"}, ""),
+]
+
+BUILD_SH = """#!/bin/sh
+# The demo's build: small stand-in ISO images for VERSION, one per architecture, in build/.
+# Usage: ./build.sh 1.3.0
+set -eu
+version=${1:?usage: ./build.sh VERSION}
+mkdir -p build
+for arch in $(cat build.arches); do
+  out="build/pai-v$version-$arch.iso"
+  i=0
+  : > "$out.tmp"
+  while [ $i -lt 64 ]; do
+    printf 'PAI demo ISO %s %s\\n' "$arch" "$version" >> "$out.tmp"
+    i=$((i + 1))
+  done
+  for _ in 1 2 3 4 5 6 7 8 9 10; do cat "$out.tmp" "$out.tmp" > "$out.2" && mv "$out.2" "$out.tmp"; done
+  mv "$out.tmp" "$out"
+  echo "built $out"
+done
+"""
+
 POLICY = """# Release policy for the demo project (PAI runbook). Keys: docs/policy.md.
 [project]
 name = "PAI"
@@ -140,11 +218,12 @@ def build_sandbox(base: Path, *, force: bool = False) -> Path:
     _run(project, "git", "config", "user.name", "Demo Captain")
     _run(project, "git", "config", "user.email", "captain@pai.example")
     _run(project, "git", "config", "commit.gpgsign", "false")
-    (project / "CHANGELOG.md").write_text(CHANGELOG, encoding="utf-8")
-    (project / "MIGRATION.md").write_text(MIGRATION, encoding="utf-8")
     (project / "release.toml").write_text(POLICY, encoding="utf-8")
-    (project / "README.md").write_text("# PAI (demo)\n\nA sandbox project for Release Console.\n")
+    (project / "README.md").write_text("# PAI (demo)\n\nA sandbox project for Release Console. "
+                                       "Build the images with `./build.sh VERSION`.\n")
     (project / ".gitignore").write_text("build/\n")
+    (project / "build.sh").write_text(BUILD_SH)
+    (project / "build.sh").chmod(0o755)
     token = base / "token"
     token.mkdir()
     _run(project, "minisign", "-G", "-W", "-p", str(project / "minisign.pub"),
@@ -154,17 +233,17 @@ def build_sandbox(base: Path, *, force: bool = False) -> Path:
     public = (token / "id_tag_ed25519.pub").read_text().split()
     (project / "allowed_signers").write_text(
         f'captain@pai.example namespaces="git" {public[0]} {public[1]}\n')
-    _run(project, "git", "add", "-A")
-    _run(project, "git", "commit", "-q", "-m", "PAI 1.2.0")
-    _run(project, "git", "tag", "v1.1.0")
-    _run(project, "git", "tag", "v1.2.0")
+    for message, files, tag in HISTORY:
+        for rel, text in files.items():
+            (project / rel).parent.mkdir(parents=True, exist_ok=True)
+            (project / rel).write_text(text, encoding="utf-8")
+        _run(project, "git", "add", "-A")
+        _run(project, "git", "commit", "-q", "-m", message)
+        if tag:
+            _run(project, "git", "tag", "-a", "-m", f"PAI {tag}", tag)
     _run(project, "git", "remote", "add", "origin", str(origin))
     _run(project, "git", "push", "-q", "origin", "main", "--tags")
-    build = project / "build"
-    build.mkdir()
-    for arch in ("amd64", "arm64"):
-        (build / f"pai-v1.3.0-{arch}.iso").write_bytes(
-            (f"PAI demo ISO {arch}\n".encode()) * 65536)
+    _run(project, "./build.sh", "1.3.0")  # the next release's images, as a build would leave
     complete.write_text("built\n")
     return project
 

@@ -46,7 +46,6 @@ class HomeScreen(Screen[None]):
         Binding("y", "yank", "Yank…"),
         Binding("p", "promote", "Promote rc…"),
         Binding("f5", "reload", "Refresh"),
-        Binding("q", "app.quit", "Quit"),
     ]
     DEFAULT_CSS = """
     HomeScreen #main { height: 1fr; }
@@ -61,7 +60,6 @@ class HomeScreen(Screen[None]):
             super().__init__()
             self.header, self.rows, self.next_id, self.error = header, rows, next_id, error
             self.tag = tag
-            self.generation = 0  # which reload this answers; see action_reload
 
     def __init__(self) -> None:
         super().__init__()
@@ -70,7 +68,6 @@ class HomeScreen(Screen[None]):
         self.has_session = False
         self.tag = ""
         self.away = False
-        self.generation = 0
 
     def compose(self) -> ComposeResult:
         yield SessionBar("Loading…", id="session-bar")
@@ -97,12 +94,11 @@ class HomeScreen(Screen[None]):
             self.action_reload()
 
     def action_reload(self) -> None:
-        # A newer load wins: a superseded worker thread may still finish and post late.
-        self.generation += 1
-        self._load(self.generation)
+        # A newer load wins: ``exclusive`` cancels the older worker, which then posts nothing.
+        self._load()
 
     @work(thread=True, exclusive=True, group="home-load")
-    def _load(self, generation: int) -> None:
+    def _load(self) -> None:
         # Imported in the worker: the first frame should not wait for the services.
         from services import engine, secrets
         from services.flows import runbook
@@ -121,18 +117,18 @@ class HomeScreen(Screen[None]):
                 nxt = engine.next_view(views)
                 next_id = nxt.id if nxt else None
         except ConsoleError as err:
-            self._post_loaded(generation, self.Loaded("", [], None, secrets.scrub(str(err))))
+            self._post_loaded(self.Loaded("", [], None, secrets.scrub(str(err))))
             return
         tag = ctx.session.tag if ctx.session is not None else ""
-        self._post_loaded(generation, self.Loaded(header, rows, next_id, "", tag))
+        self._post_loaded(self.Loaded(header, rows, next_id, "", tag))
 
-    def _post_loaded(self, generation: int, message: Loaded) -> None:
-        message.generation = generation
-        self.post_message(message)
+    def _post_loaded(self, message: Loaded) -> None:
+        from textual.worker import get_current_worker
+
+        if not get_current_worker().is_cancelled:  # a newer load replaced this one
+            self.post_message(message)
 
     def on_home_screen_loaded(self, message: Loaded) -> None:
-        if message.generation != self.generation:
-            return  # a superseded load
         bar = self.query_one("#session-bar", SessionBar)
         note = self.query_one("#message", Static)
         if message.error:
@@ -189,7 +185,7 @@ class HomeScreen(Screen[None]):
                         style=STATUS_STYLE.get(view.status, ""))
             if view.record.reason:
                 text.append(f"Reason: {view.record.reason}\n")
-            text.append_text(render_blockers(view))
+            text.append_text(render_blockers(view, tui=True))
         text.append(f"\n{step.description}\n\n")
         if view is not None:
             text.append_text(render_evidence(view))
@@ -265,7 +261,18 @@ class HomeScreen(Screen[None]):
         try:
             abandon_release(host_of(self.app).make_context(), tag, reason)
         except ConsoleError as err:
-            self.app.call_from_thread(self.notify, str(err), severity="error")
-        else:
-            self.app.call_from_thread(self.notify, f"Abandoned {tag}; its record is kept.")
-        self.app.call_from_thread(self.action_reload)
+            self.post_message(Abandoned(str(err), ok=False))
+            return
+        self.post_message(Abandoned(f"Abandoned {tag}; its record is kept.", ok=True))
+
+    def on_abandoned(self, message: Abandoned) -> None:
+        self.notify(message.text, severity="information" if message.ok else "error")
+        self.action_reload()
+
+
+class Abandoned(Message):
+    """The abandon worker finished (or was refused): say so and reload the checklist."""
+
+    def __init__(self, text: str, *, ok: bool) -> None:
+        super().__init__()
+        self.text, self.ok = text, ok

@@ -24,31 +24,49 @@ from services.step_protocol import Plan
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    """Shows exactly what will happen and asks; Escape or No does nothing."""
+    """Shows exactly what will happen and asks; every commit, tag, push and publish asks this way.
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("y", "confirm", "Yes")]
+    ``y`` says yes and ``n`` or Escape says no. Enter says yes to a change that stays local (a
+    commit, a tag) and no to an irreversible one (push, publish), where only ``y`` goes ahead: a
+    tired captain's stray Enter never publishes. The hint line says which.
+    """
+
+    BINDINGS = [Binding("escape", "cancel", "No"), Binding("n", "cancel", "No"),
+                Binding("y", "confirm", "Yes")]
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
-    ConfirmScreen > Vertical { width: 90%; max-width: 110; height: 90%; border: thick $warning;
-                               background: $surface; padding: 0 1; }
-    ConfirmScreen #plan { height: 1fr; }
+    ConfirmScreen > Vertical { width: 100%; max-width: 110; height: auto; max-height: 100%;
+                               border: thick $warning; background: $surface; padding: 0 1; }
+    ConfirmScreen #question { text-style: bold; width: 100%; }
+    ConfirmScreen #plan { height: auto; max-height: 60vh; }
+    ConfirmScreen #hint { color: $text-muted; width: 100%; }
     ConfirmScreen Horizontal { height: auto; align-horizontal: right; }
     ConfirmScreen Button { margin-left: 1; }
     """
 
-    def __init__(self, question: str, plan: Plan) -> None:
+    def __init__(self, question: str, plan: Plan, *, irreversible: bool = False) -> None:
         super().__init__()
         self.question = question
         self.plan = plan
+        self.irreversible = irreversible
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.question, id="question")
+            yield Static(self.question, id="question", markup=False)
             with VerticalScroll(id="plan"):
                 yield Static(self.plan.render(), markup=False)
+            yield Static(self.hint(), id="hint", markup=False)
             with Horizontal():
-                yield Button("No, go back", id="no", variant="primary")
-                yield Button("Yes, do it", id="yes", variant="warning")
+                yield Button("No (n)", id="no", variant="primary")
+                yield Button("Yes (y)", id="yes", variant="warning")
+
+    def hint(self) -> str:
+        if self.irreversible:
+            return "This cannot be undone. y: yes, do it · n, Esc or Enter: no, go back"
+        return "y or Enter: yes, do it · n or Esc: no, go back"
+
+    def on_mount(self) -> None:
+        self.query_one("#no" if self.irreversible else "#yes", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
@@ -58,6 +76,11 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_confirm(self) -> None:
         self.dismiss(True)
+
+
+def ask_from_thread(app: App[Any], question: str, plan: Plan, *, irreversible: bool) -> bool:
+    """From a worker thread: show the confirmation and block the worker until it is answered."""
+    return bool(TuiPrompter(app).ask(ConfirmScreen(question, plan, irreversible=irreversible)))
 
 
 class SecretScreen(ModalScreen[str | None]):
@@ -126,7 +149,7 @@ class TuiPrompter:
     def __init__(self, app: App[Any]) -> None:
         self.app = app
 
-    def _ask(self, screen: ModalScreen[Any]) -> Any:
+    def ask(self, screen: ModalScreen[Any]) -> Any:
         if threading.current_thread() is threading.main_thread():
             raise RuntimeError("TuiPrompter must be used from a worker thread")
         answered = threading.Event()
@@ -137,18 +160,22 @@ class TuiPrompter:
             answered.set()
 
         self.app.call_from_thread(self.app.push_screen, screen, done)
-        answered.wait()
+        while not answered.wait(0.2):
+            if not self.app.is_running:  # the app closed under the question: nothing is done
+                raise ConsoleError("The console closed before the question was answered; "
+                                   "nothing was done.")
         return box.get("result")
 
     def secret(self, prompt: str, *, option: str) -> str:
-        value = self._ask(SecretScreen(prompt))
+        value = self.ask(SecretScreen(prompt))
         if value is None:
             raise ConsoleError(f"{prompt} was not given; nothing was done.")
         secrets.register(value)
         return str(value)
 
     def confirm(self, question: str, plan: Plan) -> bool:
-        return bool(self._ask(ConfirmScreen(question, plan)))
+        """The engine asks this before an irreversible step (push, publish, yank)."""
+        return bool(self.ask(ConfirmScreen(question, plan, irreversible=True)))
 
     @contextlib.contextmanager
     def terminal(self) -> Iterator[None]:

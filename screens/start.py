@@ -20,9 +20,26 @@ from services import versions
 from services.completion import outcome_line
 from services.errors import ConsoleError
 from services.session_lifecycle import ReleaseRequest, latest_session, start_release
+from services.step_protocol import Context
 
 BUMP_CHOICES = [("exact version", ""), ("patch", "patch"), ("minor", "minor"),
                 ("major", "major")]
+
+
+def suggested_version(ctx: Context, last: str | None) -> str:
+    """The version the changelog's [Unreleased] entries call for ("" when it cannot tell)."""
+    from services import changelog
+
+    rel = ctx.policy.changelog
+    try:
+        doc = changelog.load(ctx.path(rel), rel)
+        if doc.unreleased is None or not doc.entries(doc.unreleased):
+            return ""
+        return str(changelog.compute_bump(doc, current=last,
+                                          prefer_higher=ctx.policy.prefer_higher_bump)
+                   .next_version)
+    except ConsoleError:
+        return ""
 
 
 class StartScreen(ModalScreen[str | None]):
@@ -41,9 +58,9 @@ class StartScreen(ModalScreen[str | None]):
     """
 
     class Suggested(Message):
-        def __init__(self, text: str, channels: list[str]) -> None:
+        def __init__(self, text: str, channels: list[str], version: str = "") -> None:
             super().__init__()
-            self.text, self.channels = text, channels
+            self.text, self.channels, self.version = text, channels, version
 
     class Outcome(Message):
         def __init__(self, tag: str, error: str) -> None:
@@ -53,7 +70,7 @@ class StartScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("Start a release", classes="title")
-            yield Static("", id="suggestion")
+            yield Static("", id="suggestion", markup=False)
             yield Input(placeholder="Version, e.g. 1.4.0 (leave empty to use a bump)",
                         id="version")
             with Horizontal():
@@ -87,12 +104,19 @@ class StartScreen(ModalScreen[str | None]):
         previous = latest_session(ctx.store)
         if previous is not None:
             text = f"Last session: {outcome_line(previous)}. {text}"
-        self.post_message(self.Suggested(text, channels))
+        suggested = suggested_version(ctx, str(last) if last else None)
+        if suggested:
+            text += f"\nThe [Unreleased] entries call for {suggested}: Enter starts it."
+        self.post_message(self.Suggested(text, channels, suggested))
 
     def on_start_screen_suggested(self, message: Suggested) -> None:
         self.query_one("#suggestion", Static).update(message.text)
         self.query_one("#channel", Select).set_options((c, c) for c in message.channels)
         self.query_one("#channel", Select).value = message.channels[0]
+        version = self.query_one("#version", Input)
+        if message.version and not version.value:
+            version.value = message.version  # Enter accepts it; typing replaces it
+            version.select_all()
 
     def on_input_submitted(self) -> None:
         self._submit()

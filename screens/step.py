@@ -1,20 +1,32 @@
 """The generic step screen: what a step needs, what it would do, what it did, and running it.
 
-Specialised step screens (``screens/steps/<module>.py``) subclass :class:`StepScreen` and use its
-extension points instead of re-implementing loading, running, progress and errors:
+Specialised step screens (``screens/steps/<module>.py``) subclass :class:`StepScreen` with the type
+of their extra data, ``StepScreen[T]``, and use its extension points instead of re-implementing
+loading, running, progress and errors:
 
 - ``compose_extra()``: extra widgets shown under the blockers;
-- ``load_extra(ctx)``: runs in the loading worker thread; its result goes to ``show_extra(data)``;
+- ``load_extra(ctx) -> T | None``: runs in the loading worker thread; its result goes to
+  ``show_extra(data)`` on the UI thread;
 - ``collect_answers()``: on the UI thread just before a run; becomes ``ctx.answers``;
-- ``before_run(ctx)``: in the run worker, before the engine runs the step.
+- ``before_run(ctx)``: in the run worker, before the engine runs the step (the generic one asks
+  before a step that commits or tags, showing the plan).
+
+The captain's flow: ``n`` (or Enter) always moves forward — on the step to do now it runs it and
+opens the next one; anywhere else it opens the step to do now. ``r`` runs and stays to show the
+result. Escape or Ctrl+C while a step runs asks whether to cancel it; the worker stops at the next
+safe point (between files, before a commit) and the session records the step as cancelled.
 
 All blocking work happens in thread workers that report back by messages, so the UI never freezes
-while git, gpg or the network are busy.
+while git, gpg or the network are busy. A newer load cancels the older worker (``exclusive``);
+a cancelled worker posts nothing.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 from rich.text import Text
 from textual import work
@@ -22,80 +34,149 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, ProgressBar, Static
+from textual.worker import get_current_worker
 
 from screens.base import host_of
-from screens.prompts import ReasonScreen
 from screens.widgets import STATUS_STYLE, SessionBar
 from services import engine, secrets
-from services.errors import ConsoleError
+from services.errors import ConsoleError, StepCancelled
 from services.marks import MARKS
 from services.progress import ProgressEvent
 from services.step_protocol import Context, Plan
+from services.step_status import FINISHED, StepStatus
 from services.steps import registry
 
+if TYPE_CHECKING:
+    from services.step_protocol import Blocker
 
-class StepScreen(Screen[None]):
+T = TypeVar("T")
+STEP_CSS = Path(__file__).with_name("step.tcss")
+
+S = StepStatus
+RUNNABLE = frozenset({S.READY, S.FAILED, S.INTERRUPTED})
+
+# Steps that commit or tag ask the same way as push and publish: the plan (diff, commands) and a
+# yes/no. The irreversible ones (push, publish) are asked by the engine itself.
+ASKS: dict[str, str] = {
+    "changelog": "Write {changelog} and commit it?",
+    "migration": "Commit {migration}?",
+    "tag": "Create and sign the tag {tag}?",
+    "post-release": "Reopen [Unreleased] in {changelog} and commit it?",
+}
+
+
+@dataclass(eq=False)
+class Loaded(Message):
+    """A load finished: the session line, this step's view, the step to do now, the plan."""
+
+    header: str
+    view: engine.StepView | None
+    next_id: str | None
+    next_title: str
+    plan: Plan | None
+    extra: object
+    error: str = ""
+    has_session: bool = False
+
+
+@dataclass(eq=False)
+class Finished(Message):
+    """A run (or a skip, redo, save) ended; ``advance`` asks to open the next step."""
+
+    ok: bool
+    text: str
+    advance: bool = False
+    cancelled: bool = False
+
+
+@dataclass(eq=False)
+class Progress(Message):
+    """A service's :class:`ProgressEvent`, carried from the worker thread to the screen: the
+    bar is labelled with its file and sized to that file's total."""
+
+    event: ProgressEvent
+
+
+@dataclass
+class Stopper:
+    """The captain's cancel request, checked by the run worker at its safe points."""
+
+    event: threading.Event = field(default_factory=threading.Event)
+
+    def check(self) -> None:
+        if self.event.is_set():
+            raise StepCancelled("Cancelled by the captain; nothing after the last finished file "
+                                "was done.", remedy="Run the step again to continue.")
+
+
+class StepScreen(Screen[None], Generic[T]):
     """One runbook step: description, status, blockers, plan (dry run), evidence; r runs it."""
 
-    BINDINGS = [
+    CSS_PATH: ClassVar[Any] = [STEP_CSS]
+    BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
         Binding("escape", "back", "Back"),
-        Binding("r", "run_step", "Run step"),
+        Binding("n", "next_step", "Next"),
+        Binding("enter", "next_step", "Next", show=False),
+        Binding("r", "run_step", "Run"),
         Binding("k", "skip_step", "Skip…"),
         Binding("o", "redo_step", "Redo…"),
-        Binding("f5", "reload", "Refresh"),
+        Binding("f5", "reload", "Refresh", show=False),
+        Binding("ctrl+c", "cancel_step", "Cancel step"),
     ]
-    DEFAULT_CSS = """
-    StepScreen #step-body { padding: 0 1; }
-    StepScreen .section { margin-top: 1; }
-    StepScreen #step-title { text-style: bold; }
-    StepScreen #step-message { margin-top: 1; }
-    StepScreen #step-progress { dock: bottom; height: 1; margin: 0 1 1 1; display: none; }
-    StepScreen #step-progress.active { display: block; }
-    """
 
-    class Loaded(Message):
-        def __init__(self, header: str, view: engine.StepView | None, plan: Plan | None,
-                     extra: Any, error: str) -> None:
-            super().__init__()
-            self.header, self.view, self.plan, self.extra, self.error = (
-                header, view, plan, extra, error)
-            self.generation = 0  # which reload this answers; see action_reload
-
-    class Finished(Message):
-        def __init__(self, ok: bool, text: str) -> None:
-            super().__init__()
-            self.ok, self.text = ok, text
-
-    class Progress(Message):
-        """A service's :class:`ProgressEvent`, carried from the worker thread to the screen."""
-
-        def __init__(self, event: ProgressEvent) -> None:
-            super().__init__()
-            self.event = event
+    running: reactive[bool] = reactive(False, bindings=True)
+    status: reactive[StepStatus | None] = reactive(None, bindings=True)
 
     def __init__(self, step_id: str) -> None:
         super().__init__()
         self.step = registry()[step_id]
-        self.running = False
-        self.generation = 0
+        self.next_id: str | None = None
+        self.next_title = ""
+        self.has_session = False
+        self.blockers: list[Blocker] = []
+        self.stopper = Stopper()
+        self.quit_after = False
+        self.result_shown = False  # the message line holds a run's result, not a hint
+        self.progress_label = ""
 
     # --- extension points --------------------------------------------------------------------
     def compose_extra(self) -> ComposeResult:
         yield from ()
 
-    def load_extra(self, ctx: Context) -> Any:
+    def load_extra(self, ctx: Context) -> T | None:
         return None
 
-    def show_extra(self, data: Any) -> None:
+    def show_extra(self, data: T | None) -> None:
         return None
 
     def collect_answers(self) -> dict[str, Any]:
         return {}
 
     def before_run(self, ctx: Context) -> None:
-        return None
+        """Ask before a step that commits or tags, with its plan in front of the captain."""
+        template = ASKS.get(self.step.id)
+        if template is None:
+            return
+        plan = self.step.plan(ctx)
+        if not (plan.changes or plan.commands):
+            return  # already written (resuming) or nothing to do
+        if not self.ask(self.question(ctx, template), plan):
+            raise ConsoleError(f"'{self.step.title}' was not confirmed; nothing was written.")
+
+    def question(self, ctx: Context, template: str) -> str:
+        """The yes/no question before a commit or tag; screens may say more (the message)."""
+        session = ctx.require_session()
+        return template.format(changelog=ctx.policy.changelog, migration=ctx.policy.migration,
+                               tag=session.tag)
+
+    def ask(self, question: str, plan: Plan, *, irreversible: bool = False) -> bool:
+        """From the run worker: show the plan and wait for y/n (Enter = yes unless irreversible)."""
+        from screens.prompts import ask_from_thread
+
+        return ask_from_thread(self.app, question, plan, irreversible=irreversible)
 
     # --- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -108,7 +189,8 @@ class StepScreen(Screen[None]):
             yield from self.compose_extra()
             yield Static("", id="step-plan", classes="section")
             yield Static("", id="step-evidence", classes="section")
-            yield Static("", id="step-message")
+        yield Static("", id="step-message")
+        yield Static("", id="step-progress-label")
         yield ProgressBar(id="step-progress", show_eta=False)
         yield Footer()
 
@@ -116,95 +198,176 @@ class StepScreen(Screen[None]):
         self.title = self.step.title
         self.action_reload()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Footer keys grey out (None) when they do not apply now, and hide (False) when never."""
+        finished = self.status in FINISHED
+        if action == "cancel_step":
+            return self.running  # shown only while a step runs
+        if action == "run_step":
+            return not (self.running or finished or self.status == S.WAITING) or None
+        if action == "skip_step":
+            if not self.step.skippable:
+                return False
+            return not (self.running or finished) or None
+        if action == "redo_step":
+            return not self.running and self.status in {*FINISHED, S.STALE, S.FAILED}
+        if action == "next_step":
+            return not self.running or None
+        return True
+
     # --- loading -----------------------------------------------------------------------------
     def action_reload(self) -> None:
-        # A newer load wins: a superseded worker thread may still finish and post late.
-        self.generation += 1
-        self._load(self.generation)
+        self._load()
 
     @work(thread=True, exclusive=True, group="step-load")
-    def _load(self, generation: int) -> None:
+    def _load(self) -> None:
+        worker = get_current_worker()
         try:
             ctx = host_of(self.app).make_context()
             header = engine.headline(ctx)
             view = None
+            next_id, next_title = None, ""
             if ctx.session is not None:
-                view = next((v for v in engine.views(ctx) if v.id == self.step.id), None)
+                views = engine.views(ctx)
+                view = next((v for v in views if v.id == self.step.id), None)
+                nxt = engine.next_view(views)
+                if nxt is not None:
+                    next_id, next_title = nxt.id, nxt.step.title
             try:
                 plan: Plan | None = self.step.plan(ctx) if ctx.session is not None else None
             except ConsoleError as err:
                 plan = Plan(summary=f"No plan yet: {err}")
             extra = self.load_extra(ctx)
+            message = Loaded(header, view, next_id, next_title, plan, extra,
+                             has_session=ctx.session is not None)
         except ConsoleError as err:
-            self._post_loaded(generation, self.Loaded("", None, None, None, secrets.scrub(str(err))))
-            return
-        self._post_loaded(generation, self.Loaded(header, view, plan, extra, ""))
+            message = Loaded("", None, None, "", None, None, error=secrets.scrub(str(err)))
+        if not worker.is_cancelled:  # a newer load replaced this one
+            self.post_message(message)
 
-    def _post_loaded(self, generation: int, message: Loaded) -> None:
-        message.generation = generation
-        self.post_message(message)
-
-    def on_step_screen_loaded(self, message: Loaded) -> None:
-        if message.generation != self.generation:
-            return  # a superseded load
+    def on_loaded(self, message: Loaded) -> None:
         self.query_one("#session-bar", SessionBar).update(message.header)
         status = self.query_one("#step-status", Static)
         if message.error:
             status.update(Text(message.error, style="bold red"))
             return
+        self.next_id, self.next_title = message.next_id, message.next_title
+        self.has_session = message.has_session
         view = message.view
+        finished = False
         if view is None:
+            self.status = None
             status.update(Text("No release in progress: press Escape and start one with s.",
                                style="yellow"))
         else:
-            line = Text(f"{MARKS.get(view.status, '?')} {view.status}",
-                        style=STATUS_STYLE.get(view.status, ""))
-            if view.record.reason:
-                line.append(f" — {view.record.reason}")
-            if self.step.irreversible:
-                line.append("   (irreversible: you will be asked to confirm)", style="yellow")
-            status.update(line)
-            self.query_one("#step-blockers", Static).update(render_blockers(view))
+            if not self.running:
+                self.status = StepStatus(view.status)
+            finished = view.status in FINISHED
+            self.blockers = list(view.blockers)
+            self._show_status(view)
+            self.query_one("#step-blockers", Static).update(render_blockers(view, tui=True))
             self.query_one("#step-evidence", Static).update(render_evidence(view))
         plan = message.plan
         self.query_one("#step-plan", Static).update(
-            Text("What running it will do:\n", style="bold") + Text(plan.render()) if plan else "")
-        self.show_extra(message.extra)
+            Text("What running it will do:\n", style="bold") + Text(plan.render())
+            if plan and not finished else "")
+        self.show_extra(cast("T | None", message.extra))
+        if not self.running:
+            self._show_hint()
+
+    def _show_status(self, view: engine.StepView) -> None:
+        shown = S.RUNNING if self.running else StepStatus(view.status)
+        line = Text(f"{MARKS.get(shown, '?')} {shown}", style=STATUS_STYLE.get(shown, ""))
+        if view.record.reason and not self.running:
+            line.append(f" — {view.record.reason}")
+        if self.step.irreversible and shown not in FINISHED:
+            line.append("   (irreversible: you will be asked to confirm)", style="yellow")
+        self.query_one("#step-status", Static).update(line)
+
+    def _show_hint(self) -> None:
+        """The one line that says what the next key does; replaced, never left stale."""
+        if self.result_shown:
+            return  # a result stays until the captain acts again
+        self.query_one("#step-message", Static).update(self._hint())
+
+    def _hint(self) -> Text:
+        if not self.has_session:
+            return Text("")
+        if self.next_id is None:
+            return Text("Every step is done. n: the release summary.", style="bold green")
+        if self.next_id != self.step.id:
+            return Text(f"n: open the step to do now — {self.next_title}.", style="bold")
+        if self.status in RUNNABLE:
+            verb = "asks, runs it" if self.step.irreversible or self.step.id in ASKS else "runs it"
+            return Text(f"n: {verb} and opens the next step · r: run it here.", style="bold")
+        if self.status == S.BLOCKED and self.blockers:
+            return Text(f"To do: {self.blockers[0].tui_remedy}", style="yellow")
+        return Text("")
 
     # --- running -----------------------------------------------------------------------------
     def action_run_step(self) -> None:
+        self._start_run(advance=False)
+
+    def _start_run(self, *, advance: bool) -> None:
         if self.running:
             self.notify("This step is already running.", severity="warning")
             return
         self.running = True
-        self.query_one("#step-message", Static).update(Text("Running…", style="bold blue"))
-        self._run(self.collect_answers())
+        self.result_shown = False
+        self.stopper = Stopper()
+        self.status = S.RUNNING
+        self.query_one("#step-status", Static).update(
+            Text(f"{MARKS[S.RUNNING]} running", style=STATUS_STYLE[S.RUNNING]))
+        self.query_one("#step-message", Static).update(
+            Text("Running… (Esc or Ctrl+C cancels at the next safe point)", style="bold blue"))
+        self._run(self.collect_answers(), advance)
 
     @work(thread=True, exclusive=True, group="step-run")
-    def _run(self, answers: dict[str, Any]) -> None:
+    def _run(self, answers: dict[str, Any], advance: bool) -> None:
+        stopper = self.stopper
         try:
             ctx = host_of(self.app).make_context()
             ctx.answers = answers
 
             def progress(event: ProgressEvent) -> None:
-                self.post_message(self.Progress(event))
+                stopper.check()  # a safe point: between chunks and files
+                self.post_message(Progress(event))
 
             ctx.progress = progress
             self.before_run(ctx)
+            if stopper.event.is_set():  # a safe point: after the question, before any change
+                engine.record_cancelled(ctx, self.step)
+                stopper.check()
             engine.run_step(ctx, self.step)
+        except StepCancelled as err:
+            self.post_message(Finished(False, f"■ {self.step.title}: cancelled. {err.remedy}",
+                                       cancelled=True))
+            return
         except ConsoleError as err:
-            self.post_message(self.Finished(False, secrets.scrub(str(err))))
+            self.post_message(Finished(False, secrets.scrub(str(err))))
             return
         except Exception as err:  # a bug or an OS error: say so, keep the app (and secrets) safe
-            self.post_message(self.Finished(False, unexpected(err)))
+            self.post_message(Finished(False, unexpected(err)))
             return
-        self.post_message(self.Finished(True, f"✔ {self.step.title}: done."))
+        self.post_message(Finished(True, f"✔ {self.step.title}: done.", advance=advance))
+
+    def action_cancel_step(self) -> None:
+        if not self.running:
+            return
+        from screens.prompts import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes and self.running:
+                self.stopper.event.set()
+                self.query_one("#step-message", Static).update(
+                    Text("Cancelling at the next safe point…", style="bold yellow"))
+
+        self.app.push_screen(ConfirmScreen(
+            "Cancel the running step?",
+            Plan(summary="It stops at the next safe point (between files, before a commit); "
+                 "what is finished stays finished and the step can be run again.")), answered)
 
     def action_skip_step(self) -> None:
-        if not self.step.skippable:
-            self.notify(f"'{self.step.title}' cannot be skipped; the release is not safe "
-                        "without it.", severity="warning")
-            return
         self._ask_reason(f"Skip '{self.step.title}'? Say why it does not apply.", "skip")
 
     def action_redo_step(self) -> None:
@@ -212,9 +375,7 @@ class StepScreen(Screen[None]):
                          "redo")
 
     def _ask_reason(self, question: str, action: str) -> None:
-        if self.running:
-            self.notify("The step is running; wait for it to finish.", severity="warning")
-            return
+        from screens.prompts import ReasonScreen
 
         def answered(reason: str | None) -> None:
             if reason:
@@ -233,31 +394,120 @@ class StepScreen(Screen[None]):
                 reopened = engine.redo_step(ctx, self.step, reason)
                 text = f"↺ Reopened: {', '.join(reopened)}."
         except ConsoleError as err:
-            self.post_message(self.Finished(False, secrets.scrub(str(err))))
+            self.post_message(Finished(False, secrets.scrub(str(err))))
             return
-        self.post_message(self.Finished(True, text))
+        self.post_message(Finished(True, text))
 
-    def on_step_screen_progress(self, message: Progress) -> None:
-        if message.event.retry:
-            return
+    def on_progress(self, message: Progress) -> None:
+        event = message.event
         bar = self.query_one("#step-progress", ProgressBar)
+        label = self.query_one("#step-progress-label", Static)
+        if event.retry:  # a notice, not a measure
+            label.update(Text(event.notice(), style="yellow"))
+            label.add_class("active")
+            return
+        if self.progress_label != event.label:  # a new file: its own bar, its own total
+            self.progress_label = event.label
+            label.update(progress_title(event))
         bar.add_class("active")
-        bar.update(total=max(message.event.total, 1), progress=message.event.done)
+        label.add_class("active")
+        bar.update(total=max(event.total, 1), progress=event.done)
 
-    def on_step_screen_finished(self, message: Finished) -> None:
+    def on_finished(self, message: Finished) -> None:
         self.running = False
         self.query_one("#step-progress", ProgressBar).remove_class("active")
-        style = "bold green" if message.ok else "bold red"
-        self.query_one("#step-message", Static).update(Text(message.text, style=style))
+        self.query_one("#step-progress-label", Static).remove_class("active")
+        if self.quit_after:
+            self.app.exit(self.app.return_code)
+            return
+        if message.ok and message.advance:
+            self.notify(message.text, timeout=4)
+            self.go_next(after=self.step.id)
+            return
+        style = "bold green" if message.ok else ("bold yellow" if message.cancelled else "bold red")
+        text = Text(message.text, style=style)
+        self.result_shown = True
+        if message.ok:
+            text.append("  Enter: next step.", style="bold")
+        self.query_one("#step-message", Static).update(text)
         if not message.ok:
-            self.notify(message.text, severity="error", timeout=8)
+            self.notify(message.text, severity="warning" if message.cancelled else "error",
+                        timeout=8)
         self.action_reload()
+
+    # --- moving on ---------------------------------------------------------------------------
+    def action_next_step(self) -> None:
+        if self.running:
+            self.notify("The step is running; Esc cancels it.", severity="warning")
+            return
+        if not self.has_session:
+            self.dismiss()
+            return
+        if self.next_id == self.step.id:
+            if self.status in RUNNABLE:
+                self._start_run(advance=True)
+            elif self.blockers:
+                self.notify(f"{self.blockers[0].reason} {self.blockers[0].tui_remedy}",
+                            severity="warning", timeout=8)
+            return
+        self.go_next()
+
+    def go_next(self, *, after: str = "") -> None:
+        """Open the step to do now in place of this screen (the summary when all are done)."""
+        self._go_next(after)
+
+    @work(thread=True, exclusive=True, group="step-load")
+    def _go_next(self, after: str) -> None:
+        worker = get_current_worker()
+        try:
+            ctx = host_of(self.app).make_context()
+            nxt = engine.next_view(engine.views(ctx)) if ctx.session is not None else None
+            target = nxt.id if nxt is not None else None
+        except ConsoleError as err:
+            self.post_message(Finished(False, secrets.scrub(str(err))))
+            return
+        if not worker.is_cancelled:
+            self.post_message(GoTo(target, after))
+
+    def on_go_to(self, message: GoTo) -> None:
+        if message.step_id is None:
+            from screens.summary import SummaryScreen
+
+            self.app.switch_screen(SummaryScreen())
+        elif message.step_id == self.step.id and message.after == self.step.id:
+            self.action_reload()  # a step that is still to do after running (a paused one)
+        else:
+            self.app.switch_screen(screen_for(message.step_id))
 
     def action_back(self) -> None:
         if self.running:
-            self.notify("The step is still running; wait for it to finish.", severity="warning")
+            self.action_cancel_step()
             return
         self.dismiss()
+
+    def request_quit(self) -> None:
+        """``q`` while this step runs: cancel it at a safe point, then quit."""
+        from screens.prompts import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes and self.running:
+                self.quit_after = True
+                self.stopper.event.set()
+            elif yes:
+                self.app.exit()
+
+        self.app.push_screen(ConfirmScreen(
+            "A step is running. Cancel it and quit?",
+            Plan(summary="It stops at the next safe point; the session records it as cancelled "
+                 "and the next start picks it up.")), answered)
+
+
+@dataclass(eq=False)
+class GoTo(Message):
+    """Open this step's screen (None: every step is done; show the summary)."""
+
+    step_id: str | None
+    after: str = ""
 
 
 def unexpected(err: BaseException) -> str:
@@ -266,14 +516,28 @@ def unexpected(err: BaseException) -> str:
                          "as failed; the journal has what was done.")
 
 
-def render_blockers(view: engine.StepView) -> Text:
+PHASES = {"hash": "Hashing", "sha256": "Hashing", "upload": "Uploading", "sign": "Signing"}
+
+
+def progress_title(event: ProgressEvent) -> str:
+    """"Uploading pai-v1.3.0-amd64.iso (2.0 GiB)": which file the bar below measures."""
+    from services.artifacts import human_size
+
+    verb = PHASES.get(event.phase, event.phase.capitalize())
+    size = human_size(event.total) if event.unit == "bytes" else f"{event.total} files"
+    return f"{verb} {event.item or 'all files'} ({size})"
+
+
+def render_blockers(view: engine.StepView, *, tui: bool = False) -> Text:
+    """Why the step cannot run; with ``tui`` the remedy names the key or control, not a command."""
     if not view.blockers:
         return Text("")
     text = Text("Blocked because:\n", style="bold yellow")
     for blocker in view.blockers:
         text.append(f"• {blocker.reason}\n")
-        if blocker.remedy:
-            text.append(f"  → {blocker.remedy}\n", style="dim")
+        remedy = blocker.tui_remedy if tui else blocker.remedy
+        if remedy:
+            text.append(f"  → {remedy}\n", style="dim")
     return text
 
 
@@ -296,7 +560,7 @@ def evidence_value(value: object) -> str:
     return str(value)
 
 
-def screen_for(step_id: str) -> StepScreen:
+def screen_for(step_id: str) -> StepScreen[Any]:
     """The step's own screen if ``screens.steps.SCREENS`` names one, else the generic one."""
     from screens.steps import screen_class
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from rich.segment import Segment
+from textual.strip import Strip
 from textual.visual import VisualType
-from textual.widgets import Static
+from textual.widgets import SelectionList, Static
 
 from services.step_status import StepStatus
 
@@ -27,3 +29,20 @@ class SessionBar(Static):
         """A security clock short of time (the headline marks it with ⚠) turns the bar amber."""
         self.set_class("⚠" in str(content), "clock-warning")
         super().update(content, layout=layout)
+
+
+class CheckList(SelectionList[str]):
+    """A selection list whose boxes read ``[x]`` and ``[ ]``: ticked or not without relying on
+    colour (Textual's own boxes look the same either way on many terminals)."""
+
+    def render_line(self, y: int) -> Strip:
+        line = super().render_line(y)
+        segments = list(line)
+        _, scroll_y = self.scroll_offset
+        index = scroll_y + y
+        if len(segments) < 4 or not 0 <= index < self.option_count:
+            return line
+        ticked = self.get_option_at_index(index).value in self.selected
+        style = segments[1].style
+        box = [Segment("[", style), Segment("x" if ticked else " ", style), Segment("]", style)]
+        return Strip([*box, *segments[3:]], line.cell_length)

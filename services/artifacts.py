@@ -88,17 +88,24 @@ def for_arch(artifacts: list[Artifact], arch: str) -> list[Artifact]:
     return [a for a in artifacts if a.arch == arch]
 
 
-def blockers(artifacts: list[Artifact], root: Path) -> list[Blocker]:
-    """A missing, empty or unreadable artifact blocks; each gets its own line naming the file."""
+def blockers(artifacts: list[Artifact], root: Path, version: str = "") -> list[Blocker]:
+    """A missing, empty or unreadable artifact blocks; each gets its own line naming the file.
+
+    A project with a ``build.sh`` at its root (the demo's, or a captain's own) is told the exact
+    command that builds the missing files.
+    """
     result = []
+    build = ("Build it: run `./build.sh " + (version or "VERSION") + "` in the project."
+             if (root / "build.sh").is_file() else
+             "Build it (the runbook's build step) into that directory.")
     for artifact in artifacts:
         if artifact.ok:
             continue
         where = display_path(artifact.path, root)
         arch = f" ({artifact.arch})" if artifact.arch else ""
         if artifact.problem == "missing":
-            result.append(Blocker(f"Artifact {where}{arch} is missing.",
-                                  "Build it (the runbook's build step) into that directory."))
+            result.append(Blocker(f"Artifact {where}{arch} is missing.", build,
+                                  build + " Then press n here."))
         elif artifact.problem == "empty":
             result.append(Blocker(f"Artifact {where}{arch} is empty (0 bytes).",
                                   "The build failed or was interrupted; rebuild it."))

@@ -62,5 +62,6 @@ def blockers(ctx: Context, name: str) -> list[Blocker]:
             result.append(Blocker(
                 f"Checklist item not ticked: {item}.",
                 f"Tick it when it is true: `release-console checklist tick {name} {number}`.",
+                "Tick it in the checklist below with space when it is true.",
             ))
     return result

@@ -18,6 +18,7 @@ from services.errors import (
     ConsoleError,
     EnvironmentProblem,
     NeedsInput,
+    StepCancelled,
     UsageError,
 )
 from services.flows import runbook
@@ -37,6 +38,7 @@ from services.step_status import FINISHED, StepStatus
 PERMANENT = frozenset({"tag"})
 OFFLINE = Blocker(
     "This step needs the network and this workstation is offline.",
+    "Carry the release to the online machine and run it there.",
     "Carry the release to the online machine and run it there.",
 )  # done steps whose effect is never undone (tags are never moved)
 
@@ -115,8 +117,10 @@ def views(ctx: Context, *, busy: bool | None = None, unchecked: str = "") -> lis
             remedy = (f"It must be redone first: `release-console redo {holding.id} "
                       '--reason "..."`.' if holding.status == StepStatus.STALE
                       else "Steps run in runbook order.")
+            tui = ("Open it with n and redo it with o." if holding.status == StepStatus.STALE
+                   else "Press n to open the step to do now.")
             view = StepView(step, StepStatus.WAITING, [Blocker(
-                f"Waiting for '{holding.step.title}' ({holding.id}).", remedy)], record)
+                f"Waiting for '{holding.step.title}' ({holding.id}).", remedy, tui)], record)
         else:
             blockers = [] if step.id == unchecked else own_blockers(ctx, step)
             shown = status if status in {StepStatus.FAILED, StepStatus.RUNNING} else (
@@ -140,6 +144,7 @@ def interrupted_blocker(step: Step, record: StepRecord) -> Blocker:
         "the process is gone).",
         f"Check what it left (`release-console journal show`), then run it again with "
         f"`release-console run {step.id}`; it picks up without redoing finished work.",
+        "Press r to run it again; it picks up without redoing finished work.",
     )
 
 
@@ -234,6 +239,9 @@ def _run_locked(ctx: Context, step: Step, *, confirmed: bool) -> Evidence:
     try:
         evidence = step.run(ctx)
         secrets.check_keys(evidence, f"the evidence of {step.id}")
+    except StepCancelled:
+        record_cancelled(ctx, step)
+        raise
     except NeedsInput:
         ctx.record(step.id, "paused", outputs={"reason": "needs input"},
                    update=lambda s: _set(s, step.id, StepStatus.PENDING, "", ctx.now_iso()))
@@ -288,6 +296,16 @@ def adopt(ctx: Context, step: Step, evidence: Evidence) -> Evidence:
     ctx.record(step.id, ADOPTED, outputs=evidence, update=_mark_done(ctx, step, evidence))
     finish_if_complete(ctx)
     return evidence
+
+
+def record_cancelled(ctx: Context, step: Step) -> None:
+    """The captain cancelled the step at a safe point: journaled, and the step is to do again
+    (its status says cancelled, not failed or interrupted)."""
+    ctx.record(step.id, "cancelled", outputs={"reason": CANCELLED},
+               update=lambda s: _set(s, step.id, StepStatus.PENDING, CANCELLED, ctx.now_iso()))
+
+
+CANCELLED = "cancelled by the captain"
 
 
 def _set(session: Session, step_id: str, status: StepStatus, reason: str, now: str) -> StepRecord:

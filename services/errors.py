@@ -47,3 +47,11 @@ class NeedsInput(ConsoleError):
     names the option that gives it (``--yes``, ``--passphrase-file``...)."""
 
     exit_code = 2
+
+
+class StepCancelled(ConsoleError):
+    """The captain cancelled a running step; raised at a safe point (between files, before a
+    commit), so nothing is half-written. The session records the step as cancelled, ready to run
+    again, not as interrupted or failed."""
+
+    exit_code = 130

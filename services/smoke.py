@@ -267,6 +267,11 @@ def revalidate(ctx: Context, checked: list[dict[str, Any]]) -> list[Blocker]:
     return blockers
 
 
+TUI_REMEDIES = {
+    "missing": "Test it on real hardware, then record the {a} sign-off in the form below.",
+    "failed": "Fix the problem, rebuild, test again and record a new {a} sign-off below.",
+    "void": "Test the new build and record the {a} sign-off again in the form below.",
+}
 REMEDIES = {
     "missing": "Test it on real hardware, then `release-console smoke sign --arch {a} ...`.",
     "failed": "Fix the problem, rebuild, test again and record a new sign-off.",
@@ -275,7 +280,8 @@ REMEDIES = {
 
 
 def blockers_from(found: Iterable[ArchStatus]) -> list[Blocker]:
-    return [Blocker(s.detail, REMEDIES[s.state].format(a=s.arch)) for s in found if s.state != "ok"]
+    return [Blocker(s.detail, REMEDIES[s.state].format(a=s.arch),
+                    TUI_REMEDIES[s.state].format(a=s.arch)) for s in found if s.state != "ok"]
 
 
 def blockers(ctx: Context, *, rehash: bool = False) -> list[Blocker]:

@@ -17,6 +17,7 @@ from services import engine
 from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context
 from tests.conftest import commit_file, git
+from tests.tui_helpers import settle
 
 CHANGELOG = (
     "# Changelog\n\n## [Unreleased]\n### Added\n- Dark mode.\n### Fixed\n- A crash.\n\n"
@@ -24,13 +25,6 @@ CHANGELOG = (
     "[Unreleased]: https://github.com/acme/app/compare/v0.1.0...HEAD\n"
     "[0.1.0]: https://github.com/acme/app/releases/tag/v0.1.0\n"
 )
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def until_confirm(pilot: Pilot[None]) -> ConfirmScreen:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from textual.pilot import Pilot
 from textual.widgets import DataTable, Markdown, Static
 
 from console.app import ReleaseConsoleApp
@@ -22,15 +21,9 @@ from tests.github_helpers import (
     prepare_release,
     run,
 )
+from tests.tui_helpers import settle
 
 Factory = Callable[..., Context]
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    for _ in range(4):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def text_of(app: ReleaseConsoleApp, selector: str) -> str:

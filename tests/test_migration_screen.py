@@ -5,24 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from textual.pilot import Pilot
 from textual.widgets import Static, TextArea
 
 from console.app import ReleaseConsoleApp
 from console.wiring import Options
+from screens.prompts import ConfirmScreen
 from screens.step import screen_for
 from screens.steps.migration import MigrationScreen
 from services import engine
 from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context
 from tests.conftest import commit_file, git
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+from tests.tui_helpers import settle
 
 
 async def test_migration_editor_fills_saves_and_commits(
@@ -46,7 +40,22 @@ async def test_migration_editor_fills_saves_and_commits(
         editor = screen.query_one("#migration-editor", TextArea)
         assert editor.text.startswith("## v0.1.0 -> v1.0.0\n\n### Breaking changes\n")
 
-        # saving the template as it is keeps the step blocked (TODO lines)
+        # saving the untouched template is refused: its TODOs never reach the guide
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert (repo_path / "MIGRATION.md").read_bytes() == b"# Migration\r\n\r\nNotes per release.\r\n"
+        assert any("template is untouched" in str(n.message) for n in app._notifications)
+
+        # a MAJOR release may not say "No migration required." (m is refused with the reason)
+        screen.query_one("#step-body").focus()
+        await pilot.press("m")
+        await settle(pilot)
+        assert any("MAJOR release" in str(n.message) for n in app._notifications)
+        assert b"No migration" not in (repo_path / "MIGRATION.md").read_bytes()
+        editor.focus()
+
+        # a half-filled template is saved, and the check says what is left
+        editor.load_text(editor.text.replace("TODO: the exact", "The exact"))
         await pilot.press("ctrl+s")
         await settle(pilot)
         status = str(screen.query_one("#migration-status", Static).render())
@@ -59,6 +68,11 @@ async def test_migration_editor_fills_saves_and_commits(
         assert "✔ MIGRATION.md has a section for v0.1.0 -> v1.0.0" in status
 
         await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)  # a commit asks, showing what it does
+        assert "Commit MIGRATION.md?" in app.screen.question
+        assert "git commit" in app.screen.plan.render()
+        await pilot.press("y")
         await settle(pilot)
         assert "done" in str(screen.query_one("#step-message", Static).render())
     data = (repo_path / "MIGRATION.md").read_bytes()

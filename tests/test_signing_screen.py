@@ -7,7 +7,6 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-from textual.pilot import Pilot
 from textual.widgets import Static
 
 from console.app import ReleaseConsoleApp
@@ -20,6 +19,7 @@ from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context
 from services.steps import registry
 from tests.signing_keys import advance_to, build_artifacts, minisign_keypair, write_policy
+from tests.tui_helpers import settle
 
 SIGNING = """\
 [signing]
@@ -28,13 +28,6 @@ public_key = "minisign.pub"
 secret_key = "keys/minisign.key"
 tag_format = "none"
 """
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def test_sign_from_the_screen_with_the_password_box(

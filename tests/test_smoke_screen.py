@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from textual.pilot import Pilot
 from textual.widgets import Input, Select, SelectionList, Static
 
 from console.app import ReleaseConsoleApp
@@ -15,13 +14,7 @@ from screens.steps.smoke import SmokeScreen
 from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context
 from tests.signing_keys import build_artifacts, write_policy
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+from tests.tui_helpers import settle
 
 
 async def test_record_pass_and_fail_sign_offs_from_the_checklist(
@@ -52,14 +45,20 @@ async def test_record_pass_and_fail_sign_offs_from_the_checklist(
         assert "Recorded the amd64 sign-off by Casey Captain" in str(
             screen.query_one("#step-message", Static).render())
 
-        screen.query_one("#smoke-arch", Select).value = "arm64"
-        checks.deselect_all()
-        checks.select("boots")
+        # the form moved on to the next architecture, with a fresh form and the cursor in it
+        assert screen.query_one("#smoke-arch", Select).value == "arm64"
+        hardware = screen.query_one("#smoke-hardware", Input)
+        assert hardware.value == "" and hardware.has_focus
+        assert checks.selected == []
+        await pilot.press(*"Pi 5", "enter")
+        assert checks.has_focus
+        await pilot.press("space")  # boots
         screen.query_one("#smoke-note", Input).value = "no network on the Pi"
         await pilot.press("ctrl+s")
         await settle(pilot)
         message = str(screen.query_one("#step-message", Static).render())
         assert "FAILED: connects to network, runs Ollama, unlocks persistence" in message
+        assert not isinstance(screen.focused, Input)  # r or n now act, not type
         status = str(screen.query_one("#smoke-status", Static).render())
         assert "amd64 signed off by Casey Captain on X1 Carbon" in status
         assert "arm64 failed the smoke check connects to network (no network on the Pi)" in status

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
 from console.app import ReleaseConsoleApp
@@ -17,18 +16,7 @@ from screens.step import StepScreen
 from services.session import SessionStore
 from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    """Let workers finish and their messages land, including workers those messages start."""
-    quiet = 0
-    for _ in range(50):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        quiet = quiet + 1 if not any(w.is_running for w in pilot.app.workers) else 0
-        if quiet >= 3:
-            return
+from tests.tui_helpers import settle
 
 
 def text_of(app: ReleaseConsoleApp, selector: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 from console.commands.common import add_parser
@@ -18,16 +19,24 @@ def default_dir() -> Path:
 def register(sub: argparse._SubParsersAction) -> None:
     p = add_parser(sub, "demo", "open the TUI on a sandbox project (nothing real is touched)",
                    "Build a sample project with keys, artifacts, a local git remote and a local "
-                   "GitHub-compatible server, then open the TUI on it. --serve runs only the "
-                   "server, for walking through the release with the command line in another "
-                   "terminal; --no-tui only builds the project.")
+                   "GitHub-compatible server, then open the TUI on it. --no-tui (or --serve) "
+                   "prints the environment lines for the command line instead and keeps the "
+                   "server running until Ctrl-C. The global --offline applies to the demo too.")
     p.add_argument("--dir", type=Path, default=None, help="where to build the sandbox")
     p.add_argument("--fresh", action="store_true", help="rebuild the sandbox from scratch")
-    p.add_argument("--no-tui", action="store_true", help="build it and print its path only")
-    p.add_argument("--serve", action="store_true",
-                   help="run the sandbox GitHub in the foreground and print how to use it")
-    p.add_argument("--port", type=int, default=0, help="port for --serve (default: any free one)")
+    p.add_argument("--no-tui", action="store_true",
+                   help="no TUI: print the environment lines and serve until Ctrl-C")
+    p.add_argument("--serve", action="store_true", help="the same as --no-tui")
+    p.add_argument("--port", type=int, default=0, help="port for the server (default: any free)")
     p.set_defaults(handler=cmd_demo)
+
+
+def environment_lines(project: Path, api_url: str, token: str, *, offline: bool) -> list[str]:
+    """What a captain pastes into another terminal to walk the demo with the command line."""
+    lines = [f"cd {project}", f"export GITHUB_API_URL={api_url}", f"export GITHUB_TOKEN={token}"]
+    if offline:
+        lines.append("export RELEASE_CONSOLE_OFFLINE=1")
+    return [*lines, "release-console status"]
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -36,16 +45,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
     base = args.dir or default_dir()
     project = build_sandbox(base, force=args.fresh)
     say(f"Demo project: {project}")
-    if args.no_tui:
-        return 0
     server, token = start_github(base, project, port=args.port)
     try:
-        if args.serve:
+        if args.no_tui or args.serve:
             say("Sandbox GitHub is running. In another terminal (this token works only on it):")
-            say(f"  cd {project}")
-            say(f"  export GITHUB_API_URL={server.api_url} GITHUB_TOKEN={token}")
-            say("  release-console status")
+            # Written past the secret scrubber on purpose: this token is the sandbox's own, made
+            # for this run, and works only on this loopback server; the captain must copy it.
+            for line in environment_lines(project, server.api_url, token, offline=args.offline):
+                sys.stdout.write(f"  {line}\n")
             say("Ctrl-C stops the server.")
+            sys.stdout.flush()
             import threading
 
             threading.Event().wait()
@@ -55,10 +64,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         from console.app import ReleaseConsoleApp
         from console.wiring import Options
 
-        app = ReleaseConsoleApp(Options(repo=project))
+        app = ReleaseConsoleApp(Options(repo=project, offline=args.offline))
         app.run()
         return app.return_code or 0
     except KeyboardInterrupt:
+        say("Stopped the sandbox GitHub.")
         return 0
     finally:
         server.stop()

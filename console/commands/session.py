@@ -96,14 +96,24 @@ def cmd_status(args: argparse.Namespace) -> int:
     if ctx.session_problem is not None:
         raise ctx.session_problem
     if ctx.session is None:
+        from services.summary import for_context
+
+        last = latest_session(ctx.store)
+        summary = for_context(ctx, last) if last is not None else None
         if args.json:
-            print_json({"schema": JSON_SCHEMA, "session": None, "steps": [], "next": None})
-        else:
-            last = latest_session(ctx.store)
-            say(f"No release in progress; the last session: {outcome_line(last)}."
-                if last is not None else "No release in progress.")
-            say("Start one with `release-console start VERSION` "
-                "or `release-console start --bump patch|minor|major`.")
+            print_json({"schema": JSON_SCHEMA, "session": None, "steps": [], "next": None,
+                        "last": summary.to_json() if summary is not None else None})
+            return 0
+        say(f"No release in progress; the last session: {outcome_line(last)}."
+            if last is not None else "No release in progress.")
+        if summary is not None and last is not None and last.state == "completed":
+            for line in summary.lines():
+                say(line)
+            if summary.unpushed:
+                say(f"  Push them with `git push {ctx.policy.project.remote} "
+                    f"HEAD:{ctx.repo.branch()}` (the TUI's summary: p).")
+        say("Start one with `release-console start VERSION` "
+            "or `release-console start --bump patch|minor|major`.")
         return 0
     views = engine.views(ctx)
     nxt = engine.next_view(views)

@@ -9,7 +9,7 @@ here and one line in ``SCREENS``.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from screens.step import StepScreen
@@ -26,7 +26,7 @@ SCREENS: dict[str, str] = {
 }
 
 
-def screen_class(step_id: str) -> type[StepScreen]:
+def screen_class(step_id: str) -> type[StepScreen[Any]]:
     """The screen class for ``step_id``: its own from ``SCREENS``, else the generic one."""
     from screens.step import StepScreen
 
@@ -34,5 +34,5 @@ def screen_class(step_id: str) -> type[StepScreen]:
     if where is None:
         return StepScreen
     module_name, _, class_name = where.partition(":")
-    found: type[StepScreen] = getattr(importlib.import_module(module_name), class_name)
+    found: type[StepScreen[Any]] = getattr(importlib.import_module(module_name), class_name)
     return found

@@ -12,7 +12,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.widgets import DataTable
 
-from screens.step import StepScreen
+from screens.step import Progress, StepScreen
 from services.artifacts import human_size
 from services.evidence import DraftEvidence
 from services.step_protocol import Context
@@ -51,7 +51,7 @@ class DraftScreen(StepScreen):
         for name, size, action in data:
             table.add_row(name, size, action or "-", key=name)
 
-    def on_step_screen_progress(self, message: StepScreen.Progress) -> None:
+    def on_progress(self, message: Progress) -> None:
         event = message.event
         table = self.query_one("#draft-assets", DataTable)
         known = event.item in {str(k.value) for k in table.rows}
@@ -65,4 +65,4 @@ class DraftScreen(StepScreen):
             table.update_cell(event.item, "progress",
                               f"{'hashing' if hashing else 'uploading'} {event.percent}%"
                               if event.percent < 100 else ("hashed" if hashing else "uploaded"))
-        super().on_step_screen_progress(message)
+        super().on_progress(message)

@@ -2,29 +2,48 @@
 
 The editor holds the transition's section as the file has it, or, when there is none, the template
 (Breaking changes, Steps, Rollback) to fill in. Saving writes only that section, atomically; the
-step (r) then checks it and commits MIGRATION.md.
+untouched template is refused (it would put TODOs into the guide). ``m`` writes "No migration
+required." in one key, refused for a MAJOR bump with the reason. Escape in the editor leaves the
+editor, not the step. The step (n or r) then checks it and commits MIGRATION.md, asking first.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import Button, Static, TextArea
 
 from screens.base import host_of
-from screens.step import StepScreen
-from services import migration
+from screens.step import Finished, StepScreen
+from services import migration, versions
 from services.errors import ConsoleError
 from services.step_protocol import Context
 from services.steps.migration import transition
 
+NO_MIGRATION = "No migration required."
 
-class MigrationScreen(StepScreen):
-    BINDINGS = [Binding("ctrl+s", "save", "Save section")]
+
+@dataclass(frozen=True)
+class MigrationView:
+    """The section as the file has it (or the template), and what the check says of it."""
+
+    result: migration.MigrationCheck | None = None
+    text: str = ""
+    heading: str = ""
+    file: str = ""
+    first: bool = False
+    major: bool = False
+    error: str = ""
+
+
+class MigrationScreen(StepScreen[MigrationView]):
+    BINDINGS = [Binding("ctrl+s", "save", "Save section"),
+                Binding("m", "no_migration", "No migration")]
     DEFAULT_CSS = """
     MigrationScreen #migration-editor { height: 16; margin-top: 1; }
     MigrationScreen #migration-save { margin-top: 1; }
@@ -33,6 +52,8 @@ class MigrationScreen(StepScreen):
     def __init__(self, step_id: str) -> None:
         super().__init__(step_id)
         self.loaded_text = ""
+        self.template_text = ""
+        self.view_data = MigrationView()
 
     def compose_extra(self) -> ComposeResult:
         yield Static("", id="migration-status", classes="section")
@@ -40,55 +61,90 @@ class MigrationScreen(StepScreen):
         yield Button("Save section to the migration guide (ctrl+s)", id="migration-save",
                      variant="primary")
 
-    def load_extra(self, ctx: Context) -> Any:
+    def load_extra(self, ctx: Context) -> MigrationView | None:
         session = ctx.session
         if session is None:
             return None
         if not session.previous_tag:
-            return {"first": True}
+            return MigrationView(first=True)
         rel = ctx.policy.migration
         try:
             old, new = transition(ctx)
             doc = migration.read(ctx.path(rel), rel)
             result = migration.check(doc, old, new, old_tag=session.previous_tag,
                                      new_tag=session.tag)
-            text = migration.section_text(doc, old, new) or "\n".join(
-                migration.template(doc, old, new, old_tag=session.previous_tag,
-                                   new_tag=session.tag)) + "\n"
+            lines = migration.template(doc, old, new, old_tag=session.previous_tag,
+                                       new_tag=session.tag)
+            text = migration.section_text(doc, old, new) or "\n".join(lines) + "\n"
         except ConsoleError as err:
-            return {"error": str(err)}
-        return {"result": result, "text": text, "file": rel}
+            return MigrationView(error=str(err))
+        return MigrationView(result, text, lines[0], rel,
+                             major=versions.is_major_bump(old, new))
 
-    def show_extra(self, data: Any) -> None:
+    def show_extra(self, data: MigrationView | None) -> None:
         status = self.query_one("#migration-status", Static)
         editor = self.query_one("#migration-editor", TextArea)
-        if not data:
+        if data is None:
             return
-        if data.get("first"):
+        self.view_data = data
+        self.refresh_bindings()
+        if data.first:
             status.update(Text("This is the first release: there is nothing to migrate from.",
                                style="dim"))
             editor.display = False
             return
-        if data.get("error"):
-            status.update(Text(data["error"], style="bold red"))
+        if data.error or data.result is None:
+            status.update(Text(data.error, style="bold red"))
             return
-        result: migration.MigrationCheck = data["result"]
+        result = data.result
         line = Text(("✔ " if result.ok else "✘ ") + result.message,
                     style="green" if result.ok else "bold yellow")
         if result.status == "missing":
-            line.append("\nThe editor holds a template: fill in the TODO lines, then save.",
-                        style="dim")
+            self.template_text = data.text
+            line.append("\nThe editor holds a template: fill in the TODO lines and save with "
+                        "ctrl+s" + ("." if data.major else ", or press m if no migration is "
+                                    "required."), style="dim")
         status.update(line)
         if editor.text == self.loaded_text:  # do not throw away what the captain is typing
-            editor.load_text(data["text"])
-            self.loaded_text = data["text"]
+            editor.load_text(data.text)
+            self.loaded_text = data.text
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "no_migration":
+            result = self.view_data.result
+            return (result is not None and not result.ok and not self.running) or None
+        return super().check_action(action, parameters)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "migration-save":
             self.action_save()
 
+    def action_back(self) -> None:
+        """Escape in the editor leaves the editor; Escape elsewhere leaves the step."""
+        if isinstance(self.focused, TextArea):
+            self.query_one("#step-body").focus()
+            return
+        super().action_back()
+
     def action_save(self) -> None:
-        self._save(self.query_one("#migration-editor", TextArea).text)
+        text = self.query_one("#migration-editor", TextArea).text
+        if self.template_text and text.strip() == self.template_text.strip():
+            self.notify("The template is untouched: fill in its TODO lines, or press m if no "
+                        "migration is required. Nothing was written.", severity="warning",
+                        timeout=8)
+            return
+        self._save(text)
+
+    def action_no_migration(self) -> None:
+        data = self.view_data
+        if data.major:
+            self.notify("This is a MAJOR release: the migration guide must give real steps, "
+                        "so 'No migration required.' is refused. Fill in the template.",
+                        severity="warning", timeout=8)
+            return
+        if not data.heading:
+            return
+        self._save(f"{data.heading}\n\n{NO_MIGRATION}\n")
 
     @work(thread=True, exclusive=True, group="migration-save")
     def _save(self, text: str) -> None:
@@ -99,8 +155,22 @@ class MigrationScreen(StepScreen):
             change = migration.save_section(migration.read(ctx.path(rel), rel), old, new, text)
             change.write()
         except ConsoleError as err:
-            self.post_message(self.Finished(False, str(err)))
+            self.post_message(Finished(False, str(err)))
             return
-        self.loaded_text = text
-        self.post_message(self.Finished(True, f"Saved the section to {rel}. Press r to check "
-                                        "and commit it."))
+        self.post_message(Saved(text, rel))
+
+    def on_saved(self, message: Saved) -> None:
+        self.loaded_text = message.text
+        self.query_one("#migration-editor", TextArea).load_text(message.text)
+        self.query_one("#step-body").focus()
+        self.post_message(Finished(True, f"✔ Saved the section to {message.file}. n commits it "
+                                   "(asks first)."))
+
+
+@dataclass(eq=False)
+class Saved(Message):
+    """The section is written; the editor now holds what the file holds."""
+
+    text: str
+    file: str
+

@@ -10,11 +10,13 @@ from typing import Any
 
 from textual import work
 from textual.app import ComposeResult
+from textual.message import Message
 from textual.widgets import SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from screens.base import host_of
-from screens.step import StepScreen
+from screens.step import Finished, StepScreen
+from screens.widgets import CheckList
 from services import checklist
 from services.errors import ConsoleError
 from services.step_protocol import Context
@@ -27,7 +29,7 @@ class PreflightScreen(StepScreen):
 
     def compose_extra(self) -> ComposeResult:
         yield Static("Manual checklist (space ticks an item that is true):", classes="section")
-        yield SelectionList[str](id="manual")
+        yield CheckList(id="manual")
 
     def load_extra(self, ctx: Context) -> Any:
         if ctx.session is None:
@@ -68,5 +70,13 @@ class PreflightScreen(StepScreen):
             ctx = host_of(self.app).make_context()
             checklist.tick(ctx, "preflight", item)
         except ConsoleError as err:
-            self.app.call_from_thread(self.notify, str(err), severity="error")
-        self.app.call_from_thread(self.action_reload)
+            self.post_message(Finished(False, str(err)))
+            return
+        self.post_message(Ticked())
+
+    def on_ticked(self, message: Ticked) -> None:
+        self.action_reload()
+
+
+class Ticked(Message):
+    """A checklist item is ticked and journaled: reload the step's blockers."""

@@ -3,22 +3,29 @@
 The sign-off hashes the architecture's artifacts (progress bar below) and is journaled. An unticked
 check is recorded as *failed* with the note, which blocks the release: the captain sees that in the
 status list at the top before and after recording.
+
+The form walks the architectures in order: it opens on the first one without a sign-off with the
+Hardware field focused; Enter there moves to the checks, ``a`` ticks them all, ctrl+s records;
+then the form moves to the next architecture (never to a blank one), and after the last one the
+focus leaves the text fields so ``n`` moves on instead of being typed into a field.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.widgets import Button, Input, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from screens.base import host_of
-from screens.step import StepScreen
+from screens.step import Finished, Progress, StepScreen
+from screens.widgets import CheckList
 from services import smoke
 from services.errors import ConsoleError
 from services.progress import ProgressEvent
@@ -28,64 +35,109 @@ STATE_STYLE = {"ok": "green", "missing": "dim", "failed": "bold red", "void": "b
 STATE_MARK = {"ok": "✔", "missing": "·", "failed": "✘", "void": "⚠"}
 
 
-class SmokeScreen(StepScreen):
-    BINDINGS = [Binding("ctrl+s", "record", "Record sign-off")]
+@dataclass(frozen=True)
+class SmokeView:
+    """The policy's architectures and checks, the default tester and each arch's state."""
+
+    arches: tuple[str, ...]
+    checks: tuple[str, ...]
+    tester: str
+    statuses: tuple[smoke.ArchStatus, ...]
+
+    def first_open(self, after: str = "") -> str | None:
+        """The first architecture still to sign off (after ``after`` when given, in order)."""
+        todo = [s.arch for s in self.statuses if s.state != "ok"]
+        if after in self.arches:
+            todo = [a for a in todo if self.arches.index(a) > self.arches.index(after)]
+        return todo[0] if todo else None
+
+
+class SmokeScreen(StepScreen[SmokeView]):
+    BINDINGS = [Binding("ctrl+s", "record", "Record sign-off"),
+                Binding("a", "pass_all", "Tick all")]
     DEFAULT_CSS = """
     SmokeScreen #smoke-checks { height: auto; max-height: 10; border: round $secondary; }
     SmokeScreen #smoke-form Input { width: 1fr; }
     SmokeScreen #smoke-form { height: auto; }
-    SmokeScreen #smoke-arch { width: 24; }
+    SmokeScreen #smoke-arch { width: 16; }
     SmokeScreen #smoke-record { margin-top: 1; }
     """
 
+    def __init__(self, step_id: str) -> None:
+        super().__init__(step_id)
+        self.data: SmokeView | None = None
+        self.recorded_arch = ""
+
     def compose_extra(self) -> ComposeResult:
         yield Static("", id="smoke-status", classes="section")
-        yield Static("Record a sign-off (tick each check that passed; unticked = failed):",
-                     classes="section")
+        yield Static("Sign off (ticked = passed, unticked = failed):", classes="section")
         with Horizontal(id="smoke-form"):
-            yield Select[str]([], prompt="Architecture", id="smoke-arch", allow_blank=True)
             yield Input(placeholder="Tester", id="smoke-tester")
-            yield Input(placeholder="Hardware (machine, USB stick)", id="smoke-hardware")
-        yield SelectionList[str](id="smoke-checks")
-        yield Input(placeholder="Note for failed checks (what happened)", id="smoke-note")
+            yield Input(placeholder="Hardware", id="smoke-hardware")
+        yield CheckList(id="smoke-checks")
+        yield Input(placeholder="Note for failed checks", id="smoke-note")
         yield Button("Record sign-off (ctrl+s)", id="smoke-record", variant="primary")
 
-    def load_extra(self, ctx: Context) -> Any:
+    def load_extra(self, ctx: Context) -> SmokeView | None:
         if ctx.session is None:
             return None
-        return {
-            "arches": list(ctx.policy.architectures()),
-            "checks": list(ctx.policy.smoke_checks),
-            "tester": ctx.repo.identity().name,
-            "statuses": smoke.statuses(ctx),
-        }
+        return SmokeView(tuple(ctx.policy.architectures()), tuple(ctx.policy.smoke_checks),
+                         ctx.repo.identity().name, tuple(smoke.statuses(ctx)))
 
-    def show_extra(self, data: Any) -> None:
-        if not data:
+    def show_extra(self, data: SmokeView | None) -> None:
+        if data is None:
             return
+        first_load = self.data is None
+        self.data = data
         status = Text()
-        for item in data["statuses"]:
+        for item in data.statuses:
             status.append(f"{STATE_MARK[item.state]} {item.detail}\n",
                           style=STATE_STYLE[item.state])
-        if not data["statuses"]:
+        if not data.statuses:
             status.append("The policy lists no architectures to smoke-test.\n", style="dim")
         self.query_one("#smoke-status", Static).update(status)
-        arch = self.query_one("#smoke-arch", Select)
-        if not arch.is_blank():
-            keep = arch.value
-        else:
-            keep = next((s.arch for s in data["statuses"] if s.state != "ok"), None)
-        arch.set_options([(a, a) for a in data["arches"]])
-        if keep in data["arches"]:
-            arch.value = keep
+        if not data.arches:
+            return
+        if first_load:  # the arch picker has no blank entry: made once the arches are known
+            arch = data.first_open() or data.arches[0]
+            picker: Select[str] = Select([(a, a) for a in data.arches], value=arch,
+                                         allow_blank=False, id="smoke-arch")
+            self.query_one("#smoke-form", Horizontal).mount(picker, before=0)
+        elif self.recorded_arch:  # just recorded: on to the next architecture still to do
+            after, self.recorded_arch = self.recorded_arch, ""
+            nxt = data.first_open(after)
+            if nxt is not None:
+                self.query_one("#smoke-arch", Select).value = nxt
+                self.query_one("#smoke-hardware", Input).value = ""
+                self._reset_checks(data)
+            (self.query_one("#smoke-hardware", Input) if nxt is not None
+             else self.query_one("#step-body")).focus()
         tester = self.query_one("#smoke-tester", Input)
-        if not tester.value and data["tester"] != "unknown":
-            tester.value = data["tester"]
+        if not tester.value and data.tester != "unknown":
+            tester.value = data.tester
         checks = self.query_one("#smoke-checks", SelectionList)
-        if checks.option_count != len(data["checks"]):
-            checks.clear_options()
-            checks.add_options(Selection(c, c, False) for c in data["checks"])
-            checks.highlighted = 0 if data["checks"] else None
+        if checks.option_count != len(data.checks):
+            self._reset_checks(data)
+        if first_load and data.first_open() is not None and self.next_id == self.step.id:
+            self.query_one("#smoke-hardware", Input).focus()
+
+    def _reset_checks(self, data: SmokeView) -> None:
+        checks = self.query_one("#smoke-checks", SelectionList)
+        checks.clear_options()
+        checks.add_options(Selection(c, c, False) for c in data.checks)
+        checks.highlighted = 0 if data.checks else None
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in a field moves on: tester -> hardware -> checks; in the note it records."""
+        if event.input.id == "smoke-tester":
+            self.query_one("#smoke-hardware", Input).focus()
+        elif event.input.id == "smoke-hardware":
+            self.query_one("#smoke-checks", SelectionList).focus()
+        elif event.input.id == "smoke-note":
+            self.action_record()
+
+    def action_pass_all(self) -> None:
+        self.query_one("#smoke-checks", SelectionList).select_all()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "smoke-record":
@@ -103,8 +155,8 @@ class SmokeScreen(StepScreen):
         marks = [smoke.Mark("pass" if c in passed else "fail", c,
                             "" if c in passed else note) for c in all_checks]
         if any(m.result == "fail" for m in marks) and not note.strip():
-            self.notify("Say what went wrong in the note for the failed checks.",
-                        severity="warning")
+            self.notify("Unticked checks are recorded as failed: tick what passed (a ticks all), "
+                        "or say what went wrong in the note.", severity="warning")
             return
         self._record(str(arch.value), self.query_one("#smoke-tester", Input).value,
                      self.query_one("#smoke-hardware", Input).value, marks)
@@ -115,14 +167,29 @@ class SmokeScreen(StepScreen):
             ctx = host_of(self.app).make_context()
 
             def progress(event: ProgressEvent) -> None:
-                self.post_message(self.Progress(event))
+                self.post_message(Progress(event))
 
             ctx.progress = progress
             entry = smoke.sign_off(ctx, arch=arch, hardware=hardware, marks=marks, tester=tester)
         except ConsoleError as err:
-            self.post_message(self.Finished(False, str(err)))
+            self.post_message(Finished(False, str(err)))
             return
         failed = [c for c, r in entry["checks"].items() if r["result"] == "fail"]
-        text = (f"Recorded the {arch} sign-off by {entry['tester']}."
-                + (f" FAILED: {', '.join(failed)} — this blocks the release." if failed else ""))
-        self.post_message(self.Finished(not failed, text))
+        self.post_message(Recorded(arch, entry["tester"], failed))
+
+    def on_recorded(self, message: Recorded) -> None:
+        self.recorded_arch = message.arch
+        text = (f"✔ Recorded the {message.arch} sign-off by {message.tester}." if not message.failed
+                else f"✘ Recorded the {message.arch} sign-off by {message.tester}. FAILED: "
+                f"{', '.join(message.failed)} — this blocks the release.")
+        self.post_message(Finished(not message.failed, text))
+
+
+@dataclass(eq=False)
+class Recorded(Message):
+    """A sign-off is in the session; the form moves to the next architecture."""
+
+    arch: str
+    tester: str
+    failed: list[str]
+

@@ -12,7 +12,8 @@ class Artifacts(Step):
                    "build directory and not empty.")
 
     def check(self, ctx: Context) -> list[Blocker]:
-        return artifacts.blockers(artifacts.for_session(ctx), ctx.root)
+        return artifacts.blockers(artifacts.for_session(ctx), ctx.root,
+                                  ctx.require_session().version)
 
     def plan(self, ctx: Context) -> Plan:
         found = artifacts.for_session(ctx)
@@ -28,7 +29,7 @@ class Artifacts(Step):
 
     def run(self, ctx: Context) -> Evidence:
         found = artifacts.for_session(ctx)
-        problems = artifacts.blockers(found, ctx.root)
+        problems = artifacts.blockers(found, ctx.root, ctx.require_session().version)
         if problems:
             raise StepFailed(str(problems[0]))
         return {"artifacts": [a.to_json(ctx.root) for a in found],

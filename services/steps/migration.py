@@ -67,7 +67,10 @@ class MigrationStep(Step):
             remedy = (f"Insert a template with `{add_command(ctx)}`, fill it in, and run this step "
                       "again." if result.status == "missing"
                       else f"Edit {rel} and run this step again.")
-            blockers.append(Blocker(result.message, remedy))
+            tui = ("Fill in the template in the editor below and save it with ctrl+s, or press m "
+                   "if no migration is required." if result.status == "missing"
+                   else "Fix the section in the editor below and save it with ctrl+s.")
+            blockers.append(Blocker(result.message, remedy, tui))
         return blockers
 
     def plan(self, ctx: Context) -> Plan:

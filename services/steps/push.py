@@ -115,6 +115,7 @@ class Push(Step):
                       f"git push {remote} refs/tags/{session.tag}"],
             notes=["A tag already on the remote must be this very tag; it is never moved."],
         )
+        plan.summary = "\n".join([plan.summary, *going_up(ctx, remote, commit, session.tag)])
         if deferred(ctx) and ctx.policy.project.repository:
             plan.api_calls.append(
                 f"GET /repos/{ctx.policy.project.repository}/commits/"
@@ -154,3 +155,33 @@ class Push(Step):
 
 
 STEP = Push()
+
+
+def going_up(ctx: Context, remote: str, commit: str, tag: str) -> list[str]:
+    """What the push sends, as the captain must see it before saying yes: the remote's URL, every
+    commit the branch gains (from what this clone last saw of the remote) and the tag ref."""
+    lines: list[str] = []
+    try:
+        url = ctx.repo.git("remote", "get-url", remote).strip()
+        lines.append(f"Remote {remote}: {url}")
+    except ConsoleError:
+        return lines
+    branch = _branch(ctx)
+    try:
+        known = ctx.repo.git("rev-parse", "--verify", "--quiet",
+                             f"refs/remotes/{remote}/{branch}").strip()
+    except ConsoleError:
+        known = ""
+    try:
+        span = f"{known}..{commit}" if known else commit
+        log = ctx.repo.git("log", "--format=%h %s", span).strip().splitlines()
+    except ConsoleError:
+        return lines
+    lines.append(f"{len(log)} commit(s) go up to {branch}"
+                 + ("" if known else f" ({remote}/{branch} unknown here: all of its history)")
+                 + ":")
+    lines.extend(f"  {entry}" for entry in log[:20])
+    if len(log) > 20:
+        lines.append(f"  ... and {len(log) - 20} more")
+    lines.append(f"Ref refs/tags/{tag} goes up (new on {remote}).")
+    return lines

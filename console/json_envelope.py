@@ -1,0 +1,69 @@
+"""``--json`` for commands that report in sentences: one JSON document on stdout, always.
+
+``run``, ``next`` (each with ``--dry-run`` too), ``checklist``, ``journal verify``, ``draft``,
+``publish`` and ``yank`` print sentences for people. With ``--json`` the same handler runs with
+its stdout captured, and one document is printed instead, including on refusal (then ``ok`` is
+false, ``error`` holds the sentence and the exit code is the command's usual one). Commands with a
+JSON form of their own (``status``, ``journal show``, ``review``...) keep it. The schema is in
+docs/cli.md; commands added later (``bundle``, ``hotfix``, ``promote``) list themselves in
+``ENVELOPED`` to get it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+SCHEMA = 1
+ENVELOPED = ("run", "next", "checklist", "journal", "draft", "publish", "yank", "bundle",
+             "hotfix", "promote")
+
+
+def add_json_flags(sub: argparse._SubParsersAction) -> None:
+    """Give every enveloped command a ``--json`` flag if it has none of its own."""
+    for name in ENVELOPED:
+        parser = sub.choices.get(name)
+        if parser is None:
+            continue
+        if not any("--json" in action.option_strings for action in parser._actions):
+            parser.add_argument("--json", action="store_true",
+                                help="one JSON document on stdout (docs/cli.md)")
+
+
+def wants_envelope(args: argparse.Namespace) -> bool:
+    if not getattr(args, "json", False) or args.command not in ENVELOPED:
+        return False
+    return not (args.command == "journal" and getattr(args, "action", "") == "show")
+
+
+def run_enveloped(args: argparse.Namespace, handler: Callable[[argparse.Namespace], int]) -> int:
+    """Run ``handler`` with stdout captured and print the one JSON document."""
+    from services.errors import ConsoleError
+    from services.secrets import scrub
+
+    captured = io.StringIO()
+    error: dict[str, Any] | None = None
+    with contextlib.redirect_stdout(captured):
+        try:
+            code = handler(args)
+        except ConsoleError as exc:
+            code = exc.exit_code
+            error = {"message": scrub(exc.message), "remedy": scrub(exc.remedy),
+                     "exit_code": exc.exit_code}
+    document: dict[str, Any] = {
+        "schema": SCHEMA,
+        "command": args.command,
+        "arguments": {k: v for k, v in sorted(vars(args).items())
+                      if k in {"step", "action", "list", "item", "dry_run", "tag", "step_id"}},
+        "ok": code == 0,
+        "exit_code": code,
+        "output": [scrub(line) for line in captured.getvalue().splitlines()],
+        "error": error,
+    }
+    sys.stdout.write(json.dumps(document, indent=2, default=str) + "\n")
+    return code

@@ -1,0 +1,133 @@
+"""The end of a release: what was published, signed and tagged, and what is left to do.
+
+Shown when ``n`` finds no step left; ``release-console status`` prints the same summary
+(``services.summary``), so the TUI and the CLI end a release with the same facts.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from screens.base import host_of
+from screens.widgets import SessionBar
+from services.errors import ConsoleError
+
+
+class SummaryScreen(Screen[None]):
+    BINDINGS = [Binding("escape", "back", "Checklist"), Binding("p", "push_rest", "Push the rest…"),
+                Binding("f5", "reload", "Refresh")]
+    DEFAULT_CSS = """
+    SummaryScreen #summary-body { height: 1fr; padding: 0 1; }
+    """
+
+    class Loaded(Message):
+        def __init__(self, header: str, lines: list[str], error: str = "",
+                     unpushed: int = 0) -> None:
+            super().__init__()
+            self.header, self.lines, self.error = header, lines, error
+            self.unpushed = unpushed
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.unpushed = 0
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "push_rest":
+            return self.unpushed > 0
+        return True
+
+    def compose(self) -> ComposeResult:
+        yield SessionBar("", id="session-bar")
+        with VerticalScroll(id="summary-body"):
+            yield Static("Loading…", id="summary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Release summary"
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="summary-load")
+    def _load(self) -> None:
+        from services import engine
+        from services.session_lifecycle import latest_session
+        from services.summary import for_context
+
+        try:
+            ctx = host_of(self.app).make_context()
+            header = engine.headline(ctx)
+            session = ctx.session or latest_session(ctx.store)
+            if session is None:
+                self.post_message(self.Loaded(header, [], "No release has been made here yet."))
+                return
+            summary = for_context(ctx, session)
+        except ConsoleError as err:
+            self.post_message(self.Loaded("", [], str(err)))
+            return
+        self.post_message(self.Loaded(header, summary.lines(), unpushed=summary.unpushed))
+
+    def on_summary_screen_loaded(self, message: Loaded) -> None:
+        self.query_one("#session-bar", SessionBar).update(message.header)
+        self.unpushed = message.unpushed
+        self.refresh_bindings()
+        body = self.query_one("#summary", Static)
+        if message.error:
+            body.update(Text(message.error, style="bold red"))
+            return
+        text = Text()
+        for number, line in enumerate(message.lines):
+            style = "bold green" if number == 0 else ("yellow" if "Still to do" in line else "")
+            text.append(line + "\n", style=style)
+        keys = "p: push the commits left · " if self.unpushed else ""
+        text.append(f"\n{keys}Escape: back to the checklist · q: quit", style="dim")
+        body.update(text)
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_push_rest(self) -> None:
+        self._push(confirmed=False)
+
+    @work(thread=True, exclusive=True, group="summary-push")
+    def _push(self, confirmed: bool) -> None:
+        """Ask the way every push asks (the URL and each commit going up), then push."""
+        from screens.prompts import ask_from_thread
+        from services.session_lifecycle import latest_session
+        from services.step_protocol import Plan
+        from services.summary import push_plan_lines, push_rest
+
+        try:
+            ctx = host_of(self.app).make_context()
+            session = ctx.session or latest_session(ctx.store)
+            if session is None:
+                return
+            command, lines = push_plan_lines(ctx)
+            plan = Plan(summary="\n".join(lines), commands=[command])
+            if not ask_from_thread(self.app, "Push the commits left after the release?", plan,
+                                   irreversible=True):
+                return
+            head = push_rest(ctx, session)
+        except ConsoleError as err:
+            self.post_message(Pushed(str(err)))
+            return
+        self.post_message(Pushed(f"Pushed {head[:12]}."))
+
+    def on_pushed(self, message: Pushed) -> None:
+        self.notify(message.text, severity="error" if not message.text.startswith("Pushed")
+                    else "information")
+        self.action_reload()
+
+
+class Pushed(Message):
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text

@@ -1,0 +1,154 @@
+"""What a finished (or nearly finished) release amounts to, in one place for the TUI and ``status``.
+
+Read from the session's recorded evidence only (no git, no network), so the end-of-release screen
+and ``release-console status`` print the same facts: version, release URL, assets with their
+digests, the tag, what was signed with which key, how long it took and the journal head; and the
+actions that remain (push the reopen commit, the post-release checklist).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from services.errors import ConsoleError
+from services.session import Session
+
+if TYPE_CHECKING:
+    from services.step_protocol import Context
+
+
+@dataclass(frozen=True)
+class AssetLine:
+    name: str
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Summary:
+    version: str
+    tag: str
+    state: str
+    url: str = ""
+    assets: tuple[AssetLine, ...] = ()
+    tag_object: str = ""
+    tag_signing: str = ""
+    signed_with: str = ""
+    duration: str = ""
+    journal_head: str = ""
+    journal_count: int = 0
+    remaining: tuple[str, ...] = field(default_factory=tuple)
+    unpushed: int = 0
+
+    def lines(self) -> list[str]:
+        """The summary as plain lines (the CLI prints them; the TUI styles them)."""
+        out = [f"Release {self.tag} ({self.version}): {self.state}"]
+        if self.url:
+            out.append(f"  Release page: {self.url}")
+        if self.tag_object:
+            out.append(f"  Tag: {self.tag} -> {self.tag_object[:12]} (signed: {self.tag_signing})")
+        if self.signed_with:
+            out.append(f"  Signed with: {self.signed_with}")
+        for asset in self.assets:  # the digest on its own line: fits 80 columns
+            out.append(f"  {asset.name}")
+            out.append(f"    sha256:{asset.sha256}")
+        if self.duration:
+            out.append(f"  Time taken: {self.duration}")
+        if self.journal_head:
+            out.append(f"  Journal: {self.journal_count} entries, head {self.journal_head[:16]}")
+        for action in self.remaining:
+            out.append(f"  Still to do: {action}")
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {"version": self.version, "tag": self.tag, "state": self.state, "url": self.url,
+                "assets": [{"name": a.name, "sha256": a.sha256, "size": a.size}
+                           for a in self.assets],
+                "tag_object": self.tag_object, "tag_signing": self.tag_signing,
+                "signed_with": self.signed_with, "duration": self.duration,
+                "journal_head": self.journal_head, "journal_count": self.journal_count,
+                "remaining": list(self.remaining), "unpushed": self.unpushed}
+
+
+def _evidence(session: Session, step_id: str) -> dict[str, Any]:
+    record = session.steps.get(step_id)
+    return dict(record.evidence) if record is not None and record.evidence else {}
+
+
+def _duration(start: str, end: str) -> str:
+    try:
+        seconds = int((datetime.fromisoformat(end) - datetime.fromisoformat(start))
+                      .total_seconds())
+    except ValueError:
+        return ""
+    if seconds < 0:
+        return ""
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}h {minutes:02d}m" if hours else f"{minutes}m {secs:02d}s"
+
+
+def summarise(session: Session, *, unpushed: int = 0,
+              checklist_left: tuple[str, ...] = ()) -> Summary:
+    """The summary of ``session``; ``unpushed`` commits and open checklist items become actions."""
+    sign = _evidence(session, "sign")
+    assets = tuple(AssetLine(str(s.get("artifact", "")), str(s.get("sha256", "")),
+                             int(s.get("size", 0) or 0))
+                   for s in sign.get("signatures", []) if isinstance(s, dict))
+    signer = ", ".join(str(x) for x in (sign.get("backend"), sign.get("pinned_key")) if x)
+    tag = _evidence(session, "tag")
+    publish = _evidence(session, "publish")
+    finished = [r.finished_at for r in session.steps.values() if r.finished_at]
+    remaining: list[str] = []
+    if unpushed:
+        remaining.append(f"push the {unpushed} commit(s) left after the release "
+                         "(the reopen commit)")
+    remaining.extend(f"post-release checklist: {item}" for item in checklist_left)
+    return Summary(
+        version=session.version, tag=session.tag, state=session.state,
+        url=str(publish.get("html_url", "")), assets=assets,
+        tag_object=str(tag.get("object", "")), tag_signing=str(tag.get("signing", "")),
+        signed_with=signer,
+        duration=_duration(session.created_at, max(finished)) if finished else "",
+        journal_head=session.journal_head, journal_count=session.journal_count,
+        remaining=tuple(remaining), unpushed=unpushed)
+
+
+def unpushed(ctx: Context) -> int:
+    """Commits on this branch the remote has not seen (the reopen commit after a release)."""
+    remote, branch = ctx.policy.project.remote, ctx.repo.branch()
+    try:
+        return int(ctx.repo.git("rev-list", "--count", f"refs/remotes/{remote}/{branch}..HEAD")
+                   .strip() or 0)
+    except (ConsoleError, ValueError):
+        return 0
+
+
+def for_context(ctx: Context, session: Session) -> Summary:
+    """The summary of ``session`` with what is left to do in this repository."""
+    left = unpushed(ctx) if session.state == "completed" else 0
+    return summarise(session, unpushed=left)
+
+
+def push_plan_lines(ctx: Context) -> tuple[str, list[str]]:
+    """The command and what it sends, for pushing the commits left after a release."""
+    remote, branch = ctx.policy.project.remote, ctx.repo.branch()
+    url = ctx.repo.git("remote", "get-url", remote).strip()
+    log = ctx.repo.git("log", "--format=%h %s", f"refs/remotes/{remote}/{branch}..HEAD")
+    return (f"git push {remote} HEAD:refs/heads/{branch}",
+            [f"Remote {remote}: {url}", f"Commit(s) going up to {branch}:",
+             *(f"  {line}" for line in log.strip().splitlines())])
+
+
+def push_rest(ctx: Context, session: Session) -> str:
+    """Push the commits left after a release (the reopen commit), journaled in that release's
+    journal; returns the pushed head."""
+    remote, branch = ctx.policy.project.remote, ctx.repo.branch()
+    head = ctx.repo.git("rev-parse", "HEAD").strip()
+    ctx.repo.git("push", remote, f"HEAD:refs/heads/{branch}")
+    ctx.session = session
+    ctx.record("post-release", "pushed", outputs={"commit": head, "branch": branch,
+                                                  "remote": remote})
+    return head

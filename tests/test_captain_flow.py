@@ -1,0 +1,171 @@
+"""A whole demo release from the TUI at 80x24, keyboard only, in at most 60 keys.
+
+The captain's flow: ``n`` moves forward everywhere (it runs the step to do and opens the next),
+commits, the tag, the push and the publish ask once each (y), the forms need only what a person
+must say (the hardware each image was tested on). The test counts every key it presses and checks
+the result where a user would: the release on the (loopback) GitHub, the files, the repository.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from console.app import ReleaseConsoleApp
+from console.demo import DEMO_REPOSITORY, build_sandbox, start_github
+from console.sandbox.server import SandboxServer
+from console.wiring import Options
+from screens.prompts import ConfirmScreen
+from screens.step import StepScreen
+from screens.summary import SummaryScreen
+from tests.conftest import git, run_cli
+from tests.tui_helpers import settle, text_of
+
+KEY_BUDGET = 60
+
+
+@pytest.fixture
+def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Path, SandboxServer]]:
+    project = build_sandbox(tmp_path / "demo")
+    server, token = start_github(tmp_path / "demo", project)
+    monkeypatch.setenv("GITHUB_API_URL", server.api_url)
+    monkeypatch.setenv("GITHUB_TOKEN", token)
+    try:
+        yield project, server
+    finally:
+        server.stop()
+
+
+class Keys:
+    """Presses keys and counts them: the count is what a captain types."""
+
+    def __init__(self, pilot: Pilot[None]) -> None:
+        self.pilot = pilot
+        self.count = 0
+
+    async def __call__(self, *keys: str) -> None:
+        for key in keys:
+            self.count += 1
+            await self.pilot.press(key)
+            await settle(self.pilot)
+
+
+async def test_a_whole_demo_release_in_60_keys_at_80x24(
+        demo: tuple[Path, SandboxServer]) -> None:
+    project, server = demo
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        press = Keys(pilot)
+        await settle(pilot)
+        await press("s")  # start: the version the [Unreleased] entries call for is filled in
+        assert "1.3.0" in text_of(app.screen, "#suggestion")
+        await press("enter")
+        assert "v1.3.0" in text_of(app.screen, "#session-bar")
+        await press("n")  # pre-flight: tick the manual item, then n runs it and moves on
+        await press("space", "n")
+        await press("n", "y")  # changelog: shows the diff, asks, commits
+        await press("m")  # migration: "No migration required." in one key
+        await press("n", "y")  # ... and its commit asks too
+        await press("n", "n")  # notes, artifacts
+        await press(*"X1", "enter", "a", "ctrl+s")  # smoke amd64: hardware, tick all, record
+        await press(*"M2", "enter", "a", "ctrl+s")  # smoke arm64
+        await press("n")  # smoke
+        await press("n", "n")  # checksums, sign
+        await press("n", "y")  # tag (asks)
+        await press("n")  # hand-off
+        await press("n", "y")  # push (irreversible: asks)
+        await press("n", "n")  # draft, review
+        await press("n", "y")  # publish (irreversible: asks)
+        await press("n", "y")  # post-release (a commit: asks)
+        assert isinstance(app.screen, SummaryScreen)
+        summary = text_of(app.screen, "#summary")
+        assert "Release v1.3.0 (1.3.0): completed" in summary
+        assert "pai-v1.3.0-amd64.iso\n    sha256:" in summary
+        assert "Still to do: push the 1 commit(s) left" in summary
+        await press("p", "y")  # the reopen commit goes up, asked like every push
+        assert "Still to do" not in text_of(app.screen, "#summary")
+        assert press.count <= KEY_BUDGET, press.count
+
+    # what a user downloading it sees: published, six assets, the digests the summary showed
+    request = urllib.request.Request(
+        f"{server.api_url}/repos/{DEMO_REPOSITORY}/releases/tags/v1.3.0",
+        headers={"Authorization": f"token {os.environ['GITHUB_TOKEN']}"})
+    with urllib.request.urlopen(request, timeout=5) as response:
+        release = json.loads(response.read())
+    assert release["draft"] is False and release["name"] == "PAI v1.3.0"
+    assert sorted(a["name"] for a in release["assets"]) == sorted(
+        f"pai-v1.3.0-{arch}.iso{suffix}" for arch in ("amd64", "arm64")
+        for suffix in ("", ".sha256", ".minisig"))
+    iso = next(a for a in release["assets"] if a["name"] == "pai-v1.3.0-amd64.iso")
+    assert iso["digest"].removeprefix("sha256:") in summary.replace("\n", "")
+    assert git(project.parent / "origin.git", "tag", "--list").split()[-1] == "v1.3.0"
+    assert git(project, "log", "--format=%s", "-1").strip() == \
+        "Post-release v1.3.0: reopen [Unreleased]"
+    assert "## v1.2.0 -> v1.3.0\n\nNo migration required." in \
+        (project / "MIGRATION.md").read_text()
+    subprocess.run(["minisign", "-Vm", "build/pai-v1.3.0-amd64.iso", "-p", "minisign.pub"],
+                   cwd=project, check=True, capture_output=True)
+    assert git(project, "status", "--porcelain") == ""
+    assert git(project.parent / "origin.git", "rev-parse", "main") == git(project, "rev-parse",
+                                                                          "HEAD")
+    status = run_cli("status", cwd=project, env=dict(os.environ)).stdout
+    assert "Release v1.3.0 (1.3.0): completed" in status and "sha256:" in status
+
+
+async def test_cancel_a_running_step_and_quit_while_one_runs(
+        demo: tuple[Path, SandboxServer]) -> None:
+    project, _ = demo
+    changelog = (project / "CHANGELOG.md").read_text()
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s", "enter")
+        await settle(pilot)
+        await pilot.press("n", "space", "n")  # pre-flight done; on the changelog step
+        await settle(pilot)
+        await pilot.press("n")  # it runs, and asks before writing
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        step = app.screen_stack[-2]
+        assert isinstance(step, StepScreen) and step.running
+        assert "running" in text_of(step, "#step-status")
+        # the captain cancels the running step (Esc/Ctrl+C on its screen: the same action)
+        step.action_cancel_step()
+        await settle(pilot)
+        assert app.screen.query_one("#question", Static).render().plain == \
+            "Cancel the running step?"
+        await pilot.press("y")  # yes, cancel; then the step's own question: it stops there
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen is step and not step.running
+        assert "cancelled" in text_of(step, "#step-message")
+        assert "cancelled by the captain" in text_of(step, "#step-status")
+        assert "interrupted" not in text_of(step, "#step-status")
+
+        # q while a step runs asks; yes cancels it at the safe point, then quits
+        await pilot.press("n")
+        await settle(pilot)
+        assert step.running
+        app.action_quit_console()
+        await settle(pilot)
+        assert "Cancel it and quit?" in app.screen.query_one("#question", Static).render().plain
+        await pilot.press("y")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+    assert app.return_code == 0
+    assert (project / "CHANGELOG.md").read_text() == changelog  # nothing half-written
+    session = json.loads(next((project / ".release").glob("*/session.json")).read_text())
+    assert session["steps"]["changelog"]["status"] == "pending"
+    assert session["steps"]["changelog"]["reason"] == "cancelled by the captain"
+    journal = next((project / ".release").glob("*/journal.jsonl")).read_text()
+    assert '"cancelled"' in journal
