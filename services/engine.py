@@ -71,7 +71,12 @@ def stored_status(record: StepRecord, busy: bool) -> str:
 
 
 def own_blockers(ctx: Context, step: Step) -> list[Blocker]:
+    from services import workstation
+
     blockers: list[Blocker] = []
+    waiting = workstation.waits_for_other_side(ctx, step)
+    if waiting is not None:
+        return [waiting]
     if step.needs_network and ctx.offline:
         return [OFFLINE]
     try:
@@ -307,7 +312,7 @@ def headline(ctx: Context) -> str:
     from services.releases import latest_session
 
     name = ctx.policy.project_name or ctx.root.name
-    where = "offline" if ctx.offline else "online"
+    where = "OFFLINE" if ctx.offline else "online"
     branch = ctx.repo.branch()
     if ctx.session is None:
         last = latest_session(ctx.store)

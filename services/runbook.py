@@ -212,6 +212,7 @@ class Step:
     needs_token: bool = False
     irreversible: bool = False
     skippable: bool = False  # a captain may skip it with a recorded reason
+    side: str = "online"  # the workstation it runs on when signing is air-gapped
 
     def check(self, ctx: Context) -> list[Blocker]:
         return []

@@ -13,8 +13,9 @@ from services.runbook import Step
 from services.steps import registry
 
 RELEASE = (
-    "preflight", "changelog", "migration", "notes", "artifacts", "smoke", "checksums", "sign",
-    "tag", "handoff", "push", "draft", "review", "publish", "post-release",
+    "preflight", "changelog", "migration", "notes", "artifacts", "handoff-out", "smoke",
+    "checksums", "sign", "tag", "handoff-back", "push", "draft", "review", "publish",
+    "post-release",
 )
 HOTFIX = ("hotfix-branch", *RELEASE, "hotfix-sync")
 RC = tuple(s for s in RELEASE if s not in {"changelog", "migration", "post-release"})
