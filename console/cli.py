@@ -17,7 +17,7 @@ from pathlib import Path
 from console import __version__
 
 COMMAND_MODULES = (
-    "session", "journal", "changelog", "signing", "github", "demo",
+    "session", "journal", "changelog", "signing", "github", "demo", "bundle",
 )
 
 Handler = Callable[[argparse.Namespace], int]

@@ -68,6 +68,16 @@ def verify(ctx: Context, manifest: Manifest, path: Path, where: Path) -> list[st
         raise BundleError(f"The git bundle's {branch_ref} is {found.get(branch_ref, 'missing')}, "
                           f"not the release commit {manifest.commit[:12]} the manifest names; "
                           "the bundle was refused.")
+    _git(scratch, "fetch", "-q", "--no-tags", str(path), f"{branch_ref}:refs/heads/incoming")
+    head = ctx.repo.head_sha()
+    if head != manifest.commit:
+        behind = subprocess.run(["git", "merge-base", "--is-ancestor", head, manifest.commit],
+                                cwd=scratch, capture_output=True, check=False).returncode == 0
+        if manifest.direction != "to-offline" or not behind:
+            raise BundleError(f"HEAD here is {head[:12]}, neither the release commit "
+                              f"{manifest.commit[:12]} nor behind it; nothing was changed.",
+                              remedy="Check out the release branch as it was when the release "
+                              "left (no local commits), then import again.")
     checked = ["git bundle verify: complete, history back to "
                f"{manifest.previous_tag or 'the first commit'}",
                f"release commit {manifest.commit[:12]} on {manifest.branch}"]
