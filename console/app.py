@@ -12,7 +12,7 @@ from console.wiring import Options
 from screens.home import HomeScreen
 
 if TYPE_CHECKING:
-    from services.runbook import Context
+    from services.step_protocol import Context
 
 
 class ReleaseConsoleApp(App[None]):

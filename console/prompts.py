@@ -11,7 +11,7 @@ import sys
 from console.output import say
 from services import secrets
 from services.errors import NeedsInput
-from services.runbook import NonInteractive, Plan
+from services.step_protocol import NonInteractive, Plan
 
 
 class TerminalPrompter:

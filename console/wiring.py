@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from services.policy import Policy
     from services.repo import Repository
-    from services.runbook import Context, Prompter
+    from services.step_protocol import Context, Prompter
 
 
 @dataclass(frozen=True)
@@ -50,8 +50,8 @@ def load_repo_policy(options: Options, repo: Repository) -> Policy:
 def build_context(options: Options, prompter: Prompter | None = None) -> Context:
     """Open the repository, read the policy and the active session (if any)."""
     from services.repo import Repository
-    from services.runbook import Context
     from services.session import SessionStore
+    from services.step_protocol import Context
 
     offline = machine_offline(options)
     repo = Repository(options.repo)

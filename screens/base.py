@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol, cast
 
 if TYPE_CHECKING:
-    from services.runbook import Context
+    from services.step_protocol import Context
 
 
 class ConsoleHost(Protocol):

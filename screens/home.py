@@ -23,10 +23,11 @@ from screens.base import host_of
 from screens.widgets import STATUS_STYLE, SessionBar
 from services.errors import ConsoleError
 from services.marks import MARKS
+from services.step_status import StepStatus
 
 if TYPE_CHECKING:
     from services import engine
-    from services.runbook import Step
+    from services.step_protocol import Step
 
 
 @dataclass
@@ -103,7 +104,7 @@ class HomeScreen(Screen[None]):
         # Imported in the worker: the first frame should not wait for the services.
         from screens.step import session_header
         from services import engine, secrets
-        from services.runbooks import runbook
+        from services.flows import runbook
 
         try:
             ctx = host_of(self.app).make_context()
@@ -158,7 +159,7 @@ class HomeScreen(Screen[None]):
         checklist.focus()
 
     def _option(self, row: Row) -> Option:
-        status = row.view.status if row.view else "not started"
+        status = row.view.status if row.view else StepStatus.NOT_STARTED
         line = Text(f"{MARKS.get(status, '?')} ", style=STATUS_STYLE.get(status, ""))
         line.append(row.step.title)  # the mark says the status; the panel beside says why
         return Option(line, id=row.step.id)
@@ -239,7 +240,7 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="home-abandon")
     def _abandon(self, tag: str, reason: str) -> None:
-        from services.releases import abandon_release
+        from services.session_lifecycle import abandon_release
 
         try:
             abandon_release(host_of(self.app).make_context(), tag, reason)

@@ -1,4 +1,4 @@
-"""The TUI's :class:`services.runbook.Prompter`: modal dialogs usable from worker threads.
+"""The TUI's :class:`services.step_protocol.Prompter`: modal dialogs usable from worker threads.
 
 Steps run in thread workers; when one needs a passphrase or a yes/no, the prompter pushes a modal on
 the app's thread and blocks the worker (not the UI) until the captain answers. Secrets typed here
@@ -20,7 +20,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from services import secrets
 from services.errors import ConsoleError
-from services.runbook import Plan
+from services.step_protocol import Plan
 
 
 class ConfirmScreen(ModalScreen[bool]):

@@ -18,7 +18,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from screens.base import host_of
 from services import versions
 from services.errors import ConsoleError
-from services.releases import ReleaseRequest, start_release
+from services.session_lifecycle import ReleaseRequest, start_release
 
 BUMP_CHOICES = [("exact version", ""), ("patch", "patch"), ("minor", "minor"),
                 ("major", "major")]

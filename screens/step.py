@@ -31,7 +31,7 @@ from screens.widgets import STATUS_STYLE, SessionBar
 from services import engine, secrets
 from services.errors import ConsoleError
 from services.marks import MARKS
-from services.runbook import Context, Plan
+from services.step_protocol import Context, Plan
 from services.steps import registry
 
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-STATUS_STYLE = {
-    "done": "green", "skipped": "cyan", "failed": "bold red", "interrupted": "bold yellow",
-    "blocked": "yellow", "ready": "bold", "waiting": "dim", "running": "bold blue",
-    "not started": "dim", "stale": "bold yellow",
+from services.step_status import StepStatus
+
+S = StepStatus
+STATUS_STYLE: dict[StepStatus, str] = {
+    S.DONE: "green", S.SKIPPED: "cyan", S.FAILED: "bold red", S.INTERRUPTED: "bold yellow",
+    S.BLOCKED: "yellow", S.READY: "bold", S.WAITING: "dim", S.RUNNING: "bold blue",
+    S.NOT_STARTED: "dim", S.STALE: "bold yellow",
 }
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from services.policy import Policy
-from services.runbook import Blocker, Context
+from services.step_protocol import Blocker, Context
 
 REDO_SMOKE = '`release-console redo smoke --reason "..."`'
 

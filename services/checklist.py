@@ -7,8 +7,8 @@ each tick records who ticked it and when, in the session and the journal.
 from __future__ import annotations
 
 from services.errors import ConsoleError
-from services.runbook import Blocker, Context
 from services.session import Session
+from services.step_protocol import Blocker, Context
 
 LISTS = ("preflight", "post_release")
 

@@ -21,8 +21,8 @@ from pathlib import Path
 
 from services.atomic import write_bytes_atomic
 from services.errors import ConsoleError
-from services.runbook import ProgressCallback
 from services.session import Session
+from services.step_protocol import ProgressCallback
 
 CHUNK = 4 * 1024 * 1024  # big enough that hashlib drops the GIL and syscalls are few
 COMBINED_NAMES = ("SHA256SUMS", "checksums.txt", "sha256sums.txt")

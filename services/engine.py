@@ -18,11 +18,11 @@ from services.errors import (
     NeedsInput,
     UsageError,
 )
-from services.runbook import Blocker, Context, Evidence, Step, StepFailed
-from services.runbooks import runbook
+from services.flows import runbook
 from services.session import Session, StepRecord
+from services.step_protocol import Blocker, Context, Evidence, Step, StepFailed
+from services.step_status import FINISHED, StepStatus
 
-FINISHED = ("done", "skipped")
 PERMANENT = frozenset({"tag"})
 OFFLINE = Blocker(
     "This step needs the network and this workstation is offline.",
@@ -35,7 +35,7 @@ class StepView:
     """A step as the checklist shows it."""
 
     step: Step
-    status: str  # done, skipped, stale, failed, interrupted, running, blocked, ready, waiting
+    status: StepStatus
     blockers: list[Blocker] = field(default_factory=list)
     record: StepRecord = field(default_factory=StepRecord)
 
@@ -59,14 +59,14 @@ class StepView:
         }
 
 
-def stored_status(record: StepRecord, busy: bool) -> str:
+def stored_status(record: StepRecord, busy: bool) -> StepStatus:
     """The stored status, with a run nobody is running any more reported as interrupted.
 
     ``busy`` says whether some process holds the session's run lock right now; a lock, unlike a
     pid, cannot be fooled by a reused process id after a crash or a reboot.
     """
-    if record.status == "running" and not busy:
-        return "interrupted"
+    if record.status == StepStatus.RUNNING and not busy:
+        return StepStatus.INTERRUPTED
     return record.status
 
 
@@ -96,24 +96,24 @@ def views(ctx: Context, *, busy: bool | None = None) -> list[StepView]:
     for step in runbook(session.kind):
         record = session.steps.get(step.id, StepRecord())
         status = stored_status(record, busy)
-        stale = revalidation(ctx, step) if status == "done" and holding is None else []
+        stale = revalidation(ctx, step) if status == StepStatus.DONE and holding is None else []
         if stale:
-            view = StepView(step, "stale", stale, record)
+            view = StepView(step, StepStatus.STALE, stale, record)
         elif status in FINISHED:
             result.append(StepView(step, status, [], record))
             continue
-        elif status == "interrupted":
+        elif status == StepStatus.INTERRUPTED:
             view = StepView(step, status, [interrupted_blocker(step, record)], record)
         elif holding is not None:
             remedy = (f"It must be redone first: `release-console redo {holding.id} "
-                      '--reason "..."`.' if holding.status == "stale"
+                      '--reason "..."`.' if holding.status == StepStatus.STALE
                       else "Steps run in runbook order.")
-            view = StepView(step, "waiting", [Blocker(
+            view = StepView(step, StepStatus.WAITING, [Blocker(
                 f"Waiting for '{holding.step.title}' ({holding.id}).", remedy)], record)
         else:
             blockers = own_blockers(ctx, step)
-            shown = status if status in {"failed", "running"} else (
-                "blocked" if blockers else "ready")
+            shown = status if status in {StepStatus.FAILED, StepStatus.RUNNING} else (
+                StepStatus.BLOCKED if blockers else StepStatus.READY)
             view = StepView(step, shown, blockers, record)
         result.append(view)
         holding = holding or view
@@ -162,11 +162,11 @@ def blockers_for(ctx: Context, step: Step, *, busy: bool | None = None) -> list[
                                 f"To do it again after a change, reopen it with "
                                 f"`release-console redo {step.id} --reason \"...\"`; "
                                 "`release-console status` shows the next step.")]
-            if view.status == "stale":
+            if view.status == StepStatus.STALE:
                 first = view.blockers[0]
                 return [Blocker(f"it was done, but {first.reason}", first.remedy or
                                 f"Redo it with `release-console redo {step.id} --reason \"...\"`.")]
-            if view.status == "interrupted":
+            if view.status == StepStatus.INTERRUPTED:
                 return own_blockers(ctx, step)
             return view.blockers
     return []
@@ -202,21 +202,23 @@ def _run_locked(ctx: Context, step: Step, *, confirmed: bool) -> Evidence:
 
     def mark_running(s: Session) -> None:
         rec = s.step(step.id)
-        rec.status, rec.started_at, rec.finished_at, rec.reason = "running", ctx.now_iso(), "", ""
+        rec.status, rec.started_at, rec.finished_at, rec.reason = (
+            StepStatus.RUNNING, ctx.now_iso(), "", "")
         rec.pid = os.getpid()
 
-    ctx.record(step.id, "resumed" if previous == "interrupted" else "started", update=mark_running)
+    ctx.record(step.id, "resumed" if previous == StepStatus.INTERRUPTED else "started",
+               update=mark_running)
     try:
         evidence = step.run(ctx)
         secrets.check_keys(evidence, f"the evidence of {step.id}")
     except NeedsInput:
         ctx.record(step.id, "paused", outputs={"reason": "needs input"},
-                   update=lambda s: _set(s, step.id, "pending", "", ctx.now_iso()))
+                   update=lambda s: _set(s, step.id, StepStatus.PENDING, "", ctx.now_iso()))
         raise
     except ConsoleError as err:
         message = str(err)
         ctx.record(step.id, "failed", outputs={"reason": message},
-                   update=lambda s: _set(s, step.id, "failed", message, ctx.now_iso()))
+                   update=lambda s: _set(s, step.id, StepStatus.FAILED, message, ctx.now_iso()))
         failure = StepFailed(f"'{step.title}' failed: {message}")
         failure.exit_code = err.exit_code  # a missing tool or no network stays exit 3
         raise failure from None
@@ -224,11 +226,11 @@ def _run_locked(ctx: Context, step: Step, *, confirmed: bool) -> Evidence:
         reason = ("interrupted by the captain (Ctrl-C)" if isinstance(err, KeyboardInterrupt)
                   else f"unexpected {type(err).__name__}")
         ctx.record(step.id, "failed", outputs={"reason": reason},
-                   update=lambda s: _set(s, step.id, "failed", reason, ctx.now_iso()))
+                   update=lambda s: _set(s, step.id, StepStatus.FAILED, reason, ctx.now_iso()))
         raise
 
     def mark_done(s: Session) -> None:
-        rec = _set(s, step.id, "done", "", ctx.now_iso())
+        rec = _set(s, step.id, StepStatus.DONE, "", ctx.now_iso())
         rec.evidence = evidence
         if all(s.steps.get(st.id, StepRecord()).status in FINISHED for st in runbook(s.kind)):
             s.state = "completed"
@@ -237,10 +239,10 @@ def _run_locked(ctx: Context, step: Step, *, confirmed: bool) -> Evidence:
     return evidence
 
 
-def _set(session: Session, step_id: str, status: str, reason: str, now: str) -> StepRecord:
+def _set(session: Session, step_id: str, status: StepStatus, reason: str, now: str) -> StepRecord:
     rec = session.step(step_id)
     rec.status, rec.reason, rec.pid = status, reason, 0
-    if status in {"done", "failed", "skipped"}:
+    if status in {StepStatus.DONE, StepStatus.FAILED, StepStatus.SKIPPED}:
         rec.finished_at = now
     return rec
 
@@ -258,7 +260,7 @@ def skip_step(ctx: Context, step: Step, reason: str) -> None:
         raise ConsoleError(f"'{step.title}' is already {status}.")
 
     def mark(s: Session) -> None:
-        _set(s, step.id, "skipped", reason.strip(), ctx.now_iso())
+        _set(s, step.id, StepStatus.SKIPPED, reason.strip(), ctx.now_iso())
 
     ctx.record(step.id, "skipped", inputs={"reason": reason.strip()}, update=mark)
 
@@ -284,9 +286,9 @@ def redo_step(ctx: Context, step: Step, reason: str) -> list[str]:
     reopened = []
     for later in steps[index:]:
         record = session.steps.get(later.id, StepRecord())
-        if stored_status(record, busy) not in {*FINISHED, "failed"}:
+        if stored_status(record, busy) not in {*FINISHED, StepStatus.FAILED}:
             continue
-        if record.status == "done" and (later.irreversible or later.id in PERMANENT):
+        if record.status == StepStatus.DONE and (later.irreversible or later.id in PERMANENT):
             raise ConsoleError(
                 f"'{later.title}' is already done and cannot be undone, so '{step.title}' cannot "
                 "be redone for this version.",
@@ -309,7 +311,7 @@ def redo_step(ctx: Context, step: Step, reason: str) -> list[str]:
 def headline(ctx: Context) -> str:
     """Project, release, channel, kind, branch and online/offline: the line a captain must never
     misread, the same in `status` and at the top of every TUI screen."""
-    from services.releases import latest_session
+    from services.session_lifecycle import latest_session
 
     name = ctx.policy.project_name or ctx.root.name
     where = "OFFLINE" if ctx.offline else "online"

@@ -3,7 +3,10 @@
 A module of its own so the TUI's first frame can use it without importing the engine.
 """
 
-MARKS = {
-    "done": "✔", "skipped": "↷", "failed": "✘", "interrupted": "⚠", "running": "…",
-    "blocked": "✋", "ready": "▶", "waiting": "·", "stale": "↺", "not started": " ",
+from services.step_status import StepStatus
+
+S = StepStatus
+MARKS: dict[StepStatus, str] = {
+    S.DONE: "✔", S.SKIPPED: "↷", S.FAILED: "✘", S.INTERRUPTED: "⚠", S.RUNNING: "…",
+    S.BLOCKED: "✋", S.READY: "▶", S.WAITING: "·", S.STALE: "↺", S.NOT_STARTED: " ",
 }

@@ -17,8 +17,16 @@ from pathlib import Path
 import semver
 
 from services import versions
-from services.changelog_edit import Change, Edit, insertion
-from services.changelog_model import Changelog, body, decode, dominant_newline, split_lines
+from services.changelog import (
+    Change,
+    Changelog,
+    Edit,
+    body,
+    decode,
+    dominant_newline,
+    insertion,
+    split_lines,
+)
 from services.errors import ConsoleError
 
 NO_MIGRATION = re.compile(

@@ -20,7 +20,7 @@ from services import changelog
 from services.changelog import Changelog, parse_url
 from services.errors import ConsoleError
 from services.policy import Policy
-from services.runbook import Context
+from services.step_protocol import Context
 
 _HEADING_TEXT = re.compile(r"^\s{0,3}(?:#{1,6}\s+(?P<h>.+?)\s*#*\s*$|\*\*(?P<b>[^*]+)\*\*\s*:?\s*$"
                            r"|__(?P<u>[^_]+)__\s*:?\s*$)")

@@ -16,10 +16,10 @@ from typing import Any
 from services import artifacts, checksums
 from services.atomic import write_bytes_atomic
 from services.errors import ConsoleError
-from services.releases import release_commit
-from services.runbook import Context
 from services.session import Session
+from services.session_lifecycle import release_commit
 from services.signing import BACKENDS, Backend, Overrides, SigningError, make_backend
+from services.step_protocol import Context
 
 SCHEMA = 1
 FILE_NAME = "provenance-index.json"  # the one spelling: the GitHub upload list imports it

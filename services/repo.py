@@ -1,13 +1,20 @@
-"""The project's git repository, as the release steps need to see it.
+"""The project's git repository, as the release steps need to see it: the one way to git.
 
-GitPython is imported here and nowhere else in the foundation so that commands needing no repository
-(``changelog --file``) never pay for it. Errors a captain can cause (not a repository, no commits,
-dirty tree) become :class:`RepoError` with one sentence each.
+Every git command and object read in ``services`` goes through :class:`Repository`, on GitPython
+(the product's chosen package): queries, commits, pushes, ``git tag -s`` and ``git verify-tag``.
+One place, :meth:`Repository.output`, runs a command, and one, :class:`GitFailed`, turns a failure
+into the console's error keeping git's own ``fatal:``/``error:`` lines, so callers that word the
+failure for the captain (committing, tagging, pushing) start from the same reason.
+
+GitPython is imported lazily (costing a few hundred milliseconds, mostly its start-up ``git
+version``), only when a repository is opened, so commands needing none (``changelog --file``,
+``checksums``, ``--help``) never pay for it. Errors a captain can cause (not a repository, no
+commits, dirty tree) become :class:`RepoError` with one sentence each.
 """
 
 from __future__ import annotations
 
-import subprocess
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +27,38 @@ if TYPE_CHECKING:
 
 class RepoError(ConsoleError):
     """The repository is not in a state the console can work with."""
+
+
+class GitFailed(RepoError):
+    """A git command exited non-zero. ``reason`` is git's ``fatal:``/``error:`` lines (see
+    :func:`git_failure`), ``output`` what it said (stderr, or stdout when that is empty),
+    ``command`` its arguments (never an environment, which may hold a passphrase)."""
+
+    def __init__(self, command: tuple[str, ...], output: str, status: int) -> None:
+        self.command = command
+        self.output = output
+        self.status = status
+        self.reason = git_failure(output)
+        super().__init__(f"git {' '.join(command)} failed: {self.reason}.")
+
+
+@dataclass(frozen=True)
+class GitOutput:
+    """What one git command said; ``check`` turns a failure into :class:`GitFailed`."""
+
+    command: tuple[str, ...]
+    status: int
+    raw: bytes  # stdout as git wrote it (``show`` of a binary file stays exact)
+    stderr: str
+
+    @property
+    def stdout(self) -> str:
+        return self.raw.decode("utf-8", "replace")
+
+    def check(self) -> GitOutput:
+        if self.status != 0:
+            raise GitFailed(self.command, self.stderr or self.stdout, self.status)
+        return self
 
 
 @dataclass(frozen=True)
@@ -39,7 +78,6 @@ class Repository:
     def __init__(self, path: Path) -> None:
         import git as gitmodule
 
-        self._git = gitmodule
         try:
             self.repo: git.Repo = gitmodule.Repo(path, search_parent_directories=True)
         except (gitmodule.InvalidGitRepositoryError, gitmodule.NoSuchPathError):
@@ -94,14 +132,66 @@ class Repository:
         email = str(reader.get_value("user", "email", "")) if reader.has_section("user") else ""
         return Identity(name or "unknown", email)
 
-    def git(self, *args: str) -> str:
-        """Run a git command in the work tree; failures become :class:`RepoError`."""
-        proc = subprocess.run(
-            ["git", *args], cwd=self.root, capture_output=True, text=True, check=False
-        )
-        if proc.returncode != 0:
-            raise RepoError(f"git {' '.join(args)} failed: {git_failure(proc.stderr or proc.stdout)}.")
-        return proc.stdout
+    @classmethod
+    def around(cls, path: Path) -> Repository | None:
+        """The working tree holding ``path`` (a file or folder), or None when there is none."""
+        folder = path if path.is_dir() else path.parent
+        try:
+            return cls(folder)
+        except RepoError:
+            return None
+
+    def relative(self, path: Path) -> str:
+        """``path`` as git names it in this work tree (forward slashes, from the root)."""
+        return path.resolve().relative_to(self.root.resolve()).as_posix()
+
+    def head_file(self, rel: str) -> bytes | None:
+        """The file as committed at HEAD, or None when HEAD (or the branch) does not have it."""
+        try:
+            blob = self.repo.head.commit.tree / rel
+        except (KeyError, ValueError):
+            return None
+        data: bytes = blob.data_stream.read()
+        return data
+
+    def head_message(self) -> str:
+        """HEAD's commit message, or "" on an unborn branch."""
+        try:
+            message = self.repo.head.commit.message
+        except ValueError:
+            return ""
+        return message if isinstance(message, str) else message.decode("utf-8", "replace")
+
+    # --- the one runner ----------------------------------------------------------------------
+    def output(self, *args: str, env: Mapping[str, str] | None = None) -> GitOutput:
+        """Run ``git ARGS`` in the work tree through GitPython and return what it said, whatever
+        its exit status. ``env`` is added to the console's environment (GNUPGHOME, GPG_TTY, the
+        ssh askpass helper, GIT_TERMINAL_PROMPT reach git and the gpg/ssh-keygen it starts);
+        stdin is /dev/null so git never waits on the captain's terminal."""
+        from git.exc import GitCommandNotFound
+
+        from services.tools import ToolMissing
+
+        try:
+            status, out, err = self.repo.git.execute(
+                [self.repo.git.GIT_PYTHON_GIT_EXECUTABLE or "git", *args],
+                with_extended_output=True, with_exceptions=False, env=env,
+                stdout_as_string=False, strip_newline_in_stdout=False)
+        except GitCommandNotFound:
+            raise ToolMissing("git is not installed.",
+                              remedy="Install it with: sudo apt-get install git") from None
+        raw = out if isinstance(out, bytes) else str(out or "").encode()
+        return GitOutput(tuple(args), int(status or 0), raw, str(err or ""))
+
+    def git(self, *args: str, env: Mapping[str, str] | None = None) -> str:
+        """Run a git command in the work tree; its stdout, or :class:`GitFailed` (a RepoError
+        whose message keeps git's ``fatal:``/``error:`` lines)."""
+        return self.output(*args, env=env).check().stdout
+
+    def show(self, revision: str, rel: str) -> bytes | None:
+        """The bytes of ``rel`` at ``revision``, or None when that revision does not have it."""
+        done = self.output("show", f"{revision}:{rel}")
+        return done.raw if done.status == 0 else None
 
     # --- housekeeping ------------------------------------------------------------------------
     def exclude_release_dir(self) -> None:

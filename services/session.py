@@ -20,10 +20,10 @@ from urllib.parse import quote, unquote
 from services import secrets
 from services.atomic import write_bytes_atomic
 from services.errors import BlockedError, ConsoleError, EnvironmentProblem
+from services.step_status import STORED, StepStatus
 
 SCHEMA = 1
 RELEASE_DIR = ".release"
-STATUSES = ("pending", "running", "done", "skipped", "failed")
 
 
 class SessionError(ConsoleError):
@@ -42,7 +42,7 @@ def iso(moment: datetime) -> str:
 class StepRecord:
     """What happened to one step: stored status plus evidence and times."""
 
-    status: str = "pending"
+    status: StepStatus = StepStatus.PENDING
     evidence: dict[str, Any] = field(default_factory=dict)
     started_at: str = ""
     finished_at: str = ""
@@ -59,11 +59,11 @@ class StepRecord:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> StepRecord:
-        status = data.get("status", "pending")
-        if status not in STATUSES:
+        status = data.get("status", StepStatus.PENDING)
+        if not isinstance(status, str) or status not in STORED:
             raise ValueError(f"unknown status {status!r}")
         return cls(
-            status=status,
+            status=StepStatus(status),
             evidence=dict(data.get("evidence") or {}),
             started_at=str(data.get("started_at", "")),
             finished_at=str(data.get("finished_at", "")),

@@ -17,8 +17,8 @@ from typing import Any
 from services import artifacts as artifacts_mod
 from services import checksums
 from services.errors import ConsoleError
-from services.runbook import Blocker, Context
 from services.session import Session
+from services.step_protocol import Blocker, Context
 
 RESULTS = ("pass", "fail")
 

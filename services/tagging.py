@@ -11,13 +11,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from services import artifacts, tools
+from services import artifacts
 from services.errors import ConsoleError
-from services.releases import release_commit
-from services.runbook import Blocker, Context
+from services.repo import git_failure
+from services.session_lifecycle import release_commit
 from services.signing import resolve
 from services.signing.gpg import GpgBackend, gpg_env, normalise
 from services.signing.ssh import SshBackend, askpass
+from services.step_protocol import Blocker, Context
+from services.tools import last_line
 
 
 class TagError(ConsoleError):
@@ -164,10 +166,9 @@ def create(ctx: Context, plan: TagPlan, *, passphrase: str | None = None) -> dic
     SSH_ASKPASS helper instead of a terminal git does not give it.
     """
     with askpass(passphrase) as env:
-        proc = tools.run("git", *plan.git_config(), *plan.tag_args(), cwd=ctx.root,
-                         env=env or gpg_env())
-    if proc.returncode != 0:
-        raise TagError(f"git could not make the tag {plan.tag}: {tools.last_line(proc.stderr)}.",
+        made = ctx.repo.output(*plan.git_config(), *plan.tag_args(), env=env or gpg_env())
+    if made.status != 0:
+        raise TagError(f"git could not make the tag {plan.tag}: {git_failure(made.stderr)}.",
                        remedy="Check the token is plugged in and the PIN was right; no tag was "
                        "made.")
     obj = ctx.repo.git("rev-parse", f"refs/tags/{plan.tag}").strip()
@@ -181,11 +182,11 @@ def create(ctx: Context, plan: TagPlan, *, passphrase: str | None = None) -> dic
 
 def verify(ctx: Context, plan: TagPlan) -> str:
     """``git verify-tag`` with the pin; returns the signer's fingerprint."""
-    proc = tools.run("git", *plan.verify_args(), cwd=ctx.root, env=gpg_env())
-    output = (proc.stderr + proc.stdout).decode("utf-8", "replace")
-    if proc.returncode != 0:
+    checked = ctx.repo.output(*plan.verify_args(), env=gpg_env())
+    output = checked.stderr + "\n" + checked.stdout
+    if checked.status != 0:
         raise TagError(f"The tag {plan.tag} was made but `git verify-tag` rejects it: "
-                       f"{tools.last_line(proc.stderr)}.",
+                       f"{last_line(checked.stderr.encode())}.",
                        remedy="It has not been pushed. Check the signing key and the pin, then "
                        f"inspect it with `git tag -v {plan.tag}`.")
     if plan.signing == "openpgp":

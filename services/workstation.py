@@ -14,7 +14,7 @@ from pathlib import Path
 
 from services.errors import UsageError
 from services.policy import Policy
-from services.runbook import Blocker, Context, Step
+from services.step_protocol import Blocker, Context, Step
 
 ONLINE = "online"
 OFFLINE = "offline"

@@ -3,7 +3,7 @@
 ``release-console yank`` and the TUI yank wizard both call this. GitHub is asked first (is the
 version published there?), then both halves are checked and planned on an unsaved preview
 session, so a refused yank changes nothing anywhere. Only after the confirmation is a session
-started, under the same rule as :func:`services.releases.start_release` (one active session per
+started, under the same rule as :func:`services.session_lifecycle.start_release` (one active session per
 repository), and both halves run; a half already done is checked against what is there now. A yank
 that fails abandons the session it started, so no half-done yank takes over ``status``; running
 the same yank again finishes it without redoing what is done. A yank that was killed outright
@@ -19,9 +19,10 @@ from typing import Any, NamedTuple
 
 from services import versions
 from services.errors import ConsoleError
-from services.releases import ReleaseInProgress, abandon_release
-from services.runbook import Context, Plan, Step
 from services.session import Session
+from services.session_lifecycle import ReleaseInProgress, abandon_release
+from services.step_protocol import Context, Plan, Step
+from services.step_status import StepStatus
 
 DATA_KEY = "yank"  # session.data["yank"] = {"reason": ..., "replacement": ...}
 HALVES = ("yank-changelog", "yank-github")
@@ -232,7 +233,7 @@ def run_halves(ctx: Context, prepared: PreparedYank, tell: Tell) -> YankOutcome:
     outcome = YankOutcome(prepared.tag)
     for step in halves():
         record = ctx.require_session().steps.get(step.id)
-        if record is None or record.status != "done":
+        if record is None or record.status != StepStatus.DONE:
             result = engine.run_step(ctx, step, confirmed=True)
             if step.id == "yank-github":
                 outcome.github = result

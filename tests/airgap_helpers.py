@@ -17,8 +17,8 @@ from console.sandbox.validation import OpenAPIValidator
 from services import engine
 from services.policy import load_policy
 from services.repo import Repository
-from services.runbook import Context, NonInteractive
 from services.session import SessionStore
+from services.step_protocol import Context, NonInteractive
 from tests.conftest import FIXED_NOW, run_cli
 
 CANARY = "ghp_AIRGAP_CANARY_1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b"

@@ -13,8 +13,8 @@ import pytest
 
 from services.policy import Policy, load_policy
 from services.repo import Repository
-from services.runbook import Context, NonInteractive
 from services.session import SessionStore
+from services.step_protocol import Context, NonInteractive
 
 FIXED_NOW = datetime(2026, 11, 21, 12, 0, 0, tzinfo=UTC)
 

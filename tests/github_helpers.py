@@ -23,10 +23,10 @@ from keyring.backend import KeyringBackend
 from console.sandbox import SandboxServer, start_sandbox
 from console.sandbox.validation import OpenAPIValidator
 from services import engine
-from services.releases import ReleaseRequest, start_release
-from services.runbook import Context
-from services.runbooks import runbook
+from services.flows import runbook
 from services.session import Session
+from services.session_lifecycle import ReleaseRequest, start_release
+from services.step_protocol import Context
 
 REPO = "acme/pai"
 CANARY = "ghp_CANARY_7f3e9a1b2c4d5e6f7a8b9c0d1e2f3a4b5c6d"

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from services.runbook import Context
 from services.session import Session
 from services.signing.minisign import scrypt_stream
+from services.step_protocol import Context
 
 CHEAP_OPSLIMIT = 32768
 CHEAP_MEMLIMIT = 1 << 24
@@ -150,7 +150,7 @@ def advance_to(ctx: Context, step_id: str) -> None:
     Pre-flight is marked done with HEAD as the release commit, as the real step records it, so
     the tag step knows which commit the release is cut from.
     """
-    from services.runbooks import runbook
+    from services.flows import runbook
 
     session = ctx.require_session()
     before = []

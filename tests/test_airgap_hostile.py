@@ -15,7 +15,7 @@ from services import netguard, smoke
 from services.bundle.export import export_bundle
 from services.bundle.import_ import apply, verify_bundle
 from services.errors import ConsoleError
-from services.runbook import Context
+from services.step_protocol import Context
 from tests.airgap_helpers import (
     Workstations,
     prepare_online,

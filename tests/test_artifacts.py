@@ -9,8 +9,8 @@ import pytest
 
 from services import artifacts, engine
 from services.errors import BlockedError
-from services.releases import ReleaseRequest, start_release
-from services.runbook import Context
+from services.session_lifecycle import ReleaseRequest, start_release
+from services.step_protocol import Context
 from services.steps import registry
 from tests.signing_keys import advance_to, build_artifacts, write_policy
 

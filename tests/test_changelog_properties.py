@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from services import changelog
-from services.changelog_model import DateStyle, body, ending, split_lines
+from services.changelog.model import DateStyle, body, ending, split_lines
 
 FORGES = {
     "github": ("https://github.com/acme/proj/compare/{a}...{b}",

@@ -14,8 +14,8 @@ from screens.prompts import ConfirmScreen
 from screens.step import screen_for
 from screens.steps.changelog import ChangelogScreen
 from services import engine
-from services.releases import ReleaseRequest, start_release
-from services.runbook import Context
+from services.session_lifecycle import ReleaseRequest, start_release
+from services.step_protocol import Context
 from tests.conftest import commit_file, git
 
 CHANGELOG = (

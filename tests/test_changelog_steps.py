@@ -9,9 +9,9 @@ import pytest
 
 from services import engine
 from services.errors import BlockedError, ConsoleError
-from services.releases import ReleaseRequest, start_release
-from services.runbook import Context
 from services.session import Session
+from services.session_lifecycle import ReleaseRequest, start_release
+from services.step_protocol import Context
 from services.steps import changelog as changelog_step
 from services.steps import post_release, yank_changelog
 from tests.conftest import commit_file, git, run_cli

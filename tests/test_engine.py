@@ -10,9 +10,9 @@ import pytest
 
 from services import engine
 from services.errors import BlockedError, ConsoleError
-from services.releases import ReleaseRequest, start_release
-from services.runbook import Context
-from services.runbooks import HOTFIX, RELEASE, RUNBOOKS
+from services.flows import HOTFIX, RELEASE, RUNBOOKS
+from services.session_lifecycle import ReleaseRequest, start_release
+from services.step_protocol import Context
 from services.steps import registry
 from tests.conftest import commit_file, run_cli
 
@@ -154,7 +154,7 @@ def test_stale_step_holds_back_later_steps_until_redone(
         repo_path: Path, make_ctx: Callable[..., Context],
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     from console.cli import main
-    from services.runbook import Blocker
+    from services.step_protocol import Blocker
 
     ctx = make_ctx()
     start_release(ctx, ReleaseRequest(version="0.2.0"))

@@ -14,8 +14,8 @@ from services.github import credentials
 from services.github.ci import ci_status
 from services.github.client import connect
 from services.policy import load_policy
-from services.releases import ReleaseRequest, start_release
-from services.runbook import Context, StepFailed
+from services.session_lifecycle import ReleaseRequest, start_release
+from services.step_protocol import Context, StepFailed
 from services.steps.preflight_ci import ci_gate
 from tests.github_helpers import (
     CANARY,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from services.runbook import Context
+from services.step_protocol import Context
 from tests.conftest import run_cli
 from tests.github_helpers import (
     CANARY,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from services.errors import BlockedError, ConsoleError
-from services.runbook import Context, StepFailed
+from services.step_protocol import Context, StepFailed
 from tests.github_helpers import (
     REPO,
     Sandbox,

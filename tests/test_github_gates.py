@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from services.github import wiring
-from services.runbook import Context, StepFailed
 from services.session import Session
+from services.step_protocol import Context, StepFailed
 from tests.github_helpers import (
     REPO,
     Sandbox,

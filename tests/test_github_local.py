@@ -11,8 +11,8 @@ import pytest
 
 from services import engine
 from services.github import expected, wiring
-from services.runbook import Context, StepFailed
 from services.session import Session, StepRecord
+from services.step_protocol import Context, StepFailed
 from services.steps import registry
 from tests.github_helpers import (
     REPO,

@@ -13,8 +13,8 @@ import pytest
 from services import engine
 from services.errors import BlockedError, ConsoleError
 from services.github import wiring
-from services.runbook import Context, StepFailed
 from services.session import Session
+from services.step_protocol import Context, StepFailed
 from services.steps import registry
 from tests.conftest import run_cli
 from tests.github_helpers import (

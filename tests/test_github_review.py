@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from services import engine
-from services.runbook import Context, StepFailed
+from services.step_protocol import Context, StepFailed
 from tests.github_helpers import (
     REPO,
     Sandbox,

@@ -14,7 +14,7 @@ from screens.step import screen_for
 from screens.steps.draft import DraftScreen
 from screens.steps.publish import PublishScreen
 from screens.steps.review import ReviewScreen
-from services.runbook import Context
+from services.step_protocol import Context
 from tests.github_helpers import (
     REPO,
     Sandbox,

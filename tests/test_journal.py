@@ -10,8 +10,8 @@ import pytest
 
 from services import secrets
 from services.journal import Journal
-from services.releases import ReleaseRequest, start_release
-from services.runbook import Context
+from services.session_lifecycle import ReleaseRequest, start_release
+from services.step_protocol import Context
 from tests.conftest import run_cli
 
 

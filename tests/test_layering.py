@@ -56,10 +56,10 @@ def test_status_command_imports_neither_textual_nor_pygithub(repo_path: Path) ->
 def test_session_commands_import_no_ui_and_no_pygithub(repo_path: Path,
                                                       args: tuple[str, ...]) -> None:
     from services.policy import Policy
-    from services.releases import ReleaseRequest, start_release
     from services.repo import Repository
-    from services.runbook import Context
     from services.session import SessionStore
+    from services.session_lifecycle import ReleaseRequest, start_release
+    from services.step_protocol import Context
     from tests.conftest import FIXED_NOW
 
     repo = Repository(repo_path)

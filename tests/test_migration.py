@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from services import engine, migration, versions
-from services.releases import ReleaseRequest, start_release
-from services.runbook import Context
+from services.session_lifecycle import ReleaseRequest, start_release
+from services.step_protocol import Context
 from tests.conftest import commit_file, git, run_cli
 
 GUIDE = (

@@ -13,8 +13,8 @@ from console.wiring import Options
 from screens.step import screen_for
 from screens.steps.migration import MigrationScreen
 from services import engine
-from services.releases import ReleaseRequest, start_release
-from services.runbook import Context
+from services.session_lifecycle import ReleaseRequest, start_release
+from services.step_protocol import Context
 from tests.conftest import commit_file, git
 
 

@@ -20,8 +20,8 @@ from services.notes import (
     verification_block,
 )
 from services.policy import ArtifactSpec, Policy, ProjectPolicy
-from services.releases import ReleaseRequest, start_release
-from services.runbook import Context
+from services.session_lifecycle import ReleaseRequest, start_release
+from services.step_protocol import Context
 from tests.conftest import commit_file
 
 CHANGELOG = (

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from services import engine, smoke
-from services.releases import ReleaseRequest, start_release
-from services.runbook import Context
+from services.session_lifecycle import ReleaseRequest, start_release
+from services.step_protocol import Context
 from services.steps import registry
 from tests.conftest import git, run_cli
 from tests.signing_keys import (

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from services.runbook import Context, StepFailed
+from services.step_protocol import Context, StepFailed
 from tests.conftest import run_cli
 from tests.github_helpers import (
     Sandbox,

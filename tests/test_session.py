@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from services.errors import EnvironmentProblem
-from services.releases import ReleaseRequest, start_release
-from services.runbook import Context
 from services.session import Session, SessionError, SessionStore, StepRecord
+from services.session_lifecycle import ReleaseRequest, start_release
+from services.step_protocol import Context
 from tests.conftest import git, run_cli
 
 

@@ -10,10 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from services.policy import load_policy
-from services.releases import ReleaseRequest, start_release
-from services.runbook import Context
+from services.session_lifecycle import ReleaseRequest, start_release
 from services.signing import Readiness, make_backend, signer_lines
 from services.signing.gpg import GpgBackend
+from services.step_protocol import Context
 from tests.conftest import run_cli
 from tests.signing_keys import (
     advance_to,

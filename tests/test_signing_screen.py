@@ -16,8 +16,8 @@ from screens.prompts import SecretScreen
 from screens.step import screen_for
 from screens.steps.sign import SignScreen
 from services import engine, smoke
-from services.releases import ReleaseRequest, start_release
-from services.runbook import Context
+from services.session_lifecycle import ReleaseRequest, start_release
+from services.step_protocol import Context
 from services.steps import registry
 from tests.signing_keys import advance_to, build_artifacts, minisign_keypair, write_policy
 

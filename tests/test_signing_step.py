@@ -12,10 +12,10 @@ import pytest
 
 from services import engine, smoke
 from services.errors import BlockedError, NeedsInput
-from services.releases import ReleaseRequest, start_release
-from services.runbook import Context, NonInteractive, Step, StepFailed
 from services.session import Session
+from services.session_lifecycle import ReleaseRequest, start_release
 from services.signing import PASSPHRASE_OPTION, Readiness
+from services.step_protocol import Context, NonInteractive, Step, StepFailed
 from services.steps import registry
 from tests.signing_keys import advance_to, build_artifacts, minisign_keypair, write_policy
 

@@ -13,9 +13,9 @@ import pytest
 from services import engine, smoke
 from services.errors import BlockedError
 from services.journal import Journal
-from services.releases import ReleaseRequest, start_release
-from services.runbook import Context
+from services.session_lifecycle import ReleaseRequest, start_release
 from services.smoke import Mark, SmokeError
+from services.step_protocol import Context
 from services.steps import registry
 from tests.conftest import run_cli
 from tests.signing_keys import advance_to, build_artifacts, write_policy

@@ -13,8 +13,8 @@ import pytest
 
 from services import engine, smoke
 from services.errors import BlockedError
-from services.releases import ReleaseRequest, start_release
-from services.runbook import Context
+from services.session_lifecycle import ReleaseRequest, start_release
+from services.step_protocol import Context
 from services.steps import registry
 from tests.conftest import run_cli
 from tests.signing_keys import POLICY_BASE, advance_to, build_artifacts, write_policy

@@ -12,8 +12,8 @@ from console.app import ReleaseConsoleApp
 from console.wiring import Options
 from screens.step import screen_for
 from screens.steps.smoke import SmokeScreen
-from services.releases import ReleaseRequest, start_release
-from services.runbook import Context
+from services.session_lifecycle import ReleaseRequest, start_release
+from services.step_protocol import Context
 from tests.signing_keys import build_artifacts, write_policy
 
 

@@ -9,8 +9,8 @@ import pytest
 
 from services import engine
 from services.errors import BlockedError
-from services.releases import ReleaseRequest, start_release
-from services.runbook import Context
+from services.session_lifecycle import ReleaseRequest, start_release
+from services.step_protocol import Context
 from services.steps import registry
 from tests.conftest import git, run_cli
 from tests.signing_keys import (
@@ -137,8 +137,8 @@ def test_without_a_recorded_release_commit_nothing_is_tagged(
 def test_ssh_tag_with_a_passphrase_protected_key(repo_path: Path, make_ctx: Callable[..., Context],
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     from services.errors import NeedsInput
-    from services.runbook import NonInteractive
     from services.signing import PASSPHRASE_OPTION
+    from services.step_protocol import NonInteractive
 
     monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
     _key, public = ssh_keypair(repo_path / "keys", passphrase="tag pass")
@@ -154,3 +154,19 @@ def test_ssh_tag_with_a_passphrase_protected_key(repo_path: Path, make_ctx: Call
     assert evidence["signer"].startswith("SHA256:")
     git(repo_path, "-c", f"gpg.ssh.allowedSignersFile={repo_path / 'allowed_signers'}",
         "verify-tag", "v0.2.0")
+
+
+def test_a_tag_git_cannot_sign_keeps_all_of_gits_error_lines(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    from dataclasses import replace
+
+    from services import tagging
+
+    fpr = gpg_key()
+    ctx = start(repo_path, make_ctx, f'[signing]\nbackend = "none"\ntag_key = "{fpr}"\n')
+    plan = replace(tagging.make_plan(ctx), key="0123456789ABCDEF0123456789ABCDEF01234567")
+    with pytest.raises(tagging.TagError) as caught:
+        tagging.create(ctx, plan)
+    assert "error: gpg failed to sign the data" in caught.value.message
+    assert "error: unable to sign the tag" in caught.value.message
+    assert "v0.2.0" not in git(repo_path, "tag", "--list")

@@ -14,9 +14,9 @@ from console.wiring import Options
 from screens.home import HomeScreen
 from screens.start import StartScreen
 from screens.step import StepScreen
-from services.releases import ReleaseRequest, start_release
-from services.runbook import Context
 from services.session import SessionStore
+from services.session_lifecycle import ReleaseRequest, start_release
+from services.step_protocol import Context
 
 
 async def settle(pilot: Pilot[None]) -> None:

@@ -10,7 +10,7 @@ import pytest
 from services.errors import ConsoleError
 from services.github.client import connect
 from services.github.yank import MARK, yank
-from services.runbook import Context
+from services.step_protocol import Context
 from tests.github_helpers import (
     REPO,
     Sandbox,

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from services import engine
-from services.releases import ReleaseInProgress, ReleaseRequest, start_release
-from services.runbook import Context
+from services.session_lifecycle import ReleaseInProgress, ReleaseRequest, start_release
+from services.step_protocol import Context
 from services.steps import registry
 from services.yank import YankRequest, begin_session, prepare_yank, yank_inputs, yank_release
 from tests.github_helpers import (

@@ -63,7 +63,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from services.bundle.import_ import apply, verify_bundle
-    from services.runbook import Plan
+    from services.step_protocol import Plan
 
     ctx = context(args, assume_yes=args.yes)
     prepared = verify_bundle(ctx, Path(args.file).absolute(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from console.wiring import Options, build_context
-from services.runbook import Context
+from services.step_protocol import Context
 
 
 def context(args: argparse.Namespace, *, assume_yes: bool = False) -> Context:

@@ -15,7 +15,8 @@ import time
 from console.commands.common import add_parser, context
 from console.output import print_json, say, warn
 from services.errors import ConsoleError
-from services.runbook import Context
+from services.step_protocol import Context
+from services.step_status import StepStatus as S
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -118,10 +119,10 @@ def _review(args: argparse.Namespace) -> int:
     if not published:
         step = engine.find_step(ctx, "review")
         view = next(v for v in engine.views(ctx) if v.id == "review")
-        if view.status in ("done", "failed") or (view.status == "ready" and not review.clean):
+        if view.status in (S.DONE, S.FAILED) or (view.status == S.READY and not review.clean):
             record_review(ctx, review)
             recorded = True
-        elif view.status == "ready":
+        elif view.status == S.READY:
             engine.run_step(ctx, step)
             recorded = True
     if args.json:

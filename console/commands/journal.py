@@ -9,8 +9,8 @@ from console.commands.common import add_parser, context
 from console.output import say
 from services.errors import ConsoleError
 from services.journal import Journal
-from services.runbook import Context
 from services.session import Session
+from services.step_protocol import Context
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -9,8 +9,9 @@ from console.output import print_json, say
 from services import checklist, engine
 from services.errors import ConsoleError
 from services.marks import MARKS
-from services.releases import ReleaseRequest, abandon_release, latest_session, start_release
-from services.runbook import Context
+from services.session_lifecycle import ReleaseRequest, abandon_release, latest_session, start_release
+from services.step_protocol import Context
+from services.step_status import StepStatus as S
 
 JSON_SCHEMA = 1
 
@@ -117,8 +118,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     say(engine.headline(ctx), style="bold")
     for view in views:
         say(f" {MARKS.get(view.status, '?')} {view.id:<14} {view.step.title:<34} {view.status}")
-        if view.status in {"blocked", "interrupted", "failed", "ready", "stale"} or view is nxt:
-            if view.record.reason and view.status == "failed":
+        if view.status in {S.BLOCKED, S.INTERRUPTED, S.FAILED, S.READY, S.STALE} or view is nxt:
+            if view.record.reason and view.status == S.FAILED:
                 say(f"      failed: {view.record.reason}", style="red")
             for blocker in view.blockers:
                 say(f"      - {blocker}", style="yellow")
@@ -173,7 +174,7 @@ def cmd_next(args: argparse.Namespace) -> int:
     if nxt is None:
         say("Every step is done.")
         return 0
-    if nxt.status == "blocked":
+    if nxt.status == S.BLOCKED:
         raise ConsoleError(f"The next step, '{nxt.step.title}' ({nxt.id}), is blocked: "
                            f"{nxt.blockers[0]}")
     return run_one(ctx, nxt.id, dry_run=args.dry_run, yes=args.yes)

@@ -18,8 +18,8 @@ from console.commands.common import add_parser, context
 from console.output import err, print_json, say, warn
 from services.errors import ConsoleError, UsageError
 from services.policy import POLICY_FILE, Policy, load_policy
-from services.runbook import Context, ProgressCallback
 from services.signing import PASSPHRASE_ENV
+from services.step_protocol import Context, ProgressCallback
 
 
 class _Mark(argparse.Action):

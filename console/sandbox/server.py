@@ -21,14 +21,14 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from console.sandbox import assets, gitdata, releases, shapes
+from console.sandbox import assets, gitdata, release_routes, shapes
 from console.sandbox.faults import Faults
 from console.sandbox.routing import Api, Request, Response, Route, match
 from console.sandbox.state import SandboxState
 
 API_PREFIX = "/api/v3"
 UPLOAD_PREFIX = "/api/uploads"
-API_ROUTES: list[Route] = [*releases.ROUTES, *assets.ROUTES, *gitdata.ROUTES]
+API_ROUTES: list[Route] = [*release_routes.ROUTES, *assets.ROUTES, *gitdata.ROUTES]
 
 
 class Validator(Protocol):

@@ -16,7 +16,7 @@ from textual.widgets import Static
 from screens.step import StepScreen
 from services import changelog
 from services.errors import ConsoleError
-from services.runbook import Context
+from services.step_protocol import Context
 from services.steps.changelog import bump_blocker, bump_decision, commit_message
 
 

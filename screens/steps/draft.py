@@ -14,7 +14,7 @@ from textual.widgets import DataTable
 
 from screens.step import StepScreen
 from services.artifacts import human_size
-from services.runbook import Context
+from services.step_protocol import Context
 
 
 class DraftScreen(StepScreen):

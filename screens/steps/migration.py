@@ -19,7 +19,7 @@ from screens.base import host_of
 from screens.step import StepScreen
 from services import migration
 from services.errors import ConsoleError
-from services.runbook import Context
+from services.step_protocol import Context
 from services.steps.migration import transition
 
 

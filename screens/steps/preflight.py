@@ -17,7 +17,7 @@ from screens.base import host_of
 from screens.step import StepScreen
 from services import checklist
 from services.errors import ConsoleError
-from services.runbook import Context
+from services.step_protocol import Context
 
 
 class PreflightScreen(StepScreen):

@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Markdown, Static
 from screens.step import StepScreen
 from services.artifacts import human_size
 from services.errors import ConsoleError
-from services.runbook import Context
+from services.step_protocol import Context
 
 
 def asset_rows(review: Any) -> list[tuple[Text, str, str, str, Text]]:

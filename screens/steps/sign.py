@@ -15,8 +15,8 @@ from textual.widgets import Static
 
 from screens.step import StepScreen
 from services.errors import ConsoleError
-from services.runbook import Context
 from services.signing import signer_lines
+from services.step_protocol import Context
 from services.steps.sign import backend_for
 
 

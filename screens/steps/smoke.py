@@ -21,7 +21,7 @@ from screens.base import host_of
 from screens.step import StepScreen
 from services import smoke
 from services.errors import ConsoleError
-from services.runbook import Context
+from services.step_protocol import Context
 
 STATE_STYLE = {"ok": "green", "missing": "dim", "failed": "bold red", "void": "bold yellow"}
 STATE_MARK = {"ok": "✔", "missing": "·", "failed": "✘", "void": "⚠"}

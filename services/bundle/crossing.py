@@ -18,6 +18,7 @@ from typing import Any
 from services.bundle.manifest import TO_OFFLINE, BundleError, Manifest, short
 from services.journal import Journal, line_hash
 from services.session import Session
+from services.step_status import StepStatus
 
 EXPORTED = "bundle-exported"
 IMPORTED = "bundle-imported"
@@ -58,7 +59,7 @@ def record_export(session: Session, journal: Journal, manifest: Manifest,
         inputs={"direction": manifest.direction}, outputs=evidence,
         now=parse_time(manifest.created))
     record = session.step(step)
-    record.status, record.evidence, record.reason, record.pid = "done", evidence, "", 0
+    record.status, record.evidence, record.reason, record.pid = StepStatus.DONE, evidence, "", 0
     record.started_at = record.finished_at = manifest.created
     session.journal_head, session.journal_count = head, count
 

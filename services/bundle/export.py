@@ -21,8 +21,8 @@ from services.bundle import crossing, gitpart, paths
 from services.bundle.manifest import MANIFEST, TO_OFFLINE, TO_ONLINE, Manifest, short
 from services.bundle.tarstream import TarWriter, require_space
 from services.errors import BlockedError, EnvironmentProblem, UsageError
-from services.releases import release_commit
-from services.runbook import Context
+from services.session_lifecycle import release_commit
+from services.step_protocol import Context
 from services.steps.handoff_common import OUTPUT_ANSWER
 
 

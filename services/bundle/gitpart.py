@@ -15,7 +15,7 @@ from pathlib import Path
 
 from services.bundle.manifest import BundleError, Manifest
 from services.repo import Repository, git_failure
-from services.runbook import Context
+from services.step_protocol import Context
 
 
 def _git(cwd: Path, *args: str) -> str:

@@ -23,8 +23,8 @@ from services.bundle import crossing, gitpart, tarstream
 from services.bundle.manifest import TO_OFFLINE, TO_ONLINE, BundleError, Manifest, parse, short
 from services.errors import UsageError
 from services.journal import Journal
-from services.runbook import Context
 from services.session import Session
+from services.step_protocol import Context
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from services.runbook import Context
+from services.step_protocol import Context
 
 REMEMBERED = "handoff-path"  # in .release/, which never travels in a bundle
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from services import signing
 from services.bundle.manifest import MANIFEST, BundleError, Manifest
-from services.runbook import Context
+from services.step_protocol import Context
 
 
 def sign_manifest(ctx: Context, manifest: Manifest, work: Path) -> tuple[str, bytes]:

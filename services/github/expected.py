@@ -19,7 +19,8 @@ from services import artifacts
 from services.errors import ConsoleError
 from services.notes import notes_display, notes_path
 from services.provenance import FILE_NAME as PROVENANCE
-from services.runbook import Blocker, Context, ProgressCallback
+from services.step_protocol import Blocker, Context, ProgressCallback
+from services.step_status import StepStatus
 
 CONTENT_TYPES = {
     ".iso": "application/x-iso9660-image", ".sha256": "text/plain", ".minisig": "text/plain",
@@ -122,7 +123,7 @@ def hash_all(files: Sequence[ExpectedFile],
 def checksummed(ctx: Context) -> dict[str, dict[str, Any]]:
     """The checksums step's record of each artifact (name -> size, mtime_ns, sha256), if done."""
     step = ctx.require_session().steps.get("checksums")
-    if step is None or step.status != "done":
+    if step is None or step.status != StepStatus.DONE:
         return {}
     return {str(entry["name"]): entry for entry in step.evidence.get("artifacts") or []
             if isinstance(entry, dict) and entry.get("name") and entry.get("sha256")}
@@ -237,7 +238,7 @@ def release_title(ctx: Context) -> str:
 def tagged_commit(ctx: Context) -> str:
     """The commit the release tag points at (the tag is made before anything goes online).
 
-    Not :func:`services.releases.release_commit` (the commit the session recorded): this is what
+    Not :func:`services.session_lifecycle.release_commit` (the commit the session recorded): this is what
     GitHub will show, so it is read from the tag itself.
     """
     tag = ctx.require_session().tag

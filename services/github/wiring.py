@@ -9,8 +9,9 @@ from services.github import expected
 from services.github.client import OFFLINE, GitHubClient, GitHubOffline, connect
 from services.github.review import Review, review_draft
 from services.notes import read_notes
-from services.runbook import Context
 from services.session import Session
+from services.step_protocol import Context
+from services.step_status import StepStatus
 
 DATA_KEY = "github"
 REDO_DRAFT = ('Repair the draft with `release-console redo draft --reason "..."`, then run '
@@ -48,7 +49,7 @@ def is_published(ctx: Context) -> bool:
     """Has this session's publish step finished? (Not :func:`services.github.releases.published`,
     which asks GitHub for the published release itself.)"""
     record = ctx.require_session().steps.get("publish")
-    return record is not None and record.status == "done"
+    return record is not None and record.status == StepStatus.DONE
 
 
 def review_now(ctx: Context, client: GitHubClient) -> Review:

@@ -28,7 +28,7 @@ from typing import Any
 from services import secrets
 from services.errors import ConsoleError, UsageError
 from services.policy import Policy
-from services.runbook import Blocker, Context, Prompter
+from services.step_protocol import Blocker, Context, Prompter
 
 BACKENDS = ("minisign", "gpg", "ssh")
 PASSPHRASE_ENV = "RELEASE_CONSOLE_PASSPHRASE"

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from services import checksums, tools
 from services.atomic import write_bytes_atomic
-from services.runbook import ProgressCallback
 from services.signing import Backend, PinMismatch, SignatureInvalid, SigningError
+from services.step_protocol import ProgressCallback
 
 EXISTING = ("refuse", "reuse", "replace")
 

@@ -19,7 +19,6 @@ from pathlib import Path
 
 from services import tools
 from services.policy import Policy
-from services.runbook import Blocker
 from services.signing import (
     Backend,
     Overrides,
@@ -28,6 +27,7 @@ from services.signing import (
     SigningError,
     Verified,
 )
+from services.step_protocol import Blocker
 
 _FPR = re.compile(r"^[0-9A-F]{40}([0-9A-F]{24})?$")
 

@@ -18,7 +18,6 @@ from pathlib import Path
 from services import tools
 from services.errors import UsageError
 from services.policy import Policy
-from services.runbook import Blocker
 from services.signing import (
     Backend,
     Overrides,
@@ -30,6 +29,7 @@ from services.signing import (
     private_file_blocker,
     resolve,
 )
+from services.step_protocol import Blocker
 
 _SECRET_LEN = 158  # sig alg 2, kdf alg 2, cksum alg 2, salt 32, opslimit 8, memlimit 8, keynum_sk 104
 

@@ -26,7 +26,6 @@ from pathlib import Path
 from services import tools
 from services.errors import UsageError
 from services.policy import Policy
-from services.runbook import Blocker
 from services.signing import (
     Backend,
     Overrides,
@@ -38,6 +37,7 @@ from services.signing import (
     resolve,
     same_pin,
 )
+from services.step_protocol import Blocker
 
 _KEY_TYPE = re.compile(r"^(ssh-|sk-|ecdsa-sha2-|rsa-sha2-)")
 _MAGIC = b"openssh-key-v1\0"

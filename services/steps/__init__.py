@@ -13,7 +13,7 @@ import importlib
 from dataclasses import dataclass
 from functools import cache, cached_property
 
-from services.runbook import Blocker, Context, Evidence, Plan, Step
+from services.step_protocol import Blocker, Context, Evidence, Plan, Step
 
 
 @dataclass(frozen=True)

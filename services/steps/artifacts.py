@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services import artifacts
-from services.runbook import Blocker, Context, Evidence, Plan, Step, StepFailed
+from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepFailed
 
 listed = artifacts.for_session  # the old name, until services/github/expected.py moves over
 

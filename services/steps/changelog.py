@@ -23,7 +23,7 @@ from services.changelog import (
     modified,
 )
 from services.errors import ConsoleError
-from services.runbook import Blocker, Context, Evidence, FileChange, Plan, Step
+from services.step_protocol import Blocker, Context, Evidence, FileChange, Plan, Step
 
 
 def commit_message(ctx: Context) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from services import artifacts, checksums, smoke
 from services.artifacts import REDO_SMOKE, for_session
-from services.runbook import Blocker, Context, Evidence, Plan, Step, StepFailed
+from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepFailed
 
 
 def combined_path(ctx: Context) -> Path | None:

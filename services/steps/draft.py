@@ -24,7 +24,8 @@ from services.github.client import GitHubError, GitHubOffline
 from services.github.releases import DraftSpec, find_or_create_draft
 from services.github.uploads import UploadOutcome, upload_all
 from services.notes import notes_path, read_notes
-from services.runbook import Blocker, Context, Evidence, Plan, Step, StepFailed
+from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepFailed
+from services.step_status import StepStatus
 from services.steps.preflight_ci import release_gate
 
 
@@ -56,7 +57,7 @@ class Draft(Step):
         """The notes changed after the draft got them as its body (cheap: no network)."""
         session = ctx.require_session()
         publish = session.steps.get("publish")
-        if publish is not None and publish.status == "done":
+        if publish is not None and publish.status == StepStatus.DONE:
             return []  # published: the draft is history, nothing can be redone
         record = session.steps.get(self.id)
         given = record.evidence.get("body_sha256") if record is not None else None

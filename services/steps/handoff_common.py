@@ -10,7 +10,7 @@ the step done with the bundle's digest, the same way on both machines (see
 from __future__ import annotations
 
 from services import workstation
-from services.runbook import Blocker, Context, Evidence, Plan, Step, StepFailed
+from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepFailed
 
 OUTPUT_ANSWER = "bundle_output"
 

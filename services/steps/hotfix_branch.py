@@ -1,6 +1,6 @@
 """Step ``hotfix-branch``: not automated yet; its check says so plainly."""
 
-from services.runbook import NotBuiltStep
+from services.step_protocol import NotBuiltStep
 
 STEP = NotBuiltStep(
     'hotfix-branch',

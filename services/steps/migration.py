@@ -16,7 +16,7 @@ import semver
 from services import migration, versions
 from services.changelog import commit_files, modified
 from services.errors import ConsoleError
-from services.runbook import Blocker, Context, Evidence, FileChange, Plan, Step
+from services.step_protocol import Blocker, Context, Evidence, FileChange, Plan, Step
 
 
 def transition(ctx: Context) -> tuple[semver.Version | None, semver.Version]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from services.atomic import write_text_atomic
 from services.errors import ConsoleError
 from services.notes import build_notes, notes_display, notes_path
-from services.runbook import Blocker, Context, Evidence, FileChange, Plan, Step, unified_diff
+from services.step_protocol import Blocker, Context, Evidence, FileChange, Plan, Step, unified_diff
 
 
 class NotesStep(Step):

@@ -13,7 +13,7 @@ import hashlib
 from services import changelog
 from services.changelog import Change, commit_files, modified, unreleased_from_history
 from services.errors import ConsoleError
-from services.runbook import Blocker, Context, Evidence, FileChange, Plan, Step
+from services.step_protocol import Blocker, Context, Evidence, FileChange, Plan, Step
 
 
 def commit_message(ctx: Context) -> str:

@@ -12,7 +12,7 @@ from datetime import date
 
 from services import checklist, versions
 from services.errors import ConsoleError
-from services.runbook import Blocker, Context, Evidence, Plan, Step
+from services.step_protocol import Blocker, Context, Evidence, Plan, Step
 from services.steps.preflight_ci import ci_gate
 
 

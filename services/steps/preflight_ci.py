@@ -18,8 +18,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from services.runbook import Blocker, Context, Evidence, StepFailed
 from services.session import StepRecord
+from services.step_protocol import Blocker, Context, Evidence, StepFailed
+from services.step_status import StepStatus
 
 if TYPE_CHECKING:
     from services.github.ci import CIResult
@@ -69,7 +70,7 @@ def preflight_commit(ctx: Context) -> str:
 def deferred(ctx: Context) -> bool:
     """Did pre-flight defer its CI check (offline workstation)?"""
     record = _preflight(ctx)
-    ci = record.evidence.get("ci") if record.status == "done" else None
+    ci = record.evidence.get("ci") if record.status == StepStatus.DONE else None
     return isinstance(ci, dict) and ci.get("status") == "deferred"
 
 

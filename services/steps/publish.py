@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from services.github import expected, wiring
 from services.github.publish import PublishRefused, publish, require_fresh
-from services.runbook import Blocker, Context, Evidence, Plan, Step
 from services.session import Session, StepRecord
+from services.step_protocol import Blocker, Context, Evidence, Plan, Step
+from services.step_status import StepStatus
 
 
 def reviewed(ctx: Context) -> StepRecord:
@@ -28,7 +29,7 @@ class Publish(Step):
 
     def check(self, ctx: Context) -> list[Blocker]:
         record = reviewed(ctx)
-        if record.status != "done" or not record.evidence.get("clean"):
+        if record.status != StepStatus.DONE or not record.evidence.get("clean"):
             return [Blocker("The draft has not passed review.",
                             "Run `release-console review` and fix what it lists.")]
         return []
@@ -72,7 +73,7 @@ class Publish(Step):
             def reopen(session: Session) -> None:
                 """The recorded clean review is no longer true: it must not stay "done"."""
                 rec = session.step("review")
-                rec.status, rec.reason, rec.evidence = "failed", reason, {}
+                rec.status, rec.reason, rec.evidence = StepStatus.FAILED, reason, {}
 
             ctx.record(self.id, "refused", outputs={"reason": refusal.message,
                                                     "problems": review.problems},

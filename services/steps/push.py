@@ -8,14 +8,12 @@ workstation its CI check was deferred; it is made here, before anything leaves t
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 
 from services.errors import ConsoleError, EnvironmentProblem
 from services.github import expected
-from services.repo import RepoError
-from services.runbook import Blocker, Context, Evidence, Plan, Step, StepFailed
+from services.repo import GitFailed, RepoError
+from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepFailed
 from services.steps.preflight_ci import deferred, preflight_commit, push_gate
 
 WAITING = "push, draft, review and publish wait for the online side"
@@ -57,12 +55,11 @@ def git_lines(output: str) -> list[str]:
 def remote_git(ctx: Context, *args: str) -> str:
     """Run a git command that talks to the remote; an unreachable remote is an environment
     problem whose message keeps git's own words ("Connection refused")."""
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
-    proc = subprocess.run(["git", *args], cwd=ctx.root, capture_output=True, text=True,
-                          check=False, env=env)
-    if proc.returncode == 0:
-        return proc.stdout
-    lines = git_lines(proc.stderr or proc.stdout)
+    try:
+        return ctx.repo.git(*args, env={"GIT_TERMINAL_PROMPT": "0"})
+    except GitFailed as err:
+        failure = err
+    lines = git_lines(failure.output)
     said = "; ".join(lines).rstrip(".") or "no output"
     remote = ctx.policy.project.remote
     if any(marker in said.lower() for marker in UNREACHABLE):

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from services.github import expected, wiring
 from services.github.review import Review
-from services.runbook import Blocker, Context, Evidence, Plan, Step, StepFailed
 from services.session import Session, StepRecord
+from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepFailed
+from services.step_status import StepStatus
 
 
 def evidence_of(review: Review) -> Evidence:
@@ -31,7 +32,7 @@ def failure(review: Review) -> StepFailed:
 def clear_publish_refusal(ctx: Context) -> None:
     """A clean review answers an earlier publish refusal: status must stop showing it."""
     record = ctx.require_session().steps.get("publish")
-    if record is None or record.status != "failed":
+    if record is None or record.status != StepStatus.FAILED:
         return
 
     def reset(session: Session) -> None:
@@ -47,7 +48,7 @@ def record_review(ctx: Context, review: Review) -> None:
 
     def update(session: Session) -> None:
         rec = session.step("review")
-        rec.status = "done" if review.clean else "failed"
+        rec.status = StepStatus.DONE if review.clean else StepStatus.FAILED
         rec.evidence = evidence_of(review) if review.clean else {}
         rec.reason = "" if review.clean else str(failure(review))
         rec.finished_at = ctx.now_iso()

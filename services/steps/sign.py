@@ -16,7 +16,6 @@ from typing import Any
 from services import artifacts, checksums, smoke
 from services.artifacts import REDO_SMOKE, for_session
 from services.errors import ConsoleError
-from services.runbook import Blocker, Context, Evidence, Plan, Step, StepFailed
 from services.signing import (
     PASSPHRASE_OPTION,
     Backend,
@@ -27,6 +26,7 @@ from services.signing import (
     trusted_comment,
 )
 from services.signing.batch import sign_files
+from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepFailed
 
 _BACKENDS: dict[int, tuple[weakref.ref[Context], Backend]] = {}
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from services import artifacts, checksums, smoke
-from services.runbook import Blocker, Context, Evidence, Plan, Step, StepFailed
+from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepFailed
 
 
 class Smoke(Step):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from services import tagging
-from services.runbook import Blocker, Context, Evidence, Plan, Step, StepFailed
 from services.signing import passphrase_source, terminal
+from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepFailed
 
 
 class Tag(Step):

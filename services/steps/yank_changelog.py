@@ -14,7 +14,7 @@ from typing import Any
 from services import changelog
 from services.changelog import Change, commit_files, modified
 from services.errors import ConsoleError
-from services.runbook import Blocker, Context, Evidence, FileChange, Plan, Step
+from services.step_protocol import Blocker, Context, Evidence, FileChange, Plan, Step
 from services.yank import yank_inputs
 
 

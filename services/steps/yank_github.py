@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from services.github import wiring
 from services.github.yank import banner, yank
-from services.runbook import Blocker, Context, Evidence, Plan, Step
+from services.step_protocol import Blocker, Context, Evidence, Plan, Step
 from services.yank import replacement_tag, yank_inputs
 
 

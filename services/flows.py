@@ -9,7 +9,7 @@ without deleting anything.
 from __future__ import annotations
 
 from services.errors import ConsoleError
-from services.runbook import Step
+from services.step_protocol import Step
 from services.steps import registry
 
 RELEASE = (

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from services.changelog_model import Changelog, version_key
+from services.changelog.model import Changelog, version_key
 
 _BITBUCKET = re.compile(
     r"^(?P<prefix>.*/branches/compare/)(?P<b>[^%\s]+?)(?P<sep>%0[dD])(?P<a>[^#\s]+)"

@@ -15,8 +15,9 @@ from services import versions
 from services.errors import ConsoleError, UsageError
 from services.policy import Policy
 from services.repo import Repository
-from services.runbook import Context
 from services.session import Session, SessionStore, iso
+from services.step_protocol import Context
+from services.step_status import StepStatus
 
 
 class ReleaseInProgress(ConsoleError):
@@ -141,7 +142,7 @@ def release_commit(session: Session) -> str:
     commit = ""
     for step_id in COMMITTING_STEPS:
         record = session.steps.get(step_id)
-        if record is not None and record.status == "done":
+        if record is not None and record.status == StepStatus.DONE:
             commit = str(record.evidence.get("commit") or commit)
     return commit
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from services.atomic import write_bytes_atomic
-from services.changelog_model import Changelog, ChangelogError, body, ending, read_bytes
+from services.changelog.model import Changelog, ChangelogError, body, ending, read_bytes
 
 
 @dataclass(frozen=True)

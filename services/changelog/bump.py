@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import semver
 
 from services import versions
-from services.changelog_model import Changelog, ChangelogError
+from services.changelog.model import Changelog, ChangelogError
 
 RANK = {"patch": 0, "minor": 1, "major": 2}
 CATEGORIES = {

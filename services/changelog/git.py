@@ -8,17 +8,16 @@ person the journal names).
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from services.changelog_model import ChangelogError, parse
-from services.changelog_ops import unreleased_facts
+from services.changelog.model import ChangelogError, parse
+from services.changelog.ops import unreleased_facts
 from services.errors import ConsoleError
-from services.repo import git_failure
+from services.repo import GitFailed, Repository
 
 if TYPE_CHECKING:  # the facade re-exports this module: ``changelog --file`` needs no runbook
-    from services.runbook import Context
+    from services.step_protocol import Context
 
 
 def modified(ctx: Context, rel: str) -> bool:
@@ -28,20 +27,11 @@ def modified(ctx: Context, rel: str) -> bool:
 
 def head_bytes(ctx: Context, rel: str) -> bytes | None:
     """The file as committed at HEAD, or None when HEAD does not have it."""
-    try:
-        blob = ctx.repo.repo.head.commit.tree / rel
-    except (KeyError, ValueError):
-        return None
-    data: bytes = blob.data_stream.read()
-    return data
+    return ctx.repo.head_file(rel)
 
 
 def head_message(ctx: Context) -> str:
-    try:
-        message = ctx.repo.repo.head.commit.message
-    except ValueError:
-        return ""
-    return message if isinstance(message, str) else message.decode("utf-8", "replace")
+    return ctx.repo.head_message()
 
 
 def commit_files(ctx: Context, paths: list[str], message: str) -> str:
@@ -51,15 +41,14 @@ def commit_files(ctx: Context, paths: list[str], message: str) -> str:
     The git command line makes the commit rather than a library writing the commit object, so the
     user's hooks, signing settings and ``GIT_*_DATE`` variables apply as with ``git commit``.
     """
-    for args in (["add", "--", *paths], ["commit", "-m", message, "--", *paths]):
-        done = subprocess.run(["git", *args], cwd=ctx.repo.root, capture_output=True, text=True,
-                              check=False)
-        if done.returncode != 0:
-            raise ConsoleError(
-                f"Committing {', '.join(paths)} failed: "
-                f"{git_failure(done.stderr or done.stdout)}.",
-                remedy="Check `git status`, fix the cause and run the step again; the file is "
-                "already written.")
+    try:
+        ctx.repo.git("add", "--", *paths)
+        ctx.repo.git("commit", "-m", message, "--", *paths)
+    except GitFailed as err:
+        raise ConsoleError(
+            f"Committing {', '.join(paths)} failed: {err.reason}.",
+            remedy="Check `git status`, fix the cause and run the step again; the file is "
+            "already written.") from None
     return ctx.repo.head_sha()
 
 
@@ -68,23 +57,15 @@ def unreleased_from_history(path: Path, *, limit: int = 30) -> dict[str, str]:
     from its committed versions (newest first), so ``reopen`` after ``move`` brings back
     ``[unreleased]:`` or ``...main`` as the project wrote them. Empty when the file is not in a
     git repository or no committed version has an [Unreleased] section.
-
-    Plain ``git`` rather than GitPython: ``changelog reopen --file`` must stay cheap and work
-    on files outside any repository.
     """
-    folder, name = path.resolve().parent, path.name
-
-    def git(*args: str) -> bytes | None:
-        try:
-            done = subprocess.run(["git", "-C", str(folder), *args], capture_output=True,
-                                  check=False, timeout=30)
-        except (OSError, subprocess.SubprocessError):
-            return None
-        return done.stdout if done.returncode == 0 else None
-
-    shas = git("log", f"-n{limit}", "--format=%H", "--", name)
-    for sha in (shas or b"").decode("ascii", "replace").split():
-        raw = git("show", f"{sha}:./{name}")
+    path = path.resolve()
+    repo = Repository.around(path)
+    if repo is None:
+        return {}
+    name, rel = path.name, repo.relative(path)
+    shas = repo.output("log", f"-n{limit}", "--format=%H", "--", rel)
+    for sha in (shas.stdout if shas.status == 0 else "").split():
+        raw = repo.show(sha, rel)
         if raw is None:
             continue
         try:

@@ -16,7 +16,7 @@ from datetime import date
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from services.changelog_dates import MONTHS, DateStyle
+from services.changelog.dates import MONTHS, DateStyle
 from services.errors import ConsoleError
 
 

@@ -1,12 +1,13 @@
 """The changelog service: Keep a Changelog files edited faithfully.
 
-This module is the public face: the runbook steps, the notes, the CLI and the screens import only
-``services.changelog``. The work is split by concern into ``changelog_model`` (reading),
-``changelog_links`` (footer URLs), ``changelog_edit`` (line edits, diffs, atomic writes),
-``changelog_ops`` (move, reopen, yank), ``changelog_bump`` (which SemVer bump the entries ask for)
-and ``changelog_git`` (committing the documents, reading the file's history); those modules are the
-facade's internals (``services.migration`` shares the line-editing ones, being the same kind of
-document edit).
+This package's ``__init__`` is the public face: the runbook steps, the notes, the migration check,
+the CLI and the screens import only ``services.changelog``. The work is split by concern into
+``model`` (reading), ``dates`` (heading date styles), ``links`` (footer URLs), ``edit`` (line
+edits, diffs, atomic writes), ``ops`` (move, reopen, yank), ``bump`` (which SemVer bump the entries
+ask for) and ``git`` (committing the documents, reading the file's history); those modules are the
+facade's internals. ``services.migration`` edits the same kind of document, so the facade also
+exports the line-level helpers it shares (``body``, ``decode``, ``dominant_newline``,
+``insertion``).
 """
 
 from __future__ import annotations
@@ -14,32 +15,63 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from services import versions
-from services.changelog_bump import RANK, BumpDecision, compute_bump
-from services.changelog_edit import Change, Edit, unified_diff_of
-from services.changelog_git import (
+from services.changelog.bump import RANK, BumpDecision, compute_bump
+from services.changelog.edit import Change, Edit, insertion, unified_diff_of
+from services.changelog.git import (
     commit_files,
     head_bytes,
     head_message,
     modified,
     unreleased_from_history,
 )
-from services.changelog_links import infer_tag_format, parse_url
-from services.changelog_model import (
+from services.changelog.links import infer_tag_format, parse_url
+from services.changelog.model import (
     Changelog,
     ChangelogError,
     Heading,
     LinkDef,
+    body,
+    decode,
+    dominant_newline,
     load,
     parse,
     split_lines,
 )
-from services.changelog_ops import YANK_MARK, YANK_NOTE, move, reopen, yank
+from services.changelog.ops import YANK_MARK, YANK_NOTE, move, reopen, yank
 
 __all__ = [
-    "RANK", "YANK_MARK", "YANK_NOTE", "BumpDecision", "Change", "Changelog", "ChangelogError",
-    "Edit", "Heading", "LinkDef", "commit_files", "compute_bump", "head_bytes", "head_message",
-    "infer_tag_format", "load", "modified", "move", "parse", "parse_date", "parse_url", "reopen",
-    "section", "split_lines", "today", "unified_diff_of", "unreleased_from_history", "yank",
+    "RANK",
+    "YANK_MARK",
+    "YANK_NOTE",
+    "BumpDecision",
+    "Change",
+    "Changelog",
+    "ChangelogError",
+    "Edit",
+    "Heading",
+    "LinkDef",
+    "body",
+    "commit_files",
+    "compute_bump",
+    "decode",
+    "dominant_newline",
+    "head_bytes",
+    "head_message",
+    "infer_tag_format",
+    "insertion",
+    "load",
+    "modified",
+    "move",
+    "parse",
+    "parse_date",
+    "parse_url",
+    "reopen",
+    "section",
+    "split_lines",
+    "today",
+    "unified_diff_of",
+    "unreleased_from_history",
+    "yank",
 ]
 
 

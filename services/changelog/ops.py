@@ -14,9 +14,9 @@ import re
 from datetime import date
 
 from services import versions
-from services.changelog_edit import Change, Edit, insertion
-from services.changelog_links import RefURL, infer_tag_format, link_template, parse_url
-from services.changelog_model import (
+from services.changelog.edit import Change, Edit, insertion
+from services.changelog.links import RefURL, infer_tag_format, link_template, parse_url
+from services.changelog.model import (
     Changelog,
     ChangelogError,
     Heading,
@@ -259,7 +259,7 @@ def reopen(doc: Changelog, *, latest_tag: str | None = None, tag_format: str | N
     """Re-add an empty [Unreleased] section above the newest version and its footer link.
 
     ``heading_text``/``link_label``/``unreleased_url`` restore exactly what ``move`` removed
-    (the changelog step records them, ``changelog_git.unreleased_from_history`` reads them from
+    (the changelog step records them, ``git.unreleased_from_history`` reads them from
     the file's history); without them Keep a Changelog's form is used, and a note says so.
     """
     name = doc.display
