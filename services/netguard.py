@@ -52,7 +52,7 @@ def _is_unix(sock: Any) -> bool:
 
 
 def _caller() -> str:
-    for frame in reversed(traceback.extract_stack()[:-3]):
+    for frame in reversed(traceback.extract_stack()[:-2]):
         name = frame.filename
         if "/socket.py" in name or "netguard" in name or "/ssl.py" in name:
             continue

@@ -10,29 +10,30 @@ repository that borrows the project's objects read-only (``objects/info/alternat
 from __future__ import annotations
 
 import dataclasses
-import subprocess
 from pathlib import Path
 
 from services.bundle.manifest import BundleError, Manifest
-from services.repo import Repository, git_failure
+from services.repo import Repository
 from services.step_protocol import Context
 
 
-def _git(cwd: Path, *args: str) -> str:
-    proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
-    if proc.returncode != 0:
-        raise BundleError(f"git {args[0]} failed: {git_failure(proc.stderr or proc.stdout)}.")
-    return proc.stdout
+def _git(repo: Repository, *args: str) -> str:
+    done = repo.output(*args)
+    if done.status != 0:
+        from services.repo import git_failure
+
+        raise BundleError(f"git {args[0]} failed: {git_failure(done.stderr or done.stdout)}.")
+    return done.stdout
 
 
 def create(repo: Repository, output: Path, refs: list[str], previous_tag: str) -> None:
     """``git bundle create`` of ``refs`` back to ``previous_tag`` (everything when there is none)."""
     exclude = [f"^{previous_tag}"] if previous_tag and repo.tag_exists(previous_tag) else []
-    _git(repo.root, "bundle", "create", "-q", str(output), *refs, *exclude)
+    _git(repo, "bundle", "create", "-q", str(output), *refs, *exclude)
 
 
-def heads(path: Path, cwd: Path) -> dict[str, str]:
-    out = _git(cwd, "bundle", "list-heads", str(path))
+def heads(path: Path, repo: Repository) -> dict[str, str]:
+    out = _git(repo, "bundle", "list-heads", str(path))
     result = {}
     for line in out.splitlines():
         sha, _, ref = line.partition(" ")
@@ -40,24 +41,25 @@ def heads(path: Path, cwd: Path) -> dict[str, str]:
     return result
 
 
-def scratch_repository(repo: Repository, where: Path) -> Path:
+def scratch_repository(repo: Repository, where: Path) -> Repository:
     """An empty repository under ``where`` that can read (never write) the project's objects."""
     scratch = where / "git-check"
-    _git(where, "init", "-q", str(scratch))
-    objects = Path(_git(repo.root, "rev-parse", "--path-format=absolute",
+    _git(repo, "init", "-q", str(scratch))
+    objects = Path(_git(repo, "rev-parse", "--path-format=absolute",
                         "--git-common-dir").strip()) / "objects"
     alternates = scratch / ".git" / "objects" / "info" / "alternates"
     alternates.write_text(f"{objects}\n")
-    return scratch
+    return Repository(scratch)
 
 
 def verify(ctx: Context, manifest: Manifest, path: Path, where: Path) -> list[str]:
     """Check the git bundle against the manifest (and the tag with the pinned key); returns what
     was verified, line by line."""
     scratch = scratch_repository(ctx.repo, where)
-    proc = subprocess.run(["git", "bundle", "verify", str(path)], cwd=scratch,
-                          capture_output=True, text=True, check=False)
-    if proc.returncode != 0:
+    proc = scratch.output("bundle", "verify", str(path))
+    if proc.status != 0:
+        from services.repo import git_failure
+
         raise BundleError("The git bundle inside the hand-off bundle does not verify against "
                           f"this repository ({git_failure(proc.stderr or proc.stdout)}); it was "
                           "refused.", remedy="Check this clone has the previous release tag "
@@ -71,8 +73,7 @@ def verify(ctx: Context, manifest: Manifest, path: Path, where: Path) -> list[st
     _git(scratch, "fetch", "-q", "--no-tags", str(path), f"{branch_ref}:refs/heads/incoming")
     head = ctx.repo.head_sha()
     if head != manifest.commit:
-        behind = subprocess.run(["git", "merge-base", "--is-ancestor", head, manifest.commit],
-                                cwd=scratch, capture_output=True, check=False).returncode == 0
+        behind = scratch.output("merge-base", "--is-ancestor", head, manifest.commit).status == 0
         if manifest.direction != "to-offline" or not behind:
             raise BundleError(f"HEAD here is {head[:12]}, neither the release commit "
                               f"{manifest.commit[:12]} nor behind it; nothing was changed.",
@@ -98,7 +99,7 @@ def verify(ctx: Context, manifest: Manifest, path: Path, where: Path) -> list[st
     plan = dataclasses.replace(tagging.make_plan(ctx), commit=manifest.commit)
     if plan.signing != "none":
         try:
-            signer = tagging.verify(dataclasses.replace(ctx, repo=Repository(scratch)), plan)
+            signer = tagging.verify(dataclasses.replace(ctx, repo=scratch), plan)
         except tagging.TagError as err:
             raise BundleError(f"The signed tag {manifest.tag} in the bundle does not verify with "
                               f"the pinned key ({err.message}); the bundle was refused.") from None
@@ -109,7 +110,7 @@ def verify(ctx: Context, manifest: Manifest, path: Path, where: Path) -> list[st
 
 def apply(ctx: Context, manifest: Manifest, path: Path) -> None:
     """Fetch the verified commit (fast-forwarding the release branch) and the tag."""
-    root = ctx.root
+    root = ctx.repo
     branch_ref = f"refs/heads/{manifest.branch}"
     _git(root, "fetch", "-q", "--no-tags", str(path), branch_ref)
     if ctx.repo.head_sha() != manifest.commit:
