@@ -134,10 +134,13 @@ def writable_output(ctx: Context, output: Path | None) -> Path:
     if not target.parent.is_dir():
         raise EnvironmentProblem(f"The folder {target.parent} does not exist; no bundle was "
                                  "written.", remedy="Mount the USB stick or pick another --output.")
-    if not os.access(target.parent, os.W_OK | os.X_OK):
-        raise EnvironmentProblem(f"The folder {target.parent} is not writable; no bundle was "
-                                 "written.", remedy="Mount the USB stick read-write or pick "
-                                 "another --output.")
+    try:  # os.access says yes to root even on a read-only stick: try it for real
+        with tempfile.TemporaryFile(dir=target.parent):
+            pass
+    except OSError as exc:
+        raise EnvironmentProblem(f"The folder {target.parent} is not writable ({exc.strerror}); "
+                                 "no bundle was written.", remedy="Mount the USB stick "
+                                 "read-write or pick another --output.") from None
     if target.exists():
         raise UsageError(f"{target} already exists; a bundle is never overwritten.",
                          remedy=f"Move it aside or pass --output with another name "
@@ -180,8 +183,13 @@ def _export(ctx: Context, target: Path, work: Path, without_artifacts: bool) -> 
     journal_raw = (directory / "journal.jsonl").read_bytes()
     head, count = crossing.journal_head(journal_raw)
     created = ctx.now_iso()
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - renamed into place when complete
-        dir=target.parent, prefix=f".{target.name}.", suffix=".partial", delete=False)
+    try:
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - renamed into place when complete
+            dir=target.parent, prefix=f".{target.name}.", suffix=".partial", delete=False)
+    except OSError as exc:
+        raise EnvironmentProblem(f"The folder {target.parent} is not writable ({exc.strerror}); "
+                                 "no bundle was written.", remedy="Mount the USB stick "
+                                 "read-write or pick another --output.") from None
     partial = Path(handle.name)
     try:
         with handle:
