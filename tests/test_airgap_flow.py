@@ -58,10 +58,13 @@ def test_release_across_the_air_gap(stations: Workstations, tmp_path: Path) -> N
         assert guard.attempts == []
     assert "Waits for the online side." in ws.cli("offline", "status").stdout
 
-    imported = ws.cli("online", "bundle", "import", str(ws.usb / "back.tar"), "--yes").stdout
-    assert returned.fingerprint in imported
-    assert "manifest signed by the pinned key" in imported
-    assert "git verify-tag v1.3.0: signed by the pinned key" in imported
+    imported = json.loads(ws.cli("online", "bundle", "import", str(ws.usb / "back.tar"),
+                                 "--yes", "--json").stdout)
+    assert imported["imported"] is True and imported["fingerprint"] == returned.fingerprint
+    assert imported["sha256"] == returned.sha256 and imported["direction"] == "to-online"
+    verified = "\n".join(imported["verified"])
+    assert "manifest signed by the pinned key" in verified
+    assert "git verify-tag v1.3.0: signed by the pinned key" in verified
     ws.cli("online", "run", "push", "--yes")
     for step in ("draft", "review"):
         ws.cli("online", "run", step)
@@ -89,10 +92,10 @@ def test_release_across_the_air_gap(stations: Workstations, tmp_path: Path) -> N
                        cwd=download, check=True, capture_output=True)
     origin = ws.base / "origin.git"
     assert "v1.3.0" in git(origin, "tag", "--list").split()
-    verified = subprocess.run(["git", "-c", "gpg.ssh.allowedSignersFile=allowed_signers",
-                               "verify-tag", "v1.3.0"], cwd=ws.online, capture_output=True,
-                              text=True, check=False)
-    assert verified.returncode == 0, verified.stderr
+    tag = subprocess.run(["git", "-c", "gpg.ssh.allowedSignersFile=allowed_signers",
+                          "verify-tag", "v1.3.0"], cwd=ws.online, capture_output=True,
+                         text=True, check=False)
+    assert tag.returncode == 0, tag.stderr
     for side in ("online", "offline"):
         assert "chain intact" in ws.cli(side, "journal", "verify", "--tag", "v1.3.0").stdout
     online_lines = (ws.online / ".release/v1.3.0/journal.jsonl").read_bytes().splitlines()
