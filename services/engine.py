@@ -93,7 +93,7 @@ def views(ctx: Context, *, busy: bool | None = None) -> list[StepView]:
         busy = ctx.store.run_in_progress(session.tag)
     result: list[StepView] = []
     holding: StepView | None = None  # the first unfinished (or stale) step; later ones wait
-    for step in runbook(session.kind):
+    for step in flow(ctx, session.kind):
         record = session.steps.get(step.id, StepRecord())
         status = stored_status(record, busy)
         stale = revalidation(ctx, step) if status == StepStatus.DONE and holding is None else []
@@ -118,6 +118,13 @@ def views(ctx: Context, *, busy: bool | None = None) -> list[StepView]:
         result.append(view)
         holding = holding or view
     return result
+
+
+def flow(ctx: Context, kind: str) -> tuple[Step, ...]:
+    """The session's runbook as this project runs it (hand-off steps only when air-gapped)."""
+    from services import workstation
+
+    return runbook(kind, air_gapped=workstation.air_gapped(ctx.policy))
 
 
 def revalidation(ctx: Context, step: Step) -> list[Blocker]:
@@ -145,10 +152,10 @@ def next_view(all_views: list[StepView]) -> StepView | None:
 
 def find_step(ctx: Context, step_id: str) -> Step:
     session = ctx.require_session()
-    for step in runbook(session.kind):
+    for step in flow(ctx, session.kind):
         if step.id == step_id:
             return step
-    ids = ", ".join(s.id for s in runbook(session.kind))
+    ids = ", ".join(s.id for s in flow(ctx, session.kind))
     raise UsageError(f"There is no step {step_id!r} in the {session.kind} runbook.",
                      remedy=f"Steps are: {ids}.")
 
@@ -232,7 +239,7 @@ def _run_locked(ctx: Context, step: Step, *, confirmed: bool) -> Evidence:
     def mark_done(s: Session) -> None:
         rec = _set(s, step.id, StepStatus.DONE, "", ctx.now_iso())
         rec.evidence = evidence
-        if all(s.steps.get(st.id, StepRecord()).status in FINISHED for st in runbook(s.kind)):
+        if all(s.steps.get(st.id, StepRecord()).status in FINISHED for st in flow(ctx, s.kind)):
             s.state = "completed"
 
     ctx.record(step.id, "done", outputs=evidence, update=mark_done)
@@ -281,7 +288,7 @@ def redo_step(ctx: Context, step: Step, reason: str) -> list[str]:
     if busy:
         raise BlockedError("A step of this release is running in another Release Console right "
                            "now; nothing was reopened.", remedy="Wait for it to finish.")
-    steps = runbook(session.kind)
+    steps = flow(ctx, session.kind)
     index = next(i for i, s in enumerate(steps) if s.id == step.id)
     reopened = []
     for later in steps[index:]:

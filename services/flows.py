@@ -3,7 +3,7 @@
 Release follows the PAI runbook (``shared/seeds/003_*``). A hotfix is the same walk with a branch
 from the last tag first and main brought up to date last. An rc skips the changelog move (the rc's
 notes come from ``[Unreleased]``) and the post-release reopen. A yank withdraws a published release
-without deleting anything.
+without deleting anything. The hand-off steps exist only when signing is air-gapped.
 """
 
 from __future__ import annotations
@@ -29,11 +29,16 @@ RUNBOOKS: dict[str, tuple[str, ...]] = {
 }
 
 
-def runbook(kind: str) -> tuple[Step, ...]:
+HANDOFF = frozenset({"handoff-out", "handoff-back"})  # only when signing is air-gapped
+
+
+def runbook(kind: str, *, air_gapped: bool = False) -> tuple[Step, ...]:
+    """The steps of ``kind``; the hand-off steps only when the release crosses the air gap
+    (``[signing] workstation = "air-gapped"``): on one workstation there is nothing to carry."""
     try:
         ids = RUNBOOKS[kind]
     except KeyError:
         raise ConsoleError(f"Unknown release kind {kind!r}; "
                            f"expected one of: {', '.join(RUNBOOKS)}.") from None
     steps = registry()
-    return tuple(steps[i] for i in ids)
+    return tuple(steps[i] for i in ids if air_gapped or i not in HANDOFF)

@@ -65,12 +65,12 @@ def test_full_release_from_the_command_line(demo: tuple[Path, SandboxServer, dic
     migration.write_text(migration.read_text().replace(
         "# Migration guide\n\n", "# Migration guide\n\n## v1.2.0 -> v1.3.0\n\n"
         "No migration required.\n\n"))
-    for step in ("migration", "notes", "artifacts", "handoff-out"):
+    for step in ("migration", "notes", "artifacts"):
         cli(project, env, "run", step)
     for arch, hardware in (("amd64", "ThinkPad X1"), ("arm64", "MacBook Air M2")):
         cli(project, env, "smoke", "sign", "--arch", arch, "--tester", "Ana",
             "--hardware", hardware, "--pass", "all")
-    for step in ("smoke", "checksums", "sign", "tag", "handoff-back"):
+    for step in ("smoke", "checksums", "sign", "tag"):
         cli(project, env, "run", step)
     cli(project, env, "run", "push", "--yes")
     cli(project, env, "run", "draft")
