@@ -93,6 +93,32 @@ def test_hostile_outbound_bundles_are_refused(stations: Workstations, tmp_path: 
 
     apply(offline, verify_bundle(offline, good))
     refused(ws.ctx("offline"), good, "already exported or imported here")
+    refused(ws.ctx("offline"), older_bundle(good, bad / "older.tar"),
+            "older than this session: its journal ends at entry")
+
+
+def older_bundle(good: Path, target: Path) -> Path:
+    """The same release with its journal one entry shorter, consistent in itself: an older
+    export of the same session."""
+    import hashlib
+
+    from services.journal import line_hash
+
+    state: dict[str, object] = {}
+
+    def shorten(members: Members) -> None:
+        lines = members["journal.jsonl"].splitlines(keepends=True)[:-1]
+        members["journal.jsonl"] = b"".join(lines)
+        head = line_hash(lines[-1])
+        session = json.loads(members["session.json"])
+        session["journal"] = {"head": head, "count": len(lines)}
+        members["session.json"] = json.dumps(session).encode()
+        state.update(head=head, count=len(lines),
+                     session=hashlib.sha256(members["session.json"]).hexdigest())
+
+    return forge(good, target, change=shorten, manifest=lambda m: m.update(
+        journal_head=state["head"], journal_count=state["count"],
+        session_sha256=state["session"]))
 
 
 def offline_half(ws: Workstations) -> Path:
