@@ -127,7 +127,6 @@ def check_ready(ctx: Context) -> None:
 
 
 def writable_output(ctx: Context, output: Path | None) -> Path:
-    session = ctx.require_session()
     target = (output or paths.default_output(ctx, direction_here(ctx))).absolute()
     if output is None:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -145,7 +144,6 @@ def writable_output(ctx: Context, output: Path | None) -> Path:
         raise UsageError(f"{target} already exists; a bundle is never overwritten.",
                          remedy=f"Move it aside or pass --output with another name "
                          f"(e.g. {paths.file_name(ctx, direction_here(ctx))}).")
-    del session
     return target
 
 

@@ -83,7 +83,7 @@ def _verify(ctx: Context, source: Path, work: Path, artifacts_from: Path | None)
         checks.append(verify_manifest(ctx, scan.manifest_raw, scan.signature_name,
                                       scan.signature_raw, work))
     members = work / "members"
-    session = _check_session(members, manifest)
+    _check_session(members, manifest)
     checks.append(f"session {manifest.tag} and journal of {manifest.journal_count} entries intact")
     local_journal = (ctx.store.directory(manifest.tag) / "journal.jsonl")
     crossing.check_extends(local_journal, members / "journal.jsonl", sha)
@@ -94,7 +94,6 @@ def _verify(ctx: Context, source: Path, work: Path, artifacts_from: Path | None)
     checks += gitpart.verify(ctx, manifest, members / "repo.bundle", work)
     _check_worktree(ctx, manifest)
     checks += _check_artifacts(ctx, manifest, members, artifacts_from, local)
-    del session
     return Prepared(source, manifest, sha, work, checks)
 
 
@@ -158,9 +157,10 @@ def _check_worktree(ctx: Context, manifest: Manifest) -> None:
         raise BundleError(f"This clone is on {repo.branch()}, the release on {manifest.branch}; "
                           "nothing was changed.", remedy=f"`git checkout {manifest.branch}`, then "
                           "import again.")
+    build = artifacts.display_path(artifacts.artifacts_dir(ctx.policy, ctx.root), ctx.root)
     dirty = [p for p in repo.dirty_paths()
-             if not p.startswith((".release", artifacts.display_path(
-                 artifacts.artifacts_dir(ctx.policy, ctx.root), ctx.root)))]
+             if p.strip('"').rstrip("/") not in {".release", build}
+             and not p.strip('"').startswith((".release/", build.rstrip("/") + "/"))]
     if dirty:
         raise BundleError(f"This clone has uncommitted changes ({', '.join(dirty[:3])}); nothing "
                           "was changed.", remedy="Commit or stash them, then import again.")
