@@ -60,6 +60,7 @@ case "${1:-}" in
     shift
     "$VENV/bin/ruff" check .
     "$VENV/bin/mypy"
+    "$VENV/bin/lint-imports" --no-logo --no-cache
     exec "$VENV/bin/pytest" -q -n 2 -p no:cacheprovider "$@"
     ;;
   *)

@@ -31,6 +31,7 @@ from screens.widgets import STATUS_STYLE, SessionBar
 from services import engine, secrets
 from services.errors import ConsoleError
 from services.marks import MARKS
+from services.progress import ProgressEvent
 from services.step_protocol import Context, Plan
 from services.steps import registry
 
@@ -68,9 +69,11 @@ class StepScreen(Screen[None]):
             self.ok, self.text = ok, text
 
     class Progress(Message):
-        def __init__(self, label: str, done: int, total: int) -> None:
+        """A service's :class:`ProgressEvent`, carried from the worker thread to the screen."""
+
+        def __init__(self, event: ProgressEvent) -> None:
             super().__init__()
-            self.label, self.done, self.total = label, done, total
+            self.event = event
 
     def __init__(self, step_id: str) -> None:
         super().__init__()
@@ -183,8 +186,8 @@ class StepScreen(Screen[None]):
             ctx = host_of(self.app).make_context()
             ctx.answers = answers
 
-            def progress(label: str, done: int, total: int) -> None:
-                self.post_message(self.Progress(label, done, total))
+            def progress(event: ProgressEvent) -> None:
+                self.post_message(self.Progress(event))
 
             ctx.progress = progress
             self.before_run(ctx)
@@ -235,9 +238,11 @@ class StepScreen(Screen[None]):
         self.post_message(self.Finished(True, text))
 
     def on_step_screen_progress(self, message: Progress) -> None:
+        if message.event.retry:
+            return
         bar = self.query_one("#step-progress", ProgressBar)
         bar.add_class("active")
-        bar.update(total=max(message.total, 1), progress=message.done)
+        bar.update(total=max(message.event.total, 1), progress=message.event.done)
 
     def on_step_screen_finished(self, message: Finished) -> None:
         self.running = False
@@ -296,15 +301,7 @@ def evidence_value(value: object) -> str:
 
 
 def screen_for(step_id: str) -> StepScreen:
-    """The specialised screen for a step if ``screens/steps/<module>.py`` has one, else generic."""
-    import importlib
+    """The step's own screen if ``screens.steps.SCREENS`` names one, else the generic one."""
+    from screens.steps import screen_class
 
-    module_name = f"screens.steps.{step_id.replace('-', '_')}"
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name != module_name:
-            raise
-        return StepScreen(step_id)
-    screen_class: type[StepScreen] = getattr(module, "SCREEN", StepScreen)
-    return screen_class(step_id)
+    return screen_class(step_id)(step_id)

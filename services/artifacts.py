@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -115,16 +115,17 @@ def stat_changed(path: Path, recorded: Mapping[str, Any]) -> bool:
     return (info.st_size, info.st_mtime_ns) != (recorded.get("size"), recorded.get("mtime_ns"))
 
 
-def changed_since(ctx: Context, recorded: list[dict[str, Any]], what: str) -> list[Blocker]:
+def changed_since(policy: Policy, root: Path, recorded: Sequence[Mapping[str, Any]],
+                  what: str) -> list[Blocker]:
     """Artifacts whose size or modification time moved since a step recorded them (no hashing:
     the status views call this on every refresh; the redone step re-hashes)."""
     result = []
-    directory = artifacts_dir(ctx.policy, ctx.root)
+    directory = artifacts_dir(policy, root)
     for item in recorded:
         if "mtime_ns" not in item:
             continue  # recorded before sizes and times were kept
         path = directory / str(item.get("name"))
-        shown = display_path(path, ctx.root)
+        shown = display_path(path, root)
         try:
             moved = stat_changed(path, item)
         except OSError:
@@ -138,12 +139,13 @@ def changed_since(ctx: Context, recorded: list[dict[str, Any]], what: str) -> li
     return result
 
 
-def written_file_blockers(ctx: Context, files: list[dict[str, Any]], what: str) -> list[Blocker]:
+def written_file_blockers(root: Path, files: Sequence[Mapping[str, Any]],
+                          what: str) -> list[Blocker]:
     """Small files a step wrote beside the artifacts (checksum lists, signatures) that are gone or
     were edited since; ``files`` holds their ``path`` (from the root) and ``sha256``."""
     result = []
     for item in files:
-        path = ctx.root / str(item.get("path"))
+        path = root / str(item.get("path"))
         try:
             data = path.read_bytes()
         except OSError:

@@ -21,6 +21,8 @@ from pathlib import Path
 
 from services.atomic import write_bytes_atomic
 from services.errors import ConsoleError
+from services.evidence import ChecksumsEvidence
+from services.progress import ProgressEvent
 from services.session import Session
 from services.step_protocol import ProgressCallback
 
@@ -138,12 +140,13 @@ def usable_cores() -> int:
 
 
 def hash_files(paths: Sequence[Path], progress: ProgressCallback | None = None, *,
-               per_file: bool = False, label: str = "sha256",
+               per_file: bool = False, phase: str = "sha256",
                workers: int | None = None) -> list[Digest]:
     """Hash ``paths`` in parallel (results in the same order).
 
-    ``progress`` is called from worker threads, one call at a time: with ``per_file`` as
-    ``(file name, bytes done, file size)``, otherwise as ``(label, bytes done, bytes total)``.
+    ``progress`` gets a :class:`ProgressEvent` from worker threads, one call at a time: with
+    ``per_file`` one per file (``item`` its name, ``total`` its size), otherwise one for the whole
+    batch (``item`` "", ``total`` every file's bytes).
     The first failure is raised after the other files finish, so no thread is left running.
     """
     if not paths:
@@ -166,9 +169,9 @@ def hash_files(paths: Sequence[Path], progress: ProgressCallback | None = None, 
             with lock:
                 done_by_file[index] = done
                 if per_file:
-                    progress(Path(paths[index]).name, done, sizes[index])
+                    progress(ProgressEvent(phase, Path(paths[index]).name, done, sizes[index]))
                 else:
-                    progress(label, sum(done_by_file), total)
+                    progress(ProgressEvent(phase, "", sum(done_by_file), total))
 
         return report
 
@@ -359,9 +362,8 @@ def _hash_each(paths: list[Path], progress: ProgressCallback | None) -> list[Dig
 
 def recorded_digests(session: Session) -> dict[str, str]:
     """``{artifact name: sha256}`` as the checksums step recorded them (empty before it ran)."""
-    record = session.steps.get("checksums")
-    items = record.evidence.get("artifacts", []) if record else []
-    return {str(i.get("name")): str(i.get("sha256")) for i in items if isinstance(i, dict)}
+    recorded = session.evidence(ChecksumsEvidence)
+    return recorded.digests() if recorded is not None else {}
 
 
 def changed_since_recorded(digests: Iterable[Digest], recorded: dict[str, str]) -> list[str]:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from services import artifacts, checksums
 from services.atomic import write_bytes_atomic
 from services.errors import ConsoleError
+from services.evidence import ChecksumsEvidence, SignEvidence, TagEvidence
 from services.session import Session
 from services.session_lifecycle import release_commit
 from services.signing import BACKENDS, Backend, Overrides, SigningError, make_backend
@@ -27,11 +29,6 @@ FILE_NAME = "provenance-index.json"  # the one spelling: the GitHub upload list 
 
 class ProvenanceError(ConsoleError):
     """The index cannot be written truthfully (artifacts changed, release not far enough)."""
-
-
-def _evidence(session: Session, step: str) -> dict[str, Any]:
-    record = session.steps.get(step)
-    return dict(record.evidence) if record else {}
 
 
 def _tag_object(ctx: Context, tag: str) -> str:
@@ -60,10 +57,10 @@ def build(ctx: Context, session: Session) -> dict[str, Any]:
                               remedy="Find out why. If it was rebuilt, test and sign it off "
                               f"again, then {artifacts.REDO_SMOKE} (or release a new version once "
                               "the tag is made).")
-    signed = {i.get("artifact"): i for i in _evidence(session, "sign").get("signatures", [])}
-    sign_ev = _evidence(session, "sign")
-    tag_ev = _evidence(session, "tag")
-    backend_name = str(sign_ev.get("backend") or ctx.policy.signing_backend)
+    sign_ev = session.evidence(SignEvidence) or SignEvidence()
+    tag_ev = session.evidence(TagEvidence) or TagEvidence()
+    signed = {i.get("artifact"): i for i in sign_ev.signatures}
+    backend_name = str(sign_ev.backend or ctx.policy.signing_backend)
     verifier = _verifier(ctx, backend_name)
     entries = []
     for artifact, digest in zip(listed, digests, strict=True):
@@ -77,19 +74,19 @@ def build(ctx: Context, session: Session) -> dict[str, Any]:
             entry["signature"] = _signature(verifier, artifact.path, sig_path,
                                             signed.get(artifact.name), ctx.root)
         entries.append(entry)
-    combined = _evidence(session, "checksums").get("combined")
+    combined = (session.evidence(ChecksumsEvidence) or ChecksumsEvidence()).combined
     return {
         "schema": SCHEMA,
         "project": ctx.policy.project_name or ctx.root.name,
         "repository": ctx.policy.project.repository,
         "version": session.version,
         "tag": session.tag,
-        "tag_object": tag_ev.get("object") or _tag_object(ctx, session.tag),
-        "tag_signer": tag_ev.get("signer", ""),
-        "source_commit": tag_ev.get("commit") or release_commit(session) or ctx.repo.head_sha(),
+        "tag_object": tag_ev.object or _tag_object(ctx, session.tag),
+        "tag_signer": tag_ev.signer or "",
+        "source_commit": tag_ev.commit or release_commit(session) or ctx.repo.head_sha(),
         "generated_at": ctx.now_iso(),
         "signing": {"backend": backend_name,
-                    "pinned_key": sign_ev.get("pinned_key", ""), "signer": sign_ev.get("signer", "")},
+                    "pinned_key": sign_ev.pinned_key or "", "signer": sign_ev.signer or ""},
         "artifacts": entries,
         "checksums_combined": Path(str(combined)).name if combined else "",
         "smoke": session.data.get("smoke", {}),
@@ -98,7 +95,7 @@ def build(ctx: Context, session: Session) -> dict[str, Any]:
 
 
 def _signature(verifier: Backend, artifact: Path, sig_path: Path,
-               signed: dict[str, Any] | None, root: Path) -> dict[str, Any]:
+               signed: Mapping[str, Any] | None, root: Path) -> dict[str, Any]:
     """The signature beside ``artifact``, verified now with the pin: a signer is named only when
     the signature proves it, so the index never vouches for a file that does not verify."""
     try:

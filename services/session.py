@@ -14,13 +14,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote, unquote
 
 from services import secrets
 from services.atomic import write_bytes_atomic
 from services.errors import BlockedError, ConsoleError, EnvironmentProblem
 from services.step_status import STORED, StepStatus
+
+if TYPE_CHECKING:
+    from services.evidence import StepEvidence
+
+E = TypeVar("E", bound="StepEvidence")
 
 SCHEMA = 1
 RELEASE_DIR = ".release"
@@ -93,6 +98,17 @@ class Session:
 
     def step(self, step_id: str) -> StepRecord:
         return self.steps.setdefault(step_id, StepRecord())
+
+    def evidence(self, kind: type[E], *, done: bool = False) -> E | None:
+        """The typed evidence ``kind.STEP`` recorded (``session.evidence(ChangelogEvidence)``),
+        or None when it recorded none (not run yet, reopened); with ``done``, only while that
+        step is done."""
+        record = self.steps.get(kind.STEP)
+        if record is None or not record.evidence:
+            return None
+        if done and record.status != StepStatus.DONE:
+            return None
+        return kind.from_json(record.evidence)
 
     def to_json(self) -> dict[str, Any]:
         return {

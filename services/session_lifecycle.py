@@ -13,11 +13,11 @@ import semver
 
 from services import versions
 from services.errors import ConsoleError, UsageError
+from services.evidence import ChangelogEvidence, MigrationEvidence, PreflightEvidence
 from services.policy import Policy
 from services.repo import Repository
 from services.session import Session, SessionStore, iso
 from services.step_protocol import Context
-from services.step_status import StepStatus
 
 
 class ReleaseInProgress(ConsoleError):
@@ -134,16 +134,17 @@ def abandon_release(ctx: Context, tag: str, reason: str) -> None:
 
 # Steps that may move HEAD while preparing the release, in runbook order; the last commit any of
 # them recorded is the release commit (what is built, smoke-tested, signed, tagged and pushed).
-COMMITTING_STEPS = ("preflight", "changelog", "migration")
+COMMITTING_STEPS: tuple[type[PreflightEvidence | ChangelogEvidence | MigrationEvidence], ...] = (
+    PreflightEvidence, ChangelogEvidence, MigrationEvidence)
 
 
 def release_commit(session: Session) -> str:
     """The commit this release is cut from, or "" before pre-flight recorded one."""
     commit = ""
-    for step_id in COMMITTING_STEPS:
-        record = session.steps.get(step_id)
-        if record is not None and record.status == StepStatus.DONE:
-            commit = str(record.evidence.get("commit") or commit)
+    for kind in COMMITTING_STEPS:
+        evidence = session.evidence(kind, done=True)
+        if evidence is not None:
+            commit = str(evidence.commit or commit)
     return commit
 
 

@@ -7,25 +7,27 @@ same list, and the session stores progress by id, never by position.
 
 from __future__ import annotations
 
-import contextlib
 import difflib
-import fcntl
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from services import catalogue
+from services.catalogue import StepInfo
 from services.errors import ConsoleError, NeedsInput
 from services.journal import Journal
 from services.policy import Policy
+from services.progress import ProgressSink, no_progress
+from services.recorder import Recorder
 from services.session import Session, SessionStore, iso, utc_now
 
 if TYPE_CHECKING:
     from services.repo import Repository
 
 Evidence = dict[str, Any]
-ProgressCallback = Callable[[str, int, int], None]  # label, bytes (or items) done, total
+ProgressCallback = ProgressSink  # services.progress: a ProgressEvent per report
 
 
 @dataclass(frozen=True)
@@ -122,10 +124,6 @@ class NonInteractive:
                          remedy="Re-run with --yes after reading the plan (--dry-run shows it).")
 
 
-def _no_progress(label: str, done: int, total: int) -> None:
-    return None
-
-
 @dataclass
 class Context:
     """Everything a step may touch, passed in so steps run against temp repos and fixed clocks."""
@@ -135,7 +133,7 @@ class Context:
     store: SessionStore
     session: Session | None = None
     clock: Callable[[], datetime] = utc_now
-    progress: ProgressCallback = _no_progress
+    progress: ProgressCallback = no_progress
     prompter: Prompter = field(default_factory=NonInteractive)
     offline: bool = False
     answers: dict[str, Any] = field(default_factory=dict)
@@ -167,52 +165,56 @@ class Context:
         session = self.require_session()
         return Journal(self.store.directory(session.tag) / "journal.jsonl")
 
-    @contextlib.contextmanager
-    def locked(self) -> Iterator[Session]:
-        """Hold the session lock, re-read the session, yield it, and save it afterwards.
-
-        The TUI and a CLI in another terminal may work on the same release; the lock and the
-        re-read make their updates add up instead of overwriting each other.
-        """
-        session = self.require_session()
-        directory = self.store.directory(session.tag)
-        directory.mkdir(parents=True, exist_ok=True)
-        with open(directory / ".lock", "a+") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                fresh = self.store.load(session.tag)
-                yield fresh
-                self.store.save(fresh, now=self.clock())
-                self.session = fresh
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
-
     def record(self, step: str, action: str, *, inputs: dict[str, Any] | None = None,
                outputs: dict[str, Any] | None = None,
                update: Callable[[Session], object] | None = None) -> None:
-        """Journal an action and (optionally) change the session, as one locked update."""
-        with self.locked() as session:
-            if update is not None:
-                update(session)
-            head, count = self.journal.append(actor=self.actor, step=step, action=action,
-                                               inputs=inputs, outputs=outputs, now=self.clock())
-            session.journal_head, session.journal_count = head, count
+        """Journal an action and (optionally) change the session, as one locked update
+        (:class:`services.recorder.Recorder`); ``self.session`` becomes the saved session."""
+        session = self.require_session()
+        recorder = Recorder(self.store, session.tag, actor=self.actor, clock=self.clock)
+        self.session = recorder.record(step, action, inputs=inputs, outputs=outputs,
+                                       update=update)
 
     def now_iso(self) -> str:
         return iso(self.clock())
 
 
 class Step:
-    """Base class for a runbook step. Subclasses override the class attributes and methods."""
+    """Base class for a runbook step. Subclasses set ``id`` and ``description`` and override the
+    methods; the title and flags come from the step's entry in ``services/catalogue.py``."""
 
     id: str = ""
-    title: str = ""
     description: str = ""
-    needs_network: bool = False
-    needs_token: bool = False
-    irreversible: bool = False
-    skippable: bool = False  # a captain may skip it with a recorded reason
-    side: str = "online"  # the workstation it runs on when signing is air-gapped
+
+    @property
+    def info(self) -> StepInfo:
+        return catalogue.info(self.id)
+
+    @property
+    def title(self) -> str:
+        return self.info.title
+
+    @property
+    def needs_network(self) -> bool:
+        return self.info.needs_network
+
+    @property
+    def needs_token(self) -> bool:
+        return self.info.needs_token
+
+    @property
+    def irreversible(self) -> bool:
+        return self.info.irreversible
+
+    @property
+    def skippable(self) -> bool:
+        """A captain may skip it with a recorded reason."""
+        return self.info.skippable
+
+    @property
+    def side(self) -> str:
+        """The workstation it runs on when signing is air-gapped ("online" or "offline")."""
+        return self.info.side
 
     def check(self, ctx: Context) -> list[Blocker]:
         return []
@@ -235,15 +237,9 @@ class Step:
 class NotBuiltStep(Step):
     """A runbook step this version of the console cannot do yet: it says so instead of pretending."""
 
-    skippable = True
-
-    def __init__(self, step_id: str, title: str, description: str, *,
-                 needs_network: bool = False, irreversible: bool = False) -> None:
+    def __init__(self, step_id: str, description: str) -> None:
         self.id = step_id
-        self.title = title
         self.description = description
-        self.needs_network = needs_network
-        self.irreversible = irreversible
 
     def check(self, ctx: Context) -> list[Blocker]:
         return [Blocker(

@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 
 from services import versions
 from services.errors import ConsoleError
+from services.evidence import YankGitHubEvidence
 from services.session import Session
 from services.session_lifecycle import ReleaseInProgress, abandon_release
 from services.step_protocol import Context, Plan, Step
@@ -263,24 +264,24 @@ def _line(outcome: YankOutcome, tell: Tell, text: str, *, warning: bool = False)
 
 def report(outcome: YankOutcome, tell: Tell) -> YankOutcome:
     """The GitHub half in words: refused parts, the banner, and what is latest now."""
-    evidence, tag = outcome.github, outcome.tag
-    if not evidence:
+    if not outcome.github:
         return outcome
-    if evidence.get("refused"):
-        for line in evidence["refused"]:
+    evidence, tag = YankGitHubEvidence.from_json(outcome.github), outcome.tag
+    if evidence.refused:
+        for line in evidence.refused:
             _line(outcome, tell, f"⚠ {line}; the YANKED banner was applied anyway.",
                   warning=True)
-    elif not evidence.get("changed"):
+    elif not evidence.changed:
         _line(outcome, tell, f"✔ Yank on GitHub: {tag} already shows this YANKED banner and is "
               "a pre-release; nothing changed.")
     else:
         what = {"banner replaced": "the YANKED banner now gives the new reason",
                 "banner added": "the YANKED banner is at the top of its notes"}.get(
-            str(evidence.get("banner")), "the YANKED banner is in place")
+            evidence.banner, "the YANKED banner is in place")
         _line(outcome, tell, f"✔ Yank on GitHub: {tag} is a pre-release and {what} "
-              f"({evidence.get('html_url')}).")
-    if evidence.get("latest_before") == tag:
-        after = evidence.get("latest_after") or "no release"
+              f"({evidence.html_url}).")
+    if evidence.latest_before == tag:
+        after = evidence.latest_after or "no release"
         _line(outcome, tell, f"It was the latest release; GitHub now shows {after} as latest.")
     return outcome
 

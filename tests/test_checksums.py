@@ -27,7 +27,7 @@ def make(path: Path, size: int, seed: int = 1) -> Path:
 def test_digests_match_hashlib_and_keep_order_with_parallel_progress(tmp_path: Path) -> None:
     files = [make(tmp_path / f"a{i}.bin", (i + 1) * 3 * 1024 * 1024 + i, seed=i) for i in range(4)]
     calls: list[tuple[str, int, int]] = []
-    digests = checksums.hash_files(files, lambda label, done, total: calls.append((label, done, total)))
+    digests = checksums.hash_files(files, lambda e: calls.append((e.label, e.done, e.total)))
     assert [d.path for d in digests] == files
     for digest, path in zip(digests, files, strict=True):
         assert digest.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()

@@ -142,6 +142,28 @@ def test_catalogue_agrees_with_each_step_implementation() -> None:
                 real.skippable) == (info.id, info.title, info.needs_network, info.needs_token,
                                     info.irreversible, info.skippable), info.id
         assert real.description, info.id
+        # The catalogue is the one source: no step class writes its own title or flags.
+        own = {name for cls in type(real).__mro__ if cls.__module__.startswith("services.steps.")
+               for name in vars(cls)}
+        assert own.isdisjoint({"title", "needs_network", "needs_token", "irreversible",
+                               "skippable"}), info.id
+
+
+def test_every_step_screen_is_mapped_explicitly_to_a_catalogued_step() -> None:
+    import pkgutil
+
+    import screens.steps
+    from screens.step import StepScreen, screen_for
+    from screens.steps import SCREENS
+    from services.steps import CATALOGUE
+
+    modules = {m.name for m in pkgutil.iter_modules(screens.steps.__path__)}
+    assert {where.split(":")[0].rsplit(".", 1)[1] for where in SCREENS.values()} == modules
+    assert set(SCREENS) <= {info.id for info in CATALOGUE}
+    for step_id in SCREENS:
+        screen = screen_for(step_id)
+        assert type(screen) is not StepScreen and screen.step.id == step_id
+    assert type(screen_for("notes")) is StepScreen  # no screen of its own: the generic one
 
 
 class _Flag:

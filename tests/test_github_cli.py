@@ -210,11 +210,12 @@ def test_review_json_prints_an_error_object_when_it_fails(drafting: Path,
 
 
 def test_upload_retries_are_announced(capsys: pytest.CaptureFixture[str]) -> None:
-    from console.commands.github import ProgressPrinter
+    from console.progress import ProgressRenderer
+    from services.progress import ProgressEvent
 
-    printer = ProgressPrinter()
-    printer("upload pai.iso", 512, 1024)
-    printer("retrying pai.iso (attempt 2): GitHub answered 502", 0, 0)
+    printer = ProgressRenderer(bars=False)
+    printer(ProgressEvent("upload", "pai.iso", 512, 1024))
+    printer(ProgressEvent("upload", "pai.iso", attempt=2, reason="GitHub answered 502"))
     err = capsys.readouterr().err
     assert "  upload pai.iso: 512 B of 1.0 KiB (50%)\n" in err
     assert "  retrying pai.iso (attempt 2): GitHub answered 502\n" in err

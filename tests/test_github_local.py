@@ -76,7 +76,7 @@ def test_review_takes_the_checksums_record_for_unchanged_artifacts(
     checksummed(ready)
     run(ready, "draft")
     hashed: list[str] = []
-    ready.progress = lambda label, done, total: hashed.append(label)
+    ready.progress = lambda event: hashed.append(event.label)
     review = wiring.review_now(ready, wiring.client_for(ready))
     assert review.clean, review.problems
     labels = set(hashed)

@@ -119,7 +119,7 @@ def test_a_changed_local_file_replaces_the_asset_on_the_draft(
 
 def test_progress_is_reported_per_asset(ready: Context, sandbox: Sandbox) -> None:  # noqa: F811
     seen: dict[str, tuple[int, int]] = {}
-    ready.progress = lambda label, done, total: seen.__setitem__(label, (done, total))
+    ready.progress = lambda e: seen.__setitem__(e.label, (e.done, e.total))
     run(ready, "draft")
     assert seen[f"upload {ISO}"] == (40_000, 40_000)
     assert seen[f"hash {ARM}"] == (40_000, 40_000)
@@ -128,7 +128,7 @@ def test_progress_is_reported_per_asset(ready: Context, sandbox: Sandbox) -> Non
 def test_a_retried_upload_is_announced_and_journaled(ready: Context,
                                                      sandbox: Sandbox) -> None:  # noqa: F811
     notices: list[str] = []
-    ready.progress = lambda label, done, total: notices.append(label) if total == 0 else None
+    ready.progress = lambda e: notices.append(e.notice()) if e.retry else None
     sandbox.server.faults.drop_mid_upload(nth=4, after_bytes=5_000)
     run(ready, "draft")
     assert notices == [f"retrying {ARM} (attempt 2): the connection was lost"]

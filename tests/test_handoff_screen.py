@@ -9,8 +9,8 @@ from textual.widgets import Button, Input, Static
 
 from console.app import ReleaseConsoleApp
 from console.wiring import Options
-from screens.handoff import HandoffScreen
 from screens.step import screen_for
+from screens.steps.handoff import HandoffScreen
 from tests.airgap_helpers import (
     Workstations,
     prepare_online,

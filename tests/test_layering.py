@@ -83,3 +83,26 @@ def test_status_help_does_not_import_textual() -> None:
         "try:\n    main(['status', '--help'])\nexcept SystemExit as e:\n    assert e.code == 0\n"
     )
     assert forbidden(imported_after(code), ("textual",)) == []
+
+
+def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
+    """The import-linter contract of pyproject.toml, as `./dev.sh test` runs it, on ``root``."""
+    executable = Path(sys.executable).with_name("lint-imports")
+    return subprocess.run([str(executable), "--no-logo", "--no-cache", "pyproject.toml"],
+                          cwd=root, capture_output=True, text=True)
+
+
+def test_import_contract_fails_when_a_service_imports_textual(tmp_path: Path) -> None:
+    import shutil
+
+    for package in ("console", "screens", "services"):
+        shutil.copytree(ROOT / package, tmp_path / package,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path)
+    kept = lint_imports(tmp_path)
+    assert kept.returncode == 0, kept.stdout  # the code as it is keeps the contract
+    marks = tmp_path / "services" / "marks.py"
+    marks.write_text(marks.read_text() + "\nimport textual  # a service reaching for the UI\n")
+    broken = lint_imports(tmp_path)
+    assert broken.returncode != 0
+    assert "services.marks -> textual" in broken.stdout

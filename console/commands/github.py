@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 
 from console.commands.common import add_parser, context
 from console.output import print_json, say, warn
@@ -54,32 +53,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_github)
 
 
-class ProgressPrinter:
-    """Per-asset progress on stderr, at most every 10 % or 2 seconds per label. A call with
-    nothing done of nothing (``done == total == 0``) is a notice, such as a retry, shown as is."""
-
-    def __init__(self) -> None:
-        self._shown: dict[str, tuple[int, float]] = {}
-
-    def __call__(self, label: str, done: int, total: int) -> None:
-        from services.artifacts import human_size
-
-        if done <= 0 and total <= 0:
-            sys.stderr.write(f"  {label}\n")
-            sys.stderr.flush()
-            return
-        percent = 100 if total <= 0 else done * 100 // total
-        last, when = self._shown.get(label, (-100, 0.0))
-        now = time.monotonic()
-        if percent < 100 and percent - last < 10 and now - when < 2:
-            return
-        if percent == last:
-            return
-        self._shown[label] = (percent, now)
-        sys.stderr.write(f"  {label}: {human_size(done)} of {human_size(total)} ({percent}%)\n")
-        sys.stderr.flush()
-
-
 def cmd_step(args: argparse.Namespace) -> int:
     """Run the step through the engine: offline, no token or an unreachable GitHub come back
     from it as environment problems (exit 3), a blocked or failed release as exit 1."""
@@ -88,7 +61,6 @@ def cmd_step(args: argparse.Namespace) -> int:
     yes = bool(getattr(args, "yes", False))
     ctx = context(args, assume_yes=yes)
     ctx.require_session()
-    ctx.progress = ProgressPrinter()
     return run_one(ctx, args.step_id, dry_run=args.dry_run, yes=yes)
 
 
@@ -107,24 +79,26 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 def _review(args: argparse.Namespace) -> int:
     """Review the draft and record it where the runbook allows; after publish, only report."""
+    from console.progress import rendering
     from services import engine
     from services.github import wiring
     from services.steps.review import record_review
 
     ctx = context(args)
     ctx.require_session()
-    review = wiring.review_now(ctx, wiring.client_for(ctx))
-    published = wiring.is_published(ctx)
-    recorded = False
-    if not published:
-        step = engine.find_step(ctx, "review")
-        view = next(v for v in engine.views(ctx) if v.id == "review")
-        if view.status in (S.DONE, S.FAILED) or (view.status == S.READY and not review.clean):
-            record_review(ctx, review)
-            recorded = True
-        elif view.status == S.READY:
-            engine.run_step(ctx, step)
-            recorded = True
+    with rendering(ctx):  # files the checksums step does not vouch for are hashed again
+        review = wiring.review_now(ctx, wiring.client_for(ctx))
+        published = wiring.is_published(ctx)
+        recorded = False
+        if not published:
+            step = engine.find_step(ctx, "review")
+            view = next(v for v in engine.views(ctx) if v.id == "review")
+            if view.status in (S.DONE, S.FAILED) or (view.status == S.READY and not review.clean):
+                record_review(ctx, review)
+                recorded = True
+            elif view.status == S.READY:
+                engine.run_step(ctx, step)
+                recorded = True
     if args.json:
         print_json({"schema": 1, **review.to_json(), "recorded": recorded})
     else:

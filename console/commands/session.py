@@ -6,6 +6,7 @@ import argparse
 
 from console.commands.common import add_parser, context
 from console.output import print_json, say
+from console.progress import rendering
 from services import checklist, engine
 from services.errors import ConsoleError
 from services.marks import MARKS
@@ -148,7 +149,8 @@ def run_one(ctx: Context, step_id: str, *, dry_run: bool, yes: bool) -> int:
             say(f"blocked: {blocker}", style="yellow")
         say("(dry run: nothing was changed)")
         return 1 if blockers else 0
-    evidence = engine.run_step(ctx, step, confirmed=yes)
+    with rendering(ctx):  # hashing, uploading, signing: shown for every step, as `draft` does
+        evidence = engine.run_step(ctx, step, confirmed=yes)
     say(f"✔ {step.title}: done.")
     for key, value in evidence.items():
         if isinstance(value, dict):

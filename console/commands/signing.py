@@ -7,19 +7,18 @@ repository): they use ``release.toml`` when there is one, else the defaults and 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
-import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from console.commands.common import add_parser, context
-from console.output import err, print_json, say, warn
+from console.output import print_json, say, warn
+from console.progress import ProgressRenderer, rendering
 from services.errors import ConsoleError, UsageError
 from services.policy import POLICY_FILE, Policy, load_policy
 from services.signing import PASSPHRASE_ENV
-from services.step_protocol import Context, ProgressCallback
+from services.step_protocol import Context
 
 
 class _Mark(argparse.Action):
@@ -141,25 +140,6 @@ def file_context(args: argparse.Namespace) -> tuple[Policy, Path, Context | None
     return ctx.policy, ctx.root, ctx
 
 
-@contextlib.contextmanager
-def progress_bar(label: str) -> Iterator[ProgressCallback | None]:
-    """A rich progress bar on stderr when it is a terminal; nothing otherwise."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
-
-    tasks: dict[str, Any] = {}
-    with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
-                  TransferSpeedColumn(), console=err(), transient=True) as bar:
-        def update(name: str, done: int, total: int) -> None:
-            if name not in tasks:
-                tasks[name] = bar.add_task(f"{label} {name}", total=total or None)
-            bar.update(tasks[name], completed=done)
-
-        yield update
-
-
 def _files(paths: Sequence[Path]) -> list[Path]:
     return [Path(os.path.abspath(p)) for p in paths]
 
@@ -182,9 +162,7 @@ def cmd_smoke_sign(args: argparse.Namespace) -> int:
         raise UsageError("Give the results: --pass CHECK... (or --pass all) and --fail CHECK "
                          "--note TEXT for any that failed.")
     marks = [smoke.Mark(result, check, note) for result, check, note in args.marks]
-    with progress_bar("sha256") as bar:
-        if bar is not None:
-            ctx.progress = bar
+    with rendering(ctx):
         entry = smoke.sign_off(ctx, arch=args.arch, hardware=args.hardware, marks=marks,
                                tester=args.tester)
     failed = [c for c, r in entry["checks"].items() if r["result"] == "fail"]
@@ -231,7 +209,7 @@ def cmd_checksums(args: argparse.Namespace) -> int:
     if args.check:
         if args.combined:
             raise UsageError("--combined writes a list; with --check, name the list as a FILE.")
-        with progress_bar("checking") as bar:
+        with ProgressRenderer() as bar:
             results = checksums.check(files, policy.checksum_file_for, bar)
         for result in results:
             detail = f" ({result.detail})" if result.detail and not result.ok else ""
@@ -241,7 +219,7 @@ def cmd_checksums(args: argparse.Namespace) -> int:
             raise ConsoleError(f"{len(bad)} of {len(results)} file(s) did not match: "
                                f"{', '.join(_shown(r.path) for r in bad)}.")
         return 0
-    with progress_bar("sha256") as bar:
+    with ProgressRenderer() as bar:
         digests = checksums.hash_files(files, bar, per_file=True)
     for digest in digests:
         name = policy.checksum_file_for(digest.path.name)
@@ -308,7 +286,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     overrides = Overrides(minisign_pub=args.minisign_pub, gpg_key=args.gpg_fingerprint,
                           allowed_signers=args.allowed_signers, identity=args.identity)
     backend = make_backend(policy, root, overrides, verifying=True)
-    with progress_bar("sha256") as bar:
+    with ProgressRenderer() as bar:
         reports = verify_files(backend, _files(args.files),
                                checksum_name=policy.checksum_file_for, progress=bar)
     if args.json:
@@ -346,9 +324,7 @@ def cmd_provenance(args: argparse.Namespace) -> int:
     if args.tag:
         ctx.session = ctx.store.load(args.tag)
     ctx.require_session()
-    with progress_bar("sha256") as bar:
-        if bar is not None:
-            ctx.progress = bar
+    with rendering(ctx):
         target, index = provenance.write(ctx, Path(os.path.abspath(args.output))
                                          if args.output else None)
     say(f"Wrote {_shown(target)}: {len(index['artifacts'])} artifact(s), tag {index['tag']}, "

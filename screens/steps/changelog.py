@@ -82,6 +82,3 @@ class ChangelogScreen(StepScreen):
         if not ctx.prompter.confirm(question, plan):
             raise ConsoleError(f"The move was not confirmed; {ctx.policy.changelog} was not "
                                "changed.")
-
-
-SCREEN = ChangelogScreen

@@ -14,6 +14,7 @@ from textual.widgets import DataTable
 
 from screens.step import StepScreen
 from services.artifacts import human_size
+from services.evidence import DraftEvidence
 from services.step_protocol import Context
 
 
@@ -37,9 +38,8 @@ class DraftScreen(StepScreen):
             return None
         from services.github.expected import expected_files
 
-        record = ctx.session.steps.get("draft")
-        done = {a["name"]: a["action"] for a in (record.evidence.get("assets", [])
-                                                 if record is not None else [])}
+        drafted = ctx.session.evidence(DraftEvidence)
+        done = drafted.actions() if drafted is not None else {}
         return [(f.name, human_size(f.size) if f.exists else "missing", done.get(f.name, ""))
                 for f in expected_files(ctx)]
 
@@ -52,20 +52,17 @@ class DraftScreen(StepScreen):
             table.add_row(name, size, action or "-", key=name)
 
     def on_step_screen_progress(self, message: StepScreen.Progress) -> None:
-        verb, _, name = message.label.partition(" ")
+        event = message.event
         table = self.query_one("#draft-assets", DataTable)
-        if verb == "retrying":  # a notice (done == total == 0): the upload restarts
-            name, _, attempt = name.partition(" (attempt ")
-            if name in {str(k.value) for k in table.rows}:
-                table.update_cell(name, "progress", f"retrying (attempt {attempt.split(')')[0]})")
-            self.notify(message.label, severity="warning", timeout=6)
+        known = event.item in {str(k.value) for k in table.rows}
+        if event.retry:  # the upload restarts
+            if known:
+                table.update_cell(event.item, "progress", f"retrying (attempt {event.attempt})")
+            self.notify(event.notice(), severity="warning", timeout=6)
             return
-        percent = 100 if message.total <= 0 else message.done * 100 // message.total
-        if name in {str(k.value) for k in table.rows}:
-            table.update_cell(name, "progress", f"{'hashing' if verb == 'hash' else 'uploading'}"
-                              f" {percent}%" if percent < 100 else
-                              ("hashed" if verb == "hash" else "uploaded"))
+        hashing = event.phase == "hash"
+        if known:
+            table.update_cell(event.item, "progress",
+                              f"{'hashing' if hashing else 'uploading'} {event.percent}%"
+                              if event.percent < 100 else ("hashed" if hashing else "uploaded"))
         super().on_step_screen_progress(message)
-
-
-SCREEN = DraftScreen

@@ -104,6 +104,3 @@ class MigrationScreen(StepScreen):
         self.loaded_text = text
         self.post_message(self.Finished(True, f"Saved the section to {rel}. Press r to check "
                                         "and commit it."))
-
-
-SCREEN = MigrationScreen

@@ -70,6 +70,3 @@ class PreflightScreen(StepScreen):
         except ConsoleError as err:
             self.app.call_from_thread(self.notify, str(err), severity="error")
         self.app.call_from_thread(self.action_reload)
-
-
-SCREEN = PreflightScreen

@@ -16,6 +16,7 @@ from textual.widgets import Static
 from screens.step import StepScreen
 from services.artifacts import human_size
 from services.errors import ConsoleError
+from services.evidence import ReviewEvidence
 from services.step_protocol import Context
 
 
@@ -23,23 +24,21 @@ def what_will_happen(ctx: Context) -> Text:
     from services.github import expected
 
     session = ctx.require_session()
-    record = session.steps.get("review")
-    evidence = record.evidence if record is not None else {}
+    evidence = session.evidence(ReviewEvidence)
     text = Text("Exactly what publishing will do:\n", style="bold")
-    if not evidence.get("clean"):
+    if evidence is None or not evidence.clean:
         text.append("Nothing yet: the draft has not passed review (run the review step).\n",
                     style="yellow")
         return text
     prerelease, make_latest = expected.channel_flags(ctx)
-    release = evidence.get("release") or {}
     text.append("1. Review the draft again right now; stop if anything changed since "
                 "the review or is wrong.\n")
-    text.append(f"2. Publish {release.get('name')!r} (tag {session.tag}, commit "
-                f"{str(evidence.get('expected_commit', ''))[:12]}) — release "
-                f"{release.get('id')} on {ctx.policy.project.repository}:\n")
-    for asset in evidence.get("assets", []):
-        text.append(f"     {asset['name']}  {human_size(asset['expected_size'])}  "
-                    f"sha256:{str(asset['expected_sha256'])[:16]}…\n")
+    text.append(f"2. Publish {evidence.release_name!r} (tag {session.tag}, commit "
+                f"{evidence.expected_commit[:12]}) — release "
+                f"{evidence.release_id} on {ctx.policy.project.repository}:\n")
+    for asset in evidence.expected_assets():
+        text.append(f"     {asset.name}  {human_size(asset.size)}  "
+                    f"sha256:{asset.sha256[:16]}…\n")
     if prerelease:
         text.append("3. Mark it a pre-release; it does NOT become the latest release.\n")
     elif make_latest == "true":
@@ -66,6 +65,3 @@ class PublishScreen(StepScreen):
 
     def show_extra(self, data: Any) -> None:
         self.query_one("#publish-what", Static).update(data or "")
-
-
-SCREEN = PublishScreen

@@ -112,6 +112,3 @@ class ReviewScreen(StepScreen):
                                  style="bold green"))
         else:
             problems.update(Text("Nothing blocks publishing.", style="bold green"))
-
-
-SCREEN = ReviewScreen

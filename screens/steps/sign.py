@@ -46,6 +46,3 @@ class SignScreen(StepScreen):
     def show_extra(self, data: Any) -> None:
         if data is not None:
             self.query_one("#sign-key", Static).update(data)
-
-
-SCREEN = SignScreen

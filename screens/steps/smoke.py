@@ -21,6 +21,7 @@ from screens.base import host_of
 from screens.step import StepScreen
 from services import smoke
 from services.errors import ConsoleError
+from services.progress import ProgressEvent
 from services.step_protocol import Context
 
 STATE_STYLE = {"ok": "green", "missing": "dim", "failed": "bold red", "void": "bold yellow"}
@@ -113,8 +114,8 @@ class SmokeScreen(StepScreen):
         try:
             ctx = host_of(self.app).make_context()
 
-            def progress(label: str, done: int, total: int) -> None:
-                self.post_message(self.Progress(label, done, total))
+            def progress(event: ProgressEvent) -> None:
+                self.post_message(self.Progress(event))
 
             ctx.progress = progress
             entry = smoke.sign_off(ctx, arch=arch, hardware=hardware, marks=marks, tester=tester)
@@ -125,6 +126,3 @@ class SmokeScreen(StepScreen):
         text = (f"Recorded the {arch} sign-off by {entry['tester']}."
                 + (f" FAILED: {', '.join(failed)} — this blocks the release." if failed else ""))
         self.post_message(self.Finished(not failed, text))
-
-
-SCREEN = SmokeScreen

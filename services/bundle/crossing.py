@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from services.bundle.manifest import TO_OFFLINE, BundleError, Manifest, short
+from services.evidence import HandoffBackEvidence, HandoffOutEvidence
 from services.journal import Journal, line_hash
 from services.session import Session
 from services.step_status import StepStatus
@@ -29,16 +30,11 @@ def step_for(direction: str) -> str:
 
 
 def export_evidence(manifest: Manifest, bundle_sha256: str) -> dict[str, Any]:
-    return {
-        "needed": True,
-        "direction": manifest.direction,
-        "bundle_sha256": bundle_sha256,
-        "fingerprint": short(bundle_sha256),
-        "commit": manifest.commit,
-        "tag_object": manifest.tag_object,
-        "artifacts": manifest.artifacts,
-        "members": len(manifest.members),
-    }
+    kind = HandoffOutEvidence if manifest.direction == TO_OFFLINE else HandoffBackEvidence
+    return kind(needed=True, direction=manifest.direction, bundle_sha256=bundle_sha256,
+                fingerprint=short(bundle_sha256), commit=manifest.commit,
+                tag_object=manifest.tag_object,
+                artifacts=tuple(manifest.artifacts), members=len(manifest.members)).to_json()
 
 
 def parse_time(text: str) -> datetime:

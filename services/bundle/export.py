@@ -21,6 +21,7 @@ from services.bundle import crossing, gitpart, paths
 from services.bundle.manifest import MANIFEST, TO_OFFLINE, TO_ONLINE, Manifest, short
 from services.bundle.tarstream import TarWriter, require_space
 from services.errors import BlockedError, EnvironmentProblem, UsageError
+from services.evidence import ChecksumsEvidence, HandoffOutEvidence, SignEvidence
 from services.session_lifecycle import release_commit
 from services.step_protocol import Context
 from services.steps.handoff_common import OUTPUT_ANSWER
@@ -63,21 +64,16 @@ def returned_files(ctx: Context) -> list[Path]:
     session = ctx.require_session()
     directory = artifacts.artifacts_dir(ctx.policy, ctx.root)
     found: dict[str, Path] = {}
-    wanted = [ctx.root / str(item.get("path")) for item in
-              (session.steps.get("checksums") or _empty()).evidence.get("files", [])]
-    wanted += [ctx.root / str(item.get("signature")) for item in
-               (session.steps.get("sign") or _empty()).evidence.get("signatures", [])]
+    sums = session.evidence(ChecksumsEvidence, done=True)
+    signed = session.evidence(SignEvidence, done=True)
+    wanted = [ctx.root / str(item.get("path")) for item in (sums.files if sums else ())]
+    wanted += [ctx.root / str(item.get("signature"))
+               for item in (signed.signatures if signed else ())]
     wanted.append(provenance.default_path(ctx))
     for path in wanted:
         if path.is_file() and path.parent.resolve() == directory.resolve():
             found.setdefault(path.name, path)
     return list(found.values())
-
-
-def _empty() -> Any:
-    from services.session import StepRecord
-
-    return StepRecord()
 
 
 def contents(ctx: Context, *, without_artifacts: bool = False) -> list[Item]:
@@ -227,8 +223,12 @@ def _export(ctx: Context, target: Path, work: Path, without_artifacts: bool) -> 
         partial.unlink(missing_ok=True)
         raise
     sha = writer.digest.hexdigest()
-    with ctx.locked() as fresh:
-        crossing.record_export(fresh, ctx.journal, manifest, sha)
+    from services.recorder import Recorder
+
+    recorder = Recorder(ctx.store, session.tag, actor=ctx.actor, clock=ctx.clock)
+    with recorder.locked() as fresh:
+        crossing.record_export(fresh, recorder.journal, manifest, sha)
+    ctx.session = ctx.store.load(session.tag)
     paths.remember(ctx, target)
     return Exported(target, sha, writer.written, manifest)
 
@@ -251,9 +251,9 @@ def _artifacts(ctx: Context, writer: TarWriter, found: list[artifacts.Artifact],
 
 def _check_build_digests(ctx: Context, digests: list[dict[str, Any]]) -> None:
     """On the way back, the artifacts must still be the ones the build host sent."""
-    record = ctx.require_session().steps.get("handoff-out")
-    sent = {a["name"]: a["sha256"] for a in (record.evidence.get("artifacts", []) if record
-                                             else [])}
+    evidence = ctx.require_session().evidence(HandoffOutEvidence, done=True)
+    sent = {name: str(a.get("sha256")) for name, a in
+            (evidence.digests() if evidence else {}).items()}
     for item in digests:
         if sent.get(item["name"]) != item["sha256"]:
             raise BlockedError(f"{item['name']} is not the file the build host sent (its sha256 "

@@ -22,6 +22,7 @@ from services.atomic import write_bytes_atomic
 from services.bundle import crossing, gitpart, tarstream
 from services.bundle.manifest import TO_OFFLINE, TO_ONLINE, BundleError, Manifest, parse, short
 from services.errors import UsageError
+from services.evidence import HandoffOutEvidence
 from services.journal import Journal
 from services.session import Session
 from services.step_protocol import Context
@@ -176,8 +177,8 @@ def _check_artifacts(ctx: Context, manifest: Manifest, members: Path,
     """Every artifact hashed here and compared with the build host's digest."""
     build_host = {a["name"]: a for a in manifest.artifacts}
     if manifest.direction == TO_ONLINE:
-        record = local.steps.get("handoff-out") if local else None
-        sent = {a["name"]: a for a in (record.evidence.get("artifacts", []) if record else [])}
+        evidence = local.evidence(HandoffOutEvidence, done=True) if local else None
+        sent = {name: dict(a) for name, a in (evidence.digests() if evidence else {}).items()}
         for name, item in build_host.items():
             if sent.get(name, {}).get("sha256") != item["sha256"]:
                 raise BundleError(f"{name}: the bundle's digest differs from the one this "

@@ -18,28 +18,24 @@ import os
 import shutil
 import stat
 import tarfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 from services.bundle.manifest import MANIFEST, MAX_MANIFEST, BundleError, Manifest, Member
 from services.errors import EnvironmentProblem
+from services.progress import ProgressEvent, ProgressSink, no_progress
 
 CHUNK = 4 * 1024 * 1024
 BLOCK = tarfile.BLOCKSIZE
 SIGNATURE_SUFFIXES = (".minisig", ".asc", ".sig")
-Progress = Callable[[str, int, int], None]
-
-
-def _none(label: str, done: int, total: int) -> None:
-    return None
 
 
 class TarWriter:
     """An uncompressed POSIX (pax) tar written to ``out``, hashed as it goes."""
 
-    def __init__(self, out: IO[bytes], *, mtime: int, progress: Progress = _none) -> None:
+    def __init__(self, out: IO[bytes], *, mtime: int,
+                 progress: ProgressSink = no_progress) -> None:
         self.out = out
         self.mtime = mtime
         self.progress = progress
@@ -95,7 +91,7 @@ class TarWriter:
                 digest.update(view[:count])
                 self._write(view[:count])
                 done += count
-                self.progress(name, done, size)
+                self.progress(ProgressEvent("bundle", name, done, size))
             if done != size or handle.read(1):
                 raise BundleError(f"{path} changed size while it was being bundled; no bundle "
                                   "was written.", remedy="Wait for the build to finish, then "
@@ -234,7 +230,7 @@ def _mib(size: int) -> str:
 
 
 def extract(path: Path, scan_result: Scan, manifest: Manifest, dest: Path,
-            progress: Progress = _none) -> str:
+            progress: ProgressSink = no_progress) -> str:
     """Pass two: copy every member into ``dest`` while hashing; returns the bundle's sha256.
 
     A member whose sha256 differs from the manifest stops the read and names the member.
@@ -274,7 +270,7 @@ def extract(path: Path, scan_result: Scan, manifest: Manifest, dest: Path,
                     out.write(chunk)
                     left -= count
                     done += count
-                    progress(entry.name, done, total)
+                    progress(ProgressEvent("verify", entry.name, done, total))
             if digest.hexdigest() != listed[entry.name].sha256:
                 raise BundleError(f"The bundle was refused: {entry.name} does not match its "
                                   "sha256 in the manifest (it was changed after the bundle was "

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import mimetypes
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from services import artifacts
 from services.errors import ConsoleError
+from services.evidence import ChecksumsEvidence
 from services.notes import notes_display, notes_path
 from services.provenance import FILE_NAME as PROVENANCE
 from services.step_protocol import Blocker, Context, ProgressCallback
-from services.step_status import StepStatus
 
 CONTENT_TYPES = {
     ".iso": "application/x-iso9660-image", ".sha256": "text/plain", ".minisig": "text/plain",
@@ -105,28 +105,20 @@ def expected_files(ctx: Context) -> list[ExpectedFile]:
 
 def hash_all(files: Sequence[ExpectedFile],
              progress: ProgressCallback | None = None) -> dict[str, str]:
-    """sha256 of every file, each read once (streamed and in parallel); ``progress`` gets
-    ``("hash <name>", done, size)``. A file that changes while it is read is refused."""
+    """sha256 of every file, each read once (streamed and in parallel); ``progress`` gets one
+    ``hash`` event per file. A file that changes while it is read is refused."""
     from services import checksums
 
     if not files:
         return {}
-
-    def report(name: str, done: int, total: int) -> None:
-        if progress is not None:
-            progress(f"hash {name}", done, total)
-
-    digests = checksums.hash_files([f.path for f in files], report, per_file=True)
+    digests = checksums.hash_files([f.path for f in files], progress, per_file=True, phase="hash")
     return {f.name: d.sha256 for f, d in zip(files, digests, strict=True)}
 
 
-def checksummed(ctx: Context) -> dict[str, dict[str, Any]]:
+def checksummed(ctx: Context) -> dict[str, Mapping[str, Any]]:
     """The checksums step's record of each artifact (name -> size, mtime_ns, sha256), if done."""
-    step = ctx.require_session().steps.get("checksums")
-    if step is None or step.status != StepStatus.DONE:
-        return {}
-    return {str(entry["name"]): entry for entry in step.evidence.get("artifacts") or []
-            if isinstance(entry, dict) and entry.get("name") and entry.get("sha256")}
+    recorded = ctx.require_session().evidence(ChecksumsEvidence, done=True)
+    return recorded.by_name() if recorded is not None else {}
 
 
 def local_digests(ctx: Context, files: Sequence[ExpectedFile],

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from services.errors import ConsoleError
+from services.evidence import ReviewEvidence
 from services.github.client import GitHubClient, retrying, status_of
 from services.github.review import Review, differences
 
@@ -37,17 +38,17 @@ class PublishResult:
                 "make_latest": self.make_latest, "latest": self.latest_tag}
 
 
-def require_fresh(review: Review, recorded: dict[str, Any], *, remedy: str) -> None:
+def require_fresh(review: Review, recorded: ReviewEvidence | None, *, remedy: str) -> None:
     """Refuse unless ``review`` (just made) is clean and equals the recorded clean review.
 
     ``remedy`` is where a real problem leads (a re-draft, or the captain's own files); a change
     that left the draft correct only needs a fresh review.
     """
-    if not recorded.get("fingerprint"):
+    if recorded is None or not recorded.fingerprint:
         raise PublishRefused(f"Publishing {review.tag} is refused: there is no clean review on "
                              "record.", remedy="Run `release-console review` first.")
-    if review.fingerprint != recorded["fingerprint"]:
-        changes = differences(dict(recorded.get("seen") or {}), review.seen)
+    if review.fingerprint != recorded.fingerprint:
+        changes = differences(dict(recorded.seen or {}), review.seen)
         detail = "; ".join(changes) or "its assets or fields changed"
         if review.problems:
             detail += f"; now: {review.problems[0]}"

@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, Any
 from services.github.client import GitHubClient, GitHubError, Transient, retrying, status_of
 from services.github.expected import ExpectedFile
 from services.github.releases import ReleaseStateError
+from services.progress import ProgressEvent, ProgressSink
 
 if TYPE_CHECKING:
     from github.GitRelease import GitRelease
     from github.GitReleaseAsset import GitReleaseAsset
 
 CHUNK = 1 << 20
-Progress = Callable[[str, int, int], None]
 Retried = Callable[[str, int, GitHubError], None]  # (file name, attempt now starting, why)
 
 
@@ -126,12 +126,12 @@ def _delete(client: GitHubClient, asset: GitReleaseAsset, release: GitRelease) -
 
 
 def upload_one(client: GitHubClient, release: GitRelease, item: ExpectedFile, sha256: str,
-               existing: GitReleaseAsset | None, progress: Progress,
+               existing: GitReleaseAsset | None, progress: ProgressSink,
                retried: Retried | None = None) -> UploadOutcome:
     size = item.size
     label = f"upload {item.name}"
     if existing is not None and matches(existing, size, sha256):
-        progress(label, size, size)
+        progress(ProgressEvent("upload", item.name, size, size))
         return UploadOutcome(item.name, "kept", size, sha256, existing.id, 0)
     action = "uploaded"
     if existing is not None:
@@ -142,7 +142,9 @@ def upload_one(client: GitHubClient, release: GitRelease, item: ExpectedFile, sh
     def attempt() -> GitReleaseAsset:
         nonlocal attempts
         attempts += 1
-        with ProgressReader(item.path, size, lambda done: progress(label, done, size)) as reader:
+        with ProgressReader(item.path, size,
+                            lambda done: progress(ProgressEvent("upload", item.name, done, size))
+                            ) as reader:
             try:
                 asset = release.upload_asset_from_memory(reader, size, item.name,  # type: ignore[arg-type]
                                                          content_type=item.content_type)
@@ -173,7 +175,7 @@ def upload_one(client: GitHubClient, release: GitRelease, item: ExpectedFile, sh
 
 
 def upload_all(client: GitHubClient, release: GitRelease, files: list[ExpectedFile], *,
-               progress: Progress, digests: dict[str, str],
+               progress: ProgressSink, digests: dict[str, str],
                on_done: Callable[[UploadOutcome], None] | None = None,
                retried: Retried | None = None) -> list[UploadOutcome]:
     """Make the draft carry exactly ``files``; returns what was kept, uploaded, replaced or

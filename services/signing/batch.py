@@ -17,6 +17,7 @@ from pathlib import Path
 
 from services import checksums, tools
 from services.atomic import write_bytes_atomic
+from services.progress import ProgressEvent
 from services.signing import Backend, PinMismatch, SignatureInvalid, SigningError
 from services.step_protocol import ProgressCallback
 
@@ -103,7 +104,7 @@ def _sign_verified(backend: Backend, files: list[Path], passphrase: str | None,
         made = []
         for index, path in enumerate(files):
             if progress is not None:
-                progress(f"signing {path.name}", index, len(files))
+                progress(ProgressEvent("sign", path.name, index, len(files), unit="files"))
             out = scratch / f"{index}{backend.suffix}"
             backend.sign_to(path, out, passphrase=passphrase, comment=comment(path))
             try:
@@ -116,7 +117,7 @@ def _sign_verified(backend: Backend, files: list[Path], passphrase: str | None,
                 ) from None
             made.append((path, out, found))
         if progress is not None:
-            progress("signing", len(files), len(files))
+            progress(ProgressEvent("sign", "", len(files), len(files), unit="files"))
         signed = {}
         for path, out, found in made:
             target = backend.signature_path(path)

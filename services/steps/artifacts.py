@@ -10,7 +10,6 @@ listed = artifacts.for_session  # the old name, until services/github/expected.p
 
 class Artifacts(Step):
     id = "artifacts"
-    title = "Artifacts present"
     description = ("Every artifact the policy expects, for every architecture, is present in the "
                    "build directory and not empty.")
 

@@ -9,7 +9,6 @@ records it without doing anything twice.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
 from services import changelog, versions
 from services.changelog import (
@@ -23,6 +22,7 @@ from services.changelog import (
     modified,
 )
 from services.errors import ConsoleError
+from services.evidence import ChangelogEvidence
 from services.step_protocol import Blocker, Context, Evidence, FileChange, Plan, Step
 
 
@@ -92,7 +92,6 @@ def resumable(ctx: Context) -> bool:
 
 class ChangelogStep(Step):
     id = "changelog"
-    title = "Move [Unreleased] in CHANGELOG.md"
     description = (
         "Move the [Unreleased] entries under a new version heading dated today (UTC), in the "
         "file's own style, update the compare-link footer, show the diff and commit it as "
@@ -139,7 +138,7 @@ class ChangelogStep(Step):
     def run(self, ctx: Context) -> Evidence:
         rel = ctx.policy.changelog
         if done_already(ctx):
-            return {"file": rel, "commit": ctx.repo.head_sha(), "already": True}
+            return ChangelogEvidence(file=rel, commit=ctx.repo.head_sha(), already=True).to_json()
         for blocker in self.check(ctx):
             raise ConsoleError(str(blocker))
         if resumable(ctx):
@@ -151,12 +150,11 @@ class ChangelogStep(Step):
         decision = bump_decision(ctx, change.doc)
         sha = commit_files(ctx, [rel], commit_message(ctx))
         data = ctx.path(rel).read_bytes()
-        evidence: dict[str, Any] = {
+        return ChangelogEvidence.from_json({
             "file": rel, "commit": sha, "sha256": hashlib.sha256(data).hexdigest(),
             "bump": decision.bump, "bump_reasons": decision.reasons,
-        }
-        evidence.update(change.facts)
-        return evidence
+            **change.facts,  # how the move was written, for post-release's reopen
+        }).to_json()
 
 
 STEP = ChangelogStep()

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from services import artifacts, checksums, smoke
 from services.artifacts import REDO_SMOKE, for_session
+from services.evidence import ChecksumsEvidence
 from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepFailed
 
 
@@ -42,7 +43,6 @@ def outputs(ctx: Context, found: list[artifacts.Artifact]) -> list[Path]:
 
 class Checksums(Step):
     id = "checksums"
-    title = "Checksums"
     description = ("sha256 of every artifact, streamed and in parallel with progress; "
                    "sha256sum-compatible .sha256 files (and a combined list if the policy names one).")
 
@@ -78,26 +78,27 @@ class Checksums(Step):
         written = {d.path: checksums.write_per_file(d, names[d.path])
                    for d in digests if d.path in names}
         combined = combined_path(ctx)
-        evidence: Evidence = {"artifacts": [
+        entries = tuple(
             {"arch": a.arch, "name": a.name, "size": d.size, "sha256": d.sha256,
              "mtime_ns": d.mtime_ns,
              "checksum_file": artifacts.display_path(written[d.path], ctx.root)
              if d.path in written else ""}
-            for a, d in zip(found, digests, strict=True)]}
+            for a, d in zip(found, digests, strict=True))
+        shown_combined = None
         if combined is not None and digests:
             checksums.write_combined(digests, combined)
-            evidence["combined"] = artifacts.display_path(combined, ctx.root)
-        files = [*written.values(), *([combined] if "combined" in evidence and combined else [])]
-        evidence["files"] = [{"path": artifacts.display_path(f, ctx.root),
-                              "sha256": hashlib.sha256(f.read_bytes()).hexdigest()} for f in files]
-        return evidence
+            shown_combined = artifacts.display_path(combined, ctx.root)
+        files = [*written.values(), *([combined] if shown_combined and combined else [])]
+        return ChecksumsEvidence(
+            artifacts=entries, combined=shown_combined,
+            files=tuple({"path": artifacts.display_path(f, ctx.root),
+                         "sha256": hashlib.sha256(f.read_bytes()).hexdigest()} for f in files),
+        ).to_json()
 
     def revalidate(self, ctx: Context) -> list[Blocker]:
-        record = ctx.require_session().steps.get(self.id)
-        evidence = record.evidence if record else {}
-        written = artifacts.written_file_blockers(ctx, list(evidence.get("files", [])),
-                                                  "the checksums step")
-        return (artifacts.changed_since(ctx, list(evidence.get("artifacts", [])),
+        evidence = ctx.require_session().evidence(ChecksumsEvidence) or ChecksumsEvidence()
+        written = artifacts.written_file_blockers(ctx.root, evidence.files, "the checksums step")
+        return (artifacts.changed_since(ctx.policy, ctx.root, evidence.artifacts,
                                         "its checksum was made")
                 + [Blocker(b.reason, 'Write them again: `release-console redo checksums '
                            '--reason "..."`.') for b in written])

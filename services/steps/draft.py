@@ -16,14 +16,15 @@ Both are checked when the step runs, not in ``check``: status and every screen r
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
 from services.artifacts import human_size
+from services.evidence import DraftEvidence
 from services.github import expected, wiring
 from services.github.client import GitHubError, GitHubOffline
 from services.github.releases import DraftSpec, find_or_create_draft
 from services.github.uploads import UploadOutcome, upload_all
 from services.notes import notes_path, read_notes
+from services.progress import ProgressEvent
 from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepFailed
 from services.step_status import StepStatus
 from services.steps.preflight_ci import release_gate
@@ -35,11 +36,8 @@ def notes_sha256(ctx: Context) -> str:
 
 class Draft(Step):
     id = "draft"
-    title = "GitHub draft and uploads"
     description = ("Create (or reuse and repair) the draft release with the notes as body, and "
                    "upload every asset, resumably. CI must be green on the release commit.")
-    needs_network = True
-    needs_token = False  # the GitHub token is not the hardware token
 
     def check(self, ctx: Context) -> list[Blocker]:
         session = ctx.require_session()
@@ -59,8 +57,8 @@ class Draft(Step):
         publish = session.steps.get("publish")
         if publish is not None and publish.status == StepStatus.DONE:
             return []  # published: the draft is history, nothing can be redone
-        record = session.steps.get(self.id)
-        given = record.evidence.get("body_sha256") if record is not None else None
+        drafted = session.evidence(DraftEvidence)
+        given = drafted.body_sha256 if drafted is not None else None
         if not given or not notes_path(ctx).is_file():
             return []
         if notes_sha256(ctx) != given:
@@ -120,22 +118,21 @@ class Draft(Step):
 
         def retried(name: str, attempt: int, err: GitHubError) -> None:
             why = "the connection was lost" if isinstance(err, GitHubOffline) else err.message
-            ctx.progress(f"retrying {name} (attempt {attempt}): {why}", 0, 0)
+            ctx.progress(ProgressEvent("upload", name, attempt=attempt, reason=why))
             ctx.record(self.id, "upload retried", outputs={"name": name, "attempt": attempt,
                                                            "reason": why})
 
         outcomes = upload_all(client, rel, files, progress=ctx.progress, digests=digests,
                               on_done=journal, retried=retried)
-        evidence: dict[str, Any] = {
-            "release_id": rel.id, "html_url": rel.html_url, "created": found.created,
-            "repaired": found.repaired, "assets": [o.to_json() for o in outcomes],
-            "uploaded": sum(o.action in ("uploaded", "replaced") for o in outcomes),
-            "kept": sum(o.action == "kept" for o in outcomes),
-            "removed": [o.name for o in outcomes if o.action == "removed"],
-            "body_sha256": hashlib.sha256(notes.encode("utf-8")).hexdigest(),
-            "ci": ci,
-        }
-        return evidence
+        return DraftEvidence(
+            release_id=rel.id, html_url=rel.html_url, created=found.created,
+            repaired=tuple(found.repaired), assets=tuple(o.to_json() for o in outcomes),
+            uploaded=sum(o.action in ("uploaded", "replaced") for o in outcomes),
+            kept=sum(o.action == "kept" for o in outcomes),
+            removed=tuple(o.name for o in outcomes if o.action == "removed"),
+            body_sha256=hashlib.sha256(notes.encode("utf-8")).hexdigest(),
+            ci=ci,
+        ).to_json()
 
 
 STEP = Draft()

@@ -7,12 +7,10 @@ from services.steps.handoff_common import HandoffStep
 
 class HandoffBack(HandoffStep):
     id = "handoff-back"
-    title = "Hand-off back to the online machine"
     description = ("Carry the signed tag, signatures, checksums and smoke sign-offs back to the "
                    "online machine in a bundle whose manifest is signed with the pinned key. On "
                    "one workstation there is nothing to carry.")
     direction = "to-online"
-    side = "offline"
 
 
 STEP = HandoffBack()

@@ -4,8 +4,5 @@ from services.step_protocol import NotBuiltStep
 
 STEP = NotBuiltStep(
     'hotfix-branch',
-    'Hotfix branch',
     'Branch hotfix/vX.Y.Z from the shipped tag and cherry-pick the minimal fix from main.',
-    needs_network=False,
-    irreversible=False,
 )

@@ -4,8 +4,5 @@ from services.step_protocol import NotBuiltStep
 
 STEP = NotBuiltStep(
     'hotfix-sync',
-    'Bring main up to date',
     'Fast-forward main with the hotfix (or merge it) so the fix is not lost on the next release.',
-    needs_network=False,
-    irreversible=False,
 )

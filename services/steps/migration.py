@@ -16,6 +16,7 @@ import semver
 from services import migration, versions
 from services.changelog import commit_files, modified
 from services.errors import ConsoleError
+from services.evidence import MigrationEvidence
 from services.step_protocol import Blocker, Context, Evidence, FileChange, Plan, Step
 
 
@@ -41,7 +42,6 @@ def add_command(ctx: Context) -> str:
 
 class MigrationStep(Step):
     id = "migration"
-    title = "MIGRATION.md section"
     description = (
         "MIGRATION.md must have a section for this version transition, or say that no migration "
         "is required (not allowed for a MAJOR bump).")
@@ -89,18 +89,17 @@ class MigrationStep(Step):
     def run(self, ctx: Context) -> Evidence:
         session = ctx.require_session()
         if not session.previous_tag:
-            return {"status": "first-release"}
+            return MigrationEvidence(status="first-release").to_json()
         for blocker in self.check(ctx):
             raise ConsoleError(str(blocker))
         rel = ctx.policy.migration
         result = current_check(ctx)
-        evidence: dict[str, Any] = {"file": rel, **result.to_json()}
-        evidence.pop("ok", None)
+        checked: dict[str, Any] = {"file": rel, **result.to_json()}
+        checked.pop("ok", None)
         if modified(ctx, rel):
-            evidence["commit"] = commit_files(ctx, [rel],
-                                              f"Release {session.tag}: migration notes")
-        evidence["sha256"] = hashlib.sha256(ctx.path(rel).read_bytes()).hexdigest()
-        return evidence
+            checked["commit"] = commit_files(ctx, [rel], f"Release {session.tag}: migration notes")
+        checked["sha256"] = hashlib.sha256(ctx.path(rel).read_bytes()).hexdigest()
+        return MigrationEvidence.from_json(checked).to_json()
 
 
 STEP = MigrationStep()

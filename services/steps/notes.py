@@ -15,7 +15,6 @@ from services.step_protocol import Blocker, Context, Evidence, FileChange, Plan,
 
 class NotesStep(Step):
     id = "notes"
-    title = "Release notes"
     description = ("The release notes: the CHANGELOG section verbatim, with links to "
                    "CHANGELOG.md and MIGRATION.md at the tag.")
 

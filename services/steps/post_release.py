@@ -13,6 +13,7 @@ import hashlib
 from services import changelog
 from services.changelog import Change, commit_files, modified, unreleased_from_history
 from services.errors import ConsoleError
+from services.evidence import ChangelogEvidence
 from services.step_protocol import Blocker, Context, Evidence, FileChange, Plan, Step
 
 
@@ -27,10 +28,12 @@ def plan_reopen(ctx: Context) -> Change | None:
     doc = changelog.load(ctx.path(rel), rel)
     if doc.unreleased is not None:
         return None
-    moved = session.steps.get("changelog")
-    facts = dict(moved.evidence) if moved and moved.evidence else {}
-    if not facts.get("unreleased_heading"):  # moved by hand: the file's history remembers
-        facts = {**facts, **unreleased_from_history(ctx.path(rel))}
+    moved = session.evidence(ChangelogEvidence) or ChangelogEvidence()
+    facts = {"unreleased_heading": moved.unreleased_heading or "",
+             "unreleased_label": moved.unreleased_label or "",
+             "unreleased_url": moved.unreleased_url or ""}
+    if not facts["unreleased_heading"]:  # moved by hand: the file's history remembers
+        facts.update(unreleased_from_history(ctx.path(rel)))
     return changelog.reopen(
         doc, latest_tag=session.tag, tag_format=ctx.policy.tag_format,
         heading_text=str(facts.get("unreleased_heading", "")),
@@ -40,7 +43,6 @@ def plan_reopen(ctx: Context) -> Change | None:
 
 class PostRelease(Step):
     id = "post-release"
-    title = "Reopen [Unreleased]"
     description = (
         "Re-add an empty [Unreleased] section at the top of CHANGELOG.md, point its footer link "
         "at vX.Y.Z...HEAD and commit it; push it or open the follow-up PR yourself.")

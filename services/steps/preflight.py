@@ -12,6 +12,7 @@ from datetime import date
 
 from services import checklist, versions
 from services.errors import ConsoleError
+from services.evidence import PreflightEvidence
 from services.step_protocol import Blocker, Context, Evidence, Plan, Step
 from services.steps.preflight_ci import ci_gate
 
@@ -78,7 +79,6 @@ def reference_blockers(ctx: Context) -> list[Blocker]:
 
 class Preflight(Step):
     id = "preflight"
-    title = "Pre-flight checks"
     description = (
         "Clean tree on the right branch, the tag not taken, the version a valid step up from the "
         "last release, manual checklist ticked, version references updated, vulnerability waivers "
@@ -123,13 +123,13 @@ class Preflight(Step):
 
     def run(self, ctx: Context) -> Evidence:
         commit = ctx.repo.head_sha()
-        return {
-            "commit": commit,
-            "branch": ctx.repo.branch(),
-            "checklist": list(checklist.ticked(ctx.require_session(), "preflight")),
-            "offline": ctx.offline,
-            "ci": ci_gate(ctx, commit),
-        }
+        return PreflightEvidence(
+            commit=commit,
+            branch=ctx.repo.branch(),
+            checklist=tuple(checklist.ticked(ctx.require_session(), "preflight")),
+            offline=ctx.offline,
+            ci=ci_gate(ctx, commit),
+        ).to_json()
 
 
 STEP = Preflight()

@@ -18,9 +18,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from services.session import StepRecord
+from services.evidence import PreflightEvidence
 from services.step_protocol import Blocker, Context, Evidence, StepFailed
-from services.step_status import StepStatus
 
 if TYPE_CHECKING:
     from services.github.ci import CIResult
@@ -57,21 +56,17 @@ def _ask(ctx: Context, commit: str) -> CIResult:
     return ci_status(client_for(ctx), commit)
 
 
-def _preflight(ctx: Context) -> StepRecord:
-    return ctx.require_session().steps.get("preflight", StepRecord())
-
-
 def preflight_commit(ctx: Context) -> str:
     """The commit pre-flight looked at (the session's base commit if it recorded none)."""
-    commit = _preflight(ctx).evidence.get("commit")
-    return str(commit) if commit else ctx.require_session().base_commit
+    session = ctx.require_session()
+    preflight = session.evidence(PreflightEvidence)
+    return str(preflight.commit) if preflight and preflight.commit else session.base_commit
 
 
 def deferred(ctx: Context) -> bool:
     """Did pre-flight defer its CI check (offline workstation)?"""
-    record = _preflight(ctx)
-    ci = record.evidence.get("ci") if record.status == StepStatus.DONE else None
-    return isinstance(ci, dict) and ci.get("status") == "deferred"
+    preflight = ctx.require_session().evidence(PreflightEvidence, done=True)
+    return preflight is not None and preflight.ci_deferred
 
 
 def push_gate(ctx: Context) -> tuple[list[Blocker], Evidence | None]:

@@ -8,42 +8,40 @@ the release is read back to prove it is published.
 
 from __future__ import annotations
 
+from services.evidence import ReviewEvidence
 from services.github import expected, wiring
 from services.github.publish import PublishRefused, publish, require_fresh
-from services.session import Session, StepRecord
+from services.session import Session
 from services.step_protocol import Blocker, Context, Evidence, Plan, Step
 from services.step_status import StepStatus
 
 
-def reviewed(ctx: Context) -> StepRecord:
-    return ctx.require_session().steps.get("review", StepRecord())
+def reviewed(ctx: Context) -> ReviewEvidence | None:
+    """The review step's evidence, whatever its status (publish re-checks it anyway)."""
+    return ctx.require_session().evidence(ReviewEvidence)
 
 
 class Publish(Step):
     id = "publish"
-    title = "Publish"
     description = "Publish the reviewed draft: stable becomes latest, rc a pre-release."
-    needs_network = True
-    needs_token = False  # the GitHub token is not the hardware token
-    irreversible = True
 
     def check(self, ctx: Context) -> list[Blocker]:
-        record = reviewed(ctx)
-        if record.status != StepStatus.DONE or not record.evidence.get("clean"):
+        review = ctx.require_session().evidence(ReviewEvidence, done=True)
+        if review is None or not review.clean:
             return [Blocker("The draft has not passed review.",
                             "Run `release-console review` and fix what it lists.")]
         return []
 
     def plan(self, ctx: Context) -> Plan:
         session = ctx.require_session()
-        evidence = reviewed(ctx).evidence
-        release = evidence.get("release") or {}
+        evidence = reviewed(ctx) or ReviewEvidence()
+        release_id = evidence.release_id if evidence.release_id is not None else "{id}"
         prerelease, make_latest = expected.channel_flags(ctx)
         repo = ctx.policy.project.repository or "<owner/name>"
-        names = [a["name"] for a in evidence.get("assets", [])]
+        names = evidence.asset_names
         plan = Plan(summary=(
             f"Publish {expected.release_title(ctx)!r} ({session.tag}, commit "
-            f"{str(evidence.get('expected_commit', ''))[:12]}) on {repo} with {len(names)} "
+            f"{evidence.expected_commit[:12]}) on {repo} with {len(names)} "
             f"assets: {', '.join(names)}. "
             + ("It becomes a pre-release and does NOT become latest."
                if prerelease else
@@ -51,8 +49,8 @@ class Publish(Step):
                 else "It does not become the latest release."))
             + " Users see it at once; this cannot be undone."))
         plan.api_calls = [
-            f"GET /repos/{repo}/releases/{release.get('id', '{id}')} (review again right before)",
-            f"PATCH /repos/{repo}/releases/{release.get('id', '{id}')} draft=false "
+            f"GET /repos/{repo}/releases/{release_id} (review again right before)",
+            f"PATCH /repos/{repo}/releases/{release_id} draft=false "
             f"prerelease={str(prerelease).lower()} make_latest={make_latest}",
             f"GET /repos/{repo}/releases/tags/{session.tag} (prove it is published)",
         ]
@@ -64,7 +62,7 @@ class Publish(Step):
         client = wiring.client_for(ctx)
         review = wiring.review_now(ctx, client)
         try:
-            require_fresh(review, reviewed(ctx).evidence, remedy=wiring.remedy(review))
+            require_fresh(review, reviewed(ctx), remedy=wiring.remedy(review))
         except PublishRefused as refusal:
             reason = (f"publishing was refused: {refusal.message} "
                       + (refusal.remedy.split("\n", 1)[0] if review.problems

@@ -82,11 +82,8 @@ def remote_ref(ctx: Context, ref: str) -> str:
 
 class Push(Step):
     id = "push"
-    title = "Push commit and tag"
     description = ("Push the release commit and the signed tag to the remote; the tag goes up "
                    "before the draft exists. CI is checked first if pre-flight deferred it.")
-    needs_network = True
-    irreversible = True
 
     def check(self, ctx: Context) -> list[Blocker]:
         """Local only (tag, remote configured): status and every screen reload call this. The

@@ -8,6 +8,7 @@ re-checks. Once the release is published, reviewing only reports: it never chang
 
 from __future__ import annotations
 
+from services.evidence import ReviewEvidence
 from services.github import expected, wiring
 from services.github.review import Review
 from services.session import Session, StepRecord
@@ -18,7 +19,7 @@ from services.step_status import StepStatus
 def evidence_of(review: Review) -> Evidence:
     data = review.to_json()
     data.pop("body_diff", None)
-    return data
+    return ReviewEvidence.from_json(data).to_json()
 
 
 def failure(review: Review) -> StepFailed:
@@ -63,11 +64,8 @@ def record_review(ctx: Context, review: Review) -> None:
 
 class ReviewStep(Step):
     id = "review"
-    title = "Review the draft"
     description = ("Read the draft as GitHub shows it and compare title, tag, body and every "
                    "asset's size and digest; check each artifact against its checksum file.")
-    needs_network = True
-    needs_token = False  # the GitHub token is not the hardware token
 
     def check(self, ctx: Context) -> list[Blocker]:
         return expected.notes_blockers(ctx)

@@ -16,6 +16,7 @@ from typing import Any
 from services import artifacts, checksums, smoke
 from services.artifacts import REDO_SMOKE, for_session
 from services.errors import ConsoleError
+from services.evidence import SignEvidence
 from services.signing import (
     PASSPHRASE_OPTION,
     Backend,
@@ -52,10 +53,8 @@ def backend_for(ctx: Context) -> Backend | None:
 
 class Sign(Step):
     id = "sign"
-    title = "Sign with the hardware token"
     description = ("Detached signatures for every artifact with the key on the hardware token, "
                    "each verified at once against the pinned public key.")
-    needs_token = True
 
     def check(self, ctx: Context) -> list[Blocker]:
         found = for_session(ctx)
@@ -94,7 +93,7 @@ class Sign(Step):
             raise StepFailed(str(problems[0]))
         backend = backend_for(ctx)
         if backend is None:
-            return {"backend": "none", "signatures": []}
+            return SignEvidence(backend="none").to_json()
         session = ctx.require_session()
         digests = checksums.hash_files([a.path for a in found], ctx.progress)
         changed = checksums.changed_since_recorded(digests, checksums.recorded_digests(session))
@@ -113,21 +112,22 @@ class Sign(Step):
                 existing="replace" if ctx.answers.get("force") else "reuse",
                 progress=ctx.progress)
         sums = {d.path: d for d in digests}
-        return {
-            "backend": backend.name,
-            "pinned_key": backend.pin_description(),
-            "signer": ready.signer,
-            **({"device": ready.details} if ready.details else {}),
-            "signatures": [_entry(ctx, s.artifact, s.signature, s.signer, s.reused, sums)
-                           for s in signed],
-        }
+        return SignEvidence(
+            backend=backend.name,
+            pinned_key=backend.pin_description(),
+            signer=ready.signer,
+            device=ready.details or None,
+            signatures=tuple(_entry(ctx, s.artifact, s.signature, s.signer, s.reused, sums)
+                             for s in signed),
+        ).to_json()
 
     def revalidate(self, ctx: Context) -> list[Blocker]:
-        record = ctx.require_session().steps.get(self.id)
-        signatures = list(record.evidence.get("signatures", [])) if record else []
-        changed = artifacts.changed_since(ctx, [{**item, "name": item.get("artifact")}
-                                                for item in signatures], "it was signed")
-        replaced = artifacts.written_file_blockers(ctx, [
+        recorded = ctx.require_session().evidence(SignEvidence) or SignEvidence()
+        signatures = list(recorded.signatures)
+        changed = artifacts.changed_since(
+            ctx.policy, ctx.root, [{**item, "name": item.get("artifact")} for item in signatures],
+            "it was signed")
+        replaced = artifacts.written_file_blockers(ctx.root, [
             {"path": item.get("signature"), "sha256": item.get("signature_sha256")}
             for item in signatures], "the sign step")
         return changed + [Blocker(b.reason, "Restore the signature the sign step made (its "

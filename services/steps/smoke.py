@@ -15,7 +15,6 @@ from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepF
 
 class Smoke(Step):
     id = "smoke"
-    title = "Hardware smoke test"
     description = ("Per architecture, each smoke check (boots, connects to network, runs Ollama, "
                    "unlocks persistence) ticked pass by a named tester on named hardware, for the "
                    "artifact being released.")

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from services import tagging
+from services.evidence import TagEvidence
 from services.signing import passphrase_source, terminal
 from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepFailed
 
 
 class Tag(Step):
     id = "tag"
-    title = "Signed tag"
     description = ("A signed, annotated tag on the release commit (message from the policy), "
                    "verified with `git verify-tag` right after.")
-    needs_token = True
 
     def check(self, ctx: Context) -> list[Blocker]:
         return tagging.blockers(ctx)
@@ -50,7 +49,8 @@ class Tag(Step):
                 secret = passphrase_source(ctx, ready.prompt)
                 backend.unlock(secret)
         with terminal(ctx.prompter, needs_terminal):
-            return dict(tagging.create(ctx, plan, passphrase=secret))
+            made = tagging.create(ctx, plan, passphrase=secret)
+        return TagEvidence.from_json(made).to_json()
 
 
 STEP = Tag()

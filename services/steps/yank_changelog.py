@@ -32,7 +32,6 @@ def plan_yank(ctx: Context) -> Change:
 
 class YankChangelog(Step):
     id = "yank-changelog"
-    title = "Yank note in CHANGELOG.md"
     description = ("Add the YANKED mark to the version's CHANGELOG heading and the note under it "
                    "(reason, replacement version, link to MIGRATION.md), and commit it.")
 

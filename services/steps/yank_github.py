@@ -8,6 +8,7 @@ service puts them.
 
 from __future__ import annotations
 
+from services.evidence import YankGitHubEvidence
 from services.github import wiring
 from services.github.yank import banner, yank
 from services.step_protocol import Blocker, Context, Evidence, Plan, Step
@@ -16,12 +17,8 @@ from services.yank import replacement_tag, yank_inputs
 
 class YankGitHub(Step):
     id = "yank-github"
-    title = "Yank on GitHub"
     description = ("Mark the GitHub release as a pre-release, not latest, with a YANKED banner "
                    "naming the reason and the replacement. Nothing is deleted.")
-    needs_network = True
-    needs_token = False  # the GitHub token is not the hardware token
-    irreversible = True
 
     def check(self, ctx: Context) -> list[Blocker]:
         inputs = yank_inputs(ctx)
@@ -51,7 +48,7 @@ class YankGitHub(Step):
         inputs = yank_inputs(ctx)
         result = yank(wiring.client_for(ctx), tag=session.tag, reason=inputs.reason,
                       replacement=replacement_tag(ctx, inputs.replacement))
-        return result.to_json()
+        return YankGitHubEvidence.from_json(result.to_json()).to_json()
 
 
 STEP = YankGitHub()

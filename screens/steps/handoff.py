@@ -24,6 +24,7 @@ from screens.base import host_of
 from screens.step import StepScreen
 from services import secrets, workstation
 from services.errors import ConsoleError
+from services.progress import ProgressEvent
 from services.step_protocol import Context
 
 
@@ -122,8 +123,8 @@ class HandoffScreen(StepScreen):
     def _reporting_context(self) -> Context:
         ctx = host_of(self.app).make_context()
 
-        def progress(label: str, done: int, total: int) -> None:
-            self.post_message(self.Progress(label, done, total))
+        def progress(event: ProgressEvent) -> None:
+            self.post_message(self.Progress(event))
 
         ctx.progress = progress
         return ctx

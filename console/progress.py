@@ -1,0 +1,107 @@
+"""The one CLI renderer of :class:`services.progress.ProgressEvent`, for every command that does
+long work (``run``/``next``, ``draft``, ``checksums``, ``sign``, ``smoke sign``...).
+
+On a terminal it draws a rich progress bar per file (rich imported only when the first event
+arrives, so a command that reports nothing pays nothing); otherwise (a CI log, a pipe) it writes
+one line per file at most every 10 % or 2 seconds. Either way a retry is announced on a line of
+its own, so an upload that starts again after a dropped connection is never silent.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TextIO
+
+from services.progress import ProgressEvent
+
+if TYPE_CHECKING:
+    from services.step_protocol import Context
+
+
+def _amount(event: ProgressEvent, value: int) -> str:
+    from services.artifacts import human_size
+
+    return human_size(value) if event.unit == "bytes" else f"{value} {event.unit}"
+
+
+class ProgressRenderer:
+    """Call it with events; use it as a context manager so a bar is cleared at the end."""
+
+    def __init__(self, stream: TextIO | None = None, *, bars: bool | None = None) -> None:
+        self._stream = stream or sys.stderr
+        self._bars = self._stream.isatty() if bars is None else bars
+        self._shown: dict[str, tuple[int, float]] = {}
+        self._lock = threading.Lock()
+        self._progress: Any = None  # rich.progress.Progress, once the first bar is drawn
+        self._tasks: dict[str, Any] = {}
+
+    def __call__(self, event: ProgressEvent) -> None:
+        with self._lock:
+            if event.retry:  # the work starts again: so does its progress
+                self._shown.pop(event.label, None)
+                self._line(f"  {event.notice()}")
+            elif self._bars:
+                self._bar(event)
+            else:
+                self._throttled(event)
+
+    def _line(self, text: str) -> None:
+        if self._progress is not None:
+            self._progress.console.print(text, highlight=False, markup=False)
+            return
+        self._stream.write(text + "\n")
+        self._stream.flush()
+
+    def _throttled(self, event: ProgressEvent) -> None:
+        last, when = self._shown.get(event.label, (-100, 0.0))
+        now = time.monotonic()
+        percent = event.percent
+        if percent == last or (percent < 100 and percent - last < 10 and now - when < 2):
+            return
+        self._shown[event.label] = (percent, now)
+        self._line(f"  {event.label}: {_amount(event, event.done)} of "
+                   f"{_amount(event, event.total)} ({percent}%)")
+
+    def _bar(self, event: ProgressEvent) -> None:
+        if self._progress is None:
+            from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
+
+            from console.output import err
+
+            self._progress = Progress("[progress.description]{task.description}", BarColumn(),
+                                      DownloadColumn(), TransferSpeedColumn(), console=err(),
+                                      transient=True)
+            self._progress.start()
+        task = self._tasks.get(event.label)
+        if task is None:
+            task = self._tasks[event.label] = self._progress.add_task(
+                event.label, total=event.total or None)
+        self._progress.update(task, completed=event.done, total=event.total or None)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._progress is not None:
+                self._progress.stop()
+                self._progress = None
+
+    def __enter__(self) -> ProgressRenderer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+@contextmanager
+def rendering(ctx: Context) -> Iterator[ProgressRenderer]:
+    """Show ``ctx``'s progress for the length of the block (the step's run, a signing batch)."""
+    with ProgressRenderer() as renderer:
+        before = ctx.progress
+        ctx.progress = renderer
+        try:
+            yield renderer
+        finally:
+            ctx.progress = before

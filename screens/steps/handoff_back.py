@@ -1,5 +1,0 @@
-"""Screen of step ``handoff-back``: see screens/handoff.py."""
-
-from screens.handoff import HandoffScreen
-
-SCREEN = HandoffScreen

@@ -1,0 +1,264 @@
+"""Typed evidence: what a step recorded, for the steps, screens and services that read it later.
+
+A step's evidence is stored in the session as a JSON object (``StepRecord.evidence``), exactly as
+before these classes existed, so sessions written by older consoles load unchanged. Where another
+part reads a step's evidence, it goes through the step's class here and one accessor,
+``session.evidence(ChangelogEvidence)``, instead of string keys scattered over the code: a renamed
+key is then one change here, checked by mypy everywhere it is read.
+
+Each class names its step (``STEP``); ``to_json`` gives the very object the step has always
+recorded (the step builds the class and stores ``to_json()``), and ``from_json`` reads it back,
+keeping keys it does not know in ``extra`` so nothing is lost. Fields marked :func:`optional` are
+left out of the JSON when they are ``None`` (the step did not record them); lists are tuples here.
+
+This module imports nothing of the console, so the session and the TUI's first frame can use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any, ClassVar, Self
+
+_OPTIONAL = "optional"
+_BOOKKEEPING = frozenset({"extra", "present"})
+
+
+def optional() -> Any:
+    """A field left out of the JSON while it is ``None`` (the step did not record it)."""
+    return field(default=None, metadata={_OPTIONAL: True})
+
+
+def _table() -> Any:
+    return field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class StepEvidence:
+    """Base class: JSON in, JSON out, field by field, unknown keys kept in ``extra``."""
+
+    STEP: ClassVar[str] = ""
+    extra: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    # Keys the JSON read by from_json had: an optional key recorded as null stays null.
+    present: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        for item in fields(self):
+            if item.name in _BOOKKEEPING:
+                continue
+            value = getattr(self, item.name)
+            if value is None and item.metadata.get(_OPTIONAL) and item.name not in self.present:
+                continue
+            data[item.name] = list(value) if isinstance(value, tuple) else value
+        data.update(self.extra)
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Self:
+        known = {item.name for item in fields(cls) if item.name not in _BOOKKEEPING}
+        values = {key: tuple(value) if isinstance(value, list) else value
+                  for key, value in data.items() if key in known}
+        extra = {key: value for key, value in data.items() if key not in known}
+        return cls(**values, extra=extra, present=frozenset(values))
+
+
+@dataclass(frozen=True, kw_only=True)
+class PreflightEvidence(StepEvidence):
+    STEP: ClassVar[str] = "preflight"
+    commit: str = ""
+    branch: str = ""
+    checklist: tuple[str, ...] = ()
+    offline: bool = False
+    ci: Mapping[str, Any] = _table()  # CIResult.to_json(), or {"status": "deferred", "reason"}
+
+    @property
+    def ci_deferred(self) -> bool:
+        """Pre-flight did not ask CI (offline workstation): push asks before anything leaves."""
+        return isinstance(self.ci, Mapping) and self.ci.get("status") == "deferred"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChangelogEvidence(StepEvidence):
+    STEP: ClassVar[str] = "changelog"
+    file: str = ""
+    commit: str = ""
+    sha256: str | None = optional()
+    bump: str | None = optional()
+    bump_reasons: tuple[str, ...] | None = optional()
+    already: bool | None = optional()  # the move was found committed, not made by this run
+    # What the move did (``Change.facts``), so post-release can write [Unreleased] back alike.
+    version: str | None = optional()
+    date: str | None = optional()
+    tag: str | None = optional()
+    previous_tag: str | None = optional()
+    heading: str | None = optional()
+    link: str | None = optional()
+    unreleased_heading: str | None = optional()
+    unreleased_label: str | None = optional()
+    unreleased_url: str | None = optional()
+
+
+@dataclass(frozen=True, kw_only=True)
+class MigrationEvidence(StepEvidence):
+    STEP: ClassVar[str] = "migration"
+    file: str | None = optional()
+    status: str = ""  # "first-release" when there is nothing to migrate from
+    message: str | None = optional()
+    heading: str | None = optional()
+    line: int | None = optional()
+    major: bool | None = optional()
+    commit: str | None = optional()  # only when this step committed MIGRATION.md
+    sha256: str | None = optional()
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChecksumsEvidence(StepEvidence):
+    STEP: ClassVar[str] = "checksums"
+    # One entry per artifact: arch, name, size, sha256, mtime_ns, checksum_file.
+    artifacts: tuple[Mapping[str, Any], ...] = ()
+    combined: str | None = optional()
+    files: tuple[Mapping[str, Any], ...] = ()  # the checksum files written: path, sha256
+
+    def by_name(self) -> dict[str, Mapping[str, Any]]:
+        """Each hashed artifact's entry by file name (entries without a digest left out)."""
+        return {str(entry["name"]): entry for entry in self.artifacts
+                if isinstance(entry, Mapping) and entry.get("name") and entry.get("sha256")}
+
+    def digests(self) -> dict[str, str]:
+        """``{artifact name: sha256}`` as recorded."""
+        return {str(entry.get("name")): str(entry.get("sha256")) for entry in self.artifacts
+                if isinstance(entry, Mapping)}
+
+
+@dataclass(frozen=True, kw_only=True)
+class SignEvidence(StepEvidence):
+    STEP: ClassVar[str] = "sign"
+    backend: str = ""
+    pinned_key: str | None = optional()
+    signer: str | None = optional()
+    device: Mapping[str, Any] | None = optional()  # the token, when the backend names it
+    # One entry per artifact: artifact, signature, signature_sha256, signer, ...
+    signatures: tuple[Mapping[str, Any], ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class TagEvidence(StepEvidence):
+    STEP: ClassVar[str] = "tag"
+    tag: str = ""
+    object: str = ""
+    commit: str = ""
+    signing: str = ""
+    message: str = ""
+    signer: str | None = optional()
+
+
+@dataclass(frozen=True, kw_only=True)
+class DraftEvidence(StepEvidence):
+    STEP: ClassVar[str] = "draft"
+    release_id: int | None = None
+    html_url: str = ""
+    created: bool = False
+    repaired: tuple[str, ...] = ()  # what was put right on an existing draft
+    assets: tuple[Mapping[str, Any], ...] = ()  # UploadOutcome.to_json() per file
+    uploaded: int = 0
+    kept: int = 0
+    removed: tuple[str, ...] = ()
+    body_sha256: str = ""
+    ci: Mapping[str, Any] = _table()
+
+    def actions(self) -> dict[str, str]:
+        """What the last run did to each asset: ``{name: uploaded|replaced|kept|...}``."""
+        return {str(a["name"]): str(a["action"]) for a in self.assets}
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReviewEvidence(StepEvidence):
+    """``Review.to_json()`` without the body diff: what publish shows and re-checks."""
+
+    STEP: ClassVar[str] = "review"
+    tag: str = ""
+    clean: bool = False
+    problems: tuple[str, ...] = ()
+    release: Mapping[str, Any] | None = None
+    expected_title: str = ""
+    expected_commit: str = ""
+    body_matches_notes: bool = False
+    # One entry per expected asset: name, expected_size, expected_sha256, ...
+    assets: tuple[Mapping[str, Any], ...] = ()
+    extra_assets: tuple[str, ...] = ()
+    fingerprint: str = ""
+    seen: Mapping[str, Any] = _table()
+
+    @property
+    def release_id(self) -> Any:
+        return (self.release or {}).get("id")
+
+    @property
+    def release_name(self) -> Any:
+        return (self.release or {}).get("name")
+
+    @property
+    def asset_names(self) -> list[str]:
+        return [str(a["name"]) for a in self.assets]
+
+    def expected_assets(self) -> list[ReviewedAsset]:
+        """Each expected asset as the review checked it: name, local size and sha256."""
+        return [ReviewedAsset(str(a["name"]), a["expected_size"], str(a["expected_sha256"]))
+                for a in self.assets]
+
+
+@dataclass(frozen=True)
+class ReviewedAsset:
+    name: str
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class YankGitHubEvidence(StepEvidence):
+    """``YankResult.to_json()``: what the GitHub half of a yank did."""
+
+    STEP: ClassVar[str] = "yank-github"
+    tag: str = ""
+    release_id: int | None = None
+    html_url: str = ""
+    changed: bool = False  # False when it was already yanked exactly like this
+    banner: str = "none"  # "banner added", "banner replaced" or "none"
+    prerelease: bool = False
+    latest_before: str = ""
+    latest_after: str = ""
+    refused: tuple[str, ...] = ()  # what GitHub would not change
+
+
+@dataclass(frozen=True, kw_only=True)
+class HandoffOutEvidence(StepEvidence):
+    """What left for the signing workstation (``services.bundle.crossing.export_evidence``):
+    both machines record the same object, so the return trip checks against it."""
+
+    STEP: ClassVar[str] = "handoff-out"
+    needed: bool = False
+    direction: str = ""
+    bundle_sha256: str = ""
+    fingerprint: str = ""
+    commit: str = ""
+    tag_object: str = ""
+    # The build host's digests: name, arch, size, sha256, mtime_ns per artifact.
+    artifacts: tuple[Mapping[str, Any], ...] = ()
+    members: int = 0
+
+    def digests(self) -> dict[str, Mapping[str, Any]]:
+        return {str(a.get("name")): a for a in self.artifacts if isinstance(a, Mapping)}
+
+
+@dataclass(frozen=True, kw_only=True)
+class HandoffBackEvidence(HandoffOutEvidence):
+    STEP: ClassVar[str] = "handoff-back"
+
+
+# The steps whose evidence other parts read; a step whose evidence nobody else reads keeps a dict.
+EVIDENCE: tuple[type[StepEvidence], ...] = (
+    PreflightEvidence, ChangelogEvidence, MigrationEvidence, ChecksumsEvidence, SignEvidence,
+    TagEvidence, DraftEvidence, ReviewEvidence, YankGitHubEvidence, HandoffOutEvidence,
+    HandoffBackEvidence,
+)

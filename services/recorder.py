@@ -1,0 +1,60 @@
+"""Recording what happened to a release: the session, its journal and the journal's head, together.
+
+Every change to a release goes through :meth:`Recorder.record`: under the session's lock it
+re-reads the session, applies the change, appends the journal entry and stores the journal's new
+head in the session, then saves it. So the session always names the journal entry that explains
+it, and a TUI and a CLI in another terminal working on the same release add up instead of
+overwriting each other.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Any
+
+from services.journal import Journal
+from services.session import Session, SessionStore
+
+
+class Recorder:
+    """Journal-and-session updates of one release, made as one locked step."""
+
+    def __init__(self, store: SessionStore, tag: str, *, actor: str,
+                 clock: Callable[[], datetime]) -> None:
+        self.store = store
+        self.tag = tag
+        self.actor = actor
+        self.clock = clock
+
+    @property
+    def journal(self) -> Journal:
+        return Journal(self.store.directory(self.tag) / "journal.jsonl")
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[Session]:
+        """Hold the session lock, re-read the session, yield it, and save it afterwards."""
+        directory = self.store.directory(self.tag)
+        directory.mkdir(parents=True, exist_ok=True)
+        with open(directory / ".lock", "a+") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                fresh = self.store.load(self.tag)
+                yield fresh
+                self.store.save(fresh, now=self.clock())
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def record(self, step: str, action: str, *, inputs: dict[str, Any] | None = None,
+               outputs: dict[str, Any] | None = None,
+               update: Callable[[Session], object] | None = None) -> Session:
+        """Journal an action and (optionally) change the session; returns the saved session."""
+        with self.locked() as session:
+            if update is not None:
+                update(session)
+            head, count = self.journal.append(actor=self.actor, step=step, action=action,
+                                               inputs=inputs, outputs=outputs, now=self.clock())
+            session.journal_head, session.journal_count = head, count
+        return session

@@ -1,0 +1,91 @@
+"""Typed evidence reads and writes exactly the JSON the steps have always recorded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from services.evidence import (
+    EVIDENCE,
+    ChangelogEvidence,
+    ChecksumsEvidence,
+    DraftEvidence,
+    MigrationEvidence,
+    PreflightEvidence,
+    ReviewEvidence,
+    SignEvidence,
+    StepEvidence,
+    TagEvidence,
+    YankGitHubEvidence,
+)
+from services.session import Session, StepRecord
+from services.step_status import StepStatus
+from services.steps import CATALOGUE
+
+# As recorded by the steps (shapes taken from their run methods), key order included: the TUI's
+# evidence panel and `status --json` show keys in this order.
+RECORDED: list[tuple[type[StepEvidence], dict[str, Any]]] = [
+    (PreflightEvidence, {"commit": "a" * 40, "branch": "main", "checklist": ["docs"],
+                         "offline": True, "ci": {"status": "deferred", "reason": "offline"}}),
+    (ChangelogEvidence, {"file": "CHANGELOG.md", "commit": "b" * 40, "sha256": "c" * 64,
+                         "bump": "minor", "bump_reasons": ["### Added"], "version": "1.2.0",
+                         "date": "2026-01-02", "tag": "v1.2.0", "previous_tag": "v1.1.0",
+                         "heading": "## [1.2.0] - 2026-01-02", "link": "",
+                         "unreleased_heading": "## [Unreleased]", "unreleased_label": "",
+                         "unreleased_url": "", "some_new_fact": 1}),
+    (ChangelogEvidence, {"file": "CHANGELOG.md", "commit": "b" * 40, "already": True}),
+    (MigrationEvidence, {"status": "first-release"}),
+    (MigrationEvidence, {"file": "MIGRATION.md", "status": "ok", "message": "found",
+                         "heading": None, "line": None, "major": False, "sha256": "d" * 64}),
+    (ChecksumsEvidence, {"artifacts": [{"arch": "amd64", "name": "a.iso", "size": 3,
+                                        "sha256": "e" * 64, "mtime_ns": 1,
+                                        "checksum_file": "a.iso.sha256"}],
+                         "combined": "SHA256SUMS", "files": [{"path": "a", "sha256": "f"}]}),
+    (SignEvidence, {"backend": "none", "signatures": []}),
+    (TagEvidence, {"tag": "v1", "object": "1" * 40, "commit": "2" * 40, "signing": "none",
+                   "message": "Release v1"}),
+    (DraftEvidence, {"release_id": 7, "html_url": "http://x", "created": True,
+                     "repaired": [], "assets": [{"name": "a.iso", "action": "uploaded"}],
+                     "uploaded": 1, "kept": 0, "removed": [], "body_sha256": "9",
+                     "ci": {"state": "green"}}),
+    (ReviewEvidence, {"tag": "v1", "clean": True, "problems": [], "release": {"id": 7},
+                      "expected_title": "v1", "expected_commit": "3" * 40,
+                      "body_matches_notes": True,
+                      "assets": [{"name": "a.iso", "expected_size": 3,
+                                  "expected_sha256": "e" * 64}],
+                      "extra_assets": [], "fingerprint": "fp", "seen": {"id": 7}}),
+    (YankGitHubEvidence, {"tag": "v1", "release_id": 7, "html_url": "http://x", "changed": True,
+                          "banner": "banner added", "prerelease": True, "latest_before": "v1",
+                          "latest_after": "v0", "refused": []}),
+]
+
+
+@pytest.mark.parametrize(("kind", "data"), RECORDED)
+def test_evidence_round_trips_to_the_same_json(kind: type[StepEvidence],
+                                                data: dict[str, Any]) -> None:
+    assert list(kind.from_json(data).to_json().items()) == list(data.items())
+
+
+def test_every_evidence_class_names_a_catalogued_step() -> None:
+    ids = {info.id for info in CATALOGUE}
+    assert {kind.STEP for kind in EVIDENCE} <= ids
+
+
+def test_session_reads_typed_evidence_only_where_recorded() -> None:
+    session = Session(version="1.0.0", tag="v1.0.0")
+    assert session.evidence(PreflightEvidence) is None
+    session.steps["preflight"] = StepRecord(status=StepStatus.FAILED,
+                                            evidence={"commit": "abc", "offline": True})
+    found = session.evidence(PreflightEvidence)
+    assert found is not None and found.commit == "abc" and found.offline
+    assert session.evidence(PreflightEvidence, done=True) is None
+
+
+def test_an_older_session_file_still_loads_with_typed_evidence() -> None:
+    stored = {"schema": 1, "version": "1.0.0", "tag": "v1.0.0",
+              "steps": {"checksums": {"status": "done", "evidence": RECORDED[5][1]}}}
+    session = Session.from_json(stored)
+    found = session.evidence(ChecksumsEvidence, done=True)
+    assert found is not None and found.digests() == {"a.iso": "e" * 64}
+    assert session.to_json()["steps"]["checksums"]["evidence"] == RECORDED[5][1]

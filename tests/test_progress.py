@@ -1,0 +1,75 @@
+"""Progress is data: services report ProgressEvents, and one CLI renderer shows them for every
+long command, ``run STEP`` and ``next`` included, announcing retries."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from console.progress import ProgressRenderer
+from services.progress import ProgressEvent
+from services.step_protocol import Context
+from services.step_status import StepStatus
+from tests.conftest import run_cli
+from tests.github_helpers import (
+    Sandbox,
+    cli_env,
+    ready,  # noqa: F401 - fixture
+    sandbox,  # noqa: F401 - fixture
+)
+
+ISO = "pai-v0.2.0-amd64.iso"
+ARM = "pai-v0.2.0-arm64.iso"
+
+
+@pytest.mark.parametrize("command", [("run", "draft", "--yes"), ("next", "--yes")])
+def test_run_draft_and_next_show_upload_progress_and_announce_a_retry(
+        ready: Context, repo_path: Path, sandbox: Sandbox,  # noqa: F811
+        command: tuple[str, ...]) -> None:
+    sandbox.server.faults.drop_mid_upload(nth=4, after_bytes=5_000)
+    proc = run_cli(*command, cwd=repo_path, env=cli_env())
+    assert proc.returncode == 0, proc.stderr
+    assert "✔ GitHub draft and uploads: done." in proc.stdout
+    lines = proc.stderr.splitlines()
+    assert f"  hash {ISO}: 39.1 KiB of 39.1 KiB (100%)" in lines
+    assert f"  upload {ISO}: 39.1 KiB of 39.1 KiB (100%)" in lines
+    assert f"  upload {ARM}: 39.1 KiB of 39.1 KiB (100%)" in lines
+    assert f"  retrying {ARM} (attempt 2): the connection was lost" in lines
+    # The upload that starts again is shown again, up to its end.
+    after = lines[lines.index(f"  retrying {ARM} (attempt 2): the connection was lost"):]
+    assert [line for line in after if line.startswith(f"  upload {ARM}:")][-1] == \
+        f"  upload {ARM}: 39.1 KiB of 39.1 KiB (100%)"
+    record = ready.store.load("v0.2.0").steps["draft"]
+    assert record.status == StepStatus.DONE
+    assert {a["name"]: a["attempts"] for a in record.evidence["assets"]}[ARM] == 2
+
+
+def test_lines_are_throttled_to_every_ten_percent() -> None:
+    out = io.StringIO()
+    renderer = ProgressRenderer(out, bars=False)
+    for done in range(0, 1001, 10):
+        renderer(ProgressEvent("hash", "big.iso", done, 1000))
+    shown = out.getvalue().splitlines()
+    assert len(shown) == 11
+    assert shown[-1] == "  hash big.iso: 1000 B of 1000 B (100%)"
+
+
+def test_file_counts_and_retries_render_as_sentences() -> None:
+    out = io.StringIO()
+    renderer = ProgressRenderer(out, bars=False)
+    renderer(ProgressEvent("sign", "", 5, 5, unit="files"))
+    renderer(ProgressEvent("upload", "pai.iso", attempt=3, reason="GitHub answered 502"))
+    renderer(ProgressEvent("upload", "pai.iso", attempt=3, reason="GitHub answered 502"))
+    assert out.getvalue().splitlines() == ["  sign: 5 files of 5 files (100%)",
+                                           "  retrying pai.iso (attempt 3): GitHub answered 502",
+                                           "  retrying pai.iso (attempt 3): GitHub answered 502"]
+
+
+def test_event_is_frozen_and_knows_its_label() -> None:
+    event = ProgressEvent("upload", "pai.iso", 512, 1024)
+    assert (event.label, event.percent, event.retry, event.finished) == (
+        "upload pai.iso", 50, False, False)
+    with pytest.raises(AttributeError):
+        event.done = 1024  # type: ignore[misc]
