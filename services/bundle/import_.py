@@ -26,6 +26,7 @@ from services.evidence import HandoffOutEvidence
 from services.journal import Journal
 from services.session import Session
 from services.step_protocol import Context
+from services.step_status import StepStatus
 
 
 @dataclass
@@ -115,7 +116,7 @@ def _check_identity(ctx: Context, manifest: Manifest) -> Session | None:
                           "offline workstation; it was refused.",
                           remedy="Import it on the online machine.")
     active = ctx.store.active()
-    if active is not None and active.tag != manifest.tag:
+    if active is not None and active.tag != manifest.tag and not _handed_back(ctx, active):
         raise BundleError(f"A session for {active.tag} is in progress here, and the bundle is for "
                           f"{manifest.tag} (version {manifest.version}); it was refused.",
                           remedy=f"Finish or abandon {active.tag} first.")
@@ -130,6 +131,24 @@ def _check_identity(ctx: Context, manifest: Manifest) -> Session | None:
         raise BundleError(f"There is no session for {manifest.tag} here to return to; the bundle "
                           "was refused.", remedy="Import it in the clone the release left from.")
     return local
+
+
+def _handed_back(ctx: Context, session: Session) -> bool:
+    """An earlier release this offline workstation has finished its part of (signed, tagged and
+    sent back): it does not hold up the next one; importing the next closes it here."""
+    record = session.steps.get("handoff-back")
+    return ctx.offline and record is not None and record.status == StepStatus.DONE
+
+
+def _close_handed_back(ctx: Context, manifest: Manifest) -> None:
+    from services.recorder import Recorder
+
+    active = ctx.store.active()
+    if active is None or active.tag == manifest.tag or not _handed_back(ctx, active):
+        return
+    recorder = Recorder(ctx.store, active.tag, actor=ctx.actor, clock=ctx.clock)
+    recorder.record("session", "handed-off", inputs={"next": manifest.tag},
+                    update=lambda s: setattr(s, "state", "handed-off"))
 
 
 def _check_session(members: Path, manifest: Manifest) -> Session:
@@ -226,20 +245,21 @@ def apply(ctx: Context, prepared: Prepared) -> dict[str, Any]:
     store = ctx.store
     try:
         with store.run_lock(manifest.tag):
+            _close_handed_back(ctx, manifest)
             gitpart.apply(ctx, manifest, members / "repo.bundle")
             directory = artifacts.artifacts_dir(ctx.policy, ctx.root)
             directory.mkdir(parents=True, exist_ok=True)
             times = {a["name"]: a.get("mtime_ns") for a in manifest.artifacts}
             for path in sorted((members / "artifacts").glob("*")):
                 os.chmod(path, 0o644)
-                os.replace(path, directory / path.name)
+                shutil.move(path, directory / path.name)  # a copy when build/ is elsewhere
             for name, mtime in times.items():
                 if isinstance(mtime, int) and (directory / name).exists():
                     os.utime(directory / name, ns=(mtime, mtime))
             for path in sorted((members / "files").glob("*")) \
                     if (members / "files").is_dir() else []:
                 os.chmod(path, 0o644)
-                os.replace(path, directory / path.name)
+                shutil.move(path, directory / path.name)
             session_dir = store.directory(manifest.tag)
             session_dir.mkdir(parents=True, exist_ok=True)
             if (members / "notes.md").exists():
