@@ -145,7 +145,7 @@ def test_hostile_return_bundles_are_refused(stations: Workstations, tmp_path: Pa
     # longer held up by it (this one is refused later, for its own inconsistency).
     nxt = forge(ws.usb / "out.tar", tmp_path / "next.tar",
                 manifest=lambda m: m.update(tag="v1.4.0", version="1.4.0"))
-    with pytest.raises(ConsoleError, match="session is for v1.3.0, its manifest for v1.4.0"):
+    with pytest.raises(ConsoleError, match=r"session is for v1\.3\.0, its manifest for v1\.4\.0"):
         verify_bundle(ws.ctx("offline"), nxt)
     online = ws.ctx("online")
     bad = tmp_path / "bad"
