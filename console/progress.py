@@ -2,7 +2,8 @@
 long work (``run``/``next``, ``draft``, ``checksums``, ``sign``, ``smoke sign``...).
 
 On a terminal it draws a rich progress bar per file (rich imported only when the first event
-arrives, so a command that reports nothing pays nothing); otherwise (a CI log, a pipe) it writes
+arrives, so a command that reports nothing pays nothing), taken down whenever every file shown is
+finished, so a passphrase prompt after hashing stays readable; otherwise (a CI log, a pipe) it writes
 one line per file at most every 10 % or 2 seconds. Either way a retry is announced on a line of
 its own, so an upload that starts again after a dropped connection is never silent.
 """
@@ -22,10 +23,13 @@ if TYPE_CHECKING:
     from services.step_protocol import Context
 
 
-def _amount(event: ProgressEvent, value: int) -> str:
+def _amount(event: ProgressEvent) -> str:
+    """``1.2 GiB of 2.0 GiB`` or ``1 of 3 files``."""
     from services.artifacts import human_size
 
-    return human_size(value) if event.unit == "bytes" else f"{value} {event.unit}"
+    if event.unit == "bytes":
+        return f"{human_size(event.done)} of {human_size(event.total)}"
+    return f"{event.done} of {event.total} {event.unit}"
 
 
 class ProgressRenderer:
@@ -51,7 +55,9 @@ class ProgressRenderer:
 
     def _line(self, text: str) -> None:
         if self._progress is not None:
-            self._progress.console.print(text, highlight=False, markup=False)
+            from rich.markup import escape
+
+            self._progress.console.print(escape(text), highlight=False)
             return
         self._stream.write(text + "\n")
         self._stream.flush()
@@ -63,8 +69,7 @@ class ProgressRenderer:
         if percent == last or (percent < 100 and percent - last < 10 and now - when < 2):
             return
         self._shown[event.label] = (percent, now)
-        self._line(f"  {event.label}: {_amount(event, event.done)} of "
-                   f"{_amount(event, event.total)} ({percent}%)")
+        self._line(f"  {event.label}: {_amount(event)} ({percent}%)")
 
     def _bar(self, event: ProgressEvent) -> None:
         if self._progress is None:
@@ -81,6 +86,12 @@ class ProgressRenderer:
             task = self._tasks[event.label] = self._progress.add_task(
                 event.label, total=event.total or None)
         self._progress.update(task, completed=event.done, total=event.total or None)
+        if all(t.finished for t in self._progress.tasks):
+            # Nothing is moving: take the bar down, so a prompt that follows (a passphrase
+            # after hashing) is not drawn over; the next event puts one up again.
+            self._progress.stop()
+            self._progress = None
+            self._tasks.clear()
 
     def close(self) -> None:
         with self._lock:

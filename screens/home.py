@@ -102,7 +102,6 @@ class HomeScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="home-load")
     def _load(self, generation: int) -> None:
         # Imported in the worker: the first frame should not wait for the services.
-        from screens.step import session_header
         from services import engine, secrets
         from services.flows import runbook
 
@@ -110,7 +109,7 @@ class HomeScreen(Screen[None]):
             ctx = host_of(self.app).make_context()
             if ctx.session_problem is not None:
                 raise ctx.session_problem
-            header = session_header(ctx)
+            header = engine.headline(ctx)
             if ctx.session is None:
                 rows = [Row(step, None) for step in runbook("release")]
                 next_id = None

@@ -126,7 +126,7 @@ class StepScreen(Screen[None]):
     def _load(self, generation: int) -> None:
         try:
             ctx = host_of(self.app).make_context()
-            header = session_header(ctx)
+            header = engine.headline(ctx)
             view = None
             if ctx.session is not None:
                 view = next((v for v in engine.views(ctx) if v.id == self.step.id), None)
@@ -264,10 +264,6 @@ def unexpected(err: BaseException) -> str:
     """One scrubbed line for an error that is not a ConsoleError (no traceback, no locals)."""
     return secrets.scrub(f"Unexpected error ({type(err).__name__}): {err}. The step was recorded "
                          "as failed; the journal has what was done.")
-
-
-def session_header(ctx: Context) -> str:
-    return engine.headline(ctx)
 
 
 def render_blockers(view: engine.StepView) -> Text:

@@ -1,9 +1,10 @@
 """The runbooks: ordered step ids per kind of release, over one registry of steps.
 
-Release follows the PAI runbook (``shared/seeds/003_*``). A hotfix is the same walk with a branch
-from the last tag first and main brought up to date last. An rc skips the changelog move (the rc's
-notes come from ``[Unreleased]``) and the post-release reopen. A yank withdraws a published release
-without deleting anything. The hand-off steps exist only when signing is air-gapped.
+Release follows the PAI release runbook the console was designed from. A hotfix is the same walk
+with a branch from the last tag first and main brought up to date last. An rc skips the changelog
+move (the rc's notes come from ``[Unreleased]``) and the post-release reopen. A yank withdraws a
+published release without deleting anything. The hand-off steps exist only when signing is
+air-gapped.
 """
 
 from __future__ import annotations

@@ -73,7 +73,12 @@ class Identity:
 
 
 class Repository:
-    """A git working tree, opened once per command."""
+    """A git working tree, opened once per command: the only way services reach git.
+
+    Facts (``head_sha``, ``branch``, ``dirty_paths``, ``tags``, ``head_file``, ``show``...) and
+    commands (``git(*args)`` for stdout or :class:`GitFailed`, ``output(*args)`` for status and
+    both streams) are methods here; ``repo`` (the GitPython object) is for this class's own use.
+    """
 
     def __init__(self, path: Path) -> None:
         import git as gitmodule
@@ -167,7 +172,8 @@ class Repository:
         """Run ``git ARGS`` in the work tree through GitPython and return what it said, whatever
         its exit status. ``env`` is added to the console's environment (GNUPGHOME, GPG_TTY, the
         ssh askpass helper, GIT_TERMINAL_PROMPT reach git and the gpg/ssh-keygen it starts);
-        stdin is /dev/null so git never waits on the captain's terminal."""
+        stdin is /dev/null so git never waits on the captain's terminal. GitPython runs git with
+        ``LC_ALL=C``, so its messages are the English ones the push step recognises."""
         from git.exc import GitCommandNotFound
 
         from services.tools import ToolMissing

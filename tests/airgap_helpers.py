@@ -14,7 +14,9 @@ import pytest
 from console.demo import build_sandbox, start_github
 from console.sandbox.server import SandboxServer
 from console.sandbox.validation import OpenAPIValidator
-from services import engine
+from services import engine, netguard, smoke
+from services.bundle.export import export_bundle
+from services.bundle.import_ import apply, verify_bundle
 from services.policy import load_policy
 from services.repo import Repository
 from services.session import SessionStore
@@ -86,3 +88,18 @@ def run(ctx: Context, step_id: str) -> dict[str, Any]:
     from services.steps import registry
 
     return engine.run_step(ctx, registry()[step_id], confirmed=True)
+
+
+def offline_half(ws: Workstations) -> Path:
+    with netguard.guarded() as guard:
+        offline = ws.ctx("offline")
+        apply(offline, verify_bundle(offline, ws.usb / "out.tar"))
+        offline = ws.ctx("offline")
+        for arch in ("amd64", "arm64"):
+            smoke.sign_off(offline, arch=arch, hardware="X1", tester="Ana",
+                           marks=[smoke.Mark("pass", "all")])
+        for step in ("smoke", "checksums", "sign", "tag"):
+            run(offline, step)
+        export_bundle(offline, ws.usb / "back.tar")
+        assert guard.attempts == []
+    return ws.usb / "back.tar"

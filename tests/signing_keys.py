@@ -79,9 +79,10 @@ def gpg_stop_agent(home: str | None = None) -> None:
     subprocess.run(["gpgconf", "--kill", "gpg-agent"], capture_output=True, check=False, env=env)
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def stop_gpg_agent() -> Iterator[None]:
-    """Autouse in every module that imports it: the test's gpg-agent is stopped afterwards."""
+    """The test's gpg-agent is stopped afterwards; gpg test modules use it for every test with
+    ``pytestmark = pytest.mark.usefixtures("stop_gpg_agent")``."""
     home = os.environ["GNUPGHOME"]
     yield
     gpg_stop_agent(home)

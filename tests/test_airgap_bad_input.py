@@ -15,12 +15,11 @@ from services.session_lifecycle import ReleaseRequest, start_release
 from tests.airgap_helpers import (
     Workstations,
     prepare_online,
-    stations,  # noqa: F401 - fixture
 )
 from tests.bundle_forge import snapshot
 
 
-def test_export_refuses_a_folder_it_cannot_write(stations: Workstations) -> None:  # noqa: F811
+def test_export_refuses_a_folder_it_cannot_write(stations: Workstations) -> None:
     ws = stations
     prepare_online(ws)
     before = snapshot(ws.online)
@@ -35,7 +34,7 @@ def test_export_refuses_a_folder_it_cannot_write(stations: Workstations) -> None
     assert snapshot(ws.online) == before
 
 
-def test_import_bad_input(stations: Workstations, tmp_path: Path,  # noqa: F811
+def test_import_bad_input(stations: Workstations, tmp_path: Path,
                           monkeypatch: pytest.MonkeyPatch) -> None:
     ws = stations
     prepare_online(ws)
@@ -86,7 +85,7 @@ def test_import_bad_input(stations: Workstations, tmp_path: Path,  # noqa: F811
     assert not (ws.offline / ".release" / "v1.3.0").exists()
 
 
-def test_without_artifacts_the_stick_is_checked_file_by_file(stations: Workstations) -> None:  # noqa: F811
+def test_without_artifacts_the_stick_is_checked_file_by_file(stations: Workstations) -> None:
     ws = stations
     prepare_online(ws)
     ws.cli("online", "bundle", "export", "--without-artifacts", "--output",

@@ -21,12 +21,11 @@ from tests.airgap_helpers import (
     Workstations,
     prepare_online,
     run,
-    stations,  # noqa: F401 - fixture
 )
 from tests.conftest import git
 
 
-def test_release_across_the_air_gap(stations: Workstations, tmp_path: Path) -> None:  # noqa: F811
+def test_release_across_the_air_gap(stations: Workstations, tmp_path: Path) -> None:
     ws = stations
     prepare_online(ws)
     status = ws.cli("online", "status").stdout

@@ -11,16 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from services import netguard, smoke
-from services.bundle.export import export_bundle
+from services import netguard
 from services.bundle.import_ import apply, verify_bundle
 from services.errors import ConsoleError
 from services.step_protocol import Context
 from tests.airgap_helpers import (
     Workstations,
+    offline_half,
     prepare_online,
-    run,
-    stations,  # noqa: F401 - fixture
 )
 from tests.bundle_forge import Members, forge, link, snapshot
 from tests.conftest import git
@@ -50,7 +48,7 @@ def regular(name: str, data: bytes) -> tuple[tarfile.TarInfo, bytes]:
     return info, data
 
 
-def test_hostile_outbound_bundles_are_refused(stations: Workstations, tmp_path: Path) -> None:  # noqa: F811
+def test_hostile_outbound_bundles_are_refused(stations: Workstations, tmp_path: Path) -> None:
     ws = stations
     prepare_online(ws)
     ws.cli("online", "bundle", "export", "--output", str(ws.usb / "out.tar"))
@@ -121,22 +119,7 @@ def older_bundle(good: Path, target: Path) -> Path:
         session_sha256=state["session"]))
 
 
-def offline_half(ws: Workstations) -> Path:
-    with netguard.guarded() as guard:
-        offline = ws.ctx("offline")
-        apply(offline, verify_bundle(offline, ws.usb / "out.tar"))
-        offline = ws.ctx("offline")
-        for arch in ("amd64", "arm64"):
-            smoke.sign_off(offline, arch=arch, hardware="X1", tester="Ana",
-                           marks=[smoke.Mark("pass", "all")])
-        for step in ("smoke", "checksums", "sign", "tag"):
-            run(offline, step)
-        export_bundle(offline, ws.usb / "back.tar")
-        assert guard.attempts == []
-    return ws.usb / "back.tar"
-
-
-def test_hostile_return_bundles_are_refused(stations: Workstations, tmp_path: Path) -> None:  # noqa: F811
+def test_hostile_return_bundles_are_refused(stations: Workstations, tmp_path: Path) -> None:
     ws = stations
     prepare_online(ws)
     ws.cli("online", "bundle", "export", "--output", str(ws.usb / "out.tar"))

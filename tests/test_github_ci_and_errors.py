@@ -21,7 +21,6 @@ from tests.github_helpers import (
     CANARY,
     REPO,
     Sandbox,
-    sandbox,  # noqa: F401 - fixture
     write_policy,
 )
 
@@ -30,14 +29,14 @@ SHA = "c" * 40
 
 
 @pytest.fixture
-def ctx(make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> Context:  # noqa: F811
+def ctx(make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> Context:
     write_policy(repo_path, sandbox.api_url)
     context = make_ctx()
     start_release(context, ReleaseRequest(version="0.2.0"))
     return context
 
 
-def test_ci_green_when_every_status_and_check_passed(ctx: Context, sandbox: Sandbox) -> None:  # noqa: F811
+def test_ci_green_when_every_status_and_check_passed(ctx: Context, sandbox: Sandbox) -> None:
     sandbox.server.add_status(REPO, SHA, "ci/build-amd64", "success")
     sandbox.server.add_check_run(REPO, SHA, "smoke-arm64", conclusion="success")
     evidence = ci_gate(ctx, SHA)
@@ -45,7 +44,7 @@ def test_ci_green_when_every_status_and_check_passed(ctx: Context, sandbox: Sand
     assert evidence["passing"] == ["ci/build-amd64 (status)", "smoke-arm64 (check)"]
 
 
-def test_ci_red_names_the_failing_contexts(ctx: Context, sandbox: Sandbox) -> None:  # noqa: F811
+def test_ci_red_names_the_failing_contexts(ctx: Context, sandbox: Sandbox) -> None:
     sandbox.server.add_status(REPO, SHA, "ci/build-amd64", "success")
     sandbox.server.add_status(REPO, SHA, "ci/build-arm64", "failure")
     sandbox.server.add_check_run(REPO, SHA, "lint", conclusion="timed_out")
@@ -55,7 +54,7 @@ def test_ci_red_names_the_failing_contexts(ctx: Context, sandbox: Sandbox) -> No
     assert "lint (check): timed_out" in str(caught.value)
 
 
-def test_ci_pending_while_a_check_is_running(ctx: Context, sandbox: Sandbox) -> None:  # noqa: F811
+def test_ci_pending_while_a_check_is_running(ctx: Context, sandbox: Sandbox) -> None:
     sandbox.server.add_status(REPO, SHA, "ci/build-amd64", "success")
     sandbox.server.add_check_run(REPO, SHA, "smoke", status="in_progress")
     with pytest.raises(StepFailed, match="still running on cccccccccccc: smoke"):
@@ -74,7 +73,7 @@ def test_preflight_passes_a_commit_without_ci_and_says_so(ctx: Context) -> None:
     assert "the draft step requires CI on the release commit" in evidence["note"]
 
 
-def test_ci_gate_is_deferred_offline(make_ctx: Factory, ctx: Context, sandbox: Sandbox) -> None:  # noqa: F811
+def test_ci_gate_is_deferred_offline(make_ctx: Factory, ctx: Context, sandbox: Sandbox) -> None:
     offline = make_ctx(offline=True)
     assert ci_gate(offline, SHA)["status"] == "deferred"
     assert not sandbox.requests()
@@ -97,7 +96,7 @@ def test_bad_token_is_a_401_sentence(ctx: Context, monkeypatch: pytest.MonkeyPat
     assert "ghp_wrong_token_value" not in str(caught.value)
 
 
-def test_missing_repository_is_a_404_sentence(repo_path: Path, sandbox: Sandbox) -> None:  # noqa: F811
+def test_missing_repository_is_a_404_sentence(repo_path: Path, sandbox: Sandbox) -> None:
     (repo_path / "release.toml").write_text(
         f'[project]\nrepository = "acme/nope"\n[github]\napi_url = "{sandbox.api_url}"\n')
     policy = load_policy(repo_path / "release.toml")
@@ -106,7 +105,7 @@ def test_missing_repository_is_a_404_sentence(repo_path: Path, sandbox: Sandbox)
 
 
 def test_connection_refused_says_the_machine_looks_offline(repo_path: Path,
-                                                           sandbox: Sandbox) -> None:  # noqa: F811
+                                                           sandbox: Sandbox) -> None:
     url = sandbox.api_url
     sandbox.server.stop()
     (repo_path / "release.toml").write_text(
@@ -117,7 +116,7 @@ def test_connection_refused_says_the_machine_looks_offline(repo_path: Path,
                                       "publish wait for the online side.")
 
 
-def test_rate_limit_says_when_it_resets(ctx: Context, sandbox: Sandbox) -> None:  # noqa: F811
+def test_rate_limit_says_when_it_resets(ctx: Context, sandbox: Sandbox) -> None:
     reset = int(time.time()) + 1800
     sandbox.server.faults.rate_limit(nth=1, reset=reset)
     with pytest.raises(ConsoleError) as caught:
@@ -175,7 +174,7 @@ def test_transport_failures_become_one_sentence_errors() -> None:
     assert translate(bug, what="x", client=client) is bug
 
 
-def test_github_errors_carry_the_status(ctx: Context, sandbox: Sandbox) -> None:  # noqa: F811
+def test_github_errors_carry_the_status(ctx: Context, sandbox: Sandbox) -> None:
     from services.github.client import GitHubError
 
     sandbox.server.faults.fail(status=422, method="GET", path_contains="/commits/")

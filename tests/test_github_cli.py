@@ -18,10 +18,8 @@ from tests.github_helpers import (
     complete_steps_before,
     git,
     prepare_release,
-    ready,  # noqa: F401 - fixture
     release_json,
     run,
-    sandbox,  # noqa: F401 - fixture
     scan_for,
 )
 
@@ -30,7 +28,7 @@ KEYRING = {"PYTHON_KEYRING_BACKEND": "tests.github_helpers.FileKeyring"}
 
 
 def test_draft_review_publish_from_the_command_line_never_leaks_the_token(
-        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:  # noqa: F811
+        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:
     ctx = prepare_release(make_ctx, repo_path, sandbox)
     complete_steps_before(ctx, "draft")
     outputs = []
@@ -69,7 +67,7 @@ def test_draft_review_publish_from_the_command_line_never_leaks_the_token(
 
 
 def test_review_exit_code_and_table_when_something_is_missing(
-        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:  # noqa: F811
+        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:
     ctx = prepare_release(make_ctx, repo_path, sandbox)
     complete_steps_before(ctx, "draft")
     run(ctx, "draft")
@@ -82,7 +80,7 @@ def test_review_exit_code_and_table_when_something_is_missing(
 
 
 def test_offline_machine_is_told_which_steps_wait(make_ctx: Factory, repo_path: Path,
-                                                  sandbox: Sandbox) -> None:  # noqa: F811
+                                                  sandbox: Sandbox) -> None:
     ctx = prepare_release(make_ctx, repo_path, sandbox)
     complete_steps_before(ctx, "draft")
     sandbox.server.stop()
@@ -93,7 +91,7 @@ def test_offline_machine_is_told_which_steps_wait(make_ctx: Factory, repo_path: 
     assert "Traceback" not in proc.stderr
 
 
-def test_login_status_logout_with_a_keyring(repo_path: Path, sandbox: Sandbox) -> None:  # noqa: F811
+def test_login_status_logout_with_a_keyring(repo_path: Path, sandbox: Sandbox) -> None:
     (repo_path / "release.toml").write_text(
         f'[project]\nrepository = "{REPO}"\n[github]\napi_url = "{sandbox.api_url}"\n')
     env = {**cli_env(KEYRING), "GITHUB_TOKEN": ""}
@@ -121,7 +119,7 @@ def test_login_without_a_keyring_points_to_github_token(repo_path: Path) -> None
 
 
 def test_yank_does_github_and_changelog_together(make_ctx: Factory, repo_path: Path,
-                                                 sandbox: Sandbox) -> None:  # noqa: F811
+                                                 sandbox: Sandbox) -> None:
     changelog = repo_path / "CHANGELOG.md"
     changelog.write_text(
         "# Changelog\n\n## [Unreleased]\n\n## [0.2.0] — 2026-11-21\n\n### Added\n\n- Unlock.\n\n"
@@ -157,12 +155,12 @@ def test_yank_refuses_itself_as_replacement(repo_path: Path, args: tuple[str, ..
 
 
 @pytest.fixture
-def drafting(ready: Context, repo_path: Path) -> Path:  # noqa: F811
+def drafting(ready: Context, repo_path: Path) -> Path:
     return repo_path
 
 
 def test_no_token_and_no_keyring_exit_3_and_lead_with_github_token(drafting: Path,
-                                                                   sandbox: Sandbox) -> None:  # noqa: F811
+                                                                   sandbox: Sandbox) -> None:
     proc = run_cli("draft", cwd=drafting, env={**cli_env(), "GITHUB_TOKEN": ""})
     assert proc.returncode == 3, proc.stderr
     assert "No GitHub token for 127.0.0.1:" in proc.stderr
@@ -171,7 +169,7 @@ def test_no_token_and_no_keyring_exit_3_and_lead_with_github_token(drafting: Pat
     assert sandbox.server.release_data(REPO) == []
 
 
-def test_a_bad_token_exits_3(drafting: Path, sandbox: Sandbox) -> None:  # noqa: F811
+def test_a_bad_token_exits_3(drafting: Path, sandbox: Sandbox) -> None:
     proc = run_cli("draft", cwd=drafting, env=cli_env({"GITHUB_TOKEN": "ghp_not_the_token"}))
     assert proc.returncode == 3, proc.stderr
     assert "refused the token from the environment (GITHUB_TOKEN) (401 Bad credentials)" \
@@ -180,7 +178,7 @@ def test_a_bad_token_exits_3(drafting: Path, sandbox: Sandbox) -> None:  # noqa:
 
 
 @pytest.mark.parametrize("command", [("draft",), ("run", "draft")])
-def test_offline_flag_exits_3_and_changes_nothing(drafting: Path, sandbox: Sandbox,  # noqa: F811
+def test_offline_flag_exits_3_and_changes_nothing(drafting: Path, sandbox: Sandbox,
                                                   command: tuple[str, ...]) -> None:
     session = (drafting / ".release" / "v0.2.0" / "session.json").read_bytes()
     offline = run_cli("--offline", *command, cwd=drafting, env=cli_env())
@@ -192,7 +190,7 @@ def test_offline_flag_exits_3_and_changes_nothing(drafting: Path, sandbox: Sandb
     assert sandbox.server.requests == []
 
 
-def test_connection_refused_exits_3(drafting: Path, sandbox: Sandbox) -> None:  # noqa: F811
+def test_connection_refused_exits_3(drafting: Path, sandbox: Sandbox) -> None:
     sandbox.server.stop()
     refused = run_cli("draft", cwd=drafting, env=cli_env())
     assert refused.returncode == 3
@@ -200,7 +198,7 @@ def test_connection_refused_exits_3(drafting: Path, sandbox: Sandbox) -> None:  
 
 
 def test_review_json_prints_an_error_object_when_it_fails(drafting: Path,
-                                                          sandbox: Sandbox) -> None:  # noqa: F811
+                                                          sandbox: Sandbox) -> None:
     sandbox.server.stop()
     proc = run_cli("review", "--json", cwd=drafting, env=cli_env())
     assert proc.returncode == 3

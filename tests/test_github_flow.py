@@ -14,18 +14,16 @@ from tests.github_helpers import (
     Sandbox,
     complete_steps_before,
     prepare_release,
-    ready,  # noqa: F401 - fixture
     release_json,
     release_patches,
     run,
-    sandbox,  # noqa: F401 - fixture
 )
 
 Factory = Callable[..., Context]
 
 
 
-def test_full_flow_draft_upload_review_publish(ready: Context, sandbox: Sandbox,  # noqa: F811
+def test_full_flow_draft_upload_review_publish(ready: Context, sandbox: Sandbox,
                                                repo_path: Path) -> None:
     evidence = run(ready, "draft")
     assert evidence["created"] is True
@@ -54,7 +52,7 @@ def test_full_flow_draft_upload_review_publish(ready: Context, sandbox: Sandbox,
     assert not sandbox.requests("DELETE")
 
 
-def test_second_draft_reuses_the_existing_draft(ready: Context, sandbox: Sandbox) -> None:  # noqa: F811
+def test_second_draft_reuses_the_existing_draft(ready: Context, sandbox: Sandbox) -> None:
     run(ready, "draft")
     ready.record("test", "rerun", update=lambda s: s.steps.pop("draft"))
     ready.session = ready.store.load("v0.2.0")
@@ -65,15 +63,15 @@ def test_second_draft_reuses_the_existing_draft(ready: Context, sandbox: Sandbox
     assert len([r for r in sandbox.server.release_data(REPO) if r["tag_name"] == "v0.2.0"]) == 1
 
 
-def test_draft_refused_when_the_tag_is_already_published(ready: Context,  # noqa: F811
-                                                         sandbox: Sandbox) -> None:  # noqa: F811
+def test_draft_refused_when_the_tag_is_already_published(ready: Context,
+                                                         sandbox: Sandbox) -> None:
     sandbox.github().get_repo(REPO).create_git_release("v0.2.0", "PAI v0.2.0", "old", draft=False)
     with pytest.raises(StepFailed, match="already published"):
         run(ready, "draft")
     assert len(sandbox.server.release_data(REPO)) == 1
 
 
-def test_publish_is_blocked_before_review(ready: Context, sandbox: Sandbox) -> None:  # noqa: F811
+def test_publish_is_blocked_before_review(ready: Context, sandbox: Sandbox) -> None:
     run(ready, "draft")
     with pytest.raises(BlockedError):
         run(ready, "publish")
@@ -81,7 +79,7 @@ def test_publish_is_blocked_before_review(ready: Context, sandbox: Sandbox) -> N
 
 
 def test_rc_is_a_prerelease_and_never_latest(make_ctx: Factory, repo_path: Path,
-                                             sandbox: Sandbox) -> None:  # noqa: F811
+                                             sandbox: Sandbox) -> None:
     gh = sandbox.github().get_repo(REPO)
     gh.create_git_release("v0.1.0", "PAI v0.1.0", "first", draft=False)
     ctx = prepare_release(make_ctx, repo_path, sandbox, version="0.2.0", channel="rc")
@@ -96,7 +94,7 @@ def test_rc_is_a_prerelease_and_never_latest(make_ctx: Factory, repo_path: Path,
     assert gh.get_latest_release().tag_name == "v0.1.0"
 
 
-def test_missing_notes_block_the_draft(ready: Context, sandbox: Sandbox) -> None:  # noqa: F811
+def test_missing_notes_block_the_draft(ready: Context, sandbox: Sandbox) -> None:
     (ready.store.directory("v0.2.0") / "notes.md").unlink()
     with pytest.raises(ConsoleError, match="notes step"):
         run(ready, "draft")

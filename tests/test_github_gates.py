@@ -21,7 +21,6 @@ from tests.github_helpers import (
     prepare_release,
     release_json,
     run,
-    sandbox,  # noqa: F401 - fixture
 )
 
 Factory = Callable[..., Context]
@@ -45,14 +44,14 @@ def set_step(ctx: Context, step_id: str, evidence: dict[str, Any]) -> None:
     ctx.record("test", f"{step_id} recorded", update=update)
 
 
-def uploads(sandbox: Sandbox) -> list[Any]:  # noqa: F811
+def uploads(sandbox: Sandbox) -> list[Any]:
     return [r for r in sandbox.server.requests if r.method == "POST" and "/api/uploads/" in r.path]
 
 
 # --- item 1: an artifact changed after it was checksummed ---------------------------------------
 
 def test_draft_refuses_an_artifact_changed_after_checksumming(
-        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:  # noqa: F811
+        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:
     ctx = prepare_release(make_ctx, repo_path, sandbox)
     complete_steps_before(ctx, "draft")
     tamper(repo_path)
@@ -65,7 +64,7 @@ def test_draft_refuses_an_artifact_changed_after_checksumming(
 
 
 def test_draft_refuses_an_artifact_whose_checksum_file_was_rewritten_too(
-        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:  # noqa: F811
+        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:
     ctx = prepare_release(make_ctx, repo_path, sandbox)
     complete_steps_before(ctx, "draft")
     original = hashlib.sha256((repo_path / "build" / ISO).read_bytes()).hexdigest()
@@ -79,7 +78,7 @@ def test_draft_refuses_an_artifact_whose_checksum_file_was_rewritten_too(
 
 
 def test_review_and_publish_refuse_an_artifact_changed_after_the_upload(
-        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:  # noqa: F811
+        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:
     ctx = prepare_release(make_ctx, repo_path, sandbox)
     complete_steps_before(ctx, "draft")
     run(ctx, "draft")
@@ -97,7 +96,7 @@ def test_review_and_publish_refuse_an_artifact_changed_after_the_upload(
 # --- item 4: CI on the commit pre-flight deferred, and on the release commit ---------------------
 
 @pytest.fixture
-def deferred(make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> Context:  # noqa: F811
+def deferred(make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> Context:
     """Pre-flight ran on the offline workstation (CI deferred) on an earlier commit."""
     ctx = prepare_release(make_ctx, repo_path, sandbox)
     complete_steps_before(ctx, "push")
@@ -111,7 +110,7 @@ def remote_tags(repo_path: Path) -> str:
 
 
 def test_push_runs_the_deferred_ci_check_and_refuses_red(
-        deferred: Context, sandbox: Sandbox, repo_path: Path) -> None:  # noqa: F811
+        deferred: Context, sandbox: Sandbox, repo_path: Path) -> None:
     sandbox.server.add_check_run(REPO, EARLIER, "build-iso", conclusion="failure")
     with pytest.raises(StepFailed) as caught:
         run(deferred, "push")
@@ -121,7 +120,7 @@ def test_push_runs_the_deferred_ci_check_and_refuses_red(
 
 
 def test_push_refuses_while_the_deferred_ci_is_still_running(
-        deferred: Context, sandbox: Sandbox, repo_path: Path) -> None:  # noqa: F811
+        deferred: Context, sandbox: Sandbox, repo_path: Path) -> None:
     sandbox.server.add_status(REPO, EARLIER, "ci/build", "pending")
     with pytest.raises(StepFailed, match="CI has not finished on bbbbbbbbbbbb"):
         run(deferred, "push")
@@ -129,7 +128,7 @@ def test_push_refuses_while_the_deferred_ci_is_still_running(
 
 
 def test_push_records_the_deferred_ci_check_when_green(
-        deferred: Context, sandbox: Sandbox, repo_path: Path) -> None:  # noqa: F811
+        deferred: Context, sandbox: Sandbox, repo_path: Path) -> None:
     sandbox.server.add_status(REPO, EARLIER, "ci/build", "success")
     evidence = run(deferred, "push")
     assert evidence["ci"]["status"] == "green" and evidence["ci"]["commit"] == EARLIER
@@ -137,7 +136,7 @@ def test_push_records_the_deferred_ci_check_when_green(
 
 
 @pytest.fixture
-def pushed(make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> Context:  # noqa: F811
+def pushed(make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> Context:
     ctx = prepare_release(make_ctx, repo_path, sandbox, ci=None)
     complete_steps_before(ctx, "draft")
     return ctx
@@ -148,7 +147,7 @@ def release_commit(ctx: Context) -> str:
 
 
 def test_draft_is_blocked_by_red_ci_on_the_release_commit(
-        pushed: Context, sandbox: Sandbox) -> None:  # noqa: F811
+        pushed: Context, sandbox: Sandbox) -> None:
     sandbox.server.add_status(REPO, release_commit(pushed), "ci/smoke-arm64", "failure")
     with pytest.raises(StepFailed) as caught:
         run(pushed, "draft")
@@ -158,7 +157,7 @@ def test_draft_is_blocked_by_red_ci_on_the_release_commit(
 
 
 def test_draft_waits_for_pending_ci_on_the_release_commit(
-        pushed: Context, sandbox: Sandbox) -> None:  # noqa: F811
+        pushed: Context, sandbox: Sandbox) -> None:
     sandbox.server.add_check_run(REPO, release_commit(pushed), "lint", status="in_progress")
     with pytest.raises(StepFailed) as caught:
         run(pushed, "draft")
@@ -168,7 +167,7 @@ def test_draft_waits_for_pending_ci_on_the_release_commit(
 
 
 def test_draft_waits_when_ci_ran_on_the_earlier_commit_but_not_on_the_release_commit(
-        pushed: Context, sandbox: Sandbox) -> None:  # noqa: F811
+        pushed: Context, sandbox: Sandbox) -> None:
     set_step(pushed, "preflight", {"commit": EARLIER, "ci": {"status": "green"}})
     sandbox.server.add_status(REPO, EARLIER, "ci/build", "success")
     with pytest.raises(StepFailed, match="nothing has reported on the release commit yet, "
@@ -178,7 +177,7 @@ def test_draft_waits_when_ci_ran_on_the_earlier_commit_but_not_on_the_release_co
 
 
 def test_a_project_without_any_ci_can_still_draft_and_is_told_so(
-        pushed: Context, sandbox: Sandbox) -> None:  # noqa: F811
+        pushed: Context, sandbox: Sandbox) -> None:
     set_step(pushed, "preflight", {"commit": EARLIER, "ci": {"status": "none"}})
     evidence = run(pushed, "draft")
     assert evidence["ci"]["status"] == "none"
@@ -188,7 +187,7 @@ def test_a_project_without_any_ci_can_still_draft_and_is_told_so(
 
 
 def test_draft_passes_green_ci_on_the_release_commit(
-        pushed: Context, sandbox: Sandbox) -> None:  # noqa: F811
+        pushed: Context, sandbox: Sandbox) -> None:
     sandbox.server.add_status(REPO, release_commit(pushed), "ci/build", "success")
     evidence = run(pushed, "draft")
     assert evidence["ci"]["status"] == "green"

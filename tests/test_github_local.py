@@ -19,9 +19,7 @@ from tests.github_helpers import (
     Sandbox,
     complete_steps_before,
     prepare_release,
-    ready,  # noqa: F401 - fixture
     run,
-    sandbox,  # noqa: F401 - fixture
 )
 
 Factory = Callable[..., Context]
@@ -35,7 +33,7 @@ def view(ctx: Context, step_id: str) -> engine.StepView:
 # --- status and reloads make no GitHub calls (review item f) ------------------------------------
 
 def test_status_with_draft_next_asks_neither_github_nor_the_keyring(
-        ready: Context, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+        ready: Context, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GITHUB_TOKEN")  # a token lookup would find nothing and block
     sandbox.server.clear_log()
     assert view(ready, "draft").status == "ready"
@@ -43,7 +41,7 @@ def test_status_with_draft_next_asks_neither_github_nor_the_keyring(
 
 
 def test_status_with_push_next_defers_the_ci_check_to_the_run(
-        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:  # noqa: F811
+        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:
     ctx = prepare_release(make_ctx, repo_path, sandbox)
     complete_steps_before(ctx, "push")
 
@@ -72,7 +70,7 @@ def checksummed(ctx: Context) -> None:
 
 
 def test_review_takes_the_checksums_record_for_unchanged_artifacts(
-        ready: Context, sandbox: Sandbox, repo_path: Path) -> None:  # noqa: F811
+        ready: Context, sandbox: Sandbox, repo_path: Path) -> None:
     checksummed(ready)
     run(ready, "draft")
     hashed: list[str] = []
@@ -98,7 +96,7 @@ def test_review_takes_the_checksums_record_for_unchanged_artifacts(
 # --- [checksums] per_file = "" means no per-file checksum files (review item b) ---------------
 
 def test_a_policy_without_per_file_checksums_drafts_with_the_combined_list(
-        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:  # noqa: F811
+        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:
     ctx = prepare_release(make_ctx, repo_path, sandbox,
                           checksums='per_file = ""\ncombined = "SHA256SUMS"')
     build = repo_path / "build"

@@ -25,7 +25,6 @@ from tests.github_helpers import (
     prepare_release,
     release_json,
     run,
-    sandbox,  # noqa: F401 - fixture
 )
 
 Factory = Callable[..., Context]
@@ -33,7 +32,7 @@ REDO = 'release-console redo draft --reason "..."'
 
 
 @pytest.fixture
-def reviewed(make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> Context:  # noqa: F811
+def reviewed(make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> Context:
     """Pushed (done, irreversible), drafted and cleanly reviewed."""
     ctx = prepare_release(make_ctx, repo_path, sandbox)
     complete_steps_before(ctx, "push")
@@ -47,7 +46,7 @@ def reviewed(make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> Context:  
     return ctx
 
 
-def the_draft(sandbox: Sandbox) -> Any:  # noqa: F811
+def the_draft(sandbox: Sandbox) -> Any:
     return next(iter(sandbox.github().get_repo(REPO).get_releases()))
 
 
@@ -60,7 +59,7 @@ def status_of(ctx: Context, step_id: str) -> engine.StepView:
 
 
 def test_a_deleted_asset_is_refused_then_repaired_by_redoing_the_draft(
-        reviewed: Context, sandbox: Sandbox) -> None:  # noqa: F811
+        reviewed: Context, sandbox: Sandbox) -> None:
     name = "pai-v0.2.0-arm64.iso.minisig"
     next(a for a in the_draft(sandbox).get_assets() if a.name == name).delete_asset()
     with pytest.raises(StepFailed) as caught:
@@ -79,7 +78,7 @@ def test_a_deleted_asset_is_refused_then_repaired_by_redoing_the_draft(
 
 
 def test_an_edited_body_and_title_are_put_back_by_the_redone_draft(
-        reviewed: Context, sandbox: Sandbox) -> None:  # noqa: F811
+        reviewed: Context, sandbox: Sandbox) -> None:
     rel = the_draft(sandbox)
     rel.update_release("PAI v0.2.0 (draft)", rel.body + "Sneaky line.\n", draft=True)
     with pytest.raises(StepFailed, match="redo draft"):
@@ -95,7 +94,7 @@ def test_an_edited_body_and_title_are_put_back_by_the_redone_draft(
 
 
 def test_a_changed_tag_and_an_extra_asset_are_repaired_on_the_same_draft(
-        reviewed: Context, sandbox: Sandbox, tmp_path: Path) -> None:  # noqa: F811
+        reviewed: Context, sandbox: Sandbox, tmp_path: Path) -> None:
     rel = the_draft(sandbox)
     rel.update_release(rel.name, rel.body, draft=True, tag_name="v0.2.1")
     extra = tmp_path / "debug.log"
@@ -109,7 +108,7 @@ def test_a_changed_tag_and_an_extra_asset_are_repaired_on_the_same_draft(
 
 
 def test_notes_fixed_after_the_review_make_the_draft_stale_until_it_is_redone(
-        reviewed: Context, sandbox: Sandbox) -> None:  # noqa: F811
+        reviewed: Context, sandbox: Sandbox) -> None:
     notes = reviewed.store.directory("v0.2.0") / "notes.md"
     notes.write_text(notes.read_text().replace("Persistence", "Persistent"))  # the typo fix
     assert status_of(reviewed, "draft").status == "stale"
@@ -130,7 +129,7 @@ def test_after_publish_the_draft_cannot_be_redone(reviewed: Context) -> None:
 
 
 def test_review_after_publish_only_reports(reviewed: Context, repo_path: Path,
-                                           sandbox: Sandbox) -> None:  # noqa: F811
+                                           sandbox: Sandbox) -> None:
     run(reviewed, "publish")
     before = reviewed.store.load("v0.2.0")
     proc = run_cli("review", cwd=repo_path, env=cli_env())
@@ -151,7 +150,7 @@ def test_review_after_publish_only_reports(reviewed: Context, repo_path: Path,
 
 
 def test_the_body_diff_says_which_side_is_github(reviewed: Context,
-                                                 sandbox: Sandbox) -> None:  # noqa: F811
+                                                 sandbox: Sandbox) -> None:
     rel = the_draft(sandbox)
     rel.update_release(rel.name, rel.body + "Sneaky line.\n", draft=True)
     diff = wiring.review_now(reviewed, wiring.client_for(reviewed)).body_diff

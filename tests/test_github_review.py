@@ -13,28 +13,26 @@ from services.step_protocol import Context, StepFailed
 from tests.github_helpers import (
     REPO,
     Sandbox,
-    ready,  # noqa: F401 - fixture
     release_json,
     release_patches,
     run,
-    sandbox,  # noqa: F401 - fixture
 )
 
 Factory = Callable[..., Context]
 
 
 @pytest.fixture
-def drafted(ready: Context) -> Context:  # noqa: F811
+def drafted(ready: Context) -> Context:
     run(ready, "draft")
     return ready
 
 
-def draft(sandbox: Sandbox) -> Any:  # noqa: F811
+def draft(sandbox: Sandbox) -> Any:
     repo = sandbox.github().get_repo(REPO)
     return next(r for r in repo.get_releases() if r.tag_name.startswith("v0.2.0") or r.draft)
 
 
-def assert_publish_refused(ctx: Context, sandbox: Sandbox, match: str) -> None:  # noqa: F811
+def assert_publish_refused(ctx: Context, sandbox: Sandbox, match: str) -> None:
     since = len(sandbox.server.requests)
     with pytest.raises(StepFailed, match=match):
         run(ctx, "publish")
@@ -48,7 +46,7 @@ def review_problems(ctx: Context) -> list[str]:
     return wiring.review_now(ctx, wiring.client_for(ctx)).problems
 
 
-def test_review_catches_a_missing_asset(drafted: Context, sandbox: Sandbox) -> None:  # noqa: F811
+def test_review_catches_a_missing_asset(drafted: Context, sandbox: Sandbox) -> None:
     run(drafted, "review")  # clean now; publish must still re-check right before
     rel = draft(sandbox)
     asset = next(a for a in rel.get_assets() if a.name == "pai-v0.2.0-arm64.iso.minisig")
@@ -57,7 +55,7 @@ def test_review_catches_a_missing_asset(drafted: Context, sandbox: Sandbox) -> N
     assert_publish_refused(drafted, sandbox, "not attached")
 
 
-def test_review_catches_a_wrong_digest(drafted: Context, sandbox: Sandbox,  # noqa: F811
+def test_review_catches_a_wrong_digest(drafted: Context, sandbox: Sandbox,
                                        tmp_path: Path) -> None:
     run(drafted, "review")
     rel = draft(sandbox)
@@ -73,14 +71,14 @@ def test_review_catches_a_wrong_digest(drafted: Context, sandbox: Sandbox,  # no
 
 
 def test_review_hashes_downloads_when_github_gives_no_digest(drafted: Context,
-                                                            sandbox: Sandbox) -> None:  # noqa: F811
+                                                            sandbox: Sandbox) -> None:
     sandbox.server.faults.hide_digests = True
     evidence = run(drafted, "review")
     assert {a["verified_by"] for a in evidence["assets"]} == {"download"}
     assert len(sandbox.requests("GET", "/api/downloads/")) == 6
 
 
-def test_review_catches_an_edited_body(drafted: Context, sandbox: Sandbox) -> None:  # noqa: F811
+def test_review_catches_an_edited_body(drafted: Context, sandbox: Sandbox) -> None:
     rel = draft(sandbox)
     rel.update_release(rel.name, rel.body + "\nSneaky line.\n", draft=True)
     with pytest.raises(StepFailed, match="body differs"):
@@ -88,7 +86,7 @@ def test_review_catches_an_edited_body(drafted: Context, sandbox: Sandbox) -> No
     assert release_json(sandbox, "v0.2.0")["draft"] is True
 
 
-def test_review_catches_a_wrong_tag(drafted: Context, sandbox: Sandbox) -> None:  # noqa: F811
+def test_review_catches_a_wrong_tag(drafted: Context, sandbox: Sandbox) -> None:
     run(drafted, "review")
     rel = draft(sandbox)
     rel.update_release(rel.name, rel.body, draft=True, tag_name="v0.2.1")
@@ -96,7 +94,7 @@ def test_review_catches_a_wrong_tag(drafted: Context, sandbox: Sandbox) -> None:
     assert_publish_refused(drafted, sandbox, "tag is v0.2.1")
 
 
-def test_review_catches_an_unexpected_extra_asset(drafted: Context, sandbox: Sandbox,  # noqa: F811
+def test_review_catches_an_unexpected_extra_asset(drafted: Context, sandbox: Sandbox,
                                                   tmp_path: Path) -> None:
     extra = tmp_path / "debug.log"
     extra.write_text("oops")
@@ -105,7 +103,7 @@ def test_review_catches_an_unexpected_extra_asset(drafted: Context, sandbox: San
 
 
 def test_draft_edited_between_review_and_publish_is_refused(drafted: Context,
-                                                           sandbox: Sandbox) -> None:  # noqa: F811
+                                                           sandbox: Sandbox) -> None:
     run(drafted, "review")
     rel = draft(sandbox)
     rel.update_release("PAI v0.2.0 (edited)", rel.body, draft=True)
@@ -117,7 +115,7 @@ def test_draft_edited_between_review_and_publish_is_refused(drafted: Context,
 
 
 def test_a_change_that_leaves_the_draft_right_needs_only_a_fresh_review(
-        drafted: Context, sandbox: Sandbox, repo_path: Path) -> None:  # noqa: F811
+        drafted: Context, sandbox: Sandbox, repo_path: Path) -> None:
     run(drafted, "review")
     name = "pai-v0.2.0-amd64.iso.sha256"
     rel = draft(sandbox)
@@ -136,7 +134,7 @@ def test_a_change_that_leaves_the_draft_right_needs_only_a_fresh_review(
     assert release_json(sandbox, "v0.2.0")["draft"] is False
 
 
-def test_review_table_marks_each_asset(drafted: Context, sandbox: Sandbox) -> None:  # noqa: F811
+def test_review_table_marks_each_asset(drafted: Context, sandbox: Sandbox) -> None:
     from services.github import wiring
 
     review = wiring.review_now(drafted, wiring.client_for(drafted))
@@ -147,7 +145,7 @@ def test_review_table_marks_each_asset(drafted: Context, sandbox: Sandbox) -> No
 
 
 def test_body_edited_by_someone_else_after_review_is_refused_with_the_diff(
-        drafted: Context, sandbox: Sandbox) -> None:  # noqa: F811
+        drafted: Context, sandbox: Sandbox) -> None:
     run(drafted, "review")
     rel = draft(sandbox)
     rel.update_release(rel.name, rel.body + "Sneaky line.\n", draft=True)

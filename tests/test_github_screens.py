@@ -21,7 +21,6 @@ from tests.github_helpers import (
     complete_steps_before,
     prepare_release,
     run,
-    sandbox,  # noqa: F401 - fixture
 )
 
 Factory = Callable[..., Context]
@@ -39,7 +38,7 @@ def text_of(app: ReleaseConsoleApp, selector: str) -> str:
 
 
 async def test_draft_screen_uploads_with_per_asset_progress(
-        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:  # noqa: F811
+        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:
     ctx = prepare_release(make_ctx, repo_path, sandbox)
     complete_steps_before(ctx, "draft")
     app = ReleaseConsoleApp(Options(repo=repo_path))
@@ -57,7 +56,7 @@ async def test_draft_screen_uploads_with_per_asset_progress(
 
 
 async def test_review_screen_shows_marks_body_and_blockers(
-        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:  # noqa: F811
+        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:
     ctx = prepare_release(make_ctx, repo_path, sandbox)
     complete_steps_before(ctx, "draft")
     run(ctx, "draft")
@@ -82,7 +81,7 @@ async def test_review_screen_shows_marks_body_and_blockers(
 
 
 async def test_publish_screen_lists_exactly_what_will_happen(
-        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:  # noqa: F811
+        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:
     ctx = prepare_release(make_ctx, repo_path, sandbox)
     complete_steps_before(ctx, "draft")
     run(ctx, "draft")
@@ -101,7 +100,7 @@ async def test_publish_screen_lists_exactly_what_will_happen(
 
 
 async def test_draft_screen_shows_a_retried_upload(
-        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:  # noqa: F811
+        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:
     ctx = prepare_release(make_ctx, repo_path, sandbox)
     complete_steps_before(ctx, "draft")
     sandbox.server.faults.drop_mid_upload(nth=4, after_bytes=5_000)
@@ -116,7 +115,7 @@ async def test_draft_screen_shows_a_retried_upload(
 
 
 async def test_review_screen_marks_a_local_file_changed_after_checksumming(
-        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:  # noqa: F811
+        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:
     ctx = prepare_release(make_ctx, repo_path, sandbox)
     complete_steps_before(ctx, "draft")
     run(ctx, "draft")

@@ -15,7 +15,6 @@ from tests.github_helpers import (
     complete_steps_before,
     prepare_release,
     run,
-    sandbox,  # noqa: F401 - fixture
 )
 
 Factory = Callable[..., Context]
@@ -24,19 +23,19 @@ ARM = "pai-v0.2.0-arm64.iso"
 
 
 @pytest.fixture
-def ready(make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> Context:  # noqa: F811
+def ready(make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> Context:
     ctx = prepare_release(make_ctx, repo_path, sandbox)
     complete_steps_before(ctx, "draft")
     return ctx
 
 
-def attached(sandbox: Sandbox) -> list[dict[str, object]]:  # noqa: F811
+def attached(sandbox: Sandbox) -> list[dict[str, object]]:
     [rel] = sandbox.server.release_data(REPO)
     repo = sandbox.server.state.data["repos"][REPO]
     return [repo["assets"][str(i)] for i in rel["asset_ids"]]
 
 
-def assert_complete_and_identical(sandbox: Sandbox, repo_path: Path) -> None:  # noqa: F811
+def assert_complete_and_identical(sandbox: Sandbox, repo_path: Path) -> None:
     assets = attached(sandbox)
     names = [str(a["name"]) for a in assets]
     assert sorted(names) == sorted(p.name for p in (repo_path / "build").iterdir())
@@ -48,7 +47,7 @@ def assert_complete_and_identical(sandbox: Sandbox, repo_path: Path) -> None:  #
 
 
 def test_connection_dropped_mid_upload_is_retried_after_looking(
-        ready: Context, sandbox: Sandbox, repo_path: Path) -> None:  # noqa: F811
+        ready: Context, sandbox: Sandbox, repo_path: Path) -> None:
     # uploads go: amd64 ISO, .sha256, .minisig, then the arm64 ISO (4th)
     sandbox.server.faults.drop_mid_upload(nth=4, after_bytes=5_000)
     evidence = run(ready, "draft")
@@ -60,7 +59,7 @@ def test_connection_dropped_mid_upload_is_retried_after_looking(
     assert sandbox.server.requests[-1].status in (200, 201)
 
 
-def test_interrupted_draft_resumes_without_duplicates(ready: Context, sandbox: Sandbox,  # noqa: F811
+def test_interrupted_draft_resumes_without_duplicates(ready: Context, sandbox: Sandbox,
                                                       repo_path: Path) -> None:
     # three uploads go through, the fourth (arm64 ISO) is cut half-way, every retry is dropped
     sandbox.server.faults.drop_mid_upload(nth=4, after_bytes=5_000)
@@ -85,7 +84,7 @@ def test_interrupted_draft_resumes_without_duplicates(ready: Context, sandbox: S
 
 
 def test_5xx_after_the_upload_landed_is_not_uploaded_twice(
-        ready: Context, sandbox: Sandbox, repo_path: Path) -> None:  # noqa: F811
+        ready: Context, sandbox: Sandbox, repo_path: Path) -> None:
     sandbox.server.faults.fail_after_upload(nth=1, status=502)
     evidence = run(ready, "draft")
     first = evidence["assets"][0]
@@ -95,14 +94,14 @@ def test_5xx_after_the_upload_landed_is_not_uploaded_twice(
     assert_complete_and_identical(sandbox, repo_path)
 
 
-def test_5xx_on_creating_the_draft_is_retried_once(ready: Context, sandbox: Sandbox) -> None:  # noqa: F811
+def test_5xx_on_creating_the_draft_is_retried_once(ready: Context, sandbox: Sandbox) -> None:
     sandbox.server.faults.fail(nth=1, status=503, method="POST", path_contains="/releases")
     run(ready, "draft")
     assert len(sandbox.server.release_data(REPO)) == 1
 
 
 def test_a_changed_local_file_replaces_the_asset_on_the_draft(
-        ready: Context, sandbox: Sandbox, repo_path: Path) -> None:  # noqa: F811
+        ready: Context, sandbox: Sandbox, repo_path: Path) -> None:
     run(ready, "draft")
     rebuilt = b"rebuilt" * 1000  # rebuilt and checksummed again (before the tag, in real life)
     (repo_path / "build" / ARM).write_bytes(rebuilt)
@@ -117,7 +116,7 @@ def test_a_changed_local_file_replaces_the_asset_on_the_draft(
     assert_complete_and_identical(sandbox, repo_path)
 
 
-def test_progress_is_reported_per_asset(ready: Context, sandbox: Sandbox) -> None:  # noqa: F811
+def test_progress_is_reported_per_asset(ready: Context, sandbox: Sandbox) -> None:
     seen: dict[str, tuple[int, int]] = {}
     ready.progress = lambda e: seen.__setitem__(e.label, (e.done, e.total))
     run(ready, "draft")
@@ -126,7 +125,7 @@ def test_progress_is_reported_per_asset(ready: Context, sandbox: Sandbox) -> Non
 
 
 def test_a_retried_upload_is_announced_and_journaled(ready: Context,
-                                                     sandbox: Sandbox) -> None:  # noqa: F811
+                                                     sandbox: Sandbox) -> None:
     notices: list[str] = []
     ready.progress = lambda e: notices.append(e.notice()) if e.retry else None
     sandbox.server.faults.drop_mid_upload(nth=4, after_bytes=5_000)

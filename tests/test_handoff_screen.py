@@ -13,10 +13,9 @@ from screens.step import screen_for
 from screens.steps.handoff import HandoffScreen
 from tests.airgap_helpers import (
     Workstations,
+    offline_half,
     prepare_online,
-    stations,  # noqa: F401 - fixture
 )
-from tests.test_airgap_hostile import offline_half
 from tests.test_smoke_screen import settle
 
 
@@ -24,7 +23,7 @@ def text(screen: HandoffScreen, selector: str) -> str:
     return str(screen.query_one(selector, Static).render())
 
 
-async def test_export_then_import_from_the_screen(stations: Workstations) -> None:  # noqa: F811
+async def test_export_then_import_from_the_screen(stations: Workstations) -> None:
     ws = stations
     prepare_online(ws)
     app = ReleaseConsoleApp(Options(repo=ws.online))

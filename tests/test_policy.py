@@ -9,8 +9,8 @@ import pytest
 from services.policy import Policy, PolicyError, load_policy
 from tests.conftest import run_cli
 
-# A copy of shared/examples/pai-release.toml (the PAI runbook as a captain writes it), so the
-# suite does not depend on the shared folder sitting beside the checkout.
+# The PAI runbook as a captain writes it (tests/fixtures/pai-release.toml): whatever the schema
+# becomes, all of it must stay sayable.
 EXAMPLE = Path(__file__).resolve().parent / "fixtures" / "pai-release.toml"
 
 

@@ -16,8 +16,6 @@ from tests.conftest import run_cli
 from tests.github_helpers import (
     Sandbox,
     cli_env,
-    ready,  # noqa: F401 - fixture
-    sandbox,  # noqa: F401 - fixture
 )
 
 ISO = "pai-v0.2.0-amd64.iso"
@@ -26,7 +24,7 @@ ARM = "pai-v0.2.0-arm64.iso"
 
 @pytest.mark.parametrize("command", [("run", "draft", "--yes"), ("next", "--yes")])
 def test_run_draft_and_next_show_upload_progress_and_announce_a_retry(
-        ready: Context, repo_path: Path, sandbox: Sandbox,  # noqa: F811
+        ready: Context, repo_path: Path, sandbox: Sandbox,
         command: tuple[str, ...]) -> None:
     sandbox.server.faults.drop_mid_upload(nth=4, after_bytes=5_000)
     proc = run_cli(*command, cwd=repo_path, env=cli_env())
@@ -62,7 +60,7 @@ def test_file_counts_and_retries_render_as_sentences() -> None:
     renderer(ProgressEvent("sign", "", 5, 5, unit="files"))
     renderer(ProgressEvent("upload", "pai.iso", attempt=3, reason="GitHub answered 502"))
     renderer(ProgressEvent("upload", "pai.iso", attempt=3, reason="GitHub answered 502"))
-    assert out.getvalue().splitlines() == ["  sign: 5 files of 5 files (100%)",
+    assert out.getvalue().splitlines() == ["  sign: 5 of 5 files (100%)",
                                            "  retrying pai.iso (attempt 3): GitHub answered 502",
                                            "  retrying pai.iso (attempt 3): GitHub answered 502"]
 

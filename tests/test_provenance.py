@@ -8,6 +8,8 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from services import engine, smoke
 from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context
@@ -18,9 +20,10 @@ from tests.signing_keys import (
     advance_to,
     build_artifacts,
     gpg_key,
-    stop_gpg_agent,  # noqa: F401 - autouse: stops the test's gpg-agent
     write_policy,
 )
+
+pytestmark = pytest.mark.usefixtures("stop_gpg_agent")  # no stray gpg-agent after a test
 
 
 def test_index_describes_the_signed_release(repo_path: Path, make_ctx: Callable[..., Context]

@@ -16,16 +16,14 @@ from tests.github_helpers import (
     complete_steps_before,
     git,
     prepare_release,
-    ready,  # noqa: F401 - fixture
     run,
-    sandbox,  # noqa: F401 - fixture
 )
 
 Factory = Callable[..., Context]
 READY_FOR = "push"  # the `ready` fixture finishes every step before push
 
 
-def test_push_sends_commit_and_tag_to_the_remote(ready: Context, repo_path: Path) -> None:  # noqa: F811
+def test_push_sends_commit_and_tag_to_the_remote(ready: Context, repo_path: Path) -> None:
     evidence = run(ready, "push")
     bare = repo_path.parent / "remote.git"
     commit = git(repo_path, "rev-parse", "v0.2.0^{commit}").strip()
@@ -35,14 +33,14 @@ def test_push_sends_commit_and_tag_to_the_remote(ready: Context, repo_path: Path
     assert evidence["url"].endswith("remote.git")
 
 
-def test_push_accepts_the_same_tag_already_on_the_remote(ready: Context,  # noqa: F811
+def test_push_accepts_the_same_tag_already_on_the_remote(ready: Context,
                                                          repo_path: Path) -> None:
     git(repo_path, "push", "-q", "origin", "refs/tags/v0.2.0")
     evidence = run(ready, "push")
     assert evidence["tag_already_there"] is True
 
 
-def test_push_refuses_a_different_tag_on_the_remote(ready: Context, repo_path: Path) -> None:  # noqa: F811
+def test_push_refuses_a_different_tag_on_the_remote(ready: Context, repo_path: Path) -> None:
     other = repo_path.parent / "other"
     git(repo_path.parent, "clone", "-q", str(repo_path.parent / "remote.git"), "other")
     git(repo_path, "push", "-q", "origin", "main")
@@ -56,7 +54,7 @@ def test_push_refuses_a_different_tag_on_the_remote(ready: Context, repo_path: P
 
 
 def test_push_is_blocked_without_the_tag(make_ctx: Factory, repo_path: Path,
-                                         sandbox: Sandbox) -> None:  # noqa: F811
+                                         sandbox: Sandbox) -> None:
     from services.errors import BlockedError
 
     ctx = prepare_release(make_ctx, repo_path, sandbox)
@@ -73,7 +71,7 @@ def closed_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def test_push_to_an_unreachable_remote_says_so_and_exits_3(ready: Context,  # noqa: F811
+def test_push_to_an_unreachable_remote_says_so_and_exits_3(ready: Context,
                                                             repo_path: Path) -> None:
     git(repo_path, "remote", "set-url", "origin", f"git://127.0.0.1:{closed_port()}/pai.git")
     proc = run_cli("push", "--yes", cwd=repo_path, env=cli_env())

@@ -80,3 +80,37 @@ def test_not_a_repository_is_one_sentence_not_a_traceback(tmp_path: Path) -> Non
     assert proc.returncode != 0
     assert "is not a git repository" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_git_is_reached_only_through_repository() -> None:
+    """No service starts git itself: GitPython is imported by services/repo.py alone, and only
+    services/tools.py (gpg, minisign, ssh-keygen) runs subprocesses."""
+    import re
+
+    root = Path(__file__).resolve().parent.parent / "services"
+    offenders = []
+    for path in sorted(root.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        rel = path.relative_to(root.parent).as_posix()
+        if rel != "services/repo.py" and re.search(r"^\s*(import git\b|from git\b)", text, re.M):
+            offenders.append(f"{rel} imports GitPython")
+        if rel != "services/tools.py" and re.search(r"^\s*import subprocess\b", text, re.M):
+            offenders.append(f"{rel} imports subprocess")
+        if re.search(r"tools\.run\(\s*\"git\"", text):
+            offenders.append(f"{rel} runs git through tools.run")
+        if rel != "services/repo.py" and re.search(r"\.repo\.repo\b", text):
+            offenders.append(f"{rel} reaches into GitPython objects")
+    assert offenders == []
+
+
+def test_gitpython_is_imported_only_when_a_repository_is_opened(tmp_path: Path) -> None:
+    from tests.test_layering import imported_after
+
+    loaded = imported_after("import services.repo, services.changelog, services.migration")
+    assert "git" not in loaded
+    changelog = tmp_path / "CHANGELOG.md"
+    changelog.write_text("# Changelog\n\n## [Unreleased]\n\n- Added a thing.\n")
+    loaded = imported_after("from console.cli import main\n"
+                            f"rc = main(['changelog', 'section', 'unreleased', '--file', "
+                            f"{str(changelog)!r}])\nassert rc == 0, rc\n")
+    assert "git" not in loaded

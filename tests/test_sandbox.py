@@ -17,7 +17,7 @@ from github.GithubException import BadCredentialsException, GithubException
 
 from console.sandbox import SandboxServer
 from console.sandbox.validation import OpenAPIValidator
-from tests.github_helpers import CANARY, REPO, Sandbox, sandbox  # noqa: F401 - fixture
+from tests.github_helpers import CANARY, REPO, Sandbox
 
 
 def call(url: str, *, token: str | None = CANARY, method: str = "GET",
@@ -35,7 +35,7 @@ def call(url: str, *, token: str | None = CANARY, method: str = "GET",
         return err.code, dict(err.headers), json.loads(raw) if raw else None
 
 
-def test_tokens_are_checked(sandbox: Sandbox) -> None:  # noqa: F811
+def test_tokens_are_checked(sandbox: Sandbox) -> None:
     url = f"{sandbox.api_url}/repos/{REPO}"
     assert call(url, token=None)[0] == 401
     status, _headers, body = call(url, token="wrong")
@@ -45,7 +45,7 @@ def test_tokens_are_checked(sandbox: Sandbox) -> None:  # noqa: F811
     assert call(url)[0] == 200
 
 
-def test_urls_point_back_at_the_sandbox(sandbox: Sandbox) -> None:  # noqa: F811
+def test_urls_point_back_at_the_sandbox(sandbox: Sandbox) -> None:
     rel = sandbox.github().get_repo(REPO).create_git_release("v1.0.0", "t", "b", draft=True)
     assert rel.url.startswith(sandbox.api_url + "/repos/acme/pai/releases/")
     assert rel.upload_url.startswith(sandbox.server.url + "/api/uploads/repos/acme/pai/")
@@ -57,7 +57,7 @@ def test_urls_point_back_at_the_sandbox(sandbox: Sandbox) -> None:  # noqa: F811
 
 
 def test_drafts_are_not_found_by_tag_and_duplicates_are_refused(
-        sandbox: Sandbox, tmp_path: Path) -> None:  # noqa: F811
+        sandbox: Sandbox, tmp_path: Path) -> None:
     repo = sandbox.github().get_repo(REPO)
     draft = repo.create_git_release("v1.0.0", "PAI v1.0.0", "notes", draft=True)
     assert call(f"{sandbox.api_url}/repos/{REPO}/releases/tags/v1.0.0")[0] == 404
@@ -75,7 +75,7 @@ def test_drafts_are_not_found_by_tag_and_duplicates_are_refused(
     assert repo.get_latest_release().id == draft.id
 
 
-def test_list_releases_paginates_with_link_headers(sandbox: Sandbox) -> None:  # noqa: F811
+def test_list_releases_paginates_with_link_headers(sandbox: Sandbox) -> None:
     repo = sandbox.github().get_repo(REPO)
     for n in range(35):
         repo.create_git_release(f"v0.0.{n}", f"r{n}", "", draft=True)
@@ -87,7 +87,7 @@ def test_list_releases_paginates_with_link_headers(sandbox: Sandbox) -> None:  #
     assert 'page=4>; rel="last"' in link and 'rel="prev"' in link
 
 
-def test_state_survives_a_restart(sandbox: Sandbox, tmp_path: Path) -> None:  # noqa: F811
+def test_state_survives_a_restart(sandbox: Sandbox, tmp_path: Path) -> None:
     repo = sandbox.github().get_repo(REPO)
     rel = repo.create_git_release("v1.0.0", "PAI v1.0.0", "notes", draft=False)
     asset = tmp_path / "a.iso"
@@ -103,7 +103,7 @@ def test_state_survives_a_restart(sandbox: Sandbox, tmp_path: Path) -> None:  # 
     assert CANARY.encode() not in (sandbox.state_dir / "state.json").read_bytes()
 
 
-def test_faults_fire_on_the_nth_matching_request(sandbox: Sandbox) -> None:  # noqa: F811
+def test_faults_fire_on_the_nth_matching_request(sandbox: Sandbox) -> None:
     url = f"{sandbox.api_url}/repos/{REPO}"
     sandbox.server.faults.fail(nth=2, status=502)
     assert call(url)[0] == 200
@@ -126,7 +126,7 @@ def test_faults_fire_on_the_nth_matching_request(sandbox: Sandbox) -> None:  # n
                    ("GET", 200)]
 
 
-def test_an_upload_cut_midway_stays_open(sandbox: Sandbox, tmp_path: Path) -> None:  # noqa: F811
+def test_an_upload_cut_midway_stays_open(sandbox: Sandbox, tmp_path: Path) -> None:
     draft = sandbox.github().get_repo(REPO).create_git_release("v1.0.0", "t", "b", draft=True)
     asset = tmp_path / "big.iso"
     asset.write_bytes(b"z" * 300_000)
@@ -165,7 +165,7 @@ def test_module_entry_point_serves(tmp_path: Path) -> None:
     assert "--token" not in " ".join(proc.args)  # type: ignore[arg-type]
 
 
-def test_a_deleted_partial_upload_leaves_no_part_file(sandbox: Sandbox, tmp_path: Path) -> None:  # noqa: F811
+def test_a_deleted_partial_upload_leaves_no_part_file(sandbox: Sandbox, tmp_path: Path) -> None:
     draft = sandbox.github().get_repo(REPO).create_git_release("v1.0.0", "t", "b", draft=True)
     asset = tmp_path / "big.iso"
     asset.write_bytes(b"z" * 300_000)

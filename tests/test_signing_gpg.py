@@ -9,6 +9,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from services.policy import load_policy
 from services.session_lifecycle import ReleaseRequest, start_release
 from services.signing import Readiness, make_backend, signer_lines
@@ -21,9 +23,10 @@ from tests.signing_keys import (
     gpg_export,
     gpg_key,
     gpg_stop_agent,
-    stop_gpg_agent,  # noqa: F401 - autouse: stops the test's gpg-agent
     write_policy,
 )
+
+pytestmark = pytest.mark.usefixtures("stop_gpg_agent")  # no stray gpg-agent after a test
 
 
 def policy_for(fingerprint: str) -> str:

@@ -39,6 +39,7 @@ def test_sign_then_plain_tools_verify_and_console_verify_passes(release: Path) -
     assert run_cli("checksums", *names, cwd=release).returncode == 0
     signed = run_cli("sign", *names, "--tag", "v0.2.0", cwd=release)
     assert signed.returncode == 0, signed.stderr
+    assert f"  sign: {len(isos)} of {len(isos)} files (100%)" in signed.stderr.splitlines()
     for iso in isos:
         plain = subprocess.run(["minisign", "-Vm", str(iso), "-p", "minisign.pub"], cwd=release,
                                capture_output=True, text=True, check=False)

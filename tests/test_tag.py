@@ -18,9 +18,10 @@ from tests.signing_keys import (
     allowed_signers,
     gpg_key,
     ssh_keypair,
-    stop_gpg_agent,  # noqa: F401 - autouse: stops the test's gpg-agent
     write_policy,
 )
+
+pytestmark = pytest.mark.usefixtures("stop_gpg_agent")  # no stray gpg-agent after a test
 
 
 def start(repo: Path, make_ctx: Callable[..., Context], signing: str) -> Context:

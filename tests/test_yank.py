@@ -18,14 +18,13 @@ from tests.github_helpers import (
     prepare_release,
     release_json,
     run,
-    sandbox,  # noqa: F401 - fixture
 )
 
 Factory = Callable[..., Context]
 
 
 @pytest.fixture
-def published(make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> Context:  # noqa: F811
+def published(make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> Context:
     sandbox.github().get_repo(REPO).create_git_release("v0.1.0", "PAI v0.1.0", "first",
                                                        draft=False)
     ctx = prepare_release(make_ctx, repo_path, sandbox)
@@ -38,7 +37,7 @@ def published(make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> Context: 
 
 
 def test_yank_sets_prerelease_and_one_banner_and_deletes_nothing(
-        published: Context, sandbox: Sandbox) -> None:  # noqa: F811
+        published: Context, sandbox: Sandbox) -> None:
     client = connect(published.policy)
     first = yank(client, tag="v0.2.0", reason="Persistence unlock corrupts data",
                  replacement="v0.2.1")
@@ -61,7 +60,7 @@ def test_yank_sets_prerelease_and_one_banner_and_deletes_nothing(
 
 
 def test_a_new_reason_replaces_the_banner_instead_of_stacking(
-        published: Context, sandbox: Sandbox) -> None:  # noqa: F811
+        published: Context, sandbox: Sandbox) -> None:
     client = connect(published.policy)
     yank(client, tag="v0.2.0", reason="first reason", replacement="v0.2.1")
     yank(client, tag="v0.2.0", reason="better reason", replacement="v0.2.2")
@@ -70,7 +69,7 @@ def test_a_new_reason_replaces_the_banner_instead_of_stacking(
 
 
 def test_immutable_release_still_gets_the_banner_and_the_refusal_is_reported(
-        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:  # noqa: F811
+        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:
     sandbox.server.set_immutable_releases(REPO)
     ctx = prepare_release(make_ctx, repo_path, sandbox)
     complete_steps_before(ctx, "draft")
@@ -86,7 +85,7 @@ def test_immutable_release_still_gets_the_banner_and_the_refusal_is_reported(
 
 
 def test_yank_refuses_a_draft_and_a_missing_release(make_ctx: Factory, repo_path: Path,
-                                                    sandbox: Sandbox) -> None:  # noqa: F811
+                                                    sandbox: Sandbox) -> None:
     ctx = prepare_release(make_ctx, repo_path, sandbox)
     complete_steps_before(ctx, "draft")
     run(ctx, "draft")

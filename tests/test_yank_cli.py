@@ -18,7 +18,6 @@ from tests.github_helpers import (
     cli_env,
     git,
     release_json,
-    sandbox,  # noqa: F401 - fixture
     write_policy,
 )
 
@@ -27,7 +26,7 @@ CHANGELOG = ("# Changelog\n\n## [Unreleased]\n\n## [0.2.0] — 2026-11-21\n\n###
 
 
 @pytest.fixture
-def project(repo_path: Path, sandbox: Sandbox) -> Path:  # noqa: F811
+def project(repo_path: Path, sandbox: Sandbox) -> Path:
     (repo_path / "CHANGELOG.md").write_text(CHANGELOG)
     git(repo_path, "add", "CHANGELOG.md")
     git(repo_path, "commit", "-q", "-m", "changelog")
@@ -55,7 +54,7 @@ def journal(project: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in lines]
 
 
-def published(sandbox: Sandbox, body: str = "## [0.2.0]\n\n- Unlock.\n") -> None:  # noqa: F811
+def published(sandbox: Sandbox, body: str = "## [0.2.0]\n\n- Unlock.\n") -> None:
     sandbox.github().get_repo(REPO).create_git_release("v0.2.0", "PAI v0.2.0", body,
                                                        draft=False)
 
@@ -68,7 +67,7 @@ def test_a_version_never_published_on_github_changes_nothing(project: Path) -> N
 
 
 def test_a_version_that_is_only_a_draft_changes_nothing(project: Path,
-                                                        sandbox: Sandbox) -> None:  # noqa: F811
+                                                        sandbox: Sandbox) -> None:
     sandbox.github().get_repo(REPO).create_git_release("v0.2.0", "PAI v0.2.0", "x", draft=True)
     proc = yank(project)
     assert proc.returncode == 1 and "v0.2.0 is still a draft on GitHub" in proc.stderr
@@ -77,7 +76,7 @@ def test_a_version_that_is_only_a_draft_changes_nothing(project: Path,
 
 
 def test_a_failed_yank_leaves_no_active_session_and_can_be_finished(
-        project: Path, sandbox: Sandbox) -> None:  # noqa: F811
+        project: Path, sandbox: Sandbox) -> None:
     published(sandbox)
     sandbox.server.faults.fail(status=422, method="PATCH", path_contains="/releases/", times=9)
     proc = yank(project)
@@ -99,7 +98,7 @@ def test_a_failed_yank_leaves_no_active_session_and_can_be_finished(
 
 
 def test_a_new_reason_replaces_the_banner_and_the_journal_says_so(
-        project: Path, sandbox: Sandbox) -> None:  # noqa: F811
+        project: Path, sandbox: Sandbox) -> None:
     published(sandbox)
     assert yank(project, "first reason").returncode == 0
     proc = yank(project, "the real reason")
@@ -115,7 +114,7 @@ def test_a_new_reason_replaces_the_banner_and_the_journal_says_so(
 
 
 def test_a_banner_removed_on_github_is_restored_and_an_unchanged_one_is_left(
-        project: Path, sandbox: Sandbox) -> None:  # noqa: F811
+        project: Path, sandbox: Sandbox) -> None:
     published(sandbox)
     assert yank(project).returncode == 0
     rel = sandbox.github().get_repo(REPO).get_release("v0.2.0")

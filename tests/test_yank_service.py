@@ -19,7 +19,6 @@ from tests.github_helpers import (
     git,
     release_json,
     release_patches,
-    sandbox,  # noqa: F401 - fixture
     write_policy,
 )
 
@@ -30,7 +29,7 @@ REQUEST = YankRequest("0.2.0", "Unlock corrupts data", "0.2.1")
 
 
 @pytest.fixture
-def project(repo_path: Path, sandbox: Sandbox) -> Path:  # noqa: F811
+def project(repo_path: Path, sandbox: Sandbox) -> Path:
     """v0.2.0 published on GitHub; no local session records it."""
     (repo_path / "CHANGELOG.md").write_text(CHANGELOG)
     git(repo_path, "add", "CHANGELOG.md")
@@ -46,7 +45,7 @@ def active_tags(ctx: Context) -> list[str]:
 
 
 def test_the_service_does_both_halves_and_tells_each(make_ctx: Factory, project: Path,
-                                                     sandbox: Sandbox) -> None:  # noqa: F811
+                                                     sandbox: Sandbox) -> None:
     told: list[tuple[str, bool]] = []
     ctx = make_ctx(assume_yes=True)
     outcome = yank_release(ctx, REQUEST, lambda line, warning: told.append((line, warning)))
@@ -59,7 +58,7 @@ def test_the_service_does_both_halves_and_tells_each(make_ctx: Factory, project:
 
 
 def test_a_yank_does_not_start_beside_an_active_release(make_ctx: Factory, project: Path,
-                                                        sandbox: Sandbox) -> None:  # noqa: F811
+                                                        sandbox: Sandbox) -> None:
     ctx = make_ctx(assume_yes=True)
     start_release(ctx, ReleaseRequest(version="0.3.0"))
     sandbox.server.clear_log()
@@ -72,7 +71,7 @@ def test_a_yank_does_not_start_beside_an_active_release(make_ctx: Factory, proje
 
 
 def test_a_killed_yank_keeps_the_one_active_session_and_resumes(
-        make_ctx: Factory, project: Path, sandbox: Sandbox) -> None:  # noqa: F811
+        make_ctx: Factory, project: Path, sandbox: Sandbox) -> None:
     # What a yank killed after its CHANGELOG half leaves: its session, active, half done.
     killed = make_ctx(assume_yes=True)
     prepared = prepare_yank(killed, REQUEST)

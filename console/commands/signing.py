@@ -266,9 +266,10 @@ def cmd_sign(args: argparse.Namespace) -> int:
         return passphrase_from(ready.prompt or "Passphrase", file=args.passphrase_file,
                                prompter=TerminalPrompter())
 
-    signed = sign_files(backend, _files(args.files), passphrase=passphrase,
-                        comment=lambda path: trusted_comment(path, timestamp=stamp, tag=tag),
-                        existing="replace" if args.force else "refuse")
+    with ProgressRenderer() as bar:
+        signed = sign_files(backend, _files(args.files), passphrase=passphrase,
+                            comment=lambda path: trusted_comment(path, timestamp=stamp, tag=tag),
+                            existing="replace" if args.force else "refuse", progress=bar)
     for item in signed:
         say(f"✔ {_shown(item.signature)} (verified with {backend.pin_description()})")
     if ctx is not None and ctx.session is not None:

@@ -49,6 +49,3 @@ class DateStyle:
                                                   int(words[1]))
         return DateStyle("day-first"), date(int(words[2]), MONTHS.index(words[1]) + 1,
                                             int(words[0]))
-
-
-ISO_DATE = DateStyle("iso")

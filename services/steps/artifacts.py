@@ -5,8 +5,6 @@ from __future__ import annotations
 from services import artifacts
 from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepFailed
 
-listed = artifacts.for_session  # the old name, until services/github/expected.py moves over
-
 
 class Artifacts(Step):
     id = "artifacts"

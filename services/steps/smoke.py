@@ -15,9 +15,8 @@ from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepF
 
 class Smoke(Step):
     id = "smoke"
-    description = ("Per architecture, each smoke check (boots, connects to network, runs Ollama, "
-                   "unlocks persistence) ticked pass by a named tester on named hardware, for the "
-                   "artifact being released.")
+    description = ("Per architecture, each smoke check the policy lists ([smoke] checks) ticked "
+                   "pass by a named tester on named hardware, for the artifact being released.")
 
     def check(self, ctx: Context) -> list[Blocker]:
         return smoke.blockers(ctx)
