@@ -26,6 +26,11 @@ def coloured(stream: TextIO) -> bool:
 
 
 def _write(stream: TextIO, text: str, style: str | None) -> None:
+    """Every line goes through the secret scrubber: a token that slipped into a message (an URL
+    with ``user:TOKEN@``, an exception text) is masked on the terminal too."""
+    from services.secrets import scrub
+
+    text = scrub(text)
     code = ANSI.get(style or "")
     if code and coloured(stream):
         text = f"\x1b[{code}m{text}\x1b[0m"
@@ -54,4 +59,6 @@ def error(text: str) -> None:
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    from services.secrets import scrub
+
+    sys.stdout.write(scrub(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")

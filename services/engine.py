@@ -7,6 +7,7 @@ always agree on what is blocked and why.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,8 +20,16 @@ from services.errors import (
     UsageError,
 )
 from services.flows import runbook
+from services.reconcile import ADOPTED
+from services.recorder import JOURNAL_REMEDY
 from services.session import Session, StepRecord
-from services.step_protocol import Blocker, Context, Evidence, Step, StepFailed
+from services.step_protocol import (
+    Blocker,
+    Context,
+    Evidence,
+    Step,
+    StepFailed,
+)
 from services.step_status import FINISHED, StepStatus
 
 PERMANENT = frozenset({"tag"})
@@ -160,8 +169,10 @@ def find_step(ctx: Context, step_id: str) -> Step:
                      remedy=f"Steps are: {ids}.")
 
 
-def blockers_for(ctx: Context, step: Step, *, busy: bool | None = None) -> list[Blocker]:
-    """Blockers for running ``step`` now, including earlier steps not yet finished."""
+def blockers_for(ctx: Context, step: Step, *, busy: bool | None = None,
+                 own: bool = True) -> list[Blocker]:
+    """Blockers for running ``step`` now, including earlier steps not yet finished; with
+    ``own=False`` only those (and "already done" / "stale"), not the step's own checks."""
     for view in views(ctx, busy=busy):
         if view.id == step.id:
             if view.status in FINISHED:
@@ -173,6 +184,10 @@ def blockers_for(ctx: Context, step: Step, *, busy: bool | None = None) -> list[
                 first = view.blockers[0]
                 return [Blocker(f"it was done, but {first.reason}", first.remedy or
                                 f"Redo it with `release-console redo {step.id} --reason \"...\"`.")]
+            if view.status == StepStatus.WAITING:
+                return view.blockers
+            if not own:
+                return []
             if view.status == StepStatus.INTERRUPTED:
                 return own_blockers(ctx, step)
             return view.blockers
@@ -193,14 +208,24 @@ def run_step(ctx: Context, step: Step, *, confirmed: bool = False) -> Evidence:
 
 
 def _run_locked(ctx: Context, step: Step, *, confirmed: bool) -> Evidence:
+    # Re-read under the lock: another console may have finished this step while we waited.
+    ctx.session = ctx.store.load(ctx.require_session().tag)
     session = ctx.require_session()
-    blockers = blockers_for(ctx, step, busy=False)  # we hold the lock: "running" = interrupted
-    if blockers == [OFFLINE]:  # not a problem with the release: the machine (exit 3)
-        raise EnvironmentProblem(f"'{step.title}' cannot run here: {OFFLINE}")
+    problem = ctx.journal_problem()
+    if problem:
+        raise BlockedError(f"'{step.title}' cannot run: {problem}", remedy=JOURNAL_REMEDY)
+    remove_leftovers(ctx)
+    blockers = blockers_for(ctx, step, busy=False, own=False)  # earlier steps, done, stale
     if blockers:
-        finished = stored_status(session.steps.get(step.id, StepRecord()), False) in FINISHED
-        raise BlockedError(f"'{step.title}' cannot run {'again' if finished else 'yet'}: "
-                           f"{blockers[0]}")
+        _refuse(step, session, blockers)
+    if step.needs_network and ctx.offline:  # not a problem with the release: the machine (exit 3)
+        raise EnvironmentProblem(f"'{step.title}' cannot run here: {OFFLINE}")
+    adopted = step.reconcile(ctx)  # the effect may be there already: record it, never redo it
+    if adopted is not None:
+        return adopt(ctx, step, adopted)
+    blockers = blockers_for(ctx, step, busy=False)  # we hold the lock: "running" = interrupted
+    if blockers:
+        _refuse(step, session, blockers)
     if step.irreversible and not confirmed:
         plan = step.plan(ctx)
         if not ctx.prompter.confirm(f"'{step.title}' cannot be undone. Go ahead?", plan):
@@ -236,13 +261,41 @@ def _run_locked(ctx: Context, step: Step, *, confirmed: bool) -> Evidence:
                    update=lambda s: _set(s, step.id, StepStatus.FAILED, reason, ctx.now_iso()))
         raise
 
+    ctx.record(step.id, "done", outputs=evidence, update=_mark_done(ctx, step, evidence))
+    return evidence
+
+
+def remove_leftovers(ctx: Context) -> None:
+    """Scratch directories a killed run left in the session directory (signing): we hold the
+    run lock, so no other run is using them."""
+    from services.signing.batch import remove_scratch
+
+    removed = remove_scratch(ctx.store.directory(ctx.require_session().tag))
+    if removed:
+        ctx.record("session", "leftovers removed", outputs={"directories": removed})
+
+
+def _refuse(step: Step, session: Session, blockers: list[Blocker]) -> None:
+    finished = stored_status(session.steps.get(step.id, StepRecord()), False) in FINISHED
+    raise BlockedError(f"'{step.title}' cannot run {'again' if finished else 'yet'}: "
+                       f"{blockers[0]}")
+
+
+def _mark_done(ctx: Context, step: Step, evidence: Evidence) -> Callable[[Session], None]:
     def mark_done(s: Session) -> None:
         rec = _set(s, step.id, StepStatus.DONE, "", ctx.now_iso())
         rec.evidence = evidence
         if all(s.steps.get(st.id, StepRecord()).status in FINISHED for st in flow(ctx, s.kind)):
             s.state = "completed"
 
-    ctx.record(step.id, "done", outputs=evidence, update=mark_done)
+    return mark_done
+
+
+def adopt(ctx: Context, step: Step, evidence: Evidence) -> Evidence:
+    """Record a step whose effect was found in the world as done, saying so in the journal."""
+    secrets.check_keys(evidence, f"the evidence of {step.id}")
+    evidence = {**evidence, "adopted": True}
+    ctx.record(step.id, ADOPTED, outputs=evidence, update=_mark_done(ctx, step, evidence))
     return evidence
 
 

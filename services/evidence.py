@@ -12,6 +12,9 @@ keeping keys it does not know in ``extra`` so nothing is lost. Fields marked :fu
 left out of the JSON when they are ``None`` (the step did not record them); lists are tuples here.
 
 This module imports nothing of the console, so the session and the TUI's first frame can use it.
+``status`` loads it with the first step's module, so the classes are kept cheap to build: each has
+a docstring (else dataclasses renders one from the signature) and no generated ``__eq__``
+(evidence is compared as JSON, never as objects).
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ def _table() -> Any:
     return field(default_factory=dict)
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class StepEvidence:
     """Base class: JSON in, JSON out, field by field, unknown keys kept in ``extra``."""
 
@@ -63,8 +66,10 @@ class StepEvidence:
         return cls(**values, extra=extra, present=frozenset(values))
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class PreflightEvidence(StepEvidence):
+    """What pre-flight saw: the commit it checked, the branch, the ticked checklist, CI."""
+
     STEP: ClassVar[str] = "preflight"
     commit: str = ""
     branch: str = ""
@@ -78,8 +83,10 @@ class PreflightEvidence(StepEvidence):
         return isinstance(self.ci, Mapping) and self.ci.get("status") == "deferred"
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class ChangelogEvidence(StepEvidence):
+    """The changelog move: its commit, and how the file wrote [Unreleased] (for the reopen)."""
+
     STEP: ClassVar[str] = "changelog"
     file: str = ""
     commit: str = ""
@@ -99,8 +106,10 @@ class ChangelogEvidence(StepEvidence):
     unreleased_url: str | None = optional()
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class MigrationEvidence(StepEvidence):
+    """The MIGRATION.md check, and its commit when this step made one."""
+
     STEP: ClassVar[str] = "migration"
     file: str | None = optional()
     status: str = ""  # "first-release" when there is nothing to migrate from
@@ -112,8 +121,10 @@ class MigrationEvidence(StepEvidence):
     sha256: str | None = optional()
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class ChecksumsEvidence(StepEvidence):
+    """The digest of every artifact and the checksum files written for them."""
+
     STEP: ClassVar[str] = "checksums"
     # One entry per artifact: arch, name, size, sha256, mtime_ns, checksum_file.
     artifacts: tuple[Mapping[str, Any], ...] = ()
@@ -131,8 +142,10 @@ class ChecksumsEvidence(StepEvidence):
                 if isinstance(entry, Mapping)}
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class SignEvidence(StepEvidence):
+    """The signing backend, the pinned key, and one entry per signature made."""
+
     STEP: ClassVar[str] = "sign"
     backend: str = ""
     pinned_key: str | None = optional()
@@ -142,8 +155,10 @@ class SignEvidence(StepEvidence):
     signatures: tuple[Mapping[str, Any], ...] = ()
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class TagEvidence(StepEvidence):
+    """The signed tag: its object, the commit it points at, and who signed it."""
+
     STEP: ClassVar[str] = "tag"
     tag: str = ""
     object: str = ""
@@ -153,8 +168,10 @@ class TagEvidence(StepEvidence):
     signer: str | None = optional()
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class DraftEvidence(StepEvidence):
+    """The GitHub draft: its id and URL, what was uploaded, and the notes it got as body."""
+
     STEP: ClassVar[str] = "draft"
     release_id: int | None = None
     html_url: str = ""
@@ -172,7 +189,7 @@ class DraftEvidence(StepEvidence):
         return {str(a["name"]): str(a["action"]) for a in self.assets}
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class ReviewEvidence(StepEvidence):
     """``Review.to_json()`` without the body diff: what publish shows and re-checks."""
 
@@ -210,12 +227,14 @@ class ReviewEvidence(StepEvidence):
 
 @dataclass(frozen=True)
 class ReviewedAsset:
+    """One expected asset as the review checked it."""
+
     name: str
     size: int
     sha256: str
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class YankGitHubEvidence(StepEvidence):
     """``YankResult.to_json()``: what the GitHub half of a yank did."""
 

@@ -20,6 +20,7 @@ from services import changelog
 from services.changelog import Changelog, parse_url
 from services.errors import ConsoleError
 from services.policy import Policy
+from services.session import Session, SessionStore
 from services.step_protocol import Context
 
 _HEADING_TEXT = re.compile(r"^\s{0,3}(?:#{1,6}\s+(?P<h>.+?)\s*#*\s*$|\*\*(?P<b>[^*]+)\*\*\s*:?\s*$"
@@ -30,33 +31,45 @@ class NotesError(ConsoleError):
     """The release notes file the later steps read is missing or unreadable."""
 
 
-def notes_path(ctx: Context) -> Path:
-    """Where the notes of the release in progress live: ``.release/<tag>/notes.md``."""
-    return ctx.store.directory(ctx.require_session().tag) / "notes.md"
+def notes_file(store: SessionStore, tag: str) -> Path:
+    """Where the notes of a release live: ``.release/<tag>/notes.md``."""
+    return store.directory(tag) / "notes.md"
 
 
-def notes_display(ctx: Context) -> str:
-    """The notes file as messages name it: relative to the work tree when it is inside it."""
-    path = notes_path(ctx)
+def shown(path: Path, root: Path) -> str:
+    """A notes file as messages name it: relative to the work tree when it is inside it."""
     try:
-        return str(path.relative_to(ctx.root))
+        return str(path.relative_to(root))
     except ValueError:
         return str(path)
 
 
-def read_notes(ctx: Context) -> str:
+def read_notes_file(path: Path, root: Path) -> str:
     """The notes text the notes step wrote, for the steps that publish it (the GitHub draft):
     they never rebuild it, so what users see is what the captain reviewed."""
-    path = notes_path(ctx)
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise NotesError(f"The release notes {notes_display(ctx)} do not exist yet; run the "
+        raise NotesError(f"The release notes {shown(path, root)} do not exist yet; run the "
                          "notes step first (`release-console run notes`).") from None
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise NotesError(f"Cannot read the release notes {notes_display(ctx)} ({reason}); run "
+        raise NotesError(f"Cannot read the release notes {shown(path, root)} ({reason}); run "
                          "the notes step again (`release-console run notes`).") from None
+
+
+# The same for the release in progress, as the steps ask for them.
+
+def notes_path(ctx: Context) -> Path:
+    return notes_file(ctx.store, ctx.require_session().tag)
+
+
+def notes_display(ctx: Context) -> str:
+    return shown(notes_path(ctx), ctx.root)
+
+
+def read_notes(ctx: Context) -> str:
+    return read_notes_file(notes_path(ctx), ctx.root)
 
 
 def _norm(text: str) -> str:
@@ -179,12 +192,16 @@ class Notes:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
-def build_notes(ctx: Context, doc: Changelog | None = None) -> Notes:
-    """Notes for the session: its version's section, or [Unreleased] for a release candidate."""
-    session = ctx.require_session()
-    policy = ctx.policy
-    if doc is None:
-        doc = changelog.load(ctx.path(policy.changelog), policy.changelog)
+def notes_for(ctx: Context) -> Notes:
+    """The notes of the release in progress, from the changelog as it is in the work tree."""
+    session, policy = ctx.require_session(), ctx.policy
+    doc = changelog.load(ctx.path(policy.changelog), policy.changelog)
+    return build_notes(policy, session, doc)
+
+
+def build_notes(policy: Policy, session: Session, doc: Changelog) -> Notes:
+    """Notes for ``session``: its version's section of ``doc``, or [Unreleased] for a release
+    candidate."""
     source = "Unreleased" if session.kind == "rc" else session.version
     body = changelog.section(doc, source)
     required = list(policy.required_sections)

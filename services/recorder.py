@@ -15,8 +15,24 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
-from services.journal import Journal
+from services.journal import Journal, JournalError
 from services.session import Session, SessionStore
+
+JOURNAL_REMEDY = ("Run `release-console journal verify`, then restore the journal from a bundle or "
+                  "backup copy; every step stays stopped until it verifies.")
+
+
+def journal_problem(store: SessionStore, session: Session) -> str:
+    """Why the session's journal fails verification, in one sentence; "" when intact."""
+    journal = Journal(store.directory(session.tag) / "journal.jsonl")
+    problems = journal.verify(expected_head=session.journal_head,
+                              expected_count=session.journal_count)
+    if not problems:
+        return ""
+    first = problems[0]
+    where = f"line {first.line}" if first.line else "the file"
+    return (f"the journal {journal.path} fails verification at {where} ({first.message}), "
+            "so nothing more is recorded in it.")
 
 
 class Recorder:
@@ -50,8 +66,16 @@ class Recorder:
     def record(self, step: str, action: str, *, inputs: dict[str, Any] | None = None,
                outputs: dict[str, Any] | None = None,
                update: Callable[[Session], object] | None = None) -> Session:
-        """Journal an action and (optionally) change the session; returns the saved session."""
+        """Journal an action and (optionally) change the session; returns the saved session.
+
+        Nothing is appended to a journal whose chain is broken: the audit trail would go on from
+        a point nobody can vouch for.
+        """
         with self.locked() as session:
+            problem = journal_problem(self.store, session)
+            if problem:
+                raise JournalError(f"Cannot record '{action}' for {step}: {problem}",
+                                   remedy=JOURNAL_REMEDY)
             if update is not None:
                 update(session)
             head, count = self.journal.append(actor=self.actor, step=step, action=action,

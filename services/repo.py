@@ -83,6 +83,9 @@ class Repository:
     def __init__(self, path: Path) -> None:
         import git as gitmodule
 
+        if path.exists() and not path.is_dir():
+            raise RepoError(f"{path} is a file, not a directory; --repo names the project's "
+                            "checkout.", remedy="Pass the directory that holds the repository.")
         try:
             self.repo: git.Repo = gitmodule.Repo(path, search_parent_directories=True)
         except (gitmodule.InvalidGitRepositoryError, gitmodule.NoSuchPathError):

@@ -20,6 +20,7 @@ from urllib.parse import quote, unquote
 from services import secrets
 from services.atomic import write_bytes_atomic
 from services.errors import BlockedError, ConsoleError, EnvironmentProblem
+from services.session_check import shape_problem
 from services.step_status import STORED, StepStatus
 
 if TYPE_CHECKING:
@@ -195,6 +196,12 @@ class SessionStore:
                 f"(schema {schema}; this one reads up to {SCHEMA}).",
                 remedy="Upgrade release-console to continue this release.",
             )
+        problem = shape_problem(data, tag)
+        if problem:
+            raise SessionError(
+                f"The session file {path} is damaged: {problem}; it was left as it is.",
+                remedy="Restore it from a bundle or backup, or move it aside and start again "
+                "(`release-console journal show --tag TAG` tells what was done).")
         try:
             return Session.from_json(data)
         except (KeyError, ValueError, TypeError, AttributeError) as exc:

@@ -7,13 +7,15 @@ the last release, tag free, clean tree) and changes nothing when any of it fails
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import semver
 
 from services import versions
 from services.errors import ConsoleError, UsageError
-from services.evidence import ChangelogEvidence, MigrationEvidence, PreflightEvidence
 from services.policy import Policy
 from services.repo import Repository
 from services.session import Session, SessionStore, iso
@@ -44,7 +46,7 @@ def resolve_version(policy: Policy, tags: list[str], request: ReleaseRequest) ->
     if request.bump:
         base = versions.next_version(versions.highest_release(tags, policy.tag_format), request.bump)
     else:
-        base = versions.parse_version(request.version)
+        base = versions.requested_version(request.version)
     if channel.tag and not base.prerelease:
         n = versions.next_rc_number(tags, policy.tag_format, base)
         version = versions.rc_version(base, n) if "{n}" in channel.tag else str(base)
@@ -70,10 +72,29 @@ def require_patch_of_release(version: semver.Version, tags: list[str], policy: P
         )
 
 
+@contextlib.contextmanager
+def start_lock(repo: Repository) -> Iterator[None]:
+    """Held from "is a release in progress?" to the new session's file: of two ``start``s at once
+    exactly one creates its session, the other sees it. The lock file is in the git directory, so
+    a refused start leaves the work tree as it was."""
+    path = repo.root / repo.git("rev-parse", "--git-path", "release-console-start.lock").strip()
+    with open(path, "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def start_release(ctx: Context, request: ReleaseRequest) -> Session:
+    ctx.repo.require_commits()
+    with start_lock(ctx.repo):
+        return _start_locked(ctx, request)
+
+
+def _start_locked(ctx: Context, request: ReleaseRequest) -> Session:
     repo: Repository = ctx.repo
     store: SessionStore = ctx.store
-    repo.require_commits()
     active = store.active()
     if active is not None:
         raise ReleaseInProgress(
@@ -132,16 +153,21 @@ def abandon_release(ctx: Context, tag: str, reason: str) -> None:
     ctx.record("session", "abandoned", inputs={"reason": reason.strip()}, update=mark)
 
 
-# Steps that may move HEAD while preparing the release, in runbook order; the last commit any of
-# them recorded is the release commit (what is built, smoke-tested, signed, tagged and pushed).
-COMMITTING_STEPS: tuple[type[PreflightEvidence | ChangelogEvidence | MigrationEvidence], ...] = (
-    PreflightEvidence, ChangelogEvidence, MigrationEvidence)
-
-
 def release_commit(session: Session) -> str:
-    """The commit this release is cut from, or "" before pre-flight recorded one."""
+    """The commit this release is cut from, or "" before pre-flight recorded one.
+
+    The steps that may move HEAD while preparing the release are pre-flight, changelog and
+    migration, in runbook order; the last commit any of them recorded is the release commit (what
+    is built, smoke-tested, signed, tagged and pushed).
+    """
+    # Imported here: building the evidence classes costs `status` (which imports this module for
+    # start/abandon) tens of milliseconds it does not need.
+    from services.evidence import ChangelogEvidence, MigrationEvidence, PreflightEvidence
+
+    committing: tuple[type[PreflightEvidence | ChangelogEvidence | MigrationEvidence], ...] = (
+        PreflightEvidence, ChangelogEvidence, MigrationEvidence)
     commit = ""
-    for kind in COMMITTING_STEPS:
+    for kind in committing:
         evidence = session.evidence(kind, done=True)
         if evidence is not None:
             commit = str(evidence.commit or commit)

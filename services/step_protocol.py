@@ -20,7 +20,7 @@ from services.errors import ConsoleError, NeedsInput
 from services.journal import Journal
 from services.policy import Policy
 from services.progress import ProgressSink, no_progress
-from services.recorder import Recorder
+from services.recorder import Recorder, journal_problem
 from services.session import Session, SessionStore, iso, utc_now
 
 if TYPE_CHECKING:
@@ -165,6 +165,10 @@ class Context:
         session = self.require_session()
         return Journal(self.store.directory(session.tag) / "journal.jsonl")
 
+    def journal_problem(self, session: Session | None = None) -> str:
+        """Why the session's journal fails verification, in one sentence; "" when intact."""
+        return journal_problem(self.store, session or self.require_session())
+
     def record(self, step: str, action: str, *, inputs: dict[str, Any] | None = None,
                outputs: dict[str, Any] | None = None,
                update: Callable[[Session], object] | None = None) -> None:
@@ -224,6 +228,15 @@ class Step:
 
     def run(self, ctx: Context) -> Evidence:
         raise NotImplementedError
+
+    def reconcile(self, ctx: Context) -> Evidence | None:
+        """Look for this step's own effect in the world before running (see services/reconcile).
+
+        Evidence when the effect is there and is exactly what ``run`` would make (the engine
+        records the step as done, "adopted after an interruption"); None when it is not there;
+        :class:`services.reconcile.Diverged` when it is there but differs.
+        """
+        return None
 
     def revalidate(self, ctx: Context) -> list[Blocker]:
         """For a done step: what has happened since that makes its result untrue (cheap checks).

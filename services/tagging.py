@@ -102,6 +102,14 @@ def head_blockers(ctx: Context) -> list[Blocker]:
                         f"Check out the release branch (`git checkout {session.branch or 'BRANCH'}`)"
                         f" at {wanted[:12]}, then tag.")]
     if head != wanted:
+        from services.reconcile import amended_commit_blocker
+
+        amended = amended_commit_blocker(ctx, wanted, head)
+        if amended:
+            return [Blocker(f"{amended} Nothing was changed.",
+                            f"Put the recorded commit back (`git reset --hard {wanted[:12]}`, "
+                            "keeping your change on another branch), or abandon this release "
+                            "and start again from the amended commit.")]
         subject = _subject(ctx, head)
         return [Blocker(f"HEAD is {head[:12]} ({subject}), not the release commit {wanted[:12]} "
                         f"({_subject(ctx, wanted)}) that was built, tested and signed.",
@@ -134,9 +142,11 @@ def repo_blockers(ctx: Context, plan: TagPlan) -> list[Blocker]:
                               "Commit them (or ignore build outputs); a tag is made on a clean "
                               "tree."))
     if ctx.repo.tag_exists(plan.tag):
-        result.append(Blocker(f"Tag {plan.tag} already exists.",
-                              "A tag is never moved or replaced; inspect it with "
-                              f"`git tag -v {plan.tag}`."))
+        target = ctx.repo.git("rev-parse", f"refs/tags/{plan.tag}^{{commit}}").strip()
+        if target != plan.commit:
+            diverged = elsewhere(ctx, plan, target)
+            result.append(Blocker(diverged.message, diverged.remedy))
+        # On the release commit: running the step checks it and records it (see existing()).
     return result
 
 
@@ -157,6 +167,56 @@ def key_blockers(plan: TagPlan) -> list[Blocker]:
 
 def ssh_backend(plan: TagPlan) -> SshBackend:
     return SshBackend(Path(plan.key), Path(plan.allowed_signers), plan.identity)
+
+
+def never_moved(tag: str) -> str:
+    return (f"A tag is never moved: see who made it with `git show {tag}`; if it was never "
+            f"pushed you may delete it yourself (`git tag -d {tag}`) and run this step again, "
+            "otherwise release a new version.")
+
+
+def elsewhere(ctx: Context, plan: TagPlan, target: str) -> ConsoleError:
+    from services.reconcile import Diverged, subject_of
+
+    return Diverged(f"Tag {plan.tag} already exists but points at {target[:12]} "
+                    f"({subject_of(ctx, target)}), not the release commit {plan.commit[:12]} "
+                    f"({subject_of(ctx, plan.commit)}); nothing was changed.",
+                    remedy=never_moved(plan.tag))
+
+
+def existing(ctx: Context, plan: TagPlan) -> dict[str, str] | None:
+    """The tag's evidence when it already exists exactly as :func:`create` would make it (on the
+    release commit, annotated with the policy's message, verifying with the pinned key); None
+    when there is no such tag. A tag that differs raises :class:`Diverged`: it is never moved.
+    """
+    from services.reconcile import Diverged
+
+    if not ctx.repo.tag_exists(plan.tag):
+        return None
+    ref = f"refs/tags/{plan.tag}"
+    obj = ctx.repo.git("rev-parse", ref).strip()
+    target = ctx.repo.git("rev-parse", f"{ref}^{{commit}}").strip()
+    never = never_moved(plan.tag)
+    if target != plan.commit:
+        raise elsewhere(ctx, plan, target)
+    kind = ctx.repo.git("cat-file", "-t", ref).strip()
+    message = ctx.repo.git("for-each-ref", "--format=%(contents:subject)", ref).strip() \
+        if kind == "tag" else ""
+    if kind != "tag" or message != plan.message.splitlines()[0]:
+        raise Diverged(f"Tag {plan.tag} already exists on the release commit but is "
+                       + ("not annotated" if kind != "tag" else f"annotated {message!r}, not "
+                          f"{plan.message!r}") + "; nothing was changed.", remedy=never)
+    evidence = {"tag": plan.tag, "object": obj, "commit": plan.commit, "signing": plan.signing,
+                "message": plan.message}
+    if plan.signing == "none":
+        return evidence
+    try:
+        evidence["signer"] = verify(ctx, plan)
+    except TagError as err:
+        raise Diverged(f"Tag {plan.tag} already exists on the release commit but does not "
+                       f"verify with the pinned key ({err.message}); nothing was changed.",
+                       remedy=never) from None
+    return evidence
 
 
 def create(ctx: Context, plan: TagPlan, *, passphrase: str | None = None) -> dict[str, str]:

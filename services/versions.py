@@ -20,8 +20,29 @@ class VersionError(ConsoleError):
     """A version string a captain gave cannot be used."""
 
 
+MAX_VERSION_LENGTH = 100
+
+
+def requested_version(text: str) -> semver.Version:
+    """A version the captain typed: taken exactly as given. Spaces around it are refused rather
+    than stripped (a pasted " 1.4.0" is a mistake worth seeing), and an overlong one is refused
+    without echoing it all back."""
+    if len(text) > MAX_VERSION_LENGTH:
+        raise VersionError(f"The version given is {len(text)} characters long; a version is at "
+                           f"most {MAX_VERSION_LENGTH}.",
+                           remedy="Use MAJOR.MINOR.PATCH, for example 1.4.0.")
+    if text != text.strip():
+        raise VersionError(f"The version {text.strip()!r} was given with spaces around it.",
+                           remedy="Give it without spaces, for example 1.4.0.")
+    return parse_version(text)
+
+
 def parse_version(text: str) -> semver.Version:
     """Parse ``1.2.3`` or ``v1.2.3``; anything else is refused with the expected form."""
+    if len(text) > MAX_VERSION_LENGTH:
+        raise VersionError(f"A version of {len(text)} characters is too long (at most "
+                           f"{MAX_VERSION_LENGTH}).",
+                           remedy="Use MAJOR.MINOR.PATCH, for example 1.4.0.")
     raw = text.strip()
     candidate = raw[1:] if raw[:1] in {"v", "V"} else raw
     try:

@@ -105,8 +105,8 @@ def halves() -> list[Step]:
 
 def normalise(request: YankRequest) -> YankRequest:
     """Versions in canonical form and the reason on one line; refuses what cannot be a yank."""
-    version = str(versions.parse_version(request.version))
-    replacement = str(versions.parse_version(request.replacement))
+    version = str(versions.requested_version(request.version))
+    replacement = str(versions.requested_version(request.replacement))
     reason = " ".join(request.reason.split())
     if not reason:
         raise ConsoleError("A yank needs a reason.", remedy='Pass --reason "one line".')

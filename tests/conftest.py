@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -96,3 +97,19 @@ def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None,
         [sys.executable, "-m", "console", *args], cwd=cwd,
         capture_output=True, text=True, env=full_env, input=input_text, check=False,
     )
+
+
+@pytest.fixture(scope="session")
+def kill_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, dict[str, Any]]]:
+    """The demo release walked once without interruption (snapshots before each step, boundary
+    counts) and its final world, shared by the kill-everywhere and dead-end tests."""
+    from tests.kill_harness import CANARY, isolated_env, new_demo, reference_walk
+
+    root = tmp_path_factory.mktemp("kill")
+    with pytest.MonkeyPatch.context() as mp:
+        isolated_env(mp, root)
+        demo = new_demo(root, CANARY)
+        try:
+            yield demo, reference_walk(demo)
+        finally:
+            demo.stop_server()

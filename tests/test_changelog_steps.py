@@ -106,7 +106,9 @@ def test_interrupted_after_commit_does_nothing_twice(started: Context, repo_path
     changelog_step.STEP.run(ctx)  # committed, but the session never heard of it
     count = git(repo_path, "rev-list", "--count", "HEAD")
     evidence = engine.run_step(ctx, engine.find_step(ctx, "changelog"))
-    assert evidence["already"] is True
+    assert evidence["adopted"] is True  # recorded as found, with the evidence a run gives
+    assert evidence["commit"] == git(repo_path, "rev-parse", "HEAD").strip()
+    assert evidence["bump"] and evidence["unreleased_heading"]
     assert git(repo_path, "rev-list", "--count", "HEAD") == count
 
 

@@ -270,3 +270,18 @@ def test_a_second_runner_is_refused_and_a_live_pid_without_the_lock_is_interrupt
     assert engine.views(make_ctx())[0].status == "interrupted"
     with ctx.store.run_lock("v0.2.0"):
         assert engine.views(make_ctx())[0].status == "running"
+
+
+def test_a_step_finished_by_another_console_meanwhile_is_not_run_again(
+        make_ctx: Callable[..., Context]) -> None:
+    """`run X` racing `next`: the loser read the session before the winner finished the step;
+    after taking the run lock it reads it again and refuses instead of running X twice."""
+    loser = make_ctx()
+    start_release(loser, ReleaseRequest(version="0.2.0"))
+    winner = make_ctx()
+    engine.run_step(winner, registry()["preflight"])
+    assert loser.session is not None and "preflight" not in loser.session.steps  # stale view
+    with pytest.raises(BlockedError, match="already done"):
+        engine.run_step(loser, registry()["preflight"])
+    actions = [e["action"] for e in loser.journal.entries() if e["step"] == "preflight"]
+    assert actions == ["started", "done"]

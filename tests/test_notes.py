@@ -12,8 +12,8 @@ import pytest
 from services import engine
 from services.notes import (
     NotesError,
-    build_notes,
     missing_sections,
+    notes_for,
     notes_path,
     read_notes,
     render_notes,
@@ -140,7 +140,7 @@ def test_required_sections_block_and_verification_is_generated(
                     artifacts=(ArtifactSpec("amd64", "pai-{tag}-{arch}.iso"),))
     ctx = make_ctx(policy)
     start_release(ctx, ReleaseRequest(version="0.2.0", channel="rc"))
-    notes = build_notes(ctx)
+    notes = notes_for(ctx)
     assert notes.missing == ["Security"] and notes.generated == ["Verification"]
     assert "minisign -Vm pai-v0.2.0-rc.1-amd64.iso -p minisign.pub" in notes.text
     blockers = engine.find_step(ctx, "notes").check(ctx)

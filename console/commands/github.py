@@ -154,7 +154,7 @@ def _status(ctx: Context, url: str, host: str) -> int:
     from services.github import credentials
     from services.github.client import connect
 
-    say(f"GitHub API: {url}")
+    say(f"GitHub API: {credentials.shown_url(url)}")
     token = credentials.find_token(host)
     if token is None:
         say(f"Token: none for {host}. Store one with `release-console github login` or set "

@@ -6,9 +6,10 @@ import argparse
 import json
 
 from console.commands.common import add_parser, context
-from console.output import say
+from console.output import say, warn
 from services.errors import ConsoleError
 from services.journal import Journal
+from services.recorder import JOURNAL_REMEDY
 from services.session import Session
 from services.step_protocol import Context
 
@@ -58,6 +59,9 @@ def cmd_journal(args: argparse.Namespace) -> int:
         say(f"{journal.path}: {session.journal_count} entries, chain intact, "
             f"head {session.journal_head[:16]}….")
         return 0
+    problem = ctx.journal_problem(session)
+    if problem:  # shown, with what is readable, but said first: this record cannot be trusted
+        warn(f"Warning: {problem} {JOURNAL_REMEDY}")
     for entry in journal.entries():
         if args.json:
             say(json.dumps(entry, ensure_ascii=False, sort_keys=True))

@@ -10,6 +10,7 @@ from console.progress import rendering
 from services import checklist, engine
 from services.errors import ConsoleError
 from services.marks import MARKS
+from services.recorder import JOURNAL_REMEDY
 from services.session_lifecycle import ReleaseRequest, abandon_release, latest_session, start_release
 from services.step_protocol import Context
 from services.step_status import StepStatus as S
@@ -104,6 +105,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         return 0
     views = engine.views(ctx)
     nxt = engine.next_view(views)
+    journal_problem = ctx.journal_problem()
     if args.json:
         s = ctx.session
         print_json({
@@ -114,9 +116,12 @@ def cmd_status(args: argparse.Namespace) -> int:
                         "offline": ctx.offline},
             "steps": [v.to_json() for v in views],
             "next": nxt.id if nxt else None,
+            "journal_problem": journal_problem or None,
         })
         return 0
     say(engine.headline(ctx), style="bold")
+    if journal_problem:
+        say(f"Every step is stopped: {journal_problem} {JOURNAL_REMEDY}", style="red")
     for view in views:
         say(f" {MARKS.get(view.status, '?')} {view.id:<14} {view.step.title:<34} {view.status}")
         if view.status in {S.BLOCKED, S.INTERRUPTED, S.FAILED, S.READY, S.STALE} or view is nxt:

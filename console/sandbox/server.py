@@ -15,6 +15,7 @@ import shutil
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -76,6 +77,8 @@ class _Handler(BaseHTTPRequestHandler):
         req.faults = sandbox.faults.take(method, path)
         _route, template, response = self._dispatch(req)
         sandbox.record(method, path, 0 if response.drop else response.status, template)
+        if sandbox.after_handling is not None:  # tests: kill the client before it hears back
+            sandbox.after_handling(method, path, response.status)
         if response.drop:
             self.close_connection = True
             with contextlib.suppress(OSError):
@@ -159,6 +162,14 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     sandbox: SandboxServer
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away mid-request (killed, timed out) is normal here, not news."""
+        import sys
+
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
 
 class SandboxServer:
     """A running loopback GitHub. ``url`` is the web root, ``api_url`` the PyGithub base URL."""
@@ -170,6 +181,9 @@ class SandboxServer:
         Tests leave it off and seed the CI results they mean."""
         self.state = SandboxState(state_dir)
         self.faults = Faults()
+        # Called once a request is handled (its effect stored), before the answer is sent: the
+        # kill-everywhere tests stop the console exactly there, deterministically.
+        self.after_handling: Callable[[str, str, int], None] | None = None
         self.validator = validator
         self._log: list[LoggedRequest] = []
         self._log_lock = threading.Lock()

@@ -163,6 +163,9 @@ class Changelog:
     links: list[LinkDef] = field(default_factory=list)
     footer_start: int = 0
     path: Path | None = None
+    # Irregularities in old history (a placeholder date, a version heading twice): reported,
+    # left untouched, never a reason to refuse this release.
+    warnings: list[str] = field(default_factory=list)
 
     # --- lookups -----------------------------------------------------------------------------
     @property
@@ -290,12 +293,15 @@ def parse(raw: bytes, display: str) -> Changelog:
             if heading is None:
                 continue
             key = heading.version or "unreleased"
-            if key in seen:
-                what = "[Unreleased]" if heading.unreleased else f"version {key}"
+            if key in seen and heading.unreleased:
                 raise ChangelogError(
-                    f"{display} has two headings for {what} (lines {seen[key] + 1} and "
+                    f"{display} has two headings for [Unreleased] (lines {seen[key] + 1} and "
                     f"{index + 1}); keep one, nothing was changed.")
-            seen[key] = index
+            if key in seen:
+                doc.warnings.append(
+                    f"{display} has two headings for version {key} (lines {seen[key] + 1} and "
+                    f"{index + 1}) in its history; they were left as they are.")
+            seen.setdefault(key, index)
             doc.headings.append(heading)
         elif text_line[0] == "[":
             link = _link(display, index, text_line)
@@ -339,12 +345,11 @@ def _heading(doc: Changelog, index: int, text_line: str) -> Heading | None:
     if dated and dated["sep"] and (dated["sep"].endswith("(") == (dated["close"] == ")")):
         try:
             style, day = DateStyle.read(dated["date"])
-        except ValueError:
-            raise ChangelogError(
-                f"{where}: {dated['date']!r} in {text_line.strip()!r} is not a real date; fix "
-                "that line, nothing was changed.") from None
-        fields = {"sep": dated["sep"], "date": day, "date_style": style,
-                  "date_close": dated["close"], "after": dated["after"]}
+            fields = {"sep": dated["sep"], "date": day, "date_style": style,
+                      "date_close": dated["close"], "after": dated["after"]}
+        except ValueError:  # e.g. a placeholder 0000-00-00 on an old heading: kept as text
+            doc.warnings.append(f"{where}: {dated['date']!r} in {text_line.strip()!r} is not a "
+                                "real date; the line was left as it is.")
     elif dated:
         raise ChangelogError(
             f"{where}: the date in {text_line.strip()!r} is not set off the way Release Console "

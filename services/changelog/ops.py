@@ -212,7 +212,7 @@ def move(doc: Changelog, version: str, day: date, *, tag: str | None = None,
     label = (style.v if style else "") + version
     edits = [Edit(unreleased.index, unreleased.index + 1,
                   (heading + (ending(doc.lines[unreleased.index]) or doc.newline),))]
-    notes: list[str] = []
+    notes: list[str] = list(doc.warnings)  # older irregularities: said, not refused
     link_text = ""
     if url:
         top_link = _top_link(doc)

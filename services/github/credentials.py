@@ -34,14 +34,32 @@ class Token:
 
 
 def api_url(policy_url: str = "") -> str:
-    """The REST base URL: the policy's ``[github] api_url``, else ``GITHUB_API_URL``, else GitHub."""
+    """The REST base URL: the policy's ``[github] api_url``, else ``GITHUB_API_URL``, else GitHub.
+
+    A ``user:TOKEN@`` part is a credential: it is registered as a secret at once, so it is
+    masked in every message, file and line of output (see :func:`shown_url`)."""
     url = policy_url or os.environ.get(ENV_API_URL, "") or DEFAULT_API_URL
+    parts = urlsplit(url)
+    if "@" in parts.netloc:
+        userinfo = parts.netloc.rpartition("@")[0]
+        user, _, password = userinfo.partition(":")
+        for value in (userinfo, password, user):
+            secrets.register(value)
     return url.rstrip("/")
 
 
+def shown_url(url: str) -> str:
+    """``url`` as it may be shown: any ``user:password@`` part replaced by ``***@``."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return parts._replace(netloc="***@" + parts.netloc.rpartition("@")[2]).geturl()
+
+
 def host_of(url: str) -> str:
-    """The GitHub host a token belongs to: ``github.com`` for the public API, else host[:port]."""
-    netloc = urlsplit(url).netloc.lower()
+    """The GitHub host a token belongs to: ``github.com`` for the public API, else host[:port]
+    (never the ``user:password@`` part)."""
+    netloc = urlsplit(url).netloc.lower().rpartition("@")[2]
     return "github.com" if netloc == "api.github.com" else netloc
 
 

@@ -44,11 +44,29 @@ def _readable(path: Path) -> None:
 Passphrase = str | None | Callable[[], str | None]
 
 
+SCRATCH_PREFIX = "release-console-sign-"
+
+
+def remove_scratch(directory: Path) -> list[str]:
+    """Remove signing scratch directories a killed run left in ``directory``; their names."""
+    removed = []
+    for child in sorted(directory.glob(f"{SCRATCH_PREFIX}*")) if directory.is_dir() else []:
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+            removed.append(child.name)
+    return removed
+
+
 def sign_files(backend: Backend, files: Sequence[Path], *, passphrase: Passphrase = None,
                comment: Callable[[Path], str] = lambda p: f"file:{p.name}",
                existing: str = "refuse", progress: ProgressCallback | None = None,
-               ) -> list[Signed]:
+               scratch_in: Path | None = None) -> list[Signed]:
     """Sign ``files``; ``existing`` says what to do with a signature already present.
+
+    New signatures are made in a scratch directory (under ``scratch_in``, the session's
+    directory for a release, so a killed run leaves nothing in the system temp dir and the next
+    run removes it: :func:`remove_scratch`) and verified there before they go beside the
+    artifacts.
 
     ``refuse``: stop before signing anything. ``reuse``: keep it if it verifies with the pin
     (a resumed run), refuse if it does not. ``replace``: the user passed ``--force``.
@@ -92,14 +110,16 @@ def sign_files(backend: Backend, files: Sequence[Path], *, passphrase: Passphras
                 raise SigningError(f"{ready.prompt or 'A passphrase'} is needed; nothing was "
                                    "signed.")
         backend.unlock(secret)
-        results.update(_sign_verified(backend, to_sign, secret, comment, progress))
+        results.update(_sign_verified(backend, to_sign, secret, comment, progress, scratch_in))
     return [results[p] for p in files]
 
 
 def _sign_verified(backend: Backend, files: list[Path], passphrase: str | None,
                    comment: Callable[[Path], str], progress: ProgressCallback | None,
-                   ) -> dict[Path, Signed]:
-    scratch = Path(tempfile.mkdtemp(prefix="release-console-sign-"))
+                   scratch_in: Path | None = None) -> dict[Path, Signed]:
+    if scratch_in is not None:
+        scratch_in.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=scratch_in))
     try:
         made = []
         for index, path in enumerate(files):

@@ -45,6 +45,9 @@ class LazyStep(Step):
     def revalidate(self, ctx: Context) -> list[Blocker]:
         return self.real.revalidate(ctx)
 
+    def reconcile(self, ctx: Context) -> Evidence | None:
+        return self.real.reconcile(ctx)
+
 
 @cache
 def registry() -> dict[str, Step]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 
-from services import changelog, versions
+from services import changelog, reconcile, versions
 from services.changelog import (
     RANK,
     BumpDecision,
@@ -23,6 +23,7 @@ from services.changelog import (
 )
 from services.errors import ConsoleError
 from services.evidence import ChangelogEvidence
+from services.session_lifecycle import release_commit
 from services.step_protocol import Blocker, Context, Evidence, FileChange, Plan, Step
 
 
@@ -134,6 +135,36 @@ class ChangelogStep(Step):
         plan.notes.append(f"The entries call for a {decision.bump} release: "
                           + "; ".join(decision.reasons) + ".")
         return plan
+
+    def reconcile(self, ctx: Context) -> Evidence | None:
+        """The changelog commit already made (a kill right after ``git commit``) is recorded with
+        the same evidence a run gives, once it is checked to be exactly the move of its parent's
+        changelog."""
+        session = ctx.require_session()
+        rel = ctx.policy.changelog
+        base = release_commit(session)
+        if not base or modified(ctx, rel):
+            return None
+        found = reconcile.adoptable_commit(ctx, subject=commit_message(ctx), parent=base,
+                                           rel=rel, what="changelog")
+        if found is None or ctx.repo.head_sha() != found.sha:
+            return None
+        before = reconcile.file_at(ctx, base, rel)
+        if before is None:
+            return None
+        change = plan_move(ctx, before)
+        data = ctx.path(rel).read_bytes()
+        if change.data() != data:
+            raise reconcile.Diverged(
+                f"The changelog commit {found.sha[:12]} is not the move this step would make "
+                f"of {rel} (it was edited by hand); nothing was changed.",
+                remedy=f"Compare with `release-console run changelog --dry-run` after moving HEAD "
+                f"back to {base[:12]}, then run this step again.")
+        decision = bump_decision(ctx, change.doc)
+        return ChangelogEvidence.from_json({
+            "file": rel, "commit": found.sha, "sha256": hashlib.sha256(data).hexdigest(),
+            "bump": decision.bump, "bump_reasons": decision.reasons, **change.facts,
+        }).to_json()
 
     def run(self, ctx: Context) -> Evidence:
         rel = ctx.policy.changelog

@@ -90,6 +90,18 @@ class Draft(Step):
         plan.notes.append("Nothing is published: a draft is visible only to maintainers.")
         return plan
 
+    def reconcile(self, ctx: Context) -> Evidence | None:
+        """A release already published for the tag is never drafted again: exactly this release
+        is recorded as it is (review and publish then adopt it too); anything else stops here
+        saying what differs."""
+        from services.github.reconcile import published_release
+
+        found = published_release(ctx, wiring.client_for(ctx))
+        if found is None:
+            return None
+        return {"release_id": found["release_id"], "html_url": found["html_url"],
+                "published": True}
+
     def run(self, ctx: Context) -> Evidence:
         session = ctx.require_session()
         files = expected.expected_files(ctx)

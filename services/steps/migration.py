@@ -13,10 +13,11 @@ from typing import Any
 
 import semver
 
-from services import migration, versions
+from services import migration, reconcile, versions
 from services.changelog import commit_files, modified
 from services.errors import ConsoleError
 from services.evidence import MigrationEvidence
+from services.session_lifecycle import release_commit
 from services.step_protocol import Blocker, Context, Evidence, FileChange, Plan, Step
 
 
@@ -33,6 +34,10 @@ def current_check(ctx: Context) -> migration.MigrationCheck:
     old, new = transition(ctx)
     doc = migration.read(ctx.path(rel), rel)
     return migration.check(doc, old, new, old_tag=session.previous_tag, new_tag=session.tag)
+
+
+def commit_message(ctx: Context) -> str:
+    return f"Release {ctx.require_session().tag}: migration notes"
 
 
 def add_command(ctx: Context) -> str:
@@ -86,6 +91,34 @@ class MigrationStep(Step):
                               f'git commit -m "Release {session.tag}: migration notes"']
         return plan
 
+    def reconcile(self, ctx: Context) -> Evidence | None:
+        """The migration-notes commit already made (a kill right after ``git commit``, or a
+        ``redo migration`` with the commit left in place) is found and recorded, so the release
+        commit includes it; never committed twice."""
+        session = ctx.require_session()
+        rel = ctx.policy.migration
+        if not session.previous_tag or modified(ctx, rel):
+            return None
+        base = release_commit(session)
+        if not base:
+            return None
+        found = reconcile.adoptable_commit(ctx, subject=commit_message(ctx), parent=base,
+                                           rel=rel, what="migration notes")
+        if found is None or ctx.repo.head_sha() != found.sha:
+            return None
+        if self.check(ctx):
+            return None  # the committed section is not acceptable: run says why
+        return self.evidence(ctx, found.sha)
+
+    def evidence(self, ctx: Context, commit: str) -> Evidence:
+        rel = ctx.policy.migration
+        checked: dict[str, Any] = {"file": rel, **current_check(ctx).to_json()}
+        checked.pop("ok", None)
+        if commit:
+            checked["commit"] = commit
+        checked["sha256"] = hashlib.sha256(ctx.path(rel).read_bytes()).hexdigest()
+        return MigrationEvidence.from_json(checked).to_json()
+
     def run(self, ctx: Context) -> Evidence:
         session = ctx.require_session()
         if not session.previous_tag:
@@ -93,13 +126,15 @@ class MigrationStep(Step):
         for blocker in self.check(ctx):
             raise ConsoleError(str(blocker))
         rel = ctx.policy.migration
-        result = current_check(ctx)
-        checked: dict[str, Any] = {"file": rel, **result.to_json()}
-        checked.pop("ok", None)
-        if modified(ctx, rel):
-            checked["commit"] = commit_files(ctx, [rel], f"Release {session.tag}: migration notes")
-        checked["sha256"] = hashlib.sha256(ctx.path(rel).read_bytes()).hexdigest()
-        return MigrationEvidence.from_json(checked).to_json()
+        base, head = release_commit(session), ctx.repo.head_sha()
+        amended = reconcile.amended_commit_blocker(ctx, base, head)
+        if amended:
+            raise reconcile.Diverged(f"{amended} Nothing was changed.",
+                                     remedy=f"Put it back with `git reset --hard {base[:12]}` "
+                                     "(keeping your change on another branch), or abandon this "
+                                     "release and start again.")
+        commit = commit_files(ctx, [rel], commit_message(ctx)) if modified(ctx, rel) else ""
+        return self.evidence(ctx, commit)
 
 
 STEP = MigrationStep()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from services.atomic import write_text_atomic
 from services.errors import ConsoleError
-from services.notes import build_notes, notes_display, notes_path
+from services.notes import notes_display, notes_for, notes_path
 from services.step_protocol import Blocker, Context, Evidence, FileChange, Plan, Step, unified_diff
 
 
@@ -20,7 +20,7 @@ class NotesStep(Step):
 
     def check(self, ctx: Context) -> list[Blocker]:
         try:
-            notes = build_notes(ctx)
+            notes = notes_for(ctx)
         except ConsoleError as err:
             return [Blocker(str(err))]
         source = "[Unreleased]" if notes.source == "Unreleased" else f"[{notes.source}]"
@@ -32,7 +32,7 @@ class NotesStep(Step):
 
     def plan(self, ctx: Context) -> Plan:
         try:
-            notes = build_notes(ctx)
+            notes = notes_for(ctx)
         except ConsoleError as err:
             return Plan(summary=f"Cannot build the release notes: {err}")
         rel = notes_display(ctx)
@@ -48,7 +48,7 @@ class NotesStep(Step):
     def run(self, ctx: Context) -> Evidence:
         for blocker in self.check(ctx):
             raise ConsoleError(str(blocker))
-        notes = build_notes(ctx)
+        notes = notes_for(ctx)
         path = notes_path(ctx)
         path.parent.mkdir(parents=True, exist_ok=True)
         write_text_atomic(path, notes.text)

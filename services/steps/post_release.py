@@ -10,10 +10,17 @@ from __future__ import annotations
 
 import hashlib
 
-from services import changelog
-from services.changelog import Change, commit_files, modified, unreleased_from_history
+from services import changelog, reconcile
+from services.changelog import (
+    Change,
+    commit_files,
+    head_bytes,
+    modified,
+    unreleased_from_history,
+)
 from services.errors import ConsoleError
 from services.evidence import ChangelogEvidence
+from services.session_lifecycle import release_commit
 from services.step_protocol import Blocker, Context, Evidence, FileChange, Plan, Step
 
 
@@ -21,11 +28,16 @@ def commit_message(ctx: Context) -> str:
     return f"Post-release {ctx.require_session().tag}: reopen [Unreleased]"
 
 
-def plan_reopen(ctx: Context) -> Change | None:
-    """The reopen edit, or None when [Unreleased] is already there."""
+def plan_reopen(ctx: Context, raw: bytes | None = None) -> Change | None:
+    """The reopen edit (of the file, or of ``raw``: HEAD's copy), or None when [Unreleased] is
+    already there."""
     session = ctx.require_session()
     rel = ctx.policy.changelog
-    doc = changelog.load(ctx.path(rel), rel)
+    if raw is not None:
+        doc = changelog.parse(raw, rel)
+        doc.path = ctx.path(rel)
+    else:
+        doc = changelog.load(ctx.path(rel), rel)
     if doc.unreleased is not None:
         return None
     moved = session.evidence(ChangelogEvidence) or ChangelogEvidence()
@@ -76,6 +88,34 @@ class PostRelease(Step):
         return Plan(summary=change.summary, changes=[FileChange(rel, change.diff(rel))],
                     commands=[f"git add {rel}", f'git commit -m "{commit_message(ctx)}"'],
                     notes=[*change.notes, "Push this commit or open the follow-up PR yourself."])
+
+    def reconcile(self, ctx: Context) -> Evidence | None:
+        """The reopen already written (a kill before ``git commit``: only the commit is made) or
+        already committed (a kill after it: recorded as it is)."""
+        if ctx.policy.reopen_unreleased == "never":
+            return None
+        session = ctx.require_session()
+        rel = ctx.policy.changelog
+        base = release_commit(session)
+        if not base:
+            return None
+        if modified(ctx, rel):
+            before = head_bytes(ctx, rel)
+            if ctx.repo.head_sha() != base or before is None:
+                return None
+            change = plan_reopen(ctx, before)
+            if change is None or change.data() != ctx.path(rel).read_bytes():
+                return None  # not our edit: check() says what to do
+            sha = commit_files(ctx, [rel], commit_message(ctx))
+            return {"reopened": True, "file": rel, "commit": sha,
+                    "sha256": hashlib.sha256(change.data()).hexdigest(), **change.facts}
+        found = reconcile.adoptable_commit(ctx, subject=commit_message(ctx), parent=base,
+                                           rel=rel, what="post-release")
+        if found is None or ctx.repo.head_sha() != found.sha:
+            return None
+        data = ctx.path(rel).read_bytes()
+        return {"reopened": True, "file": rel, "commit": found.sha,
+                "sha256": hashlib.sha256(data).hexdigest()}
 
     def run(self, ctx: Context) -> Evidence:
         rel = ctx.policy.changelog

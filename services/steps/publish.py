@@ -58,6 +58,15 @@ class Publish(Step):
                           "clean any more.")
         return plan
 
+    def reconcile(self, ctx: Context) -> Evidence | None:
+        """Published already (the answer to the PATCH, or the read-back, was lost): adopted if it
+        is exactly the reviewed release; never published twice, never refused forever."""
+        from services.github.reconcile import published_release
+
+        if ctx.require_session().evidence(ReviewEvidence, done=True) is None:
+            return None
+        return published_release(ctx, wiring.client_for(ctx))
+
     def run(self, ctx: Context) -> Evidence:
         client = wiring.client_for(ctx)
         review = wiring.review_now(ctx, client)

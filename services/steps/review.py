@@ -70,6 +70,17 @@ class ReviewStep(Step):
     def check(self, ctx: Context) -> list[Blocker]:
         return expected.notes_blockers(ctx)
 
+    def reconcile(self, ctx: Context) -> Evidence | None:
+        """Already published as exactly this release: there is no draft left to review, and the
+        publish step records it as it is."""
+        from services.github.reconcile import published_release
+
+        found = published_release(ctx, wiring.client_for(ctx))
+        if found is None:
+            return None
+        return {"clean": True, "published": True, "release_id": found["release_id"],
+                "html_url": found["html_url"]}
+
     def plan(self, ctx: Context) -> Plan:
         repo = ctx.policy.project.repository or "<owner/name>"
         return Plan(summary="Read the draft from GitHub and compare it with the local files; "

@@ -110,7 +110,7 @@ class Sign(Step):
                 comment=lambda p: trusted_comment(p, timestamp=int(ctx.clock().timestamp()),
                                                   tag=session.tag),
                 existing="replace" if ctx.answers.get("force") else "reuse",
-                progress=ctx.progress)
+                progress=ctx.progress, scratch_in=ctx.store.directory(session.tag))
         sums = {d.path: d for d in digests}
         return SignEvidence(
             backend=backend.name,

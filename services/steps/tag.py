@@ -32,6 +32,10 @@ class Tag(Step):
                                 "but not signed.")
         return result
 
+    def reconcile(self, ctx: Context) -> Evidence | None:
+        found = tagging.existing(ctx, tagging.make_plan(ctx))
+        return dict(found) if found is not None else None
+
     def run(self, ctx: Context) -> Evidence:
         plan = tagging.make_plan(ctx)
         # The key was checked by the engine's check just before; HEAD, the tree and the tag are

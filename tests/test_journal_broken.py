@@ -1,0 +1,36 @@
+"""A journal that fails verification stops every step, and nothing is appended to it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import run_cli
+
+
+def test_broken_journal_stops_every_step_and_is_shown(repo_path: Path) -> None:
+    assert run_cli("start", "0.2.0", cwd=repo_path).returncode == 0
+    release = repo_path / ".release" / "v0.2.0"
+    journal = release / "journal.jsonl"
+    entry = json.loads(journal.read_text().splitlines()[0])
+    entry["actor"] = "Mallory <m@example.org>"  # edited after the fact
+    journal.write_text(json.dumps(entry) + "\n")
+    before = (journal.read_bytes(), (release / "session.json").read_bytes())
+
+    status = run_cli("status", cwd=repo_path)
+    assert status.returncode == 0
+    assert "Every step is stopped: the journal" in status.stdout
+    assert "fails verification at line 1" in status.stdout
+    assert json.loads(run_cli("status", "--json", cwd=repo_path).stdout)["journal_problem"]
+
+    for args in (("next", "--yes"), ("run", "preflight"),
+                 ("skip", "handoff", "--reason", "not needed"),
+                 ("abandon", "v0.2.0", "--reason", "broken")):
+        result = run_cli(*args, cwd=repo_path)
+        assert result.returncode == 1, args
+        assert "fails verification at line 1" in result.stderr, args
+        assert "Traceback" not in result.stderr
+        assert (journal.read_bytes(), (release / "session.json").read_bytes()) == before, args
+
+    shown = run_cli("journal", "show", cwd=repo_path)
+    assert "Warning: the journal" in shown.stderr and "Mallory" in shown.stdout
