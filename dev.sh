@@ -61,7 +61,7 @@ case "${1:-}" in
     "$VENV/bin/ruff" check .
     "$VENV/bin/mypy"
     "$VENV/bin/lint-imports" --no-logo --no-cache
-    exec "$VENV/bin/pytest" -q -n 2 -p no:cacheprovider "$@"
+    exec "$VENV/bin/pytest" -q -n 2 --dist loadgroup -p no:cacheprovider "$@"
     ;;
   *)
     echo "usage: ./dev.sh demo | ./dev.sh test" >&2

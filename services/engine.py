@@ -95,8 +95,9 @@ def own_blockers(ctx: Context, step: Step) -> list[Blocker]:
     return blockers
 
 
-def views(ctx: Context, *, busy: bool | None = None) -> list[StepView]:
-    """Every step of the session's runbook with its status and blockers, in runbook order."""
+def views(ctx: Context, *, busy: bool | None = None, unchecked: str = "") -> list[StepView]:
+    """Every step of the session's runbook with its status and blockers, in runbook order
+    (``unchecked``: a step whose own check is left out, because the caller runs it next)."""
     session = ctx.require_session()
     if busy is None:
         busy = ctx.store.run_in_progress(session.tag)
@@ -120,7 +121,7 @@ def views(ctx: Context, *, busy: bool | None = None) -> list[StepView]:
             view = StepView(step, StepStatus.WAITING, [Blocker(
                 f"Waiting for '{holding.step.title}' ({holding.id}).", remedy)], record)
         else:
-            blockers = own_blockers(ctx, step)
+            blockers = [] if step.id == unchecked else own_blockers(ctx, step)
             shown = status if status in {StepStatus.FAILED, StepStatus.RUNNING} else (
                 StepStatus.BLOCKED if blockers else StepStatus.READY)
             view = StepView(step, shown, blockers, record)
@@ -173,7 +174,7 @@ def blockers_for(ctx: Context, step: Step, *, busy: bool | None = None,
                  own: bool = True) -> list[Blocker]:
     """Blockers for running ``step`` now, including earlier steps not yet finished; with
     ``own=False`` only those (and "already done" / "stale"), not the step's own checks."""
-    for view in views(ctx, busy=busy):
+    for view in views(ctx, busy=busy, unchecked="" if own else step.id):
         if view.id == step.id:
             if view.status in FINISHED:
                 return [Blocker(f"it is already {view.status}.",

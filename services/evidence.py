@@ -12,19 +12,88 @@ keeping keys it does not know in ``extra`` so nothing is lost. Fields marked :fu
 left out of the JSON when they are ``None`` (the step did not record them); lists are tuples here.
 
 This module imports nothing of the console, so the session and the TUI's first frame can use it.
-``status`` loads it with the first step's module, so the classes are kept cheap to build: each has
-a docstring (else dataclasses renders one from the signature) and no generated ``__eq__``
-(evidence is compared as JSON, never as objects).
+``status`` loads it with the first step's module, so the classes are cheap to build: mypy checks
+them as frozen keyword-only dataclasses, while at run time :func:`record` gives them the same
+behaviour without the code ``dataclasses`` generates and execs for every class (no ``__eq__``:
+evidence is compared as JSON, never as objects).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
-from typing import Any, ClassVar, Self
+import inspect
+from collections.abc import Callable, Mapping
+from dataclasses import MISSING, Field, FrozenInstanceError, field
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 _OPTIONAL = "optional"
 _BOOKKEEPING = frozenset({"extra", "present"})
+
+# name -> (default, default factory or None, optional): a record class's fields, in order.
+_Fields = dict[str, tuple[Any, Callable[[], Any] | None, bool]]
+
+if TYPE_CHECKING:
+    # mypy sees real frozen, keyword-only dataclasses: typed constructors, read-only fields.
+    from dataclasses import dataclass as record
+else:
+    def record(**_options: object) -> Callable[[type], type]:
+        """At run time, the same record without ``dataclasses``' generated code: building a
+        dataclass execs several functions (milliseconds each on a slow machine), and ``status``
+        loads this module with the first step; these classes are built in microseconds."""
+        return _build
+
+
+def _build(cls: type) -> type:
+    spec: _Fields = dict(getattr(cls, "__record_fields__", {}))
+    for name, annotation in inspect.get_annotations(cls).items():
+        if str(annotation).startswith("ClassVar"):
+            continue
+        value = cls.__dict__.get(name, MISSING)
+        if isinstance(value, Field):
+            factory = None if value.default_factory is MISSING else value.default_factory
+            spec[name] = (value.default, factory, bool(value.metadata.get(_OPTIONAL)))
+            if factory is None:
+                setattr(cls, name, value.default)
+            else:
+                delattr(cls, name)
+        else:
+            spec[name] = (value, None, False)
+    cls.__record_fields__ = spec  # type: ignore[attr-defined]
+    return cls
+
+
+class _Record:
+    """The run-time behaviour of a frozen keyword-only record (see :func:`record`)."""
+
+    __record_fields__: ClassVar[_Fields] = {}
+
+    if not TYPE_CHECKING:
+        def __init__(self, **values: Any) -> None:
+            spec = type(self).__record_fields__
+            for name in values:
+                if name not in spec:
+                    raise TypeError(f"{type(self).__name__} has no field {name!r}")
+            for name, (default, factory, _optional) in spec.items():
+                if name in values:
+                    value = values[name]
+                elif factory is not None:
+                    value = factory()
+                elif default is MISSING:
+                    raise TypeError(f"{type(self).__name__} needs {name!r}")
+                else:
+                    value = default
+                object.__setattr__(self, name, value)
+
+        def __setattr__(self, name: str, value: Any) -> None:
+            raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+        def __delattr__(self, name: str) -> None:
+            raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+        def __repr__(self) -> str:
+            shown = ", ".join(f"{name}={getattr(self, name)!r}"
+                              for name in type(self).__record_fields__
+                              if name not in _BOOKKEEPING)
+            return f"{type(self).__name__}({shown})"
 
 
 def optional() -> Any:
@@ -36,8 +105,8 @@ def _table() -> Any:
     return field(default_factory=dict)
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
-class StepEvidence:
+@record(frozen=True, kw_only=True, eq=False)
+class StepEvidence(_Record):
     """Base class: JSON in, JSON out, field by field, unknown keys kept in ``extra``."""
 
     STEP: ClassVar[str] = ""
@@ -47,26 +116,26 @@ class StepEvidence:
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {}
-        for item in fields(self):
-            if item.name in _BOOKKEEPING:
+        for name, (_default, _factory, is_optional) in self.__record_fields__.items():
+            if name in _BOOKKEEPING:
                 continue
-            value = getattr(self, item.name)
-            if value is None and item.metadata.get(_OPTIONAL) and item.name not in self.present:
+            value = getattr(self, name)
+            if value is None and is_optional and name not in self.present:
                 continue
-            data[item.name] = list(value) if isinstance(value, tuple) else value
+            data[name] = list(value) if isinstance(value, tuple) else value
         data.update(self.extra)
         return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Self:
-        known = {item.name for item in fields(cls) if item.name not in _BOOKKEEPING}
+        known = {name for name in cls.__record_fields__ if name not in _BOOKKEEPING}
         values = {key: tuple(value) if isinstance(value, list) else value
                   for key, value in data.items() if key in known}
         extra = {key: value for key, value in data.items() if key not in known}
         return cls(**values, extra=extra, present=frozenset(values))
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@record(frozen=True, kw_only=True, eq=False)
 class PreflightEvidence(StepEvidence):
     """What pre-flight saw: the commit it checked, the branch, the ticked checklist, CI."""
 
@@ -83,7 +152,7 @@ class PreflightEvidence(StepEvidence):
         return isinstance(self.ci, Mapping) and self.ci.get("status") == "deferred"
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@record(frozen=True, kw_only=True, eq=False)
 class ChangelogEvidence(StepEvidence):
     """The changelog move: its commit, and how the file wrote [Unreleased] (for the reopen)."""
 
@@ -106,7 +175,7 @@ class ChangelogEvidence(StepEvidence):
     unreleased_url: str | None = optional()
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@record(frozen=True, kw_only=True, eq=False)
 class MigrationEvidence(StepEvidence):
     """The MIGRATION.md check, and its commit when this step made one."""
 
@@ -121,7 +190,7 @@ class MigrationEvidence(StepEvidence):
     sha256: str | None = optional()
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@record(frozen=True, kw_only=True, eq=False)
 class ChecksumsEvidence(StepEvidence):
     """The digest of every artifact and the checksum files written for them."""
 
@@ -142,7 +211,7 @@ class ChecksumsEvidence(StepEvidence):
                 if isinstance(entry, Mapping)}
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@record(frozen=True, kw_only=True, eq=False)
 class SignEvidence(StepEvidence):
     """The signing backend, the pinned key, and one entry per signature made."""
 
@@ -155,7 +224,7 @@ class SignEvidence(StepEvidence):
     signatures: tuple[Mapping[str, Any], ...] = ()
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@record(frozen=True, kw_only=True, eq=False)
 class TagEvidence(StepEvidence):
     """The signed tag: its object, the commit it points at, and who signed it."""
 
@@ -168,7 +237,7 @@ class TagEvidence(StepEvidence):
     signer: str | None = optional()
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@record(frozen=True, kw_only=True, eq=False)
 class DraftEvidence(StepEvidence):
     """The GitHub draft: its id and URL, what was uploaded, and the notes it got as body."""
 
@@ -189,7 +258,7 @@ class DraftEvidence(StepEvidence):
         return {str(a["name"]): str(a["action"]) for a in self.assets}
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@record(frozen=True, kw_only=True, eq=False)
 class ReviewEvidence(StepEvidence):
     """``Review.to_json()`` without the body diff: what publish shows and re-checks."""
 
@@ -221,12 +290,12 @@ class ReviewEvidence(StepEvidence):
 
     def expected_assets(self) -> list[ReviewedAsset]:
         """Each expected asset as the review checked it: name, local size and sha256."""
-        return [ReviewedAsset(str(a["name"]), a["expected_size"], str(a["expected_sha256"]))
-                for a in self.assets]
+        return [ReviewedAsset(name=str(a["name"]), size=a["expected_size"],
+                              sha256=str(a["expected_sha256"])) for a in self.assets]
 
 
-@dataclass(frozen=True)
-class ReviewedAsset:
+@record(frozen=True, kw_only=True, eq=False)
+class ReviewedAsset(_Record):
     """One expected asset as the review checked it."""
 
     name: str
@@ -234,7 +303,7 @@ class ReviewedAsset:
     sha256: str
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@record(frozen=True, kw_only=True, eq=False)
 class YankGitHubEvidence(StepEvidence):
     """``YankResult.to_json()``: what the GitHub half of a yank did."""
 

@@ -75,11 +75,7 @@ def subject_of(ctx: Context, sha: str) -> str:
 
 
 def file_at(ctx: Context, sha: str, rel: str) -> bytes | None:
-    import subprocess
-
-    proc = subprocess.run(["git", "show", f"{sha}:{rel}"], cwd=ctx.root, capture_output=True,
-                          check=False)
-    return proc.stdout if proc.returncode == 0 else None
+    return ctx.repo.show(sha, rel)
 
 
 def adoptable_commit(ctx: Context, *, subject: str, parent: str, rel: str,

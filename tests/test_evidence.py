@@ -99,3 +99,14 @@ def test_an_older_session_file_still_loads_with_typed_evidence() -> None:
     found = session.evidence(ChecksumsEvidence, done=True)
     assert found is not None and found.digests() == {"a.iso": "e" * 64}
     assert session.to_json()["steps"]["checksums"]["evidence"] == RECORDED[5][1]
+
+
+def test_evidence_is_read_only_and_refuses_unknown_fields() -> None:
+    import dataclasses
+
+    evidence = PreflightEvidence(commit="abc")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        evidence.commit = "def"  # type: ignore[misc]
+    with pytest.raises(TypeError, match="comit"):
+        PreflightEvidence(comit="abc")  # type: ignore[call-arg]
+    assert PreflightEvidence().ci is not PreflightEvidence().ci  # no shared mutable default

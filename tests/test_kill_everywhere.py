@@ -18,6 +18,8 @@ import pytest
 from tests.kill_harness import CANARY, RUNBOOK, Demo, isolated_env, trial
 
 FULL = os.environ.get("RELEASE_CONSOLE_KILL_EVERYWHERE", "") == "full"
+# One worker walks the reference release once and runs these (./dev.sh uses --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("kill_demo")
 
 
 def chosen(demo: Demo, step: str) -> list[int]:

@@ -20,6 +20,8 @@ from console.demo import DEMO_REPOSITORY
 from tests.kill_harness import TAG, Demo, isolated_env, trial
 
 Walked = tuple[Demo, dict[str, Any]]
+# One worker walks the reference release once and runs these (./dev.sh uses --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("kill_demo")
 
 
 @pytest.fixture
@@ -143,7 +145,7 @@ def test_published_asset_with_other_bytes_is_one_sentence_and_nothing_changes(
     demo.server.clear_log()
     result = demo.cli("next", "--yes")
     assert result.returncode == 1
-    assert f"GitHub already shows {TAG} published" in result.stderr
+    assert f"{TAG} is already published on GitHub" in result.stderr
     assert "pai-v1.3.0-amd64.iso on GitHub has sha256" in result.stderr
     assert "nothing was changed" in result.stderr and "Traceback" not in result.stderr
     assert untouched(demo) == before

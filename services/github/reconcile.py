@@ -41,7 +41,7 @@ def published_release(ctx: Context, client: GitHubClient) -> dict[str, Any] | No
     if review.problems:
         more = f" (and {len(review.problems) - 1} more)" if len(review.problems) > 1 else ""
         raise Diverged(
-            f"GitHub already shows {tag} published ({rel.html_url}), but it is not this "
+            f"{tag} is already published on GitHub ({rel.html_url}), but it is not this "
             f"release: {review.problems[0].rstrip('.')}{more}; nothing was changed.",
             remedy="A published release is never edited or deleted by the console: find out who "
             f"published it; if it is wrong, yank it (`release-console yank "
