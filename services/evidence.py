@@ -319,7 +319,7 @@ class YankGitHubEvidence(StepEvidence):
     refused: tuple[str, ...] = ()  # what GitHub would not change
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(frozen=True, kw_only=True, eq=False)
 class HandoffOutEvidence(StepEvidence):
     """What left for the signing workstation (``services.bundle.crossing.export_evidence``):
     both machines record the same object, so the return trip checks against it."""
@@ -339,7 +339,7 @@ class HandoffOutEvidence(StepEvidence):
         return {str(a.get("name")): a for a in self.artifacts if isinstance(a, Mapping)}
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(frozen=True, kw_only=True, eq=False)
 class HandoffBackEvidence(HandoffOutEvidence):
     STEP: ClassVar[str] = "handoff-back"
 
