@@ -18,6 +18,7 @@ from console import __version__
 
 COMMAND_MODULES = (
     "session", "hotfix", "journal", "changelog", "signing", "github", "demo", "promote",
+    "bundle",
 )
 
 Handler = Callable[[argparse.Namespace], int]

@@ -196,15 +196,24 @@ def _run(cwd: Path, *args: str, stdin: str | None = None) -> None:
                            f"{(proc.stderr or proc.stdout).strip()[:200]}")
 
 
-def build_sandbox(base: Path, *, force: bool = False) -> Path:
-    """Create the demo project under ``base``; returns the repository path."""
+AIR_GAPPED_POLICY = POLICY.replace('backend = "minisign"\n',
+                                   'backend = "minisign"\nworkstation = "air-gapped"\n')
+
+
+def build_sandbox(base: Path, *, force: bool = False, air_gapped: bool = False) -> Path:
+    """Create the demo project under ``base``; returns the repository path.
+
+    ``air_gapped``: two workstations side by side (``online/pai`` and ``offline/pai``, clones of
+    one origin, a ``usb/`` folder between them), the signing keys only in ``offline/token``;
+    the returned path is the online clone.
+    """
     for tool in ("git", "minisign", "ssh-keygen"):
         if shutil.which(tool) is None:
             raise EnvironmentProblem(
                 f"{tool} is not installed; the demo needs it.",
                 remedy="Install the tools with: sudo apt-get install git minisign openssh-client "
                 "(./dev.sh demo does this when run as root).")
-    project = base / "pai"
+    project = base / "online" / "pai" if air_gapped else base / "pai"
     complete = base / ".complete"
     if project.exists() and complete.exists() and not force:
         return project
@@ -213,19 +222,20 @@ def build_sandbox(base: Path, *, force: bool = False) -> Path:
     base.mkdir(parents=True, exist_ok=True)
     origin = base / "origin.git"
     _run(base, "git", "init", "-q", "--bare", "-b", "main", str(origin))
-    project.mkdir()
+    project.mkdir(parents=True)
     _run(project, "git", "init", "-q", "-b", "main")
     _run(project, "git", "config", "user.name", "Demo Captain")
     _run(project, "git", "config", "user.email", "captain@pai.example")
     _run(project, "git", "config", "commit.gpgsign", "false")
-    (project / "release.toml").write_text(POLICY, encoding="utf-8")
+    (project / "release.toml").write_text(AIR_GAPPED_POLICY if air_gapped else POLICY,
+                                          encoding="utf-8")
     (project / "README.md").write_text("# PAI (demo)\n\nA sandbox project for Release Console. "
                                        "Build the images with `./build.sh VERSION`.\n")
     (project / ".gitignore").write_text("build/\n")
     (project / "build.sh").write_text(BUILD_SH)
     (project / "build.sh").chmod(0o755)
-    token = base / "token"
-    token.mkdir()
+    token = base / "offline" / "token" if air_gapped else base / "token"
+    token.mkdir(parents=True)
     _run(project, "minisign", "-G", "-W", "-p", str(project / "minisign.pub"),
          "-s", str(token / "minisign.key"))
     _run(project, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "captain@pai.example",
@@ -244,6 +254,13 @@ def build_sandbox(base: Path, *, force: bool = False) -> Path:
     _run(project, "git", "remote", "add", "origin", str(origin))
     _run(project, "git", "push", "-q", "origin", "main", "--tags")
     _run(project, "./build.sh", "1.3.0")  # the next release's images, as a build would leave
+    if air_gapped:
+        offline = base / "offline" / "pai"
+        _run(base, "git", "clone", "-q", str(origin), str(offline))
+        for key, value in (("user.name", "Demo Captain"), ("user.email", "captain@pai.example"),
+                           ("commit.gpgsign", "false")):
+            _run(offline, "git", "config", key, value)
+        (base / "usb").mkdir()
     complete.write_text("built\n")
     return project
 

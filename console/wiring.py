@@ -6,7 +6,6 @@ Kept separate from the CLI parser so the TUI builds its context the same way.
 from __future__ import annotations
 
 import argparse
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,8 +28,15 @@ class Options:
         return cls(repo=args.repo, config=args.config, offline=args.offline)
 
 
-def env_offline() -> bool:
-    return os.environ.get("RELEASE_CONSOLE_OFFLINE", "").lower() in {"1", "true", "yes"}
+def machine_offline(options: Options) -> bool:
+    """--offline, RELEASE_CONSOLE_OFFLINE or the machine-local settings file; when offline the
+    network guard goes on before anything else can open a socket."""
+    from services import netguard, workstation
+
+    offline = workstation.is_offline(options.offline)
+    if offline:
+        netguard.install()
+    return offline
 
 
 def load_repo_policy(options: Options, repo: Repository) -> Policy:
@@ -47,11 +53,12 @@ def build_context(options: Options, prompter: Prompter | None = None) -> Context
     from services.session import SessionStore
     from services.step_protocol import Context
 
+    offline = machine_offline(options)
     repo = Repository(options.repo)
     policy = load_repo_policy(options, repo)
     store = SessionStore(repo.root)
     ctx = Context(policy=policy, repo=repo, store=store,
-                  offline=options.offline or policy.offline or env_offline())
+                  offline=offline)
     if prompter is not None:
         ctx.prompter = prompter
     from services.session import SessionError

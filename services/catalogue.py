@@ -26,6 +26,7 @@ class StepInfo:
     needs_token: bool = False  # the hardware signing token must be plugged in (not GitHub's)
     irreversible: bool = False  # the engine shows the plan and asks before running it
     skippable: bool = False  # a captain may skip it with a recorded reason
+    side: str = "online"  # the workstation it runs on when signing is air-gapped
 
 
 CATALOGUE = (
@@ -34,11 +35,13 @@ CATALOGUE = (
     StepInfo("migration", "migration", "MIGRATION.md section"),
     StepInfo("notes", "notes", "Release notes"),
     StepInfo("artifacts", "artifacts", "Artifacts present"),
-    StepInfo("smoke", "smoke", "Hardware smoke test"),
-    StepInfo("checksums", "checksums", "Checksums"),
-    StepInfo("sign", "sign", "Sign with the hardware token", needs_token=True),
-    StepInfo("tag", "tag", "Signed tag", needs_token=True),
-    StepInfo("handoff", "handoff", "Hand-off bundle", skippable=True),
+    StepInfo("handoff-out", "handoff_out", "Hand-off to the signing workstation"),
+    StepInfo("smoke", "smoke", "Hardware smoke test", side="offline"),
+    StepInfo("checksums", "checksums", "Checksums", side="offline"),
+    StepInfo("sign", "sign", "Sign with the hardware token", needs_token=True, side="offline"),
+    StepInfo("tag", "tag", "Signed tag", needs_token=True, side="offline"),
+    StepInfo("handoff-back", "handoff_back", "Hand-off back to the online machine",
+             side="offline"),
     StepInfo("push", "push", "Push commit and tag", needs_network=True, irreversible=True),
     StepInfo("draft", "draft", "GitHub draft and uploads", needs_network=True),
     StepInfo("review", "review", "Review the draft", needs_network=True),

@@ -8,26 +8,28 @@ a new session can start.
 
 from __future__ import annotations
 
+from services import workstation
 from services.flows import runbook
 from services.hotfix.clock import KEY as CLOCK_KEY
 from services.hotfix.clock import session_clock
 from services.session import Session, StepRecord
 from services.step_protocol import Context
+from services.step_status import FINISHED
 
-FINISHED = ("done", "skipped")
 DONE_WORD = {"yank": "yanked"}
 
 
-def all_finished(session: Session) -> bool:
+def all_finished(session: Session, *, air_gapped: bool = False) -> bool:
     return all(session.steps.get(step.id, StepRecord()).status in FINISHED
-               for step in runbook(session.kind))
+               for step in runbook(session.kind, air_gapped=air_gapped))
 
 
 def finish_if_complete(ctx: Context) -> bool:
     """Complete the session when its last step is finished; True when it did. A session
     abandoned after a failure and then finished anyway (a yank run again) is completed too."""
     session = ctx.require_session()
-    if session.state == "completed" or not all_finished(session):
+    if session.state == "completed" or not all_finished(
+            session, air_gapped=workstation.air_gapped(ctx.policy)):
         return False
     clock = session_clock(session)
     outcome = clock.outcome(ctx.clock()) if clock else None

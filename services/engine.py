@@ -84,7 +84,12 @@ def stored_status(record: StepRecord, busy: bool) -> StepStatus:
 
 
 def own_blockers(ctx: Context, step: Step) -> list[Blocker]:
+    from services import workstation
+
     blockers: list[Blocker] = []
+    waiting = workstation.waits_for_other_side(ctx, step)
+    if waiting is not None:
+        return [waiting]
     if step.needs_network and ctx.offline:
         return [OFFLINE]
     try:
@@ -102,7 +107,7 @@ def views(ctx: Context, *, busy: bool | None = None, unchecked: str = "") -> lis
         busy = ctx.store.run_in_progress(session.tag)
     result: list[StepView] = []
     holding: StepView | None = None  # the first unfinished (or stale) step; later ones wait
-    for step in runbook(session.kind):
+    for step in flow(ctx, session.kind):
         record = session.steps.get(step.id, StepRecord())
         status = stored_status(record, busy)
         stale = revalidation(ctx, step) if status == StepStatus.DONE and holding is None else []
@@ -131,6 +136,13 @@ def views(ctx: Context, *, busy: bool | None = None, unchecked: str = "") -> lis
     return result
 
 
+def flow(ctx: Context, kind: str) -> tuple[Step, ...]:
+    """The session's runbook as this project runs it (hand-off steps only when air-gapped)."""
+    from services import workstation
+
+    return runbook(kind, air_gapped=workstation.air_gapped(ctx.policy))
+
+
 def revalidation(ctx: Context, step: Step) -> list[Blocker]:
     try:
         return step.revalidate(ctx)
@@ -157,10 +169,10 @@ def next_view(all_views: list[StepView]) -> StepView | None:
 
 def find_step(ctx: Context, step_id: str) -> Step:
     session = ctx.require_session()
-    for step in runbook(session.kind):
+    for step in flow(ctx, session.kind):
         if step.id == step_id:
             return step
-    ids = ", ".join(s.id for s in runbook(session.kind))
+    ids = ", ".join(s.id for s in flow(ctx, session.kind))
     raise UsageError(f"There is no step {step_id!r} in the {session.kind} runbook.",
                      remedy=f"Steps are: {ids}.")
 
@@ -351,7 +363,7 @@ def redo_step(ctx: Context, step: Step, reason: str) -> list[str]:
     if busy:
         raise BlockedError("A step of this release is running in another Release Console right "
                            "now; nothing was reopened.", remedy="Wait for it to finish.")
-    steps = runbook(session.kind)
+    steps = flow(ctx, session.kind)
     index = next(i for i, s in enumerate(steps) if s.id == step.id)
     reopened = []
     for later in steps[index:]:
@@ -384,7 +396,7 @@ def headline(ctx: Context) -> str:
     from services.session_lifecycle import latest_session
 
     name = ctx.policy.project_name or ctx.root.name
-    where = "offline" if ctx.offline else "online"
+    where = "OFFLINE" if ctx.offline else "online"
     branch = ctx.repo.branch()
     if ctx.session is None:
         last = latest_session(ctx.store)

@@ -330,8 +330,34 @@ class PromoteEvidence(StepEvidence):
     ci: Mapping[str, Any] = _table()
 
 
+@record(frozen=True, kw_only=True, eq=False)
+class HandoffOutEvidence(StepEvidence):
+    """What left for the signing workstation (``services.bundle.crossing.export_evidence``):
+    both machines record the same object, so the return trip checks against it."""
+
+    STEP: ClassVar[str] = "handoff-out"
+    needed: bool = False
+    direction: str = ""
+    bundle_sha256: str = ""
+    fingerprint: str = ""
+    commit: str = ""
+    tag_object: str = ""
+    # The build host's digests: name, arch, size, sha256, mtime_ns per artifact.
+    artifacts: tuple[Mapping[str, Any], ...] = ()
+    members: int = 0
+
+    def digests(self) -> dict[str, Mapping[str, Any]]:
+        return {str(a.get("name")): a for a in self.artifacts if isinstance(a, Mapping)}
+
+
+@record(frozen=True, kw_only=True, eq=False)
+class HandoffBackEvidence(HandoffOutEvidence):
+    STEP: ClassVar[str] = "handoff-back"
+
+
 # The steps whose evidence other parts read; a step whose evidence nobody else reads keeps a dict.
 EVIDENCE: tuple[type[StepEvidence], ...] = (
     PreflightEvidence, ChangelogEvidence, MigrationEvidence, ChecksumsEvidence, SignEvidence,
     TagEvidence, DraftEvidence, ReviewEvidence, YankGitHubEvidence, PromoteEvidence,
+    HandoffOutEvidence, HandoffBackEvidence,
 )

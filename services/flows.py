@@ -3,7 +3,8 @@
 Release follows the PAI release runbook the console was designed from. A hotfix is the same walk
 with a branch from the last tag first and main brought up to date last. An rc is the whole release
 walk over the final ``[X.Y.Z]`` section; a promotion tags the stable release on the rc's commit with
-no changelog commit. A yank withdraws a published release without deleting anything.
+no changelog commit. A yank withdraws a published release without deleting anything. The hand-off
+steps exist only when signing is air-gapped.
 """
 
 from __future__ import annotations
@@ -13,16 +14,17 @@ from services.step_protocol import Step
 from services.steps import registry
 
 RELEASE = (
-    "preflight", "changelog", "migration", "notes", "artifacts", "smoke", "checksums", "sign",
-    "tag", "handoff", "push", "draft", "review", "publish", "post-release",
+    "preflight", "changelog", "migration", "notes", "artifacts", "handoff-out", "smoke",
+    "checksums", "sign", "tag", "handoff-back", "push", "draft", "review", "publish",
+    "post-release",
 )
 HOTFIX = ("hotfix-branch", *RELEASE, "merge-back")
 # A candidate walks the whole release: rc.1 moves [Unreleased] to the final [X.Y.Z] (later rcs
 # fold new entries into it), so the stable release is tagged on the rc's commit by PROMOTE.
 RC = RELEASE
 PROMOTE = (
-    "promote", "notes", "artifacts", "reuse-signoffs", "smoke", "checksums", "sign", "tag",
-    "handoff", "push", "draft", "review", "publish",
+    "promote", "notes", "artifacts", "handoff-out", "reuse-signoffs", "smoke", "checksums", "sign",
+    "tag", "handoff-back", "push", "draft", "review", "publish",
 )
 YANK = ("yank-changelog", "yank-github")
 
@@ -35,11 +37,16 @@ RUNBOOKS: dict[str, tuple[str, ...]] = {
 }
 
 
-def runbook(kind: str) -> tuple[Step, ...]:
+HANDOFF = frozenset({"handoff-out", "handoff-back"})  # only when signing is air-gapped
+
+
+def runbook(kind: str, *, air_gapped: bool = False) -> tuple[Step, ...]:
+    """The steps of ``kind``; the hand-off steps only when the release crosses the air gap
+    (``[signing] workstation = "air-gapped"``): on one workstation there is nothing to carry."""
     try:
         ids = RUNBOOKS[kind]
     except KeyError:
         raise ConsoleError(f"Unknown release kind {kind!r}; "
                            f"expected one of: {', '.join(RUNBOOKS)}.") from None
     steps = registry()
-    return tuple(steps[i] for i in ids)
+    return tuple(steps[i] for i in ids if air_gapped or i not in HANDOFF)

@@ -22,6 +22,7 @@ POLICY_FILE = "release.toml"
 SIGNING_BACKENDS = ("minisign", "gpg", "ssh", "none")
 TAG_SIGNING = ("openpgp", "ssh", "none")
 REOPEN_CHOICES = ("after-publish", "never")
+WORKSTATIONS = ("this", "air-gapped")
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ class Policy:
     checksum_per_file: str = "{name}.sha256"
     checksum_combined: str = ""
     signing_backend: str = "minisign"
+    signing_workstation: str = "this"  # "air-gapped": signed on the offline workstation
     signing_public_key: str = "minisign.pub"
     signing_secret_key: str = ""
     signing_fingerprint: str = ""
@@ -97,7 +99,6 @@ class Policy:
     checklist_preflight: tuple[str, ...] = ()
     checklist_post_release: tuple[str, ...] = ()
     version_references: tuple[VersionReference, ...] = ()
-    offline: bool = False
     sla_hours: Mapping[str, int] = field(default_factory=dict)
     waivers: str = ""
     github_api_url: str = ""
@@ -288,6 +289,8 @@ def _parse(path: Path, data: dict[str, Any]) -> Policy:
     t = top.table("signing")
     signing = dict(
         signing_backend=t.text("backend", defaults.signing_backend, choices=SIGNING_BACKENDS),
+        signing_workstation=t.text("workstation", defaults.signing_workstation,
+                                   choices=WORKSTATIONS),
         signing_public_key=t.text("public_key", defaults.signing_public_key),
         signing_secret_key=t.text("secret_key", ""),
         signing_fingerprint=t.text("fingerprint", ""),
@@ -325,7 +328,14 @@ def _parse(path: Path, data: dict[str, Any]) -> Policy:
         r.finish()
 
     t = top.table("workstation")
-    offline = t.flag("offline", False)
+    if t.flag("offline", False):  # whether a machine is offline is its own fact, never shared
+        raise PolicyError(
+            f"{path}: key 'workstation.offline' is true, but whether a machine is offline is a "
+            "fact about that machine, not the policy both machines share.",
+            remedy="Remove it; on the air-gapped workstation use --offline, "
+            "RELEASE_CONSOLE_OFFLINE=1 or `offline = true` in "
+            "$XDG_CONFIG_HOME/release-console/workstation.toml, and set "
+            '[signing] workstation = "air-gapped" in release.toml.')
     t.finish()
 
     t = top.table("security")
@@ -349,6 +359,6 @@ def _parse(path: Path, data: dict[str, Any]) -> Policy:
         artifacts=tuple(artifacts), checksum_per_file=per_file, checksum_combined=combined,
         smoke_architectures=smoke_arches, smoke_checks=smoke_checks,
         checklist_preflight=checklist_pre, checklist_post_release=checklist_post,
-        version_references=tuple(refs), offline=offline, sla_hours=sla, waivers=waivers,
+        version_references=tuple(refs), sla_hours=sla, waivers=waivers,
         github_api_url=api_url, **signing,
     )

@@ -221,6 +221,11 @@ class Step:
         """A captain may skip it with a recorded reason."""
         return self.info.skippable
 
+    @property
+    def side(self) -> str:
+        """The workstation it runs on when signing is air-gapped ("online" or "offline")."""
+        return self.info.side
+
     def check(self, ctx: Context) -> list[Blocker]:
         return []
 

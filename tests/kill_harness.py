@@ -35,7 +35,7 @@ from services.journal import Journal
 
 TOOLS = ("git", "gpg", "minisign", "ssh-keygen")
 RUNBOOK = ("preflight", "changelog", "migration", "notes", "artifacts", "smoke", "checksums",
-           "sign", "tag", "handoff", "push", "draft", "review", "publish", "post-release")
+           "sign", "tag", "push", "draft", "review", "publish", "post-release")
 TAG = "v1.3.0"
 CANARY = "ghp_KILLEVERYWHERE_CANARY_5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d"
 SHIM = """#!/bin/sh

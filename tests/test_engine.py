@@ -18,9 +18,9 @@ from tests.conftest import commit_file, run_cli
 
 
 def test_runbooks_use_known_step_ids_in_design_order() -> None:
-    assert RELEASE == ("preflight", "changelog", "migration", "notes", "artifacts", "smoke",
-                       "checksums", "sign", "tag", "handoff", "push", "draft", "review",
-                       "publish", "post-release")
+    assert RELEASE == ("preflight", "changelog", "migration", "notes", "artifacts",
+                       "handoff-out", "smoke", "checksums", "sign", "tag", "handoff-back",
+                       "push", "draft", "review", "publish", "post-release")
     for ids in RUNBOOKS.values():
         assert set(ids) <= set(registry())
     assert HOTFIX[0] == "hotfix-branch" and HOTFIX[-1] == "merge-back"
@@ -35,7 +35,7 @@ def test_status_json_lists_steps_in_runbook_order(repo_path: Path) -> None:
     doc = json.loads(result.stdout)
     assert doc["schema"] == 1
     assert doc["session"]["tag"] == "v0.2.0" and doc["session"]["channel"] == "stable"
-    assert [s["id"] for s in doc["steps"]] == list(RELEASE)
+    assert [s["id"] for s in doc["steps"]] == [i for i in RELEASE if not i.startswith("handoff")]
     assert doc["next"] == "preflight"
     assert doc["steps"][0]["status"] == "ready"
     later = doc["steps"][3]
@@ -102,7 +102,7 @@ def test_skip_needs_reason_and_a_skippable_step(make_ctx: Callable[..., Context]
     with pytest.raises(ConsoleError, match="cannot be skipped"):
         engine.skip_step(ctx, registry()["preflight"], "no time")
     with pytest.raises(ConsoleError, match="needs a reason"):
-        engine.skip_step(ctx, registry()["handoff"], "  ")
+        engine.skip_step(ctx, registry()["hotfix-branch"], "  ")
 
 
 def test_offline_blocks_network_steps_with_a_reason(make_ctx: Callable[..., Context]) -> None:
@@ -232,20 +232,25 @@ def test_offline_run_of_a_network_step_is_an_environment_problem(
         in result.stderr
 
 
-def test_handoff_is_not_needed_on_one_machine_but_blocks_across_the_air_gap(
-        make_ctx: Callable[..., Context]) -> None:
-    ctx = make_ctx(offline=True)
+def test_handoff_is_not_needed_on_one_machine_but_says_export_across_the_air_gap(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    ctx = make_ctx()
     start_release(ctx, ReleaseRequest(version="0.2.0"))
-    engine.run_step(ctx, registry()["preflight"])
-    online = make_ctx()
-    blockers = registry()["handoff"].check(online)
-    assert blockers and "crosses the air gap" in blockers[0].reason
+    assert registry()["handoff-out"].check(ctx) == []
+    assert registry()["handoff-out"].run(ctx)["needed"] is False
 
-    other = make_ctx()
-    engine.redo_step(other, registry()["preflight"], "signing here after all")
-    engine.run_step(make_ctx(), registry()["preflight"])
-    assert registry()["handoff"].check(make_ctx()) == []
-    assert registry()["handoff"].run(make_ctx())["needed"] is False
+    (repo_path / "release.toml").write_text('[signing]\nworkstation = "air-gapped"\n')
+    online = make_ctx()
+    blockers = registry()["handoff-out"].check(online)
+    assert "release-console bundle export" in blockers[0].remedy
+    assert ".release/v0.2.0/outbox/" in blockers[0].remedy
+    assert engine.own_blockers(online, registry()["sign"])[0].reason == \
+        "Waits for the offline side."
+    offline = make_ctx(offline=True)
+    assert engine.own_blockers(offline, registry()["push"])[0].reason == \
+        "Waits for the online side."
+    assert engine.own_blockers(offline, registry()["sign"]) != engine.own_blockers(
+        online, registry()["sign"])
 
 
 def test_a_second_runner_is_refused_and_a_live_pid_without_the_lock_is_interrupted(

@@ -11,6 +11,8 @@ from services.evidence import (
     ChangelogEvidence,
     ChecksumsEvidence,
     DraftEvidence,
+    HandoffBackEvidence,
+    HandoffOutEvidence,
     MigrationEvidence,
     PreflightEvidence,
     ReviewEvidence,
@@ -58,6 +60,14 @@ RECORDED: list[tuple[type[StepEvidence], dict[str, Any]]] = [
     (YankGitHubEvidence, {"tag": "v1", "release_id": 7, "html_url": "http://x", "changed": True,
                           "banner": "banner added", "prerelease": True, "latest_before": "v1",
                           "latest_after": "v0", "refused": []}),
+    (HandoffOutEvidence, {"needed": True, "direction": "to-offline", "bundle_sha256": "4" * 64,
+                          "fingerprint": "4444 4444 4444 4444", "commit": "5" * 40,
+                          "tag_object": "", "artifacts": [{"name": "a.iso", "arch": "amd64",
+                                                           "size": 3, "sha256": "e" * 64,
+                                                           "mtime_ns": 1}], "members": 6}),
+    (HandoffBackEvidence, {"needed": True, "direction": "to-online", "bundle_sha256": "6" * 64,
+                           "fingerprint": "6666 6666 6666 6666", "commit": "5" * 40,
+                           "tag_object": "7" * 40, "artifacts": [], "members": 12}),
 ]
 
 

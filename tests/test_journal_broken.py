@@ -24,7 +24,6 @@ def test_broken_journal_stops_every_step_and_is_shown(repo_path: Path) -> None:
     assert json.loads(run_cli("status", "--json", cwd=repo_path).stdout)["journal_problem"]
 
     for args in (("next", "--yes"), ("run", "preflight"),
-                 ("skip", "handoff", "--reason", "not needed"),
                  ("abandon", "v0.2.0", "--reason", "broken")):
         result = run_cli(*args, cwd=repo_path)
         assert result.returncode == 1, args

@@ -32,7 +32,7 @@ async def test_home_shows_runbook_and_session(repo_path: Path,
         assert isinstance(app.screen, HomeScreen)
         assert "v0.2.0 · stable · release · main · online" in text_of(app, "#session-bar")
         checklist = app.screen.query_one("#checklist", OptionList)
-        assert checklist.option_count == 15
+        assert checklist.option_count == 14
         assert checklist.highlighted == 0
         assert "Pre-flight checks" in text_of(app, "#detail-text")
         await pilot.press("down", "down")

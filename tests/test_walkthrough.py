@@ -70,7 +70,7 @@ def test_full_release_from_the_command_line(demo: tuple[Path, SandboxServer, dic
     for arch, hardware in (("amd64", "ThinkPad X1"), ("arm64", "MacBook Air M2")):
         cli(project, env, "smoke", "sign", "--arch", arch, "--tester", "Ana",
             "--hardware", hardware, "--pass", "all")
-    for step in ("smoke", "checksums", "sign", "tag", "handoff"):
+    for step in ("smoke", "checksums", "sign", "tag"):
         cli(project, env, "run", step)
     cli(project, env, "run", "push", "--yes")
     cli(project, env, "run", "draft")

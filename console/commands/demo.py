@@ -28,6 +28,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="no TUI: print the environment lines and serve until Ctrl-C")
     p.add_argument("--serve", action="store_true", help="the same as --no-tui")
     p.add_argument("--port", type=int, default=0, help="port for the server (default: any free)")
+    p.add_argument("--air-gapped", action="store_true",
+                   help="two workstations: online/ and offline/ clones with usb/ between them "
+                   "(the signing keys only on the offline side); prints how to walk it")
     p.set_defaults(handler=cmd_demo)
 
 
@@ -43,6 +46,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from console.demo import build_sandbox, start_github
 
     base = args.dir or default_dir()
+    if args.air_gapped:
+        return air_gapped_demo(base, args)
     project = build_sandbox(base, force=args.fresh)
     say(f"Demo project: {project}")
     server, token = start_github(base, project, port=args.port)
@@ -69,6 +74,40 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return app.return_code or 0
     except KeyboardInterrupt:
         say("Stopped the sandbox GitHub.")
+        return 0
+    finally:
+        server.stop()
+
+
+def air_gapped_demo(base: Path, args: argparse.Namespace) -> int:
+    """Build the two workstations and say how to walk the release across the gap."""
+    from console.demo import build_sandbox, start_github
+
+    base = base / "air-gapped" if args.dir is None else base
+    online = build_sandbox(base, force=args.fresh, air_gapped=True)
+    offline, usb = base / "offline" / "pai", base / "usb"
+    say(f"Online workstation:  {online}")
+    say(f"Offline workstation: {offline}  (the token: {base / 'offline' / 'token'})")
+    say(f"USB stick:           {usb}")
+    if args.no_tui:
+        return 0
+    server, token = start_github(base, online, port=args.port)
+    try:
+        say("Sandbox GitHub is running (Ctrl-C stops it). Walk the release:")
+        say(f"  online$  cd {online}; export GITHUB_API_URL={server.api_url} "
+            f"GITHUB_TOKEN={token}")
+        say("  online$  release-console   (start, preflight ... artifacts), then "
+            f"release-console bundle export --output {usb}/out.tar")
+        say(f"  offline$ cd {offline}; export RELEASE_CONSOLE_OFFLINE=1")
+        say(f"  offline$ release-console bundle import {usb}/out.tar; release-console   "
+            f"(smoke ... tag); release-console bundle export --output {usb}/back.tar")
+        say(f"  online$  release-console bundle import {usb}/back.tar; release-console   "
+            "(push ... publish)")
+        import threading
+
+        threading.Event().wait()
+        return 0
+    except KeyboardInterrupt:
         return 0
     finally:
         server.stop()

@@ -23,6 +23,8 @@ SCREENS: dict[str, str] = {
     "draft": "screens.steps.draft:DraftScreen",
     "review": "screens.steps.review:ReviewScreen",
     "publish": "screens.steps.publish:PublishScreen",
+    "handoff-out": "screens.steps.handoff:HandoffScreen",
+    "handoff-back": "screens.steps.handoff:HandoffScreen",
 }
 
 

@@ -1,0 +1,93 @@
+"""``release-console bundle export|import``: carry a release across the air gap.
+
+Both print the bundle's sha256 as a short fingerprint so the captain can compare the two screens
+by eye. Import shows what it verified and asks before it changes the repository (``--yes``
+skips the question; ``--json`` prints the result as a document).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from console.commands.common import add_parser, context
+from console.output import print_json, say
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = add_parser(sub, "bundle", "carry the release to or from the air-gapped workstation",
+                   "Hand-off bundles between the online machine and the air-gapped signing "
+                   'workstation ([signing] workstation = "air-gapped"). See docs/handoff.md.')
+    actions = p.add_subparsers(dest="bundle_action", metavar="ACTION", required=True,
+                               parser_class=type(p))
+    e = add_parser(actions, "export", "write the hand-off bundle for the other workstation")
+    e.add_argument("--output", type=Path, default=None, metavar="FILE",
+                   help="where to write it (default: the folder used last time, else "
+                   ".release/<tag>/outbox/)")
+    e.add_argument("--without-artifacts", action="store_true",
+                   help="leave the artifacts out (carry them separately; import --artifacts DIR)")
+    e.add_argument("--passphrase-file", default="", metavar="PATH",
+                   help="the signing key's passphrase (return bundle), instead of asking")
+    e.add_argument("--json", action="store_true", help="machine-readable output")
+    e.set_defaults(handler=cmd_export)
+    i = add_parser(actions, "import", "verify a hand-off bundle, then resume the release here")
+    i.add_argument("file", type=Path, help="the bundle (.tar) to import")
+    i.add_argument("--artifacts", type=Path, default=None, metavar="DIR",
+                   help="where the artifacts are when the bundle was made --without-artifacts")
+    i.add_argument("--yes", action="store_true",
+                   help="use the bundle once verified, without asking")
+    i.add_argument("--json", action="store_true", help="machine-readable output")
+    i.set_defaults(handler=cmd_import)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from services.bundle.export import export_bundle
+
+    ctx = context(args)
+    ctx.require_session()
+    if args.passphrase_file:
+        ctx.answers["passphrase_file"] = args.passphrase_file
+    output = Path(args.output).absolute() if args.output else None
+    result = export_bundle(ctx, output, without_artifacts=args.without_artifacts)
+    if args.json:
+        print_json(result.to_json())
+        return 0
+    where = "the air-gapped signing workstation" if result.manifest.direction == "to-offline" \
+        else "the online machine"
+    say(f"✔ Wrote {result.path} ({result.size} bytes, {len(result.manifest.members)} members).")
+    say(f"  Fingerprint: {result.fingerprint}", style="bold")
+    say(f"  Carry it to {where} and run `release-console bundle import {result.path.name}` "
+        "there; compare the fingerprint it prints.")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from services.bundle.import_ import apply, verify_bundle
+    from services.step_protocol import Plan
+
+    ctx = context(args, assume_yes=args.yes)
+    prepared = verify_bundle(ctx, Path(args.file).absolute(),
+                             artifacts_from=Path(args.artifacts).absolute()
+                             if args.artifacts else None)
+    try:
+        if not args.json:
+            say(f"Verified {prepared.source.name} ({prepared.manifest.direction}, "
+                f"{prepared.manifest.tag}, made by {prepared.manifest.creator} at "
+                f"{prepared.manifest.created}).")
+            say(f"  Fingerprint: {prepared.fingerprint}", style="bold")
+            for line in prepared.checks:
+                say(f"  ✔ {line}")
+        plan = Plan(summary=f"Use the bundle: fetch {prepared.manifest.commit[:12]}"
+                    + (f" and tag {prepared.manifest.tag}" if prepared.manifest.tag_object
+                       else "") + ", place the files, resume the session.")
+        if not args.yes and not ctx.prompter.confirm("Use this bundle?", plan):
+            say("Nothing was changed.")
+            return 1
+        evidence = apply(ctx, prepared)
+    finally:
+        prepared.discard()
+    if args.json:
+        print_json({**prepared.to_json(), "imported": True, "evidence": evidence})
+        return 0
+    say("✔ Imported; the release continues here: `release-console status`.")
+    return 0

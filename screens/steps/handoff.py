@@ -1,0 +1,220 @@
+"""The hand-off screen (steps ``handoff-out`` and ``handoff-back``): export and import bundles.
+
+Export: what goes into the bundle and how big it is, where to write it (the path the captain
+picked last time is remembered on this machine), progress while it is written, and the
+fingerprint to compare on the other screen. Import: the bundle is verified in a worker and every
+check is shown line by line; only then can the captain use it (ctrl+u). All work runs in thread
+workers reporting by messages, through the same services as ``release-console bundle``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Button, Checkbox, Input, Static
+
+from screens.base import host_of
+from screens.step import Finished, Progress, StepScreen
+from services import secrets, workstation
+from services.errors import ConsoleError
+from services.progress import ProgressEvent
+from services.step_protocol import Context
+
+
+def human(size: int) -> str:
+    value = float(size)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if value < 1024 or unit == "GiB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GiB"
+
+
+class HandoffScreen(StepScreen[Any]):
+    BINDINGS = [Binding("ctrl+e", "export", "Export bundle"),
+                Binding("ctrl+i", "verify_import", "Verify a bundle"),
+                Binding("ctrl+u", "use_import", "Use the verified bundle")]
+    DEFAULT_CSS = """
+    HandoffScreen .handoff-row { height: auto; }
+    HandoffScreen .handoff-row Input { width: 1fr; }
+    HandoffScreen #handoff-contents, HandoffScreen #handoff-verified { height: auto; }
+    """
+
+    class Verified(Message):
+        def __init__(self, prepared: Any, lines: Text) -> None:
+            super().__init__()
+            self.prepared, self.lines = prepared, lines
+
+    def __init__(self, step_id: str) -> None:
+        super().__init__(step_id)
+        self.prepared: Any = None
+
+    def compose_extra(self) -> ComposeResult:
+        yield Static("", id="handoff-contents", classes="section")
+        with Horizontal(classes="handoff-row"):
+            yield Input(placeholder="Write the bundle to (e.g. the USB stick)", id="handoff-path")
+            yield Checkbox("without artifacts", id="handoff-without")
+            yield Button("Export (ctrl+e)", id="handoff-export", variant="primary")
+        with Horizontal(classes="handoff-row"):
+            yield Input(placeholder="Bundle from the other workstation", id="handoff-import")
+            yield Button("Verify (ctrl+i)", id="handoff-verify")
+            yield Button("Use it (ctrl+u)", id="handoff-use", disabled=True)
+        yield Static("", id="handoff-verified", classes="section")
+
+    def load_extra(self, ctx: Context) -> Any:
+        if ctx.session is None or not workstation.air_gapped(ctx.policy):
+            return None
+        from services.bundle import paths
+        from services.bundle.export import contents, direction_here
+
+        direction = direction_here(ctx)
+        incoming = "to-offline" if direction == "to-online" else "to-online"
+        remembered = paths.remembered_dir(ctx)
+        return {"items": [(i.name, i.size) for i in contents(ctx)],
+                "output": str(paths.default_output(ctx, direction)),
+                "incoming": str(remembered / paths.file_name(ctx, incoming)) if remembered
+                else "", "direction": direction}
+
+    def show_extra(self, data: Any) -> None:
+        if not data:
+            self.query_one("#handoff-contents", Static).update(Text(
+                'Signing happens on this workstation ([signing] workstation = "this"): nothing '
+                "to carry; run the step (r) to record that.", style="dim"))
+            return
+        where = ("the air-gapped signing workstation" if data["direction"] == "to-offline"
+                 else "the online machine")
+        text = Text(f"The bundle for {where} holds:\n", style="bold")
+        for name, size in data["items"]:
+            text.append(f"  {name:<44} {human(size):>10}\n")
+        total = sum(size for _, size in data["items"])
+        text.append(f"  {'total (plus the git bundle)':<44} {human(total):>10}\n", style="bold")
+        self.query_one("#handoff-contents", Static).update(text)
+        path = self.query_one("#handoff-path", Input)
+        if not path.value:
+            path.value = data["output"]
+        incoming = self.query_one("#handoff-import", Input)
+        if not incoming.value and data["incoming"]:
+            incoming.value = data["incoming"]
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        actions = {"handoff-export": self.action_export, "handoff-verify": self.action_verify_import,
+                   "handoff-use": self.action_use_import}
+        if event.button.id in actions:
+            actions[event.button.id]()
+
+    def action_run_step(self) -> None:
+        self.action_export()
+
+    def _start(self, text: str) -> bool:
+        if self.running:
+            self.notify("The hand-off is busy; wait for it to finish.", severity="warning")
+            return False
+        self.running = True
+        self.query_one("#step-message", Static).update(Text(text, style="bold blue"))
+        return True
+
+    def _reporting_context(self) -> Context:
+        ctx = host_of(self.app).make_context()
+
+        def progress(event: ProgressEvent) -> None:
+            self.post_message(Progress(event))
+
+        ctx.progress = progress
+        return ctx
+
+    def action_export(self) -> None:
+        path = self.query_one("#handoff-path", Input).value.strip()
+        if not path:
+            self.notify("Say where to write the bundle.", severity="warning")
+            return
+        if self._start("Writing the bundle…"):
+            self._export(Path(path).expanduser(), self.query_one("#handoff-without",
+                                                                  Checkbox).value)
+
+    @work(thread=True, exclusive=True, group="step-run")
+    def _export(self, output: Path, without: bool) -> None:
+        try:
+            ctx = self._reporting_context()
+            if not workstation.air_gapped(ctx.policy):
+                from services import engine
+
+                engine.run_step(ctx, self.step)
+                self.post_message(Finished(True, f"✔ {self.step.title}: nothing to carry."))
+                return
+            from services.bundle.export import export_bundle
+
+            result = export_bundle(ctx, output.absolute(), without_artifacts=without)
+        except ConsoleError as err:
+            self.post_message(Finished(False, secrets.scrub(str(err))))
+            return
+        self.post_message(Finished(True, f"✔ Wrote {result.path} ({human(result.size)}). "
+                                        f"Fingerprint: {result.fingerprint}"))
+
+    def action_verify_import(self) -> None:
+        path = self.query_one("#handoff-import", Input).value.strip()
+        if not path:
+            self.notify("Say which bundle to import.", severity="warning")
+            return
+        if self._start("Verifying the bundle…"):
+            self._discard()
+            self._verify(Path(path).expanduser())
+
+    @work(thread=True, exclusive=True, group="step-run")
+    def _verify(self, source: Path) -> None:
+        from services.bundle.import_ import verify_bundle
+
+        try:
+            prepared = verify_bundle(self._reporting_context(), source.absolute())
+        except ConsoleError as err:
+            self.post_message(Finished(False, secrets.scrub(str(err))))
+            return
+        lines = Text(f"Verified {source.name} — fingerprint {prepared.fingerprint}\n",
+                     style="bold")
+        for line in prepared.checks:
+            lines.append(f"  ✔ {line}\n", style="green")
+        self.post_message(self.Verified(prepared, lines))
+
+    def on_handoff_screen_verified(self, message: Verified) -> None:
+        self.running = False
+        self.prepared = message.prepared
+        self.query_one("#handoff-verified", Static).update(message.lines)
+        self.query_one("#handoff-use", Button).disabled = False
+        self.query_one("#step-message", Static).update(Text(
+            "Verified. Compare the fingerprint with the other screen, then use it (ctrl+u).",
+            style="bold green"))
+
+    def action_use_import(self) -> None:
+        if self.prepared is None:
+            self.notify("Verify a bundle first (ctrl+i).", severity="warning")
+            return
+        prepared, self.prepared = self.prepared, None
+        self.query_one("#handoff-use", Button).disabled = True
+        if self._start("Using the bundle…"):
+            self._apply(prepared)
+
+    @work(thread=True, exclusive=True, group="step-run")
+    def _apply(self, prepared: Any) -> None:
+        from services.bundle.import_ import apply
+
+        try:
+            apply(host_of(self.app).make_context(), prepared)
+        except ConsoleError as err:
+            self.post_message(Finished(False, secrets.scrub(str(err))))
+            return
+        self.post_message(Finished(True, f"✔ Imported {prepared.source.name}; the release "
+                                        "continues here."))
+
+    def _discard(self) -> None:
+        if self.prepared is not None:
+            self.prepared.discard()
+            self.prepared = None
+
+    def on_unmount(self) -> None:
+        self._discard()

@@ -1,0 +1,121 @@
+"""Journals that cross the air gap, and the one record of an export both sides write.
+
+The journal that comes back must extend the one that left. To keep one chain on both machines,
+the export is journaled from facts the receiver also has: the step, the manifest's creator and
+UTC time, and the bundle's sha256. The sender appends that entry after writing the bundle, the
+receiver appends the identical entry before its own import entry, so the two journals stay one
+chain and a later comparison is a plain prefix test.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from services.bundle.manifest import TO_OFFLINE, BundleError, Manifest, short
+from services.evidence import HandoffBackEvidence, HandoffOutEvidence
+from services.journal import Journal, line_hash
+from services.session import Session
+from services.step_status import StepStatus
+
+EXPORTED = "bundle-exported"
+IMPORTED = "bundle-imported"
+
+
+def step_for(direction: str) -> str:
+    return "handoff-out" if direction == TO_OFFLINE else "handoff-back"
+
+
+def export_evidence(manifest: Manifest, bundle_sha256: str) -> dict[str, Any]:
+    kind = HandoffOutEvidence if manifest.direction == TO_OFFLINE else HandoffBackEvidence
+    return kind(needed=True, direction=manifest.direction, bundle_sha256=bundle_sha256,
+                fingerprint=short(bundle_sha256), commit=manifest.commit,
+                tag_object=manifest.tag_object,
+                artifacts=tuple(manifest.artifacts), members=len(manifest.members)).to_json()
+
+
+def parse_time(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise BundleError(f"The bundle's creation time {text!r} is not a UTC time; it was "
+                          "refused.") from None
+
+
+def record_export(session: Session, journal: Journal, manifest: Manifest,
+                  bundle_sha256: str) -> None:
+    """Mark the hand-off step done and journal the export: identical on both machines."""
+    step = step_for(manifest.direction)
+    evidence = export_evidence(manifest, bundle_sha256)
+    head, count = journal.append(
+        actor=manifest.creator, step=step, action=EXPORTED,
+        inputs={"direction": manifest.direction}, outputs=evidence,
+        now=parse_time(manifest.created))
+    record = session.step(step)
+    record.status, record.evidence, record.reason, record.pid = StepStatus.DONE, evidence, "", 0
+    record.started_at = record.finished_at = manifest.created
+    session.journal_head, session.journal_count = head, count
+
+
+def lines(path: Path) -> list[bytes]:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return []
+    return [line for line in data.splitlines() if line.strip()]
+
+
+def bundles_seen(path: Path) -> set[str]:
+    """Digests of every bundle this journal exported or imported."""
+    seen = set()
+    for raw in lines(path):
+        try:
+            entry = json.loads(raw)
+        except ValueError:
+            continue
+        if isinstance(entry, dict) and entry.get("action") in {EXPORTED, IMPORTED}:
+            digest = (entry.get("outputs") or {}).get("bundle_sha256")
+            if isinstance(digest, str):
+                seen.add(digest)
+    return seen
+
+
+def _describe(raw: bytes) -> str:
+    try:
+        entry = json.loads(raw)
+    except ValueError:
+        return "an unreadable entry"
+    return (f"{entry.get('step')} {entry.get('action')} by {entry.get('actor')} at "
+            f"{entry.get('time')}")
+
+
+def check_extends(local: Path, incoming: Path, bundle_sha256: str) -> None:
+    """The incoming journal must extend the local one; replays and older bundles are refused."""
+    if bundle_sha256 in bundles_seen(local):
+        raise BundleError(f"This bundle ({short(bundle_sha256)}) was already exported or imported "
+                          "here; a bundle is used once, so it was refused.")
+    mine, theirs = lines(local), lines(incoming)
+    for number, (a, b) in enumerate(zip(mine, theirs, strict=False), start=1):
+        if line_hash(a) != line_hash(b):
+            raise BundleError(
+                f"The journals diverge at entry {number}: here it is {_describe(a)}, in the "
+                f"bundle it is {_describe(b)}. Both sides acted after the hand-off, so the "
+                "bundle was refused.",
+                remedy="Decide which side's work stands; `release-console journal show` lists "
+                "both.")
+    if len(theirs) < len(mine):
+        raise BundleError(f"The bundle is older than this session: its journal ends at entry "
+                          f"{len(theirs)} and this one has {len(mine)}; it was refused.",
+                          remedy="Export a fresh bundle on the other workstation.")
+
+
+def journal_head(raw: bytes) -> tuple[str, int]:
+    found = [line for line in raw.splitlines() if line.strip()]
+    return (line_hash(found[-1]) if found else "", len(found))
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

@@ -1,0 +1,263 @@
+"""``release-console bundle export``: write the hand-off bundle for the other workstation.
+
+Online, after the artifacts step: commit, session, journal, notes and the artifacts go to the
+signing workstation. Offline, after the tag: the signed tag, signatures, checksum files, smoke
+sign-offs (in the session) and the provenance index come back, and the manifest is signed with
+the pinned key so the online side knows where the bundle came from. The file is written beside
+its final name and renamed when complete; the export is journaled with the bundle's sha256.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from services import artifacts, workstation
+from services.bundle import crossing, gitpart, paths
+from services.bundle.manifest import MANIFEST, TO_OFFLINE, TO_ONLINE, Manifest, short
+from services.bundle.tarstream import TarWriter, require_space
+from services.errors import BlockedError, EnvironmentProblem, UsageError
+from services.evidence import ChecksumsEvidence, HandoffOutEvidence, SignEvidence
+from services.session_lifecycle import release_commit
+from services.step_protocol import Context
+from services.steps.handoff_common import OUTPUT_ANSWER
+
+
+@dataclass
+class Item:
+    """One thing that goes into the bundle, for the plan and the screen."""
+
+    name: str
+    size: int
+    source: Path | None = None
+
+
+@dataclass
+class Exported:
+    path: Path
+    sha256: str
+    size: int
+    manifest: Manifest
+
+    @property
+    def fingerprint(self) -> str:
+        return short(self.sha256)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": str(self.path), "sha256": self.sha256, "fingerprint": self.fingerprint,
+                "size": self.size, "direction": self.manifest.direction,
+                "tag": self.manifest.tag, "members": [m.name for m in self.manifest.members]}
+
+
+def direction_here(ctx: Context) -> str:
+    return TO_ONLINE if ctx.offline else TO_OFFLINE
+
+
+def returned_files(ctx: Context) -> list[Path]:
+    """Signatures, checksum files and the provenance index beside the artifacts (return trip)."""
+    from services import provenance
+
+    session = ctx.require_session()
+    directory = artifacts.artifacts_dir(ctx.policy, ctx.root)
+    found: dict[str, Path] = {}
+    sums = session.evidence(ChecksumsEvidence, done=True)
+    signed = session.evidence(SignEvidence, done=True)
+    wanted = [ctx.root / str(item.get("path")) for item in (sums.files if sums else ())]
+    wanted += [ctx.root / str(item.get("signature"))
+               for item in (signed.signatures if signed else ())]
+    wanted.append(provenance.default_path(ctx))
+    for path in wanted:
+        if path.is_file() and path.parent.resolve() == directory.resolve():
+            found.setdefault(path.name, path)
+    return list(found.values())
+
+
+def contents(ctx: Context, *, without_artifacts: bool = False) -> list[Item]:
+    """What the bundle would hold (git bundle size aside), for the plan and the screen."""
+    session = ctx.require_session()
+    directory = ctx.store.directory(session.tag)
+    items = [Item("session.json", _size(directory / "session.json")),
+             Item("journal.jsonl", _size(directory / "journal.jsonl"))]
+    if (directory / "notes.md").is_file():
+        items.append(Item("notes.md", _size(directory / "notes.md")))
+    if not without_artifacts:
+        items += [Item(f"artifacts/{a.name}", a.size or 0, a.path)
+                  for a in artifacts.for_session(ctx)]
+    if direction_here(ctx) == TO_ONLINE:
+        items += [Item(f"files/{p.name}", _size(p), p) for p in returned_files(ctx)]
+    return items
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def check_ready(ctx: Context) -> None:
+    """The hand-off step is this side's next step, HEAD is the release commit."""
+    from services import engine
+    from services.steps import registry
+
+    session = ctx.require_session()
+    if not workstation.air_gapped(ctx.policy):
+        raise UsageError(f"{ctx.policy.where} signs on this workstation ([signing] workstation = "
+                         '"this"), so there is nothing to carry across.',
+                         remedy='Set [signing] workstation = "air-gapped" to sign offline.')
+    step = registry()[crossing.step_for(direction_here(ctx))]
+    ctx.answers.setdefault(OUTPUT_ANSWER, "")
+    blockers = engine.blockers_for(ctx, step, busy=False)
+    if blockers:
+        raise BlockedError(f"'{step.title}' cannot run yet: {blockers[0]}")
+    commit = release_commit(session)
+    if not commit or ctx.repo.head_sha() != commit or ctx.repo.branch() != session.branch:
+        raise BlockedError(f"HEAD must be the release commit {commit[:12] or '(none recorded)'} "
+                           f"on {session.branch} to export; it is {ctx.repo.head_sha()[:12]} on "
+                           f"{ctx.repo.branch()}.", remedy=f"Check out {session.branch} at the "
+                           "release commit.")
+
+
+def writable_output(ctx: Context, output: Path | None) -> Path:
+    target = (output or paths.default_output(ctx, direction_here(ctx))).absolute()
+    if output is None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.parent.is_dir():
+        raise EnvironmentProblem(f"The folder {target.parent} does not exist; no bundle was "
+                                 "written.", remedy="Mount the USB stick or pick another --output.")
+    try:  # os.access says yes to root even on a read-only stick: try it for real
+        with tempfile.TemporaryFile(dir=target.parent):
+            pass
+    except OSError as exc:
+        raise EnvironmentProblem(f"The folder {target.parent} is not writable ({exc.strerror}); "
+                                 "no bundle was written.", remedy="Mount the USB stick "
+                                 "read-write or pick another --output.") from None
+    if target.exists():
+        raise UsageError(f"{target} already exists; a bundle is never overwritten.",
+                         remedy=f"Move it aside or pass --output with another name "
+                         f"(e.g. {paths.file_name(ctx, direction_here(ctx))}).")
+    return target
+
+
+def export_bundle(ctx: Context, output: Path | None = None, *,
+                  without_artifacts: bool = False) -> Exported:
+    session = ctx.require_session()
+    with ctx.store.run_lock(session.tag):
+        check_ready(ctx)
+        target = writable_output(ctx, output)
+        work = Path(tempfile.mkdtemp(prefix="export-", dir=ctx.store.directory(session.tag)))
+        try:
+            return _export(ctx, target, work, without_artifacts)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _export(ctx: Context, target: Path, work: Path, without_artifacts: bool) -> Exported:
+    session = ctx.require_session()
+    direction = direction_here(ctx)
+    found = artifacts.for_session(ctx)
+    problems = artifacts.blockers(found, ctx.root)
+    if problems:
+        raise BlockedError(str(problems[0]))
+    refs = [f"refs/heads/{session.branch}"]
+    tag_object = ""
+    if direction == TO_ONLINE:
+        refs.append(f"refs/tags/{session.tag}")
+        tag_object = ctx.repo.git("rev-parse", f"refs/tags/{session.tag}").strip()
+    gitpart.create(ctx.repo, work / "repo.bundle", refs, session.previous_tag)
+    items = contents(ctx, without_artifacts=without_artifacts)
+    require_space(target.parent, sum(i.size for i in items) + _size(work / "repo.bundle")
+                  + 1024 * 1024, "the bundle")
+    directory = ctx.store.directory(session.tag)
+    session_raw = (directory / "session.json").read_bytes()
+    journal_raw = (directory / "journal.jsonl").read_bytes()
+    head, count = crossing.journal_head(journal_raw)
+    created = ctx.now_iso()
+    try:
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - renamed into place when complete
+            dir=target.parent, prefix=f".{target.name}.", suffix=".partial", delete=False)
+    except OSError as exc:
+        raise EnvironmentProblem(f"The folder {target.parent} is not writable ({exc.strerror}); "
+                                 "no bundle was written.", remedy="Mount the USB stick "
+                                 "read-write or pick another --output.") from None
+    partial = Path(handle.name)
+    try:
+        with handle:
+            writer = TarWriter(handle, mtime=int(crossing.parse_time(created).timestamp()),
+                               progress=ctx.progress)
+            writer.add_bytes("session.json", session_raw)
+            writer.add_bytes("journal.jsonl", journal_raw)
+            if (directory / "notes.md").is_file():
+                writer.add_bytes("notes.md", (directory / "notes.md").read_bytes())
+            writer.add_file("repo.bundle", work / "repo.bundle")
+            digests = _artifacts(ctx, writer, found, include=not without_artifacts)
+            if direction == TO_ONLINE:
+                _check_build_digests(ctx, digests)
+                for path in returned_files(ctx):
+                    writer.add_file(f"files/{path.name}", path)
+            manifest = Manifest(
+                project=ctx.policy.project_name, repository=ctx.policy.project.repository,
+                tag=session.tag, version=session.version, direction=direction,
+                creator=ctx.actor, created=created,
+                session_sha256=crossing.sha256(session_raw), journal_head=head,
+                journal_count=count, commit=release_commit(session), branch=session.branch,
+                previous_tag=session.previous_tag, tag_object=tag_object, artifacts=digests,
+                artifacts_included=not without_artifacts, members=list(writer.members))
+            if direction == TO_ONLINE:
+                from services.bundle.signature import sign_manifest
+
+                signature_name, signature = sign_manifest(ctx, manifest, work)
+                writer.add_bytes(MANIFEST, manifest.to_bytes(), listed=False)
+                writer.add_bytes(signature_name, signature, listed=False)
+            else:
+                writer.add_bytes(MANIFEST, manifest.to_bytes(), listed=False)
+            writer.close()
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    sha = writer.digest.hexdigest()
+    from services.recorder import Recorder
+
+    recorder = Recorder(ctx.store, session.tag, actor=ctx.actor, clock=ctx.clock)
+    with recorder.locked() as fresh:
+        crossing.record_export(fresh, recorder.journal, manifest, sha)
+    ctx.session = ctx.store.load(session.tag)
+    paths.remember(ctx, target)
+    return Exported(target, sha, writer.written, manifest)
+
+
+def _artifacts(ctx: Context, writer: TarWriter, found: list[artifacts.Artifact], *,
+               include: bool) -> list[dict[str, Any]]:
+    from services import checksums
+
+    result = []
+    for artifact in found:
+        if include:
+            sha = writer.add_file(f"artifacts/{artifact.name}", artifact.path).sha256
+        else:
+            sha = checksums.hash_file(artifact.path).sha256
+        info = artifact.path.stat()
+        result.append({"name": artifact.name, "arch": artifact.arch, "size": info.st_size,
+                       "sha256": sha, "mtime_ns": info.st_mtime_ns})
+    return result
+
+
+def _check_build_digests(ctx: Context, digests: list[dict[str, Any]]) -> None:
+    """On the way back, the artifacts must still be the ones the build host sent."""
+    evidence = ctx.require_session().evidence(HandoffOutEvidence, done=True)
+    sent = {name: str(a.get("sha256")) for name, a in
+            (evidence.digests() if evidence else {}).items()}
+    for item in digests:
+        if sent.get(item["name"]) != item["sha256"]:
+            raise BlockedError(f"{item['name']} is not the file the build host sent (its sha256 "
+                               "differs); no bundle was written.",
+                               remedy="Restore the artifact from the outbound bundle.")
+    for item in digests:
+        item["sha256"] = sent[item["name"]]

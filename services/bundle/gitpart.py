@@ -1,0 +1,120 @@
+"""The ``git bundle`` inside a hand-off bundle: the release commit (and on the way back the
+signed tag) with its history back to the previous release tag.
+
+Before anything reaches the project's repository, the git bundle is checked in a throwaway
+repository that borrows the project's objects read-only (``objects/info/alternates``):
+``git bundle verify``, its refs against the manifest, and on the way back the tag's target and
+``git verify-tag`` with the pinned key. Only then is it fetched into the project.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from services.bundle.manifest import BundleError, Manifest
+from services.repo import Repository
+from services.step_protocol import Context
+
+
+def _git(repo: Repository, *args: str) -> str:
+    done = repo.output(*args)
+    if done.status != 0:
+        from services.repo import git_failure
+
+        raise BundleError(f"git {args[0]} failed: {git_failure(done.stderr or done.stdout)}.")
+    return done.stdout
+
+
+def create(repo: Repository, output: Path, refs: list[str], previous_tag: str) -> None:
+    """``git bundle create`` of ``refs`` back to ``previous_tag`` (everything when there is none)."""
+    exclude = [f"^{previous_tag}"] if previous_tag and repo.tag_exists(previous_tag) else []
+    _git(repo, "bundle", "create", "-q", str(output), *refs, *exclude)
+
+
+def heads(path: Path, repo: Repository) -> dict[str, str]:
+    out = _git(repo, "bundle", "list-heads", str(path))
+    result = {}
+    for line in out.splitlines():
+        sha, _, ref = line.partition(" ")
+        result[ref.strip()] = sha.strip()
+    return result
+
+
+def scratch_repository(repo: Repository, where: Path) -> Repository:
+    """An empty repository under ``where`` that can read (never write) the project's objects."""
+    scratch = where / "git-check"
+    _git(repo, "init", "-q", str(scratch))
+    objects = Path(_git(repo, "rev-parse", "--path-format=absolute",
+                        "--git-common-dir").strip()) / "objects"
+    alternates = scratch / ".git" / "objects" / "info" / "alternates"
+    alternates.write_text(f"{objects}\n")
+    return Repository(scratch)
+
+
+def verify(ctx: Context, manifest: Manifest, path: Path, where: Path) -> list[str]:
+    """Check the git bundle against the manifest (and the tag with the pinned key); returns what
+    was verified, line by line."""
+    scratch = scratch_repository(ctx.repo, where)
+    proc = scratch.output("bundle", "verify", str(path))
+    if proc.status != 0:
+        from services.repo import git_failure
+
+        raise BundleError("The git bundle inside the hand-off bundle does not verify against "
+                          f"this repository ({git_failure(proc.stderr or proc.stdout)}); it was "
+                          "refused.", remedy="Check this clone has the previous release tag "
+                          f"{manifest.previous_tag or '(none)'} (`git fetch --tags`).")
+    found = heads(path, scratch)
+    branch_ref = f"refs/heads/{manifest.branch}"
+    if found.get(branch_ref) != manifest.commit:
+        raise BundleError(f"The git bundle's {branch_ref} is {found.get(branch_ref, 'missing')}, "
+                          f"not the release commit {manifest.commit[:12]} the manifest names; "
+                          "the bundle was refused.")
+    _git(scratch, "fetch", "-q", "--no-tags", str(path), f"{branch_ref}:refs/heads/incoming")
+    head = ctx.repo.head_sha()
+    if head != manifest.commit:
+        behind = scratch.output("merge-base", "--is-ancestor", head, manifest.commit).status == 0
+        if manifest.direction != "to-offline" or not behind:
+            raise BundleError(f"HEAD here is {head[:12]}, neither the release commit "
+                              f"{manifest.commit[:12]} nor behind it; nothing was changed.",
+                              remedy="Check out the release branch as it was when the release "
+                              "left (no local commits), then import again.")
+    checked = ["git bundle verify: complete, history back to "
+               f"{manifest.previous_tag or 'the first commit'}",
+               f"release commit {manifest.commit[:12]} on {manifest.branch}"]
+    if not manifest.tag_object:
+        return checked
+    tag_ref = f"refs/tags/{manifest.tag}"
+    if found.get(tag_ref) != manifest.tag_object:
+        raise BundleError(f"The git bundle's tag {manifest.tag} is "
+                          f"{found.get(tag_ref, 'missing')}, not the tag object "
+                          f"{manifest.tag_object[:12]} the manifest names; it was refused.")
+    _git(scratch, "fetch", "-q", str(path), f"{tag_ref}:{tag_ref}")
+    target = _git(scratch, "rev-parse", f"{tag_ref}^{{commit}}").strip()
+    if target != manifest.commit:
+        raise BundleError(f"The signed tag {manifest.tag} in the bundle points at {target[:12]}, "
+                          f"not the release commit {manifest.commit[:12]}; it was refused.")
+    from services import tagging
+
+    plan = dataclasses.replace(tagging.make_plan(ctx), commit=manifest.commit)
+    if plan.signing != "none":
+        try:
+            signer = tagging.verify(dataclasses.replace(ctx, repo=scratch), plan)
+        except tagging.TagError as err:
+            raise BundleError(f"The signed tag {manifest.tag} in the bundle does not verify with "
+                              f"the pinned key ({err.message}); the bundle was refused.") from None
+        checked.append(f"git verify-tag {manifest.tag}: signed by the pinned key ({signer})")
+    checked.append(f"tag {manifest.tag} points at the release commit {manifest.commit[:12]}")
+    return checked
+
+
+def apply(ctx: Context, manifest: Manifest, path: Path) -> None:
+    """Fetch the verified commit (fast-forwarding the release branch) and the tag."""
+    root = ctx.repo
+    branch_ref = f"refs/heads/{manifest.branch}"
+    _git(root, "fetch", "-q", "--no-tags", str(path), branch_ref)
+    if ctx.repo.head_sha() != manifest.commit:
+        _git(root, "merge", "-q", "--ff-only", manifest.commit)
+    if manifest.tag_object and not ctx.repo.tag_exists(manifest.tag):
+        tag_ref = f"refs/tags/{manifest.tag}"
+        _git(root, "fetch", "-q", "--no-tags", str(path), f"{tag_ref}:{tag_ref}")

@@ -1,0 +1,284 @@
+"""``release-console bundle import FILE``: verify a hand-off bundle, then resume the session.
+
+Nothing in the bundle is used before all of it is verified, in a private folder under
+``.release/``: disk space, safe extraction, every digest, the session and journal, that the
+journal extends this side's, ``git bundle verify`` and the refs, the signed tag and the manifest
+signature on the way back, and every artifact's sha256 against the build host's. Only
+:func:`apply` then fetches into the repository, places files and resumes the session.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from services import artifacts, checksums
+from services.atomic import write_bytes_atomic
+from services.bundle import crossing, gitpart, tarstream
+from services.bundle.manifest import TO_OFFLINE, TO_ONLINE, BundleError, Manifest, parse, short
+from services.errors import UsageError
+from services.evidence import HandoffOutEvidence
+from services.journal import Journal
+from services.session import Session
+from services.step_protocol import Context
+from services.step_status import StepStatus
+
+
+@dataclass
+class Prepared:
+    """A verified bundle, extracted into ``work``, not used yet."""
+
+    source: Path
+    manifest: Manifest
+    sha256: str
+    work: Path
+    checks: list[str] = field(default_factory=list)
+
+    @property
+    def fingerprint(self) -> str:
+        return short(self.sha256)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.work, ignore_errors=True)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": str(self.source), "sha256": self.sha256, "fingerprint": self.fingerprint,
+                "direction": self.manifest.direction, "tag": self.manifest.tag,
+                "version": self.manifest.version, "creator": self.manifest.creator,
+                "created": self.manifest.created, "verified": self.checks}
+
+
+def verify_bundle(ctx: Context, source: Path, *, artifacts_from: Path | None = None) -> Prepared:
+    if not source.is_file():
+        raise UsageError(f"The bundle {source} does not exist or is not a file.",
+                         remedy="Check the path (is the USB stick mounted?).")
+    if artifacts_from is not None and not artifacts_from.is_dir():
+        raise UsageError(f"The artifacts folder {artifacts_from} does not exist.",
+                         remedy="Mount the USB stick or fix --artifacts.")
+    ctx.store.base.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="import-", dir=ctx.store.base))
+    try:
+        prepared = _verify(ctx, source, work, artifacts_from)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return prepared
+
+
+def _verify(ctx: Context, source: Path, work: Path, artifacts_from: Path | None) -> Prepared:
+    scan = tarstream.scan(source)
+    manifest = parse(scan.manifest_raw)
+    tarstream.check_against(scan, manifest)
+    checks = [f"{len(manifest.members)} members, every one listed in the manifest, none unsafe"]
+    local = _check_identity(ctx, manifest)
+    tarstream.require_space(work, manifest.total_size() + 1024 * 1024, f"importing {source.name}")
+    sha = tarstream.extract(source, scan, manifest, work / "members", ctx.progress)
+    checks.append(f"every member's sha256 matches the manifest; bundle {short(sha)}")
+    if manifest.direction == TO_ONLINE:
+        from services.bundle.signature import verify_manifest
+
+        checks.append(verify_manifest(ctx, scan.manifest_raw, scan.signature_name,
+                                      scan.signature_raw, work))
+    members = work / "members"
+    _check_session(members, manifest)
+    checks.append(f"session {manifest.tag} and journal of {manifest.journal_count} entries intact")
+    local_journal = (ctx.store.directory(manifest.tag) / "journal.jsonl")
+    crossing.check_extends(local_journal, members / "journal.jsonl", sha)
+    checks.append("the journal extends this workstation's" if local is not None
+                  else "no earlier session here for this release")
+    if manifest.direction == TO_ONLINE and local is not None:
+        ctx.session = local
+    checks += gitpart.verify(ctx, manifest, members / "repo.bundle", work)
+    _check_worktree(ctx, manifest)
+    checks += _check_artifacts(ctx, manifest, members, artifacts_from, local)
+    return Prepared(source, manifest, sha, work, checks)
+
+
+def _check_identity(ctx: Context, manifest: Manifest) -> Session | None:
+    policy = ctx.policy
+    if (manifest.project != policy.project_name
+            or manifest.repository != policy.project.repository):
+        here = policy.project.repository or policy.project_name
+        raise BundleError(f"This bundle is for {manifest.repository or manifest.project} "
+                          f"{manifest.tag}, not this project ({here}); it was refused.")
+    if manifest.direction == TO_OFFLINE and not ctx.offline:
+        raise BundleError("This bundle goes to the air-gapped signing workstation, and this "
+                          "machine is online; it was refused.",
+                          remedy="Import it on the offline workstation (or pass --offline here "
+                          "if this is that workstation).")
+    if manifest.direction == TO_ONLINE and ctx.offline:
+        raise BundleError("This bundle goes back to the online machine, and this machine is the "
+                          "offline workstation; it was refused.",
+                          remedy="Import it on the online machine.")
+    active = ctx.store.active()
+    if active is not None and active.tag != manifest.tag and not _handed_back(ctx, active):
+        raise BundleError(f"A session for {active.tag} is in progress here, and the bundle is for "
+                          f"{manifest.tag} (version {manifest.version}); it was refused.",
+                          remedy=f"Finish or abandon {active.tag} first.")
+    local = ctx.store.load(manifest.tag) if ctx.store.exists(manifest.tag) else None
+    if local is not None and local.state != "active":
+        raise BundleError(f"The session for {manifest.tag} here is {local.state}; the bundle was "
+                          "refused.")
+    if local is not None and local.version != manifest.version:
+        raise BundleError(f"The bundle is for version {manifest.version}, the session here for "
+                          f"{local.version}; it was refused.")
+    if manifest.direction == TO_ONLINE and local is None:
+        raise BundleError(f"There is no session for {manifest.tag} here to return to; the bundle "
+                          "was refused.", remedy="Import it in the clone the release left from.")
+    return local
+
+
+def _handed_back(ctx: Context, session: Session) -> bool:
+    """An earlier release this offline workstation has finished its part of (signed, tagged and
+    sent back): it does not hold up the next one; importing the next closes it here."""
+    record = session.steps.get("handoff-back")
+    return ctx.offline and record is not None and record.status == StepStatus.DONE
+
+
+def _close_handed_back(ctx: Context, manifest: Manifest) -> None:
+    from services.recorder import Recorder
+
+    active = ctx.store.active()
+    if active is None or active.tag == manifest.tag or not _handed_back(ctx, active):
+        return
+    recorder = Recorder(ctx.store, active.tag, actor=ctx.actor, clock=ctx.clock)
+    recorder.record("session", "handed-off", inputs={"next": manifest.tag},
+                    update=lambda s: setattr(s, "state", "handed-off"))
+
+
+def _check_session(members: Path, manifest: Manifest) -> Session:
+    raw = (members / "session.json").read_bytes()
+    if crossing.sha256(raw) != manifest.session_sha256:
+        raise BundleError("The bundle's session.json is not the one the manifest names; it was "
+                          "refused.")
+    try:
+        session = Session.from_json(json.loads(raw))
+    except (ValueError, KeyError, TypeError):
+        raise BundleError("The bundle's session.json is damaged; it was refused.") from None
+    if session.tag != manifest.tag or session.version != manifest.version:
+        raise BundleError(f"The bundle's session is for {session.tag}, its manifest for "
+                          f"{manifest.tag}; it was refused.")
+    problems = Journal(members / "journal.jsonl").verify(expected_head=manifest.journal_head,
+                                                          expected_count=manifest.journal_count)
+    if problems or session.journal_head != manifest.journal_head:
+        where = f" (line {problems[0].line}: {problems[0].message})" if problems else ""
+        raise BundleError(f"The bundle's journal does not verify{where}; it was refused.")
+    return session
+
+
+def _check_worktree(ctx: Context, manifest: Manifest) -> None:
+    repo = ctx.repo
+    if repo.branch() != manifest.branch:
+        raise BundleError(f"This clone is on {repo.branch()}, the release on {manifest.branch}; "
+                          "nothing was changed.", remedy=f"`git checkout {manifest.branch}`, then "
+                          "import again.")
+    build = artifacts.display_path(artifacts.artifacts_dir(ctx.policy, ctx.root), ctx.root)
+    dirty = [p for p in repo.dirty_paths()
+             if p.strip('"').rstrip("/") not in {".release", build}
+             and not p.strip('"').startswith((".release/", build.rstrip("/") + "/"))]
+    if dirty:
+        raise BundleError(f"This clone has uncommitted changes ({', '.join(dirty[:3])}); nothing "
+                          "was changed.", remedy="Commit or stash them, then import again.")
+    if (manifest.tag_object and repo.tag_exists(manifest.tag)
+            and repo.git("rev-parse", f"refs/tags/{manifest.tag}").strip()
+            != manifest.tag_object):
+        raise BundleError(f"Tag {manifest.tag} already exists here and differs from the "
+                          "bundle's; nothing was changed.")
+
+
+def _check_artifacts(ctx: Context, manifest: Manifest, members: Path,
+                     artifacts_from: Path | None, local: Session | None) -> list[str]:
+    """Every artifact hashed here and compared with the build host's digest."""
+    build_host = {a["name"]: a for a in manifest.artifacts}
+    if manifest.direction == TO_ONLINE:
+        evidence = local.evidence(HandoffOutEvidence, done=True) if local else None
+        sent = {name: dict(a) for name, a in (evidence.digests() if evidence else {}).items()}
+        for name, item in build_host.items():
+            if sent.get(name, {}).get("sha256") != item["sha256"]:
+                raise BundleError(f"{name}: the bundle's digest differs from the one this "
+                                  "machine sent; the release stops here.")
+        build_host = sent
+    directory = artifacts.artifacts_dir(ctx.policy, ctx.root)
+    source = artifacts_from or (None if manifest.artifacts_included else directory)
+    staged = members / "artifacts"
+    staged.mkdir(exist_ok=True)
+    lines = []
+    for name, item in build_host.items():
+        if source is not None:
+            found = source / name
+            if not found.is_file():
+                raise BundleError(f"Artifact {name} is missing from {source}; nothing was "
+                                  "changed.", remedy="Copy every artifact there, or import the "
+                                  "bundle that holds them.")
+            if found.resolve() != (directory / name).resolve():
+                shutil.copyfile(found, staged / name)
+            else:
+                staged.joinpath(name).unlink(missing_ok=True)
+        path = staged / name if (staged / name).exists() else source / name if source else None
+        if path is None or not path.is_file():
+            raise BundleError(f"Artifact {name} is not in the bundle; pass --artifacts DIR.")
+        sha = checksums.hash_file(path).sha256
+        if sha != item["sha256"]:
+            raise BundleError(f"Artifact {name} does not match the build host's sha256 (it was "
+                              "changed on the way); the release stops here.")
+        existing = directory / name
+        if existing.exists() and path != existing and checksums.hash_file(existing).sha256 != sha:
+            raise BundleError(f"{artifacts.display_path(existing, ctx.root)} already exists here "
+                              "and differs from the build host's; nothing was changed.")
+        lines.append(f"{name}: sha256 {sha[:16]}… matches the build host's")
+    for path in sorted((members / "files").glob("*")) if (members / "files").is_dir() else []:
+        existing = directory / path.name
+        if existing.exists() and existing.read_bytes() != path.read_bytes():
+            raise BundleError(f"{artifacts.display_path(existing, ctx.root)} already exists here "
+                              "and differs from the bundle's; nothing was changed.")
+    return lines
+
+
+def apply(ctx: Context, prepared: Prepared) -> dict[str, Any]:
+    """Use the verified bundle: fetch, place files, resume the session; journaled."""
+    manifest, members = prepared.manifest, prepared.work / "members"
+    store = ctx.store
+    try:
+        with store.run_lock(manifest.tag):
+            _close_handed_back(ctx, manifest)
+            gitpart.apply(ctx, manifest, members / "repo.bundle")
+            directory = artifacts.artifacts_dir(ctx.policy, ctx.root)
+            directory.mkdir(parents=True, exist_ok=True)
+            times = {a["name"]: a.get("mtime_ns") for a in manifest.artifacts}
+            for path in sorted((members / "artifacts").glob("*")):
+                os.chmod(path, 0o644)
+                shutil.move(path, directory / path.name)  # a copy when build/ is elsewhere
+            for name, mtime in times.items():
+                if isinstance(mtime, int) and (directory / name).exists():
+                    os.utime(directory / name, ns=(mtime, mtime))
+            for path in sorted((members / "files").glob("*")) \
+                    if (members / "files").is_dir() else []:
+                os.chmod(path, 0o644)
+                shutil.move(path, directory / path.name)
+            session_dir = store.directory(manifest.tag)
+            session_dir.mkdir(parents=True, exist_ok=True)
+            if (members / "notes.md").exists():
+                write_bytes_atomic(session_dir / "notes.md", (members / "notes.md").read_bytes())
+            ctx.repo.exclude_release_dir()
+            session = Session.from_json(json.loads((members / "session.json").read_bytes()))
+            write_bytes_atomic(session_dir / "journal.jsonl",
+                               (members / "journal.jsonl").read_bytes())
+            journal = Journal(session_dir / "journal.jsonl")
+            crossing.record_export(session, journal, manifest, prepared.sha256)
+            evidence = {"bundle_sha256": prepared.sha256, "fingerprint": prepared.fingerprint,
+                        "direction": manifest.direction, "file": prepared.source.name,
+                        "verified": prepared.checks}
+            head, count = journal.append(actor=ctx.actor, step=crossing.step_for(
+                manifest.direction), action=crossing.IMPORTED,
+                inputs={"direction": manifest.direction}, outputs=evidence, now=ctx.clock())
+            session.journal_head, session.journal_count = head, count
+            store.save(session, now=ctx.clock())
+            ctx.session = session
+    finally:
+        prepared.discard()
+    return evidence

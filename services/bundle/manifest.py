@@ -1,0 +1,141 @@
+"""``manifest.json``: what a bundle holds, who made it and for which release.
+
+The manifest is the last tar member (its digests are known only once everything is written) and
+lists every other member; a reader refuses any member it does not list, any listed member that is
+missing, and any whose size or sha256 differs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from services.errors import ConsoleError
+
+FORMAT = "release-console-bundle"
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+TO_OFFLINE = "to-offline"
+TO_ONLINE = "to-online"
+DIRECTIONS = (TO_OFFLINE, TO_ONLINE)
+MAX_MANIFEST = 4 * 1024 * 1024
+# Member names a bundle may hold: flat, plain names under a few fixed folders.
+_NAME = re.compile(r"(session\.json|journal\.jsonl|notes\.md|repo\.bundle"
+                   r"|artifacts/[A-Za-z0-9._+@=-]{1,200}|files/[A-Za-z0-9._+@=-]{1,200})")
+
+
+class BundleError(ConsoleError):
+    """A bundle cannot be written, or was refused; nothing outside a temporary folder changed."""
+
+
+def allowed_name(name: str) -> bool:
+    return bool(_NAME.fullmatch(name)) and "/.." not in name and not name.endswith("/.")
+
+
+def short(sha256: str) -> str:
+    """The fingerprint a captain compares by eye on two screens: 4 groups of 4 hex digits."""
+    return " ".join(sha256[i:i + 4] for i in range(0, 16, 4))
+
+
+@dataclass
+class Member:
+    name: str
+    size: int
+    sha256: str
+
+
+@dataclass
+class Manifest:
+    project: str
+    repository: str
+    tag: str
+    version: str
+    direction: str
+    creator: str
+    created: str
+    session_sha256: str
+    journal_head: str
+    journal_count: int
+    commit: str
+    branch: str
+    previous_tag: str = ""
+    tag_object: str = ""  # the signed tag's object id (return trip)
+    artifacts: list[dict[str, Any]] = field(default_factory=list)  # build host's digests
+    artifacts_included: bool = True
+    members: list[Member] = field(default_factory=list)
+    signature: str = ""  # the member name of the manifest's signature (return trip)
+
+    def to_bytes(self) -> bytes:
+        data = {"format": FORMAT, "format_version": FORMAT_VERSION, **asdict(self)}
+        return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+    def member(self, name: str) -> Member | None:
+        return next((m for m in self.members if m.name == name), None)
+
+    def total_size(self) -> int:
+        return sum(m.size for m in self.members)
+
+
+def _text(data: dict[str, Any], key: str, *, required: bool = True) -> str:
+    value = data.get(key, "")
+    if not isinstance(value, str) or (required and not value):
+        raise BundleError(f"The bundle's manifest has no valid '{key}'; the bundle was refused.")
+    return value
+
+
+def parse(raw: bytes) -> Manifest:
+    """Read and check the manifest's shape; every problem is one sentence naming the field."""
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise BundleError("The bundle's manifest.json is not valid JSON; the bundle was "
+                          "refused.") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise BundleError("This file is not a Release Console hand-off bundle (its manifest "
+                          "names no bundle format).")
+    if data.get("format_version") != FORMAT_VERSION:
+        raise BundleError(f"The bundle has format version {data.get('format_version')!r}; this "
+                          f"Release Console reads version {FORMAT_VERSION}.",
+                          remedy="Use the same Release Console version on both workstations.")
+    direction = _text(data, "direction")
+    if direction not in DIRECTIONS:
+        raise BundleError(f"The bundle's direction {direction!r} is unknown; it was refused.")
+    members_raw = data.get("members")
+    if not isinstance(members_raw, list):
+        raise BundleError("The bundle's manifest lists no members; it was refused.")
+    members = []
+    for item in members_raw:
+        if not (isinstance(item, dict) and isinstance(item.get("name"), str)
+                and isinstance(item.get("size"), int) and item["size"] >= 0
+                and isinstance(item.get("sha256"), str)
+                and re.fullmatch(r"[0-9a-f]{64}", item["sha256"])):
+            raise BundleError("The bundle's manifest has a malformed member entry; it was "
+                              "refused.")
+        if not allowed_name(item["name"]):
+            raise BundleError(f"The bundle's manifest lists {item['name']!r}, which is not a "
+                              "name a bundle may hold; it was refused.")
+        members.append(Member(item["name"], item["size"], item["sha256"]))
+    artifacts = data.get("artifacts", [])
+    if not isinstance(artifacts, list) or not all(
+            isinstance(a, dict) and isinstance(a.get("name"), str) and allowed_name(
+                "artifacts/" + a["name"]) and isinstance(a.get("sha256"), str)
+            and isinstance(a.get("size"), int) for a in artifacts):
+        raise BundleError("The bundle's manifest has malformed artifact digests; it was refused.")
+    count = data.get("journal_count")
+    if not isinstance(count, int) or count < 1:
+        raise BundleError("The bundle's manifest has no valid 'journal_count'; it was refused.")
+    return Manifest(
+        project=_text(data, "project", required=False),
+        repository=_text(data, "repository", required=False),
+        tag=_text(data, "tag"), version=_text(data, "version"), direction=direction,
+        creator=_text(data, "creator"), created=_text(data, "created"),
+        session_sha256=_text(data, "session_sha256"), journal_head=_text(data, "journal_head"),
+        journal_count=count, commit=_text(data, "commit"), branch=_text(data, "branch"),
+        previous_tag=_text(data, "previous_tag", required=False),
+        tag_object=_text(data, "tag_object", required=False),
+        artifacts=[dict(a) for a in artifacts],
+        artifacts_included=bool(data.get("artifacts_included", True)),
+        members=members, signature=_text(data, "signature", required=False),
+    )

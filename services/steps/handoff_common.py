@@ -1,0 +1,44 @@
+"""What the two hand-off steps share: they run only through ``release-console bundle export``.
+
+On one workstation (``[signing] workstation = "this"``) there is nothing to carry and the step
+records that. With an air gap, the step *is* the export: its check tells the captain to run
+``release-console bundle export`` (and where the bundle goes), and the export service records
+the step done with the bundle's digest, the same way on both machines (see
+``services/bundle/crossing.py``).
+"""
+
+from __future__ import annotations
+
+from services import workstation
+from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepFailed
+
+OUTPUT_ANSWER = "bundle_output"
+
+
+class HandoffStep(Step):
+    direction = ""  # "to-offline" or "to-online"
+
+    def check(self, ctx: Context) -> list[Blocker]:
+        if not workstation.air_gapped(ctx.policy) or OUTPUT_ANSWER in ctx.answers:
+            return []
+        from services.bundle.paths import default_output
+
+        target = default_output(ctx, self.direction)
+        side = "air-gapped signing workstation" if self.direction == "to-offline" \
+            else "online machine"
+        return [Blocker(f"The release goes to the {side} now.",
+                        f"Run `release-console bundle export` (it writes {target}, or pass "
+                        f"--output FILE, e.g. on the USB stick) and carry the bundle there.")]
+
+    def plan(self, ctx: Context) -> Plan:
+        if not workstation.air_gapped(ctx.policy):
+            return Plan(summary="Record that no hand-off is needed: this release is prepared, "
+                        "signed and published from one workstation.")
+        return Plan(summary="Write the hand-off bundle (`release-console bundle export`).",
+                    commands=["release-console bundle export [--output FILE]"])
+
+    def run(self, ctx: Context) -> Evidence:
+        if workstation.air_gapped(ctx.policy):
+            raise StepFailed("The hand-off is made with `release-console bundle export`.")
+        return {"needed": False, "reason": "signed on this workstation "
+                '([signing] workstation = "this")'}

@@ -1,0 +1,84 @@
+"""Which machine this is, and which side of the air gap a step belongs to.
+
+The committed policy says *where* signing happens (``[signing] workstation = "air-gapped"``); both
+machines share it, so it can never say which of them *this* one is. That is a machine-local fact:
+``--offline``, ``RELEASE_CONSOLE_OFFLINE=1``, or ``offline = true`` in
+``$XDG_CONFIG_HOME/release-console/workstation.toml`` (outside every repository).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+
+from services.errors import UsageError
+from services.policy import Policy
+from services.step_protocol import Blocker, Context, Step
+
+ONLINE = "online"
+OFFLINE = "offline"
+AIR_GAPPED = "air-gapped"
+ENV_OFFLINE = "RELEASE_CONSOLE_OFFLINE"
+
+
+def settings_path(environ: dict[str, str] | None = None) -> Path:
+    """``$XDG_CONFIG_HOME/release-console/workstation.toml`` (``~/.config`` when unset)."""
+    env = os.environ if environ is None else environ
+    base = env.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return Path(base) / "release-console" / "workstation.toml"
+
+
+def env_offline(environ: dict[str, str] | None = None) -> bool:
+    env = os.environ if environ is None else environ
+    return env.get(ENV_OFFLINE, "").strip().lower() in {"1", "true", "yes"}
+
+
+def settings_offline(path: Path | None = None) -> bool:
+    """``offline`` from the machine-local settings file; a broken file is refused, not guessed."""
+    path = path or settings_path()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return False
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise UsageError(f"The workstation settings file {path} cannot be read ({exc}).",
+                         remedy="Fix it (one line: `offline = true` or `offline = false`).") from None
+    value = data.get("offline", False)
+    if not isinstance(value, bool):
+        raise UsageError(f"{path}: key 'offline' must be true or false, but it is {value!r}.")
+    return value
+
+
+def is_offline(flag: bool = False) -> bool:
+    """Whether this machine is the air-gapped one: the flag, the environment or the settings."""
+    return flag or env_offline() or settings_offline()
+
+
+def air_gapped(policy: Policy) -> bool:
+    return policy.signing_workstation == AIR_GAPPED
+
+
+def this_side(ctx: Context) -> str:
+    return OFFLINE if ctx.offline else ONLINE
+
+
+def other(side: str) -> str:
+    return ONLINE if side == OFFLINE else OFFLINE
+
+
+def side_of(step: Step) -> str:
+    """The side a step runs on when signing is air-gapped (the catalogue says; default online)."""
+    return getattr(step, "side", ONLINE) or ONLINE
+
+
+def waits_for_other_side(ctx: Context, step: Step) -> Blocker | None:
+    """A step of the other side, on this machine: it waits for the other workstation."""
+    if not air_gapped(ctx.policy) or step.id.startswith("yank"):
+        return None
+    side = side_of(step)
+    if side == this_side(ctx):
+        return None
+    return Blocker(f"Waits for the {side} side.",
+                   f"Carry the hand-off bundle to the {side} workstation and run "
+                   "`release-console bundle import FILE` there.")

@@ -1,0 +1,105 @@
+"""Two workstations for the air-gapped tests: the demo's online and offline clones, a usb/
+folder, the loopback GitHub for the online side, and contexts over each clone."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from console.demo import build_sandbox, start_github
+from console.sandbox.server import SandboxServer
+from console.sandbox.validation import OpenAPIValidator
+from services import engine, netguard, smoke
+from services.bundle.export import export_bundle
+from services.bundle.import_ import apply, verify_bundle
+from services.policy import load_policy
+from services.repo import Repository
+from services.session import SessionStore
+from services.step_protocol import Context, NonInteractive
+from tests.conftest import FIXED_NOW, run_cli
+
+CANARY = "ghp_AIRGAP_CANARY_1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b"
+
+
+@dataclass
+class Workstations:
+    base: Path
+    online: Path
+    offline: Path
+    usb: Path
+    server: SandboxServer
+    env: dict[str, str]
+
+    def ctx(self, side: str) -> Context:
+        root = self.online if side == "online" else self.offline
+        repo = Repository(root)
+        store = SessionStore(repo.root)
+        ctx = Context(policy=load_policy(root / "release.toml"), repo=repo, store=store,
+                      clock=lambda: FIXED_NOW, prompter=NonInteractive(assume_yes=True),
+                      offline=side == "offline")
+        ctx.session = store.active()
+        return ctx
+
+    def cli(self, side: str, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+        root = self.online if side == "online" else self.offline
+        env = dict(self.env) if side == "online" else {"RELEASE_CONSOLE_OFFLINE": "1"}
+        result = run_cli(*args, cwd=root, env=env)
+        if ok:
+            assert result.returncode == 0, f"{side} {args}: {result.stdout}{result.stderr}"
+        assert CANARY not in result.stdout + result.stderr
+        return result
+
+
+@pytest.fixture
+def stations(tmp_path: Path) -> Iterator[Workstations]:
+    base = tmp_path / "airgap"
+    online = build_sandbox(base, air_gapped=True)
+    server, token = start_github(base, online, token=CANARY)
+    validator = OpenAPIValidator()
+    server.validator = validator
+    env = {"GITHUB_API_URL": server.api_url, "GITHUB_TOKEN": token}
+    try:
+        yield Workstations(base, online, base / "offline" / "pai", base / "usb", server, env)
+    finally:
+        server.stop()
+    assert validator.errors == [], validator.errors
+
+
+def prepare_online(ws: Workstations) -> None:
+    """Online: start, pre-flight, changelog, migration, notes, artifacts (the CLI, as a captain)."""
+    ws.cli("online", "start", "--bump", "minor")
+    ws.cli("online", "checklist", "tick", "preflight", "all")
+    ws.cli("online", "run", "preflight")
+    ws.cli("online", "run", "changelog", "--yes")
+    migration = ws.online / "MIGRATION.md"
+    migration.write_text(migration.read_text().replace(
+        "# Migration guide\n\n", "# Migration guide\n\n## v1.2.0 -> v1.3.0\n\n"
+        "No migration required.\n\n"))
+    for step in ("migration", "notes", "artifacts"):
+        ws.cli("online", "run", step)
+
+
+def run(ctx: Context, step_id: str) -> dict[str, Any]:
+    from services.steps import registry
+
+    return engine.run_step(ctx, registry()[step_id], confirmed=True)
+
+
+def offline_half(ws: Workstations) -> Path:
+    with netguard.guarded() as guard:
+        offline = ws.ctx("offline")
+        apply(offline, verify_bundle(offline, ws.usb / "out.tar"))
+        offline = ws.ctx("offline")
+        for arch in ("amd64", "arm64"):
+            smoke.sign_off(offline, arch=arch, hardware="X1", tester="Ana",
+                           marks=[smoke.Mark("pass", "all")])
+        for step in ("smoke", "checksums", "sign", "tag"):
+            run(offline, step)
+        export_bundle(offline, ws.usb / "back.tar")
+        assert guard.attempts == []
+    return ws.usb / "back.tar"

@@ -1,0 +1,110 @@
+"""Bad input around the hand-off: one plain sentence, a non-zero exit, nothing changed."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from services.bundle import tarstream
+from services.bundle.import_ import apply, verify_bundle
+from services.errors import ConsoleError
+from services.session_lifecycle import ReleaseRequest, start_release
+from tests.airgap_helpers import (
+    Workstations,
+    prepare_online,
+)
+from tests.bundle_forge import snapshot
+
+
+def test_export_refuses_a_folder_it_cannot_write(stations: Workstations) -> None:
+    ws = stations
+    prepare_online(ws)
+    before = snapshot(ws.online)
+    missing = ws.cli("online", "bundle", "export", "--output", str(ws.base / "nousb" / "x.tar"),
+                     ok=False)
+    assert missing.returncode == 3
+    assert "The folder" in missing.stderr and "does not exist; no bundle was written" in \
+        missing.stderr
+    unwritable = ws.cli("online", "bundle", "export", "--output", "/proc/out.tar", ok=False)
+    assert unwritable.returncode == 3 and "/proc is not writable" in unwritable.stderr
+    assert "Traceback" not in missing.stderr + unwritable.stderr
+    assert snapshot(ws.online) == before
+
+
+def test_import_bad_input(stations: Workstations, tmp_path: Path,
+                          monkeypatch: pytest.MonkeyPatch) -> None:
+    ws = stations
+    prepare_online(ws)
+    out = ws.cli("online", "bundle", "export", "--without-artifacts", "--output",
+                 str(ws.usb / "out.tar")).stdout
+    assert "Fingerprint:" in out
+    stick = ws.usb / "artifacts"
+    stick.mkdir()
+    for path in (ws.online / "build").glob("*.iso"):
+        shutil.copy2(path, stick / path.name)
+    (stick / "pai-v1.3.0-arm64.iso").unlink()
+    before = snapshot(ws.offline)
+
+    partial = ws.cli("offline", "bundle", "import", str(ws.usb / "out.tar"), "--artifacts",
+                     str(stick), "--yes", ok=False)
+    assert partial.returncode == 1
+    assert f"Artifact pai-v1.3.0-arm64.iso is missing from {stick}" in partial.stderr
+
+    wrong_side = ws.cli("online", "bundle", "import", str(ws.usb / "out.tar"), "--yes", ok=False)
+    assert wrong_side.returncode == 1
+    assert "goes to the air-gapped signing workstation, and this machine is online" in \
+        wrong_side.stderr
+
+    no_file = ws.cli("offline", "bundle", "import", str(ws.usb / "nope.tar"), ok=False)
+    assert no_file.returncode == 2 and "does not exist" in no_file.stderr
+
+    monkeypatch.setattr(tarstream, "free_bytes", lambda directory: 1024 * 1024)
+    with pytest.raises(ConsoleError, match=r"Not enough disk space .* it needs [\d.]+ MiB and "
+                       r"1\.0 MiB is free"):
+        verify_bundle(ws.ctx("offline"), ws.usb / "out.tar", artifacts_from=stick)
+    monkeypatch.undo()
+    assert snapshot(ws.offline) == before
+
+    # Without --yes and no terminal: it shows what it verified and asks, and changes nothing.
+    shutil.copy2(ws.online / "build" / "pai-v1.3.0-arm64.iso", stick)
+    asked = ws.cli("offline", "bundle", "import", str(ws.usb / "out.tar"), "--artifacts",
+                   str(stick), ok=False)
+    assert asked.returncode == 2 and "needs confirmation" in asked.stderr
+    assert "matches the build host's" in asked.stdout
+    assert snapshot(ws.offline) == before
+
+    # A session for another version in progress on the offline workstation.
+    other = ws.ctx("offline")
+    start_release(other, ReleaseRequest(version="1.4.0"))
+    with pytest.raises(ConsoleError, match=re.escape(
+            "A session for v1.4.0 is in progress here, and the bundle is for v1.3.0")):
+        verify_bundle(ws.ctx("offline"), ws.usb / "out.tar", artifacts_from=stick)
+    assert not (ws.offline / ".release" / "v1.3.0").exists()
+
+
+def test_without_artifacts_the_stick_is_checked_file_by_file(stations: Workstations) -> None:
+    ws = stations
+    prepare_online(ws)
+    ws.cli("online", "bundle", "export", "--without-artifacts", "--output",
+           str(ws.usb / "out.tar"))
+    stick = ws.usb / "artifacts"
+    stick.mkdir()
+    for path in (ws.online / "build").glob("*.iso"):
+        shutil.copy2(path, stick / path.name)
+    data = bytearray((stick / "pai-v1.3.0-amd64.iso").read_bytes())
+    data[0] ^= 1
+    (stick / "pai-v1.3.0-amd64.iso").write_bytes(bytes(data))
+    offline = ws.ctx("offline")
+    with pytest.raises(ConsoleError, match=re.escape(
+            "Artifact pai-v1.3.0-amd64.iso does not match the build host's sha256")):
+        verify_bundle(offline, ws.usb / "out.tar", artifacts_from=stick)
+    shutil.copy2(ws.online / "build" / "pai-v1.3.0-amd64.iso", stick)
+    apply(offline, verify_bundle(offline, ws.usb / "out.tar", artifacts_from=stick))
+    for name in ("pai-v1.3.0-amd64.iso", "pai-v1.3.0-arm64.iso"):
+        assert (ws.offline / "build" / name).read_bytes() == (ws.online / "build" /
+                                                              name).read_bytes()
+    status = ws.cli("offline", "status").stdout
+    assert "smoke" in status and "OFFLINE" in status

@@ -1,0 +1,105 @@
+"""The whole release across two workstations, carried in verified bundles.
+
+Online prepares and exports; the offline workstation imports with the network guard on, smoke
+tests, hashes, signs with minisign, tags with its ssh key and exports the signed return bundle;
+online imports it, pushes to the bare origin, drafts, reviews and publishes on the loopback
+GitHub. What users download verifies with ``minisign -V`` and ``sha256sum -c``; the tag with
+``git verify-tag``; both journals verify.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import urllib.request
+from pathlib import Path
+
+from services import netguard, smoke
+from services.bundle.export import export_bundle
+from services.bundle.import_ import apply, verify_bundle
+from tests.airgap_helpers import (
+    Workstations,
+    prepare_online,
+    run,
+)
+from tests.conftest import git
+
+
+def test_release_across_the_air_gap(stations: Workstations, tmp_path: Path) -> None:
+    ws = stations
+    prepare_online(ws)
+    status = ws.cli("online", "status").stdout
+    assert "handoff-out" in status and "bundle export" in status
+    nxt = ws.cli("online", "next", ok=False)
+    assert nxt.returncode == 1 and "release-console bundle export" in nxt.stderr
+
+    out = ws.cli("online", "bundle", "export", "--output", str(ws.usb / "out.tar")).stdout
+    fingerprint = out.split("Fingerprint: ")[1].splitlines()[0]
+    waiting = ws.cli("online", "status").stdout
+    assert "Waits for the offline side." in waiting
+    assert ws.cli("online", "next", ok=False).returncode == 1
+
+    # The offline half, in this process, with the network guard on: not one connection attempt.
+    with netguard.guarded() as guard:
+        offline = ws.ctx("offline")
+        prepared = verify_bundle(offline, ws.usb / "out.tar")
+        assert prepared.fingerprint == fingerprint
+        assert any("matches the build host's" in line for line in prepared.checks)
+        apply(offline, prepared)
+        offline = ws.ctx("offline")
+        assert offline.repo.head_sha() == ws.ctx("online").repo.head_sha()
+        for arch, hardware in (("amd64", "ThinkPad X1"), ("arm64", "MacBook Air M2")):
+            smoke.sign_off(offline, arch=arch, hardware=hardware, tester="Ana",
+                           marks=[smoke.Mark("pass", "all")])
+        for step in ("smoke", "checksums", "sign", "tag"):
+            run(offline, step)
+        returned = export_bundle(offline, ws.usb / "back.tar")
+        assert guard.attempts == []
+    assert "Waits for the online side." in ws.cli("offline", "status").stdout
+
+    imported = json.loads(ws.cli("online", "bundle", "import", str(ws.usb / "back.tar"),
+                                 "--yes", "--json").stdout)
+    assert imported["imported"] is True and imported["fingerprint"] == returned.fingerprint
+    assert imported["sha256"] == returned.sha256 and imported["direction"] == "to-online"
+    verified = "\n".join(imported["verified"])
+    assert "manifest signed by the pinned key" in verified
+    assert "git verify-tag v1.3.0: signed by the pinned key" in verified
+    ws.cli("online", "run", "push", "--yes")
+    for step in ("draft", "review"):
+        ws.cli("online", "run", step)
+    ws.cli("online", "run", "publish", "--yes")
+    ws.cli("online", "run", "post-release")
+
+    request = urllib.request.Request(
+        ws.server.api_url + "/repos/example-org/pai/releases/tags/v1.3.0",
+        headers={"Authorization": f"token {ws.env['GITHUB_TOKEN']}"})
+    with urllib.request.urlopen(request, timeout=5) as response:
+        release = json.loads(response.read())
+    assert release["draft"] is False
+    download = tmp_path / "download"
+    download.mkdir()
+    names = [a["name"] for a in release["assets"]]
+    assert len(names) == 6
+    for name in names:
+        (download / name).write_bytes(ws.server.asset_bytes("example-org/pai", name,
+                                                            tag="v1.3.0"))
+    for arch in ("amd64", "arm64"):
+        iso = f"pai-v1.3.0-{arch}.iso"
+        subprocess.run(["sha256sum", "-c", f"{iso}.sha256"], cwd=download, check=True,
+                       capture_output=True)
+        subprocess.run(["minisign", "-Vm", iso, "-p", str(ws.online / "minisign.pub")],
+                       cwd=download, check=True, capture_output=True)
+    origin = ws.base / "origin.git"
+    assert "v1.3.0" in git(origin, "tag", "--list").split()
+    tag = subprocess.run(["git", "-c", "gpg.ssh.allowedSignersFile=allowed_signers",
+                          "verify-tag", "v1.3.0"], cwd=ws.online, capture_output=True,
+                         text=True, check=False)
+    assert tag.returncode == 0, tag.stderr
+    for side in ("online", "offline"):
+        assert "chain intact" in ws.cli(side, "journal", "verify", "--tag", "v1.3.0").stdout
+    online_lines = (ws.online / ".release/v1.3.0/journal.jsonl").read_bytes().splitlines()
+    offline_lines = (ws.offline / ".release/v1.3.0/journal.jsonl").read_bytes().splitlines()
+    assert online_lines[:len(offline_lines)] == offline_lines  # one chain across the gap
+    actions = [json.loads(line)["action"] for line in online_lines]
+    assert actions.count("bundle-exported") == 2 and actions.count("bundle-imported") == 2
+    assert json.loads(ws.cli("online", "status", "--json").stdout)["session"] is None

@@ -1,0 +1,72 @@
+"""The hand-off screen, driven with Pilot: contents and sizes, the remembered path, export with
+its fingerprint, and an import verified line by line before it is used."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Button, Input, Static
+
+from console.app import ReleaseConsoleApp
+from console.wiring import Options
+from screens.step import screen_for
+from screens.steps.handoff import HandoffScreen
+from tests.airgap_helpers import (
+    Workstations,
+    offline_half,
+    prepare_online,
+)
+from tests.test_smoke_screen import settle
+
+
+def text(screen: HandoffScreen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+async def test_export_then_import_from_the_screen(stations: Workstations) -> None:
+    ws = stations
+    prepare_online(ws)
+    app = ReleaseConsoleApp(Options(repo=ws.online))
+    async with app.run_test(size=(120, 50)) as pilot:
+        await settle(pilot)
+        app.push_screen(screen_for("handoff-out"))
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, HandoffScreen)
+        contents = text(screen, "#handoff-contents")
+        assert "air-gapped signing workstation" in contents
+        assert "artifacts/pai-v1.3.0-amd64.iso" in contents and "MiB" in contents
+        path = screen.query_one("#handoff-path", Input)
+        assert path.value.endswith(".release/v1.3.0/outbox/PAI-v1.3.0-to-offline.tar")
+        path.value = str(ws.usb / "out.tar")
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        message = text(screen, "#step-message")
+        assert f"Wrote {ws.usb / 'out.tar'}" in message and "Fingerprint:" in message
+    assert (ws.usb / "out.tar").is_file()
+
+    offline_half(ws)
+    app = ReleaseConsoleApp(Options(repo=ws.online))
+    async with app.run_test(size=(120, 50)) as pilot:
+        await settle(pilot)
+        app.push_screen(screen_for("handoff-back"))
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, HandoffScreen)
+        incoming = screen.query_one("#handoff-import", Input)
+        assert incoming.value == str(ws.usb / "PAI-v1.3.0-to-online.tar")  # the folder used last
+        incoming.value = str(ws.usb / "back.tar")
+        assert screen.query_one("#handoff-use", Button).disabled
+        await pilot.press("ctrl+i")
+        await settle(pilot)
+        verified = text(screen, "#handoff-verified")
+        assert "manifest signed by the pinned key" in verified
+        assert "git verify-tag v1.3.0: signed by the pinned key" in verified
+        assert "pai-v1.3.0-arm64.iso: sha256" in verified
+        assert not screen.query_one("#handoff-use", Button).disabled
+        assert not ws.ctx("online").repo.tag_exists("v1.3.0")  # nothing used before ctrl+u
+        await pilot.press("ctrl+u")
+        await settle(pilot)
+        assert "Imported back.tar" in text(screen, "#step-message")
+    assert ws.ctx("online").repo.tag_exists("v1.3.0")
+    assert Path(ws.online / "build" / "pai-v1.3.0-amd64.iso.minisig").is_file()
