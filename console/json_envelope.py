@@ -4,9 +4,9 @@
 ``publish`` and ``yank`` print sentences for people. With ``--json`` the same handler runs with
 its stdout captured, and one document is printed instead, including on refusal (then ``ok`` is
 false, ``error`` holds the sentence and the exit code is the command's usual one). Commands with a
-JSON form of their own (``status``, ``journal show``, ``review``...) keep it. The schema is in
-docs/cli.md; commands added later (``bundle``, ``hotfix``, ``promote``) list themselves in
-``ENVELOPED`` to get it.
+JSON form of their own (``bundle``, ``hotfix``, ``promote``, ``yank``...) print their own document
+when they succeed and this envelope when they are refused, so a script always parses one document.
+The schema is in docs/cli.md.
 """
 
 from __future__ import annotations
@@ -24,15 +24,31 @@ ENVELOPED = ("run", "next", "checklist", "journal", "draft", "publish", "yank", 
              "hotfix", "promote")
 
 
+# Enveloped commands that print a JSON document of their own when they succeed.
+OWN_DOCUMENT: set[str] = set()
+
+
 def add_json_flags(sub: argparse._SubParsersAction) -> None:
     """Give every enveloped command a ``--json`` flag if it has none of its own."""
     for name in ENVELOPED:
         parser = sub.choices.get(name)
         if parser is None:
             continue
-        if not any("--json" in action.option_strings for action in parser._actions):
+        if _has_json_flag(parser):
+            OWN_DOCUMENT.add(name)
+        else:
             parser.add_argument("--json", action="store_true",
                                 help="one JSON document on stdout (docs/cli.md)")
+
+
+def _has_json_flag(parser: argparse.ArgumentParser) -> bool:
+    """Whether the command, or any of its subcommands (``bundle export``), has ``--json``."""
+    for action in parser._actions:
+        if "--json" in action.option_strings:
+            return True
+        if isinstance(action, argparse._SubParsersAction):
+            return any(_has_json_flag(child) for child in action.choices.values())
+    return False
 
 
 def wants_envelope(args: argparse.Namespace) -> bool:
@@ -55,6 +71,9 @@ def run_enveloped(args: argparse.Namespace, handler: Callable[[argparse.Namespac
             code = exc.exit_code
             error = {"message": scrub(exc.message), "remedy": scrub(exc.remedy),
                      "exit_code": exc.exit_code}
+    if error is None and args.command in OWN_DOCUMENT and _is_one_document(captured.getvalue()):
+        sys.stdout.write(captured.getvalue())
+        return code
     document: dict[str, Any] = {
         "schema": SCHEMA,
         "command": args.command,
@@ -67,3 +86,11 @@ def run_enveloped(args: argparse.Namespace, handler: Callable[[argparse.Namespac
     }
     sys.stdout.write(json.dumps(document, indent=2, default=str) + "\n")
     return code
+
+
+def _is_one_document(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True

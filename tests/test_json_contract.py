@@ -66,3 +66,18 @@ def test_every_reporting_command_speaks_json(demo: tuple[Path, dict[str, str]]) 
     code, yank = document(project, env, "yank", "1.2.0", "--reason", "bad image",
                           "--replacement", "1.3.0")
     assert code != 0 and yank["ok"] is False and yank["error"]["message"]
+
+
+def test_commands_with_their_own_document_are_refused_in_the_envelope(
+        demo: tuple[Path, dict[str, str]]) -> None:
+    """``hotfix``, ``promote`` and ``bundle`` print their own document when they succeed and the
+    envelope when refused: a script parses exactly one document either way."""
+    project, env = demo
+    code, listed = document(project, env, "hotfix", "1.2.1", "--list")
+    assert code == 0 and listed["base_tag"] == "v1.2.0" and listed["commits"]
+
+    for args in (("promote", "v9.9.9-rc.1"), ("hotfix", "1.2.5", "--pick", "HEAD"),
+                 ("bundle", "import", str(project / "no-such-bundle.tar"), "--yes")):
+        code, refused = document(project, env, *args)
+        assert code != 0 and refused["ok"] is False, args
+        assert refused["command"] == args[0] and refused["error"]["message"], args
