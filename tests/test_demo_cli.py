@@ -73,3 +73,33 @@ def test_the_practice_world_has_a_history_and_builds_any_version(tmp_path: Path)
                            check=True)
     assert "build/pai-v1.2.1-arm64.iso" in built.stdout
     assert (project / "build" / "pai-v1.2.1-amd64.iso").stat().st_size > 0
+
+
+def test_air_gapped_demo_prints_lines_that_work_and_keeps_the_token_offline(tmp_path: Path) -> None:
+    base = tmp_path / "ag"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "console", "demo", "--air-gapped", "--dir", str(base)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ})
+    assert proc.stdout is not None
+    lines: list[str] = []
+    try:
+        for line in proc.stdout:
+            lines.append(line.strip())
+            if "bundle import" in line and "back.tar" in line:
+                break
+        online_line = next(x for x in lines if x.startswith("online$  cd "))
+        exports = dict(part.split("=", 1) for part in online_line.split("export ", 1)[1].split())
+        # the token is printed to be copied (the sandbox's own), and it works on the sandbox
+        request = urllib.request.Request(
+            exports["GITHUB_API_URL"] + "/repos/example-org/pai",
+            headers={"Authorization": f"token {exports['GITHUB_TOKEN']}"})
+        with urllib.request.urlopen(request, timeout=5) as response:
+            assert json.loads(response.read())["full_name"] == "example-org/pai"
+        # the signing keys live only on the offline side
+        assert (base / "offline" / "token" / "minisign.key").is_file()
+        assert not list((base / "online").rglob("minisign.key"))
+        assert (base / "usb").is_dir() and (base / "offline" / "pai" / ".git").is_dir()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=30)
+    assert proc.returncode == 0

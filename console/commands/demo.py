@@ -89,13 +89,14 @@ def air_gapped_demo(base: Path, args: argparse.Namespace) -> int:
     say(f"Online workstation:  {online}")
     say(f"Offline workstation: {offline}  (the token: {base / 'offline' / 'token'})")
     say(f"USB stick:           {usb}")
-    if args.no_tui:
-        return 0
     server, token = start_github(base, online, port=args.port)
     try:
         say("Sandbox GitHub is running (Ctrl-C stops it). Walk the release:")
-        say(f"  online$  cd {online}; export GITHUB_API_URL={server.api_url} "
-            f"GITHUB_TOKEN={token}")
+        # Past the secret scrubber on purpose, as in the one-machine demo: the sandbox's own token,
+        # made for this run, works only on this loopback server, and the captain must copy it.
+        sys.stdout.write(f"  online$  cd {online}; export GITHUB_API_URL={server.api_url} "
+                         f"GITHUB_TOKEN={token}\n")
+        sys.stdout.flush()
         say("  online$  release-console   (start, preflight ... artifacts), then "
             f"release-console bundle export --output {usb}/out.tar")
         say(f"  offline$ cd {offline}; export RELEASE_CONSOLE_OFFLINE=1")
