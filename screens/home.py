@@ -40,12 +40,12 @@ class Row:
 
 class HomeScreen(Screen[None]):
     BINDINGS = [
-        Binding("s", "start", "Start release"),
-        Binding("n", "next_step", "Next step"),
+        Binding("s", "start", "Start"),
+        Binding("n", "next_step", "Next"),
         Binding("x", "abandon", "Abandon…"),
         Binding("y", "yank", "Yank…"),
-        Binding("p", "promote", "Promote rc…"),
-        Binding("f5", "reload", "Refresh"),
+        Binding("p", "promote", "Promote…"),
+        Binding("f5", "reload", "Refresh", show=False),
     ]
     DEFAULT_CSS = """
     HomeScreen #main { height: 1fr; }

@@ -30,6 +30,16 @@ def git(cwd: Path, *args: str) -> str:
 
 
 @pytest.fixture(autouse=True)
+def _network_guard_off_after_each_test() -> Iterator[None]:
+    """An in-process offline context switches the network guard on for the whole process (as
+    it must in the console); a test worker runs many tests, so each starts with it off."""
+    yield
+    from services import netguard
+
+    netguard.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _isolated_home(tmp_path_factory: pytest.TempPathFactory,
                    monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep tests away from the developer's git config, keyring and GnuPG home."""

@@ -80,7 +80,6 @@ async def test_a_whole_demo_release_in_60_keys_at_80x24(
         await press("n")  # smoke
         await press("n", "n")  # checksums, sign
         await press("n", "y")  # tag (asks)
-        await press("n")  # hand-off
         await press("n", "y")  # push (irreversible: asks)
         await press("n", "n")  # draft, review
         await press("n", "y")  # publish (irreversible: asks)

@@ -37,7 +37,7 @@ def test_demo_without_tui_prints_the_environment_and_serves_until_ctrl_c(tmp_pat
             assert json.loads(response.read())["full_name"] == "example-org/pai"
         assert run_cli("start", "--bump", "minor", cwd=project, env=env).returncode == 0
         status = run_cli("status", cwd=project, env=env)
-        assert status.returncode == 0 and "v1.3.0 · stable · release · main · offline" in \
+        assert status.returncode == 0 and "v1.3.0 · stable · release · main · OFFLINE" in \
             status.stdout
     finally:
         proc.send_signal(signal.SIGINT)
