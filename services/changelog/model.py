@@ -24,7 +24,6 @@ from services.changelog.files import (  # re-exported: importers predate the spl
     read_bytes,
 )
 
-
 VERSION_RE = r"\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?"
 _MONTHS_RE = "|".join(MONTHS)
 
