@@ -8,8 +8,8 @@ loading, running, progress and errors:
 - ``load_extra(ctx) -> T | None``: runs in the loading worker thread; its result goes to
   ``show_extra(data)`` on the UI thread;
 - ``collect_answers()``: on the UI thread just before a run; becomes ``ctx.answers``;
-- ``before_run(ctx)``: in the run worker, before the engine runs the step (the generic one asks
-  before a step that commits or tags, showing the plan).
+- ``before_run(ctx)``: in the run worker, before the engine runs the step (the generic one, in
+  :mod:`screens.step_choices`, asks before a step that commits or tags, showing the plan).
 
 The captain's flow: ``n`` (or Enter) always moves forward — on the step to do now it runs it and
 opens the next one; anywhere else it opens the step to do now. ``r`` runs and stays to show the
@@ -19,12 +19,14 @@ safe point (between files, before a commit) and the session records the step as 
 All blocking work happens in thread workers that report back by messages, so the UI never freezes
 while git, gpg or the network are busy. A newer load cancels the older worker (``exclusive``);
 a cancelled worker posts nothing.
+
+The messages live in :mod:`screens.step_messages`, the text helpers in :mod:`screens.step_render`
+and the confirm/cancel/skip/redo decisions in :mod:`screens.step_choices`; the names step screens
+use (``Finished``, ``Progress``, ``render_blockers``, ...) are re-exported here.
 """
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
@@ -33,13 +35,20 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from screens.base import host_of
+from screens.step_choices import ASKS, StepChoices
+from screens.step_messages import Finished, GoTo, Loaded, Progress, Stopper
+from screens.step_render import (
+    progress_title,
+    render_blockers,
+    render_evidence,
+    unexpected,
+)
 from screens.widgets import STATUS_STYLE, SessionBar
 from services import engine, secrets
 from services.errors import ConsoleError, StepCancelled
@@ -58,61 +67,7 @@ STEP_CSS = Path(__file__).with_name("step.tcss")
 S = StepStatus
 RUNNABLE = frozenset({S.READY, S.FAILED, S.INTERRUPTED})
 
-# Steps that commit or tag ask the same way as push and publish: the plan (diff, commands) and a
-# yes/no. The irreversible ones (push, publish) are asked by the engine itself.
-ASKS: dict[str, str] = {
-    "changelog": "Write {changelog} and commit it?",
-    "migration": "Commit {migration}?",
-    "tag": "Create and sign the tag {tag}?",
-    "post-release": "Reopen [Unreleased] in {changelog} and commit it?",
-}
-
-
-@dataclass(eq=False)
-class Loaded(Message):
-    """A load finished: the session line, this step's view, the step to do now, the plan."""
-
-    header: str
-    view: engine.StepView | None
-    next_id: str | None
-    next_title: str
-    plan: Plan | None
-    extra: object
-    error: str = ""
-    has_session: bool = False
-
-
-@dataclass(eq=False)
-class Finished(Message):
-    """A run (or a skip, redo, save) ended; ``advance`` asks to open the next step."""
-
-    ok: bool
-    text: str
-    advance: bool = False
-    cancelled: bool = False
-
-
-@dataclass(eq=False)
-class Progress(Message):
-    """A service's :class:`ProgressEvent`, carried from the worker thread to the screen: the
-    bar is labelled with its file and sized to that file's total."""
-
-    event: ProgressEvent
-
-
-@dataclass
-class Stopper:
-    """The captain's cancel request, checked by the run worker at its safe points."""
-
-    event: threading.Event = field(default_factory=threading.Event)
-
-    def check(self) -> None:
-        if self.event.is_set():
-            raise StepCancelled("Cancelled by the captain; nothing after the last finished file "
-                                "was done.", remedy="Run the step again to continue.")
-
-
-class StepScreen(Screen[None], Generic[T]):
+class StepScreen(StepChoices, Screen[None], Generic[T]):
     """One runbook step: description, status, blockers, plan (dry run), evidence; r runs it."""
 
     CSS_PATH: ClassVar[Any] = [STEP_CSS]
@@ -154,29 +109,6 @@ class StepScreen(Screen[None], Generic[T]):
 
     def collect_answers(self) -> dict[str, Any]:
         return {}
-
-    def before_run(self, ctx: Context) -> None:
-        """Ask before a step that commits or tags, with its plan in front of the captain."""
-        template = ASKS.get(self.step.id)
-        if template is None:
-            return
-        plan = self.step.plan(ctx)
-        if not (plan.changes or plan.commands):
-            return  # already written (resuming) or nothing to do
-        if not self.ask(self.question(ctx, template), plan):
-            raise ConsoleError(f"'{self.step.title}' was not confirmed; nothing was written.")
-
-    def question(self, ctx: Context, template: str) -> str:
-        """The yes/no question before a commit or tag; screens may say more (the message)."""
-        session = ctx.require_session()
-        return template.format(changelog=ctx.policy.changelog, migration=ctx.policy.migration,
-                               tag=session.tag)
-
-    def ask(self, question: str, plan: Plan, *, irreversible: bool = False) -> bool:
-        """From the run worker: show the plan and wait for y/n (Enter = yes unless irreversible)."""
-        from screens.prompts import ask_from_thread
-
-        return ask_from_thread(self.app, question, plan, irreversible=irreversible)
 
     # --- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -351,53 +283,6 @@ class StepScreen(Screen[None], Generic[T]):
             return
         self.post_message(Finished(True, f"✔ {self.step.title}: done.", advance=advance))
 
-    def action_cancel_step(self) -> None:
-        if not self.running:
-            return
-        from screens.prompts import ConfirmScreen
-
-        def answered(yes: bool | None) -> None:
-            if yes and self.running:
-                self.stopper.event.set()
-                self.query_one("#step-message", Static).update(
-                    Text("Cancelling at the next safe point…", style="bold yellow"))
-
-        self.app.push_screen(ConfirmScreen(
-            "Cancel the running step?",
-            Plan(summary="It stops at the next safe point (between files, before a commit); "
-                 "what is finished stays finished and the step can be run again.")), answered)
-
-    def action_skip_step(self) -> None:
-        self._ask_reason(f"Skip '{self.step.title}'? Say why it does not apply.", "skip")
-
-    def action_redo_step(self) -> None:
-        self._ask_reason(f"Redo '{self.step.title}' and the steps after it? Say what changed.",
-                         "redo")
-
-    def _ask_reason(self, question: str, action: str) -> None:
-        from screens.prompts import ReasonScreen
-
-        def answered(reason: str | None) -> None:
-            if reason:
-                self._record(action, reason)
-
-        self.app.push_screen(ReasonScreen(question), answered)
-
-    @work(thread=True, exclusive=True, group="step-run")
-    def _record(self, action: str, reason: str) -> None:
-        try:
-            ctx = host_of(self.app).make_context()
-            if action == "skip":
-                engine.skip_step(ctx, self.step, reason)
-                text = f"↷ {self.step.title}: skipped."
-            else:
-                reopened = engine.redo_step(ctx, self.step, reason)
-                text = f"↺ Reopened: {', '.join(reopened)}."
-        except ConsoleError as err:
-            self.post_message(Finished(False, secrets.scrub(str(err))))
-            return
-        self.post_message(Finished(True, text))
-
     def on_progress(self, message: Progress) -> None:
         event = message.event
         bar = self.query_one("#step-progress", ProgressBar)
@@ -484,80 +369,6 @@ class StepScreen(Screen[None], Generic[T]):
             self.action_cancel_step()
             return
         self.dismiss()
-
-    def request_quit(self) -> None:
-        """``q`` while this step runs: cancel it at a safe point, then quit."""
-        from screens.prompts import ConfirmScreen
-
-        def answered(yes: bool | None) -> None:
-            if yes and self.running:
-                self.quit_after = True
-                self.stopper.event.set()
-            elif yes:
-                self.app.exit()
-
-        self.app.push_screen(ConfirmScreen(
-            "A step is running. Cancel it and quit?",
-            Plan(summary="It stops at the next safe point; the session records it as cancelled "
-                 "and the next start picks it up.")), answered)
-
-
-@dataclass(eq=False)
-class GoTo(Message):
-    """Open this step's screen (None: every step is done; show the summary)."""
-
-    step_id: str | None
-    after: str = ""
-
-
-def unexpected(err: BaseException) -> str:
-    """One scrubbed line for an error that is not a ConsoleError (no traceback, no locals)."""
-    return secrets.scrub(f"Unexpected error ({type(err).__name__}): {err}. The step was recorded "
-                         "as failed; the journal has what was done.")
-
-
-PHASES = {"hash": "Hashing", "sha256": "Hashing", "upload": "Uploading", "sign": "Signing"}
-
-
-def progress_title(event: ProgressEvent) -> str:
-    """"Uploading pai-v1.3.0-amd64.iso (2.0 GiB)": which file the bar below measures."""
-    from services.artifacts import human_size
-
-    verb = PHASES.get(event.phase, event.phase.capitalize())
-    size = human_size(event.total) if event.unit == "bytes" else f"{event.total} files"
-    return f"{verb} {event.item or 'all files'} ({size})"
-
-
-def render_blockers(view: engine.StepView, *, tui: bool = False) -> Text:
-    """Why the step cannot run; with ``tui`` the remedy names the key or control, not a command."""
-    if not view.blockers:
-        return Text("")
-    text = Text("Blocked because:\n", style="bold yellow")
-    for blocker in view.blockers:
-        text.append(f"• {blocker.reason}\n")
-        remedy = blocker.tui_remedy if tui else blocker.remedy
-        if remedy:
-            text.append(f"  → {remedy}\n", style="dim")
-    return text
-
-
-def render_evidence(view: engine.StepView) -> Text:
-    if not view.record.evidence:
-        return Text("")
-    text = Text("Evidence:\n", style="bold")
-    for key, value in view.record.evidence.items():
-        text.append(f"  {key}: {evidence_value(value)}\n")
-    return text
-
-
-def evidence_value(value: object) -> str:
-    """Evidence as a captain reads it: lists joined, small tables as key=value, no Python repr."""
-    if isinstance(value, dict):
-        return ", ".join(f"{k}={evidence_value(v)}" for k, v in value.items()
-                         if v not in ("", [], {}, None))
-    if isinstance(value, list | tuple):
-        return "; ".join(evidence_value(v) for v in value) or "none"
-    return str(value)
 
 
 def screen_for(step_id: str) -> StepScreen[Any]:

@@ -5,7 +5,8 @@ the lines it must and leave every other byte alone. Parsing records where the ve
 the footer link definitions are and the style they are written in (brackets, ``v`` prefix,
 separator, date format), so new lines can be written the same way. A heading or footer line that
 tries to be a version but cannot be read is refused with its line number: guessing would risk
-editing the wrong section of a captain's changelog.
+editing the wrong section of a captain's changelog. Getting the text off disk (and refusing
+what is not UTF-8) lives in :mod:`services.changelog.files`; its names are re-exported here.
 """
 
 from __future__ import annotations
@@ -17,12 +18,11 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from services.changelog.dates import MONTHS, DateStyle
-from services.errors import ConsoleError
-
-
-class ChangelogError(ConsoleError):
-    """A changelog cannot be read or edited as asked; the message names the file."""
-
+from services.changelog.files import (  # re-exported: importers predate the split
+    ChangelogError,
+    decode,
+    read_bytes,
+)
 
 VERSION_RE = r"\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?"
 _MONTHS_RE = "|".join(MONTHS)
@@ -223,40 +223,6 @@ class Changelog:
 
     def text(self) -> str:
         return "".join(self.lines)
-
-
-def _utf16(raw: bytes) -> bool:
-    """A UTF-16 byte order mark, or text with every other byte zero (UTF-16 without one)."""
-    if raw[:2] in {b"\xff\xfe", b"\xfe\xff"}:
-        return True
-    sample = raw[:4096]
-    return len(sample) >= 4 and (not any(sample[1::2]) or not any(sample[0::2]))
-
-
-def decode(raw: bytes, display: str, what: str = "changelog") -> str:
-    if _utf16(raw):
-        raise ChangelogError(f"{display} is not UTF-8 text (it looks like UTF-16); save it as "
-                             "UTF-8, nothing was changed.")
-    if b"\x00" in raw:
-        raise ChangelogError(f"{display} looks like a binary file, not a Markdown {what}; "
-                             "nothing was changed.")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ChangelogError(
-            f"{display} is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
-            "save it as UTF-8, nothing was changed.") from None
-
-
-def read_bytes(path: Path, display: str, *, what: str = "changelog") -> bytes:
-    if not path.exists():
-        raise ChangelogError(f"{display} does not exist; create the {what} or pass --file PATH.")
-    if not path.is_file():
-        raise ChangelogError(f"{display} is not a regular file; pass the {what} file with --file.")
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise ChangelogError(f"Cannot read {display}: {exc.strerror}.") from None
 
 
 def load(path: Path, display: str | None = None) -> Changelog:

@@ -56,7 +56,8 @@ def candidates(repo: Repository, base_tag: str, default_branch: str) -> list[Can
     return result
 
 
-def _is_ancestor(repo: Repository, a: str, b: str) -> bool:
+def is_ancestor(repo: Repository, a: str, b: str) -> bool:
+    """Whether commit ``a`` is reachable from ``b`` (git merge-base --is-ancestor)."""
     return repo.output("merge-base", "--is-ancestor", a, b).status == 0
 
 
@@ -85,14 +86,14 @@ def resolve_picks(repo: Repository, shas: list[str], *, base_tag: str, default_b
             raise ConsoleError(f"{what} is a merge commit; a hotfix picks the fix itself, so "
                                "nothing was changed.",
                                remedy="Pick the commits the merge brought in instead.")
-        if _is_ancestor(repo, sha, f"refs/tags/{base_tag}"):
+        if is_ancestor(repo, sha, f"refs/tags/{base_tag}"):
             raise ConsoleError(f"{what} is already in {base_tag}, so it is already on the hotfix "
                                "branch; nothing was changed.",
                                remedy="Pick only commits made after the release.")
-        if sha in already or (branch_head and _is_ancestor(repo, sha, branch_head)):
+        if sha in already or (branch_head and is_ancestor(repo, sha, branch_head)):
             raise ConsoleError(f"{what} is already on the hotfix branch; nothing was changed.",
                                remedy="Leave it out of --pick.")
-        if not _is_ancestor(repo, sha, f"refs/heads/{default_branch}"):
+        if not is_ancestor(repo, sha, f"refs/heads/{default_branch}"):
             raise ConsoleError(f"{what} is not on the default branch {default_branch}; a hotfix "
                                "picks fixes that are on it, so nothing was changed.",
                                remedy=f"Land the fix on {default_branch} first, then pick it.")

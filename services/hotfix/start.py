@@ -105,7 +105,7 @@ def start_hotfix(ctx: Context, request: HotfixRequest) -> tuple[Session, bool]:
     branch = branch_name(tag)
     head = ""
     if _ref_exists(ctx, f"refs/heads/{branch}"):
-        if not _is_ancestor(ctx, f"refs/tags/{base_tag}", f"refs/heads/{branch}"):
+        if not picks.is_ancestor(ctx.repo, f"refs/tags/{base_tag}", f"refs/heads/{branch}"):
             raise ConsoleError(
                 f"Branch {branch} already exists but does not start from {base_tag}; nothing "
                 "was changed.",
@@ -136,14 +136,6 @@ def start_hotfix(ctx: Context, request: HotfixRequest) -> tuple[Session, bool]:
                         "security": clock.to_json() if clock else None},
                update=setup)
     return ctx.require_session(), False
-
-
-def _is_ancestor(ctx: Context, a: str, b: str) -> bool:
-    try:
-        ctx.repo.git("merge-base", "--is-ancestor", a, b)
-    except RepoError:
-        return False
-    return True
 
 
 def resume_hotfix(ctx: Context, session: Session, request: HotfixRequest) -> Session:

@@ -1,0 +1,136 @@
+"""The captain's decisions on a step: confirm a commit or tag, cancel, skip, redo, quit mid-run.
+
+A mixin of :class:`screens.step.StepScreen`, kept apart so the screen module stays about loading
+and running. Each decision is asked first (a confirmation or a reason), because skip and redo are
+recorded in the session for the audit trail, and cancel stops a worker only at a safe point.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import work
+from textual.widgets import Static
+
+from screens.base import host_of
+from screens.step_messages import Finished
+from services import engine, secrets
+from services.errors import ConsoleError
+from services.step_protocol import Context, Plan
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from screens.step_messages import Stopper
+    from services.step_protocol import Step
+
+    _Screen = Screen[None]
+else:
+    _Screen = object
+
+
+# Steps that commit or tag ask the same way as push and publish: the plan (diff, commands) and a
+# yes/no. The irreversible ones (push, publish) are asked by the engine itself.
+ASKS: dict[str, str] = {
+    "changelog": "Write {changelog} and commit it?",
+    "migration": "Commit {migration}?",
+    "tag": "Create and sign the tag {tag}?",
+    "post-release": "Reopen [Unreleased] in {changelog} and commit it?",
+}
+
+
+class StepChoices(_Screen):
+    """Confirm before committing or tagging, cancel (Esc/Ctrl+C while running), skip (k), redo (o)
+    and quit while running (q)."""
+
+    step: Step
+    stopper: Stopper
+    quit_after: bool
+    running: bool
+
+    def before_run(self, ctx: Context) -> None:
+        """Ask before a step that commits or tags, with its plan in front of the captain."""
+        template = ASKS.get(self.step.id)
+        if template is None:
+            return
+        plan = self.step.plan(ctx)
+        if not (plan.changes or plan.commands):
+            return  # already written (resuming) or nothing to do
+        if not self.ask(self.question(ctx, template), plan):
+            raise ConsoleError(f"'{self.step.title}' was not confirmed; nothing was written.")
+
+    def question(self, ctx: Context, template: str) -> str:
+        """The yes/no question before a commit or tag; screens may say more (the message)."""
+        session = ctx.require_session()
+        return template.format(changelog=ctx.policy.changelog, migration=ctx.policy.migration,
+                               tag=session.tag)
+
+    def ask(self, question: str, plan: Plan, *, irreversible: bool = False) -> bool:
+        """From the run worker: show the plan and wait for y/n (Enter = yes unless irreversible)."""
+        from screens.prompts import ask_from_thread
+
+        return ask_from_thread(self.app, question, plan, irreversible=irreversible)
+
+    def action_cancel_step(self) -> None:
+        if not self.running:
+            return
+        from screens.prompts import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes and self.running:
+                self.stopper.event.set()
+                self.query_one("#step-message", Static).update(
+                    Text("Cancelling at the next safe point…", style="bold yellow"))
+
+        self.app.push_screen(ConfirmScreen(
+            "Cancel the running step?",
+            Plan(summary="It stops at the next safe point (between files, before a commit); "
+                 "what is finished stays finished and the step can be run again.")), answered)
+
+    def action_skip_step(self) -> None:
+        self._ask_reason(f"Skip '{self.step.title}'? Say why it does not apply.", "skip")
+
+    def action_redo_step(self) -> None:
+        self._ask_reason(f"Redo '{self.step.title}' and the steps after it? Say what changed.",
+                         "redo")
+
+    def _ask_reason(self, question: str, action: str) -> None:
+        from screens.prompts import ReasonScreen
+
+        def answered(reason: str | None) -> None:
+            if reason:
+                self._record(action, reason)
+
+        self.app.push_screen(ReasonScreen(question), answered)
+
+    @work(thread=True, exclusive=True, group="step-run")
+    def _record(self, action: str, reason: str) -> None:
+        try:
+            ctx = host_of(self.app).make_context()
+            if action == "skip":
+                engine.skip_step(ctx, self.step, reason)
+                text = f"↷ {self.step.title}: skipped."
+            else:
+                reopened = engine.redo_step(ctx, self.step, reason)
+                text = f"↺ Reopened: {', '.join(reopened)}."
+        except ConsoleError as err:
+            self.post_message(Finished(False, secrets.scrub(str(err))))
+            return
+        self.post_message(Finished(True, text))
+
+    def request_quit(self) -> None:
+        """``q`` while this step runs: cancel it at a safe point, then quit."""
+        from screens.prompts import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes and self.running:
+                self.quit_after = True
+                self.stopper.event.set()
+            elif yes:
+                self.app.exit()
+
+        self.app.push_screen(ConfirmScreen(
+            "A step is running. Cancel it and quit?",
+            Plan(summary="It stops at the next safe point; the session records it as cancelled "
+                 "and the next start picks it up.")), answered)

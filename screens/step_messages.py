@@ -1,0 +1,70 @@
+"""What the step screen's thread workers tell it, and how the captain's cancel reaches a worker.
+
+Workers never touch widgets: they post these messages and the screen updates itself on the UI
+thread. Specialised step screens import :class:`Finished` and :class:`Progress` (through
+:mod:`screens.step`) to report their own workers' results the same way.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from textual.message import Message
+
+from services import engine
+from services.errors import StepCancelled
+from services.progress import ProgressEvent
+from services.step_protocol import Plan
+
+
+@dataclass(eq=False)
+class Loaded(Message):
+    """A load finished: the session line, this step's view, the step to do now, the plan."""
+
+    header: str
+    view: engine.StepView | None
+    next_id: str | None
+    next_title: str
+    plan: Plan | None
+    extra: object
+    error: str = ""
+    has_session: bool = False
+
+
+@dataclass(eq=False)
+class Finished(Message):
+    """A run (or a skip, redo, save) ended; ``advance`` asks to open the next step."""
+
+    ok: bool
+    text: str
+    advance: bool = False
+    cancelled: bool = False
+
+
+@dataclass(eq=False)
+class Progress(Message):
+    """A service's :class:`ProgressEvent`, carried from the worker thread to the screen: the
+    bar is labelled with its file and sized to that file's total."""
+
+    event: ProgressEvent
+
+
+@dataclass
+class Stopper:
+    """The captain's cancel request, checked by the run worker at its safe points."""
+
+    event: threading.Event = field(default_factory=threading.Event)
+
+    def check(self) -> None:
+        if self.event.is_set():
+            raise StepCancelled("Cancelled by the captain; nothing after the last finished file "
+                                "was done.", remedy="Run the step again to continue.")
+
+
+@dataclass(eq=False)
+class GoTo(Message):
+    """Open this step's screen (None: every step is done; show the summary)."""
+
+    step_id: str | None
+    after: str = ""

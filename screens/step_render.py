@@ -1,0 +1,62 @@
+"""How a step's blockers, evidence, progress and unexpected errors read to the captain.
+
+Plain functions from service values to text, shared by the step screen and the home screen, so the
+same blocker or evidence never reads two ways.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from services import engine, secrets
+from services.progress import ProgressEvent
+
+
+def unexpected(err: BaseException) -> str:
+    """One scrubbed line for an error that is not a ConsoleError (no traceback, no locals)."""
+    return secrets.scrub(f"Unexpected error ({type(err).__name__}): {err}. The step was recorded "
+                         "as failed; the journal has what was done.")
+
+
+PHASES = {"hash": "Hashing", "sha256": "Hashing", "upload": "Uploading", "sign": "Signing"}
+
+
+def progress_title(event: ProgressEvent) -> str:
+    """"Uploading pai-v1.3.0-amd64.iso (2.0 GiB)": which file the bar below measures."""
+    from services.artifacts import human_size
+
+    verb = PHASES.get(event.phase, event.phase.capitalize())
+    size = human_size(event.total) if event.unit == "bytes" else f"{event.total} files"
+    return f"{verb} {event.item or 'all files'} ({size})"
+
+
+def render_blockers(view: engine.StepView, *, tui: bool = False) -> Text:
+    """Why the step cannot run; with ``tui`` the remedy names the key or control, not a command."""
+    if not view.blockers:
+        return Text("")
+    text = Text("Blocked because:\n", style="bold yellow")
+    for blocker in view.blockers:
+        text.append(f"• {blocker.reason}\n")
+        remedy = blocker.tui_remedy if tui else blocker.remedy
+        if remedy:
+            text.append(f"  → {remedy}\n", style="dim")
+    return text
+
+
+def render_evidence(view: engine.StepView) -> Text:
+    if not view.record.evidence:
+        return Text("")
+    text = Text("Evidence:\n", style="bold")
+    for key, value in view.record.evidence.items():
+        text.append(f"  {key}: {evidence_value(value)}\n")
+    return text
+
+
+def evidence_value(value: object) -> str:
+    """Evidence as a captain reads it: lists joined, small tables as key=value, no Python repr."""
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={evidence_value(v)}" for k, v in value.items()
+                         if v not in ("", [], {}, None))
+    if isinstance(value, list | tuple):
+        return "; ".join(evidence_value(v) for v in value) or "none"
+    return str(value)

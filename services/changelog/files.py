@@ -1,0 +1,50 @@
+"""Getting a changelog's (or migration guide's) text off disk, refusing what is not UTF-8 Markdown.
+
+Split from :mod:`services.changelog.model` so parsing stays one concern; the model re-exports these
+names. A file that is missing, not a regular file, UTF-16 or binary is refused with one sentence
+naming it, before any byte is parsed or edited, so nothing is ever written from a misread file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from services.errors import ConsoleError
+
+
+class ChangelogError(ConsoleError):
+    """A changelog cannot be read or edited as asked; the message names the file."""
+
+
+def _utf16(raw: bytes) -> bool:
+    """A UTF-16 byte order mark, or text with every other byte zero (UTF-16 without one)."""
+    if raw[:2] in {b"\xff\xfe", b"\xfe\xff"}:
+        return True
+    sample = raw[:4096]
+    return len(sample) >= 4 and (not any(sample[1::2]) or not any(sample[0::2]))
+
+
+def decode(raw: bytes, display: str, what: str = "changelog") -> str:
+    if _utf16(raw):
+        raise ChangelogError(f"{display} is not UTF-8 text (it looks like UTF-16); save it as "
+                             "UTF-8, nothing was changed.")
+    if b"\x00" in raw:
+        raise ChangelogError(f"{display} looks like a binary file, not a Markdown {what}; "
+                             "nothing was changed.")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ChangelogError(
+            f"{display} is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+            "save it as UTF-8, nothing was changed.") from None
+
+
+def read_bytes(path: Path, display: str, *, what: str = "changelog") -> bytes:
+    if not path.exists():
+        raise ChangelogError(f"{display} does not exist; create the {what} or pass --file PATH.")
+    if not path.is_file():
+        raise ChangelogError(f"{display} is not a regular file; pass the {what} file with --file.")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ChangelogError(f"Cannot read {display}: {exc.strerror}.") from None
