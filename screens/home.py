@@ -102,12 +102,13 @@ class HomeScreen(Screen[None]):
         # Imported in the worker: the first frame should not wait for the services.
         from services import engine, secrets
         from services.flows import runbook
+        from services.headline import headline
 
         try:
             ctx = host_of(self.app).make_context()
             if ctx.session_problem is not None:
                 raise ctx.session_problem
-            header = engine.headline(ctx)
+            header = headline(ctx)
             if ctx.session is None:
                 rows = [Row(step, None) for step in runbook("release")]
                 next_id = None

@@ -52,6 +52,7 @@ from screens.step_render import (
 from screens.widgets import STATUS_STYLE, SessionBar
 from services import engine, secrets
 from services.errors import ConsoleError, StepCancelled
+from services.headline import headline
 from services.marks import MARKS
 from services.progress import ProgressEvent
 from services.step_protocol import Context, Plan
@@ -156,7 +157,7 @@ class StepScreen(StepChoices, Screen[None], Generic[T]):
         worker = get_current_worker()
         try:
             ctx = host_of(self.app).make_context()
-            header = engine.headline(ctx)
+            header = headline(ctx)
             view = None
             next_id, next_title = None, ""
             if ctx.session is not None:

@@ -58,13 +58,13 @@ class SummaryScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="summary-load")
     def _load(self) -> None:
-        from services import engine
+        from services.headline import headline
         from services.session_lifecycle import latest_session
         from services.summary import for_context
 
         try:
             ctx = host_of(self.app).make_context()
-            header = engine.headline(ctx)
+            header = headline(ctx)
             session = ctx.session or latest_session(ctx.store)
             if session is None:
                 self.post_message(self.Loaded(header, [], "No release has been made here yet."))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from services import secrets
-from services.completion import finish_if_complete, outcome_line
+from services.completion import finish_if_complete
 from services.errors import (
     BlockedError,
     ConsoleError,
@@ -22,7 +22,6 @@ from services.errors import (
     UsageError,
 )
 from services.flows import runbook
-from services.hotfix.clock import headline_part
 from services.reconcile import ADOPTED
 from services.recorder import JOURNAL_REMEDY
 from services.session import Session, StepRecord
@@ -389,20 +388,3 @@ def redo_step(ctx: Context, step: Step, reason: str) -> list[str]:
                update=reopen)
     return reopened
 
-
-def headline(ctx: Context) -> str:
-    """Project, release, channel, kind, branch and online/offline: the line a captain must never
-    misread, the same in `status` and at the top of every TUI screen."""
-    from services.session_lifecycle import latest_session
-
-    name = ctx.policy.project_name or ctx.root.name
-    where = "OFFLINE" if ctx.offline else "online"
-    branch = ctx.repo.branch()
-    if ctx.session is None:
-        last = latest_session(ctx.store)
-        since = f" (last: {outcome_line(last)})" if last else ""
-        return f"{name} · no release in progress{since} · {branch} · {where}"
-    s = ctx.session
-    clock = headline_part(s, ctx.clock())
-    return (f"{name} · {s.tag} · {s.channel} · {s.kind} · {branch} · {where}"
-            + (f" · {clock}" if clock else ""))

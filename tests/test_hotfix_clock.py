@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from console.demo import build_sandbox
-from services import engine
 from services.flows import runbook
+from services.headline import headline
 from services.hotfix.clock import session_clock
 from services.hotfix.start import HotfixRequest, start_hotfix
 from services.policy import load_policy
@@ -46,17 +46,17 @@ def test_the_deadline_and_time_left_follow_the_frozen_clock(project: Path) -> No
     ctx = context(project, FIXED_NOW)  # 2026-11-21 12:00 UTC
     start_hotfix(ctx, HotfixRequest("1.3.1", ["HEAD"], severity="critical",
                                     since="2026-11-21T05:12:00Z"))
-    assert "critical: 17 h 12 min left" in engine.headline(ctx)
-    assert "⚠" not in engine.headline(ctx)
+    assert "critical: 17 h 12 min left" in headline(ctx)
+    assert "⚠" not in headline(ctx)
     session = json.loads((project / ".release" / "v1.3.1" / "session.json").read_text())
     assert session["data"]["security"]["deadline"] == "2026-11-22T05:12:00Z"
     journal = (project / ".release" / "v1.3.1" / "journal.jsonl").read_text()
     assert '"deadline": "2026-11-22T05:12:00Z"' in journal
 
     later = context(project, datetime(2026, 11, 22, 0, 0, tzinfo=UTC))  # 5 h 12 min left of 24
-    assert "⚠ critical: 5 h 12 min left" in engine.headline(later)
+    assert "⚠ critical: 5 h 12 min left" in headline(later)
     late = context(project, datetime(2026, 11, 22, 6, 0, tzinfo=UTC))
-    assert "⚠ critical: overdue by 0 h 48 min" in engine.headline(late)
+    assert "⚠ critical: overdue by 0 h 48 min" in headline(late)
     clock = session_clock(late.require_session())
     assert clock is not None and clock.outcome(late.clock())["met"] is False
 
@@ -70,7 +70,7 @@ def test_the_deadline_comes_from_the_policy_with_secai_defaults(
         project: Path, severity: str, sla: dict[str, int], shown: str) -> None:
     ctx = context(project, FIXED_NOW, **sla)
     start_hotfix(ctx, HotfixRequest("1.3.1", ["HEAD"], severity=severity))
-    assert shown in engine.headline(ctx)
+    assert shown in headline(ctx)
 
 
 def test_status_json_reports_the_clock(project: Path) -> None:

@@ -106,7 +106,7 @@ def cmd_start(args: argparse.Namespace) -> int:
 
 
 def report(ctx: Context, evidence: dict[str, object], *, json_output: bool) -> int:
-    from services.engine import headline
+    from services.headline import headline
     from services.hotfix.clock import session_clock
 
     session = ctx.require_session()

@@ -10,6 +10,7 @@ from console.progress import rendering
 from services import checklist, engine
 from services.completion import outcome_line
 from services.errors import ConsoleError
+from services.headline import headline
 from services.hotfix.clock import session_clock
 from services.marks import MARKS
 from services.recorder import JOURNAL_REMEDY
@@ -131,7 +132,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             "journal_problem": journal_problem or None,
         })
         return 0
-    say(engine.headline(ctx), style="bold")
+    say(headline(ctx), style="bold")
     if journal_problem:
         say(f"Every step is stopped: {journal_problem} {JOURNAL_REMEDY}", style="red")
     clock = session_clock(ctx.session)

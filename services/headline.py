@@ -1,0 +1,29 @@
+"""The one line a captain must never misread, the same in `status` and atop every TUI screen.
+
+Kept apart from the engine: it reads the session, the branch and the security clock, and runs
+nothing.
+"""
+
+from __future__ import annotations
+
+from services.completion import outcome_line
+from services.hotfix.clock import headline_part
+from services.step_protocol import Context
+
+
+def headline(ctx: Context) -> str:
+    """Project, release, channel, kind, branch and online/offline: the line a captain must never
+    misread, the same in `status` and at the top of every TUI screen."""
+    from services.session_lifecycle import latest_session
+
+    name = ctx.policy.project_name or ctx.root.name
+    where = "OFFLINE" if ctx.offline else "online"
+    branch = ctx.repo.branch()
+    if ctx.session is None:
+        last = latest_session(ctx.store)
+        since = f" (last: {outcome_line(last)})" if last else ""
+        return f"{name} · no release in progress{since} · {branch} · {where}"
+    s = ctx.session
+    clock = headline_part(s, ctx.clock())
+    return (f"{name} · {s.tag} · {s.channel} · {s.kind} · {branch} · {where}"
+            + (f" · {clock}" if clock else ""))
