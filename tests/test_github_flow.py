@@ -66,7 +66,7 @@ def test_second_draft_reuses_the_existing_draft(ready: Context, sandbox: Sandbox
 def test_draft_refused_when_the_tag_is_already_published(ready: Context,
                                                          sandbox: Sandbox) -> None:
     sandbox.github().get_repo(REPO).create_git_release("v0.2.0", "PAI v0.2.0", "old", draft=False)
-    with pytest.raises(StepFailed, match=r"already shows v0\.2\.0 published"):
+    with pytest.raises(StepFailed, match=r"v0\.2\.0 is already published"):
         run(ready, "draft")
     assert len(sandbox.server.release_data(REPO)) == 1
 

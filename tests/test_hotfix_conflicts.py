@@ -39,8 +39,9 @@ def test_a_conflicting_pick_stops_abort_restores_and_a_resolved_one_continues(wo
     assert "release-console hotfix --continue" in stopped.stderr
     assert "release-console hotfix --abort" in stopped.stderr
     assert "Traceback" not in stopped.stderr
-    status = run_cli("status", cwd=project).stdout
-    assert "src/unlock.sh" in status and "failed" in status
+    shown = run_cli("status", cwd=project)
+    status = shown.stdout
+    assert "src/unlock.sh" in status and "failed" in status, shown.stderr
 
     aborted = run_cli("hotfix", "--abort", cwd=project)
     assert aborted.returncode == 0, aborted.stderr

@@ -74,8 +74,10 @@ def test_json_with_yes_yanks_and_reports(project: Path, sandbox: Sandbox) -> Non
 
 def test_json_without_yes_or_dry_run_is_a_usage_error(project: Path,
                                                        sandbox: Sandbox) -> None:  # noqa: F811
-    code, _, err = yank(project, "--json")
-    assert code == 2 and "yank --json cannot ask for confirmation" in err
+    code, out, _ = yank(project, "--json")  # refused in the one JSON document (docs/cli.md)
+    refused = json.loads(out)
+    assert code == 2 and refused["ok"] is False
+    assert "yank --json cannot ask for confirmation" in refused["error"]["message"]
     untouched(project, sandbox)
 
 
