@@ -151,19 +151,18 @@ async def test_a_finished_hotfix_shows_as_released_and_a_new_release_can_start(
         assert "v1.4.0" in shown(app, "#session-bar")
 
 
-async def test_the_whole_hotfix_with_the_picker_and_merge_back_from_the_tui(
-        demo: tuple[Path, object, dict[str, str]]) -> None:  # noqa: F811
+async def test_the_whole_hotfix_walked_with_keys_in_the_tui(
+        demo: tuple[Path, object, dict[str, str]],  # noqa: F811
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The acceptance walk, every step from the TUI's keys: picker, release steps, merge-back."""
     from textual.widgets import Select
 
     from tests.hotfix_helpers import (
         FEATURE_SUBJECT,
         FIX_SUBJECT,
         build_isos,
-        cli,
-        finish_with_next,
         fix_and_feature,
         reopen_unreleased,
-        smoke_sign,
     )
 
     project, _server, env = demo
@@ -171,6 +170,8 @@ async def test_the_whole_hotfix_with_the_picker_and_merge_back_from_the_tui(
     git(project, "push", "-q", "origin", "main", "v1.3.0")
     reopen_unreleased(project)
     fix, feature = fix_and_feature(project)
+    for name, value in env.items():  # the TUI reaches the loopback GitHub as a captain's shell would
+        monkeypatch.setenv(name, value)
     app = ReleaseConsoleApp(Options(repo=project))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -186,17 +187,29 @@ async def test_the_whole_hotfix_with_the_picker_and_merge_back_from_the_tui(
         assert isinstance(app.screen, HomeScreen)
         assert re.search(r"critical: (23 h \d+|24 h 0) min left", shown(app, "#session-bar"))
 
-        build_isos(project, "v1.3.1")
-        cli(project, env, "checklist", "tick", "preflight", "all")
-        smoke_sign(project, env)
-        ran = finish_with_next(project, env, old="v1.3.0", new="v1.3.1", stop_before="merge-back")
-        assert ran[-2:] == ["publish", "post-release"]
-
+        build_isos(project, "v1.3.1")  # the build is the project's, not the console's
         await pilot.press("f5")
         await settle(pilot)
-        await pilot.press("n")  # merge-back is next
-        await settle(pilot)
-        await pilot.press("r")
+
+        async def press(*keys: str) -> None:
+            for key in keys:
+                await pilot.press(key)
+                await settle(pilot)
+
+        await press("n", "n")  # the hotfix branch step is done: n opens the step to do
+        await press("space", "n")  # pre-flight: tick the manual item, run, move on
+        await press("n", "y")  # changelog (the picked fix's entry), asks, commits
+        await press("m", "n", "y")  # migration: none for a patch; its commit asks
+        await press("n", "n")  # notes, artifacts
+        await press(*"X1", "enter", "a", "ctrl+s")  # smoke amd64
+        await press(*"M2", "enter", "a", "ctrl+s")  # smoke arm64
+        await press("n", "n", "n")  # smoke, checksums, sign
+        await press("n", "y")  # tag
+        await press("n", "y")  # push
+        await press("n", "n")  # draft, review
+        await press("n", "y")  # publish
+        await press("n", "y")  # post-release
+        await pilot.press("r")  # merge-back: the last step
         dialog = await until_confirm(pilot)  # the worker waits on the captain: no settle here
         plan = dialog.plan.render()
         assert "Merge hotfix v1.3.1 into main" in plan and FIX_SUBJECT in plan
