@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Checkbox, Input, OptionList, Static
+from textual.widgets import Button, Checkbox, Input, OptionList, Static
 
 from console.app import ReleaseConsoleApp
 from console.wiring import Options
@@ -74,7 +74,10 @@ async def preview(pilot: Pilot[None], screen: YankScreen, reason: str,
     if replacement is not None:
         screen.query_one("#replacement", Input).value = replacement
     screen.query_one("#older", Checkbox).value = older
-    await pilot.click("#preview-button")
+    # press() is what a click or Enter on the button does; a click could land on a toast above it
+    button = screen.query_one("#preview-button", Button)
+    button.focus()
+    button.press()
     await settle(pilot)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.screen import ModalScreen
 from textual.widgets import Static
+from textual.worker import WorkerState
 
 
 async def settle(pilot: Pilot[Any]) -> None:
@@ -18,7 +19,9 @@ async def settle(pilot: Pilot[Any]) -> None:
     quiet = 0
     for _ in range(2000):
         await pilot.pause()
-        busy = any(w.is_running for w in pilot.app.workers)
+        # a worker just started may still be pending: it counts as busy until it has run
+        busy = any(w.state in (WorkerState.PENDING, WorkerState.RUNNING)
+                   for w in pilot.app.workers)
         if isinstance(pilot.app.screen, ModalScreen) or not busy:
             quiet += 1
             if quiet >= 3:
