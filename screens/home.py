@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -209,19 +209,9 @@ class HomeScreen(Screen[None]):
         self._open(next(i for i, r in enumerate(self.rows) if r.step.id == self.next_id))
 
     def action_start(self) -> None:
-        if self.has_session:
-            self.notify(f"{self.tag} is in progress; finish it, or abandon it with x first.",
-                        severity="warning")
-            return
-
         from screens.start import StartScreen  # only when asked: keeps the first frame quick
 
-        def started(result: str | None) -> None:
-            if result:
-                self.notify(f"Started {result}.")
-            self.action_reload()
-
-        self.app.push_screen(StartScreen(), started)
+        self._start_with(StartScreen(), "Started")
 
     def action_yank(self) -> None:
         from screens.yank import YankScreen  # only when asked: keeps the first frame quick
@@ -229,18 +219,23 @@ class HomeScreen(Screen[None]):
         self.app.push_screen(YankScreen())
 
     def action_promote(self) -> None:
+        from screens.promote import PromoteScreen
+
+        self._start_with(PromoteScreen(), "Started promote")
+
+    def _start_with(self, dialog: ModalScreen[str | None], said: str) -> None:
+        """Open a dialog that starts a session: refused while one is in progress."""
         if self.has_session:
             self.notify(f"{self.tag} is in progress; finish it, or abandon it with x first.",
                         severity="warning")
             return
-        from screens.promote import PromoteScreen
 
         def started(result: str | None) -> None:
             if result:
-                self.notify(f"Started promote {result}.")
+                self.notify(f"{said} {result}.")
             self.action_reload()
 
-        self.app.push_screen(PromoteScreen(), started)
+        self.app.push_screen(dialog, started)
 
     def action_abandon(self) -> None:
         if not self.has_session:
