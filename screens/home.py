@@ -56,10 +56,11 @@ class HomeScreen(Screen[None]):
 
     class Loaded(Message):
         def __init__(self, header: str, rows: list[Row], next_id: str | None,
-                     error: str, tag: str = "") -> None:
+                     error: str, tag: str = "", journal: str = "") -> None:
             super().__init__()
             self.header, self.rows, self.next_id, self.error = header, rows, next_id, error
             self.tag = tag
+            self.journal = journal  # why the journal fails verification ("" when intact)
 
     def __init__(self) -> None:
         super().__init__()
@@ -67,6 +68,7 @@ class HomeScreen(Screen[None]):
         self.next_id: str | None = None
         self.has_session = False
         self.tag = ""
+        self.journal = ""
         self.away = False
 
     def compose(self) -> ComposeResult:
@@ -121,7 +123,13 @@ class HomeScreen(Screen[None]):
             self._post_loaded(self.Loaded("", [], None, secrets.scrub(str(err))))
             return
         tag = ctx.session.tag if ctx.session is not None else ""
-        self._post_loaded(self.Loaded(header, rows, next_id, "", tag))
+        journal = ""
+        if ctx.session is not None:
+            from services.recorder import JOURNAL_REMEDY
+
+            problem = ctx.journal_problem()
+            journal = f"Every step is stopped: {problem} {JOURNAL_REMEDY}" if problem else ""
+        self._post_loaded(self.Loaded(header, rows, next_id, "", tag, secrets.scrub(journal)))
 
     def _post_loaded(self, message: Loaded) -> None:
         from textual.worker import get_current_worker
@@ -142,13 +150,16 @@ class HomeScreen(Screen[None]):
         self.rows, self.next_id = message.rows, message.next_id
         self.has_session = any(row.view is not None for row in self.rows)
         self.tag = message.tag
+        self.journal = message.journal
         checklist = self.query_one("#checklist", OptionList)
         keep = checklist.highlighted
         checklist.set_options(self._option(row) for row in self.rows)
         if (keep is None or moved_on) and self.next_id is not None:
             keep = next((i for i, r in enumerate(self.rows) if r.step.id == self.next_id), 0)
         checklist.highlighted = keep if keep is not None else 0
-        if self.has_session:
+        if self.journal:  # as `status` says it: nothing runs until the journal verifies
+            note.update(Text(self.journal, style="bold red"))
+        elif self.has_session:
             nxt = f"Next: {self.next_id}. " if self.next_id else "Every step is done. "
             note.update(Text(nxt + "Enter opens a step; n opens the next one.", style="bold"))
         else:
@@ -194,6 +205,9 @@ class HomeScreen(Screen[None]):
 
     def _open(self, index: int | None) -> None:
         if index is None or not 0 <= index < len(self.rows):
+            return
+        if self.journal:  # the engine would refuse every step: say why here, open nothing
+            self.notify(self.journal, severity="error", timeout=15)
             return
         from screens.step import screen_for
 

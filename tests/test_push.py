@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import socket
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from services.reconcile import ADOPTED, Diverged
 from services.step_protocol import Context, StepFailed
+from services.step_status import StepStatus
 from tests.conftest import run_cli
 from tests.github_helpers import (
     Sandbox,
@@ -51,6 +54,43 @@ def test_push_refuses_a_different_tag_on_the_remote(ready: Context, repo_path: P
     with pytest.raises(StepFailed, match=r"already has a different tag v0\.2\.0"):
         run(ready, "push")
     assert git(repo_path.parent / "remote.git", "rev-parse", "refs/tags/v0.2.0") == before
+
+
+def journal_actions(repo_path: Path) -> list[tuple[str, str]]:
+    lines = (repo_path / ".release" / "v0.2.0" / "journal.jsonl").read_text().splitlines()
+    return [(json.loads(line)["step"], json.loads(line)["action"]) for line in lines]
+
+
+def test_push_made_but_not_recorded_is_adopted_from_the_remote(ready: Context,
+                                                                repo_path: Path) -> None:
+    """A kill after `git push` and before its record: the branch and the tag are on the
+    remote at exactly the release commit and tag object; the rerun records them as adopted."""
+    commit = git(repo_path, "rev-parse", "v0.2.0^{commit}").strip()
+    git(repo_path, "push", "-q", "origin", f"{commit}:refs/heads/main", "refs/tags/v0.2.0")
+    evidence = run(ready, "push")
+    assert evidence["adopted"] is True and evidence["commit"] == commit
+    assert evidence["tag_object"] == git(repo_path, "rev-parse", "refs/tags/v0.2.0").strip()
+    assert journal_actions(repo_path)[-1] == ("push", ADOPTED)
+    assert ready.store.load("v0.2.0").steps["push"].status == StepStatus.DONE
+
+
+def test_push_stops_when_the_remote_tag_is_on_another_commit(ready: Context,
+                                                             repo_path: Path) -> None:
+    bare = repo_path.parent / "remote.git"
+    git(repo_path, "tag", "-a", "-m", "someone else's tag", "elsewhere", "v0.2.0^{commit}~1")
+    git(repo_path, "push", "-q", "origin", "refs/tags/elsewhere:refs/tags/v0.2.0")
+    git(repo_path, "tag", "-d", "elsewhere")
+    before = git(bare, "for-each-ref")
+    session = (repo_path / ".release" / "v0.2.0" / "session.json").read_bytes()
+    with pytest.raises(Diverged) as raised:
+        run(ready, "push")
+    said = str(raised.value)
+    other = git(repo_path, "rev-parse", "v0.2.0^{commit}~1").strip()
+    assert "origin already has a different tag v0.2.0" in said
+    assert f"at commit {other[:12]}, not the release commit" in said
+    assert "nothing was pushed" in said and "never moved or deleted" in raised.value.remedy
+    assert git(bare, "for-each-ref") == before  # neither the branch nor the tag went up
+    assert (repo_path / ".release" / "v0.2.0" / "session.json").read_bytes() == session
 
 
 def test_push_is_blocked_without_the_tag(make_ctx: Factory, repo_path: Path,

@@ -74,6 +74,15 @@ def test_signed_tag_made_not_recorded_is_adopted(walked: Walked) -> None:
     assert ("tag", "adopted after an interruption") in journal_actions(demo)
 
 
+def test_pushed_but_not_recorded_is_adopted_from_the_remote(walked: Walked) -> None:
+    demo, reference = walked
+    pushes = [b for b in demo.boundaries["push"] if b.what.startswith("git push")]
+    assert "refs/tags/" in pushes[-1].what  # the tag goes up last
+    world, said = trial(demo, "push", pushes[-1].number)
+    assert world == reference, said
+    assert ("push", "adopted after an interruption") in journal_actions(demo)
+
+
 def test_published_but_answer_lost_to_a_kill_is_adopted(walked: Walked) -> None:
     demo, reference = walked
     world, said = trial(demo, "publish", boundary(demo, "publish", "PATCH "))

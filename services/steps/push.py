@@ -12,6 +12,7 @@ import re
 
 from services.errors import ConsoleError, EnvironmentProblem
 from services.github import expected
+from services.reconcile import Diverged
 from services.repo import GitFailed, RepoError
 from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepFailed
 from services.steps.preflight_ci import deferred, preflight_commit, push_gate
@@ -71,13 +72,20 @@ def remote_git(ctx: Context, *args: str) -> str:
     raise RepoError(f"git {' '.join(args)} failed: {said}.")
 
 
-def remote_ref(ctx: Context, ref: str) -> str:
-    out = remote_git(ctx, "ls-remote", ctx.policy.project.remote, ref)
+def remote_refs(ctx: Context, *refs: str) -> dict[str, str]:
+    """What the remote has for ``refs`` (one ``git ls-remote``), as ref -> sha; a ref it does
+    not have is left out. ``refs/tags/T^{}`` asks for the commit an annotated tag points at."""
+    out = remote_git(ctx, "ls-remote", ctx.policy.project.remote, *refs)
+    found: dict[str, str] = {}
     for line in out.splitlines():
         sha, _, name = line.partition("\t")
-        if name == ref:
-            return sha
-    return ""
+        if name in refs:
+            found[name] = sha
+    return found
+
+
+def remote_ref(ctx: Context, ref: str) -> str:
+    return remote_refs(ctx, ref).get(ref, "")
 
 
 class Push(Step):
@@ -123,6 +131,32 @@ class Push(Step):
                 "checked first, when it runs)")
         return plan
 
+    def reconcile(self, ctx: Context) -> Evidence | None:
+        """Look at the remote before pushing: a kill after the push and before its record leaves
+        the branch and the tag there already. Exactly this tag on the remote, with the branch
+        at the release commit, is adopted; a different tag of that name stops the step saying
+        what differs (a pushed tag is never moved, forced or deleted)."""
+        session = ctx.require_session()
+        if not ctx.repo.tag_exists(session.tag):
+            return None  # check() says what to do
+        remote = ctx.policy.project.remote
+        commit = expected.tagged_commit(ctx)
+        tag_ref = f"refs/tags/{session.tag}"
+        tag_object = ctx.repo.git("rev-parse", tag_ref).strip()
+        branch = _branch(ctx)
+        branch_ref = f"refs/heads/{branch}"
+        there = remote_refs(ctx, tag_ref, f"{tag_ref}^{{}}", branch_ref)
+        on_remote = there.get(tag_ref, "")
+        if not on_remote:
+            return None
+        if on_remote != tag_object:
+            raise different_tag(ctx, session.tag, on_remote,
+                                there.get(f"{tag_ref}^{{}}", on_remote), tag_object, commit)
+        if session.kind != "promote" and there.get(branch_ref) != commit:
+            return None  # the tag went up, the branch did not: run pushes the branch
+        return {"remote": remote, "url": remote_url(ctx), "branch": branch, "commit": commit,
+                "tag": session.tag, "tag_object": tag_object, "tag_already_there": True}
+
     def run(self, ctx: Context) -> Evidence:
         session = ctx.require_session()
         remote = ctx.policy.project.remote
@@ -133,12 +167,12 @@ class Push(Step):
         tag_ref = f"refs/tags/{session.tag}"
         tag_object = ctx.repo.git("rev-parse", tag_ref).strip()
         branch = _branch(ctx)
-        on_remote = remote_ref(ctx, tag_ref)
-        if on_remote and on_remote != tag_object:
-            raise StepFailed(f"{remote} already has a different tag {session.tag} "
-                             f"({on_remote[:12]}, here {tag_object[:12]}).",
-                             remedy="A pushed tag is never moved; find out who pushed it "
-                             "before going on.")
+        peeled = f"{tag_ref}^{{}}"
+        there = remote_refs(ctx, tag_ref, peeled)
+        on_remote = there.get(tag_ref, "")
+        if on_remote and on_remote != tag_object:  # pushed since reconcile looked
+            raise different_tag(ctx, session.tag, on_remote, there.get(peeled, on_remote),
+                                tag_object, commit)
         if session.kind != "promote":  # a promoted rc's commit is on the branch already
             remote_git(ctx, "push", "--quiet", remote, f"{commit}:refs/heads/{branch}")
         if not on_remote:
@@ -155,6 +189,21 @@ class Push(Step):
 
 
 STEP = Push()
+
+
+def different_tag(ctx: Context, tag: str, remote_object: str, remote_commit: str,
+                  tag_object: str, commit: str) -> Diverged:
+    """The remote has another tag of this name: say what differs and what to do."""
+    remote = ctx.policy.project.remote
+    where = ("on the same release commit but is another tag object (another message or "
+             "signature)" if remote_commit == commit else
+             f"at commit {remote_commit[:12]}, not the release commit {commit[:12]}")
+    return Diverged(
+        f"{remote} already has a different tag {tag} ({remote_object[:12]}, here "
+        f"{tag_object[:12]}): it is {where}; nothing was pushed.",
+        remedy=f"A pushed tag is never moved or deleted by the console: find out who pushed it "
+        f"(`git ls-remote {remote} refs/tags/{tag}`); if the remote's tag is wrong, the "
+        "maintainers must fix the remote by hand, otherwise ship the fix as a new version.")
 
 
 def going_up(ctx: Context, remote: str, commit: str, tag: str) -> list[str]:
