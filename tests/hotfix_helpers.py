@@ -127,3 +127,39 @@ def reopen_unreleased(project: Path) -> None:
         "[1.3.0]: ", "[Unreleased]: https://github.com/example-org/pai/compare/v1.3.0...HEAD\n"
         "[1.3.0]: ", 1))
     git(project, "commit", "-q", "-am", "Post-release v1.3.0: reopen [Unreleased]")
+
+
+KILL_SHIM = """#!/bin/sh
+"{real}" "$@"
+rc=$?
+if [ -n "$RC_KILL_AFTER" ] && [ "$1" = "$RC_KILL_AFTER" ]; then kill -KILL 0; fi
+exit $rc
+"""
+
+
+def killed_after(project: Path, git_command: str, *args: str,
+                 env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The console run as a captain does, SIGKILLed with its whole process group right after the
+    first ``git GIT_COMMAND`` it runs has returned (a ``git`` shim first on ``PATH``): the effect
+    is made, its record is not."""
+    import os
+    import shutil
+    import sys
+
+    shims = project.parent / "kill-shims"
+    shims.mkdir(exist_ok=True)
+    shim = shims / "git"
+    shim.write_text(KILL_SHIM.format(real=shutil.which("git")))
+    shim.chmod(0o755)
+    full = {**os.environ, **(env or {}), "RC_KILL_AFTER": git_command,
+            "PATH": f"{shims}{os.pathsep}{os.environ['PATH']}"}
+    proc = subprocess.Popen([sys.executable, "-m", "console", *args], cwd=project, env=full,
+                            text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    out, err = proc.communicate(timeout=300)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+def journal_actions(project: Path, tag: str) -> list[tuple[str, str]]:
+    lines = (project / ".release" / tag / "journal.jsonl").read_text().splitlines()
+    return [(json.loads(line)["step"], json.loads(line)["action"]) for line in lines]

@@ -8,7 +8,7 @@ twice. A conflict stops with the files named and git's cherry-pick state left fo
 
 from __future__ import annotations
 
-from services import changelog
+from services import changelog, reconcile
 from services.changelog import commit_files, modified, unreleased_from_history
 from services.errors import ConsoleError
 from services.hotfix import picks
@@ -73,6 +73,41 @@ class HotfixBranch(Step):
                     f"{len(data.picks)} picked commit(s) and their CHANGELOG entries.",
                     commands=commands)
 
+    def reconcile(self, ctx: Context) -> Evidence | None:
+        """A kill after the branch was finished and before its record: the branch is checked out
+        from the base tag with every pick on it (their ``-x`` trailers) and its CHANGELOG needs
+        nothing more; that is recorded as done. Killed between writing the CHANGELOG and
+        committing it, the file holding exactly the step's edit (and nothing else changed) is
+        committed first. Anything less is left to ``run``, which picks up where it stopped."""
+        data = _data(ctx)
+        repo = ctx.repo
+        base, head = f"refs/tags/{data.base_tag}", f"refs/heads/{data.branch}"
+        if not data.picks or not repo.tag_exists(data.base_tag) or \
+                repo.branch() != data.branch or picks.in_progress(repo) or \
+                not picks.is_ancestor(repo, base, head):
+            return None
+        done = picks.picked_on(repo, base, head)
+        if any(p not in done for p in data.picks):
+            return None
+        rel = ctx.policy.changelog
+        dirty = repo.dirty_paths()
+        committed = repo.show(head, rel)
+        wanted = self._planned(ctx, data, committed) if committed is not None else None
+        if wanted is not None and wanted != committed:  # the entries are not committed yet
+            if dirty != [rel] or ctx.path(rel).read_bytes() != wanted:
+                return None
+            commit_files(ctx, [rel], commit_message(ctx))
+        elif dirty:
+            return None
+        entry = reconcile.find_commit(ctx, commit_message(ctx), base)
+        return {
+            "branch": data.branch, "base_tag": data.base_tag,
+            "base_commit": repo.git("rev-parse", f"{base}^{{commit}}").strip(),
+            "picks": list(data.picks), "adopted": list(data.picks),
+            "entries": self._entries(ctx, data), "changelog_commit": entry,
+            "branch_created": False, "commit": repo.head_sha(),
+        }
+
     def run(self, ctx: Context) -> Evidence:
         for blocker in self.check(ctx):
             raise ConsoleError(blocker.reason, remedy=blocker.remedy)
@@ -86,6 +121,10 @@ class HotfixBranch(Step):
         elif repo.branch() != data.branch:
             repo.git("switch", "--quiet", data.branch)
         done = picks.picked_on(repo, f"refs/tags/{data.base_tag}", "HEAD")
+        if not created:  # made before (a killed run, a conflict, the captain): say what is kept
+            ctx.record(self.id, "existing branch adopted", outputs={
+                "branch": data.branch, "head": repo.head_sha(),
+                "picks_already_there": [p for p in data.picks if p in done]})
         todo = [p for p in data.picks if p not in done]
         picks.cherry_pick(repo, todo, branch=data.branch, version=version)
         entries, entry_commit = self._changelog(ctx, data)
@@ -99,17 +138,45 @@ class HotfixBranch(Step):
             "branch_created": created, "commit": repo.head_sha(),
         }
 
+    def _subjects(self, ctx: Context, data: HotfixData) -> list[str]:
+        """The picks' subjects that need an entry (a fix that brought its own has one)."""
+        rel = ctx.policy.changelog
+        subjects = []
+        for sha in data.picks:
+            files = ctx.repo.git("show", "--format=", "--name-only", sha).split()
+            if rel not in files:  # the fix brought its own entry: not written twice
+                subjects.append(ctx.repo.git("log", "-1", "--format=%s", sha).strip())
+        return subjects
+
+    def _entries(self, ctx: Context, data: HotfixData) -> list[str]:
+        """The entries for the picks that the committed file lists (for adopted evidence)."""
+        text = (ctx.repo.show("HEAD", ctx.policy.changelog) or b"").decode("utf-8", "replace")
+        return [s for s in self._subjects(ctx, data) if f"- {s}" in text]
+
+    def _planned(self, ctx: Context, data: HotfixData, raw: bytes) -> bytes:
+        """The CHANGELOG as ``_changelog`` makes it from ``raw`` (in memory, nothing written)."""
+        rel = ctx.policy.changelog
+        subjects = self._subjects(ctx, data)
+        doc = changelog.parse(raw, rel)
+        if doc.unreleased is None and subjects:
+            facts = unreleased_from_history(ctx.path(rel))
+            doc = changelog.parse(changelog.reopen(
+                doc, latest_tag=data.base_tag, tag_format=ctx.policy.tag_format,
+                heading_text=facts.get("unreleased_heading", ""),
+                link_label=facts.get("unreleased_label", ""),
+                unreleased_url=facts.get("unreleased_url", "")).data(), rel)
+        if doc.unreleased is None:
+            return doc.raw
+        change = add_fixed(doc, subjects)
+        return change.data() if change.edits else doc.raw
+
     def _changelog(self, ctx: Context, data: HotfixData) -> tuple[list[str], str]:
         """Reopen [Unreleased] if the tag's file has none, add the entries, commit them."""
         rel = ctx.policy.changelog
         path = ctx.path(rel)
         if not path.exists():
             return [], ""
-        subjects = []
-        for sha in data.picks:
-            files = ctx.repo.git("show", "--format=", "--name-only", sha).split()
-            if rel not in files:  # the fix brought its own entry: not written twice
-                subjects.append(ctx.repo.git("log", "-1", "--format=%s", sha).strip())
+        subjects = self._subjects(ctx, data)
         doc = changelog.load(path, rel)
         if doc.unreleased is None and subjects:
             facts = unreleased_from_history(path)

@@ -129,6 +129,24 @@ class MergeBack(Step):
         return Plan(summary=f"Bring {data.default_branch} up to date with {tag} ({how}) and push "
                     "it; never a rebase or a force-push.", commands=commands, notes=notes)
 
+    def reconcile(self, ctx: Context) -> Evidence | None:
+        """A kill after the push and before its record: the default branch holds the hotfix tag
+        here and on the remote, at the same commit; that is recorded as done, nothing redone.
+        Merged here but not pushed yet is left to ``run`` (the push asks first)."""
+        data = _data(ctx)
+        session = ctx.require_session()
+        default = data.default_branch
+        local = _rev(ctx, f"refs/heads/{default}")
+        if not local or not ctx.repo.tag_exists(session.tag) or \
+                git_dir_path(ctx.repo, "MERGE_HEAD").exists() or \
+                not _ancestor(ctx, f"refs/tags/{session.tag}", local):
+            return None
+        remote = ctx.policy.project.remote
+        if remote_ref(ctx, f"refs/heads/{default}") != local:
+            return None
+        return {"mode": "merged", "branch": default, "commit": local, "remote": remote,
+                "tag": session.tag, "pushed": [], "changelog_resolved": False}
+
     def run(self, ctx: Context) -> Evidence:
         for blocker in self.check(ctx):
             raise ConsoleError(blocker.reason, remedy=blocker.remedy)
@@ -143,6 +161,10 @@ class MergeBack(Step):
                              remedy=f"Update it (`git switch {default} && git pull --ff-only`), "
                              "then run merge-back again.")
         how = mode(ctx, data)
+        if how == "merged":  # a killed run (or the captain) merged it already: say so
+            ctx.record(self.id, "merge adopted", outputs={
+                "branch": default, "commit": _rev(ctx, f"refs/heads/{default}"),
+                "tag": session.tag, "remote_tip": remote_tip})
         resolved = False
         if ctx.repo.branch() != default:
             ctx.repo.git("switch", "--quiet", default)

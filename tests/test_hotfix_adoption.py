@@ -1,0 +1,84 @@
+"""A hotfix killed between an effect and its record: the branch step and merge-back find what
+they made (the branch with the picks and their CHANGELOG entries, the default branch holding the
+hotfix tag, here and on the remote), record it as adopted in the journal, and never redo it."""
+
+from __future__ import annotations
+
+import json
+import signal
+from pathlib import Path
+
+import pytest
+
+from console.demo import build_sandbox
+from services.reconcile import ADOPTED
+from tests.conftest import git, run_cli
+from tests.hotfix_helpers import commit, journal_actions, killed_after, quick_world
+from tests.test_merge_back import hotfix_on_branch
+
+FIX = "Unlock: three retries"
+ENTRIES = "Hotfix v1.3.1: CHANGELOG entries for the picked fixes"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    path = build_sandbox(tmp_path / "demo")
+    quick_world(path)
+    git(path, "push", "-q", "origin", "main", "v1.3.0")
+    return path
+
+
+@pytest.mark.parametrize(("killed", "recorded"), [
+    ("cherry-pick", "existing branch adopted"),  # picked, CHANGELOG not written yet
+    ("add", ADOPTED),  # CHANGELOG written and staged, not committed
+    ("commit", ADOPTED),  # the branch is finished, its record is not
+])
+def test_hotfix_branch_killed_after_an_effect_is_adopted_not_redone(
+        project: Path, killed: str, recorded: str) -> None:
+    fix = commit(project, "src/unlock.sh", "retry=3\n", FIX)
+    result = killed_after(project, killed, "hotfix", "1.3.1", "--pick", fix)
+    assert result.returncode == -signal.SIGKILL, result.stderr
+    assert "interrupted" in run_cli("status", cwd=project).stdout
+
+    resumed = run_cli("next", "--yes", cwd=project)
+    assert resumed.returncode == 0, resumed.stderr
+    assert ("hotfix-branch", recorded) in journal_actions(project, "v1.3.1")
+    log = git(project, "log", "--format=%s", "v1.3.0..hotfix/v1.3.1").splitlines()
+    assert log == [ENTRIES, FIX]  # one pick, one CHANGELOG commit: nothing done twice
+    changelog = (project / "CHANGELOG.md").read_text()
+    assert changelog.count(f"- {FIX}") == 1
+    assert git(project, "status", "--porcelain") == ""
+    assert json.loads(run_cli("status", "--json", cwd=project).stdout)["next"] != "hotfix-branch"
+
+
+def test_merge_back_killed_after_the_push_is_adopted(project: Path) -> None:
+    hotfix_on_branch(project, "retry=3\n")
+    origin = project.parent / "origin.git"
+    result = killed_after(project, "push", "run", "merge-back", "--yes")
+    assert result.returncode == -signal.SIGKILL, result.stderr
+    pushed = git(origin, "rev-parse", "main")
+    assert pushed == git(project, "rev-parse", "hotfix/v1.3.1")  # the effect is there
+
+    resumed = run_cli("next", "--yes", cwd=project)
+    assert resumed.returncode == 0, resumed.stderr
+    assert ("merge-back", ADOPTED) in journal_actions(project, "v1.3.1")
+    assert git(origin, "rev-parse", "main") == pushed
+    assert "the last session: v1.3.1 released" in run_cli("status", cwd=project).stdout
+
+
+def test_merge_back_killed_after_the_merge_pushes_and_says_the_merge_was_found(
+        project: Path) -> None:
+    hotfix_on_branch(project, "retry=3\n")
+    origin = project.parent / "origin.git"
+    before = git(origin, "rev-parse", "main")
+    result = killed_after(project, "merge", "run", "merge-back", "--yes")
+    assert result.returncode == -signal.SIGKILL, result.stderr
+    assert git(origin, "rev-parse", "main") == before  # merged here, not pushed
+
+    resumed = run_cli("run", "merge-back", "--yes", cwd=project)
+    assert resumed.returncode == 0, resumed.stderr
+    actions = journal_actions(project, "v1.3.1")
+    assert ("merge-back", "merge adopted") in actions and ("merge-back", "done") in actions
+    assert git(origin, "rev-parse", "main") == git(project, "rev-parse", "hotfix/v1.3.1")
+    assert git(project, "log", "--merges", "--format=%s", "main") == ""
+    assert "the last session: v1.3.1 released" in run_cli("status", cwd=project).stdout
