@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 from pathlib import Path
+from typing import Any
 
 from tests.conftest import git, run_cli
 
@@ -138,12 +139,15 @@ exit $rc
 
 
 def killed_after(project: Path, git_command: str, *args: str,
-                 env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+                 env: dict[str, str] | None = None, server: Any = None,
+                 http: str = "") -> subprocess.CompletedProcess[str]:
     """The console run as a captain does, SIGKILLed with its whole process group right after the
-    first ``git GIT_COMMAND`` it runs has returned (a ``git`` shim first on ``PATH``): the effect
-    is made, its record is not."""
+    first ``git GIT_COMMAND`` it runs has returned (a ``git`` shim first on ``PATH``), or once
+    the loopback GitHub ``server`` has handled the first ``HTTP`` request (a method, e.g.
+    "PATCH") and before it answers: the effect is made, its record is not."""
     import os
     import shutil
+    import signal
     import sys
 
     shims = project.parent / "kill-shims"
@@ -156,7 +160,18 @@ def killed_after(project: Path, git_command: str, *args: str,
     proc = subprocess.Popen([sys.executable, "-m", "console", *args], cwd=project, env=full,
                             text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             start_new_session=True)
-    out, err = proc.communicate(timeout=300)
+
+    def hook(method: str, _path: str, _status: int) -> None:
+        if method == http:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+    if server is not None:
+        server.after_handling = hook
+    try:
+        out, err = proc.communicate(timeout=300)
+    finally:
+        if server is not None:
+            server.after_handling = None
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 

@@ -107,6 +107,8 @@ async def test_a_conflict_lists_the_files_abort_restores_and_continue_finishes(
         (project / "src" / "unlock.sh").write_text("retry=3\n")
         git(project, "add", "src/unlock.sh")
         app.screen.query_one("#continue", Button).press()
+        await pilot.pause()
+        await app.workers.wait_for_complete()  # settle() counts the modal as settled
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
     log = git(project, "log", "--format=%B", "v1.3.0..HEAD")

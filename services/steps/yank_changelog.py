@@ -11,14 +11,15 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from services import changelog
+from services import changelog, reconcile
 from services.changelog import Change, commit_files, modified
 from services.errors import ConsoleError
 from services.step_protocol import Blocker, Context, Evidence, FileChange, Plan, Step
 from services.yank import yank_inputs
 
 
-def plan_yank(ctx: Context) -> Change:
+def plan_yank(ctx: Context, raw: bytes | None = None) -> Change:
+    """The note's edit of the CHANGELOG in the work tree (or of ``raw``, e.g. a committed one)."""
     session = ctx.require_session()
     reason, replacement = yank_inputs(ctx)
     if not reason or not replacement:
@@ -26,8 +27,12 @@ def plan_yank(ctx: Context) -> Change:
             f"The yank of {session.tag} needs a reason and a replacement version.",
             remedy="Give both when starting the yank (the yank wizard asks for them).")
     rel = ctx.policy.changelog
-    return changelog.yank(changelog.load(ctx.path(rel), rel), session.version, reason,
-                          replacement)
+    doc = changelog.load(ctx.path(rel), rel) if raw is None else changelog.parse(raw, rel)
+    return changelog.yank(doc, session.version, reason, replacement)
+
+
+def note_subject(ctx: Context) -> str:
+    return f"Yank {ctx.require_session().tag}: changelog note"
 
 
 class YankChangelog(Step):
@@ -61,6 +66,39 @@ class YankChangelog(Step):
         return Plan(summary=change.summary, changes=[FileChange(rel, change.diff(rel))],
                     commands=[f"git add {rel}", f'git commit -m "Yank {tag}: changelog note"'])
 
+    def reconcile(self, ctx: Context) -> Evidence | None:
+        """A kill after the note was written (staged, not committed) or committed, before its
+        record: exactly the step's edit of HEAD's file is committed now; a note commit of this
+        step's (only the CHANGELOG, the note absent before it) is recorded with its sha, so the
+        note's push can still be offered. Anything else is left to ``run``."""
+        rel = ctx.policy.changelog
+        try:
+            if plan_yank(ctx).changed:
+                return None  # the note is not in the file yet: run writes it
+            committed = ctx.repo.head_file(rel)
+            if committed is None:
+                return None
+            if modified(ctx, rel):
+                change = plan_yank(ctx, committed)
+                data = ctx.path(rel).read_bytes()
+                if not change.changed or change.data() != data:
+                    return None  # not (only) our edit: run/check say what to do
+                sha = commit_files(ctx, [rel], note_subject(ctx))
+                return {"file": rel, **change.facts, "commit": sha,
+                        "sha256": hashlib.sha256(data).hexdigest()}
+            sha = reconcile.find_commit(ctx, note_subject(ctx), "")
+            if not sha:
+                return None
+            facts = reconcile.commit_facts(ctx, sha)
+            before = ctx.repo.show(facts.parent, rel) if facts.parent else None
+            if facts.paths != (rel,) or before is None or not plan_yank(ctx, before).changed:
+                return None
+            change = plan_yank(ctx, before)
+            return {"file": rel, **change.facts, "commit": sha,
+                    "sha256": hashlib.sha256(ctx.repo.show(sha, rel) or b"").hexdigest()}
+        except ConsoleError:
+            return None  # check() says what is wrong
+
     def run(self, ctx: Context) -> Evidence:
         rel = ctx.policy.changelog
         for blocker in self.check(ctx):
@@ -71,8 +109,7 @@ class YankChangelog(Step):
             evidence["already"] = True
             return evidence
         change.write()
-        evidence["commit"] = commit_files(ctx, [rel],
-                                          f"Yank {ctx.require_session().tag}: changelog note")
+        evidence["commit"] = commit_files(ctx, [rel], note_subject(ctx))
         evidence["sha256"] = hashlib.sha256(change.data()).hexdigest()
         return evidence
 
