@@ -137,9 +137,10 @@ class Push(Step):
         at the release commit, is adopted; a different tag of that name stops the step saying
         what differs (a pushed tag is never moved, forced or deleted)."""
         session = ctx.require_session()
-        if not ctx.repo.tag_exists(session.tag):
-            return None  # check() says what to do
         remote = ctx.policy.project.remote
+        if not ctx.repo.tag_exists(session.tag) or \
+                ctx.repo.output("remote", "get-url", remote).status != 0:
+            return None  # check() says what to do
         commit = expected.tagged_commit(ctx)
         tag_ref = f"refs/tags/{session.tag}"
         tag_object = ctx.repo.git("rev-parse", tag_ref).strip()
