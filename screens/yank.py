@@ -36,7 +36,8 @@ if TYPE_CHECKING:
 class YankScreen(Screen[None]):
     """The wizard; its messages carry results from its worker threads."""
 
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back"),
+                Binding("y", "confirm", "Yank (after a preview)")]
     DEFAULT_CSS = """
     YankScreen #top { height: 9; }
     YankScreen #releases { width: 34; height: 1fr; border: round $primary; }
@@ -228,7 +229,10 @@ class YankScreen(Screen[None]):
         self.query_one("#diff", Static).update(prepared.changelog_diff
                                                or "The CHANGELOG already has the yank note.")
         self.query_one("#confirm", Button).disabled = False
-        self._say(prepared.question + " Press Yank to confirm, Escape to leave it.", "bold yellow")
+        # out of the text fields, so y answers (never Enter: it cannot be undone); arrows scroll
+        self.query_one("#github-side", VerticalScroll).focus()
+        self._say(prepared.question + " y (or the Yank button): yank it · Escape: leave it.",
+                  "bold yellow")
 
     # --- 3. confirm, apply, push, hand off ------------------------------------------------------
     def action_confirm(self) -> None:

@@ -98,7 +98,10 @@ async def test_yank_wizard_end_to_end(project: Path, sandbox: Sandbox) -> None: 
             app, "#diff")
         assert release_json(sandbox, "v0.2.0")["prerelease"] is False  # nothing done yet
 
-        await pilot.click("#confirm")
+        await pilot.press("enter")  # never yanks on Enter: it cannot be undone
+        await settle(pilot)
+        assert release_json(sandbox, "v0.2.0")["prerelease"] is False
+        await pilot.press("y")  # the key the line under the preview names
         await settle(pilot)
         confirm = app.screen
         assert isinstance(confirm, ConfirmScreen)
