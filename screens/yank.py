@@ -271,10 +271,12 @@ class YankScreen(Screen[None]):
         from services.step_protocol import Plan
 
         note = message.note
-        plan = Plan(summary=note.question,
+        plan = Plan(summary=f"The CHANGELOG note goes up to {note.branch} on {note.remote}.",
                     commands=[f"git push {note.remote} {note.sha}:refs/heads/{note.branch}"],
                     notes=["Fast-forward only; nothing is force-pushed or deleted."])
-        self.app.push_screen(ConfirmScreen(note.question, plan), self._pushed_answer)
+        # a push cannot be undone: only y goes ahead, as for every other push
+        self.app.push_screen(ConfirmScreen(note.question, plan, irreversible=True),
+                             self._pushed_answer)
 
     def _pushed_answer(self, yes: bool | None) -> None:
         if yes and self.note is not None:

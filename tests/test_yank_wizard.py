@@ -108,6 +108,8 @@ async def test_yank_wizard_end_to_end(project: Path, sandbox: Sandbox) -> None: 
         head = git(project, "rev-parse", "HEAD").strip()
         assert confirm.question.startswith(f"Push the yank note {head[:12]} \"Yank v0.2.0: "
                                            "changelog note\" to origin main?")
+        # a push: Enter says no, only y goes ahead, and the hint says so
+        assert "n, Esc or Enter: no" in str(confirm.query_one("#hint", Static).render())
         await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, HotfixOffer)
