@@ -115,7 +115,7 @@ async def test_yank_wizard_end_to_end(project: Path, sandbox: Sandbox) -> None: 
         assert isinstance(app.screen, HotfixOffer)
         assert "Start the replacement hotfix 0.2.1 now?" in str(
             app.screen.query_one("#hotfix-question", Static).render())
-        await pilot.click("#yes")  # start the replacement hotfix: a session of kind hotfix
+        await pilot.press("y")  # start the replacement hotfix: a session of kind hotfix
         await settle(pilot)
         assert isinstance(app.screen, YankScreen)
         assert "Started the replacement hotfix v0.2.1" in text_of(app, "#message")
