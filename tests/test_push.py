@@ -104,6 +104,15 @@ def test_push_is_blocked_without_the_tag(make_ctx: Factory, repo_path: Path,
         run(ctx, "push")
 
 
+def test_push_without_the_remote_is_blocked_in_one_sentence(ready: Context,
+                                                            repo_path: Path) -> None:
+    from services.errors import BlockedError
+
+    git(repo_path, "remote", "remove", "origin")
+    with pytest.raises(BlockedError, match="This repository has no remote named 'origin'"):
+        run(ready, "push")
+
+
 def closed_port() -> int:
     """A loopback port nothing listens on (bound, then released)."""
     with socket.socket() as probe:
