@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import shutil
 
-from textual.widgets import Button, Input
+from textual.widgets import Button, Input, ProgressBar
 
 from console.app import ReleaseConsoleApp
 from console.wiring import Options
@@ -64,6 +64,8 @@ async def test_first_offline_import_from_the_home_screen(stations: Workstations)
         assert "pai-v1.3.0-amd64.iso: sha256" in verified and "matches the build host's" \
             in verified
         assert "Use the bundle: fetch" in verified
+        bar = screen.query_one("#import-progress", ProgressBar)  # the service reported progress
+        assert bar.total is not None and bar.total > 1 and bar.progress == bar.total
         held = {k: v for k, v in snapshot(ws.offline).items()  # the verified bundle, held
                 if not k.startswith(".release/import-")}       # privately until it is used
         assert held == before  # verified, not used yet

@@ -25,6 +25,7 @@ from services.bundle.manifest import TO_OFFLINE, TO_ONLINE, BundleError, Manifes
 from services.errors import EnvironmentProblem, UsageError
 from services.evidence import HandoffOutEvidence
 from services.journal import Journal
+from services.progress import ProgressEvent
 from services.session import Session
 from services.step_protocol import Context
 from services.step_status import StepStatus
@@ -237,7 +238,12 @@ def _check_artifacts(ctx: Context, manifest: Manifest, members: Path,
         path = staged / name if (staged / name).exists() else source / name if source else None
         if path is None or not path.is_file():
             raise BundleError(f"Artifact {name} is not in the bundle; pass --artifacts DIR.")
-        sha = checksums.hash_file(path).sha256
+        size = path.stat().st_size
+
+        def hashed(done: int, name: str = name, size: int = size) -> None:
+            ctx.progress(ProgressEvent("hash", name, done, size))
+
+        sha = checksums.hash_file(path, hashed).sha256
         if sha != item["sha256"]:
             raise BundleError(f"Artifact {name} does not match the build host's sha256 (it was "
                               "changed on the way); the release stops here.")
