@@ -96,6 +96,14 @@ class BundleImportScreen(Screen[str | None]):
     def on_input_submitted(self) -> None:
         self.action_verify()
 
+    def on_input_changed(self) -> None:
+        """Another path: what was verified no longer is what would be used."""
+        if self.prepared is not None and not self.busy:
+            self._discard()
+            self.query_one("#import-use", Button).disabled = True
+            self.query_one("#import-verified", Static).update("")
+            self._say("Verify the bundle again (Enter).", "yellow")
+
     def action_cancel(self) -> None:
         if self.busy:
             self.notify("The bundle is being checked; wait for it to finish.",

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from services.bundle.import_ import apply, verify_bundle
+from services.bundle.workdir import Workdir
 from services.errors import ConsoleError
 from services.journal import Journal
 from services.session import SessionStore
@@ -96,3 +97,26 @@ def test_a_kill_before_the_session_record_is_finished_by_a_rerun(
     # ... and it is used once: a third import is a replay.
     again = ws.cli("offline", "bundle", "import", str(ws.usb / "out.tar"), "--yes", ok=False)
     assert "already exported or imported here" in again.stderr
+
+
+def test_folders_of_a_killed_import_are_removed_and_one_in_use_is_kept(
+        stations: Workstations) -> None:
+    ws = stations
+    prepare_online(ws)
+    ws.cli("online", "bundle", "export", "--output", str(ws.usb / "out.tar"))
+    base = ws.offline / ".release"
+    base.mkdir()
+    stale = base / "import-killed"  # a verification killed halfway: its lock died with it
+    (stale / "members" / "artifacts").mkdir(parents=True)
+    (stale / ".held").write_text("")
+    (stale / "members" / "artifacts" / "pai.iso").write_bytes(b"x" * 4096)
+    in_use = Workdir(base)  # another terminal (or the TUI) holding a verified bundle
+    try:
+        prepared = verify_bundle(ws.ctx("offline"), ws.usb / "out.tar")
+        assert not stale.exists()
+        assert in_use.path.is_dir()
+        prepared.discard()
+        assert not prepared.work.exists() and in_use.path.is_dir()
+    finally:
+        in_use.release()
+    assert not list(base.glob("import-*"))

@@ -70,4 +70,6 @@ def test_an_import_killed_anywhere_is_finished_by_running_it_again(
         rerun = ws.cli("offline", "bundle", "import", str(ws.usb / "out.tar"), "--yes", ok=False)
         assert rerun.returncode == 0, (kill_at, rerun.stdout, rerun.stderr)
         assert outcome(ws) == reference, kill_at
+        # what the killed import extracted is removed by the next one, not left to fill the disk
+        assert not list((ws.offline / ".release").glob("import-*")), kill_at
         assert "chain intact" in ws.cli("offline", "journal", "verify").stdout

@@ -70,6 +70,16 @@ async def test_first_offline_import_from_the_home_screen(stations: Workstations)
                 if not k.startswith(".release/import-")}       # privately until it is used
         assert held == before  # verified, not used yet
         assert app.focused is screen.query_one("#import-use", Button)
+        # Another path typed after verifying: the verification no longer counts.
+        screen.query_one("#import-artifacts", Input).value = str(ws.usb)
+        await settle(pilot)
+        assert screen.query_one("#import-use", Button).disabled
+        assert "Verify the bundle again" in text_of(screen, "#import-message")
+        screen.query_one("#import-artifacts", Input).value = str(stick)
+        screen.query_one("#import-file", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.focused is screen.query_one("#import-use", Button)
         await pilot.press("enter")  # "Use it"
         await settle(pilot)
         assert app.screen is home

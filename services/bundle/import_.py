@@ -22,6 +22,7 @@ from services import artifacts, checksums
 from services.atomic import write_bytes_atomic
 from services.bundle import crossing, gitpart, tarstream
 from services.bundle.manifest import TO_OFFLINE, TO_ONLINE, BundleError, Manifest, parse, short
+from services.bundle.workdir import Workdir
 from services.errors import EnvironmentProblem, UsageError
 from services.evidence import HandoffOutEvidence
 from services.journal import Journal
@@ -41,13 +42,18 @@ class Prepared:
     work: Path
     checks: list[str] = field(default_factory=list)
     resume: bool = False  # an earlier import of it stopped before the session record
+    held: Workdir | None = None
+
 
     @property
     def fingerprint(self) -> str:
         return short(self.sha256)
 
     def discard(self) -> None:
-        shutil.rmtree(self.work, ignore_errors=True)
+        if self.held is not None:
+            self.held.release()
+        else:
+            shutil.rmtree(self.work, ignore_errors=True)
 
     def plan_summary(self) -> str:
         """What using the bundle will do, in one sentence (the CLI's question, the TUI's note)."""
@@ -71,12 +77,13 @@ def verify_bundle(ctx: Context, source: Path, *, artifacts_from: Path | None = N
         raise UsageError(f"The artifacts folder {artifacts_from} does not exist.",
                          remedy="Mount the USB stick or fix --artifacts.")
     ctx.store.base.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix="import-", dir=ctx.store.base))
+    held = Workdir(ctx.store.base)  # also removes what a killed import left behind
     try:
-        prepared = _verify(ctx, source, work, artifacts_from)
+        prepared = _verify(ctx, source, held.path, artifacts_from)
     except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
+        held.release()
         raise
+    prepared.held = held
     return prepared
 
 
