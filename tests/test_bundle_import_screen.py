@@ -50,6 +50,16 @@ async def test_first_offline_import_from_the_home_screen(stations: Workstations)
             text_of(screen, "#import-message")
         assert screen.query_one("#import-use", Button).disabled
 
+        # The real bundle made without artifacts, and no folder named: one sentence says so.
+        screen.query_one("#import-file", Input).value = str(ws.usb / "out.tar")
+        await pilot.press("enter")
+        await settle(pilot)
+        refused = text_of(screen, "#import-message")
+        assert (f"Artifact pai-v1.3.0-amd64.iso is missing from {ws.offline / 'build'}; nothing "
+                "was changed.") in refused and "the artifacts field" in refused
+        assert screen.query_one("#import-use", Button).disabled
+        assert snapshot(ws.offline) == before
+
         # The real bundle, without its artifacts: they come from the stick.
         screen.query_one("#import-file", Input).value = str(ws.usb / "out.tar")
         screen.query_one("#import-artifacts", Input).value = str(stick)

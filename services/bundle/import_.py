@@ -235,16 +235,22 @@ def _check_artifacts(ctx: Context, manifest: Manifest, members: Path,
         if source is not None:
             found = source / name
             if not found.is_file():
+                elsewhere = "" if artifacts_from else (
+                    ", name the folder that holds them (--artifacts DIR, or the artifacts "
+                    "field on the import screen)")
                 raise BundleError(f"Artifact {name} is missing from {source}; nothing was "
-                                  "changed.", remedy="Copy every artifact there, or import the "
-                                  "bundle that holds them.")
+                                  "changed.", remedy=f"Copy every artifact there{elsewhere}, "
+                                  "or import the bundle that holds them.")
             if found.resolve() != (directory / name).resolve():
                 shutil.copyfile(found, staged / name)
             else:
                 staged.joinpath(name).unlink(missing_ok=True)
         path = staged / name if (staged / name).exists() else source / name if source else None
         if path is None or not path.is_file():
-            raise BundleError(f"Artifact {name} is not in the bundle; pass --artifacts DIR.")
+            raise BundleError(f"Artifact {name} is not in the bundle (it was made without "
+                              "artifacts); nothing was changed.", remedy="Name the folder that "
+                              "holds them (--artifacts DIR, or the artifacts field on the "
+                              "import screen).")
         size = path.stat().st_size
 
         def hashed(done: int, name: str = name, size: int = size) -> None:
