@@ -23,6 +23,7 @@ from textual.widgets import Button, Checkbox, Footer, Input, Label, OptionList, 
 from textual.widgets.option_list import Option
 
 from screens.base import host_of
+from screens.widgets import TickBox
 from services import secrets
 from services.errors import ConsoleError
 
@@ -89,7 +90,7 @@ class YankScreen(Screen[None]):
                 yield Input(placeholder="Reason (one line), e.g. persistence unlock corrupts "
                             "data", id="reason")
                 yield Input(placeholder="Replacement version, e.g. 1.2.1", id="replacement")
-                yield Checkbox("The replacement is older on purpose (a downgrade)", id="older")
+                yield TickBox("Older on purpose (a downgrade)", id="older")
         with Horizontal(id="preview"):
             with VerticalScroll(id="github-side", classes="side"):
                 yield Static("Pick a release, give a reason, then Preview.", id="github")
@@ -134,6 +135,8 @@ class YankScreen(Screen[None]):
             self._say("GitHub shows no published release of this project to yank.", "yellow")
             return
         self._say("Pick the release to yank (Enter).")
+        # highlighted, so Enter picks at once (the newest not yet yanked), as the line says
+        releases.highlighted = next((i for i, c in enumerate(self.choices) if not c.yanked), 0)
         releases.focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -61,7 +61,8 @@ async def open_wizard(pilot: Pilot[None], tag: str = "v0.2.0") -> YankScreen:
     screen = pilot.app.screen
     assert isinstance(screen, YankScreen)
     releases = screen.query_one("#releases", OptionList)
-    releases.focus()
+    # it opens with the list focused and a release highlighted: Enter picks it
+    assert releases.has_focus and releases.highlighted is not None
     releases.highlighted = next(i for i, c in enumerate(screen.choices) if c.tag == tag)
     await pilot.press("enter")
     await settle(pilot)
@@ -142,7 +143,10 @@ async def test_the_wizard_refuses_bad_input_and_changes_nothing(
         await preview(pilot, screen, "Unlock corrupts data", "0.1.0")
         assert "The replacement 0.1.0 is older than 0.2.0" in text_of(app, "#message")
         assert screen.query_one("#confirm").disabled
+        older = screen.query_one("#older", Checkbox)
+        assert str(older.render()).startswith("[ ] Older on purpose")  # not by colour only
         await preview(pilot, screen, "Unlock corrupts data", "0.1.0", older=True)
+        assert str(older.render()).startswith("[x] Older on purpose")
         assert "Use **v0.1.0** instead." in text_of(app, "#github")  # a downgrade, on purpose
         assert not screen.query_one("#confirm").disabled
         await preview(pilot, screen, "  ", "0.2.1")
