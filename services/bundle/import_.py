@@ -42,8 +42,7 @@ class Prepared:
     work: Path
     checks: list[str] = field(default_factory=list)
     resume: bool = False  # an earlier import of it stopped before the session record
-    held: Workdir | None = None
-
+    held: Workdir | None = None  # the folder's lock, so no later import sweeps it away
 
     @property
     def fingerprint(self) -> str:
@@ -312,8 +311,7 @@ def _new_records(ctx: Context, prepared: Prepared) -> tuple[Session, bytes | Non
         local = (ctx.store.directory(manifest.tag) / "journal.jsonl").read_bytes()
         crossing.mark_exported(session, manifest, prepared.sha256)
         session.journal_head, session.journal_count = crossing.journal_head(local)
-        last = json.loads(crossing.lines(ctx.store.directory(manifest.tag)
-                                         / "journal.jsonl")[-1])
+        last = json.loads([line for line in local.splitlines() if line.strip()][-1])
         return session, None, dict(last.get("outputs") or {})
     path = prepared.work / "journal.jsonl"
     shutil.copyfile(members / "journal.jsonl", path)
