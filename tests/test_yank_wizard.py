@@ -98,19 +98,24 @@ async def test_yank_wizard_end_to_end(project: Path, sandbox: Sandbox) -> None: 
             app, "#diff")
         assert release_json(sandbox, "v0.2.0")["prerelease"] is False  # nothing done yet
 
-        await pilot.click("#confirm")
+        await pilot.press("enter")  # never yanks on Enter: it cannot be undone
+        await settle(pilot)
+        assert release_json(sandbox, "v0.2.0")["prerelease"] is False
+        await pilot.press("y")  # the key the line under the preview names
         await settle(pilot)
         confirm = app.screen
         assert isinstance(confirm, ConfirmScreen)
         head = git(project, "rev-parse", "HEAD").strip()
         assert confirm.question.startswith(f"Push the yank note {head[:12]} \"Yank v0.2.0: "
                                            "changelog note\" to origin main?")
+        # a push: Enter says no, only y goes ahead, and the hint says so
+        assert "n, Esc or Enter: no" in str(confirm.query_one("#hint", Static).render())
         await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, HotfixOffer)
         assert "Start the replacement hotfix 0.2.1 now?" in str(
             app.screen.query_one("#hotfix-question", Static).render())
-        await pilot.click("#yes")  # start the replacement hotfix: a session of kind hotfix
+        await pilot.press("y")  # start the replacement hotfix: a session of kind hotfix
         await settle(pilot)
         assert isinstance(app.screen, YankScreen)
         assert "Started the replacement hotfix v0.2.1" in text_of(app, "#message")
