@@ -80,6 +80,9 @@ class ReleaseConsoleApp(App[None]):
                                 "deleted)", home.action_yank)
             yield SystemCommand("Promote a release candidate", "Start the stable release on "
                                 "an rc's commit", home.action_promote)
+            yield SystemCommand("Import a hand-off bundle", "Verify a bundle from the other "
+                                "workstation, then resume the release here",
+                                home.action_import_bundle)
 
     def action_start_hotfix(self) -> None:
         from screens.hotfix import open_hotfix

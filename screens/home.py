@@ -45,6 +45,7 @@ class HomeScreen(Screen[None]):
         Binding("x", "abandon", "Abandon…"),
         Binding("y", "yank", "Yank…"),
         Binding("p", "promote", "Promote…"),
+        Binding("i", "import_bundle", "Import bundle…", show=False),  # said in the message line
         Binding("f5", "reload", "Refresh", show=False),
     ]
     DEFAULT_CSS = """
@@ -163,7 +164,8 @@ class HomeScreen(Screen[None]):
             nxt = f"Next: {self.next_id}. " if self.next_id else "Every step is done. "
             note.update(Text(nxt + "Enter opens a step; n opens the next one.", style="bold"))
         else:
-            note.update(Text("No release in progress. Press s to start one.", style="bold"))
+            note.update(Text("No release in progress. Press s to start one. (i: import a bundle)",
+                             style="bold"))
         self._show_detail(checklist.highlighted)
         checklist.focus()
 
@@ -236,6 +238,17 @@ class HomeScreen(Screen[None]):
         from screens.promote import PromoteScreen
 
         self._start_with(PromoteScreen(), "Started promote")
+
+    def action_import_bundle(self) -> None:
+        """A hand-off bundle, also on a fresh offline clone with no session yet."""
+        from screens.bundle_import import BundleImportScreen
+
+        def imported(tag: str | None) -> None:
+            if tag:
+                self.notify(f"Imported {tag}; the release continues here.")
+            self.action_reload()
+
+        self.app.push_screen(BundleImportScreen(), imported)
 
     def _start_with(self, dialog: ModalScreen[str | None], said: str) -> None:
         """Open a dialog that starts a session: refused while one is in progress."""

@@ -77,9 +77,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             say(f"  Fingerprint: {prepared.fingerprint}", style="bold")
             for line in prepared.checks:
                 say(f"  ✔ {line}")
-        plan = Plan(summary=f"Use the bundle: fetch {prepared.manifest.commit[:12]}"
-                    + (f" and tag {prepared.manifest.tag}" if prepared.manifest.tag_object
-                       else "") + ", place the files, resume the session.")
+        plan = Plan(summary=prepared.plan_summary())
         if not args.yes and not ctx.prompter.confirm("Use this bundle?", plan):
             say("Nothing was changed.")
             return 1

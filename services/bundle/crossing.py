@@ -48,16 +48,38 @@ def parse_time(text: str) -> datetime:
 def record_export(session: Session, journal: Journal, manifest: Manifest,
                   bundle_sha256: str) -> None:
     """Mark the hand-off step done and journal the export: identical on both machines."""
-    step = step_for(manifest.direction)
-    evidence = export_evidence(manifest, bundle_sha256)
     head, count = journal.append(
-        actor=manifest.creator, step=step, action=EXPORTED,
-        inputs={"direction": manifest.direction}, outputs=evidence,
-        now=parse_time(manifest.created))
-    record = session.step(step)
-    record.status, record.evidence, record.reason, record.pid = StepStatus.DONE, evidence, "", 0
-    record.started_at = record.finished_at = manifest.created
+        actor=manifest.creator, step=step_for(manifest.direction), action=EXPORTED,
+        inputs={"direction": manifest.direction},
+        outputs=export_evidence(manifest, bundle_sha256), now=parse_time(manifest.created))
+    mark_exported(session, manifest, bundle_sha256)
     session.journal_head, session.journal_count = head, count
+
+
+def mark_exported(session: Session, manifest: Manifest, bundle_sha256: str) -> None:
+    """The hand-off step's record, as the export entry describes it."""
+    record = session.step(step_for(manifest.direction))
+    record.status, record.reason, record.pid = StepStatus.DONE, "", 0
+    record.evidence = export_evidence(manifest, bundle_sha256)
+    record.started_at = record.finished_at = manifest.created
+
+
+def interrupted(local: Path, incoming: Path, bundle_sha256: str, recorded_head: str) -> bool:
+    """Whether an earlier import of this very bundle wrote the journal here and stopped before
+    the session record (killed, disk full): the journal is the bundle's plus that import's
+    export and import entries, and the session here does not name its head. A rerun then
+    finishes that import instead of refusing the bundle as a replay."""
+    mine, theirs = lines(local), lines(incoming)
+    if len(mine) != len(theirs) + 2 or mine[:len(theirs)] != theirs:
+        return False
+    if line_hash(mine[-1]) == recorded_head:
+        return False
+    try:
+        tail = [json.loads(raw) for raw in mine[-2:]]
+    except ValueError:
+        return False
+    return [e.get("action") for e in tail] == [EXPORTED, IMPORTED] and all(
+        (e.get("outputs") or {}).get("bundle_sha256") == bundle_sha256 for e in tail)
 
 
 def lines(path: Path) -> list[bytes]:

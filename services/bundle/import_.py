@@ -9,6 +9,7 @@ signature on the way back, and every artifact's sha256 against the build host's.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -21,9 +22,11 @@ from services import artifacts, checksums
 from services.atomic import write_bytes_atomic
 from services.bundle import crossing, gitpart, tarstream
 from services.bundle.manifest import TO_OFFLINE, TO_ONLINE, BundleError, Manifest, parse, short
-from services.errors import UsageError
+from services.bundle.workdir import Workdir
+from services.errors import EnvironmentProblem, UsageError
 from services.evidence import HandoffOutEvidence
 from services.journal import Journal
+from services.progress import ProgressEvent
 from services.session import Session
 from services.step_protocol import Context
 from services.step_status import StepStatus
@@ -38,13 +41,25 @@ class Prepared:
     sha256: str
     work: Path
     checks: list[str] = field(default_factory=list)
+    resume: bool = False  # an earlier import of it stopped before the session record
+    held: Workdir | None = None  # the folder's lock, so no later import sweeps it away
 
     @property
     def fingerprint(self) -> str:
         return short(self.sha256)
 
     def discard(self) -> None:
-        shutil.rmtree(self.work, ignore_errors=True)
+        if self.held is not None:
+            self.held.release()
+        else:
+            shutil.rmtree(self.work, ignore_errors=True)
+
+    def plan_summary(self) -> str:
+        """What using the bundle will do, in one sentence (the CLI's question, the TUI's note)."""
+        m = self.manifest
+        return (f"Use the bundle: fetch {m.commit[:12]}"
+                + (f" and tag {m.tag}" if m.tag_object else "")
+                + ", place the files, resume the session.")
 
     def to_json(self) -> dict[str, Any]:
         return {"file": str(self.source), "sha256": self.sha256, "fingerprint": self.fingerprint,
@@ -61,12 +76,13 @@ def verify_bundle(ctx: Context, source: Path, *, artifacts_from: Path | None = N
         raise UsageError(f"The artifacts folder {artifacts_from} does not exist.",
                          remedy="Mount the USB stick or fix --artifacts.")
     ctx.store.base.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix="import-", dir=ctx.store.base))
+    held = Workdir(ctx.store.base)  # also removes what a killed import left behind
     try:
-        prepared = _verify(ctx, source, work, artifacts_from)
+        prepared = _verify(ctx, source, held.path, artifacts_from)
     except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
+        held.release()
         raise
+    prepared.held = held
     return prepared
 
 
@@ -88,15 +104,21 @@ def _verify(ctx: Context, source: Path, work: Path, artifacts_from: Path | None)
     _check_session(members, manifest)
     checks.append(f"session {manifest.tag} and journal of {manifest.journal_count} entries intact")
     local_journal = (ctx.store.directory(manifest.tag) / "journal.jsonl")
-    crossing.check_extends(local_journal, members / "journal.jsonl", sha)
-    checks.append("the journal extends this workstation's" if local is not None
-                  else "no earlier session here for this release")
+    resume = crossing.interrupted(local_journal, members / "journal.jsonl", sha,
+                                  local.journal_head if local is not None else "")
+    if resume:
+        checks.append("an earlier import of this bundle stopped before it finished; this one "
+                      "completes it")
+    else:
+        crossing.check_extends(local_journal, members / "journal.jsonl", sha)
+        checks.append("the journal extends this workstation's" if local is not None
+                      else "no earlier session here for this release")
     if manifest.direction == TO_ONLINE and local is not None:
         ctx.session = local
     checks += gitpart.verify(ctx, manifest, members / "repo.bundle", work)
     _check_worktree(ctx, manifest)
     checks += _check_artifacts(ctx, manifest, members, artifacts_from, local)
-    return Prepared(source, manifest, sha, work, checks)
+    return Prepared(source, manifest, sha, work, checks, resume)
 
 
 def _check_identity(ctx: Context, manifest: Manifest) -> Session | None:
@@ -212,17 +234,28 @@ def _check_artifacts(ctx: Context, manifest: Manifest, members: Path,
         if source is not None:
             found = source / name
             if not found.is_file():
+                elsewhere = "" if artifacts_from else (
+                    ", name the folder that holds them (--artifacts DIR, or the artifacts "
+                    "field on the import screen)")
                 raise BundleError(f"Artifact {name} is missing from {source}; nothing was "
-                                  "changed.", remedy="Copy every artifact there, or import the "
-                                  "bundle that holds them.")
+                                  "changed.", remedy=f"Copy every artifact there{elsewhere}, "
+                                  "or import the bundle that holds them.")
             if found.resolve() != (directory / name).resolve():
                 shutil.copyfile(found, staged / name)
             else:
                 staged.joinpath(name).unlink(missing_ok=True)
         path = staged / name if (staged / name).exists() else source / name if source else None
         if path is None or not path.is_file():
-            raise BundleError(f"Artifact {name} is not in the bundle; pass --artifacts DIR.")
-        sha = checksums.hash_file(path).sha256
+            raise BundleError(f"Artifact {name} is not in the bundle (it was made without "
+                              "artifacts); nothing was changed.", remedy="Name the folder that "
+                              "holds them (--artifacts DIR, or the artifacts field on the "
+                              "import screen).")
+        size = path.stat().st_size
+
+        def hashed(done: int, name: str = name, size: int = size) -> None:
+            ctx.progress(ProgressEvent("hash", name, done, size))
+
+        sha = checksums.hash_file(path, hashed).sha256
         if sha != item["sha256"]:
             raise BundleError(f"Artifact {name} does not match the build host's sha256 (it was "
                               "changed on the way); the release stops here.")
@@ -240,45 +273,108 @@ def _check_artifacts(ctx: Context, manifest: Manifest, members: Path,
 
 
 def apply(ctx: Context, prepared: Prepared) -> dict[str, Any]:
-    """Use the verified bundle: fetch, place files, resume the session; journaled."""
+    """Use the verified bundle: place the files, fetch, then the journal and, last, the session.
+
+    Each write is atomic and each is one a rerun accepts as done (an artifact equal to the build
+    host's, a commit already fetched), so a failure or a kill anywhere leaves either the clone
+    as it was or a state a plain rerun of ``bundle import`` finishes: the journal is replaced
+    in one rename, and the session record, written last, is what makes the import count.
+    """
     manifest, members = prepared.manifest, prepared.work / "members"
     store = ctx.store
     try:
         with store.run_lock(manifest.tag):
+            session, journal_bytes, evidence = _new_records(ctx, prepared)
+            _place_files(ctx, manifest, members)
             _close_handed_back(ctx, manifest)
             gitpart.apply(ctx, manifest, members / "repo.bundle")
-            directory = artifacts.artifacts_dir(ctx.policy, ctx.root)
-            directory.mkdir(parents=True, exist_ok=True)
-            times = {a["name"]: a.get("mtime_ns") for a in manifest.artifacts}
-            for path in sorted((members / "artifacts").glob("*")):
-                os.chmod(path, 0o644)
-                shutil.move(path, directory / path.name)  # a copy when build/ is elsewhere
-            for name, mtime in times.items():
-                if isinstance(mtime, int) and (directory / name).exists():
-                    os.utime(directory / name, ns=(mtime, mtime))
-            for path in sorted((members / "files").glob("*")) \
-                    if (members / "files").is_dir() else []:
-                os.chmod(path, 0o644)
-                shutil.move(path, directory / path.name)
             session_dir = store.directory(manifest.tag)
-            session_dir.mkdir(parents=True, exist_ok=True)
             if (members / "notes.md").exists():
                 write_bytes_atomic(session_dir / "notes.md", (members / "notes.md").read_bytes())
             ctx.repo.exclude_release_dir()
-            session = Session.from_json(json.loads((members / "session.json").read_bytes()))
-            write_bytes_atomic(session_dir / "journal.jsonl",
-                               (members / "journal.jsonl").read_bytes())
-            journal = Journal(session_dir / "journal.jsonl")
-            crossing.record_export(session, journal, manifest, prepared.sha256)
-            evidence = {"bundle_sha256": prepared.sha256, "fingerprint": prepared.fingerprint,
-                        "direction": manifest.direction, "file": prepared.source.name,
-                        "verified": prepared.checks}
-            head, count = journal.append(actor=ctx.actor, step=crossing.step_for(
-                manifest.direction), action=crossing.IMPORTED,
-                inputs={"direction": manifest.direction}, outputs=evidence, now=ctx.clock())
-            session.journal_head, session.journal_count = head, count
+            if journal_bytes is not None:
+                write_bytes_atomic(session_dir / "journal.jsonl", journal_bytes)
             store.save(session, now=ctx.clock())
             ctx.session = session
     finally:
         prepared.discard()
     return evidence
+
+
+def _new_records(ctx: Context, prepared: Prepared) -> tuple[Session, bytes | None, dict[str, Any]]:
+    """The session and journal the import leaves, made in the private folder first: the bundle's
+    journal plus the export and import entries (or, finishing an interrupted import, the journal
+    already here, unchanged)."""
+    manifest, members = prepared.manifest, prepared.work / "members"
+    session = Session.from_json(json.loads((members / "session.json").read_bytes()))
+    if prepared.resume:
+        local = (ctx.store.directory(manifest.tag) / "journal.jsonl").read_bytes()
+        crossing.mark_exported(session, manifest, prepared.sha256)
+        session.journal_head, session.journal_count = crossing.journal_head(local)
+        last = json.loads([line for line in local.splitlines() if line.strip()][-1])
+        return session, None, dict(last.get("outputs") or {})
+    path = prepared.work / "journal.jsonl"
+    shutil.copyfile(members / "journal.jsonl", path)
+    journal = Journal(path)
+    crossing.record_export(session, journal, manifest, prepared.sha256)
+    evidence = {"bundle_sha256": prepared.sha256, "fingerprint": prepared.fingerprint,
+                "direction": manifest.direction, "file": prepared.source.name,
+                "verified": prepared.checks}
+    head, count = journal.append(actor=ctx.actor, step=crossing.step_for(manifest.direction),
+                                 action=crossing.IMPORTED,
+                                 inputs={"direction": manifest.direction}, outputs=evidence,
+                                 now=ctx.clock())
+    session.journal_head, session.journal_count = head, count
+    return session, path.read_bytes(), evidence
+
+
+def _place_files(ctx: Context, manifest: Manifest, members: Path) -> None:
+    """Artifacts and signature files into the build folder, each in one rename (a copy to a
+    temporary name first when the folder is on another file system)."""
+    directory = artifacts.artifacts_dir(ctx.policy, ctx.root)
+    shown = artifacts.display_path(directory, ctx.root)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        why = "it is a file" if directory.is_file() else exc.strerror
+        raise EnvironmentProblem(f"Cannot create the artifacts folder {shown} ({why}); "
+                                 "nothing was changed.",
+                                 remedy="Move aside what is in the way, then import "
+                                 "again.") from None
+    times = {a["name"]: a.get("mtime_ns") for a in manifest.artifacts}
+    files = members / "files"
+    for path in sorted((members / "artifacts").glob("*")) + (
+            sorted(files.glob("*")) if files.is_dir() else []):
+        os.chmod(path, 0o644)
+        mtime = times.get(path.name) if path.parent.name == "artifacts" else None
+        if isinstance(mtime, int):
+            os.utime(path, ns=(mtime, mtime))
+        _place(path, directory / path.name, shown)
+    for name, mtime in times.items():  # artifacts that were already here (the build host)
+        if isinstance(mtime, int) and (directory / name).exists():
+            os.utime(directory / name, ns=(mtime, mtime))
+
+
+def _place(source: Path, target: Path, shown: str) -> None:
+    try:
+        try:
+            os.replace(source, target)
+            return
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:
+                raise
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(fd)
+        try:
+            shutil.copy2(source, tmp)
+            with open(tmp, "rb") as handle:
+                os.fsync(handle.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise EnvironmentProblem(f"Cannot place {target.name} in {shown} ({exc.strerror}); the "
+                                 "files already placed match the bundle, so importing again "
+                                 "finishes.", remedy="Free space or fix the folder, then "
+                                 "import again.") from None

@@ -1,0 +1,115 @@
+"""The first offline import from the TUI: a fresh offline clone with no session takes the
+outbound bundle from the home screen (i), sees what was verified, uses it, and the release
+continues there; a refused bundle is shown in one sentence and changes nothing."""
+
+from __future__ import annotations
+
+import shutil
+
+from textual.widgets import Button, Input, ProgressBar
+
+from console.app import ReleaseConsoleApp
+from console.wiring import Options
+from screens.bundle_import import BundleImportScreen
+from screens.home import HomeScreen
+from services import netguard
+from tests.airgap_helpers import Workstations, prepare_online
+from tests.bundle_forge import snapshot
+from tests.tui_helpers import settle, text_of
+
+
+async def test_first_offline_import_from_the_home_screen(stations: Workstations) -> None:
+    ws = stations
+    prepare_online(ws)
+    out = ws.cli("online", "bundle", "export", "--without-artifacts", "--output",
+                 str(ws.usb / "out.tar")).stdout
+    fingerprint = out.split("Fingerprint: ")[1].split()[0]
+    stick = ws.usb / "artifacts"
+    stick.mkdir()
+    for path in (ws.online / "build").glob("*.iso"):
+        shutil.copy2(path, stick / path.name)
+    assert not (ws.offline / ".release").exists()  # a fresh clone: no session here
+
+    app = ReleaseConsoleApp(Options(repo=ws.offline, offline=True))
+    async with app.run_test(size=(120, 50)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        assert "(i: import a bundle)" in text_of(home, "#message")
+        await pilot.press("i")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BundleImportScreen)
+
+        # A wrong path first: one sentence on the screen, nothing changed.
+        before = snapshot(ws.offline)
+        screen.query_one("#import-file", Input).value = str(ws.usb / "nope.tar")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert f"The bundle {ws.usb / 'nope.tar'} does not exist" in \
+            text_of(screen, "#import-message")
+        assert screen.query_one("#import-use", Button).disabled
+
+        # The real bundle made without artifacts, and no folder named: one sentence says so.
+        screen.query_one("#import-file", Input).value = str(ws.usb / "out.tar")
+        await pilot.press("enter")
+        await settle(pilot)
+        refused = text_of(screen, "#import-message")
+        assert (f"Artifact pai-v1.3.0-amd64.iso is missing from {ws.offline / 'build'}; nothing "
+                "was changed.") in refused and "the artifacts field" in refused
+        assert screen.query_one("#import-use", Button).disabled
+        assert snapshot(ws.offline) == before
+
+        # The real bundle, without its artifacts: they come from the stick.
+        screen.query_one("#import-file", Input).value = str(ws.usb / "out.tar")
+        screen.query_one("#import-artifacts", Input).value = str(stick)
+        screen.query_one("#import-file", Input).focus()
+        with netguard.guarded() as guard:
+            await pilot.press("enter")
+            await settle(pilot)
+        assert guard.attempts == []
+        verified = text_of(screen, "#import-verified")
+        assert f"Fingerprint: {fingerprint}" in verified
+        assert "every member's sha256 matches the manifest" in verified
+        assert "pai-v1.3.0-amd64.iso: sha256" in verified and "matches the build host's" \
+            in verified
+        assert "Use the bundle: fetch" in verified
+        bar = screen.query_one("#import-progress", ProgressBar)  # the service reported progress
+        assert bar.total is not None and bar.total > 1 and bar.progress == bar.total
+        held = {k: v for k, v in snapshot(ws.offline).items()  # the verified bundle, held
+                if not k.startswith(".release/import-")}       # privately until it is used
+        assert held == before  # verified, not used yet
+        assert app.focused is screen.query_one("#import-use", Button)
+        # Another path typed after verifying: the verification no longer counts.
+        screen.query_one("#import-artifacts", Input).value = str(ws.usb)
+        await settle(pilot)
+        assert screen.query_one("#import-use", Button).disabled
+        assert "Verify the bundle again" in text_of(screen, "#import-message")
+        screen.query_one("#import-artifacts", Input).value = str(stick)
+        screen.query_one("#import-file", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.focused is screen.query_one("#import-use", Button)
+        await pilot.press("enter")  # "Use it"
+        await settle(pilot)
+        assert app.screen is home
+        await settle(pilot)
+        assert home.tag == "v1.3.0" and home.next_id == "smoke"
+        assert "OFFLINE" in str(home.query_one("#session-bar").render())
+
+    assert not list((ws.offline / ".release").glob("import-*"))
+    status = ws.cli("offline", "status").stdout
+    assert "v1.3.0" in status and "smoke" in status
+    for name in ("pai-v1.3.0-amd64.iso", "pai-v1.3.0-arm64.iso"):
+        assert (ws.offline / "build" / name).read_bytes() == \
+            (ws.online / "build" / name).read_bytes()
+    assert ws.cli("offline", "journal", "verify").returncode == 0
+
+
+async def test_import_is_in_the_command_palette(stations: Workstations) -> None:
+    app = ReleaseConsoleApp(Options(repo=stations.offline, offline=True))
+    async with app.run_test(size=(120, 50)) as pilot:
+        await settle(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Import a hand-off bundle" in titles
+        await pilot.press("escape")
