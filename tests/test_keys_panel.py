@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from textual.command import CommandPalette
+from textual.pilot import Pilot
 from textual.widgets import HelpPanel
 
 from console.app import ReleaseConsoleApp
@@ -17,7 +18,7 @@ from services.step_protocol import Context
 from tests.tui_helpers import settle
 
 
-async def open_keys(pilot) -> None:  # type: ignore[no-untyped-def]
+async def open_keys(pilot: Pilot[None]) -> None:
     """As a captain does: Ctrl+P, type "keys", Enter."""
     await pilot.press("ctrl+p")
     await settle(pilot)
