@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, TextArea
+from textual.widgets import Input, Markdown, TextArea
 
 from console.app import ReleaseConsoleApp
 from console.sandbox import start_sandbox
@@ -157,8 +157,18 @@ def test_draft_review_at_80x24(frozen_git: None, repo_path: Path,
                                make_ctx: Callable[..., Context], fixed_sandbox: Sandbox,
                                snap_compare: Callable[..., bool]) -> None:
     ready_to_review(make_ctx, repo_path, fixed_sandbox)
+
+    async def reviewed(pilot: Pilot[Any]) -> None:
+        await opening("review")(pilot)
+        body = pilot.app.screen.query_one("#review-body", Markdown)
+        for _ in range(500):  # the body renders after the review loads: its height sets the
+            if body.children:  # scrollbar, so the picture waits for it, not for a clock
+                break
+            await pilot.pause(0.01)
+        await settle(pilot)
+
     assert snap_compare(FrozenApp(Options(repo=repo_path)), terminal_size=SIZE,
-                        run_before=opening("review"))
+                        run_before=reviewed)
 
 
 def test_publish_confirmation_at_80x24(frozen_git: None, repo_path: Path,
