@@ -23,7 +23,8 @@ from services.errors import ConsoleError
 class HotfixOffer(ModalScreen[str | None]):
     """Dismisses with the hotfix tag it started, or None."""
 
-    BINDINGS = [Binding("escape", "cancel", "Not now")]
+    BINDINGS = [Binding("escape", "cancel", "Not now"), Binding("n", "cancel", "Not now"),
+                Binding("y", "start", "Start hotfix")]
     DEFAULT_CSS = """
     HotfixOffer { align: center middle; }
     HotfixOffer > Vertical { width: 76; height: auto; border: thick $accent;
@@ -45,8 +46,9 @@ class HotfixOffer(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(f"Start the replacement hotfix {self.version} now?", id="hotfix-question")
-            yield Static("It branches hotfix/… from the yanked release's tag; the release steps "
-                         "follow as for any hotfix.")
+            yield Static("It makes the hotfix branch from the yanked release's tag; the release "
+                         "steps follow as for any hotfix.\ny: start it · n or Esc: not now",
+                         id="hotfix-help")
             yield Static("", id="hotfix-error")
             with Horizontal():
                 yield Button("Not now", id="no")
@@ -60,6 +62,9 @@ class HotfixOffer(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def action_start(self) -> None:
+        self._start()
 
     @work(thread=True, exclusive=True)
     def _start(self) -> None:
