@@ -197,6 +197,7 @@ def finished_release(s: Session) -> None:
         {"artifact": f"app-v0.2.0-{arch}.img", "sha256": digest * 64, "size": 4096}
         for arch, digest in (("amd64", "a"), ("arm64", "b"))]}
     s.step("tag").evidence = {"object": "3f2a9c41d07e5b6a8c9d0e1f2a3b4c5d6e7f8091",
+                              "commit": "8e5d2b7a9c0f1e3d4b6a8c9e0f1a2b3c4d5e6f70",
                               "signing": "openpgp"}
     s.step("publish").evidence = {
         "html_url": "https://github.com/acme/app/releases/tag/v0.2.0"}
