@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 
 class ReleaseConsoleApp(App[None]):
     TITLE = "Release Console"
-    BINDINGS = [Binding("q", "quit_console", "Quit")]
+    BINDINGS = [Binding("q", "quit_console", "Quit"),
+                # Before the screen's own Escape (Back): only while the Keys panel is open.
+                Binding("escape", "hide_keys", "Close keys", show=False, priority=True)]
 
     def __init__(self, options: Options) -> None:
         super().__init__()
@@ -84,10 +86,20 @@ class ReleaseConsoleApp(App[None]):
                                 "workstation, then resume the release here",
                                 home.action_import_bundle)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "hide_keys":  # otherwise Escape falls through to the screen (Back, cancel)
+            return bool(self.screen.query("HelpPanel"))
+        return super().check_action(action, parameters)
+
+    def action_hide_keys(self) -> None:
+        """Escape closes the Keys panel (the command palette's "Keys") and does nothing else."""
+        self.action_hide_help_panel()
+
     def action_start_hotfix(self) -> None:
         from screens.hotfix import open_hotfix
 
         open_hotfix(self)
+
     def action_quit_console(self) -> None:
         """``q`` quits from any screen; while a step runs it asks, then cancels it safely first."""
         from screens.step import StepScreen

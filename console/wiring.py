@@ -5,12 +5,13 @@ Kept separate from the CLI parser so the TUI builds its context the same way.
 
 from __future__ import annotations
 
-import argparse
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # argparse too: the TUI's first frame has no command line to parse
+    import argparse
+
     from services.policy import Policy
     from services.repo import Repository
     from services.step_protocol import Context, Prompter

@@ -84,6 +84,12 @@ class HomeScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#checklist", OptionList).border_title = "Runbook"
         self.query_one("#detail", VerticalScroll).border_title = "Step"
+        options = getattr(self.app, "options", None)  # the app's --repo/--config (console.wiring)
+        if options is not None:  # the first frame lists the runbook; the worker checks it
+            from screens.home_early import early_options
+
+            self.query_one("#checklist", OptionList).set_options(
+                early_options(options.repo, options.config))
         # Paint first, then load: opening git in a worker thread competes for the GIL with the
         # first frame, and a captain sees the layout sooner this way.
         self.call_after_refresh(self.action_reload)
@@ -143,6 +149,7 @@ class HomeScreen(Screen[None]):
         note = self.query_one("#message", Static)
         if message.error:
             bar.update("Release Console")
+            self.query_one("#checklist", OptionList).clear_options()  # no early rows beside it
             self.query_one("#detail-text", Static).update(Text(message.error, style="bold red"))
             note.update(Text("Fix the problem above, then press F5.", style="yellow"))
             return

@@ -163,6 +163,7 @@ class ChangelogEvidence(StepEvidence):
     bump: str | None = optional()
     bump_reasons: tuple[str, ...] | None = optional()
     already: bool | None = optional()  # the move was found committed, not made by this run
+    references: tuple[str, ...] | None = optional()  # version-reference files in the commit
     # What the move did (``Change.facts``), so post-release can write [Unreleased] back alike.
     version: str | None = optional()
     date: str | None = optional()

@@ -9,9 +9,12 @@ steps exist only when signing is air-gapped.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from services.errors import ConsoleError
-from services.step_protocol import Step
-from services.steps import registry
+
+if TYPE_CHECKING:  # the step ids alone are light: the TUI's first frame lists them
+    from services.step_protocol import Step
 
 RELEASE = (
     "preflight", "changelog", "migration", "notes", "artifacts", "handoff-out", "smoke",
@@ -48,5 +51,7 @@ def runbook(kind: str, *, air_gapped: bool = False) -> tuple[Step, ...]:
     except KeyError:
         raise ConsoleError(f"Unknown release kind {kind!r}; "
                            f"expected one of: {', '.join(RUNBOOKS)}.") from None
+    from services.steps import registry
+
     steps = registry()
     return tuple(steps[i] for i in ids if air_gapped or i not in HANDOFF)

@@ -79,8 +79,9 @@ def file_at(ctx: Context, sha: str, rel: str) -> bytes | None:
 
 
 def adoptable_commit(ctx: Context, *, subject: str, parent: str, rel: str,
-                     what: str) -> CommitFacts | None:
-    """The commit a step makes (``subject``, on ``parent``, changing only ``rel``), if it exists.
+                     what: str, also: tuple[str, ...] = ()) -> CommitFacts | None:
+    """The commit a step makes (``subject``, on ``parent``, changing only ``rel`` and the files
+    in ``also``), if it exists.
 
     None when no such commit is on the branch; :class:`Diverged` when one with that subject is
     there but sits on another commit or changes other files (made or amended by hand).
@@ -89,11 +90,13 @@ def adoptable_commit(ctx: Context, *, subject: str, parent: str, rel: str,
     if not sha:
         return None
     facts = commit_facts(ctx, sha)
-    if facts.parent != parent or facts.paths != (rel,):
+    wanted = tuple(sorted({rel, *also}))
+    if facts.parent != parent or facts.paths != wanted:
         found = ", ".join(facts.paths) or "no files"
         raise Diverged(
             f"The {what} commit {sha[:12]} ({subject}) is on {facts.parent[:12] or 'no parent'}"
-            f" and changes {found}, not {rel} on {parent[:12]} as this step would; it was made or "
+            f" and changes {found}, not {', '.join(wanted)} on {parent[:12]} as this step would; "
+            "it was made or "
             "changed by hand, and nothing was changed.",
             remedy=f"Inspect it with `git show {sha[:12]}`; move HEAD back to {parent[:12]} "
             "(keeping your work on another branch) and run this step again.")

@@ -8,6 +8,7 @@ written.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -18,7 +19,7 @@ from screens.step import StepScreen
 from services import changelog
 from services.errors import ConsoleError
 from services.step_protocol import Blocker, Context
-from services.steps.changelog import bump_blocker, bump_decision, commit_message
+from services.steps.changelog import bump_blocker, bump_decision, commit_message, ref_updates
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,11 @@ class ChangelogScreen(StepScreen[ChangelogView]):
                        + Text(data.entries.rstrip("\n")))
 
     def question(self, ctx: Context, template: str) -> str:
-        return (f"Write this change to {ctx.policy.changelog} and commit it as "
+        files = [ctx.policy.changelog]
+        # The version references go into the same commit, so the question names them; a refused
+        # pattern is the step's own blocker (the sentence naming file and pattern).
+        with suppress(ConsoleError):
+            files += [update.path for update in ref_updates(ctx) if update.changed]
+        return (f"Write this change to {' and '.join(files)} and commit it as "
                 f"'{commit_message(ctx)}'?")
 

@@ -1,16 +1,18 @@
 """Step ``changelog``: [Unreleased] becomes ``[X.Y.Z] — YYYY-MM-DD``, the compare-link footer
-is updated, the diff is shown, and the change is committed as ``Release vX.Y.Z: changelog``.
+is updated, the policy's version references (README, version files) are brought up to the new
+version, the diffs are shown, and the change is committed as ``Release vX.Y.Z: changelog``.
 
-Resumable: if the process died after writing the file but before committing, the next run sees the
-file already holds exactly the move of HEAD's changelog and only commits; if the commit was made, it
-records it without doing anything twice.
+Resumable: if the process died after writing the files but before committing, the next run sees
+each file holds either HEAD's text or exactly this step's edit of it, writes what is missing and
+only commits; if the commit was made, it records it without doing anything twice.
 """
 
 from __future__ import annotations
 
 import hashlib
 
-from services import changelog, channels, reconcile, versions
+from services import changelog, channels, reconcile, version_refs, versions
+from services.atomic import write_bytes_atomic
 from services.changelog import (
     RANK,
     BumpDecision,
@@ -48,6 +50,28 @@ def plan_move(ctx: Context, raw: bytes | None = None) -> Change:
                           tag_format=ctx.policy.tag_format)
 
 
+def ref_updates(ctx: Context, revision: str = "") -> list[version_refs.RefUpdate]:
+    """The version references' updates, planned on the work tree or on ``revision``'s files."""
+    session = ctx.require_session()
+
+    def work_tree(rel: str) -> bytes | None:
+        try:
+            return ctx.path(rel).read_bytes()
+        except OSError:
+            return None
+
+    read = (work_tree if not revision else
+            ctx.repo.head_file if revision == "HEAD" else
+            (lambda rel: ctx.repo.show(revision, rel)))
+    return version_refs.plan_updates(ctx.policy, version=session.version, tag=session.tag,
+                                     tags=ctx.repo.tags(), read=read)
+
+
+def ref_paths(ctx: Context) -> list[str]:
+    """Every file a version reference names (each may need its uncommitted edits guarded)."""
+    return list(dict.fromkeys(ref.path for ref in ctx.policy.version_references))
+
+
 def bump_decision(ctx: Context, doc: changelog.Changelog) -> BumpDecision:
     session = ctx.require_session()
     previous = versions.version_from_tag(session.previous_tag, ctx.policy.tag_format) \
@@ -77,23 +101,44 @@ def bump_blocker(ctx: Context, decision: BumpDecision) -> list[Blocker]:
 
 def done_already(ctx: Context) -> bool:
     session = ctx.require_session()
-    return head_message(ctx).strip() == commit_message(ctx) and not modified(
-        ctx, ctx.policy.changelog) and changelog.load(
+    return head_message(ctx).strip() == commit_message(ctx) and not any(
+        modified(ctx, rel) for rel in [ctx.policy.changelog, *ref_paths(ctx)]) and changelog.load(
         ctx.path(ctx.policy.changelog), ctx.policy.changelog).heading_for(
         channels.final_version(session)) is not None
 
 
-def resumable(ctx: Context) -> bool:
-    """The file already holds exactly our move of HEAD's changelog (written, not committed)."""
+def writes_from_head(ctx: Context) -> list[tuple[str, bytes, bytes]] | None:
+    """(path, HEAD's bytes, the bytes this step writes) for every file it changes, planned on
+    HEAD's files; None when HEAD has no changelog or the plan is refused."""
     rel = ctx.policy.changelog
     committed = head_bytes(ctx, rel)
-    if committed is None or not modified(ctx, rel):
-        return False
+    if committed is None:
+        return None
     try:
-        expected = plan_move(ctx, committed).data()
+        move = plan_move(ctx, committed).data()
+        refs = ref_updates(ctx, "HEAD")
     except ConsoleError:
+        return None
+    return [(rel, committed, move),
+            *((u.path, u.before.encode("utf-8"), u.data()) for u in refs if u.changed)]
+
+
+def resumable(ctx: Context) -> bool:
+    """Every file holds HEAD's text or exactly this step's edit of it, and at least one was
+    written (the process died between writing and committing)."""
+    writes = writes_from_head(ctx)
+    if writes is None:
         return False
-    return ctx.path(rel).read_bytes() == expected
+    written = False
+    for rel, before, after in writes:
+        try:
+            now = ctx.path(rel).read_bytes()
+        except OSError:
+            return False
+        if now not in (before, after):
+            return False
+        written = written or (now == after and after != before)
+    return written
 
 
 class ChangelogStep(Step):
@@ -108,35 +153,49 @@ class ChangelogStep(Step):
         try:
             if done_already(ctx):
                 return []
-            blockers: list[Blocker] = []
-            if modified(ctx, rel) and not resumable(ctx):
-                return [*blockers, Blocker(f"{rel} has uncommitted changes.",
-                                           "Commit them first, so the release commit holds only "
-                                           "the move.")]
             if resumable(ctx):
-                return blockers
+                return []
+            for path in [rel, *ref_paths(ctx)]:
+                if modified(ctx, path):
+                    return [Blocker(f"{path} has uncommitted changes.",
+                                    "Commit them first, so the release commit holds only "
+                                    "the release's own edits.")]
             change = plan_move(ctx)
-            blockers += bump_blocker(ctx, bump_decision(ctx, change.doc))
-            return blockers
+            try:
+                ref_updates(ctx)  # a pattern that no longer matches is refused before writing
+            except version_refs.VersionReferenceError as err:
+                return [Blocker(err.message, err.remedy)]
+            return bump_blocker(ctx, bump_decision(ctx, change.doc))
         except ConsoleError as err:
             return [Blocker(str(err))]
 
     def plan(self, ctx: Context) -> Plan:
         rel = ctx.policy.changelog
         message = commit_message(ctx)
-        commands = [f"git add {rel}", f'git commit -m "{message}"']
+
+        def commands(paths: list[str]) -> list[str]:
+            return [f"git add {' '.join(paths)}", f'git commit -m "{message}"']
+
         try:
             if done_already(ctx):
                 return Plan(summary=f"{rel} is already moved and committed; nothing to do.")
             if resumable(ctx):
-                return Plan(summary=f"{rel} is already written; only the commit is left.",
-                            commands=commands)
+                paths = [path for path, *_ in writes_from_head(ctx) or []]
+                return Plan(summary=f"{', '.join(paths)} already written; only the commit is "
+                            "left.", commands=commands(paths))
             change = plan_move(ctx)
+            refs = [u for u in ref_updates(ctx) if u.changed]
             decision = bump_decision(ctx, change.doc)
         except ConsoleError as err:
             return Plan(summary=f"Cannot move the changelog: {err}")
-        plan = Plan(summary=change.summary, changes=[FileChange(rel, change.diff(rel))],
-                    commands=commands, notes=list(change.notes))
+        plan = Plan(summary=change.summary,
+                    changes=[FileChange(rel, change.diff(rel)),
+                             *(FileChange(u.path, u.diff()) for u in refs)],
+                    commands=commands([rel, *(u.path for u in refs)]), notes=list(change.notes))
+        for update in refs:
+            for old, new in update.replaced:
+                plan.notes.append(f"Version reference: {old!r} becomes {new!r} in {update.path}, "
+                                  "in the same commit.")
         plan.notes.append(f"The entries call for a {decision.bump} release: "
                           + "; ".join(decision.reasons) + ".")
         return plan
@@ -144,14 +203,19 @@ class ChangelogStep(Step):
     def reconcile(self, ctx: Context) -> Evidence | None:
         """The changelog commit already made (a kill right after ``git commit``) is recorded with
         the same evidence a run gives, once it is checked to be exactly the move of its parent's
-        changelog."""
+        changelog plus the version references' updates of its parent's files."""
         session = ctx.require_session()
         rel = ctx.policy.changelog
         base = release_commit(session)
-        if not base or modified(ctx, rel):
+        if not base or any(modified(ctx, path) for path in [rel, *ref_paths(ctx)]):
             return None
+        try:
+            refs = [u for u in ref_updates(ctx, base) if u.changed]
+        except ConsoleError:
+            refs = []  # the step would have refused: a commit changing them is not its own
         found = reconcile.adoptable_commit(ctx, subject=commit_message(ctx), parent=base,
-                                           rel=rel, what="changelog")
+                                           rel=rel, what="changelog",
+                                           also=tuple(u.path for u in refs))
         if found is None or ctx.repo.head_sha() != found.sha:
             return None
         before = reconcile.file_at(ctx, base, rel)
@@ -159,16 +223,19 @@ class ChangelogStep(Step):
             return None
         change = plan_move(ctx, before)
         data = ctx.path(rel).read_bytes()
-        if change.data() != data:
+        edited = [rel] if change.data() != data else []
+        edited += [u.path for u in refs if ctx.path(u.path).read_bytes() != u.data()]
+        if edited:
             raise reconcile.Diverged(
-                f"The changelog commit {found.sha[:12]} is not the move this step would make "
-                f"of {rel} (it was edited by hand); nothing was changed.",
+                f"The changelog commit {found.sha[:12]} is not the edit this step would make "
+                f"of {', '.join(edited)} (it was edited by hand); nothing was changed.",
                 remedy=f"Compare with `release-console run changelog --dry-run` after moving HEAD "
                 f"back to {base[:12]}, then run this step again.")
         decision = bump_decision(ctx, change.doc)
         return ChangelogEvidence.from_json({
             "file": rel, "commit": found.sha, "sha256": hashlib.sha256(data).hexdigest(),
-            "bump": decision.bump, "bump_reasons": decision.reasons, **change.facts,
+            "bump": decision.bump, "bump_reasons": decision.reasons,
+            "references": [u.path for u in refs], **change.facts,
         }).to_json()
 
     def run(self, ctx: Context) -> Evidence:
@@ -177,21 +244,27 @@ class ChangelogStep(Step):
             return ChangelogEvidence(file=rel, commit=ctx.repo.head_sha(), already=True).to_json()
         for blocker in self.check(ctx):
             raise ConsoleError(str(blocker))
-        if resumable(ctx):
-            committed = head_bytes(ctx, rel)
-            change = plan_move(ctx, committed)
+        if resumable(ctx):  # write what the killed run had not written yet, then commit
+            change = plan_move(ctx, head_bytes(ctx, rel))
+            refs = [u for u in ref_updates(ctx, "HEAD") if u.changed]
         else:
             change = plan_move(ctx)
-            if not change.changed:  # a later rc with nothing new: the section stands as it is
+            refs = [u for u in ref_updates(ctx) if u.changed]  # refused before anything is written
+            if not change.changed and not refs:  # a later rc with nothing new: it stands as it is
                 return {"file": rel, "commit": ctx.repo.head_sha(), "already": True,
                         **change.facts}
+        for update in refs:  # the references first: the changelog written last marks the run
+            if ctx.path(update.path).read_bytes() != update.data():
+                write_bytes_atomic(ctx.path(update.path), update.data())
+        if ctx.path(rel).read_bytes() != change.data():
             change.write()
         decision = bump_decision(ctx, change.doc)
-        sha = commit_files(ctx, [rel], commit_message(ctx))
+        sha = commit_files(ctx, [rel, *(u.path for u in refs)], commit_message(ctx))
         data = ctx.path(rel).read_bytes()
         return ChangelogEvidence.from_json({
             "file": rel, "commit": sha, "sha256": hashlib.sha256(data).hexdigest(),
             "bump": decision.bump, "bump_reasons": decision.reasons,
+            "references": [u.path for u in refs],
             **change.facts,  # how the move was written, for post-release's reopen
         }).to_json()
 

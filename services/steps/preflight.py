@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from services import checklist, versions
+from services import checklist, version_refs, versions
 from services.errors import ConsoleError
 from services.evidence import PreflightEvidence
 from services.step_protocol import Blocker, Context, Evidence, Plan, Step
@@ -60,28 +60,29 @@ def waiver_blockers(ctx: Context) -> list[Blocker]:
 
 
 def reference_blockers(ctx: Context) -> list[Blocker]:
+    """The version references must still be found (the new version, or the last release's that
+    the changelog step will replace); a pattern that no longer matches is said here, early."""
     session = ctx.require_session()
-    result = []
-    for ref in ctx.policy.version_references:
-        needle = ref.pattern.format(version=session.version, tag=session.tag)
-        path = ctx.path(ref.path)
+
+    def read(rel: str) -> bytes | None:
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            result.append(Blocker(f"{ref.path} (a version reference in the policy) cannot be read.",
-                                  "Fix the path in [[version_references]] or create the file."))
-            continue
-        if needle not in text:
-            result.append(Blocker(f"{ref.path} does not mention {needle!r} yet.",
-                                  "Update the version references and commit them."))
-    return result
+            return ctx.path(rel).read_bytes()
+        except OSError:
+            return None
+
+    try:
+        version_refs.plan_updates(ctx.policy, version=session.version, tag=session.tag,
+                                  tags=ctx.repo.tags(), read=read)
+    except ConsoleError as err:
+        return [Blocker(err.message, err.remedy)]
+    return []
 
 
 class Preflight(Step):
     id = "preflight"
     description = (
         "Clean tree on the right branch, the tag not taken, the version a valid step up from the "
-        "last release, manual checklist ticked, version references updated, vulnerability waivers "
+        "last release, manual checklist ticked, version references found, vulnerability waivers "
         "unexpired, and CI green on the release commit (deferred when offline)."
     )
 

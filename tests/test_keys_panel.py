@@ -1,0 +1,55 @@
+"""The Keys panel (the command palette's "Keys") closes with Escape, driven with Pilot."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.command import CommandPalette
+from textual.pilot import Pilot
+from textual.widgets import HelpPanel
+
+from console.app import ReleaseConsoleApp
+from console.wiring import Options
+from screens.home import HomeScreen
+from screens.step import StepScreen
+from services.session_lifecycle import ReleaseRequest, start_release
+from services.step_protocol import Context
+from tests.tui_helpers import settle
+
+
+async def open_keys(pilot: Pilot[None]) -> None:
+    """As a captain does: Ctrl+P, type "keys", Enter."""
+    await pilot.press("ctrl+p")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, CommandPalette)
+    await pilot.press(*"keys")
+    await settle(pilot)
+    await pilot.pause(0.3)  # the palette searches in the background; wait for its hit list
+    await pilot.press("enter")
+    await settle(pilot)
+    assert pilot.app.screen.query(HelpPanel), "the Keys panel did not open"
+
+
+async def test_escape_closes_the_keys_panel_and_does_nothing_else(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    start_release(make_ctx(), ReleaseRequest(version="0.2.0"))
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_keys(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert not app.screen.query(HelpPanel)
+
+        await pilot.press("enter")  # open the highlighted step (pre-flight)
+        await settle(pilot)
+        assert isinstance(app.screen, StepScreen)
+        await open_keys(pilot)
+        await pilot.press("escape")  # closes the panel, not the step
+        await settle(pilot)
+        assert isinstance(app.screen, StepScreen) and not app.screen.query(HelpPanel)
+        await pilot.press("escape")  # with the panel closed, Escape is Back again
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
