@@ -36,7 +36,7 @@ class DraftScreen(StepScreen):
     def load_extra(self, ctx: Context) -> Any:
         if ctx.session is None:
             return None
-        from services.github.expected import expected_files
+        from services.github.wiring import expected_files
 
         drafted = ctx.session.evidence(DraftEvidence)
         done = drafted.actions() if drafted is not None else {}

@@ -34,7 +34,7 @@ class PreflightScreen(StepScreen):
     def load_extra(self, ctx: Context) -> Any:
         if ctx.session is None:
             return ([], set())
-        return (list(checklist.items(ctx, "preflight")),
+        return (list(checklist.items(ctx.policy, "preflight")),
                 set(checklist.ticked(ctx.session, "preflight")))
 
     def show_extra(self, data: Any) -> None:
@@ -68,7 +68,8 @@ class PreflightScreen(StepScreen):
     def _tick(self, item: str) -> None:
         try:
             ctx = host_of(self.app).make_context()
-            checklist.tick(ctx, "preflight", item)
+            checklist.tick(ctx.policy, ctx.require_session(), ctx.record, "preflight", item,
+                           actor=ctx.actor, now=ctx.now_iso())
         except ConsoleError as err:
             self.post_message(Finished(False, str(err)))
             return

@@ -82,7 +82,7 @@ class SmokeScreen(StepScreen[SmokeView]):
         if ctx.session is None:
             return None
         return SmokeView(tuple(ctx.policy.architectures()), tuple(ctx.policy.smoke_checks),
-                         ctx.repo.identity().name, tuple(smoke.statuses(ctx)))
+                         ctx.repo.identity().name, tuple(smoke.statuses(ctx.policy, ctx.root, ctx.session)))
 
     def show_extra(self, data: SmokeView | None) -> None:
         if data is None:
@@ -169,8 +169,9 @@ class SmokeScreen(StepScreen[SmokeView]):
             def progress(event: ProgressEvent) -> None:
                 self.post_message(Progress(event))
 
-            ctx.progress = progress
-            entry = smoke.sign_off(ctx, arch=arch, hardware=hardware, marks=marks, tester=tester)
+            entry = smoke.sign_off(ctx.policy, ctx.repo, ctx.require_session(), ctx.record,
+                                   arch=arch, hardware=hardware, marks=marks, tester=tester,
+                                   now=ctx.now_iso(), progress=progress)
         except ConsoleError as err:
             self.post_message(Finished(False, str(err)))
             return
