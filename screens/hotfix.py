@@ -19,7 +19,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from screens.base import host_of
+from screens.base import attempt, host_of
 from screens.widgets import SessionBar
 from services import engine, secrets, versions
 from services.errors import ConsoleError
@@ -28,8 +28,19 @@ from services.hotfix.clock import SEVERITIES
 from services.hotfix.picks import Candidate
 from services.hotfix.plan import base_tag_for
 from services.hotfix.start import HotfixRequest, start_hotfix
+from services.step_protocol import Context
 
 SEVERITY_CHOICES = [("no security clock", ""), *((s, s) for s in SEVERITIES)]
+
+
+def _suggestion(ctx: Context) -> tuple[str, str]:
+    """(the version a hotfix would get, what the screen says about it)."""
+    last = versions.highest_release(ctx.repo.tags(), ctx.policy.tag_format)
+    if last is None:
+        return "", "No release tag yet: there is nothing to fix."
+    return (str(last.bump_patch()),
+            f"Last release: {ctx.policy.tag_for(str(last))}. A hotfix ships the next patch of a "
+            "shipped release from its tag.")
 
 
 class HotfixScreen(Screen[str | None]):
@@ -89,19 +100,8 @@ class HotfixScreen(Screen[str | None]):
 
     @work(thread=True)
     def _suggest(self) -> None:
-        try:
-            ctx = host_of(self.app).make_context()
-            last = versions.highest_release(ctx.repo.tags(), ctx.policy.tag_format)
-        except ConsoleError as err:
-            self.post_message(self.Suggested("", secrets.scrub(str(err))))
-            return
-        if last is None:
-            self.post_message(self.Suggested("", "No release tag yet: there is nothing to fix."))
-            return
-        self.post_message(self.Suggested(
-            str(last.bump_patch()),
-            f"Last release: {ctx.policy.tag_for(str(last))}. A hotfix ships the next patch of a "
-            "shipped release from its tag."))
+        suggestion, error = attempt(self.app, _suggestion)
+        self.post_message(self.Suggested(*(suggestion or ("", error))))
 
     def on_hotfix_screen_suggested(self, message: Suggested) -> None:
         self.query_one("#suggestion", Static).update(Text(message.text))

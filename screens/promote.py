@@ -13,9 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from screens.base import host_of
-from services import secrets
-from services.errors import ConsoleError
+from screens.base import attempt
 
 
 class PromoteScreen(ModalScreen[str | None]):
@@ -62,12 +60,8 @@ class PromoteScreen(ModalScreen[str | None]):
     def _list(self) -> None:
         from services.promote import promotable_tags
 
-        try:
-            tags = promotable_tags(host_of(self.app).make_context())
-        except ConsoleError as err:
-            self.post_message(self.Listed([], secrets.scrub(str(err))))
-            return
-        self.post_message(self.Listed(tags, ""))
+        tags, error = attempt(self.app, promotable_tags)
+        self.post_message(self.Listed(tags or [], error))
 
     def on_promote_screen_listed(self, message: Listed) -> None:
         self.tags = message.tags
@@ -103,12 +97,8 @@ class PromoteScreen(ModalScreen[str | None]):
     def _promote(self, rc_tag: str) -> None:
         from services.promote import start_promotion
 
-        try:
-            session = start_promotion(host_of(self.app).make_context(), rc_tag)
-        except ConsoleError as err:
-            self.post_message(self.Outcome("", secrets.scrub(str(err))))
-            return
-        self.post_message(self.Outcome(session.tag, ""))
+        session, error = attempt(self.app, lambda ctx: start_promotion(ctx, rc_tag))
+        self.post_message(self.Outcome(session.tag if session else "", error))
 
     def on_promote_screen_outcome(self, message: Outcome) -> None:
         if message.error:

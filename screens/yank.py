@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from screens.base import host_of
+from screens.base import attempt, host_of
 from services import secrets
 from services.errors import ConsoleError
 
@@ -116,12 +116,8 @@ class YankScreen(Screen[None]):
     def _list(self) -> None:
         from services.yank_choices import published_releases
 
-        try:
-            choices = published_releases(host_of(self.app).make_context())
-        except ConsoleError as err:
-            self.post_message(self.Listed([], secrets.scrub(str(err))))
-            return
-        self.post_message(self.Listed(choices, ""))
+        choices, error = attempt(self.app, published_releases)
+        self.post_message(self.Listed(choices or [], error))
 
     def on_yank_screen_listed(self, message: Listed) -> None:
         if message.error:
@@ -203,12 +199,8 @@ class YankScreen(Screen[None]):
         from services.yank import YankRequest, prepare_yank
 
         assert isinstance(request, YankRequest)
-        try:
-            prepared = prepare_yank(host_of(self.app).make_context(), request)
-        except ConsoleError as err:
-            self.post_message(self.Prepared(None, secrets.scrub(str(err))))
-            return
-        self.post_message(self.Prepared(prepared, ""))
+        prepared, error = attempt(self.app, lambda ctx: prepare_yank(ctx, request))
+        self.post_message(self.Prepared(prepared, error))
 
     def on_yank_screen_prepared(self, message: Prepared) -> None:
         if message.prepared is None:
@@ -280,12 +272,8 @@ class YankScreen(Screen[None]):
     def _push(self, note: NoteCommit) -> None:
         from services.yank_push import push_note
 
-        try:
-            push_note(host_of(self.app).make_context(), note)
-        except ConsoleError as err:
-            self.post_message(self.Pushed(secrets.scrub(str(err))))
-            return
-        self.post_message(self.Pushed(""))
+        _done, error = attempt(self.app, lambda ctx: push_note(ctx, note))
+        self.post_message(self.Pushed(error))
 
     def on_yank_screen_pushed(self, message: Pushed) -> None:
         if message.error:

@@ -15,9 +15,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
-from screens.base import host_of
-from services import secrets
-from services.errors import ConsoleError
+from screens.base import attempt
 
 
 class HotfixOffer(ModalScreen[str | None]):
@@ -65,15 +63,11 @@ class HotfixOffer(ModalScreen[str | None]):
     def _start(self) -> None:
         from services.session_lifecycle import ReleaseRequest, start_release
 
-        try:
-            session = start_release(host_of(self.app).make_context(),
-                                    ReleaseRequest(version=self.version, kind="hotfix"))
-        except ConsoleError as err:
-            self.post_message(self.Outcome("", secrets.scrub(str(err))))
-            return
+        request = ReleaseRequest(version=self.version, kind="hotfix")
+        session, error = attempt(self.app, lambda ctx: start_release(ctx, request))
         # Dismissed from the message handler, after this worker has ended: dismissing from
         # inside the worker would cancel it while it still runs.
-        self.post_message(self.Outcome(session.tag, ""))
+        self.post_message(self.Outcome(session.tag if session else "", error))
 
     def on_hotfix_offer_outcome(self, message: Outcome) -> None:
         if message.error:
