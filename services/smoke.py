@@ -238,6 +238,13 @@ def failed_blockers(policy: Policy, session: Session) -> list[Blocker]:
     return result
 
 
+def artifact_blockers(policy: Policy, root: Path, session: Session,
+                      found: list[artifacts_mod.Artifact]) -> list[Blocker]:
+    """What stops hashing and signing ``found``: a missing, empty or unreadable artifact, or a
+    failed sign-off (cheap: file status and the session)."""
+    return artifacts_mod.blockers(found, root) + failed_blockers(policy, session)
+
+
 def revalidate(policy: Policy, root: Path, session: Session,
                checked: list[dict[str, Any]]) -> list[Blocker]:
     """Why a done smoke step no longer holds, from recorded data and file sizes/times only.

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 from services import artifacts
 from services.errors import ConsoleError
 from services.evidence import ChecksumsEvidence
-from services.notes import shown
 from services.policy import Policy
 from services.provenance import FILE_NAME as PROVENANCE
 from services.session import Session
@@ -231,7 +230,7 @@ def missing_blockers(files: list[ExpectedFile], root: Path) -> list[Blocker]:
 def notes_blockers(notes: Path, root: Path) -> list[Blocker]:
     """The notes file (``services.notes.notes_file``) the draft's body is read from is missing."""
     if not notes.is_file():
-        return [Blocker(f"The release notes {shown(notes, root)} do not exist yet.",
+        return [Blocker(f"The release notes {artifacts.display_path(notes, root)} do not exist yet.",
                         "Run the notes step first (`release-console run notes`).")]
     return []
 
