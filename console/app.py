@@ -15,6 +15,8 @@ from console.wiring import Options
 from screens.home import HomeScreen
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
     from services.step_protocol import Context
 
 
@@ -35,6 +37,16 @@ class ReleaseConsoleApp(App[None]):
         from screens.prompts import TuiPrompter
 
         return build_context(self.options, TuiPrompter(self))
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every toast is plain text: its words come from step titles, git and GitHub.
+
+        With markup on, "Move [Unreleased] in CHANGELOG.md: done." lost its "[Unreleased]";
+        a path or a git message in brackets would too, or fail to parse. Screens call
+        ``self.notify``, which passes ``markup=True`` explicitly, so the default is not enough.
+        """
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def _handle_exception(self, error: Exception) -> None:
         """A bug ends the app with a plain, scrubbed traceback.

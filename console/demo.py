@@ -249,8 +249,10 @@ def build_sandbox(base: Path, *, force: bool = False, air_gapped: bool = False) 
             (project / rel).write_text(text, encoding="utf-8")
         _run(project, "git", "add", "-A")
         _run(project, "git", "commit", "-q", "-m", message)
-        if tag:
-            _run(project, "git", "tag", "-a", "-m", f"PAI {tag}", tag)
+        if tag:  # signed like the console signs: a hotfix branches only from a verified tag
+            _run(project, "git", "-c", "gpg.format=ssh", "-c",
+                 f"user.signingKey={token / 'id_tag_ed25519'}", "tag", "-s", "-m", f"PAI {tag}",
+                 tag)
     _run(project, "git", "remote", "add", "origin", str(origin))
     _run(project, "git", "push", "-q", "origin", "main", "--tags")
     _run(project, "./build.sh", "1.3.0")  # the next release's images, as a build would leave

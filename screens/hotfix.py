@@ -227,7 +227,9 @@ class ConflictScreen(ModalScreen[str | None]):
 
     Dismisses with the tag when the branch is made, None after an abort."""
 
-    BINDINGS = [Binding("escape", "dismiss_none", "Back")]
+    BINDINGS = [Binding("escape", "dismiss_none", "Back"),
+                Binding("c", "press('continue')", "Continue"),
+                Binding("a", "press('abort')", "Abort the picks")]
     DEFAULT_CSS = """
     ConflictScreen { align: center middle; }
     ConflictScreen > Vertical { width: 90%; max-width: 100; height: auto; border: thick $error;
@@ -250,7 +252,8 @@ class ConflictScreen(ModalScreen[str | None]):
             yield Label("The cherry-pick stopped on conflicts", classes="title")
             yield Static(self._text(), id="conflict-files")
             yield Static("Resolve them in your editor and `git add` them, then Continue. Abort "
-                         "puts the hotfix branch back as it was before the picks.",
+                         "puts the hotfix branch back as it was before the picks.\n"
+                         "c: continue · a: abort the picks · Esc: back, leaving them as they are",
                          id="conflict-help")
             with Horizontal():
                 yield Button("Abort the picks", id="abort", variant="error")
@@ -261,6 +264,9 @@ class ConflictScreen(ModalScreen[str | None]):
         for name in self.files:
             text.append(f"  • {name}\n", style="yellow")
         return text
+
+    def action_press(self, button_id: str) -> None:
+        self.query_one(f"#{button_id}", Button).press()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.query_one("#conflict-help", Static).update("Working…")

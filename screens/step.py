@@ -97,6 +97,7 @@ class StepScreen(StepChoices, Screen[None], Generic[T]):
         self.quit_after = False
         self.result_shown = False  # the message line holds a run's result, not a hint
         self.progress_label = ""
+        self.next_after_load = False  # n on a blocked step: look again, then run or say why
 
     # --- extension points --------------------------------------------------------------------
     def compose_extra(self) -> ComposeResult:
@@ -182,6 +183,7 @@ class StepScreen(StepChoices, Screen[None], Generic[T]):
         self.query_one("#session-bar", SessionBar).update(message.header)
         status = self.query_one("#step-status", Static)
         if message.error:
+            self.next_after_load = False
             status.update(Text(message.error, style="bold red"))
             return
         self.next_id, self.next_title = message.next_id, message.next_title
@@ -207,6 +209,9 @@ class StepScreen(StepChoices, Screen[None], Generic[T]):
         self.show_extra(cast("T | None", message.extra))
         if not self.running:
             self._show_hint()
+        if self.next_after_load:
+            self.next_after_load = False
+            self._run_or_say_why()
 
     def _show_status(self, view: engine.StepView) -> None:
         shown = S.RUNNING if self.running else StepStatus(view.status)
@@ -330,13 +335,24 @@ class StepScreen(StepChoices, Screen[None], Generic[T]):
             self.dismiss()
             return
         if self.next_id == self.step.id:
-            if self.status in RUNNABLE:
-                self._start_run(advance=True)
-            elif self.blockers:
-                self.notify(f"{self.blockers[0].reason} {self.blockers[0].tui_remedy}",
-                            severity="warning", timeout=8)
+            if self.status == S.BLOCKED:
+                # What blocked it may be fixed outside the console (./build.sh, an editor):
+                # look at the world again before saying it is still blocked.
+                self.next_after_load = True
+                self.action_reload()
+                return
+            self._run_or_say_why()
             return
         self.go_next()
+
+    def _run_or_say_why(self) -> None:
+        if self.next_id != self.step.id:
+            self.go_next()
+        elif self.status in RUNNABLE:
+            self._start_run(advance=True)
+        elif self.blockers:
+            self.notify(f"{self.blockers[0].reason} {self.blockers[0].tui_remedy}",
+                        severity="warning", timeout=8)
 
     def go_next(self, *, after: str = "") -> None:
         """Open the step to do now in place of this screen (the summary when all are done)."""

@@ -55,6 +55,11 @@ def test_the_practice_world_has_a_history_and_builds_any_version(tmp_path: Path)
         assert git(project, "log", "-1", "--format=%s", tag).strip() == \
             f"Release {tag}: changelog"
         assert f"## [{tag[1:]}] — " in git(project, "show", f"{tag}:CHANGELOG.md")
+        # signed with the demo's key, so a hotfix can branch from it
+        verified = subprocess.run(["git", "-c", "gpg.ssh.allowedSignersFile=allowed_signers",
+                                   "tag", "-v", tag], cwd=project, capture_output=True, text=True)
+        assert verified.returncode == 0, verified.stderr
+        assert 'Good "git" signature for captain@pai.example' in verified.stderr
     after = git(project, "log", "--reverse", "--format=%s", "v1.2.0..HEAD").splitlines()
     assert after[0] == "Post-release v1.2.0: reopen [Unreleased]" and len(after) >= 3
     assert "## v1.1.0 -> v1.2.0" in (project / "MIGRATION.md").read_text()

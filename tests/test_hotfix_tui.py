@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from textual.widgets import Button, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 
 from console.app import ReleaseConsoleApp
 from console.demo import build_sandbox
@@ -90,7 +90,8 @@ async def test_a_conflict_lists_the_files_abort_restores_and_continue_finishes(
         await settle(pilot)
         assert isinstance(app.screen, ConflictScreen)
         assert "src/unlock.sh" in shown(app, "#conflict-files")
-        await pilot.click("#abort")
+        assert "c: continue · a: abort the picks" in shown(app, "#conflict-help")
+        await pilot.press("a")  # abort, by its key
         await settle(pilot)
         assert isinstance(app.screen, HotfixScreen)
         assert git(project, "rev-parse", "HEAD").strip() == base
@@ -100,13 +101,13 @@ async def test_a_conflict_lists_the_files_abort_restores_and_continue_finishes(
         await pilot.press("enter")  # the same pick again
         await settle(pilot)
         assert isinstance(app.screen, ConflictScreen)
-        await pilot.click("#continue")  # not resolved yet: it says so and stays
+        await pilot.press("c")  # not resolved yet: it says so and stays
         await settle(pilot)
         assert isinstance(app.screen, ConflictScreen)
         assert "still have conflicts" in shown(app, "#conflict-help")
         (project / "src" / "unlock.sh").write_text("retry=3\n")
         git(project, "add", "src/unlock.sh")
-        app.screen.query_one("#continue", Button).press()
+        await pilot.press("c")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
     log = git(project, "log", "--format=%B", "v1.3.0..HEAD")

@@ -1,0 +1,83 @@
+"""On a blocked step, ``n`` looks at the world again: the captain fixed it outside the console.
+
+Walked by hand: a hotfix of the demo has no images; the artifacts step said to run
+``./build.sh 1.2.1``; after building them in another terminal, ``n`` still said they were
+missing (only ``r`` saw them). Toasts are plain text: "Move [Unreleased] in CHANGELOG.md" lost
+its "[Unreleased]" to Rich markup.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from textual.widgets._toast import Toast
+
+from console.app import ReleaseConsoleApp
+from console.demo import build_sandbox
+from console.wiring import Options
+from screens.step import StepScreen
+from tests.conftest import run_cli
+from tests.tui_helpers import settle
+
+OFFLINE = {"RELEASE_CONSOLE_OFFLINE": "1"}
+
+
+def _release_up_to_artifacts_without_images(project: Path) -> None:
+    for image in (project / "build").iterdir():
+        image.unlink()
+    for args in (("start", "--bump", "minor"), ("checklist", "tick", "preflight", "1"),
+                 ("run", "preflight", "--yes"), ("run", "changelog", "--yes")):
+        done = run_cli(*args, cwd=project, env=OFFLINE)
+        assert done.returncode == 0, done.stderr
+    migration = project / "MIGRATION.md"
+    migration.write_text(migration.read_text().replace(
+        "# Migration guide\n", "# Migration guide\n\n## v1.2.0 -> v1.3.0\n\n"
+        "No migration required.\n", 1))
+    for args in (("run", "migration", "--yes"), ("run", "notes", "--yes")):
+        done = run_cli(*args, cwd=project, env=OFFLINE)
+        assert done.returncode == 0, done.stderr
+
+
+def _toasts(app: ReleaseConsoleApp) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+async def test_n_on_a_blocked_step_sees_what_was_fixed_outside(tmp_path: Path) -> None:
+    project = build_sandbox(tmp_path / "demo")
+    _release_up_to_artifacts_without_images(project)
+    app = ReleaseConsoleApp(Options(repo=project, offline=True))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")  # opens the step to do: artifacts, blocked
+        await settle(pilot)
+        assert isinstance(app.screen, StepScreen) and app.screen.step.id == "artifacts"
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen.step.id == "artifacts"
+        assert any("pai-v1.3.0-amd64.iso" in t and "./build.sh 1.3.0" in t for t in _toasts(app))
+
+        subprocess.run(["./build.sh", "1.3.0"], cwd=project, check=True, capture_output=True)
+        await pilot.press("n")  # looks again, runs it, opens the next step
+        await settle(pilot)
+        assert isinstance(app.screen, StepScreen) and app.screen.step.id == "smoke"
+    status = run_cli("status", cwd=project, env=OFFLINE).stdout
+    assert any(line.split()[1:2] == ["artifacts"] and line.rstrip().endswith("done")
+               for line in status.splitlines() if line.split()), status
+
+
+async def test_a_toast_keeps_the_brackets_of_a_step_title(tmp_path: Path) -> None:
+    project = build_sandbox(tmp_path / "demo")
+    for args in (("start", "--bump", "minor"), ("checklist", "tick", "preflight", "1"),
+                 ("run", "preflight", "--yes")):
+        assert run_cli(*args, cwd=project, env=OFFLINE).returncode == 0
+    app = ReleaseConsoleApp(Options(repo=project, offline=True))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("n")  # the changelog step
+        await settle(pilot)
+        await pilot.press("n", "y")  # asks, commits, opens the next step
+        await settle(pilot)
+        await pilot.pause()
+        shown = [str(toast.render()) for toast in app.screen.query(Toast)]
+        assert "✔ Move [Unreleased] in CHANGELOG.md: done." in shown
