@@ -9,6 +9,8 @@ continue (after resolving them in an editor) or abort.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult
@@ -30,6 +32,8 @@ from services.hotfix.plan import base_tag_for
 from services.hotfix.start import HotfixRequest, start_hotfix
 from services.step_protocol import Context
 
+HOTFIX_CSS = Path(__file__).with_name("hotfix.tcss")
+
 SEVERITY_CHOICES = [("no security clock", ""), *((s, s) for s in SEVERITIES)]
 
 
@@ -50,14 +54,7 @@ class HotfixScreen(Screen[str | None]):
         Binding("escape", "cancel", "Back"),
         Binding("space", "pick", "Pick/unpick", show=True),
     ]
-    DEFAULT_CSS = """
-    HotfixScreen #form { height: auto; padding: 0 1; }
-    HotfixScreen #form Horizontal { height: auto; }
-    HotfixScreen #version { width: 30; }
-    HotfixScreen #severity { width: 30; }
-    HotfixScreen #commits { height: 1fr; border: round $primary; }
-    HotfixScreen #hotfix-message { height: auto; padding: 0 1; }
-    """
+    CSS_PATH = HOTFIX_CSS
 
     class Suggested(Message):
         def __init__(self, version: str, text: str) -> None:
@@ -230,13 +227,7 @@ class ConflictScreen(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "dismiss_none", "Back"),
                 Binding("c", "press('continue')", "Continue"),
                 Binding("a", "press('abort')", "Abort the picks")]
-    DEFAULT_CSS = """
-    ConflictScreen { align: center middle; }
-    ConflictScreen > Vertical { width: 90%; max-width: 100; height: auto; border: thick $error;
-                                background: $surface; padding: 0 1; }
-    ConflictScreen Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
-    ConflictScreen Button { margin-left: 1; }
-    """
+    CSS_PATH = HOTFIX_CSS
 
     class Done(Message):
         def __init__(self, tag: str, error: str, conflicts: list[str], aborted: bool) -> None:

@@ -3,6 +3,8 @@ commit through the same ``services.promote.start_promotion`` as ``release-consol
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -15,20 +17,14 @@ from textual.widgets.option_list import Option
 
 from screens.base import attempt
 
+PROMOTE_CSS = Path(__file__).with_name("promote.tcss")
+
 
 class PromoteScreen(ModalScreen[str | None]):
     """Dismisses with the stable tag whose session was started, or None."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
-    DEFAULT_CSS = """
-    PromoteScreen { align: center middle; }
-    PromoteScreen > Vertical { width: 76; height: auto; max-height: 24; border: thick $accent;
-                               background: $surface; padding: 0 1; }
-    PromoteScreen #candidates { height: auto; max-height: 10; }
-    PromoteScreen Horizontal { height: auto; align-horizontal: right; }
-    PromoteScreen Button { margin-left: 1; }
-    PromoteScreen #promote-error { color: $error; }
-    """
+    CSS_PATH = PROMOTE_CSS
 
     class Listed(Message):
         def __init__(self, tags: list[str], error: str) -> None:

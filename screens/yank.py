@@ -10,6 +10,7 @@ finally offers to start the replacement hotfix. Deleting a tag or an asset is ne
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -26,6 +27,8 @@ from screens.base import attempt, host_of
 from services import secrets
 from services.errors import ConsoleError
 
+YANK_CSS = Path(__file__).with_name("yank.tcss")
+
 if TYPE_CHECKING:
     from services.yank import PreparedYank
     from services.yank_choices import ReleaseChoice
@@ -36,17 +39,7 @@ class YankScreen(Screen[None]):
     """The wizard; its messages carry results from its worker threads."""
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
-    DEFAULT_CSS = """
-    YankScreen #top { height: 9; }
-    YankScreen #releases { width: 34; height: 1fr; border: round $primary; }
-    YankScreen #form { width: 1fr; height: auto; padding: 0 1; }
-    YankScreen #form Input { width: 1fr; }
-    YankScreen #preview { height: 1fr; }
-    YankScreen .side { width: 1fr; height: 1fr; border: round $secondary; padding: 0 1; }
-    YankScreen #buttons { height: 3; align-horizontal: right; }
-    YankScreen Button { margin-left: 1; }
-    YankScreen #message { height: auto; padding: 0 1; }
-    """
+    CSS_PATH = YANK_CSS
 
     class Listed(Message):
         def __init__(self, choices: list[ReleaseChoice], error: str) -> None:

@@ -6,6 +6,8 @@ replacement that is not the next patch of a shipped release gets the very senten
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -17,19 +19,14 @@ from textual.widgets import Button, Label, Static
 
 from screens.base import attempt
 
+YANK_HOTFIX_CSS = Path(__file__).with_name("yank_hotfix.tcss")
+
 
 class HotfixOffer(ModalScreen[str | None]):
     """Dismisses with the hotfix tag it started, or None."""
 
     BINDINGS = [Binding("escape", "cancel", "Not now")]
-    DEFAULT_CSS = """
-    HotfixOffer { align: center middle; }
-    HotfixOffer > Vertical { width: 76; height: auto; border: thick $accent;
-                             background: $surface; padding: 0 1; }
-    HotfixOffer Horizontal { height: auto; align-horizontal: right; }
-    HotfixOffer Button { margin-left: 1; }
-    HotfixOffer #hotfix-error { color: $error; }
-    """
+    CSS_PATH = YANK_HOTFIX_CSS
 
     class Outcome(Message):
         def __init__(self, tag: str, error: str) -> None:

@@ -6,7 +6,8 @@ must show what the captain asserted.
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
+from typing import Any, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -15,17 +16,17 @@ from textual.widgets import SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from screens.base import host_of
-from screens.step import Finished, StepScreen
+from screens.step import STEP_CSS, Finished, StepScreen
 from screens.widgets import CheckList
 from services import checklist
 from services.errors import ConsoleError
 from services.step_protocol import Context
 
+PREFLIGHT_CSS = Path(__file__).with_name("preflight.tcss")
+
 
 class PreflightScreen(StepScreen):
-    DEFAULT_CSS = """
-    PreflightScreen #manual { height: auto; max-height: 12; border: round $secondary; }
-    """
+    CSS_PATH: ClassVar[Any] = [STEP_CSS, PREFLIGHT_CSS]
 
     def compose_extra(self) -> ComposeResult:
         yield Static("Manual checklist (space ticks an item that is true):", classes="section")
