@@ -79,8 +79,9 @@ class SmokeScreen(StepScreen[SmokeView]):
     def load_extra(self, ctx: Context) -> SmokeView | None:
         if ctx.session is None:
             return None
+        found = smoke.statuses(ctx.policy, ctx.root, ctx.session, progress=ctx.progress)
         return SmokeView(tuple(ctx.policy.architectures()), tuple(ctx.policy.smoke_checks),
-                         ctx.repo.identity().name, tuple(smoke.statuses(ctx.policy, ctx.root, ctx.session)))
+                         ctx.repo.identity().name, tuple(found))
 
     def show_extra(self, data: SmokeView | None) -> None:
         if data is None:

@@ -111,7 +111,8 @@ class Draft(Step):
         if blockers:
             raise StepFailed(blockers[0].reason, remedy=blockers[0].remedy)
         digests = expected.hash_all(files, ctx.progress)  # each file read once per run
-        expected.verify_artifacts(ctx.policy, files, digests, expected.checksummed(session))
+        expected.verify_artifacts(ctx.policy, files, digests,
+                                  expected.checksummed(ctx.require_session()))
         client = wiring.client_for(ctx)
         prerelease, _latest = expected.channel_flags(ctx.policy, session)
         notes = read_notes(ctx)

@@ -19,12 +19,13 @@ class Smoke(Step):
                    "pass by a named tester on named hardware, for the artifact being released.")
 
     def check(self, ctx: Context) -> list[Blocker]:
-        return smoke.blockers(ctx.policy, ctx.root, ctx.require_session())
+        return smoke.blockers(ctx.policy, ctx.root, ctx.require_session(), progress=ctx.progress)
 
     def plan(self, ctx: Context) -> Plan:
         plan = Plan(summary="Re-hash every artifact and confirm each architecture's sign-off "
                     "still matches it.")
-        for status in smoke.statuses(ctx.policy, ctx.root, ctx.require_session()):
+        for status in smoke.statuses(ctx.policy, ctx.root, ctx.require_session(),
+                                     progress=ctx.progress):
             plan.notes.append(status.detail)
         if not ctx.policy.architectures() or not ctx.policy.smoke_checks:
             plan.notes.append("The policy lists no architectures or no smoke checks; nothing to "
