@@ -123,16 +123,18 @@ HISTORY: list[tuple[str, dict[str, str], str]] = [
 
 BUILD_SH = """#!/bin/sh
 # The demo's build: small stand-in ISO images for VERSION, one per architecture, in build/.
-# Usage: ./build.sh 1.3.0
+# Usage: ./build.sh 1.3.0 (or 1.3.0-rc.1). The bits come from the source, not the tag's name: a
+# candidate and the stable release built from one commit are the same images under two names.
 set -eu
 version=${1:?usage: ./build.sh VERSION}
+source_version=${version%%-*}
 mkdir -p build
 for arch in $(cat build.arches); do
   out="build/pai-v$version-$arch.iso"
   i=0
   : > "$out.tmp"
   while [ $i -lt 64 ]; do
-    printf 'PAI demo ISO %s %s\\n' "$arch" "$version" >> "$out.tmp"
+    printf 'PAI demo ISO %s %s\\n' "$arch" "$source_version" >> "$out.tmp"
     i=$((i + 1))
   done
   for _ in 1 2 3 4 5 6 7 8 9 10; do cat "$out.tmp" "$out.tmp" > "$out.2" && mv "$out.2" "$out.tmp"; done

@@ -42,6 +42,7 @@ class ProgressRenderer:
         self._lock = threading.Lock()
         self._progress: Any = None  # rich.progress.Progress, once the first bar is drawn
         self._tasks: dict[str, Any] = {}
+        self._closed = False
 
     def __call__(self, event: ProgressEvent) -> None:
         with self._lock:
@@ -59,8 +60,13 @@ class ProgressRenderer:
 
             self._progress.console.print(escape(text), highlight=False)
             return
-        self._stream.write(text + "\n")
-        self._stream.flush()
+        if self._closed:
+            return
+        try:
+            self._stream.write(text + "\n")
+            self._stream.flush()
+        except (BrokenPipeError, ValueError):  # the reader went away (`| head`): progress is
+            self._closed = True                # advice, never a reason for the work to fail
 
     def _throttled(self, event: ProgressEvent) -> None:
         last, when = self._shown.get(event.label, (-100, 0.0))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from rich.segment import Segment
+from textual.content import Content
 from textual.strip import Strip
 from textual.visual import VisualType
-from textual.widgets import SelectionList, Static
+from textual.widgets import Checkbox, SelectionList, Static
 
 from services.step_status import StepStatus
 
@@ -46,3 +47,15 @@ class CheckList(SelectionList[str]):
         style = segments[1].style
         box = [Segment("[", style), Segment("x" if ticked else " ", style), Segment("]", style)]
         return Strip([*box, *segments[3:]], line.cell_length)
+
+
+class TickBox(Checkbox):
+    """A checkbox that reads ``[x]`` or ``[ ]``, like :class:`CheckList`: Textual's own box is
+    the same ``▐X▌`` ticked or not, told apart by colour only.
+
+    (Overrides ``ToggleButton._button``, a private Textual hook: tests/test_yank_wizard.py
+    reads the box from the screen.)"""
+
+    @property
+    def _button(self) -> Content:
+        return Content("[x]" if self.value else "[ ]")

@@ -24,6 +24,7 @@ from textual.widgets import Button, Checkbox, Footer, Input, Label, OptionList, 
 from textual.widgets.option_list import Option
 
 from screens.base import attempt, host_of
+from screens.widgets import TickBox
 from services import secrets
 from services.errors import ConsoleError
 
@@ -38,7 +39,8 @@ if TYPE_CHECKING:
 class YankScreen(Screen[None]):
     """The wizard; its messages carry results from its worker threads."""
 
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back"),
+                Binding("y", "confirm", "Yank (after a preview)")]
     CSS_PATH = YANK_CSS
 
     class Listed(Message):
@@ -82,7 +84,7 @@ class YankScreen(Screen[None]):
                 yield Input(placeholder="Reason (one line), e.g. persistence unlock corrupts "
                             "data", id="reason")
                 yield Input(placeholder="Replacement version, e.g. 1.2.1", id="replacement")
-                yield Checkbox("The replacement is older on purpose (a downgrade)", id="older")
+                yield TickBox("Older on purpose (a downgrade)", id="older")
         with Horizontal(id="preview"):
             with VerticalScroll(id="github-side", classes="side"):
                 yield Static("Pick a release, give a reason, then Preview.", id="github")
@@ -123,6 +125,8 @@ class YankScreen(Screen[None]):
             self._say("GitHub shows no published release of this project to yank.", "yellow")
             return
         self._say("Pick the release to yank (Enter).")
+        # highlighted, so Enter picks at once (the newest not yet yanked), as the line says
+        releases.highlighted = next((i for i, c in enumerate(self.choices) if not c.yanked), 0)
         releases.focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
@@ -210,7 +214,10 @@ class YankScreen(Screen[None]):
         self.query_one("#diff", Static).update(prepared.changelog_diff
                                                or "The CHANGELOG already has the yank note.")
         self.query_one("#confirm", Button).disabled = False
-        self._say(prepared.question + " Press Yank to confirm, Escape to leave it.", "bold yellow")
+        # out of the text fields, so y answers (never Enter: it cannot be undone); arrows scroll
+        self.query_one("#github-side", VerticalScroll).focus()
+        self._say(prepared.question + " y (or the Yank button): yank it · Escape: leave it.",
+                  "bold yellow")
 
     # --- 3. confirm, apply, push, hand off ------------------------------------------------------
     def action_confirm(self) -> None:
@@ -249,10 +256,12 @@ class YankScreen(Screen[None]):
         from services.step_protocol import Plan
 
         note = message.note
-        plan = Plan(summary=note.question,
+        plan = Plan(summary=f"The CHANGELOG note goes up to {note.branch} on {note.remote}.",
                     commands=[f"git push {note.remote} {note.sha}:refs/heads/{note.branch}"],
                     notes=["Fast-forward only; nothing is force-pushed or deleted."])
-        self.app.push_screen(ConfirmScreen(note.question, plan), self._pushed_answer)
+        # a push cannot be undone: only y goes ahead, as for every other push
+        self.app.push_screen(ConfirmScreen(note.question, plan, irreversible=True),
+                             self._pushed_answer)
 
     def _pushed_answer(self, yes: bool | None) -> None:
         if yes and self.note is not None:

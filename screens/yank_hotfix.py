@@ -25,7 +25,8 @@ YANK_HOTFIX_CSS = Path(__file__).with_name("yank_hotfix.tcss")
 class HotfixOffer(ModalScreen[str | None]):
     """Dismisses with the hotfix tag it started, or None."""
 
-    BINDINGS = [Binding("escape", "cancel", "Not now")]
+    BINDINGS = [Binding("escape", "cancel", "Not now"), Binding("n", "cancel", "Not now"),
+                Binding("y", "start", "Start hotfix")]
     CSS_PATH = YANK_HOTFIX_CSS
 
     class Outcome(Message):
@@ -40,8 +41,9 @@ class HotfixOffer(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(f"Start the replacement hotfix {self.version} now?", id="hotfix-question")
-            yield Static("It branches hotfix/… from the yanked release's tag; the release steps "
-                         "follow as for any hotfix.")
+            yield Static("It makes the hotfix branch from the yanked release's tag; the release "
+                         "steps follow as for any hotfix.\ny: start it · n or Esc: not now",
+                         id="hotfix-help")
             yield Static("", id="hotfix-error")
             with Horizontal():
                 yield Button("Not now", id="no")
@@ -55,6 +57,9 @@ class HotfixOffer(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def action_start(self) -> None:
+        self._start()
 
     @work(thread=True, exclusive=True)
     def _start(self) -> None:

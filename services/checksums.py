@@ -10,6 +10,7 @@ size and modification time before and after are compared and such a file is refu
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import stat
@@ -95,6 +96,14 @@ def _open_regular(path: Path) -> tuple[int, os.stat_result]:
     return fd, info
 
 
+def _read(path: Path, handle: io.FileIO, view: memoryview) -> int:
+    try:
+        return handle.readinto(view) or 0
+    except OSError as exc:
+        raise ChecksumError(f"Cannot read {path}: {exc.strerror}.",
+                            remedy="Check the disk and the file, then try again.") from None
+
+
 def hash_file(path: Path, progress: Callable[[int], None] | None = None, *,
               chunk: int = CHUNK) -> Digest:
     """sha256 of ``path``; ``progress(bytes_done)`` after each chunk. Refuses a file that changes."""
@@ -108,17 +117,14 @@ def hash_file(path: Path, progress: Callable[[int], None] | None = None, *,
         if hasattr(os, "posix_fadvise"):
             os.posix_fadvise(handle.fileno(), 0, 0, os.POSIX_FADV_SEQUENTIAL)
         while True:
-            count = handle.readinto(view)
+            count = _read(path, handle, view)
             if not count:
                 break
             digest.update(view[:count])
             done += count
-            if progress is not None:
-                progress(done)
+            if progress is not None:  # outside the read's error handling: a failing progress
+                progress(done)        # display (a closed pipe) is not an unreadable file
         after = os.fstat(handle.fileno())
-    except OSError as exc:
-        raise ChecksumError(f"Cannot read {path}: {exc.strerror}.",
-                            remedy="Check the disk and the file, then try again.") from None
     finally:
         view.release()
         handle.close()

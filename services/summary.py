@@ -34,6 +34,7 @@ class Summary:
     url: str = ""
     assets: tuple[AssetLine, ...] = ()
     tag_object: str = ""
+    tag_commit: str = ""
     tag_signing: str = ""
     signed_with: str = ""
     duration: str = ""
@@ -47,8 +48,10 @@ class Summary:
         out = [f"Release {self.tag} ({self.version}): {self.state}"]
         if self.url:
             out.append(f"  Release page: {self.url}")
-        if self.tag_object:
-            out.append(f"  Tag: {self.tag} -> {self.tag_object[:12]} (signed: {self.tag_signing})")
+        if self.tag_object:  # the commit is what a captain compares; the object is the tag's own
+            on = f" on {self.tag_commit[:12]}" if self.tag_commit else ""
+            out.append(f"  Tag: {self.tag}{on} (signed: {self.tag_signing}, "
+                       f"object {self.tag_object[:12]})")
         if self.signed_with:
             out.append(f"  Signed with: {self.signed_with}")
         for asset in self.assets:  # the digest on its own line: fits 80 columns
@@ -66,7 +69,8 @@ class Summary:
         return {"version": self.version, "tag": self.tag, "state": self.state, "url": self.url,
                 "assets": [{"name": a.name, "sha256": a.sha256, "size": a.size}
                            for a in self.assets],
-                "tag_object": self.tag_object, "tag_signing": self.tag_signing,
+                "tag_object": self.tag_object, "tag_commit": self.tag_commit,
+                "tag_signing": self.tag_signing,
                 "signed_with": self.signed_with, "duration": self.duration,
                 "journal_head": self.journal_head, "journal_count": self.journal_count,
                 "remaining": list(self.remaining), "unpushed": self.unpushed}
@@ -109,7 +113,8 @@ def summarise(session: Session, *, unpushed: int = 0,
     return Summary(
         version=session.version, tag=session.tag, state=session.state,
         url=str(publish.get("html_url", "")), assets=assets,
-        tag_object=str(tag.get("object", "")), tag_signing=str(tag.get("signing", "")),
+        tag_object=str(tag.get("object", "")), tag_commit=str(tag.get("commit", "")),
+        tag_signing=str(tag.get("signing", "")),
         signed_with=signer,
         duration=_duration(session.created_at, max(finished)) if finished else "",
         journal_head=session.journal_head, journal_count=session.journal_count,

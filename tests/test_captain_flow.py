@@ -106,6 +106,8 @@ async def test_a_whole_demo_release_in_60_keys_at_80x24(
     iso = next(a for a in release["assets"] if a["name"] == "pai-v1.3.0-amd64.iso")
     assert iso["digest"].removeprefix("sha256:") in summary.replace("\n", "")
     assert git(project.parent / "origin.git", "tag", "--list").split()[-1] == "v1.3.0"
+    tagged = git(project, "rev-parse", "v1.3.0^{commit}").strip()  # the commit, not the object
+    assert f"Tag: v1.3.0 on {tagged[:12]} (signed: ssh, object " in summary
     assert git(project, "log", "--format=%s", "-1").strip() == \
         "Post-release v1.3.0: reopen [Unreleased]"
     assert "## v1.2.0 -> v1.3.0\n\nNo migration required." in \

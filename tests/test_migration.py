@@ -200,3 +200,20 @@ def test_saving_an_edit_with_two_headings_for_the_transition_is_refused(tmp_path
     with pytest.raises(migration.MigrationError, match="more than one heading"):
         migration.save_section(migration.read(guide, "MIGRATION.md"), old, new, edited)
     assert guide.read_text() == original
+
+
+def test_cli_none_writes_no_migration_required_and_refuses_a_major(tmp_path: Path) -> None:
+    """The CLI's twin of the migration screen's ``m``."""
+    path = tmp_path / "MIGRATION.md"
+    path.write_text(GUIDE)
+    written = run_cli("migration", "none", "1.3.0", "1.4.0", "--file", str(path), cwd=tmp_path)
+    assert written.returncode == 0, written.stderr
+    assert run_cli("migration", "check", "1.3.0", "1.4.0", "--file", str(path),
+                   cwd=tmp_path).returncode == 0
+    assert check(path.read_text(), "1.3.0", "1.4.0").status == "no-migration"
+    before = path.read_bytes()
+    major = run_cli("migration", "none", "1.4.0", "2.0.0", "--file", str(path), cwd=tmp_path)
+    assert major.returncode == 2
+    assert "v1.4.0 -> v2.0.0 is a MAJOR release" in major.stderr
+    assert "`release-console migration add 1.4.0 2.0.0`" in major.stderr
+    assert path.read_bytes() == before

@@ -3,7 +3,9 @@ long command, ``run STEP`` and ``next`` included, announcing retries."""
 
 from __future__ import annotations
 
+import hashlib
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -71,3 +73,24 @@ def test_event_is_frozen_and_knows_its_label() -> None:
         "upload pai.iso", 50, False, False)
     with pytest.raises(AttributeError):
         event.done = 1024  # type: ignore[misc]
+
+
+def test_a_reader_gone_away_never_fails_the_work(tmp_path: Path) -> None:
+    """`release-console next --yes 2>&1 | head -1`: the smoke step was recorded as failed with
+    "Cannot read ...iso: Broken pipe" when progress was written to the closed pipe."""
+    from services.checksums import hash_file
+
+    image = tmp_path / "pai.iso"
+    image.write_bytes(b"x" * 3_000_000)
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone
+    stream = open(write_end, "w")  # noqa: SIM115 - closed below, where the pipe error is expected
+    render = ProgressRenderer(stream, bars=False)
+
+    def progress(done: int) -> None:
+        render(ProgressEvent("sha256", done, image.stat().st_size))
+
+    digest = hash_file(image, progress, chunk=1_000_000)
+    with pytest.raises(BrokenPipeError):
+        stream.close()  # what was left in its buffer cannot go anywhere either
+    assert digest.sha256 == hashlib.sha256(image.read_bytes()).hexdigest()

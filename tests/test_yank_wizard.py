@@ -61,7 +61,8 @@ async def open_wizard(pilot: Pilot[None], tag: str = "v0.2.0") -> YankScreen:
     screen = pilot.app.screen
     assert isinstance(screen, YankScreen)
     releases = screen.query_one("#releases", OptionList)
-    releases.focus()
+    # it opens with the list focused and a release highlighted: Enter picks it
+    assert releases.has_focus and releases.highlighted is not None
     releases.highlighted = next(i for i, c in enumerate(screen.choices) if c.tag == tag)
     await pilot.press("enter")
     await settle(pilot)
@@ -97,19 +98,24 @@ async def test_yank_wizard_end_to_end(project: Path, sandbox: Sandbox) -> None: 
             app, "#diff")
         assert release_json(sandbox, "v0.2.0")["prerelease"] is False  # nothing done yet
 
-        await pilot.click("#confirm")
+        await pilot.press("enter")  # never yanks on Enter: it cannot be undone
+        await settle(pilot)
+        assert release_json(sandbox, "v0.2.0")["prerelease"] is False
+        await pilot.press("y")  # the key the line under the preview names
         await settle(pilot)
         confirm = app.screen
         assert isinstance(confirm, ConfirmScreen)
         head = git(project, "rev-parse", "HEAD").strip()
         assert confirm.question.startswith(f"Push the yank note {head[:12]} \"Yank v0.2.0: "
                                            "changelog note\" to origin main?")
+        # a push: Enter says no, only y goes ahead, and the hint says so
+        assert "n, Esc or Enter: no" in str(confirm.query_one("#hint", Static).render())
         await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, HotfixOffer)
         assert "Start the replacement hotfix 0.2.1 now?" in str(
             app.screen.query_one("#hotfix-question", Static).render())
-        await pilot.click("#yes")  # start the replacement hotfix: a session of kind hotfix
+        await pilot.press("y")  # start the replacement hotfix: a session of kind hotfix
         await settle(pilot)
         assert isinstance(app.screen, YankScreen)
         assert "Started the replacement hotfix v0.2.1" in text_of(app, "#message")
@@ -142,7 +148,10 @@ async def test_the_wizard_refuses_bad_input_and_changes_nothing(
         await preview(pilot, screen, "Unlock corrupts data", "0.1.0")
         assert "The replacement 0.1.0 is older than 0.2.0" in text_of(app, "#message")
         assert screen.query_one("#confirm").disabled
+        older = screen.query_one("#older", Checkbox)
+        assert str(older.render()).startswith("[ ] Older on purpose")  # not by colour only
         await preview(pilot, screen, "Unlock corrupts data", "0.1.0", older=True)
+        assert str(older.render()).startswith("[x] Older on purpose")
         assert "Use **v0.1.0** instead." in text_of(app, "#github")  # a downgrade, on purpose
         assert not screen.query_one("#confirm").disabled
         await preview(pilot, screen, "  ", "0.2.1")

@@ -14,15 +14,19 @@ async def settle(pilot: Pilot[Any]) -> None:
     """Let workers finish and their messages land, including workers those messages start.
 
     A worker waiting on a question (a confirmation, a passphrase) cannot finish until it is
-    answered, so a modal on top counts as settled: the test answers it next.
+    answered, so with a dialog on top only the dialog's own workers count (a conflict dialog's
+    continue, a promote dialog's start): the test answers the dialog next.
     """
     quiet = 0
     for _ in range(2000):
         await pilot.pause()
         # a worker just started may still be pending: it counts as busy until it has run
-        busy = any(w.state in (WorkerState.PENDING, WorkerState.RUNNING)
-                   for w in pilot.app.workers)
-        if isinstance(pilot.app.screen, ModalScreen) or not busy:
+        working = [w for w in pilot.app.workers
+                   if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
+        top = pilot.app.screen
+        if isinstance(top, ModalScreen):  # only the dialog's own work: the rest waits on it
+            working = [w for w in working if _belongs_to(w.node, top)]
+        if not working:
             quiet += 1
             if quiet >= 3:
                 return
@@ -30,6 +34,14 @@ async def settle(pilot: Pilot[Any]) -> None:
             quiet = 0
             await pilot.pause(0.01)
     raise AssertionError("the TUI never settled")
+
+
+def _belongs_to(node: Any, screen: ModalScreen[Any]) -> bool:
+    while node is not None:
+        if node is screen:
+            return True
+        node = node.parent
+    return False
 
 
 def text_of(screen: Any, selector: str) -> str:

@@ -80,6 +80,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         ("check", "check the section for FROM -> TO (exit 1 when missing)", cmd_migration_check),
         ("template", "print the template section for FROM -> TO", cmd_migration_template),
         ("add", "insert the template section for FROM -> TO", cmd_migration_add),
+        ("none", "write the section for FROM -> TO as 'No migration required.' (the TUI's m; "
+                 "refused for a MAJOR bump)", cmd_migration_none),
     ):
         p = mcommands.add_parser(name, help=help_text, description=help_text)
         p.add_argument("from_version", metavar="FROM", help="the previous version or tag "
@@ -87,7 +89,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         p.add_argument("to_version", metavar="TO", help="the new version or tag")
         p.add_argument("--file", type=Path, default=None, metavar="PATH",
                        help="the migration guide (default: the policy's MIGRATION.md)")
-        if name == "add":
+        if name in ("add", "none"):
             p.add_argument("--dry-run", action="store_true", help="print the diff; write nothing")
         p.set_defaults(handler=handler)
 
@@ -254,3 +256,20 @@ def cmd_migration_add(args: argparse.Namespace) -> int:
     if not args.dry_run:
         say(f"Fill in the TODO lines under '{change.facts['heading']}' in {target.display}.")
     return code
+
+
+def cmd_migration_none(args: argparse.Namespace) -> int:
+    """The CLI's twin of the migration screen's ``m``: one command, not an editor session."""
+    from services import migration, versions
+    from services.errors import UsageError
+
+    target, old, new, old_tag, new_tag = _migration_args(args)
+    if old is not None and versions.is_major_bump(old, new):
+        raise UsageError(f"{old_tag} -> {new_tag} is a MAJOR release: the migration guide must "
+                         "give real steps, so 'No migration required.' is refused; nothing was "
+                         "written.", remedy=f"`release-console migration add {args.from_version} "
+                         f"{args.to_version}` inserts a template to fill in.")
+    doc = migration.read(target.path, target.display)
+    heading = migration.template(doc, old, new, old_tag=old_tag, new_tag=new_tag)[0]
+    change = migration.save_section(doc, old, new, f"{heading}\n\nNo migration required.\n")
+    return _finish(change, args.dry_run, target.display)

@@ -25,8 +25,8 @@ class Tag(Step):
             result.notes.append(f"Signed by the pinned OpenPGP key {plan.key}; pinentry asks for "
                                 "the card's PIN.")
         elif plan.signing == "ssh":
-            result.notes.append(f"Signed with {plan.key}, verified as {plan.identity} against "
-                                f"{plan.allowed_signers}.")
+            result.notes.append(f"Signs with the ssh key {plan.key}; checks it as "
+                                f"{plan.identity} against {plan.allowed_signers}.")
         else:
             result.notes.append("The policy says tag_format = \"none\": the tag is annotated "
                                 "but not signed.")
