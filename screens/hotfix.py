@@ -25,7 +25,7 @@ from screens.base import attempt, host_of
 from screens.widgets import SessionBar
 from services import engine, secrets, versions
 from services.errors import ConsoleError
-from services.hotfix import picks
+from services.hotfix import changelog_conflict, picks
 from services.hotfix.clock import SEVERITIES
 from services.hotfix.picks import Candidate
 from services.hotfix.plan import base_tag_for
@@ -278,7 +278,9 @@ class ConflictScreen(ModalScreen[str | None]):
                 self.post_message(self.Done("", "", [], True))
                 return
             if picks.in_progress(ctx.repo):
-                picks.continue_picks(ctx.repo, branch=data.branch, version=session.version)
+                changelog_conflict.continue_picks(ctx, branch=data.branch,
+                                                  version=session.version,
+                                                  base_tag=data.base_tag)
                 ctx.record("hotfix-branch", "picks continued",
                            outputs={"head": ctx.repo.head_sha()})
             engine.run_step(ctx, engine.find_step(ctx, "hotfix-branch"))

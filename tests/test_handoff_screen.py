@@ -70,3 +70,25 @@ async def test_export_then_import_from_the_screen(stations: Workstations) -> Non
         assert "Imported back.tar" in text(screen, "#step-message")
     assert ws.ctx("online").repo.tag_exists("v1.3.0")
     assert Path(ws.online / "build" / "pai-v1.3.0-amd64.iso.minisig").is_file()
+
+
+async def test_export_to_the_outbox_it_proposes_and_the_blocker_names_the_key(
+        stations: Workstations) -> None:
+    """Walked by hand: ctrl+e with the path the screen proposes said "The folder .../outbox does
+    not exist", and the blocker told the captain to type a CLI command."""
+    ws = stations
+    prepare_online(ws)
+    app = ReleaseConsoleApp(Options(repo=ws.online))
+    async with app.run_test(size=(120, 50)) as pilot:
+        await settle(pilot)
+        app.push_screen(screen_for("handoff-out"))
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, HandoffScreen)
+        assert "Press ctrl+e to write the bundle" in text(screen, "#step-blockers")
+        proposed = Path(screen.query_one("#handoff-path", Input).value)
+        assert not proposed.parent.exists()
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        assert f"Wrote {proposed}" in text(screen, "#step-message")
+    assert proposed.is_file()

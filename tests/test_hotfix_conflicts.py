@@ -70,7 +70,7 @@ def test_a_conflicting_pick_stops_abort_restores_and_a_resolved_one_continues(wo
     (("1.5.1",), "no tag v1.5.0 to branch from"),
     (("1.3.2",), "not the next patch of a shipped release"),
     (("1.3.0",), "not the next patch of a shipped release"),
-    (("1.2.1", "--pick", "HEAD"), "base tag v1.2.0 does not verify with the pinned key"),
+    (("1.1.6", "--pick", "HEAD"), "base tag v1.1.5 does not verify with the pinned key"),
     (("1.3.1", "--pick", "v1.2.0"), "is already in v1.3.0"),
     (("1.3.1", "--pick", "deadbeef"), "deadbeef is not a commit in this repository"),
     (("1.3.1", "--pick", "other"), "is not on the default branch main"),
@@ -81,6 +81,8 @@ def test_a_conflicting_pick_stops_abort_restores_and_a_resolved_one_continues(wo
 def test_bad_input_is_refused_in_one_sentence_and_changes_nothing(
         world: Path, args: tuple[str, ...], says: str) -> None:
     project = world
+    git(project, "tag", "-a", "-m", "PAI v1.1.5, tagged without a signature", "v1.1.5",
+        "v1.1.0^{commit}")
     git(project, "switch", "-q", "-c", "side")
     commit(project, "side.txt", "x\n", "Side work")
     git(project, "switch", "-q", "main")
@@ -160,13 +162,11 @@ def test_a_pick_that_brings_its_own_changelog_entry_is_not_listed_twice(world: P
     (project / "src" / "unlock.sh").write_text("retry=3\n")
     git(project, "commit", "-q", "-am", "Unlock: retry on slow sticks")
     fix = git(project, "rev-parse", "HEAD").strip()
-    stopped = run_cli("hotfix", "1.3.1", "--pick", fix, cwd=project)
-    assert stopped.returncode == 1 and "conflicts in: CHANGELOG.md" in stopped.stderr
-    # The captain keeps the fix's side: the tag's file plus the fix's [Unreleased] entry.
-    git(project, "checkout", "--theirs", "CHANGELOG.md")
-    git(project, "add", "CHANGELOG.md")
-    done = run_cli("hotfix", "--continue", cwd=project)
+    # its CHANGELOG conflicts (the tag's file has no [Unreleased]): the branch's file is kept
+    # and the fix's own entry goes to its [Unreleased], once; no subject entry beside it
+    done = run_cli("hotfix", "1.3.1", "--pick", fix, cwd=project)
     assert done.returncode == 0, done.stderr
+    assert "CHANGELOG.md conflicted in 1 pick(s)" in done.stdout
     final = changelog.read_text()
     assert final.count("Unlock") == 1 and "Unlock: retry on slow sticks" not in final
     assert git(project, "status", "--porcelain") == ""

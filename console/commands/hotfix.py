@@ -115,6 +115,7 @@ def report(ctx: Context, evidence: dict[str, object], *, json_output: bool) -> i
         print_json({"tag": session.tag, "version": session.version,
                     "branch": evidence.get("branch"), "base_tag": evidence.get("base_tag"),
                     "picks": evidence.get("picks"), "entries": evidence.get("entries"),
+                    "changelog_conflicts_resolved": evidence.get("changelog_conflicts_resolved"),
                     "commit": evidence.get("commit"),
                     "security": {**clock.to_json(), "line": clock.line(ctx.clock())}
                     if clock else None})
@@ -128,6 +129,11 @@ def report(ctx: Context, evidence: dict[str, object], *, json_output: bool) -> i
     if entries and isinstance(entries, list):
         say(f"  {ctx.policy.changelog} [Unreleased] ### Fixed: " + "; ".join(map(str, entries))
             + " (edit them as you like before the changelog step).")
+    resolved = evidence.get("changelog_conflicts_resolved") or []
+    if resolved and isinstance(resolved, list):
+        say(f"  {ctx.policy.changelog} conflicted in {len(resolved)} pick(s): "
+            + ", ".join(str(p)[:12] for p in resolved) + f"; kept {evidence.get('branch')}'s "
+            "file and added each pick's own entries to [Unreleased].")
     say(headline(ctx), style="bold")
     say("Next: `release-console status`, then `release-console next`.")
     return 0
@@ -144,7 +150,7 @@ def _hotfix_ctx(args: argparse.Namespace) -> Context:
 
 def cmd_continue(args: argparse.Namespace) -> int:
     from services import engine
-    from services.hotfix import picks
+    from services.hotfix import changelog_conflict, picks
     from services.hotfix.plan import hotfix_data
 
     ctx = _hotfix_ctx(args)
@@ -152,7 +158,8 @@ def cmd_continue(args: argparse.Namespace) -> int:
     data = hotfix_data(session, ctx.policy)
     if picks.in_progress(ctx.repo):
         with ctx.store.run_lock(session.tag):
-            picks.continue_picks(ctx.repo, branch=data.branch, version=session.version)
+            changelog_conflict.continue_picks(ctx, branch=data.branch, version=session.version,
+                                              base_tag=data.base_tag)
         ctx.record("hotfix-branch", "picks continued", outputs={"head": ctx.repo.head_sha()})
     evidence = engine.run_step(ctx, engine.find_step(ctx, "hotfix-branch"))
     return report(ctx, evidence, json_output=args.json)

@@ -123,8 +123,9 @@ def check_ready(ctx: Context) -> None:
 
 
 def writable_output(ctx: Context, output: Path | None) -> Path:
-    target = (output or paths.default_output(ctx, direction_here(ctx))).absolute()
-    if output is None:
+    default = paths.default_output(ctx, direction_here(ctx)).absolute()
+    target = Path(os.path.normpath((output or default).absolute()))
+    if target.parent == default.parent:  # the console's own outbox (also when the TUI names it)
         target.parent.mkdir(parents=True, exist_ok=True)
     if not target.parent.is_dir():
         raise EnvironmentProblem(f"The folder {target.parent} does not exist; no bundle was "

@@ -51,4 +51,6 @@ def verify_manifest(ctx: Context, raw: bytes, name: str, signature: bytes, work:
     except signing.SigningError as err:
         raise BundleError(f"The return bundle's manifest signature does not verify with the "
                           f"pinned key ({err.message}); the bundle was refused.") from None
-    return f"manifest signed by the pinned key ({backend.pin_description()}, {verified.signer})"
+    pinned = backend.pin_description()
+    signer = "" if verified.signer in pinned else f", {verified.signer}"  # minisign's id is in it
+    return f"manifest signed by the pinned key ({pinned}{signer})"

@@ -23,18 +23,24 @@ def _body(line: str) -> str:
 def add_fixed(doc: Changelog, subjects: list[str]) -> Change:
     """``- subject`` lines under ``### Fixed`` in [Unreleased]; entries already there are kept
     once (a re-run after a kill adds nothing twice)."""
+    return add_entries(doc, FIXED, [f"- {s}" for s in subjects])
+
+
+def add_entries(doc: Changelog, kind: str, entries: list[str]) -> Change:
+    """``entries`` (whole list-item lines) under the ``kind`` heading (``### Fixed``...) of
+    [Unreleased], made when missing; an entry already there is not added twice."""
     heading = doc.unreleased
     if heading is None:
         raise ChangelogError(f"{doc.display} has no [Unreleased] section to add the fixes to.")
     start, end = doc.section_range(heading)
     lines, nl = doc.lines, doc.newline
     present = {_body(line).strip() for line in lines[start:end]}
-    new = [f"- {s}{nl}" for s in dict.fromkeys(subjects) if f"- {s}" not in present]
-    summary = f"Add {len(new)} {FIXED} entr{'y' if len(new) == 1 else 'ies'} to [Unreleased]."
+    new = [f"{e}{nl}" for e in dict.fromkeys(entries) if e.strip() not in present]
+    summary = f"Add {len(new)} {kind} entr{'y' if len(new) == 1 else 'ies'} to [Unreleased]."
     if not new:
         return Change(doc=doc, edits=[], summary="The fixes are already listed in [Unreleased].")
     fixed = next((i for i in range(start, end)
-                  if _body(lines[i]).strip().lower() == FIXED.lower()), None)
+                  if _body(lines[i]).strip().lower() == kind.lower()), None)
     if fixed is not None:
         stop = next((i for i in range(fixed + 1, end) if _body(lines[i]).lstrip().startswith("#")),
                     end)
@@ -43,9 +49,9 @@ def add_fixed(doc: Changelog, subjects: list[str]) -> Change:
         block = new if stop > fixed + 1 else [nl, *new]
         edit = insertion(doc, stop, block)
     elif any(_body(line).strip() for line in lines[start:end]):
-        edit = insertion(doc, end, [nl, f"{FIXED}{nl}", nl, *new])
+        edit = insertion(doc, end, [nl, f"{kind}{nl}", nl, *new])
     else:
-        edit = insertion(doc, heading.index + 1, [nl, f"{FIXED}{nl}", nl, *new])
+        edit = insertion(doc, heading.index + 1, [nl, f"{kind}{nl}", nl, *new])
     return Change(doc=doc, edits=[edit], summary=summary,
                   facts={"entries": [_body(n)[2:] for n in new]})
 

@@ -28,7 +28,9 @@ class HandoffStep(Step):
             else "online machine"
         return [Blocker(f"The release goes to the {side} now.",
                         f"Run `release-console bundle export` (it writes {target}, or pass "
-                        f"--output FILE, e.g. on the USB stick) and carry the bundle there.")]
+                        f"--output FILE, e.g. on the USB stick) and carry the bundle there.",
+                        tui="Press ctrl+e to write the bundle where the field below says (e.g. "
+                        "on the USB stick) and carry it there.")]
 
     def plan(self, ctx: Context) -> Plan:
         if not workstation.air_gapped(ctx.policy):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from services import changelog
 from services.changelog import commit_files, modified, unreleased_from_history
 from services.errors import ConsoleError
-from services.hotfix import picks
+from services.hotfix import changelog_conflict, picks
 from services.hotfix.entries import add_fixed
 from services.hotfix.plan import HotfixData, hotfix_data
 from services.repo import RepoError
@@ -87,7 +87,8 @@ class HotfixBranch(Step):
             repo.git("switch", "--quiet", data.branch)
         done = picks.picked_on(repo, f"refs/tags/{data.base_tag}", "HEAD")
         todo = [p for p in data.picks if p not in done]
-        picks.cherry_pick(repo, todo, branch=data.branch, version=version)
+        resolved = changelog_conflict.pick(ctx, todo, branch=data.branch, version=version,
+                                           base_tag=data.base_tag)
         entries, entry_commit = self._changelog(ctx, data)
         picked = picks.picked_on(repo, f"refs/tags/{data.base_tag}", "HEAD")
         return {
@@ -97,6 +98,7 @@ class HotfixBranch(Step):
             "adopted": [p for p in data.picks if p in done],
             "entries": entries, "changelog_commit": entry_commit,
             "branch_created": created, "commit": repo.head_sha(),
+            "changelog_conflicts_resolved": resolved,
         }
 
     def _changelog(self, ctx: Context, data: HotfixData) -> tuple[list[str], str]:

@@ -1,0 +1,51 @@
+"""A pick whose only conflict is the CHANGELOG resolves itself; any other conflict still stops.
+
+Walked by hand: every fix in the demo carries its own [Unreleased] line next to other work, so
+every demo hotfix stopped on a CHANGELOG conflict that is resolved the same way each time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from console.demo import build_sandbox
+from tests.conftest import git, run_cli
+
+OFFLINE = {"RELEASE_CONSOLE_OFFLINE": "1"}
+
+
+def _sha(project: Path, grep: str) -> str:
+    return git(project, "log", "--format=%H", f"--grep={grep}", "-1", "main").strip()
+
+
+def test_a_pick_conflicting_only_in_the_changelog_keeps_its_entry(tmp_path: Path) -> None:
+    project = build_sandbox(tmp_path / "demo")
+    fix = _sha(project, "slow USB")
+    done = run_cli("hotfix", "1.2.1", "--pick", fix, cwd=project, env=OFFLINE)
+    assert done.returncode == 0, done.stderr
+    assert f"CHANGELOG.md conflicted in 1 pick(s): {fix[:12]}" in done.stdout
+    assert git(project, "status", "--porcelain") == ""
+    log = git(project, "log", "--format=%B", "v1.2.0..HEAD")
+    assert f"(cherry picked from commit {fix})" in log
+    changelog = (project / "CHANGELOG.md").read_text()
+    unreleased = changelog.split("## [Unreleased]", 1)[1].split("## [1.2.0]", 1)[0]
+    # the fix's own line, under the heading it had; none of the other work on main
+    assert unreleased.strip() == ("### Fixed\n\n"
+                                  "- Persistence unlock no longer hangs on slow USB 2 sticks.")
+    assert "[Unreleased]: https://github.com/example-org/pai/compare/v1.2.0...HEAD" in changelog
+    status = run_cli("status", cwd=project, env=OFFLINE)
+    assert "hotfix-branch  Hotfix branch" in status.stdout and "done" in status.stdout
+
+
+def test_a_conflict_in_another_file_still_stops_and_names_both(tmp_path: Path) -> None:
+    project = build_sandbox(tmp_path / "demo")
+    changelog = project / "CHANGELOG.md"
+    changelog.write_text(changelog.read_text().replace(
+        "### Fixed\n\n", "### Fixed\n\n- The model list names the right model.\n", 1))
+    (project / "models.txt").write_text("a different model\n")
+    git(project, "commit", "-qam", "Models: name the right one")
+    fix = git(project, "rev-parse", "HEAD").strip()
+    stopped = run_cli("hotfix", "1.2.1", "--pick", fix, cwd=project, env=OFFLINE)
+    assert stopped.returncode == 1
+    assert "conflicts in: CHANGELOG.md, models.txt" in stopped.stderr
+    assert "release-console hotfix --continue" in stopped.stderr
