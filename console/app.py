@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from console.wiring import Options
-from screens.home import HomeScreen
+from screens.home import HOME_CSS, HomeScreen
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 
 class ReleaseConsoleApp(App[None]):
     TITLE = "Release Console"
+    # The home screen's styles. Textual loads a screen's CSS_PATH when the screen is pushed; the
+    # default screen (get_default_screen) never is, so the app loads that file itself.
+    CSS_PATH = HOME_CSS
     BINDINGS = [Binding("q", "quit_console", "Quit"),
                 # Before the screen's own Escape (Back): only while the Keys panel is open.
                 Binding("escape", "hide_keys", "Close keys", show=False, priority=True)]

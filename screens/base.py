@@ -5,10 +5,16 @@ The app shell (``console/app.py``) implements it; tests can run screens inside i
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol, TypeVar, cast
+
+from services import secrets
+from services.errors import ConsoleError
 
 if TYPE_CHECKING:
     from services.step_protocol import Context
+
+T = TypeVar("T")
 
 
 class ConsoleHost(Protocol):
@@ -24,3 +30,13 @@ def host_of(app: object) -> ConsoleHost:
     if not hasattr(app, "make_context"):
         raise TypeError("screens must run inside the Release Console app")
     return cast(ConsoleHost, app)
+
+
+def attempt(app: object, call: Callable[[Context], T]) -> tuple[T | None, str]:
+    """Run ``call`` on a fresh context (in a worker thread): ``(its result, "")``, or ``(None,
+    the refusal)`` with secrets scrubbed, ready for the message the worker posts. The one place
+    where a screen's service call turns a :class:`ConsoleError` into words on the screen."""
+    try:
+        return call(host_of(app).make_context()), ""
+    except ConsoleError as err:
+        return None, secrets.scrub(str(err))

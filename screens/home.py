@@ -7,6 +7,7 @@ never disagree about what is blocked and why.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -24,6 +25,8 @@ from screens.widgets import STATUS_STYLE, SessionBar
 from services.errors import ConsoleError
 from services.marks import MARKS
 from services.step_status import StepStatus
+
+HOME_CSS = Path(__file__).with_name("home.tcss")
 
 if TYPE_CHECKING:
     from services import engine
@@ -48,12 +51,7 @@ class HomeScreen(Screen[None]):
         Binding("i", "import_bundle", "Import bundle…", show=False),  # said in the message line
         Binding("f5", "reload", "Refresh", show=False),
     ]
-    DEFAULT_CSS = """
-    HomeScreen #main { height: 1fr; }
-    HomeScreen #checklist { width: 44; min-width: 30; height: 1fr; border: round $primary; }
-    HomeScreen #detail { width: 1fr; height: 1fr; border: round $secondary; padding: 0 1; }
-    HomeScreen #message { height: auto; padding: 0 1; }
-    """
+    CSS_PATH = HOME_CSS
 
     class Loaded(Message):
         def __init__(self, header: str, rows: list[Row], next_id: str | None,

@@ -9,6 +9,8 @@ continue (after resolving them in an editor) or abort.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult
@@ -19,7 +21,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from screens.base import host_of
+from screens.base import attempt, host_of
 from screens.widgets import SessionBar
 from services import engine, secrets, versions
 from services.errors import ConsoleError
@@ -28,8 +30,21 @@ from services.hotfix.clock import SEVERITIES
 from services.hotfix.picks import Candidate
 from services.hotfix.plan import base_tag_for
 from services.hotfix.start import HotfixRequest, start_hotfix
+from services.step_protocol import Context
+
+HOTFIX_CSS = Path(__file__).with_name("hotfix.tcss")
 
 SEVERITY_CHOICES = [("no security clock", ""), *((s, s) for s in SEVERITIES)]
+
+
+def _suggestion(ctx: Context) -> tuple[str, str]:
+    """(the version a hotfix would get, what the screen says about it)."""
+    last = versions.highest_release(ctx.repo.tags(), ctx.policy.tag_format)
+    if last is None:
+        return "", "No release tag yet: there is nothing to fix."
+    return (str(last.bump_patch()),
+            f"Last release: {ctx.policy.tag_for(str(last))}. A hotfix ships the next patch of a "
+            "shipped release from its tag.")
 
 
 class HotfixScreen(Screen[str | None]):
@@ -39,14 +54,7 @@ class HotfixScreen(Screen[str | None]):
         Binding("escape", "cancel", "Back"),
         Binding("space", "pick", "Pick/unpick", show=True),
     ]
-    DEFAULT_CSS = """
-    HotfixScreen #form { height: auto; padding: 0 1; }
-    HotfixScreen #form Horizontal { height: auto; }
-    HotfixScreen #version { width: 30; }
-    HotfixScreen #severity { width: 30; }
-    HotfixScreen #commits { height: 1fr; border: round $primary; }
-    HotfixScreen #hotfix-message { height: auto; padding: 0 1; }
-    """
+    CSS_PATH = HOTFIX_CSS
 
     class Suggested(Message):
         def __init__(self, version: str, text: str) -> None:
@@ -89,19 +97,8 @@ class HotfixScreen(Screen[str | None]):
 
     @work(thread=True)
     def _suggest(self) -> None:
-        try:
-            ctx = host_of(self.app).make_context()
-            last = versions.highest_release(ctx.repo.tags(), ctx.policy.tag_format)
-        except ConsoleError as err:
-            self.post_message(self.Suggested("", secrets.scrub(str(err))))
-            return
-        if last is None:
-            self.post_message(self.Suggested("", "No release tag yet: there is nothing to fix."))
-            return
-        self.post_message(self.Suggested(
-            str(last.bump_patch()),
-            f"Last release: {ctx.policy.tag_for(str(last))}. A hotfix ships the next patch of a "
-            "shipped release from its tag."))
+        suggestion, error = attempt(self.app, _suggestion)
+        self.post_message(self.Suggested(*(suggestion or ("", error))))
 
     def on_hotfix_screen_suggested(self, message: Suggested) -> None:
         self.query_one("#suggestion", Static).update(Text(message.text))
@@ -230,13 +227,7 @@ class ConflictScreen(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "dismiss_none", "Back"),
                 Binding("c", "press('continue')", "Continue"),
                 Binding("a", "press('abort')", "Abort the picks")]
-    DEFAULT_CSS = """
-    ConflictScreen { align: center middle; }
-    ConflictScreen > Vertical { width: 90%; max-width: 100; height: auto; border: thick $error;
-                                background: $surface; padding: 0 1; }
-    ConflictScreen Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
-    ConflictScreen Button { margin-left: 1; }
-    """
+    CSS_PATH = HOTFIX_CSS
 
     class Done(Message):
         def __init__(self, tag: str, error: str, conflicts: list[str], aborted: bool) -> None:

@@ -3,6 +3,8 @@ commit through the same ``services.promote.start_promotion`` as ``release-consol
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -13,24 +15,16 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from screens.base import host_of
-from services import secrets
-from services.errors import ConsoleError
+from screens.base import attempt
+
+PROMOTE_CSS = Path(__file__).with_name("promote.tcss")
 
 
 class PromoteScreen(ModalScreen[str | None]):
     """Dismisses with the stable tag whose session was started, or None."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
-    DEFAULT_CSS = """
-    PromoteScreen { align: center middle; }
-    PromoteScreen > Vertical { width: 76; height: auto; max-height: 24; border: thick $accent;
-                               background: $surface; padding: 0 1; }
-    PromoteScreen #candidates { height: auto; max-height: 10; }
-    PromoteScreen Horizontal { height: auto; align-horizontal: right; }
-    PromoteScreen Button { margin-left: 1; }
-    PromoteScreen #promote-error { color: $error; }
-    """
+    CSS_PATH = PROMOTE_CSS
 
     class Listed(Message):
         def __init__(self, tags: list[str], error: str) -> None:
@@ -62,12 +56,8 @@ class PromoteScreen(ModalScreen[str | None]):
     def _list(self) -> None:
         from services.promote import promotable_tags
 
-        try:
-            tags = promotable_tags(host_of(self.app).make_context())
-        except ConsoleError as err:
-            self.post_message(self.Listed([], secrets.scrub(str(err))))
-            return
-        self.post_message(self.Listed(tags, ""))
+        tags, error = attempt(self.app, promotable_tags)
+        self.post_message(self.Listed(tags or [], error))
 
     def on_promote_screen_listed(self, message: Listed) -> None:
         self.tags = message.tags
@@ -103,12 +93,8 @@ class PromoteScreen(ModalScreen[str | None]):
     def _promote(self, rc_tag: str) -> None:
         from services.promote import start_promotion
 
-        try:
-            session = start_promotion(host_of(self.app).make_context(), rc_tag)
-        except ConsoleError as err:
-            self.post_message(self.Outcome("", secrets.scrub(str(err))))
-            return
-        self.post_message(self.Outcome(session.tag, ""))
+        session, error = attempt(self.app, lambda ctx: start_promotion(ctx, rc_tag))
+        self.post_message(self.Outcome(session.tag if session else "", error))
 
     def on_promote_screen_outcome(self, message: Outcome) -> None:
         if message.error:

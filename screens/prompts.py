@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from textual.app import App, ComposeResult, SuspendNotSupported
@@ -22,6 +23,8 @@ from services import secrets
 from services.errors import ConsoleError
 from services.step_protocol import Plan
 
+PROMPTS_CSS = Path(__file__).with_name("prompts.tcss")
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Shows exactly what will happen and asks; every commit, tag, push and publish asks this way.
@@ -33,16 +36,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     BINDINGS = [Binding("escape", "cancel", "No"), Binding("n", "cancel", "No"),
                 Binding("y", "confirm", "Yes")]
-    DEFAULT_CSS = """
-    ConfirmScreen { align: center middle; }
-    ConfirmScreen > Vertical { width: 100%; max-width: 110; height: auto; max-height: 100%;
-                               border: thick $warning; background: $surface; padding: 0 1; }
-    ConfirmScreen #question { text-style: bold; width: 100%; }
-    ConfirmScreen #plan { height: auto; max-height: 60vh; }
-    ConfirmScreen #hint { color: $text-muted; width: 100%; }
-    ConfirmScreen Horizontal { height: auto; align-horizontal: right; }
-    ConfirmScreen Button { margin-left: 1; }
-    """
+    CSS_PATH = PROMPTS_CSS
 
     def __init__(self, question: str, plan: Plan, *, irreversible: bool = False) -> None:
         super().__init__()
@@ -87,11 +81,7 @@ class SecretScreen(ModalScreen[str | None]):
     """A password field; the value goes straight to the waiting worker and nowhere else."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
-    DEFAULT_CSS = """
-    SecretScreen { align: center middle; }
-    SecretScreen > Vertical { width: 70; height: auto; border: thick $accent;
-                              background: $surface; padding: 1 2; }
-    """
+    CSS_PATH = PROMPTS_CSS
 
     def __init__(self, prompt: str) -> None:
         super().__init__()
@@ -115,12 +105,7 @@ class ReasonScreen(ModalScreen[str | None]):
     """Asks why (for a skip, a redo): the answer goes into the journal, so it may not be empty."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
-    DEFAULT_CSS = """
-    ReasonScreen { align: center middle; }
-    ReasonScreen > Vertical { width: 76; height: auto; border: thick $accent;
-                              background: $surface; padding: 1 2; }
-    ReasonScreen #reason-error { color: $error; }
-    """
+    CSS_PATH = PROMPTS_CSS
 
     def __init__(self, question: str) -> None:
         super().__init__()

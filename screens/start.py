@@ -6,6 +6,8 @@ gets the very sentence the CLI would print, shown in the dialog.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -21,6 +23,8 @@ from services.completion import outcome_line
 from services.errors import ConsoleError
 from services.session_lifecycle import ReleaseRequest, latest_session, start_release
 from services.step_protocol import Context
+
+START_CSS = Path(__file__).with_name("start.tcss")
 
 BUMP_CHOICES = [("exact version", ""), ("patch", "patch"), ("minor", "minor"),
                 ("major", "major")]
@@ -46,16 +50,7 @@ class StartScreen(ModalScreen[str | None]):
     """Dismisses with the new tag, or None when cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
-    DEFAULT_CSS = """
-    StartScreen { align: center middle; }
-    StartScreen > Vertical { width: 76; height: auto; border: thick $accent;
-                             background: $surface; padding: 0 1; }
-    StartScreen Horizontal { height: auto; }
-    StartScreen #buttons { align-horizontal: right; margin-top: 1; }
-    StartScreen Button { margin-left: 1; }
-    StartScreen #error { color: $error; }
-    StartScreen Select { width: 1fr; }
-    """
+    CSS_PATH = START_CSS
 
     class Suggested(Message):
         def __init__(self, text: str, channels: list[str], version: str = "") -> None:

@@ -6,6 +6,8 @@ Shown when ``n`` finds no step left; ``release-console status`` prints the same 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -19,13 +21,13 @@ from screens.base import host_of
 from screens.widgets import SessionBar
 from services.errors import ConsoleError
 
+SUMMARY_CSS = Path(__file__).with_name("summary.tcss")
+
 
 class SummaryScreen(Screen[None]):
     BINDINGS = [Binding("escape", "back", "Checklist"), Binding("p", "push_rest", "Push the rest…"),
                 Binding("f5", "reload", "Refresh")]
-    DEFAULT_CSS = """
-    SummaryScreen #summary-body { height: 1fr; padding: 0 1; }
-    """
+    CSS_PATH = SUMMARY_CSS
 
     class Loaded(Message):
         def __init__(self, header: str, lines: list[str], error: str = "",

@@ -10,6 +10,7 @@ finally offers to start the replacement hotfix. Deleting a tag or an asset is ne
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -22,10 +23,12 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from screens.base import host_of
+from screens.base import attempt, host_of
 from screens.widgets import TickBox
 from services import secrets
 from services.errors import ConsoleError
+
+YANK_CSS = Path(__file__).with_name("yank.tcss")
 
 if TYPE_CHECKING:
     from services.yank import PreparedYank
@@ -38,17 +41,7 @@ class YankScreen(Screen[None]):
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back"),
                 Binding("y", "confirm", "Yank (after a preview)")]
-    DEFAULT_CSS = """
-    YankScreen #top { height: 9; }
-    YankScreen #releases { width: 34; height: 1fr; border: round $primary; }
-    YankScreen #form { width: 1fr; height: auto; padding: 0 1; }
-    YankScreen #form Input { width: 1fr; }
-    YankScreen #preview { height: 1fr; }
-    YankScreen .side { width: 1fr; height: 1fr; border: round $secondary; padding: 0 1; }
-    YankScreen #buttons { height: 3; align-horizontal: right; }
-    YankScreen Button { margin-left: 1; }
-    YankScreen #message { height: auto; padding: 0 1; }
-    """
+    CSS_PATH = YANK_CSS
 
     class Listed(Message):
         def __init__(self, choices: list[ReleaseChoice], error: str) -> None:
@@ -118,12 +111,8 @@ class YankScreen(Screen[None]):
     def _list(self) -> None:
         from services.yank_choices import published_releases
 
-        try:
-            choices = published_releases(host_of(self.app).make_context())
-        except ConsoleError as err:
-            self.post_message(self.Listed([], secrets.scrub(str(err))))
-            return
-        self.post_message(self.Listed(choices, ""))
+        choices, error = attempt(self.app, published_releases)
+        self.post_message(self.Listed(choices or [], error))
 
     def on_yank_screen_listed(self, message: Listed) -> None:
         if message.error:
@@ -207,12 +196,8 @@ class YankScreen(Screen[None]):
         from services.yank import YankRequest, prepare_yank
 
         assert isinstance(request, YankRequest)
-        try:
-            prepared = prepare_yank(host_of(self.app).make_context(), request)
-        except ConsoleError as err:
-            self.post_message(self.Prepared(None, secrets.scrub(str(err))))
-            return
-        self.post_message(self.Prepared(prepared, ""))
+        prepared, error = attempt(self.app, lambda ctx: prepare_yank(ctx, request))
+        self.post_message(self.Prepared(prepared, error))
 
     def on_yank_screen_prepared(self, message: Prepared) -> None:
         if message.prepared is None:
@@ -289,12 +274,8 @@ class YankScreen(Screen[None]):
     def _push(self, note: NoteCommit) -> None:
         from services.yank_push import push_note
 
-        try:
-            push_note(host_of(self.app).make_context(), note)
-        except ConsoleError as err:
-            self.post_message(self.Pushed(secrets.scrub(str(err))))
-            return
-        self.post_message(self.Pushed(""))
+        _done, error = attempt(self.app, lambda ctx: push_note(ctx, note))
+        self.post_message(self.Pushed(error))
 
     def on_yank_screen_pushed(self, message: Pushed) -> None:
         if message.error:

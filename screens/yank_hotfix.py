@@ -6,6 +6,8 @@ replacement that is not the next patch of a shipped release gets the very senten
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -15,9 +17,9 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
-from screens.base import host_of
-from services import secrets
-from services.errors import ConsoleError
+from screens.base import attempt
+
+YANK_HOTFIX_CSS = Path(__file__).with_name("yank_hotfix.tcss")
 
 
 class HotfixOffer(ModalScreen[str | None]):
@@ -25,14 +27,7 @@ class HotfixOffer(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Not now"), Binding("n", "cancel", "Not now"),
                 Binding("y", "start", "Start hotfix")]
-    DEFAULT_CSS = """
-    HotfixOffer { align: center middle; }
-    HotfixOffer > Vertical { width: 76; height: auto; border: thick $accent;
-                             background: $surface; padding: 0 1; }
-    HotfixOffer Horizontal { height: auto; align-horizontal: right; }
-    HotfixOffer Button { margin-left: 1; }
-    HotfixOffer #hotfix-error { color: $error; }
-    """
+    CSS_PATH = YANK_HOTFIX_CSS
 
     class Outcome(Message):
         def __init__(self, tag: str, error: str) -> None:
@@ -70,15 +65,11 @@ class HotfixOffer(ModalScreen[str | None]):
     def _start(self) -> None:
         from services.session_lifecycle import ReleaseRequest, start_release
 
-        try:
-            session = start_release(host_of(self.app).make_context(),
-                                    ReleaseRequest(version=self.version, kind="hotfix"))
-        except ConsoleError as err:
-            self.post_message(self.Outcome("", secrets.scrub(str(err))))
-            return
+        request = ReleaseRequest(version=self.version, kind="hotfix")
+        session, error = attempt(self.app, lambda ctx: start_release(ctx, request))
         # Dismissed from the message handler, after this worker has ended: dismissing from
         # inside the worker would cancel it while it still runs.
-        self.post_message(self.Outcome(session.tag, ""))
+        self.post_message(self.Outcome(session.tag if session else "", error))
 
     def on_hotfix_offer_outcome(self, message: Outcome) -> None:
         if message.error:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from services.policy import Policy
+from services.session import Session
 from services.step_protocol import Blocker, Context
 
 REDO_SMOKE = '`release-console redo smoke --reason "..."`'
@@ -78,10 +79,14 @@ def expected(policy: Policy, root: Path, *, tag: str, version: str) -> list[Arti
     return result
 
 
+def for_release(policy: Policy, root: Path, session: Session) -> list[Artifact]:
+    """The artifacts of ``session``'s release (its tag and version fill the policy's patterns)."""
+    return expected(policy, root, tag=session.tag, version=session.version)
+
+
 def for_session(ctx: Context) -> list[Artifact]:
-    """The artifacts of the release in progress (its tag and version fill the policy's patterns)."""
-    session = ctx.require_session()
-    return expected(ctx.policy, ctx.root, tag=session.tag, version=session.version)
+    """:func:`for_release` of the release in progress."""
+    return for_release(ctx.policy, ctx.root, ctx.require_session())
 
 
 def for_arch(artifacts: list[Artifact], arch: str) -> list[Artifact]:

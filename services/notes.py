@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from services import changelog, channels
+from services.artifacts import display_path
 from services.changelog import Changelog, parse_url
 from services.errors import ConsoleError
 from services.policy import Policy
@@ -36,25 +37,17 @@ def notes_file(store: SessionStore, tag: str) -> Path:
     return store.directory(tag) / "notes.md"
 
 
-def shown(path: Path, root: Path) -> str:
-    """A notes file as messages name it: relative to the work tree when it is inside it."""
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
-
-
 def read_notes_file(path: Path, root: Path) -> str:
     """The notes text the notes step wrote, for the steps that publish it (the GitHub draft):
     they never rebuild it, so what users see is what the captain reviewed."""
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise NotesError(f"The release notes {shown(path, root)} do not exist yet; run the "
+        raise NotesError(f"The release notes {display_path(path, root)} do not exist yet; run the "
                          "notes step first (`release-console run notes`).") from None
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise NotesError(f"Cannot read the release notes {shown(path, root)} ({reason}); run "
+        raise NotesError(f"Cannot read the release notes {display_path(path, root)} ({reason}); run "
                          "the notes step again (`release-console run notes`).") from None
 
 
@@ -65,7 +58,7 @@ def notes_path(ctx: Context) -> Path:
 
 
 def notes_display(ctx: Context) -> str:
-    return shown(notes_path(ctx), ctx.root)
+    return display_path(notes_path(ctx), ctx.root)
 
 
 def read_notes(ctx: Context) -> str:

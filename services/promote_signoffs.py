@@ -71,7 +71,7 @@ def reuse_signoffs(ctx: Context) -> Reuse:
 
 def _adopt(ctx: Context, arch: str, entry: dict[str, Any], data: dict[str, str]) -> str:
     """Record the sign-off for the stable files; returns why not ("" when adopted)."""
-    found = smoke.arch_artifacts(ctx, arch)
+    found = smoke.arch_artifacts(ctx.policy, ctx.root, ctx.require_session(), arch)
     missing = [a.name for a in found if not a.ok]
     if missing or not found:
         return f"the stable {arch} artifacts are not all there ({', '.join(missing) or 'none'})"

@@ -4,6 +4,9 @@ After bao-kms-provider's release policy: the source commit, the tag, every artif
 sha256, signature file and signer, the smoke sign-offs, and the journal head hash that ties the
 index to the audit trail. Digests are computed afresh and must agree with the checksums step, so the
 index cannot describe bytes other than those that were checked and signed.
+
+The functions take the policy, the repository and the session (its typed evidence), not the whole
+step context; :func:`write` records through the ``record`` it is given (``Context.record``).
 """
 
 from __future__ import annotations
@@ -12,16 +15,22 @@ import hashlib
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from services import artifacts, checksums
 from services.atomic import write_bytes_atomic
 from services.errors import ConsoleError
 from services.evidence import ChecksumsEvidence, SignEvidence, TagEvidence
+from services.policy import Policy
+from services.progress import ProgressSink, no_progress
+from services.recorder import RecordAction
 from services.session import Session
 from services.session_lifecycle import release_commit
 from services.signing import BACKENDS, Backend, Overrides, SigningError, make_backend
-from services.step_protocol import Context
+
+if TYPE_CHECKING:
+    from services.repo import Repository
+    from services.step_protocol import Context
 
 SCHEMA = 1
 FILE_NAME = "provenance-index.json"  # the one spelling: the GitHub upload list imports it
@@ -31,25 +40,28 @@ class ProvenanceError(ConsoleError):
     """The index cannot be written truthfully (artifacts changed, release not far enough)."""
 
 
-def _tag_object(ctx: Context, tag: str) -> str:
-    if not ctx.repo.tag_exists(tag):
+def _tag_object(repo: Repository, tag: str) -> str:
+    if not repo.tag_exists(tag):
         return ""
-    return ctx.repo.git("rev-parse", f"refs/tags/{tag}").strip()
+    return repo.git("rev-parse", f"refs/tags/{tag}").strip()
 
 
-def _verifier(ctx: Context, backend_name: str) -> Backend | None:
+def _verifier(policy: Policy, root: Path, backend_name: str) -> Backend | None:
     """The backend that checks signatures against the policy's pin (None: nothing is signed)."""
     if backend_name not in BACKENDS:
         return None
-    return make_backend(ctx.policy, ctx.root, Overrides(backend=backend_name), verifying=True)
+    return make_backend(policy, root, Overrides(backend=backend_name), verifying=True)
 
 
-def build(ctx: Context, session: Session) -> dict[str, Any]:
-    listed = artifacts.for_session(ctx)
-    problems = artifacts.blockers(listed, ctx.root)
+def build(policy: Policy, repo: Repository, session: Session, *, now: str,
+          progress: ProgressSink = no_progress) -> dict[str, Any]:
+    """The index of ``session``'s release as of ``now`` (every artifact hashed again)."""
+    root = repo.root
+    listed = artifacts.for_release(policy, root, session)
+    problems = artifacts.blockers(listed, root)
     if problems:
         raise ProvenanceError(str(problems[0]))
-    digests = checksums.hash_files([a.path for a in listed], ctx.progress)
+    digests = checksums.hash_files([a.path for a in listed], progress)
     changed = checksums.changed_since_recorded(digests, checksums.recorded_digests(session))
     if changed:
         raise ProvenanceError(f"{', '.join(changed)} changed since its checksum was made; the "
@@ -60,31 +72,31 @@ def build(ctx: Context, session: Session) -> dict[str, Any]:
     sign_ev = session.evidence(SignEvidence) or SignEvidence()
     tag_ev = session.evidence(TagEvidence) or TagEvidence()
     signed = {i.get("artifact"): i for i in sign_ev.signatures}
-    backend_name = str(sign_ev.backend or ctx.policy.signing_backend)
-    verifier = _verifier(ctx, backend_name)
+    backend_name = str(sign_ev.backend or policy.signing_backend)
+    verifier = _verifier(policy, root, backend_name)
     entries = []
     for artifact, digest in zip(listed, digests, strict=True):
         entry: dict[str, Any] = {"name": artifact.name, "arch": artifact.arch,
                                  "size": digest.size, "sha256": digest.sha256}
-        per_file = ctx.policy.checksum_file_for(artifact.name)
+        per_file = policy.checksum_file_for(artifact.name)
         if per_file and (artifact.path.parent / per_file).exists():
             entry["checksum_file"] = Path(per_file).name
         sig_path = verifier.signature_path(artifact.path) if verifier is not None else None
         if verifier is not None and sig_path is not None and sig_path.exists():
             entry["signature"] = _signature(verifier, artifact.path, sig_path,
-                                            signed.get(artifact.name), ctx.root)
+                                            signed.get(artifact.name), root)
         entries.append(entry)
     combined = (session.evidence(ChecksumsEvidence) or ChecksumsEvidence()).combined
     return {
         "schema": SCHEMA,
-        "project": ctx.policy.project_name or ctx.root.name,
-        "repository": ctx.policy.project.repository,
+        "project": policy.project_name or root.name,
+        "repository": policy.project.repository,
         "version": session.version,
         "tag": session.tag,
-        "tag_object": tag_ev.object or _tag_object(ctx, session.tag),
+        "tag_object": tag_ev.object or _tag_object(repo, session.tag),
         "tag_signer": tag_ev.signer or "",
-        "source_commit": tag_ev.commit or release_commit(session) or ctx.repo.head_sha(),
-        "generated_at": ctx.now_iso(),
+        "source_commit": tag_ev.commit or release_commit(session) or repo.head_sha(),
+        "generated_at": now,
         "signing": {"backend": backend_name,
                     "pinned_key": sign_ev.pinned_key or "", "signer": sign_ev.signer or ""},
         "artifacts": entries,
@@ -118,20 +130,27 @@ def _signature(verifier: Backend, artifact: Path, sig_path: Path,
     }
 
 
+def index_path(policy: Policy, root: Path) -> Path:
+    """Where the index is written by default: beside the artifacts, so it is uploaded with them."""
+    return artifacts.artifacts_dir(policy, root) / FILE_NAME
+
+
 def default_path(ctx: Context) -> Path:
-    return artifacts.artifacts_dir(ctx.policy, ctx.root) / FILE_NAME
+    """:func:`index_path` for the context's project (the hand-off bundle asks for it so)."""
+    return index_path(ctx.policy, ctx.root)
 
 
-def write(ctx: Context, output: Path | None = None) -> tuple[Path, dict[str, Any]]:
+def write(policy: Policy, repo: Repository, session: Session, record: RecordAction, *,
+          now: str, output: Path | None = None,
+          progress: ProgressSink = no_progress) -> tuple[Path, dict[str, Any]]:
     """Write the index (atomically) and journal its digest."""
-    session = ctx.require_session()
-    index = build(ctx, session)
-    target = output or default_path(ctx)
+    index = build(policy, repo, session, now=now, progress=progress)
+    target = output or index_path(policy, repo.root)
     data = (json.dumps(index, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     target.parent.mkdir(parents=True, exist_ok=True)
     write_bytes_atomic(target, data)
-    ctx.record("provenance", "written", outputs={
-        "path": artifacts.display_path(target, ctx.root),
+    record("provenance", "written", outputs={
+        "path": artifacts.display_path(target, repo.root),
         "sha256": hashlib.sha256(data).hexdigest(),
         "journal_head": index["journal"]["head"],
     })

@@ -13,7 +13,7 @@ import contextlib
 import fcntl
 from collections.abc import Callable, Iterator
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from services.journal import Journal, JournalError
 from services.session import Session, SessionStore
@@ -33,6 +33,15 @@ def journal_problem(store: SessionStore, session: Session) -> str:
     where = f"line {first.line}" if first.line else "the file"
     return (f"the journal {journal.path} fails verification at {where} ({first.message}), "
             "so nothing more is recorded in it.")
+
+
+class RecordAction(Protocol):
+    """What a service that changes a release is given to record it (``Context.record``): the
+    journal entry and the session change, made together by :meth:`Recorder.record`."""
+
+    def __call__(self, step: str, action: str, *, inputs: dict[str, Any] | None = None,
+                 outputs: dict[str, Any] | None = None,
+                 update: Callable[[Session], object] | None = None) -> None: ...
 
 
 class Recorder:

@@ -5,6 +5,8 @@ each artifact of that architecture. When an artifact changes afterwards the sign
 release would ship something nobody booted. Any failed check blocks the release.
 
 Sign-offs live in the session (``session.data["smoke"][arch]``) and every one is journaled.
+The functions take the policy, the work tree's root and the session (not the whole step context);
+recording goes through the ``record`` they are given (``Context.record``).
 """
 
 from __future__ import annotations
@@ -12,13 +14,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from services import artifacts as artifacts_mod
 from services import checksums
 from services.errors import ConsoleError
+from services.policy import Policy
+from services.progress import ProgressSink, no_progress
+from services.recorder import RecordAction
 from services.session import Session
-from services.step_protocol import Blocker, Context
+from services.step_protocol import Blocker
+
+if TYPE_CHECKING:
+    from services.repo import Repository
 
 RESULTS = ("pass", "fail")
 
@@ -86,38 +94,42 @@ def _require_note(mark: Mark, name: str) -> None:
                          '--note "what went wrong".')
 
 
-def arch_artifacts(ctx: Context, arch: str) -> list[artifacts_mod.Artifact]:
-    return artifacts_mod.for_arch(artifacts_mod.for_session(ctx), arch)
+def arch_artifacts(policy: Policy, root: Path, session: Session,
+                   arch: str) -> list[artifacts_mod.Artifact]:
+    return artifacts_mod.for_arch(artifacts_mod.for_release(policy, root, session), arch)
 
 
-def sign_off(ctx: Context, *, arch: str, hardware: str, marks: Iterable[Mark],
-             tester: str = "") -> dict[str, Any]:
-    """Hash the architecture's artifacts and record the sign-off (replacing an earlier one)."""
-    ctx.require_session()
-    arches = ctx.policy.architectures()
+def sign_off(policy: Policy, repo: Repository, session: Session, record: RecordAction, *,
+             arch: str, hardware: str, marks: Iterable[Mark], now: str, tester: str = "",
+             progress: ProgressSink = no_progress) -> dict[str, Any]:
+    """Hash the architecture's artifacts and record the sign-off (replacing an earlier one).
+
+    ``tester`` defaults to the repository's git identity; ``now`` is the sign-off's time.
+    """
+    arches = policy.architectures()
     if arch not in arches:
         raise SmokeError(f"{arch!r} is not an architecture of this release.",
                          remedy=f"The policy lists: {', '.join(arches) or 'none'}.")
     if not hardware.strip():
         raise SmokeError("The sign-off needs the hardware it was tested on.",
                          remedy='Pass --hardware "ThinkPad X1 Gen 11, USB 3 stick".')
-    tester = tester.strip() or ctx.repo.identity().name
+    tester = tester.strip() or repo.identity().name
     if not tester or tester == "unknown":
         raise SmokeError("The sign-off needs the tester's name.", remedy="Pass --tester NAME.")
-    checks = resolve_marks(ctx.policy.smoke_checks, marks)
-    found = arch_artifacts(ctx, arch)
-    problems = artifacts_mod.blockers(found, ctx.root)
+    checks = resolve_marks(policy.smoke_checks, marks)
+    found = arch_artifacts(policy, repo.root, session, arch)
+    problems = artifacts_mod.blockers(found, repo.root)
     if problems:
         raise SmokeError(f"Cannot sign off {arch}: {problems[0].reason}",
                          remedy="A sign-off records the digest of what was tested; build it first.")
-    digests = checksums.hash_files([a.path for a in found], ctx.progress)
+    digests = checksums.hash_files([a.path for a in found], progress)
     files = {}
     for artifact, digest in zip(found, digests, strict=True):
         files[artifact.name] = {"sha256": digest.sha256, "size": digest.size,
                                 "mtime_ns": digest.mtime_ns}
     entry: dict[str, Any] = {
         "arch": arch, "tester": tester, "hardware": hardware.strip(), "checks": checks,
-        "time": ctx.now_iso(), "files": files,
+        "time": now, "files": files,
     }
     if found:
         entry["artifact"] = found[0].name
@@ -127,7 +139,7 @@ def sign_off(ctx: Context, *, arch: str, hardware: str, marks: Iterable[Mark],
         session.data.setdefault("smoke", {})[arch] = entry
 
     failed = [c for c, r in checks.items() if r["result"] == "fail"]
-    ctx.record("smoke", "signed off", inputs={
+    record("smoke", "signed off", inputs={
         "arch": arch, "tester": tester, "hardware": entry["hardware"], "checks": checks,
     }, outputs={"files": {n: f["sha256"] for n, f in files.items()}, "failed": failed},
         update=store)
@@ -151,18 +163,18 @@ def failed_checks(entry: dict[str, Any]) -> list[str]:
             for c, r in entry.get("checks", {}).items() if r.get("result") != "pass"]
 
 
-def statuses(ctx: Context, *, rehash: bool = False,
-             observed: dict[str, checksums.Digest] | None = None) -> list[ArchStatus]:
+def statuses(policy: Policy, root: Path, session: Session, *, rehash: bool = False,
+             observed: dict[str, checksums.Digest] | None = None,
+             progress: ProgressSink = no_progress) -> list[ArchStatus]:
     """Each architecture's sign-off state; ``rehash`` re-reads every file instead of trusting an
     unchanged size and modification time (the step's run does; status views do not).
 
     ``observed`` (when given) holds digests already computed, by artifact name (the step hashes
     every architecture's files at once, in parallel), and collects those computed here.
     """
-    session = ctx.require_session()
     recorded = signoffs(session)
     result = []
-    for arch in ctx.policy.architectures():
+    for arch in policy.architectures():
         entry = recorded.get(arch)
         if entry is None:
             result.append(ArchStatus(arch, "missing", f"No smoke sign-off for {arch} yet.", None))
@@ -172,7 +184,8 @@ def statuses(ctx: Context, *, rehash: bool = False,
             result.append(ArchStatus(arch, "failed", f"{arch} failed the smoke check "
                                      f"{'; '.join(failed)} (tester {entry.get('tester')}).", entry))
             continue
-        changed = _changed_files(ctx, arch, entry, rehash=rehash, observed=observed)
+        changed = _changed_files(arch_artifacts(policy, root, session, arch), entry,
+                                 rehash=rehash, observed=observed, progress=progress)
         if changed:
             result.append(ArchStatus(arch, "void", f"The {arch} sign-off is void: {changed} "
                                      "changed since it was tested.", entry))
@@ -182,10 +195,10 @@ def statuses(ctx: Context, *, rehash: bool = False,
     return result
 
 
-def _changed_files(ctx: Context, arch: str, entry: dict[str, Any], *, rehash: bool,
-                   observed: dict[str, checksums.Digest] | None) -> str:
+def _changed_files(current: list[artifacts_mod.Artifact], entry: dict[str, Any], *,
+                   rehash: bool, observed: dict[str, checksums.Digest] | None,
+                   progress: ProgressSink) -> str:
     recorded: dict[str, dict[str, Any]] = entry.get("files", {})
-    current = arch_artifacts(ctx, arch)
     names = {a.name for a in current}
     if set(recorded) != names:
         return ", ".join(sorted(names ^ set(recorded))) or "the artifact list"
@@ -196,7 +209,7 @@ def _changed_files(ctx: Context, arch: str, entry: dict[str, Any], *, rehash: bo
         if rehash or artifacts_mod.stat_changed(artifact.path, recorded[artifact.name]):
             to_hash.append(artifact.path)
     known = observed if observed is not None else {}
-    fresh = checksums.hash_files([p for p in to_hash if p.name not in known], ctx.progress)
+    fresh = checksums.hash_files([p for p in to_hash if p.name not in known], progress)
     known.update({d.path.name: d for d in fresh})
     changed = []
     for digest in (known[p.name] for p in to_hash):
@@ -211,12 +224,12 @@ def redo_remedy(what: str) -> str:
     return f"{what}; then {artifacts_mod.REDO_SMOKE}."
 
 
-def failed_blockers(ctx: Context) -> list[Blocker]:
+def failed_blockers(policy: Policy, session: Session) -> list[Blocker]:
     """Recorded sign-offs that failed: no hashing, so cheap enough for every status view."""
     result = []
-    for arch, entry in sorted(signoffs(ctx.require_session()).items()):
+    for arch, entry in sorted(signoffs(session).items()):
         failed = failed_checks(entry)
-        if failed and arch in ctx.policy.architectures():
+        if failed and arch in policy.architectures():
             result.append(Blocker(
                 f"The {arch} smoke sign-off recorded at {entry.get('time')} by "
                 f"{entry.get('tester')} failed: {'; '.join(failed)}.",
@@ -225,7 +238,15 @@ def failed_blockers(ctx: Context) -> list[Blocker]:
     return result
 
 
-def revalidate(ctx: Context, checked: list[dict[str, Any]]) -> list[Blocker]:
+def artifact_blockers(policy: Policy, root: Path, session: Session,
+                      found: list[artifacts_mod.Artifact]) -> list[Blocker]:
+    """What stops hashing and signing ``found``: a missing, empty or unreadable artifact, or a
+    failed sign-off (cheap: file status and the session)."""
+    return artifacts_mod.blockers(found, root) + failed_blockers(policy, session)
+
+
+def revalidate(policy: Policy, root: Path, session: Session,
+               checked: list[dict[str, Any]]) -> list[Blocker]:
     """Why a done smoke step no longer holds, from recorded data and file sizes/times only.
 
     ``checked`` is what the step verified (name, arch, sha256, size, mtime_ns per artifact). A
@@ -234,12 +255,12 @@ def revalidate(ctx: Context, checked: list[dict[str, Any]]) -> list[Blocker]:
     the redone step does that, and a file that was only touched passes it again unchanged.
     """
     blockers = [Blocker(b.reason, redo_remedy(b.remedy.rstrip(".")))
-                for b in failed_blockers(ctx)]
+                for b in failed_blockers(policy, session)]
     by_name = {str(item.get("name")): item for item in checked}
-    recorded = signoffs(ctx.require_session())
-    tested = set(ctx.policy.architectures())  # other architectures are never smoke-tested
-    for artifact in (a for a in artifacts_mod.for_session(ctx) if a.arch in tested):
-        shown = artifacts_mod.display_path(artifact.path, ctx.root)
+    recorded = signoffs(session)
+    tested = set(policy.architectures())  # other architectures are never smoke-tested
+    for artifact in (a for a in artifacts_mod.for_release(policy, root, session) if a.arch in tested):
+        shown = artifacts_mod.display_path(artifact.path, root)
         item = by_name.get(artifact.name)
         if item is None:
             blockers.append(Blocker(f"{shown} was not among the artifacts the smoke step checked.",
@@ -284,5 +305,6 @@ def blockers_from(found: Iterable[ArchStatus]) -> list[Blocker]:
                     TUI_REMEDIES[s.state].format(a=s.arch)) for s in found if s.state != "ok"]
 
 
-def blockers(ctx: Context, *, rehash: bool = False) -> list[Blocker]:
-    return blockers_from(statuses(ctx, rehash=rehash))
+def blockers(policy: Policy, root: Path, session: Session, *, rehash: bool = False,
+             progress: ProgressSink = no_progress) -> list[Blocker]:
+    return blockers_from(statuses(policy, root, session, rehash=rehash, progress=progress))

@@ -21,7 +21,7 @@ from services.policy import load_policy
 from services.repo import Repository
 from services.session import SessionStore
 from services.step_protocol import Context, NonInteractive
-from tests.conftest import FIXED_NOW, run_cli
+from tests.conftest import FIXED_NOW, run_cli, sign_off
 
 CANARY = "ghp_AIRGAP_CANARY_1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b"
 
@@ -96,7 +96,7 @@ def offline_half(ws: Workstations) -> Path:
         apply(offline, verify_bundle(offline, ws.usb / "out.tar"))
         offline = ws.ctx("offline")
         for arch in ("amd64", "arm64"):
-            smoke.sign_off(offline, arch=arch, hardware="X1", tester="Ana",
+            sign_off(offline, arch=arch, hardware="X1", tester="Ana",
                            marks=[smoke.Mark("pass", "all")])
         for step in ("smoke", "checksums", "sign", "tag"):
             run(offline, step)

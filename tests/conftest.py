@@ -123,3 +123,12 @@ def kill_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, d
             yield demo, reference_walk(demo)
         finally:
             demo.stop_server()
+
+
+def sign_off(ctx: Context, **given: Any) -> dict[str, Any]:
+    """``smoke.sign_off`` for ``ctx``'s release in progress, as the CLI and the smoke screen call
+    it (the tests record many sign-offs)."""
+    from services import smoke
+
+    return smoke.sign_off(ctx.policy, ctx.repo, ctx.require_session(), ctx.record,
+                          now=ctx.now_iso(), progress=ctx.progress, **given)

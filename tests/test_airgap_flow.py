@@ -22,7 +22,7 @@ from tests.airgap_helpers import (
     prepare_online,
     run,
 )
-from tests.conftest import git
+from tests.conftest import git, sign_off
 
 
 def test_release_across_the_air_gap(stations: Workstations, tmp_path: Path) -> None:
@@ -49,7 +49,7 @@ def test_release_across_the_air_gap(stations: Workstations, tmp_path: Path) -> N
         offline = ws.ctx("offline")
         assert offline.repo.head_sha() == ws.ctx("online").repo.head_sha()
         for arch, hardware in (("amd64", "ThinkPad X1"), ("arm64", "MacBook Air M2")):
-            smoke.sign_off(offline, arch=arch, hardware=hardware, tester="Ana",
+            sign_off(offline, arch=arch, hardware=hardware, tester="Ana",
                            marks=[smoke.Mark("pass", "all")])
         for step in ("smoke", "checksums", "sign", "tag"):
             run(offline, step)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from services import engine
-from services.github import expected, wiring
+from services.github import wiring
 from services.session import Session, StepRecord
 from services.step_protocol import Context, StepFailed
 from services.steps import registry
@@ -107,7 +107,7 @@ def test_a_policy_without_per_file_checksums_drafts_with_the_combined_list(
     (build / "SHA256SUMS").write_text("".join(lines))
     complete_steps_before(ctx, "draft")
 
-    names = [f.name for f in expected.expected_files(ctx)]
+    names = [f.name for f in wiring.expected_files(ctx)]
     assert names == [ISO, f"{ISO}.minisig", "pai-v0.2.0-arm64.iso",
                      "pai-v0.2.0-arm64.iso.minisig", "SHA256SUMS"]
     assert view(ctx, "draft").status == "ready"

@@ -14,7 +14,7 @@ from services import engine, smoke
 from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context
 from services.steps import registry
-from tests.conftest import git, run_cli
+from tests.conftest import git, run_cli, sign_off
 from tests.signing_keys import (
     POLICY_BASE,
     advance_to,
@@ -35,7 +35,7 @@ def test_index_describes_the_signed_release(repo_path: Path, make_ctx: Callable[
     start_release(ctx, ReleaseRequest(version="0.2.0"))
     isos = build_artifacts(repo_path)
     for arch in ("amd64", "arm64"):
-        smoke.sign_off(ctx, arch=arch, hardware="bench", marks=[smoke.Mark("pass", "all")])
+        sign_off(ctx, arch=arch, hardware="bench", marks=[smoke.Mark("pass", "all")])
     advance_to(ctx, "artifacts")
     for step in ("artifacts", "smoke", "checksums", "sign", "tag"):
         engine.run_step(ctx, registry()[step])
@@ -72,7 +72,7 @@ def test_index_is_refused_when_an_artifact_changed_after_checksums(
     start_release(ctx, ReleaseRequest(version="0.2.0"))
     isos = build_artifacts(repo_path)
     for arch in ("amd64", "arm64"):
-        smoke.sign_off(ctx, arch=arch, hardware="bench", marks=[smoke.Mark("pass", "all")])
+        sign_off(ctx, arch=arch, hardware="bench", marks=[smoke.Mark("pass", "all")])
     advance_to(ctx, "artifacts")
     for step in ("artifacts", "smoke", "checksums"):
         engine.run_step(ctx, registry()[step])
@@ -99,7 +99,7 @@ def test_index_refuses_a_signature_that_does_not_verify_with_the_pin(
     start_release(ctx, ReleaseRequest(version="0.2.0"))
     amd, arm = build_artifacts(repo_path)
     for arch in ("amd64", "arm64"):
-        smoke.sign_off(ctx, arch=arch, hardware="bench", marks=[smoke.Mark("pass", "all")])
+        sign_off(ctx, arch=arch, hardware="bench", marks=[smoke.Mark("pass", "all")])
     advance_to(ctx, "artifacts")
     for step in ("artifacts", "smoke", "checksums", "sign"):
         engine.run_step(ctx, registry()[step])
@@ -140,7 +140,7 @@ def test_per_file_empty_releases_with_the_combined_list_only(
     start_release(ctx, ReleaseRequest(version="0.2.0"))
     isos = build_artifacts(repo_path)
     for arch in ("amd64", "arm64"):
-        smoke.sign_off(ctx, arch=arch, hardware="bench", marks=[smoke.Mark("pass", "all")])
+        sign_off(ctx, arch=arch, hardware="bench", marks=[smoke.Mark("pass", "all")])
     advance_to(ctx, "artifacts")
     assert not any(".sha256" in note for note in registry()["checksums"].plan(ctx).notes)
     for step in ("artifacts", "smoke", "checksums", "sign"):

@@ -18,6 +18,7 @@ from services import engine, smoke
 from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context
 from services.steps import registry
+from tests.conftest import sign_off
 from tests.signing_keys import advance_to, build_artifacts, minisign_keypair, write_policy
 from tests.tui_helpers import settle
 
@@ -39,7 +40,7 @@ async def test_sign_from_the_screen_with_the_password_box(
     start_release(ctx, ReleaseRequest(version="0.2.0"))
     isos = build_artifacts(repo_path)
     for arch in ("amd64", "arm64"):
-        smoke.sign_off(ctx, arch=arch, hardware="bench", marks=[smoke.Mark("pass", "all")])
+        sign_off(ctx, arch=arch, hardware="bench", marks=[smoke.Mark("pass", "all")])
     advance_to(ctx, "artifacts")
     for step in ("artifacts", "smoke", "checksums"):
         engine.run_step(ctx, registry()[step])

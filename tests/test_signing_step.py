@@ -17,6 +17,7 @@ from services.session_lifecycle import ReleaseRequest, start_release
 from services.signing import PASSPHRASE_OPTION, Readiness
 from services.step_protocol import Context, NonInteractive, Step, StepFailed
 from services.steps import registry
+from tests.conftest import sign_off
 from tests.signing_keys import advance_to, build_artifacts, minisign_keypair, write_policy
 
 SIGNING = """\
@@ -38,7 +39,7 @@ def ctx(repo_path: Path, make_ctx: Callable[..., Context]) -> Context:
     start_release(context, ReleaseRequest(version="0.2.0"))
     build_artifacts(repo_path)
     for arch in ("amd64", "arm64"):
-        smoke.sign_off(context, arch=arch, hardware="bench", marks=[smoke.Mark("pass", "all")])
+        sign_off(context, arch=arch, hardware="bench", marks=[smoke.Mark("pass", "all")])
     advance_to(context, "artifacts")
     for step in ("artifacts", "smoke", "checksums"):
         engine.run_step(context, registry()[step])

@@ -17,7 +17,7 @@ from services.session_lifecycle import ReleaseRequest, start_release
 from services.smoke import Mark, SmokeError
 from services.step_protocol import Context
 from services.steps import registry
-from tests.conftest import run_cli
+from tests.conftest import run_cli, sign_off
 from tests.signing_keys import advance_to, build_artifacts, write_policy
 
 SIGNING = '[signing]\nbackend = "none"\ntag_format = "none"\n'
@@ -37,7 +37,7 @@ def all_pass() -> list[Mark]:
 
 
 def test_sign_off_records_tester_hardware_checks_time_and_digest(ctx: Context) -> None:
-    entry = smoke.sign_off(ctx, arch="amd64", hardware="ThinkPad X1, USB 3 stick",
+    entry = sign_off(ctx, arch="amd64", hardware="ThinkPad X1, USB 3 stick",
                            marks=all_pass())
     iso = ctx.root / "build" / "pai-v0.2.0-amd64.iso"
     assert entry["tester"] == "Casey Captain"  # from git config
@@ -53,8 +53,8 @@ def test_sign_off_records_tester_hardware_checks_time_and_digest(ctx: Context) -
 
 
 def test_failure_blocks_and_step_says_which_check(ctx: Context) -> None:
-    smoke.sign_off(ctx, arch="amd64", hardware="X1", marks=all_pass())
-    smoke.sign_off(ctx, arch="arm64", hardware="Raspberry Pi 5", tester="Dana",
+    sign_off(ctx, arch="amd64", hardware="X1", marks=all_pass())
+    sign_off(ctx, arch="arm64", hardware="Raspberry Pi 5", tester="Dana",
                    marks=[Mark("fail", "Runs Ollama", "out of memory"), Mark("pass", "all")])
     advance_to(ctx, "artifacts")
     engine.run_step(ctx, registry()["artifacts"])
@@ -65,12 +65,12 @@ def test_failure_blocks_and_step_says_which_check(ctx: Context) -> None:
 
 def test_changed_artifact_voids_the_sign_off(ctx: Context) -> None:
     for arch in ("amd64", "arm64"):
-        smoke.sign_off(ctx, arch=arch, hardware="bench", marks=all_pass())
-    assert smoke.blockers(ctx) == []
+        sign_off(ctx, arch=arch, hardware="bench", marks=all_pass())
+    assert smoke.blockers(ctx.policy, ctx.root, ctx.require_session()) == []
     iso = ctx.root / "build" / "pai-v0.2.0-arm64.iso"
     with open(iso, "ab") as handle:
         handle.write(b"rebuilt")
-    blockers = smoke.blockers(ctx)
+    blockers = smoke.blockers(ctx.policy, ctx.root, ctx.require_session())
     assert len(blockers) == 1
     assert "The arm64 sign-off is void" in blockers[0].reason and iso.name in blockers[0].reason
     advance_to(ctx, "artifacts")
@@ -83,28 +83,29 @@ def test_same_size_and_time_but_new_bytes_is_caught_by_the_step_run(ctx: Context
     import os
 
     for arch in ("amd64", "arm64"):
-        smoke.sign_off(ctx, arch=arch, hardware="bench", marks=all_pass())
+        sign_off(ctx, arch=arch, hardware="bench", marks=all_pass())
     iso = ctx.root / "build" / "pai-v0.2.0-amd64.iso"
     info = iso.stat()
     data = bytearray(iso.read_bytes())
     data[0] ^= 0xFF
     iso.write_bytes(bytes(data))
     os.utime(iso, ns=(info.st_atime_ns, info.st_mtime_ns))  # a copy that kept the timestamp
-    assert smoke.blockers(ctx, rehash=True)[0].reason.startswith("The amd64 sign-off is void")
+    found = smoke.blockers(ctx.policy, ctx.root, ctx.require_session(), rehash=True)
+    assert found[0].reason.startswith("The amd64 sign-off is void")
 
 
 def test_bad_sign_offs_are_refused_with_the_reason(ctx: Context) -> None:
     with pytest.raises(SmokeError, match="'flies' is not one of the policy's smoke checks"):
-        smoke.sign_off(ctx, arch="amd64", hardware="X1", marks=[Mark("pass", "flies")])
+        sign_off(ctx, arch="amd64", hardware="X1", marks=[Mark("pass", "flies")])
     with pytest.raises(SmokeError, match="No result for the smoke check 'runs Ollama'"):
-        smoke.sign_off(ctx, arch="amd64", hardware="X1",
+        sign_off(ctx, arch="amd64", hardware="X1",
                        marks=[Mark("pass", c) for c in ("boots", "connects to network",
                                                         "unlocks persistence")])
     with pytest.raises(SmokeError, match="'riscv' is not an architecture"):
-        smoke.sign_off(ctx, arch="riscv", hardware="X1", marks=all_pass())
+        sign_off(ctx, arch="riscv", hardware="X1", marks=all_pass())
     (ctx.root / "build" / "pai-v0.2.0-arm64.iso").unlink()
     with pytest.raises(SmokeError, match=r"arm64\.iso \(arm64\) is missing"):
-        smoke.sign_off(ctx, arch="arm64", hardware="X1", marks=all_pass())
+        sign_off(ctx, arch="arm64", hardware="X1", marks=all_pass())
     assert "smoke" not in ctx.store.load("v0.2.0").data
 
 
@@ -139,8 +140,8 @@ def test_a_failed_check_needs_a_note_in_the_cli_as_in_the_tui(ctx: Context) -> N
     assert "The failed check 'boots' needs a note saying what happened" in proc.stderr
     assert '--note "what went wrong"' in proc.stderr and "Traceback" not in proc.stderr
     with pytest.raises(SmokeError, match="'runs Ollama' needs a note"):
-        smoke.sign_off(ctx, arch="amd64", hardware="X1",
+        sign_off(ctx, arch="amd64", hardware="X1",
                        marks=[Mark("fail", "runs Ollama", "  "), Mark("pass", "all")])
     with pytest.raises(SmokeError, match="'all' needs a note"):
-        smoke.sign_off(ctx, arch="amd64", hardware="X1", marks=[Mark("fail", "all")])
+        sign_off(ctx, arch="amd64", hardware="X1", marks=[Mark("fail", "all")])
     assert "smoke" not in ctx.store.load("v0.2.0").data

@@ -16,7 +16,7 @@ from services.errors import BlockedError
 from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context
 from services.steps import registry
-from tests.conftest import run_cli
+from tests.conftest import run_cli, sign_off
 from tests.signing_keys import POLICY_BASE, advance_to, build_artifacts, write_policy
 
 SIGNING = '[signing]\nbackend = "none"\ntag_format = "none"\n'
@@ -30,7 +30,7 @@ def ctx(repo_path: Path, make_ctx: Callable[..., Context]) -> Context:
     start_release(context, ReleaseRequest(version="0.2.0"))
     build_artifacts(repo_path)
     for arch in ("amd64", "arm64"):
-        smoke.sign_off(context, arch=arch, hardware="bench", marks=[smoke.Mark("pass", "all")])
+        sign_off(context, arch=arch, hardware="bench", marks=[smoke.Mark("pass", "all")])
     advance_to(context, "artifacts")
     for step in ("artifacts", "smoke", "checksums"):
         engine.run_step(context, registry()[step])
@@ -42,7 +42,7 @@ def statuses(ctx: Context) -> dict[str, engine.StepView]:
 
 
 def test_failed_sign_off_recorded_after_the_step_blocks_the_release(ctx: Context) -> None:
-    smoke.sign_off(ctx, arch="amd64", hardware="retest", marks=[
+    sign_off(ctx, arch="amd64", hardware="retest", marks=[
         smoke.Mark("fail", "boots", "kernel panic"), smoke.Mark("pass", "all")])
     views = statuses(ctx)
     assert views["smoke"].status == "stale"
@@ -64,7 +64,7 @@ def test_failed_sign_off_recorded_after_the_step_blocks_the_release(ctx: Context
     ctx.session = ctx.store.load("v0.2.0")
     with pytest.raises(BlockedError, match="amd64 failed the smoke check boots"):
         engine.run_step(ctx, registry()["smoke"])
-    smoke.sign_off(ctx, arch="amd64", hardware="retest 2", marks=[smoke.Mark("pass", "all")])
+    sign_off(ctx, arch="amd64", hardware="retest 2", marks=[smoke.Mark("pass", "all")])
     for step in ("smoke", "checksums"):
         engine.run_step(ctx, registry()[step])
     assert statuses(ctx)["smoke"].status == "done"
@@ -72,7 +72,7 @@ def test_failed_sign_off_recorded_after_the_step_blocks_the_release(ctx: Context
 
 def test_checksums_and_sign_refuse_a_failed_sign_off_even_if_smoke_was_passed_by(
         ctx: Context) -> None:
-    smoke.sign_off(ctx, arch="arm64", hardware="Pi 5", marks=[
+    sign_off(ctx, arch="arm64", hardware="Pi 5", marks=[
         smoke.Mark("fail", "runs Ollama", "OOM"), smoke.Mark("pass", "all")])
     for step in ("checksums", "sign"):
         reasons = [b.reason for b in registry()[step].check(ctx)]
@@ -93,7 +93,7 @@ def test_rebuilt_artifact_makes_smoke_stale_and_redo_leads_through(ctx: Context)
     text = run_cli("status", cwd=ctx.root).stdout
     assert re.search(r"smoke .* stale", text) and "release-console redo smoke" in text
 
-    smoke.sign_off(ctx, arch="arm64", hardware="bench", marks=[smoke.Mark("pass", "all")])
+    sign_off(ctx, arch="arm64", hardware="bench", marks=[smoke.Mark("pass", "all")])
     assert engine.redo_step(ctx, registry()["smoke"], "arm64 rebuilt") == ["smoke", "checksums"]
     for step in ("smoke", "checksums"):
         engine.run_step(ctx, registry()[step])
@@ -142,7 +142,7 @@ def test_run_smoke_prints_each_sign_off_not_an_empty_line(
     start_release(context, ReleaseRequest(version="0.2.0"))
     build_artifacts(repo_path)
     for arch in ("amd64", "arm64"):
-        smoke.sign_off(context, arch=arch, hardware="Framework 13", marks=[
+        sign_off(context, arch=arch, hardware="Framework 13", marks=[
             smoke.Mark("pass", "all")])
     advance_to(context, "artifacts")
     engine.run_step(context, registry()["artifacts"])
@@ -161,7 +161,7 @@ def test_an_artifact_outside_the_smoke_architectures_never_makes_smoke_stale(
     context = make_ctx()
     start_release(context, ReleaseRequest(version="0.2.0"))
     build_artifacts(repo_path)
-    smoke.sign_off(context, arch="amd64", hardware="bench", marks=[smoke.Mark("pass", "all")])
+    sign_off(context, arch="amd64", hardware="bench", marks=[smoke.Mark("pass", "all")])
     advance_to(context, "artifacts")
     for step in ("artifacts", "smoke"):
         engine.run_step(context, registry()[step])

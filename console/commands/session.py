@@ -244,11 +244,12 @@ def cmd_checklist(args: argparse.Namespace) -> int:
     if args.action == "tick":
         if not args.item:
             raise ConsoleError("Say which item to tick: its number, its text, or 'all'.")
-        new = checklist.tick(ctx, args.list, args.item)
+        new = checklist.tick(ctx.policy, session, ctx.record, args.list, args.item,
+                             actor=ctx.actor, now=ctx.now_iso())
         say("Ticked: " + "; ".join(new) if new else "Already ticked.")
         return 0
     done = checklist.ticked(session, args.list)
-    items = checklist.items(ctx, args.list)
+    items = checklist.items(ctx.policy, args.list)
     if not items:
         say(f"The policy has no {args.list} checklist.")
     for number, item in enumerate(items, 1):

@@ -157,14 +157,15 @@ def cmd_smoke_sign(args: argparse.Namespace) -> int:
     from services import smoke
 
     ctx = context(args)
-    ctx.require_session()
+    session = ctx.require_session()
     if not args.marks:
         raise UsageError("Give the results: --pass CHECK... (or --pass all) and --fail CHECK "
                          "--note TEXT for any that failed.")
     marks = [smoke.Mark(result, check, note) for result, check, note in args.marks]
     with rendering(ctx):
-        entry = smoke.sign_off(ctx, arch=args.arch, hardware=args.hardware, marks=marks,
-                               tester=args.tester)
+        entry = smoke.sign_off(ctx.policy, ctx.repo, session, ctx.record, arch=args.arch,
+                               hardware=args.hardware, marks=marks, tester=args.tester,
+                               now=ctx.now_iso(), progress=ctx.progress)
     failed = [c for c, r in entry["checks"].items() if r["result"] == "fail"]
     say(f"Recorded the {args.arch} sign-off by {entry['tester']} on {entry['hardware']}.")
     for name, info in entry["files"].items():
@@ -179,8 +180,7 @@ def cmd_smoke_show(args: argparse.Namespace) -> int:
     from services import smoke
 
     ctx = context(args)
-    ctx.require_session()
-    found = smoke.statuses(ctx)
+    found = smoke.statuses(ctx.policy, ctx.root, ctx.require_session(), progress=ctx.progress)
     if args.json:
         print_json({"schema": 1, "architectures": [
             {"arch": s.arch, "state": s.state, "detail": s.detail, "signoff": s.signoff}
@@ -324,10 +324,11 @@ def cmd_provenance(args: argparse.Namespace) -> int:
     ctx = context(args)
     if args.tag:
         ctx.session = ctx.store.load(args.tag)
-    ctx.require_session()
+    session = ctx.require_session()
+    output = Path(os.path.abspath(args.output)) if args.output else None
     with rendering(ctx):
-        target, index = provenance.write(ctx, Path(os.path.abspath(args.output))
-                                         if args.output else None)
+        target, index = provenance.write(ctx.policy, ctx.repo, session, ctx.record,
+                                         now=ctx.now_iso(), output=output, progress=ctx.progress)
     say(f"Wrote {_shown(target)}: {len(index['artifacts'])} artifact(s), tag {index['tag']}, "
         f"journal head {index['journal']['head'][:12]}.")
     return 0

@@ -12,19 +12,9 @@ import hashlib
 import os
 from typing import Any
 
-from console.sandbox import shapes
+from console.sandbox import routing, shapes
 from console.sandbox.faults import Rule
-from console.sandbox.routing import (
-    Api,
-    Request,
-    Response,
-    Route,
-    int_param,
-    not_found,
-    paginate,
-    repo_or_404,
-    route,
-)
+from console.sandbox.routing import Api, Pair, Request, Response
 from console.sandbox.state import now_iso
 
 R = "/repos/{owner}/{repo}"
@@ -35,24 +25,11 @@ def _asset_body(api: Api, repo: dict[str, Any], item: dict[str, Any]) -> dict[st
     return shapes.asset(api.urls, repo, item, show_digest=not api.faults.hide_digests)
 
 
-def _release(api: Api, req: Request) -> tuple[dict[str, Any], dict[str, Any]] | Response:
-    repo = repo_or_404(api, req)
-    if isinstance(repo, Response):
-        return repo
-    rel_id = int_param(req, "release_id")
-    rel = api.state.release(repo, rel_id) if rel_id is not None else None
-    return (repo, rel) if rel is not None else not_found()
-
-
-def list_assets(api: Api, req: Request) -> Response:
-    found = _release(api, req)
-    if isinstance(found, Response):
-        return found
+@routing.in_release
+def list_assets(api: Api, req: Request, found: Pair) -> Response:
     repo, rel = found
     items = [_asset_body(api, repo, a) for a in api.state.release_assets(repo, rel)]
-    full = f"{repo['owner']}/{repo['name']}"
-    page, headers = paginate(api, req, items, base_path=f"/repos/{full}/releases/{rel['id']}/assets")
-    return Response(200, page, headers)
+    return routing.listed(api, req, items, repo, f"releases/{rel['id']}/assets")
 
 
 def _drain(req: Request) -> None:
@@ -66,7 +43,7 @@ def _drain(req: Request) -> None:
 
 
 def upload_asset(api: Api, req: Request) -> Response:
-    found = _release(api, req)
+    found = routing.release_or_404(api, req)
     if isinstance(found, Response):
         _drain(req)
         return found
@@ -139,30 +116,17 @@ def _receive(api: Api, req: Request, repo: dict[str, Any], item: dict[str, Any])
     return Response(201, _asset_body(api, repo, item))
 
 
-def _asset(api: Api, req: Request) -> tuple[dict[str, Any], dict[str, Any]] | Response:
-    repo = repo_or_404(api, req)
-    if isinstance(repo, Response):
-        return repo
-    asset_id = int_param(req, "asset_id")
-    item = api.state.find_asset(repo, asset_id) if asset_id is not None else None
-    return (repo, item) if item is not None else not_found()
-
-
-def get_asset(api: Api, req: Request) -> Response:
-    found = _asset(api, req)
-    if isinstance(found, Response):
-        return found
+@routing.in_asset
+def get_asset(api: Api, req: Request, found: Pair) -> Response:
     repo, item = found
     if "application/octet-stream" in req.headers.get("accept", ""):
-        location = f"{api.urls.root}/api/downloads/{repo['owner']}/{repo['name']}/{item['id']}"
+        location = f"{api.urls.root}/api/downloads/{shapes.full_name(repo)}/{item['id']}"
         return Response(302, None, {"Location": location})
     return Response(200, _asset_body(api, repo, item))
 
 
-def update_asset(api: Api, req: Request) -> Response:
-    found = _asset(api, req)
-    if isinstance(found, Response):
-        return found
+@routing.in_asset
+def update_asset(api: Api, req: Request, found: Pair) -> Response:
     repo, item = found
     data = req.json()
     with api.state.lock:
@@ -174,10 +138,8 @@ def update_asset(api: Api, req: Request) -> Response:
     return Response(200, _asset_body(api, repo, item))
 
 
-def delete_asset(api: Api, req: Request) -> Response:
-    found = _asset(api, req)
-    if isinstance(found, Response):
-        return found
+@routing.in_asset
+def delete_asset(api: Api, req: Request, found: Pair) -> Response:
     repo, item = found
     rel = api.state.release(repo, int(item["release_id"]))
     if rel is not None and rel.get("immutable"):
@@ -189,43 +151,39 @@ def delete_asset(api: Api, req: Request) -> Response:
 
 def _download(api: Api, repo: dict[str, Any], item: dict[str, Any] | None) -> Response:
     if item is None or item["state"] != "uploaded":
-        return not_found()
+        return routing.not_found()
     with api.state.lock:
         item["download_count"] = int(item.get("download_count", 0)) + 1
     return Response(200, None, file=api.state.asset_path(item["id"]),
                     content_type=item["content_type"])
 
 
-def download_by_id(api: Api, req: Request) -> Response:
-    found = _asset(api, req)
-    if isinstance(found, Response):
-        return found
+@routing.in_asset
+def download_by_id(api: Api, req: Request, found: Pair) -> Response:
     return _download(api, *found)
 
 
-def download_by_name(api: Api, req: Request) -> Response:
+@routing.in_repo
+def download_by_name(api: Api, req: Request, repo: dict[str, Any]) -> Response:
     """The ``browser_download_url``: published releases only, like an anonymous browser."""
-    repo = repo_or_404(api, req)
-    if isinstance(repo, Response):
-        return repo
     for rel in repo["releases"]:
         if rel["tag_name"] == req.params["tag"] and not rel["draft"]:
             for item in api.state.release_assets(repo, rel):
                 if item["name"] == req.params["name"]:
                     return _download(api, repo, item)
-    return not_found()
+    return routing.not_found()
 
 
-ROUTES: list[Route] = [
-    route("GET", f"{R}/releases/{{release_id}}/assets", list_assets),
-    route("GET", f"{R}/releases/assets/{{asset_id}}", get_asset),
-    route("PATCH", f"{R}/releases/assets/{{asset_id}}", update_asset),
-    route("DELETE", f"{R}/releases/assets/{{asset_id}}", delete_asset),
+ROUTES: list[routing.Route] = [
+    routing.route("GET", f"{R}/releases/{{release_id}}/assets", list_assets),
+    routing.route("GET", f"{R}/releases/assets/{{asset_id}}", get_asset),
+    routing.route("PATCH", f"{R}/releases/assets/{{asset_id}}", update_asset),
+    routing.route("DELETE", f"{R}/releases/assets/{{asset_id}}", delete_asset),
 ]
-UPLOAD_ROUTES: list[Route] = [
-    route("POST", f"{R}/releases/{{release_id}}/assets", upload_asset),
+UPLOAD_ROUTES: list[routing.Route] = [
+    routing.route("POST", f"{R}/releases/{{release_id}}/assets", upload_asset),
 ]
-DOWNLOAD_ROUTES: list[Route] = [
-    route("GET", "/api/downloads/{owner}/{repo}/{asset_id}", download_by_id),
-    route("GET", "/{owner}/{repo}/releases/download/{tag}/{name}", download_by_name),
+DOWNLOAD_ROUTES: list[routing.Route] = [
+    routing.route("GET", "/api/downloads/{owner}/{repo}/{asset_id}", download_by_id),
+    routing.route("GET", "/{owner}/{repo}/releases/download/{tag}/{name}", download_by_name),
 ]

@@ -11,17 +11,8 @@ import hashlib
 import re
 from typing import Any
 
-from console.sandbox import shapes
-from console.sandbox.routing import (
-    Api,
-    Request,
-    Response,
-    Route,
-    not_found,
-    paginate,
-    repo_or_404,
-    route,
-)
+from console.sandbox import routing, shapes
+from console.sandbox.routing import Api, Request, Response
 from console.sandbox.state import now_iso
 
 R = "/repos/{owner}/{repo}"
@@ -42,32 +33,26 @@ def resolve(repo: dict[str, Any], ref: str) -> str | None:
     return None
 
 
-def get_ref(api: Api, req: Request) -> Response:
-    repo = repo_or_404(api, req)
-    if isinstance(repo, Response):
-        return repo
+@routing.in_repo
+def get_ref(api: Api, req: Request, repo: dict[str, Any]) -> Response:
     ref = f"refs/{req.params['ref']}"
     sha = repo["refs"].get(ref)
     if sha is None:
-        return not_found()
+        return routing.not_found()
     kind = "tag" if sha in repo["tags"] else "commit"
     return Response(200, shapes.git_ref(api.urls, repo, ref, sha, kind))
 
 
-def matching_refs(api: Api, req: Request) -> Response:
-    repo = repo_or_404(api, req)
-    if isinstance(repo, Response):
-        return repo
+@routing.in_repo
+def matching_refs(api: Api, req: Request, repo: dict[str, Any]) -> Response:
     prefix = f"refs/{req.params['ref']}"
     items = [shapes.git_ref(api.urls, repo, ref, sha, "tag" if sha in repo["tags"] else "commit")
              for ref, sha in sorted(repo["refs"].items()) if ref.startswith(prefix)]
     return Response(200, items)
 
 
-def create_ref(api: Api, req: Request) -> Response:
-    repo = repo_or_404(api, req)
-    if isinstance(repo, Response):
-        return repo
+@routing.in_repo
+def create_ref(api: Api, req: Request, repo: dict[str, Any]) -> Response:
     data = req.json()
     ref, sha = data.get("ref"), data.get("sha")
     if not isinstance(ref, str) or not ref.startswith("refs/") or ref.count("/") < 2:
@@ -85,10 +70,8 @@ def create_ref(api: Api, req: Request) -> Response:
     return Response(201, shapes.git_ref(api.urls, repo, ref, sha, kind))
 
 
-def update_ref(api: Api, req: Request) -> Response:
-    repo = repo_or_404(api, req)
-    if isinstance(repo, Response):
-        return repo
+@routing.in_repo
+def update_ref(api: Api, req: Request, repo: dict[str, Any]) -> Response:
     ref = f"refs/{req.params['ref']}"
     data = req.json()
     sha = data.get("sha")
@@ -103,10 +86,8 @@ def update_ref(api: Api, req: Request) -> Response:
     return Response(200, shapes.git_ref(api.urls, repo, ref, sha))
 
 
-def delete_ref(api: Api, req: Request) -> Response:
-    repo = repo_or_404(api, req)
-    if isinstance(repo, Response):
-        return repo
+@routing.in_repo
+def delete_ref(api: Api, req: Request, repo: dict[str, Any]) -> Response:
     ref = f"refs/{req.params['ref']}"
     with api.state.lock:
         if repo["refs"].pop(ref, None) is None:
@@ -116,10 +97,8 @@ def delete_ref(api: Api, req: Request) -> Response:
     return Response(204)
 
 
-def create_tag(api: Api, req: Request) -> Response:
-    repo = repo_or_404(api, req)
-    if isinstance(repo, Response):
-        return repo
+@routing.in_repo
+def create_tag(api: Api, req: Request, repo: dict[str, Any]) -> Response:
     data = req.json()
     tag, message, obj = data.get("tag"), data.get("message", ""), data.get("object")
     if not isinstance(tag, str) or not isinstance(obj, str) or not SHA.match(obj):
@@ -135,16 +114,14 @@ def create_tag(api: Api, req: Request) -> Response:
     return Response(201, shapes.git_tag(api.urls, repo, item))
 
 
-def get_tag(api: Api, req: Request) -> Response:
-    repo = repo_or_404(api, req)
-    if isinstance(repo, Response):
-        return repo
+@routing.in_repo
+def get_tag(api: Api, req: Request, repo: dict[str, Any]) -> Response:
     item = repo["tags"].get(req.params["tag_sha"])
-    return Response(200, shapes.git_tag(api.urls, repo, item)) if item else not_found()
+    return Response(200, shapes.git_tag(api.urls, repo, item)) if item else routing.not_found()
 
 
 def _commit_sha(api: Api, req: Request) -> tuple[dict[str, Any], str] | Response:
-    repo = repo_or_404(api, req)
+    repo = routing.repo_or_404(api, req)
     if isinstance(repo, Response):
         return repo
     sha = resolve(repo, req.params["ref"])
@@ -153,10 +130,8 @@ def _commit_sha(api: Api, req: Request) -> tuple[dict[str, Any], str] | Response
     return repo, sha
 
 
-def get_commit(api: Api, req: Request) -> Response:
-    found = _commit_sha(api, req)
-    if isinstance(found, Response):
-        return found
+@routing.given(_commit_sha)
+def get_commit(api: Api, req: Request, found: tuple[dict[str, Any], str]) -> Response:
     return Response(200, shapes.commit(api.urls, *found))
 
 
@@ -175,13 +150,11 @@ def statuses_of(api: Api, repo: dict[str, Any], sha: str) -> list[dict[str, Any]
     return statuses
 
 
-def combined_status(api: Api, req: Request) -> Response:
-    found = _commit_sha(api, req)
-    if isinstance(found, Response):
-        return found
+@routing.given(_commit_sha)
+def combined_status(api: Api, req: Request, found: tuple[dict[str, Any], str]) -> Response:
     repo, sha = found
     statuses = statuses_of(api, repo, sha)
-    full = f"{repo['owner']}/{repo['name']}"
+    full = shapes.full_name(repo)
     return Response(200, {
         "state": shapes.combined_state(statuses), "sha": sha, "total_count": len(statuses),
         "statuses": [shapes.commit_status(api.urls, repo, sha, s) for s in statuses],
@@ -191,39 +164,33 @@ def combined_status(api: Api, req: Request) -> Response:
     })
 
 
-def list_statuses(api: Api, req: Request) -> Response:
-    found = _commit_sha(api, req)
-    if isinstance(found, Response):
-        return found
+@routing.given(_commit_sha)
+def list_statuses(api: Api, req: Request, found: tuple[dict[str, Any], str]) -> Response:
     repo, sha = found
     items = [shapes.commit_status(api.urls, repo, sha, s) for s in statuses_of(api, repo, sha)]
-    full = f"{repo['owner']}/{repo['name']}"
-    page, headers = paginate(api, req, items, base_path=f"/repos/{full}/commits/{sha}/statuses")
-    return Response(200, page, headers)
+    return routing.listed(api, req, items, repo, f"commits/{sha}/statuses")
 
 
-def check_runs(api: Api, req: Request) -> Response:
-    found = _commit_sha(api, req)
-    if isinstance(found, Response):
-        return found
+@routing.given(_commit_sha)
+def check_runs(api: Api, req: Request, found: tuple[dict[str, Any], str]) -> Response:
     repo, sha = found
     runs = [shapes.check_run(api.urls, repo, sha, r) for r in repo["check_runs"].get(sha, [])]
-    full = f"{repo['owner']}/{repo['name']}"
-    page, headers = paginate(api, req, runs, base_path=f"/repos/{full}/commits/{sha}/check-runs")
+    page, headers = routing.paginate(api, req, runs,
+                             base_path=f"/repos/{shapes.full_name(repo)}/commits/{sha}/check-runs")
     return Response(200, {"total_count": len(runs), "check_runs": page}, headers)
 
 
-ROUTES: list[Route] = [
-    route("GET", f"{R}/git/ref/{{ref}}", get_ref, regex=_REPO + r"/git/ref/(?P<ref>.+)"),
-    route("GET", f"{R}/git/matching-refs/{{ref}}", matching_refs,
+ROUTES: list[routing.Route] = [
+    routing.route("GET", f"{R}/git/ref/{{ref}}", get_ref, regex=_REPO + r"/git/ref/(?P<ref>.+)"),
+    routing.route("GET", f"{R}/git/matching-refs/{{ref}}", matching_refs,
           regex=_REPO + r"/git/matching-refs/(?P<ref>.+)"),
-    route("POST", f"{R}/git/refs", create_ref),
-    route("PATCH", f"{R}/git/refs/{{ref}}", update_ref, regex=_REPO + r"/git/refs/(?P<ref>.+)"),
-    route("DELETE", f"{R}/git/refs/{{ref}}", delete_ref, regex=_REPO + r"/git/refs/(?P<ref>.+)"),
-    route("POST", f"{R}/git/tags", create_tag),
-    route("GET", f"{R}/git/tags/{{tag_sha}}", get_tag),
-    route("GET", f"{R}/commits/{{ref}}/status", combined_status),
-    route("GET", f"{R}/commits/{{ref}}/statuses", list_statuses),
-    route("GET", f"{R}/commits/{{ref}}/check-runs", check_runs),
-    route("GET", f"{R}/commits/{{ref}}", get_commit),
+    routing.route("POST", f"{R}/git/refs", create_ref),
+    routing.route("PATCH", f"{R}/git/refs/{{ref}}", update_ref, regex=_REPO + r"/git/refs/(?P<ref>.+)"),
+    routing.route("DELETE", f"{R}/git/refs/{{ref}}", delete_ref, regex=_REPO + r"/git/refs/(?P<ref>.+)"),
+    routing.route("POST", f"{R}/git/tags", create_tag),
+    routing.route("GET", f"{R}/git/tags/{{tag_sha}}", get_tag),
+    routing.route("GET", f"{R}/commits/{{ref}}/status", combined_status),
+    routing.route("GET", f"{R}/commits/{{ref}}/statuses", list_statuses),
+    routing.route("GET", f"{R}/commits/{{ref}}/check-runs", check_runs),
+    routing.route("GET", f"{R}/commits/{{ref}}", get_commit),
 ]

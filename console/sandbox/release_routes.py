@@ -10,25 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from console.sandbox import shapes
-from console.sandbox.routing import (
-    Api,
-    Request,
-    Response,
-    Route,
-    int_param,
-    not_found,
-    paginate,
-    repo_or_404,
-    route,
-)
+from console.sandbox import routing, shapes
+from console.sandbox.routing import Api, Pair, Request, Response
 from console.sandbox.state import now_iso
 
 R = "/repos/{owner}/{repo}"
-
-
-def _full(repo: dict[str, Any]) -> str:
-    return f"{repo['owner']}/{repo['name']}"
 
 
 def render(api: Api, repo: dict[str, Any], rel: dict[str, Any]) -> dict[str, Any]:
@@ -36,20 +22,15 @@ def render(api: Api, repo: dict[str, Any], rel: dict[str, Any]) -> dict[str, Any
                           show_digest=not api.faults.hide_digests)
 
 
-def get_repo(api: Api, req: Request) -> Response:
-    repo = repo_or_404(api, req)
-    if isinstance(repo, Response):
-        return repo
+@routing.in_repo
+def get_repo(api: Api, req: Request, repo: dict[str, Any]) -> Response:
     return Response(200, shapes.full_repository(api.urls, repo))
 
 
-def list_releases(api: Api, req: Request) -> Response:
-    repo = repo_or_404(api, req)
-    if isinstance(repo, Response):
-        return repo
-    items = [render(api, repo, r) for r in api.state.releases(repo)]
-    page, headers = paginate(api, req, items, base_path=f"/repos/{_full(repo)}/releases")
-    return Response(200, page, headers)
+@routing.in_repo
+def list_releases(api: Api, req: Request, repo: dict[str, Any]) -> Response:
+    return routing.listed(api, req, [render(api, repo, r) for r in api.state.releases(repo)], repo,
+                  "releases")
 
 
 def _bad_body(data: Any) -> Response | None:
@@ -85,10 +66,8 @@ def _publish(repo: dict[str, Any], rel: dict[str, Any]) -> None:
         repo["refs"][ref] = rel["target_commitish"]  # GitHub creates a missing tag on publish
 
 
-def create_release(api: Api, req: Request) -> Response:
-    repo = repo_or_404(api, req)
-    if isinstance(repo, Response):
-        return repo
+@routing.in_repo
+def create_release(api: Api, req: Request, repo: dict[str, Any]) -> Response:
     data = req.json()
     bad = _bad_body(data)
     if bad:
@@ -117,26 +96,13 @@ def create_release(api: Api, req: Request) -> Response:
     return Response(201, body, {"Location": body["url"]})
 
 
-def _release_or_404(api: Api, req: Request) -> tuple[dict[str, Any], dict[str, Any]] | Response:
-    repo = repo_or_404(api, req)
-    if isinstance(repo, Response):
-        return repo
-    rel_id = int_param(req, "release_id")
-    rel = api.state.release(repo, rel_id) if rel_id is not None else None
-    return (repo, rel) if rel is not None else not_found()
-
-
-def get_release(api: Api, req: Request) -> Response:
-    found = _release_or_404(api, req)
-    if isinstance(found, Response):
-        return found
+@routing.in_release
+def get_release(api: Api, req: Request, found: Pair) -> Response:
     return Response(200, render(api, *found))
 
 
-def update_release(api: Api, req: Request) -> Response:
-    found = _release_or_404(api, req)
-    if isinstance(found, Response):
-        return found
+@routing.in_release
+def update_release(api: Api, req: Request, found: Pair) -> Response:
     repo, rel = found
     data = req.json()
     bad = _bad_body(data)
@@ -167,10 +133,8 @@ def update_release(api: Api, req: Request) -> Response:
         return Response(200, render(api, repo, rel))
 
 
-def delete_release(api: Api, req: Request) -> Response:
-    found = _release_or_404(api, req)
-    if isinstance(found, Response):
-        return found
+@routing.in_release
+def delete_release(api: Api, req: Request, found: Pair) -> Response:
     repo, rel = found
     with api.state.lock:
         for asset_id in list(rel["asset_ids"]):
@@ -182,28 +146,22 @@ def delete_release(api: Api, req: Request) -> Response:
     return Response(204)
 
 
-def release_by_tag(api: Api, req: Request) -> Response:
-    repo = repo_or_404(api, req)
-    if isinstance(repo, Response):
-        return repo
+@routing.in_repo
+def release_by_tag(api: Api, req: Request, repo: dict[str, Any]) -> Response:
     for rel in api.state.releases(repo):
         if rel["tag_name"] == req.params["tag"] and not rel["draft"]:
             return Response(200, render(api, repo, rel))
-    return not_found()
+    return routing.not_found()
 
 
-def latest_release(api: Api, req: Request) -> Response:
-    repo = repo_or_404(api, req)
-    if isinstance(repo, Response):
-        return repo
+@routing.in_repo
+def latest_release(api: Api, req: Request, repo: dict[str, Any]) -> Response:
     rel = api.state.latest(repo)
-    return Response(200, render(api, repo, rel)) if rel else not_found()
+    return Response(200, render(api, repo, rel)) if rel else routing.not_found()
 
 
-def generate_notes(api: Api, req: Request) -> Response:
-    repo = repo_or_404(api, req)
-    if isinstance(repo, Response):
-        return repo
+@routing.in_repo
+def generate_notes(api: Api, req: Request, repo: dict[str, Any]) -> Response:
     data = req.json()
     tag = str(data.get("tag_name", "")) if isinstance(data, dict) else ""
     if not tag:
@@ -211,14 +169,14 @@ def generate_notes(api: Api, req: Request) -> Response:
     return Response(200, {"name": tag, "body": f"**Full Changelog**: {tag}"})
 
 
-ROUTES: list[Route] = [
-    route("GET", R, get_repo),
-    route("GET", f"{R}/releases", list_releases),
-    route("POST", f"{R}/releases", create_release),
-    route("POST", f"{R}/releases/generate-notes", generate_notes),
-    route("GET", f"{R}/releases/latest", latest_release),
-    route("GET", f"{R}/releases/tags/{{tag}}", release_by_tag),
-    route("GET", f"{R}/releases/{{release_id}}", get_release),
-    route("PATCH", f"{R}/releases/{{release_id}}", update_release),
-    route("DELETE", f"{R}/releases/{{release_id}}", delete_release),
+ROUTES: list[routing.Route] = [
+    routing.route("GET", R, get_repo),
+    routing.route("GET", f"{R}/releases", list_releases),
+    routing.route("POST", f"{R}/releases", create_release),
+    routing.route("POST", f"{R}/releases/generate-notes", generate_notes),
+    routing.route("GET", f"{R}/releases/latest", latest_release),
+    routing.route("GET", f"{R}/releases/tags/{{tag}}", release_by_tag),
+    routing.route("GET", f"{R}/releases/{{release_id}}", get_release),
+    routing.route("PATCH", f"{R}/releases/{{release_id}}", update_release),
+    routing.route("DELETE", f"{R}/releases/{{release_id}}", delete_release),
 ]

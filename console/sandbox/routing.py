@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
 from console.sandbox import shapes
@@ -114,6 +114,57 @@ def repo_or_404(api: Api, req: Request) -> dict[str, Any] | Response:
     return repo if repo is not None else not_found()
 
 
+Pair = tuple[dict[str, Any], dict[str, Any]]  # (repository, the release or asset in it)
+
+
+def _in_repo(api: Api, req: Request, param: str,
+             lookup: Callable[[dict[str, Any], int], dict[str, Any] | None]) -> Pair | Response:
+    repo = repo_or_404(api, req)
+    if isinstance(repo, Response):
+        return repo
+    ident = int_param(req, param)
+    item = lookup(repo, ident) if ident is not None else None
+    return (repo, item) if item is not None else not_found()
+
+
+def release_or_404(api: Api, req: Request) -> Pair | Response:
+    """The repository and the release ``{release_id}`` names in it (404 for either unknown)."""
+    return _in_repo(api, req, "release_id", api.state.release)
+
+
+def asset_or_404(api: Api, req: Request) -> Pair | Response:
+    """The repository and the asset ``{asset_id}`` names in it (404 for either unknown)."""
+    return _in_repo(api, req, "asset_id", api.state.find_asset)
+
+
+T = TypeVar("T")
+
+
+def given(find: Callable[[Api, Request], T | Response]) -> Callable[
+        [Callable[[Api, Request, T], Response]], Handler]:
+    """A handler that needs what ``find`` looks up (the repository, a release, ...): the route
+    answers ``find``'s 404 itself, so each handler starts from what it works on."""
+
+    def decorate(handler: Callable[[Api, Request, T], Response]) -> Handler:
+        def wrapped(api: Api, req: Request) -> Response:
+            found = find(api, req)
+            if isinstance(found, Response):
+                return found
+            return handler(api, req, found)
+
+        wrapped.__name__ = handler.__name__
+        wrapped.__doc__ = handler.__doc__
+        return wrapped
+
+    return decorate
+
+
+def listed(api: Api, req: Request, items: list[Any], repo: dict[str, Any], tail: str) -> Response:
+    """A 200 with the page of ``items`` the request asks for, under ``/repos/OWNER/NAME/tail``."""
+    page, headers = paginate(api, req, items, base_path=f"/repos/{shapes.full_name(repo)}/{tail}")
+    return Response(200, page, headers)
+
+
 def int_param(req: Request, name: str) -> int | None:
     try:
         return int(req.params[name])
@@ -144,3 +195,8 @@ def paginate(api: Api, req: Request, items: list[Any], *, base_path: str) -> tup
     if page > 1:
         rels += [f'<{link(1)}>; rel="first"', f'<{link(page - 1)}>; rel="prev"']
     return chunk, ({"Link": ", ".join(rels)} if rels else {})
+
+
+in_repo = given(repo_or_404)  # @in_repo: a handler of a route under /repos/{owner}/{repo}
+in_release = given(release_or_404)  # ... under /repos/{owner}/{repo}/releases/{release_id}
+in_asset = given(asset_or_404)  # ... under /repos/{owner}/{repo}/releases/assets/{asset_id}

@@ -29,6 +29,11 @@ class Urls:
         return f"{self.api}/repos/{full_name}"
 
 
+def full_name(repo: dict[str, Any]) -> str:
+    """``owner/name`` of a sandbox repository."""
+    return f"{repo['owner']}/{repo['name']}"
+
+
 def node_id(kind: str, ident: int | str) -> str:
     return base64.b64encode(f"{kind}:{ident}".encode()).decode()
 
@@ -77,7 +82,7 @@ _PLAIN = ("contributors", "deployments", "downloads", "events", "forks", "hooks"
 
 
 def minimal_repository(urls: Urls, repo: dict[str, Any]) -> dict[str, Any]:
-    full = f"{repo['owner']}/{repo['name']}"
+    full = full_name(repo)
     base = urls.repo(full)
     data: dict[str, Any] = {
         "id": repo["id"], "node_id": node_id("Repository", repo["id"]), "name": repo["name"],
@@ -92,7 +97,7 @@ def minimal_repository(urls: Urls, repo: dict[str, Any]) -> dict[str, Any]:
 
 
 def full_repository(urls: Urls, repo: dict[str, Any]) -> dict[str, Any]:
-    full = f"{repo['owner']}/{repo['name']}"
+    full = full_name(repo)
     data = minimal_repository(urls, repo)
     data.update({
         "clone_url": f"{urls.root}/{full}.git", "git_url": f"git://127.0.0.1/{full}.git",
@@ -111,7 +116,7 @@ def full_repository(urls: Urls, repo: dict[str, Any]) -> dict[str, Any]:
 
 def asset(urls: Urls, repo: dict[str, Any], item: dict[str, Any], *,
           show_digest: bool = True) -> dict[str, Any]:
-    full = f"{repo['owner']}/{repo['name']}"
+    full = full_name(repo)
     release = next((r for r in repo["releases"] if r["id"] == item["release_id"]), None)
     tag = release["tag_name"] if release else "untagged"
     return {
@@ -129,7 +134,7 @@ def asset(urls: Urls, repo: dict[str, Any], item: dict[str, Any], *,
 
 def release(urls: Urls, repo: dict[str, Any], rel: dict[str, Any], assets: list[dict[str, Any]],
             *, show_digest: bool = True) -> dict[str, Any]:
-    full = f"{repo['owner']}/{repo['name']}"
+    full = full_name(repo)
     base = f"{urls.repo(full)}/releases/{rel['id']}"
     tag = rel["tag_name"]
     html_tag = f"untagged-{rel['id']}" if rel["draft"] else tag
@@ -151,7 +156,7 @@ def release(urls: Urls, repo: dict[str, Any], rel: dict[str, Any], assets: list[
 
 def commit_status(urls: Urls, repo: dict[str, Any], sha: str,
                   item: dict[str, Any]) -> dict[str, Any]:
-    full = f"{repo['owner']}/{repo['name']}"
+    full = full_name(repo)
     return {
         "id": item["id"], "node_id": node_id("StatusContext", item["id"]),
         "url": f"{urls.repo(full)}/statuses/{sha}", "avatar_url": None,
@@ -172,7 +177,7 @@ def combined_state(statuses: list[dict[str, Any]]) -> str:
 
 
 def check_run(urls: Urls, repo: dict[str, Any], sha: str, item: dict[str, Any]) -> dict[str, Any]:
-    full = f"{repo['owner']}/{repo['name']}"
+    full = full_name(repo)
     return {
         "id": item["id"], "node_id": node_id("CheckRun", item["id"]), "head_sha": sha,
         "name": item["name"], "url": f"{urls.repo(full)}/check-runs/{item['id']}",
@@ -188,7 +193,7 @@ def check_run(urls: Urls, repo: dict[str, Any], sha: str, item: dict[str, Any]) 
 
 def git_ref(urls: Urls, repo: dict[str, Any], ref: str, sha: str,
             kind: str = "commit") -> dict[str, Any]:
-    full = f"{repo['owner']}/{repo['name']}"
+    full = full_name(repo)
     return {
         "ref": ref, "node_id": node_id("Ref", ref), "url": f"{urls.repo(full)}/git/{ref}",
         "object": {"type": kind, "sha": sha,
@@ -197,7 +202,7 @@ def git_ref(urls: Urls, repo: dict[str, Any], ref: str, sha: str,
 
 
 def git_tag(urls: Urls, repo: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
-    full = f"{repo['owner']}/{repo['name']}"
+    full = full_name(repo)
     return {
         "sha": item["sha"], "node_id": node_id("Tag", item["sha"]), "tag": item["tag"],
         "url": f"{urls.repo(full)}/git/tags/{item['sha']}", "message": item["message"],
@@ -210,7 +215,7 @@ def git_tag(urls: Urls, repo: dict[str, Any], item: dict[str, Any]) -> dict[str,
 
 
 def commit(urls: Urls, repo: dict[str, Any], sha: str) -> dict[str, Any]:
-    full = f"{repo['owner']}/{repo['name']}"
+    full = full_name(repo)
     base = f"{urls.repo(full)}/commits/{sha}"
     person = {"name": "Casey Captain", "email": "casey@example.org", "date": repo["created_at"]}
     return {

@@ -10,16 +10,20 @@ from __future__ import annotations
 
 from contextlib import suppress
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from screens.step import StepScreen
+from screens.step import STEP_CSS, StepScreen
 from services import changelog
 from services.errors import ConsoleError
 from services.step_protocol import Blocker, Context
 from services.steps.changelog import bump_blocker, bump_decision, commit_message, ref_updates
+
+CHANGELOG_CSS = Path(__file__).with_name("changelog.tcss")
 
 
 @dataclass(frozen=True)
@@ -34,9 +38,7 @@ class ChangelogView:
 
 
 class ChangelogScreen(StepScreen[ChangelogView]):
-    DEFAULT_CSS = """
-    ChangelogScreen #changelog-entries { border: round $secondary; padding: 0 1; height: auto; }
-    """
+    CSS_PATH: ClassVar[Any] = [STEP_CSS, CHANGELOG_CSS]
 
     def compose_extra(self) -> ComposeResult:
         yield Static("", id="changelog-bump", classes="section")

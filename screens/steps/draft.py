@@ -7,21 +7,22 @@ restarts after a dropped connection; a re-run shows which files were kept, uploa
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.widgets import DataTable
 
-from screens.step import Progress, StepScreen
+from screens.step import STEP_CSS, Progress, StepScreen
 from services.artifacts import human_size
 from services.evidence import DraftEvidence
 from services.step_protocol import Context
 
+DRAFT_CSS = Path(__file__).with_name("draft.tcss")
+
 
 class DraftScreen(StepScreen):
-    DEFAULT_CSS = """
-    DraftScreen #draft-assets { height: auto; max-height: 16; }
-    """
+    CSS_PATH: ClassVar[Any] = [STEP_CSS, DRAFT_CSS]
 
     def compose_extra(self) -> ComposeResult:
         yield DataTable(id="draft-assets", cursor_type="row", zebra_stripes=True)
@@ -36,7 +37,7 @@ class DraftScreen(StepScreen):
     def load_extra(self, ctx: Context) -> Any:
         if ctx.session is None:
             return None
-        from services.github.expected import expected_files
+        from services.github.wiring import expected_files
 
         drafted = ctx.session.evidence(DraftEvidence)
         done = drafted.actions() if drafted is not None else {}

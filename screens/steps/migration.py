@@ -10,6 +10,8 @@ editor, not the step. The step (n or r) then checks it and commits MIGRATION.md,
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -19,11 +21,13 @@ from textual.message import Message
 from textual.widgets import Button, Static, TextArea
 
 from screens.base import host_of
-from screens.step import Finished, StepScreen
+from screens.step import STEP_CSS, Finished, StepScreen
 from services import migration, versions
 from services.errors import ConsoleError
 from services.step_protocol import Context
 from services.steps.migration import transition
+
+MIGRATION_CSS = Path(__file__).with_name("migration.tcss")
 
 NO_MIGRATION = "No migration required."
 
@@ -44,10 +48,7 @@ class MigrationView:
 class MigrationScreen(StepScreen[MigrationView]):
     BINDINGS = [Binding("ctrl+s", "save", "Save section"),
                 Binding("m", "no_migration", "No migration")]
-    DEFAULT_CSS = """
-    MigrationScreen #migration-editor { height: 16; margin-top: 1; }
-    MigrationScreen #migration-save { margin-top: 1; }
-    """
+    CSS_PATH: ClassVar[Any] = [STEP_CSS, MIGRATION_CSS]
 
     def __init__(self, step_id: str) -> None:
         super().__init__(step_id)

@@ -6,7 +6,8 @@ must show what the captain asserted.
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
+from typing import Any, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -15,17 +16,17 @@ from textual.widgets import SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from screens.base import host_of
-from screens.step import Finished, StepScreen
+from screens.step import STEP_CSS, Finished, StepScreen
 from screens.widgets import CheckList
 from services import checklist
 from services.errors import ConsoleError
 from services.step_protocol import Context
 
+PREFLIGHT_CSS = Path(__file__).with_name("preflight.tcss")
+
 
 class PreflightScreen(StepScreen):
-    DEFAULT_CSS = """
-    PreflightScreen #manual { height: auto; max-height: 12; border: round $secondary; }
-    """
+    CSS_PATH: ClassVar[Any] = [STEP_CSS, PREFLIGHT_CSS]
 
     def compose_extra(self) -> ComposeResult:
         yield Static("Manual checklist (space ticks an item that is true):", classes="section")
@@ -34,7 +35,7 @@ class PreflightScreen(StepScreen):
     def load_extra(self, ctx: Context) -> Any:
         if ctx.session is None:
             return ([], set())
-        return (list(checklist.items(ctx, "preflight")),
+        return (list(checklist.items(ctx.policy, "preflight")),
                 set(checklist.ticked(ctx.session, "preflight")))
 
     def show_extra(self, data: Any) -> None:
@@ -68,7 +69,8 @@ class PreflightScreen(StepScreen):
     def _tick(self, item: str) -> None:
         try:
             ctx = host_of(self.app).make_context()
-            checklist.tick(ctx, "preflight", item)
+            checklist.tick(ctx.policy, ctx.require_session(), ctx.record, "preflight", item,
+                           actor=ctx.actor, now=ctx.now_iso())
         except ConsoleError as err:
             self.post_message(Finished(False, str(err)))
             return

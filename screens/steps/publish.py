@@ -30,7 +30,7 @@ def what_will_happen(ctx: Context) -> Text:
         text.append("Nothing yet: the draft has not passed review (run the review step).\n",
                     style="yellow")
         return text
-    prerelease, make_latest = expected.channel_flags(ctx)
+    prerelease, make_latest = expected.channel_flags(ctx.policy, session)
     text.append("1. Review the draft again right now; stop if anything changed since "
                 "the review or is wrong.\n")
     text.append(f"2. Publish {evidence.release_name!r} (tag {session.tag}, commit "

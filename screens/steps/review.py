@@ -7,16 +7,19 @@ review reads GitHub in the loading worker, so the screen never freezes on the ne
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Markdown, Static
 
-from screens.step import StepScreen
+from screens.step import STEP_CSS, StepScreen
 from services.artifacts import human_size
 from services.errors import ConsoleError
 from services.step_protocol import Context
+
+REVIEW_CSS = Path(__file__).with_name("review.tcss")
 
 
 def asset_rows(review: Any) -> list[tuple[Text, str, str, str, Text]]:
@@ -42,11 +45,7 @@ def asset_rows(review: Any) -> list[tuple[Text, str, str, str, Text]]:
 
 
 class ReviewScreen(StepScreen):
-    DEFAULT_CSS = """
-    ReviewScreen #review-assets { height: auto; max-height: 14; }
-    ReviewScreen #review-body { border: round $secondary; height: auto; max-height: 20;
-                                padding: 0 1; }
-    """
+    CSS_PATH: ClassVar[Any] = [STEP_CSS, REVIEW_CSS]
 
     def compose_extra(self) -> ComposeResult:
         yield Static("Reading the draft from GitHub…", id="review-fields", classes="section")

@@ -13,6 +13,8 @@ focus leaves the text fields so ``n`` moves on instead of being typed into a fie
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -24,12 +26,14 @@ from textual.widgets import Button, Input, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from screens.base import host_of
-from screens.step import Finished, Progress, StepScreen
+from screens.step import STEP_CSS, Finished, Progress, StepScreen
 from screens.widgets import CheckList
 from services import smoke
 from services.errors import ConsoleError
 from services.progress import ProgressEvent
 from services.step_protocol import Context
+
+SMOKE_CSS = Path(__file__).with_name("smoke.tcss")
 
 STATE_STYLE = {"ok": "green", "missing": "dim", "failed": "bold red", "void": "bold yellow"}
 STATE_MARK = {"ok": "✔", "missing": "·", "failed": "✘", "void": "⚠"}
@@ -55,13 +59,7 @@ class SmokeView:
 class SmokeScreen(StepScreen[SmokeView]):
     BINDINGS = [Binding("ctrl+s", "record", "Record sign-off"),
                 Binding("a", "pass_all", "Tick all")]
-    DEFAULT_CSS = """
-    SmokeScreen #smoke-checks { height: auto; max-height: 10; border: round $secondary; }
-    SmokeScreen #smoke-form Input { width: 1fr; }
-    SmokeScreen #smoke-form { height: auto; }
-    SmokeScreen #smoke-arch { width: 16; }
-    SmokeScreen #smoke-record { margin-top: 1; }
-    """
+    CSS_PATH: ClassVar[Any] = [STEP_CSS, SMOKE_CSS]
 
     def __init__(self, step_id: str) -> None:
         super().__init__(step_id)
@@ -81,8 +79,9 @@ class SmokeScreen(StepScreen[SmokeView]):
     def load_extra(self, ctx: Context) -> SmokeView | None:
         if ctx.session is None:
             return None
+        found = smoke.statuses(ctx.policy, ctx.root, ctx.session, progress=ctx.progress)
         return SmokeView(tuple(ctx.policy.architectures()), tuple(ctx.policy.smoke_checks),
-                         ctx.repo.identity().name, tuple(smoke.statuses(ctx)))
+                         ctx.repo.identity().name, tuple(found))
 
     def show_extra(self, data: SmokeView | None) -> None:
         if data is None:
@@ -169,8 +168,9 @@ class SmokeScreen(StepScreen[SmokeView]):
             def progress(event: ProgressEvent) -> None:
                 self.post_message(Progress(event))
 
-            ctx.progress = progress
-            entry = smoke.sign_off(ctx, arch=arch, hardware=hardware, marks=marks, tester=tester)
+            entry = smoke.sign_off(ctx.policy, ctx.repo, ctx.require_session(), ctx.record,
+                                   arch=arch, hardware=hardware, marks=marks, tester=tester,
+                                   now=ctx.now_iso(), progress=progress)
         except ConsoleError as err:
             self.post_message(Finished(False, str(err)))
             return

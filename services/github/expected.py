@@ -13,14 +13,18 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from services import artifacts
 from services.errors import ConsoleError
 from services.evidence import ChecksumsEvidence
-from services.notes import notes_display, notes_path
+from services.policy import Policy
 from services.provenance import FILE_NAME as PROVENANCE
+from services.session import Session
 from services.step_protocol import Blocker, Context, ProgressCallback
+
+if TYPE_CHECKING:
+    from services.repo import Repository
 
 CONTENT_TYPES = {
     ".iso": "application/x-iso9660-image", ".sha256": "text/plain", ".minisig": "text/plain",
@@ -76,14 +80,17 @@ class ExpectedFile:
         return content_type(self.name)
 
 
-def expected_files(ctx: Context) -> list[ExpectedFile]:
-    """Every file the draft must carry, in upload order (each artifact followed by its extras)."""
-    session = ctx.require_session()
-    policy = ctx.policy
-    directory = artifacts.artifacts_dir(policy, ctx.root)
+def expected_files(policy: Policy, root: Path, session: Session,
+                   release_dir: Path) -> list[ExpectedFile]:
+    """Every file the draft must carry, in upload order (each artifact followed by its extras).
+
+    ``release_dir`` is the session's own directory (``.release/<tag>``), where the provenance
+    index is looked for when the artifacts directory has none.
+    """
+    directory = artifacts.artifacts_dir(policy, root)
     suffix = signature_suffix(policy.signing_backend)
     files: list[ExpectedFile] = []
-    for art in artifacts.expected(policy, ctx.root, tag=session.tag, version=session.version):
+    for art in artifacts.expected(policy, root, tag=session.tag, version=session.version):
         files.append(ExpectedFile(art.name, art.path, "artifact"))
         checksum = policy.checksum_file_for(art.name)
         if checksum is not None:  # per_file = "" means no per-file checksum files
@@ -94,7 +101,7 @@ def expected_files(ctx: Context) -> list[ExpectedFile]:
     combined = policy.combined_checksum_name(tag=session.tag, version=session.version)
     if combined is not None:
         files.append(ExpectedFile(combined, directory / combined, "checksums"))
-    for candidate in (directory / PROVENANCE, ctx.store.directory(session.tag) / PROVENANCE):
+    for candidate in (directory / PROVENANCE, release_dir / PROVENANCE):
         if candidate.is_file():
             files.append(ExpectedFile(PROVENANCE, candidate, "provenance"))
             break
@@ -115,13 +122,16 @@ def hash_all(files: Sequence[ExpectedFile],
     return {f.name: d.sha256 for f, d in zip(files, digests, strict=True)}
 
 
-def checksummed(ctx: Context) -> dict[str, Mapping[str, Any]]:
-    """The checksums step's record of each artifact (name -> size, mtime_ns, sha256), if done."""
-    recorded = ctx.require_session().evidence(ChecksumsEvidence, done=True)
+def checksummed(session: Session) -> ChecksumsEvidence | None:
+    """The checksums step's evidence while that step is done (what the digests below trust)."""
+    return session.evidence(ChecksumsEvidence, done=True)
+
+
+def _by_name(recorded: ChecksumsEvidence | None) -> dict[str, Mapping[str, Any]]:
     return recorded.by_name() if recorded is not None else {}
 
 
-def local_digests(ctx: Context, files: Sequence[ExpectedFile],
+def local_digests(files: Sequence[ExpectedFile], recorded: ChecksumsEvidence | None,
                   progress: ProgressCallback | None = None) -> dict[str, str]:
     """The sha256 of each local file that exists, hashing only what has to be hashed.
 
@@ -130,8 +140,9 @@ def local_digests(ctx: Context, files: Sequence[ExpectedFile],
     are still those the checksums step recorded takes that step's digest (the same fingerprint
     the checksums step's revalidation trusts); anything else (artifacts without a record or
     touched since, and the small checksum, signature and provenance files) is hashed.
+    ``recorded`` is the checksums step's evidence (:func:`checksummed`).
     """
-    records = checksummed(ctx)
+    records = _by_name(recorded)
     known: dict[str, str] = {}
     to_hash: list[ExpectedFile] = []
     for item in files:
@@ -149,7 +160,8 @@ def local_digests(ctx: Context, files: Sequence[ExpectedFile],
     return known
 
 
-def recorded_digests(ctx: Context, files: list[ExpectedFile]) -> dict[str, dict[str, str]]:
+def recorded_digests(policy: Policy, files: list[ExpectedFile],
+                     recorded: ChecksumsEvidence | None) -> dict[str, dict[str, str]]:
     """For each artifact, the sha256 every record of it gives: {name: {where: sha256}}.
 
     The records are its checksum file (the policy's per-file name, or a combined list beside it)
@@ -159,13 +171,13 @@ def recorded_digests(ctx: Context, files: list[ExpectedFile]) -> dict[str, dict[
     from services import checksums
 
     from_step = {name: str(entry["sha256"]).lower()
-                 for name, entry in checksummed(ctx).items()}
+                 for name, entry in _by_name(recorded).items()}
     result: dict[str, dict[str, str]] = {}
     for item in files:
         if item.kind != "artifact":
             continue
         known: dict[str, str] = {}
-        found = checksums.find_expected(item.path, ctx.policy.checksum_file_for(item.name))
+        found = checksums.find_expected(item.path, policy.checksum_file_for(item.name))
         if found is not None:
             known[found[1].name] = found[0].lower()
         if item.name in from_step:
@@ -188,23 +200,23 @@ INTEGRITY_REMEDY = ("Put back the exact file that was checksummed, smoke-tested 
                     "new version.")
 
 
-def verify_artifacts(ctx: Context, files: list[ExpectedFile],
-                     digests: dict[str, str]) -> None:
+def verify_artifacts(policy: Policy, files: list[ExpectedFile], digests: dict[str, str],
+                     recorded: ChecksumsEvidence | None) -> None:
     """Refuse (before anything is uploaded) an artifact that changed after it was checksummed."""
-    recorded = recorded_digests(ctx, files)
+    known = recorded_digests(policy, files, recorded)
     for item in files:
         problem = integrity_problem(item.name, digests.get(item.name, ""),
-                                    recorded.get(item.name, {}))
+                                    known.get(item.name, {}))
         if problem:
             raise ReleaseInputError(f"{problem[:-1]}; nothing was uploaded.",
                                     remedy=INTEGRITY_REMEDY)
 
 
-def missing_blockers(ctx: Context, files: list[ExpectedFile]) -> list[Blocker]:
+def missing_blockers(files: list[ExpectedFile], root: Path) -> list[Blocker]:
     result = []
     for item in files:
         if not item.exists:
-            where = artifacts.display_path(item.path, ctx.root)
+            where = artifacts.display_path(item.path, root)
             remedy = {
                 "artifact": "Build it into the artifacts directory.",
                 "checksum": "Run the checksums step.",
@@ -215,35 +227,38 @@ def missing_blockers(ctx: Context, files: list[ExpectedFile]) -> list[Blocker]:
     return result
 
 
-def notes_blockers(ctx: Context) -> list[Blocker]:
-    if not notes_path(ctx).is_file():
-        return [Blocker(f"The release notes {notes_display(ctx)} do not exist yet.",
+def notes_blockers(notes: Path, root: Path) -> list[Blocker]:
+    """The notes file (``services.notes.notes_file``) the draft's body is read from is missing."""
+    if not notes.is_file():
+        return [Blocker(f"The release notes {artifacts.display_path(notes, root)} do not exist yet.",
                         "Run the notes step first (`release-console run notes`).")]
     return []
 
 
-def release_title(ctx: Context) -> str:
-    session = ctx.require_session()
-    return ctx.policy.title_for(session.tag, session.version)
+def release_title(policy: Policy, session: Session) -> str:
+    return policy.title_for(session.tag, session.version)
 
 
-def tagged_commit(ctx: Context) -> str:
+def tag_commit(repo: Repository, tag: str) -> str:
     """The commit the release tag points at (the tag is made before anything goes online).
 
     Not :func:`services.session_lifecycle.release_commit` (the commit the session recorded): this is what
     GitHub will show, so it is read from the tag itself.
     """
-    tag = ctx.require_session().tag
-    if not ctx.repo.tag_exists(tag):
+    if not repo.tag_exists(tag):
         raise ReleaseInputError(f"Tag {tag} does not exist in this repository yet.",
                                 remedy="Run the tag step first (or import the hand-off bundle).")
-    return ctx.repo.git("rev-parse", f"refs/tags/{tag}^{{commit}}").strip()
+    return repo.git("rev-parse", f"refs/tags/{tag}^{{commit}}").strip()
 
 
-def channel_flags(ctx: Context) -> tuple[bool, str]:
+def tagged_commit(ctx: Context) -> str:
+    """:func:`tag_commit` of the release in progress, as the push step asks for it."""
+    return tag_commit(ctx.repo, ctx.require_session().tag)
+
+
+def channel_flags(policy: Policy, session: Session) -> tuple[bool, str]:
     """(prerelease, make_latest) for the session's channel: stable -> latest, rc -> prerelease."""
-    session = ctx.require_session()
-    channel = ctx.policy.channel(session.channel)
+    channel = policy.channel(session.channel)
     prerelease = channel.prerelease or session.kind == "rc" or "-" in session.version
     make_latest = "true" if channel.make_latest and not prerelease else "false"
     return prerelease, make_latest

@@ -15,8 +15,6 @@ from services.github import expected, wiring
 from services.github.client import GitHubClient
 from services.github.publish import latest_tag
 from services.github.releases import published
-from services.github.review import review_draft
-from services.notes import read_notes
 from services.reconcile import Diverged
 from services.step_protocol import Context
 
@@ -29,11 +27,7 @@ def published_release(ctx: Context, client: GitHubClient) -> dict[str, Any] | No
     rel = published(client, tag)
     if rel is None:
         return None
-    files = expected.expected_files(ctx)
-    review = review_draft(client, tag=tag, title=expected.release_title(ctx),
-                          commit=expected.tagged_commit(ctx), notes=read_notes(ctx),
-                          files=files, digests=expected.local_digests(ctx, files, ctx.progress),
-                          recorded=expected.recorded_digests(ctx, files), published_ok=True)
+    review = wiring.review_now(ctx, client, draft=False)
     recorded_id = wiring.recorded_release_id(ctx)
     if recorded_id is not None and recorded_id != rel.id:
         review.problems.insert(0, f"it is release {rel.id}, not the draft {recorded_id} this "
@@ -47,7 +41,7 @@ def published_release(ctx: Context, client: GitHubClient) -> dict[str, Any] | No
             f"published it; if it is wrong, yank it (`release-console yank "
             f"{ctx.require_session().version} --reason ... --replacement ...`) and release a "
             "new version.")
-    _prerelease, make_latest = expected.channel_flags(ctx)
+    _prerelease, make_latest = expected.channel_flags(ctx.policy, ctx.require_session())
     return {"tag": tag, "release_id": rel.id, "html_url": rel.html_url,
             "published_at": rel.published_at.isoformat() if rel.published_at else "",
             "prerelease": rel.prerelease, "make_latest": make_latest,

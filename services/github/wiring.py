@@ -7,6 +7,7 @@ from typing import Any
 
 from services.github import expected
 from services.github.client import OFFLINE, GitHubClient, GitHubOffline, connect
+from services.github.expected import ExpectedFile
 from services.github.review import Review, review_draft
 from services.notes import read_notes
 from services.session import Session
@@ -52,18 +53,29 @@ def is_published(ctx: Context) -> bool:
     return record is not None and record.status == StepStatus.DONE
 
 
-def review_now(ctx: Context, client: GitHubClient) -> Review:
+def expected_files(ctx: Context) -> list[ExpectedFile]:
+    """The files the release in progress must carry (:func:`services.github.expected.expected_files`)."""
+    session = ctx.require_session()
+    return expected.expected_files(ctx.policy, ctx.root, session, ctx.store.directory(session.tag))
+
+
+def review_now(ctx: Context, client: GitHubClient, *, draft: bool = True) -> Review:
     """The release as GitHub shows it now against the local files (after publish: read-only,
     with "published" as the expected state). Artifacts still as the checksums step recorded
-    them are not re-hashed (see :func:`services.github.expected.local_digests`)."""
-    tag = ctx.require_session().tag
-    files = expected.expected_files(ctx)
-    return review_draft(client, tag=tag, title=expected.release_title(ctx),
-                        commit=expected.tagged_commit(ctx), notes=read_notes(ctx),
-                        files=files, digests=expected.local_digests(ctx, files, ctx.progress),
-                        release_id=recorded_release_id(ctx),
-                        recorded=expected.recorded_digests(ctx, files),
-                        published_ok=is_published(ctx))
+    them are not re-hashed (see :func:`services.github.expected.local_digests`).
+
+    ``draft=False`` reviews the release published for the tag (reconciling a lost publish):
+    no recorded draft id is asked for and "published" is the expected state.
+    """
+    session = ctx.require_session()
+    files = expected_files(ctx)
+    recorded = expected.checksummed(session)
+    return review_draft(client, tag=session.tag, title=expected.release_title(ctx.policy, session),
+                        commit=expected.tag_commit(ctx.repo, session.tag), notes=read_notes(ctx),
+                        files=files, digests=expected.local_digests(files, recorded, ctx.progress),
+                        release_id=recorded_release_id(ctx) if draft else None,
+                        recorded=expected.recorded_digests(ctx.policy, files, recorded),
+                        published_ok=is_published(ctx) if draft else True)
 
 
 def remedy(review: Review) -> str:

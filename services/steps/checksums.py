@@ -47,7 +47,8 @@ class Checksums(Step):
                    "sha256sum-compatible .sha256 files (and a combined list if the policy names one).")
 
     def check(self, ctx: Context) -> list[Blocker]:
-        return artifacts.blockers(for_session(ctx), ctx.root) + smoke.failed_blockers(ctx)
+        return smoke.artifact_blockers(ctx.policy, ctx.root, ctx.require_session(),
+                                       for_session(ctx))
 
     def plan(self, ctx: Context) -> Plan:
         found = for_session(ctx)
@@ -62,7 +63,7 @@ class Checksums(Step):
 
     def run(self, ctx: Context) -> Evidence:
         found = for_session(ctx)
-        problems = artifacts.blockers(found, ctx.root) + smoke.failed_blockers(ctx)
+        problems = smoke.artifact_blockers(ctx.policy, ctx.root, ctx.require_session(), found)
         if problems:  # cheap (stat and the session), and a build may have run since the check
             raise StepFailed(str(problems[0]))
         digests = checksums.hash_files([a.path for a in found], ctx.progress)

@@ -41,11 +41,11 @@ class Draft(Step):
 
     def check(self, ctx: Context) -> list[Blocker]:
         session = ctx.require_session()
-        blockers = expected.notes_blockers(ctx)
+        blockers = expected.notes_blockers(notes_path(ctx), ctx.root)
         if not ctx.repo.tag_exists(session.tag):
             blockers.append(Blocker(f"Tag {session.tag} does not exist in this repository yet.",
                                     "Run the tag step first."))
-        blockers += expected.missing_blockers(ctx, expected.expected_files(ctx))
+        blockers += expected.missing_blockers(wiring.expected_files(ctx), ctx.root)
         if not ctx.policy.project.repository:
             blockers.append(Blocker(f"{ctx.policy.where} names no GitHub repository.",
                                     'Add repository = "owner/name" under [project].'))
@@ -71,8 +71,9 @@ class Draft(Step):
     def plan(self, ctx: Context) -> Plan:
         session = ctx.require_session()
         repo = ctx.policy.project.repository or "<owner/name>"
-        prerelease, _latest = expected.channel_flags(ctx)
-        plan = Plan(summary=f"Create or reuse the draft release {expected.release_title(ctx)!r} "
+        prerelease, _latest = expected.channel_flags(ctx.policy, session)
+        plan = Plan(summary="Create or reuse the draft release "
+                    f"{expected.release_title(ctx.policy, session)!r} "
                     f"for {session.tag} on {repo}{' (pre-release)' if prerelease else ''}, "
                     "then upload every expected file.")
         plan.api_calls.append(f"GET /repos/{repo}/commits/{{tagged commit}}/status and "
@@ -81,7 +82,7 @@ class Draft(Step):
                               f"{session.tag})")
         plan.api_calls.append(f"POST /repos/{repo}/releases (draft=true) unless one exists; "
                               "PATCH it where its title, body, tag or target differ")
-        for item in expected.expected_files(ctx):
+        for item in wiring.expected_files(ctx):
             size = human_size(item.size) if item.exists else "missing"
             plan.api_calls.append(f"POST {{upload_url}}?name={item.name} ({size}, "
                                   f"{item.content_type}) unless already attached and identical")
@@ -104,17 +105,18 @@ class Draft(Step):
 
     def run(self, ctx: Context) -> Evidence:
         session = ctx.require_session()
-        files = expected.expected_files(ctx)
-        commit = expected.tagged_commit(ctx)
+        files = wiring.expected_files(ctx)
+        commit = expected.tag_commit(ctx.repo, session.tag)
         blockers, ci = release_gate(ctx, commit)  # the network gate: here, not in check()
         if blockers:
             raise StepFailed(blockers[0].reason, remedy=blockers[0].remedy)
         digests = expected.hash_all(files, ctx.progress)  # each file read once per run
-        expected.verify_artifacts(ctx, files, digests)
+        expected.verify_artifacts(ctx.policy, files, digests,
+                                  expected.checksummed(ctx.require_session()))
         client = wiring.client_for(ctx)
-        prerelease, _latest = expected.channel_flags(ctx)
+        prerelease, _latest = expected.channel_flags(ctx.policy, session)
         notes = read_notes(ctx)
-        spec = DraftSpec(tag=session.tag, title=expected.release_title(ctx), body=notes,
+        spec = DraftSpec(tag=session.tag, title=expected.release_title(ctx.policy, session), body=notes,
                          commit=commit, prerelease=prerelease)
         found = find_or_create_draft(client, spec, wiring.recorded_release_id(ctx))
         rel = found.release

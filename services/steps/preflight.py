@@ -108,7 +108,7 @@ class Preflight(Step):
                 versions.require_greater(version, tags, ctx.policy.tag_format)
         except ConsoleError as err:
             blockers.append(Blocker(str(err)))
-        blockers += checklist.blockers(ctx, "preflight")
+        blockers += checklist.blockers(ctx.policy, ctx.require_session(), "preflight")
         blockers += reference_blockers(ctx)
         blockers += waiver_blockers(ctx)
         return blockers

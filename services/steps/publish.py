@@ -36,11 +36,11 @@ class Publish(Step):
         session = ctx.require_session()
         evidence = reviewed(ctx) or ReviewEvidence()
         release_id = evidence.release_id if evidence.release_id is not None else "{id}"
-        prerelease, make_latest = expected.channel_flags(ctx)
+        prerelease, make_latest = expected.channel_flags(ctx.policy, session)
         repo = ctx.policy.project.repository or "<owner/name>"
         names = evidence.asset_names
         plan = Plan(summary=(
-            f"Publish {expected.release_title(ctx)!r} ({session.tag}, commit "
+            f"Publish {expected.release_title(ctx.policy, session)!r} ({session.tag}, commit "
             f"{evidence.expected_commit[:12]}) on {repo} with {len(names)} "
             f"assets: {', '.join(names)}. "
             + ("It becomes a pre-release and does NOT become latest."
@@ -86,7 +86,7 @@ class Publish(Step):
                                                     "problems": review.problems},
                        update=reopen)
             raise
-        prerelease, make_latest = expected.channel_flags(ctx)
+        prerelease, make_latest = expected.channel_flags(ctx.policy, ctx.require_session())
         result = publish(client, review, prerelease=prerelease, make_latest=make_latest)
         return result.to_json()
 

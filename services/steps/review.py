@@ -11,6 +11,7 @@ from __future__ import annotations
 from services.evidence import ReviewEvidence
 from services.github import expected, wiring
 from services.github.review import Review
+from services.notes import notes_path
 from services.session import Session, StepRecord
 from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepFailed
 from services.step_status import StepStatus
@@ -68,7 +69,7 @@ class ReviewStep(Step):
                    "asset's size and digest; check each artifact against its checksum file.")
 
     def check(self, ctx: Context) -> list[Blocker]:
-        return expected.notes_blockers(ctx)
+        return expected.notes_blockers(notes_path(ctx), ctx.root)
 
     def reconcile(self, ctx: Context) -> Evidence | None:
         """Already published as exactly this release: there is no draft left to review, and the

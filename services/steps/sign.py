@@ -58,7 +58,7 @@ class Sign(Step):
 
     def check(self, ctx: Context) -> list[Blocker]:
         found = for_session(ctx)
-        blockers = artifacts.blockers(found, ctx.root) + smoke.failed_blockers(ctx)
+        blockers = smoke.artifact_blockers(ctx.policy, ctx.root, ctx.require_session(), found)
         backend = backend_for(ctx)
         if backend is not None and found:
             try:  # fresh: the token may have been plugged in since the last look
@@ -88,7 +88,7 @@ class Sign(Step):
 
     def run(self, ctx: Context) -> Evidence:
         found = for_session(ctx)
-        problems = artifacts.blockers(found, ctx.root) + smoke.failed_blockers(ctx)
+        problems = smoke.artifact_blockers(ctx.policy, ctx.root, ctx.require_session(), found)
         if problems:  # cheap; the token's readiness is what the engine's check just found
             raise StepFailed(str(problems[0]))
         backend = backend_for(ctx)

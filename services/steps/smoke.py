@@ -19,12 +19,13 @@ class Smoke(Step):
                    "pass by a named tester on named hardware, for the artifact being released.")
 
     def check(self, ctx: Context) -> list[Blocker]:
-        return smoke.blockers(ctx)
+        return smoke.blockers(ctx.policy, ctx.root, ctx.require_session(), progress=ctx.progress)
 
     def plan(self, ctx: Context) -> Plan:
         plan = Plan(summary="Re-hash every artifact and confirm each architecture's sign-off "
                     "still matches it.")
-        for status in smoke.statuses(ctx):
+        for status in smoke.statuses(ctx.policy, ctx.root, ctx.require_session(),
+                                     progress=ctx.progress):
             plan.notes.append(status.detail)
         if not ctx.policy.architectures() or not ctx.policy.smoke_checks:
             plan.notes.append("The policy lists no architectures or no smoke checks; nothing to "
@@ -34,7 +35,8 @@ class Smoke(Step):
     def run(self, ctx: Context) -> Evidence:
         usable = [a.path for a in artifacts.for_session(ctx) if a.ok]
         observed = {d.path.name: d for d in checksums.hash_files(usable, ctx.progress)}
-        found = smoke.statuses(ctx, rehash=True, observed=observed)
+        found = smoke.statuses(ctx.policy, ctx.root, ctx.require_session(), rehash=True,
+                               observed=observed, progress=ctx.progress)
         problems = smoke.blockers_from(found)
         if problems:
             raise StepFailed(str(problems[0]))
@@ -48,13 +50,14 @@ class Smoke(Step):
         return {"signoffs": {s.arch: _summary(s.signoff) for s in found}, "checked": checked}
 
     def revalidate(self, ctx: Context) -> list[Blocker]:
-        record = ctx.require_session().steps.get(self.id)
+        session = ctx.require_session()
+        record = session.steps.get(self.id)
         checked = list(record.evidence.get("checked", [])) if record else []
         if not checked:  # a record from before the step kept what it checked
-            for arch, entry in smoke.signoffs(ctx.require_session()).items():
+            for arch, entry in smoke.signoffs(session).items():
                 checked += [{"arch": arch, "name": name, **info}
                             for name, info in entry.get("files", {}).items()]
-        return smoke.revalidate(ctx, checked)
+        return smoke.revalidate(ctx.policy, ctx.root, session, checked)
 
 
 def _summary(entry: dict[str, Any] | None) -> str:
