@@ -36,6 +36,15 @@ def test_a_pick_conflicting_only_in_the_changelog_keeps_its_entry(tmp_path: Path
     status = run_cli("status", cwd=project, env=OFFLINE)
     assert "hotfix-branch  Hotfix branch" in status.stdout and "done" in status.stdout
 
+    # the push will list what the new branch brings, not the history origin already has
+    from console.wiring import Options, build_context
+    from services.steps.push import going_up
+
+    ctx = build_context(Options(repo=project, offline=True))
+    lines = going_up(ctx, "origin", git(project, "rev-parse", "HEAD").strip(), "v1.2.1")
+    assert "1 commit(s) go up to hotfix/v1.2.1 (a new branch on origin):" in lines
+    assert not any("Release v1.2.0" in line for line in lines)
+
 
 def test_a_conflict_in_another_file_still_stops_and_names_both(tmp_path: Path) -> None:
     project = build_sandbox(tmp_path / "demo")

@@ -223,13 +223,13 @@ def going_up(ctx: Context, remote: str, commit: str, tag: str) -> list[str]:
     except ConsoleError:
         known = ""
     try:
-        span = f"{known}..{commit}" if known else commit
-        log = ctx.repo.git("log", "--format=%h %s", span).strip().splitlines()
+        # a new branch (a hotfix) brings only what no branch of the remote has: not its history
+        span = [f"{known}..{commit}"] if known else [commit, "--not", f"--remotes={remote}"]
+        log = ctx.repo.git("log", "--format=%h %s", *span).strip().splitlines()
     except ConsoleError:
         return lines
     lines.append(f"{len(log)} commit(s) go up to {branch}"
-                 + ("" if known else f" ({remote}/{branch} unknown here: all of its history)")
-                 + ":")
+                 + ("" if known else f" (a new branch on {remote})") + ":")
     lines.extend(f"  {entry}" for entry in log[:20])
     if len(log) > 20:
         lines.append(f"  ... and {len(log) - 20} more")
