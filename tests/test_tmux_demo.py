@@ -7,6 +7,7 @@ the expected text appears (a terminal has nothing to await), with a deadline.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -23,7 +24,7 @@ SESSION = "rc-demo-test"
 def tmux(tmp_path: Path) -> Iterator[str]:
     if shutil.which("tmux") is None:
         pytest.fail("tmux is not installed; ./dev.sh installs it")
-    name = f"{SESSION}-{tmp_path.name}"
+    name = f"{SESSION}-{os.getpid()}-{tmp_path.name}"  # two test runs at once never collide
     console = Path(sys.executable).with_name("release-console")
     subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "80", "-y", "24",
                     f"{console} demo --dir {tmp_path / 'demo'}"], check=True)
