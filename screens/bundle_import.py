@@ -26,20 +26,15 @@ from services import secrets
 from services.errors import ConsoleError
 from services.progress import ProgressEvent
 
+IMPORT_CSS = Path(__file__).with_name("bundle_import.tcss")
+
 
 class BundleImportScreen(Screen[str | None]):
     # Enter in a field verifies (ctrl+v and ctrl+u belong to the fields: paste, delete);
     # once verified, the focus moves to "Use it", so Enter there uses the bundle.
     BINDINGS = [Binding("escape", "cancel", "Cancel"),
                 Binding("ctrl+y", "use", "Use the verified bundle")]
-    DEFAULT_CSS = """
-    BundleImportScreen > VerticalScroll { padding: 0 1; }
-    BundleImportScreen Horizontal { height: auto; }
-    BundleImportScreen Input { width: 1fr; }
-    BundleImportScreen #import-progress { margin: 1 0; }
-    BundleImportScreen #import-buttons { align-horizontal: right; }
-    BundleImportScreen Button { margin-left: 1; }
-    """
+    CSS_PATH = IMPORT_CSS
 
     class Verified(Message):
         def __init__(self, prepared: Any, lines: Text) -> None:

@@ -10,7 +10,7 @@ workers reporting by messages, through the same services as ``release-console bu
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -21,7 +21,8 @@ from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Static
 
 from screens.base import host_of
-from screens.step import Finished, Progress, StepScreen
+from screens.step import STEP_CSS, Finished, Progress, StepScreen
+from screens.widgets import TickBox
 from services import secrets, workstation
 from services.errors import ConsoleError
 from services.progress import ProgressEvent
@@ -36,16 +37,14 @@ def human(size: int) -> str:
         value /= 1024
     return f"{value:.1f} GiB"
 
+HANDOFF_CSS = Path(__file__).with_name("handoff.tcss")
+
 
 class HandoffScreen(StepScreen[Any]):
     BINDINGS = [Binding("ctrl+e", "export", "Export bundle"),
                 Binding("ctrl+i", "verify_import", "Verify a bundle"),
                 Binding("ctrl+u", "use_import", "Use the verified bundle")]
-    DEFAULT_CSS = """
-    HandoffScreen .handoff-row { height: auto; }
-    HandoffScreen .handoff-row Input { width: 1fr; }
-    HandoffScreen #handoff-contents, HandoffScreen #handoff-verified { height: auto; }
-    """
+    CSS_PATH: ClassVar[Any] = [STEP_CSS, HANDOFF_CSS]
 
     class Verified(Message):
         def __init__(self, prepared: Any, lines: Text) -> None:
@@ -60,7 +59,7 @@ class HandoffScreen(StepScreen[Any]):
         yield Static("", id="handoff-contents", classes="section")
         with Horizontal(classes="handoff-row"):
             yield Input(placeholder="Write the bundle to (e.g. the USB stick)", id="handoff-path")
-            yield Checkbox("without artifacts", id="handoff-without")
+            yield TickBox("without artifacts", id="handoff-without")
             yield Button("Export (ctrl+e)", id="handoff-export", variant="primary")
         with Horizontal(classes="handoff-row"):
             yield Input(placeholder="Bundle from the other workstation", id="handoff-import")
