@@ -137,9 +137,7 @@ class BundleImportScreen(Screen[str | None]):
         except ConsoleError as err:
             self.post_message(self.Done(error=secrets.scrub(str(err))))
             return
-        manifest = prepared.manifest
-        lines = Text(f"Verified {source.name} ({manifest.direction}, {manifest.tag}, made by "
-                     f"{manifest.creator} at {manifest.created})\n", style="bold")
+        lines = Text(f"{prepared.heading()}\n", style="bold")
         lines.append(f"Fingerprint: {prepared.fingerprint}\n", style="bold")
         for line in prepared.checks:
             lines.append(f"  ✔ {line}\n", style="green")

@@ -111,6 +111,16 @@ def quick_world(project: Path) -> None:
     signed_tag(project, "v1.3.0")
 
 
+def pushed_quick_world(base: Path) -> Path:
+    """The demo with :func:`quick_world`'s v1.3.0, main and the tag on the remote."""
+    from console.demo import build_sandbox
+
+    path = build_sandbox(base / "demo")
+    quick_world(path)
+    git(path, "push", "-q", "origin", "main", "v1.3.0")
+    return path
+
+
 def commit(project: Path, name: str, text: str, subject: str) -> str:
     path = project / name
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import Button, Input, Static
 
 from console.app import ReleaseConsoleApp
@@ -23,16 +24,21 @@ def text(screen: HandoffScreen, selector: str) -> str:
     return str(screen.query_one(selector, Static).render())
 
 
+async def open_handoff(pilot: Pilot[None], step_id: str) -> HandoffScreen:
+    await settle(pilot)
+    pilot.app.push_screen(screen_for(step_id))
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, HandoffScreen)
+    return screen
+
+
 async def test_export_then_import_from_the_screen(stations: Workstations) -> None:
     ws = stations
     prepare_online(ws)
     app = ReleaseConsoleApp(Options(repo=ws.online))
     async with app.run_test(size=(120, 50)) as pilot:
-        await settle(pilot)
-        app.push_screen(screen_for("handoff-out"))
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, HandoffScreen)
+        screen = await open_handoff(pilot, "handoff-out")
         contents = text(screen, "#handoff-contents")
         assert "air-gapped signing workstation" in contents
         assert "artifacts/pai-v1.3.0-amd64.iso" in contents and "MiB" in contents
@@ -48,11 +54,7 @@ async def test_export_then_import_from_the_screen(stations: Workstations) -> Non
     offline_half(ws)
     app = ReleaseConsoleApp(Options(repo=ws.online))
     async with app.run_test(size=(120, 50)) as pilot:
-        await settle(pilot)
-        app.push_screen(screen_for("handoff-back"))
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, HandoffScreen)
+        screen = await open_handoff(pilot, "handoff-back")
         incoming = screen.query_one("#handoff-import", Input)
         assert incoming.value == str(ws.usb / "PAI-v1.3.0-to-online.tar")  # the folder used last
         incoming.value = str(ws.usb / "back.tar")
@@ -80,11 +82,7 @@ async def test_export_to_the_outbox_it_proposes_and_the_blocker_names_the_key(
     prepare_online(ws)
     app = ReleaseConsoleApp(Options(repo=ws.online))
     async with app.run_test(size=(120, 50)) as pilot:
-        await settle(pilot)
-        app.push_screen(screen_for("handoff-out"))
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, HandoffScreen)
+        screen = await open_handoff(pilot, "handoff-out")
         assert "Press ctrl+e to write the bundle" in text(screen, "#step-blockers")
         proposed = Path(screen.query_one("#handoff-path", Input).value)
         assert not proposed.parent.exists()

@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from console.demo import build_sandbox
 from services.reconcile import ADOPTED
 from tests.conftest import git, run_cli
-from tests.hotfix_helpers import commit, journal_actions, killed_after, quick_world
+from tests.hotfix_helpers import commit, journal_actions, killed_after, pushed_quick_world
 from tests.test_merge_back import hotfix_on_branch
 
 FIX = "Unlock: three retries"
@@ -22,10 +21,7 @@ ENTRIES = "Hotfix v1.3.1: CHANGELOG entries for the picked fixes"
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    path = build_sandbox(tmp_path / "demo")
-    quick_world(path)
-    git(path, "push", "-q", "origin", "main", "v1.3.0")
-    return path
+    return pushed_quick_world(tmp_path)
 
 
 @pytest.mark.parametrize(("killed", "recorded"), [

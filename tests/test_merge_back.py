@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from console.demo import build_sandbox
 from services.flows import runbook
 from services.policy import load_policy
 from services.repo import Repository
@@ -19,15 +18,12 @@ from services.session import SessionStore
 from services.step_protocol import Context
 from services.step_status import StepStatus
 from tests.conftest import FIXED_NOW, git, run_cli
-from tests.hotfix_helpers import commit, is_ancestor, quick_world, signed_tag
+from tests.hotfix_helpers import commit, is_ancestor, pushed_quick_world, signed_tag
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    path = build_sandbox(tmp_path / "demo")
-    quick_world(path)
-    git(path, "push", "-q", "origin", "main", "v1.3.0")
-    return path
+    return pushed_quick_world(tmp_path)
 
 
 def hotfix_on_branch(project: Path, text: str) -> None:

@@ -71,9 +71,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                              if args.artifacts else None)
     try:
         if not args.json:
-            say(f"Verified {prepared.source.name} ({prepared.manifest.direction}, "
-                f"{prepared.manifest.tag}, made by {prepared.manifest.creator} at "
-                f"{prepared.manifest.created}).")
+            say(f"{prepared.heading()}.")
             say(f"  Fingerprint: {prepared.fingerprint}", style="bold")
             for line in prepared.checks:
                 say(f"  ✔ {line}")

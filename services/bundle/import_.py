@@ -54,6 +54,12 @@ class Prepared:
         else:
             shutil.rmtree(self.work, ignore_errors=True)
 
+    def heading(self) -> str:
+        """What was verified, from whom and when (the CLI's first line, the import screen's)."""
+        m = self.manifest
+        return (f"Verified {self.source.name} ({m.direction}, {m.tag}, made by {m.creator} at "
+                f"{m.created})")
+
     def plan_summary(self) -> str:
         """What using the bundle will do, in one sentence (the CLI's question, the TUI's note)."""
         m = self.manifest
