@@ -96,3 +96,17 @@ def test_quitting_before_the_answer_stops_the_child() -> None:
     slow.discard()
     assert process.returncode is not None  # killed and reaped, not left behind
     assert slow.take() is None
+
+
+def test_no_command_opens_the_tui_without_building_every_commands_parser(tmp_path: Path) -> None:
+    from console.cli import tui_arguments
+
+    args = tui_arguments(["--repo", str(tmp_path), "--offline"])
+    assert args is not None and args.repo == tmp_path and args.offline
+    for command_line in (["status"], ["--repo", str(tmp_path), "next"], ["--help"], ["--version"],
+                         ["--repo"], ["--bogus"]):
+        assert tui_arguments(command_line) is None, command_line  # the whole parser decides
+    probe = ("import sys; from console.cli import tui_arguments; tui_arguments([]); "
+             "print(sorted(m for m in sys.modules if m.startswith(('console.commands', 'git'))))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
