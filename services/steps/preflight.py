@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from services import checklist, version_refs, versions
+from services import channels, checklist, version_refs, versions
 from services.errors import ConsoleError
 from services.evidence import PreflightEvidence
 from services.step_protocol import Blocker, Context, Evidence, Plan, Step
@@ -71,7 +71,8 @@ def reference_blockers(ctx: Context) -> list[Blocker]:
             return None
 
     try:
-        version_refs.plan_updates(ctx.policy, version=session.version, tag=session.tag,
+        version_refs.plan_updates(ctx.policy, version=channels.final_version(session),
+                                  tag=channels.final_tag(ctx.policy, session),
                                   tags=ctx.repo.tags(), read=read)
     except ConsoleError as err:
         return [Blocker(err.message, err.remedy)]
