@@ -25,5 +25,6 @@ def headline(ctx: Context) -> str:
         return f"{name} · no release in progress{since} · {branch} · {where}"
     s = ctx.session
     clock = headline_part(s, ctx.clock())
-    return (f"{name} · {s.tag} · {s.channel} · {s.kind} · {branch} · {where}"
+    kind = "" if s.kind == s.channel else f" · {s.kind}"  # an rc on the rc channel: "rc" once
+    return (f"{name} · {s.tag} · {s.channel}{kind} · {branch} · {where}"
             + (f" · {clock}" if clock else ""))

@@ -81,3 +81,29 @@ async def test_migration_editor_fills_saves_and_commits(
     assert data.startswith(b"# Migration\r\n\r\nNotes per release.\r\n\r\n## v0.1.0 -> v1.0.0\r\n")
     assert b"\n" not in data.replace(b"\r\n", b"") and b"TODO" not in data
     assert git(repo_path, "log", "-1", "--format=%s").strip() == "Release v1.0.0: migration notes"
+
+
+async def test_a_release_candidate_is_checked_against_its_final_version_on_screen(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    commit_file(repo_path, "CHANGELOG.md",
+                "# Changelog\n\n## [Unreleased]\n### Added\n- Dark mode.\n")
+    commit_file(repo_path, "MIGRATION.md", "# Migration\n")
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0", channel="rc"))
+    for step_id in ("preflight", "changelog"):
+        engine.run_step(ctx, engine.find_step(ctx, step_id))
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(110, 50)) as pilot:
+        await settle(pilot)
+        app.push_screen(screen_for("migration"))
+        await settle(pilot)
+        screen = app.screen
+        shown = (str(screen.query_one("#step-blockers", Static).render())
+                 + str(screen.query_one("#migration-status", Static).render()))
+        # the step, the screen and the template all speak of v0.2.0, the version promote tags
+        assert shown.count("MIGRATION.md has no section for v0.1.0 -> v0.2.0") == 1, shown
+        assert "rc.1" not in shown
+        bar = str(app.screen_stack[0].query_one("#session-bar", Static).render())
+        assert "v0.2.0-rc.1 · rc · " in bar and "rc · rc" not in bar  # channel and kind once
+        assert screen.query_one("#migration-editor", TextArea).text.startswith(
+            "## v0.1.0 -> v0.2.0\n")

@@ -22,10 +22,10 @@ from textual.widgets import Button, Static, TextArea
 
 from screens.base import host_of
 from screens.step import STEP_CSS, Finished, StepScreen
-from services import migration, versions
+from services import channels, migration, versions
 from services.errors import ConsoleError
 from services.step_protocol import Context
-from services.steps.migration import transition
+from services.steps.migration import current_check, transition
 
 MIGRATION_CSS = Path(__file__).with_name("migration.tcss")
 
@@ -70,12 +70,11 @@ class MigrationScreen(StepScreen[MigrationView]):
             return MigrationView(first=True)
         rel = ctx.policy.migration
         try:
-            old, new = transition(ctx)
+            old, new = transition(ctx)  # an rc's transition is to the final version
             doc = migration.read(ctx.path(rel), rel)
-            result = migration.check(doc, old, new, old_tag=session.previous_tag,
-                                     new_tag=session.tag)
+            result = current_check(ctx)  # what the step's own check says, word for word
             lines = migration.template(doc, old, new, old_tag=session.previous_tag,
-                                       new_tag=session.tag)
+                                       new_tag=channels.final_tag(ctx.policy, session))
             text = migration.section_text(doc, old, new) or "\n".join(lines) + "\n"
         except ConsoleError as err:
             return MigrationView(error=str(err))
