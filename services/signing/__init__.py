@@ -174,9 +174,10 @@ def terminal(prompter: object, needed: bool) -> Iterator[None]:
 # --- shared helpers ----------------------------------------------------------------------------
 
 def resolve(root: Path, value: str) -> Path:
-    """A path from the policy or the command line: ``~`` expanded, relative to ``root``."""
+    """A path from the policy or the command line: ``~`` expanded, relative to ``root``, and
+    resolved, so plans and notes name ``/x/token/key``, not ``/x/pai/../token/key``."""
     path = Path(os.path.expanduser(value))
-    return path if path.is_absolute() else root / path
+    return (path if path.is_absolute() else root / path).resolve()
 
 
 def private_file_blocker(path: Path, what: str) -> Blocker | None:
