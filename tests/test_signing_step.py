@@ -159,3 +159,12 @@ def test_the_token_is_looked_at_once_per_run(ctx: Context, monkeypatch: pytest.M
     assert len(evidence["signatures"]) == 2 and calls == ["prepare"]
     assert sign_step().plan(ctx).notes[0].startswith("Backend minisign")  # same context: reused
     assert calls == ["prepare"]
+
+
+def test_a_policy_key_path_is_named_without_dot_dot(tmp_path: Path) -> None:
+    from services.signing import resolve
+
+    # what a plan shows for `key = "../token/id_tag_ed25519"`: the file, not the detour
+    assert str(resolve(tmp_path / "pai", "../token/id_tag_ed25519")) == \
+        str((tmp_path / "token" / "id_tag_ed25519").resolve())
+    assert ".." not in str(resolve(tmp_path / "pai", "../token/id_tag_ed25519"))
