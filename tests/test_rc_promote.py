@@ -118,6 +118,10 @@ def test_rc_then_promote_on_the_same_commit(
 
     out = cli(project, env, "promote", "v1.3.0-rc.1")
     assert "Started promote v1.3.0" in out
+    # the push confirmation names only what goes: the tag, no branch (the rc's commit is there)
+    plan = run_cli("run", "push", "--dry-run", cwd=project, env=env).stdout  # blocked: waits
+    assert "git push origin refs/tags/v1.3.0" in plan and "refs/heads/" not in plan, plan
+    assert "no branch moves" in plan
     ran = next_until_done(project, env)
     assert "changelog" not in ran and "reuse-signoffs" in ran and ran[-1] == "publish"
 

@@ -117,13 +117,18 @@ class Push(Step):
             commit = expected.tagged_commit(ctx)
         except ConsoleError:
             commit = "<release commit>"
+        promote = session.kind == "promote"  # the rc's commit is on the branch already
         plan = Plan(
-            summary=f"Push the release commit and tag {session.tag} to {remote}.",
-            commands=[f"git push {remote} {commit}:refs/heads/{_branch(ctx)}",
+            summary=(f"Push tag {session.tag} (on the candidate's commit) to {remote}."
+                     if promote else
+                     f"Push the release commit and tag {session.tag} to {remote}."),
+            commands=[*([] if promote else
+                        [f"git push {remote} {commit}:refs/heads/{_branch(ctx)}"]),
                       f"git push {remote} refs/tags/{session.tag}"],
             notes=["A tag already on the remote must be this very tag; it is never moved."],
         )
-        plan.summary = "\n".join([plan.summary, *going_up(ctx, remote, commit, session.tag)])
+        plan.summary = "\n".join([plan.summary, *going_up(ctx, remote, commit, session.tag,
+                                                           branch_too=not promote)])
         if deferred(ctx) and ctx.policy.project.repository:
             plan.api_calls.append(
                 f"GET /repos/{ctx.policy.project.repository}/commits/"
@@ -212,15 +217,19 @@ def different_tag(ctx: Context, tag: str, remote_object: str, remote_commit: str
         "maintainers must fix the remote by hand, otherwise ship the fix as a new version.")
 
 
-def going_up(ctx: Context, remote: str, commit: str, tag: str) -> list[str]:
+def going_up(ctx: Context, remote: str, commit: str, tag: str, *,
+             branch_too: bool = True) -> list[str]:
     """What the push sends, as the captain must see it before saying yes: the remote's URL, every
-    commit the branch gains (from what this clone last saw of the remote) and the tag ref."""
+    commit the branch gains (from what this clone last saw of the remote; not when only the tag
+    goes, as for a promoted rc) and the tag ref."""
     lines: list[str] = []
     try:
         url = ctx.repo.git("remote", "get-url", remote).strip()
         lines.append(f"Remote {remote}: {url}")
     except ConsoleError:
         return lines
+    if not branch_too:
+        return [*lines, f"Ref refs/tags/{tag} goes up (new on {remote}); no branch moves."]
     branch = _branch(ctx)
     try:
         known = ctx.repo.git("rev-parse", "--verify", "--quiet",
