@@ -190,11 +190,10 @@ class Context:
 
 
 class Step:
-    """Base class for a runbook step. Subclasses set ``id`` and ``description`` and override the
-    methods; the title and flags come from the step's entry in ``services/catalogue.py``."""
+    """Base class for a runbook step. Subclasses set ``id`` and override the methods; the title,
+    description and flags come from the step's entry in ``services/catalogue.py``."""
 
     id: str = ""
-    description: str = ""
 
     @property
     def info(self) -> StepInfo:
@@ -203,6 +202,10 @@ class Step:
     @property
     def title(self) -> str:
         return self.info.title
+
+    @property
+    def description(self) -> str:
+        return self.info.description
 
     @property
     def needs_network(self) -> bool:
@@ -252,23 +255,3 @@ class Step:
         """
         return []
 
-
-class NotBuiltStep(Step):
-    """A runbook step this version of the console cannot do yet: it says so instead of pretending."""
-
-    def __init__(self, step_id: str, description: str) -> None:
-        self.id = step_id
-        self.description = description
-
-    def check(self, ctx: Context) -> list[Blocker]:
-        return [Blocker(
-            f"Release Console cannot do '{self.title}' yet.",
-            f"Do it by hand as the runbook says, then record it with "
-            f"`release-console skip {self.id} --reason \"done by hand: ...\"`.",
-        )]
-
-    def plan(self, ctx: Context) -> Plan:
-        return Plan(summary=f"'{self.title}' is not automated yet; nothing would be done.")
-
-    def run(self, ctx: Context) -> Evidence:
-        raise StepFailed(f"Release Console cannot do '{self.title}' yet.")

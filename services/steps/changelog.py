@@ -143,10 +143,6 @@ def resumable(ctx: Context) -> bool:
 
 class ChangelogStep(Step):
     id = "changelog"
-    description = (
-        "Move the [Unreleased] entries under a new version heading dated today (UTC), in the "
-        "file's own style, update the compare-link footer, show the diff and commit it as "
-        "'Release vX.Y.Z: changelog'.")
 
     def check(self, ctx: Context) -> list[Blocker]:
         rel = ctx.policy.changelog

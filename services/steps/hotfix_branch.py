@@ -36,9 +36,6 @@ def commit_message(ctx: Context) -> str:
 
 class HotfixBranch(Step):
     id = "hotfix-branch"
-    description = ("Branch hotfix/vX.Y.Z from the shipped tag, cherry-pick the picked fixes from "
-                   "the default branch with -x, and add a ### Fixed entry for each to "
-                   "[Unreleased] for you to edit.")
 
     def check(self, ctx: Context) -> list[Blocker]:
         data = _data(ctx)

@@ -76,9 +76,6 @@ def commits_up(ctx: Context, data: HotfixData) -> list[str]:
 
 class MergeBack(Step):
     id = "merge-back"
-    description = ("Fast-forward the default branch to the hotfix, or merge the hotfix tag into "
-                   "it (the CHANGELOG keeps both sides), and push it; never a rebase or a "
-                   "force-push. Skip it with a reason if you bring the fix over yourself.")
 
     def check(self, ctx: Context) -> list[Blocker]:
         data = _data(ctx)

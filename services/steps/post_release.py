@@ -55,9 +55,6 @@ def plan_reopen(ctx: Context, raw: bytes | None = None) -> Change | None:
 
 class PostRelease(Step):
     id = "post-release"
-    description = (
-        "Re-add an empty [Unreleased] section at the top of CHANGELOG.md, point its footer link "
-        "at vX.Y.Z...HEAD and commit it; push it or open the follow-up PR yourself.")
 
     def check(self, ctx: Context) -> list[Blocker]:
         if ctx.policy.reopen_unreleased == "never":

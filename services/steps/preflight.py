@@ -80,11 +80,6 @@ def reference_blockers(ctx: Context) -> list[Blocker]:
 
 class Preflight(Step):
     id = "preflight"
-    description = (
-        "Clean tree on the right branch, the tag not taken, the version a valid step up from the "
-        "last release, manual checklist ticked, version references found, vulnerability waivers "
-        "unexpired, and CI green on the release commit (deferred when offline)."
-    )
 
     def check(self, ctx: Context) -> list[Blocker]:
         session = ctx.require_session()

@@ -90,8 +90,6 @@ def remote_ref(ctx: Context, ref: str) -> str:
 
 class Push(Step):
     id = "push"
-    description = ("Push the release commit and the signed tag to the remote; the tag goes up "
-                   "before the draft exists. CI is checked first if pre-flight deferred it.")
 
     def check(self, ctx: Context) -> list[Blocker]:
         """Local only (tag, remote configured): status and every screen reload call this. The

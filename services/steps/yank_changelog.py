@@ -37,8 +37,6 @@ def note_subject(ctx: Context) -> str:
 
 class YankChangelog(Step):
     id = "yank-changelog"
-    description = ("Add the YANKED mark to the version's CHANGELOG heading and the note under it "
-                   "(reason, replacement version, link to MIGRATION.md), and commit it.")
 
     def check(self, ctx: Context) -> list[Blocker]:
         rel = ctx.policy.changelog
