@@ -47,6 +47,13 @@ class Blocker:
         return self.tui or self.remedy
 
 
+def dirty_tree_blockers(dirty: list[str], remedy: str) -> list[Blocker]:
+    """The blocker for uncommitted changes, naming the first few paths; none for a clean tree."""
+    if not dirty:
+        return []
+    return [Blocker(f"The working tree has uncommitted changes: {', '.join(dirty[:3])}.", remedy)]
+
+
 @dataclass(frozen=True)
 class FileChange:
     path: str

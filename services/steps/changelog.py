@@ -53,14 +53,7 @@ def plan_move(ctx: Context, raw: bytes | None = None) -> Change:
 def ref_updates(ctx: Context, revision: str = "") -> list[version_refs.RefUpdate]:
     """The version references' updates, planned on the work tree or on ``revision``'s files."""
     session = ctx.require_session()
-
-    def work_tree(rel: str) -> bytes | None:
-        try:
-            return ctx.path(rel).read_bytes()
-        except OSError:
-            return None
-
-    read = (work_tree if not revision else
+    read = (ctx.repo.work_file if not revision else
             ctx.repo.head_file if revision == "HEAD" else
             (lambda rel: ctx.repo.show(revision, rel)))
     return version_refs.plan_updates(ctx.policy, version=session.version, tag=session.tag,

@@ -15,7 +15,7 @@ from services.hotfix import changelog_conflict, picks
 from services.hotfix.entries import add_fixed
 from services.hotfix.plan import HotfixData, hotfix_data
 from services.repo import RepoError
-from services.step_protocol import Blocker, Context, Evidence, Plan, Step
+from services.step_protocol import Blocker, Context, Evidence, Plan, Step, dirty_tree_blockers
 
 
 def _data(ctx: Context) -> HotfixData:
@@ -51,11 +51,8 @@ class HotfixBranch(Step):
             return [Blocker("No commits are picked for this hotfix yet.",
                             f"Pick them with `release-console hotfix {version} --pick SHA ...` "
                             "(the TUI shows a picker).")]
-        dirty = repo.dirty_paths()
-        if dirty:
-            return [Blocker(f"The working tree has uncommitted changes: {', '.join(dirty[:3])}.",
-                            "Commit or stash them; the hotfix branch is made from a clean tree.")]
-        return []
+        return dirty_tree_blockers(repo.dirty_paths(), "Commit or stash them; the hotfix branch is "
+                                   "made from a clean tree.")
 
     def plan(self, ctx: Context) -> Plan:
         data = _data(ctx)

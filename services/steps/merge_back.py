@@ -17,7 +17,15 @@ from services.hotfix.entries import insert_release_section
 from services.hotfix.picks import git_dir_path, unmerged
 from services.hotfix.plan import HotfixData, hotfix_data
 from services.repo import GitOutput, RepoError, git_failure
-from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepFailed
+from services.step_protocol import (
+    Blocker,
+    Context,
+    Evidence,
+    Plan,
+    Step,
+    StepFailed,
+    dirty_tree_blockers,
+)
 from services.steps.push import remote_git, remote_ref
 
 
@@ -98,10 +106,7 @@ class MergeBack(Step):
                             "Commit it with `git commit`, then run merge-back again.")]
         dirty = [p for p in ctx.repo.dirty_paths()
                  if not p.startswith(ctx.policy.artifacts_dir.rstrip("/") + "/")]
-        if dirty:
-            return [Blocker(f"The working tree has uncommitted changes: {', '.join(dirty[:3])}.",
-                            "Commit or stash them before switching branches.")]
-        return []
+        return dirty_tree_blockers(dirty, "Commit or stash them before switching branches.")
 
     def plan(self, ctx: Context) -> Plan:
         data = _data(ctx)

@@ -65,11 +65,10 @@ class PostRelease(Step):
                 return []
         except ConsoleError as err:
             return [Blocker(str(err))]
-        blockers: list[Blocker] = []
         if modified(ctx, rel):
-            blockers.append(Blocker(f"{rel} has uncommitted changes.",
-                                    "Commit or discard them before reopening [Unreleased]."))
-        return blockers
+            return [Blocker(f"{rel} has uncommitted changes.",
+                            "Commit or discard them before reopening [Unreleased].")]
+        return []
 
     def plan(self, ctx: Context) -> Plan:
         if ctx.policy.reopen_unreleased == "never":

@@ -13,7 +13,7 @@ from datetime import date
 from services import checklist, version_refs, versions
 from services.errors import ConsoleError
 from services.evidence import PreflightEvidence
-from services.step_protocol import Blocker, Context, Evidence, Plan, Step
+from services.step_protocol import Blocker, Context, Evidence, Plan, Step, dirty_tree_blockers
 from services.steps.preflight_ci import ci_gate
 
 
@@ -63,16 +63,9 @@ def reference_blockers(ctx: Context) -> list[Blocker]:
     """The version references must still be found (the new version, or the last release's that
     the changelog step will replace); a pattern that no longer matches is said here, early."""
     session = ctx.require_session()
-
-    def read(rel: str) -> bytes | None:
-        try:
-            return ctx.path(rel).read_bytes()
-        except OSError:
-            return None
-
     try:
         version_refs.plan_updates(ctx.policy, version=session.version, tag=session.tag,
-                                  tags=ctx.repo.tags(), read=read)
+                                  tags=ctx.repo.tags(), read=ctx.repo.work_file)
     except ConsoleError as err:
         return [Blocker(err.message, err.remedy)]
     return []
@@ -84,11 +77,8 @@ class Preflight(Step):
     def check(self, ctx: Context) -> list[Blocker]:
         session = ctx.require_session()
         repo = ctx.repo
-        blockers: list[Blocker] = []
-        dirty = repo.dirty_paths()
-        if dirty:
-            blockers.append(Blocker(f"The working tree has uncommitted changes: {', '.join(dirty[:3])}.",
-                                    "Commit or stash them; releases are cut from a clean tree."))
+        blockers = dirty_tree_blockers(repo.dirty_paths(), "Commit or stash them; releases are cut "
+                                       "from a clean tree.")
         want = expected_branch(ctx)
         if repo.branch() != want:
             blockers.append(Blocker(f"You are on branch {repo.branch()}, not {want}.",

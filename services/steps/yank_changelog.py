@@ -46,11 +46,10 @@ class YankChangelog(Step):
             return [Blocker(err.message, err.remedy)]
         if not change.changed:
             return []
-        blockers: list[Blocker] = []
         if modified(ctx, rel):
-            blockers.append(Blocker(f"{rel} has uncommitted changes.",
-                                    "Commit or discard them before adding the yank note."))
-        return blockers
+            return [Blocker(f"{rel} has uncommitted changes.",
+                            "Commit or discard them before adding the yank note.")]
+        return []
 
     def plan(self, ctx: Context) -> Plan:
         rel = ctx.policy.changelog
