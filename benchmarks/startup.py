@@ -4,7 +4,12 @@ Prints, in one run:
 - the median time (spawn -> first frame, spawn -> checklist on screen, spawn -> checklist loaded)
   of the home screen next to a minimal Textual app with one Static, and the ratios (goal <= 1.3x).
   "On screen" is the first painted frame whose checklist has its rows (titles and recorded
-  statuses); "loaded" is the frame after the load worker's checks (ready/blocked and why).
+  statuses); "loaded" is the first frame with every step checked (ready/blocked and why). The
+  console is started as ``release-console`` starts it (``console.tui.open_tui``): the checks run
+  in a child process beside Textual's import.
+- Before timing, the product's modules are byte-compiled (``compileall``), as any start after the
+  first leaves them; Textual's own are compiled at install. Without this, a machine that sets
+  ``PYTHONDONTWRITEBYTECODE`` (this sandbox does) recompiles ~30 modules on every start.
 - the median time of ``release-console status`` next to ``python -c 'import git'`` (goal: <= 2x).
 
 Run: .venv/bin/python benchmarks/startup.py [--runs N]
@@ -36,15 +41,18 @@ Minimal().run(headless=True)
 CONSOLE = """
 import sys
 from pathlib import Path
-from console.app import ReleaseConsoleApp
+from console.overview_child import EarlyOverview
 from console.wiring import Options
+options = Options(repo=Path(sys.argv[1]))
+early = EarlyOverview.start(options)  # as console.tui.open_tui does, before Textual's import
+from console.app import ReleaseConsoleApp
 from screens.home import HomeScreen
-original = HomeScreen.on_home_screen_loaded
-def loaded(self, message):
-    original(self, message)
+original = HomeScreen.show_overview
+def show(self, overview):
+    original(self, overview)
     self.call_after_refresh(lambda: (print("shown", flush=True), print("loaded", flush=True),
                                      self.app.exit()))
-HomeScreen.on_home_screen_loaded = loaded
+HomeScreen.show_overview = show
 class Timed(ReleaseConsoleApp):
     def on_mount(self):
         self.call_after_refresh(self.painted)
@@ -53,7 +61,8 @@ class Timed(ReleaseConsoleApp):
         lists = self.screen.query("#checklist")
         if lists and lists.first().option_count:
             print("shown", flush=True)
-Timed(Options(repo=Path(sys.argv[1]))).run(headless=True)
+Timed(options, early).run(headless=True)
+early.discard()
 """
 
 
@@ -89,6 +98,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
     py = sys.executable
+    subprocess.run([py, "-m", "compileall", "-q", "console", "screens", "services"], cwd=ROOT,
+                   check=True, stdout=subprocess.DEVNULL)
     with tempfile.TemporaryDirectory() as tmp:
         repo = make_repo(Path(tmp) / "demo")
         minimal, first, shown, loaded, status, import_git = [], [], [], [], [], []
@@ -107,7 +118,7 @@ def main() -> None:
     print(f"home screen, checklist on screen : {median(shown):.3f} s   "
           f"ratio {median(shown) / median(minimal):.2f} (goal <= 1.3)")
     print(f"home screen, checklist loaded    : {median(loaded):.3f} s   "
-          f"ratio {median(loaded) / median(minimal):.2f}")
+          f"ratio {median(loaded) / median(minimal):.2f} (goal <= 1.3)")
     print(f"python -c 'import git'           : {median(import_git):.3f} s")
     print(f"release-console status           : {median(status):.3f} s   "
           f"ratio {median(status) / median(import_git):.2f} (goal <= 2)")

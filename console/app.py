@@ -17,6 +17,8 @@ from screens.home import HOME_CSS, HomeScreen
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
 
+    from console.overview_child import EarlyOverview
+    from services.overview import Overview
     from services.step_protocol import Context
 
 
@@ -29,9 +31,23 @@ class ReleaseConsoleApp(App[None]):
                 # Before the screen's own Escape (Back): only while the Keys panel is open.
                 Binding("escape", "hide_keys", "Close keys", show=False, priority=True)]
 
-    def __init__(self, options: Options) -> None:
+    def __init__(self, options: Options, early: EarlyOverview | None = None) -> None:
         super().__init__()
         self.options = options
+        self.early = early  # the checklist being worked out beside Textual's import (run_tui)
+
+    def early_overview(self, *, within: float | None = None) -> Overview | None:
+        if self.early is None or (within is not None and not self.early.wait(within)):
+            return None
+        data, self.early = self.early.take(), None
+        if data is None:
+            return None
+        from services.overview import Overview
+
+        try:
+            return Overview.from_json(data)
+        except ValueError:  # not what this version writes: the worker checks in-process
+            return None
 
     def make_context(self) -> Context:
         """A fresh context per worker: sessions may change under us (another terminal's CLI).

@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from console import __version__
 
@@ -33,6 +34,16 @@ class Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
+def add_global_options(parser: argparse.ArgumentParser) -> None:
+    """--repo, --config and --offline: every command's and the TUI's."""
+    parser.add_argument("--repo", type=Path, default=Path.cwd(), metavar="PATH",
+                        help="the project's git repository (default: the current directory)")
+    parser.add_argument("--config", type=Path, default=None, metavar="FILE",
+                        help="policy file (default: release.toml at the repository root)")
+    parser.add_argument("--offline", action="store_true",
+                        help="treat this machine as the air-gapped workstation (no network)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="release-console",
@@ -41,12 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 ok, 1 blocked or check failed, 2 usage error, 3 environment problem.",
     )
     parser.add_argument("--version", action="version", version=f"release-console {__version__}")
-    parser.add_argument("--repo", type=Path, default=Path.cwd(), metavar="PATH",
-                        help="the project's git repository (default: the current directory)")
-    parser.add_argument("--config", type=Path, default=None, metavar="FILE",
-                        help="policy file (default: release.toml at the repository root)")
-    parser.add_argument("--offline", action="store_true",
-                        help="treat this machine as the air-gapped workstation (no network)")
+    add_global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name in COMMAND_MODULES:
         module = importlib.import_module(f"console.commands.{name}")
@@ -57,11 +63,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def tui_arguments(argv: Sequence[str] | None) -> argparse.Namespace | None:
+    """The global options when the command line names no command (the TUI opens), else None.
+
+    Building the whole parser imports every command module and much of ``services`` (~0.1 s);
+    the TUI needs none of it, and its first frame should not wait for it."""
+    words = list(sys.argv[1:] if argv is None else argv)
+    if any(w in ("-h", "--help", "--version") for w in words):
+        return None
+    quick = QuietParser(add_help=False)
+    add_global_options(quick)
+    try:
+        args, rest = quick.parse_known_args(words)
+    except argparse.ArgumentError:  # a malformed option: the whole parser says what is wrong
+        return None
+    return None if rest else args
+
+
+class QuietParser(argparse.ArgumentParser):
+    """Raises instead of printing and exiting: only :func:`tui_arguments`'s first look."""
+
+    def error(self, message: str) -> NoReturn:
+        raise argparse.ArgumentError(None, message)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from services.errors import ConsoleError
 
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = tui_arguments(argv) or build_parser().parse_args(argv)
     handler: Handler | None = getattr(args, "handler", None)
     try:
         if handler is None:

@@ -12,6 +12,7 @@ from services import secrets
 from services.errors import ConsoleError
 
 if TYPE_CHECKING:
+    from services.overview import Overview
     from services.step_protocol import Context
 
 T = TypeVar("T")
@@ -22,6 +23,12 @@ class ConsoleHost(Protocol):
 
     def make_context(self) -> Context:
         """A new Context (repository, policy, active session) with the TUI prompter."""
+        ...
+
+    def early_overview(self, *, within: float | None = None) -> Overview | None:
+        """The checklist the entry point's child process worked out beside Textual's import
+        (``console.overview_child``), once; None when there is none, it failed, or it is not
+        ready ``within`` seconds (None: as long as it may take, only in a worker thread)."""
         ...
 
 

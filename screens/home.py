@@ -1,12 +1,14 @@
 """The home screen: the runbook as a checklist, the highlighted step's details beside it.
 
-It renders the same ``engine.views`` as ``release-console status``, so the TUI and the CLI can
-never disagree about what is blocked and why.
+It draws a :class:`services.overview.Overview`, made from the same ``engine.views`` as
+``release-console status``, so the TUI and the CLI can never disagree about what is blocked and
+why. The first one usually comes from the process the TUI's entry point started before importing
+Textual (``console.overview_child``), so the first frame is the checked checklist; every reload
+works it out in a worker thread.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,18 +29,10 @@ from services.marks import MARKS
 from services.step_status import StepStatus
 
 HOME_CSS = Path(__file__).with_name("home.tcss")
+FIRST_FRAME_WAIT = 0.3  # seconds the first frame may wait for the checked checklist
 
 if TYPE_CHECKING:
-    from services import engine
-    from services.step_protocol import Step
-
-
-@dataclass
-class Row:
-    """One checklist line: the step and (when a session exists) its view."""
-
-    step: Step
-    view: engine.StepView | None
+    from services.overview import Overview, OverviewRow
 
 
 class HomeScreen(Screen[None]):
@@ -54,16 +48,13 @@ class HomeScreen(Screen[None]):
     CSS_PATH = HOME_CSS
 
     class Loaded(Message):
-        def __init__(self, header: str, rows: list[Row], next_id: str | None,
-                     error: str, tag: str = "", journal: str = "") -> None:
+        def __init__(self, overview: Overview) -> None:
             super().__init__()
-            self.header, self.rows, self.next_id, self.error = header, rows, next_id, error
-            self.tag = tag
-            self.journal = journal  # why the journal fails verification ("" when intact)
+            self.overview = overview
 
     def __init__(self) -> None:
         super().__init__()
-        self.rows: list[Row] = []
+        self.rows: tuple[OverviewRow, ...] = ()
         self.next_id: str | None = None
         self.has_session = False
         self.tag = ""
@@ -82,6 +73,12 @@ class HomeScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#checklist", OptionList).border_title = "Runbook"
         self.query_one("#detail", VerticalScroll).border_title = "Step"
+        # Checked by the entry point's child process, usually done by now: worth a short wait,
+        # as the checked checklist is the first thing a captain reads.
+        early = host_of(self.app).early_overview(within=FIRST_FRAME_WAIT)
+        if early is not None:
+            self.show_overview(early)
+            return
         options = getattr(self.app, "options", None)  # the app's --repo/--config (console.wiring)
         if options is not None:  # the first frame lists the runbook; the worker checks it
             from screens.home_early import early_options
@@ -106,62 +103,42 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="home-load")
     def _load(self) -> None:
-        # Imported in the worker: the first frame should not wait for the services.
-        from services import engine, secrets
-        from services.flows import runbook
-        from services.headline import headline
-
-        try:
-            ctx = host_of(self.app).make_context()
-            if ctx.session_problem is not None:
-                raise ctx.session_problem
-            header = headline(ctx)
-            if ctx.session is None:
-                rows = [Row(step, None) for step in runbook("release")]
-                next_id = None
-            else:
-                views = engine.views(ctx)
-                rows = [Row(v.step, v) for v in views]
-                nxt = engine.next_view(views)
-                next_id = nxt.id if nxt else None
-        except ConsoleError as err:
-            self._post_loaded(self.Loaded("", [], None, secrets.scrub(str(err))))
-            return
-        tag = ctx.session.tag if ctx.session is not None else ""
-        journal = ""
-        if ctx.session is not None:
-            from services.recorder import JOURNAL_REMEDY
-
-            problem = ctx.journal_problem()
-            journal = f"Every step is stopped: {problem} {JOURNAL_REMEDY}" if problem else ""
-        self._post_loaded(self.Loaded(header, rows, next_id, "", tag, secrets.scrub(journal)))
-
-    def _post_loaded(self, message: Loaded) -> None:
         from textual.worker import get_current_worker
 
+        host = host_of(self.app)
+        result = host.early_overview()  # the child's answer, on the first load only
+        if result is None:
+            from services.overview import checked_overview  # in the worker: not in frame one
+
+            result = checked_overview(host.make_context)
         if not get_current_worker().is_cancelled:  # a newer load replaced this one
-            self.post_message(message)
+            self.post_message(self.Loaded(result))
 
     def on_home_screen_loaded(self, message: Loaded) -> None:
+        self.show_overview(message.overview)
+
+    def show_overview(self, overview: Overview) -> None:
+        """Draw the checklist, the headline and the line below it; follow the runbook when a
+        step finished since the last one."""
         bar = self.query_one("#session-bar", SessionBar)
         note = self.query_one("#message", Static)
-        if message.error:
+        if overview.error:
             bar.update("Release Console")
             self.query_one("#checklist", OptionList).clear_options()  # no early rows beside it
-            self.query_one("#detail-text", Static).update(Text(message.error, style="bold red"))
+            self.query_one("#detail-text", Static).update(Text(overview.error, style="bold red"))
             note.update(Text("Fix the problem above, then press F5.", style="yellow"))
             return
-        bar.update(message.header)
-        moved_on = message.next_id != self.next_id  # a step finished: follow the runbook
-        self.rows, self.next_id = message.rows, message.next_id
-        self.has_session = any(row.view is not None for row in self.rows)
-        self.tag = message.tag
-        self.journal = message.journal
+        bar.update(overview.header)
+        moved_on = overview.next_id != self.next_id  # a step finished: follow the runbook
+        self.rows, self.next_id = overview.rows, overview.next_id
+        self.has_session = overview.has_session
+        self.tag = overview.tag
+        self.journal = overview.journal
         checklist = self.query_one("#checklist", OptionList)
         keep = checklist.highlighted
         checklist.set_options(self._option(row) for row in self.rows)
         if (keep is None or moved_on) and self.next_id is not None:
-            keep = next((i for i, r in enumerate(self.rows) if r.step.id == self.next_id), 0)
+            keep = next((i for i, r in enumerate(self.rows) if r.id == self.next_id), 0)
         checklist.highlighted = keep if keep is not None else 0
         if self.journal:  # as `status` says it: nothing runs until the journal verifies
             note.update(Text(self.journal, style="bold red"))
@@ -174,11 +151,11 @@ class HomeScreen(Screen[None]):
         self._show_detail(checklist.highlighted)
         checklist.focus()
 
-    def _option(self, row: Row) -> Option:
-        status = row.view.status if row.view else StepStatus.NOT_STARTED
+    def _option(self, row: OverviewRow) -> Option:
+        status = row.status or StepStatus.NOT_STARTED
         line = Text(f"{MARKS.get(status, '?')} ", style=STATUS_STYLE.get(status, ""))
-        line.append(row.step.title)  # the mark says the status; the panel beside says why
-        return Option(line, id=row.step.id)
+        line.append(row.title)  # the mark says the status; the panel beside says why
+        return Option(line, id=row.id)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         self._show_detail(event.option_index)
@@ -189,25 +166,23 @@ class HomeScreen(Screen[None]):
     def _show_detail(self, index: int | None) -> None:
         if index is None or not 0 <= index < len(self.rows):
             return
-        from screens.step import render_blockers, render_evidence
+        from screens.step_render import render_blockers, render_evidence
 
         row = self.rows[index]
-        step = row.step
-        text = Text(f"{step.title}  ({step.id})\n", style="bold")
-        flags = [f for f, on in (("needs network", step.needs_network),
-                                 ("irreversible", step.irreversible)) if on]
+        text = Text(f"{row.title}  ({row.id})\n", style="bold")
+        flags = [f for f, on in (("needs network", row.needs_network),
+                                 ("irreversible", row.irreversible)) if on]
         if flags:
             text.append(" · ".join(flags) + "\n", style="yellow")
-        view = row.view
-        if view is not None:  # what a captain needs first: status and why it is blocked
-            text.append(f"Status: {MARKS.get(view.status, '?')} {view.status}\n",
-                        style=STATUS_STYLE.get(view.status, ""))
-            if view.record.reason:
-                text.append(f"Reason: {view.record.reason}\n")
-            text.append_text(render_blockers(view, tui=True))
-        text.append(f"\n{step.description}\n\n")
-        if view is not None:
-            text.append_text(render_evidence(view))
+        if row.status is not None:  # what a captain needs first: status and why it is blocked
+            text.append(f"Status: {MARKS.get(row.status, '?')} {row.status}\n",
+                        style=STATUS_STYLE.get(row.status, ""))
+            if row.reason:
+                text.append(f"Reason: {row.reason}\n")
+            text.append_text(render_blockers(row.blockers, tui=True))
+        text.append(f"\n{row.description}\n\n")
+        if row.status is not None:
+            text.append_text(render_evidence(row.evidence))
         self.query_one("#detail-text", Static).update(text)
 
     def _open(self, index: int | None) -> None:
@@ -218,7 +193,7 @@ class HomeScreen(Screen[None]):
             return
         from screens.step import screen_for
 
-        self.app.push_screen(screen_for(self.rows[index].step.id))
+        self.app.push_screen(screen_for(self.rows[index].id))
 
     def action_next_step(self) -> None:
         if not self.has_session:
@@ -227,7 +202,7 @@ class HomeScreen(Screen[None]):
         if self.next_id is None:
             self.notify("Every step is done.")
             return
-        self._open(next(i for i, r in enumerate(self.rows) if r.step.id == self.next_id))
+        self._open(next(i for i, r in enumerate(self.rows) if r.id == self.next_id))
 
     def action_start(self) -> None:
         from screens.start import StartScreen  # only when asked: keeps the first frame quick

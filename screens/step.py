@@ -200,8 +200,8 @@ class StepScreen(StepChoices, Screen[None], Generic[T]):
             finished = view.status in FINISHED
             self.blockers = list(view.blockers)
             self._show_status(view)
-            self.query_one("#step-blockers", Static).update(render_blockers(view, tui=True))
-            self.query_one("#step-evidence", Static).update(render_evidence(view))
+            self.query_one("#step-blockers", Static).update(render_blockers(view.blockers, tui=True))
+            self.query_one("#step-evidence", Static).update(render_evidence(view.record.evidence))
         plan = message.plan
         self.query_one("#step-plan", Static).update(
             Text("What running it will do:\n", style="bold") + Text(plan.render())

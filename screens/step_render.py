@@ -6,10 +6,16 @@ same blocker or evidence never reads two ways.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 
-from services import engine, secrets
-from services.progress import ProgressEvent
+from services import secrets
+
+if TYPE_CHECKING:
+    from services.progress import ProgressEvent
+    from services.step_protocol import Blocker
 
 
 def unexpected(err: BaseException) -> str:
@@ -30,12 +36,12 @@ def progress_title(event: ProgressEvent) -> str:
     return f"{verb} {event.item or 'all files'} ({size})"
 
 
-def render_blockers(view: engine.StepView, *, tui: bool = False) -> Text:
+def render_blockers(blockers: Sequence[Blocker], *, tui: bool = False) -> Text:
     """Why the step cannot run; with ``tui`` the remedy names the key or control, not a command."""
-    if not view.blockers:
+    if not blockers:
         return Text("")
     text = Text("Blocked because:\n", style="bold yellow")
-    for blocker in view.blockers:
+    for blocker in blockers:
         text.append(f"• {blocker.reason}\n")
         remedy = blocker.tui_remedy if tui else blocker.remedy
         if remedy:
@@ -43,11 +49,11 @@ def render_blockers(view: engine.StepView, *, tui: bool = False) -> Text:
     return text
 
 
-def render_evidence(view: engine.StepView) -> Text:
-    if not view.record.evidence:
+def render_evidence(evidence: Mapping[str, object]) -> Text:
+    if not evidence:
         return Text("")
     text = Text("Evidence:\n", style="bold")
-    for key, value in view.record.evidence.items():
+    for key, value in evidence.items():
         text.append(f"  {key}: {evidence_value(value)}\n")
     return text
 

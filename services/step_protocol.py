@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from services import catalogue
+from services.blocker import Blocker
 from services.catalogue import StepInfo
 from services.errors import ConsoleError, NeedsInput
 from services.journal import Journal
@@ -28,30 +29,6 @@ if TYPE_CHECKING:
 
 Evidence = dict[str, Any]
 ProgressCallback = ProgressSink  # services.progress: a ProgressEvent per report
-
-
-@dataclass(frozen=True)
-class Blocker:
-    """Why a step cannot run yet, in a captain's words, and what to do about it."""
-
-    reason: str
-    remedy: str = ""  # in the command line's terms: the command to type
-    tui: str = ""  # in the TUI's terms: the key or control on the step's screen (may be empty)
-
-    def __str__(self) -> str:
-        return f"{self.reason} {self.remedy}".strip()
-
-    @property
-    def tui_remedy(self) -> str:
-        """What the TUI shows: its own remedy when the blocker has one, else the CLI's."""
-        return self.tui or self.remedy
-
-
-def dirty_tree_blockers(dirty: list[str], remedy: str) -> list[Blocker]:
-    """The blocker for uncommitted changes, naming the first few paths; none for a clean tree."""
-    if not dirty:
-        return []
-    return [Blocker(f"The working tree has uncommitted changes: {', '.join(dirty[:3])}.", remedy)]
 
 
 @dataclass(frozen=True)

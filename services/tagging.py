@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from services import artifacts
+from services.blocker import dirty_tree_blockers
 from services.errors import ConsoleError
 from services.repo import git_failure
 from services.session_lifecycle import release_commit
 from services.signing import resolve
 from services.signing.gpg import GpgBackend, gpg_env, normalise
 from services.signing.ssh import SshBackend, askpass
-from services.step_protocol import Blocker, Context, dirty_tree_blockers
+from services.step_protocol import Blocker, Context
 from services.tools import last_line
 
 

@@ -66,12 +66,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
             return 0
         os.environ["GITHUB_API_URL"] = server.api_url
         os.environ["GITHUB_TOKEN"] = token
-        from console.app import ReleaseConsoleApp
+        from console.tui import open_tui
         from console.wiring import Options
 
-        app = ReleaseConsoleApp(Options(repo=project, offline=args.offline))
-        app.run()
-        return app.return_code or 0
+        return open_tui(Options(repo=project, offline=args.offline))
     except KeyboardInterrupt:
         say("Stopped the sandbox GitHub.")
         return 0

@@ -9,13 +9,14 @@ twice. A conflict stops with the files named and git's cherry-pick state left fo
 from __future__ import annotations
 
 from services import changelog, reconcile
+from services.blocker import dirty_tree_blockers
 from services.changelog import commit_files, modified, unreleased_from_history
 from services.errors import ConsoleError
 from services.hotfix import changelog_conflict, picks
 from services.hotfix.entries import add_fixed
 from services.hotfix.plan import HotfixData, hotfix_data
 from services.repo import RepoError
-from services.step_protocol import Blocker, Context, Evidence, Plan, Step, dirty_tree_blockers
+from services.step_protocol import Blocker, Context, Evidence, Plan, Step
 
 
 def _data(ctx: Context) -> HotfixData:

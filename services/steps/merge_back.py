@@ -12,20 +12,13 @@ from __future__ import annotations
 
 from services import changelog
 from services.atomic import write_bytes_atomic
+from services.blocker import dirty_tree_blockers
 from services.errors import ConsoleError
 from services.hotfix.entries import insert_release_section
 from services.hotfix.picks import git_dir_path, unmerged
 from services.hotfix.plan import HotfixData, hotfix_data
 from services.repo import GitOutput, RepoError, git_failure
-from services.step_protocol import (
-    Blocker,
-    Context,
-    Evidence,
-    Plan,
-    Step,
-    StepFailed,
-    dirty_tree_blockers,
-)
+from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepFailed
 from services.steps.push import remote_git, remote_ref
 
 

@@ -11,9 +11,10 @@ import json
 from datetime import date
 
 from services import checklist, version_refs, versions
+from services.blocker import dirty_tree_blockers
 from services.errors import ConsoleError
 from services.evidence import PreflightEvidence
-from services.step_protocol import Blocker, Context, Evidence, Plan, Step, dirty_tree_blockers
+from services.step_protocol import Blocker, Context, Evidence, Plan, Step
 from services.steps.preflight_ci import ci_gate
 
 

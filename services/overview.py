@@ -1,0 +1,146 @@
+"""The checklist as the home screen shows it, as plain data that crosses a process boundary.
+
+The home screen's first useful frame is the checked checklist (ready, blocked and why). Working
+it out needs git, the policy and every step's checks: a few hundred milliseconds of imports and
+reads that would otherwise start only after Textual has drawn its first frame. So the TUI's entry
+point starts ``python -m console.overview_child`` before it imports Textual; the child works out
+this :class:`Overview` on the machine's other core and prints it as JSON, and the home screen
+reads it when it mounts. Later reloads build the same value in a worker thread. One value, one
+way to draw it: the screen never needs to know which of the two made it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from services.blocker import Blocker
+from services.errors import ConsoleError
+from services.step_status import StepStatus
+
+if TYPE_CHECKING:  # the step machinery loads only where an overview is worked out
+    from services.step_protocol import Context, Step
+
+SCHEMA = 1
+
+
+@dataclass(frozen=True)
+class OverviewRow:
+    """One checklist line and what the detail panel beside it says about the step."""
+
+    id: str
+    title: str
+    description: str
+    needs_network: bool = False
+    irreversible: bool = False
+    status: StepStatus | None = None  # None: no release in progress, the runbook as a preview
+    reason: str = ""  # why it was skipped, failed or interrupted, as recorded
+    blockers: tuple[Blocker, ...] = ()
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "title": self.title, "description": self.description,
+            "needs_network": self.needs_network, "irreversible": self.irreversible,
+            "status": None if self.status is None else str(self.status), "reason": self.reason,
+            "blockers": [[b.reason, b.remedy, b.tui] for b in self.blockers],
+            "evidence": dict(self.evidence),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> OverviewRow:
+        status = data.get("status")
+        return cls(
+            id=str(data["id"]), title=str(data["title"]), description=str(data["description"]),
+            needs_network=bool(data.get("needs_network")),
+            irreversible=bool(data.get("irreversible")),
+            status=None if status is None else StepStatus(status),
+            reason=str(data.get("reason", "")),
+            blockers=tuple(Blocker(str(r), str(m), str(t)) for r, m, t in data["blockers"]),
+            evidence=dict(data.get("evidence") or {}),
+        )
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The whole home screen: the headline, the rows, the step to do next, and what stops work.
+
+    ``error`` is set (and nothing else is) when the checklist cannot be worked out at all: not a
+    repository, a broken policy or session file. ``journal`` says why every step is stopped."""
+
+    header: str = ""
+    rows: tuple[OverviewRow, ...] = ()
+    next_id: str | None = None
+    tag: str = ""
+    journal: str = ""
+    error: str = ""
+
+    @property
+    def has_session(self) -> bool:
+        return any(row.status is not None for row in self.rows)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"schema": SCHEMA, "header": self.header, "next": self.next_id, "tag": self.tag,
+                "journal": self.journal, "error": self.error,
+                "rows": [row.to_json() for row in self.rows]}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Overview:
+        """The value ``to_json`` wrote; ValueError when it is not one (another version wrote it)."""
+        if data.get("schema") != SCHEMA:
+            raise ValueError(f"overview schema {data.get('schema')!r}, expected {SCHEMA}")
+        try:
+            rows = tuple(OverviewRow.from_json(row) for row in data["rows"])
+            return cls(header=str(data["header"]), rows=rows, next_id=data.get("next"),
+                       tag=str(data["tag"]), journal=str(data["journal"]),
+                       error=str(data["error"]))
+        except (KeyError, TypeError) as err:
+            raise ValueError(f"overview is missing {err}") from None
+
+
+def checked_overview(open_context: Callable[[], Context]) -> Overview:
+    """What the home screen shows; a ConsoleError (also opening the repository or reading the
+    policy) becomes ``error``, in one scrubbed sentence."""
+    from services import secrets
+
+    try:
+        return overview(open_context())
+    except ConsoleError as err:
+        return Overview(error=secrets.scrub(str(err)))
+
+
+def overview(ctx: Context) -> Overview:
+    """What the home screen shows for this context; a ConsoleError becomes ``error``."""
+    from services import engine, secrets
+    from services.flows import runbook
+    from services.headline import headline
+
+    try:
+        if ctx.session_problem is not None:
+            raise ctx.session_problem
+        header = headline(ctx)
+        if ctx.session is None:
+            return Overview(header, tuple(preview_row(step) for step in runbook("release")))
+        views = engine.views(ctx)
+        nxt = engine.next_view(views)
+        problem = ctx.journal_problem()
+    except ConsoleError as err:
+        return Overview(error=secrets.scrub(str(err)))
+    journal = ""
+    if problem:
+        from services.recorder import JOURNAL_REMEDY
+
+        journal = secrets.scrub(f"Every step is stopped: {problem} {JOURNAL_REMEDY}")
+    rows = tuple(
+        OverviewRow(v.step.id, v.step.title, v.step.description, v.step.needs_network,
+                    v.step.irreversible, v.status, v.record.reason, tuple(v.blockers),
+                    v.record.evidence)
+        for v in views)
+    return Overview(header, rows, nxt.id if nxt else None, ctx.session.tag, journal)
+
+
+def preview_row(step: Step) -> OverviewRow:
+    """A step of the runbook before any release starts: what it is, no status."""
+    return OverviewRow(step.id, step.title, step.description, step.needs_network,
+                       step.irreversible)
