@@ -62,8 +62,8 @@ class BundleImportScreen(HoldsVerifiedBundle, Screen[str | None]):
     class Done(Message):
         """Verification or use ended: ``tag`` when the bundle was used, ``error`` when refused."""
 
-        error: str = ''
-        tag: str = ''
+        error: str = ""
+        tag: str = ""
 
     @dataclass
     class Moved(Message):

@@ -56,7 +56,7 @@ class StartScreen(SessionDialog):
     class Suggested(Message):
         text: str
         channels: list[str]
-        version: str = ''
+        version: str = ""
 
     def compose(self) -> ComposeResult:
         with Vertical():

@@ -34,7 +34,7 @@ class SummaryScreen(Screen[None]):
     class Loaded(Message):
         header: str
         lines: list[str]
-        error: str = ''
+        error: str = ""
         unpushed: int = 0
 
     def __init__(self) -> None:
