@@ -222,6 +222,10 @@ class StepScreen(StepChoices, Screen[None], Generic[T]):
             line.append("   (irreversible: you will be asked to confirm)", style="yellow")
         self.query_one("#step-status", Static).update(line)
 
+    def said_by_blockers(self, line: str) -> bool:
+        """The blockers panel already says ``line``: a step's own panel should not repeat it."""
+        return any(b.reason == line for b in self.blockers)
+
     def _show_hint(self) -> None:
         """The one line that says what the next key does; replaced, never left stale."""
         if self.result_shown:

@@ -135,6 +135,19 @@ def test_push_records_the_deferred_ci_check_when_green(
     assert remote_tags(repo_path).split() == ["v0.2.0"]
 
 
+def test_a_push_adopted_after_a_kill_still_records_the_deferred_ci_check(
+        deferred: Context, sandbox: Sandbox, repo_path: Path) -> None:
+    sandbox.server.add_status(REPO, EARLIER, "ci/build", "success")
+    branch = deferred.repo.branch()
+    commit = deferred.repo.git("rev-parse", "v0.2.0^{commit}").strip()
+    # what a kill between the push and its record leaves: branch and tag on the remote
+    git(repo_path, "push", "--quiet", "origin", f"{commit}:refs/heads/{branch}",
+        "refs/tags/v0.2.0")
+    evidence = run(deferred, "push")
+    assert evidence["tag_already_there"] is True
+    assert evidence["ci"]["status"] == "green" and evidence["ci"]["commit"] == EARLIER
+
+
 @pytest.fixture
 def pushed(make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> Context:
     ctx = prepare_release(make_ctx, repo_path, sandbox, ci=None)

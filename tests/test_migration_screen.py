@@ -36,7 +36,9 @@ async def test_migration_editor_fills_saves_and_commits(
         screen = app.screen
         assert isinstance(screen, MigrationScreen)
         status = str(screen.query_one("#migration-status", Static).render())
-        assert "MIGRATION.md has no section for v0.1.0 -> v1.0.0" in status
+        blockers = str(screen.query_one("#step-blockers", Static).render())
+        assert "MIGRATION.md has no section for v0.1.0 -> v1.0.0" in blockers
+        assert "no section" not in status  # said once, where the remedy is
         editor = screen.query_one("#migration-editor", TextArea)
         assert editor.text.startswith("## v0.1.0 -> v1.0.0\n\n### Breaking changes\n")
 
@@ -58,8 +60,8 @@ async def test_migration_editor_fills_saves_and_commits(
         editor.load_text(editor.text.replace("TODO: the exact", "The exact"))
         await pilot.press("ctrl+s")
         await settle(pilot)
-        status = str(screen.query_one("#migration-status", Static).render())
-        assert "still has TODO placeholders" in status
+        blockers = str(screen.query_one("#step-blockers", Static).render())
+        assert "still has TODO placeholders" in blockers
 
         editor.load_text(editor.text.replace("TODO: ", ""))
         await pilot.press("ctrl+s")

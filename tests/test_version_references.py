@@ -79,6 +79,23 @@ def test_the_changelog_commit_updates_every_version_reference(started: Context,
     assert evidence["references"] == ["README.md", "VERSION"]
 
 
+def test_a_release_candidate_names_the_final_version_promote_will_tag(
+        repo_path: Path, make_ctx: MakeCtx) -> None:
+    commit_file(repo_path, "release.toml", POLICY)
+    commit_file(repo_path, "CHANGELOG.md", CHANGELOG)
+    commit_file(repo_path, "VERSION", VERSION)
+    commit_file(repo_path, "README.md", README, "README names the download")
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0", channel="rc"))
+    assert ctx.require_session().tag == "v0.2.0-rc.1"
+    for step_id in ("preflight", "changelog"):
+        engine.run_step(ctx, engine.find_step(ctx, step_id))
+    # the rc's commit is the one `promote` tags v0.2.0: its files must already say 0.2.0
+    assert (repo_path / "VERSION").read_text() == "version = 0.2.0\n"
+    assert "app-v0.2.0-amd64.img" in (repo_path / "README.md").read_text()
+    assert files_of_head(repo_path) == ["CHANGELOG.md", "README.md", "VERSION"]
+
+
 def test_the_cli_dry_run_shows_the_version_files_and_writes_nothing(started: Context,
                                                                      repo_path: Path) -> None:
     shown = run_cli("run", "changelog", "--dry-run", cwd=repo_path)

@@ -121,6 +121,8 @@ def test_full_release_from_the_command_line(demo: tuple[Path, SandboxServer, dic
     status = json.loads(cli(project, env, "status", "--json"))
     assert status["session"] is None
     assert "the last session: v1.3.0 released" in cli(project, env, "status")
+    # `next` after the last step (say, after a kill right there) says it is done, not an error
+    assert "Every step is done: v1.3.0 released." in cli(project, env, "next")
     for path in (project / ".release").rglob("*"):
         if path.is_file():
             assert CANARY.encode() not in path.read_bytes(), path

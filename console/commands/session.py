@@ -203,6 +203,15 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_next(args: argparse.Namespace) -> int:
     ctx = context(args, assume_yes=args.yes)
+    if ctx.session is None and ctx.session_problem is None:
+        from services.completion import outcome_line
+        from services.session_lifecycle import latest_session
+
+        last = latest_session(ctx.store)
+        if last is not None and last.state == "completed":  # e.g. killed after the last step
+            say(f"Every step is done: {outcome_line(last)}. Nothing to run; start the next "
+                "release with `release-console start`.")
+            return 0
     ctx.require_session()
     ctx.answers = answers_from(args)
     nxt = engine.next_view(engine.views(ctx))

@@ -98,14 +98,18 @@ class MigrationScreen(StepScreen[MigrationView]):
             status.update(Text(data.error, style="bold red"))
             return
         result = data.result
-        line = Text(("✔ " if result.ok else "✘ ") + result.message,
-                    style="green" if result.ok else "bold yellow")
         if result.status == "missing":
             self.template_text = data.text
-            line.append("\nThe editor holds a template: fill in the TODO lines and save with "
-                        "ctrl+s" + ("." if data.major else ", or press m if no migration is "
-                                    "required."), style="dim")
-        status.update(line)
+        if self.said_by_blockers(result.message):  # said above, with what to do about it
+            status.update("")
+        else:
+            line = Text(("✔ " if result.ok else "✘ ") + result.message,
+                        style="green" if result.ok else "bold yellow")
+            if result.status == "missing":
+                line.append("\nThe editor holds a template: fill in the TODO lines and save with "
+                            "ctrl+s" + ("." if data.major else ", or press m if no migration "
+                                        "is required."), style="dim")
+            status.update(line)
         if editor.text == self.loaded_text:  # do not throw away what the captain is typing
             editor.load_text(data.text)
             self.loaded_text = data.text

@@ -90,8 +90,9 @@ class SmokeScreen(StepScreen[SmokeView]):
         self.data = data
         status = Text()
         for item in data.statuses:
-            status.append(f"{STATE_MARK[item.state]} {item.detail}\n",
-                          style=STATE_STYLE[item.state])
+            if not self.said_by_blockers(item.detail):  # the open ones are the blockers above
+                status.append(f"{STATE_MARK[item.state]} {item.detail}\n",
+                              style=STATE_STYLE[item.state])
         if not data.statuses:
             status.append("The policy lists no architectures to smoke-test.\n", style="dim")
         self.query_one("#smoke-status", Static).update(status)

@@ -56,7 +56,9 @@ def ref_updates(ctx: Context, revision: str = "") -> list[version_refs.RefUpdate
     read = (ctx.repo.work_file if not revision else
             ctx.repo.head_file if revision == "HEAD" else
             (lambda rel: ctx.repo.show(revision, rel)))
-    return version_refs.plan_updates(ctx.policy, version=session.version, tag=session.tag,
+    # An rc's commit becomes the stable release's (promote tags it): its files name X.Y.Z.
+    return version_refs.plan_updates(ctx.policy, version=channels.final_version(session),
+                                     tag=channels.final_tag(ctx.policy, session),
                                      tags=ctx.repo.tags(), read=read)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from services import checklist, version_refs, versions
+from services import channels, checklist, version_refs, versions
 from services.blocker import dirty_tree_blockers
 from services.errors import ConsoleError
 from services.evidence import PreflightEvidence
@@ -65,7 +65,8 @@ def reference_blockers(ctx: Context) -> list[Blocker]:
     the changelog step will replace); a pattern that no longer matches is said here, early."""
     session = ctx.require_session()
     try:
-        version_refs.plan_updates(ctx.policy, version=session.version, tag=session.tag,
+        version_refs.plan_updates(ctx.policy, version=channels.final_version(session),
+                                  tag=channels.final_tag(ctx.policy, session),
                                   tags=ctx.repo.tags(), read=ctx.repo.work_file)
     except ConsoleError as err:
         return [Blocker(err.message, err.remedy)]

@@ -153,8 +153,13 @@ class Push(Step):
                                 there.get(f"{tag_ref}^{{}}", on_remote), tag_object, commit)
         if session.kind != "promote" and there.get(branch_ref) != commit:
             return None  # the tag went up, the branch did not: run pushes the branch
-        return {"remote": remote, "url": remote_url(ctx), "branch": branch, "commit": commit,
-                "tag": session.tag, "tag_object": tag_object, "tag_already_there": True}
+        evidence: Evidence = {"remote": remote, "url": remote_url(ctx), "branch": branch,
+                              "commit": commit, "tag": session.tag, "tag_object": tag_object,
+                              "tag_already_there": True}
+        _, ci = push_gate(ctx)  # the deferred CI check the lost record held, asked again
+        if ci is not None:  # recorded as it stands now; a pushed tag is never taken back
+            evidence["ci"] = ci
+        return evidence
 
     def run(self, ctx: Context) -> Evidence:
         session = ctx.require_session()
