@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
+from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
@@ -30,12 +32,27 @@ class SessionDialog(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
     PRIMARY = ""  # the id of the button that submits
-    ERROR = ""  # the selector of the Static that shows progress and refusals
+    ERROR = ""  # the id of the line under the fields that shows progress and refusals
 
     @dataclass
     class Outcome(Message):
         tag: str
         error: str
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield from self.fields()
+            yield Static("", id=self.ERROR)
+            with Horizontal(id="buttons"):
+                yield from self.buttons()
+
+    def fields(self) -> ComposeResult:
+        """What the dialog asks or says, above its message line."""
+        raise NotImplementedError
+
+    def buttons(self) -> ComposeResult:
+        """Its buttons, the one with id :attr:`PRIMARY` submitting and any other cancelling."""
+        raise NotImplementedError
 
     def submit(self) -> None:
         """Read the inputs and call :meth:`start_session` (or say what is missing)."""
@@ -51,7 +68,7 @@ class SessionDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
     def say(self, text: str) -> None:
-        self.query_one(self.ERROR, Static).update(Text(text))
+        self.query_one(f"#{self.ERROR}", Static).update(Text(text))
 
     @work(thread=True, exclusive=True)
     def start_session(self, start: Callable[[Context], Session]) -> None:

@@ -8,9 +8,8 @@ from pathlib import Path
 
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Label, OptionList, Static
+from textual.widgets import Button, Label, OptionList
 from textual.widgets.option_list import Option
 
 from screens.base import attempt
@@ -24,7 +23,7 @@ class PromoteScreen(SessionDialog):
 
     CSS_PATH = PROMOTE_CSS
     PRIMARY = "promote"
-    ERROR = "#promote-error"
+    ERROR = "promote-error"
 
     @dataclass
     class Listed(Message):
@@ -35,14 +34,13 @@ class PromoteScreen(SessionDialog):
         super().__init__()
         self.tags: list[str] = []
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label("Promote a release candidate: the stable release is tagged on its commit")
-            yield OptionList(id="candidates")
-            yield Static("", id="promote-error")
-            with Horizontal():
-                yield Button("Cancel", id="cancel")
-                yield Button("Promote", id="promote", variant="primary")
+    def fields(self) -> ComposeResult:
+        yield Label("Promote a release candidate: the stable release is tagged on its commit")
+        yield OptionList(id="candidates")
+
+    def buttons(self) -> ComposeResult:
+        yield Button("Cancel", id="cancel")
+        yield Button("Promote", id="promote", variant="primary")
 
     def on_mount(self) -> None:
         self._list()

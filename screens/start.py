@@ -11,7 +11,7 @@ from pathlib import Path
 
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Select, Static
 
@@ -50,7 +50,7 @@ class StartScreen(SessionDialog):
 
     CSS_PATH = START_CSS
     PRIMARY = "start"
-    ERROR = "#error"
+    ERROR = "error"
 
     @dataclass
     class Suggested(Message):
@@ -58,21 +58,19 @@ class StartScreen(SessionDialog):
         channels: list[str]
         version: str = ""
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label("Start a release", classes="title")
-            yield Static("", id="suggestion", markup=False)
-            yield Input(placeholder="Version, e.g. 1.4.0 (leave empty to use a bump)",
-                        id="version")
-            with Horizontal():
-                yield Select(BUMP_CHOICES, value="", allow_blank=False, id="bump")
-                yield Select([("stable", "stable")], value="stable", allow_blank=False,
-                             id="channel")
-            yield Static("", id="error")
-            with Horizontal(id="buttons"):
-                yield Button("Start a hotfix…", id="hotfix")
-                yield Button("Cancel", id="cancel")
-                yield Button("Start", id="start", variant="primary")
+    def fields(self) -> ComposeResult:
+        yield Label("Start a release", classes="title")
+        yield Static("", id="suggestion", markup=False)
+        yield Input(placeholder="Version, e.g. 1.4.0 (leave empty to use a bump)", id="version")
+        with Horizontal():
+            yield Select(BUMP_CHOICES, value="", allow_blank=False, id="bump")
+            yield Select([("stable", "stable")], value="stable", allow_blank=False,
+                         id="channel")
+
+    def buttons(self) -> ComposeResult:
+        yield Button("Start a hotfix…", id="hotfix")
+        yield Button("Cancel", id="cancel")
+        yield Button("Start", id="start", variant="primary")
 
     def on_mount(self) -> None:
         self.query_one("#version", Input).focus()

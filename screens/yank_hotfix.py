@@ -10,7 +10,6 @@ from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label, Static
 
 from screens.dialog import SessionDialog
@@ -25,22 +24,21 @@ class HotfixOffer(SessionDialog):
                 Binding("y", "start", "Start hotfix")]
     CSS_PATH = YANK_HOTFIX_CSS
     PRIMARY = "yes"
-    ERROR = "#hotfix-error"
+    ERROR = "hotfix-error"
 
     def __init__(self, version: str) -> None:
         super().__init__()
         self.version = version
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(f"Start the replacement hotfix {self.version} now?", id="hotfix-question")
-            yield Static("It makes the hotfix branch from the yanked release's tag; the release "
-                         "steps follow as for any hotfix.\ny: start it · n or Esc: not now",
-                         id="hotfix-help")
-            yield Static("", id="hotfix-error")
-            with Horizontal():
-                yield Button("Not now", id="no")
-                yield Button("Start hotfix", id="yes", variant="primary")
+    def fields(self) -> ComposeResult:
+        yield Label(f"Start the replacement hotfix {self.version} now?", id="hotfix-question")
+        yield Static("It makes the hotfix branch from the yanked release's tag; the release "
+                     "steps follow as for any hotfix.\ny: start it · n or Esc: not now",
+                     id="hotfix-help")
+
+    def buttons(self) -> ComposeResult:
+        yield Button("Not now", id="no")
+        yield Button("Start hotfix", id="yes", variant="primary")
 
     def action_start(self) -> None:
         self.submit()
