@@ -12,7 +12,7 @@ Prints, in one run:
   ``PYTHONDONTWRITEBYTECODE`` (this sandbox does) recompiles ~30 modules on every start.
 - the median time of ``release-console status`` next to ``python -c 'import git'`` (goal: <= 2x).
 
-Run: .venv/bin/python benchmarks/startup.py [--runs N]
+Run: .venv/bin/python benchmarks/startup.py [--runs N] [--no-compile]
 """
 
 from __future__ import annotations
@@ -96,10 +96,14 @@ def make_repo(base: Path) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--no-compile", action="store_true",
+                        help="leave the product's bytecode as it is (with PYTHONDONTWRITEBYTECODE "
+                        "set and no __pycache__, every start compiles the modules it imports)")
     args = parser.parse_args()
     py = sys.executable
-    subprocess.run([py, "-m", "compileall", "-q", "console", "screens", "services"], cwd=ROOT,
-                   check=True, stdout=subprocess.DEVNULL)
+    if not args.no_compile:
+        subprocess.run([py, "-m", "compileall", "-q", "console", "screens", "services"],
+                       cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     with tempfile.TemporaryDirectory() as tmp:
         repo = make_repo(Path(tmp) / "demo")
         minimal, first, shown, loaded, status, import_git = [], [], [], [], [], []

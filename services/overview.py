@@ -111,22 +111,19 @@ def checked_overview(open_context: Callable[[], Context]) -> Overview:
 
 
 def overview(ctx: Context) -> Overview:
-    """What the home screen shows for this context; a ConsoleError becomes ``error``."""
+    """What the home screen shows for this context (a damaged session raises its error)."""
     from services import engine, secrets
     from services.flows import runbook
     from services.headline import headline
 
-    try:
-        if ctx.session_problem is not None:
-            raise ctx.session_problem
-        header = headline(ctx)
-        if ctx.session is None:
-            return Overview(header, tuple(preview_row(step) for step in runbook("release")))
-        views = engine.views(ctx)
-        nxt = engine.next_view(views)
-        problem = ctx.journal_problem()
-    except ConsoleError as err:
-        return Overview(error=secrets.scrub(str(err)))
+    if ctx.session_problem is not None:
+        raise ctx.session_problem
+    header = headline(ctx)
+    if ctx.session is None:
+        return Overview(header, tuple(preview_row(step) for step in runbook("release")))
+    views = engine.views(ctx)
+    nxt = engine.next_view(views)
+    problem = ctx.journal_problem()
     journal = ""
     if problem:
         from services.recorder import JOURNAL_REMEDY
