@@ -9,8 +9,9 @@ in the repository changes until the captain uses it. Dismisses with the imported
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import work
@@ -21,41 +22,55 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, ProgressBar, Static
 
-from screens.base import host_of
-from services import secrets
-from services.errors import ConsoleError
+from screens.base import attempt
 from services.progress import ProgressEvent
+
+if TYPE_CHECKING:
+    from services.step_protocol import Context
 
 IMPORT_CSS = Path(__file__).with_name("bundle_import.tcss")
 
 
-class BundleImportScreen(Screen[str | None]):
+class HoldsVerifiedBundle:
+    """A screen holding a verified bundle (unpacked in a private folder) until it is used:
+    verifying another one or leaving the screen discards it, so nothing unpacked lingers."""
+
+    prepared: Any = None
+
+    def _discard(self) -> None:
+        if self.prepared is not None:
+            self.prepared.discard()
+            self.prepared = None
+
+    def on_unmount(self) -> None:
+        self._discard()
+
+
+class BundleImportScreen(HoldsVerifiedBundle, Screen[str | None]):
     # Enter in a field verifies (ctrl+v and ctrl+u belong to the fields: paste, delete);
     # once verified, the focus moves to "Use it", so Enter there uses the bundle.
     BINDINGS = [Binding("escape", "cancel", "Cancel"),
                 Binding("ctrl+y", "use", "Use the verified bundle")]
     CSS_PATH = IMPORT_CSS
 
+    @dataclass
     class Verified(Message):
-        def __init__(self, prepared: Any, lines: Text) -> None:
-            super().__init__()
-            self.prepared, self.lines = prepared, lines
+        prepared: Any
+        lines: Text
 
+    @dataclass
     class Done(Message):
         """Verification or use ended: ``tag`` when the bundle was used, ``error`` when refused."""
 
-        def __init__(self, error: str = "", tag: str = "") -> None:
-            super().__init__()
-            self.error, self.tag = error, tag
+        error: str = ""
+        tag: str = ""
 
+    @dataclass
     class Moved(Message):
-        def __init__(self, event: ProgressEvent) -> None:
-            super().__init__()
-            self.event = event
+        event: ProgressEvent
 
     def __init__(self) -> None:
         super().__init__()
-        self.prepared: Any = None
         self.busy = False
 
     def compose(self) -> ComposeResult:
@@ -71,9 +86,10 @@ class BundleImportScreen(Screen[str | None]):
             yield Static("", id="import-verified")
             yield Static("", id="import-message")
             with Horizontal(id="import-buttons"):
-                yield Button("Cancel", id="import-cancel")
-                yield Button("Verify (Enter)", id="import-verify", variant="primary")
-                yield Button("Use it (ctrl+y)", id="import-use", disabled=True)
+                yield Button("Cancel", id="import-cancel", action="screen.cancel")
+                yield Button("Verify (Enter)", id="import-verify", variant="primary",
+                             action="screen.verify")
+                yield Button("Use it (ctrl+y)", id="import-use", disabled=True, action="screen.use")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -81,12 +97,6 @@ class BundleImportScreen(Screen[str | None]):
 
     def _say(self, text: str, style: str) -> None:
         self.query_one("#import-message", Static).update(Text(text, style=style))
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        actions = {"import-cancel": self.action_cancel, "import-verify": self.action_verify,
-                   "import-use": self.action_use}
-        if event.button.id in actions:
-            actions[event.button.id]()
 
     def on_input_submitted(self) -> None:
         self.action_verify()
@@ -126,16 +136,10 @@ class BundleImportScreen(Screen[str | None]):
     def _verify(self, source: Path, folder: Path | None) -> None:
         from services.bundle.import_ import verify_bundle
 
-        try:
-            ctx = host_of(self.app).make_context()
-
-            def progress(event: ProgressEvent) -> None:
-                self.post_message(self.Moved(event))
-
-            ctx.progress = progress
-            prepared = verify_bundle(ctx, source, artifacts_from=folder)
-        except ConsoleError as err:
-            self.post_message(self.Done(error=secrets.scrub(str(err))))
+        prepared, error = attempt(
+            self.app, lambda ctx: verify_bundle(self._reporting(ctx), source, artifacts_from=folder))
+        if prepared is None:
+            self.post_message(self.Done(error=error))
             return
         lines = Text(f"{prepared.heading()}\n", style="bold")
         lines.append(f"Fingerprint: {prepared.fingerprint}\n", style="bold")
@@ -143,6 +147,15 @@ class BundleImportScreen(Screen[str | None]):
             lines.append(f"  ✔ {line}\n", style="green")
         lines.append(f"\n{prepared.plan_summary()}\n")
         self.post_message(self.Verified(prepared, lines))
+
+    def _reporting(self, ctx: Context) -> Context:
+        """``ctx`` with its progress shown on this screen's bar."""
+
+        def progress(event: ProgressEvent) -> None:
+            self.post_message(self.Moved(event))
+
+        ctx.progress = progress
+        return ctx
 
     def on_bundle_import_screen_moved(self, message: Moved) -> None:
         bar = self.query_one("#import-progress", ProgressBar)
@@ -174,12 +187,8 @@ class BundleImportScreen(Screen[str | None]):
     def _apply(self, prepared: Any) -> None:
         from services.bundle.import_ import apply
 
-        try:
-            apply(host_of(self.app).make_context(), prepared)
-        except ConsoleError as err:
-            self.post_message(self.Done(error=secrets.scrub(str(err))))
-            return
-        self.post_message(self.Done(tag=prepared.manifest.tag))
+        _, error = attempt(self.app, lambda ctx: apply(ctx, prepared))
+        self.post_message(self.Done(error=error) if error else self.Done(tag=prepared.manifest.tag))
 
     def on_bundle_import_screen_done(self, message: Done) -> None:
         self.busy = False
@@ -187,11 +196,3 @@ class BundleImportScreen(Screen[str | None]):
             self._say(message.error, "bold red")
             return
         self.dismiss(message.tag)
-
-    def _discard(self) -> None:
-        if self.prepared is not None:
-            self.prepared.discard()
-            self.prepared = None
-
-    def on_unmount(self) -> None:
-        self._discard()

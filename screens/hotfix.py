@@ -9,6 +9,7 @@ continue (after resolving them in an editor) or abort.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.text import Text
@@ -56,20 +57,22 @@ class HotfixScreen(Screen[str | None]):
     ]
     CSS_PATH = HOTFIX_CSS
 
+    @dataclass
     class Suggested(Message):
-        def __init__(self, version: str, text: str) -> None:
-            super().__init__()
-            self.version, self.text = version, text
+        version: str
+        text: str
 
+    @dataclass
     class Listed(Message):
-        def __init__(self, base: str, commits: list[Candidate], error: str) -> None:
-            super().__init__()
-            self.base, self.commits, self.error = base, commits, error
+        base: str
+        commits: list[Candidate]
+        error: str
 
+    @dataclass
     class Started(Message):
-        def __init__(self, tag: str, error: str, conflicts: list[str]) -> None:
-            super().__init__()
-            self.tag, self.error, self.conflicts = tag, error, conflicts
+        tag: str
+        error: str
+        conflicts: list[str]
 
     def __init__(self) -> None:
         super().__init__()
@@ -229,10 +232,12 @@ class ConflictScreen(ModalScreen[str | None]):
                 Binding("a", "press('abort')", "Abort the picks")]
     CSS_PATH = HOTFIX_CSS
 
+    @dataclass
     class Done(Message):
-        def __init__(self, tag: str, error: str, conflicts: list[str], aborted: bool) -> None:
-            super().__init__()
-            self.tag, self.error, self.conflicts, self.aborted = tag, error, conflicts, aborted
+        tag: str
+        error: str
+        conflicts: list[str]
+        aborted: bool
 
     def __init__(self, message: str, files: list[str]) -> None:
         super().__init__()

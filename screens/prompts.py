@@ -77,32 +77,8 @@ def ask_from_thread(app: App[Any], question: str, plan: Plan, *, irreversible: b
     return bool(TuiPrompter(app).ask(ConfirmScreen(question, plan, irreversible=irreversible)))
 
 
-class SecretScreen(ModalScreen[str | None]):
-    """A password field; the value goes straight to the waiting worker and nowhere else."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-    CSS_PATH = PROMPTS_CSS
-
-    def __init__(self, prompt: str) -> None:
-        super().__init__()
-        self.prompt = prompt
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(self.prompt)
-            yield Input(password=True, id="secret")
-            yield Label("Enter to submit, Escape to cancel. Nothing typed here is stored.",
-                        classes="hint")
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class ReasonScreen(ModalScreen[str | None]):
-    """Asks why (for a skip, a redo): the answer goes into the journal, so it may not be empty."""
+class AnswerScreen(ModalScreen[str | None]):
+    """A question answered in one line; Escape cancels (None)."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
     CSS_PATH = PROMPTS_CSS
@@ -110,6 +86,27 @@ class ReasonScreen(ModalScreen[str | None]):
     def __init__(self, question: str) -> None:
         super().__init__()
         self.question = question
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class SecretScreen(AnswerScreen):
+    """A password field; the value goes straight to the waiting worker and nowhere else."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.question)
+            yield Input(password=True, id="secret")
+            yield Label("Enter to submit, Escape to cancel. Nothing typed here is stored.",
+                        classes="hint")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+
+class ReasonScreen(AnswerScreen):
+    """Asks why (for a skip, a redo): the answer goes into the journal, so it may not be empty."""
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -123,9 +120,6 @@ class ReasonScreen(ModalScreen[str | None]):
             self.query_one("#reason-error", Label).update("A reason is needed.")
             return
         self.dismiss(event.value.strip())
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class TuiPrompter:

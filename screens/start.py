@@ -6,18 +6,17 @@ gets the very sentence the CLI would print, shown in the dialog.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from screens.base import host_of
+from screens.dialog import SessionDialog
 from services import versions
 from services.completion import outcome_line
 from services.errors import ConsoleError
@@ -46,37 +45,32 @@ def suggested_version(ctx: Context, last: str | None) -> str:
         return ""
 
 
-class StartScreen(ModalScreen[str | None]):
+class StartScreen(SessionDialog):
     """Dismisses with the new tag, or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
     CSS_PATH = START_CSS
+    PRIMARY = "start"
+    ERROR = "error"
 
+    @dataclass
     class Suggested(Message):
-        def __init__(self, text: str, channels: list[str], version: str = "") -> None:
-            super().__init__()
-            self.text, self.channels, self.version = text, channels, version
+        text: str
+        channels: list[str]
+        version: str = ""
 
-    class Outcome(Message):
-        def __init__(self, tag: str, error: str) -> None:
-            super().__init__()
-            self.tag, self.error = tag, error
+    def fields(self) -> ComposeResult:
+        yield Label("Start a release", classes="title")
+        yield Static("", id="suggestion", markup=False)
+        yield Input(placeholder="Version, e.g. 1.4.0 (leave empty to use a bump)", id="version")
+        with Horizontal():
+            yield Select(BUMP_CHOICES, value="", allow_blank=False, id="bump")
+            yield Select([("stable", "stable")], value="stable", allow_blank=False,
+                         id="channel")
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label("Start a release", classes="title")
-            yield Static("", id="suggestion", markup=False)
-            yield Input(placeholder="Version, e.g. 1.4.0 (leave empty to use a bump)",
-                        id="version")
-            with Horizontal():
-                yield Select(BUMP_CHOICES, value="", allow_blank=False, id="bump")
-                yield Select([("stable", "stable")], value="stable", allow_blank=False,
-                             id="channel")
-            yield Static("", id="error")
-            with Horizontal(id="buttons"):
-                yield Button("Start a hotfix…", id="hotfix")
-                yield Button("Cancel", id="cancel")
-                yield Button("Start", id="start", variant="primary")
+    def buttons(self) -> ComposeResult:
+        yield Button("Start a hotfix…", id="hotfix")
+        yield Button("Cancel", id="cancel")
+        yield Button("Start", id="start", variant="primary")
 
     def on_mount(self) -> None:
         self.query_one("#version", Input).focus()
@@ -114,23 +108,17 @@ class StartScreen(ModalScreen[str | None]):
             version.select_all()
 
     def on_input_submitted(self) -> None:
-        self._submit()
+        self.submit()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "start":
-            self._submit()
-        elif event.button.id == "hotfix":  # the hotfix has its own screen: version, picker
+        if event.button.id == "hotfix":  # the hotfix has its own screen: version, picker
             from screens.hotfix import open_hotfix
 
+            event.prevent_default()  # not the dialog's own cancel as well
             self.dismiss(None)
             open_hotfix(self.app)
-        else:
-            self.dismiss(None)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def _submit(self) -> None:
+    def submit(self) -> None:
         bump = self.query_one("#bump", Select).value
         channel = self.query_one("#channel", Select).value
         request = ReleaseRequest(
@@ -138,21 +126,5 @@ class StartScreen(ModalScreen[str | None]):
             bump=bump if isinstance(bump, str) else "",
             channel=channel if isinstance(channel, str) else "stable",
         )
-        self.query_one("#error", Static).update("Starting…")
-        self._start(request)
-
-    @work(thread=True, exclusive=True)
-    def _start(self, request: ReleaseRequest) -> None:
-        try:
-            ctx = host_of(self.app).make_context()
-            session = start_release(ctx, request)
-        except ConsoleError as err:
-            self.post_message(self.Outcome("", str(err)))
-            return
-        self.post_message(self.Outcome(session.tag, ""))
-
-    def on_start_screen_outcome(self, message: Outcome) -> None:
-        if message.error:
-            self.query_one("#error", Static).update(Text(message.error))
-            return
-        self.dismiss(message.tag)
+        self.say("Starting…")
+        self.start_session(lambda ctx: start_release(ctx, request))

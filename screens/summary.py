@@ -6,6 +6,7 @@ Shown when ``n`` finds no step left; ``release-console status`` prints the same 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.text import Text
@@ -29,12 +30,12 @@ class SummaryScreen(Screen[None]):
                 Binding("f5", "reload", "Refresh")]
     CSS_PATH = SUMMARY_CSS
 
+    @dataclass
     class Loaded(Message):
-        def __init__(self, header: str, lines: list[str], error: str = "",
-                     unpushed: int = 0) -> None:
-            super().__init__()
-            self.header, self.lines, self.error = header, lines, error
-            self.unpushed = unpushed
+        header: str
+        lines: list[str]
+        error: str = ""
+        unpushed: int = 0
 
     def __init__(self) -> None:
         super().__init__()
@@ -129,7 +130,6 @@ class SummaryScreen(Screen[None]):
         self.action_reload()
 
 
+@dataclass
 class Pushed(Message):
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text
+    text: str

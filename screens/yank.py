@@ -10,6 +10,7 @@ finally offers to start the replacement hotfix. Deleting a tag or an asset is ne
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,30 +44,30 @@ class YankScreen(Screen[None]):
                 Binding("y", "confirm", "Yank (after a preview)")]
     CSS_PATH = YANK_CSS
 
+    @dataclass
     class Listed(Message):
-        def __init__(self, choices: list[ReleaseChoice], error: str) -> None:
-            super().__init__()
-            self.choices, self.error = choices, error
+        choices: list[ReleaseChoice]
+        error: str
 
+    @dataclass
     class Suggested(Message):
-        def __init__(self, tag: str, replacement: str) -> None:
-            super().__init__()
-            self.tag, self.replacement = tag, replacement
+        tag: str
+        replacement: str
 
+    @dataclass
     class Prepared(Message):
-        def __init__(self, prepared: PreparedYank | None, error: str) -> None:
-            super().__init__()
-            self.prepared, self.error = prepared, error
+        prepared: PreparedYank | None
+        error: str
 
+    @dataclass
     class Done(Message):
-        def __init__(self, lines: list[str], note: NoteCommit | None, error: str) -> None:
-            super().__init__()
-            self.lines, self.note, self.error = lines, note, error
+        lines: list[str]
+        note: NoteCommit | None
+        error: str
 
+    @dataclass
     class Pushed(Message):
-        def __init__(self, error: str) -> None:
-            super().__init__()
-            self.error = error
+        error: str
 
     def __init__(self) -> None:
         super().__init__()

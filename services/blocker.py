@@ -24,3 +24,10 @@ class Blocker:
     def tui_remedy(self) -> str:
         """What the TUI shows: its own remedy when the blocker has one, else the CLI's."""
         return self.tui or self.remedy
+
+
+def dirty_tree_blockers(dirty: list[str], remedy: str) -> list[Blocker]:
+    """The blocker for uncommitted changes, naming the first few paths; none for a clean tree."""
+    if not dirty:
+        return []
+    return [Blocker(f"The working tree has uncommitted changes: {', '.join(dirty[:3])}.", remedy)]

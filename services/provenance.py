@@ -30,7 +30,6 @@ from services.signing import BACKENDS, Backend, Overrides, SigningError, make_ba
 
 if TYPE_CHECKING:
     from services.repo import Repository
-    from services.step_protocol import Context
 
 SCHEMA = 1
 FILE_NAME = "provenance-index.json"  # the one spelling: the GitHub upload list imports it
@@ -133,11 +132,6 @@ def _signature(verifier: Backend, artifact: Path, sig_path: Path,
 def index_path(policy: Policy, root: Path) -> Path:
     """Where the index is written by default: beside the artifacts, so it is uploaded with them."""
     return artifacts.artifacts_dir(policy, root) / FILE_NAME
-
-
-def default_path(ctx: Context) -> Path:
-    """:func:`index_path` for the context's project (the hand-off bundle asks for it so)."""
-    return index_path(ctx.policy, ctx.root)
 
 
 def write(policy: Policy, repo: Repository, session: Session, record: RecordAction, *,

@@ -162,6 +162,13 @@ class Repository:
         data: bytes = blob.data_stream.read()
         return data
 
+    def work_file(self, rel: str) -> bytes | None:
+        """The file as it is in the work tree, or None when it is missing or unreadable."""
+        try:
+            return (self.root / rel).read_bytes()
+        except OSError:
+            return None
+
     def head_message(self) -> str:
         """HEAD's commit message, or "" on an unborn branch."""
         try:

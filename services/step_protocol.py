@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from services import catalogue
 from services.blocker import Blocker
@@ -173,42 +173,37 @@ class Context:
         return iso(self.clock())
 
 
+T = TypeVar("T")
+
+
+class Catalogued(Generic[T]):
+    """A step attribute read from the step's catalogue entry (read-only: the catalogue is where
+    it is written); ``Step.title = Catalogued()`` reads ``catalogue.info(step.id).title``."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, step: Step, owner: type | None = None) -> T:
+        value: T = getattr(step.info, self.name)
+        return value
+
+
 class Step:
-    """Base class for a runbook step. Subclasses set ``id`` and ``description`` and override the
-    methods; the title and flags come from the step's entry in ``services/catalogue.py``."""
+    """Base class for a runbook step. Subclasses set ``id`` and override the methods; the title,
+    description and flags come from the step's entry in ``services/catalogue.py``."""
 
     id: str = ""
-    description: str = ""
+    title: Catalogued[str] = Catalogued()
+    description: Catalogued[str] = Catalogued()
+    needs_network: Catalogued[bool] = Catalogued()
+    needs_token: Catalogued[bool] = Catalogued()  # the hardware signing token must be plugged in
+    irreversible: Catalogued[bool] = Catalogued()  # the engine shows the plan and asks first
+    skippable: Catalogued[bool] = Catalogued()  # a captain may skip it with a recorded reason
+    side: Catalogued[str] = Catalogued()  # its workstation when air-gapped: "online" or "offline"
 
     @property
     def info(self) -> StepInfo:
         return catalogue.info(self.id)
-
-    @property
-    def title(self) -> str:
-        return self.info.title
-
-    @property
-    def needs_network(self) -> bool:
-        return self.info.needs_network
-
-    @property
-    def needs_token(self) -> bool:
-        return self.info.needs_token
-
-    @property
-    def irreversible(self) -> bool:
-        return self.info.irreversible
-
-    @property
-    def skippable(self) -> bool:
-        """A captain may skip it with a recorded reason."""
-        return self.info.skippable
-
-    @property
-    def side(self) -> str:
-        """The workstation it runs on when signing is air-gapped ("online" or "offline")."""
-        return self.info.side
 
     def check(self, ctx: Context) -> list[Blocker]:
         return []
@@ -236,23 +231,3 @@ class Step:
         """
         return []
 
-
-class NotBuiltStep(Step):
-    """A runbook step this version of the console cannot do yet: it says so instead of pretending."""
-
-    def __init__(self, step_id: str, description: str) -> None:
-        self.id = step_id
-        self.description = description
-
-    def check(self, ctx: Context) -> list[Blocker]:
-        return [Blocker(
-            f"Release Console cannot do '{self.title}' yet.",
-            f"Do it by hand as the runbook says, then record it with "
-            f"`release-console skip {self.id} --reason \"done by hand: ...\"`.",
-        )]
-
-    def plan(self, ctx: Context) -> Plan:
-        return Plan(summary=f"'{self.title}' is not automated yet; nothing would be done.")
-
-    def run(self, ctx: Context) -> Evidence:
-        raise StepFailed(f"Release Console cannot do '{self.title}' yet.")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from services import artifacts
+from services.blocker import dirty_tree_blockers
 from services.errors import ConsoleError
 from services.repo import git_failure
 from services.session_lifecycle import release_commit
@@ -138,11 +139,8 @@ def repo_blockers(ctx: Context, plan: TagPlan) -> list[Blocker]:
     """HEAD, a clean tree and no such tag yet: cheap git queries, so the run repeats them right
     before tagging (a commit or a tag may have appeared since the check)."""
     result = head_blockers(ctx)
-    dirty = dirty_paths(ctx)
-    if dirty:
-        result.append(Blocker(f"The working tree has uncommitted changes: {', '.join(dirty[:3])}.",
-                              "Commit them (or ignore build outputs); a tag is made on a clean "
-                              "tree."))
+    result += dirty_tree_blockers(dirty_paths(ctx), "Commit them (or ignore build outputs); a tag "
+                                  "is made on a clean tree.")
     if ctx.repo.tag_exists(plan.tag):
         target = ctx.repo.git("rev-parse", f"refs/tags/{plan.tag}^{{commit}}").strip()
         if target != plan.commit:

@@ -142,10 +142,10 @@ def test_catalogue_agrees_with_each_step_implementation() -> None:
                 real.skippable) == (info.id, info.title, info.needs_network, info.needs_token,
                                     info.irreversible, info.skippable), info.id
         assert real.description, info.id
-        # The catalogue is the one source: no step class writes its own title or flags.
+        # The catalogue is the one source: no step class writes its own title, description or flags.
         own = {name for cls in type(real).__mro__ if cls.__module__.startswith("services.steps.")
                for name in vars(cls)}
-        assert own.isdisjoint({"title", "needs_network", "needs_token", "irreversible",
+        assert own.isdisjoint({"title", "description", "needs_network", "needs_token", "irreversible",
                                "skippable"}), info.id
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from console.commands.common import add_parser, context
+from console.commands.common import add_group, context
 from console.output import print_json, say
 from services.errors import ConsoleError
 
@@ -24,12 +24,9 @@ if TYPE_CHECKING:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    group = add_parser(sub, "changelog", "edit CHANGELOG.md the way the release runbook does",
-                       "Keep a Changelog edits that keep the file's own style: move, reopen, "
-                       "section, yank, bump.")
-    commands = group.add_subparsers(dest="changelog_command", metavar="ACTION",
-                                    parser_class=type(group))
-    group.set_defaults(handler=lambda args: _missing_action(group))
+    commands = add_group(sub, "changelog", "edit CHANGELOG.md the way the release runbook does",
+                         "Keep a Changelog edits that keep the file's own style: move, reopen, "
+                         "section, yank, bump.", dest="changelog_command")
 
     p = commands.add_parser("move", help="move [Unreleased] under a new version heading",
                             description="Move the [Unreleased] entries under VERSION dated DATE "
@@ -70,12 +67,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=cmd_bump)
 
-    mig = add_parser(sub, "migration", "check or add the MIGRATION.md section for a release",
-                     "MIGRATION.md needs a section for each version transition, or a line "
-                     "saying no migration is required (not enough for a MAJOR bump).")
-    mcommands = mig.add_subparsers(dest="migration_command", metavar="ACTION",
-                                   parser_class=type(mig))
-    mig.set_defaults(handler=lambda args: _missing_action(mig))
+    mcommands = add_group(sub, "migration", "check or add the MIGRATION.md section for a release",
+                          "MIGRATION.md needs a section for each version transition, or a line "
+                          "saying no migration is required (not enough for a MAJOR bump).",
+                          dest="migration_command")
     for name, help_text, handler in (
         ("check", "check the section for FROM -> TO (exit 1 when missing)", cmd_migration_check),
         ("template", "print the template section for FROM -> TO", cmd_migration_template),
@@ -98,11 +93,6 @@ def _file_and_dry_run(p: argparse.ArgumentParser) -> None:
     p.add_argument("--file", type=Path, default=None, metavar="PATH",
                    help="the changelog (default: the policy's changelog in the repository)")
     p.add_argument("--dry-run", action="store_true", help="print the diff; write nothing")
-
-
-def _missing_action(parser: argparse.ArgumentParser) -> int:
-    parser.print_help()
-    return 2
 
 
 @dataclass(frozen=True)

@@ -20,3 +20,19 @@ def add_parser(sub: argparse._SubParsersAction, name: str, help_text: str,
     parser: argparse.ArgumentParser = sub.add_parser(
         name, help=help_text, description=description or help_text)
     return parser
+
+
+def add_group(sub: argparse._SubParsersAction, name: str, help_text: str, description: str, *,
+              dest: str) -> argparse._SubParsersAction:
+    """A command made of actions (``changelog move``, ``migration check``): the actions' parsers
+    are added to what this returns; the command alone prints its help and exits 2."""
+    group = add_parser(sub, name, help_text, description)
+    group.set_defaults(handler=lambda args: _help(group))
+    actions: argparse._SubParsersAction = group.add_subparsers(
+        dest=dest, metavar="ACTION", parser_class=type(group))
+    return actions
+
+
+def _help(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return 2

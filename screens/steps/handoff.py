@@ -9,6 +9,7 @@ workers reporting by messages, through the same services as ``release-console bu
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -20,7 +21,8 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Static
 
-from screens.base import host_of
+from screens.base import attempt, host_of
+from screens.bundle_import import HoldsVerifiedBundle
 from screens.step import STEP_CSS, Finished, Progress, StepScreen
 from screens.widgets import TickBox
 from services import secrets, workstation
@@ -40,31 +42,29 @@ def human(size: int) -> str:
 HANDOFF_CSS = Path(__file__).with_name("handoff.tcss")
 
 
-class HandoffScreen(StepScreen[Any]):
+class HandoffScreen(HoldsVerifiedBundle, StepScreen[Any]):
     BINDINGS = [Binding("ctrl+e", "export", "Export bundle"),
                 Binding("ctrl+i", "verify_import", "Verify a bundle"),
                 Binding("ctrl+u", "use_import", "Use the verified bundle")]
     CSS_PATH: ClassVar[Any] = [STEP_CSS, HANDOFF_CSS]
 
+    @dataclass
     class Verified(Message):
-        def __init__(self, prepared: Any, lines: Text) -> None:
-            super().__init__()
-            self.prepared, self.lines = prepared, lines
-
-    def __init__(self, step_id: str) -> None:
-        super().__init__(step_id)
-        self.prepared: Any = None
+        prepared: Any
+        lines: Text
 
     def compose_extra(self) -> ComposeResult:
         yield Static("", id="handoff-contents", classes="section")
         with Horizontal(classes="handoff-row"):
             yield Input(placeholder="Write the bundle to (e.g. the USB stick)", id="handoff-path")
             yield TickBox("without artifacts", id="handoff-without")
-            yield Button("Export (ctrl+e)", id="handoff-export", variant="primary")
+            yield Button("Export (ctrl+e)", id="handoff-export", variant="primary",
+                         action="screen.export")
         with Horizontal(classes="handoff-row"):
             yield Input(placeholder="Bundle from the other workstation", id="handoff-import")
-            yield Button("Verify (ctrl+i)", id="handoff-verify")
-            yield Button("Use it (ctrl+u)", id="handoff-use", disabled=True)
+            yield Button("Verify (ctrl+i)", id="handoff-verify", action="screen.verify_import")
+            yield Button("Use it (ctrl+u)", id="handoff-use", disabled=True,
+                         action="screen.use_import")
         yield Static("", id="handoff-verified", classes="section")
 
     def load_extra(self, ctx: Context) -> Any:
@@ -102,12 +102,6 @@ class HandoffScreen(StepScreen[Any]):
         if not incoming.value and data["incoming"]:
             incoming.value = data["incoming"]
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        actions = {"handoff-export": self.action_export, "handoff-verify": self.action_verify_import,
-                   "handoff-use": self.action_use_import}
-        if event.button.id in actions:
-            actions[event.button.id]()
-
     def action_run_step(self) -> None:
         self.action_export()
 
@@ -119,8 +113,8 @@ class HandoffScreen(StepScreen[Any]):
         self.query_one("#step-message", Static).update(Text(text, style="bold blue"))
         return True
 
-    def _reporting_context(self) -> Context:
-        ctx = host_of(self.app).make_context()
+    def _reporting(self, ctx: Context) -> Context:
+        """``ctx`` with its progress shown on this screen's bar."""
 
         def progress(event: ProgressEvent) -> None:
             self.post_message(Progress(event))
@@ -128,19 +122,23 @@ class HandoffScreen(StepScreen[Any]):
         ctx.progress = progress
         return ctx
 
+    def _typed_path(self, field: str, missing: str) -> Path | None:
+        """The path typed in ``field`` (``~`` expanded), or None after saying ``missing``."""
+        value = self.query_one(field, Input).value.strip()
+        if not value:
+            self.notify(missing, severity="warning")
+            return None
+        return Path(value).expanduser()
+
     def action_export(self) -> None:
-        path = self.query_one("#handoff-path", Input).value.strip()
-        if not path:
-            self.notify("Say where to write the bundle.", severity="warning")
-            return
-        if self._start("Writing the bundle…"):
-            self._export(Path(path).expanduser(), self.query_one("#handoff-without",
-                                                                  Checkbox).value)
+        path = self._typed_path("#handoff-path", "Say where to write the bundle.")
+        if path is not None and self._start("Writing the bundle…"):
+            self._export(path, self.query_one("#handoff-without", Checkbox).value)
 
     @work(thread=True, exclusive=True, group="step-run")
     def _export(self, output: Path, without: bool) -> None:
         try:
-            ctx = self._reporting_context()
+            ctx = self._reporting(host_of(self.app).make_context())
             if not workstation.air_gapped(ctx.policy):
                 from services import engine
 
@@ -157,22 +155,19 @@ class HandoffScreen(StepScreen[Any]):
                                         f"Fingerprint: {result.fingerprint}"))
 
     def action_verify_import(self) -> None:
-        path = self.query_one("#handoff-import", Input).value.strip()
-        if not path:
-            self.notify("Say which bundle to import.", severity="warning")
-            return
-        if self._start("Verifying the bundle…"):
+        path = self._typed_path("#handoff-import", "Say which bundle to import.")
+        if path is not None and self._start("Verifying the bundle…"):
             self._discard()
-            self._verify(Path(path).expanduser())
+            self._verify(path)
 
     @work(thread=True, exclusive=True, group="step-run")
     def _verify(self, source: Path) -> None:
         from services.bundle.import_ import verify_bundle
 
-        try:
-            prepared = verify_bundle(self._reporting_context(), source.absolute())
-        except ConsoleError as err:
-            self.post_message(Finished(False, secrets.scrub(str(err))))
+        prepared, error = attempt(self.app,
+                                  lambda ctx: verify_bundle(self._reporting(ctx), source.absolute()))
+        if prepared is None:
+            self.post_message(Finished(False, error))
             return
         lines = Text(f"Verified {source.name} — fingerprint {prepared.fingerprint}\n",
                      style="bold")
@@ -202,18 +197,6 @@ class HandoffScreen(StepScreen[Any]):
     def _apply(self, prepared: Any) -> None:
         from services.bundle.import_ import apply
 
-        try:
-            apply(host_of(self.app).make_context(), prepared)
-        except ConsoleError as err:
-            self.post_message(Finished(False, secrets.scrub(str(err))))
-            return
-        self.post_message(Finished(True, f"✔ Imported {prepared.source.name}; the release "
-                                        "continues here."))
-
-    def _discard(self) -> None:
-        if self.prepared is not None:
-            self.prepared.discard()
-            self.prepared = None
-
-    def on_unmount(self) -> None:
-        self._discard()
+        _, error = attempt(self.app, lambda ctx: apply(ctx, prepared))
+        self.post_message(Finished(False, error) if error else Finished(
+            True, f"✔ Imported {prepared.source.name}; the release continues here."))

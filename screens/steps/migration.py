@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Button, Static, TextArea
 
-from screens.base import host_of
+from screens.base import attempt
 from screens.step import STEP_CSS, Finished, StepScreen
 from services import channels, migration, versions
 from services.errors import ConsoleError
@@ -152,16 +152,14 @@ class MigrationScreen(StepScreen[MigrationView]):
 
     @work(thread=True, exclusive=True, group="migration-save")
     def _save(self, text: str) -> None:
-        try:
-            ctx = host_of(self.app).make_context()
+        def save(ctx: Context) -> str:
             rel = ctx.policy.migration
             old, new = transition(ctx)
-            change = migration.save_section(migration.read(ctx.path(rel), rel), old, new, text)
-            change.write()
-        except ConsoleError as err:
-            self.post_message(Finished(False, str(err)))
-            return
-        self.post_message(Saved(text, rel))
+            migration.save_section(migration.read(ctx.path(rel), rel), old, new, text).write()
+            return rel
+
+        rel, error = attempt(self.app, save)
+        self.post_message(Finished(False, error) if rel is None else Saved(text, rel))
 
     def on_saved(self, message: Saved) -> None:
         self.loaded_text = message.text

@@ -15,11 +15,10 @@ from textual.message import Message
 from textual.widgets import SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from screens.base import host_of
+from screens.base import attempt
 from screens.step import STEP_CSS, Finished, StepScreen
 from screens.widgets import CheckList
 from services import checklist
-from services.errors import ConsoleError
 from services.step_protocol import Context
 
 PREFLIGHT_CSS = Path(__file__).with_name("preflight.tcss")
@@ -67,14 +66,12 @@ class PreflightScreen(StepScreen):
 
     @work(thread=True, group="preflight-tick")
     def _tick(self, item: str) -> None:
-        try:
-            ctx = host_of(self.app).make_context()
+        def tick(ctx: Context) -> None:
             checklist.tick(ctx.policy, ctx.require_session(), ctx.record, "preflight", item,
                            actor=ctx.actor, now=ctx.now_iso())
-        except ConsoleError as err:
-            self.post_message(Finished(False, str(err)))
-            return
-        self.post_message(Ticked())
+
+        _, error = attempt(self.app, tick)
+        self.post_message(Finished(False, error) if error else Ticked())
 
     def on_ticked(self, message: Ticked) -> None:
         self.action_reload()

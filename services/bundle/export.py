@@ -69,7 +69,7 @@ def returned_files(ctx: Context) -> list[Path]:
     wanted = [ctx.root / str(item.get("path")) for item in (sums.files if sums else ())]
     wanted += [ctx.root / str(item.get("signature"))
                for item in (signed.signatures if signed else ())]
-    wanted.append(provenance.default_path(ctx))
+    wanted.append(provenance.index_path(ctx.policy, ctx.root))
     for path in wanted:
         if path.is_file() and path.parent.resolve() == directory.resolve():
             found.setdefault(path.name, path)

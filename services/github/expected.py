@@ -21,7 +21,7 @@ from services.evidence import ChecksumsEvidence
 from services.policy import Policy
 from services.provenance import FILE_NAME as PROVENANCE
 from services.session import Session
-from services.step_protocol import Blocker, Context, ProgressCallback
+from services.step_protocol import Blocker, ProgressCallback
 
 if TYPE_CHECKING:
     from services.repo import Repository
@@ -249,11 +249,6 @@ def tag_commit(repo: Repository, tag: str) -> str:
         raise ReleaseInputError(f"Tag {tag} does not exist in this repository yet.",
                                 remedy="Run the tag step first (or import the hand-off bundle).")
     return repo.git("rev-parse", f"refs/tags/{tag}^{{commit}}").strip()
-
-
-def tagged_commit(ctx: Context) -> str:
-    """:func:`tag_commit` of the release in progress, as the push step asks for it."""
-    return tag_commit(ctx.repo, ctx.require_session().tag)
 
 
 def channel_flags(policy: Policy, session: Session) -> tuple[bool, str]:

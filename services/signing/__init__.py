@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from services import secrets
+from services import secrets, tools
 from services.errors import ConsoleError, UsageError
 from services.policy import Policy
 from services.step_protocol import Blocker, Context, Prompter
@@ -101,6 +101,16 @@ class Backend(ABC):
     def prepare(self) -> Readiness:
         """Check tool, key file, pin and token before anything is signed."""
 
+    def fresh_readiness(self, signer: str = "") -> Readiness:
+        """A new :class:`Readiness`, already blocked when the backend's tool is not installed:
+        every :meth:`prepare` checks that first and stops there."""
+        ready = Readiness(signer=signer)
+        try:
+            tools.require(self.tool)
+        except tools.ToolMissing as err:
+            ready.blockers.append(Blocker(err.message, err.remedy))
+        return ready
+
     def readiness(self, *, fresh: bool = False) -> Readiness:
         """:meth:`prepare`, once per backend instance unless ``fresh``: gpg's runs three gpg
         processes (one is ``--card-status``), and check, plan, run and signing all need it."""
@@ -120,9 +130,15 @@ class Backend(ABC):
                 comment: str) -> None:
         """Write a detached signature of ``artifact`` to ``output`` (a private temp path)."""
 
-    @abstractmethod
     def verify(self, artifact: Path, signature: Path) -> Verified:
         """Verify with the pinned key; raise :class:`SignatureInvalid` naming the file."""
+        if not signature.exists():
+            raise SignatureInvalid(f"{artifact.name}: the signature {signature.name} is missing.")
+        return self.verify_existing(artifact, signature)
+
+    @abstractmethod
+    def verify_existing(self, artifact: Path, signature: Path) -> Verified:
+        """:meth:`verify` once the signature file is known to exist."""
 
     @abstractmethod
     def pin_description(self) -> str:

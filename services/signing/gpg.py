@@ -135,11 +135,8 @@ class GpgBackend(Backend):
         return parse_colons(proc.stdout.decode("utf-8", "replace")) if proc.returncode == 0 else None
 
     def prepare(self) -> Readiness:
-        ready = Readiness(signer=self.pin)
-        try:
-            tools.require("gpg")
-        except tools.ToolMissing as err:
-            ready.blockers.append(Blocker(err.message, err.remedy))
+        ready = self.fresh_readiness(self.pin)
+        if ready.blockers:
             return ready
         if not self.pin:
             ready.blockers.append(Blocker("No OpenPGP fingerprint is pinned.",
@@ -219,11 +216,9 @@ class GpgBackend(Backend):
         raise SigningError(f"GnuPG could not sign {artifact.name}: "
                            f"{lines[-1].removeprefix('gpg: ') if lines else result.status}.")
 
-    def verify(self, artifact: Path, signature: Path) -> Verified:
+    def verify_existing(self, artifact: Path, signature: Path) -> Verified:
         import gnupg
 
-        if not signature.exists():
-            raise SignatureInvalid(f"{artifact.name}: the signature {signature.name} is missing.")
         gpg = gnupg.GPG(env=gpg_env())
         result = gpg.verify_file(str(signature), data_filename=str(artifact))
         signer = normalise(result.pubkey_fingerprint or result.fingerprint or "")

@@ -158,11 +158,8 @@ class MinisignBackend(Backend):
         return super().describe(ready)
 
     def prepare(self) -> Readiness:
-        ready = Readiness()
-        try:
-            tools.require("minisign")
-        except tools.ToolMissing as err:
-            ready.blockers.append(Blocker(err.message, err.remedy))
+        ready = self.fresh_readiness()
+        if ready.blockers:
             return ready
         try:
             pin = public_key_id(self.public_key)
@@ -229,9 +226,7 @@ class MinisignBackend(Backend):
                                    "signed.", remedy="Try again with the right passphrase.")
             raise SigningError(f"minisign could not sign {artifact.name}: {why}.")
 
-    def verify(self, artifact: Path, signature: Path) -> Verified:
-        if not signature.exists():
-            raise SignatureInvalid(f"{artifact.name}: the signature {signature.name} is missing.")
+    def verify_existing(self, artifact: Path, signature: Path) -> Verified:
         pin = public_key_id(self.public_key)
         proc = tools.run("minisign", "-V", "-p", str(self.public_key), "-m", str(artifact),
                          "-x", str(signature))

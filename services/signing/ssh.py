@@ -189,11 +189,8 @@ class SshBackend(Backend):
         return super().describe(ready)
 
     def prepare(self) -> Readiness:
-        ready = Readiness(signer=self.identity)
-        try:
-            tools.require("ssh-keygen")
-        except tools.ToolMissing as err:
-            ready.blockers.append(Blocker(err.message, err.remedy))
+        ready = self.fresh_readiness(self.identity)
+        if ready.blockers:
             return ready
         try:
             pinned = allowed_keys(self.allowed_signers, self.identity)
@@ -269,9 +266,7 @@ class SshBackend(Backend):
                                    "was signed.", remedy="Try again with the right passphrase.")
             raise SigningError(f"ssh-keygen could not sign {artifact.name}: {why}.")
 
-    def verify(self, artifact: Path, signature: Path) -> Verified:
-        if not signature.exists():
-            raise SignatureInvalid(f"{artifact.name}: the signature {signature.name} is missing.")
+    def verify_existing(self, artifact: Path, signature: Path) -> Verified:
         with open(artifact, "rb") as data:
             proc = tools.run("ssh-keygen", "-Y", "verify", "-f", str(self.allowed_signers),
                              "-I", self.identity, "-n", "file", "-s", str(signature), stdin=data)

@@ -29,10 +29,6 @@ class LazyStep(Step):
         step: Step = module.STEP
         return step
 
-    @property
-    def description(self) -> str:  # type: ignore[override]  # read-only: from the implementation
-        return self.real.description
-
     def check(self, ctx: Context) -> list[Blocker]:
         return self.real.check(ctx)
 

@@ -8,8 +8,6 @@ from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepF
 
 class Artifacts(Step):
     id = "artifacts"
-    description = ("Every artifact the policy expects, for every architecture, is present in the "
-                   "build directory and not empty.")
 
     def check(self, ctx: Context) -> list[Blocker]:
         return artifacts.blockers(artifacts.for_session(ctx), ctx.root,

@@ -53,14 +53,7 @@ def plan_move(ctx: Context, raw: bytes | None = None) -> Change:
 def ref_updates(ctx: Context, revision: str = "") -> list[version_refs.RefUpdate]:
     """The version references' updates, planned on the work tree or on ``revision``'s files."""
     session = ctx.require_session()
-
-    def work_tree(rel: str) -> bytes | None:
-        try:
-            return ctx.path(rel).read_bytes()
-        except OSError:
-            return None
-
-    read = (work_tree if not revision else
+    read = (ctx.repo.work_file if not revision else
             ctx.repo.head_file if revision == "HEAD" else
             (lambda rel: ctx.repo.show(revision, rel)))
     # An rc's commit becomes the stable release's (promote tags it): its files name X.Y.Z.
@@ -145,10 +138,6 @@ def resumable(ctx: Context) -> bool:
 
 class ChangelogStep(Step):
     id = "changelog"
-    description = (
-        "Move the [Unreleased] entries under a new version heading dated today (UTC), in the "
-        "file's own style, update the compare-link footer, show the diff and commit it as "
-        "'Release vX.Y.Z: changelog'.")
 
     def check(self, ctx: Context) -> list[Blocker]:
         rel = ctx.policy.changelog

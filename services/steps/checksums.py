@@ -43,8 +43,6 @@ def outputs(ctx: Context, found: list[artifacts.Artifact]) -> list[Path]:
 
 class Checksums(Step):
     id = "checksums"
-    description = ("sha256 of every artifact, streamed and in parallel with progress; "
-                   "sha256sum-compatible .sha256 files (and a combined list if the policy names one).")
 
     def check(self, ctx: Context) -> list[Blocker]:
         return smoke.artifact_blockers(ctx.policy, ctx.root, ctx.require_session(),

@@ -36,8 +36,6 @@ def notes_sha256(ctx: Context) -> str:
 
 class Draft(Step):
     id = "draft"
-    description = ("Create (or reuse and repair) the draft release with the notes as body, and "
-                   "upload every asset, resumably. CI must be green on the release commit.")
 
     def check(self, ctx: Context) -> list[Blocker]:
         session = ctx.require_session()

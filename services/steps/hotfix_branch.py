@@ -9,6 +9,7 @@ twice. A conflict stops with the files named and git's cherry-pick state left fo
 from __future__ import annotations
 
 from services import changelog, reconcile
+from services.blocker import dirty_tree_blockers
 from services.changelog import commit_files, modified, unreleased_from_history
 from services.errors import ConsoleError
 from services.hotfix import changelog_conflict, picks
@@ -36,9 +37,6 @@ def commit_message(ctx: Context) -> str:
 
 class HotfixBranch(Step):
     id = "hotfix-branch"
-    description = ("Branch hotfix/vX.Y.Z from the shipped tag, cherry-pick the picked fixes from "
-                   "the default branch with -x, and add a ### Fixed entry for each to "
-                   "[Unreleased] for you to edit.")
 
     def check(self, ctx: Context) -> list[Blocker]:
         data = _data(ctx)
@@ -54,11 +52,8 @@ class HotfixBranch(Step):
             return [Blocker("No commits are picked for this hotfix yet.",
                             f"Pick them with `release-console hotfix {version} --pick SHA ...` "
                             "(the TUI shows a picker).")]
-        dirty = repo.dirty_paths()
-        if dirty:
-            return [Blocker(f"The working tree has uncommitted changes: {', '.join(dirty[:3])}.",
-                            "Commit or stash them; the hotfix branch is made from a clean tree.")]
-        return []
+        return dirty_tree_blockers(repo.dirty_paths(), "Commit or stash them; the hotfix branch is "
+                                   "made from a clean tree.")
 
     def plan(self, ctx: Context) -> Plan:
         data = _data(ctx)

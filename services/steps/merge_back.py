@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from services import changelog
 from services.atomic import write_bytes_atomic
+from services.blocker import dirty_tree_blockers
 from services.errors import ConsoleError
 from services.hotfix.entries import insert_release_section
 from services.hotfix.picks import git_dir_path, unmerged
@@ -76,9 +77,6 @@ def commits_up(ctx: Context, data: HotfixData) -> list[str]:
 
 class MergeBack(Step):
     id = "merge-back"
-    description = ("Fast-forward the default branch to the hotfix, or merge the hotfix tag into "
-                   "it (the CHANGELOG keeps both sides), and push it; never a rebase or a "
-                   "force-push. Skip it with a reason if you bring the fix over yourself.")
 
     def check(self, ctx: Context) -> list[Blocker]:
         data = _data(ctx)
@@ -101,10 +99,7 @@ class MergeBack(Step):
                             "Commit it with `git commit`, then run merge-back again.")]
         dirty = [p for p in ctx.repo.dirty_paths()
                  if not p.startswith(ctx.policy.artifacts_dir.rstrip("/") + "/")]
-        if dirty:
-            return [Blocker(f"The working tree has uncommitted changes: {', '.join(dirty[:3])}.",
-                            "Commit or stash them before switching branches.")]
-        return []
+        return dirty_tree_blockers(dirty, "Commit or stash them before switching branches.")
 
     def plan(self, ctx: Context) -> Plan:
         data = _data(ctx)

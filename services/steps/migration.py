@@ -49,9 +49,6 @@ def add_command(ctx: Context) -> str:
 
 class MigrationStep(Step):
     id = "migration"
-    description = (
-        "MIGRATION.md must have a section for this version transition, or say that no migration "
-        "is required (not allowed for a MAJOR bump).")
 
     def check(self, ctx: Context) -> list[Blocker]:
         session = ctx.require_session()

@@ -16,8 +16,6 @@ from services.step_protocol import Blocker, Context, Evidence, FileChange, Plan,
 
 class NotesStep(Step):
     id = "notes"
-    description = ("The release notes: the CHANGELOG section verbatim, with links to "
-                   "CHANGELOG.md and MIGRATION.md at the tag.")
 
     def check(self, ctx: Context) -> list[Blocker]:
         try:

@@ -55,9 +55,6 @@ def plan_reopen(ctx: Context, raw: bytes | None = None) -> Change | None:
 
 class PostRelease(Step):
     id = "post-release"
-    description = (
-        "Re-add an empty [Unreleased] section at the top of CHANGELOG.md, point its footer link "
-        "at vX.Y.Z...HEAD and commit it; push it or open the follow-up PR yourself.")
 
     def check(self, ctx: Context) -> list[Blocker]:
         if ctx.policy.reopen_unreleased == "never":
@@ -68,11 +65,10 @@ class PostRelease(Step):
                 return []
         except ConsoleError as err:
             return [Blocker(str(err))]
-        blockers: list[Blocker] = []
         if modified(ctx, rel):
-            blockers.append(Blocker(f"{rel} has uncommitted changes.",
-                                    "Commit or discard them before reopening [Unreleased]."))
-        return blockers
+            return [Blocker(f"{rel} has uncommitted changes.",
+                            "Commit or discard them before reopening [Unreleased].")]
+        return []
 
     def plan(self, ctx: Context) -> Plan:
         if ctx.policy.reopen_unreleased == "never":

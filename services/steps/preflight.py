@@ -11,6 +11,7 @@ import json
 from datetime import date
 
 from services import channels, checklist, version_refs, versions
+from services.blocker import dirty_tree_blockers
 from services.errors import ConsoleError
 from services.evidence import PreflightEvidence
 from services.step_protocol import Blocker, Context, Evidence, Plan, Step
@@ -63,17 +64,10 @@ def reference_blockers(ctx: Context) -> list[Blocker]:
     """The version references must still be found (the new version, or the last release's that
     the changelog step will replace); a pattern that no longer matches is said here, early."""
     session = ctx.require_session()
-
-    def read(rel: str) -> bytes | None:
-        try:
-            return ctx.path(rel).read_bytes()
-        except OSError:
-            return None
-
     try:
         version_refs.plan_updates(ctx.policy, version=channels.final_version(session),
                                   tag=channels.final_tag(ctx.policy, session),
-                                  tags=ctx.repo.tags(), read=read)
+                                  tags=ctx.repo.tags(), read=ctx.repo.work_file)
     except ConsoleError as err:
         return [Blocker(err.message, err.remedy)]
     return []
@@ -81,20 +75,12 @@ def reference_blockers(ctx: Context) -> list[Blocker]:
 
 class Preflight(Step):
     id = "preflight"
-    description = (
-        "Clean tree on the right branch, the tag not taken, the version a valid step up from the "
-        "last release, manual checklist ticked, version references found, vulnerability waivers "
-        "unexpired, and CI green on the release commit (deferred when offline)."
-    )
 
     def check(self, ctx: Context) -> list[Blocker]:
         session = ctx.require_session()
         repo = ctx.repo
-        blockers: list[Blocker] = []
-        dirty = repo.dirty_paths()
-        if dirty:
-            blockers.append(Blocker(f"The working tree has uncommitted changes: {', '.join(dirty[:3])}.",
-                                    "Commit or stash them; releases are cut from a clean tree."))
+        blockers = dirty_tree_blockers(repo.dirty_paths(), "Commit or stash them; releases are cut "
+                                       "from a clean tree.")
         want = expected_branch(ctx)
         if repo.branch() != want:
             blockers.append(Blocker(f"You are on branch {repo.branch()}, not {want}.",

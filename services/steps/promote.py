@@ -32,9 +32,6 @@ def _candidate(ctx: Context) -> promote.Candidate:
 
 class PromoteStep(Step):
     id = "promote"
-    description = ("The stable release is tagged on exactly the candidate's commit: the rc must "
-                   "be the newest of its version, published and not yanked, and its commit on "
-                   "the default branch.")
 
     def check(self, ctx: Context) -> list[Blocker]:
         try:

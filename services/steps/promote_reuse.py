@@ -13,8 +13,6 @@ from services.step_protocol import Blocker, Context, Evidence, Plan, Step
 
 class ReuseSignoffs(Step):
     id = "reuse-signoffs"
-    description = ("Carry the release candidate's smoke sign-offs over to the stable artifacts "
-                    "that have the same sha256; the others are tested again.")
 
     def check(self, ctx: Context) -> list[Blocker]:
         return artifacts.blockers(artifacts.for_session(ctx), ctx.root)

@@ -23,7 +23,6 @@ def reviewed(ctx: Context) -> ReviewEvidence | None:
 
 class Publish(Step):
     id = "publish"
-    description = "Publish the reviewed draft: stable becomes latest, rc a pre-release."
 
     def check(self, ctx: Context) -> list[Blocker]:
         review = ctx.require_session().evidence(ReviewEvidence, done=True)

@@ -90,8 +90,6 @@ def remote_ref(ctx: Context, ref: str) -> str:
 
 class Push(Step):
     id = "push"
-    description = ("Push the release commit and the signed tag to the remote; the tag goes up "
-                   "before the draft exists. CI is checked first if pre-flight deferred it.")
 
     def check(self, ctx: Context) -> list[Blocker]:
         """Local only (tag, remote configured): status and every screen reload call this. The
@@ -114,7 +112,7 @@ class Push(Step):
         session = ctx.require_session()
         remote = ctx.policy.project.remote
         try:
-            commit = expected.tagged_commit(ctx)
+            commit = expected.tag_commit(ctx.repo, session.tag)
         except ConsoleError:
             commit = "<release commit>"
         promote = session.kind == "promote"  # the rc's commit is on the branch already
@@ -146,7 +144,7 @@ class Push(Step):
         if not ctx.repo.tag_exists(session.tag) or \
                 ctx.repo.output("remote", "get-url", remote).status != 0:
             return None  # check() says what to do
-        commit = expected.tagged_commit(ctx)
+        commit = expected.tag_commit(ctx.repo, session.tag)
         tag_ref = f"refs/tags/{session.tag}"
         tag_object = ctx.repo.git("rev-parse", tag_ref).strip()
         branch = _branch(ctx)
@@ -174,7 +172,7 @@ class Push(Step):
         blockers, ci = push_gate(ctx)  # the network gate: here, not in check()
         if blockers:
             raise StepFailed(blockers[0].reason, remedy=blockers[0].remedy)
-        commit = expected.tagged_commit(ctx)
+        commit = expected.tag_commit(ctx.repo, session.tag)
         tag_ref = f"refs/tags/{session.tag}"
         tag_object = ctx.repo.git("rev-parse", tag_ref).strip()
         branch = _branch(ctx)

@@ -65,8 +65,6 @@ def record_review(ctx: Context, review: Review) -> None:
 
 class ReviewStep(Step):
     id = "review"
-    description = ("Read the draft as GitHub shows it and compare title, tag, body and every "
-                   "asset's size and digest; check each artifact against its checksum file.")
 
     def check(self, ctx: Context) -> list[Blocker]:
         return expected.notes_blockers(notes_path(ctx), ctx.root)

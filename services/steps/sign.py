@@ -53,8 +53,6 @@ def backend_for(ctx: Context) -> Backend | None:
 
 class Sign(Step):
     id = "sign"
-    description = ("Detached signatures for every artifact with the key on the hardware token, "
-                   "each verified at once against the pinned public key.")
 
     def check(self, ctx: Context) -> list[Blocker]:
         found = for_session(ctx)

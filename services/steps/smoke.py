@@ -15,8 +15,6 @@ from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepF
 
 class Smoke(Step):
     id = "smoke"
-    description = ("Per architecture, each smoke check the policy lists ([smoke] checks) ticked "
-                   "pass by a named tester on named hardware, for the artifact being released.")
 
     def check(self, ctx: Context) -> list[Blocker]:
         return smoke.blockers(ctx.policy, ctx.root, ctx.require_session(), progress=ctx.progress)

@@ -10,8 +10,6 @@ from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepF
 
 class Tag(Step):
     id = "tag"
-    description = ("A signed, annotated tag on the release commit (message from the policy), "
-                   "verified with `git verify-tag` right after.")
 
     def check(self, ctx: Context) -> list[Blocker]:
         return tagging.blockers(ctx)

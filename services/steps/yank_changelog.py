@@ -37,8 +37,6 @@ def note_subject(ctx: Context) -> str:
 
 class YankChangelog(Step):
     id = "yank-changelog"
-    description = ("Add the YANKED mark to the version's CHANGELOG heading and the note under it "
-                   "(reason, replacement version, link to MIGRATION.md), and commit it.")
 
     def check(self, ctx: Context) -> list[Blocker]:
         rel = ctx.policy.changelog
@@ -48,11 +46,10 @@ class YankChangelog(Step):
             return [Blocker(err.message, err.remedy)]
         if not change.changed:
             return []
-        blockers: list[Blocker] = []
         if modified(ctx, rel):
-            blockers.append(Blocker(f"{rel} has uncommitted changes.",
-                                    "Commit or discard them before adding the yank note."))
-        return blockers
+            return [Blocker(f"{rel} has uncommitted changes.",
+                            "Commit or discard them before adding the yank note.")]
+        return []
 
     def plan(self, ctx: Context) -> Plan:
         rel = ctx.policy.changelog

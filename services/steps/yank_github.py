@@ -17,8 +17,6 @@ from services.yank import replacement_tag, yank_inputs
 
 class YankGitHub(Step):
     id = "yank-github"
-    description = ("Mark the GitHub release as a pre-release, not latest, with a YANKED banner "
-                   "naming the reason and the replacement. Nothing is deleted.")
 
     def check(self, ctx: Context) -> list[Blocker]:
         inputs = yank_inputs(ctx)
