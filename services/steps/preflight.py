@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from services import channels, checklist, version_refs, versions
+from services import checklist, versions
 from services.blocker import dirty_tree_blockers
 from services.errors import ConsoleError
 from services.evidence import PreflightEvidence
@@ -63,11 +63,10 @@ def waiver_blockers(ctx: Context) -> list[Blocker]:
 def reference_blockers(ctx: Context) -> list[Blocker]:
     """The version references must still be found (the new version, or the last release's that
     the changelog step will replace); a pattern that no longer matches is said here, early."""
-    session = ctx.require_session()
+    from services.steps.changelog import ref_updates  # the very plan the changelog step makes
+
     try:
-        version_refs.plan_updates(ctx.policy, version=channels.final_version(session),
-                                  tag=channels.final_tag(ctx.policy, session),
-                                  tags=ctx.repo.tags(), read=ctx.repo.work_file)
+        ref_updates(ctx)
     except ConsoleError as err:
         return [Blocker(err.message, err.remedy)]
     return []
