@@ -22,9 +22,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from screens.base import host_of
+from screens.base import attempt, host_of
 from screens.widgets import STATUS_STYLE, SessionBar
-from services.errors import ConsoleError
 from services.marks import MARKS
 from services.step_status import StepStatus
 
@@ -261,12 +260,9 @@ class HomeScreen(Screen[None]):
     def _abandon(self, tag: str, reason: str) -> None:
         from services.session_lifecycle import abandon_release
 
-        try:
-            abandon_release(host_of(self.app).make_context(), tag, reason)
-        except ConsoleError as err:
-            self.post_message(Abandoned(str(err), ok=False))
-            return
-        self.post_message(Abandoned(f"Abandoned {tag}; its record is kept.", ok=True))
+        _, refused = attempt(self.app, lambda ctx: abandon_release(ctx, tag, reason))
+        self.post_message(Abandoned(refused, ok=False) if refused else
+                          Abandoned(f"Abandoned {tag}; its record is kept.", ok=True))
 
     def on_abandoned(self, message: Abandoned) -> None:
         self.notify(message.text, severity="information" if message.ok else "error")

@@ -17,7 +17,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from screens.base import host_of
 from screens.dialog import SessionDialog
-from services import versions
+from services import secrets, versions
 from services.completion import outcome_line
 from services.errors import ConsoleError
 from services.session_lifecycle import ReleaseRequest, latest_session, start_release
@@ -83,7 +83,7 @@ class StartScreen(SessionDialog):
             last = versions.highest_release(ctx.repo.tags(), ctx.policy.tag_format)
             channels = [c.name for c in ctx.policy.channels]
         except ConsoleError as err:
-            self.post_message(self.Suggested(str(err), ["stable"]))
+            self.post_message(self.Suggested(secrets.scrub(str(err)), ["stable"]))
             return
         if last is None:
             text = "No release tag yet: this will be the first release."
