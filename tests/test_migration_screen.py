@@ -19,16 +19,23 @@ from tests.conftest import commit_file, git
 from tests.tui_helpers import settle
 
 
-async def test_migration_editor_fills_saves_and_commits(
-        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
-    commit_file(repo_path, "CHANGELOG.md",
-                "# Changelog\n\n## [Unreleased]\n### Removed\n- The old disk format.\n")
-    commit_file(repo_path, "MIGRATION.md", "# Migration\r\n\r\nNotes per release.\r\n")
+def at_the_migration_step(repo_path: Path, make_ctx: Callable[..., Context], changelog: str,
+                          migration_md: str, request: ReleaseRequest) -> ReleaseConsoleApp:
+    """A release started with ``request``, pre-flight and changelog done: the app to open."""
+    commit_file(repo_path, "CHANGELOG.md", changelog)
+    commit_file(repo_path, "MIGRATION.md", migration_md)
     ctx = make_ctx()
-    start_release(ctx, ReleaseRequest(version="1.0.0"))
+    start_release(ctx, request)
     for step_id in ("preflight", "changelog"):
         engine.run_step(ctx, engine.find_step(ctx, step_id))
-    app = ReleaseConsoleApp(Options(repo=repo_path))
+    return ReleaseConsoleApp(Options(repo=repo_path))
+
+
+async def test_migration_editor_fills_saves_and_commits(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    app = at_the_migration_step(
+        repo_path, make_ctx, "# Changelog\n\n## [Unreleased]\n### Removed\n- The old disk format.\n",
+        "# Migration\r\n\r\nNotes per release.\r\n", ReleaseRequest(version="1.0.0"))
     async with app.run_test(size=(110, 50)) as pilot:
         await settle(pilot)
         app.push_screen(screen_for("migration"))
@@ -85,14 +92,9 @@ async def test_migration_editor_fills_saves_and_commits(
 
 async def test_a_release_candidate_is_checked_against_its_final_version_on_screen(
         repo_path: Path, make_ctx: Callable[..., Context]) -> None:
-    commit_file(repo_path, "CHANGELOG.md",
-                "# Changelog\n\n## [Unreleased]\n### Added\n- Dark mode.\n")
-    commit_file(repo_path, "MIGRATION.md", "# Migration\n")
-    ctx = make_ctx()
-    start_release(ctx, ReleaseRequest(version="0.2.0", channel="rc"))
-    for step_id in ("preflight", "changelog"):
-        engine.run_step(ctx, engine.find_step(ctx, step_id))
-    app = ReleaseConsoleApp(Options(repo=repo_path))
+    app = at_the_migration_step(
+        repo_path, make_ctx, "# Changelog\n\n## [Unreleased]\n### Added\n- Dark mode.\n",
+        "# Migration\n", ReleaseRequest(version="0.2.0", channel="rc"))
     async with app.run_test(size=(110, 50)) as pilot:
         await settle(pilot)
         app.push_screen(screen_for("migration"))
