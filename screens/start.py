@@ -15,7 +15,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Select, Static
 
-from screens.base import host_of
+from screens.base import attempt, host_of
 from screens.dialog import SessionDialog
 from services import secrets, versions
 from services.completion import outcome_line
@@ -66,6 +66,7 @@ class StartScreen(SessionDialog):
             yield Select(BUMP_CHOICES, value="", allow_blank=False, id="bump")
             yield Select([("stable", "stable")], value="stable", allow_blank=False,
                          id="channel")
+        yield Static("", id="preview", markup=False)  # what Enter starts, as the form stands
 
     def buttons(self) -> ComposeResult:
         yield Button("Start a hotfix…", id="hotfix")
@@ -95,8 +96,35 @@ class StartScreen(SessionDialog):
             text = f"Last session: {outcome_line(previous)}. {text}"
         suggested = suggested_version(ctx, str(last) if last else None)
         if suggested:
-            text += f"\nThe [Unreleased] entries call for {suggested}: Enter starts it."
+            text += f"\nThe [Unreleased] entries call for {suggested}."
         self.post_message(self.Suggested(text, channels, suggested))
+
+    @dataclass
+    class Previewed(Message):
+        text: str
+
+    def on_input_changed(self) -> None:
+        self._preview(self.request())
+
+    def on_select_changed(self) -> None:
+        self._preview(self.request())
+
+    @work(thread=True, exclusive=True, group="start-preview")
+    def _preview(self, request: ReleaseRequest) -> None:
+        """The tag Enter would start (an rc's ``-rc.N`` included), or why it would be refused,
+        worked out by the same service ``start`` runs."""
+        from services.session_lifecycle import resolve_version
+
+        if not request.version and not request.bump:
+            self.post_message(self.Previewed(""))
+            return
+        found, refused = attempt(self.app, lambda ctx: resolve_version(
+            ctx.policy, ctx.repo.tags(), request))
+        self.post_message(self.Previewed(f"Enter starts {found[1]} ({request.channel})."
+                                         if found else refused))
+
+    def on_start_screen_previewed(self, message: Previewed) -> None:
+        self.query_one("#preview", Static).update(message.text)
 
     def on_start_screen_suggested(self, message: Suggested) -> None:
         self.query_one("#suggestion", Static).update(message.text)
@@ -118,13 +146,17 @@ class StartScreen(SessionDialog):
             self.dismiss(None)
             open_hotfix(self.app)
 
-    def submit(self) -> None:
+    def request(self) -> ReleaseRequest:
+        """The release the form asks for, as ``release-console start`` would take it."""
         bump = self.query_one("#bump", Select).value
         channel = self.query_one("#channel", Select).value
-        request = ReleaseRequest(
+        return ReleaseRequest(
             version=self.query_one("#version", Input).value.strip(),
             bump=bump if isinstance(bump, str) else "",
             channel=channel if isinstance(channel, str) else "stable",
         )
+
+    def submit(self) -> None:
+        request = self.request()
         self.say("Starting…")
         self.start_session(lambda ctx: start_release(ctx, request))

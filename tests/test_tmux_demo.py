@@ -59,8 +59,8 @@ def test_demo_in_a_real_terminal_at_80x24(tmux: str) -> None:
     wait_for(tmux, "Runbook", "Pre-flight checks", "Reopen [Unreleased]",
              "No release in progress. Press s to start one.", "q Quit")
     keys(tmux, "s")
-    start = wait_for(tmux, "Start a release", "Enter starts it.")
-    assert "The [Unreleased] entries call for 1.3.0: Enter starts it." in start
+    wait_for(tmux, "Start a release", "The [Unreleased] entries call for 1.3.0.",
+             "Enter starts v1.3.0 (stable).")
     keys(tmux, "Enter")
     wait_for(tmux, "PAI · v1.3.0 · stable · release · main · online")
     keys(tmux, "n")

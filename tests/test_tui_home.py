@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, OptionList, Select, Static
 
 from console.app import ReleaseConsoleApp
 from console.wiring import Options
@@ -87,10 +87,19 @@ async def test_start_a_release_from_the_tui(repo_path: Path) -> None:
         assert isinstance(app.screen, StartScreen)
         assert "Last release: v0.1.0" in text_of(app, "#suggestion")
         app.screen.query_one("#version", Input).value = "0.1.0"
+        await settle(pilot)
+        assert "not greater than the last release" in text_of(app, "#preview")  # said before
         await pilot.press("enter")
         await settle(pilot)
         assert "not greater than the last release" in text_of(app, "#error")
         app.screen.query_one("#version", Input).value = "0.3.0"
+        await settle(pilot)
+        assert text_of(app, "#preview") == "Enter starts v0.3.0 (stable)."
+        app.screen.query_one("#channel", Select).value = "rc"  # what an rc start makes, first
+        await settle(pilot)
+        assert text_of(app, "#preview") == "Enter starts v0.3.0-rc.1 (rc)."
+        app.screen.query_one("#channel", Select).value = "stable"
+        await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
