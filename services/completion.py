@@ -16,7 +16,7 @@ from services.session import Session, StepRecord
 from services.step_protocol import Context
 from services.step_status import FINISHED
 
-DONE_WORD = {"yank": "yanked"}
+DONE_WORD = {"yank": "yanked", "rc": "published as a pre-release"}
 
 
 def all_finished(session: Session, *, air_gapped: bool = False) -> bool:

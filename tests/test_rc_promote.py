@@ -116,6 +116,8 @@ def test_rc_then_promote_on_the_same_commit(
     rc_commit = git(project, "rev-parse", "v1.3.0-rc.1^{commit}").strip()
     commits_before = git(project, "rev-list", "--count", "HEAD").strip()
 
+    assert "the last session: v1.3.0-rc.1 published as a pre-release" in \
+        cli(project, env, "status")
     out = cli(project, env, "promote", "v1.3.0-rc.1")
     assert "Started promote v1.3.0" in out
     # the push confirmation names only what goes: the tag, no branch (the rc's commit is there)
