@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from services.errors import ConsoleError
 from services.session import Session
+from services.wording import counted
 
 if TYPE_CHECKING:
     from services.step_protocol import Context
@@ -107,7 +108,7 @@ def summarise(session: Session, *, unpushed: int = 0,
     finished = [r.finished_at for r in session.steps.values() if r.finished_at]
     remaining: list[str] = []
     if unpushed:
-        remaining.append(f"push the {unpushed} commit(s) left after the release "
+        remaining.append(f"push the {counted(unpushed, 'commit')} left after the release "
                          "(the reopen commit)")
     remaining.extend(f"post-release checklist: {item}" for item in checklist_left)
     return Summary(
@@ -143,7 +144,7 @@ def push_plan_lines(ctx: Context) -> tuple[str, list[str]]:
     url = ctx.repo.git("remote", "get-url", remote).strip()
     log = ctx.repo.git("log", "--format=%h %s", f"refs/remotes/{remote}/{branch}..HEAD")
     return (f"git push {remote} HEAD:refs/heads/{branch}",
-            [f"Remote {remote}: {url}", f"Commit(s) going up to {branch}:",
+            [f"Remote {remote}: {url}", f"Commits going up to {branch}:",
              *(f"  {line}" for line in log.strip().splitlines())])
 
 

@@ -91,7 +91,7 @@ async def test_a_whole_demo_release_in_60_keys_at_80x24(
         summary = text_of(app.screen, "#summary")
         assert "Release v1.3.0 (1.3.0): completed" in summary
         assert "pai-v1.3.0-amd64.iso\n    sha256:" in summary
-        assert "Still to do: push the 1 commit(s) left" in summary
+        assert "Still to do: push the 1 commit left" in summary
         await press("p", "y")  # the reopen commit goes up, asked like every push
         assert "Still to do" not in text_of(app.screen, "#summary")
         assert press.count <= KEY_BUDGET, press.count

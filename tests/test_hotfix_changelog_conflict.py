@@ -23,7 +23,7 @@ def test_a_pick_conflicting_only_in_the_changelog_keeps_its_entry(tmp_path: Path
     fix = _sha(project, "slow USB")
     done = run_cli("hotfix", "1.2.1", "--pick", fix, cwd=project, env=OFFLINE)
     assert done.returncode == 0, done.stderr
-    assert f"CHANGELOG.md conflicted in 1 pick(s): {fix[:12]}" in done.stdout
+    assert f"CHANGELOG.md conflicted in 1 pick: {fix[:12]}" in done.stdout
     assert git(project, "status", "--porcelain") == ""
     log = git(project, "log", "--format=%B", "v1.2.0..HEAD")
     assert f"(cherry picked from commit {fix})" in log
@@ -42,7 +42,7 @@ def test_a_pick_conflicting_only_in_the_changelog_keeps_its_entry(tmp_path: Path
 
     ctx = build_context(Options(repo=project, offline=True))
     lines = going_up(ctx, "origin", git(project, "rev-parse", "HEAD").strip(), "v1.2.1")
-    assert "1 commit(s) go up to hotfix/v1.2.1 (a new branch on origin):" in lines
+    assert "1 commit goes up to hotfix/v1.2.1 (a new branch on origin):" in lines
     assert not any("Release v1.2.0" in line for line in lines)
 
 

@@ -166,7 +166,7 @@ def test_a_pick_that_brings_its_own_changelog_entry_is_not_listed_twice(world: P
     # and the fix's own entry goes to its [Unreleased], once; no subject entry beside it
     done = run_cli("hotfix", "1.3.1", "--pick", fix, cwd=project)
     assert done.returncode == 0, done.stderr
-    assert "CHANGELOG.md conflicted in 1 pick(s)" in done.stdout
+    assert "CHANGELOG.md conflicted in 1 pick" in done.stdout
     final = changelog.read_text()
     assert final.count("Unlock") == 1 and "Unlock: retry on slow sticks" not in final
     assert git(project, "status", "--porcelain") == ""

@@ -220,7 +220,7 @@ def test_end_of_release_summary_at_80x24(frozen_git: None, repo_path: Path,
         await settle(pilot)
         pilot.app.push_screen(SummaryScreen())
         await settle(pilot)
-        assert "Still to do: push the 1 commit(s)" in text_of(pilot.app.screen, "#summary")
+        assert "Still to do: push the 1 commit left" in text_of(pilot.app.screen, "#summary")
 
     assert snap_compare(FrozenApp(Options(repo=repo_path)), terminal_size=SIZE,
                         run_before=summary)

@@ -15,6 +15,7 @@ from console.output import print_json, say
 from services.errors import ConsoleError, UsageError
 from services.hotfix.clock import SEVERITIES
 from services.step_protocol import Context
+from services.wording import counted
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -122,7 +123,7 @@ def report(ctx: Context, evidence: dict[str, object], *, json_output: bool) -> i
         return 0
     picks = evidence.get("picks") or []
     assert isinstance(picks, list)
-    say(f"✔ {evidence.get('branch')}: {len(picks)} commit(s) picked from "
+    say(f"✔ {evidence.get('branch')}: {counted(len(picks), 'commit')} picked from "
         f"{ctx.policy.project.default_branch} with -x: "
         + ", ".join(str(p)[:12] for p in picks) + ".")
     entries = evidence.get("entries") or []
@@ -131,7 +132,7 @@ def report(ctx: Context, evidence: dict[str, object], *, json_output: bool) -> i
             + " (edit them as you like before the changelog step).")
     resolved = evidence.get("changelog_conflicts_resolved") or []
     if resolved and isinstance(resolved, list):
-        say(f"  {ctx.policy.changelog} conflicted in {len(resolved)} pick(s): "
+        say(f"  {ctx.policy.changelog} conflicted in {counted(len(resolved), 'pick')}: "
             + ", ".join(str(p)[:12] for p in resolved) + f"; kept {evidence.get('branch')}'s "
             "file and added each pick's own entries to [Unreleased].")
     say(headline(ctx), style="bold")

@@ -19,6 +19,7 @@ from services.errors import ConsoleError, UsageError
 from services.policy import POLICY_FILE, Policy, load_policy
 from services.signing import PASSPHRASE_ENV
 from services.step_protocol import Context
+from services.wording import counted
 
 
 class _Mark(argparse.Action):
@@ -216,7 +217,7 @@ def cmd_checksums(args: argparse.Namespace) -> int:
             say(f"{_shown(result.path)}: {result.status}{detail}")
         bad = [r for r in results if not r.ok]
         if bad:
-            raise ConsoleError(f"{len(bad)} of {len(results)} file(s) did not match: "
+            raise ConsoleError(f"{len(bad)} of {counted(len(results), 'file')} did not match: "
                                f"{', '.join(_shown(r.path) for r in bad)}.")
         return 0
     with ProgressRenderer() as bar:
@@ -229,7 +230,7 @@ def cmd_checksums(args: argparse.Namespace) -> int:
     if args.combined:
         target = Path(os.path.abspath(args.combined))
         checksums.write_combined(digests, target)
-        say(f"Wrote {_shown(target)} ({len(digests)} file(s)).")
+        say(f"Wrote {_shown(target)} ({counted(len(digests), 'file')}).")
     return 0
 
 
@@ -329,6 +330,6 @@ def cmd_provenance(args: argparse.Namespace) -> int:
     with rendering(ctx):
         target, index = provenance.write(ctx.policy, ctx.repo, session, ctx.record,
                                          now=ctx.now_iso(), output=output, progress=ctx.progress)
-    say(f"Wrote {_shown(target)}: {len(index['artifacts'])} artifact(s), tag {index['tag']}, "
+    say(f"Wrote {_shown(target)}: {counted(len(index['artifacts']), 'artifact')}, tag {index['tag']}, "
         f"journal head {index['journal']['head'][:12]}.")
     return 0

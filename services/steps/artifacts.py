@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from services import artifacts
 from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepFailed
+from services.wording import counted
 
 
 class Artifacts(Step):
@@ -15,7 +16,7 @@ class Artifacts(Step):
 
     def plan(self, ctx: Context) -> Plan:
         found = artifacts.for_session(ctx)
-        plan = Plan(summary=f"Record the {len(found)} expected artifact(s) and their sizes.")
+        plan = Plan(summary=f"Record the {counted(len(found), 'expected artifact')} and their sizes.")
         for a in found:
             state = a.problem or artifacts.human_size(a.size)
             plan.notes.append(f"{a.arch or '-'}: {artifacts.display_path(a.path, ctx.root)} "

@@ -15,6 +15,7 @@ from services import artifacts, checksums, smoke
 from services.artifacts import REDO_SMOKE, for_session
 from services.evidence import ChecksumsEvidence
 from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepFailed
+from services.wording import counted
 
 
 def combined_path(ctx: Context) -> Path | None:
@@ -50,7 +51,7 @@ class Checksums(Step):
 
     def plan(self, ctx: Context) -> Plan:
         found = for_session(ctx)
-        plan = Plan(summary=f"Hash {len(found)} artifact(s) with sha256 and write the checksum "
+        plan = Plan(summary=f"Hash {counted(len(found), 'artifact')} with sha256 and write the checksum "
                     "files.")
         for path in outputs(ctx, found):
             verb = "replace" if path.exists() else "create"

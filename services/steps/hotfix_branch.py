@@ -17,6 +17,7 @@ from services.hotfix.entries import add_fixed
 from services.hotfix.plan import HotfixData, hotfix_data
 from services.repo import RepoError
 from services.step_protocol import Blocker, Context, Evidence, Plan, Step
+from services.wording import counted
 
 
 def _data(ctx: Context) -> HotfixData:
@@ -65,7 +66,7 @@ class HotfixBranch(Step):
         rel = ctx.policy.changelog
         commands += [f"git add {rel}", f'git commit -m "{commit_message(ctx)}"']
         return Plan(summary=f"Make {data.branch} from {data.base_tag} with "
-                    f"{len(data.picks)} picked commit(s) and their CHANGELOG entries.",
+                    f"{counted(len(data.picks), 'picked commit')} and their CHANGELOG entries.",
                     commands=commands)
 
     def reconcile(self, ctx: Context) -> Evidence | None:

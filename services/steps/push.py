@@ -16,6 +16,7 @@ from services.reconcile import Diverged
 from services.repo import GitFailed, RepoError
 from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepFailed
 from services.steps.preflight_ci import deferred, preflight_commit, push_gate
+from services.wording import counted
 
 WAITING = "push, draft, review and publish wait for the online side"
 # What git (ssh, curl, git://) says when the network or the remote host is not there.
@@ -240,7 +241,7 @@ def going_up(ctx: Context, remote: str, commit: str, tag: str, *,
         log = ctx.repo.git("log", "--format=%h %s", *span).strip().splitlines()
     except ConsoleError:
         return lines
-    lines.append(f"{len(log)} commit(s) go up to {branch}"
+    lines.append(f"{counted(len(log), 'commit')} go{'es' if len(log) == 1 else ''} up to {branch}"
                  + ("" if known else f" (a new branch on {remote})") + ":")
     lines.extend(f"  {entry}" for entry in log[:20])
     if len(log) > 20:

@@ -28,6 +28,7 @@ from services.signing import (
 )
 from services.signing.batch import sign_files
 from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepFailed
+from services.wording import counted
 
 _BACKENDS: dict[int, tuple[weakref.ref[Context], Backend]] = {}
 
@@ -70,7 +71,7 @@ class Sign(Step):
         backend = backend_for(ctx)
         if backend is None:
             return Plan(summary="The policy says signing.backend = \"none\"; nothing is signed.")
-        plan = Plan(summary=f"Sign {len(found)} artifact(s) with {backend.name}, pinned to "
+        plan = Plan(summary=f"Sign {counted(len(found), 'artifact')} with {backend.name}, pinned to "
                     f"{backend.pin_description()}, and verify each signature at once.")
         for a in found:
             sig = backend.signature_path(a.path)
