@@ -248,8 +248,11 @@ class SshBackend(Backend):
         with askpass(passphrase) as env:
             proc = tools.run("ssh-keygen", "-y", "-f", str(self.key), env=env)
         if proc.returncode != 0:
-            raise SigningError(f"The passphrase for the ssh key {self.key} is wrong; nothing was "
-                               "signed.", remedy="Try again with the right passphrase.")
+            raise self.wrong_passphrase()
+
+    def wrong_passphrase(self) -> SigningError:
+        return SigningError(f"The passphrase for the ssh key {self.key} is wrong; nothing was "
+                            "signed.", remedy="Try again with the right passphrase.")
 
     def sign_to(self, artifact: Path, output: Path, *, passphrase: str | None,
                 comment: str) -> None:
@@ -262,8 +265,7 @@ class SshBackend(Backend):
         if proc.returncode != 0:
             why = tools.last_line(proc.stderr)
             if "passphrase" in why.lower():
-                raise SigningError(f"The passphrase for the ssh key {self.key} is wrong; nothing "
-                                   "was signed.", remedy="Try again with the right passphrase.")
+                raise self.wrong_passphrase()
             raise SigningError(f"ssh-keygen could not sign {artifact.name}: {why}.")
 
     def verify_existing(self, artifact: Path, signature: Path) -> Verified:
