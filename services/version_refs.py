@@ -86,8 +86,8 @@ def plan_updates(policy: Policy, *, version: str, tag: str, tags: list[str],
             texts[ref.path] = (text, text, [])
         before, current, replaced = texts[ref.path]
         wanted = ref.pattern.format(version=version, tag=tag)
-        if wanted in current:
-            continue
+        if wanted in without_mentions_containing(current, wanted, ref.pattern, older):
+            continue  # already names the new version (not merely inside "1.3.0-rc.1")
         for old_version, old_tag in older:
             needle = ref.pattern.format(version=old_version, tag=old_tag)
             if needle in current:
@@ -105,3 +105,14 @@ def plan_updates(policy: Policy, *, version: str, tag: str, tags: list[str],
         texts[ref.path] = (before, current, replaced)
     return [RefUpdate(path, before, after, tuple(replaced))
             for path, (before, after, replaced) in texts.items()]
+
+
+def without_mentions_containing(text: str, wanted: str, pattern: str,
+                                older: list[tuple[str, str]]) -> str:
+    """``text`` less every released version's mention that contains ``wanted``: "version =
+    1.3.0" inside "version = 1.3.0-rc.1" is the rc's mention, not the new version's."""
+    for old_version, old_tag in older:
+        needle = pattern.format(version=old_version, tag=old_tag)
+        if wanted in needle:
+            text = text.replace(needle, "")
+    return text

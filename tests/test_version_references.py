@@ -96,6 +96,23 @@ def test_a_release_candidate_names_the_final_version_promote_will_tag(
     assert files_of_head(repo_path) == ["CHANGELOG.md", "README.md", "VERSION"]
 
 
+def test_a_file_naming_the_candidate_gets_the_final_version(
+        repo_path: Path, make_ctx: MakeCtx) -> None:
+    commit_file(repo_path, "release.toml", POLICY)
+    commit_file(repo_path, "CHANGELOG.md", CHANGELOG)
+    commit_file(repo_path, "VERSION", "version = 0.2.0-rc.1\n")
+    commit_file(repo_path, "README.md", README.replace("app-v0.1.0-", "app-v0.2.0-rc.1-"))
+    git(repo_path, "tag", "v0.2.0-rc.1")
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    for step_id in ("preflight", "changelog"):
+        engine.run_step(ctx, engine.find_step(ctx, step_id))
+    # "version = 0.2.0" is inside "version = 0.2.0-rc.1": that is the rc's mention, replaced
+    assert (repo_path / "VERSION").read_text() == "version = 0.2.0\n"
+    assert "app-v0.2.0-amd64.img" in (repo_path / "README.md").read_text()
+    assert "rc.1" not in (repo_path / "README.md").read_text()
+
+
 def test_the_cli_dry_run_shows_the_version_files_and_writes_nothing(started: Context,
                                                                      repo_path: Path) -> None:
     shown = run_cli("run", "changelog", "--dry-run", cwd=repo_path)
