@@ -275,3 +275,20 @@ class FileKeyring(KeyringBackend):
         if data.pop(f"{service}/{username}", None) is None:
             raise PasswordDeleteError("not found")
         self._path().write_text(json.dumps(data))
+
+
+YANK_CHANGELOG = ("# Changelog\n\n## [Unreleased]\n\n## [0.2.0] — 2026-11-21\n\n### Added\n\n"
+                  "- Unlock.\n\n## [0.1.0] — 2026-10-01\n\n- First.\n")
+
+
+def yank_project(repo_path: Path, sandbox: Sandbox, published_body: str | None = None) -> Path:
+    """A project whose CHANGELOG lists 0.2.0 and 0.1.0, its policy pointing at the sandbox;
+    with ``published_body``, v0.2.0 is also published on GitHub (no local session records it)."""
+    (repo_path / "CHANGELOG.md").write_text(YANK_CHANGELOG)
+    git(repo_path, "add", "CHANGELOG.md")
+    git(repo_path, "commit", "-q", "-m", "changelog")
+    write_policy(repo_path, sandbox.api_url)
+    if published_body is not None:
+        sandbox.github().get_repo(REPO).create_git_release("v0.2.0", "PAI v0.2.0",
+                                                           published_body, draft=False)
+    return repo_path

@@ -14,24 +14,20 @@ from services.session import SessionStore
 from tests.conftest import run_cli
 from tests.github_helpers import (
     REPO,
+    YANK_CHANGELOG,
     Sandbox,
     cli_env,
     git,
     release_json,
-    write_policy,
+    yank_project,
 )
 
-CHANGELOG = ("# Changelog\n\n## [Unreleased]\n\n## [0.2.0] — 2026-11-21\n\n### Added\n\n"
-             "- Unlock.\n\n## [0.1.0] — 2026-10-01\n\n- First.\n")
+CHANGELOG = YANK_CHANGELOG
 
 
 @pytest.fixture
 def project(repo_path: Path, sandbox: Sandbox) -> Path:
-    (repo_path / "CHANGELOG.md").write_text(CHANGELOG)
-    git(repo_path, "add", "CHANGELOG.md")
-    git(repo_path, "commit", "-q", "-m", "changelog")
-    write_policy(repo_path, sandbox.api_url)
-    return repo_path
+    return yank_project(repo_path, sandbox)
 
 
 def yank(project: Path, reason: str = "Unlock corrupts data",

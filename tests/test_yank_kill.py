@@ -10,9 +10,8 @@ import pytest
 
 from services.session import SessionStore
 from tests.conftest import run_cli
-from tests.github_helpers import REPO, Sandbox, cli_env, git, release_json, write_policy
+from tests.github_helpers import Sandbox, cli_env, git, release_json, yank_project
 from tests.hotfix_helpers import journal_actions, killed_after
-from tests.test_yank_cli import CHANGELOG
 
 YANK = ("yank", "0.2.0", "--reason", "Unlock corrupts data", "--replacement", "0.2.1", "--yes")
 NOTE = "Yank v0.2.0: changelog note"
@@ -20,13 +19,7 @@ NOTE = "Yank v0.2.0: changelog note"
 
 @pytest.fixture
 def project(repo_path: Path, sandbox: Sandbox) -> Path:
-    (repo_path / "CHANGELOG.md").write_text(CHANGELOG)
-    git(repo_path, "add", "CHANGELOG.md")
-    git(repo_path, "commit", "-q", "-m", "changelog")
-    write_policy(repo_path, sandbox.api_url)
-    sandbox.github().get_repo(REPO).create_git_release("v0.2.0", "PAI v0.2.0",
-                                                       "## [0.2.0]\n\n- Unlock.\n", draft=False)
-    return repo_path
+    return yank_project(repo_path, sandbox, published_body="## [0.2.0]\n\n- Unlock.\n")
 
 
 def yanked_once(project: Path, sandbox: Sandbox) -> None:

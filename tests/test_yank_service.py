@@ -15,29 +15,22 @@ from services.steps import registry
 from services.yank import YankRequest, begin_session, prepare_yank, yank_inputs, yank_release
 from tests.github_helpers import (
     REPO,
+    YANK_CHANGELOG,
     Sandbox,
-    git,
     release_json,
     release_patches,
-    write_policy,
+    yank_project,
 )
 
 Factory = Callable[..., Context]
-CHANGELOG = ("# Changelog\n\n## [Unreleased]\n\n## [0.2.0] — 2026-11-21\n\n### Added\n\n"
-             "- Unlock.\n\n## [0.1.0] — 2026-10-01\n\n- First.\n")
+CHANGELOG = YANK_CHANGELOG
 REQUEST = YankRequest("0.2.0", "Unlock corrupts data", "0.2.1")
 
 
 @pytest.fixture
 def project(repo_path: Path, sandbox: Sandbox) -> Path:
     """v0.2.0 published on GitHub; no local session records it."""
-    (repo_path / "CHANGELOG.md").write_text(CHANGELOG)
-    git(repo_path, "add", "CHANGELOG.md")
-    git(repo_path, "commit", "-q", "-m", "changelog")
-    write_policy(repo_path, sandbox.api_url)
-    sandbox.github().get_repo(REPO).create_git_release("v0.2.0", "PAI v0.2.0", "- Unlock.\n",
-                                                       draft=False)
-    return repo_path
+    return yank_project(repo_path, sandbox, published_body="- Unlock.\n")
 
 
 def active_tags(ctx: Context) -> list[str]:
