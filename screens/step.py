@@ -37,23 +37,24 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, ProgressBar, Static
+from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from screens.base import host_of
 from screens.step_choices import ASKS, StepChoices
 from screens.step_messages import Finished, GoTo, Loaded, Progress, Stopper
+from screens.step_progress import StepProgress
 from screens.step_render import (
-    progress_title,
+    next_key_hint,
     render_blockers,
     render_evidence,
+    status_line,
     unexpected,
 )
-from screens.widgets import STATUS_STYLE, SessionBar
+from screens.widgets import SessionBar
 from services import engine, secrets
 from services.errors import ConsoleError, StepCancelled
 from services.headline import headline
-from services.marks import MARKS
 from services.progress import ProgressEvent
 from services.step_protocol import Context, Plan
 from services.step_status import FINISHED, StepStatus
@@ -96,8 +97,8 @@ class StepScreen(StepChoices, Screen[None], Generic[T]):
         self.stopper = Stopper()
         self.quit_after = False
         self.result_shown = False  # the message line holds a run's result, not a hint
-        self.progress_label = ""
         self.next_after_load = False  # n on a blocked step: look again, then run or say why
+        self.form_writes = 0  # ticks or form saves still being written: n waits for them
 
     # --- extension points --------------------------------------------------------------------
     def compose_extra(self) -> ComposeResult:
@@ -124,8 +125,7 @@ class StepScreen(StepChoices, Screen[None], Generic[T]):
             yield Static("", id="step-plan", classes="section")
             yield Static("", id="step-evidence", classes="section")
         yield Static("", id="step-message")
-        yield Static("", id="step-progress-label")
-        yield ProgressBar(id="step-progress", show_eta=False)
+        yield StepProgress()
         yield Footer()
 
     def on_mount(self) -> None:
@@ -215,12 +215,9 @@ class StepScreen(StepChoices, Screen[None], Generic[T]):
 
     def _show_status(self, view: engine.StepView) -> None:
         shown = S.RUNNING if self.running else StepStatus(view.status)
-        line = Text(f"{MARKS.get(shown, '?')} {shown}", style=STATUS_STYLE.get(shown, ""))
-        if view.record.reason and not self.running:
-            line.append(f" — {view.record.reason}")
-        if self.step.irreversible and shown not in FINISHED:
-            line.append("   (irreversible: you will be asked to confirm)", style="yellow")
-        self.query_one("#step-status", Static).update(line)
+        reason = "" if self.running else view.record.reason
+        self.query_one("#step-status", Static).update(
+            status_line(shown, reason, irreversible=self.step.irreversible))
 
     def said_by_blockers(self, line: str) -> bool:
         """The blockers panel already says ``line``: a step's own panel should not repeat it."""
@@ -235,13 +232,12 @@ class StepScreen(StepChoices, Screen[None], Generic[T]):
     def _hint(self) -> Text:
         if not self.has_session:
             return Text("")
-        if self.next_id is None:
-            return Text("Every step is done. n: the release summary.", style="bold green")
         if self.next_id != self.step.id:
-            return Text(f"n: open the step to do now — {self.next_title}.", style="bold")
+            return next_key_hint(self.next_id, self.next_title)
         if self.status in RUNNABLE:
-            verb = "asks, runs it" if self.step.irreversible or self.step.id in ASKS else "runs it"
-            return Text(f"n: {verb} and opens the next step · r: run it here.", style="bold")
+            asks = self.step.irreversible or self.step.id in ASKS
+            return Text(f"n: {'asks, runs it' if asks else 'runs it'} and opens the next step · "
+                        "r: run it here.", style="bold")
         if self.status == S.BLOCKED and self.blockers:
             return Text(f"To do: {self.blockers[0].tui_remedy}", style="yellow")
         return Text("")
@@ -259,7 +255,7 @@ class StepScreen(StepChoices, Screen[None], Generic[T]):
         self.stopper = Stopper()
         self.status = S.RUNNING
         self.query_one("#step-status", Static).update(
-            Text(f"{MARKS[S.RUNNING]} running", style=STATUS_STYLE[S.RUNNING]))
+            status_line(S.RUNNING, "", irreversible=False))
         self.query_one("#step-message", Static).update(
             Text("Running… (Esc or Ctrl+C cancels at the next safe point)", style="bold blue"))
         self._run(self.collect_answers(), advance)
@@ -294,24 +290,19 @@ class StepScreen(StepChoices, Screen[None], Generic[T]):
         self.post_message(Finished(True, f"✔ {self.step.title}: done.", advance=advance))
 
     def on_progress(self, message: Progress) -> None:
-        event = message.event
-        bar = self.query_one("#step-progress", ProgressBar)
-        label = self.query_one("#step-progress-label", Static)
-        if event.retry:  # a notice, not a measure
-            label.update(Text(event.notice(), style="yellow"))
-            label.add_class("active")
-            return
-        if self.progress_label != event.label:  # a new file: its own bar, its own total
-            self.progress_label = event.label
-            label.update(progress_title(event))
-        bar.add_class("active")
-        label.add_class("active")
-        bar.update(total=max(event.total, 1), progress=event.done)
+        self.query_one(StepProgress).show(message.event)
+
+    def start_form_write(self) -> None:
+        """A tick or a form's save went to a worker: an ``n`` pressed now acts on its outcome."""
+        self.form_writes += 1
+
+    def end_form_write(self) -> None:
+        self.form_writes = max(0, self.form_writes - 1)
 
     def on_finished(self, message: Finished) -> None:
         self.running = False
-        self.query_one("#step-progress", ProgressBar).remove_class("active")
-        self.query_one("#step-progress-label", Static).remove_class("active")
+        self.end_form_write()  # form writes end here too (their refusals and results)
+        self.query_one(StepProgress).hide()
         if self.quit_after:
             self.app.exit(self.app.return_code)
             return
@@ -337,6 +328,11 @@ class StepScreen(StepChoices, Screen[None], Generic[T]):
             return
         if not self.has_session:
             self.dismiss()
+            return
+        if self.form_writes:
+            # The captain ticked or saved and pressed n at once: the reload after the write
+            # decides, so n never acts on the blockers from before the write.
+            self.next_after_load = True
             return
         if self.next_id == self.step.id:
             if self.status == S.BLOCKED:

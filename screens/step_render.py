@@ -11,7 +11,10 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from screens.widgets import STATUS_STYLE
 from services import secrets
+from services.marks import MARKS
+from services.step_status import FINISHED, StepStatus
 
 if TYPE_CHECKING:
     from services.progress import ProgressEvent
@@ -66,3 +69,20 @@ def evidence_value(value: object) -> str:
     if isinstance(value, list | tuple):
         return "; ".join(evidence_value(v) for v in value) or "none"
     return str(value)
+
+
+def status_line(status: StepStatus, reason: str, *, irreversible: bool) -> Text:
+    """"▶ ready", with why it stopped and, until it is done, that it will ask before acting."""
+    line = Text(f"{MARKS.get(status, '?')} {status}", style=STATUS_STYLE.get(status, ""))
+    if reason:
+        line.append(f" — {reason}")
+    if irreversible and status not in FINISHED:
+        line.append("   (irreversible: you will be asked to confirm)", style="yellow")
+    return line
+
+
+def next_key_hint(next_id: str | None, next_title: str) -> Text:
+    """What n does on a screen that is not the step to do now."""
+    if next_id is None:
+        return Text("Every step is done. n: the release summary.", style="bold green")
+    return Text(f"n: open the step to do now — {next_title}.", style="bold")

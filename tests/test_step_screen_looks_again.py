@@ -8,11 +8,13 @@ its "[Unreleased]" to Rich markup.
 
 from __future__ import annotations
 
+import fcntl
 import subprocess
 from pathlib import Path
 
 from textual.notifications import Notification
 from textual.widgets._toast import Toast
+from textual.worker import WorkerState
 
 from console.app import ReleaseConsoleApp
 from console.demo import build_sandbox
@@ -89,3 +91,34 @@ async def test_a_toast_keeps_the_brackets_of_a_step_title(tmp_path: Path) -> Non
         await settle(pilot)
     shown = [str(Toast(notification).render()) for notification in posted]  # as a toast shows it
     assert "✔ Move [Unreleased] in CHANGELOG.md: done." in shown
+
+
+async def test_n_pressed_while_a_tick_is_written_acts_on_the_tick(tmp_path: Path) -> None:
+    """Walked in a real terminal: space then n at once left pre-flight "ready" and unrun.
+
+    ``n`` read the blockers from before the tick (it was still being journaled), said the item
+    was not ticked, and the tick landed a moment later. The session lock is held here so the
+    tick is still being written when ``n`` arrives, every time.
+    """
+    project = build_sandbox(tmp_path / "demo")
+    assert run_cli("start", "--bump", "minor", cwd=project, env=OFFLINE).returncode == 0
+    app = ReleaseConsoleApp(Options(repo=project, offline=True))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")  # pre-flight, blocked on the unticked item
+        await settle(pilot)
+        assert isinstance(app.screen, StepScreen) and app.screen.step.id == "preflight"
+        (lock_file,) = (project / ".release").glob("*/.lock")
+        with open(lock_file, "a+") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # another writer holds the session for a moment
+            await pilot.press("space", "n")
+            for _ in range(500):  # until only the waiting tick is left working
+                await pilot.pause()
+                if all(w.group == "preflight-tick" for w in app.workers
+                       if w.state in (WorkerState.PENDING, WorkerState.RUNNING)):
+                    break
+            assert app.screen.step.id == "preflight"
+            fcntl.flock(lock, fcntl.LOCK_UN)
+        await settle(pilot)
+        assert isinstance(app.screen, StepScreen) and app.screen.step.id == "changelog"
+        assert not any("not ticked" in t for t in _toasts(app)), _toasts(app)

@@ -137,6 +137,7 @@ class MigrationScreen(StepScreen[MigrationView]):
                         "migration is required. Nothing was written.", severity="warning",
                         timeout=8)
             return
+        self.start_form_write()
         self._save(text)
 
     def action_no_migration(self) -> None:
@@ -148,6 +149,7 @@ class MigrationScreen(StepScreen[MigrationView]):
             return
         if not data.heading:
             return
+        self.start_form_write()
         self._save(f"{data.heading}\n\n{NO_MIGRATION}\n")
 
     @work(thread=True, exclusive=True, group="migration-save")

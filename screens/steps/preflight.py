@@ -62,6 +62,7 @@ class PreflightScreen(StepScreen):
             self.notify("A tick is part of the audit trail and cannot be taken back.",
                         severity="warning")
             return
+        self.start_form_write()
         self._tick(item)
 
     @work(thread=True, group="preflight-tick")
@@ -74,6 +75,7 @@ class PreflightScreen(StepScreen):
         self.post_message(Finished(False, error) if error else Ticked())
 
     def on_ticked(self, message: Ticked) -> None:
+        self.end_form_write()
         self.action_reload()
 
 

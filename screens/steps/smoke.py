@@ -158,6 +158,7 @@ class SmokeScreen(StepScreen[SmokeView]):
             self.notify("Unticked checks are recorded as failed: tick what passed (a ticks all), "
                         "or say what went wrong in the note.", severity="warning")
             return
+        self.start_form_write()
         self._record(str(arch.value), self.query_one("#smoke-tester", Input).value,
                      self.query_one("#smoke-hardware", Input).value, marks)
 
