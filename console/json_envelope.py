@@ -28,6 +28,12 @@ ENVELOPED = ("run", "next", "checklist", "journal", "draft", "publish", "yank", 
 OWN_DOCUMENT: set[str] = set()
 
 
+def json_flag(parser: argparse.ArgumentParser,
+              help_text: str = "one JSON document on stdout (docs/cli.md)") -> None:
+    """``--json``, worded the same on every command that takes it."""
+    parser.add_argument("--json", action="store_true", help=help_text)
+
+
 def add_json_flags(sub: argparse._SubParsersAction) -> None:
     """Give every enveloped command a ``--json`` flag if it has none of its own."""
     for name in ENVELOPED:
@@ -37,8 +43,7 @@ def add_json_flags(sub: argparse._SubParsersAction) -> None:
         if _has_json_flag(parser):
             OWN_DOCUMENT.add(name)
         else:
-            parser.add_argument("--json", action="store_true",
-                                help="one JSON document on stdout (docs/cli.md)")
+            json_flag(parser)
 
 
 def _has_json_flag(parser: argparse.ArgumentParser) -> bool:

@@ -11,6 +11,7 @@ import argparse
 from pathlib import Path
 
 from console.commands.common import add_parser, context
+from console.json_envelope import json_flag
 from console.output import print_json, say
 
 
@@ -28,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="leave the artifacts out (carry them separately; import --artifacts DIR)")
     e.add_argument("--passphrase-file", default="", metavar="PATH",
                    help="the signing key's passphrase (return bundle), instead of asking")
-    e.add_argument("--json", action="store_true", help="machine-readable output")
+    json_flag(e)
     e.set_defaults(handler=cmd_export)
     i = add_parser(actions, "import", "verify a hand-off bundle, then resume the release here")
     i.add_argument("file", type=Path, help="the bundle (.tar) to import")
@@ -36,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="where the artifacts are when the bundle was made --without-artifacts")
     i.add_argument("--yes", action="store_true",
                    help="use the bundle once verified, without asking")
-    i.add_argument("--json", action="store_true", help="machine-readable output")
+    json_flag(i)
     i.set_defaults(handler=cmd_import)
 
 

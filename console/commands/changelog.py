@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from console.commands.common import add_group, context
+from console.json_envelope import json_flag
 from console.output import print_json, say
 from services.errors import ConsoleError
 
@@ -64,7 +65,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = commands.add_parser("bump", help="print the bump the [Unreleased] entries call for",
                             description="Print major, minor or patch on the first line, then why.")
     p.add_argument("--file", type=Path, default=None, metavar="PATH")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    json_flag(p)
     p.set_defaults(handler=cmd_bump)
 
     mcommands = add_group(sub, "migration", "check or add the MIGRATION.md section for a release",

@@ -19,6 +19,7 @@ from services.step_protocol import Context
 
 if TYPE_CHECKING:
     from services.yank import PreparedYank
+from console.json_envelope import json_flag
 from services.step_status import StepStatus as S
 
 
@@ -38,7 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = add_parser(sub, "review", "compare the GitHub draft with the local files and notes",
                    "Title, tag, target commit, body and every asset's size and digest. Exit 1 "
                    "when anything would block publishing.")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    json_flag(p)
     p.set_defaults(handler=cmd_review)
 
     p = add_parser(sub, "yank", "withdraw a published release (GitHub and CHANGELOG), deleting "
@@ -52,8 +53,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "downgrade)")
     p.add_argument("--dry-run", action="store_true",
                    help="check and show both changes (GitHub and CHANGELOG); change nothing")
-    p.add_argument("--json", action="store_true",
-                   help="machine-readable output (with --dry-run, or with --yes to yank)")
+    json_flag(p, "machine-readable output (with --dry-run, or with --yes to yank)")
     p.add_argument("--yes", action="store_true", help="do not ask; the plan is still printed")
     p.set_defaults(handler=cmd_yank)
 

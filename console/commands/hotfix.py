@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 
 from console.commands.common import add_parser, context
+from console.json_envelope import json_flag
 from console.output import print_json, say
 from services.errors import ConsoleError, UsageError
 from services.hotfix.clock import SEVERITIES
@@ -36,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="continue after resolving a conflicting pick")
     p.add_argument("--abort", action="store_true",
                    help="abort the picks; the branch goes back to before them")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    json_flag(p)
     p.set_defaults(handler=cmd_hotfix)
 
 

@@ -6,6 +6,7 @@ import argparse
 import json
 
 from console.commands.common import add_parser, context
+from console.json_envelope import json_flag
 from console.output import say, warn
 from services.errors import ConsoleError
 from services.journal import Journal
@@ -20,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "recorded in the session; exits 1 naming the first bad line.")
     p.add_argument("action", choices=("show", "verify"))
     p.add_argument("--tag", default="", help="a session other than the one in progress")
-    p.add_argument("--json", action="store_true", help="show: one JSON entry a line")
+    json_flag(p, "show: one JSON entry a line")
     p.set_defaults(handler=cmd_journal)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from console.commands.common import add_parser, context
+from console.json_envelope import json_flag
 from console.output import print_json, say
 
 
@@ -14,7 +15,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "newest rc of X.Y.Z, published on GitHub and not yanked, its commit on the "
                    "default branch. Then `release-console next` walks the promote runbook.")
     p.add_argument("rc_tag", metavar="RC_TAG", help="the release candidate's tag")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    json_flag(p)
     p.set_defaults(handler=cmd_promote)
 
 

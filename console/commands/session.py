@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from console.commands.common import add_parser, context
+from console.json_envelope import json_flag
 from console.output import print_json, say
 from console.progress import rendering
 from services import checklist, engine
@@ -25,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = add_parser(sub, "status", "show the runbook of the release in progress",
                    "Each step of the current release with its status and blockers, and the next "
                    "step. --json prints a stable document (see docs/cli.md).")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    json_flag(p)
     p.set_defaults(handler=cmd_status)
 
     p = add_parser(sub, "start", "start a release session",

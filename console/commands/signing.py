@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from console.commands.common import add_parser, context
+from console.json_envelope import json_flag
 from console.output import print_json, say, warn
 from console.progress import ProgressRenderer, rendering
 from services.errors import ConsoleError, UsageError
@@ -56,7 +57,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="a note for the check just before it")
     s.set_defaults(handler=cmd_smoke_sign, marks=[])
     s = smoke_sub.add_parser("show", help="show each architecture's sign-off")
-    s.add_argument("--json", action="store_true", help="machine-readable output")
+    json_flag(s)
     s.set_defaults(handler=cmd_smoke_show)
 
     p = add_parser(sub, "checksums", "write or check sha256 checksums (sha256sum-compatible)",
@@ -89,7 +90,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "the pinned key. Exits 1 naming every file that fails.")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
     _key_options(p, signing=False)
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    json_flag(p)
     p.set_defaults(handler=cmd_verify)
 
     p = add_parser(sub, "tag", "make the signed release tag and verify it",
