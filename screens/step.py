@@ -299,6 +299,10 @@ class StepScreen(StepChoices, Screen[None], Generic[T]):
     def end_form_write(self) -> None:
         self.form_writes = max(0, self.form_writes - 1)
 
+    def form_pending(self) -> bool:
+        """Something the captain entered is not yet in the session (a screen may know more)."""
+        return self.form_writes > 0
+
     def on_finished(self, message: Finished) -> None:
         self.running = False
         self.end_form_write()  # form writes end here too (their refusals and results)
@@ -329,7 +333,7 @@ class StepScreen(StepChoices, Screen[None], Generic[T]):
         if not self.has_session:
             self.dismiss()
             return
-        if self.form_writes:
+        if self.form_pending():
             # The captain ticked or saved and pressed n at once: the reload after the write
             # decides, so n never acts on the blockers from before the write.
             self.next_after_load = True

@@ -36,6 +36,13 @@ class CheckList(SelectionList[str]):
     """A selection list whose boxes read ``[x]`` and ``[ ]``: ticked or not without relying on
     colour (Textual's own boxes look the same either way on many terminals)."""
 
+    def action_select(self) -> None:
+        """Tick at once. Textual ticks a message later (space posts OptionSelected), so an ``n``
+        typed right after space reached the step screen before the tick existed."""
+        index = self.highlighted
+        if index is not None and not self.get_option_at_index(index).disabled:
+            self.toggle(self.get_option_at_index(index))
+
     def render_line(self, y: int) -> Strip:
         line = super().render_line(y)
         segments = list(line)

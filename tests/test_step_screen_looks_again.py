@@ -12,6 +12,7 @@ import fcntl
 import subprocess
 from pathlib import Path
 
+from textual import events
 from textual.notifications import Notification
 from textual.widgets._toast import Toast
 from textual.worker import WorkerState
@@ -96,9 +97,10 @@ async def test_a_toast_keeps_the_brackets_of_a_step_title(tmp_path: Path) -> Non
 async def test_n_pressed_while_a_tick_is_written_acts_on_the_tick(tmp_path: Path) -> None:
     """Walked in a real terminal: space then n at once left pre-flight "ready" and unrun.
 
-    ``n`` read the blockers from before the tick (it was still being journaled), said the item
-    was not ticked, and the tick landed a moment later. The session lock is held here so the
-    tick is still being written when ``n`` arrives, every time.
+    ``n`` read the blockers from before the tick (the list had not yet reported it, or it was
+    still being journaled), said the item was not ticked, and the tick landed a moment later.
+    Both keys are queued together, and the session lock is held so the tick is still being
+    written when ``n`` is handled, every time.
     """
     project = build_sandbox(tmp_path / "demo")
     assert run_cli("start", "--bump", "minor", cwd=project, env=OFFLINE).returncode == 0
@@ -111,7 +113,9 @@ async def test_n_pressed_while_a_tick_is_written_acts_on_the_tick(tmp_path: Path
         (lock_file,) = (project / ".release").glob("*/.lock")
         with open(lock_file, "a+") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # another writer holds the session for a moment
-            await pilot.press("space", "n")
+            # both keys queued before either is handled, as a terminal delivers a quick pair
+            app.post_message(events.Key("space", " "))
+            app.post_message(events.Key("n", "n"))
             for _ in range(500):  # until only the waiting tick is left working
                 await pilot.pause()
                 if all(w.group == "preflight-tick" for w in app.workers

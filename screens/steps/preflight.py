@@ -31,6 +31,14 @@ class PreflightScreen(StepScreen):
         yield Static("Manual checklist (space ticks an item that is true):", classes="section")
         yield CheckList(id="manual")
 
+    recorded_ticks: frozenset[str] = frozenset()  # what the session holds; the list may show more
+
+    def form_pending(self) -> bool:
+        # space then n typed at once: n can arrive before the list has told this screen about
+        # the tick, so a ticked row the session does not hold yet is a write still to come
+        manual = self.query_one("#manual", SelectionList)
+        return super().form_pending() or bool(set(manual.selected) - self.recorded_ticks)
+
     def load_extra(self, ctx: Context) -> Any:
         if ctx.session is None:
             return ([], set())
@@ -41,6 +49,7 @@ class PreflightScreen(StepScreen):
         if not data:
             return
         items, done = data
+        self.recorded_ticks = frozenset(done)
         manual = self.query_one("#manual", SelectionList)
         manual.clear_options()
         if not items:
