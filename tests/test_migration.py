@@ -153,6 +153,8 @@ def test_migration_step_in_a_repository(repo_path: Path,
     assert "MIGRATION.md does not exist; it needs a section for v0.1.0 -> v1.0.0" in \
         blockers[0].reason
     assert "release-console migration add v0.1.0 v1.0.0" in blockers[0].remedy
+    # a MAJOR release needs real steps: "no migration" is not offered, on either side
+    assert "migration none" not in blockers[0].remedy and "press m" not in blockers[0].tui_remedy
     plan = step.plan(ctx)
     assert "+## v0.1.0 -> v1.0.0" in plan.changes[0].diff
     assert not (repo_path / "MIGRATION.md").exists()
@@ -168,6 +170,21 @@ def test_migration_step_in_a_repository(repo_path: Path,
     subject = git(repo_path, "log", "-1", "--format=%s").strip()
     assert subject == "Release v1.0.0: migration notes"
     assert git(repo_path, "status", "--porcelain") == ""
+
+
+def test_a_minor_release_is_told_how_to_say_no_migration_from_the_cli(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """The TUI's m had no counterpart in the blocker a CLI user reads (only "fill in a template")."""
+    commit_file(repo_path, "CHANGELOG.md", "# Changelog\n\n## [Unreleased]\n### Added\n- New.\n")
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    step = engine.find_step(ctx, "migration")
+    (blocker,) = step.check(ctx)
+    assert "`release-console migration none v0.1.0 v0.2.0`" in blocker.remedy
+    assert "press m if no migration is required" in blocker.tui_remedy
+    said = run_cli("migration", "none", "v0.1.0", "v0.2.0", cwd=repo_path)
+    assert said.returncode == 0, said.stderr
+    assert step.check(ctx) == []
 
 
 def test_first_release_needs_no_migration(tmp_path: Path, make_ctx: Callable[..., Context],

@@ -41,9 +41,9 @@ def commit_message(ctx: Context) -> str:
     return f"Release {ctx.require_session().tag}: migration notes"
 
 
-def add_command(ctx: Context) -> str:
+def add_command(ctx: Context, action: str = "add") -> str:
     session = ctx.require_session()
-    return (f"release-console migration add {session.previous_tag} "
+    return (f"release-console migration {action} {session.previous_tag} "
             f"{channels.final_tag(ctx.policy, session)}")
 
 
@@ -61,11 +61,14 @@ class MigrationStep(Step):
             return [Blocker(str(err))]
         blockers: list[Blocker] = []
         if not result.ok:
+            # "No migration required." is offered only where it is allowed (not for a MAJOR bump)
             remedy = (f"Insert a template with `{add_command(ctx)}`, fill it in, and run this step "
-                      "again." if result.status == "missing"
-                      else f"Edit {rel} and run this step again.")
-            tui = ("Fill in the template in the editor below and save it with ctrl+s, or press m "
-                   "if no migration is required." if result.status == "missing"
+                      "again" + ("." if result.major else f" (or `{add_command(ctx, 'none')}` "
+                                 "when users have nothing to do).")
+                      if result.status == "missing" else f"Edit {rel} and run this step again.")
+            tui = ("Fill in the template in the editor below and save it with ctrl+s"
+                   + ("." if result.major else ", or press m if no migration is required.")
+                   if result.status == "missing"
                    else "Fix the section in the editor below and save it with ctrl+s.")
             blockers.append(Blocker(result.message, remedy, tui))
         return blockers
