@@ -79,6 +79,16 @@ def waits_for_other_side(ctx: Context, step: Step) -> Blocker | None:
     side = side_of(step)
     if side == this_side(ctx):
         return None
-    return Blocker(f"Waits for the {side} side.",
-                   f"Carry the hand-off bundle to the {side} workstation and run "
-                   "`release-console bundle import FILE` there.")
+    if side == OFFLINE:  # this is the online machine: the signed bundle comes back here
+        return Blocker(
+            "Waits for the offline side.",
+            "Carry the hand-off bundle to the offline workstation and run `release-console "
+            "bundle import FILE` there; when the signed bundle comes back, run `release-console "
+            "bundle import FILE` here.",
+            "Carry the hand-off bundle to the offline workstation and import it there (i on its "
+            "checklist); when the signed bundle comes back, press i here to import it.")
+    return Blocker("Waits for the online side.",
+                   "Carry the signed bundle to the online workstation and run `release-console "
+                   "bundle import FILE` there.",
+                   "Carry the signed bundle to the online workstation and import it there (i on "
+                   "its checklist).")

@@ -244,11 +244,16 @@ def test_handoff_is_not_needed_on_one_machine_but_says_export_across_the_air_gap
     blockers = registry()["handoff-out"].check(online)
     assert "release-console bundle export" in blockers[0].remedy
     assert ".release/v0.2.0/outbox/" in blockers[0].remedy
-    assert engine.own_blockers(online, registry()["sign"])[0].reason == \
-        "Waits for the offline side."
+    waiting = engine.own_blockers(online, registry()["sign"])[0]
+    assert waiting.reason == "Waits for the offline side."
+    # the online machine is told what comes back and how to take it in, in each one's terms
+    assert "when the signed bundle comes back, run `release-console bundle import FILE` here" \
+        in waiting.remedy
+    assert "when the signed bundle comes back, press i here to import it" in waiting.tui_remedy
     offline = make_ctx(offline=True)
-    assert engine.own_blockers(offline, registry()["push"])[0].reason == \
-        "Waits for the online side."
+    waiting = engine.own_blockers(offline, registry()["push"])[0]
+    assert waiting.reason == "Waits for the online side."
+    assert "import it there (i on its checklist)" in waiting.tui_remedy
     assert engine.own_blockers(offline, registry()["sign"]) != engine.own_blockers(
         online, registry()["sign"])
 
