@@ -69,6 +69,13 @@ class BundleImportScreen(HoldsVerifiedBundle, Screen[str | None]):
     class Moved(Message):
         event: ProgressEvent
 
+    @dataclass
+    class Expected(Message):
+        """The bundle this machine waits for: filled in when it is there, else the example."""
+
+        path: Path
+        present: bool
+
     def __init__(self) -> None:
         super().__init__()
         self.busy = False
@@ -94,6 +101,24 @@ class BundleImportScreen(HoldsVerifiedBundle, Screen[str | None]):
 
     def on_mount(self) -> None:
         self.query_one("#import-file", Input).focus()
+        self._expect()
+
+    @work(thread=True, exclusive=True, group="bundle-expect")
+    def _expect(self) -> None:
+        from services.bundle.paths import expected_incoming
+
+        path, _ = attempt(self.app, expected_incoming)
+        if path is not None:
+            self.post_message(self.Expected(path, path.is_absolute() and path.is_file()))
+
+    def on_bundle_import_screen_expected(self, message: Expected) -> None:
+        field = self.query_one("#import-file", Input)
+        if message.present and not field.value:
+            field.value = str(message.path)
+            self._say(f"Found the bundle this release waits for: {message.path}. Enter "
+                      "verifies it.", "bold")
+        else:
+            field.placeholder = f"Bundle file (e.g. {message.path})"
 
     def _say(self, text: str, style: str) -> None:
         self.query_one("#import-message", Static).update(Text(text, style=style))
@@ -128,6 +153,7 @@ class BundleImportScreen(HoldsVerifiedBundle, Screen[str | None]):
         self.query_one("#import-use", Button).disabled = True
         self.query_one("#import-verified", Static).update("")
         self.busy = True
+        self.query_one("#import-progress", ProgressBar).add_class("active")
         self._say("Verifying the bundle…", "bold blue")
         self._verify(Path(name).expanduser().absolute(),
                      Path(folder).expanduser().absolute() if folder else None)
@@ -163,6 +189,7 @@ class BundleImportScreen(HoldsVerifiedBundle, Screen[str | None]):
 
     def on_bundle_import_screen_verified(self, message: Verified) -> None:
         self.busy = False
+        self.query_one("#import-progress", ProgressBar).remove_class("active")
         self.prepared = message.prepared
         self.query_one("#import-verified", Static).update(message.lines)
         use = self.query_one("#import-use", Button)
@@ -192,6 +219,7 @@ class BundleImportScreen(HoldsVerifiedBundle, Screen[str | None]):
 
     def on_bundle_import_screen_done(self, message: Done) -> None:
         self.busy = False
+        self.query_one("#import-progress", ProgressBar).remove_class("active")
         if message.error:
             self._say(message.error, "bold red")
             return

@@ -13,7 +13,7 @@ from console.wiring import Options
 from screens.bundle_import import BundleImportScreen
 from screens.home import HomeScreen
 from services import netguard
-from tests.airgap_helpers import Workstations, prepare_online
+from tests.airgap_helpers import Workstations, offline_half, prepare_online
 from tests.bundle_forge import snapshot
 from tests.tui_helpers import settle, text_of
 
@@ -113,3 +113,37 @@ async def test_import_is_in_the_command_palette(stations: Workstations) -> None:
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "Import a hand-off bundle" in titles
         await pilot.press("escape")
+
+
+async def test_the_returning_bundle_is_found_where_this_machine_wrote_the_outbound_one(
+        stations: Workstations) -> None:
+    """Walked by hand: back online, the captain typed the whole path of the return bundle, and
+    the field's example named an outbound bundle of another version."""
+    ws = stations
+    prepare_online(ws)
+    ws.cli("online", "bundle", "export", "--output", str(ws.usb / "out.tar"))
+    back = offline_half(ws)
+    expected = ws.usb / "PAI-v1.3.0-to-online.tar"  # its default name, on the same stick
+
+    app = ReleaseConsoleApp(Options(repo=ws.online))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        await pilot.press("i")
+        await settle(pilot)
+        field = app.screen.query_one("#import-file", Input)
+        assert field.value == "" and field.placeholder == f"Bundle file (e.g. {expected})"
+        await pilot.press("escape")
+        await settle(pilot)
+
+        shutil.copy2(back, expected)
+        await pilot.press("i")
+        await settle(pilot)
+        screen = app.screen
+        assert screen.query_one("#import-file", Input).value == str(expected)
+        assert "Found the bundle this release waits for" in text_of(screen, "#import-message")
+        await pilot.press("enter")  # verifies
+        await settle(pilot)
+        await pilot.press("enter")  # uses it
+        await settle(pilot)
+        assert app.screen is home and home.next_id == "push"

@@ -34,6 +34,19 @@ def remember(ctx: Context, output: Path) -> None:
         return  # a convenience only
 
 
+def expected_incoming(ctx: Context) -> Path | None:
+    """Where the bundle coming to this machine most likely is: its name for this release, in the
+    folder this machine last wrote a bundle to (the USB stick, when it is mounted at the same
+    place). None without a session here (a fresh offline clone knows no release yet)."""
+    from services.bundle.manifest import TO_OFFLINE, TO_ONLINE
+
+    if ctx.session is None:
+        return None
+    name = file_name(ctx, TO_OFFLINE if ctx.offline else TO_ONLINE)
+    folder = remembered_dir(ctx)
+    return folder / name if folder else Path(name)
+
+
 def default_output(ctx: Context, direction: str) -> Path:
     directory = remembered_dir(ctx) or ctx.store.directory(ctx.require_session().tag) / "outbox"
     return directory / file_name(ctx, direction)
