@@ -12,7 +12,7 @@ import pytest
 from services.errors import ConsoleError
 from services.github import credentials
 from services.github.ci import ci_status
-from services.github.client import connect
+from services.github.client import GitHubClient, connect, translate
 from services.policy import load_policy
 from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context, StepFailed
@@ -104,16 +104,28 @@ def test_missing_repository_is_a_404_sentence(repo_path: Path, sandbox: Sandbox)
         connect(policy).repo()
 
 
-def test_connection_refused_says_the_machine_looks_offline(repo_path: Path,
-                                                           sandbox: Sandbox) -> None:
+def test_a_local_server_that_is_not_running_is_named_as_such(repo_path: Path,
+                                                              sandbox: Sandbox) -> None:
+    """Walked by hand: the demo's server had stopped, and the draft step said the machine
+    looked offline. Nothing listening on loopback is a server to start, not a network."""
     url = sandbox.api_url
     sandbox.server.stop()
     (repo_path / "release.toml").write_text(
         f'[project]\nrepository = "{REPO}"\n[github]\napi_url = "{url}"\n')
     with pytest.raises(ConsoleError) as caught:
         connect(load_policy(repo_path / "release.toml")).repo()
-    assert str(caught.value).endswith("the machine looks offline; push, draft, review and "
-                                      "publish wait for the online side.")
+    host = url.split("//")[1].split("/")[0]
+    assert caught.value.message == (f"Nothing answers at {host} on this machine, so GitHub "
+                                    "cannot be reached.")
+    assert "`release-console demo --serve`" in caught.value.remedy
+
+
+def test_an_unreachable_remote_github_says_the_machine_looks_offline() -> None:
+    client = GitHubClient(gh=None, api_url="https://api.github.com", host="api.github.com",
+                          repository=REPO, token_source="keyring")
+    said = translate(ConnectionRefusedError(111, "Connection refused"), what="read", client=client)
+    assert str(said) == ("Cannot reach GitHub at api.github.com: the machine looks offline; "
+                         "push, draft, review and publish wait for the online side.")
 
 
 def test_rate_limit_says_when_it_resets(ctx: Context, sandbox: Sandbox) -> None:

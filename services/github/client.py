@@ -40,6 +40,12 @@ class GitHubError(ConsoleError):
         self.status = status
 
 
+def on_this_machine(host: str) -> bool:
+    """A loopback address (127.0.0.1:8080, localhost, [::1]:443): a local server, not the net."""
+    name = host.rsplit("]", 1)[0].lstrip("[") if host.startswith("[") else host.split(":")[0]
+    return name == "localhost" or name.startswith("127.") or name == "::1"
+
+
 class GitHubOffline(GitHubError, EnvironmentProblem):
     """No connection to GitHub at all (exit 3: the machine, not the release, is the problem)."""
 
@@ -127,6 +133,11 @@ def translate(exc: BaseException, *, what: str, client: GitHubClient,
         if isinstance(exc, TimeoutError) or "timed out" in str(exc).lower():
             return Transient(f"GitHub at {client.host} did not answer in time while trying to "
                              f"{what}.", remedy="Run the step again; it picks up where it stopped.")
+        if on_this_machine(client.host):  # nothing listens there: the network is not the cause
+            return GitHubOffline(
+                f"Nothing answers at {client.host} on this machine, so GitHub cannot be reached.",
+                remedy="Start the server it names ([github] api_url or GITHUB_API_URL); for the "
+                "demo, `release-console demo --serve` prints the environment to use.")
         return GitHubOffline(f"Cannot reach GitHub at {client.host}: {OFFLINE}.")
     if broken_off(exc):
         return Transient(f"The connection to GitHub at {client.host} broke off while trying to "
