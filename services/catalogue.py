@@ -84,8 +84,8 @@ CATALOGUE = (
              description="Publish the reviewed draft: stable becomes latest, rc a pre-release."),
     StepInfo("post-release", "post_release", "Reopen [Unreleased]",
              description="Re-add an empty [Unreleased] section at the top of CHANGELOG.md, point its "
-                         "footer link at vX.Y.Z...HEAD and commit it; push it or open the follow-up PR "
-                         "yourself."),
+                         "footer link at vX.Y.Z...HEAD and commit it; the summary then offers to "
+                         "push it (p, or `push --rest`)."),
     StepInfo("hotfix-branch", "hotfix_branch", "Hotfix branch", skippable=True,
              description="Branch hotfix/vX.Y.Z from the shipped tag, cherry-pick the picked fixes from "
                          "the default branch with -x, and add a ### Fixed entry for each to [Unreleased] "

@@ -58,6 +58,8 @@ def test_full_release_from_the_command_line(demo: tuple[Path, SandboxServer, dic
                                             tmp_path: Path) -> None:
     project, server, env = demo
     cli(project, env, "start", "--bump", "minor")
+    early = run_cli("push", "--rest", cwd=project, env=env)  # what a finished release leaves
+    assert early.returncode == 2 and "v1.3.0 is in progress" in early.stderr, early.stderr
     cli(project, env, "checklist", "tick", "preflight", "all")
     assert "green" in cli(project, env, "run", "preflight")
     cli(project, env, "run", "changelog", "--yes")
@@ -123,6 +125,18 @@ def test_full_release_from_the_command_line(demo: tuple[Path, SandboxServer, dic
     assert "the last session: v1.3.0 released" in cli(project, env, "status")
     # `next` after the last step (say, after a kill right there) says it is done, not an error
     assert "Every step is done: v1.3.0 released." in cli(project, env, "next")
+
+    # The reopen commit is left local; the command line pushes it as the TUI's summary does.
+    reopen = git(project, "rev-parse", "HEAD").strip()
+    assert "Push them with `release-console push --rest`" in cli(project, env, "status")
+    planned = cli(project, env, "push", "--rest", "--dry-run")
+    assert f"Remote origin: {origin}" in planned and "reopen [Unreleased]" in planned
+    assert git(origin, "rev-parse", "main").strip() != reopen  # a dry run pushes nothing
+    assert f"Pushed {reopen[:12]} to origin" in cli(project, env, "push", "--rest", "--yes")
+    assert git(origin, "rev-parse", "main").strip() == reopen
+    assert "Nothing left to push after v1.3.0" in cli(project, env, "push", "--rest")
+    assert "chain intact" in cli(project, env, "journal", "verify", "--tag", "v1.3.0")
+    assert '"action": "pushed"' in cli(project, env, "journal", "show", "--tag", "v1.3.0", "--json")
     for path in (project / ".release").rglob("*"):
         if path.is_file():
             assert CANARY.encode() not in path.read_bytes(), path

@@ -34,6 +34,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         if irreversible:
             p.add_argument("--yes", action="store_true",
                            help="do not ask; the plan is still printed")
+        if name == "push":
+            p.add_argument("--rest", action="store_true",
+                           help="after a finished release: push the commits left (the reopen "
+                           "commit), journaled in that release, as the TUI summary's p does")
         p.set_defaults(handler=cmd_step, step_id=name)
 
     p = add_parser(sub, "review", "compare the GitHub draft with the local files and notes",
@@ -71,8 +75,44 @@ def cmd_step(args: argparse.Namespace) -> int:
 
     yes = bool(getattr(args, "yes", False))
     ctx = context(args, assume_yes=yes)
+    if getattr(args, "rest", False):
+        return push_rest(ctx, dry_run=args.dry_run)
     ctx.require_session()
     return run_one(ctx, args.step_id, dry_run=args.dry_run, yes=yes)
+
+
+def push_rest(ctx: Context, *, dry_run: bool) -> int:
+    """The commits a finished release leaves (the reopen commit), asked and pushed like every
+    push, through the service the TUI's summary uses."""
+    from services.errors import UsageError
+    from services.session_lifecycle import latest_session
+    from services.step_protocol import Plan
+    from services.summary import push_plan_lines, unpushed
+    from services.summary import push_rest as push_the_rest
+
+    if ctx.session is not None:
+        raise UsageError(f"{ctx.session.tag} is in progress: `release-console push` pushes its "
+                         "commit and tag; `push --rest` is for what a finished release leaves.")
+    session = latest_session(ctx.store)
+    if session is None or session.state != "completed":
+        raise UsageError("No release has finished here, so `push --rest` has nothing to push "
+                         "(it pushes the commits a finished release leaves, the reopen commit).")
+    left = unpushed(ctx)
+    if not left:
+        say(f"Nothing left to push after {session.tag}: {ctx.policy.project.remote} has every "
+            "commit.")
+        return 0
+    command, lines = push_plan_lines(ctx)
+    plan = Plan(summary="\n".join(lines), commands=[command])
+    if dry_run:
+        say(plan.render())
+        return 0
+    if not ctx.prompter.confirm("Push the commits left after the release?", plan):
+        say("Not pushed.")
+        return 1
+    head = push_the_rest(ctx, session)
+    say(f"✔ Pushed {head[:12]} to {ctx.policy.project.remote}.")
+    return 0
 
 
 def cmd_review(args: argparse.Namespace) -> int:

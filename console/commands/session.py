@@ -112,8 +112,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             for line in summary.lines():
                 say(line)
             if summary.unpushed:
-                say(f"  Push them with `git push {ctx.policy.project.remote} "
-                    f"HEAD:{ctx.repo.branch()}` (the TUI's summary: p).")
+                say("  Push them with `release-console push --rest` (the TUI's summary: p).")
         say("Start one with `release-console start VERSION` "
             "or `release-console start --bump patch|minor|major`.")
         return 0
