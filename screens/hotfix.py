@@ -108,6 +108,8 @@ class HotfixScreen(Screen[str | None]):
         version = self.query_one("#version", Input)
         if message.version and not version.value:
             version.value = message.version
+            self._say("Listing the commits…")  # the version is there: no key to list them
+            self._list(message.version)
 
     def on_input_submitted(self) -> None:
         self._say("Listing the commits…")
@@ -138,7 +140,8 @@ class HotfixScreen(Screen[str | None]):
             return
         listing.highlighted = 0
         listing.focus()
-        self._say("Space picks the highlighted commit; enter goes on with the picked ones.")
+        self._say("Space picks the highlighted commit; enter goes on with the picked ones. "
+                  "Another version: change it above and press enter.")
 
     def _render_commits(self, keep: int | None = None) -> None:
         listing = self.query_one("#commits", OptionList)

@@ -47,8 +47,7 @@ async def test_the_palette_opens_the_picker_and_only_the_picked_fix_lands(projec
         assert isinstance(app.screen, HotfixScreen)
         assert app.screen.query_one("#version", Input).value == "1.3.1"
         assert "Last release: v1.3.0" in shown(app, "#suggestion")
-        await pilot.press("enter")  # list the commits
-        await settle(pilot)
+        # the suggested version's commits are listed at once, no key needed
         listing = app.screen.query_one("#commits", OptionList)
         assert [listing.get_option_at_index(i).id for i in range(listing.option_count)] == \
             [feature, fix]  # newest first
@@ -84,8 +83,6 @@ async def test_a_conflict_lists_the_files_abort_restores_and_continue_finishes(
         await pilot.click("#hotfix")
         await settle(pilot)
         assert isinstance(app.screen, HotfixScreen)
-        await pilot.press("enter")
-        await settle(pilot)
         await pilot.press("space", "enter")  # the newest: the conflicting fix
         await settle(pilot)
         assert isinstance(app.screen, ConflictScreen)
