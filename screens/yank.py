@@ -53,6 +53,7 @@ class YankScreen(Screen[None]):
     class Suggested(Message):
         tag: str
         replacement: str
+        why: str = ""
 
     @dataclass
     class Prepared(Message):
@@ -145,18 +146,19 @@ class YankScreen(Screen[None]):
         from services.yank_choices import suggest_replacement
 
         try:
-            suggestion = suggest_replacement(host_of(self.app).make_context(), choice.version)
+            suggestion, why = suggest_replacement(host_of(self.app).make_context(),
+                                                  choice.version, self.choices)
         except ConsoleError:
-            suggestion = ""
-        self.post_message(self.Suggested(choice.tag, suggestion))
+            suggestion, why = "", ""
+        self.post_message(self.Suggested(choice.tag, suggestion, why))
 
     def on_yank_screen_suggested(self, message: Suggested) -> None:
         if self.chosen is None or self.chosen.tag != message.tag:
             return
         replacement = self.query_one("#replacement", Input)
         replacement.value = message.replacement
-        self._say(f"Yank {message.tag}: give the reason; the replacement suggested is the next "
-                  "patch.")
+        self._say(f"Yank {message.tag}: give the reason; the replacement suggested is "
+                  f"{message.why or 'yours to give'}.")
         self.query_one("#reason", Input).focus()
 
     # --- 2. preview both changes ----------------------------------------------------------------

@@ -1,14 +1,15 @@
 """What the yank wizard (and ``release-console yank``) asks GitHub and git before a yank.
 
 Which releases can be yanked (published ones, from GitHub and the tags, yanked ones marked), the
-suggested replacement (the next patch), whether a replacement is acceptable (newer than the yanked
-version, unless the captain says on purpose that users should go back, "downgrade to 1.2.0"), and
-what GitHub will show afterwards, said before anything is done: the banner, the flags, and which
-release GitHub will then call latest.
+suggested replacement (a newer published release, else the next patch), whether a replacement is
+acceptable (newer than the yanked version, unless the captain says on purpose that users should
+go back, "downgrade to 1.2.0"), and what GitHub will show afterwards, said before anything is
+done: the banner, the flags, and which release GitHub will then call latest.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -107,14 +108,29 @@ def published_releases(ctx: Context, client: GitHubClient | None = None) -> list
     return sorted(found, key=lambda c: versions.parse_version(c.version), reverse=True)
 
 
-def suggest_replacement(ctx: Context, version: str) -> str:
-    """The next patch of ``version`` that is not tagged yet (the hotfix to come)."""
-    current = versions.parse_version(version).finalize_version()
+def suggest_replacement(ctx: Context, version: str,
+                        published: Sequence[ReleaseChoice] = ()) -> tuple[str, str]:
+    """The version users of ``version`` should move to, and why, in a few words.
+
+    A published full release newer than it that is not yanked comes first (the same minor line
+    if there is one, its newest patch, else the closest newer release): the fix is usually
+    out already. Otherwise the next patch that is not tagged yet (the hotfix to come).
+    """
+    current = versions.parse_version(version)
+    newer = sorted(versions.parse_version(c.version) for c in published
+                    if not (c.yanked or c.prerelease)
+                    and versions.parse_version(c.version) > current)
+    same_line = [v for v in newer if (v.major, v.minor) == (current.major, current.minor)]
+    if same_line:
+        return str(same_line[-1]), "the newest published patch of its line"
+    if newer:
+        return str(newer[0]), "the closest newer published release"
+    current = current.finalize_version()
     taken = set(versions.versions_from_tags(ctx.repo.tags(), ctx.policy.tag_format))
     candidate = current.bump_patch()
     while candidate in taken:
         candidate = candidate.bump_patch()
-    return str(candidate)
+    return str(candidate), "the next patch, not released yet"
 
 
 def check_replacement(version: str, replacement: str, *, allow_older: bool) -> str:

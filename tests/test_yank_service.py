@@ -89,3 +89,21 @@ def test_a_killed_yank_keeps_the_one_active_session_and_resumes(
     assert "✔ Yank note in CHANGELOG.md: already there." in outcome.lines
     assert len(release_patches(sandbox, since)) == 1
     assert active_tags(ctx) == [] and ctx.store.load("v0.2.0").state == "completed"
+
+
+def test_the_suggested_replacement_is_the_fix_already_out(make_ctx: Factory) -> None:
+    """Users of 1.3.0 go to 1.3.1 (its line's newest patch) even with 1.4.0 out; a yanked or
+    pre-release one is never suggested; with nothing newer out, the next untagged patch."""
+    from services.yank_choices import ReleaseChoice, suggest_replacement
+
+    def out(version: str, *, yanked: bool = False, prerelease: bool = False) -> ReleaseChoice:
+        return ReleaseChoice(f"v{version}", version, yanked, prerelease, False, True)
+
+    ctx = make_ctx()
+    published = [out("1.4.0"), out("1.3.2", yanked=True), out("1.3.1"), out("1.3.0"),
+                 out("1.5.0-rc.1", prerelease=True)]
+    assert suggest_replacement(ctx, "1.3.0", published)[0] == "1.3.1"
+    assert suggest_replacement(ctx, "1.3.1", published) == (
+        "1.4.0", "the closest newer published release")
+    assert suggest_replacement(ctx, "1.4.0", published) == (
+        "1.4.1", "the next patch, not released yet")

@@ -82,6 +82,18 @@ async def preview(pilot: Pilot[None], screen: YankScreen, reason: str,
     await settle(pilot)
 
 
+async def test_an_older_release_is_replaced_by_the_newer_one_already_out(
+        project: Path, sandbox: Sandbox) -> None:  # noqa: F811
+    """Walked by hand: yanking v1.3.0 with v1.3.1 (the fix) out suggested 1.3.2, a release that
+    does not exist. A newer published release that is not yanked comes first."""
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_wizard(pilot, "v0.1.0")
+        assert screen.query_one("#replacement", Input).value == "0.2.0"
+        assert "the replacement suggested is the closest newer published release" in \
+            text_of(app, "#message")
+
+
 async def test_yank_wizard_end_to_end(project: Path, sandbox: Sandbox) -> None:  # noqa: F811
     app = ReleaseConsoleApp(Options(repo=project))
     async with app.run_test(size=(100, 30)) as pilot:
@@ -89,6 +101,8 @@ async def test_yank_wizard_end_to_end(project: Path, sandbox: Sandbox) -> None: 
         labels = [c.label for c in screen.choices]
         assert labels == ["v0.2.0  (latest)", "v0.1.0"]
         assert screen.query_one("#replacement", Input).value == "0.2.1"  # the next patch
+        assert "the replacement suggested is the next patch, not released yet" in \
+            text_of(app, "#message")
         await preview(pilot, screen, "Unlock corrupts data")
         github = text_of(app, "#github")
         assert f"> **{MARK}** — Unlock corrupts data" in github
