@@ -27,6 +27,7 @@ use (``Finished``, ``Progress``, ``render_blockers``, ...) are re-exported here.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
@@ -202,11 +203,13 @@ class StepScreen(StepChoices, Screen[None], Generic[T]):
             self._show_status(view)
             self.query_one("#step-blockers", Static).update(render_blockers(view.blockers, tui=True))
             self.query_one("#step-evidence", Static).update(render_evidence(view.record.evidence))
+        self.show_extra(cast("T | None", message.extra))
         plan = message.plan
+        if plan is not None:  # what the screen's own panel says is not said again below it
+            plan = replace(plan, notes=[n for n in plan.notes if not self.said_by_panel(n)])
         self.query_one("#step-plan", Static).update(
             Text("What running it will do:\n", style="bold") + Text(plan.render())
             if plan and not finished else "")
-        self.show_extra(cast("T | None", message.extra))
         if not self.running:
             self._show_hint()
         if self.next_after_load:
@@ -218,6 +221,10 @@ class StepScreen(StepChoices, Screen[None], Generic[T]):
         reason = "" if self.running else view.record.reason
         self.query_one("#step-status", Static).update(
             status_line(shown, reason, irreversible=self.step.irreversible))
+
+    def said_by_panel(self, note: str) -> bool:
+        """A plan note the step's own panel already shows (a screen with a panel overrides)."""
+        return False
 
     def said_by_blockers(self, line: str) -> bool:
         """The blockers panel already says ``line``: a step's own panel should not repeat it."""

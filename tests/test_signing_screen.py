@@ -53,6 +53,9 @@ async def test_sign_from_the_screen_with_the_password_box(
         assert isinstance(app.screen, SignScreen)
         key_text = str(app.screen.query_one("#sign-key", Static).render())
         assert "Backend minisign, pinned to minisign key" in key_text and "password box" in key_text
+        plan_text = str(app.screen.query_one("#step-plan", Static).render())
+        assert "Sign 2 artifacts with minisign" in plan_text
+        assert "Backend minisign" not in plan_text  # the panel above says it; said once
         await pilot.press("r")
         for _ in range(50):  # the worker pushes the modal from its thread
             await pilot.pause()

@@ -7,7 +7,7 @@ runs, so pinentry or ssh-keygen talk to the captain directly, then the app comes
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -20,18 +20,31 @@ from services.step_protocol import Context
 from services.steps.sign import backend_for
 
 
-class SignScreen(StepScreen):
+@dataclass(frozen=True)
+class SignerPanel:
+    """What the panel shows, and the plan notes it therefore need not repeat."""
+
+    text: Text
+    said: frozenset[str] = frozenset()
+
+
+class SignScreen(StepScreen[SignerPanel]):
+    said: frozenset[str] = frozenset()  # the signer lines the panel shows
+
+    def said_by_panel(self, note: str) -> bool:
+        return note in self.said
+
     def compose_extra(self) -> ComposeResult:
         yield Static("", id="sign-key", classes="section")
 
-    def load_extra(self, ctx: Context) -> Any:
+    def load_extra(self, ctx: Context) -> SignerPanel:
         try:
             backend = backend_for(ctx)
             if backend is None:
-                return Text("The policy says signing.backend = \"none\".", style="dim")
+                return SignerPanel(Text("The policy says signing.backend = \"none\".", style="dim"))
             ready = backend.readiness()  # what the status check just found
         except ConsoleError as err:
-            return Text(str(err), style="bold red")
+            return SignerPanel(Text(str(err), style="bold red"))
         lines = signer_lines(backend, ready)
         text = Text(lines[0] + "\n")
         for line in lines[1:]:
@@ -41,8 +54,9 @@ class SignScreen(StepScreen):
         if ready.notice:
             text.append(ready.notice + " (the screen hands over the terminal meanwhile)\n",
                         style="yellow")
-        return text
+        return SignerPanel(text, frozenset(lines))
 
-    def show_extra(self, data: Any) -> None:
+    def show_extra(self, data: SignerPanel | None) -> None:
         if data is not None:
-            self.query_one("#sign-key", Static).update(data)
+            self.said = data.said
+            self.query_one("#sign-key", Static).update(data.text)
