@@ -21,7 +21,8 @@ while git, gpg or the network are busy. A newer load cancels the older worker (`
 a cancelled worker posts nothing.
 
 The messages live in :mod:`screens.step_messages`, the text helpers in :mod:`screens.step_render`
-and the confirm/cancel/skip/redo decisions in :mod:`screens.step_choices`; the names step screens
+the confirm/cancel/skip/redo decisions in :mod:`screens.step_choices`, the form writes ``n``
+waits for in :mod:`screens.step_forms`; the names step screens
 use (``Finished``, ``Progress``, ``render_blockers``, ...) are re-exported here.
 """
 
@@ -43,6 +44,7 @@ from textual.worker import get_current_worker
 
 from screens.base import host_of
 from screens.step_choices import ASKS, StepChoices
+from screens.step_forms import FormWrites
 from screens.step_messages import Finished, GoTo, Loaded, Progress, Stopper
 from screens.step_progress import StepProgress
 from screens.step_render import (
@@ -70,7 +72,7 @@ STEP_CSS = Path(__file__).with_name("step.tcss")
 S = StepStatus
 RUNNABLE = frozenset({S.READY, S.FAILED, S.INTERRUPTED})
 
-class StepScreen(StepChoices, Screen[None], Generic[T]):
+class StepScreen(StepChoices, FormWrites, Screen[None], Generic[T]):
     """One runbook step: description, status, blockers, plan (dry run), evidence; r runs it."""
 
     CSS_PATH: ClassVar[Any] = [STEP_CSS]
@@ -99,7 +101,6 @@ class StepScreen(StepChoices, Screen[None], Generic[T]):
         self.quit_after = False
         self.result_shown = False  # the message line holds a run's result, not a hint
         self.next_after_load = False  # n on a blocked step: look again, then run or say why
-        self.form_writes = 0  # ticks or form saves still being written: n waits for them
 
     # --- extension points --------------------------------------------------------------------
     def compose_extra(self) -> ComposeResult:
@@ -298,17 +299,6 @@ class StepScreen(StepChoices, Screen[None], Generic[T]):
 
     def on_progress(self, message: Progress) -> None:
         self.query_one(StepProgress).show(message.event)
-
-    def start_form_write(self) -> None:
-        """A tick or a form's save went to a worker: an ``n`` pressed now acts on its outcome."""
-        self.form_writes += 1
-
-    def end_form_write(self) -> None:
-        self.form_writes = max(0, self.form_writes - 1)
-
-    def form_pending(self) -> bool:
-        """Something the captain entered is not yet in the session (a screen may know more)."""
-        return self.form_writes > 0
 
     def on_finished(self, message: Finished) -> None:
         self.running = False

@@ -1,0 +1,25 @@
+"""Writes a step screen's own form makes (a tick, a sign-off, a migration section) in workers.
+
+``n`` pressed while one is still being written must act on its outcome, not on the blockers from
+before it: a captain types space then n at once. The step screen counts the writes in flight;
+a screen that knows more (a ticked row the session does not hold yet) overrides ``form_pending``.
+"""
+
+from __future__ import annotations
+
+
+class FormWrites:
+    """Counts the form writes in flight; each ends in a message that reloads the step."""
+
+    form_writes = 0
+
+    def start_form_write(self) -> None:
+        """A tick or a form's save went to a worker: an ``n`` pressed now acts on its outcome."""
+        self.form_writes += 1
+
+    def end_form_write(self) -> None:
+        self.form_writes = max(0, self.form_writes - 1)
+
+    def form_pending(self) -> bool:
+        """Something the captain entered is not yet in the session (a screen may know more)."""
+        return self.form_writes > 0
