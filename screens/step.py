@@ -20,10 +20,10 @@ All blocking work happens in thread workers that report back by messages, so the
 while git, gpg or the network are busy. A newer load cancels the older worker (``exclusive``);
 a cancelled worker posts nothing.
 
-The messages live in :mod:`screens.step_messages`, the text helpers in :mod:`screens.step_render`
-the confirm/cancel/skip/redo decisions in :mod:`screens.step_choices`, the form writes ``n``
-waits for in :mod:`screens.step_forms`; the names step screens
-use (``Finished``, ``Progress``, ``render_blockers``, ...) are re-exported here.
+The messages live in :mod:`screens.step_messages`, the text helpers in :mod:`screens.step_render`,
+the confirm/cancel/skip/redo decisions in :mod:`screens.step_choices` and the form writes that
+``n`` waits for in :mod:`screens.step_forms`; the names step screens use (``Finished``,
+``Progress``, ``render_blockers``, ...) are re-exported here.
 """
 
 from __future__ import annotations
