@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 from collections.abc import Callable
 from pathlib import Path
 
@@ -68,3 +69,59 @@ async def test_record_pass_and_fail_sign_offs_from_the_checklist(
     assert data["arm64"]["checks"]["boots"]["result"] == "pass"
     assert data["arm64"]["checks"]["runs Ollama"] == {"result": "fail",
                                                       "note": "no network on the Pi"}
+
+
+async def test_the_next_sign_off_typed_while_one_is_written_lands_on_its_architecture(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """A sign-off hashes the artifacts (gigabytes) before it is written. The form moved on only
+    then, so the next architecture's hardware, typed meanwhile, went into the first one's field
+    and its ctrl+s signed off amd64 again. It now moves on when ctrl+s is pressed. The session
+    lock is held here so the first sign-off is still being written while the second is typed."""
+    write_policy(repo_path, '[signing]\nbackend = "none"\ntag_format = "none"\n')
+    start_release(make_ctx(), ReleaseRequest(version="0.2.0"))
+    build_artifacts(repo_path)
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        app.push_screen(screen_for("smoke"))
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SmokeScreen)
+        screen.query_one("#smoke-hardware", Input).focus()
+        with open(repo_path / ".release" / "v0.2.0" / ".lock", "a+") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # the first sign-off waits to be written
+            await pilot.press(*"x1", "enter", "a", "ctrl+s")
+            assert screen.query_one("#smoke-arch", Select).value == "arm64"
+            assert screen.query_one("#smoke-hardware", Input).has_focus
+            await pilot.press(*"m2", "enter", "a", "ctrl+s")
+            fcntl.flock(lock, fcntl.LOCK_UN)
+        await settle(pilot)
+        assert not isinstance(screen.focused, Input)  # both done: n and r act, not type
+    data = make_ctx().require_session().data["smoke"]
+    assert {arch: data[arch]["hardware"] for arch in data} == {"amd64": "x1", "arm64": "m2"}
+    assert all(c["result"] == "pass" for arch in data for c in data[arch]["checks"].values())
+
+
+async def test_a_refused_sign_off_gives_the_form_back_as_it_was(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    write_policy(repo_path, '[signing]\nbackend = "none"\ntag_format = "none"\n')
+    start_release(make_ctx(), ReleaseRequest(version="0.2.0"))
+    build_artifacts(repo_path)
+    for iso in (repo_path / "build").glob("*amd64*"):
+        iso.unlink()  # nothing to hash for amd64: the sign-off is refused
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        app.push_screen(screen_for("smoke"))
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SmokeScreen)
+        screen.query_one("#smoke-hardware", Input).focus()
+        await pilot.press(*"x1", "enter", "a", "ctrl+s")
+        await settle(pilot)
+        assert "amd64" in str(screen.query_one("#step-message", Static).render())
+        assert screen.query_one("#smoke-arch", Select).value == "amd64"
+        assert screen.query_one("#smoke-hardware", Input).value == "x1"
+        checks = screen.query_one("#smoke-checks", SelectionList)
+        assert len(checks.selected) == checks.option_count  # the ticks are back too
+    assert "smoke" not in make_ctx().require_session().data

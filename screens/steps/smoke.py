@@ -6,8 +6,9 @@ status list at the top before and after recording.
 
 The form walks the architectures in order: it opens on the first one without a sign-off with the
 Hardware field focused; Enter there moves to the checks, ``a`` ticks them all, ctrl+s records;
-then the form moves to the next architecture (never to a blank one), and after the last one the
-focus leaves the text fields so ``n`` moves on instead of being typed into a field.
+the form moves to the next architecture (never to a blank one) as soon as ctrl+s is pressed, while
+the sign-off is still being hashed and written, and gets the entry back if it is refused; after
+the last one the focus leaves the text fields so ``n`` moves on instead of being typed in.
 """
 
 from __future__ import annotations
@@ -64,7 +65,6 @@ class SmokeScreen(StepScreen[SmokeView]):
     def __init__(self, step_id: str) -> None:
         super().__init__(step_id)
         self.data: SmokeView | None = None
-        self.recorded_arch = ""
 
     def compose_extra(self) -> ComposeResult:
         yield Static("", id="smoke-status", classes="section")
@@ -103,15 +103,6 @@ class SmokeScreen(StepScreen[SmokeView]):
             picker: Select[str] = Select([(a, a) for a in data.arches], value=arch,
                                          allow_blank=False, id="smoke-arch")
             self.query_one("#smoke-form", Horizontal).mount(picker, before=0)
-        elif self.recorded_arch:  # just recorded: on to the next architecture still to do
-            after, self.recorded_arch = self.recorded_arch, ""
-            nxt = data.first_open(after)
-            if nxt is not None:
-                self.query_one("#smoke-arch", Select).value = nxt
-                self.query_one("#smoke-hardware", Input).value = ""
-                self._reset_checks(data)
-            (self.query_one("#smoke-hardware", Input) if nxt is not None
-             else self.query_one("#step-body")).focus()
         tester = self.query_one("#smoke-tester", Input)
         if not tester.value and data.tester != "unknown":
             tester.value = data.tester
@@ -159,11 +150,41 @@ class SmokeScreen(StepScreen[SmokeView]):
                         "or say what went wrong in the note.", severity="warning")
             return
         self.start_form_write()
-        self._record(str(arch.value), self.query_one("#smoke-tester", Input).value,
-                     self.query_one("#smoke-hardware", Input).value, marks)
+        entry = Entry(str(arch.value), self.query_one("#smoke-tester", Input).value,
+                      self.query_one("#smoke-hardware", Input).value, marks, note)
+        self._next_form(entry.arch)
+        self._record(entry)
 
-    @work(thread=True, exclusive=True, group="smoke-record")
-    def _record(self, arch: str, tester: str, hardware: str, marks: list[smoke.Mark]) -> None:
+    def _next_form(self, after: str) -> None:
+        """On to the next architecture at once, before the sign-off is written: what the captain
+        types next ("M2", Enter, a, ctrl+s) belongs to that one, however fast it comes."""
+        nxt = self.data.first_open(after) if self.data is not None else None
+        if nxt is None or self.data is None:
+            self.query_one("#step-body").focus()  # the last one: n and r act, not type
+            return
+        self.query_one("#smoke-arch", Select).value = nxt
+        self.query_one("#smoke-hardware", Input).value = ""
+        self.query_one("#smoke-note", Input).value = ""
+        self._reset_checks(self.data)
+        self.query_one("#smoke-hardware", Input).focus()
+
+    def on_not_recorded(self, message: NotRecorded) -> None:
+        """The sign-off was refused: the form shows it again as it was, so nothing is lost."""
+        entry = message.entry
+        self.query_one("#smoke-arch", Select).value = entry.arch
+        self.query_one("#smoke-tester", Input).value = entry.tester
+        self.query_one("#smoke-hardware", Input).value = entry.hardware
+        self.query_one("#smoke-note", Input).value = entry.note
+        checks = self.query_one("#smoke-checks", SelectionList)
+        checks.deselect_all()
+        for mark in entry.marks:
+            if mark.result == "pass":
+                checks.select(mark.check)
+        self.query_one("#smoke-hardware", Input).focus()
+        self.post_message(Finished(False, message.error))
+
+    @work(thread=True, group="smoke-record")  # not exclusive: a quick second one is wanted too
+    def _record(self, sign: Entry) -> None:
         try:
             ctx = host_of(self.app).make_context()
 
@@ -171,20 +192,38 @@ class SmokeScreen(StepScreen[SmokeView]):
                 self.post_message(Progress(event))
 
             entry = smoke.sign_off(ctx.policy, ctx.repo, ctx.require_session(), ctx.record,
-                                   arch=arch, hardware=hardware, marks=marks, tester=tester,
-                                   now=ctx.now_iso(), progress=progress)
+                                   arch=sign.arch, hardware=sign.hardware, marks=sign.marks,
+                                   tester=sign.tester, now=ctx.now_iso(), progress=progress)
         except ConsoleError as err:
-            self.post_message(Finished(False, str(err)))
+            self.post_message(NotRecorded(sign, str(err)))
             return
         failed = [c for c, r in entry["checks"].items() if r["result"] == "fail"]
-        self.post_message(Recorded(arch, entry["tester"], failed))
+        self.post_message(Recorded(sign.arch, entry["tester"], failed))
 
     def on_recorded(self, message: Recorded) -> None:
-        self.recorded_arch = message.arch
         text = (f"✔ Recorded the {message.arch} sign-off by {message.tester}." if not message.failed
                 else f"✘ Recorded the {message.arch} sign-off by {message.tester}. FAILED: "
                 f"{', '.join(message.failed)} — this blocks the release.")
         self.post_message(Finished(not message.failed, text))
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One architecture's sign-off as the form held it when ctrl+s was pressed."""
+
+    arch: str
+    tester: str
+    hardware: str
+    marks: list[smoke.Mark]
+    note: str
+
+
+@dataclass(eq=False)
+class NotRecorded(Message):
+    """The sign-off was refused; the form gets it back."""
+
+    entry: Entry
+    error: str
 
 
 @dataclass(eq=False)
