@@ -86,7 +86,7 @@ def waits_for_other_side(ctx: Context, step: Step) -> Blocker | None:
             "bundle import FILE` there; when the signed bundle comes back, run `release-console "
             "bundle import FILE` here.",
             "Carry the hand-off bundle to the offline workstation and import it there (i on its "
-            "checklist); when the signed bundle comes back, press i here to import it.")
+            "checklist); when the signed bundle comes back, press i on the checklist here.")
     return Blocker("Waits for the online side.",
                    "Carry the signed bundle to the online workstation and run `release-console "
                    "bundle import FILE` there.",
