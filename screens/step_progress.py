@@ -28,7 +28,7 @@ class StepProgress(Vertical):
 
     def __init__(self) -> None:
         super().__init__(id="step-progress-panel")
-        self.label = ""
+        self.current = ""  # the label of the file the bar measures
 
     def compose(self) -> ComposeResult:
         yield Static("", id="step-progress-label")
@@ -40,8 +40,8 @@ class StepProgress(Vertical):
         if event.retry:
             label.update(Text(event.notice(), style="yellow"))
             return
-        if self.label != event.label:  # a new file: its own bar, its own total
-            self.label = event.label
+        if self.current != event.label:  # a new file: its own bar, its own total
+            self.current = event.label
             label.update(progress_title(event))
         self.query_one("#step-progress", ProgressBar).update(total=max(event.total, 1),
                                                              progress=event.done)

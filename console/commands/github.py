@@ -13,14 +13,14 @@ import sys
 from typing import TYPE_CHECKING
 
 from console.commands.common import add_parser, context
+from console.json_envelope import json_flag
 from console.output import print_json, say, warn
 from services.errors import ConsoleError
 from services.step_protocol import Context
+from services.step_status import StepStatus as S
 
 if TYPE_CHECKING:
     from services.yank import PreparedYank
-from console.json_envelope import json_flag
-from services.step_status import StepStatus as S
 
 
 def register(sub: argparse._SubParsersAction) -> None:
