@@ -44,10 +44,12 @@ def render_blockers(blockers: Sequence[Blocker], *, tui: bool = False) -> Text:
     if not blockers:
         return Text("")
     text = Text("Blocked because:\n", style="bold yellow")
-    for blocker in blockers:
+    remedies = [b.tui_remedy if tui else b.remedy for b in blockers]
+    for index, blocker in enumerate(blockers):
         text.append(f"• {blocker.reason}\n")
-        remedy = blocker.tui_remedy if tui else blocker.remedy
-        if remedy:
+        remedy = remedies[index]
+        # two missing images, one build: the remedy is said once, after the last of them
+        if remedy and remedies[index + 1:index + 2] != [remedy]:
             text.append(f"  → {remedy}\n", style="dim")
     return text
 

@@ -126,3 +126,18 @@ async def test_n_pressed_while_a_tick_is_written_acts_on_the_tick(tmp_path: Path
         await settle(pilot)
         assert isinstance(app.screen, StepScreen) and app.screen.step.id == "changelog"
         assert not any("not ticked" in t for t in _toasts(app)), _toasts(app)
+
+
+def test_a_remedy_shared_by_blockers_in_a_row_is_said_once_after_them() -> None:
+    """Walked by hand: a hotfix with no images listed "Build it: run ./build.sh 1.3.1" under
+    each missing architecture."""
+    from screens.step_render import render_blockers
+    from services.blocker import Blocker
+
+    build = "Build it: run `./build.sh 1.3.1` in the project. Then press n here."
+    shown = render_blockers([Blocker("amd64 is missing.", "cli", build),
+                             Blocker("arm64 is missing.", "cli", build),
+                             Blocker("No smoke sign-off.", "cli", "Record it below.")],
+                            tui=True).plain
+    assert shown == ("Blocked because:\n• amd64 is missing.\n• arm64 is missing.\n"
+                     f"  → {build}\n• No smoke sign-off.\n  → Record it below.\n")
