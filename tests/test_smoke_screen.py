@@ -6,6 +6,8 @@ import fcntl
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+from textual.pilot import Pilot
 from textual.widgets import Input, Select, SelectionList, Static
 
 from console.app import ReleaseConsoleApp
@@ -18,18 +20,28 @@ from tests.signing_keys import build_artifacts, write_policy
 from tests.tui_helpers import settle
 
 
-async def test_record_pass_and_fail_sign_offs_from_the_checklist(
-        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+@pytest.fixture
+def released(repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """A release of 0.2.0 in progress with both architectures' images built, no signing."""
     write_policy(repo_path, '[signing]\nbackend = "none"\ntag_format = "none"\n')
     start_release(make_ctx(), ReleaseRequest(version="0.2.0"))
     build_artifacts(repo_path)
+
+
+async def open_smoke(pilot: Pilot[None]) -> SmokeScreen:
+    await settle(pilot)
+    pilot.app.push_screen(screen_for("smoke"))
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, SmokeScreen)
+    return screen
+
+
+async def test_record_pass_and_fail_sign_offs_from_the_checklist(
+        repo_path: Path, make_ctx: Callable[..., Context], released: None) -> None:
     app = ReleaseConsoleApp(Options(repo=repo_path))
     async with app.run_test(size=(100, 40)) as pilot:
-        await settle(pilot)
-        app.push_screen(screen_for("smoke"))
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, SmokeScreen)
+        screen = await open_smoke(pilot)
         status = str(screen.query_one("#smoke-status", Static).render())
         assert "No smoke sign-off for amd64 yet." in status
         assert screen.query_one("#smoke-tester", Input).value == "Casey Captain"
@@ -72,21 +84,14 @@ async def test_record_pass_and_fail_sign_offs_from_the_checklist(
 
 
 async def test_the_next_sign_off_typed_while_one_is_written_lands_on_its_architecture(
-        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+        repo_path: Path, make_ctx: Callable[..., Context], released: None) -> None:
     """A sign-off hashes the artifacts (gigabytes) before it is written. The form moved on only
     then, so the next architecture's hardware, typed meanwhile, went into the first one's field
     and its ctrl+s signed off amd64 again. It now moves on when ctrl+s is pressed. The session
     lock is held here so the first sign-off is still being written while the second is typed."""
-    write_policy(repo_path, '[signing]\nbackend = "none"\ntag_format = "none"\n')
-    start_release(make_ctx(), ReleaseRequest(version="0.2.0"))
-    build_artifacts(repo_path)
     app = ReleaseConsoleApp(Options(repo=repo_path))
     async with app.run_test(size=(100, 40)) as pilot:
-        await settle(pilot)
-        app.push_screen(screen_for("smoke"))
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, SmokeScreen)
+        screen = await open_smoke(pilot)
         screen.query_one("#smoke-hardware", Input).focus()
         with open(repo_path / ".release" / "v0.2.0" / ".lock", "a+") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # the first sign-off waits to be written
@@ -103,19 +108,12 @@ async def test_the_next_sign_off_typed_while_one_is_written_lands_on_its_archite
 
 
 async def test_a_refused_sign_off_gives_the_form_back_as_it_was(
-        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
-    write_policy(repo_path, '[signing]\nbackend = "none"\ntag_format = "none"\n')
-    start_release(make_ctx(), ReleaseRequest(version="0.2.0"))
-    build_artifacts(repo_path)
+        repo_path: Path, make_ctx: Callable[..., Context], released: None) -> None:
     for iso in (repo_path / "build").glob("*amd64*"):
         iso.unlink()  # nothing to hash for amd64: the sign-off is refused
     app = ReleaseConsoleApp(Options(repo=repo_path))
     async with app.run_test(size=(100, 40)) as pilot:
-        await settle(pilot)
-        app.push_screen(screen_for("smoke"))
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, SmokeScreen)
+        screen = await open_smoke(pilot)
         screen.query_one("#smoke-hardware", Input).focus()
         await pilot.press(*"x1", "enter", "a", "ctrl+s")
         await settle(pilot)
