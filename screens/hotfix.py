@@ -108,8 +108,7 @@ class HotfixScreen(Screen[str | None]):
         version = self.query_one("#version", Input)
         if message.version and not version.value:
             version.value = message.version
-            self._say("Listing the commits…")  # the version is there: no key to list them
-            self._list(message.version)
+            self.on_input_submitted()  # the version is there: no key to list its commits
 
     def on_input_submitted(self) -> None:
         self._say("Listing the commits…")

@@ -40,10 +40,16 @@ class GitHubError(ConsoleError):
         self.status = status
 
 
-def on_this_machine(host: str) -> bool:
-    """A loopback address (127.0.0.1:8080, localhost, [::1]:443): a local server, not the net."""
-    name = host.rsplit("]", 1)[0].lstrip("[") if host.startswith("[") else host.split(":")[0]
-    return name == "localhost" or name.startswith("127.") or name == "::1"
+def on_this_machine(api_url: str) -> bool:
+    """The API is on a loopback address (127.0.0.1, localhost, ::1): a local server, not the net."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    name = urlsplit(api_url).hostname or ""
+    try:
+        return name == "localhost" or ipaddress.ip_address(name).is_loopback
+    except ValueError:  # a host name other than localhost
+        return False
 
 
 class GitHubOffline(GitHubError, EnvironmentProblem):
@@ -133,7 +139,7 @@ def translate(exc: BaseException, *, what: str, client: GitHubClient,
         if isinstance(exc, TimeoutError) or "timed out" in str(exc).lower():
             return Transient(f"GitHub at {client.host} did not answer in time while trying to "
                              f"{what}.", remedy="Run the step again; it picks up where it stopped.")
-        if on_this_machine(client.host):  # nothing listens there: the network is not the cause
+        if on_this_machine(client.api_url):  # nothing listens there: the network is not the cause
             return GitHubOffline(
                 f"Nothing answers at {client.host} on this machine, so GitHub cannot be reached.",
                 remedy="Start the server it names ([github] api_url or GITHUB_API_URL); for the "
