@@ -140,12 +140,11 @@ def for_context(ctx: Context, session: Session) -> Summary:
 
 def push_plan_lines(ctx: Context) -> tuple[str, list[str]]:
     """The command and what it sends, for pushing the commits left after a release."""
+    from services.steps.push import commits_going_up
+
     remote, branch = ctx.policy.project.remote, ctx.repo.branch()
-    url = ctx.repo.git("remote", "get-url", remote).strip()
-    log = ctx.repo.git("log", "--format=%h %s", f"refs/remotes/{remote}/{branch}..HEAD")
     return (f"git push {remote} HEAD:refs/heads/{branch}",
-            [f"Remote {remote}: {url}", f"Commits going up to {branch}:",
-             *(f"  {line}" for line in log.strip().splitlines())])
+            commits_going_up(ctx, remote, branch, "HEAD"))
 
 
 def push_rest(ctx: Context, session: Session) -> str:

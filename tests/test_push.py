@@ -130,3 +130,18 @@ def test_push_to_an_unreachable_remote_says_so_and_exits_3(ready: Context,
     assert "push, draft, review and publish wait for the online side" in proc.stderr
     assert "and the repository exists" not in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_the_push_confirmation_never_shows_credentials_in_the_remote_url(
+        ready: Context, repo_path: Path) -> None:
+    """A remote URL may carry a token (https://user:TOKEN@host/...): the plan the captain confirms
+    names the remote without it, for the release push and for the push of what a release leaves."""
+    from services.steps import registry
+    from services.summary import push_plan_lines
+
+    git(repo_path, "remote", "set-url", "origin", "https://ci-bot:s3cr3t-token@example.test/p.git")
+    summary = registry()["push"].plan(ready).summary
+    _, rest = push_plan_lines(ready)
+    for text in (summary, "\n".join(rest)):
+        assert "Remote origin: https://example.test/p.git" in text
+        assert "s3cr3t-token" not in text

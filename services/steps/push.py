@@ -37,9 +37,9 @@ def _branch(ctx: Context) -> str:
     return expected_branch(ctx)
 
 
-def remote_url(ctx: Context) -> str:
+def remote_url(ctx: Context, remote: str = "") -> str:
     """The remote's URL with any user:password@ part removed (it may hold a token)."""
-    url = ctx.repo.git("remote", "get-url", ctx.policy.project.remote).strip()
+    url = ctx.repo.git("remote", "get-url", remote or ctx.policy.project.remote).strip()
     return re.sub(r"//[^/@]+@", "//", url)
 
 
@@ -219,17 +219,25 @@ def different_tag(ctx: Context, tag: str, remote_object: str, remote_commit: str
 def going_up(ctx: Context, remote: str, commit: str, tag: str, *,
              branch_too: bool = True) -> list[str]:
     """What the push sends, as the captain must see it before saying yes: the remote's URL, every
-    commit the branch gains (from what this clone last saw of the remote; not when only the tag
-    goes, as for a promoted rc) and the tag ref."""
-    lines: list[str] = []
-    try:
-        url = ctx.repo.git("remote", "get-url", remote).strip()
-        lines.append(f"Remote {remote}: {url}")
-    except ConsoleError:
-        return lines
+    commit the branch gains (not when only the tag goes, as for a promoted rc) and the tag ref."""
     if not branch_too:
+        lines = commits_going_up(ctx, remote, "", commit)
         return [*lines, f"Ref refs/tags/{tag} goes up (new on {remote}); no branch moves."]
-    branch = _branch(ctx)
+    lines = commits_going_up(ctx, remote, _branch(ctx), commit)
+    return [*lines, f"Ref refs/tags/{tag} goes up (new on {remote})."]
+
+
+def commits_going_up(ctx: Context, remote: str, branch: str, commit: str) -> list[str]:
+    """The remote's URL (without any credentials in it) and the commits ``branch`` gains there
+    when it moves to ``commit``, counted from what this clone last saw of the remote; only the URL
+    when ``branch`` is empty. Shared by the release push and the push of what a release leaves
+    (the reopen commit), so both confirmations read alike."""
+    try:
+        lines = [f"Remote {remote}: {remote_url(ctx, remote)}"]
+    except ConsoleError:
+        return []
+    if not branch:
+        return lines
     try:
         known = ctx.repo.git("rev-parse", "--verify", "--quiet",
                              f"refs/remotes/{remote}/{branch}").strip()
@@ -246,5 +254,4 @@ def going_up(ctx: Context, remote: str, commit: str, tag: str, *,
     lines.extend(f"  {entry}" for entry in log[:20])
     if len(log) > 20:
         lines.append(f"  ... and {len(log) - 20} more")
-    lines.append(f"Ref refs/tags/{tag} goes up (new on {remote}).")
     return lines
