@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
+from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
@@ -41,7 +42,7 @@ class HomeScreen(Screen[None]):
         Binding("x", "abandon", "Abandon…"),
         Binding("y", "yank", "Yank…"),
         Binding("p", "promote", "Promote…"),
-        Binding("i", "import_bundle", "Import bundle…", show=False),  # said in the message line
+        Binding("i", "import_bundle", "Import bundle…"),
         Binding("f5", "reload", "Refresh", show=False),
     ]
     CSS_PATH = HOME_CSS
@@ -51,11 +52,16 @@ class HomeScreen(Screen[None]):
             super().__init__()
             self.overview = overview
 
+    # What the footer offers follows these (check_action): start and promote without a release
+    # in progress, next and abandon with one, import while nothing runs or a step waits for the
+    # other machine's bundle.
+    has_session: reactive[bool] = reactive(False, bindings=True)
+    waiting: reactive[bool] = reactive(False, bindings=True)
+
     def __init__(self) -> None:
         super().__init__()
         self.rows: tuple[OverviewRow, ...] = ()
         self.next_id: str | None = None
-        self.has_session = False
         self.tag = ""
         self.journal = ""
         self.away = False
@@ -131,6 +137,7 @@ class HomeScreen(Screen[None]):
         moved_on = overview.next_id != self.next_id  # a step finished: follow the runbook
         self.rows, self.next_id = overview.rows, overview.next_id
         self.has_session = overview.has_session
+        self.waiting = overview.waits_for_bundle
         self.tag = overview.tag
         self.journal = overview.journal
         checklist = self.query_one("#checklist", OptionList)
@@ -145,10 +152,21 @@ class HomeScreen(Screen[None]):
             nxt = f"Next: {self.next_id}. " if self.next_id else "Every step is done. "
             note.update(Text(nxt + "Enter opens a step; n opens the next one.", style="bold"))
         else:
-            note.update(Text("No release in progress. Press s to start one. (i: import a bundle)",
-                             style="bold"))
+            note.update(Text("No release in progress. Press s to start one.", style="bold"))
         self._show_detail(checklist.highlighted)
         checklist.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The footer offers what applies instead of a notification after the key. Keys that
+        cannot apply while a release is (or is not) in progress leave it (an 80-column footer has
+        no room for them greyed out); importing greys out while no step waits for a bundle."""
+        if action in ("start", "promote"):
+            return not self.has_session
+        if action in ("next_step", "abandon"):
+            return self.has_session
+        if action == "import_bundle":
+            return not self.has_session or self.waiting or None
+        return True
 
     def _option(self, row: OverviewRow) -> Option:
         status = row.status or StepStatus.NOT_STARTED
@@ -195,9 +213,6 @@ class HomeScreen(Screen[None]):
         self.app.push_screen(screen_for(self.rows[index].id))
 
     def action_next_step(self) -> None:
-        if not self.has_session:
-            self.notify("No release in progress. Press s to start one.", severity="warning")
-            return
         if self.next_id is None:
             self.notify("Every step is done.")
             return
@@ -230,11 +245,8 @@ class HomeScreen(Screen[None]):
         self.app.push_screen(BundleImportScreen(), imported)
 
     def _start_with(self, dialog: ModalScreen[str | None], said: str) -> None:
-        """Open a dialog that starts a session: refused while one is in progress."""
-        if self.has_session:
-            self.notify(f"{self.tag} is in progress; finish it, or abandon it with x first.",
-                        severity="warning")
-            return
+        """Open a dialog that starts a session (the key is greyed out while one is in progress;
+        one started elsewhere meanwhile is refused by the dialog's own start)."""
 
         def started(result: str | None) -> None:
             if result:
@@ -244,9 +256,6 @@ class HomeScreen(Screen[None]):
         self.app.push_screen(dialog, started)
 
     def action_abandon(self) -> None:
-        if not self.has_session:
-            self.notify("No release in progress.", severity="warning")
-            return
         from screens.prompts import ReasonScreen
 
         def answered(reason: str | None) -> None:

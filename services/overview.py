@@ -22,7 +22,7 @@ from services.step_status import StepStatus
 if TYPE_CHECKING:  # the step machinery loads only where an overview is worked out
     from services.step_protocol import Context, Step
 
-SCHEMA = 1
+SCHEMA = 2
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,8 @@ class Overview:
     tag: str = ""
     journal: str = ""
     error: str = ""
+    # The next step belongs to the other workstation: what comes from there is a bundle to import.
+    waits_for_bundle: bool = False
 
     @property
     def has_session(self) -> bool:
@@ -83,6 +85,7 @@ class Overview:
     def to_json(self) -> dict[str, Any]:
         return {"schema": SCHEMA, "header": self.header, "next": self.next_id, "tag": self.tag,
                 "journal": self.journal, "error": self.error,
+                "waits_for_bundle": self.waits_for_bundle,
                 "rows": [row.to_json() for row in self.rows]}
 
     @classmethod
@@ -94,7 +97,8 @@ class Overview:
             rows = tuple(OverviewRow.from_json(row) for row in data["rows"])
             return cls(header=str(data["header"]), rows=rows, next_id=data.get("next"),
                        tag=str(data["tag"]), journal=str(data["journal"]),
-                       error=str(data["error"]))
+                       error=str(data["error"]),
+                       waits_for_bundle=bool(data["waits_for_bundle"]))
         except (KeyError, TypeError) as err:
             raise ValueError(f"overview is missing {err}") from None
 
@@ -112,7 +116,7 @@ def checked_overview(open_context: Callable[[], Context]) -> Overview:
 
 def overview(ctx: Context) -> Overview:
     """What the home screen shows for this context (a damaged session raises its error)."""
-    from services import engine, secrets
+    from services import engine, secrets, workstation
     from services.flows import runbook
     from services.headline import headline
 
@@ -134,7 +138,9 @@ def overview(ctx: Context) -> Overview:
                     v.step.irreversible, v.status, v.record.reason, tuple(v.blockers),
                     v.record.evidence)
         for v in views)
-    return Overview(header, rows, nxt.id if nxt else None, ctx.session.tag, journal)
+    waits = nxt is not None and workstation.waits_for_other_side(ctx, nxt.step) is not None
+    return Overview(header, rows, nxt.id if nxt else None, ctx.session.tag, journal,
+                    waits_for_bundle=waits)
 
 
 def preview_row(step: Step) -> OverviewRow:

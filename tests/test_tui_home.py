@@ -16,7 +16,7 @@ from screens.step import StepScreen
 from services.session import SessionStore
 from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context
-from tests.tui_helpers import settle
+from tests.tui_helpers import footer_keys, settle
 
 
 def text_of(app: ReleaseConsoleApp, selector: str) -> str:
@@ -224,3 +224,26 @@ async def test_abandon_from_the_tui_then_start_another(repo_path: Path,
         await settle(pilot)
         assert "no release in progress (last: v0.2.0 abandoned)" in text_of(app, "#session-bar")
     assert SessionStore(repo_path).load("v0.2.0").state == "abandoned"
+
+
+async def test_the_footer_offers_what_applies(repo_path: Path,
+                                              make_ctx: Callable[..., Context]) -> None:
+    """Start and promote only without a release in progress, next and abandon only with one;
+    import greys out while no step waits for a bundle. A key that does not apply does nothing."""
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert footer_keys(app.screen) == {"s": True, "y": True, "p": True, "i": True, "q": True,
+                                        "ctrl+p": True}
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+    start_release(make_ctx(), ReleaseRequest(version="0.2.0"))
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert footer_keys(app.screen) == {"n": True, "x": True, "y": True, "i": False, "q": True,
+                                        "ctrl+p": True}
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)  # no start dialog over a release in progress

@@ -46,3 +46,8 @@ def _belongs_to(node: Any, screen: ModalScreen[Any]) -> bool:
 
 def text_of(screen: Any, selector: str) -> str:
     return str(screen.query_one(selector, Static).render())
+
+
+def footer_keys(screen: Any) -> dict[str, bool]:
+    """The footer as a captain reads it: each key shown, and False where it is greyed out."""
+    return {key.key: not key.has_class("-disabled") for key in screen.query("Footer FooterKey")}
