@@ -226,24 +226,25 @@ async def test_abandon_from_the_tui_then_start_another(repo_path: Path,
     assert SessionStore(repo_path).load("v0.2.0").state == "abandoned"
 
 
+async def footer_then_press(repo_path: Path, key: str) -> tuple[dict[str, bool], bool]:
+    """The home screen's footer, and whether pressing ``key`` there left the checklist shown."""
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        keys = footer_keys(app.screen)
+        await pilot.press(key)
+        await settle(pilot)
+        return keys, isinstance(app.screen, HomeScreen)
+
+
 async def test_the_footer_offers_what_applies(repo_path: Path,
                                               make_ctx: Callable[..., Context]) -> None:
     """Start and promote only without a release in progress, next and abandon only with one;
     import greys out while no step waits for a bundle. A key that does not apply does nothing."""
-    app = ReleaseConsoleApp(Options(repo=repo_path))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        assert footer_keys(app.screen) == {"s": True, "y": True, "p": True, "i": True, "q": True,
-                                        "ctrl+p": True}
-        await pilot.press("x")
-        await settle(pilot)
-        assert isinstance(app.screen, HomeScreen)
+    keys, still_home = await footer_then_press(repo_path, "x")
+    assert keys == {"s": True, "y": True, "p": True, "i": True, "q": True, "ctrl+p": True}
+    assert still_home  # nothing to abandon: no dialog
     start_release(make_ctx(), ReleaseRequest(version="0.2.0"))
-    app = ReleaseConsoleApp(Options(repo=repo_path))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        assert footer_keys(app.screen) == {"n": True, "x": True, "y": True, "i": False, "q": True,
-                                        "ctrl+p": True}
-        await pilot.press("s")
-        await settle(pilot)
-        assert isinstance(app.screen, HomeScreen)  # no start dialog over a release in progress
+    keys, still_home = await footer_then_press(repo_path, "s")
+    assert keys == {"n": True, "x": True, "y": True, "i": False, "q": True, "ctrl+p": True}
+    assert still_home  # no start dialog over a release in progress
