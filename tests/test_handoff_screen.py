@@ -45,10 +45,15 @@ async def test_export_then_import_from_the_screen(stations: Workstations) -> Non
         path = screen.query_one("#handoff-path", Input)
         assert path.value.endswith(".release/v1.3.0/outbox/PAI-v1.3.0-to-offline.tar")
         path.value = str(ws.usb / "out.tar")
-        await pilot.press("ctrl+e")
+        path.focus()  # the keys work from the field, where a captain has just typed the path
+        await pilot.press("ctrl+s")
         await settle(pilot)
         message = text(screen, "#step-message")
         assert f"Wrote {ws.usb / 'out.tar'}" in message and "Fingerprint:" in message
+        assert "Enter: next step." in message
+        await pilot.press("enter")  # the next step, not the field again ("already exists")
+        await settle(pilot)
+        assert app.screen is not screen
     assert (ws.usb / "out.tar").is_file()
 
     offline_half(ws)
@@ -59,15 +64,16 @@ async def test_export_then_import_from_the_screen(stations: Workstations) -> Non
         assert incoming.value == str(ws.usb / "PAI-v1.3.0-to-online.tar")  # the folder used last
         incoming.value = str(ws.usb / "back.tar")
         assert screen.query_one("#handoff-use", Button).disabled
-        await pilot.press("ctrl+i")
+        incoming.focus()
+        await pilot.press("enter")  # in the field: verify (ctrl+i is Tab in a terminal)
         await settle(pilot)
         verified = text(screen, "#handoff-verified")
         assert "manifest signed by the pinned key" in verified
         assert "git verify-tag v1.3.0: signed by the pinned key" in verified
         assert "pai-v1.3.0-arm64.iso: sha256" in verified
         assert not screen.query_one("#handoff-use", Button).disabled
-        assert not ws.ctx("online").repo.tag_exists("v1.3.0")  # nothing used before ctrl+u
-        await pilot.press("ctrl+u")
+        assert not ws.ctx("online").repo.tag_exists("v1.3.0")  # nothing used before ctrl+y
+        await pilot.press("ctrl+y")
         await settle(pilot)
         assert "Imported back.tar" in text(screen, "#step-message")
     assert ws.ctx("online").repo.tag_exists("v1.3.0")
@@ -76,17 +82,18 @@ async def test_export_then_import_from_the_screen(stations: Workstations) -> Non
 
 async def test_export_to_the_outbox_it_proposes_and_the_blocker_names_the_key(
         stations: Workstations) -> None:
-    """Walked by hand: ctrl+e with the path the screen proposes said "The folder .../outbox does
+    """Walked by hand: export (then ctrl+e) with the path the screen proposes said "The folder .../outbox does
     not exist", and the blocker told the captain to type a CLI command."""
     ws = stations
     prepare_online(ws)
     app = ReleaseConsoleApp(Options(repo=ws.online))
     async with app.run_test(size=(120, 50)) as pilot:
         screen = await open_handoff(pilot, "handoff-out")
-        assert "Press ctrl+e to write the bundle" in text(screen, "#step-blockers")
+        assert "Press ctrl+s to write the bundle" in text(screen, "#step-blockers")
         proposed = Path(screen.query_one("#handoff-path", Input).value)
         assert not proposed.parent.exists()
-        await pilot.press("ctrl+e")
+        screen.query_one("#handoff-path", Input).focus()
+        await pilot.press("enter")  # Enter in the field writes it too
         await settle(pilot)
         assert f"Wrote {proposed}" in text(screen, "#step-message")
     assert proposed.is_file()

@@ -3,8 +3,12 @@
 Export: what goes into the bundle and how big it is, where to write it (the path the captain
 picked last time is remembered on this machine), progress while it is written, and the
 fingerprint to compare on the other screen. Import: the bundle is verified in a worker and every
-check is shown line by line; only then can the captain use it (ctrl+u). All work runs in thread
+check is shown line by line; only then can the captain use it (ctrl+y). All work runs in thread
 workers reporting by messages, through the same services as ``release-console bundle``.
+
+The keys work with the focus in a field, where a terminal and Textual's ``Input`` take most
+control keys (ctrl+i is Tab; ctrl+e, ctrl+u and ctrl+v edit the line): Enter in a field does what
+its row is for, ctrl+s writes the bundle and ctrl+y uses the verified one, as on the import screen.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -43,9 +47,8 @@ HANDOFF_CSS = Path(__file__).with_name("handoff.tcss")
 
 
 class HandoffScreen(HoldsVerifiedBundle, StepScreen[Any]):
-    BINDINGS = [Binding("ctrl+e", "export", "Export bundle"),
-                Binding("ctrl+i", "verify_import", "Verify a bundle"),
-                Binding("ctrl+u", "use_import", "Use the verified bundle")]
+    BINDINGS = [Binding("ctrl+s", "export", "Export bundle"),
+                Binding("ctrl+y", "use_import", "Use the verified bundle")]
     CSS_PATH: ClassVar[Any] = [STEP_CSS, HANDOFF_CSS]
 
     @dataclass
@@ -58,12 +61,12 @@ class HandoffScreen(HoldsVerifiedBundle, StepScreen[Any]):
         with Horizontal(classes="handoff-row"):
             yield Input(placeholder="Write the bundle to (e.g. the USB stick)", id="handoff-path")
             yield TickBox("without artifacts", id="handoff-without")
-            yield Button("Export (ctrl+e)", id="handoff-export", variant="primary",
+            yield Button("Export (ctrl+s)", id="handoff-export", variant="primary",
                          action="screen.export")
         with Horizontal(classes="handoff-row"):
             yield Input(placeholder="Bundle from the other workstation", id="handoff-import")
-            yield Button("Verify (ctrl+i)", id="handoff-verify", action="screen.verify_import")
-            yield Button("Use it (ctrl+u)", id="handoff-use", disabled=True,
+            yield Button("Verify (Enter)", id="handoff-verify", action="screen.verify_import")
+            yield Button("Use it (ctrl+y)", id="handoff-use", disabled=True,
                          action="screen.use_import")
         yield Static("", id="handoff-verified", classes="section")
 
@@ -104,6 +107,21 @@ class HandoffScreen(HoldsVerifiedBundle, StepScreen[Any]):
 
     def action_run_step(self) -> None:
         self.action_export()
+
+    @on(Input.Submitted, "#handoff-path")
+    def export_on_enter(self) -> None:
+        self.action_export()
+
+    @on(Input.Submitted, "#handoff-import")
+    def verify_on_enter(self) -> None:
+        self.action_verify_import()
+
+    def on_finished(self, message: Finished) -> None:
+        """After a bundle is written or used the message line says "Enter: next step", so Enter
+        must not go to the form (toggling "without artifacts", writing again). Runs before the
+        step screen's own handler."""
+        if message.ok:
+            self.set_focus(None)
 
     def _start(self, text: str) -> bool:
         if self.running:
@@ -179,14 +197,16 @@ class HandoffScreen(HoldsVerifiedBundle, StepScreen[Any]):
         self.running = False
         self.prepared = message.prepared
         self.query_one("#handoff-verified", Static).update(message.lines)
-        self.query_one("#handoff-use", Button).disabled = False
+        use = self.query_one("#handoff-use", Button)
+        use.disabled = False
+        use.focus()  # Enter now uses it, as on the import screen
         self.query_one("#step-message", Static).update(Text(
-            "Verified. Compare the fingerprint with the other screen, then use it (ctrl+u).",
-            style="bold green"))
+            "Verified. Compare the fingerprint with the other screen, then use it (Enter or "
+            "ctrl+y).", style="bold green"))
 
     def action_use_import(self) -> None:
         if self.prepared is None:
-            self.notify("Verify a bundle first (ctrl+i).", severity="warning")
+            self.notify("Verify a bundle first (Enter in the bundle field).", severity="warning")
             return
         prepared, self.prepared = self.prepared, None
         self.query_one("#handoff-use", Button).disabled = True

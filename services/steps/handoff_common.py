@@ -29,7 +29,7 @@ class HandoffStep(Step):
         return [Blocker(f"The release goes to the {side} now.",
                         f"Run `release-console bundle export` (it writes {target}, or pass "
                         f"--output FILE, e.g. on the USB stick) and carry the bundle there.",
-                        tui="Press ctrl+e to write the bundle where the field below says (e.g. "
+                        tui="Press ctrl+s to write the bundle where the field below says (e.g. "
                         "on the USB stick) and carry it there.")]
 
     def plan(self, ctx: Context) -> Plan:
