@@ -57,6 +57,7 @@ class HomeScreen(Screen[None]):
     # other machine's bundle.
     has_session: reactive[bool] = reactive(False, bindings=True)
     waiting: reactive[bool] = reactive(False, bindings=True)
+    can_start: reactive[bool] = reactive(True, bindings=True)  # not on the signing workstation
 
     def __init__(self) -> None:
         super().__init__()
@@ -137,6 +138,7 @@ class HomeScreen(Screen[None]):
         moved_on = overview.next_id != self.next_id  # a step finished: follow the runbook
         self.rows, self.next_id = overview.rows, overview.next_id
         self.has_session = overview.has_session
+        self.can_start = overview.can_start
         self.waiting = overview.waits_for_bundle
         self.tag = overview.tag
         self.journal = overview.journal
@@ -152,7 +154,7 @@ class HomeScreen(Screen[None]):
             nxt = f"Next: {self.next_id}. " if self.next_id else "Every step is done. "
             note.update(Text(nxt + "Enter opens a step; n opens the next one.", style="bold"))
         else:
-            note.update(Text("No release in progress. Press s to start one.", style="bold"))
+            note.update(Text(overview.idle, style="bold"))
         self._show_detail(checklist.highlighted)
         checklist.focus()
 
@@ -161,7 +163,7 @@ class HomeScreen(Screen[None]):
         cannot apply while a release is (or is not) in progress leave it (an 80-column footer has
         no room for them greyed out); importing greys out while no step waits for a bundle."""
         if action in ("start", "promote"):
-            return not self.has_session
+            return not self.has_session and self.can_start
         if action in ("next_step", "abandon"):
             return self.has_session
         if action == "import_bundle":

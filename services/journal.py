@@ -55,6 +55,11 @@ class Journal:
                     last = raw
         return count, last
 
+    def tip(self) -> tuple[int, str]:
+        """How many entries the file holds and the hash of its last one (its head)."""
+        count, last = self._last_line()
+        return count, line_hash(last) if last is not None else GENESIS
+
     def append(self, *, actor: str, step: str, action: str,
                inputs: dict[str, Any] | None = None, outputs: dict[str, Any] | None = None,
                now: datetime | None = None) -> tuple[str, int]:

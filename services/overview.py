@@ -22,7 +22,7 @@ from services.step_status import StepStatus
 if TYPE_CHECKING:  # the step machinery loads only where an overview is worked out
     from services.step_protocol import Context, Step
 
-SCHEMA = 2
+SCHEMA = 3
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,9 @@ class Overview:
     error: str = ""
     # The next step belongs to the other workstation: what comes from there is a bundle to import.
     waits_for_bundle: bool = False
+    # With no release in progress: what to do (start one, or import) and whether s may start one.
+    idle: str = ""
+    can_start: bool = True
 
     @property
     def has_session(self) -> bool:
@@ -85,7 +88,8 @@ class Overview:
     def to_json(self) -> dict[str, Any]:
         return {"schema": SCHEMA, "header": self.header, "next": self.next_id, "tag": self.tag,
                 "journal": self.journal, "error": self.error,
-                "waits_for_bundle": self.waits_for_bundle,
+                "waits_for_bundle": self.waits_for_bundle, "idle": self.idle,
+                "can_start": self.can_start,
                 "rows": [row.to_json() for row in self.rows]}
 
     @classmethod
@@ -98,7 +102,8 @@ class Overview:
             return cls(header=str(data["header"]), rows=rows, next_id=data.get("next"),
                        tag=str(data["tag"]), journal=str(data["journal"]),
                        error=str(data["error"]),
-                       waits_for_bundle=bool(data["waits_for_bundle"]))
+                       waits_for_bundle=bool(data["waits_for_bundle"]),
+                       idle=str(data["idle"]), can_start=bool(data["can_start"]))
         except (KeyError, TypeError) as err:
             raise ValueError(f"overview is missing {err}") from None
 
@@ -124,7 +129,11 @@ def overview(ctx: Context) -> Overview:
         raise ctx.session_problem
     header = headline(ctx)
     if ctx.session is None:
-        return Overview(header, tuple(preview_row(step) for step in runbook("release")))
+        refused = workstation.start_refused(ctx)
+        begin = refused or workstation.no_release_yet(ctx)
+        steps = runbook("release", air_gapped=workstation.air_gapped(ctx.policy))
+        return Overview(header, tuple(preview_row(step) for step in steps),
+                        idle=f"{begin.reason} {begin.tui_remedy}", can_start=refused is None)
     views = engine.views(ctx)
     nxt = engine.next_view(views)
     problem = ctx.journal_problem()

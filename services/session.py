@@ -268,6 +268,15 @@ class SessionStore:
             if (child / "session.json").exists():
                 yield unquote(child.name)
 
+    def interrupted_imports(self) -> list[str]:
+        """Tags whose journal is here without a session: a bundle import writes the journal and
+        then, last, the session (a start writes the session first), so only a killed import
+        leaves this; importing the same bundle again finishes it."""
+        if not self.base.is_dir():
+            return []
+        return [unquote(child.name) for child in sorted(self.base.iterdir())
+                if (child / "journal.jsonl").exists() and not (child / "session.json").exists()]
+
     def active(self) -> Session | None:
         """The one session in progress, if any. Damaged files are reported, not skipped."""
         for tag in self.tags():

@@ -21,6 +21,7 @@ from services.policy import Policy
 from services.repo import Repository
 from services.session import Session, SessionStore, iso
 from services.step_protocol import Context
+from services.workstation import refuse_start_here
 
 
 class ReleaseInProgress(ConsoleError):
@@ -87,6 +88,7 @@ def start_lock(repo: Repository) -> Iterator[None]:
 
 
 def start_release(ctx: Context, request: ReleaseRequest) -> Session:
+    refuse_start_here(ctx)
     ctx.repo.require_commits()
     with start_lock(ctx.repo):
         return _start_locked(ctx, request)
@@ -136,6 +138,7 @@ def _start_locked(ctx: Context, request: ReleaseRequest) -> Session:
 def open_session(ctx: Context, session: Session, *, inputs: dict[str, Any]) -> Session:
     """Save a new session, make it the context's, and journal its start: the one way every
     flow (release, hotfix, rc, promote, yank) begins, once its own checks have passed."""
+    refuse_start_here(ctx)
     ctx.store.save(session, now=ctx.clock())
     ctx.repo.exclude_release_dir()  # after the save: a refused start leaves .git/info alone too
     ctx.session = session

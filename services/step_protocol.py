@@ -146,8 +146,10 @@ class Context:
         if self.session is None and self.session_problem is not None:
             raise self.session_problem
         if self.session is None:
-            raise ConsoleError("No release is in progress.",
-                               remedy="Start one with `release-console start VERSION`.")
+            from services.workstation import no_release_yet
+
+            begin = no_release_yet(self)
+            raise ConsoleError(begin.reason, remedy=begin.remedy)
         return self.session
 
     @property

@@ -12,7 +12,7 @@ import os
 import tomllib
 from pathlib import Path
 
-from services.errors import UsageError
+from services.errors import ConsoleError, UsageError
 from services.policy import Policy
 from services.step_protocol import Blocker, Context, Step
 
@@ -92,3 +92,37 @@ def waits_for_other_side(ctx: Context, step: Step) -> Blocker | None:
                    "bundle import FILE` there.",
                    "Carry the signed bundle to the online workstation and import it there (i on "
                    "its checklist).")
+
+
+def start_refused(ctx: Context) -> Blocker | None:
+    """Why no release may start on this machine now, if so: an interrupted import (a new journal
+    would be mixed with its journal) or the signing workstation (once a session exists there, the
+    online machine's bundle can never be imported)."""
+    interrupted = ctx.store.interrupted_imports()
+    if interrupted:
+        return Blocker(
+            f"An import of {interrupted[0]} was interrupted here: its journal is written, its "
+            "session is not.",
+            "Run `release-console bundle import FILE` again with the same bundle; it finishes "
+            "the import.",
+            "Press i and import the same bundle again; it finishes the import.")
+    if air_gapped(ctx.policy) and ctx.offline:
+        return Blocker(
+            "This is the air-gapped signing workstation: a release starts on the online machine.",
+            "Import the hand-off bundle it writes with `release-console bundle import FILE`.",
+            "Press i to import the hand-off bundle it writes.")
+    return None
+
+
+def no_release_yet(ctx: Context) -> Blocker:
+    """What to do on a machine with no release in progress (``status``, the checklist)."""
+    return start_refused(ctx) or Blocker(
+        "No release in progress.",
+        "Start one with `release-console start VERSION` or `release-console start "
+        "--bump patch|minor|major`.", "Press s to start one.")
+
+
+def refuse_start_here(ctx: Context) -> None:
+    refused = start_refused(ctx)
+    if refused is not None:
+        raise ConsoleError(f"{refused.reason} Nothing was started.", remedy=refused.remedy)

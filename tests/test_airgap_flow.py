@@ -105,3 +105,15 @@ def test_release_across_the_air_gap(stations: Workstations, tmp_path: Path) -> N
     actions = [json.loads(line)["action"] for line in online_lines]
     assert actions.count("bundle-exported") == 2 and actions.count("bundle-imported") == 2
     assert json.loads(ws.cli("online", "status", "--json").stdout)["session"] is None
+
+
+def test_status_names_what_the_waiting_step_needs_not_a_run_it_refuses(
+        stations: Workstations) -> None:
+    """Walked by hand: after the export the online status said "Next: smoke — `release-console
+    run smoke`", and that run answered "cannot run yet: Waits for the offline side"."""
+    ws = stations
+    prepare_online(ws)
+    ws.cli("online", "bundle", "export", "--output", str(ws.usb / "out.tar"))
+    status = ws.cli("online", "status").stdout
+    assert "Next: smoke — Carry the hand-off bundle to the offline workstation" in status
+    assert "release-console run smoke" not in status

@@ -35,7 +35,10 @@ async def test_first_offline_import_from_the_home_screen(stations: Workstations)
         await settle(pilot)
         home = app.screen
         assert isinstance(home, HomeScreen)
-        assert footer_keys(home)["i"]  # no session here: importing is what applies
+        # The signing workstation never starts a release: it imports the online machine's.
+        assert "Press i to import the hand-off bundle" in text_of(home, "#message")
+        keys = footer_keys(home)
+        assert keys["i"] and "s" not in keys and "p" not in keys
         await pilot.press("i")
         await settle(pilot)
         screen = app.screen

@@ -115,3 +115,15 @@ def test_a_line_that_is_json_but_not_an_entry_is_named(journaled: Path, repo_pat
     assert code == 1 and "line 6" in text and "not a journal entry" in text
     shown = run_cli("journal", "show", cwd=repo_path)
     assert shown.returncode == 1 and "line 6 is not a journal entry" in shown.stderr
+
+
+def test_entries_written_after_the_session_are_counted_and_named(journaled: Path,
+                                                                  repo_path: Path) -> None:
+    """A kill between a journal write and the session's record leaves the file ahead of the
+    session: verify counts what the file holds and says the rest is unrecorded, not fewer."""
+    Journal(journaled).append(actor="Casey Captain <casey@example.org>", step="tag",
+                              action="tagged", inputs={}, outputs={})
+    code, text = verify(repo_path)
+    assert code == 0, text
+    assert "6 entries, chain intact" in text
+    assert "The session records the first 5" in text

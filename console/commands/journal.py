@@ -32,8 +32,10 @@ def pick_session(ctx: Context, tag: str) -> Session:
         return ctx.session
     tags = list(ctx.store.tags())
     if not tags:
+        from services.workstation import no_release_yet
+
         raise ConsoleError("There is no release session in this repository.",
-                           remedy="Start one with `release-console start VERSION`.")
+                           remedy=no_release_yet(ctx).remedy)
     if len(tags) == 1:
         return ctx.store.load(tags[0])
     raise ConsoleError("No release is in progress; say which session with --tag.",
@@ -57,8 +59,12 @@ def cmd_journal(args: argparse.Namespace) -> int:
             where = f"line {first.line}" if first.line else "the file"
             raise ConsoleError(f"{journal.path} is not intact at {where}: {first.message}.",
                                remedy="Compare with a bundle or backup copy of the journal.")
-        say(f"{journal.path}: {session.journal_count} entries, chain intact, "
-            f"head {session.journal_head[:16]}….")
+        count, head = journal.tip()  # what the file holds: it may be ahead of the session
+        say(f"{journal.path}: {count} entries, chain intact, head {head[:16]}….")
+        if count > session.journal_count:
+            say(f"The session records the first {session.journal_count}; the later ones were "
+                "written by a step or an import stopped before its record: run it again (or "
+                "`release-console next`) to finish it.", style="yellow")
         return 0
     problem = ctx.journal_problem(session)
     if problem:  # shown, with what is readable, but said first: this record cannot be trusted

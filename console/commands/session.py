@@ -113,8 +113,12 @@ def cmd_status(args: argparse.Namespace) -> int:
                 say(line)
             if summary.unpushed:
                 say("  Push them with `release-console push --rest` (the TUI's summary: p).")
-        say("Start one with `release-console start VERSION` "
-            "or `release-console start --bump patch|minor|major`.")
+        from services.workstation import no_release_yet, start_refused
+
+        refused = start_refused(ctx)
+        if refused is not None:  # an interrupted import, or the signing workstation
+            say(refused.reason, style="yellow")
+        say(no_release_yet(ctx).remedy)
         return 0
     views = engine.views(ctx)
     nxt = engine.next_view(views)
@@ -150,7 +154,10 @@ def cmd_status(args: argparse.Namespace) -> int:
     if nxt is None:
         say("Every step is done.", style="green")
     else:
-        say(f"Next: {nxt.id} — `release-console run {nxt.id}`", style="bold")
+        blocked = nxt.status in {S.BLOCKED, S.WAITING} and nxt.blockers
+        # a blocked step's own remedy (e.g. import the returning bundle), not a run it refuses
+        say(f"Next: {nxt.id} — {nxt.blockers[0].remedy or nxt.blockers[0].reason}" if blocked
+            else f"Next: {nxt.id} — `release-console run {nxt.id}`", style="bold")
     return 0
 
 
@@ -236,7 +243,8 @@ def cmd_redo(args: argparse.Namespace) -> int:
     ctx = context(args)
     step = engine.find_step(ctx, args.step)
     reopened = engine.redo_step(ctx, step, args.reason)
-    say(f"↺ Reopened: {', '.join(reopened)}. Next: `release-console run {reopened[0]}`.")
+    say(f"↺ Reopened: {', '.join(reopened)}. Next: `release-console next` (it runs "
+        f"{reopened[0]} or says what it waits for).")
     return 0
 
 

@@ -114,6 +114,55 @@ def _describe(raw: bytes) -> str:
             f"{entry.get('time')}")
 
 
+def _differences(a: bytes, b: bytes) -> list[str]:
+    """What differs between two entries that read alike (same step, action, actor and time):
+    ``outputs.bundle_sha256: d197… here, 5a3c… in the bundle``."""
+    try:
+        mine, theirs = json.loads(a), json.loads(b)
+    except ValueError:
+        return []
+    if not isinstance(mine, dict) or not isinstance(theirs, dict):
+        return []
+    found = []
+    for part in ("inputs", "outputs"):
+        here, there = mine.get(part) or {}, theirs.get(part) or {}
+        if not isinstance(here, dict) or not isinstance(there, dict):
+            continue
+        for key in sorted(set(here) | set(there)):
+            if here.get(key) != there.get(key):
+                found.append(f"{part}.{key}: {_value(here.get(key))} here, "
+                             f"{_value(there.get(key))} in the bundle")
+    return found
+
+
+def _value(value: object) -> str:
+    text = "(none)" if value is None else str(value)
+    return text if len(text) <= 24 else text[:12] + "…"
+
+
+def _diverged(number: int, a: bytes, b: bytes) -> BundleError:
+    """The journals part at entry ``number``: say how, in terms the captain can act on."""
+    remedy = ("Compare `release-console journal show` here with the bundle's journal "
+              "(`tar -xOf FILE journal.jsonl`) and decide which side's work stands.")
+    here, there = _describe(a), _describe(b)
+    if here != there:
+        return BundleError(f"The journals diverge at entry {number}: here it is {here}, in the "
+                           f"bundle it is {there}. Both sides acted after the hand-off, so the "
+                           "bundle was refused.", remedy=remedy)
+    differs = _differences(a, b)
+    if any(d.startswith("outputs.bundle_sha256:") for d in differs):
+        return BundleError(
+            f"The journals diverge at entry {number} ({here}): the other workstation imported "
+            f"another bundle than the one exported here ({differs[0]}), so this one was "
+            "refused.",
+            remedy="Compare the fingerprint the other workstation showed at import with the one "
+            "shown here at export: a bundle changed on the way is never used. The work done "
+            "there on the other bundle cannot come back here.")
+    detail = "; ".join(differs[:2]) or "their recorded details differ"
+    return BundleError(f"The journals diverge at entry {number} ({here}): {detail}. The bundle "
+                       "was refused.", remedy=remedy)
+
+
 def check_extends(local: Path, incoming: Path, bundle_sha256: str) -> None:
     """The incoming journal must extend the local one; replays and older bundles are refused."""
     if bundle_sha256 in bundles_seen(local):
@@ -122,12 +171,7 @@ def check_extends(local: Path, incoming: Path, bundle_sha256: str) -> None:
     mine, theirs = lines(local), lines(incoming)
     for number, (a, b) in enumerate(zip(mine, theirs, strict=False), start=1):
         if line_hash(a) != line_hash(b):
-            raise BundleError(
-                f"The journals diverge at entry {number}: here it is {_describe(a)}, in the "
-                f"bundle it is {_describe(b)}. Both sides acted after the hand-off, so the "
-                "bundle was refused.",
-                remedy="Decide which side's work stands; `release-console journal show` lists "
-                "both.")
+            raise _diverged(number, a, b)
     if len(theirs) < len(mine):
         raise BundleError(f"The bundle is older than this session: its journal ends at entry "
                           f"{len(theirs)} and this one has {len(mine)}; it was refused.",
