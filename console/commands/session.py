@@ -144,8 +144,11 @@ def cmd_status(args: argparse.Namespace) -> int:
         say(f"Security fix {clock.level(ctx.clock())}: {clock.line(ctx.clock())} "
             f"(deadline {clock.to_json()['deadline']}).",
             style="red" if clock.level(ctx.clock()) == "overdue" else "yellow")
+    width = max((len(view.id) for view in views), default=14)
+    titles = max((len(view.step.title) for view in views), default=34)
     for view in views:
-        say(f" {MARKS.get(view.status, '?')} {view.id:<14} {view.step.title:<34} {view.status}")
+        say(f" {MARKS.get(view.status, '?')} {view.id:<{width}} {view.step.title:<{titles}} "
+            f"{view.status}")
         if view.status in {S.BLOCKED, S.INTERRUPTED, S.FAILED, S.READY, S.STALE} or view is nxt:
             if view.record.reason and view.status == S.FAILED:
                 say(f"      failed: {view.record.reason}", style="red")
@@ -251,7 +254,8 @@ def cmd_redo(args: argparse.Namespace) -> int:
 def cmd_abandon(args: argparse.Namespace) -> int:
     ctx = context(args)
     abandon_release(ctx, args.tag, args.reason)
-    say(f"Abandoned the release session for {args.tag}; its record stays in .release/{args.tag}/.")
+    kept = ctx.store.directory(args.tag).relative_to(ctx.root)  # "+" in a tag is quoted there
+    say(f"Abandoned the release session for {args.tag}; its record stays in {kept}/.")
     return 0
 
 
