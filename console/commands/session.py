@@ -15,7 +15,13 @@ from services.headline import headline
 from services.hotfix.clock import session_clock
 from services.marks import MARKS
 from services.recorder import JOURNAL_REMEDY
-from services.session_lifecycle import ReleaseRequest, abandon_release, latest_session, start_release
+from services.session_lifecycle import (
+    ABANDONED_ATTEMPT,
+    ReleaseRequest,
+    abandon_release,
+    latest_session,
+    start_release,
+)
 from services.step_protocol import Context
 from services.step_status import StepStatus as S
 
@@ -180,6 +186,9 @@ def cmd_start(args: argparse.Namespace) -> int:
                                                 channel=args.channel, kind=args.kind))
     say(f"Started {session.kind} {session.tag} (version {session.version}, channel "
         f"{session.channel}). Next: `release-console status`.")
+    kept = session.data.get(ABANDONED_ATTEMPT)
+    if kept:
+        say(f"The abandoned attempt at {session.tag} is kept, as it was, in {kept}/.")
     return 0
 
 
