@@ -150,7 +150,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         say(f"Security fix {clock.level(ctx.clock())}: {clock.line(ctx.clock())} "
             f"(deadline {clock.to_json()['deadline']}).",
             style="red" if clock.level(ctx.clock()) == "overdue" else "yellow")
-    width = max((len(view.id) for view in views), default=14)
+    width = max((len(view.id) for view in views), default=13) + 1
     titles = max((len(view.step.title) for view in views), default=34)
     for view in views:
         say(f" {MARKS.get(view.status, '?')} {view.id:<{width}} {view.step.title:<{titles}} "
