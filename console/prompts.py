@@ -36,7 +36,7 @@ class TerminalPrompter:
         if self.assume_yes:
             return True
         if not self.interactive():
-            raise NeedsInput(f"{question} needs confirmation and there is no terminal to ask on.",
+            raise NeedsInput(f"This needs a yes and there is no terminal to ask on: {question}",
                              remedy="Re-run with --yes after reading the plan above.")
         answer = input(f"{question} [y/N] ").strip().lower()
         return answer in {"y", "yes"}

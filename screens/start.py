@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Select, Static
+from textual.worker import get_current_worker
 
 from screens.base import attempt, host_of
 from screens.dialog import SessionDialog
@@ -120,6 +121,8 @@ class StartScreen(SessionDialog):
             return
         found, refused = attempt(self.app, lambda ctx: resolve_version(
             ctx.policy, ctx.repo.tags(), request))
+        if get_current_worker().is_cancelled:  # Enter was pressed: the start answers now
+            return
         self.post_message(self.Previewed(f"Enter starts {found[1]} ({request.channel})."
                                          if found else refused))
 
@@ -158,5 +161,9 @@ class StartScreen(SessionDialog):
 
     def submit(self) -> None:
         request = self.request()
+        # The start's own answer replaces the preview (a refusal said there and again below
+        # read twice); typing again brings the preview back.
+        self.workers.cancel_group(self, "start-preview")
+        self.query_one("#preview", Static).update("")
         self.say("Starting…")
         self.start_session(lambda ctx: start_release(ctx, request))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -267,6 +268,19 @@ class SessionStore:
         for child in sorted(self.base.iterdir()):
             if (child / "session.json").exists():
                 yield unquote(child.name)
+
+    def set_aside(self, tag: str) -> Path:
+        """Move an abandoned session's whole record (session, journal, notes) to
+        ``.release/abandoned/<tag>-<n>/`` in one rename: the version can start again, and the
+        record of the attempt is kept as it was."""
+        parent = self.base / "abandoned"
+        parent.mkdir(parents=True, exist_ok=True)
+        n = 1
+        while (parent / f"{quote(tag, safe='')}-{n}").exists():
+            n += 1
+        target = parent / f"{quote(tag, safe='')}-{n}"
+        os.rename(self.directory(tag), target)
+        return target
 
     def interrupted_imports(self) -> list[str]:
         """Tags whose journal is here without a session: a bundle import writes the journal and

@@ -23,6 +23,9 @@ from services.session import Session, SessionStore, iso
 from services.step_protocol import Context
 from services.workstation import refuse_start_here
 
+# session.data key: where the record of an abandoned attempt at this version was moved
+ABANDONED_ATTEMPT = "abandoned_attempt"
+
 
 class ReleaseInProgress(ConsoleError):
     """Another session is active; the message says which and how to resume or abandon it."""
@@ -109,8 +112,8 @@ def _start_locked(ctx: Context, request: ReleaseRequest) -> Session:
     if repo.tag_exists(tag):
         raise ConsoleError(f"Tag {tag} already exists in this repository.",
                            remedy="Pick the next version; a released tag is never reused.")
-    if store.exists(tag):
-        old = store.load(tag)
+    retry = store.exists(tag)  # an abandoned attempt at this version: its record is moved aside
+    if retry and (old := store.load(tag)).state != "abandoned":
         raise ConsoleError(f"A session for {tag} already exists ({old.state}).",
                            remedy=f"Its record stays in {store.directory(tag)}; pick another "
                            "version or move that directory aside.")
@@ -121,17 +124,19 @@ def _start_locked(ctx: Context, request: ReleaseRequest) -> Session:
             f"{' …' if len(dirty) > 3 else ''}).",
             remedy="Commit or stash them; a release starts from a clean tree.",
         )
+    kept = store.set_aside(tag).relative_to(store.root).as_posix() if retry else ""
     previous = versions.highest_release(tags, ctx.policy.tag_format)
     kind = request.kind or ("rc" if ctx.policy.channel(request.channel).prerelease else "release")
     session = Session(
         version=version, tag=tag, channel=request.channel, kind=kind,
         created_at=iso(ctx.clock()),
         previous_tag=ctx.policy.tag_for(str(previous)) if previous else "",
-        base_commit=repo.head_sha(), branch=repo.branch(), data=dict(request.data),
+        base_commit=repo.head_sha(), branch=repo.branch(),
+        data={**request.data, **({ABANDONED_ATTEMPT: kept} if kept else {})},
     )
     return open_session(ctx, session, inputs={
         "version": version, "tag": tag, "channel": request.channel, "kind": kind,
-        "bump": request.bump, "requested": request.version, **request.data,
+        "bump": request.bump, "requested": request.version, **session.data,
     })
 
 

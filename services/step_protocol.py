@@ -110,7 +110,7 @@ class NonInteractive:
     def confirm(self, question: str, plan: Plan) -> bool:
         if self.assume_yes:
             return True
-        raise NeedsInput(f"{question} needs confirmation and there is no terminal to ask on.",
+        raise NeedsInput(f"This needs a yes and there is no terminal to ask on: {question}",
                          remedy="Re-run with --yes after reading the plan (--dry-run shows it).")
 
 

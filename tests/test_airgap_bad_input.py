@@ -72,7 +72,7 @@ def test_import_bad_input(stations: Workstations, tmp_path: Path,
     shutil.copy2(ws.online / "build" / "pai-v1.3.0-arm64.iso", stick)
     asked = ws.cli("offline", "bundle", "import", str(ws.usb / "out.tar"), "--artifacts",
                    str(stick), ok=False)
-    assert asked.returncode == 2 and "needs confirmation" in asked.stderr
+    assert asked.returncode == 2 and "This needs a yes and there is no terminal to ask on" in asked.stderr
     assert "matches the build host's" in asked.stdout
     assert snapshot(ws.offline) == before
 

@@ -135,3 +135,19 @@ def test_channel_policy_mistakes_name_the_key(tmp_path: Path) -> None:
         policy_at(tmp_path, "[channels.beta]\nprerelease = true\nmake_latest = true\n")
     with pytest.raises(ConsoleError, match=r"'channels\.nightly\.required_sections' must be a list"):
         policy_at(tmp_path, '[channels.nightly]\nrequired_sections = "Summary"\n')
+
+
+def test_a_hotfix_on_an_older_line_does_not_take_latest(tmp_path: Path) -> None:
+    """Walked by hand: hotfix 1.3.1 published with make_latest=true after 1.4.0, and GitHub's
+    "latest" moved back to the older line for every user."""
+    from services.github.expected import channel_flags, newer_release
+    from services.session import Session
+
+    policy = policy_at(tmp_path, SECAI)
+    hotfix = Session(version="1.3.1", tag="v1.3.1", channel="stable", kind="hotfix",
+                     created_at="2026-11-26T00:00:00Z")
+    tags = ["v1.3.0", "v1.4.0-rc.1", "v1.4.0", "v1.3.1"]
+    assert channel_flags(policy, hotfix, tags) == (False, "false")
+    assert newer_release(policy, hotfix, tags) == "v1.4.0"
+    # On the newest line (a newer rc alone does not count) it becomes latest as before.
+    assert channel_flags(policy, hotfix, ["v1.3.0", "v1.3.1", "v1.4.0-rc.1"]) == (False, "true")

@@ -95,6 +95,31 @@ def test_abandon_then_start_another(repo_path: Path) -> None:
     assert run_cli("start", "0.3.0", cwd=repo_path).returncode == 0
 
 
+def test_an_abandoned_version_starts_again_and_its_record_is_kept(repo_path: Path) -> None:
+    """Walked by hand: after `abandon v0.2.0`, `start 0.2.0` was refused for good ("pick another
+    version or move that directory aside"); a hotfix has no other version to pick."""
+    from services.journal import Journal
+
+    for attempt in (1, 2):
+        assert run_cli("start", "0.2.0", cwd=repo_path).returncode == 0
+        assert run_cli("abandon", "v0.2.0", "--reason", f"try {attempt}",
+                       cwd=repo_path).returncode == 0
+    again = run_cli("start", "0.2.0", cwd=repo_path)
+    assert again.returncode == 0, again.stderr
+    assert "The abandoned attempt at v0.2.0 is kept, as it was, in .release/abandoned/v0.2.0-2/" \
+        in again.stdout
+    for attempt in (1, 2):  # each attempt's record whole: its session and an intact journal
+        kept = release_dir(repo_path) / "abandoned" / f"v0.2.0-{attempt}"
+        session = json.loads((kept / "session.json").read_text())
+        assert session["state"] == "abandoned"
+        assert Journal(kept / "journal.jsonl").verify(
+            expected_head=session["journal"]["head"],
+            expected_count=session["journal"]["count"]) == []
+    status = run_cli("status", cwd=repo_path).stdout
+    assert "v0.2.0" in status and "preflight" in status
+    assert run_cli("journal", "verify", cwd=repo_path).returncode == 0
+
+
 def test_usage_errors_exit_2(repo_path: Path) -> None:
     result = run_cli("frobnicate", cwd=repo_path)
     assert result.returncode == 2

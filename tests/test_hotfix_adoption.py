@@ -78,3 +78,26 @@ def test_merge_back_killed_after_the_merge_pushes_and_says_the_merge_was_found(
     assert git(origin, "rev-parse", "main") == git(project, "rev-parse", "hotfix/v1.3.1")
     assert git(project, "log", "--merges", "--format=%s", "main") == ""
     assert "the last session: v1.3.1 released" in run_cli("status", cwd=project).stdout
+
+
+def test_an_abandoned_attempts_picks_are_not_shipped_by_the_next_one(project: Path) -> None:
+    """Walked by hand: after `abandon v1.3.1`, `hotfix 1.3.1 --pick B` started again (the record
+    was moved aside) but reused hotfix/v1.3.1 and reported A, the abandoned pick, as picked too."""
+    first = commit(project, "src/unlock.sh", "retry=3\n", FIX)
+    second = commit(project, "src/lock.sh", "timeout=5\n", "Lock: time out after five seconds")
+    assert run_cli("hotfix", "1.3.1", "--pick", first, cwd=project).returncode == 0
+    assert run_cli("abandon", "v1.3.1", "--reason", "wrong fix", cwd=project).returncode == 0
+    git(project, "switch", "-q", "main")
+    before = git(project, "rev-parse", "hotfix/v1.3.1")
+
+    refused = run_cli("hotfix", "1.3.1", "--pick", second, cwd=project)
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+    assert f"holds picks of the abandoned attempt at v1.3.1 ({first[:12]})" in refused.stderr
+    assert "git branch -m hotfix/v1.3.1 hotfix/v1.3.1-abandoned" in refused.stderr
+    assert git(project, "rev-parse", "hotfix/v1.3.1") == before
+
+    git(project, "branch", "-m", "hotfix/v1.3.1", "hotfix/v1.3.1-abandoned")  # as it says
+    again = run_cli("hotfix", "1.3.1", "--pick", second, cwd=project)
+    assert again.returncode == 0, again.stderr
+    picked = git(project, "log", "--format=%B", "v1.3.0..hotfix/v1.3.1")
+    assert f"cherry picked from commit {second}" in picked and first not in picked

@@ -225,6 +225,8 @@ def test_cli_none_writes_no_migration_required_and_refuses_a_major(tmp_path: Pat
     path.write_text(GUIDE)
     written = run_cli("migration", "none", "1.3.0", "1.4.0", "--file", str(path), cwd=tmp_path)
     assert written.returncode == 0, written.stderr
+    # said as done (it printed the plan's "Add a migration section", which reads as a to-do)
+    assert f'with "No migration required." to {path}.' in written.stdout
     assert run_cli("migration", "check", "1.3.0", "1.4.0", "--file", str(path),
                    cwd=tmp_path).returncode == 0
     assert check(path.read_text(), "1.3.0", "1.4.0").status == "no-migration"

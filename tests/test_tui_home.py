@@ -92,6 +92,7 @@ async def test_start_a_release_from_the_tui(repo_path: Path) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert "not greater than the last release" in text_of(app, "#error")
+        assert text_of(app, "#preview") == ""  # said once, not twice one above the other
         app.screen.query_one("#version", Input).value = "0.3.0"
         await settle(pilot)
         assert text_of(app, "#preview") == "Enter starts v0.3.0 (stable)."

@@ -23,8 +23,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                                parser_class=type(p))
     e = add_parser(actions, "export", "write the hand-off bundle for the other workstation")
     e.add_argument("--output", type=Path, default=None, metavar="FILE",
-                   help="where to write it (default: the folder used last time, else "
-                   ".release/<tag>/outbox/)")
+                   help="where to write it; a folder (the USB stick) gets the bundle's own "
+                   "name in it (default: the folder used last time, else .release/<tag>/outbox/)")
     e.add_argument("--without-artifacts", action="store_true",
                    help="leave the artifacts out (carry them separately; import --artifacts DIR)")
     e.add_argument("--passphrase-file", default="", metavar="PATH",
@@ -55,7 +55,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 0
     where = "the air-gapped signing workstation" if result.manifest.direction == "to-offline" \
         else "the online machine"
-    say(f"✔ Wrote {result.path} ({result.size} bytes, {len(result.manifest.members)} members).")
+    say(f"✔ Wrote {result.path} ({result.size} bytes: {len(result.manifest.members)} files "
+        "and the manifest that lists them).")
     say(f"  Fingerprint: {result.fingerprint}", style="bold")
     say(f"  Carry it to {where} and run `release-console bundle import {result.path.name}` "
         "there; compare the fingerprint it prints.")

@@ -263,4 +263,8 @@ def cmd_migration_none(args: argparse.Namespace) -> int:
     doc = migration.read(target.path, target.display)
     heading = migration.template(doc, old, new, old_tag=old_tag, new_tag=new_tag)[0]
     change = migration.save_section(doc, old, new, f"{heading}\n\nNo migration required.\n")
-    return _finish(change, args.dry_run, target.display)
+    if args.dry_run or not change.changed:
+        return _finish(change, args.dry_run, target.display)
+    change.write()  # said as done, not as the plan's "Add a migration section"
+    say(f"Wrote '{heading}' with \"No migration required.\" to {target.display}.")
+    return 0

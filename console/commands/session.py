@@ -16,7 +16,13 @@ from services.headline import headline
 from services.hotfix.clock import session_clock
 from services.marks import MARKS
 from services.recorder import JOURNAL_REMEDY
-from services.session_lifecycle import ReleaseRequest, abandon_release, latest_session, start_release
+from services.session_lifecycle import (
+    ABANDONED_ATTEMPT,
+    ReleaseRequest,
+    abandon_release,
+    latest_session,
+    start_release,
+)
 from services.step_protocol import Context
 from services.step_status import StepStatus as S
 
@@ -155,8 +161,11 @@ def cmd_status(args: argparse.Namespace) -> int:
         say(f"Security fix {clock.level(ctx.clock())}: {clock.line(ctx.clock())} "
             f"(deadline {clock.to_json()['deadline']}).",
             style="red" if clock.level(ctx.clock()) == "overdue" else "yellow")
+    width = max((len(view.id) for view in views), default=14)
+    titles = max((len(view.step.title) for view in views), default=34)
     for view in views:
-        say(f" {MARKS.get(view.status, '?')} {view.id:<14} {view.step.title:<34} {view.status}")
+        say(f" {MARKS.get(view.status, '?')} {view.id:<{width}} {view.step.title:<{titles}} "
+            f"{view.status}")
         if view.status in {S.BLOCKED, S.INTERRUPTED, S.FAILED, S.READY, S.STALE} or view is nxt:
             if view.record.reason and view.status == S.FAILED:
                 say(f"      failed: {view.record.reason}", style="red")
@@ -188,6 +197,9 @@ def cmd_start(args: argparse.Namespace) -> int:
                                                 channel=args.channel, kind=args.kind))
     say(f"Started {session.kind} {session.tag} (version {session.version}, channel "
         f"{session.channel}). Next: `release-console status`.")
+    kept = session.data.get(ABANDONED_ATTEMPT)
+    if kept:
+        say(f"The abandoned attempt at {session.tag} is kept, as it was, in {kept}/.")
     return 0
 
 
@@ -278,7 +290,8 @@ def cmd_redo(args: argparse.Namespace) -> int:
 def cmd_abandon(args: argparse.Namespace) -> int:
     ctx = context(args)
     abandon_release(ctx, args.tag, args.reason)
-    say(f"Abandoned the release session for {args.tag}; its record stays in .release/{args.tag}/.")
+    kept = ctx.store.directory(args.tag).relative_to(ctx.root)  # "+" in a tag is quoted there
+    say(f"Abandoned the release session for {args.tag}; its record stays in {kept}/.")
     return 0
 
 

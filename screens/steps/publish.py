@@ -30,7 +30,8 @@ def what_will_happen(ctx: Context) -> Text:
         text.append("Nothing yet: the draft has not passed review (run the review step).\n",
                     style="yellow")
         return text
-    prerelease, make_latest = expected.channel_flags(ctx.policy, session)
+    tags = ctx.repo.tags()
+    prerelease, make_latest = expected.channel_flags(ctx.policy, session, tags)
     text.append("1. Review the draft again right now; stop if anything changed since "
                 "the review or is wrong.\n")
     text.append(f"2. Publish {evidence.release_name!r} (tag {session.tag}, commit "
@@ -44,7 +45,9 @@ def what_will_happen(ctx: Context) -> Text:
     elif make_latest == "true":
         text.append("3. Make it the latest release.\n")
     else:
-        text.append("3. Publish it without making it the latest release.\n")
+        newer = expected.newer_release(ctx.policy, session, tags)
+        text.append("3. Publish it without making it the latest release"
+                    + (f" ({newer} is newer).\n" if newer else ".\n"))
     text.append("4. Read it back from GitHub to prove it is published.\n")
     text.append("Users can download it the moment it is published; it cannot be undone.",
                 style="bold yellow")

@@ -125,6 +125,8 @@ def check_ready(ctx: Context) -> None:
 def writable_output(ctx: Context, output: Path | None) -> Path:
     default = paths.default_output(ctx, direction_here(ctx)).absolute()
     target = Path(os.path.normpath((output or default).absolute()))
+    if target.is_dir():  # a folder (the USB stick's mount point): the bundle's own name in it
+        target = target / paths.file_name(ctx, direction_here(ctx))
     if target.parent == default.parent:  # the console's own outbox (also when the TUI names it)
         target.parent.mkdir(parents=True, exist_ok=True)
     if not target.parent.is_dir():

@@ -79,8 +79,10 @@ def verify_bundle(ctx: Context, source: Path, *, artifacts_from: Path | None = N
         raise UsageError(f"The bundle {source} does not exist or is not a file.",
                          remedy="Check the path (is the USB stick mounted?).")
     if artifacts_from is not None and not artifacts_from.is_dir():
-        raise UsageError(f"The artifacts folder {artifacts_from} does not exist.",
-                         remedy="Mount the USB stick or fix --artifacts.")
+        what = "is a file, not a folder" if artifacts_from.exists() else "does not exist"
+        raise UsageError(f"The artifacts folder {artifacts_from} {what}.",
+                         remedy="Mount the USB stick or give --artifacts the folder that holds "
+                         "the artifacts.")
     ctx.store.base.mkdir(parents=True, exist_ok=True)
     held = Workdir(ctx.store.base)  # also removes what a killed import left behind
     try:
@@ -137,8 +139,10 @@ def _check_identity(ctx: Context, manifest: Manifest) -> Session | None:
     if manifest.direction == TO_OFFLINE and not ctx.offline:
         raise BundleError("This bundle goes to the air-gapped signing workstation, and this "
                           "machine is online; it was refused.",
-                          remedy="Import it on the offline workstation (or pass --offline here "
-                          "if this is that workstation).")
+                          remedy="Import it on the offline workstation. If this is that "
+                          "workstation, mark it so (`offline = true` in "
+                          "~/.config/release-console/workstation.toml, or start the console with "
+                          "--offline), then import it again.")
     if manifest.direction == TO_ONLINE and ctx.offline:
         raise BundleError("This bundle goes back to the online machine, and this machine is the "
                           "offline workstation; it was refused.",

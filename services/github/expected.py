@@ -251,9 +251,24 @@ def tag_commit(repo: Repository, tag: str) -> str:
     return repo.git("rev-parse", f"refs/tags/{tag}^{{commit}}").strip()
 
 
-def channel_flags(policy: Policy, session: Session) -> tuple[bool, str]:
-    """(prerelease, make_latest) for the session's channel: stable -> latest, rc -> prerelease."""
+def channel_flags(policy: Policy, session: Session,
+                  tags: Sequence[str] = ()) -> tuple[bool, str]:
+    """(prerelease, make_latest) for the session's channel: stable -> latest, rc -> prerelease;
+    not latest either when a newer stable release is tagged (a hotfix on an older line must not
+    take "latest" from it)."""
     channel = policy.channel(session.channel)
     prerelease = channel.prerelease or session.kind == "rc" or "-" in session.version
-    make_latest = "true" if channel.make_latest and not prerelease else "false"
-    return prerelease, make_latest
+    latest = channel.make_latest and not prerelease and not newer_release(policy, session, tags)
+    return prerelease, "true" if latest else "false"
+
+
+def newer_release(policy: Policy, session: Session, tags: Sequence[str]) -> str:
+    """The tag of the highest stable release above this session's version, or ""."""
+    from services import versions
+
+    highest = versions.highest_release(tags, policy.tag_format)
+    try:
+        newer = highest is not None and highest > versions.parse_version(session.version)
+    except ConsoleError:
+        return ""
+    return policy.tag_for(str(highest)) if newer else ""

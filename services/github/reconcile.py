@@ -41,7 +41,8 @@ def published_release(ctx: Context, client: GitHubClient) -> dict[str, Any] | No
             f"published it; if it is wrong, yank it (`release-console yank "
             f"{ctx.require_session().version} --reason ... --replacement ...`) and release a "
             "new version.")
-    _prerelease, make_latest = expected.channel_flags(ctx.policy, ctx.require_session())
+    _prerelease, make_latest = expected.channel_flags(ctx.policy, ctx.require_session(),
+                                                      ctx.repo.tags())
     return {"tag": tag, "release_id": rel.id, "html_url": rel.html_url,
             "published_at": rel.published_at.isoformat() if rel.published_at else "",
             "prerelease": rel.prerelease, "make_latest": make_latest,

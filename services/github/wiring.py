@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.github import expected
-from services.github.client import OFFLINE, GitHubClient, GitHubOffline, connect
+from services.github.client import GitHubClient, GitHubOffline, connect
 from services.github.expected import ExpectedFile
 from services.github.review import Review, review_draft
 from services.notes import read_notes
@@ -22,7 +22,9 @@ REDO_DRAFT = ('Repair the draft with `release-console redo draft --reason "..."`
 
 def client_for(ctx: Context) -> GitHubClient:
     if ctx.offline:
-        raise GitHubOffline(f"This workstation is offline: {OFFLINE}.")
+        raise GitHubOffline("This workstation is the offline one (--offline, "
+                            "RELEASE_CONSOLE_OFFLINE or its workstation.toml): push, draft, "
+                            "review and publish wait for the online side.")
     return connect(ctx.policy)
 
 

@@ -63,10 +63,11 @@ def base_tag_for(policy: Policy, version: str, tags: list[str]) -> str:
     if base is None or base not in shipped:
         newest = [str(v) for v in sorted(shipped)[-3:]]
         known = f" (shipped: {', '.join(newest)})" if newest else ""
-        want = f"tag {policy.tag_for(str(base))}" if base is not None else "a shipped X.Y.Z"
+        want = (f"there is no tag {policy.tag_for(str(base))} to branch from"
+                 if base is not None else "a hotfix is X.Y.Z with a PATCH of 1 or more, and no "
+                 "pre-release or build part")
         raise ConsoleError(
-            f"Hotfix {parsed} is not the next patch of a shipped release: there is no {want} "
-            f"to branch from{known}.",
+            f"Hotfix {parsed} is not the next patch of a shipped release: {want}{known}.",
             remedy="A hotfix bumps PATCH of the tag it branches from, e.g. 1.3.1 for v1.3.0.")
     return policy.tag_for(str(base))
 

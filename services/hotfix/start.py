@@ -118,6 +118,7 @@ def start_hotfix(ctx: Context, request: HotfixRequest) -> tuple[Session, bool]:
              if request.severity else None)
     base_commit = repo.git("rev-parse", f"refs/tags/{base_tag}^{{commit}}").strip()
     adopted = picks.picked_on(repo, f"refs/tags/{base_tag}", head) if head else []
+    _refuse_an_abandoned_attempts_picks(ctx, tag, branch, adopted, shas)
     data = HotfixData(base_tag=base_tag, base_commit=base_commit, branch=branch,
                       picks=adopted + shas, default_branch=default)
     start_release(ctx, ReleaseRequest(version=version, kind="hotfix"))
@@ -199,3 +200,18 @@ def _same_picks(ctx: Context, given: list[str], recorded: list[str]) -> bool:
         return False
     return full == recorded
 
+
+def _refuse_an_abandoned_attempts_picks(ctx: Context, tag: str, branch: str, adopted: list[str],
+                                        shas: list[str]) -> None:
+    """A branch left by a killed start carries on (its picks are adopted), but one left by an
+    abandoned attempt would ship picks the captain gave up on; refused unless picked again."""
+    if not ctx.store.exists(tag) or ctx.store.load(tag).state != "abandoned":
+        return
+    dropped = [sha for sha in adopted if sha not in shas]
+    if dropped:
+        raise ConsoleError(
+            f"Branch {branch} holds picks of the abandoned attempt at {tag} "
+            f"({', '.join(sha[:12] for sha in dropped)}) that were not picked now; nothing was "
+            "changed.",
+            remedy=f"Rename that branch aside (`git branch -m {branch} {branch}-abandoned`) to "
+            "start from the base tag again, or pick those commits too to carry on with them.")

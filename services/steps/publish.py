@@ -35,7 +35,9 @@ class Publish(Step):
         session = ctx.require_session()
         evidence = reviewed(ctx) or ReviewEvidence()
         release_id = evidence.release_id if evidence.release_id is not None else "{id}"
-        prerelease, make_latest = expected.channel_flags(ctx.policy, session)
+        tags = ctx.repo.tags()
+        prerelease, make_latest = expected.channel_flags(ctx.policy, session, tags)
+        newer = expected.newer_release(ctx.policy, session, tags)
         repo = ctx.policy.project.repository or "<owner/name>"
         names = evidence.asset_names
         plan = Plan(summary=(
@@ -45,7 +47,8 @@ class Publish(Step):
             + ("It becomes a pre-release and does NOT become latest."
                if prerelease else
                ("It becomes the latest release." if make_latest == "true"
-                else "It does not become the latest release."))
+                else "It does not become the latest release"
+                + (f": {newer} is newer." if newer else ".")))
             + " Users see it at once; this cannot be undone."))
         plan.api_calls = [
             f"GET /repos/{repo}/releases/{release_id} (review again right before)",
@@ -85,7 +88,8 @@ class Publish(Step):
                                                     "problems": review.problems},
                        update=reopen)
             raise
-        prerelease, make_latest = expected.channel_flags(ctx.policy, ctx.require_session())
+        prerelease, make_latest = expected.channel_flags(ctx.policy, ctx.require_session(),
+                                                         ctx.repo.tags())
         result = publish(client, review, prerelease=prerelease, make_latest=make_latest)
         return result.to_json()
 
