@@ -26,7 +26,7 @@ from screens.base import attempt, host_of
 from screens.widgets import SessionBar
 from services import engine, secrets, versions
 from services.errors import ConsoleError
-from services.hotfix import changelog_conflict, picks
+from services.hotfix import picks
 from services.hotfix.clock import SEVERITIES
 from services.hotfix.picks import Candidate
 from services.hotfix.plan import base_tag_for
@@ -272,25 +272,16 @@ class ConflictScreen(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, group="hotfix-conflict")
     def _act(self, abort: bool) -> None:
-        from services.hotfix.plan import hotfix_data
+        from services.hotfix.stopped import abort_picks, continue_picks
 
         ctx = host_of(self.app).make_context()
         try:
             session = ctx.require_session()
-            data = hotfix_data(session, ctx.policy)
             if abort:
-                picks.abort_picks(ctx.repo)
-                ctx.record("hotfix-branch", "picks aborted",
-                           outputs={"head": ctx.repo.head_sha(), "branch": data.branch})
+                abort_picks(ctx)
                 self.post_message(self.Done("", "", [], True))
                 return
-            if picks.in_progress(ctx.repo):
-                changelog_conflict.continue_picks(ctx, branch=data.branch,
-                                                  version=session.version,
-                                                  base_tag=data.base_tag)
-                ctx.record("hotfix-branch", "picks continued",
-                           outputs={"head": ctx.repo.head_sha()})
-            engine.run_step(ctx, engine.find_step(ctx, "hotfix-branch"))
+            continue_picks(ctx)
         except ConsoleError as err:
             conflicts = picks.unmerged(ctx.repo) if picks.in_progress(ctx.repo) else []
             self.post_message(self.Done("", secrets.scrub(str(err)), conflicts, False))

@@ -101,3 +101,20 @@ def test_an_abandoned_attempts_picks_are_not_shipped_by_the_next_one(project: Pa
     assert again.returncode == 0, again.stderr
     picked = git(project, "log", "--format=%B", "v1.3.0..hotfix/v1.3.1")
     assert f"cherry picked from commit {second}" in picked and first not in picked
+
+
+def test_a_fix_an_earlier_hotfix_of_the_line_picked_is_refused_up_front(project: Path) -> None:
+    """Walked by hand: picking for 1.3.2 the fix 1.3.1 already carried answered with git's raw
+    "git commit --allow-empty ... git cherry-pick --skip", after the session had started."""
+    from tests.hotfix_helpers import signed_tag
+
+    fix = commit(project, "src/unlock.sh", "retry=3\n", FIX)
+    git(project, "switch", "-q", "-c", "hotfix/v1.3.1", "v1.3.0")
+    git(project, "cherry-pick", "-x", fix)
+    signed_tag(project, "v1.3.1")
+    git(project, "switch", "-q", "main")
+
+    refused = run_cli("hotfix", "1.3.2", "--pick", fix, cwd=project)
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+    assert f"{fix[:12]} ({FIX}) was already picked into v1.3.1" in refused.stderr
+    assert not (project / ".release" / "v1.3.2").exists()  # no session started

@@ -49,6 +49,8 @@ def test_a_conflicting_pick_stops_abort_restores_and_a_resolved_one_continues(wo
     assert git(project, "rev-parse", "HEAD").strip() == base
     assert git(project, "status", "--porcelain") == ""
     assert (project / "src" / "unlock.sh").read_text() == "retry=1\n"
+    after = run_cli("status", cwd=project).stdout  # not the conflict that no longer holds
+    assert "The picks were aborted" in after and "hotfix --continue" not in after
 
     again = run_cli("hotfix", "1.3.1", "--pick", fix, cwd=project)
     assert again.returncode == 1 and "conflicts in: src/unlock.sh" in again.stderr

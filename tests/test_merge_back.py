@@ -26,11 +26,13 @@ def project(tmp_path: Path) -> Path:
     return pushed_quick_world(tmp_path)
 
 
-def hotfix_on_branch(project: Path, text: str) -> None:
-    """A hotfix branch made by hand with the fix on it, adopted by `hotfix`, released up to the
-    tag (recorded), so merge-back is next."""
+def hotfix_on_branch(project: Path, text: str, *, migration: str = "") -> None:
+    """A hotfix branch made by hand with the fix on it (and ``migration`` as its MIGRATION.md),
+    adopted by `hotfix`, released up to the tag (recorded), so merge-back is next."""
     git(project, "switch", "-q", "-c", "hotfix/v1.3.1", "v1.3.0")
     commit(project, "src/unlock.sh", text, "Unlock: retry on slow sticks")
+    if migration:
+        commit(project, "MIGRATION.md", migration, "Migration notes for v1.3.1")
     result = run_cli("hotfix", "1.3.1", cwd=project)
     assert result.returncode == 0, result.stderr
     signed_tag(project, "v1.3.1")
@@ -83,6 +85,27 @@ def test_a_conflict_outside_the_changelog_stops_and_a_resolved_merge_is_pushed(
     assert done.returncode == 0, done.stderr
     assert is_ancestor(origin, "v1.3.1", "main")
     assert git(origin, "show", "main:src/unlock.sh") == "retry=5\n"
+
+
+def test_the_two_lines_migration_sections_are_merged_not_left_as_a_conflict(
+        project: Path) -> None:
+    """Walked by hand: main's `v1.3.0 -> v1.4.0` and the hotfix's `v1.3.0 -> v1.3.1`, both written
+    by the console at the top of the guide, stopped every old-line merge-back on MIGRATION.md."""
+    guide = (project / "MIGRATION.md").read_text()
+    top = "# Migration guide\n\n"
+    hotfix_on_branch(project, "retry=3\n", migration=guide.replace(
+        top, top + "## v1.3.0 -> v1.3.1\n\nNo migration required.\n\n", 1))
+    git(project, "switch", "-q", "main")
+    commit(project, "MIGRATION.md", guide.replace(
+        top, top + "## v1.3.0 -> v1.4.0\n\nRun `pai migrate`.\n\n", 1), "Migration for 1.4.0")
+    git(project, "push", "-q", "origin", "main")
+    git(project, "switch", "-q", "hotfix/v1.3.1")
+    done = run_cli("run", "merge-back", "--yes", cwd=project)
+    assert done.returncode == 0, done.stderr
+    merged = git(project.parent / "origin.git", "show", "main:MIGRATION.md")
+    assert "## v1.3.0 -> v1.4.0\n\nRun `pai migrate`." in merged
+    assert "## v1.3.0 -> v1.3.1\n\nNo migration required." in merged
+    assert "## v1.1.0 -> v1.2.0" in merged and "<<<<<<<" not in merged
 
 
 def test_pushing_the_default_branch_asks_first(project: Path) -> None:

@@ -125,3 +125,19 @@ def test_a_banner_removed_on_github_is_restored_and_an_unchanged_one_is_left(
     assert "already shows this YANKED banner and is a pre-release; nothing changed" in same.stdout
     assert journal(project)[-1]["action"] == "yank checked, already in place"
     assert not sandbox.requests("DELETE")
+
+
+def test_a_published_release_candidate_is_yanked_without_a_changelog_section(
+        project: Path, sandbox: Sandbox) -> None:
+    """Walked by hand: `yank 1.4.0-rc.1` was blocked by "CHANGELOG.md has no section for version
+    1.4.0-rc.1"; a candidate has no section of its own, and promote refuses a yanked one."""
+    sandbox.github().get_repo(REPO).create_git_release(
+        "v0.3.0-rc.1", "PAI v0.3.0-rc.1", "## [0.3.0-rc.1]\n\n- Try the new unlock.\n",
+        draft=False, prerelease=True)
+    proc = run_cli("yank", "0.3.0-rc.1", "--reason", "Unlock corrupts data", "--replacement",
+                   "0.3.0", "--yes", cwd=project, env=cli_env())
+    assert proc.returncode == 0, proc.stderr
+    assert "no section for the release candidate 0.3.0-rc.1" in proc.stdout
+    assert (project / "CHANGELOG.md").read_text() == CHANGELOG  # nothing to mark there
+    rc = release_json(sandbox, "v0.3.0-rc.1")
+    assert "yanked" in rc["body"].lower() and rc["prerelease"] is True

@@ -151,36 +151,20 @@ def _hotfix_ctx(args: argparse.Namespace) -> Context:
 
 
 def cmd_continue(args: argparse.Namespace) -> int:
-    from services import engine
-    from services.hotfix import changelog_conflict, picks
-    from services.hotfix.plan import hotfix_data
+    from services.hotfix.stopped import continue_picks
 
     ctx = _hotfix_ctx(args)
-    session = ctx.require_session()
-    data = hotfix_data(session, ctx.policy)
-    if picks.in_progress(ctx.repo):
-        with ctx.store.run_lock(session.tag):
-            changelog_conflict.continue_picks(ctx, branch=data.branch, version=session.version,
-                                              base_tag=data.base_tag)
-        ctx.record("hotfix-branch", "picks continued", outputs={"head": ctx.repo.head_sha()})
-    evidence = engine.run_step(ctx, engine.find_step(ctx, "hotfix-branch"))
-    return report(ctx, evidence, json_output=args.json)
+    return report(ctx, continue_picks(ctx), json_output=args.json)
 
 
 def cmd_abort(args: argparse.Namespace) -> int:
-    from services.hotfix import picks
     from services.hotfix.plan import hotfix_data
+    from services.hotfix.stopped import abort_picks
 
     ctx = _hotfix_ctx(args)
+    head = abort_picks(ctx)
     session = ctx.require_session()
     data = hotfix_data(session, ctx.policy)
-    if not picks.in_progress(ctx.repo):
-        raise ConsoleError("No cherry-pick is stopped here; there is nothing to abort.",
-                           remedy="`release-console status` shows where the hotfix is.")
-    with ctx.store.run_lock(session.tag):
-        picks.abort_picks(ctx.repo)
-    head = ctx.repo.head_sha()
-    ctx.record("hotfix-branch", "picks aborted", outputs={"head": head, "branch": data.branch})
     say(f"Aborted the picks; {data.branch} is back at {head[:12]} as before them.")
     say(f"Pick again with `release-console hotfix {session.version} --pick SHA ...`, or give up "
         f"with `release-console abandon {session.tag} --reason \"...\"`.")

@@ -90,6 +90,12 @@ def resolve_picks(repo: Repository, shas: list[str], *, base_tag: str, default_b
             raise ConsoleError(f"{what} is already in {base_tag}, so it is already on the hotfix "
                                "branch; nothing was changed.",
                                remedy="Pick only commits made after the release.")
+        earlier = repo.git("log", "-1", "--format=%h", "--fixed-strings",
+                           f"--grep=cherry picked from commit {sha}", f"refs/tags/{base_tag}")
+        if earlier.strip():  # an earlier hotfix of this line picked it: the pick would be empty
+            raise ConsoleError(f"{what} was already picked into {base_tag} (as "
+                               f"{earlier.strip()}); nothing was changed.",
+                               remedy="Leave it out of --pick.")
         if sha in already or (branch_head and is_ancestor(repo, sha, branch_head)):
             raise ConsoleError(f"{what} is already on the hotfix branch; nothing was changed.",
                                remedy="Leave it out of --pick.")

@@ -3,7 +3,8 @@
 Fast-forward when the default branch has not moved since the base tag; otherwise merge the hotfix
 tag into it (never a rebase, never a force-push). A CHANGELOG conflict is resolved the one way that
 keeps both sides: the hotfix version's section (and its footer link) goes below the default
-branch's [Unreleased], whose entries stay. Any other conflict stops, naming the files, with the
+branch's [Unreleased], whose entries stay; so is MIGRATION.md when the hotfix only added its own
+transition (:mod:`services.hotfix.migration_merge`). Any other conflict stops, naming the files, with the
 merge left for the captain. A re-run adopts a merge already made (the tag is in the branch) and
 only pushes. Pushing is irreversible, so the confirmation lists the commits that go up.
 """
@@ -14,6 +15,7 @@ from services import changelog
 from services.atomic import write_bytes_atomic
 from services.blocker import dirty_tree_blockers
 from services.errors import ConsoleError
+from services.hotfix import migration_merge
 from services.hotfix.entries import insert_release_section
 from services.hotfix.picks import git_dir_path, unmerged
 from services.hotfix.plan import HotfixData, hotfix_data
@@ -119,8 +121,10 @@ class MergeBack(Step):
                  if going else f"Nothing new goes up to {remote}/{data.default_branch}."]
         if how == "merge":
             notes.append(f"A conflict in {ctx.policy.changelog} is resolved by putting "
-                         f"[{ctx.require_session().version}] below [Unreleased]; any other "
-                         "conflict stops and names the files.")
+                         f"[{ctx.require_session().version}] below [Unreleased], one in "
+                         f"{ctx.policy.migration} by adding the hotfix's section to the "
+                         "default branch's guide (when that is all the hotfix changed there); "
+                         "any other conflict stops and names the files.")
         return Plan(summary=f"Bring {data.default_branch} up to date with {tag} ({how}) and push "
                     "it; never a rebase or a force-push.", commands=commands, notes=notes)
 
@@ -192,11 +196,15 @@ class MergeBack(Step):
         if rel in files:
             self._resolve_changelog(ctx, rel)
             resolved = True
-        others = [f for f in files if f != rel]
+        done_by_us = [rel] if resolved else []
+        if ctx.policy.migration in files and migration_merge.resolve(ctx, data):
+            done_by_us.append(ctx.policy.migration)
+        others = [f for f in files if f not in done_by_us]
         if others:
             raise StepFailed(
                 f"Merging {tag} into {data.default_branch} stopped on conflicts in: "
-                f"{', '.join(others)}" + (f" ({rel} was resolved)" if resolved else "") + ".",
+                f"{', '.join(others)}"
+                + (f" ({' and '.join(done_by_us)} resolved)" if done_by_us else "") + ".",
                 remedy="Resolve them, `git add` them and `git commit`, then run `release-console "
                 "run merge-back` again to push; or `git merge --abort` to go back.")
         done = _git(ctx, "commit", "--no-edit")

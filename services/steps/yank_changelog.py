@@ -28,7 +28,16 @@ def plan_yank(ctx: Context, raw: bytes | None = None) -> Change:
             remedy="Give both when starting the yank (the yank wizard asks for them).")
     rel = ctx.policy.changelog
     doc = changelog.load(ctx.path(rel), rel) if raw is None else changelog.parse(raw, rel)
+    if "-" in session.version and doc.heading_for(session.version) is None:
+        # A release candidate has no section of its own (its promotion gets one): GitHub's
+        # release is what is yanked, and there is nothing in the file to mark.
+        return Change(doc=doc, edits=[], facts={NO_SECTION: True}, summary=(
+            f"{rel} has no section for the release candidate {session.version}: no note to "
+            "add (GitHub's release is marked yanked)."))
     return changelog.yank(doc, session.version, reason, replacement)
+
+
+NO_SECTION = "no_section"  # evidence: a release candidate, with no section to mark
 
 
 def note_subject(ctx: Context) -> str:
@@ -103,7 +112,8 @@ class YankChangelog(Step):
         change = plan_yank(ctx)
         evidence: dict[str, Any] = {"file": rel, **change.facts}
         if not change.changed:
-            evidence["already"] = True
+            if not change.facts.get(NO_SECTION):
+                evidence["already"] = True
             return evidence
         change.write()
         evidence["commit"] = commit_files(ctx, [rel], note_subject(ctx))
