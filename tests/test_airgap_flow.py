@@ -119,12 +119,15 @@ def test_status_names_what_the_waiting_step_needs_not_a_run_it_refuses(
     assert "release-console run smoke" not in status
 
 
-def test_export_to_a_folder_writes_the_bundle_in_it_under_its_own_name(
+def test_export_to_a_folder_writes_the_bundle_in_it_and_clears_a_killed_export(
         stations: Workstations) -> None:
     """Walked by hand: `--output /media/usb` (the stick) said "/media/usb already exists; a
     bundle is never overwritten"."""
     ws = stations
     prepare_online(ws)
+    stale = ws.usb / ".PAI-v1.3.0-to-offline.tar.k1ll3d.partial"  # a killed export's leftover
+    stale.write_bytes(b"half a bundle")
     out = ws.cli("online", "bundle", "export", "--output", str(ws.usb)).stdout
     written = ws.usb / "PAI-v1.3.0-to-offline.tar"
     assert written.is_file() and str(written) in out
+    assert not stale.exists()

@@ -28,8 +28,9 @@ ISO = "artifacts/pai-v1.3.0-amd64.iso"
 
 def refused(ctx: Context, bundle: Path, expected: str) -> None:
     before = snapshot(ctx.root)
-    with pytest.raises(ConsoleError, match=expected):
+    with pytest.raises(ConsoleError, match=expected) as refusal:
         verify_bundle(ctx, bundle)
+    assert refusal.value.remedy, f"{bundle.name}: said what is wrong but not what to do"
     assert snapshot(ctx.root) == before, bundle.name
     assert not list((ctx.root / ".release").glob("import-*"))
 

@@ -9,6 +9,7 @@ its final name and renamed when complete; the export is journaled with the bundl
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 import tempfile
@@ -180,6 +181,10 @@ def _export(ctx: Context, target: Path, work: Path, without_artifacts: bool) -> 
     journal_raw = (directory / "journal.jsonl").read_bytes()
     head, count = crossing.journal_head(journal_raw)
     created = ctx.now_iso()
+    # What a killed export of this bundle left on the stick (the run lock is held: none of these
+    # is being written now); the bundle itself only ever appears whole, by rename.
+    for stale in target.parent.glob(f".{glob.escape(target.name)}.*.partial"):
+        stale.unlink(missing_ok=True)
     try:
         handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - renamed into place when complete
             dir=target.parent, prefix=f".{target.name}.", suffix=".partial", delete=False)

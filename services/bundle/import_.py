@@ -233,7 +233,10 @@ def _check_artifacts(ctx: Context, manifest: Manifest, members: Path,
         for name, item in build_host.items():
             if sent.get(name, {}).get("sha256") != item["sha256"]:
                 raise BundleError(f"{name}: the bundle's digest differs from the one this "
-                                  "machine sent; the release stops here.")
+                                  "machine sent; the bundle was refused and the release stops "
+                                  "here.", remedy="Find out where the artifact changed: the "
+                                  "signing workstation signed another file than the build host "
+                                  "sent. Do not publish it; start again from a fresh hand-off.")
         build_host = sent
     directory = artifacts.artifacts_dir(ctx.policy, ctx.root)
     source = artifacts_from or (None if manifest.artifacts_included else directory)
@@ -268,11 +271,15 @@ def _check_artifacts(ctx: Context, manifest: Manifest, members: Path,
         sha = checksums.hash_file(path, hashed).sha256
         if sha != item["sha256"]:
             raise BundleError(f"Artifact {name} does not match the build host's sha256 (it was "
-                              "changed on the way); the release stops here.")
+                              "changed on the way); it was refused and the release stops here.",
+                              remedy="Copy the artifact again from the build host (its sha256 "
+                              "is in the bundle's manifest) and import again.")
         existing = directory / name
         if existing.exists() and path != existing and checksums.hash_file(existing).sha256 != sha:
             raise BundleError(f"{artifacts.display_path(existing, ctx.root)} already exists here "
-                              "and differs from the build host's; nothing was changed.")
+                              "and differs from the build host's; nothing was changed.",
+                              remedy="Move that file aside (it is not the one the build host "
+                              "sent), then import again.")
         lines.append(f"{name}: sha256 {sha[:16]}… matches the build host's")
     for path in sorted((members / "files").glob("*")) if (members / "files").is_dir() else []:
         existing = directory / path.name

@@ -27,7 +27,19 @@ _NAME = re.compile(r"(session\.json|journal\.jsonl|notes\.md|repo\.bundle"
 
 
 class BundleError(ConsoleError):
-    """A bundle cannot be written, or was refused; nothing outside a temporary folder changed."""
+    """A bundle cannot be written, or was refused; nothing outside a temporary folder changed.
+
+    A refusal without a remedy of its own (a changed member, a bad signature, a cut-off copy)
+    gets the one that always applies: a fresh copy from the other workstation."""
+
+    def __init__(self, message: str, *, remedy: str = "") -> None:
+        refused = any(word in message for word in REFUSAL_WORDS)
+        super().__init__(message, remedy=remedy or (FRESH_COPY if refused else ""))
+
+
+REFUSAL_WORDS = ("refused", "nothing was used", "nothing was extracted")
+FRESH_COPY = ("Carry a fresh copy of the bundle from the other workstation (or export it again "
+              "there) and compare the fingerprint both screens show.")
 
 
 def allowed_name(name: str) -> bool:
