@@ -129,8 +129,11 @@ def overview(ctx: Context) -> Overview:
         raise ctx.session_problem
     header = headline(ctx)
     if ctx.session is None:
+        from services.yank_resume import unfinished_yank
+
         refused = workstation.start_refused(ctx)
-        begin = refused or workstation.no_release_yet(ctx)
+        yank = unfinished_yank(ctx.store)  # killed between its halves, in a finished session
+        begin = refused or (yank.blocker() if yank else None) or workstation.no_release_yet(ctx)
         steps = runbook("release", air_gapped=workstation.air_gapped(ctx.policy))
         return Overview(header, tuple(preview_row(step) for step in steps),
                         idle=f"{begin.reason} {begin.tui_remedy}", can_start=refused is None)

@@ -7,7 +7,9 @@ started, under the same rule as :func:`services.session_lifecycle.start_release`
 repository), and both halves run; a half already done is checked against what is there now. A yank
 that fails abandons the session it started, so no half-done yank takes over ``status``; running
 the same yank again finishes it without redoing what is done. A yank that was killed outright
-leaves its session active: the same yank resumes it, and nothing else can start beside it.
+leaves its session active: the same yank resumes it, and nothing else can start beside it. One
+recorded in a session already finished (the release's own) leaves that session finished with a
+half not done: :mod:`services.yank_resume` finds it for ``status``, ``next`` and the TUI home.
 """
 
 from __future__ import annotations
@@ -81,6 +83,7 @@ class PreparedYank:
     plan: Plan
     github: GitHubPreview | None = None  # what GitHub will show, latest included, said before
     changelog_diff: str = ""
+    allow_older: bool = False  # recorded, so finishing an interrupted yank asks the same
 
     @property
     def question(self) -> str:
@@ -156,7 +159,7 @@ def prepare_yank(ctx: Context, request: YankRequest) -> PreparedYank:
                 + preview.lines)
     diff = "".join(c.diff for p in plans for c in p.changes)
     return PreparedYank(request.version, tag, request.reason, request.replacement, shown_tag,
-                        plan, preview, diff)
+                        plan, preview, diff, request.allow_older)
 
 
 def preview_session(ctx: Context, request: YankRequest, tag: str) -> Session:
@@ -230,7 +233,9 @@ def run_halves(ctx: Context, prepared: PreparedYank, tell: Tell) -> YankOutcome:
     from services.github.yank import yank
 
     reason, replacement = prepared.reason, prepared.replacement
-    inputs = {"reason": reason, "replacement": replacement}
+    inputs: dict[str, Any] = {"reason": reason, "replacement": replacement}
+    if prepared.allow_older:
+        inputs["allow_older"] = True
     ctx.record("yank-github", "yank requested", inputs=inputs,
                update=lambda s: s.data.__setitem__(DATA_KEY, dict(inputs)))
     outcome = YankOutcome(prepared.tag)

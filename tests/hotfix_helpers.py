@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -150,11 +151,12 @@ exit $rc
 
 def killed_after(project: Path, git_command: str, *args: str,
                  env: dict[str, str] | None = None, server: Any = None,
-                 http: str = "") -> subprocess.CompletedProcess[str]:
+                 http: str | Callable[[str, str], bool] = "") -> subprocess.CompletedProcess[str]:
     """The console run as a captain does, SIGKILLed with its whole process group right after the
     first ``git GIT_COMMAND`` it runs has returned (a ``git`` shim first on ``PATH``), or once
     the loopback GitHub ``server`` has handled the first ``HTTP`` request (a method, e.g.
-    "PATCH") and before it answers: the effect is made, its record is not."""
+    "PATCH", or a test of method and path) and before it answers: the effect is made, its
+    record is not."""
     import os
     import shutil
     import signal
@@ -171,8 +173,8 @@ def killed_after(project: Path, git_command: str, *args: str,
                             text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             start_new_session=True)
 
-    def hook(method: str, _path: str, _status: int) -> None:
-        if method == http:
+    def hook(method: str, path: str, _status: int) -> None:
+        if (http(method, path) if callable(http) else method == http):
             os.killpg(proc.pid, signal.SIGKILL)
 
     if server is not None:

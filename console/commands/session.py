@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from console.commands.common import add_parser, context
 from console.json_envelope import json_flag
-from console.output import print_json, say
+from console.output import print_json, say, warn
 from console.progress import rendering
 from services import checklist, engine
 from services.completion import outcome_line
@@ -24,6 +25,9 @@ from services.session_lifecycle import (
 )
 from services.step_protocol import Context
 from services.step_status import StepStatus as S
+
+if TYPE_CHECKING:
+    from services.yank_resume import UnfinishedYank
 
 JSON_SCHEMA = 1
 
@@ -105,12 +109,15 @@ def cmd_status(args: argparse.Namespace) -> int:
         raise ctx.session_problem
     if ctx.session is None:
         from services.summary import for_context
+        from services.yank_resume import unfinished_yank
 
         last = latest_session(ctx.store)
         summary = for_context(ctx, last) if last is not None else None
+        yank = unfinished_yank(ctx.store)
         if args.json:
             print_json({"schema": JSON_SCHEMA, "session": None, "steps": [], "next": None,
-                        "last": summary.to_json() if summary is not None else None})
+                        "last": summary.to_json() if summary is not None else None,
+                        "unfinished_yank": yank.to_json() if yank is not None else None})
             return 0
         say(f"No release in progress; the last session: {outcome_line(last)}."
             if last is not None else "No release in progress.")
@@ -124,6 +131,10 @@ def cmd_status(args: argparse.Namespace) -> int:
         refused = start_refused(ctx)
         if refused is not None:  # an interrupted import, or the signing workstation
             say(refused.reason, style="yellow")
+        if yank is not None:  # killed between its halves, in the release's finished session
+            say(yank.blocker().reason, style="yellow")
+            say(yank.blocker().remedy, style="bold")
+            return 0
         say(no_release_yet(ctx).remedy)
         return 0
     views = engine.views(ctx)
@@ -225,7 +236,11 @@ def cmd_next(args: argparse.Namespace) -> int:
     if ctx.session is None and ctx.session_problem is None:
         from services.completion import outcome_line
         from services.session_lifecycle import latest_session
+        from services.yank_resume import unfinished_yank
 
+        yank = unfinished_yank(ctx.store)
+        if yank is not None:  # a yank killed between its halves, in a finished session
+            return finish_yank(ctx, yank)
         last = latest_session(ctx.store)
         if last is not None and last.state == "completed":  # e.g. killed after the last step
             say(f"Every step is done: {outcome_line(last)}. Nothing to run; start the next "
@@ -241,6 +256,18 @@ def cmd_next(args: argparse.Namespace) -> int:
         raise ConsoleError(f"The next step, '{nxt.step.title}' ({nxt.id}), is blocked: "
                            f"{nxt.blockers[0]}")
     return run_one(ctx, nxt.id, dry_run=args.dry_run, yes=args.yes)
+
+
+def finish_yank(ctx: Context, yank: UnfinishedYank) -> int:
+    """Finish an interrupted yank as the same `yank` command would: checked against GitHub and
+    the CHANGELOG first, confirmed (unless --yes), and each half done once."""
+    from services.yank import yank_release
+
+    def tell(line: str, warning: bool) -> None:
+        (warn if warning else say)(line)
+
+    say(f"Finishing the interrupted yank of {yank.tag} ({yank.parts}).")
+    return yank_release(ctx, yank.request, tell).exit_code
 
 
 def cmd_skip(args: argparse.Namespace) -> int:
