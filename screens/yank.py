@@ -259,7 +259,8 @@ class YankScreen(Screen[None]):
         from services.step_protocol import Plan
 
         note = message.note
-        plan = Plan(summary=f"The CHANGELOG note goes up to {note.branch} on {note.remote}.",
+        plan = Plan(summary="\n".join([f"The CHANGELOG note goes up to {note.branch} on "
+                                       f"{note.remote}.", *note.going_up]),
                     commands=[f"git push {note.remote} {note.sha}:refs/heads/{note.branch}"],
                     notes=["Fast-forward only; nothing is force-pushed or deleted."])
         # a push cannot be undone: only y goes ahead, as for every other push

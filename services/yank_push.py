@@ -20,6 +20,9 @@ class NoteCommit:
     subject: str
     branch: str
     remote: str
+    # What the push sends, as the push step shows it: the remote and every commit the branch
+    # gains (an earlier yank's unpushed note goes up too, so it is listed).
+    going_up: tuple[str, ...] = ()
 
     @property
     def question(self) -> str:
@@ -33,9 +36,12 @@ def note_commit(ctx: Context) -> NoteCommit | None:
     sha = str(record.evidence.get("commit", "")) if record else ""
     if not sha:
         return None
+    from services.steps.push import commits_going_up
+
     subject = ctx.repo.git("log", "-1", "--format=%s", sha).strip()
-    return NoteCommit(ctx.require_session().tag, sha, subject, ctx.repo.branch(),
-                      ctx.policy.project.remote)
+    branch, remote = ctx.repo.branch(), ctx.policy.project.remote
+    return NoteCommit(ctx.require_session().tag, sha, subject, branch, remote,
+                      tuple(commits_going_up(ctx, remote, branch, sha)))
 
 
 def push_note(ctx: Context, note: NoteCommit) -> None:

@@ -95,6 +95,10 @@ async def test_an_older_release_is_replaced_by_the_newer_one_already_out(
 
 
 async def test_yank_wizard_end_to_end(project: Path, sandbox: Sandbox) -> None:  # noqa: F811
+    # A commit not pushed yet goes up with the note: the confirmation must list it too.
+    (project / "README.md").write_text("PAI\n")
+    git(project, "add", "README.md")
+    git(project, "commit", "-q", "-m", "Docs: a README")
     app = ReleaseConsoleApp(Options(repo=project))
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_wizard(pilot)
@@ -122,6 +126,8 @@ async def test_yank_wizard_end_to_end(project: Path, sandbox: Sandbox) -> None: 
         head = git(project, "rev-parse", "HEAD").strip()
         assert confirm.question.startswith(f"Push the yank note {head[:12]} \"Yank v0.2.0: "
                                            "changelog note\" to origin main?")
+        plan = str(confirm.query_one("#plan Static", Static).render())
+        assert "2 commits go up to main:" in plan and "Docs: a README" in plan
         # a push: Enter says no, only y goes ahead, and the hint says so
         assert "n, Esc or Enter: no" in str(confirm.query_one("#hint", Static).render())
         await pilot.press("y")
