@@ -293,6 +293,9 @@ class YankScreen(Screen[None]):
 
         if self.prepared is None:
             return
+        if self.prepared.replacement_released:  # users are sent to a release that exists
+            return
+
         def started(tag: str | None) -> None:
             if tag:
                 self._say(f"Started the replacement hotfix {tag}; Escape goes to its runbook.",

@@ -84,6 +84,7 @@ class PreparedYank:
     github: GitHubPreview | None = None  # what GitHub will show, latest included, said before
     changelog_diff: str = ""
     allow_older: bool = False  # recorded, so finishing an interrupted yank asks the same
+    replacement_released: bool = False  # tagged already: no replacement hotfix to offer
 
     @property
     def question(self) -> str:
@@ -159,7 +160,8 @@ def prepare_yank(ctx: Context, request: YankRequest) -> PreparedYank:
                 + preview.lines)
     diff = "".join(c.diff for p in plans for c in p.changes)
     return PreparedYank(request.version, tag, request.reason, request.replacement, shown_tag,
-                        plan, preview, diff, request.allow_older)
+                        plan, preview, diff, request.allow_older,
+                        replacement_released=ctx.repo.tag_exists(shown_tag))
 
 
 def preview_session(ctx: Context, request: YankRequest, tag: str) -> Session:

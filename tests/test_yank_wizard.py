@@ -92,6 +92,16 @@ async def test_an_older_release_is_replaced_by_the_newer_one_already_out(
         assert screen.query_one("#replacement", Input).value == "0.2.0"
         assert "the replacement suggested is the closest newer published release" in \
             text_of(app, "#message")
+        # Walked by hand: it then offered "Start the replacement hotfix 0.2.0 now?", a release
+        # that exists (the hotfix is refused). Users are sent to v0.2.0: nothing to start.
+        await preview(pilot, screen, "Unlock corrupts data")
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)  # the note's push
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is screen
+        assert release_json(sandbox, "v0.1.0")["prerelease"] is True  # yanked
 
 
 async def test_yank_wizard_end_to_end(project: Path, sandbox: Sandbox) -> None:  # noqa: F811
