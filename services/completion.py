@@ -14,7 +14,7 @@ from services.hotfix.clock import KEY as CLOCK_KEY
 from services.hotfix.clock import session_clock
 from services.session import Session, StepRecord
 from services.step_protocol import Context
-from services.step_status import FINISHED
+from services.step_status import FINISHED, StepStatus
 
 DONE_WORD = {"yank": "yanked", "rc": "published as a pre-release"}
 
@@ -50,7 +50,10 @@ def finish_if_complete(ctx: Context) -> bool:
 def outcome_line(session: Session) -> str:
     """"v1.3.1 released", "v1.3.0 yanked", "v1.4.0 abandoned", "v1.4.0 in progress"."""
     if session.state == "completed":
-        return f"{session.tag} {DONE_WORD.get(session.kind, 'released')}"
+        yanked = session.kind != "yank" and \
+            session.steps.get("yank-github", StepRecord()).status == StepStatus.DONE
+        return f"{session.tag} {DONE_WORD.get(session.kind, 'released')}" + \
+            (", then yanked" if yanked else "")
     if session.state == "abandoned":
         return f"{session.tag} abandoned"
     return f"{session.tag} in progress"

@@ -105,11 +105,14 @@ def summarise(session: Session, *, unpushed: int = 0,
     signer = ", ".join(str(x) for x in (sign.get("backend"), sign.get("pinned_key")) if x)
     tag = _evidence(session, "tag")
     publish = _evidence(session, "publish")
-    finished = [r.finished_at for r in session.steps.values() if r.finished_at]
+    # the release's own steps: a yank recorded later in this session is not release time
+    finished = [r.finished_at for step_id, r in session.steps.items()
+                if r.finished_at and not step_id.startswith("yank-")]
     remaining: list[str] = []
-    if unpushed:
+    if unpushed:  # the reopen commit, or a yank's note recorded later in this session
+        what = "the yank's note" if "yank-changelog" in session.steps else "the reopen commit"
         remaining.append(f"push the {counted(unpushed, 'commit')} left after the release "
-                         "(the reopen commit)")
+                         f"({what})")
     remaining.extend(f"post-release checklist: {item}" for item in checklist_left)
     return Summary(
         version=session.version, tag=session.tag, state=session.state,

@@ -130,6 +130,11 @@ def test_an_interrupted_yank_is_named_by_status_and_finished_by_next(
 def test_a_finished_yank_in_the_releases_session_leaves_nothing_to_finish(
         project: Path, sandbox: Sandbox, make_ctx: Factory) -> None:
     yank_release(make_ctx(assume_yes=True), YankRequest("0.2.0", REASON, "0.2.1"))
-    assert "interrupted" not in cli(project, "status").stdout
+    status = cli(project, "status").stdout
+    assert "interrupted" not in status
+    # Walked by hand: it said "the last session: v0.2.0 released" and counted the yank's note
+    # as "the reopen commit" still to push.
+    assert "the last session: v0.2.0 released, then yanked." in status
+    assert "reopen commit" not in status
     assert "Press s to start one." in overview(make_ctx()).idle
     assert "Nothing to run" in cli(project, "next").stdout
