@@ -88,9 +88,11 @@ class YankScreen(Screen[None]):
                 yield Input(placeholder="Replacement version, e.g. 1.2.1", id="replacement")
                 yield TickBox("Older on purpose (a downgrade)", id="older")
         with Horizontal(id="preview"):
-            with VerticalScroll(id="github-side", classes="side"):
+            # Out of the Tab order until there is a preview to scroll: Tab from the form goes
+            # to Preview, not through two empty panes.
+            with VerticalScroll(id="github-side", classes="side", can_focus=False):
                 yield Static("Pick a release, give a reason, then Preview.", id="github")
-            with VerticalScroll(id="changelog-side", classes="side"):
+            with VerticalScroll(id="changelog-side", classes="side", can_focus=False):
                 yield Static("", id="diff", markup=False)
         yield Static("", id="message")
         with Horizontal(id="buttons"):
@@ -218,6 +220,8 @@ class YankScreen(Screen[None]):
                                                or "The CHANGELOG already has the yank note.")
         self.query_one("#confirm", Button).disabled = False
         # out of the text fields, so y answers (never Enter: it cannot be undone); arrows scroll
+        for side in self.query(".side").results(VerticalScroll):
+            side.can_focus = True
         self.query_one("#github-side", VerticalScroll).focus()
         self._say(prepared.question + " y (or the Yank button): yank it · Escape: leave it.",
                   "bold yellow")

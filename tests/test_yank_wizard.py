@@ -234,3 +234,19 @@ async def test_the_command_palette_opens_the_yank_wizard(project: Path) -> None:
         await settle(pilot)
         assert isinstance(app.screen, YankScreen)
         assert [c.tag for c in app.screen.choices] == ["v0.2.0", "v0.1.0"]
+
+
+async def test_tab_from_the_form_reaches_preview(project: Path) -> None:
+    """Walked by hand: Tab from the form went through the two empty preview panes, so Tab then
+    Enter never previewed."""
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_wizard(pilot)
+        reason = screen.query_one("#reason", Input)
+        reason.focus()
+        await pilot.press(*"bad build")
+        await pilot.press("tab", "tab", "tab")  # replacement, "older on purpose", Preview
+        assert app.focused is screen.query_one("#preview-button", Button)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not screen.query_one("#confirm", Button).disabled  # previewed: y may yank now
