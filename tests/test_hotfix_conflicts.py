@@ -172,3 +172,35 @@ def test_a_pick_that_brings_its_own_changelog_entry_is_not_listed_twice(world: P
     final = changelog.read_text()
     assert final.count("Unlock") == 1 and "Unlock: retry on slow sticks" not in final
     assert git(project, "status", "--porcelain") == ""
+
+
+async def test_after_a_restart_the_branch_steps_screen_opens_the_conflict_screen(
+        world: Path) -> None:
+    """Walked by hand: a TUI restarted while a pick was stopped showed only CLI commands on the
+    hotfix-branch step; continue/abort were reachable only by starting the hotfix again."""
+    from console.app import ReleaseConsoleApp
+    from console.wiring import Options
+    from screens.hotfix import ConflictScreen
+    from screens.step import screen_for
+    from tests.tui_helpers import footer_keys, settle, text_of
+
+    project = world
+    commit(project, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
+    fix = commit(project, "src/unlock.sh", "retry=3\n", "Unlock: three retries")
+    assert run_cli("hotfix", "1.3.1", "--pick", fix, cwd=project).returncode == 1  # stopped
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.push_screen(screen_for("hotfix-branch"))
+        await settle(pilot)
+        step = app.screen
+        assert "press c here to continue, or to abort the picks" in text_of(step, "#step-blockers")
+        assert footer_keys(step)["c"]
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictScreen)
+        await pilot.press("a")  # abort the picks
+        await settle(pilot)
+        assert app.screen is step and "c" not in footer_keys(step)
+    assert "The picks were aborted" in run_cli("status", cwd=project).stdout
+    assert git(project, "status", "--porcelain") == ""

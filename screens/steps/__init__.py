@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from screens.step import StepScreen
 
 SCREENS: dict[str, str] = {
+    "hotfix-branch": "screens.steps.hotfix_branch:HotfixBranchScreen",
     "preflight": "screens.steps.preflight:PreflightScreen",
     "changelog": "screens.steps.changelog:ChangelogScreen",
     "migration": "screens.steps.migration:MigrationScreen",

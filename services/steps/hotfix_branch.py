@@ -44,7 +44,9 @@ class HotfixBranch(Step):
         repo = ctx.repo
         if picks.in_progress(repo):
             err = picks.conflict(repo, data.branch, ctx.require_session().version)
-            return [Blocker(err.message, err.remedy)]
+            return [Blocker(err.message, err.remedy,
+                            "Resolve them in your editor and `git add` them, then press c here to "
+                            "continue, or to abort the picks.")]
         if not repo.tag_exists(data.base_tag):
             return [Blocker(f"The base tag {data.base_tag} is not in this repository.",
                             "Fetch the tags (`git fetch --tags`) and run the step again.")]
