@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.segment import Segment
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.strip import Strip
 from textual.visual import VisualType
@@ -56,12 +59,17 @@ class CheckList(SelectionList[str]):
         return Strip([*box, *segments[3:]], line.cell_length)
 
 
-class TickBox(Checkbox):
+class TickBox(Checkbox, inherit_bindings=False):
     """A checkbox that reads ``[x]`` or ``[ ]``, like :class:`CheckList`: Textual's own box is
-    the same ``▐X▌`` ticked or not, told apart by colour only.
+    the same ``▐X▌`` ticked or not, told apart by colour only. Space ticks it, as in every list
+    here; Enter is left to the screen (moving on), so it never flips an option silently (an
+    Enter meant for the next step left the artifacts out of a hand-off bundle).
 
     (Overrides ``ToggleButton._button``, a private Textual hook: tests/test_yank_wizard.py
     reads the box from the screen.)"""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_button", "Toggle", show=False)]
 
     @property
     def _button(self) -> Content:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Checkbox, Input, Static
 
 from console.app import ReleaseConsoleApp
 from console.wiring import Options
@@ -44,6 +44,17 @@ async def test_export_then_import_from_the_screen(stations: Workstations) -> Non
         assert "artifacts/pai-v1.3.0-amd64.iso" in contents and "MiB" in contents
         path = screen.query_one("#handoff-path", Input)
         assert path.value.endswith(".release/v1.3.0/outbox/PAI-v1.3.0-to-offline.tar")
+        # Walked by hand: Tab, Tab and Enter ticked "without artifacts" silently. Space ticks it;
+        # Enter is the screen's (it looks again at the blocked step), never the box's.
+        without = screen.query_one("#handoff-without", Checkbox)
+        without.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not without.value
+        await pilot.press("space")
+        assert without.value
+        await pilot.press("space")
+        assert not without.value
         path.value = str(ws.usb / "out.tar")
         path.focus()  # the keys work from the field, where a captain has just typed the path
         await pilot.press("ctrl+s")
