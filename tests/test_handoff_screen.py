@@ -10,14 +10,13 @@ from textual.widgets import Button, Checkbox, Input, Static
 
 from console.app import ReleaseConsoleApp
 from console.wiring import Options
-from screens.step import screen_for
 from screens.steps.handoff import HandoffScreen
 from tests.airgap_helpers import (
     Workstations,
     offline_half,
     prepare_online,
 )
-from tests.test_smoke_screen import settle
+from tests.tui_helpers import open_step, settle
 
 
 def text(screen: HandoffScreen, selector: str) -> str:
@@ -25,12 +24,7 @@ def text(screen: HandoffScreen, selector: str) -> str:
 
 
 async def open_handoff(pilot: Pilot[None], step_id: str) -> HandoffScreen:
-    await settle(pilot)
-    pilot.app.push_screen(screen_for(step_id))
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, HandoffScreen)
-    return screen
+    return await open_step(pilot, step_id, HandoffScreen)
 
 
 async def test_export_then_import_from_the_screen(stations: Workstations) -> None:

@@ -181,8 +181,8 @@ async def test_after_a_restart_the_branch_steps_screen_opens_the_conflict_screen
     from console.app import ReleaseConsoleApp
     from console.wiring import Options
     from screens.hotfix import ConflictScreen
-    from screens.step import screen_for
-    from tests.tui_helpers import footer_keys, settle, text_of
+    from screens.steps.hotfix_branch import HotfixBranchScreen
+    from tests.tui_helpers import footer_keys, open_step, settle, text_of
 
     project = world
     commit(project, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
@@ -190,10 +190,7 @@ async def test_after_a_restart_the_branch_steps_screen_opens_the_conflict_screen
     assert run_cli("hotfix", "1.3.1", "--pick", fix, cwd=project).returncode == 1  # stopped
     app = ReleaseConsoleApp(Options(repo=project))
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        app.push_screen(screen_for("hotfix-branch"))
-        await settle(pilot)
-        step = app.screen
+        step = await open_step(pilot, "hotfix-branch", HotfixBranchScreen)
         assert "press c here to continue, or to abort the picks" in text_of(step, "#step-blockers")
         assert footer_keys(step)["c"]
         await pilot.press("c")

@@ -12,12 +12,11 @@ from textual.widgets import Input, Select, SelectionList, Static
 
 from console.app import ReleaseConsoleApp
 from console.wiring import Options
-from screens.step import screen_for
 from screens.steps.smoke import SmokeScreen
 from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context
 from tests.signing_keys import build_artifacts, write_policy
-from tests.tui_helpers import settle
+from tests.tui_helpers import open_step, settle
 
 
 @pytest.fixture
@@ -29,12 +28,7 @@ def released(repo_path: Path, make_ctx: Callable[..., Context]) -> None:
 
 
 async def open_smoke(pilot: Pilot[None]) -> SmokeScreen:
-    await settle(pilot)
-    pilot.app.push_screen(screen_for("smoke"))
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, SmokeScreen)
-    return screen
+    return await open_step(pilot, "smoke", SmokeScreen)
 
 
 async def test_record_pass_and_fail_sign_offs_from_the_checklist(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from textual.pilot import Pilot
 from textual.screen import ModalScreen
 from textual.widgets import Static
 from textual.worker import WorkerState
+
+S = TypeVar("S")
 
 
 async def settle(pilot: Pilot[Any]) -> None:
@@ -51,3 +53,16 @@ def text_of(screen: Any, selector: str) -> str:
 def footer_keys(screen: Any) -> dict[str, bool]:
     """The footer as a captain reads it: each key shown, and False where it is greyed out."""
     return {key.key: not key.has_class("-disabled") for key in screen.query("Footer FooterKey")}
+
+
+async def open_step(pilot: Pilot[Any], step_id: str, kind: type[S]) -> S:
+    """Open ``step_id``'s own screen over the checklist, as Enter on its row does, once the
+    checklist has loaded; the screen must be of ``kind``."""
+    from screens.step import screen_for
+
+    await settle(pilot)
+    pilot.app.push_screen(screen_for(step_id))
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, kind)
+    return screen
