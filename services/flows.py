@@ -3,8 +3,9 @@
 Release follows the PAI release runbook the console was designed from. A hotfix is the same walk
 with a branch from the last tag first and main brought up to date last. An rc is the whole release
 walk over the final ``[X.Y.Z]`` section; a promotion tags the stable release on the rc's commit with
-no changelog commit. A yank withdraws a published release without deleting anything. The hand-off
-steps exist only when signing is air-gapped.
+no changelog commit, then points [Unreleased]'s compare link at the stable tag. A yank withdraws a
+published release without deleting anything. The hand-off steps exist only when signing is
+air-gapped.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ HOTFIX = ("hotfix-branch", *RELEASE, "merge-back")
 RC = RELEASE
 PROMOTE = (
     "promote", "notes", "artifacts", "handoff-out", "reuse-signoffs", "smoke", "checksums", "sign",
-    "tag", "handoff-back", "push", "draft", "review", "publish",
+    "tag", "handoff-back", "push", "draft", "review", "publish", "post-release",
 )
 YANK = ("yank-changelog", "yank-github")
 

@@ -125,13 +125,19 @@ def test_rc_then_promote_on_the_same_commit(
     assert "git push origin refs/tags/v1.3.0" in plan and "refs/heads/" not in plan, plan
     assert "no branch moves" in plan
     ran = next_until_done(project, env)
-    assert "changelog" not in ran and "reuse-signoffs" in ran and ran[-1] == "publish"
+    assert "changelog" not in ran and "reuse-signoffs" in ran and ran[-1] == "post-release"
 
     stable = release(server, env, "v1.3.0")
     assert stable["prerelease"] is False and stable["draft"] is False
     assert latest(server, env) == "v1.3.0"
     assert git(project, "rev-parse", "v1.3.0^{commit}").strip() == rc_commit
-    assert git(project, "rev-list", "--count", "HEAD").strip() == commits_before
+    # One commit after it, the post-release one: the candidate's reopen left [Unreleased]
+    # comparing from v1.3.0-rc.1; walked by hand, main kept that stale link after promotion.
+    assert int(git(project, "rev-list", "--count", "HEAD")) == int(commits_before) + 1
+    assert git(project, "log", "-1", "--format=%s").strip() == \
+        "Post-release v1.3.0: [Unreleased] compares from v1.3.0"
+    assert "compare/v1.3.0...HEAD" in (project / "CHANGELOG.md").read_text()
+    assert "compare/v1.3.0-rc.1...HEAD" not in (project / "CHANGELOG.md").read_text()
     assert "Release candidate" not in stable["body"]
     assert "Persistence unlock no longer hangs" in stable["body"]
     names = sorted(a["name"] for a in stable["assets"])

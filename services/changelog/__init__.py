@@ -37,7 +37,7 @@ from services.changelog.model import (
     parse,
     split_lines,
 )
-from services.changelog.ops import YANK_MARK, YANK_NOTE, move, reopen, yank
+from services.changelog.ops import YANK_MARK, YANK_NOTE, move, relink_unreleased, reopen, yank
 from services.changelog.rc import rc_change
 
 __all__ = [
@@ -67,6 +67,7 @@ __all__ = [
     "parse_date",
     "parse_url",
     "rc_change",
+    "relink_unreleased",
     "reopen",
     "section",
     "split_lines",

@@ -253,6 +253,27 @@ def _blank_run_above(doc: Changelog, index: int) -> int:
     return count
 
 
+def _compare_from(doc: Changelog, link: LinkDef, latest: str) -> Edit | None:
+    """``link`` rewritten to compare from ``latest``, when it is a compare link from another tag."""
+    parsed = parse_url(link.url)
+    if parsed is None or parsed.kind != "compare" or parsed.a == latest:
+        return None
+    url = link.target(parsed.compare(latest, parsed.b).render())
+    text = f"[{link.label}]:{link.ws}{url}{link.tail}"
+    return Edit(link.index, link.index + 1, (text + ending(doc.lines[link.index]),))
+
+
+def relink_unreleased(doc: Changelog, latest: str) -> Change:
+    """Point an open [Unreleased]'s compare link at ``latest``: a promoted candidate's stable tag
+    (the candidate's reopen left it comparing from ``v1.4.0-rc.1``). Unchanged otherwise."""
+    link = doc.link_for(None)
+    relinked = _compare_from(doc, link, latest) if link is not None else None
+    return Change(doc=doc, edits=[relinked] if relinked else [],
+                  summary=f"Compare [Unreleased] from {latest} in {doc.display}.",
+                  facts={"latest_tag": latest,
+                         "link": body(relinked.new[0]) if relinked else ""})
+
+
 def reopen(doc: Changelog, *, latest_tag: str | None = None, tag_format: str | None = None,
            heading_text: str = "", link_label: str = "", unreleased_url: str = "",
            head_ref: str = "") -> Change:
@@ -294,12 +315,10 @@ def reopen(doc: Changelog, *, latest_tag: str | None = None, tag_format: str | N
     ulink = doc.link_for(None)
     link_text = ""
     if ulink is not None:
-        parsed = parse_url(ulink.url)
-        if parsed is not None and parsed.kind == "compare" and parsed.a != latest:
-            url = ulink.target(parsed.compare(latest, parsed.b).render())
-            link_text = f"[{ulink.label}]:{ulink.ws}{url}{ulink.tail}"
-            edits.append(Edit(ulink.index, ulink.index + 1,
-                              (link_text + ending(doc.lines[ulink.index]),)))
+        relinked = _compare_from(doc, ulink, latest)
+        if relinked is not None:
+            edits.append(relinked)
+            link_text = body(relinked.new[0])
     else:
         top_link = _top_link(doc)
         remembered = parse_url(unreleased_url) if unreleased_url else None

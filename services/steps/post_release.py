@@ -25,7 +25,10 @@ from services.step_protocol import Blocker, Context, Evidence, FileChange, Plan,
 
 
 def commit_message(ctx: Context) -> str:
-    return f"Post-release {ctx.require_session().tag}: reopen [Unreleased]"
+    session = ctx.require_session()
+    if session.kind == "promote":  # the candidate reopened it; the link moves to the stable tag
+        return f"Post-release {session.tag}: [Unreleased] compares from {session.tag}"
+    return f"Post-release {session.tag}: reopen [Unreleased]"
 
 
 def plan_reopen(ctx: Context, raw: bytes | None = None) -> Change | None:
@@ -39,7 +42,11 @@ def plan_reopen(ctx: Context, raw: bytes | None = None) -> Change | None:
     else:
         doc = changelog.load(ctx.path(rel), rel)
     if doc.unreleased is not None:
-        return None
+        if session.kind != "promote":
+            return None
+        # The candidate's own post-release reopened [Unreleased] comparing from its rc tag.
+        relinked = changelog.relink_unreleased(doc, session.tag)
+        return relinked if relinked.changed else None
     moved = session.evidence(ChangelogEvidence) or ChangelogEvidence()
     facts = {"unreleased_heading": moved.unreleased_heading or "",
              "unreleased_label": moved.unreleased_label or "",
