@@ -110,3 +110,18 @@ def test_without_artifacts_the_stick_is_checked_file_by_file(stations: Workstati
                                                               name).read_bytes()
     status = ws.cli("offline", "status").stdout
     assert "smoke" in status and "OFFLINE" in status
+
+
+def test_a_bundle_for_a_session_abandoned_here_says_how_to_take_it(
+        stations: Workstations) -> None:
+    """Walked by hand: after `abandon` on the signing workstation the bundle was refused with no
+    way forward (and `start` is refused there)."""
+    ws = stations
+    prepare_online(ws)
+    ws.cli("online", "bundle", "export", "--output", str(ws.usb / "out.tar"))
+    ws.cli("offline", "bundle", "import", str(ws.usb / "out.tar"), "--yes")
+    ws.cli("offline", "abandon", "v1.3.0", "--reason", "wrong stick")
+    refused = ws.cli("offline", "bundle", "import", str(ws.usb / "out.tar"), "--yes", ok=False)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert "The session for v1.3.0 here is abandoned" in refused.stderr
+    assert "move .release/v1.3.0/ aside first" in refused.stderr

@@ -20,8 +20,8 @@ from typing import Any
 
 from services import artifacts, checksums
 from services.atomic import write_bytes_atomic
-from services.bundle import crossing, gitpart, tarstream
-from services.bundle.manifest import TO_OFFLINE, TO_ONLINE, BundleError, Manifest, parse, short
+from services.bundle import crossing, gitpart, identity, tarstream
+from services.bundle.manifest import TO_ONLINE, BundleError, Manifest, parse, short
 from services.bundle.workdir import Workdir
 from services.errors import EnvironmentProblem, UsageError
 from services.evidence import HandoffOutEvidence
@@ -29,7 +29,6 @@ from services.journal import Journal
 from services.progress import ProgressEvent
 from services.session import Session
 from services.step_protocol import Context
-from services.step_status import StepStatus
 
 
 @dataclass
@@ -99,7 +98,7 @@ def _verify(ctx: Context, source: Path, work: Path, artifacts_from: Path | None)
     manifest = parse(scan.manifest_raw)
     tarstream.check_against(scan, manifest)
     checks = [f"{len(manifest.members)} members, every one listed in the manifest, none unsafe"]
-    local = _check_identity(ctx, manifest)
+    local = identity.check_identity(ctx, manifest)
     tarstream.require_space(work, manifest.total_size() + 1024 * 1024, f"importing {source.name}")
     sha = tarstream.extract(source, scan, manifest, work / "members", ctx.progress)
     checks.append(f"every member's sha256 matches the manifest; bundle {short(sha)}")
@@ -127,60 +126,6 @@ def _verify(ctx: Context, source: Path, work: Path, artifacts_from: Path | None)
     _check_worktree(ctx, manifest)
     checks += _check_artifacts(ctx, manifest, members, artifacts_from, local)
     return Prepared(source, manifest, sha, work, checks, resume)
-
-
-def _check_identity(ctx: Context, manifest: Manifest) -> Session | None:
-    policy = ctx.policy
-    if (manifest.project != policy.project_name
-            or manifest.repository != policy.project.repository):
-        here = policy.project.repository or policy.project_name
-        raise BundleError(f"This bundle is for {manifest.repository or manifest.project} "
-                          f"{manifest.tag}, not this project ({here}); it was refused.")
-    if manifest.direction == TO_OFFLINE and not ctx.offline:
-        raise BundleError("This bundle goes to the air-gapped signing workstation, and this "
-                          "machine is online; it was refused.",
-                          remedy="Import it on the offline workstation. If this is that "
-                          "workstation, mark it so (`offline = true` in "
-                          "~/.config/release-console/workstation.toml, or start the console with "
-                          "--offline), then import it again.")
-    if manifest.direction == TO_ONLINE and ctx.offline:
-        raise BundleError("This bundle goes back to the online machine, and this machine is the "
-                          "offline workstation; it was refused.",
-                          remedy="Import it on the online machine.")
-    active = ctx.store.active()
-    if active is not None and active.tag != manifest.tag and not _handed_back(ctx, active):
-        raise BundleError(f"A session for {active.tag} is in progress here, and the bundle is for "
-                          f"{manifest.tag} (version {manifest.version}); it was refused.",
-                          remedy=f"Finish or abandon {active.tag} first.")
-    local = ctx.store.load(manifest.tag) if ctx.store.exists(manifest.tag) else None
-    if local is not None and local.state != "active":
-        raise BundleError(f"The session for {manifest.tag} here is {local.state}; the bundle was "
-                          "refused.")
-    if local is not None and local.version != manifest.version:
-        raise BundleError(f"The bundle is for version {manifest.version}, the session here for "
-                          f"{local.version}; it was refused.")
-    if manifest.direction == TO_ONLINE and local is None:
-        raise BundleError(f"There is no session for {manifest.tag} here to return to; the bundle "
-                          "was refused.", remedy="Import it in the clone the release left from.")
-    return local
-
-
-def _handed_back(ctx: Context, session: Session) -> bool:
-    """An earlier release this offline workstation has finished its part of (signed, tagged and
-    sent back): it does not hold up the next one; importing the next closes it here."""
-    record = session.steps.get("handoff-back")
-    return ctx.offline and record is not None and record.status == StepStatus.DONE
-
-
-def _close_handed_back(ctx: Context, manifest: Manifest) -> None:
-    from services.recorder import Recorder
-
-    active = ctx.store.active()
-    if active is None or active.tag == manifest.tag or not _handed_back(ctx, active):
-        return
-    recorder = Recorder(ctx.store, active.tag, actor=ctx.actor, clock=ctx.clock)
-    recorder.record("session", "handed-off", inputs={"next": manifest.tag},
-                    update=lambda s: setattr(s, "state", "handed-off"))
 
 
 def _check_session(members: Path, manifest: Manifest) -> Session:
@@ -303,7 +248,7 @@ def apply(ctx: Context, prepared: Prepared) -> dict[str, Any]:
         with store.run_lock(manifest.tag):
             session, journal_bytes, evidence = _new_records(ctx, prepared)
             _place_files(ctx, manifest, members)
-            _close_handed_back(ctx, manifest)
+            identity.close_handed_back(ctx, manifest)
             gitpart.apply(ctx, manifest, members / "repo.bundle")
             session_dir = store.directory(manifest.tag)
             if (members / "notes.md").exists():

@@ -1,0 +1,72 @@
+"""Whether a verified bundle belongs here: this project, this side of the air gap, this
+release (not another one in progress, not a closed session, not a version the session here does
+not have). Split from :mod:`services.bundle.import_`, which checks what the bundle holds."""
+
+from __future__ import annotations
+
+from services.bundle.manifest import TO_OFFLINE, TO_ONLINE, BundleError, Manifest
+from services.session import Session
+from services.step_protocol import Context
+from services.step_status import StepStatus
+
+
+def check_identity(ctx: Context, manifest: Manifest) -> Session | None:
+    """The session here the bundle continues (None on a clone that has none yet); refused in one
+    sentence, with what to do, when the bundle does not belong on this machine."""
+    policy = ctx.policy
+    if (manifest.project != policy.project_name
+            or manifest.repository != policy.project.repository):
+        here = policy.project.repository or policy.project_name
+        raise BundleError(f"This bundle is for {manifest.repository or manifest.project} "
+                          f"{manifest.tag}, not this project ({here}); it was refused.",
+                          remedy="Import it in a clone of "
+                          f"{manifest.repository or manifest.project}.")
+    if manifest.direction == TO_OFFLINE and not ctx.offline:
+        raise BundleError("This bundle goes to the air-gapped signing workstation, and this "
+                          "machine is online; it was refused.",
+                          remedy="Import it on the offline workstation. If this is that "
+                          "workstation, mark it so (`offline = true` in "
+                          "~/.config/release-console/workstation.toml, or start the console with "
+                          "--offline), then import it again.")
+    if manifest.direction == TO_ONLINE and ctx.offline:
+        raise BundleError("This bundle goes back to the online machine, and this machine is the "
+                          "offline workstation; it was refused.",
+                          remedy="Import it on the online machine.")
+    active = ctx.store.active()
+    if active is not None and active.tag != manifest.tag and not handed_back(ctx, active):
+        raise BundleError(f"A session for {active.tag} is in progress here, and the bundle is for "
+                          f"{manifest.tag} (version {manifest.version}); it was refused.",
+                          remedy=f"Finish or abandon {active.tag} first.")
+    local = ctx.store.load(manifest.tag) if ctx.store.exists(manifest.tag) else None
+    if local is not None and local.state != "active":
+        kept = ctx.store.directory(manifest.tag).relative_to(ctx.store.root)
+        raise BundleError(f"The session for {manifest.tag} here is {local.state}; the bundle was "
+                          "refused.", remedy=f"To take it anyway, move {kept}/ aside first (e.g. "
+                          "into .release/abandoned/; nothing is deleted), then import again.")
+    if local is not None and local.version != manifest.version:
+        raise BundleError(f"The bundle is for version {manifest.version}, the session here for "
+                          f"{local.version}; it was refused.",
+                          remedy=f"Bring the bundle of {local.version} from the other "
+                          "workstation, or abandon the session here first.")
+    if manifest.direction == TO_ONLINE and local is None:
+        raise BundleError(f"There is no session for {manifest.tag} here to return to; the bundle "
+                          "was refused.", remedy="Import it in the clone the release left from.")
+    return local
+
+
+def handed_back(ctx: Context, session: Session) -> bool:
+    """An earlier release this offline workstation has finished its part of (signed, tagged and
+    sent back): it does not hold up the next one; importing the next closes it here."""
+    record = session.steps.get("handoff-back")
+    return ctx.offline and record is not None and record.status == StepStatus.DONE
+
+
+def close_handed_back(ctx: Context, manifest: Manifest) -> None:
+    from services.recorder import Recorder
+
+    active = ctx.store.active()
+    if active is None or active.tag == manifest.tag or not handed_back(ctx, active):
+        return
+    recorder = Recorder(ctx.store, active.tag, actor=ctx.actor, clock=ctx.clock)
+    recorder.record("session", "handed-off", inputs={"next": manifest.tag},
+                    update=lambda s: setattr(s, "state", "handed-off"))
