@@ -131,3 +131,17 @@ def test_export_to_a_folder_writes_the_bundle_in_it_and_clears_a_killed_export(
     written = ws.usb / "PAI-v1.3.0-to-offline.tar"
     assert written.is_file() and str(written) in out
     assert not stale.exists()
+
+
+def test_the_bundle_going_back_defaults_to_the_stick_the_first_came_on(
+        stations: Workstations) -> None:
+    """Walked by hand: the signing workstation proposed its own .release/.../outbox/ for the
+    return bundle, though the outbound one had just been imported from the USB stick."""
+    from services.bundle.paths import default_output
+
+    ws = stations
+    prepare_online(ws)
+    ws.cli("online", "bundle", "export", "--output", str(ws.usb / "out.tar"))
+    ws.cli("offline", "bundle", "import", str(ws.usb / "out.tar"), "--yes")
+    assert default_output(ws.ctx("offline"), "to-online") == \
+        ws.usb.resolve() / "PAI-v1.3.0-to-online.tar"

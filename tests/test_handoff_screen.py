@@ -87,7 +87,7 @@ async def test_export_then_import_from_the_screen(stations: Workstations) -> Non
 
 async def test_export_to_the_outbox_it_proposes_and_the_blocker_names_the_key(
         stations: Workstations) -> None:
-    """Walked by hand: export (then ctrl+e) with the path the screen proposes said "The folder .../outbox does
+    """Walked by hand: exporting to the path the screen proposes said "The folder .../outbox does
     not exist", and the blocker told the captain to type a CLI command."""
     ws = stations
     prepare_online(ws)

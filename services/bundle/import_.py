@@ -20,7 +20,7 @@ from typing import Any
 
 from services import artifacts, checksums
 from services.atomic import write_bytes_atomic
-from services.bundle import crossing, gitpart, identity, tarstream
+from services.bundle import crossing, gitpart, identity, paths, tarstream
 from services.bundle.manifest import TO_ONLINE, BundleError, Manifest, parse, short
 from services.bundle.workdir import Workdir
 from services.errors import EnvironmentProblem, UsageError
@@ -258,6 +258,8 @@ def apply(ctx: Context, prepared: Prepared) -> dict[str, Any]:
                 write_bytes_atomic(session_dir / "journal.jsonl", journal_bytes)
             store.save(session, now=ctx.clock())
             ctx.session = session
+        # The stick it came on is where the bundle going back is written by default.
+        paths.remember(ctx, prepared.source.absolute())
     finally:
         prepared.discard()
     return evidence
