@@ -17,6 +17,8 @@ from services.errors import ConsoleError
 from services.step_protocol import Blocker, Context, Evidence, FileChange, Plan, Step
 from services.yank import yank_inputs
 
+NO_SECTION = "no_section"  # evidence: a release candidate, with no section to mark
+
 
 def plan_yank(ctx: Context, raw: bytes | None = None) -> Change:
     """The note's edit of the CHANGELOG in the work tree (or of ``raw``, e.g. a committed one)."""
@@ -35,9 +37,6 @@ def plan_yank(ctx: Context, raw: bytes | None = None) -> Change:
             f"{rel} has no section for the release candidate {session.version}: no note to "
             "add (GitHub's release is marked yanked)."))
     return changelog.yank(doc, session.version, reason, replacement)
-
-
-NO_SECTION = "no_section"  # evidence: a release candidate, with no section to mark
 
 
 def note_subject(ctx: Context) -> str:
