@@ -133,7 +133,7 @@ def overview(ctx: Context) -> Overview:
 
         refused = workstation.start_refused(ctx)
         yank = unfinished_yank(ctx.store)  # killed between its halves, in a finished session
-        begin = refused or (yank.blocker() if yank else None) or workstation.no_release_yet(ctx)
+        begin = refused or (yank.blocker() if yank else None) or workstation.START_ONE
         steps = runbook("release", air_gapped=workstation.air_gapped(ctx.policy))
         return Overview(header, tuple(preview_row(step) for step in steps),
                         idle=f"{begin.reason} {begin.tui_remedy}", can_start=refused is None)

@@ -142,8 +142,8 @@ def _start_locked(ctx: Context, request: ReleaseRequest) -> Session:
 
 def open_session(ctx: Context, session: Session, *, inputs: dict[str, Any]) -> Session:
     """Save a new session, make it the context's, and journal its start: the one way every
-    flow (release, hotfix, rc, promote, yank) begins, once its own checks have passed."""
-    refuse_start_here(ctx)
+    flow (release, hotfix, rc, promote, yank) begins, once its own checks have passed (among
+    them ``refuse_start_here``)."""
     ctx.store.save(session, now=ctx.clock())
     ctx.repo.exclude_release_dir()  # after the save: a refused start leaves .git/info alone too
     ctx.session = session

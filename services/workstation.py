@@ -114,12 +114,14 @@ def start_refused(ctx: Context) -> Blocker | None:
     return None
 
 
+START_ONE = Blocker("No release in progress.",
+                    "Start one with `release-console start VERSION` or `release-console start "
+                    "--bump patch|minor|major`.", "Press s to start one.")
+
+
 def no_release_yet(ctx: Context) -> Blocker:
     """What to do on a machine with no release in progress (``status``, the checklist)."""
-    return start_refused(ctx) or Blocker(
-        "No release in progress.",
-        "Start one with `release-console start VERSION` or `release-console start "
-        "--bump patch|minor|major`.", "Press s to start one.")
+    return start_refused(ctx) or START_ONE
 
 
 def refuse_start_here(ctx: Context) -> None:

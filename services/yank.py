@@ -26,6 +26,7 @@ from services.session import Session
 from services.session_lifecycle import ReleaseInProgress, abandon_release, open_session
 from services.step_protocol import Context, Plan, Step
 from services.step_status import StepStatus
+from services.workstation import refuse_start_here
 from services.yank_choices import GitHubPreview, check_replacement, github_preview
 
 DATA_KEY = "yank"  # session.data["yank"] = {"reason": ..., "replacement": ...}
@@ -198,6 +199,7 @@ def begin_session(ctx: Context, prepared: PreparedYank) -> bool:
         ctx.session = ctx.store.load(tag)
         return False
     require_no_other_active(ctx, tag)
+    refuse_start_here(ctx)
     session = Session(version=prepared.version, tag=tag, kind="yank", created_at=ctx.now_iso(),
                       base_commit=ctx.repo.head_sha(), branch=ctx.repo.branch())
     open_session(ctx, session, inputs={"version": prepared.version, "tag": tag, "kind": "yank"})

@@ -126,7 +126,7 @@ def cmd_status(args: argparse.Namespace) -> int:
                 say(line)
             if summary.unpushed:
                 say("  Push them with `release-console push --rest` (the TUI's summary: p).")
-        from services.workstation import no_release_yet, start_refused
+        from services.workstation import START_ONE, start_refused
 
         refused = start_refused(ctx)
         if refused is not None:  # an interrupted import, or the signing workstation
@@ -135,7 +135,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             say(yank.blocker().reason, style="yellow")
             say(yank.blocker().remedy, style="bold")
             return 0
-        say(no_release_yet(ctx).remedy)
+        say((refused or START_ONE).remedy)
         return 0
     views = engine.views(ctx)
     nxt = engine.next_view(views)
