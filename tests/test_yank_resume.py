@@ -5,6 +5,7 @@ is edited once, the journal verifies."""
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 from collections.abc import Callable
@@ -138,3 +139,18 @@ def test_a_finished_yank_in_the_releases_session_leaves_nothing_to_finish(
     assert "reopen commit" not in status
     assert "Press s to start one." in overview(make_ctx()).idle
     assert "Nothing to run" in cli(project, "next").stdout
+
+
+def test_an_interrupted_yank_stays_named_while_a_later_release_is_in_progress(
+        project: Path, sandbox: Sandbox, make_ctx: Factory,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    stop_in_process(make_ctx, monkeypatch)
+    cli(project, "start", "0.2.1")
+
+    status = cli(project, "status").stdout
+    assert ("Also: The yank of v0.2.0 was interrupted: the CHANGELOG note is committed, GitHub "
+            "is not edited yet. Once v0.2.1 is finished or abandoned, `release-console next` "
+            "finishes the yank.") in status
+    told = json.loads(cli(project, "status", "--json").stdout)
+    assert told["session"]["tag"] == "v0.2.1"
+    assert told["unfinished_yank"]["command"] == COMMAND

@@ -140,6 +140,10 @@ def cmd_status(args: argparse.Namespace) -> int:
     views = engine.views(ctx)
     nxt = engine.next_view(views)
     journal_problem = ctx.journal_problem()
+    from services.yank_resume import unfinished_yank
+
+    # a yank killed between its halves before this release began: it waits for this one
+    yank = unfinished_yank(ctx.store)
     if args.json:
         s = ctx.session
         print_json({
@@ -151,6 +155,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             "steps": [v.to_json() for v in views],
             "next": nxt.id if nxt else None,
             "journal_problem": journal_problem or None,
+            "unfinished_yank": yank.to_json() if yank is not None else None,
         })
         return 0
     say(headline(ctx), style="bold")
@@ -178,6 +183,9 @@ def cmd_status(args: argparse.Namespace) -> int:
         # a blocked step's own remedy (e.g. import the returning bundle), not a run it refuses
         say(f"Next: {nxt.id} — {nxt.blockers[0].remedy or nxt.blockers[0].reason}" if blocked
             else f"Next: {nxt.id} — `release-console run {nxt.id}`", style="bold")
+    if yank is not None:
+        say(f"Also: {yank.blocker().reason} Once {ctx.require_session().tag} is finished or abandoned, "
+            "`release-console next` finishes the yank.", style="yellow")
     return 0
 
 
