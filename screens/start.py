@@ -107,8 +107,10 @@ class StartScreen(SessionDialog):
     def on_input_changed(self) -> None:
         self._preview(self.request())
 
-    def on_select_changed(self) -> None:
+    def on_select_changed(self, event: Select.Changed) -> None:
         self._preview(self.request())
+        if event.select.has_focus:  # chosen by the captain: Enter on the Select would reopen it
+            self.query_one("#start", Button).focus()  # and the preview says "Enter starts"
 
     @work(thread=True, exclusive=True, group="start-preview")
     def _preview(self, request: ReleaseRequest) -> None:

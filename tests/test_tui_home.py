@@ -77,6 +77,23 @@ async def test_blocked_step_says_why_and_does_not_run(repo_path: Path,
     assert "preflight" not in make_ctx().require_session().steps
 
 
+async def test_a_channel_chosen_with_the_keys_then_enter_starts_it(repo_path: Path) -> None:
+    """Walked by hand: after choosing rc in the Select, the preview said "Enter starts
+    v1.3.0-rc.1 (rc)", but Enter opened the Select again."""
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press(*"0.3.0", "tab", "tab", "enter", "down", "enter")
+        await settle(pilot)
+        assert text_of(app, "#preview") == "Enter starts v0.3.0-rc.1 (rc)."
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+    assert SessionStore(repo_path).load("v0.3.0-rc.1").state == "active"
+
+
 async def test_start_a_release_from_the_tui(repo_path: Path) -> None:
     app = ReleaseConsoleApp(Options(repo=repo_path))
     async with app.run_test(size=(80, 24)) as pilot:
