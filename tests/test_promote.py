@@ -63,6 +63,9 @@ def test_promote_starts_on_the_candidates_commit(candidate: Path) -> None:
     assert [s["id"] for s in status["steps"]][:4] == [
         "promote", "notes", "artifacts", "reuse-signoffs"]
     assert "changelog" not in [s["id"] for s in status["steps"]]
+    plan = run_cli("run", "promote", "--dry-run", cwd=candidate).stdout
+    assert (f"Promote v0.2.0-rc.1 to v0.2.0 on its commit {rc_commit[:12]}: no new changelog "
+            "commit; the notes are CHANGELOG.md's [0.2.0] section at that commit.") in plan
 
 
 def test_a_candidate_never_published_is_refused(candidate: Path, sandbox: Sandbox) -> None:  # noqa: F811

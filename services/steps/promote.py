@@ -41,10 +41,12 @@ class PromoteStep(Step):
         return []
 
     def plan(self, ctx: Context) -> Plan:
-        data = promote.recorded(ctx.require_session())
-        return Plan(summary=(f"Promote {data.get('rc_tag', '?')} to {ctx.require_session().tag} "
-                             f"on its commit {data.get('commit', '')[:12]}: no new changelog "
-                             "commit; the notes are its [X.Y.Z] section at that commit."),
+        session = ctx.require_session()
+        data = promote.recorded(session)
+        return Plan(summary=(f"Promote {data.get('rc_tag', '?')} to {session.tag} on its commit "
+                             f"{data.get('commit', '')[:12]}: no new changelog commit; the notes "
+                             f"are {ctx.policy.changelog}'s [{session.version}] section at that "
+                             "commit."),
                     api_calls=[f"GET /repos/{ctx.policy.project.repository}/releases/tags/"
                                f"{data.get('rc_tag', '?')} (published, not yanked)"])
 
