@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from services.bundle.manifest import TO_OFFLINE, BundleError, Manifest, short
+from services.bundle.manifest import TO_OFFLINE, BundleRefused, Manifest, short
 from services.evidence import HandoffBackEvidence, HandoffOutEvidence
 from services.journal import Journal, line_hash
 from services.session import Session
@@ -41,7 +41,7 @@ def parse_time(text: str) -> datetime:
     try:
         return datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise BundleError(f"The bundle's creation time {text!r} is not a UTC time; it was "
+        raise BundleRefused(f"The bundle's creation time {text!r} is not a UTC time; it was "
                           "refused.") from None
 
 
@@ -140,18 +140,18 @@ def _value(value: object) -> str:
     return text if len(text) <= 24 else text[:12] + "…"
 
 
-def _diverged(number: int, a: bytes, b: bytes) -> BundleError:
+def _diverged(number: int, a: bytes, b: bytes) -> BundleRefused:
     """The journals part at entry ``number``: say how, in terms the captain can act on."""
     remedy = ("Compare `release-console journal show` here with the bundle's journal "
               "(`tar -xOf FILE journal.jsonl`) and decide which side's work stands.")
     here, there = _describe(a), _describe(b)
     if here != there:
-        return BundleError(f"The journals diverge at entry {number}: here it is {here}, in the "
+        return BundleRefused(f"The journals diverge at entry {number}: here it is {here}, in the "
                            f"bundle it is {there}. Both sides acted after the hand-off, so the "
                            "bundle was refused.", remedy=remedy)
     differs = _differences(a, b)
     if any(d.startswith("outputs.bundle_sha256:") for d in differs):
-        return BundleError(
+        return BundleRefused(
             f"The journals diverge at entry {number} ({here}): the other workstation imported "
             f"another bundle than the one exported here ({differs[0]}), so this one was "
             "refused.",
@@ -159,21 +159,21 @@ def _diverged(number: int, a: bytes, b: bytes) -> BundleError:
             "shown here at export: a bundle changed on the way is never used. The work done "
             "there on the other bundle cannot come back here.")
     detail = "; ".join(differs[:2]) or "their recorded details differ"
-    return BundleError(f"The journals diverge at entry {number} ({here}): {detail}. The bundle "
+    return BundleRefused(f"The journals diverge at entry {number} ({here}): {detail}. The bundle "
                        "was refused.", remedy=remedy)
 
 
 def check_extends(local: Path, incoming: Path, bundle_sha256: str) -> None:
     """The incoming journal must extend the local one; replays and older bundles are refused."""
     if bundle_sha256 in bundles_seen(local):
-        raise BundleError(f"This bundle ({short(bundle_sha256)}) was already exported or imported "
+        raise BundleRefused(f"This bundle ({short(bundle_sha256)}) was already exported or imported "
                           "here; a bundle is used once, so it was refused.")
     mine, theirs = lines(local), lines(incoming)
     for number, (a, b) in enumerate(zip(mine, theirs, strict=False), start=1):
         if line_hash(a) != line_hash(b):
             raise _diverged(number, a, b)
     if len(theirs) < len(mine):
-        raise BundleError(f"The bundle is older than this session: its journal ends at entry "
+        raise BundleRefused(f"The bundle is older than this session: its journal ends at entry "
                           f"{len(theirs)} and this one has {len(mine)}; it was refused.",
                           remedy="Export a fresh bundle on the other workstation.")
 

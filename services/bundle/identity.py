@@ -4,7 +4,7 @@ not have). Split from :mod:`services.bundle.import_`, which checks what the bund
 
 from __future__ import annotations
 
-from services.bundle.manifest import TO_OFFLINE, TO_ONLINE, BundleError, Manifest
+from services.bundle.manifest import TO_OFFLINE, TO_ONLINE, BundleRefused, Manifest
 from services.session import Session
 from services.step_protocol import Context
 from services.step_status import StepStatus
@@ -17,39 +17,39 @@ def check_identity(ctx: Context, manifest: Manifest) -> Session | None:
     if (manifest.project != policy.project_name
             or manifest.repository != policy.project.repository):
         here = policy.project.repository or policy.project_name
-        raise BundleError(f"This bundle is for {manifest.repository or manifest.project} "
+        raise BundleRefused(f"This bundle is for {manifest.repository or manifest.project} "
                           f"{manifest.tag}, not this project ({here}); it was refused.",
                           remedy="Import it in a clone of "
                           f"{manifest.repository or manifest.project}.")
     if manifest.direction == TO_OFFLINE and not ctx.offline:
-        raise BundleError("This bundle goes to the air-gapped signing workstation, and this "
+        raise BundleRefused("This bundle goes to the air-gapped signing workstation, and this "
                           "machine is online; it was refused.",
                           remedy="Import it on the offline workstation. If this is that "
                           "workstation, mark it so (`offline = true` in "
                           "~/.config/release-console/workstation.toml, or start the console with "
                           "--offline), then import it again.")
     if manifest.direction == TO_ONLINE and ctx.offline:
-        raise BundleError("This bundle goes back to the online machine, and this machine is the "
+        raise BundleRefused("This bundle goes back to the online machine, and this machine is the "
                           "offline workstation; it was refused.",
                           remedy="Import it on the online machine.")
     active = ctx.store.active()
     if active is not None and active.tag != manifest.tag and not handed_back(ctx, active):
-        raise BundleError(f"A session for {active.tag} is in progress here, and the bundle is for "
+        raise BundleRefused(f"A session for {active.tag} is in progress here, and the bundle is for "
                           f"{manifest.tag} (version {manifest.version}); it was refused.",
                           remedy=f"Finish or abandon {active.tag} first.")
     local = ctx.store.load(manifest.tag) if ctx.store.exists(manifest.tag) else None
     if local is not None and local.state != "active":
         kept = ctx.store.directory(manifest.tag).relative_to(ctx.store.root)
-        raise BundleError(f"The session for {manifest.tag} here is {local.state}; the bundle was "
+        raise BundleRefused(f"The session for {manifest.tag} here is {local.state}; the bundle was "
                           "refused.", remedy=f"To take it anyway, move {kept}/ aside first (e.g. "
                           "into .release/abandoned/; nothing is deleted), then import again.")
     if local is not None and local.version != manifest.version:
-        raise BundleError(f"The bundle is for version {manifest.version}, the session here for "
+        raise BundleRefused(f"The bundle is for version {manifest.version}, the session here for "
                           f"{local.version}; it was refused.",
                           remedy=f"Bring the bundle of {local.version} from the other "
                           "workstation, or abandon the session here first.")
     if manifest.direction == TO_ONLINE and local is None:
-        raise BundleError(f"There is no session for {manifest.tag} here to return to; the bundle "
+        raise BundleRefused(f"There is no session for {manifest.tag} here to return to; the bundle "
                           "was refused.", remedy="Import it in the clone the release left from.")
     return local
 

@@ -21,7 +21,7 @@ from typing import Any
 from services import artifacts, checksums
 from services.atomic import write_bytes_atomic
 from services.bundle import crossing, gitpart, identity, paths, tarstream
-from services.bundle.manifest import TO_ONLINE, BundleError, Manifest, parse, short
+from services.bundle.manifest import TO_ONLINE, BundleError, BundleRefused, Manifest, parse, short
 from services.bundle.workdir import Workdir
 from services.errors import EnvironmentProblem, UsageError
 from services.evidence import HandoffOutEvidence
@@ -131,20 +131,20 @@ def _verify(ctx: Context, source: Path, work: Path, artifacts_from: Path | None)
 def _check_session(members: Path, manifest: Manifest) -> Session:
     raw = (members / "session.json").read_bytes()
     if crossing.sha256(raw) != manifest.session_sha256:
-        raise BundleError("The bundle's session.json is not the one the manifest names; it was "
+        raise BundleRefused("The bundle's session.json is not the one the manifest names; it was "
                           "refused.")
     try:
         session = Session.from_json(json.loads(raw))
     except (ValueError, KeyError, TypeError):
-        raise BundleError("The bundle's session.json is damaged; it was refused.") from None
+        raise BundleRefused("The bundle's session.json is damaged; it was refused.") from None
     if session.tag != manifest.tag or session.version != manifest.version:
-        raise BundleError(f"The bundle's session is for {session.tag}, its manifest for "
+        raise BundleRefused(f"The bundle's session is for {session.tag}, its manifest for "
                           f"{manifest.tag}; it was refused.")
     problems = Journal(members / "journal.jsonl").verify(expected_head=manifest.journal_head,
                                                           expected_count=manifest.journal_count)
     if problems or session.journal_head != manifest.journal_head:
         where = f" (line {problems[0].line}: {problems[0].message})" if problems else ""
-        raise BundleError(f"The bundle's journal does not verify{where}; it was refused.")
+        raise BundleRefused(f"The bundle's journal does not verify{where}; it was refused.")
     return session
 
 
@@ -177,7 +177,7 @@ def _check_artifacts(ctx: Context, manifest: Manifest, members: Path,
         sent = {name: dict(a) for name, a in (evidence.digests() if evidence else {}).items()}
         for name, item in build_host.items():
             if sent.get(name, {}).get("sha256") != item["sha256"]:
-                raise BundleError(f"{name}: the bundle's digest differs from the one this "
+                raise BundleRefused(f"{name}: the bundle's digest differs from the one this "
                                   "machine sent; the bundle was refused and the release stops "
                                   "here.", remedy="Find out where the artifact changed: the "
                                   "signing workstation signed another file than the build host "
@@ -215,7 +215,7 @@ def _check_artifacts(ctx: Context, manifest: Manifest, members: Path,
 
         sha = checksums.hash_file(path, hashed).sha256
         if sha != item["sha256"]:
-            raise BundleError(f"Artifact {name} does not match the build host's sha256 (it was "
+            raise BundleRefused(f"Artifact {name} does not match the build host's sha256 (it was "
                               "changed on the way); it was refused and the release stops here.",
                               remedy="Copy the artifact again from the build host (its sha256 "
                               "is in the bundle's manifest) and import again.")

@@ -27,17 +27,18 @@ _NAME = re.compile(r"(session\.json|journal\.jsonl|notes\.md|repo\.bundle"
 
 
 class BundleError(ConsoleError):
-    """A bundle cannot be written, or was refused; nothing outside a temporary folder changed.
+    """A bundle cannot be written or read here; nothing outside a temporary folder changed."""
 
-    A refusal without a remedy of its own (a changed member, a bad signature, a cut-off copy)
-    gets the one that always applies: a fresh copy from the other workstation."""
+
+class BundleRefused(BundleError):
+    """A bundle that does not prove itself (a changed member, a bad signature, a cut-off copy,
+    one that belongs elsewhere): nothing from it was used. Without a remedy of its own it gets
+    the one that always applies, a fresh copy from the other workstation."""
 
     def __init__(self, message: str, *, remedy: str = "") -> None:
-        refused = any(word in message for word in REFUSAL_WORDS)
-        super().__init__(message, remedy=remedy or (FRESH_COPY if refused else ""))
+        super().__init__(message, remedy=remedy or FRESH_COPY)
 
 
-REFUSAL_WORDS = ("refused", "nothing was used", "nothing was extracted")
 FRESH_COPY = ("Carry a fresh copy of the bundle from the other workstation (or export it again "
               "there) and compare the fingerprint both screens show.")
 
@@ -93,7 +94,7 @@ class Manifest:
 def _text(data: dict[str, Any], key: str, *, required: bool = True) -> str:
     value = data.get(key, "")
     if not isinstance(value, str) or (required and not value):
-        raise BundleError(f"The bundle's manifest has no valid '{key}'; the bundle was refused.")
+        raise BundleRefused(f"The bundle's manifest has no valid '{key}'; the bundle was refused.")
     return value
 
 
@@ -102,7 +103,7 @@ def parse(raw: bytes) -> Manifest:
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        raise BundleError("The bundle's manifest.json is not valid JSON; the bundle was "
+        raise BundleRefused("The bundle's manifest.json is not valid JSON; the bundle was "
                           "refused.") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise BundleError("This file is not a Release Console hand-off bundle (its manifest "
@@ -113,20 +114,20 @@ def parse(raw: bytes) -> Manifest:
                           remedy="Use the same Release Console version on both workstations.")
     direction = _text(data, "direction")
     if direction not in DIRECTIONS:
-        raise BundleError(f"The bundle's direction {direction!r} is unknown; it was refused.")
+        raise BundleRefused(f"The bundle's direction {direction!r} is unknown; it was refused.")
     members_raw = data.get("members")
     if not isinstance(members_raw, list):
-        raise BundleError("The bundle's manifest lists no members; it was refused.")
+        raise BundleRefused("The bundle's manifest lists no members; it was refused.")
     members = []
     for item in members_raw:
         if not (isinstance(item, dict) and isinstance(item.get("name"), str)
                 and isinstance(item.get("size"), int) and item["size"] >= 0
                 and isinstance(item.get("sha256"), str)
                 and re.fullmatch(r"[0-9a-f]{64}", item["sha256"])):
-            raise BundleError("The bundle's manifest has a malformed member entry; it was "
+            raise BundleRefused("The bundle's manifest has a malformed member entry; it was "
                               "refused.")
         if not allowed_name(item["name"]):
-            raise BundleError(f"The bundle's manifest lists {item['name']!r}, which is not a "
+            raise BundleRefused(f"The bundle's manifest lists {item['name']!r}, which is not a "
                               "name a bundle may hold; it was refused.")
         members.append(Member(item["name"], item["size"], item["sha256"]))
     artifacts = data.get("artifacts", [])
@@ -134,10 +135,10 @@ def parse(raw: bytes) -> Manifest:
             isinstance(a, dict) and isinstance(a.get("name"), str) and allowed_name(
                 "artifacts/" + a["name"]) and isinstance(a.get("sha256"), str)
             and isinstance(a.get("size"), int) for a in artifacts):
-        raise BundleError("The bundle's manifest has malformed artifact digests; it was refused.")
+        raise BundleRefused("The bundle's manifest has malformed artifact digests; it was refused.")
     count = data.get("journal_count")
     if not isinstance(count, int) or count < 1:
-        raise BundleError("The bundle's manifest has no valid 'journal_count'; it was refused.")
+        raise BundleRefused("The bundle's manifest has no valid 'journal_count'; it was refused.")
     return Manifest(
         project=_text(data, "project", required=False),
         repository=_text(data, "repository", required=False),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from services import signing
-from services.bundle.manifest import MANIFEST, BundleError, Manifest
+from services.bundle.manifest import MANIFEST, BundleError, BundleRefused, Manifest
 from services.step_protocol import Context
 
 
@@ -42,14 +42,14 @@ def verify_manifest(ctx: Context, raw: bytes, name: str, signature: bytes, work:
     backend = signing.make_backend(ctx.policy, ctx.root, verifying=True)
     expected = MANIFEST + backend.suffix
     if not signature or name != expected:
-        raise BundleError(f"The return bundle's manifest is not signed ({expected} is missing); "
+        raise BundleRefused(f"The return bundle's manifest is not signed ({expected} is missing); "
                           "it was refused.")
     (work / MANIFEST).write_bytes(raw)
     (work / name).write_bytes(signature)
     try:
         verified = backend.verify(work / MANIFEST, work / name)
     except signing.SigningError as err:
-        raise BundleError(f"The return bundle's manifest signature does not verify with the "
+        raise BundleRefused(f"The return bundle's manifest signature does not verify with the "
                           f"pinned key ({err.message}); the bundle was refused.") from None
     pinned = backend.pin_description()
     signer = "" if verified.signer in pinned else f", {verified.signer}"  # minisign's id is in it

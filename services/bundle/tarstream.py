@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from services.bundle.manifest import MANIFEST, MAX_MANIFEST, BundleError, Manifest, Member
+from services.bundle.manifest import MANIFEST, MAX_MANIFEST, BundleError, BundleRefused, Manifest, Member
 from services.errors import EnvironmentProblem
 from services.progress import ProgressEvent, ProgressSink, no_progress
 
@@ -123,8 +123,8 @@ class Scan:
     signature_raw: bytes
 
 
-def _refuse(name: str, why: str) -> BundleError:
-    return BundleError(f"The bundle was refused: member {name!r} {why}; nothing was extracted.")
+def _refuse(name: str, why: str) -> BundleRefused:
+    return BundleRefused(f"The bundle was refused: member {name!r} {why}; nothing was extracted.")
 
 
 def _member_problem(member: tarfile.TarInfo) -> str:
@@ -169,7 +169,7 @@ def scan(path: Path) -> Scan:
                     raise _refuse(member.name, "appears twice")
                 seen.add(member.name)
                 if member.offset_data + member.size > file_size:
-                    raise BundleError(f"The bundle {path.name} is cut off inside {member.name!r} "
+                    raise BundleRefused(f"The bundle {path.name} is cut off inside {member.name!r} "
                                       "(a truncated copy); nothing was extracted.",
                                       remedy="Copy the bundle again and compare its fingerprint.")
                 if member.name in {MANIFEST} or (member.name.startswith(MANIFEST) and
@@ -185,11 +185,11 @@ def scan(path: Path) -> Scan:
                     continue
                 entries.append(Entry(member.name, member.size, member.offset_data))
     except tarfile.TarError as exc:
-        raise BundleError(f"The bundle {path.name} is not a readable tar ({exc}); it may be "
+        raise BundleRefused(f"The bundle {path.name} is not a readable tar ({exc}); it may be "
                           "truncated or damaged, and nothing was extracted.",
                           remedy="Copy the bundle again and compare its fingerprint.") from None
     if not manifest_raw:
-        raise BundleError(f"The bundle {path.name} has no manifest.json (a truncated copy, or "
+        raise BundleRefused(f"The bundle {path.name} has no manifest.json (a truncated copy, or "
                           "not a hand-off bundle); nothing was extracted.",
                           remedy="Copy the bundle again and compare its fingerprint.")
     return Scan(entries, manifest_raw, signature_name, signature_raw)
@@ -208,7 +208,7 @@ def check_against(scan_result: Scan, manifest: Manifest) -> None:
     present = {e.name for e in scan_result.entries}
     missing = [name for name in listed if name not in present]
     if missing:
-        raise BundleError(f"The bundle was refused: the manifest lists {missing[0]!r} but the "
+        raise BundleRefused(f"The bundle was refused: the manifest lists {missing[0]!r} but the "
                           "bundle does not hold it (a truncated or edited bundle).")
 
 
@@ -248,7 +248,7 @@ def extract(path: Path, scan_result: Scan, manifest: Manifest, dest: Path,
             while source.tell() < offset:
                 data = source.read(min(CHUNK, offset - source.tell()))
                 if not data:
-                    raise BundleError(f"The bundle {path.name} ended early; nothing was used.")
+                    raise BundleRefused(f"The bundle {path.name} ended early; nothing was used.")
                 bundle.update(data)
 
         for entry in entries:
@@ -262,7 +262,7 @@ def extract(path: Path, scan_result: Scan, manifest: Manifest, dest: Path,
                 while left:
                     count = source.readinto(view[:min(CHUNK, left)])
                     if not count:
-                        raise BundleError(f"The bundle {path.name} ended inside {entry.name!r} "
+                        raise BundleRefused(f"The bundle {path.name} ended inside {entry.name!r} "
                                           "(truncated); nothing was used.")
                     chunk = view[:count]
                     bundle.update(chunk)
@@ -272,7 +272,7 @@ def extract(path: Path, scan_result: Scan, manifest: Manifest, dest: Path,
                     done += count
                     progress(ProgressEvent("verify", entry.name, done, total))
             if digest.hexdigest() != listed[entry.name].sha256:
-                raise BundleError(f"The bundle was refused: {entry.name} does not match its "
+                raise BundleRefused(f"The bundle was refused: {entry.name} does not match its "
                                   "sha256 in the manifest (it was changed after the bundle was "
                                   "made); nothing was used.")
         while True:
