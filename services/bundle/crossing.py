@@ -42,7 +42,7 @@ def parse_time(text: str) -> datetime:
         return datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise BundleRefused(f"The bundle's creation time {text!r} is not a UTC time; it was "
-                          "refused.") from None
+                            "refused.") from None
 
 
 def record_export(session: Session, journal: Journal, manifest: Manifest,
@@ -147,8 +147,8 @@ def _diverged(number: int, a: bytes, b: bytes) -> BundleRefused:
     here, there = _describe(a), _describe(b)
     if here != there:
         return BundleRefused(f"The journals diverge at entry {number}: here it is {here}, in the "
-                           f"bundle it is {there}. Both sides acted after the hand-off, so the "
-                           "bundle was refused.", remedy=remedy)
+                             f"bundle it is {there}. Both sides acted after the hand-off, so the "
+                             "bundle was refused.", remedy=remedy)
     differs = _differences(a, b)
     if any(d.startswith("outputs.bundle_sha256:") for d in differs):
         return BundleRefused(
@@ -160,22 +160,22 @@ def _diverged(number: int, a: bytes, b: bytes) -> BundleRefused:
             "there on the other bundle cannot come back here.")
     detail = "; ".join(differs[:2]) or "their recorded details differ"
     return BundleRefused(f"The journals diverge at entry {number} ({here}): {detail}. The bundle "
-                       "was refused.", remedy=remedy)
+                         "was refused.", remedy=remedy)
 
 
 def check_extends(local: Path, incoming: Path, bundle_sha256: str) -> None:
     """The incoming journal must extend the local one; replays and older bundles are refused."""
     if bundle_sha256 in bundles_seen(local):
         raise BundleRefused(f"This bundle ({short(bundle_sha256)}) was already exported or imported "
-                          "here; a bundle is used once, so it was refused.")
+                            "here; a bundle is used once, so it was refused.")
     mine, theirs = lines(local), lines(incoming)
     for number, (a, b) in enumerate(zip(mine, theirs, strict=False), start=1):
         if line_hash(a) != line_hash(b):
             raise _diverged(number, a, b)
     if len(theirs) < len(mine):
         raise BundleRefused(f"The bundle is older than this session: its journal ends at entry "
-                          f"{len(theirs)} and this one has {len(mine)}; it was refused.",
-                          remedy="Export a fresh bundle on the other workstation.")
+                            f"{len(theirs)} and this one has {len(mine)}; it was refused.",
+                            remedy="Export a fresh bundle on the other workstation.")
 
 
 def journal_head(raw: bytes) -> tuple[str, int]:

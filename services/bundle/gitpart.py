@@ -61,15 +61,15 @@ def verify(ctx: Context, manifest: Manifest, path: Path, where: Path) -> list[st
         from services.repo import git_failure
 
         raise BundleRefused("The git bundle inside the hand-off bundle does not verify against "
-                          f"this repository ({git_failure(proc.stderr or proc.stdout)}); it was "
-                          "refused.", remedy="Check this clone has the previous release tag "
-                          f"{manifest.previous_tag or '(none)'} (`git fetch --tags`).")
+                            f"this repository ({git_failure(proc.stderr or proc.stdout)}); it was "
+                            "refused.", remedy="Check this clone has the previous release tag "
+                            f"{manifest.previous_tag or '(none)'} (`git fetch --tags`).")
     found = heads(path, scratch)
     branch_ref = f"refs/heads/{manifest.branch}"
     if found.get(branch_ref) != manifest.commit:
         raise BundleRefused(f"The git bundle's {branch_ref} is {found.get(branch_ref, 'missing')}, "
-                          f"not the release commit {manifest.commit[:12]} the manifest names; "
-                          "the bundle was refused.")
+                            f"not the release commit {manifest.commit[:12]} the manifest names; "
+                            "the bundle was refused.")
     _git(scratch, "fetch", "-q", "--no-tags", str(path), f"{branch_ref}:refs/heads/incoming")
     head = ctx.repo.head_sha()
     if head != manifest.commit:
@@ -87,13 +87,13 @@ def verify(ctx: Context, manifest: Manifest, path: Path, where: Path) -> list[st
     tag_ref = f"refs/tags/{manifest.tag}"
     if found.get(tag_ref) != manifest.tag_object:
         raise BundleRefused(f"The git bundle's tag {manifest.tag} is "
-                          f"{found.get(tag_ref, 'missing')}, not the tag object "
-                          f"{manifest.tag_object[:12]} the manifest names; it was refused.")
+                            f"{found.get(tag_ref, 'missing')}, not the tag object "
+                            f"{manifest.tag_object[:12]} the manifest names; it was refused.")
     _git(scratch, "fetch", "-q", str(path), f"{tag_ref}:{tag_ref}")
     target = _git(scratch, "rev-parse", f"{tag_ref}^{{commit}}").strip()
     if target != manifest.commit:
         raise BundleRefused(f"The signed tag {manifest.tag} in the bundle points at {target[:12]}, "
-                          f"not the release commit {manifest.commit[:12]}; it was refused.")
+                            f"not the release commit {manifest.commit[:12]}; it was refused.")
     from services import tagging
 
     plan = dataclasses.replace(tagging.make_plan(ctx), commit=manifest.commit)
@@ -102,7 +102,7 @@ def verify(ctx: Context, manifest: Manifest, path: Path, where: Path) -> list[st
             signer = tagging.verify(dataclasses.replace(ctx, repo=scratch), plan)
         except tagging.TagError as err:
             raise BundleRefused(f"The signed tag {manifest.tag} in the bundle does not verify with "
-                              f"the pinned key ({err.message}); the bundle was refused.") from None
+                                f"the pinned key ({err.message}); the bundle was refused.") from None
         checked.append(f"git verify-tag {manifest.tag}: signed by the pinned key ({signer})")
     checked.append(f"tag {manifest.tag} points at the release commit {manifest.commit[:12]}")
     return checked

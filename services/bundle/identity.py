@@ -18,39 +18,39 @@ def check_identity(ctx: Context, manifest: Manifest) -> Session | None:
             or manifest.repository != policy.project.repository):
         here = policy.project.repository or policy.project_name
         raise BundleRefused(f"This bundle is for {manifest.repository or manifest.project} "
-                          f"{manifest.tag}, not this project ({here}); it was refused.",
-                          remedy="Import it in a clone of "
-                          f"{manifest.repository or manifest.project}.")
+                            f"{manifest.tag}, not this project ({here}); it was refused.",
+                            remedy="Import it in a clone of "
+                            f"{manifest.repository or manifest.project}.")
     if manifest.direction == TO_OFFLINE and not ctx.offline:
         raise BundleRefused("This bundle goes to the air-gapped signing workstation, and this "
-                          "machine is online; it was refused.",
-                          remedy="Import it on the offline workstation. If this is that "
-                          "workstation, mark it so (`offline = true` in "
-                          "~/.config/release-console/workstation.toml, or start the console with "
-                          "--offline), then import it again.")
+                            "machine is online; it was refused.",
+                            remedy="Import it on the offline workstation. If this is that "
+                            "workstation, mark it so (`offline = true` in "
+                            "~/.config/release-console/workstation.toml, or start the console with "
+                            "--offline), then import it again.")
     if manifest.direction == TO_ONLINE and ctx.offline:
         raise BundleRefused("This bundle goes back to the online machine, and this machine is the "
-                          "offline workstation; it was refused.",
-                          remedy="Import it on the online machine.")
+                            "offline workstation; it was refused.",
+                            remedy="Import it on the online machine.")
     active = ctx.store.active()
     if active is not None and active.tag != manifest.tag and not handed_back(ctx, active):
         raise BundleRefused(f"A session for {active.tag} is in progress here, and the bundle is for "
-                          f"{manifest.tag} (version {manifest.version}); it was refused.",
-                          remedy=f"Finish or abandon {active.tag} first.")
+                            f"{manifest.tag} (version {manifest.version}); it was refused.",
+                            remedy=f"Finish or abandon {active.tag} first.")
     local = ctx.store.load(manifest.tag) if ctx.store.exists(manifest.tag) else None
     if local is not None and local.state != "active":
         kept = ctx.store.directory(manifest.tag).relative_to(ctx.store.root)
         raise BundleRefused(f"The session for {manifest.tag} here is {local.state}; the bundle was "
-                          "refused.", remedy=f"To take it anyway, move {kept}/ aside first (e.g. "
-                          "into .release/abandoned/; nothing is deleted), then import again.")
+                            "refused.", remedy=f"To take it anyway, move {kept}/ aside first (e.g. "
+                            "into .release/abandoned/; nothing is deleted), then import again.")
     if local is not None and local.version != manifest.version:
         raise BundleRefused(f"The bundle is for version {manifest.version}, the session here for "
-                          f"{local.version}; it was refused.",
-                          remedy=f"Bring the bundle of {local.version} from the other "
-                          "workstation, or abandon the session here first.")
+                            f"{local.version}; it was refused.",
+                            remedy=f"Bring the bundle of {local.version} from the other "
+                            "workstation, or abandon the session here first.")
     if manifest.direction == TO_ONLINE and local is None:
         raise BundleRefused(f"There is no session for {manifest.tag} here to return to; the bundle "
-                          "was refused.", remedy="Import it in the clone the release left from.")
+                            "was refused.", remedy="Import it in the clone the release left from.")
     return local
 
 

@@ -132,14 +132,14 @@ def _check_session(members: Path, manifest: Manifest) -> Session:
     raw = (members / "session.json").read_bytes()
     if crossing.sha256(raw) != manifest.session_sha256:
         raise BundleRefused("The bundle's session.json is not the one the manifest names; it was "
-                          "refused.")
+                            "refused.")
     try:
         session = Session.from_json(json.loads(raw))
     except (ValueError, KeyError, TypeError):
         raise BundleRefused("The bundle's session.json is damaged; it was refused.") from None
     if session.tag != manifest.tag or session.version != manifest.version:
         raise BundleRefused(f"The bundle's session is for {session.tag}, its manifest for "
-                          f"{manifest.tag}; it was refused.")
+                            f"{manifest.tag}; it was refused.")
     problems = Journal(members / "journal.jsonl").verify(expected_head=manifest.journal_head,
                                                           expected_count=manifest.journal_count)
     if problems or session.journal_head != manifest.journal_head:
@@ -178,10 +178,10 @@ def _check_artifacts(ctx: Context, manifest: Manifest, members: Path,
         for name, item in build_host.items():
             if sent.get(name, {}).get("sha256") != item["sha256"]:
                 raise BundleRefused(f"{name}: the bundle's digest differs from the one this "
-                                  "machine sent; the bundle was refused and the release stops "
-                                  "here.", remedy="Find out where the artifact changed: the "
-                                  "signing workstation signed another file than the build host "
-                                  "sent. Do not publish it; start again from a fresh hand-off.")
+                                    "machine sent; the bundle was refused and the release stops "
+                                    "here.", remedy="Find out where the artifact changed: the "
+                                    "signing workstation signed another file than the build host "
+                                    "sent. Do not publish it; start again from a fresh hand-off.")
         build_host = sent
     directory = artifacts.artifacts_dir(ctx.policy, ctx.root)
     source = artifacts_from or (None if manifest.artifacts_included else directory)
@@ -216,9 +216,9 @@ def _check_artifacts(ctx: Context, manifest: Manifest, members: Path,
         sha = checksums.hash_file(path, hashed).sha256
         if sha != item["sha256"]:
             raise BundleRefused(f"Artifact {name} does not match the build host's sha256 (it was "
-                              "changed on the way); it was refused and the release stops here.",
-                              remedy="Copy the artifact again from the build host (its sha256 "
-                              "is in the bundle's manifest) and import again.")
+                                "changed on the way); it was refused and the release stops here.",
+                                remedy="Copy the artifact again from the build host (its sha256 "
+                                "is in the bundle's manifest) and import again.")
         existing = directory / name
         if existing.exists() and path != existing and checksums.hash_file(existing).sha256 != sha:
             raise BundleError(f"{artifacts.display_path(existing, ctx.root)} already exists here "

@@ -104,7 +104,7 @@ def parse(raw: bytes) -> Manifest:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         raise BundleRefused("The bundle's manifest.json is not valid JSON; the bundle was "
-                          "refused.") from None
+                            "refused.") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise BundleError("This file is not a Release Console hand-off bundle (its manifest "
                           "names no bundle format).")
@@ -125,10 +125,10 @@ def parse(raw: bytes) -> Manifest:
                 and isinstance(item.get("sha256"), str)
                 and re.fullmatch(r"[0-9a-f]{64}", item["sha256"])):
             raise BundleRefused("The bundle's manifest has a malformed member entry; it was "
-                              "refused.")
+                                "refused.")
         if not allowed_name(item["name"]):
             raise BundleRefused(f"The bundle's manifest lists {item['name']!r}, which is not a "
-                              "name a bundle may hold; it was refused.")
+                                "name a bundle may hold; it was refused.")
         members.append(Member(item["name"], item["size"], item["sha256"]))
     artifacts = data.get("artifacts", [])
     if not isinstance(artifacts, list) or not all(

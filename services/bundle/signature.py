@@ -43,14 +43,14 @@ def verify_manifest(ctx: Context, raw: bytes, name: str, signature: bytes, work:
     expected = MANIFEST + backend.suffix
     if not signature or name != expected:
         raise BundleRefused(f"The return bundle's manifest is not signed ({expected} is missing); "
-                          "it was refused.")
+                            "it was refused.")
     (work / MANIFEST).write_bytes(raw)
     (work / name).write_bytes(signature)
     try:
         verified = backend.verify(work / MANIFEST, work / name)
     except signing.SigningError as err:
         raise BundleRefused(f"The return bundle's manifest signature does not verify with the "
-                          f"pinned key ({err.message}); the bundle was refused.") from None
+                            f"pinned key ({err.message}); the bundle was refused.") from None
     pinned = backend.pin_description()
     signer = "" if verified.signer in pinned else f", {verified.signer}"  # minisign's id is in it
     return f"manifest signed by the pinned key ({pinned}{signer})"

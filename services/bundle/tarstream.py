@@ -170,8 +170,8 @@ def scan(path: Path) -> Scan:
                 seen.add(member.name)
                 if member.offset_data + member.size > file_size:
                     raise BundleRefused(f"The bundle {path.name} is cut off inside {member.name!r} "
-                                      "(a truncated copy); nothing was extracted.",
-                                      remedy="Copy the bundle again and compare its fingerprint.")
+                                        "(a truncated copy); nothing was extracted.",
+                                        remedy="Copy the bundle again and compare its fingerprint.")
                 if member.name in {MANIFEST} or (member.name.startswith(MANIFEST) and
                                                  member.name[len(MANIFEST):] in SIGNATURE_SUFFIXES):
                     if member.size > MAX_MANIFEST:
@@ -186,12 +186,12 @@ def scan(path: Path) -> Scan:
                 entries.append(Entry(member.name, member.size, member.offset_data))
     except tarfile.TarError as exc:
         raise BundleRefused(f"The bundle {path.name} is not a readable tar ({exc}); it may be "
-                          "truncated or damaged, and nothing was extracted.",
-                          remedy="Copy the bundle again and compare its fingerprint.") from None
+                            "truncated or damaged, and nothing was extracted.",
+                            remedy="Copy the bundle again and compare its fingerprint.") from None
     if not manifest_raw:
         raise BundleRefused(f"The bundle {path.name} has no manifest.json (a truncated copy, or "
-                          "not a hand-off bundle); nothing was extracted.",
-                          remedy="Copy the bundle again and compare its fingerprint.")
+                            "not a hand-off bundle); nothing was extracted.",
+                            remedy="Copy the bundle again and compare its fingerprint.")
     return Scan(entries, manifest_raw, signature_name, signature_raw)
 
 
@@ -209,7 +209,7 @@ def check_against(scan_result: Scan, manifest: Manifest) -> None:
     missing = [name for name in listed if name not in present]
     if missing:
         raise BundleRefused(f"The bundle was refused: the manifest lists {missing[0]!r} but the "
-                          "bundle does not hold it (a truncated or edited bundle).")
+                            "bundle does not hold it (a truncated or edited bundle).")
 
 
 def free_bytes(directory: Path) -> int:
@@ -263,7 +263,7 @@ def extract(path: Path, scan_result: Scan, manifest: Manifest, dest: Path,
                     count = source.readinto(view[:min(CHUNK, left)])
                     if not count:
                         raise BundleRefused(f"The bundle {path.name} ended inside {entry.name!r} "
-                                          "(truncated); nothing was used.")
+                                            "(truncated); nothing was used.")
                     chunk = view[:count]
                     bundle.update(chunk)
                     digest.update(chunk)
@@ -273,8 +273,8 @@ def extract(path: Path, scan_result: Scan, manifest: Manifest, dest: Path,
                     progress(ProgressEvent("verify", entry.name, done, total))
             if digest.hexdigest() != listed[entry.name].sha256:
                 raise BundleRefused(f"The bundle was refused: {entry.name} does not match its "
-                                  "sha256 in the manifest (it was changed after the bundle was "
-                                  "made); nothing was used.")
+                                    "sha256 in the manifest (it was changed after the bundle was "
+                                    "made); nothing was used.")
         while True:
             data = source.readinto(buffer)
             if not data:
