@@ -21,8 +21,9 @@ while git, gpg or the network are busy. A newer load cancels the older worker (`
 a cancelled worker posts nothing.
 
 The messages live in :mod:`screens.step_messages`, the text helpers in :mod:`screens.step_render`,
-the confirm/cancel/skip/redo decisions in :mod:`screens.step_choices` and the form writes that
-``n`` waits for in :mod:`screens.step_forms`; the names step screens use (``Finished``,
+the confirm/cancel/skip/redo decisions in :mod:`screens.step_choices`, the form writes that
+``n`` waits for in :mod:`screens.step_forms` and moving on (``n``, ``i``) in
+:mod:`screens.step_moving_on`; the names step screens use (``Finished``,
 ``Progress``, ``render_blockers``, ...) are re-exported here.
 """
 
@@ -45,7 +46,8 @@ from textual.worker import get_current_worker
 from screens.base import host_of
 from screens.step_choices import ASKS, StepChoices
 from screens.step_forms import FormWrites
-from screens.step_messages import Finished, GoTo, Loaded, Progress, Stopper
+from screens.step_messages import Finished, Loaded, Progress, Stopper
+from screens.step_moving_on import RUNNABLE, MovingOn
 from screens.step_progress import StepProgress
 from screens.step_render import (
     next_key_hint,
@@ -55,7 +57,7 @@ from screens.step_render import (
     unexpected,
 )
 from screens.widgets import SessionBar
-from services import engine, secrets
+from services import engine, secrets, workstation
 from services.errors import ConsoleError, StepCancelled
 from services.headline import headline
 from services.progress import ProgressEvent
@@ -70,9 +72,8 @@ T = TypeVar("T")
 STEP_CSS = Path(__file__).with_name("step.tcss")
 
 S = StepStatus
-RUNNABLE = frozenset({S.READY, S.FAILED, S.INTERRUPTED})
 
-class StepScreen(StepChoices, FormWrites, Screen[None], Generic[T]):
+class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
     """One runbook step: description, status, blockers, plan (dry run), evidence; r runs it."""
 
     CSS_PATH: ClassVar[Any] = [STEP_CSS]
@@ -83,12 +84,14 @@ class StepScreen(StepChoices, FormWrites, Screen[None], Generic[T]):
         Binding("r", "run_step", "Run"),
         Binding("k", "skip_step", "Skip…"),
         Binding("o", "redo_step", "Redo…"),
+        Binding("i", "import_bundle", "Import bundle…"),
         Binding("f5", "reload", "Refresh", show=False),
         Binding("ctrl+c", "cancel_step", "Cancel step"),
     ]
 
     running: reactive[bool] = reactive(False, bindings=True)
     status: reactive[StepStatus | None] = reactive(None, bindings=True)
+    waits_for_bundle: reactive[bool] = reactive(False, bindings=True)  # from the other machine
 
     def __init__(self, step_id: str) -> None:
         super().__init__()
@@ -149,6 +152,8 @@ class StepScreen(StepChoices, FormWrites, Screen[None], Generic[T]):
             return not self.running and self.status in {*FINISHED, S.STALE, S.FAILED}
         if action == "next_step":
             return not self.running or None
+        if action == "import_bundle":
+            return self.waits_for_bundle and not self.running
         return True
 
     # --- loading -----------------------------------------------------------------------------
@@ -162,20 +167,21 @@ class StepScreen(StepChoices, FormWrites, Screen[None], Generic[T]):
             ctx = host_of(self.app).make_context()
             header = headline(ctx)
             view = None
-            next_id, next_title = None, ""
+            next_id, next_title, waits = None, "", False
             if ctx.session is not None:
                 views = engine.views(ctx)
                 view = next((v for v in views if v.id == self.step.id), None)
                 nxt = engine.next_view(views)
                 if nxt is not None:
                     next_id, next_title = nxt.id, nxt.step.title
+                    waits = workstation.waits_for_other_side(ctx, nxt.step) is not None
             try:
                 plan: Plan | None = self.step.plan(ctx) if ctx.session is not None else None
             except ConsoleError as err:
                 plan = Plan(summary=f"No plan yet: {err}")
             extra = self.load_extra(ctx)
             message = Loaded(header, view, next_id, next_title, plan, extra,
-                             has_session=ctx.session is not None)
+                             has_session=ctx.session is not None, waits_for_bundle=waits)
         except ConsoleError as err:
             message = Loaded("", None, None, "", None, None, error=secrets.scrub(str(err)))
         if not worker.is_cancelled:  # a newer load replaced this one
@@ -189,7 +195,7 @@ class StepScreen(StepChoices, FormWrites, Screen[None], Generic[T]):
             status.update(Text(message.error, style="bold red"))
             return
         self.next_id, self.next_title = message.next_id, message.next_title
-        self.has_session = message.has_session
+        self.has_session, self.waits_for_bundle = message.has_session, message.waits_for_bundle
         view = message.view
         finished = False
         if view is None:
@@ -321,66 +327,6 @@ class StepScreen(StepChoices, FormWrites, Screen[None], Generic[T]):
             self.notify(message.text, severity="warning" if message.cancelled else "error",
                         timeout=8)
         self.action_reload()
-
-    # --- moving on ---------------------------------------------------------------------------
-    def action_next_step(self) -> None:
-        if self.running:
-            self.notify("The step is running; Esc cancels it.", severity="warning")
-            return
-        if not self.has_session:
-            self.dismiss()
-            return
-        if self.form_pending():
-            # The captain ticked or saved and pressed n at once: the reload after the write
-            # decides, so n never acts on the blockers from before the write.
-            self.next_after_load = True
-            return
-        if self.next_id == self.step.id:
-            if self.status == S.BLOCKED:
-                # What blocked it may be fixed outside the console (./build.sh, an editor):
-                # look at the world again before saying it is still blocked.
-                self.next_after_load = True
-                self.action_reload()
-                return
-            self._run_or_say_why()
-            return
-        self.go_next()
-
-    def _run_or_say_why(self) -> None:
-        if self.next_id != self.step.id:
-            self.go_next()
-        elif self.status in RUNNABLE:
-            self._start_run(advance=True)
-        elif self.blockers:
-            self.notify(f"{self.blockers[0].reason} {self.blockers[0].tui_remedy}",
-                        severity="warning", timeout=8)
-
-    def go_next(self, *, after: str = "") -> None:
-        """Open the step to do now in place of this screen (the summary when all are done)."""
-        self._go_next(after)
-
-    @work(thread=True, exclusive=True, group="step-load")
-    def _go_next(self, after: str) -> None:
-        worker = get_current_worker()
-        try:
-            ctx = host_of(self.app).make_context()
-            nxt = engine.next_view(engine.views(ctx)) if ctx.session is not None else None
-            target = nxt.id if nxt is not None else None
-        except ConsoleError as err:
-            self.post_message(Finished(False, secrets.scrub(str(err))))
-            return
-        if not worker.is_cancelled:
-            self.post_message(GoTo(target, after))
-
-    def on_go_to(self, message: GoTo) -> None:
-        if message.step_id is None:
-            from screens.summary import SummaryScreen
-
-            self.app.switch_screen(SummaryScreen())
-        elif message.step_id == self.step.id and message.after == self.step.id:
-            self.action_reload()  # a step that is still to do after running (a paused one)
-        else:
-            self.app.switch_screen(screen_for(message.step_id))
 
     def action_back(self) -> None:
         if self.running:

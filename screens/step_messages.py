@@ -30,6 +30,7 @@ class Loaded(Message):
     extra: object
     error: str = ""
     has_session: bool = False
+    waits_for_bundle: bool = False  # the step to do now waits for the other machine's bundle
 
 
 @dataclass(eq=False)

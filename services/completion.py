@@ -56,4 +56,6 @@ def outcome_line(session: Session) -> str:
             (", then yanked" if yanked else "")
     if session.state == "abandoned":
         return f"{session.tag} abandoned"
+    if session.state == "handed-off":
+        return f"{session.tag} signed here and sent back"
     return f"{session.tag} in progress"

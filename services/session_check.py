@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 STATUSES = ("pending", "running", "done", "skipped", "failed")
-STATES = ("active", "completed", "abandoned")
+# handed-off: the signing workstation's part of a release, closed there when the next one came in
+STATES = ("active", "completed", "abandoned", "handed-off")
 TEXT_FIELDS = ("channel", "kind", "created_at", "updated_at", "previous_tag", "base_commit",
                "branch")
 STEP_TEXT_FIELDS = ("started_at", "finished_at", "reason")

@@ -77,8 +77,11 @@ def waits_for_other_side(ctx: Context, step: Step) -> Blocker | None:
     if not air_gapped(ctx.policy) or step.id.startswith("yank"):
         return None
     side = side_of(step)
-    if side == this_side(ctx):
-        return None
+    return None if side == this_side(ctx) else waiting_for(side)
+
+
+def waiting_for(side: str) -> Blocker:
+    """What a step of ``side`` says on the other machine: carry the bundle, import it there."""
     if side == OFFLINE:  # this is the online machine: the signed bundle comes back here
         return Blocker(
             "Waits for the offline side.",
@@ -86,12 +89,46 @@ def waits_for_other_side(ctx: Context, step: Step) -> Blocker | None:
             "bundle import FILE` there; when the signed bundle comes back, run `release-console "
             "bundle import FILE` here.",
             "Carry the hand-off bundle to the offline workstation and import it there (i on its "
-            "checklist); when the signed bundle comes back, press i on the checklist here.")
+            "checklist); when the signed bundle comes back, press i here to import it.")
     return Blocker("Waits for the online side.",
                    "Carry the signed bundle to the online workstation and run `release-console "
                    "bundle import FILE` there.",
                    "Carry the signed bundle to the online workstation and import it there (i on "
                    "its checklist).")
+
+
+def bundle_away(ctx: Context, what: str) -> Blocker | None:
+    """Why ``what`` (a smoke sign-off) may not be recorded on this machine now: the release's
+    bundle has left it. Online, once exported and until the signed bundle is imported, a record
+    made here is not in the signing workstation's journal, and the bundle coming back would be
+    refused as diverging; offline, once sent back, it would never reach the online machine."""
+    from services.session import StepRecord
+    from services.step_status import StepStatus
+
+    session = ctx.session
+    if session is None or not air_gapped(ctx.policy):
+        return None
+
+    def done(step_id: str) -> bool:
+        return session.steps.get(step_id, StepRecord()).status == StepStatus.DONE
+
+    if ctx.offline:
+        if not done("handoff-back"):
+            return None
+        return Blocker(f"{session.tag} was signed and sent back from here: a {what} recorded now "
+                       "would never reach the online machine.",
+                       "Record it on the online machine if the release still needs it.")
+    if not done("handoff-out") or done("handoff-back"):
+        return None
+    return Blocker(f"The {session.tag} bundle is with the signing workstation: a {what} recorded "
+                   "here would not be in its journal, and the signed bundle coming back would be "
+                   "refused.", "Record it on the signing workstation, which has the bundle.")
+
+
+def require_bundle_here(ctx: Context, what: str) -> None:
+    refused = bundle_away(ctx, what)
+    if refused is not None:
+        raise ConsoleError(f"{refused.reason} Nothing was recorded.", remedy=refused.remedy)
 
 
 def start_refused(ctx: Context) -> Blocker | None:

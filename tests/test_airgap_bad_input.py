@@ -14,6 +14,7 @@ from services.errors import ConsoleError
 from services.session_lifecycle import ReleaseRequest, start_release
 from tests.airgap_helpers import (
     Workstations,
+    offline_half,
     prepare_online,
 )
 from tests.bundle_forge import snapshot
@@ -125,3 +126,28 @@ def test_a_bundle_for_a_session_abandoned_here_says_how_to_take_it(
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
     assert "The session for v1.3.0 here is abandoned" in refused.stderr
     assert "move .release/v1.3.0/ aside first" in refused.stderr
+
+
+def test_a_smoke_sign_off_on_the_online_machine_is_refused_so_the_signed_bundle_still_fits(
+        stations: Workstations) -> None:
+    """Found by hand: the online machine's smoke screen offered its form (focused) while the
+    bundle was out. A sign-off recorded there was not in the signing workstation's journal, so
+    the signed bundle coming back was refused as diverging, for good. Before the export, a
+    sign-off made online travels in the bundle (docs/handoff.md)."""
+    ws = stations
+    prepare_online(ws)
+    ws.cli("online", "smoke", "sign", "--arch", "amd64", "--hardware", "X1", "--pass", "all")
+    ws.cli("online", "bundle", "export", "--output", str(ws.usb / "out.tar"))
+    before = snapshot(ws.online)
+    refused = ws.cli("online", "smoke", "sign", "--arch", "amd64", "--hardware", "X1",
+                     "--pass", "all", ok=False)
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+    assert ("The v1.3.0 bundle is with the signing workstation: a smoke sign-off recorded here "
+            "would not be in its journal, and the signed bundle coming back would be refused. "
+            "Nothing was recorded.") in refused.stderr
+    assert "Record it on the signing workstation, which has the bundle." in refused.stderr
+    assert snapshot(ws.online) == before
+
+    back = offline_half(ws)
+    ws.cli("online", "bundle", "import", str(back), "--yes")
+    assert ws.ctx("online").repo.tag_exists("v1.3.0")

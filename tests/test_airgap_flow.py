@@ -106,6 +106,31 @@ def test_release_across_the_air_gap(stations: Workstations, tmp_path: Path) -> N
     assert actions.count("bundle-exported") == 2 and actions.count("bundle-imported") == 2
     assert json.loads(ws.cli("online", "status", "--json").stdout)["session"] is None
 
+    # The next release crosses to the same signing workstation. Found by hand: importing it
+    # closed v1.3.0 there in a state the session check refused, so every command on the
+    # signing workstation stopped with "session.json is damaged".
+    ws.cli("online", "push", "--rest", "--yes")
+    changelog = ws.online / "CHANGELOG.md"
+    changelog.write_text(changelog.read_text().replace(
+        "## [Unreleased]\n", "## [Unreleased]\n\n### Added\n\n- Offline maps.\n", 1))
+    git(ws.online, "commit", "-qam", "Offline maps")
+    git(ws.online, "push", "-q", "origin", "HEAD")
+    subprocess.run(["./build.sh", "1.4.0"], cwd=ws.online, check=True, capture_output=True)
+    ws.cli("online", "start", "--bump", "minor")
+    ws.cli("online", "checklist", "tick", "preflight", "all")
+    ws.cli("online", "run", "preflight")
+    ws.cli("online", "run", "changelog", "--yes")
+    ws.cli("online", "migration", "none", "v1.3.0", "v1.4.0")
+    for step in ("migration", "notes", "artifacts"):
+        ws.cli("online", "run", step)
+    ws.cli("online", "bundle", "export", "--output", str(ws.usb / "next.tar"))
+    ws.cli("offline", "bundle", "import", str(ws.usb / "next.tar"), "--yes")
+    status = ws.cli("offline", "status").stdout
+    assert "v1.4.0" in status and "Next: smoke" in status
+    assert "chain intact" in ws.cli("offline", "journal", "verify", "--tag", "v1.3.0").stdout
+    journal = (ws.offline / ".release/v1.3.0/journal.jsonl").read_text().splitlines()
+    assert json.loads(journal[-1])["action"] == "handed-off"
+
 
 def test_status_names_what_the_waiting_step_needs_not_a_run_it_refuses(
         stations: Workstations) -> None:

@@ -12,6 +12,7 @@ from console.app import ReleaseConsoleApp
 from console.wiring import Options
 from screens.bundle_import import BundleImportScreen
 from screens.home import HomeScreen
+from screens.step import StepScreen
 from services import netguard
 from tests.airgap_helpers import Workstations, offline_half, prepare_online
 from tests.bundle_forge import snapshot
@@ -151,3 +152,44 @@ async def test_the_returning_bundle_is_found_where_this_machine_wrote_the_outbou
         await pilot.press("enter")  # uses it
         await settle(pilot)
         assert app.screen is home and home.next_id == "push"
+
+
+async def test_a_step_screen_waiting_for_the_signed_bundle_imports_it_with_i(
+        stations: Workstations) -> None:
+    """Walked by hand: on the online machine, the step screen after the export (smoke, which
+    the signing workstation does) said to press i on the checklist; from the step screen, i
+    now takes the returning bundle and opens the step to do next."""
+    ws = stations
+    prepare_online(ws)
+    ws.cli("online", "bundle", "export", "--output", str(ws.usb / "out.tar"))
+    back = offline_half(ws)
+
+    app = ReleaseConsoleApp(Options(repo=ws.online))
+    async with app.run_test(size=(120, 50)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")  # the step to do now: smoke, on the other side of the air gap
+        await settle(pilot)
+        waiting = app.screen
+        assert isinstance(waiting, StepScreen) and waiting.step.id == "smoke"
+        assert "when the signed bundle comes back, press i here to import it" in \
+            text_of(waiting, "#step-blockers")
+        keys = footer_keys(waiting)
+        assert keys["i"] and "ctrl+s" not in keys  # no sign-off form here: offline records them
+        assert not waiting.query_one("#smoke-form").display
+        assert "The v1.3.0 bundle is with the signing workstation: a smoke sign-off" in \
+            text_of(waiting, "#smoke-status")
+        await pilot.press("i")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BundleImportScreen)
+        screen.query_one("#import-file", Input).value = str(back)
+        screen.query_one("#import-file", Input).focus()
+        await pilot.press("enter")  # verify
+        await settle(pilot)
+        await pilot.press("enter")  # "Use it"
+        await settle(pilot)
+        await settle(pilot)
+        after = app.screen
+        assert isinstance(after, StepScreen) and after.step.id == "push"
+        assert "i" not in footer_keys(after)  # nothing waits for the other machine now
+    assert ws.ctx("online").repo.tag_exists("v1.3.0")

@@ -249,7 +249,7 @@ def test_handoff_is_not_needed_on_one_machine_but_says_export_across_the_air_gap
     # the online machine is told what comes back and how to take it in, in each one's terms
     assert "when the signed bundle comes back, run `release-console bundle import FILE` here" \
         in waiting.remedy
-    assert "when the signed bundle comes back, press i on the checklist here" in waiting.tui_remedy
+    assert "when the signed bundle comes back, press i here to import it" in waiting.tui_remedy
     offline = make_ctx(offline=True)
     waiting = engine.own_blockers(offline, registry()["push"])[0]
     assert waiting.reason == "Waits for the online side."

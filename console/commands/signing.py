@@ -157,9 +157,11 @@ def _shown(path: Path) -> str:
 
 def cmd_smoke_sign(args: argparse.Namespace) -> int:
     from services import smoke
+    from services.workstation import require_bundle_here
 
     ctx = context(args)
     session = ctx.require_session()
+    require_bundle_here(ctx, "smoke sign-off")
     if not args.marks:
         raise UsageError("Give the results: --pass CHECK... (or --pass all) and --fail CHECK "
                          "--note TEXT for any that failed.")

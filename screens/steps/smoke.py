@@ -29,7 +29,7 @@ from textual.widgets.selection_list import Selection
 from screens.base import host_of
 from screens.step import STEP_CSS, Finished, Progress, StepScreen
 from screens.widgets import CheckList
-from services import smoke
+from services import smoke, workstation
 from services.errors import ConsoleError
 from services.progress import ProgressEvent
 from services.step_protocol import Context
@@ -48,6 +48,7 @@ class SmokeView:
     checks: tuple[str, ...]
     tester: str
     statuses: tuple[smoke.ArchStatus, ...]
+    elsewhere: str = ""  # air-gapped: why no sign-off is recorded here now (the bundle is out)
 
     def first_open(self, after: str = "") -> str | None:
         """The first architecture still to sign off (after ``after`` when given, in order)."""
@@ -68,7 +69,8 @@ class SmokeScreen(StepScreen[SmokeView]):
 
     def compose_extra(self) -> ComposeResult:
         yield Static("", id="smoke-status", classes="section")
-        yield Static("Sign off (ticked = passed, unticked = failed):", classes="section")
+        yield Static("Sign off (ticked = passed, unticked = failed):", classes="section",
+                     id="smoke-label")
         with Horizontal(id="smoke-form"):
             yield Input(placeholder="Tester", id="smoke-tester")
             yield Input(placeholder="Hardware", id="smoke-hardware")
@@ -80,8 +82,10 @@ class SmokeScreen(StepScreen[SmokeView]):
         if ctx.session is None:
             return None
         found = smoke.statuses(ctx.policy, ctx.root, ctx.session, progress=ctx.progress)
+        elsewhere = workstation.bundle_away(ctx, "smoke sign-off")
         return SmokeView(tuple(ctx.policy.architectures()), tuple(ctx.policy.smoke_checks),
-                         ctx.repo.identity().name, tuple(found))
+                         ctx.repo.identity().name, tuple(found),
+                         elsewhere.reason if elsewhere else "")
 
     def show_extra(self, data: SmokeView | None) -> None:
         if data is None:
@@ -95,8 +99,13 @@ class SmokeScreen(StepScreen[SmokeView]):
                               style=STATE_STYLE[item.state])
         if not data.statuses:
             status.append("The policy lists no architectures to smoke-test.\n", style="dim")
+        if data.elsewhere:
+            status.append(f"{data.elsewhere}\n", style="yellow")
         self.query_one("#smoke-status", Static).update(status)
-        if not data.arches:
+        for form in ("#smoke-label", "#smoke-form", "#smoke-checks", "#smoke-note",
+                     "#smoke-record"):  # the bundle is out: the other workstation records
+            self.query_one(form).display = not data.elsewhere
+        if not data.arches or data.elsewhere:
             return
         if first_load:  # the arch picker has no blank entry: made once the arches are known
             arch = data.first_open() or data.arches[0]
@@ -126,6 +135,11 @@ class SmokeScreen(StepScreen[SmokeView]):
             self.query_one("#smoke-checks", SelectionList).focus()
         elif event.input.id == "smoke-note":
             self.action_record()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("record", "pass_all"):
+            return not (self.data and self.data.elsewhere)
+        return super().check_action(action, parameters)
 
     def action_pass_all(self) -> None:
         self.query_one("#smoke-checks", SelectionList).select_all()
@@ -187,6 +201,7 @@ class SmokeScreen(StepScreen[SmokeView]):
     def _record(self, sign: Entry) -> None:
         try:
             ctx = host_of(self.app).make_context()
+            workstation.require_bundle_here(ctx, "smoke sign-off")
 
             def progress(event: ProgressEvent) -> None:
                 self.post_message(Progress(event))

@@ -1,0 +1,125 @@
+"""Moving on from a step: ``n`` runs the step to do now or opens it, ``i`` takes the bundle the
+release waits for from the other workstation.
+
+A mixin of :class:`screens.step.StepScreen`, kept apart so the screen module stays about loading
+and running. ``n`` never acts on stale blockers: a form write in flight, or a blocked step whose
+cause may be fixed outside the console, is looked at again first.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.worker import get_current_worker
+
+from screens.base import host_of
+from screens.step_messages import Finished, GoTo
+from services import engine, secrets
+from services.errors import ConsoleError
+from services.step_status import StepStatus
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from services.step_protocol import Blocker, Step
+
+    _Screen = Screen[None]
+else:
+    _Screen = object
+
+S = StepStatus
+RUNNABLE = frozenset({S.READY, S.FAILED, S.INTERRUPTED})
+
+
+class MovingOn(_Screen):
+    """``n`` (and Enter) forward, ``i`` for the other workstation's bundle."""
+
+    step: Step
+    running: bool
+    has_session: bool
+    next_id: str | None
+    status: StepStatus | None
+    blockers: list[Blocker]
+    next_after_load: bool
+
+    if TYPE_CHECKING:  # the step screen's own, which the mixin calls
+        def form_pending(self) -> bool: ...
+        def action_reload(self) -> None: ...
+        def _start_run(self, *, advance: bool) -> None: ...
+
+    def action_next_step(self) -> None:
+        if self.running:
+            self.notify("The step is running; Esc cancels it.", severity="warning")
+            return
+        if not self.has_session:
+            self.dismiss()
+            return
+        if self.form_pending():
+            # The captain ticked or saved and pressed n at once: the reload after the write
+            # decides, so n never acts on the blockers from before the write.
+            self.next_after_load = True
+            return
+        if self.next_id == self.step.id:
+            if self.status == S.BLOCKED:
+                # What blocked it may be fixed outside the console (./build.sh, an editor):
+                # look at the world again before saying it is still blocked.
+                self.next_after_load = True
+                self.action_reload()
+                return
+            self._run_or_say_why()
+            return
+        self.go_next()
+
+    def _run_or_say_why(self) -> None:
+        if self.next_id != self.step.id:
+            self.go_next()
+        elif self.status in RUNNABLE:
+            self._start_run(advance=True)
+        elif self.blockers:
+            self.notify(f"{self.blockers[0].reason} {self.blockers[0].tui_remedy}",
+                        severity="warning", timeout=8)
+
+    def go_next(self, *, after: str = "") -> None:
+        """Open the step to do now in place of this screen (the summary when all are done)."""
+        self._go_next(after)
+
+    @work(thread=True, exclusive=True, group="step-load")
+    def _go_next(self, after: str) -> None:
+        worker = get_current_worker()
+        try:
+            ctx = host_of(self.app).make_context()
+            nxt = engine.next_view(engine.views(ctx)) if ctx.session is not None else None
+            target = nxt.id if nxt is not None else None
+        except ConsoleError as err:
+            self.post_message(Finished(False, secrets.scrub(str(err))))
+            return
+        if not worker.is_cancelled:
+            self.post_message(GoTo(target, after))
+
+    def on_go_to(self, message: GoTo) -> None:
+        if message.step_id is None:
+            from screens.summary import SummaryScreen
+
+            self.app.switch_screen(SummaryScreen())
+        elif message.step_id == self.step.id and message.after == self.step.id:
+            self.action_reload()  # a step that is still to do after running (a paused one)
+        else:
+            from screens.step import screen_for
+
+            self.app.switch_screen(screen_for(message.step_id))
+
+    def action_import_bundle(self) -> None:
+        """The step to do now waits for the other workstation: take its bundle without going
+        back to the checklist first (the waiting step's remedy says to press i)."""
+        from screens.bundle_import import BundleImportScreen
+
+        def imported(tag: str | None) -> None:
+            if tag:
+                self.notify(f"Imported {tag}; the release continues here.")
+                self.go_next()
+            else:
+                self.action_reload()
+
+        self.app.push_screen(BundleImportScreen(), imported)
+
