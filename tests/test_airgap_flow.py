@@ -9,16 +9,21 @@ GitHub. What users download verifies with ``minisign -V`` and ``sha256sum -c``; 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from services import netguard, smoke
+from services.bundle import crossing
 from services.bundle.export import export_bundle
 from services.bundle.import_ import apply, verify_bundle
 from tests.airgap_helpers import (
     Workstations,
+    offline_half,
     prepare_online,
     run,
 )
@@ -170,3 +175,46 @@ def test_the_bundle_going_back_defaults_to_the_stick_the_first_came_on(
     ws.cli("offline", "bundle", "import", str(ws.usb / "out.tar"), "--yes")
     assert default_output(ws.ctx("offline"), "to-online") == \
         ws.usb.resolve() / "PAI-v1.3.0-to-online.tar"
+
+
+class Killed(BaseException):
+    """What a SIGKILL leaves: the process stops between two writes."""
+
+
+def test_an_export_killed_before_its_record_is_adopted_not_written_twice(
+        stations: Workstations, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by a kill: the bundle was renamed into place, the export not journaled. `export`
+    again refused the name ("already exists", suggesting the same name); a second bundle made
+    under another name left two on the stick, and carrying the first one made the signed
+    bundle coming back unimportable. Now the bundle there is recorded as it is."""
+    ws = stations
+    prepare_online(ws)
+    # Any other file under the name is never overwritten, and the name suggested is free.
+    other = ws.usb / "other.tar"
+    other.write_bytes(b"not this export")
+    taken = ws.cli("online", "bundle", "export", "--output", str(other), ok=False)
+    assert taken.returncode != 0 and f"(e.g. {ws.usb / 'other-2.tar'})" in taken.stderr
+    assert other.read_bytes() == b"not this export"
+    other.unlink()
+    stick = ws.usb / "out.tar"
+
+    def killed(*_args: object, **_kwargs: object) -> None:
+        raise Killed()
+
+    monkeypatch.setattr(crossing, "record_export", killed)
+    with pytest.raises(Killed):
+        export_bundle(ws.ctx("online"), stick)
+    monkeypatch.undo()
+    assert stick.is_file()
+    written = hashlib.sha256(stick.read_bytes()).hexdigest()
+    assert "Waits for the offline side." not in ws.cli("online", "status").stdout
+
+    again = json.loads(ws.cli("online", "bundle", "export", "--output", str(stick),
+                              "--json").stdout)
+    assert again["adopted"] is True and again["sha256"] == written
+    assert sorted(p.name for p in ws.usb.iterdir()) == ["out.tar"]  # one bundle, the first
+    assert "Waits for the offline side." in ws.cli("online", "status").stdout
+
+    back = offline_half(ws)
+    ws.cli("online", "bundle", "import", str(back), "--yes")
+    assert ws.ctx("online").repo.tag_exists("v1.3.0")

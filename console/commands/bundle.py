@@ -55,7 +55,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 0
     where = "the air-gapped signing workstation" if result.manifest.direction == "to-offline" \
         else "the online machine"
-    say(f"✔ Wrote {result.path} ({result.size} bytes: {len(result.manifest.members)} files "
+    say(f"✔ {result.wrote} ({result.size} bytes: {len(result.manifest.members)} files "
         "and the manifest that lists them).")
     say(f"  Fingerprint: {result.fingerprint}", style="bold")
     say(f"  Carry it to {where} and run `release-console bundle import {result.path.name}` "

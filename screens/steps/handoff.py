@@ -169,7 +169,7 @@ class HandoffScreen(HoldsVerifiedBundle, StepScreen[Any]):
         except ConsoleError as err:
             self.post_message(Finished(False, secrets.scrub(str(err))))
             return
-        self.post_message(Finished(True, f"✔ Wrote {result.path} ({human(result.size)}). "
+        self.post_message(Finished(True, f"✔ {result.wrote} ({human(result.size)}). "
                                         f"Fingerprint: {result.fingerprint}"))
 
     def action_verify_import(self) -> None:

@@ -43,6 +43,15 @@ class Exported:
     sha256: str
     size: int
     manifest: Manifest
+    adopted: bool = False  # written whole by an export killed before it was journaled
+
+    @property
+    def wrote(self) -> str:
+        """What the export did, in words (the CLI and the hand-off screen say it)."""
+        if self.adopted:
+            return (f"{self.path} was written whole by an export that stopped before recording "
+                    "it; it is recorded now, as it is")
+        return f"Wrote {self.path}"
 
     @property
     def fingerprint(self) -> str:
@@ -50,7 +59,8 @@ class Exported:
 
     def to_json(self) -> dict[str, Any]:
         return {"path": str(self.path), "sha256": self.sha256, "fingerprint": self.fingerprint,
-                "size": self.size, "direction": self.manifest.direction,
+                "size": self.size, "adopted": self.adopted,
+                "direction": self.manifest.direction,
                 "tag": self.manifest.tag, "members": [m.name for m in self.manifest.members]}
 
 
@@ -140,11 +150,55 @@ def writable_output(ctx: Context, output: Path | None) -> Path:
         raise EnvironmentProblem(f"The folder {target.parent} is not writable ({exc.strerror}); "
                                  "no bundle was written.", remedy="Mount the USB stick "
                                  "read-write or pick another --output.") from None
-    if target.exists():
-        raise UsageError(f"{target} already exists; a bundle is never overwritten.",
-                         remedy=f"Move it aside or pass --output with another name "
-                         f"(e.g. {paths.file_name(ctx, direction_here(ctx))}).")
     return target
+
+
+def _taken(target: Path) -> UsageError:
+    free = next(target.with_name(f"{target.stem}-{n}{target.suffix}") for n in range(2, 10_000)
+                if not target.with_name(f"{target.stem}-{n}{target.suffix}").exists())
+    return UsageError(f"{target} already exists, and it is not this export (another state of "
+                      "the release); a bundle is never overwritten.",
+                      remedy=f"Move it aside or pass --output with another name (e.g. {free}).")
+
+
+def _adopt(ctx: Context, target: Path) -> Exported | None:
+    """The bundle at ``target`` is this very export, written whole by a run killed before it
+    was journaled: its manifest names the session and journal as they are now. It is journaled
+    as it is, so the bundle on the stick is the one both journals name; writing a second one
+    would leave two on the stick, and the one carried across might not be the one journaled."""
+    from services.bundle import tarstream
+    from services.bundle.manifest import parse
+    from services.checksums import hash_file
+    from services.errors import ConsoleError
+
+    session = ctx.require_session()
+    directory = ctx.store.directory(session.tag)
+    try:
+        found = tarstream.scan(target)
+        manifest = parse(found.manifest_raw)
+        tarstream.check_against(found, manifest)
+    except ConsoleError:
+        return None
+    head, count = crossing.journal_head((directory / "journal.jsonl").read_bytes())
+    now = (session.tag, direction_here(ctx),
+           crossing.sha256((directory / "session.json").read_bytes()), head, count)
+    if (manifest.tag, manifest.direction, manifest.session_sha256, manifest.journal_head,
+            manifest.journal_count) != now:
+        return None
+    return _record(ctx, target, hash_file(target).sha256, target.stat().st_size, manifest,
+                   adopted=True)
+
+
+def _record(ctx: Context, target: Path, sha: str, size: int, manifest: Manifest, *,
+            adopted: bool = False) -> Exported:
+    from services.recorder import Recorder
+
+    recorder = Recorder(ctx.store, manifest.tag, actor=ctx.actor, clock=ctx.clock)
+    with recorder.locked() as fresh:
+        crossing.record_export(fresh, recorder.journal, manifest, sha)
+    ctx.session = ctx.store.load(manifest.tag)
+    paths.remember(ctx, target)
+    return Exported(target, sha, size, manifest, adopted)
 
 
 def export_bundle(ctx: Context, output: Path | None = None, *,
@@ -153,6 +207,11 @@ def export_bundle(ctx: Context, output: Path | None = None, *,
     with ctx.store.run_lock(session.tag):
         check_ready(ctx)
         target = writable_output(ctx, output)
+        if target.exists():
+            adopted = _adopt(ctx, target)
+            if adopted is None:
+                raise _taken(target)
+            return adopted
         work = Path(tempfile.mkdtemp(prefix="export-", dir=ctx.store.directory(session.tag)))
         try:
             return _export(ctx, target, work, without_artifacts)
@@ -230,15 +289,7 @@ def _export(ctx: Context, target: Path, work: Path, without_artifacts: bool) -> 
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    sha = writer.digest.hexdigest()
-    from services.recorder import Recorder
-
-    recorder = Recorder(ctx.store, session.tag, actor=ctx.actor, clock=ctx.clock)
-    with recorder.locked() as fresh:
-        crossing.record_export(fresh, recorder.journal, manifest, sha)
-    ctx.session = ctx.store.load(session.tag)
-    paths.remember(ctx, target)
-    return Exported(target, sha, writer.written, manifest)
+    return _record(ctx, target, writer.digest.hexdigest(), writer.written, manifest)
 
 
 def _artifacts(ctx: Context, writer: TarWriter, found: list[artifacts.Artifact], *,
