@@ -88,7 +88,11 @@ def own_blockers(ctx: Context, step: Step) -> list[Blocker]:
     blockers: list[Blocker] = []
     waiting = workstation.waits_for_other_side(ctx, step)
     if waiting is not None:
-        return [waiting]
+        from services.bundle.crossing import import_stopped
+
+        session = ctx.require_session()
+        stopped = import_stopped(ctx.store.directory(session.tag) / "journal.jsonl", session)
+        return [stopped or waiting]
     if step.needs_network and ctx.offline:
         return [OFFLINE]
     try:

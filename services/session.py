@@ -289,7 +289,8 @@ class SessionStore:
         if not self.base.is_dir():
             return []
         return [unquote(child.name) for child in sorted(self.base.iterdir())
-                if (child / "journal.jsonl").exists() and not (child / "session.json").exists()]
+                if (child / "journal.jsonl").exists() and not (child / "session.json").exists()
+                and not (child / ".held").exists()]  # an import's own scratch folder
 
     def active(self) -> Session | None:
         """The one session in progress, if any. Damaged files are reported, not skipped."""

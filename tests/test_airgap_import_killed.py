@@ -11,7 +11,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.airgap_helpers import Workstations, prepare_online
+import pytest
+
+from services.bundle.import_ import apply, verify_bundle
+from services.session import SessionStore
+from tests.airgap_helpers import Workstations, offline_half, prepare_online
 from tests.kill_harness import make_shims
 
 
@@ -78,3 +82,55 @@ def test_an_import_killed_anywhere_is_finished_by_running_it_again(
         assert "chain intact" in ws.cli("offline", "journal", "verify").stdout
     assert any("bundle verify" in line for line in killed_after), killed_after
     assert any("merge -q --ff-only" in line for line in killed_after), killed_after
+
+
+class Killed(BaseException):
+    """What a SIGKILL leaves: the process stops between two writes."""
+
+
+def test_a_return_import_killed_before_its_session_says_to_import_it_again(
+        stations: Workstations, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by a kill: online, the signed bundle's journal was written and the session not;
+    `status` and `next` said the release waited for the offline side, and `journal verify` said
+    to run `next`, which could not help."""
+    ws = stations
+    prepare_online(ws)
+    ws.cli("online", "bundle", "export", "--output", str(ws.usb / "out.tar"))
+    back = offline_half(ws)
+    online = ws.ctx("online")
+    prepared = verify_bundle(online, back)
+
+    def killed(*_args: object, **_kwargs: object) -> None:
+        raise Killed()
+
+    monkeypatch.setattr(SessionStore, "save", killed)
+    with pytest.raises(Killed):
+        apply(online, prepared)
+    monkeypatch.undo()
+
+    said = (f"An import of back.tar (fingerprint {prepared.fingerprint}) was interrupted here: "
+            "its journal is written, the session does not record it yet.")
+    again = "Run `release-console bundle import back.tar` again with the same bundle"
+    status = ws.cli("online", "status").stdout
+    assert said in status and again in status and "Waits for the offline side" not in status
+    nxt = ws.cli("online", "next", ok=False)
+    assert nxt.returncode != 0 and said in nxt.stderr
+    verify = ws.cli("online", "journal", "verify").stdout
+    assert "the later ones: an import of back.tar" in verify and again in verify
+
+    ws.cli("online", "bundle", "import", str(back), "--yes")
+    assert "Next: push" in ws.cli("online", "status").stdout
+
+
+def test_a_killed_verification_is_not_taken_for_an_interrupted_import(
+        stations: Workstations) -> None:
+    """Found by a kill: the private folder a killed verification left was named as "an import
+    of import-mtdtck9v" whose journal was written; nothing had been imported."""
+    ws = stations
+    scratch = ws.offline / ".release" / "import-mtdtck9v"
+    scratch.mkdir(parents=True)
+    (scratch / ".held").touch()
+    (scratch / "journal.jsonl").write_text("{}\n")
+    status = ws.cli("offline", "status").stdout
+    assert "import-mtdtck9v" not in status
+    assert "This is the air-gapped signing workstation" in status

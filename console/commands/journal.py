@@ -62,9 +62,14 @@ def cmd_journal(args: argparse.Namespace) -> int:
         count, head = journal.tip()  # what the file holds: it may be ahead of the session
         say(f"{journal.path}: {count} entries, chain intact, head {head[:16]}….")
         if count > session.journal_count:
-            say(f"The session records the first {session.journal_count}; the later ones were "
-                "written by a step or an import stopped before its record: run it again (or "
-                "`release-console next`) to finish it.", style="yellow")
+            from services.bundle.crossing import import_stopped
+
+            stopped = import_stopped(journal.path, session)
+            say(f"The session records the first {session.journal_count}; " + (
+                f"the later ones: {stopped.reason[0].lower()}{stopped.reason[1:]} "
+                f"{stopped.remedy}" if stopped else "the later ones were written by a step "
+                "stopped before its record: run it again (or `release-console next`) to finish "
+                "it."), style="yellow")
         return 0
     problem = ctx.journal_problem(session)
     if problem:  # shown, with what is readable, but said first: this record cannot be trusted

@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from services.blocker import Blocker
 from services.bundle.manifest import TO_OFFLINE, BundleRefused, Manifest, short
 from services.evidence import HandoffBackEvidence, HandoffOutEvidence
 from services.journal import Journal, line_hash
@@ -88,6 +89,27 @@ def lines(path: Path) -> list[bytes]:
     except FileNotFoundError:
         return []
     return [line for line in data.splitlines() if line.strip()]
+
+
+def import_stopped(journal: Path, session: Session) -> Blocker | None:
+    """An import killed between its journal and its session (the journal is written first):
+    the journal here goes on past what the session records, with an import entry. Until the same
+    bundle is imported again, the release would only seem to wait for the other workstation."""
+    for raw in reversed(lines(journal)[session.journal_count:]):
+        try:
+            entry = json.loads(raw)
+        except ValueError:
+            continue
+        outputs = entry.get("outputs") if isinstance(entry, dict) else None
+        if entry.get("action") != IMPORTED or not isinstance(outputs, dict):
+            continue
+        name = str(outputs.get("file") or "FILE")
+        return Blocker(
+            f"An import of {name} (fingerprint {outputs.get('fingerprint', '?')}) was "
+            "interrupted here: its journal is written, the session does not record it yet.",
+            f"Run `release-console bundle import {name}` again with the same bundle; it finishes "
+            "the import.", "Press i and import the same bundle again; it finishes the import.")
+    return None
 
 
 def bundles_seen(path: Path) -> set[str]:
