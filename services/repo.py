@@ -14,6 +14,7 @@ commits, dirty tree) become :class:`RepoError` with one sentence each.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +40,8 @@ class GitFailed(RepoError):
         self.output = output
         self.status = status
         self.reason = git_failure(output)
-        super().__init__(f"git {' '.join(command)} failed: {self.reason}.")
+        super().__init__(f"git {' '.join(command)} failed: {self.reason}.",
+                         remedy=lock_left(output))
 
 
 @dataclass(frozen=True)
@@ -227,6 +229,16 @@ class Repository:
         exclude.parent.mkdir(parents=True, exist_ok=True)
         sep = "" if not existing or existing.endswith("\n") else "\n"
         write_text_atomic(exclude, f"{existing}{sep}# Release Console session state\n.release/\n")
+
+
+def lock_left(output: str) -> str:
+    """What to do when git found its own lock file: another git command is running here, or a
+    killed one left it (git never removes another process's lock); "" for any other failure."""
+    found = re.search(r"Unable to create '([^']+\.lock)': File exists", output)
+    if found is None:
+        return ""
+    return (f"Another git command is running in this repository, or a killed one left "
+            f"{found.group(1)}: if none is running, remove that file, then run this again.")
 
 
 def git_failure(output: str) -> str:

@@ -201,3 +201,38 @@ async def test_after_a_restart_the_branch_steps_screen_opens_the_conflict_screen
         assert app.screen is step and "c" not in footer_keys(step)
     assert "The picks were aborted" in run_cli("status", cwd=project).stdout
     assert git(project, "status", "--porcelain") == ""
+
+
+def test_a_resolved_pick_is_finished_by_plain_next(world: Path) -> None:
+    """Found by a kill: with a pick stopped and nothing left in conflict (resolved and added, or
+    a run killed mid-pick), `next` said it "stopped on conflicts in: no files"; plain `next`
+    now continues it as `hotfix --continue` does."""
+    project = world
+    commit(project, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
+    fix = commit(project, "src/unlock.sh", "retry=3\n", "Unlock: three retries")
+    stopped = run_cli("hotfix", "1.3.1", "--pick", fix, cwd=project)
+    assert stopped.returncode == 1 and "conflicts in: src/unlock.sh" in stopped.stderr
+    (project / "src" / "unlock.sh").write_text("retry=3\n")
+    git(project, "add", "src/unlock.sh")
+    status = run_cli("status", cwd=project).stdout
+    assert "no files" not in status
+    done = run_cli("next", "--yes", cwd=project)
+    assert done.returncode == 0, done.stderr
+    assert f"(cherry picked from commit {fix})" in git(project, "log", "--format=%b", "-3")
+    assert "### Fixed\n\n- Unlock: three retries\n" in (project / "CHANGELOG.md").read_text()
+    assert git(project, "status", "--porcelain") == ""
+    journal = run_cli("journal", "show", cwd=project).stdout
+    assert "picks continued" in journal
+
+
+def test_a_lock_a_killed_git_left_is_named_with_what_to_do(world: Path) -> None:
+    project = world
+    fix = commit(project, "src/other.sh", "fixed\n", "Other: fixed")
+    (project / ".git" / "index.lock").write_text("")
+    refused = run_cli("hotfix", "1.3.1", "--pick", fix, cwd=project)
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+    assert "index.lock" in refused.stderr
+    assert ("Another git command is running in this repository, or a killed one left "
+            f"{project / '.git' / 'index.lock'}: if none is running, remove that file, then run "
+            "this again.") in refused.stderr
+    assert "put back as it was" not in refused.stderr

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from services.errors import ConsoleError, UsageError
-from services.repo import GitOutput, RepoError, Repository, git_failure
+from services.repo import GitOutput, RepoError, Repository, git_failure, lock_left
 
 TRAILER = re.compile(r"\(cherry picked from commit ([0-9a-f]{40})\)")
 
@@ -154,12 +154,15 @@ def cherry_pick(repo: Repository, shas: list[str], *, branch: str, version: str)
         return
     if in_progress(repo) and unmerged(repo):
         raise conflict(repo, branch, version)
-    reason = git_failure(proc.stderr or proc.stdout)
+    output = proc.stderr or proc.stdout
+    if lock_left(output):  # git stopped before picking anything
+        raise ConsoleError(f"git cherry-pick failed: {git_failure(output)}; nothing was picked.",
+                           remedy=lock_left(output))
     if in_progress(repo):
         _git(repo, "cherry-pick", "--abort")
-    raise ConsoleError(f"git cherry-pick failed: {reason}; {branch} was put back as it was.",
-                       remedy="Check the picked commits (an empty pick means the fix is "
-                       "already there).")
+    raise ConsoleError(f"git cherry-pick failed: {git_failure(output)}; {branch} was put back as "
+                       "it was.", remedy="Check the picked commits (an empty pick means the fix "
+                       "is already there).")
 
 
 def continue_picks(repo: Repository, *, branch: str, version: str) -> None:
@@ -174,13 +177,15 @@ def continue_picks(repo: Repository, *, branch: str, version: str) -> None:
         return
     if in_progress(repo) and unmerged(repo):
         raise conflict(repo, branch, version)
-    raise ConsoleError(f"git cherry-pick --continue failed: "
-                       f"{git_failure(proc.stderr or proc.stdout)}.",
-                       remedy="Look at `git status`; finish or abort the pick by hand.")
+    output = proc.stderr or proc.stdout
+    raise ConsoleError(f"git cherry-pick --continue failed: {git_failure(output)}.",
+                       remedy=lock_left(output) or "Look at `git status`; finish or abort the "
+                       "pick by hand.")
 
 
 def abort_picks(repo: Repository) -> None:
     proc = _git(repo, "cherry-pick", "--abort")
     if proc.status != 0:
-        raise ConsoleError(f"git cherry-pick --abort failed: "
-                           f"{git_failure(proc.stderr or proc.stdout)}.")
+        output = proc.stderr or proc.stdout
+        raise ConsoleError(f"git cherry-pick --abort failed: {git_failure(output)}.",
+                           remedy=lock_left(output))

@@ -171,9 +171,10 @@ def resume_hotfix(ctx: Context, session: Session, request: HotfixRequest) -> Ses
                            remedy="Cherry-pick more by hand on the branch (`git cherry-pick -x`) "
                            "or finish this hotfix and ship another.")
     if picks.in_progress(ctx.repo):
-        raise ConsoleError("A cherry-pick is stopped on conflicts; nothing was changed.",
-                           remedy="Finish it with `release-console hotfix --continue` or "
-                           "`release-console hotfix --abort` first.")
+        raise ConsoleError("A cherry-pick is stopped on the hotfix branch (on conflicts, or a run "
+                           "was killed mid-pick); nothing was changed.",
+                           remedy="Finish it with `release-console hotfix --continue` (or "
+                           "`release-console next`) or `release-console hotfix --abort` first.")
     _require_clean(ctx)
     first = KEY not in session.data  # started with `start --kind hotfix`: the base is new here
     if first:

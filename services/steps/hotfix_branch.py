@@ -43,6 +43,8 @@ class HotfixBranch(Step):
         data = _data(ctx)
         repo = ctx.repo
         if picks.in_progress(repo):
+            if not picks.unmerged(repo):  # resolved, or a run killed mid-pick: run continues it
+                return []
             err = picks.conflict(repo, data.branch, ctx.require_session().version)
             return [Blocker(err.message, err.remedy,
                             "Resolve them in your editor and `git add` them, then press c here to "
@@ -112,6 +114,10 @@ class HotfixBranch(Step):
         data = _data(ctx)
         repo = ctx.repo
         version = ctx.require_session().version
+        if picks.in_progress(repo):  # nothing in conflict: resolved, or killed mid-pick
+            changelog_conflict.continue_picks(ctx, branch=data.branch, version=version,
+                                              base_tag=data.base_tag)
+            ctx.record(self.id, "picks continued", outputs={"head": repo.head_sha()})
         created = not branch_exists(ctx, data.branch)
         if created:
             repo.git("switch", "--quiet", "--no-track", "-c", data.branch,
