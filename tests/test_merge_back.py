@@ -7,6 +7,7 @@ The release steps between the branch and merge-back are the CLI acceptance test'
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -116,3 +117,41 @@ def test_pushing_the_default_branch_asks_first(project: Path) -> None:
     assert refused.returncode == 2 and "--yes" in refused.stderr
     assert git(origin, "rev-parse", "main") == before
     assert git(project, "branch", "--show-current").strip() == "hotfix/v1.3.1"
+
+
+def test_its_own_merge_stopped_by_a_kill_is_finished_by_running_it_again(
+        project: Path) -> None:
+    """Found by a kill: merge-back killed after `git merge` stopped on the conflicts it resolves
+    itself (here MIGRATION.md); the next run said "still has conflicts in: MIGRATION.md,
+    resolve them" and sent the captain to git."""
+    guide = (project / "MIGRATION.md").read_text()
+    top = "# Migration guide\n\n"
+    hotfix_on_branch(project, "retry=3\n", migration=guide.replace(
+        top, top + "## v1.3.0 -> v1.3.1\n\nNo migration required.\n\n", 1))
+    git(project, "switch", "-q", "main")
+    commit(project, "MIGRATION.md", guide.replace(
+        top, top + "## v1.3.0 -> v1.4.0\n\nRun `pai migrate`.\n\n", 1), "Migration for 1.4.0")
+    git(project, "push", "-q", "origin", "main")
+    # What the step's own merge leaves when the process dies right after git stops.
+    stopped = subprocess.run(["git", "merge", "--no-ff", "--no-edit", "-m",
+                              "Merge hotfix v1.3.1 into main", "refs/tags/v1.3.1"],
+                             cwd=project, capture_output=True, text=True, check=False)
+    assert stopped.returncode != 0 and "MIGRATION.md" in stopped.stdout
+    assert "still has conflicts" not in run_cli("status", cwd=project).stdout
+    done = run_cli("next", "--yes", cwd=project)
+    assert done.returncode == 0, done.stderr
+    merged = git(project.parent / "origin.git", "show", "main:MIGRATION.md")
+    assert "## v1.3.0 -> v1.4.0" in merged and "## v1.3.0 -> v1.3.1" in merged
+    assert "<<<<<<<" not in merged
+    assert git(project, "log", "-1", "--format=%s", "main").strip() == \
+        "Merge hotfix v1.3.1 into main"
+
+
+def test_a_merge_not_its_own_is_left_to_the_captain(project: Path) -> None:
+    hotfix_on_branch(project, "retry=3\n")
+    git(project, "switch", "-q", "main")
+    commit(project, "src/unlock.sh", "retry=5\n", "Unlock: five retries")
+    stopped = subprocess.run(["git", "merge", "--no-edit", "hotfix/v1.3.1"], cwd=project,
+                             capture_output=True, text=True, check=False)
+    assert stopped.returncode != 0
+    assert "still has conflicts in: src/unlock.sh" in run_cli("status", cwd=project).stdout

@@ -92,6 +92,9 @@ class MergeBack(Step):
                             f"{data.default_branch}`.")]
         if git_dir_path(ctx.repo, "MERGE_HEAD").exists():
             files = unmerged(ctx.repo)
+            own = {ctx.policy.changelog, ctx.policy.migration}  # the conflicts it resolves
+            if self._ours_stopped(ctx, data) and set(files) <= own:
+                return []  # a kill mid-merge, or resolved since: run finishes it
             if files:
                 return [Blocker(f"The merge into {data.default_branch} still has conflicts in: "
                                 f"{', '.join(files)}.",
@@ -181,16 +184,31 @@ class MergeBack(Step):
         return {"mode": how, "branch": default, "commit": local, "remote": remote,
                 "tag": session.tag, "pushed": pushed, "changelog_resolved": resolved}
 
-    def _merge(self, ctx: Context, data: HotfixData) -> bool:
-        """Merge the tag; resolve a CHANGELOG conflict; stop on any other. True if resolved."""
+    def _ours_stopped(self, ctx: Context, data: HotfixData) -> bool:
+        """The merge in progress is this step's (the hotfix tag into the default branch, with
+        its message), stopped by a kill while it resolved its own conflicts, or resolved since:
+        the step finishes it instead of sending the captain to git."""
+        merging = git_dir_path(ctx.repo, "MERGE_HEAD")
+        message = git_dir_path(ctx.repo, "MERGE_MSG")
         tag = ctx.require_session().tag
-        proc = _git(ctx, "merge", "--no-ff", "--no-edit", "-m",
-                    merge_message(ctx, data.default_branch), f"refs/tags/{tag}")
-        if proc.status == 0:
-            return False
+        return merging.exists() and ctx.repo.branch() == data.default_branch and \
+            _rev(ctx, "MERGE_HEAD^{commit}") == _rev(ctx, f"refs/tags/{tag}^{{commit}}") and \
+            message.exists() and message.read_text().startswith(
+                merge_message(ctx, data.default_branch))
+
+    def _merge(self, ctx: Context, data: HotfixData) -> bool:
+        """Merge the tag (or finish this step's merge a kill stopped); resolve a CHANGELOG
+        conflict; stop on any other. True if resolved."""
+        tag = ctx.require_session().tag
+        if not self._ours_stopped(ctx, data):
+            proc = _git(ctx, "merge", "--no-ff", "--no-edit", "-m",
+                        merge_message(ctx, data.default_branch), f"refs/tags/{tag}")
+            if proc.status == 0:
+                return False
+            if not unmerged(ctx.repo):
+                raise StepFailed(f"git merge {tag} failed: "
+                                 f"{git_failure(proc.stderr or proc.stdout)}.")
         files = unmerged(ctx.repo)
-        if not files:
-            raise StepFailed(f"git merge {tag} failed: {git_failure(proc.stderr or proc.stdout)}.")
         rel = ctx.policy.changelog
         resolved = False
         if rel in files:
