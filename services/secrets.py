@@ -7,6 +7,7 @@ persistent or visible text (session, journal, logs, error messages) passes its t
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 
@@ -23,10 +24,14 @@ SECRET_KEYS = frozenset({"token", "passphrase", "password", "pin", "secret", "gi
 
 
 def register(value: str | None) -> None:
-    """Remember ``value`` as secret (values shorter than 4 characters are too common to mask)."""
+    """Remember ``value`` as secret (values shorter than 4 characters are too common to mask),
+    with the forms an error message writes it in: a library quoting a bad header shows a line
+    break as the two characters ``\\n``, and JSON shows it the same way."""
     if value and len(value) >= 4:
+        forms = {value, value.encode("unicode_escape").decode("ascii"),
+                 json.dumps(value)[1:-1], repr(value)[1:-1]}
         with _lock:
-            _secrets.add(value)
+            _secrets.update(form for form in forms if len(form) >= 4)
 
 
 def scrub(text: str) -> str:

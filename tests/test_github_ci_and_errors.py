@@ -196,3 +196,14 @@ def test_github_errors_carry_the_status(ctx: Context, sandbox: Sandbox) -> None:
         client.call("read the commit", lambda: repo.get_commit(SHA))
     assert caught.value.status == 422
     assert str(caught.value).startswith("GitHub answered 422 (")
+
+
+def test_a_secret_is_masked_also_as_an_error_message_quotes_it() -> None:
+    """An HTTP library quoting a bad header value writes a line break as the two characters
+    `\\n` (repr, JSON): that form is masked too."""
+    from services.secrets import register, scrub
+
+    register("ghp_QUOTED_SENTINEL_42\nrest")
+    said = scrub("InvalidHeader: 'token ghp_QUOTED_SENTINEL_42\\nrest' and "
+                 '{"token": "ghp_QUOTED_SENTINEL_42\\nrest"}')
+    assert "QUOTED_SENTINEL" not in said and said.count("********") == 2

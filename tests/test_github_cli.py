@@ -217,3 +217,36 @@ def test_upload_retries_are_announced(capsys: pytest.CaptureFixture[str]) -> Non
     err = capsys.readouterr().err
     assert "  upload pai.iso: 512 B of 1.0 KiB (50%)\n" in err
     assert "  retrying pai.iso (attempt 2): GitHub answered 502\n" in err
+
+
+def test_a_token_with_a_line_break_is_refused_and_never_written(
+        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:
+    """Found by a helper: a token pasted with a line break reached the HTTP library, whose error
+    quoted it with the break written as `\\n`; scrubbing looked for the raw value, so the token
+    went into the journal, session.json and stderr."""
+    ctx = prepare_release(make_ctx, repo_path, sandbox)
+    complete_steps_before(ctx, "draft")
+    token = "ghp_MULTILINE_SENTINEL_0123456789\nsecondline"
+    refused = run_cli("draft", cwd=repo_path, env=cli_env({"GITHUB_TOKEN": token}))
+    assert refused.returncode == 3, refused.stderr
+    assert ("The GitHub token from the environment (GITHUB_TOKEN) has a line break, a space or "
+            "another character a token never has.") in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert "MULTILINE_SENTINEL" not in refused.stdout + refused.stderr
+    assert scan_for("MULTILINE_SENTINEL", repo_path) == []
+
+
+@pytest.mark.parametrize("url", ["127.0.0.1:8080/api/v3", "htp://127.0.0.1/api/v3",
+                                 "http://127.0.0.1:99999/api/v3", "http://[::1/api/v3"])
+def test_a_mistyped_api_url_is_one_sentence_naming_it(
+        make_ctx: Factory, repo_path: Path, sandbox: Sandbox, url: str) -> None:
+    ctx = prepare_release(make_ctx, repo_path, sandbox)
+    complete_steps_before(ctx, "draft")
+    policy = repo_path / "release.toml"
+    policy.write_text("\n".join(line for line in policy.read_text().splitlines()
+                                if not line.startswith("api_url")) + "\n")
+    refused = run_cli("draft", cwd=repo_path, env=cli_env({"GITHUB_API_URL": url}))
+    assert refused.returncode == 3, refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert "(GITHUB_API_URL) is not an http(s) address with a host and a valid port." in \
+        refused.stderr

@@ -39,13 +39,30 @@ def api_url(policy_url: str = "") -> str:
     A ``user:TOKEN@`` part is a credential: it is registered as a secret at once, so it is
     masked in every message, file and line of output (see :func:`shown_url`)."""
     url = policy_url or os.environ.get(ENV_API_URL, "") or DEFAULT_API_URL
-    parts = urlsplit(url)
+    where = "[github] api_url in release.toml" if policy_url else ENV_API_URL
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        raise _bad_url("it", where) from None
     if "@" in parts.netloc:
         userinfo = parts.netloc.rpartition("@")[0]
         user, _, password = userinfo.partition(":")
         for value in (userinfo, password, user):
             secrets.register(value)
+    try:
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:  # not a number, or out of range
+        port_ok = False
+    if parts.scheme not in ("http", "https") or not parts.hostname or not port_ok:
+        raise _bad_url(repr(shown_url(url)), where)
     return url.rstrip("/")
+
+
+def _bad_url(shown: str, where: str) -> CredentialsError:
+    return CredentialsError(f"The GitHub API URL {shown} ({where}) is not an http(s) address "
+                            "with a host and a valid port.",
+                            remedy=f"Fix {where}, e.g. https://api.github.com or "
+                            "http://127.0.0.1:8080/api/v3, and run the command again.")
 
 
 def shown_url(url: str) -> str:
@@ -92,15 +109,26 @@ def keyring_usable() -> bool:
     return not isinstance(backend, fail.Keyring)
 
 
+def _checked(value: str, source: str) -> Token:
+    """A token is printable ASCII without spaces. Anything else (a line break pasted with it, a
+    zero-width space) would be sent in a header, where the HTTP library refuses it and quotes
+    the value in its error: refused here, in words, with the value registered first."""
+    secrets.register(value)
+    if any(not 33 <= ord(char) <= 126 for char in value):
+        raise CredentialsError(f"The GitHub token from the {source} has a line break, a space or "
+                               "another character a token never has.",
+                               remedy="Set it again, copied whole and alone, and run the command "
+                               "again.")
+    return Token(value, source)
+
+
 def find_token(host: str) -> Token | None:
     value = os.environ.get(ENV_TOKEN, "").strip()
     if value:
-        secrets.register(value)
-        return Token(value, f"environment ({ENV_TOKEN})")
+        return _checked(value, f"environment ({ENV_TOKEN})")
     stored = _keyring_get(host)
     if stored:
-        secrets.register(stored)
-        return Token(stored, "keyring")
+        return _checked(stored, "keyring")
     return None
 
 
