@@ -26,7 +26,12 @@ class TerminalPrompter:
     def secret(self, prompt: str, *, option: str) -> str:
         if not self.interactive():
             return self._fallback.secret(prompt, option=option)
-        value = getpass.getpass(f"{prompt}: ")
+        try:
+            value = getpass.getpass(f"{prompt}: ")
+        except EOFError:  # Ctrl-D: nothing given, nothing done with it
+            say()
+            raise NeedsInput(f"Nothing was given for: {prompt}.",
+                             remedy=f"Run it again and type it, or pass {option}.") from None
         secrets.register(value)
         return value
 
@@ -38,5 +43,9 @@ class TerminalPrompter:
         if not self.interactive():
             raise NeedsInput(f"This needs a yes and there is no terminal to ask on: {question}",
                              remedy="Re-run with --yes after reading the plan above.")
-        answer = input(f"{question} [y/N] ").strip().lower()
+        try:
+            answer = input(f"{question} [y/N] ").strip().lower()
+        except EOFError:  # Ctrl-D is no answer, so no
+            say()
+            return False
         return answer in {"y", "yes"}

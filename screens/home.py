@@ -129,6 +129,7 @@ class HomeScreen(Screen[None]):
         bar = self.query_one("#session-bar", SessionBar)
         note = self.query_one("#message", Static)
         if overview.error:
+            self.can_start = False  # a start would stop on the same problem
             bar.update("Release Console")
             self.query_one("#checklist", OptionList).clear_options()  # no early rows beside it
             self.query_one("#detail-text", Static).update(Text(overview.error, style="bold red"))

@@ -80,10 +80,11 @@ class StartScreen(SessionDialog):
 
     @work(thread=True)
     def _suggest(self) -> None:
-        try:
+        try:  # a damaged session file is said here, as the start itself would refuse it
             ctx = host_of(self.app).make_context()
             last = versions.highest_release(ctx.repo.tags(), ctx.policy.tag_format)
             channels = [c.name for c in ctx.policy.channels]
+            previous = latest_session(ctx.store)
         except ConsoleError as err:
             self.post_message(self.Suggested(secrets.scrub(str(err)), ["stable"]))
             return
@@ -92,7 +93,6 @@ class StartScreen(SessionDialog):
         else:
             text = (f"Last release: {ctx.policy.tag_for(str(last))}. Next: patch "
                     f"{last.bump_patch()}, minor {last.bump_minor()}, major {last.bump_major()}.")
-        previous = latest_session(ctx.store)
         if previous is not None:
             text = f"Last session: {outcome_line(previous)}. {text}"
         suggested = suggested_version(ctx, str(last) if last else None)

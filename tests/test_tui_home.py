@@ -266,3 +266,21 @@ async def test_the_footer_offers_what_applies(repo_path: Path,
     keys, still_home = await footer_then_press(repo_path, "s")
     assert keys == {"n": True, "x": True, "y": True, "i": False, "q": True, "ctrl+p": True}
     assert still_home  # no start dialog over a release in progress
+
+
+async def test_a_damaged_session_file_offers_no_start_and_the_dialog_says_why(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Found by a helper: with session.json cut short, the footer offered s, and s crashed the
+    app (the dialog's worker raised the session error)."""
+    start_release(make_ctx(), ReleaseRequest(version="0.2.0"))
+    session = repo_path / ".release" / "v0.2.0" / "session.json"
+    session.write_bytes(session.read_bytes()[:100])
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "is damaged" in text_of(app, "#detail-text")
+        assert "s" not in footer_keys(app.screen)
+        app.push_screen(StartScreen())
+        await settle(pilot)
+        assert isinstance(app.screen, StartScreen)  # still running, the problem said
+        assert "is damaged" in text_of(app, "#suggestion")

@@ -196,13 +196,14 @@ def resolve(root: Path, value: str) -> Path:
     return (path if path.is_absolute() else root / path).resolve()
 
 
-def private_file_blocker(path: Path, what: str) -> Blocker | None:
+def private_file_blocker(path: Path, what: str, *,
+                         missing: str = "Plug in the token that holds it, or fix the path in "
+                         "release.toml.") -> Blocker | None:
     """Refuse a key or passphrase file others can read or write, as ssh does."""
     try:
         info = path.stat()
     except FileNotFoundError:
-        return Blocker(f"The {what} {path} does not exist.",
-                       "Plug in the token that holds it, or fix the path in release.toml.")
+        return Blocker(f"The {what} {path} does not exist.", missing)
     except OSError as exc:
         return Blocker(f"Cannot read the {what} {path}: {exc.strerror}.")
     if not stat.S_ISREG(info.st_mode):
@@ -219,7 +220,8 @@ def private_file_blocker(path: Path, what: str) -> Blocker | None:
 
 def read_passphrase_file(path: Path) -> str:
     """The passphrase in ``path`` (one line); the file must be private like a key file."""
-    problem = private_file_blocker(path, "passphrase file")
+    problem = private_file_blocker(path, "passphrase file",
+                                   missing="Check the path given with --passphrase-file.")
     if problem is not None:
         raise SigningError(str(problem))
     try:
