@@ -84,6 +84,11 @@ def test_hostile_outbound_bundles_are_refused(stations: Workstations, tmp_path: 
     truncated = bad / "j.tar"
     truncated.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
     cases.append(("truncated", truncated, "truncated|cut off|no manifest"))
+    # Found by a helper: cut only in its padding, the copy still read and was used, under another
+    # fingerprint than the export's; the signed bundle coming back was then refused for good.
+    padding = bad / "k.tar"
+    padding.write_bytes(good.read_bytes()[:-2048])
+    cases.append(("cut in its padding", padding, "is cut off at its end"))
     for _name, bundle, expected in cases:
         refused(offline, bundle, expected)
 

@@ -148,8 +148,18 @@ def scan(path: Path) -> Scan:
     """Pass one: headers only. Refuses anything unsafe before anything is extracted."""
     try:
         file_size = path.stat().st_size
+        with path.open("rb") as tail:  # the end-of-archive marker: two zero blocks
+            tail.seek(max(0, file_size - 2 * BLOCK))
+            ending = tail.read()
     except OSError as exc:
         raise BundleError(f"Cannot read the bundle {path}: {exc.strerror}.") from None
+    if file_size % tarfile.RECORDSIZE or ending != bytes(2 * BLOCK):
+        # Every bundle is written whole, padded to full tar records. A copy cut short in its
+        # padding still reads, but it is not the bundle whose fingerprint the export showed,
+        # and the journals of the two workstations would no longer agree on it.
+        raise BundleRefused(f"The bundle {path.name} is cut off at its end (a copy that stopped "
+                            "short); nothing was extracted.",
+                            remedy="Copy the bundle again and compare its fingerprint.")
     entries: list[Entry] = []
     seen: set[str] = set()
     manifest_raw = signature_raw = b""
