@@ -50,7 +50,13 @@ def resolve_version(policy: Policy, tags: list[str], request: ReleaseRequest) ->
         raise UsageError("Give either a version or a bump (patch, minor or major), not both "
                          "and not neither.")
     if request.bump:
-        base = versions.next_version(versions.highest_release(tags, policy.tag_format), request.bump)
+        last = versions.highest_release(tags, policy.tag_format)
+        if last is None and request.bump in versions.BUMPS:  # it would silently start 0.0.1
+            raise UsageError(f"There is no release tag yet ({policy.tag_format}), so there is "
+                             f"nothing to bump {request.bump}.",
+                             remedy="Give the first version itself, e.g. `release-console start "
+                             "0.1.0`.")
+        base = versions.next_version(last, request.bump)
     else:
         base = versions.requested_version(request.version)
     if channel.tag and not base.prerelease:  # the channel's own pattern: -rc.N, -previewN

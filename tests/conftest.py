@@ -60,14 +60,21 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory,
     )
 
 
+# A minisign public key (its secret half was thrown away): what pre-flight finds committed.
+PINNED_PUBLIC_KEY = ("untrusted comment: minisign public key 4C2F4A6E1E2B2D3C\n"
+                     "RWQ8LS0e4kovTM1oD7vJmWq2wC1bXyYyH3n4ZgkVbV6Yp6yJmG0F3f2a\n")
+
+
 @pytest.fixture
 def repo_path(tmp_path: Path) -> Path:
-    """A git repository with one commit (README) on main and a v0.1.0 tag."""
+    """A git repository with one commit (README, and the minisign public key the default
+    policy pins, as a project commits it) on main and a v0.1.0 tag."""
     path = tmp_path / "project"
     path.mkdir()
     git(path, "init", "-q", "-b", "main")
     (path / "README.md").write_text("# Project\n")
-    git(path, "add", "README.md")
+    (path / "minisign.pub").write_text(PINNED_PUBLIC_KEY)
+    git(path, "add", "README.md", "minisign.pub")
     git(path, "commit", "-q", "-m", "Initial commit")
     git(path, "tag", "v0.1.0")
     return path

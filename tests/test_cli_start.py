@@ -174,3 +174,27 @@ def test_tag_format_with_a_slash_keeps_one_session(repo_path: Path) -> None:
     second = run_cli("start", "0.3.0", cwd=repo_path)
     assert second.returncode == 1 and "release/0.2.0 is already in progress" in second.stderr
     assert [p.name for p in (repo_path / ".release").iterdir()] == ["release%2F0.2.0"]
+
+
+def test_a_bump_with_no_release_tag_yet_asks_for_the_first_version(repo_path: Path) -> None:
+    """Found by a helper cutting the console's own first release: `start --bump patch` with no
+    tag started v0.0.1 silently, while pyproject.toml and MIGRATION.md said 0.1.0."""
+    git(repo_path, "tag", "-d", "v0.1.0")
+    result = run_cli("start", "--bump", "patch", cwd=repo_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "There is no release tag yet (v{version}), so there is nothing to bump patch." in \
+        result.stderr
+    assert "`release-console start 0.1.0`" in result.stderr
+    assert not release_dir(repo_path).exists()
+    assert run_cli("start", "0.1.0", cwd=repo_path).returncode == 0
+
+
+def test_pre_flight_names_a_pinned_public_key_that_is_not_committed(repo_path: Path) -> None:
+    """Found the same way: the console's own release.toml pins minisign.pub, which was not in
+    the repository; nothing said so until the sign step, after build, smoke and checksums."""
+    git(repo_path, "rm", "-q", "minisign.pub")
+    git(repo_path, "commit", "-q", "-m", "No key")
+    assert run_cli("start", "0.2.0", cwd=repo_path).returncode == 0
+    status = run_cli("status", cwd=repo_path).stdout
+    assert ("The pinned public key minisign.pub ([signing] public_key in the default policy) "
+            "does not exist; the sign step checks every signature against it.") in status

@@ -8,7 +8,9 @@ the offline workstation, with the reason recorded).
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
+from pathlib import Path
 
 from services import checklist, versions
 from services.blocker import dirty_tree_blockers
@@ -72,6 +74,29 @@ def reference_blockers(ctx: Context) -> list[Blocker]:
     return []
 
 
+PINS = {"minisign": ("public key", "public_key"), "ssh": ("allowed-signers file", "allowed_signers")}
+
+
+def pin_blockers(ctx: Context) -> list[Blocker]:
+    """The pinned public half that every signature is checked against must be in the checkout
+    (the secret half is on the token): missing, it is said here, not at the sign step after the
+    artifacts are built, smoke-tested and hashed."""
+    policy = ctx.policy
+    if policy.signing_backend not in PINS:
+        return []
+    what, key = PINS[policy.signing_backend]
+    value = policy.signing_public_key if key == "public_key" else policy.signing_allowed_signers
+    if not value:
+        return []
+    path = Path(os.path.expanduser(value))
+    if (path if path.is_absolute() else ctx.root / path).is_file():
+        return []
+    return [Blocker(f"The pinned {what} {value} ([signing] {key} in {policy.where}) does not "
+                    "exist; the sign step checks every signature against it.",
+                    "Commit the project's public key there (the secret key stays on the "
+                    f"hardware token), or fix [signing] {key}.")]
+
+
 class Preflight(Step):
     id = "preflight"
 
@@ -97,6 +122,7 @@ class Preflight(Step):
         blockers += checklist.blockers(ctx.policy, ctx.require_session(), "preflight")
         blockers += reference_blockers(ctx)
         blockers += waiver_blockers(ctx)
+        blockers += pin_blockers(ctx)
         return blockers
 
     def plan(self, ctx: Context) -> Plan:
