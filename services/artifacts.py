@@ -102,7 +102,7 @@ def blockers(artifacts: list[Artifact], root: Path, version: str = "") -> list[B
     result = []
     build = ("Build it: run `./build.sh " + (version or "VERSION") + "` in the project."
              if (root / "build.sh").is_file() else
-             "Build it (the runbook's build step) into that directory.")
+             "Build it into that directory with the project's own build, then run the step again.")
     for artifact in artifacts:
         if artifact.ok:
             continue

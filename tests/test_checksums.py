@@ -137,3 +137,15 @@ def test_cli_refuses_devices_fifos_and_directories_with_the_right_reason(tmp_pat
         assert "permissions" not in proc.stderr and "Traceback" not in proc.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["folder.iso", "good.iso", "null.iso",
                                                           "pipe.iso"]  # nothing written
+
+
+def test_cli_names_a_file_that_does_not_exist(tmp_path: Path) -> None:
+    """Found by a helper: `checksums --check /nonexistent` said "NO CHECKSUM" and "did not
+    match: ../../../../nonexistent"."""
+    make(tmp_path / "a.iso", 10)
+    for args in (("--check", "a.iso", "/nonexistent"), ("a.iso", "/nonexistent")):
+        proc = run_cli("checksums", *args, cwd=tmp_path)
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr
+        assert "/nonexistent does not exist; nothing was" in proc.stderr
+        assert "../" not in proc.stderr and "NO CHECKSUM" not in proc.stdout
+    assert not (tmp_path / "a.iso.sha256").exists()

@@ -147,10 +147,12 @@ def _files(paths: Sequence[Path]) -> list[Path]:
 
 
 def _shown(path: Path) -> str:
+    """Relative to here when below here, else absolute (not ``../../../../x``)."""
     try:
-        return os.path.relpath(path)
+        relative = os.path.relpath(path)
     except ValueError:  # pragma: no cover - other drive on Windows
         return str(path)
+    return str(path) if relative.startswith("..") else relative
 
 
 # --- smoke ---------------------------------------------------------------------------------------
@@ -210,6 +212,12 @@ def cmd_checksums(args: argparse.Namespace) -> int:
 
     policy, _root, _ctx = file_context(args)
     files = _files(args.files)
+    missing = [path for path in files if not path.exists()]
+    if missing:  # as sha256sum would say, before any other file is read
+        raise UsageError(f"{_shown(missing[0])} does not exist"
+                         + (f" (nor {len(missing) - 1} more)" if len(missing) > 1 else "")
+                         + f"; nothing was {'checked' if args.check else 'written'}.",
+                         remedy="Name the files as they are on disk.")
     if args.check:
         if args.combined:
             raise UsageError("--combined writes a list; with --check, name the list as a FILE.")
