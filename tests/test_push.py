@@ -145,3 +145,38 @@ def test_the_push_confirmation_never_shows_credentials_in_the_remote_url(
     for text in (summary, "\n".join(rest)):
         assert "Remote origin: https://example.test/p.git" in text
         assert "s3cr3t-token" not in text
+
+
+def test_a_remote_branch_that_moved_is_named_and_a_merge_lets_the_tag_go_up(
+        ready: Context, repo_path: Path) -> None:
+    """Found by a helper: someone pushed to main after the release began. The confirmation
+    said the commits would go up, then git refused with its advice to pull (a rebase would
+    leave the signed tag off main), and that text became the step's failure."""
+    bare = repo_path.parent / "remote.git"
+    git(repo_path, "push", "-q", "origin", "v0.1.0^{commit}:refs/heads/main")
+    other = repo_path.parent / "other"
+    git(repo_path.parent, "clone", "-q", str(bare), "other")
+    (other / "NEWS").write_text("news\n")
+    git(other, "add", "NEWS")
+    git(other, "-c", "user.name=O", "-c", "user.email=o@x", "commit", "-q", "-m", "News")
+    git(other, "push", "-q", "origin", "main")
+    moved_tip = git(bare, "rev-parse", "main").strip()
+
+    with pytest.raises(StepFailed) as refused:
+        run(ready, "push")
+    said = str(refused.value)
+    assert (f"origin/main has moved: its tip {moved_tip[:12]} is not in the release commit's "
+            "history (someone pushed after this release began), so the push would be refused; "
+            "nothing was pushed.") in said
+    assert "never rebase" in said and "git merge origin/main" in said
+    assert git(bare, "rev-parse", "main").strip() == moved_tip
+    assert git(bare, "tag", "--list").strip() == ""
+
+    git(repo_path, "fetch", "-q", "origin")
+    git(repo_path, "merge", "-q", "--no-edit", "origin/main")
+    git(repo_path, "push", "-q", "origin", "main")
+    evidence = run(ready, "push")
+    release = git(repo_path, "rev-parse", "v0.2.0^{commit}").strip()
+    assert git(bare, "rev-parse", "refs/tags/v0.2.0").strip() == evidence["tag_object"]
+    assert git(bare, "merge-base", "--is-ancestor", release, "main") == ""  # on main, merged
+    assert evidence["branch_holds_it"] == git(bare, "rev-parse", "main").strip()

@@ -178,12 +178,16 @@ class Push(Step):
         tag_object = ctx.repo.git("rev-parse", tag_ref).strip()
         branch = _branch(ctx)
         peeled = f"{tag_ref}^{{}}"
-        there = remote_refs(ctx, tag_ref, peeled)
+        there = remote_refs(ctx, tag_ref, peeled, f"refs/heads/{branch}")
         on_remote = there.get(tag_ref, "")
         if on_remote and on_remote != tag_object:  # pushed since reconcile looked
             raise different_tag(ctx, session.tag, on_remote, there.get(peeled, on_remote),
                                 tag_object, commit)
-        if session.kind != "promote":  # a promoted rc's commit is on the branch already
+        tip = there.get(f"refs/heads/{branch}", "")
+        holds = bool(tip) and (tip == commit or _ancestor(ctx, commit, tip))
+        if session.kind != "promote" and not holds:  # a promoted rc's commit is there already
+            if tip and not _ancestor(ctx, tip, commit):
+                raise moved(ctx, remote, branch, tip)
             remote_git(ctx, "push", "--quiet", remote, f"{commit}:refs/heads/{branch}")
         if not on_remote:
             remote_git(ctx, "push", "--quiet", remote, tag_ref)
@@ -193,9 +197,29 @@ class Push(Step):
         evidence: Evidence = {"remote": remote, "url": remote_url(ctx), "branch": branch,
                               "commit": commit, "tag": session.tag, "tag_object": tag_object,
                               "tag_already_there": bool(on_remote)}
+        if holds and tip != commit:  # merged into the branch by the captain after it moved
+            evidence["branch_holds_it"] = tip
         if ci is not None:
             evidence["ci"] = ci
         return evidence
+
+
+def _ancestor(ctx: Context, a: str, b: str) -> bool:
+    """``a`` is in ``b``'s history (False when this clone does not have ``b`` yet)."""
+    return ctx.repo.output("merge-base", "--is-ancestor", a, b).status == 0
+
+
+def moved(ctx: Context, remote: str, branch: str, tip: str) -> StepFailed:
+    """The remote branch gained commits the release commit does not have (pushed since the
+    release began): git would refuse the push with advice to pull, and a rebase would leave
+    the signed tag off the branch. Nothing is pushed; a merge keeps the tag where it is."""
+    return StepFailed(
+        f"{remote}/{branch} has moved: its tip {tip[:12]} is not in the release commit's history "
+        "(someone pushed after this release began), so the push would be refused; nothing was "
+        "pushed.",
+        remedy=f"Merge it, never rebase (the signed tag stays on the release commit): `git fetch "
+        f"{remote} && git merge {remote}/{branch}` on {branch}, push {branch} yourself (`git push "
+        f"{remote} {branch}`), then run the push step again: it sends the tag.")
 
 
 STEP = Push()
