@@ -50,7 +50,7 @@ class UnfinishedYank:
         note = ("the CHANGELOG note is committed" if self.note_done
                 else "the CHANGELOG note is not recorded yet")
         github = ("GitHub shows the yank" if self.github_done
-                  else "GitHub is not edited yet")
+                  else "the GitHub edit is not recorded yet")
         return f"{note}, {github}"
 
     def blocker(self) -> Blocker:

@@ -98,8 +98,8 @@ def test_an_interrupted_yank_is_named_by_status_and_finished_by_next(
     assert release_json(sandbox, "v0.2.0")["prerelease"] is False
 
     status = cli(project, "status").stdout
-    assert ("The yank of v0.2.0 was interrupted: the CHANGELOG note is committed, GitHub is not "
-            "edited yet.") in status
+    assert ("The yank of v0.2.0 was interrupted: the CHANGELOG note is committed, the GitHub "
+            "edit is not recorded yet.") in status
     assert f"Finish it with `release-console next` (or the same yank again: `{COMMAND}`)" in status
     home = overview(make_ctx())
     assert home.idle.startswith("The yank of v0.2.0 was interrupted")
@@ -148,9 +148,9 @@ def test_an_interrupted_yank_stays_named_while_a_later_release_is_in_progress(
     cli(project, "start", "0.2.1")
 
     status = cli(project, "status").stdout
-    assert ("Also: The yank of v0.2.0 was interrupted: the CHANGELOG note is committed, GitHub "
-            "is not edited yet. Once v0.2.1 is finished or abandoned, `release-console next` "
-            "finishes the yank.") in status
+    assert ("Also: The yank of v0.2.0 was interrupted: the CHANGELOG note is committed, the "
+            "GitHub edit is not recorded yet. Once v0.2.1 is finished or abandoned, "
+            "`release-console next` finishes the yank.") in status
     told = json.loads(cli(project, "status", "--json").stdout)
     assert told["session"]["tag"] == "v0.2.1"
     assert told["unfinished_yank"]["command"] == COMMAND
