@@ -88,10 +88,9 @@ def test_a_conflict_outside_the_changelog_stops_and_a_resolved_merge_is_pushed(
     assert git(origin, "show", "main:src/unlock.sh") == "retry=5\n"
 
 
-def test_the_two_lines_migration_sections_are_merged_not_left_as_a_conflict(
-        project: Path) -> None:
-    """Walked by hand: main's `v1.3.0 -> v1.4.0` and the hotfix's `v1.3.0 -> v1.3.1`, both written
-    by the console at the top of the guide, stopped every old-line merge-back on MIGRATION.md."""
+def both_lines_add_a_transition(project: Path) -> None:
+    """The hotfix adds `v1.3.0 -> v1.3.1` at the top of MIGRATION.md, main (pushed) adds
+    `v1.3.0 -> v1.4.0` there: the conflict merge-back resolves itself. Leaves main checked out."""
     guide = (project / "MIGRATION.md").read_text()
     top = "# Migration guide\n\n"
     hotfix_on_branch(project, "retry=3\n", migration=guide.replace(
@@ -100,6 +99,13 @@ def test_the_two_lines_migration_sections_are_merged_not_left_as_a_conflict(
     commit(project, "MIGRATION.md", guide.replace(
         top, top + "## v1.3.0 -> v1.4.0\n\nRun `pai migrate`.\n\n", 1), "Migration for 1.4.0")
     git(project, "push", "-q", "origin", "main")
+
+
+def test_the_two_lines_migration_sections_are_merged_not_left_as_a_conflict(
+        project: Path) -> None:
+    """Walked by hand: main's `v1.3.0 -> v1.4.0` and the hotfix's `v1.3.0 -> v1.3.1`, both written
+    by the console at the top of the guide, stopped every old-line merge-back on MIGRATION.md."""
+    both_lines_add_a_transition(project)
     git(project, "switch", "-q", "hotfix/v1.3.1")
     done = run_cli("run", "merge-back", "--yes", cwd=project)
     assert done.returncode == 0, done.stderr
@@ -124,14 +130,7 @@ def test_its_own_merge_stopped_by_a_kill_is_finished_by_running_it_again(
     """Found by a kill: merge-back killed after `git merge` stopped on the conflicts it resolves
     itself (here MIGRATION.md); the next run said "still has conflicts in: MIGRATION.md,
     resolve them" and sent the captain to git."""
-    guide = (project / "MIGRATION.md").read_text()
-    top = "# Migration guide\n\n"
-    hotfix_on_branch(project, "retry=3\n", migration=guide.replace(
-        top, top + "## v1.3.0 -> v1.3.1\n\nNo migration required.\n\n", 1))
-    git(project, "switch", "-q", "main")
-    commit(project, "MIGRATION.md", guide.replace(
-        top, top + "## v1.3.0 -> v1.4.0\n\nRun `pai migrate`.\n\n", 1), "Migration for 1.4.0")
-    git(project, "push", "-q", "origin", "main")
+    both_lines_add_a_transition(project)
     # What the step's own merge leaves when the process dies right after git stops.
     stopped = subprocess.run(["git", "merge", "--no-ff", "--no-edit", "-m",
                               "Merge hotfix v1.3.1 into main", "refs/tags/v1.3.1"],
