@@ -248,5 +248,5 @@ def test_a_mistyped_api_url_is_one_sentence_naming_it(
     refused = run_cli("draft", cwd=repo_path, env=cli_env({"GITHUB_API_URL": url}))
     assert refused.returncode == 3, refused.stderr
     assert "Traceback" not in refused.stderr
-    assert "(GITHUB_API_URL) is not an http(s) address with a host and a valid port." in \
-        refused.stderr
+    assert "The GitHub API URL in GITHUB_API_URL" in refused.stderr
+    assert "is not an http(s) address with a host and a valid port." in refused.stderr

@@ -184,8 +184,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         say(f"Next: {nxt.id} — {nxt.blockers[0].remedy or nxt.blockers[0].reason}" if blocked
             else f"Next: {nxt.id} — `release-console run {nxt.id}`", style="bold")
     if yank is not None:
-        say(f"Also: {yank.blocker().reason} Once {ctx.require_session().tag} is finished or abandoned, "
-            "`release-console next` finishes the yank.", style="yellow")
+        say(f"Also: {yank.blocker().reason} Once {ctx.require_session().tag} is finished or "
+            "abandoned, `release-console next` finishes the yank.", style="yellow")
     return 0
 
 

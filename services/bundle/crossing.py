@@ -100,8 +100,10 @@ def import_stopped(journal: Path, session: Session) -> Blocker | None:
             entry = json.loads(raw)
         except ValueError:
             continue
-        outputs = entry.get("outputs") if isinstance(entry, dict) else None
-        if entry.get("action") != IMPORTED or not isinstance(outputs, dict):
+        if not isinstance(entry, dict) or entry.get("action") != IMPORTED:
+            continue
+        outputs = entry.get("outputs")
+        if not isinstance(outputs, dict):
             continue
         name = str(outputs.get("file") or "FILE")
         return Blocker(

@@ -43,7 +43,7 @@ def api_url(policy_url: str = "") -> str:
     try:
         parts = urlsplit(url)
     except ValueError:  # e.g. an unclosed IPv6 bracket
-        raise _bad_url("it", where) from None
+        raise _bad_url(where) from None
     if "@" in parts.netloc:
         userinfo = parts.netloc.rpartition("@")[0]
         user, _, password = userinfo.partition(":")
@@ -54,13 +54,13 @@ def api_url(policy_url: str = "") -> str:
     except ValueError:  # not a number, or out of range
         port_ok = False
     if parts.scheme not in ("http", "https") or not parts.hostname or not port_ok:
-        raise _bad_url(repr(shown_url(url)), where)
+        raise _bad_url(where, shown_url(url))
     return url.rstrip("/")
 
 
-def _bad_url(shown: str, where: str) -> CredentialsError:
-    return CredentialsError(f"The GitHub API URL {shown} ({where}) is not an http(s) address "
-                            "with a host and a valid port.",
+def _bad_url(where: str, shown: str = "") -> CredentialsError:
+    return CredentialsError(f"The GitHub API URL in {where}" + (f", {shown!r}," if shown else "")
+                            + " is not an http(s) address with a host and a valid port.",
                             remedy=f"Fix {where}, e.g. https://api.github.com or "
                             "http://127.0.0.1:8080/api/v3, and run the command again.")
 
