@@ -28,9 +28,7 @@ from services.step_protocol import Context, Plan, Step
 from services.step_status import StepStatus
 from services.workstation import refuse_start_here
 from services.yank_choices import GitHubPreview, check_replacement, github_preview
-
-DATA_KEY = "yank"  # session.data["yank"] = {"reason": ..., "replacement": ...}
-HALVES = ("yank-changelog", "yank-github")
+from services.yank_resume import DATA_KEY, HALVES
 
 # How the yank tells what it did as it goes: (one line, is it a warning?).
 Tell = Callable[[str, bool], None]

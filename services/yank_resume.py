@@ -14,12 +14,19 @@ from __future__ import annotations
 
 import shlex
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from services.blocker import Blocker
 from services.session import Session, SessionStore, StepRecord
 from services.step_status import StepStatus
-from services.yank import DATA_KEY, HALVES, YankRequest
+
+if TYPE_CHECKING:
+    from services.yank import YankRequest
+
+# A yank's record in a session, here rather than in services.yank so that `status` can look for
+# an unfinished one without importing the yank itself (its GitHub and changelog halves).
+DATA_KEY = "yank"  # session.data["yank"] = {"reason": ..., "replacement": ...}
+HALVES = ("yank-changelog", "yank-github")
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,8 @@ class UnfinishedYank:
 
     @property
     def request(self) -> YankRequest:
+        from services.yank import YankRequest
+
         return YankRequest(self.version, self.reason, self.replacement, self.allow_older)
 
     @property
