@@ -217,7 +217,7 @@ class YankScreen(Screen[None]):
                 github.append(line + "\n")
         self.query_one("#github", Static).update(github)
         self.query_one("#diff", Static).update(prepared.changelog_diff
-                                               or "The CHANGELOG already has the yank note.")
+                                               or prepared.changelog_said)
         self.query_one("#confirm", Button).disabled = False
         # out of the text fields, so y answers (never Enter: it cannot be undone); arrows scroll
         for side in self.query(".side").results(VerticalScroll):

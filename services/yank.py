@@ -82,6 +82,7 @@ class PreparedYank:
     plan: Plan
     github: GitHubPreview | None = None  # what GitHub will show, latest included, said before
     changelog_diff: str = ""
+    changelog_said: str = ""  # the note's plan in words (no diff: already there, or no section)
     allow_older: bool = False  # recorded, so finishing an interrupted yank asks the same
     replacement_released: bool = False  # tagged already: no replacement hotfix to offer
 
@@ -159,8 +160,8 @@ def prepare_yank(ctx: Context, request: YankRequest) -> PreparedYank:
                 + preview.lines)
     diff = "".join(c.diff for p in plans for c in p.changes)
     return PreparedYank(request.version, tag, request.reason, request.replacement, shown_tag,
-                        plan, preview, diff, request.allow_older,
-                        replacement_released=ctx.repo.tag_exists(shown_tag))
+                        plan, preview, diff, plans[HALVES.index("yank-changelog")].summary,
+                        request.allow_older, replacement_released=ctx.repo.tag_exists(shown_tag))
 
 
 def preview_session(ctx: Context, request: YankRequest, tag: str) -> Session:
@@ -233,6 +234,7 @@ def run_halves(ctx: Context, prepared: PreparedYank, tell: Tell) -> YankOutcome:
     from services import engine
     from services.github import wiring
     from services.github.yank import yank
+    from services.steps.yank_changelog import NO_SECTION
 
     reason, replacement = prepared.reason, prepared.replacement
     inputs: dict[str, Any] = {"reason": reason, "replacement": replacement}
@@ -248,7 +250,9 @@ def run_halves(ctx: Context, prepared: PreparedYank, tell: Tell) -> YankOutcome:
             if step.id == "yank-github":
                 outcome.github = result
             else:
-                _line(outcome, tell, f"✔ {step.title}: done.")
+                _line(outcome, tell, f"✔ {step.title}: " + (
+                    "nothing to mark (a release candidate has no section of its own)."
+                    if result.get(NO_SECTION) else "done."))
             continue
         if step.id == "yank-changelog":
             text = ctx.path(ctx.policy.changelog).read_text(encoding="utf-8")

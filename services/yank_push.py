@@ -40,6 +40,9 @@ def note_commit(ctx: Context) -> NoteCommit | None:
 
     subject = ctx.repo.git("log", "-1", "--format=%s", sha).strip()
     branch, remote = ctx.repo.branch(), ctx.policy.project.remote
+    if ctx.repo.output("merge-base", "--is-ancestor", sha,
+                       f"refs/remotes/{remote}/{branch}").status == 0:
+        return None  # pushed already (an earlier yank's note, found in place this time)
     return NoteCommit(ctx.require_session().tag, sha, subject, branch, remote,
                       tuple(commits_going_up(ctx, remote, branch, sha)))
 

@@ -107,3 +107,23 @@ def test_the_suggested_replacement_is_the_fix_already_out(make_ctx: Factory) -> 
         "1.4.0", "the closest newer published release")
     assert suggest_replacement(ctx, "1.4.0", published) == (
         "1.4.1", "the next patch, not released yet")
+
+
+def test_a_note_already_on_the_remote_is_not_offered_for_a_push_again(
+        make_ctx: Factory, project: Path) -> None:
+    """Walked by hand: yanking again after the note was pushed offered "Push the yank note ...?
+    0 commits go up", and leaving it said the note was not pushed."""
+    from services.yank_push import note_commit, push_note
+    from tests.conftest import git
+    from tests.github_helpers import remote
+
+    remote(project)
+    git(project, "push", "-q", "origin", "main")
+    ctx = make_ctx(assume_yes=True)
+    yank_release(ctx, REQUEST)
+    note = note_commit(ctx)
+    assert note is not None and note.subject == "Yank v0.2.0: changelog note"
+    push_note(ctx, note)
+    again = make_ctx()
+    again.session = again.store.load("v0.2.0")  # as the wizard's next yank of v0.2.0 loads it
+    assert note_commit(again) is None

@@ -250,3 +250,26 @@ async def test_tab_from_the_form_reaches_preview(project: Path) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert not screen.query_one("#confirm", Button).disabled  # previewed: y may yank now
+
+
+async def test_a_release_candidate_is_yanked_with_no_note_said_and_no_push_offered(
+        project: Path, sandbox: Sandbox) -> None:  # noqa: F811
+    """Walked by hand: the wizard said "The CHANGELOG already has the yank note." and then "✔
+    Yank note in CHANGELOG.md: done." for a candidate, which has no section and got no note."""
+    sandbox.github().get_repo(REPO).create_git_release(
+        "v0.3.0-rc.1", "PAI v0.3.0-rc.1", "- Try the new unlock.\n", draft=False,
+        prerelease=True)
+    before = git(project, "rev-parse", "HEAD")
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_wizard(pilot, "v0.3.0-rc.1")
+        await preview(pilot, screen, "Unlock corrupts data", "0.3.0")
+        assert "has no section for the release candidate 0.3.0-rc.1: no note to add" in \
+            text_of(app, "#diff")
+        await pilot.press("y")
+        await settle(pilot)
+        assert not isinstance(app.screen, ConfirmScreen)  # nothing was committed to push
+        said = str(screen.query_one("#message", Static).render())
+        assert "Yank note in CHANGELOG.md: nothing to mark" in said and ": done." not in said
+    assert git(project, "rev-parse", "HEAD") == before
+    assert release_json(sandbox, "v0.3.0-rc.1")["prerelease"] is True
