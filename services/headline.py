@@ -19,10 +19,10 @@ def headline(ctx: Context) -> str:
     name = ctx.policy.project_name or ctx.root.name
     where = "OFFLINE" if ctx.offline else "online"
     branch = ctx.repo.branch()
-    if ctx.session is None:
-        last = latest_session(ctx.store)
-        since = f" (last: {outcome_line(last)})" if last else ""
-        return f"{name} · no release in progress{since} · {branch} · {where}"
+    if ctx.session is None:  # the branch and the side first: a narrow screen cuts the end
+        last = latest_session(ctx.store, started=True)
+        since = f" · last: {outcome_line(last)}" if last else ""
+        return f"{name} · no release in progress · {branch} · {where}{since}"
     s = ctx.session
     clock = headline_part(s, ctx.clock())
     kind = "" if s.kind == s.channel else f" · {s.kind}"  # an rc on the rc channel: "rc" once

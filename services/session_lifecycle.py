@@ -202,7 +202,9 @@ def release_commit(session: Session) -> str:
     return commit
 
 
-def latest_session(store: SessionStore) -> Session | None:
-    """The most recently updated session, finished or not: what an idle status mentions."""
+def latest_session(store: SessionStore, *, started: bool = False) -> Session | None:
+    """The most recently updated session, finished or not: what an idle status mentions (a yank
+    of an older release updates that release's session). ``started``: the most recently started
+    one instead, the release a header calls "last"."""
     sessions = [store.load(tag) for tag in store.tags()]
-    return max(sessions, key=lambda s: s.updated_at, default=None)
+    return max(sessions, key=lambda s: s.created_at if started else s.updated_at, default=None)

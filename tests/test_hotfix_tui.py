@@ -138,7 +138,7 @@ async def test_a_finished_hotfix_shows_as_released_and_a_new_release_can_start(
     app = ReleaseConsoleApp(Options(repo=project))
     async with app.run_test(size=(110, 36)) as pilot:
         await settle(pilot)
-        assert "no release in progress (last: v1.3.1 released)" in shown(app, "#session-bar")
+        assert "no release in progress · main · online · last: v1.3.1 released" in shown(app, "#session-bar")
         await pilot.press("s")
         await settle(pilot)
         assert "Last session: v1.3.1 released." in shown(app, "#suggestion")
@@ -216,7 +216,7 @@ async def test_the_whole_hotfix_walked_with_keys_in_the_tui(
         await settle(pilot)
         await pilot.press("escape")
         await settle(pilot)
-        assert "no release in progress (last: v1.3.1 released)" in shown(app, "#session-bar")
+        assert "no release in progress · main · online · last: v1.3.1 released" in shown(app, "#session-bar")
 
     origin = project.parent / "origin.git"
     assert is_ancestor(origin, "v1.3.1", "main") and not is_ancestor(origin, feature, "v1.3.1")

@@ -240,7 +240,8 @@ async def test_abandon_from_the_tui_then_start_another(repo_path: Path,
         await settle(pilot)
         await pilot.press(*"wrong version", "enter")
         await settle(pilot)
-        assert "no release in progress (last: v0.2.0 abandoned)" in text_of(app, "#session-bar")
+        assert "no release in progress · main · online · last: v0.2.0 abandoned" in \
+            text_of(app, "#session-bar")
     assert SessionStore(repo_path).load("v0.2.0").state == "abandoned"
 
 
