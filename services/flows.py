@@ -22,7 +22,9 @@ RELEASE = (
     "checksums", "sign", "tag", "handoff-back", "push", "draft", "review", "publish",
     "post-release",
 )
-HOTFIX = ("hotfix-branch", *RELEASE, "merge-back")
+# No post-release: merge-back brings the hotfix tag into the default branch, which keeps its own
+# [Unreleased]; a reopen commit on the hotfix branch would be stranded there, never pushed.
+HOTFIX = ("hotfix-branch", *RELEASE[:-1], "merge-back")
 # A candidate walks the whole release: rc.1 moves [Unreleased] to the final [X.Y.Z] (later rcs
 # fold new entries into it), so the stable release is tagged on the rc's commit by PROMOTE.
 RC = RELEASE

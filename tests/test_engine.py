@@ -24,6 +24,8 @@ def test_runbooks_use_known_step_ids_in_design_order() -> None:
     for ids in RUNBOOKS.values():
         assert set(ids) <= set(registry())
     assert HOTFIX[0] == "hotfix-branch" and HOTFIX[-1] == "merge-back"
+    # Walked by hand: the hotfix's reopen commit stayed on the hotfix branch, never pushed.
+    assert "post-release" not in HOTFIX
 
 
 def test_status_json_lists_steps_in_runbook_order(repo_path: Path) -> None:

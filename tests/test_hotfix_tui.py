@@ -206,8 +206,7 @@ async def test_the_whole_hotfix_walked_with_keys_in_the_tui(
         await press("n", "y")  # push
         await press("n", "n")  # draft, review
         await press("n", "y")  # publish
-        await press("n", "y")  # post-release
-        await pilot.press("r")  # merge-back: the last step
+        await pilot.press("r")  # merge-back: the last step (no reopen commit on the branch)
         dialog = await until_confirm(pilot)  # the worker waits on the captain: no settle here
         plan = dialog.plan.render()
         assert "Merge hotfix v1.3.1 into main" in plan and FIX_SUBJECT in plan

@@ -90,8 +90,48 @@ def insert_release_section(ours: Changelog, theirs: Changelog, version: str) -> 
             edits.append(Edit(index, index, (line,)))
         else:
             edits.append(insertion(ours, len(ours.lines), [line]))
-    return Change(doc=ours, edits=edits,
-                  summary=f"Insert the [{version}] section below [Unreleased] in {ours.display}.")
+    shipped = _shipped(ours, block)
+    edits += [Edit(index, index + 1, ()) for index in shipped]
+    said = f"Insert the [{version}] section below [Unreleased] in {ours.display}"
+    return Change(doc=ours, edits=edits, summary=said + (
+        f"; {len([i for i in shipped if _entry(ours.lines[i])])} [Unreleased] entries it "
+        "shipped leave [Unreleased]." if shipped else "."))
+
+
+def _entry(line: str) -> bool:
+    return line.lstrip().startswith(("- ", "* "))
+
+
+def _shipped(ours: Changelog, block: list[str]) -> list[int]:
+    """Lines of ours' [Unreleased] to drop because the hotfix section now lists them: the fix's
+    own entry, brought to the default branch with the fix, would otherwise be announced again
+    in the next release. Only one-line entries identical to the section's; a ``###`` heading
+    left with no entries goes too, and so do the blank lines that would be left doubled."""
+    if ours.unreleased is None:
+        return []
+    listed = {_body(line).strip() for line in block if _entry(line)}
+    start, stop = ours.section_range(ours.unreleased)
+    lines = ours.lines
+    gone = {i for i in range(start, stop) if _entry(lines[i]) and _body(lines[i]).strip() in listed
+            and (i + 1 >= stop or not lines[i + 1].strip() or not lines[i + 1][:1].isspace())}
+    heading, kept, dropped = None, False, False
+    for i in [*range(start, stop), stop]:
+        if i == stop or lines[i].startswith("### "):
+            if heading is not None and dropped and not kept:  # every entry under it shipped
+                gone.add(heading)
+                if heading + 1 < stop and not lines[heading + 1].strip():
+                    gone.add(heading + 1)
+            heading, kept, dropped = i, False, False
+        elif i in gone:
+            dropped = True
+        elif lines[i].strip():
+            kept = True
+    last = stop - 1
+    while last >= start and (last in gone or not lines[last].strip()):
+        if not lines[last].strip():
+            gone.add(last)
+        last -= 1
+    return sorted(gone) if any(_entry(lines[i]) for i in gone) else []
 
 
 def changelog_key(version: str) -> semver.Version:
