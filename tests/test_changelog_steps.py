@@ -270,3 +270,27 @@ def test_post_release_after_a_move_by_hand_reads_the_files_history(
     plan = post_release.STEP.plan(ctx)  # the changelog step never ran: no evidence to read
     assert "+[Unreleased]: https://github.com/acme/app/compare/v0.2.0...main\n" in \
         plan.changes[0].diff
+
+
+def test_an_abandoned_attempts_changelog_commit_is_named_with_how_to_start_over(
+        started: Context, repo_path: Path) -> None:
+    """Walked by hand: abandoned after its changelog commit, v0.2.0 started again and the step
+    said "CHANGELOG.md already has a section for 0.2.0; pick the next version", with no way to
+    ship the version the captain meant."""
+    engine.run_step(started, engine.find_step(started, "changelog"))
+    moved = git(repo_path, "rev-parse", "HEAD").strip()
+    commit_file(repo_path, "MIGRATION.md", "# Migration guide\n", "Release v0.2.0: migration notes")
+    assert run_cli("abandon", "v0.2.0", "--reason", "start over", cwd=repo_path).returncode == 0
+    assert run_cli("start", "0.2.0", cwd=repo_path).returncode == 0
+    assert run_cli("run", "preflight", cwd=repo_path).returncode == 0
+    status = run_cli("status", cwd=repo_path).stdout
+    assert (f"CHANGELOG.md's section for 0.2.0 was written by the abandoned attempt's commit "
+            f"{moved[:12]}") in status
+    assert f"`git reset --keep {moved[:12]}^`" in status and "pick the next version" not in status
+
+    git(repo_path, "reset", "-q", "--keep", f"{moved}^")
+    assert run_cli("redo", "preflight", "--reason", "HEAD moved back", cwd=repo_path).returncode == 0
+    assert run_cli("run", "preflight", cwd=repo_path).returncode == 0
+    done = run_cli("run", "changelog", "--yes", cwd=repo_path)
+    assert done.returncode == 0, done.stderr
+    assert head(repo_path)[0] == "Release v0.2.0: changelog"

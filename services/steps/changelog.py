@@ -102,6 +102,33 @@ def done_already(ctx: Context) -> bool:
         channels.final_version(session)) is not None
 
 
+def abandoned_move(ctx: Context) -> Blocker | None:
+    """This version started again after an abandoned attempt whose changelog commit is still on
+    the branch: its section is there, so the move would be refused as "pick the next version",
+    a dead end for the version the captain means to ship. Say which commit wrote it and how to
+    drop it (only when it was never pushed), or to start the next version."""
+    from services.session_lifecycle import ABANDONED_ATTEMPT
+
+    session = ctx.require_session()
+    rel = ctx.policy.changelog
+    if not session.data.get(ABANDONED_ATTEMPT) or changelog.load(ctx.path(rel), rel).heading_for(
+            channels.final_version(session)) is None:
+        return None
+    sha = reconcile.find_commit(ctx, commit_message(ctx), session.previous_tag)
+    if not sha:
+        return None
+    remote = f"refs/remotes/{ctx.policy.project.remote}/{ctx.repo.branch()}"
+    pushed = ctx.repo.output("merge-base", "--is-ancestor", sha, remote).status == 0
+    said = (f"{rel}'s section for {session.version} was written by the abandoned attempt's "
+            f"commit {sha[:12]} (\"{commit_message(ctx)}\"), still on {ctx.repo.branch()}.")
+    if pushed:
+        return Blocker(said, "It is pushed, so it stays: abandon this session and start the "
+                       "next version.")
+    return Blocker(said, f"It was never pushed: drop the attempt's commits with `git reset "
+                   f"--keep {sha[:12]}^`, redo pre-flight on that commit (`release-console redo "
+                   "preflight`) and run this step again; or start the next version.")
+
+
 def writes_from_head(ctx: Context) -> list[tuple[str, bytes, bytes]] | None:
     """(path, HEAD's bytes, the bytes this step writes) for every file it changes, planned on
     HEAD's files; None when HEAD has no changelog or the plan is refused."""
@@ -151,6 +178,9 @@ class ChangelogStep(Step):
                     return [Blocker(f"{path} has uncommitted changes.",
                                     "Commit them first, so the release commit holds only "
                                     "the release's own edits.")]
+            earlier = abandoned_move(ctx)
+            if earlier is not None:
+                return [earlier]
             change = plan_move(ctx)
             try:
                 ref_updates(ctx)  # a pattern that no longer matches is refused before writing
