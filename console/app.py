@@ -104,6 +104,13 @@ class ReleaseConsoleApp(App[None]):
             yield SystemCommand("Import a hand-off bundle", "Verify a bundle from the other "
                                 "workstation, then resume the release here",
                                 home.action_import_bundle)
+            yield SystemCommand("Summary of the last release", "URL, tag, signer, digests, the "
+                                "journal head, and p to push what it left", self.action_summary)
+
+    def action_summary(self) -> None:
+        from screens.summary import SummaryScreen
+
+        self.push_screen(SummaryScreen())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "hide_keys":  # otherwise Escape falls through to the screen (Back, cancel)

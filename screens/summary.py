@@ -95,6 +95,10 @@ class SummaryScreen(Screen[None]):
         body.update(text)
 
     def action_back(self) -> None:
+        if self.unpushed:  # the checklist has no key for them: say how to come back
+            self.notify(f"{self.unpushed} commit{'s' if self.unpushed > 1 else ''} left to push: "
+                        "Ctrl+P \"Summary of the last release\" brings this back (p pushes).",
+                        severity="warning", timeout=8)
         self.dismiss()
 
     def action_push_rest(self) -> None:

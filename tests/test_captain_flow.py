@@ -23,6 +23,7 @@ from console.app import ReleaseConsoleApp
 from console.demo import DEMO_REPOSITORY, build_sandbox, start_github
 from console.sandbox.server import SandboxServer
 from console.wiring import Options
+from screens.home import HomeScreen
 from screens.prompts import ConfirmScreen
 from screens.step import StepScreen
 from screens.summary import SummaryScreen
@@ -92,6 +93,15 @@ async def test_a_whole_demo_release_in_60_keys_at_80x24(
         assert "Release v1.3.0 (1.3.0): completed" in summary
         assert "pai-v1.3.0-amd64.iso\n    sha256:" in summary
         assert "Still to do: push the 1 commit left" in summary
+        # Walked by hand: Escape here left the reopen commit with no way back in the TUI. Now
+        # Escape says how, and the palette's "Summary of the last release" brings it back.
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert any("Summary of the last release" in n.message for n in app._notifications)
+        app.action_summary()
+        await settle(pilot)
+        assert isinstance(app.screen, SummaryScreen)
         await press("p", "y")  # the reopen commit goes up, asked like every push
         assert "Still to do" not in text_of(app.screen, "#summary")
         assert press.count <= KEY_BUDGET, press.count
