@@ -109,3 +109,38 @@ async def test_a_release_candidate_is_checked_against_its_final_version_on_scree
         assert "v0.2.0-rc.1 · rc · " in bar and "rc · rc" not in bar  # channel and kind once
         assert screen.query_one("#migration-editor", TextArea).text.startswith(
             "## v0.1.0 -> v0.2.0\n")
+
+
+async def test_a_section_typed_and_not_saved_is_not_dropped_without_asking(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Found by a helper: typing in the editor, then Escape twice, threw the text away without a
+    word; reopening showed the template again."""
+    app = at_the_migration_step(
+        repo_path, make_ctx, "# Changelog\n\n## [Unreleased]\n### Added\n- Maps.\n",
+        "# Migration\n", ReleaseRequest(version="0.2.0"))
+    async with app.run_test(size=(110, 50)) as pilot:
+        await settle(pilot)
+        app.push_screen(screen_for("migration"))
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MigrationScreen)
+        editor = screen.query_one("#migration-editor", TextArea)
+        editor.focus()
+        editor.insert("Run `pai migrate` once.\n", (2, 0))
+        typed = editor.text
+        await pilot.press("escape")  # leaves the editor
+        await pilot.press("n")  # would move on: refused while unsaved
+        await settle(pilot)
+        assert app.screen is screen
+        assert any("not saved" in str(n.message) for n in app._notifications)
+        await pilot.press("escape")  # leaves the step: asks
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("enter")  # Enter is no: the text stays
+        await settle(pilot)
+        assert app.screen is screen and editor.text == typed and editor.has_focus
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+        await pilot.press("y")  # leave, dropping it, as asked
+        await settle(pilot)
+        assert app.screen is not screen

@@ -123,12 +123,40 @@ class MigrationScreen(StepScreen[MigrationView]):
         if event.button.id == "migration-save":
             self.action_save()
 
+    def unsaved(self) -> bool:
+        """The editor holds text the file does not (what the captain typed since the load)."""
+        return self.query_one("#migration-editor", TextArea).text != self.loaded_text
+
     def action_back(self) -> None:
-        """Escape in the editor leaves the editor; Escape elsewhere leaves the step."""
+        """Escape in the editor leaves the editor; Escape elsewhere leaves the step, asking first
+        when the section typed is not saved (it was lost without a word)."""
         if isinstance(self.focused, TextArea):
             self.query_one("#step-body").focus()
             return
-        super().action_back()
+        if self.running or not self.unsaved():
+            super().action_back()
+            return
+        from screens.prompts import ConfirmScreen
+        from services.step_protocol import Plan
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                super(MigrationScreen, self).action_back()
+            else:
+                self.query_one("#migration-editor", TextArea).focus()
+
+        self.app.push_screen(ConfirmScreen(
+            "Leave without saving the section?",
+            Plan(summary="What you typed in the editor is not in MIGRATION.md yet; leaving "
+                 "loses it. n goes back to the editor (ctrl+s saves)."),
+            irreversible=True), answered)  # Enter must not throw the text away
+
+    def action_next_step(self) -> None:
+        if self.unsaved() and not self.running:  # n would move on and drop the typed section
+            self.notify("The section in the editor is not saved: ctrl+s saves it, then n.",
+                        severity="warning", timeout=8)
+            return
+        super().action_next_step()
 
     def action_save(self) -> None:
         text = self.query_one("#migration-editor", TextArea).text
