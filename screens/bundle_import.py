@@ -115,8 +115,8 @@ class BundleImportScreen(HoldsVerifiedBundle, Screen[str | None]):
         field = self.query_one("#import-file", Input)
         if message.present and not field.value:
             field.value = str(message.path)
-            self._say(f"Found the bundle this release waits for: {message.path}. Enter "
-                      "verifies it.", "bold")
+            self._say(f"Found {message.path.name} in {message.path.parent}: Enter verifies "
+                      "it.", "bold")
         else:
             field.placeholder = f"Bundle file (e.g. {message.path})"
 

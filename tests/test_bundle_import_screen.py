@@ -146,7 +146,8 @@ async def test_the_returning_bundle_is_found_where_this_machine_wrote_the_outbou
         await settle(pilot)
         screen = app.screen
         assert screen.query_one("#import-file", Input).value == str(expected)
-        assert "Found the bundle this release waits for" in text_of(screen, "#import-message")
+        assert f"Found {expected.name} in {expected.parent}: Enter verifies it." in \
+            text_of(screen, "#import-message")
         await pilot.press("enter")  # verifies
         await settle(pilot)
         await pilot.press("enter")  # uses it
@@ -193,3 +194,19 @@ async def test_a_step_screen_waiting_for_the_signed_bundle_imports_it_with_i(
         assert isinstance(after, StepScreen) and after.step.id == "push"
         assert "i" not in footer_keys(after)  # nothing waits for the other machine now
     assert ws.ctx("online").repo.tag_exists("v1.3.0")
+
+
+def test_after_sending_a_release_back_the_next_bundle_on_the_stick_is_proposed(
+        stations: Workstations) -> None:
+    """Found by a helper: on the signing workstation, after v1.3.0 went back, `i` proposed
+    PAI-v1.3.0-to-offline.tar (already used) while v1.4.0's bundle was on the stick."""
+    from services.bundle.paths import expected_incoming
+
+    ws = stations
+    prepare_online(ws)
+    ws.cli("online", "bundle", "export", "--output", str(ws.usb / "out.tar"))
+    offline_half(ws)
+    assert expected_incoming(ws.ctx("offline")) is None  # nothing new on the stick yet
+    nxt = ws.usb / "PAI-v1.4.0-to-offline.tar"
+    nxt.write_bytes(b"the next release's bundle")
+    assert expected_incoming(ws.ctx("offline")) == nxt

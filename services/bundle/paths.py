@@ -37,14 +37,26 @@ def remember(ctx: Context, output: Path) -> None:
 def expected_incoming(ctx: Context) -> Path | None:
     """Where the bundle coming to this machine most likely is: its name for this release, in the
     folder this machine last wrote a bundle to (the USB stick, when it is mounted at the same
-    place). None without a session here (a fresh offline clone knows no release yet)."""
+    place). Once this release's bundle from there is in (the signing workstation after sending
+    it back), the next one belongs to another release: the newest bundle of that direction in
+    the folder. None when nothing can be said (a fresh offline clone knows no folder yet)."""
+    from services.bundle.crossing import step_for
     from services.bundle.manifest import TO_OFFLINE, TO_ONLINE
+    from services.session import StepRecord
+    from services.step_status import StepStatus
 
-    if ctx.session is None:
-        return None
-    name = file_name(ctx, TO_OFFLINE if ctx.offline else TO_ONLINE)
+    incoming = TO_OFFLINE if ctx.offline else TO_ONLINE
     folder = remembered_dir(ctx)
-    return folder / name if folder else Path(name)
+    session = ctx.session
+    if session is not None and session.steps.get(
+            step_for(incoming), StepRecord()).status != StepStatus.DONE:
+        name = file_name(ctx, incoming)
+        return folder / name if folder else Path(name)
+    if folder is None or not folder.is_dir():
+        return None
+    taken = file_name(ctx, incoming) if session is not None else ""
+    found = [path for path in folder.glob(f"*-{incoming}.tar") if path.name != taken]
+    return max(found, key=lambda path: path.stat().st_mtime, default=None)
 
 
 def default_output(ctx: Context, direction: str) -> Path:
