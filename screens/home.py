@@ -58,6 +58,7 @@ class HomeScreen(Screen[None]):
     has_session: reactive[bool] = reactive(False, bindings=True)
     waiting: reactive[bool] = reactive(False, bindings=True)
     can_start: reactive[bool] = reactive(True, bindings=True)  # not on the signing workstation
+    done_here: reactive[bool] = reactive(False, bindings=True)  # signed here and sent back
 
     def __init__(self) -> None:
         super().__init__()
@@ -149,9 +150,10 @@ class HomeScreen(Screen[None]):
         if (keep is None or moved_on) and self.next_id is not None:
             keep = next((i for i, r in enumerate(self.rows) if r.id == self.next_id), 0)
         checklist.highlighted = keep if keep is not None else 0
+        self.done_here = bool(self.has_session and overview.idle)
         if self.journal:  # as `status` says it: nothing runs until the journal verifies
             note.update(Text(self.journal, style="bold red"))
-        elif self.has_session:
+        elif self.has_session and not self.done_here:
             nxt = f"Next: {self.next_id}. " if self.next_id else "Every step is done. "
             note.update(Text(nxt + "Enter opens a step; n opens the next one.", style="bold"))
         else:
@@ -165,8 +167,8 @@ class HomeScreen(Screen[None]):
         no room for them greyed out); importing greys out while no step waits for a bundle."""
         if action in ("start", "promote"):
             return not self.has_session and self.can_start
-        if action in ("next_step", "abandon"):
-            return self.has_session
+        if action in ("next_step", "abandon"):  # not for a release signed and sent back
+            return self.has_session and not self.done_here
         if action == "import_bundle":
             return not self.has_session or self.waiting or None
         return True

@@ -77,7 +77,8 @@ class Overview:
     error: str = ""
     # The next step belongs to the other workstation: what comes from there is a bundle to import.
     waits_for_bundle: bool = False
-    # With no release in progress: what to do (start one, or import) and whether s may start one.
+    # With no release in progress, or none left to do here (signed and sent back): what to do
+    # (start one, or import), and whether s may start one.
     idle: str = ""
     can_start: bool = True
 
@@ -151,8 +152,14 @@ def overview(ctx: Context) -> Overview:
                     v.record.evidence)
         for v in views)
     waits = nxt is not None and workstation.waits_for_other_side(ctx, nxt.step) is not None
+    from services.bundle.identity import handed_back
+
+    done_here = ""
+    if handed_back(ctx, ctx.session):  # the signing workstation's part is over
+        done_here = (f"{ctx.session.tag} was signed here and sent back: nothing is left to do on "
+                     "this workstation. When the next release's bundle comes, press i.")
     return Overview(header, rows, nxt.id if nxt else None, ctx.session.tag, journal,
-                    waits_for_bundle=waits)
+                    waits_for_bundle=waits, idle=done_here)
 
 
 def preview_row(step: Step) -> OverviewRow:

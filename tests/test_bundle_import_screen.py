@@ -210,3 +210,22 @@ def test_after_sending_a_release_back_the_next_bundle_on_the_stick_is_proposed(
     nxt = ws.usb / "PAI-v1.4.0-to-offline.tar"
     nxt.write_bytes(b"the next release's bundle")
     assert expected_incoming(ws.ctx("offline")) == nxt
+
+
+async def test_the_signing_workstation_says_its_part_is_done_once_sent_back(
+        stations: Workstations) -> None:
+    """Found by a helper: after the bundle went back, the signing workstation's checklist said
+    "Next: push" for good, and x offered to abandon a release that was being published."""
+    ws = stations
+    prepare_online(ws)
+    ws.cli("online", "bundle", "export", "--output", str(ws.usb / "out.tar"))
+    offline_half(ws)
+    app = ReleaseConsoleApp(Options(repo=ws.offline, offline=True))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        assert ("v1.3.0 was signed here and sent back: nothing is left to do on this "
+                "workstation.") in text_of(home, "#message")
+        keys = footer_keys(home)
+        assert keys["i"] and "x" not in keys and "n" not in keys
