@@ -16,7 +16,7 @@ from services import engine
 from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context
 from tests.conftest import commit_file, git
-from tests.tui_helpers import settle
+from tests.tui_helpers import open_step, settle
 
 
 def at_the_migration_step(repo_path: Path, make_ctx: Callable[..., Context], changelog: str,
@@ -119,11 +119,7 @@ async def test_a_section_typed_and_not_saved_is_not_dropped_without_asking(
         repo_path, make_ctx, "# Changelog\n\n## [Unreleased]\n### Added\n- Maps.\n",
         "# Migration\n", ReleaseRequest(version="0.2.0"))
     async with app.run_test(size=(110, 50)) as pilot:
-        await settle(pilot)
-        app.push_screen(screen_for("migration"))
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, MigrationScreen)
+        screen = await open_step(pilot, "migration", MigrationScreen)
         editor = screen.query_one("#migration-editor", TextArea)
         editor.focus()
         editor.insert("Run `pai migrate` once.\n", (2, 0))
