@@ -85,12 +85,10 @@ def local_checks(ctx: Context, rc_tag: str) -> Candidate:
                            remedy=f"Promote {later[-1]} instead (after testing it).")
     commit = repo.git("rev-parse", f"refs/tags/{tag}^{{commit}}").strip()
     branch = ctx.policy.project.default_branch
-    try:
-        repo.git("merge-base", "--is-ancestor", commit, branch)
-    except ConsoleError:
+    if not repo.is_ancestor(commit, branch):
         raise PromoteError(f"The commit of {tag} ({commit[:12]}) is no longer reachable from "
                            f"{branch}, so the stable release cannot be tagged on it.",
-                           remedy=f"Cut a new release candidate from {branch}.") from None
+                           remedy=f"Cut a new release candidate from {branch}.")
     return Candidate(tag, rc_version, final, stable, commit, target)
 
 

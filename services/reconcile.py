@@ -60,11 +60,7 @@ def find_commit(ctx: Context, subject: str, since: str) -> str:
 
 
 def is_ancestor(ctx: Context, older: str, newer: str) -> bool:
-    try:
-        ctx.repo.git("merge-base", "--is-ancestor", older, newer)
-    except ConsoleError:
-        return False
-    return True
+    return ctx.repo.is_ancestor(older, newer)
 
 
 def subject_of(ctx: Context, sha: str) -> str:

@@ -136,6 +136,10 @@ class Repository:
     def tag_exists(self, tag: str) -> bool:
         return any(t.name == tag for t in self.repo.tags)
 
+    def is_ancestor(self, older: str, newer: str) -> bool:
+        """``older`` is in ``newer``'s history (False when either is not known here)."""
+        return self.output("merge-base", "--is-ancestor", older, newer).status == 0
+
     def identity(self) -> Identity:
         reader = self.repo.config_reader()
         name = str(reader.get_value("user", "name", "")) if reader.has_section("user") else ""

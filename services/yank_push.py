@@ -40,8 +40,7 @@ def note_commit(ctx: Context) -> NoteCommit | None:
 
     subject = ctx.repo.git("log", "-1", "--format=%s", sha).strip()
     branch, remote = ctx.repo.branch(), ctx.policy.project.remote
-    if ctx.repo.output("merge-base", "--is-ancestor", sha,
-                       f"refs/remotes/{remote}/{branch}").status == 0:
+    if ctx.repo.is_ancestor(sha, f"refs/remotes/{remote}/{branch}"):
         return None  # pushed already (an earlier yank's note, found in place this time)
     return NoteCommit(ctx.require_session().tag, sha, subject, branch, remote,
                       tuple(commits_going_up(ctx, remote, branch, sha)))

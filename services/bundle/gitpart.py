@@ -73,7 +73,7 @@ def verify(ctx: Context, manifest: Manifest, path: Path, where: Path) -> list[st
     _git(scratch, "fetch", "-q", "--no-tags", str(path), f"{branch_ref}:refs/heads/incoming")
     head = ctx.repo.head_sha()
     if head != manifest.commit:
-        behind = scratch.output("merge-base", "--is-ancestor", head, manifest.commit).status == 0
+        behind = scratch.is_ancestor(head, manifest.commit)
         if manifest.direction != "to-offline" or not behind:
             raise BundleError(f"HEAD here is {head[:12]}, neither the release commit "
                               f"{manifest.commit[:12]} nor behind it; nothing was changed.",

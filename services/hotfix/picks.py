@@ -58,7 +58,7 @@ def candidates(repo: Repository, base_tag: str, default_branch: str) -> list[Can
 
 def is_ancestor(repo: Repository, a: str, b: str) -> bool:
     """Whether commit ``a`` is reachable from ``b`` (git merge-base --is-ancestor)."""
-    return repo.output("merge-base", "--is-ancestor", a, b).status == 0
+    return repo.is_ancestor(a, b)
 
 
 def picked_on(repo: Repository, base: str, head: str) -> list[str]:

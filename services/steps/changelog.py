@@ -118,7 +118,7 @@ def abandoned_move(ctx: Context) -> Blocker | None:
     if not sha:
         return None
     remote = f"refs/remotes/{ctx.policy.project.remote}/{ctx.repo.branch()}"
-    pushed = ctx.repo.output("merge-base", "--is-ancestor", sha, remote).status == 0
+    pushed = ctx.repo.is_ancestor(sha, remote)
     said = (f"{rel}'s section for {session.version} was written by the abandoned attempt's "
             f"commit {sha[:12]} (\"{commit_message(ctx)}\"), still on {ctx.repo.branch()}.")
     if pushed:

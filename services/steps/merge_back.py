@@ -36,7 +36,7 @@ def _rev(ctx: Context, ref: str) -> str:
 
 
 def _ancestor(ctx: Context, a: str, b: str) -> bool:
-    return ctx.repo.output("merge-base", "--is-ancestor", a, b).status == 0
+    return ctx.repo.is_ancestor(a, b)
 
 
 def _git(ctx: Context, *args: str) -> GitOutput:

@@ -184,9 +184,9 @@ class Push(Step):
             raise different_tag(ctx, session.tag, on_remote, there.get(peeled, on_remote),
                                 tag_object, commit)
         tip = there.get(f"refs/heads/{branch}", "")
-        holds = bool(tip) and (tip == commit or _ancestor(ctx, commit, tip))
+        holds = bool(tip) and (tip == commit or ctx.repo.is_ancestor(commit, tip))
         if session.kind != "promote" and not holds:  # a promoted rc's commit is there already
-            if tip and not _ancestor(ctx, tip, commit):
+            if tip and not ctx.repo.is_ancestor(tip, commit):
                 raise moved(ctx, remote, branch, tip)
             remote_git(ctx, "push", "--quiet", remote, f"{commit}:refs/heads/{branch}")
         if not on_remote:
@@ -202,11 +202,6 @@ class Push(Step):
         if ci is not None:
             evidence["ci"] = ci
         return evidence
-
-
-def _ancestor(ctx: Context, a: str, b: str) -> bool:
-    """``a`` is in ``b``'s history (False when this clone does not have ``b`` yet)."""
-    return ctx.repo.output("merge-base", "--is-ancestor", a, b).status == 0
 
 
 def moved(ctx: Context, remote: str, branch: str, tip: str) -> StepFailed:
