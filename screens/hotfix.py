@@ -23,6 +23,8 @@ from textual.widgets import Button, Footer, Input, Label, OptionList, Select, St
 from textual.widgets.option_list import Option
 
 from screens.base import attempt, host_of
+from screens.prompts import ask_from_thread
+from screens.step_choices import ASKS
 from screens.widgets import SessionBar
 from services import engine, secrets, versions
 from services.errors import ConsoleError
@@ -73,6 +75,7 @@ class HotfixScreen(Screen[str | None]):
         tag: str
         error: str
         conflicts: list[str]
+        declined: bool = False  # the captain said no to the branch's plan
 
     def __init__(self) -> None:
         super().__init__()
@@ -193,7 +196,13 @@ class HotfixScreen(Screen[str | None]):
         try:
             session, _ = start_hotfix(ctx, request)
             tag = session.tag
-            engine.run_step(ctx, engine.find_step(ctx, "hotfix-branch"))
+            step = engine.find_step(ctx, "hotfix-branch")
+            plan = step.plan(ctx)  # a branch, cherry-picks and a commit: asked like every commit
+            if plan.commands and not ask_from_thread(self.app, ASKS["hotfix-branch"].format(
+                    changelog=ctx.policy.changelog, tag=tag), plan, irreversible=False):
+                self.post_message(self.Started(tag, "", [], declined=True))
+                return
+            engine.run_step(ctx, step)
         except ConsoleError as err:
             conflicts = picks.unmerged(ctx.repo) if picks.in_progress(ctx.repo) else []
             self.post_message(self.Started(tag, secrets.scrub(str(err)), conflicts))
@@ -202,6 +211,11 @@ class HotfixScreen(Screen[str | None]):
 
     def on_hotfix_screen_started(self, message: Started) -> None:
         self.busy = False
+        if message.declined:  # the session stands; its branch step asks again when run
+            self.notify(f"Started hotfix {message.tag}; nothing was picked yet. Its branch step "
+                        "(n) shows the plan and asks again.", timeout=8)
+            self.dismiss(message.tag)
+            return
         if message.conflicts:
             def resolved(tag: str | None) -> None:
                 if tag:

@@ -37,6 +37,8 @@ ASKS: dict[str, str] = {
     "migration": "Commit {migration}?",
     "tag": "Create and sign the tag {tag}?",
     "post-release": "Reopen [Unreleased] in {changelog} and commit it?",
+    "hotfix-branch": "Make the hotfix branch for {tag}: pick the fixes and commit their "
+                     "{changelog} entries?",
 }
 
 

@@ -59,6 +59,13 @@ async def test_the_palette_opens_the_picker_and_only_the_picked_fix_lands(projec
         assert "Pick at least one commit" in shown(app, "#hotfix-message")
         assert git(project, "branch", "--show-current").strip() == "main"
         await pilot.press("down", "space", "enter")
+        # Walked by hand: the branch, the picks and the CHANGELOG commit were made unasked.
+        confirm = await until_confirm(pilot)  # the worker waits on the captain: no settle
+        plan = confirm.plan.render()
+        assert "git switch --no-track -c hotfix/v1.3.1 v1.3.0" in plan
+        assert f"git cherry-pick -x {fix[:12]}" in plan
+        assert git(project, "branch", "--show-current").strip() == "main"  # nothing yet
+        await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert "v1.3.1" in shown(app, "#session-bar")
@@ -84,6 +91,8 @@ async def test_a_conflict_lists_the_files_abort_restores_and_continue_finishes(
         await settle(pilot)
         assert isinstance(app.screen, HotfixScreen)
         await pilot.press("space", "enter")  # the newest: the conflicting fix
+        await until_confirm(pilot)
+        await pilot.press("y")  # the branch's plan, asked first
         await settle(pilot)
         assert isinstance(app.screen, ConflictScreen)
         assert "src/unlock.sh" in shown(app, "#conflict-files")
@@ -95,7 +104,9 @@ async def test_a_conflict_lists_the_files_abort_restores_and_continue_finishes(
         assert git(project, "status", "--porcelain") == ""
 
         app.screen.query_one("#commits", OptionList).focus()
-        await pilot.press("enter")  # the same pick again
+        await pilot.press("enter")  # the same pick again: its plan is asked again
+        await until_confirm(pilot)
+        await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, ConflictScreen)
         await pilot.press("c")  # not resolved yet: it says so and stays
@@ -181,6 +192,8 @@ async def test_the_whole_hotfix_walked_with_keys_in_the_tui(
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("down", "space", "enter")  # the fix, not the newer feature
+        await until_confirm(pilot)
+        await pilot.press("y")  # the branch's plan, asked first
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert re.search(r"critical: (23 h \d+|24 h 0) min left", shown(app, "#session-bar"))
