@@ -262,6 +262,10 @@ class SessionStore:
             fcntl.flock(handle, fcntl.LOCK_UN)
             return False
 
+    def sessions(self) -> list[Session]:
+        """Every session here, each loaded once (damaged files raise, as :meth:`load` does)."""
+        return [self.load(tag) for tag in self.tags()]
+
     def tags(self) -> Iterator[str]:
         if not self.base.is_dir():
             return

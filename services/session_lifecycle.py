@@ -202,9 +202,11 @@ def release_commit(session: Session) -> str:
     return commit
 
 
-def latest_session(store: SessionStore, *, started: bool = False) -> Session | None:
+def latest_session(store: SessionStore | list[Session], *,
+                   started: bool = False) -> Session | None:
     """The most recently updated session, finished or not: what an idle status mentions (a yank
     of an older release updates that release's session). ``started``: the most recently started
-    one instead, the release a header calls "last"."""
-    sessions = [store.load(tag) for tag in store.tags()]
+    one instead, the release a header calls "last". Given the sessions already loaded, none is
+    read again."""
+    sessions = store if isinstance(store, list) else store.sessions()
     return max(sessions, key=lambda s: s.created_at if started else s.updated_at, default=None)

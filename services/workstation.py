@@ -77,11 +77,8 @@ def waits_for_other_side(ctx: Context, step: Step) -> Blocker | None:
     if not air_gapped(ctx.policy) or step.id.startswith("yank"):
         return None
     side = side_of(step)
-    return None if side == this_side(ctx) else waiting_for(side)
-
-
-def waiting_for(side: str) -> Blocker:
-    """What a step of ``side`` says on the other machine: carry the bundle, import it there."""
+    if side == this_side(ctx):
+        return None
     if side == OFFLINE:  # this is the online machine: the signed bundle comes back here
         return Blocker(
             "Waits for the offline side.",

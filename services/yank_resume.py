@@ -94,8 +94,10 @@ def unfinished_in(session: Session) -> UnfinishedYank | None:
                           done["yank-github"])
 
 
-def unfinished_yank(store: SessionStore) -> UnfinishedYank | None:
-    """The most recently touched unfinished yank in this repository's sessions, if any."""
-    found = [(session.updated_at, yank) for session in map(store.load, store.tags())
+def unfinished_yank(store: SessionStore | list[Session]) -> UnfinishedYank | None:
+    """The most recently touched unfinished yank in this repository's sessions, if any (given
+    the sessions already loaded, none is read again)."""
+    sessions = store if isinstance(store, list) else store.sessions()
+    found = [(session.updated_at, yank) for session in sessions
              if (yank := unfinished_in(session)) is not None]
     return max(found, key=lambda pair: pair[0])[1] if found else None

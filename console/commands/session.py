@@ -111,9 +111,10 @@ def cmd_status(args: argparse.Namespace) -> int:
         from services.summary import for_context
         from services.yank_resume import unfinished_yank
 
-        last = latest_session(ctx.store)
+        sessions = ctx.store.sessions()  # read once: the last one and an unfinished yank
+        last = latest_session(sessions)
         summary = for_context(ctx, last) if last is not None else None
-        yank = unfinished_yank(ctx.store)
+        yank = unfinished_yank(sessions)
         if args.json:
             print_json({"schema": JSON_SCHEMA, "session": None, "steps": [], "next": None,
                         "last": summary.to_json() if summary is not None else None,
@@ -246,10 +247,11 @@ def cmd_next(args: argparse.Namespace) -> int:
         from services.session_lifecycle import latest_session
         from services.yank_resume import unfinished_yank
 
-        yank = unfinished_yank(ctx.store)
+        sessions = ctx.store.sessions()  # read once: an unfinished yank, else the last one
+        yank = unfinished_yank(sessions)
         if yank is not None:  # a yank killed between its halves, in a finished session
             return finish_yank(ctx, yank)
-        last = latest_session(ctx.store)
+        last = latest_session(sessions)
         if last is not None and last.state == "completed":  # e.g. killed after the last step
             say(f"Every step is done: {outcome_line(last)}. Nothing to run; start the next "
                 "release with `release-console start`.")
