@@ -23,7 +23,6 @@ from services.errors import (
 )
 from services.flows import runbook
 from services.reconcile import ADOPTED
-from services.recorder import JOURNAL_REMEDY
 from services.session import Session, StepRecord
 from services.step_protocol import (
     Blocker,
@@ -224,7 +223,7 @@ def _run_locked(ctx: Context, step: Step, *, confirmed: bool) -> Evidence:
     session = ctx.require_session()
     problem = ctx.journal_problem()
     if problem:
-        raise BlockedError(f"'{step.title}' cannot run: {problem}", remedy=JOURNAL_REMEDY)
+        raise BlockedError(f"'{step.title}' cannot run: {problem}", remedy=ctx.journal_remedy())
     remove_leftovers(ctx)
     blockers = blockers_for(ctx, step, busy=False, own=False)  # earlier steps, done, stale
     if blockers:

@@ -106,6 +106,22 @@ class Journal:
                                        remedy="Run `release-console journal verify`.")
                 yield entry
 
+    @staticmethod
+    def whole_entries(data: bytes) -> tuple[int, list[str]]:
+        """How many bytes from the start are whole, chained entries, and their hashes."""
+        offset, hashes = 0, list[str]()
+        for raw in data.splitlines(keepends=True):
+            try:
+                entry = json.loads(raw) if raw.endswith(b"\n") else None
+            except ValueError:
+                entry = None
+            if not isinstance(entry, dict) or entry.get("seq") != len(hashes) + 1 or \
+                    entry.get("prev") != (hashes[-1] if hashes else GENESIS):
+                break
+            offset += len(raw)
+            hashes.append(line_hash(raw))
+        return offset, hashes
+
     def verify(self, *, expected_head: str = "", expected_count: int = 0) -> list[JournalProblem]:
         """Walk the chain; an empty list means intact."""
         problems: list[JournalProblem] = []

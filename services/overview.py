@@ -143,9 +143,7 @@ def overview(ctx: Context) -> Overview:
     problem = ctx.journal_problem()
     journal = ""
     if problem:
-        from services.recorder import JOURNAL_REMEDY
-
-        journal = secrets.scrub(f"Every step is stopped: {problem} {JOURNAL_REMEDY}")
+        journal = secrets.scrub(f"Every step is stopped: {problem} {ctx.journal_remedy()}")
     rows = tuple(
         OverviewRow(v.step.id, v.step.title, v.step.description, v.step.needs_network,
                     v.step.irreversible, v.status, v.record.reason, tuple(v.blockers),

@@ -83,8 +83,10 @@ class Recorder:
         with self.locked() as session:
             problem = journal_problem(self.store, session)
             if problem:
+                from services.journal_repair import journal_remedy
+
                 raise JournalError(f"Cannot record '{action}' for {step}: {problem}",
-                                   remedy=JOURNAL_REMEDY)
+                                   remedy=journal_remedy(self.store, session))
             if update is not None:
                 update(session)
             head, count = self.journal.append(actor=self.actor, step=step, action=action,

@@ -161,6 +161,12 @@ class Context:
         """Why the session's journal fails verification, in one sentence; "" when intact."""
         return journal_problem(self.store, session or self.require_session())
 
+    def journal_remedy(self, session: Session | None = None) -> str:
+        """What to do about :meth:`journal_problem`: ``journal repair`` for a crash's cut."""
+        from services.journal_repair import journal_remedy
+
+        return journal_remedy(self.store, session or self.require_session())
+
     def record(self, step: str, action: str, *, inputs: dict[str, Any] | None = None,
                outputs: dict[str, Any] | None = None,
                update: Callable[[Session], object] | None = None) -> None:

@@ -10,17 +10,19 @@ from console.json_envelope import json_flag
 from console.output import say, warn
 from services.errors import ConsoleError
 from services.journal import Journal
-from services.recorder import JOURNAL_REMEDY
 from services.session import Session
 from services.step_protocol import Context
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = add_parser(sub, "journal", "show or verify the release's audit journal",
+    p = add_parser(sub, "journal", "show, verify or repair the release's audit journal",
                    "show: the entries of the journal. verify: check the hash chain and the count "
-                   "recorded in the session; exits 1 naming the first bad line.")
-    p.add_argument("action", choices=("show", "verify"))
+                   "recorded in the session; exits 1 naming the first bad line. repair: move a "
+                   "last entry that a crash cut off (and only that) to a file beside the journal "
+                   "and record that, so the release goes on.")
+    p.add_argument("action", choices=("show", "verify", "repair"))
     p.add_argument("--tag", default="", help="a session other than the one in progress")
+    p.add_argument("--yes", action="store_true", help="repair: do not ask; the plan is printed")
     json_flag(p, "show: one JSON entry a line")
     p.set_defaults(handler=cmd_journal)
 
@@ -48,9 +50,11 @@ def as_dict(value: object) -> dict[str, object]:
 
 
 def cmd_journal(args: argparse.Namespace) -> int:
-    ctx = context(args)
+    ctx = context(args, assume_yes=args.yes)
     session = pick_session(ctx, args.tag)
     journal = Journal(ctx.store.directory(session.tag) / "journal.jsonl")
+    if args.action == "repair":
+        return repair(ctx, session, journal)
     if args.action == "verify":
         problems = journal.verify(expected_head=session.journal_head,
                                   expected_count=session.journal_count)
@@ -58,7 +62,7 @@ def cmd_journal(args: argparse.Namespace) -> int:
             first = problems[0]
             where = f"line {first.line}" if first.line else "the file"
             raise ConsoleError(f"{journal.path} is not intact at {where}: {first.message}.",
-                               remedy="Compare with a bundle or backup copy of the journal.")
+                               remedy=ctx.journal_remedy(session))
         count, head = journal.tip()  # what the file holds: it may be ahead of the session
         say(f"{journal.path}: {count} entries, chain intact, head {head[:16]}….")
         if count > session.journal_count:
@@ -73,7 +77,7 @@ def cmd_journal(args: argparse.Namespace) -> int:
         return 0
     problem = ctx.journal_problem(session)
     if problem:  # shown, with what is readable, but said first: this record cannot be trusted
-        warn(f"Warning: {problem} {JOURNAL_REMEDY}")
+        warn(f"Warning: {problem} {ctx.journal_remedy(session)}")
     for entry in journal.entries():
         if args.json:
             say(json.dumps(entry, ensure_ascii=False, sort_keys=True))
@@ -82,4 +86,34 @@ def cmd_journal(args: argparse.Namespace) -> int:
         extra = ", ".join(f"{k}={v}" for k, v in detail.items() if not isinstance(v, dict | list))
         say(f"{entry.get('seq'):>4} {entry.get('time')} {entry.get('step'):<14} "
             f"{entry.get('action'):<18} {entry.get('actor')}{'  ' + extra if extra else ''}")
+    return 0
+
+
+def repair(ctx: Context, session: Session, journal: Journal) -> int:
+    """Show what ``set_aside`` will move and where, ask, then do it."""
+    from services.journal_repair import require_cut_tail, set_aside
+    from services.recorder import Recorder
+    from services.step_protocol import FileChange, Plan
+
+    if not journal.verify(expected_head=session.journal_head,
+                          expected_count=session.journal_count):
+        say(f"{journal.path} is intact; there is nothing to repair.")
+        return 0
+    tail = require_cut_tail(journal, session)  # any other damage: refused before asking
+    plan = Plan(
+        summary=f"The last line of {journal.path} is cut off ({len(tail.fragment)} bytes after "
+        f"entry {tail.entries}, which the session records): a crash stopped its write.",
+        changes=[FileChange(str(tail.kept_in), f"+ those {len(tail.fragment)} bytes, as they "
+                            "are (a new file: kept, never deleted)"),
+                 FileChange(str(journal.path), f"- the cut-off line {tail.entries + 1}\n"
+                            f"+ entry {tail.entries + 1}: cut-off entry set aside")],
+        notes=["The step that was writing it reconciles with the world when it runs again "
+               "(`release-console next`)."])
+    if not ctx.prompter.confirm("Set the cut-off entry aside?", plan):
+        say("Nothing was changed.")
+        return 1
+    set_aside(ctx.store, session.tag, Recorder(ctx.store, session.tag, actor=ctx.actor,
+                                               clock=ctx.clock))
+    say(f"✔ Set aside in {tail.kept_in}; the journal verifies again. Next: `release-console "
+        "next`.")
     return 0

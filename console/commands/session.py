@@ -15,7 +15,6 @@ from services.errors import ConsoleError
 from services.headline import headline
 from services.hotfix.clock import session_clock
 from services.marks import MARKS
-from services.recorder import JOURNAL_REMEDY
 from services.session_lifecycle import (
     ABANDONED_ATTEMPT,
     ReleaseRequest,
@@ -161,7 +160,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         return 0
     say(headline(ctx), style="bold")
     if journal_problem:
-        say(f"Every step is stopped: {journal_problem} {JOURNAL_REMEDY}", style="red")
+        say(f"Every step is stopped: {journal_problem} {ctx.journal_remedy()}", style="red")
     clock = session_clock(ctx.session)
     if clock is not None and clock.level(ctx.clock()) != "ok":
         say(f"Security fix {clock.level(ctx.clock())}: {clock.line(ctx.clock())} "
