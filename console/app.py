@@ -106,6 +106,10 @@ class ReleaseConsoleApp(App[None]):
                                 home.action_import_bundle)
             yield SystemCommand("Summary of the last release", "URL, tag, signer, digests, the "
                                 "journal head, and p to push what it left", self.action_summary)
+            if home.journal:  # every step is stopped on it: `journal repair`, as in the CLI
+                yield SystemCommand("Repair the journal", "Set aside a last entry a crash cut "
+                                    "off (shows the plan and asks first)",
+                                    home.action_repair_journal)
 
     def action_summary(self) -> None:
         from screens.summary import SummaryScreen

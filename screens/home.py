@@ -33,6 +33,7 @@ FIRST_FRAME_WAIT = 0.3  # seconds the first frame may wait for the checked check
 
 if TYPE_CHECKING:
     from services.overview import Overview, OverviewRow
+    from services.step_protocol import Context
 
 
 class HomeScreen(Screen[None]):
@@ -278,9 +279,43 @@ class HomeScreen(Screen[None]):
         self.post_message(Abandoned(refused, ok=False) if refused else
                           Abandoned(f"Abandoned {tag}; its record is kept.", ok=True))
 
+    def action_repair_journal(self) -> None:
+        """``journal repair`` from the command palette: the same plan, asked, then done."""
+        self._repair_journal()
+
+    @work(thread=True, exclusive=True, group="home-repair")
+    def _repair_journal(self) -> None:
+        from screens.prompts import ask_from_thread
+        from services.journal_repair import repair_plan, require_cut_tail, set_aside
+        from services.recorder import Recorder
+
+        def repair(ctx: Context) -> str:
+            session = ctx.require_session()
+            tail = require_cut_tail(ctx.journal, session)
+            if not ask_from_thread(self.app, "Set the cut-off entry aside?", repair_plan(tail),
+                                   irreversible=False):
+                return "Nothing was changed."
+            set_aside(Recorder(ctx.store, session.tag, actor=ctx.actor, clock=ctx.clock))
+            return f"Set aside in {tail.kept_in}; the journal verifies again."
+
+        said, refused = attempt(self.app, repair)
+        self.post_message(JournalRepaired(refused or said or "", ok=not refused))
+
+    def on_journal_repaired(self, message: JournalRepaired) -> None:
+        self.notify(message.text, severity="information" if message.ok else "error")
+        self.action_reload()
+
     def on_abandoned(self, message: Abandoned) -> None:
         self.notify(message.text, severity="information" if message.ok else "error")
         self.action_reload()
+
+
+class JournalRepaired(Message):
+    """The journal repair worker finished (or was refused or declined)."""
+
+    def __init__(self, text: str, *, ok: bool) -> None:
+        super().__init__()
+        self.text, self.ok = text, ok
 
 
 class Abandoned(Message):

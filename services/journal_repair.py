@@ -22,9 +22,11 @@ from services.errors import ConsoleError
 from services.journal import Journal
 from services.recorder import JOURNAL_REMEDY, Recorder
 from services.session import Session, SessionStore
+from services.step_protocol import FileChange, Plan
 
-REPAIR_REMEDY = ("Run `release-console journal repair`: it moves the cut-off entry to a file "
-                 "beside the journal and the release goes on from the last whole entry.")
+REPAIR_REMEDY = ("Run `release-console journal repair` (in the TUI: Ctrl+P, \"Repair the "
+                 "journal\"): it moves the cut-off entry to a file beside the journal and the "
+                 "release goes on from the last whole entry.")
 
 
 @dataclass(frozen=True)
@@ -76,9 +78,22 @@ def journal_remedy(store: SessionStore, session: Session) -> str:
     return REPAIR_REMEDY if cut_tail(journal, session) else JOURNAL_REMEDY
 
 
-def set_aside(store: SessionStore, tag: str, recorder: Recorder) -> CutTail:
+def repair_plan(tail: CutTail) -> Plan:
+    """What ``set_aside`` does, for the confirmation (CLI and TUI)."""
+    return Plan(
+        summary=f"The last line of {tail.journal} is cut off ({len(tail.fragment)} bytes after "
+        f"entry {tail.entries}, which the session records): a crash stopped its write.",
+        changes=[FileChange(str(tail.kept_in), f"+ those {len(tail.fragment)} bytes, as they "
+                            "are (a new file: kept, never deleted)"),
+                 FileChange(str(tail.journal), f"- the cut-off line {tail.entries + 1}\n"
+                            f"+ entry {tail.entries + 1}: cut-off entry set aside")],
+        notes=["The step that was writing it reconciles with the world when it runs again "
+               "(`release-console next`)."])
+
+
+def set_aside(recorder: Recorder) -> CutTail:
     """Move the cut-off entry beside the journal and record that; refused for other damage."""
-    journal = Journal(store.directory(tag) / "journal.jsonl")
+    journal = recorder.journal
     with recorder.locked() as session:  # no other console appends while the file is rewritten
         tail = require_cut_tail(journal, session)
         if tail.kept_in.exists():

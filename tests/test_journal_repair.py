@@ -9,6 +9,8 @@ from pathlib import Path
 
 from console.app import ReleaseConsoleApp
 from console.wiring import Options
+from screens.home import HomeScreen
+from screens.prompts import ConfirmScreen
 from services.journal import Journal
 from tests.conftest import run_cli
 from tests.tui_helpers import settle, text_of
@@ -86,11 +88,24 @@ def test_an_intact_journal_needs_no_repair(repo_path: Path) -> None:
     assert snapshot(repo_path) == before
 
 
-async def test_the_tui_names_the_repair_for_a_cut_journal(repo_path: Path) -> None:
-    cut_by_a_crash(repo_path)
+async def test_the_tui_names_the_repair_and_does_it_from_the_palette(repo_path: Path) -> None:
+    journal, fragment = cut_by_a_crash(repo_path)
     app = ReleaseConsoleApp(Options(repo=repo_path))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         shown = text_of(app.screen, "#message")
         assert "the last entry is cut off" in shown
-        assert "release-console journal repair" in shown
+        assert "Repair the journal" in shown
+        await pilot.press("ctrl+p", *"Repair the journal")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)  # the plan, asked first
+        assert "journal.cut-3.bin" in str(app.screen.plan.render())
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert "Every step is stopped" not in text_of(app.screen, "#message")
+        assert any("Set aside in" in str(n.message) for n in app._notifications)
+    assert journal.with_name("journal.cut-3.bin").read_bytes() == fragment
+    assert run_cli("journal", "verify", cwd=repo_path).returncode == 0

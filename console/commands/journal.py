@@ -91,29 +91,19 @@ def cmd_journal(args: argparse.Namespace) -> int:
 
 def repair(ctx: Context, session: Session, journal: Journal) -> int:
     """Show what ``set_aside`` will move and where, ask, then do it."""
-    from services.journal_repair import require_cut_tail, set_aside
+    from services.journal_repair import repair_plan, require_cut_tail, set_aside
     from services.recorder import Recorder
-    from services.step_protocol import FileChange, Plan
 
     if not journal.verify(expected_head=session.journal_head,
                           expected_count=session.journal_count):
         say(f"{journal.path} is intact; there is nothing to repair.")
         return 0
     tail = require_cut_tail(journal, session)  # any other damage: refused before asking
-    plan = Plan(
-        summary=f"The last line of {journal.path} is cut off ({len(tail.fragment)} bytes after "
-        f"entry {tail.entries}, which the session records): a crash stopped its write.",
-        changes=[FileChange(str(tail.kept_in), f"+ those {len(tail.fragment)} bytes, as they "
-                            "are (a new file: kept, never deleted)"),
-                 FileChange(str(journal.path), f"- the cut-off line {tail.entries + 1}\n"
-                            f"+ entry {tail.entries + 1}: cut-off entry set aside")],
-        notes=["The step that was writing it reconciles with the world when it runs again "
-               "(`release-console next`)."])
+    plan = repair_plan(tail)
     if not ctx.prompter.confirm("Set the cut-off entry aside?", plan):
         say("Nothing was changed.")
         return 1
-    set_aside(ctx.store, session.tag, Recorder(ctx.store, session.tag, actor=ctx.actor,
-                                               clock=ctx.clock))
+    set_aside(Recorder(ctx.store, session.tag, actor=ctx.actor, clock=ctx.clock))
     say(f"✔ Set aside in {tail.kept_in}; the journal verifies again. Next: `release-console "
         "next`.")
     return 0
