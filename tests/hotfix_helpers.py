@@ -41,16 +41,26 @@ def finish_with_next(project: Path, env: dict[str, str], *, old: str, new: str,
                      limit: int = 30, stop_before: str = "") -> list[str]:
     """``next --yes`` until every step is done (writing the MIGRATION.md section when its step
     comes up, as the captain does); returns the step ids in the order they ran."""
-    ran = []
+    ran: list[str] = []
+    status = json.loads(cli(project, env, "status", "--json"))
+    step = status["next"] if status["session"] is not None else None
     for _ in range(limit):
-        status = json.loads(cli(project, env, "status", "--json"))
-        if status["session"] is None or status["next"] in {None, stop_before}:
+        if step in {None, stop_before}:
             return ran
-        ran.append(status["next"])
-        if status["next"] == "migration":
+        ran.append(step)
+        if step == "migration":
             add_migration(project, old, new)
-        cli(project, env, "next", "--yes")
+        step = said_next(cli(project, env, "next", "--yes"))
     raise AssertionError(f"the release did not finish: {ran}")
+
+
+def said_next(output: str) -> str | None:
+    """The step a run's last line names ("Next: ID — ..."); None after "Every step is done."."""
+    last = output.strip().splitlines()[-1]
+    if last == "Every step is done.":
+        return None
+    assert last.startswith("Next: "), output
+    return last.removeprefix("Next: ").split(" ", 1)[0]
 
 
 def smoke_sign(project: Path, env: dict[str, str]) -> None:

@@ -22,6 +22,7 @@ from console.demo import DEMO_REPOSITORY, build_sandbox, start_github
 from console.sandbox.server import SandboxServer
 from console.sandbox.validation import OpenAPIValidator
 from tests.conftest import git, run_cli
+from tests.hotfix_helpers import said_next
 
 CANARY = "ghp_RC_PROMOTE_CANARY_0a1b2c3d4e5f60718293a4b5c6d7e8f9"
 ARCHES = ("amd64", "arm64")
@@ -72,18 +73,18 @@ def latest(server: SandboxServer, env: dict[str, str]) -> str:
 def next_until_done(project: Path, env: dict[str, str], *, migration: bool = False) -> list[str]:
     """``next --yes`` until every step is done; returns the step ids in the order they ran."""
     ran: list[str] = []
+    status = json.loads(cli(project, env, "status", "--json"))
+    step = status["next"] if status["session"] is not None else None
     for _ in range(30):
-        status = json.loads(cli(project, env, "status", "--json"))
-        step = status["next"]
-        if status["session"] is None or step is None:  # completed: nothing is in progress
+        if step is None:  # completed: each run ends naming the next step, or all done
             return ran
         if migration and step == "migration":
             path = project / "MIGRATION.md"
             path.write_text(path.read_text().replace(
                 "# Migration guide\n\n", "# Migration guide\n\n## v1.2.0 -> v1.3.0\n\n"
                 "No migration required.\n\n"))
-        cli(project, env, "next", "--yes")
-        ran.append(str(step))
+        ran.append(step)
+        step = said_next(cli(project, env, "next", "--yes"))
     raise AssertionError(f"next --yes did not finish: {ran}")
 
 

@@ -26,6 +26,7 @@ from services.step_protocol import Context
 from services.step_status import StepStatus as S
 
 if TYPE_CHECKING:
+    from services.engine import StepView
     from services.yank_resume import UnfinishedYank
 
 JSON_SCHEMA = 1
@@ -176,17 +177,22 @@ def cmd_status(args: argparse.Namespace) -> int:
                 say(f"      failed: {view.record.reason}", style="red")
             for blocker in view.blockers:
                 say(f"      - {blocker}", style="yellow")
-    if nxt is None:
-        say("Every step is done.", style="green")
-    else:
-        blocked = nxt.status in {S.BLOCKED, S.WAITING} and nxt.blockers
-        # a blocked step's own remedy (e.g. import the returning bundle), not a run it refuses
-        say(f"Next: {nxt.id} — {nxt.blockers[0].remedy or nxt.blockers[0].reason}" if blocked
-            else f"Next: {nxt.id} — `release-console run {nxt.id}`", style="bold")
+    say_next(nxt)
     if yank is not None:
         say(f"Also: {yank.blocker().reason} Once {ctx.require_session().tag} is finished or "
             "abandoned, `release-console next` finishes the yank.", style="yellow")
     return 0
+
+
+def say_next(nxt: StepView | None) -> None:
+    """The line that ends ``status`` and every step run: what comes next, or all done."""
+    if nxt is None:
+        say("Every step is done.", style="green")
+        return
+    blocked = nxt.status in {S.BLOCKED, S.WAITING} and nxt.blockers
+    # a blocked step's own remedy (e.g. import the returning bundle), not a run it refuses
+    say(f"Next: {nxt.id} — {nxt.blockers[0].remedy or nxt.blockers[0].reason}" if blocked
+        else f"Next: {nxt.id} — `release-console run {nxt.id}`", style="bold")
 
 
 def security_json(ctx: Context) -> dict[str, object] | None:
@@ -229,6 +235,12 @@ def run_one(ctx: Context, step_id: str, *, dry_run: bool, yes: bool) -> int:
                               if isinstance(v, str | int | float | bool) and v != "")
         if isinstance(value, str | int | float) and value != "" and len(str(value)) < 200:
             say(f"  {key}: {value}")
+    # what comes next, as `status` ends: a captain running `next` again knows what it will do
+    try:
+        following = engine.next_view(engine.views(ctx))
+    except ConsoleError:  # the step is done and recorded; `status` says what stops the rest
+        return 0
+    say_next(following)
     return 0
 
 
