@@ -46,11 +46,11 @@ def project(repo_path: Path, sandbox: Sandbox, make_ctx: Factory) -> Path:
                               branch=ctx.repo.branch()),
                  inputs={"version": "0.2.0", "tag": "v0.2.0", "kind": "release"})
 
-    def all_done(session: Session) -> None:
-        for step in engine.flow(ctx, "release"):
-            session.step(step.id).status = StepStatus.DONE
+    for step in engine.flow(ctx, "release"):  # each journaled, as the console finishes it
+        def done(session: Session, step_id: str = step.id) -> None:
+            session.step(step_id).status = StepStatus.DONE
 
-    ctx.record("session", "released", update=all_done)
+        ctx.record(step.id, "done", update=done)
     assert finish_if_complete(ctx)
     return project
 
