@@ -38,6 +38,11 @@ def check_identity(ctx: Context, manifest: Manifest) -> Session | None:
                             f"{manifest.tag} (version {manifest.version}); it was refused.",
                             remedy=f"Finish or abandon {active.tag} first.")
     local = ctx.store.load(manifest.tag) if ctx.store.exists(manifest.tag) else None
+    if local is not None and local.state == "abandoned" and manifest.direction == TO_ONLINE:
+        from services.left_behind import returning_refused
+
+        reason, remedy = returning_refused(manifest.tag)  # as `abandon` said it would be
+        raise BundleRefused(reason, remedy=remedy)
     if local is not None and local.state != "active":
         kept = ctx.store.directory(manifest.tag).relative_to(ctx.store.root)
         raise BundleRefused(f"The session for {manifest.tag} here is {local.state}; the bundle was "
