@@ -124,6 +124,7 @@ async def test_the_list_follows_the_without_artifacts_box_and_the_files(
         await pilot.press("space")
         await settle(pilot)
         listed = text(screen, "#handoff-contents")
+        assert "Without artifacts: carry these yourself" in listed
         holds, carried = listed.split("Without artifacts: carry these yourself, into build/ on "
                                       "the signing workstation")
         assert "artifacts/" not in holds and "notes.md" in holds
