@@ -61,8 +61,9 @@ class LeftBehind:
             out.append(f"• {counted(len(self.commits), 'commit')} of this release on "
                        f"{self.branch}, never pushed, stay there:")
             out += [f"    {c.sha[:7]} {c.subject}" for c in self.commits]
-            out.append(f"  To drop them: `{self.drop}` (starting {self.tag} again needs that; "
-                       "a later version can keep them).")
+            again = (f"importing a new attempt at {self.tag} needs that" if self.offline else
+                     f"starting {self.tag} again needs that; a later version can keep them")
+            out.append(f"  To drop them: `{self.drop}` ({again}).")
         if self.bundle_fingerprint and not self.offline:
             where = f" to {self.bundle_folder}" if self.bundle_folder else ""
             out.append(f"• The hand-off bundle (fingerprint {self.bundle_fingerprint}, written "
