@@ -5,7 +5,7 @@ own commits (the changelog and migration commits) stay on the branch, and on an 
 policy a bundle that already went to the signing workstation stays there and can still be
 signed. The abandon confirmation (TUI) and the ``abandon`` output (CLI) name exactly these, and
 the refusal of a signed bundle coming back to an abandoned session says the same thing
-(:func:`returning_refused`), so the two sentences a captain reads never disagree.
+(:func:`return_refused`), so the two sentences a captain reads never disagree.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ class LeftBehind:
             where = f" to {self.bundle_folder}" if self.bundle_folder else ""
             out.append(f"• The hand-off bundle (fingerprint {self.bundle_fingerprint}, written "
                        f"{self.bundle_written}{where}) is with the signing workstation: it can "
-                       f"still be signed there, and {RETURN_REFUSED.format(tag=self.tag)}.")
+                       f"still be signed there, and {return_refused(self.tag)}.")
             out.append(f"  On the signing workstation, {abandon_there(self.tag)} rather than "
                        "signing it; if the bundle was not imported there yet, do not import it. "
                        "Then delete the bundle from the stick.")
@@ -78,8 +78,10 @@ class LeftBehind:
         return out
 
 
-# One sentence, said by the abandon output and by the import that refuses the bundle later.
-RETURN_REFUSED = "a signed bundle of {tag} coming back is refused here"
+def return_refused(tag: str, where: str = "here") -> str:
+    """One clause, said by the abandon output and by the import that refuses the bundle later
+    (on the signing workstation: "there")."""
+    return f"a signed bundle of {tag} coming back is refused {where}"
 
 
 def abandon_there(tag: str) -> str:
@@ -90,9 +92,16 @@ def abandon_there(tag: str) -> str:
 def returning_refused(tag: str) -> tuple[str, str]:
     """(reason, remedy) for a signed bundle that comes back to a session abandoned here."""
     return (f"The session for {tag} here was abandoned while its bundle was at the signing "
-            f"workstation, and {RETURN_REFUSED.format(tag=tag)}; nothing was imported.",
+            f"workstation, and {return_refused(tag)}; nothing was imported.",
             f"Delete this bundle from the stick; on the signing workstation, "
             f"{abandon_there(tag)}.")
+
+
+def not_an_abandoned_attempt(tag: str) -> str:
+    """The signing workstation's side of the same story: a bundle of an attempt the online
+    machine abandoned is not worth taking, whatever the session here says."""
+    return (f"but not the bundle of an attempt abandoned on the online machine too: "
+            f"{return_refused(tag, 'there')}.")
 
 
 def left_behind(ctx: Context, session: Session) -> LeftBehind:
