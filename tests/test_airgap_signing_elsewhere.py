@@ -1,7 +1,8 @@
 """On the online machine of an air-gapped policy the sign and tag steps are done on the signing
 workstation. Found by an exploratory walk: their screens and `run sign|tag --dry-run` showed the
 signing plan as if it ran here, with the offline token's key paths (which do not exist on this
-machine) and `git tag -s` commands. They now say what happens there and what to do here."""
+machine) and `git tag -s` commands, and the hand-off back said "Write the hand-off bundle". They
+now say what happens there and what to do here."""
 
 from __future__ import annotations
 
@@ -35,6 +36,12 @@ def test_dry_runs_on_the_online_machine_say_the_signing_workstation_does_it(
     tag = ws.cli("online", "run", "tag", "--dry-run", ok=False).stdout
     assert "it makes the signed tag v1.3.0 on" in tag and "with its token (ssh)" in tag
 
+    # The hand-off back is written there too: here it is imported.
+    back = ws.cli("online", "run", "handoff-back", "--dry-run", ok=False).stdout
+    assert back.startswith("Written on the air-gapped signing workstation (`release-console "
+                           "bundle export` there), not on this machine; here it is imported")
+    assert "$ release-console bundle import FILE" in back and "bundle export [" not in back
+
     ws.cli("online", "bundle", "export", "--output", str(ws.usb / "out.tar"))
     away = ws.cli("online", "run", "tag", "--dry-run", ok=False).stdout
     assert "Here: the bundle is with the signing workstation; when the signed bundle comes " \
@@ -42,6 +49,10 @@ def test_dry_runs_on_the_online_machine_say_the_signing_workstation_does_it(
 
     # The signing workstation itself still shows its real plan: its key, its commands.
     ws.cli("offline", "bundle", "import", str(ws.usb / "out.tar"), "--yes")
+    assert ws.cli("offline", "run", "handoff-out", "--dry-run", ok=False).stdout.startswith(
+        "Written on the online machine (`release-console bundle export` there)")
+    assert "$ release-console bundle export [--output FILE]" in ws.cli(
+        "offline", "run", "handoff-back", "--dry-run", ok=False).stdout
     offline_tag = ws.cli("offline", "run", "tag", "--dry-run", ok=False).stdout
     assert THERE not in offline_tag and "tag -s" in offline_tag
     assert str(ws.offline.parent / "token" / "id_tag_ed25519") in offline_tag

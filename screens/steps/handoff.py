@@ -89,7 +89,8 @@ class HandoffScreen(HoldsVerifiedBundle, StepScreen[Any]):
                 "output": str(paths.default_output(ctx, direction)),
                 "incoming": str(remembered / paths.file_name(ctx, incoming)) if remembered
                 else "", "direction": direction, "folder": folder,
-                "sent": sent.fingerprint if sent is not None else ""}
+                "sent": sent.fingerprint if sent is not None else "",
+                "sent_here": sent is not None and self.step.id == sent.STEP}
 
     def show_extra(self, data: Any) -> None:
         self.contents = data
@@ -118,8 +119,10 @@ class HandoffScreen(HoldsVerifiedBundle, StepScreen[Any]):
         where = ("the air-gapped signing workstation" if data["direction"] == "to-offline"
                  else "the online machine")
         if data["sent"]:
+            held = ("the evidence below" if data["sent_here"] else
+                    "the evidence of the hand-off step that wrote it")
             shown.update(Text(f"The bundle for {where} is written (fingerprint {data['sent']}); "
-                              "what it held is in the evidence below.", style="bold"))
+                              f"what it held is in {held}.", style="bold"))
             return
         without = self.query_one("#handoff-without", Checkbox).value
         kept = [(n, size) for n, size in data["items"]
