@@ -109,7 +109,7 @@ def left_behind(ctx: Context, session: Session) -> LeftBehind:
     commits = unpushed_release_commits(ctx, session)
     drop = drop_command(ctx, session, commits) if commits else ""
     fingerprint = written = folder = ""
-    if bundle_away(ctx, session):
+    if bundle_in_transit(session, ctx):
         from services.bundle import paths
         from services.evidence import HandoffOutEvidence
 
@@ -123,7 +123,7 @@ def left_behind(ctx: Context, session: Session) -> LeftBehind:
                       offline=ctx.offline)
 
 
-def bundle_away(ctx: Context, session: Session) -> bool:
+def bundle_in_transit(session: Session, ctx: Context) -> bool:
     """Online: exported and the signed bundle not back yet. Offline: imported (the online
     machine waits for it) and not sent back yet."""
     if not workstation.air_gapped(ctx.policy):
