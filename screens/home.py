@@ -262,22 +262,37 @@ class HomeScreen(Screen[None]):
         self.app.push_screen(dialog, started)
 
     def action_abandon(self) -> None:
-        from screens.prompts import ReasonScreen
+        self._ask_abandon(self.tag)
+
+    @work(thread=True, exclusive=True, group="home-abandon")
+    def _ask_abandon(self, tag: str) -> None:
+        """What abandoning would leave behind (git and the session: a worker), then the dialog."""
+        from services.left_behind import left_behind
+
+        left, refused = attempt(self.app, lambda ctx: left_behind(ctx, ctx.store.load(tag)))
+        self.post_message(AbandonAsked(tag, left.lines() if left is not None else [], refused))
+
+    def on_abandon_asked(self, message: AbandonAsked) -> None:
+        if message.refused:
+            self.notify(message.refused, severity="error")
+            return
+        from screens.abandon import AbandonScreen
 
         def answered(reason: str | None) -> None:
             if reason:
-                self._abandon(self.tag, reason)
+                self._abandon(message.tag, reason)
 
-        self.app.push_screen(ReasonScreen(
-            f"Abandon {self.tag}? Its record and journal are kept; say why."), answered)
+        self.app.push_screen(AbandonScreen(message.tag, message.left), answered)
 
     @work(thread=True, exclusive=True, group="home-abandon")
     def _abandon(self, tag: str, reason: str) -> None:
         from services.session_lifecycle import abandon_release
 
-        _, refused = attempt(self.app, lambda ctx: abandon_release(ctx, tag, reason))
-        self.post_message(Abandoned(refused, ok=False) if refused else
-                          Abandoned(f"Abandoned {tag}; its record is kept.", ok=True))
+        left, refused = attempt(self.app, lambda ctx: abandon_release(ctx, tag, reason))
+        said = f"Abandoned {tag}; its record is kept."
+        if left is not None and not left.empty:  # as the dialog said, with the commands again
+            said += " " + left.summary()
+        self.post_message(Abandoned(refused, ok=False) if refused else Abandoned(said, ok=True))
 
     def action_repair_journal(self) -> None:
         """``journal repair`` from the command palette: the same plan, asked, then done."""
@@ -306,7 +321,8 @@ class HomeScreen(Screen[None]):
         self.action_reload()
 
     def on_abandoned(self, message: Abandoned) -> None:
-        self.notify(message.text, severity="information" if message.ok else "error")
+        self.notify(message.text, severity="information" if message.ok else "error",
+                    timeout=20)
         self.action_reload()
 
 
@@ -316,6 +332,14 @@ class JournalRepaired(Message):
     def __init__(self, text: str, *, ok: bool) -> None:
         super().__init__()
         self.text, self.ok = text, ok
+
+
+class AbandonAsked(Message):
+    """What abandoning ``tag`` would leave behind was worked out (or could not be)."""
+
+    def __init__(self, tag: str, left: list[str], refused: str) -> None:
+        super().__init__()
+        self.tag, self.left, self.refused = tag, left, refused
 
 
 class Abandoned(Message):

@@ -11,7 +11,7 @@ import contextlib
 import fcntl
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import semver
 
@@ -22,6 +22,9 @@ from services.repo import Repository
 from services.session import Session, SessionStore, iso
 from services.step_protocol import Context
 from services.workstation import refuse_start_here
+
+if TYPE_CHECKING:
+    from services.left_behind import LeftBehind
 
 # session.data key: where the record of an abandoned attempt at this version was moved
 ABANDONED_ATTEMPT = "abandoned_attempt"
@@ -159,7 +162,12 @@ def open_session(ctx: Context, session: Session, *, inputs: dict[str, Any]) -> S
     return ctx.require_session()
 
 
-def abandon_release(ctx: Context, tag: str, reason: str) -> None:
+def abandon_release(ctx: Context, tag: str, reason: str) -> LeftBehind:
+    """Close the session (its record and journal stay) and return what that leaves behind: the
+    release's commits never pushed, and a bundle away at the other workstation. The journal
+    entry names them too."""
+    from services.left_behind import left_behind
+
     session = ctx.store.load(tag)
     if session.state != "active":
         raise ConsoleError(f"The session for {tag} is {session.state}, not in progress.")
@@ -167,11 +175,15 @@ def abandon_release(ctx: Context, tag: str, reason: str) -> None:
         raise ConsoleError("Abandoning needs a reason; it goes into the journal.",
                            remedy='Pass --reason "why".')
     ctx.session = session
+    left = left_behind(ctx, session)
 
     def mark(s: Session) -> None:
         s.state = "abandoned"
 
-    ctx.record("session", "abandoned", inputs={"reason": reason.strip()}, update=mark)
+    ctx.record("session", "abandoned", inputs={"reason": reason.strip()},
+               outputs={"unpushed_commits": [c.sha for c in left.commits],
+                        "bundle_away": left.bundle_fingerprint}, update=mark)
+    return left
 
 
 def release_commit(session: Session) -> str:

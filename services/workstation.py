@@ -14,7 +14,7 @@ from pathlib import Path
 
 from services.errors import ConsoleError, UsageError
 from services.policy import Policy
-from services.step_protocol import Blocker, Context, Step
+from services.step_protocol import Blocker, Context, Plan, Step
 
 ONLINE = "online"
 OFFLINE = "offline"
@@ -92,6 +92,39 @@ def waits_for_other_side(ctx: Context, step: Step) -> Blocker | None:
                    "bundle import FILE` there.",
                    "Carry the signed bundle to the online workstation and import it there (i on "
                    "its checklist).")
+
+
+def done_on_signing_workstation(ctx: Context, step: Step) -> bool:
+    """An offline-side step (sign, tag) looked at on the online machine: it runs on the signing
+    workstation with that machine's token and key paths, never here."""
+    return (air_gapped(ctx.policy) and not ctx.offline and side_of(step) == OFFLINE
+            and not step.id.startswith("yank"))
+
+
+def signing_workstation_plan(ctx: Context, summary: str) -> Plan:
+    """The plan the online machine shows for a step the signing workstation does (``summary``
+    says what it does there): what this machine does instead, for where the release is now.
+    The same plan is ``run STEP --dry-run`` and the step's screen."""
+    from services.session import StepRecord
+    from services.step_status import StepStatus
+
+    session = ctx.require_session()
+
+    def done(step_id: str) -> bool:
+        return session.steps.get(step_id, StepRecord()).status == StepStatus.DONE
+
+    if done("handoff-back"):
+        here = "Here: nothing more; the signed bundle came back and was imported."
+    elif not done("handoff-out"):
+        here = ("Here: once the steps before the hand-off are done, export the bundle "
+                "(`release-console bundle export`, or the hand-off step's screen) and carry it "
+                "to the signing workstation.")
+    else:
+        here = ("Here: the bundle is with the signing workstation; when the signed bundle comes "
+                "back, import it (`release-console bundle import FILE`, or i on the checklist).")
+    return Plan(summary=f"Done on the air-gapped signing workstation, not on this machine: "
+                f"{summary}", notes=[here, "Nothing is signed on this machine, and no key or "
+                                     "token is needed here."])
 
 
 def bundle_away(ctx: Context, what: str) -> Blocker | None:

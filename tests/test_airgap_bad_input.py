@@ -126,6 +126,10 @@ def test_a_bundle_for_a_session_abandoned_here_says_how_to_take_it(
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
     assert "The session for v1.3.0 here is abandoned" in refused.stderr
     assert "move .release/v1.3.0/ aside first" in refused.stderr
+    # ... but not a bundle the online machine abandoned too: as `abandon` there says, its signed
+    # return would be refused (tests/test_airgap_abandon.py).
+    assert ("but not the bundle of an attempt abandoned on the online machine too: a signed "
+            "bundle of v1.3.0 coming back is refused there.") in refused.stderr
 
 
 def test_a_smoke_sign_off_on_the_online_machine_is_refused_so_the_signed_bundle_still_fits(

@@ -3,6 +3,7 @@ its fingerprint, and an import verified line by line before it is used."""
 
 from __future__ import annotations
 
+import tarfile
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -102,3 +103,58 @@ async def test_export_to_the_outbox_it_proposes_and_the_blocker_names_the_key(
         await settle(pilot)
         assert f"Wrote {proposed}" in text(screen, "#step-message")
     assert proposed.is_file()
+
+
+async def test_the_list_follows_the_without_artifacts_box_and_the_files(
+        stations: Workstations) -> None:
+    """Walked by hand at 80x24 and 100x40: ticking "without artifacts" left the artifacts in the
+    list and the total (3.1 MiB for a 20 KiB bundle), and after the export the screen still
+    listed today's files as what the bundle "holds", artifacts and all."""
+    ws = stations
+    prepare_online(ws)
+    app = ReleaseConsoleApp(Options(repo=ws.online))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_handoff(pilot, "handoff-out")
+        with_them = text(screen, "#handoff-contents")
+        assert "artifacts/pai-v1.3.0-amd64.iso" in with_them
+        assert "total (plus the git bundle)                     3.1 MiB" in with_them
+        assert "carry these yourself" not in with_them
+        without = screen.query_one("#handoff-without", Checkbox)
+        without.focus()
+        await pilot.press("space")
+        await settle(pilot)
+        listed = text(screen, "#handoff-contents")
+        assert "Without artifacts: carry these yourself" in listed
+        holds, carried = listed.split("Without artifacts: carry these yourself, into build/ on "
+                                      "the signing workstation")
+        assert "artifacts/" not in holds and "notes.md" in holds
+        assert "3.1 MiB" not in holds and "KiB" in holds.split("total (plus the git bundle)")[1]
+        assert "pai-v1.3.0-amd64.iso                            1.6 MiB" in carried
+        assert "pai-v1.3.0-arm64.iso" in carried
+
+        # A rebuilt artifact: a refresh (f5) shows its new size, the box still ticked.
+        iso = ws.online / "build" / "pai-v1.3.0-arm64.iso"
+        iso.write_bytes(iso.read_bytes() * 2)
+        await pilot.press("f5")
+        await settle(pilot)
+        carried = text(screen, "#handoff-contents").split("Without artifacts")[1]
+        assert "pai-v1.3.0-arm64.iso                            3.1 MiB" in carried
+        iso.write_bytes(iso.read_bytes()[:len(iso.read_bytes()) // 2])  # back as it was built
+        await pilot.press("f5")
+        await settle(pilot)
+
+        await pilot.press("space")  # unticked: the artifacts are in the bundle again
+        await settle(pilot)
+        assert text(screen, "#handoff-contents") == with_them
+        await pilot.press("space")
+        screen.query_one("#handoff-path", Input).value = str(ws.usb / "out.tar")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        message = text(screen, "#step-message")
+        assert f"Wrote {ws.usb / 'out.tar'}" in message and "KiB)" in message
+        fingerprint = message.split("Fingerprint: ")[1].split("  ")[0].strip()
+        written = " ".join(text(screen, "#handoff-contents").split())
+        assert written == (f"The bundle for the air-gapped signing workstation is written "
+                           f"(fingerprint {fingerprint}); what it held is in the evidence below.")
+    with tarfile.open(ws.usb / "out.tar") as written_bundle:
+        assert not [n for n in written_bundle.getnames() if n.startswith("artifacts/")]

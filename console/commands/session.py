@@ -310,9 +310,13 @@ def cmd_redo(args: argparse.Namespace) -> int:
 
 def cmd_abandon(args: argparse.Namespace) -> int:
     ctx = context(args)
-    abandon_release(ctx, args.tag, args.reason)
+    left = abandon_release(ctx, args.tag, args.reason)
     kept = ctx.store.directory(args.tag).relative_to(ctx.root)  # "+" in a tag is quoted there
     say(f"Abandoned the release session for {args.tag}; its record stays in {kept}/.")
+    if not left.empty:  # abandoning undoes none of it: say what stays and what to do with it
+        say("Left behind (abandoning does not undo these):", style="yellow")
+        for line in left.lines():
+            say(line)
     return 0
 
 

@@ -50,6 +50,7 @@ class HandoffScreen(HoldsVerifiedBundle, StepScreen[Any]):
     BINDINGS = [Binding("ctrl+s", "export", "Export bundle"),
                 Binding("ctrl+y", "use_import", "Use the verified bundle")]
     CSS_PATH: ClassVar[Any] = [STEP_CSS, HANDOFF_CSS]
+    contents: Any = None  # what load_extra found; the list is drawn from it and the box
 
     @dataclass
     class Verified(Message):
@@ -73,37 +74,77 @@ class HandoffScreen(HoldsVerifiedBundle, StepScreen[Any]):
     def load_extra(self, ctx: Context) -> Any:
         if ctx.session is None or not workstation.air_gapped(ctx.policy):
             return None
+        from services import artifacts
         from services.bundle import paths
         from services.bundle.export import contents, direction_here
+        from services.evidence import HandoffBackEvidence, HandoffOutEvidence
 
         direction = direction_here(ctx)
         incoming = "to-offline" if direction == "to-online" else "to-online"
         remembered = paths.remembered_dir(ctx)
+        sent = ctx.session.evidence(HandoffOutEvidence if direction == "to-offline"
+                                    else HandoffBackEvidence, done=True)
+        folder = artifacts.display_path(artifacts.artifacts_dir(ctx.policy, ctx.root), ctx.root)
         return {"items": [(i.name, i.size) for i in contents(ctx)],
                 "output": str(paths.default_output(ctx, direction)),
                 "incoming": str(remembered / paths.file_name(ctx, incoming)) if remembered
-                else "", "direction": direction}
+                else "", "direction": direction, "folder": folder,
+                "sent": sent.fingerprint if sent is not None else "",
+                "sent_here": sent is not None and self.step.id == sent.STEP}
 
     def show_extra(self, data: Any) -> None:
+        self.contents = data
+        self.show_contents()
         if not data:
-            self.query_one("#handoff-contents", Static).update(Text(
-                'Signing happens on this workstation ([signing] workstation = "this"): nothing '
-                "to carry; run the step (r) to record that.", style="dim"))
             return
-        where = ("the air-gapped signing workstation" if data["direction"] == "to-offline"
-                 else "the online machine")
-        text = Text(f"The bundle for {where} holds:\n", style="bold")
-        for name, size in data["items"]:
-            text.append(f"  {name:<44} {human(size):>10}\n")
-        total = sum(size for _, size in data["items"])
-        text.append(f"  {'total (plus the git bundle)':<44} {human(total):>10}\n", style="bold")
-        self.query_one("#handoff-contents", Static).update(text)
         path = self.query_one("#handoff-path", Input)
         if not path.value:
             path.value = data["output"]
         incoming = self.query_one("#handoff-import", Input)
         if not incoming.value and data["incoming"]:
             incoming.value = data["incoming"]
+
+    @on(Checkbox.Changed, "#handoff-without")
+    def show_contents(self) -> None:
+        """What the bundle will hold, as the "without artifacts" box is now: ticked, the artifacts
+        leave the list and the total, and are named as what to carry beside the bundle. Once
+        this machine's bundle is written, what it held is the evidence, not today's files."""
+        data = self.contents
+        shown = self.query_one("#handoff-contents", Static)
+        if not data:
+            shown.update(Text(
+                'Signing happens on this workstation ([signing] workstation = "this"): nothing '
+                "to carry; run the step (r) to record that.", style="dim"))
+            return
+        where = ("the air-gapped signing workstation" if data["direction"] == "to-offline"
+                 else "the online machine")
+        if data["sent"]:
+            held = ("the evidence below" if data["sent_here"] else
+                    "the evidence of the hand-off step that wrote it")
+            shown.update(Text(f"The bundle for {where} is written (fingerprint {data['sent']}); "
+                              f"what it held is in {held}.", style="bold"))
+            return
+        without = self.query_one("#handoff-without", Checkbox).value
+        kept = [(n, size) for n, size in data["items"]
+                if not (without and n.startswith("artifacts/"))]
+        text = Text(f"The bundle for {where} holds:\n", style="bold")
+        for name, size in kept:
+            text.append(f"  {name:<44} {human(size):>10}\n")
+        total = sum(size for _, size in kept)
+        text.append(f"  {'total (plus the git bundle)':<44} {human(total):>10}\n", style="bold")
+        left = [(n.removeprefix("artifacts/"), size) for n, size in data["items"]
+                if without and n.startswith("artifacts/")]
+        if left and data["direction"] == "to-offline":
+            text.append(f"Without artifacts: carry these yourself, into {data['folder']}/ on "
+                        "the signing workstation (or name their folder when importing):\n",
+                        style="bold yellow")
+        elif left:  # the way back: the online machine built them and still has them
+            text.append(f"Without artifacts: the online machine's own, in its {data['folder']}/,"
+                        " are checked by the import instead:\n", style="bold yellow")
+        if left:
+            for name, size in left:
+                text.append(f"  {name:<44} {human(size):>10}\n")
+        shown.update(text)
 
     def action_run_step(self) -> None:
         self.action_export()

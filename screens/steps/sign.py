@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from screens.step import StepScreen
+from services import workstation
 from services.errors import ConsoleError
 from services.signing import signer_lines
 from services.step_protocol import Context
@@ -42,6 +43,10 @@ class SignScreen(StepScreen[SignerPanel]):
             backend = backend_for(ctx)
             if backend is None:
                 return SignerPanel(Text("The policy says signing.backend = \"none\".", style="dim"))
+            if workstation.done_on_signing_workstation(ctx, self.step):
+                # the token and its key paths are the other machine's: no readiness looked up
+                return SignerPanel(Text("The token is at the air-gapped signing workstation: "
+                                        "this machine signs nothing.", style="bold"))
             ready = backend.readiness()  # what the status check just found
         except ConsoleError as err:
             return SignerPanel(Text(str(err), style="bold red"))

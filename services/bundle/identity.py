@@ -38,11 +38,21 @@ def check_identity(ctx: Context, manifest: Manifest) -> Session | None:
                             f"{manifest.tag} (version {manifest.version}); it was refused.",
                             remedy=f"Finish or abandon {active.tag} first.")
     local = ctx.store.load(manifest.tag) if ctx.store.exists(manifest.tag) else None
+    if local is not None and local.state == "abandoned" and manifest.direction == TO_ONLINE:
+        from services.left_behind import returning_refused
+
+        reason, remedy = returning_refused(manifest.tag)  # as `abandon` said it would be
+        raise BundleRefused(reason, remedy=remedy)
     if local is not None and local.state != "active":
+        from services.left_behind import not_an_abandoned_attempt
+
         kept = ctx.store.directory(manifest.tag).relative_to(ctx.store.root)
+        also = (f"; {not_an_abandoned_attempt(manifest.tag)}" if local.state == "abandoned"
+                else ".")
         raise BundleRefused(f"The session for {manifest.tag} here is {local.state}; the bundle was "
                             "refused.", remedy=f"To take it anyway, move {kept}/ aside first (e.g. "
-                            "into .release/abandoned/; nothing is deleted), then import again.")
+                            "into .release/abandoned/; nothing is deleted), then import "
+                            f"again{also}")
     if local is not None and local.version != manifest.version:
         raise BundleRefused(f"The bundle is for version {manifest.version}, the session here for "
                             f"{local.version}; it was refused.",

@@ -36,6 +36,12 @@ class HandoffStep(Step):
         if not workstation.air_gapped(ctx.policy):
             return Plan(summary="Record that no hand-off is needed: this release is prepared, "
                         "signed and published from one workstation.")
+        if workstation.side_of(self) != workstation.this_side(ctx):  # the other one writes it
+            there = ("the air-gapped signing workstation" if self.direction == "to-online"
+                     else "the online machine")
+            return Plan(summary=f"Written on {there} (`release-console bundle export` there), "
+                        "not on this machine; here it is imported, verified before anything in "
+                        "it is used.", commands=["release-console bundle import FILE"])
         return Plan(summary="Write the hand-off bundle (`release-console bundle export`).",
                     commands=["release-console bundle export [--output FILE]"])
 

@@ -13,7 +13,7 @@ import weakref
 from pathlib import Path
 from typing import Any
 
-from services import artifacts, checksums, smoke
+from services import artifacts, checksums, smoke, workstation
 from services.artifacts import REDO_SMOKE, for_session
 from services.errors import ConsoleError
 from services.evidence import SignEvidence
@@ -52,6 +52,15 @@ def backend_for(ctx: Context) -> Backend | None:
     return backend
 
 
+def signed_there(ctx: Context, backend: Backend, found: list[artifacts.Artifact]) -> str:
+    """What the signing workstation does, for the online machine's plan (no key paths: they
+    are the other machine's)."""
+    return (f"its token signs the {counted(len(found), 'artifact')} with {backend.name}, pinned "
+            f"to {backend.pin_description()}, and verifies each signature at once. The "
+            "signatures come back in the signed bundle, and its import places them beside the "
+            "artifacts here.")
+
+
 class Sign(Step):
     id = "sign"
 
@@ -71,6 +80,8 @@ class Sign(Step):
         backend = backend_for(ctx)
         if backend is None:
             return Plan(summary="The policy says signing.backend = \"none\"; nothing is signed.")
+        if workstation.done_on_signing_workstation(ctx, self):  # its key paths are not here
+            return workstation.signing_workstation_plan(ctx, signed_there(ctx, backend, found))
         plan = Plan(summary=f"Sign {counted(len(found), 'artifact')} with {backend.name}, pinned to "
                     f"{backend.pin_description()}, and verify each signature at once.")
         for a in found:

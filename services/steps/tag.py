@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services import tagging
+from services import tagging, workstation
 from services.evidence import TagEvidence
 from services.signing import passphrase_source, terminal
 from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepFailed
@@ -15,6 +15,20 @@ class Tag(Step):
         return tagging.blockers(ctx)
 
     def plan(self, ctx: Context) -> Plan:
+        if workstation.done_on_signing_workstation(ctx, self):  # its key paths are not here
+            from services.session_lifecycle import release_commit
+
+            session = ctx.require_session()
+            commit = release_commit(session)[:12] or "the release commit"
+            signing = ctx.policy.tag_signing
+            made = (f"the tag {session.tag} on {commit}, annotated and not signed "
+                    '(tag_format = "none")' if signing == "none" else
+                    f"the signed tag {session.tag} on {commit} with its token ({signing}), and "
+                    "verifies it")
+            return workstation.signing_workstation_plan(ctx, (
+                f"it makes {made}. The tag comes back in the signed bundle, and its import here "
+                "checks it against the release commit (and with `git verify-tag` against the "
+                "pinned key) before fetching it."))
         plan = tagging.make_plan(ctx)
         result = Plan(summary=f"Tag {plan.commit[:12]} ({plan.subject}) as {plan.tag} with the "
                       f"message {plan.message!r}, signed ({plan.signing}), and verify it.",
