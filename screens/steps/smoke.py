@@ -259,9 +259,10 @@ class SmokeScreen(StepScreen[SmokeView]):
         instead of the step screen's "Enter: next step": Enter there fills in that sign-off,
         and the next step only follows once every architecture is signed off."""
         message.prevent_default()  # the step screen's handler runs here, before the line
+        a_run = self.running  # the step itself ran (r, n): its result is about the step
         StepScreen.on_finished(self, message)
         nxt = self.form_next
-        if nxt is None or self.query_one("#smoke-arch", Select).value != nxt or self.running:
+        if a_run or nxt is None or self.query_one("#smoke-arch", Select).value != nxt:
             return
         line = Text(message.text, style="bold green" if message.ok else "bold red")
         line.append(f"  Next: the {nxt} sign-off in the form (hardware, Enter, a ticks all, "
