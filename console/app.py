@@ -22,6 +22,19 @@ if TYPE_CHECKING:
     from services.step_protocol import Context
 
 
+TOAST_SECONDS = {"information": 3.0, "warning": 6.0, "error": 10.0}
+WORDS_PER_SECOND = 3.0  # a tired captain's reading pace (180 words a minute)
+
+
+def toast_timeout(message: str, severity: str, asked: float | None) -> float:
+    """How long a toast stays: routine news ("✔ Checksums: done.") goes in 3 seconds, as the
+    next step's text it lies over is what the captain reads now; a warning or an error stays
+    at least 6 or 10, and every toast stays as long as its words take to read (a blocker with
+    its remedy is 40 words). ``asked`` by the caller is a minimum, never a cut."""
+    reading = 1.5 + len(message.split()) / WORDS_PER_SECOND
+    return max(asked if asked is not None else 0.0, TOAST_SECONDS.get(severity, 5.0), reading)
+
+
 class ReleaseConsoleApp(App[None]):
     TITLE = "Release Console"
     # The home screen's styles. Textual loads a screen's CSS_PATH when the screen is pushed; the
@@ -66,8 +79,10 @@ class ReleaseConsoleApp(App[None]):
         With markup on, "Move [Unreleased] in CHANGELOG.md: done." lost its "[Unreleased]";
         a path or a git message in brackets would too, or fail to parse. Screens call
         ``self.notify``, which passes ``markup=True`` explicitly, so the default is not enough.
+        Each stays as long as :func:`toast_timeout` says.
         """
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+        super().notify(message, title=title, severity=severity,
+                       timeout=toast_timeout(message, severity, timeout), markup=False)
 
     def _handle_exception(self, error: Exception) -> None:
         """A bug ends the app with a plain, scrubbed traceback.

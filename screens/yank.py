@@ -3,9 +3,12 @@
 Pick a release (GitHub's published ones, yanked ones marked), give the reason and the replacement
 (the next patch is suggested; an older one only when ticked as on purpose), then see both changes
 side by side before anything happens: what GitHub will show (banner, flags, and which release
-becomes latest) and the CHANGELOG diff. Confirming runs both halves through ``services.yank``
-(the same code as ``release-console yank``), then asks to push the note's commit (naming it), and
-finally offers to start the replacement hotfix. Deleting a tag or an asset is never offered.
+becomes latest) and the CHANGELOG diff. Under 100 columns the two previews are stacked; under 34
+rows the list and the form step aside once previewed (one line says what was chosen, ``e`` brings
+them back), so at 80x24 both previews are readable, each scrolls, and ``y`` stays in the footer.
+Confirming runs both halves through ``services.yank`` (the same code as ``release-console yank``),
+then asks to push the note's commit (naming it), and finally offers to start the replacement
+hotfix. Deleting a tag or an asset is never offered.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import Resize
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, OptionList, Static
@@ -30,6 +34,7 @@ from services import secrets
 from services.errors import ConsoleError
 
 YANK_CSS = Path(__file__).with_name("yank.tcss")
+TALL = 34  # rows from which the list and the form stay beside the preview
 
 if TYPE_CHECKING:
     from services.yank import PreparedYank
@@ -37,12 +42,31 @@ if TYPE_CHECKING:
     from services.yank_push import NoteCommit
 
 
+class PreviewPane(VerticalScroll):
+    """One side of the preview; when the screen cuts it, its frame says so (a tired captain may
+    not see a scrollbar) until it is scrolled to the end."""
+
+    def on_resize(self) -> None:
+        self._say_cut()
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        self._say_cut()
+
+    def _say_cut(self) -> None:
+        self.border_subtitle = "↑↓ scrolls: more below" if self.scroll_y < self.max_scroll_y \
+            else ""
+
+
 class YankScreen(Screen[None]):
     """The wizard; its messages carry results from its worker threads."""
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back"),
-                Binding("y", "confirm", "Yank (after a preview)")]
+                Binding("y", "confirm", "Yank (after a preview)"),
+                Binding("e", "edit", "Edit")]
     CSS_PATH = YANK_CSS
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # classes yank.tcss lays out by
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (TALL, "-tall")]
 
     @dataclass
     class Listed(Message):
@@ -87,18 +111,35 @@ class YankScreen(Screen[None]):
                             "data", id="reason")
                 yield Input(placeholder="Replacement version, e.g. 1.2.1", id="replacement")
                 yield TickBox("Older on purpose (a downgrade)", id="older")
+        yield Static("", id="chosen", markup=False)  # short screens: the hidden form, in a line
         with Horizontal(id="preview"):
             # Out of the Tab order until there is a preview to scroll: Tab from the form goes
             # to Preview, not through two empty panes.
-            with VerticalScroll(id="github-side", classes="side", can_focus=False):
+            with PreviewPane(id="github-side", classes="side", can_focus=False):
                 yield Static("Pick a release, give a reason, then Preview.", id="github")
-            with VerticalScroll(id="changelog-side", classes="side", can_focus=False):
+            with PreviewPane(id="changelog-side", classes="side", can_focus=False):
                 yield Static("", id="diff", markup=False)
         yield Static("", id="message")
         with Horizontal(id="buttons"):
             yield Button("Preview", id="preview-button", variant="primary")
             yield Button("Yank", id="confirm", variant="warning", disabled=True)
         yield Footer()
+
+    def on_resize(self, event: Resize) -> None:
+        """Short screens: the buttons lose their frame (two rows more for the preview). Runs
+        before Textual sets the breakpoint classes, so it reads the new size itself."""
+        for button in self.query(Button):
+            button.compact = event.size.height < TALL
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "edit":  # only where the form stepped aside for the preview
+            return self.has_class("-short") and self.has_class("-previewed")
+        return True
+
+    def action_edit(self) -> None:
+        self.remove_class("-previewed")
+        self.refresh_bindings()
+        self.query_one("#reason", Input).focus()
 
     def on_mount(self) -> None:
         self.query_one("#releases", OptionList).border_title = "Published releases"
@@ -174,6 +215,9 @@ class YankScreen(Screen[None]):
         """Anything edited after a preview needs a new preview before it can be confirmed."""
         self.prepared = None
         self.query_one("#confirm", Button).disabled = True
+        if self.has_class("-previewed"):
+            self.remove_class("-previewed")
+            self.refresh_bindings()
 
     def on_input_submitted(self) -> None:
         self.action_preview()
@@ -215,14 +259,21 @@ class YankScreen(Screen[None]):
             github.append(prepared.github.banner.rstrip() + "\n\n")
             for line in prepared.github.lines:
                 github.append(line + "\n")
+        github.rstrip()
         self.query_one("#github", Static).update(github)
         self.query_one("#diff", Static).update(prepared.changelog_diff
                                                or prepared.changelog_said)
         self.query_one("#confirm", Button).disabled = False
+        self.query_one("#chosen", Static).update(
+            f"{prepared.tag}: {prepared.reason} · replacement {prepared.replacement} "
+            "(e edits them)")
+        self.add_class("-previewed")
+        self.refresh_bindings()
         # out of the text fields, so y answers (never Enter: it cannot be undone); arrows scroll
         for side in self.query(".side").results(VerticalScroll):
             side.can_focus = True
-        self.query_one("#github-side", VerticalScroll).focus()
+        # the CHANGELOG side first: GitHub's is a few lines, the diff is what may need scrolling
+        self.query_one("#changelog-side", VerticalScroll).focus()
         self._say(prepared.question + " y (or the Yank button): yank it · Escape: leave it.",
                   "bold yellow")
 

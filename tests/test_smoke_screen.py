@@ -117,3 +117,52 @@ async def test_a_refused_sign_off_gives_the_form_back_as_it_was(
         checks = screen.query_one("#smoke-checks", SelectionList)
         assert len(checks.selected) == checks.option_count  # the ticks are back too
     assert "smoke" not in make_ctx().require_session().data
+
+
+async def test_while_an_architecture_is_open_the_line_names_it_not_the_next_step(
+        repo_path: Path, released: None) -> None:
+    """Walked at 80x24: after the amd64 sign-off the line said "Enter: next step" while the form
+    was already on arm64, where Enter moves to the checks; the next step follows only once every
+    architecture is signed off."""
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_smoke(pilot)
+        screen.query_one("#smoke-hardware", Input).focus()
+        await pilot.press(*"X1 Carbon", "enter", "a", "ctrl+s")
+        await settle(pilot)
+        line = str(screen.query_one("#step-message", Static).render())
+        assert "Recorded the amd64 sign-off" in line
+        assert "Next: the arm64 sign-off" in line and "next step" not in line
+        await pilot.press(*"Pi 5", "enter", "a", "ctrl+s")
+        await settle(pilot)
+        line = str(screen.query_one("#step-message", Static).render())
+        assert "Recorded the arm64 sign-off" in line and "Enter: next step" in line
+
+
+async def test_another_architecture_never_inherits_the_hardware_or_ticks(
+        repo_path: Path, make_ctx: Callable[..., Context], released: None) -> None:
+    """Walked at 80x24: the Pi was at hand, so arm64 was picked and signed first. The form stayed
+    on arm64 with "Pi 5" and every check ticked; picking amd64 kept them, and ctrl+s would have
+    recorded amd64 as tested on the Pi. It now moves to amd64 with an empty form, as it does
+    when the captain picks another architecture by hand; the tester is kept."""
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_smoke(pilot)
+        arch = screen.query_one("#smoke-arch", Select)
+        hardware = screen.query_one("#smoke-hardware", Input)
+        checks = screen.query_one("#smoke-checks", SelectionList)
+        hardware.focus()
+        await pilot.press(*"X1", "enter", "a")
+        arch.value = "arm64"  # picked from the list, as the captain does
+        await pilot.pause()
+        assert hardware.value == "" and checks.selected == [] and hardware.has_focus
+        await pilot.press(*"Pi 5", "enter", "a", "ctrl+s")
+        await settle(pilot)
+        assert arch.value == "amd64"  # the one left, before it in the list
+        assert hardware.value == "" and hardware.has_focus and checks.selected == []
+        assert screen.query_one("#smoke-tester", Input).value == "Casey Captain"
+        assert "Next: the amd64 sign-off" in str(screen.query_one("#step-message", Static).render())
+        await pilot.press(*"X1 Carbon", "enter", "a", "ctrl+s")
+        await settle(pilot)
+    data = make_ctx().require_session().data["smoke"]
+    assert {a: data[a]["hardware"] for a in data} == {"amd64": "X1 Carbon", "arm64": "Pi 5"}

@@ -28,6 +28,7 @@ from tests.github_helpers import (
     write_policy,
 )
 from tests.test_tui_home import settle
+from tests.tui_helpers import footer_keys
 
 CHANGELOG = ("# Changelog\n\n## [Unreleased]\n\n## [0.2.0] — 2026-11-21\n\n### Added\n\n"
              "- Unlock.\n\n## [0.1.0] — 2026-10-01\n\n- First.\n")
@@ -273,3 +274,34 @@ async def test_a_release_candidate_is_yanked_with_no_note_said_and_no_push_offer
         assert "Yank note in CHANGELOG.md: nothing to mark" in said and ": done." not in said
     assert git(project, "rev-parse", "HEAD") == before
     assert release_json(sandbox, "v0.3.0-rc.1")["prerelease"] is True
+
+
+async def test_at_80x24_both_previews_are_readable_and_y_is_in_reach(project: Path) -> None:
+    """Walked at 80x24: the two previews sat side by side under the list and the form, six rows
+    of 36 columns each, and the CHANGELOG diff wrapped every line. Now they are stacked at full
+    width, the list and form step aside for them (one line says what was chosen, e brings them
+    back), what does not fit scrolls and says so, and y stays in the footer."""
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_wizard(pilot)
+        await preview(pilot, screen, "Unlock corrupts data")
+        await settle(pilot)
+        github = screen.query_one("#github-side")
+        changelog = screen.query_one("#changelog-side")
+        assert github.region.width >= 78 and changelog.region.width >= 78  # stacked, full width
+        assert not screen.query_one("#top").display  # stepped aside for the preview
+        assert "v0.2.0: Unlock corrupts data · replacement 0.2.1" in text_of(app, "#chosen")
+        assert github.max_scroll_y == 0  # GitHub's side whole
+        assert changelog.region.height - 2 >= 8
+        assert changelog.max_scroll_y > 0 and app.focused is changelog  # arrows scroll it
+        assert changelog.border_subtitle == "↑↓ scrolls: more below"
+        assert not github.border_subtitle
+        await pilot.press("end")
+        await settle(pilot)
+        assert not changelog.border_subtitle  # read to the end
+        keys = footer_keys(screen)
+        assert keys.get("y") and keys.get("e")
+        await pilot.press("e")  # back to the form: the preview still holds until an edit
+        assert screen.query_one("#top").display and screen.query_one("#reason").has_focus
+        await pilot.press("x")
+        assert screen.query_one("#confirm", Button).disabled  # edited: preview again first

@@ -6,13 +6,21 @@ status list at the top before and after recording.
 
 The form walks the architectures in order: it opens on the first one without a sign-off with the
 Hardware field focused; Enter there moves to the checks, ``a`` ticks them all, ctrl+s records;
-the form moves to the next architecture (never to a blank one) as soon as ctrl+s is pressed, while
-the sign-off is still being hashed and written, and gets the entry back if it is refused; after
-the last one the focus leaves the text fields so ``n`` moves on instead of being typed in.
+the form moves to the next architecture still open (the ones after it first, then any left
+before it; never to a blank one) as soon as ctrl+s is pressed, while the sign-off is still being
+hashed and written, and gets the entry back if it is refused; after the last one the focus leaves
+the text fields so ``n`` moves on instead of being typed in. While an architecture is still open
+the message line names it, never "Enter: next step" (Enter there fills in that sign-off).
+
+The hardware, the ticks and the note belong to one architecture: the form starts them empty for
+each one, whether it moved on by itself or the captain picked another in the list. Only the
+tester is kept: one person usually tests them all, but an amd64 laptop is never the arm64 board,
+and a carried-over machine would be a false line in the audit record.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -50,11 +58,13 @@ class SmokeView:
     statuses: tuple[smoke.ArchStatus, ...]
     elsewhere: str = ""  # air-gapped: why no sign-off is recorded here now (the bundle is out)
 
-    def first_open(self, after: str = "") -> str | None:
-        """The first architecture still to sign off (after ``after`` when given, in order)."""
-        todo = [s.arch for s in self.statuses if s.state != "ok"]
+    def first_open(self, after: str = "", sent: Collection[str] = ()) -> str | None:
+        """The first architecture still to sign off: after ``after`` when given, then the ones
+        before it (signed out of order), never ``after`` itself nor one already ``sent``."""
+        todo = [s.arch for s in self.statuses
+                if s.state != "ok" and s.arch != after and s.arch not in sent]
         if after in self.arches:
-            todo = [a for a in todo if self.arches.index(a) > self.arches.index(after)]
+            todo.sort(key=lambda a: self.arches.index(a) < self.arches.index(after))
         return todo[0] if todo else None
 
 
@@ -66,6 +76,9 @@ class SmokeScreen(StepScreen[SmokeView]):
     def __init__(self, step_id: str) -> None:
         super().__init__(step_id)
         self.data: SmokeView | None = None
+        self.form_arch = ""  # the architecture the form's hardware, ticks and note are for
+        self.form_next: str | None = None  # moved on by ctrl+s to this one, still to sign off
+        self.sent: set[str] = set()  # sign-offs sent from this form (maybe not loaded yet)
 
     def compose_extra(self) -> ComposeResult:
         yield Static("", id="smoke-status", classes="section")
@@ -108,7 +121,7 @@ class SmokeScreen(StepScreen[SmokeView]):
         if not data.arches or data.elsewhere:
             return
         if first_load:  # the arch picker has no blank entry: made once the arches are known
-            arch = data.first_open() or data.arches[0]
+            arch = self.form_arch = data.first_open() or data.arches[0]
             picker: Select[str] = Select([(a, a) for a in data.arches], value=arch,
                                          allow_blank=False, id="smoke-arch")
             self.query_one("#smoke-form", Horizontal).mount(picker, before=0)
@@ -126,6 +139,23 @@ class SmokeScreen(StepScreen[SmokeView]):
         checks.clear_options()
         checks.add_options(Selection(c, c, False) for c in data.checks)
         checks.highlighted = 0 if data.checks else None
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        """The captain picked another architecture: its sign-off starts from an empty form (the
+        tester stays). The form's own moves set ``form_arch`` first, so they keep what they set."""
+        if (event.select.id != "smoke-arch" or event.value == self.form_arch
+                or event.value != event.select.value):  # a stale one: the form moved since
+            return
+        self.form_arch = str(event.value)
+        self.form_next = None
+        self._clear_form()
+        self.query_one("#smoke-hardware", Input).focus()
+
+    def _clear_form(self) -> None:
+        self.query_one("#smoke-hardware", Input).value = ""
+        self.query_one("#smoke-note", Input).value = ""
+        if self.data is not None:
+            self._reset_checks(self.data)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter in a field moves on: tester -> hardware -> checks; in the note it records."""
@@ -166,25 +196,28 @@ class SmokeScreen(StepScreen[SmokeView]):
         self.start_form_write()
         entry = Entry(str(arch.value), self.query_one("#smoke-tester", Input).value,
                       self.query_one("#smoke-hardware", Input).value, marks, note)
+        self.sent.add(entry.arch)
         self._next_form(entry.arch)
         self._record(entry)
 
     def _next_form(self, after: str) -> None:
         """On to the next architecture at once, before the sign-off is written: what the captain
         types next ("M2", Enter, a, ctrl+s) belongs to that one, however fast it comes."""
-        nxt = self.data.first_open(after) if self.data is not None else None
-        if nxt is None or self.data is None:
+        nxt = self.data.first_open(after, self.sent) if self.data is not None else None
+        self.form_next = nxt
+        if nxt is None:
             self.query_one("#step-body").focus()  # the last one: n and r act, not type
             return
+        self.form_arch = nxt
         self.query_one("#smoke-arch", Select).value = nxt
-        self.query_one("#smoke-hardware", Input).value = ""
-        self.query_one("#smoke-note", Input).value = ""
-        self._reset_checks(self.data)
+        self._clear_form()
         self.query_one("#smoke-hardware", Input).focus()
 
     def on_not_recorded(self, message: NotRecorded) -> None:
         """The sign-off was refused: the form shows it again as it was, so nothing is lost."""
         entry = message.entry
+        self.sent.discard(entry.arch)
+        self.form_arch, self.form_next = entry.arch, None
         self.query_one("#smoke-arch", Select).value = entry.arch
         self.query_one("#smoke-tester", Input).value = entry.tester
         self.query_one("#smoke-hardware", Input).value = entry.hardware
@@ -220,6 +253,21 @@ class SmokeScreen(StepScreen[SmokeView]):
                 else f"✘ Recorded the {message.arch} sign-off by {message.tester}. FAILED: "
                 f"{', '.join(message.failed)} — this blocks the release.")
         self.post_message(Finished(not message.failed, text))
+
+    def on_finished(self, message: Finished) -> None:
+        """While the form is on an architecture still to sign off, the result line says so
+        instead of the step screen's "Enter: next step": Enter there fills in that sign-off,
+        and the next step only follows once every architecture is signed off."""
+        message.prevent_default()  # the step screen's handler runs here, before the line
+        a_run = self.running  # the step itself ran (r, n): its result is about the step
+        StepScreen.on_finished(self, message)
+        nxt = self.form_next
+        if a_run or nxt is None or self.query_one("#smoke-arch", Select).value != nxt:
+            return
+        line = Text(message.text, style="bold green" if message.ok else "bold red")
+        line.append(f"  Next: the {nxt} sign-off in the form (hardware, Enter, a ticks all, "
+                    "ctrl+s records).", style="bold")
+        self.query_one("#step-message", Static).update(line)
 
 
 @dataclass(frozen=True)
