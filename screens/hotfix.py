@@ -219,7 +219,7 @@ class HotfixScreen(Screen[str | None]):
         if message.conflicts:
             def resolved(tag: str | None) -> None:
                 if tag:
-                    self.dismiss(tag)
+                    self._made(tag)
                 else:
                     self._say("The picks were aborted; pick again, or leave with escape.")
 
@@ -228,7 +228,11 @@ class HotfixScreen(Screen[str | None]):
         if message.error:
             self._say(message.error, error=True)
             return
-        self.dismiss(message.tag)
+        self._made(message.tag)
+
+    def _made(self, tag: str) -> None:
+        self.notify(f"Started hotfix {tag}; its branch is made. Next: pre-flight.")
+        self.dismiss(tag)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -255,9 +259,29 @@ class ConflictScreen(ModalScreen[str | None]):
         conflicts: list[str]
         aborted: bool
 
+    @dataclass
+    class Looked(Message):
+        files: list[str]
+
     def __init__(self, message: str, files: list[str]) -> None:
         super().__init__()
         self.message, self.files = message, files
+
+    def on_mount(self) -> None:
+        self._look()
+
+    @work(thread=True, exclusive=True, group="hotfix-conflict-look")
+    def _look(self) -> None:
+        """The files as git has them now: the list it was opened with may be from before the
+        captain resolved some in an editor (the step screen's last load)."""
+        files, _ = attempt(self.app, lambda ctx: picks.unmerged(ctx.repo)
+                           if picks.in_progress(ctx.repo) else [])
+        if files is not None:
+            self.post_message(self.Looked(files))
+
+    def on_conflict_screen_looked(self, message: Looked) -> None:
+        self.files = message.files
+        self.query_one("#conflict-files", Static).update(self._text())
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -272,6 +296,9 @@ class ConflictScreen(ModalScreen[str | None]):
                 yield Button("Continue", id="continue", variant="primary")
 
     def _text(self) -> Text:
+        if not self.files:
+            return Text("No file is left in conflict: Continue commits the resolved pick.\n",
+                        style="bold green")
         text = Text("Conflicting files:\n", style="bold")
         for name in self.files:
             text.append(f"  • {name}\n", style="yellow")
@@ -306,10 +333,9 @@ class ConflictScreen(ModalScreen[str | None]):
         if message.aborted:
             self.dismiss(None)
             return
-        if message.error:
-            if message.conflicts:
-                self.files = message.conflicts
-                self.query_one("#conflict-files", Static).update(self._text())
+        if message.error:  # the files as they are now, also when none is left in conflict
+            self.files = message.conflicts
+            self.query_one("#conflict-files", Static).update(self._text())
             self.query_one("#conflict-help", Static).update(Text(message.error, style="red"))
             return
         self.dismiss(message.tag)
@@ -319,10 +345,16 @@ class ConflictScreen(ModalScreen[str | None]):
 
 
 def open_hotfix(app: App[None]) -> None:
-    """Push the hotfix screen; say what was started when it closes."""
+    """Push the hotfix screen (it says what it started).
 
-    def started(tag: str | None) -> None:
-        if tag:
-            app.notify(f"Started hotfix {tag}; its branch is made. Next: pre-flight.")
+    The palette opens it over any screen, the hotfix-branch step's too (where a captain re-picks
+    after an abort): whatever it started, picked, continued or aborted, the screen it closes to
+    shows the hotfix as it is now, not as it was before (the home screen reloads on its own)."""
+    beneath = app.screen
 
-    app.push_screen(HotfixScreen(), started)
+    def closed(_tag: str | None) -> None:
+        reload = getattr(beneath, "action_reload", None)
+        if callable(reload) and beneath.is_attached:
+            reload()
+
+    app.push_screen(HotfixScreen(), closed)
