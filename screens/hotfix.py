@@ -1,10 +1,11 @@
 """Start a hotfix from the TUI: the version, the severity, then the picker; and the conflict screen.
 
 The picker lists the commits on the default branch since the base tag, newest first, with subject,
-author, date and files: space picks (or unpicks) the highlighted commit, enter goes on. Starting and
-picking go through the same ``start_hotfix`` and ``hotfix-branch`` step as ``release-console
-hotfix``; a conflicting pick opens :class:`ConflictScreen`, which lists the files and offers
-continue (after resolving them in an editor) or abort.
+author, date and files (the console's own bookkeeping commits left out, in a line that says so):
+space picks (or unpicks) the highlighted commit, enter goes on. Starting and picking go through
+the same ``start_hotfix`` and ``hotfix-branch`` step as ``release-console hotfix``; a conflicting
+pick opens :class:`ConflictScreen`, which lists the files and offers continue (after resolving
+them in an editor) or abort.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from screens.widgets import SessionBar
 from services import engine, secrets, versions
 from services.errors import ConsoleError
 from services.hotfix import picks
+from services.hotfix.bookkeeping import left_out_sentence
 from services.hotfix.clock import SEVERITIES
 from services.hotfix.picks import Candidate
 from services.hotfix.plan import base_tag_for
@@ -69,6 +71,7 @@ class HotfixScreen(Screen[str | None]):
         base: str
         commits: list[Candidate]
         error: str
+        left_out: str = ""  # the console's own commits, not listed: the sentence that says so
 
     @dataclass
     class Started(Message):
@@ -92,6 +95,7 @@ class HotfixScreen(Screen[str | None]):
                 yield Input(placeholder="Hotfix version, e.g. 1.3.1", id="version")
                 yield Select(SEVERITY_CHOICES, value="", allow_blank=False, id="severity")
         yield OptionList(id="commits")
+        yield Static("", id="left-out")
         yield Static("Type the version and press enter to list the commits.",
                      id="hotfix-message")
         yield Footer()
@@ -123,11 +127,13 @@ class HotfixScreen(Screen[str | None]):
             ctx = host_of(self.app).make_context()
             base = base_tag_for(ctx.policy, str(versions.parse_version(version)),
                                 ctx.repo.tags())
-            found = picks.candidates(ctx.repo, base, ctx.policy.project.default_branch)
+            found, own = picks.listing(ctx.repo, base, ctx.policy.project.default_branch,
+                                       tag_format=ctx.policy.tag_format)
         except ConsoleError as err:
             self.post_message(self.Listed("", [], secrets.scrub(str(err))))
             return
-        self.post_message(self.Listed(base, found, ""))
+        self.post_message(self.Listed(base, found, "", left_out_sentence(
+            [c.subject for c in own])))
 
     def on_hotfix_screen_listed(self, message: Listed) -> None:
         if message.error:
@@ -135,6 +141,7 @@ class HotfixScreen(Screen[str | None]):
             return
         self.base, self.commits, self.picked = message.base, message.commits, []
         self._render_commits()
+        self.query_one("#left-out", Static).update(Text(message.left_out))
         listing = self.query_one("#commits", OptionList)
         listing.border_title = f"Commits on the default branch since {message.base}"
         if not self.commits:
