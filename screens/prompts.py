@@ -13,6 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
 from textual.app import App, ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -35,8 +38,13 @@ class ConfirmScreen(ModalScreen[bool]):
     """
 
     BINDINGS = [Binding("escape", "cancel", "No"), Binding("n", "cancel", "No"),
-                Binding("y", "confirm", "Yes")]
+                Binding("y", "confirm", "Yes"),
+                Binding("up", "scroll_plan(-1)", "Scroll up", show=False),
+                Binding("down", "scroll_plan(1)", "Scroll down", show=False),
+                Binding("pageup", "scroll_plan(-10)", "Page up", show=False),
+                Binding("pagedown", "scroll_plan(10)", "Page down", show=False)]
     CSS_PATH = PROMPTS_CSS
+    OVERHEAD = 5  # rows besides the question, the plan and the hint: the border, the buttons
 
     def __init__(self, question: str, plan: Plan, *, irreversible: bool = False) -> None:
         super().__init__()
@@ -48,7 +56,12 @@ class ConfirmScreen(ModalScreen[bool]):
         with Vertical():
             yield Static(self.question, id="question", markup=False)
             with VerticalScroll(id="plan"):
-                yield Static(self.plan.render(), markup=False)
+                yield Static(plan_text(self.plan), markup=False)
+            yield Static("The plan is longer than this window: ↑↓ or PgUp PgDn scroll it.",
+                         id="more")
+            # what will run stays in sight, however long the summary, the diff or the notes
+            yield Static(plan_commands(self.plan), id="commands",
+                         classes="" if self.plan.commands or self.plan.api_calls else "none")
             yield Static(self.hint(), id="hint", markup=False)
             with Horizontal():
                 yield Button("No (n)", id="no", variant="primary")
@@ -61,6 +74,28 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         self.query_one("#no" if self.irreversible else "#yes", Button).focus()
+        self.call_after_refresh(self._fit)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit)
+
+    def _fit(self) -> None:
+        """The plan takes every row the question, the commands, the hint and the buttons
+        leave, so they stay in sight and as much of the rest as fits is shown (a box of 60% of
+        the window cut a hotfix push's second command at 80x24); a longer plan scrolls, and a
+        line under it says how."""
+        plan = self.query_one("#plan", VerticalScroll)
+        room = self.size.height - self.OVERHEAD - sum(
+            self.query_one(f"#{name}", Static).outer_size.height
+            for name in ("question", "commands", "hint"))
+        content = plan.virtual_size.height  # as wrapped beside the scrollbar's gutter
+        longer = content > room
+        self.query_one("#more", Static).display = longer
+        # a height of its own: "auto" measures the lines without the gutter, one row short
+        plan.styles.height = max(3, room - 1) if longer else content
+
+    def action_scroll_plan(self, rows: int) -> None:
+        self.query_one("#plan", VerticalScroll).scroll_relative(y=rows, animate=False)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
@@ -70,6 +105,31 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_confirm(self) -> None:
         self.dismiss(True)
+
+
+def plan_text(plan: Plan) -> str:
+    """What the plan says about its changes (summary, file diffs, notes): the part that
+    scrolls when it is long; the commands are shown apart by :func:`plan_commands`."""
+    text = Plan(plan.summary, changes=plan.changes).render()
+    return text + "".join(f"\nNote: {n}" if i else f"\n\nNote: {n}"
+                          for i, n in enumerate(plan.notes))
+
+
+def plan_commands(plan: Plan) -> Group:
+    """The commands and API calls as ``--dry-run`` prints them, each wrapping under itself,
+    after its ``$``, not at the dialog's left edge (a long ``git push`` refspec read as a line
+    of its own)."""
+    parts: list[RenderableType] = []
+    for title, prefix, items in (("Commands:", "  $ ", plan.commands),
+                                 ("GitHub API calls:", "  ", plan.api_calls)):
+        if items:
+            grid = Table.grid()
+            grid.add_column(no_wrap=True)
+            grid.add_column(overflow="fold")
+            for item in items:
+                grid.add_row(prefix, Text(item))
+            parts += [Text(f"\n{title}"), grid]
+    return Group(*parts)
 
 
 def ask_from_thread(app: App[Any], question: str, plan: Plan, *, irreversible: bool) -> bool:
