@@ -44,7 +44,8 @@ class ConfirmScreen(ModalScreen[bool]):
                 Binding("pageup", "scroll_plan(-10)", "Page up", show=False),
                 Binding("pagedown", "scroll_plan(10)", "Page down", show=False)]
     CSS_PATH = PROMPTS_CSS
-    OVERHEAD = 5  # rows besides the question, the plan and the hint: the border, the buttons
+    OVERHEAD = 5  # rows besides the texts: the border (2) and the buttons (3)
+    MAX_WIDTH = 110  # the dialog's max-width in prompts.tcss
 
     def __init__(self, question: str, plan: Plan, *, irreversible: bool = False) -> None:
         super().__init__()
@@ -83,16 +84,24 @@ class ConfirmScreen(ModalScreen[bool]):
         """The plan takes every row the question, the commands, the hint and the buttons
         leave, so they stay in sight and as much of the rest as fits is shown (a box of 60% of
         the window cut a hotfix push's second command at 80x24); a longer plan scrolls, and a
-        line under it says how."""
-        plan = self.query_one("#plan", VerticalScroll)
+        line under it says how.
+
+        The rows are counted by wrapping the texts at the dialog's width for the window's size
+        now: the widgets' own sizes still hold the last layout's right after a resize."""
+        inner = min(self.size.width, self.MAX_WIDTH) - 4  # the border and the padding
         room = self.size.height - self.OVERHEAD - sum(
-            self.query_one(f"#{name}", Static).outer_size.height
-            for name in ("question", "commands", "hint"))
-        content = plan.virtual_size.height  # as wrapped beside the scrollbar's gutter
+            self._rows(text, inner) for text in (
+                Text(self.question), plan_commands(self.plan), Text(self.hint())))
+        content = self._rows(Text(plan_text(self.plan)), inner - 2)  # beside the gutter
         longer = content > room
         self.query_one("#more", Static).display = longer
-        # a height of its own: "auto" measures the lines without the gutter, one row short
+        plan = self.query_one("#plan", VerticalScroll)
         plan.styles.height = max(3, room - 1) if longer else content
+
+    def _rows(self, renderable: RenderableType, width: int) -> int:
+        console = self.app.console
+        return len(console.render_lines(renderable, console.options.update_width(max(1, width)),
+                                        pad=False))
 
     def action_scroll_plan(self, rows: int) -> None:
         self.query_one("#plan", VerticalScroll).scroll_relative(y=rows, animate=False)
