@@ -141,7 +141,9 @@ class HotfixScreen(Screen[str | None]):
             return
         self.base, self.commits, self.picked = message.base, message.commits, []
         self._render_commits()
-        self.query_one("#left-out", Static).update(Text(message.left_out))
+        left_out = self.query_one("#left-out", Static)
+        left_out.update(Text(message.left_out))
+        left_out.display = bool(message.left_out)  # no empty row when nothing was left out
         listing = self.query_one("#commits", OptionList)
         listing.border_title = f"Commits on the default branch since {message.base}"
         if not self.commits:
@@ -238,7 +240,7 @@ class HotfixScreen(Screen[str | None]):
         self._made(message.tag)
 
     def _made(self, tag: str) -> None:
-        self.notify(f"Started hotfix {tag}; its branch is made. Next: pre-flight.")
+        self.notify(f"Hotfix {tag}: its branch is made. Next: pre-flight.")  # started or resumed
         self.dismiss(tag)
 
     def action_cancel(self) -> None:

@@ -149,8 +149,9 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
             if not self.step.skippable:
                 return False
             return not (self.running or finished) or None
-        if action == "redo_step":
-            return not self.running and self.status in {*FINISHED, S.STALE, S.FAILED}
+        if action == "redo_step":  # not once the release ended (its last step ran here)
+            return not self.running and self.status in {*FINISHED, S.STALE, S.FAILED} and \
+                self.next_id is not None
         if action == "next_step":
             return not self.running or None
         if action == "import_bundle":

@@ -117,7 +117,8 @@ async def test_merge_back_run_on_its_screen_shows_it_done_and_enter_opens_the_su
         assert "done" in text_of(step, "#step-status")
         assert "conflicts" not in text_of(step, "#step-blockers")
         assert "mode: merge" in text_of(step, "#step-evidence")
-        assert "r" not in footer_keys(step) or not footer_keys(step)["r"]
+        keys = footer_keys(step)
+        assert not keys.get("r") and not keys.get("o")  # neither run nor redo an ended release
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, SummaryScreen)
