@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from console.app import ReleaseConsoleApp
 from console.demo import build_sandbox
@@ -122,3 +123,27 @@ async def test_merge_back_run_on_its_screen_shows_it_done_and_enter_opens_the_su
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, SummaryScreen)
+
+
+async def test_after_an_abort_p_on_the_branch_step_opens_the_picker(
+        stopped: tuple[Path, str]) -> None:
+    """The aborted step named only a command line to pick again; its screen offers p."""
+    from screens.hotfix import HotfixScreen
+    from screens.steps.hotfix_branch import HotfixBranchScreen
+    from tests.tui_helpers import footer_keys
+
+    project, _fix = stopped
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        step = await open_step(pilot, "hotfix-branch", HotfixBranchScreen)
+        assert "p" not in footer_keys(step)  # a pick is stopped: c, not p
+        await pilot.press("c", "a")  # the conflict screen, abort
+        await settle(pilot)
+        assert app.screen is step and footer_keys(step)["p"]
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, HotfixScreen)
+        assert app.screen.query_one("#version", Input).value == "1.3.1"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is step
