@@ -140,6 +140,7 @@ async def test_after_an_abort_p_on_the_branch_step_opens_the_picker(
         await pilot.press("c", "a")  # the conflict screen, abort
         await settle(pilot)
         assert app.screen is step and footer_keys(step)["p"]
+        assert "(in the TUI: p on this step)" in text_of(step, "#step-status")
         await pilot.press("p")
         await settle(pilot)
         assert isinstance(app.screen, HotfixScreen)
@@ -147,3 +148,20 @@ async def test_after_an_abort_p_on_the_branch_step_opens_the_picker(
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is step
+
+
+async def test_a_hotfix_started_without_picks_says_p_on_its_branch_step(tmp_path: Path) -> None:
+    from screens.steps.hotfix_branch import HotfixBranchScreen
+    from tests.tui_helpers import footer_keys
+
+    project = build_sandbox(tmp_path / "demo")
+    quick_world(project)
+    commit(project, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
+    assert run_cli("start", "1.3.1", "--kind", "hotfix", cwd=project).returncode == 0
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        step = await open_step(pilot, "hotfix-branch", HotfixBranchScreen)
+        blockers = text_of(step, "#step-blockers")
+        assert "No commits are picked for this hotfix yet." in blockers
+        assert "Press p here to pick them in the picker." in blockers
+        assert footer_keys(step)["p"]
