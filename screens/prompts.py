@@ -89,9 +89,11 @@ class ConfirmScreen(ModalScreen[bool]):
         The rows are counted by wrapping the texts at the dialog's width for the window's size
         now: the widgets' own sizes still hold the last layout's right after a resize."""
         inner = min(self.size.width, self.MAX_WIDTH) - 4  # the border and the padding
+        commands = plan_commands(self.plan) if self.plan.commands or self.plan.api_calls \
+            else Text()  # shown only when there are some
         room = self.size.height - self.OVERHEAD - sum(
-            self._rows(text, inner) for text in (
-                Text(self.question), plan_commands(self.plan), Text(self.hint())))
+            self._rows(text, inner) for text in (Text(self.question), commands,
+                                                 Text(self.hint())))
         content = self._rows(Text(plan_text(self.plan)), inner - 2)  # beside the gutter
         longer = content > room
         self.query_one("#more", Static).display = longer
@@ -99,6 +101,8 @@ class ConfirmScreen(ModalScreen[bool]):
         plan.styles.height = max(3, room - 1) if longer else content
 
     def _rows(self, renderable: RenderableType, width: int) -> int:
+        if isinstance(renderable, Text) and not renderable.plain:
+            return 0
         console = self.app.console
         return len(console.render_lines(renderable, console.options.update_width(max(1, width)),
                                         pad=False))
