@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from rich.text import Text
 from textual import work
@@ -362,8 +363,20 @@ def open_hotfix(app: App[None]) -> None:
     beneath = app.screen
 
     def closed(_tag: str | None) -> None:
-        reload = getattr(beneath, "action_reload", None)
-        if callable(reload) and beneath.is_attached:
-            reload()
+        if beneath.is_attached:
+            show_anew(beneath)
 
     app.push_screen(HotfixScreen(), closed)
+
+
+def show_anew(screen: Screen[Any]) -> None:
+    """After the picks changed under it, ``screen`` shows the hotfix as it is now: a step screen
+    drops the result its last run left on the message line (a failed pick's words no longer
+    hold once the branch is made) and reloads; any other screen with a reload reloads."""
+    from screens.step import StepScreen
+
+    if isinstance(screen, StepScreen):
+        screen.result_shown = False
+    reload = getattr(screen, "action_reload", None)
+    if callable(reload):
+        reload()

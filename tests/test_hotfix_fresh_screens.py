@@ -165,3 +165,32 @@ async def test_a_hotfix_started_without_picks_says_p_on_its_branch_step(tmp_path
         assert "No commits are picked for this hotfix yet." in blockers
         assert "Press p here to pick them in the picker." in blockers
         assert footer_keys(step)["p"]
+
+
+async def test_continued_on_the_branch_step_its_failed_run_is_no_longer_said(
+        stopped: tuple[Path, str]) -> None:
+    """r stopped on the conflict (the message line said the step failed); continued through c,
+    the step showed done with the failure still under it."""
+    from screens.hotfix import ConflictScreen
+    from screens.steps.hotfix_branch import HotfixBranchScreen
+
+    project, _fix = stopped
+    assert run_cli("hotfix", "--abort", cwd=project).returncode == 0
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(100, 40)) as pilot:
+        step = await open_step(pilot, "hotfix-branch", HotfixBranchScreen)
+        await pilot.press("r")
+        await until_confirm(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert "'Hotfix branch' failed" in text_of(step, "#step-message")
+        (project / "src" / "unlock.sh").write_text("retry=3\n")
+        git(project, "add", "src/unlock.sh")
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictScreen)
+        await pilot.press("c")
+        await settle(pilot)
+        assert app.screen is step and "done" in text_of(step, "#step-status")
+        message = text_of(step, "#step-message")
+        assert "failed" not in message and "Pre-flight checks" in message

@@ -59,7 +59,7 @@ class HotfixBranchScreen(StepScreen[StoppedPick]):
         open_hotfix(self.app)  # it reloads this screen when it closes
 
     def action_resolve(self) -> None:
-        from screens.hotfix import ConflictScreen
+        from screens.hotfix import ConflictScreen, show_anew
 
         if self.stopped is None:
             return
@@ -67,6 +67,6 @@ class HotfixBranchScreen(StepScreen[StoppedPick]):
         def resolved(tag: str | None) -> None:
             if tag:
                 self.notify(f"The hotfix branch for {tag} is made.")
-            self.action_reload()
+            show_anew(self)
 
         self.app.push_screen(ConflictScreen(self.stopped.message, self.stopped.files), resolved)
