@@ -43,16 +43,10 @@ class PickConflict(ConsoleError):
         self.files = files
 
 
-def candidates(repo: Repository, base_tag: str, default_branch: str, *,
-               tag_format: str) -> list[Candidate]:
-    """Commits on the default branch since the base tag, newest first: the ones a hotfix may
-    pick (merges and the console's own bookkeeping commits left out)."""
-    return listing(repo, base_tag, default_branch, tag_format=tag_format)[0]
-
-
 def listing(repo: Repository, base_tag: str, default_branch: str, *,
             tag_format: str) -> tuple[list[Candidate], list[Candidate]]:
-    """(the commits a hotfix may pick, the console's own commits left out), newest first."""
+    """The commits on the default branch since the base tag, newest first, merges left out: (the
+    ones a hotfix may pick, the console's own bookkeeping commits, which it may not)."""
     out = repo.git("log", "--no-merges", "--format=%x1e%H%x1f%s%x1f%an%x1f%as", "--name-only",
                    f"refs/tags/{base_tag}..refs/heads/{default_branch}", "--")
     pickable: list[Candidate] = []
