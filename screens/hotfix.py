@@ -1,16 +1,18 @@
 """Start a hotfix from the TUI: the version, the severity, then the picker; and the conflict screen.
 
 The picker lists the commits on the default branch since the base tag, newest first, with subject,
-author, date and files: space picks (or unpicks) the highlighted commit, enter goes on. Starting and
-picking go through the same ``start_hotfix`` and ``hotfix-branch`` step as ``release-console
-hotfix``; a conflicting pick opens :class:`ConflictScreen`, which lists the files and offers
-continue (after resolving them in an editor) or abort.
+author, date and files (the console's own bookkeeping commits left out, in a line that says so):
+space picks (or unpicks) the highlighted commit, enter goes on. Starting and picking go through
+the same ``start_hotfix`` and ``hotfix-branch`` step as ``release-console hotfix``; a conflicting
+pick opens :class:`ConflictScreen`, which lists the files and offers continue (after resolving
+them in an editor) or abort.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from rich.text import Text
 from textual import work
@@ -29,6 +31,7 @@ from screens.widgets import SessionBar
 from services import engine, secrets, versions
 from services.errors import ConsoleError
 from services.hotfix import picks
+from services.hotfix.bookkeeping import left_out_sentence
 from services.hotfix.clock import SEVERITIES
 from services.hotfix.picks import Candidate
 from services.hotfix.plan import base_tag_for
@@ -69,6 +72,7 @@ class HotfixScreen(Screen[str | None]):
         base: str
         commits: list[Candidate]
         error: str
+        left_out: str = ""  # the console's own commits, not listed: the sentence that says so
 
     @dataclass
     class Started(Message):
@@ -92,6 +96,7 @@ class HotfixScreen(Screen[str | None]):
                 yield Input(placeholder="Hotfix version, e.g. 1.3.1", id="version")
                 yield Select(SEVERITY_CHOICES, value="", allow_blank=False, id="severity")
         yield OptionList(id="commits")
+        yield Static("", id="left-out")
         yield Static("Type the version and press enter to list the commits.",
                      id="hotfix-message")
         yield Footer()
@@ -123,11 +128,13 @@ class HotfixScreen(Screen[str | None]):
             ctx = host_of(self.app).make_context()
             base = base_tag_for(ctx.policy, str(versions.parse_version(version)),
                                 ctx.repo.tags())
-            found = picks.candidates(ctx.repo, base, ctx.policy.project.default_branch)
+            found, own = picks.listing(ctx.repo, base, ctx.policy.project.default_branch,
+                                       tag_format=ctx.policy.tag_format)
         except ConsoleError as err:
             self.post_message(self.Listed("", [], secrets.scrub(str(err))))
             return
-        self.post_message(self.Listed(base, found, ""))
+        self.post_message(self.Listed(base, found, "", left_out_sentence(
+            [c.subject for c in own])))
 
     def on_hotfix_screen_listed(self, message: Listed) -> None:
         if message.error:
@@ -135,6 +142,9 @@ class HotfixScreen(Screen[str | None]):
             return
         self.base, self.commits, self.picked = message.base, message.commits, []
         self._render_commits()
+        left_out = self.query_one("#left-out", Static)
+        left_out.update(Text(message.left_out))
+        left_out.display = bool(message.left_out)  # no empty row when nothing was left out
         listing = self.query_one("#commits", OptionList)
         listing.border_title = f"Commits on the default branch since {message.base}"
         if not self.commits:
@@ -219,7 +229,7 @@ class HotfixScreen(Screen[str | None]):
         if message.conflicts:
             def resolved(tag: str | None) -> None:
                 if tag:
-                    self.dismiss(tag)
+                    self._made(tag)
                 else:
                     self._say("The picks were aborted; pick again, or leave with escape.")
 
@@ -228,7 +238,11 @@ class HotfixScreen(Screen[str | None]):
         if message.error:
             self._say(message.error, error=True)
             return
-        self.dismiss(message.tag)
+        self._made(message.tag)
+
+    def _made(self, tag: str) -> None:
+        self.notify(f"Hotfix {tag}: its branch is made. Next: pre-flight.")  # started or resumed
+        self.dismiss(tag)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -255,9 +269,29 @@ class ConflictScreen(ModalScreen[str | None]):
         conflicts: list[str]
         aborted: bool
 
+    @dataclass
+    class Looked(Message):
+        files: list[str]
+
     def __init__(self, message: str, files: list[str]) -> None:
         super().__init__()
         self.message, self.files = message, files
+
+    def on_mount(self) -> None:
+        self._look()
+
+    @work(thread=True, exclusive=True, group="hotfix-conflict-look")
+    def _look(self) -> None:
+        """The files as git has them now: the list it was opened with may be from before the
+        captain resolved some in an editor (the step screen's last load)."""
+        files, _ = attempt(self.app, lambda ctx: picks.unmerged(ctx.repo)
+                           if picks.in_progress(ctx.repo) else [])
+        if files is not None:
+            self.post_message(self.Looked(files))
+
+    def on_conflict_screen_looked(self, message: Looked) -> None:
+        self.files = message.files
+        self.query_one("#conflict-files", Static).update(self._text())
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -272,6 +306,9 @@ class ConflictScreen(ModalScreen[str | None]):
                 yield Button("Continue", id="continue", variant="primary")
 
     def _text(self) -> Text:
+        if not self.files:
+            return Text("No file is left in conflict: Continue commits the resolved pick.\n",
+                        style="bold green")
         text = Text("Conflicting files:\n", style="bold")
         for name in self.files:
             text.append(f"  • {name}\n", style="yellow")
@@ -306,10 +343,9 @@ class ConflictScreen(ModalScreen[str | None]):
         if message.aborted:
             self.dismiss(None)
             return
-        if message.error:
-            if message.conflicts:
-                self.files = message.conflicts
-                self.query_one("#conflict-files", Static).update(self._text())
+        if message.error:  # the files as they are now, also when none is left in conflict
+            self.files = message.conflicts
+            self.query_one("#conflict-files", Static).update(self._text())
             self.query_one("#conflict-help", Static).update(Text(message.error, style="red"))
             return
         self.dismiss(message.tag)
@@ -319,10 +355,28 @@ class ConflictScreen(ModalScreen[str | None]):
 
 
 def open_hotfix(app: App[None]) -> None:
-    """Push the hotfix screen; say what was started when it closes."""
+    """Push the hotfix screen (it says what it started).
 
-    def started(tag: str | None) -> None:
-        if tag:
-            app.notify(f"Started hotfix {tag}; its branch is made. Next: pre-flight.")
+    The palette opens it over any screen, the hotfix-branch step's too (where a captain re-picks
+    after an abort): whatever it started, picked, continued or aborted, the screen it closes to
+    shows the hotfix as it is now, not as it was before (the home screen reloads on its own)."""
+    beneath = app.screen
 
-    app.push_screen(HotfixScreen(), started)
+    def closed(_tag: str | None) -> None:
+        if beneath.is_attached:
+            show_anew(beneath)
+
+    app.push_screen(HotfixScreen(), closed)
+
+
+def show_anew(screen: Screen[Any]) -> None:
+    """After the picks changed under it, ``screen`` shows the hotfix as it is now: a step screen
+    drops the result its last run left on the message line (a failed pick's words no longer
+    hold once the branch is made) and reloads; any other screen with a reload reloads."""
+    from screens.step import StepScreen
+
+    if isinstance(screen, StepScreen):
+        screen.result_shown = False
+    reload = getattr(screen, "action_reload", None)
+    if callable(reload):
+        reload()

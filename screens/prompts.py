@@ -13,6 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
 from textual.app import App, ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -35,8 +38,14 @@ class ConfirmScreen(ModalScreen[bool]):
     """
 
     BINDINGS = [Binding("escape", "cancel", "No"), Binding("n", "cancel", "No"),
-                Binding("y", "confirm", "Yes")]
+                Binding("y", "confirm", "Yes"),
+                Binding("up", "scroll_plan(-1)", "Scroll up", show=False),
+                Binding("down", "scroll_plan(1)", "Scroll down", show=False),
+                Binding("pageup", "scroll_plan(-10)", "Page up", show=False),
+                Binding("pagedown", "scroll_plan(10)", "Page down", show=False)]
     CSS_PATH = PROMPTS_CSS
+    OVERHEAD = 5  # rows besides the texts: the border (2) and the buttons (3)
+    MAX_WIDTH = 110  # the dialog's max-width in prompts.tcss
 
     def __init__(self, question: str, plan: Plan, *, irreversible: bool = False) -> None:
         super().__init__()
@@ -48,7 +57,12 @@ class ConfirmScreen(ModalScreen[bool]):
         with Vertical():
             yield Static(self.question, id="question", markup=False)
             with VerticalScroll(id="plan"):
-                yield Static(self.plan.render(), markup=False)
+                yield Static(plan_text(self.plan), markup=False)
+            yield Static("The plan is longer than this window: ↑↓ or PgUp PgDn scroll it.",
+                         id="more")
+            # what will run stays in sight, however long the summary, the diff or the notes
+            yield Static(plan_commands(self.plan), id="commands",
+                         classes="" if self.plan.commands or self.plan.api_calls else "none")
             yield Static(self.hint(), id="hint", markup=False)
             with Horizontal():
                 yield Button("No (n)", id="no", variant="primary")
@@ -61,6 +75,40 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         self.query_one("#no" if self.irreversible else "#yes", Button).focus()
+        self.call_after_refresh(self._fit)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit)
+
+    def _fit(self) -> None:
+        """The plan takes every row the question, the commands, the hint and the buttons
+        leave, so they stay in sight and as much of the rest as fits is shown (a box of 60% of
+        the window cut a hotfix push's second command at 80x24); a longer plan scrolls, and a
+        line under it says how.
+
+        The rows are counted by wrapping the texts at the dialog's width for the window's size
+        now: the widgets' own sizes still hold the last layout's right after a resize."""
+        inner = min(self.size.width, self.MAX_WIDTH) - 4  # the border and the padding
+        commands = plan_commands(self.plan) if self.plan.commands or self.plan.api_calls \
+            else Text()  # shown only when there are some
+        room = self.size.height - self.OVERHEAD - sum(
+            self._rows(text, inner) for text in (Text(self.question), commands,
+                                                 Text(self.hint())))
+        content = self._rows(Text(plan_text(self.plan)), inner - 2)  # beside the gutter
+        longer = content > room
+        self.query_one("#more", Static).display = longer
+        plan = self.query_one("#plan", VerticalScroll)
+        plan.styles.height = max(3, room - 1) if longer else content
+
+    def _rows(self, renderable: RenderableType, width: int) -> int:
+        if isinstance(renderable, Text) and not renderable.plain:
+            return 0
+        console = self.app.console
+        return len(console.render_lines(renderable, console.options.update_width(max(1, width)),
+                                        pad=False))
+
+    def action_scroll_plan(self, rows: int) -> None:
+        self.query_one("#plan", VerticalScroll).scroll_relative(y=rows, animate=False)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
@@ -70,6 +118,31 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_confirm(self) -> None:
         self.dismiss(True)
+
+
+def plan_text(plan: Plan) -> str:
+    """What the plan says about its changes (summary, file diffs, notes): the part that
+    scrolls when it is long; the commands are shown apart by :func:`plan_commands`."""
+    text = Plan(plan.summary, changes=plan.changes).render()
+    return text + "".join(f"\nNote: {n}" if i else f"\n\nNote: {n}"
+                          for i, n in enumerate(plan.notes))
+
+
+def plan_commands(plan: Plan) -> Group:
+    """The commands and API calls as ``--dry-run`` prints them, each wrapping under itself,
+    after its ``$``, not at the dialog's left edge (a long ``git push`` refspec read as a line
+    of its own)."""
+    parts: list[RenderableType] = []
+    for title, prefix, items in (("Commands:", "  $ ", plan.commands),
+                                 ("GitHub API calls:", "  ", plan.api_calls)):
+        if items:
+            grid = Table.grid()
+            grid.add_column(no_wrap=True)
+            grid.add_column(overflow="fold")
+            for item in items:
+                grid.add_row(prefix, Text(item))
+            parts += [Text(f"\n{title}"), grid]
+    return Group(*parts)
 
 
 def ask_from_thread(app: App[Any], question: str, plan: Plan, *, irreversible: bool) -> bool:

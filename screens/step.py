@@ -66,7 +66,7 @@ from services.step_status import FINISHED, StepStatus
 from services.steps import registry
 
 if TYPE_CHECKING:
-    from services.step_protocol import Blocker
+    from services.step_protocol import Blocker, Step
 
 T = TypeVar("T")
 STEP_CSS = Path(__file__).with_name("step.tcss")
@@ -104,6 +104,7 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
         self.quit_after = False
         self.result_shown = False  # the message line holds a run's result, not a hint
         self.next_after_load = False  # n on a blocked step: look again, then run or say why
+        self.session_tag = ""  # the release shown: its last step, run here, ends it
 
     # --- extension points --------------------------------------------------------------------
     def compose_extra(self) -> ComposeResult:
@@ -148,8 +149,9 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
             if not self.step.skippable:
                 return False
             return not (self.running or finished) or None
-        if action == "redo_step":
-            return not self.running and self.status in {*FINISHED, S.STALE, S.FAILED}
+        if action == "redo_step":  # not once the release ended (its last step ran here)
+            return not self.running and self.status in {*FINISHED, S.STALE, S.FAILED} and \
+                self.next_id is not None
         if action == "next_step":
             return not self.running or None
         if action == "import_bundle":
@@ -175,13 +177,17 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
                 if nxt is not None:
                     next_id, next_title = nxt.id, nxt.step.title
                     waits = workstation.waits_for_other_side(ctx, nxt.step) is not None
+            elif self.session_tag:  # this screen ran the release's last step: show it done
+                view = _ended_view(ctx, self.step, self.session_tag)
             try:
                 plan: Plan | None = self.step.plan(ctx) if ctx.session is not None else None
             except ConsoleError as err:
                 plan = Plan(summary=f"No plan yet: {err}")
             extra = self.load_extra(ctx)
             message = Loaded(header, view, next_id, next_title, plan, extra,
-                             has_session=ctx.session is not None, waits_for_bundle=waits)
+                             has_session=ctx.session is not None or view is not None,
+                             waits_for_bundle=waits,
+                             tag=ctx.session.tag if ctx.session else self.session_tag)
         except ConsoleError as err:
             message = Loaded("", None, None, "", None, None, error=secrets.scrub(str(err)))
         if not worker.is_cancelled:  # a newer load replaced this one
@@ -196,12 +202,15 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
             return
         self.next_id, self.next_title = message.next_id, message.next_title
         self.has_session, self.waits_for_bundle = message.has_session, message.waits_for_bundle
+        self.session_tag = message.tag
         view = message.view
         finished = False
         if view is None:
             self.status = None
             status.update(Text("No release in progress: press Escape and start one with s.",
                                style="yellow"))
+            for gone in ("#step-blockers", "#step-evidence"):  # the ended release's, not now's
+                self.query_one(gone, Static).update("")
         else:
             if not self.running:
                 self.status = StepStatus(view.status)
@@ -333,6 +342,18 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
             self.action_cancel_step()
             return
         self.dismiss()
+
+
+def _ended_view(ctx: Context, step: Step, tag: str) -> engine.StepView | None:
+    """The step as the release it belonged to left it, once that release is completed."""
+    try:
+        ended = ctx.store.load(tag)
+    except ConsoleError:
+        return None
+    record = ended.steps.get(step.id)
+    if ended.state != "completed" or record is None:
+        return None
+    return engine.StepView(step, StepStatus(record.status), [], record)
 
 
 def screen_for(step_id: str) -> StepScreen[Any]:

@@ -60,23 +60,28 @@ def cmd_hotfix(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     from services import versions
-    from services.hotfix.picks import candidates
+    from services.hotfix.bookkeeping import left_out_sentence
+    from services.hotfix.picks import listing
     from services.hotfix.plan import base_tag_for
 
     ctx = context(args)
     version = str(versions.parse_version(args.version))
     base = base_tag_for(ctx.policy, version, ctx.repo.tags())
-    found = candidates(ctx.repo, base, ctx.policy.project.default_branch)
+    found, own = listing(ctx.repo, base, ctx.policy.project.default_branch,
+                         tag_format=ctx.policy.tag_format)
     if args.json:
         print_json({"base_tag": base, "commits": [
             {"sha": c.sha, "subject": c.subject, "author": c.author, "date": c.date,
-             "files": c.files} for c in found]})
+             "files": c.files} for c in found],
+            "left_out": [{"sha": c.sha, "subject": c.subject} for c in own]})
         return 0
     if not found:
-        say(f"No commits on {ctx.policy.project.default_branch} since {base}.")
+        say(f"No commits to pick on {ctx.policy.project.default_branch} since {base}.")
     for c in found:
         say(f"{c.short}  {c.date}  {c.author:<18} {c.subject}")
         say(f"              {', '.join(c.files[:6])}{' …' if len(c.files) > 6 else ''}")
+    if own:
+        say(left_out_sentence([c.subject for c in own]))
     return 0
 
 

@@ -2,7 +2,9 @@
 
 The hotfix screen opens the conflict screen right after a pick stops. After a restart (or from
 the checklist) the step's own screen is where the captain lands, so ``c`` opens the same
-screen here: continue once the files are resolved, or abort the picks.
+screen here: continue once the files are resolved, or abort the picks. After an abort (or a
+hotfix started with no picks) ``p`` opens the picker to pick again; this screen shows the branch
+as it is when the picker closes.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from screens.step import StepScreen
 from services.hotfix import picks
 from services.hotfix.plan import hotfix_data
 from services.step_protocol import Context
+from services.step_status import FINISHED
 
 
 @dataclass(frozen=True)
@@ -26,7 +29,8 @@ class StoppedPick:
 
 
 class HotfixBranchScreen(StepScreen[StoppedPick]):
-    BINDINGS = [Binding("c", "resolve", "Continue or abort…")]
+    BINDINGS = [Binding("c", "resolve", "Continue or abort…"),
+                Binding("p", "pick_again", "Pick again…")]
 
     stopped: StoppedPick | None = None
 
@@ -44,10 +48,18 @@ class HotfixBranchScreen(StepScreen[StoppedPick]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "resolve":
             return self.stopped is not None and not self.running
+        if action == "pick_again":
+            return self.stopped is None and not self.running and self.has_session and \
+                self.status is not None and self.status not in FINISHED
         return super().check_action(action, parameters)
 
+    def action_pick_again(self) -> None:
+        from screens.hotfix import open_hotfix
+
+        open_hotfix(self.app)  # it reloads this screen when it closes
+
     def action_resolve(self) -> None:
-        from screens.hotfix import ConflictScreen
+        from screens.hotfix import ConflictScreen, show_anew
 
         if self.stopped is None:
             return
@@ -55,6 +67,6 @@ class HotfixBranchScreen(StepScreen[StoppedPick]):
         def resolved(tag: str | None) -> None:
             if tag:
                 self.notify(f"The hotfix branch for {tag} is made.")
-            self.action_reload()
+            show_anew(self)
 
         self.app.push_screen(ConflictScreen(self.stopped.message, self.stopped.files), resolved)

@@ -1,8 +1,9 @@
 """The commits a hotfix may pick, and the cherry-pick itself with its conflict state.
 
-A pick is refused before anything changes when it is not a commit, a merge commit, not on the
-default branch, or already on the hotfix branch (in the base tag, or picked before: the ``-x``
-trailer says so). The picks run as one ``git cherry-pick -x A B C`` so that ``--abort`` puts the
+A pick is refused before anything changes when it is not a commit, a merge commit, one of the
+console's own bookkeeping commits (:mod:`services.hotfix.bookkeeping`, which the picker leaves out),
+not on the default branch, or already on the hotfix branch (in the base tag, or picked before: the
+``-x`` trailer says so). The picks run as one ``git cherry-pick -x A B C`` so that ``--abort`` puts the
 branch back where it was before the first of them, exactly as git users expect.
 """
 
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from services.errors import ConsoleError, UsageError
+from services.hotfix.bookkeeping import console_commit
 from services.repo import GitOutput, RepoError, Repository, git_failure, lock_left
 
 TRAILER = re.compile(r"\(cherry picked from commit ([0-9a-f]{40})\)")
@@ -41,19 +43,22 @@ class PickConflict(ConsoleError):
         self.files = files
 
 
-def candidates(repo: Repository, base_tag: str, default_branch: str) -> list[Candidate]:
-    """Commits on the default branch since the base tag (merges left out), newest first."""
+def listing(repo: Repository, base_tag: str, default_branch: str, *,
+            tag_format: str) -> tuple[list[Candidate], list[Candidate]]:
+    """The commits on the default branch since the base tag, newest first, merges left out: (the
+    ones a hotfix may pick, the console's own bookkeeping commits, which it may not)."""
     out = repo.git("log", "--no-merges", "--format=%x1e%H%x1f%s%x1f%an%x1f%as", "--name-only",
                    f"refs/tags/{base_tag}..refs/heads/{default_branch}", "--")
-    result = []
+    pickable: list[Candidate] = []
+    own: list[Candidate] = []
     for record in out.split("\x1e"):
         if not record.strip():
             continue
         head, _, files = record.partition("\n")
         sha, subject, author, day = head.split("\x1f")
-        result.append(Candidate(sha, subject, author, day,
-                                [f for f in files.splitlines() if f.strip()]))
-    return result
+        (own if console_commit(subject, tag_format) else pickable).append(Candidate(
+            sha, subject, author, day, [f for f in files.splitlines() if f.strip()]))
+    return pickable, own
 
 
 def is_ancestor(repo: Repository, a: str, b: str) -> bool:
@@ -69,7 +74,7 @@ def picked_on(repo: Repository, base: str, head: str) -> list[str]:
 
 
 def resolve_picks(repo: Repository, shas: list[str], *, base_tag: str, default_branch: str,
-                  branch_head: str = "") -> list[str]:
+                  tag_format: str, branch_head: str = "") -> list[str]:
     """Full shas for the picks, in order; the first bad one refused in one sentence."""
     result: list[str] = []
     already = picked_on(repo, f"refs/tags/{base_tag}", branch_head) if branch_head else []
@@ -99,6 +104,12 @@ def resolve_picks(repo: Repository, shas: list[str], *, base_tag: str, default_b
         if sha in already or (branch_head and is_ancestor(repo, sha, branch_head)):
             raise ConsoleError(f"{what} is already on the hotfix branch; nothing was changed.",
                                remedy="Leave it out of --pick.")
+        own = console_commit(subject, tag_format)
+        if own:
+            raise ConsoleError(f"{what} is {own}, which the console made itself; it is not a "
+                               "fix, so nothing was changed.",
+                               remedy="Pick the fix's own commits (`release-console hotfix "
+                               "VERSION --list` lists them).")
         if not is_ancestor(repo, sha, f"refs/heads/{default_branch}"):
             raise ConsoleError(f"{what} is not on the default branch {default_branch}; a hotfix "
                                "picks fixes that are on it, so nothing was changed.",

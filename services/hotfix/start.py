@@ -113,7 +113,7 @@ def start_hotfix(ctx: Context, request: HotfixRequest) -> tuple[Session, bool]:
                 "then start the hotfix again.")
         head = f"refs/heads/{branch}"
     shas = picks.resolve_picks(repo, request.picks, base_tag=base_tag, default_branch=default,
-                               branch_head=head)
+                               tag_format=policy.tag_format, branch_head=head)
     clock = (start_clock(policy, request.severity, request.since, ctx.clock())
              if request.severity else None)
     base_commit = repo.git("rev-parse", f"refs/tags/{base_tag}^{{commit}}").strip()
@@ -157,7 +157,8 @@ def resume_hotfix(ctx: Context, session: Session, request: HotfixRequest) -> Ses
     head = f"refs/heads/{data.branch}" if _ref_exists(ctx, f"refs/heads/{data.branch}") else ""
     try:
         shas = picks.resolve_picks(ctx.repo, request.picks, base_tag=data.base_tag,
-                                   default_branch=data.default_branch, branch_head=head)
+                                   default_branch=data.default_branch,
+                                   tag_format=ctx.policy.tag_format, branch_head=head)
     except ConsoleError:
         if _same_picks(ctx, request.picks, data.picks):
             return session  # the same command again: resume

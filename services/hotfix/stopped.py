@@ -36,7 +36,8 @@ def abort_picks(ctx: Context) -> str:
         picks.abort_picks(ctx.repo)
     head = ctx.repo.head_sha()
     reason = (f"The picks were aborted; {data.branch} is back at {head[:12]}. Pick again with "
-              f"`release-console hotfix {session.version} --pick SHA ...`, or abandon the hotfix.")
+              f"`release-console hotfix {session.version} --pick SHA ...` (in the TUI: p on "
+              "this step), or abandon the hotfix.")
 
     def reopen(s: Session) -> None:
         record = s.step("hotfix-branch")

@@ -56,7 +56,8 @@ class HotfixBranch(Step):
             version = ctx.require_session().version
             return [Blocker("No commits are picked for this hotfix yet.",
                             f"Pick them with `release-console hotfix {version} --pick SHA ...` "
-                            "(the TUI shows a picker).")]
+                            "(the TUI shows a picker).",
+                            "Press p here to pick them in the picker.")]
         return dirty_tree_blockers(repo.dirty_paths(), "Commit or stash them; the hotfix branch is "
                                    "made from a clean tree.")
 

@@ -1,0 +1,92 @@
+"""The confirmation before an irreversible action at 80x24: every command of the plan can be read,
+and the buttons stay in sight however long the plan is.
+
+Walked by hand: the hotfix's push confirmation showed its plan in a box capped at 60% of the
+window, so at 80x24 the commits going up pushed the second command (the tag's push) out of
+sight, and the first command's long refspec wrapped to the dialog's left edge, reading like a
+line of its own."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from console.app import ReleaseConsoleApp
+from console.wiring import Options
+from screens.prompts import ConfirmScreen
+from services.flows import runbook
+from services.policy import load_policy
+from services.repo import Repository
+from services.session import SessionStore
+from services.step_status import StepStatus
+from tests.conftest import run_cli
+from tests.hotfix_helpers import commit, pushed_quick_world, signed_tag
+from tests.test_changelog_screen import until_confirm
+from tests.tui_helpers import open_step
+
+
+def screen_lines(app: Any) -> list[str]:
+    """The terminal's rows as a captain reads them, from the app's own screenshot (each run of
+    text placed at its column: x over the width of one cell)."""
+    rows: dict[float, str] = defaultdict(str)
+    for x, y, length, text in re.findall(
+            r'<text [^>]*x="([\d.]+)" y="([\d.]+)" textLength="([\d.]+)"[^>]*>(.*?)</text>',
+            app.export_screenshot()):
+        text = html.unescape(text).replace("\xa0", " ")
+        cell = float(length) / len(text)
+        column = round(float(x) / cell)
+        rows[float(y)] = rows[float(y)].ljust(column)[:column] + text
+    return [rows[y] for y in sorted(rows)]
+
+
+def hotfix_ready_to_push(base: Path, fixes: int) -> Path:
+    """Hotfix v1.3.1 with ``fixes`` picks, tagged; the steps between recorded as skipped."""
+    project = pushed_quick_world(base)
+    shas = [commit(project, f"src/fix{i}.sh", "ok\n", f"Fix number {i}") for i in range(fixes)]
+    picked = run_cli("hotfix", "1.3.1", *(a for sha in shas for a in ("--pick", sha)),
+                     cwd=project)
+    assert picked.returncode == 0, picked.stderr
+    signed_tag(project, "v1.3.1")
+    repo = Repository(project)
+    store = SessionStore(repo.root)
+    session = store.load("v1.3.1")
+    ids = [step.id for step in runbook("hotfix")]
+    for step_id in ids[ids.index("preflight"):ids.index("push")]:
+        record = session.step(step_id)
+        record.status, record.reason = StepStatus.SKIPPED, "not what this test looks at"
+    store.save(session)
+    assert load_policy(project / "release.toml").project.remote == "origin"
+    return project
+
+
+async def test_the_hotfix_push_confirmation_shows_both_commands_at_80x24(tmp_path: Path) -> None:
+    project = hotfix_ready_to_push(tmp_path, fixes=5)
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_step(pilot, "push", object)
+        await pilot.press("r")
+        await until_confirm(pilot)
+        await pilot.pause()
+        await pilot.pause()
+        lines = screen_lines(app)
+        text = "\n".join(lines)
+        assert "6 commits go up to hotfix/v1.3.1" in text
+        assert "$ git push origin refs/tags/v1.3.1" in text  # the second command, in sight
+        push_branch = next(i for i, line in enumerate(lines) if "$ git push origin" in line
+                           and "refs/tags" not in line)
+        # the refspec wraps under the command, after its "$", not at the dialog's edge
+        assert re.match(r"█     [0-9a-f]{40}:refs/heads/hotfix/v1\.3\.1", lines[push_branch + 1])
+        assert "$ git push origin refs/tags/v1.3.1" in lines[push_branch + 2]
+        assert "The plan is longer than this window: ↑↓ or PgUp PgDn scroll it." in text
+        assert "No (n)" in text and "Yes (y)" in text
+        assert "Note: A tag already on the remote" not in text  # below, one key away
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert "Note: A tag already on the remote must be this very tag" in "\n".join(
+            screen_lines(app))
+        await pilot.press("n")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen)
