@@ -4,8 +4,9 @@ folder, the loopback GitHub for the online side, and contexts over each clone.""
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +15,13 @@ import pytest
 from console.demo import build_sandbox, start_github
 from console.sandbox.server import SandboxServer
 from console.sandbox.validation import OpenAPIValidator
-from services import engine, netguard, smoke
+from services import checklist, engine, netguard, smoke
 from services.bundle.export import export_bundle
 from services.bundle.import_ import apply, verify_bundle
 from services.policy import load_policy
 from services.repo import Repository
-from services.session import SessionStore
+from services.session import SessionStore, utc_now
+from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context, NonInteractive
 from tests.conftest import FIXED_NOW, run_cli, sign_off
 
@@ -35,12 +37,12 @@ class Workstations:
     server: SandboxServer
     env: dict[str, str]
 
-    def ctx(self, side: str) -> Context:
+    def ctx(self, side: str, *, clock: Callable[[], datetime] = lambda: FIXED_NOW) -> Context:
         root = self.online if side == "online" else self.offline
         repo = Repository(root)
         store = SessionStore(repo.root)
         ctx = Context(policy=load_policy(root / "release.toml"), repo=repo, store=store,
-                      clock=lambda: FIXED_NOW, prompter=NonInteractive(assume_yes=True),
+                      clock=clock, prompter=NonInteractive(assume_yes=True),
                       offline=side == "offline")
         ctx.session = store.active()
         return ctx
@@ -70,18 +72,37 @@ def stations(tmp_path: Path) -> Iterator[Workstations]:
     assert validator.errors == [], validator.errors
 
 
-def prepare_online(ws: Workstations) -> None:
-    """Online: start, pre-flight, changelog, migration, notes, artifacts (the CLI, as a captain)."""
-    ws.cli("online", "start", "--bump", "minor")
-    ws.cli("online", "checklist", "tick", "preflight", "all")
-    ws.cli("online", "run", "preflight")
-    ws.cli("online", "run", "changelog", "--yes")
+def prepare_online(ws: Workstations, *, by_cli: bool = False) -> None:
+    """Online: start, pre-flight, changelog, migration, notes, artifacts.
+
+    ``by_cli``: as a captain types them (``test_release_across_the_air_gap`` walks it so).
+    Otherwise the same services in this process, on the real clock and with the loopback
+    GitHub's environment, as the CLI would: the tests that start from here are about what comes
+    after, and nine console starts a test were a tenth of the suite's time."""
+    if by_cli:
+        ws.cli("online", "start", "--bump", "minor")
+        ws.cli("online", "checklist", "tick", "preflight", "all")
+        ws.cli("online", "run", "preflight")
+        ws.cli("online", "run", "changelog", "--yes")
+    else:
+        with pytest.MonkeyPatch.context() as mp:
+            for key, value in ws.env.items():
+                mp.setenv(key, value)
+            ctx = ws.ctx("online", clock=utc_now)
+            start_release(ctx, ReleaseRequest(bump="minor"))
+            checklist.tick(ctx.policy, ctx.require_session(), ctx.record, "preflight", "all",
+                           actor=ctx.actor, now=ctx.now_iso())
+            run(ctx, "preflight")
+            run(ctx, "changelog")
     migration = ws.online / "MIGRATION.md"
     migration.write_text(migration.read_text().replace(
         "# Migration guide\n\n", "# Migration guide\n\n## v1.2.0 -> v1.3.0\n\n"
         "No migration required.\n\n"))
     for step in ("migration", "notes", "artifacts"):
-        ws.cli("online", "run", step)
+        if by_cli:
+            ws.cli("online", "run", step)
+        else:
+            run(ws.ctx("online", clock=utc_now), step)
 
 
 def run(ctx: Context, step_id: str) -> dict[str, Any]:

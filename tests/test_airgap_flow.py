@@ -32,7 +32,7 @@ from tests.conftest import git, sign_off
 
 def test_release_across_the_air_gap(stations: Workstations, tmp_path: Path) -> None:
     ws = stations
-    prepare_online(ws)
+    prepare_online(ws, by_cli=True)
     status = ws.cli("online", "status").stdout
     assert "handoff-out" in status and "bundle export" in status
     nxt = ws.cli("online", "next", ok=False)
