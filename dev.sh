@@ -42,7 +42,10 @@ need_venv() {
   want=$(cat pyproject.toml constraints.txt | sha256sum | cut -d' ' -f1)
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     echo "Installing Python packages into $VENV"
-    "$VENV/bin/python" -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[test]'
+    # --no-compile: pip would compile every module of every package (Pygments' lexers, mypy's
+    # sources...); Python compiles the ones a run imports, once, on first use.
+    "$VENV/bin/python" -m pip install -q --no-compile --disable-pip-version-check \
+      -c constraints.txt -e '.[test]'
     echo "$want" > "$stamp"
   fi
 }

@@ -20,9 +20,9 @@ def active_sessions(repo: Path) -> list[str]:
     return found
 
 
-def test_twenty_concurrent_pairs_never_make_two_active_sessions(repo_path: Path) -> None:
+def test_concurrent_pairs_never_make_two_active_sessions(repo_path: Path) -> None:
     env = {**os.environ}
-    for pair in range(20):
+    for pair in range(8):  # each pair is a race of two starting processes; 20 took 16 s
         versions = (f"0.{2 * pair + 2}.0", f"0.{2 * pair + 3}.0")
         procs = [subprocess.Popen([sys.executable, "-m", "console", "start", v], cwd=repo_path,
                                   env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
