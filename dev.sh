@@ -42,10 +42,11 @@ need_venv() {
   want=$(cat pyproject.toml constraints.txt | sha256sum | cut -d' ' -f1)
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     echo "Installing Python packages into $VENV"
-    # --no-compile: pip would compile every module of every package (Pygments' lexers, mypy's
-    # sources...); Python compiles the ones a run imports, once, on first use.
-    "$VENV/bin/python" -m pip install -q --no-compile --disable-pip-version-check \
-      -c constraints.txt -e '.[test]'
+    # Compiled here (pip's default), not left to first use: with PYTHONDONTWRITEBYTECODE set, as
+    # on CI, no run would ever write the bytecode and every console start the tests make would
+    # compile Textual and GitPython again (the suite took 598 s instead of 432 s).
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check -c constraints.txt \
+      -e '.[test]'
     echo "$want" > "$stamp"
   fi
 }
