@@ -52,4 +52,4 @@ def left_out_sentence(subjects: list[str]) -> str:
         return ""
     shown = "; ".join(f'"{s}"' for s in subjects[:3]) + (" …" if len(subjects) > 3 else "")
     return (f"Not listed: {counted(len(subjects), 'commit')} the console made itself ({shown}); "
-            "they are not fixes.")
+            + ("it is not a fix." if len(subjects) == 1 else "they are not fixes."))
