@@ -38,6 +38,7 @@ class LeftBehind:
     bundle_written: str = ""  # when it was written (UTC)
     bundle_folder: str = ""  # the folder it was written to (the USB stick), when known
     offline: bool = False  # this is the signing workstation (the online machine waits)
+    hotfix: bool = False  # the commits are a hotfix branch's: starting it again takes them up
 
     @property
     def empty(self) -> bool:
@@ -47,7 +48,8 @@ class LeftBehind:
         """One line for a notification after the fact: the items and their commands."""
         parts = []
         if self.commits:
-            parts.append(f"{counted(len(self.commits), 'commit')} never pushed (to drop them: "
+            what = "to set the branch aside" if self.hotfix else "to drop them"
+            parts.append(f"{counted(len(self.commits), 'commit')} never pushed ({what}: "
                          f"`{self.drop}`)")
         if self.bundle_fingerprint:
             where = "the online machine" if self.offline else "the signing workstation"
@@ -59,11 +61,17 @@ class LeftBehind:
         out: list[str] = []
         if self.commits:
             out.append(f"• {counted(len(self.commits), 'commit')} of this release on "
-                       f"{self.branch}, never pushed, stay there:")
+                       f"{self.branch}, never pushed, {'stays' if len(self.commits) == 1 else 'stay'}"
+                       " there:")
             out += [f"    {c.sha[:7]} {c.subject}" for c in self.commits]
-            again = (f"importing a new attempt at {self.tag} needs that" if self.offline else
-                     f"starting {self.tag} again needs that; a later version can keep them")
-            out.append(f"  To drop them: `{self.drop}` ({again}).")
+            if self.hotfix:  # renamed, not deleted: the picks stay at hand
+                out.append(f"  To set the branch aside: `{self.drop}` (starting {self.tag} "
+                           "again needs that).")
+            else:
+                again = (f"importing a new attempt at {self.tag} needs that" if self.offline
+                         else f"starting {self.tag} again needs that; a later version can keep "
+                         "them")
+                out.append(f"  To drop them: `{self.drop}` ({again}).")
         if self.bundle_fingerprint and not self.offline:
             where = f" to {self.bundle_folder}" if self.bundle_folder else ""
             out.append(f"• The hand-off bundle (fingerprint {self.bundle_fingerprint}, written "
@@ -106,8 +114,12 @@ def not_an_abandoned_attempt(tag: str) -> str:
 
 def left_behind(ctx: Context, session: Session) -> LeftBehind:
     """What abandoning ``session`` now would leave behind in this clone and at the other side."""
-    commits = unpushed_release_commits(ctx, session)
-    drop = drop_command(ctx, session, commits) if commits else ""
+    branch = session.branch
+    if session.kind == "hotfix":  # its branch, picks and entries: the whole branch is its own
+        branch, commits, drop = unpushed_hotfix_branch(ctx, session)
+    else:
+        commits = unpushed_release_commits(ctx, session)
+        drop = drop_command(ctx, session, commits) if commits else ""
     fingerprint = written = folder = ""
     if bundle_in_transit(session, ctx):
         from services.bundle import paths
@@ -119,8 +131,8 @@ def left_behind(ctx: Context, session: Session) -> LeftBehind:
         written = record.finished_at.replace("T", " ").replace("Z", " UTC")
         remembered = paths.remembered_dir(ctx) if not ctx.offline else None
         folder = str(remembered) if remembered is not None else ""
-    return LeftBehind(session.tag, session.branch, commits, drop, fingerprint, written, folder,
-                      offline=ctx.offline)
+    return LeftBehind(session.tag, branch, commits, drop, fingerprint, written, folder,
+                      offline=ctx.offline, hotfix=session.kind == "hotfix")
 
 
 def bundle_in_transit(session: Session, ctx: Context) -> bool:
@@ -153,6 +165,29 @@ def unpushed_release_commits(ctx: Context, session: Session) -> tuple[Commit, ..
         return ()
     return tuple(Commit(*line.split(" ", 1)) if " " in line else Commit(line, "")
                  for line in out.splitlines() if line.strip())
+
+
+def unpushed_hotfix_branch(ctx: Context, session: Session) -> tuple[str, tuple[Commit, ...], str]:
+    """(the hotfix branch, its commits since the base tag on no remote-tracking branch, the
+    command that sets the branch aside): renamed, as the refusal of a new attempt over an
+    abandoned one's picks says, so nothing is lost."""
+    from services.hotfix.plan import hotfix_data
+
+    data = hotfix_data(session, ctx.policy)
+    remote, repo = ctx.policy.project.remote, ctx.repo
+    try:
+        repo.git("rev-parse", "--verify", "--quiet", f"refs/heads/{data.branch}")
+        out = repo.git("log", "--reverse", "--format=%H %s",
+                       f"refs/tags/{data.base_tag}..refs/heads/{data.branch}", "--not",
+                       f"--remotes={remote}")
+    except ConsoleError:
+        return data.branch, (), ""  # no such branch here (never made, or deleted)
+    commits = tuple(Commit(*line.split(" ", 1)) if " " in line else Commit(line, "")
+                    for line in out.splitlines() if line.strip())
+    if not commits:
+        return data.branch, (), ""
+    return data.branch, commits, (f"git switch {data.default_branch} && git branch -m "
+                                  f"{data.branch} {data.branch}-abandoned")
 
 
 def drop_command(ctx: Context, session: Session, commits: tuple[Commit, ...]) -> str:
