@@ -292,7 +292,7 @@ class HomeScreen(Screen[None]):
         said = f"Abandoned {tag}; its record is kept."
         if left is not None and not left.empty:  # as the dialog said, with the commands again
             said += " " + left.summary()
-        self.post_message(Abandoned(refused, ok=False) if refused else Abandoned(said, ok=True))
+        self.post_message(Said(refused or said, ok=not refused, timeout=20))
 
     def action_repair_journal(self) -> None:
         """``journal repair`` from the command palette: the same plan, asked, then done."""
@@ -302,7 +302,6 @@ class HomeScreen(Screen[None]):
     def _repair_journal(self) -> None:
         from screens.prompts import ask_from_thread
         from services.journal_repair import repair_plan, require_cut_tail, set_aside
-        from services.recorder import Recorder
 
         def repair(ctx: Context) -> str:
             session = ctx.require_session()
@@ -310,28 +309,16 @@ class HomeScreen(Screen[None]):
             if not ask_from_thread(self.app, "Set the cut-off entry aside?", repair_plan(tail),
                                    irreversible=False):
                 return "Nothing was changed."
-            set_aside(Recorder(ctx.store, session.tag, actor=ctx.actor, clock=ctx.clock))
+            set_aside(ctx.recorder(session))
             return f"Set aside in {tail.kept_in}; the journal verifies again."
 
         said, refused = attempt(self.app, repair)
-        self.post_message(JournalRepaired(refused or said or "", ok=not refused))
+        self.post_message(Said(refused or said or "", ok=not refused))
 
-    def on_journal_repaired(self, message: JournalRepaired) -> None:
-        self.notify(message.text, severity="information" if message.ok else "error")
-        self.action_reload()
-
-    def on_abandoned(self, message: Abandoned) -> None:
+    def on_said(self, message: Said) -> None:
         self.notify(message.text, severity="information" if message.ok else "error",
-                    timeout=20)
+                    timeout=message.timeout)
         self.action_reload()
-
-
-class JournalRepaired(Message):
-    """The journal repair worker finished (or was refused or declined)."""
-
-    def __init__(self, text: str, *, ok: bool) -> None:
-        super().__init__()
-        self.text, self.ok = text, ok
 
 
 class AbandonAsked(Message):
@@ -342,9 +329,10 @@ class AbandonAsked(Message):
         self.tag, self.left, self.refused = tag, left, refused
 
 
-class Abandoned(Message):
-    """The abandon worker finished (or was refused): say so and reload the checklist."""
+class Said(Message):
+    """A home worker that changes the release (abandon, journal repair) finished, or was
+    refused: say so, for ``timeout`` seconds at least, and reload the checklist."""
 
-    def __init__(self, text: str, *, ok: bool) -> None:
+    def __init__(self, text: str, *, ok: bool, timeout: float | None = None) -> None:
         super().__init__()
-        self.text, self.ok = text, ok
+        self.text, self.ok, self.timeout = text, ok, timeout

@@ -16,7 +16,6 @@ from services import workstation
 from services.errors import ConsoleError
 from services.session import Session, StepRecord
 from services.step_protocol import Context
-from services.step_status import StepStatus
 from services.wording import counted
 
 
@@ -121,7 +120,7 @@ def left_behind(ctx: Context, session: Session) -> LeftBehind:
         commits = unpushed_release_commits(ctx, session)
         drop = drop_command(ctx, session, commits) if commits else ""
     fingerprint = written = folder = ""
-    if bundle_in_transit(session, ctx):
+    if workstation.bundle_in_transit(ctx, session):
         from services.bundle import paths
         from services.evidence import HandoffOutEvidence
 
@@ -135,18 +134,6 @@ def left_behind(ctx: Context, session: Session) -> LeftBehind:
                       offline=ctx.offline, hotfix=session.kind == "hotfix")
 
 
-def bundle_in_transit(session: Session, ctx: Context) -> bool:
-    """Online: exported and the signed bundle not back yet. Offline: imported (the online
-    machine waits for it) and not sent back yet."""
-    if not workstation.air_gapped(ctx.policy):
-        return False
-
-    def done(step_id: str) -> bool:
-        return session.steps.get(step_id, StepRecord()).status == StepStatus.DONE
-
-    return done("handoff-out") and not done("handoff-back")
-
-
 def unpushed_release_commits(ctx: Context, session: Session) -> tuple[Commit, ...]:
     """The commits this release made (from its base commit to its release commit) that are still
     on its branch and on no remote-tracking branch: the changelog and migration commits."""
@@ -155,12 +142,17 @@ def unpushed_release_commits(ctx: Context, session: Session) -> tuple[Commit, ..
     commit = release_commit(session)
     if not commit or not session.base_commit or commit == session.base_commit:
         return ()
-    repo = ctx.repo
-    if not repo.is_ancestor(commit, f"refs/heads/{session.branch}"):
+    if not ctx.repo.is_ancestor(commit, f"refs/heads/{session.branch}"):
         return ()  # already dropped (or never on this clone)
+    return unpushed(ctx, f"{session.base_commit}..{commit}")
+
+
+def unpushed(ctx: Context, revisions: str) -> tuple[Commit, ...]:
+    """The commits of ``revisions`` (``A..B``) on no remote-tracking branch, oldest first; none
+    when git cannot name them (a branch or tag not in this clone)."""
     try:
-        out = repo.git("log", "--reverse", "--format=%H %s", f"{session.base_commit}..{commit}",
-                       "--not", f"--remotes={ctx.policy.project.remote}")
+        out = ctx.repo.git("log", "--reverse", "--format=%H %s", revisions, "--not",
+                           f"--remotes={ctx.policy.project.remote}")
     except ConsoleError:
         return ()
     return tuple(Commit(*line.split(" ", 1)) if " " in line else Commit(line, "")
@@ -174,17 +166,8 @@ def unpushed_hotfix_branch(ctx: Context, session: Session) -> tuple[str, tuple[C
     from services.hotfix.plan import hotfix_data
 
     data = hotfix_data(session, ctx.policy)
-    remote, repo = ctx.policy.project.remote, ctx.repo
-    try:
-        repo.git("rev-parse", "--verify", "--quiet", f"refs/heads/{data.branch}")
-        out = repo.git("log", "--reverse", "--format=%H %s",
-                       f"refs/tags/{data.base_tag}..refs/heads/{data.branch}", "--not",
-                       f"--remotes={remote}")
-    except ConsoleError:
-        return data.branch, (), ""  # no such branch here (never made, or deleted)
-    commits = tuple(Commit(*line.split(" ", 1)) if " " in line else Commit(line, "")
-                    for line in out.splitlines() if line.strip())
-    if not commits:
+    commits = unpushed(ctx, f"refs/tags/{data.base_tag}..refs/heads/{data.branch}")
+    if not commits:  # none, or no such branch here (never made, or renamed aside)
         return data.branch, (), ""
     return data.branch, commits, (f"git switch {data.default_branch} && git branch -m "
                                   f"{data.branch} {data.branch}-abandoned")

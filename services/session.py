@@ -101,6 +101,11 @@ class Session:
     def step(self, step_id: str) -> StepRecord:
         return self.steps.setdefault(step_id, StepRecord())
 
+    def done(self, step_id: str) -> bool:
+        """Whether ``step_id`` is recorded as done (asking adds no record, unlike ``step``)."""
+        record = self.steps.get(step_id)
+        return record is not None and record.status == StepStatus.DONE
+
     def evidence(self, kind: type[E], *, done: bool = False) -> E | None:
         """The typed evidence ``kind.STEP`` recorded (``session.evidence(ChangelogEvidence)``),
         or None when it recorded none (not run yet, reopened); with ``done``, only while that

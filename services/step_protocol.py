@@ -172,10 +172,13 @@ class Context:
                update: Callable[[Session], object] | None = None) -> None:
         """Journal an action and (optionally) change the session, as one locked update
         (:class:`services.recorder.Recorder`); ``self.session`` becomes the saved session."""
-        session = self.require_session()
-        recorder = Recorder(self.store, session.tag, actor=self.actor, clock=self.clock)
-        self.session = recorder.record(step, action, inputs=inputs, outputs=outputs,
-                                       update=update)
+        self.session = self.recorder().record(step, action, inputs=inputs, outputs=outputs,
+                                              update=update)
+
+    def recorder(self, session: Session | None = None) -> Recorder:
+        """The journal-and-session writer of ``session`` (the active one), as this console."""
+        tag = (session or self.require_session()).tag
+        return Recorder(self.store, tag, actor=self.actor, clock=self.clock)
 
     def now_iso(self) -> str:
         return iso(self.clock())

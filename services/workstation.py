@@ -14,6 +14,7 @@ from pathlib import Path
 
 from services.errors import ConsoleError, UsageError
 from services.policy import Policy
+from services.session import Session
 from services.step_protocol import Blocker, Context, Plan, Step
 
 ONLINE = "online"
@@ -105,17 +106,10 @@ def signing_workstation_plan(ctx: Context, summary: str) -> Plan:
     """The plan the online machine shows for a step the signing workstation does (``summary``
     says what it does there): what this machine does instead, for where the release is now.
     The same plan is ``run STEP --dry-run`` and the step's screen."""
-    from services.session import StepRecord
-    from services.step_status import StepStatus
-
     session = ctx.require_session()
-
-    def done(step_id: str) -> bool:
-        return session.steps.get(step_id, StepRecord()).status == StepStatus.DONE
-
-    if done("handoff-back"):
+    if session.done("handoff-back"):
         here = "Here: nothing more; the signed bundle came back and was imported."
-    elif not done("handoff-out"):
+    elif not session.done("handoff-out"):
         here = ("Here: once the steps before the hand-off are done, export the bundle "
                 "(`release-console bundle export`, or the hand-off step's screen) and carry it "
                 "to the signing workstation.")
@@ -132,27 +126,27 @@ def bundle_away(ctx: Context, what: str) -> Blocker | None:
     bundle has left it. Online, once exported and until the signed bundle is imported, a record
     made here is not in the signing workstation's journal, and the bundle coming back would be
     refused as diverging; offline, once sent back, it would never reach the online machine."""
-    from services.session import StepRecord
-    from services.step_status import StepStatus
-
     session = ctx.session
     if session is None or not air_gapped(ctx.policy):
         return None
-
-    def done(step_id: str) -> bool:
-        return session.steps.get(step_id, StepRecord()).status == StepStatus.DONE
-
     if ctx.offline:
-        if not done("handoff-back"):
+        if not session.done("handoff-back"):
             return None
         return Blocker(f"{session.tag} was signed and sent back from here: a {what} recorded now "
                        "would never reach the online machine.",
                        "Record it on the online machine if the release still needs it.")
-    if not done("handoff-out") or done("handoff-back"):
+    if not bundle_in_transit(ctx, session):
         return None
     return Blocker(f"The {session.tag} bundle is with the signing workstation: a {what} recorded "
                    "here would not be in its journal, and the signed bundle coming back would be "
                    "refused.", "Record it on the signing workstation, which has the bundle.")
+
+
+def bundle_in_transit(ctx: Context, session: Session) -> bool:
+    """The release's bundle left for the other workstation and the signed one is not back:
+    exported (online) or imported and not yet sent back (offline)."""
+    return air_gapped(ctx.policy) and session.done("handoff-out") and \
+        not session.done("handoff-back")
 
 
 def require_bundle_here(ctx: Context, what: str) -> None:

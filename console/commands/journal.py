@@ -102,7 +102,6 @@ def cmd_journal(args: argparse.Namespace) -> int:
 def repair(ctx: Context, session: Session, journal: Journal) -> int:
     """Show what ``set_aside`` will move and where, ask, then do it."""
     from services.journal_repair import repair_plan, require_cut_tail, set_aside
-    from services.recorder import Recorder
 
     if not journal.verify(expected_head=session.journal_head,
                           expected_count=session.journal_count):
@@ -113,7 +112,7 @@ def repair(ctx: Context, session: Session, journal: Journal) -> int:
     if not ctx.prompter.confirm("Set the cut-off entry aside?", plan):
         say("Nothing was changed.")
         return 1
-    set_aside(Recorder(ctx.store, session.tag, actor=ctx.actor, clock=ctx.clock))
+    set_aside(ctx.recorder(session))
     say(f"✔ Set aside in {tail.kept_in}; the journal verifies again. Next: `release-console "
         "next`.")
     return 0
