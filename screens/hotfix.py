@@ -26,9 +26,9 @@ from textual.widgets.option_list import Option
 
 from screens.base import attempt, host_of
 from screens.prompts import ask_from_thread
-from screens.step_choices import ASKS
 from screens.widgets import SessionBar
 from services import engine, secrets, versions
+from services.asks import question
 from services.errors import ConsoleError
 from services.hotfix import picks
 from services.hotfix.bookkeeping import left_out_sentence
@@ -208,8 +208,8 @@ class HotfixScreen(Screen[str | None]):
             tag = session.tag
             step = engine.find_step(ctx, "hotfix-branch")
             plan = step.plan(ctx)  # a branch, cherry-picks and a commit: asked like every commit
-            if plan.commands and not ask_from_thread(self.app, ASKS["hotfix-branch"].format(
-                    changelog=ctx.policy.changelog, tag=tag), plan, irreversible=False):
+            if plan.commands and not ask_from_thread(
+                    self.app, question(step.id, ctx.policy, tag), plan, irreversible=False):
                 self.post_message(self.Started(tag, "", [], declined=True))
                 return
             engine.run_step(ctx, step)

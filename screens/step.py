@@ -44,7 +44,7 @@ from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from screens.base import host_of
-from screens.step_choices import ASKS, StepChoices
+from screens.step_choices import StepChoices
 from screens.step_forms import FormWrites
 from screens.step_messages import Finished, Loaded, Progress, Stopper
 from screens.step_moving_on import RUNNABLE, MovingOn
@@ -58,6 +58,7 @@ from screens.step_render import (
 )
 from screens.widgets import SessionBar
 from services import engine, secrets, workstation
+from services.asks import ASKS
 from services.errors import ConsoleError, StepCancelled
 from services.headline import headline
 from services.progress import ProgressEvent

@@ -16,6 +16,7 @@ from textual.widgets import Static
 from screens.base import host_of
 from screens.step_messages import Finished
 from services import engine, secrets
+from services.asks import ASKS
 from services.errors import ConsoleError
 from services.step_protocol import Context, Plan
 
@@ -29,17 +30,6 @@ if TYPE_CHECKING:
 else:
     _Screen = object
 
-
-# Steps that commit or tag ask the same way as push and publish: the plan (diff, commands) and a
-# yes/no. The irreversible ones (push, publish) are asked by the engine itself.
-ASKS: dict[str, str] = {
-    "changelog": "Write {changelog} and commit it?",
-    "migration": "Commit {migration}?",
-    "tag": "Create and sign the tag {tag}?",
-    "post-release": "Reopen [Unreleased] in {changelog} and commit it?",
-    "hotfix-branch": "Make the hotfix branch for {tag}: pick the fixes and commit their "
-                     "{changelog} entries?",
-}
 
 
 class StepChoices(_Screen):

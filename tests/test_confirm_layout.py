@@ -46,7 +46,7 @@ def hotfix_ready_to_push(base: Path, fixes: int) -> Path:
     """Hotfix v1.3.1 with ``fixes`` picks, tagged; the steps between recorded as skipped."""
     project = pushed_quick_world(base)
     shas = [commit(project, f"src/fix{i}.sh", "ok\n", f"Fix number {i}") for i in range(fixes)]
-    picked = run_cli("hotfix", "1.3.1", *(a for sha in shas for a in ("--pick", sha)),
+    picked = run_cli("hotfix", "1.3.1", "--yes", *(a for sha in shas for a in ("--pick", sha)),
                      cwd=project)
     assert picked.returncode == 0, picked.stderr
     signed_tag(project, "v1.3.1")

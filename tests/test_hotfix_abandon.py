@@ -13,7 +13,7 @@ from tests.hotfix_helpers import commit, pushed_quick_world
 def test_abandoning_a_hotfix_names_its_branch_and_sets_it_aside(tmp_path: Path) -> None:
     project = pushed_quick_world(tmp_path)
     fix = commit(project, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
-    assert run_cli("hotfix", "1.3.1", "--pick", fix, cwd=project).returncode == 0
+    assert run_cli("hotfix", "1.3.1", "--yes", "--pick", fix, cwd=project).returncode == 0
     branch = git(project, "log", "--format=%h %s", "v1.3.0..hotfix/v1.3.1").splitlines()
 
     said = run_cli("abandon", "v1.3.1", "--reason", "wrong fix", cwd=project)
@@ -25,6 +25,6 @@ def test_abandoning_a_hotfix_names_its_branch_and_sets_it_aside(tmp_path: Path) 
     assert f"To set the branch aside: `{command}`" in said.stdout
 
     subprocess.run(command, shell=True, cwd=project, check=True, capture_output=True)
-    again = run_cli("hotfix", "1.3.1", "--pick", fix, cwd=project)  # as the sentence promised
+    again = run_cli("hotfix", "1.3.1", "--yes", "--pick", fix, cwd=project)  # as the sentence promised
     assert again.returncode == 0, again.stderr
     assert git(project, "rev-parse", "hotfix/v1.3.1-abandoned").strip()  # kept, not deleted

@@ -32,7 +32,7 @@ def project(tmp_path: Path) -> Path:
 def test_hotfix_branch_killed_after_an_effect_is_adopted_not_redone(
         project: Path, killed: str, recorded: str) -> None:
     fix = commit(project, "src/unlock.sh", "retry=3\n", FIX)
-    result = killed_after(project, killed, "hotfix", "1.3.1", "--pick", fix)
+    result = killed_after(project, killed, "hotfix", "1.3.1", "--yes", "--pick", fix)
     assert result.returncode == -signal.SIGKILL, result.stderr
     assert "interrupted" in run_cli("status", cwd=project).stdout
 
@@ -85,19 +85,19 @@ def test_an_abandoned_attempts_picks_are_not_shipped_by_the_next_one(project: Pa
     was moved aside) but reused hotfix/v1.3.1 and reported A, the abandoned pick, as picked too."""
     first = commit(project, "src/unlock.sh", "retry=3\n", FIX)
     second = commit(project, "src/lock.sh", "timeout=5\n", "Lock: time out after five seconds")
-    assert run_cli("hotfix", "1.3.1", "--pick", first, cwd=project).returncode == 0
+    assert run_cli("hotfix", "1.3.1", "--yes", "--pick", first, cwd=project).returncode == 0
     assert run_cli("abandon", "v1.3.1", "--reason", "wrong fix", cwd=project).returncode == 0
     git(project, "switch", "-q", "main")
     before = git(project, "rev-parse", "hotfix/v1.3.1")
 
-    refused = run_cli("hotfix", "1.3.1", "--pick", second, cwd=project)
+    refused = run_cli("hotfix", "1.3.1", "--yes", "--pick", second, cwd=project)
     assert refused.returncode != 0 and "Traceback" not in refused.stderr
     assert f"holds picks of the abandoned attempt at v1.3.1 ({first[:12]})" in refused.stderr
     assert "git branch -m hotfix/v1.3.1 hotfix/v1.3.1-abandoned" in refused.stderr
     assert git(project, "rev-parse", "hotfix/v1.3.1") == before
 
     git(project, "branch", "-m", "hotfix/v1.3.1", "hotfix/v1.3.1-abandoned")  # as it says
-    again = run_cli("hotfix", "1.3.1", "--pick", second, cwd=project)
+    again = run_cli("hotfix", "1.3.1", "--yes", "--pick", second, cwd=project)
     assert again.returncode == 0, again.stderr
     picked = git(project, "log", "--format=%B", "v1.3.0..hotfix/v1.3.1")
     assert f"cherry picked from commit {second}" in picked and first not in picked
@@ -114,7 +114,7 @@ def test_a_fix_an_earlier_hotfix_of_the_line_picked_is_refused_up_front(project:
     signed_tag(project, "v1.3.1")
     git(project, "switch", "-q", "main")
 
-    refused = run_cli("hotfix", "1.3.2", "--pick", fix, cwd=project)
+    refused = run_cli("hotfix", "1.3.2", "--yes", "--pick", fix, cwd=project)
     assert refused.returncode != 0 and "Traceback" not in refused.stderr
     assert f"{fix[:12]} ({FIX}) was already picked into v1.3.1" in refused.stderr
     assert not (project / ".release" / "v1.3.2").exists()  # no session started

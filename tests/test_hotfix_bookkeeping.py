@@ -77,7 +77,7 @@ def test_the_list_leaves_them_out_and_a_pick_of_one_is_refused(project: Path) ->
     assert "Not listed: 2 commits the console made itself" in text
 
     reopen = git(project, "rev-parse", "HEAD~2").strip()
-    refused = run_cli("hotfix", "1.3.1", "--pick", reopen, cwd=project)
+    refused = run_cli("hotfix", "1.3.1", "--yes", "--pick", reopen, cwd=project)
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
     assert refused.stderr.strip().splitlines() == [
         f"error: {reopen[:12]} (Post-release v1.3.0: reopen [Unreleased]) is the post-release "

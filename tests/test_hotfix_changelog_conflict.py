@@ -21,7 +21,7 @@ def _sha(project: Path, grep: str) -> str:
 def test_a_pick_conflicting_only_in_the_changelog_keeps_its_entry(tmp_path: Path) -> None:
     project = build_sandbox(tmp_path / "demo")
     fix = _sha(project, "slow USB")
-    done = run_cli("hotfix", "1.2.1", "--pick", fix, cwd=project, env=OFFLINE)
+    done = run_cli("hotfix", "1.2.1", "--yes", "--pick", fix, cwd=project, env=OFFLINE)
     assert done.returncode == 0, done.stderr
     assert f"CHANGELOG.md conflicted in 1 pick: {fix[:12]}" in done.stdout
     assert git(project, "status", "--porcelain") == ""
@@ -54,7 +54,7 @@ def test_a_conflict_in_another_file_still_stops_and_names_both(tmp_path: Path) -
     (project / "models.txt").write_text("a different model\n")
     git(project, "commit", "-qam", "Models: name the right one")
     fix = git(project, "rev-parse", "HEAD").strip()
-    stopped = run_cli("hotfix", "1.2.1", "--pick", fix, cwd=project, env=OFFLINE)
+    stopped = run_cli("hotfix", "1.2.1", "--yes", "--pick", fix, cwd=project, env=OFFLINE)
     assert stopped.returncode == 1
     assert "conflicts in: CHANGELOG.md, models.txt" in stopped.stderr
     assert "release-console hotfix --continue" in stopped.stderr

@@ -29,7 +29,7 @@ def test_hotfix_from_the_tag_through_publish_and_merge_back(demo: Demo) -> None:
     release_1_3_0(project, env)
     fix, feature = fix_and_feature(project)
 
-    out = cli(project, env, "hotfix", "1.3.1", "--pick", fix[:10], "--severity", "critical")
+    out = cli(project, env, "hotfix", "1.3.1", "--yes", "--pick", fix[:10], "--severity", "critical")
     assert "hotfix/v1.3.1" in out and re.search(r"critical: (23 h \d+|24 h 0) min left", out)
     assert git(project, "branch", "--show-current").strip() == "hotfix/v1.3.1"
     picked = git(project, "log", "--format=%B", "v1.3.0..HEAD")

@@ -74,7 +74,7 @@ def test_the_deadline_comes_from_the_policy_with_secai_defaults(
 
 
 def test_status_json_reports_the_clock(project: Path) -> None:
-    result = run_cli("hotfix", "1.3.1", "--pick", "HEAD", "--severity", "critical",
+    result = run_cli("hotfix", "1.3.1", "--yes", "--pick", "HEAD", "--severity", "critical",
                      cwd=project)
     assert result.returncode == 0, result.stderr
     status = json.loads(run_cli("status", "--json", cwd=project).stdout)

@@ -33,7 +33,7 @@ def test_a_conflicting_pick_stops_abort_restores_and_a_resolved_one_continues(wo
     fix = commit(project, "src/unlock.sh", "retry=3\n", "Unlock: three retries")
     base = git(project, "rev-parse", "v1.3.0^{commit}").strip()
 
-    stopped = run_cli("hotfix", "1.3.1", "--pick", fix, cwd=project)
+    stopped = run_cli("hotfix", "1.3.1", "--yes", "--pick", fix, cwd=project)
     assert stopped.returncode == 1
     assert "conflicts in: src/unlock.sh" in stopped.stderr
     assert "release-console hotfix --continue" in stopped.stderr
@@ -52,7 +52,7 @@ def test_a_conflicting_pick_stops_abort_restores_and_a_resolved_one_continues(wo
     after = run_cli("status", cwd=project).stdout  # not the conflict that no longer holds
     assert "The picks were aborted" in after and "hotfix --continue" not in after
 
-    again = run_cli("hotfix", "1.3.1", "--pick", fix, cwd=project)
+    again = run_cli("hotfix", "1.3.1", "--yes", "--pick", fix, cwd=project)
     assert again.returncode == 1 and "conflicts in: src/unlock.sh" in again.stderr
     early = run_cli("hotfix", "--continue", cwd=project)
     assert early.returncode == 1 and "still have conflicts: src/unlock.sh" in early.stderr
@@ -106,12 +106,12 @@ def test_a_dirty_tree_and_a_foreign_branch_are_refused(world: Path) -> None:
     project = world
     fix = commit(project, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
     (project / "README.md").write_text("edited\n")
-    dirty = run_cli("hotfix", "1.3.1", "--pick", fix, cwd=project)
+    dirty = run_cli("hotfix", "1.3.1", "--yes", "--pick", fix, cwd=project)
     assert dirty.returncode == 1 and "uncommitted changes (README.md)" in dirty.stderr
     git(project, "checkout", "README.md")
     git(project, "branch", "hotfix/v1.3.1", "v1.2.0")
     before = refs(project)
-    foreign = run_cli("hotfix", "1.3.1", "--pick", fix, cwd=project)
+    foreign = run_cli("hotfix", "1.3.1", "--yes", "--pick", fix, cwd=project)
     assert foreign.returncode == 1
     assert "Branch hotfix/v1.3.1 already exists but does not start from v1.3.0" in foreign.stderr
     assert refs(project) == before and not (project / ".release").exists()
@@ -124,10 +124,10 @@ def test_an_existing_branch_from_the_tag_is_resumed_and_a_pick_on_it_refused(wor
     git(project, "cherry-pick", "-x", fix)
     git(project, "switch", "-q", "main")
     before = refs(project)
-    again = run_cli("hotfix", "1.3.1", "--pick", fix, cwd=project)
+    again = run_cli("hotfix", "1.3.1", "--yes", "--pick", fix, cwd=project)
     assert again.returncode == 1 and "is already on the hotfix branch" in again.stderr
     assert refs(project) == before and not (project / ".release").exists()
-    resumed = run_cli("hotfix", "1.3.1", cwd=project)
+    resumed = run_cli("hotfix", "1.3.1", "--yes", cwd=project)
     assert resumed.returncode == 0, resumed.stderr
     assert git(project, "branch", "--show-current").strip() == "hotfix/v1.3.1"
     assert git(project, "log", "--format=%s", "-1").strip() == \
@@ -144,7 +144,7 @@ def test_start_kind_hotfix_then_pick_makes_the_same_branch(world: Path) -> None:
     started = run_cli("start", "1.3.1", "--kind", "hotfix", cwd=project)
     assert started.returncode == 0, started.stderr
     assert "No commits are picked for this hotfix yet" in run_cli("status", cwd=project).stdout
-    picked = run_cli("hotfix", "1.3.1", "--pick", fix, cwd=project)
+    picked = run_cli("hotfix", "1.3.1", "--yes", "--pick", fix, cwd=project)
     assert picked.returncode == 0, picked.stderr
     assert git(project, "branch", "--show-current").strip() == "hotfix/v1.3.1"
     assert f"(cherry picked from commit {fix})" in git(project, "log", "--format=%B", "-2")
@@ -166,7 +166,7 @@ def test_a_pick_that_brings_its_own_changelog_entry_is_not_listed_twice(world: P
     fix = git(project, "rev-parse", "HEAD").strip()
     # its CHANGELOG conflicts (the tag's file has no [Unreleased]): the branch's file is kept
     # and the fix's own entry goes to its [Unreleased], once; no subject entry beside it
-    done = run_cli("hotfix", "1.3.1", "--pick", fix, cwd=project)
+    done = run_cli("hotfix", "1.3.1", "--yes", "--pick", fix, cwd=project)
     assert done.returncode == 0, done.stderr
     assert "CHANGELOG.md conflicted in 1 pick" in done.stdout
     final = changelog.read_text()
@@ -187,7 +187,7 @@ async def test_after_a_restart_the_branch_steps_screen_opens_the_conflict_screen
     project = world
     commit(project, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
     fix = commit(project, "src/unlock.sh", "retry=3\n", "Unlock: three retries")
-    assert run_cli("hotfix", "1.3.1", "--pick", fix, cwd=project).returncode == 1  # stopped
+    assert run_cli("hotfix", "1.3.1", "--yes", "--pick", fix, cwd=project).returncode == 1  # stopped
     app = ReleaseConsoleApp(Options(repo=project))
     async with app.run_test(size=(100, 30)) as pilot:
         step = await open_step(pilot, "hotfix-branch", HotfixBranchScreen)
@@ -210,7 +210,7 @@ def test_a_resolved_pick_is_finished_by_plain_next(world: Path) -> None:
     project = world
     commit(project, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
     fix = commit(project, "src/unlock.sh", "retry=3\n", "Unlock: three retries")
-    stopped = run_cli("hotfix", "1.3.1", "--pick", fix, cwd=project)
+    stopped = run_cli("hotfix", "1.3.1", "--yes", "--pick", fix, cwd=project)
     assert stopped.returncode == 1 and "conflicts in: src/unlock.sh" in stopped.stderr
     (project / "src" / "unlock.sh").write_text("retry=3\n")
     git(project, "add", "src/unlock.sh")
@@ -229,7 +229,7 @@ def test_a_lock_a_killed_git_left_is_named_with_what_to_do(world: Path) -> None:
     project = world
     fix = commit(project, "src/other.sh", "fixed\n", "Other: fixed")
     (project / ".git" / "index.lock").write_text("")
-    refused = run_cli("hotfix", "1.3.1", "--pick", fix, cwd=project)
+    refused = run_cli("hotfix", "1.3.1", "--yes", "--pick", fix, cwd=project)
     assert refused.returncode != 0 and "Traceback" not in refused.stderr
     assert "index.lock" in refused.stderr
     assert ("Another git command is running in this repository, or a killed one left "

@@ -27,7 +27,7 @@ def stopped(tmp_path: Path) -> tuple[Path, str]:
     quick_world(project)
     commit(project, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
     fix = commit(project, "src/unlock.sh", "retry=3\n", "Unlock: three retries")
-    result = run_cli("hotfix", "1.3.1", "--pick", fix, cwd=project)
+    result = run_cli("hotfix", "1.3.1", "--yes", "--pick", fix, cwd=project)
     assert result.returncode == 1 and "conflicts in: src/unlock.sh" in result.stderr
     return project, fix
 

@@ -34,7 +34,7 @@ def hotfix_on_branch(project: Path, text: str, *, migration: str = "") -> None:
     commit(project, "src/unlock.sh", text, "Unlock: retry on slow sticks")
     if migration:
         commit(project, "MIGRATION.md", migration, "Migration notes for v1.3.1")
-    result = run_cli("hotfix", "1.3.1", cwd=project)
+    result = run_cli("hotfix", "1.3.1", "--yes", cwd=project)
     assert result.returncode == 0, result.stderr
     signed_tag(project, "v1.3.1")
     git(project, "push", "-q", "origin", "hotfix/v1.3.1", "v1.3.1")

@@ -1,6 +1,7 @@
 """``release-console hotfix``: start a hotfix from a shipped tag, continue or abort its picks.
 
     release-console hotfix 1.3.1 --pick abc123 [--pick def456] [--severity critical] [--since T]
+                                               # shows the plan and asks (--yes: without asking)
     release-console hotfix 1.3.1 --list        # the commits that may be picked, newest first
     release-console hotfix --continue          # after resolving a conflicting pick
     release-console hotfix --abort             # give up the picks (as `git cherry-pick --abort`)
@@ -15,7 +16,7 @@ from console.json_envelope import json_flag
 from console.output import print_json, say
 from services.errors import ConsoleError, UsageError
 from services.hotfix.clock import SEVERITIES
-from services.step_protocol import Context
+from services.step_protocol import Context, Plan
 from services.wording import counted
 
 
@@ -37,6 +38,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="continue after resolving a conflicting pick")
     p.add_argument("--abort", action="store_true",
                    help="abort the picks; the branch goes back to before them")
+    p.add_argument("--yes", action="store_true",
+                   help="do not ask before making the branch, picking and committing; the plan "
+                   "is still printed (needed without a terminal)")
     json_flag(p)
     p.set_defaults(handler=cmd_hotfix)
 
@@ -45,7 +49,7 @@ def cmd_hotfix(args: argparse.Namespace) -> int:
     if args.continue_ and args.abort:
         raise UsageError("Give --continue or --abort, not both.")
     if args.continue_ or args.abort:
-        if args.pick or args.severity or args.since or args.list:
+        if args.pick or args.severity or args.since or args.list or args.yes:
             raise UsageError("--continue and --abort take no other options.")
         return cmd_continue(args) if args.continue_ else cmd_abort(args)
     if not args.version:
@@ -91,9 +95,21 @@ def cmd_start(args: argparse.Namespace) -> int:
     from services.hotfix.start import HotfixRequest, start_hotfix
     from services.step_status import FINISHED
 
-    ctx = context(args)
+    ctx = context(args, assume_yes=args.yes)
+
+    def ask(question: str, plan: Plan) -> bool:
+        """The plan and a y/N, as the TUI's picker asks (refused without a terminal or with
+        --json, unless --yes): the branch, the picks and the CHANGELOG commit are commits."""
+        if args.json and not args.yes:
+            raise UsageError("hotfix --json cannot ask before making the branch; add --yes "
+                             "(`hotfix VERSION --pick SHA` without --json shows the plan).")
+        if args.json:
+            return True
+        return ctx.prompter.confirm(question, plan)
+
     session, resumed = start_hotfix(ctx, HotfixRequest(
-        version=args.version, picks=list(args.pick), severity=args.severity, since=args.since))
+        version=args.version, picks=list(args.pick), severity=args.severity, since=args.since),
+        ask=ask)
     step = engine.find_step(ctx, "hotfix-branch")
     record = session.steps.get("hotfix-branch")
     if not args.json:
@@ -106,7 +122,7 @@ def cmd_start(args: argparse.Namespace) -> int:
             say(f"Pick the fix: `release-console hotfix {session.version} --list`, then "
                 f"`release-console hotfix {session.version} --pick SHA`.")
             return 0
-        evidence = engine.run_step(ctx, step)
+        evidence = engine.run_step(ctx, step, confirmed=True)  # asked by start_hotfix
     else:
         evidence = session.steps["hotfix-branch"].evidence
     return report(ctx, evidence, json_output=args.json)

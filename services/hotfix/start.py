@@ -9,6 +9,7 @@ branch that exists but does not start from the base tag. The session is started 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from services import versions
@@ -20,7 +21,12 @@ from services.hotfix.plan import KEY, HotfixData, base_tag_for, branch_name, hot
 from services.repo import RepoError
 from services.session import Session
 from services.session_lifecycle import ReleaseInProgress, ReleaseRequest, start_release
-from services.step_protocol import Context
+from services.step_protocol import Context, Plan
+from services.step_status import FINISHED
+
+# Asked before the branch step's git work, with its plan (``hotfix --pick`` passes its prompter's
+# confirm): True goes on; False, or an exception, leaves everything as it was.
+Ask = Callable[[str, Plan], bool]
 
 
 @dataclass(frozen=True)
@@ -76,8 +82,25 @@ def _require_clean(ctx: Context) -> None:
             remedy="Commit or stash them; a hotfix starts from a clean tree.")
 
 
-def start_hotfix(ctx: Context, request: HotfixRequest) -> tuple[Session, bool]:
-    """Start the hotfix session (or resume the one in progress); returns (session, resumed)."""
+def _asked(ctx: Context, ask: Ask | None, data: HotfixData, tag: str) -> None:
+    """Ask before the branch step makes the branch, picks and commits, when it will: the plan is
+    the step's own. No picks and no branch yet means nothing will run, so nothing is asked."""
+    from services.asks import question
+    from services.steps.hotfix_branch import branch_plan
+
+    if ask is None or (not data.picks and not _ref_exists(ctx, f"refs/heads/{data.branch}")):
+        return
+    if not ask(question("hotfix-branch", ctx.policy, tag), branch_plan(ctx, data, tag)):
+        raise ConsoleError(f"The hotfix branch for {tag} was not confirmed; nothing was changed.",
+                           remedy="Run the same command again to see the plan and answer y.")
+
+
+def start_hotfix(ctx: Context, request: HotfixRequest, *,
+                 ask: Ask | None = None) -> tuple[Session, bool]:
+    """Start the hotfix session (or resume the one in progress); returns (session, resumed).
+
+    With ``ask``, the branch step's plan is asked after every check and before anything is
+    written (the session included), unless that step is finished already."""
     repo = ctx.repo
     policy = ctx.policy
     repo.require_commits()
@@ -85,7 +108,7 @@ def start_hotfix(ctx: Context, request: HotfixRequest) -> tuple[Session, bool]:
     tag = policy.tag_for(version)
     active = ctx.store.active()
     if active is not None and active.tag == tag and active.kind == "hotfix":
-        return resume_hotfix(ctx, active, request), True
+        return resume_hotfix(ctx, active, request, ask=ask), True
     if active is not None:
         raise ReleaseInProgress(
             f"A release session for {active.tag} is already in progress; nothing was changed.",
@@ -121,6 +144,7 @@ def start_hotfix(ctx: Context, request: HotfixRequest) -> tuple[Session, bool]:
     _refuse_an_abandoned_attempts_picks(ctx, tag, branch, adopted, shas)
     data = HotfixData(base_tag=base_tag, base_commit=base_commit, branch=branch,
                       picks=adopted + shas, default_branch=default)
+    _asked(ctx, ask, data, tag)
     start_release(ctx, ReleaseRequest(version=version, kind="hotfix"))
 
     def setup(s: Session) -> None:
@@ -139,12 +163,18 @@ def start_hotfix(ctx: Context, request: HotfixRequest) -> tuple[Session, bool]:
     return ctx.require_session(), False
 
 
-def resume_hotfix(ctx: Context, session: Session, request: HotfixRequest) -> Session:
+def resume_hotfix(ctx: Context, session: Session, request: HotfixRequest, *,
+                  ask: Ask | None = None) -> Session:
     """The hotfix in progress: the same request resumes it; a different one says what differs.
 
-    Picks can still change while the branch step is not done (after an abort, say)."""
+    Picks can still change while the branch step is not done (after an abort, say). With
+    ``ask``, an unfinished branch step's plan (with the new picks) is asked before they are
+    recorded."""
     ctx.session = session
     data = hotfix_data(session, ctx.policy)
+    branch_done = session.steps.get("hotfix-branch")
+    if branch_done is not None and branch_done.status in FINISHED:
+        ask = None  # nothing left to do: resuming asks nothing
     clock = session_clock(session)
     if request.severity and (clock is None or clock.severity != request.severity):
         had = clock.severity if clock else "no severity"
@@ -152,8 +182,8 @@ def resume_hotfix(ctx: Context, session: Session, request: HotfixRequest) -> Ses
                            f"{request.severity}; nothing was changed.",
                            remedy="Resume it without --severity.")
     if not request.picks:
+        _asked(ctx, ask, data, session.tag)
         return session
-    branch_done = session.steps.get("hotfix-branch")
     head = f"refs/heads/{data.branch}" if _ref_exists(ctx, f"refs/heads/{data.branch}") else ""
     try:
         shas = picks.resolve_picks(ctx.repo, request.picks, base_tag=data.base_tag,
@@ -161,9 +191,11 @@ def resume_hotfix(ctx: Context, session: Session, request: HotfixRequest) -> Ses
                                    tag_format=ctx.policy.tag_format, branch_head=head)
     except ConsoleError:
         if _same_picks(ctx, request.picks, data.picks):
+            _asked(ctx, ask, data, session.tag)
             return session  # the same command again: resume
         raise
     if shas == data.picks:
+        _asked(ctx, ask, data, session.tag)
         return session
     if branch_done is not None and branch_done.status == "done":
         had = ", ".join(p[:12] for p in data.picks) or "none"
@@ -183,6 +215,7 @@ def resume_hotfix(ctx: Context, session: Session, request: HotfixRequest) -> Ses
         data.base_commit = ctx.repo.git("rev-parse",
                                         f"refs/tags/{data.base_tag}^{{commit}}").strip()
     new = HotfixData(data.base_tag, data.base_commit, data.branch, shas, data.default_branch)
+    _asked(ctx, ask, new, session.tag)
 
     def update(s: Session) -> None:
         s.data[KEY] = new.to_json()

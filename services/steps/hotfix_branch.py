@@ -32,8 +32,23 @@ def branch_exists(ctx: Context, branch: str) -> bool:
     return True
 
 
-def commit_message(ctx: Context) -> str:
-    return f"Hotfix {ctx.require_session().tag}: CHANGELOG entries for the picked fixes"
+def commit_message(ctx: Context, tag: str = "") -> str:
+    return f"Hotfix {tag or ctx.require_session().tag}: CHANGELOG entries for the picked fixes"
+
+
+def branch_plan(ctx: Context, data: HotfixData, tag: str) -> Plan:
+    """What the step does for ``data``: the step's own plan, and ``hotfix --pick``'s before the
+    session exists (the same words the TUI's picker shows when it asks)."""
+    commands = []
+    if not branch_exists(ctx, data.branch):
+        commands.append(f"git switch --no-track -c {data.branch} {data.base_tag}")
+    if data.picks:
+        commands.append("git cherry-pick -x " + " ".join(p[:12] for p in data.picks))
+    rel = ctx.policy.changelog
+    commands += [f"git add {rel}", f'git commit -m "{commit_message(ctx, tag)}"']
+    return Plan(summary=f"Make {data.branch} from {data.base_tag} with "
+                f"{counted(len(data.picks), 'picked commit')} and their CHANGELOG entries.",
+                commands=commands)
 
 
 class HotfixBranch(Step):
@@ -62,17 +77,7 @@ class HotfixBranch(Step):
                                    "made from a clean tree.")
 
     def plan(self, ctx: Context) -> Plan:
-        data = _data(ctx)
-        commands = []
-        if not branch_exists(ctx, data.branch):
-            commands.append(f"git switch --no-track -c {data.branch} {data.base_tag}")
-        if data.picks:
-            commands.append("git cherry-pick -x " + " ".join(p[:12] for p in data.picks))
-        rel = ctx.policy.changelog
-        commands += [f"git add {rel}", f'git commit -m "{commit_message(ctx)}"']
-        return Plan(summary=f"Make {data.branch} from {data.base_tag} with "
-                    f"{counted(len(data.picks), 'picked commit')} and their CHANGELOG entries.",
-                    commands=commands)
+        return branch_plan(ctx, _data(ctx), ctx.require_session().tag)
 
     def reconcile(self, ctx: Context) -> Evidence | None:
         """A kill after the branch was finished and before its record: the branch is checked out
