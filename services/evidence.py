@@ -315,12 +315,19 @@ class YankGitHubEvidence(StepEvidence):
     tag: str = ""
     release_id: int | None = None
     html_url: str = ""
-    changed: bool = False  # False when it was already yanked exactly like this
-    banner: str = "none"  # "banner added", "banner replaced" or "none"
+    # False when it was already yanked exactly like this; None (not recorded) when adopted: a run
+    # killed after GitHub's edit lost GitHub's answer, so who changed it is not known
+    changed: bool | None = optional()
+    # "banner added", "banner replaced", "none" (already there), "in place" (found so, adopted)
+    banner: str = "none"
     prerelease: bool = False
-    latest_before: str = ""
+    latest_before: str = ""  # "" when adopted: lost with the interrupted run
     latest_after: str = ""
     refused: tuple[str, ...] = ()  # what GitHub would not change
+    # GitHub showed the banner at the top of the notes when the step ended (None: recorded by a
+    # console before this field; every yank it recorded had verified the banner)
+    banner_shown: bool | None = optional()
+    adopted: bool | None = optional()  # found yanked after an interrupted run, not yanked again
 
 
 @record(frozen=True, kw_only=True, eq=False)

@@ -284,6 +284,10 @@ def report(outcome: YankOutcome, tell: Tell) -> YankOutcome:
         for line in evidence.refused:
             _line(outcome, tell, f"⚠ {line}; the YANKED banner was applied anyway.",
                   warning=True)
+    elif evidence.adopted:
+        _line(outcome, tell, f"✔ Yank on GitHub: {tag} is a pre-release with this YANKED banner "
+              "at the top of its notes, as the interrupted run left it; recorded as adopted, "
+              f"nothing sent again ({evidence.html_url}).")
     elif not evidence.changed:
         _line(outcome, tell, f"✔ Yank on GitHub: {tag} already shows this YANKED banner and is "
               "a pre-release; nothing changed.")

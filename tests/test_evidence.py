@@ -60,6 +60,11 @@ RECORDED: list[tuple[type[StepEvidence], dict[str, Any]]] = [
     (YankGitHubEvidence, {"tag": "v1", "release_id": 7, "html_url": "http://x", "changed": True,
                           "banner": "banner added", "prerelease": True, "latest_before": "v1",
                           "latest_after": "v0", "refused": []}),
+    # adopted after an interrupted run: what GitHub showed, no `changed` (its answer was lost)
+    (YankGitHubEvidence, {"tag": "v1", "release_id": 7, "html_url": "http://x",
+                          "banner": "in place", "prerelease": True, "latest_before": "",
+                          "latest_after": "v0", "refused": [], "banner_shown": True,
+                          "adopted": True}),
     (HandoffOutEvidence, {"needed": True, "direction": "to-offline", "bundle_sha256": "4" * 64,
                           "fingerprint": "4444 4444 4444 4444", "commit": "5" * 40,
                           "tag_object": "", "artifacts": [{"name": "a.iso", "arch": "amd64",

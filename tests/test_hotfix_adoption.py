@@ -11,8 +11,16 @@ from pathlib import Path
 import pytest
 
 from services.reconcile import ADOPTED
+from services.session import SessionStore
 from tests.conftest import git, run_cli
-from tests.hotfix_helpers import commit, journal_actions, killed_after, pushed_quick_world
+from tests.hotfix_helpers import (
+    commit,
+    journal_actions,
+    killed_after,
+    pushed_quick_world,
+    reopen_unreleased,
+    signed_tag,
+)
 from tests.test_merge_back import hotfix_on_branch
 
 FIX = "Unlock: three retries"
@@ -118,3 +126,68 @@ def test_a_fix_an_earlier_hotfix_of_the_line_picked_is_refused_up_front(project:
     assert refused.returncode != 0 and "Traceback" not in refused.stderr
     assert f"{fix[:12]} ({FIX}) was already picked into v1.3.1" in refused.stderr
     assert not (project / ".release" / "v1.3.2").exists()  # no session started
+
+
+def changelog_conflict_at_merge_back(project: Path) -> None:
+    """Hotfix v1.3.1 tagged with its [1.3.1] section (the release steps recorded as skipped,
+    as :func:`hotfix_on_branch` does), while main's [Unreleased] gained an entry and went up: the
+    merge of the tag into main conflicts in CHANGELOG.md, which merge-back resolves."""
+    hotfix_on_branch(project, "retry=3\n", tag=False)
+    changelog = project / "CHANGELOG.md"
+    changelog.write_text(changelog.read_text().replace(
+        "## [1.3.0]", "## [1.3.1] — 2026-11-20\n\n### Fixed\n\n- Unlock: retry on slow sticks.\n\n"
+        "## [1.3.0]", 1).replace(
+        "[1.3.0]: ", "[1.3.1]: https://github.com/example-org/pai/compare/v1.3.0...v1.3.1\n"
+        "[1.3.0]: ", 1))
+    git(project, "commit", "-q", "-am", "Release v1.3.1")
+    signed_tag(project, "v1.3.1")
+    git(project, "push", "-q", "origin", "hotfix/v1.3.1", "v1.3.1")
+    git(project, "switch", "-q", "main")
+    reopen_unreleased(project)
+    changelog.write_text(changelog.read_text().replace(
+        "## [Unreleased]\n", "## [Unreleased]\n\n### Added\n\n- Pairing over USB.\n", 1))
+    git(project, "commit", "-q", "-am", "Pairing over USB")
+    git(project, "push", "-q", "origin", "main")
+    git(project, "switch", "-q", "hotfix/v1.3.1")
+
+
+def merge_back_evidence(project: Path) -> dict[str, object]:
+    return SessionStore(project).load("v1.3.1").steps["merge-back"].evidence
+
+
+@pytest.mark.parametrize(("killed", "resumed_with"), [
+    ("commit", ("run", "merge-back", "--yes")),  # merged (the conflict resolved), not pushed
+    ("push", ("next", "--yes")),  # merged and pushed, not recorded
+])
+def test_an_adopted_merge_back_records_the_changelog_conflict_it_resolved(
+        project: Path, killed: str, resumed_with: tuple[str, ...]) -> None:
+    """Found by reading the adoption: a merge killed after it resolved the CHANGELOG conflict
+    was recorded with `changelog_resolved: false`, as if no conflict had been resolved."""
+    changelog_conflict_at_merge_back(project)
+    result = killed_after(project, killed, "run", "merge-back", "--yes")
+    assert result.returncode == -signal.SIGKILL, result.stderr
+    merge = git(project, "log", "-1", "--format=%s", "main").strip()
+    assert merge == "Merge hotfix v1.3.1 into main"  # the effect is there, its record is not
+
+    resumed = run_cli(*resumed_with, cwd=project)
+    assert resumed.returncode == 0, resumed.stderr
+    evidence = merge_back_evidence(project)
+    assert evidence["changelog_resolved"] is True
+    merged = git(project.parent / "origin.git", "show", "main:CHANGELOG.md")
+    assert merged.index("- Pairing over USB.") < merged.index("## [1.3.1]") < \
+        merged.index("## [1.3.0]")
+
+
+def test_a_fresh_merge_back_and_an_adopted_fast_forward_record_the_same_as_the_world(
+        project: Path, tmp_path: Path) -> None:
+    """The control: run without a kill, the same world records the conflict as resolved; a
+    fast-forward (no merge, so no conflict) adopted after a kill records none."""
+    changelog_conflict_at_merge_back(project)
+    assert run_cli("run", "merge-back", "--yes", cwd=project).returncode == 0
+    assert merge_back_evidence(project)["changelog_resolved"] is True
+
+    other = pushed_quick_world(tmp_path / "other")
+    hotfix_on_branch(other, "retry=3\n")
+    assert killed_after(other, "push", "run", "merge-back", "--yes").returncode == -signal.SIGKILL
+    assert run_cli("next", "--yes", cwd=other).returncode == 0
+    assert merge_back_evidence(other)["changelog_resolved"] is False

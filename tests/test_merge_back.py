@@ -27,7 +27,7 @@ def project(tmp_path: Path) -> Path:
     return pushed_quick_world(tmp_path)
 
 
-def hotfix_on_branch(project: Path, text: str, *, migration: str = "") -> None:
+def hotfix_on_branch(project: Path, text: str, *, migration: str = "", tag: bool = True) -> None:
     """A hotfix branch made by hand with the fix on it (and ``migration`` as its MIGRATION.md),
     adopted by `hotfix`, released up to the tag (recorded), so merge-back is next."""
     git(project, "switch", "-q", "-c", "hotfix/v1.3.1", "v1.3.0")
@@ -36,8 +36,9 @@ def hotfix_on_branch(project: Path, text: str, *, migration: str = "") -> None:
         commit(project, "MIGRATION.md", migration, "Migration notes for v1.3.1")
     result = run_cli("hotfix", "1.3.1", "--yes", cwd=project)
     assert result.returncode == 0, result.stderr
-    signed_tag(project, "v1.3.1")
-    git(project, "push", "-q", "origin", "hotfix/v1.3.1", "v1.3.1")
+    if tag:  # else the caller tags (and pushes) after its own release commit
+        signed_tag(project, "v1.3.1")
+        git(project, "push", "-q", "origin", "hotfix/v1.3.1", "v1.3.1")
     repo = Repository(project)
     store = SessionStore(repo.root)
     ctx = Context(policy=load_policy(project / "release.toml"), repo=repo, store=store,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from services.reconcile import ADOPTED
 from services.session import SessionStore
 from tests.conftest import run_cli
 from tests.github_helpers import Sandbox, cli_env, git, release_json, yank_project
@@ -64,3 +65,14 @@ def test_a_yank_killed_after_github_answered_is_finished(
     assert done.returncode == 0, done.stderr
     yanked_once(project, sandbox)
     assert len(sandbox.requests("DELETE")) == 0
+    assert len(sandbox.requests("PATCH")) == 1  # GitHub's edit was not sent again
+    # Recorded as GitHub shows it and said to be adopted; it was recorded as `changed: false`
+    # (as if the release had been found yanked already) before.
+    evidence = SessionStore(project).load("v0.2.0").steps["yank-github"].evidence
+    assert evidence["adopted"] is True and "changed" not in evidence
+    assert (evidence["prerelease"], evidence["banner_shown"], evidence["banner"]) == (
+        True, True, "in place")
+    assert ("yank-github", ADOPTED) in journal_actions(project, "v0.2.0")
+    said = "as the interrupted run left it; recorded as adopted" if resume == "yank" else \
+        "adopted: True"  # `next` lists the evidence it recorded
+    assert said in done.stdout

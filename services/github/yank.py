@@ -32,20 +32,27 @@ class YankResult:
     tag: str
     release_id: int
     html_url: str
-    changed: bool  # False when it was already yanked exactly like this
+    # False when it was already yanked exactly like this; None when it is not known (found yanked
+    # after an interrupted run, whose answer from GitHub was lost: see found_yanked)
+    changed: bool | None
     prerelease: bool
     latest_before: str
     latest_after: str
     refused: list[str] = field(default_factory=list)  # what GitHub would not change
     # what was done to the body, judged from GitHub's body before the update: "banner added",
     # "banner replaced" (a new reason or replacement), "none" (it was already there as wanted)
+    # "in place" when found so after an interrupted run
     banner: str = "none"
+    banner_shown: bool = True  # GitHub showed the banner at the top of the notes afterwards
 
     def to_json(self) -> dict[str, Any]:
-        return {"tag": self.tag, "release_id": self.release_id, "html_url": self.html_url,
+        data = {"tag": self.tag, "release_id": self.release_id, "html_url": self.html_url,
                 "changed": self.changed, "banner": self.banner, "prerelease": self.prerelease,
                 "latest_before": self.latest_before, "latest_after": self.latest_after,
-                "refused": self.refused}
+                "refused": self.refused, "banner_shown": self.banner_shown}
+        if self.changed is None:
+            del data["changed"]
+        return data
 
 
 def banner(reason: str, replacement: str) -> str:
@@ -81,6 +88,22 @@ def require_published(client: GitHubClient, tag: str) -> GitRelease:
         raise YankError(f"{client.repository} has no published release {tag} on GitHub.",
                         remedy="Check the version; yank only withdraws published releases.")
     return rel
+
+
+def found_yanked(client: GitHubClient, *, tag: str, reason: str,
+                 replacement: str) -> YankResult | None:
+    """The release as GitHub shows it when it is yanked exactly as asked (published, a
+    pre-release, this banner at the top of its notes), else None: what a yank killed after
+    GitHub's edit and before its record adopts. Whether that run changed it or found it so is
+    lost with its answer (``changed`` None), and so is what was latest before it."""
+    rel = published(client, tag)
+    if rel is None or not rel.prerelease:
+        return None
+    body = rel.body or ""
+    if body != yanked_body(body, reason, replacement):
+        return None
+    return YankResult(tag, rel.id, rel.html_url, None, True, "", latest_tag(client),
+                      banner="in place", banner_shown=True)
 
 
 def yank(client: GitHubClient, *, tag: str, reason: str, replacement: str) -> YankResult:

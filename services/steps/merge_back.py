@@ -6,7 +6,8 @@ keeps both sides: the hotfix version's section (and its footer link) goes below 
 branch's [Unreleased], whose entries stay; so is MIGRATION.md when the hotfix only added its own
 transition (:mod:`services.hotfix.migration_merge`). Any other conflict stops, naming the files, with the
 merge left for the captain. A re-run adopts a merge already made (the tag is in the branch) and
-only pushes. Pushing is irreversible, so the confirmation lists the commits that go up.
+only pushes; whether that merge resolved a CHANGELOG conflict is read from the merge itself.
+Pushing is irreversible, so the confirmation lists the commits that go up.
 """
 
 from __future__ import annotations
@@ -59,6 +60,37 @@ def mode(ctx: Context, data: HotfixData) -> str:
             _ancestor(ctx, default, head):
         return "fast-forward"
     return "merge"
+
+
+def merged_by(ctx: Context, data: HotfixData) -> str:
+    """The merge commit on the default branch that brought the hotfix tag in; "" when the branch
+    was fast-forwarded (or holds the tag another way)."""
+    tag_commit = _rev(ctx, f"refs/tags/{ctx.require_session().tag}^{{commit}}")
+    out = ctx.repo.git("rev-list", "--merges", "--parents", "--reverse",
+                       f"refs/heads/{data.default_branch}", f"^{tag_commit}", "--")
+    for line in out.splitlines():
+        sha, *parents = line.split()
+        if tag_commit in parents[1:]:
+            return sha
+    return ""
+
+
+def changelog_resolved_in(ctx: Context, data: HotfixData) -> bool:
+    """Whether the merge that brought the hotfix in resolved a CHANGELOG conflict, judged from the
+    world, for a merge this step adopts (a killed run made it, or the captain): merging its two
+    parents again (``git merge-tree``, in memory, nothing written) conflicts in the CHANGELOG,
+    and the merge commit's file has no conflict markers left."""
+    merge = merged_by(ctx, data)
+    if not merge:
+        return False
+    parents = ctx.repo.git("rev-list", "--parents", "-n", "1", merge).split()[1:]
+    again = ctx.repo.output("merge-tree", "--write-tree", "--name-only", "--no-messages",
+                            *parents[:2])
+    rel = ctx.policy.changelog
+    if again.status != 1 or rel not in again.stdout.splitlines()[1:]:
+        return False  # 0: it merged cleanly; anything else: git could not tell
+    merged = ctx.repo.show(merge, rel)
+    return merged is not None and b"<<<<<<<" not in merged
 
 
 def commits_up(ctx: Context, data: HotfixData) -> list[str]:
@@ -147,7 +179,8 @@ class MergeBack(Step):
         if remote_ref(ctx, f"refs/heads/{default}") != local:
             return None
         return {"mode": "merged", "branch": default, "commit": local, "remote": remote,
-                "tag": session.tag, "pushed": [], "changelog_resolved": False}
+                "tag": session.tag, "pushed": [],
+                "changelog_resolved": changelog_resolved_in(ctx, data)}
 
     def run(self, ctx: Context) -> Evidence:
         for blocker in self.check(ctx):
@@ -163,11 +196,13 @@ class MergeBack(Step):
                              remedy=f"Update it (`git switch {default} && git pull --ff-only`), "
                              "then run merge-back again.")
         how = mode(ctx, data)
+        resolved = False
         if how == "merged":  # a killed run (or the captain) merged it already: say so
+            resolved = changelog_resolved_in(ctx, data)
             ctx.record(self.id, "merge adopted", outputs={
                 "branch": default, "commit": _rev(ctx, f"refs/heads/{default}"),
-                "tag": session.tag, "remote_tip": remote_tip})
-        resolved = False
+                "tag": session.tag, "remote_tip": remote_tip,
+                "changelog_resolved": resolved})
         if ctx.repo.branch() != default:
             ctx.repo.git("switch", "--quiet", default)
         if how == "fast-forward":

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from services.evidence import YankGitHubEvidence
 from services.github import wiring
-from services.github.yank import banner, yank
+from services.github.yank import banner, found_yanked, yank
 from services.step_protocol import Blocker, Context, Evidence, Plan, Step
+from services.step_status import StepStatus
 from services.yank import replacement_tag, yank_inputs
 
 
@@ -40,6 +41,20 @@ class YankGitHub(Step):
             notes=["The tag and every asset stay: users need them to verify what they "
                    "installed."],
         )
+
+    def reconcile(self, ctx: Context) -> Evidence | None:
+        """A yank killed after GitHub's edit and before its record (the step still says running):
+        GitHub shows the release a pre-release with this yank's banner, so that is recorded as
+        what GitHub shows, adopted, and nothing is sent again. A step never started goes to
+        ``run``, which says whether it was already yanked like this."""
+        session = ctx.require_session()
+        record = session.steps.get(self.id)
+        inputs = yank_inputs(ctx)
+        if record is None or record.status != StepStatus.RUNNING or not inputs.reason:
+            return None
+        found = found_yanked(wiring.client_for(ctx), tag=session.tag, reason=inputs.reason,
+                             replacement=replacement_tag(ctx, inputs.replacement))
+        return None if found is None else YankGitHubEvidence.from_json(found.to_json()).to_json()
 
     def run(self, ctx: Context) -> Evidence:
         session = ctx.require_session()
