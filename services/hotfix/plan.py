@@ -17,6 +17,8 @@ from services import versions
 from services.errors import ConsoleError
 from services.policy import Policy
 from services.session import Session
+from services.step_protocol import Context, Plan
+from services.wording import counted
 
 KEY = "hotfix"
 
@@ -83,3 +85,23 @@ def hotfix_data(session: Session, policy: Policy) -> HotfixData:
     return HotfixData(base_tag=policy.tag_for(str(base)) if base else session.previous_tag,
                       branch=branch_name(session.tag),
                       default_branch=policy.project.default_branch)
+
+
+def commit_message(ctx: Context, tag: str = "") -> str:
+    """The branch step's CHANGELOG commit (``tag``: before the session exists)."""
+    return f"Hotfix {tag or ctx.require_session().tag}: CHANGELOG entries for the picked fixes"
+
+
+def branch_plan(ctx: Context, data: HotfixData, tag: str) -> Plan:
+    """What the branch step does for ``data``: the step's own plan, and the one ``hotfix --pick``
+    asks before the session exists (the TUI's picker asks the step's, so both show the same)."""
+    commands = []
+    if ctx.repo.output("rev-parse", "--verify", "--quiet", f"refs/heads/{data.branch}").status:
+        commands.append(f"git switch --no-track -c {data.branch} {data.base_tag}")
+    if data.picks:
+        commands.append("git cherry-pick -x " + " ".join(p[:12] for p in data.picks))
+    rel = ctx.policy.changelog
+    commands += [f"git add {rel}", f'git commit -m "{commit_message(ctx, tag)}"']
+    return Plan(summary=f"Make {data.branch} from {data.base_tag} with "
+                f"{counted(len(data.picks), 'picked commit')} and their CHANGELOG entries.",
+                commands=commands)

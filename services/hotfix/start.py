@@ -23,6 +23,7 @@ from services.session import Session
 from services.session_lifecycle import ReleaseInProgress, ReleaseRequest, start_release
 from services.step_protocol import Context, Plan
 from services.step_status import FINISHED
+from services.workstation import refuse_start_here
 
 # Asked before the branch step's git work, with its plan (``hotfix --pick`` passes its prompter's
 # confirm): True goes on; False, or an exception, leaves everything as it was.
@@ -86,7 +87,7 @@ def _asked(ctx: Context, ask: Ask | None, data: HotfixData, tag: str) -> None:
     """Ask before the branch step makes the branch, picks and commits, when it will: the plan is
     the step's own. No picks and no branch yet means nothing will run, so nothing is asked."""
     from services.asks import question
-    from services.steps.hotfix_branch import branch_plan
+    from services.hotfix.plan import branch_plan
 
     if ask is None or (not data.picks and not _ref_exists(ctx, f"refs/heads/{data.branch}")):
         return
@@ -144,6 +145,8 @@ def start_hotfix(ctx: Context, request: HotfixRequest, *,
     _refuse_an_abandoned_attempts_picks(ctx, tag, branch, adopted, shas)
     data = HotfixData(base_tag=base_tag, base_commit=base_commit, branch=branch,
                       picks=adopted + shas, default_branch=default)
+    if ask is not None:
+        refuse_start_here(ctx)  # as start_release would: refused before the question, not after
     _asked(ctx, ask, data, tag)
     start_release(ctx, ReleaseRequest(version=version, kind="hotfix"))
 

@@ -14,10 +14,9 @@ from services.changelog import commit_files, modified, unreleased_from_history
 from services.errors import ConsoleError
 from services.hotfix import changelog_conflict, picks
 from services.hotfix.entries import add_fixed
-from services.hotfix.plan import HotfixData, hotfix_data
+from services.hotfix.plan import HotfixData, branch_plan, commit_message, hotfix_data
 from services.repo import RepoError
 from services.step_protocol import Blocker, Context, Evidence, Plan, Step
-from services.wording import counted
 
 
 def _data(ctx: Context) -> HotfixData:
@@ -30,25 +29,6 @@ def branch_exists(ctx: Context, branch: str) -> bool:
     except RepoError:
         return False
     return True
-
-
-def commit_message(ctx: Context, tag: str = "") -> str:
-    return f"Hotfix {tag or ctx.require_session().tag}: CHANGELOG entries for the picked fixes"
-
-
-def branch_plan(ctx: Context, data: HotfixData, tag: str) -> Plan:
-    """What the step does for ``data``: the step's own plan, and ``hotfix --pick``'s before the
-    session exists (the same words the TUI's picker shows when it asks)."""
-    commands = []
-    if not branch_exists(ctx, data.branch):
-        commands.append(f"git switch --no-track -c {data.branch} {data.base_tag}")
-    if data.picks:
-        commands.append("git cherry-pick -x " + " ".join(p[:12] for p in data.picks))
-    rel = ctx.policy.changelog
-    commands += [f"git add {rel}", f'git commit -m "{commit_message(ctx, tag)}"']
-    return Plan(summary=f"Make {data.branch} from {data.base_tag} with "
-                f"{counted(len(data.picks), 'picked commit')} and their CHANGELOG entries.",
-                commands=commands)
 
 
 class HotfixBranch(Step):
