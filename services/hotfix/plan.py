@@ -96,7 +96,7 @@ def branch_plan(ctx: Context, data: HotfixData, tag: str) -> Plan:
     """What the branch step does for ``data``: the step's own plan, and the one ``hotfix --pick``
     asks before the session exists (the TUI's picker asks the step's, so both show the same)."""
     commands = []
-    if ctx.repo.output("rev-parse", "--verify", "--quiet", f"refs/heads/{data.branch}").status:
+    if not ctx.repo.branch_exists(data.branch):
         commands.append(f"git switch --no-track -c {data.branch} {data.base_tag}")
     if data.picks:
         commands.append("git cherry-pick -x " + " ".join(p[:12] for p in data.picks))
