@@ -37,7 +37,6 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -56,7 +55,7 @@ from screens.step_render import (
     status_line,
     unexpected,
 )
-from screens.widgets import SessionBar
+from screens.widgets import SessionBar, StepBody
 from services import engine, secrets, workstation
 from services.errors import ConsoleError, StepCancelled
 from services.headline import headline
@@ -122,7 +121,7 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
     # --- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield SessionBar("", id="session-bar")
-        with VerticalScroll(id="step-body"):
+        with StepBody(id="step-body"):
             yield Static(self.step.title, id="step-title", markup=False)
             yield Static(self.step.description, id="step-description", markup=False)
             yield Static("Loading…", id="step-status", classes="section")
@@ -336,6 +335,12 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
             self.notify(message.text, severity="warning" if message.cancelled else "error",
                         timeout=8)
         self.action_reload()
+
+    def park_focus(self) -> None:
+        """The focus leaves the fields for the body, so n and r act instead of typing (from
+        nothing the body always takes it, see :class:`StepBody`)."""
+        self.set_focus(None)
+        self.query_one("#step-body", StepBody).focus()
 
     def action_back(self) -> None:
         if self.running:
