@@ -63,6 +63,7 @@ from services.progress import ProgressEvent
 from services.step_protocol import Context, Plan
 from services.step_status import FINISHED, StepStatus
 from services.steps import registry
+from services.wording import single_width
 
 if TYPE_CHECKING:
     from services.step_protocol import Blocker, Step
@@ -223,7 +224,7 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
         if plan is not None:  # what the screen's own panel says is not said again below it
             plan = replace(plan, notes=[n for n in plan.notes if not self.said_by_panel(n)])
         self.query_one("#step-plan", Static).update(
-            Text("What running it will do:\n", style="bold") + Text(plan.render())
+            Text("What running it will do:\n", style="bold") + Text(single_width(plan.render()))
             if plan and not finished else "")
         if not self.running:
             self._show_hint()

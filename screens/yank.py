@@ -32,6 +32,7 @@ from screens.base import attempt, host_of
 from screens.widgets import TickBox
 from services import secrets
 from services.errors import ConsoleError
+from services.wording import single_width
 
 YANK_CSS = Path(__file__).with_name("yank.tcss")
 TALL = 34  # rows from which the list and the form stay beside the preview
@@ -256,7 +257,7 @@ class YankScreen(Screen[None]):
         github = Text()
         if prepared.github is not None:
             github.append("Banner at the top of its notes:\n", style="bold")
-            github.append(prepared.github.banner.rstrip() + "\n\n")
+            github.append(single_width(prepared.github.banner.rstrip()) + "\n\n")
             for line in prepared.github.lines:
                 github.append(line + "\n")
         github.rstrip()
