@@ -24,7 +24,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from screens.base import attempt, host_of
+from screens.base import attempt, host_of, open_wizard
 from screens.prompts import ask_from_thread
 from screens.step_choices import ASKS
 from screens.widgets import SessionBar
@@ -366,7 +366,7 @@ def open_hotfix(app: App[None]) -> None:
         if beneath.is_attached:
             show_anew(beneath)
 
-    app.push_screen(HotfixScreen(), closed)
+    open_wizard(app, HotfixScreen(), closed)
 
 
 def show_anew(screen: Screen[Any]) -> None:

@@ -62,7 +62,7 @@ class PreviewPane(VerticalScroll):
 class YankScreen(Screen[None]):
     """The wizard; its messages carry results from its worker threads."""
 
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back"),
+    BINDINGS = [Binding("escape", "dismiss", "Back"),
                 Binding("y", "confirm", "Yank (after a preview)"),
                 Binding("e", "edit", "Edit")]
     CSS_PATH = YANK_CSS
