@@ -56,7 +56,7 @@ from screens.step_render import (
     unexpected,
 )
 from screens.widgets import SessionBar, StepBody
-from services import engine, secrets, workstation
+from services import completion, engine, secrets, workstation
 from services.errors import ConsoleError, StepCancelled
 from services.headline import headline
 from services.progress import ProgressEvent
@@ -170,6 +170,7 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
             header = headline(ctx)
             view = None
             next_id, next_title, waits = None, "", False
+            ended = ""
             if ctx.session is not None:
                 views = engine.views(ctx)
                 view = next((v for v in views if v.id == self.step.id), None)
@@ -179,6 +180,8 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
                     waits = workstation.waits_for_other_side(ctx, nxt.step) is not None
             elif self.session_tag:  # this screen ran the release's last step: show it done
                 view = _ended_view(ctx, self.step, self.session_tag)
+                if view is None:  # it ended under this screen, from another terminal
+                    ended = completion.ended_under(ctx.store, self.session_tag)
             try:
                 plan: Plan | None = self.step.plan(ctx) if ctx.session is not None else None
             except ConsoleError as err:
@@ -187,7 +190,8 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
             message = Loaded(header, view, next_id, next_title, plan, extra,
                              has_session=ctx.session is not None or view is not None,
                              waits_for_bundle=waits,
-                             tag=ctx.session.tag if ctx.session else self.session_tag)
+                             tag=ctx.session.tag if ctx.session else self.session_tag,
+                             ended=ended)
         except ConsoleError as err:
             message = Loaded("", None, None, "", None, None, error=secrets.scrub(str(err)))
         if not worker.is_cancelled:  # a newer load replaced this one
@@ -207,7 +211,9 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
         finished = False
         if view is None:
             self.status = None
-            status.update(Text("No release in progress: press Escape and start one with s.",
+            status.update(Text(f"{message.ended}. Escape goes back to the home screen."
+                               if message.ended else
+                               "No release in progress: press Escape and start one with s.",
                                style="yellow"))
             for gone in ("#step-blockers", "#step-evidence"):  # the ended release's, not now's
                 self.query_one(gone, Static).update("")
