@@ -108,8 +108,8 @@ class YankScreen(Screen[None]):
         with Horizontal(id="top"):
             yield OptionList(id="releases")
             with Vertical(id="form"):
-                yield Input(placeholder="Reason (one line), e.g. persistence unlock corrupts "
-                            "data", id="reason")
+                # short enough for the field at 80 columns (the longer one was cut mid-example)
+                yield Input(placeholder="Reason, e.g. unlock corrupts data", id="reason")
                 yield Input(placeholder="Replacement version, e.g. 1.2.1", id="replacement")
                 yield TickBox("Older on purpose (a downgrade)", id="older")
         yield Static("", id="chosen", markup=False)  # short screens: the hidden form, in a line

@@ -254,6 +254,17 @@ async def test_the_yank_steps_confirmation_draws_the_banner_one_cell_wide(projec
         assert not any("\ufe0f" in text for text in shown)
 
 
+async def test_at_80x24_the_form_says_what_each_field_wants_uncut(project: Path) -> None:
+    """Walked at 80x24: the reason field's example was cut off mid-sentence ("e.g. persistence")."""
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_wizard(pilot)
+        for field in screen.query("#form Input").results(Input):
+            field.value = ""
+            await pilot.pause()
+            assert field.placeholder in str(field.render_line(0).text), field.id
+
+
 async def test_the_command_palette_opens_the_yank_wizard(project: Path) -> None:
     app = ReleaseConsoleApp(Options(repo=project))
     async with app.run_test(size=(100, 30)) as pilot:
