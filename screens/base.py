@@ -6,12 +6,15 @@ The app shell (``console/app.py``) implements it; tests can run screens inside i
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from services import secrets
 from services.errors import ConsoleError
 
 if TYPE_CHECKING:
+    from textual.app import App
+    from textual.screen import Screen
+
     from services.overview import Overview
     from services.step_protocol import Context
 
@@ -47,3 +50,23 @@ def attempt(app: object, call: Callable[[Context], T]) -> tuple[T | None, str]:
         return call(host_of(app).make_context()), ""
     except ConsoleError as err:
         return None, secrets.scrub(str(err))
+
+
+def open_wizard(app: App[Any], wizard: Screen[T], callback: Callable[[T | None], None] | None = None,
+                ) -> None:
+    """Push ``wizard`` with the screen it opens from's toasts cleared, so they never cover it
+    (walked by hand: a toast raised on the home screen stayed over the yank wizard's form).
+
+    Routine news goes; a warning or an error is said again when the wizard closes, over the
+    screen it was about, so nothing a captain must read is lost."""
+    held = [(n.message, n.title, n.severity) for n in app._notifications  # no public list
+            if n.severity != "information"]
+    app.clear_notifications()
+
+    def closed(result: T | None) -> None:
+        for message, title, severity in held:
+            app.notify(message, title=title, severity=severity)
+        if callback is not None:
+            callback(result)
+
+    app.push_screen(wizard, closed)
