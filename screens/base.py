@@ -13,6 +13,7 @@ from services.errors import ConsoleError
 
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.notifications import SeverityLevel
     from textual.screen import Screen
 
     from services.overview import Overview
@@ -32,6 +33,11 @@ class ConsoleHost(Protocol):
         """The checklist the entry point's child process worked out beside Textual's import
         (``console.overview_child``), once; None when there is none, it failed, or it is not
         ready ``within`` seconds (None: as long as it may take, only in a worker thread)."""
+        ...
+
+    def take_standing_warnings(self) -> list[tuple[str, str, SeverityLevel]]:
+        """The warnings and errors whose toasts are still up, as (message, title, severity);
+        Textual has no public list of the toasts on screen."""
         ...
 
 
@@ -59,8 +65,7 @@ def open_wizard(app: App[Any], wizard: Screen[T], callback: Callable[[T | None],
 
     Routine news goes; a warning or an error is said again when the wizard closes, over the
     screen it was about, so nothing a captain must read is lost."""
-    held = [(n.message, n.title, n.severity) for n in app._notifications  # no public list
-            if n.severity != "information"]
+    held = host_of(app).take_standing_warnings()
     app.clear_notifications()
 
     def closed(result: T | None) -> None:
