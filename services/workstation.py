@@ -160,23 +160,24 @@ def waiting_across(ctx: Context, step: Step, holding: Step) -> Blocker | None:
     this one; a step of this machine behind the other's (push, seen online) waits for the
     signed bundle. None when both are this machine's (the runbook order says it)."""
     if waits_for_other_side(ctx, step) is not None:
-        return _done_there(ctx, step)
+        return _done_there(ctx, step, holding)
     if not ctx.offline and waits_for_other_side(ctx, holding) is not None:
         return Blocker("Waits for the signed bundle from the air-gapped signing workstation.",
                        IMPORT_BACK.remedy, IMPORT_BACK.tui)
     return None
 
 
-def _done_there(ctx: Context, step: Step) -> Blocker:
+def _done_there(ctx: Context, step: Step, holding: Step) -> Blocker:
     session = ctx.require_session()
     done = DONE_THERE.get(step.id, "Done")
     if not ctx.offline and not session.done("handoff-out"):
+        first = ("" if holding.id == "handoff-out"  # the hand-off is what this machine does now
+                 else "once the steps before the hand-off are done, ")
+        cli = f"{first}export the bundle (`release-console bundle export`) and carry it there."
+        tui = f"{first}write the bundle on the hand-off step's screen (ctrl+s) and carry it there."
         return Blocker(
             f"{done} on the air-gapped signing workstation, once the hand-off bundle is there.",
-            "Once the steps before the hand-off are done, export the bundle (`release-console "
-            "bundle export`) and carry it there.",
-            "Once the steps before the hand-off are done, write the bundle on the hand-off "
-            "step's screen (ctrl+s) and carry it there.")
+            cli[0].upper() + cli[1:], tui[0].upper() + tui[1:])
     if not ctx.offline:
         return Blocker(f"{done} on the air-gapped signing workstation: here it waits for the "
                        "signed bundle to come back.", IMPORT_BACK.remedy, IMPORT_BACK.tui)

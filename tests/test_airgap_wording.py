@@ -43,6 +43,10 @@ def test_the_other_machines_steps_wait_in_their_own_words(stations: Workstations
     assert before["sign"] == ("Signed on the air-gapped signing workstation, once the hand-off "
                               "bundle is there.")
     assert before["smoke"].startswith("Signed off on the air-gapped signing workstation, once")
+    # the hand-off is what this machine does now (walked: it said "once the steps before the
+    # hand-off are done", which they were)
+    assert status(ws, "online")["sign"]["blockers"][0]["remedy"] == (
+        "Export the bundle (`release-console bundle export`) and carry it there.")
     # a step of this machine behind this machine's hand-off: the runbook order says it
     assert before["push"] == "Waiting for 'Hand-off to the signing workstation' (handoff-out)."
 
