@@ -1,9 +1,9 @@
 """What each machine says about the other machine's steps, and whether a hand-off bundle held
 the artifacts. Found by walks: on the online machine checksums, sign, tag and the hand-off back
 said "Waiting for 'Hardware smoke test' (smoke)." (push and the rest too), as if this machine did
-them next; the smoke and checksums plans online, and the push and draft plans on the signing
-workstation, read as if they ran there; and an export made `--without-artifacts` recorded
-nothing of it in the hand-off's evidence."""
+them next; the smoke and checksums plans online, and the push, draft, review, publish and
+post-release plans on the signing workstation, read as if they ran there; and an export made
+`--without-artifacts` recorded nothing of it in the hand-off's evidence."""
 
 from __future__ import annotations
 
@@ -104,6 +104,15 @@ def test_plans_say_which_machine_does_the_step(stations: Workstations) -> None:
                             "v1.3.0' for v1.3.0 on example-org/pai and uploads every expected "
                             "file")
     assert "POST" not in draft and "GET /repos" not in draft
+    review = ws.cli("offline", "run", "review", "--dry-run", ok=False).stdout
+    assert review.startswith(f"{ONLINE_THERE} it reads the draft from GitHub") and \
+        "GET /repos" not in review
+    publish = ws.cli("offline", "run", "publish", "--dry-run", ok=False).stdout
+    assert publish.startswith(f"{ONLINE_THERE} it publishes the reviewed draft 'PAI v1.3.0' "
+                              "for v1.3.0, after asking") and "PATCH" not in publish
+    reopen = ws.cli("offline", "run", "post-release", "--dry-run", ok=False).stdout
+    assert reopen.startswith(f"{ONLINE_THERE} it reopens an empty [Unreleased] section in "
+                             "CHANGELOG.md after v1.3.0") and "git commit" not in reopen
     own_checksums = ws.cli("offline", "run", "checksums", "--dry-run", ok=False).stdout
     assert THERE not in own_checksums and "create build/pai-v1.3.0-amd64.iso.sha256" in \
         own_checksums
