@@ -60,6 +60,7 @@ class HomeScreen(Screen[None]):
     waiting: reactive[bool] = reactive(False, bindings=True)
     can_start: reactive[bool] = reactive(True, bindings=True)  # not on the signing workstation
     done_here: reactive[bool] = reactive(False, bindings=True)  # signed here and sent back
+    offline: reactive[bool] = reactive(False, bindings=True)  # no yank: it edits GitHub
 
     def __init__(self) -> None:
         super().__init__()
@@ -142,6 +143,7 @@ class HomeScreen(Screen[None]):
         self.rows, self.next_id = overview.rows, overview.next_id
         self.has_session = overview.has_session
         self.can_start = overview.can_start
+        self.offline = overview.offline
         self.waiting = overview.waits_for_bundle
         self.tag = overview.tag
         self.journal = overview.journal
@@ -172,6 +174,8 @@ class HomeScreen(Screen[None]):
             return self.has_session and not self.done_here
         if action == "import_bundle":
             return not self.has_session or self.waiting or None
+        if action == "yank":  # GitHub is out of reach here: the online machine yanks
+            return not self.offline
         return True
 
     def _option(self, row: OverviewRow) -> Option:

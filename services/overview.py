@@ -22,7 +22,7 @@ from services.step_status import StepStatus
 if TYPE_CHECKING:  # the step machinery loads only where an overview is worked out
     from services.step_protocol import Context, Step
 
-SCHEMA = 3
+SCHEMA = 4
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,8 @@ class Overview:
     # (start one, or import), and whether s may start one.
     idle: str = ""
     can_start: bool = True
+    # The offline workstation: nothing that talks to GitHub (a yank) is offered there.
+    offline: bool = False
 
     @property
     def has_session(self) -> bool:
@@ -90,7 +92,7 @@ class Overview:
         return {"schema": SCHEMA, "header": self.header, "next": self.next_id, "tag": self.tag,
                 "journal": self.journal, "error": self.error,
                 "waits_for_bundle": self.waits_for_bundle, "idle": self.idle,
-                "can_start": self.can_start,
+                "can_start": self.can_start, "offline": self.offline,
                 "rows": [row.to_json() for row in self.rows]}
 
     @classmethod
@@ -104,7 +106,8 @@ class Overview:
                        tag=str(data["tag"]), journal=str(data["journal"]),
                        error=str(data["error"]),
                        waits_for_bundle=bool(data["waits_for_bundle"]),
-                       idle=str(data["idle"]), can_start=bool(data["can_start"]))
+                       idle=str(data["idle"]), can_start=bool(data["can_start"]),
+                       offline=bool(data["offline"]))
         except (KeyError, TypeError) as err:
             raise ValueError(f"overview is missing {err}") from None
 
@@ -137,7 +140,8 @@ def overview(ctx: Context) -> Overview:
         begin = refused or (yank.blocker() if yank else None) or workstation.START_ONE
         steps = runbook("release", air_gapped=workstation.air_gapped(ctx.policy))
         return Overview(header, tuple(preview_row(step) for step in steps),
-                        idle=f"{begin.reason} {begin.tui_remedy}", can_start=refused is None)
+                        idle=f"{begin.reason} {begin.tui_remedy}", can_start=refused is None,
+                        offline=ctx.offline)
     views = engine.views(ctx)
     nxt = engine.next_view(views)
     problem = ctx.journal_problem()
@@ -157,7 +161,7 @@ def overview(ctx: Context) -> Overview:
         done_here = (f"{ctx.session.tag} was signed here and sent back: nothing is left to do on "
                      "this workstation. When the next release's bundle comes, press i.")
     return Overview(header, rows, nxt.id if nxt else None, ctx.session.tag, journal,
-                    waits_for_bundle=waits, idle=done_here)
+                    waits_for_bundle=waits, idle=done_here, offline=ctx.offline)
 
 
 def preview_row(step: Step) -> OverviewRow:

@@ -136,6 +136,9 @@ class Repository:
     def tag_exists(self, tag: str) -> bool:
         return any(t.name == tag for t in self.repo.tags)
 
+    def branch_exists(self, name: str) -> bool:
+        return self.output("rev-parse", "--verify", "--quiet", f"refs/heads/{name}").status == 0
+
     def is_ancestor(self, older: str, newer: str) -> bool:
         """``older`` is in ``newer``'s history (False when either is not known here)."""
         return self.output("merge-base", "--is-ancestor", older, newer).status == 0

@@ -80,3 +80,12 @@ async def test_the_online_sign_and_tag_screens_show_the_signing_workstation_plan
         plan = " ".join(text_of(tag, "#step-plan").split())
         assert THERE in plan and "it makes the signed tag v1.3.0" in plan
         assert "token/id_tag_ed25519" not in plan and "tag -s" not in plan
+
+
+def test_a_yank_on_the_signing_workstation_says_the_online_machine_does_it(
+        stations: Workstations) -> None:
+    refused = stations.cli("offline", "yank", "v1.2.0", "--reason", "broken", "--replacement",
+                           "1.2.1", "--dry-run", ok=False)
+    assert refused.returncode == 3
+    assert "what talks to GitHub (push, draft, review, publish, yank) waits for the online " \
+           "side" in refused.stderr

@@ -40,6 +40,10 @@ async def test_first_offline_import_from_the_home_screen(stations: Workstations)
         assert "Press i to import the hand-off bundle" in text_of(home, "#message")
         keys = footer_keys(home)
         assert keys["i"] and "s" not in keys and "p" not in keys
+        assert "y" not in keys  # a yank edits GitHub: the online machine does it
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen is home
         await pilot.press("i")
         await settle(pilot)
         screen = app.screen

@@ -72,7 +72,9 @@ def verify(ctx: Context, manifest: Manifest, path: Path, where: Path) -> list[st
                             "the bundle was refused.")
     _git(scratch, "fetch", "-q", "--no-tags", str(path), f"{branch_ref}:refs/heads/incoming")
     head = ctx.repo.head_sha()
-    if head != manifest.commit:
+    # Off the release's branch, the import's worktree check refuses the clone unless the branch
+    # is not here at all; then it is made at the release commit and nothing here moves.
+    if head != manifest.commit and ctx.repo.branch() == manifest.branch:
         behind = scratch.is_ancestor(head, manifest.commit)
         if manifest.direction != "to-offline" or not behind:
             raise BundleError(f"HEAD here is {head[:12]}, neither the release commit "
@@ -108,12 +110,18 @@ def verify(ctx: Context, manifest: Manifest, path: Path, where: Path) -> list[st
     return checked
 
 
-def apply(ctx: Context, manifest: Manifest, path: Path) -> None:
-    """Fetch the verified commit (fast-forwarding the release branch) and the tag."""
+def apply(ctx: Context, manifest: Manifest, path: Path, *, new_branch: bool = False) -> None:
+    """Fetch the verified commit (fast-forwarding the release branch, or making it when it is not
+    here) and the tag."""
     root = ctx.repo
     branch_ref = f"refs/heads/{manifest.branch}"
     _git(root, "fetch", "-q", "--no-tags", str(path), branch_ref)
-    if ctx.repo.head_sha() != manifest.commit:
+    if new_branch and not root.branch_exists(manifest.branch):  # a rerun finds it made
+        _git(root, "switch", "-q", "--no-track", "-c", manifest.branch, manifest.commit)
+    elif root.branch() != manifest.branch:  # switched since the bundle was verified
+        raise BundleError(f"This clone is on {root.branch()}, the release on {manifest.branch}.",
+                          remedy=f"`git checkout {manifest.branch}`, then import again.")
+    elif ctx.repo.head_sha() != manifest.commit:
         _git(root, "merge", "-q", "--ff-only", manifest.commit)
     if manifest.tag_object and not ctx.repo.tag_exists(manifest.tag):
         tag_ref = f"refs/tags/{manifest.tag}"

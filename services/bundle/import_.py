@@ -41,6 +41,9 @@ class Prepared:
     work: Path
     checks: list[str] = field(default_factory=list)
     resume: bool = False  # an earlier import of it stopped before the session record
+    # The release's branch is not in this clone yet (a hotfix branch made on the other
+    # workstation): using the bundle makes it at the release commit and checks it out.
+    new_branch: bool = False
     held: Workdir | None = None  # the folder's lock, so no later import sweeps it away
 
     @property
@@ -64,6 +67,8 @@ class Prepared:
         m = self.manifest
         return (f"Use the bundle: fetch {m.commit[:12]}"
                 + (f" and tag {m.tag}" if m.tag_object else "")
+                + (f", make the branch {m.branch} there and check it out" if self.new_branch
+                   else "")
                 + ", place the files, resume the session.")
 
     def to_json(self) -> dict[str, Any]:
@@ -123,9 +128,12 @@ def _verify(ctx: Context, source: Path, work: Path, artifacts_from: Path | None)
     if manifest.direction == TO_ONLINE and local is not None:
         ctx.session = local
     checks += gitpart.verify(ctx, manifest, members / "repo.bundle", work)
-    _check_worktree(ctx, manifest)
+    new_branch = _check_worktree(ctx, manifest)
+    if new_branch:
+        checks.append(f"branch {manifest.branch} is not in this clone: it will be made at the "
+                      f"release commit {manifest.commit[:12]} and checked out")
     checks += _check_artifacts(ctx, manifest, members, artifacts_from, local)
-    return Prepared(source, manifest, sha, work, checks, resume)
+    return Prepared(source, manifest, sha, work, checks, resume, new_branch=new_branch)
 
 
 def _check_session(members: Path, manifest: Manifest) -> Session:
@@ -148,9 +156,12 @@ def _check_session(members: Path, manifest: Manifest) -> Session:
     return session
 
 
-def _check_worktree(ctx: Context, manifest: Manifest) -> None:
+def _check_worktree(ctx: Context, manifest: Manifest) -> bool:
+    """Refuses a clone the bundle cannot be used in; True when the release's branch is not here
+    and using the bundle makes it (checking out over a clean tree loses nothing)."""
     repo = ctx.repo
-    if repo.branch() != manifest.branch:
+    new_branch = repo.branch() != manifest.branch and not repo.branch_exists(manifest.branch)
+    if repo.branch() != manifest.branch and not new_branch:
         raise BundleError(f"This clone is on {repo.branch()}, the release on {manifest.branch}; "
                           "nothing was changed.", remedy=f"`git checkout {manifest.branch}`, then "
                           "import again.")
@@ -166,6 +177,7 @@ def _check_worktree(ctx: Context, manifest: Manifest) -> None:
             != manifest.tag_object):
         raise BundleError(f"Tag {manifest.tag} already exists here and differs from the "
                           "bundle's; nothing was changed.")
+    return new_branch
 
 
 def _check_artifacts(ctx: Context, manifest: Manifest, members: Path,
@@ -249,7 +261,7 @@ def apply(ctx: Context, prepared: Prepared) -> dict[str, Any]:
             session, journal_bytes, evidence = _new_records(ctx, prepared)
             _place_files(ctx, manifest, members)
             identity.close_handed_back(ctx, manifest)
-            gitpart.apply(ctx, manifest, members / "repo.bundle")
+            gitpart.apply(ctx, manifest, members / "repo.bundle", new_branch=prepared.new_branch)
             session_dir = store.directory(manifest.tag)
             if (members / "notes.md").exists():
                 write_bytes_atomic(session_dir / "notes.md", (members / "notes.md").read_bytes())

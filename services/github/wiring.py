@@ -23,8 +23,9 @@ REDO_DRAFT = ('Repair the draft with `release-console redo draft --reason "..."`
 def client_for(ctx: Context) -> GitHubClient:
     if ctx.offline:
         raise GitHubOffline("This workstation is the offline one (--offline, "
-                            "RELEASE_CONSOLE_OFFLINE or its workstation.toml): push, draft, "
-                            "review and publish wait for the online side.")
+                            "RELEASE_CONSOLE_OFFLINE or its workstation.toml): what talks "
+                            "to GitHub (push, draft, review, publish, yank) waits for the "
+                            "online side.")
     return connect(ctx.policy)
 
 

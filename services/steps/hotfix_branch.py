@@ -15,21 +15,12 @@ from services.errors import ConsoleError
 from services.hotfix import changelog_conflict, picks
 from services.hotfix.entries import add_fixed
 from services.hotfix.plan import HotfixData, hotfix_data
-from services.repo import RepoError
 from services.step_protocol import Blocker, Context, Evidence, Plan, Step
 from services.wording import counted
 
 
 def _data(ctx: Context) -> HotfixData:
     return hotfix_data(ctx.require_session(), ctx.policy)
-
-
-def branch_exists(ctx: Context, branch: str) -> bool:
-    try:
-        ctx.repo.git("rev-parse", "--verify", "--quiet", f"refs/heads/{branch}")
-    except RepoError:
-        return False
-    return True
 
 
 def commit_message(ctx: Context) -> str:
@@ -52,7 +43,7 @@ class HotfixBranch(Step):
         if not repo.tag_exists(data.base_tag):
             return [Blocker(f"The base tag {data.base_tag} is not in this repository.",
                             "Fetch the tags (`git fetch --tags`) and run the step again.")]
-        if not data.picks and not branch_exists(ctx, data.branch):
+        if not data.picks and not ctx.repo.branch_exists(data.branch):
             version = ctx.require_session().version
             return [Blocker("No commits are picked for this hotfix yet.",
                             f"Pick them with `release-console hotfix {version} --pick SHA ...` "
@@ -64,7 +55,7 @@ class HotfixBranch(Step):
     def plan(self, ctx: Context) -> Plan:
         data = _data(ctx)
         commands = []
-        if not branch_exists(ctx, data.branch):
+        if not ctx.repo.branch_exists(data.branch):
             commands.append(f"git switch --no-track -c {data.branch} {data.base_tag}")
         if data.picks:
             commands.append("git cherry-pick -x " + " ".join(p[:12] for p in data.picks))
@@ -119,7 +110,7 @@ class HotfixBranch(Step):
             changelog_conflict.continue_picks(ctx, branch=data.branch, version=version,
                                               base_tag=data.base_tag)
             ctx.record(self.id, "picks continued", outputs={"head": repo.head_sha()})
-        created = not branch_exists(ctx, data.branch)
+        created = not ctx.repo.branch_exists(data.branch)
         if created:
             repo.git("switch", "--quiet", "--no-track", "-c", data.branch,
                      f"refs/tags/{data.base_tag}^{{commit}}")
