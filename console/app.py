@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import traceback
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -47,6 +48,8 @@ class ReleaseConsoleApp(App[None]):
     def __init__(self, options: Options, early: EarlyOverview | None = None) -> None:
         super().__init__()
         self.options = options
+        # Warnings and errors whose toasts may still be up: (message, title, severity, until).
+        self._standing: list[tuple[str, str, SeverityLevel, float]] = []
         self.early = early  # the checklist being worked out beside Textual's import (run_tui)
 
     def early_overview(self, *, within: float | None = None) -> Overview | None:
@@ -81,8 +84,19 @@ class ReleaseConsoleApp(App[None]):
         ``self.notify``, which passes ``markup=True`` explicitly, so the default is not enough.
         Each stays as long as :func:`toast_timeout` says.
         """
-        super().notify(message, title=title, severity=severity,
-                       timeout=toast_timeout(message, severity, timeout), markup=False)
+        seconds = toast_timeout(message, severity, timeout)
+        if severity != "information":
+            self._standing.append((message, title, severity, time.monotonic() + seconds))
+        super().notify(message, title=title, severity=severity, timeout=seconds, markup=False)
+
+    def take_standing_warnings(self) -> list[tuple[str, str, SeverityLevel]]:
+        """The warnings and errors still on screen, forgotten here (the caller clears the toasts
+        and says them again later)."""
+        now = time.monotonic()
+        held = [(message, title, severity) for message, title, severity, until in self._standing
+                if until > now]
+        self._standing = []
+        return held
 
     def _handle_exception(self, error: Exception) -> None:
         """A bug ends the app with a plain, scrubbed traceback.

@@ -6,12 +6,16 @@ The app shell (``console/app.py``) implements it; tests can run screens inside i
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from services import secrets
 from services.errors import ConsoleError
 
 if TYPE_CHECKING:
+    from textual.app import App
+    from textual.notifications import SeverityLevel
+    from textual.screen import Screen
+
     from services.overview import Overview
     from services.step_protocol import Context
 
@@ -31,6 +35,11 @@ class ConsoleHost(Protocol):
         ready ``within`` seconds (None: as long as it may take, only in a worker thread)."""
         ...
 
+    def take_standing_warnings(self) -> list[tuple[str, str, SeverityLevel]]:
+        """The warnings and errors whose toasts are still up, as (message, title, severity);
+        Textual has no public list of the toasts on screen."""
+        ...
+
 
 def host_of(app: object) -> ConsoleHost:
     """The running app as a :class:`ConsoleHost`; fails loudly if a screen runs elsewhere."""
@@ -47,3 +56,22 @@ def attempt(app: object, call: Callable[[Context], T]) -> tuple[T | None, str]:
         return call(host_of(app).make_context()), ""
     except ConsoleError as err:
         return None, secrets.scrub(str(err))
+
+
+def open_wizard(app: App[Any], wizard: Screen[T], callback: Callable[[T | None], None] | None = None,
+                ) -> None:
+    """Push ``wizard`` with the screen it opens from's toasts cleared, so they never cover it
+    (walked by hand: a toast raised on the home screen stayed over the yank wizard's form).
+
+    Routine news goes; a warning or an error is said again when the wizard closes, over the
+    screen it was about, so nothing a captain must read is lost."""
+    held = host_of(app).take_standing_warnings()
+    app.clear_notifications()
+
+    def closed(result: T | None) -> None:
+        for message, title, severity in held:
+            app.notify(message, title=title, severity=severity)
+        if callback is not None:
+            callback(result)
+
+    app.push_screen(wizard, closed)

@@ -23,7 +23,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from screens.base import attempt, host_of
+from screens.base import attempt, host_of, open_wizard
 from screens.widgets import STATUS_STYLE, SessionBar
 from services.marks import MARKS
 from services.step_status import StepStatus
@@ -236,7 +236,7 @@ class HomeScreen(Screen[None]):
     def action_yank(self) -> None:
         from screens.yank import YankScreen  # only when asked: keeps the first frame quick
 
-        self.app.push_screen(YankScreen())
+        open_wizard(self.app, YankScreen())
 
     def action_promote(self) -> None:
         from screens.promote import PromoteScreen
@@ -252,7 +252,7 @@ class HomeScreen(Screen[None]):
                 self.notify(f"Imported {tag}; the release continues here.")
             self.action_reload()
 
-        self.app.push_screen(BundleImportScreen(), imported)
+        open_wizard(self.app, BundleImportScreen(), imported)
 
     def _start_with(self, dialog: ModalScreen[str | None], said: str) -> None:
         """Open a dialog that starts a session (the key is greyed out while one is in progress;
@@ -263,7 +263,7 @@ class HomeScreen(Screen[None]):
                 self.notify(f"{said} {result}.")
             self.action_reload()
 
-        self.app.push_screen(dialog, started)
+        open_wizard(self.app, dialog, started)
 
     def action_abandon(self) -> None:
         self._ask_abandon(self.tag)

@@ -24,7 +24,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from screens.base import attempt, host_of
+from screens.base import attempt, host_of, open_wizard
 from screens.prompts import ask_from_thread
 from screens.step_choices import ASKS
 from screens.widgets import SessionBar
@@ -80,6 +80,7 @@ class HotfixScreen(Screen[str | None]):
         error: str
         conflicts: list[str]
         declined: bool = False  # the captain said no to the branch's plan
+        resumed: bool = False  # the hotfix was in progress already: picked up where it stopped
 
     def __init__(self) -> None:
         super().__init__()
@@ -202,34 +203,36 @@ class HotfixScreen(Screen[str | None]):
     @work(thread=True, exclusive=True, group="hotfix-start")
     def _start(self, request: HotfixRequest) -> None:
         ctx = host_of(self.app).make_context()
-        tag = ""
+        tag, resumed = "", False
         try:
-            session, _ = start_hotfix(ctx, request)
+            session, resumed = start_hotfix(ctx, request)
             tag = session.tag
             step = engine.find_step(ctx, "hotfix-branch")
             plan = step.plan(ctx)  # a branch, cherry-picks and a commit: asked like every commit
             if plan.commands and not ask_from_thread(self.app, ASKS["hotfix-branch"].format(
                     changelog=ctx.policy.changelog, tag=tag), plan, irreversible=False):
-                self.post_message(self.Started(tag, "", [], declined=True))
+                self.post_message(self.Started(tag, "", [], declined=True, resumed=resumed))
                 return
             engine.run_step(ctx, step)
         except ConsoleError as err:
             conflicts = picks.unmerged(ctx.repo) if picks.in_progress(ctx.repo) else []
-            self.post_message(self.Started(tag, secrets.scrub(str(err)), conflicts))
+            self.post_message(self.Started(tag, secrets.scrub(str(err)), conflicts,
+                                           resumed=resumed))
             return
-        self.post_message(self.Started(tag, "", []))
+        self.post_message(self.Started(tag, "", [], resumed=resumed))
 
     def on_hotfix_screen_started(self, message: Started) -> None:
         self.busy = False
         if message.declined:  # the session stands; its branch step asks again when run
-            self.notify(f"Started hotfix {message.tag}; nothing was picked yet. Its branch step "
+            said = "Resumed" if message.resumed else "Started"
+            self.notify(f"{said} hotfix {message.tag}; nothing was picked yet. Its branch step "
                         "(n) shows the plan and asks again.", timeout=8)
             self.dismiss(message.tag)
             return
         if message.conflicts:
             def resolved(tag: str | None) -> None:
                 if tag:
-                    self._made(tag)
+                    self._made(tag, message.resumed)
                 else:
                     self._say("The picks were aborted; pick again, or leave with escape.")
 
@@ -238,10 +241,15 @@ class HotfixScreen(Screen[str | None]):
         if message.error:
             self._say(message.error, error=True)
             return
-        self._made(message.tag)
+        self._made(message.tag, message.resumed)
 
-    def _made(self, tag: str) -> None:
-        self.notify(f"Hotfix {tag}: its branch is made. Next: pre-flight.")  # started or resumed
+    def _made(self, tag: str, resumed: bool) -> None:
+        """Says which it was: a captain who meant a new hotfix must know one was resumed."""
+        if resumed:
+            self.notify(f"Resumed hotfix {tag} where it stopped: its branch is made. "
+                        "Next: pre-flight.")
+        else:
+            self.notify(f"Started hotfix {tag}: its branch is made. Next: pre-flight.")
         self.dismiss(tag)
 
     def action_cancel(self) -> None:
@@ -366,7 +374,7 @@ def open_hotfix(app: App[None]) -> None:
         if beneath.is_attached:
             show_anew(beneath)
 
-    app.push_screen(HotfixScreen(), closed)
+    open_wizard(app, HotfixScreen(), closed)
 
 
 def show_anew(screen: Screen[Any]) -> None:

@@ -25,6 +25,7 @@ from textual.widgets import Button, Input, Label, Static
 from services import secrets
 from services.errors import ConsoleError
 from services.step_protocol import Plan
+from services.wording import single_width
 
 PROMPTS_CSS = Path(__file__).with_name("prompts.tcss")
 
@@ -55,7 +56,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.question, id="question", markup=False)
+            yield Static(single_width(self.question), id="question", markup=False)
             with VerticalScroll(id="plan"):
                 yield Static(plan_text(self.plan), markup=False)
             yield Static("The plan is longer than this window: ↑↓ or PgUp PgDn scroll it.",
@@ -124,8 +125,8 @@ def plan_text(plan: Plan) -> str:
     """What the plan says about its changes (summary, file diffs, notes): the part that
     scrolls when it is long; the commands are shown apart by :func:`plan_commands`."""
     text = Plan(plan.summary, changes=plan.changes).render()
-    return text + "".join(f"\nNote: {n}" if i else f"\n\nNote: {n}"
-                          for i, n in enumerate(plan.notes))
+    return single_width(text + "".join(f"\nNote: {n}" if i else f"\n\nNote: {n}"
+                                       for i, n in enumerate(plan.notes)))
 
 
 def plan_commands(plan: Plan) -> Group:

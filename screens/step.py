@@ -37,7 +37,6 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -56,14 +55,15 @@ from screens.step_render import (
     status_line,
     unexpected,
 )
-from screens.widgets import SessionBar
-from services import engine, secrets, workstation
+from screens.widgets import SessionBar, StepBody
+from services import completion, engine, secrets, workstation
 from services.errors import ConsoleError, StepCancelled
 from services.headline import headline
 from services.progress import ProgressEvent
 from services.step_protocol import Context, Plan
 from services.step_status import FINISHED, StepStatus
 from services.steps import registry
+from services.wording import single_width
 
 if TYPE_CHECKING:
     from services.step_protocol import Blocker, Step
@@ -122,7 +122,7 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
     # --- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield SessionBar("", id="session-bar")
-        with VerticalScroll(id="step-body"):
+        with StepBody(id="step-body"):
             yield Static(self.step.title, id="step-title", markup=False)
             yield Static(self.step.description, id="step-description", markup=False)
             yield Static("Loading…", id="step-status", classes="section")
@@ -170,6 +170,7 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
             header = headline(ctx)
             view = None
             next_id, next_title, waits = None, "", False
+            ended = ""
             if ctx.session is not None:
                 views = engine.views(ctx)
                 view = next((v for v in views if v.id == self.step.id), None)
@@ -179,6 +180,8 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
                     waits = workstation.waits_for_other_side(ctx, nxt.step) is not None
             elif self.session_tag:  # this screen ran the release's last step: show it done
                 view = _ended_view(ctx, self.step, self.session_tag)
+                if view is None:  # it ended under this screen, from another terminal
+                    ended = completion.ended_under(ctx.store, self.session_tag)
             try:
                 plan: Plan | None = self.step.plan(ctx) if ctx.session is not None else None
             except ConsoleError as err:
@@ -187,7 +190,8 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
             message = Loaded(header, view, next_id, next_title, plan, extra,
                              has_session=ctx.session is not None or view is not None,
                              waits_for_bundle=waits,
-                             tag=ctx.session.tag if ctx.session else self.session_tag)
+                             tag=ctx.session.tag if ctx.session else self.session_tag,
+                             ended=ended)
         except ConsoleError as err:
             message = Loaded("", None, None, "", None, None, error=secrets.scrub(str(err)))
         if not worker.is_cancelled:  # a newer load replaced this one
@@ -207,7 +211,9 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
         finished = False
         if view is None:
             self.status = None
-            status.update(Text("No release in progress: press Escape and start one with s.",
+            status.update(Text(f"{message.ended}. Escape goes back to the home screen."
+                               if message.ended else
+                               "No release in progress: press Escape and start one with s.",
                                style="yellow"))
             for gone in ("#step-blockers", "#step-evidence"):  # the ended release's, not now's
                 self.query_one(gone, Static).update("")
@@ -224,7 +230,7 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
         if plan is not None:  # what the screen's own panel says is not said again below it
             plan = replace(plan, notes=[n for n in plan.notes if not self.said_by_panel(n)])
         self.query_one("#step-plan", Static).update(
-            Text("What running it will do:\n", style="bold") + Text(plan.render())
+            Text("What running it will do:\n", style="bold") + Text(single_width(plan.render()))
             if plan and not finished else "")
         if not self.running:
             self._show_hint()
@@ -336,6 +342,12 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
             self.notify(message.text, severity="warning" if message.cancelled else "error",
                         timeout=8)
         self.action_reload()
+
+    def park_focus(self) -> None:
+        """The focus leaves the fields for the body, so n and r act instead of typing (from
+        nothing the body always takes it, see :class:`StepBody`)."""
+        self.set_focus(None)
+        self.query_one("#step-body", StepBody).focus()
 
     def action_back(self) -> None:
         if self.running:

@@ -32,6 +32,7 @@ class Loaded(Message):
     has_session: bool = False
     waits_for_bundle: bool = False  # the step to do now waits for the other machine's bundle
     tag: str = ""  # the release shown, so a screen whose run ended it still shows it
+    ended: str = ""  # what became of the release shown when it ended under this screen
 
 
 @dataclass(eq=False)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.worker import get_current_worker
 
-from screens.base import host_of
+from screens.base import host_of, open_wizard
 from screens.step_messages import Finished, GoTo
 from services import engine, secrets
 from services.errors import ConsoleError
@@ -121,5 +121,5 @@ class MovingOn(_Screen):
             else:
                 self.action_reload()
 
-        self.app.push_screen(BundleImportScreen(), imported)
+        open_wizard(self.app, BundleImportScreen(), imported)
 

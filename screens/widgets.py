@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.segment import Segment
+from textual import events
 from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.strip import Strip
 from textual.visual import VisualType
+from textual.widget import Widget
 from textual.widgets import Checkbox, SelectionList, Static
 
 from services.step_status import StepStatus
@@ -74,3 +77,53 @@ class TickBox(Checkbox, inherit_bindings=False):
     @property
     def _button(self) -> Content:
         return Content("[x]" if self.value else "[ ]")
+
+
+class StepBody(VerticalScroll):
+    """A step screen's scrolling body that never takes the focus from its controls unseen.
+
+    Walked by hand: on pre-flight, Tab moved the focus from the checklist (its only control) to
+    this container, which showed nothing, and Space then ticked nothing. So Tab from one of its
+    controls (a checklist, a field) stops on the body only when it has something to scroll (the
+    keyboard must still reach a long plan); while the body holds the focus it took from one of
+    its controls, a bar down its left edge shows it, and Space, which ticks in a checklist,
+    hands the focus back to the control it came from. From nothing (a screen just opened) the
+    body takes the focus as before, so n and r act instead of typing into a field.
+    """
+
+    DEFAULT_CSS = """
+    StepBody.-holds-controls:focus { border-left: outer $accent; padding-left: 0; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "back_to_control", "Back to the checklist", show=False),
+    ]
+
+    def __init__(self, *children: Widget, id: str | None = None) -> None:
+        super().__init__(*children, id=id)
+        self.last_control: Widget | None = None
+
+    def controls(self) -> list[Widget]:
+        return [w for w in self.query("*") if w.focusable]
+
+    def allow_focus(self) -> bool:
+        if not self.can_focus:
+            return False
+        if self.screen.focused not in self.controls():
+            return True
+        return self.max_scroll_y > 0 or self.max_scroll_x > 0
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.last_control = event.widget
+
+    def on_focus(self) -> None:
+        """The bar shows once the focus has left one of its controls for it (Tab, or a form
+        done); a screen just opened gives the body the focus as it always did, with no bar."""
+        self.set_class(self.last_control is not None and bool(self.controls()),
+                       "-holds-controls")
+
+    def action_back_to_control(self) -> None:
+        controls = self.controls()
+        if not controls:
+            return
+        back = self.last_control if self.last_control in controls else controls[0]
+        back.focus()

@@ -32,6 +32,7 @@ from screens.base import attempt, host_of
 from screens.widgets import TickBox
 from services import secrets
 from services.errors import ConsoleError
+from services.wording import single_width
 
 YANK_CSS = Path(__file__).with_name("yank.tcss")
 TALL = 34  # rows from which the list and the form stay beside the preview
@@ -61,7 +62,7 @@ class PreviewPane(VerticalScroll):
 class YankScreen(Screen[None]):
     """The wizard; its messages carry results from its worker threads."""
 
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back"),
+    BINDINGS = [Binding("escape", "dismiss", "Back"),
                 Binding("y", "confirm", "Yank (after a preview)"),
                 Binding("e", "edit", "Edit")]
     CSS_PATH = YANK_CSS
@@ -107,8 +108,8 @@ class YankScreen(Screen[None]):
         with Horizontal(id="top"):
             yield OptionList(id="releases")
             with Vertical(id="form"):
-                yield Input(placeholder="Reason (one line), e.g. persistence unlock corrupts "
-                            "data", id="reason")
+                # short enough for the field at 80 columns (the longer one was cut mid-example)
+                yield Input(placeholder="Reason, e.g. unlock corrupts data", id="reason")
                 yield Input(placeholder="Replacement version, e.g. 1.2.1", id="replacement")
                 yield TickBox("Older on purpose (a downgrade)", id="older")
         yield Static("", id="chosen", markup=False)  # short screens: the hidden form, in a line
@@ -256,7 +257,7 @@ class YankScreen(Screen[None]):
         github = Text()
         if prepared.github is not None:
             github.append("Banner at the top of its notes:\n", style="bold")
-            github.append(prepared.github.banner.rstrip() + "\n\n")
+            github.append(single_width(prepared.github.banner.rstrip()) + "\n\n")
             for line in prepared.github.lines:
                 github.append(line + "\n")
         github.rstrip()

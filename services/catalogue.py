@@ -106,6 +106,7 @@ CATALOGUE = (
                          "the newest of its version, published and not yanked, and its commit on the "
                          "default branch."),
     StepInfo("reuse-signoffs", "promote_reuse", "Reuse the candidate's smoke sign-offs",
+             side="offline",  # the signing workstation has the candidate's session, smoke follows
              description="Carry the release candidate's smoke sign-offs over to the stable artifacts "
                          "that have the same sha256; the others are tested again."),
 )

@@ -9,10 +9,12 @@ a new session can start.
 from __future__ import annotations
 
 from services import workstation
+from services.errors import ConsoleError
 from services.flows import runbook
 from services.hotfix.clock import KEY as CLOCK_KEY
 from services.hotfix.clock import session_clock
-from services.session import Session, StepRecord
+from services.journal import Journal
+from services.session import Session, SessionStore, StepRecord
 from services.step_protocol import Context
 from services.step_status import FINISHED, StepStatus
 
@@ -59,3 +61,26 @@ def outcome_line(session: Session) -> str:
     if session.state == "handed-off":
         return f"{session.tag} signed here and sent back"
     return f"{session.tag} in progress"
+
+
+def ended_under(store: SessionStore, tag: str) -> str:
+    """What became of ``tag``'s release when it ended while a screen showed it (another terminal
+    finished or abandoned it): "v1.3.0 was released in another terminal", "v1.3.0 was abandoned
+    in another terminal: CI is red", from its session and, for the reason, its journal."""
+    try:
+        session = store.load(tag)
+    except ConsoleError:
+        return f"{tag} is no longer in progress here: its record was set aside or moved"
+    if session.state == "abandoned":
+        reason = ""
+        try:
+            for entry in Journal(store.directory(tag) / "journal.jsonl").entries():
+                if entry.get("step") == "session" and entry.get("action") == "abandoned":
+                    reason = str((entry.get("inputs") or {}).get("reason", ""))
+        except ConsoleError:
+            reason = ""  # a damaged journal: the state alone still says what happened
+        return f"{tag} was abandoned in another terminal" + (f": {reason}" if reason else "")
+    if session.state == "completed":
+        return outcome_line(session).replace(f"{tag} ", f"{tag} was ", 1) + \
+            " in another terminal"
+    return f"{outcome_line(session)} (changed in another terminal)"

@@ -259,3 +259,32 @@ async def test_the_header_turns_to_a_warning_when_under_a_quarter_is_left(projec
         bar = app.screen.query_one("#session-bar", SessionBar)
         assert re.search(r"⚠ critical: [34] h \d+ min left", shown(app, "#session-bar"))
         assert bar.has_class("clock-warning")
+
+
+async def test_the_picker_says_whether_the_hotfix_was_started_or_resumed(project: Path) -> None:
+    """Walked by hand: the toast said "its branch is made" either way; a captain who meant a new
+    hotfix must know the one in progress was picked up instead."""
+    commit(project, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(110, 36), notifications=True) as pilot:
+        await settle(pilot)
+        app.action_start_hotfix()
+        await settle(pilot)
+        await pilot.press("space", "enter")
+        await until_confirm(pilot)
+        await pilot.press("n")  # the session stands, nothing picked yet
+        await settle(pilot)
+        assert any(n.message.startswith("Started hotfix v1.3.1; nothing was picked yet")
+                   for n in app._notifications)
+        app.clear_notifications()
+        app.action_start_hotfix()  # the same hotfix again: it is resumed, and says so
+        await settle(pilot)
+        await pilot.press("space", "enter")
+        await until_confirm(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        said = [n.message for n in app._notifications]
+        assert "Resumed hotfix v1.3.1 where it stopped: its branch is made. Next: pre-flight." \
+            in said, said
+        assert not any(m.startswith("Started hotfix") for m in said)
+    assert git(project, "branch", "--show-current").strip() == "hotfix/v1.3.1"

@@ -7,15 +7,20 @@ from collections.abc import Callable
 from pathlib import Path
 
 from textual.widgets import Static
+from textual.widgets._toast import Toast
 
 from console.app import ReleaseConsoleApp, toast_timeout
 from console.wiring import Options
+from screens.home import HomeScreen
 from screens.step import StepScreen, screen_for
+from screens.yank import YankScreen
 from services import engine
 from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context
 from tests.conftest import commit_file
+from tests.github_helpers import sandbox  # noqa: F401 - fixture
 from tests.test_changelog_screen import CHANGELOG, until_confirm
+from tests.test_yank_wizard import project  # noqa: F401 - fixture
 from tests.tui_helpers import settle
 
 
@@ -57,3 +62,27 @@ def test_routine_toasts_go_quickly_and_errors_stay_long_enough_to_read() -> None
     assert toast_timeout(error, "error", 8) >= 14.8  # a caller's 8 s is a minimum, not a cut
     assert toast_timeout("Bad.", "error", None) == 10.0
     assert toast_timeout("✔ Tag: done.", "information", 4) == 4.0
+
+
+async def test_a_home_screen_toast_does_not_follow_into_the_yank_wizard(
+        project: Path) -> None:  # noqa: F811
+    """Walked by hand: a toast raised on the home screen stayed over the yank wizard just opened.
+    Routine news goes; an error is said again once the wizard closes, so it is not lost."""
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        app.notify("Every step is done.")
+        app.notify("The journal could not be read.", severity="error")
+        await pilot.pause()
+        assert {str(t.render()) for t in app.screen.query(Toast)} >= {
+            "Every step is done.", "The journal could not be read."}
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, YankScreen)
+        assert not [str(t.render()) for t in app.screen.query(Toast)]  # the wizard is clear
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        toasts = [str(t.render()) for t in app.screen.query(Toast)]
+        assert "The journal could not be read." in toasts  # said again where it belongs
+        assert "Every step is done." not in toasts

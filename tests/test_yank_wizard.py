@@ -16,8 +16,10 @@ from console.wiring import Options
 from screens.prompts import ConfirmScreen
 from screens.yank import YankScreen
 from screens.yank_hotfix import HotfixOffer
-from services.github.yank import MARK
+from services.github.yank import MARK, banner
 from services.session import SessionStore
+from services.step_protocol import Plan
+from services.wording import single_width
 from tests.github_helpers import (
     REPO,
     Sandbox,
@@ -120,7 +122,7 @@ async def test_yank_wizard_end_to_end(project: Path, sandbox: Sandbox) -> None: 
             text_of(app, "#message")
         await preview(pilot, screen, "Unlock corrupts data")
         github = text_of(app, "#github")
-        assert f"> **{MARK}** — Unlock corrupts data" in github
+        assert f"> **{single_width(MARK)}** — Unlock corrupts data" in github
         assert "v0.2.0 becomes a pre-release (was a full release), not latest." in github
         assert "GitHub will then show v0.1.0 as latest." in github  # said before, not after
         assert "+**This release has been yanked.** Reason: Unlock corrupts data." in text_of(
@@ -221,6 +223,46 @@ def test_yank_confirmation_snapshot(project: Path,
 
     app = ReleaseConsoleApp(Options(repo=project))
     assert snap_compare(app, terminal_size=(100, 30), run_before=ready)
+
+
+async def test_the_banner_preview_is_drawn_as_wide_as_textual_counts(project: Path) -> None:
+    """Walked by hand: the preview's "⚠️ YANKED" (warning sign and emoji selector) was drawn one
+    cell wider than Textual counts and pushed the pane's border out of line. The screen shows
+    the one-cell "⚠ YANKED"; GitHub still gets the banner as it was."""
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_wizard(pilot)
+        await preview(pilot, screen, "Unlock corrupts data")
+        github = text_of(app, "#github")
+        assert "> **⚠ YANKED** — Unlock corrupts data" in github
+        shown = [str(s.render()) for s in screen.query(Static)]
+        assert not any("\ufe0f" in text for text in shown)
+    assert MARK == "⚠\ufe0f YANKED"  # what GitHub shows is unchanged
+
+
+async def test_the_yank_steps_confirmation_draws_the_banner_one_cell_wide(project: Path) -> None:
+    """The yank runbook's GitHub step asks with its plan, which quotes the banner, in a bordered
+    dialog: the same one-cell glyph there."""
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(ConfirmScreen("Yank v0.2.0 on GitHub?",
+                                      Plan(summary=banner("Unlock corrupts data", "v0.2.1"))))
+        await settle(pilot)
+        shown = [str(s.render()) for s in app.screen.query(Static)]
+        assert any("**⚠ YANKED** — Unlock corrupts data" in text for text in shown)
+        assert not any("\ufe0f" in text for text in shown)
+
+
+async def test_at_80x24_the_form_says_what_each_field_wants_uncut(project: Path) -> None:
+    """Walked at 80x24: the reason field's example was cut off mid-sentence ("e.g. persistence")."""
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_wizard(pilot)
+        for field in screen.query("#form Input").results(Input):
+            field.value = ""
+            await pilot.pause()
+            assert field.placeholder in str(field.render_line(0).text), field.id
 
 
 async def test_the_command_palette_opens_the_yank_wizard(project: Path) -> None:

@@ -131,7 +131,7 @@ class MigrationScreen(StepScreen[MigrationView]):
         """Escape in the editor leaves the editor; Escape elsewhere leaves the step, asking first
         when the section typed is not saved (it was lost without a word)."""
         if isinstance(self.focused, TextArea):
-            self.query_one("#step-body").focus()
+            self.park_focus()
             return
         if self.running or not self.unsaved():
             super().action_back()
@@ -194,7 +194,7 @@ class MigrationScreen(StepScreen[MigrationView]):
     def on_saved(self, message: Saved) -> None:
         self.loaded_text = message.text
         self.query_one("#migration-editor", TextArea).load_text(message.text)
-        self.query_one("#step-body").focus()
+        self.park_focus()
         self.post_message(Finished(True, f"✔ Saved the section to {message.file}. n commits it "
                                    "(asks first)."))
 

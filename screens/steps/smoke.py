@@ -206,7 +206,7 @@ class SmokeScreen(StepScreen[SmokeView]):
         nxt = self.data.first_open(after, self.sent) if self.data is not None else None
         self.form_next = nxt
         if nxt is None:
-            self.query_one("#step-body").focus()  # the last one: n and r act, not type
+            self.park_focus()  # the last one: n and r act, not type
             return
         self.form_arch = nxt
         self.query_one("#smoke-arch", Select).value = nxt

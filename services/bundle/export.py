@@ -111,7 +111,8 @@ def _size(path: Path) -> int:
 
 
 def check_ready(ctx: Context) -> None:
-    """The hand-off step is this side's next step, HEAD is the release commit."""
+    """The hand-off step is this side's next step, HEAD is the release commit (a promotion's is
+    the candidate's commit, which the branch may have moved past since)."""
     from services import engine
     from services.steps import registry
 
@@ -126,7 +127,10 @@ def check_ready(ctx: Context) -> None:
     if blockers:
         raise BlockedError(f"'{step.title}' cannot run yet: {blockers[0]}")
     commit = release_commit(session)
-    if not commit or ctx.repo.head_sha() != commit or ctx.repo.branch() != session.branch:
+    head = ctx.repo.head_sha()
+    at_release = head == commit or (session.kind == "promote" and bool(commit)
+                                    and ctx.repo.is_ancestor(commit, head))
+    if not commit or not at_release or ctx.repo.branch() != session.branch:
         raise BlockedError(f"HEAD must be the release commit {commit[:12] or '(none recorded)'} "
                            f"on {session.branch} to export; it is {ctx.repo.head_sha()[:12]} on "
                            f"{ctx.repo.branch()}.", remedy=f"Check out {session.branch} at the "
@@ -226,12 +230,12 @@ def _export(ctx: Context, target: Path, work: Path, without_artifacts: bool) -> 
     problems = artifacts.blockers(found, ctx.root)
     if problems:
         raise BlockedError(str(problems[0]))
-    refs = [f"refs/heads/{session.branch}"]
+    refs = {f"refs/heads/{session.branch}": release_commit(session)}
     tag_object = ""
     if direction == TO_ONLINE:
-        refs.append(f"refs/tags/{session.tag}")
         tag_object = ctx.repo.git("rev-parse", f"refs/tags/{session.tag}").strip()
-    gitpart.create(ctx.repo, work / "repo.bundle", refs, session.previous_tag)
+        refs[f"refs/tags/{session.tag}"] = tag_object
+    gitpart.create(ctx.repo, work, refs, session.previous_tag)
     items = contents(ctx, without_artifacts=without_artifacts)
     require_space(target.parent, sum(i.size for i in items) + _size(work / "repo.bundle")
                   + 1024 * 1024, "the bundle")

@@ -26,10 +26,22 @@ def _git(repo: Repository, *args: str) -> str:
     return done.stdout
 
 
-def create(repo: Repository, output: Path, refs: list[str], previous_tag: str) -> None:
-    """``git bundle create`` of ``refs`` back to ``previous_tag`` (everything when there is none)."""
-    exclude = [f"^{previous_tag}"] if previous_tag and repo.tag_exists(previous_tag) else []
-    _git(repo, "bundle", "create", "-q", str(output), *refs, *exclude)
+def create(repo: Repository, work: Path, refs: dict[str, str], previous_tag: str) -> Path:
+    """``work``/repo.bundle: ``git bundle create`` of ``refs`` (name -> object) back to
+    ``previous_tag`` (everything when there is none).
+
+    Made in a scratch repository whose refs are exactly these: the branch goes at the release
+    commit even where the project's branch has moved past it (a promotion stands on the
+    candidate's commit, with the candidate's reopen commit on top)."""
+    scratch = scratch_repository(repo, work)
+    for name, sha in refs.items():
+        _git(scratch, "update-ref", name, sha)
+    exclude = []
+    if previous_tag and repo.tag_exists(previous_tag):
+        exclude = [f"^{_git(repo, 'rev-parse', f'refs/tags/{previous_tag}^{{commit}}').strip()}"]
+    output = work / "repo.bundle"
+    _git(scratch, "bundle", "create", "-q", str(output), *refs, *exclude)
+    return output
 
 
 def heads(path: Path, repo: Repository) -> dict[str, str]:
@@ -76,7 +88,11 @@ def verify(ctx: Context, manifest: Manifest, path: Path, where: Path) -> list[st
     # is not here at all; then it is made at the release commit and nothing here moves.
     if head != manifest.commit and ctx.repo.branch() == manifest.branch:
         behind = scratch.is_ancestor(head, manifest.commit)
-        if manifest.direction != "to-offline" or not behind:
+        # Back online, a promotion's branch has moved past the candidate's commit it signs.
+        promoting = ctx.session is not None and ctx.session.kind == "promote"
+        ahead = (manifest.direction != "to-offline" and promoting
+                 and scratch.is_ancestor(manifest.commit, head))
+        if not ahead and (manifest.direction != "to-offline" or not behind):
             raise BundleError(f"HEAD here is {head[:12]}, neither the release commit "
                               f"{manifest.commit[:12]} nor behind it; nothing was changed.",
                               remedy="Check out the release branch as it was when the release "
@@ -121,7 +137,7 @@ def apply(ctx: Context, manifest: Manifest, path: Path, *, new_branch: bool = Fa
     elif root.branch() != manifest.branch:  # switched since the bundle was verified
         raise BundleError(f"This clone is on {root.branch()}, the release on {manifest.branch}.",
                           remedy=f"`git checkout {manifest.branch}`, then import again.")
-    elif ctx.repo.head_sha() != manifest.commit:
+    elif not root.is_ancestor(manifest.commit, root.head_sha()):
         _git(root, "merge", "-q", "--ff-only", manifest.commit)
     if manifest.tag_object and not ctx.repo.tag_exists(manifest.tag):
         tag_ref = f"refs/tags/{manifest.tag}"

@@ -1,0 +1,71 @@
+"""Focus on step screens: the captain never loses a step's control to its scroll area unseen.
+
+Walked by hand: on pre-flight, Tab moved the focus from the manual checklist (the only control)
+to the step's scroll area, which showed no focus, and Space then ticked nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.containers import VerticalScroll
+from textual.widgets import SelectionList
+
+from console.app import ReleaseConsoleApp
+from console.wiring import Options
+from screens.steps.preflight import PreflightScreen
+from services.checklist import ticked
+from services.session_lifecycle import ReleaseRequest, start_release
+from services.step_protocol import Context
+from tests.conftest import commit_file
+from tests.tui_helpers import open_step, settle
+
+
+def _release_with_a_checklist(repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    commit_file(repo_path, "release.toml", '[checklist]\npreflight = ["Docs updated"]\n')
+    start_release(make_ctx(), ReleaseRequest(version="0.2.0"))
+
+
+async def test_tab_keeps_the_checklist_when_there_is_nothing_to_scroll(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    _release_with_a_checklist(repo_path, make_ctx)
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(120, 60)) as pilot:
+        screen = await open_step(pilot, "preflight", PreflightScreen)
+        body = screen.query_one("#step-body", VerticalScroll)
+        assert body.max_scroll_y == 0  # everything fits: the body has nothing to scroll
+        manual = screen.query_one("#manual", SelectionList)
+        assert screen.focused is manual
+        await pilot.press("tab")
+        assert screen.focused is manual
+        await pilot.press("shift+tab")
+        assert screen.focused is manual
+        await pilot.press("space")
+        await settle(pilot)
+        assert list(ticked(make_ctx().require_session(), "preflight")) == ["Docs updated"]
+
+
+async def test_a_focused_scroll_area_shows_it_and_space_goes_back_to_the_checklist(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    _release_with_a_checklist(repo_path, make_ctx)
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 16)) as pilot:
+        screen = await open_step(pilot, "preflight", PreflightScreen)
+        body = screen.query_one("#step-body", VerticalScroll)
+        assert body.max_scroll_y > 0  # a long plan: the keyboard must still reach it
+        manual = screen.query_one("#manual", SelectionList)
+        unfocused = body.styles.border_left
+        await pilot.press("tab")
+        assert screen.focused is body
+        assert body.styles.border_left != unfocused  # the focus shows: a bar down its left edge
+        assert body.styles.border_left[0] != ""
+        await pilot.press("down")  # it scrolls
+        assert body.scroll_y > 0
+        await pilot.press("space")  # back to the checklist, ticking nothing on the way
+        await settle(pilot)
+        assert screen.focused is manual
+        assert not ticked(make_ctx().require_session(), "preflight")
+        await pilot.press("space")
+        await settle(pilot)
+        assert list(ticked(make_ctx().require_session(), "preflight")) == ["Docs updated"]
