@@ -146,9 +146,9 @@ def online_machine_plan(ctx: Context, summary: str) -> Plan:
 
 
 # What the other machine does with a step, as the first word of its blocker on this one.
-DONE_THERE = {"smoke": "Signed off", "checksums": "Hashed", "sign": "Signed", "tag": "Tagged",
-              "handoff-back": "Written", "push": "Pushed", "draft": "Drafted and uploaded",
-              "review": "Reviewed", "publish": "Published"}
+DONE_THERE = {"reuse-signoffs": "Reused", "smoke": "Signed off", "checksums": "Hashed",
+              "sign": "Signed", "tag": "Tagged", "handoff-back": "Written", "push": "Pushed",
+              "draft": "Drafted and uploaded", "review": "Reviewed", "publish": "Published"}
 IMPORT_BACK = Blocker("", "When the signed bundle comes back, import it with `release-console "
                       "bundle import FILE`.", "When the signed bundle comes back, press i to "
                       "import it.")
