@@ -95,7 +95,8 @@ async def test_export_to_the_outbox_it_proposes_and_the_blocker_names_the_key(
     app = ReleaseConsoleApp(Options(repo=ws.online))
     async with app.run_test(size=(120, 50)) as pilot:
         screen = await open_handoff(pilot, "handoff-out")
-        assert "Press ctrl+s to write the bundle" in text(screen, "#step-blockers")
+        assert "Press ctrl+s on this step's screen: it writes the bundle" in text(
+            screen, "#step-blockers")
         proposed = Path(screen.query_one("#handoff-path", Input).value)
         assert not proposed.parent.exists()
         screen.query_one("#handoff-path", Input).focus()
