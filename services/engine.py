@@ -104,6 +104,8 @@ def own_blockers(ctx: Context, step: Step) -> list[Blocker]:
 def views(ctx: Context, *, busy: bool | None = None, unchecked: str = "") -> list[StepView]:
     """Every step of the session's runbook with its status and blockers, in runbook order
     (``unchecked``: a step whose own check is left out, because the caller runs it next)."""
+    from services import workstation
+
     session = ctx.require_session()
     if busy is None:
         busy = ctx.store.run_in_progress(session.tag)
@@ -120,6 +122,9 @@ def views(ctx: Context, *, busy: bool | None = None, unchecked: str = "") -> lis
             continue
         elif status == StepStatus.INTERRUPTED:
             view = StepView(step, status, [interrupted_blocker(step, record)], record)
+        elif holding is not None and holding.status != StepStatus.STALE and (
+                across := workstation.waiting_across(ctx, step, holding.step)) is not None:
+            view = StepView(step, StepStatus.WAITING, [across], record)
         elif holding is not None:
             remedy = (f"It must be redone first: `release-console redo {holding.id} "
                       '--reason "..."`.' if holding.status == StepStatus.STALE

@@ -356,9 +356,24 @@ class HandoffOutEvidence(StepEvidence):
     # The build host's digests: name, arch, size, sha256, mtime_ns per artifact.
     artifacts: tuple[Mapping[str, Any], ...] = ()
     members: int = 0
+    # Whether the artifacts went into the bundle (False: made --without-artifacts, carried
+    # beside it); None in a session from before it was recorded.
+    artifacts_included: bool | None = optional()
 
     def digests(self) -> dict[str, Mapping[str, Any]]:
         return {str(a.get("name")): a for a in self.artifacts if isinstance(a, Mapping)}
+
+    def artifacts_held(self) -> str:
+        """Whether the bundle held the artifacts, to follow "the bundle" in a sentence ("" when
+        the session is older than this record)."""
+        if self.artifacts_included is None:
+            return ""
+        if self.artifacts_included:
+            return "held the artifacts"
+        if self.direction == "to-offline":
+            return "was made without artifacts: they travel beside it"
+        return ("was made without artifacts: the online machine's own are checked against its "
+                "digests")
 
 
 @record(frozen=True, kw_only=True, eq=False)

@@ -102,10 +102,14 @@ def done_on_signing_workstation(ctx: Context, step: Step) -> bool:
             and not step.id.startswith("yank"))
 
 
-def signing_workstation_plan(ctx: Context, summary: str) -> Plan:
+NOTHING_SIGNED_HERE = "Nothing is signed on this machine, and no key or token is needed here."
+
+
+def signing_workstation_plan(ctx: Context, summary: str, *,
+                             also: tuple[str, ...] = (NOTHING_SIGNED_HERE,)) -> Plan:
     """The plan the online machine shows for a step the signing workstation does (``summary``
-    says what it does there): what this machine does instead, for where the release is now.
-    The same plan is ``run STEP --dry-run`` and the step's screen."""
+    says what it does there): what this machine does instead, for where the release is now,
+    then the ``also`` notes. The same plan is ``run STEP --dry-run`` and the step's screen."""
     session = ctx.require_session()
     if session.done("handoff-back"):
         here = "Here: nothing more; the signed bundle came back and was imported."
@@ -117,8 +121,75 @@ def signing_workstation_plan(ctx: Context, summary: str) -> Plan:
         here = ("Here: the bundle is with the signing workstation; when the signed bundle comes "
                 "back, import it (`release-console bundle import FILE`, or i on the checklist).")
     return Plan(summary=f"Done on the air-gapped signing workstation, not on this machine: "
-                f"{summary}", notes=[here, "Nothing is signed on this machine, and no key or "
-                                     "token is needed here."])
+                f"{summary}", notes=[here, *also])
+
+
+def done_on_online_machine(ctx: Context, step: Step) -> bool:
+    """An online-side step (push, draft, ...) looked at on the signing workstation: it runs on
+    the online machine, with its network, remote and GitHub token, never here."""
+    return (air_gapped(ctx.policy) and ctx.offline and side_of(step) == ONLINE
+            and not step.id.startswith("yank"))
+
+
+def online_machine_plan(ctx: Context, summary: str) -> Plan:
+    """The plan the signing workstation shows for a step the online machine does (``summary``
+    says what it does there): what this machine does instead, for where the release is now."""
+    if ctx.require_session().done("handoff-back"):
+        here = "Here: nothing more; the signed bundle went back to the online machine."
+    else:
+        here = ("Here: once the signing steps are done, export the signed bundle "
+                "(`release-console bundle export`, or the hand-off step's screen) and carry it "
+                "to the online machine, which imports it.")
+    return Plan(summary=f"Done on the online machine, not on this air-gapped one: {summary}",
+                notes=[here, "Nothing here goes to the network, and no GitHub token is needed "
+                       "here."])
+
+
+# What the other machine does with a step, as the first word of its blocker on this one.
+DONE_THERE = {"reuse-signoffs": "Reused", "smoke": "Signed off", "checksums": "Hashed",
+              "sign": "Signed", "tag": "Tagged", "handoff-back": "Written", "push": "Pushed",
+              "draft": "Drafted and uploaded", "review": "Reviewed", "publish": "Published"}
+IMPORT_BACK = Blocker("", "When the signed bundle comes back, import it with `release-console "
+                      "bundle import FILE`.", "When the signed bundle comes back, press i to "
+                      "import it.")
+
+
+def waiting_across(ctx: Context, step: Step, holding: Step) -> Blocker | None:
+    """Why ``step`` waits for the unfinished ``holding`` step, when the wait crosses the air
+    gap: a step of the other machine (sign, seen online) is done there, not after a step of
+    this one; a step of this machine behind the other's (push, seen online) waits for the
+    signed bundle. None when both are this machine's (the runbook order says it)."""
+    if waits_for_other_side(ctx, step) is not None:
+        return _done_there(ctx, step, holding)
+    if not ctx.offline and waits_for_other_side(ctx, holding) is not None:
+        return Blocker("Waits for the signed bundle from the air-gapped signing workstation.",
+                       IMPORT_BACK.remedy, IMPORT_BACK.tui)
+    return None
+
+
+def _done_there(ctx: Context, step: Step, holding: Step) -> Blocker:
+    session = ctx.require_session()
+    done = DONE_THERE.get(step.id, "Done")
+    if not ctx.offline and not session.done("handoff-out"):
+        first = ("" if holding.id == "handoff-out"  # the hand-off is what this machine does now
+                 else "once the steps before the hand-off are done, ")
+        cli = f"{first}export the bundle (`release-console bundle export`) and carry it there."
+        tui = f"{first}write the bundle on the hand-off step's screen (ctrl+s) and carry it there."
+        return Blocker(
+            f"{done} on the air-gapped signing workstation, once the hand-off bundle is there.",
+            cli[0].upper() + cli[1:], tui[0].upper() + tui[1:])
+    if not ctx.offline:
+        return Blocker(f"{done} on the air-gapped signing workstation: here it waits for the "
+                       "signed bundle to come back.", IMPORT_BACK.remedy, IMPORT_BACK.tui)
+    if session.done("handoff-back"):
+        return Blocker(f"{done} on the online machine: the signed bundle went back there.",
+                       "Nothing more to do here; the online machine imports the bundle.")
+    return Blocker(
+        f"{done} on the online machine, once the signed bundle is back there.",
+        "Once the signing steps here are done, export the signed bundle (`release-console bundle "
+        "export`), carry it to the online machine and import it there.",
+        "Once the signing steps here are done, write the signed bundle on the hand-off step's "
+        "screen (ctrl+s), carry it to the online machine and import it there.")
 
 
 def bundle_away(ctx: Context, what: str) -> Blocker | None:

@@ -95,7 +95,8 @@ async def test_export_to_the_outbox_it_proposes_and_the_blocker_names_the_key(
     app = ReleaseConsoleApp(Options(repo=ws.online))
     async with app.run_test(size=(120, 50)) as pilot:
         screen = await open_handoff(pilot, "handoff-out")
-        assert "Press ctrl+s to write the bundle" in text(screen, "#step-blockers")
+        assert "Press ctrl+s on this step's screen: it writes the bundle" in text(
+            screen, "#step-blockers")
         proposed = Path(screen.query_one("#handoff-path", Input).value)
         assert not proposed.parent.exists()
         screen.query_one("#handoff-path", Input).focus()
@@ -155,6 +156,9 @@ async def test_the_list_follows_the_without_artifacts_box_and_the_files(
         fingerprint = message.split("Fingerprint: ")[1].split("  ")[0].strip()
         written = " ".join(text(screen, "#handoff-contents").split())
         assert written == (f"The bundle for the air-gapped signing workstation is written "
-                           f"(fingerprint {fingerprint}); what it held is in the evidence below.")
+                           f"(fingerprint {fingerprint}) and was made without artifacts: they "
+                           "travel beside it; what it held is in the evidence below.")
+        # the evidence below records it too (it was not recorded at all)
+        assert "artifacts_included: False" in text(screen, "#step-evidence")
     with tarfile.open(ws.usb / "out.tar") as written_bundle:
         assert not [n for n in written_bundle.getnames() if n.startswith("artifacts/")]

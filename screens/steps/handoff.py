@@ -85,12 +85,17 @@ class HandoffScreen(HoldsVerifiedBundle, StepScreen[Any]):
         sent = ctx.session.evidence(HandoffOutEvidence if direction == "to-offline"
                                     else HandoffBackEvidence, done=True)
         folder = artifacts.display_path(artifacts.artifacts_dir(ctx.policy, ctx.root), ctx.root)
+        own = ctx.session.evidence(HandoffOutEvidence if self.step.id == "handoff-out"
+                                   else HandoffBackEvidence, done=True)
         return {"items": [(i.name, i.size) for i in contents(ctx)],
                 "output": str(paths.default_output(ctx, direction)),
                 "incoming": str(remembered / paths.file_name(ctx, incoming)) if remembered
                 else "", "direction": direction, "folder": folder,
                 "sent": sent.fingerprint if sent is not None else "",
-                "sent_here": sent is not None and self.step.id == sent.STEP}
+                "sent_here": sent is not None and self.step.id == sent.STEP,
+                # this step's bundle, from either machine: did it hold the artifacts
+                "held": own.artifacts_held() if own is not None else "",
+                "own": own.fingerprint if own is not None else ""}
 
     def show_extra(self, data: Any) -> None:
         self.contents = data
@@ -118,16 +123,22 @@ class HandoffScreen(HoldsVerifiedBundle, StepScreen[Any]):
             return
         where = ("the air-gapped signing workstation" if data["direction"] == "to-offline"
                  else "the online machine")
+        # this step's bundle, written here or imported: whether it held the artifacts
+        held = (f"This hand-off's bundle ({data['own']}) {data['held']}.\n"
+                if data["held"] and not data["sent_here"] else "")
+        held_line = Text(held, style="bold")
         if data["sent"]:
-            held = ("the evidence below" if data["sent_here"] else
-                    "the evidence of the hand-off step that wrote it")
-            shown.update(Text(f"The bundle for {where} is written (fingerprint {data['sent']}); "
-                              f"what it held is in {held}.", style="bold"))
+            where_held = ("the evidence below" if data["sent_here"] else
+                          "the evidence of the hand-off step that wrote it")
+            written = f" and {data['held']}" if data["held"] and data["sent_here"] else ""
+            shown.update(Text.assemble(held_line, Text(
+                f"The bundle for {where} is written (fingerprint {data['sent']}){written}; what "
+                f"it held is in {where_held}.", style="bold")))
             return
         without = self.query_one("#handoff-without", Checkbox).value
         kept = [(n, size) for n, size in data["items"]
                 if not (without and n.startswith("artifacts/"))]
-        text = Text(f"The bundle for {where} holds:\n", style="bold")
+        text = Text.assemble(held_line, Text(f"The bundle for {where} holds:\n", style="bold"))
         for name, size in kept:
             text.append(f"  {name:<44} {human(size):>10}\n")
         total = sum(size for _, size in kept)

@@ -35,7 +35,8 @@ def export_evidence(manifest: Manifest, bundle_sha256: str) -> dict[str, Any]:
     return kind(needed=True, direction=manifest.direction, bundle_sha256=bundle_sha256,
                 fingerprint=short(bundle_sha256), commit=manifest.commit,
                 tag_object=manifest.tag_object,
-                artifacts=tuple(manifest.artifacts), members=len(manifest.members)).to_json()
+                artifacts=tuple(manifest.artifacts), members=len(manifest.members),
+                artifacts_included=manifest.artifacts_included).to_json()
 
 
 def parse_time(text: str) -> datetime:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from services import artifacts, checksums, smoke
+from services import artifacts, checksums, smoke, workstation
 from services.artifacts import REDO_SMOKE, for_session
 from services.evidence import ChecksumsEvidence
 from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepFailed
@@ -51,6 +51,11 @@ class Checksums(Step):
 
     def plan(self, ctx: Context) -> Plan:
         found = for_session(ctx)
+        if workstation.done_on_signing_workstation(ctx, self):  # its files are written there
+            return workstation.signing_workstation_plan(ctx, (
+                f"it hashes the {counted(len(found), 'artifact')} with sha256 and writes the "
+                "checksum files. They come back in the signed bundle, and its import places "
+                "them beside the artifacts here."), also=())
         plan = Plan(summary=f"Hash {counted(len(found), 'artifact')} with sha256 and write the checksum "
                     "files.")
         for path in outputs(ctx, found):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 
+from services import workstation
 from services.artifacts import human_size
 from services.evidence import DraftEvidence
 from services.github import expected, wiring
@@ -70,6 +71,13 @@ class Draft(Step):
         session = ctx.require_session()
         repo = ctx.policy.project.repository or "<owner/name>"
         prerelease, _latest = expected.channel_flags(ctx.policy, session)
+        if workstation.done_on_online_machine(ctx, self):  # GitHub is reached from there only
+            return workstation.online_machine_plan(ctx, (
+                "it creates or reuses the draft release "
+                f"{expected.release_title(ctx.policy, session)!r} for {session.tag} on {repo}"
+                f"{' (pre-release)' if prerelease else ''} and uploads every expected file: the "
+                "artifacts, and the signatures and checksum files that go back in the signed "
+                "bundle. Nothing is published by it."))
         plan = Plan(summary="Create or reuse the draft release "
                     f"{expected.release_title(ctx.policy, session)!r} "
                     f"for {session.tag} on {repo}{' (pre-release)' if prerelease else ''}, "

@@ -29,8 +29,8 @@ class HandoffStep(Step):
         return [Blocker(f"The release goes to the {side} now.",
                         f"Run `release-console bundle export` (it writes {target}, or pass "
                         f"--output FILE, e.g. on the USB stick) and carry the bundle there.",
-                        tui="Press ctrl+s to write the bundle where the field below says (e.g. "
-                        "on the USB stick) and carry it there.")]
+                        tui="Press ctrl+s on this step's screen: it writes the bundle where "
+                        "the screen's field says (e.g. on the USB stick); carry it there.")]
 
     def plan(self, ctx: Context) -> Plan:
         if not workstation.air_gapped(ctx.policy):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 
-from services import changelog, reconcile
+from services import changelog, reconcile, workstation
 from services.changelog import (
     Change,
     commit_files,
@@ -78,6 +78,10 @@ class PostRelease(Step):
         return []
 
     def plan(self, ctx: Context) -> Plan:
+        if workstation.done_on_online_machine(ctx, self):  # the commit is pushed from there
+            return workstation.online_machine_plan(ctx, (
+                f"it reopens an empty [Unreleased] section in {ctx.policy.changelog} after "
+                f"{ctx.require_session().tag} and commits it there."))
         if ctx.policy.reopen_unreleased == "never":
             return Plan(summary="The policy says never to reopen [Unreleased] "
                         "(documents.reopen_unreleased = \"never\"); nothing to do.")

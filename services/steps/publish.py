@@ -8,6 +8,7 @@ the release is read back to prove it is published.
 
 from __future__ import annotations
 
+from services import workstation
 from services.evidence import ReviewEvidence
 from services.github import expected, wiring
 from services.github.publish import PublishRefused, publish, require_fresh
@@ -33,6 +34,10 @@ class Publish(Step):
 
     def plan(self, ctx: Context) -> Plan:
         session = ctx.require_session()
+        if workstation.done_on_online_machine(ctx, self):  # GitHub is reached from there only
+            return workstation.online_machine_plan(ctx, (
+                f"it publishes the reviewed draft {expected.release_title(ctx.policy, session)!r} "
+                f"for {session.tag}, after asking; that cannot be undone."))
         evidence = reviewed(ctx) or ReviewEvidence()
         release_id = evidence.release_id if evidence.release_id is not None else "{id}"
         tags = ctx.repo.tags()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from services import workstation
 from services.errors import ConsoleError, EnvironmentProblem
 from services.github import expected
 from services.reconcile import Diverged
@@ -112,6 +113,12 @@ class Push(Step):
     def plan(self, ctx: Context) -> Plan:
         session = ctx.require_session()
         remote = ctx.policy.project.remote
+        if workstation.done_on_online_machine(ctx, self):  # its remote is not reached from here
+            branch = "" if session.kind == "promote" else "the release commit and "
+            return workstation.online_machine_plan(ctx, (
+                f"it pushes {branch}the signed tag {session.tag} to {remote}, once the signed "
+                "bundle is imported there. A tag already on the remote must be this very tag; "
+                "it is never moved."))
         try:
             commit = expected.tag_commit(ctx.repo, session.tag)
         except ConsoleError:

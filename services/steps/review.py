@@ -8,6 +8,7 @@ re-checks. Once the release is published, reviewing only reports: it never chang
 
 from __future__ import annotations
 
+from services import workstation
 from services.evidence import ReviewEvidence
 from services.github import expected, wiring
 from services.github.review import Review
@@ -82,6 +83,10 @@ class ReviewStep(Step):
 
     def plan(self, ctx: Context) -> Plan:
         repo = ctx.policy.project.repository or "<owner/name>"
+        if workstation.done_on_online_machine(ctx, self):  # GitHub is reached from there only
+            return workstation.online_machine_plan(ctx, (
+                f"it reads the draft from GitHub ({repo}) and compares it with its local files; "
+                "nothing is changed."))
         return Plan(summary="Read the draft from GitHub and compare it with the local files; "
                     "nothing is changed.",
                     api_calls=[f"GET /repos/{repo}/releases/{{id}}",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services import artifacts, checksums, smoke
+from services import artifacts, checksums, smoke, workstation
 from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepFailed
 
 
@@ -22,6 +22,11 @@ class Smoke(Step):
     def plan(self, ctx: Context) -> Plan:
         plan = Plan(summary="Re-hash every artifact and confirm each architecture's sign-off "
                     "still matches it.")
+        if workstation.done_on_signing_workstation(ctx, self):
+            plan = workstation.signing_workstation_plan(ctx, (
+                "it re-hashes every artifact there and confirms each architecture's sign-off "
+                "still matches it. Sign-offs recorded here (`release-console smoke sign`) "
+                "before the export travel in the bundle."), also=())
         for status in smoke.statuses(ctx.policy, ctx.root, ctx.require_session(),
                                      progress=ctx.progress):
             plan.notes.append(status.detail)
