@@ -93,6 +93,7 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
     running: reactive[bool] = reactive(False, bindings=True)
     status: reactive[StepStatus | None] = reactive(None, bindings=True)
     waits_for_bundle: reactive[bool] = reactive(False, bindings=True)  # from the other machine
+    elsewhere: reactive[bool] = reactive(False, bindings=True)  # the other machine's step
 
     def __init__(self, step_id: str) -> None:
         super().__init__()
@@ -145,11 +146,12 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
         if action == "cancel_step":
             return self.running  # shown only while a step runs
         if action == "run_step":
-            return not (self.running or finished or self.status == S.WAITING) or None
+            return not (self.running or finished or self.elsewhere
+                        or self.status == S.WAITING) or None
         if action == "skip_step":
             if not self.step.skippable:
                 return False
-            return not (self.running or finished) or None
+            return not (self.running or finished or self.elsewhere) or None
         if action == "redo_step":  # not once the release ended (its last step ran here)
             return not self.running and self.status in {*FINISHED, S.STALE, S.FAILED} and \
                 self.next_id is not None
@@ -191,6 +193,8 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
             message = Loaded(header, view, next_id, next_title, plan, extra,
                              has_session=ctx.session is not None or view is not None,
                              waits_for_bundle=waits,
+                             elsewhere=workstation.air_gapped(ctx.policy)
+                             and workstation.side_of(self.step) != workstation.this_side(ctx),
                              tag=ctx.session.tag if ctx.session else self.session_tag,
                              ended=ended)
         except ConsoleError as err:
@@ -207,6 +211,7 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
             return
         self.next_id, self.next_title = message.next_id, message.next_title
         self.has_session, self.waits_for_bundle = message.has_session, message.waits_for_bundle
+        self.elsewhere = message.elsewhere
         self.session_tag = message.tag
         view = message.view
         finished = False
@@ -243,7 +248,7 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
         shown = S.RUNNING if self.running else StepStatus(view.status)
         reason = "" if self.running else view.record.reason
         self.query_one("#step-status", Static).update(
-            status_line(shown, reason, irreversible=self.step.irreversible))
+            status_line(shown, reason, irreversible=self.step.irreversible and not self.elsewhere))
 
     def said_by_panel(self, note: str) -> bool:
         """A plan note the step's own panel already shows (a screen with a panel overrides)."""

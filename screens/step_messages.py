@@ -31,6 +31,7 @@ class Loaded(Message):
     error: str = ""
     has_session: bool = False
     waits_for_bundle: bool = False  # the step to do now waits for the other machine's bundle
+    elsewhere: bool = False  # this step is done on the other machine (air-gapped signing)
     tag: str = ""  # the release shown, so a screen whose run ended it still shows it
     ended: str = ""  # what became of the release shown when it ended under this screen
 

@@ -19,7 +19,7 @@ from screens.steps.handoff import HandoffScreen
 from services.evidence import HandoffOutEvidence
 from services.session import SessionStore
 from tests.airgap_helpers import Workstations, prepare_online
-from tests.tui_helpers import open_step, settle, text_of
+from tests.tui_helpers import footer_keys, open_step, settle, text_of
 
 THERE = "Done on the air-gapped signing workstation, not on this machine:"
 ONLINE_THERE = "Done on the online machine, not on this air-gapped one:"
@@ -142,6 +142,10 @@ async def test_checklist_and_step_screens_online_say_the_signing_workstation_doe
         plan = " ".join(text_of(checksums, "#step-plan").split())
         assert THERE in plan and "it hashes the 2 artifacts" in plan
         assert "create build/" not in plan
+        await pilot.press("escape")
+        smoke = await open_step(pilot, "smoke", StepScreen)  # the step to do: on the other side
+        assert smoke.status == "blocked"
+        assert footer_keys(smoke)["r"] is False  # greyed: it is done on the signing workstation
 
 
 def test_the_hand_off_evidence_records_whether_the_artifacts_went_in(
