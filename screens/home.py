@@ -207,6 +207,9 @@ class HomeScreen(Screen[None]):
             if row.reason:
                 text.append(f"Reason: {row.reason}\n")
             text.append_text(render_blockers(row.blockers, tui=True))
+            if row.blockers:  # their remedies name the step screen's keys and fields
+                text.append("Enter opens this step's screen, where the keys and fields above "
+                            "are.\n", style="dim")
         text.append(f"\n{row.description}\n\n")
         if row.status is not None:
             text.append_text(render_evidence(row.evidence))
