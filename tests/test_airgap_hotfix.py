@@ -12,7 +12,7 @@ from services.bundle.export import export_bundle
 from services.bundle.import_ import apply, verify_bundle
 from services.bundle.manifest import BundleError
 from services.hotfix.start import HotfixRequest, start_hotfix
-from services.session import utc_now
+from services.session import SessionStore, utc_now
 from tests.airgap_helpers import Workstations, run
 from tests.conftest import git, sign_off
 from tests.hotfix_helpers import add_migration, build_isos
@@ -89,3 +89,34 @@ def test_a_release_branch_that_is_here_but_not_checked_out_is_refused_by_name(
     assert f"`git checkout {BRANCH}`" in (refused.value.remedy or "")
     assert git(ws.offline, "branch", "--show-current").strip() == "main"
     assert offline.store.active() is None
+
+
+class Killed(BaseException):
+    """What a SIGKILL leaves: the process stops between two writes."""
+
+
+def test_an_import_killed_after_making_the_branch_is_finished_by_importing_again(
+        stations: Workstations, monkeypatch: pytest.MonkeyPatch) -> None:
+    ws = stations
+    hotfix_online(ws)
+    release_commit = git(ws.online, "rev-parse", "HEAD").strip()
+    offline = ws.ctx("offline")
+    prepared = verify_bundle(offline, ws.usb / "out.tar")
+
+    def killed(*_args: object, **_kwargs: object) -> None:
+        raise Killed()
+
+    monkeypatch.setattr(SessionStore, "save", killed)  # the last write: the branch is made
+    with pytest.raises(Killed):
+        apply(offline, prepared)
+    monkeypatch.undo()
+    assert git(ws.offline, "branch", "--show-current").strip() == BRANCH
+
+    offline = ws.ctx("offline")
+    again = verify_bundle(offline, ws.usb / "out.tar")
+    assert not again.new_branch  # made by the killed run: this one goes on from there
+    apply(offline, again)
+    offline = ws.ctx("offline")
+    assert offline.repo.head_sha() == release_commit
+    assert engine.next_view(engine.views(offline)).step.id == "smoke"
+    assert "chain intact" in ws.cli("offline", "journal", "verify").stdout
