@@ -86,9 +86,19 @@ def test_a_release_branch_that_is_here_but_not_checked_out_is_refused_by_name(
         verify_bundle(offline, ws.usb / "out.tar")
     assert f"This clone is on main, the release on {BRANCH}; nothing was changed." in \
         refused.value.message
-    assert f"`git checkout {BRANCH}`" in (refused.value.remedy or "")
+    assert f"`git checkout {BRANCH}` if it holds this release" in (refused.value.remedy or "")
     assert git(ws.offline, "branch", "--show-current").strip() == "main"
     assert offline.store.active() is None
+
+    # An earlier attempt's branch: set aside as the remedy says, the import makes it anew.
+    aside = f"git branch -m {BRANCH} {BRANCH}-abandoned"
+    assert f"(`{aside}`, nothing is deleted)" in (refused.value.remedy or "")
+    git(ws.offline, *aside.split()[1:])
+    offline = ws.ctx("offline")
+    apply(offline, verify_bundle(offline, ws.usb / "out.tar"))
+    assert git(ws.offline, "branch", "--show-current").strip() == BRANCH
+    assert git(ws.offline, "rev-parse", f"{BRANCH}-abandoned").strip() == \
+        git(ws.offline, "rev-parse", "v1.2.0^{commit}").strip()
 
 
 class Killed(BaseException):
