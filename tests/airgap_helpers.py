@@ -105,6 +105,14 @@ def prepare_online(ws: Workstations, *, by_cli: bool = False) -> None:
             run(ws.ctx("online", clock=utc_now), step)
 
 
+def prepare_and_export(ws: Workstations) -> Path:
+    """:func:`prepare_online`, then the hand-off bundle written to usb/out.tar in this process
+    (the service ``bundle export --output`` calls, on the real clock); the tests that read what
+    the command prints type it themselves."""
+    prepare_online(ws)
+    return export_bundle(ws.ctx("online", clock=utc_now), ws.usb / "out.tar").path
+
+
 def run(ctx: Context, step_id: str) -> dict[str, Any]:
     from services.steps import registry
 

@@ -14,7 +14,7 @@ from console.app import ReleaseConsoleApp
 from console.wiring import Options
 from screens.abandon import AbandonScreen
 from services.session import SessionStore
-from tests.airgap_helpers import Workstations, offline_half, prepare_online
+from tests.airgap_helpers import Workstations, offline_half, prepare_and_export, prepare_online
 from tests.bundle_forge import snapshot
 from tests.tui_helpers import settle
 
@@ -86,8 +86,7 @@ def test_abandon_before_the_export_names_only_the_commits(stations: Workstations
 async def test_the_tui_abandon_dialog_names_what_stays_before_it_asks_why(
         stations: Workstations) -> None:
     ws = stations
-    prepare_online(ws)
-    ws.cli("online", "bundle", "export", "--output", str(ws.usb / "out.tar"))
+    prepare_and_export(ws)
     commits = release_commits(ws)
     app = ReleaseConsoleApp(Options(repo=ws.online))
     async with app.run_test(size=(80, 24)) as pilot:

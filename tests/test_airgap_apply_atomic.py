@@ -13,7 +13,7 @@ from services.bundle.workdir import Workdir
 from services.errors import ConsoleError
 from services.journal import Journal
 from services.session import SessionStore
-from tests.airgap_helpers import Workstations, prepare_online
+from tests.airgap_helpers import Workstations, prepare_and_export
 from tests.bundle_forge import snapshot
 
 
@@ -24,8 +24,7 @@ def state(root: Path) -> dict[str, tuple[int, int]]:
 
 def test_an_artifacts_folder_in_the_way_changes_nothing(stations: Workstations) -> None:
     ws = stations
-    prepare_online(ws)
-    ws.cli("online", "bundle", "export", "--output", str(ws.usb / "out.tar"))
+    prepare_and_export(ws)
     (ws.offline / "build").write_text("not a folder\n")  # what the import must write into
     offline = ws.ctx("offline")
     head = offline.repo.head_sha()
@@ -48,8 +47,7 @@ def test_an_artifacts_folder_in_the_way_changes_nothing(stations: Workstations) 
 def test_a_kill_before_the_session_record_is_finished_by_a_rerun(
         stations: Workstations, monkeypatch: pytest.MonkeyPatch, stop_at: str) -> None:
     ws = stations
-    prepare_online(ws)
-    ws.cli("online", "bundle", "export", "--output", str(ws.usb / "out.tar"))
+    prepare_and_export(ws)
     offline = ws.ctx("offline")
     prepared = verify_bundle(offline, ws.usb / "out.tar")
 
@@ -112,8 +110,7 @@ def test_a_kill_before_the_session_record_is_finished_by_a_rerun(
 def test_folders_of_a_killed_import_are_removed_and_one_in_use_is_kept(
         stations: Workstations) -> None:
     ws = stations
-    prepare_online(ws)
-    ws.cli("online", "bundle", "export", "--output", str(ws.usb / "out.tar"))
+    prepare_and_export(ws)
     base = ws.offline / ".release"
     base.mkdir()
     stale = base / "import-killed"  # a verification killed halfway: its lock died with it

@@ -15,6 +15,7 @@ from services.session_lifecycle import ReleaseRequest, start_release
 from tests.airgap_helpers import (
     Workstations,
     offline_half,
+    prepare_and_export,
     prepare_online,
 )
 from tests.bundle_forge import snapshot
@@ -118,8 +119,7 @@ def test_a_bundle_for_a_session_abandoned_here_says_how_to_take_it(
     """Walked by hand: after `abandon` on the signing workstation the bundle was refused with no
     way forward (and `start` is refused there)."""
     ws = stations
-    prepare_online(ws)
-    ws.cli("online", "bundle", "export", "--output", str(ws.usb / "out.tar"))
+    prepare_and_export(ws)
     ws.cli("offline", "bundle", "import", str(ws.usb / "out.tar"), "--yes")
     ws.cli("offline", "abandon", "v1.3.0", "--reason", "wrong stick")
     refused = ws.cli("offline", "bundle", "import", str(ws.usb / "out.tar"), "--yes", ok=False)

@@ -24,6 +24,7 @@ from services.bundle.import_ import apply, verify_bundle
 from tests.airgap_helpers import (
     Workstations,
     offline_half,
+    prepare_and_export,
     prepare_online,
     run,
 )
@@ -142,8 +143,7 @@ def test_status_names_what_the_waiting_step_needs_not_a_run_it_refuses(
     """Walked by hand: after the export the online status said "Next: smoke — `release-console
     run smoke`", and that run answered "cannot run yet: Waits for the offline side"."""
     ws = stations
-    prepare_online(ws)
-    ws.cli("online", "bundle", "export", "--output", str(ws.usb / "out.tar"))
+    prepare_and_export(ws)
     status = ws.cli("online", "status").stdout
     assert "Next: smoke — Carry the hand-off bundle to the offline workstation" in status
     assert "release-console run smoke" not in status
@@ -170,8 +170,7 @@ def test_the_bundle_going_back_defaults_to_the_stick_the_first_came_on(
     from services.bundle.paths import default_output
 
     ws = stations
-    prepare_online(ws)
-    ws.cli("online", "bundle", "export", "--output", str(ws.usb / "out.tar"))
+    prepare_and_export(ws)
     ws.cli("offline", "bundle", "import", str(ws.usb / "out.tar"), "--yes")
     assert default_output(ws.ctx("offline"), "to-online") == \
         ws.usb.resolve() / "PAI-v1.3.0-to-online.tar"

@@ -18,7 +18,7 @@ from services.step_protocol import Context
 from tests.airgap_helpers import (
     Workstations,
     offline_half,
-    prepare_online,
+    prepare_and_export,
 )
 from tests.bundle_forge import Members, forge, link, snapshot
 from tests.conftest import git
@@ -51,8 +51,7 @@ def regular(name: str, data: bytes) -> tuple[tarfile.TarInfo, bytes]:
 
 def test_hostile_outbound_bundles_are_refused(stations: Workstations, tmp_path: Path) -> None:
     ws = stations
-    prepare_online(ws)
-    ws.cli("online", "bundle", "export", "--output", str(ws.usb / "out.tar"))
+    prepare_and_export(ws)
     good = ws.usb / "out.tar"
     offline = ws.ctx("offline")
     bad = tmp_path / "bad"
@@ -127,8 +126,7 @@ def older_bundle(good: Path, target: Path) -> Path:
 
 def test_hostile_return_bundles_are_refused(stations: Workstations, tmp_path: Path) -> None:
     ws = stations
-    prepare_online(ws)
-    ws.cli("online", "bundle", "export", "--output", str(ws.usb / "out.tar"))
+    prepare_and_export(ws)
     good = offline_half(ws)
     # The offline workstation finished its part of v1.3.0: a bundle of the next release is no
     # longer held up by it (this one is refused later, for its own inconsistency).

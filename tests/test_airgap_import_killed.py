@@ -15,7 +15,7 @@ import pytest
 
 from services.bundle.import_ import apply, verify_bundle
 from services.session import SessionStore
-from tests.airgap_helpers import Workstations, offline_half, prepare_online
+from tests.airgap_helpers import Workstations, offline_half, prepare_and_export
 from tests.kill_harness import make_shims
 
 
@@ -47,8 +47,7 @@ def outcome(ws: Workstations) -> dict[str, object]:
 def test_an_import_killed_anywhere_is_finished_by_running_it_again(
         stations: Workstations, tmp_path: Path) -> None:
     ws = stations
-    prepare_online(ws)
-    ws.cli("online", "bundle", "export", "--output", str(ws.usb / "out.tar"))
+    prepare_and_export(ws)
     work = tmp_path / "kill"
     make_shims(work / "shims")
     pristine = tmp_path / "pristine"
@@ -94,8 +93,7 @@ def test_a_return_import_killed_before_its_session_says_to_import_it_again(
     `status` and `next` said the release waited for the offline side, and `journal verify` said
     to run `next`, which could not help."""
     ws = stations
-    prepare_online(ws)
-    ws.cli("online", "bundle", "export", "--output", str(ws.usb / "out.tar"))
+    prepare_and_export(ws)
     back = offline_half(ws)
     online = ws.ctx("online")
     prepared = verify_bundle(online, back)

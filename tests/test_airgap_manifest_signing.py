@@ -12,7 +12,7 @@ import pytest
 
 from services.bundle.import_ import apply, verify_bundle
 from services.errors import ConsoleError
-from tests.airgap_helpers import Workstations, offline_half, prepare_online
+from tests.airgap_helpers import Workstations, offline_half, prepare_and_export
 from tests.bundle_forge import read, snapshot, write
 from tests.conftest import git
 from tests.signing_keys import gpg_key
@@ -77,8 +77,7 @@ def test_return_manifest_signed_with_gpg_or_ssh(stations: Workstations, tmp_path
                                                 backend: str) -> None:
     ws = stations
     use_backend(ws, backend)
-    prepare_online(ws)
-    ws.cli("online", "bundle", "export", "--output", str(ws.usb / "out.tar"))
+    prepare_and_export(ws)
     good = offline_half(ws)
     members = read(good)
     suffix = ".asc" if backend == "gpg" else ".sig"

@@ -10,7 +10,7 @@ from console.app import ReleaseConsoleApp
 from console.wiring import Options
 from screens.step import StepScreen
 from screens.steps.sign import SignScreen
-from tests.airgap_helpers import Workstations, prepare_online
+from tests.airgap_helpers import Workstations, prepare_and_export, prepare_online
 from tests.tui_helpers import open_step, text_of
 
 THERE = "Done on the air-gapped signing workstation, not on this machine:"
@@ -64,8 +64,7 @@ def test_dry_runs_on_the_online_machine_say_the_signing_workstation_does_it(
 async def test_the_online_sign_and_tag_screens_show_the_signing_workstation_plan(
         stations: Workstations) -> None:
     ws = stations
-    prepare_online(ws)
-    ws.cli("online", "bundle", "export", "--output", str(ws.usb / "out.tar"))
+    prepare_and_export(ws)
     app = ReleaseConsoleApp(Options(repo=ws.online))
     async with app.run_test(size=(100, 40)) as pilot:
         sign = await open_step(pilot, "sign", SignScreen)

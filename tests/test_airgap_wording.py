@@ -18,7 +18,7 @@ from screens.step import StepScreen
 from screens.steps.handoff import HandoffScreen
 from services.evidence import HandoffOutEvidence
 from services.session import SessionStore
-from tests.airgap_helpers import Workstations, prepare_online
+from tests.airgap_helpers import Workstations, prepare_and_export, prepare_online
 from tests.tui_helpers import footer_keys, open_step, settle, text_of
 
 THERE = "Done on the air-gapped signing workstation, not on this machine:"
@@ -121,8 +121,7 @@ def test_plans_say_which_machine_does_the_step(stations: Workstations) -> None:
 async def test_checklist_and_step_screens_online_say_the_signing_workstation_does_them(
         stations: Workstations) -> None:
     ws = stations
-    prepare_online(ws)
-    ws.cli("online", "bundle", "export", "--output", str(ws.usb / "out.tar"))
+    prepare_and_export(ws)
     app = ReleaseConsoleApp(Options(repo=ws.online))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

@@ -14,7 +14,7 @@ from screens.bundle_import import BundleImportScreen
 from screens.home import HomeScreen
 from screens.step import StepScreen
 from services import netguard
-from tests.airgap_helpers import Workstations, offline_half, prepare_online
+from tests.airgap_helpers import Workstations, offline_half, prepare_and_export, prepare_online
 from tests.bundle_forge import snapshot
 from tests.tui_helpers import footer_keys, settle, text_of
 
@@ -128,8 +128,7 @@ async def test_the_returning_bundle_is_found_where_this_machine_wrote_the_outbou
     """Walked by hand: back online, the captain typed the whole path of the return bundle, and
     the field's example named an outbound bundle of another version."""
     ws = stations
-    prepare_online(ws)
-    ws.cli("online", "bundle", "export", "--output", str(ws.usb / "out.tar"))
+    prepare_and_export(ws)
     back = offline_half(ws)
     expected = ws.usb / "PAI-v1.3.0-to-online.tar"  # its default name, on the same stick
 
@@ -165,8 +164,7 @@ async def test_a_step_screen_waiting_for_the_signed_bundle_imports_it_with_i(
     the signing workstation does) said to press i on the checklist; from the step screen, i
     now takes the returning bundle and opens the step to do next."""
     ws = stations
-    prepare_online(ws)
-    ws.cli("online", "bundle", "export", "--output", str(ws.usb / "out.tar"))
+    prepare_and_export(ws)
     back = offline_half(ws)
 
     app = ReleaseConsoleApp(Options(repo=ws.online))
@@ -207,8 +205,7 @@ def test_after_sending_a_release_back_the_next_bundle_on_the_stick_is_proposed(
     from services.bundle.paths import expected_incoming
 
     ws = stations
-    prepare_online(ws)
-    ws.cli("online", "bundle", "export", "--output", str(ws.usb / "out.tar"))
+    prepare_and_export(ws)
     offline_half(ws)
     assert expected_incoming(ws.ctx("offline")) is None  # nothing new on the stick yet
     nxt = ws.usb / "PAI-v1.4.0-to-offline.tar"
@@ -221,8 +218,7 @@ async def test_the_signing_workstation_says_its_part_is_done_once_sent_back(
     """Found by a helper: after the bundle went back, the signing workstation's checklist said
     "Next: push" for good, and x offered to abandon a release that was being published."""
     ws = stations
-    prepare_online(ws)
-    ws.cli("online", "bundle", "export", "--output", str(ws.usb / "out.tar"))
+    prepare_and_export(ws)
     offline_half(ws)
     app = ReleaseConsoleApp(Options(repo=ws.offline, offline=True))
     async with app.run_test(size=(120, 40)) as pilot:
