@@ -119,17 +119,22 @@ class ReleaseConsoleApp(App[None]):
         self._close_messages_no_wait()
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """The command palette offers the hotfix and the wizards the home screen has keys for."""
+        """The command palette offers the hotfix and the wizards the home screen has keys for; on
+        the signing workstation not the hotfix, the yank or the promotion, which start on the
+        online machine (or edit GitHub)."""
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Start a hotfix", "Branch from a shipped tag, pick the fix, ship the "
-                            "patch and bring the default branch up to date",
-                            self.action_start_hotfix)
         home = self.screen_stack[0] if self.screen_stack else None
+        online = not (isinstance(home, HomeScreen) and home.offline)
+        if online:
+            yield SystemCommand("Start a hotfix", "Branch from a shipped tag, pick the fix, ship "
+                                "the patch and bring the default branch up to date",
+                                self.action_start_hotfix)
         if isinstance(home, HomeScreen):
-            yield SystemCommand("Yank a release", "Withdraw a published release (nothing is "
-                                "deleted)", home.action_yank)
-            yield SystemCommand("Promote a release candidate", "Start the stable release on "
-                                "an rc's commit", home.action_promote)
+            if online:
+                yield SystemCommand("Yank a release", "Withdraw a published release (nothing is "
+                                    "deleted)", home.action_yank)
+                yield SystemCommand("Promote a release candidate", "Start the stable release on "
+                                    "an rc's commit", home.action_promote)
             yield SystemCommand("Import a hand-off bundle", "Verify a bundle from the other "
                                 "workstation, then resume the release here",
                                 home.action_import_bundle)

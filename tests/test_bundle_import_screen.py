@@ -44,6 +44,9 @@ async def test_first_offline_import_from_the_home_screen(stations: Workstations)
         await pilot.press("y")
         await settle(pilot)
         assert app.screen is home
+        offered = {command.title for command in app.get_system_commands(home)}
+        assert "Import a hand-off bundle" in offered  # the palette: what starts online is not
+        assert not offered & {"Start a hotfix", "Yank a release", "Promote a release candidate"}
         await pilot.press("i")
         await settle(pilot)
         screen = app.screen
