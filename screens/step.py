@@ -193,8 +193,8 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
             message = Loaded(header, view, next_id, next_title, plan, extra,
                              has_session=ctx.session is not None or view is not None,
                              waits_for_bundle=waits,
-                             elsewhere=workstation.air_gapped(ctx.policy)
-                             and workstation.side_of(self.step) != workstation.this_side(ctx),
+                             elsewhere=workstation.waits_for_other_side(ctx, self.step)
+                             is not None,
                              tag=ctx.session.tag if ctx.session else self.session_tag,
                              ended=ended)
         except ConsoleError as err:

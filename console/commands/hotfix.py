@@ -117,8 +117,7 @@ def cmd_start(args: argparse.Namespace) -> int:
             f"{session.previous_tag} on branch {session.branch}.")
     data = hotfix_data(session, ctx.policy)
     if record is None or record.status not in FINISHED:
-        branch = ctx.repo.output("rev-parse", "--verify", "--quiet", f"refs/heads/{data.branch}")
-        if not data.picks and branch.status != 0:
+        if not data.picks and not ctx.repo.branch_exists(data.branch):
             say(f"Pick the fix: `release-console hotfix {session.version} --list`, then "
                 f"`release-console hotfix {session.version} --pick SHA`.")
             return 0

@@ -160,15 +160,16 @@ def _check_worktree(ctx: Context, manifest: Manifest) -> bool:
     """Refuses a clone the bundle cannot be used in; True when the release's branch is not here
     and using the bundle makes it (checking out over a clean tree loses nothing)."""
     repo = ctx.repo
-    new_branch = repo.branch() != manifest.branch and not repo.branch_exists(manifest.branch)
-    if repo.branch() != manifest.branch and not new_branch:
+    here = repo.branch()
+    new_branch = here != manifest.branch and not repo.branch_exists(manifest.branch)
+    if here != manifest.branch and not new_branch:
         remedy = f"`git checkout {manifest.branch}`, then import again."
         if manifest.branch != ctx.policy.project.default_branch:  # a hotfix branch made here once
             remedy = (f"`git checkout {manifest.branch}` if it holds this release, then import "
                       "again. If it is an earlier attempt's, set it aside (`git branch -m "
                       f"{manifest.branch} {manifest.branch}-abandoned`, nothing is deleted) and "
                       "import again: the import makes the branch anew.")
-        raise BundleError(f"This clone is on {repo.branch()}, the release on {manifest.branch}; "
+        raise BundleError(f"This clone is on {here}, the release on {manifest.branch}; "
                           "nothing was changed.", remedy=remedy)
     build = artifacts.display_path(artifacts.artifacts_dir(ctx.policy, ctx.root), ctx.root)
     dirty = [p for p in repo.dirty_paths()

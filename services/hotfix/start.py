@@ -66,14 +66,6 @@ def verify_base_tag(ctx: Context, tag: str) -> str:
             f"check it with `git tag -v {tag}` and the signing keys in release.toml.") from None
 
 
-def _ref_exists(ctx: Context, ref: str) -> bool:
-    try:
-        ctx.repo.git("rev-parse", "--verify", "--quiet", ref)
-    except RepoError:
-        return False
-    return True
-
-
 def _require_clean(ctx: Context) -> None:
     dirty = ctx.repo.dirty_paths()
     if dirty:
@@ -89,7 +81,7 @@ def _asked(ctx: Context, ask: Ask | None, data: HotfixData, tag: str) -> None:
     from services.asks import question
     from services.hotfix.plan import branch_plan
 
-    if ask is None or (not data.picks and not _ref_exists(ctx, f"refs/heads/{data.branch}")):
+    if ask is None or (not data.picks and not ctx.repo.branch_exists(data.branch)):
         return
     if not ask(question("hotfix-branch", ctx.policy, tag), branch_plan(ctx, data, tag)):
         raise ConsoleError(f"The hotfix branch for {tag} was not confirmed; nothing was changed.",
@@ -121,14 +113,14 @@ def start_hotfix(ctx: Context, request: HotfixRequest, *,
                            remedy="Pick the next patch version.")
     _require_clean(ctx)
     default = policy.project.default_branch
-    if not _ref_exists(ctx, f"refs/heads/{default}"):
+    if not ctx.repo.branch_exists(default):
         raise ConsoleError(f"There is no local branch {default} (the policy's default branch) to "
                            "pick fixes from; nothing was changed.",
                            remedy=f"Fetch it with `git fetch origin {default}:{default}`.")
     signer = verify_base_tag(ctx, base_tag)
     branch = branch_name(tag)
     head = ""
-    if _ref_exists(ctx, f"refs/heads/{branch}"):
+    if ctx.repo.branch_exists(branch):
         if not picks.is_ancestor(ctx.repo, f"refs/tags/{base_tag}", f"refs/heads/{branch}"):
             raise ConsoleError(
                 f"Branch {branch} already exists but does not start from {base_tag}; nothing "
@@ -187,7 +179,7 @@ def resume_hotfix(ctx: Context, session: Session, request: HotfixRequest, *,
     if not request.picks:
         _asked(ctx, ask, data, session.tag)
         return session
-    head = f"refs/heads/{data.branch}" if _ref_exists(ctx, f"refs/heads/{data.branch}") else ""
+    head = f"refs/heads/{data.branch}" if ctx.repo.branch_exists(data.branch) else ""
     try:
         shas = picks.resolve_picks(ctx.repo, request.picks, base_tag=data.base_tag,
                                    default_branch=data.default_branch,
