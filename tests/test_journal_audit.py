@@ -43,6 +43,8 @@ def test_no_step_runs_on_a_session_file_edited_to_skip_the_smoke_test(repo_path:
     status = run_cli("status", cwd=repo_path)
     assert "Every step is stopped" in status.stdout + status.stderr
     assert "records smoke as finished" in status.stdout + status.stderr
+    last = status.stdout.strip().splitlines()[-1]  # not the next step's run: nothing runs
+    assert last.startswith("Next: Run it again with `release-console redo smoke"), last
 
     assert run_cli("redo", "smoke", "--reason", "session file edited",
                    cwd=repo_path).returncode == 0

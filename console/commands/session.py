@@ -177,7 +177,10 @@ def cmd_status(args: argparse.Namespace) -> int:
                 say(f"      failed: {view.record.reason}", style="red")
             for blocker in view.blockers:
                 say(f"      - {blocker}", style="yellow")
-    say_next(nxt)
+    if journal_problem:
+        say(f"Next: {ctx.journal_remedy()}", style="bold")
+    else:
+        say_next(nxt)
     if yank is not None:
         say(f"Also: {yank.blocker().reason} Once {ctx.require_session().tag} is finished or "
             "abandoned, `release-console next` finishes the yank.", style="yellow")
@@ -281,6 +284,9 @@ def cmd_next(args: argparse.Namespace) -> int:
                 "release with `release-console start`.")
             return 0
     ctx.require_session()
+    problem = ctx.journal_problem()
+    if problem:  # said before any step's own blockers: until it is mended, none runs
+        raise ConsoleError(f"No step runs: {problem}", remedy=ctx.journal_remedy())
     ctx.answers = answers_from(args)
     nxt = engine.next_view(engine.views(ctx))
     if nxt is None:
