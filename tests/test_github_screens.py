@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from textual.widgets import DataTable, Markdown, Static
 
 from console.app import ReleaseConsoleApp
@@ -21,6 +22,7 @@ from tests.github_helpers import (
     prepare_release,
     run,
 )
+from tests.test_confirm_layout import screen_lines
 from tests.tui_helpers import settle
 
 Factory = Callable[..., Context]
@@ -125,3 +127,28 @@ async def test_review_screen_marks_a_local_file_changed_after_checksumming(
         problems = text_of(app, "#review-problems")
         assert "pai-v0.2.0-amd64.iso changed after it was checksummed" in problems
         assert "Next: Put back the exact file that was checksummed" in problems
+
+
+async def test_a_long_error_is_read_whole_at_80x24(
+        make_ctx: Factory, repo_path: Path, sandbox: Sandbox,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found walking the clear-errors standard: the step screen's message line held 3 rows, so
+    'No GitHub token ...' lost its last words ('needs a system keyring.') once its toast went."""
+    ctx = prepare_release(make_ctx, repo_path, sandbox)
+    complete_steps_before(ctx, "draft")
+    monkeypatch.delenv("GITHUB_TOKEN")
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(screen_for("draft"))
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        app.clear_notifications()
+        await pilot.pause()
+        said = text_of(app, "#step-message")
+        assert said.startswith("No GitHub token for 127.0.0.1:") and "\n" not in said
+        rows = [row.strip() for row in screen_lines(app)]
+        last = rows.index(next(r for r in rows if r.startswith("No GitHub token for")))
+        shown = " ".join(rows[last:last + 6])
+        assert said in shown, shown
+        assert sandbox.server.requests == []
