@@ -10,7 +10,7 @@ and describe its steps without loading any step's implementation.
 Adding a step: one entry here, one module in ``services/steps/`` (a ``Step`` subclass with this
 ``id``, assigned to ``STEP``), its place in a runbook in ``services/flows.py``, and, when it needs
 more than the generic view, a screen in ``screens/steps/`` named in ``screens/steps/__init__.py``;
-evidence that later steps read gets a class in ``services/evidence.py``.
+evidence that later steps read gets a class in ``services/evidence/`` (exported by its ``__init__``).
 """
 
 from __future__ import annotations

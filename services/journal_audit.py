@@ -4,18 +4,25 @@ The chain proves the journal was not edited, and the session names the journal's
 journal cannot lose entries unnoticed. The session file itself has no chain: a step marked done
 by hand in ``session.json`` (publish, say) would be trusted. Every way the console finishes a
 step journals it (run or adopted, skipped, the hand-off's export, a review made again), after the
-step's last reopening; a finished step without such an entry was finished by an editor.
+step's last reopening; a finished step without such an entry was finished by an editor, and
+no step runs until it is redone (or the file restored): the smoke sign-off or the review must
+not be skipped by a text editor.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from services.bundle.crossing import EXPORTED
 from services.reconcile import ADOPTED
 from services.session import Session
 from services.step_status import FINISHED
+
+if TYPE_CHECKING:
+    from services.session import SessionStore
 
 FINISHING = frozenset({"done", ADOPTED, "skipped", EXPORTED, "reviewed again"})
 REOPENING = "reopened"
@@ -35,3 +42,33 @@ def unexplained_finishes(session: Session, entries: Iterable[dict[str, Any]]) ->
             finished.difference_update(s for s in steps if isinstance(s, str))
     return [step for step, record in session.steps.items()
             if record.status in FINISHED and step not in finished]
+
+
+
+@dataclass(frozen=True)
+class EditedSession:
+    """Finished steps an intact journal never finished: the session file was edited."""
+
+    session_file: Path
+    steps: tuple[str, ...]
+
+    @property
+    def problem(self) -> str:
+        return (f"{self.session_file} records {', '.join(self.steps)} as finished, but no "
+                f"journal entry finished {'it' if len(self.steps) == 1 else 'them'}: the session "
+                "file was edited.")
+
+    @property
+    def remedy(self) -> str:
+        return (f"Run it again with `release-console redo {self.steps[0]} --reason \"session "
+                "file edited\"`, or restore session.json from a bundle or a backup copy; "
+                "`release-console journal show` says what really happened.")
+
+
+def edited_session(store: SessionStore, session: Session) -> EditedSession | None:
+    """What :func:`unexplained_finishes` finds in ``session``'s journal, or None."""
+    from services.journal import Journal
+
+    directory = store.directory(session.tag)
+    edited = unexplained_finishes(session, Journal(directory / "journal.jsonl").entries())
+    return EditedSession(directory / "session.json", tuple(edited)) if edited else None

@@ -158,14 +158,30 @@ class Context:
         return Journal(self.store.directory(session.tag) / "journal.jsonl")
 
     def journal_problem(self, session: Session | None = None) -> str:
-        """Why the session's journal fails verification, in one sentence; "" when intact."""
-        return journal_problem(self.store, session or self.require_session())
+        """Why no step may run: the journal fails verification, or it does not explain a step
+        the session file records as finished; in one sentence, "" when neither."""
+        session = session or self.require_session()
+        problem = journal_problem(self.store, session)
+        if problem:
+            return problem
+        from services.journal_audit import edited_session
+
+        edited = edited_session(self.store, session)
+        return edited.problem if edited else ""
 
     def journal_remedy(self, session: Session | None = None) -> str:
-        """What to do about :meth:`journal_problem`: ``journal repair`` for a crash's cut."""
+        """What to do about :meth:`journal_problem`: ``journal repair`` for a crash's cut, a redo
+        for an edited session file."""
+        session = session or self.require_session()
+        if not journal_problem(self.store, session):
+            from services.journal_audit import edited_session
+
+            edited = edited_session(self.store, session)
+            if edited:
+                return edited.remedy
         from services.journal_repair import journal_remedy
 
-        return journal_remedy(self.store, session or self.require_session())
+        return journal_remedy(self.store, session)
 
     def record(self, step: str, action: str, *, inputs: dict[str, Any] | None = None,
                outputs: dict[str, Any] | None = None,

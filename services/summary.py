@@ -8,11 +8,13 @@ actions that remain (push the reopen commit, the post-release checklist).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from services.errors import ConsoleError
+from services.evidence import PublishEvidence, SignEvidence, TagEvidence
 from services.session import Session
 from services.wording import counted
 
@@ -77,11 +79,6 @@ class Summary:
                 "remaining": list(self.remaining), "unpushed": self.unpushed}
 
 
-def _evidence(session: Session, step_id: str) -> dict[str, Any]:
-    record = session.steps.get(step_id)
-    return dict(record.evidence) if record is not None and record.evidence else {}
-
-
 def _duration(start: str, end: str) -> str:
     try:
         seconds = int((datetime.fromisoformat(end) - datetime.fromisoformat(start))
@@ -98,13 +95,13 @@ def _duration(start: str, end: str) -> str:
 def summarise(session: Session, *, unpushed: int = 0,
               checklist_left: tuple[str, ...] = ()) -> Summary:
     """The summary of ``session``; ``unpushed`` commits and open checklist items become actions."""
-    sign = _evidence(session, "sign")
+    sign = session.evidence(SignEvidence) or SignEvidence()
     assets = tuple(AssetLine(str(s.get("artifact", "")), str(s.get("sha256", "")),
                              int(s.get("size", 0) or 0))
-                   for s in sign.get("signatures", []) if isinstance(s, dict))
-    signer = ", ".join(str(x) for x in (sign.get("backend"), sign.get("pinned_key")) if x)
-    tag = _evidence(session, "tag")
-    publish = _evidence(session, "publish")
+                   for s in sign.signatures if isinstance(s, Mapping))
+    signer = ", ".join(x for x in (sign.backend, sign.pinned_key) if x)
+    tag = session.evidence(TagEvidence) or TagEvidence()
+    publish = session.evidence(PublishEvidence) or PublishEvidence()
     # the release's own steps: a yank recorded later in this session is not release time
     finished = [r.finished_at for step_id, r in session.steps.items()
                 if r.finished_at and not step_id.startswith("yank-")]
@@ -116,9 +113,8 @@ def summarise(session: Session, *, unpushed: int = 0,
     remaining.extend(f"post-release checklist: {item}" for item in checklist_left)
     return Summary(
         version=session.version, tag=session.tag, state=session.state,
-        url=str(publish.get("html_url", "")), assets=assets,
-        tag_object=str(tag.get("object", "")), tag_commit=str(tag.get("commit", "")),
-        tag_signing=str(tag.get("signing", "")),
+        url=publish.html_url, assets=assets,
+        tag_object=tag.object, tag_commit=tag.commit, tag_signing=tag.signing,
         signed_with=signer,
         duration=_duration(session.created_at, max(finished)) if finished else "",
         journal_head=session.journal_head, journal_count=session.journal_count,

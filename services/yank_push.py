@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.errors import ConsoleError
+from services.evidence import YankChangelogEvidence
 from services.step_protocol import Context
 
 
@@ -32,8 +33,8 @@ class NoteCommit:
 
 def note_commit(ctx: Context) -> NoteCommit | None:
     """The note's commit this yank made, or None (it was already there, nothing to push)."""
-    record = ctx.require_session().steps.get("yank-changelog")
-    sha = str(record.evidence.get("commit", "")) if record else ""
+    note = ctx.require_session().evidence(YankChangelogEvidence)
+    sha = note.commit if note is not None else ""
     if not sha:
         return None
     from services.steps.push import commits_going_up

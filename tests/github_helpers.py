@@ -27,6 +27,7 @@ from services.flows import runbook
 from services.session import Session
 from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context
+from tests.journal_helpers import record_finished
 
 REPO = "acme/pai"
 CANARY = "ghp_CANARY_7f3e9a1b2c4d5e6f7a8b9c0d1e2f3a4b5c6d"
@@ -179,7 +180,7 @@ def complete_steps_before(ctx: Context, step_id: str) -> None:
             if rec.status not in engine.FINISHED:
                 rec.status, rec.reason = "skipped", "covered by its own tests"
 
-    ctx.record("test", "earlier steps marked done", update=mark)
+    record_finished(ctx, "earlier steps marked done", mark)
 
 
 @pytest.fixture

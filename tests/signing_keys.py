@@ -21,6 +21,7 @@ import pytest
 from services.session import Session
 from services.signing.minisign import scrypt_stream
 from services.step_protocol import Context
+from tests.journal_helpers import record_finished
 
 CHEAP_OPSLIMIT = 32768
 CHEAP_MEMLIMIT = 1 << 24
@@ -170,4 +171,4 @@ def advance_to(ctx: Context, step_id: str) -> None:
             else:
                 s.step(sid).status, s.step(sid).reason = "skipped", "not under test"
 
-    ctx.record("test", "advanced", inputs={"to": step_id}, update=mark)
+    record_finished(ctx, "advanced", mark)

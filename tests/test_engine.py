@@ -15,6 +15,7 @@ from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context
 from services.steps import registry
 from tests.conftest import commit_file, run_cli
+from tests.journal_helpers import record_finished
 
 
 def test_runbooks_use_known_step_ids_in_design_order() -> None:
@@ -211,7 +212,7 @@ def test_redo_is_refused_once_a_tag_is_made(make_ctx: Callable[..., Context]) ->
         for step_id in ("preflight", "changelog", "tag"):
             session.step(step_id).status = "done"
 
-    ctx.record("test", "setup", update=tagged)
+    record_finished(ctx, "setup", tagged)
     with pytest.raises(ConsoleError, match="'Signed tag' is already done and cannot be undone"):
         engine.redo_step(make_ctx(), registry()["changelog"], "rebuilt")
     with pytest.raises(ConsoleError, match="needs a reason"):
@@ -227,7 +228,7 @@ def test_offline_run_of_a_network_step_is_an_environment_problem(
         for step_id in RELEASE[:RELEASE.index("push")]:
             session.step(step_id).status = "skipped"
 
-    ctx.record("test", "setup", update=before_push)
+    record_finished(ctx, "setup", before_push)
     result = run_cli("--offline", "run", "push", cwd=repo_path)
     assert result.returncode == 3
     assert "cannot run here: This step needs the network and this workstation is offline" \

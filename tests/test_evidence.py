@@ -13,12 +13,15 @@ from services.evidence import (
     DraftEvidence,
     HandoffBackEvidence,
     HandoffOutEvidence,
+    HotfixBranchEvidence,
     MigrationEvidence,
     PreflightEvidence,
+    PublishEvidence,
     ReviewEvidence,
     SignEvidence,
     StepEvidence,
     TagEvidence,
+    YankChangelogEvidence,
     YankGitHubEvidence,
 )
 from services.session import Session, StepRecord
@@ -77,6 +80,18 @@ RECORDED: list[tuple[type[StepEvidence], dict[str, Any]]] = [
     (HandoffBackEvidence, {"needed": True, "direction": "to-online", "bundle_sha256": "6" * 64,
                            "fingerprint": "6666 6666 6666 6666", "commit": "5" * 40,
                            "tag_object": "7" * 40, "artifacts": [], "members": 12}),
+    (PublishEvidence, {"tag": "v1.2.0", "release_id": 7, "html_url": "http://x/releases/v1.2.0",
+                       "published_at": "2026-01-02T03:04:05Z", "prerelease": False,
+                       "make_latest": "true", "latest": "v1.2.0"}),
+    (YankChangelogEvidence, {"file": "CHANGELOG.md", "version": "1.2.0", "reason": "broken",
+                             "replacement": "1.2.1", "commit": "d" * 40, "sha256": "e" * 64}),
+    (YankChangelogEvidence, {"file": "CHANGELOG.md", "version": "1.2.0", "reason": "broken",
+                             "replacement": "", "already": True}),
+    (HotfixBranchEvidence, {"branch": "hotfix/v1.2.1", "base_tag": "v1.2.0",
+                            "base_commit": "f" * 40, "picks": ["1" * 40], "adopted": [],
+                            "entries": ["Fix the crash"], "changelog_commit": "2" * 40,
+                            "branch_created": True, "commit": "3" * 40,
+                            "changelog_conflicts_resolved": []}),
 ]
 
 

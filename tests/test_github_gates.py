@@ -22,6 +22,7 @@ from tests.github_helpers import (
     release_json,
     run,
 )
+from tests.journal_helpers import record_finished
 
 Factory = Callable[..., Context]
 ISO = "pai-v0.2.0-amd64.iso"
@@ -41,7 +42,7 @@ def set_step(ctx: Context, step_id: str, evidence: dict[str, Any]) -> None:
         record = session.step(step_id)
         record.status, record.evidence = "done", evidence
 
-    ctx.record("test", f"{step_id} recorded", update=update)
+    record_finished(ctx, f"{step_id} recorded", update)
 
 
 def uploads(sandbox: Sandbox) -> list[Any]:

@@ -21,6 +21,7 @@ from tests.github_helpers import (
     prepare_release,
     run,
 )
+from tests.journal_helpers import record_finished
 
 Factory = Callable[..., Context]
 ISO = "pai-v0.2.0-amd64.iso"
@@ -50,7 +51,7 @@ def test_status_with_push_next_defers_the_ci_check_to_the_run(
         rec.status, rec.evidence = "done", {"commit": "b" * 40,
                                             "ci": {"status": "deferred", "reason": "offline"}}
 
-    ctx.record("test", "pre-flight deferred CI", update=deferred)
+    record_finished(ctx, "pre-flight deferred CI", deferred)
     sandbox.server.add_status(REPO, "b" * 40, "ci/build", "failure")
     sandbox.server.clear_log()
     assert view(ctx, "push").status == "ready"

@@ -26,6 +26,7 @@ from tests.github_helpers import (
     release_json,
     run,
 )
+from tests.journal_helpers import record_finished
 
 Factory = Callable[..., Context]
 REDO = 'release-console redo draft --reason "..."'
@@ -40,7 +41,7 @@ def reviewed(make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> Context:
     def pushed(session: Session) -> None:
         session.step("push").status = "done"
 
-    ctx.record("test", "push recorded", update=pushed)
+    record_finished(ctx, "push recorded", pushed)
     run(ctx, "draft")
     run(ctx, "review")
     return ctx

@@ -23,3 +23,28 @@ def test_a_step_marked_done_by_hand_is_named_by_journal_verify(repo_path: Path) 
     assert "records publish as finished, but no journal entry finished it" in said.stderr
     assert "the session file was edited" in said.stderr and "Traceback" not in said.stderr
     assert path.read_bytes() == before
+
+
+def test_no_step_runs_on_a_session_file_edited_to_skip_the_smoke_test(repo_path: Path) -> None:
+    """The hardware sign-off cannot be skipped with a text editor: `next` refuses, `status` says
+    why, and a redo of the step puts the release back on its runbook."""
+    assert run_cli("start", "0.2.0", cwd=repo_path).returncode == 0
+    path = repo_path / ".release" / "v0.2.0" / "session.json"
+    session = json.loads(path.read_text())
+    session["steps"]["smoke"] = {"status": "done", "evidence": {"checked": ["boots"]}}
+    path.write_text(json.dumps(session))
+    before = path.read_bytes()
+
+    refused = run_cli("next", "--yes", cwd=repo_path)
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+    assert "records smoke as finished, but no journal entry finished it" in refused.stderr
+    assert "release-console redo smoke" in refused.stderr
+    assert path.read_bytes() == before
+    status = run_cli("status", cwd=repo_path)
+    assert "Every step is stopped" in status.stdout + status.stderr
+    assert "records smoke as finished" in status.stdout + status.stderr
+
+    assert run_cli("redo", "smoke", "--reason", "session file edited",
+                   cwd=repo_path).returncode == 0
+    assert run_cli("journal", "verify", cwd=repo_path).returncode == 0
+    assert "Every step is stopped" not in run_cli("status", cwd=repo_path).stdout

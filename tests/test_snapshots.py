@@ -40,6 +40,7 @@ from tests.github_helpers import (
     prepare_release,
     run,
 )
+from tests.journal_helpers import record_finished
 from tests.signing_keys import build_artifacts, write_policy
 from tests.tui_helpers import settle, text_of
 
@@ -213,7 +214,7 @@ def test_end_of_release_summary_at_80x24(frozen_git: None, repo_path: Path,
     commit_file(repo_path, "CHANGELOG.md", CHANGELOG, "Post-release v0.2.0: reopen [Unreleased]")
     ctx = make_ctx()
     start_release(ctx, ReleaseRequest(version="0.2.0"))
-    ctx.record("test", "a whole release", update=finished_release)
+    record_finished(ctx, "a whole release", finished_release)
     assert finish_if_complete(ctx)
 
     async def summary(pilot: Pilot[Any]) -> None:

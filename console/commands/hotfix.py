@@ -15,6 +15,7 @@ from console.commands.common import add_parser, context
 from console.json_envelope import json_flag
 from console.output import print_json, say
 from services.errors import ConsoleError, UsageError
+from services.evidence import HotfixBranchEvidence
 from services.hotfix.clock import SEVERITIES
 from services.step_protocol import Context, Plan
 from services.wording import counted
@@ -121,13 +122,13 @@ def cmd_start(args: argparse.Namespace) -> int:
             say(f"Pick the fix: `release-console hotfix {session.version} --list`, then "
                 f"`release-console hotfix {session.version} --pick SHA`.")
             return 0
-        evidence = engine.run_step(ctx, step, confirmed=True)  # asked by start_hotfix
+        recorded = engine.run_step(ctx, step, confirmed=True)  # asked by start_hotfix
     else:
-        evidence = session.steps["hotfix-branch"].evidence
-    return report(ctx, evidence, json_output=args.json)
+        recorded = record.evidence
+    return report(ctx, HotfixBranchEvidence.from_json(recorded), json_output=args.json)
 
 
-def report(ctx: Context, evidence: dict[str, object], *, json_output: bool) -> int:
+def report(ctx: Context, evidence: HotfixBranchEvidence, *, json_output: bool) -> int:
     from services.headline import headline
     from services.hotfix.clock import session_clock
 
@@ -135,26 +136,26 @@ def report(ctx: Context, evidence: dict[str, object], *, json_output: bool) -> i
     clock = session_clock(session)
     if json_output:
         print_json({"tag": session.tag, "version": session.version,
-                    "branch": evidence.get("branch"), "base_tag": evidence.get("base_tag"),
-                    "picks": evidence.get("picks"), "entries": evidence.get("entries"),
-                    "changelog_conflicts_resolved": evidence.get("changelog_conflicts_resolved"),
-                    "commit": evidence.get("commit"),
+                    "branch": evidence.branch, "base_tag": evidence.base_tag,
+                    "picks": list(evidence.picks), "entries": list(evidence.entries),
+                    "changelog_conflicts_resolved": None
+                    if evidence.changelog_conflicts_resolved is None
+                    else list(evidence.changelog_conflicts_resolved),
+                    "commit": evidence.commit,
                     "security": {**clock.to_json(), "line": clock.line(ctx.clock())}
                     if clock else None})
         return 0
-    picks = evidence.get("picks") or []
-    assert isinstance(picks, list)
-    say(f"✔ {evidence.get('branch')}: {counted(len(picks), 'commit')} picked from "
+    picks = evidence.picks
+    say(f"✔ {evidence.branch}: {counted(len(picks), 'commit')} picked from "
         f"{ctx.policy.project.default_branch} with -x: "
-        + ", ".join(str(p)[:12] for p in picks) + ".")
-    entries = evidence.get("entries") or []
-    if entries and isinstance(entries, list):
-        say(f"  {ctx.policy.changelog} [Unreleased] ### Fixed: " + "; ".join(map(str, entries))
+        + ", ".join(p[:12] for p in picks) + ".")
+    if evidence.entries:
+        say(f"  {ctx.policy.changelog} [Unreleased] ### Fixed: " + "; ".join(evidence.entries)
             + " (edit them as you like before the changelog step).")
-    resolved = evidence.get("changelog_conflicts_resolved") or []
-    if resolved and isinstance(resolved, list):
+    resolved = evidence.changelog_conflicts_resolved or ()
+    if resolved:
         say(f"  {ctx.policy.changelog} conflicted in {counted(len(resolved), 'pick')}: "
-            + ", ".join(str(p)[:12] for p in resolved) + f"; kept {evidence.get('branch')}'s "
+            + ", ".join(p[:12] for p in resolved) + f"; kept {evidence.branch}'s "
             "file and added each pick's own entries to [Unreleased].")
     say(headline(ctx), style="bold")
     say("Next: `release-console status`, then `release-console next`.")
@@ -174,7 +175,8 @@ def cmd_continue(args: argparse.Namespace) -> int:
     from services.hotfix.stopped import continue_picks
 
     ctx = _hotfix_ctx(args)
-    return report(ctx, continue_picks(ctx), json_output=args.json)
+    return report(ctx, HotfixBranchEvidence.from_json(continue_picks(ctx)),
+                  json_output=args.json)
 
 
 def cmd_abort(args: argparse.Namespace) -> int:

@@ -63,16 +63,11 @@ def cmd_journal(args: argparse.Namespace) -> int:
             where = f"line {first.line}" if first.line else "the file"
             raise ConsoleError(f"{journal.path} is not intact at {where}: {first.message}.",
                                remedy=ctx.journal_remedy(session))
-        from services.journal_audit import unexplained_finishes
+        from services.journal_audit import edited_session
 
-        edited = unexplained_finishes(session, journal.entries())
+        edited = edited_session(ctx.store, session)
         if edited:
-            raise ConsoleError(
-                f"{ctx.store.directory(session.tag) / 'session.json'} records "
-                f"{', '.join(edited)} as finished, but no journal entry finished "
-                f"{'it' if len(edited) == 1 else 'them'}: the session file was edited.",
-                remedy="Restore session.json from a bundle or backup copy; `release-console "
-                "journal show` says what really happened.")
+            raise ConsoleError(edited.problem, remedy=edited.remedy)
         count, head = journal.tip()  # what the file holds: it may be ahead of the session
         say(f"{journal.path}: {count} entries, chain intact, head {head[:16]}….")
         if count > session.journal_count:

@@ -12,6 +12,7 @@ from services import changelog, reconcile
 from services.blocker import dirty_tree_blockers
 from services.changelog import commit_files, modified, unreleased_from_history
 from services.errors import ConsoleError
+from services.evidence import HotfixBranchEvidence
 from services.hotfix import changelog_conflict, picks
 from services.hotfix.entries import add_fixed
 from services.hotfix.plan import HotfixData, branch_plan, commit_message, hotfix_data
@@ -77,13 +78,13 @@ class HotfixBranch(Step):
         elif dirty:
             return None
         entry = reconcile.find_commit(ctx, commit_message(ctx), base)
-        return {
-            "branch": data.branch, "base_tag": data.base_tag,
-            "base_commit": repo.git("rev-parse", f"{base}^{{commit}}").strip(),
-            "picks": list(data.picks), "adopted": list(data.picks),
-            "entries": self._entries(ctx, data), "changelog_commit": entry,
-            "branch_created": False, "commit": repo.head_sha(),
-        }
+        return HotfixBranchEvidence(
+            branch=data.branch, base_tag=data.base_tag,
+            base_commit=repo.git("rev-parse", f"{base}^{{commit}}").strip(),
+            picks=tuple(data.picks), adopted=tuple(data.picks),
+            entries=tuple(self._entries(ctx, data)), changelog_commit=entry,
+            branch_created=False, commit=repo.head_sha(),
+        ).to_json()
 
     def run(self, ctx: Context) -> Evidence:
         for blocker in self.check(ctx):
@@ -111,15 +112,15 @@ class HotfixBranch(Step):
                                            base_tag=data.base_tag)
         entries, entry_commit = self._changelog(ctx, data)
         picked = picks.picked_on(repo, f"refs/tags/{data.base_tag}", "HEAD")
-        return {
-            "branch": data.branch, "base_tag": data.base_tag,
-            "base_commit": repo.git("rev-parse", f"refs/tags/{data.base_tag}^{{commit}}").strip(),
-            "picks": [p for p in data.picks if p in picked],
-            "adopted": [p for p in data.picks if p in done],
-            "entries": entries, "changelog_commit": entry_commit,
-            "branch_created": created, "commit": repo.head_sha(),
-            "changelog_conflicts_resolved": resolved,
-        }
+        return HotfixBranchEvidence(
+            branch=data.branch, base_tag=data.base_tag,
+            base_commit=repo.git("rev-parse", f"refs/tags/{data.base_tag}^{{commit}}").strip(),
+            picks=tuple(p for p in data.picks if p in picked),
+            adopted=tuple(p for p in data.picks if p in done),
+            entries=tuple(entries), changelog_commit=entry_commit,
+            branch_created=created, commit=repo.head_sha(),
+            changelog_conflicts_resolved=tuple(resolved),
+        ).to_json()
 
     def _subjects(self, ctx: Context, data: HotfixData) -> list[str]:
         """The picks' subjects that need an entry (a fix that brought its own has one)."""

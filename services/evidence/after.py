@@ -1,0 +1,114 @@
+"""The evidence of what comes after or beside a release: yank, promote, hotfix, hand-off."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from services.evidence.record import StepEvidence, optional, record, table
+
+
+@record(frozen=True, kw_only=True, eq=False)
+class YankGitHubEvidence(StepEvidence):
+    """``YankResult.to_json()``: what the GitHub half of a yank did."""
+
+    STEP: ClassVar[str] = "yank-github"
+    tag: str = ""
+    release_id: int | None = None
+    html_url: str = ""
+    # False when it was already yanked exactly like this; None (not recorded) when adopted: a run
+    # killed after GitHub's edit lost GitHub's answer, so who changed it is not known
+    changed: bool | None = optional()
+    # "banner added", "banner replaced", "none" (already there), "in place" (found so, adopted)
+    banner: str = "none"
+    prerelease: bool = False
+    latest_before: str = ""  # "" when adopted: lost with the interrupted run
+    latest_after: str = ""
+    refused: tuple[str, ...] = ()  # what GitHub would not change
+    # GitHub showed the banner at the top of the notes when the step ended (None: recorded by a
+    # console before this field; every yank it recorded had verified the banner)
+    banner_shown: bool | None = optional()
+    adopted: bool | None = optional()  # found yanked after an interrupted run, not yanked again
+
+
+@record(frozen=True, kw_only=True, eq=False)
+class PromoteEvidence(StepEvidence):
+    """The candidate a promotion stands on: its commit is the release commit (tagged, pushed)."""
+
+    STEP: ClassVar[str] = "promote"
+    commit: str = ""
+    rc_tag: str = ""
+    branch: str = ""
+    ci: Mapping[str, Any] = table()
+
+
+@record(frozen=True, kw_only=True, eq=False)
+class HandoffOutEvidence(StepEvidence):
+    """What left for the signing workstation (``services.bundle.crossing.export_evidence``):
+    both machines record the same object, so the return trip checks against it."""
+
+    STEP: ClassVar[str] = "handoff-out"
+    needed: bool = False
+    direction: str = ""
+    bundle_sha256: str = ""
+    fingerprint: str = ""
+    commit: str = ""
+    tag_object: str = ""
+    # The build host's digests: name, arch, size, sha256, mtime_ns per artifact.
+    artifacts: tuple[Mapping[str, Any], ...] = ()
+    members: int = 0
+    # Whether the artifacts went into the bundle (False: made --without-artifacts, carried
+    # beside it); None in a session from before it was recorded.
+    artifacts_included: bool | None = optional()
+
+    def digests(self) -> dict[str, Mapping[str, Any]]:
+        return {str(a.get("name")): a for a in self.artifacts if isinstance(a, Mapping)}
+
+    def artifacts_held(self) -> str:
+        """Whether the bundle held the artifacts, to follow "the bundle" in a sentence ("" when
+        the session is older than this record)."""
+        if self.artifacts_included is None:
+            return ""
+        if self.artifacts_included:
+            return "held the artifacts"
+        if self.direction == "to-offline":
+            return "was made without artifacts: they travel beside it"
+        return ("was made without artifacts: the online machine's own are checked against its "
+                "digests")
+
+
+@record(frozen=True, kw_only=True, eq=False)
+class HandoffBackEvidence(HandoffOutEvidence):
+    STEP: ClassVar[str] = "handoff-back"
+
+
+@record(frozen=True, kw_only=True, eq=False)
+class YankChangelogEvidence(StepEvidence):
+    """The yank's note in the changelog: its commit, when this run made one (push sends it)."""
+
+    STEP: ClassVar[str] = "yank-changelog"
+    file: str = ""
+    version: str | None = optional()
+    reason: str | None = optional()
+    replacement: str | None = optional()
+    already: bool | None = optional()  # the note was there already: nothing committed
+    commit: str | None = optional()
+    sha256: str | None = optional()
+
+
+@record(frozen=True, kw_only=True, eq=False)
+class HotfixBranchEvidence(StepEvidence):
+    """The hotfix branch: the picks on it and the [Unreleased] entries written for them."""
+
+    STEP: ClassVar[str] = "hotfix-branch"
+    branch: str = ""
+    base_tag: str = ""
+    base_commit: str = ""
+    picks: tuple[str, ...] = ()
+    adopted: tuple[str, ...] = ()  # picks found on the branch already (a killed run, by hand)
+    entries: tuple[str, ...] = ()
+    changelog_commit: str = ""
+    branch_created: bool = False
+    commit: str = ""
+    # picks whose changelog conflict was resolved; None when the branch was adopted whole
+    changelog_conflicts_resolved: tuple[str, ...] | None = optional()
