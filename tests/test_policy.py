@@ -102,6 +102,26 @@ def test_cli_reports_bad_policy_without_traceback(repo_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_a_committed_policy_gone_missing_is_refused_not_replaced_by_the_defaults(
+        repo_path: Path) -> None:
+    """Found walking the clear-errors standard: release.toml moved aside mid-release, and the
+    changelog step ran and committed on the default policy (another repository, other keys)."""
+    from tests.conftest import commit_file
+
+    commit_file(repo_path, "release.toml", '[project]\nrepository = "acme/pai"\n')
+    assert run_cli("start", "0.2.0", cwd=repo_path).returncode == 0
+    (repo_path / "release.toml").unlink()
+    session = (repo_path / ".release" / "v0.2.0" / "session.json").read_bytes()
+    for command in (("status",), ("run", "preflight")):
+        result = run_cli(*command, cwd=repo_path)
+        assert result.returncode == 1
+        assert result.stderr == (
+            f"error: {repo_path / 'release.toml'} is missing, though the last commit has it; "
+            "nothing runs on the defaults in its place. Restore it with `git checkout -- "
+            "release.toml` (or commit its removal to release on the defaults).\n")
+    assert (repo_path / ".release" / "v0.2.0" / "session.json").read_bytes() == session
+
+
 def test_explicit_config_that_does_not_exist(repo_path: Path) -> None:
     result = run_cli("--config", "nope.toml", "status", cwd=repo_path)
     assert result.returncode == 2
