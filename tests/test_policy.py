@@ -52,7 +52,8 @@ def test_policy_is_immutable(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("[project\nname = 1", "is not valid TOML"),
-    ('[project]\nnmae = "x"\n', "unknown key 'project.nmae'"),
+    ('[project]\nnmae = "x"\n', "unknown key 'project.nmae'; remove it or correct its "
+     "spelling (keys allowed here are: default_branch, name, remote, repository)."),
     ('colour = "blue"\n', "unknown key 'colour'"),
     ("[project]\nname = 3\n", "key 'project.name' must be a string, but it is a number"),
     ('[versioning]\ntag = "release-{ver}"\n', "unknown placeholder {ver}"),
