@@ -31,6 +31,8 @@ def refused(ctx: Context, bundle: Path, expected: str) -> None:
     with pytest.raises(ConsoleError, match=expected) as refusal:
         verify_bundle(ctx, bundle)
     assert refusal.value.remedy, f"{bundle.name}: said what is wrong but not what to do"
+    # one sentence: a reason quoted inside it does not end it early ("...failed).);")
+    assert ".)" not in refusal.value.message, refusal.value.message
     assert snapshot(ctx.root) == before, bundle.name
     assert not list((ctx.root / ".release").glob("import-*"))
 
