@@ -14,6 +14,7 @@ from pathlib import Path
 from services import artifacts
 from services.blocker import dirty_tree_blockers
 from services.errors import ConsoleError
+from services.policy import Policy
 from services.repo import git_failure
 from services.session_lifecycle import release_commit
 from services.signing import resolve
@@ -43,9 +44,10 @@ class TagPlan:
             return ["-c", "gpg.format=ssh", "-c", f"user.signingKey={self.key}"]
         return []
 
-    def tag_args(self) -> list[str]:
+    def tag_args(self, *, shown: bool = False) -> list[str]:
         if self.signing == "openpgp":
-            return ["tag", "-s", "-u", self.key, "-m", self.message, self.tag, self.commit]
+            key = self.key or ("<signing.tag_key>" if shown else "")  # a plan with no pin yet
+            return ["tag", "-s", "-u", key, "-m", self.message, self.tag, self.commit]
         if self.signing == "ssh":
             return ["tag", "-s", "-m", self.message, self.tag, self.commit]
         return ["tag", "-a", "-m", self.message, self.tag, self.commit]
@@ -59,7 +61,7 @@ class TagPlan:
     def commands(self) -> list[str]:
         from shlex import join
 
-        return [join(["git", *self.git_config(), *self.tag_args()]),
+        return [join(["git", *self.git_config(), *self.tag_args(shown=True)]),
                 join(["git", *self.verify_args()])]
 
 
@@ -132,7 +134,7 @@ def dirty_paths(ctx: Context) -> list[str]:
 
 def blockers(ctx: Context) -> list[Blocker]:
     plan = make_plan(ctx)
-    return repo_blockers(ctx, plan) + key_blockers(plan)
+    return repo_blockers(ctx, plan) + key_blockers(ctx.policy, plan)
 
 
 def repo_blockers(ctx: Context, plan: TagPlan) -> list[Blocker]:
@@ -150,17 +152,32 @@ def repo_blockers(ctx: Context, plan: TagPlan) -> list[Blocker]:
     return result
 
 
-def key_blockers(plan: TagPlan) -> list[Blocker]:
+def unpinned(policy: Policy) -> Blocker | None:
+    """What the policy lacks to sign the tag at all, from the policy alone (no key is looked up):
+    pre-flight says it early, before the artifacts are built, tested and signed."""
+    if policy.tag_signing == "openpgp" and not (policy.tag_key or policy.signing_fingerprint):
+        return Blocker(
+            f"{policy.where} signs the release tag with OpenPGP ([signing] tag_format = "
+            '"openpgp") but pins no key for it.',
+            "Set [signing] tag_key (or fingerprint) to the signer's 40-hex fingerprint "
+            "(`gpg --list-secret-keys --with-colons` shows it) and commit it before the release "
+            'commit, or choose tag_format = "ssh" or "none".')
+    if policy.tag_signing == "ssh" and not (policy.signing_ssh_key and
+                                             policy.signing_allowed_signers and
+                                             policy.signing_identity):
+        return Blocker("ssh tag signing needs signing.ssh_key, signing.allowed_signers and "
+                       f"signing.identity in {policy.where}.")
+    return None
+
+
+def key_blockers(policy: Policy, plan: TagPlan) -> list[Blocker]:
     """The pinned key and its token (gpg: three subprocesses, so checked once, by the check)."""
+    missing = unpinned(policy)
+    if missing is not None:
+        return [missing]
     if plan.signing == "openpgp":
-        if not plan.key:
-            return [Blocker("No OpenPGP key is pinned for the tag.",
-                            "Set signing.tag_key (or signing.fingerprint) in release.toml.")]
         return GpgBackend(plan.key, plan.key).readiness().blockers
     if plan.signing == "ssh":
-        if not plan.key or not plan.allowed_signers or not plan.identity:
-            return [Blocker("ssh tag signing needs signing.ssh_key, "
-                            "signing.allowed_signers and signing.identity in release.toml.")]
         return ssh_backend(plan).readiness().blockers
     return []
 

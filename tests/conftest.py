@@ -52,6 +52,7 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory,
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
     monkeypatch.delenv("GITHUB_API_URL", raising=False)
     monkeypatch.delenv("RELEASE_CONSOLE_OFFLINE", raising=False)
+    monkeypatch.delenv("MINISIGN_CONFIG_DIR", raising=False)  # minisign's key is under HOME
     monkeypatch.setenv("NO_COLOR", "1")
     (home / ".gnupg").mkdir(mode=0o700)
     (home / ".gitconfig").write_text(

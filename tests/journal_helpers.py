@@ -8,20 +8,28 @@ unless it journals each one as the console would.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
-from services.journal import Journal
 from services.journal_audit import unexplained_finishes
-from services.session import Session
+from services.recorder import Recorder
+from services.session import Session, SessionStore
 from services.step_protocol import Context
 from services.step_status import StepStatus
 
 
 def record_finished(ctx: Context, why: str, update: Callable[[Session], object]) -> None:
-    """Change the session with ``update``, then journal every step it left finished with the
-    action the console journals for it (done or skipped)."""
+    """Change the session with ``update``, then journal every step it left finished."""
     ctx.record("test", why, update=update)
-    session = ctx.require_session()
-    journal = Journal(ctx.store.directory(session.tag) / "journal.jsonl")
-    for step in unexplained_finishes(session, journal.entries()):
+    journal_finishes(ctx.store, ctx.require_session().tag, why, clock=ctx.clock)
+    ctx.session = ctx.store.load(ctx.require_session().tag)
+
+
+def journal_finishes(store: SessionStore, tag: str, why: str, *,
+                     clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+    """Journal every step the saved session records as finished and its journal does not, with
+    the action the console journals for it (done or skipped)."""
+    recorder = Recorder(store, tag, actor="test", clock=clock)
+    session = store.load(tag)
+    for step in unexplained_finishes(session, recorder.journal.entries()):
         skipped = session.steps[step].status == StepStatus.SKIPPED
-        ctx.record(step, "skipped" if skipped else "done", inputs={"by": why})
+        recorder.record(step, "skipped" if skipped else "done", inputs={"by": why})

@@ -294,3 +294,30 @@ def test_an_abandoned_attempts_changelog_commit_is_named_with_how_to_start_over(
     done = run_cli("run", "changelog", "--yes", cwd=repo_path)
     assert done.returncode == 0, done.stderr
     assert head(repo_path)[0] == "Release v0.2.0: changelog"
+
+
+def test_a_changelog_without_footer_links_is_told_the_line_that_gives_one(
+        repo_path: Path, make_ctx: MakeCtx) -> None:
+    """Release Console's own first release: its CHANGELOG had no footer, and the plan only said
+    no [0.1.0] link was added. It now names the [Unreleased] line to add; with it the move writes
+    the first release's tag link."""
+    git(repo_path, "tag", "-d", "v0.1.0")
+    commit_file(repo_path, "release.toml", '[project]\nrepository = "acme/app"\n'
+                '[signing]\nbackend = "none"\ntag_format = "none"\n')
+    commit_file(repo_path, "CHANGELOG.md",
+                "# Changelog\n\n## [Unreleased]\n\n### Added\n\n- Everything.\n")
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.1.0"))
+    engine.run_step(make_ctx(offline=True), engine.find_step(ctx, "preflight"))  # no CI to ask
+    step = engine.find_step(ctx, "changelog")
+    line = "[Unreleased]: https://github.com/acme/app/commits/main"
+    assert (f"CHANGELOG.md has no footer links to copy, so no [0.1.0] link was added. To have "
+            f"one, add `{line}` as the last line of CHANGELOG.md, commit it and run this step "
+            "again.") in step.plan(ctx).notes
+    commit_file(repo_path, "CHANGELOG.md",
+                (repo_path / "CHANGELOG.md").read_text() + f"\n{line}\n", "Footer link")
+    ctx = make_ctx()
+    assert not any("footer" in note for note in step.plan(ctx).notes)
+    engine.run_step(ctx, step)
+    assert (repo_path / "CHANGELOG.md").read_text().endswith(
+        "\n[0.1.0]: https://github.com/acme/app/releases/tag/v0.1.0\n")

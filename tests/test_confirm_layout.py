@@ -24,6 +24,7 @@ from services.session import SessionStore
 from services.step_status import StepStatus
 from tests.conftest import run_cli
 from tests.hotfix_helpers import commit, pushed_quick_world, signed_tag
+from tests.journal_helpers import journal_finishes
 from tests.test_changelog_screen import until_confirm
 from tests.tui_helpers import open_step
 
@@ -58,6 +59,7 @@ def hotfix_ready_to_push(base: Path, fixes: int) -> Path:
         record = session.step(step_id)
         record.status, record.reason = StepStatus.SKIPPED, "not what this test looks at"
     store.save(session)
+    journal_finishes(store, "v1.3.1", "not what this test looks at")
     assert load_policy(project / "release.toml").project.remote == "origin"
     return project
 

@@ -17,10 +17,12 @@ from services.policy import load_policy
 from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context, StepFailed
 from services.steps.preflight_ci import ci_gate
+from tests.conftest import run_cli
 from tests.github_helpers import (
     CANARY,
     REPO,
     Sandbox,
+    cli_env,
     write_policy,
 )
 
@@ -71,6 +73,17 @@ def test_preflight_passes_a_commit_without_ci_and_says_so(ctx: Context) -> None:
     evidence = ci_gate(ctx, SHA)
     assert evidence["status"] == "none"
     assert "the draft step requires CI on the release commit" in evidence["note"]
+
+
+def test_next_on_the_command_line_says_no_ci_reported(ctx: Context, repo_path: Path) -> None:
+    """Releasing Release Console itself: `next` printed pre-flight's commit and branch but not
+    its CI line, whose note made it too long, so the captain never read that no CI reported."""
+    done = run_cli("next", cwd=repo_path, env=cli_env())
+    assert done.returncode == 0, done.stderr
+    head = ctx.repo.head_sha()
+    assert f"  ci: status=none, commit={head}\n" in done.stdout
+    assert "    note: no CI has reported on this commit; if the project has CI, wait for it" \
+        in done.stdout
 
 
 def test_ci_gate_is_deferred_offline(make_ctx: Factory, ctx: Context, sandbox: Sandbox) -> None:

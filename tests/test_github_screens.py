@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from rich.markdown import Markdown as RichMarkdown
 from textual.widgets import DataTable, Markdown, Static
 
 from console.app import ReleaseConsoleApp
@@ -13,7 +14,7 @@ from console.wiring import Options
 from screens.step import screen_for
 from screens.steps.draft import DraftScreen
 from screens.steps.publish import PublishScreen
-from screens.steps.review import ReviewScreen
+from screens.steps.review import LONG_BODY, ReviewScreen
 from services.step_protocol import Context
 from tests.github_helpers import (
     REPO,
@@ -127,6 +128,34 @@ async def test_review_screen_marks_a_local_file_changed_after_checksumming(
         problems = text_of(app, "#review-problems")
         assert "pai-v0.2.0-amd64.iso changed after it was checksummed" in problems
         assert "Next: Put back the exact file that was checksummed" in problems
+
+
+async def test_a_long_body_is_reviewed_whole_and_not_rendered_again_after_the_run(
+        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:
+    """Release Console's own first release has a 50 KB body: the Markdown widget (a widget per
+    block) rendered it for seconds, twice, and moving on to publish sat at "Loading…"."""
+    ctx = prepare_release(make_ctx, repo_path, sandbox)
+    notes = ctx.store.directory("v0.2.0") / "notes.md"
+    entries = "".join(f"- Change {i}: a captain-visible fix described in one long sentence "
+                      f"for the release notes.\n" for i in range(400))
+    notes.write_text(f"### Fixed\n\n{entries}\nThe last line of the notes.\n")
+    assert len(notes.read_text()) > LONG_BODY
+    complete_steps_before(ctx, "draft")
+    run(ctx, "draft")
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(screen_for("review"))
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        assert "✔ Body    equals the notes" in text_of(app, "#review-fields")
+        whole = app.screen.query_one("#review-body-long", Static)
+        shown = whole.content
+        assert whole.display and not app.screen.query_one("#review-body", Markdown).display
+        assert isinstance(shown, RichMarkdown) and shown.markup == notes.read_text()
+        await pilot.press("r")
+        await settle(pilot)
+        assert "done" in text_of(app, "#step-message")
+        assert whole.content is shown  # the same draft: not rendered a second time
 
 
 async def test_a_long_error_is_read_whole_at_80x24(

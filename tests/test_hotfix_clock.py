@@ -21,6 +21,7 @@ from services.step_protocol import Context
 from services.step_status import StepStatus
 from tests.conftest import FIXED_NOW, git, run_cli
 from tests.hotfix_helpers import commit, quick_world
+from tests.journal_helpers import journal_finishes
 
 
 @pytest.fixture
@@ -90,6 +91,7 @@ def test_a_session_whose_last_step_is_skipped_is_completed(project: Path) -> Non
     for step in runbook("hotfix")[:-1]:
         session.step(step.id).status = StepStatus.DONE
     ctx.store.save(session)
+    journal_finishes(ctx.store, "v1.3.1", "done by the CLI test")
     result = run_cli("skip", "merge-back", "--reason", "merged by the team lead", cwd=project)
     assert result.returncode == 0, result.stderr
     status = run_cli("status", cwd=project).stdout

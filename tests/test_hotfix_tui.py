@@ -16,6 +16,7 @@ from screens.home import HomeScreen
 from screens.hotfix import ConflictScreen, HotfixScreen
 from tests.conftest import git
 from tests.hotfix_helpers import commit, is_ancestor, quick_world
+from tests.journal_helpers import journal_finishes
 from tests.test_changelog_screen import until_confirm
 from tests.test_tui_home import settle
 from tests.test_walkthrough import demo  # noqa: F401 - a fixture
@@ -144,6 +145,7 @@ async def test_a_finished_hotfix_shows_as_released_and_a_new_release_can_start(
         record = session.step(step.id)
         record.status, record.reason = StepStatus.SKIPPED, "walked in tests/test_hotfix_cli.py"
     ctx.store.save(session)
+    journal_finishes(ctx.store, "v1.3.1", "walked in tests/test_hotfix_cli.py")
     engine.skip_step(ctx, engine.find_step(ctx, "merge-back"), "merged by hand")
     git(project, "switch", "-q", "main")
     app = ReleaseConsoleApp(Options(repo=project))

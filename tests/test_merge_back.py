@@ -20,6 +20,7 @@ from services.step_protocol import Context
 from services.step_status import StepStatus
 from tests.conftest import FIXED_NOW, git, run_cli
 from tests.hotfix_helpers import commit, is_ancestor, pushed_quick_world, signed_tag
+from tests.journal_helpers import journal_finishes
 
 
 @pytest.fixture
@@ -49,6 +50,7 @@ def hotfix_on_branch(project: Path, text: str, *, migration: str = "", tag: bool
         record = session.step(step.id)
         record.status, record.reason = StepStatus.SKIPPED, "released by the CLI test's path"
     ctx.store.save(session)
+    journal_finishes(ctx.store, "v1.3.1", "released by the CLI test's path")
 
 
 def test_an_unmoved_default_branch_is_fast_forwarded_and_pushed(project: Path) -> None:

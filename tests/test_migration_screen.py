@@ -140,3 +140,32 @@ async def test_a_section_typed_and_not_saved_is_not_dropped_without_asking(
         await pilot.press("y")  # leave, dropping it, as asked
         await settle(pilot)
         assert app.screen is not screen
+
+
+async def test_a_first_release_offers_no_section_to_save(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Release Console's own first release: the screen said there was nothing to migrate from,
+    yet showed a save button and ctrl+s, which answered "The section ... is empty"."""
+    git(repo_path, "tag", "-d", "v0.1.0")
+    guide = b"# Migration guide\n\n## (none) -> v0.1.0\n\nFirst release.\n"
+    app = at_the_migration_step(
+        repo_path, make_ctx, "# Changelog\n\n## [Unreleased]\n### Added\n- Everything.\n",
+        guide.decode(), ReleaseRequest(version="0.1.0"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(screen_for("migration"))
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MigrationScreen)
+        status = str(screen.query_one("#migration-status", Static).render())
+        assert "This is the first release: there is nothing to migrate from." in status
+        assert not screen.query_one("#migration-save").display
+        assert not screen.query_one("#migration-editor").display
+        assert "ctrl+s" not in screen.active_bindings and "m" not in screen.active_bindings
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not any("empty" in str(n.message) for n in app._notifications)
+        await pilot.press("r")
+        await settle(pilot)
+        assert make_ctx().require_session().steps["migration"].status == "done"
+        assert (repo_path / "MIGRATION.md").read_bytes() == guide

@@ -168,3 +168,34 @@ def test_a_policy_key_path_is_named_without_dot_dot(tmp_path: Path) -> None:
     assert str(resolve(tmp_path / "pai", "../token/id_tag_ed25519")) == \
         str((tmp_path / "token" / "id_tag_ed25519").resolve())
     assert ".." not in str(resolve(tmp_path / "pai", "../token/id_tag_ed25519"))
+
+
+def test_without_a_configured_key_the_sign_step_uses_minisigns_default(
+        repo_path: Path, make_ctx: Callable[..., Context], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The project's own release.toml names no secret key (each maintainer's differs) and the
+    step takes no key option in the TUI or ``next``: minisign's own default is where it looks."""
+    keys = repo_path.parent / "token"
+    minisign_keypair(keys)
+    shutil.copy(keys / "minisign.pub", repo_path / "minisign.pub")
+    write_policy(repo_path, SIGNING.replace('secret_key = "keys/minisign.key"\n', ""))
+    context = make_ctx()
+    start_release(context, ReleaseRequest(version="0.2.0"))
+    build_artifacts(repo_path)
+    for arch in ("amd64", "arm64"):
+        sign_off(context, arch=arch, hardware="bench", marks=[smoke.Mark("pass", "all")])
+    advance_to(context, "artifacts")
+    for step in ("artifacts", "smoke", "checksums"):
+        engine.run_step(context, registry()[step])
+    default = Path.home() / ".minisign" / "minisign.key"
+    with pytest.raises(BlockedError) as refused:
+        engine.run_step(context, sign_step())
+    assert f"there is none at {default} (minisign's own default)" in str(refused.value)
+    assert not list((repo_path / "build").glob("*.minisig"))
+
+    monkeypatch.setenv("MINISIGN_CONFIG_DIR", str(keys))  # minisign's own way to move it
+    evidence = engine.run_step(make_ctx(), sign_step())  # a new command: a fresh look
+    assert [s["reused"] for s in evidence["signatures"]] == [False, False]
+    for iso in (repo_path / "build").glob("*.iso"):
+        proc = subprocess.run(["minisign", "-Vm", str(iso), "-p", "minisign.pub"], cwd=repo_path,
+                              capture_output=True, text=True, check=False)
+        assert proc.returncode == 0, proc.stderr

@@ -171,3 +171,26 @@ def test_a_tag_git_cannot_sign_keeps_all_of_gits_error_lines(
     assert "error: gpg failed to sign the data" in caught.value.message
     assert "error: unable to sign the tag" in caught.value.message
     assert "v0.2.0" not in git(repo_path, "tag", "--list")
+
+
+def test_a_tag_with_no_pinned_key_is_said_at_preflight_and_blocks_the_tag_step(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """The project's own release.toml signs its tag with OpenPGP and pins no key: the captain
+    learns it from pre-flight's plan, not first at the tag step after smoke and signing, and the
+    tag step's plan shows no `-u ''`."""
+    write_policy(repo_path, '[signing]\nbackend = "none"\ntag_format = "openpgp"\n')
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    said = " ".join(registry()["preflight"].plan(ctx).notes)
+    assert said.startswith(f"The tag step will be blocked: {repo_path / 'release.toml'} signs "
+                           'the release tag with OpenPGP ([signing] tag_format = "openpgp") but '
+                           "pins no key for it.")
+    assert "Set [signing] tag_key (or fingerprint)" in said
+    advance_to(ctx, "tag")
+    plan = registry()["tag"].plan(ctx)
+    assert "-u ''" not in plan.commands[0] and "-u '<signing.tag_key>'" in plan.commands[0]
+    assert plan.notes == ["No OpenPGP key is pinned for the tag yet (signing.tag_key); nothing "
+                          "is tagged until it is."]
+    with pytest.raises(BlockedError, match="pins no key for it"):
+        engine.run_step(ctx, registry()["tag"])
+    assert git(repo_path, "tag", "--list", "v0.2.0") == ""

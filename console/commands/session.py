@@ -231,11 +231,8 @@ def run_one(ctx: Context, step_id: str, *, dry_run: bool, yes: bool) -> int:
         evidence = engine.run_step(ctx, step, confirmed=yes)
     say(f"✔ {step.title}: done.")
     for key, value in evidence.items():
-        if isinstance(value, dict):
-            value = ", ".join(f"{k}={v}" for k, v in value.items()
-                              if isinstance(v, str | int | float | bool) and v != "")
-        if isinstance(value, str | int | float) and value != "" and len(str(value)) < 200:
-            say(f"  {key}: {value}")
+        for line in evidence_lines(key, value):
+            say(line)
     # what comes next, as `status` ends: a captain running `next` again knows what it will do
     try:
         following = engine.next_view(engine.views(ctx))
@@ -243,6 +240,22 @@ def run_one(ctx: Context, step_id: str, *, dry_run: bool, yes: bool) -> int:
         return 0
     say_next(following)
     return 0
+
+
+def evidence_lines(key: str, value: object) -> list[str]:
+    """A step's evidence after `next` or `run`: scalars, and a small table on one line with its
+    long sentences under it. Pre-flight's "no CI has reported on this commit" made the ``ci`` line
+    too long, and the line was left out, so a captain on the command line never read it."""
+    if isinstance(value, dict):
+        scalars = {k: v for k, v in value.items()
+                   if isinstance(v, str | int | float | bool) and v != ""}
+        short = ", ".join(f"{k}={v}" for k, v in scalars.items() if len(str(v)) <= 80)
+        lines = [f"  {key}: {short}"] if short else []
+        lines += [f"    {k}: {v}" for k, v in scalars.items() if 80 < len(str(v)) < 400]
+        return lines
+    if isinstance(value, str | int | float) and value != "" and len(str(value)) < 200:
+        return [f"  {key}: {value}"]
+    return []
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -88,10 +88,11 @@ class MigrationScreen(StepScreen[MigrationView]):
             return
         self.view_data = data
         self.refresh_bindings()
-        if data.first:
+        if data.first:  # nothing to write: no editor, no save button, no ctrl+s or m
             status.update(Text("This is the first release: there is nothing to migrate from.",
                                style="dim"))
             editor.display = False
+            self.query_one("#migration-save", Button).display = False
             return
         if data.error or data.result is None:
             status.update(Text(data.error, style="bold red"))
@@ -114,6 +115,8 @@ class MigrationScreen(StepScreen[MigrationView]):
             self.loaded_text = data.text
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("save", "no_migration") and self.view_data.first:
+            return False  # a first release has no section to write (ctrl+s said "empty")
         if action == "no_migration":
             result = self.view_data.result
             return (result is not None and not result.ok and not self.running) or None

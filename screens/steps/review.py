@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, ClassVar
 
+from rich.markdown import Markdown as RichMarkdown
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Markdown, Static
@@ -20,6 +21,12 @@ from services.errors import ConsoleError
 from services.step_protocol import Context
 
 REVIEW_CSS = Path(__file__).with_name("review.tcss")
+
+# Textual's Markdown widget mounts a widget per block: Release Console's own first release (a
+# 50 KB body, 600 lines) took seconds per render on the review screen, and the screen rendered it
+# again after the step ran, so moving on to publish sat at "Loading…" for half a minute. A body
+# this long is shown as one Rich Markdown renderable instead (benchmarks/review_body.py).
+LONG_BODY = 20_000
 
 
 def asset_rows(review: Any) -> list[tuple[Text, str, str, str, Text]]:
@@ -52,9 +59,13 @@ class ReviewScreen(StepScreen):
         yield DataTable(id="review-assets", cursor_type="row", zebra_stripes=True)
         yield Static("Body as GitHub will show it:", classes="section")
         yield Markdown("", id="review-body")
+        yield Static("", id="review-body-long")
         yield Static("", id="review-problems", classes="section")
 
+    shown_body: str | None = None
+
     def on_mount(self) -> None:
+        self.query_one("#review-body-long", Static).display = False
         table = self.query_one("#review-assets", DataTable)
         table.add_columns("", "asset", "expected", "attached", "digest")
         super().on_mount()
@@ -89,8 +100,7 @@ class ReviewScreen(StepScreen):
         table.clear()
         for row in asset_rows(data):
             table.add_row(*row)
-        self.query_one("#review-body", Markdown).update(
-            (data.release or {}).get("body") or "*(no draft)*")
+        self.show_body((data.release or {}).get("body") or "*(no draft)*")
         if data.problems:
             from services.github.wiring import remedy
 
@@ -111,3 +121,16 @@ class ReviewScreen(StepScreen):
                                  style="bold green"))
         else:
             problems.update(Text("Nothing blocks publishing.", style="bold green"))
+
+    def show_body(self, body: str) -> None:
+        """The draft's body, rendered once per text: a reload after the step ran (same draft)
+        keeps what is on screen instead of mounting every block again."""
+        if body == self.shown_body:
+            return
+        self.shown_body = body
+        long = len(body) > LONG_BODY
+        widget = self.query_one("#review-body", Markdown)
+        whole = self.query_one("#review-body-long", Static)
+        widget.display, whole.display = not long, long
+        widget.update("" if long else body)
+        whole.update(RichMarkdown(body) if long else "")

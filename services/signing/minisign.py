@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import os
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +32,22 @@ from services.signing import (
 )
 from services.step_protocol import Blocker
 
+DEFAULT_KEY_NAME = "minisign.key"
+CONFIG_DIR_VARIABLE = "MINISIGN_CONFIG_DIR"
+
 _SECRET_LEN = 158  # sig alg 2, kdf alg 2, cksum alg 2, salt 32, opslimit 8, memlimit 8, keynum_sk 104
+
+
+def default_secret_key() -> Path:
+    """Where minisign itself looks for the secret key when ``-s`` is not given:
+    ``$MINISIGN_CONFIG_DIR/minisign.key``, else ``~/.minisign/minisign.key``.
+
+    A project cannot commit the path of each maintainer's key (the project's own release.toml
+    names none), and the release's sign step takes no key option in the TUI or ``next``: the
+    tool's own default is where a maintainer already keeps it.
+    """
+    base = os.environ.get(CONFIG_DIR_VARIABLE)
+    return (Path(base) if base else Path.home() / ".minisign") / DEFAULT_KEY_NAME
 
 
 def key_id_text(raw: bytes) -> str:
@@ -143,7 +159,10 @@ class MinisignBackend(Backend):
             raise UsageError("No minisign public key to pin.",
                              remedy="Set signing.public_key in release.toml or pass --minisign-pub.")
         secret_value = overrides.minisign_key or policy.signing_secret_key
-        return cls(public, resolve(root, secret_value) if secret_value else None)
+        if secret_value:
+            return cls(public, resolve(root, secret_value))
+        default = default_secret_key()
+        return cls(public, default if default.is_file() else None)
 
     def pin_description(self) -> str:
         try:
@@ -169,9 +188,12 @@ class MinisignBackend(Backend):
             return ready
         ready.signer = key_id_text(pin)
         if self.secret_key is None:
-            ready.blockers.append(Blocker("No minisign secret key is configured.",
-                                          "Set signing.secret_key in release.toml (the key on the "
-                                          "token) or pass --minisign-key PATH."))
+            ready.blockers.append(Blocker(
+                f"No minisign secret key is configured, and there is none at "
+                f"{default_secret_key()} (minisign's own default).",
+                "Set signing.secret_key in release.toml to the key on the token, or put the key "
+                f"at minisign's default ({CONFIG_DIR_VARIABLE} names another directory); "
+                "`release-console sign FILE...` also takes --minisign-key PATH."))
             return ready
         problem = private_file_blocker(self.secret_key, "minisign secret key")
         if problem is not None:

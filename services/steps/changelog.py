@@ -163,6 +163,25 @@ def resumable(ctx: Context) -> bool:
     return written
 
 
+
+def footer_hint(ctx: Context, note: str) -> str:
+    """A note that the file has no footer link to copy, with the line that would give it one.
+
+    Release Console's own CHANGELOG had none before its first release: the note said no link was
+    added, not how to have one. The [Unreleased] link the console copies is on GitHub's form
+    (``commits/BRANCH`` before the first release, ``compare/TAG...BRANCH`` after)."""
+    from services.notes import web_base
+
+    base = web_base(ctx.policy)
+    if "has no footer links to copy" not in note or not base:
+        return note
+    session = ctx.require_session()
+    branch = ctx.policy.project.default_branch
+    target = (f"{base}/compare/{session.previous_tag}...{branch}" if session.previous_tag
+              else f"{base}/commits/{branch}")
+    return (f"{note} To have one, add `[Unreleased]: {target}` as the last line of "
+            f"{ctx.policy.changelog}, commit it and run this step again.")
+
 class ChangelogStep(Step):
     id = "changelog"
 
@@ -212,7 +231,8 @@ class ChangelogStep(Step):
         plan = Plan(summary=change.summary,
                     changes=[FileChange(rel, change.diff(rel)),
                              *(FileChange(u.path, u.diff()) for u in refs)],
-                    commands=commands([rel, *(u.path for u in refs)]), notes=list(change.notes))
+                    commands=commands([rel, *(u.path for u in refs)]),
+                    notes=[footer_hint(ctx, note) for note in change.notes])
         for update in refs:
             for old, new in update.replaced:
                 plan.notes.append(f"Version reference: {old!r} becomes {new!r} in {update.path}, "

@@ -127,6 +127,12 @@ class Preflight(Step):
 
     def plan(self, ctx: Context) -> Plan:
         plan = Plan(summary="Record the pre-flight checks and ask CI about the release commit.")
+        from services.tagging import unpinned
+
+        missing = unpinned(ctx.policy)
+        if missing is not None:  # not a blocker: the default policy pins no tag key either
+            plan.notes.append(f"The tag step will be blocked: {missing.reason} "
+                              f"{missing.remedy}".rstrip())
         if ctx.offline:
             plan.notes.append("Offline: the CI check is deferred to the online machine.")
         elif ctx.policy.project.repository:

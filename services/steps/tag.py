@@ -33,7 +33,10 @@ class Tag(Step):
         result = Plan(summary=f"Tag {plan.commit[:12]} ({plan.subject}) as {plan.tag} with the "
                       f"message {plan.message!r}, signed ({plan.signing}), and verify it.",
                       commands=plan.commands())
-        if plan.signing == "openpgp":
+        if plan.signing == "openpgp" and not plan.key:
+            result.notes.append("No OpenPGP key is pinned for the tag yet (signing.tag_key); "
+                                "nothing is tagged until it is.")
+        elif plan.signing == "openpgp":
             result.notes.append(f"Signed by the pinned OpenPGP key {plan.key}; pinentry asks for "
                                 "the card's PIN.")
         elif plan.signing == "ssh":
