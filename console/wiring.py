@@ -42,10 +42,19 @@ def machine_offline(options: Options) -> bool:
 
 def load_repo_policy(options: Options, repo: Repository) -> Policy:
     from services.policy import POLICY_FILE, load_policy
+    from services.policy_reader import PolicyError
 
     if options.config is not None:
         return load_policy(options.config, required=True)
-    return load_policy(repo.root / POLICY_FILE)
+    path = repo.root / POLICY_FILE
+    # A project without the file releases on the defaults; one whose committed file went missing
+    # (deleted, or moved aside mid-release) must not: other keys, artifacts, signer, repository.
+    if not path.exists() and repo.head_file(POLICY_FILE) is not None:
+        raise PolicyError(f"{path} is missing, though the last commit has it; nothing runs on "
+                          "the defaults in its place.",
+                          remedy=f"Restore it with `git checkout -- {POLICY_FILE}` (or commit its "
+                          "removal to release on the defaults).")
+    return load_policy(path)
 
 
 def build_context(options: Options, prompter: Prompter | None = None) -> Context:

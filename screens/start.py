@@ -52,12 +52,14 @@ class StartScreen(SessionDialog):
     CSS_PATH = START_CSS
     PRIMARY = "start"
     ERROR = "error"
+    _suggestion_failed = False
 
     @dataclass
     class Suggested(Message):
         text: str
         channels: list[str]
         version: str = ""
+        failed: bool = False  # the context could not be made: said again once it can
 
     def fields(self) -> ComposeResult:
         yield Label("Start a release", classes="title")
@@ -78,7 +80,7 @@ class StartScreen(SessionDialog):
         self.query_one("#version", Input).focus()
         self._suggest()
 
-    @work(thread=True)
+    @work(thread=True, exclusive=True, group="start-suggest")
     def _suggest(self) -> None:
         try:  # a damaged session file is said here, as the start itself would refuse it
             ctx = host_of(self.app).make_context()
@@ -86,7 +88,7 @@ class StartScreen(SessionDialog):
             channels = [c.name for c in ctx.policy.channels]
             previous = latest_session(ctx.store)
         except ConsoleError as err:
-            self.post_message(self.Suggested(secrets.scrub(str(err)), ["stable"]))
+            self.post_message(self.Suggested(secrets.scrub(str(err)), ["stable"], failed=True))
             return
         if last is None:
             text = "No release tag yet: this will be the first release."
@@ -105,6 +107,8 @@ class StartScreen(SessionDialog):
         text: str
 
     def on_input_changed(self) -> None:
+        if self._suggestion_failed:  # the broken file may be fixed by now: no stale error above
+            self._suggest()
         self._preview(self.request())
 
     def on_select_changed(self, event: Select.Changed) -> None:
@@ -132,6 +136,7 @@ class StartScreen(SessionDialog):
         self.query_one("#preview", Static).update(message.text)
 
     def on_start_screen_suggested(self, message: Suggested) -> None:
+        self._suggestion_failed = message.failed
         self.query_one("#suggestion", Static).update(message.text)
         self.query_one("#channel", Select).set_options((c, c) for c in message.channels)
         self.query_one("#channel", Select).value = message.channels[0]

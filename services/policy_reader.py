@@ -104,8 +104,8 @@ class Table:
         if unknown:
             known = ", ".join(sorted(self.used))
             raise PolicyError(
-                f"{self.path}: unknown key '{self.key(unknown[0])}'; "
-                f"keys allowed here are: {known}."
+                f"{self.path}: unknown key '{self.key(unknown[0])}'; remove it or correct "
+                f"its spelling (keys allowed here are: {known})."
             )
 
 

@@ -36,6 +36,23 @@ def test_export_refuses_a_folder_it_cannot_write(stations: Workstations) -> None
     assert snapshot(ws.online) == before
 
 
+def test_exporting_the_hand_off_twice_says_again_not_yet(stations: Workstations,
+                                                          tmp_path: Path) -> None:
+    """Found walking the clear-errors standard: a second export said "cannot run yet: it is
+    already done", two answers at once; a step run says "again" there."""
+    ws = stations
+    prepare_and_export(ws)
+    before = snapshot(ws.online)
+    again = ws.cli("online", "bundle", "export", "--output", str(tmp_path / "again.tar"),
+                   ok=False)
+    assert again.returncode == 1
+    assert again.stderr == (
+        "error: 'Hand-off to the signing workstation' cannot run again: it is already done. To "
+        "do it again after a change, reopen it with `release-console redo handoff-out --reason "
+        '"..."`; `release-console status` shows the next step.\n')
+    assert not (tmp_path / "again.tar").exists() and snapshot(ws.online) == before
+
+
 def test_import_bad_input(stations: Workstations, tmp_path: Path,
                           monkeypatch: pytest.MonkeyPatch) -> None:
     ws = stations

@@ -31,6 +31,8 @@ def refused(ctx: Context, bundle: Path, expected: str) -> None:
     with pytest.raises(ConsoleError, match=expected) as refusal:
         verify_bundle(ctx, bundle)
     assert refusal.value.remedy, f"{bundle.name}: said what is wrong but not what to do"
+    # one sentence: a reason quoted inside it does not end it early ("...failed).);")
+    assert ".)" not in refusal.value.message, refusal.value.message
     assert snapshot(ctx.root) == before, bundle.name
     assert not list((ctx.root / ".release").glob("import-*"))
 
@@ -200,3 +202,23 @@ def test_the_guard_stops_a_connection_and_counts_it() -> None:
         assert [a.event for a in guard.attempts] == ["socket.connect", "socket.getaddrinfo"]
         assert guard.attempts[1].target.startswith("example.org")
     socket.socket().close()  # off again outside the block
+
+
+@pytest.mark.parametrize("content", [b"# PAI\n" * 200, bytes(range(256)) * 40],
+                         ids=["a README", "a photo"])
+def test_a_file_that_is_no_tar_is_named_as_such_not_as_a_cut_off_copy(
+        repo_path: Path, tmp_path: Path, content: bytes) -> None:
+    """Found walking the clear-errors standard: the README or a photo picked by mistake was 'cut
+    off at its end (a copy that stopped short)', sending the captain to copy it again."""
+    from tests.conftest import run_cli
+
+    picked = tmp_path / "usb" / "out.tar"
+    picked.parent.mkdir()
+    picked.write_bytes(content)
+    before = snapshot(repo_path)
+    proc = run_cli("--offline", "bundle", "import", str(picked), cwd=repo_path)
+    assert proc.returncode == 1
+    assert proc.stderr == ("error: out.tar is not a release bundle (it is not a tar archive); "
+                           "nothing was extracted. Check the path: import the .tar file "
+                           "`bundle export` wrote.\n")
+    assert snapshot(repo_path) == before

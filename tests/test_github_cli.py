@@ -250,3 +250,22 @@ def test_a_mistyped_api_url_is_one_sentence_naming_it(
     assert "Traceback" not in refused.stderr
     assert "The GitHub API URL in GITHUB_API_URL" in refused.stderr
     assert "is not an http(s) address with a host and a valid port." in refused.stderr
+
+
+@pytest.mark.parametrize(("status", "says"), [
+    (422, "Correct what GitHub names, then run the step again; it picks up where it stopped."),
+    (404, "Correct what GitHub names, then run the step again; it picks up where it stopped."),
+    (403, "The token from the environment (GITHUB_TOKEN) may lack write access to acme/pai; "
+     "check it with `release-console github status`, then run the step again."),
+])
+def test_a_refusal_from_github_says_what_to_do(drafting: Path, sandbox: Sandbox, status: int,
+                                               says: str) -> None:
+    """Found walking the clear-errors standard: a 4xx GitHub gave no special meaning to was
+    'GitHub answered 422 (...) while trying to ...' and nothing about what to do next."""
+    session = (drafting / ".release" / "v0.2.0" / "session.json").read_bytes()
+    sandbox.server.faults.fail(status=status, method="GET", path_contains="/releases", times=9)
+    proc = run_cli("draft", cwd=drafting, env=cli_env())
+    assert proc.returncode == 1
+    assert f"GitHub answered {status} (" in proc.stderr and says in proc.stderr
+    assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+    assert (drafting / ".release" / "v0.2.0" / "session.json").read_bytes() == session

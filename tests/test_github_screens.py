@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from rich.markdown import Markdown as RichMarkdown
 from textual.widgets import DataTable, Markdown, Static
 
@@ -22,6 +23,7 @@ from tests.github_helpers import (
     prepare_release,
     run,
 )
+from tests.test_confirm_layout import screen_lines
 from tests.tui_helpers import settle
 
 Factory = Callable[..., Context]
@@ -155,3 +157,27 @@ async def test_a_long_body_is_reviewed_whole_and_not_rendered_again_after_the_ru
         assert "done" in text_of(app, "#step-message")
         assert whole.content is shown  # the same draft: not rendered a second time
 
+
+async def test_a_long_error_is_read_whole_at_80x24(
+        make_ctx: Factory, repo_path: Path, sandbox: Sandbox,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found walking the clear-errors standard: the step screen's message line held 3 rows, so
+    'No GitHub token ...' lost its last words ('needs a system keyring.') once its toast went."""
+    ctx = prepare_release(make_ctx, repo_path, sandbox)
+    complete_steps_before(ctx, "draft")
+    monkeypatch.delenv("GITHUB_TOKEN")
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(screen_for("draft"))
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        app.clear_notifications()
+        await pilot.pause()
+        said = text_of(app, "#step-message")
+        assert said.startswith("No GitHub token for 127.0.0.1:") and "\n" not in said
+        rows = [row.strip() for row in screen_lines(app)]
+        last = rows.index(next(r for r in rows if r.startswith("No GitHub token for")))
+        shown = " ".join(rows[last:last + 6])
+        assert said in shown, shown
+        assert sandbox.server.requests == []

@@ -52,7 +52,8 @@ def test_policy_is_immutable(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("[project\nname = 1", "is not valid TOML"),
-    ('[project]\nnmae = "x"\n', "unknown key 'project.nmae'"),
+    ('[project]\nnmae = "x"\n', "unknown key 'project.nmae'; remove it or correct its "
+     "spelling (keys allowed here are: default_branch, name, remote, repository)."),
     ('colour = "blue"\n', "unknown key 'colour'"),
     ("[project]\nname = 3\n", "key 'project.name' must be a string, but it is a number"),
     ('[versioning]\ntag = "release-{ver}"\n', "unknown placeholder {ver}"),
@@ -100,6 +101,26 @@ def test_cli_reports_bad_policy_without_traceback(repo_path: Path) -> None:
     assert result.returncode == 1
     assert "release.toml: key 'signing.backend'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_committed_policy_gone_missing_is_refused_not_replaced_by_the_defaults(
+        repo_path: Path) -> None:
+    """Found walking the clear-errors standard: release.toml moved aside mid-release, and the
+    changelog step ran and committed on the default policy (another repository, other keys)."""
+    from tests.conftest import commit_file
+
+    commit_file(repo_path, "release.toml", '[project]\nrepository = "acme/pai"\n')
+    assert run_cli("start", "0.2.0", cwd=repo_path).returncode == 0
+    (repo_path / "release.toml").unlink()
+    session = (repo_path / ".release" / "v0.2.0" / "session.json").read_bytes()
+    for command in (("status",), ("run", "preflight")):
+        result = run_cli(*command, cwd=repo_path)
+        assert result.returncode == 1
+        assert result.stderr == (
+            f"error: {repo_path / 'release.toml'} is missing, though the last commit has it; "
+            "nothing runs on the defaults in its place. Restore it with `git checkout -- "
+            "release.toml` (or commit its removal to release on the defaults).\n")
+    assert (repo_path / ".release" / "v0.2.0" / "session.json").read_bytes() == session
 
 
 def test_explicit_config_that_does_not_exist(repo_path: Path) -> None:

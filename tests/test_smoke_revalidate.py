@@ -92,6 +92,9 @@ def test_rebuilt_artifact_makes_smoke_stale_and_redo_leads_through(ctx: Context)
     assert views["sign"].status == "waiting"
     text = run_cli("status", cwd=ctx.root).stdout
     assert re.search(r"smoke .* stale", text) and "release-console redo smoke" in text
+    # the last line leads to the redo, not to a run the stale step refuses
+    assert text.splitlines()[-1].startswith("Next: smoke — If it was rebuilt, test it and sign it")
+    assert "`release-console redo smoke --reason" in text.splitlines()[-1]
 
     sign_off(ctx, arch="arm64", hardware="bench", marks=[smoke.Mark("pass", "all")])
     assert engine.redo_step(ctx, registry()["smoke"], "arm64 rebuilt") == ["smoke", "checksums"]

@@ -269,6 +269,27 @@ async def test_the_footer_offers_what_applies(repo_path: Path,
     assert still_home  # no start dialog over a release in progress
 
 
+async def test_the_start_dialog_drops_a_policy_error_once_the_file_is_fixed(
+        repo_path: Path) -> None:
+    """Found walking the clear-errors standard: release.toml broken while the TUI was open, the
+    start dialog said so at its top, and kept saying so after the file was fixed and a version
+    typed, above the version's own answer."""
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        policy = repo_path / "release.toml"
+        policy.write_text('[project]\nname = "PAI\n')
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, StartScreen)
+        assert "release.toml is not valid TOML" in text_of(app, "#suggestion")
+        policy.write_text('[project]\nname = "PAI"\n')
+        await pilot.press("1", ".", "2")
+        await settle(pilot)
+        assert "'1.2' is not a SemVer version" in text_of(app, "#preview")
+        assert text_of(app, "#suggestion").startswith("Last release: v0.1.0.")
+
+
 async def test_a_damaged_session_file_offers_no_start_and_the_dialog_says_why(
         repo_path: Path, make_ctx: Callable[..., Context]) -> None:
     """Found by a helper: with session.json cut short, the footer offered s, and s crashed the

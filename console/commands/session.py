@@ -192,8 +192,9 @@ def say_next(nxt: StepView | None) -> None:
     if nxt is None:
         say("Every step is done.", style="green")
         return
-    blocked = nxt.status in {S.BLOCKED, S.WAITING} and nxt.blockers
-    # a blocked step's own remedy (e.g. import the returning bundle), not a run it refuses
+    blocked = nxt.status in {S.BLOCKED, S.WAITING, S.STALE} and nxt.blockers
+    # a blocked step's own remedy (e.g. import the returning bundle, or redo a stale one), not
+    # a run it refuses
     say(f"Next: {nxt.id} — {nxt.blockers[0].remedy or nxt.blockers[0].reason}" if blocked
         else f"Next: {nxt.id} — `release-console run {nxt.id}`", style="bold")
 

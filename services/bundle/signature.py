@@ -50,7 +50,7 @@ def verify_manifest(ctx: Context, raw: bytes, name: str, signature: bytes, work:
         verified = backend.verify(work / MANIFEST, work / name)
     except signing.SigningError as err:
         raise BundleRefused(f"The return bundle's manifest signature does not verify with the "
-                            f"pinned key ({err.message}); the bundle was refused.") from None
+                            f"pinned key ({err.message.rstrip('.')}); the bundle was refused.") from None
     pinned = backend.pin_description()
     signer = "" if verified.signer in pinned else f", {verified.signer}"  # minisign's id is in it
     return f"manifest signed by the pinned key ({pinned}{signer})"

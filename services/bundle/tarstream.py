@@ -144,15 +144,30 @@ def _member_problem(member: tarfile.TarInfo) -> str:
     return ""
 
 
+def _tar_header(block: bytes) -> bool:
+    """The first block of a tar: a header whose checksum is right (tarfile's own check)."""
+    try:
+        tarfile.TarInfo.frombuf(block, "utf-8", "surrogateescape")
+    except tarfile.HeaderError:
+        return False
+    return True
+
+
 def scan(path: Path) -> Scan:
     """Pass one: headers only. Refuses anything unsafe before anything is extracted."""
     try:
         file_size = path.stat().st_size
         with path.open("rb") as tail:  # the end-of-archive marker: two zero blocks
+            start = tail.read(BLOCK)
             tail.seek(max(0, file_size - 2 * BLOCK))
             ending = tail.read()
     except OSError as exc:
         raise BundleError(f"Cannot read the bundle {path}: {exc.strerror}.") from None
+    if len(start) == BLOCK and not _tar_header(start):
+        # Checked before the ending: another file picked by mistake is not a copy cut short.
+        raise BundleRefused(f"{path.name} is not a release bundle (it is not a tar archive); "
+                            "nothing was extracted.",
+                            remedy="Check the path: import the .tar file `bundle export` wrote.")
     if file_size % tarfile.RECORDSIZE or ending != bytes(2 * BLOCK):
         # Every bundle is written whole, padded to full tar records. A copy cut short in its
         # padding still reads, but it is not the bundle whose fingerprint the export showed,

@@ -178,8 +178,17 @@ def translate(exc: BaseException, *, what: str, client: GitHubClient,
                              remedy="Run the step again; it picks up where it stopped.",
                              status=status)
         return GitHubError(f"GitHub answered {status} ({message}) while trying to {what}.",
-                           status=status)
+                           remedy=refusal_remedy(status, client), status=status)
     return exc
+
+
+def refusal_remedy(status: int, client: GitHubClient) -> str:
+    """What to do about a 4xx GitHub gave no special meaning to: a bare status is not enough."""
+    if status == 403:
+        return (f"The token from the {client.token_source} may lack write access to "
+                f"{client.repository}; check it with `release-console github status`, then run "
+                "the step again.")
+    return "Correct what GitHub names, then run the step again; it picks up where it stopped."
 
 
 def _message(exc: Any) -> str:
