@@ -354,7 +354,6 @@ def skip_step(ctx: Context, step: Step, reason: str) -> None:
     finish_if_complete(ctx)
 
 
-
 def redo_step(ctx: Context, step: Step, reason: str) -> list[str]:
     """Reopen a finished step and every later one, so they run again; returns the reopened ids.
 
@@ -372,12 +371,13 @@ def redo_step(ctx: Context, step: Step, reason: str) -> list[str]:
                            "now; nothing was reopened.", remedy="Wait for it to finish.")
     steps = flow(ctx, session.kind)
     index = next(i for i, s in enumerate(steps) if s.id == step.id)
-    reopened = []
+    reopened, edited = [], ctx.edited_session()  # marked done by an editor: nothing happened
     for later in steps[index:]:
         record = session.steps.get(later.id, StepRecord())
         if stored_status(record, busy) not in {*FINISHED, StepStatus.FAILED}:
             continue
-        if record.status == StepStatus.DONE and (later.irreversible or later.id in PERMANENT):
+        if record.status == StepStatus.DONE and (later.irreversible or later.id in PERMANENT) \
+                and (edited is None or later.id not in edited.steps):
             raise ConsoleError(
                 f"'{later.title}' is already done and cannot be undone, so '{step.title}' cannot "
                 "be redone for this version.",

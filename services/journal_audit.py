@@ -11,7 +11,7 @@ not be skipped by a text editor.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,8 +29,8 @@ REOPENING = "reopened"
 
 
 def unexplained_finishes(session: Session, entries: Iterable[dict[str, Any]]) -> list[str]:
-    """Steps the session records as finished that no journal entry finished, in runbook order
-    of the session file."""
+    """Steps the session records as finished that no journal entry finished, in the session
+    file's order."""
     finished: set[str] = set()
     for entry in entries:
         action, step = entry.get("action"), entry.get("step")
@@ -60,21 +60,31 @@ class EditedSession:
 
     @property
     def remedy(self) -> str:
-        return (f"Run it again with `release-console redo {self.steps[0]} --reason \"session "
-                "file edited\"`, or restore session.json from a bundle or a backup copy; "
+        redo = f"`release-console redo {self.steps[0]} --reason \"session file edited\"`"
+        run = (f"Run it again with {redo}" if len(self.steps) == 1 else
+               f"Run them again: {redo} reopens {self.steps[0]} and every step after it")
+        return (f"{run}; or restore session.json from a bundle or a backup copy. "
                 "`release-console journal show` says what really happened.")
 
     @property
     def tui_remedy(self) -> str:
-        return ("Open it from the checklist (Enter) and press o to run it again, or restore "
-                "session.json from a bundle or a backup copy; `release-console journal show` "
-                "says what really happened.")
+        return (f"Open {'it' if len(self.steps) == 1 else self.steps[0]} from the checklist "
+                "(Enter) and press o to run it again, or restore session.json from a bundle or "
+                "a backup copy; `release-console journal show` says what really happened.")
 
 
-def edited_session(store: SessionStore, session: Session) -> EditedSession | None:
-    """What :func:`unexplained_finishes` finds in ``session``'s journal, or None."""
-    from services.journal import Journal
+def edited_session(store: SessionStore, session: Session,
+                   order: Sequence[str] = ()) -> EditedSession | None:
+    """What :func:`unexplained_finishes` finds in ``session``'s journal (its steps in runbook
+    ``order``: a redo of the first reopens the rest), or None; None too for a journal that cannot
+    be read (that is the chain's problem, said first)."""
+    from services.journal import Journal, JournalError
 
     directory = store.directory(session.tag)
-    edited = unexplained_finishes(session, Journal(directory / "journal.jsonl").entries())
+    try:
+        edited = unexplained_finishes(session, Journal(directory / "journal.jsonl").entries())
+    except JournalError:
+        return None
+    rank = {step: index for index, step in enumerate(order)}
+    edited.sort(key=lambda step: rank.get(step, len(rank)))
     return EditedSession(directory / "session.json", tuple(edited)) if edited else None

@@ -151,11 +151,7 @@ def overview(ctx: Context) -> Overview:
     problem = ctx.journal_problem()
     journal, edited = "", None
     if problem:
-        from services.journal_audit import edited_session
-
-        edited = edited_session(ctx.store, ctx.session)
-        if edited is not None and edited.problem != problem:  # the chain comes first
-            edited = None
+        edited = ctx.edited_session()  # None when the chain is broken: that is said first
         remedy = edited.tui_remedy if edited is not None else ctx.journal_remedy()
         journal = secrets.scrub(f"Every step is stopped: {problem} {remedy}")
     rows = tuple(

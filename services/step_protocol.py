@@ -25,6 +25,7 @@ from services.recorder import Recorder, journal_problem
 from services.session import Session, SessionStore, iso, utc_now
 
 if TYPE_CHECKING:
+    from services.journal_audit import EditedSession
     from services.repo import Repository
 
 Evidence = dict[str, Any]
@@ -164,24 +165,34 @@ class Context:
         problem = journal_problem(self.store, session)
         if problem:
             return problem
-        from services.journal_audit import edited_session
-
-        edited = edited_session(self.store, session)
+        edited = self.edited_session(session)
         return edited.problem if edited else ""
 
     def journal_remedy(self, session: Session | None = None) -> str:
         """What to do about :meth:`journal_problem`: ``journal repair`` for a crash's cut, a redo
         for an edited session file."""
         session = session or self.require_session()
-        if not journal_problem(self.store, session):
-            from services.journal_audit import edited_session
-
-            edited = edited_session(self.store, session)
-            if edited:
-                return edited.remedy
+        edited = self.edited_session(session)
+        if edited:
+            return edited.remedy
         from services.journal_repair import journal_remedy
 
         return journal_remedy(self.store, session)
+
+    def edited_session(self, session: Session | None = None) -> EditedSession | None:
+        """The steps ``session.json`` records as finished that its intact journal never
+        finished, in this project's runbook order; None when there are none or the chain
+        itself is broken (said first)."""
+        session = session or self.require_session()
+        if journal_problem(self.store, session):
+            return None
+        from services import workstation
+        from services.flows import runbook
+        from services.journal_audit import edited_session
+
+        order = [step.id for step in runbook(session.kind,
+                                             air_gapped=workstation.air_gapped(self.policy))]
+        return edited_session(self.store, session, order)
 
     def record(self, step: str, action: str, *, inputs: dict[str, Any] | None = None,
                outputs: dict[str, Any] | None = None,

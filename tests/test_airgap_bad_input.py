@@ -172,3 +172,23 @@ def test_a_smoke_sign_off_on_the_online_machine_is_refused_so_the_signed_bundle_
     back = offline_half(ws)
     ws.cli("online", "bundle", "import", str(back), "--yes")
     assert ws.ctx("online").repo.tag_exists("v1.3.0")
+
+
+def test_export_refuses_a_session_file_edited_to_mark_a_step_done(
+        stations: Workstations) -> None:
+    """Nothing runs on an edited session: the hand-off would carry it across as if true."""
+    import json
+
+    ws = stations
+    prepare_online(ws)
+    path = next((ws.online / ".release").glob("v*/session.json"))
+    session = json.loads(path.read_text())
+    session["steps"]["smoke"] = {"status": "done", "evidence": {"checked": ["boots"]}}
+    path.write_text(json.dumps(session))
+    before = snapshot(ws.online)
+    said = ws.cli("online", "bundle", "export", "--output", str(ws.usb / "out.tar"), ok=False)
+    assert said.returncode == 1 and "Traceback" not in said.stderr
+    assert "records smoke as finished, but no journal entry finished it" in said.stderr
+    assert "release-console redo smoke" in said.stderr
+    assert not (ws.usb / "out.tar").exists()
+    assert snapshot(ws.online) == before

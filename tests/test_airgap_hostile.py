@@ -112,11 +112,14 @@ def older_bundle(good: Path, target: Path) -> Path:
     state: dict[str, object] = {}
 
     def shorten(members: Members) -> None:
-        lines = members["journal.jsonl"].splitlines(keepends=True)[:-1]
+        lines = members["journal.jsonl"].splitlines(keepends=True)
+        dropped = json.loads(lines.pop())
         members["journal.jsonl"] = b"".join(lines)
         head = line_hash(lines[-1])
         session = json.loads(members["session.json"])
         session["journal"] = {"head": head, "count": len(lines)}
+        if dropped.get("action") == "done":  # before that entry, its step was still to do
+            session["steps"][dropped["step"]] = {"status": "pending"}
         members["session.json"] = json.dumps(session).encode()
         state.update(head=head, count=len(lines),
                      session=hashlib.sha256(members["session.json"]).hexdigest())
@@ -222,3 +225,26 @@ def test_a_file_that_is_no_tar_is_named_as_such_not_as_a_cut_off_copy(
                            "nothing was extracted. Check the path: import the .tar file "
                            "`bundle export` wrote.\n")
     assert snapshot(repo_path) == before
+
+
+def test_a_bundle_whose_session_was_edited_is_refused_before_anything_is_used(
+        stations: Workstations, tmp_path: Path) -> None:
+    """An outbound bundle made by hand (or by an older console) from a session file edited to
+    mark the smoke test done: the signing workstation would stop every step, some of which only
+    the online machine can redo, so it is refused before anything of it is used."""
+    import hashlib
+
+    ws = stations
+    prepare_and_export(ws)
+    digest: dict[str, str] = {}
+
+    def edit(members: Members) -> None:
+        session = json.loads(members["session.json"])
+        session["steps"]["smoke"] = {"status": "done", "evidence": {"checked": ["boots"]}}
+        members["session.json"] = json.dumps(session).encode()
+        digest["session"] = hashlib.sha256(members["session.json"]).hexdigest()
+
+    edited = forge(ws.usb / "out.tar", tmp_path / "edited.tar", change=edit,
+                   manifest=lambda m: m.update(session_sha256=digest["session"]))
+    refused(ws.ctx("offline"), edited,
+            "records smoke as finished, but its journal does not: the session file was edited")

@@ -91,3 +91,24 @@ async def test_the_tui_opens_only_the_edited_step_and_its_redo_mends_the_session
         await settle(pilot)
         assert "Reopened: smoke" in text_of(app.screen, "#step-message")
     assert run_cli("journal", "verify", cwd=repo_path).returncode == 0
+
+
+def test_an_irreversible_step_marked_done_by_hand_does_not_block_the_redo(
+        repo_path: Path) -> None:
+    """push was never run, only written into the file: the redo of the first edited step (in
+    runbook order, not the file's) reopens it instead of calling the release pushed."""
+    assert run_cli("start", "0.2.0", cwd=repo_path).returncode == 0
+    path = repo_path / ".release" / "v0.2.0" / "session.json"
+    session = json.loads(path.read_text())
+    session["steps"] = {"push": {"status": "done"}, "smoke": {"status": "done"},
+                        **session["steps"]}
+    path.write_text(json.dumps(session))
+
+    said = run_cli("status", cwd=repo_path).stdout
+    assert "records smoke, push as finished" in said
+    assert "Run them again: `release-console redo smoke --reason \"session file edited\"` " \
+        "reopens smoke and every step after it" in said
+    redo = run_cli("redo", "smoke", "--reason", "session file edited", cwd=repo_path)
+    assert redo.returncode == 0, redo.stderr
+    assert "push" in redo.stdout and "cannot be undone" not in redo.stderr
+    assert run_cli("journal", "verify", cwd=repo_path).returncode == 0

@@ -122,6 +122,9 @@ def check_ready(ctx: Context) -> None:
                          '"this"), so there is nothing to carry across.',
                          remedy='Set [signing] workstation = "air-gapped" to sign offline.')
     step = registry()[crossing.step_for(direction_here(ctx))]
+    problem = ctx.journal_problem()  # a cut journal or an edited session is not carried across
+    if problem:
+        raise BlockedError(f"'{step.title}' cannot run: {problem}", remedy=ctx.journal_remedy())
     ctx.answers.setdefault(OUTPUT_ANSWER, "")
     blockers = engine.blockers_for(ctx, step, busy=False)
     if blockers:

@@ -153,6 +153,15 @@ def _check_session(members: Path, manifest: Manifest) -> Session:
     if problems or session.journal_head != manifest.journal_head:
         where = f" (line {problems[0].line}: {problems[0].message})" if problems else ""
         raise BundleRefused(f"The bundle's journal does not verify{where}; it was refused.")
+    from services.journal_audit import unexplained_finishes
+
+    edited = unexplained_finishes(session, Journal(members / "journal.jsonl").entries())
+    if edited:  # every step would stop here, where some of them cannot be redone
+        raise BundleRefused(
+            f"The bundle's session records {', '.join(edited)} as finished, but its journal "
+            "does not: the session file was edited before the export; it was refused.",
+            remedy="On the machine that made it, redo those steps (`release-console status` "
+            "says how), then export the hand-off again.")
     return session
 
 

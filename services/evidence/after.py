@@ -105,7 +105,9 @@ class HotfixBranchEvidence(StepEvidence):
     base_tag: str = ""
     base_commit: str = ""
     picks: tuple[str, ...] = ()
-    adopted: tuple[str, ...] = ()  # picks found on the branch already (a killed run, by hand)
+    # picks found on the branch already (a killed run, by hand); the engine writes True over it
+    # when the whole branch was adopted after an interruption
+    adopted: tuple[str, ...] | bool = ()
     entries: tuple[str, ...] = ()
     changelog_commit: str = ""
     branch_created: bool = False
