@@ -68,6 +68,7 @@ class HomeScreen(Screen[None]):
         self.next_id: str | None = None
         self.tag = ""
         self.journal = ""
+        self.edited: tuple[str, ...] = ()
         self.away = False
 
     def compose(self) -> ComposeResult:
@@ -147,6 +148,7 @@ class HomeScreen(Screen[None]):
         self.waiting = overview.waits_for_bundle
         self.tag = overview.tag
         self.journal = overview.journal
+        self.edited = overview.edited
         checklist = self.query_one("#checklist", OptionList)
         keep = checklist.highlighted
         checklist.set_options(self._option(row) for row in self.rows)
@@ -218,7 +220,9 @@ class HomeScreen(Screen[None]):
     def _open(self, index: int | None) -> None:
         if index is None or not 0 <= index < len(self.rows):
             return
-        if self.journal:  # the engine would refuse every step: say why here, open nothing
+        # the engine would refuse every step: say why here, open nothing but an edited step
+        # (its screen's o runs it again)
+        if self.journal and self.rows[index].id not in self.edited:
             self.notify(self.journal, severity="error", timeout=15)
             return
         from screens.step import screen_for

@@ -92,12 +92,12 @@ class StepChoices(_Screen):
 
         def answered(reason: str | None) -> None:
             if reason:
-                self._record(action, reason)
+                self._record_choice(action, reason)
 
         self.app.push_screen(ReasonScreen(question), answered)
 
     @work(thread=True, exclusive=True, group="step-run")
-    def _record(self, action: str, reason: str) -> None:
+    def _record_choice(self, action: str, reason: str) -> None:
         try:
             ctx = host_of(self.app).make_context()
             if action == "skip":

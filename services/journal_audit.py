@@ -64,6 +64,12 @@ class EditedSession:
                 "file edited\"`, or restore session.json from a bundle or a backup copy; "
                 "`release-console journal show` says what really happened.")
 
+    @property
+    def tui_remedy(self) -> str:
+        return ("Open it from the checklist (Enter) and press o to run it again, or restore "
+                "session.json from a bundle or a backup copy; `release-console journal show` "
+                "says what really happened.")
+
 
 def edited_session(store: SessionStore, session: Session) -> EditedSession | None:
     """What :func:`unexplained_finishes` finds in ``session``'s journal, or None."""

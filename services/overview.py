@@ -22,7 +22,7 @@ from services.step_status import StepStatus
 if TYPE_CHECKING:  # the step machinery loads only where an overview is worked out
     from services.step_protocol import Context, Step
 
-SCHEMA = 4
+SCHEMA = 5
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,9 @@ class Overview:
     can_start: bool = True
     # The offline workstation: nothing that talks to GitHub (a yank) is offered there.
     offline: bool = False
+    # Steps the session file records as finished with no journal entry: every step is stopped,
+    # but their screens open, for o (redo).
+    edited: tuple[str, ...] = ()
 
     @property
     def has_session(self) -> bool:
@@ -93,7 +96,7 @@ class Overview:
                 "journal": self.journal, "error": self.error,
                 "waits_for_bundle": self.waits_for_bundle, "idle": self.idle,
                 "can_start": self.can_start, "offline": self.offline,
-                "rows": [row.to_json() for row in self.rows]}
+                "edited": list(self.edited), "rows": [row.to_json() for row in self.rows]}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Overview:
@@ -107,7 +110,8 @@ class Overview:
                        error=str(data["error"]),
                        waits_for_bundle=bool(data["waits_for_bundle"]),
                        idle=str(data["idle"]), can_start=bool(data["can_start"]),
-                       offline=bool(data["offline"]))
+                       offline=bool(data["offline"]),
+                       edited=tuple(str(step) for step in data["edited"]))
         except (KeyError, TypeError) as err:
             raise ValueError(f"overview is missing {err}") from None
 
@@ -145,9 +149,15 @@ def overview(ctx: Context) -> Overview:
     views = engine.views(ctx)
     nxt = engine.next_view(views)
     problem = ctx.journal_problem()
-    journal = ""
+    journal, edited = "", None
     if problem:
-        journal = secrets.scrub(f"Every step is stopped: {problem} {ctx.journal_remedy()}")
+        from services.journal_audit import edited_session
+
+        edited = edited_session(ctx.store, ctx.session)
+        if edited is not None and edited.problem != problem:  # the chain comes first
+            edited = None
+        remedy = edited.tui_remedy if edited is not None else ctx.journal_remedy()
+        journal = secrets.scrub(f"Every step is stopped: {problem} {remedy}")
     rows = tuple(
         OverviewRow(v.step.id, v.step.title, v.step.description, v.step.needs_network,
                     v.step.irreversible, v.status, v.record.reason, tuple(v.blockers),
@@ -161,7 +171,8 @@ def overview(ctx: Context) -> Overview:
         done_here = (f"{ctx.session.tag} was signed here and sent back: nothing is left to do on "
                      "this workstation. When the next release's bundle comes, press i.")
     return Overview(header, rows, nxt.id if nxt else None, ctx.session.tag, journal,
-                    waits_for_bundle=waits, idle=done_here, offline=ctx.offline)
+                    waits_for_bundle=waits, idle=done_here, offline=ctx.offline,
+                    edited=edited.steps if edited is not None else ())
 
 
 def preview_row(step: Step) -> OverviewRow:

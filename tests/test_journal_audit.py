@@ -50,3 +50,44 @@ def test_no_step_runs_on_a_session_file_edited_to_skip_the_smoke_test(repo_path:
                    cwd=repo_path).returncode == 0
     assert run_cli("journal", "verify", cwd=repo_path).returncode == 0
     assert "Every step is stopped" not in run_cli("status", cwd=repo_path).stdout
+
+
+async def test_the_tui_opens_only_the_edited_step_and_its_redo_mends_the_session(
+        repo_path: Path) -> None:
+    from textual.widgets import OptionList
+
+    from console.app import ReleaseConsoleApp
+    from console.wiring import Options
+    from screens.home import HomeScreen
+    from screens.step import StepScreen
+    from tests.tui_helpers import settle, text_of
+
+    assert run_cli("start", "0.2.0", cwd=repo_path).returncode == 0
+    path = repo_path / ".release" / "v0.2.0" / "session.json"
+    session = json.loads(path.read_text())
+    session["steps"]["smoke"] = {"status": "done", "evidence": {"checked": ["boots"]}}
+    path.write_text(json.dumps(session))
+
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        assert "records smoke as finished" in text_of(home, "#message")
+        assert "press o to run it again" in text_of(home, "#message")
+        checklist = home.query_one("#checklist", OptionList)
+        ids = [row.id for row in home.rows]
+        checklist.highlighted = ids.index("preflight")
+        await pilot.press("enter")  # not edited: stopped like every other step
+        await settle(pilot)
+        assert app.screen is home
+        checklist.highlighted = ids.index("smoke")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StepScreen) and app.screen.step.id == "smoke"
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press(*"session file edited", "enter")
+        await settle(pilot)
+        assert "Reopened: smoke" in text_of(app.screen, "#step-message")
+    assert run_cli("journal", "verify", cwd=repo_path).returncode == 0

@@ -40,7 +40,7 @@ def test_the_sdist_can_run_its_own_tests(tmp_path: Path) -> None:
     assert built.returncode == 0, built.stderr[-2000:]
     with tarfile.open(tmp_path / "dist" / built.stdout.split()[-1]) as sdist:
         members = {m.name.split("/", 1)[1]: m for m in sdist.getmembers() if "/" in m.name}
-    for rel in ("CHANGELOG.md", "MIGRATION.md", "release.toml", "constraints.txt", "dev.sh",
+    for rel in ("LICENSE", "CHANGELOG.md", "MIGRATION.md", "release.toml", "constraints.txt", "dev.sh",
                 "docs/policy.md", "tests/conftest.py", "tests/github_helpers.py",
                 "tests/fixtures/pai-release.toml", "benchmarks/review_body.py"):
         assert rel in members, f"{rel} is not in the sdist"

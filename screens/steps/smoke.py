@@ -198,7 +198,7 @@ class SmokeScreen(StepScreen[SmokeView]):
                       self.query_one("#smoke-hardware", Input).value, marks, note)
         self.sent.add(entry.arch)
         self._next_form(entry.arch)
-        self._record(entry)
+        self._record_sign_off(entry)
 
     def _next_form(self, after: str) -> None:
         """On to the next architecture at once, before the sign-off is written: what the captain
@@ -231,7 +231,7 @@ class SmokeScreen(StepScreen[SmokeView]):
         self.post_message(Finished(False, message.error))
 
     @work(thread=True, group="smoke-record")  # not exclusive: a quick second one is wanted too
-    def _record(self, sign: Entry) -> None:
+    def _record_sign_off(self, sign: Entry) -> None:
         try:
             ctx = host_of(self.app).make_context()
             workstation.require_bundle_here(ctx, "smoke sign-off")
