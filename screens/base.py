@@ -55,7 +55,13 @@ def attempt(app: object, call: Callable[[Context], T]) -> tuple[T | None, str]:
     try:
         return call(host_of(app).make_context()), ""
     except ConsoleError as err:
-        return None, secrets.scrub(str(err))
+        return None, said(err)
+
+
+def said(err: ConsoleError) -> str:
+    """A refusal as the TUI says it: its TUI remedy (a key, a control) where it has one, instead
+    of the command line's, with secrets scrubbed."""
+    return secrets.scrub(err.tui_text)
 
 
 def open_wizard(app: App[Any], wizard: Screen[T], callback: Callable[[T | None], None] | None = None,

@@ -24,10 +24,10 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from screens.base import attempt, host_of, open_wizard
+from screens.base import attempt, host_of, open_wizard, said
 from screens.prompts import ask_from_thread
 from screens.widgets import SessionBar
-from services import engine, secrets, versions
+from services import engine, versions
 from services.asks import question
 from services.errors import ConsoleError
 from services.hotfix import picks
@@ -132,7 +132,7 @@ class HotfixScreen(Screen[str | None]):
             found, own = picks.listing(ctx.repo, base, ctx.policy.project.default_branch,
                                        tag_format=ctx.policy.tag_format)
         except ConsoleError as err:
-            self.post_message(self.Listed("", [], secrets.scrub(str(err))))
+            self.post_message(self.Listed("", [], said(err)))
             return
         self.post_message(self.Listed(base, found, "", left_out_sentence(
             [c.subject for c in own])))
@@ -216,7 +216,7 @@ class HotfixScreen(Screen[str | None]):
             engine.run_step(ctx, step)
         except ConsoleError as err:
             conflicts = picks.unmerged(ctx.repo) if picks.in_progress(ctx.repo) else []
-            self.post_message(self.Started(tag, secrets.scrub(str(err)), conflicts,
+            self.post_message(self.Started(tag, said(err), conflicts,
                                            resumed=resumed))
             return
         self.post_message(self.Started(tag, "", [], resumed=resumed))
@@ -343,7 +343,7 @@ class ConflictScreen(ModalScreen[str | None]):
             continue_picks(ctx)
         except ConsoleError as err:
             conflicts = picks.unmerged(ctx.repo) if picks.in_progress(ctx.repo) else []
-            self.post_message(self.Done("", secrets.scrub(str(err)), conflicts, False))
+            self.post_message(self.Done("", said(err), conflicts, False))
             return
         self.post_message(self.Done(session.tag, "", [], False))
 

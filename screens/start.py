@@ -16,9 +16,9 @@ from textual.message import Message
 from textual.widgets import Button, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
-from screens.base import attempt, host_of
+from screens.base import attempt, host_of, said
 from screens.dialog import SessionDialog
-from services import secrets, versions
+from services import versions
 from services.completion import outcome_line
 from services.errors import ConsoleError
 from services.session_lifecycle import ReleaseRequest, latest_session, start_release
@@ -88,7 +88,7 @@ class StartScreen(SessionDialog):
             channels = [c.name for c in ctx.policy.channels]
             previous = latest_session(ctx.store)
         except ConsoleError as err:
-            self.post_message(self.Suggested(secrets.scrub(str(err)), ["stable"], failed=True))
+            self.post_message(self.Suggested(said(err), ["stable"], failed=True))
             return
         if last is None:
             text = "No release tag yet: this will be the first release."

@@ -42,7 +42,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
-from screens.base import host_of
+from screens.base import host_of, said
 from screens.step_choices import StepChoices
 from screens.step_forms import FormWrites
 from screens.step_messages import Finished, Loaded, Progress, Stopper
@@ -56,7 +56,7 @@ from screens.step_render import (
     unexpected,
 )
 from screens.widgets import SessionBar, StepBody
-from services import completion, engine, secrets, workstation
+from services import completion, engine, workstation
 from services.asks import ASKS
 from services.errors import ConsoleError, StepCancelled
 from services.headline import headline
@@ -198,7 +198,7 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
                              tag=ctx.session.tag if ctx.session else self.session_tag,
                              ended=ended)
         except ConsoleError as err:
-            message = Loaded("", None, None, "", None, None, error=secrets.scrub(str(err)))
+            message = Loaded("", None, None, "", None, None, error=said(err))
         if not worker.is_cancelled:  # a newer load replaced this one
             self.post_message(message)
 
@@ -317,7 +317,7 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
                                        cancelled=True))
             return
         except ConsoleError as err:
-            self.post_message(Finished(False, secrets.scrub(str(err))))
+            self.post_message(Finished(False, said(err)))
             return
         except Exception as err:  # a bug or an OS error: say so, keep the app (and secrets) safe
             self.post_message(Finished(False, unexpected(err)))

@@ -13,9 +13,9 @@ from rich.text import Text
 from textual import work
 from textual.widgets import Static
 
-from screens.base import host_of
+from screens.base import host_of, said
 from screens.step_messages import Finished
-from services import engine, secrets
+from services import engine
 from services.asks import ASKS
 from services.errors import ConsoleError
 from services.step_protocol import Context, Plan
@@ -107,7 +107,7 @@ class StepChoices(_Screen):
                 reopened = engine.redo_step(ctx, self.step, reason)
                 text = f"↺ Reopened: {', '.join(reopened)}."
         except ConsoleError as err:
-            self.post_message(Finished(False, secrets.scrub(str(err))))
+            self.post_message(Finished(False, said(err)))
             return
         self.post_message(Finished(True, text))
 

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.worker import get_current_worker
 
-from screens.base import host_of, open_wizard
+from screens.base import host_of, open_wizard, said
 from screens.step_messages import Finished, GoTo
-from services import engine, secrets
+from services import engine
 from services.errors import ConsoleError
 from services.step_status import StepStatus
 
@@ -92,7 +92,7 @@ class MovingOn(_Screen):
             nxt = engine.next_view(engine.views(ctx)) if ctx.session is not None else None
             target = nxt.id if nxt is not None else None
         except ConsoleError as err:
-            self.post_message(Finished(False, secrets.scrub(str(err))))
+            self.post_message(Finished(False, said(err)))
             return
         if not worker.is_cancelled:
             self.post_message(GoTo(target, after))

@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from screens.base import host_of
+from screens.base import host_of, said
 from screens.widgets import SessionBar
 from services.errors import ConsoleError
 
@@ -74,7 +74,7 @@ class SummaryScreen(Screen[None]):
                 return
             summary = for_context(ctx, session)
         except ConsoleError as err:
-            self.post_message(self.Loaded("", [], str(err)))
+            self.post_message(self.Loaded("", [], said(err)))
             return
         self.post_message(self.Loaded(header, summary.lines(), unpushed=summary.unpushed))
 
@@ -124,7 +124,7 @@ class SummaryScreen(Screen[None]):
                 return
             head = push_rest(ctx, session)
         except ConsoleError as err:
-            self.post_message(Pushed(str(err)))
+            self.post_message(Pushed(said(err)))
             return
         self.post_message(Pushed(f"Pushed {head[:12]}."))
 

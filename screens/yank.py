@@ -28,9 +28,8 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from screens.base import attempt, host_of
+from screens.base import attempt, host_of, said
 from screens.widgets import TickBox
-from services import secrets
 from services.errors import ConsoleError
 from services.wording import single_width
 
@@ -298,7 +297,7 @@ class YankScreen(Screen[None]):
             outcome = carry_out(ctx, prepared, lambda line, _warning: lines.append(line))
             note = note_commit(ctx)
         except ConsoleError as err:
-            self.post_message(self.Done(lines, None, secrets.scrub(str(err))))
+            self.post_message(self.Done(lines, None, said(err)))
             return
         self.post_message(self.Done(outcome.lines + outcome.warnings, note, ""))
 

@@ -269,7 +269,8 @@ def _run_locked(ctx: Context, step: Step, *, confirmed: bool) -> Evidence:
         message = str(err)
         ctx.record(step.id, "failed", outputs={"reason": message},
                    update=lambda s: _set(s, step.id, StepStatus.FAILED, message, ctx.now_iso()))
-        failure = StepFailed(f"'{step.title}' failed: {message}")
+        failure = StepFailed(f"'{step.title}' failed: {err.message}", remedy=err.remedy,
+                             tui=err.tui)  # str() as before; the TUI says its own remedy
         failure.exit_code = err.exit_code  # a missing tool or no network stays exit 3
         raise failure from None
     except BaseException as err:

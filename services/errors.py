@@ -13,15 +13,25 @@ class ConsoleError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message: str, *, remedy: str = "") -> None:
+    def __init__(self, message: str, *, remedy: str = "", tui: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.remedy = remedy
+        # The remedy in the TUI's terms (a key, a control) where the command line's would name a
+        # command or an option the TUI has not got; empty: the TUI says ``remedy`` too.
+        self.tui = tui
 
     def __str__(self) -> str:
         if self.remedy:
             return f"{self.message} {self.remedy}"
         return self.message
+
+    @property
+    def tui_text(self) -> str:
+        """What the TUI shows: the message and its own remedy when it has one (as
+        :attr:`services.blocker.Blocker.tui_remedy`)."""
+        remedy = self.tui or self.remedy
+        return f"{self.message} {remedy}" if remedy else self.message
 
 
 class UsageError(ConsoleError):

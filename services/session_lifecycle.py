@@ -17,7 +17,7 @@ import semver
 
 from services import channels, versions
 from services.errors import ConsoleError, UsageError
-from services.policy import Policy
+from services.policy import ChannelPolicy, Policy
 from services.repo import Repository
 from services.session import Session, SessionStore, iso
 from services.step_protocol import Context
@@ -62,6 +62,8 @@ def resolve_version(policy: Policy, tags: list[str], request: ReleaseRequest) ->
         base = versions.next_version(last, request.bump)
     else:
         base = versions.requested_version(request.version)
+    if base.prerelease:
+        refuse_prerelease(policy, channel, base)
     if channel.tag and not base.prerelease:  # the channel's own pattern: -rc.N, -previewN
         version, tag = channels.channel_release(policy, channel, tags, base)
     else:
@@ -72,6 +74,43 @@ def resolve_version(policy: Policy, tags: list[str], request: ReleaseRequest) ->
     else:
         versions.require_greater(versions.parse_version(version), tags, policy.tag_format)
     return version, tag
+
+
+def refuse_prerelease(policy: Policy, channel: ChannelPolicy, version: semver.Version) -> None:
+    """A pre-release version is a candidate's: refused on a channel of final releases (stable
+    would publish ``1.3.0-rc`` as the latest release), and on a numbering channel unless it is
+    that channel's own numbering (``1.3.0-rc.1``; ``1.3.0-rc`` would be a candidate that
+    ``promote`` cannot find). The candidate channel numbers candidates itself, from the final
+    version."""
+    candidates = ([channel] if channel.prerelease else
+                  [c for c in policy.channels if c.prerelease and c.tag
+                   and c.promotes_to == channel.name]
+                  or [c for c in policy.channels if c.prerelease and c.tag])
+    final = str(version.finalize_version())
+    if channel.prerelease and (not channel.tag or channels.channel_of_tag(
+            policy, policy.tag_for(str(version))) == channel):
+        return
+    if channel.prerelease:
+        what = f"the {channel.name} channel numbers its candidates itself"
+    else:
+        what = f"the {channel.name} channel releases final versions only"
+    message = f"{version} is a pre-release version, and {what}."
+    if not candidates:
+        raise versions.VersionError(
+            message, remedy=f"Give the final version, {final}, or define a pre-release channel "
+            f"in {policy.where}.")
+    rc = candidates[0]
+    template = channels.version_template(policy, rc)
+    numbered = (f"{template.format(version=final, n=1)}, {template.format(version=final, n=2)}, "
+                "…" if "{n}" in template else template.format(version=final))
+    raise versions.VersionError(
+        message,
+        remedy=f"To start a candidate, give the final version on the {rc.name} channel, "
+        f"`release-console start {final} --channel {rc.name}`: it numbers them {numbered}",
+        tui=f"To start a candidate, type {final}" + (
+            f": the {rc.name} channel numbers them {numbered}" if rc == channel else
+            f" and choose {rc.name} where it says {channel.name}: that channel numbers them "
+            f"{numbered}"))
 
 
 def require_patch_of_release(version: semver.Version, tags: list[str], policy: Policy) -> None:

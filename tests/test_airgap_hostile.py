@@ -207,8 +207,10 @@ def test_the_guard_stops_a_connection_and_counts_it() -> None:
     socket.socket().close()  # off again outside the block
 
 
-@pytest.mark.parametrize("content", [b"# PAI\n" * 200, bytes(range(256)) * 40],
-                         ids=["a README", "a photo"])
+@pytest.mark.parametrize("content", [b"# PAI\n" * 200, bytes(range(256)) * 40, b"hi\n",
+                                     b"# PAI\n\nA live system.\n", bytes(range(256))],
+                         ids=["a README", "a photo", "a word", "a short README",
+                              "a short photo"])
 def test_a_file_that_is_no_tar_is_named_as_such_not_as_a_cut_off_copy(
         repo_path: Path, tmp_path: Path, content: bytes) -> None:
     """Found walking the clear-errors standard: the README or a photo picked by mistake was 'cut
@@ -248,3 +250,25 @@ def test_a_bundle_whose_session_was_edited_is_refused_before_anything_is_used(
                    manifest=lambda m: m.update(session_sha256=digest["session"]))
     refused(ws.ctx("offline"), edited,
             "records smoke as finished, but its journal does not: the session file was edited")
+
+
+@pytest.mark.parametrize("kept", [12, 300, 511])
+def test_a_bundle_cut_inside_its_first_block_is_still_a_cut_off_copy(
+        repo_path: Path, tmp_path: Path, kept: int) -> None:
+    """Under one tar block, a file is a tar cut short only if its bytes read as the start of a
+    tar header (name, octal fields, ustar magic), as the export's own first header does."""
+    from services.bundle.tarstream import TarWriter
+    from tests.conftest import run_cli
+
+    whole = tmp_path / "whole.tar"
+    with whole.open("wb") as out:
+        writer = TarWriter(out, mtime=1_700_000_000)
+        writer.add_bytes("session.json", b"{}\n")
+        writer.close()
+    cut = tmp_path / "usb" / "out.tar"
+    cut.parent.mkdir()
+    cut.write_bytes(whole.read_bytes()[:kept])
+    proc = run_cli("--offline", "bundle", "import", str(cut), cwd=repo_path)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("error: The bundle out.tar is cut off at its end (a copy that "
+                                  "stopped short); nothing was extracted."), proc.stderr

@@ -321,3 +321,27 @@ def test_a_changelog_without_footer_links_is_told_the_line_that_gives_one(
     engine.run_step(ctx, step)
     assert (repo_path / "CHANGELOG.md").read_text().endswith(
         "\n[0.1.0]: https://github.com/acme/app/releases/tag/v0.1.0\n")
+
+
+def test_the_cli_run_says_the_old_irregular_sections_it_left_once(
+        repo_path: Path, make_ctx: MakeCtx) -> None:
+    """Found walking the clear-errors standard: the plan (TUI, --dry-run) warned of a placeholder
+    date and a heading written twice far below, but `run changelog` itself said nothing."""
+    irregular = CHANGELOG.replace(
+        "[Unreleased]: ",
+        "## [0.0.9] - 0000-00-00\n\n- Never dated.\n\n## [0.0.9] - 2020-01-01\n\n- Twice.\n\n"
+        "[Unreleased]: ")
+    commit_file(repo_path, "CHANGELOG.md", irregular, "Add changelog")
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    engine.run_step(ctx, engine.find_step(ctx, "preflight"))
+    placeholder = ("Warning: CHANGELOG.md line 17: '0000-00-00' in '## [0.0.9] - 0000-00-00' is "
+                   "not a real date; the line was left as it is.")
+    twice = ("Warning: CHANGELOG.md has two headings for version 0.0.9 (lines 17 and 21) in its "
+             "history; they were left as they are.")
+    done = run_cli("run", "changelog", cwd=repo_path)
+    assert done.returncode == 0, done.stderr
+    assert head(repo_path)[0] == "Release v0.2.0: changelog"
+    for warning in (placeholder, twice):
+        assert done.stderr.count(warning) == 1, done.stderr
+    assert "0000-00-00" in (repo_path / "CHANGELOG.md").read_text()

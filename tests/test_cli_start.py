@@ -198,3 +198,36 @@ def test_pre_flight_names_a_pinned_public_key_that_is_not_committed(repo_path: P
     status = run_cli("status", cwd=repo_path).stdout
     assert ("The pinned public key minisign.pub ([signing] public_key in the default policy) "
             "does not exist; the sign step checks every signature against it.") in status
+
+
+@pytest.mark.parametrize(("args", "version"), [
+    (["start", "0.2.0-rc"], "0.2.0-rc"),
+    (["start", "0.2.0-rc.1"], "0.2.0-rc.1"),
+    (["start", "v0.2.0-beta.2", "--channel", "stable"], "0.2.0-beta.2"),
+])
+def test_a_pre_release_version_on_the_stable_channel_is_refused(
+        repo_path: Path, args: list[str], version: str) -> None:
+    """Found walking the clear-errors standard: `start 1.3.0-rc` started a stable release of a
+    pre-release version, published later as the latest release."""
+    result = run_cli(*args, cwd=repo_path)
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"error: {version} is a pre-release version, and the stable channel releases final "
+        "versions only. To start a candidate, give the final version on the rc channel, "
+        "`release-console start 0.2.0 --channel rc`: it numbers them 0.2.0-rc.1, 0.2.0-rc.2, "
+        "…\n")
+    assert not release_dir(repo_path).exists()
+    assert git(repo_path, "status", "--porcelain", "--ignored") == ""
+
+
+def test_the_rc_channel_takes_its_own_numbering_and_refuses_another(repo_path: Path) -> None:
+    refused = run_cli("start", "0.2.0-rc", "--channel", "rc", cwd=repo_path)
+    assert refused.returncode == 1
+    assert refused.stderr.startswith("error: 0.2.0-rc is a pre-release version, and the rc "
+                                     "channel numbers its candidates itself. To start a "
+                                     "candidate, give the final version on the rc channel, "
+                                     "`release-console start 0.2.0 --channel rc`")
+    assert not release_dir(repo_path).exists()
+    started = run_cli("start", "0.2.0-rc.1", "--channel", "rc", cwd=repo_path)
+    assert started.returncode == 0, started.stderr
+    assert "Started rc v0.2.0-rc.1 (version 0.2.0-rc.1, channel rc)" in started.stdout

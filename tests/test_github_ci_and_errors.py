@@ -220,3 +220,20 @@ def test_a_secret_is_masked_also_as_an_error_message_quotes_it() -> None:
     said = scrub("InvalidHeader: 'token ghp_QUOTED_SENTINEL_42\\nrest' and "
                  '{"token": "ghp_QUOTED_SENTINEL_42\\nrest"}')
     assert "QUOTED_SENTINEL" not in said and said.count("********") == 2
+
+
+def test_a_step_failing_for_want_of_a_token_keeps_the_tuis_words(
+        ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pre-flight is where a captain without a token meets it first: its failure, wrapped as the
+    step's, still says "run the command again" on the command line and its own words in the TUI."""
+    from services import engine
+
+    monkeypatch.delenv("GITHUB_TOKEN")
+    with pytest.raises(StepFailed) as caught:
+        engine.run_step(ctx, engine.find_step(ctx, "preflight"))
+    failure = caught.value
+    assert str(failure).startswith("'Pre-flight checks' failed: No GitHub token for 127.0.0.1:")
+    assert str(failure).endswith("and run the command again; `release-console github login` "
+                                 "needs a system keyring.")
+    assert failure.tui_text.endswith("start the console again, then press r on the step.")
+    assert "run the command again" not in failure.tui_text

@@ -181,3 +181,45 @@ async def test_a_long_error_is_read_whole_at_80x24(
         shown = " ".join(rows[last:last + 6])
         assert said in shown, shown
         assert sandbox.server.requests == []
+
+
+@pytest.mark.parametrize("keyring_kind", ["none", "file"])
+async def test_no_token_tells_the_tui_what_to_set_and_what_to_press(
+        make_ctx: Factory, repo_path: Path, sandbox: Sandbox,
+        monkeypatch: pytest.MonkeyPatch, keyring_kind: str) -> None:
+    """Found walking the clear-errors standard: the TUI said "run the command again", and there
+    is no command in the TUI. It says what to set and the key that tries again."""
+    import keyring
+
+    from tests.github_helpers import FileKeyring
+
+    ctx = prepare_release(make_ctx, repo_path, sandbox)
+    complete_steps_before(ctx, "draft")
+    monkeypatch.delenv("GITHUB_TOKEN")
+    if keyring_kind == "file":  # the project's test keyring: one a `github login` could fill
+        monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.github_helpers.FileKeyring")
+        previous = keyring.get_keyring()
+        keyring.set_keyring(FileKeyring())
+    try:
+        app = ReleaseConsoleApp(Options(repo=repo_path))
+        async with app.run_test(size=(80, 24)) as pilot:
+            app.push_screen(screen_for("draft"))
+            await settle(pilot)
+            await pilot.press("r")
+            await settle(pilot)
+            said = text_of(app, "#step-message")
+    finally:
+        if keyring_kind == "file":
+            keyring.set_keyring(previous)
+    from services.github import credentials
+
+    host = credentials.host_of(credentials.api_url(ctx.policy.github_api_url))
+    assert said == ({
+        "none": f"No GitHub token for {host}, and this machine has no usable keyring to keep "
+                "one. Quit with q, set GITHUB_TOKEN in the environment (for example from your "
+                "password manager), start the console again, then press r on the step.",
+        "file": f"No GitHub token for {host}. Store one with `release-console github login` in "
+                "another terminal, then press r on the step again (a GITHUB_TOKEN set now "
+                "reaches the console once it is restarted).",
+    }[keyring_kind])
+    assert sandbox.server.requests == []

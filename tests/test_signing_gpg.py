@@ -161,3 +161,22 @@ def test_verify_refuses_tampered_artifact_and_signature(repo_path: Path) -> None
     plain = subprocess.run(["gpg", "--batch", "--verify", str(asc), str(arm)],
                            capture_output=True, check=False)
     assert plain.returncode != 0  # the plain tool agrees
+
+
+def test_a_key_missing_from_the_keyring_names_where_its_fingerprint_came_from(
+        repo_path: Path, tmp_path: Path) -> None:
+    """A fingerprint given with --gpg-key (no pin in the policy) is fixed there, not in a
+    release.toml that never named it; one pinned in --config FILE is fixed in that file."""
+    iso = build_artifacts(repo_path)[0]
+    absent = "0123456789ABCDEF0123456789ABCDEF01234567"
+    given = run_cli("sign", str(iso), "--gpg-key", absent, cwd=repo_path)
+    assert given.returncode == 1
+    assert given.stderr == (f"error: The pinned OpenPGP key {absent} is not in your GnuPG "
+                            "keyring. Import the project's public key (gpg --import KEY.asc) and "
+                            "plug in the token, or fix --gpg-key.\n")
+    other = tmp_path / "ci-release.toml"
+    other.write_text(f'[signing]\nbackend = "gpg"\nfingerprint = "{absent}"\n')
+    configured = run_cli("--config", str(other), "sign", str(iso), cwd=repo_path)
+    assert configured.returncode == 1
+    assert configured.stderr.endswith(f"or fix signing.fingerprint in {other}.\n")
+    assert not Path(f"{iso}.asc").exists()

@@ -163,3 +163,25 @@ def test_missing_minisign_names_the_tool_and_the_apt_line(release: Path, tmp_pat
     verify = run_cli("verify", str(iso), cwd=release, env={"PATH": str(bin_dir)})
     assert verify.returncode == 3
     assert "sudo apt-get install minisign" in verify.stderr
+
+
+def test_a_missing_secret_key_names_where_its_path_came_from(release: Path,
+                                                             tmp_path: Path) -> None:
+    """Found walking the clear-errors standard: a key path given with --minisign-key or read
+    from --config FILE was to be fixed "in release.toml", a file that did not give it."""
+    iso = build_artifacts(release)[0]
+    before = snapshot(release / "build")
+    gone = tmp_path / "stick" / "minisign.key"
+    given = run_cli("sign", str(iso), "--minisign-key", str(gone), cwd=release)
+    assert given.returncode == 1
+    assert given.stderr == (f"error: The minisign secret key {gone} does not exist. Plug in the "
+                            "token that holds it, or fix --minisign-key.\n")
+    other = tmp_path / "ci-release.toml"
+    other.write_text((release / "release.toml").read_text()
+                     .replace('secret_key = "keys/minisign.key"', 'secret_key = "keys/gone.key"'))
+    configured = run_cli("--config", str(other), "sign", str(iso), cwd=release)
+    assert configured.returncode == 1
+    assert configured.stderr == (
+        f"error: The minisign secret key {release / 'keys' / 'gone.key'} does not exist. Plug "
+        f"in the token that holds it, or fix signing.secret_key in {other}.\n")
+    assert snapshot(release / "build") == before

@@ -130,3 +130,29 @@ def test_verify_refuses_tampered_artifact_signature_and_wrong_key(repo_path: Pat
     assert f"{arm.name}: sha256 OK; signature FAILED" in both.stdout
     assert amd.name in both.stderr and arm.name in both.stderr
     assert "Traceback" not in both.stderr
+
+
+def test_a_missing_key_or_allowed_signers_names_where_its_path_came_from(
+        repo_path: Path, tmp_path: Path) -> None:
+    """Found walking the clear-errors standard: "fix the path in release.toml" for a path given
+    with --ssh-key, and Python's own "[Errno 2]" words for a missing allowed-signers file."""
+    setup(repo_path)
+    iso = build_artifacts(repo_path)[0]
+    gone = tmp_path / "id_gone"
+    key = run_cli("sign", str(iso), "--ssh-key", str(gone), cwd=repo_path)
+    assert key.returncode == 1
+    assert key.stderr == (f"error: The ssh key {gone} does not exist. Plug in the token that "
+                          "holds it, or fix --ssh-key.\n")
+    public = run_cli("sign", str(iso), "--ssh-key", f"{gone}.pub", cwd=repo_path)
+    assert public.returncode == 1 and "Errno" not in public.stderr
+    assert f"The ssh key {gone}.pub does not exist." in public.stderr
+    other = tmp_path / "ci-release.toml"
+    other.write_text((repo_path / "release.toml").read_text().replace(
+        'allowed_signers = "allowed_signers"', 'allowed_signers = "keys/gone_signers"'))
+    signers = run_cli("--config", str(other), "sign", str(iso), cwd=repo_path)
+    assert signers.returncode == 1
+    assert signers.stderr == (
+        f"error: The allowed-signers file {repo_path / 'keys' / 'gone_signers'} does not exist. "
+        "Commit the project's allowed-signers file (the pin), or fix signing.allowed_signers "
+        f"in {other}.\n")
+    assert not list(iso.parent.glob("*.sig"))

@@ -125,6 +125,29 @@ async def test_start_a_release_from_the_tui(repo_path: Path) -> None:
     assert SessionStore(repo_path).load("v0.3.0").state == "active"
 
 
+async def test_a_pre_release_version_on_the_stable_channel_is_refused_in_the_dialog(
+        repo_path: Path) -> None:
+    """The start dialog says the refusal `start 0.3.0-rc` gives, with the dialog's own way to
+    start a candidate (its channel list, not --channel), and starts nothing."""
+    refusal = ("0.3.0-rc is a pre-release version, and the stable channel releases final "
+               "versions only. To start a candidate, type 0.3.0 and choose rc where it says "
+               "stable: that channel numbers them 0.3.0-rc.1, 0.3.0-rc.2, …")
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press(*"0.3.0-rc")
+        await settle(pilot)
+        assert text_of(app, "#preview") == refusal
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StartScreen)
+        assert text_of(app, "#error") == refusal
+        assert "--channel" not in text_of(app, "#error")
+    assert not (repo_path / ".release").exists()
+
+
 async def test_error_is_visible_not_a_crash(tmp_path: Path) -> None:
     app = ReleaseConsoleApp(Options(repo=tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:

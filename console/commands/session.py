@@ -236,6 +236,8 @@ def run_one(ctx: Context, step_id: str, *, dry_run: bool, yes: bool) -> int:
     for key, value in evidence.items():
         for line in evidence_lines(key, value):
             say(line)
+    for line in evidence.get("warnings") or []:  # e.g. old changelog sections left as they were
+        warn(f"Warning: {line}")
     # what comes next, as `status` ends: a captain running `next` again knows what it will do
     try:
         following = engine.next_view(engine.views(ctx))

@@ -25,11 +25,11 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Static
 
-from screens.base import attempt, host_of
+from screens.base import attempt, host_of, said
 from screens.bundle_import import HoldsVerifiedBundle
 from screens.step import STEP_CSS, Finished, Progress, StepScreen
 from screens.widgets import TickBox
-from services import secrets, workstation
+from services import workstation
 from services.errors import ConsoleError
 from services.progress import ProgressEvent
 from services.step_protocol import Context
@@ -219,7 +219,7 @@ class HandoffScreen(HoldsVerifiedBundle, StepScreen[Any]):
 
             result = export_bundle(ctx, output.absolute(), without_artifacts=without)
         except ConsoleError as err:
-            self.post_message(Finished(False, secrets.scrub(str(err))))
+            self.post_message(Finished(False, said(err)))
             return
         self.post_message(Finished(True, f"✔ {result.wrote} ({human(result.size)}). "
                                         f"Fingerprint: {result.fingerprint}"))

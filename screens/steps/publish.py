@@ -13,6 +13,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
+from screens.base import said
 from screens.step import StepScreen
 from services.artifacts import human_size
 from services.errors import ConsoleError
@@ -64,7 +65,7 @@ class PublishScreen(StepScreen):
         try:
             return what_will_happen(ctx)
         except ConsoleError as err:
-            return Text(str(err), style="bold red")
+            return Text(said(err), style="bold red")
 
     def show_extra(self, data: Any) -> None:
         self.query_one("#publish-what", Static).update(data or "")

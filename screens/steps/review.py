@@ -15,6 +15,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Markdown, Static
 
+from screens.base import said
 from screens.step import STEP_CSS, StepScreen
 from services.artifacts import human_size
 from services.errors import ConsoleError
@@ -78,7 +79,7 @@ class ReviewScreen(StepScreen):
         try:
             return wiring.review_now(ctx, wiring.client_for(ctx))
         except ConsoleError as err:
-            return str(err)
+            return said(err)
 
     def show_extra(self, data: Any) -> None:
         fields = self.query_one("#review-fields", Static)

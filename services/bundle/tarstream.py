@@ -153,6 +153,22 @@ def _tar_header(block: bytes) -> bool:
     return True
 
 
+_NUMERIC = frozenset(b"01234567 \0")  # the octal fields after the name (mode ... checksum)
+
+
+def _tar_start(fragment: bytes) -> bool:
+    """Could ``fragment`` (under one block) be the start of a tar header, cut off? Its name field
+    is text with no control character, padded with NULs; the numeric fields after it, as far as
+    they go, are octal; the ``ustar`` magic, if reached, is there. A text file or a photo fails
+    within its first bytes (a line break, a byte that is not octal)."""
+    name, _, padding = fragment[:100].partition(b"\0")
+    if not name or any(byte < 32 or byte == 127 for byte in name) or padding.strip(b"\0"):
+        return False
+    if not set(fragment[100:156]) <= _NUMERIC:
+        return False
+    return len(fragment) < 262 or fragment[257:262] == b"ustar"
+
+
 def scan(path: Path) -> Scan:
     """Pass one: headers only. Refuses anything unsafe before anything is extracted."""
     try:
@@ -163,7 +179,7 @@ def scan(path: Path) -> Scan:
             ending = tail.read()
     except OSError as exc:
         raise BundleError(f"Cannot read the bundle {path}: {exc.strerror}.") from None
-    if len(start) == BLOCK and not _tar_header(start):
+    if start and not (_tar_header(start) if len(start) == BLOCK else _tar_start(start)):
         # Checked before the ending: another file picked by mistake is not a copy cut short.
         raise BundleRefused(f"{path.name} is not a release bundle (it is not a tar archive); "
                             "nothing was extracted.",

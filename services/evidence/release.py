@@ -47,6 +47,9 @@ class ChangelogEvidence(StepEvidence):
     unreleased_heading: str | None = optional()
     unreleased_label: str | None = optional()
     unreleased_url: str | None = optional()
+    # Old irregular sections the move left as they were (a placeholder date, a heading written
+    # twice): said after the run, as the plan said them before it.
+    warnings: tuple[str, ...] | None = optional()
 
 
 @record(frozen=True, kw_only=True, eq=False)

@@ -62,7 +62,11 @@ def _bad_url(where: str, shown: str = "") -> CredentialsError:
     return CredentialsError(f"The GitHub API URL in {where}" + (f", {shown!r}," if shown else "")
                             + " is not an http(s) address with a host and a valid port.",
                             remedy=f"Fix {where}, e.g. https://api.github.com or "
-                            "http://127.0.0.1:8080/api/v3, and run the command again.")
+                            "http://127.0.0.1:8080/api/v3, and run the command again.",
+                            tui=f"Fix {where}, e.g. https://api.github.com or "
+                            "http://127.0.0.1:8080/api/v3, then press r on the step"
+                            + (" (the environment is read once the console restarts)."
+                               if where == ENV_API_URL else "."))
 
 
 def shown_url(url: str) -> str:
@@ -118,7 +122,10 @@ def _checked(value: str, source: str) -> Token:
         raise CredentialsError(f"The GitHub token from the {source} has a line break, a space or "
                                "another character a token never has.",
                                remedy="Set it again, copied whole and alone, and run the command "
-                               "again.")
+                               "again.",
+                               tui="Set it again, copied whole and alone (`release-console "
+                               f"github login` in another terminal, or {ENV_TOKEN} and a "
+                               "restart of the console), then press r on the step.")
     return Token(value, source)
 
 
@@ -136,15 +143,21 @@ def require_token(host: str) -> Token:
     token = find_token(host)
     if token is not None:
         return token
+    # The TUI has no command to run again, and its own environment is fixed once it started:
+    # a token reaches it from the keyring (read at each use), or from a restart.
     if not keyring_usable():
         raise CredentialsError(
             f"No GitHub token for {host}, and this machine has no usable keyring to keep one.",
             remedy=f"Set {ENV_TOKEN} in the environment (for example from your password "
             "manager) and run the command again; `release-console github login` needs a "
-            "system keyring.")
+            "system keyring.",
+            tui=f"Quit with q, set {ENV_TOKEN} in the environment (for example from your "
+            "password manager), start the console again, then press r on the step.")
     raise CredentialsError(
         f"No GitHub token for {host}.",
         remedy=f"Store one with `release-console github login`, or set {ENV_TOKEN}.",
+        tui="Store one with `release-console github login` in another terminal, then press r "
+        f"on the step again (a {ENV_TOKEN} set now reaches the console once it is restarted).",
     )
 
 

@@ -87,6 +87,10 @@ class Backend(ABC):
     suffix: str = ""  # THE signature suffix of this backend (provenance and uploads ask here)
     tool: str = ""  # the program it drives; missing -> ToolMissing (exit 3) before anything else
     _ready: Readiness | None = None
+    # Where each key path came from ("--ssh-key", "signing.ssh_key in /x/ci.toml"), set by
+    # from_policy: a remedy sends the captain to that option or file, not to a release.toml
+    # that did not give it. Keyed by what the path is: "public key", "secret key", ...
+    origins: dict[str, str] = {}  # replaced per instance by from_policy, never mutated
 
     @classmethod
     @abstractmethod
@@ -194,6 +198,20 @@ def resolve(root: Path, value: str) -> Path:
     resolved, so plans and notes name ``/x/token/key``, not ``/x/pai/../token/key``."""
     path = Path(os.path.expanduser(value))
     return (path if path.is_absolute() else root / path).resolve()
+
+
+def origin(policy: Policy, key: str, override: str, option: str) -> str:
+    """Where a key path came from, as a remedy names it: the command-line ``option`` that gave
+    it, else ``signing.KEY`` in the policy file actually read (``--config FILE`` or the
+    repository's release.toml)."""
+    if override:
+        return option
+    return f"signing.{key} in {policy.where if policy.source else 'release.toml'}"
+
+
+def missing_key(where: str) -> str:
+    """The remedy for a key file that is not there: the token, or the place the path came from."""
+    return f"Plug in the token that holds it, or fix {where}."
 
 
 def private_file_blocker(path: Path, what: str, *,

@@ -26,6 +26,7 @@ from services.signing import (
     SignatureInvalid,
     SigningError,
     Verified,
+    origin,
 )
 from services.step_protocol import Blocker
 
@@ -111,9 +112,14 @@ class GpgBackend(Backend):
         policy_pin = normalise(policy.signing_fingerprint)
         override = normalise(overrides.gpg_key)
         if verifying:
-            return cls(override or policy_pin, override or policy_pin)
-        # --gpg-key selects a key (maybe a signing subkey of the pin); prepare() refuses any other.
-        return cls(policy_pin or override, override)
+            backend = cls(override or policy_pin, override or policy_pin)
+        else:
+            # --gpg-key selects a key (maybe a signing subkey of the pin); prepare() refuses any
+            # other.
+            backend = cls(policy_pin or override, override)
+        from_option = override if verifying or not policy_pin else ""
+        backend.origins = {"pin": origin(policy, "fingerprint", from_option, "--gpg-key")}
+        return backend
 
     def pin_description(self) -> str:
         return f"OpenPGP key {self.pin}"
@@ -139,9 +145,9 @@ class GpgBackend(Backend):
         if ready.blockers:
             return ready
         if not self.pin:
+            where = self.origins.get("pin", "signing.fingerprint in release.toml")
             ready.blockers.append(Blocker("No OpenPGP fingerprint is pinned.",
-                                          "Set signing.fingerprint in release.toml or pass "
-                                          "--gpg-key FINGERPRINT."))
+                                          f"Set {where} or pass --gpg-key FINGERPRINT."))
             return ready
         if not _FPR.match(self.pin):
             ready.blockers.append(Blocker(f"{self.pin} is not a full OpenPGP fingerprint.",
@@ -151,7 +157,8 @@ class GpgBackend(Backend):
         if public is None or not public.primary:
             ready.blockers.append(Blocker(
                 f"The pinned OpenPGP key {self.pin} is not in your GnuPG keyring.",
-                "Import the project's public key (gpg --import KEY.asc) and plug in the token."))
+                "Import the project's public key (gpg --import KEY.asc) and plug in the token, "
+                f"or fix {self.origins.get('pin', 'signing.fingerprint in release.toml')}."))
             return ready
         if self.key not in public.all:
             ready.blockers.append(Blocker(

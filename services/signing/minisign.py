@@ -27,6 +27,8 @@ from services.signing import (
     SignatureInvalid,
     SigningError,
     Verified,
+    missing_key,
+    origin,
     private_file_blocker,
     resolve,
 )
@@ -159,10 +161,16 @@ class MinisignBackend(Backend):
             raise UsageError("No minisign public key to pin.",
                              remedy="Set signing.public_key in release.toml or pass --minisign-pub.")
         secret_value = overrides.minisign_key or policy.signing_secret_key
-        if secret_value:
-            return cls(public, resolve(root, secret_value))
         default = default_secret_key()
-        return cls(public, default if default.is_file() else None)
+        backend = cls(public, resolve(root, secret_value) if secret_value
+                      else default if default.is_file() else None)
+        backend.origins = {
+            "public key": origin(policy, "public_key",
+                                 overrides.minisign_pub if public == chosen else "",
+                                 "--minisign-pub"),
+            "secret key": origin(policy, "secret_key", overrides.minisign_key, "--minisign-key"),
+        }
+        return backend
 
     def pin_description(self) -> str:
         try:
@@ -183,8 +191,9 @@ class MinisignBackend(Backend):
         try:
             pin = public_key_id(self.public_key)
         except SigningError as err:
+            where = self.origins.get("public key", "signing.public_key")
             ready.blockers.append(Blocker(err.message, "Commit the project's minisign.pub (the pin) "
-                                          "or fix signing.public_key."))
+                                          f"or fix {where}."))
             return ready
         ready.signer = key_id_text(pin)
         if self.secret_key is None:
@@ -195,7 +204,9 @@ class MinisignBackend(Backend):
                 f"at minisign's default ({CONFIG_DIR_VARIABLE} names another directory); "
                 "`release-console sign FILE...` also takes --minisign-key PATH."))
             return ready
-        problem = private_file_blocker(self.secret_key, "minisign secret key")
+        where = self.origins.get("secret key", "signing.secret_key in release.toml")
+        problem = private_file_blocker(self.secret_key, "minisign secret key",
+                                       missing=missing_key(where))
         if problem is not None:
             ready.blockers.append(problem)
             return ready

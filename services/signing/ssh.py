@@ -33,6 +33,8 @@ from services.signing import (
     SignatureInvalid,
     SigningError,
     Verified,
+    missing_key,
+    origin,
     private_file_blocker,
     resolve,
     same_pin,
@@ -176,7 +178,15 @@ class SshBackend(Backend):
                              remedy="Set signing.allowed_signers and signing.identity in "
                              "release.toml, or pass --allowed-signers PATH --identity ID.")
         key = overrides.ssh_key or policy.signing_ssh_key
-        return cls(resolve(root, key) if key else None, resolve(root, signers), identity)
+        backend = cls(resolve(root, key) if key else None, resolve(root, signers), identity)
+        backend.origins = {
+            "key": origin(policy, "ssh_key", overrides.ssh_key, "--ssh-key"),
+            "allowed signers": origin(
+                policy, "allowed_signers",
+                overrides.allowed_signers if signers != policy.signing_allowed_signers else "",
+                "--allowed-signers"),
+        }
+        return backend
 
     def pin_description(self) -> str:
         return f"ssh signer {self.identity} in {self.allowed_signers}"
@@ -194,6 +204,12 @@ class SshBackend(Backend):
             return ready
         try:
             pinned = allowed_keys(self.allowed_signers, self.identity)
+        except FileNotFoundError:
+            where = self.origins.get("allowed signers", "signing.allowed_signers in release.toml")
+            ready.blockers.append(Blocker(
+                f"The allowed-signers file {self.allowed_signers} does not exist.",
+                f"Commit the project's allowed-signers file (the pin), or fix {where}."))
+            return ready
         except (OSError, UnicodeDecodeError) as exc:
             ready.blockers.append(Blocker(f"Cannot read the allowed-signers file "
                                           f"{self.allowed_signers}: {exc}."))
@@ -208,7 +224,12 @@ class SshBackend(Backend):
                                           "--ssh-key PATH."))
             return ready
         is_public = self.key.suffix == ".pub"
-        problem = None if is_public else private_file_blocker(self.key, "ssh key")
+        where = self.origins.get("key", "signing.ssh_key in release.toml")
+        if is_public:  # the agent holds the private half: only the .pub is read
+            problem = None if self.key.exists() else Blocker(
+                f"The ssh key {self.key} does not exist.", missing_key(where))
+        else:
+            problem = private_file_blocker(self.key, "ssh key", missing=missing_key(where))
         if problem is not None:
             ready.blockers.append(problem)
             return ready

@@ -307,6 +307,7 @@ class ChangelogStep(Step):
             "bump": decision.bump, "bump_reasons": decision.reasons,
             "references": [u.path for u in refs],
             **change.facts,  # how the move was written, for post-release's reopen
+            **({"warnings": list(change.doc.warnings)} if change.doc.warnings else {}),
         }).to_json()
 
 
