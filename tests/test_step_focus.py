@@ -19,7 +19,7 @@ from services.checklist import ticked
 from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context
 from tests.conftest import commit_file
-from tests.tui_helpers import open_step, settle
+from tests.tui_helpers import open_step, settle, text_of
 
 
 def _release_with_a_checklist(repo_path: Path, make_ctx: Callable[..., Context]) -> None:
@@ -68,4 +68,24 @@ async def test_a_focused_scroll_area_shows_it_and_space_goes_back_to_the_checkli
         assert not ticked(make_ctx().require_session(), "preflight")
         await pilot.press("space")
         await settle(pilot)
+        assert list(ticked(make_ctx().require_session(), "preflight")) == ["Docs updated"]
+
+
+async def test_enter_after_a_run_goes_to_the_next_step_not_the_checklist(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Walked by hand: pre-flight done, the line said "Enter: next step", and Enter went to the
+    ticked checklist, which said a tick cannot be taken back; the captain stayed put."""
+    _release_with_a_checklist(repo_path, make_ctx)
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_step(pilot, "preflight", PreflightScreen)
+        await pilot.press("space")
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert "Enter: next step" in text_of(screen, "#step-message")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is not screen
+        assert getattr(getattr(app.screen, "step", None), "id", None) == "changelog"
         assert list(ticked(make_ctx().require_session(), "preflight")) == ["Docs updated"]

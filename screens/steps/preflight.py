@@ -51,12 +51,12 @@ class PreflightScreen(StepScreen):
         items, done = data
         self.recorded_ticks = frozenset(done)
         manual = self.query_one("#manual", SelectionList)
+        keep = manual.highlighted  # read before clearing, which forgets it
         manual.clear_options()
         if not items:
             manual.add_option(Selection("The policy lists no manual pre-flight items.", "",
                                         disabled=True))
             return
-        keep = manual.highlighted
         manual.add_options(Selection(item, item, item in done) for item in items)
         manual.highlighted = keep if keep is not None else 0
         if keep is None:
@@ -82,6 +82,13 @@ class PreflightScreen(StepScreen):
 
         _, error = attempt(self.app, tick)
         self.post_message(Finished(False, error) if error else Ticked())
+
+    def on_finished(self, message: Finished) -> None:
+        """After a run the message line says "Enter: next step", so Enter must not go to the
+        checklist (where it only says a tick cannot be taken back). Runs before the step
+        screen's own handler; space on the body still goes back to the checklist."""
+        if message.ok:
+            self.park_focus()
 
     def on_ticked(self, message: Ticked) -> None:
         self.end_form_write()
