@@ -162,3 +162,20 @@ async def test_the_list_follows_the_without_artifacts_box_and_the_files(
         assert "artifacts_included: False" in text(screen, "#step-evidence")
     with tarfile.open(ws.usb / "out.tar") as written_bundle:
         assert not [n for n in written_bundle.getnames() if n.startswith("artifacts/")]
+
+
+async def test_the_bundle_paths_fit_80_columns(stations: Workstations) -> None:
+    """Walked by hand at 80x24: the path field shared its row with the box and the button and
+    showed "/tmp/walk/ag/usb/PAI-v1.3.1", never the file name; the import field was cut too."""
+    ws = stations
+    prepare_online(ws)
+    app = ReleaseConsoleApp(Options(repo=ws.online))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_handoff(pilot, "handoff-out")
+        body_width = screen.query_one("#step-body").content_region.width
+        for field in ("#handoff-path", "#handoff-import"):
+            typed = screen.query_one(field, Input)
+            typed.value = "/media/usb/PAI-v1.3.0-to-offline.tar"
+            await pilot.pause()
+            # the whole width of the step: a path of 70 characters shows whole
+            assert typed.content_region.width >= min(70, body_width - 6)

@@ -59,13 +59,14 @@ class HandoffScreen(HoldsVerifiedBundle, StepScreen[Any]):
 
     def compose_extra(self) -> ComposeResult:
         yield Static("", id="handoff-contents", classes="section")
+        # each path on a row of its own: beside the buttons, 80 columns cut off the file name
+        yield Input(placeholder="Write the bundle to (e.g. the USB stick)", id="handoff-path")
         with Horizontal(classes="handoff-row"):
-            yield Input(placeholder="Write the bundle to (e.g. the USB stick)", id="handoff-path")
             yield TickBox("without artifacts", id="handoff-without")
             yield Button("Export (ctrl+s)", id="handoff-export", variant="primary",
                          action="screen.export")
+        yield Input(placeholder="Bundle from the other workstation", id="handoff-import")
         with Horizontal(classes="handoff-row"):
-            yield Input(placeholder="Bundle from the other workstation", id="handoff-import")
             yield Button("Verify (Enter)", id="handoff-verify", action="screen.verify_import")
             yield Button("Use it (ctrl+y)", id="handoff-use", disabled=True,
                          action="screen.use_import")
