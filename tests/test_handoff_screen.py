@@ -179,3 +179,24 @@ async def test_the_bundle_paths_fit_80_columns(stations: Workstations) -> None:
             await pilot.pause()
             # the whole width of the step: a path of 70 characters shows whole
             assert typed.content_region.width >= min(70, body_width - 6)
+
+
+async def test_the_footer_keys_fit_80_columns(stations: Workstations) -> None:
+    """Walked by hand at 80x24: the hand-off footer ended "^y Use the verified bund", cut off by
+    the palette key; once the bundle is written (o and i join) the captain saw even less."""
+    ws = stations
+    prepare_online(ws)
+    app = ReleaseConsoleApp(Options(repo=ws.online))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_handoff(pilot, "handoff-out")
+        screen.query_one("#handoff-path", Input).value = str(ws.usb / "out.tar")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Enter: next step." in text(screen, "#step-message")
+        keys = list(screen.query("Footer FooterKey"))
+        palette = [k for k in keys if k.has_class("-command-palette")]
+        shown = [k for k in keys if not k.has_class("-command-palette")]
+        edge = palette[0].region.x if palette else screen.size.width
+        assert {k.key for k in shown} >= {"ctrl+s", "q"}
+        for key in shown:  # every key and its whole label left of the palette key
+            assert key.region.right <= edge, (key.key, key.description)

@@ -47,8 +47,11 @@ HANDOFF_CSS = Path(__file__).with_name("handoff.tcss")
 
 
 class HandoffScreen(HoldsVerifiedBundle, StepScreen[Any]):
-    BINDINGS = [Binding("ctrl+s", "export", "Export bundle"),
-                Binding("ctrl+y", "use_import", "Use the verified bundle")]
+    # the footer fits 80 columns: ctrl+y is on its button ("Use it (ctrl+y)") and on the line
+    # once a bundle is verified
+    BINDINGS = [Binding("i", "import_bundle", "Import…"),  # the screen is all about bundles
+                Binding("ctrl+s", "export", "Export"),
+                Binding("ctrl+y", "use_import", "Use the verified bundle", show=False)]
     CSS_PATH: ClassVar[Any] = [STEP_CSS, HANDOFF_CSS]
     contents: Any = None  # what load_extra found; the list is drawn from it and the box
 
