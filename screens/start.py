@@ -89,7 +89,8 @@ class StartScreen(SessionDialog):
             channels = [c.name for c in ctx.policy.channels]
             previous = latest_session(ctx.store)
         except ConsoleError as err:
-            self.post_message(self.Suggested(said(err), ["stable"], failed=True))
+            if not get_current_worker().is_cancelled:  # a later keystroke reads it again
+                self.post_message(self.Suggested(said(err), ["stable"], failed=True))
             return
         if last is None:
             text = "No release tag yet: this will be the first release."
@@ -101,7 +102,8 @@ class StartScreen(SessionDialog):
         suggested = suggested_version(ctx, str(last) if last else None)
         if suggested:
             text += f"\nThe [Unreleased] entries call for {suggested}."
-        self.post_message(self.Suggested(text, channels, suggested))
+        if not get_current_worker().is_cancelled:  # superseded: the newer one says what is true
+            self.post_message(self.Suggested(text, channels, suggested))
 
     @dataclass
     class Previewed(Message):
