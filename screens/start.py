@@ -26,8 +26,9 @@ from services.step_protocol import Context
 
 START_CSS = Path(__file__).with_name("start.tcss")
 
-BUMP_CHOICES = [("exact version", ""), ("patch", "patch"), ("minor", "minor"),
-                ("major", "major")]
+# Each choice names what it chooses: the two lists stand side by side with no labels above them.
+BUMP_CHOICES = [("exact version", ""), ("bump: patch", "patch"), ("bump: minor", "minor"),
+                ("bump: major", "major")]
 
 
 def suggested_version(ctx: Context, last: str | None) -> str:
@@ -67,7 +68,7 @@ class StartScreen(SessionDialog):
         yield Input(placeholder="Version, e.g. 1.4.0 (leave empty to use a bump)", id="version")
         with Horizontal():
             yield Select(BUMP_CHOICES, value="", allow_blank=False, id="bump")
-            yield Select([("stable", "stable")], value="stable", allow_blank=False,
+            yield Select([("channel: stable", "stable")], value="stable", allow_blank=False,
                          id="channel")
         yield Static("", id="preview", markup=False)  # what Enter starts, as the form stands
 
@@ -88,7 +89,8 @@ class StartScreen(SessionDialog):
             channels = [c.name for c in ctx.policy.channels]
             previous = latest_session(ctx.store)
         except ConsoleError as err:
-            self.post_message(self.Suggested(said(err), ["stable"], failed=True))
+            if not get_current_worker().is_cancelled:  # a later keystroke reads it again
+                self.post_message(self.Suggested(said(err), ["stable"], failed=True))
             return
         if last is None:
             text = "No release tag yet: this will be the first release."
@@ -100,7 +102,8 @@ class StartScreen(SessionDialog):
         suggested = suggested_version(ctx, str(last) if last else None)
         if suggested:
             text += f"\nThe [Unreleased] entries call for {suggested}."
-        self.post_message(self.Suggested(text, channels, suggested))
+        if not get_current_worker().is_cancelled:  # superseded: the newer one says what is true
+            self.post_message(self.Suggested(text, channels, suggested))
 
     @dataclass
     class Previewed(Message):
@@ -138,7 +141,8 @@ class StartScreen(SessionDialog):
     def on_start_screen_suggested(self, message: Suggested) -> None:
         self._suggestion_failed = message.failed
         self.query_one("#suggestion", Static).update(message.text)
-        self.query_one("#channel", Select).set_options((c, c) for c in message.channels)
+        self.query_one("#channel", Select).set_options((f"channel: {c}", c)
+                                                       for c in message.channels)
         self.query_one("#channel", Select).value = message.channels[0]
         version = self.query_one("#version", Input)
         if message.version and not version.value:

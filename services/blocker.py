@@ -7,6 +7,10 @@ read blockers without importing the step machinery.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from services.errors import ConsoleError
 
 
 @dataclass(frozen=True)
@@ -31,3 +35,9 @@ def dirty_tree_blockers(dirty: list[str], remedy: str) -> list[Blocker]:
     if not dirty:
         return []
     return [Blocker(f"The working tree has uncommitted changes: {', '.join(dirty[:3])}.", remedy)]
+
+
+def as_blocker(err: ConsoleError) -> Blocker:
+    """A step's check that raised: its sentence and remedy stay apart (the TUI shows the remedy
+    on its own line, in its own words when the error has them)."""
+    return Blocker(err.message, err.remedy, err.tui)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from services import secrets
+from services.blocker import as_blocker
 from services.completion import finish_if_complete
 from services.errors import (
     BlockedError,
@@ -24,21 +25,15 @@ from services.errors import (
 from services.flows import runbook
 from services.reconcile import ADOPTED
 from services.session import Session, StepRecord
-from services.step_protocol import (
-    Blocker,
-    Context,
-    Evidence,
-    Step,
-    StepFailed,
-)
+from services.step_protocol import Blocker, Context, Evidence, Step, StepFailed
 from services.step_status import FINISHED, StepStatus
 
-PERMANENT = frozenset({"tag"})
+PERMANENT = frozenset({"tag"})  # done steps whose effect is never undone (tags are never moved)
 OFFLINE = Blocker(
     "This step needs the network and this workstation is offline.",
     "Carry the release to the online machine and run it there.",
     "Carry the release to the online machine and run it there.",
-)  # done steps whose effect is never undone (tags are never moved)
+)
 
 
 @dataclass
@@ -97,7 +92,7 @@ def own_blockers(ctx: Context, step: Step) -> list[Blocker]:
     try:
         blockers.extend(step.check(ctx))
     except ConsoleError as err:
-        blockers.append(Blocker(str(err)))
+        blockers.append(as_blocker(err))
     return blockers
 
 
@@ -154,7 +149,7 @@ def revalidation(ctx: Context, step: Step) -> list[Blocker]:
     try:
         return step.revalidate(ctx)
     except ConsoleError as err:
-        return [Blocker(str(err))]
+        return [as_blocker(err)]
 
 
 def interrupted_blocker(step: Step, record: StepRecord) -> Blocker:

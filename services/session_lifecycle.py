@@ -109,8 +109,8 @@ def refuse_prerelease(policy: Policy, channel: ChannelPolicy, version: semver.Ve
         f"`release-console start {final} --channel {rc.name}`: it numbers them {numbered}",
         tui=f"To start a candidate, type {final}" + (
             f": the {rc.name} channel numbers them {numbered}" if rc == channel else
-            f" and choose {rc.name} where it says {channel.name}: that channel numbers them "
-            f"{numbered}"))
+            f" and pick {rc.name} in the channel list (now {channel.name}); that channel "
+            f"numbers them {numbered}"))
 
 
 def require_patch_of_release(version: semver.Version, tags: list[str], policy: Policy) -> None:

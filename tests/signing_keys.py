@@ -172,3 +172,21 @@ def advance_to(ctx: Context, step_id: str) -> None:
                 s.step(sid).status, s.step(sid).reason = "skipped", "not under test"
 
     record_finished(ctx, "advanced", mark)
+
+
+def checksummed(ctx: Context, repo_path: Path) -> Context:
+    """Release 0.2.0 started, its artifacts built and signed off on both architectures, and the
+    artifacts, smoke and checksums steps run: the sign step is next."""
+    from services import engine, smoke
+    from services.session_lifecycle import ReleaseRequest, start_release
+    from services.steps import registry
+    from tests.conftest import sign_off
+
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    build_artifacts(repo_path)
+    for arch in ("amd64", "arm64"):
+        sign_off(ctx, arch=arch, hardware="bench", marks=[smoke.Mark("pass", "all")])
+    advance_to(ctx, "artifacts")
+    for step in ("artifacts", "smoke", "checksums"):
+        engine.run_step(ctx, registry()[step])
+    return ctx

@@ -130,3 +130,45 @@ def test_an_import_killed_after_making_the_branch_is_finished_by_importing_again
     assert offline.repo.head_sha() == release_commit
     assert engine.next_view(engine.views(offline)).step.id == "smoke"
     assert "chain intact" in ws.cli("offline", "journal", "verify").stdout
+
+
+def test_the_next_release_checks_out_the_default_branch_the_hotfix_left_behind(
+        stations: Workstations) -> None:
+    """After a hotfix the signing workstation's clone stays on the hotfix branch; the next
+    release's bundle (on main) checks main out instead of refusing, and the hotfix branch stays
+    as it is."""
+    from tests.airgap_helpers import prepare_and_export
+
+    ws = stations
+    git(ws.offline, "switch", "-q", "-c", BRANCH, "v1.2.0")  # as the last hotfix left it
+    hotfix_tip = git(ws.offline, "rev-parse", BRANCH).strip()
+    prepare_and_export(ws)
+    release_commit = git(ws.online, "rev-parse", "HEAD").strip()
+
+    offline = ws.ctx("offline")
+    prepared = verify_bundle(offline, ws.usb / "out.tar")
+    assert (f"this clone is on {BRANCH}: main will be checked out and brought to the release "
+            f"commit ({BRANCH} stays as it is)") in prepared.checks
+    assert f"check out main ({BRANCH} stays as it is)" in prepared.plan_summary()
+    assert git(ws.offline, "branch", "--show-current").strip() == BRANCH  # verifying moved nothing
+    apply(offline, prepared)
+
+    assert git(ws.offline, "branch", "--show-current").strip() == "main"
+    assert git(ws.offline, "rev-parse", "HEAD").strip() == release_commit
+    assert git(ws.offline, "rev-parse", BRANCH).strip() == hotfix_tip
+    assert engine.next_view(engine.views(ws.ctx("offline"))).step.id == "smoke"
+
+
+def test_a_default_branch_with_commits_of_its_own_is_refused_before_anything_moves(
+        stations: Workstations) -> None:
+    from tests.airgap_helpers import prepare_and_export
+
+    ws = stations
+    git(ws.offline, "commit", "-q", "--allow-empty", "-m", "Made on the signing workstation")
+    git(ws.offline, "switch", "-q", "-c", BRANCH, "v1.2.0")
+    prepare_and_export(ws)
+
+    with pytest.raises(BundleError, match=r"main here is [0-9a-f]{12}, neither the release "
+                                          r"commit [0-9a-f]{12} nor behind it; nothing was"):
+        verify_bundle(ws.ctx("offline"), ws.usb / "out.tar")
+    assert git(ws.offline, "branch", "--show-current").strip() == BRANCH

@@ -293,3 +293,16 @@ def test_a_step_finished_by_another_console_meanwhile_is_not_run_again(
         engine.run_step(loser, registry()["preflight"])
     actions = [e["action"] for e in loser.journal.entries() if e["step"] == "preflight"]
     assert actions == ["started", "done"]
+
+
+def test_a_check_that_raises_keeps_its_remedy_apart(repo_path: Path) -> None:
+    """A step's check that raises a refusal becomes a blocker with the refusal's remedy on its
+    own (the TUI's "→" line, `status --json`'s remedy), not one run-on reason."""
+    from tests.conftest import git
+
+    assert run_cli("start", "0.2.0", cwd=repo_path).returncode == 0
+    git(repo_path, "tag", "v0.3.0")  # a later release appeared meanwhile
+    said = json.loads(run_cli("status", "--json", cwd=repo_path).stdout)
+    preflight = next(step for step in said["steps"] if step["id"] == "preflight")
+    assert {"reason": "Version 0.2.0 is not greater than the last release v0.3.0.",
+            "remedy": "Pick a version above 0.3.0, for example 0.3.1."} in preflight["blockers"]

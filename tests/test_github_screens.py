@@ -24,7 +24,7 @@ from tests.github_helpers import (
     run,
 )
 from tests.test_confirm_layout import screen_lines
-from tests.tui_helpers import settle
+from tests.tui_helpers import open_step, settle
 
 Factory = Callable[..., Context]
 
@@ -144,13 +144,11 @@ async def test_a_long_body_is_reviewed_whole_and_not_rendered_again_after_the_ru
     run(ctx, "draft")
     app = ReleaseConsoleApp(Options(repo=repo_path))
     async with app.run_test(size=(80, 24)) as pilot:
-        app.push_screen(screen_for("review"))
-        await settle(pilot)
-        assert isinstance(app.screen, ReviewScreen)
+        review = await open_step(pilot, "review", ReviewScreen)
         assert "✔ Body    equals the notes" in text_of(app, "#review-fields")
-        whole = app.screen.query_one("#review-body-long", Static)
+        whole = review.query_one("#review-body-long", Static)
         shown = whole.content
-        assert whole.display and not app.screen.query_one("#review-body", Markdown).display
+        assert whole.display and not review.query_one("#review-body", Markdown).display
         assert isinstance(shown, RichMarkdown) and shown.markup == notes.read_text()
         await pilot.press("r")
         await settle(pilot)

@@ -152,11 +152,7 @@ async def test_a_first_release_offers_no_section_to_save(
         repo_path, make_ctx, "# Changelog\n\n## [Unreleased]\n### Added\n- Everything.\n",
         guide.decode(), ReleaseRequest(version="0.1.0"))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        app.push_screen(screen_for("migration"))
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, MigrationScreen)
+        screen = await open_step(pilot, "migration", MigrationScreen)
         status = str(screen.query_one("#migration-status", Static).render())
         assert "This is the first release: there is nothing to migrate from." in status
         assert not screen.query_one("#migration-save").display

@@ -10,15 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from services import engine, smoke
+from services import engine
 from services.errors import BlockedError, NeedsInput
 from services.session import Session
-from services.session_lifecycle import ReleaseRequest, start_release
 from services.signing import PASSPHRASE_OPTION, Readiness
 from services.step_protocol import Context, NonInteractive, Step, StepFailed
 from services.steps import registry
-from tests.conftest import sign_off
-from tests.signing_keys import advance_to, build_artifacts, minisign_keypair, write_policy
+from tests.signing_keys import checksummed, minisign_keypair, write_policy
 
 SIGNING = """\
 [signing]
@@ -35,14 +33,7 @@ def ctx(repo_path: Path, make_ctx: Callable[..., Context]) -> Context:
     minisign_keypair(keys, passphrase="open sesame")
     shutil.move(keys / "minisign.pub", repo_path / "minisign.pub")
     write_policy(repo_path, SIGNING)
-    context = make_ctx()
-    start_release(context, ReleaseRequest(version="0.2.0"))
-    build_artifacts(repo_path)
-    for arch in ("amd64", "arm64"):
-        sign_off(context, arch=arch, hardware="bench", marks=[smoke.Mark("pass", "all")])
-    advance_to(context, "artifacts")
-    for step in ("artifacts", "smoke", "checksums"):
-        engine.run_step(context, registry()[step])
+    context = checksummed(make_ctx(), repo_path)
     return context
 
 
@@ -178,14 +169,7 @@ def test_without_a_configured_key_the_sign_step_uses_minisigns_default(
     minisign_keypair(keys)
     shutil.copy(keys / "minisign.pub", repo_path / "minisign.pub")
     write_policy(repo_path, SIGNING.replace('secret_key = "keys/minisign.key"\n', ""))
-    context = make_ctx()
-    start_release(context, ReleaseRequest(version="0.2.0"))
-    build_artifacts(repo_path)
-    for arch in ("amd64", "arm64"):
-        sign_off(context, arch=arch, hardware="bench", marks=[smoke.Mark("pass", "all")])
-    advance_to(context, "artifacts")
-    for step in ("artifacts", "smoke", "checksums"):
-        engine.run_step(context, registry()[step])
+    context = checksummed(make_ctx(), repo_path)
     default = Path.home() / ".minisign" / "minisign.key"
     with pytest.raises(BlockedError) as refused:
         engine.run_step(context, sign_step())

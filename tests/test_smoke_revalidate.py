@@ -17,7 +17,7 @@ from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context
 from services.steps import registry
 from tests.conftest import run_cli, sign_off
-from tests.signing_keys import POLICY_BASE, advance_to, build_artifacts, write_policy
+from tests.signing_keys import POLICY_BASE, advance_to, build_artifacts, checksummed, write_policy
 
 SIGNING = '[signing]\nbackend = "none"\ntag_format = "none"\n'
 
@@ -26,14 +26,7 @@ SIGNING = '[signing]\nbackend = "none"\ntag_format = "none"\n'
 def ctx(repo_path: Path, make_ctx: Callable[..., Context]) -> Context:
     """A release whose artifacts, smoke and checksums steps are done."""
     write_policy(repo_path, SIGNING)
-    context = make_ctx()
-    start_release(context, ReleaseRequest(version="0.2.0"))
-    build_artifacts(repo_path)
-    for arch in ("amd64", "arm64"):
-        sign_off(context, arch=arch, hardware="bench", marks=[smoke.Mark("pass", "all")])
-    advance_to(context, "artifacts")
-    for step in ("artifacts", "smoke", "checksums"):
-        engine.run_step(context, registry()[step])
+    context = checksummed(make_ctx(), repo_path)
     return context
 
 

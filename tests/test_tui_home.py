@@ -130,8 +130,8 @@ async def test_a_pre_release_version_on_the_stable_channel_is_refused_in_the_dia
     """The start dialog says the refusal `start 0.3.0-rc` gives, with the dialog's own way to
     start a candidate (its channel list, not --channel), and starts nothing."""
     refusal = ("0.3.0-rc is a pre-release version, and the stable channel releases final "
-               "versions only. To start a candidate, type 0.3.0 and choose rc where it says "
-               "stable: that channel numbers them 0.3.0-rc.1, 0.3.0-rc.2, …")
+               "versions only. To start a candidate, type 0.3.0 and pick rc in the channel "
+               "list (now stable); that channel numbers them 0.3.0-rc.1, 0.3.0-rc.2, …")
     app = ReleaseConsoleApp(Options(repo=repo_path))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -140,6 +140,9 @@ async def test_a_pre_release_version_on_the_stable_channel_is_refused_in_the_dia
         await pilot.press(*"0.3.0-rc")
         await settle(pilot)
         assert text_of(app, "#preview") == refusal
+        # the channel list says what it is (the words above point at it); it has no label
+        shown = [str(label.render()) for label in app.screen.query("SelectCurrent #label")]
+        assert shown == ["exact version", "channel: stable"]
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, StartScreen)

@@ -83,17 +83,27 @@ def verify(ctx: Context, manifest: Manifest, path: Path, where: Path) -> list[st
                             f"not the release commit {manifest.commit[:12]} the manifest names; "
                             "the bundle was refused.")
     _git(scratch, "fetch", "-q", "--no-tags", str(path), f"{branch_ref}:refs/heads/incoming")
-    head = ctx.repo.head_sha()
     # Off the release's branch, the import's worktree check refuses the clone unless the branch
-    # is not here at all; then it is made at the release commit and nothing here moves.
-    if head != manifest.commit and ctx.repo.branch() == manifest.branch:
+    # is not here at all (then it is made at the release commit and nothing here moves) or it is
+    # the default branch (then it is checked out: its tip must fit as HEAD's would).
+    on_branch = ctx.repo.branch() == manifest.branch
+    switching = (not on_branch and manifest.branch == ctx.policy.project.default_branch
+                 and ctx.repo.branch_exists(manifest.branch))
+    if on_branch:
+        head = ctx.repo.head_sha()
+    elif switching:
+        head = _git(ctx.repo, "rev-parse", branch_ref).strip()
+    else:
+        head = manifest.commit  # made at the release commit, or refused by the worktree check
+    if head != manifest.commit:
         behind = scratch.is_ancestor(head, manifest.commit)
         # Back online, a promotion's branch has moved past the candidate's commit it signs.
         promoting = ctx.session is not None and ctx.session.kind == "promote"
         ahead = (manifest.direction != "to-offline" and promoting
                  and scratch.is_ancestor(manifest.commit, head))
         if not ahead and (manifest.direction != "to-offline" or not behind):
-            raise BundleError(f"HEAD here is {head[:12]}, neither the release commit "
+            raise BundleError(f"{'HEAD' if on_branch else manifest.branch} here is "
+                              f"{head[:12]}, neither the release commit "
                               f"{manifest.commit[:12]} nor behind it; nothing was changed.",
                               remedy="Check out the release branch as it was when the release "
                               "left (no local commits), then import again.")
@@ -126,7 +136,8 @@ def verify(ctx: Context, manifest: Manifest, path: Path, where: Path) -> list[st
     return checked
 
 
-def apply(ctx: Context, manifest: Manifest, path: Path, *, new_branch: bool = False) -> None:
+def apply(ctx: Context, manifest: Manifest, path: Path, *, new_branch: bool = False,
+          switch: bool = False) -> None:
     """Fetch the verified commit (fast-forwarding the release branch, or making it when it is not
     here) and the tag."""
     root = ctx.repo
@@ -134,6 +145,10 @@ def apply(ctx: Context, manifest: Manifest, path: Path, *, new_branch: bool = Fa
     _git(root, "fetch", "-q", "--no-tags", str(path), branch_ref)
     if new_branch and not root.branch_exists(manifest.branch):  # a rerun finds it made
         _git(root, "switch", "-q", "--no-track", "-c", manifest.branch, manifest.commit)
+    elif switch and root.branch() != manifest.branch:  # back to the default branch
+        _git(root, "switch", "-q", manifest.branch)
+        if not root.is_ancestor(manifest.commit, root.head_sha()):
+            _git(root, "merge", "-q", "--ff-only", manifest.commit)
     elif root.branch() != manifest.branch:  # switched since the bundle was verified
         raise BundleError(f"This clone is on {root.branch()}, the release on {manifest.branch}.",
                           remedy=f"`git checkout {manifest.branch}`, then import again.")

@@ -44,6 +44,9 @@ class Prepared:
     # The release's branch is not in this clone yet (a hotfix branch made on the other
     # workstation): using the bundle makes it at the release commit and checks it out.
     new_branch: bool = False
+    # This clone is on another branch (the last hotfix's) over a clean tree, and the release's
+    # is the default branch: using the bundle checks it out (the other branch stays as it is).
+    switch_from: str = ""
     held: Workdir | None = None  # the folder's lock, so no later import sweeps it away
 
     @property
@@ -69,6 +72,8 @@ class Prepared:
                 + (f" and tag {m.tag}" if m.tag_object else "")
                 + (f", make the branch {m.branch} there and check it out" if self.new_branch
                    else "")
+                + (f", check out {m.branch} ({self.switch_from} stays as it is)"
+                   if self.switch_from else "")
                 + ", place the files, resume the session.")
 
     def to_json(self) -> dict[str, Any]:
@@ -128,12 +133,16 @@ def _verify(ctx: Context, source: Path, work: Path, artifacts_from: Path | None)
     if manifest.direction == TO_ONLINE and local is not None:
         ctx.session = local
     checks += gitpart.verify(ctx, manifest, members / "repo.bundle", work)
-    new_branch = _check_worktree(ctx, manifest)
+    new_branch, switch_from = _check_worktree(ctx, manifest)
     if new_branch:
         checks.append(f"branch {manifest.branch} is not in this clone: it will be made at the "
                       f"release commit {manifest.commit[:12]} and checked out")
+    if switch_from:
+        checks.append(f"this clone is on {switch_from}: {manifest.branch} will be checked out "
+                      f"and brought to the release commit ({switch_from} stays as it is)")
     checks += _check_artifacts(ctx, manifest, members, artifacts_from, local)
-    return Prepared(source, manifest, sha, work, checks, resume, new_branch=new_branch)
+    return Prepared(source, manifest, sha, work, checks, resume, new_branch=new_branch,
+                    switch_from=switch_from)
 
 
 def _check_session(members: Path, manifest: Manifest) -> Session:
@@ -165,13 +174,17 @@ def _check_session(members: Path, manifest: Manifest) -> Session:
     return session
 
 
-def _check_worktree(ctx: Context, manifest: Manifest) -> bool:
-    """Refuses a clone the bundle cannot be used in; True when the release's branch is not here
-    and using the bundle makes it (checking out over a clean tree loses nothing)."""
+def _check_worktree(ctx: Context, manifest: Manifest) -> tuple[bool, str]:
+    """Refuses a clone the bundle cannot be used in. Returns whether the release's branch is not
+    here and using the bundle makes it, and the branch this clone is on when using it checks out
+    the default branch instead (checking out over a clean tree loses nothing)."""
     repo = ctx.repo
     here = repo.branch()
     new_branch = here != manifest.branch and not repo.branch_exists(manifest.branch)
-    if here != manifest.branch and not new_branch:
+    # back from a hotfix: the default branch is the release's, and nothing on it is ambiguous
+    switch = (here != manifest.branch and not new_branch
+              and manifest.branch == ctx.policy.project.default_branch)
+    if here != manifest.branch and not new_branch and not switch:
         remedy = f"`git checkout {manifest.branch}`, then import again."
         if manifest.branch != ctx.policy.project.default_branch:  # a hotfix branch made here once
             remedy = (f"`git checkout {manifest.branch}` if it holds this release, then import "
@@ -192,7 +205,7 @@ def _check_worktree(ctx: Context, manifest: Manifest) -> bool:
             != manifest.tag_object):
         raise BundleError(f"Tag {manifest.tag} already exists here and differs from the "
                           "bundle's; nothing was changed.")
-    return new_branch
+    return new_branch, here if switch else ""
 
 
 def _check_artifacts(ctx: Context, manifest: Manifest, members: Path,
@@ -276,7 +289,8 @@ def apply(ctx: Context, prepared: Prepared) -> dict[str, Any]:
             session, journal_bytes, evidence = _new_records(ctx, prepared)
             _place_files(ctx, manifest, members)
             identity.close_handed_back(ctx, manifest)
-            gitpart.apply(ctx, manifest, members / "repo.bundle", new_branch=prepared.new_branch)
+            gitpart.apply(ctx, manifest, members / "repo.bundle", new_branch=prepared.new_branch,
+                          switch=bool(prepared.switch_from))
             session_dir = store.directory(manifest.tag)
             if (members / "notes.md").exists():
                 write_bytes_atomic(session_dir / "notes.md", (members / "notes.md").read_bytes())

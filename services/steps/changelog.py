@@ -13,6 +13,7 @@ import hashlib
 
 from services import changelog, channels, reconcile, version_refs, versions
 from services.atomic import write_bytes_atomic
+from services.blocker import as_blocker
 from services.changelog import (
     RANK,
     BumpDecision,
@@ -204,10 +205,10 @@ class ChangelogStep(Step):
             try:
                 ref_updates(ctx)  # a pattern that no longer matches is refused before writing
             except version_refs.VersionReferenceError as err:
-                return [Blocker(err.message, err.remedy)]
+                return [as_blocker(err)]
             return bump_blocker(ctx, bump_decision(ctx, change.doc))
         except ConsoleError as err:
-            return [Blocker(str(err))]
+            return [as_blocker(err)]
 
     def plan(self, ctx: Context) -> Plan:
         rel = ctx.policy.changelog

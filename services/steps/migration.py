@@ -14,6 +14,7 @@ from typing import Any
 import semver
 
 from services import channels, migration, reconcile, versions
+from services.blocker import as_blocker
 from services.changelog import commit_files, modified
 from services.errors import ConsoleError
 from services.evidence import MigrationEvidence
@@ -58,7 +59,7 @@ class MigrationStep(Step):
         try:
             result = current_check(ctx)
         except ConsoleError as err:
-            return [Blocker(str(err))]
+            return [as_blocker(err)]
         blockers: list[Blocker] = []
         if not result.ok:
             # "No migration required." is offered only where it is allowed (not for a MAJOR bump)

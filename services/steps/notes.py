@@ -9,6 +9,7 @@ MIGRATION.md at the tag. The GitHub draft reads this file
 from __future__ import annotations
 
 from services.atomic import write_text_atomic
+from services.blocker import as_blocker
 from services.errors import ConsoleError
 from services.notes import notes_display, notes_for, notes_path
 from services.step_protocol import Blocker, Context, Evidence, FileChange, Plan, Step, unified_diff
@@ -21,7 +22,7 @@ class NotesStep(Step):
         try:
             notes = notes_for(ctx)
         except ConsoleError as err:
-            return [Blocker(str(err))]
+            return [as_blocker(err)]
         source = "[Unreleased]" if notes.source == "Unreleased" else f"[{notes.source}]"
         if notes.empty:  # a release (or candidate) that tells users nothing is not ready
             return [Blocker(f"The {source} section of {ctx.policy.changelog} has no entries, so "

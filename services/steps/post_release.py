@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 
 from services import changelog, reconcile, workstation
+from services.blocker import as_blocker
 from services.changelog import (
     Change,
     commit_files,
@@ -71,7 +72,7 @@ class PostRelease(Step):
             if plan_reopen(ctx) is None:
                 return []
         except ConsoleError as err:
-            return [Blocker(str(err))]
+            return [as_blocker(err)]
         if modified(ctx, rel):
             return [Blocker(f"{rel} has uncommitted changes.",
                             "Commit or discard them before reopening [Unreleased].")]

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from services import checklist, versions
-from services.blocker import dirty_tree_blockers
+from services.blocker import as_blocker, dirty_tree_blockers
 from services.errors import ConsoleError
 from services.evidence import PreflightEvidence
 from services.step_protocol import Blocker, Context, Evidence, Plan, Step
@@ -118,7 +118,7 @@ class Preflight(Step):
                 tags = [t for t in repo.tags() if t != session.tag]
                 versions.require_greater(version, tags, ctx.policy.tag_format)
         except ConsoleError as err:
-            blockers.append(Blocker(str(err)))
+            blockers.append(as_blocker(err))
         blockers += checklist.blockers(ctx.policy, ctx.require_session(), "preflight")
         blockers += reference_blockers(ctx)
         blockers += waiver_blockers(ctx)
