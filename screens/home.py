@@ -158,6 +158,13 @@ class HomeScreen(Screen[None]):
         self.done_here = bool(self.has_session and overview.idle)
         if self.journal:  # as `status` says it: nothing runs until the journal verifies
             note.update(Text(self.journal, style="bold red"))
+        elif self.has_session and not self.done_here and self.waiting and self.next_id:
+            # the step to do now is the other machine's: "n opens the next one" sent the captain
+            # to a screen that only says so
+            other = "the online machine" if self.offline else "the signing workstation"
+            note.update(Text(f"Next: {self.next_id}, on {other}: carry the bundle there and "
+                             "import it (i there). When its bundle comes back, press i here.",
+                             style="bold"))
         elif self.has_session and not self.done_here:
             nxt = f"Next: {self.next_id}. " if self.next_id else "Every step is done. "
             note.update(Text(nxt + "Enter opens a step; n opens the next one.", style="bold"))

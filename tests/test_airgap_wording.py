@@ -192,3 +192,17 @@ async def test_the_hand_off_screen_says_the_imported_bundle_came_without_artifac
         push = await open_step(pilot, "push", StepScreen)
         plan = " ".join(text_of(push, "#step-plan").split())
         assert ONLINE_THERE in plan and "git push" not in plan
+
+
+async def test_home_says_the_next_step_is_on_the_other_machine(stations: Workstations) -> None:
+    """Walked by hand: once the bundle was written, the online home said "Next: smoke. Enter
+    opens a step; n opens the next one.", as if the smoke test were done here."""
+    ws = stations
+    prepare_and_export(ws)
+    app = ReleaseConsoleApp(Options(repo=ws.online))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        note = text_of(app.screen, "#message")
+        assert "on the signing workstation" in note
+        assert "press i here" in note
+        assert "n opens the next one" not in note
