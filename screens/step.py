@@ -43,7 +43,7 @@ from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from screens.base import host_of, said
-from screens.step_choices import StepChoices
+from screens.step_choices import RUNNING, StepChoices
 from screens.step_forms import FormWrites
 from screens.step_messages import Finished, Loaded, Progress, Stopper
 from screens.step_moving_on import RUNNABLE, MovingOn
@@ -292,7 +292,7 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
         self.query_one("#step-status", Static).update(
             status_line(S.RUNNING, "", irreversible=False))
         self.query_one("#step-message", Static).update(
-            Text("Running… (Esc or Ctrl+C cancels at the next safe point)", style="bold blue"))
+            Text(RUNNING, style="bold blue"))
         self._run(self.collect_answers(), advance)
 
     @work(thread=True, exclusive=True, group="step-run")

@@ -32,6 +32,9 @@ else:
 
 
 
+RUNNING = "Running… (Esc or Ctrl+C cancels at the next safe point)"
+
+
 class StepChoices(_Screen):
     """Confirm before committing or tagging, cancel (Esc/Ctrl+C while running), skip (k), redo (o)
     and quit while running (q)."""
@@ -62,7 +65,16 @@ class StepChoices(_Screen):
         """From the run worker: show the plan and wait for y/n (Enter = yes unless irreversible)."""
         from screens.prompts import ask_from_thread
 
-        return ask_from_thread(self.app, question, plan, irreversible=irreversible)
+        # under the dialog the line said "Running…" before anything ran: it waits for the answer
+        self.app.call_from_thread(self._say, Text(
+            "Waiting for your answer in the dialog: nothing has run yet.", style="bold blue"))
+        yes = ask_from_thread(self.app, question, plan, irreversible=irreversible)
+        if yes:
+            self.app.call_from_thread(self._say, Text(RUNNING, style="bold blue"))
+        return yes
+
+    def _say(self, text: Text) -> None:
+        self.query_one("#step-message", Static).update(text)
 
     def action_cancel_step(self) -> None:
         if not self.running:

@@ -75,3 +75,28 @@ async def test_changelog_screen_shows_why_and_confirms_before_writing(
         assert "done" in text_of(screen, "#step-message")
     assert git(repo_path, "log", "-1", "--format=%s").strip() == "Release v0.2.0: changelog"
     assert "## [0.2.0] - " in (repo_path / "CHANGELOG.md").read_text()
+
+
+async def test_the_line_under_the_dialog_waits_for_the_answer(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Walked by hand: under "Write this change ... and commit it?" the step's line already said
+    "Running… (Esc or Ctrl+C cancels ...)" while nothing had run."""
+    commit_file(repo_path, "CHANGELOG.md", CHANGELOG)
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    engine.run_step(ctx, engine.find_step(ctx, "preflight"))
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(screen_for("changelog"))
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ChangelogScreen)
+        await pilot.press("r")
+        await until_confirm(pilot)
+        await pilot.pause()
+        line = text_of(screen, "#step-message")
+        assert "Running" not in line and "nothing has run yet" in line
+        await pilot.press("y")
+        await settle(pilot)
+        assert "done" in text_of(screen, "#step-message")
