@@ -56,9 +56,10 @@ def finish_with_next(project: Path, env: dict[str, str], *, old: str, new: str,
 
 def said_next(output: str) -> str | None:
     """The step a run's last line names ("Next: ID — ..."); None after "Every step is done."."""
-    last = output.strip().splitlines()[-1]
-    if last == "Every step is done.":
+    lines = output.strip().splitlines()
+    if "Every step is done." in lines:  # a line may follow: the reopen commit left to push
         return None
+    last = lines[-1]
     assert last.startswith("Next: "), output
     return last.removeprefix("Next: ").split(" ", 1)[0]
 

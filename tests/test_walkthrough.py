@@ -78,7 +78,9 @@ def test_full_release_from_the_command_line(demo: tuple[Path, SandboxServer, dic
     cli(project, env, "run", "draft")
     cli(project, env, "run", "review")
     cli(project, env, "run", "publish", "--yes")
-    cli(project, env, "run", "post-release")
+    # the run that ends the release says what is left: the reopen commit is still local
+    assert "Still to do: push the 1 commit left after the release (the reopen commit): " \
+        "`release-console push --rest`." in cli(project, env, "run", "post-release")
 
     # What a user downloading the release sees: published, latest, six verified assets.
     release = api_get(server, env, f"/repos/{DEMO_REPOSITORY}/releases/tags/v1.3.0")
@@ -124,7 +126,8 @@ def test_full_release_from_the_command_line(demo: tuple[Path, SandboxServer, dic
     assert status["session"] is None
     assert "the last session: v1.3.0 released" in cli(project, env, "status")
     # `next` after the last step (say, after a kill right there) says it is done, not an error
-    assert "Every step is done: v1.3.0 released." in cli(project, env, "next")
+    done = cli(project, env, "next")
+    assert "Every step is done: v1.3.0 released." in done and "push --rest" in done
 
     # The reopen commit is left local; the command line pushes it as the TUI's summary does.
     reopen = git(project, "rev-parse", "HEAD").strip()

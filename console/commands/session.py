@@ -244,7 +244,27 @@ def run_one(ctx: Context, step_id: str, *, dry_run: bool, yes: bool) -> int:
     except ConsoleError:  # the step is done and recorded; `status` says what stops the rest
         return 0
     say_next(following)
+    if following is None:
+        say_unpushed(ctx)
     return 0
+
+
+def say_unpushed(ctx: Context) -> None:
+    """After the last step: the reopen commit is still local. `status` and the TUI's summary
+    said so; the run that finished the release said only "Every step is done."."""
+    from services.summary import for_context
+
+    session = ctx.session
+    if session is None:
+        from services.session_lifecycle import latest_session
+
+        session = latest_session(ctx.store)
+    if session is None or session.state != "completed":
+        return
+    left = for_context(ctx, session).unpushed
+    if left:
+        say(f"Still to do: push the {left} commit{'s' if left > 1 else ''} left after the "
+            "release (the reopen commit): `release-console push --rest`.", style="bold")
 
 
 def evidence_lines(key: str, value: object) -> list[str]:
@@ -285,6 +305,7 @@ def cmd_next(args: argparse.Namespace) -> int:
         if last is not None and last.state == "completed":  # e.g. killed after the last step
             say(f"Every step is done: {outcome_line(last)}. Nothing to run; start the next "
                 "release with `release-console start`.")
+            say_unpushed(ctx)
             return 0
     ctx.require_session()
     problem = ctx.journal_problem()
