@@ -30,8 +30,7 @@ if TYPE_CHECKING:
 else:
     _Screen = object
 
-
-
+# the step screen's line while its worker runs (and again once a dialog is answered yes)
 RUNNING = "Running… (Esc or Ctrl+C cancels at the next safe point)"
 
 
