@@ -100,3 +100,39 @@ async def test_the_line_under_the_dialog_waits_for_the_answer(
         await pilot.press("y")
         await settle(pilot)
         assert "done" in text_of(screen, "#step-message")
+
+
+async def test_a_move_written_but_not_committed_is_said_as_such(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Found by a walk with a kill between the write and the commit: the screen said "no
+    [Unreleased] entries to move" above a plan saying only the commit was left."""
+    from services.steps.changelog import plan_move
+
+    commit_file(repo_path, "CHANGELOG.md", CHANGELOG)
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    engine.run_step(ctx, engine.find_step(ctx, "preflight"))
+    import dataclasses
+
+    from services.session import utc_now
+
+    # what a run killed before its commit leaves, dated today as the app's own run dates it
+    plan_move(dataclasses.replace(make_ctx(), clock=utc_now)).write()
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(110, 50)) as pilot:
+        await settle(pilot)
+        app.push_screen(screen_for("changelog"))
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ChangelogScreen)
+        assert text_of(screen, "#changelog-bump") == \
+            "The entries are moved in CHANGELOG.md already; only the commit is left."
+        assert "CHANGELOG.md already written; only the commit is left." in \
+            text_of(screen, "#step-plan")
+        await pilot.press("r")
+        await until_confirm(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert text_of(screen, "#changelog-bump") == \
+            "The entries are moved and committed in CHANGELOG.md."
+    assert git(repo_path, "log", "-1", "--format=%s").strip() == "Release v0.2.0: changelog"

@@ -21,7 +21,14 @@ from screens.step import STEP_CSS, StepScreen
 from services import changelog
 from services.errors import ConsoleError
 from services.step_protocol import Blocker, Context
-from services.steps.changelog import bump_blocker, bump_decision, commit_message, ref_updates
+from services.steps.changelog import (
+    bump_blocker,
+    bump_decision,
+    commit_message,
+    done_already,
+    ref_updates,
+    resumable,
+)
 
 CHANGELOG_CSS = Path(__file__).with_name("changelog.tcss")
 
@@ -35,6 +42,9 @@ class ChangelogView:
     decision: changelog.BumpDecision | None = None
     mismatch: tuple[Blocker, ...] = ()
     error: str = ""
+    # With no entries left in [Unreleased]: "written" when the move is in the file but not yet
+    # committed (a run stopped between the two), "committed" when the step's commit has it.
+    moved: str = ""
 
 
 class ChangelogScreen(StepScreen[ChangelogView]):
@@ -52,7 +62,9 @@ class ChangelogScreen(StepScreen[ChangelogView]):
             doc = changelog.load(ctx.path(rel), rel)
             heading = doc.unreleased
             if heading is None or not doc.entries(heading):
-                return ChangelogView(rel)
+                moved = ("committed" if done_already(ctx) else "written" if resumable(ctx)
+                         else "")
+                return ChangelogView(rel, moved=moved)
             decision = bump_decision(ctx, doc)
             return ChangelogView(rel, changelog.section(doc, "Unreleased"), decision,
                                  tuple(bump_blocker(ctx, decision)))
@@ -71,7 +83,11 @@ class ChangelogScreen(StepScreen[ChangelogView]):
             entries.update("")
             return
         if not data.entries or data.decision is None:
-            bump.update(Text(f"{data.file} has no [Unreleased] entries to move.", style="dim"))
+            said = {"written": f"The entries are moved in {data.file} already; only the commit "
+                               "is left.",
+                    "committed": f"The entries are moved and committed in {data.file}."}
+            bump.update(Text(said.get(data.moved, f"{data.file} has no [Unreleased] entries to "
+                                                  "move."), style="dim"))
             entries.update("")
             return
         decision = data.decision
