@@ -11,13 +11,12 @@ from textual.widgets import Static
 from console.app import ReleaseConsoleApp
 from console.wiring import Options
 from screens.prompts import ConfirmScreen
-from screens.step import screen_for
 from screens.steps.changelog import ChangelogScreen
 from services import engine
 from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context
 from tests.conftest import commit_file, git
-from tests.tui_helpers import settle
+from tests.tui_helpers import open_step, settle
 
 CHANGELOG = (
     "# Changelog\n\n## [Unreleased]\n### Added\n- Dark mode.\n### Fixed\n- A crash.\n\n"
@@ -39,19 +38,21 @@ def text_of(screen: ChangelogScreen, selector: str) -> str:
     return str(screen.query_one(selector, Static).render())
 
 
-async def test_changelog_screen_shows_why_and_confirms_before_writing(
-        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+def at_the_changelog_step(repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Release 0.2.0 of a project with CHANGELOG committed, pre-flight run: the changelog step
+    is next."""
     commit_file(repo_path, "CHANGELOG.md", CHANGELOG)
     ctx = make_ctx()
     start_release(ctx, ReleaseRequest(version="0.2.0"))
     engine.run_step(ctx, engine.find_step(ctx, "preflight"))
+
+
+async def test_changelog_screen_shows_why_and_confirms_before_writing(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    at_the_changelog_step(repo_path, make_ctx)
     app = ReleaseConsoleApp(Options(repo=repo_path))
     async with app.run_test(size=(110, 50)) as pilot:
-        await settle(pilot)
-        app.push_screen(screen_for("changelog"))
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ChangelogScreen)
+        screen = await open_step(pilot, "changelog", ChangelogScreen)
         bump = text_of(screen, "#changelog-bump")
         assert "MINOR release (next: 0.2.0 from 0.1.0)" in bump
         assert "### Added has 1 entry (minor)" in bump
@@ -81,17 +82,10 @@ async def test_the_line_under_the_dialog_waits_for_the_answer(
         repo_path: Path, make_ctx: Callable[..., Context]) -> None:
     """Walked by hand: under "Write this change ... and commit it?" the step's line already said
     "Running… (Esc or Ctrl+C cancels ...)" while nothing had run."""
-    commit_file(repo_path, "CHANGELOG.md", CHANGELOG)
-    ctx = make_ctx()
-    start_release(ctx, ReleaseRequest(version="0.2.0"))
-    engine.run_step(ctx, engine.find_step(ctx, "preflight"))
+    at_the_changelog_step(repo_path, make_ctx)
     app = ReleaseConsoleApp(Options(repo=repo_path))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        app.push_screen(screen_for("changelog"))
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ChangelogScreen)
+        screen = await open_step(pilot, "changelog", ChangelogScreen)
         await pilot.press("r")
         await until_confirm(pilot)
         await pilot.pause()
@@ -108,10 +102,7 @@ async def test_a_move_written_but_not_committed_is_said_as_such(
     [Unreleased] entries to move" above a plan saying only the commit was left."""
     from services.steps.changelog import plan_move
 
-    commit_file(repo_path, "CHANGELOG.md", CHANGELOG)
-    ctx = make_ctx()
-    start_release(ctx, ReleaseRequest(version="0.2.0"))
-    engine.run_step(ctx, engine.find_step(ctx, "preflight"))
+    at_the_changelog_step(repo_path, make_ctx)
     import dataclasses
 
     from services.session import utc_now
@@ -120,11 +111,7 @@ async def test_a_move_written_but_not_committed_is_said_as_such(
     plan_move(dataclasses.replace(make_ctx(), clock=utc_now)).write()
     app = ReleaseConsoleApp(Options(repo=repo_path))
     async with app.run_test(size=(110, 50)) as pilot:
-        await settle(pilot)
-        app.push_screen(screen_for("changelog"))
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ChangelogScreen)
+        screen = await open_step(pilot, "changelog", ChangelogScreen)
         assert text_of(screen, "#changelog-bump") == \
             "The entries are moved in CHANGELOG.md already; only the commit is left."
         assert "CHANGELOG.md already written; only the commit is left." in \
