@@ -45,6 +45,10 @@ def unexplained_finishes(session: Session, entries: Iterable[dict[str, Any]]) ->
 
 
 
+RESTORE = "restore session.json from a bundle or a backup copy"
+SHOW = "`release-console journal show` says what really happened."
+
+
 @dataclass(frozen=True)
 class EditedSession:
     """Finished steps an intact journal never finished: the session file was edited."""
@@ -63,14 +67,12 @@ class EditedSession:
         redo = f"`release-console redo {self.steps[0]} --reason \"session file edited\"`"
         run = (f"Run it again with {redo}" if len(self.steps) == 1 else
                f"Run them again: {redo} reopens {self.steps[0]} and every step after it")
-        return (f"{run}; or restore session.json from a bundle or a backup copy. "
-                "`release-console journal show` says what really happened.")
+        return f"{run}; or {RESTORE}. {SHOW}"
 
     @property
     def tui_remedy(self) -> str:
         return (f"Open {'it' if len(self.steps) == 1 else self.steps[0]} from the checklist "
-                "(Enter) and press o to run it again, or restore session.json from a bundle or "
-                "a backup copy; `release-console journal show` says what really happened.")
+                f"(Enter) and press o to run it again, or {RESTORE}; {SHOW}")
 
 
 def edited_session(store: SessionStore, session: Session,

@@ -165,7 +165,7 @@ class Context:
         problem = journal_problem(self.store, session)
         if problem:
             return problem
-        edited = self.edited_session(session)
+        edited = self._edited(session)  # the chain verified just now: not verified again
         return edited.problem if edited else ""
 
     def journal_remedy(self, session: Session | None = None) -> str:
@@ -184,8 +184,9 @@ class Context:
         finished, in this project's runbook order; None when there are none or the chain
         itself is broken (said first)."""
         session = session or self.require_session()
-        if journal_problem(self.store, session):
-            return None
+        return None if journal_problem(self.store, session) else self._edited(session)
+
+    def _edited(self, session: Session) -> EditedSession | None:
         from services import workstation
         from services.flows import runbook
         from services.journal_audit import edited_session

@@ -252,7 +252,7 @@ def run_one(ctx: Context, step_id: str, *, dry_run: bool, yes: bool) -> int:
 def say_unpushed(ctx: Context) -> None:
     """After the last step: the reopen commit is still local. `status` and the TUI's summary
     said so; the run that finished the release said only "Every step is done."."""
-    from services.summary import for_context
+    from services.summary import unpushed
 
     session = ctx.session
     if session is None:
@@ -261,7 +261,7 @@ def say_unpushed(ctx: Context) -> None:
         session = latest_session(ctx.store)
     if session is None or session.state != "completed":
         return
-    left = for_context(ctx, session).unpushed
+    left = unpushed(ctx)
     if left:
         say(f"Still to do: push the {left} commit{'s' if left > 1 else ''} left after the "
             "release (the reopen commit): `release-console push --rest`.", style="bold")
