@@ -161,7 +161,9 @@ class HomeScreen(Screen[None]):
         elif self.has_session and not self.done_here and self.waiting and self.next_id:
             # the step to do now is the other machine's: "n opens the next one" sent the captain
             # to a screen that only says so
-            other = "the online machine" if self.offline else "the signing workstation"
+            from services.workstation import other_machine
+
+            other = other_machine(self.offline)
             note.update(Text(f"Next: {self.next_id}, on {other}: carry the bundle there and "
                              "import it (i there). When its bundle comes back, press i here.",
                              style="bold"))

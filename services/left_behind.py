@@ -51,7 +51,7 @@ class LeftBehind:
             parts.append(f"{counted(len(self.commits), 'commit')} never pushed ({what}: "
                          f"`{self.drop}`)")
         if self.bundle_fingerprint:
-            where = "the online machine" if self.offline else "the signing workstation"
+            where = workstation.other_machine(self.offline)
             parts.append(f"the bundle at {where} (there, {abandon_there(self.tag)})")
         return f"Left behind: {'; '.join(parts)}." if parts else ""
 

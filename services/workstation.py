@@ -60,6 +60,30 @@ def air_gapped(policy: Policy) -> bool:
     return policy.signing_workstation == AIR_GAPPED
 
 
+def machine(offline: bool, *, air_gapped: bool = False) -> str:
+    """What every sentence calls a machine: "the online machine", or "the signing workstation"
+    ("the air-gapped signing workstation" where the air gap is the point, e.g. where a bundle
+    goes). One wording, chosen here, not by hand at each sentence."""
+    if not offline:
+        return "the online machine"
+    return "the air-gapped signing workstation" if air_gapped else "the signing workstation"
+
+
+def other_machine(offline: bool, *, air_gapped: bool = False) -> str:
+    """The machine that is not this one (``offline``: this is the signing workstation)."""
+    return machine(not offline, air_gapped=air_gapped)
+
+
+def bound_for(direction: str) -> str:
+    """The machine a bundle of ``direction`` goes to ("to-offline": the signing workstation)."""
+    return machine(direction == "to-offline", air_gapped=True)
+
+
+def written_on(direction: str) -> str:
+    """The machine that writes a bundle of ``direction`` ("to-online": the signing workstation)."""
+    return machine(direction == "to-online", air_gapped=True)
+
+
 def this_side(ctx: Context) -> str:
     return OFFLINE if ctx.offline else ONLINE
 

@@ -43,6 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from services.bundle.export import export_bundle
+    from services.workstation import bound_for
 
     ctx = context(args)
     ctx.require_session()
@@ -53,8 +54,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.json:
         print_json(result.to_json())
         return 0
-    where = "the air-gapped signing workstation" if result.manifest.direction == "to-offline" \
-        else "the online machine"
+    where = bound_for(result.manifest.direction)
     say(f"✔ {result.wrote} ({result.size} bytes: {len(result.manifest.members)} files "
         "and the manifest that lists them).")
     say(f"  Fingerprint: {result.fingerprint}", style="bold")

@@ -125,8 +125,7 @@ class HandoffScreen(HoldsVerifiedBundle, StepScreen[Any]):
                 'Signing happens on this workstation ([signing] workstation = "this"): nothing '
                 "to carry; run the step (r) to record that.", style="dim"))
             return
-        where = ("the air-gapped signing workstation" if data["direction"] == "to-offline"
-                 else "the online machine")
+        where = workstation.bound_for(data["direction"])
         # this step's bundle, written here or imported: whether it held the artifacts
         held = (f"This hand-off's bundle ({data['own']}) {data['held']}.\n"
                 if data["held"] and not data["sent_here"] else "")

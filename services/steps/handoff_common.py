@@ -24,9 +24,7 @@ class HandoffStep(Step):
         from services.bundle.paths import default_output
 
         target = default_output(ctx, self.direction)
-        side = "air-gapped signing workstation" if self.direction == "to-offline" \
-            else "online machine"
-        return [Blocker(f"The release goes to the {side} now.",
+        return [Blocker(f"The release goes to {workstation.bound_for(self.direction)} now.",
                         f"Run `release-console bundle export` (it writes {target}, or pass "
                         f"--output FILE, e.g. on the USB stick) and carry the bundle there.",
                         tui="Press ctrl+s on this step's screen: it writes the bundle where "
@@ -37,8 +35,7 @@ class HandoffStep(Step):
             return Plan(summary="Record that no hand-off is needed: this release is prepared, "
                         "signed and published from one workstation.")
         if workstation.side_of(self) != workstation.this_side(ctx):  # the other one writes it
-            there = ("the air-gapped signing workstation" if self.direction == "to-online"
-                     else "the online machine")
+            there = workstation.written_on(self.direction)
             return Plan(summary=f"Written on {there} (`release-console bundle export` there), "
                         "not on this machine; here it is imported, verified before anything in "
                         "it is used.", commands=["release-console bundle import FILE"])
