@@ -25,8 +25,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--output", type=Path, default=None, metavar="FILE",
                    help="where to write it; a folder (the USB stick) gets the bundle's own "
                    "name in it (default: the folder used last time, else .release/<tag>/outbox/)")
-    e.add_argument("--without-artifacts", action="store_true",
-                   help="leave the artifacts out (carry them separately; import --artifacts DIR)")
+    which = e.add_mutually_exclusive_group()
+    which.add_argument("--with-artifacts", dest="artifacts", action="store_const", const=True,
+                       default=None, help="put the artifacts in (the default on the way out; "
+                       "the way back leaves them out: the online machine has its own)")
+    which.add_argument("--without-artifacts", dest="artifacts", action="store_const",
+                       const=False, help="leave the artifacts out (the default on the way back; "
+                       "on the way out, carry them separately: import --artifacts DIR)")
     e.add_argument("--passphrase-file", default="", metavar="PATH",
                    help="the signing key's passphrase (return bundle), instead of asking")
     json_flag(e)
@@ -50,7 +55,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.passphrase_file:
         ctx.answers["passphrase_file"] = args.passphrase_file
     output = Path(args.output).absolute() if args.output else None
-    result = export_bundle(ctx, output, without_artifacts=args.without_artifacts)
+    without = None if args.artifacts is None else not args.artifacts
+    result = export_bundle(ctx, output, without_artifacts=without)
     if args.json:
         print_json(result.to_json())
         return 0

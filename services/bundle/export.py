@@ -68,6 +68,14 @@ def direction_here(ctx: Context) -> str:
     return TO_ONLINE if ctx.offline else TO_OFFLINE
 
 
+def without_by_default(direction: str) -> bool:
+    """Whether a bundle of ``direction`` leaves the artifacts out unless asked for them: the way
+    back does. The online machine built them and still has them; its import hashes its own
+    against the digests it sent (``services.bundle.import_``), so carrying gigabytes of ISOs
+    back proves nothing more. The way out carries them: the signing workstation has none."""
+    return direction == TO_ONLINE
+
+
 def returned_files(ctx: Context) -> list[Path]:
     """Signatures, checksum files and the provenance index beside the artifacts (return trip)."""
     from services import provenance
@@ -215,8 +223,11 @@ def _record(ctx: Context, target: Path, sha: str, size: int, manifest: Manifest,
 
 
 def export_bundle(ctx: Context, output: Path | None = None, *,
-                  without_artifacts: bool = False) -> Exported:
+                  without_artifacts: bool | None = None) -> Exported:
+    """Write this side's bundle; ``without_artifacts`` None: as :func:`without_by_default`."""
     session = ctx.require_session()
+    if without_artifacts is None:
+        without_artifacts = without_by_default(direction_here(ctx))
     with ctx.store.run_lock(session.tag):
         check_ready(ctx)
         target = writable_output(ctx, output)

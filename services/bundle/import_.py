@@ -208,6 +208,13 @@ def _check_worktree(ctx: Context, manifest: Manifest) -> tuple[bool, str]:
     return new_branch, here if switch else ""
 
 
+# What the online machine does when its own artifacts do not prove a return bundle made
+# without them: take the signed ones from the signing workstation instead.
+AGAIN_WITH_ARTIFACTS = ("import a bundle the signing workstation exports again with the "
+                        "artifacts (there: `release-console redo handoff-back --reason \"...\"`, "
+                        "then `release-console bundle export --with-artifacts`)")
+
+
 def _check_artifacts(ctx: Context, manifest: Manifest, members: Path,
                      artifacts_from: Path | None, local: Session | None) -> list[str]:
     """Every artifact hashed here and compared with the build host's digest."""
@@ -225,12 +232,19 @@ def _check_artifacts(ctx: Context, manifest: Manifest, members: Path,
         build_host = sent
     directory = artifacts.artifacts_dir(ctx.policy, ctx.root)
     source = artifacts_from or (None if manifest.artifacts_included else directory)
+    # the way back without artifacts (its default): this machine's own build is what is checked
+    own = manifest.direction == TO_ONLINE and source == directory and artifacts_from is None
     staged = members / "artifacts"
     staged.mkdir(exist_ok=True)
     lines = []
     for name, item in build_host.items():
         if source is not None:
             found = source / name
+            if not found.is_file() and own:
+                raise BundleError(f"Artifact {name} is missing from {source}: the bundle was "
+                                  "made without artifacts, so this machine's own are checked; "
+                                  "nothing was changed.", remedy="Put it back as it was sent, "
+                                  f"or {AGAIN_WITH_ARTIFACTS}.")
             if not found.is_file():
                 elsewhere = "" if artifacts_from else (
                     ", name the folder that holds them (--artifacts DIR, or the artifacts "
@@ -254,6 +268,13 @@ def _check_artifacts(ctx: Context, manifest: Manifest, members: Path,
             ctx.progress(ProgressEvent("hash", name, done, size))
 
         sha = checksums.hash_file(path, hashed).sha256
+        if sha != item["sha256"] and own:
+            raise BundleError(f"Artifact {name} here no longer matches the sha256 this machine "
+                              "sent to be signed (it changed since; the bundle was made without "
+                              "artifacts, so this machine's own are checked); nothing was "
+                              "changed.", remedy="Put back the file that was sent (its sha256 "
+                              "is in the hand-off step's evidence), or move it aside and "
+                              f"{AGAIN_WITH_ARTIFACTS}.")
         if sha != item["sha256"]:
             raise BundleRefused(f"Artifact {name} does not match the build host's sha256 (it was "
                                 "changed on the way); it was refused and the release stops here.",
