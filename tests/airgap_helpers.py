@@ -119,16 +119,22 @@ def run(ctx: Context, step_id: str) -> dict[str, Any]:
     return engine.run_step(ctx, registry()[step_id], confirmed=True)
 
 
+def signed_offline(ws: Workstations) -> None:
+    """The signing workstation's part up to the tag: usb/out.tar imported, smoke-tested, hashed,
+    signed and tagged; the signed bundle is not written yet."""
+    offline = ws.ctx("offline")
+    apply(offline, verify_bundle(offline, ws.usb / "out.tar"))
+    offline = ws.ctx("offline")
+    for arch in ("amd64", "arm64"):
+        sign_off(offline, arch=arch, hardware="X1", tester="Ana",
+                 marks=[smoke.Mark("pass", "all")])
+    for step in ("smoke", "checksums", "sign", "tag"):
+        run(offline, step)
+
+
 def offline_half(ws: Workstations) -> Path:
     with netguard.guarded() as guard:
-        offline = ws.ctx("offline")
-        apply(offline, verify_bundle(offline, ws.usb / "out.tar"))
-        offline = ws.ctx("offline")
-        for arch in ("amd64", "arm64"):
-            sign_off(offline, arch=arch, hardware="X1", tester="Ana",
-                           marks=[smoke.Mark("pass", "all")])
-        for step in ("smoke", "checksums", "sign", "tag"):
-            run(offline, step)
-        export_bundle(offline, ws.usb / "back.tar")
+        signed_offline(ws)
+        export_bundle(ws.ctx("offline"), ws.usb / "back.tar")
         assert guard.attempts == []
     return ws.usb / "back.tar"

@@ -7,10 +7,7 @@ from __future__ import annotations
 import tarfile
 from pathlib import Path
 
-from services import smoke
-from services.bundle.import_ import apply, verify_bundle
-from tests.airgap_helpers import Workstations, prepare_and_export, run
-from tests.conftest import sign_off
+from tests.airgap_helpers import Workstations, prepare_and_export, signed_offline
 
 ISO = "pai-v1.3.0-amd64.iso"
 AGAIN = ("import a bundle the signing workstation exports again with the artifacts (there: "
@@ -21,18 +18,6 @@ AGAIN = ("import a bundle the signing workstation exports again with the artifac
 def artifacts_in(bundle: Path) -> list[str]:
     with tarfile.open(bundle) as tar:
         return sorted(n for n in tar.getnames() if n.startswith("artifacts/"))
-
-
-def signed_offline(ws: Workstations) -> None:
-    """The signing workstation's part up to the tag, as in the flow test."""
-    offline = ws.ctx("offline")
-    apply(offline, verify_bundle(offline, ws.usb / "out.tar"))
-    offline = ws.ctx("offline")
-    for arch in ("amd64", "arm64"):
-        sign_off(offline, arch=arch, hardware="X1", tester="Ana",
-                 marks=[smoke.Mark("pass", "all")])
-    for step in ("smoke", "checksums", "sign", "tag"):
-        run(offline, step)
 
 
 def test_the_way_back_leaves_the_artifacts_out_and_a_missing_one_says_export_them(

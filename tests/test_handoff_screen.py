@@ -15,9 +15,11 @@ from screens.steps.handoff import HandoffScreen
 from tests.airgap_helpers import (
     Workstations,
     offline_half,
+    prepare_and_export,
     prepare_online,
+    signed_offline,
 )
-from tests.tui_helpers import open_step, settle
+from tests.tui_helpers import footer_keys, open_step, settle
 
 
 def text(screen: HandoffScreen, selector: str) -> str:
@@ -168,17 +170,98 @@ async def test_the_bundle_paths_fit_80_columns(stations: Workstations) -> None:
     """Walked by hand at 80x24: the path field shared its row with the box and the button and
     showed "/tmp/walk/ag/usb/PAI-v1.3.1", never the file name; the import field was cut too."""
     ws = stations
-    prepare_online(ws)
+    prepare_and_export(ws)
     app = ReleaseConsoleApp(Options(repo=ws.online))
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_handoff(pilot, "handoff-out")
-        body_width = screen.query_one("#step-body").content_region.width
-        for field in ("#handoff-path", "#handoff-import"):
+        for step_id, field in (("handoff-out", "#handoff-path"),
+                               ("handoff-back", "#handoff-import")):
+            screen = await open_handoff(pilot, step_id)
+            body_width = screen.query_one("#step-body").content_region.width
             typed = screen.query_one(field, Input)
             typed.value = "/media/usb/PAI-v1.3.0-to-offline.tar"
             await pilot.pause()
             # the whole width of the step: a path of 70 characters shows whole
             assert typed.content_region.width >= min(70, body_width - 6)
+            await pilot.press("escape")
+            await settle(pilot)
+
+
+def shown(screen: HandoffScreen) -> set[str]:
+    """The hand-off screen's export and import parts a captain sees."""
+    parts = ("#handoff-path", "#handoff-without", "#handoff-export", "#handoff-import",
+             "#handoff-verify", "#handoff-use")
+    return {part for part in parts if screen.query_one(part).visible
+            and screen.query_one(part).region.area > 0}
+
+
+EXPORT_PARTS = {"#handoff-path", "#handoff-without", "#handoff-export"}
+IMPORT_PARTS = {"#handoff-import", "#handoff-verify", "#handoff-use"}
+
+
+async def test_each_side_shows_only_its_part_of_the_hand_off(stations: Workstations) -> None:
+    """Walked by hand: the exporting side's screen offered "Bundle from the other workstation"
+    and Verify under its Export, a field nobody there ever uses."""
+    ws = stations
+    prepare_online(ws)
+    app = ReleaseConsoleApp(Options(repo=ws.online))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_handoff(pilot, "handoff-out")  # written here
+        assert shown(screen) == EXPORT_PARTS
+        assert "ctrl+s" in footer_keys(screen)
+        screen.query_one("#handoff-path", Input).value = str(ws.usb / "out.tar")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        screen = await open_handoff(pilot, "handoff-back")  # written there, imported here
+        assert shown(screen) == IMPORT_PARTS
+        assert "ctrl+s" not in footer_keys(screen)
+        await pilot.press("ctrl+s")  # not offered, and does nothing
+        await settle(pilot)
+        assert "Writing" not in text(screen, "#step-message")
+        assert not list((ws.online / ".release" / "v1.3.0" / "outbox").glob("*to-online*"))
+
+    signed_offline(ws)
+    app = ReleaseConsoleApp(Options(repo=ws.offline, offline=True))
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert shown(await open_handoff(pilot, "handoff-back")) == EXPORT_PARTS
+        await pilot.press("escape")
+        await settle(pilot)
+        assert shown(await open_handoff(pilot, "handoff-out")) == IMPORT_PARTS
+
+
+async def test_the_way_back_is_written_without_artifacts_unless_unticked(
+        stations: Workstations) -> None:
+    """The online machine built the artifacts and still has them: the box is ticked on the way
+    back, and stays as the captain left it across a refresh."""
+    ws = stations
+    prepare_and_export(ws)
+    signed_offline(ws)
+    app = ReleaseConsoleApp(Options(repo=ws.offline, offline=True))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_handoff(pilot, "handoff-back")
+        without = screen.query_one("#handoff-without", Checkbox)
+        assert without.value
+        listed = text(screen, "#handoff-contents")
+        holds, left = listed.split("Without artifacts: the online machine's own, in its build/, "
+                                   "are checked by the import instead:")
+        assert "artifacts/" not in holds and "files/pai-v1.3.0-amd64.iso.minisig" in holds
+        assert "pai-v1.3.0-amd64.iso" in left
+        without.focus()
+        await pilot.press("space")  # unticked: the old way, artifacts and all
+        await pilot.press("f5")
+        await settle(pilot)
+        assert not without.value and "artifacts/pai-v1.3.0-amd64.iso" in text(
+            screen, "#handoff-contents")
+        await pilot.press("space")
+        screen.query_one("#handoff-path", Input).value = str(ws.usb / "back.tar")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert f"Wrote {ws.usb / 'back.tar'}" in text(screen, "#step-message")
+    with tarfile.open(ws.usb / "back.tar") as bundle:
+        names = bundle.getnames()
+    assert not [n for n in names if n.startswith("artifacts/")]
+    assert "files/pai-v1.3.0-amd64.iso.minisig" in names
 
 
 async def test_the_footer_keys_fit_80_columns(stations: Workstations) -> None:

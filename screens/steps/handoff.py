@@ -54,6 +54,8 @@ class HandoffScreen(HoldsVerifiedBundle, StepScreen[Any]):
                 Binding("ctrl+y", "use_import", "Use the verified bundle", show=False)]
     CSS_PATH: ClassVar[Any] = [STEP_CSS, HANDOFF_CSS]
     contents: Any = None  # what load_extra found; the list is drawn from it and the box
+    exporting = True  # this machine writes this step's bundle (else it imports the other's)
+    defaulted = False  # the "without artifacts" box was set to the direction's default
 
     @dataclass
     class Verified(Message):
@@ -64,12 +66,12 @@ class HandoffScreen(HoldsVerifiedBundle, StepScreen[Any]):
         yield Static("", id="handoff-contents", classes="section")
         # each path on a row of its own: beside the buttons, 80 columns cut off the file name
         yield Input(placeholder="Write the bundle to (e.g. the USB stick)", id="handoff-path")
-        with Horizontal(classes="handoff-row"):
+        with Horizontal(classes="handoff-row", id="handoff-export-row"):
             yield TickBox("without artifacts", id="handoff-without")
             yield Button("Export (ctrl+s)", id="handoff-export", variant="primary",
                          action="screen.export")
         yield Input(placeholder="Bundle from the other workstation", id="handoff-import")
-        with Horizontal(classes="handoff-row"):
+        with Horizontal(classes="handoff-row", id="handoff-import-row"):
             yield Button("Verify (Enter)", id="handoff-verify", action="screen.verify_import")
             yield Button("Use it (ctrl+y)", id="handoff-use", disabled=True,
                          action="screen.use_import")
@@ -80,6 +82,7 @@ class HandoffScreen(HoldsVerifiedBundle, StepScreen[Any]):
             return None
         from services import artifacts
         from services.bundle import paths
+        from services.bundle.crossing import step_for
         from services.bundle.export import contents, direction_here
         from services.evidence import HandoffBackEvidence, HandoffOutEvidence
 
@@ -99,10 +102,27 @@ class HandoffScreen(HoldsVerifiedBundle, StepScreen[Any]):
                 "sent_here": sent is not None and self.step.id == sent.STEP,
                 # this step's bundle, from either machine: did it hold the artifacts
                 "held": own.artifacts_held() if own is not None else "",
-                "own": own.fingerprint if own is not None else ""}
+                "own": own.fingerprint if own is not None else "",
+                # this machine writes this step's bundle (else it imports the other's)
+                "exporting": step_for(direction) == self.step.id}
 
     def show_extra(self, data: Any) -> None:
         self.contents = data
+        # Only what this machine does with this step's bundle: write it (and on one workstation,
+        # record that nothing is carried), or, where the other machine writes it, import it.
+        exporting = not data or data["exporting"]
+        self.exporting = exporting
+        for part in ("#handoff-path", "#handoff-export-row"):
+            self.query_one(part).display = exporting
+        for part in ("#handoff-import", "#handoff-import-row", "#handoff-verified"):
+            self.query_one(part).display = not exporting
+        self.refresh_bindings()
+        if data and exporting and not self.defaulted:  # once: a refresh keeps the captain's tick
+            self.defaulted = True
+            from services.bundle.export import without_by_default
+
+            self.query_one("#handoff-without", Checkbox).value = without_by_default(
+                data["direction"])
         self.show_contents()
         if not data:
             return
@@ -159,6 +179,12 @@ class HandoffScreen(HoldsVerifiedBundle, StepScreen[Any]):
             for name, size in left:
                 text.append(f"  {name:<44} {human(size):>10}\n")
         shown.update(text)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Where the other machine writes this step's bundle, writing one here is never offered."""
+        if action == "export" and not self.exporting:
+            return False
+        return super().check_action(action, parameters)
 
     def action_run_step(self) -> None:
         self.action_export()
