@@ -63,6 +63,25 @@ def outcome_line(session: Session) -> str:
     return f"{session.tag} in progress"
 
 
+def last_release(sessions: list[Session]) -> Session | None:
+    """The session a captain calls "the last release": the one started last. A yank of an older
+    release updates that release's session later, and v1.3.1 is still the last release."""
+    return max(sessions, key=lambda s: s.created_at, default=None)
+
+
+def last_words(sessions: list[Session]) -> str:
+    """What `status` and the TUI header both say of the last release: "v1.3.1 released", and,
+    when an older session changed after it (a yank of v1.3.0), that as well: "v1.3.1 released;
+    last changed: v1.3.0 released, then yanked". "" when there is none."""
+    last = last_release(sessions)
+    if last is None:
+        return ""
+    changed = max(sessions, key=lambda s: s.updated_at)
+    if changed is last or changed.updated_at <= last.updated_at:
+        return outcome_line(last)
+    return f"{outcome_line(last)}; last changed: {outcome_line(changed)}"
+
+
 def ended_under(store: SessionStore, tag: str) -> str:
     """What became of ``tag``'s release when it ended while a screen showed it (another terminal
     finished or abandoned it): "v1.3.0 was released in another terminal", "v1.3.0 was abandoned

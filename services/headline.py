@@ -6,7 +6,7 @@ nothing.
 
 from __future__ import annotations
 
-from services.completion import outcome_line
+from services.completion import last_words
 from services.hotfix.clock import headline_part
 from services.step_protocol import Context
 
@@ -14,14 +14,12 @@ from services.step_protocol import Context
 def headline(ctx: Context) -> str:
     """Project, release, channel, kind, branch and online/offline: the line a captain must never
     misread, the same in `status` and at the top of every TUI screen."""
-    from services.session_lifecycle import latest_session
-
     name = ctx.policy.project_name or ctx.root.name
     where = "OFFLINE" if ctx.offline else "online"
     branch = ctx.repo.branch()
     if ctx.session is None:  # the branch and the side first: a narrow screen cuts the end
-        last = latest_session(ctx.store, started=True)
-        since = f" · last: {outcome_line(last)}" if last else ""
+        last = last_words(ctx.store.sessions())
+        since = f" · last: {last}" if last else ""
         return f"{name} · no release in progress · {branch} · {where}{since}"
     s = ctx.session
     clock = headline_part(s, ctx.clock())

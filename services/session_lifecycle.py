@@ -253,11 +253,10 @@ def release_commit(session: Session) -> str:
     return commit
 
 
-def latest_session(store: SessionStore | list[Session], *,
-                   started: bool = False) -> Session | None:
-    """The most recently updated session, finished or not: what an idle status mentions (a yank
-    of an older release updates that release's session). ``started``: the most recently started
-    one instead, the release a header calls "last". Given the sessions already loaded, none is
-    read again."""
+def latest_session(store: SessionStore | list[Session]) -> Session | None:
+    """The most recently updated session, finished or not (a yank of an older release updates
+    that release's session): the one `next`, `push --rest` and the summary act on. What `status`
+    and the TUI header call "last" is :func:`services.completion.last_words`. Given the sessions
+    already loaded, none is read again."""
     sessions = store if isinstance(store, list) else store.sessions()
-    return max(sessions, key=lambda s: s.created_at if started else s.updated_at, default=None)
+    return max(sessions, key=lambda s: s.updated_at, default=None)

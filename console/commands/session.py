@@ -10,7 +10,7 @@ from console.json_envelope import json_flag
 from console.output import print_json, say, warn
 from console.progress import rendering
 from services import checklist, engine
-from services.completion import outcome_line
+from services.completion import last_release, last_words
 from services.errors import ConsoleError
 from services.headline import headline
 from services.hotfix.clock import session_clock
@@ -19,7 +19,6 @@ from services.session_lifecycle import (
     ABANDONED_ATTEMPT,
     ReleaseRequest,
     abandon_release,
-    latest_session,
     start_release,
 )
 from services.step_protocol import Context
@@ -112,7 +111,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         from services.yank_resume import unfinished_yank
 
         sessions = ctx.store.sessions()  # read once: the last one and an unfinished yank
-        last = latest_session(sessions)
+        last = last_release(sessions)  # what the TUI header calls "last" too
         summary = for_context(ctx, last) if last is not None else None
         yank = unfinished_yank(sessions)
         if args.json:
@@ -120,7 +119,7 @@ def cmd_status(args: argparse.Namespace) -> int:
                         "last": summary.to_json() if summary is not None else None,
                         "unfinished_yank": yank.to_json() if yank is not None else None})
             return 0
-        say(f"No release in progress; the last session: {outcome_line(last)}."
+        say(f"No release in progress; the last session: {last_words(sessions)}."
             if last is not None else "No release in progress.")
         if summary is not None and last is not None and last.state == "completed":
             for line in summary.lines():
