@@ -65,8 +65,11 @@ def outcome_line(session: Session) -> str:
 
 def last_release(sessions: list[Session]) -> Session | None:
     """The session a captain calls "the last release": the one started last. A yank of an older
-    release updates that release's session later, and v1.3.1 is still the last release."""
-    return max(sessions, key=lambda s: s.created_at, default=None)
+    release changes that release's session later (or, for a release made elsewhere, starts a
+    yank's own), and v1.3.1 is still the last release; a yank is "the last" only with nothing
+    else to name."""
+    releases = [s for s in sessions if s.kind != "yank"] or sessions
+    return max(releases, key=lambda s: s.created_at, default=None)
 
 
 def last_words(sessions: list[Session]) -> str:

@@ -4,14 +4,13 @@ release "the last session" while the header said "last: v1.3.1 released"."""
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from pathlib import Path
 
 from console.app import ReleaseConsoleApp
 from console.wiring import Options
 from services import engine
-from services.completion import finish_if_complete
+from services.completion import finish_if_complete, last_words
 from services.policy import load_policy
 from services.repo import Repository
 from services.session import Session, SessionStore
@@ -63,8 +62,6 @@ async def test_after_yanking_an_older_release_status_and_header_name_the_same_la
     status = run_cli("status", cwd=project, env=cli_env())
     assert status.returncode == 0, status.stderr
     assert f"No release in progress; the last session: {BOTH}." in status.stdout
-    told = json.loads(run_cli("status", "--json", cwd=project, env=cli_env()).stdout)
-    assert told["last"]["tag"] == "v0.2.1"
 
     app = ReleaseConsoleApp(Options(repo=project))
     async with app.run_test(size=(160, 24)) as pilot:
@@ -80,3 +77,15 @@ def test_without_a_later_change_only_the_last_release_is_named(repo_path: Path,
     released(project, "0.2.1", 2)
     status = run_cli("status", cwd=project, env=cli_env()).stdout
     assert "No release in progress; the last session: v0.2.1 released.\n" in status
+
+
+def test_a_yank_of_a_release_made_elsewhere_is_named_as_changed_not_as_the_last_release() -> None:
+    """A yank of a release this console did not make starts a yank's own session: it is the
+    latest change, not the last release; alone, it is what there is to name."""
+    release = Session(version="0.2.1", tag="v0.2.1", kind="release", state="completed",
+                      created_at="2026-11-21T12:01:00Z", updated_at="2026-11-21T12:02:00Z")
+    yank = Session(version="0.1.0", tag="v0.1.0", kind="yank", state="completed",
+                   created_at="2026-11-21T12:03:00Z", updated_at="2026-11-21T12:04:00Z")
+    assert last_words([release, yank]) == "v0.2.1 released; last changed: v0.1.0 yanked"
+    assert last_words([yank]) == "v0.1.0 yanked"
+    assert last_words([]) == ""

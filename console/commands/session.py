@@ -10,7 +10,7 @@ from console.json_envelope import json_flag
 from console.output import print_json, say, warn
 from console.progress import rendering
 from services import checklist, engine
-from services.completion import last_release, last_words
+from services.completion import last_words
 from services.errors import ConsoleError
 from services.headline import headline
 from services.hotfix.clock import session_clock
@@ -19,6 +19,7 @@ from services.session_lifecycle import (
     ABANDONED_ATTEMPT,
     ReleaseRequest,
     abandon_release,
+    latest_session,
     start_release,
 )
 from services.step_protocol import Context
@@ -111,7 +112,10 @@ def cmd_status(args: argparse.Namespace) -> int:
         from services.yank_resume import unfinished_yank
 
         sessions = ctx.store.sessions()  # read once: the last one and an unfinished yank
-        last = last_release(sessions)  # what the TUI header calls "last" too
+        # The line names the release started last as the TUI header does (and an older one
+        # changed since, a yank); the summary below is of the session changed last, whose
+        # commits (a yank's note) may be left to push.
+        last = latest_session(sessions)
         summary = for_context(ctx, last) if last is not None else None
         yank = unfinished_yank(sessions)
         if args.json:

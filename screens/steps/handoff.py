@@ -230,6 +230,8 @@ class HandoffScreen(HoldsVerifiedBundle, StepScreen[Any]):
         return Path(value).expanduser()
 
     def action_export(self) -> None:
+        if not self.exporting:  # the other machine writes this step's bundle
+            return
         path = self._typed_path("#handoff-path", "Say where to write the bundle.")
         if path is not None and self._start("Writing the bundle…"):
             self._export(path, self.query_one("#handoff-without", Checkbox).value)
