@@ -188,7 +188,7 @@ def test_provenance_lists_the_verified_signature_of_the_list(ctx: Context) -> No
     assert entry["verified_at_signing"] is True
     assert json.dumps(index)  # it is written as JSON
     (ctx.root / "build" / "SHA256SUMS.minisig").unlink()
-    with pytest.raises(provenance.ProvenanceError, match="SHA256SUMS.minisig, the signature"):
+    with pytest.raises(provenance.ProvenanceError, match=r"SHA256SUMS\.minisig, the signature"):
         provenance.build(ctx.policy, ctx.repo, ctx.require_session(), now="2026-11-26")
 
 
@@ -233,6 +233,6 @@ def test_the_draft_uploads_the_lists_signature_and_publish_refuses_without_it(
     gh = sandbox.github().get_repo(REPO)
     release = next(r for r in gh.get_releases() if r.draft)
     next(a for a in release.get_assets() if a.name == "SHA256SUMS.minisig").delete_asset()
-    with pytest.raises(StepFailed, match="SHA256SUMS.minisig is not attached"):
+    with pytest.raises(StepFailed, match=r"SHA256SUMS\.minisig is not attached"):
         run(ctx, "publish")
     assert all(r["draft"] for r in sandbox.server.release_data(REPO))
