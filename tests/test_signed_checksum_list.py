@@ -14,6 +14,7 @@ import pytest
 
 from services import engine, provenance
 from services.bundle import export
+from services.bundle.import_ import apply, verify_bundle
 from services.github import wiring
 from services.notes import verification_block
 from services.policy import ArtifactSpec, Policy, PolicyError, ProjectPolicy, load_policy
@@ -21,7 +22,8 @@ from services.session import StepRecord
 from services.signing import PASSPHRASE_OPTION
 from services.step_protocol import Context, NonInteractive, StepFailed
 from services.steps import registry
-from tests.conftest import run_cli
+from tests.airgap_helpers import Workstations, offline_half, prepare_and_export
+from tests.conftest import git, run_cli
 from tests.github_helpers import REPO, Sandbox, complete_steps_before, prepare_release, run
 from tests.signing_keys import POLICY_BASE, checksummed, minisign_keypair, write_policy
 
@@ -236,3 +238,29 @@ def test_the_draft_uploads_the_lists_signature_and_publish_refuses_without_it(
     with pytest.raises(StepFailed, match=r"SHA256SUMS\.minisig is not attached"):
         run(ctx, "publish")
     assert all(r["draft"] for r in sandbox.server.release_data(REPO))
+
+
+# --- the air gap ---------------------------------------------------------------------------------
+
+def test_the_signed_list_comes_back_across_the_air_gap(stations: Workstations) -> None:
+    """Signed on the offline workstation, the list and its signature come back in the return
+    bundle and land beside the artifacts online, ready for the draft."""
+    ws = stations
+    policy = ws.online / "release.toml"
+    policy.write_text(policy.read_text() + '\n[checksums]\ncombined = "SHA256SUMS"\n'
+                      "sign_combined = true\n")
+    git(ws.online, "commit", "-qam", "Sign SHA256SUMS")
+    git(ws.online, "push", "-q", "origin", "HEAD")
+    prepare_and_export(ws)
+    back = offline_half(ws)
+    online = ws.ctx("online")
+    assert not (ws.online / "build" / "SHA256SUMS.minisig").exists()
+    apply(online, verify_bundle(online, back))
+    build = ws.online / "build"
+    proc = subprocess.run(["minisign", "-Vm", "SHA256SUMS", "-p", "../minisign.pub"], cwd=build,
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=build, capture_output=True,
+                          check=False).returncode == 0
+    online = ws.ctx("online")
+    assert all(f.exists for f in wiring.expected_files(online))
