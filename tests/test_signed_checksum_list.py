@@ -9,12 +9,14 @@ import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from services import engine, provenance
 from services.bundle import export
 from services.bundle.import_ import apply, verify_bundle
+from services.evidence import SignEvidence
 from services.github import wiring
 from services.notes import verification_block
 from services.policy import ArtifactSpec, Policy, PolicyError, ProjectPolicy, load_policy
@@ -51,7 +53,7 @@ def ctx(repo_path: Path, make_ctx: Callable[..., Context]) -> Context:
     return context
 
 
-def sign(ctx: Context) -> dict:  # type: ignore[type-arg]
+def sign(ctx: Context) -> dict[str, Any]:
     return engine.run_step(ctx, registry()["sign"])
 
 
@@ -126,6 +128,18 @@ def test_sign_step_signs_and_verifies_the_combined_list(ctx: Context) -> None:
     again = sign(ctx)
     assert again["combined"]["reused"] is True
     assert again["combined"]["signature_sha256"] == listed["signature_sha256"]
+
+
+def test_sign_evidence_from_before_the_option_loads_and_reads_back() -> None:
+    old = {"backend": "minisign", "signatures": [{"artifact": ISO,
+                                                  "signature": f"build/{ISO}.minisig"}]}
+    loaded = SignEvidence.from_json(old)
+    assert loaded.combined is None and "combined" not in loaded.to_json()
+    assert loaded.signature_paths() == [f"build/{ISO}.minisig"]
+    listed = {**old, "combined": {"list": "build/SHA256SUMS",
+                                  "signature": "build/SHA256SUMS.minisig"}}
+    assert SignEvidence.from_json(listed).signature_paths() == [
+        f"build/{ISO}.minisig", "build/SHA256SUMS.minisig"]
 
 
 def test_an_edited_list_after_signing_makes_sign_stale(ctx: Context) -> None:

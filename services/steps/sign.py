@@ -159,9 +159,10 @@ class Sign(Step):
         changed = artifacts.changed_since(
             ctx.policy, ctx.root, [{**item, "name": item.get("artifact")} for item in signatures],
             "it was signed")
+        written = signatures + ([recorded.combined] if recorded.combined else [])
         replaced = artifacts.written_file_blockers(ctx.root, [
             {"path": item.get("signature"), "sha256": item.get("signature_sha256")}
-            for item in signatures], "the sign step")
+            for item in written], "the sign step")
         return changed + [
             Blocker(b.reason, "Restore the signature the sign step made (its sha256 is in the "
                     "step's evidence) or, while no tag is made, sign again: "
@@ -191,34 +192,27 @@ def _checked_list(ctx: Context) -> tuple[Path, str] | None:
 
 
 def _list_blockers(ctx: Context, recorded: SignEvidence) -> list[Blocker]:
-    """The combined list and its signature as signed: an edited list, a replaced signature, or a
-    policy that asks for the list's signature the step did not make."""
-    wanted = combined_list(ctx)
+    """The combined list as signed (its signature is checked with the artifacts'): an edited
+    list, or a policy that asks for the list's signature the done step did not make."""
     entry = recorded.combined
-    redo = 'sign again: `release-console redo sign --reason "..."`.'
     if entry is None:
+        wanted = combined_list(ctx)
         if wanted is None or not recorded.signatures:
             return []
         return [Blocker(f"The policy signs {wanted.name} ([checksums] sign_combined), but the "
-                        "sign step did not sign it.", f"While no tag is made, {redo}")]
-    blockers = []
+                        "sign step did not sign it.", "While no tag is made, sign again: "
+                        '`release-console redo sign --reason "..."`.')]
     shown = str(entry.get("list"))
     try:
         now = hashlib.sha256((ctx.root / shown).read_bytes()).hexdigest()
     except OSError:
         now = ""
-    if now != entry.get("sha256"):
-        blockers.append(Blocker(
-            f"{shown} {'changed' if now else 'is gone'} since it was signed.",
-            "Restore the list that was signed (its sha256 is in the sign step's evidence) or, "
-            'while no tag is made, write and sign it again: `release-console redo checksums '
-            '--reason "..."`.'))
-    blockers += [Blocker(b.reason, "Restore the signature the sign step made (its sha256 is in "
-                         f"the step's evidence) or, while no tag is made, {redo}")
-                 for b in artifacts.written_file_blockers(
-                     ctx.root, [{"path": entry.get("signature"),
-                                 "sha256": entry.get("signature_sha256")}], "the sign step")]
-    return blockers
+    if now == entry.get("sha256"):
+        return []
+    return [Blocker(f"{shown} {'changed' if now else 'is gone'} since it was signed.",
+                    "Restore the list that was signed (its sha256 is in the sign step's "
+                    "evidence) or, while no tag is made, write and sign it again: "
+                    '`release-console redo checksums --reason "..."`.')]
 
 
 def _entry(ctx: Context, artifact: Path, signature: Path, signer: str, reused: bool,
