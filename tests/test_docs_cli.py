@@ -1,0 +1,147 @@
+"""The command line the docs show is the command line there is, and the other way round.
+
+Walked by hand as a new user, from the README and docs/: commands and options were found in
+``--help`` that no page named, and pages named options a command did not take. Every
+``release-console ...`` in the README and docs/*.md (code blocks and inline code, and the
+first column of docs/cli.md's tables) must name a real subcommand and real options; every
+subcommand and option in the parser must be named, with its command, somewhere in them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from console.cli import build_parser
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+OPTION = re.compile(r"(?<![\w-])--[a-z][a-z-]*")
+
+
+def subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
+
+
+def commands(parser: argparse.ArgumentParser,
+             path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...],
+                                                        argparse.ArgumentParser]]:
+    yield path, parser
+    for name, sub in subparsers(parser).items():
+        yield from commands(sub, (*path, name))
+
+
+def options(parser: argparse.ArgumentParser) -> set[str]:
+    return {o for a in parser._actions for o in a.option_strings if o.startswith("--")}
+
+
+PARSER = build_parser()
+GLOBAL = options(PARSER)
+TREE = dict(commands(PARSER))
+
+
+def documented_lines() -> Iterator[tuple[str, str]]:
+    """(where, command line without `release-console`) for every command the pages show."""
+    for page in PAGES:
+        text = page.read_text()
+        in_block = False
+        for number, line in enumerate(text.splitlines(), 1):
+            where = f"{page.relative_to(ROOT)}:{number}"
+            if line.lstrip().startswith("```"):
+                in_block = not in_block
+                continue
+            pieces = [line] if in_block else re.findall(r"`([^`]+)`", line)
+            if page.name == "cli.md" and line.startswith("| `"):
+                pieces.append("release-console " + line.split("`")[1])
+            for piece in pieces:
+                for part in re.split(r";|&&|\|\||\s#", piece):
+                    found = re.search(r"(?:^|[\s$(])release-console((?:\s+\S+)*)", part)
+                    if found:
+                        yield where, found.group(1).strip()
+
+
+def resolve(words: list[str]) -> tuple[tuple[str, ...], list[str]]:
+    """The subcommand path the words name, and the words after it."""
+    path: tuple[str, ...] = ()
+    rest = list(words)
+    while rest:
+        word = rest[0]
+        if word in ("--repo", "--config"):
+            rest = rest[2:]
+            continue
+        if word == "--offline":
+            rest = rest[1:]
+            continue
+        choices = subparsers(TREE[path])
+        first = word.split("|")[0]
+        if first in choices:
+            path = (*path, first)
+            rest = rest[1:]
+            continue
+        break
+    return path, rest
+
+
+DOCUMENTED = list(documented_lines())
+
+
+def test_the_pages_show_commands_at_all() -> None:
+    assert len(DOCUMENTED) > 80
+    assert any(words.startswith("start 1.4.0") for _, words in DOCUMENTED)
+
+
+@pytest.mark.parametrize(("where", "words"), DOCUMENTED, ids=[w for w, _ in DOCUMENTED])
+def test_every_command_the_pages_show_exists_with_its_options(where: str, words: str) -> None:
+    tokens = words.replace("[", " ").replace("]", " ").split()
+    path, rest = resolve(tokens)
+    if not path:  # the TUI, `--help`, `--version`, or prose such as "release-console is"
+        assert not rest or not rest[0].islower() or rest[0].startswith("-") or \
+            rest[0] in {"...", "is", "edits", "walks", "never"}, \
+            f"{where}: `release-console {words}` names no command"
+    allowed = options(TREE[path]) | GLOBAL
+    unknown = sorted({o for t in rest for o in OPTION.findall(t)} - allowed)
+    assert not unknown, f"{where}: `release-console {words}`: {' '.join(path)} has no {unknown}"
+
+
+def units(text: str) -> Iterator[str]:
+    """Paragraphs of prose, table rows, and code lines (joined across a trailing backslash)."""
+    in_block = False
+    paragraph: list[str] = []
+    for line in text.replace("\\\n", " ").splitlines():
+        if line.lstrip().startswith("```"):
+            in_block = not in_block
+            yield " ".join(paragraph)
+            paragraph = []
+        elif in_block or line.startswith("|"):
+            yield line
+        elif line.strip():
+            paragraph.append(line)
+        else:
+            yield " ".join(paragraph)
+            paragraph = []
+    yield " ".join(paragraph)
+
+
+def test_every_command_and_option_is_documented_with_its_command() -> None:
+    said = [u for page in PAGES for u in units(page.read_text())]
+    missing = []
+    for path, parser in TREE.items():
+        if not path:
+            continue
+        name = re.escape(" ".join(path))
+        naming = [u for u in said
+                  if re.search(rf"(release-console(\s+--offline)?\s+|`){name}(?![\w-])", u)]
+        if not naming:
+            missing.append(" ".join(path))
+            continue
+        for option in sorted(options(parser) - {"--help"}):
+            if not any(re.search(rf"{option}(?![\w-])", u) for u in naming):
+                missing.append(f"{' '.join(path)} {option}")
+    assert not missing, f"--help has these, no page names them with their command: {missing}"
