@@ -68,10 +68,10 @@ case "${1:-}" in
     # The tests start the console as a subprocess hundreds of times; bytecode written once here
     # spares each start recompiling the product (PYTHONDONTWRITEBYTECODE machines never write it).
     "$VENV/bin/python" -m compileall -q console screens services > /dev/null
-    # One worker more than cores: a test spends much of its time waiting (for the console it
-    # started as a child process, for a Pilot pause), and with one worker a core about a quarter
-    # of the machine sat idle (2 cores: 512 s with 2 workers, 432 s with 3).
-    exec "$VENV/bin/pytest" -q -n "$(( $(nproc) + 1 ))" --dist loadgroup -p no:cacheprovider "$@"
+    # Two workers a core: a test spends much of its time waiting (for the console it started as
+    # a child process, for git and gpg, for a Pilot pause), and with fewer workers a core sat
+    # idle (2 cores: 512 s with 2 workers, 462 s with 3, 410 s with 4, 971 tests).
+    exec "$VENV/bin/pytest" -q -n "$(( 2 * $(nproc) ))" --dist loadgroup -p no:cacheprovider "$@"
     ;;
   *)
     echo "usage: ./dev.sh demo | ./dev.sh test" >&2

@@ -27,6 +27,7 @@ from services.github.expected import ExpectedFile  # noqa: E402
 from services.github.releases import DraftSpec, find_or_create_draft  # noqa: E402
 from services.github.uploads import upload_one  # noqa: E402
 from services.policy import Policy, ProjectPolicy  # noqa: E402
+from services.progress import ProgressEvent  # noqa: E402
 
 REPO = "bench/upload"
 
@@ -70,11 +71,14 @@ def main() -> int:
             tag="v9.9.9", title="bench", body="bench", commit="0" * 40, prerelease=False)).release
         shown = {"at": 0.0}
 
-        def progress(label: str, done: int, total: int) -> None:
+        def progress(event: ProgressEvent) -> None:
             now = time.perf_counter()
-            if now - shown["at"] > 2 or done == total:
+            if event.retry:
+                print(f"  {event.label}: attempt {event.attempt} ({event.reason})", flush=True)
+            elif now - shown["at"] > 2 or event.done == event.total:
                 shown["at"] = now
-                print(f"  {label}: {done >> 20} / {total >> 20} MiB", flush=True)
+                print(f"  {event.label}: {event.done >> 20} / {event.total >> 20} MiB",
+                      flush=True)
 
         started = time.perf_counter()
         outcome = upload_one(client, rel, ExpectedFile(asset.name, asset, "artifact"), digest,
