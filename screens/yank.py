@@ -100,6 +100,9 @@ class YankScreen(Screen[None]):
         self.chosen: ReleaseChoice | None = None
         self.prepared: PreparedYank | None = None
         self.note: NoteCommit | None = None
+        # the replacement this screen filled in itself: a later suggestion may replace it, never
+        # a version the captain typed
+        self.suggested = ""
 
     def compose(self) -> ComposeResult:
         yield Label("Yank a release: it stays downloadable and verifiable; nothing is deleted.",
@@ -182,6 +185,9 @@ class YankScreen(Screen[None]):
             self._say(f"{choice.tag} is already yanked; nothing to do.", "yellow")
             return
         self.chosen = choice
+        self._say(f"Yank {choice.tag}: give the reason (a replacement is being suggested).")
+        # at once, not when the suggestion comes: a captain types on while the worker asks
+        self.query_one("#reason", Input).focus()
         self._suggest(choice)
 
     @work(thread=True, exclusive=True, group="yank-suggest")
@@ -199,10 +205,13 @@ class YankScreen(Screen[None]):
         if self.chosen is None or self.chosen.tag != message.tag:
             return
         replacement = self.query_one("#replacement", Input)
-        replacement.value = message.replacement
+        if replacement.value.strip() not in ("", self.suggested):  # typed while it was asked
+            self._say(f"Yank {message.tag}: give the reason; the replacement is the one you "
+                      "typed.")
+            return
+        replacement.value = self.suggested = message.replacement
         self._say(f"Yank {message.tag}: give the reason; the replacement suggested is "
                   f"{message.why or 'yours to give'}.")
-        self.query_one("#reason", Input).focus()
 
     # --- 2. preview both changes ----------------------------------------------------------------
     def on_input_changed(self) -> None:

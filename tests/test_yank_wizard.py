@@ -347,3 +347,27 @@ async def test_at_80x24_both_previews_are_readable_and_y_is_in_reach(project: Pa
         assert screen.query_one("#top").display and screen.query_one("#reason").has_focus
         await pilot.press("x")
         assert screen.query_one("#confirm", Button).disabled  # edited: preview again first
+
+
+async def test_a_suggestion_that_comes_late_keeps_what_the_captain_typed(project: Path) -> None:
+    """Walked by hand on a loaded machine: Enter on a release, the reason typed, Tab, a
+    replacement typed; then the suggestion came, wrote its own version over the captain's and
+    took the focus back to the reason, so the rest of the typing landed there. The focus now
+    moves to the reason at once, and a late suggestion (posted here as the worker posts it)
+    fills only an empty field or its own earlier suggestion."""
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_wizard(pilot)
+        reason = screen.query_one("#reason", Input)
+        replacement = screen.query_one("#replacement", Input)
+        assert reason.has_focus and replacement.value == "0.2.1"
+        await pilot.press(*"corrupts data", "tab", "ctrl+u", *"0.3.0")
+        screen.post_message(YankScreen.Suggested("v0.2.0", "0.2.1", "the next patch"))
+        await settle(pilot)
+        await pilot.press(*"-rc")
+        assert (reason.value, replacement.value) == ("corrupts data", "0.3.0-rc")
+        assert "the replacement is the one you typed" in text_of(app, "#message")
+        replacement.value = "0.2.1"  # its own suggestion, kept: a new one may replace it
+        screen.post_message(YankScreen.Suggested("v0.2.0", "0.2.2", "the next patch"))
+        await settle(pilot)
+        assert replacement.value == "0.2.2"
