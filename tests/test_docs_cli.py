@@ -10,6 +10,7 @@ subcommand and option in the parser must be named, with its command, somewhere i
 from __future__ import annotations
 
 import argparse
+import ast
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -90,6 +91,7 @@ def resolve(words: list[str]) -> tuple[tuple[str, ...], list[str]]:
 
 
 DOCUMENTED = list(documented_lines())
+PROSE = {"...", "is", "edits", "walks", "never"}  # "release-console is ...": a sentence
 
 
 def test_the_pages_show_commands_at_all() -> None:
@@ -97,17 +99,66 @@ def test_the_pages_show_commands_at_all() -> None:
     assert any(words.startswith("start 1.4.0") for _, words in DOCUMENTED)
 
 
-@pytest.mark.parametrize(("where", "words"), DOCUMENTED, ids=[w for w, _ in DOCUMENTED])
-def test_every_command_the_pages_show_exists_with_its_options(where: str, words: str) -> None:
+def problems(words: str) -> str:
+    """What is wrong with `release-console WORDS` as a command: "" when it would run.
+
+    A command given whole must carry its required options; one that ends in "..." (or names a
+    placeholder list) is a sketch and needs only real options."""
     tokens = words.replace("[", " ").replace("]", " ").split()
     path, rest = resolve(tokens)
     if not path:  # the TUI, `--help`, `--version`, or prose such as "release-console is"
-        assert not rest or not rest[0].islower() or rest[0].startswith("-") or \
-            rest[0] in {"...", "is", "edits", "walks", "never"}, \
-            f"{where}: `release-console {words}` names no command"
-    allowed = options(TREE[path]) | GLOBAL
-    unknown = sorted({o for t in rest for o in OPTION.findall(t)} - allowed)
-    assert not unknown, f"{where}: `release-console {words}`: {' '.join(path)} has no {unknown}"
+        first = rest[0] if rest else "-"
+        if first.islower() and not first.startswith("-") and first not in PROSE:
+            return "names no command"
+        return ""
+    parser = TREE[path]
+    unknown = sorted({o for t in rest for o in OPTION.findall(t)} - options(parser) - GLOBAL)
+    if unknown:
+        return f"{' '.join(path)} has no {unknown}"
+    required = [a.option_strings[0] for a in parser._actions if a.required and a.option_strings]
+    missing = [o for o in required if o not in rest]
+    if missing and "..." not in rest and "…" not in rest:
+        return f"{' '.join(path)} requires {missing} (argparse exits 2 without)"
+    return ""
+
+
+@pytest.mark.parametrize(("where", "words"), DOCUMENTED, ids=[w for w, _ in DOCUMENTED])
+def test_every_command_the_pages_show_exists_with_its_options(where: str, words: str) -> None:
+    wrong = problems(words)
+    assert not wrong, f"{where}: `release-console {words}`: {wrong}"
+
+
+def product_strings(path: Path) -> Iterator[tuple[int, str]]:
+    """Every string the module can show (docstrings left out), an f-string's fields as X.
+    Adjacent literals are one string to the parser, so a message split over lines is whole."""
+    tree = ast.parse(path.read_text())
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef,
+                                       ast.AsyncFunctionDef))
+                  and node.body and isinstance(node.body[0], ast.Expr)}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            yield node.lineno, "".join(str(v.value) if isinstance(v, ast.Constant) else "X"
+                                       for v in node.values)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                and id(node) not in docstrings:
+            yield node.lineno, node.value
+
+
+def test_every_command_a_message_names_runs_as_written() -> None:
+    """Walked by hand: a second `start` said to abandon the first "with `release-console
+    abandon v1.4.0`", which exits 2 (--reason is required). Every command a remedy, plan or
+    note names in backticks must be one the parser takes."""
+    wrong = []
+    for package in ("console", "screens", "services"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            for line, text in product_strings(path):
+                for named in re.findall(r"`release-console ([^`]*)`", text):
+                    problem = problems(named)
+                    if problem:
+                        wrong.append(f"{path.relative_to(ROOT)}:{line}: `release-console "
+                                     f"{named}`: {problem}")
+    assert not wrong, "\n".join(sorted(set(wrong)))
 
 
 def units(text: str) -> Iterator[str]:
