@@ -22,6 +22,7 @@ from services.changelog import Changelog, parse_url
 from services.errors import ConsoleError
 from services.policy import Policy
 from services.session import Session, SessionStore
+from services.signing import signature_suffix
 from services.step_protocol import Context
 
 _HEADING_TEXT = re.compile(r"^\s{0,3}(?:#{1,6}\s+(?P<h>.+?)\s*#*\s*$|\*\*(?P<b>[^*]+)\*\*\s*:?\s*$"
@@ -127,26 +128,43 @@ def verification_block(policy: Policy, *, tag: str, version: str) -> str:
              for spec in policy.artifacts]
     commands: list[str] = []
     combined = policy.combined_checksum_name(tag=tag, version=version)
+    if combined and names and policy.checksum_sign_combined:
+        # One signature vouches for the list, and the list for every download (the SHA256SUMS way).
+        signature = f"{combined}{signature_suffix(policy.signing_backend)}"
+        return _block(tag, [*_verify_command(policy, combined), f"sha256sum -c --ignore-missing "
+                            f"{combined}"], policy.tag_signing != "none",
+                      intro=f"Download the files you need with {combined} and {signature}, check "
+                      "the list's signature, then the files against it:")
     if combined and names:
         commands.append(f"sha256sum -c --ignore-missing {combined}")
     for name in names:
         per_file = policy.checksum_file_for(name)
         if not combined and per_file:
             commands.append(f"sha256sum -c {per_file}")
-        backend = policy.signing_backend
-        if backend == "minisign":
-            commands.append(f"minisign -Vm {name} -p {policy.signing_public_key or 'minisign.pub'}")
-        elif backend == "gpg":
-            commands.append(f"gpg --verify {name}.asc {name}")
-        elif backend == "ssh":
-            signers = policy.signing_allowed_signers or "allowed_signers"
-            identity = policy.signing_identity or "RELEASE-SIGNER"
-            commands.append(f"ssh-keygen -Y verify -f {signers} -I {identity} -n file "
-                            f"-s {name}.sig < {name}")
-    signed_tag = policy.tag_signing != "none"
+        commands += _verify_command(policy, name)
+    return _block(tag, commands, policy.tag_signing != "none")
+
+
+def _verify_command(policy: Policy, name: str) -> list[str]:
+    """The command that checks ``name``'s signature with the policy's backend ([] when none)."""
+    backend = policy.signing_backend
+    if backend == "minisign":
+        return [f"minisign -Vm {name} -p {policy.signing_public_key or 'minisign.pub'}"]
+    if backend == "gpg":
+        return [f"gpg --verify {name}.asc {name}"]
+    if backend == "ssh":
+        signers = policy.signing_allowed_signers or "allowed_signers"
+        identity = policy.signing_identity or "RELEASE-SIGNER"
+        return [f"ssh-keygen -Y verify -f {signers} -I {identity} -n file -s {name}.sig < {name}"]
+    return []
+
+
+def _block(tag: str, commands: list[str], signed_tag: bool, *,
+           intro: str = "Download the files you need with their checksum and signature files, "
+           "then run:") -> str:
     lines = ["### Verification", ""]
     if commands:
-        lines += ["Download the files you need with their checksum and signature files, then run:",
+        lines += [intro,
                   "", "```sh", *commands, *([f"git verify-tag {tag}"] if signed_tag else []),
                   "```"]
     elif signed_tag:

@@ -82,6 +82,7 @@ class Policy:
     artifacts: tuple[ArtifactSpec, ...] = ()
     checksum_per_file: str = "{name}.sha256"
     checksum_combined: str = ""
+    checksum_sign_combined: bool = False  # the sign step signs the combined list too
     signing_backend: str = "minisign"
     signing_workstation: str = "this"  # "air-gapped": signed on the offline workstation
     signing_public_key: str = "minisign.pub"
@@ -134,6 +135,11 @@ class Policy:
         """The combined checksum list's name, or None when the policy names none."""
         return (self.checksum_combined.format(tag=tag, version=version)
                 if self.checksum_combined else None)
+
+    def signed_combined_name(self, *, tag: str, version: str) -> str | None:
+        """The combined list's name when the sign step must sign it too (``sign_combined``)."""
+        return self.combined_checksum_name(tag=tag, version=version) \
+            if self.checksum_sign_combined else None
 
     def architectures(self) -> tuple[str, ...]:
         if self.smoke_architectures:
@@ -284,6 +290,11 @@ def _parse(path: Path, data: dict[str, Any]) -> Policy:
         raise PolicyError(f"{path}: key 'checksums.per_file' must contain {{name}} (or be \"\" for "
                           f"no per-file checksums), but it is {per_file!r}.")
     combined = t.text("combined", "", placeholders=("tag", "version"))
+    sign_combined = t.flag("sign_combined", False)
+    if sign_combined and not combined:
+        raise PolicyError(f"{path}: key 'checksums.sign_combined' is true, but no "
+                          "'checksums.combined' list is named to sign; name one (such as "
+                          '"SHA256SUMS") or remove sign_combined.')
     t.finish()
 
     t = top.table("signing")
@@ -303,6 +314,10 @@ def _parse(path: Path, data: dict[str, Any]) -> Policy:
                           placeholders=("project", "tag", "version")),
     )
     require_fingerprint(path, "signing.fingerprint", signing["signing_fingerprint"])
+    if sign_combined and signing["signing_backend"] == "none":
+        raise PolicyError(f"{path}: key 'checksums.sign_combined' is true, but signing.backend "
+                          'is "none", so nothing could sign the list; choose a backend or '
+                          "remove sign_combined.")
     if signing["tag_signing"] == "openpgp":  # for ssh tag signing, tag_key is a key file
         require_fingerprint(path, "signing.tag_key", signing["tag_key"])
     t.finish()
@@ -357,6 +372,7 @@ def _parse(path: Path, data: dict[str, Any]) -> Policy:
         reopen_unreleased=reopen, release_title=title, notes_links=notes_links,
         required_sections=required_sections, artifacts_dir=artifacts_dir,
         artifacts=tuple(artifacts), checksum_per_file=per_file, checksum_combined=combined,
+        checksum_sign_combined=sign_combined,
         smoke_architectures=smoke_arches, smoke_checks=smoke_checks,
         checklist_preflight=checklist_pre, checklist_post_release=checklist_post,
         version_references=tuple(refs), sla_hours=sla, waivers=waivers,

@@ -86,6 +86,7 @@ def build(policy: Policy, repo: Repository, session: Session, *, now: str,
                                             signed.get(artifact.name), root)
         entries.append(entry)
     combined = (session.evidence(ChecksumsEvidence) or ChecksumsEvidence()).combined
+    combined_signature = _combined_signature(policy, root, verifier, combined, sign_ev)
     return {
         "schema": SCHEMA,
         "project": policy.project_name or root.name,
@@ -100,9 +101,29 @@ def build(policy: Policy, repo: Repository, session: Session, *, now: str,
                     "pinned_key": sign_ev.pinned_key or "", "signer": sign_ev.signer or ""},
         "artifacts": entries,
         "checksums_combined": Path(str(combined)).name if combined else "",
+        **({"checksums_combined_signature": combined_signature} if combined_signature else {}),
         "smoke": session.data.get("smoke", {}),
         "journal": {"head": session.journal_head, "entries": session.journal_count},
     }
+
+
+def _combined_signature(policy: Policy, root: Path, verifier: Backend | None,
+                        combined: str | None, sign_ev: SignEvidence) -> dict[str, Any] | None:
+    """The combined list's signature ([checksums] sign_combined), verified now with the pin;
+    refused when the policy asks for it and it is not there (the index would promise less)."""
+    if not combined or verifier is None:
+        return None
+    listed = root / combined
+    sig_path = verifier.signature_path(listed)
+    if not sig_path.exists():
+        if policy.checksum_sign_combined:
+            raise ProvenanceError(
+                f"{artifacts.display_path(sig_path, root)}, the signature of the combined "
+                "checksum list the policy signs, is missing; the index was not written.",
+                remedy="Run the sign step (or restore the signature it made), then run "
+                "provenance again.")
+        return None
+    return _signature(verifier, listed, sig_path, sign_ev.combined, root)
 
 
 def _signature(verifier: Backend, artifact: Path, sig_path: Path,

@@ -78,8 +78,7 @@ def returned_files(ctx: Context) -> list[Path]:
     sums = session.evidence(ChecksumsEvidence, done=True)
     signed = session.evidence(SignEvidence, done=True)
     wanted = [ctx.root / str(item.get("path")) for item in (sums.files if sums else ())]
-    wanted += [ctx.root / str(item.get("signature"))
-               for item in (signed.signatures if signed else ())]
+    wanted += [ctx.root / path for path in (signed.signature_paths() if signed else ())]
     wanted.append(provenance.index_path(ctx.policy, ctx.root))
     for path in wanted:
         if path.is_file() and path.parent.resolve() == directory.resolve():

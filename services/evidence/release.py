@@ -99,6 +99,17 @@ class SignEvidence(StepEvidence):
     device: Mapping[str, Any] | None = optional()  # the token, when the backend names it
     # One entry per artifact: artifact, signature, signature_sha256, signer, ...
     signatures: tuple[Mapping[str, Any], ...] = ()
+    # The combined checksum list's signature ([checksums] sign_combined): list (its path from
+    # the root), sha256 and size of the list signed, signature, signature_sha256, signer,
+    # reused. None when the policy does not ask for it (and in sessions from before it existed).
+    combined: Mapping[str, Any] | None = optional()
+
+    def signature_paths(self) -> list[str]:
+        """Every signature file the step wrote (paths from the root), the list's last."""
+        paths = [str(item.get("signature")) for item in self.signatures if item.get("signature")]
+        if self.combined and self.combined.get("signature"):
+            paths.append(str(self.combined["signature"]))
+        return paths
 
 
 @record(frozen=True, kw_only=True, eq=False)

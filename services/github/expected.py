@@ -101,6 +101,9 @@ def expected_files(policy: Policy, root: Path, session: Session,
     combined = policy.combined_checksum_name(tag=session.tag, version=session.version)
     if combined is not None:
         files.append(ExpectedFile(combined, directory / combined, "checksums"))
+        if suffix and policy.checksum_sign_combined:  # users verify one signature, then the list
+            files.append(ExpectedFile(combined + suffix, directory / (combined + suffix),
+                                      "signature"))
     for candidate in (directory / PROVENANCE, release_dir / PROVENANCE):
         if candidate.is_file():
             files.append(ExpectedFile(PROVENANCE, candidate, "provenance"))

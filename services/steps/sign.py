@@ -16,7 +16,7 @@ from typing import Any
 from services import artifacts, checksums, smoke, workstation
 from services.artifacts import REDO_SMOKE, for_session
 from services.errors import ConsoleError
-from services.evidence import SignEvidence
+from services.evidence import ChecksumsEvidence, SignEvidence
 from services.signing import (
     PASSPHRASE_OPTION,
     Backend,
@@ -52,10 +52,23 @@ def backend_for(ctx: Context) -> Backend | None:
     return backend
 
 
+def combined_list(ctx: Context) -> Path | None:
+    """The combined checksum list the sign step signs too (``[checksums] sign_combined``)."""
+    session = ctx.require_session()
+    name = ctx.policy.signed_combined_name(tag=session.tag, version=session.version)
+    return artifacts.artifacts_dir(ctx.policy, ctx.root) / name if name else None
+
+
+def _what(ctx: Context, found: list[artifacts.Artifact]) -> str:
+    """"2 artifacts" or "2 artifacts and SHA256SUMS": what the step signs."""
+    combined = combined_list(ctx)
+    return counted(len(found), "artifact") + (f" and {combined.name}" if combined else "")
+
+
 def signed_there(ctx: Context, backend: Backend, found: list[artifacts.Artifact]) -> str:
     """What the signing workstation does, for the online machine's plan (no key paths: they
     are the other machine's)."""
-    return (f"its token signs the {counted(len(found), 'artifact')} with {backend.name}, pinned "
+    return (f"its token signs the {_what(ctx, found)} with {backend.name}, pinned "
             f"to {backend.pin_description()}, and verifies each signature at once. The "
             "signatures come back in the signed bundle, and its import places them beside the "
             "artifacts here.")
@@ -82,10 +95,11 @@ class Sign(Step):
             return Plan(summary="The policy says signing.backend = \"none\"; nothing is signed.")
         if workstation.done_on_signing_workstation(ctx, self):  # its key paths are not here
             return workstation.signing_workstation_plan(ctx, signed_there(ctx, backend, found))
-        plan = Plan(summary=f"Sign {counted(len(found), 'artifact')} with {backend.name}, pinned to "
+        plan = Plan(summary=f"Sign {_what(ctx, found)} with {backend.name}, pinned to "
                     f"{backend.pin_description()}, and verify each signature at once.")
-        for a in found:
-            sig = backend.signature_path(a.path)
+        combined = combined_list(ctx)
+        for path in [a.path for a in found] + ([combined] if combined and found else []):
+            sig = backend.signature_path(path)
             verb = "keep if it verifies" if sig.exists() else "create"
             plan.notes.append(f"{verb} {artifacts.display_path(sig, ctx.root)}")
         ready = backend.readiness()
@@ -113,15 +127,22 @@ class Sign(Step):
                              f"sign it off again, then {REDO_SMOKE}.")
         ready = backend.readiness()
         prompt = ready.prompt or f"Passphrase for the {backend.name} key"
+        combined = _checked_list(ctx) if found else None
         with terminal(ctx.prompter, ready.needs_terminal):
             signed = sign_files(
-                backend, [a.path for a in found],
+                backend, [a.path for a in found] + ([combined[0]] if combined else []),
                 passphrase=lambda: passphrase_source(ctx, prompt),
                 comment=lambda p: trusted_comment(p, timestamp=int(ctx.clock().timestamp()),
                                                   tag=session.tag),
                 existing="replace" if ctx.answers.get("force") else "reuse",
                 progress=ctx.progress, scratch_in=ctx.store.directory(session.tag))
         sums = {d.path: d for d in digests}
+        list_entry = None
+        if combined is not None:
+            made = signed.pop()  # the list was signed last
+            list_entry = {"list": artifacts.display_path(made.artifact, ctx.root),
+                          "sha256": combined[1], "size": made.artifact.stat().st_size,
+                          **_signature_entry(ctx, made.signature, made.signer, made.reused)}
         return SignEvidence(
             backend=backend.name,
             pinned_key=backend.pin_description(),
@@ -129,6 +150,7 @@ class Sign(Step):
             device=ready.details or None,
             signatures=tuple(_entry(ctx, s.artifact, s.signature, s.signer, s.reused, sums)
                              for s in signed),
+            combined=list_entry,
         ).to_json()
 
     def revalidate(self, ctx: Context) -> list[Blocker]:
@@ -137,13 +159,60 @@ class Sign(Step):
         changed = artifacts.changed_since(
             ctx.policy, ctx.root, [{**item, "name": item.get("artifact")} for item in signatures],
             "it was signed")
+        written = signatures + ([recorded.combined] if recorded.combined else [])
         replaced = artifacts.written_file_blockers(ctx.root, [
             {"path": item.get("signature"), "sha256": item.get("signature_sha256")}
-            for item in signatures], "the sign step")
-        return changed + [Blocker(b.reason, "Restore the signature the sign step made (its "
-                                  "sha256 is in the step's evidence) or, while no tag is made, "
-                                  'sign again: `release-console redo sign --reason "..."`.')
-                          for b in replaced]
+            for item in written], "the sign step")
+        return changed + [
+            Blocker(b.reason, "Restore the signature the sign step made (its sha256 is in the "
+                    "step's evidence) or, while no tag is made, sign again: "
+                    '`release-console redo sign --reason "..."`.')
+            for b in replaced] + _list_blockers(ctx, recorded)
+
+
+def _checked_list(ctx: Context) -> tuple[Path, str] | None:
+    """The combined list to sign and its sha256, refused unless it is the list the checksums step
+    wrote (what is signed is what was checked); None when the policy does not ask for it."""
+    combined = combined_list(ctx)
+    if combined is None:
+        return None
+    shown = artifacts.display_path(combined, ctx.root)
+    redo = 'Write it again: `release-console redo checksums --reason "..."`.'
+    try:
+        sha = hashlib.sha256(combined.read_bytes()).hexdigest()
+    except OSError:
+        raise StepFailed(f"{shown}, the combined checksum list [checksums] sign_combined asks to "
+                         "sign, is missing; nothing was signed.", remedy=redo) from None
+    recorded = ctx.require_session().evidence(ChecksumsEvidence) or ChecksumsEvidence()
+    written = {str(f.get("path")): str(f.get("sha256")) for f in recorded.files}
+    if written.get(shown) != sha:
+        raise StepFailed(f"{shown} is not the list the checksums step wrote; nothing was signed.",
+                         remedy=redo)
+    return combined, sha
+
+
+def _list_blockers(ctx: Context, recorded: SignEvidence) -> list[Blocker]:
+    """The combined list as signed (its signature is checked with the artifacts'): an edited
+    list, or a policy that asks for the list's signature the done step did not make."""
+    entry = recorded.combined
+    if entry is None:
+        wanted = combined_list(ctx)
+        if wanted is None or not recorded.signatures:
+            return []
+        return [Blocker(f"The policy signs {wanted.name} ([checksums] sign_combined), but the "
+                        "sign step did not sign it.", "While no tag is made, sign again: "
+                        '`release-console redo sign --reason "..."`.')]
+    shown = str(entry.get("list"))
+    try:
+        now = hashlib.sha256((ctx.root / shown).read_bytes()).hexdigest()
+    except OSError:
+        now = ""
+    if now == entry.get("sha256"):
+        return []
+    return [Blocker(f"{shown} {'changed' if now else 'is gone'} since it was signed.",
+                    "Restore the list that was signed (its sha256 is in the sign step's "
+                    "evidence) or, while no tag is made, write and sign it again: "
+                    '`release-console redo checksums --reason "..."`.')]
 
 
 def _entry(ctx: Context, artifact: Path, signature: Path, signer: str, reused: bool,
@@ -154,6 +223,12 @@ def _entry(ctx: Context, artifact: Path, signature: Path, signer: str, reused: b
         "sha256": digest.sha256 if digest else "",
         "size": digest.size if digest else 0,
         "mtime_ns": digest.mtime_ns if digest else 0,
+        **_signature_entry(ctx, signature, signer, reused),
+    }
+
+
+def _signature_entry(ctx: Context, signature: Path, signer: str, reused: bool) -> dict[str, Any]:
+    return {
         "signature": artifacts.display_path(signature, ctx.root),
         "signature_sha256": hashlib.sha256(signature.read_bytes()).hexdigest(),
         "signer": signer,

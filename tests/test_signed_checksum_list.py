@@ -1,0 +1,280 @@
+"""``[checksums] sign_combined``: the combined list (SHA256SUMS) is signed with the pinned key, so
+users verify one signature and then ``sha256sum -c`` (the Debian, Ubuntu and Tails way)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from services import engine, provenance
+from services.bundle import export
+from services.bundle.import_ import apply, verify_bundle
+from services.evidence import SignEvidence
+from services.github import wiring
+from services.notes import verification_block
+from services.policy import ArtifactSpec, Policy, PolicyError, ProjectPolicy, load_policy
+from services.session import StepRecord
+from services.signing import PASSPHRASE_OPTION
+from services.step_protocol import Context, NonInteractive, StepFailed
+from services.steps import registry
+from tests.airgap_helpers import Workstations, offline_half, prepare_and_export
+from tests.conftest import git, run_cli
+from tests.github_helpers import REPO, Sandbox, complete_steps_before, prepare_release, run
+from tests.signing_keys import POLICY_BASE, checksummed, minisign_keypair, write_policy
+
+SIGNING = """\
+[signing]
+backend = "minisign"
+public_key = "minisign.pub"
+secret_key = "keys/minisign.key"
+tag_format = "none"
+"""
+SIGNED_LIST = POLICY_BASE.replace('combined = "SHA256SUMS"\n',
+                                  'combined = "SHA256SUMS"\nsign_combined = true\n')
+ISO = "pai-v0.2.0-amd64.iso"
+
+
+@pytest.fixture
+def ctx(repo_path: Path, make_ctx: Callable[..., Context]) -> Context:
+    """The sign step is next, under a policy that signs SHA256SUMS."""
+    keys = repo_path / "keys"
+    minisign_keypair(keys, passphrase="open sesame")
+    shutil.move(keys / "minisign.pub", repo_path / "minisign.pub")
+    write_policy(repo_path, SIGNING, base=SIGNED_LIST)
+    context = checksummed(make_ctx(), repo_path)
+    context.prompter = NonInteractive(secrets={PASSPHRASE_OPTION: "open sesame"})
+    return context
+
+
+def sign(ctx: Context) -> dict[str, Any]:
+    return engine.run_step(ctx, registry()["sign"])
+
+
+def views(ctx: Context) -> dict[str, engine.StepView]:
+    return {v.id: v for v in engine.views(ctx)}
+
+
+# --- the policy ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ('[checksums]\nsign_combined = true\n',
+     "key 'checksums.sign_combined' is true, but no 'checksums.combined' list is named to sign"),
+    ('[checksums]\ncombined = "SHA256SUMS"\nsign_combined = true\n[signing]\nbackend = "none"\n',
+     'key \'checksums.sign_combined\' is true, but signing.backend is "none"'),
+    ('[checksums]\ncombined = "SHA256SUMS"\nsign_combined = "yes"\n',
+     "key 'checksums.sign_combined' must be true or false"),
+])
+def test_sign_combined_without_a_list_or_a_key_is_refused_naming_the_file(
+        tmp_path: Path, text: str, expected: str) -> None:
+    path = tmp_path / "release.toml"
+    path.write_text(text)
+    with pytest.raises(PolicyError) as caught:
+        load_policy(path)
+    assert str(caught.value).startswith(f"{path}: ") and expected in str(caught.value)
+
+
+def test_the_cli_refuses_sign_combined_without_a_list_in_one_sentence(repo_path: Path) -> None:
+    (repo_path / "release.toml").write_text("[checksums]\nsign_combined = true\n")
+    result = run_cli("status", cwd=repo_path)
+    assert result.returncode == 1
+    assert "release.toml: key 'checksums.sign_combined' is true" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_sign_combined_is_off_unless_asked(tmp_path: Path) -> None:
+    path = tmp_path / "release.toml"
+    path.write_text('[checksums]\ncombined = "SHA256SUMS"\nsign_combined = true\n')
+    assert load_policy(path).checksum_sign_combined is True
+    path.write_text('[checksums]\ncombined = "SHA256SUMS"\n')
+    assert load_policy(path).checksum_sign_combined is False
+
+
+# --- the sign step -------------------------------------------------------------------------------
+
+def test_sign_step_signs_and_verifies_the_combined_list(ctx: Context) -> None:
+    plan = registry()["sign"].plan(ctx)
+    assert plan.summary.startswith("Sign 2 artifacts and SHA256SUMS with minisign")
+    assert "create build/SHA256SUMS.minisig" in plan.notes
+
+    evidence = sign(ctx)
+    build = ctx.root / "build"
+    listed = evidence["combined"]
+    assert listed["list"] == "build/SHA256SUMS"
+    assert listed["sha256"] == hashlib.sha256((build / "SHA256SUMS").read_bytes()).hexdigest()
+    assert listed["signature"] == "build/SHA256SUMS.minisig" and listed["reused"] is False
+    assert len(evidence["signatures"]) == 2  # the artifacts' own, as before
+    # What a user does: one signature, then the list.
+    proc = subprocess.run(["minisign", "-Vm", "SHA256SUMS", "-p", "../minisign.pub"], cwd=build,
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "file:SHA256SUMS" in proc.stdout and "tag:v0.2.0" in proc.stdout
+    assert subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=build, capture_output=True,
+                          check=False).returncode == 0
+    assert views(ctx)["sign"].status == "done"
+
+    # The signature travels back from the signing workstation with the others.
+    assert "SHA256SUMS.minisig" in [p.name for p in export.returned_files(ctx)]
+
+    # A resumed run keeps the list's signature and asks for nothing.
+    ctx.record("test", "reset", update=lambda s: s.steps.__setitem__("sign", StepRecord()))
+    ctx.prompter = NonInteractive()
+    again = sign(ctx)
+    assert again["combined"]["reused"] is True
+    assert again["combined"]["signature_sha256"] == listed["signature_sha256"]
+
+
+def test_sign_evidence_from_before_the_option_loads_and_reads_back() -> None:
+    old = {"backend": "minisign", "signatures": [{"artifact": ISO,
+                                                  "signature": f"build/{ISO}.minisig"}]}
+    loaded = SignEvidence.from_json(old)
+    assert loaded.combined is None and "combined" not in loaded.to_json()
+    assert loaded.signature_paths() == [f"build/{ISO}.minisig"]
+    listed = {**old, "combined": {"list": "build/SHA256SUMS",
+                                  "signature": "build/SHA256SUMS.minisig"}}
+    assert SignEvidence.from_json(listed).signature_paths() == [
+        f"build/{ISO}.minisig", "build/SHA256SUMS.minisig"]
+
+
+def test_an_edited_list_after_signing_makes_sign_stale(ctx: Context) -> None:
+    sign(ctx)
+    sums = ctx.root / "build" / "SHA256SUMS"
+    good = sums.read_bytes()
+    sums.write_bytes(good + f"{'0' * 64}  evil.iso\n".encode())
+    blockers = registry()["sign"].revalidate(ctx)
+    assert [b.reason for b in blockers] == ["build/SHA256SUMS changed since it was signed."]
+    assert "redo checksums" in blockers[0].remedy
+    assert views(ctx)["checksums"].status == "stale"  # the earliest step that must be redone
+    sums.write_bytes(good)
+    assert registry()["sign"].revalidate(ctx) == []
+    assert views(ctx)["sign"].status == "done"
+
+
+def test_a_replaced_list_signature_makes_sign_stale(ctx: Context) -> None:
+    sign(ctx)
+    sig = ctx.root / "build" / "SHA256SUMS.minisig"
+    good = sig.read_bytes()
+    sig.write_bytes(good.replace(b"tag:v0.2.0", b"tag:v9.9.9"))
+    shown = views(ctx)
+    assert shown["checksums"].status == "done"
+    assert shown["sign"].status == "stale" and shown["tag"].status == "waiting"
+    assert shown["sign"].blockers[0].reason == (
+        "build/SHA256SUMS.minisig was changed after the sign step wrote it.")
+    sig.write_bytes(good)
+    assert views(ctx)["sign"].status == "done"
+
+
+def test_a_list_edited_before_signing_is_not_signed(ctx: Context) -> None:
+    sums = ctx.root / "build" / "SHA256SUMS"
+    sums.write_bytes(sums.read_bytes() + f"{'0' * 64}  evil.iso\n".encode())
+    with pytest.raises(StepFailed, match=r"build/SHA256SUMS is not the list the checksums step "
+                                         "wrote; nothing was signed"):
+        registry()["sign"].run(ctx)
+    assert not list((ctx.root / "build").glob("*.minisig"))
+
+
+def test_a_policy_that_starts_signing_the_list_after_the_sign_step_makes_it_stale(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    keys = repo_path / "keys"
+    minisign_keypair(keys, passphrase="open sesame")
+    shutil.move(keys / "minisign.pub", repo_path / "minisign.pub")
+    write_policy(repo_path, SIGNING)
+    ctx = checksummed(make_ctx(), repo_path)
+    ctx.prompter = NonInteractive(secrets={PASSPHRASE_OPTION: "open sesame"})
+    sign(ctx)
+    (repo_path / "release.toml").write_text(SIGNED_LIST + SIGNING)
+    shown = views(make_ctx())
+    assert shown["sign"].status == "stale"
+    assert shown["sign"].blockers[0].reason == (
+        "The policy signs SHA256SUMS ([checksums] sign_combined), but the sign step did not "
+        "sign it.")
+
+
+def test_provenance_lists_the_verified_signature_of_the_list(ctx: Context) -> None:
+    sign(ctx)
+    index = provenance.build(ctx.policy, ctx.repo, ctx.require_session(), now="2026-11-26")
+    entry = index["checksums_combined_signature"]
+    assert entry["file"] == "SHA256SUMS.minisig" and entry["verified"] is True
+    assert entry["verified_at_signing"] is True
+    assert json.dumps(index)  # it is written as JSON
+    (ctx.root / "build" / "SHA256SUMS.minisig").unlink()
+    with pytest.raises(provenance.ProvenanceError, match=r"SHA256SUMS\.minisig, the signature"):
+        provenance.build(ctx.policy, ctx.repo, ctx.require_session(), now="2026-11-26")
+
+
+# --- the notes -----------------------------------------------------------------------------------
+
+def test_the_notes_verify_the_lists_signature_then_the_files() -> None:
+    policy = Policy(project=ProjectPolicy(name="pai"), checksum_combined="SHA256SUMS",
+                    checksum_sign_combined=True,
+                    artifacts=(ArtifactSpec("amd64", "pai-{tag}-{arch}.iso"),))
+    block = verification_block(policy, tag="v1.4.0", version="1.4.0")
+    assert ("```sh\nminisign -Vm SHA256SUMS -p minisign.pub\n"
+            "sha256sum -c --ignore-missing SHA256SUMS\ngit verify-tag v1.4.0\n```") in block
+    assert "with SHA256SUMS and SHA256SUMS.minisig" in block
+
+
+# --- GitHub: an expected asset -------------------------------------------------------------------
+
+def test_the_draft_uploads_the_lists_signature_and_publish_refuses_without_it(
+        make_ctx: Callable[..., Context], repo_path: Path, sandbox: Sandbox) -> None:
+    ctx = prepare_release(make_ctx, repo_path, sandbox, checksums=(
+        'per_file = "{name}.sha256"\ncombined = "SHA256SUMS"\nsign_combined = true'))
+    build = repo_path / "build"
+    (build / "SHA256SUMS").write_text("".join(p.read_text() for p in sorted(build.glob("*.sha256"))))
+    complete_steps_before(ctx, "draft")
+    names = [f.name for f in wiring.expected_files(ctx)]
+    assert names[-2:] == ["SHA256SUMS", "SHA256SUMS.minisig"]
+    draft_view = views(ctx)["draft"]
+    assert draft_view.status == "blocked"
+    assert draft_view.blockers[0].reason == "Signature build/SHA256SUMS.minisig is missing."
+
+    sig = build / "SHA256SUMS.minisig"
+    sig.write_text("untrusted comment: signature from minisign secret key\nRWQ...\n")
+    evidence = run(ctx, "draft")
+    assert "SHA256SUMS.minisig" in [a["name"] for a in evidence["assets"]]
+    assert sandbox.server.asset_bytes(REPO, "SHA256SUMS.minisig") == sig.read_bytes()
+
+    review = run(ctx, "review")
+    listed = {a["name"]: a for a in review["assets"]}["SHA256SUMS.minisig"]
+    assert listed["expected_sha256"] == hashlib.sha256(sig.read_bytes()).hexdigest()
+    assert review["clean"] is True
+
+    gh = sandbox.github().get_repo(REPO)
+    release = next(r for r in gh.get_releases() if r.draft)
+    next(a for a in release.get_assets() if a.name == "SHA256SUMS.minisig").delete_asset()
+    with pytest.raises(StepFailed, match=r"SHA256SUMS\.minisig is not attached"):
+        run(ctx, "publish")
+    assert all(r["draft"] for r in sandbox.server.release_data(REPO))
+
+
+# --- the air gap ---------------------------------------------------------------------------------
+
+def test_the_signed_list_comes_back_across_the_air_gap(stations: Workstations) -> None:
+    """Signed on the offline workstation, the list and its signature come back in the return
+    bundle and land beside the artifacts online, ready for the draft."""
+    ws = stations
+    policy = ws.online / "release.toml"
+    policy.write_text(policy.read_text() + '\n[checksums]\ncombined = "SHA256SUMS"\n'
+                      "sign_combined = true\n")
+    git(ws.online, "commit", "-qam", "Sign SHA256SUMS")
+    git(ws.online, "push", "-q", "origin", "HEAD")
+    prepare_and_export(ws)
+    back = offline_half(ws)
+    online = ws.ctx("online")
+    assert not (ws.online / "build" / "SHA256SUMS.minisig").exists()
+    apply(online, verify_bundle(online, back))
+    build = ws.online / "build"
+    proc = subprocess.run(["minisign", "-Vm", "SHA256SUMS", "-p", "../minisign.pub"], cwd=build,
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=build, capture_output=True,
+                          check=False).returncode == 0
+    online = ws.ctx("online")
+    assert all(f.exists for f in wiring.expected_files(online))
