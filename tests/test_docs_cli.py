@@ -62,6 +62,7 @@ def documented_lines() -> Iterator[tuple[str, str]]:
             if page.name == "cli.md" and line.startswith("| `"):
                 pieces.append("release-console " + line.split("`")[1])
             for piece in pieces:
+                piece = piece.replace("\\|", "|")  # a table cell's escaped bar
                 for part in re.split(r";|&&|\|\||\s#", piece):
                     found = re.search(r"(?:^|[\s$(])release-console((?:\s+\S+)*)", part)
                     if found:
@@ -81,9 +82,9 @@ def resolve(words: list[str]) -> tuple[tuple[str, ...], list[str]]:
             rest = rest[1:]
             continue
         choices = subparsers(TREE[path])
-        first = word.split("|")[0]
-        if first in choices:
-            path = (*path, first)
+        alternatives = word.split("|")  # `bundle export|import`: every one must be there
+        if all(a in choices for a in alternatives):
+            path = (*path, alternatives[0])
             rest = rest[1:]
             continue
         break
@@ -112,6 +113,11 @@ def problems(words: str) -> str:
             return "names no command"
         return ""
     parser = TREE[path]
+    first = next((a for a in parser._actions if not a.option_strings and a.choices), None)
+    if first is not None and rest and not rest[0].startswith("-") and rest[0] not in PROSE:
+        wrong = [a for a in rest[0].split("|") if a not in first.choices]  # `journal show|verify`
+        if wrong:
+            return f"{' '.join(path)} takes {sorted(first.choices)}, not {wrong}"
     unknown = sorted({o for t in rest for o in OPTION.findall(t)} - options(parser) - GLOBAL)
     if unknown:
         return f"{' '.join(path)} has no {unknown}"
