@@ -113,11 +113,11 @@ def problems(words: str) -> str:
             return "names no command"
         return ""
     parser = TREE[path]
-    first = next((a for a in parser._actions if not a.option_strings and a.choices), None)
-    if first is not None and rest and not rest[0].startswith("-") and rest[0] not in PROSE:
-        wrong = [a for a in rest[0].split("|") if a not in first.choices]  # `journal show|verify`
+    chosen = [list(a.choices) for a in parser._actions if not a.option_strings and a.choices]
+    if chosen and rest and not rest[0].startswith("-") and rest[0] not in PROSE:
+        wrong = [a for a in rest[0].split("|") if a not in chosen[0]]  # `journal show|verify`
         if wrong:
-            return f"{' '.join(path)} takes {sorted(first.choices)}, not {wrong}"
+            return f"{' '.join(path)} takes {sorted(chosen[0])}, not {wrong}"
     unknown = sorted({o for t in rest for o in OPTION.findall(t)} - options(parser) - GLOBAL)
     if unknown:
         return f"{' '.join(path)} has no {unknown}"
