@@ -202,3 +202,20 @@ def test_every_command_and_option_is_documented_with_its_command() -> None:
             if not any(re.search(rf"{option}(?![\w-])", u) for u in naming):
                 missing.append(f"{' '.join(path)} {option}".strip())
     assert not missing, f"--help has these, no page names them with their command: {missing}"
+
+
+def test_every_policy_example_in_the_pages_loads(tmp_path: Path) -> None:
+    """A captain copies release.toml from the docs: each ```toml block loads as a policy (a block
+    showing several projects' files, each under its own `# Project` comment after a blank line,
+    is one file each)."""
+    from services.policy import load_policy
+
+    loaded = 0
+    for page in PAGES:
+        for block in re.findall(r"```toml\n(.*?)```", page.read_text(), re.S):
+            for number, part in enumerate(re.split(r"\n\n(?=# )", block)):
+                path = tmp_path / f"{page.stem}-{loaded}-{number}.toml"
+                path.write_text(part)
+                load_policy(path)  # raises PolicyError naming the key
+            loaded += 1
+    assert loaded >= 3
