@@ -49,7 +49,10 @@ class ProgressRenderer:
             if event.retry:  # the work starts again: so does its progress
                 self._shown.pop(event.label, None)
                 self._line(f"  {event.notice()}")
-            elif self._bars:
+            # A count of files (signing) is a line each, never a bar: its events come one per
+            # file and name it, so bars stayed on screen at "0 of 2" beside the finished one, and
+            # a live bar went on redrawing while pinentry asked for the card's PIN below it.
+            elif self._bars and event.unit == "bytes":
                 self._bar(event)
             else:
                 self._throttled(event)

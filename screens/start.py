@@ -172,6 +172,10 @@ class StartScreen(SessionDialog):
 
     def submit(self) -> None:
         request = self.request()
+        if not request.version and not request.bump:  # the command line's "not neither" reads
+            self.say("Type the version to release (e.g. 1.4.0), or choose a bump in the list "
+                     "below it.")  # oddly here, where the field and the list say what to give
+            return
         # The start's own answer replaces the preview (a refusal said there and again below
         # read twice); typing again brings the preview back.
         self.workers.cancel_group(self, "start-preview")

@@ -97,10 +97,10 @@ def blockers(artifacts: list[Artifact], root: Path, version: str = "") -> list[B
     """A missing, empty or unreadable artifact blocks; each gets its own line naming the file.
 
     A project with a ``build.sh`` at its root (the demo's, or a captain's own) is told the exact
-    command that builds the missing files.
+    command that builds the missing files, and where: the TUI hides the path the demo printed.
     """
     result = []
-    build = ("Build it: run `./build.sh " + (version or "VERSION") + "` in the project."
+    build = ("Build it: run `./build.sh " + (version or "VERSION") + f"` in {root}."
              if (root / "build.sh").is_file() else
              "Build it into that directory with the project's own build, then run the step again.")
     for artifact in artifacts:

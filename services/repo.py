@@ -85,7 +85,10 @@ class Repository:
     def __init__(self, path: Path) -> None:
         import git as gitmodule
 
-        if path.exists() and not path.is_dir():
+        if not path.exists():  # "not a git repository ... or pass --repo PATH" misled: it was
+            raise RepoError(f"{path} does not exist; --repo names the project's checkout.",
+                            remedy="Pass the directory that holds the repository.")
+        if not path.is_dir():
             raise RepoError(f"{path} is a file, not a directory; --repo names the project's "
                             "checkout.", remedy="Pass the directory that holds the repository.")
         try:

@@ -153,7 +153,7 @@ def _start_locked(ctx: Context, request: ReleaseRequest) -> Session:
         raise ReleaseInProgress(
             f"A release session for {active.tag} is already in progress.",
             remedy=f"Resume it with `release-console status` and `release-console next`, or "
-            f"abandon it first with `release-console abandon {active.tag}`.",
+            f"abandon it first with `release-console abandon {active.tag} --reason \"...\"`.",
         )
     tags = repo.tags()
     version, tag = resolve_version(ctx.policy, tags, request)

@@ -183,7 +183,7 @@ def require_no_other_active(ctx: Context, tag: str) -> None:
             f"A release session for {active.tag} is already in progress, so the yank of {tag} "
             "cannot start beside it.",
             remedy=f"Finish it (`release-console status`, `release-console next`) or abandon it "
-            f"with `release-console abandon {active.tag}`, then yank again.")
+            f"with `release-console abandon {active.tag} --reason \"...\"`, then yank again.")
 
 
 def begin_session(ctx: Context, prepared: PreparedYank) -> bool:

@@ -81,7 +81,7 @@ def test_plans_say_which_machine_does_the_step(stations: Workstations) -> None:
     smoke = ws.cli("online", "run", "smoke", "--dry-run", ok=False).stdout
     assert smoke.startswith(f"{THERE} it re-hashes every artifact there and confirms each "
                             "architecture's sign-off still matches it.")
-    assert "Sign-offs recorded here (`release-console smoke sign`) before the export travel" \
+    assert "Sign-offs recorded here (`release-console smoke sign --arch ARCH ...`) before the export travel" \
         in smoke and "No smoke sign-off for amd64 yet." in smoke
     checksums = ws.cli("online", "run", "checksums", "--dry-run", ok=False).stdout
     assert checksums.startswith(f"{THERE} it hashes the 2 artifacts with sha256 and writes the "

@@ -51,6 +51,14 @@ def test_missing_and_empty_artifacts_block_with_their_names(ctx: Context) -> Non
         ctx.store.load("v0.2.0").steps["artifacts"].status == "pending"
 
 
+def test_a_build_script_is_named_with_the_directory_to_run_it_in(ctx: Context) -> None:
+    """Walked by hand in the demo's TUI: "run `./build.sh 1.3.0-rc.1` in the project", and the
+    TUI had covered the line that said where the demo project is."""
+    (ctx.root / "build.sh").write_text("#!/bin/sh\n")
+    blockers = registry()["artifacts"].check(ctx)
+    assert blockers[0].remedy == f"Build it: run `./build.sh 0.2.0` in {ctx.root}."
+
+
 def test_a_directory_in_place_of_an_artifact_blocks(ctx: Context) -> None:
     build_artifacts(ctx.root)
     iso = ctx.root / "build" / "pai-v0.2.0-arm64.iso"

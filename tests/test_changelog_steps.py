@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import shlex
 from collections.abc import Callable
 from pathlib import Path
 
@@ -289,7 +291,10 @@ def test_an_abandoned_attempts_changelog_commit_is_named_with_how_to_start_over(
     assert f"`git reset --keep {moved[:12]}^`" in status and "pick the next version" not in status
 
     git(repo_path, "reset", "-q", "--keep", f"{moved}^")
-    assert run_cli("redo", "preflight", "--reason", "HEAD moved back", cwd=repo_path).returncode == 0
+    named = re.search(r"`release-console (redo [^`]*)`", status)  # run as it is written
+    assert named, status
+    redone = run_cli(*shlex.split(named.group(1)), cwd=repo_path)
+    assert redone.returncode == 0, redone.stderr
     assert run_cli("run", "preflight", cwd=repo_path).returncode == 0
     done = run_cli("run", "changelog", "--yes", cwd=repo_path)
     assert done.returncode == 0, done.stderr

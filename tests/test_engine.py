@@ -46,6 +46,17 @@ def test_status_json_lists_steps_in_runbook_order(repo_path: Path) -> None:
     assert later["blockers"][0]["reason"] == "Waiting for 'Pre-flight checks' (preflight)."
 
 
+def test_status_json_has_the_documented_keys_with_no_release_in_progress(
+        repo_path: Path) -> None:
+    """Walked by hand: with no release in progress the document had no `journal_problem`, a
+    key docs/cli.md's schema 1 shows, so `doc["journal_problem"]` in a script raised."""
+    idle = json.loads(run_cli("status", "--json", cwd=repo_path).stdout)
+    assert run_cli("start", "0.2.0", cwd=repo_path).returncode == 0
+    active = json.loads(run_cli("status", "--json", cwd=repo_path).stdout)
+    assert set(active) - set(idle) == set()
+    assert idle["session"] is None and idle["steps"] == [] and idle["journal_problem"] is None
+
+
 def test_run_records_evidence_and_moves_on(repo_path: Path,
                                            make_ctx: Callable[..., Context]) -> None:
     ctx = make_ctx()

@@ -104,7 +104,7 @@ def test_login_status_logout_with_a_keyring(repo_path: Path, sandbox: Sandbox) -
     logout = run_cli("github", "logout", cwd=repo_path, env=env)
     assert "Removed the GitHub token" in logout.stdout
     status = run_cli("github", "status", cwd=repo_path, env=env)
-    assert status.returncode == 1 and "Token: none" in status.stdout
+    assert status.returncode == 3 and "Token: none" in status.stdout  # README: no token is 3
     for proc in (login, status, logout):
         assert CANARY not in proc.stdout + proc.stderr
     assert scan_for(CANARY, repo_path) == []

@@ -67,6 +67,21 @@ def test_file_counts_and_retries_render_as_sentences() -> None:
                                            "  retrying pai.iso (attempt 3): GitHub answered 502"]
 
 
+def test_signing_progress_is_lines_even_on_a_terminal() -> None:
+    """Walked by hand: `release-console sign` reported "sign f.txt: 0 of 1 files" and then
+    "sign: 1 of 1 files"; on a terminal each label got a bar, left standing unfinished, and a
+    live bar redrew while the signing tool asked for a PIN on the same terminal."""
+    out = io.StringIO()
+    renderer = ProgressRenderer(out, bars=True)
+    renderer(ProgressEvent("sign", "a.iso", 0, 2, unit="files"))
+    renderer(ProgressEvent("sign", "b.iso", 1, 2, unit="files"))
+    renderer(ProgressEvent("sign", "", 2, 2, unit="files"))
+    renderer.close()
+    assert out.getvalue().splitlines() == ["  sign a.iso: 0 of 2 files (0%)",
+                                           "  sign b.iso: 1 of 2 files (50%)",
+                                           "  sign: 2 of 2 files (100%)"]
+
+
 def test_event_is_frozen_and_knows_its_label() -> None:
     event = ProgressEvent("upload", "pai.iso", 512, 1024)
     assert (event.label, event.percent, event.retry, event.finished) == (

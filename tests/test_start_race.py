@@ -50,6 +50,16 @@ def test_versions_with_spaces_or_too_long_are_refused(repo_path: Path) -> None:
         assert not (repo_path / ".release").exists()
 
 
+def test_repo_option_naming_nothing_says_so(repo_path: Path) -> None:
+    """Walked by hand: `--repo /nonexistent` said "is not a git repository. ... or pass --repo
+    PATH", to a captain who had passed one."""
+    result = run_cli("--repo", str(repo_path / "typo"), "status", cwd=repo_path)
+    assert result.returncode == 1
+    assert f"error: {repo_path / 'typo'} does not exist; --repo names the project's checkout." \
+        in result.stderr
+    assert "pass --repo" not in result.stderr
+
+
 def test_repo_option_naming_a_file_is_refused(repo_path: Path) -> None:
     result = run_cli("--repo", str(repo_path / "README.md"), "status", cwd=repo_path)
     assert result.returncode != 0

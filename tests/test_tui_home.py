@@ -151,6 +151,24 @@ async def test_a_pre_release_version_on_the_stable_channel_is_refused_in_the_dia
     assert not (repo_path / ".release").exists()
 
 
+async def test_an_empty_start_dialog_says_what_to_give(repo_path: Path) -> None:
+    """Walked by hand with nothing in [Unreleased] (no version filled in): Enter said "Give
+    either a version or a bump (patch, minor or major), not both and not neither.", the command
+    line's words, under a form with a field and a list."""
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        app.screen.query_one("#version", Input).value = ""
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StartScreen)
+        assert text_of(app, "#error") == ("Type the version to release (e.g. 1.4.0), or choose a "
+                                          "bump in the list below it.")
+    assert not (repo_path / ".release").exists()
+
+
 async def test_error_is_visible_not_a_crash(tmp_path: Path) -> None:
     app = ReleaseConsoleApp(Options(repo=tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:

@@ -55,8 +55,11 @@ def test_a_yank_does_not_start_beside_an_active_release(make_ctx: Factory, proje
     ctx = make_ctx(assume_yes=True)
     start_release(ctx, ReleaseRequest(version="0.3.0"))
     sandbox.server.clear_log()
-    with pytest.raises(ReleaseInProgress, match=r"session for v0\.3\.0 is already in progress"):
+    with pytest.raises(ReleaseInProgress, match=r"session for v0\.3\.0 is already in progress") \
+            as refused:
         yank_release(make_ctx(assume_yes=True), REQUEST)
+    # The abandon it names is one argparse takes (--reason is required).
+    assert '`release-console abandon v0.3.0 --reason "..."`' in refused.value.remedy
     assert active_tags(ctx) == ["v0.3.0"]
     assert not ctx.store.exists("v0.2.0")
     assert (project / "CHANGELOG.md").read_text() == CHANGELOG

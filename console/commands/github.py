@@ -237,7 +237,7 @@ def _status(ctx: Context, url: str, host: str) -> int:
     if token is None:
         say(f"Token: none for {host}. Store one with `release-console github login` or set "
             f"{credentials.ENV_TOKEN}.")
-        return 1
+        return 3  # an environment problem, as README's exit codes say of no token
     say(f"Token: from the {token.source}.")
     if not ctx.policy.project.repository:
         say("Repository: none in the policy ([project] repository).")

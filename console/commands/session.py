@@ -119,7 +119,9 @@ def cmd_status(args: argparse.Namespace) -> int:
         summary = for_context(ctx, last) if last is not None else None
         yank = unfinished_yank(sessions)
         if args.json:
+            # Every key of the documented schema (docs/cli.md), as with a session in progress.
             print_json({"schema": JSON_SCHEMA, "session": None, "steps": [], "next": None,
+                        "journal_problem": None,
                         "last": summary.to_json() if summary is not None else None,
                         "unfinished_yank": yank.to_json() if yank is not None else None})
             return 0

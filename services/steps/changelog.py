@@ -127,7 +127,7 @@ def abandoned_move(ctx: Context) -> Blocker | None:
                        "next version.")
     return Blocker(said, f"It was never pushed: drop the attempt's commits with `git reset "
                    f"--keep {sha[:12]}^`, redo pre-flight on that commit (`release-console redo "
-                   "preflight`) and run this step again; or start the next version.")
+                   "preflight --reason \"...\"`) and run this step again; or start the next version.")
 
 
 def writes_from_head(ctx: Context) -> list[tuple[str, bytes, bytes]] | None:

@@ -25,7 +25,7 @@ class Smoke(Step):
         if workstation.done_on_signing_workstation(ctx, self):
             plan = workstation.signing_workstation_plan(ctx, (
                 "it re-hashes every artifact there and confirms each architecture's sign-off "
-                "still matches it. Sign-offs recorded here (`release-console smoke sign`) "
+                "still matches it. Sign-offs recorded here (`release-console smoke sign --arch ARCH ...`) "
                 "before the export travel in the bundle."), also=())
         for status in smoke.statuses(ctx.policy, ctx.root, ctx.require_session(),
                                      progress=ctx.progress):
