@@ -32,10 +32,25 @@ class SessionBar(Static):
     SessionBar.clock-warning { background: $warning; color: $text; text-style: bold; }
     """
 
+    def __init__(self, content: VisualType = "", *, id: str | None = None) -> None:
+        super().__init__(content, id=id)
+        self.whole: VisualType = content  # the headline as given; the bar shows what fits
+
     def update(self, content: VisualType = "", *, layout: bool = True) -> None:
-        """A security clock short of time (the headline marks it with ⚠) turns the bar amber."""
+        """A security clock short of time (the headline marks it with ⚠) turns the bar amber.
+        A headline too wide for the bar drops its "last" words' detail before it is cut."""
+        self.whole = content
         self.set_class("⚠" in str(content), "clock-warning")
-        super().update(content, layout=layout)
+        super().update(self._fitted(), layout=layout)
+
+    def on_resize(self) -> None:
+        super().update(self._fitted())
+
+    def _fitted(self) -> VisualType:
+        from services.headline import fit
+
+        content = self.whole
+        return fit(content, self.content_size.width) if isinstance(content, str) else content
 
 
 class CheckList(SelectionList[str]):
