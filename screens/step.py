@@ -180,7 +180,7 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
                 nxt = engine.next_view(views)
                 if nxt is not None:
                     next_id, next_title = nxt.id, nxt.step.title
-                    waits = workstation.waits_for_other_side(ctx, nxt.step) is not None
+                    waits = workstation.expects_bundle(ctx, nxt.step)
             elif self.session_tag:  # this screen ran the release's last step: show it done
                 view = _ended_view(ctx, self.step, self.session_tag)
                 if view is None:  # it ended under this screen, from another terminal

@@ -119,6 +119,16 @@ def waits_for_other_side(ctx: Context, step: Step) -> Blocker | None:
                    "its checklist).")
 
 
+def expects_bundle(ctx: Context, step: Step) -> bool:
+    """``step`` waits for the other workstation and its bundle is still to come here: the signed
+    bundle back to the online machine. The signing workstation expects nothing once it has
+    written the signed bundle (walked by hand: its footer still offered "i Import…")."""
+    if waits_for_other_side(ctx, step) is None:
+        return False
+    session = ctx.session
+    return side_of(step) == OFFLINE or session is None or not session.done("handoff-back")
+
+
 def done_on_signing_workstation(ctx: Context, step: Step) -> bool:
     """An offline-side step (sign, tag) looked at on the online machine: it runs on the signing
     workstation with that machine's token and key paths, never here."""

@@ -283,3 +283,20 @@ async def test_the_footer_keys_fit_80_columns(stations: Workstations) -> None:
         assert {k.key for k in shown} >= {"ctrl+s", "q"}
         for key in shown:  # every key and its whole label left of the palette key
             assert key.region.right <= edge, (key.key, key.description)
+
+
+async def test_once_the_signed_bundle_is_written_the_signing_workstation_offers_no_import(
+        stations: Workstations) -> None:
+    """Walked by hand on the signing workstation: after the signed bundle was written for the
+    online machine, the hand-off screen's footer still offered "i Import…", though nothing
+    comes back to this machine any more."""
+    ws = stations
+    prepare_and_export(ws)
+    offline_half(ws)
+    app = ReleaseConsoleApp(Options(repo=ws.offline, offline=True))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_handoff(pilot, "handoff-back")
+        assert footer_keys(screen).get("i", False) is False
+        await pilot.press("i")  # not offered, and opens nothing
+        await settle(pilot)
+        assert app.screen is screen
