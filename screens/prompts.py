@@ -20,7 +20,7 @@ from textual.app import App, ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Footer, Input, Label, Static
 
 from services import secrets
 from services.errors import ConsoleError
@@ -38,14 +38,14 @@ class ConfirmScreen(ModalScreen[bool]):
     tired captain's stray Enter never publishes. The hint line says which.
     """
 
-    BINDINGS = [Binding("escape", "cancel", "No"), Binding("n", "cancel", "No"),
+    BINDINGS = [Binding("n", "cancel", "No"), Binding("escape", "cancel", "No"),
                 Binding("y", "confirm", "Yes"),
                 Binding("up", "scroll_plan(-1)", "Scroll up", show=False),
                 Binding("down", "scroll_plan(1)", "Scroll down", show=False),
                 Binding("pageup", "scroll_plan(-10)", "Page up", show=False),
                 Binding("pagedown", "scroll_plan(10)", "Page down", show=False)]
     CSS_PATH = PROMPTS_CSS
-    OVERHEAD = 5  # rows besides the texts: the border (2) and the buttons (3)
+    OVERHEAD = 6  # rows besides the texts: the border (2), the buttons (3) and the footer (1)
     MAX_WIDTH = 110  # the dialog's max-width in prompts.tcss
 
     def __init__(self, question: str, plan: Plan, *, irreversible: bool = False) -> None:
@@ -68,6 +68,10 @@ class ConfirmScreen(ModalScreen[bool]):
             with Horizontal():
                 yield Button("No (n)", id="no", variant="primary")
                 yield Button("Yes (y)", id="yes", variant="warning")
+        # The dialog's own keys on the bottom row, over the step screen's: walked at 80x24, the
+        # step's footer under the dialog (with "Cancel step" while it asks) was cut "m No migr",
+        # and none of its keys answer the dialog anyway.
+        yield Footer()
 
     def hint(self) -> str:
         if self.irreversible:

@@ -165,3 +165,30 @@ async def test_a_first_release_offers_no_section_to_save(
         await settle(pilot)
         assert make_ctx().require_session().steps["migration"].status == "done"
         assert (repo_path / "MIGRATION.md").read_bytes() == guide
+
+
+async def test_under_a_confirmation_at_80x24_the_bottom_row_is_the_dialogs_keys_whole(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Walked at 80x24: with the commit's confirmation open, the step's footer under it (with
+    "Cancel step" while the step asks) was cut "m No migr". The dialog shows its own keys."""
+    app = at_the_migration_step(
+        repo_path, make_ctx, "# Changelog\n\n## [Unreleased]\n### Added\n- Resume.\n",
+        "# Migration\n\nNotes.\n", ReleaseRequest(version="0.2.0"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(screen_for("migration"))
+        await settle(pilot)
+        app.screen.query_one("#step-body").focus()
+        await pilot.press("m")  # "No migration required." saved; r commits it, asking first
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmScreen)
+        keys = {k.key: (k.description, k.region) for k in dialog.query("Footer FooterKey")}
+        assert {key: words for key, (words, _) in keys.items()} == {"n": "No", "y": "Yes"}
+        for _, region in keys.values():  # on the bottom row, over the step's, and whole
+            assert region.y == 23 and region.right <= 80
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, MigrationScreen)
