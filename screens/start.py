@@ -33,18 +33,10 @@ BUMP_CHOICES = [("exact version", ""), ("bump: patch", "patch"), ("bump: minor",
 
 def suggested_version(ctx: Context, last: str | None) -> str:
     """The version the changelog's [Unreleased] entries call for ("" when it cannot tell)."""
-    from services import changelog
+    from services.bump_note import entries_call_for
 
-    rel = ctx.policy.changelog
-    try:
-        doc = changelog.load(ctx.path(rel), rel)
-        if doc.unreleased is None or not doc.entries(doc.unreleased):
-            return ""
-        return str(changelog.compute_bump(doc, current=last,
-                                          prefer_higher=ctx.policy.prefer_higher_bump)
-                   .next_version)
-    except ConsoleError:
-        return ""
+    decision = entries_call_for(ctx, last)
+    return decision.next_version if decision is not None else ""
 
 
 class StartScreen(SessionDialog):
@@ -128,12 +120,18 @@ class StartScreen(SessionDialog):
         if not request.version and not request.bump:
             self.post_message(self.Previewed(""))
             return
-        found, refused = attempt(self.app, lambda ctx: resolve_version(
-            ctx.policy, ctx.repo.tags(), request))
+        from services.bump_note import version_note
+
+        def preview(ctx: Context) -> str:
+            tags = ctx.repo.tags()
+            version, tag = resolve_version(ctx.policy, tags, request)
+            note = version_note(ctx, version, tags, kind=request.kind)
+            return f"Enter starts {tag} ({request.channel})." + (f"\n{note}" if note else "")
+
+        found, refused = attempt(self.app, preview)
         if get_current_worker().is_cancelled:  # Enter was pressed: the start answers now
             return
-        self.post_message(self.Previewed(f"Enter starts {found[1]} ({request.channel})."
-                                         if found else refused))
+        self.post_message(self.Previewed(found or refused))
 
     def on_start_screen_previewed(self, message: Previewed) -> None:
         self.query_one("#preview", Static).update(message.text)

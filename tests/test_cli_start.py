@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from console.cli import COMMAND_MODULES, build_parser
-from tests.conftest import git, run_cli
+from tests.conftest import commit_file, git, run_cli
 
 
 def release_dir(repo: Path) -> Path:
@@ -239,3 +239,28 @@ def test_the_rc_channel_takes_its_own_numbering_and_refuses_another(repo_path: P
     started = run_cli("start", "0.2.0-rc.1", "--channel", "rc", cwd=repo_path)
     assert started.returncode == 0, started.stderr
     assert "Started rc v0.2.0-rc.1 (version 0.2.0-rc.1, channel rc)" in started.stdout
+
+
+ADDED = "# Changelog\n\n## [Unreleased]\n\n### Added\n- Resume an interrupted upload.\n"
+
+
+@pytest.mark.parametrize(("version", "note"), [
+    ("0.3.0", "0.3.0 is a larger step, taken as you asked."),
+    ("0.1.1", "0.1.1 is a smaller step, and the changelog step will stop on it"),
+    ("0.2.0", ""),
+])
+def test_a_version_other_than_the_entries_call_for_starts_with_one_note(
+        repo_path: Path, version: str, note: str) -> None:
+    """Walked by hand: `start 1.4.0` with [Unreleased] entries calling for 1.3.0 was taken
+    without a word. It may be deliberate, so it starts; the captain is told, once."""
+    commit_file(repo_path, "CHANGELOG.md", ADDED)
+    result = run_cli("start", version, cwd=repo_path)
+    assert result.returncode == 0, result.stderr
+    assert f"Started release v{version}" in result.stdout
+    notes = [line for line in result.stdout.splitlines() if line.startswith("Note:")]
+    if note:
+        assert len(notes) == 1 and notes[0].startswith(
+            "Note: the [Unreleased] entries call for 0.2.0 (a minor release")
+        assert note in notes[0]
+    else:
+        assert notes == []

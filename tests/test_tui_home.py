@@ -16,6 +16,7 @@ from screens.step import StepScreen
 from services.session import SessionStore
 from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context
+from tests.conftest import commit_file
 from tests.tui_helpers import footer_keys, settle
 
 
@@ -92,6 +93,30 @@ async def test_a_channel_chosen_with_the_keys_then_enter_starts_it(repo_path: Pa
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
     assert SessionStore(repo_path).load("v0.3.0-rc.1").state == "active"
+
+
+async def test_the_start_preview_notes_a_version_other_than_the_entries_call_for(
+        repo_path: Path) -> None:
+    """Walked by hand: 1.4.0 typed where the [Unreleased] entries call for 1.3.0 previewed
+    "Enter starts v1.4.0" with no word. It still starts (it may be deliberate), with a note."""
+    commit_file(repo_path, "CHANGELOG.md",
+                "# Changelog\n\n## [Unreleased]\n\n### Added\n- Resume uploads.\n")
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert text_of(app, "#preview") == "Enter starts v0.2.0 (stable)."  # as called for
+        app.screen.query_one("#version", Input).value = "0.3.0"
+        await settle(pilot)
+        preview = text_of(app, "#preview")
+        assert preview.startswith("Enter starts v0.3.0 (stable).\nNote: the [Unreleased] "
+                                  "entries call for 0.2.0 (a minor release")
+        assert preview.endswith("0.3.0 is a larger step, taken as you asked.")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+    assert SessionStore(repo_path).load("v0.3.0").state == "active"
 
 
 async def test_start_a_release_from_the_tui(repo_path: Path) -> None:

@@ -220,6 +220,11 @@ def cmd_start(args: argparse.Namespace) -> int:
                                                 channel=args.channel, kind=args.kind))
     say(f"Started {session.kind} {session.tag} (version {session.version}, channel "
         f"{session.channel}). Next: `release-console status`.")
+    from services.bump_note import version_note
+
+    note = version_note(ctx, session.version, ctx.repo.tags(), kind=session.kind)
+    if note:  # a different version than the entries call for: said, never refused
+        say(note, style="yellow")
     kept = session.data.get(ABANDONED_ATTEMPT)
     if kept:
         say(f"The abandoned attempt at {session.tag} is kept, as it was, in {kept}/.")
