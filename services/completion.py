@@ -87,7 +87,9 @@ def last_words(sessions: list[Session]) -> str:
 
 CHANGED = "; last changed: "  # between the last release and the older one changed since
 # Each outcome's words, shorter, for a header 80 columns wide: the tag and what became of it.
-SHORTER = ((" released, then yanked", " yanked"), (" published as a pre-release", " published"),
+SHORTER = ((" released, then yanked", " yanked"), (" published as a pre-release, then yanked",
+                                                   " yanked"),
+           (" published as a pre-release", " published"),
            (" signed here and sent back", " sent back"))
 
 
