@@ -208,6 +208,74 @@ def test_provenance_lists_the_verified_signature_of_the_list(ctx: Context) -> No
         provenance.build(ctx.policy, ctx.repo, ctx.require_session(), now="2026-11-26")
 
 
+# --- release-console verify ----------------------------------------------------------------------
+
+def test_verify_checks_the_lists_own_signature_not_a_checksum_of_it(ctx: Context) -> None:
+    sign(ctx)
+    ok = run_cli("verify", "build/SHA256SUMS", cwd=ctx.root)
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.startswith("✔ build/SHA256SUMS: checksum list; signature OK (")
+    assert "file:SHA256SUMS" in ok.stdout and "NO CHECKSUM" not in ok.stdout
+
+    sig = ctx.root / "build" / "SHA256SUMS.minisig"
+    good = sig.read_bytes()
+    sig.write_bytes(good.replace(b"tag:v0.2.0", b"tag:v9.9.9"))
+    bad = run_cli("verify", "build/SHA256SUMS", "--json", cwd=ctx.root)
+    assert bad.returncode == 1
+    listed = json.loads(bad.stdout)["files"][0]
+    assert listed["checksum"] == "LIST" and listed["signature"] == "FAILED" and not listed["ok"]
+    sig.unlink()
+    gone = run_cli("verify", "build/SHA256SUMS", cwd=ctx.root)
+    assert gone.returncode == 1 and "signature MISSING (SHA256SUMS.minisig does not exist)" in (
+        gone.stdout)
+
+
+def test_verifying_artifacts_says_the_signed_list_verified_too_or_names_it_failing(
+        ctx: Context) -> None:
+    sign(ctx)
+    isos = sorted(str(p.relative_to(ctx.root)) for p in (ctx.root / "build").glob("*.iso"))
+    ok = run_cli("verify", *isos, cwd=ctx.root)
+    assert ok.returncode == 0, ok.stderr
+    lines = ok.stdout.splitlines()
+    assert len(lines) == 2
+    assert all("; SHA256SUMS signature OK (" in line for line in lines), ok.stdout
+
+    sig = ctx.root / "build" / "SHA256SUMS.minisig"
+    sig.write_bytes(sig.read_bytes().replace(b"tag:v0.2.0", b"tag:v9.9.9"))
+    bad = run_cli("verify", *isos, "--json", cwd=ctx.root)
+    assert bad.returncode == 1
+    files = json.loads(bad.stdout)["files"]
+    assert [f["checksum"] for f in files] == ["OK", "OK"]  # the digests match; the list is not
+    assert [f["signature"] for f in files] == ["OK", "OK"]  # vouched for, so they fail
+    assert {f["checksum_list"]["signature"] for f in files} == {"FAILED"}
+    assert "Verification failed for build/pai-v0.2.0-amd64.iso, build/pai-v0.2.0-arm64.iso" in (
+        bad.stderr)
+
+    sig.unlink()  # the policy signs the list: its signature must be there
+    gone = run_cli("verify", isos[0], cwd=ctx.root)
+    assert gone.returncode == 1
+    assert "SHA256SUMS signature MISSING (SHA256SUMS.minisig does not exist)" in gone.stdout
+
+
+def test_a_download_checked_against_a_signed_list_without_a_policy(ctx: Context,
+                                                                   tmp_path: Path) -> None:
+    """What a user has: the ISO, SHA256SUMS and its signature, the pinned key; no release.toml."""
+    sign(ctx)
+    build, downloads = ctx.root / "build", tmp_path / "downloads"
+    downloads.mkdir()
+    for name in (ISO, f"{ISO}.minisig", "SHA256SUMS", "SHA256SUMS.minisig"):
+        shutil.copy(build / name, downloads / name)
+    pub = str(ctx.root / "minisign.pub")
+    ok = run_cli("verify", ISO, "SHA256SUMS", "--minisign-pub", pub, cwd=downloads)
+    assert ok.returncode == 0, ok.stderr + ok.stdout
+    assert f"✔ {ISO}: sha256 OK; signature OK" in ok.stdout
+    assert "; SHA256SUMS signature OK (" in ok.stdout
+    assert "✔ SHA256SUMS: checksum list; signature OK" in ok.stdout
+    other, _ = minisign_keypair(tmp_path / "other")
+    wrong = run_cli("verify", ISO, "--minisign-pub", str(other), cwd=downloads)
+    assert wrong.returncode == 1 and "SHA256SUMS signature FAILED" in wrong.stdout
+
+
 # --- the notes -----------------------------------------------------------------------------------
 
 def test_the_notes_verify_the_lists_signature_then_the_files() -> None:
