@@ -276,6 +276,23 @@ def test_a_download_checked_against_a_signed_list_without_a_policy(ctx: Context,
     assert wrong.returncode == 1 and "SHA256SUMS signature FAILED" in wrong.stdout
 
 
+# --- the end-of-release summary --------------------------------------------------------------------
+
+def test_the_summary_lists_the_list_and_its_signature_with_their_digests(ctx: Context) -> None:
+    evidence = sign(ctx)
+    ctx.record("test", "finished", update=lambda s: setattr(s, "state", "completed"))
+    listed = evidence["combined"]
+    shown = run_cli("status", cwd=ctx.root)
+    assert shown.returncode == 0, shown.stderr
+    assert f"  SHA256SUMS\n    sha256:{listed['sha256']}\n" in shown.stdout
+    assert f"  SHA256SUMS.minisig\n    sha256:{listed['signature_sha256']}\n" in shown.stdout
+    assert f"  {ISO}\n    sha256:" in shown.stdout  # the artifacts, as before
+    as_json = run_cli("status", "--json", cwd=ctx.root)
+    assets = {a["name"]: a for a in json.loads(as_json.stdout)["last"]["assets"]}
+    assert assets["SHA256SUMS.minisig"]["sha256"] == listed["signature_sha256"]
+    assert assets["SHA256SUMS"]["size"] == (ctx.root / "build" / "SHA256SUMS").stat().st_size
+
+
 # --- the notes -----------------------------------------------------------------------------------
 
 def test_the_notes_verify_the_lists_signature_then_the_files() -> None:
