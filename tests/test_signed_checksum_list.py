@@ -293,6 +293,36 @@ def test_the_summary_lists_the_list_and_its_signature_with_their_digests(ctx: Co
     assert assets["SHA256SUMS"]["size"] == (ctx.root / "build" / "SHA256SUMS").stat().st_size
 
 
+def test_provenance_says_what_to_do_with_the_lists_signature_not_an_artifacts(
+        ctx: Context) -> None:
+    sign(ctx)
+    build = ctx.root / "build"
+    sig, sums = build / "SHA256SUMS.minisig", build / "SHA256SUMS"
+
+    def refused() -> provenance.ProvenanceError:
+        with pytest.raises(provenance.ProvenanceError) as caught:
+            provenance.build(ctx.policy, ctx.repo, ctx.require_session(), now="2026-11-26")
+        assert "artifact" not in caught.value.remedy
+        return caught.value
+
+    good_sig, good_sums = sig.read_bytes(), sums.read_bytes()
+    sig.write_bytes(good_sig.replace(b"tag:v0.2.0", b"tag:v9.9.9"))
+    err = refused()
+    assert err.message.startswith("build/SHA256SUMS.minisig does not verify with the pinned key")
+    assert err.remedy.startswith("Restore SHA256SUMS.minisig as the sign step made it")
+    assert '`release-console redo sign --reason "..."`' in err.remedy
+
+    sig.write_bytes(good_sig)
+    sums.write_bytes(good_sums + f"{'0' * 64}  evil.iso\n".encode())
+    err = refused()
+    assert err.remedy.startswith("SHA256SUMS changed since it was signed")
+    assert '`release-console redo checksums --reason "..."`' in err.remedy
+
+    sums.write_bytes(good_sums)
+    sig.unlink()
+    assert '`release-console redo sign --reason "..."`' in refused().remedy
+
+
 # --- the notes -----------------------------------------------------------------------------------
 
 def test_the_notes_verify_the_lists_signature_then_the_files() -> None:
