@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -21,7 +22,7 @@ from services.github import wiring
 from services.notes import verification_block
 from services.policy import ArtifactSpec, Policy, PolicyError, ProjectPolicy, load_policy
 from services.session import StepRecord
-from services.signing import PASSPHRASE_OPTION
+from services.signing import PASSPHRASE_ENV, PASSPHRASE_OPTION
 from services.step_protocol import Context, NonInteractive, StepFailed
 from services.steps import registry
 from tests.airgap_helpers import Workstations, offline_half, prepare_and_export
@@ -194,6 +195,45 @@ def test_a_policy_that_starts_signing_the_list_after_the_sign_step_makes_it_stal
     assert shown["sign"].blockers[0].reason == (
         "The policy signs SHA256SUMS ([checksums] sign_combined), but the sign step did not "
         "sign it.")
+
+
+@pytest.mark.parametrize("before", [POLICY_BASE, POLICY_BASE.replace('combined = "SHA256SUMS"\n', "")],
+                         ids=["list-written", "no-list-yet"])
+def test_turning_sign_combined_on_after_signing_is_one_runnable_command_away(
+        repo_path: Path, make_ctx: Callable[..., Context], before: str) -> None:
+    """The captain turns the option on once sign is done: status says why sign is stale and
+    names one command (with its --reason) that reopens what must run again; then `next` runs
+    it (whether or not the checksums step wrote the list), and the list's signature is there."""
+    keys = repo_path / "keys"
+    minisign_keypair(keys, passphrase="open sesame")
+    shutil.move(keys / "minisign.pub", repo_path / "minisign.pub")
+    write_policy(repo_path, SIGNING, base=before)
+    ctx = checksummed(make_ctx(), repo_path)
+    ctx.prompter = NonInteractive(secrets={PASSPHRASE_OPTION: "open sesame"})
+    sign(ctx)
+    (repo_path / "release.toml").write_text(SIGNED_LIST + SIGNING)
+    git(repo_path, "commit", "-qam", "Sign SHA256SUMS")
+
+    status = run_cli("status", cwd=repo_path)
+    assert status.returncode == 0, status.stderr
+    said = " ".join(status.stdout.split())
+    assert ("The policy signs SHA256SUMS ([checksums] sign_combined), but the sign step did not "
+            "sign it.") in said
+    commands = re.findall(r"`(release-console [^`]*)`", said)
+    redo = [c for c in commands if c.startswith("release-console redo")]
+    assert len(set(redo)) == 1 and '--reason "..."' in redo[0], said
+    step = redo[0].split()[2]
+    assert step == ("sign" if before == POLICY_BASE else "checksums")
+
+    reopened = run_cli("redo", step, "--reason", "sign SHA256SUMS too", cwd=repo_path)
+    assert reopened.returncode == 0, reopened.stderr
+    env = {PASSPHRASE_ENV: "open sesame"}
+    for _ in range(2 if step == "checksums" else 1):
+        ran = run_cli("next", "--yes", cwd=repo_path, env=env)
+        assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert (repo_path / "build" / "SHA256SUMS.minisig").is_file()
+    shown = views(make_ctx())
+    assert shown["checksums"].status == "done" and shown["sign"].status == "done"
 
 
 def test_provenance_lists_the_verified_signature_of_the_list(ctx: Context) -> None:
