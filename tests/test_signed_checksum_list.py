@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -27,15 +26,8 @@ from services.steps import registry
 from tests.airgap_helpers import Workstations, offline_half, prepare_and_export
 from tests.conftest import git, run_cli
 from tests.github_helpers import REPO, Sandbox, complete_steps_before, prepare_release, run
-from tests.signing_keys import POLICY_BASE, checksummed, minisign_keypair, write_policy
+from tests.signing_keys import MINISIGN_SIGNING, POLICY_BASE, checksummed, minisign_project
 
-SIGNING = """\
-[signing]
-backend = "minisign"
-public_key = "minisign.pub"
-secret_key = "keys/minisign.key"
-tag_format = "none"
-"""
 SIGNED_LIST = POLICY_BASE.replace('combined = "SHA256SUMS"\n',
                                   'combined = "SHA256SUMS"\nsign_combined = true\n')
 ISO = "pai-v0.2.0-amd64.iso"
@@ -44,10 +36,7 @@ ISO = "pai-v0.2.0-amd64.iso"
 @pytest.fixture
 def ctx(repo_path: Path, make_ctx: Callable[..., Context]) -> Context:
     """The sign step is next, under a policy that signs SHA256SUMS."""
-    keys = repo_path / "keys"
-    minisign_keypair(keys, passphrase="open sesame")
-    shutil.move(keys / "minisign.pub", repo_path / "minisign.pub")
-    write_policy(repo_path, SIGNING, base=SIGNED_LIST)
+    minisign_project(repo_path, passphrase="open sesame", base=SIGNED_LIST)
     context = checksummed(make_ctx(), repo_path)
     context.prompter = NonInteractive(secrets={PASSPHRASE_OPTION: "open sesame"})
     return context
@@ -181,14 +170,11 @@ def test_a_list_edited_before_signing_is_not_signed(ctx: Context) -> None:
 
 def test_a_policy_that_starts_signing_the_list_after_the_sign_step_makes_it_stale(
         repo_path: Path, make_ctx: Callable[..., Context]) -> None:
-    keys = repo_path / "keys"
-    minisign_keypair(keys, passphrase="open sesame")
-    shutil.move(keys / "minisign.pub", repo_path / "minisign.pub")
-    write_policy(repo_path, SIGNING)
+    minisign_project(repo_path, passphrase="open sesame")
     ctx = checksummed(make_ctx(), repo_path)
     ctx.prompter = NonInteractive(secrets={PASSPHRASE_OPTION: "open sesame"})
     sign(ctx)
-    (repo_path / "release.toml").write_text(SIGNED_LIST + SIGNING)
+    (repo_path / "release.toml").write_text(SIGNED_LIST + MINISIGN_SIGNING)
     shown = views(make_ctx())
     assert shown["sign"].status == "stale"
     assert shown["sign"].blockers[0].reason == (
