@@ -28,15 +28,14 @@ from services.steps import registry
 from tests.airgap_helpers import Workstations, offline_half, prepare_and_export
 from tests.conftest import git, run_cli
 from tests.github_helpers import REPO, Sandbox, complete_steps_before, prepare_release, run
-from tests.signing_keys import POLICY_BASE, checksummed, minisign_keypair, write_policy
+from tests.signing_keys import (
+    MINISIGN_SIGNING,
+    POLICY_BASE,
+    checksummed,
+    minisign_keypair,
+    minisign_project,
+)
 
-SIGNING = """\
-[signing]
-backend = "minisign"
-public_key = "minisign.pub"
-secret_key = "keys/minisign.key"
-tag_format = "none"
-"""
 SIGNED_LIST = POLICY_BASE.replace('combined = "SHA256SUMS"\n',
                                   'combined = "SHA256SUMS"\nsign_combined = true\n')
 ISO = "pai-v0.2.0-amd64.iso"
@@ -45,10 +44,7 @@ ISO = "pai-v0.2.0-amd64.iso"
 @pytest.fixture
 def ctx(repo_path: Path, make_ctx: Callable[..., Context]) -> Context:
     """The sign step is next, under a policy that signs SHA256SUMS."""
-    keys = repo_path / "keys"
-    minisign_keypair(keys, passphrase="open sesame")
-    shutil.move(keys / "minisign.pub", repo_path / "minisign.pub")
-    write_policy(repo_path, SIGNING, base=SIGNED_LIST)
+    minisign_project(repo_path, passphrase="open sesame", base=SIGNED_LIST)
     context = checksummed(make_ctx(), repo_path)
     context.prompter = NonInteractive(secrets={PASSPHRASE_OPTION: "open sesame"})
     return context
@@ -182,14 +178,11 @@ def test_a_list_edited_before_signing_is_not_signed(ctx: Context) -> None:
 
 def test_a_policy_that_starts_signing_the_list_after_the_sign_step_makes_it_stale(
         repo_path: Path, make_ctx: Callable[..., Context]) -> None:
-    keys = repo_path / "keys"
-    minisign_keypair(keys, passphrase="open sesame")
-    shutil.move(keys / "minisign.pub", repo_path / "minisign.pub")
-    write_policy(repo_path, SIGNING)
+    minisign_project(repo_path, passphrase="open sesame")
     ctx = checksummed(make_ctx(), repo_path)
     ctx.prompter = NonInteractive(secrets={PASSPHRASE_OPTION: "open sesame"})
     sign(ctx)
-    (repo_path / "release.toml").write_text(SIGNED_LIST + SIGNING)
+    (repo_path / "release.toml").write_text(SIGNED_LIST + MINISIGN_SIGNING)
     shown = views(make_ctx())
     assert shown["sign"].status == "stale"
     assert shown["sign"].blockers[0].reason == (
@@ -204,14 +197,11 @@ def test_turning_sign_combined_on_after_signing_is_one_runnable_command_away(
     """The captain turns the option on once sign is done: status says why sign is stale and
     names one command (with its --reason) that reopens what must run again; then `next` runs
     it (whether or not the checksums step wrote the list), and the list's signature is there."""
-    keys = repo_path / "keys"
-    minisign_keypair(keys, passphrase="open sesame")
-    shutil.move(keys / "minisign.pub", repo_path / "minisign.pub")
-    write_policy(repo_path, SIGNING, base=before)
+    minisign_project(repo_path, passphrase="open sesame", base=before)
     ctx = checksummed(make_ctx(), repo_path)
     ctx.prompter = NonInteractive(secrets={PASSPHRASE_OPTION: "open sesame"})
     sign(ctx)
-    (repo_path / "release.toml").write_text(SIGNED_LIST + SIGNING)
+    (repo_path / "release.toml").write_text(SIGNED_LIST + MINISIGN_SIGNING)
     git(repo_path, "commit", "-qam", "Sign SHA256SUMS")
 
     status = run_cli("status", cwd=repo_path)
