@@ -90,7 +90,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "Verify each FILE as a user would: its sha256 against its checksum file "
                    "(release.toml's [checksums] per_file), FILE.sha256 or a combined list "
                    "(SHA256SUMS, checksums.txt, sha256sums.txt) beside it, and its signature with "
-                   "the pinned key. Exits 1 naming every file that fails.")
+                   "the pinned key. A combined list given as a FILE is checked by its own "
+                   "signature, and a signed list a digest came from is checked too. Exits 1 "
+                   "naming every file that fails.")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
     _key_options(p, signing=False)
     json_flag(p)
