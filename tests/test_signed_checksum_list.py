@@ -226,6 +226,29 @@ def test_turning_sign_combined_on_after_signing_is_one_runnable_command_away(
     assert shown["checksums"].status == "done" and shown["sign"].status == "done"
 
 
+def test_turning_sign_combined_on_after_the_tag_says_what_can_still_be_done(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Once the tag is made `redo sign` is refused, so the remedy must not offer it."""
+    minisign_project(repo_path, passphrase="open sesame")
+    ctx = checksummed(make_ctx(), repo_path)
+    ctx.prompter = NonInteractive(secrets={PASSPHRASE_OPTION: "open sesame"})
+    sign(ctx)
+    engine.run_step(ctx, registry()["tag"])
+    policy = repo_path / "release.toml"
+    before = policy.read_text()
+    policy.write_text(SIGNED_LIST + MINISIGN_SIGNING)
+    status = run_cli("status", cwd=repo_path)
+    said = " ".join(status.stdout.split())
+    assert ("but the sign step did not sign it. The tag is made, so this release cannot sign "
+            "SHA256SUMS in the sign step any more: set sign_combined = false in release.toml "
+            "until this release is out") in said, said
+    assert "redo sign" not in said
+    refused = run_cli("redo", "sign", "--reason", "sign SHA256SUMS", cwd=repo_path)
+    assert refused.returncode != 0 and "cannot be undone" in refused.stderr
+    policy.write_text(before)
+    assert views(make_ctx())["sign"].status == "done"
+
+
 def test_provenance_lists_the_verified_signature_of_the_list(ctx: Context) -> None:
     sign(ctx)
     index = provenance.build(ctx.policy, ctx.repo, ctx.require_session(), now="2026-11-26")

@@ -28,6 +28,7 @@ from services.signing import (
 )
 from services.signing.batch import sign_files
 from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepFailed
+from services.step_status import StepStatus
 from services.wording import counted
 
 _BACKENDS: dict[int, tuple[weakref.ref[Context], Backend]] = {}
@@ -208,7 +209,12 @@ def _list_blockers(ctx: Context, recorded: SignEvidence) -> list[Blocker]:
         wanted = combined_list(ctx)
         if wanted is None or not recorded.signatures:
             return []
-        if _written_by_checksums(ctx, wanted):
+        tag = ctx.require_session().steps.get("tag")
+        if tag is not None and tag.status == StepStatus.DONE:  # redo is refused: a tag stays
+            remedy = (f"The tag is made, so this release cannot sign {wanted.name} in the sign "
+                      "step any more: set sign_combined = false in release.toml until this "
+                      "release is out; the next release signs it.")
+        elif _written_by_checksums(ctx, wanted):
             remedy = 'While no tag is made, sign again: `release-console redo sign --reason "..."`.'
         else:  # signing would refuse a list the checksums step did not write: write it first
             remedy = ("While no tag is made, write the list and sign it: "
