@@ -20,6 +20,7 @@ from services.atomic import write_bytes_atomic
 from services.progress import ProgressEvent
 from services.signing import Backend, PinMismatch, SignatureInvalid, SigningError
 from services.step_protocol import ProgressCallback
+from services.wording import counted
 
 EXISTING = ("refuse", "reuse", "replace")
 
@@ -224,20 +225,18 @@ def verify_files(backend: Backend, files: Sequence[Path], *,
     reports = []
     for path in files:
         if path in lists:
-            count = len(checksums.read_list(path) or [])
+            listed = counted(len(checksums.read_list(path) or []), "file")
             status, detail, signer = _signature_of(backend, path)
-            reports.append(FileReport(path, "LIST", f"a checksum list of {count} file"
-                                      f"{'' if count == 1 else 's'}; its signature vouches for "
-                                      "it", status, detail, signer))
+            reports.append(FileReport(path, "LIST", f"a checksum list of {listed}; its signature "
+                                      "vouches for it", status, detail, signer))
             continue
         summed = sums[path]
         listed_by = None
         source = summed.source
         if signed_list and (path.parent / signed_list).is_file():
             listed_by = list_signature(path.parent / signed_list, required=True)
-        elif source is not None and source.name in names and source != path:
-            listed_by = list_signature(source, required=signed_list is not None
-                                       and source.name == signed_list)
+        elif source is not None and source.name in names:
+            listed_by = list_signature(source, required=False)
         status, detail, signer = _signature_of(backend, path)
         reports.append(FileReport(path, summed.status, summed.detail, status, detail, signer,
                                   listed_by))
