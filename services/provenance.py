@@ -120,24 +120,49 @@ def _combined_signature(policy: Policy, root: Path, verifier: Backend | None,
             raise ProvenanceError(
                 f"{artifacts.display_path(sig_path, root)}, the signature of the combined "
                 "checksum list the policy signs, is missing; the index was not written.",
-                remedy="Run the sign step (or restore the signature it made), then run "
+                remedy="Restore the signature the sign step made or, while no tag is made, sign "
+                'the list again: `release-console redo sign --reason "..."`; then run '
                 "provenance again.")
         return None
-    return _signature(verifier, listed, sig_path, sign_ev.combined, root)
+    return _signature(verifier, listed, sig_path, sign_ev.combined, root,
+                      remedy=_list_remedy(listed, sig_path, sign_ev.combined))
+
+
+ARTIFACT_REMEDY = ("Restore the signature the sign step made (its sha256 is in the session "
+                   "evidence) or sign the artifact again, then run provenance again.")
+
+
+def _list_remedy(listed: Path, sig_path: Path, signed: Mapping[str, Any] | None) -> str:
+    """What to do when the combined list's signature does not verify: the list changed since it
+    was signed (write and sign it again from the checksums step), or its signature did."""
+    try:
+        changed = hashlib.sha256(listed.read_bytes()).hexdigest() != (signed or {}).get("sha256")
+    except OSError:
+        changed = True
+    if changed:
+        return (f"{listed.name} changed since it was signed: restore the list that was signed "
+                "(its sha256 is in the sign step's evidence) or, while no tag is made, write and "
+                'sign it again: `release-console redo checksums --reason "..."`; then run '
+                "provenance again.")
+    return (f"Restore {sig_path.name} as the sign step made it (its sha256 is in the sign step's "
+            "evidence) or, while no tag is made, move it aside and sign the list again: "
+            '`release-console redo sign --reason "..."`; then run provenance again.')
 
 
 def _signature(verifier: Backend, artifact: Path, sig_path: Path,
-               signed: Mapping[str, Any] | None, root: Path) -> dict[str, Any]:
+               signed: Mapping[str, Any] | None, root: Path, *,
+               remedy: str = ARTIFACT_REMEDY) -> dict[str, Any]:
     """The signature beside ``artifact``, verified now with the pin: a signer is named only when
-    the signature proves it, so the index never vouches for a file that does not verify."""
+    the signature proves it, so the index never vouches for a file that does not verify.
+    ``remedy`` is for an artifact's signature unless told (the combined list's is signed by
+    redoing the checksums step, which writes the list)."""
     try:
         found = verifier.verify(artifact, sig_path)
     except SigningError as err:
         raise ProvenanceError(
             f"{artifacts.display_path(sig_path, root)} does not verify with the pinned key "
             f"({err.message.rstrip('.')}); the index was not written.",
-            remedy="Restore the signature the sign step made (its sha256 is in the session "
-            "evidence) or sign the artifact again, then run provenance again.") from None
+            remedy=remedy) from None
     sig_sha = hashlib.sha256(sig_path.read_bytes()).hexdigest()
     return {
         "file": sig_path.name,

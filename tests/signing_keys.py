@@ -124,6 +124,24 @@ checks = ["boots", "connects to network", "runs Ollama", "unlocks persistence"]
 """
 
 
+MINISIGN_SIGNING = """\
+[signing]
+backend = "minisign"
+public_key = "minisign.pub"
+secret_key = "keys/minisign.key"
+tag_format = "none"
+"""
+
+
+def minisign_project(repo: Path, *, passphrase: str | None = None,
+                     base: str = POLICY_BASE) -> None:
+    """A minisign key in ``keys/`` (its public half committed at the root) and the policy that
+    pins it, with no tag signing: the signing tests' usual project."""
+    minisign_keypair(repo / "keys", passphrase=passphrase)
+    (repo / "keys" / "minisign.pub").replace(repo / "minisign.pub")
+    write_policy(repo, MINISIGN_SIGNING, base=base)
+
+
 def write_policy(repo: Path, signing: str, *, base: str = POLICY_BASE) -> None:
     """Commit release.toml (with the given [signing] table) and ignore build/ and keys/."""
     (repo / "release.toml").write_text(base + signing)

@@ -88,13 +88,9 @@ def test_index_refuses_a_signature_that_does_not_verify_with_the_pin(
         repo_path: Path, make_ctx: Callable[..., Context]) -> None:
     import shutil
 
-    from tests.signing_keys import minisign_keypair
+    from tests.signing_keys import minisign_keypair, minisign_project
 
-    keys = repo_path / "keys"
-    minisign_keypair(keys)
-    shutil.move(keys / "minisign.pub", repo_path / "minisign.pub")
-    write_policy(repo_path, '[signing]\nbackend = "minisign"\npublic_key = "minisign.pub"\n'
-                 'secret_key = "keys/minisign.key"\ntag_format = "none"\n')
+    minisign_project(repo_path)
     ctx = make_ctx()
     start_release(ctx, ReleaseRequest(version="0.2.0"))
     amd, arm = build_artifacts(repo_path)
@@ -127,15 +123,10 @@ def test_per_file_empty_releases_with_the_combined_list_only(
         repo_path: Path, make_ctx: Callable[..., Context]) -> None:
     """`[checksums] per_file = ""` means no per-file checksum files: none is written, and none
     is named by the sign step or the index (not even a stray FILE.sha256 someone left there)."""
-    import shutil
+    from tests.signing_keys import minisign_project
 
-    from tests.signing_keys import minisign_keypair
-
-    minisign_keypair(repo_path / "keys")
-    shutil.move(repo_path / "keys" / "minisign.pub", repo_path / "minisign.pub")
-    base = POLICY_BASE.replace('[checksums]\n', '[checksums]\nper_file = ""\n')
-    write_policy(repo_path, '[signing]\nbackend = "minisign"\npublic_key = "minisign.pub"\n'
-                 'secret_key = "keys/minisign.key"\ntag_format = "none"\n', base=base)
+    minisign_project(repo_path, base=POLICY_BASE.replace('[checksums]\n',
+                                                       '[checksums]\nper_file = ""\n'))
     ctx = make_ctx()
     start_release(ctx, ReleaseRequest(version="0.2.0"))
     isos = build_artifacts(repo_path)

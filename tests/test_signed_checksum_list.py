@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -21,21 +22,20 @@ from services.github import wiring
 from services.notes import verification_block
 from services.policy import ArtifactSpec, Policy, PolicyError, ProjectPolicy, load_policy
 from services.session import StepRecord
-from services.signing import PASSPHRASE_OPTION
+from services.signing import PASSPHRASE_ENV, PASSPHRASE_OPTION
 from services.step_protocol import Context, NonInteractive, StepFailed
 from services.steps import registry
 from tests.airgap_helpers import Workstations, offline_half, prepare_and_export
 from tests.conftest import git, run_cli
 from tests.github_helpers import REPO, Sandbox, complete_steps_before, prepare_release, run
-from tests.signing_keys import POLICY_BASE, checksummed, minisign_keypair, write_policy
+from tests.signing_keys import (
+    MINISIGN_SIGNING,
+    POLICY_BASE,
+    checksummed,
+    minisign_keypair,
+    minisign_project,
+)
 
-SIGNING = """\
-[signing]
-backend = "minisign"
-public_key = "minisign.pub"
-secret_key = "keys/minisign.key"
-tag_format = "none"
-"""
 SIGNED_LIST = POLICY_BASE.replace('combined = "SHA256SUMS"\n',
                                   'combined = "SHA256SUMS"\nsign_combined = true\n')
 ISO = "pai-v0.2.0-amd64.iso"
@@ -44,10 +44,7 @@ ISO = "pai-v0.2.0-amd64.iso"
 @pytest.fixture
 def ctx(repo_path: Path, make_ctx: Callable[..., Context]) -> Context:
     """The sign step is next, under a policy that signs SHA256SUMS."""
-    keys = repo_path / "keys"
-    minisign_keypair(keys, passphrase="open sesame")
-    shutil.move(keys / "minisign.pub", repo_path / "minisign.pub")
-    write_policy(repo_path, SIGNING, base=SIGNED_LIST)
+    minisign_project(repo_path, passphrase="open sesame", base=SIGNED_LIST)
     context = checksummed(make_ctx(), repo_path)
     context.prompter = NonInteractive(secrets={PASSPHRASE_OPTION: "open sesame"})
     return context
@@ -181,19 +178,75 @@ def test_a_list_edited_before_signing_is_not_signed(ctx: Context) -> None:
 
 def test_a_policy_that_starts_signing_the_list_after_the_sign_step_makes_it_stale(
         repo_path: Path, make_ctx: Callable[..., Context]) -> None:
-    keys = repo_path / "keys"
-    minisign_keypair(keys, passphrase="open sesame")
-    shutil.move(keys / "minisign.pub", repo_path / "minisign.pub")
-    write_policy(repo_path, SIGNING)
+    minisign_project(repo_path, passphrase="open sesame")
     ctx = checksummed(make_ctx(), repo_path)
     ctx.prompter = NonInteractive(secrets={PASSPHRASE_OPTION: "open sesame"})
     sign(ctx)
-    (repo_path / "release.toml").write_text(SIGNED_LIST + SIGNING)
+    (repo_path / "release.toml").write_text(SIGNED_LIST + MINISIGN_SIGNING)
     shown = views(make_ctx())
     assert shown["sign"].status == "stale"
     assert shown["sign"].blockers[0].reason == (
         "The policy signs SHA256SUMS ([checksums] sign_combined), but the sign step did not "
         "sign it.")
+
+
+@pytest.mark.parametrize("before", [POLICY_BASE, POLICY_BASE.replace('combined = "SHA256SUMS"\n', "")],
+                         ids=["list-written", "no-list-yet"])
+def test_turning_sign_combined_on_after_signing_is_one_runnable_command_away(
+        repo_path: Path, make_ctx: Callable[..., Context], before: str) -> None:
+    """The captain turns the option on once sign is done: status says why sign is stale and
+    names one command (with its --reason) that reopens what must run again; then `next` runs
+    it (whether or not the checksums step wrote the list), and the list's signature is there."""
+    minisign_project(repo_path, passphrase="open sesame", base=before)
+    ctx = checksummed(make_ctx(), repo_path)
+    ctx.prompter = NonInteractive(secrets={PASSPHRASE_OPTION: "open sesame"})
+    sign(ctx)
+    (repo_path / "release.toml").write_text(SIGNED_LIST + MINISIGN_SIGNING)
+    git(repo_path, "commit", "-qam", "Sign SHA256SUMS")
+
+    status = run_cli("status", cwd=repo_path)
+    assert status.returncode == 0, status.stderr
+    said = " ".join(status.stdout.split())
+    assert ("The policy signs SHA256SUMS ([checksums] sign_combined), but the sign step did not "
+            "sign it.") in said
+    commands = re.findall(r"`(release-console [^`]*)`", said)
+    redo = [c for c in commands if c.startswith("release-console redo")]
+    assert len(set(redo)) == 1 and '--reason "..."' in redo[0], said
+    step = redo[0].split()[2]
+    assert step == ("sign" if before == POLICY_BASE else "checksums")
+
+    reopened = run_cli("redo", step, "--reason", "sign SHA256SUMS too", cwd=repo_path)
+    assert reopened.returncode == 0, reopened.stderr
+    env = {PASSPHRASE_ENV: "open sesame"}
+    for _ in range(2 if step == "checksums" else 1):
+        ran = run_cli("next", "--yes", cwd=repo_path, env=env)
+        assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert (repo_path / "build" / "SHA256SUMS.minisig").is_file()
+    shown = views(make_ctx())
+    assert shown["checksums"].status == "done" and shown["sign"].status == "done"
+
+
+def test_turning_sign_combined_on_after_the_tag_says_what_can_still_be_done(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Once the tag is made `redo sign` is refused, so the remedy must not offer it."""
+    minisign_project(repo_path, passphrase="open sesame")
+    ctx = checksummed(make_ctx(), repo_path)
+    ctx.prompter = NonInteractive(secrets={PASSPHRASE_OPTION: "open sesame"})
+    sign(ctx)
+    engine.run_step(ctx, registry()["tag"])
+    policy = repo_path / "release.toml"
+    before = policy.read_text()
+    policy.write_text(SIGNED_LIST + MINISIGN_SIGNING)
+    status = run_cli("status", cwd=repo_path)
+    said = " ".join(status.stdout.split())
+    assert ("but the sign step did not sign it. The tag is made, so this release cannot sign "
+            "SHA256SUMS in the sign step any more: set sign_combined = false in release.toml "
+            "until this release is out") in said, said
+    assert "redo sign" not in said
+    refused = run_cli("redo", "sign", "--reason", "sign SHA256SUMS", cwd=repo_path)
+    assert refused.returncode != 0 and "cannot be undone" in refused.stderr
+    policy.write_text(before)
+    assert views(make_ctx())["sign"].status == "done"
 
 
 def test_provenance_lists_the_verified_signature_of_the_list(ctx: Context) -> None:
@@ -206,6 +259,121 @@ def test_provenance_lists_the_verified_signature_of_the_list(ctx: Context) -> No
     (ctx.root / "build" / "SHA256SUMS.minisig").unlink()
     with pytest.raises(provenance.ProvenanceError, match=r"SHA256SUMS\.minisig, the signature"):
         provenance.build(ctx.policy, ctx.repo, ctx.require_session(), now="2026-11-26")
+
+
+# --- release-console verify ----------------------------------------------------------------------
+
+def test_verify_checks_the_lists_own_signature_not_a_checksum_of_it(ctx: Context) -> None:
+    sign(ctx)
+    ok = run_cli("verify", "build/SHA256SUMS", cwd=ctx.root)
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.startswith("✔ build/SHA256SUMS: checksum list; signature OK (")
+    assert "file:SHA256SUMS" in ok.stdout and "NO CHECKSUM" not in ok.stdout
+
+    sig = ctx.root / "build" / "SHA256SUMS.minisig"
+    good = sig.read_bytes()
+    sig.write_bytes(good.replace(b"tag:v0.2.0", b"tag:v9.9.9"))
+    bad = run_cli("verify", "build/SHA256SUMS", "--json", cwd=ctx.root)
+    assert bad.returncode == 1
+    listed = json.loads(bad.stdout)["files"][0]
+    assert listed["checksum"] == "LIST" and listed["signature"] == "FAILED" and not listed["ok"]
+    sig.unlink()
+    gone = run_cli("verify", "build/SHA256SUMS", cwd=ctx.root)
+    assert gone.returncode == 1 and "signature MISSING (SHA256SUMS.minisig does not exist)" in (
+        gone.stdout)
+
+
+def test_verifying_artifacts_says_the_signed_list_verified_too_or_names_it_failing(
+        ctx: Context) -> None:
+    sign(ctx)
+    isos = sorted(str(p.relative_to(ctx.root)) for p in (ctx.root / "build").glob("*.iso"))
+    ok = run_cli("verify", *isos, cwd=ctx.root)
+    assert ok.returncode == 0, ok.stderr
+    lines = ok.stdout.splitlines()
+    assert len(lines) == 2
+    assert all("; SHA256SUMS signature OK (" in line for line in lines), ok.stdout
+
+    sig = ctx.root / "build" / "SHA256SUMS.minisig"
+    sig.write_bytes(sig.read_bytes().replace(b"tag:v0.2.0", b"tag:v9.9.9"))
+    bad = run_cli("verify", *isos, "--json", cwd=ctx.root)
+    assert bad.returncode == 1
+    files = json.loads(bad.stdout)["files"]
+    assert [f["checksum"] for f in files] == ["OK", "OK"]  # the digests match; the list is not
+    assert [f["signature"] for f in files] == ["OK", "OK"]  # vouched for, so they fail
+    assert {f["checksum_list"]["signature"] for f in files} == {"FAILED"}
+    assert "Verification failed for build/pai-v0.2.0-amd64.iso, build/pai-v0.2.0-arm64.iso" in (
+        bad.stderr)
+
+    sig.unlink()  # the policy signs the list: its signature must be there
+    gone = run_cli("verify", isos[0], cwd=ctx.root)
+    assert gone.returncode == 1
+    assert "SHA256SUMS signature MISSING (SHA256SUMS.minisig does not exist)" in gone.stdout
+
+
+def test_a_download_checked_against_a_signed_list_without_a_policy(ctx: Context,
+                                                                   tmp_path: Path) -> None:
+    """What a user has: the ISO, SHA256SUMS and its signature, the pinned key; no release.toml."""
+    sign(ctx)
+    build, downloads = ctx.root / "build", tmp_path / "downloads"
+    downloads.mkdir()
+    for name in (ISO, f"{ISO}.minisig", "SHA256SUMS", "SHA256SUMS.minisig"):
+        shutil.copy(build / name, downloads / name)
+    pub = str(ctx.root / "minisign.pub")
+    ok = run_cli("verify", ISO, "SHA256SUMS", "--minisign-pub", pub, cwd=downloads)
+    assert ok.returncode == 0, ok.stderr + ok.stdout
+    assert f"✔ {ISO}: sha256 OK; signature OK" in ok.stdout
+    assert "; SHA256SUMS signature OK (" in ok.stdout
+    assert "✔ SHA256SUMS: checksum list; signature OK" in ok.stdout
+    other, _ = minisign_keypair(tmp_path / "other")
+    wrong = run_cli("verify", ISO, "--minisign-pub", str(other), cwd=downloads)
+    assert wrong.returncode == 1 and "SHA256SUMS signature FAILED" in wrong.stdout
+
+
+# --- the end-of-release summary --------------------------------------------------------------------
+
+def test_the_summary_lists_the_list_and_its_signature_with_their_digests(ctx: Context) -> None:
+    evidence = sign(ctx)
+    ctx.record("test", "finished", update=lambda s: setattr(s, "state", "completed"))
+    listed = evidence["combined"]
+    shown = run_cli("status", cwd=ctx.root)
+    assert shown.returncode == 0, shown.stderr
+    assert f"  SHA256SUMS\n    sha256:{listed['sha256']}\n" in shown.stdout
+    assert f"  SHA256SUMS.minisig\n    sha256:{listed['signature_sha256']}\n" in shown.stdout
+    assert f"  {ISO}\n    sha256:" in shown.stdout  # the artifacts, as before
+    as_json = run_cli("status", "--json", cwd=ctx.root)
+    assets = {a["name"]: a for a in json.loads(as_json.stdout)["last"]["assets"]}
+    assert assets["SHA256SUMS.minisig"]["sha256"] == listed["signature_sha256"]
+    assert assets["SHA256SUMS"]["size"] == (ctx.root / "build" / "SHA256SUMS").stat().st_size
+
+
+def test_provenance_says_what_to_do_with_the_lists_signature_not_an_artifacts(
+        ctx: Context) -> None:
+    sign(ctx)
+    build = ctx.root / "build"
+    sig, sums = build / "SHA256SUMS.minisig", build / "SHA256SUMS"
+
+    def refused() -> provenance.ProvenanceError:
+        with pytest.raises(provenance.ProvenanceError) as caught:
+            provenance.build(ctx.policy, ctx.repo, ctx.require_session(), now="2026-11-26")
+        assert "artifact" not in caught.value.remedy
+        return caught.value
+
+    good_sig, good_sums = sig.read_bytes(), sums.read_bytes()
+    sig.write_bytes(good_sig.replace(b"tag:v0.2.0", b"tag:v9.9.9"))
+    err = refused()
+    assert err.message.startswith("build/SHA256SUMS.minisig does not verify with the pinned key")
+    assert err.remedy.startswith("Restore SHA256SUMS.minisig as the sign step made it")
+    assert '`release-console redo sign --reason "..."`' in err.remedy
+
+    sig.write_bytes(good_sig)
+    sums.write_bytes(good_sums + f"{'0' * 64}  evil.iso\n".encode())
+    err = refused()
+    assert err.remedy.startswith("SHA256SUMS changed since it was signed")
+    assert '`release-console redo checksums --reason "..."`' in err.remedy
+
+    sums.write_bytes(good_sums)
+    sig.unlink()
+    assert '`release-console redo sign --reason "..."`' in refused().remedy
 
 
 # --- the notes -----------------------------------------------------------------------------------

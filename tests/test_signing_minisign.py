@@ -10,22 +10,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_cli
-from tests.signing_keys import build_artifacts, minisign_keypair, write_policy
-
-SIGNING = """\
-[signing]
-backend = "minisign"
-public_key = "minisign.pub"
-secret_key = "keys/minisign.key"
-tag_format = "none"
-"""
+from tests.signing_keys import build_artifacts, minisign_keypair, minisign_project
 
 
 @pytest.fixture
 def release(repo_path: Path) -> Path:
-    minisign_keypair(repo_path / "keys")
-    shutil.move(repo_path / "keys" / "minisign.pub", repo_path / "minisign.pub")
-    write_policy(repo_path, SIGNING)
+    minisign_project(repo_path)
     return repo_path
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -19,23 +18,13 @@ from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context
 from services.steps import registry
 from tests.conftest import sign_off
-from tests.signing_keys import advance_to, build_artifacts, minisign_keypair, write_policy
+from tests.signing_keys import advance_to, build_artifacts, minisign_project
 from tests.tui_helpers import settle
-
-SIGNING = """\
-[signing]
-backend = "minisign"
-public_key = "minisign.pub"
-secret_key = "keys/minisign.key"
-tag_format = "none"
-"""
 
 
 async def test_sign_from_the_screen_with_the_password_box(
         repo_path: Path, make_ctx: Callable[..., Context]) -> None:
-    minisign_keypair(repo_path / "keys", passphrase="tui secret")
-    shutil.move(repo_path / "keys" / "minisign.pub", repo_path / "minisign.pub")
-    write_policy(repo_path, SIGNING)
+    minisign_project(repo_path, passphrase="tui secret")
     ctx = make_ctx()
     start_release(ctx, ReleaseRequest(version="0.2.0"))
     isos = build_artifacts(repo_path)

@@ -16,23 +16,18 @@ from services.session import Session
 from services.signing import PASSPHRASE_OPTION, Readiness
 from services.step_protocol import Context, NonInteractive, Step, StepFailed
 from services.steps import registry
-from tests.signing_keys import checksummed, minisign_keypair, write_policy
-
-SIGNING = """\
-[signing]
-backend = "minisign"
-public_key = "minisign.pub"
-secret_key = "keys/minisign.key"
-tag_format = "none"
-"""
+from tests.signing_keys import (
+    MINISIGN_SIGNING,
+    checksummed,
+    minisign_keypair,
+    minisign_project,
+    write_policy,
+)
 
 
 @pytest.fixture
 def ctx(repo_path: Path, make_ctx: Callable[..., Context]) -> Context:
-    keys = repo_path / "keys"
-    minisign_keypair(keys, passphrase="open sesame")
-    shutil.move(keys / "minisign.pub", repo_path / "minisign.pub")
-    write_policy(repo_path, SIGNING)
+    minisign_project(repo_path, passphrase="open sesame")
     context = checksummed(make_ctx(), repo_path)
     return context
 
@@ -168,7 +163,7 @@ def test_without_a_configured_key_the_sign_step_uses_minisigns_default(
     keys = repo_path.parent / "token"
     minisign_keypair(keys)
     shutil.copy(keys / "minisign.pub", repo_path / "minisign.pub")
-    write_policy(repo_path, SIGNING.replace('secret_key = "keys/minisign.key"\n', ""))
+    write_policy(repo_path, MINISIGN_SIGNING.replace('secret_key = "keys/minisign.key"\n', ""))
     context = checksummed(make_ctx(), repo_path)
     default = Path.home() / ".minisign" / "minisign.key"
     with pytest.raises(BlockedError) as refused:

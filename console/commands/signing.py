@@ -10,7 +10,7 @@ import argparse
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from console.commands.common import add_parser, context
 from console.json_envelope import json_flag
@@ -21,6 +21,9 @@ from services.policy import POLICY_FILE, Policy, load_policy
 from services.signing import PASSPHRASE_ENV
 from services.step_protocol import Context
 from services.wording import counted
+
+if TYPE_CHECKING:
+    from services.signing.batch import FileReport
 
 
 class _Mark(argparse.Action):
@@ -87,7 +90,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "Verify each FILE as a user would: its sha256 against its checksum file "
                    "(release.toml's [checksums] per_file), FILE.sha256 or a combined list "
                    "(SHA256SUMS, checksums.txt, sha256sums.txt) beside it, and its signature with "
-                   "the pinned key. Exits 1 naming every file that fails.")
+                   "the pinned key. A combined list given as a FILE is checked by its own "
+                   "signature, and a signed list a digest came from is checked too. Exits 1 "
+                   "naming every file that fails.")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
     _key_options(p, signing=False)
     json_flag(p)
@@ -295,29 +300,53 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from services.signing import Overrides, make_backend
     from services.signing.batch import verify_files
 
-    policy, root, _ctx = file_context(args)
+    policy, root, ctx = file_context(args)
     overrides = Overrides(minisign_pub=args.minisign_pub, gpg_key=args.gpg_fingerprint,
                           allowed_signers=args.allowed_signers, identity=args.identity)
     backend = make_backend(policy, root, overrides, verifying=True)
+    list_name = _combined_name(policy, ctx)
     with ProgressRenderer() as bar:
         reports = verify_files(backend, _files(args.files),
-                               checksum_name=policy.checksum_file_for, progress=bar)
+                               checksum_name=policy.checksum_file_for, progress=bar,
+                               list_names=[list_name] if list_name else [],
+                               signed_list=list_name if policy.checksum_sign_combined else None)
     if args.json:
-        print_json({"schema": 1, "files": [
-            {"file": _shown(r.artifact), "ok": r.ok, "checksum": r.checksum,
-             "checksum_detail": r.checksum_detail, "signature": r.signature,
-             "signature_detail": r.signature_detail, "signer": r.signer} for r in reports]})
+        print_json({"schema": 1, "files": [_report_json(r) for r in reports]})
     else:
         for r in reports:
             mark = "✔" if r.ok else "✘"
-            sums = r.checksum + (f" ({r.checksum_detail})" if r.checksum != "OK" else "")
+            sums = ("checksum list" if r.checksum == "LIST" else "sha256 " + r.checksum
+                    + (f" ({r.checksum_detail})" if r.checksum != "OK" else ""))
             sig = r.signature + (f" ({r.signature_detail})" if r.signature_detail else "")
-            say(f"{mark} {_shown(r.artifact)}: sha256 {sums}; signature {sig}",
+            listed = r.listed_by
+            also = (f"; {listed.path.name} signature {listed.status}"
+                    + (f" ({listed.detail})" if listed.detail else "")) if listed else ""
+            say(f"{mark} {_shown(r.artifact)}: {sums}; signature {sig}{also}",
                 style=None if r.ok else "red")
     bad = [_shown(r.artifact) for r in reports if not r.ok]
     if bad:
         raise ConsoleError(f"Verification failed for {', '.join(bad)}.")
     return 0
+
+
+def _combined_name(policy: Policy, ctx: Context | None) -> str | None:
+    """The policy's combined list name: with the session's tag and version, or as written when it
+    has no placeholders (verifying downloads needs no session); None when it cannot be known."""
+    session = ctx.session if ctx is not None else None
+    if session is not None:
+        return policy.combined_checksum_name(tag=session.tag, version=session.version)
+    name = policy.checksum_combined
+    return name if name and "{" not in name else None
+
+
+def _report_json(r: FileReport) -> dict[str, Any]:
+    listed = r.listed_by
+    return {"file": _shown(r.artifact), "ok": r.ok, "checksum": r.checksum,
+            "checksum_detail": r.checksum_detail, "signature": r.signature,
+            "signature_detail": r.signature_detail, "signer": r.signer,
+            "checksum_list": None if listed is None else {
+                "file": _shown(listed.path), "signature": listed.status,
+                "signature_detail": listed.detail, "signer": listed.signer}}
 
 
 # --- tag / provenance ----------------------------------------------------------------------------

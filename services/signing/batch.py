@@ -20,6 +20,7 @@ from services.atomic import write_bytes_atomic
 from services.progress import ProgressEvent
 from services.signing import Backend, PinMismatch, SignatureInvalid, SigningError
 from services.step_protocol import ProgressCallback
+from services.wording import counted
 
 EXISTING = ("refuse", "reuse", "replace")
 
@@ -149,44 +150,94 @@ def _sign_verified(backend: Backend, files: list[Path], passphrase: str | None,
 
 
 @dataclass(frozen=True)
+class ListSignature:
+    """What ``release-console verify`` found for a combined checksum list's own signature."""
+
+    path: Path  # the list (SHA256SUMS)
+    status: str  # OK, FAILED, MISSING
+    detail: str
+    signer: str = ""
+
+
+@dataclass(frozen=True)
 class FileReport:
-    """What ``release-console verify`` found for one artifact."""
+    """What ``release-console verify`` found for one artifact (or one combined list)."""
 
     artifact: Path
-    checksum: str  # OK, FAILED, MISSING, NO CHECKSUM, UNREADABLE
+    checksum: str  # OK, FAILED, MISSING, NO CHECKSUM, UNREADABLE; LIST for a combined list
     checksum_detail: str
     signature: str  # OK, FAILED, MISSING
     signature_detail: str
     signer: str = ""
+    listed_by: ListSignature | None = None  # the signed list that vouches for the digest
 
     @property
     def ok(self) -> bool:
-        return self.checksum == "OK" and self.signature == "OK"
+        return (self.checksum in ("OK", "LIST") and self.signature == "OK"
+                and (self.listed_by is None or self.listed_by.status == "OK"))
+
+
+def _signature_of(backend: Backend, path: Path) -> tuple[str, str, str]:
+    """(status, detail, signer) of the signature beside ``path``, checked with the pin."""
+    sig = backend.signature_path(path)
+    if not path.exists():
+        return "MISSING", "the file does not exist", ""
+    if not sig.exists():
+        return "MISSING", f"{sig.name} does not exist", ""
+    try:
+        found = backend.verify(path, sig)
+    except SigningError as err:
+        return "FAILED", err.message, ""
+    return "OK", found.detail, found.signer
 
 
 def verify_files(backend: Backend, files: Sequence[Path], *,
                  checksum_name: checksums.NameFor | None = None,
-                 progress: ProgressCallback | None = None) -> list[FileReport]:
+                 progress: ProgressCallback | None = None,
+                 list_names: Sequence[str] = (), signed_list: str | None = None,
+                 ) -> list[FileReport]:
     """Check each file's sha256 (its per-file checksum, ``FILE.sha256`` or a combined list beside
-    it; see :func:`services.checksums.find_expected`) and its signature."""
+    it; see :func:`services.checksums.find_expected`) and its signature.
+
+    A FILE that is a combined checksum list (named as ``list_names`` or
+    :data:`~services.checksums.COMBINED_NAMES`, and parsing as one) has no checksum of its own:
+    its signature is what vouches for it. An artifact whose digest came from a combined list gets
+    that list's signature checked too when one is beside it (a bad one fails the artifact: the
+    digest it was checked against is not vouched for); ``signed_list`` (the policy's
+    ``sign_combined`` list) is checked beside every artifact it is beside, and its signature must
+    be there.
+    """
     tools.require(backend.tool)
-    sums = checksums.check(list(files), checksum_name, progress, as_artifacts=True)
+    names = {*checksums.COMBINED_NAMES, *list_names, *([signed_list] if signed_list else [])}
+    lists = {p for p in files if p.name in names and checksums.read_list(p) is not None}
+    artifacts = [p for p in files if p not in lists]
+    sums = dict(zip(artifacts, checksums.check(artifacts, checksum_name, progress,
+                                               as_artifacts=True), strict=True))
+    seen: dict[Path, ListSignature] = {}
+
+    def list_signature(path: Path, *, required: bool) -> ListSignature | None:
+        if path not in seen:
+            status, detail, signer = _signature_of(backend, path)
+            seen[path] = ListSignature(path, status, detail, signer)
+        found = seen[path]
+        return found if required or found.status != "MISSING" else None
+
     reports = []
-    for path, summed in zip(files, sums, strict=True):
-        sig = backend.signature_path(path)
-        if not path.exists():
-            reports.append(FileReport(path, summed.status, summed.detail, "MISSING",
-                                      "the file does not exist"))
+    for path in files:
+        if path in lists:
+            listed = counted(len(checksums.read_list(path) or []), "file")
+            status, detail, signer = _signature_of(backend, path)
+            reports.append(FileReport(path, "LIST", f"a checksum list of {listed}; its signature "
+                                      "vouches for it", status, detail, signer))
             continue
-        if not sig.exists():
-            reports.append(FileReport(path, summed.status, summed.detail, "MISSING",
-                                      f"{sig.name} does not exist"))
-            continue
-        try:
-            found = backend.verify(path, sig)
-        except SigningError as err:
-            reports.append(FileReport(path, summed.status, summed.detail, "FAILED", err.message))
-            continue
-        reports.append(FileReport(path, summed.status, summed.detail, "OK", found.detail,
-                                  found.signer))
+        summed = sums[path]
+        listed_by = None
+        source = summed.source
+        if signed_list and (path.parent / signed_list).is_file():
+            listed_by = list_signature(path.parent / signed_list, required=True)
+        elif source is not None and source.name in names:
+            listed_by = list_signature(source, required=False)
+        status, detail, signer = _signature_of(backend, path)
+        reports.append(FileReport(path, summed.status, summed.detail, status, detail, signer,
+                                  listed_by))
     return reports

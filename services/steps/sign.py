@@ -28,6 +28,7 @@ from services.signing import (
 )
 from services.signing.batch import sign_files
 from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepFailed
+from services.step_status import StepStatus
 from services.wording import counted
 
 _BACKENDS: dict[int, tuple[weakref.ref[Context], Backend]] = {}
@@ -183,12 +184,21 @@ def _checked_list(ctx: Context) -> tuple[Path, str] | None:
     except OSError:
         raise StepFailed(f"{shown}, the combined checksum list [checksums] sign_combined asks to "
                          "sign, is missing; nothing was signed.", remedy=redo) from None
-    recorded = ctx.require_session().evidence(ChecksumsEvidence) or ChecksumsEvidence()
-    written = {str(f.get("path")): str(f.get("sha256")) for f in recorded.files}
-    if written.get(shown) != sha:
+    if not _written_by_checksums(ctx, combined):
         raise StepFailed(f"{shown} is not the list the checksums step wrote; nothing was signed.",
                          remedy=redo)
     return combined, sha
+
+
+def _written_by_checksums(ctx: Context, combined: Path) -> bool:
+    """Whether ``combined`` is the list the checksums step wrote (what the sign step accepts)."""
+    try:
+        sha = hashlib.sha256(combined.read_bytes()).hexdigest()
+    except OSError:
+        return False
+    recorded = ctx.require_session().evidence(ChecksumsEvidence) or ChecksumsEvidence()
+    written = {str(f.get("path")): str(f.get("sha256")) for f in recorded.files}
+    return written.get(artifacts.display_path(combined, ctx.root)) == sha
 
 
 def _list_blockers(ctx: Context, recorded: SignEvidence) -> list[Blocker]:
@@ -199,9 +209,18 @@ def _list_blockers(ctx: Context, recorded: SignEvidence) -> list[Blocker]:
         wanted = combined_list(ctx)
         if wanted is None or not recorded.signatures:
             return []
+        tag = ctx.require_session().steps.get("tag")
+        if tag is not None and tag.status == StepStatus.DONE:  # redo is refused: a tag stays
+            remedy = (f"The tag is made, so this release cannot sign {wanted.name} in the sign "
+                      "step any more: set sign_combined = false in release.toml until this "
+                      "release is out; the next release signs it.")
+        elif _written_by_checksums(ctx, wanted):
+            remedy = 'While no tag is made, sign again: `release-console redo sign --reason "..."`.'
+        else:  # signing would refuse a list the checksums step did not write: write it first
+            remedy = ("While no tag is made, write the list and sign it: "
+                      '`release-console redo checksums --reason "..."`.')
         return [Blocker(f"The policy signs {wanted.name} ([checksums] sign_combined), but the "
-                        "sign step did not sign it.", "While no tag is made, sign again: "
-                        '`release-console redo sign --reason "..."`.')]
+                        "sign step did not sign it.", remedy)]
     shown = str(entry.get("list"))
     try:
         now = hashlib.sha256((ctx.root / shown).read_bytes()).hexdigest()
