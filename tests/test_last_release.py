@@ -10,7 +10,7 @@ from pathlib import Path
 from console.app import ReleaseConsoleApp
 from console.wiring import Options
 from services import engine
-from services.completion import finish_if_complete, last_words
+from services.completion import finish_if_complete, last_words, shorter
 from services.headline import fit
 from services.policy import load_policy
 from services.repo import Repository
@@ -112,6 +112,7 @@ def test_the_header_drops_detail_before_it_is_cut() -> None:
                                "released (v0.2.0 yanked since)")
     assert fit(whole, 78) == "PAI · no release in progress · main · online · last: v0.2.1 released"
     assert fit(whole, 50) == "PAI · no release in progress · main · online"
+    assert shorter("v1.3.0-rc.1 published as a pre-release, then yanked") == "v1.3.0-rc.1 yanked"
 
 
 def test_without_a_later_change_only_the_last_release_is_named(repo_path: Path,
