@@ -103,6 +103,7 @@ class YankScreen(Screen[None]):
         # the replacement this screen filled in itself: a later suggestion may replace it, never
         # a version the captain typed
         self.suggested = ""
+        self.yanked = False  # the previewed yank is done: y has nothing left to do
 
     def compose(self) -> ComposeResult:
         yield Label("Yank a release: it stays downloadable and verifiable; nothing is deleted.",
@@ -137,6 +138,8 @@ class YankScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "edit":  # only where the form stepped aside for the preview
             return self.has_class("-short") and self.has_class("-previewed")
+        if action == "confirm" and self.yanked:  # greyed: a second y only said "already there"
+            return None
         return True
 
     def action_edit(self) -> None:
@@ -262,6 +265,7 @@ class YankScreen(Screen[None]):
             self._say(message.error, "bold red")
             return
         prepared = self.prepared = message.prepared
+        self.yanked = False
         github = Text()
         if prepared.github is not None:
             github.append("Banner at the top of its notes:\n", style="bold")
@@ -291,6 +295,8 @@ class YankScreen(Screen[None]):
         if self.prepared is None:
             self._say("Preview the yank first: nothing is done without seeing it.", "yellow")
             return
+        if self.yanked:
+            return
         self.query_one("#confirm", Button).disabled = True
         self._say(f"Yanking {self.prepared.tag}…")
         self._carry_out(self.prepared)
@@ -315,6 +321,8 @@ class YankScreen(Screen[None]):
             self._say(message.error, "bold red")
             return
         self._say(" ".join(message.lines) or "Yanked.", "bold green")
+        self.yanked = True
+        self.refresh_bindings()
         self.note = message.note
         if message.note is None:
             self._offer_hotfix()

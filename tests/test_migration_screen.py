@@ -192,3 +192,37 @@ async def test_under_a_confirmation_at_80x24_the_bottom_row_is_the_dialogs_keys_
         await pilot.press("n")
         await settle(pilot)
         assert isinstance(app.screen, MigrationScreen)
+
+
+async def test_a_saved_section_says_what_n_does_next(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Walked: with pre-flight not done, the saved section's line said "n commits it (asks
+    first)"; n opened pre-flight, which refused the tree the save had dirtied. The line says so
+    and what to do; once migration is the step to do, n commits."""
+    commit_file(repo_path, "CHANGELOG.md", "# Changelog\n\n## [Unreleased]\n### Removed\n- X.\n")
+    commit_file(repo_path, "MIGRATION.md", "# Migration\n")
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="1.0.0"))
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(110, 50)) as pilot:
+        screen = await open_step(pilot, "migration", MigrationScreen)
+        editor = screen.query_one("#migration-editor", TextArea)
+        editor.load_text(editor.text.replace("TODO: ", ""))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        said = str(screen.query_one("#step-message", Static).render())
+        assert "It is not committed: 'Pre-flight checks' comes first and refuses a dirty tree" \
+            in said and "(git commit MIGRATION.md)" in said
+        assert "n commits it" not in said
+    git(repo_path, "commit", "-q", "-am", "Migration notes, drafted early")  # as it says
+    for step_id in ("preflight", "changelog"):
+        engine.run_step(ctx, engine.find_step(ctx, step_id))
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(110, 50)) as pilot:
+        screen = await open_step(pilot, "migration", MigrationScreen)
+        editor = screen.query_one("#migration-editor", TextArea)
+        editor.load_text(editor.text.replace("Remove", "Drop"))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "n commits it (asks first)" in str(
+            screen.query_one("#step-message", Static).render())

@@ -152,6 +152,13 @@ async def test_yank_wizard_end_to_end(project: Path, sandbox: Sandbox) -> None: 
         await settle(pilot)
         assert isinstance(app.screen, YankScreen)
         assert "Started the replacement hotfix v0.2.1" in text_of(app, "#message")
+        # done: y is greyed, and pressed anyway it asks nothing (it asked again, then said
+        # "already there ... nothing changed")
+        assert footer_keys(app.screen).get("y") is False
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, YankScreen)
+        assert "Started the replacement hotfix v0.2.1" in text_of(app, "#message")
     hotfix = SessionStore(project).active()
     assert hotfix is not None and (hotfix.tag, hotfix.kind) == ("v0.2.1", "hotfix")
 

@@ -23,6 +23,7 @@ from textual.widgets import Button, Static, TextArea
 from screens.base import attempt
 from screens.step import STEP_CSS, Finished, StepScreen
 from services import channels, migration, versions
+from services.catalogue import BY_ID
 from services.errors import ConsoleError
 from services.step_protocol import Context
 from services.steps.migration import current_check, transition
@@ -198,8 +199,17 @@ class MigrationScreen(StepScreen[MigrationView]):
         self.loaded_text = message.text
         self.query_one("#migration-editor", TextArea).load_text(message.text)
         self.park_focus()
-        self.post_message(Finished(True, f"✔ Saved the section to {message.file}. n commits it "
-                                   "(asks first)."))
+        self.post_message(Finished(True, f"✔ Saved the section to {message.file}. "
+                                   + self._when_committed(message.file)))
+
+    def _when_committed(self, file: str) -> str:
+        """What n does now: commit here (this step is the one to do), or, with an earlier step
+        not done, nothing here: n opens that step, which refuses the tree this save dirtied."""
+        if self.next_id in (None, self.step.id):
+            return "n commits it (asks first)."
+        first = BY_ID[self.next_id].title if self.next_id in BY_ID else self.next_id
+        return (f"It is not committed: '{first}' comes first and refuses a dirty tree, so "
+                f"commit it yourself (git commit {file}), then n opens that step.")
 
 
 @dataclass(eq=False)
