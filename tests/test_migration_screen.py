@@ -175,10 +175,8 @@ async def test_under_a_confirmation_at_80x24_the_bottom_row_is_the_dialogs_keys_
         repo_path, make_ctx, "# Changelog\n\n## [Unreleased]\n### Added\n- Resume.\n",
         "# Migration\n\nNotes.\n", ReleaseRequest(version="0.2.0"))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        app.push_screen(screen_for("migration"))
-        await settle(pilot)
-        app.screen.query_one("#step-body").focus()
+        screen = await open_step(pilot, "migration", MigrationScreen)
+        screen.query_one("#step-body").focus()
         await pilot.press("m")  # "No migration required." saved; r commits it, asking first
         await settle(pilot)
         await pilot.press("r")
