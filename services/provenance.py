@@ -111,19 +111,19 @@ def _combined_signature(policy: Policy, root: Path, verifier: Backend | None,
                         combined: str | None, sign_ev: SignEvidence) -> dict[str, Any] | None:
     """The combined list's signature ([checksums] sign_combined), verified now with the pin;
     refused when the policy asks for it and it is not there (the index would promise less)."""
-    if not combined or verifier is None:
+    if not combined or verifier is None or not policy.checksum_sign_combined:
+        # a signature beside a list this policy does not sign is not the release's (another
+        # release's, left in a shared build folder): neither vouched for nor refused
         return None
     listed = root / combined
     sig_path = verifier.signature_path(listed)
     if not sig_path.exists():
-        if policy.checksum_sign_combined:
-            raise ProvenanceError(
-                f"{artifacts.display_path(sig_path, root)}, the signature of the combined "
-                "checksum list the policy signs, is missing; the index was not written.",
-                remedy="Restore the signature the sign step made or, while no tag is made, sign "
-                'the list again: `release-console redo sign --reason "..."`; then run '
-                "provenance again.")
-        return None
+        raise ProvenanceError(
+            f"{artifacts.display_path(sig_path, root)}, the signature of the combined "
+            "checksum list the policy signs, is missing; the index was not written.",
+            remedy="Restore the signature the sign step made or, while no tag is made, sign "
+            'the list again: `release-console redo sign --reason "..."`; then run '
+            "provenance again.")
     return _signature(verifier, listed, sig_path, sign_ev.combined, root,
                       remedy=_list_remedy(listed, sig_path, sign_ev.combined))
 

@@ -77,3 +77,25 @@ def test_a_changed_online_artifact_is_named_and_the_way_back_still_imports_once_
     done = ws.cli("online", "bundle", "import", str(ws.usb / "back.tar"), "--yes").stdout
     assert f"{ISO}: sha256" in done and "matches the build host's" in done
     assert ws.ctx("online").repo.tag_exists("v1.3.0")
+
+
+def test_a_file_left_here_that_differs_from_the_bundles_says_to_move_it_aside(
+        stations: Workstations) -> None:
+    """Review: a file beside the artifacts that differs from the one the bundle brings (an
+    earlier release's signature in a shared build folder) was refused with nothing to do."""
+    ws = stations
+    prepare_and_export(ws)
+    signed_offline(ws)
+    ws.cli("offline", "bundle", "export", "--output", str(ws.usb / "back.tar"))
+    stale = ws.online / "build" / f"{ISO}.minisig"
+    stale.write_text("untrusted comment: not this release's\n")
+    refused = ws.cli("online", "bundle", "import", str(ws.usb / "back.tar"), "--yes", ok=False)
+    assert refused.returncode != 0
+    said = " ".join(refused.stderr.split())
+    assert (f"build/{ISO}.minisig already exists here and differs from the bundle's; nothing "
+            "was changed.") in said
+    assert "Move that file aside (another release's, or edited here: nothing of this release " \
+        "wrote it), then import again." in said
+    stale.unlink()
+    ws.cli("online", "bundle", "import", str(ws.usb / "back.tar"), "--yes")
+    assert ws.ctx("online").repo.tag_exists("v1.3.0")

@@ -210,7 +210,7 @@ async def test_a_saved_section_says_what_n_does_next(
         await settle(pilot)
         said = str(screen.query_one("#step-message", Static).render())
         assert "It is not committed: 'Pre-flight checks' comes first and refuses a dirty tree" \
-            in said and "(git commit MIGRATION.md)" in said
+            in said and "(git add MIGRATION.md && git commit)" in said
         assert "n commits it" not in said
     git(repo_path, "commit", "-q", "-am", "Migration notes, drafted early")  # as it says
     for step_id in ("preflight", "changelog"):

@@ -99,10 +99,14 @@ def test_index_refuses_a_signature_that_does_not_verify_with_the_pin(
     advance_to(ctx, "artifacts")
     for step in ("artifacts", "smoke", "checksums", "sign"):
         engine.run_step(ctx, registry()[step])
+    # an earlier release's list signature left beside SHA256SUMS (review: it stopped the index,
+    # with a remedy that could never sign the list): this policy does not sign the list
+    shutil.copy(f"{amd}.minisig", repo_path / "build" / "SHA256SUMS.minisig")
     good = run_cli("provenance", cwd=repo_path)
     assert good.returncode == 0, good.stderr
     index = json.loads((repo_path / "build" / "provenance-index.json").read_text())
     assert index["artifacts"][1]["signature"]["verified"] is True
+    assert "checksums_combined_signature" not in index
     before = (repo_path / "build" / "provenance-index.json").read_bytes()
 
     # a signature by another key, copied over the real one (the reviewer's `cp wrong.minisig`)

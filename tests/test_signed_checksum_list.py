@@ -127,6 +127,30 @@ def test_sign_step_signs_and_verifies_the_combined_list(ctx: Context) -> None:
     assert again["combined"]["signature_sha256"] == listed["signature_sha256"]
 
 
+def test_an_earlier_releases_list_signature_is_moved_aside_not_stopped_on(ctx: Context) -> None:
+    """Review: with a fixed list name (SHA256SUMS) in a build folder kept between releases, the
+    last release's SHA256SUMS.minisig is still there when the checksums step writes the new list;
+    the sign step stopped on "already exists and does not verify" from the second release on."""
+    build = ctx.root / "build"
+    old_list = build / "old-SHA256SUMS"
+    old_list.write_text("0" * 64 + "  pai-v0.1.0-amd64.iso\n")
+    subprocess.run(["minisign", "-S", "-s", str(ctx.root / "keys" / "minisign.key"), "-m",
+                    str(old_list), "-x", str(build / "SHA256SUMS.minisig")],
+                   input="open sesame\n", capture_output=True, text=True, check=True)
+    old_signature = (build / "SHA256SUMS.minisig").read_bytes()
+    old_list.unlink()
+    plan = registry()["sign"].plan(ctx)
+    assert ("move aside to .release/v0.2.0/set-aside/ (it signs another list: an earlier "
+            "release's) and create build/SHA256SUMS.minisig") in plan.notes
+
+    evidence = sign(ctx)
+    assert evidence["combined"]["set_aside"] == ".release/v0.2.0/set-aside/SHA256SUMS.minisig"
+    assert (ctx.root / evidence["combined"]["set_aside"]).read_bytes() == old_signature  # kept
+    assert subprocess.run(["minisign", "-Vm", "SHA256SUMS", "-p", "../minisign.pub"], cwd=build,
+                          capture_output=True, check=False).returncode == 0
+    assert views(ctx)["sign"].status == "done"
+
+
 def test_sign_evidence_from_before_the_option_loads_and_reads_back() -> None:
     old = {"backend": "minisign", "signatures": [{"artifact": ISO,
                                                   "signature": f"build/{ISO}.minisig"}]}

@@ -101,5 +101,7 @@ def check_artifacts(ctx: Context, manifest: Manifest, members: Path,
         existing = directory / path.name
         if existing.exists() and existing.read_bytes() != path.read_bytes():
             raise BundleError(f"{artifacts.display_path(existing, ctx.root)} already exists here "
-                              "and differs from the bundle's; nothing was changed.")
+                              "and differs from the bundle's; nothing was changed.",
+                              remedy="Move that file aside (another release's, or edited here: "
+                              "nothing of this release wrote it), then import again.")
     return lines

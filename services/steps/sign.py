@@ -9,6 +9,7 @@ only if something actually has to be signed (a resumed run keeps signatures that
 from __future__ import annotations
 
 import hashlib
+import shutil
 import weakref
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from services.evidence import ChecksumsEvidence, SignEvidence
 from services.signing import (
     PASSPHRASE_OPTION,
     Backend,
+    SignatureInvalid,
     make_backend,
     passphrase_source,
     signer_lines,
@@ -102,6 +104,9 @@ class Sign(Step):
         for path in [a.path for a in found] + ([combined] if combined and found else []):
             sig = backend.signature_path(path)
             verb = "keep if it verifies" if sig.exists() else "create"
+            if path == combined and _left_from_another_list(backend, path):
+                verb = (f"move aside to {artifacts.display_path(_set_aside_dir(ctx), ctx.root)}/ "
+                        "(it signs another list: an earlier release's) and create")
             plan.notes.append(f"{verb} {artifacts.display_path(sig, ctx.root)}")
         ready = backend.readiness()
         plan.notes[:0] = signer_lines(backend, ready)
@@ -129,6 +134,7 @@ class Sign(Step):
         ready = backend.readiness()
         prompt = ready.prompt or f"Passphrase for the {backend.name} key"
         combined = _checked_list(ctx) if found else None
+        set_aside = _set_aside_old_signature(ctx, backend, combined[0]) if combined else ""
         with terminal(ctx.prompter, ready.needs_terminal):
             signed = sign_files(
                 backend, [a.path for a in found] + ([combined[0]] if combined else []),
@@ -143,7 +149,8 @@ class Sign(Step):
             made = signed.pop()  # the list was signed last
             list_entry = {"list": artifacts.display_path(made.artifact, ctx.root),
                           "sha256": combined[1], "size": made.artifact.stat().st_size,
-                          **_signature_entry(ctx, made.signature, made.signer, made.reused)}
+                          **_signature_entry(ctx, made.signature, made.signer, made.reused),
+                          **({"set_aside": set_aside} if set_aside else {})}
         return SignEvidence(
             backend=backend.name,
             pinned_key=backend.pin_description(),
@@ -169,6 +176,41 @@ class Sign(Step):
                     "step's evidence) or, while no tag is made, sign again: "
                     '`release-console redo sign --reason "..."`.')
             for b in replaced] + _list_blockers(ctx, recorded)
+
+
+def _left_from_another_list(backend: Backend, path: Path) -> bool:
+    """A signature beside the combined list that does not verify it: with a fixed list name
+    (``SHA256SUMS``) in a build folder kept between releases, an earlier release's."""
+    sig = backend.signature_path(path)
+    if not sig.is_file() or not path.is_file():
+        return False
+    try:
+        backend.verify(path, sig)
+    except SignatureInvalid:
+        return True
+    return False
+
+
+def _set_aside_dir(ctx: Context) -> Path:
+    return ctx.store.directory(ctx.require_session().tag) / "set-aside"
+
+
+def _set_aside_old_signature(ctx: Context, backend: Backend, path: Path) -> str:
+    """Move an earlier list's signature out of the way (never deleted: into the session's
+    folder) so this list is signed; "" when there was none. Without this the run stopped on
+    "SHA256SUMS.minisig already exists and does not verify" from the second release on."""
+    if not _left_from_another_list(backend, path):
+        return ""
+    sig = backend.signature_path(path)
+    folder = _set_aside_dir(ctx)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / sig.name
+    n = 1
+    while target.exists():
+        n += 1
+        target = folder / f"{sig.name}.{n}"
+    shutil.move(str(sig), str(target))
+    return artifacts.display_path(target, ctx.root)
 
 
 def _checked_list(ctx: Context) -> tuple[Path, str] | None:
