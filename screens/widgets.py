@@ -14,6 +14,7 @@ from textual.visual import VisualType
 from textual.widget import Widget
 from textual.widgets import Checkbox, SelectionList, Static
 
+from services.header_words import fit
 from services.step_status import StepStatus
 
 S = StepStatus
@@ -35,20 +36,24 @@ class SessionBar(Static):
     def __init__(self, content: VisualType = "", *, id: str | None = None) -> None:
         super().__init__(content, id=id)
         self.whole: VisualType = content  # the headline as given; the bar shows what fits
+        self._shown: VisualType = content
 
     def update(self, content: VisualType = "", *, layout: bool = True) -> None:
         """A security clock short of time (the headline marks it with ⚠) turns the bar amber.
         A headline too wide for the bar drops its "last" words' detail before it is cut."""
         self.whole = content
         self.set_class("⚠" in str(content), "clock-warning")
-        super().update(self._fitted(), layout=layout)
+        self._shown = self._fitted()
+        super().update(self._shown, layout=layout)
 
     def on_resize(self) -> None:
-        super().update(self._fitted())
+        # one row whatever it says: no layout pass, and none at all when the words still fit
+        fitted = self._fitted()
+        if fitted != self._shown:
+            self._shown = fitted
+            super().update(fitted, layout=False)
 
     def _fitted(self) -> VisualType:
-        from services.headline import fit
-
         content = self.whole
         return fit(content, self.content_size.width) if isinstance(content, str) else content
 

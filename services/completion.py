@@ -11,6 +11,7 @@ from __future__ import annotations
 from services import workstation
 from services.errors import ConsoleError
 from services.flows import runbook
+from services.header_words import CHANGED
 from services.hotfix.clock import KEY as CLOCK_KEY
 from services.hotfix.clock import session_clock
 from services.journal import Journal
@@ -83,24 +84,6 @@ def last_words(sessions: list[Session]) -> str:
     if changed is last or changed.updated_at <= last.updated_at:
         return outcome_line(last)
     return f"{outcome_line(last)}{CHANGED}{outcome_line(changed)}"
-
-
-CHANGED = "; last changed: "  # between the last release and the older one changed since
-# Each outcome's words, shorter, for a header 80 columns wide: the tag and what became of it.
-SHORTER = ((" released, then yanked", " yanked"), (" published as a pre-release, then yanked",
-                                                   " yanked"),
-           (" published as a pre-release", " published"),
-           (" signed here and sent back", " sent back"))
-
-
-def shorter(words: str) -> str:
-    """``last_words`` in the fewest words that still say the same: "v1.3.1 released (v1.3.0
-    yanked since)", "v1.3.0-rc.1 published". The header falls back to it where the whole line
-    would be cut; `status` keeps the full words."""
-    last, _, changed = words.partition(CHANGED)
-    for long, short in SHORTER:
-        last, changed = last.replace(long, short), changed.replace(long, short)
-    return f"{last} ({changed} since)" if changed else last
 
 
 def ended_under(store: SessionStore, tag: str) -> str:

@@ -6,11 +6,10 @@ nothing.
 
 from __future__ import annotations
 
-from services.completion import CHANGED, last_words, shorter
+from services.completion import last_words
+from services.header_words import LAST
 from services.hotfix.clock import headline_part
 from services.step_protocol import Context
-
-LAST = " · last: "  # what follows is the last release's words: shortened first on a narrow bar
 
 
 def headline(ctx: Context) -> str:
@@ -29,17 +28,3 @@ def headline(ctx: Context) -> str:
     return (f"{name} · {s.tag} · {s.channel}{kind} · {branch} · {where}"
             + (f" · {clock}" if clock else ""))
 
-
-def fit(header: str, width: int) -> str:
-    """``header`` as the TUI bar shows it in ``width`` columns: whole when it fits; else the last
-    release in fewer words ("v1.3.1 released (v1.3.0 yanked since)"), then without what changed
-    since ("v1.3.1 released"), then without "last" at all. Walked at 80 columns: the bar read
-    "… last: v1.3.1 released; last", cut mid-word. `status` prints the whole line."""
-    if width <= 0 or len(header) <= width or LAST not in header:
-        return header
-    head, _, last = header.partition(LAST)
-    first = last.partition(CHANGED)[0]
-    for words in (shorter(last), first, shorter(first)):
-        if len(head) + len(LAST) + len(words) <= width:
-            return f"{head}{LAST}{words}"
-    return head

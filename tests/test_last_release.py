@@ -10,8 +10,8 @@ from pathlib import Path
 from console.app import ReleaseConsoleApp
 from console.wiring import Options
 from services import engine
-from services.completion import finish_if_complete, last_words, shorter
-from services.headline import fit
+from services.completion import finish_if_complete, last_words
+from services.header_words import fit, shorter
 from services.policy import load_policy
 from services.repo import Repository
 from services.session import Session, SessionStore
