@@ -192,6 +192,19 @@ async def test_under_a_confirmation_at_80x24_the_bottom_row_is_the_dialogs_keys_
         assert isinstance(app.screen, MigrationScreen)
 
 
+async def saved_and_said(repo_path: Path, old: str, new: str) -> str:
+    """Open the migration screen, replace ``old`` by ``new`` in its editor, ctrl+s: the line
+    under the step then."""
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(110, 50)) as pilot:
+        screen = await open_step(pilot, "migration", MigrationScreen)
+        editor = screen.query_one("#migration-editor", TextArea)
+        editor.load_text(editor.text.replace(old, new))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        return str(screen.query_one("#step-message", Static).render())
+
+
 async def test_a_saved_section_says_what_n_does_next(
         repo_path: Path, make_ctx: Callable[..., Context]) -> None:
     """Walked: with pre-flight not done, the saved section's line said "n commits it (asks
@@ -201,26 +214,11 @@ async def test_a_saved_section_says_what_n_does_next(
     commit_file(repo_path, "MIGRATION.md", "# Migration\n")
     ctx = make_ctx()
     start_release(ctx, ReleaseRequest(version="1.0.0"))
-    app = ReleaseConsoleApp(Options(repo=repo_path))
-    async with app.run_test(size=(110, 50)) as pilot:
-        screen = await open_step(pilot, "migration", MigrationScreen)
-        editor = screen.query_one("#migration-editor", TextArea)
-        editor.load_text(editor.text.replace("TODO: ", ""))
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        said = str(screen.query_one("#step-message", Static).render())
-        assert "It is not committed: 'Pre-flight checks' comes first and refuses a dirty tree" \
-            in said and "(git add MIGRATION.md && git commit)" in said
-        assert "n commits it" not in said
+    said = await saved_and_said(repo_path, "TODO: ", "")
+    assert "It is not committed: 'Pre-flight checks' comes first and refuses a dirty tree" \
+        in said and "(git add MIGRATION.md && git commit)" in said
+    assert "n commits it" not in said
     git(repo_path, "commit", "-q", "-am", "Migration notes, drafted early")  # as it says
     for step_id in ("preflight", "changelog"):
         engine.run_step(ctx, engine.find_step(ctx, step_id))
-    app = ReleaseConsoleApp(Options(repo=repo_path))
-    async with app.run_test(size=(110, 50)) as pilot:
-        screen = await open_step(pilot, "migration", MigrationScreen)
-        editor = screen.query_one("#migration-editor", TextArea)
-        editor.load_text(editor.text.replace("Remove", "Drop"))
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert "n commits it (asks first)" in str(
-            screen.query_one("#step-message", Static).render())
+    assert "n commits it (asks first)" in await saved_and_said(repo_path, "Remove", "Drop")
