@@ -307,6 +307,7 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
                 self.post_message(Progress(event))
 
             ctx.progress = progress
+            self.asking_here(ctx)
             self.before_run(ctx)
             if stopper.event.is_set():  # a safe point: after the question, before any change
                 engine.record_cancelled(ctx, self.step)

@@ -72,6 +72,19 @@ class StepChoices(_Screen):
             self.app.call_from_thread(self._say, Text(RUNNING, style="bold blue"))
         return yes
 
+    def asking_here(self, ctx: Context) -> None:
+        """Route the engine's question before an irreversible step (push, publish) through
+        :meth:`ask`: under that dialog the line said "Running…" although nothing had been pushed."""
+        from screens.prompts import TuiPrompter
+
+        screen = self
+
+        class StepPrompter(TuiPrompter):
+            def confirm(self, question: str, plan: Plan) -> bool:
+                return screen.ask(question, plan, irreversible=True)
+
+        ctx.prompter = StepPrompter(self.app)
+
     def _say(self, text: Text) -> None:
         self.query_one("#step-message", Static).update(text)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+import subprocess
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -92,3 +93,23 @@ async def test_the_hotfix_push_confirmation_shows_both_commands_at_80x24(tmp_pat
         await pilot.press("n")
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmScreen)
+
+
+async def test_under_the_push_question_the_step_says_it_waits_and_nothing_has_run(
+        tmp_path: Path) -> None:
+    """Walked: under the push's confirmation the step's line said "Running… (Esc or Ctrl+C
+    cancels…)", as if the push were under way; nothing goes up before the answer."""
+    project = hotfix_ready_to_push(tmp_path, fixes=1)
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(100, 32)) as pilot:
+        step = await open_step(pilot, "push", object)
+        await pilot.press("r")
+        await until_confirm(pilot)
+        line = step.query_one("#step-message").render().plain
+        assert line == "Waiting for your answer in the dialog: nothing has run yet."
+        await pilot.press("n")
+        await pilot.pause()
+        assert "was not confirmed" in step.query_one("#step-message").render().plain
+    remote_tags = subprocess.run(["git", "-C", str(project), "ls-remote", "--tags", "origin"],
+                                 capture_output=True, text=True, check=True).stdout
+    assert "refs/tags/v1.3.1" not in remote_tags
