@@ -14,7 +14,9 @@ Prints, in one run:
 - Before timing, the product's modules are byte-compiled (``compileall``), as any start after the
   first leaves them; Textual's own are compiled at install. Without this, a machine that sets
   ``PYTHONDONTWRITEBYTECODE`` (this sandbox does) recompiles ~30 modules on every start.
-- the median time of ``release-console status`` next to ``python -c 'import git'`` (goal: <= 2x).
+- the median time of ``release-console status`` next to ``python -c 'import git'`` (goal: <= 2x;
+  the floor from when status imported GitPython, kept so the figures compare across stops) and
+  next to a bare ``python -c pass``: what the console itself adds to an interpreter's start.
 
 Run: .venv/bin/python benchmarks/startup.py [--runs N] [--no-compile]
 """
@@ -112,7 +114,7 @@ def main() -> None:
                        cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     with tempfile.TemporaryDirectory() as tmp:
         repo = make_repo(Path(tmp) / "demo")
-        minimal, first, shown, loaded, status, import_git = [], [], [], [], [], []
+        minimal, first, shown, loaded, status, import_git, bare = [], [], [], [], [], [], []
         for _ in range(args.runs):
             minimal.append(timed_lines([py, "-c", MINIMAL], ROOT)["first"])
             marks = timed_lines([py, "-c", CONSOLE, str(repo)], ROOT)
@@ -121,6 +123,7 @@ def main() -> None:
             loaded.append(marks["loaded"])
             status.append(timed_lines([py, "-m", "console", "status"], repo)["exit"])
             import_git.append(timed_lines([py, "-c", "import git"], ROOT)["exit"])
+            bare.append(timed_lines([py, "-c", "pass"], ROOT)["exit"])
     print(f"runs: {args.runs} (medians)")
     print(f"minimal Textual app, first frame : {median(minimal):.3f} s")
     print(f"home screen, first frame         : {median(first):.3f} s   "
@@ -132,6 +135,8 @@ def main() -> None:
     print(f"python -c 'import git'           : {median(import_git):.3f} s")
     print(f"release-console status           : {median(status):.3f} s   "
           f"ratio {median(status) / median(import_git):.2f} (goal <= 2)")
+    print(f"python -c pass                   : {median(bare):.3f} s   "
+          f"status / bare python {median(status) / median(bare):.2f}")
 
 
 if __name__ == "__main__":
