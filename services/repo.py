@@ -100,7 +100,9 @@ class Repository:
                 raise RepoError(
                     f"{path} is not a git repository.",
                     remedy="Run the console inside your project's checkout, or pass --repo PATH.")
-            raise RepoError(f"git cannot open {path}: {git_failure(found.stderr)}.")
+            raise RepoError(f"git cannot open {path}: {git_failure(found.stderr)}.",
+                            remedy=f"Run `git -C {path} status` to read git's whole message "
+                            "and what it suggests, then run this again.")
         self.root = Path(found.stdout.splitlines()[-1])
         self._repo: git.Repo | None = None
 

@@ -82,6 +82,17 @@ def test_not_a_repository_is_one_sentence_not_a_traceback(tmp_path: Path) -> Non
     assert "Traceback" not in proc.stderr
 
 
+def test_a_repository_git_cannot_open_says_gits_reason_and_what_to_run(tmp_path: Path) -> None:
+    """Not "not a git repository" for every refusal: git names what is wrong (here a broken
+    .git file; on a shared machine, "detected dubious ownership")."""
+    (tmp_path / ".git").write_text("garbage\n")
+    proc = run_cli("status", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert f"git cannot open {tmp_path}: fatal: invalid gitfile format" in proc.stderr
+    assert f"Run `git -C {tmp_path} status` to read git's whole message" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
 def test_git_is_reached_only_through_repository() -> None:
     """No service starts git itself: GitPython is imported by services/repo.py alone, only
     services/tools.py (gpg, minisign, ssh-keygen) runs subprocesses, and only services/repo.py
