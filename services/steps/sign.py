@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import weakref
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -134,10 +135,10 @@ class Sign(Step):
         ready = backend.readiness()
         prompt = ready.prompt or f"Passphrase for the {backend.name} key"
         combined = _checked_list(ctx) if found else None
-        set_aside = _set_aside_old_signature(ctx, backend, combined[0]) if combined else ""
+        set_aside = _set_aside_old_signature(ctx, backend, combined.path) if combined else ""
         with terminal(ctx.prompter, ready.needs_terminal):
             signed = sign_files(
-                backend, [a.path for a in found] + ([combined[0]] if combined else []),
+                backend, [a.path for a in found] + ([combined.path] if combined else []),
                 passphrase=lambda: passphrase_source(ctx, prompt),
                 comment=lambda p: trusted_comment(p, timestamp=int(ctx.clock().timestamp()),
                                                   tag=session.tag),
@@ -148,7 +149,7 @@ class Sign(Step):
         if combined is not None:
             made = signed.pop()  # the list was signed last
             list_entry = {"list": artifacts.display_path(made.artifact, ctx.root),
-                          "sha256": combined[1], "size": made.artifact.stat().st_size,
+                          "sha256": combined.sha256, "size": combined.size,
                           **_signature_entry(ctx, made.signature, made.signer, made.reused),
                           **({"set_aside": set_aside} if set_aside else {})}
         return SignEvidence(
@@ -213,23 +214,41 @@ def _set_aside_old_signature(ctx: Context, backend: Backend, path: Path) -> str:
     return artifacts.display_path(target, ctx.root)
 
 
-def _checked_list(ctx: Context) -> tuple[Path, str] | None:
-    """The combined list to sign and its sha256, refused unless it is the list the checksums step
-    wrote (what is signed is what was checked); None when the policy does not ask for it."""
+@dataclass(frozen=True)
+class _ListRead:
+    """The combined list as read once before signing: what is recorded is what was checked."""
+
+    path: Path
+    sha256: str
+    size: int
+
+
+def _checked_list(ctx: Context) -> _ListRead | None:
+    """The combined list to sign, read once (its sha256 and size go on to the evidence), refused
+    unless it is the list the checksums step wrote (what is signed is what was checked); None when
+    the policy does not ask for it."""
     combined = combined_list(ctx)
     if combined is None:
         return None
     shown = artifacts.display_path(combined, ctx.root)
     redo = 'Write it again: `release-console redo checksums --reason "..."`.'
     try:
-        sha = hashlib.sha256(combined.read_bytes()).hexdigest()
+        data = combined.read_bytes()
     except OSError:
         raise StepFailed(f"{shown}, the combined checksum list [checksums] sign_combined asks to "
                          "sign, is missing; nothing was signed.", remedy=redo) from None
-    if not _written_by_checksums(ctx, combined):
+    sha = hashlib.sha256(data).hexdigest()
+    if _recorded_list_sha(ctx, combined) != sha:
         raise StepFailed(f"{shown} is not the list the checksums step wrote; nothing was signed.",
                          remedy=redo)
-    return combined, sha
+    return _ListRead(combined, sha, len(data))
+
+
+def _recorded_list_sha(ctx: Context, combined: Path) -> str | None:
+    """The sha256 the checksums step recorded for ``combined`` (None: it did not write it)."""
+    recorded = ctx.require_session().evidence(ChecksumsEvidence) or ChecksumsEvidence()
+    written = {str(f.get("path")): str(f.get("sha256")) for f in recorded.files}
+    return written.get(artifacts.display_path(combined, ctx.root))
 
 
 def _written_by_checksums(ctx: Context, combined: Path) -> bool:
@@ -238,9 +257,7 @@ def _written_by_checksums(ctx: Context, combined: Path) -> bool:
         sha = hashlib.sha256(combined.read_bytes()).hexdigest()
     except OSError:
         return False
-    recorded = ctx.require_session().evidence(ChecksumsEvidence) or ChecksumsEvidence()
-    written = {str(f.get("path")): str(f.get("sha256")) for f in recorded.files}
-    return written.get(artifacts.display_path(combined, ctx.root)) == sha
+    return _recorded_list_sha(ctx, combined) == sha
 
 
 def _list_blockers(ctx: Context, recorded: SignEvidence) -> list[Blocker]:

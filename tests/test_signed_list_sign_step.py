@@ -1,0 +1,35 @@
+"""The sign step and the combined list it signs (``[checksums] sign_combined``): follow-ups from
+the review (the list read once, its signature's size in the summary, old signatures set aside)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from services.step_protocol import Context
+from services.steps import registry
+from tests.test_signed_checksum_list import ctx  # noqa: F401  (the fixture)
+
+
+def test_the_list_is_read_once_and_what_was_read_is_recorded(
+        ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    """Review: the step read SHA256SUMS twice (once to hash, once more to compare with the
+    checksums step); a list rewritten between the two was recorded from one read, checked
+    from the other. Now it is read once and its digest and size passed on."""
+    sums = ctx.root / "build" / "SHA256SUMS"
+    data = sums.read_bytes()
+    reads: list[Path] = []
+    read_bytes = Path.read_bytes
+
+    def counted(path: Path) -> bytes:
+        if path.name == "SHA256SUMS":
+            reads.append(path)
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", counted)
+    evidence = registry()["sign"].run(ctx)
+    assert len(reads) == 1
+    assert evidence["combined"]["sha256"] == hashlib.sha256(data).hexdigest()
+    assert evidence["combined"]["size"] == len(data)
