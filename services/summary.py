@@ -95,8 +95,8 @@ def _duration(start: str, end: str) -> str:
 
 def _signed_list(session: Session) -> tuple[AssetLine, ...]:
     """The combined list ``[checksums] sign_combined`` signed, and its signature: both are
-    uploaded assets users check first. The signature's size is the one the review saw on the
-    release (0 before it)."""
+    uploaded assets users check first. The signature's size is the one the sign step recorded
+    (a session signed before it recorded one: the size the review saw, 0 before the review)."""
     entry = (session.evidence(SignEvidence) or SignEvidence()).combined
     if not entry:
         return ()
@@ -106,7 +106,7 @@ def _signed_list(session: Session) -> tuple[AssetLine, ...]:
     return (AssetLine(PurePosixPath(str(entry.get("list", ""))).name,
                       str(entry.get("sha256", "")), int(entry.get("size", 0) or 0)),
             AssetLine(sig_name, str(entry.get("signature_sha256", "")),
-                      int(sizes.get(sig_name) or 0)))
+                      int(entry.get("signature_size") or sizes.get(sig_name) or 0)))
 
 
 def summarise(session: Session, *, unpushed: int = 0,

@@ -4,12 +4,15 @@ the review (the list read once, its signature's size in the summary, old signatu
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import pytest
 
+from services import engine
 from services.step_protocol import Context
 from services.steps import registry
+from tests.conftest import run_cli
 from tests.test_signed_checksum_list import ctx  # noqa: F401  (the fixture)
 
 
@@ -33,3 +36,15 @@ def test_the_list_is_read_once_and_what_was_read_is_recorded(
     assert len(reads) == 1
     assert evidence["combined"]["sha256"] == hashlib.sha256(data).hexdigest()
     assert evidence["combined"]["size"] == len(data)
+
+
+def test_the_summary_shows_the_list_signatures_size_before_the_review(ctx: Context) -> None:  # noqa: F811
+    """Review: the summary showed SHA256SUMS.minisig's size as 0 until the review step ran."""
+    engine.run_step(ctx, registry()["sign"])
+    assert "review" not in ctx.require_session().steps or not ctx.require_session().done("review")
+    ctx.record("test", "finished", update=lambda s: setattr(s, "state", "completed"))
+    shown = run_cli("status", "--json", cwd=ctx.root)
+    assert shown.returncode == 0, shown.stderr
+    assets = {a["name"]: a for a in json.loads(shown.stdout)["last"]["assets"]}
+    signature = ctx.root / "build" / "SHA256SUMS.minisig"
+    assert assets["SHA256SUMS.minisig"]["size"] == signature.stat().st_size > 0

@@ -151,6 +151,7 @@ class Sign(Step):
             list_entry = {"list": artifacts.display_path(made.artifact, ctx.root),
                           "sha256": combined.sha256, "size": combined.size,
                           **_signature_entry(ctx, made.signature, made.signer, made.reused),
+                          "signature_size": made.signature.stat().st_size,
                           **({"set_aside": set_aside} if set_aside else {})}
         return SignEvidence(
             backend=backend.name,
