@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from services import artifacts, checksums
 from services.atomic import write_bytes_atomic
 from services.errors import ConsoleError
-from services.evidence import ChecksumsEvidence, SignEvidence, TagEvidence
+from services.evidence import ChecksumsEvidence, SignedList, SignEvidence, TagEvidence
 from services.policy import Policy
 from services.progress import ProgressSink, no_progress
 from services.recorder import RecordAction
@@ -83,7 +82,8 @@ def build(policy: Policy, repo: Repository, session: Session, *, now: str,
         sig_path = verifier.signature_path(artifact.path) if verifier is not None else None
         if verifier is not None and sig_path is not None and sig_path.exists():
             entry["signature"] = _signature(verifier, artifact.path, sig_path,
-                                            signed.get(artifact.name), root)
+                                            (signed.get(artifact.name) or {}).get(
+                                                "signature_sha256"), root)
         entries.append(entry)
     combined = (session.evidence(ChecksumsEvidence) or ChecksumsEvidence()).combined
     combined_signature = _combined_signature(policy, root, verifier, combined, sign_ev)
@@ -124,19 +124,20 @@ def _combined_signature(policy: Policy, root: Path, verifier: Backend | None,
             remedy="Restore the signature the sign step made or, while no tag is made, sign "
             'the list again: `release-console redo sign --reason "..."`; then run '
             "provenance again.")
-    return _signature(verifier, listed, sig_path, sign_ev.combined, root,
-                      remedy=_list_remedy(listed, sig_path, sign_ev.combined))
+    signed = sign_ev.combined
+    return _signature(verifier, listed, sig_path, signed.signature_sha256 if signed else None,
+                      root, remedy=_list_remedy(listed, sig_path, signed))
 
 
 ARTIFACT_REMEDY = ("Restore the signature the sign step made (its sha256 is in the session "
                    "evidence) or sign the artifact again, then run provenance again.")
 
 
-def _list_remedy(listed: Path, sig_path: Path, signed: Mapping[str, Any] | None) -> str:
+def _list_remedy(listed: Path, sig_path: Path, signed: SignedList | None) -> str:
     """What to do when the combined list's signature does not verify: the list changed since it
     was signed (write and sign it again from the checksums step), or its signature did."""
     try:
-        changed = hashlib.sha256(listed.read_bytes()).hexdigest() != (signed or {}).get("sha256")
+        changed = signed is None or hashlib.sha256(listed.read_bytes()).hexdigest() != signed.sha256
     except OSError:
         changed = True
     if changed:
@@ -150,7 +151,7 @@ def _list_remedy(listed: Path, sig_path: Path, signed: Mapping[str, Any] | None)
 
 
 def _signature(verifier: Backend, artifact: Path, sig_path: Path,
-               signed: Mapping[str, Any] | None, root: Path, *,
+               signed_sha256: str | None, root: Path, *,
                remedy: str = ARTIFACT_REMEDY) -> dict[str, Any]:
     """The signature beside ``artifact``, verified now with the pin: a signer is named only when
     the signature proves it, so the index never vouches for a file that does not verify.
@@ -171,7 +172,7 @@ def _signature(verifier: Backend, artifact: Path, sig_path: Path,
         "pinned_key": verifier.pin_description(),
         "verified": True,
         "sha256": sig_sha,
-        "verified_at_signing": signed is not None and signed.get("signature_sha256") == sig_sha,
+        "verified_at_signing": signed_sha256 == sig_sha,
     }
 
 

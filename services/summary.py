@@ -100,13 +100,12 @@ def _signed_list(session: Session) -> tuple[AssetLine, ...]:
     entry = (session.evidence(SignEvidence) or SignEvidence()).combined
     if not entry:
         return ()
-    sig_name = PurePosixPath(str(entry.get("signature", ""))).name
+    sig_name = PurePosixPath(entry.signature).name
     reviewed = session.evidence(ReviewEvidence) or ReviewEvidence()
     sizes = {str(a.get("name")): a.get("expected_size") for a in reviewed.assets}
-    return (AssetLine(PurePosixPath(str(entry.get("list", ""))).name,
-                      str(entry.get("sha256", "")), int(entry.get("size", 0) or 0)),
-            AssetLine(sig_name, str(entry.get("signature_sha256", "")),
-                      int(entry.get("signature_size") or sizes.get(sig_name) or 0)))
+    return (AssetLine(PurePosixPath(entry.list).name, entry.sha256, int(entry.size or 0)),
+            AssetLine(sig_name, entry.signature_sha256,
+                      int(entry.signature_size or sizes.get(sig_name) or 0)))
 
 
 def summarise(session: Session, *, unpushed: int = 0,

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import FrozenInstanceError
 from pathlib import Path
 
 import pytest
 
 from services import engine
+from services.evidence import SignedList, SignEvidence
 from services.step_protocol import Context
 from services.steps import registry
 from tests.conftest import run_cli
@@ -48,3 +50,31 @@ def test_the_summary_shows_the_list_signatures_size_before_the_review(ctx: Conte
     assets = {a["name"]: a for a in json.loads(shown.stdout)["last"]["assets"]}
     signature = ctx.root / "build" / "SHA256SUMS.minisig"
     assert assets["SHA256SUMS.minisig"]["size"] == signature.stat().st_size > 0
+
+
+def test_the_list_part_of_the_sign_evidence_is_a_typed_record_stored_as_before(
+        ctx: Context) -> None:  # noqa: F811
+    """Review: ``SignEvidence.combined`` was a mapping read by string keys; it is a frozen
+    record now, and sessions written before load and write back the very same JSON."""
+    stored = {"backend": "minisign", "signatures": [{"artifact": "a.iso",
+                                                     "signature": "build/a.iso.minisig"}],
+              "combined": {"list": "build/SHA256SUMS", "sha256": "ab" * 32, "size": 140,
+                           "signature": "build/SHA256SUMS.minisig",
+                           "signature_sha256": "cd" * 32, "signer": "RWQ", "reused": False,
+                           "set_aside": ".release/v0.2.0/set-aside/SHA256SUMS.minisig",
+                           "from_a_later_console": 1}}
+    loaded = SignEvidence.from_json(stored)
+    listed = loaded.combined
+    assert isinstance(listed, SignedList)
+    assert (listed.list, listed.size, listed.signature_size) == ("build/SHA256SUMS", 140, None)
+    assert listed.set_aside == ".release/v0.2.0/set-aside/SHA256SUMS.minisig"
+    assert loaded.to_json() == stored  # the same shape, an unknown key kept
+    with pytest.raises(FrozenInstanceError):
+        listed.sha256 = "0" * 64  # type: ignore[misc]
+
+    engine.run_step(ctx, registry()["sign"])
+    made = ctx.require_session().evidence(SignEvidence)
+    assert made is not None and isinstance(made.combined, SignedList)
+    sums = (ctx.root / "build" / "SHA256SUMS").read_bytes()
+    assert made.combined.sha256 == hashlib.sha256(sums).hexdigest()
+    assert made.combined.signature == "build/SHA256SUMS.minisig" and not made.combined.reused

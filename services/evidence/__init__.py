@@ -36,6 +36,7 @@ from services.evidence.release import (
     PublishEvidence,
     ReviewedAsset,
     ReviewEvidence,
+    SignedList,
     SignEvidence,
     TagEvidence,
 )
@@ -52,5 +53,6 @@ __all__ = [
     "EVIDENCE", "ChangelogEvidence", "ChecksumsEvidence", "DraftEvidence", "HandoffBackEvidence",
     "HandoffOutEvidence", "HotfixBranchEvidence", "MigrationEvidence", "PreflightEvidence",
     "PromoteEvidence", "PublishEvidence", "ReviewEvidence", "ReviewedAsset", "SignEvidence",
+    "SignedList",
     "StepEvidence", "TagEvidence", "YankChangelogEvidence", "YankGitHubEvidence",
 ]

@@ -18,7 +18,7 @@ from typing import Any
 from services import artifacts, checksums, smoke, workstation
 from services.artifacts import REDO_SMOKE, for_session
 from services.errors import ConsoleError
-from services.evidence import ChecksumsEvidence, SignEvidence
+from services.evidence import ChecksumsEvidence, SignedList, SignEvidence
 from services.signing import (
     PASSPHRASE_OPTION,
     Backend,
@@ -148,11 +148,12 @@ class Sign(Step):
         list_entry = None
         if combined is not None:
             made = signed.pop()  # the list was signed last
-            list_entry = {"list": artifacts.display_path(made.artifact, ctx.root),
-                          "sha256": combined.sha256, "size": combined.size,
-                          **_signature_entry(ctx, made.signature, made.signer, made.reused),
-                          "signature_size": made.signature.stat().st_size,
-                          **({"set_aside": set_aside} if set_aside else {})}
+            data = made.signature.read_bytes()
+            list_entry = SignedList(
+                list=artifacts.display_path(made.artifact, ctx.root), sha256=combined.sha256,
+                size=combined.size, signature=artifacts.display_path(made.signature, ctx.root),
+                signature_sha256=hashlib.sha256(data).hexdigest(), signer=made.signer,
+                reused=made.reused, signature_size=len(data), set_aside=set_aside or None)
         return SignEvidence(
             backend=backend.name,
             pinned_key=backend.pin_description(),
@@ -169,10 +170,11 @@ class Sign(Step):
         changed = artifacts.changed_since(
             ctx.policy, ctx.root, [{**item, "name": item.get("artifact")} for item in signatures],
             "it was signed")
-        written = signatures + ([recorded.combined] if recorded.combined else [])
+        written = [(item.get("signature"), item.get("signature_sha256")) for item in signatures]
+        if recorded.combined:
+            written.append((recorded.combined.signature, recorded.combined.signature_sha256))
         replaced = artifacts.written_file_blockers(ctx.root, [
-            {"path": item.get("signature"), "sha256": item.get("signature_sha256")}
-            for item in written], "the sign step")
+            {"path": path, "sha256": sha} for path, sha in written], "the sign step")
         return changed + [
             Blocker(b.reason, "Restore the signature the sign step made (its sha256 is in the "
                     "step's evidence) or, while no tag is made, sign again: "
@@ -281,12 +283,12 @@ def _list_blockers(ctx: Context, recorded: SignEvidence) -> list[Blocker]:
                       '`release-console redo checksums --reason "..."`.')
         return [Blocker(f"The policy signs {wanted.name} ([checksums] sign_combined), but the "
                         "sign step did not sign it.", remedy)]
-    shown = str(entry.get("list"))
+    shown = entry.list
     try:
         now = hashlib.sha256((ctx.root / shown).read_bytes()).hexdigest()
     except OSError:
         now = ""
-    if now == entry.get("sha256"):
+    if now == entry.sha256:
         return []
     return [Blocker(f"{shown} {'changed' if now else 'is gone'} since it was signed.",
                     "Restore the list that was signed (its sha256 is in the sign step's "
