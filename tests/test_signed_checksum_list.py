@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -138,6 +139,8 @@ def test_an_earlier_releases_list_signature_is_moved_aside_not_stopped_on(ctx: C
                     str(old_list), "-x", str(build / "SHA256SUMS.minisig")],
                    input="open sesame\n", capture_output=True, text=True, check=True)
     old_signature = (build / "SHA256SUMS.minisig").read_bytes()
+    before = ctx.clock().timestamp() - 86400 * 30  # written for the earlier release, before this
+    os.utime(build / "SHA256SUMS.minisig", (before, before))
     old_list.unlink()
     plan = registry()["sign"].plan(ctx)
     assert ("move aside to .release/v0.2.0/set-aside/ (it signs another list: an earlier "

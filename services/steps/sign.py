@@ -9,9 +9,9 @@ only if something actually has to be signed (a resumed run keeps signatures that
 from __future__ import annotations
 
 import hashlib
-import shutil
 import weakref
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,6 @@ from services.evidence import ChecksumsEvidence, SignedList, SignEvidence
 from services.signing import (
     PASSPHRASE_OPTION,
     Backend,
-    SignatureInvalid,
     make_backend,
     passphrase_source,
     signer_lines,
@@ -30,6 +29,7 @@ from services.signing import (
     trusted_comment,
 )
 from services.signing.batch import sign_files
+from services.signing.set_aside import earlier_release_signature, move_aside
 from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepFailed
 from services.step_status import StepStatus
 from services.wording import counted
@@ -102,12 +102,15 @@ class Sign(Step):
         plan = Plan(summary=f"Sign {_what(ctx, found)} with {backend.name}, pinned to "
                     f"{backend.pin_description()}, and verify each signature at once.")
         combined = combined_list(ctx)
-        for path in [a.path for a in found] + ([combined] if combined and found else []):
+        paths = [a.path for a in found] + ([combined] if combined and found else [])
+        earlier = _earlier_signatures(ctx, backend, paths)
+        for path in paths:
             sig = backend.signature_path(path)
             verb = "keep if it verifies" if sig.exists() else "create"
-            if path == combined and _left_from_another_list(backend, path):
+            if path in earlier:
                 verb = (f"move aside to {artifacts.display_path(_set_aside_dir(ctx), ctx.root)}/ "
-                        "(it signs another list: an earlier release's) and create")
+                        f"(it signs another {'list' if path == combined else 'file'}: an earlier "
+                        "release's) and create")
             plan.notes.append(f"{verb} {artifacts.display_path(sig, ctx.root)}")
         ready = backend.readiness()
         plan.notes[:0] = signer_lines(backend, ready)
@@ -135,10 +138,11 @@ class Sign(Step):
         ready = backend.readiness()
         prompt = ready.prompt or f"Passphrase for the {backend.name} key"
         combined = _checked_list(ctx) if found else None
-        set_aside = _set_aside_old_signature(ctx, backend, combined.path) if combined else ""
+        paths = [a.path for a in found] + ([combined.path] if combined else [])
+        moved = _set_aside_earlier(ctx, backend, paths)
         with terminal(ctx.prompter, ready.needs_terminal):
             signed = sign_files(
-                backend, [a.path for a in found] + ([combined.path] if combined else []),
+                backend, paths,
                 passphrase=lambda: passphrase_source(ctx, prompt),
                 comment=lambda p: trusted_comment(p, timestamp=int(ctx.clock().timestamp()),
                                                   tag=session.tag),
@@ -153,13 +157,15 @@ class Sign(Step):
                 list=artifacts.display_path(made.artifact, ctx.root), sha256=combined.sha256,
                 size=combined.size, signature=artifacts.display_path(made.signature, ctx.root),
                 signature_sha256=hashlib.sha256(data).hexdigest(), signer=made.signer,
-                reused=made.reused, signature_size=len(data), set_aside=set_aside or None)
+                reused=made.reused, signature_size=len(data),
+                set_aside=moved.get(made.artifact))
         return SignEvidence(
             backend=backend.name,
             pinned_key=backend.pin_description(),
             signer=ready.signer,
             device=ready.details or None,
-            signatures=tuple(_entry(ctx, s.artifact, s.signature, s.signer, s.reused, sums)
+            signatures=tuple({**_entry(ctx, s.artifact, s.signature, s.signer, s.reused, sums),
+                              **({"set_aside": moved[s.artifact]} if s.artifact in moved else {})}
                              for s in signed),
             combined=list_entry,
         ).to_json()
@@ -182,39 +188,57 @@ class Sign(Step):
             for b in replaced] + _list_blockers(ctx, recorded)
 
 
-def _left_from_another_list(backend: Backend, path: Path) -> bool:
-    """A signature beside the combined list that does not verify it: with a fixed list name
-    (``SHA256SUMS``) in a build folder kept between releases, an earlier release's."""
-    sig = backend.signature_path(path)
-    if not sig.is_file() or not path.is_file():
-        return False
-    try:
-        backend.verify(path, sig)
-    except SignatureInvalid:
-        return True
-    return False
-
-
 def _set_aside_dir(ctx: Context) -> Path:
     return ctx.store.directory(ctx.require_session().tag) / "set-aside"
 
 
-def _set_aside_old_signature(ctx: Context, backend: Backend, path: Path) -> str:
-    """Move an earlier list's signature out of the way (never deleted: into the session's
-    folder) so this list is signed; "" when there was none. Without this the run stopped on
-    "SHA256SUMS.minisig already exists and does not verify" from the second release on."""
-    if not _left_from_another_list(backend, path):
-        return ""
-    sig = backend.signature_path(path)
-    folder = _set_aside_dir(ctx)
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / sig.name
-    n = 1
-    while target.exists():
-        n += 1
-        target = folder / f"{sig.name}.{n}"
-    shutil.move(str(sig), str(target))
-    return artifacts.display_path(target, ctx.root)
+def _earlier_signatures(ctx: Context, backend: Backend, paths: list[Path]) -> dict[Path, Path]:
+    """``{file: its signature}`` for the signatures an earlier release left beside ``paths`` (a
+    fixed name in a build folder kept between releases): they do not verify the file, predate
+    this release and are not among the signatures it recorded (journal and evidence). One whose
+    record cannot be read is not moved: the refusal then names it."""
+    session = ctx.require_session()
+    try:
+        started = datetime.fromisoformat(session.created_at)
+        ours = _signatures_recorded(ctx)
+    except (ValueError, ConsoleError):
+        return {}
+    found = {path: earlier_release_signature(backend, path, started=started, ours=ours)
+             for path in paths}
+    return {path: sig for path, sig in found.items() if sig is not None}
+
+
+def _signatures_recorded(ctx: Context) -> set[str]:
+    """The sha256 of every signature this release's sign step recorded, in any run (the journal
+    keeps the evidence of runs a redo reopened)."""
+    outputs = [entry.get("outputs") for entry in ctx.journal.entries()
+               if entry.get("step") == "sign"]
+    current = ctx.require_session().steps.get("sign")
+    outputs.append(current.evidence if current is not None else None)
+    shas = set()
+    for out in outputs:
+        if not isinstance(out, dict):
+            continue
+        listed = out.get("combined")
+        for item in [*(out.get("signatures") or []), *([listed] if listed else [])]:
+            if isinstance(item, dict) and item.get("signature_sha256"):
+                shas.add(str(item["signature_sha256"]))
+    return shas
+
+
+def _set_aside_earlier(ctx: Context, backend: Backend, paths: list[Path]) -> dict[Path, str]:
+    """Move the signatures an earlier release left beside ``paths`` into the session's
+    ``set-aside/`` folder (never deleted), journalled as they go, so this release's files are
+    signed: ``{file: where its old signature went}``. Without this the run stopped on "... already
+    exists and does not verify" from the second release on."""
+    moved = {}
+    for path, sig in _earlier_signatures(ctx, backend, paths).items():
+        target = artifacts.display_path(move_aside(sig, _set_aside_dir(ctx)), ctx.root)
+        ctx.record("sign", "set aside", outputs={
+            "signature": artifacts.display_path(sig, ctx.root), "moved_to": target,
+            "why": "it does not verify the file and was written before this release"})
+        moved[path] = target
+    return moved
 
 
 @dataclass(frozen=True)
