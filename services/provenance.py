@@ -69,7 +69,7 @@ def build(policy: Policy, repo: Repository, session: Session, *, now: str,
                               "the tag is made).")
     sign_ev = session.evidence(SignEvidence) or SignEvidence()
     tag_ev = session.evidence(TagEvidence) or TagEvidence()
-    signed = {i.get("artifact"): i for i in sign_ev.signatures}
+    signed = {i.artifact: i.signature_sha256 for i in sign_ev.signatures}
     backend_name = str(sign_ev.backend or policy.signing_backend)
     verifier = _verifier(policy, root, backend_name)
     entries = []
@@ -82,8 +82,7 @@ def build(policy: Policy, repo: Repository, session: Session, *, now: str,
         sig_path = verifier.signature_path(artifact.path) if verifier is not None else None
         if verifier is not None and sig_path is not None and sig_path.exists():
             entry["signature"] = _signature(verifier, artifact.path, sig_path,
-                                            (signed.get(artifact.name) or {}).get(
-                                                "signature_sha256"), root)
+                                            signed.get(artifact.name), root)
         entries.append(entry)
     combined = (session.evidence(ChecksumsEvidence) or ChecksumsEvidence()).combined
     combined_signature = _combined_signature(policy, root, verifier, combined, sign_ev)

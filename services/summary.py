@@ -8,14 +8,19 @@ actions that remain (push the reopen commit, the post-release checklist).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from services.errors import ConsoleError
-from services.evidence import PublishEvidence, ReviewEvidence, SignEvidence, TagEvidence
+from services.evidence import (
+    PublishEvidence,
+    ReviewEvidence,
+    SignedArtifact,
+    SignEvidence,
+    TagEvidence,
+)
 from services.session import Session
 from services.wording import counted
 
@@ -112,9 +117,8 @@ def summarise(session: Session, *, unpushed: int = 0,
               checklist_left: tuple[str, ...] = ()) -> Summary:
     """The summary of ``session``; ``unpushed`` commits and open checklist items become actions."""
     sign = session.evidence(SignEvidence) or SignEvidence()
-    assets = tuple(AssetLine(str(s.get("artifact", "")), str(s.get("sha256", "")),
-                             int(s.get("size", 0) or 0))
-                   for s in sign.signatures if isinstance(s, Mapping)) + _signed_list(session)
+    assets = tuple(AssetLine(s.artifact, s.sha256, int(s.size or 0))
+                   for s in sign.signatures if isinstance(s, SignedArtifact)) + _signed_list(session)
     signer = ", ".join(x for x in (sign.backend, sign.pinned_key) if x)
     tag = session.evidence(TagEvidence) or TagEvidence()
     publish = session.evidence(PublishEvidence) or PublishEvidence()

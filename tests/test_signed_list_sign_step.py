@@ -16,7 +16,7 @@ import pytest
 
 from services import engine
 from services.errors import ConsoleError
-from services.evidence import SignedList, SignEvidence
+from services.evidence import SignedArtifact, SignedList, SignEvidence
 from services.signing import PASSPHRASE_OPTION
 from services.signing.set_aside import earlier_release_signature
 from services.step_protocol import Context, NonInteractive
@@ -74,8 +74,9 @@ def test_the_summary_shows_the_list_signatures_size_before_the_review(listing: C
 
 def test_the_list_part_of_the_sign_evidence_is_a_typed_record_stored_as_before(
         listing: Context) -> None:
-    """Review: ``SignEvidence.combined`` was a mapping read by string keys; it is a frozen
-    record now, and sessions written before load and write back the very same JSON."""
+    """Review: ``SignEvidence.combined`` (and ``signatures``) were mappings read by string keys;
+    they are frozen records now, and sessions written before load and write back the very same
+    JSON."""
     ctx = listing
     stored = {"backend": "minisign", "signatures": [{"artifact": "a.iso",
                                                      "signature": "build/a.iso.minisig"}],
@@ -89,7 +90,10 @@ def test_the_list_part_of_the_sign_evidence_is_a_typed_record_stored_as_before(
     assert isinstance(listed, SignedList)
     assert (listed.list, listed.size, listed.signature_size) == ("build/SHA256SUMS", 140, None)
     assert listed.set_aside == ".release/v0.2.0/set-aside/SHA256SUMS.minisig"
-    assert loaded.to_json() == stored  # the same shape, an unknown key kept
+    artifact = loaded.signatures[0]  # the artifacts' part too, however sparse an old entry
+    assert isinstance(artifact, SignedArtifact) and artifact.signature == "build/a.iso.minisig"
+    assert (artifact.sha256, artifact.mtime_ns) == ("", None)
+    assert loaded.to_json() == stored  # the same shape, key for key, an unknown key kept
     with pytest.raises(FrozenInstanceError):
         listed.sha256 = "0" * 64  # type: ignore[misc]
 
@@ -99,6 +103,11 @@ def test_the_list_part_of_the_sign_evidence_is_a_typed_record_stored_as_before(
     sums = (ctx.root / "build" / "SHA256SUMS").read_bytes()
     assert made.combined.sha256 == hashlib.sha256(sums).hexdigest()
     assert made.combined.signature == "build/SHA256SUMS.minisig" and not made.combined.reused
+    iso = ctx.root / "build" / "pai-v0.2.0-amd64.iso"
+    first = made.signatures[0]
+    assert isinstance(first, SignedArtifact) and first.artifact == iso.name
+    assert first.sha256 == hashlib.sha256(iso.read_bytes()).hexdigest()
+    assert first.mtime_ns == iso.stat().st_mtime_ns
 
 
 # --- an earlier release's signatures: set aside, one mechanism for the list and the artifacts --------

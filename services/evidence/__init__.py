@@ -36,6 +36,7 @@ from services.evidence.release import (
     PublishEvidence,
     ReviewedAsset,
     ReviewEvidence,
+    SignedArtifact,
     SignedList,
     SignEvidence,
     TagEvidence,
@@ -53,6 +54,6 @@ __all__ = [
     "EVIDENCE", "ChangelogEvidence", "ChecksumsEvidence", "DraftEvidence", "HandoffBackEvidence",
     "HandoffOutEvidence", "HotfixBranchEvidence", "MigrationEvidence", "PreflightEvidence",
     "PromoteEvidence", "PublishEvidence", "ReviewEvidence", "ReviewedAsset", "SignEvidence",
-    "SignedList",
+    "SignedArtifact", "SignedList",
     "StepEvidence", "TagEvidence", "YankChangelogEvidence", "YankGitHubEvidence",
 ]

@@ -103,18 +103,22 @@ class JsonRecord(Record):
 
     ``NESTED`` names fields that hold another record (or a tuple of them): read from their JSON
     objects with that record's ``from_json`` and written back with its ``to_json``, so the stored
-    shape stays the plain JSON it always was.
+    shape stays the plain JSON it always was (with ``SPARSE``, key for key).
     """
 
     NESTED: ClassVar[Mapping[str, type[JsonRecord]]] = {}
+    # A record read from JSON writes back only the keys it was read with (an entry an older
+    # console recorded stays as it was, not filled in with defaults); one made in code, all.
+    SPARSE: ClassVar[bool] = False
     extra: Mapping[str, Any] = field(default_factory=dict, repr=False)
     # Keys the JSON read by from_json had: an optional key recorded as null stays null.
     present: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {}
+        sparse = self.SPARSE and bool(self.present)
         for name, (_default, _factory, is_optional) in self.__record_fields__.items():
-            if name in _BOOKKEEPING:
+            if name in _BOOKKEEPING or (sparse and name not in self.present):
                 continue
             value = getattr(self, name)
             if value is None and is_optional and name not in self.present:

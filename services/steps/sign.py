@@ -13,12 +13,11 @@ import weakref
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from services import artifacts, checksums, smoke, workstation
 from services.artifacts import REDO_SMOKE, for_session
 from services.errors import ConsoleError
-from services.evidence import ChecksumsEvidence, SignedList, SignEvidence
+from services.evidence import ChecksumsEvidence, SignedArtifact, SignedList, SignEvidence
 from services.signing import (
     PASSPHRASE_OPTION,
     Backend,
@@ -28,7 +27,7 @@ from services.signing import (
     terminal,
     trusted_comment,
 )
-from services.signing.batch import sign_files
+from services.signing.batch import Signed, sign_files
 from services.signing.set_aside import earlier_release_signature, move_aside
 from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepFailed
 from services.step_status import StepStatus
@@ -164,19 +163,19 @@ class Sign(Step):
             pinned_key=backend.pin_description(),
             signer=ready.signer,
             device=ready.details or None,
-            signatures=tuple({**_entry(ctx, s.artifact, s.signature, s.signer, s.reused, sums),
-                              **({"set_aside": moved[s.artifact]} if s.artifact in moved else {})}
+            signatures=tuple(_entry(ctx, s, sums.get(s.artifact), moved.get(s.artifact))
                              for s in signed),
             combined=list_entry,
         ).to_json()
 
     def revalidate(self, ctx: Context) -> list[Blocker]:
         recorded = ctx.require_session().evidence(SignEvidence) or SignEvidence()
-        signatures = list(recorded.signatures)
+        signatures = [s for s in recorded.signatures if isinstance(s, SignedArtifact)]
         changed = artifacts.changed_since(
-            ctx.policy, ctx.root, [{**item, "name": item.get("artifact")} for item in signatures],
+            ctx.policy, ctx.root, [{"name": s.artifact, "size": s.size, "mtime_ns": s.mtime_ns}
+                                   for s in signatures if s.mtime_ns is not None],
             "it was signed")
-        written = [(item.get("signature"), item.get("signature_sha256")) for item in signatures]
+        written = [(item.signature, item.signature_sha256) for item in signatures]
         if recorded.combined:
             written.append((recorded.combined.signature, recorded.combined.signature_sha256))
         replaced = artifacts.written_file_blockers(ctx.root, [
@@ -320,25 +319,17 @@ def _list_blockers(ctx: Context, recorded: SignEvidence) -> list[Blocker]:
                     '`release-console redo checksums --reason "..."`.')]
 
 
-def _entry(ctx: Context, artifact: Path, signature: Path, signer: str, reused: bool,
-           sums: dict[Path, checksums.Digest]) -> dict[str, Any]:
-    digest = sums.get(artifact)
-    return {
-        "artifact": artifact.name,
-        "sha256": digest.sha256 if digest else "",
-        "size": digest.size if digest else 0,
-        "mtime_ns": digest.mtime_ns if digest else 0,
-        **_signature_entry(ctx, signature, signer, reused),
-    }
-
-
-def _signature_entry(ctx: Context, signature: Path, signer: str, reused: bool) -> dict[str, Any]:
-    return {
-        "signature": artifacts.display_path(signature, ctx.root),
-        "signature_sha256": hashlib.sha256(signature.read_bytes()).hexdigest(),
-        "signer": signer,
-        "reused": reused,
-    }
+def _entry(ctx: Context, made: Signed, digest: checksums.Digest | None,
+           set_aside: str | None) -> SignedArtifact:
+    """One artifact's evidence entry: what was signed (as the step hashed it) and the signature."""
+    return SignedArtifact(
+        artifact=made.artifact.name,
+        sha256=digest.sha256 if digest else "",
+        size=digest.size if digest else 0,
+        mtime_ns=digest.mtime_ns if digest else 0,
+        signature=artifacts.display_path(made.signature, ctx.root),
+        signature_sha256=hashlib.sha256(made.signature.read_bytes()).hexdigest(),
+        signer=made.signer, reused=made.reused, set_aside=set_aside)
 
 
 STEP = Sign()
