@@ -285,16 +285,18 @@ class CheckResult:
         return self.status == "OK"
 
 
-def find_expected(artifact: Path, checksum_name: str | None = None) -> tuple[str, Path] | None:
+def find_expected(artifact: Path, checksum_name: str | None = None,
+                  lists: Sequence[Path] = ()) -> tuple[str, Path] | None:
     """The recorded digest of ``artifact`` and where it was found.
 
     Looked for in ``checksum_name`` beside it (the policy's per-file name, None when the policy
-    names none), then ``FILE.sha256`` and the usual combined lists beside it: a user's files
-    checked without a policy are found the way ``sha256sum -c`` users lay them out.
+    names none), then ``FILE.sha256``, the policy's combined ``lists`` beside it and the usual
+    combined lists: a user's files checked without a policy are found the way ``sha256sum -c``
+    users lay them out.
     """
     candidates = [artifact.parent / checksum_name] if checksum_name else []
     candidates.append(Path(f"{artifact}.sha256"))
-    candidates += [artifact.parent / name for name in COMBINED_NAMES]
+    candidates += [*lists, *(artifact.parent / name for name in COMBINED_NAMES)]
     for candidate in dict.fromkeys(candidates):
         if candidate == artifact or not candidate.is_file():
             continue
@@ -306,9 +308,10 @@ def find_expected(artifact: Path, checksum_name: str | None = None) -> tuple[str
 
 def check(files: Sequence[Path], checksum_name: NameFor | None = None,
           progress: ProgressCallback | None = None, *, as_artifacts: bool = False,
-          ) -> list[CheckResult]:
+          lists_for: Callable[[Path], Sequence[Path]] | None = None) -> list[CheckResult]:
     """Check each FILE: a checksum list is checked entry by entry; an artifact against its list
-    (found by :func:`find_expected`, ``checksum_name`` giving the policy's per-file name).
+    (found by :func:`find_expected`, ``checksum_name`` giving the policy's per-file name and
+    ``lists_for`` the policy's combined lists beside it).
 
     With ``as_artifacts`` every FILE is an artifact (one result per FILE, in order).
     """
@@ -322,7 +325,7 @@ def check(files: Sequence[Path], checksum_name: NameFor | None = None,
         if entries is not None:
             wanted += [(path.parent / name, path, sha) for sha, name in entries]
             continue
-        found = find_expected(path, name_for(path))
+        found = find_expected(path, name_for(path), lists_for(path) if lists_for else ())
         wanted.append((path, found[1], found[0]) if found else (path, None, None))
     results: list[CheckResult | None] = [None] * len(wanted)
     to_hash: list[int] = []

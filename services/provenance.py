@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from services import artifacts, checksums
 from services.atomic import write_bytes_atomic
 from services.errors import ConsoleError
-from services.evidence import ChecksumsEvidence, SignEvidence, TagEvidence
+from services.evidence import ChecksumsEvidence, SignedList, SignEvidence, TagEvidence
 from services.policy import Policy
 from services.progress import ProgressSink, no_progress
 from services.recorder import RecordAction
@@ -70,7 +69,7 @@ def build(policy: Policy, repo: Repository, session: Session, *, now: str,
                               "the tag is made).")
     sign_ev = session.evidence(SignEvidence) or SignEvidence()
     tag_ev = session.evidence(TagEvidence) or TagEvidence()
-    signed = {i.get("artifact"): i for i in sign_ev.signatures}
+    signed = {i.artifact: i.signature_sha256 for i in sign_ev.signatures}
     backend_name = str(sign_ev.backend or policy.signing_backend)
     verifier = _verifier(policy, root, backend_name)
     entries = []
@@ -124,19 +123,20 @@ def _combined_signature(policy: Policy, root: Path, verifier: Backend | None,
             remedy="Restore the signature the sign step made or, while no tag is made, sign "
             'the list again: `release-console redo sign --reason "..."`; then run '
             "provenance again.")
-    return _signature(verifier, listed, sig_path, sign_ev.combined, root,
-                      remedy=_list_remedy(listed, sig_path, sign_ev.combined))
+    signed = sign_ev.combined
+    return _signature(verifier, listed, sig_path, signed.signature_sha256 if signed else None,
+                      root, remedy=_list_remedy(listed, sig_path, signed))
 
 
 ARTIFACT_REMEDY = ("Restore the signature the sign step made (its sha256 is in the session "
                    "evidence) or sign the artifact again, then run provenance again.")
 
 
-def _list_remedy(listed: Path, sig_path: Path, signed: Mapping[str, Any] | None) -> str:
+def _list_remedy(listed: Path, sig_path: Path, signed: SignedList | None) -> str:
     """What to do when the combined list's signature does not verify: the list changed since it
     was signed (write and sign it again from the checksums step), or its signature did."""
     try:
-        changed = hashlib.sha256(listed.read_bytes()).hexdigest() != (signed or {}).get("sha256")
+        changed = signed is None or hashlib.sha256(listed.read_bytes()).hexdigest() != signed.sha256
     except OSError:
         changed = True
     if changed:
@@ -150,7 +150,7 @@ def _list_remedy(listed: Path, sig_path: Path, signed: Mapping[str, Any] | None)
 
 
 def _signature(verifier: Backend, artifact: Path, sig_path: Path,
-               signed: Mapping[str, Any] | None, root: Path, *,
+               signed_sha256: str | None, root: Path, *,
                remedy: str = ARTIFACT_REMEDY) -> dict[str, Any]:
     """The signature beside ``artifact``, verified now with the pin: a signer is named only when
     the signature proves it, so the index never vouches for a file that does not verify.
@@ -171,7 +171,7 @@ def _signature(verifier: Backend, artifact: Path, sig_path: Path,
         "pinned_key": verifier.pin_description(),
         "verified": True,
         "sha256": sig_sha,
-        "verified_at_signing": signed is not None and signed.get("signature_sha256") == sig_sha,
+        "verified_at_signing": signed_sha256 == sig_sha,
     }
 
 

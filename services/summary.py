@@ -8,14 +8,19 @@ actions that remain (push the reopen commit, the post-release checklist).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from services.errors import ConsoleError
-from services.evidence import PublishEvidence, ReviewEvidence, SignEvidence, TagEvidence
+from services.evidence import (
+    PublishEvidence,
+    ReviewEvidence,
+    SignedArtifact,
+    SignEvidence,
+    TagEvidence,
+)
 from services.session import Session
 from services.wording import counted
 
@@ -95,27 +100,25 @@ def _duration(start: str, end: str) -> str:
 
 def _signed_list(session: Session) -> tuple[AssetLine, ...]:
     """The combined list ``[checksums] sign_combined`` signed, and its signature: both are
-    uploaded assets users check first. The signature's size is the one the review saw on the
-    release (0 before it)."""
+    uploaded assets users check first. The signature's size is the one the sign step recorded
+    (a session signed before it recorded one: the size the review saw, 0 before the review)."""
     entry = (session.evidence(SignEvidence) or SignEvidence()).combined
     if not entry:
         return ()
-    sig_name = PurePosixPath(str(entry.get("signature", ""))).name
+    sig_name = PurePosixPath(entry.signature).name
     reviewed = session.evidence(ReviewEvidence) or ReviewEvidence()
     sizes = {str(a.get("name")): a.get("expected_size") for a in reviewed.assets}
-    return (AssetLine(PurePosixPath(str(entry.get("list", ""))).name,
-                      str(entry.get("sha256", "")), int(entry.get("size", 0) or 0)),
-            AssetLine(sig_name, str(entry.get("signature_sha256", "")),
-                      int(sizes.get(sig_name) or 0)))
+    return (AssetLine(PurePosixPath(entry.list).name, entry.sha256, int(entry.size or 0)),
+            AssetLine(sig_name, entry.signature_sha256,
+                      int(entry.signature_size or sizes.get(sig_name) or 0)))
 
 
 def summarise(session: Session, *, unpushed: int = 0,
               checklist_left: tuple[str, ...] = ()) -> Summary:
     """The summary of ``session``; ``unpushed`` commits and open checklist items become actions."""
     sign = session.evidence(SignEvidence) or SignEvidence()
-    assets = tuple(AssetLine(str(s.get("artifact", "")), str(s.get("sha256", "")),
-                             int(s.get("size", 0) or 0))
-                   for s in sign.signatures if isinstance(s, Mapping)) + _signed_list(session)
+    assets = tuple(AssetLine(s.artifact, s.sha256, int(s.size or 0))
+                   for s in sign.signatures if isinstance(s, SignedArtifact)) + _signed_list(session)
     signer = ", ".join(x for x in (sign.backend, sign.pinned_key) if x)
     tag = session.evidence(TagEvidence) or TagEvidence()
     publish = session.evidence(PublishEvidence) or PublishEvidence()

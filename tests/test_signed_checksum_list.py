@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -138,6 +139,8 @@ def test_an_earlier_releases_list_signature_is_moved_aside_not_stopped_on(ctx: C
                     str(old_list), "-x", str(build / "SHA256SUMS.minisig")],
                    input="open sesame\n", capture_output=True, text=True, check=True)
     old_signature = (build / "SHA256SUMS.minisig").read_bytes()
+    before = ctx.clock().timestamp() - 86400 * 30  # written for the earlier release, before this
+    os.utime(build / "SHA256SUMS.minisig", (before, before))
     old_list.unlink()
     plan = registry()["sign"].plan(ctx)
     assert ("move aside to .release/v0.2.0/set-aside/ (it signs another list: an earlier "
@@ -331,7 +334,8 @@ def test_verifying_artifacts_says_the_signed_list_verified_too_or_names_it_faili
     sig.unlink()  # the policy signs the list: its signature must be there
     gone = run_cli("verify", isos[0], cwd=ctx.root)
     assert gone.returncode == 1
-    assert "SHA256SUMS signature MISSING (SHA256SUMS.minisig does not exist)" in gone.stdout
+    assert ("SHA256SUMS signature MISSING (SHA256SUMS.minisig does not exist; the policy signs "
+            "its combined list") in gone.stdout
 
 
 def test_a_download_checked_against_a_signed_list_without_a_policy(ctx: Context,

@@ -24,6 +24,7 @@ from services.wording import counted
 
 if TYPE_CHECKING:
     from services.signing.batch import FileReport
+    from services.signing.lists import ListRules
 
 
 class _Mark(argparse.Action):
@@ -95,6 +96,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "naming every file that fails.")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
     _key_options(p, signing=False)
+    p.add_argument("--unsigned-list", action="store_true",
+                   help="accept the policy's combined list without a signature beside it (a "
+                   "release made before [checksums] sign_combined); one that is there must "
+                   "still verify")
     json_flag(p)
     p.set_defaults(handler=cmd_verify)
 
@@ -304,12 +309,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
     overrides = Overrides(minisign_pub=args.minisign_pub, gpg_key=args.gpg_fingerprint,
                           allowed_signers=args.allowed_signers, identity=args.identity)
     backend = make_backend(policy, root, overrides, verifying=True)
-    list_name = _combined_name(policy, ctx)
     with ProgressRenderer() as bar:
         reports = verify_files(backend, _files(args.files),
                                checksum_name=policy.checksum_file_for, progress=bar,
-                               list_names=[list_name] if list_name else [],
-                               signed_list=list_name if policy.checksum_sign_combined else None)
+                               lists=_list_rules(policy, ctx, unsigned_ok=args.unsigned_list))
     if args.json:
         print_json({"schema": 1, "files": [_report_json(r) for r in reports]})
     else:
@@ -319,7 +322,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
                     + (f" ({r.checksum_detail})" if r.checksum != "OK" else ""))
             sig = r.signature + (f" ({r.signature_detail})" if r.signature_detail else "")
             listed = r.listed_by
-            also = (f"; {listed.path.name} signature {listed.status}"
+            said = "not signed" if listed and listed.status == "NOT SIGNED" else (
+                f"signature {listed.status}" if listed else "")
+            also = (f"; {listed.path.name} {said}"
                     + (f" ({listed.detail})" if listed.detail else "")) if listed else ""
             say(f"{mark} {_shown(r.artifact)}: {sums}; signature {sig}{also}",
                 style=None if r.ok else "red")
@@ -329,14 +334,20 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0
 
 
-def _combined_name(policy: Policy, ctx: Context | None) -> str | None:
-    """The policy's combined list name: with the session's tag and version, or as written when it
-    has no placeholders (verifying downloads needs no session); None when it cannot be known."""
-    session = ctx.session if ctx is not None else None
-    if session is not None:
-        return policy.combined_checksum_name(tag=session.tag, version=session.version)
-    name = policy.checksum_combined
-    return name if name and "{" not in name else None
+def _list_rules(policy: Policy, ctx: Context | None, *, unsigned_ok: bool) -> ListRules:
+    """The policy's combined list as verify sees it: recognised by its name pattern, whatever
+    release the files are from (no session needed). A missing list signature is accepted only
+    when the captain says so, or a release recorded here wrote that very list and did not sign it
+    (made before ``sign_combined``)."""
+    from services.signing.lists import ListRules, released_before_signing
+
+    if unsigned_ok:
+        return ListRules(policy.checksum_combined, policy.checksum_sign_combined,
+                         lambda _path: "accepted with --unsigned-list")
+    if ctx is None:
+        return ListRules(policy.checksum_combined, policy.checksum_sign_combined)
+    return ListRules(policy.checksum_combined, policy.checksum_sign_combined,
+                     released_before_signing(ctx.store.sessions))
 
 
 def _report_json(r: FileReport) -> dict[str, Any]:

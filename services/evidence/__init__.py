@@ -36,6 +36,8 @@ from services.evidence.release import (
     PublishEvidence,
     ReviewedAsset,
     ReviewEvidence,
+    SignedArtifact,
+    SignedList,
     SignEvidence,
     TagEvidence,
 )
@@ -52,5 +54,6 @@ __all__ = [
     "EVIDENCE", "ChangelogEvidence", "ChecksumsEvidence", "DraftEvidence", "HandoffBackEvidence",
     "HandoffOutEvidence", "HotfixBranchEvidence", "MigrationEvidence", "PreflightEvidence",
     "PromoteEvidence", "PublishEvidence", "ReviewEvidence", "ReviewedAsset", "SignEvidence",
+    "SignedArtifact", "SignedList",
     "StepEvidence", "TagEvidence", "YankChangelogEvidence", "YankGitHubEvidence",
 ]

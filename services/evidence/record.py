@@ -98,30 +98,61 @@ def table() -> Any:
 
 
 @record(frozen=True, kw_only=True, eq=False)
-class StepEvidence(Record):
-    """Base class: JSON in, JSON out, field by field, unknown keys kept in ``extra``."""
+class JsonRecord(Record):
+    """JSON in, JSON out, field by field, unknown keys kept in ``extra``.
 
-    STEP: ClassVar[str] = ""
+    ``NESTED`` names fields that hold another record (or a tuple of them): read from their JSON
+    objects with that record's ``from_json`` and written back with its ``to_json``, so the stored
+    shape stays the plain JSON it always was (with ``SPARSE``, key for key).
+    """
+
+    NESTED: ClassVar[Mapping[str, type[JsonRecord]]] = {}
+    # A record read from JSON writes back only the keys it was read with (an entry an older
+    # console recorded stays as it was, not filled in with defaults); one made in code, all.
+    SPARSE: ClassVar[bool] = False
     extra: Mapping[str, Any] = field(default_factory=dict, repr=False)
     # Keys the JSON read by from_json had: an optional key recorded as null stays null.
     present: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {}
+        sparse = self.SPARSE and bool(self.present)
         for name, (_default, _factory, is_optional) in self.__record_fields__.items():
-            if name in _BOOKKEEPING:
+            if name in _BOOKKEEPING or (sparse and name not in self.present):
                 continue
             value = getattr(self, name)
             if value is None and is_optional and name not in self.present:
                 continue
-            data[name] = list(value) if isinstance(value, tuple) else value
+            if isinstance(value, tuple):
+                value = [v.to_json() if isinstance(v, JsonRecord) else v for v in value]
+            elif isinstance(value, JsonRecord):
+                value = value.to_json()
+            data[name] = value
         data.update(self.extra)
         return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Self:
         known = {name for name in cls.__record_fields__ if name not in _BOOKKEEPING}
-        values = {key: tuple(value) if isinstance(value, list) else value
+        values = {key: _read(cls.NESTED.get(key), value)
                   for key, value in data.items() if key in known}
         extra = {key: value for key, value in data.items() if key not in known}
         return cls(**values, extra=extra, present=frozenset(values))
+
+
+def _read(nested: type[JsonRecord] | None, value: Any) -> Any:
+    """A stored JSON value as the field holds it: lists as tuples, a nested record's objects as
+    that record (anything else, as stored: a damaged entry is not made up into a good one)."""
+    if isinstance(value, list):
+        return tuple(_read(nested, item) if isinstance(item, Mapping) else item
+                     for item in value)
+    if nested is not None and isinstance(value, Mapping):
+        return nested.from_json(value)
+    return value
+
+
+@record(frozen=True, kw_only=True, eq=False)
+class StepEvidence(JsonRecord):
+    """Base class of a step's evidence: a :class:`JsonRecord` that names its step."""
+
+    STEP: ClassVar[str] = ""

@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from services.evidence.record import Record, StepEvidence, optional, record, table
+from services.evidence.record import (
+    JsonRecord,
+    Record,
+    StepEvidence,
+    optional,
+    record,
+    table,
+)
 
 
 @record(frozen=True, kw_only=True, eq=False)
@@ -89,26 +96,59 @@ class ChecksumsEvidence(StepEvidence):
 
 
 @record(frozen=True, kw_only=True, eq=False)
+class SignedArtifact(JsonRecord):
+    """One artifact the sign step signed, and its signature (``SignEvidence.signatures``):
+    stored as the plain JSON object it always was."""
+
+    SPARSE: ClassVar[bool] = True
+    artifact: str = ""  # the artifact's file name
+    sha256: str = ""  # of the artifact that was signed
+    size: int = 0
+    mtime_ns: int | None = optional()  # None in sessions from before times were kept
+    signature: str = ""  # its path from the root
+    signature_sha256: str = ""
+    signer: str = ""
+    reused: bool = False  # a resumed run kept the signature it found
+    set_aside: str | None = optional()  # where an earlier release's signature was moved
+
+
+@record(frozen=True, kw_only=True, eq=False)
+class SignedList(JsonRecord):
+    """The combined checksum list the sign step signed ([checksums] sign_combined), and its
+    signature: stored as the plain JSON object it always was (``SignEvidence.combined``)."""
+
+    SPARSE: ClassVar[bool] = True
+    list: str = ""  # the list's path from the root (build/SHA256SUMS)
+    sha256: str = ""  # of the list that was signed
+    size: int = 0
+    signature: str = ""  # its path from the root
+    signature_sha256: str = ""
+    signer: str = ""
+    reused: bool = False  # a resumed run kept the signature it found
+    signature_size: int | None = optional()  # recorded since the summary shows it
+    set_aside: str | None = optional()  # where an earlier release's signature was moved
+
+
+@record(frozen=True, kw_only=True, eq=False)
 class SignEvidence(StepEvidence):
     """The signing backend, the pinned key, and one entry per signature made."""
 
     STEP: ClassVar[str] = "sign"
+    NESTED: ClassVar[Mapping[str, type[JsonRecord]]] = {"signatures": SignedArtifact,
+                                                         "combined": SignedList}
     backend: str = ""
     pinned_key: str | None = optional()
     signer: str | None = optional()
     device: Mapping[str, Any] | None = optional()  # the token, when the backend names it
-    # One entry per artifact: artifact, signature, signature_sha256, signer, ...
-    signatures: tuple[Mapping[str, Any], ...] = ()
-    # The combined checksum list's signature ([checksums] sign_combined): list (its path from
-    # the root), sha256 and size of the list signed, signature, signature_sha256, signer,
-    # reused. None when the policy does not ask for it (and in sessions from before it existed).
-    combined: Mapping[str, Any] | None = optional()
+    signatures: tuple[SignedArtifact, ...] = ()  # one per artifact
+    # None when the policy does not ask for the list's signature (and in sessions from before).
+    combined: SignedList | None = optional()
 
     def signature_paths(self) -> list[str]:
         """Every signature file the step wrote (paths from the root), the list's last."""
-        paths = [str(item.get("signature")) for item in self.signatures if item.get("signature")]
-        if self.combined and self.combined.get("signature"):
-            paths.append(str(self.combined["signature"]))
+        paths = [item.signature for item in self.signatures if item.signature]
+        if self.combined and self.combined.signature:
+            paths.append(self.combined.signature)
         return paths
 
 

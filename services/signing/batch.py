@@ -19,6 +19,7 @@ from services import checksums, tools
 from services.atomic import write_bytes_atomic
 from services.progress import ProgressEvent
 from services.signing import Backend, PinMismatch, SignatureInvalid, SigningError
+from services.signing.lists import ListRules
 from services.step_protocol import ProgressCallback
 from services.wording import counted
 
@@ -154,9 +155,13 @@ class ListSignature:
     """What ``release-console verify`` found for a combined checksum list's own signature."""
 
     path: Path  # the list (SHA256SUMS)
-    status: str  # OK, FAILED, MISSING
+    status: str  # OK, FAILED, MISSING; NOT SIGNED when its absence is accepted (detail: why)
     detail: str
     signer: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("OK", "NOT SIGNED")
 
 
 @dataclass(frozen=True)
@@ -174,7 +179,7 @@ class FileReport:
     @property
     def ok(self) -> bool:
         return (self.checksum in ("OK", "LIST") and self.signature == "OK"
-                and (self.listed_by is None or self.listed_by.status == "OK"))
+                and (self.listed_by is None or self.listed_by.ok))
 
 
 def _signature_of(backend: Backend, path: Path) -> tuple[str, str, str]:
@@ -194,37 +199,44 @@ def _signature_of(backend: Backend, path: Path) -> tuple[str, str, str]:
 def verify_files(backend: Backend, files: Sequence[Path], *,
                  checksum_name: checksums.NameFor | None = None,
                  progress: ProgressCallback | None = None,
-                 list_names: Sequence[str] = (), signed_list: str | None = None,
-                 ) -> list[FileReport]:
+                 lists: ListRules | None = None) -> list[FileReport]:
     """Check each file's sha256 (its per-file checksum, ``FILE.sha256`` or a combined list beside
     it; see :func:`services.checksums.find_expected`) and its signature.
 
-    A FILE that is a combined checksum list (named as ``list_names`` or
+    A FILE that is a combined checksum list (named as ``lists``' pattern or
     :data:`~services.checksums.COMBINED_NAMES`, and parsing as one) has no checksum of its own:
     its signature is what vouches for it. An artifact whose digest came from a combined list gets
     that list's signature checked too when one is beside it (a bad one fails the artifact: the
-    digest it was checked against is not vouched for); ``signed_list`` (the policy's
-    ``sign_combined`` list) is checked beside every artifact it is beside, and its signature must
-    be there.
+    digest it was checked against is not vouched for); the policy's lists beside an artifact
+    (:meth:`ListRules.beside`) are checked whatever its digest came from, and when the policy signs
+    them their signature must be there unless ``lists.unsigned`` gives a reason it need not.
     """
+    rules = lists or ListRules()
     tools.require(backend.tool)
-    names = {*checksums.COMBINED_NAMES, *list_names, *([signed_list] if signed_list else [])}
-    lists = {p for p in files if p.name in names and checksums.read_list(p) is not None}
-    artifacts = [p for p in files if p not in lists]
+    lists_given = {p for p in files if (p.name in checksums.COMBINED_NAMES or rules.is_list(p))
+                   and checksums.read_list(p) is not None}
+    artifacts = [p for p in files if p not in lists_given]
     sums = dict(zip(artifacts, checksums.check(artifacts, checksum_name, progress,
-                                               as_artifacts=True), strict=True))
+                                               as_artifacts=True, lists_for=rules.beside),
+                    strict=True))
     seen: dict[Path, ListSignature] = {}
 
     def list_signature(path: Path, *, required: bool) -> ListSignature | None:
         if path not in seen:
             status, detail, signer = _signature_of(backend, path)
+            if status == "MISSING" and rules.signed:
+                reason = rules.unsigned(path)
+                status, detail = ("NOT SIGNED", reason) if reason else (status, detail + (
+                    "; the policy signs its combined list ([checksums] sign_combined). If these "
+                    "files are from a release made before that, run verify again with "
+                    "--unsigned-list"))
             seen[path] = ListSignature(path, status, detail, signer)
         found = seen[path]
         return found if required or found.status != "MISSING" else None
 
     reports = []
     for path in files:
-        if path in lists:
+        if path in lists_given:
             listed = counted(len(checksums.read_list(path) or []), "file")
             status, detail, signer = _signature_of(backend, path)
             reports.append(FileReport(path, "LIST", f"a checksum list of {listed}; its signature "
@@ -233,9 +245,13 @@ def verify_files(backend: Backend, files: Sequence[Path], *,
         summed = sums[path]
         listed_by = None
         source = summed.source
-        if signed_list and (path.parent / signed_list).is_file():
-            listed_by = list_signature(path.parent / signed_list, required=True)
-        elif source is not None and source.name in names:
+        policy_lists = rules.beside(path)
+        if policy_lists:
+            checked = [list_signature(p, required=rules.signed) for p in policy_lists]
+            bad = [c for c in checked if c is not None and not c.ok]
+            listed_by = bad[0] if bad else next((c for c in checked if c is not None), None)
+        elif source is not None and (source.name in checksums.COMBINED_NAMES
+                                     or rules.is_list(source)):
             listed_by = list_signature(source, required=False)
         status, detail, signer = _signature_of(backend, path)
         reports.append(FileReport(path, summed.status, summed.detail, status, detail, signer,

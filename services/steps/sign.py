@@ -9,26 +9,26 @@ only if something actually has to be signed (a resumed run keeps signatures that
 from __future__ import annotations
 
 import hashlib
-import shutil
 import weakref
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from services import artifacts, checksums, smoke, workstation
 from services.artifacts import REDO_SMOKE, for_session
 from services.errors import ConsoleError
-from services.evidence import ChecksumsEvidence, SignEvidence
+from services.evidence import ChecksumsEvidence, SignedArtifact, SignedList, SignEvidence
 from services.signing import (
     PASSPHRASE_OPTION,
     Backend,
-    SignatureInvalid,
     make_backend,
     passphrase_source,
     signer_lines,
     terminal,
     trusted_comment,
 )
-from services.signing.batch import sign_files
+from services.signing.batch import Signed, sign_files
+from services.signing.set_aside import earlier_release_signature, move_aside
 from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepFailed
 from services.step_status import StepStatus
 from services.wording import counted
@@ -101,12 +101,15 @@ class Sign(Step):
         plan = Plan(summary=f"Sign {_what(ctx, found)} with {backend.name}, pinned to "
                     f"{backend.pin_description()}, and verify each signature at once.")
         combined = combined_list(ctx)
-        for path in [a.path for a in found] + ([combined] if combined and found else []):
+        paths = [a.path for a in found] + ([combined] if combined and found else [])
+        earlier = _earlier_signatures(ctx, backend, paths)
+        for path in paths:
             sig = backend.signature_path(path)
             verb = "keep if it verifies" if sig.exists() else "create"
-            if path == combined and _left_from_another_list(backend, path):
+            if path in earlier:
                 verb = (f"move aside to {artifacts.display_path(_set_aside_dir(ctx), ctx.root)}/ "
-                        "(it signs another list: an earlier release's) and create")
+                        f"(it signs another {'list' if path == combined else 'file'}: an earlier "
+                        "release's) and create")
             plan.notes.append(f"{verb} {artifacts.display_path(sig, ctx.root)}")
         ready = backend.readiness()
         plan.notes[:0] = signer_lines(backend, ready)
@@ -134,10 +137,11 @@ class Sign(Step):
         ready = backend.readiness()
         prompt = ready.prompt or f"Passphrase for the {backend.name} key"
         combined = _checked_list(ctx) if found else None
-        set_aside = _set_aside_old_signature(ctx, backend, combined[0]) if combined else ""
+        paths = [a.path for a in found] + ([combined.path] if combined else [])
+        moved = _set_aside_earlier(ctx, backend, paths)
         with terminal(ctx.prompter, ready.needs_terminal):
             signed = sign_files(
-                backend, [a.path for a in found] + ([combined[0]] if combined else []),
+                backend, paths,
                 passphrase=lambda: passphrase_source(ctx, prompt),
                 comment=lambda p: trusted_comment(p, timestamp=int(ctx.clock().timestamp()),
                                                   tag=session.tag),
@@ -147,30 +151,35 @@ class Sign(Step):
         list_entry = None
         if combined is not None:
             made = signed.pop()  # the list was signed last
-            list_entry = {"list": artifacts.display_path(made.artifact, ctx.root),
-                          "sha256": combined[1], "size": made.artifact.stat().st_size,
-                          **_signature_entry(ctx, made.signature, made.signer, made.reused),
-                          **({"set_aside": set_aside} if set_aside else {})}
+            data = made.signature.read_bytes()
+            list_entry = SignedList(
+                list=artifacts.display_path(made.artifact, ctx.root), sha256=combined.sha256,
+                size=combined.size, signature=artifacts.display_path(made.signature, ctx.root),
+                signature_sha256=hashlib.sha256(data).hexdigest(), signer=made.signer,
+                reused=made.reused, signature_size=len(data),
+                set_aside=moved.get(made.artifact))
         return SignEvidence(
             backend=backend.name,
             pinned_key=backend.pin_description(),
             signer=ready.signer,
             device=ready.details or None,
-            signatures=tuple(_entry(ctx, s.artifact, s.signature, s.signer, s.reused, sums)
+            signatures=tuple(_entry(ctx, s, sums.get(s.artifact), moved.get(s.artifact))
                              for s in signed),
             combined=list_entry,
         ).to_json()
 
     def revalidate(self, ctx: Context) -> list[Blocker]:
         recorded = ctx.require_session().evidence(SignEvidence) or SignEvidence()
-        signatures = list(recorded.signatures)
+        signatures = [s for s in recorded.signatures if isinstance(s, SignedArtifact)]
         changed = artifacts.changed_since(
-            ctx.policy, ctx.root, [{**item, "name": item.get("artifact")} for item in signatures],
+            ctx.policy, ctx.root, [{"name": s.artifact, "size": s.size, "mtime_ns": s.mtime_ns}
+                                   for s in signatures if s.mtime_ns is not None],
             "it was signed")
-        written = signatures + ([recorded.combined] if recorded.combined else [])
+        written = [(item.signature, item.signature_sha256) for item in signatures]
+        if recorded.combined:
+            written.append((recorded.combined.signature, recorded.combined.signature_sha256))
         replaced = artifacts.written_file_blockers(ctx.root, [
-            {"path": item.get("signature"), "sha256": item.get("signature_sha256")}
-            for item in written], "the sign step")
+            {"path": path, "sha256": sha} for path, sha in written], "the sign step")
         return changed + [
             Blocker(b.reason, "Restore the signature the sign step made (its sha256 is in the "
                     "step's evidence) or, while no tag is made, sign again: "
@@ -178,58 +187,94 @@ class Sign(Step):
             for b in replaced] + _list_blockers(ctx, recorded)
 
 
-def _left_from_another_list(backend: Backend, path: Path) -> bool:
-    """A signature beside the combined list that does not verify it: with a fixed list name
-    (``SHA256SUMS``) in a build folder kept between releases, an earlier release's."""
-    sig = backend.signature_path(path)
-    if not sig.is_file() or not path.is_file():
-        return False
-    try:
-        backend.verify(path, sig)
-    except SignatureInvalid:
-        return True
-    return False
-
-
 def _set_aside_dir(ctx: Context) -> Path:
     return ctx.store.directory(ctx.require_session().tag) / "set-aside"
 
 
-def _set_aside_old_signature(ctx: Context, backend: Backend, path: Path) -> str:
-    """Move an earlier list's signature out of the way (never deleted: into the session's
-    folder) so this list is signed; "" when there was none. Without this the run stopped on
-    "SHA256SUMS.minisig already exists and does not verify" from the second release on."""
-    if not _left_from_another_list(backend, path):
-        return ""
-    sig = backend.signature_path(path)
-    folder = _set_aside_dir(ctx)
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / sig.name
-    n = 1
-    while target.exists():
-        n += 1
-        target = folder / f"{sig.name}.{n}"
-    shutil.move(str(sig), str(target))
-    return artifacts.display_path(target, ctx.root)
+def _earlier_signatures(ctx: Context, backend: Backend, paths: list[Path]) -> dict[Path, Path]:
+    """``{file: its signature}`` for the signatures an earlier release left beside ``paths`` (a
+    fixed name in a build folder kept between releases): they do not verify the file, predate
+    this release and are not among the signatures it recorded (journal and evidence). One whose
+    record cannot be read is not moved: the refusal then names it."""
+    session = ctx.require_session()
+    try:
+        started = datetime.fromisoformat(session.created_at)
+        ours = _signatures_recorded(ctx)
+    except (ValueError, ConsoleError):
+        return {}
+    found = {path: earlier_release_signature(backend, path, started=started, ours=ours)
+             for path in paths}
+    return {path: sig for path, sig in found.items() if sig is not None}
 
 
-def _checked_list(ctx: Context) -> tuple[Path, str] | None:
-    """The combined list to sign and its sha256, refused unless it is the list the checksums step
-    wrote (what is signed is what was checked); None when the policy does not ask for it."""
+def _signatures_recorded(ctx: Context) -> set[str]:
+    """The sha256 of every signature this release's sign step recorded, in any run (the journal
+    keeps the evidence of runs a redo reopened)."""
+    outputs = [entry.get("outputs") for entry in ctx.journal.entries()
+               if entry.get("step") == "sign"]
+    current = ctx.require_session().steps.get("sign")
+    outputs.append(current.evidence if current is not None else None)
+    shas = set()
+    for out in outputs:
+        if not isinstance(out, dict):
+            continue
+        listed = out.get("combined")
+        for item in [*(out.get("signatures") or []), *([listed] if listed else [])]:
+            if isinstance(item, dict) and item.get("signature_sha256"):
+                shas.add(str(item["signature_sha256"]))
+    return shas
+
+
+def _set_aside_earlier(ctx: Context, backend: Backend, paths: list[Path]) -> dict[Path, str]:
+    """Move the signatures an earlier release left beside ``paths`` into the session's
+    ``set-aside/`` folder (never deleted), journalled as they go, so this release's files are
+    signed: ``{file: where its old signature went}``. Without this the run stopped on "... already
+    exists and does not verify" from the second release on."""
+    moved = {}
+    for path, sig in _earlier_signatures(ctx, backend, paths).items():
+        target = artifacts.display_path(move_aside(sig, _set_aside_dir(ctx)), ctx.root)
+        ctx.record("sign", "set aside", outputs={
+            "signature": artifacts.display_path(sig, ctx.root), "moved_to": target,
+            "why": "it does not verify the file and was written before this release"})
+        moved[path] = target
+    return moved
+
+
+@dataclass(frozen=True)
+class _ListRead:
+    """The combined list as read once before signing: what is recorded is what was checked."""
+
+    path: Path
+    sha256: str
+    size: int
+
+
+def _checked_list(ctx: Context) -> _ListRead | None:
+    """The combined list to sign, read once (its sha256 and size go on to the evidence), refused
+    unless it is the list the checksums step wrote (what is signed is what was checked); None when
+    the policy does not ask for it."""
     combined = combined_list(ctx)
     if combined is None:
         return None
     shown = artifacts.display_path(combined, ctx.root)
     redo = 'Write it again: `release-console redo checksums --reason "..."`.'
     try:
-        sha = hashlib.sha256(combined.read_bytes()).hexdigest()
+        data = combined.read_bytes()
     except OSError:
         raise StepFailed(f"{shown}, the combined checksum list [checksums] sign_combined asks to "
                          "sign, is missing; nothing was signed.", remedy=redo) from None
-    if not _written_by_checksums(ctx, combined):
+    sha = hashlib.sha256(data).hexdigest()
+    if _recorded_list_sha(ctx, combined) != sha:
         raise StepFailed(f"{shown} is not the list the checksums step wrote; nothing was signed.",
                          remedy=redo)
-    return combined, sha
+    return _ListRead(combined, sha, len(data))
+
+
+def _recorded_list_sha(ctx: Context, combined: Path) -> str | None:
+    """The sha256 the checksums step recorded for ``combined`` (None: it did not write it)."""
+    recorded = ctx.require_session().evidence(ChecksumsEvidence) or ChecksumsEvidence()
+    written = {str(f.get("path")): str(f.get("sha256")) for f in recorded.files}
+    return written.get(artifacts.display_path(combined, ctx.root))
 
 
 def _written_by_checksums(ctx: Context, combined: Path) -> bool:
@@ -238,9 +283,7 @@ def _written_by_checksums(ctx: Context, combined: Path) -> bool:
         sha = hashlib.sha256(combined.read_bytes()).hexdigest()
     except OSError:
         return False
-    recorded = ctx.require_session().evidence(ChecksumsEvidence) or ChecksumsEvidence()
-    written = {str(f.get("path")): str(f.get("sha256")) for f in recorded.files}
-    return written.get(artifacts.display_path(combined, ctx.root)) == sha
+    return _recorded_list_sha(ctx, combined) == sha
 
 
 def _list_blockers(ctx: Context, recorded: SignEvidence) -> list[Blocker]:
@@ -263,12 +306,12 @@ def _list_blockers(ctx: Context, recorded: SignEvidence) -> list[Blocker]:
                       '`release-console redo checksums --reason "..."`.')
         return [Blocker(f"The policy signs {wanted.name} ([checksums] sign_combined), but the "
                         "sign step did not sign it.", remedy)]
-    shown = str(entry.get("list"))
+    shown = entry.list
     try:
         now = hashlib.sha256((ctx.root / shown).read_bytes()).hexdigest()
     except OSError:
         now = ""
-    if now == entry.get("sha256"):
+    if now == entry.sha256:
         return []
     return [Blocker(f"{shown} {'changed' if now else 'is gone'} since it was signed.",
                     "Restore the list that was signed (its sha256 is in the sign step's "
@@ -276,25 +319,17 @@ def _list_blockers(ctx: Context, recorded: SignEvidence) -> list[Blocker]:
                     '`release-console redo checksums --reason "..."`.')]
 
 
-def _entry(ctx: Context, artifact: Path, signature: Path, signer: str, reused: bool,
-           sums: dict[Path, checksums.Digest]) -> dict[str, Any]:
-    digest = sums.get(artifact)
-    return {
-        "artifact": artifact.name,
-        "sha256": digest.sha256 if digest else "",
-        "size": digest.size if digest else 0,
-        "mtime_ns": digest.mtime_ns if digest else 0,
-        **_signature_entry(ctx, signature, signer, reused),
-    }
-
-
-def _signature_entry(ctx: Context, signature: Path, signer: str, reused: bool) -> dict[str, Any]:
-    return {
-        "signature": artifacts.display_path(signature, ctx.root),
-        "signature_sha256": hashlib.sha256(signature.read_bytes()).hexdigest(),
-        "signer": signer,
-        "reused": reused,
-    }
+def _entry(ctx: Context, made: Signed, digest: checksums.Digest | None,
+           set_aside: str | None) -> SignedArtifact:
+    """One artifact's evidence entry: what was signed (as the step hashed it) and the signature."""
+    return SignedArtifact(
+        artifact=made.artifact.name,
+        sha256=digest.sha256 if digest else "",
+        size=digest.size if digest else 0,
+        mtime_ns=digest.mtime_ns if digest else 0,
+        signature=artifacts.display_path(made.signature, ctx.root),
+        signature_sha256=hashlib.sha256(made.signature.read_bytes()).hexdigest(),
+        signer=made.signer, reused=made.reused, set_aside=set_aside)
 
 
 STEP = Sign()
