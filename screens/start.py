@@ -74,7 +74,9 @@ class StartScreen(SessionDialog):
         self._suggest()
 
     @work(thread=True, exclusive=True, group="start-suggest")
-    def _suggest(self) -> None:
+    def _suggest(self, read: EntriesCall | None = None) -> None:
+        """The last release, the last session and what the entries call for (from ``read``,
+        the changelog as a preview just read it, while it is still true)."""
         try:  # a damaged session file is said here, as the start itself would refuse it
             ctx = host_of(self.app).make_context()
             last = versions.highest_release(ctx.repo.tags(), ctx.policy.tag_format)
@@ -93,7 +95,9 @@ class StartScreen(SessionDialog):
             text = f"Last session: {outcome_line(previous)}. {text}"
         from services.bump_note import read_entries_call  # in the worker: a quick first frame
 
-        read = read_entries_call(ctx, str(last) if last else None)
+        last_text = str(last) if last else None
+        if read is None or not read.still_for(ctx, last_text):
+            read = read_entries_call(ctx, last_text)
         suggested = read.decision.next_version if read and read.decision else ""
         if suggested:
             text += f"\nThe [Unreleased] entries call for {suggested}."
@@ -142,16 +146,21 @@ class StartScreen(SessionDialog):
                           self.Previewed(refused, read))
 
     def on_start_screen_previewed(self, message: Previewed) -> None:
+        changed = None not in (message.read, self._entries_read) and \
+            message.read is not self._entries_read
         self._entries_read = message.read  # a changed changelog, read again: the next reuses it
         self.query_one("#preview", Static).update(message.text)
+        if changed:  # the line above says what the entries call for: not the old file's words
+            self._suggest(message.read)
 
     def on_start_screen_suggested(self, message: Suggested) -> None:
         self._suggestion_failed = message.failed
         self._entries_read = message.read
         self.query_one("#suggestion", Static).update(message.text)
-        self.query_one("#channel", Select).set_options((f"channel: {c}", c)
-                                                       for c in message.channels)
-        self.query_one("#channel", Select).value = message.channels[0]
+        channel = self.query_one("#channel", Select)
+        chosen = channel.value  # said again (a fixed policy, a changed changelog): kept
+        channel.set_options((f"channel: {c}", c) for c in message.channels)
+        channel.value = chosen if chosen in message.channels else message.channels[0]
         version = self.query_one("#version", Input)
         if message.version and not version.value:
             version.value = message.version  # Enter accepts it; typing replaces it

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Input, Select
 
 from console.app import ReleaseConsoleApp
 from console.wiring import Options
@@ -72,10 +72,15 @@ async def test_each_keystroke_previews_from_the_changelog_read_once(
         assert shown[4].endswith("0.3.0 is a larger step, taken as you asked.")
         assert reads == []  # five keys, five previews, and the file was not read again
 
-        # a changelog changed while the dialog is open is read again, once
+        # a changelog changed while the dialog is open is read again, once; the line above
+        # says so too, and the channel chosen stays
+        app.screen.query_one("#channel", Select).value = "rc"
+        await settle(pilot)
         commit_file(repo_path, "CHANGELOG.md", ENTRIES.replace("Added", "Fixed"))
         shown = await type_version(pilot, app, "0.4.0")
         assert "entries call for 0.1.1 (a patch release)" in shown[-1]
+        assert "The [Unreleased] entries call for 0.1.1." in text_of(app.screen, "#suggestion")
+        assert app.screen.query_one("#channel", Select).value == "rc"
         assert len(reads) == 1  # read again once (0, 0. and 0.4 are refused before the note)
         await type_version(pilot, app, "0.5.0")
         assert len(reads) == 1  # and that reading is the one the next keystrokes reuse
