@@ -236,7 +236,8 @@ class HomeScreen(Screen[None]):
             return
         from screens.step import screen_for
 
-        self.app.push_screen(screen_for(self.rows[index].id))
+        row = self.rows[index]
+        self.app.push_screen(screen_for(row.id, now=row.status if row.id == self.next_id else None))
 
     def action_next_step(self) -> None:
         if self.next_id is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
@@ -24,19 +25,14 @@ from services.errors import ConsoleError
 from services.session_lifecycle import ReleaseRequest, latest_session, start_release
 from services.step_protocol import Context
 
+if TYPE_CHECKING:
+    from services.bump_note import EntriesCall
+
 START_CSS = Path(__file__).with_name("start.tcss")
 
 # Each choice names what it chooses: the two lists stand side by side with no labels above them.
 BUMP_CHOICES = [("exact version", ""), ("bump: patch", "patch"), ("bump: minor", "minor"),
                 ("bump: major", "major")]
-
-
-def suggested_version(ctx: Context, last: str | None) -> str:
-    """The version the changelog's [Unreleased] entries call for ("" when it cannot tell)."""
-    from services.bump_note import entries_call_for
-
-    decision = entries_call_for(ctx, last)
-    return decision.next_version if decision is not None else ""
 
 
 class StartScreen(SessionDialog):
@@ -46,6 +42,9 @@ class StartScreen(SessionDialog):
     PRIMARY = "start"
     ERROR = "error"
     _suggestion_failed = False
+    # What the [Unreleased] entries call for, as the suggestion read the changelog: each
+    # keystroke's note reuses it while the file is unchanged (None: not read yet, or unreadable).
+    _entries_read: EntriesCall | None = None
 
     @dataclass
     class Suggested(Message):
@@ -53,6 +52,7 @@ class StartScreen(SessionDialog):
         channels: list[str]
         version: str = ""
         failed: bool = False  # the context could not be made: said again once it can
+        read: EntriesCall | None = None  # the changelog as read here, for each keystroke's note
 
     def fields(self) -> ComposeResult:
         yield Label("Start a release", classes="title")
@@ -74,7 +74,9 @@ class StartScreen(SessionDialog):
         self._suggest()
 
     @work(thread=True, exclusive=True, group="start-suggest")
-    def _suggest(self) -> None:
+    def _suggest(self, read: EntriesCall | None = None) -> None:
+        """The last release, the last session and what the entries call for (from ``read``,
+        the changelog as a preview just read it, while it is still true)."""
         try:  # a damaged session file is said here, as the start itself would refuse it
             ctx = host_of(self.app).make_context()
             last = versions.highest_release(ctx.repo.tags(), ctx.policy.tag_format)
@@ -91,57 +93,74 @@ class StartScreen(SessionDialog):
                     f"{last.bump_patch()}, minor {last.bump_minor()}, major {last.bump_major()}.")
         if previous is not None:
             text = f"Last session: {outcome_line(previous)}. {text}"
-        suggested = suggested_version(ctx, str(last) if last else None)
+        from services.bump_note import read_entries_call  # in the worker: a quick first frame
+
+        last_text = str(last) if last else None
+        if read is None or not read.still_for(ctx, last_text):
+            read = read_entries_call(ctx, last_text)
+        suggested = read.decision.next_version if read and read.decision else ""
         if suggested:
             text += f"\nThe [Unreleased] entries call for {suggested}."
         if not get_current_worker().is_cancelled:  # superseded: the newer one says what is true
-            self.post_message(self.Suggested(text, channels, suggested))
+            self.post_message(self.Suggested(text, channels, suggested, read=read))
 
     @dataclass
     class Previewed(Message):
         text: str
+        read: EntriesCall | None = None
 
     def on_input_changed(self) -> None:
         if self._suggestion_failed:  # the broken file may be fixed by now: no stale error above
             self._suggest()
-        self._preview(self.request())
+        self._preview(self.request(), self._entries_read)
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        self._preview(self.request())
+        self._preview(self.request(), self._entries_read)
         if event.select.has_focus:  # chosen by the captain: Enter on the Select would reopen it
             self.query_one("#start", Button).focus()  # and the preview says "Enter starts"
 
     @work(thread=True, exclusive=True, group="start-preview")
-    def _preview(self, request: ReleaseRequest) -> None:
+    def _preview(self, request: ReleaseRequest, read: EntriesCall | None) -> None:
         """The tag Enter would start (an rc's ``-rc.N`` included), or why it would be refused,
-        worked out by the same service ``start`` runs."""
+        worked out by the same service ``start`` runs; the note from the changelog as the
+        suggestion ``read`` it, while unchanged."""
         from services.session_lifecycle import resolve_version
 
         if not request.version and not request.bump:
-            self.post_message(self.Previewed(""))
+            self.post_message(self.Previewed("", read))
             return
-        from services.bump_note import version_note
+        from services.bump_note import reread_if_changed, version_note
 
-        def preview(ctx: Context) -> str:
+        def preview(ctx: Context) -> tuple[str, EntriesCall | None]:
             tags = ctx.repo.tags()
             version, tag = resolve_version(ctx.policy, tags, request)
-            note = version_note(ctx, version, tags, kind=request.kind)
-            return f"Enter starts {tag} ({request.channel})." + (f"\n{note}" if note else "")
+            fresh = reread_if_changed(ctx, tags, read) if request.kind != "hotfix" else read
+            note = version_note(ctx, version, tags, kind=request.kind, read=fresh)
+            return f"Enter starts {tag} ({request.channel})." + (f"\n{note}" if note else ""), \
+                fresh
 
         found, refused = attempt(self.app, preview)
         if get_current_worker().is_cancelled:  # Enter was pressed: the start answers now
             return
-        self.post_message(self.Previewed(found or refused))
+        self.post_message(self.Previewed(found[0], found[1]) if found else
+                          self.Previewed(refused, read))
 
     def on_start_screen_previewed(self, message: Previewed) -> None:
+        changed = None not in (message.read, self._entries_read) and \
+            message.read is not self._entries_read
+        self._entries_read = message.read  # a changed changelog, read again: the next reuses it
         self.query_one("#preview", Static).update(message.text)
+        if changed:  # the line above says what the entries call for: not the old file's words
+            self._suggest(message.read)
 
     def on_start_screen_suggested(self, message: Suggested) -> None:
         self._suggestion_failed = message.failed
+        self._entries_read = message.read
         self.query_one("#suggestion", Static).update(message.text)
-        self.query_one("#channel", Select).set_options((f"channel: {c}", c)
-                                                       for c in message.channels)
-        self.query_one("#channel", Select).value = message.channels[0]
+        channel = self.query_one("#channel", Select)
+        chosen = channel.value  # said again (a fixed policy, a changed changelog): kept
+        channel.set_options((f"channel: {c}", c) for c in message.channels)
+        channel.value = chosen if chosen in message.channels else message.channels[0]
         version = self.query_one("#version", Input)
         if message.version and not version.value:
             version.value = message.version  # Enter accepts it; typing replaces it

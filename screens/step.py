@@ -107,6 +107,10 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
         self.result_shown = False  # the message line holds a run's result, not a hint
         self.next_after_load = False  # n on a blocked step: look again, then run or say why
         self.session_tag = ""  # the release shown: its last step, run here, ends it
+        # Opened as the step to do now, with the status its opener saw (None: opened as any
+        # step): what a screen may go by for keys typed before its first load comes.
+        self.opened_on: StepStatus | None = None
+        self.loaded = False  # the first load has come: has_session and next_id are known
 
     # --- extension points --------------------------------------------------------------------
     def compose_extra(self) -> ComposeResult:
@@ -203,10 +207,11 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
             self.post_message(message)
 
     def on_loaded(self, message: Loaded) -> None:
+        first, self.loaded = not self.loaded, True
         self.query_one("#session-bar", SessionBar).update(message.header)
         status = self.query_one("#step-status", Static)
         if message.error:
-            self.next_after_load = False
+            self.next_after_load = self.next_before_load = False
             status.update(Text(message.error, style="bold red"))
             return
         self.next_id, self.next_title = message.next_id, message.next_title
@@ -243,6 +248,9 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
         if self.next_after_load:
             self.next_after_load = False
             self._run_or_say_why()
+        elif first and self.next_before_load:  # n typed ahead: as if pressed now
+            self.next_before_load = False
+            self.action_next_step()
 
     def _show_status(self, view: engine.StepView) -> None:
         shown = S.RUNNING if self.running else StepStatus(view.status)
@@ -375,8 +383,11 @@ def _ended_view(ctx: Context, step: Step, tag: str) -> engine.StepView | None:
     return engine.StepView(step, StepStatus(record.status), [], record)
 
 
-def screen_for(step_id: str) -> StepScreen[Any]:
-    """The step's own screen if ``screens.steps.SCREENS`` names one, else the generic one."""
+def screen_for(step_id: str, *, now: StepStatus | None = None) -> StepScreen[Any]:
+    """The step's own screen if ``screens.steps.SCREENS`` names one, else the generic one.
+    ``now``: opened as the step to do now, which its opener saw in that status."""
     from screens.steps import screen_class
 
-    return screen_class(step_id)(step_id)
+    screen = screen_class(step_id)(step_id)
+    screen.opened_on = now
+    return screen

@@ -16,6 +16,7 @@ from services import engine
 from services.errors import StepCancelled
 from services.progress import ProgressEvent
 from services.step_protocol import Plan
+from services.step_status import StepStatus
 
 
 @dataclass(eq=False)
@@ -72,3 +73,4 @@ class GoTo(Message):
 
     step_id: str | None
     after: str = ""
+    status: StepStatus | None = None  # the step's status as the worker saw it

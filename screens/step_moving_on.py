@@ -42,6 +42,8 @@ class MovingOn(_Screen):
     status: StepStatus | None
     blockers: list[Blocker]
     next_after_load: bool
+    loaded: bool
+    next_before_load = False  # n came before the first load: done once it is there
 
     if TYPE_CHECKING:  # the step screen's own, which the mixin calls
         def form_pending(self) -> bool: ...
@@ -51,6 +53,9 @@ class MovingOn(_Screen):
     def action_next_step(self) -> None:
         if self.running:
             self.notify("The step is running; Esc cancels it.", severity="warning")
+            return
+        if not self.loaded:  # typed ahead: without a release known yet it closed the screen
+            self.next_before_load = True
             return
         if not self.has_session:
             self.dismiss()
@@ -90,12 +95,12 @@ class MovingOn(_Screen):
         try:
             ctx = host_of(self.app).make_context()
             nxt = engine.next_view(engine.views(ctx)) if ctx.session is not None else None
-            target = nxt.id if nxt is not None else None
         except ConsoleError as err:
             self.post_message(Finished(False, said(err)))
             return
         if not worker.is_cancelled:
-            self.post_message(GoTo(target, after))
+            self.post_message(GoTo(nxt.id, after, StepStatus(nxt.status)) if nxt is not None
+                              else GoTo(None, after))
 
     def on_go_to(self, message: GoTo) -> None:
         if message.step_id is None:
@@ -107,7 +112,7 @@ class MovingOn(_Screen):
         else:
             from screens.step import screen_for
 
-            self.app.switch_screen(screen_for(message.step_id))
+            self.app.switch_screen(screen_for(message.step_id, now=message.status))
 
     def action_import_bundle(self) -> None:
         """The step to do now waits for the other workstation: take its bundle without going

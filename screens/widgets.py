@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.strip import Strip
 from textual.visual import VisualType
 from textual.widget import Widget
-from textual.widgets import Checkbox, SelectionList, Static
+from textual.widgets import Checkbox, Input, SelectionList, Static
 
 from services.header_words import fit
 from services.step_status import StepStatus
@@ -81,6 +81,33 @@ class CheckList(SelectionList[str]):
         box = [Segment("[", style), Segment("x" if ticked else " ", style), Segment("]", style)]
         return Strip([*box, *segments[3:]], line.cell_length)
 
+
+
+class FormField(Input):
+    """A form's text field that moves on at Enter at once, and hands on what is typed after it.
+
+    Textual's Enter in a field is a binding, run once the key has bubbled up to the app; keys
+    typed faster than that (the hardware, Enter, then a to tick every check) were already
+    queued on the field, so the a went into it as text. Here Enter moves the focus to ``then``
+    at once, and a key the field gets once the focus has left it goes to the widget that has
+    the focus now, in the order typed. Without ``then``, Enter submits as in any field.
+    """
+
+    def __init__(self, *, then: str = "", placeholder: str = "", id: str | None = None) -> None:
+        super().__init__(placeholder=placeholder, id=id)
+        self.then = then
+
+    def on_key(self, event: events.Key) -> None:
+        screen = self.screen
+        now = screen.focused
+        if now is not None and now is not self:  # typed ahead of the Enter that moved on
+            event.stop()
+            event.prevent_default()
+            now.post_message(events.Key(event.key, event.character))
+        elif event.key == "enter" and self.then:
+            event.stop()
+            event.prevent_default()
+            screen.set_focus(screen.query_one(self.then))
 
 class TickBox(Checkbox, inherit_bindings=False):
     """A checkbox that reads ``[x]`` or ``[ ]``, like :class:`CheckList`: Textual's own box is

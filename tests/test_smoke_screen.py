@@ -15,8 +15,9 @@ from console.wiring import Options
 from screens.steps.smoke import SmokeScreen
 from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context
+from tests.github_helpers import complete_steps_before
 from tests.signing_keys import build_artifacts, write_policy
-from tests.tui_helpers import open_step, settle
+from tests.tui_helpers import SlowApp, open_step, settle, type_in_one_burst
 
 
 @pytest.fixture
@@ -166,3 +167,41 @@ async def test_another_architecture_never_inherits_the_hardware_or_ticks(
         await settle(pilot)
     data = make_ctx().require_session().data["smoke"]
     assert {a: data[a]["hardware"] for a in data} == {"amd64": "X1 Carbon", "arm64": "Pi 5"}
+
+
+async def test_a_sign_off_typed_before_the_screen_has_loaded_lands_in_its_form(
+        repo_path: Path, make_ctx: Callable[..., Context], released: None) -> None:
+    """Walked on a loaded machine: n on the checklist opened the smoke screen, and the captain
+    typed on ("X1", Enter, a, ctrl+s) while its form loaded (it hashes the images). The hardware
+    went nowhere, Enter went to the screen (which, the release not loaded yet, closed), a
+    ticked an empty list and ctrl+s, with no architecture list yet, was an error; once loaded,
+    the form took the focus, empty. Now the hardware field has the focus at once on the step to
+    do now, Enter moves on before the keys typed after it arrive (they went into the field: "X1a"),
+    an a before the checks are there ticks them when they come, and ctrl+s says to wait."""
+    complete_steps_before(make_ctx(), "smoke")
+    app = SlowApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        app.held.set()  # the screen's load waits, as on a slow machine
+        await pilot.press("n")  # the home screen opens the step to do now: the smoke test
+        screen = app.screen
+        assert isinstance(screen, SmokeScreen)
+        type_in_one_burst(app, *"X1", "enter", "a", "ctrl+s")
+        await pilot.pause()
+        assert "still loading" in " ".join(n.message for n in app._notifications)
+        app.go.set()
+        await settle(pilot)
+        assert app.screen is screen and "smoke" not in make_ctx().require_session().data
+        hardware = screen.query_one("#smoke-hardware", Input)
+        checks = screen.query_one("#smoke-checks", SelectionList)
+        assert hardware.value == "X1" and checks.has_focus
+        assert checks.option_count == 4 and len(checks.selected) == 4
+        assert screen.query_one("#smoke-arch", Select).value == "amd64"
+        await pilot.press("ctrl+s")  # and the sign-off is the one typed
+        await settle(pilot)
+        assert screen.query_one("#smoke-arch", Select).value == "arm64"
+        type_in_one_burst(app, *"M2", "enter", "a", "ctrl+s")  # the next one, as fast
+        await settle(pilot)
+    data = make_ctx().require_session().data["smoke"]
+    assert {arch: data[arch]["hardware"] for arch in data} == {"amd64": "X1", "arm64": "M2"}
+    assert all(c["result"] == "pass" for arch in data for c in data[arch]["checks"].values())

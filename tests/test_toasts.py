@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+from textual.pilot import Pilot
 from textual.widgets import Static
 from textual.widgets._toast import Toast
 
@@ -20,14 +22,16 @@ from services.step_protocol import Context
 from tests.conftest import commit_file
 from tests.github_helpers import sandbox  # noqa: F401 - fixture
 from tests.test_changelog_screen import CHANGELOG, until_confirm
+from tests.test_last_release import released
 from tests.test_yank_wizard import project  # noqa: F401 - fixture
-from tests.tui_helpers import settle
+from tests.tui_helpers import settle, text_of
 
 
 async def test_the_done_toast_leaves_the_next_steps_description_readable(
         repo_path: Path, make_ctx: Callable[..., Context]) -> None:
     """Walked at 80x24: every step that ran and moved on left "✔ <step>: done." as a toast
-    five rows high over the right half of the next step's title and description."""
+    five rows high over the right half of the next step's title and description. It is one row
+    now, beside the next step's title, under the session bar."""
     commit_file(repo_path, "CHANGELOG.md", CHANGELOG)
     ctx = make_ctx()
     start_release(ctx, ReleaseRequest(version="0.2.0"))
@@ -46,10 +50,12 @@ async def test_the_done_toast_leaves_the_next_steps_description_readable(
         toasts = list(screen.query("Toast"))  # Textual's own widget, by its CSS type
         assert [str(t.render()).strip() for t in toasts] == [
             "✔ Move [Unreleased] in CHANGELOG.md: done."]
-        title = screen.query_one("#step-title", Static).region
+        title = screen.query_one("#step-title", Static)
         description = screen.query_one("#step-description", Static).region
         toast = toasts[0].region
-        assert toast.bottom <= title.y  # on the session bar's row, above the step's own text
+        bar = screen.query_one("#session-bar").region
+        assert toast.y == bar.bottom == title.region.y  # under the bar, on the title's row,
+        assert toast.x > title.region.x + len(str(title.render()).rstrip())  # after its words
         assert not toast.overlaps(description)
 
 
@@ -86,3 +92,39 @@ async def test_a_home_screen_toast_does_not_follow_into_the_yank_wizard(
         toasts = [str(t.render()) for t in app.screen.query(Toast)]
         assert "The journal could not be read." in toasts  # said again where it belongs
         assert "Every step is done." not in toasts
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 32)])
+async def test_a_toast_leaves_the_session_bar_whole(repo_path: Path, size: tuple[int, int],
+                                                    make_ctx: Callable[..., Context]) -> None:
+    """Walked at 80x24 and 120x32: a toast sat on the session bar's row, over its right end,
+    where it says online or OFFLINE and the last release ("last: v0.2.0 released"). Toasts now
+    sit under the bar, on the home screen and on a step's screen."""
+    released(repo_path, "0.2.0", 1)
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await settle(pilot)
+        assert text_of(app.screen, "#session-bar").rstrip().endswith(
+            "online · last: v0.2.0 released")
+        await toasts_clear_of_the_bar(pilot, app)
+        start_release(make_ctx(), ReleaseRequest(version="0.3.0"))
+        app.push_screen(screen_for("preflight"))
+        await settle(pilot)
+        assert text_of(app.screen, "#session-bar").rstrip().endswith("v0.3.0 · stable · "
+                                                                    "release · main · online")
+        await toasts_clear_of_the_bar(pilot, app)
+
+
+async def toasts_clear_of_the_bar(pilot: Pilot[None], app: ReleaseConsoleApp) -> None:
+    """A routine toast and a long warning on the screen now: neither covers its session bar."""
+    app.clear_notifications()
+    app.notify("✔ Move [Unreleased] in CHANGELOG.md: done.")
+    app.notify("Checklist item not ticked: Docs in docs/ reflect the release. Tick it in the "
+               "checklist below with space when it is true.", severity="warning")
+    await pilot.pause()
+    await pilot.pause()
+    bar = app.screen.query_one("#session-bar").region
+    toasts = list(app.screen.query(Toast))
+    assert len(toasts) == 2
+    for toast in toasts:
+        assert toast.region.y >= bar.bottom and not toast.region.overlaps(bar), toast.region

@@ -17,7 +17,7 @@ from services.session import SessionStore
 from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context
 from tests.conftest import commit_file
-from tests.tui_helpers import footer_keys, settle
+from tests.tui_helpers import SlowApp, footer_keys, settle
 
 
 def text_of(app: ReleaseConsoleApp, selector: str) -> str:
@@ -61,6 +61,23 @@ async def test_open_a_step_and_run_it(repo_path: Path,
         assert "Next: changelog" in text_of(app, "#message")
     assert make_ctx().require_session().steps["preflight"].status == "done"
 
+
+
+async def test_n_typed_before_a_step_screen_has_loaded_is_not_lost(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Walked on a loaded machine: n n (open the step to do now, run it) closed the step's screen
+    again: the second n came before the screen had loaded the release, and without one n goes
+    back. It now waits for the load, then does what n does there: runs the step, opens the next."""
+    start_release(make_ctx(), ReleaseRequest(version="0.2.0"))
+    app = SlowApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.held.set()  # the step screen's load waits, as on a slow machine
+        await pilot.press("n", "n")
+        app.go.set()
+        await settle(pilot)
+        assert isinstance(app.screen, StepScreen) and app.screen.step.id == "changelog"
+    assert make_ctx().require_session().steps["preflight"].status == "done"
 
 async def test_blocked_step_says_why_and_does_not_run(repo_path: Path,
                                                        make_ctx: Callable[..., Context]) -> None:

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+import threading
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.pilot import Pilot
 from textual.screen import ModalScreen
 from textual.widgets import Static
 from textual.worker import WorkerState
+
+from console.app import ReleaseConsoleApp
+from console.wiring import Options
+
+if TYPE_CHECKING:
+    from services.step_protocol import Context
 
 S = TypeVar("S")
 
@@ -66,3 +73,31 @@ async def open_step(pilot: Pilot[Any], step_id: str, kind: type[S]) -> S:
     screen = pilot.app.screen
     assert isinstance(screen, kind)
     return screen
+
+
+class SlowApp(ReleaseConsoleApp):
+    """The app on a loaded machine: while ``held`` is set, a worker's context (the screen's
+    load, a sign-off's write) waits until the test lets it go, as git and hashing make it wait."""
+
+    def __init__(self, options: Options) -> None:
+        super().__init__(options)
+        self.held = threading.Event()
+        self.go = threading.Event()
+
+    def make_context(self) -> Context:
+        if self.held.is_set():
+            self.go.wait(30)
+        return super().make_context()
+
+
+def type_in_one_burst(app: ReleaseConsoleApp, *keys: str) -> None:
+    """Keys as a fast typist (or a paste) sends them: all in the app's queue before it handles
+    the first. Pilot's ``press`` waits for the app to go idle after each key, which hides what
+    lands where when keys come faster than the screen."""
+    from textual import events
+
+    for key in keys:
+        char = key if len(key) == 1 else {"enter": "\r", "space": " "}.get(key)
+        event = events.Key(key, char)
+        event.set_sender(app)
+        app.post_message(event)

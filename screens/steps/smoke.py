@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -36,11 +36,12 @@ from textual.widgets.selection_list import Selection
 
 from screens.base import host_of
 from screens.step import STEP_CSS, Finished, Progress, StepScreen
-from screens.widgets import CheckList
+from screens.widgets import CheckList, FormField
 from services import smoke, workstation
 from services.errors import ConsoleError
 from services.progress import ProgressEvent
 from services.step_protocol import Context
+from services.step_status import StepStatus
 
 SMOKE_CSS = Path(__file__).with_name("smoke.tcss")
 
@@ -79,14 +80,33 @@ class SmokeScreen(StepScreen[SmokeView]):
         self.form_arch = ""  # the architecture the form's hardware, ticks and note are for
         self.form_next: str | None = None  # moved on by ctrl+s to this one, still to sign off
         self.sent: set[str] = set()  # sign-offs sent from this form (maybe not loaded yet)
+        self.tick_all_on_load = False  # a typed before the checks were there
+
+    def on_mount(self) -> None:
+        """Opened as the step to do now with a sign-off open (blocked), the hardware field
+        takes the focus at once, before the load says which architecture: what the captain
+        types ahead ("X1", Enter, a) lands in the form instead of on the screen, where Enter
+        closed it while the release was not loaded yet."""
+        super().on_mount()
+        if self.opened_on == StepStatus.BLOCKED:  # at once: focus() waits a message
+            self.set_focus(self.query_one("#smoke-hardware", Input))
+
+    def on_key(self, event: events.Key) -> None:
+        """A key the screen itself gets while a field has the focus was typed before the field
+        took it (as the screen opened): the field gets it, in the order typed. (A field keeps
+        the keys typed in it and its Enter, so none of these comes from the field itself.)"""
+        field = self.focused
+        if isinstance(field, FormField) and (event.is_printable or event.key == "enter"):
+            event.stop()
+            field.post_message(events.Key(event.key, event.character))
 
     def compose_extra(self) -> ComposeResult:
         yield Static("", id="smoke-status", classes="section")
         yield Static("Sign off (ticked = passed, unticked = failed):", classes="section",
                      id="smoke-label")
         with Horizontal(id="smoke-form"):
-            yield Input(placeholder="Tester", id="smoke-tester")
-            yield Input(placeholder="Hardware", id="smoke-hardware")
+            yield FormField(placeholder="Tester", id="smoke-tester", then="#smoke-hardware")
+            yield FormField(placeholder="Hardware", id="smoke-hardware", then="#smoke-checks")
         yield CheckList(id="smoke-checks")
         yield Input(placeholder="Note for failed checks", id="smoke-note")
         yield Button("Record sign-off (ctrl+s)", id="smoke-record", variant="primary")
@@ -119,6 +139,8 @@ class SmokeScreen(StepScreen[SmokeView]):
                      "#smoke-record"):  # the bundle is out: the other workstation records
             self.query_one(form).display = not data.elsewhere
         if not data.arches or data.elsewhere:
+            if first_load and self.query_one("#smoke-hardware", Input).has_focus:
+                self.park_focus()  # the form is hidden or empty: an early focus leaves it
             return
         if first_load:  # the arch picker has no blank entry: made once the arches are known
             arch = self.form_arch = data.first_open() or data.arches[0]
@@ -131,8 +153,27 @@ class SmokeScreen(StepScreen[SmokeView]):
         checks = self.query_one("#smoke-checks", SelectionList)
         if checks.option_count != len(data.checks):
             self._reset_checks(data)
-        if first_load and data.first_open() is not None and self.next_id == self.step.id:
-            self.query_one("#smoke-hardware", Input).focus()
+            if self.tick_all_on_load:
+                checks.select_all()
+        self.tick_all_on_load = False
+        if first_load:
+            self._first_focus(data)
+
+    def _first_focus(self, data: SmokeView) -> None:
+        """The hardware field has the focus while an architecture is open on the step to do
+        now, unless the captain already moved on in the form (typed ahead, see ``on_mount``):
+        then what the load put above it pushed it down, so it is shown again. An early focus
+        the load proves wrong goes back to the body, if nothing was typed."""
+        hardware = self.query_one("#smoke-hardware", Input)
+        focused = self.focused
+        open_now = data.first_open() is not None and self.next_id == self.step.id
+        if isinstance(focused, (Input, SelectionList)) and (
+                focused is not hardware or hardware.value or open_now):
+            self.call_after_refresh(focused.scroll_visible)
+        elif open_now:
+            hardware.focus()
+        elif focused is hardware:
+            self.park_focus()
 
     def _reset_checks(self, data: SmokeView) -> None:
         checks = self.query_one("#smoke-checks", SelectionList)
@@ -158,12 +199,8 @@ class SmokeScreen(StepScreen[SmokeView]):
             self._reset_checks(self.data)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Enter in a field moves on: tester -> hardware -> checks; in the note it records."""
-        if event.input.id == "smoke-tester":
-            self.query_one("#smoke-hardware", Input).focus()
-        elif event.input.id == "smoke-hardware":
-            self.query_one("#smoke-checks", SelectionList).focus()
-        elif event.input.id == "smoke-note":
+        """Enter in the note records (in the tester and hardware it moves on: FormField)."""
+        if event.input.id == "smoke-note":
             self.action_record()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -172,13 +209,20 @@ class SmokeScreen(StepScreen[SmokeView]):
         return super().check_action(action, parameters)
 
     def action_pass_all(self) -> None:
-        self.query_one("#smoke-checks", SelectionList).select_all()
+        checks = self.query_one("#smoke-checks", SelectionList)
+        if self.data is None:  # typed ahead: the checks come with the load
+            self.tick_all_on_load = True
+        checks.select_all()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "smoke-record":
             self.action_record()
 
     def action_record(self) -> None:
+        if self.data is None:  # no architecture picker yet: nothing is recorded unseen
+            self.notify("The sign-off form is still loading: press ctrl+s again once it shows "
+                        "the architecture.", severity="warning")
+            return
         arch = self.query_one("#smoke-arch", Select)
         if arch.is_blank():
             self.notify("Choose the architecture you tested.", severity="warning")
