@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Footer, Input, Label, Static
 
 ABANDON_CSS = Path(__file__).with_name("abandon.tcss")
 
@@ -42,6 +42,7 @@ class AbandonScreen(ModalScreen[str | None]):
             yield Input(placeholder="Reason (recorded in the journal)", id="reason")
             yield Label("", id="reason-error")
             yield Label("Enter to abandon, Escape to cancel.", classes="hint")
+        yield Footer()  # its own keys, not the checklist's under it (n, x type the reason)
 
     def on_mount(self) -> None:
         self.query_one("#reason", Input).focus()

@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button, Footer, Static
 
 from screens.base import attempt
 
@@ -45,6 +45,7 @@ class SessionDialog(ModalScreen[str | None]):
             yield Static("", id=self.ERROR)
             with Horizontal(id="buttons"):
                 yield from self.buttons()
+        yield Footer()  # its own keys: the checklist's under it (s, y, p...) type into the fields
 
     def fields(self) -> ComposeResult:
         """What the dialog asks or says, above its message line."""

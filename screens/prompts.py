@@ -178,6 +178,7 @@ class SecretScreen(AnswerScreen):
             yield Input(password=True, id="secret")
             yield Label("Enter to submit, Escape to cancel. Nothing typed here is stored.",
                         classes="hint")
+        yield Footer()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value)
@@ -192,6 +193,7 @@ class ReasonScreen(AnswerScreen):
             yield Input(placeholder="Reason (recorded in the journal)", id="reason")
             yield Label("", id="reason-error")
             yield Label("Enter to confirm, Escape to cancel.", classes="hint")
+        yield Footer()  # its own keys, not the step screen's under it (k, o type the reason)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if not event.value.strip():
