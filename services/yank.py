@@ -297,8 +297,11 @@ def report(outcome: YankOutcome, tell: Tell) -> YankOutcome:
             evidence.banner, "the YANKED banner is in place")
         _line(outcome, tell, f"✔ Yank on GitHub: {tag} is a pre-release and {what} "
               f"({evidence.html_url}).")
-    if evidence.latest_before == tag:
-        after = evidence.latest_after or "no release"
+    after = evidence.latest_after or "no release"
+    if evidence.adopted and not evidence.latest_before_known:
+        _line(outcome, tell, "Which release was latest before the yank is not known (the "
+              f"interrupted run did not record it); GitHub now shows {after} as latest.")
+    elif evidence.latest_before == tag:
         _line(outcome, tell, f"It was the latest release; GitHub now shows {after} as latest.")
     return outcome
 
