@@ -19,6 +19,8 @@ from services.session import SessionStore
 from services.step_protocol import Context
 from services.step_status import StepStatus
 from tests.conftest import run_cli
+from tests.github_helpers import Sandbox, cli_env, yank_project
+from tests.hotfix_helpers import journal_actions as actions_of
 from tests.journal_helpers import killed_at_record
 
 
@@ -77,3 +79,56 @@ def test_a_redo_killed_as_it_is_recorded_stops_nothing_and_next_finishes_it(
     assert actions(repo_path)[-2:] == [("preflight", "started"), ("preflight", "done")]
     assert (("preflight", "reopened") in actions(repo_path)) == (when == "after")
     assert run_cli("journal", "verify", cwd=repo_path).returncode == 0
+
+
+YANK = ("yank", "0.2.0", "--reason", "Unlock corrupts data", "--replacement", "0.2.1", "--yes")
+
+
+def stopped_before_completed(repo_path: Path, sandbox: Sandbox) -> Path:
+    """A yank (the shortest runbook) killed after its last step's record and before the
+    session's "completed" one: every step done, the session still active."""
+    project = yank_project(repo_path, sandbox, published_body="## [0.2.0]\n\n- Unlock.\n")
+    killed = killed_at_record(project, "completed", "before", *YANK, env=cli_env())
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    session = SessionStore(project).load("v0.2.0")
+    assert session.state == "active" and all(
+        r.status == StepStatus.DONE for r in session.steps.values())
+    return project
+
+
+def test_a_release_killed_before_it_is_recorded_finished_is_finished_by_next(
+        repo_path: Path, sandbox: Sandbox) -> None:
+    project = stopped_before_completed(repo_path, sandbox)
+    status = run_cli("status", cwd=project, env=cli_env())
+    assert "not recorded as finished yet" in status.stdout and "`release-console next`" in \
+        status.stdout
+    # `next` said "Every step is done." and left it active; `start` then refused every new
+    # release because this one was "in progress", and only an abandon got past it.
+    done = run_cli("next", "--yes", cwd=project, env=cli_env())
+    assert done.returncode == 0, done.stderr
+    assert "Every step is done: v0.2.0 yanked." in done.stdout and "recorded now" in done.stdout
+    assert SessionStore(project).load("v0.2.0").state == "completed"
+    assert actions_of(project, "v0.2.0")[-1] == ("session", "completed")
+    assert run_cli("journal", "verify", "--tag", "v0.2.0", cwd=project).returncode == 0
+    again = run_cli("next", "--yes", cwd=project, env=cli_env())
+    assert again.returncode == 0 and "Nothing to run" in again.stdout
+    started = run_cli("start", "0.3.0", cwd=project, env=cli_env())
+    assert started.returncode == 0, started.stderr
+
+
+async def test_the_tui_says_so_and_n_records_it(repo_path: Path, sandbox: Sandbox) -> None:
+    from console.app import ReleaseConsoleApp
+    from console.wiring import Options
+    from screens.home import HomeScreen
+    from tests.tui_helpers import settle, text_of
+
+    project = stopped_before_completed(repo_path, sandbox)
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert "press n to record it" in text_of(app.screen, "#message")
+        await pilot.press("n")
+        await settle(pilot)
+        assert SessionStore(project).load("v0.2.0").state == "completed"
+        assert "v0.2.0 yanked" in text_of(app.screen, "#session-bar")
