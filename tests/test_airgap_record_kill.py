@@ -11,7 +11,13 @@ import json
 import signal
 
 from services.journal import Journal
-from tests.airgap_helpers import Workstations, offline_half, prepare_online
+from tests.airgap_helpers import (
+    Workstations,
+    offline_half,
+    prepare_and_export,
+    prepare_online,
+    signed_offline,
+)
 from tests.journal_helpers import killed_at_record
 
 
@@ -42,3 +48,23 @@ def test_an_export_killed_after_its_journal_entry_is_adopted_and_the_release_goe
     back = offline_half(ws)
     ws.cli("online", "bundle", "import", str(back), "--yes")
     assert ws.ctx("online").repo.tag_exists("v1.3.0")
+
+
+def test_the_signed_bundle_killed_after_its_journal_entry_is_adopted_and_imported_online(
+        stations: Workstations) -> None:
+    """The same window on the way back: the signing workstation's export of the signed bundle."""
+    ws = stations
+    prepare_and_export(ws)
+    signed_offline(ws)
+    stick = ws.usb / "back.tar"
+    killed = killed_at_record(ws.offline, "bundle-exported", "after", "bundle", "export",
+                              "--output", str(stick), env={"RELEASE_CONSOLE_OFFLINE": "1"})
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    written = hashlib.sha256(stick.read_bytes()).hexdigest()
+
+    again = json.loads(ws.cli("offline", "bundle", "export", "--output", str(stick),
+                              "--json").stdout)
+    assert again["adopted"] is True and again["sha256"] == written
+    ws.cli("online", "bundle", "import", str(stick), "--yes")
+    assert ws.ctx("online").repo.tag_exists("v1.3.0")
+    assert "push" in ws.cli("online", "status").stdout.split("Next:")[-1]
