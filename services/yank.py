@@ -201,7 +201,9 @@ def begin_session(ctx: Context, prepared: PreparedYank) -> bool:
     refuse_start_here(ctx)
     session = Session(version=prepared.version, tag=tag, kind="yank", created_at=ctx.now_iso(),
                       base_commit=ctx.repo.head_sha(), branch=ctx.repo.branch())
-    open_session(ctx, session, inputs={"version": prepared.version, "tag": tag, "kind": "yank"})
+    open_session(ctx, session, inputs={"version": prepared.version, "tag": tag, "kind": "yank",
+                                       "reason": prepared.reason,
+                                       "replacement": prepared.replacement})
     return True
 
 
@@ -240,8 +242,10 @@ def run_halves(ctx: Context, prepared: PreparedYank, tell: Tell) -> YankOutcome:
     inputs: dict[str, Any] = {"reason": reason, "replacement": replacement}
     if prepared.allow_older:
         inputs["allow_older"] = True
+    # Saved before it is journaled: killed in between, the session still says a yank was asked
+    # for (services.yank_resume finds it), and `next` finishes it (services/recorder.py).
     ctx.record("yank-github", "yank requested", inputs=inputs,
-               update=lambda s: s.data.__setitem__(DATA_KEY, dict(inputs)))
+               update=lambda s: s.data.__setitem__(DATA_KEY, dict(inputs)), session_first=True)
     outcome = YankOutcome(prepared.tag)
     for step in halves():
         record = ctx.require_session().steps.get(step.id)

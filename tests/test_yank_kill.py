@@ -119,3 +119,24 @@ def test_a_yank_adopted_without_its_record_of_latest_says_that_it_is_not_known(
     assert ("Which release was latest before the yank is not known (the interrupted run did "
             "not record it); GitHub now shows no release as latest.") in done.stdout
     assert "It was the latest release" not in done.stdout
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_a_yank_killed_as_it_is_requested_is_finished_by_next(
+        project: Path, sandbox: Sandbox, when: str) -> None:
+    """Found by the kill sweep: killed around the "yank requested" record, the yank's session
+    had no reason or replacement, and `next` stopped: "The yank of v0.2.0 needs a reason and a
+    replacement version"."""
+    result = killed_at_record(project, "yank requested", when, *YANK, env=cli_env())
+    assert result.returncode == -signal.SIGKILL, result.stderr
+    assert not sandbox.requests("PATCH")
+    for _ in range(2):
+        done = run_cli("next", "--yes", cwd=project, env=cli_env())
+        assert done.returncode == 0, done.stderr
+    yanked_once(project, sandbox)
+    started = journal_actions(project, "v0.2.0")[0]
+    assert started == ("session", "started")
+    assert run_cli("journal", "verify", "--tag", "v0.2.0", cwd=project).returncode == 0
+    # The reason is journaled from the session's start, before the request's own entry.
+    first = (project / ".release" / "v0.2.0" / "journal.jsonl").read_text().splitlines()[0]
+    assert '"reason": "Unlock corrupts data"' in first
