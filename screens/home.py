@@ -168,8 +168,11 @@ class HomeScreen(Screen[None]):
                              "import it (i there). When its bundle comes back, press i here.",
                              style="bold"))
         elif self.has_session and not self.done_here:
-            nxt = f"Next: {self.next_id}. " if self.next_id else "Every step is done. "
-            note.update(Text(nxt + "Enter opens a step; n opens the next one.", style="bold"))
+            nxt = (f"Next: {self.next_id}. Enter opens a step; n opens the next one."
+                   if self.next_id else "Every step is done, but the release is not recorded as "
+                   "finished yet (the run that finished the last step was stopped first): "
+                   "press n to record it.")
+            note.update(Text(nxt, style="bold"))
         else:
             note.update(Text(overview.idle, style="bold"))
         self._show_detail(checklist.highlighted)
@@ -240,8 +243,8 @@ class HomeScreen(Screen[None]):
         self.app.push_screen(screen_for(row.id, now=row.status if row.id == self.next_id else None))
 
     def action_next_step(self) -> None:
-        if self.next_id is None:
-            self.notify("Every step is done.")
+        if self.next_id is None:  # every step finished, the release still active: a stopped run
+            self._complete()
             return
         self._open(next(i for i, r in enumerate(self.rows) if r.id == self.next_id))
 
@@ -314,6 +317,14 @@ class HomeScreen(Screen[None]):
         if left is not None and not left.empty:  # as the dialog said, with the commands again
             said += " " + left.summary()
         self.post_message(Said(refused or said, ok=not refused, timeout=20))
+
+    @work(thread=True, exclusive=True, group="home-complete")
+    def _complete(self) -> None:
+        """`next` with nothing left to run: record the release as finished, as the CLI does."""
+        from services.completion import complete_stopped
+
+        done, refused = attempt(self.app, complete_stopped)
+        self.post_message(Said(refused or done or "Every step is done.", ok=not refused))
 
     def action_repair_journal(self) -> None:
         """``journal repair`` from the command palette: the same plan, asked, then done."""

@@ -50,6 +50,26 @@ def finish_if_complete(ctx: Context) -> bool:
     return True
 
 
+STOPPED_AT_THE_END = ("The release is not recorded as finished yet (the run that finished the "
+                      "last step was stopped first): `release-console next` records it.")
+
+
+def complete_stopped(ctx: Context) -> str:
+    """Complete a session whose every step is finished but which is still active, and say so
+    ("" when it is not such a session). The run that finished the last step was killed after
+    that step's record and before the session's "completed" one (two records: a window no
+    step's reconciliation covers). Left so, `next` had nothing to run and `start` refused the
+    next release while this one was "in progress". Under the run lock, on the saved session."""
+    tag = ctx.require_session().tag
+    with ctx.store.run_lock(tag):
+        ctx.session = ctx.store.load(tag)
+        if ctx.session.state != "active" or ctx.journal_problem() or \
+                not finish_if_complete(ctx):
+            return ""
+    return (f"Every step is done: {outcome_line(ctx.require_session())}. The run that finished "
+            "the last step was stopped before it recorded that; recorded now.")
+
+
 def outcome_line(session: Session) -> str:
     """"v1.3.1 released", "v1.3.0 yanked", "v1.4.0 abandoned", "v1.4.0 in progress"."""
     if session.state == "completed":

@@ -248,8 +248,10 @@ def _run_locked(ctx: Context, step: Step, *, confirmed: bool) -> Evidence:
             StepStatus.RUNNING, ctx.now_iso(), "", "")
         rec.pid = os.getpid()
 
+    # Saved before it is journaled: killed in between, the step shows as interrupted (not
+    # "ready" beside a journal that says it started) and runs again (services/recorder.py).
     ctx.record(step.id, "resumed" if previous == StepStatus.INTERRUPTED else "started",
-               update=mark_running)
+               update=mark_running, session_first=True)
     try:
         evidence = step.run(ctx)
         secrets.check_keys(evidence, f"the evidence of {step.id}")
@@ -388,7 +390,9 @@ def redo_step(ctx: Context, step: Step, reason: str) -> list[str]:
         for step_id in reopened:
             s.steps[step_id] = StepRecord()
 
+    # Saved before it is journaled: a "reopened" entry the session does not reflect would read
+    # as a session file edited to say "done", and stop every step (services/recorder.py).
     ctx.record(step.id, "reopened", inputs={"reason": reason.strip(), "steps": reopened},
-               update=reopen)
+               update=reopen, session_first=True)
     return reopened
 

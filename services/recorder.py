@@ -5,6 +5,17 @@ re-reads the session, applies the change, appends the journal entry and stores t
 head in the session, then saves it. So the session always names the journal entry that explains
 it, and a TUI and a CLI in another terminal working on the same release add up instead of
 overwriting each other.
+
+A kill can land between the journal's append and the session's save. For a change that finishes
+a step (done, adopted, skipped) the journal must come first: a session that says "done" is only
+believed when a journal entry finished the step (:mod:`services.journal_audit`), and a session
+left saying less than the journal (the step running, so interrupted) has the step run again,
+reconciling with the world. A change that only takes a step back (a step starts running, steps
+reopen for a redo) is the other way round: alone, the journal entry would leave the session
+saying "ready" for a step the journal says started, or "done" for steps the journal says were
+reopened, which the audit then calls an edited session file and stops every step. So those are
+saved to the session first (``session_first``), then journaled, then saved with the journal's
+head: a kill in between leaves the step interrupted or reopened, which plain ``next`` finishes.
 """
 
 from __future__ import annotations
@@ -41,7 +52,8 @@ class RecordAction(Protocol):
 
     def __call__(self, step: str, action: str, *, inputs: dict[str, Any] | None = None,
                  outputs: dict[str, Any] | None = None,
-                 update: Callable[[Session], object] | None = None) -> None: ...
+                 update: Callable[[Session], object] | None = None,
+                 session_first: bool = False) -> None: ...
 
 
 class Recorder:
@@ -74,11 +86,13 @@ class Recorder:
 
     def record(self, step: str, action: str, *, inputs: dict[str, Any] | None = None,
                outputs: dict[str, Any] | None = None,
-               update: Callable[[Session], object] | None = None) -> Session:
+               update: Callable[[Session], object] | None = None,
+               session_first: bool = False) -> Session:
         """Journal an action and (optionally) change the session; returns the saved session.
 
         Nothing is appended to a journal whose chain is broken: the audit trail would go on from
-        a point nobody can vouch for.
+        a point nobody can vouch for. With ``session_first`` the change is saved before the
+        entry is appended (for changes that only take steps back: see the module's docstring).
         """
         with self.locked() as session:
             problem = journal_problem(self.store, session)
@@ -89,6 +103,8 @@ class Recorder:
                                    remedy=journal_remedy(self.store, session))
             if update is not None:
                 update(session)
+                if session_first:
+                    self.store.save(session, now=self.clock())
             head, count = self.journal.append(actor=self.actor, step=step, action=action,
                                                inputs=inputs, outputs=outputs, now=self.clock())
             session.journal_head, session.journal_count = head, count

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +41,9 @@ class ReleaseRequest:
     channel: str = "stable"
     kind: str = ""  # release, hotfix, rc, promote; "" means derived from the channel
     data: dict[str, Any] = field(default_factory=dict)  # flow inputs (promote: the candidate)
+    # A flow's own fields of the new session (a hotfix's base, branch and plan), set before its
+    # first save: a start killed before the flow's own record still leaves them, so `next` goes on
+    setup: Callable[[Session], object] | None = field(default=None, compare=False)
 
 
 def resolve_version(policy: Policy, tags: list[str], request: ReleaseRequest) -> tuple[str, str]:
@@ -182,6 +185,8 @@ def _start_locked(ctx: Context, request: ReleaseRequest) -> Session:
         base_commit=repo.head_sha(), branch=repo.branch(),
         data={**request.data, **({ABANDONED_ATTEMPT: kept} if kept else {})},
     )
+    if request.setup is not None:
+        request.setup(session)
     return open_session(ctx, session, inputs={
         "version": version, "tag": tag, "channel": request.channel, "kind": kind,
         "bump": request.bump, "requested": request.version, **session.data,

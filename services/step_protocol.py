@@ -197,11 +197,12 @@ class Context:
 
     def record(self, step: str, action: str, *, inputs: dict[str, Any] | None = None,
                outputs: dict[str, Any] | None = None,
-               update: Callable[[Session], object] | None = None) -> None:
+               update: Callable[[Session], object] | None = None,
+               session_first: bool = False) -> None:
         """Journal an action and (optionally) change the session, as one locked update
         (:class:`services.recorder.Recorder`); ``self.session`` becomes the saved session."""
         self.session = self.recorder().record(step, action, inputs=inputs, outputs=outputs,
-                                              update=update)
+                                              update=update, session_first=session_first)
 
     def recorder(self, session: Session | None = None) -> Recorder:
         """The journal-and-session writer of ``session`` (the active one), as this console."""

@@ -201,7 +201,9 @@ def begin_session(ctx: Context, prepared: PreparedYank) -> bool:
     refuse_start_here(ctx)
     session = Session(version=prepared.version, tag=tag, kind="yank", created_at=ctx.now_iso(),
                       base_commit=ctx.repo.head_sha(), branch=ctx.repo.branch())
-    open_session(ctx, session, inputs={"version": prepared.version, "tag": tag, "kind": "yank"})
+    open_session(ctx, session, inputs={"version": prepared.version, "tag": tag, "kind": "yank",
+                                       "reason": prepared.reason,
+                                       "replacement": prepared.replacement})
     return True
 
 
@@ -240,8 +242,10 @@ def run_halves(ctx: Context, prepared: PreparedYank, tell: Tell) -> YankOutcome:
     inputs: dict[str, Any] = {"reason": reason, "replacement": replacement}
     if prepared.allow_older:
         inputs["allow_older"] = True
+    # Saved before it is journaled: killed in between, the session still says a yank was asked
+    # for (services.yank_resume finds it), and `next` finishes it (services/recorder.py).
     ctx.record("yank-github", "yank requested", inputs=inputs,
-               update=lambda s: s.data.__setitem__(DATA_KEY, dict(inputs)))
+               update=lambda s: s.data.__setitem__(DATA_KEY, dict(inputs)), session_first=True)
     outcome = YankOutcome(prepared.tag)
     for step in halves():
         record = ctx.require_session().steps.get(step.id)
@@ -297,8 +301,11 @@ def report(outcome: YankOutcome, tell: Tell) -> YankOutcome:
             evidence.banner, "the YANKED banner is in place")
         _line(outcome, tell, f"✔ Yank on GitHub: {tag} is a pre-release and {what} "
               f"({evidence.html_url}).")
-    if evidence.latest_before == tag:
-        after = evidence.latest_after or "no release"
+    after = evidence.latest_after or "no release"
+    if evidence.adopted and not evidence.latest_before_known:
+        _line(outcome, tell, "Which release was latest before the yank is not known (the "
+              f"interrupted run did not record it); GitHub now shows {after} as latest.")
+    elif evidence.latest_before == tag:
         _line(outcome, tell, f"It was the latest release; GitHub now shows {after} as latest.")
     return outcome
 

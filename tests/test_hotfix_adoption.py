@@ -191,3 +191,32 @@ def test_a_fresh_merge_back_and_an_adopted_fast_forward_record_the_same_as_the_w
     assert killed_after(other, "push", "run", "merge-back", "--yes").returncode == -signal.SIGKILL
     assert run_cli("next", "--yes", cwd=other).returncode == 0
     assert merge_back_evidence(other)["changelog_resolved"] is False
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_a_hotfix_start_killed_at_its_plan_record_is_finished_by_next(
+        project: Path, when: str) -> None:
+    """Found by the kill sweep: killed around the "planned" record, the session had no plan
+    (no picks, main as its branch): status and `next` said "No commits are picked" and waited
+    for the same hotfix command again."""
+    from tests.journal_helpers import killed_at_record
+
+    fix = commit(project, "src/unlock.sh", "retry=3\n", FIX)
+    killed = killed_at_record(project, "planned", when, "hotfix", "1.3.1", "--yes", "--pick",
+                              fix)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    status = run_cli("status", cwd=project).stdout
+    assert "No commits are picked" not in status
+    assert "v1.3.1 · stable · hotfix · main" in status  # the hotfix, on main until its branch
+    resumed = run_cli("next", "--yes", cwd=project)
+    assert resumed.returncode == 0, resumed.stderr
+    assert git(project, "log", "--format=%s", "v1.3.0..hotfix/v1.3.1").splitlines() == [
+        ENTRIES, FIX]
+    session = SessionStore(project).load("v1.3.1")
+    assert (session.previous_tag, session.branch) == ("v1.3.0", "hotfix/v1.3.1")
+    started = next(e for e in map(json.loads, (project / ".release" / "v1.3.1" /
+                                                "journal.jsonl").read_text().splitlines())
+                   if e["action"] == "started" and e["step"] == "session")
+    assert started["outputs"]["previous_tag"] == "v1.3.0"  # the plan is journaled from the start
+    assert started["inputs"]["hotfix"]["picks"] == [fix]
+    assert run_cli("journal", "verify", cwd=project).returncode == 0

@@ -186,6 +186,10 @@ def cmd_status(args: argparse.Namespace) -> int:
         say(f"Next: {ctx.journal_remedy()}", style="bold")
     else:
         say_next(nxt)
+        if nxt is None and ctx.require_session().state == "active":
+            from services.completion import STOPPED_AT_THE_END
+
+            say(STOPPED_AT_THE_END, style="bold")
     if yank is not None:
         say(f"Also: {yank.blocker().reason} Once {ctx.require_session().tag} is finished or "
             "abandoned, `release-console next` finishes the yank.", style="yellow")
@@ -324,7 +328,12 @@ def cmd_next(args: argparse.Namespace) -> int:
     ctx.answers = answers_from(args)
     nxt = engine.next_view(engine.views(ctx))
     if nxt is None:
-        say("Every step is done.")
+        from services.completion import complete_stopped
+
+        said = complete_stopped(ctx)  # the run that did the last step was stopped before this
+        say(said or "Every step is done.")
+        if said:
+            say_unpushed(ctx)
         return 0
     if nxt.status == S.BLOCKED:
         raise ConsoleError(f"The next step, '{nxt.step.title}' ({nxt.id}), is blocked: "

@@ -58,6 +58,23 @@ def record_export(session: Session, journal: Journal, manifest: Manifest,
     session.journal_head, session.journal_count = head, count
 
 
+def export_journaled(raw: bytes, manifest: Manifest, bundle_sha256: str) -> bool:
+    """Whether the journal ``raw`` is the one in the bundle plus this very export's entry, and
+    nothing else: :func:`record_export` appends the entry and the session is saved after it, so
+    a kill in between leaves exactly this (the session still as the bundle carries it)."""
+    found = [line for line in raw.splitlines() if line.strip()]
+    if len(found) != manifest.journal_count + 1 or (
+            manifest.journal_count and line_hash(found[-2]) != manifest.journal_head):
+        return False
+    try:
+        entry = json.loads(found[-1])
+    except ValueError:
+        return False
+    outputs = entry.get("outputs") if isinstance(entry, dict) else None
+    return entry.get("action") == EXPORTED and isinstance(outputs, dict) and \
+        outputs.get("bundle_sha256") == bundle_sha256
+
+
 def mark_exported(session: Session, manifest: Manifest, bundle_sha256: str) -> None:
     """The hand-off step's record, as the export entry describes it."""
     record = session.step(step_for(manifest.direction))

@@ -199,23 +199,40 @@ def _adopt(ctx: Context, target: Path) -> Exported | None:
         tarstream.check_against(found, manifest)
     except ConsoleError:
         return None
-    head, count = crossing.journal_head((directory / "journal.jsonl").read_bytes())
+    journal_raw = (directory / "journal.jsonl").read_bytes()
+    head, count = crossing.journal_head(journal_raw)
     now = (session.tag, direction_here(ctx),
-           crossing.sha256((directory / "session.json").read_bytes()), head, count)
-    if (manifest.tag, manifest.direction, manifest.session_sha256, manifest.journal_head,
-            manifest.journal_count) != now:
+           crossing.sha256((directory / "session.json").read_bytes()))
+    if (manifest.tag, manifest.direction, manifest.session_sha256) != now:
         return None
-    return _record(ctx, target, hash_file(target).sha256, target.stat().st_size, manifest,
-                   adopted=True)
+    sha = hash_file(target).sha256
+    if (manifest.journal_head, manifest.journal_count) == (head, count):
+        return _record(ctx, target, sha, target.stat().st_size, manifest, adopted=True)
+    # Killed after journaling the export and before the session said so: its entry is there.
+    if crossing.export_journaled(journal_raw, manifest, sha):
+        return _record(ctx, target, sha, target.stat().st_size, manifest, adopted=True,
+                       journaled=True)
+    return None
 
 
 def _record(ctx: Context, target: Path, sha: str, size: int, manifest: Manifest, *,
-            adopted: bool = False) -> Exported:
+            adopted: bool = False, journaled: bool = False) -> Exported:
+    """Journal the export and mark the step done; ``journaled``: its entry is the journal's
+    last already (checked again under the lock), so only the session is written."""
     from services.recorder import Recorder
 
     recorder = Recorder(ctx.store, manifest.tag, actor=ctx.actor, clock=ctx.clock)
     with recorder.locked() as fresh:
-        crossing.record_export(fresh, recorder.journal, manifest, sha)
+        if not journaled:
+            crossing.record_export(fresh, recorder.journal, manifest, sha)
+        else:
+            raw = recorder.journal.path.read_bytes()
+            if not crossing.export_journaled(raw, manifest, sha):
+                raise BlockedError(f"The journal of {manifest.tag} changed while the export was "
+                                   "being recorded; nothing was recorded.",
+                                   remedy="Run `release-console bundle export` again.")
+            crossing.mark_exported(fresh, manifest, sha)
+            fresh.journal_head, fresh.journal_count = crossing.journal_head(raw)
     ctx.session = ctx.store.load(manifest.tag)
     paths.remember(ctx, target)
     return Exported(target, sha, size, manifest, adopted)

@@ -22,13 +22,18 @@ class YankGitHubEvidence(StepEvidence):
     # "banner added", "banner replaced", "none" (already there), "in place" (found so, adopted)
     banner: str = "none"
     prerelease: bool = False
-    latest_before: str = ""  # "" when adopted: lost with the interrupted run
+    # The latest release right before GitHub's edit; when adopted, as the interrupted run
+    # journaled it before sending the edit ("" and latest_before_known False when it did not)
+    latest_before: str = ""
     latest_after: str = ""
     refused: tuple[str, ...] = ()  # what GitHub would not change
     # GitHub showed the banner at the top of the notes when the step ended (None: recorded by a
     # console before this field; every yank it recorded had verified the banner)
     banner_shown: bool | None = optional()
     adopted: bool | None = optional()  # found yanked after an interrupted run, not yanked again
+    # Adopted only: whether latest_before is the interrupted run's own record (None: recorded by
+    # a console before this field, which never knew it when adopting)
+    latest_before_known: bool | None = optional()
 
 
 @record(frozen=True, kw_only=True, eq=False)

@@ -9,6 +9,7 @@ reported.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -106,7 +107,11 @@ def found_yanked(client: GitHubClient, *, tag: str, reason: str,
                       banner="in place", banner_shown=True)
 
 
-def yank(client: GitHubClient, *, tag: str, reason: str, replacement: str) -> YankResult:
+def yank(client: GitHubClient, *, tag: str, reason: str, replacement: str,
+         before_edit: Callable[[str], object] | None = None) -> YankResult:
+    """Yank ``tag``; ``before_edit`` hears which release is latest right before GitHub's edit
+    is sent (not when nothing is to change), so a caller can record it first: a kill after the
+    edit loses GitHub's answer, and GitHub cannot say afterwards what was latest before."""
     if not reason.strip():
         raise YankError("A yank needs a reason; it goes at the top of the release notes.",
                         remedy='Pass --reason "one line".')
@@ -120,6 +125,8 @@ def yank(client: GitHubClient, *, tag: str, reason: str, replacement: str) -> Ya
                          else "banner added")
     if rel.prerelease and body_done:
         return result  # already yanked exactly like this
+    if before_edit is not None:
+        before_edit(before)
     name = rel.name or ""
     target = rel
 

@@ -140,7 +140,6 @@ def start_hotfix(ctx: Context, request: HotfixRequest, *,
     if ask is not None:
         refuse_start_here(ctx)  # as start_release would: refused before the question, not after
     _asked(ctx, ask, data, tag)
-    start_release(ctx, ReleaseRequest(version=version, kind="hotfix"))
 
     def setup(s: Session) -> None:
         s.previous_tag, s.branch, s.base_commit = base_tag, branch, base_commit
@@ -148,6 +147,10 @@ def start_hotfix(ctx: Context, request: HotfixRequest, *,
         if clock is not None:
             s.data[CLOCK_KEY] = clock.to_json()
 
+    # The plan is in the session from its first save (and in its "started" entry): killed
+    # before the "planned" record, `next` still makes the branch; it said "no commits are
+    # picked" and waited for the same hotfix command again.
+    start_release(ctx, ReleaseRequest(version=version, kind="hotfix", setup=setup))
     ctx.record("hotfix-branch", "planned",
                inputs={"version": version, "picks": shas, "severity": request.severity,
                        "since": request.since},

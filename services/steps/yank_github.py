@@ -11,6 +11,7 @@ from __future__ import annotations
 from services.evidence import YankGitHubEvidence
 from services.github import wiring
 from services.github.yank import banner, found_yanked, yank
+from services.reconcile import ADOPTED
 from services.step_protocol import Blocker, Context, Evidence, Plan, Step
 from services.step_status import StepStatus
 from services.yank import replacement_tag, yank_inputs
@@ -45,8 +46,11 @@ class YankGitHub(Step):
     def reconcile(self, ctx: Context) -> Evidence | None:
         """A yank killed after GitHub's edit and before its record (the step still says running):
         GitHub shows the release a pre-release with this yank's banner, so that is recorded as
-        what GitHub shows, adopted, and nothing is sent again. A step never started goes to
-        ``run``, which says whether it was already yanked like this."""
+        what GitHub shows, adopted, and nothing is sent again. Which release was latest before
+        the edit is GitHub's answer no more: it comes from the interrupted run's own journal
+        entry (:meth:`run` writes it before sending the edit), or is recorded as unknown, never
+        guessed. A step never started goes to ``run``, which says whether it was already yanked
+        like this."""
         session = ctx.require_session()
         record = session.steps.get(self.id)
         inputs = yank_inputs(ctx)
@@ -54,14 +58,48 @@ class YankGitHub(Step):
             return None
         found = found_yanked(wiring.client_for(ctx), tag=session.tag, reason=inputs.reason,
                              replacement=replacement_tag(ctx, inputs.replacement))
-        return None if found is None else YankGitHubEvidence.from_json(found.to_json()).to_json()
+        if found is None:
+            return None
+        before = latest_before_journaled(ctx)
+        found.latest_before = before or ""
+        return {**YankGitHubEvidence.from_json(found.to_json()).to_json(),
+                "latest_before_known": before is not None}
 
     def run(self, ctx: Context) -> Evidence:
         session = ctx.require_session()
         inputs = yank_inputs(ctx)
+
+        def before_edit(latest: str) -> None:
+            ctx.record(self.id, LATEST_BEFORE, outputs={"latest_before": latest})
+
         result = yank(wiring.client_for(ctx), tag=session.tag, reason=inputs.reason,
-                      replacement=replacement_tag(ctx, inputs.replacement))
+                      replacement=replacement_tag(ctx, inputs.replacement),
+                      before_edit=before_edit)
         return YankGitHubEvidence.from_json(result.to_json()).to_json()
+
+
+LATEST_BEFORE = "latest before the edit"
+# What the engine journals as a run of the step starts or ends: an entry before one is not the
+# interrupted run's.
+RUN_BOUNDS = frozenset({"started", "resumed", "done", ADOPTED, "failed", "paused", "cancelled"})
+
+
+def latest_before_journaled(ctx: Context) -> str | None:
+    """What the step's last run journaled as latest before it sent GitHub's edit ("" for no
+    latest release), or None when that run journaled nothing (killed before, or a console
+    that did not journal it). The journal is read whole: a kill right after this entry's
+    append leaves it past what the session records, and it is still that run's."""
+    found: str | None = None
+    for entry in ctx.journal.entries():
+        if entry.get("step") != YankGitHub.id:
+            continue
+        if entry.get("action") in RUN_BOUNDS:
+            found = None  # an earlier run's entry is not this run's
+        elif entry.get("action") == LATEST_BEFORE:
+            outputs = entry.get("outputs")
+            value = outputs.get("latest_before") if isinstance(outputs, dict) else None
+            found = value if isinstance(value, str) else None
+    return found
 
 
 STEP = YankGitHub()

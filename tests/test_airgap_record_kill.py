@@ -1,0 +1,70 @@
+"""The air gap's records killed between their journal entry and their session save.
+
+No child process or HTTP request marks that window, so tests/kill_harness.py never kills there;
+these SIGKILL the console right after the journal's append (tests/journal_helpers.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import signal
+
+from services.journal import Journal
+from tests.airgap_helpers import (
+    Workstations,
+    offline_half,
+    prepare_and_export,
+    prepare_online,
+    signed_offline,
+)
+from tests.journal_helpers import killed_at_record
+
+
+def test_an_export_killed_after_its_journal_entry_is_adopted_and_the_release_goes_on(
+        stations: Workstations) -> None:
+    """Found by the sweep: the export's entry journaled, the session not saved. Exporting
+    again refused the bundle on the stick as "not this export" (suggesting out-2.tar), status
+    and `next` said to export, and a second bundle carried instead of the first would come back
+    unimportable (two export entries online, one offline)."""
+    ws = stations
+    prepare_online(ws)
+    stick = ws.usb / "out.tar"
+    killed = killed_at_record(ws.online, "bundle-exported", "after", "bundle", "export",
+                              "--output", str(stick), env=ws.env)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    written = hashlib.sha256(stick.read_bytes()).hexdigest()
+
+    again = json.loads(ws.cli("online", "bundle", "export", "--output", str(stick),
+                              "--json").stdout)
+    assert again["adopted"] is True and again["sha256"] == written
+    assert sorted(p.name for p in ws.usb.iterdir()) == ["out.tar"]  # one bundle, the first
+    journal = Journal(ws.online / ".release" / "v1.3.0" / "journal.jsonl")
+    assert [e["action"] for e in journal.entries()].count("bundle-exported") == 1
+    assert "Waits for the offline side." in ws.cli("online", "status").stdout
+    verify = ws.cli("online", "journal", "verify").stdout
+    assert "later ones" not in verify  # the session records the export entry now
+
+    back = offline_half(ws)
+    ws.cli("online", "bundle", "import", str(back), "--yes")
+    assert ws.ctx("online").repo.tag_exists("v1.3.0")
+
+
+def test_the_signed_bundle_killed_after_its_journal_entry_is_adopted_and_imported_online(
+        stations: Workstations) -> None:
+    """The same window on the way back: the signing workstation's export of the signed bundle."""
+    ws = stations
+    prepare_and_export(ws)
+    signed_offline(ws)
+    stick = ws.usb / "back.tar"
+    killed = killed_at_record(ws.offline, "bundle-exported", "after", "bundle", "export",
+                              "--output", str(stick), env={"RELEASE_CONSOLE_OFFLINE": "1"})
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    written = hashlib.sha256(stick.read_bytes()).hexdigest()
+
+    again = json.loads(ws.cli("offline", "bundle", "export", "--output", str(stick),
+                              "--json").stdout)
+    assert again["adopted"] is True and again["sha256"] == written
+    ws.cli("online", "bundle", "import", str(stick), "--yes")
+    assert ws.ctx("online").repo.tag_exists("v1.3.0")
+    assert "push" in ws.cli("online", "status").stdout.split("Next:")[-1]
