@@ -300,3 +300,32 @@ async def test_once_the_signed_bundle_is_written_the_signing_workstation_offers_
         await pilot.press("i")  # not offered, and opens nothing
         await settle(pilot)
         assert app.screen is screen
+
+
+async def test_n_writes_the_bundle_and_then_ctrl_s_greys_out(stations: Workstations) -> None:
+    """Walked by hand at 100x32: on the hand-off screen n (which runs every other step) only
+    repeated "Press ctrl+s on this step's screen", the captain already being there; once the
+    bundle was written, the footer still offered "^s Export", which said only "cannot run
+    again ... `release-console redo`"."""
+    ws = stations
+    prepare_online(ws)
+    app = ReleaseConsoleApp(Options(repo=ws.online))
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_handoff(pilot, "handoff-out")
+        screen.query_one("#handoff-path", Input).value = str(ws.usb / "out.tar")
+        screen.set_focus(None)  # as it opens: n is the screen's key, not the field's letter
+        assert footer_keys(screen)["ctrl+s"] is True
+        await pilot.press("n")
+        await settle(pilot)
+        message = text(screen, "#step-message")
+        assert f"Wrote {ws.usb / 'out.tar'}" in message and "Fingerprint:" in message
+        assert app.screen is screen  # it stays: the fingerprint is compared on the other screen
+        assert (ws.usb / "out.tar").is_file()
+        assert footer_keys(screen)["ctrl+s"] is False  # greyed, as r is, until o reopens it
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "cannot run again" not in text(screen, "#step-message")
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is not screen
+    assert [p.name for p in ws.usb.iterdir()] == ["out.tar"]

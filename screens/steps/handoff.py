@@ -33,6 +33,8 @@ from services import workstation
 from services.errors import ConsoleError
 from services.progress import ProgressEvent
 from services.step_protocol import Context
+from services.step_status import FINISHED
+from services.step_status import StepStatus as S
 
 
 def human(size: int) -> str:
@@ -181,13 +183,26 @@ class HandoffScreen(HoldsVerifiedBundle, StepScreen[Any]):
         shown.update(text)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Where the other machine writes this step's bundle, writing one here is never offered."""
-        if action == "export" and not self.exporting:
-            return False
+        """Where the other machine writes this step's bundle, writing one here is never offered;
+        once it is written (or while it is), ctrl+s greys out like r: it only said "cannot run
+        again" (o reopens the step, and ctrl+s writes a new bundle then)."""
+        if action == "export":
+            if not self.exporting:
+                return False
+            return not (self.running or self.status in FINISHED) or None
         return super().check_action(action, parameters)
 
     def action_run_step(self) -> None:
         self.action_export()
+
+    def _run_or_say_why(self) -> None:
+        """n on the hand-off this machine writes: the step *is* the export, so n writes the
+        bundle as ctrl+s does (it only repeated "press ctrl+s", though n runs every other step).
+        The screen stays, with the fingerprint to compare; n then opens the next step."""
+        if self.exporting and self.next_id == self.step.id and self.status == S.BLOCKED:
+            self.action_export()
+            return
+        super()._run_or_say_why()
 
     @on(Input.Submitted, "#handoff-path")
     def export_on_enter(self) -> None:
