@@ -53,11 +53,14 @@ class HandoffScreen(HoldsVerifiedBundle, StepScreen[Any]):
     # once a bundle is verified
     BINDINGS = [Binding("i", "import_bundle", "Import…"),  # the screen is all about bundles
                 Binding("ctrl+s", "export", "Export"),
-                Binding("ctrl+y", "use_import", "Use the verified bundle", show=False)]
+                Binding("ctrl+y", "use_import", "Use the verified bundle", show=False),
+                # Enter (on the box, a button) only says why; n writes the bundle: see below
+                Binding("enter", "enter_next", "Next", show=False)]
     CSS_PATH: ClassVar[Any] = [STEP_CSS, HANDOFF_CSS]
     contents: Any = None  # what load_extra found; the list is drawn from it and the box
     exporting = True  # this machine writes this step's bundle (else it imports the other's)
     defaulted = False  # the "without artifacts" box was set to the direction's default
+    writes_on_next = False  # n (not Enter) asked to move on: on this step, that writes the bundle
 
     @dataclass
     class Verified(Message):
@@ -195,11 +198,23 @@ class HandoffScreen(HoldsVerifiedBundle, StepScreen[Any]):
     def action_run_step(self) -> None:
         self.action_export()
 
+    def action_next_step(self) -> None:
+        self.writes_on_next = True
+        super().action_next_step()
+
+    def action_enter_next(self) -> None:
+        """Enter moves on as n does, but never writes the bundle: pressed on the "without
+        artifacts" box it would write one the captain meant to change first (Enter in the path
+        field writes it, by its own handler)."""
+        self.writes_on_next = False
+        super().action_next_step()
+
     def _run_or_say_why(self) -> None:
         """n on the hand-off this machine writes: the step *is* the export, so n writes the
         bundle as ctrl+s does (it only repeated "press ctrl+s", though n runs every other step).
         The screen stays, with the fingerprint to compare; n then opens the next step."""
-        if self.exporting and self.next_id == self.step.id and self.status == S.BLOCKED:
+        if self.writes_on_next and self.exporting and self.next_id == self.step.id \
+                and self.status == S.BLOCKED:
             self.action_export()
             return
         super()._run_or_say_why()
