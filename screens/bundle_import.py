@@ -194,9 +194,13 @@ class BundleImportScreen(HoldsVerifiedBundle, Screen[str | None]):
         self.query_one("#import-verified", Static).update(message.lines)
         use = self.query_one("#import-use", Button)
         use.disabled = False
-        use.focus()
+        use.focus(scroll_visible=False)
         self._say("Verified. Compare the fingerprint with the other screen, then use it "
                   "(Enter or ctrl+y).", "bold green")
+        # At 80x24 the check lines push the buttons off the screen: bring "Use it" (focused) and
+        # the line saying what Enter does into view. scroll_end waits for the new layout; the
+        # focus's own scroll measured the screen before the lines were laid out, and did nothing.
+        self.query_one(VerticalScroll).scroll_end(animate=False)
 
     def action_use(self) -> None:
         if self.busy:

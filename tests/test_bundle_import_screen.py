@@ -232,3 +232,30 @@ async def test_the_signing_workstation_says_its_part_is_done_once_sent_back(
                 "workstation.") in text_of(home, "#message")
         keys = footer_keys(home)
         assert keys["i"] and "x" not in keys and "n" not in keys
+
+
+async def test_once_verified_at_80x24_the_use_button_and_what_enter_does_are_in_view(
+        stations: Workstations) -> None:
+    """Walked by hand at 80x24: after Verify the check lines filled the screen and "Use it" and
+    "Verified. Compare the fingerprint ..., then use it (Enter or ctrl+y)." were below it, the
+    focus on a button the captain could not see; what Enter would do was nowhere on screen."""
+    ws = stations
+    prepare_and_export(ws)
+    app = ReleaseConsoleApp(Options(repo=ws.offline, offline=True))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BundleImportScreen)
+        screen.query_one("#import-file", Input).value = str(ws.usb / "out.tar")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.pause()
+        use = screen.query_one("#import-use", Button)
+        assert use.has_focus and not use.disabled
+        shown = screen.screen.find_widget  # raises NoWidget for a widget scrolled out of view
+        for widget in (use, screen.query_one("#import-message")):
+            region = shown(widget).region
+            assert region.height and region.bottom <= 24 - 1, widget  # above the footer
+        assert "Fingerprint:" in text_of(screen, "#import-verified")
