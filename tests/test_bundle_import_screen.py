@@ -144,6 +144,12 @@ async def test_the_returning_bundle_is_found_where_this_machine_wrote_the_outbou
         await settle(pilot)
         field = app.screen.query_one("#import-file", Input)
         assert field.value == "" and field.placeholder == f"Bundle file (e.g. {expected})"
+        # Walked by hand: "Artifacts folder (only for a bundle made without artifacts)" here,
+        # where the signed bundle comes back without them and the field must stay empty.
+        artifacts = app.screen.query_one("#import-artifacts", Input)
+        assert artifacts.placeholder == \
+            "Artifacts folder: leave empty (this machine's build/ is checked)"
+        assert len(artifacts.placeholder) <= artifacts.content_region.width  # not cut at 80x24
         await pilot.press("escape")
         await settle(pilot)
 
