@@ -11,6 +11,7 @@ from textual.widgets import Button, Checkbox, Input, Static
 
 from console.app import ReleaseConsoleApp
 from console.wiring import Options
+from screens.step_progress import StepProgress
 from screens.steps.handoff import HandoffScreen
 from tests.airgap_helpers import (
     Workstations,
@@ -79,6 +80,8 @@ async def test_export_then_import_from_the_screen(stations: Workstations) -> Non
         assert "manifest signed by the pinned key" in verified
         assert "git verify-tag v1.3.0: signed by the pinned key" in verified
         assert "pai-v1.3.0-arm64.iso: sha256" in verified
+        # walked by hand: "Hashing pai-v1.3.0-arm64.iso ... 100%" stayed under the lines
+        assert not screen.query_one(StepProgress).has_class("active")
         assert not screen.query_one("#handoff-use", Button).disabled
         assert not ws.ctx("online").repo.tag_exists("v1.3.0")  # nothing used before ctrl+y
         await pilot.press("ctrl+y")

@@ -28,6 +28,7 @@ from textual.widgets import Button, Checkbox, Input, Static
 from screens.base import attempt, host_of, said
 from screens.bundle_import import HoldsVerifiedBundle
 from screens.step import STEP_CSS, Finished, Progress, StepScreen
+from screens.step_progress import StepProgress
 from screens.widgets import TickBox
 from services import workstation
 from services.errors import ConsoleError
@@ -308,6 +309,7 @@ class HandoffScreen(HoldsVerifiedBundle, StepScreen[Any]):
 
     def on_handoff_screen_verified(self, message: Verified) -> None:
         self.running = False
+        self.query_one(StepProgress).hide()  # it stayed at "Hashing ... 100%" under the lines
         self.prepared = message.prepared
         self.query_one("#handoff-verified", Static).update(message.lines)
         use = self.query_one("#handoff-use", Button)
