@@ -120,8 +120,12 @@ class HandoffScreen(HoldsVerifiedBundle, StepScreen[Any]):
         self.exporting = exporting
         for part in ("#handoff-path", "#handoff-export-row"):
             self.query_one(part).display = exporting
-        for part in ("#handoff-import", "#handoff-import-row", "#handoff-verified"):
-            self.query_one(part).display = not exporting
+        # Once this step's bundle is taken here, a field and Verify for it again only led to
+        # "imported here already": what it held stays in the lines and the evidence.
+        taken = bool(data and data["own"])
+        for part in ("#handoff-import", "#handoff-import-row"):
+            self.query_one(part).display = not exporting and not taken
+        self.query_one("#handoff-verified").display = not exporting
         self.refresh_bindings()
         if data and exporting and not self.defaulted:  # once: a refresh keeps the captain's tick
             self.defaulted = True
