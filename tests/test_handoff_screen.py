@@ -77,7 +77,9 @@ async def test_export_then_import_from_the_screen(stations: Workstations) -> Non
         await pilot.press("enter")  # in the field: verify (ctrl+i is Tab in a terminal)
         await settle(pilot)
         verified = text(screen, "#handoff-verified")
-        assert "manifest signed by the pinned key" in verified
+        # walked by hand: "(minisign key 772D965E6C509A95 (minisign.pub))", parentheses nested
+        assert "manifest signed by the pinned key: minisign key " in verified
+        assert "))" not in verified
         assert "git verify-tag v1.3.0: signed by the pinned key" in verified
         assert "pai-v1.3.0-arm64.iso: sha256" in verified
         # walked by hand: "Hashing pai-v1.3.0-arm64.iso ... 100%" stayed under the lines
