@@ -198,6 +198,12 @@ class HandoffScreen(HoldsVerifiedBundle, StepScreen[Any]):
             if not self.exporting:
                 return False
             return not (self.running or self.status in FINISHED) or None
+        if action == "redo_step" and not self.exporting:
+            # Reopening, here, a bundle the other machine wrote adds an entry its journal never
+            # gets: every bundle it writes after that is refused as diverging (walked by hand:
+            # the release could then only be abandoned, its tag already made). The machine
+            # that wrote the bundle redoes it (its o), before this one imports the new bundle.
+            return False
         return super().check_action(action, parameters)
 
     def action_run_step(self) -> None:
