@@ -13,6 +13,8 @@ from console.app import ReleaseConsoleApp
 from console.wiring import Options
 from screens.step_progress import StepProgress
 from screens.steps.handoff import HandoffScreen
+from services.bundle.export import export_bundle
+from services.session import utc_now
 from tests.airgap_helpers import (
     Workstations,
     offline_half,
@@ -183,11 +185,14 @@ async def test_the_bundle_paths_fit_80_columns(stations: Workstations) -> None:
     """Walked by hand at 80x24: the path field shared its row with the box and the button and
     showed "/tmp/walk/ag/usb/PAI-v1.3.1", never the file name; the import field was cut too."""
     ws = stations
-    prepare_and_export(ws)
+    prepare_online(ws)
     app = ReleaseConsoleApp(Options(repo=ws.online))
     async with app.run_test(size=(80, 24)) as pilot:
+        # the path field before the export (once written, it goes), the import field after it
         for step_id, field in (("handoff-out", "#handoff-path"),
                                ("handoff-back", "#handoff-import")):
+            if step_id == "handoff-back":
+                export_bundle(ws.ctx("online", clock=utc_now), ws.usb / "out.tar")
             screen = await open_handoff(pilot, step_id)
             body_width = screen.query_one("#step-body").content_region.width
             typed = screen.query_one(field, Input)
@@ -337,6 +342,9 @@ async def test_n_writes_the_bundle_and_then_ctrl_s_greys_out(stations: Workstati
         assert app.screen is screen  # it stays: the fingerprint is compared on the other screen
         assert (ws.usb / "out.tar").is_file()
         assert footer_keys(screen)["ctrl+s"] is False  # greyed, as r is, until o reopens it
+        # and the path field and Export go: Enter there only said "cannot run again ...
+        # `release-console redo handoff-out`", a command line in the TUI
+        assert shown(screen) == set()
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "cannot run again" not in text(screen, "#step-message")

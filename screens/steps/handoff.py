@@ -118,11 +118,12 @@ class HandoffScreen(HoldsVerifiedBundle, StepScreen[Any]):
         # record that nothing is carried), or, where the other machine writes it, import it.
         exporting = not data or data["exporting"]
         self.exporting = exporting
-        for part in ("#handoff-path", "#handoff-export-row"):
-            self.query_one(part).display = exporting
-        # Once this step's bundle is taken here, a field and Verify for it again only led to
-        # "imported here already": what it held stays in the lines and the evidence.
+        # Once this step's bundle is written (or taken) here, the field and button for it only
+        # led to "cannot run again" ("imported here already"): what it held stays in the text
+        # and the evidence, and o (where it is written) reopens the step to write a new one.
         taken = bool(data and data["own"])
+        for part in ("#handoff-path", "#handoff-export-row"):
+            self.query_one(part).display = exporting and not taken
         for part in ("#handoff-import", "#handoff-import-row"):
             self.query_one(part).display = not exporting and not taken
         self.query_one("#handoff-verified").display = not exporting
