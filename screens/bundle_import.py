@@ -31,6 +31,16 @@ if TYPE_CHECKING:
 IMPORT_CSS = Path(__file__).with_name("bundle_import.tcss")
 
 
+def own_artifacts(ctx: Context) -> str:
+    """The artifacts folder an import on this machine checks by itself ("" on the signing
+    workstation, where a bundle made without artifacts needs the folder named)."""
+    from services import artifacts
+
+    if ctx.offline:
+        return ""
+    return artifacts.display_path(artifacts.artifacts_dir(ctx.policy, ctx.root), ctx.root)
+
+
 class HoldsVerifiedBundle:
     """A screen holding a verified bundle (unpacked in a private folder) until it is used:
     verifying another one or leaving the screen discards it, so nothing unpacked lingers."""
@@ -76,6 +86,12 @@ class BundleImportScreen(HoldsVerifiedBundle, Screen[str | None]):
         path: Path
         present: bool
 
+    @dataclass
+    class OwnArtifacts(Message):
+        """The online machine: the artifacts it checks are its own, in ``folder``."""
+
+        folder: str
+
     def __init__(self) -> None:
         super().__init__()
         self.busy = False
@@ -110,6 +126,15 @@ class BundleImportScreen(HoldsVerifiedBundle, Screen[str | None]):
         path, _ = attempt(self.app, expected_incoming)
         if path is not None:
             self.post_message(self.Expected(path, path.is_absolute() and path.is_file()))
+        own, _ = attempt(self.app, own_artifacts)
+        if own:
+            self.post_message(self.OwnArtifacts(own))
+
+    def on_bundle_import_screen_own_artifacts(self, message: OwnArtifacts) -> None:
+        """Online, the signed bundle comes back without artifacts by default: "only for a
+        bundle made without artifacts" asked for a folder that must stay empty here."""
+        self.query_one("#import-artifacts", Input).placeholder = (
+            f"Artifacts folder: leave empty (this machine's {message.folder}/ is checked)")
 
     def on_bundle_import_screen_expected(self, message: Expected) -> None:
         field = self.query_one("#import-file", Input)
@@ -194,9 +219,13 @@ class BundleImportScreen(HoldsVerifiedBundle, Screen[str | None]):
         self.query_one("#import-verified", Static).update(message.lines)
         use = self.query_one("#import-use", Button)
         use.disabled = False
-        use.focus()
+        use.focus(scroll_visible=False)
         self._say("Verified. Compare the fingerprint with the other screen, then use it "
                   "(Enter or ctrl+y).", "bold green")
+        # At 80x24 the check lines push the buttons off the screen: bring "Use it" (focused) and
+        # the line saying what Enter does into view. scroll_end waits for the new layout; the
+        # focus's own scroll measured the screen before the lines were laid out, and did nothing.
+        self.query_one(VerticalScroll).scroll_end(animate=False)
 
     def action_use(self) -> None:
         if self.busy:

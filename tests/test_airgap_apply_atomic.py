@@ -104,7 +104,7 @@ def test_a_kill_before_the_session_record_is_finished_by_a_rerun(
             (ws.online / "build" / name).read_bytes()
     # ... and it is used once: a third import is a replay.
     again = ws.cli("offline", "bundle", "import", str(ws.usb / "out.tar"), "--yes", ok=False)
-    assert "already exported or imported here" in again.stderr
+    assert "was imported here already" in again.stderr
 
 
 def test_folders_of_a_killed_import_are_removed_and_one_in_use_is_kept(

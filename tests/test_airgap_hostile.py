@@ -97,7 +97,7 @@ def test_hostile_outbound_bundles_are_refused(stations: Workstations, tmp_path: 
     refused(ws.ctx("online"), good, "goes to the air-gapped signing workstation")
 
     apply(offline, verify_bundle(offline, good))
-    refused(ws.ctx("offline"), good, "already exported or imported here")
+    refused(ws.ctx("offline"), good, "was imported here already")
     refused(ws.ctx("offline"), older_bundle(good, bad / "older.tar"),
             "older than this session: its journal ends at entry")
 

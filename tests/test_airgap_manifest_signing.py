@@ -107,7 +107,7 @@ def test_return_manifest_signed_with_gpg_or_ssh(stations: Workstations, tmp_path
 
     prepared = verify_bundle(online, good)
     pin = "OpenPGP key" if backend == "gpg" else "ssh signer captain@pai.example"
-    assert any(line.startswith(f"manifest signed by the pinned key ({pin}")
+    assert any(line.startswith(f"manifest signed by the pinned key: {pin}")
                for line in prepared.checks), prepared.checks
     apply(online, prepared)
     assert ws.ctx("online").repo.tag_exists("v1.3.0")

@@ -144,6 +144,12 @@ async def test_the_returning_bundle_is_found_where_this_machine_wrote_the_outbou
         await settle(pilot)
         field = app.screen.query_one("#import-file", Input)
         assert field.value == "" and field.placeholder == f"Bundle file (e.g. {expected})"
+        # Walked by hand: "Artifacts folder (only for a bundle made without artifacts)" here,
+        # where the signed bundle comes back without them and the field must stay empty.
+        artifacts = app.screen.query_one("#import-artifacts", Input)
+        assert artifacts.placeholder == \
+            "Artifacts folder: leave empty (this machine's build/ is checked)"
+        assert len(artifacts.placeholder) <= artifacts.content_region.width  # not cut at 80x24
         await pilot.press("escape")
         await settle(pilot)
 
@@ -232,3 +238,30 @@ async def test_the_signing_workstation_says_its_part_is_done_once_sent_back(
                 "workstation.") in text_of(home, "#message")
         keys = footer_keys(home)
         assert keys["i"] and "x" not in keys and "n" not in keys
+
+
+async def test_once_verified_at_80x24_the_use_button_and_what_enter_does_are_in_view(
+        stations: Workstations) -> None:
+    """Walked by hand at 80x24: after Verify the check lines filled the screen and "Use it" and
+    "Verified. Compare the fingerprint ..., then use it (Enter or ctrl+y)." were below it, the
+    focus on a button the captain could not see; what Enter would do was nowhere on screen."""
+    ws = stations
+    prepare_and_export(ws)
+    app = ReleaseConsoleApp(Options(repo=ws.offline, offline=True))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BundleImportScreen)
+        screen.query_one("#import-file", Input).value = str(ws.usb / "out.tar")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.pause()
+        use = screen.query_one("#import-use", Button)
+        assert use.has_focus and not use.disabled
+        shown = screen.screen.find_widget  # raises NoWidget for a widget scrolled out of view
+        for widget in (use, screen.query_one("#import-message")):
+            region = shown(widget).region
+            assert region.height and region.bottom <= 24 - 1, widget  # above the footer
+        assert "Fingerprint:" in text_of(screen, "#import-verified")

@@ -11,7 +11,10 @@ from textual.widgets import Button, Checkbox, Input, Static
 
 from console.app import ReleaseConsoleApp
 from console.wiring import Options
+from screens.step_progress import StepProgress
 from screens.steps.handoff import HandoffScreen
+from services.bundle.export import export_bundle
+from services.session import utc_now
 from tests.airgap_helpers import (
     Workstations,
     offline_half,
@@ -76,14 +79,26 @@ async def test_export_then_import_from_the_screen(stations: Workstations) -> Non
         await pilot.press("enter")  # in the field: verify (ctrl+i is Tab in a terminal)
         await settle(pilot)
         verified = text(screen, "#handoff-verified")
-        assert "manifest signed by the pinned key" in verified
+        # walked by hand: "(minisign key 772D965E6C509A95 (minisign.pub))", parentheses nested
+        assert "manifest signed by the pinned key: minisign key " in verified
+        assert "))" not in verified
         assert "git verify-tag v1.3.0: signed by the pinned key" in verified
         assert "pai-v1.3.0-arm64.iso: sha256" in verified
+        # walked by hand: "Hashing pai-v1.3.0-arm64.iso ... 100%" stayed under the lines
+        assert not screen.query_one(StepProgress).has_class("active")
         assert not screen.query_one("#handoff-use", Button).disabled
         assert not ws.ctx("online").repo.tag_exists("v1.3.0")  # nothing used before ctrl+y
         await pilot.press("ctrl+y")
         await settle(pilot)
         assert "Imported back.tar" in text(screen, "#step-message")
+        assert shown(screen) == set()  # nothing more to take here
+        # Walked by hand: o here reopened the step, and the signing workstation's next bundle
+        # was refused as diverging for good. Only the machine that writes it redoes it.
+        assert "o" not in footer_keys(screen)
+        await pilot.press("o")
+        await settle(pilot)
+        assert app.screen is screen
+        assert "git verify-tag v1.3.0" in text(screen, "#handoff-verified")  # the lines stay
     assert ws.ctx("online").repo.tag_exists("v1.3.0")
     assert Path(ws.online / "build" / "pai-v1.3.0-amd64.iso.minisig").is_file()
 
@@ -170,11 +185,14 @@ async def test_the_bundle_paths_fit_80_columns(stations: Workstations) -> None:
     """Walked by hand at 80x24: the path field shared its row with the box and the button and
     showed "/tmp/walk/ag/usb/PAI-v1.3.1", never the file name; the import field was cut too."""
     ws = stations
-    prepare_and_export(ws)
+    prepare_online(ws)
     app = ReleaseConsoleApp(Options(repo=ws.online))
     async with app.run_test(size=(80, 24)) as pilot:
+        # the path field before the export (once written, it goes), the import field after it
         for step_id, field in (("handoff-out", "#handoff-path"),
                                ("handoff-back", "#handoff-import")):
+            if step_id == "handoff-back":
+                export_bundle(ws.ctx("online", clock=utc_now), ws.usb / "out.tar")
             screen = await open_handoff(pilot, step_id)
             body_width = screen.query_one("#step-body").content_region.width
             typed = screen.query_one(field, Input)
@@ -227,7 +245,9 @@ async def test_each_side_shows_only_its_part_of_the_hand_off(stations: Workstati
         assert shown(await open_handoff(pilot, "handoff-back")) == EXPORT_PARTS
         await pilot.press("escape")
         await settle(pilot)
-        assert shown(await open_handoff(pilot, "handoff-out")) == IMPORT_PARTS
+        # imported here already: walked by hand, the field (filled with that very bundle),
+        # Verify and "Use it" stayed and led only to "imported here already"
+        assert shown(await open_handoff(pilot, "handoff-out")) == set()
 
 
 async def test_the_way_back_is_written_without_artifacts_unless_unticked(
@@ -300,3 +320,35 @@ async def test_once_the_signed_bundle_is_written_the_signing_workstation_offers_
         await pilot.press("i")  # not offered, and opens nothing
         await settle(pilot)
         assert app.screen is screen
+
+
+async def test_n_writes_the_bundle_and_then_ctrl_s_greys_out(stations: Workstations) -> None:
+    """Walked by hand at 100x32: on the hand-off screen n (which runs every other step) only
+    repeated "Press ctrl+s on this step's screen", the captain already being there; once the
+    bundle was written, the footer still offered "^s Export", which said only "cannot run
+    again ... `release-console redo`"."""
+    ws = stations
+    prepare_online(ws)
+    app = ReleaseConsoleApp(Options(repo=ws.online))
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_handoff(pilot, "handoff-out")
+        screen.query_one("#handoff-path", Input).value = str(ws.usb / "out.tar")
+        screen.set_focus(None)  # as it opens: n is the screen's key, not the field's letter
+        assert footer_keys(screen)["ctrl+s"] is True
+        await pilot.press("n")
+        await settle(pilot)
+        message = text(screen, "#step-message")
+        assert f"Wrote {ws.usb / 'out.tar'}" in message and "Fingerprint:" in message
+        assert app.screen is screen  # it stays: the fingerprint is compared on the other screen
+        assert (ws.usb / "out.tar").is_file()
+        assert footer_keys(screen)["ctrl+s"] is False  # greyed, as r is, until o reopens it
+        # and the path field and Export go: Enter there only said "cannot run again ...
+        # `release-console redo handoff-out`", a command line in the TUI
+        assert shown(screen) == set()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "cannot run again" not in text(screen, "#step-message")
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is not screen
+    assert [p.name for p in ws.usb.iterdir()] == ["out.tar"]

@@ -28,11 +28,14 @@ from textual.widgets import Button, Checkbox, Input, Static
 from screens.base import attempt, host_of, said
 from screens.bundle_import import HoldsVerifiedBundle
 from screens.step import STEP_CSS, Finished, Progress, StepScreen
+from screens.step_progress import StepProgress
 from screens.widgets import TickBox
 from services import workstation
 from services.errors import ConsoleError
 from services.progress import ProgressEvent
 from services.step_protocol import Context
+from services.step_status import FINISHED
+from services.step_status import StepStatus as S
 
 
 def human(size: int) -> str:
@@ -51,11 +54,14 @@ class HandoffScreen(HoldsVerifiedBundle, StepScreen[Any]):
     # once a bundle is verified
     BINDINGS = [Binding("i", "import_bundle", "Import…"),  # the screen is all about bundles
                 Binding("ctrl+s", "export", "Export"),
-                Binding("ctrl+y", "use_import", "Use the verified bundle", show=False)]
+                Binding("ctrl+y", "use_import", "Use the verified bundle", show=False),
+                # Enter (on the box, a button) only says why; n writes the bundle: see below
+                Binding("enter", "enter_next", "Next", show=False)]
     CSS_PATH: ClassVar[Any] = [STEP_CSS, HANDOFF_CSS]
     contents: Any = None  # what load_extra found; the list is drawn from it and the box
     exporting = True  # this machine writes this step's bundle (else it imports the other's)
     defaulted = False  # the "without artifacts" box was set to the direction's default
+    writes_on_next = False  # n (not Enter) asked to move on: on this step, that writes the bundle
 
     @dataclass
     class Verified(Message):
@@ -112,10 +118,15 @@ class HandoffScreen(HoldsVerifiedBundle, StepScreen[Any]):
         # record that nothing is carried), or, where the other machine writes it, import it.
         exporting = not data or data["exporting"]
         self.exporting = exporting
+        # Once this step's bundle is written (or taken) here, the field and button for it only
+        # led to "cannot run again" ("imported here already"): what it held stays in the text
+        # and the evidence, and o (where it is written) reopens the step to write a new one.
+        taken = bool(data and data["own"])
         for part in ("#handoff-path", "#handoff-export-row"):
-            self.query_one(part).display = exporting
-        for part in ("#handoff-import", "#handoff-import-row", "#handoff-verified"):
-            self.query_one(part).display = not exporting
+            self.query_one(part).display = exporting and not taken
+        for part in ("#handoff-import", "#handoff-import-row"):
+            self.query_one(part).display = not exporting and not taken
+        self.query_one("#handoff-verified").display = not exporting
         self.refresh_bindings()
         if data and exporting and not self.defaulted:  # once: a refresh keeps the captain's tick
             self.defaulted = True
@@ -181,13 +192,44 @@ class HandoffScreen(HoldsVerifiedBundle, StepScreen[Any]):
         shown.update(text)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Where the other machine writes this step's bundle, writing one here is never offered."""
-        if action == "export" and not self.exporting:
+        """Where the other machine writes this step's bundle, writing one here is never offered;
+        once it is written (or while it is), ctrl+s greys out like r: it only said "cannot run
+        again" (o reopens the step, and ctrl+s writes a new bundle then)."""
+        if action == "export":
+            if not self.exporting:
+                return False
+            return not (self.running or self.status in FINISHED) or None
+        if action == "redo_step" and not self.exporting:
+            # Reopening, here, a bundle the other machine wrote adds an entry its journal never
+            # gets: every bundle it writes after that is refused as diverging (walked by hand:
+            # the release could then only be abandoned, its tag already made). The machine
+            # that wrote the bundle redoes it (its o), before this one imports the new bundle.
             return False
         return super().check_action(action, parameters)
 
     def action_run_step(self) -> None:
         self.action_export()
+
+    def action_next_step(self) -> None:
+        self.writes_on_next = True
+        super().action_next_step()
+
+    def action_enter_next(self) -> None:
+        """Enter moves on as n does, but never writes the bundle: pressed on the "without
+        artifacts" box it would write one the captain meant to change first (Enter in the path
+        field writes it, by its own handler)."""
+        self.writes_on_next = False
+        super().action_next_step()
+
+    def _run_or_say_why(self) -> None:
+        """n on the hand-off this machine writes: the step *is* the export, so n writes the
+        bundle as ctrl+s does (it only repeated "press ctrl+s", though n runs every other step).
+        The screen stays, with the fingerprint to compare; n then opens the next step."""
+        if self.writes_on_next and self.exporting and self.next_id == self.step.id \
+                and self.status == S.BLOCKED:
+            self.action_export()
+            return
+        super()._run_or_say_why()
 
     @on(Input.Submitted, "#handoff-path")
     def export_on_enter(self) -> None:
@@ -278,6 +320,7 @@ class HandoffScreen(HoldsVerifiedBundle, StepScreen[Any]):
 
     def on_handoff_screen_verified(self, message: Verified) -> None:
         self.running = False
+        self.query_one(StepProgress).hide()  # it stayed at "Hashing ... 100%" under the lines
         self.prepared = message.prepared
         self.query_one("#handoff-verified", Static).update(message.lines)
         use = self.query_one("#handoff-use", Button)

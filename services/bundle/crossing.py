@@ -132,9 +132,10 @@ def import_stopped(journal: Path, session: Session) -> Blocker | None:
     return None
 
 
-def bundles_seen(path: Path) -> set[str]:
-    """Digests of every bundle this journal exported or imported."""
-    seen = set()
+def bundles_seen(path: Path) -> dict[str, set[str]]:
+    """Digests of every bundle this journal records, each with what was done with it (exported,
+    imported): the other workstation's exports arrive here in its journal."""
+    seen: dict[str, set[str]] = {}
     for raw in lines(path):
         try:
             entry = json.loads(raw)
@@ -143,8 +144,28 @@ def bundles_seen(path: Path) -> set[str]:
         if isinstance(entry, dict) and entry.get("action") in {EXPORTED, IMPORTED}:
             digest = (entry.get("outputs") or {}).get("bundle_sha256")
             if isinstance(digest, str):
-                seen.add(digest)
+                seen.setdefault(digest, set()).add(str(entry.get("action")))
     return seen
+
+
+def _replayed(bundle_sha256: str, actions: set[str]) -> BundleRefused:
+    """A bundle this journal knows. Its direction was checked first, so it is one this machine
+    receives: imported, it is in use here; only exported, the other workstation wrote a newer
+    one after it (its hand-off step redone) and that one was imported. A fresh copy of either
+    would be refused the same way, so neither says to carry one."""
+    if IMPORTED in actions:
+        return BundleRefused(
+            f"This bundle ({short(bundle_sha256)}) was imported here already; a bundle is used "
+            "once, so it was refused and nothing changed.",
+            remedy="Nothing more to do with it: the release goes on here from that import "
+            "(`release-console status` or the checklist shows the next step). For a newer "
+            "bundle, import the file the other workstation wrote last and compare its "
+            "fingerprint.")
+    return BundleRefused(
+        f"This bundle ({short(bundle_sha256)}) was replaced: the other workstation wrote a newer "
+        "one after it, and that one is in use here; it was refused and nothing changed.",
+        remedy="Nothing to do with it but take it off the USB stick: the release goes on here "
+        "from the newer bundle (`release-console status` or the checklist shows the next step).")
 
 
 def _describe(raw: bytes) -> str:
@@ -207,9 +228,9 @@ def _diverged(number: int, a: bytes, b: bytes) -> BundleRefused:
 
 def check_extends(local: Path, incoming: Path, bundle_sha256: str) -> None:
     """The incoming journal must extend the local one; replays and older bundles are refused."""
-    if bundle_sha256 in bundles_seen(local):
-        raise BundleRefused(f"This bundle ({short(bundle_sha256)}) was already exported or imported "
-                            "here; a bundle is used once, so it was refused.")
+    seen = bundles_seen(local)
+    if bundle_sha256 in seen:
+        raise _replayed(bundle_sha256, seen[bundle_sha256])
     mine, theirs = lines(local), lines(incoming)
     for number, (a, b) in enumerate(zip(mine, theirs, strict=False), start=1):
         if line_hash(a) != line_hash(b):

@@ -83,6 +83,9 @@ class Prepared:
 
 
 def verify_bundle(ctx: Context, source: Path, *, artifacts_from: Path | None = None) -> Prepared:
+    if source.is_dir():
+        raise UsageError(f"{source} is a folder, not a bundle file.",
+                         remedy=paths.folder_remedy(source))
     if not source.is_file():
         raise UsageError(f"The bundle {source} does not exist or is not a file.",
                          remedy="Check the path (is the USB stick mounted?).")

@@ -39,8 +39,12 @@ class BundleRefused(BundleError):
         super().__init__(message, remedy=remedy or FRESH_COPY)
 
 
-FRESH_COPY = ("Carry a fresh copy of the bundle from the other workstation (or export it again "
-              "there) and compare the fingerprint both screens show.")
+# The export refuses to run twice, so "export it again" alone sent the captain into a refusal:
+# with no good copy left there, the hand-off step is redone first.
+FRESH_COPY = ("Carry a fresh copy of the bundle from the other workstation and compare the "
+              "fingerprint both screens show; with no good copy left there, redo its hand-off "
+              "step there (o on its screen, or `release-console redo STEP --reason \"...\"`) "
+              "and export it again.")
 
 
 def allowed_name(name: str) -> bool:

@@ -62,3 +62,23 @@ def expected_incoming(ctx: Context) -> Path | None:
 def default_output(ctx: Context, direction: str) -> Path:
     directory = remembered_dir(ctx) or ctx.store.directory(ctx.require_session().tag) / "outbox"
     return directory / file_name(ctx, direction)
+
+
+
+def folder_remedy(folder: Path) -> str:
+    """What to do when the captain names the USB stick's folder instead of the bundle in it (the
+    export takes a folder, so the import is given one too): name the bundles that are there,
+    the newest last, rather than only saying it is not a file. Any ``.tar``: ``--output`` may
+    have named it (``out.tar``)."""
+    try:
+        found = sorted((path for path in folder.glob("*.tar") if path.is_file()),
+                       key=lambda path: path.stat().st_mtime)
+    except OSError:
+        found = []
+    if not found:
+        return ("It holds no .tar file: check it is the folder the other workstation wrote the "
+                "bundle to (is the USB stick mounted?).")
+    if len(found) == 1:
+        return f"Give the bundle in it instead: {found[0]}."
+    names = ", ".join(path.name for path in found[-3:])
+    return f"Give one of the bundles in it instead ({names}; the newest last)."

@@ -53,4 +53,5 @@ def verify_manifest(ctx: Context, raw: bytes, name: str, signature: bytes, work:
                             f"pinned key ({err.message.rstrip('.')}); the bundle was refused.") from None
     pinned = backend.pin_description()
     signer = "" if verified.signer in pinned else f", {verified.signer}"  # minisign's id is in it
-    return f"manifest signed by the pinned key ({pinned}{signer})"
+    # not in parentheses: the minisign pin has its own ("minisign key ID (minisign.pub)")
+    return f"manifest signed by the pinned key: {pinned}{signer}"
