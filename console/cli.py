@@ -18,7 +18,7 @@ from typing import NoReturn
 from console import __version__
 
 COMMAND_MODULES = (
-    "session", "hotfix", "journal", "changelog", "signing", "github", "demo", "promote",
+    "session", "choices", "hotfix", "journal", "changelog", "signing", "github", "demo", "promote",
     "bundle",
 )
 

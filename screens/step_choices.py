@@ -128,12 +128,29 @@ class StepChoices(_Screen):
                 engine.skip_step(ctx, self.step, reason)
                 text = f"↷ {self.step.title}: skipped."
             else:
-                reopened = engine.redo_step(ctx, self.step, reason)
+                reopened = self._redo(ctx, reason)
                 text = f"↺ Reopened: {', '.join(reopened)}."
         except ConsoleError as err:
             self.post_message(Finished(False, said(err)))
             return
         self.post_message(Finished(True, text))
+
+    def _redo(self, ctx: Context, reason: str) -> list[str]:
+        """Redo; a hand-off whose bundle is away is reopened only after a yes to what it costs
+        (the CLI's --bundle-lost), asked from this worker."""
+        from screens.prompts import ask_from_thread
+        from services.handoff_redo import BundleAway
+
+        try:
+            return engine.redo_step(ctx, self.step, reason)
+        except BundleAway as away:
+            question = f"Reopen the hand-off of {ctx.require_session().tag}?"
+            plan = Plan(summary=away.message, notes=[
+                "Yes only if the other workstation never imported that bundle (the copy was "
+                "damaged or lost): then write a new bundle here and carry it over."])
+            if not ask_from_thread(self.app, question, plan, irreversible=True):
+                raise ConsoleError("The redo was not confirmed; nothing was reopened.") from None
+            return engine.redo_step(ctx, self.step, reason, bundle_lost=True)
 
     def request_quit(self) -> None:
         """``q`` while this step runs: cancel it at a safe point, then quit."""

@@ -23,6 +23,7 @@ from services.errors import (
     UsageError,
 )
 from services.flows import runbook
+from services.handoff_redo import check_redo
 from services.reconcile import ADOPTED
 from services.session import Session, StepRecord
 from services.step_protocol import Blocker, Context, Evidence, Step, StepFailed
@@ -352,13 +353,12 @@ def skip_step(ctx: Context, step: Step, reason: str) -> None:
     finish_if_complete(ctx)
 
 
-def redo_step(ctx: Context, step: Step, reason: str) -> list[str]:
+def redo_step(ctx: Context, step: Step, reason: str, *, bundle_lost: bool = False) -> list[str]:
     """Reopen a finished step and every later one, so they run again; returns the reopened ids.
 
-    Refused once anything irreversible or permanent after it is done: a pushed commit, a
-    published release or a made tag is never moved, so a changed artifact then needs a new
-    version instead.
-    """
+    Refused once anything irreversible or permanent after it is done (a pushed commit, a
+    published release or a made tag is never moved: a new version instead), and across the air
+    gap as :func:`services.handoff_redo.check_redo` says."""
     if not reason.strip():
         raise ConsoleError("A redo needs a reason; it goes into the journal.",
                            remedy='Pass --reason "what changed".')
@@ -385,6 +385,8 @@ def redo_step(ctx: Context, step: Step, reason: str) -> list[str]:
     if not reopened:
         raise ConsoleError(f"'{step.title}' has not been done yet; there is nothing to redo.",
                            remedy=f"Run it with `release-console run {step.id}`.")
+    check_redo(ctx, session, [i for i in reopened if edited is None or i not in edited.steps],
+               bundle_lost=bundle_lost)
 
     def reopen(s: Session) -> None:
         for step_id in reopened:

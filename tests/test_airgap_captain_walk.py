@@ -30,9 +30,11 @@ def test_a_damaged_copy_is_replaced_by_redoing_the_hand_off_and_old_bundles_say_
     refused = ws.cli("offline", "bundle", "import", str(damaged), "--yes", ok=False)
     assert refused.returncode == 1
     assert "redo its hand-off step there" in refused.stderr
+    assert "--bundle-lost`: this machine never imported it" in refused.stderr
     again = ws.cli("online", "bundle", "export", "--output", str(ws.usb / "again.tar"), ok=False)
     assert "cannot run again: it is already done" in again.stderr
-    ws.cli("online", "redo", "handoff-out", "--reason", "the copy on the stick was damaged")
+    ws.cli("online", "redo", "handoff-out", "--reason", "the copy on the stick was damaged",
+           "--bundle-lost")
     ws.cli("online", "bundle", "export", "--output", str(ws.usb / "again.tar"))
     ws.cli("offline", "bundle", "import", str(ws.usb / "again.tar"), "--yes")
 

@@ -11,8 +11,8 @@ from tests.airgap_helpers import Workstations, prepare_and_export, signed_offlin
 
 ISO = "pai-v1.3.0-amd64.iso"
 AGAIN = ("import a bundle the signing workstation exports again with the artifacts (there: "
-         "`release-console redo handoff-back --reason \"...\"`, then `release-console bundle "
-         "export --with-artifacts`)")
+         "`release-console redo handoff-back --reason \"...\" --bundle-lost`, as this machine "
+         "never imported it, then `release-console bundle export --with-artifacts`)")
 
 
 def artifacts_in(bundle: Path) -> list[str]:
@@ -46,7 +46,8 @@ def test_the_way_back_leaves_the_artifacts_out_and_a_missing_one_says_export_the
     assert not ws.ctx("online").repo.tag_exists("v1.3.0")
 
     # Exactly what it says, on the signing workstation: the old behaviour, asked for.
-    ws.cli("offline", "redo", "handoff-back", "--reason", "the online build lost an ISO")
+    ws.cli("offline", "redo", "handoff-back", "--reason", "the online build lost an ISO",
+           "--bundle-lost")
     ws.cli("offline", "bundle", "export", "--with-artifacts", "--output",
            str(ws.usb / "again.tar"))
     assert artifacts_in(ws.usb / "again.tar") == [f"artifacts/{ISO}",

@@ -1,4 +1,4 @@
-"""Session commands: status, start, run, next, skip, abandon, checklist."""
+"""Session commands: status, start, run, next (skip, redo, abandon, checklist: choices.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from console.commands.common import add_parser, context
 from console.json_envelope import json_flag
 from console.output import print_json, say, warn
 from console.progress import rendering
-from services import checklist, engine
+from services import engine
 from services.completion import last_words
 from services.errors import ConsoleError
 from services.headline import headline
@@ -18,7 +18,6 @@ from services.marks import MARKS
 from services.session_lifecycle import (
     ABANDONED_ATTEMPT,
     ReleaseRequest,
-    abandon_release,
     latest_session,
     start_release,
 )
@@ -59,30 +58,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = add_parser(sub, "next", "run the next step that can run")
     add_run_options(p)
     p.set_defaults(handler=cmd_next)
-
-    p = add_parser(sub, "skip", "skip a step that does not apply, with a reason")
-    p.add_argument("step")
-    p.add_argument("--reason", required=True, help="why; recorded in the journal")
-    p.set_defaults(handler=cmd_skip)
-
-    p = add_parser(sub, "redo", "reopen a finished step (and the later ones) to run it again",
-                   "When something a finished step relied on has changed (a rebuilt artifact, a "
-                   "failed re-test), reopen it and every later step. Refused once a tag is made "
-                   "or anything irreversible is done.")
-    p.add_argument("step")
-    p.add_argument("--reason", required=True, help="what changed; recorded in the journal")
-    p.set_defaults(handler=cmd_redo)
-
-    p = add_parser(sub, "abandon", "abandon the release in progress (its record is kept)")
-    p.add_argument("tag")
-    p.add_argument("--reason", required=True, help="why; recorded in the journal")
-    p.set_defaults(handler=cmd_abandon)
-
-    p = add_parser(sub, "checklist", "show or tick the policy's manual checklist items")
-    p.add_argument("action", choices=("show", "tick"))
-    p.add_argument("list", nargs="?", default="preflight", choices=checklist.LISTS)
-    p.add_argument("item", nargs="?", default="", help="item number, exact text, or 'all'")
-    p.set_defaults(handler=cmd_checklist)
 
 
 def add_run_options(p: argparse.ArgumentParser) -> None:
@@ -351,53 +326,3 @@ def finish_yank(ctx: Context, yank: UnfinishedYank) -> int:
 
     say(f"Finishing the interrupted yank of {yank.tag} ({yank.parts}).")
     return yank_release(ctx, yank.request, tell).exit_code
-
-
-def cmd_skip(args: argparse.Namespace) -> int:
-    ctx = context(args)
-    step = engine.find_step(ctx, args.step)
-    engine.skip_step(ctx, step, args.reason)
-    say(f"↷ {step.title}: skipped ({args.reason.strip()}).")
-    return 0
-
-
-def cmd_redo(args: argparse.Namespace) -> int:
-    ctx = context(args)
-    step = engine.find_step(ctx, args.step)
-    reopened = engine.redo_step(ctx, step, args.reason)
-    say(f"↺ Reopened: {', '.join(reopened)}. Next: `release-console next` (it runs "
-        f"{reopened[0]} or says what it waits for).")
-    return 0
-
-
-def cmd_abandon(args: argparse.Namespace) -> int:
-    ctx = context(args)
-    left = abandon_release(ctx, args.tag, args.reason)
-    kept = ctx.store.directory(args.tag).relative_to(ctx.root)  # "+" in a tag is quoted there
-    say(f"Abandoned the release session for {args.tag}; its record stays in {kept}/.")
-    if not left.empty:  # abandoning undoes none of it: say what stays and what to do with it
-        say("Left behind (abandoning does not undo these):", style="yellow")
-        for line in left.lines():
-            say(line)
-    return 0
-
-
-def cmd_checklist(args: argparse.Namespace) -> int:
-    ctx = context(args)
-    session = ctx.require_session()
-    if args.action == "tick":
-        if not args.item:
-            raise ConsoleError("Say which item to tick: its number, its text, or 'all'.")
-        new = checklist.tick(ctx.policy, session, ctx.record, args.list, args.item,
-                             actor=ctx.actor, now=ctx.now_iso())
-        say("Ticked: " + "; ".join(new) if new else "Already ticked.")
-        return 0
-    done = checklist.ticked(session, args.list)
-    items = checklist.items(ctx.policy, args.list)
-    if not items:
-        say(f"The policy has no {args.list} checklist.")
-    for number, item in enumerate(items, 1):
-        mark = "✔" if item in done else " "
-        by = f"  ({done[item]['by']}, {done[item]['at']})" if item in done else ""
-        say(f" [{mark}] {number}. {item}{by}")
-    return 0

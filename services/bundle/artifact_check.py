@@ -21,8 +21,9 @@ from services.step_protocol import Context
 # What the online machine does when its own artifacts do not prove a return bundle made
 # without them: take the signed ones from the signing workstation instead.
 AGAIN_WITH_ARTIFACTS = ("import a bundle the signing workstation exports again with the "
-                        "artifacts (there: `release-console redo handoff-back --reason \"...\"`, "
-                        "then `release-console bundle export --with-artifacts`)")
+                        "artifacts (there: `release-console redo handoff-back --reason \"...\" "
+                        "--bundle-lost`, as this machine never imported it, then "
+                        "`release-console bundle export --with-artifacts`)")
 
 
 def check_artifacts(ctx: Context, manifest: Manifest, members: Path,

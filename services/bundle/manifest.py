@@ -43,8 +43,8 @@ class BundleRefused(BundleError):
 # with no good copy left there, the hand-off step is redone first.
 FRESH_COPY = ("Carry a fresh copy of the bundle from the other workstation and compare the "
               "fingerprint both screens show; with no good copy left there, redo its hand-off "
-              "step there (o on its screen, or `release-console redo STEP --reason \"...\"`) "
-              "and export it again.")
+              "step there (o on its screen, or `release-console redo STEP --reason \"...\" "
+              "--bundle-lost`: this machine never imported it) and export it again.")
 
 
 def allowed_name(name: str) -> bool:

@@ -1,0 +1,92 @@
+"""A redo across the air gap: asked for where the bundle was written and is away, refused where
+it was imported.
+
+Walked by hand: `redo notes` on the online machine while the bundle was with the signing
+workstation reopened the hand-off without a word; the signed bundle coming back was then refused
+("the journals diverge at entry 16"), the signed release lost."""
+
+from __future__ import annotations
+
+from console.app import ReleaseConsoleApp
+from console.wiring import Options
+from screens.prompts import ConfirmScreen, ReasonScreen
+from services.bundle.import_ import apply, verify_bundle
+from tests.airgap_helpers import Workstations, offline_half, prepare_and_export
+from tests.tui_helpers import open_step, settle, text_of
+
+
+def status_of(ws: Workstations, side: str, step: str) -> str:
+    line = next(line for line in ws.cli(side, "status").stdout.splitlines()
+                if line.split()[1:2] == [step])
+    return line.split()[-1]
+
+
+def test_a_redo_on_the_online_machine_while_the_bundle_is_away_is_asked_for(
+        stations: Workstations) -> None:
+    ws = stations
+    prepare_and_export(ws)
+    refused = ws.cli("online", "redo", "notes", "--reason", "typo", ok=False)
+    assert refused.returncode == 1
+    assert "went to the air-gapped signing workstation: if the air-gapped signing workstation " \
+           "imported it, every bundle written here after this redo is refused there" \
+           in " ".join(refused.stderr.split())
+    assert "redo with --bundle-lost" in refused.stderr
+    assert status_of(ws, "online", "handoff-out") == "done"  # nothing was reopened
+    # the copy was damaged and never imported: the captain says so, and writes a new bundle
+    done = ws.cli("online", "redo", "notes", "--reason", "typo", "--bundle-lost")
+    assert "Reopened: notes, artifacts, handoff-out" in done.stdout
+
+
+def test_the_signing_workstation_cannot_reopen_the_hand_off_it_imported(
+        stations: Workstations) -> None:
+    ws = stations
+    offline = ws.ctx("offline")
+    apply(offline, verify_bundle(offline, prepare_and_export(ws)))
+    for step in ("notes", "handoff-out"):
+        refused = ws.cli("offline", "redo", step, "--reason", "typo", "--bundle-lost", ok=False)
+        assert refused.returncode == 1
+        assert "This redo reopens the hand-off that the online machine wrote and this machine " \
+               "imported" in " ".join(refused.stderr.split())
+    assert status_of(ws, "offline", "handoff-out") == "done"
+
+
+def test_the_online_machine_cannot_reopen_the_signed_hand_off_it_imported(
+        stations: Workstations) -> None:
+    ws = stations
+    prepare_and_export(ws)
+    online = ws.ctx("online")
+    apply(online, verify_bundle(online, offline_half(ws)))
+    refused = ws.cli("online", "redo", "handoff-back", "--reason", "again", ok=False)
+    assert refused.returncode == 1
+    assert "the hand-off that the air-gapped signing workstation wrote and this machine " \
+           "imported" in " ".join(refused.stderr.split())
+    assert status_of(ws, "online", "handoff-back") == "done"
+
+
+async def test_the_tui_asks_before_reopening_a_hand_off_whose_bundle_is_away(
+        stations: Workstations) -> None:
+    ws = stations
+    prepare_and_export(ws)
+    app = ReleaseConsoleApp(Options(repo=ws.online))
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_step(pilot, "notes", object)
+        await pilot.press("o")
+        await settle(pilot)
+        assert isinstance(app.screen, ReasonScreen)
+        await pilot.press(*"typo", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "if the air-gapped signing workstation imported it" in \
+            " ".join(text_of(app.screen, "#plan Static").split())
+        await pilot.press("n")
+        await settle(pilot)
+        assert "The redo was not confirmed; nothing was reopened." in \
+            text_of(screen, "#step-message")
+        assert status_of(ws, "online", "handoff-out") == "done"
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press(*"copy was damaged", "enter")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert "Reopened: notes, artifacts, handoff-out" in text_of(screen, "#step-message")
