@@ -191,3 +191,20 @@ def test_the_verification_block_says_where_the_keys_come_from(
     unpinned = verification_block(replace(policy, tag_key="", artifacts=()), tag="v0.2.0",
                                   version="0.2.0")
     assert "fingerprint" not in unpinned and "public key" not in unpinned  # nothing to download
+
+
+def test_notes_longer_than_github_takes_block_the_notes_step(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """The console's own [Unreleased] holds ~250 entries (74,000 characters of notes); GitHub
+    refuses a release body over 125,000 characters, and the draft step comes after the push."""
+    entries = "".join(f"- Fix number {n}: {'a long sentence about it. ' * 10}\n" for n in range(500))
+    commit_file(repo_path, "CHANGELOG.md", f"# Changelog\n\n## [Unreleased]\n\n## [0.2.0] - "
+                f"2026-11-01\n\n### Fixed\n\n{entries}\n## [0.1.0] - 2026-10-01\n\n- First.\n")
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    length = len(notes_for(ctx).text)
+    blockers = engine.find_step(ctx, "notes").check(ctx)
+    assert [b.reason for b in blockers] == [
+        f"The release notes are {length:,} characters, and GitHub refuses a release body over "
+        "125,000 (the draft step would fail after the tag is pushed)."]
+    assert blockers[0].remedy.startswith("Shorten the [0.2.0] section of CHANGELOG.md")
