@@ -14,7 +14,6 @@ from services.errors import ConsoleError
 from services.notes import notes_display, notes_for, notes_path
 from services.step_protocol import Blocker, Context, Evidence, FileChange, Plan, Step, unified_diff
 
-
 # GitHub answers 422 "body is too long (maximum is 125000 characters)" to a longer release body.
 GITHUB_BODY_LIMIT = 125_000
 
