@@ -100,13 +100,15 @@ def blockers(artifacts: list[Artifact], root: Path, version: str = "") -> list[B
     command that builds the missing files, and where: the TUI hides the path the demo printed.
     """
     result = []
-    build = ("Build it: run `./build.sh " + (version or "VERSION") + f"` in {root}."
-             if (root / "build.sh").is_file() else
-             "Build it into that directory with the project's own build, then run the step again.")
+    script = (root / "build.sh").is_file()
     for artifact in artifacts:
         if artifact.ok:
             continue
         where = display_path(artifact.path, root)
+        # named, not "that directory": `next` and `status` end with this remedy on its own
+        build = ("Build it: run `./build.sh " + (version or "VERSION") + f"` in {root}."
+                 if script else f"Build it into {display_path(artifact.path.parent, root)}/ "
+                 "with the project's own build, then run the step again.")
         arch = f" ({artifact.arch})" if artifact.arch else ""
         if artifact.problem == "missing":
             result.append(Blocker(f"Artifact {where}{arch} is missing.", build,

@@ -11,6 +11,7 @@ policy's artifacts and signing backend.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -120,12 +121,14 @@ def _file_url(base: str, tag: str, name: str) -> str:
     return f"{base}/blob/{tag}/{name}"
 
 
-def verification_block(policy: Policy, *, tag: str, version: str) -> str:
+def verification_block(policy: Policy, *, tag: str, version: str, base_url: str = "") -> str:
     """The exact commands users run to check the downloads (sha256sum -c, minisign/gpg/ssh) and
-    the tag (git verify-tag). Only what the policy makes true is said: no download commands
-    without artifacts, no signed tag when tags are not signed."""
+    the tag (git verify-tag), and where the keys they check against come from (the pinned key
+    file is in the repository, not among the downloads). Only what the policy makes true is said:
+    no download commands without artifacts, no signed tag when tags are not signed."""
     names = [spec.filename(tag=tag, version=version, project=policy.project_name)
              for spec in policy.artifacts]
+    keys = _key_lines(policy, tag=tag, base_url=base_url, files=bool(names))
     commands: list[str] = []
     combined = policy.combined_checksum_name(tag=tag, version=version)
     if combined and names and policy.checksum_sign_combined:
@@ -134,7 +137,7 @@ def verification_block(policy: Policy, *, tag: str, version: str) -> str:
         return _block(tag, [*_verify_command(policy, combined), f"sha256sum -c --ignore-missing "
                             f"{combined}"], policy.tag_signing != "none",
                       intro=f"Download the files you need with {combined} and {signature}, check "
-                      "the list's signature, then the files against it:")
+                      "the list's signature, then the files against it:", keys=keys)
     if combined and names:
         commands.append(f"sha256sum -c --ignore-missing {combined}")
     for name in names:
@@ -142,7 +145,25 @@ def verification_block(policy: Policy, *, tag: str, version: str) -> str:
         if not combined and per_file:
             commands.append(f"sha256sum -c {per_file}")
         commands += _verify_command(policy, name)
-    return _block(tag, commands, policy.tag_signing != "none")
+    return _block(tag, commands, policy.tag_signing != "none", keys=keys)
+
+
+def _key_lines(policy: Policy, *, tag: str, base_url: str, files: bool) -> list[str]:
+    """Where the keys come from: the pinned key file (`-p minisign.pub`) is no download, so a
+    user following the commands had none (found rehearsing the console's own release); and
+    `git verify-tag` checks against the tagger's key in the user's own keyring."""
+    lines = []
+    pinned = {"minisign": policy.signing_public_key or "minisign.pub",
+              "ssh": policy.signing_allowed_signers or "allowed_signers"}.get(policy.signing_backend)
+    if files and pinned and not os.path.isabs(os.path.expanduser(pinned)):
+        where = f"[{pinned}]({_file_url(base_url, tag, pinned)})" if base_url else f"`{pinned}`"
+        lines.append(f"{where} is the project's public key, in the repository at {tag}.")
+    tag_key = policy.tag_key or policy.signing_fingerprint
+    if policy.tag_signing == "openpgp" and tag_key:
+        lines.append(f"`git verify-tag` runs in a clone of the repository and needs the tagger's "
+                     f"OpenPGP key, fingerprint "
+                     f"`{tag_key}`, in your keyring.")
+    return lines
 
 
 def _verify_command(policy: Policy, name: str) -> list[str]:
@@ -161,15 +182,16 @@ def _verify_command(policy: Policy, name: str) -> list[str]:
 
 def _block(tag: str, commands: list[str], signed_tag: bool, *,
            intro: str = "Download the files you need with their checksum and signature files, "
-           "then run:") -> str:
+           "then run:", keys: Sequence[str] = ()) -> str:
     lines = ["### Verification", ""]
+    after = ["", " ".join(keys)] if keys else []
     if commands:
         lines += [intro,
                   "", "```sh", *commands, *([f"git verify-tag {tag}"] if signed_tag else []),
-                  "```"]
+                  "```", *after]
     elif signed_tag:
         lines += [f"In a clone of the repository, check the signature of the tag {tag}:", "",
-                  "```sh", f"git verify-tag {tag}", "```"]
+                  "```sh", f"git verify-tag {tag}", "```", *after]
     else:
         lines.append(f"This release has no files to download and its tag {tag} is not signed, "
                      "so there is nothing to verify.")
@@ -222,7 +244,8 @@ def build_notes(policy: Policy, session: Session, doc: Changelog) -> Notes:
     generated: list[str] = []
     if any(_norm(r) == "verification" for r in required) and missing_sections(
             body, ["Verification"]):
-        extra = verification_block(policy, tag=session.tag, version=session.version)
+        extra = verification_block(policy, tag=session.tag, version=session.version,
+                                   base_url=web_base(policy, doc))
         generated.append("Verification")
     text = render_notes(body, tag=session.tag, links=policy.notes_links,
                         base_url=web_base(policy, doc), extra=extra)

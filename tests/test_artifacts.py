@@ -12,6 +12,7 @@ from services.errors import BlockedError
 from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context
 from services.steps import registry
+from tests.conftest import run_cli
 from tests.signing_keys import advance_to, build_artifacts, write_policy
 
 
@@ -49,6 +50,15 @@ def test_missing_and_empty_artifacts_block_with_their_names(ctx: Context) -> Non
         engine.run_step(ctx, registry()["artifacts"])
     assert ctx.store.load("v0.2.0").steps.get("artifacts") is None or \
         ctx.store.load("v0.2.0").steps["artifacts"].status == "pending"
+
+
+def test_the_next_line_names_the_directory_to_build_into(ctx: Context) -> None:
+    """Found rehearsing the console's own release: `next` and `status` end with the remedy
+    alone, "Next: artifacts — Build it into that directory …", and no directory was named."""
+    status = run_cli("status", cwd=ctx.root)
+    assert status.stdout.splitlines()[-1] == (
+        "Next: artifacts — Build it into build/ with the project's own build, then run the step "
+        "again.")
 
 
 def test_a_build_script_is_named_with_the_directory_to_run_it_in(ctx: Context) -> None:

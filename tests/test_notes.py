@@ -168,3 +168,43 @@ def test_required_sections_block_and_verification_is_generated(
     assert [b.reason for b in blockers] == [
         "The release notes have no 'Security' section, which the default policy requires."]
     assert "[0.2.0] section of CHANGELOG.md" in blockers[0].remedy
+
+
+def test_the_verification_block_says_where_the_keys_come_from(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Found rehearsing the console's own release: a user who downloaded the release's files
+    and ran `minisign -Vm … -p minisign.pub` had no minisign.pub (no asset), and `git verify-tag`
+    named no key to import."""
+    commit_file(repo_path, "CHANGELOG.md", CHANGELOG.replace(  # as the changelog step left it
+        "## [Unreleased]\n\n", "## [Unreleased]\n\n## [0.2.0] - 2026-11-01\n\n"))
+    fingerprint = "0123456789ABCDEF0123456789ABCDEF01234567"
+    policy = Policy(project=ProjectPolicy(name="pai", repository="acme/pai"),
+                    required_sections=("Verification",), tag_key=fingerprint,
+                    artifacts=(ArtifactSpec("amd64", "pai-{tag}-{arch}.iso"),))
+    ctx = make_ctx(policy)
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    text = notes_for(ctx).text
+    assert ("```\n\n[minisign.pub](https://github.com/acme/pai/blob/v0.2.0/minisign.pub) is the "
+            "project's public key, in the repository at v0.2.0.") in text
+    assert (f"`git verify-tag` runs in a clone of the repository and needs the tagger's OpenPGP "
+            f"key, fingerprint `{fingerprint}`, in your keyring.") in text
+    unpinned = verification_block(replace(policy, tag_key="", artifacts=()), tag="v0.2.0",
+                                  version="0.2.0")
+    assert "fingerprint" not in unpinned and "public key" not in unpinned  # nothing to download
+
+
+def test_notes_longer_than_github_takes_block_the_notes_step(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """The console's own [Unreleased] holds ~250 entries (74,000 characters of notes); GitHub
+    refuses a release body over 125,000 characters, and the draft step comes after the push."""
+    entries = "".join(f"- Fix number {n}: {'a long sentence about it. ' * 10}\n" for n in range(500))
+    commit_file(repo_path, "CHANGELOG.md", f"# Changelog\n\n## [Unreleased]\n\n## [0.2.0] - "
+                f"2026-11-01\n\n### Fixed\n\n{entries}\n## [0.1.0] - 2026-10-01\n\n- First.\n")
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    length = len(notes_for(ctx).text)
+    blockers = engine.find_step(ctx, "notes").check(ctx)
+    assert [b.reason for b in blockers] == [
+        f"The release notes are {length:,} characters, and GitHub refuses a release body over "
+        "125,000 (the draft step would fail after the tag is pushed)."]
+    assert blockers[0].remedy.startswith("Shorten the [0.2.0] section of CHANGELOG.md")

@@ -75,6 +75,17 @@ def test_drafts_are_not_found_by_tag_and_duplicates_are_refused(
     assert repo.get_latest_release().id == draft.id
 
 
+def test_a_release_body_over_githubs_limit_is_refused_as_github_refuses_it(
+        sandbox: Sandbox) -> None:
+    """A rehearsal against the sandbox meets the limit a release on GitHub would."""
+    url = f"{sandbox.api_url}/repos/{REPO}/releases"
+    status, _h, body = call(url, method="POST", body={"tag_name": "v1.0.0", "body": "x" * 125_001})
+    assert status == 422
+    assert body["errors"] == [{"resource": "Release", "code": "custom", "field": "body",
+                               "message": "body is too long (maximum is 125000 characters)"}]
+    assert call(url, method="POST", body={"tag_name": "v1.0.0", "body": "x" * 125_000})[0] == 201
+
+
 def test_list_releases_paginates_with_link_headers(sandbox: Sandbox) -> None:
     repo = sandbox.github().get_repo(REPO)
     for n in range(35):

@@ -194,3 +194,18 @@ def test_a_tag_with_no_pinned_key_is_said_at_preflight_and_blocks_the_tag_step(
     with pytest.raises(BlockedError, match="pins no key for it"):
         engine.run_step(ctx, registry()["tag"])
     assert git(repo_path, "tag", "--list", "v0.2.0") == ""
+
+
+def test_next_says_after_pre_flight_that_no_tag_key_is_pinned(repo_path: Path) -> None:
+    """Found rehearsing the console's own release by README (`next` again and again): the
+    warning was only in pre-flight's plan, which `next` never shows, so the captain learnt it
+    at the tag step, when pinning the key takes a commit after the release commit."""
+    write_policy(repo_path, '[signing]\nbackend = "none"\ntag_format = "openpgp"\n')
+    assert run_cli("start", "0.2.0", cwd=repo_path).returncode == 0
+    ran = run_cli("next", cwd=repo_path)
+    assert ran.returncode == 0, ran.stderr
+    assert "✔ Pre-flight checks: done." in ran.stdout
+    assert (f"Warning: The tag step will be blocked: {repo_path / 'release.toml'} signs the "
+            'release tag with OpenPGP ([signing] tag_format = "openpgp") but pins no key for it.'
+            ) in " ".join(ran.stderr.split())
+    assert "Set [signing] tag_key (or fingerprint)" in " ".join(ran.stderr.split())

@@ -33,6 +33,10 @@ def list_releases(api: Api, req: Request, repo: dict[str, Any]) -> Response:
                   "releases")
 
 
+# GitHub's limit on a release body, in characters (a rehearsal meets it as a release would).
+BODY_LIMIT = 125_000
+
+
 def _bad_body(data: Any) -> Response | None:
     if not isinstance(data, dict):
         return Response(400, shapes.error("Problems parsing JSON", 400))
@@ -41,6 +45,9 @@ def _bad_body(data: Any) -> Response | None:
             return Response(422, shapes.validation_error("Release", key, "invalid"))
     if "make_latest" in data and data["make_latest"] not in ("true", "false", "legacy"):
         return Response(422, shapes.validation_error("Release", "make_latest", "invalid"))
+    if isinstance(data.get("body"), str) and len(data["body"]) > BODY_LIMIT:  # as GitHub answers
+        return Response(422, shapes.validation_error(
+            "Release", "body", "custom", f"body is too long (maximum is {BODY_LIMIT} characters)"))
     return None
 
 

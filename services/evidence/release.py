@@ -25,6 +25,9 @@ class PreflightEvidence(StepEvidence):
     checklist: tuple[str, ...] = ()
     offline: bool = False
     ci: Mapping[str, Any] = table()  # CIResult.to_json(), or {"status": "deferred", "reason"}
+    # What the plan said would stop a later step (no tag key pinned): said after the run too,
+    # since `next` shows no plan and the tag step is reached only after build, smoke and signing.
+    warnings: tuple[str, ...] | None = optional()
 
     @property
     def ci_deferred(self) -> bool:

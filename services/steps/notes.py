@@ -14,6 +14,9 @@ from services.errors import ConsoleError
 from services.notes import notes_display, notes_for, notes_path
 from services.step_protocol import Blocker, Context, Evidence, FileChange, Plan, Step, unified_diff
 
+# GitHub answers 422 "body is too long (maximum is 125000 characters)" to a longer release body.
+GITHUB_BODY_LIMIT = 125_000
+
 
 class NotesStep(Step):
     id = "notes"
@@ -28,11 +31,19 @@ class NotesStep(Step):
             return [Blocker(f"The {source} section of {ctx.policy.changelog} has no entries, so "
                             "the release notes would be empty.",
                             f"Add the changes this release ships under {source}.")]
-        return [Blocker(f"The release notes have no '{name}' section, which {ctx.policy.where} "
-                        "requires.",
-                        f"Add a '### {name}' heading with its text to the {source} section of "
-                        f"{ctx.policy.changelog}.")
-                for name in notes.missing]
+        blockers = [Blocker(f"The release notes have no '{name}' section, which "
+                            f"{ctx.policy.where} requires.",
+                            f"Add a '### {name}' heading with its text to the {source} section "
+                            f"of {ctx.policy.changelog}.")
+                    for name in notes.missing]
+        if len(notes.text) > GITHUB_BODY_LIMIT:
+            blockers.append(Blocker(
+                f"The release notes are {len(notes.text):,} characters, and GitHub refuses a "
+                f"release body over {GITHUB_BODY_LIMIT:,} (the draft step would fail after the "
+                "tag is pushed).",
+                f"Shorten the {source} section of {ctx.policy.changelog}, for example by "
+                "merging entries about one change."))
+        return blockers
 
     def plan(self, ctx: Context) -> Plan:
         try:

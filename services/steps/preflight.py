@@ -127,12 +127,7 @@ class Preflight(Step):
 
     def plan(self, ctx: Context) -> Plan:
         plan = Plan(summary="Record the pre-flight checks and ask CI about the release commit.")
-        from services.tagging import unpinned
-
-        missing = unpinned(ctx.policy)
-        if missing is not None:  # not a blocker: the default policy pins no tag key either
-            plan.notes.append(f"The tag step will be blocked: {missing.reason} "
-                              f"{missing.remedy}".rstrip())
+        plan.notes += later_blockers(ctx)
         if ctx.offline:
             plan.notes.append("Offline: the CI check is deferred to the online machine.")
         elif ctx.policy.project.repository:
@@ -148,7 +143,18 @@ class Preflight(Step):
             checklist=tuple(checklist.ticked(ctx.require_session(), "preflight")),
             offline=ctx.offline,
             ci=ci_gate(ctx, commit),
+            warnings=tuple(later_blockers(ctx)) or None,
         ).to_json()
+
+
+def later_blockers(ctx: Context) -> list[str]:
+    """What will stop a later step and is cheap to fix now: no tag key pinned (not a blocker, as
+    the default policy pins none either; pinned after the release commit, it blocks the tag)."""
+    from services.tagging import unpinned
+
+    missing = unpinned(ctx.policy)
+    return [] if missing is None else [f"The tag step will be blocked: {missing.reason} "
+                                       f"{missing.remedy}".rstrip()]
 
 
 STEP = Preflight()
