@@ -233,8 +233,12 @@ class HotfixScreen(Screen[str | None]):
             def resolved(tag: str | None) -> None:
                 if tag:
                     self._made(tag, message.resumed)
-                else:
+                elif tag is None:
                     self._say("The picks were aborted; pick again, or leave with escape.")
+                else:  # Escape: git's stopped pick is left for the captain, not aborted
+                    self._say("The pick is still stopped on conflicts: resolve them, `git add` "
+                              "them, then enter here (or c on the branch step) continues.",
+                              error=True)
 
             self.app.push_screen(ConflictScreen(message.error, message.conflicts), resolved)
             return
@@ -263,9 +267,10 @@ class HotfixScreen(Screen[str | None]):
 class ConflictScreen(ModalScreen[str | None]):
     """A pick stopped on conflicts: the files, then continue (once resolved) or abort.
 
-    Dismisses with the tag when the branch is made, None after an abort."""
+    Dismisses with the tag when the branch is made, None after an abort, and "" on Escape
+    (the pick is left stopped: the screen beneath must not say it was aborted)."""
 
-    BINDINGS = [Binding("escape", "dismiss_none", "Back"),
+    BINDINGS = [Binding("escape", "leave", "Back"),
                 Binding("c", "press('continue')", "Continue"),
                 Binding("a", "press('abort')", "Abort the picks")]
     CSS_PATH = HOTFIX_CSS
@@ -280,10 +285,12 @@ class ConflictScreen(ModalScreen[str | None]):
     @dataclass
     class Looked(Message):
         files: list[str]
+        pick: str
 
     def __init__(self, message: str, files: list[str]) -> None:
         super().__init__()
         self.message, self.files = message, files
+        self.pick = ""  # "sha12 (subject)" of the pick git stopped on, once looked up
 
     def on_mount(self) -> None:
         self._look()
@@ -292,13 +299,14 @@ class ConflictScreen(ModalScreen[str | None]):
     def _look(self) -> None:
         """The files as git has them now: the list it was opened with may be from before the
         captain resolved some in an editor (the step screen's last load)."""
-        files, _ = attempt(self.app, lambda ctx: picks.unmerged(ctx.repo)
-                           if picks.in_progress(ctx.repo) else [])
-        if files is not None:
-            self.post_message(self.Looked(files))
+        found, _ = attempt(self.app, lambda ctx: (picks.unmerged(ctx.repo),
+                                                  picks.stopped_pick(ctx.repo))
+                           if picks.in_progress(ctx.repo) else ([], ""))
+        if found is not None:
+            self.post_message(self.Looked(*found))
 
     def on_conflict_screen_looked(self, message: Looked) -> None:
-        self.files = message.files
+        self.files, self.pick = message.files, message.pick
         self.query_one("#conflict-files", Static).update(self._text())
 
     def compose(self) -> ComposeResult:
@@ -314,10 +322,11 @@ class ConflictScreen(ModalScreen[str | None]):
                 yield Button("Continue", id="continue", variant="primary")
 
     def _text(self) -> Text:
+        text = Text(f"Stopped on {self.pick}.\n" if self.pick else "")
         if not self.files:
-            return Text("No file is left in conflict: Continue commits the resolved pick.\n",
-                        style="bold green")
-        text = Text("Conflicting files:\n", style="bold")
+            return text.append("No file is left in conflict: Continue commits the resolved "
+                               "pick.\n", style="bold green")
+        text.append("Conflicting files:\n", style="bold")
         for name in self.files:
             text.append(f"  • {name}\n", style="yellow")
         return text
@@ -358,8 +367,8 @@ class ConflictScreen(ModalScreen[str | None]):
             return
         self.dismiss(message.tag)
 
-    def action_dismiss_none(self) -> None:
-        self.dismiss(None)
+    def action_leave(self) -> None:
+        self.dismiss("")  # left as it is: not None, which says the picks were aborted
 
 
 def open_hotfix(app: App[None]) -> None:

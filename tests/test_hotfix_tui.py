@@ -290,3 +290,30 @@ async def test_the_picker_says_whether_the_hotfix_was_started_or_resumed(project
             in said, said
         assert not any(m.startswith("Started hotfix") for m in said)
     assert git(project, "branch", "--show-current").strip() == "hotfix/v1.3.1"
+
+
+async def test_the_conflict_screen_names_the_stopped_pick_and_escape_leaves_it_stopped(
+        project: Path) -> None:
+    """With two picks, which one stopped is on the screen; Escape is "back, leaving them as they
+    are": the picker must not then say the picks were aborted (git is still mid-pick)."""
+    commit(project, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
+    fix = commit(project, "src/unlock.sh", "retry=3\n", "Unlock: three retries")
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(110, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.click("#hotfix")
+        await settle(pilot)
+        await pilot.press("space", "enter")
+        await until_confirm(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictScreen)
+        assert f"Stopped on {fix[:12]} (Unlock: three retries)." in shown(app, "#conflict-files")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HotfixScreen)
+        said = shown(app, "#hotfix-message")
+        assert "aborted" not in said and "still stopped on conflicts" in said
+    assert (project / ".git" / "CHERRY_PICK_HEAD").exists()  # left as it was, not aborted
