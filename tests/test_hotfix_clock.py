@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from console.demo import build_sandbox
+from services.errors import ConsoleError
 from services.flows import runbook
 from services.headline import headline
 from services.hotfix.clock import session_clock
@@ -105,3 +106,26 @@ def test_a_session_whose_last_step_is_skipped_is_completed(project: Path) -> Non
     assert completed[0]["outputs"]["security"]["met"] is False
     git(project, "switch", "-q", "main")
     assert run_cli("start", "1.4.0", cwd=project).returncode == 0  # a new session can start
+
+
+def test_a_hotfix_started_with_no_severity_gets_its_clock_when_the_picks_are_given(
+        project: Path) -> None:
+    """The yank wizard's "Start the replacement hotfix" starts one with no severity; the picker
+    (or `hotfix 1.3.1 --pick ... --severity critical`) then refused the severity for good: "was
+    started with no severity, not critical". It starts the clock now, once the picks are taken."""
+    from services.session_lifecycle import ReleaseRequest, start_release
+
+    ctx = context(project, FIXED_NOW)
+    start_release(ctx, ReleaseRequest(version="1.3.1", kind="hotfix"))  # as the yank's offer
+    ctx = context(project, FIXED_NOW)
+    start_hotfix(ctx, HotfixRequest("1.3.1", ["HEAD"], severity="critical",
+                                    since="2026-11-21T05:12:00Z"))
+    later = context(project, FIXED_NOW)
+    assert "critical: 17 h 12 min left" in headline(later)
+    clock = session_clock(later.require_session())
+    assert clock is not None and clock.severity == "critical"
+    journal = (project / ".release" / "v1.3.1" / "journal.jsonl").read_text()
+    assert "security clock started" in journal
+    with pytest.raises(ConsoleError, match="was started with critical, not high"):
+        start_hotfix(context(project, FIXED_NOW), HotfixRequest("1.3.1", ["HEAD"],
+                                                                severity="high"))

@@ -164,18 +164,34 @@ def resume_hotfix(ctx: Context, session: Session, request: HotfixRequest, *,
 
     Picks can still change while the branch step is not done (after an abort, say). With
     ``ask``, an unfinished branch step's plan (with the new picks) is asked before they are
-    recorded."""
+    recorded. A severity given for a hotfix that has no clock yet starts it once the rest is
+    accepted: the yank wizard's "start the replacement hotfix" makes one with none, and the
+    picker's severity would otherwise be refused for good."""
+    clock = session_clock(session)
+    if request.severity and clock is not None and clock.severity != request.severity:
+        raise ConsoleError(f"The hotfix {session.tag} in progress was started with "
+                           f"{clock.severity}, not {request.severity}; nothing was changed.",
+                           remedy=f"Resume it with {clock.severity} or no severity: its clock "
+                           "has run since it started.")
+    started = (start_clock(ctx.policy, request.severity, request.since, ctx.clock())
+               if request.severity and clock is None else None)
+    resumed = _resume(ctx, session, request, ask=ask)
+    if started is not None:
+        ctx.record("hotfix-branch", "security clock started",
+                   inputs={"severity": request.severity, "since": request.since},
+                   outputs={"security": started.to_json()},
+                   update=lambda s: s.data.__setitem__(CLOCK_KEY, started.to_json()))
+        resumed = ctx.require_session()
+    return resumed
+
+
+def _resume(ctx: Context, session: Session, request: HotfixRequest, *,
+            ask: Ask | None = None) -> Session:
     ctx.session = session
     data = hotfix_data(session, ctx.policy)
     branch_done = session.steps.get("hotfix-branch")
     if branch_done is not None and branch_done.status in FINISHED:
         ask = None  # nothing left to do: resuming asks nothing
-    clock = session_clock(session)
-    if request.severity and (clock is None or clock.severity != request.severity):
-        had = clock.severity if clock else "no severity"
-        raise ConsoleError(f"The hotfix {session.tag} in progress was started with {had}, not "
-                           f"{request.severity}; nothing was changed.",
-                           remedy="Resume it without --severity.")
     if not request.picks:
         _asked(ctx, ask, data, session.tag)
         return session
