@@ -37,6 +37,7 @@ from services.hotfix.picks import Candidate
 from services.hotfix.plan import base_tag_for
 from services.hotfix.start import HotfixRequest, start_hotfix
 from services.step_protocol import Context
+from services.step_status import FINISHED
 
 HOTFIX_CSS = Path(__file__).with_name("hotfix.tcss")
 
@@ -207,6 +208,10 @@ class HotfixScreen(Screen[str | None]):
         try:
             session, resumed = start_hotfix(ctx, request)
             tag = session.tag
+            made = session.steps.get("hotfix-branch")
+            if made is not None and made.status in FINISHED:  # no plan left to ask again
+                self.post_message(self.Started(tag, "", [], resumed=resumed))
+                return
             step = engine.find_step(ctx, "hotfix-branch")
             plan = step.plan(ctx)  # a branch, cherry-picks and a commit: asked like every commit
             if plan.commands and not ask_from_thread(

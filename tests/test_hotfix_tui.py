@@ -317,3 +317,31 @@ async def test_the_conflict_screen_names_the_stopped_pick_and_escape_leaves_it_s
         said = shown(app, "#hotfix-message")
         assert "aborted" not in said and "still stopped on conflicts" in said
     assert (project / ".git" / "CHERRY_PICK_HEAD").exists()  # left as it was, not aborted
+
+
+async def test_the_picker_on_a_hotfix_whose_branch_is_made_asks_nothing_again(
+        project: Path) -> None:
+    """Walked by hand: the palette's "Start a hotfix" on a hotfix whose branch step was done
+    (to give it a severity, say) asked the branch plan again, `git cherry-pick -x ...` and all,
+    which would not run; "no" then said "nothing was picked yet". It is resumed as it is."""
+    commit(project, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(110, 36), notifications=True) as pilot:
+        await settle(pilot)
+        app.action_start_hotfix()
+        await settle(pilot)
+        await pilot.press("space", "enter")
+        await until_confirm(pilot)
+        await pilot.press("y")  # the branch is made
+        await settle(pilot)
+        head = git(project, "rev-parse", "HEAD").strip()
+        app.clear_notifications()
+        app.action_start_hotfix()
+        await settle(pilot)
+        await pilot.press("space", "enter")  # the same pick again
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)  # no question on the way
+        said = [n.message for n in app._notifications]
+        assert "Resumed hotfix v1.3.1 where it stopped: its branch is made. Next: pre-flight." \
+            in said, said
+    assert git(project, "rev-parse", "HEAD").strip() == head
