@@ -345,3 +345,42 @@ async def test_the_picker_on_a_hotfix_whose_branch_is_made_asks_nothing_again(
         assert "Resumed hotfix v1.3.1 where it stopped: its branch is made. Next: pre-flight." \
             in said, said
     assert git(project, "rev-parse", "HEAD").strip() == head
+
+
+async def test_at_80_columns_the_security_clock_is_not_cut(project: Path) -> None:
+    """Walked at 80x24: the bar read "PAI · v1.3.1 · stable · hotfix · hotfix/v1.3.1 · online ·
+    critical: 23 h 53", the time left cut mid-clock. The kind the branch names goes, the clock
+    takes short units; `status` keeps the whole line."""
+    from datetime import timedelta
+
+    from services import engine
+    from services.header_words import fit
+    from services.hotfix.start import HotfixRequest, start_hotfix
+    from services.policy import load_policy
+    from services.repo import Repository
+    from services.session import SessionStore, iso, utc_now
+    from services.step_protocol import Context
+
+    commit(project, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
+    repo = Repository(project)
+    ctx = Context(policy=load_policy(project / "release.toml"), repo=repo,
+                  store=SessionStore(repo.root))
+    since = iso(utc_now() - timedelta(hours=20))
+    start_hotfix(ctx, HotfixRequest("1.3.1", ["HEAD"], severity="critical", since=since))
+    engine.run_step(ctx, engine.find_step(ctx, "hotfix-branch"))  # on hotfix/v1.3.1 now
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        from rich.cells import cell_len
+
+        from screens.widgets import SessionBar
+
+        width = app.screen.query_one("#session-bar", SessionBar).content_size.width
+        bar = shown(app, "#session-bar").strip()
+        assert cell_len(bar) <= width, (bar, width)  # nothing cut at the end
+        assert re.search(r"· hotfix/v1\.3\.1 · online · ⚠ critical: [34] h \d+ min left$", bar)
+        assert "· hotfix ·" not in bar  # the branch says it
+    overdue = "PAI · v1.3.1 · stable · hotfix · hotfix/v1.3.1 · online · ⚠ critical: overdue " \
+        "by 12 h 48 min"
+    assert fit(overdue, 80).endswith("· online · ⚠ critical: overdue by 12h 48m")
+    assert fit(overdue, 120) == overdue
