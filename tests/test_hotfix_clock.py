@@ -104,6 +104,8 @@ def test_a_session_whose_last_step_is_skipped_is_completed(project: Path) -> Non
     assert len(completed) == 1 and completed[0]["outputs"]["summary"] == "v1.3.1 released"
     # The clock started at the frozen 2026-11-21 12:00; the skip ran days later, on today's clock.
     assert completed[0]["outputs"]["security"]["met"] is False
+    # ... and the summary says so, as `status` prints it once the hotfix is out
+    assert "  Security clock: critical: deadline missed by " in status
     git(project, "switch", "-q", "main")
     assert run_cli("start", "1.4.0", cwd=project).returncode == 0  # a new session can start
 
