@@ -41,6 +41,7 @@ class PickConflict(ConsoleError):
     def __init__(self, message: str, files: list[str], *, remedy: str = "") -> None:
         super().__init__(message, remedy=remedy)
         self.files = files
+        self.resolved: list[str] = []  # earlier picks whose CHANGELOG conflict resolved itself
 
 
 def listing(repo: Repository, base_tag: str, default_branch: str, *,
