@@ -4,8 +4,8 @@ The picker lists the commits on the default branch since the base tag, newest fi
 author, date and files (the console's own bookkeeping commits left out, in a line that says so):
 space picks (or unpicks) the highlighted commit, enter goes on. Starting and picking go through
 the same ``start_hotfix`` and ``hotfix-branch`` step as ``release-console hotfix``; a conflicting
-pick opens :class:`ConflictScreen`, which lists the files and offers continue (after resolving
-them in an editor) or abort.
+pick opens :class:`screens.hotfix_conflict.ConflictScreen`, which lists the files and offers
+continue (after resolving them in an editor) or abort.
 """
 
 from __future__ import annotations
@@ -20,11 +20,12 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Input, Label, OptionList, Select, Static
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from screens.base import attempt, host_of, open_wizard, said
+from screens.hotfix_conflict import ConflictScreen
 from screens.prompts import ask_from_thread
 from screens.widgets import SessionBar
 from services import engine, versions
@@ -267,113 +268,6 @@ class HotfixScreen(Screen[str | None]):
     def _say(self, text: str, *, error: bool = False) -> None:
         self.query_one("#hotfix-message", Static).update(
             Text(text, style="bold red" if error else "bold"))
-
-
-class ConflictScreen(ModalScreen[str | None]):
-    """A pick stopped on conflicts: the files, then continue (once resolved) or abort.
-
-    Dismisses with the tag when the branch is made, None after an abort, and "" on Escape
-    (the pick is left stopped: the screen beneath must not say it was aborted)."""
-
-    BINDINGS = [Binding("escape", "leave", "Back"),
-                Binding("c", "press('continue')", "Continue"),
-                Binding("a", "press('abort')", "Abort the picks")]
-    CSS_PATH = HOTFIX_CSS
-
-    @dataclass
-    class Done(Message):
-        tag: str
-        error: str
-        conflicts: list[str]
-        aborted: bool
-
-    @dataclass
-    class Looked(Message):
-        files: list[str]
-        pick: str
-
-    def __init__(self, message: str, files: list[str]) -> None:
-        super().__init__()
-        self.message, self.files = message, files
-        self.pick = ""  # "sha12 (subject)" of the pick git stopped on, once looked up
-
-    def on_mount(self) -> None:
-        self._look()
-
-    @work(thread=True, exclusive=True, group="hotfix-conflict-look")
-    def _look(self) -> None:
-        """The files as git has them now: the list it was opened with may be from before the
-        captain resolved some in an editor (the step screen's last load)."""
-        found, _ = attempt(self.app, lambda ctx: (picks.unmerged(ctx.repo),
-                                                  picks.stopped_pick(ctx.repo))
-                           if picks.in_progress(ctx.repo) else ([], ""))
-        if found is not None:
-            self.post_message(self.Looked(*found))
-
-    def on_conflict_screen_looked(self, message: Looked) -> None:
-        self.files, self.pick = message.files, message.pick
-        self.query_one("#conflict-files", Static).update(self._text())
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label("The cherry-pick stopped on conflicts", classes="title")
-            yield Static(self._text(), id="conflict-files")
-            yield Static("Resolve them in your editor and `git add` them, then Continue. Abort "
-                         "puts the hotfix branch back as it was before the picks.\n"
-                         "c: continue · a: abort the picks · Esc: back, leaving them as they are",
-                         id="conflict-help")
-            with Horizontal():
-                yield Button("Abort the picks", id="abort", variant="error")
-                yield Button("Continue", id="continue", variant="primary")
-
-    def _text(self) -> Text:
-        text = Text(f"Stopped on {self.pick}.\n" if self.pick else "")
-        if not self.files:
-            return text.append("No file is left in conflict: Continue commits the resolved "
-                               "pick.\n", style="bold green")
-        text.append("Conflicting files:\n", style="bold")
-        for name in self.files:
-            text.append(f"  • {name}\n", style="yellow")
-        return text
-
-    def action_press(self, button_id: str) -> None:
-        self.query_one(f"#{button_id}", Button).press()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.query_one("#conflict-help", Static).update("Working…")
-        self._act(event.button.id == "abort")
-
-    @work(thread=True, exclusive=True, group="hotfix-conflict")
-    def _act(self, abort: bool) -> None:
-        from services.hotfix.stopped import abort_picks, continue_picks
-
-        ctx = host_of(self.app).make_context()
-        try:
-            session = ctx.require_session()
-            if abort:
-                abort_picks(ctx)
-                self.post_message(self.Done("", "", [], True))
-                return
-            continue_picks(ctx)
-        except ConsoleError as err:
-            conflicts = picks.unmerged(ctx.repo) if picks.in_progress(ctx.repo) else []
-            self.post_message(self.Done("", said(err), conflicts, False))
-            return
-        self.post_message(self.Done(session.tag, "", [], False))
-
-    def on_conflict_screen_done(self, message: Done) -> None:
-        if message.aborted:
-            self.dismiss(None)
-            return
-        if message.error:  # the files as they are now, also when none is left in conflict
-            self.files = message.conflicts
-            self.query_one("#conflict-files", Static).update(self._text())
-            self.query_one("#conflict-help", Static).update(Text(message.error, style="red"))
-            return
-        self.dismiss(message.tag)
-
-    def action_leave(self) -> None:
-        self.dismiss("")  # left as it is: not None, which says the picks were aborted
 
 
 def open_hotfix(app: App[None]) -> None:
