@@ -55,6 +55,19 @@ def _suggestion(ctx: Context) -> tuple[str, str]:
             "shipped release from its tag.")
 
 
+def _in_progress(ctx: Context, version: str) -> tuple[tuple[str, ...], str]:
+    """The picks and the severity the hotfix of ``version`` in progress records, if it is."""
+    from services.hotfix.clock import session_clock
+    from services.hotfix.plan import KEY, hotfix_data
+
+    session = ctx.store.active()
+    if session is None or session.kind != "hotfix" or KEY not in session.data or \
+            session.version != str(versions.parse_version(version)):
+        return (), ""
+    clock = session_clock(session)
+    return tuple(hotfix_data(session, ctx.policy).picks), clock.severity if clock else ""
+
+
 class HotfixScreen(Screen[str | None]):
     """Dismisses with the hotfix tag once its branch is made, or None when left."""
 
@@ -75,6 +88,10 @@ class HotfixScreen(Screen[str | None]):
         commits: list[Candidate]
         error: str
         left_out: str = ""  # the console's own commits, not listed: the sentence that says so
+        # the hotfix of this version in progress: its recorded picks and severity, shown as they
+        # are (an empty picker over a made branch read as if nothing was picked)
+        picked: tuple[str, ...] = ()
+        severity: str = ""
 
     @dataclass
     class Started(Message):
@@ -136,14 +153,18 @@ class HotfixScreen(Screen[str | None]):
         except ConsoleError as err:
             self.post_message(self.Listed("", [], said(err)))
             return
+        picked, severity = _in_progress(ctx, version)
         self.post_message(self.Listed(base, found, "", left_out_sentence(
-            [c.subject for c in own])))
+            [c.subject for c in own]), picked, severity))
 
     def on_hotfix_screen_listed(self, message: Listed) -> None:
         if message.error:
             self._say(message.error, error=True)
             return
-        self.base, self.commits, self.picked = message.base, message.commits, []
+        self.base, self.commits = message.base, message.commits
+        self.picked = [c.sha for c in self.commits if c.sha in message.picked]
+        if message.severity:
+            self.query_one("#severity", Select).value = message.severity
         self._render_commits()
         left_out = self.query_one("#left-out", Static)
         left_out.update(Text(message.left_out))
@@ -155,7 +176,9 @@ class HotfixScreen(Screen[str | None]):
             return
         listing.highlighted = 0
         listing.focus()
-        self._say("Space picks the highlighted commit; enter goes on with the picked ones. "
+        now = (f"The hotfix in progress has {len(self.picked)} of these picked (ticked). "
+               if self.picked else "")
+        self._say(now + "Space picks the highlighted commit; enter goes on with the picked ones. "
                   "Another version: change it above and press enter.")
 
     def _render_commits(self, keep: int | None = None) -> None:

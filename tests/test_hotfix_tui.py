@@ -281,7 +281,7 @@ async def test_the_picker_says_whether_the_hotfix_was_started_or_resumed(project
         app.clear_notifications()
         app.action_start_hotfix()  # the same hotfix again: it is resumed, and says so
         await settle(pilot)
-        await pilot.press("space", "enter")
+        await pilot.press("enter")  # its pick is ticked as recorded
         await until_confirm(pilot)
         await pilot.press("y")
         await settle(pilot)
@@ -338,7 +338,12 @@ async def test_the_picker_on_a_hotfix_whose_branch_is_made_asks_nothing_again(
         app.clear_notifications()
         app.action_start_hotfix()
         await settle(pilot)
-        await pilot.press("space", "enter")  # the same pick again
+        # the picker shows the hotfix as it is: its pick ticked, and says so
+        listing = app.screen.query_one("#commits", OptionList)
+        assert str(listing.get_option_at_index(0).prompt).startswith("[x] ")
+        assert "The hotfix in progress has 1 of these picked (ticked)." in shown(
+            app, "#hotfix-message")
+        await pilot.press("enter")  # the same pick: nothing to tick again
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)  # no question on the way
         said = [n.message for n in app._notifications]
@@ -384,3 +389,29 @@ async def test_at_80_columns_the_security_clock_is_not_cut(project: Path) -> Non
         "by 12 h 48 min"
     assert fit(overdue, 80).endswith("· online · ⚠ critical: overdue by 12h 48m")
     assert fit(overdue, 120) == overdue
+
+
+async def test_the_picker_shows_the_severity_of_the_hotfix_in_progress(project: Path) -> None:
+    """Reopened on a hotfix with a clock, the picker said "no security clock": choosing again
+    what was already running, or getting it refused as a different severity."""
+    from textual.widgets import Select
+
+    from services.hotfix.start import HotfixRequest, start_hotfix
+    from services.policy import load_policy
+    from services.repo import Repository
+    from services.session import SessionStore
+    from services.step_protocol import Context
+
+    commit(project, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
+    repo = Repository(project)
+    ctx = Context(policy=load_policy(project / "release.toml"), repo=repo,
+                  store=SessionStore(repo.root))
+    start_hotfix(ctx, HotfixRequest("1.3.1", ["HEAD"], severity="high"))
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(110, 36)) as pilot:
+        await settle(pilot)
+        app.action_start_hotfix()
+        await settle(pilot)
+        assert app.screen.query_one("#severity", Select).value == "high"
+        listing = app.screen.query_one("#commits", OptionList)
+        assert str(listing.get_option_at_index(0).prompt).startswith("[x] ")
