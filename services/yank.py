@@ -31,7 +31,7 @@ from services.yank_choices import (
     GitHubPreview,
     check_replacement,
     github_preview,
-    require_released_downgrade,
+    require_usable_replacement,
     unreleased_note,
 )
 from services.yank_resume import DATA_KEY, HALVES
@@ -146,9 +146,8 @@ def prepare_yank(ctx: Context, request: YankRequest) -> PreparedYank:
     client = wiring.client_for(ctx)
     require_published(client, tag)
     shown_tag = replacement_tag(ctx, request.replacement)
-    if request.allow_older and \
-            versions.parse_version(request.replacement) < versions.parse_version(request.version):
-        require_released_downgrade(ctx, client, request.version, shown_tag)
+    older = versions.parse_version(request.replacement) < versions.parse_version(request.version)
+    require_usable_replacement(ctx, client, request.version, shown_tag, older=older)
     steps = halves()
     before = ctx.session
     ctx.session = preview_session(ctx, request, tag)

@@ -179,14 +179,22 @@ def github_preview(ctx: Context, tag: str, reason: str, replacement_tag: str,
                          after)
 
 
-def require_released_downgrade(ctx: Context, client: GitHubClient, version: str,
-                               replacement_tag: str) -> None:
-    """An older replacement ("downgrade to 1.2.0") must be a release users can go back to: a
-    tag here or a published release on GitHub. One that never existed would send every user
-    of the yanked version to nothing, and no later release can fill that gap."""
+def require_usable_replacement(ctx: Context, client: GitHubClient, version: str,
+                               replacement_tag: str, *, older: bool) -> None:
+    """Users are sent to the replacement at once, so it must be one they can use: never a
+    release that is yanked itself (walked by hand: "downgrade to 1.3.0", the release yanked
+    for corrupting data, was accepted), and an older one ("downgrade to 1.2.0") must have been
+    released: a tag here or a published release on GitHub. One that never existed would send
+    every user of the yanked version to nothing, and no later release can fill that gap."""
     from services.github.releases import published
 
-    if ctx.repo.tag_exists(replacement_tag) or published(client, replacement_tag) is not None:
+    release = published(client, replacement_tag)
+    if release is not None and _is_yanked(release.body):
+        raise ReplacementError(
+            f"{replacement_tag} is yanked itself, so users cannot be sent to it; nothing was "
+            "changed.", remedy="Name a release that is not yanked, or the next version to "
+            "release.")
+    if not older or release is not None or ctx.repo.tag_exists(replacement_tag):
         return
     raise ReplacementError(
         f"Users cannot go back to {replacement_tag}: it was never released (no tag here, no "
