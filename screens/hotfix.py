@@ -222,7 +222,8 @@ class HotfixScreen(Screen[str | None]):
         request = HotfixRequest(self.query_one("#version", Input).value.strip(), order,
                                 severity=severity if isinstance(severity, str) else "")
         self.busy = True
-        self._say("Making the hotfix branch…")
+        # not "Making the hotfix branch…": its plan is asked first, and a "no" makes nothing
+        self._say("Checking the picks; the branch's plan is asked before anything is made…")
         self._start(request)
 
     @work(thread=True, exclusive=True, group="hotfix-start")

@@ -62,6 +62,10 @@ async def test_the_palette_opens_the_picker_and_only_the_picked_fix_lands(projec
         await pilot.press("down", "space", "enter")
         # Walked by hand: the branch, the picks and the CHANGELOG commit were made unasked.
         confirm = await until_confirm(pilot)  # the worker waits on the captain: no settle
+        # beneath the question, the picker does not claim the branch is being made
+        picker = app.screen_stack[-2]
+        said = str(picker.query_one("#hotfix-message", Static).render())
+        assert "Making" not in said and "asked before anything is made" in said
         plan = confirm.plan.render()
         assert "git switch --no-track -c hotfix/v1.3.1 v1.3.0" in plan
         assert f"git cherry-pick -x {fix[:12]}" in plan
