@@ -131,3 +131,14 @@ def test_a_hotfix_started_with_no_severity_gets_its_clock_when_the_picks_are_giv
     with pytest.raises(ConsoleError, match="was started with critical, not high"):
         start_hotfix(context(project, FIXED_NOW), HotfixRequest("1.3.1", ["HEAD"],
                                                                 severity="high"))
+
+
+def test_the_branch_plan_says_the_clock_it_starts(project: Path) -> None:
+    """Walked by hand: `hotfix 1.3.1 --pick ... --severity critical` showed the branch, the picks
+    and the commit, and nothing of the clock it was about to start."""
+    asked = run_cli("hotfix", "1.3.1", "--pick", "HEAD", "--severity", "critical", "--since",
+                    "2026-11-21T05:12:00Z", cwd=project)
+    assert asked.returncode == 2  # no terminal to ask on: the plan, then the refusal
+    assert ("Security clock: critical, started 2026-11-21T05:12:00Z; deadline "
+            "2026-11-22T05:12:00Z") in asked.stdout
+    assert not (project / ".release" / "v1.3.1").exists()  # nothing started

@@ -16,10 +16,10 @@ from services import versions
 from services.errors import ConsoleError
 from services.hotfix import picks
 from services.hotfix.clock import KEY as CLOCK_KEY
-from services.hotfix.clock import session_clock, start_clock
+from services.hotfix.clock import SecurityClock, session_clock, start_clock
 from services.hotfix.plan import KEY, HotfixData, base_tag_for, branch_name, hotfix_data
 from services.repo import RepoError
-from services.session import Session
+from services.session import Session, iso
 from services.session_lifecycle import ReleaseInProgress, ReleaseRequest, start_release
 from services.step_protocol import Context, Plan
 from services.step_status import FINISHED
@@ -75,15 +75,22 @@ def _require_clean(ctx: Context) -> None:
             remedy="Commit or stash them; a hotfix starts from a clean tree.")
 
 
-def _asked(ctx: Context, ask: Ask | None, data: HotfixData, tag: str) -> None:
+def _asked(ctx: Context, ask: Ask | None, data: HotfixData, tag: str,
+           clock: SecurityClock | None = None) -> None:
     """Ask before the branch step makes the branch, picks and commits, when it will: the plan is
-    the step's own. No picks and no branch yet means nothing will run, so nothing is asked."""
+    the step's own, with the security clock it starts (said before, as everything else is).
+    No picks and no branch yet means nothing will run, so nothing is asked."""
     from services.asks import question
     from services.hotfix.plan import branch_plan
 
     if ask is None or (not data.picks and not ctx.repo.branch_exists(data.branch)):
         return
-    if not ask(question("hotfix-branch", ctx.policy, tag), branch_plan(ctx, data, tag)):
+    plan = branch_plan(ctx, data, tag)
+    if clock is not None:
+        plan.notes.append(f"Security clock: {clock.severity}, started {iso(clock.started_at)}; "
+                          + (f"deadline {iso(clock.deadline)} ({clock.line(ctx.clock())})."
+                             if clock.deadline else "no deadline for this severity."))
+    if not ask(question("hotfix-branch", ctx.policy, tag), plan):
         raise ConsoleError(f"The hotfix branch for {tag} was not confirmed; nothing was changed.",
                            remedy="Run the same command again to see the plan and answer y.")
 
@@ -139,7 +146,7 @@ def start_hotfix(ctx: Context, request: HotfixRequest, *,
                       picks=adopted + shas, default_branch=default)
     if ask is not None:
         refuse_start_here(ctx)  # as start_release would: refused before the question, not after
-    _asked(ctx, ask, data, tag)
+    _asked(ctx, ask, data, tag, clock)
     start_release(ctx, ReleaseRequest(version=version, kind="hotfix"))
 
     def setup(s: Session) -> None:
