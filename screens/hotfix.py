@@ -4,8 +4,8 @@ The picker lists the commits on the default branch since the base tag, newest fi
 author, date and files (the console's own bookkeeping commits left out, in a line that says so):
 space picks (or unpicks) the highlighted commit, enter goes on. Starting and picking go through
 the same ``start_hotfix`` and ``hotfix-branch`` step as ``release-console hotfix``; a conflicting
-pick opens :class:`ConflictScreen`, which lists the files and offers continue (after resolving
-them in an editor) or abort.
+pick opens :class:`screens.hotfix_conflict.ConflictScreen`, which lists the files and offers
+continue (after resolving them in an editor) or abort.
 """
 
 from __future__ import annotations
@@ -20,11 +20,12 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Input, Label, OptionList, Select, Static
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from screens.base import attempt, host_of, open_wizard, said
+from screens.hotfix_conflict import ConflictScreen
 from screens.prompts import ask_from_thread
 from screens.widgets import SessionBar
 from services import engine, versions
@@ -37,6 +38,7 @@ from services.hotfix.picks import Candidate
 from services.hotfix.plan import base_tag_for
 from services.hotfix.start import HotfixRequest, start_hotfix
 from services.step_protocol import Context
+from services.step_status import FINISHED
 
 HOTFIX_CSS = Path(__file__).with_name("hotfix.tcss")
 
@@ -51,6 +53,19 @@ def _suggestion(ctx: Context) -> tuple[str, str]:
     return (str(last.bump_patch()),
             f"Last release: {ctx.policy.tag_for(str(last))}. A hotfix ships the next patch of a "
             "shipped release from its tag.")
+
+
+def _in_progress(ctx: Context, version: str) -> tuple[tuple[str, ...], str]:
+    """The picks and the severity the hotfix of ``version`` in progress records, if it is."""
+    from services.hotfix.clock import session_clock
+    from services.hotfix.plan import KEY, hotfix_data
+
+    session = ctx.store.active()
+    if session is None or session.kind != "hotfix" or KEY not in session.data or \
+            session.version != str(versions.parse_version(version)):
+        return (), ""
+    clock = session_clock(session)
+    return tuple(hotfix_data(session, ctx.policy).picks), clock.severity if clock else ""
 
 
 class HotfixScreen(Screen[str | None]):
@@ -73,6 +88,10 @@ class HotfixScreen(Screen[str | None]):
         commits: list[Candidate]
         error: str
         left_out: str = ""  # the console's own commits, not listed: the sentence that says so
+        # the hotfix of this version in progress: its recorded picks and severity, shown as they
+        # are (an empty picker over a made branch read as if nothing was picked)
+        picked: tuple[str, ...] = ()
+        severity: str = ""
 
     @dataclass
     class Started(Message):
@@ -134,14 +153,18 @@ class HotfixScreen(Screen[str | None]):
         except ConsoleError as err:
             self.post_message(self.Listed("", [], said(err)))
             return
+        picked, severity = _in_progress(ctx, version)
         self.post_message(self.Listed(base, found, "", left_out_sentence(
-            [c.subject for c in own])))
+            [c.subject for c in own]), picked, severity))
 
     def on_hotfix_screen_listed(self, message: Listed) -> None:
         if message.error:
             self._say(message.error, error=True)
             return
-        self.base, self.commits, self.picked = message.base, message.commits, []
+        self.base, self.commits = message.base, message.commits
+        self.picked = [c.sha for c in self.commits if c.sha in message.picked]
+        if message.severity:
+            self.query_one("#severity", Select).value = message.severity
         self._render_commits()
         left_out = self.query_one("#left-out", Static)
         left_out.update(Text(message.left_out))
@@ -153,7 +176,9 @@ class HotfixScreen(Screen[str | None]):
             return
         listing.highlighted = 0
         listing.focus()
-        self._say("Space picks the highlighted commit; enter goes on with the picked ones. "
+        now = (f"The hotfix in progress has {len(self.picked)} of these picked (ticked). "
+               if self.picked else "")
+        self._say(now + "Space picks the highlighted commit; enter goes on with the picked ones. "
                   "Another version: change it above and press enter.")
 
     def _render_commits(self, keep: int | None = None) -> None:
@@ -197,7 +222,8 @@ class HotfixScreen(Screen[str | None]):
         request = HotfixRequest(self.query_one("#version", Input).value.strip(), order,
                                 severity=severity if isinstance(severity, str) else "")
         self.busy = True
-        self._say("Making the hotfix branch…")
+        # not "Making the hotfix branch…": its plan is asked first, and a "no" makes nothing
+        self._say("Checking the picks; the branch's plan is asked before anything is made…")
         self._start(request)
 
     @work(thread=True, exclusive=True, group="hotfix-start")
@@ -207,6 +233,10 @@ class HotfixScreen(Screen[str | None]):
         try:
             session, resumed = start_hotfix(ctx, request)
             tag = session.tag
+            made = session.steps.get("hotfix-branch")
+            if made is not None and made.status in FINISHED:  # no plan left to ask again
+                self.post_message(self.Started(tag, "", [], resumed=resumed))
+                return
             step = engine.find_step(ctx, "hotfix-branch")
             plan = step.plan(ctx)  # a branch, cherry-picks and a commit: asked like every commit
             if plan.commands and not ask_from_thread(
@@ -233,8 +263,12 @@ class HotfixScreen(Screen[str | None]):
             def resolved(tag: str | None) -> None:
                 if tag:
                     self._made(tag, message.resumed)
-                else:
+                elif tag is None:
                     self._say("The picks were aborted; pick again, or leave with escape.")
+                else:  # Escape: git's stopped pick is left for the captain, not aborted
+                    self._say("The pick is still stopped on conflicts: resolve them, `git add` "
+                              "them, then enter here (or c on the branch step) continues.",
+                              error=True)
 
             self.app.push_screen(ConflictScreen(message.error, message.conflicts), resolved)
             return
@@ -258,108 +292,6 @@ class HotfixScreen(Screen[str | None]):
     def _say(self, text: str, *, error: bool = False) -> None:
         self.query_one("#hotfix-message", Static).update(
             Text(text, style="bold red" if error else "bold"))
-
-
-class ConflictScreen(ModalScreen[str | None]):
-    """A pick stopped on conflicts: the files, then continue (once resolved) or abort.
-
-    Dismisses with the tag when the branch is made, None after an abort."""
-
-    BINDINGS = [Binding("escape", "dismiss_none", "Back"),
-                Binding("c", "press('continue')", "Continue"),
-                Binding("a", "press('abort')", "Abort the picks")]
-    CSS_PATH = HOTFIX_CSS
-
-    @dataclass
-    class Done(Message):
-        tag: str
-        error: str
-        conflicts: list[str]
-        aborted: bool
-
-    @dataclass
-    class Looked(Message):
-        files: list[str]
-
-    def __init__(self, message: str, files: list[str]) -> None:
-        super().__init__()
-        self.message, self.files = message, files
-
-    def on_mount(self) -> None:
-        self._look()
-
-    @work(thread=True, exclusive=True, group="hotfix-conflict-look")
-    def _look(self) -> None:
-        """The files as git has them now: the list it was opened with may be from before the
-        captain resolved some in an editor (the step screen's last load)."""
-        files, _ = attempt(self.app, lambda ctx: picks.unmerged(ctx.repo)
-                           if picks.in_progress(ctx.repo) else [])
-        if files is not None:
-            self.post_message(self.Looked(files))
-
-    def on_conflict_screen_looked(self, message: Looked) -> None:
-        self.files = message.files
-        self.query_one("#conflict-files", Static).update(self._text())
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label("The cherry-pick stopped on conflicts", classes="title")
-            yield Static(self._text(), id="conflict-files")
-            yield Static("Resolve them in your editor and `git add` them, then Continue. Abort "
-                         "puts the hotfix branch back as it was before the picks.\n"
-                         "c: continue · a: abort the picks · Esc: back, leaving them as they are",
-                         id="conflict-help")
-            with Horizontal():
-                yield Button("Abort the picks", id="abort", variant="error")
-                yield Button("Continue", id="continue", variant="primary")
-
-    def _text(self) -> Text:
-        if not self.files:
-            return Text("No file is left in conflict: Continue commits the resolved pick.\n",
-                        style="bold green")
-        text = Text("Conflicting files:\n", style="bold")
-        for name in self.files:
-            text.append(f"  • {name}\n", style="yellow")
-        return text
-
-    def action_press(self, button_id: str) -> None:
-        self.query_one(f"#{button_id}", Button).press()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.query_one("#conflict-help", Static).update("Working…")
-        self._act(event.button.id == "abort")
-
-    @work(thread=True, exclusive=True, group="hotfix-conflict")
-    def _act(self, abort: bool) -> None:
-        from services.hotfix.stopped import abort_picks, continue_picks
-
-        ctx = host_of(self.app).make_context()
-        try:
-            session = ctx.require_session()
-            if abort:
-                abort_picks(ctx)
-                self.post_message(self.Done("", "", [], True))
-                return
-            continue_picks(ctx)
-        except ConsoleError as err:
-            conflicts = picks.unmerged(ctx.repo) if picks.in_progress(ctx.repo) else []
-            self.post_message(self.Done("", said(err), conflicts, False))
-            return
-        self.post_message(self.Done(session.tag, "", [], False))
-
-    def on_conflict_screen_done(self, message: Done) -> None:
-        if message.aborted:
-            self.dismiss(None)
-            return
-        if message.error:  # the files as they are now, also when none is left in conflict
-            self.files = message.conflicts
-            self.query_one("#conflict-files", Static).update(self._text())
-            self.query_one("#conflict-help", Static).update(Text(message.error, style="red"))
-            return
-        self.dismiss(message.tag)
-
-    def action_dismiss_none(self) -> None:
-        self.dismiss(None)
 
 
 def open_hotfix(app: App[None]) -> None:

@@ -287,8 +287,10 @@ class YankScreen(Screen[None]):
             side.can_focus = True
         # the CHANGELOG side first: GitHub's is a few lines, the diff is what may need scrolling
         self.query_one("#changelog-side", VerticalScroll).focus()
-        self._say(prepared.question + " y (or the Yank button): yank it · Escape: leave it.",
-                  "bold yellow")
+        # said with the question (not in a pane that may be cut): users are sent to it at once
+        warning = f"⚠ {prepared.replacement_note} " if prepared.replacement_note else ""
+        self._say(warning + prepared.question + " y (or the Yank button): yank it · Escape: "
+                  "leave it.", "bold yellow")
 
     # --- 3. confirm, apply, push, hand off ------------------------------------------------------
     def action_confirm(self) -> None:

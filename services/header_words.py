@@ -31,11 +31,29 @@ def fit(header: str, width: int) -> str:
     release in fewer words ("v1.3.1 released (v1.3.0 yanked since)"), then without what changed
     since ("v1.3.1 released"), then without "last" at all. Walked at 80 columns: the bar read
     "… last: v1.3.1 released; last", cut mid-word. `status` prints the whole line."""
-    if width <= 0 or len(header) <= width or LAST not in header:
+    if width <= 0 or len(header) <= width:
         return header
+    if LAST not in header:
+        return _fit_session(header, width)
     head, _, last = header.partition(LAST)
     first = last.partition(CHANGED)[0]
     for words in (shorter(last), first, shorter(first)):
         if len(head) + len(LAST) + len(words) <= width:
             return f"{head}{LAST}{words}"
     return head
+
+
+def _fit_session(header: str, width: int) -> str:
+    """A release in progress: the security clock ends the line and is what a narrow bar cut
+    (walked at 80 columns: "… · online · critical: 23 h 53"). A kind the branch already names
+    goes first ("hotfix · hotfix/v1.3.1"), then the clock takes short units ("23h 53m left")."""
+    parts = header.split(" · ")
+    for i in range(1, len(parts) - 1):
+        if parts[i + 1].startswith(parts[i] + "/"):
+            del parts[i]
+            break
+    line = " · ".join(parts)
+    clock = parts[-1]
+    if len(line) > width and (clock.endswith(" left") or " overdue by " in clock):
+        line = " · ".join([*parts[:-1], clock.replace(" h ", "h ").replace(" min", "m")])
+    return line

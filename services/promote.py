@@ -68,12 +68,14 @@ def local_checks(ctx: Context, rc_tag: str) -> Candidate:
     default branch. Changes nothing."""
     rc_version, final = parse_candidate(ctx, rc_tag)
     tag = ctx.policy.tag_for(rc_version)
-    target = promotes_to(ctx, tag)
     repo = ctx.repo
+    # Before the channel: a mistyped tag (v1.4.0-rc for v1.4.0-rc.1) is missing, and saying it
+    # "belongs to no channel ... set promotes_to" sent the captain to edit the policy.
     if not repo.tag_exists(tag):
         raise PromoteError(f"There is no tag {tag} in this repository, so there is nothing to "
                            "promote.", remedy="Fetch the tags (`git fetch --tags`) or check the "
                            "name with `git tag --list`.")
+    target = promotes_to(ctx, tag)
     stable = ctx.policy.tag_for(final)
     if repo.tag_exists(stable):
         raise PromoteError(f"{stable} already exists, so {tag} cannot be promoted to it.",

@@ -51,6 +51,7 @@ class Summary:
     journal_count: int = 0
     remaining: tuple[str, ...] = field(default_factory=tuple)
     unpushed: int = 0
+    security: str = ""  # a hotfix's security clock: its deadline met or missed, and by how much
 
     def lines(self) -> list[str]:
         """The summary as plain lines (the CLI prints them; the TUI styles them)."""
@@ -68,6 +69,8 @@ class Summary:
             out.append(f"    sha256:{asset.sha256}")
         if self.duration:
             out.append(f"  Time taken: {self.duration}")
+        if self.security:
+            out.append(f"  Security clock: {self.security}")
         if self.journal_head:
             out.append(f"  Journal: {self.journal_count} entries, head {self.journal_head[:16]}")
         for action in self.remaining:
@@ -82,7 +85,8 @@ class Summary:
                 "tag_signing": self.tag_signing,
                 "signed_with": self.signed_with, "duration": self.duration,
                 "journal_head": self.journal_head, "journal_count": self.journal_count,
-                "remaining": list(self.remaining), "unpushed": self.unpushed}
+                "remaining": list(self.remaining), "unpushed": self.unpushed,
+                "security": self.security}
 
 
 def _duration(start: str, end: str) -> str:
@@ -96,6 +100,17 @@ def _duration(start: str, end: str) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}h {minutes:02d}m" if hours else f"{minutes}m {secs:02d}s"
+
+
+def _security(session: Session) -> str:
+    """The clock's outcome the completion recorded ("critical: deadline met with 23 h 47 min to
+    spare"): the one fact a security hotfix is judged by, which only the journal held."""
+    raw = session.data.get("security")
+    if not isinstance(raw, Mapping) or "met" not in raw:
+        return ""
+    severity, margin = raw.get("severity", ""), raw.get("margin", "")
+    return (f"{severity}: deadline met with {margin} to spare" if raw["met"]
+            else f"{severity}: deadline missed by {margin}")
 
 
 def _signed_list(session: Session) -> tuple[AssetLine, ...]:
@@ -138,7 +153,7 @@ def summarise(session: Session, *, unpushed: int = 0,
         signed_with=signer,
         duration=_duration(session.created_at, max(finished)) if finished else "",
         journal_head=session.journal_head, journal_count=session.journal_count,
-        remaining=tuple(remaining), unpushed=unpushed)
+        remaining=tuple(remaining), unpushed=unpushed, security=_security(session))
 
 
 def unpushed(ctx: Context) -> int:

@@ -27,7 +27,13 @@ from services.session_lifecycle import ReleaseInProgress, abandon_release, open_
 from services.step_protocol import Context, Plan, Step
 from services.step_status import StepStatus
 from services.workstation import refuse_start_here
-from services.yank_choices import GitHubPreview, check_replacement, github_preview
+from services.yank_choices import (
+    GitHubPreview,
+    check_replacement,
+    github_preview,
+    require_usable_replacement,
+    unreleased_note,
+)
 from services.yank_resume import DATA_KEY, HALVES
 
 # How the yank tells what it did as it goes: (one line, is it a warning?).
@@ -85,6 +91,7 @@ class PreparedYank:
     changelog_said: str = ""  # the note's plan in words (no diff: already there, or no section)
     allow_older: bool = False  # recorded, so finishing an interrupted yank asks the same
     replacement_released: bool = False  # tagged already: no replacement hotfix to offer
+    replacement_note: str = ""  # not released yet (maybe a typo): said before the yank
 
     @property
     def question(self) -> str:
@@ -138,30 +145,34 @@ def prepare_yank(ctx: Context, request: YankRequest) -> PreparedYank:
     require_no_other_active(ctx, tag)
     client = wiring.client_for(ctx)
     require_published(client, tag)
+    shown_tag = replacement_tag(ctx, request.replacement)
+    older = versions.parse_version(request.replacement) < versions.parse_version(request.version)
+    require_usable_replacement(ctx, client, request.version, shown_tag, older=older)
     steps = halves()
     before = ctx.session
     ctx.session = preview_session(ctx, request, tag)
     try:
         blockers = [(s, b) for s in steps for b in engine.own_blockers(ctx, s)]
         plans = [s.plan(ctx) for s in steps]
-        shown_tag = replacement_tag(ctx, request.replacement)
         preview = github_preview(ctx, tag, request.reason, shown_tag, client)
     finally:
         ctx.session = before
     if blockers:
         step, blocker = blockers[0]
         raise ConsoleError(f"Cannot yank {tag}: '{step.title}' is blocked: {blocker}")
+    unreleased = unreleased_note(ctx, request.version, request.replacement, shown_tag)
     plan = Plan(summary=(f"Yank {tag} (reason: {request.reason}; use {shown_tag} instead). "
                          "Nothing is deleted: the tag and every asset stay."),
                 changes=[c for p in plans for c in p.changes],
                 commands=[c for p in plans for c in p.commands],
                 api_calls=[c for p in plans for c in p.api_calls],
                 notes=[p.summary for p in plans] + [n for p in plans for n in p.notes]
-                + preview.lines)
+                + preview.lines + ([unreleased] if unreleased else []))
     diff = "".join(c.diff for p in plans for c in p.changes)
     return PreparedYank(request.version, tag, request.reason, request.replacement, shown_tag,
                         plan, preview, diff, plans[HALVES.index("yank-changelog")].summary,
-                        request.allow_older, replacement_released=ctx.repo.tag_exists(shown_tag))
+                        request.allow_older, replacement_released=not unreleased,
+                        replacement_note=unreleased)
 
 
 def preview_session(ctx: Context, request: YankRequest, tag: str) -> Session:

@@ -177,3 +177,50 @@ def github_preview(ctx: Context, tag: str, reason: str, replacement_tag: str,
         after = newest.tag_name if newest is not None else ""
     return GitHubPreview(tag, banner(reason, replacement_tag), bool(rel.prerelease), before,
                          after)
+
+
+def require_usable_replacement(ctx: Context, client: GitHubClient, version: str,
+                               replacement_tag: str, *, older: bool) -> None:
+    """Users are sent to the replacement at once, so it must be one they can use: never a
+    release that is yanked itself (walked by hand: "downgrade to 1.3.0", the release yanked
+    for corrupting data, was accepted), and an older one ("downgrade to 1.2.0") must have been
+    released: a tag here or a published release on GitHub. One that never existed would send
+    every user of the yanked version to nothing, and no later release can fill that gap."""
+    from services.github.releases import published
+
+    release = published(client, replacement_tag)
+    if release is not None and _is_yanked(release.body):
+        raise ReplacementError(
+            f"{replacement_tag} is yanked itself, so users cannot be sent to it; nothing was "
+            "changed.", remedy="Name a release that is not yanked, or the next version to "
+            "release.")
+    if not older or release is not None or ctx.repo.tag_exists(replacement_tag):
+        return
+    raise ReplacementError(
+        f"Users cannot go back to {replacement_tag}: it was never released (no tag here, no "
+        f"published release on GitHub); nothing was changed.",
+        remedy=f"Name a release older than {version} that exists (`git tag --list`), or a "
+        "newer version to release.")
+
+
+def unreleased_note(ctx: Context, version: str, replacement: str, replacement_tag: str) -> str:
+    """A sentence when the replacement is not released yet, "" when it is (tagged here).
+
+    The banner and the note tell users to upgrade to it at once, so the captain is told it does
+    not exist yet; one that is not even a next version (9.9.9 for 1.3.0) is likely a typo."""
+    if ctx.repo.tag_exists(replacement_tag):
+        return ""
+    tags = ctx.repo.tags()
+    taken = set(versions.versions_from_tags(tags, ctx.policy.tag_format))
+    yanked = versions.parse_version(version).finalize_version()
+    patch = yanked.bump_patch()
+    while patch in taken:
+        patch = patch.bump_patch()
+    highest = versions.highest_release(tags, ctx.policy.tag_format)
+    top = max(yanked, highest) if highest is not None else yanked
+    likely = {patch, top.bump_patch(), top.bump_minor(), top.bump_major()}
+    if versions.parse_version(replacement).finalize_version() not in likely:
+        nexts = ", ".join(str(v) for v in sorted(likely))
+        return (f"{replacement_tag} is not released yet, nor a next version ({nexts}): check "
+                "it for a typo.")
+    return f"{replacement_tag} is not released yet: release it next."

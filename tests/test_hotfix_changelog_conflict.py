@@ -6,6 +6,7 @@ every demo hotfix stopped on a CHANGELOG conflict that is resolved the same way 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from console.demo import build_sandbox
@@ -58,3 +59,29 @@ def test_a_conflict_in_another_file_still_stops_and_names_both(tmp_path: Path) -
     assert stopped.returncode == 1
     assert "conflicts in: CHANGELOG.md, models.txt" in stopped.stderr
     assert "release-console hotfix --continue" in stopped.stderr
+
+
+def test_a_changelog_conflict_resolved_before_a_code_conflict_is_still_reported(
+        tmp_path: Path) -> None:
+    """Walked by hand: two picks, the first conflicting only in the CHANGELOG (resolved), the
+    second in code (stopped). After `hotfix --continue` the output and the step's evidence said
+    no CHANGELOG conflict was resolved: the run that resolved it had stopped."""
+    project = build_sandbox(tmp_path / "demo")
+    fix = _sha(project, "slow USB")
+    unlock = project / "persistence" / "unlock.txt"
+    unlock.write_text(unlock.read_text().replace("timeout", "timeout_seconds"))
+    git(project, "commit", "-qam", "Persistence: rename the timeout")
+    unlock.write_text(unlock.read_text().replace("120", "30"))
+    git(project, "commit", "-qam", "Persistence: a shorter timeout")
+    shorter = git(project, "rev-parse", "HEAD").strip()
+    stopped = run_cli("hotfix", "1.2.1", "--yes", "--pick", fix, "--pick", shorter,
+                      cwd=project, env=OFFLINE)
+    assert stopped.returncode == 1 and "conflicts in: persistence/unlock.txt" in stopped.stderr
+    unlock.write_text("timeout = 30\n")
+    git(project, "add", "persistence/unlock.txt")
+    done = run_cli("hotfix", "--continue", cwd=project, env=OFFLINE)
+    assert done.returncode == 0, done.stderr
+    assert f"CHANGELOG.md conflicted in 1 pick: {fix[:12]}" in done.stdout
+    status = json.loads(run_cli("status", "--json", cwd=project, env=OFFLINE).stdout)
+    branch = next(s for s in status["steps"] if s["id"] == "hotfix-branch")
+    assert branch["evidence"]["changelog_conflicts_resolved"] == [fix]

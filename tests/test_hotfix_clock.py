@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from console.demo import build_sandbox
+from services.errors import ConsoleError
 from services.flows import runbook
 from services.headline import headline
 from services.hotfix.clock import session_clock
@@ -103,5 +104,41 @@ def test_a_session_whose_last_step_is_skipped_is_completed(project: Path) -> Non
     assert len(completed) == 1 and completed[0]["outputs"]["summary"] == "v1.3.1 released"
     # The clock started at the frozen 2026-11-21 12:00; the skip ran days later, on today's clock.
     assert completed[0]["outputs"]["security"]["met"] is False
+    # ... and the summary says so, as `status` prints it once the hotfix is out
+    assert "  Security clock: critical: deadline missed by " in status
     git(project, "switch", "-q", "main")
     assert run_cli("start", "1.4.0", cwd=project).returncode == 0  # a new session can start
+
+
+def test_a_hotfix_started_with_no_severity_gets_its_clock_when_the_picks_are_given(
+        project: Path) -> None:
+    """The yank wizard's "Start the replacement hotfix" starts one with no severity; the picker
+    (or `hotfix 1.3.1 --pick ... --severity critical`) then refused the severity for good: "was
+    started with no severity, not critical". It starts the clock now, once the picks are taken."""
+    from services.session_lifecycle import ReleaseRequest, start_release
+
+    ctx = context(project, FIXED_NOW)
+    start_release(ctx, ReleaseRequest(version="1.3.1", kind="hotfix"))  # as the yank's offer
+    ctx = context(project, FIXED_NOW)
+    start_hotfix(ctx, HotfixRequest("1.3.1", ["HEAD"], severity="critical",
+                                    since="2026-11-21T05:12:00Z"))
+    later = context(project, FIXED_NOW)
+    assert "critical: 17 h 12 min left" in headline(later)
+    clock = session_clock(later.require_session())
+    assert clock is not None and clock.severity == "critical"
+    journal = (project / ".release" / "v1.3.1" / "journal.jsonl").read_text()
+    assert "security clock started" in journal
+    with pytest.raises(ConsoleError, match="was started with critical, not high"):
+        start_hotfix(context(project, FIXED_NOW), HotfixRequest("1.3.1", ["HEAD"],
+                                                                severity="high"))
+
+
+def test_the_branch_plan_says_the_clock_it_starts(project: Path) -> None:
+    """Walked by hand: `hotfix 1.3.1 --pick ... --severity critical` showed the branch, the picks
+    and the commit, and nothing of the clock it was about to start."""
+    asked = run_cli("hotfix", "1.3.1", "--pick", "HEAD", "--severity", "critical", "--since",
+                    "2026-11-21T05:12:00Z", cwd=project)
+    assert asked.returncode == 2  # no terminal to ask on: the plan, then the refusal
+    assert ("Security clock: critical, started 2026-11-21T05:12:00Z; deadline "
+            "2026-11-22T05:12:00Z") in asked.stdout
+    assert not (project / ".release" / "v1.3.1").exists()  # nothing started

@@ -48,7 +48,7 @@ async def test_re_picked_from_the_palette_and_continued_the_branch_step_shows_it
         app.action_start_hotfix()  # the palette's "Start a hotfix"
         await settle(pilot)
         assert isinstance(app.screen, HotfixScreen)
-        await pilot.press("space", "enter")  # the same conflicting fix again
+        await pilot.press("enter")  # the same conflicting fix again: still ticked, as recorded
         await until_confirm(pilot)
         await pilot.press("y")
         await settle(pilot)

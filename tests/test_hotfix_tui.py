@@ -62,6 +62,10 @@ async def test_the_palette_opens_the_picker_and_only_the_picked_fix_lands(projec
         await pilot.press("down", "space", "enter")
         # Walked by hand: the branch, the picks and the CHANGELOG commit were made unasked.
         confirm = await until_confirm(pilot)  # the worker waits on the captain: no settle
+        # beneath the question, the picker does not claim the branch is being made
+        picker = app.screen_stack[-2]
+        said = str(picker.query_one("#hotfix-message", Static).render())
+        assert "Making" not in said and "asked before anything is made" in said
         plan = confirm.plan.render()
         assert "git switch --no-track -c hotfix/v1.3.1 v1.3.0" in plan
         assert f"git cherry-pick -x {fix[:12]}" in plan
@@ -281,7 +285,7 @@ async def test_the_picker_says_whether_the_hotfix_was_started_or_resumed(project
         app.clear_notifications()
         app.action_start_hotfix()  # the same hotfix again: it is resumed, and says so
         await settle(pilot)
-        await pilot.press("space", "enter")
+        await pilot.press("enter")  # its pick is ticked as recorded
         await until_confirm(pilot)
         await pilot.press("y")
         await settle(pilot)
@@ -290,3 +294,128 @@ async def test_the_picker_says_whether_the_hotfix_was_started_or_resumed(project
             in said, said
         assert not any(m.startswith("Started hotfix") for m in said)
     assert git(project, "branch", "--show-current").strip() == "hotfix/v1.3.1"
+
+
+async def test_the_conflict_screen_names_the_stopped_pick_and_escape_leaves_it_stopped(
+        project: Path) -> None:
+    """With two picks, which one stopped is on the screen; Escape is "back, leaving them as they
+    are": the picker must not then say the picks were aborted (git is still mid-pick)."""
+    commit(project, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
+    fix = commit(project, "src/unlock.sh", "retry=3\n", "Unlock: three retries")
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(110, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.click("#hotfix")
+        await settle(pilot)
+        await pilot.press("space", "enter")
+        await until_confirm(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictScreen)
+        assert f"Stopped on {fix[:12]} (Unlock: three retries)." in shown(app, "#conflict-files")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HotfixScreen)
+        said = shown(app, "#hotfix-message")
+        assert "aborted" not in said and "still stopped on conflicts" in said
+    assert (project / ".git" / "CHERRY_PICK_HEAD").exists()  # left as it was, not aborted
+
+
+async def test_the_picker_on_a_hotfix_whose_branch_is_made_asks_nothing_again(
+        project: Path) -> None:
+    """Walked by hand: the palette's "Start a hotfix" on a hotfix whose branch step was done
+    (to give it a severity, say) asked the branch plan again, `git cherry-pick -x ...` and all,
+    which would not run; "no" then said "nothing was picked yet". It is resumed as it is."""
+    commit(project, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(110, 36), notifications=True) as pilot:
+        await settle(pilot)
+        app.action_start_hotfix()
+        await settle(pilot)
+        await pilot.press("space", "enter")
+        await until_confirm(pilot)
+        await pilot.press("y")  # the branch is made
+        await settle(pilot)
+        head = git(project, "rev-parse", "HEAD").strip()
+        app.clear_notifications()
+        app.action_start_hotfix()
+        await settle(pilot)
+        # the picker shows the hotfix as it is: its pick ticked, and says so
+        listing = app.screen.query_one("#commits", OptionList)
+        assert str(listing.get_option_at_index(0).prompt).startswith("[x] ")
+        assert "The hotfix in progress has 1 of these picked (ticked)." in shown(
+            app, "#hotfix-message")
+        await pilot.press("enter")  # the same pick: nothing to tick again
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)  # no question on the way
+        said = [n.message for n in app._notifications]
+        assert "Resumed hotfix v1.3.1 where it stopped: its branch is made. Next: pre-flight." \
+            in said, said
+    assert git(project, "rev-parse", "HEAD").strip() == head
+
+
+async def test_at_80_columns_the_security_clock_is_not_cut(project: Path) -> None:
+    """Walked at 80x24: the bar read "PAI · v1.3.1 · stable · hotfix · hotfix/v1.3.1 · online ·
+    critical: 23 h 53", the time left cut mid-clock. The kind the branch names goes, the clock
+    takes short units; `status` keeps the whole line."""
+    from datetime import timedelta
+
+    from services import engine
+    from services.header_words import fit
+    from services.hotfix.start import HotfixRequest, start_hotfix
+    from services.policy import load_policy
+    from services.repo import Repository
+    from services.session import SessionStore, iso, utc_now
+    from services.step_protocol import Context
+
+    commit(project, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
+    repo = Repository(project)
+    ctx = Context(policy=load_policy(project / "release.toml"), repo=repo,
+                  store=SessionStore(repo.root))
+    since = iso(utc_now() - timedelta(hours=20))
+    start_hotfix(ctx, HotfixRequest("1.3.1", ["HEAD"], severity="critical", since=since))
+    engine.run_step(ctx, engine.find_step(ctx, "hotfix-branch"))  # on hotfix/v1.3.1 now
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        from rich.cells import cell_len
+
+        from screens.widgets import SessionBar
+
+        width = app.screen.query_one("#session-bar", SessionBar).content_size.width
+        bar = shown(app, "#session-bar").strip()
+        assert cell_len(bar) <= width, (bar, width)  # nothing cut at the end
+        assert re.search(r"· hotfix/v1\.3\.1 · online · ⚠ critical: [34] h \d+ min left$", bar)
+        assert "· hotfix ·" not in bar  # the branch says it
+    overdue = "PAI · v1.3.1 · stable · hotfix · hotfix/v1.3.1 · online · ⚠ critical: overdue " \
+        "by 12 h 48 min"
+    assert fit(overdue, 80).endswith("· online · ⚠ critical: overdue by 12h 48m")
+    assert fit(overdue, 120) == overdue
+
+
+async def test_the_picker_shows_the_severity_of_the_hotfix_in_progress(project: Path) -> None:
+    """Reopened on a hotfix with a clock, the picker said "no security clock": choosing again
+    what was already running, or getting it refused as a different severity."""
+    from textual.widgets import Select
+
+    from services.hotfix.start import HotfixRequest, start_hotfix
+    from services.policy import load_policy
+    from services.repo import Repository
+    from services.session import SessionStore
+    from services.step_protocol import Context
+
+    commit(project, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
+    repo = Repository(project)
+    ctx = Context(policy=load_policy(project / "release.toml"), repo=repo,
+                  store=SessionStore(repo.root))
+    start_hotfix(ctx, HotfixRequest("1.3.1", ["HEAD"], severity="high"))
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(110, 36)) as pilot:
+        await settle(pilot)
+        app.action_start_hotfix()
+        await settle(pilot)
+        assert app.screen.query_one("#severity", Select).value == "high"
+        listing = app.screen.query_one("#commits", OptionList)
+        assert str(listing.get_option_at_index(0).prompt).startswith("[x] ")

@@ -80,6 +80,9 @@ def test_a_conflict_outside_the_changelog_stops_and_a_resolved_merge_is_pushed(
     assert stopped.returncode == 1
     assert "stopped on conflicts in: src/unlock.sh" in stopped.stderr
     assert "git merge --abort" in stopped.stderr
+    # the TUI shows this sentence too: its way (r) is named beside the command line's
+    assert "then run merge-back again to push (r on its screen, or `release-console run " \
+        "merge-back`)" in stopped.stderr
     assert git(origin, "rev-parse", "main") == before  # nothing went up
     assert "still has conflicts in: src/unlock.sh" in run_cli("status", cwd=project).stdout
     (project / "src" / "unlock.sh").write_text("retry=5\n")

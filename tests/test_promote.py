@@ -135,3 +135,12 @@ async def test_promote_from_the_tui(candidate: Path, make_ctx: Callable[..., Con
     assert session.kind == "promote" and session.tag == "v0.2.0"
     assert session.data["promote"]["commit"] == git(
         candidate, "rev-parse", "v0.2.0-rc.1^{commit}").strip()
+
+
+def test_a_mistyped_candidate_tag_is_said_to_be_missing(candidate: Path) -> None:
+    """Walked by hand: `promote v0.2.0-rc` (the .1 forgotten) said it "belongs to no channel
+    that is promoted ... or set promotes_to for that channel", sending the captain to edit
+    release.toml over a typo; the tag simply does not exist."""
+    said = refused(candidate, "v0.2.0-rc")
+    assert "There is no tag v0.2.0-rc in this repository" in said
+    assert "promotes_to" not in said

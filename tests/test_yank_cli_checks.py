@@ -99,3 +99,40 @@ def test_an_older_replacement_needs_allow_older(project: Path,
     assert code == 0
     assert release_json(sandbox, "v0.2.0")["body"].startswith(
         "> **⚠️ YANKED** — Unlock corrupts data\n> Use **v0.1.0** instead.")
+
+
+def test_a_downgrade_to_a_version_never_released_is_refused(
+        project: Path, sandbox: Sandbox) -> None:  # noqa: F811
+    """--allow-older says users should go back to an older release: one that never existed
+    (0.1.5: no tag, nothing on GitHub) would send them to nothing."""
+    code, _, err = yank(project, "--yes", "--allow-older", replacement="0.1.5")
+    assert code == 1
+    assert "Users cannot go back to v0.1.5: it was never released" in err
+    untouched(project, sandbox)
+
+
+def test_a_replacement_not_released_yet_is_said_and_a_far_one_looks_like_a_typo(
+        project: Path, sandbox: Sandbox) -> None:  # noqa: F811
+    code, out, _ = yank(project, "--dry-run")
+    assert code == 0
+    assert "Note: v0.2.1 is not released yet: release it next." in out
+    assert "typo" not in out
+    code, out, _ = yank(project, "--dry-run", replacement="9.9.9")
+    assert code == 0
+    assert "v9.9.9 is not released yet, nor a next version (0.2.1, 0.3.0, 1.0.0)" in out
+    untouched(project, sandbox)
+
+
+def test_a_replacement_that_is_yanked_itself_is_refused(
+        project: Path, sandbox: Sandbox) -> None:  # noqa: F811
+    """Walked by hand: yanking v1.3.1 with "downgrade to 1.3.0" was accepted, though v1.3.0 was
+    the release yanked for corrupting data: the banner sent users back to it."""
+    from services.github.yank import banner
+
+    older = sandbox.github().get_repo(REPO).get_release("v0.1.0")
+    older.update_release(name=older.name, prerelease=True,
+                         message=banner("Bricks the stick", "v0.2.0") + "- First.\n")
+    code, _, err = yank(project, "--yes", "--allow-older", replacement="0.1.0")
+    assert code == 1
+    assert "v0.1.0 is yanked itself, so users cannot be sent to it" in err
+    untouched(project, sandbox)

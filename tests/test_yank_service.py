@@ -130,3 +130,23 @@ def test_a_note_already_on_the_remote_is_not_offered_for_a_push_again(
     again = make_ctx()
     again.session = again.store.load("v0.2.0")  # as the wizard's next yank of v0.2.0 loads it
     assert note_commit(again) is None
+
+
+def test_a_yank_on_another_branch_is_refused_before_anything_changes(
+        make_ctx: Factory, project: Path, sandbox: Sandbox) -> None:
+    """Walked by hand mid-hotfix (hotfix/v1.3.1 checked out): the note was committed on the
+    hotfix branch, and its merge-back, which keeps main's CHANGELOG, left main without the
+    YANKED mark for good. The note goes on the default branch, where users read it."""
+    from services.errors import ConsoleError
+    from tests.conftest import git
+
+    git(project, "switch", "-q", "-c", "hotfix/v0.2.1")
+    with pytest.raises(ConsoleError, match="The yank note goes on main, where users read "
+                       r"CHANGELOG\.md, but hotfix/v0\.2\.1 is checked out\.") as refused:
+        yank_release(make_ctx(assume_yes=True), REQUEST)
+    assert "Switch to main (`git switch main`) and yank again" in str(refused.value)
+    assert (project / "CHANGELOG.md").read_text() == CHANGELOG
+    assert git(project, "log", "-1", "--format=%s").strip() != "Yank v0.2.0: changelog note"
+    assert release_json(sandbox, "v0.2.0")["prerelease"] is False
+    git(project, "switch", "-q", "main")
+    assert yank_release(make_ctx(assume_yes=True), REQUEST).exit_code == 0

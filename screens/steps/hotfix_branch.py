@@ -59,7 +59,8 @@ class HotfixBranchScreen(StepScreen[StoppedPick]):
         open_hotfix(self.app)  # it reloads this screen when it closes
 
     def action_resolve(self) -> None:
-        from screens.hotfix import ConflictScreen, show_anew
+        from screens.hotfix import show_anew
+        from screens.hotfix_conflict import ConflictScreen
 
         if self.stopped is None:
             return

@@ -14,6 +14,7 @@ from services import changelog
 from services.changelog import unreleased_from_history
 from services.hotfix import picks
 from services.hotfix.entries import FIXED, add_entries
+from services.session import Session
 from services.step_protocol import Context
 
 ITEM = ("- ", "* ")
@@ -111,4 +112,26 @@ def _resolve_on(ctx: Context, stopped: picks.PickConflict, *, branch: str, versi
             return resolved
         except picks.PickConflict as again:
             stopped = again
+    stopped.resolved = resolved
     raise stopped
+
+
+RESOLVED = "hotfix_changelog_resolved"  # session.data: picks resolved so in runs that stopped
+
+
+def remember(ctx: Context, shas: list[str]) -> None:
+    """Journal picks whose CHANGELOG conflict resolved itself in a run that then stopped on
+    another conflict: the run that finishes the branch reports them too (it said "none")."""
+    if not shas:
+        return
+
+    def keep(s: Session) -> None:
+        s.data[RESOLVED] = [*remembered(s), *(sha for sha in shas if sha not in remembered(s))]
+
+    ctx.record("hotfix-branch", "changelog conflicts resolved", outputs={"picks": shas},
+               update=keep)
+
+
+def remembered(session: Session) -> list[str]:
+    raw = session.data.get(RESOLVED)
+    return [str(sha) for sha in raw] if isinstance(raw, list) else []

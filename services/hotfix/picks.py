@@ -41,6 +41,7 @@ class PickConflict(ConsoleError):
     def __init__(self, message: str, files: list[str], *, remedy: str = "") -> None:
         super().__init__(message, remedy=remedy)
         self.files = files
+        self.resolved: list[str] = []  # earlier picks whose CHANGELOG conflict resolved itself
 
 
 def listing(repo: Repository, base_tag: str, default_branch: str, *,
@@ -140,13 +141,20 @@ def _git(repo: Repository, *args: str) -> GitOutput:
     return repo.output(*args, env={"GIT_EDITOR": "true", "GIT_TERMINAL_PROMPT": "0"})
 
 
+def stopped_pick(repo: Repository) -> str:
+    """The pick git stopped on, as ``sha12 (subject)``, or "" when none is stopped: with
+    several picks, the captain must know which fix the conflicted files belong to."""
+    head = git_dir_path(repo, "CHERRY_PICK_HEAD")
+    if not head.exists():
+        return ""
+    sha = head.read_text().strip()
+    return f"{sha[:12]} ({repo.git('log', '-1', '--format=%s', sha).strip()})"
+
+
 def conflict(repo: Repository, branch: str, version: str) -> PickConflict:
     files = unmerged(repo)
-    current = ""
-    head = git_dir_path(repo, "CHERRY_PICK_HEAD")
-    if head.exists():
-        sha = head.read_text().strip()
-        current = f" {sha[:12]} ({repo.git('log', '-1', '--format=%s', sha).strip()})"
+    stopped = stopped_pick(repo)
+    current = f" {stopped}" if stopped else ""
     listed = ", ".join(files) if files else "no files (the pick stopped for another reason)"
     return PickConflict(
         f"Cherry-picking{current} onto {branch} stopped on conflicts in: {listed}.",

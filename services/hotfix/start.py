@@ -16,10 +16,10 @@ from services import versions
 from services.errors import ConsoleError
 from services.hotfix import picks
 from services.hotfix.clock import KEY as CLOCK_KEY
-from services.hotfix.clock import session_clock, start_clock
+from services.hotfix.clock import SecurityClock, session_clock, start_clock
 from services.hotfix.plan import KEY, HotfixData, base_tag_for, branch_name, hotfix_data
 from services.repo import RepoError
-from services.session import Session
+from services.session import Session, iso
 from services.session_lifecycle import ReleaseInProgress, ReleaseRequest, start_release
 from services.step_protocol import Context, Plan
 from services.step_status import FINISHED
@@ -75,15 +75,22 @@ def _require_clean(ctx: Context) -> None:
             remedy="Commit or stash them; a hotfix starts from a clean tree.")
 
 
-def _asked(ctx: Context, ask: Ask | None, data: HotfixData, tag: str) -> None:
+def _asked(ctx: Context, ask: Ask | None, data: HotfixData, tag: str,
+           clock: SecurityClock | None = None) -> None:
     """Ask before the branch step makes the branch, picks and commits, when it will: the plan is
-    the step's own. No picks and no branch yet means nothing will run, so nothing is asked."""
+    the step's own, with the security clock it starts (said before, as everything else is).
+    No picks and no branch yet means nothing will run, so nothing is asked."""
     from services.asks import question
     from services.hotfix.plan import branch_plan
 
     if ask is None or (not data.picks and not ctx.repo.branch_exists(data.branch)):
         return
-    if not ask(question("hotfix-branch", ctx.policy, tag), branch_plan(ctx, data, tag)):
+    plan = branch_plan(ctx, data, tag)
+    if clock is not None:
+        plan.notes.append(f"Security clock: {clock.severity}, started {iso(clock.started_at)}; "
+                          + (f"deadline {iso(clock.deadline)} ({clock.line(ctx.clock())})."
+                             if clock.deadline else "no deadline for this severity."))
+    if not ask(question("hotfix-branch", ctx.policy, tag), plan):
         raise ConsoleError(f"The hotfix branch for {tag} was not confirmed; nothing was changed.",
                            remedy="Run the same command again to see the plan and answer y.")
 
@@ -139,7 +146,7 @@ def start_hotfix(ctx: Context, request: HotfixRequest, *,
                       picks=adopted + shas, default_branch=default)
     if ask is not None:
         refuse_start_here(ctx)  # as start_release would: refused before the question, not after
-    _asked(ctx, ask, data, tag)
+    _asked(ctx, ask, data, tag, clock)
 
     def setup(s: Session) -> None:
         s.previous_tag, s.branch, s.base_commit = base_tag, branch, base_commit
@@ -167,18 +174,34 @@ def resume_hotfix(ctx: Context, session: Session, request: HotfixRequest, *,
 
     Picks can still change while the branch step is not done (after an abort, say). With
     ``ask``, an unfinished branch step's plan (with the new picks) is asked before they are
-    recorded."""
+    recorded. A severity given for a hotfix that has no clock yet starts it once the rest is
+    accepted: the yank wizard's "start the replacement hotfix" makes one with none, and the
+    picker's severity would otherwise be refused for good."""
+    clock = session_clock(session)
+    if request.severity and clock is not None and clock.severity != request.severity:
+        raise ConsoleError(f"The hotfix {session.tag} in progress was started with "
+                           f"{clock.severity}, not {request.severity}; nothing was changed.",
+                           remedy=f"Resume it with {clock.severity} or no severity: its clock "
+                           "has run since it started.")
+    started = (start_clock(ctx.policy, request.severity, request.since, ctx.clock())
+               if request.severity and clock is None else None)
+    resumed = _resume(ctx, session, request, ask=ask)
+    if started is not None:
+        ctx.record("hotfix-branch", "security clock started",
+                   inputs={"severity": request.severity, "since": request.since},
+                   outputs={"security": started.to_json()},
+                   update=lambda s: s.data.__setitem__(CLOCK_KEY, started.to_json()))
+        resumed = ctx.require_session()
+    return resumed
+
+
+def _resume(ctx: Context, session: Session, request: HotfixRequest, *,
+            ask: Ask | None = None) -> Session:
     ctx.session = session
     data = hotfix_data(session, ctx.policy)
     branch_done = session.steps.get("hotfix-branch")
     if branch_done is not None and branch_done.status in FINISHED:
         ask = None  # nothing left to do: resuming asks nothing
-    clock = session_clock(session)
-    if request.severity and (clock is None or clock.severity != request.severity):
-        had = clock.severity if clock else "no severity"
-        raise ConsoleError(f"The hotfix {session.tag} in progress was started with {had}, not "
-                           f"{request.severity}; nothing was changed.",
-                           remedy="Resume it without --severity.")
     if not request.picks:
         _asked(ctx, ask, data, session.tag)
         return session

@@ -17,9 +17,14 @@ def continue_picks(ctx: Context) -> Evidence:
     session = ctx.require_session()
     data = hotfix_data(session, ctx.policy)
     if picks.in_progress(ctx.repo):
-        with ctx.store.run_lock(session.tag):
-            changelog_conflict.continue_picks(ctx, branch=data.branch, version=session.version,
-                                              base_tag=data.base_tag)
+        try:
+            with ctx.store.run_lock(session.tag):
+                resolved = changelog_conflict.continue_picks(
+                    ctx, branch=data.branch, version=session.version, base_tag=data.base_tag)
+        except picks.PickConflict as stopped:
+            changelog_conflict.remember(ctx, stopped.resolved)  # the finishing run says them
+            raise
+        changelog_conflict.remember(ctx, resolved)
         ctx.record("hotfix-branch", "picks continued", outputs={"head": ctx.repo.head_sha()})
     return engine.run_step(ctx, engine.find_step(ctx, "hotfix-branch"))
 

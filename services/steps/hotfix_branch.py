@@ -8,6 +8,8 @@ twice. A conflict stops with the files named and git's cherry-pick state left fo
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from services import changelog, reconcile
 from services.blocker import dirty_tree_blockers
 from services.changelog import commit_files, modified, unreleased_from_history
@@ -78,12 +80,14 @@ class HotfixBranch(Step):
         elif dirty:
             return None
         entry = reconcile.find_commit(ctx, commit_message(ctx), base)
+        earlier = changelog_conflict.remembered(ctx.require_session())
         return HotfixBranchEvidence(
             branch=data.branch, base_tag=data.base_tag,
             base_commit=repo.git("rev-parse", f"{base}^{{commit}}").strip(),
             picks=tuple(data.picks), adopted=tuple(data.picks),
             entries=tuple(self._entries(ctx, data)), changelog_commit=entry,
             branch_created=False, commit=repo.head_sha(),
+            changelog_conflicts_resolved=tuple(earlier) if earlier else None,
         ).to_json()
 
     def run(self, ctx: Context) -> Evidence:
@@ -92,9 +96,10 @@ class HotfixBranch(Step):
         data = _data(ctx)
         repo = ctx.repo
         version = ctx.require_session().version
+        continued: list[str] = []
         if picks.in_progress(repo):  # nothing in conflict: resolved, or killed mid-pick
-            changelog_conflict.continue_picks(ctx, branch=data.branch, version=version,
-                                              base_tag=data.base_tag)
+            continued = _kept(ctx, lambda: changelog_conflict.continue_picks(
+                ctx, branch=data.branch, version=version, base_tag=data.base_tag))
             ctx.record(self.id, "picks continued", outputs={"head": repo.head_sha()})
         created = not ctx.repo.branch_exists(data.branch)
         if created:
@@ -108,8 +113,10 @@ class HotfixBranch(Step):
                 "branch": data.branch, "head": repo.head_sha(),
                 "picks_already_there": [p for p in data.picks if p in done]})
         todo = [p for p in data.picks if p not in done]
-        resolved = changelog_conflict.pick(ctx, todo, branch=data.branch, version=version,
-                                           base_tag=data.base_tag)
+        resolved = _kept(ctx, lambda: changelog_conflict.pick(
+            ctx, todo, branch=data.branch, version=version, base_tag=data.base_tag))
+        earlier = changelog_conflict.remembered(ctx.require_session())
+        resolved = list(dict.fromkeys([*earlier, *continued, *resolved]))
         entries, entry_commit = self._changelog(ctx, data)
         picked = picks.picked_on(repo, f"refs/tags/{data.base_tag}", "HEAD")
         return HotfixBranchEvidence(
@@ -177,6 +184,16 @@ class HotfixBranch(Step):
         if not modified(ctx, rel):
             return entries, ""
         return entries, commit_files(ctx, [rel], commit_message(ctx))
+
+
+def _kept(ctx: Context, picking: Callable[[], list[str]]) -> list[str]:
+    """``picking``'s picks resolved in the CHANGELOG; when it stops on another conflict, those it
+    resolved first are journaled before the stop is raised, for the run that finishes."""
+    try:
+        return picking()
+    except picks.PickConflict as stopped:
+        changelog_conflict.remember(ctx, stopped.resolved)
+        raise
 
 
 STEP = HotfixBranch()

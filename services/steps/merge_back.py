@@ -258,8 +258,9 @@ class MergeBack(Step):
                 f"Merging {tag} into {data.default_branch} stopped on conflicts in: "
                 f"{', '.join(others)}"
                 + (f" ({' and '.join(done_by_us)} resolved)" if done_by_us else "") + ".",
-                remedy="Resolve them, `git add` them and `git commit`, then run `release-console "
-                "run merge-back` again to push; or `git merge --abort` to go back.")
+                remedy="Resolve them, `git add` them and `git commit`, then run merge-back again "
+                "to push (r on its screen, or `release-console run merge-back`); or `git merge "
+                "--abort` to go back.")
         done = _git(ctx, "commit", "--no-edit")
         if done.status != 0:
             raise StepFailed(f"Committing the merge failed: "

@@ -54,6 +54,14 @@ class YankChangelog(Step):
             return [Blocker(err.message, err.remedy)]
         if not change.changed:
             return []
+        default, branch = ctx.policy.project.default_branch, ctx.repo.branch()
+        if branch != default:
+            # Committed on a hotfix branch, the note missed the default branch, and the hotfix's
+            # merge-back (which keeps the default branch's CHANGELOG) left it out there for good.
+            return [Blocker(f"The yank note goes on {default}, where users read {rel}, but "
+                            f"{branch} is checked out.",
+                            f"Switch to {default} (`git switch {default}`) and yank again; a "
+                            "hotfix branch gets the note when it is merged back.")]
         if modified(ctx, rel):
             return [Blocker(f"{rel} has uncommitted changes.",
                             "Commit or discard them before adding the yank note.")]
