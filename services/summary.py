@@ -8,6 +8,7 @@ actions that remain (push the reopen commit, the post-release checklist).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePosixPath
