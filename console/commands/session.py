@@ -107,7 +107,7 @@ def cmd_status(args: argparse.Namespace) -> int:
                 say(line)
             if summary.unpushed:
                 say("  Push them with `release-console push --rest` (the TUI's summary: p).")
-        from services.workstation import START_ONE, start_refused
+        from services.workstation import start_one, start_refused
 
         refused = start_refused(ctx)
         if refused is not None:  # an interrupted import, or the signing workstation
@@ -116,7 +116,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             say(yank.blocker().reason, style="yellow")
             say(yank.blocker().remedy, style="bold")
             return 0
-        say((refused or START_ONE).remedy)
+        say((refused or start_one(ctx)).remedy)
         return 0
     views = engine.views(ctx)
     nxt = engine.next_view(views)
