@@ -34,14 +34,38 @@ class Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def add_global_options(parser: argparse.ArgumentParser) -> None:
-    """--repo, --config and --offline: every command's and the TUI's."""
-    parser.add_argument("--repo", type=Path, default=Path.cwd(), metavar="PATH",
+def add_global_options(parser: argparse.ArgumentParser, *, after_command: bool = False) -> None:
+    """--repo, --config and --offline: every command's and the TUI's.
+
+    ``after_command`` adds them to a subcommand too (``bundle import FILE --offline``: a captain
+    types the option where the thought comes, and was refused). There they default to SUPPRESS,
+    so a value given before the command is not reset by the subcommand's own default."""
+    target: argparse._ActionsContainer = parser
+    if after_command:
+        target = parser.add_argument_group("global options (before or after the command)")
+    def default(value: object) -> object:
+        return argparse.SUPPRESS if after_command else value
+
+    target.add_argument("--repo", type=Path, default=default(Path.cwd()), metavar="PATH",
                         help="the project's git repository (default: the current directory)")
-    parser.add_argument("--config", type=Path, default=None, metavar="FILE",
+    target.add_argument("--config", type=Path, default=default(None), metavar="FILE",
                         help="policy file (default: release.toml at the repository root)")
-    parser.add_argument("--offline", action="store_true",
+    target.add_argument("--offline", action="store_true", default=default(False),
                         help="treat this machine as the air-gapped workstation (no network)")
+
+
+def every_subcommand(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    """Every parser below ``parser`` (``bundle``, ``bundle import``...), each once (an alias
+    names the same parser twice)."""
+    found: dict[int, argparse.ArgumentParser] = {}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                if id(child) not in found:
+                    found[id(child)] = child
+                    for below in every_subcommand(child):
+                        found.setdefault(id(below), below)
+    return list(found.values())
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,6 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     from console.json_envelope import add_json_flags
 
     add_json_flags(sub)
+    for command in every_subcommand(parser):
+        add_global_options(command, after_command=True)
     return parser
 
 

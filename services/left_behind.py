@@ -67,10 +67,7 @@ class LeftBehind:
                 out.append(f"  To set the branch aside: `{self.drop}` (starting {self.tag} "
                            "again needs that).")
             else:
-                again = (f"importing a new attempt at {self.tag} needs that" if self.offline
-                         else f"starting {self.tag} again needs that; a later version can keep "
-                         "them")
-                out.append(f"  To drop them: `{self.drop}` ({again}).")
+                out.append(f"  To drop them: `{self.drop}` ({self.when_to_drop()}).")
         if self.bundle_fingerprint and not self.offline:
             where = f" to {self.bundle_folder}" if self.bundle_folder else ""
             out.append(f"• The hand-off bundle (fingerprint {self.bundle_fingerprint}, written "
@@ -83,6 +80,22 @@ class LeftBehind:
             out.append(f"• The online machine still waits for the signed bundle of {self.tag}: "
                        f"there, {abandon_there(self.tag)}.")
         return out
+
+    def when_to_drop(self) -> str:
+        """Whether the commits must go, said only as far as it is true. Starting the version again
+        works with them; only the attempt's own changelog commit stops the new attempt (at its
+        changelog step, which names it). Walked by hand: a hand-made fix committed mid-session
+        was said to block a restart that then worked."""
+        if self.offline:
+            return f"importing a new attempt at {self.tag} needs that"
+        subject = f"Release {self.tag}: changelog"  # the changelog step's commit
+        moved = next((c for c in self.commits if c.subject == subject), None)
+        if moved is None:
+            return (f"only if you do not want them: starting {self.tag} again, or a later "
+                    "version, works with them")
+        return (f"starting {self.tag} again works, but its changelog step stops until the "
+                f"changelog commit {moved.sha[:7]} is dropped; a later version needs an "
+                "[Unreleased] section put back first")
 
 
 def return_refused(tag: str, where: str = "here") -> str:

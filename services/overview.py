@@ -141,7 +141,7 @@ def overview(ctx: Context) -> Overview:
 
         refused = workstation.start_refused(ctx)
         yank = unfinished_yank(ctx.store)  # killed between its halves, in a finished session
-        begin = refused or (yank.blocker() if yank else None) or workstation.START_ONE
+        begin = refused or (yank.blocker() if yank else None) or workstation.start_one(ctx)
         steps = runbook("release", air_gapped=workstation.air_gapped(ctx.policy))
         return Overview(header, tuple(preview_row(step) for step in steps),
                         idle=f"{begin.reason} {begin.tui_remedy}", can_start=refused is None,

@@ -150,6 +150,14 @@ def signoffs(session: Session) -> dict[str, dict[str, Any]]:
     return dict(session.data.get("smoke", {}))
 
 
+def last_signed_off(sessions: list[Session]) -> Session | None:
+    """The finished release whose sign-offs were recorded last: what ``smoke show`` shows once no
+    release is in progress (after the release, "who tested it on what" is still asked)."""
+    finished = [s for s in sessions if s.state == "completed" and signoffs(s)]
+    return max(finished, key=lambda s: max(str(e.get("time", "")) for e in signoffs(s).values()),
+               default=None)
+
+
 def signed_digests(session: Session) -> dict[str, str]:
     """``{artifact name: sha256}`` of every recorded sign-off: the bytes that were tested."""
     return {name: str(info.get("sha256", ""))
@@ -165,9 +173,10 @@ def failed_checks(entry: dict[str, Any]) -> list[str]:
 
 def statuses(policy: Policy, root: Path, session: Session, *, rehash: bool = False,
              observed: dict[str, checksums.Digest] | None = None,
-             progress: ProgressSink = no_progress) -> list[ArchStatus]:
+             progress: ProgressSink = no_progress, files: bool = True) -> list[ArchStatus]:
     """Each architecture's sign-off state; ``rehash`` re-reads every file instead of trusting an
-    unchanged size and modification time (the step's run does; status views do not).
+    unchanged size and modification time (the step's run does; status views do not). ``files``
+    False shows the sign-offs as recorded: a finished release's build may be long gone.
 
     ``observed`` (when given) holds digests already computed, by artifact name (the step hashes
     every architecture's files at once, in parallel), and collects those computed here.
@@ -185,7 +194,8 @@ def statuses(policy: Policy, root: Path, session: Session, *, rehash: bool = Fal
                                      f"{'; '.join(failed)} (tester {entry.get('tester')}).", entry))
             continue
         changed = _changed_files(arch_artifacts(policy, root, session, arch), entry,
-                                 rehash=rehash, observed=observed, progress=progress)
+                                 rehash=rehash, observed=observed,
+                                 progress=progress) if files else ""
         if changed:
             result.append(ArchStatus(arch, "void", f"The {arch} sign-off is void: {changed} "
                                      "changed since it was tested.", entry))

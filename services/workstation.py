@@ -285,9 +285,22 @@ START_ONE = Blocker("No release in progress.",
                     "--bump patch|minor|major`.", "Press s to start one.")
 
 
+def start_one(ctx: Context) -> Blocker:
+    """How to start a release here. ``--bump`` is suggested only once there is a release tag to
+    bump from: on a project with none it is refused, so the first release names its version."""
+    from services.versions import highest_release
+
+    if highest_release(ctx.repo.tags(), ctx.policy.tag_format) is not None:
+        return START_ONE
+    first = ctx.policy.tag_format.format(version="X.Y.Z")
+    return Blocker(START_ONE.reason,
+                   "Start the first release with `release-console start VERSION` (there is no "
+                   f"release tag like {first} yet to bump from).", START_ONE.tui)
+
+
 def no_release_yet(ctx: Context) -> Blocker:
     """What to do on a machine with no release in progress (``status``, the checklist)."""
-    return start_refused(ctx) or START_ONE
+    return start_refused(ctx) or start_one(ctx)
 
 
 def refuse_start_here(ctx: Context) -> None:

@@ -76,3 +76,16 @@ def test_a_directory_in_place_of_an_artifact_blocks(ctx: Context) -> None:
     iso.mkdir()
     reasons = [b.reason for b in registry()["artifacts"].check(ctx)]
     assert reasons == ["Artifact build/pai-v0.2.0-arm64.iso (arm64) is not a regular file."]
+
+
+def test_run_prints_each_artifact_it_recorded_with_its_size(ctx: Context) -> None:
+    """Walked by hand: `next` on the artifacts step printed only `dir: build`, not the files and
+    sizes it had just recorded."""
+    build_artifacts(ctx.root, size=64_000)
+    result = run_cli("run", "artifacts", cwd=ctx.root)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    shown = lines.index("  artifacts: 2 files")
+    assert lines[shown + 1:shown + 3] == ["    amd64: build/pai-v0.2.0-amd64.iso (62.5 KiB)",
+                                          "    arm64: build/pai-v0.2.0-arm64.iso (62.5 KiB)"]
+    assert "  dir: build" in lines

@@ -282,7 +282,11 @@ def test_an_abandoned_attempts_changelog_commit_is_named_with_how_to_start_over(
     engine.run_step(started, engine.find_step(started, "changelog"))
     moved = git(repo_path, "rev-parse", "HEAD").strip()
     commit_file(repo_path, "MIGRATION.md", "# Migration guide\n", "Release v0.2.0: migration notes")
-    assert run_cli("abandon", "v0.2.0", "--reason", "start over", cwd=repo_path).returncode == 0
+    abandoned = run_cli("abandon", "v0.2.0", "--reason", "start over", cwd=repo_path)
+    assert abandoned.returncode == 0
+    assert (f"(starting v0.2.0 again works, but its changelog step stops until the changelog "
+            f"commit {moved[:7]} is dropped; a later version needs an [Unreleased] section put "
+            "back first)") in abandoned.stdout
     assert run_cli("start", "0.2.0", cwd=repo_path).returncode == 0
     assert run_cli("run", "preflight", cwd=repo_path).returncode == 0
     status = run_cli("status", cwd=repo_path).stdout
@@ -300,6 +304,27 @@ def test_an_abandoned_attempts_changelog_commit_is_named_with_how_to_start_over(
     assert done.returncode == 0, done.stderr
     assert head(repo_path)[0] == "Release v0.2.0: changelog"
 
+
+def test_abandon_after_a_hand_made_commit_says_starting_again_works_with_it(
+        started: Context, repo_path: Path) -> None:
+    """Walked by hand: a fix committed by hand mid-session (pre-flight redone on it), then
+    `abandon` said starting the version again "needs" dropping that commit; starting it again
+    worked. It says so now, and the new attempt runs its changelog step on top of the fix."""
+    commit_file(repo_path, "fix.txt", "fix\n", "Fix the build by hand")
+    fix = git(repo_path, "rev-parse", "HEAD").strip()
+    assert run_cli("redo", "preflight", "--reason", "hand fix", cwd=repo_path).returncode == 0
+    assert run_cli("run", "preflight", cwd=repo_path).returncode == 0
+    said = run_cli("abandon", "v0.2.0", "--reason", "start over", cwd=repo_path).stdout
+    assert f"    {fix[:7]} Fix the build by hand" in said
+    assert "needs" not in said
+    assert (f"To drop them: `git reset --keep {fix[:12]}^` (only if you do not want them: "
+            "starting v0.2.0 again, or a later version, works with them).") in said
+
+    assert run_cli("start", "0.2.0", cwd=repo_path).returncode == 0
+    assert run_cli("run", "preflight", cwd=repo_path).returncode == 0
+    done = run_cli("run", "changelog", "--yes", cwd=repo_path)
+    assert done.returncode == 0, done.stderr
+    assert git(repo_path, "rev-parse", "HEAD~1").strip() == fix
 
 def test_a_changelog_without_footer_links_is_told_the_line_that_gives_one(
         repo_path: Path, make_ctx: MakeCtx) -> None:

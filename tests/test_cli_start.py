@@ -264,3 +264,21 @@ def test_a_version_other_than_the_entries_call_for_starts_with_one_note(
         assert note in notes[0]
     else:
         assert notes == []
+
+
+def test_with_no_release_tag_status_suggests_the_first_version(repo_path: Path) -> None:
+    """Walked by hand: status on a project with no release tag suggested `start --bump ...`,
+    which is then refused (nothing to bump from). It names `start VERSION` only, which works."""
+    git(repo_path, "tag", "-d", "v0.1.0")
+    status = run_cli("status", cwd=repo_path)
+    assert status.returncode == 0
+    assert "--bump" not in status.stdout
+    assert "Start the first release with `release-console start VERSION` (there is no release " \
+        "tag like vX.Y.Z yet to bump from)." in status.stdout
+    assert "--bump" not in run_cli("checklist", "show", cwd=repo_path).stderr
+    assert run_cli("start", "0.1.0", cwd=repo_path).returncode == 0
+
+
+def test_with_a_release_tag_status_still_suggests_a_bump(repo_path: Path) -> None:
+    status = run_cli("status", cwd=repo_path)
+    assert "`release-console start --bump patch|minor|major`" in status.stdout

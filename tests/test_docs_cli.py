@@ -198,7 +198,8 @@ def test_every_command_and_option_is_documented_with_its_command() -> None:
         if not naming:
             missing.append(" ".join(path))
             continue
-        for option in sorted(options(parser) - {"--help"}):
+        own = options(parser) - {"--help"} - (GLOBAL if path else set())  # global: said once
+        for option in sorted(own):
             if not any(re.search(rf"{option}(?![\w-])", u) for u in naming):
                 missing.append(f"{' '.join(path)} {option}".strip())
     assert not missing, f"--help has these, no page names them with their command: {missing}"

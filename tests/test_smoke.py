@@ -145,3 +145,35 @@ def test_a_failed_check_needs_a_note_in_the_cli_as_in_the_tui(ctx: Context) -> N
     with pytest.raises(SmokeError, match="'all' needs a note"):
         sign_off(ctx, arch="amd64", hardware="X1", marks=[Mark("fail", "all")])
     assert "smoke" not in ctx.store.load("v0.2.0").data
+
+
+def test_smoke_show_after_the_release_shows_the_last_finished_releases_sign_offs(
+        ctx: Context) -> None:
+    """Walked by hand: `smoke show` once the release was out said "No release in progress", with
+    no way to look back at who tested it on what. It shows that release's sign-offs, as recorded
+    (the build directory may hold another build by then), and says which release."""
+    from services.completion import finish_if_complete
+    from services.flows import runbook
+    from services.session import Session
+    from services.step_status import StepStatus
+
+    sign_off(ctx, arch="amd64", hardware="Framework 13", tester="Robin", marks=all_pass())
+    sign_off(ctx, arch="arm64", hardware="Pi 5", tester="Dana", marks=all_pass())
+    for step in runbook("release"):
+        def done(session: Session, step_id: str = step.id) -> None:
+            session.step(step_id).status = StepStatus.DONE
+
+        ctx.record(step.id, "done", update=done)
+    assert finish_if_complete(ctx)
+    (ctx.root / "build" / "pai-v0.2.0-amd64.iso").write_bytes(b"the next build")
+
+    text = run_cli("smoke", "show", cwd=ctx.root)
+    assert text.returncode == 0, text.stderr
+    lines = text.stdout.splitlines()
+    assert lines[0] == "No release in progress. The smoke sign-offs of the last finished " \
+        "release, v0.2.0:"
+    assert lines[1].startswith("✔ amd64: amd64 signed off by Robin on Framework 13 at ")
+    assert any(line.startswith("✔ arm64: arm64 signed off by Dana on Pi 5") for line in lines)
+    shown = json.loads(run_cli("smoke", "show", "--json", cwd=ctx.root).stdout)
+    assert shown["tag"] == "v0.2.0" and shown["finished"] is True
+    assert [a["state"] for a in shown["architectures"]] == ["ok", "ok"]

@@ -23,6 +23,7 @@ from services.session_lifecycle import (
 )
 from services.step_protocol import Context
 from services.step_status import StepStatus as S
+from services.wording import counted
 
 if TYPE_CHECKING:
     from services.engine import StepView
@@ -107,7 +108,7 @@ def cmd_status(args: argparse.Namespace) -> int:
                 say(line)
             if summary.unpushed:
                 say("  Push them with `release-console push --rest` (the TUI's summary: p).")
-        from services.workstation import START_ONE, start_refused
+        from services.workstation import start_one, start_refused
 
         refused = start_refused(ctx)
         if refused is not None:  # an interrupted import, or the signing workstation
@@ -116,7 +117,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             say(yank.blocker().reason, style="yellow")
             say(yank.blocker().remedy, style="bold")
             return 0
-        say((refused or START_ONE).remedy)
+        say((refused or start_one(ctx)).remedy)
         return 0
     views = engine.views(ctx)
     nxt = engine.next_view(views)
@@ -267,9 +268,27 @@ def evidence_lines(key: str, value: object) -> list[str]:
         lines = [f"  {key}: {short}"] if short else []
         lines += [f"    {k}: {v}" for k, v in scalars.items() if 80 < len(str(v)) < 400]
         return lines
+    if key == "artifacts" and isinstance(value, list):
+        return artifact_lines(value)
     if isinstance(value, str | int | float) and value != "" and len(str(value)) < 200:
         return [f"  {key}: {value}"]
     return []
+
+
+def artifact_lines(records: list[object]) -> list[str]:
+    """The files the artifacts step recorded, each with its size: a captain walking the CLI saw
+    only ``dir: dist`` and had to trust that the right files were measured."""
+    from services.artifacts import human_size
+
+    shown = [r for r in records if isinstance(r, dict)]
+    lines = [f"  artifacts: {counted(len(shown), 'file')}" if shown else "  artifacts: none"]
+    for record in shown:
+        size = record.get("size")
+        where = record.get("path") or record.get("name") or "?"
+        arch = f"{record['arch']}: " if record.get("arch") else ""
+        lines.append(f"    {arch}{where} "
+                     f"({human_size(size if isinstance(size, int) else None)})")
+    return lines
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -196,12 +196,19 @@ def cmd_smoke_show(args: argparse.Namespace) -> int:
     from services import smoke
 
     ctx = context(args)
-    found = smoke.statuses(ctx.policy, ctx.root, ctx.require_session(), progress=ctx.progress)
+    finished = smoke.last_signed_off(ctx.store.sessions()) \
+        if ctx.session is None and ctx.session_problem is None else None
+    session = finished or ctx.require_session()
+    found = smoke.statuses(ctx.policy, ctx.root, session, progress=ctx.progress,
+                           files=finished is None)
     if args.json:
-        print_json({"schema": 1, "architectures": [
-            {"arch": s.arch, "state": s.state, "detail": s.detail, "signoff": s.signoff}
-            for s in found]})
+        print_json({"schema": 1, "tag": session.tag, "finished": finished is not None,
+                    "architectures": [{"arch": s.arch, "state": s.state, "detail": s.detail,
+                                       "signoff": s.signoff} for s in found]})
         return 0
+    if finished is not None:
+        say(f"No release in progress. The smoke sign-offs of the last finished release, "
+            f"{finished.tag}:")
     if not found:
         say("The policy lists no architectures to smoke-test.")
     marks = {"ok": "✔", "missing": "·", "failed": "✘", "void": "⚠"}

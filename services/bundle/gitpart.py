@@ -70,12 +70,7 @@ def verify(ctx: Context, manifest: Manifest, path: Path, where: Path) -> list[st
     scratch = scratch_repository(ctx.repo, where)
     proc = scratch.output("bundle", "verify", str(path))
     if proc.status != 0:
-        from services.repo import git_failure
-
-        raise BundleRefused("The git bundle inside the hand-off bundle does not verify against "
-                            f"this repository ({git_failure(proc.stderr or proc.stdout)}); it was "
-                            "refused.", remedy="Check this clone has the previous release tag "
-                            f"{manifest.previous_tag or '(none)'} (`git fetch --tags`).")
+        raise not_verified(ctx.repo, manifest, proc.stderr or proc.stdout)
     found = heads(path, scratch)
     branch_ref = f"refs/heads/{manifest.branch}"
     if found.get(branch_ref) != manifest.commit:
@@ -134,6 +129,44 @@ def verify(ctx: Context, manifest: Manifest, path: Path, where: Path) -> list[st
         checked.append(f"git verify-tag {manifest.tag}: signed by the pinned key ({signer})")
     checked.append(f"tag {manifest.tag} points at the release commit {manifest.commit[:12]}")
     return checked
+
+
+def not_verified(repo: Repository, manifest: Manifest, output: str) -> BundleRefused:
+    """Why ``git bundle verify`` failed, in a captain's words. The usual cause is a bundle whose
+    base commit (the previous release tag's) is not here: git's own "Repository lacks these
+    prerequisite commits: error: 6601…" was passed through, with a remedy (fetch the tags) that
+    cannot help when the bundle comes from another project or a clone with other history."""
+    import re
+
+    from services.repo import git_failure
+
+    lacking = re.findall(r"\b[0-9a-f]{40}(?:[0-9a-f]{24})?\b", output) \
+        if "prerequisite" in output else []
+    previous = manifest.previous_tag
+    if not lacking:
+        return BundleRefused("The git bundle inside the hand-off bundle does not verify against "
+                             f"this repository ({git_failure(output)}); it was refused.",
+                             remedy="Check this clone has the previous release tag "
+                             f"{previous or '(none)'} (`git fetch --tags`).")
+    base = lacking[0][:12]
+    if previous and not repo.tag_exists(previous):
+        return BundleRefused(f"The bundle's commits build on {previous} (commit {base}), and this "
+                             f"clone has no tag {previous}; nothing was imported.",
+                             remedy=f"Fetch the tags into this clone (`git fetch --tags` from a "
+                             f"clone of {manifest.repository or manifest.project} that has "
+                             f"them), then import again.")
+    here = ""
+    if previous:
+        tagged = repo.output("rev-parse", "--verify", "--quiet", f"refs/tags/{previous}^{{commit}}")
+        here = f" ({previous} here is commit {tagged.stdout.strip()[:12]})"
+    built_on = f"{previous} (commit {base}), a commit" if previous else f"commit {base}, which is"
+    return BundleRefused(f"The bundle's commits build on {built_on} not in this "
+                         f"repository{here}: it was written from another project, or from a "
+                         "clone with history this one lacks; nothing was imported.",
+                         remedy="Import it in a clone of the project it was written from "
+                         f"({manifest.repository or manifest.project}) that has commit {base}; if "
+                         "this is meant to be that clone, bring its history up to date from the "
+                         "other workstation's clone (`git fetch --tags`), then import again.")
 
 
 def apply(ctx: Context, manifest: Manifest, path: Path, *, new_branch: bool = False,
