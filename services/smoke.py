@@ -182,11 +182,18 @@ def statuses(policy: Policy, root: Path, session: Session, *, rehash: bool = Fal
     every architecture's files at once, in parallel), and collects those computed here.
     """
     recorded = signoffs(session)
+    from services.evidence import ReuseSignoffsEvidence
+
+    reuse = session.evidence(ReuseSignoffsEvidence, done=True)  # a promotion's
     result = []
     for arch in policy.architectures():
         entry = recorded.get(arch)
         if entry is None:
-            result.append(ArchStatus(arch, "missing", f"No smoke sign-off for {arch} yet.", None))
+            why = reuse.not_reused.get(arch) if reuse else None
+            # walked: a promotion whose stable arm64 image differed said only "No smoke
+            # sign-off for arm64 yet", though the candidate had one
+            result.append(ArchStatus(arch, "missing", f"No smoke sign-off for {arch} yet" + (
+                f"; the candidate's was not reused: {why}." if why else "."), None))
             continue
         failed = failed_checks(entry)
         if failed:
@@ -200,8 +207,10 @@ def statuses(policy: Policy, root: Path, session: Session, *, rehash: bool = Fal
             result.append(ArchStatus(arch, "void", f"The {arch} sign-off is void: {changed} "
                                      "changed since it was tested.", entry))
             continue
+        reused = f", reused from {entry['reused_from']}" if entry.get("reused_from") else ""
         result.append(ArchStatus(arch, "ok", f"{arch} signed off by {entry.get('tester')} on "
-                                 f"{entry.get('hardware')} at {entry.get('time')}.", entry))
+                                 f"{entry.get('hardware')} at {entry.get('time')}{reused}.",
+                                 entry))
     return result
 
 

@@ -150,3 +150,30 @@ def test_rc_then_promote_on_the_same_commit(
     assert session["steps"]["reuse-signoffs"]["evidence"]["reused"].keys() == set(ARCHES)
     journal = (project / ".release" / "v1.3.0" / "journal.jsonl").read_text()
     assert journal.count('"sign-off reused"') == 2
+
+
+def test_a_stable_image_that_differs_from_the_candidate_says_why_it_needs_a_new_test(
+        demo: tuple[Path, SandboxServer, dict[str, str]]) -> None:
+    """Walked: the stable arm64 image was rebuilt after the candidate, and the smoke step said
+    only "No smoke sign-off for arm64 yet", though the candidate had one (only the
+    reuse-signoffs evidence said why); amd64's line did not say its sign-off was the rc's."""
+    project, _server, env = demo
+    build = project / "build"
+    for arch in ARCHES:
+        shutil.copy(build / f"pai-v1.3.0-{arch}.iso", build / f"pai-v1.3.0-rc.1-{arch}.iso")
+    cli(project, env, "start", "1.3.0", "--channel", "rc")
+    cli(project, env, "checklist", "tick", "preflight", "all")
+    sign_off(project, env)
+    next_until_done(project, env, migration=True)
+    with (build / "pai-v1.3.0-arm64.iso").open("ab") as image:
+        image.write(b"rebuilt after the candidate")
+    cli(project, env, "promote", "v1.3.0-rc.1")
+    for _ in range(6):
+        if json.loads(cli(project, env, "status", "--json"))["next"] == "smoke":
+            break
+        run_cli("next", "--yes", cwd=project, env=env)
+    status = " ".join(cli(project, env, "status").split())
+    assert "No smoke sign-off for arm64 yet; the candidate's was not reused: " \
+           "pai-v1.3.0-arm64.iso is not the file the rc's testers signed off" in status
+    shown = " ".join(cli(project, env, "smoke", "show").split())
+    assert "signed off by Ana on lab amd64" in shown and "reused from v1.3.0-rc.1" in shown

@@ -23,6 +23,7 @@ from services.evidence.after import (
     HandoffOutEvidence,
     HotfixBranchEvidence,
     PromoteEvidence,
+    ReuseSignoffsEvidence,
     YankChangelogEvidence,
     YankGitHubEvidence,
 )
@@ -47,13 +48,14 @@ EVIDENCE: tuple[type[StepEvidence], ...] = (
     PreflightEvidence, ChangelogEvidence, MigrationEvidence, ChecksumsEvidence, SignEvidence,
     TagEvidence, DraftEvidence, ReviewEvidence, PublishEvidence, YankChangelogEvidence,
     YankGitHubEvidence, PromoteEvidence, HotfixBranchEvidence, HandoffOutEvidence,
-    HandoffBackEvidence,
+    HandoffBackEvidence, ReuseSignoffsEvidence,
 )
 
 __all__ = [
     "EVIDENCE", "ChangelogEvidence", "ChecksumsEvidence", "DraftEvidence", "HandoffBackEvidence",
     "HandoffOutEvidence", "HotfixBranchEvidence", "MigrationEvidence", "PreflightEvidence",
-    "PromoteEvidence", "PublishEvidence", "ReviewEvidence", "ReviewedAsset", "SignEvidence",
+    "PromoteEvidence", "PublishEvidence", "ReuseSignoffsEvidence", "ReviewEvidence",
+    "ReviewedAsset", "SignEvidence",
     "SignedArtifact", "SignedList",
     "StepEvidence", "TagEvidence", "YankChangelogEvidence", "YankGitHubEvidence",
 ]

@@ -37,6 +37,16 @@ class YankGitHubEvidence(StepEvidence):
 
 
 @record(frozen=True, kw_only=True, eq=False)
+class ReuseSignoffsEvidence(StepEvidence):
+    """``Reuse.to_json()``: which candidate sign-offs a promotion carried over, and why not the
+    others (the smoke step says why an architecture still needs its test)."""
+
+    STEP: ClassVar[str] = "reuse-signoffs"
+    reused: Mapping[str, str] = table()  # arch -> who tested it, on what, in which rc
+    not_reused: Mapping[str, str] = table()  # arch -> why not
+
+
+@record(frozen=True, kw_only=True, eq=False)
 class PromoteEvidence(StepEvidence):
     """The candidate a promotion stands on: its commit is the release commit (tagged, pushed)."""
 
