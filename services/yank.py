@@ -161,8 +161,8 @@ def prepare_yank(ctx: Context, request: YankRequest) -> PreparedYank:
         step, blocker = blockers[0]
         raise ConsoleError(f"Cannot yank {tag}: '{step.title}' is blocked: {blocker}")
     unreleased = unreleased_note(ctx, request.version, request.replacement, shown_tag)
-    plan = Plan(summary=(f"Yank {tag} (reason: {request.reason}; use {shown_tag} instead). "
-                         "Nothing is deleted: the tag and every asset stay."),
+    # "Nothing is deleted" is the preview's last line (walked: the plan said it twice)
+    plan = Plan(summary=f"Yank {tag} (reason: {request.reason}; use {shown_tag} instead).",
                 changes=[c for p in plans for c in p.changes],
                 commands=[c for p in plans for c in p.commands],
                 api_calls=[c for p in plans for c in p.api_calls],
