@@ -221,7 +221,7 @@ class HomeScreen(Screen[None]):
             if row.reason:
                 text.append(f"Reason: {row.reason}\n")
             text.append_text(render_blockers(row.blockers, tui=True))
-            if row.blockers:  # their remedies name the step screen's keys and fields
+            if row.on_its_screen:  # not where they are done elsewhere (the other machine)
                 text.append("Enter opens this step's screen, where the keys and fields above "
                             "are.\n", style="dim")
         text.append(f"\n{row.description}\n\n")

@@ -64,7 +64,7 @@ from services.progress import ProgressEvent
 from services.step_protocol import Context, Plan
 from services.step_status import FINISHED, StepStatus
 from services.steps import registry
-from services.wording import single_width
+from services.wording import mid_sentence, single_width
 
 if TYPE_CHECKING:
     from services.step_protocol import Blocker, Step
@@ -192,7 +192,7 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
             try:
                 plan: Plan | None = self.step.plan(ctx) if ctx.session is not None else None
             except ConsoleError as err:
-                plan = Plan(summary=f"No plan yet: {err}")
+                plan = Plan(summary=f"No plan yet: {mid_sentence(str(err))}")
             extra = self.load_extra(ctx)
             message = Loaded(header, view, next_id, next_title, plan, extra,
                              has_session=ctx.session is not None or view is not None,

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from services import secrets
+from services import secrets, wording
 from services.blocker import as_blocker
 from services.completion import finish_if_complete
 from services.errors import (
@@ -35,6 +35,7 @@ OFFLINE = Blocker(
     "Carry the release to the online machine and run it there.",
     "Carry the release to the online machine and run it there.",
 )
+OFFLINE_HERE = wording.mid_sentence(str(OFFLINE))  # after "'Push' cannot run here: "
 
 
 @dataclass
@@ -193,8 +194,9 @@ def blockers_for(ctx: Context, step: Step, *, busy: bool | None = None,
                                 "`release-console status` shows the next step.")]
             if view.status == StepStatus.STALE:
                 first = view.blockers[0]
-                return [Blocker(f"it was done, but {first.reason}", first.remedy or
-                                f"Redo it with `release-console redo {step.id} --reason \"...\"`.")]
+                redo = f"Redo it with `release-console redo {step.id} --reason \"...\"`."
+                return [Blocker(f"it was done, but {wording.mid_sentence(first.reason)}",
+                                first.remedy or redo)]
             if view.status == StepStatus.WAITING:
                 return view.blockers
             if not own:
@@ -230,7 +232,7 @@ def _run_locked(ctx: Context, step: Step, *, confirmed: bool) -> Evidence:
     if blockers:
         _refuse(step, session, blockers)
     if step.needs_network and ctx.offline:  # not a problem with the release: the machine (exit 3)
-        raise EnvironmentProblem(f"'{step.title}' cannot run here: {OFFLINE}")
+        raise EnvironmentProblem(f"'{step.title}' cannot run here: {OFFLINE_HERE}")
     adopted = step.reconcile(ctx)  # the effect may be there already: record it, never redo it
     if adopted is not None:
         return adopt(ctx, step, adopted)
@@ -267,8 +269,8 @@ def _run_locked(ctx: Context, step: Step, *, confirmed: bool) -> Evidence:
         message = str(err)
         ctx.record(step.id, "failed", outputs={"reason": message},
                    update=lambda s: _set(s, step.id, StepStatus.FAILED, message, ctx.now_iso()))
-        failure = StepFailed(f"'{step.title}' failed: {err.message}", remedy=err.remedy,
-                             tui=err.tui)  # str() as before; the TUI says its own remedy
+        failure = StepFailed(f"'{step.title}' failed: {wording.mid_sentence(err.message)}",
+                             remedy=err.remedy, tui=err.tui)  # the TUI says its own remedy
         failure.exit_code = err.exit_code  # a missing tool or no network stays exit 3
         raise failure from None
     except BaseException as err:
@@ -296,7 +298,7 @@ def remove_leftovers(ctx: Context) -> None:
 def _refuse(step: Step, session: Session, blockers: list[Blocker]) -> None:
     finished = stored_status(session.steps.get(step.id, StepRecord()), False) in FINISHED
     raise BlockedError(f"'{step.title}' cannot run {'again' if finished else 'yet'}: "
-                       f"{blockers[0]}")
+                       f"{wording.mid_sentence(str(blockers[0]))}")
 
 
 def _mark_done(ctx: Context, step: Step, evidence: Evidence) -> Callable[[Session], None]:

@@ -20,9 +20,10 @@ from services.errors import ConsoleError
 from services.step_status import StepStatus
 
 if TYPE_CHECKING:  # the step machinery loads only where an overview is worked out
+    from services.engine import StepView
     from services.step_protocol import Context, Step
 
-SCHEMA = 5
+SCHEMA = 6
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,9 @@ class OverviewRow:
     reason: str = ""  # why it was skipped, failed or interrupted, as recorded
     blockers: tuple[Blocker, ...] = ()
     evidence: Mapping[str, Any] = field(default_factory=dict)
+    # The blockers' remedies are done on the step's own screen, with its keys and fields: only
+    # then does the panel say Enter opens it for them (see :func:`remedied_on_its_screen`).
+    on_its_screen: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -45,7 +49,7 @@ class OverviewRow:
             "needs_network": self.needs_network, "irreversible": self.irreversible,
             "status": None if self.status is None else str(self.status), "reason": self.reason,
             "blockers": [[b.reason, b.remedy, b.tui] for b in self.blockers],
-            "evidence": dict(self.evidence),
+            "evidence": dict(self.evidence), "on_its_screen": self.on_its_screen,
         }
 
     @classmethod
@@ -59,6 +63,7 @@ class OverviewRow:
             reason=str(data.get("reason", "")),
             blockers=tuple(Blocker(str(r), str(m), str(t)) for r, m, t in data["blockers"]),
             evidence=dict(data.get("evidence") or {}),
+            on_its_screen=bool(data.get("on_its_screen")),
         )
 
 
@@ -157,7 +162,7 @@ def overview(ctx: Context) -> Overview:
     rows = tuple(
         OverviewRow(v.step.id, v.step.title, v.step.description, v.step.needs_network,
                     v.step.irreversible, v.status, v.record.reason, tuple(v.blockers),
-                    v.record.evidence)
+                    v.record.evidence, remedied_on_its_screen(ctx, v))
         for v in views)
     waits = nxt is not None and workstation.waits_for_other_side(ctx, nxt.step) is not None
     from services.bundle.identity import handed_back
@@ -169,6 +174,22 @@ def overview(ctx: Context) -> Overview:
     return Overview(header, rows, nxt.id if nxt else None, ctx.session.tag, journal,
                     waits_for_bundle=waits, idle=done_here, offline=ctx.offline,
                     edited=edited.steps if edited is not None else ())
+
+
+def remedied_on_its_screen(ctx: Context, view: StepView) -> bool:
+    """Whether what ``view``'s blockers tell the captain to do is done on the step's own screen
+    (its keys and fields: ctrl+s and the path, r, a sign-off's fields). Not for a wait, whose
+    remedy is done elsewhere: steps in runbook order (n on the checklist), a step of the other
+    workstation ("import it there", "press i here"; the air-gap walk found the panel sending the
+    captain to that step's screen for them), the signed bundle to come back (i on the checklist),
+    nor a network step on the offline machine (carry the release)."""
+    from services import engine, workstation
+
+    if not view.blockers or view.status == StepStatus.WAITING:
+        return False
+    if workstation.waits_for_other_side(ctx, view.step) is not None:
+        return False
+    return engine.OFFLINE not in view.blockers
 
 
 def preview_row(step: Step) -> OverviewRow:

@@ -24,6 +24,7 @@ from services.progress import ProgressSink, no_progress
 from services.recorder import RecordAction
 from services.session import Session
 from services.step_protocol import Blocker
+from services.wording import mid_sentence
 
 if TYPE_CHECKING:
     from services.repo import Repository
@@ -120,7 +121,7 @@ def sign_off(policy: Policy, repo: Repository, session: Session, record: RecordA
     found = arch_artifacts(policy, repo.root, session, arch)
     problems = artifacts_mod.blockers(found, repo.root)
     if problems:
-        raise SmokeError(f"Cannot sign off {arch}: {problems[0].reason}",
+        raise SmokeError(f"Cannot sign off {arch}: {mid_sentence(problems[0].reason)}",
                          remedy="A sign-off records the digest of what was tested; build it first.")
     digests = checksums.hash_files([a.path for a in found], progress)
     files = {}

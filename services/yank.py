@@ -26,6 +26,7 @@ from services.session import Session
 from services.session_lifecycle import ReleaseInProgress, abandon_release, open_session
 from services.step_protocol import Context, Plan, Step
 from services.step_status import StepStatus
+from services.wording import mid_sentence
 from services.workstation import refuse_start_here
 from services.yank_choices import (
     GitHubPreview,
@@ -159,7 +160,8 @@ def prepare_yank(ctx: Context, request: YankRequest) -> PreparedYank:
         ctx.session = before
     if blockers:
         step, blocker = blockers[0]
-        raise ConsoleError(f"Cannot yank {tag}: '{step.title}' is blocked: {blocker}")
+        raise ConsoleError(f"Cannot yank {tag}: '{step.title}' is blocked: "
+                           f"{mid_sentence(str(blocker))}")
     unreleased = unreleased_note(ctx, request.version, request.replacement, shown_tag)
     # "Nothing is deleted" is the preview's last line (walked: the plan said it twice)
     plan = Plan(summary=f"Yank {tag} (reason: {request.reason}; use {shown_tag} instead).",

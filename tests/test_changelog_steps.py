@@ -124,7 +124,7 @@ def test_a_refused_commit_names_gits_reason_and_a_rerun_only_commits(
     step = engine.find_step(started, "changelog")
     with pytest.raises(ConsoleError) as caught:
         engine.run_step(started, step)
-    assert ("Committing CHANGELOG.md failed: error: CHANGELOG.md fails the style check. "
+    assert ("failed: committing CHANGELOG.md failed: error: CHANGELOG.md fails the style check. "
             "Check `git status`") in str(caught.value)
     assert "## [0.2.0] — 2026-11-21" in (repo_path / "CHANGELOG.md").read_text()
     hook.unlink()

@@ -242,7 +242,7 @@ def test_offline_run_of_a_network_step_is_an_environment_problem(
     record_finished(ctx, "setup", before_push)
     result = run_cli("--offline", "run", "push", cwd=repo_path)
     assert result.returncode == 3
-    assert "cannot run here: This step needs the network and this workstation is offline" \
+    assert "cannot run here: this step needs the network and this workstation is offline" \
         in result.stderr
 
 

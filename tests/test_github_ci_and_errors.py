@@ -232,7 +232,7 @@ def test_a_step_failing_for_want_of_a_token_keeps_the_tuis_words(
     with pytest.raises(StepFailed) as caught:
         engine.run_step(ctx, engine.find_step(ctx, "preflight"))
     failure = caught.value
-    assert str(failure).startswith("'Pre-flight checks' failed: No GitHub token for 127.0.0.1:")
+    assert str(failure).startswith("'Pre-flight checks' failed: no GitHub token for 127.0.0.1:")
     assert str(failure).endswith("and run the command again; `release-console github login` "
                                  "needs a system keyring.")
     assert failure.tui_text.endswith("start the console again, then press r on the step.")

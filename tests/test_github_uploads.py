@@ -64,7 +64,7 @@ def test_interrupted_draft_resumes_without_duplicates(ready: Context, sandbox: S
     # three uploads go through, the fourth (arm64 ISO) is cut half-way, every retry is dropped
     sandbox.server.faults.drop_mid_upload(nth=4, after_bytes=5_000)
     sandbox.server.faults.drop(nth=5, method="POST", path_contains="/api/uploads/", times=99)
-    with pytest.raises(StepFailed, match="Nothing answers at"):
+    with pytest.raises(StepFailed, match="failed: nothing answers at"):
         run(ready, "draft")
     states = {a["name"]: a["state"] for a in attached(sandbox)}
     assert states[ISO] == "uploaded"

@@ -352,3 +352,31 @@ async def test_n_writes_the_bundle_and_then_ctrl_s_greys_out(stations: Workstati
         await settle(pilot)
         assert app.screen is not screen
     assert [p.name for p in ws.usb.iterdir()] == ["out.tar"]
+
+
+async def test_the_path_it_writes_to_shows_at_80x24(stations: Workstations) -> None:
+    """Found by the air-gap captain walk at 80x24: the path field sat under the list of what the
+    bundle holds, below the screen's bottom, so ctrl+s and n wrote a bundle to a path the
+    captain never saw; and a long path showed its start, never the file name."""
+    ws = stations
+    prepare_online(ws)
+
+    async def path_in_view(pilot: Pilot[None], step_id: str, name: str) -> None:
+        screen = await open_handoff(pilot, step_id)
+        await settle(pilot)
+        body = screen.query_one("#step-body")
+        field = screen.query_one("#handoff-path", Input)
+        assert body.scroll_y == 0  # as it opens, nothing scrolled
+        assert body.region.contains_region(field.region), (body.region, field.region)
+        assert screen.query_one("#handoff-export", Button).region.bottom <= body.region.bottom
+        assert len(field.value) > field.content_region.width  # the test's paths are long
+        assert field.value.endswith(name) and name in field.render_line(0).text
+
+    app = ReleaseConsoleApp(Options(repo=ws.online))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await path_in_view(pilot, "handoff-out", "PAI-v1.3.0-to-offline.tar")
+    export_bundle(ws.ctx("online", clock=utc_now), ws.usb / "out.tar")
+    signed_offline(ws)
+    app = ReleaseConsoleApp(Options(repo=ws.offline, offline=True))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await path_in_view(pilot, "handoff-back", "PAI-v1.3.0-to-online.tar")

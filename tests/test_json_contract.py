@@ -44,7 +44,7 @@ def test_every_reporting_command_speaks_json(demo: tuple[Path, dict[str, str]]) 
 
     code, refused = document(project, env, "run", "preflight")  # the item is not ticked
     assert code == 1 and refused["ok"] is False and refused["exit_code"] == 1
-    assert "Checklist item not ticked" in refused["error"]["message"]
+    assert "cannot run yet: checklist item not ticked" in refused["error"]["message"]
 
     assert run_cli("checklist", "tick", "preflight", "all", cwd=project, env=env).returncode == 0
     code, plan = document(project, env, "next", "--dry-run")

@@ -100,7 +100,7 @@ def test_push_is_blocked_without_the_tag(make_ctx: Factory, repo_path: Path,
     ctx = prepare_release(make_ctx, repo_path, sandbox)
     git(repo_path, "tag", "-d", "v0.2.0")
     complete_steps_before(ctx, "push")
-    with pytest.raises(BlockedError, match=r"Tag v0\.2\.0 does not exist"):
+    with pytest.raises(BlockedError, match=r"cannot run yet: tag v0\.2\.0 does not exist"):
         run(ctx, "push")
 
 
@@ -109,7 +109,7 @@ def test_push_without_the_remote_is_blocked_in_one_sentence(ready: Context,
     from services.errors import BlockedError
 
     git(repo_path, "remote", "remove", "origin")
-    with pytest.raises(BlockedError, match="This repository has no remote named 'origin'"):
+    with pytest.raises(BlockedError, match="cannot run yet: this repository has no remote named 'origin'"):
         run(ready, "push")
 
 

@@ -105,7 +105,7 @@ def test_void_sign_off_without_a_new_one_keeps_smoke_blocked_after_redo(ctx: Con
         handle.write(b"rebuilt")
     assert statuses(ctx)["smoke"].status == "stale"
     engine.redo_step(ctx, registry()["smoke"], "rebuilt amd64")
-    with pytest.raises(BlockedError, match="The amd64 sign-off is void"):
+    with pytest.raises(BlockedError, match="cannot run yet: the amd64 sign-off is void"):
         engine.run_step(ctx, registry()["smoke"])
 
 

@@ -12,6 +12,7 @@ from services.errors import ConsoleError
 from services.journal import Journal
 from services.session import Session
 from services.step_protocol import Context
+from services.wording import mid_sentence
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -75,7 +76,7 @@ def cmd_journal(args: argparse.Namespace) -> int:
 
             stopped = import_stopped(journal.path, session)
             say(f"The session records the first {session.journal_count}; " + (
-                f"the later ones: {stopped.reason[0].lower()}{stopped.reason[1:]} "
+                f"the later ones: {mid_sentence(stopped.reason)} "
                 f"{stopped.remedy}" if stopped else "the later ones were written by a step "
                 "stopped before its record: run it again (or `release-console next`) to finish "
                 "it."), style="yellow")

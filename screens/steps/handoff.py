@@ -69,8 +69,10 @@ class HandoffScreen(HoldsVerifiedBundle, StepScreen[Any]):
         lines: Text
 
     def compose_extra(self) -> ComposeResult:
-        yield Static("", id="handoff-contents", classes="section")
-        # each path on a row of its own: beside the buttons, 80 columns cut off the file name
+        # The path first, under the blocker that names it ("where the screen's field says"): at
+        # 80x24, under the list of what the bundle holds, it was below the screen's bottom, and
+        # the captain pressed ctrl+s not seeing where it writes. Each path on a row of its own:
+        # beside the buttons, 80 columns cut off the file name.
         yield Input(placeholder="Write the bundle to (e.g. the USB stick)", id="handoff-path")
         with Horizontal(classes="handoff-row", id="handoff-export-row"):
             yield TickBox("without artifacts", id="handoff-without")
@@ -82,6 +84,7 @@ class HandoffScreen(HoldsVerifiedBundle, StepScreen[Any]):
             yield Button("Use it (ctrl+y)", id="handoff-use", disabled=True,
                          action="screen.use_import")
         yield Static("", id="handoff-verified", classes="section")
+        yield Static("", id="handoff-contents", classes="section")
 
     def load_extra(self, ctx: Context) -> Any:
         if ctx.session is None or not workstation.air_gapped(ctx.policy):
@@ -140,6 +143,10 @@ class HandoffScreen(HoldsVerifiedBundle, StepScreen[Any]):
         path = self.query_one("#handoff-path", Input)
         if not path.value:
             path.value = data["output"]
+            # a path longer than the field shows its end (the folder and the file name), not
+            # a cut "/home/ana/src/pai/.release/v" (the field scrolls once it is laid out)
+            self.call_after_refresh(lambda: path.scroll_to(x=path.max_scroll_x, animate=False,
+                                                           immediate=True))
         incoming = self.query_one("#handoff-import", Input)
         if not incoming.value and data["incoming"]:
             incoming.value = data["incoming"]

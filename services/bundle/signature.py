@@ -12,6 +12,7 @@ from pathlib import Path
 from services import signing
 from services.bundle.manifest import MANIFEST, BundleError, BundleRefused, Manifest
 from services.step_protocol import Context
+from services.wording import mid_sentence
 
 
 def sign_manifest(ctx: Context, manifest: Manifest, work: Path) -> tuple[str, bytes]:
@@ -23,7 +24,8 @@ def sign_manifest(ctx: Context, manifest: Manifest, work: Path) -> tuple[str, by
     ready = backend.readiness()
     if ready.blockers:
         first = ready.blockers[0]
-        raise BundleError(f"The return bundle's manifest cannot be signed: {first.reason}",
+        raise BundleError("The return bundle's manifest cannot be signed: "
+                          f"{mid_sentence(first.reason)}",
                           remedy=first.remedy)
     passphrase = None
     if ready.needs_passphrase:

@@ -18,6 +18,7 @@ from services.errors import ConsoleError
 from services.evidence import PreflightEvidence
 from services.step_protocol import Blocker, Context, Evidence, Plan, Step
 from services.steps.preflight_ci import ci_gate
+from services.wording import mid_sentence
 
 
 def expected_branch(ctx: Context) -> str:
@@ -153,7 +154,8 @@ def later_blockers(ctx: Context) -> list[str]:
     from services.tagging import unpinned
 
     missing = unpinned(ctx.policy)
-    return [] if missing is None else [f"The tag step will be blocked: {missing.reason} "
+    return [] if missing is None else [f"The tag step will be blocked: "
+                                       f"{mid_sentence(missing.reason)} "
                                        f"{missing.remedy}".rstrip()]
 
 

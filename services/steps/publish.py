@@ -15,6 +15,7 @@ from services.github.publish import PublishRefused, publish, require_fresh
 from services.session import Session
 from services.step_protocol import Blocker, Context, Evidence, Plan, Step
 from services.step_status import StepStatus
+from services.wording import mid_sentence
 
 
 def reviewed(ctx: Context) -> ReviewEvidence | None:
@@ -80,7 +81,7 @@ class Publish(Step):
         try:
             require_fresh(review, reviewed(ctx), remedy=wiring.remedy(review))
         except PublishRefused as refusal:
-            reason = (f"publishing was refused: {refusal.message} "
+            reason = (f"publishing was refused: {mid_sentence(refusal.message)} "
                       + (refusal.remedy.split("\n", 1)[0] if review.problems
                          else "Run `release-console review` again."))
 
