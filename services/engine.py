@@ -227,6 +227,8 @@ def _run_locked(ctx: Context, step: Step, *, confirmed: bool) -> Evidence:
     problem = ctx.journal_problem()
     if problem:
         raise BlockedError(f"'{step.title}' cannot run: {problem}", remedy=ctx.journal_remedy())
+    from services.signing.batch import remove_leftovers  # imported here: not on status's path
+
     remove_leftovers(ctx)
     blockers = blockers_for(ctx, step, busy=False, own=False)  # earlier steps, done, stale
     if blockers:
@@ -283,16 +285,6 @@ def _run_locked(ctx: Context, step: Step, *, confirmed: bool) -> Evidence:
     ctx.record(step.id, "done", outputs=evidence, update=_mark_done(ctx, step, evidence))
     finish_if_complete(ctx)
     return evidence
-
-
-def remove_leftovers(ctx: Context) -> None:
-    """Scratch directories a killed run left in the session directory (signing): we hold the
-    run lock, so no other run is using them."""
-    from services.signing.batch import remove_scratch
-
-    removed = remove_scratch(ctx.store.directory(ctx.require_session().tag))
-    if removed:
-        ctx.record("session", "leftovers removed", outputs={"directories": removed})
 
 
 def _refuse(step: Step, session: Session, blockers: list[Blocker]) -> None:

@@ -20,7 +20,7 @@ from services.atomic import write_bytes_atomic
 from services.progress import ProgressEvent
 from services.signing import Backend, PinMismatch, SignatureInvalid, SigningError
 from services.signing.lists import ListRules
-from services.step_protocol import ProgressCallback
+from services.step_protocol import Context, ProgressCallback
 from services.wording import counted
 
 EXISTING = ("refuse", "reuse", "replace")
@@ -57,6 +57,14 @@ def remove_scratch(directory: Path) -> list[str]:
             shutil.rmtree(child, ignore_errors=True)
             removed.append(child.name)
     return removed
+
+
+def remove_leftovers(ctx: Context) -> None:
+    """Scratch directories a killed run left in the session directory, removed and journalled
+    before a step runs: the engine holds the run lock, so no other run is using them."""
+    removed = remove_scratch(ctx.store.directory(ctx.require_session().tag))
+    if removed:
+        ctx.record("session", "leftovers removed", outputs={"directories": removed})
 
 
 def sign_files(backend: Backend, files: Sequence[Path], *, passphrase: Passphrase = None,
