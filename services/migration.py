@@ -208,6 +208,12 @@ def parse_pair(old: str, new: str,
         raise MigrationError(
             f"{new} is not newer than {old}, so there is no {old} -> {new} transition{where} to "
             "look at; give the older version first (FROM TO).")
+    if target.prerelease:  # walked: `none v1.3.1 v1.4.0-rc.1` wrote a section nothing reads
+        final = target.finalize_version()
+        raise MigrationError(
+            f"{new} is a pre-release; MIGRATION.md sections name final versions (a candidate's "
+            f"migration is {final}'s), so nothing{where} was looked at or written.",
+            remedy=f"Give {final} as TO, after {old or 'none'}.")
     return previous, target
 
 

@@ -236,3 +236,19 @@ def test_cli_none_writes_no_migration_required_and_refuses_a_major(tmp_path: Pat
     assert "v1.4.0 -> v2.0.0 is a MAJOR release" in major.stderr
     assert "`release-console migration add 1.4.0 2.0.0`" in major.stderr
     assert path.read_bytes() == before
+
+
+def test_a_pre_release_is_refused_as_a_transition_with_its_final_version_named(
+        tmp_path: Path) -> None:
+    """Walked during an rc: `migration none v1.3.1 v1.4.0-rc.1` wrote a section the migration
+    step never accepts (it wants v1.3.1 -> v1.4.0), and the tree it dirtied blocked pre-flight."""
+    path = tmp_path / "MIGRATION.md"
+    path.write_text(GUIDE)
+    for action in ("none", "add", "check"):
+        result = run_cli("migration", action, "v1.3.1", "v1.4.0-rc.1", "--file", str(path),
+                         cwd=tmp_path)
+        assert result.returncode == 1, result.stdout
+        said = " ".join(result.stderr.split())
+        assert "v1.4.0-rc.1 is a pre-release; MIGRATION.md sections name final versions" in said
+        assert "Give 1.4.0 as TO, after v1.3.1." in said
+    assert path.read_text() == GUIDE
