@@ -22,6 +22,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Static
 
+from screens.base import open_wizard
 from services import secrets
 from services.errors import ConsoleError
 from services.step_protocol import Plan
@@ -218,7 +219,9 @@ class TuiPrompter:
             box["result"] = result
             answered.set()
 
-        self.app.call_from_thread(self.app.push_screen, screen, done)
+        # toasts cleared first (warnings said again after): walked, an earlier failure's
+        # notice covered the left half of the merge-back's confirmation
+        self.app.call_from_thread(open_wizard, self.app, screen, done)
         while not answered.wait(0.2):
             if not self.app.is_running:  # the app closed under the question: nothing is done
                 raise ConsoleError("The console closed before the question was answered; "

@@ -128,3 +128,28 @@ async def toasts_clear_of_the_bar(pilot: Pilot[None], app: ReleaseConsoleApp) ->
     assert len(toasts) == 2
     for toast in toasts:
         assert toast.region.y >= bar.bottom and not toast.region.overlaps(bar), toast.region
+
+
+async def test_a_standing_notice_does_not_cover_the_confirmation_and_comes_back_after(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Walked by hand: after merge-back failed and ran again, the failure's notice covered the
+    left half of the confirmation's plan. The dialog opens clear; a warning is said again after."""
+    commit_file(repo_path, "CHANGELOG.md", CHANGELOG)
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    engine.run_step(ctx, engine.find_step(ctx, "preflight"))
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        app.push_screen(screen_for("changelog"))
+        await settle(pilot)
+        app.notify("The last run failed: git said no.", severity="warning")
+        await pilot.pause()
+        assert [str(t.render()) for t in app.screen.query(Toast)]
+        await pilot.press("r")
+        await until_confirm(pilot)
+        assert not [str(t.render()) for t in app.screen.query(Toast)]  # the dialog is clear
+        await pilot.press("n")
+        await settle(pilot)
+        assert "The last run failed: git said no." in [
+            str(t.render()) for t in app.screen.query(Toast)]
