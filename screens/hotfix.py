@@ -60,7 +60,7 @@ def _in_progress(ctx: Context, version: str) -> tuple[tuple[str, ...], str]:
     from services.hotfix.clock import session_clock
     from services.hotfix.plan import KEY, hotfix_data
 
-    session = ctx.store.active()
+    session = ctx.session  # loaded by make_context: a damaged file is its problem, not a crash
     if session is None or session.kind != "hotfix" or KEY not in session.data or \
             session.version != str(versions.parse_version(version)):
         return (), ""

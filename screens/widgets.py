@@ -82,7 +82,6 @@ class CheckList(SelectionList[str]):
         return Strip([*box, *segments[3:]], line.cell_length)
 
 
-
 class FormField(Input):
     """A form's text field that moves on at Enter at once, and hands on what is typed after it.
 
@@ -108,6 +107,7 @@ class FormField(Input):
             event.stop()
             event.prevent_default()
             screen.set_focus(screen.query_one(self.then))
+
 
 class TickBox(Checkbox, inherit_bindings=False):
     """A checkbox that reads ``[x]`` or ``[ ]``, like :class:`CheckList`: Textual's own box is

@@ -232,7 +232,7 @@ def _run_locked(ctx: Context, step: Step, *, confirmed: bool) -> Evidence:
     remove_leftovers(ctx)
     blockers = blockers_for(ctx, step, busy=False, own=False)  # earlier steps, done, stale
     if blockers:
-        _refuse(step, session, blockers)
+        refuse(step, session, blockers)
     if step.needs_network and ctx.offline:  # not a problem with the release: the machine (exit 3)
         raise EnvironmentProblem(f"'{step.title}' cannot run here: {OFFLINE_HERE}")
     adopted = step.reconcile(ctx)  # the effect may be there already: record it, never redo it
@@ -240,7 +240,7 @@ def _run_locked(ctx: Context, step: Step, *, confirmed: bool) -> Evidence:
         return adopt(ctx, step, adopted)
     blockers = blockers_for(ctx, step, busy=False)  # we hold the lock: "running" = interrupted
     if blockers:
-        _refuse(step, session, blockers)
+        refuse(step, session, blockers)
     if step.irreversible and not confirmed:
         plan = step.plan(ctx)
         if not ctx.prompter.confirm(f"'{step.title}' cannot be undone. Go ahead?", plan):
@@ -287,7 +287,8 @@ def _run_locked(ctx: Context, step: Step, *, confirmed: bool) -> Evidence:
     return evidence
 
 
-def _refuse(step: Step, session: Session, blockers: list[Blocker]) -> None:
+def refuse(step: Step, session: Session, blockers: list[Blocker]) -> None:
+    """A step that may not run now, in one sentence: "cannot run yet|again: <first blocker>"."""
     finished = stored_status(session.steps.get(step.id, StepRecord()), False) in FINISHED
     raise BlockedError(f"'{step.title}' cannot run {'again' if finished else 'yet'}: "
                        f"{wording.mid_sentence(str(blockers[0]))}")
@@ -388,7 +389,7 @@ def redo_step(ctx: Context, step: Step, reason: str, *, bundle_lost: bool = Fals
 
     # Saved before it is journaled: a "reopened" entry the session does not reflect would read
     # as a session file edited to say "done", and stop every step (services/recorder.py).
-    ctx.record(step.id, "reopened", inputs={"reason": reason.strip(), "steps": reopened},
-               update=reopen, session_first=True)
+    ctx.record(step.id, "reopened", inputs={"reason": reason.strip(), "steps": reopened} | (
+        {"bundle_lost": True} if bundle_lost else {}), update=reopen, session_first=True)
     return reopened
 

@@ -48,5 +48,5 @@ def check_redo(ctx: Context, session: Session, reopened: list[str], *,
                 f"{other} imported it, every bundle written here after this redo is refused "
                 f"there{lost}. Nothing was reopened.",
                 remedy=f"Only if {other} never imported that bundle (the copy was damaged or "
-                "lost), redo with --bundle-lost; otherwise import the bundle it sends back "
-                "first.")
+                "lost), redo with --bundle-lost. Otherwise go on with the release from the "
+                "bundle it sends back; a change after that is a new version.")

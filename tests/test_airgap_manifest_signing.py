@@ -102,6 +102,8 @@ def test_return_manifest_signed_with_gpg_or_ssh(stations: Workstations, tmp_path
                                    "with the pinned key (") and sentence.endswith(
             "); the bundle was refused."), sentence
         assert "\n" not in sentence and "Traceback" not in sentence
+        # not "redo its hand-off step": a redo re-signs with the same key (review)
+        assert refused.value.remedy.startswith("Check that both machines pin the same key")
         assert snapshot(ws.online) == before
         assert not list((ws.online / ".release").glob("import-*"))
 

@@ -7,6 +7,8 @@ workstation reopened the hand-off without a word; the signed bundle coming back 
 
 from __future__ import annotations
 
+import json
+
 from console.app import ReleaseConsoleApp
 from console.wiring import Options
 from screens.prompts import ConfirmScreen, ReasonScreen
@@ -35,6 +37,13 @@ def test_a_redo_on_the_online_machine_while_the_bundle_is_away_is_asked_for(
     # the copy was damaged and never imported: the captain says so, and writes a new bundle
     done = ws.cli("online", "redo", "notes", "--reason", "typo", "--bundle-lost")
     assert "Reopened: notes, artifacts, handoff-out" in done.stdout
+    # the declaration that let it through is in the audit trail (review: it was not)
+    entries = [json.loads(line) for line in
+               (ws.online / ".release" / "v1.3.0" / "journal.jsonl").read_text().splitlines()]
+    reopened = [e for e in entries if e["action"] == "reopened"]
+    assert reopened[-1]["inputs"] == {"reason": "typo", "steps": ["notes", "artifacts",
+                                                                  "handoff-out"],
+                                      "bundle_lost": True}
 
 
 def test_the_signing_workstation_cannot_reopen_the_hand_off_it_imported(

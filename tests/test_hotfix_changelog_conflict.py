@@ -85,3 +85,33 @@ def test_a_changelog_conflict_resolved_before_a_code_conflict_is_still_reported(
     status = json.loads(run_cli("status", "--json", cwd=project, env=OFFLINE).stdout)
     branch = next(s for s in status["steps"] if s["id"] == "hotfix-branch")
     assert branch["evidence"]["changelog_conflicts_resolved"] == [fix]
+
+
+def test_an_aborted_picks_resolved_changelog_is_not_reported_for_the_next_picks(
+        tmp_path: Path) -> None:
+    """Review: after `hotfix --abort`, new picks reported the aborted pick's resolved CHANGELOG
+    conflict ("CHANGELOG.md conflicted in 1 pick: <a commit not on the branch>")."""
+    project = build_sandbox(tmp_path / "demo")
+    fix = _sha(project, "slow USB")
+    unlock = project / "persistence" / "unlock.txt"
+    unlock.write_text(unlock.read_text().replace("timeout", "timeout_seconds"))
+    git(project, "commit", "-qam", "Persistence: rename the timeout")
+    unlock.write_text(unlock.read_text().replace("120", "30"))
+    git(project, "commit", "-qam", "Persistence: a shorter timeout")
+    shorter = git(project, "rev-parse", "HEAD").strip()
+    stopped = run_cli("hotfix", "1.2.1", "--yes", "--pick", fix, "--pick", shorter,
+                      cwd=project, env=OFFLINE)
+    assert stopped.returncode == 1
+    assert run_cli("hotfix", "--abort", cwd=project, env=OFFLINE).returncode == 0
+    git(project, "switch", "-q", "main")  # a fix that picks cleanly, made on main
+    (project / "SECURITY.txt").write_text("Report flaws to the maintainers.\n")
+    git(project, "add", "SECURITY.txt")
+    git(project, "commit", "-qm", "Security contact")
+    clean = git(project, "rev-parse", "HEAD").strip()
+    git(project, "switch", "-q", "hotfix/v1.2.1")
+    again = run_cli("hotfix", "1.2.1", "--yes", "--pick", clean, cwd=project, env=OFFLINE)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "CHANGELOG.md conflicted" not in again.stdout + again.stderr
+    status = json.loads(run_cli("status", "--json", cwd=project, env=OFFLINE).stdout)
+    branch = next(s for s in status["steps"] if s["id"] == "hotfix-branch")
+    assert fix not in (branch["evidence"] or {}).get("changelog_conflicts_resolved", [])

@@ -419,3 +419,20 @@ async def test_the_picker_shows_the_severity_of_the_hotfix_in_progress(project: 
         assert app.screen.query_one("#severity", Select).value == "high"
         listing = app.screen.query_one("#commits", OptionList)
         assert str(listing.get_option_at_index(0).prompt).startswith("[x] ")
+
+
+async def test_the_picker_opens_beside_a_damaged_session_file(project: Path) -> None:
+    """Review: with any session file damaged, opening the picker stopped the app with an
+    unexpected error (the picker read the sessions itself, outside its error handling)."""
+    fix = commit(project, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
+    damaged = project / ".release" / "v1.2.9"
+    damaged.mkdir(parents=True)
+    (damaged / "session.json").write_text("{not json")
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(110, 36)) as pilot:
+        await settle(pilot)
+        app.action_start_hotfix()
+        await settle(pilot)
+        assert app.is_running and isinstance(app.screen, HotfixScreen)
+        listing = app.screen.query_one("#commits", OptionList)
+        assert listing.option_count and listing.get_option_at_index(0).id == fix

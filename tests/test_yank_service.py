@@ -141,7 +141,7 @@ def test_a_yank_on_another_branch_is_refused_before_anything_changes(
     from tests.conftest import git
 
     git(project, "switch", "-q", "-c", "hotfix/v0.2.1")
-    with pytest.raises(ConsoleError, match="The yank note goes on main, where users read "
+    with pytest.raises(ConsoleError, match="the yank note goes on main, where users read "
                        r"CHANGELOG\.md, but hotfix/v0\.2\.1 is checked out\.") as refused:
         yank_release(make_ctx(assume_yes=True), REQUEST)
     assert "Switch to main (`git switch main`) and yank again" in str(refused.value)

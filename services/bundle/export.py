@@ -135,13 +135,7 @@ def check_ready(ctx: Context) -> None:
     ctx.answers.setdefault(OUTPUT_ANSWER, "")
     blockers = engine.blockers_for(ctx, step, busy=False)
     if blockers:
-        from services.session import StepRecord
-        from services.step_status import FINISHED
-
-        finished = engine.stored_status(session.steps.get(step.id, StepRecord()),
-                                        False) in FINISHED  # "again", as a step run says it
-        raise BlockedError(f"'{step.title}' cannot run {'again' if finished else 'yet'}: "
-                           f"{blockers[0]}")
+        engine.refuse(step, session, blockers)  # as a step run says it
     commit = release_commit(session)
     head = ctx.repo.head_sha()
     at_release = head == commit or (session.kind == "promote" and bool(commit)

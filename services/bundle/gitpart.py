@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from services.bundle.manifest import BundleError, BundleRefused, Manifest
+from services.bundle.manifest import SIGNED_ELSEWHERE, BundleError, BundleRefused, Manifest
 from services.repo import Repository
 from services.step_protocol import Context
 
@@ -125,7 +125,8 @@ def verify(ctx: Context, manifest: Manifest, path: Path, where: Path) -> list[st
             signer = tagging.verify(dataclasses.replace(ctx, repo=scratch), plan)
         except tagging.TagError as err:
             raise BundleRefused(f"The signed tag {manifest.tag} in the bundle does not verify with "
-                                f"the pinned key ({err.message}); the bundle was refused.") from None
+                                f"the pinned key ({err.message}); the bundle was refused.",
+                                remedy=SIGNED_ELSEWHERE) from None
         checked.append(f"git verify-tag {manifest.tag}: signed by the pinned key ({signer})")
     checked.append(f"tag {manifest.tag} points at the release commit {manifest.commit[:12]}")
     return checked

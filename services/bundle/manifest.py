@@ -43,8 +43,18 @@ class BundleRefused(BundleError):
 # with no good copy left there, the hand-off step is redone first.
 FRESH_COPY = ("Carry a fresh copy of the bundle from the other workstation and compare the "
               "fingerprint both screens show; with no good copy left there, redo its hand-off "
-              "step there (o on its screen, or `release-console redo STEP --reason \"...\" "
-              "--bundle-lost`: this machine never imported it) and export it again.")
+              "step there (o on its screen, or `release-console redo handoff-out --reason "
+              "\"...\" --bundle-lost` on the online machine, `release-console redo handoff-back "
+              "--reason \"...\" --bundle-lost` on the signing workstation: this machine never "
+              "imported it) and export it again.")
+
+
+# A signature that does not verify is not a damaged copy a redo fixes: another key signed it,
+# or the bundle was changed after it was signed.
+SIGNED_ELSEWHERE = ("Check that both machines pin the same key in release.toml (the signing "
+                    "workstation signs with the key the online machine pins), then carry a fresh "
+                    "copy and compare the fingerprint both screens show; a bundle that still does "
+                    "not verify was changed on the way and is never used.")
 
 
 def allowed_name(name: str) -> bool:

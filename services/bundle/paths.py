@@ -64,7 +64,6 @@ def default_output(ctx: Context, direction: str) -> Path:
     return directory / file_name(ctx, direction)
 
 
-
 def folder_remedy(folder: Path) -> str:
     """What to do when the captain names the USB stick's folder instead of the bundle in it (the
     export takes a folder, so the import is given one too): name the bundles that are there,

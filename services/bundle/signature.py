@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from services import signing
-from services.bundle.manifest import MANIFEST, BundleError, BundleRefused, Manifest
+from services.bundle.manifest import MANIFEST, SIGNED_ELSEWHERE, BundleError, BundleRefused, Manifest
 from services.step_protocol import Context
 from services.wording import mid_sentence
 
@@ -52,7 +52,8 @@ def verify_manifest(ctx: Context, raw: bytes, name: str, signature: bytes, work:
         verified = backend.verify(work / MANIFEST, work / name)
     except signing.SigningError as err:
         raise BundleRefused(f"The return bundle's manifest signature does not verify with the "
-                            f"pinned key ({err.message.rstrip('.')}); the bundle was refused.") from None
+                            f"pinned key ({err.message.rstrip('.')}); the bundle was refused.",
+                            remedy=SIGNED_ELSEWHERE) from None
     pinned = backend.pin_description()
     signer = "" if verified.signer in pinned else f", {verified.signer}"  # minisign's id is in it
     # not in parentheses: the minisign pin has its own ("minisign key ID (minisign.pub)")

@@ -47,6 +47,7 @@ def abort_picks(ctx: Context) -> str:
     def reopen(s: Session) -> None:
         record = s.step("hotfix-branch")
         record.status, record.reason = StepStatus.FAILED, reason
+        s.data.pop(changelog_conflict.RESOLVED, None)  # gone with the picks: not reported again
 
     ctx.record("hotfix-branch", "picks aborted", outputs={"head": head, "branch": data.branch},
                update=reopen)
