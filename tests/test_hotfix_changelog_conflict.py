@@ -7,6 +7,7 @@ every demo hotfix stopped on a CHANGELOG conflict that is resolved the same way 
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 from console.demo import build_sandbox
@@ -61,11 +62,9 @@ def test_a_conflict_in_another_file_still_stops_and_names_both(tmp_path: Path) -
     assert "release-console hotfix --continue" in stopped.stderr
 
 
-def test_a_changelog_conflict_resolved_before_a_code_conflict_is_still_reported(
-        tmp_path: Path) -> None:
-    """Walked by hand: two picks, the first conflicting only in the CHANGELOG (resolved), the
-    second in code (stopped). After `hotfix --continue` the output and the step's evidence said
-    no CHANGELOG conflict was resolved: the run that resolved it had stopped."""
+def stopped_on_code(tmp_path: Path) -> tuple[Path, str, subprocess.CompletedProcess[str]]:
+    """Two picks: the first ("slow USB") conflicts only in the CHANGELOG and resolves itself, the
+    second in code, where the pick stops. The project, the first pick and the stopped run."""
     project = build_sandbox(tmp_path / "demo")
     fix = _sha(project, "slow USB")
     unlock = project / "persistence" / "unlock.txt"
@@ -74,10 +73,18 @@ def test_a_changelog_conflict_resolved_before_a_code_conflict_is_still_reported(
     unlock.write_text(unlock.read_text().replace("120", "30"))
     git(project, "commit", "-qam", "Persistence: a shorter timeout")
     shorter = git(project, "rev-parse", "HEAD").strip()
-    stopped = run_cli("hotfix", "1.2.1", "--yes", "--pick", fix, "--pick", shorter,
-                      cwd=project, env=OFFLINE)
+    return project, fix, run_cli("hotfix", "1.2.1", "--yes", "--pick", fix, "--pick", shorter,
+                                 cwd=project, env=OFFLINE)
+
+
+def test_a_changelog_conflict_resolved_before_a_code_conflict_is_still_reported(
+        tmp_path: Path) -> None:
+    """Walked by hand: two picks, the first conflicting only in the CHANGELOG (resolved), the
+    second in code (stopped). After `hotfix --continue` the output and the step's evidence said
+    no CHANGELOG conflict was resolved: the run that resolved it had stopped."""
+    project, fix, stopped = stopped_on_code(tmp_path)
     assert stopped.returncode == 1 and "conflicts in: persistence/unlock.txt" in stopped.stderr
-    unlock.write_text("timeout = 30\n")
+    (project / "persistence" / "unlock.txt").write_text("timeout = 30\n")
     git(project, "add", "persistence/unlock.txt")
     done = run_cli("hotfix", "--continue", cwd=project, env=OFFLINE)
     assert done.returncode == 0, done.stderr
@@ -91,16 +98,7 @@ def test_an_aborted_picks_resolved_changelog_is_not_reported_for_the_next_picks(
         tmp_path: Path) -> None:
     """Review: after `hotfix --abort`, new picks reported the aborted pick's resolved CHANGELOG
     conflict ("CHANGELOG.md conflicted in 1 pick: <a commit not on the branch>")."""
-    project = build_sandbox(tmp_path / "demo")
-    fix = _sha(project, "slow USB")
-    unlock = project / "persistence" / "unlock.txt"
-    unlock.write_text(unlock.read_text().replace("timeout", "timeout_seconds"))
-    git(project, "commit", "-qam", "Persistence: rename the timeout")
-    unlock.write_text(unlock.read_text().replace("120", "30"))
-    git(project, "commit", "-qam", "Persistence: a shorter timeout")
-    shorter = git(project, "rev-parse", "HEAD").strip()
-    stopped = run_cli("hotfix", "1.2.1", "--yes", "--pick", fix, "--pick", shorter,
-                      cwd=project, env=OFFLINE)
+    project, fix, stopped = stopped_on_code(tmp_path)
     assert stopped.returncode == 1
     assert run_cli("hotfix", "--abort", cwd=project, env=OFFLINE).returncode == 0
     git(project, "switch", "-q", "main")  # a fix that picks cleanly, made on main

@@ -27,15 +27,20 @@ from tests.test_yank_wizard import project  # noqa: F401 - fixture
 from tests.tui_helpers import settle, text_of
 
 
+def at_the_changelog_step(repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """A release with pre-flight done: the changelog step is next."""
+    commit_file(repo_path, "CHANGELOG.md", CHANGELOG)
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    engine.run_step(ctx, engine.find_step(ctx, "preflight"))
+
+
 async def test_the_done_toast_leaves_the_next_steps_description_readable(
         repo_path: Path, make_ctx: Callable[..., Context]) -> None:
     """Walked at 80x24: every step that ran and moved on left "✔ <step>: done." as a toast
     five rows high over the right half of the next step's title and description. It is one row
     now, beside the next step's title, under the session bar."""
-    commit_file(repo_path, "CHANGELOG.md", CHANGELOG)
-    ctx = make_ctx()
-    start_release(ctx, ReleaseRequest(version="0.2.0"))
-    engine.run_step(ctx, engine.find_step(ctx, "preflight"))
+    at_the_changelog_step(repo_path, make_ctx)
     app = ReleaseConsoleApp(Options(repo=repo_path))
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(pilot)
@@ -134,10 +139,7 @@ async def test_a_standing_notice_does_not_cover_the_confirmation_and_comes_back_
         repo_path: Path, make_ctx: Callable[..., Context]) -> None:
     """Walked by hand: after merge-back failed and ran again, the failure's notice covered the
     left half of the confirmation's plan. The dialog opens clear; a warning is said again after."""
-    commit_file(repo_path, "CHANGELOG.md", CHANGELOG)
-    ctx = make_ctx()
-    start_release(ctx, ReleaseRequest(version="0.2.0"))
-    engine.run_step(ctx, engine.find_step(ctx, "preflight"))
+    at_the_changelog_step(repo_path, make_ctx)
     app = ReleaseConsoleApp(Options(repo=repo_path))
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(pilot)
