@@ -280,8 +280,9 @@ class HotfixScreen(Screen[str | None]):
     def _made(self, tag: str, resumed: bool) -> None:
         """Says which it was: a captain who meant a new hotfix must know one was resumed."""
         if resumed:
-            self.notify(f"Resumed hotfix {tag} where it stopped: its branch is made. "
-                        "Next: pre-flight.")
+            # not "Next: pre-flight": resumed, pre-flight may be done already (walked)
+            self.notify(f"Resumed hotfix {tag} where it stopped: its branch is made; n opens "
+                        "the next step.")
         else:
             self.notify(f"Started hotfix {tag}: its branch is made. Next: pre-flight.")
         self.dismiss(tag)

@@ -290,7 +290,7 @@ async def test_the_picker_says_whether_the_hotfix_was_started_or_resumed(project
         await pilot.press("y")
         await settle(pilot)
         said = [n.message for n in app._notifications]
-        assert "Resumed hotfix v1.3.1 where it stopped: its branch is made. Next: pre-flight." \
+        assert "Resumed hotfix v1.3.1 where it stopped: its branch is made; n opens the next step." \
             in said, said
         assert not any(m.startswith("Started hotfix") for m in said)
     assert git(project, "branch", "--show-current").strip() == "hotfix/v1.3.1"
@@ -351,7 +351,7 @@ async def test_the_picker_on_a_hotfix_whose_branch_is_made_asks_nothing_again(
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)  # no question on the way
         said = [n.message for n in app._notifications]
-        assert "Resumed hotfix v1.3.1 where it stopped: its branch is made. Next: pre-flight." \
+        assert "Resumed hotfix v1.3.1 where it stopped: its branch is made; n opens the next step." \
             in said, said
     assert git(project, "rev-parse", "HEAD").strip() == head
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import FrozenInstanceError
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -191,3 +192,28 @@ def test_a_signature_written_during_this_release_that_does_not_verify_is_still_r
     assert earlier_release_signature(backend, iso, started=started, ours=()) == sig
     ours = [hashlib.sha256(before).hexdigest()]
     assert earlier_release_signature(backend, iso, started=started, ours=ours) is None
+
+
+def test_a_set_aside_is_journalled_before_the_signature_moves(kept_folder: Context) -> None:
+    """Review: the signature was moved, then journalled; stopped in between (a kill), a file left
+    its place with no entry saying where it went. The entry comes first now: stopped right after
+    it, the signature is still in place, and the next run sets it aside and signs."""
+    ctx = kept_folder
+    build = ctx.root / "build"
+    record = ctx.record
+
+    def stopped_after_the_entry(step: str, action: str, **kwargs: Any) -> None:
+        record(step, action, **kwargs)
+        if action == "set aside":
+            raise KeyboardInterrupt  # as a kill right after the journal's append
+
+    ctx.record = stopped_after_the_entry  # type: ignore[method-assign]
+    with pytest.raises(KeyboardInterrupt):
+        engine.run_step(ctx, registry()["sign"])
+    assert (build / "pai-amd64.iso.minisig").is_file()  # not moved with no record of it
+    assert [e["action"] for e in ctx.journal.entries()].count("set aside") == 1
+
+    ctx.record = record  # type: ignore[method-assign]
+    engine.run_step(ctx, registry()["sign"])
+    assert (ctx.root / ".release/v0.2.0/set-aside/pai-amd64.iso.minisig").is_file()
+    assert [e["action"] for e in ctx.journal.entries()].count("set aside") == 2

@@ -47,14 +47,18 @@ def earlier_release_signature(backend: Backend, path: Path, *, started: datetime
     return None  # it verifies: the step keeps it
 
 
-def move_aside(sig: Path, folder: Path) -> Path:
-    """Move ``sig`` into ``folder`` under its own name (``NAME.2``... when taken); never over
-    another file, never deleted."""
-    folder.mkdir(parents=True, exist_ok=True)
+def aside_target(sig: Path, folder: Path) -> Path:
+    """Where :func:`move_aside` puts ``sig``: ``folder`` under its own name (``NAME.2``... when
+    taken), never over another file. Known before the move, so the journal says it first."""
     target = folder / sig.name
     n = 1
     while target.exists():
         n += 1
         target = folder / f"{sig.name}.{n}"
-    shutil.move(str(sig), str(target))
     return target
+
+
+def move_aside(sig: Path, target: Path) -> None:
+    """Move ``sig`` to ``target`` (from :func:`aside_target`); never deleted."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(str(sig), str(target))

@@ -28,7 +28,7 @@ from services.signing import (
     trusted_comment,
 )
 from services.signing.batch import Signed, sign_files
-from services.signing.set_aside import earlier_release_signature, move_aside
+from services.signing.set_aside import aside_target, earlier_release_signature, move_aside
 from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepFailed
 from services.step_status import StepStatus
 from services.wording import counted
@@ -232,11 +232,15 @@ def _set_aside_earlier(ctx: Context, backend: Backend, paths: list[Path]) -> dic
     exists and does not verify" from the second release on."""
     moved = {}
     for path, sig in _earlier_signatures(ctx, backend, paths).items():
-        target = artifacts.display_path(move_aside(sig, _set_aside_dir(ctx)), ctx.root)
+        target = aside_target(sig, _set_aside_dir(ctx))
+        shown = artifacts.display_path(target, ctx.root)
+        # journalled before the move (review): a kill between leaves an entry for a move not
+        # made, and the next run sets the same signature aside again; never a silent move
         ctx.record("sign", "set aside", outputs={
-            "signature": artifacts.display_path(sig, ctx.root), "moved_to": target,
+            "signature": artifacts.display_path(sig, ctx.root), "moved_to": shown,
             "why": "it does not verify the file and was written before this release"})
-        moved[path] = target
+        move_aside(sig, target)
+        moved[path] = shown
     return moved
 
 
