@@ -145,7 +145,7 @@ class StepChoices(_Screen):
             return engine.redo_step(ctx, self.step, reason)
         except BundleAway as away:
             question = f"Reopen the hand-off of {ctx.require_session().tag}?"
-            plan = Plan(summary=away.message, notes=[
+            plan = Plan(summary=away.consequence, notes=[
                 "Yes only if the other workstation never imported that bundle (the copy was "
                 "damaged or lost): then write a new bundle here and carry it over."])
             if not ask_from_thread(self.app, question, plan, irreversible=True):

@@ -20,7 +20,12 @@ WRITTEN_ON = {"handoff-out": workstation.ONLINE, "handoff-back": workstation.OFF
 
 class BundleAway(ConsoleError):
     """The redo reopens a hand-off whose bundle has left this machine: right only when the other
-    machine never imported it (``redo --bundle-lost``, or yes to the TUI's question)."""
+    machine never imported it (``redo --bundle-lost``, or yes to the TUI's question, which shows
+    ``consequence``: the sentence without "Nothing was reopened", said before the answer)."""
+
+    def __init__(self, consequence: str, *, remedy: str) -> None:
+        super().__init__(f"{consequence} Nothing was reopened.", remedy=remedy)
+        self.consequence = consequence
 
 
 def check_redo(ctx: Context, session: Session, reopened: list[str], *,
@@ -46,7 +51,7 @@ def check_redo(ctx: Context, session: Session, reopened: list[str], *,
             raise BundleAway(
                 f"This redo reopens the hand-off whose bundle {session.tag} went to {other}: if "
                 f"{other} imported it, every bundle written here after this redo is refused "
-                f"there{lost}. Nothing was reopened.",
+                f"there{lost}.",
                 remedy=f"Only if {other} never imported that bundle (the copy was damaged or "
                 "lost), redo with --bundle-lost. Otherwise go on with the release from the "
                 "bundle it sends back; a change after that is a new version.")

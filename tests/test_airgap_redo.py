@@ -85,8 +85,9 @@ async def test_the_tui_asks_before_reopening_a_hand_off_whose_bundle_is_away(
         await pilot.press(*"typo", "enter")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen)
-        assert "if the air-gapped signing workstation imported it" in \
-            " ".join(text_of(app.screen, "#plan Static").split())
+        asked = " ".join(text_of(app.screen, "#plan Static").split())
+        assert "if the air-gapped signing workstation imported it" in asked
+        assert "Nothing was reopened" not in asked  # not before the answer
         await pilot.press("n")
         await settle(pilot)
         assert "The redo was not confirmed; nothing was reopened." in \
