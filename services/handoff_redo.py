@@ -46,12 +46,15 @@ def check_redo(ctx: Context, session: Session, reopened: list[str], *,
                 remedy="Go on with the release as imported (`release-console status`); a change "
                 f"to what {other} did is made there, before its bundle is imported here.")
         if not bundle_lost:
+            online = here == workstation.ONLINE
             lost = (", and the work done there on it (a signature, a tag) cannot come back"
-                    if here == workstation.ONLINE else ": it goes on from the one it imported")
+                    if online else ": it goes on from the one it imported")
+            rest = ("go on with the release from the bundle it sends back; a change after that "
+                    "is a new version" if online else "nothing more is needed here: the release "
+                    "goes on there")
             raise BundleAway(
                 f"This redo reopens the hand-off whose bundle {session.tag} went to {other}: if "
                 f"{other} imported it, every bundle written here after this redo is refused "
                 f"there{lost}.",
                 remedy=f"Only if {other} never imported that bundle (the copy was damaged or "
-                "lost), redo with --bundle-lost. Otherwise go on with the release from the "
-                "bundle it sends back; a change after that is a new version.")
+                f"lost), redo with --bundle-lost. Otherwise {rest}.")

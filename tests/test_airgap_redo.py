@@ -63,8 +63,17 @@ def test_the_online_machine_cannot_reopen_the_signed_hand_off_it_imported(
         stations: Workstations) -> None:
     ws = stations
     prepare_and_export(ws)
+    back = offline_half(ws)
+    # the signing workstation, once it has sent the signed bundle: asked for, and nothing to
+    # wait for there (not "the bundle it sends back": the online machine sends none)
+    asked = ws.cli("offline", "redo", "handoff-back", "--reason", "again", ok=False)
+    said = " ".join(asked.stderr.split())
+    assert asked.returncode == 1 and "went to the online machine: if the online machine " \
+        "imported it, every bundle written here after this redo is refused there: it goes on " \
+        "from the one it imported. Nothing was reopened." in said
+    assert "Otherwise nothing more is needed here: the release goes on there." in said
     online = ws.ctx("online")
-    apply(online, verify_bundle(online, offline_half(ws)))
+    apply(online, verify_bundle(online, back))
     refused = ws.cli("online", "redo", "handoff-back", "--reason", "again", ok=False)
     assert refused.returncode == 1
     assert "the hand-off that the air-gapped signing workstation wrote and this machine " \
