@@ -53,6 +53,7 @@ class StartScreen(SessionDialog):
         version: str = ""
         failed: bool = False  # the context could not be made: said again once it can
         read: EntriesCall | None = None  # the changelog as read here, for each keystroke's note
+        first: bool = False  # no release tag yet: nothing to bump from
 
     def fields(self) -> ComposeResult:
         yield Label("Start a release", classes="title")
@@ -102,7 +103,8 @@ class StartScreen(SessionDialog):
         if suggested:
             text += f"\nThe [Unreleased] entries call for {suggested}."
         if not get_current_worker().is_cancelled:  # superseded: the newer one says what is true
-            self.post_message(self.Suggested(text, channels, suggested, read=read))
+            self.post_message(self.Suggested(text, channels, suggested, read=read,
+                                             first=last is None))
 
     @dataclass
     class Previewed(Message):
@@ -161,6 +163,10 @@ class StartScreen(SessionDialog):
         chosen = channel.value  # said again (a fixed policy, a changed changelog): kept
         channel.set_options((f"channel: {c}", c) for c in message.channels)
         channel.value = chosen if chosen in message.channels else message.channels[0]
+        bump = self.query_one("#bump", Select)
+        if message.first and not bump.disabled:  # walked: a bump was offered, then refused
+            bump.set_options(BUMP_CHOICES[:1])
+            bump.value, bump.disabled = "", True
         version = self.query_one("#version", Input)
         if message.version and not version.value:
             version.value = message.version  # Enter accepts it; typing replaces it
