@@ -113,3 +113,16 @@ def test_an_aborted_picks_resolved_changelog_is_not_reported_for_the_next_picks(
     status = json.loads(run_cli("status", "--json", cwd=project, env=OFFLINE).stdout)
     branch = next(s for s in status["steps"] if s["id"] == "hotfix-branch")
     assert fix not in (branch["evidence"] or {}).get("changelog_conflicts_resolved", [])
+
+
+def test_status_says_a_stopped_pick_once_and_next_is_its_remedy(tmp_path: Path) -> None:
+    """Walked: `status` printed the stopped pick's long sentence twice (as the failure and as a
+    blocker) and ended "Next: hotfix-branch — `release-console run hotfix-branch`", a run that
+    refuses while git is mid-pick."""
+    project, _fix, stopped = stopped_on_code(tmp_path)
+    assert stopped.returncode == 1
+    status = run_cli("status", cwd=project, env=OFFLINE).stdout
+    assert status.count("stopped on conflicts in: persistence/unlock.txt") == 1
+    last = status.strip().splitlines()[-1]
+    assert last.startswith("Next: hotfix-branch — Resolve them in your editor")
+    assert "release-console hotfix --continue" in last

@@ -154,10 +154,12 @@ def cmd_status(args: argparse.Namespace) -> int:
         say(f" {MARKS.get(view.status, '?')} {view.id:<{width}} {view.step.title:<{titles}} "
             f"{view.status}")
         if view.status in {S.BLOCKED, S.INTERRUPTED, S.FAILED, S.READY, S.STALE} or view is nxt:
-            if view.record.reason and view.status == S.FAILED:
-                say(f"      failed: {view.record.reason}", style="red")
-            for blocker in view.blockers:
-                say(f"      - {blocker}", style="yellow")
+            failed = view.record.reason if view.status == S.FAILED else ""
+            if failed:
+                say(f"      failed: {failed}", style="red")
+            for blocker in view.blockers:  # not the failure again (walked: a stopped pick)
+                if failed not in {str(blocker), blocker.reason}:
+                    say(f"      - {blocker}", style="yellow")
     if journal_problem:
         say(f"Next: {ctx.journal_remedy()}", style="bold")
     else:
@@ -177,7 +179,7 @@ def say_next(nxt: StepView | None) -> None:
     if nxt is None:
         say("Every step is done.", style="green")
         return
-    blocked = nxt.status in {S.BLOCKED, S.WAITING, S.STALE} and nxt.blockers
+    blocked = nxt.status in {S.BLOCKED, S.WAITING, S.STALE, S.FAILED} and nxt.blockers
     # a blocked step's own remedy (e.g. import the returning bundle, or redo a stale one), not
     # a run it refuses
     say(f"Next: {nxt.id} — {nxt.blockers[0].remedy or nxt.blockers[0].reason}" if blocked
