@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -256,3 +256,15 @@ class TuiPrompter:
             yield
         finally:
             self.app.call_from_thread(held.__exit__, None, None, None)
+
+
+class AskingPrompter(TuiPrompter):
+    """A :class:`TuiPrompter` whose question before an irreversible step goes through ``ask`` (a
+    step screen's, which says on its own line that it waits for the answer)."""
+
+    def __init__(self, app: App[Any], ask: Callable[..., bool]) -> None:
+        super().__init__(app)
+        self._ask = ask
+
+    def confirm(self, question: str, plan: Plan) -> bool:
+        return self._ask(question, plan, irreversible=True)

@@ -75,15 +75,9 @@ class StepChoices(_Screen):
     def asking_here(self, ctx: Context) -> None:
         """Route the engine's question before an irreversible step (push, publish) through
         :meth:`ask`: under that dialog the line said "Running…" although nothing had been pushed."""
-        from screens.prompts import TuiPrompter
+        from screens.prompts import AskingPrompter
 
-        screen = self
-
-        class StepPrompter(TuiPrompter):
-            def confirm(self, question: str, plan: Plan) -> bool:
-                return screen.ask(question, plan, irreversible=True)
-
-        ctx.prompter = StepPrompter(self.app)
+        ctx.prompter = AskingPrompter(self.app, self.ask)
 
     def _say(self, text: Text) -> None:
         self.query_one("#step-message", Static).update(text)

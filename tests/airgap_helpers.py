@@ -119,16 +119,24 @@ def run(ctx: Context, step_id: str) -> dict[str, Any]:
     return engine.run_step(ctx, registry()[step_id], confirmed=True)
 
 
-def signed_offline(ws: Workstations) -> None:
-    """The signing workstation's part up to the tag: usb/out.tar imported, smoke-tested, hashed,
-    signed and tagged; the signed bundle is not written yet."""
+def hashed_offline(ws: Workstations) -> Context:
+    """The signing workstation up to signing: usb/out.tar imported, smoke-tested and hashed."""
     offline = ws.ctx("offline")
     apply(offline, verify_bundle(offline, ws.usb / "out.tar"))
     offline = ws.ctx("offline")
     for arch in ("amd64", "arm64"):
         sign_off(offline, arch=arch, hardware="X1", tester="Ana",
                  marks=[smoke.Mark("pass", "all")])
-    for step in ("smoke", "checksums", "sign", "tag"):
+    for step in ("smoke", "checksums"):
+        run(offline, step)
+    return offline
+
+
+def signed_offline(ws: Workstations) -> None:
+    """The signing workstation's part up to the tag: usb/out.tar imported, smoke-tested, hashed,
+    signed and tagged; the signed bundle is not written yet."""
+    offline = hashed_offline(ws)
+    for step in ("sign", "tag"):
         run(offline, step)
 
 

@@ -13,26 +13,20 @@ from screens.abandon import AbandonScreen
 from screens.prompts import ReasonScreen
 from screens.start import StartScreen
 from tests.conftest import run_cli
-from tests.tui_helpers import footer_keys, settle
+from tests.tui_helpers import footer_keys, open_with_key, settle
 
 
 async def test_the_start_abandon_and_reason_dialogs_show_their_own_keys(repo_path: Path) -> None:
     app = ReleaseConsoleApp(Options(repo=repo_path))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("s")
-        await settle(pilot)
-        assert isinstance(app.screen, StartScreen)
+        await open_with_key(pilot, "s", StartScreen)
         assert list(footer_keys(app.screen)) == ["escape"]
         await pilot.press("escape")
         await settle(pilot)
     run_cli("start", "0.2.0", cwd=repo_path)
     app = ReleaseConsoleApp(Options(repo=repo_path))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("x")
-        await settle(pilot)
-        assert isinstance(app.screen, AbandonScreen)
+        await open_with_key(pilot, "x", AbandonScreen)
         assert list(footer_keys(app.screen)) == ["escape"]
         await pilot.press("escape")
         await settle(pilot)

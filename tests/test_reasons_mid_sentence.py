@@ -8,11 +8,8 @@ import shutil
 
 import pytest
 
-from services import smoke
-from services.bundle.import_ import apply, verify_bundle
 from services.wording import mid_sentence
-from tests.airgap_helpers import Workstations, prepare_and_export, run
-from tests.conftest import sign_off
+from tests.airgap_helpers import Workstations, hashed_offline, prepare_and_export, run
 
 
 @pytest.mark.parametrize(("reason", "joined"), [
@@ -54,14 +51,7 @@ def test_the_signing_workstation_says_why_in_one_sentence(stations: Workstations
     manifest both say why after a colon, in lower case, as one sentence."""
     ws = stations
     prepare_and_export(ws)
-    offline = ws.ctx("offline")
-    apply(offline, verify_bundle(offline, ws.usb / "out.tar"))
-    offline = ws.ctx("offline")
-    for arch in ("amd64", "arm64"):
-        sign_off(offline, arch=arch, hardware="X1", tester="Ana",
-                 marks=[smoke.Mark("pass", "all")])
-    for step in ("smoke", "checksums"):
-        run(offline, step)
+    hashed_offline(ws)
     token = ws.base / "offline" / "token"
     unplugged = token.with_name("token-unplugged")
     token.rename(unplugged)

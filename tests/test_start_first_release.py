@@ -11,7 +11,7 @@ from console.app import ReleaseConsoleApp
 from console.wiring import Options
 from screens.start import StartScreen
 from tests.conftest import commit_file, git
-from tests.tui_helpers import settle, text_of
+from tests.tui_helpers import open_with_key, settle, text_of
 
 
 async def test_a_first_release_is_started_by_its_version_not_a_bump(tmp_path: Path) -> None:
@@ -21,10 +21,7 @@ async def test_a_first_release_is_started_by_its_version_not_a_bump(tmp_path: Pa
     commit_file(tmp_path, "CHANGELOG.md", "# Changelog\n\n## [Unreleased]\n\n### Added\n\n- All.\n")
     app = ReleaseConsoleApp(Options(repo=tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("s")
-        await settle(pilot)
-        assert isinstance(app.screen, StartScreen)
+        await open_with_key(pilot, "s", StartScreen)
         assert "No release tag yet: this will be the first release." in text_of(
             app.screen, "#suggestion")
         bump = app.screen.query_one("#bump", Select)

@@ -20,7 +20,7 @@ from screens.start import StartScreen
 from services import changelog
 from services.changelog import Changelog
 from tests.conftest import commit_file
-from tests.tui_helpers import settle, text_of
+from tests.tui_helpers import open_with_key, settle, text_of
 
 ENTRIES = "# Changelog\n\n## [Unreleased]\n\n### Added\n- Resume uploads.\n"
 NOTE = "Note: the [Unreleased] entries call for 0.2.0 (a minor release)"
@@ -59,10 +59,7 @@ async def test_each_keystroke_previews_from_the_changelog_read_once(
     commit_file(repo_path, "CHANGELOG.md", ENTRIES)
     app = ReleaseConsoleApp(Options(repo=repo_path))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("s")
-        await settle(pilot)
-        assert isinstance(app.screen, StartScreen)
+        await open_with_key(pilot, "s", StartScreen)
         assert "The [Unreleased] entries call for 0.2.0." in text_of(app.screen, "#suggestion")
         reads.clear()
         shown = await type_version(pilot, app, "0.3.0")

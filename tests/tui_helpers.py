@@ -75,6 +75,17 @@ async def open_step(pilot: Pilot[Any], step_id: str, kind: type[S]) -> S:
     return screen
 
 
+async def open_with_key(pilot: Pilot[Any], key: str, kind: type[S]) -> S:
+    """Press ``key`` once the screen under it has settled (``s`` for the start dialog, ``x`` to
+    abandon); the screen it opens must be of ``kind``."""
+    await settle(pilot)
+    await pilot.press(key)
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, kind)
+    return screen
+
+
 class SlowApp(ReleaseConsoleApp):
     """The app on a loaded machine: while ``held`` is set, a worker's context (the screen's
     load, a sign-off's write) waits until the test lets it go, as git and hashing make it wait."""
