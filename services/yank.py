@@ -125,8 +125,9 @@ def normalise(request: YankRequest) -> YankRequest:
     reason = " ".join(request.reason.split())
     if not reason:
         raise ConsoleError("A yank needs a reason.", remedy='Pass --reason "one line".')
-    replacement = check_replacement(version, request.replacement,
-                                    allow_older=request.allow_older)
+    # older-ness is judged once GitHub has the yanked release (prepare_yank): for a version
+    # never published, "pass --allow-older" was advice that only led to the next refusal
+    replacement = check_replacement(version, request.replacement, allow_older=True)
     return YankRequest(version, reason, replacement, request.allow_older)
 
 
@@ -146,6 +147,7 @@ def prepare_yank(ctx: Context, request: YankRequest) -> PreparedYank:
     require_no_other_active(ctx, tag)
     client = wiring.client_for(ctx)
     require_published(client, tag)
+    check_replacement(request.version, request.replacement, allow_older=request.allow_older)
     shown_tag = replacement_tag(ctx, request.replacement)
     older = versions.parse_version(request.replacement) < versions.parse_version(request.version)
     require_usable_replacement(ctx, client, request.version, shown_tag, older=older)

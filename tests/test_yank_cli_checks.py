@@ -101,6 +101,18 @@ def test_an_older_replacement_needs_allow_older(project: Path,
         "> **⚠️ YANKED** — Unlock corrupts data\n> Use **v0.1.0** instead.")
 
 
+def test_a_version_never_published_is_named_before_the_replacement_is_judged(
+        project: Path, sandbox: Sandbox) -> None:  # noqa: F811
+    """Walked by hand: `yank 9.9.9 --replacement 1.3.1` said the replacement is older and to
+    pass --allow-older; followed literally, the next run said 9.9.9 was never published."""
+    result = run_cli("yank", "9.9.9", "--reason", "typo", "--replacement", "0.2.1", "--yes",
+                     cwd=project, env=cli_env())
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "has no published release v9.9.9 on GitHub" in result.stderr
+    assert "--allow-older" not in result.stderr and "older than" not in result.stderr
+    untouched(project, sandbox)
+
+
 def test_a_downgrade_to_a_version_never_released_is_refused(
         project: Path, sandbox: Sandbox) -> None:  # noqa: F811
     """--allow-older says users should go back to an older release: one that never existed
