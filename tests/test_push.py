@@ -180,3 +180,20 @@ def test_a_remote_branch_that_moved_is_named_and_a_merge_lets_the_tag_go_up(
     assert git(bare, "rev-parse", "refs/tags/v0.2.0").strip() == evidence["tag_object"]
     assert git(bare, "merge-base", "--is-ancestor", release, "main") == ""  # on main, merged
     assert evidence["branch_holds_it"] == git(bare, "rev-parse", "main").strip()
+
+
+def test_a_push_cut_off_after_the_branch_says_no_commit_goes_up(ready: Context,
+                                                                 repo_path: Path) -> None:
+    """Walked by hand: a console killed while `git push` sent the branch, before the tag; the
+    plan of the rerun said "0 commits go up to main:" above an empty list."""
+    from services.steps import registry
+
+    commit = git(repo_path, "rev-parse", "v0.2.0^{commit}").strip()
+    git(repo_path, "push", "-q", "origin", f"{commit}:refs/heads/main")
+    summary = registry()["push"].plan(ready).summary
+    assert "No commit goes up to main: origin has every one already." in summary
+    assert "0 commits" not in summary
+    assert "Ref refs/tags/v0.2.0 goes up" in summary
+    evidence = run(ready, "push")
+    assert git(repo_path.parent / "remote.git", "rev-parse", "refs/tags/v0.2.0").strip() == \
+        evidence["tag_object"]

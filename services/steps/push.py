@@ -275,6 +275,9 @@ def commits_going_up(ctx: Context, remote: str, branch: str, commit: str) -> lis
         log = ctx.repo.git("log", "--format=%h %s", *span).strip().splitlines()
     except ConsoleError:
         return lines
+    if not log:  # a push a kill cut off after the branch went up: only the tag is left
+        lines.append(f"No commit goes up to {branch}: {remote} has every one already.")
+        return lines
     lines.append(f"{counted(len(log), 'commit')} go{'es' if len(log) == 1 else ''} up to {branch}"
                  + ("" if known else f" (a new branch on {remote})") + ":")
     lines.extend(f"  {entry}" for entry in log[:20])
