@@ -21,7 +21,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                    'workstation ([signing] workstation = "air-gapped"). See docs/handoff.md.')
     actions = p.add_subparsers(dest="bundle_action", metavar="ACTION", required=True,
                                parser_class=type(p))
-    e = add_parser(actions, "export", "write the hand-off bundle for the other workstation")
+    e = add_parser(actions, "export", "write the hand-off bundle for the other workstation",
+                   "Write the hand-off bundle when the hand-off is the release's next step: on "
+                   "the online machine after the artifacts, on the signing workstation after the "
+                   "tag (its manifest signed with the pinned key). Prints the bundle's fingerprint; "
+                   "carry it to the other workstation and import it there.")
     e.add_argument("--output", type=Path, default=None, metavar="FILE",
                    help="where to write it; a folder (the USB stick) gets the bundle's own "
                    "name in it (default: the folder used last time, else .release/<tag>/outbox/)")
@@ -36,7 +40,12 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="the signing key's passphrase (return bundle), instead of asking")
     json_flag(e)
     e.set_defaults(handler=cmd_export)
-    i = add_parser(actions, "import", "verify a hand-off bundle, then resume the release here")
+    i = add_parser(actions, "import", "verify a hand-off bundle, then resume the release here",
+                   "Verify a bundle from the other workstation (every member's sha256, the "
+                   "signature of a bundle coming back, the journal, the git history, the "
+                   "artifacts), show what was verified, ask (no terminal: --yes), then resume the "
+                   "release here. On the signing workstation run it offline (--offline, or "
+                   "RELEASE_CONSOLE_OFFLINE=1).")
     i.add_argument("file", type=Path, help="the bundle (.tar) to import")
     i.add_argument("--artifacts", type=Path, default=None, metavar="DIR",
                    help="where the artifacts are when the bundle was made --without-artifacts")

@@ -47,7 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = commands.add_parser("section", help="print the body of one version's section",
                             description="Print the body of VERSION's section verbatim (the "
                             "release notes). VERSION may be 'Unreleased'.")
-    p.add_argument("version")
+    p.add_argument("version", help="the version (1.4.0), or 'Unreleased'")
     p.add_argument("--file", type=Path, default=None, metavar="PATH",
                    help="the changelog (default: the policy's changelog in the repository)")
     p.set_defaults(handler=cmd_section)
@@ -55,7 +55,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = commands.add_parser("yank", help="add the YANKED mark and note to a version",
                             description="Mark VERSION as yanked: the heading gets '— YANKED' "
                             "and the PAI note goes under it. Running it again changes nothing.")
-    p.add_argument("version")
+    p.add_argument("version", help="the version to mark, e.g. 1.2.0")
     p.add_argument("--reason", required=True, help="one line: why it was withdrawn")
     p.add_argument("--replacement", required=True, metavar="VERSION",
                    help="the version users should upgrade to")
@@ -64,7 +64,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = commands.add_parser("bump", help="print the bump the [Unreleased] entries call for",
                             description="Print major, minor or patch on the first line, then why.")
-    p.add_argument("--file", type=Path, default=None, metavar="PATH")
+    p.add_argument("--file", type=Path, default=None, metavar="PATH",
+                   help="the changelog (default: the policy's changelog in the repository)")
     json_flag(p)
     p.set_defaults(handler=cmd_bump)
 

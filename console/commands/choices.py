@@ -16,8 +16,11 @@ from services.session_lifecycle import abandon_release
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = add_parser(sub, "skip", "skip a step that does not apply, with a reason")
-    p.add_argument("step")
+    p = add_parser(sub, "skip", "skip a step that does not apply, with a reason",
+                   "Mark STEP of the release in progress skipped, with the reason in the journal. "
+                   "Only a step that may not apply can be skipped (a hotfix's hotfix-branch and "
+                   "merge-back); the others are refused.")
+    p.add_argument("step", help="step id, as `status` lists them")
     p.add_argument("--reason", required=True, help="why; recorded in the journal")
     p.set_defaults(handler=cmd_skip)
 
@@ -25,20 +28,28 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "When something a finished step relied on has changed (a rebuilt artifact, a "
                    "failed re-test), reopen it and every later step. Refused once a tag is made "
                    "or anything irreversible is done.")
-    p.add_argument("step")
+    p.add_argument("step", help="step id, as `status` lists them")
     p.add_argument("--reason", required=True, help="what changed; recorded in the journal")
     p.add_argument("--bundle-lost", action="store_true", help="reopen a hand-off whose bundle "
                    "the other workstation never imported (a damaged or lost copy)")
     p.set_defaults(handler=cmd_redo)
 
-    p = add_parser(sub, "abandon", "abandon the release in progress (its record is kept)")
-    p.add_argument("tag")
+    p = add_parser(sub, "abandon", "abandon the release in progress (its record is kept)",
+                   "End the release in progress without finishing it. TAG names it (v1.4.0), so "
+                   "a slip cannot end another. Its session and journal stay in .release/; what "
+                   "it leaves behind is listed: commits never pushed (with the `git reset "
+                   "--keep` that drops them) and, air-gapped, a bundle at the other workstation.")
+    p.add_argument("tag", help="the tag of the release in progress, as `status` shows it")
     p.add_argument("--reason", required=True, help="why; recorded in the journal")
     p.set_defaults(handler=cmd_abandon)
 
-    p = add_parser(sub, "checklist", "show or tick the policy's manual checklist items")
-    p.add_argument("action", choices=("show", "tick"))
-    p.add_argument("list", nargs="?", default="preflight", choices=checklist.LISTS)
+    p = add_parser(sub, "checklist", "show or tick the policy's manual checklist items",
+                   "The items release.toml's [checklist] lists for the release in progress: "
+                   "show them, or tick one when it is true (journaled with who and when). "
+                   "Pre-flight waits for every preflight item.")
+    p.add_argument("action", choices=("show", "tick"), help="show the items, or tick one")
+    p.add_argument("list", nargs="?", default="preflight", choices=checklist.LISTS,
+                   help="which checklist (default: preflight)")
     p.add_argument("item", nargs="?", default="", help="item number, exact text, or 'all'")
     p.set_defaults(handler=cmd_checklist)
 

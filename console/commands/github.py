@@ -22,14 +22,25 @@ from services.step_status import StepStatus as S
 if TYPE_CHECKING:
     from services.yank import PreparedYank
 
+TOKEN = "a GitHub token (GITHUB_TOKEN, or `release-console github login`)"  # what --help says
+
 
 def register(sub: argparse._SubParsersAction) -> None:
-    for name, help_text, irreversible in (
-        ("push", "push the release commit and the signed tag to the remote", True),
-        ("draft", "create or reuse the GitHub draft and upload every asset (resumable)", False),
-        ("publish", "publish the reviewed draft (stable: latest; rc: pre-release)", True),
+    for name, help_text, irreversible, description in (
+        ("push", "push the release commit and the signed tag to the remote", True,
+         "Run the release's push step: the release commit to its branch and the signed tag to "
+         "the policy's remote, after listing each commit going up and asking (no terminal: "
+         "--yes). Needs the tag step done. --rest: after a finished release, push what it left."),
+        ("draft", "create or reuse the GitHub draft and upload every asset (resumable)", False,
+         "Run the release's draft step: create the GitHub draft release for the pushed tag (or "
+         "reuse it) and upload every asset; a run cut off mid-upload is picked up by running "
+         f"it again. Needs the push done and {TOKEN}."),
+        ("publish", "publish the reviewed draft (stable: latest; rc: pre-release)", True,
+         "Run the release's publish step: make the reviewed draft public (stable: latest; rc: "
+         "pre-release), after showing what changes and asking (no terminal: --yes); it cannot "
+         f"be undone. Needs the review done and {TOKEN}."),
     ):
-        p = add_parser(sub, name, help_text)
+        p = add_parser(sub, name, help_text, description)
         p.add_argument("--dry-run", action="store_true", help="print the plan; change nothing")
         if irreversible:
             p.add_argument("--yes", action="store_true",
@@ -42,12 +53,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = add_parser(sub, "review", "compare the GitHub draft with the local files and notes",
                    "Title, tag, target commit, body and every asset's size and digest. Exit 1 "
-                   "when anything would block publishing.")
+                   f"when anything would block publishing. Needs the draft made and {TOKEN}.")
     json_flag(p)
     p.set_defaults(handler=cmd_review)
 
     p = add_parser(sub, "yank", "withdraw a published release (GitHub and CHANGELOG), deleting "
-                   "nothing")
+                   "nothing",
+                   "Withdraw a published release: CHANGELOG.md gets its YANKED mark and note (a "
+                   "commit; `push --rest` pushes it) and on GitHub it becomes a pre-release, not "
+                   "latest, under a banner with the reason and the replacement. The tag and every "
+                   "asset stay. Shows both changes and asks (no terminal: --yes). Needs the "
+                   f"release published and {TOKEN}.")
     p.add_argument("version", help="the version to yank, e.g. 1.2.0")
     p.add_argument("--reason", required=True, help="one line: why it is withdrawn")
     p.add_argument("--replacement", required=True, metavar="VERSION",
@@ -61,8 +77,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--yes", action="store_true", help="do not ask; the plan is still printed")
     p.set_defaults(handler=cmd_yank)
 
-    p = add_parser(sub, "github", "GitHub credentials: login, logout, status")
-    p.add_argument("action", choices=("login", "logout", "status"))
+    p = add_parser(sub, "github", "GitHub credentials: login, logout, status",
+                   "login stores a GitHub token in the system keyring (asked with a hidden "
+                   "prompt, or read from standard input with --with-token); logout removes it; "
+                   "status says where the token comes from and whether the repository is "
+                   "reachable with it. GITHUB_TOKEN, when set, wins over the keyring.")
+    p.add_argument("action", choices=("login", "logout", "status"), help="what to do")
     p.add_argument("--with-token", action="store_true",
                    help="login: read the token from standard input instead of a hidden prompt")
     p.set_defaults(handler=cmd_github)

@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "recorded in the session; exits 1 naming the first bad line. repair: move a "
                    "last entry that a crash cut off (and only that) to a file beside the journal "
                    "and record that, so the release goes on.")
-    p.add_argument("action", choices=("show", "verify", "repair"))
+    p.add_argument("action", choices=("show", "verify", "repair"), help="what to do")
     p.add_argument("--tag", default="", help="a session other than the one in progress")
     p.add_argument("--yes", action="store_true", help="repair: do not ask; the plan is printed")
     json_flag(p, "show: one JSON entry a line")

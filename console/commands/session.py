@@ -56,7 +56,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_run_options(p)
     p.set_defaults(handler=cmd_run)
 
-    p = add_parser(sub, "next", "run the next step that can run")
+    p = add_parser(sub, "next", "run the next step that can run",
+                   "Run the step `status` names after Next:, as `run STEP` would: check it, run "
+                   "it and record the evidence. Needs a release in progress (`start`). An "
+                   "irreversible step (push, publish, merge-back) shows what it does and asks "
+                   "first; with no terminal it stops unless --yes. A step that needs input the "
+                   "command line did not give stops and names the option or command for it.")
     add_run_options(p)
     p.set_defaults(handler=cmd_next)
 

@@ -49,7 +49,12 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "Per architecture, the policy's smoke checks ticked pass/fail by a named tester "
                    "on named hardware, tied to the sha256 of the artifact that was tested.")
     smoke_sub = p.add_subparsers(dest="smoke_command", metavar="ACTION", required=True)
-    s = smoke_sub.add_parser("sign", help="record a sign-off for one architecture")
+    s = smoke_sub.add_parser(
+        "sign", help="record a sign-off for one architecture",
+        description="Record that ARCH's artifact was tested on real hardware: every smoke check "
+        "of the policy passed or failed, by whom, on what. The artifact's sha256 is recorded "
+        "with it (a rebuilt image needs a new sign-off). Needs a release in progress whose "
+        "artifacts are built; air-gapped, it is recorded on the machine that has the bundle.")
     s.add_argument("--arch", required=True, help="architecture, as the policy names it")
     s.add_argument("--tester", default="", help="who tested (default: git user.name)")
     s.add_argument("--hardware", required=True, help="the machine and medium it was tested on")
@@ -60,7 +65,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--note", dest="marks", action=_Mark, metavar="TEXT",
                    help="a note for the check just before it")
     s.set_defaults(handler=cmd_smoke_sign, marks=[])
-    s = smoke_sub.add_parser("show", help="show each architecture's sign-off")
+    s = smoke_sub.add_parser(
+        "show", help="show each architecture's sign-off",
+        description="Each architecture's sign-off (tester, hardware, checks, the artifact's "
+        "sha256) for the release in progress, or the last finished one.")
     json_flag(s)
     s.set_defaults(handler=cmd_smoke_show)
 
@@ -70,7 +78,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "\"\"), plus a combined list with --combined. With --check, check FILEs "
                    "against their checksum file, FILE.sha256 or a combined list beside them (or "
                    "check checksum lists, like `sha256sum -c`).")
-    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="the files to hash (or check)")
     p.add_argument("--combined", type=Path, metavar="PATH", help="also write a combined list")
     p.add_argument("--check", action="store_true", help="check instead of writing")
     p.set_defaults(handler=cmd_checksums)
@@ -79,7 +87,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "Detached signatures beside each FILE with the policy's backend and key, or the "
                    "key given here. A key that does not match the pinned public key is refused "
                    "before signing; an existing signature is never replaced without --force.")
-    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="the files to sign")
     _key_options(p, signing=True)
     p.add_argument("--force", action="store_true", help="replace existing signatures")
     p.add_argument("--passphrase-file", type=Path, metavar="PATH",
@@ -94,7 +102,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "the pinned key. A combined list given as a FILE is checked by its own "
                    "signature, and a signed list a digest came from is checked too. Exits 1 "
                    "naming every file that fails.")
-    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="the files to verify")
     _key_options(p, signing=False)
     p.add_argument("--unsigned-list", action="store_true",
                    help="accept the policy's combined list without a signature beside it (a "
