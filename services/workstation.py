@@ -244,7 +244,9 @@ def bundle_away(ctx: Context, what: str) -> Blocker | None:
         return None
     return Blocker(f"The {session.tag} bundle is with the signing workstation: a {what} recorded "
                    "here would not be in its journal, and the signed bundle coming back would be "
-                   "refused.", "Record it on the signing workstation, which has the bundle.")
+                   "refused.", "Record it on the signing workstation, which has the bundle (if "
+                   "this is that workstation, mark it offline: --offline, or "
+                   f"`export {ENV_OFFLINE}=1`).")
 
 
 def bundle_in_transit(ctx: Context, session: Session) -> bool:

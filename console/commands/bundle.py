@@ -57,6 +57,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from services.bundle.export import export_bundle
+    from services.bundle.manifest import TO_OFFLINE
     from services.workstation import bound_for
 
     ctx = context(args)
@@ -70,17 +71,20 @@ def cmd_export(args: argparse.Namespace) -> int:
         print_json(result.to_json())
         return 0
     where = bound_for(result.manifest.direction)
+    # the signing workstation refuses it unless marked offline: the command says so at once
+    offline = " --offline" if result.manifest.direction == TO_OFFLINE else ""
     say(f"✔ {result.wrote} ({result.size} bytes: {len(result.manifest.members)} files "
         "and the manifest that lists them).")
     say(f"  Fingerprint: {result.fingerprint}", style="bold")
-    say(f"  Carry it to {where} and run `release-console bundle import {result.path.name}` "
-        "there; compare the fingerprint it prints.")
+    say(f"  Carry it to {where} and run `release-console bundle import {result.path.name}"
+        f"{offline}` there; compare the fingerprint it prints.")
     return 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:
     from services.bundle.import_ import apply, verify_bundle
     from services.step_protocol import Plan
+    from services.workstation import ENV_OFFLINE, env_offline, settings_offline
 
     ctx = context(args, assume_yes=args.yes)
     prepared = verify_bundle(ctx, Path(args.file).absolute(),
@@ -103,4 +107,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         print_json({**prepared.to_json(), "imported": True, "evidence": evidence})
         return 0
     say("✔ Imported; the release continues here: `release-console status`.")
+    if ctx.offline and not (env_offline() or settings_offline()):
+        say("  This workstation is offline only while --offline is given: give it to every "
+            f"command here, or `export {ENV_OFFLINE}=1` (each command here would otherwise act "
+            "as the online machine's and refuse).")
     return 0

@@ -1,0 +1,50 @@
+"""The commands the hand-off prints work when typed as printed, with the signing workstation
+marked offline by the flag alone.
+
+Walked by hand with two clones: the export said to run `release-console bundle import FILE` on
+the signing workstation (refused there without --offline); the import, given --offline, said
+"the release continues here: `release-console status`", and that status, typed as printed,
+spoke as the online machine ("Carry the hand-off bundle to the offline workstation"); a smoke
+sign-off then was refused with "Record it on the signing workstation, which has the bundle",
+on that very workstation, with no word of --offline.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tests.airgap_helpers import Workstations, prepare_online
+from tests.conftest import run_cli
+
+SIGN_OFF = ("smoke", "sign", "--arch", "amd64", "--hardware", "X1", "--pass", "all")
+
+
+def test_the_printed_import_command_works_and_says_how_to_stay_offline(
+        stations: Workstations) -> None:
+    ws = stations
+    prepare_online(ws)
+    exported = ws.cli("online", "bundle", "export", "--output", str(ws.usb)).stdout
+    printed = re.search(r"run `release-console (bundle import \S+ --offline)` there", exported)
+    assert printed is not None, exported
+    words = printed.group(1).split()
+    words[2] = str(ws.usb / words[2])  # typed in the stick's folder
+    imported = run_cli(*words, "--yes", cwd=ws.offline)  # marked offline by the flag only
+    assert imported.returncode == 0, imported.stderr
+    assert "give it to every command here, or `export RELEASE_CONSOLE_OFFLINE=1`" in \
+        " ".join(imported.stdout.split())
+
+    forgot = run_cli(*SIGN_OFF, cwd=ws.offline)
+    assert forgot.returncode == 1 and "Traceback" not in forgot.stderr
+    assert "if this is that workstation, mark it offline: --offline, or `export " \
+        "RELEASE_CONSOLE_OFFLINE=1`" in " ".join(forgot.stderr.split())
+    signed = run_cli(*SIGN_OFF, cwd=ws.offline, env={"RELEASE_CONSOLE_OFFLINE": "1"})
+    assert signed.returncode == 0, signed.stderr
+
+
+def test_an_import_on_a_machine_marked_offline_for_good_adds_no_advice(
+        stations: Workstations) -> None:
+    ws = stations
+    prepare_online(ws)
+    ws.cli("online", "bundle", "export", "--output", str(ws.usb / "out.tar"))
+    imported = ws.cli("offline", "bundle", "import", str(ws.usb / "out.tar"), "--yes")
+    assert "--offline is given" not in imported.stdout
