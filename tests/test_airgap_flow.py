@@ -157,10 +157,16 @@ def test_export_to_a_folder_writes_the_bundle_in_it_and_clears_a_killed_export(
     prepare_online(ws)
     stale = ws.usb / ".PAI-v1.3.0-to-offline.tar.k1ll3d.partial"  # a killed export's leftover
     stale.write_bytes(b"half a bundle")
+    # and its scratch folder in the session's directory (walked: one stayed per killed export)
+    scratch = ws.online / ".release" / "v1.3.0" / "export-k1ll3d"
+    (scratch / "git-check").mkdir(parents=True)
+    (scratch / "repo.bundle").write_bytes(b"half a git bundle")
     out = ws.cli("online", "bundle", "export", "--output", str(ws.usb)).stdout
     written = ws.usb / "PAI-v1.3.0-to-offline.tar"
     assert written.is_file() and str(written) in out
     assert not stale.exists()
+    assert not scratch.exists()
+    assert not list((ws.online / ".release" / "v1.3.0").glob("export-*"))
 
 
 def test_the_bundle_going_back_defaults_to_the_stick_the_first_came_on(

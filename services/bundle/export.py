@@ -232,6 +232,9 @@ def _record(ctx: Context, target: Path, sha: str, size: int, manifest: Manifest,
     return Exported(target, sha, size, manifest, adopted)
 
 
+SCRATCH = "export-"  # the scratch folder's prefix in .release/<tag>/
+
+
 def export_bundle(ctx: Context, output: Path | None = None, *,
                   without_artifacts: bool | None = None) -> Exported:
     """Write this side's bundle; ``without_artifacts`` None: as :func:`without_by_default`."""
@@ -239,6 +242,12 @@ def export_bundle(ctx: Context, output: Path | None = None, *,
     if without_artifacts is None:
         without_artifacts = without_by_default(direction_here(ctx))
     with ctx.store.run_lock(session.tag):
+        directory = ctx.store.directory(session.tag)
+        # a killed export's scratch folder (its git bundle and check clone): the run lock is
+        # held, so no export is using one; each run made its own and none was ever removed
+        for stale in directory.glob(f"{SCRATCH}*"):
+            if stale.is_dir() and not stale.is_symlink():
+                shutil.rmtree(stale, ignore_errors=True)
         check_ready(ctx)
         target = writable_output(ctx, output)
         if target.exists():
@@ -246,7 +255,7 @@ def export_bundle(ctx: Context, output: Path | None = None, *,
             if adopted is None:
                 raise _taken(target)
             return adopted
-        work = Path(tempfile.mkdtemp(prefix="export-", dir=ctx.store.directory(session.tag)))
+        work = Path(tempfile.mkdtemp(prefix=SCRATCH, dir=directory))
         try:
             return _export(ctx, target, work, without_artifacts)
         finally:
