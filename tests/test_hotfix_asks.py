@@ -54,7 +54,8 @@ def test_without_a_terminal_the_plan_is_shown_and_nothing_done_without_yes(
     head = git(project, "rev-parse", "HEAD")
     refused = run_cli("hotfix", "1.3.1", "--pick", fix, cwd=project)
     assert refused.returncode == 2, refused.stdout + refused.stderr
-    assert "Make hotfix/v1.3.1 from v1.3.0 with 1 picked commit" in refused.stdout
+    assert ("Make hotfix/v1.3.1 from v1.3.0 with 1 picked commit and its CHANGELOG entries."
+            in refused.stdout)
     assert "git switch --no-track -c hotfix/v1.3.1 v1.3.0" in refused.stdout
     assert f"git cherry-pick -x {fix[:12]}" in refused.stdout
     assert QUESTION in refused.stderr and "--yes" in refused.stderr

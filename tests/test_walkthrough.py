@@ -131,7 +131,9 @@ def test_full_release_from_the_command_line(demo: tuple[Path, SandboxServer, dic
 
     # The reopen commit is left local; the command line pushes it as the TUI's summary does.
     reopen = git(project, "rev-parse", "HEAD").strip()
-    assert "Push them with `release-console push --rest`" in cli(project, env, "status")
+    said = cli(project, env, "status")  # one commit: "push it" (walked: "1 commit ... them")
+    assert "push the 1 commit left" in said
+    assert "Push it with `release-console push --rest`" in said
     planned = cli(project, env, "push", "--rest", "--dry-run")
     assert f"Remote origin: {origin}" in planned and "reopen [Unreleased]" in planned
     assert git(origin, "rev-parse", "main").strip() != reopen  # a dry run pushes nothing

@@ -112,7 +112,8 @@ def cmd_status(args: argparse.Namespace) -> int:
             for line in summary.lines():
                 say(line)
             if summary.unpushed:
-                say("  Push them with `release-console push --rest` (the TUI's summary: p).")
+                them = "it" if summary.unpushed == 1 else "them"
+                say(f"  Push {them} with `release-console push --rest` (the TUI's summary: p).")
         from services.workstation import start_one, start_refused
 
         refused = start_refused(ctx)

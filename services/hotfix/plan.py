@@ -103,5 +103,6 @@ def branch_plan(ctx: Context, data: HotfixData, tag: str) -> Plan:
     rel = ctx.policy.changelog
     commands += [f"git add {rel}", f'git commit -m "{commit_message(ctx, tag)}"']
     return Plan(summary=f"Make {data.branch} from {data.base_tag} with "
-                f"{counted(len(data.picks), 'picked commit')} and their CHANGELOG entries.",
+                f"{counted(len(data.picks), 'picked commit')} and "
+                f"{'its' if len(data.picks) == 1 else 'their'} CHANGELOG entries.",
                 commands=commands)
