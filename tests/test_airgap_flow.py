@@ -223,3 +223,30 @@ def test_an_export_killed_before_its_record_is_adopted_not_written_twice(
     back = offline_half(ws)
     ws.cli("online", "bundle", "import", str(back), "--yes")
     assert ws.ctx("online").repo.tag_exists("v1.3.0")
+
+
+def test_an_abandoned_attempts_bundle_on_the_stick_is_named_and_not_sidestepped(
+        stations: Workstations) -> None:
+    """Walked by hand: abandon after the export, start the version again, export: refused with
+    "another state of the release" and the advice to write ...-2.tar beside it, which leaves two
+    bundles of one tag on the stick for the signing workstation to mix up."""
+    ws = stations
+    prepare_online(ws)
+    ws.cli("online", "bundle", "export", "--output", str(ws.usb))
+    first = ws.usb / "PAI-v1.3.0-to-offline.tar"
+    before = first.read_bytes()
+    ws.cli("online", "abandon", "v1.3.0", "--reason", "the build was wrong")
+    changelog_commit = git(ws.online, "log", "--format=%H", "--grep=Release v1.3.0: changelog",
+                           "-1").strip()
+    git(ws.online, "reset", "-q", "--keep", f"{changelog_commit}^")  # as abandon said
+    prepare_online(ws)
+    refused = ws.cli("online", "bundle", "export", "--output", str(ws.usb), ok=False)
+    said = " ".join(refused.stderr.split())
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert "it is the bundle of an earlier, abandoned attempt at v1.3.0" in said
+    assert "Delete it from the stick (as `abandon` said), then export again." in said
+    assert "-2.tar" not in said
+    assert first.read_bytes() == before and sorted(p.name for p in ws.usb.iterdir()) == [first.name]
+    first.unlink()
+    ws.cli("online", "bundle", "export", "--output", str(ws.usb))
+    assert first.is_file() and first.read_bytes() != before
