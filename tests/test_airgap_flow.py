@@ -244,9 +244,29 @@ def test_an_abandoned_attempts_bundle_on_the_stick_is_named_and_not_sidestepped(
     said = " ".join(refused.stderr.split())
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
     assert "it is the bundle of an earlier, abandoned attempt at v1.3.0" in said
-    assert "Delete it from the stick (as `abandon` said), then export again." in said
+    assert "Delete it from the stick, then export again." in said
     assert "-2.tar" not in said
     assert first.read_bytes() == before and sorted(p.name for p in ws.usb.iterdir()) == [first.name]
     first.unlink()
     ws.cli("online", "bundle", "export", "--output", str(ws.usb))
     assert first.is_file() and first.read_bytes() != before
+
+
+def test_a_bundle_this_release_wrote_before_a_redo_is_named_and_not_sidestepped(
+        stations: Workstations) -> None:
+    """Walked by hand: `redo handoff-out --bundle-lost` (a damaged copy), then the export that
+    `next` names was refused for the old bundle still on the stick, with the advice to write a
+    -2 beside it: two bundles of one tag for the signing workstation."""
+    ws = stations
+    prepare_online(ws)
+    ws.cli("online", "bundle", "export", "--output", str(ws.usb))
+    first = ws.usb / "PAI-v1.3.0-to-offline.tar"
+    ws.cli("online", "redo", "handoff-out", "--reason", "the copy was damaged", "--bundle-lost")
+    refused = ws.cli("online", "bundle", "export", "--output", str(ws.usb), ok=False)
+    said = " ".join(refused.stderr.split())
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert "it is a bundle this release wrote earlier" in said and "-2.tar" not in said
+    assert "Delete it from the stick, then export again." in said
+    first.unlink()
+    ws.cli("online", "bundle", "export", "--output", str(ws.usb))
+    assert first.is_file()

@@ -20,6 +20,7 @@ from typing import Any
 from services import artifacts, workstation
 from services.bundle import crossing, gitpart, paths
 from services.bundle.manifest import MANIFEST, TO_OFFLINE, TO_ONLINE, Manifest, short
+from services.bundle.stale import taken
 from services.bundle.tarstream import TarWriter, require_space
 from services.errors import BlockedError, EnvironmentProblem, UsageError
 from services.evidence import ChecksumsEvidence, HandoffOutEvidence, SignEvidence
@@ -167,40 +168,6 @@ def writable_output(ctx: Context, output: Path | None) -> Path:
     return target
 
 
-def _taken(ctx: Context, target: Path) -> UsageError:
-    earlier = _earlier_attempt(ctx, target)
-    if earlier:  # another name would leave two bundles of this tag on the stick to mix up
-        return UsageError(f"{target} already exists: it is the bundle of an earlier, abandoned "
-                          f"attempt at {ctx.require_session().tag} (written {earlier}, before "
-                          "this session started), which the signing workstation must not "
-                          "import; a bundle is never overwritten.",
-                          remedy="Delete it from the stick (as `abandon` said), then export "
-                          "again.")
-    free = next(target.with_name(f"{target.stem}-{n}{target.suffix}") for n in range(2, 10_000)
-                if not target.with_name(f"{target.stem}-{n}{target.suffix}").exists())
-    return UsageError(f"{target} already exists, and it is not this export (another state of "
-                      "the release); a bundle is never overwritten.",
-                      remedy=f"Move it aside or pass --output with another name (e.g. {free}).")
-
-
-def _earlier_attempt(ctx: Context, target: Path) -> str:
-    """When ``target`` is this side's bundle of this tag written before the session began (an
-    abandoned attempt's, left on the stick), the time its manifest says it was written."""
-    from services.bundle import tarstream
-    from services.bundle.manifest import parse
-    from services.errors import ConsoleError
-
-    session = ctx.require_session()
-    try:
-        manifest = parse(tarstream.scan(target).manifest_raw)
-    except ConsoleError:
-        return ""
-    if (manifest.tag, manifest.direction) != (session.tag, direction_here(ctx)) or \
-            not manifest.created or manifest.created > session.created_at:
-        return ""
-    return manifest.created
-
-
 def _adopt(ctx: Context, target: Path) -> Exported | None:
     """The bundle at ``target`` is this very export, written whole by a run killed before it
     was journaled: its manifest names the session and journal as they are now. It is journaled
@@ -279,7 +246,7 @@ def export_bundle(ctx: Context, output: Path | None = None, *,
         if target.exists():
             adopted = _adopt(ctx, target)
             if adopted is None:
-                raise _taken(ctx, target)
+                raise taken(ctx, target, direction_here(ctx))
             return adopted
         work = Path(tempfile.mkdtemp(prefix=SCRATCH, dir=directory))
         try:
