@@ -127,3 +127,27 @@ def test_entries_written_after_the_session_are_counted_and_named(journaled: Path
     assert code == 0, text
     assert "6 entries, chain intact" in text
     assert "The session records the first 5" in text
+
+
+def test_with_no_release_in_progress_the_refusal_gives_the_command_to_type(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Walked by hand after two releases: `journal verify` said "say which session with --tag"
+    and `journal verify --tag v9` (a typo) said to start a release."""
+    from services.session_lifecycle import abandon_release
+
+    for version in ("0.2.0", "0.3.0"):
+        ctx = make_ctx()
+        start_release(ctx, ReleaseRequest(version=version))
+        abandon_release(make_ctx(), f"v{version}", "a rehearsal")
+    for extra, first in (((), "No release is in progress, so `journal` needs to know which "
+                              "session."),
+                         (("--tag", "v9"), "There is no release session for v9 in this "
+                                           "repository.")):
+        refused = run_cli("journal", "verify", *extra, cwd=repo_path)
+        said = " ".join(refused.stderr.split())
+        assert refused.returncode == 1 and "Traceback" not in said
+        assert first in said and "start" not in said
+        assert "Name one with --tag, e.g. `release-console journal verify --tag v0." in said
+        assert "(sessions here: v0.2.0, v0.3.0)" in said
+    done = run_cli("journal", "verify", "--tag", "v0.3.0", cwd=repo_path)
+    assert done.returncode == 0 and "chain intact" in done.stdout

@@ -28,10 +28,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_journal)
 
 
-def pick_session(ctx: Context, tag: str) -> Session:
-    if tag:
+def pick_session(ctx: Context, tag: str, action: str = "show") -> Session:
+    """The session ``--tag`` names, else the one in progress, else the only one. Refused with
+    the command to type (walked: `journal verify --tag v9` said to start a release, and with no
+    release in progress it listed the sessions without the command that takes one)."""
+    if tag and ctx.store.exists(tag):
         return ctx.store.load(tag)
-    if ctx.session is not None:
+    if not tag and ctx.session is not None:
         return ctx.session
     tags = list(ctx.store.tags())
     if not tags:
@@ -39,10 +42,18 @@ def pick_session(ctx: Context, tag: str) -> Session:
 
         raise ConsoleError("There is no release session in this repository.",
                            remedy=no_release_yet(ctx).remedy)
-    if len(tags) == 1:
+    if not tag and len(tags) == 1:
         return ctx.store.load(tags[0])
-    raise ConsoleError("No release is in progress; say which session with --tag.",
-                       remedy=f"Sessions: {', '.join(tags)}.")
+    from services.session_lifecycle import latest_session
+
+    example = (latest_session(ctx.store) or ctx.store.load(tags[-1])).tag
+    remedy = (f"Name one with --tag, e.g. `release-console journal {action} --tag {example}` "
+              f"(sessions here: {', '.join(tags)}).")
+    if tag:
+        raise ConsoleError(f"There is no release session for {tag} in this repository.",
+                           remedy=remedy)
+    raise ConsoleError("No release is in progress, so `journal` needs to know which session.",
+                       remedy=remedy)
 
 
 def as_dict(value: object) -> dict[str, object]:
@@ -52,7 +63,7 @@ def as_dict(value: object) -> dict[str, object]:
 
 def cmd_journal(args: argparse.Namespace) -> int:
     ctx = context(args, assume_yes=args.yes)
-    session = pick_session(ctx, args.tag)
+    session = pick_session(ctx, args.tag, args.action)
     journal = Journal(ctx.store.directory(session.tag) / "journal.jsonl")
     if args.action == "repair":
         return repair(ctx, session, journal)
