@@ -118,6 +118,19 @@ def test_login_without_a_keyring_points_to_github_token(repo_path: Path) -> None
     assert CANARY not in proc.stdout + proc.stderr
 
 
+def test_login_with_token_and_nothing_on_standard_input_says_how_to_give_it(
+        repo_path: Path) -> None:
+    """Walked by hand: `github login --with-token` with an empty pipe said to paste the token
+    when asked, though --with-token asks nothing."""
+    proc = run_cli("github", "login", "--with-token", cwd=repo_path,
+                   env={**cli_env(), "GITHUB_TOKEN": ""}, input_text="")
+    said = " ".join(proc.stderr.split())
+    assert proc.returncode == 2 and "Traceback" not in said
+    assert "Standard input held no token (--with-token reads its first line)" in said
+    assert "`release-console github login --with-token < token-file`" in said
+    assert "when asked" not in said
+
+
 def test_yank_does_github_and_changelog_together(make_ctx: Factory, repo_path: Path,
                                                  sandbox: Sandbox) -> None:
     changelog = repo_path / "CHANGELOG.md"

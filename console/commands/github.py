@@ -236,7 +236,7 @@ def cmd_github(args: argparse.Namespace) -> int:
         else:
             value = ctx.prompter.secret(f"GitHub token for {host}",
                                         option="--with-token (token on standard input)")
-        credentials.store_token(host, value)
+        credentials.store_token(host, value, from_stdin=args.with_token)
         say(f"Stored the GitHub token for {host} in the system keyring "
             f"(service {credentials.SERVICE}).")
         return 0

@@ -161,12 +161,19 @@ def require_token(host: str) -> Token:
     )
 
 
-def store_token(host: str, value: str) -> None:
+def store_token(host: str, value: str, *, from_stdin: bool = False) -> None:
+    """Store ``value`` for ``host``; ``from_stdin``: it was read from standard input
+    (--with-token), so an empty one is a file or pipe that held none, not a prompt left blank."""
     import keyring
     from keyring.errors import KeyringError
 
     value = value.strip()
     secrets.register(value)
+    if not value and from_stdin:
+        raise UsageError("Standard input held no token (--with-token reads its first line); "
+                         "nothing was stored.",
+                         remedy="Give it the token, e.g. `release-console github login "
+                         "--with-token < token-file`, or leave out --with-token to be asked.")
     if not value:
         raise UsageError("The token was empty; nothing was stored.",
                          remedy="Paste the token when asked (it is not echoed).")
