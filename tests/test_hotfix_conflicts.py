@@ -79,6 +79,9 @@ def test_a_conflicting_pick_stops_abort_restores_and_a_resolved_one_continues(wo
     (("1.3.1", "--pick", "HEAD"), "is a merge commit"),
     (("1.3.1", "--severity", "critical", "--since", "2999-01-01T00:00:00Z", "--pick", "HEAD~1"),
      "is in the future"),
+    # walked by hand: with no release at all, both said "No release in progress. Start one"
+    (("--continue",), "No hotfix is in progress, so there are no picks to continue or abort."),
+    (("--abort",), "No hotfix is in progress, so there are no picks to continue or abort."),
 ])
 def test_bad_input_is_refused_in_one_sentence_and_changes_nothing(
         world: Path, args: tuple[str, ...], says: str) -> None:

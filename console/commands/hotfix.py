@@ -164,6 +164,10 @@ def report(ctx: Context, evidence: HotfixBranchEvidence, *, json_output: bool) -
 
 def _hotfix_ctx(args: argparse.Namespace) -> Context:
     ctx = context(args)
+    if ctx.session is None and ctx.session_problem is None:  # not "start one": nothing stopped
+        raise ConsoleError("No hotfix is in progress, so there are no picks to continue or "
+                           "abort.", remedy="A hotfix starts with `release-console hotfix "
+                           "VERSION --pick SHA`; its picks stop only on a conflict.")
     session = ctx.require_session()
     if session.kind != "hotfix":
         raise ConsoleError(f"The release in progress, {session.tag}, is not a hotfix; there are "
