@@ -49,12 +49,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "Per architecture, the policy's smoke checks ticked pass/fail by a named tester "
                    "on named hardware, tied to the sha256 of the artifact that was tested.")
     smoke_sub = p.add_subparsers(dest="smoke_command", metavar="ACTION", required=True)
-    s = smoke_sub.add_parser(
-        "sign", help="record a sign-off for one architecture",
-        description="Record that ARCH's artifact was tested on real hardware: every smoke check "
-        "of the policy passed or failed, by whom, on what. The artifact's sha256 is recorded "
-        "with it (a rebuilt image needs a new sign-off). Needs a release in progress whose "
-        "artifacts are built; air-gapped, it is recorded on the machine that has the bundle.")
+    s = smoke_sub.add_parser("sign", help="record a sign-off for one architecture", description=(
+        "Record that ARCH's artifact was tested on real hardware: every smoke check of the "
+        "policy passed or failed, by whom, on what. The artifact's sha256 is recorded with it (a "
+        "rebuilt image needs a new sign-off). Needs a release in progress whose artifacts are "
+        "built; air-gapped, it is recorded on the machine that has the bundle."))
     s.add_argument("--arch", required=True, help="architecture, as the policy names it")
     s.add_argument("--tester", default="", help="who tested (default: git user.name)")
     s.add_argument("--hardware", required=True, help="the machine and medium it was tested on")
@@ -65,10 +64,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--note", dest="marks", action=_Mark, metavar="TEXT",
                    help="a note for the check just before it")
     s.set_defaults(handler=cmd_smoke_sign, marks=[])
-    s = smoke_sub.add_parser(
-        "show", help="show each architecture's sign-off",
-        description="Each architecture's sign-off (tester, hardware, checks, the artifact's "
-        "sha256) for the release in progress, or the last finished one.")
+    s = smoke_sub.add_parser("show", help="show each architecture's sign-off", description="Each "
+                             "architecture's sign-off for the release in progress, or the last "
+                             "finished one.")
     json_flag(s)
     s.set_defaults(handler=cmd_smoke_show)
 
