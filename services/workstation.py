@@ -108,8 +108,8 @@ def waits_for_other_side(ctx: Context, step: Step) -> Blocker | None:
         return Blocker(
             "Waits for the offline side.",
             "Carry the hand-off bundle to the offline workstation and run `release-console "
-            "bundle import FILE` there; when the signed bundle comes back, run `release-console "
-            "bundle import FILE` here.",
+            "bundle import FILE --offline` there; when the signed bundle comes back, run "
+            "`release-console bundle import FILE` here.",
             "Carry the hand-off bundle to the offline workstation and import it there (i on its "
             "checklist); when the signed bundle comes back, press i here to import it.")
     return Blocker("Waits for the online side.",

@@ -24,6 +24,9 @@ def test_the_printed_import_command_works_and_says_how_to_stay_offline(
     ws = stations
     prepare_online(ws)
     exported = ws.cli("online", "bundle", "export", "--output", str(ws.usb)).stdout
+    # `status` says the same once the bundle is out
+    assert "run `release-console bundle import FILE --offline` there" in " ".join(
+        ws.cli("online", "status").stdout.split())
     printed = re.search(r"run `release-console (bundle import \S+ --offline)` there", exported)
     assert printed is not None, exported
     words = printed.group(1).split()
