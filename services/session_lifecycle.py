@@ -206,15 +206,30 @@ def open_session(ctx: Context, session: Session, *, inputs: dict[str, Any]) -> S
     return ctx.require_session()
 
 
+def _to_abandon(ctx: Context, tag: str) -> Session:
+    """The active session ``tag`` names; refused naming the one in progress (walked: `abandon
+    1.5.0`, a version for the tag, said to start a release, and a finished tag said only that
+    it was finished)."""
+    exists = ctx.store.exists(tag)
+    session = ctx.store.load(tag) if exists else None
+    if session is not None and session.state == "active":
+        return session
+    active = ctx.store.active()
+    here = (f"; the release in progress is {active.tag} (`release-console abandon {active.tag} "
+            '--reason "..."`)' if active is not None else
+            ", and there is no release in progress to abandon")
+    if session is None:
+        raise ConsoleError(f"There is no release session for {tag} here{here}.")
+    raise ConsoleError(f"The session for {tag} is {session.state}, not in progress{here}.")
+
+
 def abandon_release(ctx: Context, tag: str, reason: str) -> LeftBehind:
     """Close the session (its record and journal stay) and return what that leaves behind: the
     release's commits never pushed, and a bundle away at the other workstation. The journal
     entry names them too."""
     from services.left_behind import left_behind
 
-    session = ctx.store.load(tag)
-    if session.state != "active":
-        raise ConsoleError(f"The session for {tag} is {session.state}, not in progress.")
+    session = _to_abandon(ctx, tag)
     if not reason.strip():
         raise ConsoleError("Abandoning needs a reason; it goes into the journal.",
                            remedy='Pass --reason "why".')

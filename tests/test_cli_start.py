@@ -103,6 +103,24 @@ def test_abandon_then_start_another(repo_path: Path) -> None:
     assert run_cli("start", "0.3.0", cwd=repo_path).returncode == 0
 
 
+def test_abandon_of_a_session_not_in_progress_names_the_one_that_is(repo_path: Path) -> None:
+    """Walked by hand: `abandon 1.5.0` (the version for the tag) said "Start one with
+    `release-console start VERSION`", and a finished tag said only that it was finished."""
+    assert run_cli("start", "0.2.0", cwd=repo_path).returncode == 0
+    for word in ("0.2.0", "v0.9.0"):
+        refused = run_cli("abandon", word, "--reason", "wrong", cwd=repo_path)
+        said = " ".join(refused.stderr.split())
+        assert refused.returncode == 1 and "Traceback" not in said
+        assert f"There is no release session for {word} here; the release in progress is " \
+            "v0.2.0 (`release-console abandon v0.2.0 --reason \"...\"`)." in said
+        assert "start" not in said
+    assert run_cli("abandon", "v0.2.0", "--reason", "wrong", cwd=repo_path).returncode == 0
+    again = run_cli("abandon", "v0.2.0", "--reason", "wrong", cwd=repo_path)
+    assert again.returncode == 1
+    assert ("The session for v0.2.0 is abandoned, not in progress, and there is no release in "
+            "progress to abandon.") in " ".join(again.stderr.split())
+
+
 def test_an_abandoned_version_starts_again_and_its_record_is_kept(repo_path: Path) -> None:
     """Walked by hand: after `abandon v0.2.0`, `start 0.2.0` was refused for good ("pick another
     version or move that directory aside"); a hotfix has no other version to pick."""
