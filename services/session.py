@@ -178,9 +178,12 @@ class SessionStore:
         path = self.path(tag)
         try:
             raw = path.read_bytes()
-        except FileNotFoundError:
+        except FileNotFoundError:  # a --tag typed wrong: the sessions there are, not "start one"
+            known = ", ".join(self.tags())
             raise SessionError(f"No release session for {tag} ({path} does not exist).",
-                               remedy="Start one with `release-console start VERSION`.") from None
+                               remedy=f"The sessions here: {known}." if known else
+                               "There is none here yet; start one with `release-console start "
+                               "VERSION`.") from None
         except OSError as exc:
             raise SessionError(f"Cannot read {path}: {exc.strerror}.") from None
         try:

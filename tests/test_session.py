@@ -189,3 +189,15 @@ def test_a_damaged_old_session_does_not_block_commands_about_others(repo_path: P
     assert run_cli("journal", "verify", "--tag", "v0.3.0", cwd=repo_path).returncode == 0
     status = run_cli("status", cwd=repo_path)
     assert status.returncode == 1 and "v0.2.0/session.json is damaged" in status.stderr
+
+
+def test_a_tag_that_names_no_session_lists_the_sessions_there(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Walked by hand: `provenance --tag v9` (a typo) said "Start one with `release-console start
+    VERSION`" beside a release that was in progress."""
+    start_release(make_ctx(), ReleaseRequest(version="0.2.0"))
+    refused = run_cli("provenance", "--tag", "v9", cwd=repo_path)
+    said = " ".join(refused.stderr.split())
+    assert refused.returncode == 1 and "Traceback" not in said
+    assert "No release session for v9" in said and "The sessions here: v0.2.0." in said
+    assert "start" not in said.split("does not exist)")[1]
