@@ -47,8 +47,10 @@ def pick_session(ctx: Context, tag: str, action: str = "show") -> Session:
     from services.session_lifecycle import latest_session
 
     example = (latest_session(ctx.store) or ctx.store.load(tags[-1])).tag
-    remedy = (f"Name one with --tag, e.g. `release-console journal {action} --tag {example}` "
-              f"(sessions here: {', '.join(tags)}).")
+    typed = {"show": f"`release-console journal show --tag {example}`",
+             "verify": f"`release-console journal verify --tag {example}`",
+             "repair": f"`release-console journal repair --tag {example}`"}[action]
+    remedy = f"Name one with --tag, e.g. {typed} (sessions here: {', '.join(tags)})."
     if tag:
         raise ConsoleError(f"There is no release session for {tag} in this repository.",
                            remedy=remedy)
