@@ -62,8 +62,8 @@ CATALOGUE = (
                          "sha256sum-compatible .sha256 files (and a combined list if the policy names "
                          "one)."),
     StepInfo("sign", "sign", "Sign with the hardware token", needs_token=True, side="offline",
-             description="Detached signatures for every artifact with the key on the hardware token, "
-                         "each verified at once against the pinned public key."),
+             description="Detached signatures for every artifact with the pinned key, each verified "
+                         "at once against the pinned public key."),
     StepInfo("tag", "tag", "Signed tag", needs_token=True, side="offline",
              description="A signed, annotated tag on the release commit (message from the policy), "
                          "verified with `git verify-tag` right after."),
