@@ -58,8 +58,9 @@ def shape_problem(data: dict[str, Any], tag: str) -> str:
         return f"the recorded answers (\"data\") are {_kind(data.get('data'))}, not a table"
     journal = data.get("journal", {})
     if not isinstance(journal, dict) or not isinstance(journal.get("head", ""), str) or \
-            not _count(journal.get("count", 0)):
-        return "the journal record (head and count) is not a table with a text head and a count"
+            not _count(journal.get("count", 0)) or not isinstance(journal.get("pending", []), list):
+        return ("the journal record (head, count, pending) is not a table with a text head, a "
+                "count and a list")
     return ""
 
 
