@@ -33,10 +33,8 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any, Protocol
 
-from services.session import iso
-
 from services.journal import Journal, JournalError
-from services.session import Session, SessionStore
+from services.session import Session, SessionStore, iso
 
 JOURNAL_REMEDY = ("Run `release-console journal verify`, then restore the journal from a bundle or "
                   "backup copy; every step stays stopped until it verifies.")
