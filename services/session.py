@@ -157,7 +157,7 @@ class Session:
             data=dict(data.get("data") or {}),
             journal_head=str(journal.get("head", "")),
             journal_count=int(journal.get("count", 0)),
-            journal_pending=[e for e in journal.get("pending") or [] if isinstance(e, dict)],
+            journal_pending=list(journal.get("pending") or []),
         )
 
 

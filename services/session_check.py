@@ -58,9 +58,11 @@ def shape_problem(data: dict[str, Any], tag: str) -> str:
         return f"the recorded answers (\"data\") are {_kind(data.get('data'))}, not a table"
     journal = data.get("journal", {})
     if not isinstance(journal, dict) or not isinstance(journal.get("head", ""), str) or \
-            not _count(journal.get("count", 0)) or not isinstance(journal.get("pending", []), list):
-        return ("the journal record (head, count, pending) is not a table with a text head, a "
-                "count and a list")
+            not _count(journal.get("count", 0)):
+        return "the journal record (head and count) is not a table with a text head and a count"
+    pending = journal.get("pending", [])
+    if not isinstance(pending, list) or not all(isinstance(e, dict) for e in pending):
+        return "the journal entries waiting to be written (pending) are not a list of tables"
     return ""
 
 
