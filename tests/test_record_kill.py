@@ -74,6 +74,7 @@ def test_a_redo_killed_as_it_is_recorded_stops_nothing_and_next_finishes_it(
     verify = run_cli("journal", "verify", cwd=repo_path)
     assert verify.returncode == 0, verify.stderr
     assert "preflight 'reopened'" in verify.stdout  # waiting in the session, and who writes it
+    assert "preflight 'reopened'" in run_cli("journal", "show", cwd=repo_path).stdout
 
     again = run_cli("next", "--yes", cwd=repo_path)
     assert again.returncode == 0, again.stderr

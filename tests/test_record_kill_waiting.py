@@ -47,19 +47,29 @@ def test_a_start_killed_at_its_first_entry_keeps_it_and_next_writes_it_once(
     assert verify.returncode == 0 and "stopped command" not in verify.stdout, verify.stdout
 
 
-@pytest.mark.parametrize("when", ["before", "after"])
-def test_an_abandon_killed_at_its_entry_is_abandoned_and_saying_it_again_writes_it_once(
-        repo_path: Path, when: str) -> None:
+ABANDON = ("abandon", "v0.2.0", "--reason", "wrong branch")
+REPAIR = ("journal", "repair", "--tag", "v0.2.0")
+
+
+@pytest.mark.parametrize(("when", "again"), [("before", ABANDON), ("after", ABANDON),
+                                             ("before", REPAIR)],
+                         ids=["before-abandon-again", "after-abandon-again", "before-repair"])
+def test_an_abandon_killed_at_its_entry_is_abandoned_and_its_entry_written_once(
+        repo_path: Path, when: str, again: tuple[str, ...]) -> None:
     assert run_cli("start", "0.2.0", cwd=repo_path).returncode == 0
-    killed(repo_path, "abandoned", when, "abandon", "v0.2.0", "--reason", "wrong branch")
+    killed(repo_path, "abandoned", when, *ABANDON)
     # Killed after the entry, the release went on: status showed it, `next` ran its steps.
     status = run_cli("status", cwd=repo_path)
     assert "preflight" not in status.stdout, status.stdout
     assert SessionStore(repo_path).load("v0.2.0").state == "abandoned"
+    if again == REPAIR:  # what verify names for a session nothing records in any more
+        verify = run_cli("journal", "verify", "--tag", "v0.2.0", cwd=repo_path)
+        assert "`release-console journal repair --tag v0.2.0`" in verify.stdout, verify.stdout
 
-    again = run_cli("abandon", "v0.2.0", "--reason", "wrong branch", cwd=repo_path)
-    assert again.returncode == 0, again.stderr
-    assert "Abandoned the release session for v0.2.0" in again.stdout
+    done = run_cli(*again, cwd=repo_path)
+    assert done.returncode == 0, done.stderr
+    assert ("Abandoned the release session" if again == ABANDON else "Wrote the entry") in \
+        done.stdout
     abandoned = [e for e in entries(repo_path) if e["action"] == "abandoned"]
     assert [e["inputs"]["reason"] for e in abandoned] == ["wrong branch"]
     verify = run_cli("journal", "verify", "--tag", "v0.2.0", cwd=repo_path)

@@ -95,6 +95,8 @@ def cmd_journal(args: argparse.Namespace) -> int:
         extra = ", ".join(f"{k}={v}" for k, v in detail.items() if not isinstance(v, dict | list))
         say(f"{entry.get('seq'):>4} {entry.get('time')} {entry.get('step'):<14} "
             f"{entry.get('action'):<18} {entry.get('actor')}{'  ' + extra if extra else ''}")
+    if session.journal_pending and not args.json:
+        say(waiting(session), style="yellow")
     return 0
 
 
@@ -103,10 +105,11 @@ def waiting(session: Session) -> str:
     them."""
     names = ", ".join(f"{e.get('step')} {e.get('action')!r}" for e in session.journal_pending)
     one = len(session.journal_pending) == 1
+    repair = ("`release-console journal repair`" if session.state == "active" else
+              f"`release-console journal repair --tag {session.tag}`")
     return (f"The session holds {'an entry' if one else 'entries'} a stopped command had not "
             f"finished writing ({names}): the next command that records writes "
-            f"{'it' if one else 'them'}, or `release-console journal repair"
-            f"{' --tag ' + session.tag if session.state != 'active' else ''}` now.")
+            f"{'it' if one else 'them'}, or {repair} now.")
 
 
 def repair(ctx: Context, session: Session, journal: Journal) -> int:
