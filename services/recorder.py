@@ -142,18 +142,20 @@ class Recorder:
             return
         from services.journal_audit import FINISHING
 
+        ahead = self.journal.tip()[0] > session.journal_count  # a kill came after an append
         written = {(e.get("seq"), e.get("time"), e.get("step"), e.get("action"))
-                   for e in self.journal.entries() if isinstance(e.get("seq"), int)
-                   and e["seq"] > session.journal_count}
+                   for e in (self.journal.entries() if ahead else ())
+                   if isinstance(e.get("seq"), int) and e["seq"] > session.journal_count}
         for entry in session.journal_pending:
             key = (entry.get("seq"), entry.get("time"), entry.get("step"), entry.get("action"))
-            if key in written or entry.get("action") in FINISHING or not all(
-                    isinstance(entry.get(k), str) for k in ("time", "step", "action")):
+            when = _moment(entry.get("time"))
+            if key in written or entry.get("action") in FINISHING or when is None or not all(
+                    isinstance(entry.get(k), str) for k in ("step", "action")):
                 continue
             self.journal.append(
                 actor=str(entry.get("actor") or self.actor), step=entry["step"],
                 action=entry["action"], inputs=_table(entry.get("inputs")),
-                outputs=_table(entry.get("outputs")), now=datetime.fromisoformat(entry["time"]))
+                outputs=_table(entry.get("outputs")), now=when)
         session.journal_pending = []
         session.journal_count, session.journal_head = self.journal.tip()
 
@@ -172,3 +174,11 @@ class Recorder:
 
 def _table(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
+
+
+def _moment(value: Any) -> datetime | None:
+    """A waiting entry's time, as :meth:`Recorder.stage` wrote it; None for an edited one."""
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
