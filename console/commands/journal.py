@@ -105,11 +105,13 @@ def waiting(session: Session) -> str:
     them."""
     names = ", ".join(f"{e.get('step')} {e.get('action')!r}" for e in session.journal_pending)
     one = len(session.journal_pending) == 1
-    repair = ("`release-console journal repair`" if session.state == "active" else
-              f"`release-console journal repair --tag {session.tag}`")
-    return (f"The session holds {'an entry' if one else 'entries'} a stopped command had not "
-            f"finished writing ({names}): the next command that records writes "
-            f"{'it' if one else 'them'}, or {repair} now.")
+    held = (f"The session holds {'an entry' if one else 'entries'} a stopped command had not "
+            f"finished writing ({names}): ")
+    if session.state != "active":  # nothing records in a closed session any more
+        return held + f"`release-console journal repair --tag {session.tag}` writes " + (
+            "it." if one else "them.")
+    return held + (f"the next command that records writes {'it' if one else 'them'} "
+                   "(`release-console next`), or `release-console journal repair` now.")
 
 
 def repair(ctx: Context, session: Session, journal: Journal) -> int:
