@@ -240,6 +240,8 @@ def export_bundle(ctx: Context, output: Path | None = None, *,
         without_artifacts = without_by_default(direction_here(ctx))
     with ctx.store.run_lock(session.tag):
         check_ready(ctx)
+        if session.journal_pending:  # written here first: the other machine would write it too
+            ctx.session = ctx.recorder(session).settle_now()
         target = writable_output(ctx, output)
         if target.exists():
             adopted = _adopt(ctx, target)
