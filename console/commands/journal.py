@@ -12,7 +12,7 @@ from services.errors import ConsoleError
 from services.journal import Journal
 from services.session import Session
 from services.step_protocol import Context
-from services.wording import mid_sentence
+from services.wording import counted, mid_sentence
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -71,7 +71,7 @@ def cmd_journal(args: argparse.Namespace) -> int:
         if edited:
             raise ConsoleError(edited.problem, remedy=edited.remedy)
         count, head = journal.tip()  # what the file holds: it may be ahead of the session
-        say(f"{journal.path}: {count} entries, chain intact, head {head[:16]}….")
+        say(f"{journal.path}: {counted(count, 'entry', 'entries')}, chain intact, head {head[:16]}….")
         if session.journal_pending:
             say(waiting(session), style="yellow")
         elif count > session.journal_count:
