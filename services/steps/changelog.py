@@ -28,10 +28,11 @@ from services.errors import ConsoleError
 from services.evidence import ChangelogEvidence
 from services.session_lifecycle import release_commit
 from services.step_protocol import Blocker, Context, Evidence, FileChange, Plan, Step
+from services.subjects import CHANGELOG, subject
 
 
 def commit_message(ctx: Context) -> str:
-    return f"Release {ctx.require_session().tag}: changelog"
+    return subject(CHANGELOG, ctx.require_session().tag)
 
 
 def plan_move(ctx: Context, raw: bytes | None = None) -> Change:
