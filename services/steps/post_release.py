@@ -23,13 +23,14 @@ from services.errors import ConsoleError
 from services.evidence import ChangelogEvidence
 from services.session_lifecycle import release_commit
 from services.step_protocol import Blocker, Context, Evidence, FileChange, Plan, Step
+from services.subjects import COMPARES_FROM, REOPEN, subject
 
 
 def commit_message(ctx: Context) -> str:
     session = ctx.require_session()
     if session.kind == "promote":  # the candidate reopened it; the link moves to the stable tag
-        return f"Post-release {session.tag}: [Unreleased] compares from {session.tag}"
-    return f"Post-release {session.tag}: reopen [Unreleased]"
+        return subject(COMPARES_FROM, session.tag)
+    return subject(REOPEN, session.tag)
 
 
 def plan_reopen(ctx: Context, raw: bytes | None = None) -> Change | None:
