@@ -19,7 +19,7 @@ from pathlib import Path
 
 import semver
 
-from services import checksums
+from services import checksum_check
 from services.errors import ConsoleError
 from services.evidence import ChecksumsEvidence, SignEvidence
 from services.session import Session
@@ -103,7 +103,7 @@ class ListRules:
             found = folder / self.pattern
             return [found] if found.is_file() and found != artifact else []
         naming = [p for p in sorted(folder.iterdir()) if p != artifact and self.is_list(p)
-                  and p.is_file() and checksums.listed_digest(p, artifact) is not None]
+                  and p.is_file() and checksum_check.listed_digest(p, artifact) is not None]
         return sorted(naming, key=lambda p: _release_of(self.pattern, p), reverse=True)
 
 
