@@ -136,8 +136,9 @@ class YankScreen(Screen[None]):
             button.compact = event.size.height < TALL
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "edit":  # only where the form stepped aside for the preview
-            return self.has_class("-short") and self.has_class("-previewed")
+        if action == "edit":  # only where the form stepped aside for the preview, and only
+            # before the yank: after it, GitHub shows what was previewed (no form to go back to)
+            return self.has_class("-short") and self.has_class("-previewed") and not self.yanked
         if action == "confirm" and self.yanked:  # greyed: a second y only said "already there"
             return None
         return True
