@@ -92,6 +92,7 @@ class HotfixScreen(Screen[str | None]):
         # are (an empty picker over a made branch read as if nothing was picked)
         picked: tuple[str, ...] = ()
         severity: str = ""
+        branch: str = ""  # the default branch the commits are listed from
 
     @dataclass
     class Started(Message):
@@ -155,7 +156,7 @@ class HotfixScreen(Screen[str | None]):
             return
         picked, severity = _in_progress(ctx, version)
         self.post_message(self.Listed(base, found, "", left_out_sentence(
-            [c.subject for c in own]), picked, severity))
+            [c.subject for c in own]), picked, severity, ctx.policy.project.default_branch))
 
     def on_hotfix_screen_listed(self, message: Listed) -> None:
         if message.error:
@@ -172,7 +173,10 @@ class HotfixScreen(Screen[str | None]):
         listing = self.query_one("#commits", OptionList)
         listing.border_title = f"Commits on the default branch since {message.base}"
         if not self.commits:
-            self._say(f"No commits since {message.base} to pick.", error=True)
+            # the fix is written and committed outside the console: say so, and how to go on
+            self._say(f"No commits since {message.base} to pick. Commit the fix on "
+                      f"{message.branch} first (outside the console), then press enter in the "
+                      "version field to list them again.", error=True)
             return
         listing.highlighted = 0
         listing.focus()
