@@ -105,6 +105,12 @@ async def test_an_older_release_is_replaced_by_the_newer_one_already_out(
         await settle(pilot)
         assert app.screen is screen
         assert release_json(sandbox, "v0.1.0")["prerelease"] is True  # yanked
+        # walked: the note left unpushed said only "push it yourself"; it names the command
+        head = git(project, "rev-parse", "HEAD").strip()
+        said = text_of(app, "#message")
+        assert said.startswith(f"The yank note {head[:12]} is committed but not pushed; users "
+                               "read the CHANGELOG on main, so push it from a shell:")
+        assert f"git push origin {head}:refs/heads/main" in said
 
 
 async def test_yank_wizard_end_to_end(project: Path, sandbox: Sandbox) -> None:  # noqa: F811
