@@ -43,7 +43,9 @@ class ReleaseConsoleApp(App[None]):
     CSS_PATH = HOME_CSS
     BINDINGS = [Binding("q", "quit_console", "Quit"),
                 # Before the screen's own Escape (Back): only while the Keys panel is open.
-                Binding("escape", "hide_keys", "Close keys", show=False, priority=True)]
+                Binding("escape", "hide_keys", "Close keys", show=False, priority=True),
+                # A new captain's first guess for help (a field types it, as it types q).
+                Binding("question_mark", "toggle_keys", "Keys", show=False)]
 
     def __init__(self, options: Options, early: EarlyOverview | None = None) -> None:
         super().__init__()
@@ -158,6 +160,14 @@ class ReleaseConsoleApp(App[None]):
     def action_hide_keys(self) -> None:
         """Escape closes the Keys panel (the command palette's "Keys") and does nothing else."""
         self.action_hide_help_panel()
+
+    def action_toggle_keys(self) -> None:
+        """? opens the Keys panel (every key of the screen, as the palette's "Keys") and closes
+        it again."""
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
 
     def action_start_hotfix(self) -> None:
         from screens.hotfix import open_hotfix
