@@ -100,6 +100,15 @@ class ReleaseConsoleApp(App[None]):
         self._standing = []
         return held
 
+    def withdraw(self, message: str) -> None:
+        """Take back the toasts saying ``message``: a step's refusal once its next run starts
+        (it stayed up beside "✔ ...: done." of that run). Textual has no public way to remove
+        one toast; ``_notifications`` and ``_unnotify`` are checked in tests/test_toasts.py."""
+        self._standing = [held for held in self._standing if held[0] != message]
+        for notification in [n for n in self._notifications if n.message == message]:
+            self._unnotify(notification, refresh=False)
+        self._refresh_notifications()
+
     def _handle_exception(self, error: Exception) -> None:
         """A bug ends the app with a plain, scrubbed traceback.
 

@@ -25,7 +25,6 @@ from services.evidence import ChangelogEvidence
 from services.session_lifecycle import release_commit
 from services.step_protocol import Blocker, Context, Evidence, FileChange, Plan, Step
 
-
 # The reopen commit stays local: the summary after the last step offers to push it (and the
 # CLI's `push --rest`), so the plan names those rather than sending the captain to a shell.
 PUSHED_AFTER = ("Nothing is pushed here: the summary's p (or `release-console push --rest`) "
