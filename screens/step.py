@@ -111,7 +111,6 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
         # step): what a screen may go by for keys typed before its first load comes.
         self.opened_on: StepStatus | None = None
         self.loaded = False  # the first load has come: has_session and next_id are known
-        self.refused = ""  # the last run's refusal, said in a toast: the next run takes it back
 
     # --- extension points --------------------------------------------------------------------
     def compose_extra(self) -> ComposeResult:
@@ -294,9 +293,7 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
         if self.running:
             self.notify("This step is already running.", severity="warning")
             return
-        if self.refused:  # about the attempt before: it stood beside this run's "done"
-            host_of(self.app).withdraw(self.refused)
-            self.refused = ""
+        self.take_back_refusal()
         self.running = True
         self.result_shown = False
         self.stopper = Stopper()

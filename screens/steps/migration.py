@@ -166,9 +166,9 @@ class MigrationScreen(StepScreen[MigrationView]):
     def action_save(self) -> None:
         text = self.query_one("#migration-editor", TextArea).text
         if self.template_text and text.strip() == self.template_text.strip():
-            self.notify("The template is untouched: fill in its TODO lines, or press m if no "
-                        "migration is required. Nothing was written.", severity="warning",
-                        timeout=8)
+            self.refused = ("The template is untouched: fill in its TODO lines, or press m if "
+                            "no migration is required. Nothing was written.")
+            self.notify(self.refused, severity="warning", timeout=8)  # the next save takes it back
             return
         self.start_form_write()
         self._save(text)
