@@ -149,14 +149,17 @@ class HotfixScreen(Screen[str | None]):
             ctx = host_of(self.app).make_context()
             base = base_tag_for(ctx.policy, str(versions.parse_version(version)),
                                 ctx.repo.tags())
-            found, own = picks.listing(ctx.repo, base, ctx.policy.project.default_branch,
-                                       tag_format=ctx.policy.tag_format)
+            found, own, shipped = picks.listing(ctx.repo, base,
+                                                ctx.policy.project.default_branch,
+                                                tag_format=ctx.policy.tag_format)
         except ConsoleError as err:
             self.post_message(self.Listed("", [], said(err)))
             return
         picked, severity = _in_progress(ctx, version)
-        self.post_message(self.Listed(base, found, "", left_out_sentence(
-            [c.subject for c in own]), picked, severity, ctx.policy.project.default_branch))
+        left_out = " ".join(filter(None, (left_out_sentence([c.subject for c in own]),
+                                          picks.shipped_sentence(base, shipped))))
+        self.post_message(self.Listed(base, found, "", left_out, picked, severity,
+                                      ctx.policy.project.default_branch))
 
     def on_hotfix_screen_listed(self, message: Listed) -> None:
         if message.error:
