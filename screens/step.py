@@ -294,6 +294,7 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
         if self.running:
             self.notify("This step is already running.", severity="warning")
             return
+        self.take_back_refusal()
         self.running = True
         self.result_shown = False
         self.stopper = Stopper()
@@ -357,6 +358,7 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
         if not message.ok:
             self.notify(message.text, severity="warning" if message.cancelled else "error",
                         timeout=8)
+            self.refused = message.text
         self.action_reload()
 
     def park_focus(self) -> None:

@@ -88,8 +88,9 @@ CATALOGUE = (
                          "push it (p, or `push --rest`)."),
     StepInfo("hotfix-branch", "hotfix_branch", "Hotfix branch", skippable=True,
              description="Branch hotfix/vX.Y.Z from the shipped tag, cherry-pick the picked fixes from "
-                         "the default branch with -x, and add a ### Fixed entry for each to [Unreleased] "
-                         "for you to edit."),
+                         "the default branch with -x, and add a ### Fixed entry for each (its "
+                         "subject) to [Unreleased]. To reword one, edit CHANGELOG.md outside the "
+                         "console and commit it on the hotfix branch before pre-flight."),
     StepInfo("merge-back", "merge_back", "Bring the default branch up to date",
              needs_network=True, irreversible=True, skippable=True,
              description="Fast-forward the default branch to the hotfix, or merge the hotfix tag into it "
