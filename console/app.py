@@ -101,13 +101,17 @@ class ReleaseConsoleApp(App[None]):
         return held
 
     def withdraw(self, message: str) -> None:
-        """Take back the toasts saying ``message``: a step's refusal once its next run starts
-        (it stayed up beside "✔ ...: done." of that run). Textual has no public way to remove
-        one toast; ``_notifications`` and ``_unnotify`` are checked in tests/test_toasts.py."""
-        self._standing = [held for held in self._standing if held[0] != message]
-        for notification in [n for n in self._notifications if n.message == message]:
-            self._unnotify(notification, refresh=False)
-        self._refresh_notifications()
+        """Take back the toast saying ``message``: a step's refusal once its next run starts (it
+        stayed up beside "✔ ...: done." of that run). Textual has no public way to remove one
+        toast, so all go (``clear_notifications``) and the other warnings still up are said again,
+        as before a confirmation (screens.base.open_wizard)."""
+        held = self.take_standing_warnings()
+        if not any(said == message for said, _title, _severity in held):
+            return  # gone already (timed out): the other toasts stay as they are
+        self.clear_notifications()
+        for said, title, severity in held:
+            if said != message:
+                self.notify(said, title=title, severity=severity)
 
     def _handle_exception(self, error: Exception) -> None:
         """A bug ends the app with a plain, scrubbed traceback.
