@@ -85,7 +85,7 @@ class SmokeScreen(StepScreen[SmokeView]):
         self.form_next: str | None = None  # moved on by ctrl+s to this one, still to sign off
         self.sent: set[str] = set()  # sign-offs sent from this form (maybe not loaded yet)
         self.tick_all_on_load = False  # a typed before the checks were there
-        self.refused: dict[str, Entry] = {}  # refused while the next one was typed: kept here
+        self.refused_signoffs: dict[str, Entry] = {}  # refused while the next one was typed: kept here
 
     def on_mount(self) -> None:
         """Opened as the step to do now with a sign-off open (blocked), the hardware field
@@ -200,7 +200,7 @@ class SmokeScreen(StepScreen[SmokeView]):
     def _open_form(self, arch: str) -> None:
         """The form for ``arch``: empty, or its refused sign-off as it was sent (kept while the
         captain went on typing another one)."""
-        entry = self.refused.pop(arch, None)
+        entry = self.refused_signoffs.pop(arch, None)
         if entry is not None:
             self._fill_form(entry)
             return
@@ -295,7 +295,7 @@ class SmokeScreen(StepScreen[SmokeView]):
         entry = message.entry
         self.sent.discard(entry.arch)
         if self._typed_since(entry):
-            self.refused[entry.arch] = entry
+            self.refused_signoffs[entry.arch] = entry
             self.post_message(Finished(False, f"{message.error} Your {entry.arch} sign-off is "
                                        f"kept: pick {entry.arch} in the list to send it again."))
             return
