@@ -135,7 +135,7 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
             yield Static("Loading…", id="step-status", classes="section")
             yield HangingStatic(id="step-blockers", classes="section")
             yield from self.compose_extra()
-            yield Static("", id="step-plan", classes="section")
+            yield HangingStatic(id="step-plan", classes="section")
             yield Static("", id="step-evidence", classes="section")
         yield HangingStatic(id="step-message")
         yield StepProgress()
