@@ -43,7 +43,9 @@ class ReleaseConsoleApp(App[None]):
     CSS_PATH = HOME_CSS
     BINDINGS = [Binding("q", "quit_console", "Quit"),
                 # Before the screen's own Escape (Back): only while the Keys panel is open.
-                Binding("escape", "hide_keys", "Close keys", show=False, priority=True)]
+                Binding("escape", "hide_keys", "Close keys", show=False, priority=True),
+                # A new captain's first guess for help (a field types it, as it types q).
+                Binding("question_mark", "toggle_keys", "Keys", show=False)]
 
     def __init__(self, options: Options, early: EarlyOverview | None = None) -> None:
         super().__init__()
@@ -97,6 +99,19 @@ class ReleaseConsoleApp(App[None]):
                 if until > now]
         self._standing = []
         return held
+
+    def withdraw(self, message: str) -> None:
+        """Take back the toast saying ``message``: a step's refusal once its next run starts (it
+        stayed up beside "✔ ...: done." of that run). Textual has no public way to remove one
+        toast, so all go (``clear_notifications``) and the other warnings still up are said again,
+        as before a confirmation (screens.base.open_wizard)."""
+        held = self.take_standing_warnings()
+        if not any(said == message for said, _title, _severity in held):
+            return  # gone already (timed out): the other toasts stay as they are
+        self.clear_notifications()
+        for said, title, severity in held:
+            if said != message:
+                self.notify(said, title=title, severity=severity)
 
     def _handle_exception(self, error: Exception) -> None:
         """A bug ends the app with a plain, scrubbed traceback.
@@ -158,6 +173,14 @@ class ReleaseConsoleApp(App[None]):
     def action_hide_keys(self) -> None:
         """Escape closes the Keys panel (the command palette's "Keys") and does nothing else."""
         self.action_hide_help_panel()
+
+    def action_toggle_keys(self) -> None:
+        """? opens the Keys panel (every key of the screen, as the palette's "Keys") and closes
+        it again."""
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
 
     def action_start_hotfix(self) -> None:
         from screens.hotfix import open_hotfix

@@ -35,6 +35,10 @@ class ConsoleHost(Protocol):
         ready ``within`` seconds (None: as long as it may take, only in a worker thread)."""
         ...
 
+    def withdraw(self, message: str) -> None:
+        """Take back the toasts that say ``message`` (a refusal a new attempt supersedes)."""
+        ...
+
     def take_standing_warnings(self) -> list[tuple[str, str, SeverityLevel]]:
         """The warnings and errors whose toasts are still up, as (message, title, severity);
         Textual has no public list of the toasts on screen."""

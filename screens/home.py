@@ -24,6 +24,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens.base import attempt, host_of, open_wizard
+from screens.hanging import HangingStatic
 from screens.widgets import STATUS_STYLE, SessionBar
 from services.marks import MARKS
 from services.step_status import StepStatus
@@ -76,7 +77,7 @@ class HomeScreen(Screen[None]):
         with Horizontal(id="main"):
             yield OptionList(id="checklist")
             with VerticalScroll(id="detail"):
-                yield Static("", id="detail-text")
+                yield HangingStatic(id="detail-text")
         yield Static("", id="message")
         yield Footer()
 

@@ -92,6 +92,7 @@ class HotfixScreen(Screen[str | None]):
         # are (an empty picker over a made branch read as if nothing was picked)
         picked: tuple[str, ...] = ()
         severity: str = ""
+        branch: str = ""  # the default branch the commits are listed from
 
     @dataclass
     class Started(Message):
@@ -148,14 +149,17 @@ class HotfixScreen(Screen[str | None]):
             ctx = host_of(self.app).make_context()
             base = base_tag_for(ctx.policy, str(versions.parse_version(version)),
                                 ctx.repo.tags())
-            found, own = picks.listing(ctx.repo, base, ctx.policy.project.default_branch,
-                                       tag_format=ctx.policy.tag_format)
+            found, own, shipped = picks.listing(ctx.repo, base,
+                                                ctx.policy.project.default_branch,
+                                                tag_format=ctx.policy.tag_format)
         except ConsoleError as err:
             self.post_message(self.Listed("", [], said(err)))
             return
         picked, severity = _in_progress(ctx, version)
-        self.post_message(self.Listed(base, found, "", left_out_sentence(
-            [c.subject for c in own]), picked, severity))
+        left_out = " ".join(filter(None, (left_out_sentence([c.subject for c in own]),
+                                          picks.shipped_sentence(base, shipped))))
+        self.post_message(self.Listed(base, found, "", left_out, picked, severity,
+                                      ctx.policy.project.default_branch))
 
     def on_hotfix_screen_listed(self, message: Listed) -> None:
         if message.error:
@@ -172,7 +176,10 @@ class HotfixScreen(Screen[str | None]):
         listing = self.query_one("#commits", OptionList)
         listing.border_title = f"Commits on the default branch since {message.base}"
         if not self.commits:
-            self._say(f"No commits since {message.base} to pick.", error=True)
+            # the fix is written and committed outside the console: say so, and how to go on
+            self._say(f"No commits since {message.base} to pick. Commit the fix on "
+                      f"{message.branch} first (outside the console), then press enter in the "
+                      "version field to list them again.", error=True)
             return
         listing.highlighted = 0
         listing.focus()

@@ -104,8 +104,9 @@ class ConflictScreen(ModalScreen[str | None]):
     def _act(self, abort: bool) -> None:
         from services.hotfix.stopped import abort_picks, continue_picks
 
-        ctx = host_of(self.app).make_context()
-        try:
+        ctx = None
+        try:  # the context too: a policy broken or a session damaged since the screen opened
+            ctx = host_of(self.app).make_context()
             session = ctx.require_session()
             if abort:
                 abort_picks(ctx)
@@ -113,6 +114,9 @@ class ConflictScreen(ModalScreen[str | None]):
                 return
             continue_picks(ctx)
         except ConsoleError as err:
+            if ctx is None:  # nothing was done: the files are as last shown
+                self.post_message(self.Done("", said(err), self.files, False))
+                return
             conflicts = picks.unmerged(ctx.repo) if picks.in_progress(ctx.repo) else []
             self.post_message(self.Done("", said(err), conflicts, False))
             return

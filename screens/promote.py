@@ -3,7 +3,7 @@ commit through the same ``services.promote.start_promotion`` as ``release-consol
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from textual import work
@@ -14,6 +14,8 @@ from textual.widgets.option_list import Option
 
 from screens.base import attempt
 from screens.dialog import SessionDialog
+from services.errors import ConsoleError
+from services.step_protocol import Context
 
 PROMOTE_CSS = Path(__file__).with_name("promote.tcss")
 
@@ -29,6 +31,7 @@ class PromoteScreen(SessionDialog):
     class Listed(Message):
         tags: list[str]
         error: str
+        labels: list[str] = field(default_factory=list)  # each rc and what Enter starts from it
 
     def __init__(self) -> None:
         super().__init__()
@@ -47,15 +50,15 @@ class PromoteScreen(SessionDialog):
 
     @work(thread=True)
     def _list(self) -> None:
-        from services.promote import promotable_tags
-
-        tags, error = attempt(self.app, promotable_tags)
-        self.post_message(self.Listed(tags or [], error))
+        listed, error = attempt(self.app, _candidates)
+        self.post_message(self.Listed([tag for tag, _ in listed or []], error,
+                                      [label for _, label in listed or []]))
 
     def on_promote_screen_listed(self, message: Listed) -> None:
         self.tags = message.tags
         candidates = self.query_one("#candidates", OptionList)
-        candidates.set_options(Option(tag, id=tag) for tag in self.tags)
+        candidates.set_options(Option(label, id=tag)
+                               for tag, label in zip(self.tags, message.labels, strict=True))
         if message.error or not self.tags:
             self.say(message.error or "There is no release candidate to promote.")
             return
@@ -74,3 +77,19 @@ class PromoteScreen(SessionDialog):
         rc_tag = self.tags[index]
         self.say("Checking with git and GitHub…")
         self.start_session(lambda ctx: start_promotion(ctx, rc_tag))
+
+
+def _candidates(ctx: Context) -> list[tuple[str, str]]:
+    """Each promotable rc tag and its label, which names the tag Enter starts: "v1.4.0-rc.1  →
+    v1.4.0 (stable)" (the dialog named only the rc; the stable tag showed once started)."""
+    from services.promote import parse_candidate, promotable_tags, promotes_to
+
+    listed = []
+    for tag in promotable_tags(ctx):
+        try:
+            final = ctx.policy.tag_for(parse_candidate(ctx, tag)[1])
+            label = f"{tag}  → {final} ({promotes_to(ctx, tag)})"
+        except ConsoleError:  # said when it is chosen, by the start's own checks
+            label = tag
+        listed.append((tag, label))
+    return listed

@@ -114,12 +114,20 @@ class StartScreen(SessionDialog):
     def on_input_changed(self) -> None:
         if self._suggestion_failed:  # the broken file may be fixed by now: no stale error above
             self._suggest()
+        self._forget_answer()
         self._preview(self.request(), self._entries_read)
 
     def on_select_changed(self, event: Select.Changed) -> None:
+        self._forget_answer()
         self._preview(self.request(), self._entries_read)
         if event.select.has_focus:  # chosen by the captain: Enter on the Select would reopen it
             self.query_one("#start", Button).focus()  # and the preview says "Enter starts"
+
+    def _forget_answer(self) -> None:
+        """The start's refusal was of the form as it stood at Enter: once the captain changes
+        it, the preview says what Enter does now (the old refusal under "Enter starts v0.3.0"
+        read as a refusal of that)."""
+        self.say("")
 
     @work(thread=True, exclusive=True, group="start-preview")
     def _preview(self, request: ReleaseRequest, read: EntriesCall | None) -> None:

@@ -43,6 +43,7 @@ from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from screens.base import host_of, said
+from screens.hanging import HangingStatic
 from screens.step_choices import RUNNING, StepChoices
 from screens.step_forms import FormWrites
 from screens.step_messages import Finished, Loaded, Progress, Stopper
@@ -132,11 +133,11 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
             yield Static(self.step.title, id="step-title", markup=False)
             yield Static(self.step.description, id="step-description", markup=False)
             yield Static("Loading…", id="step-status", classes="section")
-            yield Static("", id="step-blockers", classes="section")
+            yield HangingStatic(id="step-blockers", classes="section")
             yield from self.compose_extra()
-            yield Static("", id="step-plan", classes="section")
+            yield HangingStatic(id="step-plan", classes="section")
             yield Static("", id="step-evidence", classes="section")
-        yield Static("", id="step-message")
+        yield HangingStatic(id="step-message")
         yield StepProgress()
         yield Footer()
 
@@ -293,6 +294,7 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
         if self.running:
             self.notify("This step is already running.", severity="warning")
             return
+        self.take_back_refusal()
         self.running = True
         self.result_shown = False
         self.stopper = Stopper()
@@ -356,6 +358,7 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
         if not message.ok:
             self.notify(message.text, severity="warning" if message.cancelled else "error",
                         timeout=8)
+            self.refused = message.text
         self.action_reload()
 
     def park_focus(self) -> None:

@@ -3,18 +3,34 @@
 ``n`` pressed while one is still being written must act on its outcome, not on the blockers from
 before it: a captain types space then n at once. The step screen counts the writes in flight;
 a screen that knows more (a ticked row the session does not hold yet) overrides ``form_pending``.
+
+A new attempt (a run, a form's save) takes back the toast of the refusal before it, which stood
+beside the new attempt's "done" for seconds (walked at 80x24).
 """
 
 from __future__ import annotations
+
+from typing import Any
+
+from screens.base import host_of
 
 
 class FormWrites:
     """Counts the form writes in flight; each ends in a message that reloads the step."""
 
     form_writes = 0
+    refused = ""  # the last refusal said in a toast (a run's, a save's): the next attempt's to take
+    app: Any  # the screen's, as Textual gives it
+
+    def take_back_refusal(self) -> None:
+        """The refusal's toast goes: a new attempt is under way (its own words follow)."""
+        if self.refused:
+            host_of(self.app).withdraw(self.refused)
+            self.refused = ""
 
     def start_form_write(self) -> None:
         """A tick or a form's save went to a worker: an ``n`` pressed now acts on its outcome."""
+        self.take_back_refusal()
         self.form_writes += 1
 
     def end_form_write(self) -> None:

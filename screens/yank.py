@@ -136,8 +136,9 @@ class YankScreen(Screen[None]):
             button.compact = event.size.height < TALL
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "edit":  # only where the form stepped aside for the preview
-            return self.has_class("-short") and self.has_class("-previewed")
+        if action == "edit":  # only where the form stepped aside for the preview, and only
+            # before the yank: after it, GitHub shows what was previewed (no form to go back to)
+            return self.has_class("-short") and self.has_class("-previewed") and not self.yanked
         if action == "confirm" and self.yanked:  # greyed: a second y only said "already there"
             return None
         return True
@@ -342,11 +343,17 @@ class YankScreen(Screen[None]):
                              self._pushed_answer)
 
     def _pushed_answer(self, yes: bool | None) -> None:
-        if yes and self.note is not None:
-            self._push(self.note)
-        else:
-            self._say("The yank note is committed but not pushed; push it yourself.", "yellow")
-            self._offer_hotfix()
+        note = self.note  # asked only about a note this yank committed
+        if note is None:
+            return
+        if yes:
+            self._push(note)
+            return
+        # left to the captain: the command the confirmation showed, not "push it yourself"
+        self._say(f"The yank note {note.sha[:12]} is committed but not pushed; users read the "
+                  f"CHANGELOG on {note.branch}, so push it from a shell: git push {note.remote} "
+                  f"{note.sha}:refs/heads/{note.branch}", "yellow")
+        self._offer_hotfix()
 
     @work(thread=True, exclusive=True, group="yank-push")
     def _push(self, note: NoteCommit) -> None:

@@ -62,8 +62,8 @@ CATALOGUE = (
                          "sha256sum-compatible .sha256 files (and a combined list if the policy names "
                          "one)."),
     StepInfo("sign", "sign", "Sign with the hardware token", needs_token=True, side="offline",
-             description="Detached signatures for every artifact with the key on the hardware token, "
-                         "each verified at once against the pinned public key."),
+             description="Detached signatures for every artifact with the pinned key, each verified "
+                         "at once against the pinned public key."),
     StepInfo("tag", "tag", "Signed tag", needs_token=True, side="offline",
              description="A signed, annotated tag on the release commit (message from the policy), "
                          "verified with `git verify-tag` right after."),
@@ -88,8 +88,9 @@ CATALOGUE = (
                          "push it (p, or `push --rest`)."),
     StepInfo("hotfix-branch", "hotfix_branch", "Hotfix branch", skippable=True,
              description="Branch hotfix/vX.Y.Z from the shipped tag, cherry-pick the picked fixes from "
-                         "the default branch with -x, and add a ### Fixed entry for each to [Unreleased] "
-                         "for you to edit."),
+                         "the default branch with -x, and add a ### Fixed entry for each (its "
+                         "subject) to [Unreleased]. To reword one, edit CHANGELOG.md outside the "
+                         "console and commit it on the hotfix branch before pre-flight."),
     StepInfo("merge-back", "merge_back", "Bring the default branch up to date",
              needs_network=True, irreversible=True, skippable=True,
              description="Fast-forward the default branch to the hotfix, or merge the hotfix tag into it "

@@ -54,7 +54,8 @@ def tick(policy: Policy, session: Session, record: RecordAction, name: str, sele
         for item in new:
             book[item] = {"by": actor, "at": now}
 
-    record(name.replace("_", "-"), "checklist ticked", inputs={"items": new}, update=update)
+    record(name.replace("_", "-"), "checklist ticked", inputs={"items": new}, update=update,
+           session_first=True)
     return new
 
 

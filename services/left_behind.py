@@ -16,6 +16,7 @@ from services import workstation
 from services.errors import ConsoleError
 from services.session import Session, StepRecord
 from services.step_protocol import Context
+from services.subjects import CHANGELOG, subject
 from services.wording import counted
 
 
@@ -88,8 +89,7 @@ class LeftBehind:
         was said to block a restart that then worked."""
         if self.offline:
             return f"importing a new attempt at {self.tag} needs that"
-        subject = f"Release {self.tag}: changelog"  # the changelog step's commit
-        moved = next((c for c in self.commits if c.subject == subject), None)
+        moved = next((c for c in self.commits if c.subject == subject(CHANGELOG, self.tag)), None)
         if moved is None:
             return (f"only if you do not want them: starting {self.tag} again, or a later "
                     "version, works with them")

@@ -160,7 +160,7 @@ def overview(ctx: Context) -> Overview:
         remedy = edited.tui_remedy if edited is not None else ctx.journal_remedy()
         journal = secrets.scrub(f"Every step is stopped: {problem} {remedy}")
     rows = tuple(
-        OverviewRow(v.step.id, v.step.title, v.step.description, v.step.needs_network,
+        OverviewRow(v.step.id, v.step.title, described(ctx, v.step), v.step.needs_network,
                     v.step.irreversible, v.status, v.record.reason, tuple(v.blockers),
                     v.record.evidence, remedied_on_its_screen(ctx, v))
         for v in views)
@@ -174,6 +174,19 @@ def overview(ctx: Context) -> Overview:
     return Overview(header, rows, nxt.id if nxt else None, ctx.session.tag, journal,
                     waits_for_bundle=waits, idle=done_here, offline=ctx.offline,
                     edited=edited.steps if edited is not None else ())
+
+
+def described(ctx: Context, step: Step) -> str:
+    """The step's description as the detail panel shows it for this release. The sign step is
+    titled for the hardware token; the panel names the key the policy pins (a minisign key file
+    is no token), without loading the step's implementation (the checklist loads only the steps
+    it checks)."""
+    if step.id != "sign":
+        return step.description
+    from services.signing import signs_with
+
+    return " ".join(filter(None, (step.description, signs_with(ctx.policy, ctx.root,
+                                                                elsewhere=not ctx.offline))))
 
 
 def remedied_on_its_screen(ctx: Context, view: StepView) -> bool:

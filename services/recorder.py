@@ -16,6 +16,13 @@ saying "ready" for a step the journal says started, or "done" for steps the jour
 reopened, which the audit then calls an edited session file and stops every step. So those are
 saved to the session first (``session_first``), then journaled, then saved with the journal's
 head: a kill in between leaves the step interrupted or reopened, which plain ``next`` finishes.
+So are the changes that finish nothing and would be lost with their session save (a new session,
+a smoke sign-off, a checklist tick, an abandon): the captain sees in the session what was done.
+
+The entry itself (its reason, say) goes into that first save too, as ``journal_pending``, so
+a kill before the append loses nothing: every record first writes what a killed one left
+waiting (:meth:`Recorder.settle`), and ``journal repair`` does it for a session nothing records
+in any more (an abandoned one). An entry already appended before the kill is not written twice.
 """
 
 from __future__ import annotations
@@ -27,7 +34,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from services.journal import Journal, JournalError
-from services.session import Session, SessionStore
+from services.session import Session, SessionStore, iso
 
 JOURNAL_REMEDY = ("Run `release-console journal verify`, then restore the journal from a bundle or "
                   "backup copy; every step stays stopped until it verifies.")
@@ -91,8 +98,9 @@ class Recorder:
         """Journal an action and (optionally) change the session; returns the saved session.
 
         Nothing is appended to a journal whose chain is broken: the audit trail would go on from
-        a point nobody can vouch for. With ``session_first`` the change is saved before the
-        entry is appended (for changes that only take steps back: see the module's docstring).
+        a point nobody can vouch for. With ``session_first`` the change, and the entry waiting,
+        are saved before the entry is appended (for changes that finish no step: see the
+        module's docstring).
         """
         with self.locked() as session:
             problem = journal_problem(self.store, session)
@@ -101,11 +109,76 @@ class Recorder:
 
                 raise JournalError(f"Cannot record '{action}' for {step}: {problem}",
                                    remedy=journal_remedy(self.store, session))
+            self.settle(session)
             if update is not None:
                 update(session)
-                if session_first:
-                    self.store.save(session, now=self.clock())
-            head, count = self.journal.append(actor=self.actor, step=step, action=action,
-                                               inputs=inputs, outputs=outputs, now=self.clock())
-            session.journal_head, session.journal_count = head, count
+            if session_first:
+                self.stage(session, step, action, inputs=inputs, outputs=outputs)
+                self.store.save(session, now=self.clock())
+                self.settle(session)
+            else:
+                head, count = self.journal.append(actor=self.actor, step=step, action=action,
+                                                   inputs=inputs, outputs=outputs,
+                                                   now=self.clock())
+                session.journal_head, session.journal_count = head, count
         return session
+
+    def stage(self, session: Session, step: str, action: str, *,
+              inputs: dict[str, Any] | None = None,
+              outputs: dict[str, Any] | None = None) -> None:
+        """Put an entry in ``session.journal_pending`` for :meth:`settle` to append, numbered as
+        the journal's next one (after any already waiting)."""
+        seq = self.journal.tip()[0] + len(session.journal_pending) + 1
+        session.journal_pending.append({
+            "seq": seq, "time": iso(self.clock()), "actor": self.actor, "step": step,
+            "action": action, "inputs": inputs or {}, "outputs": outputs or {}})
+
+    def settle(self, session: Session) -> None:
+        """Append the entries ``session`` holds waiting that the journal does not have yet (a
+        kill came before their append; one that came after left them there already), and take
+        the journal's head. An entry that would finish a step is never written from here: only
+        an editor puts one there, and the audit then names the step (services.journal_audit)."""
+        if not session.journal_pending:
+            return
+        from services.journal_audit import FINISHING
+
+        ahead = self.journal.tip()[0] > session.journal_count  # a kill came after an append
+        written = {(e.get("seq"), e.get("time"), e.get("step"), e.get("action"))
+                   for e in (self.journal.entries() if ahead else ())
+                   if isinstance(e.get("seq"), int) and e["seq"] > session.journal_count}
+        for entry in session.journal_pending:
+            key = (entry.get("seq"), entry.get("time"), entry.get("step"), entry.get("action"))
+            when = _moment(entry.get("time"))
+            if key in written or entry.get("action") in FINISHING or when is None or not all(
+                    isinstance(entry.get(k), str) for k in ("step", "action")):
+                continue
+            self.journal.append(
+                actor=str(entry.get("actor") or self.actor), step=entry["step"],
+                action=entry["action"], inputs=_table(entry.get("inputs")),
+                outputs=_table(entry.get("outputs")), now=when)
+        session.journal_pending = []
+        session.journal_count, session.journal_head = self.journal.tip()
+
+    def settle_now(self) -> Session:
+        """:meth:`settle` under the lock, saved: for a session no record will come to."""
+        with self.locked() as session:
+            problem = journal_problem(self.store, session)
+            if problem:
+                from services.journal_repair import journal_remedy
+
+                raise JournalError(f"Cannot write the waiting journal entries: {problem}",
+                                   remedy=journal_remedy(self.store, session))
+            self.settle(session)
+        return session
+
+
+def _table(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _moment(value: Any) -> datetime | None:
+    """A waiting entry's time, as :meth:`Recorder.stage` wrote it; None for an edited one."""
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None

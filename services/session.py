@@ -97,6 +97,9 @@ class Session:
     data: dict[str, Any] = field(default_factory=dict)  # step inputs, e.g. smoke sign-offs
     journal_head: str = ""
     journal_count: int = 0
+    # Entries saved here before they are appended (services/recorder.py): a kill in between
+    # leaves them for the next record, or `journal repair`, to write.
+    journal_pending: list[dict[str, Any]] = field(default_factory=list)
 
     def step(self, step_id: str) -> StepRecord:
         return self.steps.setdefault(step_id, StepRecord())
@@ -132,7 +135,8 @@ class Session:
             "branch": self.branch,
             "steps": {sid: rec.to_json() for sid, rec in self.steps.items()},
             "data": self.data,
-            "journal": {"head": self.journal_head, "count": self.journal_count},
+            "journal": {"head": self.journal_head, "count": self.journal_count} | (
+                {"pending": self.journal_pending} if self.journal_pending else {}),
         }
 
     @classmethod
@@ -153,6 +157,7 @@ class Session:
             data=dict(data.get("data") or {}),
             journal_head=str(journal.get("head", "")),
             journal_count=int(journal.get("count", 0)),
+            journal_pending=list(journal.get("pending") or []),
         )
 
 

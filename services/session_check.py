@@ -60,6 +60,9 @@ def shape_problem(data: dict[str, Any], tag: str) -> str:
     if not isinstance(journal, dict) or not isinstance(journal.get("head", ""), str) or \
             not _count(journal.get("count", 0)):
         return "the journal record (head and count) is not a table with a text head and a count"
+    pending = journal.get("pending", [])
+    if not isinstance(pending, list) or not all(isinstance(e, dict) for e in pending):
+        return "the journal entries waiting to be written (pending) are not a list of tables"
     return ""
 
 

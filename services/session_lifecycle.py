@@ -175,6 +175,8 @@ def _start_locked(ctx: Context, request: ReleaseRequest) -> Session:
             f"{' …' if len(dirty) > 3 else ''}).",
             remedy="Commit or stash them; a release starts from a clean tree.",
         )
+    if retry and old.journal_pending:  # its abandon was killed before the entry: kept with it
+        ctx.recorder(old).settle_now()
     kept = store.set_aside(tag).relative_to(store.root).as_posix() if retry else ""
     previous = versions.highest_release(tags, ctx.policy.tag_format)
     kind = request.kind or ("rc" if ctx.policy.channel(request.channel).prerelease else "release")
@@ -197,21 +199,22 @@ def open_session(ctx: Context, session: Session, *, inputs: dict[str, Any]) -> S
     """Save a new session, make it the context's, and journal its start: the one way every
     flow (release, hotfix, rc, promote, yank) begins, once its own checks have passed (among
     them ``refuse_start_here``)."""
+    # Its "started" entry waits in the session's first save: killed before the append, the next
+    # record writes it (services/recorder.py), where it was lost.
+    recorder = ctx.recorder(session)
+    recorder.stage(session, "session", "started", inputs=inputs,
+                   outputs={"base_commit": session.base_commit, "branch": session.branch,
+                            "previous_tag": session.previous_tag})
     ctx.store.save(session, now=ctx.clock())
     ctx.repo.exclude_release_dir()  # after the save: a refused start leaves .git/info alone too
-    ctx.session = session
-    ctx.record("session", "started", inputs=inputs,
-               outputs={"base_commit": session.base_commit, "branch": session.branch,
-                        "previous_tag": session.previous_tag})
+    ctx.session = recorder.settle_now()
     return ctx.require_session()
 
 
-def _to_abandon(ctx: Context, tag: str) -> Session:
-    """The active session ``tag`` names; refused naming the one in progress (walked: `abandon
-    1.5.0`, a version for the tag, said to start a release, and a finished tag said only that
-    it was finished)."""
-    exists = ctx.store.exists(tag)
-    session = ctx.store.load(tag) if exists else None
+def _to_abandon(ctx: Context, tag: str, session: Session | None) -> Session:
+    """``session`` (``tag``'s, None when it has none) if it is active; refused naming the one in
+    progress (walked: `abandon 1.5.0`, a version for the tag, said to start a release, and a
+    finished tag said only that it was finished)."""
     if session is not None and session.state == "active":
         return session
     active = ctx.store.active()
@@ -229,7 +232,12 @@ def abandon_release(ctx: Context, tag: str, reason: str) -> LeftBehind:
     entry names them too."""
     from services.left_behind import left_behind
 
-    session = _to_abandon(ctx, tag)
+    session = ctx.store.load(tag) if ctx.store.exists(tag) else None
+    if session is not None and session.state == "abandoned" and any(
+            e.get("action") == "abandoned" for e in session.journal_pending):
+        ctx.session = ctx.recorder(session).settle_now()  # killed before its entry: written now
+        return left_behind(ctx, ctx.session)
+    session = _to_abandon(ctx, tag, session)
     if not reason.strip():
         raise ConsoleError("Abandoning needs a reason; it goes into the journal.",
                            remedy='Pass --reason "why".')
@@ -241,7 +249,7 @@ def abandon_release(ctx: Context, tag: str, reason: str) -> LeftBehind:
 
     ctx.record("session", "abandoned", inputs={"reason": reason.strip()},
                outputs={"unpushed_commits": [c.sha for c in left.commits],
-                        "bundle_away": left.bundle_fingerprint}, update=mark)
+                        "bundle_away": left.bundle_fingerprint}, update=mark, session_first=True)
     return left
 
 

@@ -143,7 +143,7 @@ def sign_off(policy: Policy, repo: Repository, session: Session, record: RecordA
     record("smoke", "signed off", inputs={
         "arch": arch, "tester": tester, "hardware": entry["hardware"], "checks": checks,
     }, outputs={"files": {n: f["sha256"] for n, f in files.items()}, "failed": failed},
-        update=store)
+        update=store, session_first=True)  # a kill loses neither (services/recorder.py)
     return entry
 
 

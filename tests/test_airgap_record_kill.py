@@ -68,3 +68,30 @@ def test_the_signed_bundle_killed_after_its_journal_entry_is_adopted_and_importe
     ws.cli("online", "bundle", "import", str(stick), "--yes")
     assert ws.ctx("online").repo.tag_exists("v1.3.0")
     assert "push" in ws.cli("online", "status").stdout.split("Next:")[-1]
+
+
+def test_an_entry_left_waiting_goes_into_the_bundle_journaled_once(
+        stations: Workstations) -> None:
+    """A record saved with its entry waiting (killed before the append) and then a bundle
+    export: the bundle carried the entry waiting, so each machine would journal it on its own
+    and their journals would diverge (the signed bundle refused on its way back)."""
+    from services.bundle.export import export_bundle
+    from services.bundle.import_ import apply, verify_bundle
+    from services.session import utc_now
+
+    ws = stations
+    prepare_online(ws)
+    killed = killed_at_record(ws.online, "signed off", "before", "smoke", "sign", "--arch",
+                              "amd64", "--tester", "Ana", "--hardware", "X1", "--pass", "all",
+                              env=ws.env)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    export_bundle(ws.ctx("online", clock=utc_now), ws.usb / "out.tar")
+    offline = ws.ctx("offline")
+    apply(offline, verify_bundle(offline, ws.usb / "out.tar"))
+
+    journals = [(side / ".release" / "v1.3.0" / "journal.jsonl").read_bytes()
+                for side in (ws.online, ws.offline)]
+    assert journals[1].startswith(journals[0])  # then the import's own entry
+    actions = [e["action"] for e in Journal(ws.online / ".release/v1.3.0/journal.jsonl").entries()]
+    assert actions.count("signed off") == 1 and actions[-1] == "bundle-exported"
+    assert ws.ctx("offline").require_session().journal_pending == []

@@ -40,7 +40,7 @@ async def test_enter_is_offered_only_where_the_steps_screen_holds_the_remedy(
     prepare_online(ws)
     online = await panels(ws, "online", "handoff-out", "sign")
     # the hand-off's remedy is ctrl+s and the path field, on its screen
-    assert "Press ctrl+s on this step's screen" in online["handoff-out"]
+    assert "Press ctrl+s: it writes the bundle where the path field says" in online["handoff-out"]
     assert ENTER in online["handoff-out"]
     assert "Signed on the air-gapped signing workstation" in online["sign"]
     assert ENTER not in online["sign"]  # its remedy is the hand-off step's screen

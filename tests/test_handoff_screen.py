@@ -112,8 +112,7 @@ async def test_export_to_the_outbox_it_proposes_and_the_blocker_names_the_key(
     app = ReleaseConsoleApp(Options(repo=ws.online))
     async with app.run_test(size=(120, 50)) as pilot:
         screen = await open_handoff(pilot, "handoff-out")
-        assert "Press ctrl+s on this step's screen: it writes the bundle" in text(
-            screen, "#step-blockers")
+        assert "Press ctrl+s: it writes the bundle" in text(screen, "#step-blockers")
         proposed = Path(screen.query_one("#handoff-path", Input).value)
         assert not proposed.parent.exists()
         screen.query_one("#handoff-path", Input).focus()
@@ -320,6 +319,23 @@ async def test_once_the_signed_bundle_is_written_the_signing_workstation_offers_
         await pilot.press("i")  # not offered, and opens nothing
         await settle(pilot)
         assert app.screen is screen
+
+
+async def test_the_remedy_is_said_once_in_words_true_on_its_screen(
+        stations: Workstations) -> None:
+    """Walked at 80x24: under the blocker's "Press ctrl+s on this step's screen: it writes the
+    bundle ..." the line at the bottom said "To do:" and the same sentence again, both sending
+    the captain to the screen they were on. The blocker says it once, and the line says what
+    it does not: n writes the bundle too."""
+    ws = stations
+    prepare_online(ws)
+    app = ReleaseConsoleApp(Options(repo=ws.online))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_handoff(pilot, "handoff-out")
+        said = text(screen, "#step-blockers") + text(screen, "#step-message")
+        assert said.count("it writes the bundle where the path field says") == 1
+        assert "this step's screen" not in said and "To do" not in said
+        assert "n writes it too" in text(screen, "#step-message")
 
 
 async def test_n_writes_the_bundle_and_then_ctrl_s_greys_out(stations: Workstations) -> None:

@@ -103,3 +103,48 @@ async def test_the_picker_lists_only_the_fix_and_says_what_it_left_out(project: 
         assert text_of(app.screen, "#left-out") == (
             'Not listed: 2 commits the console made itself ("Release v1.4.0-rc.1: changelog"; '
             '"Post-release v1.3.0: reopen [Unreleased]"); they are not fixes.')
+
+
+def a_second_hotfix_line(tmp_path: Path) -> tuple[Path, str, str]:
+    """v1.3.1 shipped with the fix cherry-picked (-x) from main and merged back; main then gets
+    another fix. Returns (project, the first fix on main, its pick in v1.3.1)."""
+    path = build_sandbox(tmp_path / "demo")
+    quick_world(path)
+    fix = commit(path, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
+    git(path, "switch", "-q", "--no-track", "-c", "hotfix/v1.3.1", "v1.3.0")
+    git(path, "cherry-pick", "-x", fix)
+    git(path, "tag", "v1.3.1")
+    picked = git(path, "rev-parse", "HEAD").strip()
+    git(path, "switch", "-q", "main")
+    git(path, "merge", "-q", "--no-ff", "-m", "Merge hotfix v1.3.1 into main", "v1.3.1")
+    commit(path, "src/flash.sh", "verify=1\n", "Flash app: verify before writing")
+    return path, fix, picked
+
+
+async def test_a_fix_an_earlier_hotfix_shipped_is_not_offered_again(tmp_path: Path) -> None:
+    """Walked: the picker of 1.3.2 listed the fix v1.3.1 already carries (cherry-picked with -x,
+    merged back), as if it could be picked again; picking it is refused ("was already picked
+    into v1.3.1"). It is left out, and the line under the list says where it went."""
+    from screens.hotfix import HotfixScreen
+
+    project, fix, picked = a_second_hotfix_line(tmp_path)
+    said = (f'Not listed: 1 commit already picked into v1.3.1 (as {picked[:12]}): "Unlock: two '
+            'retries".')
+    text = run_cli("hotfix", "1.3.2", "--list", cwd=project).stdout
+    listed = text.split("Not listed")[0]
+    assert "Flash app: verify before writing" in listed and "Unlock: two retries" not in listed
+    assert said in text
+    data = json.loads(run_cli("hotfix", "1.3.2", "--list", "--json", cwd=project).stdout)
+    assert [c["subject"] for c in data["commits"]] == ["Flash app: verify before writing"]
+    assert data["already_picked"] == [{"sha": fix, "subject": "Unlock: two retries",
+                                       "picked_as": picked}]
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.action_start_hotfix()
+        await settle(pilot)
+        assert isinstance(app.screen, HotfixScreen)
+        listing = app.screen.query_one("#commits", OptionList)
+        shown = [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
+        assert len(shown) == 1 and "Flash app: verify before writing" in shown[0]
+        assert said in text_of(app.screen, "#left-out")

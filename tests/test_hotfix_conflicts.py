@@ -206,6 +206,40 @@ async def test_after_a_restart_the_branch_steps_screen_opens_the_conflict_screen
     assert git(project, "status", "--porcelain") == ""
 
 
+async def test_a_policy_broken_while_the_conflict_screen_is_open_is_said_on_it(
+        world: Path) -> None:
+    """The context for continue was made outside the error handling: a release.toml broken while
+    the screen was open stopped the TUI with an unexpected error in a worker. It is now said on
+    the screen, the pick left as it was."""
+    from console.app import ReleaseConsoleApp
+    from console.wiring import Options
+    from screens.hotfix import ConflictScreen
+    from screens.steps.hotfix_branch import HotfixBranchScreen
+    from tests.tui_helpers import open_step, settle, text_of
+
+    project = world
+    commit(project, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
+    fix = commit(project, "src/unlock.sh", "retry=3\n", "Unlock: three retries")
+    assert run_cli("hotfix", "1.3.1", "--yes", "--pick", fix, cwd=project).returncode == 1  # stopped
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_step(pilot, "hotfix-branch", HotfixBranchScreen)
+        await pilot.press("c")
+        await settle(pilot)
+        conflict = app.screen
+        assert isinstance(conflict, ConflictScreen)
+        policy = project / "release.toml"
+        policy.write_text(policy.read_text() + "\n[[broken\n")
+        before = refs(project)
+        await pilot.press("c")  # continue
+        await settle(pilot)
+        assert app.is_running and app.screen is conflict
+        said = text_of(conflict, "#conflict-help")
+        assert "release.toml" in said and "Unexpected" not in said
+        assert "src/unlock.sh" in text_of(conflict, "#conflict-files")
+        assert refs(project) == before
+
+
 def test_a_resolved_pick_is_finished_by_plain_next(world: Path) -> None:
     """Found by a kill: with a pick stopped and nothing left in conflict (resolved and added, or
     a run killed mid-pick), `next` said it "stopped on conflicts in: no files"; plain `next`

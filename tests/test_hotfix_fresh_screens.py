@@ -165,6 +165,12 @@ async def test_a_hotfix_started_without_picks_says_p_on_its_branch_step(tmp_path
         assert "No commits are picked for this hotfix yet." in blockers
         assert "Press p here to pick them in the picker." in blockers
         assert footer_keys(step)["p"]
+        # walked: the footer said "p Pick again…" of a hotfix nothing was ever picked for
+        words = {k.key: k.description for k in step.query("Footer FooterKey")}
+        assert words["p"] == "Pick fixes…"
+        # walked: it said the entries were "for you to edit", and no screen had an editor
+        assert ("To reword one, edit CHANGELOG.md outside the console and commit it on the "
+                "hotfix branch before pre-flight.") in text_of(step, "#step-description")
 
 
 async def test_continued_on_the_branch_step_its_failed_run_is_no_longer_said(

@@ -436,3 +436,26 @@ async def test_the_picker_opens_beside_a_damaged_session_file(project: Path) -> 
         assert app.is_running and isinstance(app.screen, HotfixScreen)
         listing = app.screen.query_one("#commits", OptionList)
         assert listing.option_count and listing.get_option_at_index(0).id == fix
+
+
+async def test_with_nothing_to_pick_the_picker_says_to_commit_the_fix_first(
+        project: Path) -> None:
+    """Walked from the yank's replacement hotfix: the picker said only "No commits since v1.3.0
+    to pick." The fix has to be committed on the default branch first, outside the console; the
+    line says so, and enter in the version field lists the commits again."""
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.action_start_hotfix()
+        await settle(pilot)
+        assert isinstance(app.screen, HotfixScreen)
+        said = shown(app, "#hotfix-message")
+        assert said.startswith("No commits since v1.3.0 to pick.")
+        assert "Commit the fix on main first (outside the console)" in said
+        assert "then press enter in the version field to list them again" in said
+        fix = commit(project, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
+        app.screen.query_one("#version", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        listing = app.screen.query_one("#commits", OptionList)
+        assert [listing.get_option_at_index(i).id for i in range(listing.option_count)] == [fix]

@@ -34,6 +34,13 @@ def verify(repo_path: Path) -> tuple[int, str]:
     return result.returncode, result.stdout + result.stderr
 
 
+def test_a_journal_of_one_entry_says_one_entry(repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    start_release(make_ctx(), ReleaseRequest(version="0.2.0"))
+    code, text = verify(repo_path)
+    assert code == 0, text
+    assert "1 entry, chain intact" in text
+
+
 def test_intact_journal_verifies(journaled: Path, repo_path: Path) -> None:
     code, text = verify(repo_path)
     assert code == 0, text

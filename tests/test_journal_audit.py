@@ -4,8 +4,13 @@ hand in session.json is named, though the hash chain itself is intact."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
+from services.session import StepRecord
+from services.session_lifecycle import ReleaseRequest, start_release
+from services.step_protocol import Context
+from services.step_status import StepStatus
 from tests.conftest import run_cli
 
 
@@ -112,3 +117,25 @@ def test_an_irreversible_step_marked_done_by_hand_does_not_block_the_redo(
     assert redo.returncode == 0, redo.stderr
     assert "push" in redo.stdout and "cannot be undone" not in redo.stderr
     assert run_cli("journal", "verify", cwd=repo_path).returncode == 0
+
+
+def test_a_finishing_entry_edited_in_as_waiting_is_never_journaled(
+        make_ctx: Callable[..., Context]) -> None:
+    """Entries a killed record left waiting in session.json are written by the next record
+    (services/recorder.py); none of them ever finishes a step, so one that does was written by an
+    editor and must not make the journal explain a smoke test nobody signed off."""
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    session = ctx.store.load("v0.2.0")
+    session.steps["smoke"] = StepRecord(status=StepStatus.DONE)
+    session.journal_pending = [{"seq": 2, "time": "2026-01-01T00:00:00Z", "actor": "x",
+                                "step": "smoke", "action": "done"},
+                               {"seq": 3, "time": "not a time", "step": "smoke",
+                                "action": "started"}]
+    ctx.store.save(session)
+
+    ctx.record("session", "noted")  # writes what waits first
+    assert [e["action"] for e in ctx.recorder().journal.entries()] == ["started", "noted"]
+    edited = ctx.edited_session()
+    assert edited is not None and edited.steps == ("smoke",)
+    assert ctx.store.load("v0.2.0").journal_pending == []

@@ -53,3 +53,31 @@ async def test_escape_closes_the_keys_panel_and_does_nothing_else(
         await pilot.press("escape")  # with the panel closed, Escape is Back again
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_question_mark_opens_and_closes_the_keys_panel_outside_fields(
+        repo_path: Path) -> None:
+    """Walked as a new captain: ? and F1 did nothing on the checklist; the keys of a screen were
+    only in the palette's "Keys". ? opens that panel and closes it again; in a field it is
+    typed as any other character."""
+    from textual.widgets import Input
+
+    from screens.start import StartScreen
+
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert app.screen.query(HelpPanel), "? did not open the Keys panel"
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert not app.screen.query(HelpPanel)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, StartScreen)
+        field = app.screen.query_one("#version", Input)
+        field.value = ""
+        await pilot.press("1", "question_mark")
+        await settle(pilot)
+        assert field.value == "1?" and not app.screen.query(HelpPanel)

@@ -222,3 +222,48 @@ async def test_a_saved_section_says_what_n_does_next(
     for step_id in ("preflight", "changelog"):
         engine.run_step(ctx, engine.find_step(ctx, step_id))
     assert "n commits it (asks first)" in await saved_and_said(repo_path, "Remove", "Drop")
+
+
+async def test_a_saved_section_with_todo_lines_left_does_not_promise_the_commit(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Walked at 80x24: a section saved with a TODO line still in it said "✔ Saved the section
+    to MIGRATION.md. n commits it (asks first). Enter: next step." while the step was blocked on
+    that TODO (the blocker had scrolled off); n then refused. The line now says what is left."""
+    app = at_the_migration_step(
+        repo_path, make_ctx, "# Changelog\n\n## [Unreleased]\n### Added\n- A model.\n",
+        "# Migration\n", ReleaseRequest(version="0.2.0"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_step(pilot, "migration", MigrationScreen)
+        editor = screen.query_one("#migration-editor", TextArea)
+        editor.load_text(editor.text.replace("TODO: the exact", "The exact"))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        said = str(screen.query_one("#step-message", Static).render())
+        assert "Saved the section to MIGRATION.md" in said
+        assert "still has TODO placeholders" in said and "Then ctrl+s saves it again." in said
+        assert "n commits it" not in said and "Enter: next step" not in said
+        assert "TODO" in (repo_path / "MIGRATION.md").read_text()  # what was typed is kept
+
+
+async def test_a_save_takes_back_the_refusal_of_the_save_before(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Walked at 80x24: ctrl+s on the untouched template said "The template is untouched ...
+    Nothing was written." in a toast; the captain filled in a line and saved, and that toast
+    stood on beside the new save's words for seconds more."""
+    app = at_the_migration_step(
+        repo_path, make_ctx, "# Changelog\n\n## [Unreleased]\n### Added\n- A model.\n",
+        "# Migration\n", ReleaseRequest(version="0.2.0"))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await open_step(pilot, "migration", MigrationScreen)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        toasts = [str(t.render()) for t in screen.query("Toast")]
+        assert any("template is untouched" in t for t in toasts), toasts
+        editor = screen.query_one("#migration-editor", TextArea)
+        editor.load_text(editor.text.replace("TODO: ", ""))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        toasts = [str(t.render()) for t in screen.query("Toast")]
+        assert not any("template is untouched" in t for t in toasts), toasts
+        assert "✔ Saved the section to MIGRATION.md" in str(
+            screen.query_one("#step-message", Static).render())

@@ -51,6 +51,7 @@ def test_a_step_killed_as_it_starts_shows_interrupted_and_next_finishes_it(
     assert resumed.returncode == 0, resumed.stderr
     assert SessionStore(repo_path).load("v0.2.0").steps["preflight"].status == StepStatus.DONE
     assert actions(repo_path)[-2:] == [("preflight", "resumed"), ("preflight", "done")]
+    assert actions(repo_path).count(("preflight", "started")) == 1  # killed before it: lost
     assert run_cli("journal", "verify", cwd=repo_path).returncode == 0
 
 
@@ -72,12 +73,17 @@ def test_a_redo_killed_as_it_is_recorded_stops_nothing_and_next_finishes_it(
     assert home.journal == "" and home.edited == () and home.next_id == "preflight"
     verify = run_cli("journal", "verify", cwd=repo_path)
     assert verify.returncode == 0, verify.stderr
+    assert "preflight 'reopened'" in verify.stdout  # waiting in the session, and who writes it
+    assert "preflight 'reopened'" in run_cli("journal", "show", cwd=repo_path).stdout
 
     again = run_cli("next", "--yes", cwd=repo_path)
     assert again.returncode == 0, again.stderr
     assert SessionStore(repo_path).load("v0.2.0").steps["preflight"].status == StepStatus.DONE
-    assert actions(repo_path)[-2:] == [("preflight", "started"), ("preflight", "done")]
-    assert (("preflight", "reopened") in actions(repo_path)) == (when == "after")
+    assert actions(repo_path)[-3:] == [
+        ("preflight", "reopened"), ("preflight", "started"), ("preflight", "done")]
+    reasons = [e["inputs"]["reason"] for e in Journal(
+        repo_path / ".release" / "v0.2.0" / "journal.jsonl").entries() if e["action"] == "reopened"]
+    assert reasons == ["a late commit"]  # killed before its entry, the reason was lost
     assert run_cli("journal", "verify", cwd=repo_path).returncode == 0
 
 

@@ -126,3 +126,16 @@ def test_gitpython_is_imported_only_when_a_repository_is_opened(tmp_path: Path) 
                             f"rc = main(['changelog', 'section', 'unreleased', '--file', "
                             f"{str(changelog)!r}])\nassert rc == 0, rc\n")
     assert "git" not in loaded
+
+
+def test_status_asks_git_for_the_tags_once(repo_path: Path, tmp_path: Path) -> None:
+    """`status` with a release in progress ran `git for-each-ref refs/tags` twice: pre-flight's
+    version check and again for its version references' plan; the check passes its tags on
+    (``GIT_TRACE`` lists every git command run, as a captain timing it would see)."""
+    assert run_cli("start", "0.2.0", cwd=repo_path).returncode == 0
+    trace = tmp_path / "git-trace.log"
+    shown = run_cli("status", cwd=repo_path, env={"GIT_TRACE": str(trace)})
+    assert shown.returncode == 0, shown.stderr
+    assert "preflight" in shown.stdout
+    ran = [line for line in trace.read_text().splitlines() if "trace: built-in: git " in line]
+    assert sum("for-each-ref" in line and "refs/tags" in line for line in ran) == 1, ran

@@ -42,6 +42,8 @@ CASES = [
      "step 'preflight': the status 'finished' is not one of"),
     ("journal-count-text", set_key("journal", {"head": "", "count": "3"}),
      "the journal record (head and count) is not a table"),
+    ("journal-pending-text", set_key("journal", {"head": "", "count": 1, "pending": "x"}),
+     "the journal entries waiting to be written (pending) are not a list of tables"),
     ("state-unknown", set_key("state", "paused"), "the state 'paused' is not one of"),
 ]
 

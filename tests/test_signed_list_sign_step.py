@@ -217,3 +217,27 @@ def test_a_set_aside_is_journalled_before_the_signature_moves(kept_folder: Conte
     engine.run_step(ctx, registry()["sign"])
     assert (ctx.root / ".release/v0.2.0/set-aside/pai-amd64.iso.minisig").is_file()
     assert [e["action"] for e in ctx.journal.entries()].count("set aside") == 2
+
+
+def test_a_signature_this_release_recorded_is_known_whatever_else_the_journal_holds(
+        kept_folder: Context) -> None:
+    """The journal's "sign" entries are read as ``SignEvidence``: an earlier run's record (reopened
+    by a redo) still marks its signature as this release's, so it is not set aside as an earlier
+    release's, and entries that are no signature record are passed over: ``release-console
+    sign``'s paths, a set-aside, one from another console whose ``signatures`` is a count (it
+    stopped the step with a TypeError)."""
+    ctx = kept_folder
+    sig = ctx.root / "build" / "pai-amd64.iso.minisig"  # old, and it does not verify 0.2.0's ISO
+    before = sig.read_bytes()
+    ctx.record("sign", "signed files", outputs={"backend": "minisign",
+                                                "signatures": ["build/pai-amd64.iso.minisig"]})
+    ctx.record("sign", "signed files", outputs={"backend": "minisign", "signatures": 2,
+                                                "combined": "build/SHA256SUMS"})
+    ctx.record("sign", "done", outputs=SignEvidence(backend="minisign", signatures=(
+        SignedArtifact(artifact="pai-amd64.iso", signature="build/pai-amd64.iso.minisig",
+                       signature_sha256=hashlib.sha256(before).hexdigest()),)).to_json())
+    with pytest.raises(ConsoleError, match=r"pai-amd64\.iso\.minisig already exists and does not "
+                                           "verify"):
+        registry()["sign"].run(ctx)
+    assert sig.read_bytes() == before  # this release's: left where it is, never moved
+    assert not (ctx.store.directory("v0.2.0") / "set-aside").exists()

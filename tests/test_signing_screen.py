@@ -61,3 +61,33 @@ async def test_sign_from_the_screen_with_the_password_box(
         assert proc.returncode == 0
     journal = (repo_path / ".release" / "v0.2.0" / "journal.jsonl").read_text()
     assert "tui secret" not in journal
+
+
+async def test_a_key_file_is_named_as_what_signs_not_the_hardware_token(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """The sign step is titled for the hardware token, and its description said "with the key
+    on the hardware token" above a panel naming a minisign secret key file: a captain whose key
+    is a file read two different keys. The checklist's panel now names the pinned key and the
+    key file, and the description claims no token."""
+    from textual.widgets import OptionList
+
+    from services.signing.minisign import key_id_text, public_key_id
+
+    minisign_project(repo_path)
+    start_release(make_ctx(), ReleaseRequest(version="0.2.0"))
+    key_id = key_id_text(public_key_id(repo_path / "minisign.pub"))
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        checklist = app.screen.query_one("#checklist", OptionList)
+        ids = [checklist.get_option_at_index(i).id for i in range(checklist.option_count)]
+        checklist.highlighted = ids.index("sign")
+        await settle(pilot)
+        detail = " ".join(str(app.screen.query_one("#detail-text", Static).render()).split())
+        assert f"Signs with minisign key {key_id} (minisign.pub), from the key file " \
+               "keys/minisign.key." in detail
+        assert "key on the hardware token" not in detail
+        app.push_screen(screen_for("sign"))
+        await settle(pilot)
+        assert "hardware token" not in str(app.screen.query_one("#step-description",
+                                                                Static).render())

@@ -120,6 +120,39 @@ async def test_a_refused_sign_off_gives_the_form_back_as_it_was(
     assert "smoke" not in make_ctx().require_session().data
 
 
+async def test_a_sign_off_refused_while_the_next_is_typed_keeps_both(
+        repo_path: Path, make_ctx: Callable[..., Context], released: None) -> None:
+    """The form moves to arm64 as ctrl+s is pressed for amd64. The amd64 sign-off was refused
+    (its image is gone) while the captain typed the arm64 one, and the refill put x1 and the
+    amd64 ticks back over "m2": what was typed for arm64 was lost. It now stays, and the refused
+    amd64 sign-off comes back when the form reaches amd64 again."""
+    for iso in (repo_path / "build").glob("*amd64*"):
+        iso.unlink()  # nothing to hash for amd64: the sign-off is refused
+    app = SlowApp(Options(repo=repo_path))
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_smoke(pilot)
+        hardware = screen.query_one("#smoke-hardware", Input)
+        checks = screen.query_one("#smoke-checks", SelectionList)
+        arch = screen.query_one("#smoke-arch", Select)
+        hardware.focus()
+        app.held.set()  # the amd64 sign-off waits, as hashing gigabytes does
+        await pilot.press(*"x1", "enter", "a", "ctrl+s")
+        assert arch.value == "arm64" and hardware.has_focus
+        await pilot.press(*"m2", "enter", "space")  # the first check passed on the Pi
+        app.go.set()  # and now amd64 is refused
+        await settle(pilot)
+        assert arch.value == "arm64" and hardware.value == "m2"
+        assert checks.selected == ["boots"]
+        line = str(screen.query_one("#step-message", Static).render())
+        assert "amd64" in line and "pick amd64 in the list to send it again" in line
+        await pilot.press("a", "ctrl+s")
+        await settle(pilot)
+        assert arch.value == "amd64"  # on to the one still open, as it was sent
+        assert hardware.value == "x1" and len(checks.selected) == checks.option_count
+    data = make_ctx().require_session().data["smoke"]
+    assert {a: data[a]["hardware"] for a in data} == {"arm64": "m2"}
+
+
 async def test_while_an_architecture_is_open_the_line_names_it_not_the_next_step(
         repo_path: Path, released: None) -> None:
     """Walked at 80x24: after the amd64 sign-off the line said "Enter: next step" while the form

@@ -102,3 +102,20 @@ async def test_an_unreadable_changelog_is_read_again_at_each_keystroke(
         assert len(reads) == 1
         shown = await type_version(pilot, app, "0.4.0")
         assert "0.4.0 is a larger step" in shown[-1] and len(reads) == 1
+
+
+async def test_a_refused_start_is_not_said_once_the_version_is_corrected(repo_path: Path) -> None:
+    """Enter on a typo put "'1.' is not a SemVer version" under the fields; the captain typed
+    the right version and the preview said "Enter starts v0.3.0", with the old refusal still
+    below it (found walking the demo at 80x24). Typing clears the start's answer."""
+    commit_file(repo_path, "CHANGELOG.md", ENTRIES)
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_with_key(pilot, "s", StartScreen)
+        await type_version(pilot, app, "1.")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "'1.' is not a SemVer version" in text_of(app.screen, "#error")
+        shown = await type_version(pilot, app, "0.3.0")
+        assert shown[-1].startswith("Enter starts v0.3.0 (stable).")
+        assert text_of(app.screen, "#error") == ""

@@ -155,3 +155,32 @@ async def test_a_standing_notice_does_not_cover_the_confirmation_and_comes_back_
         await settle(pilot)
         assert "The last run failed: git said no." in [
             str(t.render()) for t in app.screen.query(Toast)]
+
+
+async def test_a_declined_runs_toast_goes_when_the_step_runs_again(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Walked at 80x24: Enter at the push's question (no) left "'Push commit and tag' was not
+    confirmed; nothing was done." as a ten-second error toast; n and y then pushed, and the next
+    step showed that toast stacked with "✔ Push commit and tag: done." The run that follows
+    takes back the toasts of the attempt before it."""
+    at_the_changelog_step(repo_path, make_ctx)
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        app.push_screen(screen_for("changelog"))
+        await settle(pilot)
+        await pilot.press("n")
+        await until_confirm(pilot)
+        await pilot.press("n")  # no
+        await settle(pilot)
+        said = [str(t.render()).strip() for t in app.screen.query("Toast")]
+        assert any("was not confirmed" in line for line in said), said
+        await pilot.press("n")
+        await until_confirm(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StepScreen) and screen.step.id == "migration"
+        said = [str(t.render()).strip() for t in screen.query("Toast")]
+        assert said == ["✔ Move [Unreleased] in CHANGELOG.md: done."]
+        assert not any("was not confirmed" in m for m, *_ in app.take_standing_warnings())

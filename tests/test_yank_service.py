@@ -150,3 +150,19 @@ def test_a_yank_on_another_branch_is_refused_before_anything_changes(
     assert release_json(sandbox, "v0.2.0")["prerelease"] is False
     git(project, "switch", "-q", "main")
     assert yank_release(make_ctx(assume_yes=True), REQUEST).exit_code == 0
+
+
+def test_the_plan_confirmed_names_the_commit_the_note_is_made_with(
+        make_ctx: Factory, project: Path) -> None:
+    """The yank's plan spelt the note's subject by hand, apart from the step that commits it
+    (services.subjects has both now): the command the captain confirms is the commit made, and
+    the hotfix picker knows that commit for the console's own."""
+    from services.hotfix.bookkeeping import console_commit
+    from tests.conftest import git
+
+    ctx = make_ctx(assume_yes=True)
+    shown = [c for c in prepare_yank(ctx, REQUEST).plan.commands if c.startswith("git commit")]
+    assert yank_release(ctx, REQUEST).exit_code == 0
+    made = git(project, "log", "-1", "--format=%s").strip()
+    assert shown == [f'git commit -m "{made}"']
+    assert console_commit(made, ctx.policy.tag_format) == "the yank note of v0.2.0"

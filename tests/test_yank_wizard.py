@@ -105,6 +105,12 @@ async def test_an_older_release_is_replaced_by_the_newer_one_already_out(
         await settle(pilot)
         assert app.screen is screen
         assert release_json(sandbox, "v0.1.0")["prerelease"] is True  # yanked
+        # walked: the note left unpushed said only "push it yourself"; it names the command
+        head = git(project, "rev-parse", "HEAD").strip()
+        said = text_of(app, "#message")
+        assert said.startswith(f"The yank note {head[:12]} is committed but not pushed; users "
+                               "read the CHANGELOG on main, so push it from a shell:")
+        assert f"git push origin {head}:refs/heads/main" in said
 
 
 async def test_yank_wizard_end_to_end(project: Path, sandbox: Sandbox) -> None:  # noqa: F811
@@ -378,3 +384,27 @@ async def test_a_suggestion_that_comes_late_keeps_what_the_captain_typed(project
         screen.post_message(YankScreen.Suggested("v0.2.0", "0.2.2", "the next patch"))
         await settle(pilot)
         assert replacement.value == "0.2.2"
+
+
+async def test_at_80x24_a_done_yank_offers_no_edit(project: Path) -> None:
+    """Walked at 80x24: after the yank, its note pushed and the hotfix offer answered, the
+    footer still offered "e Edit"; e brought back the form with the reason and replacement
+    editable, as if the yank that GitHub already shows could still be changed."""
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_wizard(pilot)
+        await preview(pilot, screen, "Unlock corrupts data")
+        assert footer_keys(screen).get("e")
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)  # the note's push
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, HotfixOffer)
+        await pilot.press("escape")  # not now
+        await settle(pilot)
+        assert app.screen is screen
+        assert "e" not in footer_keys(screen)
+        await pilot.press("e")
+        await settle(pilot)
+        assert not screen.query_one("#top").display  # the form stays aside: nothing to edit

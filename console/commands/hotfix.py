@@ -66,19 +66,21 @@ def cmd_hotfix(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     from services import versions
     from services.hotfix.bookkeeping import left_out_sentence
-    from services.hotfix.picks import listing
+    from services.hotfix.picks import listing, shipped_sentence
     from services.hotfix.plan import base_tag_for
 
     ctx = context(args)
     version = str(versions.parse_version(args.version))
     base = base_tag_for(ctx.policy, version, ctx.repo.tags())
-    found, own = listing(ctx.repo, base, ctx.policy.project.default_branch,
-                         tag_format=ctx.policy.tag_format)
+    found, own, shipped = listing(ctx.repo, base, ctx.policy.project.default_branch,
+                                  tag_format=ctx.policy.tag_format)
     if args.json:
         print_json({"base_tag": base, "commits": [
             {"sha": c.sha, "subject": c.subject, "author": c.author, "date": c.date,
              "files": c.files} for c in found],
-            "left_out": [{"sha": c.sha, "subject": c.subject} for c in own]})
+            "left_out": [{"sha": c.sha, "subject": c.subject} for c in own],
+            "already_picked": [{"sha": s.commit.sha, "subject": s.commit.subject,
+                                "picked_as": s.picked_as} for s in shipped]})
         return 0
     if not found:
         say(f"No commits to pick on {ctx.policy.project.default_branch} since {base}.")
@@ -87,6 +89,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         say(f"              {', '.join(c.files[:6])}{' …' if len(c.files) > 6 else ''}")
     if own:
         say(left_out_sentence([c.subject for c in own]))
+    if shipped:
+        say(shipped_sentence(base, shipped))
     return 0
 
 

@@ -12,15 +12,16 @@ from services.errors import ConsoleError
 from services.journal import Journal
 from services.session import Session
 from services.step_protocol import Context
-from services.wording import mid_sentence
+from services.wording import counted, mid_sentence
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = add_parser(sub, "journal", "show, verify or repair the release's audit journal",
                    "show: the entries of the journal. verify: check the hash chain and the count "
-                   "recorded in the session; exits 1 naming the first bad line. repair: move a "
-                   "last entry that a crash cut off (and only that) to a file beside the journal "
-                   "and record that, so the release goes on.")
+                   "recorded in the session; exits 1 naming the first bad line. repair: write the "
+                   "entries a killed command left waiting in the session, or move a last entry "
+                   "that a crash cut off (and only that) to a file beside the journal and record "
+                   "that, so the release goes on.")
     p.add_argument("action", choices=("show", "verify", "repair"), help="what to do")
     p.add_argument("--tag", default="", help="a session other than the one in progress")
     p.add_argument("--yes", action="store_true", help="repair: do not ask; the plan is printed")
@@ -83,8 +84,10 @@ def cmd_journal(args: argparse.Namespace) -> int:
         if edited:
             raise ConsoleError(edited.problem, remedy=edited.remedy)
         count, head = journal.tip()  # what the file holds: it may be ahead of the session
-        say(f"{journal.path}: {count} entries, chain intact, head {head[:16]}….")
-        if count > session.journal_count:
+        say(f"{journal.path}: {counted(count, 'entry', 'entries')}, chain intact, head {head[:16]}….")
+        if session.journal_pending:
+            say(waiting(session), style="yellow")
+        elif count > session.journal_count:
             from services.bundle.crossing import import_stopped
 
             stopped = import_stopped(journal.path, session)
@@ -105,15 +108,38 @@ def cmd_journal(args: argparse.Namespace) -> int:
         extra = ", ".join(f"{k}={v}" for k, v in detail.items() if not isinstance(v, dict | list))
         say(f"{entry.get('seq'):>4} {entry.get('time')} {entry.get('step'):<14} "
             f"{entry.get('action'):<18} {entry.get('actor')}{'  ' + extra if extra else ''}")
+    if session.journal_pending and not args.json:
+        say(waiting(session), style="yellow")
     return 0
 
 
+def waiting(session: Session) -> str:
+    """The entries a killed command left in the session (services/recorder.py), and who writes
+    them."""
+    names = ", ".join(f"{e.get('step')} {e.get('action')!r}" for e in session.journal_pending)
+    one = len(session.journal_pending) == 1
+    held = (f"The session holds {'an entry' if one else 'entries'} a stopped command had not "
+            f"finished writing ({names}): ")
+    if session.state != "active":  # nothing records in a closed session any more
+        return held + f"`release-console journal repair --tag {session.tag}` writes " + (
+            "it." if one else "them.")
+    return held + (f"the next command that records writes {'it' if one else 'them'} "
+                   "(`release-console next`), or `release-console journal repair` now.")
+
+
 def repair(ctx: Context, session: Session, journal: Journal) -> int:
-    """Show what ``set_aside`` will move and where, ask, then do it."""
+    """Write the entries waiting in the session; or show what ``set_aside`` will move and where,
+    ask, then do it."""
     from services.journal_repair import repair_plan, require_cut_tail, set_aside
 
     if not journal.verify(expected_head=session.journal_head,
                           expected_count=session.journal_count):
+        if session.journal_pending:  # what the captain did: written without asking
+            count = len(session.journal_pending)
+            ctx.recorder(session).settle_now()
+            say(f"✔ Wrote {'the entry' if count == 1 else f'the {count} entries'} the session "
+                f"held waiting into {journal.path}.")
+            return 0
         say(f"{journal.path} is intact; there is nothing to repair.")
         return 0
     tail = require_cut_tail(journal, session)  # any other damage: refused before asking

@@ -231,7 +231,7 @@ def cmd_smoke_show(args: argparse.Namespace) -> int:
 # --- checksums -----------------------------------------------------------------------------------
 
 def cmd_checksums(args: argparse.Namespace) -> int:
-    from services import checksums
+    from services import checksum_check, checksums
 
     policy, _root, _ctx = file_context(args)
     files = _files(args.files)
@@ -245,7 +245,7 @@ def cmd_checksums(args: argparse.Namespace) -> int:
         if args.combined:
             raise UsageError("--combined writes a list; with --check, name the list as a FILE.")
         with ProgressRenderer() as bar:
-            results = checksums.check(files, policy.checksum_file_for, bar)
+            results = checksum_check.check(files, policy.checksum_file_for, bar)
         for result in results:
             detail = f" ({result.detail})" if result.detail and not result.ok else ""
             say(f"{_shown(result.path)}: {result.status}{detail}")

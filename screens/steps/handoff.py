@@ -238,6 +238,15 @@ class HandoffScreen(HoldsVerifiedBundle, StepScreen[Any]):
             return
         super()._run_or_say_why()
 
+    def _hint(self) -> Text:
+        """Where this machine writes the bundle, the blocker just above says to press ctrl+s;
+        the line below says what it does not: n writes it too, and the screen stays (it said
+        "To do:" and the same remedy again)."""
+        if self.exporting and self.next_id == self.step.id and self.status == S.BLOCKED:
+            return Text("n writes it too; the screen stays, with the fingerprint to compare on "
+                        "the other machine.", style="bold")
+        return super()._hint()
+
     @on(Input.Submitted, "#handoff-path")
     def export_on_enter(self) -> None:
         self.action_export()

@@ -30,7 +30,7 @@ class StoppedPick:
 
 class HotfixBranchScreen(StepScreen[StoppedPick]):
     BINDINGS = [Binding("c", "resolve", "Continue or abort…"),
-                Binding("p", "pick_again", "Pick again…")]
+                Binding("p", "pick_again", "Pick fixes…")]
 
     stopped: StoppedPick | None = None
 

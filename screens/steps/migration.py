@@ -27,6 +27,7 @@ from services.catalogue import BY_ID
 from services.errors import ConsoleError
 from services.step_protocol import Context
 from services.steps.migration import current_check, transition
+from services.wording import mid_sentence
 
 MIGRATION_CSS = Path(__file__).with_name("migration.tcss")
 
@@ -165,9 +166,9 @@ class MigrationScreen(StepScreen[MigrationView]):
     def action_save(self) -> None:
         text = self.query_one("#migration-editor", TextArea).text
         if self.template_text and text.strip() == self.template_text.strip():
-            self.notify("The template is untouched: fill in its TODO lines, or press m if no "
-                        "migration is required. Nothing was written.", severity="warning",
-                        timeout=8)
+            self.refused = ("The template is untouched: fill in its TODO lines, or press m if "
+                            "no migration is required. Nothing was written.")
+            self.notify(self.refused, severity="warning", timeout=8)  # the next save takes it back
             return
         self.start_form_write()
         self._save(text)
@@ -186,19 +187,25 @@ class MigrationScreen(StepScreen[MigrationView]):
 
     @work(thread=True, exclusive=True, group="migration-save")
     def _save(self, text: str) -> None:
-        def save(ctx: Context) -> str:
+        def save(ctx: Context) -> tuple[str, str]:
             rel = ctx.policy.migration
             old, new = transition(ctx)
             migration.save_section(migration.read(ctx.path(rel), rel), old, new, text).write()
-            return rel
+            check = current_check(ctx)  # what the step will say of it: a TODO left blocks it
+            return rel, "" if check.ok else check.message
 
-        rel, error = attempt(self.app, save)
-        self.post_message(Finished(False, error) if rel is None else Saved(text, rel))
+        saved, error = attempt(self.app, save)
+        self.post_message(Finished(False, error) if saved is None else Saved(text, *saved))
 
     def on_saved(self, message: Saved) -> None:
         self.loaded_text = message.text
         self.query_one("#migration-editor", TextArea).load_text(message.text)
         self.park_focus()
+        if message.problem:  # saved, and still blocked: no "n commits it", no "Enter: next step"
+            self.post_message(Finished(False, f"Saved the section to {message.file}, but "
+                                       f"{mid_sentence(message.problem)} Then ctrl+s saves it "
+                                       "again."))
+            return
         self.post_message(Finished(True, f"✔ Saved the section to {message.file}. "
                                    + self._when_committed(message.file)))
 
@@ -221,4 +228,5 @@ class Saved(Message):
 
     text: str
     file: str
+    problem: str = ""  # what the step's check still says of the saved section ("" when ready)
 

@@ -16,6 +16,10 @@ The hardware, the ticks and the note belong to one architecture: the form starts
 each one, whether it moved on by itself or the captain picked another in the list. Only the
 tester is kept: one person usually tests them all, but an amd64 laptop is never the arm64 board,
 and a carried-over machine would be a false line in the audit record.
+
+A refused sign-off comes back into the form, unless the captain has already typed into the next
+architecture's form: that stays as typed, and the refused one is kept for its architecture, back
+in the form when the captain picks it or the form moves to it (nothing typed is written over).
 """
 
 from __future__ import annotations
@@ -81,6 +85,7 @@ class SmokeScreen(StepScreen[SmokeView]):
         self.form_next: str | None = None  # moved on by ctrl+s to this one, still to sign off
         self.sent: set[str] = set()  # sign-offs sent from this form (maybe not loaded yet)
         self.tick_all_on_load = False  # a typed before the checks were there
+        self.refused_signoffs: dict[str, Entry] = {}  # refused while the next one was typed: kept here
 
     def on_mount(self) -> None:
         """Opened as the step to do now with a sign-off open (blocked), the hardware field
@@ -189,14 +194,40 @@ class SmokeScreen(StepScreen[SmokeView]):
             return
         self.form_arch = str(event.value)
         self.form_next = None
-        self._clear_form()
+        self._open_form(self.form_arch)
         self.query_one("#smoke-hardware", Input).focus()
 
-    def _clear_form(self) -> None:
+    def _open_form(self, arch: str) -> None:
+        """The form for ``arch``: empty, or its refused sign-off as it was sent (kept while the
+        captain went on typing another one)."""
+        entry = self.refused_signoffs.pop(arch, None)
+        if entry is not None:
+            self._fill_form(entry)
+            return
         self.query_one("#smoke-hardware", Input).value = ""
         self.query_one("#smoke-note", Input).value = ""
         if self.data is not None:
             self._reset_checks(self.data)
+
+    def _fill_form(self, entry: Entry) -> None:
+        self.query_one("#smoke-tester", Input).value = entry.tester
+        self.query_one("#smoke-hardware", Input).value = entry.hardware
+        self.query_one("#smoke-note", Input).value = entry.note
+        checks = self.query_one("#smoke-checks", SelectionList)
+        checks.deselect_all()
+        for mark in entry.marks:
+            if mark.result == "pass":
+                checks.select(mark.check)
+
+    def _typed_since(self, entry: Entry) -> bool:
+        """The form is on another architecture, not sent, and the captain has typed or ticked
+        something in it (the tester kept from ``entry`` does not count)."""
+        if self.form_arch == entry.arch or self.form_arch in self.sent:
+            return False
+        checks = self.query_one("#smoke-checks", SelectionList)
+        return bool(self.query_one("#smoke-hardware", Input).value
+                    or self.query_one("#smoke-note", Input).value or checks.selected
+                    or self.query_one("#smoke-tester", Input).value != entry.tester)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter in the note records (in the tester and hardware it moves on: FormField)."""
@@ -254,23 +285,23 @@ class SmokeScreen(StepScreen[SmokeView]):
             return
         self.form_arch = nxt
         self.query_one("#smoke-arch", Select).value = nxt
-        self._clear_form()
+        self._open_form(nxt)
         self.query_one("#smoke-hardware", Input).focus()
 
     def on_not_recorded(self, message: NotRecorded) -> None:
-        """The sign-off was refused: the form shows it again as it was, so nothing is lost."""
+        """The sign-off was refused: the form shows it again as it was, so nothing is lost. If
+        the captain has typed into the next architecture's form meanwhile, that stays (refilling
+        over it lost what was typed) and the refused one waits for its architecture."""
         entry = message.entry
         self.sent.discard(entry.arch)
+        if self._typed_since(entry):
+            self.refused_signoffs[entry.arch] = entry
+            self.post_message(Finished(False, f"{message.error} Your {entry.arch} sign-off is "
+                                       f"kept: pick {entry.arch} in the list to send it again."))
+            return
         self.form_arch, self.form_next = entry.arch, None
         self.query_one("#smoke-arch", Select).value = entry.arch
-        self.query_one("#smoke-tester", Input).value = entry.tester
-        self.query_one("#smoke-hardware", Input).value = entry.hardware
-        self.query_one("#smoke-note", Input).value = entry.note
-        checks = self.query_one("#smoke-checks", SelectionList)
-        checks.deselect_all()
-        for mark in entry.marks:
-            if mark.result == "pass":
-                checks.select(mark.check)
+        self._fill_form(entry)
         self.query_one("#smoke-hardware", Input).focus()
         self.post_message(Finished(False, message.error))
 

@@ -242,6 +242,8 @@ def export_bundle(ctx: Context, output: Path | None = None, *,
             if stale.is_dir() and not stale.is_symlink():
                 shutil.rmtree(stale, ignore_errors=True)
         check_ready(ctx)
+        if session.journal_pending:  # written here first: the other machine would write it too
+            ctx.session = ctx.recorder(session).settle_now()
         target = writable_output(ctx, output)
         if target.exists():
             adopted = _adopt(ctx, target)

@@ -171,7 +171,7 @@ def recorded_digests(policy: Policy, files: list[ExpectedFile],
     and the checksums step's evidence. An artifact whose bytes differ from them changed after it was
     checksummed (and signed): uploading it would publish something nobody tested or signed.
     """
-    from services import checksums
+    from services import checksum_check
 
     from_step = {name: str(entry["sha256"]).lower()
                  for name, entry in _by_name(recorded).items()}
@@ -180,7 +180,7 @@ def recorded_digests(policy: Policy, files: list[ExpectedFile],
         if item.kind != "artifact":
             continue
         known: dict[str, str] = {}
-        found = checksums.find_expected(item.path, policy.checksum_file_for(item.name))
+        found = checksum_check.find_expected(item.path, policy.checksum_file_for(item.name))
         if found is not None:
             known[found[1].name] = found[0].lower()
         if item.name in from_step:

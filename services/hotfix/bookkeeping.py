@@ -13,17 +13,24 @@ from __future__ import annotations
 import re
 
 from services import versions
+from services.subjects import (
+    CHANGELOG,
+    COMPARES_FROM,
+    HOTFIX_ENTRIES,
+    MIGRATION,
+    REOPEN,
+    YANK_NOTE,
+)
 from services.wording import counted
 
-# (subject as the step writes it, what it is): {tag} is the release's tag.
+# (subject as the step writes it, from services.subjects; what it is): {tag} is the release's tag.
 SUBJECTS: tuple[tuple[str, str], ...] = (
-    ("Release {tag}: changelog", "the changelog commit of {tag}"),
-    ("Release {tag}: migration notes", "the migration notes commit of {tag}"),
-    ("Post-release {tag}: reopen [Unreleased]", "the post-release commit of {tag}"),
-    ("Post-release {tag}: [Unreleased] compares from {tag}", "the post-release commit of {tag}"),
-    ("Yank {tag}: changelog note", "the yank note of {tag}"),
-    ("Hotfix {tag}: CHANGELOG entries for the picked fixes",
-     "the CHANGELOG entries commit of hotfix {tag}"),
+    (CHANGELOG, "the changelog commit of {tag}"),
+    (MIGRATION, "the migration notes commit of {tag}"),
+    (REOPEN, "the post-release commit of {tag}"),
+    (COMPARES_FROM, "the post-release commit of {tag}"),
+    (YANK_NOTE, "the yank note of {tag}"),
+    (HOTFIX_ENTRIES, "the CHANGELOG entries commit of hotfix {tag}"),
 )
 
 

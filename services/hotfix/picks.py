@@ -44,10 +44,20 @@ class PickConflict(ConsoleError):
         self.resolved: list[str] = []  # earlier picks whose CHANGELOG conflict resolved itself
 
 
+@dataclass(frozen=True)
+class Shipped:
+    """A commit on the default branch an earlier hotfix already picked into the base tag."""
+
+    commit: Candidate
+    picked_as: str  # the pick's own sha in the base tag (its ``-x`` trailer names ``commit``)
+
+
 def listing(repo: Repository, base_tag: str, default_branch: str, *,
-            tag_format: str) -> tuple[list[Candidate], list[Candidate]]:
+            tag_format: str) -> tuple[list[Candidate], list[Candidate], list[Shipped]]:
     """The commits on the default branch since the base tag, newest first, merges left out: (the
-    ones a hotfix may pick, the console's own bookkeeping commits, which it may not)."""
+    ones a hotfix may pick, the console's own bookkeeping commits, which it may not, and the
+    fixes an earlier hotfix already picked into the base tag, which :func:`resolve_picks`
+    refuses: after the merge-back they are on the default branch beside their picks)."""
     out = repo.git("log", "--no-merges", "--format=%x1e%H%x1f%s%x1f%an%x1f%as", "--name-only",
                    f"refs/tags/{base_tag}..refs/heads/{default_branch}", "--")
     pickable: list[Candidate] = []
@@ -59,7 +69,34 @@ def listing(repo: Repository, base_tag: str, default_branch: str, *,
         sha, subject, author, day = head.split("\x1f")
         (own if console_commit(subject, tag_format) else pickable).append(Candidate(
             sha, subject, author, day, [f for f in files.splitlines() if f.strip()]))
-    return pickable, own
+    picks = picked_into(repo, base_tag) if pickable else {}
+    shipped = [Shipped(c, picks[c.sha]) for c in pickable if c.sha in picks]
+    return [c for c in pickable if c.sha not in picks], own, shipped
+
+
+def picked_into(repo: Repository, base_tag: str) -> dict[str, str]:
+    """Every commit the ``-x`` trailers in the base tag's history name, with the pick's sha: one
+    ``git log`` of the commits whose message says "cherry picked from commit"."""
+    out = repo.git("log", "--fixed-strings", "--grep=cherry picked from commit",
+                   "--format=%x1e%H%x1f%B", f"refs/tags/{base_tag}", "--")
+    found: dict[str, str] = {}
+    for record in out.split("\x1e"):
+        pick, _, body = record.partition("\x1f")
+        for sha in TRAILER.findall(body):
+            found.setdefault(sha, pick.strip())  # newest first: the latest pick of it
+    return found
+
+
+def shipped_sentence(base_tag: str, shipped: list[Shipped]) -> str:
+    """The line under the list that says which fixes the base tag carries already, so a captain
+    looking for one knows why it is not there (picking it would be refused)."""
+    if not shipped:
+        return ""
+    shown = "; ".join(f'"{s.commit.subject}"' for s in shipped[:3]) + \
+        (" …" if len(shipped) > 3 else "")
+    where = f" (as {shipped[0].picked_as[:12]})" if len(shipped) == 1 else ""
+    return (f"Not listed: {len(shipped)} commit{'s' if len(shipped) > 1 else ''} already picked "
+            f"into {base_tag}{where}: {shown}.")
 
 
 def is_ancestor(repo: Repository, a: str, b: str) -> bool:

@@ -18,6 +18,7 @@ from services.errors import ConsoleError
 from services.policy import Policy
 from services.session import Session
 from services.step_protocol import Context, Plan
+from services.subjects import HOTFIX_ENTRIES, subject
 from services.wording import counted
 
 KEY = "hotfix"
@@ -89,7 +90,7 @@ def hotfix_data(session: Session, policy: Policy) -> HotfixData:
 
 def commit_message(ctx: Context, tag: str = "") -> str:
     """The branch step's CHANGELOG commit (``tag``: before the session exists)."""
-    return f"Hotfix {tag or ctx.require_session().tag}: CHANGELOG entries for the picked fixes"
+    return subject(HOTFIX_ENTRIES, tag or ctx.require_session().tag)
 
 
 def branch_plan(ctx: Context, data: HotfixData, tag: str) -> Plan:

@@ -156,6 +156,29 @@ def signer_lines(backend: Backend, ready: Readiness) -> list[str]:
             *backend.describe(ready)]
 
 
+def signs_with(policy: Policy, root: Path, *, elsewhere: bool) -> str:
+    """Which key signs, from the policy alone (no token or key file is looked at), for the
+    checklist's panel: the sign step is titled for the hardware token, which a minisign key
+    file is not. ``elsewhere`` (the online machine of an air gap): the key paths are the
+    signing workstation's, so only the pin is named. Empty for no signing or a policy the
+    step's own check refuses."""
+    from services import workstation
+
+    if policy.signing_backend == "none":
+        return ""
+    try:
+        backend = make_backend(policy, root)
+    except ConsoleError:
+        return ""
+    pin = backend.pin_description()
+    if elsewhere and workstation.air_gapped(policy):
+        return f"The signing workstation signs with {pin}."
+    held = {"minisign": f", from the key file {policy.signing_secret_key}"
+            if policy.signing_secret_key else ", from minisign's default key file",
+            "ssh": f", key {policy.signing_ssh_key}" if policy.signing_ssh_key else ""}
+    return f"Signs with {pin}{held.get(backend.name, '')}."
+
+
 def trusted_comment(path: Path, *, timestamp: int, tag: str = "") -> str:
     """What minisign signs along with the file (its trusted comment): when, which file, which tag."""
     return f"timestamp:{timestamp}\tfile:{path.name}" + (f"\ttag:{tag}" if tag else "")

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from services import checksums, tools
+from services import checksum_check, checksums, tools
 from services.atomic import write_bytes_atomic
 from services.progress import ProgressEvent
 from services.signing import Backend, PinMismatch, SignatureInvalid, SigningError
@@ -211,7 +211,7 @@ def verify_files(backend: Backend, files: Sequence[Path], *,
                  progress: ProgressCallback | None = None,
                  lists: ListRules | None = None) -> list[FileReport]:
     """Check each file's sha256 (its per-file checksum, ``FILE.sha256`` or a combined list beside
-    it; see :func:`services.checksums.find_expected`) and its signature.
+    it; see :func:`services.checksum_check.find_expected`) and its signature.
 
     A FILE that is a combined checksum list (named as ``lists``' pattern or
     :data:`~services.checksums.COMBINED_NAMES`, and parsing as one) has no checksum of its own:
@@ -219,14 +219,17 @@ def verify_files(backend: Backend, files: Sequence[Path], *,
     that list's signature checked too when one is beside it (a bad one fails the artifact: the
     digest it was checked against is not vouched for); the policy's lists beside an artifact
     (:meth:`ListRules.beside`) are checked whatever its digest came from, and when the policy signs
-    them their signature must be there unless ``lists.unsigned`` gives a reason it need not.
+    them their signature must be there unless ``lists.unsigned`` gives a reason it need not. When
+    the digest came from them (a fixed name like install.sh, named by several releases' lists),
+    only the lists giving the file's own digest vouch: one verifying is enough, one whose
+    signature does not verify fails it, and a digest in none of them fails it.
     """
     rules = lists or ListRules()
     tools.require(backend.tool)
     lists_given = {p for p in files if (p.name in checksums.COMBINED_NAMES or rules.is_list(p))
                    and checksums.read_list(p) is not None}
     artifacts = [p for p in files if p not in lists_given]
-    sums = dict(zip(artifacts, checksums.check(artifacts, checksum_name, progress,
+    sums = dict(zip(artifacts, checksum_check.check(artifacts, checksum_name, progress,
                                                as_artifacts=True, lists_for=rules.beside),
                     strict=True))
     seen: dict[Path, ListSignature] = {}
@@ -257,7 +260,17 @@ def verify_files(backend: Backend, files: Sequence[Path], *,
         listed_by = None
         source = summed.source
         policy_lists = rules.beside(path)
-        if policy_lists:
+        if source in policy_lists:  # the digest is a policy list's: the lists giving it vouch
+            given = checksum_check.listed_digest(source, path) if summed.ok else None
+            vouching = [p for p in policy_lists
+                        if given is not None and checksum_check.listed_digest(p, path) == given]
+            found = [c for c in (list_signature(p, required=rules.signed)
+                                 for p in vouching or [source]) if c is not None]
+            # a signature there that does not verify fails it (never outvoted by another list);
+            # else the first that verifies, else the first missing one the policy requires
+            listed_by = next((c for c in found if c.status == "FAILED"),
+                             next((c for c in found if c.ok), found[0] if found else None))
+        elif policy_lists:
             checked = [list_signature(p, required=rules.signed) for p in policy_lists]
             bad = [c for c in checked if c is not None and not c.ok]
             listed_by = bad[0] if bad else next((c for c in checked if c is not None), None)

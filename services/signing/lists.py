@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from services import checksums
+import semver
+
+from services import checksum_check
 from services.errors import ConsoleError
 from services.evidence import ChecksumsEvidence, SignEvidence
 from services.session import Session
@@ -60,10 +61,18 @@ def match_list_name(pattern: str, name: str) -> ListName | None:
     return ListName(name, tag=groups.get("tag") or "", version=groups.get("version") or "")
 
 
-def _names(path: Path, artifact: Path) -> bool:
-    """Whether the list at ``path`` has an entry for ``artifact``."""
-    return any(os.path.abspath(path.parent / name) == os.path.abspath(artifact)
-               for _sha, name in checksums.read_list(path) or [])
+_VERSION = re.compile(r"\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?")
+
+
+def _release_of(pattern: str, path: Path) -> tuple[bool, semver.Version]:
+    """The version a list's name carries (its tag's or version's), to order lists newest first:
+    (False, 0.0.0) when it carries none semver reads."""
+    found = match_list_name(pattern, path.name)
+    text = _VERSION.search(found.version or found.tag) if found is not None else None
+    try:
+        return (True, semver.Version.parse(text.group())) if text else (False, semver.Version(0))
+    except ValueError:
+        return False, semver.Version(0)
 
 
 UnsignedReason = Callable[[Path], str]
@@ -85,15 +94,17 @@ class ListRules:
     def beside(self, artifact: Path) -> list[Path]:
         """The policy's lists in ``artifact``'s folder that vouch for it: with a fixed name, that
         list (as it always was); with a tag or version in the name, the ones naming the artifact
-        (a downloads folder holds several releases' lists)."""
+        (a downloads folder holds several releases' lists), the newest release's first (by
+        version: SHA256SUMS-v1.10.0 before SHA256SUMS-v1.9.0), which a failure names."""
         folder = artifact.parent
         if not self.pattern or not folder.is_dir():
             return []
         if not _PLACEHOLDER.search(self.pattern):
             found = folder / self.pattern
             return [found] if found.is_file() and found != artifact else []
-        return [p for p in sorted(folder.iterdir()) if p != artifact and self.is_list(p)
-                and p.is_file() and _names(p, artifact)]
+        naming = [p for p in sorted(folder.iterdir()) if p != artifact and self.is_list(p)
+                  and p.is_file() and checksum_check.listed_digest(p, artifact) is not None]
+        return sorted(naming, key=lambda p: _release_of(self.pattern, p), reverse=True)
 
 
 def released_before_signing(sessions: Callable[[], list[Session]]) -> UnsignedReason:

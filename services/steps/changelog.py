@@ -28,10 +28,11 @@ from services.errors import ConsoleError
 from services.evidence import ChangelogEvidence
 from services.session_lifecycle import release_commit
 from services.step_protocol import Blocker, Context, Evidence, FileChange, Plan, Step
+from services.subjects import CHANGELOG, subject
 
 
 def commit_message(ctx: Context) -> str:
-    return f"Release {ctx.require_session().tag}: changelog"
+    return subject(CHANGELOG, ctx.require_session().tag)
 
 
 def plan_move(ctx: Context, raw: bytes | None = None) -> Change:
@@ -51,8 +52,10 @@ def plan_move(ctx: Context, raw: bytes | None = None) -> Change:
                           tag_format=ctx.policy.tag_format)
 
 
-def ref_updates(ctx: Context, revision: str = "") -> list[version_refs.RefUpdate]:
-    """The version references' updates, planned on the work tree or on ``revision``'s files."""
+def ref_updates(ctx: Context, revision: str = "", *,
+                tags: list[str] | None = None) -> list[version_refs.RefUpdate]:
+    """The version references' updates, planned on the work tree or on ``revision``'s files;
+    ``tags``: the repository's, when the caller has just read them (None: read here)."""
     session = ctx.require_session()
     read = (ctx.repo.work_file if not revision else
             ctx.repo.head_file if revision == "HEAD" else
@@ -60,7 +63,7 @@ def ref_updates(ctx: Context, revision: str = "") -> list[version_refs.RefUpdate
     # An rc's commit becomes the stable release's (promote tags it): its files name X.Y.Z.
     return version_refs.plan_updates(ctx.policy, version=channels.final_version(session),
                                      tag=channels.final_tag(ctx.policy, session),
-                                     tags=ctx.repo.tags(), read=read)
+                                     tags=ctx.repo.tags() if tags is None else tags, read=read)
 
 
 def ref_paths(ctx: Context) -> list[str]:

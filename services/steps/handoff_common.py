@@ -27,8 +27,8 @@ class HandoffStep(Step):
         return [Blocker(f"The release goes to {workstation.bound_for(self.direction)} now.",
                         f"Run `release-console bundle export` (it writes {target}, or pass "
                         f"--output FILE, e.g. on the USB stick) and carry the bundle there.",
-                        tui="Press ctrl+s on this step's screen: it writes the bundle where "
-                        "the screen's field says (e.g. on the USB stick); carry it there.")]
+                        tui="Press ctrl+s: it writes the bundle where the path field says "
+                        "(e.g. on the USB stick); carry it there.")]
 
     def plan(self, ctx: Context) -> Plan:
         if not workstation.air_gapped(ctx.policy):

@@ -20,6 +20,7 @@ from services.errors import ConsoleError
 from services.evidence import MigrationEvidence
 from services.session_lifecycle import release_commit
 from services.step_protocol import Blocker, Context, Evidence, FileChange, Plan, Step
+from services.subjects import MIGRATION, subject
 
 
 def transition(ctx: Context) -> tuple[semver.Version | None, semver.Version]:
@@ -39,7 +40,7 @@ def current_check(ctx: Context) -> migration.MigrationCheck:
 
 
 def commit_message(ctx: Context) -> str:
-    return f"Release {ctx.require_session().tag}: migration notes"
+    return subject(MIGRATION, ctx.require_session().tag)
 
 
 def add_command(ctx: Context, action: str = "add") -> str:
@@ -94,7 +95,7 @@ class MigrationStep(Step):
                               "in the TODO lines before running this step.")
         elif result.ok and modified(ctx, rel):
             plan.commands += [f"git add {rel}",
-                              f'git commit -m "Release {session.tag}: migration notes"']
+                              f'git commit -m "{commit_message(ctx)}"']
         return plan
 
     def reconcile(self, ctx: Context) -> Evidence | None:

@@ -3,7 +3,8 @@ its footer link at ``vX.Y.Z...HEAD`` (PAI runbook, section 7), then commit it.
 
 The changelog step recorded exactly what it removed (the [Unreleased] heading as written, the link
 label and URL, including a branch such as ``main`` instead of ``HEAD``), so the section comes back
-the way the project writes it. Nothing is pushed: the captain opens the follow-up PR.
+the way the project writes it. Nothing is pushed here: the summary offers to push the commit
+(``push --rest``), or the captain opens the follow-up PR with it.
 """
 
 from __future__ import annotations
@@ -23,13 +24,19 @@ from services.errors import ConsoleError
 from services.evidence import ChangelogEvidence
 from services.session_lifecycle import release_commit
 from services.step_protocol import Blocker, Context, Evidence, FileChange, Plan, Step
+from services.subjects import COMPARES_FROM, REOPEN, subject
+
+# The reopen commit stays local: the summary after the last step offers to push it (and the
+# CLI's `push --rest`), so the plan names those rather than sending the captain to a shell.
+PUSHED_AFTER = ("Nothing is pushed here: the summary's p (or `release-console push --rest`) "
+                "pushes this commit, or open the follow-up PR with it.")
 
 
 def commit_message(ctx: Context) -> str:
     session = ctx.require_session()
     if session.kind == "promote":  # the candidate reopened it; the link moves to the stable tag
-        return f"Post-release {session.tag}: [Unreleased] compares from {session.tag}"
-    return f"Post-release {session.tag}: reopen [Unreleased]"
+        return subject(COMPARES_FROM, session.tag)
+    return subject(REOPEN, session.tag)
 
 
 def plan_reopen(ctx: Context, raw: bytes | None = None) -> Change | None:
@@ -95,7 +102,7 @@ class PostRelease(Step):
             return Plan(summary=f"{rel} already has an [Unreleased] section; nothing to do.")
         return Plan(summary=change.summary, changes=[FileChange(rel, change.diff(rel))],
                     commands=[f"git add {rel}", f'git commit -m "{commit_message(ctx)}"'],
-                    notes=[*change.notes, "Push this commit or open the follow-up PR yourself."])
+                    notes=[*change.notes, PUSHED_AFTER])
 
     def reconcile(self, ctx: Context) -> Evidence | None:
         """The reopen already written (a kill before ``git commit``: only the commit is made) or

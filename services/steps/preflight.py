@@ -63,13 +63,14 @@ def waiver_blockers(ctx: Context) -> list[Blocker]:
     return result
 
 
-def reference_blockers(ctx: Context) -> list[Blocker]:
+def reference_blockers(ctx: Context, tags: list[str] | None = None) -> list[Blocker]:
     """The version references must still be found (the new version, or the last release's that
-    the changelog step will replace); a pattern that no longer matches is said here, early."""
+    the changelog step will replace); a pattern that no longer matches is said here, early.
+    ``tags``: the repository's, when the caller has just read them (None: read here)."""
     from services.steps.changelog import ref_updates  # the very plan the changelog step makes
 
     try:
-        ref_updates(ctx)
+        ref_updates(ctx, tags=tags)
     except ConsoleError as err:
         return [Blocker(err.message, err.remedy)]
     return []
@@ -106,22 +107,24 @@ class Preflight(Step):
         repo = ctx.repo
         blockers = dirty_tree_blockers(repo.dirty_paths(), "Commit or stash them; releases are cut "
                                        "from a clean tree.")
-        want = expected_branch(ctx)
-        if repo.branch() != want:
-            blockers.append(Blocker(f"You are on branch {repo.branch()}, not {want}.",
+        want, branch = expected_branch(ctx), repo.branch()
+        if branch != want:
+            blockers.append(Blocker(f"You are on branch {branch}, not {want}.",
                                     f"Switch with `git switch {want}`."))
         if repo.tag_exists(session.tag):
             blockers.append(Blocker(f"Tag {session.tag} already exists.",
                                     "A released tag is never reused; start the next version."))
+        tags = None  # read once here for the version and the references (status runs this check)
         try:
             version = versions.parse_version(session.version)
             if session.kind != "hotfix":
-                tags = [t for t in repo.tags() if t != session.tag]
-                versions.require_greater(version, tags, ctx.policy.tag_format)
+                tags = repo.tags()
+                versions.require_greater(version, [t for t in tags if t != session.tag],
+                                         ctx.policy.tag_format)
         except ConsoleError as err:
             blockers.append(as_blocker(err))
         blockers += checklist.blockers(ctx.policy, ctx.require_session(), "preflight")
-        blockers += reference_blockers(ctx)
+        blockers += reference_blockers(ctx, tags)
         blockers += waiver_blockers(ctx)
         blockers += pin_blockers(ctx)
         return blockers

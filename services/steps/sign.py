@@ -214,15 +214,20 @@ def _signatures_recorded(ctx: Context) -> set[str]:
                if entry.get("step") == "sign"]
     current = ctx.require_session().steps.get("sign")
     outputs.append(current.evidence if current is not None else None)
-    shas = set()
-    for out in outputs:
-        if not isinstance(out, dict):
-            continue
-        listed = out.get("combined")
-        for item in [*(out.get("signatures") or []), *([listed] if listed else [])]:
-            if isinstance(item, dict) and item.get("signature_sha256"):
-                shas.add(str(item["signature_sha256"]))
-    return shas
+    return {sha for out in outputs for sha in _recorded_in(out)}
+
+
+def _recorded_in(outputs: object) -> set[str]:
+    """The signatures' sha256 one sign entry recorded, read as :class:`SignEvidence`. Not every
+    "sign" entry is the step's evidence (``release-console sign`` journals the signature paths as
+    strings, a set-aside its move, an older console other shapes): whatever is not a signature
+    record is passed over, never a crash."""
+    if not isinstance(outputs, dict):
+        return set()
+    recorded = SignEvidence.from_json(outputs)
+    made = recorded.signatures if isinstance(recorded.signatures, tuple) else ()
+    return {str(item.signature_sha256) for item in (*made, recorded.combined)
+            if isinstance(item, SignedArtifact | SignedList) and item.signature_sha256}
 
 
 def _set_aside_earlier(ctx: Context, backend: Backend, paths: list[Path]) -> dict[Path, str]:

@@ -15,6 +15,7 @@ from services import changelog, reconcile
 from services.changelog import Change, commit_files, modified
 from services.errors import ConsoleError
 from services.step_protocol import Blocker, Context, Evidence, FileChange, Plan, Step
+from services.subjects import YANK_NOTE, subject
 from services.yank import yank_inputs
 
 NO_SECTION = "no_section"  # evidence: a release candidate, with no section to mark
@@ -40,7 +41,7 @@ def plan_yank(ctx: Context, raw: bytes | None = None) -> Change:
 
 
 def note_subject(ctx: Context) -> str:
-    return f"Yank {ctx.require_session().tag}: changelog note"
+    return subject(YANK_NOTE, ctx.require_session().tag)
 
 
 class YankChangelog(Step):
@@ -75,9 +76,8 @@ class YankChangelog(Step):
             return Plan(summary=f"Cannot add the yank note: {err}")
         if not change.changed:
             return Plan(summary=change.summary)
-        tag = ctx.require_session().tag
         return Plan(summary=change.summary, changes=[FileChange(rel, change.diff(rel))],
-                    commands=[f"git add {rel}", f'git commit -m "Yank {tag}: changelog note"'])
+                    commands=[f"git add {rel}", f'git commit -m "{note_subject(ctx)}"'])
 
     def reconcile(self, ctx: Context) -> Evidence | None:
         """A kill after the note was written (staged, not committed) or committed, before its
