@@ -89,18 +89,37 @@ def for_session(ctx: Context) -> list[Artifact]:
     return for_release(ctx.policy, ctx.root, ctx.require_session())
 
 
+def session_blockers(ctx: Context, found: list[Artifact] | None = None) -> list[Blocker]:
+    """:func:`blockers` of the release in progress (``found``: its artifacts, when read
+    already), naming its version and, when HEAD is elsewhere, its release commit."""
+    from services.session_lifecycle import release_commit
+
+    session = ctx.require_session()
+    found = for_session(ctx) if found is None else found
+    if all(a.ok for a in found):
+        return []
+    commit = release_commit(session)
+    return blockers(found, ctx.root, session.version, release_commit=commit,
+                    head=ctx.repo.head_sha() if commit else "")
+
+
 def for_arch(artifacts: list[Artifact], arch: str) -> list[Artifact]:
     return [a for a in artifacts if a.arch == arch]
 
 
-def blockers(artifacts: list[Artifact], root: Path, version: str = "") -> list[Blocker]:
+def blockers(artifacts: list[Artifact], root: Path, version: str = "", *,
+             release_commit: str = "", head: str = "") -> list[Blocker]:
     """A missing, empty or unreadable artifact blocks; each gets its own line naming the file.
 
     A project with a ``build.sh`` at its root (the demo's, or a captain's own) is told the exact
     command that builds the missing files, and where: the TUI hides the path the demo printed.
+    With ``head`` not the ``release_commit`` (a promotion stands on the candidate's commit, its
+    reopen commit on top), the build is said to be from the release commit: one made at HEAD is
+    not what is tagged, and its other bytes would ask for new smoke tests.
     """
     result = []
     script = (root / "build.sh").is_file()
+    elsewhere = bool(release_commit and head and head != release_commit)
     for artifact in artifacts:
         if artifact.ok:
             continue
@@ -109,6 +128,12 @@ def blockers(artifacts: list[Artifact], root: Path, version: str = "") -> list[B
         build = ("Build it: run `./build.sh " + (version or "VERSION") + f"` in {root}."
                  if script else f"Build it into {display_path(artifact.path.parent, root)}/ "
                  "with the project's own build, then run the step again.")
+        if elsewhere:
+            build = (f"Build it from the release commit {release_commit[:7]}, not HEAD "
+                     f"({head[:7]}): `git switch --detach {release_commit[:7]}`, "
+                     + (f"`./build.sh {version or 'VERSION'}` in {root}" if script else
+                        f"the project's own build into {display_path(artifact.path.parent, root)}/")
+                     + ", then `git switch -` and run the step again.")
         arch = f" ({artifact.arch})" if artifact.arch else ""
         if artifact.problem == "missing":
             result.append(Blocker(f"Artifact {where}{arch} is missing.", build,

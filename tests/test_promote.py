@@ -145,3 +145,19 @@ def test_a_mistyped_candidate_tag_is_said_to_be_missing(candidate: Path) -> None
     said = refused(candidate, "v0.2.0-rc")
     assert "There is no tag v0.2.0-rc in this repository" in said
     assert "promotes_to" not in said
+
+
+def test_the_build_is_said_to_be_from_the_candidates_commit(candidate: Path) -> None:
+    """The candidate's commit is under HEAD (its reopen commit on top): `./build.sh` run where
+    the remedy said built HEAD, other bytes than the tag's source, whose sign-offs could not be
+    reused. The remedy names the release commit and how to build from it."""
+    assert run_cli("promote", "v0.2.0-rc.1", cwd=candidate).returncode == 0
+    (candidate / "build.sh").write_text("#!/bin/sh\n")
+    for _ in range(2):  # promote, notes
+        assert run_cli("next", "--yes", cwd=candidate).returncode == 0
+    rc_commit = git(candidate, "rev-parse", "--short=7", "v0.2.0-rc.1^{commit}").strip()
+    head = git(candidate, "rev-parse", "--short=7", "HEAD").strip()
+    status = run_cli("status", cwd=candidate).stdout
+    assert (f"Build it from the release commit {rc_commit}, not HEAD ({head}): `git switch "
+            f"--detach {rc_commit}`, `./build.sh 0.2.0` in {candidate}, then `git switch -` and "
+            "run the step again.") in status

@@ -11,8 +11,7 @@ class Artifacts(Step):
     id = "artifacts"
 
     def check(self, ctx: Context) -> list[Blocker]:
-        return artifacts.blockers(artifacts.for_session(ctx), ctx.root,
-                                  ctx.require_session().version)
+        return artifacts.session_blockers(ctx)
 
     def plan(self, ctx: Context) -> Plan:
         found = artifacts.for_session(ctx)
@@ -28,7 +27,7 @@ class Artifacts(Step):
 
     def run(self, ctx: Context) -> Evidence:
         found = artifacts.for_session(ctx)
-        problems = artifacts.blockers(found, ctx.root, ctx.require_session().version)
+        problems = artifacts.session_blockers(ctx, found)
         if problems:
             raise StepFailed(str(problems[0]))
         return {"artifacts": [a.to_json(ctx.root) for a in found],

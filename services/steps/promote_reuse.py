@@ -15,7 +15,7 @@ class ReuseSignoffs(Step):
     id = "reuse-signoffs"
 
     def check(self, ctx: Context) -> list[Blocker]:
-        return artifacts.blockers(artifacts.for_session(ctx), ctx.root)
+        return artifacts.session_blockers(ctx)
 
     def plan(self, ctx: Context) -> Plan:
         rc_tag = promote.recorded(ctx.require_session()).get("rc_tag", "the candidate")
