@@ -334,7 +334,10 @@ def skip_step(ctx: Context, step: Step, reason: str) -> None:
         raise ConsoleError("A skip needs a reason; it goes into the journal.",
                            remedy='Pass --reason "why this step does not apply".')
     if not step.skippable:
-        raise ConsoleError(f"'{step.title}' cannot be skipped; the release is not safe without it.")
+        raise ConsoleError(f"'{step.title}' cannot be skipped; the release is not safe without it.",
+                           remedy="Do it (`release-console status` says what it waits for), or "
+                           f"abandon the release (`release-console abandon {ctx.require_session().tag} "
+                           '--reason "..."`).')
     session = ctx.require_session()
     status = stored_status(session.steps.get(step.id, StepRecord()),
                            ctx.store.run_in_progress(session.tag))

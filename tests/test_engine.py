@@ -113,8 +113,11 @@ def test_killed_step_is_reported_interrupted(repo_path: Path,
 def test_skip_needs_reason_and_a_skippable_step(make_ctx: Callable[..., Context]) -> None:
     ctx = make_ctx()
     start_release(ctx, ReleaseRequest(version="0.2.0"))
-    with pytest.raises(ConsoleError, match="cannot be skipped"):
+    with pytest.raises(ConsoleError, match="cannot be skipped") as refused:
         engine.skip_step(ctx, registry()["preflight"], "no time")
+    assert refused.value.remedy == ("Do it (`release-console status` says what it waits for), or "
+                                    'abandon the release (`release-console abandon v0.2.0 '
+                                    '--reason "..."`).')
     with pytest.raises(ConsoleError, match="needs a reason"):
         engine.skip_step(ctx, registry()["hotfix-branch"], "  ")
 
