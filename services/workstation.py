@@ -104,6 +104,14 @@ def waits_for_other_side(ctx: Context, step: Step) -> Blocker | None:
     side = side_of(step)
     if side == this_side(ctx):
         return None
+    if side == OFFLINE and imported_for_signing(ctx):
+        return Blocker(
+            "This clone imported the hand-off bundle for signing: it is the signing workstation, "
+            "but the console runs here as the online machine.",
+            "Run every command here with --offline, or `export RELEASE_CONSOLE_OFFLINE=1`, or "
+            f"put `offline = true` in {settings_path()}.",
+            "Quit (q) and start the console here with --offline, or with "
+            f"RELEASE_CONSOLE_OFFLINE=1, or put `offline = true` in {settings_path()}.")
     if side == OFFLINE:  # this is the online machine: the signed bundle comes back here
         return Blocker(
             "Waits for the offline side.",
@@ -117,6 +125,16 @@ def waits_for_other_side(ctx: Context, step: Step) -> Blocker | None:
                    "bundle import FILE` there.",
                    "Carry the signed bundle to the online workstation and import it there (i on "
                    "its checklist).")
+
+
+def imported_for_signing(ctx: Context) -> bool:
+    """This clone, run as the online machine, holds the release as the signing workstation (it
+    imported the hand-off bundle last): the flag or the setting was forgotten."""
+    if ctx.session is None:
+        return False
+    from services.bundle.crossing import holds_for_signing
+
+    return holds_for_signing(ctx.journal.path)
 
 
 def expects_bundle(ctx: Context, step: Step) -> bool:

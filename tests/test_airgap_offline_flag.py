@@ -40,6 +40,13 @@ def test_the_printed_import_command_works_and_says_how_to_stay_offline(
     assert forgot.returncode == 1 and "Traceback" not in forgot.stderr
     assert "if this is that workstation, mark it offline: --offline, or `export " \
         "RELEASE_CONSOLE_OFFLINE=1`" in " ".join(forgot.stderr.split())
+    # `status` without the flag knows the clone from its journal: it imported the bundle
+    status = " ".join(run_cli("status", cwd=ws.offline).stdout.split())
+    assert ("This clone imported the hand-off bundle for signing: it is the signing workstation, "
+            "but the console runs here as the online machine.") in status
+    assert "Next: smoke — Run every command here with --offline, or `export " \
+        "RELEASE_CONSOLE_OFFLINE=1`, or put `offline = true` in " in status
+    assert "Carry the hand-off bundle to the offline workstation" not in status
     signed = run_cli(*SIGN_OFF, cwd=ws.offline, env={"RELEASE_CONSOLE_OFFLINE": "1"})
     assert signed.returncode == 0, signed.stderr
 

@@ -132,6 +132,20 @@ def import_stopped(journal: Path, session: Session) -> Blocker | None:
     return None
 
 
+def holds_for_signing(journal: Path) -> bool:
+    """The last crossing this journal records is the import of the online machine's hand-off
+    bundle: the clone it is in is the signing workstation for this release, whatever the
+    command line says (one started without --offline spoke as the online machine there)."""
+    for raw in reversed(lines(journal)):
+        try:
+            entry = json.loads(raw)
+        except ValueError:
+            continue
+        if isinstance(entry, dict) and entry.get("action") in {EXPORTED, IMPORTED}:
+            return entry.get("action") == IMPORTED and entry.get("step") == step_for(TO_OFFLINE)
+    return False
+
+
 def bundles_seen(path: Path) -> dict[str, set[str]]:
     """Digests of every bundle this journal records, each with what was done with it (exported,
     imported): the other workstation's exports arrive here in its journal."""
