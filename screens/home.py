@@ -50,6 +50,7 @@ class HomeScreen(Screen[None]):
         Binding("f5", "reload", "Refresh", show=False),
     ]
     CSS_PATH = HOME_CSS
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]  # the Keys panel's room: home.tcss
 
     class Loaded(Message):
         def __init__(self, overview: Overview) -> None:
