@@ -45,7 +45,7 @@ class HomeScreen(Screen[None]):
         Binding("y", "yank", "Yank…"),
         Binding("p", "promote", "Promote…"),
         # with a release in progress p is the hotfix picker, where the Step pane says to press it
-        Binding("p", "pick_fixes", "Pick fixes…"),
+        Binding("p", "pick_fixes", "Pick…"),  # "Pick fixes…" cut "q Quit" at 80 columns
         Binding("i", "import_bundle", "Import bundle…"),
         Binding("f5", "reload", "Refresh", show=False),
     ]

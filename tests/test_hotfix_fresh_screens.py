@@ -200,7 +200,11 @@ async def test_p_on_the_checklist_opens_the_picker_its_step_pane_names(
         assert "Press p here to pick them in the picker." in text_of(home, "#detail-text")
         assert footer_keys(home).get("p") is True
         words = {k.key: k.description for k in home.query("Footer FooterKey")}
-        assert words["p"] == "Pick fixes…"
+        assert words["p"] == "Pick…"
+        # the whole footer in sight at 80 columns ("Pick fixes…" cut it to "q Qui")
+        from tests.test_confirm_layout import screen_lines
+
+        assert "q Quit" in screen_lines(app)[-1]
         await pilot.press("p")
         await settle(pilot)
         assert isinstance(app.screen, HotfixScreen)
