@@ -182,6 +182,16 @@ class ReleaseConsoleApp(App[None]):
         else:
             self.action_show_help_panel()
 
+    def action_show_help_panel(self) -> None:
+        """The Keys panel, with a class its screen lays out by: at 80x24 it squeezed the
+        checklist's Step pane to four columns (home.tcss hides that pane meanwhile)."""
+        super().action_show_help_panel()
+        self.screen.add_class("-keys")
+
+    def action_hide_help_panel(self) -> None:
+        super().action_hide_help_panel()
+        self.screen.remove_class("-keys")
+
     def action_start_hotfix(self) -> None:
         from screens.hotfix import open_hotfix
 

@@ -44,10 +44,13 @@ class HomeScreen(Screen[None]):
         Binding("x", "abandon", "Abandon…"),
         Binding("y", "yank", "Yank…"),
         Binding("p", "promote", "Promote…"),
+        # with a release in progress p is the hotfix picker, where the Step pane says to press it
+        Binding("p", "pick_fixes", "Pick…"),  # "Pick fixes…" cut "q Quit" at 80 columns
         Binding("i", "import_bundle", "Import bundle…"),
         Binding("f5", "reload", "Refresh", show=False),
     ]
     CSS_PATH = HOME_CSS
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]  # the Keys panel's room: home.tcss
 
     class Loaded(Message):
         def __init__(self, overview: Overview) -> None:
@@ -191,7 +194,19 @@ class HomeScreen(Screen[None]):
             return not self.has_session or self.waiting or None
         if action == "yank":  # GitHub is out of reach here: the online machine yanks
             return not self.offline
+        if action == "pick_fixes":
+            return self.has_session and not self.done_here and self._picks_wanted()
         return True
+
+    def _picks_wanted(self) -> bool:
+        """The highlighted step is the hotfix branch, blocked until fixes are picked: its pane
+        says "Press p here" (walked: p on the checklist then did nothing and said nothing)."""
+        from services.steps.hotfix_branch import PICK_HERE
+
+        index = self.query_one("#checklist", OptionList).highlighted
+        if index is None or not 0 <= index < len(self.rows):
+            return False
+        return any(b.tui == PICK_HERE for b in self.rows[index].blockers)
 
     def _option(self, row: OverviewRow) -> Option:
         status = row.status or StepStatus.NOT_STARTED
@@ -229,6 +244,7 @@ class HomeScreen(Screen[None]):
         if row.status is not None:
             text.append_text(render_evidence(row.evidence))
         self.query_one("#detail-text", Static).update(text)
+        self.refresh_bindings()  # p picks fixes on the hotfix branch step only
 
     def _open(self, index: int | None) -> None:
         if index is None or not 0 <= index < len(self.rows):
@@ -263,6 +279,11 @@ class HomeScreen(Screen[None]):
         from screens.promote import PromoteScreen
 
         self._start_with(PromoteScreen(), "Started promote")
+
+    def action_pick_fixes(self) -> None:
+        from screens.hotfix import open_hotfix
+
+        open_hotfix(self.app)  # the checklist reloads when the picker closes
 
     def action_import_bundle(self) -> None:
         """A hand-off bundle, also on a fresh offline clone with no session yet."""

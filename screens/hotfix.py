@@ -101,6 +101,9 @@ class HotfixScreen(Screen[str | None]):
         conflicts: list[str]
         declined: bool = False  # the captain said no to the branch's plan
         resumed: bool = False  # the hotfix was in progress already: picked up where it stopped
+        # in progress, but started with nothing picked (the yank wizard's replacement hotfix):
+        # these are its first picks, and nothing had stopped
+        first_picks: bool = False
 
     def __init__(self) -> None:
         super().__init__()
@@ -236,10 +239,12 @@ class HotfixScreen(Screen[str | None]):
     @work(thread=True, exclusive=True, group="hotfix-start")
     def _start(self, request: HotfixRequest) -> None:
         ctx = host_of(self.app).make_context()
-        tag, resumed = "", False
+        tag, resumed, first = "", False, False
         try:
+            had = _in_progress(ctx, request.version)[0]  # the picks it records, before these
             session, resumed = start_hotfix(ctx, request)
             tag = session.tag
+            first, resumed = resumed and not had, resumed and bool(had)
             made = session.steps.get("hotfix-branch")
             if made is not None and made.status in FINISHED:  # no plan left to ask again
                 self.post_message(self.Started(tag, "", [], resumed=resumed))
@@ -248,28 +253,30 @@ class HotfixScreen(Screen[str | None]):
             plan = step.plan(ctx)  # a branch, cherry-picks and a commit: asked like every commit
             if plan.commands and not ask_from_thread(
                     self.app, question(step.id, ctx.policy, tag), plan, irreversible=False):
-                self.post_message(self.Started(tag, "", [], declined=True, resumed=resumed))
+                self.post_message(self.Started(tag, "", [], declined=True, resumed=resumed,
+                                               first_picks=first))
                 return
             engine.run_step(ctx, step)
         except ConsoleError as err:
             conflicts = picks.unmerged(ctx.repo) if picks.in_progress(ctx.repo) else []
             self.post_message(self.Started(tag, said(err), conflicts,
-                                           resumed=resumed))
+                                           resumed=resumed, first_picks=first))
             return
-        self.post_message(self.Started(tag, "", [], resumed=resumed))
+        self.post_message(self.Started(tag, "", [], resumed=resumed, first_picks=first))
 
     def on_hotfix_screen_started(self, message: Started) -> None:
         self.busy = False
         if message.declined:  # the session stands; its branch step asks again when run
-            said = "Resumed" if message.resumed else "Started"
-            self.notify(f"{said} hotfix {message.tag}; nothing was picked yet. Its branch step "
+            said = ("Hotfix" if message.first_picks else
+                    "Resumed hotfix" if message.resumed else "Started hotfix")
+            self.notify(f"{said} {message.tag}; nothing was picked yet. Its branch step "
                         "(n) shows the plan and asks again.", timeout=8)
             self.dismiss(message.tag)
             return
         if message.conflicts:
             def resolved(tag: str | None) -> None:
                 if tag:
-                    self._made(tag, message.resumed)
+                    self._made(tag, message.resumed, first=message.first_picks)
                 elif tag is None:
                     self._say("The picks were aborted; pick again, or leave with escape.")
                 else:  # Escape: git's stopped pick is left for the captain, not aborted
@@ -282,11 +289,14 @@ class HotfixScreen(Screen[str | None]):
         if message.error:
             self._say(message.error, error=True)
             return
-        self._made(message.tag, message.resumed)
+        self._made(message.tag, message.resumed, first=message.first_picks)
 
-    def _made(self, tag: str, resumed: bool) -> None:
-        """Says which it was: a captain who meant a new hotfix must know one was resumed."""
-        if resumed:
+    def _made(self, tag: str, resumed: bool, *, first: bool = False) -> None:
+        """Says which it was: a captain who meant a new hotfix must know one was resumed; one
+        started with nothing picked (from the yank wizard) had not stopped anywhere."""
+        if first:
+            self.notify(f"Picked the fixes of hotfix {tag}: its branch is made. Next: pre-flight.")
+        elif resumed:
             # not "Next: pre-flight": resumed, pre-flight may be done already (walked)
             self.notify(f"Resumed hotfix {tag} where it stopped: its branch is made; n opens "
                         "the next step.")

@@ -19,6 +19,7 @@ from rich.text import Text
 from textual.app import App, ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import Key
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Static
 
@@ -54,6 +55,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self.question = question
         self.plan = plan
         self.irreversible = irreversible
+        self.stray = ""  # the last key pressed that answers nothing here
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -75,9 +77,22 @@ class ConfirmScreen(ModalScreen[bool]):
         yield Footer()
 
     def hint(self) -> str:
+        stray = f"{self.stray} does not answer this question. " if self.stray else ""
         if self.irreversible:
-            return "This cannot be undone. y: yes, do it · n, Esc or Enter: no, go back"
-        return "y or Enter: yes, do it · n or Esc: no, go back"
+            return stray + "This cannot be undone. y: yes, do it · n, Esc or Enter: no, go back"
+        return stray + "y or Enter: yes, do it · n or Esc: no, go back"
+
+    def on_key(self, event: Key) -> None:
+        """Walked: z (any key that answers nothing) was ignored without a word. The hint line
+        says so and which keys answer, in place: once, however many keys, never a toast."""
+        if not event.is_printable or event.key in self.app.active_bindings:
+            return
+        char = event.character or ""
+        self.stray = char if char.isprintable() and not char.isspace() else event.key
+        hint = self.query_one("#hint", Static)
+        hint.update(Text(self.hint(), style="bold"))
+        hint.add_class("-stray")
+        self._fit()  # the longer line may take a row more: the plan gives it up
 
     def on_mount(self) -> None:
         self.query_one("#no" if self.irreversible else "#yes", Button).focus()

@@ -13,9 +13,9 @@ hotfix. Deleting a tag or an asset is never offered.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import work
@@ -89,6 +89,7 @@ class YankScreen(Screen[None]):
         lines: list[str]
         note: NoteCommit | None
         error: str
+        github: dict[str, Any] = field(default_factory=dict)  # what its GitHub half read back
 
     @dataclass
     class Pushed(Message):
@@ -267,14 +268,7 @@ class YankScreen(Screen[None]):
             return
         prepared = self.prepared = message.prepared
         self.yanked = False
-        github = Text()
-        if prepared.github is not None:
-            github.append("Banner at the top of its notes:\n", style="bold")
-            github.append(single_width(prepared.github.banner.rstrip()) + "\n\n")
-            for line in prepared.github.lines:
-                github.append(line + "\n")
-        github.rstrip()
-        self.query_one("#github", Static).update(github)
+        self._show_github(prepared)
         self.query_one("#diff", Static).update(prepared.changelog_diff
                                                or prepared.changelog_said)
         self.query_one("#confirm", Button).disabled = False
@@ -292,6 +286,19 @@ class YankScreen(Screen[None]):
         warning = f"⚠ {prepared.replacement_note} " if prepared.replacement_note else ""
         self._say(warning + prepared.question + " y (or the Yank button): yank it · Escape: "
                   "leave it.", "bold yellow")
+
+    def _show_github(self, prepared: PreparedYank, done: dict[str, Any] | None = None) -> None:
+        """The GitHub pane: what it will show, or once ``done`` (its half's evidence) what it
+        shows now."""
+        github = Text()
+        if prepared.github is not None:
+            github.append("Banner at the top of its notes:\n", style="bold")
+            github.append(single_width(prepared.github.banner.rstrip()) + "\n\n")
+            lines = prepared.github.lines_done(done) if done else prepared.github.lines
+            for line in lines:
+                github.append(line + "\n")
+        github.rstrip()
+        self.query_one("#github", Static).update(github)
 
     # --- 3. confirm, apply, push, hand off ------------------------------------------------------
     def action_confirm(self) -> None:
@@ -317,13 +324,16 @@ class YankScreen(Screen[None]):
         except ConsoleError as err:
             self.post_message(self.Done(lines, None, said(err)))
             return
-        self.post_message(self.Done(outcome.lines + outcome.warnings, note, ""))
+        self.post_message(self.Done(outcome.lines + outcome.warnings, note, "",
+                                    dict(outcome.github or {})))
 
     def on_yank_screen_done(self, message: Done) -> None:
         if message.error:
             self._say(message.error, "bold red")
             return
         self._say(" ".join(message.lines) or "Yanked.", "bold green")
+        if self.prepared is not None and message.github:
+            self._show_github(self.prepared, message.github)
         self.yanked = True
         self.refresh_bindings()
         self.note = message.note

@@ -9,7 +9,7 @@ done: the banner, the flags, and which release GitHub will then call latest.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -70,6 +70,21 @@ class GitHubPreview:
             latest = f"Latest stays {self.latest_before or 'none'}."
         return [f"{self.tag} {flags}, not latest.", latest,
                 "Nothing is deleted: the tag and every asset stay."]
+
+    def lines_done(self, github: Mapping[str, Any]) -> list[str]:
+        """What GitHub shows once the yank is done, from what its half read back (``github``,
+        its evidence): after the yank the wizard's pane said "GitHub will then show", the
+        state before, in the future tense."""
+        from services.evidence import YankGitHubEvidence
+
+        done = YankGitHubEvidence.from_json(dict(github))
+        now = done.latest_after or "no release"
+        flags = ("is a pre-release now, not latest" if done.prerelease else
+                 "is still a full release: GitHub refused to make it a pre-release")
+        latest = (f"It was the latest release; GitHub now shows {now} as latest."
+                  if self.latest_before == self.tag else f"GitHub shows {now} as latest.")
+        return [f"{self.tag} {flags}.", latest, "Nothing was deleted: the tag and every asset "
+                "stay."]
 
     def to_json(self) -> dict[str, Any]:
         return {"tag": self.tag, "banner": self.banner, "prerelease_before":

@@ -95,6 +95,34 @@ async def test_the_hotfix_push_confirmation_shows_both_commands_at_80x24(tmp_pat
         assert not isinstance(app.screen, ConfirmScreen)
 
 
+async def test_a_key_that_answers_nothing_says_which_keys_do(tmp_path: Path) -> None:
+    """Walked: z in the push's confirmation was ignored with no word. The hint line says so
+    (once, in place: no toast per key) and the commands and buttons stay in sight."""
+    project = hotfix_ready_to_push(tmp_path, fixes=5)
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await open_step(pilot, "push", object)
+        await pilot.press("r")
+        await until_confirm(pilot)
+        confirm = app.screen
+        app.clear_notifications()
+        await pilot.press("z", "z", "x")
+        await pilot.pause()
+        await pilot.pause()
+        text = "\n".join(screen_lines(app))
+        said = " ".join(" ".join(line.strip("█ ") for line in text.splitlines()).split())
+        assert ("x does not answer this question. This cannot be undone. y: yes, do it · n, "
+                "Esc or Enter: no, go back") in said, text
+        assert said.count("does not answer this question") == 1
+        assert "$ git push origin refs/tags/v1.3.1" in text
+        assert "No (n)" in text and "Yes (y)" in text
+        assert not app._notifications
+        assert app.screen is confirm
+        await pilot.press("n")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen)
+
+
 async def test_under_the_push_question_the_step_says_it_waits_and_nothing_has_run(
         tmp_path: Path) -> None:
     """Walked: under the push's confirmation the step's line said "Running… (Esc or Ctrl+C

@@ -95,6 +95,24 @@ async def test_publish_screen_lists_exactly_what_will_happen(
     assert all(r["draft"] for r in sandbox.server.release_data(REPO))
 
 
+async def test_publish_screen_says_what_it_will_do_once(
+        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:
+    """Walked at 120x40: "Exactly what publishing will do: 1-4", then "What running it will
+    do:" with the same summary again."""
+    ctx = prepare_release(make_ctx, repo_path, sandbox)
+    complete_steps_before(ctx, "draft")
+    run(ctx, "draft")
+    run(ctx, "review")
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.push_screen(screen_for("publish"))
+        await settle(pilot)
+        shown = "\n".join(screen_lines(app))
+        assert "Exactly what publishing will do:" in shown
+        assert "What running it will do:" not in shown
+        assert shown.count("Publish 'PAI v0.2.0'") == 1, shown
+
+
 async def test_draft_screen_shows_a_retried_upload(
         make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:
     ctx = prepare_release(make_ctx, repo_path, sandbox)

@@ -173,6 +173,73 @@ async def test_a_hotfix_started_without_picks_says_p_on_its_branch_step(tmp_path
                 "hotfix branch before pre-flight.") in text_of(step, "#step-description")
 
 
+@pytest.fixture
+def started_without_picks(tmp_path: Path) -> Path:
+    """The demo's v1.3.0 and a fix on main; its replacement hotfix started with no picks, as
+    the yank wizard's "Start the replacement hotfix" does (the same ``start_release``)."""
+    project = build_sandbox(tmp_path / "demo")
+    quick_world(project)
+    commit(project, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
+    assert run_cli("start", "1.3.1", "--kind", "hotfix", cwd=project).returncode == 0
+    return project
+
+
+async def test_p_on_the_checklist_opens_the_picker_its_step_pane_names(
+        started_without_picks: Path) -> None:
+    """Walked at 80x24: the Step pane of the hotfix branch said "Press p here to pick them in
+    the picker.", and p on the checklist did nothing and said nothing."""
+    from screens.home import HomeScreen
+    from screens.hotfix import HotfixScreen
+    from tests.tui_helpers import footer_keys
+
+    app = ReleaseConsoleApp(Options(repo=started_without_picks))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        assert "Press p here to pick them in the picker." in text_of(home, "#detail-text")
+        assert footer_keys(home).get("p") is True
+        words = {k.key: k.description for k in home.query("Footer FooterKey")}
+        assert words["p"] == "Pick…"
+        # the whole footer in sight at 80 columns ("Pick fixes…" cut it to "q Qui")
+        from tests.test_confirm_layout import screen_lines
+
+        assert "q Quit" in screen_lines(app)[-1]
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, HotfixScreen)
+        assert app.screen.query_one("#version", Input).value == "1.3.1"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is home
+        await pilot.press("down")  # pre-flight: no picking there, and p offers nothing
+        await settle(pilot)
+        assert "p" not in footer_keys(home)
+        await pilot.press("p")
+        await settle(pilot)
+        assert app.screen is home
+
+
+async def test_picking_for_a_hotfix_started_without_picks_is_not_said_resumed(
+        started_without_picks: Path) -> None:
+    """Walked: the replacement hotfix started from the yank wizard, p on its branch step, pick,
+    y: the toast said "Resumed hotfix v1.3.1 where it stopped", though nothing had stopped."""
+    app = ReleaseConsoleApp(Options(repo=started_without_picks))
+    async with app.run_test(size=(110, 36), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        await pilot.press("space", "enter")
+        await until_confirm(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        said = [n.message for n in app._notifications]
+        assert "Picked the fixes of hotfix v1.3.1: its branch is made. Next: pre-flight." \
+            in said, said
+        assert not any("where it stopped" in m for m in said), said
+    assert git(started_without_picks, "branch", "--show-current").strip() == "hotfix/v1.3.1"
+
+
 async def test_continued_on_the_branch_step_its_failed_run_is_no_longer_said(
         stopped: tuple[Path, str]) -> None:
     """r stopped on the conflict (the message line said the step failed); continued through c,

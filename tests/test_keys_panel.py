@@ -81,3 +81,35 @@ async def test_question_mark_opens_and_closes_the_keys_panel_outside_fields(
         await pilot.press("1", "question_mark")
         await settle(pilot)
         assert field.value == "1?" and not app.screen.query(HelpPanel)
+
+
+async def test_at_80x24_the_keys_panel_leaves_the_checklist_readable(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Walked at 80x24: ? on the checklist squeezed the Step pane to four columns ("Pr",
+    "e-", "fl…"). While the panel is open the pane steps aside; closed, it is back."""
+    from textual.containers import VerticalScroll
+    from textual.widgets import OptionList
+
+    from tests.test_confirm_layout import screen_lines
+
+    start_release(make_ctx(), ReleaseRequest(version="0.2.0"))
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        detail = home.query_one("#detail", VerticalScroll)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert home.query(HelpPanel)
+        assert detail.size.width == 0 or not detail.display, detail.size
+        assert home.query_one("#checklist", OptionList).size.width >= 40
+        shown = "\n".join(screen_lines(app))
+        assert "Pre-flight checks" in shown and "Pr\n" not in shown
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert detail.display and detail.size.width > 20
+        await open_keys(pilot)  # the palette's "Keys" makes the same room
+        assert not detail.display
+        await pilot.press("escape")
+        await settle(pilot)
+        assert detail.display

@@ -158,6 +158,14 @@ async def test_yank_wizard_end_to_end(project: Path, sandbox: Sandbox) -> None: 
         await settle(pilot)
         assert isinstance(app.screen, YankScreen)
         assert "Started the replacement hotfix v0.2.1" in text_of(app, "#message")
+        # walked: after the yank the pane still said "It is the latest release now; GitHub will
+        # then show ... as latest.", the state before, in the future tense
+        github = text_of(app, "#github")
+        assert "will then show" not in github and "It is the latest release now" not in github
+        assert "v0.2.0 is a pre-release now, not latest." in github
+        assert "It was the latest release; GitHub now shows v0.1.0 as latest." in github
+        assert "Nothing was deleted: the tag and every asset stay." in github
+        assert f"> **{single_width(MARK)}** — Unlock corrupts data" in github  # the banner stays
         # done: y is greyed, and pressed anyway it asks nothing (it asked again, then said
         # "already there ... nothing changed")
         assert footer_keys(app.screen).get("y") is False

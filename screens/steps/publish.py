@@ -7,8 +7,6 @@ through the confirmation dialog, which shows the same plan.
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
@@ -55,17 +53,24 @@ def what_will_happen(ctx: Context) -> Text:
     return text
 
 
-class PublishScreen(StepScreen):
+class PublishScreen(StepScreen[tuple[Text, bool]]):
+    """Its panel lists what publishing will do; once it does (the review is clean), the generic
+    "What running it will do:" under it goes: walked at 120x40, the same summary read twice."""
+
     def compose_extra(self) -> ComposeResult:
         yield Static("", id="publish-what", classes="section")
 
-    def load_extra(self, ctx: Context) -> Any:
+    def load_extra(self, ctx: Context) -> tuple[Text, bool] | None:
         if ctx.session is None:
             return None
         try:
-            return what_will_happen(ctx)
+            text = what_will_happen(ctx)
         except ConsoleError as err:
-            return Text(said(err), style="bold red")
+            return Text(said(err), style="bold red"), False
+        evidence = ctx.require_session().evidence(ReviewEvidence)
+        return text, evidence is not None and evidence.clean
 
-    def show_extra(self, data: Any) -> None:
-        self.query_one("#publish-what", Static).update(data or "")
+    def show_extra(self, data: tuple[Text, bool] | None) -> None:
+        text, listed = data or (Text(""), False)
+        self.query_one("#publish-what", Static).update(text)
+        self.query_one("#step-plan", Static).display = not listed  # said once, in the list

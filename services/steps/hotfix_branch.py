@@ -20,6 +20,10 @@ from services.hotfix.entries import add_fixed
 from services.hotfix.plan import HotfixData, branch_plan, commit_message, hotfix_data
 from services.step_protocol import Blocker, Context, Evidence, Plan, Step
 
+# The blocker's words in the TUI: the step's screen and the checklist beside it both offer p for
+# them (screens/home.py goes by this very string, so the words and the key cannot drift apart).
+PICK_HERE = "Press p here to pick them in the picker."
+
 
 def _data(ctx: Context) -> HotfixData:
     return hotfix_data(ctx.require_session(), ctx.policy)
@@ -46,7 +50,7 @@ class HotfixBranch(Step):
             return [Blocker("No commits are picked for this hotfix yet.",
                             f"Pick them with `release-console hotfix {version} --pick SHA ...` "
                             "(the TUI shows a picker).",
-                            "Press p here to pick them in the picker.")]
+                            PICK_HERE)]
         return dirty_tree_blockers(repo.dirty_paths(), "Commit or stash them; the hotfix branch is "
                                    "made from a clean tree.")
 
