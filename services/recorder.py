@@ -36,6 +36,12 @@ from typing import Any, Protocol
 from services.journal import Journal, JournalError
 from services.session import Session, SessionStore, iso
 
+# The actions recorded session-first (their entry waits in the session until appended): a step
+# started or resumed, a redo, a new session, a sign-off, a tick, an abandon, a yank asked for.
+# None finishes a step; settle writes nothing else, whatever an edited session file holds.
+STAGED = frozenset({"started", "resumed", "reopened", "signed off", "checklist ticked",
+                    "abandoned", "yank requested"})
+
 JOURNAL_REMEDY = ("Run `release-console journal verify`, then restore the journal from a bundle or "
                   "backup copy; every step stays stopped until it verifies.")
 
@@ -128,6 +134,8 @@ class Recorder:
               outputs: dict[str, Any] | None = None) -> None:
         """Put an entry in ``session.journal_pending`` for :meth:`settle` to append, numbered as
         the journal's next one (after any already waiting)."""
+        if action not in STAGED:
+            raise ValueError(f"'{action}' is not an action recorded session-first (STAGED)")
         seq = self.journal.tip()[0] + len(session.journal_pending) + 1
         session.journal_pending.append({
             "seq": seq, "time": iso(self.clock()), "actor": self.actor, "step": step,
@@ -137,11 +145,11 @@ class Recorder:
         """Append the entries ``session`` holds waiting that the journal does not have yet (a
         kill came before their append; one that came after left them there already), and take
         the journal's head. An entry that would finish a step is never written from here: only
-        an editor puts one there, and the audit then names the step (services.journal_audit)."""
+        an editor puts one there, and the audit then names the step (services.journal_audit);
+        nor is one :meth:`stage` did not write (another action, or not numbered as the journal's
+        next entry): an edited session file must not become a chained entry."""
         if not session.journal_pending:
             return
-        from services.journal_audit import FINISHING
-
         ahead = self.journal.tip()[0] > session.journal_count  # a kill came after an append
         written = {(e.get("seq"), e.get("time"), e.get("step"), e.get("action"))
                    for e in (self.journal.entries() if ahead else ())
@@ -149,8 +157,8 @@ class Recorder:
         for entry in session.journal_pending:
             key = (entry.get("seq"), entry.get("time"), entry.get("step"), entry.get("action"))
             when = _moment(entry.get("time"))
-            if key in written or entry.get("action") in FINISHING or when is None or not all(
-                    isinstance(entry.get(k), str) for k in ("step", "action")):
+            if key in written or entry.get("action") not in STAGED or when is None or not \
+                    isinstance(entry.get("step"), str) or entry.get("seq") != self.journal.tip()[0] + 1:
                 continue
             self.journal.append(
                 actor=str(entry.get("actor") or self.actor), step=entry["step"],

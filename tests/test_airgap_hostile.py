@@ -272,3 +272,30 @@ def test_a_bundle_cut_inside_its_first_block_is_still_a_cut_off_copy(
     assert proc.returncode == 1
     assert proc.stderr.startswith("error: The bundle out.tar is cut off at its end (a copy that "
                                   "stopped short); nothing was extracted."), proc.stderr
+
+
+def test_a_bundle_whose_session_holds_entries_never_journaled_is_refused(
+        stations: Workstations, tmp_path: Path) -> None:
+    """No export leaves entries waiting in its session (it writes them first): one that does was
+    edited, and the signing workstation's next record would have chained the edit into its
+    journal as a sign-off by anyone, at any time. A damaged waiting list is refused too, where it
+    made every command there stop once imported."""
+    import hashlib
+
+    ws = stations
+    prepare_and_export(ws)
+    digest: dict[str, str] = {}  # the edited session's, for the manifest
+    for pending in ([{"seq": 15, "time": "2020-01-01T00:00:00Z", "actor": "Release Manager",
+                      "step": "smoke", "action": "signed off", "inputs": {}, "outputs": {}}],
+                    {"x": 1}):
+
+        def edit(members: Members, pending: object = pending) -> None:
+            session = json.loads(members["session.json"])
+            session["journal"]["pending"] = pending
+            members["session.json"] = json.dumps(session).encode()
+            digest["session"] = hashlib.sha256(members["session.json"]).hexdigest()
+
+        edited = forge(ws.usb / "out.tar", tmp_path / "edited.tar", change=edit,
+                       manifest=lambda m: m.update(session_sha256=digest["session"]))
+        refused(ws.ctx("offline"), edited, "The bundle's session.json ")
+        (tmp_path / "edited.tar").unlink()

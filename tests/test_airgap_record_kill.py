@@ -95,3 +95,26 @@ def test_an_entry_left_waiting_goes_into_the_bundle_journaled_once(
     actions = [e["action"] for e in Journal(ws.online / ".release/v1.3.0/journal.jsonl").entries()]
     assert actions.count("signed off") == 1 and actions[-1] == "bundle-exported"
     assert ws.ctx("offline").require_session().journal_pending == []
+
+
+def test_an_import_over_an_entry_left_waiting_is_refused_until_it_is_written(
+        stations: Workstations) -> None:
+    """The imported session replaces this machine's: a tick killed before its append on the
+    online machine, then the signed bundle imported, lost the tick and its entry without a
+    word (not killed, the same tick makes the journals diverge and the import is refused)."""
+    ws = stations
+    prepare_and_export(ws)
+    offline_half(ws)
+    ctx = ws.ctx("online")  # as a record killed before its append leaves it (session first)
+    session = ctx.require_session()
+    ctx.recorder(session).stage(session, "post-release", "checklist ticked",
+                                inputs={"items": ["Announce it"]})
+    ctx.store.save(session, now=ctx.clock())
+    before = ws.ctx("online").require_session().to_json()
+    imported = ws.cli("online", "bundle", "import", str(ws.usb / "back.tar"), "--yes", ok=False)
+    assert imported.returncode == 1, imported.stdout
+    said = " ".join(imported.stderr.split())
+    assert ("holds a journal entry a stopped command had not written (post-release 'checklist "
+            "ticked'): importing would lose it, so nothing was imported.") in said
+    assert "Run `release-console journal repair` here" in said
+    assert ws.ctx("online").require_session().to_json() == before

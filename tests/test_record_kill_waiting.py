@@ -101,3 +101,21 @@ def test_a_sign_off_killed_after_its_entry_is_shown_and_kept(repo_path: Path) ->
     session = SessionStore(repo_path).load("v0.2.0")
     assert session.data["smoke"]["amd64"]["tester"] == "Robin"
     assert run_cli("journal", "verify", cwd=repo_path).returncode == 0
+
+
+@pytest.mark.parametrize("edit", [{"seq": 99}, {"action": "done"}, {"action": "yanked"}],
+                         ids=["not-the-next-entry", "finishing", "never-staged"])
+def test_an_entry_edited_into_the_session_never_becomes_a_journal_entry(
+        repo_path: Path, edit: dict[str, Any]) -> None:
+    """Only what a killed record staged is written: an edited session file must not turn into a
+    chained entry by anyone, at any time (the chain would vouch for it)."""
+    assert run_cli("start", "0.2.0", cwd=repo_path).returncode == 0
+    store = SessionStore(repo_path)
+    session = store.load("v0.2.0")
+    session.journal_pending = [{"seq": 2, "time": "2019-05-05T00:00:00Z", "actor": "Auditor",
+                                "step": "smoke", "action": "signed off", "inputs": {},
+                                "outputs": {}} | edit]
+    store.save(session)
+    assert run_cli(*REPAIR, cwd=repo_path).returncode == 0
+    assert [e["action"] for e in entries(repo_path)] == ["started"]
+    assert store.load("v0.2.0").journal_pending == []

@@ -27,6 +27,7 @@ from services.bundle.workdir import Workdir
 from services.errors import EnvironmentProblem, UsageError
 from services.journal import Journal
 from services.session import Session
+from services.session_check import shape_problem
 from services.step_protocol import Context
 
 
@@ -111,6 +112,14 @@ def _verify(ctx: Context, source: Path, work: Path, artifacts_from: Path | None)
     tarstream.check_against(scan, manifest)
     checks = [f"{len(manifest.members)} members, every one listed in the manifest, none unsafe"]
     local = identity.check_identity(ctx, manifest)
+    if local is not None and local.journal_pending:  # the bundle's session would replace it
+        held = local.journal_pending[0]
+        raise BundleRefused(
+            f"This machine's session for {manifest.tag} holds a journal entry a stopped command "
+            f"had not written ({held.get('step')} {held.get('action')!r}): importing would lose "
+            "it, so nothing was imported.",
+            remedy="Run `release-console journal repair` here (it writes the entry), then "
+            "import the bundle again.")
     tarstream.require_space(work, manifest.total_size() + 1024 * 1024, f"importing {source.name}")
     sha = tarstream.extract(source, scan, manifest, work / "members", ctx.progress)
     checks.append(f"every member's sha256 matches the manifest; bundle {short(sha)}")
@@ -153,9 +162,20 @@ def _check_session(members: Path, manifest: Manifest) -> Session:
         raise BundleRefused("The bundle's session.json is not the one the manifest names; it was "
                             "refused.")
     try:
-        session = Session.from_json(json.loads(raw))
+        data = json.loads(raw)
+        # its own tag: one for another release is said below, by name
+        problem = (shape_problem(data, str(data.get("tag", manifest.tag)))
+                   if isinstance(data, dict) else "not a table")
+        session = Session.from_json(data)
     except (ValueError, KeyError, TypeError):
-        raise BundleRefused("The bundle's session.json is damaged; it was refused.") from None
+        problem = "it does not parse"
+    if problem:
+        raise BundleRefused(f"The bundle's session.json is damaged ({problem}); it was refused.")
+    if session.journal_pending:  # an export writes them first: only an editor leaves them
+        raise BundleRefused("The bundle's session.json holds journal entries never written to its "
+                            "journal, which no export leaves; it was refused.",
+                            remedy="On the machine that made it, run `release-console journal "
+                            "verify`, then export the hand-off again.")
     if session.tag != manifest.tag or session.version != manifest.version:
         raise BundleRefused(f"The bundle's session is for {session.tag}, its manifest for "
                             f"{manifest.tag}; it was refused.")
