@@ -105,9 +105,10 @@ class ReleaseConsoleApp(App[None]):
         stayed up beside "✔ ...: done." of that run). Textual has no public way to remove one
         toast, so all go (``clear_notifications``) and the other warnings still up are said again,
         as before a confirmation (screens.base.open_wizard)."""
-        held = self.take_standing_warnings()
-        if not any(said == message for said, _title, _severity in held):
+        now = time.monotonic()
+        if not any(said == message and until > now for said, _t, _s, until in self._standing):
             return  # gone already (timed out): the other toasts stay as they are
+        held = self.take_standing_warnings()
         self.clear_notifications()
         for said, title, severity in held:
             if said != message:

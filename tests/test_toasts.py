@@ -184,3 +184,17 @@ async def test_a_declined_runs_toast_goes_when_the_step_runs_again(
         said = [str(t.render()).strip() for t in screen.query("Toast")]
         assert said == ["✔ Move [Unreleased] in CHANGELOG.md: done."]
         assert not any("was not confirmed" in m for m, *_ in app.take_standing_warnings())
+
+
+def test_a_refusal_gone_already_leaves_the_warnings_still_up_to_be_said_again(
+        repo_path: Path) -> None:
+    """A run after its refusal's toast timed out took back nothing, but forgot the warnings
+    still on screen: the next confirmation cleared them and never said them again."""
+    import time
+
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    now = time.monotonic()
+    app._standing = [("'Push' was not confirmed; nothing was done.", "", "error", now - 1),
+                     ("No tag key is pinned.", "", "warning", now + 60)]
+    app.withdraw("'Push' was not confirmed; nothing was done.")
+    assert app.take_standing_warnings() == [("No tag key is pinned.", "", "warning")]
