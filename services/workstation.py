@@ -51,6 +51,15 @@ def settings_offline(path: Path | None = None) -> bool:
     return value
 
 
+def marked_offline() -> bool:
+    """Whether this machine is offline without the flag (the environment or the settings), for
+    advice only: a broken settings file counts as not marked (the next command names it)."""
+    try:
+        return env_offline() or settings_offline()
+    except UsageError:
+        return False
+
+
 def is_offline(flag: bool = False) -> bool:
     """Whether this machine is the air-gapped one: the flag, the environment or the settings."""
     return flag or env_offline() or settings_offline()

@@ -12,6 +12,7 @@ on that very workstation, with no word of --offline.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from tests.airgap_helpers import Workstations, prepare_online
 from tests.conftest import run_cli
@@ -58,3 +59,19 @@ def test_an_import_on_a_machine_marked_offline_for_good_adds_no_advice(
     ws.cli("online", "bundle", "export", "--output", str(ws.usb / "out.tar"))
     imported = ws.cli("offline", "bundle", "import", str(ws.usb / "out.tar"), "--yes")
     assert "--offline is given" not in imported.stdout
+
+
+def test_an_import_given_the_flag_beside_a_broken_settings_file_ends_as_it_succeeded(
+        stations: Workstations, tmp_path: Path) -> None:
+    """The flag alone marks the machine, so the broken settings file is never read for the
+    import; the advice after it read it, and the import said "✔ Imported" then exited 2."""
+    ws = stations
+    prepare_online(ws)
+    ws.cli("online", "bundle", "export", "--output", str(ws.usb / "out.tar"))
+    config = tmp_path / "config"
+    (config / "release-console").mkdir(parents=True)
+    (config / "release-console" / "workstation.toml").write_text("offline = maybe\n")
+    imported = run_cli("bundle", "import", str(ws.usb / "out.tar"), "--offline", "--yes",
+                       cwd=ws.offline, env={"XDG_CONFIG_HOME": str(config)})
+    assert imported.returncode == 0, imported.stderr
+    assert "✔ Imported" in imported.stdout and "--offline is given" in imported.stdout

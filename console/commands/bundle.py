@@ -84,7 +84,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from services.bundle.import_ import apply, verify_bundle
     from services.step_protocol import Plan
-    from services.workstation import ENV_OFFLINE, env_offline, settings_offline
+    from services.workstation import ENV_OFFLINE, marked_offline
 
     ctx = context(args, assume_yes=args.yes)
     prepared = verify_bundle(ctx, Path(args.file).absolute(),
@@ -107,7 +107,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         print_json({**prepared.to_json(), "imported": True, "evidence": evidence})
         return 0
     say("✔ Imported; the release continues here: `release-console status`.")
-    if ctx.offline and not (env_offline() or settings_offline()):
+    if ctx.offline and not marked_offline():
         say("  This workstation is offline only while --offline is given: give it to every "
             f"command here, or `export {ENV_OFFLINE}=1` (each command here would otherwise act "
             "as the online machine's and refuse).")

@@ -8,6 +8,7 @@ from services.bundle.manifest import TO_OFFLINE, TO_ONLINE, BundleRefused, Manif
 from services.session import Session
 from services.step_protocol import Context
 from services.step_status import StepStatus
+from services.workstation import settings_path
 
 
 def check_identity(ctx: Context, manifest: Manifest) -> Session | None:
@@ -25,9 +26,8 @@ def check_identity(ctx: Context, manifest: Manifest) -> Session | None:
         raise BundleRefused("This bundle goes to the air-gapped signing workstation, and this "
                             "machine is online; it was refused.",
                             remedy="Import it on the offline workstation. If this is that "
-                            "workstation, mark it so (`offline = true` in "
-                            "~/.config/release-console/workstation.toml, or start the console with "
-                            "--offline), then import it again.")
+                            f"workstation, mark it so (`offline = true` in {settings_path()}, or "
+                            "start the console with --offline), then import it again.")
     if manifest.direction == TO_ONLINE and ctx.offline:
         raise BundleRefused("This bundle goes back to the online machine, and this machine is the "
                             "offline workstation; it was refused.",
