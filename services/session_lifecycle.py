@@ -175,8 +175,11 @@ def _start_locked(ctx: Context, request: ReleaseRequest) -> Session:
             f"{' …' if len(dirty) > 3 else ''}).",
             remedy="Commit or stash them; a release starts from a clean tree.",
         )
-    if retry and old.journal_pending:  # its abandon was killed before the entry: kept with it
-        ctx.recorder(old).settle_now()
+    # An abandon killed before its entry (kept with the session) is written now: nothing else
+    # records in a closed session, and the journal set aside with a retry must hold it.
+    for closed in store.sessions():
+        if closed.journal_pending and closed.state != "active":
+            ctx.recorder(closed).settle_now()
     kept = store.set_aside(tag).relative_to(store.root).as_posix() if retry else ""
     previous = versions.highest_release(tags, ctx.policy.tag_format)
     kind = request.kind or ("rc" if ctx.policy.channel(request.channel).prerelease else "release")

@@ -119,3 +119,15 @@ def test_an_entry_edited_into_the_session_never_becomes_a_journal_entry(
     assert run_cli(*REPAIR, cwd=repo_path).returncode == 0
     assert [e["action"] for e in entries(repo_path)] == ["started"]
     assert store.load("v0.2.0").journal_pending == []
+
+
+def test_an_abandon_killed_before_its_entry_is_written_by_the_next_start(repo_path: Path) -> None:
+    """Nothing records in an abandoned session again: its entry (the reason, the commits left
+    behind) waited there for good unless the captain thought of `journal repair --tag`."""
+    assert run_cli("start", "0.2.0", cwd=repo_path).returncode == 0
+    killed(repo_path, "abandoned", "before", *ABANDON)
+    assert run_cli("start", "0.3.0", cwd=repo_path).returncode == 0
+    assert [e["action"] for e in entries(repo_path)] == ["started", "abandoned"]
+    assert entries(repo_path)[-1]["inputs"] == {"reason": "wrong branch"}
+    assert SessionStore(repo_path).load("v0.2.0").journal_pending == []
+    assert run_cli("journal", "verify", "--tag", "v0.2.0", cwd=repo_path).returncode == 0
