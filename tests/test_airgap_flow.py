@@ -270,3 +270,18 @@ def test_a_bundle_this_release_wrote_before_a_redo_is_named_and_not_sidestepped(
     first.unlink()
     ws.cli("online", "bundle", "export", "--output", str(ws.usb))
     assert first.is_file()
+
+
+def test_the_signed_bundle_written_before_a_redo_is_not_called_an_abandoned_attempt(
+        stations: Workstations) -> None:
+    """Told apart by the clocks: the signing workstation's (behind here) wrote the bundle, the
+    online machine's started the session, so an earlier time read as "an earlier, abandoned
+    attempt" and the advice said `abandon` had said to delete it, though nothing was abandoned."""
+    ws = stations
+    prepare_and_export(ws)
+    back = offline_half(ws)
+    ws.cli("offline", "redo", "handoff-back", "--reason", "the copy was damaged", "--bundle-lost")
+    refused = ws.cli("offline", "bundle", "export", "--output", str(back), ok=False)
+    said = " ".join(refused.stderr.split())
+    assert "it is a bundle this release wrote earlier" in said, said
+    assert "abandoned" not in said

@@ -41,14 +41,18 @@ def _manifest(target: Path) -> Manifest | None:
 
 
 def _written_before(ctx: Context, old: Manifest) -> str:
-    """Which earlier bundle of this tag ``old`` is, in words; "" when it is neither."""
+    """Which earlier bundle of this tag ``old`` is, in words; "" when it is neither. Told by the
+    journals, never by comparing times: a bundle going back to the online machine carries the
+    signing workstation's clock, the session the online machine's."""
+    from services.session_lifecycle import ABANDONED_ATTEMPT
+
     session = ctx.require_session()
-    if old.created and old.created <= session.created_at:
-        return (f"the bundle of an earlier, abandoned attempt at {session.tag} (written "
-                f"{old.created}, before this session started; `abandon` said to delete it)")
     journal = crossing.lines(ctx.store.directory(session.tag) / "journal.jsonl")
     if 0 < old.journal_count < len(journal) and \
             crossing.line_hash(journal[old.journal_count - 1]) == old.journal_head:
         return (f"a bundle this release wrote earlier (at {old.created}), before its hand-off "
                 "was redone as lost or damaged")
+    if session.data.get(ABANDONED_ATTEMPT):  # its journal is not this one's: that attempt's
+        return (f"the bundle of an earlier, abandoned attempt at {session.tag} (written "
+                f"{old.created}; `abandon` said to delete it)")
     return ""
