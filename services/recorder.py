@@ -150,14 +150,10 @@ class Recorder:
         next entry): an edited session file must not become a chained entry."""
         if not session.journal_pending:
             return
-        ahead = self.journal.tip()[0] > session.journal_count  # a kill came after an append
-        written = {(e.get("seq"), e.get("time"), e.get("step"), e.get("action"))
-                   for e in (self.journal.entries() if ahead else ())
-                   if isinstance(e.get("seq"), int) and e["seq"] > session.journal_count}
-        for entry in session.journal_pending:
-            key = (entry.get("seq"), entry.get("time"), entry.get("step"), entry.get("action"))
+        written = self.written_already(session)
+        for entry, there in zip(session.journal_pending, written, strict=True):
             when = _moment(entry.get("time"))
-            if key in written or entry.get("action") not in STAGED or when is None or not \
+            if there or entry.get("action") not in STAGED or when is None or not \
                     isinstance(entry.get("step"), str) or entry.get("seq") != self.journal.tip()[0] + 1:
                 continue
             self.journal.append(
@@ -166,6 +162,16 @@ class Recorder:
                 outputs=_table(entry.get("outputs")), now=when)
         session.journal_pending = []
         session.journal_count, session.journal_head = self.journal.tip()
+
+    def written_already(self, session: Session) -> list[bool]:
+        """For each entry waiting in ``session``: whether the journal has it already (the kill
+        came after its append, before the session's last save)."""
+        ahead = self.journal.tip()[0] > session.journal_count
+        written = {(e.get("seq"), e.get("time"), e.get("step"), e.get("action"))
+                   for e in (self.journal.entries() if ahead else ())
+                   if isinstance(e.get("seq"), int) and e["seq"] > session.journal_count}
+        return [(e.get("seq"), e.get("time"), e.get("step"), e.get("action")) in written
+                for e in session.journal_pending]
 
     def settle_now(self) -> Session:
         """:meth:`settle` under the lock, saved: for a session no record will come to."""

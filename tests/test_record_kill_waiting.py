@@ -80,6 +80,9 @@ def test_a_tick_killed_after_its_entry_stays_ticked_and_next_goes_on(repo_path: 
     commit_file(repo_path, "release.toml", '[checklist]\npreflight = ["Docs updated"]\n')
     assert run_cli("start", "0.2.0", cwd=repo_path).returncode == 0
     killed(repo_path, "checklist ticked", "after", "checklist", "tick", "preflight", "1")
+    shown = " ".join(run_cli("journal", "show", cwd=repo_path).stdout.split())
+    assert ("The journal has an entry the session has not taken note of yet (preflight "
+            "'checklist ticked'): the next command that records does") in shown  # not "writes"
     # The tick was gone from the session: pre-flight refused, and ticking again journaled twice.
     done = run_cli("next", "--yes", cwd=repo_path)
     assert done.returncode == 0, done.stdout + done.stderr

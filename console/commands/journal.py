@@ -86,7 +86,7 @@ def cmd_journal(args: argparse.Namespace) -> int:
         count, head = journal.tip()  # what the file holds: it may be ahead of the session
         say(f"{journal.path}: {counted(count, 'entry', 'entries')}, chain intact, head {head[:16]}….")
         if session.journal_pending:
-            say(waiting(session), style="yellow")
+            say(waiting(ctx, session), style="yellow")
         elif count > session.journal_count:
             from services.bundle.crossing import import_stopped
 
@@ -109,22 +109,28 @@ def cmd_journal(args: argparse.Namespace) -> int:
         say(f"{entry.get('seq'):>4} {entry.get('time')} {entry.get('step'):<14} "
             f"{entry.get('action'):<18} {entry.get('actor')}{'  ' + extra if extra else ''}")
     if session.journal_pending and not args.json:
-        say(waiting(session), style="yellow")
+        say(waiting(ctx, session), style="yellow")
     return 0
 
 
-def waiting(session: Session) -> str:
+def waiting(ctx: Context, session: Session) -> str:
     """The entries a killed command left in the session (services/recorder.py), and who writes
-    them."""
+    them; those the journal has already (killed after the append) are said to be there."""
+    there = ctx.recorder(session).written_already(session)
     names = ", ".join(f"{e.get('step')} {e.get('action')!r}" for e in session.journal_pending)
     one = len(session.journal_pending) == 1
-    held = (f"The session holds {'an entry' if one else 'entries'} a stopped command had not "
-            f"finished writing ({names}): ")
+    if all(there):
+        held = (f"The journal has {'an entry' if one else 'entries'} the session has not taken "
+                f"note of yet ({names}): ")
+        does = "does"
+    else:
+        held = (f"The session holds {'an entry' if one else 'entries'} a stopped command had not "
+                f"finished writing ({names}): ")
+        does = f"writes {'it' if one else 'them'}"
     if session.state != "active":  # nothing records in a closed session any more
-        return held + f"`release-console journal repair --tag {session.tag}` writes " + (
-            "it." if one else "them.")
-    return held + (f"the next command that records writes {'it' if one else 'them'} "
-                   "(`release-console next`), or `release-console journal repair` now.")
+        return held + f"`release-console journal repair --tag {session.tag}` {does}."
+    return held + (f"the next command that records {does} (`release-console next`), or "
+                   "`release-console journal repair` now.")
 
 
 def repair(ctx: Context, session: Session, journal: Journal) -> int:
@@ -135,10 +141,12 @@ def repair(ctx: Context, session: Session, journal: Journal) -> int:
     if not journal.verify(expected_head=session.journal_head,
                           expected_count=session.journal_count):
         if session.journal_pending:  # what the captain did: written without asking
-            count = len(session.journal_pending)
-            ctx.recorder(session).settle_now()
+            recorder = ctx.recorder(session)
+            count = recorder.written_already(session).count(False)
+            recorder.settle_now()
             say(f"✔ Wrote {'the entry' if count == 1 else f'the {count} entries'} the session "
-                f"held waiting into {journal.path}.")
+                f"held waiting into {journal.path}." if count else
+                f"✔ The session now records the entries {journal.path} already had.")
             return 0
         say(f"{journal.path} is intact; there is nothing to repair.")
         return 0
