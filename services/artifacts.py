@@ -129,8 +129,8 @@ def blockers(artifacts: list[Artifact], root: Path, version: str = "", *,
                  if script else f"Build it into {display_path(artifact.path.parent, root)}/ "
                  "with the project's own build, then run the step again.")
         if elsewhere:
-            build = (f"Build it from the release commit {release_commit[:7]}, not HEAD "
-                     f"({head[:7]}): `git switch --detach {release_commit[:7]}`, "
+            build = (f"Build it from the release commit {release_commit[:12]}, not HEAD "
+                     f"({head[:12]}): `git switch --detach {release_commit[:12]}`, "
                      + (f"`./build.sh {version or 'VERSION'}` in {root}" if script else
                         f"the project's own build into {display_path(artifact.path.parent, root)}/")
                      + ", then `git switch -` and run the step again.")

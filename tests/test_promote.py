@@ -155,8 +155,8 @@ def test_the_build_is_said_to_be_from_the_candidates_commit(candidate: Path) -> 
     (candidate / "build.sh").write_text("#!/bin/sh\n")
     for _ in range(2):  # promote, notes
         assert run_cli("next", "--yes", cwd=candidate).returncode == 0
-    rc_commit = git(candidate, "rev-parse", "--short=7", "v0.2.0-rc.1^{commit}").strip()
-    head = git(candidate, "rev-parse", "--short=7", "HEAD").strip()
+    rc_commit = git(candidate, "rev-parse", "v0.2.0-rc.1^{commit}").strip()[:12]
+    head = git(candidate, "rev-parse", "HEAD").strip()[:12]
     status = run_cli("status", cwd=candidate).stdout
     assert (f"Build it from the release commit {rc_commit}, not HEAD ({head}): `git switch "
             f"--detach {rc_commit}`, `./build.sh 0.2.0` in {candidate}, then `git switch -` and "
