@@ -269,11 +269,14 @@ def bundle_away(ctx: Context, what: str) -> Blocker | None:
                        "Record it on the online machine if the release still needs it.")
     if not bundle_in_transit(ctx, session):
         return None
+    if imported_for_signing(ctx):  # the flag forgotten here: this is that workstation
+        return Blocker(f"This clone is the signing workstation of {session.tag} (it imported "
+                       f"the bundle), but the console runs here as the online machine: a {what} "
+                       "is recorded here only once it is marked offline.",
+                       f"Give --offline, or `export {ENV_OFFLINE}=1`, and record it again.")
     return Blocker(f"The {session.tag} bundle is with the signing workstation: a {what} recorded "
                    "here would not be in its journal, and the signed bundle coming back would be "
-                   "refused.", "Record it on the signing workstation, which has the bundle (if "
-                   "this is that workstation, mark it offline: --offline, or "
-                   f"`export {ENV_OFFLINE}=1`).")
+                   "refused.", "Record it on the signing workstation, which has the bundle.")
 
 
 def bundle_in_transit(ctx: Context, session: Session) -> bool:

@@ -166,7 +166,7 @@ def test_a_smoke_sign_off_on_the_online_machine_is_refused_so_the_signed_bundle_
     assert ("The v1.3.0 bundle is with the signing workstation: a smoke sign-off recorded here "
             "would not be in its journal, and the signed bundle coming back would be refused. "
             "Nothing was recorded.") in refused.stderr
-    assert "Record it on the signing workstation, which has the bundle (if this is that" in \
+    assert "Record it on the signing workstation, which has the bundle." in \
         " ".join(refused.stderr.split())
     assert snapshot(ws.online) == before
 

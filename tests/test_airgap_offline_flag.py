@@ -39,8 +39,13 @@ def test_the_printed_import_command_works_and_says_how_to_stay_offline(
 
     forgot = run_cli(*SIGN_OFF, cwd=ws.offline)
     assert forgot.returncode == 1 and "Traceback" not in forgot.stderr
-    assert "if this is that workstation, mark it offline: --offline, or `export " \
-        "RELEASE_CONSOLE_OFFLINE=1`" in " ".join(forgot.stderr.split())
+    assert ("This clone is the signing workstation of v1.3.0 (it imported the bundle), but the "
+            "console runs here as the online machine") in " ".join(forgot.stderr.split())
+    assert "Give --offline, or `export RELEASE_CONSOLE_OFFLINE=1`, and record it again." in \
+        " ".join(forgot.stderr.split())
+    online = ws.cli("online", *SIGN_OFF, ok=False)  # the online machine is not told to mark it
+    assert "Record it on the signing workstation, which has the bundle." in \
+        " ".join(online.stderr.split()) and "--offline" not in online.stderr
     # `status` without the flag knows the clone from its journal: it imported the bundle
     status = " ".join(run_cli("status", cwd=ws.offline).stdout.split())
     assert ("This clone imported the hand-off bundle for signing: it is the signing workstation, "
