@@ -101,7 +101,9 @@ def test_import_bad_input(stations: Workstations, tmp_path: Path,
     other.offline = False
     start_release(other, ReleaseRequest(version="1.4.0"))
     with pytest.raises(ConsoleError, match=re.escape(
-            "A session for v1.4.0 is in progress here, and the bundle is for v1.3.0")):
+            "This bundle is for v1.3.0, and v1.4.0 is in progress here; it was refused. Import "
+            "the v1.4.0 bundle from the other workstation instead (its file name has v1.4.0); to "
+            "take the v1.3.0 bundle, finish or abandon v1.4.0 first.")):
         verify_bundle(ws.ctx("offline"), ws.usb / "out.tar", artifacts_from=stick)
     assert not (ws.offline / ".release" / "v1.3.0").exists()
 

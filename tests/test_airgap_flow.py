@@ -130,6 +130,14 @@ def test_release_across_the_air_gap(stations: Workstations, tmp_path: Path) -> N
     for step in ("migration", "notes", "artifacts"):
         ws.cli("online", "run", step)
     ws.cli("online", "bundle", "export", "--output", str(ws.usb / "next.tar"))
+    # Walked by hand: v1.3.0's returned bundle, still on the stick, imported again while the
+    # next release is in progress, said "Finish or abandon v1.4.0 first", which would throw the
+    # new release away for a bundle that has nothing left to do.
+    old = ws.cli("online", "bundle", "import", str(ws.usb / "back.tar"), "--yes", ok=False)
+    assert old.returncode == 1 and old.stderr == (
+        "error: This bundle is for v1.3.0, and v1.4.0 is in progress here; it was refused. "
+        "v1.3.0 is completed here: nothing more to do with this bundle. Import the v1.4.0 bundle "
+        "from the other workstation instead (its file name has v1.4.0).\n")
     ws.cli("offline", "bundle", "import", str(ws.usb / "next.tar"), "--yes")
     status = ws.cli("offline", "status").stdout
     assert "v1.4.0" in status and "Next: smoke" in status
