@@ -227,7 +227,9 @@ def continue_picks(repo: Repository, *, branch: str, version: str) -> None:
         raise ConsoleError(f"These files still have conflicts: {', '.join(left)}; nothing was "
                            "continued.",
                            remedy="Resolve them, `git add` them, then run "
-                           "`release-console hotfix --continue` again.")
+                           "`release-console hotfix --continue` again.",
+                           tui="Resolve them in your editor, `git add` them, then press c again "
+                           "(a aborts the picks).")
     proc = _git(repo, "cherry-pick", "--continue")
     if proc.status == 0:
         return
