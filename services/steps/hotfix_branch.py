@@ -23,6 +23,8 @@ from services.step_protocol import Blocker, Context, Evidence, Plan, Step
 # The blocker's words in the TUI: the step's screen and the checklist beside it both offer p for
 # them (screens/home.py goes by this very string, so the words and the key cannot drift apart).
 PICK_HERE = "Press p here to pick them in the picker."
+CONTINUE_HERE = ("Resolve them in your editor and `git add` them, then press c here to continue, "
+                 "or to abort the picks.")
 
 
 def _data(ctx: Context) -> HotfixData:
@@ -39,9 +41,7 @@ class HotfixBranch(Step):
             if not picks.unmerged(repo):  # resolved, or a run killed mid-pick: run continues it
                 return []
             err = picks.conflict(repo, data.branch, ctx.require_session().version)
-            return [Blocker(err.message, err.remedy,
-                            "Resolve them in your editor and `git add` them, then press c here to "
-                            "continue, or to abort the picks.")]
+            return [Blocker(err.message, err.remedy, CONTINUE_HERE)]
         if not repo.tag_exists(data.base_tag):
             return [Blocker(f"The base tag {data.base_tag} is not in this repository.",
                             "Fetch the tags (`git fetch --tags`) and run the step again.")]
