@@ -196,11 +196,12 @@ class HomeScreen(Screen[None]):
         if action == "yank":  # GitHub is out of reach here: the online machine yanks
             return not self.offline
         if action in ("pick_fixes", "resolve_picks"):  # what the hotfix branch's pane says
-            from screens.home_hotfix import highlighted_says
-            from services.steps.hotfix_branch import CONTINUE_HERE, PICK_HERE
+            from screens.home_hotfix import highlighted_says, picks_wanted
+            from services.steps.hotfix_branch import CONTINUE_HERE
 
-            words = PICK_HERE if action == "pick_fixes" else CONTINUE_HERE
-            return self.has_session and not self.done_here and highlighted_says(self, words)
+            wanted = picks_wanted(self) if action == "pick_fixes" else \
+                highlighted_says(self, CONTINUE_HERE)
+            return self.has_session and not self.done_here and wanted
         return True
 
     def _option(self, row: OverviewRow) -> Option:

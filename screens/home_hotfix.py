@@ -3,9 +3,9 @@
 The Step pane beside the checklist shows the highlighted step's blocker in the TUI's words, and
 for the hotfix branch those words name a key: ``p`` to pick the fixes, ``c`` to continue or
 abort a pick stopped on conflicts. Walked by hand: the pane said "press c here to continue" and
-c on the checklist did nothing, so the keys work here as on the step's own screen. Each key is
-offered only while the highlighted row's blocker says it (the same string, so the words and the
-key cannot drift apart).
+c on the checklist did nothing, so the keys work here as on the step's own screen, offered only
+while the highlighted row's blocker says so (the same string, so the words and the key cannot
+drift apart) or, for ``p``, while the branch step's own screen offers it.
 """
 
 from __future__ import annotations
@@ -16,16 +16,34 @@ from screens.base import attempt
 
 if TYPE_CHECKING:
     from screens.home import HomeScreen
+    from services.overview import OverviewRow
 
 
 def highlighted_says(home: HomeScreen, words: str) -> bool:
     """Whether the highlighted step's blocker says ``words`` as its TUI remedy."""
+    row = _highlighted(home)
+    return row is not None and any(b.tui == words for b in row.blockers)
+
+
+def picks_wanted(home: HomeScreen) -> bool:
+    """``p`` opens the picker where the branch step's screen offers it: the branch step not
+    finished and no pick stopped (``c`` is for that). Walked: after an abort the pane said
+    "Pick again ... (in the TUI: p on this step)" and p on the checklist did nothing."""
+    from services.step_status import FINISHED
+    from services.steps.hotfix_branch import CONTINUE_HERE
+
+    row = _highlighted(home)
+    return (row is not None and row.id == "hotfix-branch" and row.status is not None
+            and row.status not in FINISHED and not highlighted_says(home, CONTINUE_HERE))
+
+
+def _highlighted(home: HomeScreen) -> OverviewRow | None:
     from textual.widgets import OptionList
 
     index = home.query_one("#checklist", OptionList).highlighted
     if index is None or not 0 <= index < len(home.rows):
-        return False
-    return any(b.tui == words for b in home.rows[index].blockers)
+        return None
+    return home.rows[index]
 
 
 def open_conflict(home: HomeScreen) -> None:

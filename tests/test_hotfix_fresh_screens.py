@@ -305,3 +305,25 @@ async def test_c_on_the_checklist_continues_the_stopped_pick_its_step_pane_names
     log = git(project, "log", "--format=%B", "v1.3.0..HEAD")
     assert f"(cherry picked from commit {fix})" in log
     assert git(project, "status", "--porcelain") == ""
+
+
+async def test_after_an_abort_p_on_the_checklist_opens_the_picker_the_pane_names(
+        stopped: tuple[Path, str]) -> None:
+    """Walked at 80x24: after the picks were aborted the checklist's pane said "Pick again ...
+    (in the TUI: p on this step)", and p on the checklist did nothing and said nothing."""
+    from screens.home import HomeScreen
+    from screens.hotfix import HotfixScreen
+    from tests.tui_helpers import footer_keys
+
+    project, _fix = stopped
+    assert run_cli("hotfix", "--abort", cwd=project).returncode == 0
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        assert "p on this step" in " ".join(text_of(home, "#detail-text").split())
+        assert footer_keys(home).get("p") is True and "c" not in footer_keys(home)
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, HotfixScreen)

@@ -20,8 +20,9 @@ from services.hotfix.entries import add_fixed
 from services.hotfix.plan import HotfixData, branch_plan, commit_message, hotfix_data
 from services.step_protocol import Blocker, Context, Evidence, Plan, Step
 
-# The blocker's words in the TUI: the step's screen and the checklist beside it both offer p for
-# them (screens/home.py goes by this very string, so the words and the key cannot drift apart).
+# The blockers' words in the TUI: the step's screen and the checklist beside it both offer the
+# key they name (screens/home_hotfix.py goes by CONTINUE_HERE, so its words and c cannot drift
+# apart; p is offered wherever the branch step is not finished and no pick is stopped).
 PICK_HERE = "Press p here to pick them in the picker."
 CONTINUE_HERE = ("Resolve them in your editor and `git add` them, then press c here to continue, "
                  "or to abort the picks.")
