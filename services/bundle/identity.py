@@ -21,6 +21,12 @@ def check_identity(ctx: Context, manifest: Manifest) -> Session | None:
                             f"{manifest.tag}, not this project ({here}); it was refused.",
                             remedy="Import it in a clone of "
                             f"{manifest.repository or manifest.project}.")
+    if manifest.direction == TO_OFFLINE and not ctx.offline and wrote_it(ctx, manifest):
+        raise BundleRefused(f"This is the bundle this machine wrote for the air-gapped signing "
+                            f"workstation ({manifest.tag}); it was refused here.",
+                            remedy="Carry it to the signing workstation and import it there; the "
+                            "bundle to import here is the signed one it writes back (its name "
+                            "ends in -to-online.tar).")
     if manifest.direction == TO_OFFLINE and not ctx.offline:
         raise BundleRefused("This bundle goes to the air-gapped signing workstation, and this "
                             "machine is online; it was refused.",
@@ -61,6 +67,15 @@ def check_identity(ctx: Context, manifest: Manifest) -> Session | None:
         raise BundleRefused(f"There is no session for {manifest.tag} here to return to; the bundle "
                             "was refused.", remedy="Import it in the clone the release left from.")
     return local
+
+
+def wrote_it(ctx: Context, manifest: Manifest) -> bool:
+    """The online machine exported this release's hand-off: the bundle it is given back is its
+    own (walked: it was told to mark itself offline if it were the signing workstation)."""
+    if not ctx.store.exists(manifest.tag):
+        return False
+    record = ctx.store.load(manifest.tag).steps.get("handoff-out")
+    return record is not None and record.status == StepStatus.DONE
 
 
 def other_release(manifest: Manifest, active: str, local: Session | None) -> tuple[str, str]:
