@@ -106,7 +106,10 @@ async def test_merge_back_run_on_its_screen_shows_it_done_and_enter_opens_the_su
     app = ReleaseConsoleApp(Options(repo=project))
     async with app.run_test(size=(100, 40)) as pilot:
         step = await open_step(pilot, "merge-back", object)
-        assert "still has conflicts in: src/unlock.sh" in text_of(step, "#step-blockers")
+        blockers = " ".join(text_of(step, "#step-blockers").split())
+        assert "still has conflicts in: src/unlock.sh" in blockers
+        # walked: it said "then run merge-back again", a command, where r runs it
+        assert "`git commit`, then press r to push; or `git merge --abort`" in blockers
         (project / "src" / "unlock.sh").write_text("retry=5\n")
         git(project, "add", "src/unlock.sh")
         git(project, "commit", "-q", "--no-edit")
