@@ -43,12 +43,14 @@ def _manifest(target: Path) -> Manifest | None:
 def _written_before(ctx: Context, old: Manifest) -> str:
     """Which earlier bundle of this tag ``old`` is, in words; "" when it is neither."""
     session = ctx.require_session()
-    if old.created and old.created <= session.created_at:
-        return (f"the bundle of an earlier, abandoned attempt at {session.tag} (written "
-                f"{old.created}, before this session started; `abandon` said to delete it)")
+    # The journal proves a bundle is this release's; the times only say "not after": both are to
+    # the second, so a bundle exported in the second the session started was said abandoned.
     journal = crossing.lines(ctx.store.directory(session.tag) / "journal.jsonl")
     if 0 < old.journal_count < len(journal) and \
             crossing.line_hash(journal[old.journal_count - 1]) == old.journal_head:
         return (f"a bundle this release wrote earlier (at {old.created}), before its hand-off "
                 "was redone as lost or damaged")
+    if old.created and old.created <= session.created_at:
+        return (f"the bundle of an earlier, abandoned attempt at {session.tag} (written "
+                f"{old.created}, before this session started; `abandon` said to delete it)")
     return ""
