@@ -46,6 +46,7 @@ class HomeScreen(Screen[None]):
         Binding("p", "promote", "Promote…"),
         # with a release in progress p is the hotfix picker, where the Step pane says to press it
         Binding("p", "pick_fixes", "Pick…"),  # "Pick fixes…" cut "q Quit" at 80 columns
+        Binding("c", "resolve_picks", "Continue…"),  # a pick stopped: screens/home_hotfix.py
         Binding("i", "import_bundle", "Import bundle…"),
         Binding("f5", "reload", "Refresh", show=False),
     ]
@@ -194,19 +195,14 @@ class HomeScreen(Screen[None]):
             return not self.has_session or self.waiting or None
         if action == "yank":  # GitHub is out of reach here: the online machine yanks
             return not self.offline
-        if action == "pick_fixes":
-            return self.has_session and not self.done_here and self._picks_wanted()
+        if action in ("pick_fixes", "resolve_picks"):  # what the hotfix branch's pane says
+            from screens.home_hotfix import highlighted_says, picks_wanted
+            from services.steps.hotfix_branch import CONTINUE_HERE
+
+            wanted = picks_wanted(self) if action == "pick_fixes" else \
+                highlighted_says(self, CONTINUE_HERE)
+            return self.has_session and not self.done_here and wanted
         return True
-
-    def _picks_wanted(self) -> bool:
-        """The highlighted step is the hotfix branch, blocked until fixes are picked: its pane
-        says "Press p here" (walked: p on the checklist then did nothing and said nothing)."""
-        from services.steps.hotfix_branch import PICK_HERE
-
-        index = self.query_one("#checklist", OptionList).highlighted
-        if index is None or not 0 <= index < len(self.rows):
-            return False
-        return any(b.tui == PICK_HERE for b in self.rows[index].blockers)
 
     def _option(self, row: OverviewRow) -> Option:
         status = row.status or StepStatus.NOT_STARTED
@@ -284,6 +280,11 @@ class HomeScreen(Screen[None]):
         from screens.hotfix import open_hotfix
 
         open_hotfix(self.app)  # the checklist reloads when the picker closes
+
+    def action_resolve_picks(self) -> None:
+        from screens.home_hotfix import open_conflict
+
+        open_conflict(self)
 
     def action_import_bundle(self) -> None:
         """A hand-off bundle, also on a fresh offline clone with no session yet."""

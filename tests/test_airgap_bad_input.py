@@ -19,6 +19,7 @@ from tests.airgap_helpers import (
     prepare_online,
 )
 from tests.bundle_forge import snapshot
+from tests.conftest import run_cli
 
 
 def test_export_refuses_a_folder_it_cannot_write(stations: Workstations) -> None:
@@ -74,8 +75,20 @@ def test_import_bad_input(stations: Workstations, tmp_path: Path,
 
     wrong_side = ws.cli("online", "bundle", "import", str(ws.usb / "out.tar"), "--yes", ok=False)
     assert wrong_side.returncode == 1
+    # walked: it said "If this is that workstation, mark it so (`offline = true` ...)", on the
+    # online machine that had just written the bundle
+    assert wrong_side.stderr == (
+        "error: This is the bundle this machine wrote for the air-gapped signing workstation "
+        "(v1.3.0); it was refused here. Carry it to the signing workstation and import it there; "
+        "the bundle to import here is the signed one it writes back (its name ends in "
+        "-to-online.tar).\n")
+
+    # The signing workstation's clone not marked offline: that one is told how to mark it.
+    unmarked = run_cli("bundle", "import", str(ws.usb / "out.tar"), "--yes", cwd=ws.offline,
+                       env={})
+    assert unmarked.returncode == 1
     assert "goes to the air-gapped signing workstation, and this machine is online" in \
-        wrong_side.stderr
+        unmarked.stderr and "mark it so (`offline = true`" in unmarked.stderr
 
     no_file = ws.cli("offline", "bundle", "import", str(ws.usb / "nope.tar"), ok=False)
     assert no_file.returncode == 2 and "does not exist" in no_file.stderr
@@ -101,7 +114,9 @@ def test_import_bad_input(stations: Workstations, tmp_path: Path,
     other.offline = False
     start_release(other, ReleaseRequest(version="1.4.0"))
     with pytest.raises(ConsoleError, match=re.escape(
-            "A session for v1.4.0 is in progress here, and the bundle is for v1.3.0")):
+            "This bundle is for v1.3.0, and v1.4.0 is in progress here; it was refused. Import "
+            "the v1.4.0 bundle from the other workstation instead (its file name has v1.4.0); to "
+            "take the v1.3.0 bundle, finish or abandon v1.4.0 first.")):
         verify_bundle(ws.ctx("offline"), ws.usb / "out.tar", artifacts_from=stick)
     assert not (ws.offline / ".release" / "v1.3.0").exists()
 

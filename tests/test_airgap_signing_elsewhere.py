@@ -11,7 +11,7 @@ from console.wiring import Options
 from screens.step import StepScreen
 from screens.steps.sign import SignScreen
 from tests.airgap_helpers import Workstations, prepare_and_export, prepare_online
-from tests.tui_helpers import open_step, text_of
+from tests.tui_helpers import open_step, settle, text_of
 
 THERE = "Done on the air-gapped signing workstation, not on this machine:"
 
@@ -88,3 +88,25 @@ def test_a_yank_on_the_signing_workstation_says_the_online_machine_does_it(
     assert refused.returncode == 3
     assert "what talks to GitHub (push, draft, review, publish, yank) waits for the online " \
            "side" in refused.stderr
+
+
+async def test_the_online_smoke_screen_opens_at_its_title_while_the_bundle_is_away(
+        stations: Workstations) -> None:
+    """Walked at 80x24: on the online machine, after the export, the smoke screen opened
+    scrolled down two lines (its title cut off): the sign-off form took the focus as the screen
+    opened and scrolled to it, then the load hid the form, as the bundle is away."""
+    from screens.steps.smoke import SmokeScreen
+    from screens.widgets import StepBody
+
+    ws = stations
+    prepare_and_export(ws)
+    app = ReleaseConsoleApp(Options(repo=ws.online))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # the step to do now, as Enter on its row opens it
+        await settle(pilot)
+        smoke = app.screen
+        assert isinstance(smoke, SmokeScreen)
+        assert "is with the signing workstation" in text_of(smoke, "#smoke-status")
+        assert not smoke.query_one("#smoke-form").display
+        assert smoke.query_one("#step-body", StepBody).scroll_y == 0

@@ -334,6 +334,9 @@ async def test_the_remedy_is_said_once_in_words_true_on_its_screen(
         screen = await open_handoff(pilot, "handoff-out")
         said = text(screen, "#step-blockers") + text(screen, "#step-message")
         assert said.count("it writes the bundle where the path field says") == 1
+        # walked by hand: the field has not the focus, and a path typed at once went to the
+        # screen's keys (n, in /mnt, writes the bundle): the key that reaches it is said
+        assert "(Tab to the field to change it, e.g. to the USB stick)" in said
         assert "this step's screen" not in said and "To do" not in said
         assert "n writes it too" in text(screen, "#step-message")
 

@@ -56,6 +56,16 @@ def test_a_conflicting_pick_stops_abort_restores_and_a_resolved_one_continues(wo
     assert again.returncode == 1 and "conflicts in: src/unlock.sh" in again.stderr
     early = run_cli("hotfix", "--continue", cwd=project)
     assert early.returncode == 1 and "still have conflicts: src/unlock.sh" in early.stderr
+    # Walked by hand: resolved as the branch had it, the pick is empty, and git's own words came
+    # out cut ("git commit --allow-empty; Otherwise, please use 'git cherry-pick --skip'").
+    (project / "src" / "unlock.sh").write_text("retry=1\n")
+    git(project, "add", "src/unlock.sh")
+    empty = run_cli("hotfix", "--continue", cwd=project)
+    assert empty.returncode == 1 and empty.stderr == (
+        f"error: The resolved pick {fix[:12]} (Unlock: three retries) changes nothing on "
+        "hotfix/v1.3.1: the files are as the branch had them; nothing was continued. Resolve "
+        "them keeping the fix's change, `git add` them and run `release-console hotfix "
+        "--continue` again; or `release-console hotfix --abort` and pick without it.\n")
     (project / "src" / "unlock.sh").write_text("retry=3\n")
     git(project, "add", "src/unlock.sh")
     done = run_cli("hotfix", "--continue", cwd=project)

@@ -106,7 +106,10 @@ async def test_merge_back_run_on_its_screen_shows_it_done_and_enter_opens_the_su
     app = ReleaseConsoleApp(Options(repo=project))
     async with app.run_test(size=(100, 40)) as pilot:
         step = await open_step(pilot, "merge-back", object)
-        assert "still has conflicts in: src/unlock.sh" in text_of(step, "#step-blockers")
+        blockers = " ".join(text_of(step, "#step-blockers").split())
+        assert "still has conflicts in: src/unlock.sh" in blockers
+        # walked: it said "then run merge-back again", a command, where r runs it
+        assert "`git commit`, then press r to push; or `git merge --abort`" in blockers
         (project / "src" / "unlock.sh").write_text("retry=5\n")
         git(project, "add", "src/unlock.sh")
         git(project, "commit", "-q", "--no-edit")
@@ -267,3 +270,63 @@ async def test_continued_on_the_branch_step_its_failed_run_is_no_longer_said(
         assert app.screen is step and "done" in text_of(step, "#step-status")
         message = text_of(step, "#step-message")
         assert "failed" not in message and "Pre-flight checks" in message
+
+
+async def test_c_on_the_checklist_continues_the_stopped_pick_its_step_pane_names(
+        stopped: tuple[Path, str]) -> None:
+    """Walked at 80x24: the Step pane of a pick stopped on conflicts said "press c here to
+    continue, or to abort the picks", and c on the checklist did nothing and said nothing. c
+    opens the conflict screen there, as on the branch step's own screen."""
+    from screens.home import HomeScreen
+    from screens.hotfix_conflict import ConflictScreen
+    from tests.test_confirm_layout import screen_lines
+    from tests.tui_helpers import footer_keys
+
+    project, fix = stopped
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        assert "press c here to continue" in " ".join(text_of(home, "#detail-text").split())
+        assert footer_keys(home).get("c") is True
+        assert "q Quit" in screen_lines(app)[-1]  # the footer whole at 80 columns
+        await pilot.press("down")  # pre-flight: nothing to continue there, and c offers nothing
+        await settle(pilot)
+        assert "c" not in footer_keys(home)
+        await pilot.press("up", "c")
+        await settle(pilot)
+        conflict = app.screen
+        assert isinstance(conflict, ConflictScreen)
+        assert "src/unlock.sh" in text_of(conflict, "#conflict-files")
+        (project / "src" / "unlock.sh").write_text("retry=3\n")
+        git(project, "add", "src/unlock.sh")
+        await pilot.press("c")
+        await settle(pilot)
+        assert app.screen is home
+        assert "c" not in footer_keys(home)
+    log = git(project, "log", "--format=%B", "v1.3.0..HEAD")
+    assert f"(cherry picked from commit {fix})" in log
+    assert git(project, "status", "--porcelain") == ""
+
+
+async def test_after_an_abort_p_on_the_checklist_opens_the_picker_the_pane_names(
+        stopped: tuple[Path, str]) -> None:
+    """Walked at 80x24: after the picks were aborted the checklist's pane said "Pick again ...
+    (in the TUI: p on this step)", and p on the checklist did nothing and said nothing."""
+    from screens.home import HomeScreen
+    from screens.hotfix import HotfixScreen
+    from tests.tui_helpers import footer_keys
+
+    project, _fix = stopped
+    assert run_cli("hotfix", "--abort", cwd=project).returncode == 0
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        assert "p on this step" in " ".join(text_of(home, "#detail-text").split())
+        assert footer_keys(home).get("p") is True and "c" not in footer_keys(home)
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, HotfixScreen)

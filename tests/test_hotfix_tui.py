@@ -117,7 +117,9 @@ async def test_a_conflict_lists_the_files_abort_restores_and_continue_finishes(
         await pilot.press("c")  # not resolved yet: it says so and stays
         await settle(pilot)
         assert isinstance(app.screen, ConflictScreen)
-        assert "still have conflicts" in shown(app, "#conflict-help")
+        assert shown(app, "#conflict-help") == (  # walked by hand: it said to run the CLI
+            "These files still have conflicts: src/unlock.sh; nothing was continued. Resolve "
+            "them in your editor, `git add` them, then press c again (a aborts the picks).")
         (project / "src" / "unlock.sh").write_text("retry=3\n")
         git(project, "add", "src/unlock.sh")
         await pilot.press("c")

@@ -40,7 +40,7 @@ from textual.widgets.selection_list import Selection
 
 from screens.base import host_of
 from screens.step import STEP_CSS, Finished, Progress, StepScreen
-from screens.widgets import CheckList, FormField
+from screens.widgets import CheckList, FormField, StepBody
 from services import smoke, workstation
 from services.errors import ConsoleError
 from services.progress import ProgressEvent
@@ -145,7 +145,8 @@ class SmokeScreen(StepScreen[SmokeView]):
             self.query_one(form).display = not data.elsewhere
         if not data.arches or data.elsewhere:
             if first_load and self.query_one("#smoke-hardware", Input).has_focus:
-                self.park_focus()  # the form is hidden or empty: an early focus leaves it
+                self.park_focus()  # the form is hidden or empty: an early focus leaves it,
+                self.query_one(StepBody).scroll_home(animate=False)  # and the scroll it made
             return
         if first_load:  # the arch picker has no blank entry: made once the arches are known
             arch = self.form_arch = data.first_open() or data.arches[0]

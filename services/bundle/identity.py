@@ -22,6 +22,12 @@ def check_identity(ctx: Context, manifest: Manifest) -> Session | None:
                             f"{manifest.tag}, not this project ({here}); it was refused.",
                             remedy="Import it in a clone of "
                             f"{manifest.repository or manifest.project}.")
+    if manifest.direction == TO_OFFLINE and not ctx.offline and wrote_it(ctx, manifest):
+        raise BundleRefused(f"This is the bundle this machine wrote for the air-gapped signing "
+                            f"workstation ({manifest.tag}); it was refused here.",
+                            remedy="Carry it to the signing workstation and import it there; the "
+                            "bundle to import here is the signed one it writes back (its name "
+                            "ends in -to-online.tar).")
     if manifest.direction == TO_OFFLINE and not ctx.offline:
         raise BundleRefused("This bundle goes to the air-gapped signing workstation, and this "
                             "machine is online; it was refused.",
@@ -33,11 +39,10 @@ def check_identity(ctx: Context, manifest: Manifest) -> Session | None:
                             "offline workstation; it was refused.",
                             remedy="Import it on the online machine.")
     active = ctx.store.active()
-    if active is not None and active.tag != manifest.tag and not handed_back(ctx, active):
-        raise BundleRefused(f"A session for {active.tag} is in progress here, and the bundle is for "
-                            f"{manifest.tag} (version {manifest.version}); it was refused.",
-                            remedy=f"Finish or abandon {active.tag} first.")
     local = ctx.store.load(manifest.tag) if ctx.store.exists(manifest.tag) else None
+    if active is not None and active.tag != manifest.tag and not handed_back(ctx, active):
+        reason, remedy = other_release(manifest, active.tag, local)
+        raise BundleRefused(reason, remedy=remedy)
     if local is not None and local.state == "abandoned" and manifest.direction == TO_ONLINE:
         from services.left_behind import returning_refused
 
@@ -62,6 +67,31 @@ def check_identity(ctx: Context, manifest: Manifest) -> Session | None:
         raise BundleRefused(f"There is no session for {manifest.tag} here to return to; the bundle "
                             "was refused.", remedy="Import it in the clone the release left from.")
     return local
+
+
+def wrote_it(ctx: Context, manifest: Manifest) -> bool:
+    """The online machine exported this release's hand-off: the bundle it is given back is its
+    own (walked: it was told to mark itself offline if it were the signing workstation)."""
+    if not ctx.store.exists(manifest.tag):
+        return False
+    record = ctx.store.load(manifest.tag).steps.get("handoff-out")
+    return record is not None and record.status == StepStatus.DONE
+
+
+def other_release(manifest: Manifest, active: str, local: Session | None) -> tuple[str, str]:
+    """Another release is in progress here: the bundle is most likely an older one left on the
+    stick (found walking a hotfix: v1.3.0's returned bundle, imported while v1.3.1 was in
+    progress, was answered "Finish or abandon v1.3.1 first", which would throw the hotfix away).
+    """
+    reason = (f"This bundle is for {manifest.tag}, and {active} is in progress here; it was "
+              "refused.")
+    instead = (f"Import the {active} bundle from the other workstation instead (its file name "
+               f"has {active})")
+    if local is not None and local.state in ("completed", "abandoned"):
+        return reason, (f"{manifest.tag} is {local.state} here: nothing more to do with this "
+                        f"bundle. {instead}.")
+    return reason, (f"{instead}; to take the {manifest.tag} bundle, finish or abandon {active} "
+                    "first.")
 
 
 def handed_back(ctx: Context, session: Session) -> bool:

@@ -227,7 +227,17 @@ def continue_picks(repo: Repository, *, branch: str, version: str) -> None:
         raise ConsoleError(f"These files still have conflicts: {', '.join(left)}; nothing was "
                            "continued.",
                            remedy="Resolve them, `git add` them, then run "
-                           "`release-console hotfix --continue` again.")
+                           "`release-console hotfix --continue` again.",
+                           tui="Resolve them in your editor, `git add` them, then press c again "
+                           "(a aborts the picks).")
+    if in_progress(repo) and _git(repo, "diff", "--cached", "--quiet").status == 0:
+        raise ConsoleError(f"The resolved pick {stopped_pick(repo)} changes nothing on {branch}: "
+                           "the files are as the branch had them; nothing was continued.",
+                           remedy="Resolve them keeping the fix's change, `git add` them and run "
+                           "`release-console hotfix --continue` again; or `release-console "
+                           "hotfix --abort` and pick without it.",
+                           tui="Resolve them keeping the fix's change, `git add` them and press "
+                           "c again; or press a to abort the picks and pick without it.")
     proc = _git(repo, "cherry-pick", "--continue")
     if proc.status == 0:
         return

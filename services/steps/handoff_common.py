@@ -28,7 +28,8 @@ class HandoffStep(Step):
                         f"Run `release-console bundle export` (it writes {target}, or pass "
                         f"--output FILE, e.g. on the USB stick) and carry the bundle there.",
                         tui="Press ctrl+s: it writes the bundle where the path field says "
-                        "(e.g. on the USB stick); carry it there.")]
+                        "(Tab to the field to change it, e.g. to the USB stick); carry it "
+                        "there.")]
 
     def plan(self, ctx: Context) -> Plan:
         if not workstation.air_gapped(ctx.policy):

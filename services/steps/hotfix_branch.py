@@ -20,9 +20,12 @@ from services.hotfix.entries import add_fixed
 from services.hotfix.plan import HotfixData, branch_plan, commit_message, hotfix_data
 from services.step_protocol import Blocker, Context, Evidence, Plan, Step
 
-# The blocker's words in the TUI: the step's screen and the checklist beside it both offer p for
-# them (screens/home.py goes by this very string, so the words and the key cannot drift apart).
+# The blockers' words in the TUI: the step's screen and the checklist beside it both offer the
+# key they name (screens/home_hotfix.py goes by CONTINUE_HERE, so its words and c cannot drift
+# apart; p is offered wherever the branch step is not finished and no pick is stopped).
 PICK_HERE = "Press p here to pick them in the picker."
+CONTINUE_HERE = ("Resolve them in your editor and `git add` them, then press c here to continue, "
+                 "or to abort the picks.")
 
 
 def _data(ctx: Context) -> HotfixData:
@@ -39,9 +42,7 @@ class HotfixBranch(Step):
             if not picks.unmerged(repo):  # resolved, or a run killed mid-pick: run continues it
                 return []
             err = picks.conflict(repo, data.branch, ctx.require_session().version)
-            return [Blocker(err.message, err.remedy,
-                            "Resolve them in your editor and `git add` them, then press c here to "
-                            "continue, or to abort the picks.")]
+            return [Blocker(err.message, err.remedy, CONTINUE_HERE)]
         if not repo.tag_exists(data.base_tag):
             return [Blocker(f"The base tag {data.base_tag} is not in this repository.",
                             "Fetch the tags (`git fetch --tags`) and run the step again.")]

@@ -131,9 +131,12 @@ class MergeBack(Step):
                 return [Blocker(f"The merge into {data.default_branch} still has conflicts in: "
                                 f"{', '.join(files)}.",
                                 "Resolve them, `git add` them and `git commit`, then run "
-                                "merge-back again; or `git merge --abort` to go back.")]
+                                "merge-back again; or `git merge --abort` to go back.",
+                                "Resolve them in your editor, `git add` them and `git commit`, "
+                                "then press r to push; or `git merge --abort` to go back.")]
             return [Blocker(f"The merge into {data.default_branch} is resolved but not committed.",
-                            "Commit it with `git commit`, then run merge-back again.")]
+                            "Commit it with `git commit`, then run merge-back again.",
+                            "Commit it with `git commit`, then press r to push.")]
         dirty = [p for p in ctx.repo.dirty_paths()
                  if not p.startswith(ctx.policy.artifacts_dir.rstrip("/") + "/")]
         return dirty_tree_blockers(dirty, "Commit or stash them before switching branches.")
