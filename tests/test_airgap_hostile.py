@@ -93,8 +93,8 @@ def test_hostile_outbound_bundles_are_refused(stations: Workstations, tmp_path: 
     for _name, bundle, expected in cases:
         refused(offline, bundle, expected)
 
-    # The right bundle on the wrong side: the outbound bundle on the online machine.
-    refused(ws.ctx("online"), good, "goes to the air-gapped signing workstation")
+    # The right bundle on the wrong side: the outbound bundle on the online machine that wrote it.
+    refused(ws.ctx("online"), good, "This is the bundle this machine wrote for the air-gapped")
 
     apply(offline, verify_bundle(offline, good))
     refused(ws.ctx("offline"), good, "was imported here already")
