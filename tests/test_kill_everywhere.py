@@ -18,8 +18,12 @@ import pytest
 from tests.kill_harness import CANARY, RUNBOOK, Demo, isolated_env, trial
 
 FULL = os.environ.get("RELEASE_CONSOLE_KILL_EVERYWHERE", "") == "full"
-# One worker walks the reference release once and runs these (./dev.sh uses --dist loadgroup).
+# A worker walks the reference release once (the session fixture) and runs the tests of its group
+# (./dev.sh uses --dist loadgroup); the steps go to two groups, which run side by side, so the
+# suite's tail is not one worker killing at every step in turn while the others wait.
 pytestmark = pytest.mark.xdist_group("kill_demo")
+HALVES = [pytest.param(step, marks=pytest.mark.xdist_group(f"kill_demo_{i % 2}"))
+          for i, step in enumerate(RUNBOOK)]
 
 
 def chosen(demo: Demo, step: str) -> list[int]:
@@ -55,7 +59,7 @@ def test_reference_release_is_complete_and_counted(kill_demo: tuple[Demo, dict[s
     assert all(demo.boundaries[step] for step in RUNBOOK)
 
 
-@pytest.mark.parametrize("step", RUNBOOK)
+@pytest.mark.parametrize("step", HALVES)
 def test_killed_at_each_boundary_then_resumed_ends_like_the_reference(
         kill_demo: tuple[Demo, dict[str, Any]], step: str) -> None:
     demo, reference = kill_demo

@@ -20,8 +20,9 @@ from console.demo import DEMO_REPOSITORY
 from tests.kill_harness import TAG, Demo, isolated_env, trial
 
 Walked = tuple[Demo, dict[str, Any]]
-# One worker walks the reference release once and runs these (./dev.sh uses --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("kill_demo")
+# One worker walks the reference release once and runs these (./dev.sh uses --dist loadgroup),
+# beside the workers of tests/test_kill_everywhere.py's groups.
+pytestmark = pytest.mark.xdist_group("kill_demo_reconcile")
 
 
 @pytest.fixture
