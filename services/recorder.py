@@ -109,12 +109,7 @@ class Recorder:
         module's docstring).
         """
         with self.locked() as session:
-            problem = journal_problem(self.store, session)
-            if problem:
-                from services.journal_repair import journal_remedy
-
-                raise JournalError(f"Cannot record '{action}' for {step}: {problem}",
-                                   remedy=journal_remedy(self.store, session))
+            self.refuse_broken_chain(session, f"Cannot record '{action}' for {step}")
             self.settle(session)
             if update is not None:
                 update(session)
@@ -176,14 +171,18 @@ class Recorder:
     def settle_now(self) -> Session:
         """:meth:`settle` under the lock, saved: for a session no record will come to."""
         with self.locked() as session:
-            problem = journal_problem(self.store, session)
-            if problem:
-                from services.journal_repair import journal_remedy
-
-                raise JournalError(f"Cannot write the waiting journal entries: {problem}",
-                                   remedy=journal_remedy(self.store, session))
+            self.refuse_broken_chain(session, "Cannot write the waiting journal entries")
             self.settle(session)
         return session
+
+    def refuse_broken_chain(self, session: Session, cannot: str) -> None:
+        """Nothing is appended to a journal whose chain is broken: the trail would go on from a
+        point nobody can vouch for. ``cannot`` begins the sentence ("Cannot record ...")."""
+        problem = journal_problem(self.store, session)
+        if problem:
+            from services.journal_repair import journal_remedy
+
+            raise JournalError(f"{cannot}: {problem}", remedy=journal_remedy(self.store, session))
 
 
 def _table(value: Any) -> dict[str, Any]:
