@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import OptionList
 
 from console.app import ReleaseConsoleApp
@@ -88,17 +89,23 @@ def test_the_list_leaves_them_out_and_a_pick_of_one_is_refused(project: Path) ->
     assert git(project, "branch", "--show-current").strip() == "main"
 
 
-async def test_the_picker_lists_only_the_fix_and_says_what_it_left_out(project: Path) -> None:
+async def picker_rows(pilot: Pilot[None]) -> list[str]:
+    """The hotfix picker opened from the palette's action, and the commits it lists."""
     from screens.hotfix import HotfixScreen
 
+    app = pilot.app
+    await settle(pilot)
+    app.action_start_hotfix()
+    await settle(pilot)
+    assert isinstance(app.screen, HotfixScreen)
+    listing = app.screen.query_one("#commits", OptionList)
+    return [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
+
+
+async def test_the_picker_lists_only_the_fix_and_says_what_it_left_out(project: Path) -> None:
     app = ReleaseConsoleApp(Options(repo=project))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        app.action_start_hotfix()
-        await settle(pilot)
-        assert isinstance(app.screen, HotfixScreen)
-        listing = app.screen.query_one("#commits", OptionList)
-        shown = [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
+        shown = await picker_rows(pilot)
         assert len(shown) == 1 and "Unlock: two retries" in shown[0]
         assert text_of(app.screen, "#left-out") == (
             'Not listed: 2 commits the console made itself ("Release v1.4.0-rc.1: changelog"; '
@@ -125,8 +132,6 @@ async def test_a_fix_an_earlier_hotfix_shipped_is_not_offered_again(tmp_path: Pa
     """Walked: the picker of 1.3.2 listed the fix v1.3.1 already carries (cherry-picked with -x,
     merged back), as if it could be picked again; picking it is refused ("was already picked
     into v1.3.1"). It is left out, and the line under the list says where it went."""
-    from screens.hotfix import HotfixScreen
-
     project, fix, picked = a_second_hotfix_line(tmp_path)
     said = (f'Not listed: 1 commit already picked into v1.3.1 (as {picked[:12]}): "Unlock: two '
             'retries".')
@@ -140,11 +145,6 @@ async def test_a_fix_an_earlier_hotfix_shipped_is_not_offered_again(tmp_path: Pa
                                        "picked_as": picked}]
     app = ReleaseConsoleApp(Options(repo=project))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        app.action_start_hotfix()
-        await settle(pilot)
-        assert isinstance(app.screen, HotfixScreen)
-        listing = app.screen.query_one("#commits", OptionList)
-        shown = [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
+        shown = await picker_rows(pilot)
         assert len(shown) == 1 and "Flash app: verify before writing" in shown[0]
         assert said in text_of(app.screen, "#left-out")
