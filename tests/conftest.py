@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -109,12 +108,11 @@ def make_ctx(repo_path: Path) -> Callable[..., Context]:
 
 def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None,
             input_text: str | None = None) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m console`` as a user would, in a subprocess."""
-    full_env = {**os.environ, **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "console", *args], cwd=cwd,
-        capture_output=True, text=True, env=full_env, input=input_text, check=False,
-    )
+    """Run ``python -m console`` as a user would, in a process of its own (forked from one that
+    has the libraries imported already: ``tests/forked_console.py`` says why)."""
+    from tests.forked_console import run_console
+
+    return run_console(args, cwd=cwd, env={**os.environ, **(env or {})}, input_text=input_text)
 
 
 @pytest.fixture(scope="session")
