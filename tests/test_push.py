@@ -197,3 +197,54 @@ def test_a_push_cut_off_after_the_branch_says_no_commit_goes_up(ready: Context,
     evidence = run(ready, "push")
     assert git(repo_path.parent / "remote.git", "rev-parse", "refs/tags/v0.2.0").strip() == \
         evidence["tag_object"]
+
+
+def test_a_dry_run_after_a_push_killed_before_its_record_says_the_tag_is_adopted(
+        ready: Context, repo_path: Path) -> None:
+    """Found walking the CLI: after `run push` was killed with the tag on the remote and no
+    record, `run push --dry-run` (and `next --dry-run`) said the tag "goes up" and listed both
+    pushes, while the real run then adopted what was there and pushed nothing."""
+    from tests.journal_helpers import killed_at_record
+
+    killed = killed_at_record(repo_path, "done", "before", "run", "push", "--yes", env=cli_env())
+    assert killed.returncode == -9, killed.stderr
+    bare = repo_path.parent / "remote.git"
+    tag_object = git(bare, "rev-parse", "refs/tags/v0.2.0").strip()
+    for args in (("run", "push", "--dry-run"), ("next", "--dry-run")):
+        dry = run_cli(*args, cwd=repo_path, env=cli_env())
+        assert dry.returncode == 0, dry.stderr
+        assert ("Tag v0.2.0 is already on origin (this very tag object) and main is at the "
+                "release commit: nothing goes up; the run records the push as done (adopted, "
+                "as after an interruption).") in dry.stdout
+        assert "goes up (new on origin)" not in dry.stdout
+        assert "git push" not in dry.stdout
+    real = run_cli("run", "push", "--yes", cwd=repo_path, env=cli_env())
+    assert real.returncode == 0, real.stderr
+    assert journal_actions(repo_path)[-1] == ("push", ADOPTED)
+    assert git(bare, "rev-parse", "refs/tags/v0.2.0").strip() == tag_object
+
+
+def test_the_plan_sends_only_what_the_remote_lacks_and_names_a_different_tag(
+        ready: Context, repo_path: Path) -> None:
+    """The tag there without the branch (pushed by hand): the plan sends the branch only, as the
+    run does; a different tag of that name: the plan says the run stops and sends nothing."""
+    from services.steps import registry
+
+    git(repo_path, "push", "-q", "origin", "refs/tags/v0.2.0")
+    plan = registry()["push"].plan(ready)
+    assert ("Ref refs/tags/v0.2.0 is already on origin (this very tag object): the run records "
+            "it and does not send it again.") in plan.summary
+    assert "commits go up to main" in plan.summary
+    assert [c.split()[-1] for c in plan.commands] == [
+        f"{git(repo_path, 'rev-parse', 'v0.2.0^{commit}').strip()}:refs/heads/main"]
+    evidence = run(ready, "push")
+    assert evidence["tag_already_there"] is True
+
+    bare = repo_path.parent / "remote.git"
+    git(bare, "tag", "-d", "v0.2.0")
+    git(repo_path, "tag", "-a", "-f", "-m", "someone else's tag", "elsewhere", "v0.2.0")
+    git(repo_path, "push", "-q", "origin", "refs/tags/elsewhere:refs/tags/v0.2.0")
+    plan = registry()["push"].plan(ready)
+    assert "origin already has a different tag v0.2.0" in plan.summary
+    assert "the run stops and pushes nothing" in plan.summary
+    assert plan.commands == []

@@ -9,6 +9,7 @@ workstation its CI check was deferred; it is made here, before anything leaves t
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from services import workstation
 from services.errors import ConsoleError, EnvironmentProblem
@@ -124,17 +125,19 @@ class Push(Step):
         except ConsoleError:
             commit = "<release commit>"
         promote = session.kind == "promote"  # the rc's commit is on the branch already
+        seen = None if ctx.offline else look(ctx, session.tag, commit)
+        lines, sends_branch, sends_tag = going_up_now(ctx, remote, commit, session.tag, seen,
+                                                      branch_too=not promote)
         plan = Plan(
-            summary=(f"Push tag {session.tag} (on the candidate's commit) to {remote}."
-                     if promote else
-                     f"Push the release commit and tag {session.tag} to {remote}."),
-            commands=[*([] if promote else
-                        [f"git push {remote} {commit}:refs/heads/{_branch(ctx)}"]),
-                      f"git push {remote} refs/tags/{session.tag}"],
+            summary="\n".join([f"Push tag {session.tag} (on the candidate's commit) to {remote}."
+                               if promote else
+                               f"Push the release commit and tag {session.tag} to {remote}.",
+                               *lines]),
+            commands=[*([f"git push {remote} {commit}:refs/heads/{_branch(ctx)}"]
+                        if sends_branch else []),
+                      *([f"git push {remote} refs/tags/{session.tag}"] if sends_tag else [])],
             notes=["A tag already on the remote must be this very tag; it is never moved."],
         )
-        plan.summary = "\n".join([plan.summary, *going_up(ctx, remote, commit, session.tag,
-                                                           branch_too=not promote)])
         if deferred(ctx) and ctx.policy.project.repository:
             plan.api_calls.append(
                 f"GET /repos/{ctx.policy.project.repository}/commits/"
@@ -240,6 +243,82 @@ def different_tag(ctx: Context, tag: str, remote_object: str, remote_commit: str
         remedy=f"A pushed tag is never moved or deleted by the console: find out who pushed it "
         f"(`git ls-remote {remote} refs/tags/{tag}`); if the remote's tag is wrong, the "
         "maintainers must fix the remote by hand, otherwise ship the fix as a new version.")
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What the remote holds now for the release's tag and branch (one ``git ls-remote``), so
+    a plan says what the run would do after a kill left the tag there: the run adopts it."""
+
+    reached: bool
+    tag_object: str = ""  # the remote's tag object ("" when it has no tag of that name)
+    tag_commit: str = ""  # the commit the remote's tag points at
+    tip: str = ""  # the remote branch's tip ("" when it has no such branch)
+    here: str = ""  # this clone's tag object
+
+
+def look(ctx: Context, tag: str, commit: str) -> Seen | None:
+    """Ask the remote what it has, as reconcile and run do; None when there is nothing to ask
+    about (no tag here, no such remote: check() says so), ``reached=False`` when it did not
+    answer (the run looks again before it pushes)."""
+    tag_ref = f"refs/tags/{tag}"
+    try:
+        here = ctx.repo.git("rev-parse", "--verify", "--quiet", tag_ref).strip()
+        ctx.repo.git("remote", "get-url", ctx.policy.project.remote)
+        branch_ref = f"refs/heads/{_branch(ctx)}"
+    except ConsoleError:
+        return None
+    if not here or commit == "<release commit>":
+        return None
+    try:
+        there = remote_refs(ctx, tag_ref, f"{tag_ref}^{{}}", branch_ref)
+    except ConsoleError:
+        return Seen(reached=False)
+    on_remote = there.get(tag_ref, "")
+    return Seen(True, on_remote, there.get(f"{tag_ref}^{{}}", on_remote),
+                there.get(branch_ref, ""), here)
+
+
+def going_up_now(ctx: Context, remote: str, commit: str, tag: str, seen: Seen | None, *,
+                 branch_too: bool = True) -> tuple[list[str], bool, bool]:
+    """The plan's lines and whether the branch and the tag are sent, from what the remote holds
+    (``seen``), decided as reconcile and run decide: a dry run after a push killed before its
+    record said the tag "goes up" while the run then adopted the tag already there."""
+    if seen is None or not seen.reached:
+        lines = going_up(ctx, remote, commit, tag, branch_too=branch_too)
+        if seen is not None:
+            lines.append(f"({remote} did not answer just now: the run looks at it first and "
+                         "sends only what it does not have.)")
+        return lines, branch_too, True
+    url = commits_going_up(ctx, remote, "", commit)
+    if seen.tag_object and seen.tag_object != seen.here:
+        return [*url, f"{remote} already has a different tag {tag} ({seen.tag_object[:12]}, "
+                      f"here {seen.here[:12]}): the run stops and pushes nothing (a pushed tag "
+                      "is never moved)."], False, False
+    branch = _branch(ctx)
+    holds = not branch_too or (bool(seen.tip) and (
+        seen.tip == commit or ctx.repo.is_ancestor(commit, seen.tip)))
+    if branch_too and seen.tip and not holds and not ctx.repo.is_ancestor(seen.tip, commit):
+        return [*url, f"{remote}/{branch} has moved (its tip {seen.tip[:12]} is not in the "
+                      "release commit's history): the run stops and pushes nothing; merge it "
+                      f"first (`git fetch {remote} && git merge {remote}/{branch}`)."], False, False
+    if seen.tag_object:  # this very tag is there: a push a kill cut off before its record
+        if holds:
+            where = "" if not branch_too else (
+                f" and {branch} is at the release commit" if seen.tip == commit
+                else f" and {branch} holds the release commit")
+            adopted = not branch_too or seen.tip == commit
+            return [*url, f"Tag {tag} is already on {remote} (this very tag object){where}: "
+                          "nothing goes up; the run records the push as done"
+                          + (" (adopted, as after an interruption)." if adopted else ".")
+                    ], False, False
+        return [*commits_going_up(ctx, remote, branch, commit),
+                f"Ref refs/tags/{tag} is already on {remote} (this very tag object): the run "
+                "records it and does not send it again."], True, False
+    if branch_too and holds:  # the branch went up and the tag did not
+        return [*url, f"No commit goes up to {branch}: {remote} has every one already.",
+                f"Ref refs/tags/{tag} goes up (new on {remote})."], False, True
+    return going_up(ctx, remote, commit, tag, branch_too=branch_too), branch_too, True
 
 
 def going_up(ctx: Context, remote: str, commit: str, tag: str, *,
