@@ -2,7 +2,11 @@
 
 Each group of subcommands lives in ``console/commands/<group>.py`` with a ``register`` function;
 handlers import what they need when they run, so ``status`` never pays for Textual or PyGithub.
-Exit codes: 0 ok, 1 blocked or check failed, 2 usage, 3 environment (missing tool, unwritable dir).
+Exit codes: 0 ok; 1 blocked, refused or check failed, also for what the user named as things
+stand (a bundle path already taken, a pick that is not a fix); 2 usage: the command line itself is
+wrong (an unknown command or option, a missing argument, a value that names nothing, such as a
+commit that does not exist, or input a step needs and the command line did not give); 3
+environment (missing tool, unwritable dir, no network). docs/cli.md has the table.
 """
 
 from __future__ import annotations

@@ -206,7 +206,7 @@ def test_an_export_killed_before_its_record_is_adopted_not_written_twice(
     other = ws.usb / "other.tar"
     other.write_bytes(b"not this export")
     taken = ws.cli("online", "bundle", "export", "--output", str(other), ok=False)
-    assert taken.returncode != 0 and f"(e.g. {ws.usb / 'other-2.tar'})" in taken.stderr
+    assert taken.returncode == 1 and f"(e.g. {ws.usb / 'other-2.tar'})" in taken.stderr
     assert other.read_bytes() == b"not this export"
     other.unlink()
     stick = ws.usb / "out.tar"
@@ -250,7 +250,7 @@ def test_an_abandoned_attempts_bundle_on_the_stick_is_named_and_not_sidestepped(
     prepare_online(ws)
     refused = ws.cli("online", "bundle", "export", "--output", str(ws.usb), ok=False)
     said = " ".join(refused.stderr.split())
-    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
     assert "it is the bundle of an earlier, abandoned attempt at v1.3.0" in said
     assert "Delete it from the stick, then export again." in said
     assert "-2.tar" not in said
@@ -272,7 +272,7 @@ def test_a_bundle_this_release_wrote_before_a_redo_is_named_and_not_sidestepped(
     ws.cli("online", "redo", "handoff-out", "--reason", "the copy was damaged", "--bundle-lost")
     refused = ws.cli("online", "bundle", "export", "--output", str(ws.usb), ok=False)
     said = " ".join(refused.stderr.split())
-    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
     assert "it is a bundle this release wrote earlier" in said and "-2.tar" not in said
     assert "Delete it from the stick, then export again." in said
     first.unlink()
@@ -308,5 +308,5 @@ def test_a_bundle_written_in_the_second_the_session_started_is_still_this_releas
     ws.cli("online", "redo", "handoff-out", "--reason", "the copy was damaged", "--bundle-lost")
     refused = ws.cli("online", "bundle", "export", "--output", str(ws.usb), ok=False)
     said = " ".join(refused.stderr.split())
-    assert refused.returncode == 2
+    assert refused.returncode == 1  # refused for what is on the stick, not a usage error
     assert "it is a bundle this release wrote earlier" in said and "abandoned" not in said

@@ -205,6 +205,25 @@ def test_every_command_and_option_is_documented_with_its_command() -> None:
     assert not missing, f"--help has these, no page names them with their command: {missing}"
 
 
+def test_the_exit_codes_read_alike_in_the_readme_the_cli_table_and_the_code() -> None:
+    """Found walking the command line: `bundle export` onto a path already taken exited 2 and
+    `hotfix --pick abc` exited 2, while the README, docs/cli.md and cli.py's docstring gave 2 only
+    to an unknown command, a missing argument or input a step needs, and 1 to every refusal. All
+    three now draw the same line: 2 when the command line names nothing, 1 when what it names is
+    refused as things stand (tests/test_airgap_flow.py and test_hotfix_conflicts.py check the
+    codes themselves)."""
+    import console.cli
+
+    readme = (ROOT / "README.md").read_text().split("## Exit codes", 1)[1].split("\n## ", 1)[0]
+    table = (ROOT / "docs" / "cli.md").read_text().split("## Exit codes", 1)[1].split("\n## ")[0]
+    for where, text in (("README.md", readme), ("docs/cli.md", table),
+                        ("console/cli.py", console.cli.__doc__ or "")):
+        said = " ".join(text.split())
+        for words in ("a value that names nothing", "a bundle path already taken",
+                      "a pick that is not a fix", "missing argument"):
+            assert words in said, f"{where} does not say {words!r} about the exit codes"
+
+
 def test_every_policy_example_in_the_pages_loads(tmp_path: Path) -> None:
     """A captain copies release.toml from the docs: each ```toml block loads as a policy (a block
     showing several projects' files, each under its own `# Project` comment after a blank line,

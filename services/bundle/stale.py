@@ -12,25 +12,27 @@ from pathlib import Path
 
 from services.bundle import crossing, tarstream
 from services.bundle.manifest import Manifest, parse
-from services.errors import ConsoleError, UsageError
+from services.errors import BlockedError, ConsoleError
 from services.step_protocol import Context
 
 
-def taken(ctx: Context, target: Path, direction: str) -> UsageError:
-    """The refusal for ``target``, which exists and is not this export of ``direction``."""
+def taken(ctx: Context, target: Path, direction: str) -> BlockedError:
+    """The refusal for ``target``, which exists and is not this export of ``direction``: exit 1,
+    a refusal for what is on the stick (the path may be the default, typed by nobody), not a
+    command line that is wrong (exit 2)."""
     tag = ctx.require_session().tag
     old = _manifest(target)
     if old is not None and (old.tag, old.direction) == (tag, direction):
         why = _written_before(ctx, old)
         if why:
-            return UsageError(f"{target} already exists: it is {why}, which the other "
-                              "workstation must not import; a bundle is never overwritten.",
-                              remedy="Delete it from the stick, then export again.")
+            return BlockedError(f"{target} already exists: it is {why}, which the other "
+                                "workstation must not import; a bundle is never overwritten.",
+                                remedy="Delete it from the stick, then export again.")
     free = next(target.with_name(f"{target.stem}-{n}{target.suffix}") for n in range(2, 10_000)
                 if not target.with_name(f"{target.stem}-{n}{target.suffix}").exists())
-    return UsageError(f"{target} already exists, and it is not this export (another state of "
-                      "the release); a bundle is never overwritten.",
-                      remedy=f"Move it aside or pass --output with another name (e.g. {free}).")
+    return BlockedError(f"{target} already exists, and it is not this export (another state "
+                        "of the release); a bundle is never overwritten.",
+                        remedy=f"Move it aside or pass --output with another name (e.g. {free}).")
 
 
 def _manifest(target: Path) -> Manifest | None:
