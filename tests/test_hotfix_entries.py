@@ -72,3 +72,18 @@ def test_other_entries_and_an_unreleased_left_empty_stay_well_formed() -> None:
     text = merged(kept)
     assert "### Fixed\n\n- Wi-Fi reconnects.\n\n## [1.3.1]" in text
     assert text.count("Unlock no longer corrupts data.") == 1
+
+
+def test_unreleased_compares_from_the_hotfix_unless_main_has_a_newer_release() -> None:
+    """merge-back keeps main's links: [Unreleased] compared from v1.3.0 after v1.3.1 went in
+    (tests/test_merge_back.py walks it); a newer line's link (v1.4.0...HEAD) is right as it is."""
+    from services.hotfix.entries import compare_from_the_hotfix
+
+    text = compare_from_the_hotfix(changelog.parse(merged(MAIN).encode(), "CHANGELOG.md"),
+                                   "v1.3.1", "v{version}").text()
+    assert "[Unreleased]: https://github.com/a/b/compare/v1.3.1...HEAD\n" in text
+    newer = MAIN.replace("v1.3.0...HEAD", "v1.4.0...HEAD").replace(
+        "## [1.3.0]", "## [1.4.0] - 2026-11-15\n\n- Second.\n\n## [1.3.0]", 1)
+    kept = compare_from_the_hotfix(changelog.parse(merged(newer).encode(), "CHANGELOG.md"),
+                                   "v1.3.1", "v{version}")
+    assert not kept.changed and "compare/v1.4.0...HEAD\n" in kept.text()

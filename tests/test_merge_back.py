@@ -19,7 +19,13 @@ from services.session import SessionStore
 from services.step_protocol import Context
 from services.step_status import StepStatus
 from tests.conftest import FIXED_NOW, git, run_cli
-from tests.hotfix_helpers import commit, is_ancestor, pushed_quick_world, signed_tag
+from tests.hotfix_helpers import (
+    commit,
+    is_ancestor,
+    pushed_quick_world,
+    reopen_unreleased,
+    signed_tag,
+)
 from tests.journal_helpers import journal_finishes
 
 
@@ -160,3 +166,34 @@ def test_a_merge_not_its_own_is_left_to_the_captain(project: Path) -> None:
                              capture_output=True, text=True, check=False)
     assert stopped.returncode != 0
     assert "still has conflicts in: src/unlock.sh" in run_cli("status", cwd=project).stdout
+
+
+def test_main_s_unreleased_link_compares_from_the_hotfix_tag_after_merge_back(
+        project: Path) -> None:
+    """Found walking the CLI: after merge-back main's CHANGELOG kept `[Unreleased]: ...compare/
+    v1.3.0...HEAD` (the merge resolves the CHANGELOG conflict keeping main's links), though
+    v1.3.1 is now main's newest release; only the next changelog move put it right."""
+    reopen_unreleased(project)
+    changelog = project / "CHANGELOG.md"
+    changelog.write_text(changelog.read_text().replace(
+        "## [Unreleased]\n", "## [Unreleased]\n\n### Added\n\n- Offline maps.\n", 1))
+    git(project, "commit", "-q", "-am", "Offline maps")
+    git(project, "push", "-q", "origin", "main")
+    hotfix_on_branch(project, "retry=3\n", tag=False)
+    # the hotfix's changelog step, as it leaves the file on the branch
+    changelog.write_text(changelog.read_text().replace(
+        "## [1.3.0]", "## [1.3.1] — 2026-11-20\n\n### Fixed\n\n- Unlock: retry on slow sticks."
+        "\n\n## [1.3.0]", 1).replace(
+        "[1.3.0]: ", "[1.3.1]: https://github.com/example-org/pai/compare/v1.3.0...v1.3.1\n"
+        "[1.3.0]: ", 1))
+    git(project, "commit", "-q", "-am", "Release v1.3.1: changelog")
+    signed_tag(project, "v1.3.1")
+    git(project, "push", "-q", "origin", "hotfix/v1.3.1", "v1.3.1")
+
+    done = run_cli("run", "merge-back", "--yes", cwd=project)
+    assert done.returncode == 0, done.stderr
+    merged = git(project.parent / "origin.git", "show", "main:CHANGELOG.md")
+    assert "## [Unreleased]\n\n### Added\n\n- Offline maps.\n\n## [1.3.1]" in merged
+    assert "[Unreleased]: https://github.com/example-org/pai/compare/v1.3.1...HEAD\n" in merged
+    assert "v1.3.0...HEAD" not in merged
+    assert "[1.3.1]: https://github.com/example-org/pai/compare/v1.3.0...v1.3.1\n" in merged

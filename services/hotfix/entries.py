@@ -98,6 +98,23 @@ def insert_release_section(ours: Changelog, theirs: Changelog, version: str) -> 
         "shipped leave [Unreleased]." if shipped else "."))
 
 
+def compare_from_the_hotfix(doc: Changelog, tag: str, tag_format: str) -> Change:
+    """[Unreleased]'s compare link from ``tag``, the hotfix's, when it compared from an older
+    release (``v1.3.0...HEAD`` after v1.3.1 went in): the hotfix is then the default branch's
+    newest release, and the next release's changelog move would compare from it too. A link
+    from a newer release (v1.4.0, when v1.3.1 is on an older line), one that is not a compare
+    link, or one from a ref that is not a release tag is left as it is."""
+    link = doc.link_for(None)
+    parsed = changelog.parse_url(link.url) if link is not None else None
+    new = versions.version_from_tag(tag, tag_format)
+    old = versions.version_from_tag(parsed.a, tag_format) \
+        if parsed is not None and parsed.kind == "compare" else None
+    if new is None or old is None or old >= new:
+        return Change(doc=doc, edits=[], summary=f"[Unreleased] in {doc.display} already "
+                      "compares from the newest release.")
+    return changelog.relink_unreleased(doc, tag)
+
+
 def _entry(line: str) -> bool:
     return line.lstrip().startswith(("- ", "* "))
 

@@ -3,7 +3,8 @@
 Fast-forward when the default branch has not moved since the base tag; otherwise merge the hotfix
 tag into it (never a rebase, never a force-push). A CHANGELOG conflict is resolved the one way that
 keeps both sides: the hotfix version's section (and its footer link) goes below the default
-branch's [Unreleased], whose entries stay; so is MIGRATION.md when the hotfix only added its own
+branch's [Unreleased], whose entries stay, and [Unreleased]'s link compares from the hotfix's tag
+when it compared from an older release; so is MIGRATION.md when the hotfix only added its own
 transition (:mod:`services.hotfix.migration_merge`). Any other conflict stops, naming the files, with the
 merge left for the captain. A re-run adopts a merge already made (the tag is in the branch) and
 only pushes; whether that merge resolved a CHANGELOG conflict is read from the merge itself.
@@ -17,7 +18,7 @@ from services.atomic import write_bytes_atomic
 from services.blocker import dirty_tree_blockers
 from services.errors import ConsoleError
 from services.hotfix import migration_merge
-from services.hotfix.entries import insert_release_section
+from services.hotfix.entries import compare_from_the_hotfix, insert_release_section
 from services.hotfix.picks import git_dir_path, unmerged
 from services.hotfix.plan import HotfixData, hotfix_data
 from services.repo import GitOutput, RepoError, git_failure
@@ -159,7 +160,8 @@ class MergeBack(Step):
                  if going else f"Nothing new goes up to {remote}/{data.default_branch}."]
         if how == "merge":
             notes.append(f"A conflict in {ctx.policy.changelog} is resolved by putting "
-                         f"[{ctx.require_session().version}] below [Unreleased], one in "
+                         f"[{ctx.require_session().version}] below [Unreleased] (comparing "
+                         "[Unreleased] from the newer of its tag and the hotfix's), one in "
                          f"{ctx.policy.migration} by adding the hotfix's section to the "
                          "default branch's guide (when that is all the hotfix changed there); "
                          "any other conflict stops and names the files.")
@@ -278,7 +280,10 @@ class MergeBack(Step):
                              remedy="Resolve it by hand, commit, and run merge-back again.")
         change = insert_release_section(changelog.parse(ours, rel),
                                         changelog.parse(theirs, rel), version)
-        write_bytes_atomic(ctx.path(rel), change.data())
+        # the default branch's own links are kept; its [Unreleased] now compares from the hotfix
+        relinked = compare_from_the_hotfix(changelog.parse(change.data(), rel),
+                                           ctx.require_session().tag, ctx.policy.tag_format)
+        write_bytes_atomic(ctx.path(rel), relinked.data())
         ctx.repo.git("add", "--", rel)
 
 
