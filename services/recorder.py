@@ -84,18 +84,37 @@ class Recorder:
         return Journal(self.store.directory(self.tag) / "journal.jsonl")
 
     @contextlib.contextmanager
-    def locked(self) -> Iterator[Session]:
-        """Hold the session lock, re-read the session, yield it, and save it afterwards."""
+    def _lock(self) -> Iterator[None]:
         directory = self.store.directory(self.tag)
         directory.mkdir(parents=True, exist_ok=True)
         with open(directory / ".lock", "a+") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
-                fresh = self.store.load(self.tag)
-                yield fresh
-                self.store.save(fresh, now=self.clock())
+                yield
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[Session]:
+        """Hold the session lock, re-read the session, yield it, and save it afterwards."""
+        with self._lock():
+            fresh = self.store.load(self.tag)
+            yield fresh
+            self.store.save(fresh, now=self.clock())
+
+    @contextlib.contextmanager
+    def settled(self) -> Iterator[Session]:
+        """Hold the session lock with nothing waiting: what a killed record left waiting is
+        written first (and saved), then the session is yielded and left as it is. For a reader
+        that takes the session file and the journal as one state: the bundle export packs both,
+        and an entry carried across waiting would be journaled by both machines."""
+        with self._lock():
+            fresh = self.store.load(self.tag)
+            if fresh.journal_pending:
+                self.refuse_broken_chain(fresh, "Cannot write the waiting journal entries")
+                self.settle(fresh)
+                self.store.save(fresh, now=self.clock())
+            yield fresh
 
     def record(self, step: str, action: str, *, inputs: dict[str, Any] | None = None,
                outputs: dict[str, Any] | None = None,

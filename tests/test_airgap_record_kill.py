@@ -9,7 +9,12 @@ from __future__ import annotations
 import hashlib
 import json
 import signal
+from pathlib import Path
+from typing import Any
 
+import pytest
+
+from services.bundle.import_ import apply, verify_bundle
 from services.journal import Journal
 from tests.airgap_helpers import (
     Workstations,
@@ -118,3 +123,73 @@ def test_an_import_over_an_entry_left_waiting_is_refused_until_it_is_written(
             "ticked'): importing would lose it, so nothing was imported.") in said
     assert "Run `release-console journal repair` here" in said
     assert ws.ctx("online").require_session().to_json() == before
+
+
+def killed_sign_off(ws: Workstations) -> None:
+    """Another terminal's `smoke sign` (no run lock: it may come while an export runs), killed
+    with its entry saved waiting in the session and not yet journaled."""
+    killed = killed_at_record(ws.online, "signed off", "before", "smoke", "sign", "--arch",
+                              "amd64", "--tester", "Ana", "--hardware", "X1", "--pass", "all",
+                              env=ws.env)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+
+
+def journaled_once_on_both_sides(ws: Workstations, bundle: Path) -> None:
+    """The waiting entry was written here before the pack: the bundle carries none waiting, the
+    online journal has it once before the export, the signing workstation's journal goes on
+    from the online one (with it in), and nothing waits there to be written a second time."""
+    import tarfile
+
+    with tarfile.open(bundle) as archive:
+        member = archive.extractfile("session.json")
+        assert member is not None
+        carried = json.loads(member.read())
+    assert carried.get("journal", {}).get("pending", []) == [], carried.get("journal")
+    offline = ws.ctx("offline")
+    apply(offline, verify_bundle(offline, bundle))
+    journals = [(side / ".release" / "v1.3.0" / "journal.jsonl").read_bytes()
+                for side in (ws.online, ws.offline)]
+    assert journals[1].startswith(journals[0])
+    actions = [e["action"] for e in Journal(ws.online / ".release/v1.3.0/journal.jsonl").entries()]
+    assert actions.count("signed off") == 1 and actions[-1] == "bundle-exported"
+    assert ws.ctx("offline").require_session().journal_pending == []
+
+
+def test_an_entry_left_waiting_after_the_export_read_the_session_is_written_before_it(
+        stations: Workstations) -> None:
+    """Found reading the export: it looked for waiting entries only in the session it read at
+    its start. A sign-off killed in another terminal after that read went into the bundle
+    waiting, and each machine would journal it on its own."""
+    from services.bundle.export import export_bundle
+    from services.session import utc_now
+
+    ws = stations
+    prepare_online(ws)
+    ctx = ws.ctx("online", clock=utc_now)  # the export's start: the session as it is now
+    killed_sign_off(ws)
+    export_bundle(ctx, ws.usb / "out.tar")
+    journaled_once_on_both_sides(ws, ws.usb / "out.tar")
+
+
+def test_an_entry_left_waiting_while_the_export_packs_is_written_before_the_pack(
+        stations: Workstations, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same, with the sign-off killed while the export runs (after its own check, while it
+    writes the git bundle): the session and journal packed are read under the session's lock,
+    with what waits written first."""
+    from services.bundle import gitpart
+    from services.bundle.export import export_bundle
+    from services.session import utc_now
+
+    ws = stations
+    prepare_online(ws)
+    real = gitpart.create
+
+    def create_then_a_killed_sign_off(*args: Any, **kwargs: Any) -> Any:
+        made = real(*args, **kwargs)
+        killed_sign_off(ws)
+        return made
+
+    monkeypatch.setattr(gitpart, "create", create_then_a_killed_sign_off)
+    export_bundle(ws.ctx("online", clock=utc_now), ws.usb / "out.tar")
+    monkeypatch.undo()
+    journaled_once_on_both_sides(ws, ws.usb / "out.tar")

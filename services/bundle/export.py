@@ -235,6 +235,9 @@ def export_bundle(ctx: Context, output: Path | None = None, *,
     if without_artifacts is None:
         without_artifacts = without_by_default(direction_here(ctx))
     with ctx.store.run_lock(session.tag):
+        # Re-read under the lock: what another terminal recorded (or left waiting, killed)
+        # since this command read the session at its start is seen, as a step run sees it.
+        ctx.session = session = ctx.store.load(session.tag)
         directory = ctx.store.directory(session.tag)
         # a killed export's scratch folder (its git bundle and check clone): the run lock is
         # held, so no export is using one; each run made its own and none was ever removed
@@ -274,8 +277,12 @@ def _export(ctx: Context, target: Path, work: Path, without_artifacts: bool) -> 
     require_space(target.parent, sum(i.size for i in items) + _size(work / "repo.bundle")
                   + 1024 * 1024, "the bundle")
     directory = ctx.store.directory(session.tag)
-    session_raw = (directory / "session.json").read_bytes()
-    journal_raw = (directory / "journal.jsonl").read_bytes()
+    # Read as one state under the session's lock, with nothing waiting: a record killed in
+    # another terminal while this export ran (a sign-off, a tick: they take no run lock) left
+    # its entry waiting, which the bundle would carry for both machines to journal.
+    with ctx.recorder(session).settled():
+        session_raw = (directory / "session.json").read_bytes()
+        journal_raw = (directory / "journal.jsonl").read_bytes()
     head, count = crossing.journal_head(journal_raw)
     created = ctx.now_iso()
     # What a killed export of this bundle left on the stick (the run lock is held: none of these
