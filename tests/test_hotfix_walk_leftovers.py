@@ -1,0 +1,47 @@
+"""What a captain's walk of the hotfix at 80x24 found left over: the merge-back screen after the
+last step, the words after continuing a stopped pick, and long subjects in the picker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from console.app import ReleaseConsoleApp
+from console.wiring import Options
+from tests.hotfix_helpers import pushed_quick_world
+from tests.test_changelog_screen import until_confirm
+from tests.test_confirm_layout import screen_lines
+from tests.test_merge_back import hotfix_on_branch
+from tests.tui_helpers import footer_keys, open_step, settle, text_of
+
+
+async def test_after_merge_back_its_screen_offers_only_the_summary(tmp_path: Path) -> None:
+    """Walked at 80x24: merge-back run on its screen ended the hotfix, and the footer still read
+    "n Next  r Run  k Skip…" (r and k only dimmed, which a captain reads as offered) under
+    "Enter: next step." with no step left. Now the footer offers the summary and the line
+    says it comes next."""
+    from screens.summary import SummaryScreen
+
+    project = pushed_quick_world(tmp_path)
+    hotfix_on_branch(project, "retry=3\n")
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        step = await open_step(pilot, "merge-back", object)
+        assert footer_keys(step)["r"] and footer_keys(step)["k"]  # to do: run or skip it
+        await pilot.press("r")
+        await until_confirm(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen is step and "done" in text_of(step, "#step-status")
+        keys = footer_keys(step)
+        assert "r" not in keys and "k" not in keys and "o" not in keys, keys
+        words = {k.key: k.description for k in step.query("Footer FooterKey")}
+        assert words["n"] == "Summary", words
+        message = " ".join(text_of(step, "#step-message").split())
+        assert "Bring the default branch up to date: done." in message
+        assert "Every step is done: n or Enter opens the release summary." in message
+        assert "Enter: next step" not in message
+        footer = screen_lines(app)[-1]
+        assert "n Summary" in footer and "r Run" not in footer and "Skip" not in footer
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, SummaryScreen)
