@@ -275,8 +275,8 @@ class HotfixScreen(Screen[str | None]):
             return
         if message.conflicts:
             def resolved(tag: str | None) -> None:
-                if tag:
-                    self._made(tag, message.resumed, first=message.first_picks)
+                if tag:  # continued: the conflict screen said so, naming the pick that landed
+                    self.dismiss(tag)  # (not "Resumed hotfix ... where it stopped")
                 elif tag is None:
                     self._say("The picks were aborted; pick again, or leave with escape.")
                 else:  # Escape: git's stopped pick is left for the captain, not aborted

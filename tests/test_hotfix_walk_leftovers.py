@@ -7,9 +7,11 @@ from pathlib import Path
 
 from console.app import ReleaseConsoleApp
 from console.wiring import Options
+from tests.conftest import git, run_cli
 from tests.hotfix_helpers import pushed_quick_world
 from tests.test_changelog_screen import until_confirm
 from tests.test_confirm_layout import screen_lines
+from tests.test_hotfix_fresh_screens import stopped  # noqa: F401 - a fixture
 from tests.test_merge_back import hotfix_on_branch
 from tests.tui_helpers import footer_keys, open_step, settle, text_of
 
@@ -45,3 +47,60 @@ async def test_after_merge_back_its_screen_offers_only_the_summary(tmp_path: Pat
         await pilot.press("n")
         await settle(pilot)
         assert isinstance(app.screen, SummaryScreen)
+
+
+async def test_continuing_a_stopped_pick_from_the_picker_says_which_fix_landed(
+        stopped: tuple[Path, str]) -> None:  # noqa: F811 - the fixture
+    """Walked: the hotfix in progress re-picked from the palette stopped on the conflict;
+    resolved, c continued the pick and the toast said "Resumed hotfix v1.3.1 where it stopped",
+    though nothing was resumed: the stopped cherry-pick was continued."""
+    from screens.hotfix import ConflictScreen, HotfixScreen
+
+    project, fix = stopped
+    assert run_cli("hotfix", "--abort", cwd=project).returncode == 0
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        app.action_start_hotfix()
+        await settle(pilot)
+        assert isinstance(app.screen, HotfixScreen)
+        await pilot.press("enter")  # the recorded pick, still ticked: it stops again
+        await until_confirm(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictScreen)
+        (project / "src" / "unlock.sh").write_text("retry=3\n")
+        git(project, "add", "src/unlock.sh")
+        app.clear_notifications()
+        await pilot.press("c")
+        await settle(pilot)
+        said = [n.message for n in app._notifications]
+        assert said == [f"Continued the stopped pick of hotfix v1.3.1: {fix[:12]} (Unlock: three "
+                        "retries) landed on hotfix/v1.3.1; its branch is made. Next: Pre-flight "
+                        "checks."], said
+    assert f"(cherry picked from commit {fix})" in git(project, "log", "--format=%B", "-2")
+
+
+async def test_continuing_from_the_branch_step_names_the_pick_too(
+        stopped: tuple[Path, str]) -> None:  # noqa: F811 - the fixture
+    """The branch step's c said only "The hotfix branch for v1.3.1 is made."; the conflict
+    screen says what the continue did, whichever screen opened it."""
+    from screens.hotfix import ConflictScreen
+    from screens.steps.hotfix_branch import HotfixBranchScreen
+
+    project, fix = stopped
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        step = await open_step(pilot, "hotfix-branch", HotfixBranchScreen)
+        (project / "src" / "unlock.sh").write_text("retry=3\n")
+        git(project, "add", "src/unlock.sh")
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictScreen)
+        await pilot.press("c")
+        await settle(pilot)
+        assert app.screen is step and "done" in text_of(step, "#step-status")
+        said = [n.message for n in app._notifications]
+        assert said == [f"Continued the stopped pick of hotfix v1.3.1: {fix[:12]} (Unlock: three "
+                        "retries) landed on hotfix/v1.3.1; its branch is made. Next: Pre-flight "
+                        "checks."], said
