@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from console.app import ReleaseConsoleApp
+from console.demo import build_sandbox
 from console.wiring import Options
 from tests.conftest import git, run_cli
 from tests.hotfix_helpers import pushed_quick_world
@@ -104,3 +105,40 @@ async def test_continuing_from_the_branch_step_names_the_pick_too(
         assert said == [f"Continued the stopped pick of hotfix v1.3.1: {fix[:12]} (Unlock: three "
                         "retries) landed on hotfix/v1.3.1; its branch is made. Next: Pre-flight "
                         "checks."], said
+
+
+LONG_SUBJECT = ("Persistence unlock: retry three times on slow USB 2 sticks before giving up on "
+                "the encrypted volume")
+
+
+async def test_a_long_subject_in_the_picker_hangs_under_its_text_at_80_columns(
+        tmp_path: Path) -> None:
+    """Walked at 80x24: a long commit subject wrapped to the list's left edge, under the
+    checkbox, where the next row's box should be alone. Its rows now hang under the subject
+    (the whole subject stays readable: the words that tell two fixes apart are often last)."""
+    from screens.hotfix import HotfixScreen
+    from tests.hotfix_helpers import commit, quick_world
+
+    project = build_sandbox(tmp_path / "demo")
+    quick_world(project)
+    sha = commit(project, "src/unlock.sh", "retry=3\n", LONG_SUBJECT)
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.action_start_hotfix()
+        await settle(pilot)
+        assert isinstance(app.screen, HotfixScreen)
+        rows = screen_lines(app)
+        first = next(i for i, row in enumerate(rows) if f"[ ] {sha[:10]} Persistence" in row)
+        column = rows[first].index("Persistence")
+        said = " ".join(rows[first][column:].rstrip(" │").split())
+        continued = rows[first + 1]
+        assert continued[:column].strip(" │") == "", rows[first:first + 3]  # under the text
+        said += " " + " ".join(continued[column:].rstrip(" │").split())
+        assert said == LONG_SUBJECT, rows[first:first + 3]
+        assert "Demo Captain" in rows[first + 2]  # author, date and files on their own row
+        await pilot.press("space")  # ticked, it hangs the same
+        await settle(pilot)
+        rows = screen_lines(app)
+        assert f"[x] {sha[:10]} Persistence" in rows[first]
+        assert rows[first + 1][:column].strip(" │") == ""
