@@ -80,9 +80,9 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
         Binding("escape", "back", "Back"),
         Binding("n", "next_step", "Next"),
-        Binding("n", "summary", "Summary"),  # in its place once every step is done
+        Binding("n", "release_summary", "Summary"),  # in its place once every step is done
         Binding("enter", "next_step", "Next", show=False),
-        Binding("enter", "summary", "Summary", show=False),
+        Binding("enter", "release_summary", "Summary", show=False),
         Binding("r", "run_step", "Run"),
         Binding("k", "skip_step", "Skip…"),
         Binding("o", "redo_step", "Redo…"),
@@ -154,7 +154,7 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
             return self.running  # shown only while a step runs
         if over and action in {"run_step", "skip_step", "next_step"}:
             return False  # walked: "n Next r Run k Skip…" read as offered after the last step
-        if action == "summary":
+        if action == "release_summary":
             return over and not self.running
         if action == "run_step":
             return not (self.running or finished or self.elsewhere

@@ -62,7 +62,7 @@ class MovingOn(_Screen):
         nothing on this screen runs again, and ``n`` opens the release summary."""
         return self.loaded and self.has_session and self.next_id is None
 
-    def action_summary(self) -> None:
+    def action_release_summary(self) -> None:
         """``n`` once the release is over (the footer says "Summary"): the release summary."""
         self.go_next()
 
