@@ -39,6 +39,17 @@ def _network_guard_off_after_each_test() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _toasts_stay_until_the_test_looks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A toast the TUI raises is read by the test after the workers settle; on a loaded machine
+    (CI's two cores beside other work) that took longer than the step's four-second toast, which
+    had gone. The tests assert what a toast says and where, not how long it stays, so a toast
+    here lasts until the screen clears it."""
+    from textual.notifications import Notification
+
+    monkeypatch.setattr(Notification, "time_left", property(lambda self: 3600.0))
+
+
+@pytest.fixture(autouse=True)
 def _isolated_home(tmp_path_factory: pytest.TempPathFactory,
                    monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep tests away from the developer's git config, keyring and GnuPG home."""

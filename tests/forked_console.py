@@ -60,22 +60,11 @@ class _Server:
         self.socket = ours
         self.lock = threading.Lock()
 
-    def run(self, request: dict[str, Any], fds: Sequence[int], timeout: float | None) -> int:
+    def run(self, request: dict[str, Any], fds: Sequence[int]) -> int:
         """Send one request with its three descriptors; return the console's exit code."""
         with self.lock:  # one request at a time on the shared socket
             socket.send_fds(self.socket, [json.dumps(request).encode()], list(fds))
-            pid = json.loads(self.socket.recv(_MAX_MESSAGE))["pid"]
-            self.socket.settimeout(timeout)
-            try:
-                reply = self.socket.recv(_MAX_MESSAGE)
-            except TimeoutError:
-                os.kill(pid, 9)
-                self.socket.settimeout(None)
-                self.socket.recv(_MAX_MESSAGE)
-                raise subprocess.TimeoutExpired(request["argv"], timeout or 0) from None
-            finally:
-                self.socket.settimeout(None)
-            code: int = json.loads(reply)["code"]
+            code: int = json.loads(self.socket.recv(_MAX_MESSAGE))["code"]
             return code
 
 
@@ -98,8 +87,7 @@ def _text(data: bytes) -> str:
 
 
 def run_console(args: Sequence[str], *, cwd: Path, env: Mapping[str, str],
-                input_text: str | None = None,
-                timeout: float | None = None) -> subprocess.CompletedProcess[str]:
+                input_text: str | None = None) -> subprocess.CompletedProcess[str]:
     """``subprocess.run([python, -m, console, *args], capture_output=True, text=True)``, with
     ``env`` as the whole environment, in a process forked from the worker's server."""
     with tempfile.TemporaryFile() as stdin, tempfile.TemporaryFile() as stdout, \
@@ -109,8 +97,7 @@ def run_console(args: Sequence[str], *, cwd: Path, env: Mapping[str, str],
             stdin.flush()
             stdin.seek(0)
         request = {"argv": list(args), "cwd": str(cwd), "env": dict(env)}
-        code = _the_server().run(request, [stdin.fileno(), stdout.fileno(), stderr.fileno()],
-                                 timeout)
+        code = _the_server().run(request, [stdin.fileno(), stdout.fileno(), stderr.fileno()])
         stdout.seek(0)
         stderr.seek(0)
         return subprocess.CompletedProcess([sys.executable, "-m", "console", *args], code,
@@ -179,6 +166,7 @@ def _run_console_main() -> int:
 
 
 def serve(channel_fd: int) -> None:
+    """Import the libraries once, then run each request in a forked child, one at a time."""
     for name in PRELOAD:
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
@@ -189,10 +177,10 @@ def serve(channel_fd: int) -> None:
     os.dup2(devnull, 0)
     os.close(devnull)
     while True:
-        ready, _, _ = select.select([channel, parent], [], [])
+        ready, _, _ = select.select([channel.fileno(), parent], [], [])
         if parent in ready and not os.read(parent, 1):
             return  # the worker is gone
-        if channel not in ready:
+        if channel.fileno() not in ready:
             continue
         message, fds, _, _ = socket.recv_fds(channel, _MAX_MESSAGE, 3)
         if not message:
@@ -203,7 +191,6 @@ def serve(channel_fd: int) -> None:
             _console_in_this_child(request, fds, [channel.fileno(), parent])
         for fd in fds:
             os.close(fd)
-        channel.send(json.dumps({"pid": pid}).encode())
         _, status = os.waitpid(pid, 0)
         channel.send(json.dumps({"code": os.waitstatus_to_exitcode(status)}).encode())
 

@@ -195,8 +195,9 @@ def test_the_verification_block_says_where_the_keys_come_from(
 
 def test_notes_longer_than_github_takes_block_the_notes_step(
         repo_path: Path, make_ctx: Callable[..., Context]) -> None:
-    """The console's own [Unreleased] holds ~250 entries (74,000 characters of notes); GitHub
-    refuses a release body over 125,000 characters, and the draft step comes after the push."""
+    """A project's [Unreleased] can outgrow a release body (this console's own held ~370 entries
+    before it was condensed); GitHub refuses a body over 125,000 characters, and the draft step
+    comes after the push."""
     entries = "".join(f"- Fix number {n}: {'a long sentence about it. ' * 10}\n" for n in range(500))
     commit_file(repo_path, "CHANGELOG.md", f"# Changelog\n\n## [Unreleased]\n\n## [0.2.0] - "
                 f"2026-11-01\n\n### Fixed\n\n{entries}\n## [0.1.0] - 2026-10-01\n\n- First.\n")
