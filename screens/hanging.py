@@ -6,7 +6,8 @@ blockers and its "To do:" line); so did a plan's long "  $ git tag ..." command.
 :class:`HangingStatic` shows any text so: each line's lead (its indent and a leading mark such as
 "• ", "→ ", "✔ ", "$ " or "To do: ") is kept on the first row, and the rows after it start under
 the text that follows. ``str()`` of what it renders is still the plain text, unwrapped, as
-Textual's own content is.
+Textual's own content is. A list whose rows have their own lead (the hotfix picker's "[x] sha ")
+passes its pattern to :func:`hanging`.
 """
 
 from __future__ import annotations
@@ -28,11 +29,13 @@ NARROWEST = 12  # a hang leaving less room than this for the text is not worth i
 class Hanging(Content):
     """:class:`Content` wrapped with a hanging indent per line (see the module's docstring)."""
 
+    lead: re.Pattern[str] = LEAD  # what a line's lead is; the text after it is what hangs
+
     def hung(self, width: int) -> Content:
         """The lines wrapped to ``width``, each wrapped row after the first under its text."""
         rows: list[Content] = []
         for line in self.split("\n", allow_blank=True):
-            found = LEAD.match(line.plain)
+            found = self.lead.match(line.plain)
             lead = len(found.group()) if found else 0
             if not lead or width - lead < NARROWEST or line.cell_length <= width:
                 rows.append(Content(line.plain, list(line.spans)))
@@ -50,8 +53,9 @@ class Hanging(Content):
         return self.hung(width).get_height(rules, width)
 
 
-def hanging(content: VisualType) -> VisualType:
-    """``content`` as :class:`Hanging` when it is text (a Rich ``Text``, plain ``str``)."""
+def hanging(content: VisualType, *, lead: re.Pattern[str] = LEAD) -> VisualType:
+    """``content`` as :class:`Hanging` when it is text (a Rich ``Text``, plain ``str``), each
+    line hanging past what ``lead`` matches at its start."""
     if isinstance(content, Hanging):
         return content
     if isinstance(content, Text):
@@ -59,7 +63,9 @@ def hanging(content: VisualType) -> VisualType:
     elif isinstance(content, str):
         content = Content(content)
     if type(content) is Content:
-        return Hanging(content.plain, list(content.spans))
+        hung = Hanging(content.plain, list(content.spans))
+        hung.lead = lead
+        return hung
     return content
 
 

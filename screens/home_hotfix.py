@@ -57,9 +57,5 @@ def open_conflict(home: HomeScreen) -> None:
         home.notify(said, severity="error")
         return
 
-    def closed(tag: str | None) -> None:
-        if tag:
-            home.notify(f"The hotfix branch for {tag} is made.")
-        home.action_reload()
-
-    home.app.push_screen(ConflictScreen("", files), closed)
+    # continued, aborted or left: the conflict screen said which; the checklist shows it now
+    home.app.push_screen(ConflictScreen("", files), lambda _tag: home.action_reload())

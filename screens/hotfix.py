@@ -10,6 +10,7 @@ continue (after resolving them in an editor) or abort.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from textual.widgets import Footer, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from screens.base import attempt, host_of, open_wizard, said
+from screens.hanging import hanging
 from screens.hotfix_conflict import ConflictScreen
 from screens.prompts import ask_from_thread
 from screens.widgets import SessionBar
@@ -43,6 +45,12 @@ from services.step_status import FINISHED
 HOTFIX_CSS = Path(__file__).with_name("hotfix.tcss")
 
 SEVERITY_CHOICES = [("no security clock", ""), *((s, s) for s in SEVERITIES)]
+
+# A picker row's lead: "[x] sha10 " on the subject's line, the indent on the author's. A long
+# subject hangs under its own text, never under the box: the box column is where a captain
+# looks for what is ticked (walked at 80 columns). Hung, not cut with an ellipsis: the words
+# that tell two fixes of one area apart ("two retries", "three retries") are often the last.
+PICK_LEAD = re.compile(r"\[[ x]\] \S+ | *")
 
 
 def _suggestion(ctx: Context) -> tuple[str, str]:
@@ -202,7 +210,7 @@ class HotfixScreen(Screen[str | None]):
             line.append(f"\n      {c.author} · {c.date} · "
                         f"{', '.join(c.files[:4])}{' …' if len(c.files) > 4 else ''}",
                         style="dim")
-            options.append(Option(line, id=c.sha))
+            options.append(Option(hanging(line, lead=PICK_LEAD), id=c.sha))
         listing.set_options(options)
         if keep is not None:
             listing.highlighted = keep
@@ -275,8 +283,8 @@ class HotfixScreen(Screen[str | None]):
             return
         if message.conflicts:
             def resolved(tag: str | None) -> None:
-                if tag:
-                    self._made(tag, message.resumed, first=message.first_picks)
+                if tag:  # continued: the conflict screen said so, naming the pick that landed
+                    self.dismiss(tag)  # (not "Resumed hotfix ... where it stopped")
                 elif tag is None:
                     self._say("The picks were aborted; pick again, or leave with escape.")
                 else:  # Escape: git's stopped pick is left for the captain, not aborted

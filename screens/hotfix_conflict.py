@@ -3,6 +3,10 @@
 Opened by the picker (:mod:`screens.hotfix`) right after a pick stops, and by the hotfix-branch
 step's screen (``c``) after a restart. Continue and abort go through
 :mod:`services.hotfix.stopped`, as ``release-console hotfix --continue``/``--abort`` do.
+
+After a continue this screen says what happened, whoever opened it: the stopped pick was
+continued and which fix landed. Walked: the picker said "Resumed hotfix v1.3.1 where it stopped"
+and the step screen "The hotfix branch for v1.3.1 is made", neither naming the pick.
 """
 
 from __future__ import annotations
@@ -20,8 +24,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from screens.base import attempt, host_of, said
+from services import engine
 from services.errors import ConsoleError
+from services.evidence.after import HotfixBranchEvidence
 from services.hotfix import picks
+from services.step_protocol import Context
 
 HOTFIX_CSS = Path(__file__).with_name("hotfix.tcss")
 
@@ -29,8 +36,9 @@ HOTFIX_CSS = Path(__file__).with_name("hotfix.tcss")
 class ConflictScreen(ModalScreen[str | None]):
     """A pick stopped on conflicts: the files, then continue (once resolved) or abort.
 
-    Dismisses with the tag when the branch is made, None after an abort, and "" on Escape
-    (the pick is left stopped: the screen beneath must not say it was aborted)."""
+    Dismisses with the tag when the branch is made (having said so, see :func:`continued`),
+    None after an abort, and "" on Escape (the pick is left stopped: the screen beneath must
+    not say it was aborted)."""
 
     BINDINGS = [Binding("escape", "leave", "Back"),
                 Binding("c", "press('continue')", "Continue"),
@@ -43,6 +51,7 @@ class ConflictScreen(ModalScreen[str | None]):
         error: str
         conflicts: list[str]
         aborted: bool
+        continued: str = ""  # what the continue did, in the captain's words
 
     @dataclass
     class Looked(Message):
@@ -112,7 +121,8 @@ class ConflictScreen(ModalScreen[str | None]):
                 abort_picks(ctx)
                 self.post_message(self.Done("", "", [], True))
                 return
-            continue_picks(ctx)
+            stopped = picks.stopped_pick(ctx.repo)  # gone once continued: looked at first
+            evidence = HotfixBranchEvidence.from_json(continue_picks(ctx))
         except ConsoleError as err:
             if ctx is None:  # nothing was done: the files are as last shown
                 self.post_message(self.Done("", said(err), self.files, False))
@@ -120,7 +130,8 @@ class ConflictScreen(ModalScreen[str | None]):
             conflicts = picks.unmerged(ctx.repo) if picks.in_progress(ctx.repo) else []
             self.post_message(self.Done("", said(err), conflicts, False))
             return
-        self.post_message(self.Done(session.tag, "", [], False))
+        self.post_message(self.Done(session.tag, "", [], False, continued(ctx, stopped,
+                                                                          evidence)))
 
     def on_conflict_screen_done(self, message: Done) -> None:
         if message.aborted:
@@ -131,7 +142,26 @@ class ConflictScreen(ModalScreen[str | None]):
             self.query_one("#conflict-files", Static).update(self._text())
             self.query_one("#conflict-help", Static).update(Text(message.error, style="red"))
             return
+        self.notify(message.continued, timeout=8)
         self.dismiss(message.tag)
 
     def action_leave(self) -> None:
         self.dismiss("")  # left as it is: not None, which says the picks were aborted
+
+
+def continued(ctx: Context, stopped: str, evidence: HotfixBranchEvidence) -> str:
+    """What a continue did: the stopped pick ("sha12 (subject)") landed on the branch, the
+    branch step is done, and what comes next. Not "resumed": the hotfix never stopped, its
+    cherry-pick did."""
+    tag = ctx.require_session().tag
+    landed = (f"{stopped} landed on {evidence.branch}" if stopped else
+              f"the picks are on {evidence.branch}")  # continued outside the console already
+    others = len(evidence.picks) - 1
+    more = "" if not stopped or others < 1 else \
+        " with the other pick" if others == 1 else f" with the {others} other picks"
+    try:  # the branch is made whatever this says: a failure here is not a failed continue
+        nxt = engine.next_view(engine.views(ctx))
+    except ConsoleError:
+        nxt = None
+    after = f" Next: {nxt.step.title}." if nxt is not None else " n opens the next step."
+    return f"Continued the stopped pick of hotfix {tag}: {landed}{more}; its branch is made.{after}"

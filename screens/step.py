@@ -47,10 +47,9 @@ from screens.hanging import HangingStatic
 from screens.step_choices import RUNNING, StepChoices
 from screens.step_forms import FormWrites
 from screens.step_messages import Finished, Loaded, Progress, Stopper
-from screens.step_moving_on import RUNNABLE, MovingOn
+from screens.step_moving_on import MovingOn
 from screens.step_progress import StepProgress
 from screens.step_render import (
-    next_key_hint,
     render_blockers,
     render_evidence,
     status_line,
@@ -58,7 +57,6 @@ from screens.step_render import (
 )
 from screens.widgets import SessionBar, StepBody
 from services import completion, engine, workstation
-from services.asks import ASKS
 from services.errors import ConsoleError, StepCancelled
 from services.headline import headline
 from services.progress import ProgressEvent
@@ -82,7 +80,9 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
         Binding("escape", "back", "Back"),
         Binding("n", "next_step", "Next"),
+        Binding("n", "release_summary", "Summary"),  # in its place once every step is done
         Binding("enter", "next_step", "Next", show=False),
+        Binding("enter", "release_summary", "Summary", show=False),
         Binding("r", "run_step", "Run"),
         Binding("k", "skip_step", "Skip…"),
         Binding("o", "redo_step", "Redo…"),
@@ -106,6 +106,7 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
         self.stopper = Stopper()
         self.quit_after = False
         self.result_shown = False  # the message line holds a run's result, not a hint
+        self.done_line: Text | None = None  # that result, when the run went well
         self.next_after_load = False  # n on a blocked step: look again, then run or say why
         self.session_tag = ""  # the release shown: its last step, run here, ends it
         # Opened as the step to do now, with the status its opener saw (None: opened as any
@@ -146,10 +147,15 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
         self.action_reload()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Footer keys grey out (None) when they do not apply now, and hide (False) when never."""
-        finished = self.status in FINISHED
+        """Footer keys grey out (None) when they do not apply now, and hide (False) when never:
+        once every step is done (the release ended), nothing here runs again and n is "Summary"."""
+        finished, over = self.status in FINISHED, self.release_over()
         if action == "cancel_step":
             return self.running  # shown only while a step runs
+        if over and action in {"run_step", "skip_step", "next_step"}:
+            return False  # walked: "n Next r Run k Skip…" read as offered after the last step
+        if action == "release_summary":
+            return over and not self.running
         if action == "run_step":
             return not (self.running or finished or self.elsewhere
                         or self.status == S.WAITING) or None
@@ -216,6 +222,7 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
             status.update(Text(message.error, style="bold red"))
             return
         self.next_id, self.next_title = message.next_id, message.next_title
+        self.refresh_bindings()  # the footer goes by next_id too ("Summary" once all are done)
         self.has_session, self.waits_for_bundle = message.has_session, message.waits_for_bundle
         self.elsewhere = message.elsewhere
         self.session_tag = message.tag
@@ -266,25 +273,6 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
     def said_by_blockers(self, line: str) -> bool:
         """The blockers panel already says ``line``: a step's own panel should not repeat it."""
         return any(b.reason == line for b in self.blockers)
-
-    def _show_hint(self) -> None:
-        """The one line that says what the next key does; replaced, never left stale."""
-        if self.result_shown:
-            return  # a result stays until the captain acts again
-        self.query_one("#step-message", Static).update(self._hint())
-
-    def _hint(self) -> Text:
-        if not self.has_session:
-            return Text("")
-        if self.next_id != self.step.id:
-            return next_key_hint(self.next_id, self.next_title)
-        if self.status in RUNNABLE:
-            asks = self.step.irreversible or self.step.id in ASKS
-            return Text(f"n: {'asks, runs it' if asks else 'runs it'} and opens the next step · "
-                        "r: run it here.", style="bold")
-        if self.status == S.BLOCKED and self.blockers:
-            return Text(f"To do: {self.blockers[0].tui_remedy}", style="yellow")
-        return Text("")
 
     # --- running -----------------------------------------------------------------------------
     def action_run_step(self) -> None:
@@ -352,6 +340,7 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
         style = "bold green" if message.ok else ("bold yellow" if message.cancelled else "bold red")
         text = Text(message.text, style=style)
         self.result_shown = True
+        self.done_line = text.copy() if message.ok else None
         if message.ok:
             text.append("  Enter: next step.", style="bold")
         self.query_one("#step-message", Static).update(text)

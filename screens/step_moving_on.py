@@ -1,5 +1,5 @@
 """Moving on from a step: ``n`` runs the step to do now or opens it, ``i`` takes the bundle the
-release waits for from the other workstation.
+release waits for from the other workstation; the message line says what ``n`` does.
 
 A mixin of :class:`screens.step.StepScreen`, kept apart so the screen module stays about loading
 and running. ``n`` never acts on stale blockers: a form write in flight, or a blocked step whose
@@ -10,12 +10,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import work
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from screens.base import host_of, open_wizard, said
 from screens.step_messages import Finished, GoTo
+from screens.step_render import next_key_hint
 from services import engine
+from services.asks import ASKS
 from services.errors import ConsoleError
 from services.step_status import StepStatus
 
@@ -43,12 +47,48 @@ class MovingOn(_Screen):
     blockers: list[Blocker]
     next_after_load: bool
     loaded: bool
+    next_title: str
+    result_shown: bool
+    done_line: Text | None
     next_before_load = False  # n came before the first load: done once it is there
 
     if TYPE_CHECKING:  # the step screen's own, which the mixin calls
         def form_pending(self) -> bool: ...
         def action_reload(self) -> None: ...
         def _start_run(self, *, advance: bool) -> None: ...
+
+    def release_over(self) -> bool:
+        """Every step of the release shown is done (it ended, here or in another terminal):
+        nothing on this screen runs again, and ``n`` opens the release summary."""
+        return self.loaded and self.has_session and self.next_id is None
+
+    def action_release_summary(self) -> None:
+        """``n`` once the release is over (the footer says "Summary"): the release summary."""
+        self.go_next()
+
+    def _show_hint(self) -> None:
+        """The one line that says what the next key does; replaced, never left stale. A run's
+        result stays until the captain acts again, and when that run ended the release it says
+        the summary comes next (walked: "Enter: next step." after the last step)."""
+        line = self.query_one("#step-message", Static)
+        if not self.result_shown:
+            line.update(self._hint())
+        elif self.done_line is not None and self.release_over():
+            line.update(self.done_line + Text("  Every step is done: n or Enter opens the "
+                                              "release summary.", style="bold"))
+
+    def _hint(self) -> Text:
+        if not self.has_session:
+            return Text("")
+        if self.next_id != self.step.id:
+            return next_key_hint(self.next_id, self.next_title)
+        if self.status in RUNNABLE:
+            asks = self.step.irreversible or self.step.id in ASKS
+            return Text(f"n: {'asks, runs it' if asks else 'runs it'} and opens the next step · "
+                        "r: run it here.", style="bold")
+        if self.status == S.BLOCKED and self.blockers:
+            return Text(f"To do: {self.blockers[0].tui_remedy}", style="yellow")
+        return Text("")
 
     def action_next_step(self) -> None:
         if self.running:

@@ -65,9 +65,6 @@ class HotfixBranchScreen(StepScreen[StoppedPick]):
         if self.stopped is None:
             return
 
-        def resolved(tag: str | None) -> None:
-            if tag:
-                self.notify(f"The hotfix branch for {tag} is made.")
-            show_anew(self)
-
-        self.app.push_screen(ConflictScreen(self.stopped.message, self.stopped.files), resolved)
+        # continued, aborted or left: the conflict screen said which; this shows the branch now
+        self.app.push_screen(ConflictScreen(self.stopped.message, self.stopped.files),
+                             lambda _tag: show_anew(self))
