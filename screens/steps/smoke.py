@@ -91,10 +91,13 @@ class SmokeScreen(StepScreen[SmokeView]):
         """Opened as the step to do now with a sign-off open (blocked), the hardware field
         takes the focus at once, before the load says which architecture: what the captain
         types ahead ("X1", Enter, a) lands in the form instead of on the screen, where Enter
-        closed it while the release was not loaded yet."""
+        closed it while the release was not loaded yet. It does not scroll to the field: before
+        the screen is first drawn Textual counts nothing as in view and centres the field, which
+        scrolled the title away on a screen where the form fits; the load shows the field
+        (``_first_focus``), scrolling only as far as it needs."""
         super().on_mount()
         if self.opened_on == StepStatus.BLOCKED:  # at once: focus() waits a message
-            self.set_focus(self.query_one("#smoke-hardware", Input))
+            self.set_focus(self.query_one("#smoke-hardware", Input), scroll_visible=False)
 
     def on_key(self, event: events.Key) -> None:
         """A key the screen itself gets while a field has the focus was typed before the field
@@ -139,7 +142,9 @@ class SmokeScreen(StepScreen[SmokeView]):
             status.append("The policy lists no architectures to smoke-test.\n", style="dim")
         if data.elsewhere:
             status.append(f"{data.elsewhere}\n", style="yellow")
-        self.query_one("#smoke-status", Static).update(status)
+        shown = self.query_one("#smoke-status", Static)
+        shown.update(status)
+        shown.display = bool(status.plain)  # empty, its row and margin pushed the form down
         for form in ("#smoke-label", "#smoke-form", "#smoke-checks", "#smoke-note",
                      "#smoke-record"):  # the bundle is out: the other workstation records
             self.query_one(form).display = not data.elsewhere
