@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from console.app import ReleaseConsoleApp
 from console.wiring import Options
+from textual.widgets import Button, Input
+
+from screens.bundle_import import BundleImportScreen
 from screens.steps.smoke import SmokeScreen
-from screens.widgets import StepBody
+from screens.widgets import SessionBar, StepBody
 from services.bundle.import_ import apply, verify_bundle
-from tests.airgap_helpers import Workstations, prepare_and_export
-from tests.tui_helpers import settle
+from tests.airgap_helpers import Workstations, offline_half, prepare_and_export
+from tests.tui_helpers import settle, text_of
 
 
 async def test_the_smoke_sign_off_opens_at_its_title_on_the_signing_workstation(
@@ -34,3 +37,45 @@ async def test_the_smoke_sign_off_opens_at_its_title_on_the_signing_workstation(
         assert smoke.can_view_entire(smoke.query_one("#step-title"))
         hardware = smoke.query_one("#smoke-hardware")
         assert hardware.has_focus and smoke.can_view_entire(hardware)
+
+
+async def test_the_bundle_import_says_which_machine_this_is_at_80x24(
+        stations: Workstations) -> None:
+    """Walked at 80x24: i opened the bundle import over the whole terminal, and the session bar
+    (``... · OFFLINE`` or ``... · online``) went with the screen under it: nothing said which
+    machine the bundle was going into. The bar stays on top, also once the verified bundle's
+    lines scroll the dialog, and the first sentence names this machine and the other."""
+    ws = stations
+    prepare_and_export(ws)
+    for side, root, offline in (("offline", ws.offline, True), ("online", ws.online, False)):
+        if side == "online":
+            offline_half(ws)
+        app = ReleaseConsoleApp(Options(repo=root, offline=offline))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("i")
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, BundleImportScreen)
+            bar = screen.query_one("#session-bar", SessionBar)
+            shown = str(bar.render())
+            assert screen.can_view_entire(bar) and bar.region.y == 0
+            intro = " ".join(text_of(screen, "#import-intro").split())
+            if offline:
+                assert shown.endswith("· OFFLINE")
+                assert intro.startswith("This is the air-gapped signing workstation. The bundle "
+                                        "from the online machine is verified first")
+            else:
+                assert shown.startswith("PAI · v1.3.0 · stable · release · main · online")
+                assert intro.startswith("This is the online machine. The bundle from the "
+                                        "air-gapped signing workstation is verified first")
+            bundle = ws.usb / ("out.tar" if offline else "back.tar")
+            screen.query_one("#import-file", Input).value = str(bundle)
+            await pilot.press("enter")  # verify: its lines push the buttons down, and scroll
+            await settle(pilot)
+            assert not screen.query_one("#import-use", Button).disabled
+            assert screen.can_view_entire(bar) and str(bar.render()) == shown
+            assert screen.can_view_entire(screen.query_one("#import-use", Button))
+            said = screen.query_one("#import-message")  # the fingerprint to compare, in view
+            assert screen.can_view_entire(said) and \
+                f"fingerprint {screen.prepared.fingerprint}." in text_of(screen, "#import-message")
