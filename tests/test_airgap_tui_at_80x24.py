@@ -3,10 +3,10 @@ smoke sign-off opening at its title, and the bundle import saying which machine 
 
 from __future__ import annotations
 
-from console.app import ReleaseConsoleApp
-from console.wiring import Options
 from textual.widgets import Button, Input
 
+from console.app import ReleaseConsoleApp
+from console.wiring import Options
 from screens.bundle_import import BundleImportScreen
 from screens.steps.smoke import SmokeScreen
 from screens.widgets import SessionBar, StepBody
