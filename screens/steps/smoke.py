@@ -182,9 +182,9 @@ class SmokeScreen(StepScreen[SmokeView]):
 
     def _keep_refused(self, data: SmokeView) -> None:
         """The refused sign-offs kept for this release on the app, so leaving the screen keeps
-        them; one for an architecture signed off since (another terminal) is dropped."""
+        them; one for an architecture signed off since (another terminal) is dropped. (None is
+        refused before the first load: ctrl+s waits for it.)"""
         kept: dict[str, Entry] = host_of(self.app).kept(data.release)
-        kept.update(self.refused_signoffs)
         for item in data.statuses:
             if item.state == "ok":
                 kept.pop(item.arch, None)
