@@ -53,6 +53,7 @@ class ReleaseConsoleApp(App[None]):
         # Warnings and errors whose toasts may still be up: (message, title, severity, until).
         self._standing: list[tuple[str, str, SeverityLevel, float]] = []
         self.early = early  # the checklist being worked out beside Textual's import (run_tui)
+        self._kept: dict[str, dict[str, Any]] = {}  # screens' keeping, see kept()
 
     def early_overview(self, *, within: float | None = None) -> Overview | None:
         if self.early is None or (within is not None and not self.early.wait(within)):
@@ -99,6 +100,9 @@ class ReleaseConsoleApp(App[None]):
                 if until > now]
         self._standing = []
         return held
+
+    def kept(self, key: str) -> dict[str, Any]:
+        return self._kept.setdefault(key, {})
 
     def withdraw(self, message: str) -> None:
         """Take back the toast saying ``message``: a step's refusal once its next run starts (it

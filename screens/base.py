@@ -44,6 +44,12 @@ class ConsoleHost(Protocol):
         Textual has no public list of the toasts on screen."""
         ...
 
+    def kept(self, key: str) -> dict[str, Any]:
+        """What screens keep under ``key`` while the console runs (a refused smoke sign-off, for
+        its release): leaving a screen and opening it again finds it. In memory only, never in
+        a file: gone when the console quits."""
+        ...
+
 
 def host_of(app: object) -> ConsoleHost:
     """The running app as a :class:`ConsoleHost`; fails loudly if a screen runs elsewhere."""

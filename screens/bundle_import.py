@@ -5,6 +5,10 @@ from the TUI, not only with ``release-console bundle import``. The captain names
 the artifacts folder when it was made without artifacts); a worker verifies it through the same
 service as the CLI and posts every check, line by line, with progress for large files; nothing
 in the repository changes until the captain uses it. Dismisses with the imported tag, or None.
+
+It covers the whole terminal, so it carries the session bar itself and names this machine in its
+first sentence: a captain importing at 80x24 saw no line saying whether this is the online
+machine or the signing workstation, the one thing an air-gapped import must never misread.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, ProgressBar, Static
 
 from screens.base import attempt
+from screens.widgets import SessionBar
 from services.progress import ProgressEvent
 
 if TYPE_CHECKING:
@@ -39,6 +44,18 @@ def own_artifacts(ctx: Context) -> str:
     if ctx.offline:
         return ""
     return artifacts.display_path(artifacts.artifacts_dir(ctx.policy, ctx.root), ctx.root)
+
+
+def this_machine(ctx: Context) -> tuple[str, str]:
+    """The headline atop every screen, and the intro naming this machine and the other."""
+    from services import workstation
+    from services.headline import headline
+
+    gapped = workstation.air_gapped(ctx.policy)
+    here = workstation.machine(ctx.offline, air_gapped=gapped)
+    there = workstation.other_machine(ctx.offline, air_gapped=gapped)
+    return headline(ctx), (f"This is {here}. The bundle from {there} is verified first; nothing "
+                           "here changes until you use it.")
 
 
 class HoldsVerifiedBundle:
@@ -87,6 +104,13 @@ class BundleImportScreen(HoldsVerifiedBundle, Screen[str | None]):
         present: bool
 
     @dataclass
+    class Here(Message):
+        """Which machine this is: the session bar's headline and the intro's sentence."""
+
+        header: str
+        intro: str
+
+    @dataclass
     class OwnArtifacts(Message):
         """The online machine: the artifacts it checks are its own, in ``folder``."""
 
@@ -97,6 +121,7 @@ class BundleImportScreen(HoldsVerifiedBundle, Screen[str | None]):
         self.busy = False
 
     def compose(self) -> ComposeResult:
+        yield SessionBar(self._header_beneath(), id="session-bar")
         with VerticalScroll():
             yield Label("Import a hand-off bundle", classes="title")
             yield Static("The bundle from the other workstation is verified first; nothing "
@@ -115,6 +140,15 @@ class BundleImportScreen(HoldsVerifiedBundle, Screen[str | None]):
                 yield Button("Use it (ctrl+y)", id="import-use", disabled=True, action="screen.use")
         yield Footer()
 
+    def _header_beneath(self) -> str:
+        """The headline the screen it opens from shows, for the first frame (the worker's own
+        comes a moment later): the bar is never blank while the captain starts typing."""
+        for screen in reversed(self.app.screen_stack):
+            bars = [] if screen is self else list(screen.query(SessionBar))
+            if bars and isinstance(bars[0].whole, str):
+                return bars[0].whole
+        return ""
+
     def on_mount(self) -> None:
         self.query_one("#import-file", Input).focus()
         self._expect()
@@ -123,12 +157,19 @@ class BundleImportScreen(HoldsVerifiedBundle, Screen[str | None]):
     def _expect(self) -> None:
         from services.bundle.paths import expected_incoming
 
+        here, _ = attempt(self.app, this_machine)
+        if here is not None:
+            self.post_message(self.Here(*here))
         path, _ = attempt(self.app, expected_incoming)
         if path is not None:
             self.post_message(self.Expected(path, path.is_absolute() and path.is_file()))
         own, _ = attempt(self.app, own_artifacts)
         if own:
             self.post_message(self.OwnArtifacts(own))
+
+    def on_bundle_import_screen_here(self, message: Here) -> None:
+        self.query_one("#session-bar", SessionBar).update(message.header)
+        self.query_one("#import-intro", Static).update(message.intro)
 
     def on_bundle_import_screen_own_artifacts(self, message: OwnArtifacts) -> None:
         """Online, the signed bundle comes back without artifacts by default: "only for a
@@ -220,8 +261,10 @@ class BundleImportScreen(HoldsVerifiedBundle, Screen[str | None]):
         use = self.query_one("#import-use", Button)
         use.disabled = False
         use.focus(scroll_visible=False)
-        self._say("Verified. Compare the fingerprint with the other screen, then use it "
-                  "(Enter or ctrl+y).", "bold green")
+        # The fingerprint is said here, above the buttons: the check lines that carry it scroll
+        # off at 80x24 once the session bar takes its row (walked: the bundle back online).
+        self._say(f"Verified: fingerprint {message.prepared.fingerprint}. Compare it with the "
+                  "other screen, then use it (Enter or ctrl+y).", "bold green")
         # At 80x24 the check lines push the buttons off the screen: bring "Use it" (focused) and
         # the line saying what Enter does into view. scroll_end waits for the new layout; the
         # focus's own scroll measured the screen before the lines were laid out, and did nothing.

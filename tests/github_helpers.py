@@ -144,13 +144,15 @@ def remote(repo: Path) -> Path:
 
 def prepare_release(ctx_factory: Callable[..., Context], repo: Path, sandbox: Sandbox, *,
                     version: str = "0.2.0", channel: str = "stable",
-                    ci: str | None = "success", checksums: str = PER_FILE) -> Context:
+                    ci: str | None = "success", checksums: str = PER_FILE,
+                    api_url: str | None = None) -> Context:
     """Policy, session, signed-off tag, notes and artifacts: ready for push/draft/review.
 
     ``ci`` is the CI status the sandbox reports for the tagged commit (None: nothing reported);
-    ``checksums`` is the policy's [checksums] table.
+    ``checksums`` is the policy's [checksums] table; ``api_url`` its [github] api_url (the
+    sandbox's by default; "" leaves it to GITHUB_API_URL, keeping the port out of the commits).
     """
-    write_policy(repo, sandbox.api_url, checksums=checksums)
+    write_policy(repo, sandbox.api_url if api_url is None else api_url, checksums=checksums)
     exclude = repo / ".git" / "info" / "exclude"
     exclude.write_text(exclude.read_text() + "build/\n" if exclude.exists() else "build/\n")
     ctx = ctx_factory()

@@ -120,6 +120,47 @@ async def test_a_refused_sign_off_gives_the_form_back_as_it_was(
     assert "smoke" not in make_ctx().require_session().data
 
 
+async def test_a_refused_sign_off_is_still_there_after_leaving_the_screen(
+        repo_path: Path, make_ctx: Callable[..., Context], released: None) -> None:
+    """Walked at 80x24: amd64's sign-off was refused (its image was not built yet); the captain
+    went back to the checklist to see to it and came back, and what was typed was gone: the
+    refused sign-off was held by the screen only. It is now kept for the release while the
+    console runs, back in the form, until it is sent again."""
+    images = {iso: iso.read_bytes() for iso in (repo_path / "build").glob("*amd64*")}
+    for iso in images:
+        iso.unlink()  # nothing to hash for amd64: the sign-off is refused
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_smoke(pilot)
+        screen.query_one("#smoke-hardware", Input).focus()
+        await pilot.press(*"X1 Carbon", "enter", "a", "ctrl+s")
+        await settle(pilot)
+        assert "amd64" in str(screen.query_one("#step-message", Static).render())
+        await pilot.press("escape")  # to the checklist, to build the image
+        await settle(pilot)
+        for iso, data in images.items():
+            iso.write_bytes(data)
+        screen = await open_smoke(pilot)
+        assert screen.query_one("#smoke-arch", Select).value == "amd64"
+        assert screen.query_one("#smoke-hardware", Input).value == "X1 Carbon"
+        checks = screen.query_one("#smoke-checks", SelectionList)
+        assert len(checks.selected) == checks.option_count
+        assert "Your amd64 sign-off, refused before, is in the form: ctrl+s sends it again." in \
+            str(screen.query_one("#step-message", Static).render())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Recorded the amd64 sign-off" in str(
+            screen.query_one("#step-message", Static).render())
+        await pilot.press("escape")
+        await settle(pilot)
+        screen = await open_smoke(pilot)  # sent and recorded: nothing kept any more
+        assert screen.query_one("#smoke-arch", Select).value == "arm64"
+        assert screen.query_one("#smoke-hardware", Input).value == ""
+        assert "refused" not in str(screen.query_one("#step-message", Static).render())
+    data = make_ctx().require_session().data["smoke"]
+    assert data["amd64"]["hardware"] == "X1 Carbon"
+
+
 async def test_a_sign_off_refused_while_the_next_is_typed_keeps_both(
         repo_path: Path, make_ctx: Callable[..., Context], released: None) -> None:
     """The form moves to arm64 as ctrl+s is pressed for amd64. The amd64 sign-off was refused

@@ -7,8 +7,6 @@ the pictures in the report before accepting them.
 
 from __future__ import annotations
 
-import fcntl
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -120,44 +118,43 @@ def frozen_git(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv(name, "2026-11-21T12:00:00+00:00")
 
 
-SNAPSHOT_PORT = 18765  # below Linux's ephemeral range: no port 0 server is ever given it
+SNAPSHOT_WEB = "http://sandbox.invalid"  # the drafts' html_url on the screen, whatever the port
 
 
 @pytest.fixture
-def fixed_sandbox(tmp_path_factory: pytest.TempPathFactory,
-                  monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox]:
-    """The loopback GitHub on a fixed port: its URLs are on the screen and in release.toml (and
-    so in the commit ids shown). Suites running at once (other worktrees, xdist workers) take
-    turns through a lock file instead of failing to bind."""
+def snapshot_sandbox(tmp_path_factory: pytest.TempPathFactory,
+                     monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox]:
+    """The loopback GitHub on a free port, kept out of the pictures: its web links (a draft's
+    html_url, on the screen) start with ``SNAPSHOT_WEB``, and the console finds its API through
+    GITHUB_API_URL, not release.toml, whose text is in the commit ids shown. (It was on a fixed
+    port, 18765: two runs on one machine took turns, and another program on it failed them.)"""
     import services.github.client as client_module
 
     monkeypatch.setattr(client_module, "BACKOFF_SECONDS", (0.0, 0.0, 0.0))
     monkeypatch.setenv("GITHUB_TOKEN", CANARY)
-    lock_path = Path(tempfile.gettempdir()) / f"release-console-snapshot-{SNAPSHOT_PORT}.lock"
-    with lock_path.open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        validator = OpenAPIValidator()
-        server = start_sandbox(tmp_path_factory.mktemp("sandbox-state"), CANARY,
-                               port=SNAPSHOT_PORT, repository=REPO, validator=validator)
-        try:
-            yield Sandbox(server, validator, tmp_path_factory.mktemp("unused"))
-        finally:
-            server.stop()
+    validator = OpenAPIValidator()
+    server = start_sandbox(tmp_path_factory.mktemp("sandbox-state"), CANARY, repository=REPO,
+                           validator=validator, web_root=SNAPSHOT_WEB)
+    monkeypatch.setenv("GITHUB_API_URL", server.api_url)
+    try:
+        yield Sandbox(server, validator, tmp_path_factory.mktemp("unused"))
+    finally:
+        server.stop()
     assert validator.errors == [], "\n".join(validator.errors)
 
 
 def ready_to_review(make_ctx: Callable[..., Context], repo_path: Path,
                     sandbox: Sandbox) -> Context:
-    ctx = prepare_release(make_ctx, repo_path, sandbox)
+    ctx = prepare_release(make_ctx, repo_path, sandbox, api_url="")  # the port: not committed
     complete_steps_before(ctx, "draft")
     run(ctx, "draft")
     return ctx
 
 
 def test_draft_review_at_80x24(frozen_git: None, repo_path: Path,
-                               make_ctx: Callable[..., Context], fixed_sandbox: Sandbox,
+                               make_ctx: Callable[..., Context], snapshot_sandbox: Sandbox,
                                snap_compare: Callable[..., bool]) -> None:
-    ready_to_review(make_ctx, repo_path, fixed_sandbox)
+    ready_to_review(make_ctx, repo_path, snapshot_sandbox)
 
     async def reviewed(pilot: Pilot[Any]) -> None:
         await opening("review")(pilot)
@@ -173,9 +170,9 @@ def test_draft_review_at_80x24(frozen_git: None, repo_path: Path,
 
 
 def test_publish_confirmation_at_80x24(frozen_git: None, repo_path: Path,
-                                       make_ctx: Callable[..., Context], fixed_sandbox: Sandbox,
+                                       make_ctx: Callable[..., Context], snapshot_sandbox: Sandbox,
                                        snap_compare: Callable[..., bool]) -> None:
-    ctx = ready_to_review(make_ctx, repo_path, fixed_sandbox)
+    ctx = ready_to_review(make_ctx, repo_path, snapshot_sandbox)
     run(ctx, "review")
 
     async def confirm(pilot: Pilot[Any]) -> None:

@@ -175,10 +175,12 @@ class SandboxServer:
     """A running loopback GitHub. ``url`` is the web root, ``api_url`` the PyGithub base URL."""
 
     def __init__(self, state_dir: Path, *, port: int = 0, token: str | None = None,
-                 validator: Validator | None = None, green_ci_by_default: bool = False) -> None:
+                 validator: Validator | None = None, green_ci_by_default: bool = False,
+                 web_root: str = "") -> None:
         """``green_ci_by_default`` is for the demo only: every commit no CI reported on shows
         one green status, so the release commit (made during the walk) passes the CI gates.
-        Tests leave it off and seed the CI results they mean."""
+        Tests leave it off and seed the CI results they mean. ``web_root``: the root of the
+        ``html_url`` links (see :class:`shapes.Urls`), this server's own by default."""
         self.state = SandboxState(state_dir)
         self.faults = Faults()
         # Called once a request is handled (its effect stored), before the answer is sent: the
@@ -190,7 +192,7 @@ class SandboxServer:
         self._httpd = _Server(("127.0.0.1", port), _Handler)
         self._httpd.sandbox = self
         self.port = int(self._httpd.server_address[1])
-        self.urls = shapes.Urls(f"http://127.0.0.1:{self.port}")
+        self.urls = shapes.Urls(f"http://127.0.0.1:{self.port}", web_root)
         self.api = Api(self.state, self.urls, self.faults, green_ci_by_default)
         self._thread: threading.Thread | None = None
         if token is not None:
@@ -291,12 +293,12 @@ class SandboxServer:
 
 def start_sandbox(state_dir: Path, token: str, *, port: int = 0,
                   repository: str = "", validator: Validator | None = None,
-                  green_ci_by_default: bool = False) -> SandboxServer:
+                  green_ci_by_default: bool = False, web_root: str = "") -> SandboxServer:
     """Start a loopback GitHub in a background thread (for ``release-console demo`` and tests).
 
     ``green_ci_by_default=True`` is the demo's switch (see :class:`SandboxServer`)."""
     server = SandboxServer(state_dir, port=port, token=token, validator=validator,
-                           green_ci_by_default=green_ci_by_default)
+                           green_ci_by_default=green_ci_by_default, web_root=web_root)
     if repository:
         server.create_repo(repository)
     return server.start()

@@ -16,6 +16,14 @@ DOCS = "https://docs.github.com/rest"
 @dataclass(frozen=True)
 class Urls:
     root: str  # http://127.0.0.1:PORT
+    # The web pages' root in ``html_url`` (pages nothing fetches: the console shows them). The
+    # server's own unless given: the snapshot tests give a fixed one, so a picture does not
+    # change with the free port the server was given.
+    web_root: str = ""
+
+    @property
+    def web(self) -> str:
+        return self.web_root or self.root
 
     @property
     def api(self) -> str:
@@ -55,7 +63,7 @@ def user(urls: Urls, login: str, ident: int = 1) -> dict[str, Any]:
     return {
         "login": login, "id": ident, "node_id": node_id("User", ident),
         "avatar_url": f"{urls.root}/avatars/{login}", "gravatar_id": "",
-        "url": base, "html_url": f"{urls.root}/{login}",
+        "url": base, "html_url": f"{urls.web}/{login}",
         "followers_url": f"{base}/followers", "following_url": f"{base}/following{{/other_user}}",
         "gists_url": f"{base}/gists{{/gist_id}}", "starred_url": f"{base}/starred{{/owner}}{{/repo}}",
         "subscriptions_url": f"{base}/subscriptions", "organizations_url": f"{base}/orgs",
@@ -87,7 +95,7 @@ def minimal_repository(urls: Urls, repo: dict[str, Any]) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": repo["id"], "node_id": node_id("Repository", repo["id"]), "name": repo["name"],
         "full_name": full, "owner": user(urls, repo["owner"]), "private": repo["private"],
-        "html_url": f"{urls.root}/{full}", "description": None, "fork": False, "url": base,
+        "html_url": f"{urls.web}/{full}", "description": None, "fork": False, "url": base,
     }
     for key, suffix in _TEMPLATED.items():
         data[key] = base + suffix
@@ -139,7 +147,7 @@ def release(urls: Urls, repo: dict[str, Any], rel: dict[str, Any], assets: list[
     tag = rel["tag_name"]
     html_tag = f"untagged-{rel['id']}" if rel["draft"] else tag
     return {
-        "url": base, "html_url": f"{urls.root}/{full}/releases/tag/{html_tag}",
+        "url": base, "html_url": f"{urls.web}/{full}/releases/tag/{html_tag}",
         "assets_url": f"{base}/assets",
         "upload_url": f"{urls.uploads}/repos/{full}/releases/{rel['id']}/assets{{?name,label}}",
         "tarball_url": None if rel["draft"] else f"{urls.repo(full)}/tarball/{tag}",
@@ -181,7 +189,7 @@ def check_run(urls: Urls, repo: dict[str, Any], sha: str, item: dict[str, Any]) 
     return {
         "id": item["id"], "node_id": node_id("CheckRun", item["id"]), "head_sha": sha,
         "name": item["name"], "url": f"{urls.repo(full)}/check-runs/{item['id']}",
-        "html_url": f"{urls.root}/{full}/runs/{item['id']}", "details_url": None,
+        "html_url": f"{urls.web}/{full}/runs/{item['id']}", "details_url": None,
         "status": item["status"], "conclusion": item["conclusion"],
         "started_at": item["started_at"], "completed_at": item["completed_at"],
         "external_id": None, "check_suite": {"id": item["id"]},
@@ -220,7 +228,7 @@ def commit(urls: Urls, repo: dict[str, Any], sha: str) -> dict[str, Any]:
     person = {"name": "Casey Captain", "email": "casey@example.org", "date": repo["created_at"]}
     return {
         "url": base, "sha": sha, "node_id": node_id("Commit", sha),
-        "html_url": f"{urls.root}/{full}/commit/{sha}", "comments_url": f"{base}/comments",
+        "html_url": f"{urls.web}/{full}/commit/{sha}", "comments_url": f"{base}/comments",
         "commit": {"url": f"{urls.repo(full)}/git/commits/{sha}", "author": person,
                    "committer": person, "message": "", "comment_count": 0,
                    "tree": {"sha": "0" * 40, "url": f"{urls.repo(full)}/git/trees/{'0' * 40}"}},

@@ -20,6 +20,9 @@ and a carried-over machine would be a false line in the audit record.
 A refused sign-off comes back into the form, unless the captain has already typed into the next
 architecture's form: that stays as typed, and the refused one is kept for its architecture, back
 in the form when the captain picks it or the form moves to it (nothing typed is written over).
+It is kept until it is sent again, for its release, while the console runs (``kept`` on the app,
+in memory: nothing typed goes to a file unrecorded): leaving the screen to fix what refused it
+(a missing image) and coming back finds it in the form again.
 """
 
 from __future__ import annotations
@@ -34,12 +37,12 @@ from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.message import Message
 from textual.widgets import Button, Input, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from screens.base import host_of
 from screens.step import STEP_CSS, Finished, Progress, StepScreen
+from screens.steps.smoke_messages import Entry, NotRecorded, Recorded
 from screens.widgets import CheckList, FormField, StepBody
 from services import smoke, workstation
 from services.errors import ConsoleError
@@ -62,6 +65,7 @@ class SmokeView:
     tester: str
     statuses: tuple[smoke.ArchStatus, ...]
     elsewhere: str = ""  # air-gapped: why no sign-off is recorded here now (the bundle is out)
+    release: str = ""  # the release the refused sign-offs are kept for (tag and start time)
 
     def first_open(self, after: str = "", sent: Collection[str] = ()) -> str | None:
         """The first architecture still to sign off: after ``after`` when given, then the ones
@@ -91,10 +95,13 @@ class SmokeScreen(StepScreen[SmokeView]):
         """Opened as the step to do now with a sign-off open (blocked), the hardware field
         takes the focus at once, before the load says which architecture: what the captain
         types ahead ("X1", Enter, a) lands in the form instead of on the screen, where Enter
-        closed it while the release was not loaded yet."""
+        closed it while the release was not loaded yet. It does not scroll to the field: before
+        the screen is first drawn Textual counts nothing as in view and centres the field, which
+        scrolled the title away on a screen where the form fits; the load shows the field
+        (``_first_focus``), scrolling only as far as it needs."""
         super().on_mount()
         if self.opened_on == StepStatus.BLOCKED:  # at once: focus() waits a message
-            self.set_focus(self.query_one("#smoke-hardware", Input))
+            self.set_focus(self.query_one("#smoke-hardware", Input), scroll_visible=False)
 
     def on_key(self, event: events.Key) -> None:
         """A key the screen itself gets while a field has the focus was typed before the field
@@ -123,13 +130,15 @@ class SmokeScreen(StepScreen[SmokeView]):
         elsewhere = workstation.bundle_away(ctx, "smoke sign-off")
         return SmokeView(tuple(ctx.policy.architectures()), tuple(ctx.policy.smoke_checks),
                          ctx.repo.identity().name, tuple(found),
-                         elsewhere.reason if elsewhere else "")
+                         elsewhere.reason if elsewhere else "",
+                         f"smoke refused {ctx.session.tag} {ctx.session.created_at}")
 
     def show_extra(self, data: SmokeView | None) -> None:
         if data is None:
             return
         first_load = self.data is None
         self.data = data
+        self._keep_refused(data)
         status = Text()
         for item in data.statuses:
             if not self.said_by_blockers(item.detail):  # the open ones are the blockers above
@@ -139,7 +148,9 @@ class SmokeScreen(StepScreen[SmokeView]):
             status.append("The policy lists no architectures to smoke-test.\n", style="dim")
         if data.elsewhere:
             status.append(f"{data.elsewhere}\n", style="yellow")
-        self.query_one("#smoke-status", Static).update(status)
+        shown = self.query_one("#smoke-status", Static)
+        shown.update(status)
+        shown.display = bool(status.plain)  # empty, its row and margin pushed the form down
         for form in ("#smoke-label", "#smoke-form", "#smoke-checks", "#smoke-note",
                      "#smoke-record"):  # the bundle is out: the other workstation records
             self.query_one(form).display = not data.elsewhere
@@ -163,7 +174,36 @@ class SmokeScreen(StepScreen[SmokeView]):
                 checks.select_all()
         self.tick_all_on_load = False
         if first_load:
+            back = self.refused_signoffs.get(self.form_arch)
+            if back is not None and not (self.query_one("#smoke-hardware", Input).value
+                                         or checks.selected):
+                self._fill_form(back)  # refused before the captain left (not over typed keys)
             self._first_focus(data)
+
+    def _keep_refused(self, data: SmokeView) -> None:
+        """The refused sign-offs kept for this release on the app, so leaving the screen keeps
+        them; one for an architecture signed off since (another terminal) is dropped. (None is
+        refused before the first load: ctrl+s waits for it.)"""
+        kept: dict[str, Entry] = host_of(self.app).kept(data.release)
+        for item in data.statuses:
+            if item.state == "ok":
+                kept.pop(item.arch, None)
+        self.refused_signoffs = kept
+
+    def _hint(self) -> Text:
+        """While refused sign-offs are kept, the line says where they are (back in the form, or
+        kept for another architecture) instead of the blockers' "To do"."""
+        kept = sorted(self.refused_signoffs)
+        if not kept or self.data is None or self.data.elsewhere:
+            return super()._hint()
+        here = self.form_arch in kept
+        others = [a for a in kept if a != self.form_arch]
+        line = (f"Your {self.form_arch} sign-off, refused before, is in the form: ctrl+s sends "
+                "it again." if here else "")
+        if others:
+            line += (" " if line else "") + (f"Your refused {' and '.join(others)} sign-off is "
+                                             "kept: pick it in the list to send it again.")
+        return Text(line, style="yellow")
 
     def _first_focus(self, data: SmokeView) -> None:
         """The hardware field has the focus while an architecture is open on the step to do
@@ -201,7 +241,7 @@ class SmokeScreen(StepScreen[SmokeView]):
     def _open_form(self, arch: str) -> None:
         """The form for ``arch``: empty, or its refused sign-off as it was sent (kept while the
         captain went on typing another one)."""
-        entry = self.refused_signoffs.pop(arch, None)
+        entry = self.refused_signoffs.get(arch)  # kept until it is sent again
         if entry is not None:
             self._fill_form(entry)
             return
@@ -273,6 +313,7 @@ class SmokeScreen(StepScreen[SmokeView]):
         entry = Entry(str(arch.value), self.query_one("#smoke-tester", Input).value,
                       self.query_one("#smoke-hardware", Input).value, marks, note)
         self.sent.add(entry.arch)
+        self.refused_signoffs.pop(entry.arch, None)  # sent: kept again only if refused again
         self._next_form(entry.arch)
         self._record_sign_off(entry)
 
@@ -295,8 +336,8 @@ class SmokeScreen(StepScreen[SmokeView]):
         over it lost what was typed) and the refused one waits for its architecture."""
         entry = message.entry
         self.sent.discard(entry.arch)
+        self.refused_signoffs[entry.arch] = entry  # kept until sent again, also off this screen
         if self._typed_since(entry):
-            self.refused_signoffs[entry.arch] = entry
             self.post_message(Finished(False, f"{message.error} Your {entry.arch} sign-off is "
                                        f"kept: pick {entry.arch} in the list to send it again."))
             return
@@ -344,32 +385,3 @@ class SmokeScreen(StepScreen[SmokeView]):
         line.append(f"  Next: the {nxt} sign-off in the form (hardware, Enter, a ticks all, "
                     "ctrl+s records).", style="bold")
         self.query_one("#step-message", Static).update(line)
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One architecture's sign-off as the form held it when ctrl+s was pressed."""
-
-    arch: str
-    tester: str
-    hardware: str
-    marks: list[smoke.Mark]
-    note: str
-
-
-@dataclass(eq=False)
-class NotRecorded(Message):
-    """The sign-off was refused; the form gets it back."""
-
-    entry: Entry
-    error: str
-
-
-@dataclass(eq=False)
-class Recorded(Message):
-    """A sign-off is in the session; the form moves to the next architecture."""
-
-    arch: str
-    tester: str
-    failed: list[str]
-

@@ -1,0 +1,81 @@
+"""The signing workstation's screens at 80x24, as a captain walking the air gap met them: the
+smoke sign-off opening at its title, and the bundle import saying which machine this is."""
+
+from __future__ import annotations
+
+from textual.widgets import Button, Input
+
+from console.app import ReleaseConsoleApp
+from console.wiring import Options
+from screens.bundle_import import BundleImportScreen
+from screens.steps.smoke import SmokeScreen
+from screens.widgets import SessionBar, StepBody
+from services.bundle.import_ import apply, verify_bundle
+from tests.airgap_helpers import Workstations, offline_half, prepare_and_export
+from tests.tui_helpers import settle, text_of
+
+
+async def test_the_smoke_sign_off_opens_at_its_title_on_the_signing_workstation(
+        stations: Workstations) -> None:
+    """Walked at 80x24: Enter on the smoke step opened its screen scrolled down one line, the
+    title "Hardware smoke test" cut off until the captain scrolled. The hardware field took the
+    focus before the screen was first drawn, and Textual centred it; and an empty status line
+    under the blockers pushed the form one line past the bottom. The form now fits under the
+    title, with the cursor in the hardware field."""
+    ws = stations
+    prepare_and_export(ws)
+    offline = ws.ctx("offline")
+    apply(offline, verify_bundle(offline, ws.usb / "out.tar"))
+    app = ReleaseConsoleApp(Options(repo=ws.offline, offline=True))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # the step to do now, as Enter on its row opens it
+        await settle(pilot)
+        smoke = app.screen
+        assert isinstance(smoke, SmokeScreen)
+        assert smoke.query_one("#step-body", StepBody).scroll_y == 0
+        assert smoke.can_view_entire(smoke.query_one("#step-title"))
+        hardware = smoke.query_one("#smoke-hardware")
+        assert hardware.has_focus and smoke.can_view_entire(hardware)
+
+
+async def test_the_bundle_import_says_which_machine_this_is_at_80x24(
+        stations: Workstations) -> None:
+    """Walked at 80x24: i opened the bundle import over the whole terminal, and the session bar
+    (``... · OFFLINE`` or ``... · online``) went with the screen under it: nothing said which
+    machine the bundle was going into. The bar stays on top, also once the verified bundle's
+    lines scroll the dialog, and the first sentence names this machine and the other."""
+    ws = stations
+    prepare_and_export(ws)
+    for side, root, offline in (("offline", ws.offline, True), ("online", ws.online, False)):
+        if side == "online":
+            offline_half(ws)
+        app = ReleaseConsoleApp(Options(repo=root, offline=offline))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("i")
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, BundleImportScreen)
+            bar = screen.query_one("#session-bar", SessionBar)
+            shown = str(bar.render())
+            assert screen.can_view_entire(bar) and bar.region.y == 0
+            intro = " ".join(text_of(screen, "#import-intro").split())
+            if offline:
+                assert shown.endswith("· OFFLINE")
+                assert intro.startswith("This is the air-gapped signing workstation. The bundle "
+                                        "from the online machine is verified first")
+            else:
+                assert shown.startswith("PAI · v1.3.0 · stable · release · main · online")
+                assert intro.startswith("This is the online machine. The bundle from the "
+                                        "air-gapped signing workstation is verified first")
+            bundle = ws.usb / ("out.tar" if offline else "back.tar")
+            screen.query_one("#import-file", Input).value = str(bundle)
+            await pilot.press("enter")  # verify: its lines push the buttons down, and scroll
+            await settle(pilot)
+            assert not screen.query_one("#import-use", Button).disabled
+            assert screen.can_view_entire(bar) and str(bar.render()) == shown
+            assert screen.can_view_entire(screen.query_one("#import-use", Button))
+            said = screen.query_one("#import-message")  # the fingerprint to compare, in view
+            assert screen.can_view_entire(said) and \
+                f"fingerprint {screen.prepared.fingerprint}." in text_of(screen, "#import-message")
