@@ -78,7 +78,7 @@ class Boundary:
 
 @dataclass
 class Demo:
-    """One sandbox: the project, its origin and keys, and the loopback GitHub (fixed port)."""
+    """One sandbox: the project, its origin and keys, and the loopback GitHub (a free port, kept for its restarts)."""
 
     base: Path
     work: Path  # shims, counters, snapshots: outside the sandbox
