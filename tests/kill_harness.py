@@ -78,7 +78,8 @@ class Boundary:
 
 @dataclass
 class Demo:
-    """One sandbox: the project, its origin and keys, and the loopback GitHub (a free port, kept for its restarts)."""
+    """One sandbox: the project, its origin and keys, and the loopback GitHub (a free port,
+    kept for its restarts)."""
 
     base: Path
     work: Path  # shims, counters, snapshots: outside the sandbox
