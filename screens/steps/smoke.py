@@ -41,8 +41,8 @@ from textual.widgets import Button, Input, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from screens.base import host_of
+from screens.smoke_messages import Entry, NotRecorded, Recorded
 from screens.step import STEP_CSS, Finished, Progress, StepScreen
-from screens.steps.smoke_messages import Entry, NotRecorded, Recorded
 from screens.widgets import CheckList, FormField, StepBody
 from services import smoke, workstation
 from services.errors import ConsoleError
