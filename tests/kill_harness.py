@@ -32,6 +32,7 @@ from console.demo import DEMO_REPOSITORY, build_sandbox
 from console.sandbox.server import SandboxServer, start_sandbox
 from services import secrets
 from services.journal import Journal
+from tests.forked_console import run_console
 
 TOOLS = ("git", "gpg", "minisign", "ssh-keygen")
 RUNBOOK = ("preflight", "changelog", "migration", "notes", "artifacts", "smoke", "checksums",
@@ -141,7 +142,8 @@ class Demo:
         return sorted(found, key=lambda b: b.number)
 
     def cli(self, *args: str, kill_at: int = 0, count: bool = False) -> subprocess.CompletedProcess[str]:
-        """The console as a captain runs it, in its own process group (the unit killed)."""
+        """The console as a captain runs it; one counted or killed runs in a new interpreter in its
+        own process group (the unit killed)."""
         assert self.server is not None
         env = {**os.environ, "GITHUB_API_URL": self.server.api_url, "GITHUB_TOKEN": self.token,
                "PATH": f"{self.work / 'shims'}{os.pathsep}{os.environ['PATH']}"}
@@ -149,6 +151,9 @@ class Demo:
             self.reset_counter()  # boundaries are counted per command
             env["RC_BOUNDARY_FILE"] = str(self.counter)
             env["RC_KILL_AT"] = str(kill_at) if kill_at else ""
+        else:
+            # Nothing is counted or killed (setting up, resuming): a forked console will do.
+            return run_console(args, cwd=self.project, env=env)
         self.kill_at = kill_at
         self.console = subprocess.Popen([sys.executable, "-m", "console", *args],
                                         cwd=self.project, env=env, text=True,
