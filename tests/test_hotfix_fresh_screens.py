@@ -5,8 +5,10 @@ here shows the new state by itself."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Input
 
 from console.app import ReleaseConsoleApp
@@ -17,6 +19,20 @@ from tests.hotfix_helpers import commit, pushed_quick_world, quick_world
 from tests.test_changelog_screen import until_confirm
 from tests.test_merge_back import hotfix_on_branch
 from tests.tui_helpers import open_step, settle, text_of
+
+
+async def resolve_then_continue_on_the_conflict_screen(pilot: Pilot[Any], project: Path) -> None:
+    """From the branch step stopped on the conflict: the file resolved and staged as the captain
+    would, ``c`` opens the conflict screen and its ``c`` continues the pick."""
+    from screens.hotfix import ConflictScreen
+
+    (project / "src" / "unlock.sh").write_text("retry=3\n")
+    git(project, "add", "src/unlock.sh")
+    await pilot.press("c")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, ConflictScreen)
+    await pilot.press("c")
+    await settle(pilot)
 
 
 @pytest.fixture
@@ -247,7 +263,6 @@ async def test_continued_on_the_branch_step_its_failed_run_is_no_longer_said(
         stopped: tuple[Path, str]) -> None:
     """r stopped on the conflict (the message line said the step failed); continued through c,
     the step showed done with the failure still under it."""
-    from screens.hotfix import ConflictScreen
     from screens.steps.hotfix_branch import HotfixBranchScreen
 
     project, _fix = stopped
@@ -260,13 +275,7 @@ async def test_continued_on_the_branch_step_its_failed_run_is_no_longer_said(
         await pilot.press("y")
         await settle(pilot)
         assert "'Hotfix branch' failed" in text_of(step, "#step-message")
-        (project / "src" / "unlock.sh").write_text("retry=3\n")
-        git(project, "add", "src/unlock.sh")
-        await pilot.press("c")
-        await settle(pilot)
-        assert isinstance(app.screen, ConflictScreen)
-        await pilot.press("c")
-        await settle(pilot)
+        await resolve_then_continue_on_the_conflict_screen(pilot, project)
         assert app.screen is step and "done" in text_of(step, "#step-status")
         message = text_of(step, "#step-message")
         assert "failed" not in message and "Pre-flight checks" in message

@@ -12,7 +12,10 @@ from tests.conftest import git, run_cli
 from tests.hotfix_helpers import pushed_quick_world
 from tests.test_changelog_screen import until_confirm
 from tests.test_confirm_layout import screen_lines
-from tests.test_hotfix_fresh_screens import stopped  # noqa: F401 - a fixture
+from tests.test_hotfix_fresh_screens import (  # noqa: F401 - stopped is a fixture
+    resolve_then_continue_on_the_conflict_screen,
+    stopped,
+)
 from tests.test_merge_back import hotfix_on_branch
 from tests.tui_helpers import footer_keys, open_step, settle, text_of
 
@@ -86,20 +89,13 @@ async def test_continuing_from_the_branch_step_names_the_pick_too(
         stopped: tuple[Path, str]) -> None:  # noqa: F811 - the fixture
     """The branch step's c said only "The hotfix branch for v1.3.1 is made."; the conflict
     screen says what the continue did, whichever screen opened it."""
-    from screens.hotfix import ConflictScreen
     from screens.steps.hotfix_branch import HotfixBranchScreen
 
     project, fix = stopped
     app = ReleaseConsoleApp(Options(repo=project))
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         step = await open_step(pilot, "hotfix-branch", HotfixBranchScreen)
-        (project / "src" / "unlock.sh").write_text("retry=3\n")
-        git(project, "add", "src/unlock.sh")
-        await pilot.press("c")
-        await settle(pilot)
-        assert isinstance(app.screen, ConflictScreen)
-        await pilot.press("c")
-        await settle(pilot)
+        await resolve_then_continue_on_the_conflict_screen(pilot, project)
         assert app.screen is step and "done" in text_of(step, "#step-status")
         said = [n.message for n in app._notifications]
         assert said == [f"Continued the stopped pick of hotfix v1.3.1: {fix[:12]} (Unlock: three "
