@@ -234,7 +234,8 @@ def test_the_plan_sends_only_what_the_remote_lacks_and_names_a_different_tag(
     plan = registry()["push"].plan(ready)
     assert ("Ref refs/tags/v0.2.0 is already on origin (this very tag object): the run records "
             "it and does not send it again.") in plan.summary
-    assert "commits go up to main" in plan.summary
+    # the tag took every commit up already: main only moves to the release commit
+    assert "No commit goes up to main: origin has every one already." in plan.summary
     assert [c.split()[-1] for c in plan.commands] == [
         f"{git(repo_path, 'rev-parse', 'v0.2.0^{commit}').strip()}:refs/heads/main"]
     evidence = run(ready, "push")
@@ -248,3 +249,36 @@ def test_the_plan_sends_only_what_the_remote_lacks_and_names_a_different_tag(
     assert "origin already has a different tag v0.2.0" in plan.summary
     assert "the run stops and pushes nothing" in plan.summary
     assert plan.commands == []
+
+
+def test_the_plan_counts_only_commits_the_remote_lacks_through_a_tag_pushed_by_hand(
+        ready: Context, repo_path: Path) -> None:
+    """main is not on the remote yet, but a tag pushed by hand (no remote-tracking ref here)
+    already took the history up to the release commit's parent there: the plan said every
+    commit of the new branch goes up ("2 commits go up to main"), counted from this clone's
+    remote-tracking refs only. It now counts from what `git ls-remote` says the remote has;
+    offline it keeps the count from this clone's refs."""
+    from services.steps import registry
+
+    commit = git(repo_path, "rev-parse", "v0.2.0^{commit}").strip()
+    before = git(repo_path, "log", "--format=%h %s", commit).strip().splitlines()
+    assert len(before) >= 2 and not git(repo_path, "branch", "-r").strip()
+    git(repo_path, "push", "-q", "origin", f"{commit}~1:refs/tags/by-hand")
+    assert not git(repo_path, "branch", "-r").strip()  # nothing here says the remote has them
+
+    summary = registry()["push"].plan(ready).summary
+    assert "1 commit goes up to main (a new branch on origin):" in summary, summary
+    assert f"  {before[0]}" in summary and f"  {before[1]}" not in summary
+
+    git(repo_path, "push", "-q", "origin", f"{commit}:refs/tags/all-of-it")
+    summary = registry()["push"].plan(ready).summary
+    assert "No commit goes up to main: origin has every one already." in summary
+    assert "Ref refs/tags/v0.2.0 goes up (new on origin)." in summary
+
+    dry = run_cli("run", "push", "--dry-run", cwd=repo_path, env=cli_env())
+    assert dry.returncode == 0, dry.stderr
+    assert "No commit goes up to main: origin has every one already." in dry.stdout
+
+    offline = run_cli("--offline", "run", "push", "--dry-run", cwd=repo_path, env=cli_env())
+    assert f"{len(before)} commits go up to main (a new branch on origin):" in offline.stdout, \
+        offline.stdout + offline.stderr

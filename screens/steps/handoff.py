@@ -342,9 +342,12 @@ class HandoffScreen(HoldsVerifiedBundle, StepScreen[Any]):
         use = self.query_one("#handoff-use", Button)
         use.disabled = False
         use.focus()  # Enter now uses it, as on the import screen
+        # The fingerprint is said here, on the line under the body that never scrolls, as on the
+        # import screen: at 80x24 the verified lines that carry it start on the body's last row,
+        # and one more line above them (a longer blocker, a wrapped path) scrolls them off.
         self.query_one("#step-message", Static).update(Text(
-            "Verified. Compare the fingerprint with the other screen, then use it (Enter or "
-            "ctrl+y).", style="bold green"))
+            f"Verified: fingerprint {message.prepared.fingerprint}. Compare it with the other "
+            "screen, then use it (Enter or ctrl+y).", style="bold green"))
 
     def action_use_import(self) -> None:
         if self.prepared is None:

@@ -255,6 +255,9 @@ class Seen:
     tag_commit: str = ""  # the commit the remote's tag points at
     tip: str = ""  # the remote branch's tip ("" when it has no such branch)
     here: str = ""  # this clone's tag object
+    # every branch tip and tag (peeled too) the remote has: a commit reachable from one of them
+    # does not go up again, though no remote-tracking ref here says so (a tag pushed by hand)
+    has: tuple[str, ...] = ()
 
 
 def look(ctx: Context, tag: str, commit: str) -> Seen | None:
@@ -271,12 +274,13 @@ def look(ctx: Context, tag: str, commit: str) -> Seen | None:
     if not here or commit == "<release commit>":
         return None
     try:
-        there = remote_refs(ctx, tag_ref, f"{tag_ref}^{{}}", branch_ref)
+        out = remote_git(ctx, "ls-remote", "--heads", "--tags", ctx.policy.project.remote)
     except ConsoleError:
         return Seen(reached=False)
+    there = {name: sha for sha, _, name in (line.partition("\t") for line in out.splitlines())}
     on_remote = there.get(tag_ref, "")
     return Seen(True, on_remote, there.get(f"{tag_ref}^{{}}", on_remote),
-                there.get(branch_ref, ""), here)
+                there.get(branch_ref, ""), here, tuple(sorted(set(there.values()))))
 
 
 def going_up_now(ctx: Context, remote: str, commit: str, tag: str, seen: Seen | None, *,
@@ -284,7 +288,7 @@ def going_up_now(ctx: Context, remote: str, commit: str, tag: str, seen: Seen | 
     """The plan's lines and whether the branch and the tag are sent, from what the remote holds
     (``seen``), decided as reconcile and run decide: a dry run after a push killed before its
     record said the tag "goes up" while the run then adopted the tag already there."""
-    if seen is None or not seen.reached:
+    if seen is None or not seen.reached:  # offline or no answer: counted from this clone's refs
         lines = going_up(ctx, remote, commit, tag, branch_too=branch_too)
         if seen is not None:
             lines.append(f"({remote} did not answer just now: the run looks at it first and "
@@ -312,31 +316,36 @@ def going_up_now(ctx: Context, remote: str, commit: str, tag: str, seen: Seen | 
                           "nothing goes up; the run records the push as done"
                           + (" (adopted, as after an interruption)." if adopted else ".")
                     ], False, False
-        return [*commits_going_up(ctx, remote, branch, commit),
+        return [*commits_going_up(ctx, remote, branch, commit, seen.has),
                 f"Ref refs/tags/{tag} is already on {remote} (this very tag object): the run "
                 "records it and does not send it again."], True, False
     if branch_too and holds:  # the branch went up and the tag did not
         return [*url, f"No commit goes up to {branch}: {remote} has every one already.",
                 f"Ref refs/tags/{tag} goes up (new on {remote})."], False, True
-    return going_up(ctx, remote, commit, tag, branch_too=branch_too), branch_too, True
+    return going_up(ctx, remote, commit, tag, branch_too=branch_too, has=seen.has), \
+        branch_too, True
 
 
 def going_up(ctx: Context, remote: str, commit: str, tag: str, *,
-             branch_too: bool = True) -> list[str]:
+             branch_too: bool = True, has: tuple[str, ...] = ()) -> list[str]:
     """What the push sends, as the captain must see it before saying yes: the remote's URL, every
     commit the branch gains (not when only the tag goes, as for a promoted rc) and the tag ref."""
     if not branch_too:
         lines = commits_going_up(ctx, remote, "", commit)
         return [*lines, f"Ref refs/tags/{tag} goes up (new on {remote}); no branch moves."]
-    lines = commits_going_up(ctx, remote, _branch(ctx), commit)
+    lines = commits_going_up(ctx, remote, _branch(ctx), commit, has)
     return [*lines, f"Ref refs/tags/{tag} goes up (new on {remote})."]
 
 
-def commits_going_up(ctx: Context, remote: str, branch: str, commit: str) -> list[str]:
+def commits_going_up(ctx: Context, remote: str, branch: str, commit: str,
+                     has: tuple[str, ...] = ()) -> list[str]:
     """The remote's URL (without any credentials in it) and the commits ``branch`` gains there
-    when it moves to ``commit``, counted from what this clone last saw of the remote; only the URL
-    when ``branch`` is empty. Shared by the release push and the push of what a release leaves
-    (the reopen commit), so both confirmations read alike."""
+    when it moves to ``commit``, counted from what this clone last saw of the remote and, where
+    the remote just answered, what it has (``has``: its branch tips and tags, from
+    ``git ls-remote``): a commit already there through a tag pushed by hand does not go up
+    again, though no remote-tracking ref here says so. Only the URL when ``branch`` is empty.
+    Shared by the release push and the push of what a release leaves (the reopen commit), so
+    both confirmations read alike."""
     try:
         lines = [f"Remote {remote}: {remote_url(ctx, remote)}"]
     except ConsoleError:
@@ -350,8 +359,10 @@ def commits_going_up(ctx: Context, remote: str, branch: str, commit: str) -> lis
         known = ""
     try:
         # a new branch (a hotfix) brings only what no branch of the remote has: not its history
-        span = [f"{known}..{commit}"] if known else [commit, "--not", f"--remotes={remote}"]
-        log = ctx.repo.git("log", "--format=%h %s", *span).strip().splitlines()
+        span = [commit, "--not", known] if known else [commit, "--not", f"--remotes={remote}"]
+        # what the remote has that this clone lacks cannot be walked (and is not ours to send)
+        log = ctx.repo.git("log", "--format=%h %s", "--ignore-missing", *span,
+                           *has).strip().splitlines()
     except ConsoleError:
         return lines
     if not log:  # a push a kill cut off after the branch went up: only the tag is left
