@@ -2,12 +2,12 @@
 
 This package's ``__init__`` is the public face: the runbook steps, the notes, the migration check,
 the CLI and the screens import only ``services.changelog``. The work is split by concern into
-``model`` (reading), ``dates`` (heading date styles), ``links`` (footer URLs), ``edit`` (line
-edits, diffs, atomic writes), ``ops`` (move, reopen, yank), ``bump`` (which SemVer bump the entries
-ask for) and ``git`` (committing the documents, reading the file's history); those modules are the
-facade's internals. ``services.migration`` edits the same kind of document, so the facade also
-exports the line-level helpers it shares (``body``, ``decode``, ``dominant_newline``,
-``insertion``).
+``model`` (reading), ``dates`` (heading date styles), ``style`` (how a new version heading is
+written), ``links`` (footer URLs), ``edit`` (line edits, diffs, atomic writes), ``ops`` (move,
+reopen, yank), ``bump`` (which SemVer bump the entries ask for) and ``git`` (committing the
+documents, reading the file's history); those modules are the facade's internals.
+``services.migration`` edits the same kind of document, so the facade also exports the line-level
+helpers it shares (``body``, ``decode``, ``dominant_newline``, ``insertion``).
 """
 
 from __future__ import annotations

@@ -3,8 +3,9 @@
 ``move`` followed by ``reopen`` gives what Keep a Changelog projects commit at a release; ``move``
 alone is the PAI release commit, which has no [Unreleased] section. New lines copy the style of the
 file's own lines (heading brackets, ``v`` prefix, separator and date format, link form, blank lines
-between footer links, line endings); PAI style ``## [X.Y.Z] — YYYY-MM-DD`` is used only when there
-is nothing to copy.
+between footer links, line endings); with no version heading to copy, ``style`` writes Keep a
+Changelog's ``## [X.Y.Z] - YYYY-MM-DD`` if the file says it follows that format, else PAI style
+``## [X.Y.Z] — YYYY-MM-DD``.
 """
 
 from __future__ import annotations
@@ -16,15 +17,8 @@ from datetime import date
 from services import versions
 from services.changelog.edit import Change, Edit, insertion
 from services.changelog.links import RefURL, infer_tag_format, link_template, parse_url
-from services.changelog.model import (
-    Changelog,
-    ChangelogError,
-    Heading,
-    LinkDef,
-    body,
-    ending,
-    version_key,
-)
+from services.changelog.model import Changelog, ChangelogError, LinkDef, body, ending, version_key
+from services.changelog.style import new_heading, style_template
 
 YANK_MARK = "**This release has been yanked.**"
 YANK_NOTE = (YANK_MARK + " Reason: {reason}. Users on this version should upgrade to "
@@ -39,32 +33,7 @@ def _version(text: str, name: str) -> str:
                              remedy=err.remedy) from None
 
 
-# --- style ------------------------------------------------------------------------------------
-def style_template(doc: Changelog) -> Heading | None:
-    """The heading new ones copy: the newest dated version heading, else the newest one."""
-    found = doc.versions()
-    dated = [h for h in found if h.date is not None]
-    pool = dated or found
-    return max(pool, key=lambda h: version_key(h.version or "0.0.0")) if pool else None
-
-
-def new_heading(doc: Changelog, version: str, day: date, inline_url: str = "") -> str:
-    """A heading for ``version`` written like the newest existing (dated) version heading."""
-    template = style_template(doc)
-    if template is None:
-        unreleased = doc.unreleased
-        hashes, space = (unreleased.hashes, unreleased.space) if unreleased else ("##", " ")
-        return f"{hashes}{space}[{version}] — {day.isoformat()}"
-    label = template.v + version
-    core = f"[{label}]" if template.bracket else label
-    if template.inline_url and inline_url:
-        core += f"({inline_url})"
-    if template.date is None or template.date_style is None:
-        return f"{template.hashes}{template.space}{core} — {day.isoformat()}"
-    return (f"{template.hashes}{template.space}{core}{template.sep}"
-            f"{template.date_style.render(day)}{template.date_close}")
-
-
+# --- footer layout ------------------------------------------------------------------------
 def _layout(doc: Changelog) -> tuple[bool, bool]:
     """(descending, blank_separated) for the footer's version links."""
     ordered = []
