@@ -4,11 +4,13 @@ Fast-forward when the default branch has not moved since the base tag; otherwise
 tag into it (never a rebase, never a force-push). A CHANGELOG conflict is resolved the one way that
 keeps both sides: the hotfix version's section (and its footer link) goes below the default
 branch's [Unreleased], whose entries stay, and [Unreleased]'s link compares from the hotfix's tag
-when it compared from an older release; so is MIGRATION.md when the hotfix only added its own
-transition (:mod:`services.hotfix.migration_merge`). Any other conflict stops, naming the files, with the
-merge left for the captain. A re-run adopts a merge already made (the tag is in the branch) and
-only pushes; whether that merge resolved a CHANGELOG conflict is read from the merge itself.
-Pushing is irreversible, so the confirmation lists the commits that go up.
+when it compared from an older release. A CHANGELOG git merges cleanly is put right the same way
+before the merge commit (the merge runs with ``--no-commit``) when git's result lost the default
+branch's [Unreleased] or kept its old link. A MIGRATION.md conflict is resolved too when the hotfix
+only added its own transition (:mod:`services.hotfix.migration_merge`). Any other conflict stops,
+naming the files, with the merge left for the captain. A re-run adopts a merge already made (the
+tag is in the branch) and only pushes; whether that merge resolved its CHANGELOG is read from the
+merge itself. Pushing is irreversible, so the confirmation lists the commits that go up.
 """
 
 from __future__ import annotations
@@ -77,10 +79,11 @@ def merged_by(ctx: Context, data: HotfixData) -> str:
 
 
 def changelog_resolved_in(ctx: Context, data: HotfixData) -> bool:
-    """Whether the merge that brought the hotfix in resolved a CHANGELOG conflict, judged from the
+    """Whether the merge that brought the hotfix in resolved its CHANGELOG, judged from the
     world, for a merge this step adopts (a killed run made it, or the captain): merging its two
     parents again (``git merge-tree``, in memory, nothing written) conflicts in the CHANGELOG,
-    and the merge commit's file has no conflict markers left."""
+    and the merge commit's file has no conflict markers left; or git merges it cleanly and the
+    merge commit's file is not git's result (merge-back put a clean merge right)."""
     merge = merged_by(ctx, data)
     if not merge:
         return False
@@ -88,9 +91,12 @@ def changelog_resolved_in(ctx: Context, data: HotfixData) -> bool:
     again = ctx.repo.output("merge-tree", "--write-tree", "--name-only", "--no-messages",
                             *parents[:2])
     rel = ctx.policy.changelog
-    if again.status != 1 or rel not in again.stdout.splitlines()[1:]:
-        return False  # 0: it merged cleanly; anything else: git could not tell
     merged = ctx.repo.show(merge, rel)
+    if again.status == 0:  # git merges it cleanly: resolved if the merge's file is not git's
+        tree = again.stdout.split("\n", 1)[0].strip()
+        return merged is not None and ctx.repo.show(tree, rel) != merged
+    if again.status != 1 or rel not in again.stdout.splitlines()[1:]:
+        return False  # git could not tell, or the conflict was elsewhere
     return merged is not None and b"<<<<<<<" not in merged
 
 
@@ -159,7 +165,8 @@ class MergeBack(Step):
                  f"{remote}/{data.default_branch}:\n" + "\n".join(f"    {c}" for c in going)
                  if going else f"Nothing new goes up to {remote}/{data.default_branch}."]
         if how == "merge":
-            notes.append(f"A conflict in {ctx.policy.changelog} is resolved by putting "
+            notes.append(f"A conflict in {ctx.policy.changelog} (or a clean merge of it that "
+                         "lost [Unreleased]) is resolved by putting "
                          f"[{ctx.require_session().version}] below [Unreleased] (comparing "
                          "[Unreleased] from the newer of its tag and the hotfix's), one in "
                          f"{ctx.policy.migration} by adding the hotfix's section to the "
@@ -241,11 +248,10 @@ class MergeBack(Step):
         conflict; stop on any other. True if resolved."""
         tag = ctx.require_session().tag
         if not self._ours_stopped(ctx, data):
-            proc = _git(ctx, "merge", "--no-ff", "--no-edit", "-m",
+            # --no-commit: a CHANGELOG git merged cleanly is put right before the merge commit
+            proc = _git(ctx, "merge", "--no-ff", "--no-commit", "-m",
                         merge_message(ctx, data.default_branch), f"refs/tags/{tag}")
-            if proc.status == 0:
-                return False
-            if not unmerged(ctx.repo):
+            if proc.status != 0 and not unmerged(ctx.repo):
                 raise StepFailed(f"git merge {tag} failed: "
                                  f"{git_failure(proc.stderr or proc.stdout)}.")
         files = unmerged(ctx.repo)
@@ -253,6 +259,9 @@ class MergeBack(Step):
         resolved = False
         if rel in files:
             self._resolve_changelog(ctx, rel)
+            resolved = True
+        elif self._clean_changelog_lost_unreleased(ctx, rel):
+            self._resolve_changelog(ctx, rel, clean=True)
             resolved = True
         done_by_us = [rel] if resolved else []
         if ctx.policy.migration in files and migration_merge.resolve(ctx, data):
@@ -272,9 +281,31 @@ class MergeBack(Step):
                              f"{git_failure(done.stderr or done.stdout)}.")
         return resolved
 
-    def _resolve_changelog(self, ctx: Context, rel: str) -> None:
+    def _clean_changelog_lost_unreleased(self, ctx: Context, rel: str) -> bool:
+        """Whether git merged the CHANGELOG cleanly into something merge-back must put right: the
+        default branch's [Unreleased] is gone (a base tag that had one, which the hotfix's move
+        turned into its section: the default branch's entries would be filed under the hotfix
+        version) or its link still compares from an older release. Read from HEAD and the work
+        tree, so a re-run after a kill before the commit decides the same."""
+        ours_raw, merged_raw = ctx.repo.show("HEAD", rel), ctx.path(rel)
+        if ours_raw is None or not merged_raw.exists():
+            return False
+        ours = changelog.parse(ours_raw, rel)
+        if ours.unreleased is None:
+            return False
+        merged = changelog.parse(merged_raw.read_bytes(), rel)
+        if merged.unreleased is None:
+            return True
+        return bool(compare_from_the_hotfix(merged, ctx.require_session().tag,
+                                            ctx.policy.tag_format).edits)
+
+    def _resolve_changelog(self, ctx: Context, rel: str, *, clean: bool = False) -> None:
+        """The default branch's CHANGELOG with the hotfix's section and link added; from the
+        conflict's two sides, or, for a clean merge, from HEAD's file and the tag's."""
         version = ctx.require_session().version
-        ours, theirs = (ctx.repo.show(f":{stage}", rel) for stage in (2, 3))
+        tag = ctx.require_session().tag
+        ours, theirs = ((ctx.repo.show("HEAD", rel), ctx.repo.show(f"refs/tags/{tag}", rel))
+                        if clean else (ctx.repo.show(f":{stage}", rel) for stage in (2, 3)))
         if ours is None or theirs is None:
             raise StepFailed(f"{rel} conflicts in a way that is not an edit on both sides.",
                              remedy="Resolve it by hand, commit, and run merge-back again.")
