@@ -95,3 +95,20 @@ def test_killed_after_the_merge_commit_it_is_adopted_as_resolved(project: Path) 
     lines = (project / ".release" / "v1.3.1" / "journal.jsonl").read_text().splitlines()
     adopted = [json.loads(line) for line in lines if '"merge adopted"' in line]
     assert adopted and adopted[0]["outputs"]["changelog_resolved"] is True
+
+
+def test_a_hotfix_without_its_changelog_section_is_merged_as_git_merges_it(
+        tmp_path: Path) -> None:
+    """The captain skipped the hotfix's changelog step: there is no [1.3.1] section to add, so
+    main's CHANGELOG (its [Unreleased] comparing from v1.3.0) is merged as git merges it, not
+    refused."""
+    from tests.hotfix_helpers import pushed_quick_world, reopen_unreleased
+
+    project = pushed_quick_world(tmp_path)
+    reopen_unreleased(project)
+    git(project, "push", "-q", "origin", "main")
+    before = git(project, "show", "main:CHANGELOG.md")
+    hotfix_on_branch(project, "retry=3\n")
+    done = run_cli("run", "merge-back", "--yes", cwd=project)
+    assert done.returncode == 0, done.stderr
+    assert git(project.parent / "origin.git", "show", "main:CHANGELOG.md") == before

@@ -287,17 +287,19 @@ class MergeBack(Step):
         turned into its section: the default branch's entries would be filed under the hotfix
         version) or its link still compares from an older release. Read from HEAD and the work
         tree, so a re-run after a kill before the commit decides the same."""
+        session = ctx.require_session()
         ours_raw, merged_raw = ctx.repo.show("HEAD", rel), ctx.path(rel)
-        if ours_raw is None or not merged_raw.exists():
+        theirs_raw = ctx.repo.show(f"refs/tags/{session.tag}", rel)
+        if ours_raw is None or theirs_raw is None or not merged_raw.exists():
             return False
         ours = changelog.parse(ours_raw, rel)
-        if ours.unreleased is None:
+        if ours.unreleased is None or changelog.parse(theirs_raw, rel).heading_for(
+                session.version) is None:  # no section to add: the captain skipped the step
             return False
         merged = changelog.parse(merged_raw.read_bytes(), rel)
         if merged.unreleased is None:
             return True
-        return bool(compare_from_the_hotfix(merged, ctx.require_session().tag,
-                                            ctx.policy.tag_format).edits)
+        return bool(compare_from_the_hotfix(merged, session.tag, ctx.policy.tag_format).edits)
 
     def _resolve_changelog(self, ctx: Context, rel: str, *, clean: bool = False) -> None:
         """The default branch's CHANGELOG with the hotfix's section and link added; from the
