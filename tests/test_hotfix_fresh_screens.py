@@ -35,6 +35,23 @@ async def resolve_then_continue_on_the_conflict_screen(pilot: Pilot[Any], projec
     await settle(pilot)
 
 
+async def pick_again_until_the_conflict_screen(pilot: Pilot[Any]) -> None:
+    """After an abort: the palette's "Start a hotfix" opens the picker with the recorded pick
+    still ticked; Enter and yes pick it again, and it stops on the same conflict."""
+    from screens.hotfix import ConflictScreen, HotfixScreen
+
+    app = pilot.app
+    assert isinstance(app, ReleaseConsoleApp)
+    app.action_start_hotfix()
+    await settle(pilot)
+    assert isinstance(app.screen, HotfixScreen)
+    await pilot.press("enter")
+    await until_confirm(pilot)
+    await pilot.press("y")
+    await settle(pilot)
+    assert isinstance(app.screen, ConflictScreen)
+
+
 @pytest.fixture
 def stopped(tmp_path: Path) -> tuple[Path, str]:
     """The demo's v1.3.0, then two fixes on main; the newer one picked alone stops on a
@@ -52,7 +69,6 @@ async def test_re_picked_from_the_palette_and_continued_the_branch_step_shows_it
         stopped: tuple[Path, str]) -> None:
     """The branch step's screen, after an abort, sends the captain to pick again: the palette's
     hotfix picker, over that screen. It closed back to the step still saying "aborted"."""
-    from screens.hotfix import ConflictScreen, HotfixScreen
     from screens.steps.hotfix_branch import HotfixBranchScreen
 
     project, fix = stopped
@@ -61,14 +77,7 @@ async def test_re_picked_from_the_palette_and_continued_the_branch_step_shows_it
     async with app.run_test(size=(100, 40)) as pilot:
         step = await open_step(pilot, "hotfix-branch", HotfixBranchScreen)
         assert "The picks were aborted" in text_of(step, "#step-status")
-        app.action_start_hotfix()  # the palette's "Start a hotfix"
-        await settle(pilot)
-        assert isinstance(app.screen, HotfixScreen)
-        await pilot.press("enter")  # the same conflicting fix again: still ticked, as recorded
-        await until_confirm(pilot)
-        await pilot.press("y")
-        await settle(pilot)
-        assert isinstance(app.screen, ConflictScreen)
+        await pick_again_until_the_conflict_screen(pilot)
         (project / "src" / "unlock.sh").write_text("retry=3\n")
         git(project, "add", "src/unlock.sh")
         await pilot.press("c")  # continue: the branch is made

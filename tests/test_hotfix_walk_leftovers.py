@@ -13,6 +13,7 @@ from tests.hotfix_helpers import pushed_quick_world
 from tests.test_changelog_screen import until_confirm
 from tests.test_confirm_layout import screen_lines
 from tests.test_hotfix_fresh_screens import (  # noqa: F401 - stopped is a fixture
+    pick_again_until_the_conflict_screen,
     resolve_then_continue_on_the_conflict_screen,
     stopped,
 )
@@ -58,21 +59,12 @@ async def test_continuing_a_stopped_pick_from_the_picker_says_which_fix_landed(
     """Walked: the hotfix in progress re-picked from the palette stopped on the conflict;
     resolved, c continued the pick and the toast said "Resumed hotfix v1.3.1 where it stopped",
     though nothing was resumed: the stopped cherry-pick was continued."""
-    from screens.hotfix import ConflictScreen, HotfixScreen
-
     project, fix = stopped
     assert run_cli("hotfix", "--abort", cwd=project).returncode == 0
     app = ReleaseConsoleApp(Options(repo=project))
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(pilot)
-        app.action_start_hotfix()
-        await settle(pilot)
-        assert isinstance(app.screen, HotfixScreen)
-        await pilot.press("enter")  # the recorded pick, still ticked: it stops again
-        await until_confirm(pilot)
-        await pilot.press("y")
-        await settle(pilot)
-        assert isinstance(app.screen, ConflictScreen)
+        await pick_again_until_the_conflict_screen(pilot)  # the recorded pick stops again
         (project / "src" / "unlock.sh").write_text("retry=3\n")
         git(project, "add", "src/unlock.sh")
         app.clear_notifications()

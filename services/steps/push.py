@@ -78,13 +78,13 @@ def remote_git(ctx: Context, *args: str) -> str:
 def remote_refs(ctx: Context, *refs: str) -> dict[str, str]:
     """What the remote has for ``refs`` (one ``git ls-remote``), as ref -> sha; a ref it does
     not have is left out. ``refs/tags/T^{}`` asks for the commit an annotated tag points at."""
-    out = remote_git(ctx, "ls-remote", ctx.policy.project.remote, *refs)
-    found: dict[str, str] = {}
-    for line in out.splitlines():
-        sha, _, name = line.partition("\t")
-        if name in refs:
-            found[name] = sha
-    return found
+    found = ls_remote_lines(remote_git(ctx, "ls-remote", ctx.policy.project.remote, *refs))
+    return {name: sha for name, sha in found.items() if name in refs}
+
+
+def ls_remote_lines(out: str) -> dict[str, str]:
+    """``git ls-remote``'s answer ("sha<TAB>ref" lines) as ref -> sha."""
+    return {name: sha for sha, _, name in (line.partition("\t") for line in out.splitlines())}
 
 
 def remote_ref(ctx: Context, ref: str) -> str:
@@ -277,7 +277,7 @@ def look(ctx: Context, tag: str, commit: str) -> Seen | None:
         out = remote_git(ctx, "ls-remote", "--heads", "--tags", ctx.policy.project.remote)
     except ConsoleError:
         return Seen(reached=False)
-    there = {name: sha for sha, _, name in (line.partition("\t") for line in out.splitlines())}
+    there = ls_remote_lines(out)
     on_remote = there.get(tag_ref, "")
     return Seen(True, on_remote, there.get(f"{tag_ref}^{{}}", on_remote),
                 there.get(branch_ref, ""), here, tuple(sorted(set(there.values()))))
