@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from services.errors import ConsoleError
+from services.wording import duration
 
 if TYPE_CHECKING:
     import git
@@ -55,8 +56,6 @@ class GitTimedOut(RepoError):
     def __init__(self, command: tuple[str, ...], seconds: float) -> None:
         self.command = command
         self.seconds = seconds
-        from services.wording import duration
-
         super().__init__(f"git {' '.join(command)} did not finish within {duration(seconds)} "
                          "and was stopped.")
 
