@@ -105,3 +105,14 @@ async def test_the_push_screen_shows_its_plan_when_the_remote_is_silent(
         assert "Push the release commit and tag v0.2.0 to origin." in plan
         assert SILENT.format("0.5 seconds") in plan, plan
         assert "Ref refs/tags/v0.2.0 goes up (new on origin)." in plan
+
+
+def test_the_wait_the_docs_and_changelog_name_is_the_plans() -> None:
+    from services.wording import duration
+
+    root = Path(__file__).parent.parent
+    wait = duration(push.PLAN_WAIT_SECONDS)
+    docs = " ".join((root / "docs" / "github.md").read_text().split())
+    changelog = " ".join((root / "CHANGELOG.md").read_text().split())
+    assert f"The plan waits at most {wait} for the remote" in docs
+    assert f"a remote that does not answer within {wait} is said to" in changelog
