@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from services.errors import ConsoleError
+from services.wording import duration
 
 if TYPE_CHECKING:
     import git
@@ -46,6 +47,17 @@ class GitFailed(RepoError):
         self.reason = git_failure(output)
         super().__init__(f"git {' '.join(command)} failed: {self.reason}.",
                          remedy=lock_left(output))
+
+
+class GitTimedOut(RepoError):
+    """A git command given a bound (``timeout``) did not finish within it: it and every process
+    it started (ssh, a credential helper) were killed. ``seconds`` is the bound."""
+
+    def __init__(self, command: tuple[str, ...], seconds: float) -> None:
+        self.command = command
+        self.seconds = seconds
+        super().__init__(f"git {' '.join(command)} did not finish within {duration(seconds)} "
+                         "and was stopped.")
 
 
 @dataclass(frozen=True)
@@ -195,17 +207,20 @@ class Repository:
         return message if isinstance(message, str) else message.decode("utf-8", "replace")
 
     # --- the one runner ----------------------------------------------------------------------
-    def output(self, *args: str, env: Mapping[str, str] | None = None) -> GitOutput:
+    def output(self, *args: str, env: Mapping[str, str] | None = None,
+               timeout: float | None = None) -> GitOutput:
         """Run ``git ARGS`` in the work tree and return what it said, whatever its exit status.
         ``env`` is added to the console's environment (GNUPGHOME, GPG_TTY, the ssh askpass
         helper, GIT_TERMINAL_PROMPT reach git and the gpg/ssh-keygen it starts); stdin is
-        /dev/null so git never waits on the captain's terminal (see :func:`run_git`)."""
-        return run_git(self.root, args, env)
+        /dev/null so git never waits on the captain's terminal (see :func:`run_git`). With
+        ``timeout`` (seconds), :class:`GitTimedOut` once it passes, git and its children gone."""
+        return run_git(self.root, args, env, timeout)
 
-    def git(self, *args: str, env: Mapping[str, str] | None = None) -> str:
+    def git(self, *args: str, env: Mapping[str, str] | None = None,
+            timeout: float | None = None) -> str:
         """Run a git command in the work tree; its stdout, or :class:`GitFailed` (a RepoError
-        whose message keeps git's ``fatal:``/``error:`` lines)."""
-        return self.output(*args, env=env).check().stdout
+        whose message keeps git's ``fatal:``/``error:`` lines), or :class:`GitTimedOut`."""
+        return self.output(*args, env=env, timeout=timeout).check().stdout
 
     def show(self, revision: str, rel: str) -> bytes | None:
         """The bytes of ``rel`` at ``revision``, or None when that revision does not have it."""
@@ -232,13 +247,19 @@ class Repository:
         write_text_atomic(exclude, f"{existing}{sep}# Release Console session state\n.release/\n")
 
 
-def run_git(cwd: Path, args: tuple[str, ...], env: Mapping[str, str] | None = None) -> GitOutput:
+def run_git(cwd: Path, args: tuple[str, ...], env: Mapping[str, str] | None = None,
+            timeout: float | None = None) -> GitOutput:
     """``git ARGS`` in ``cwd`` as GitPython runs it: ``LC_ALL=C`` and ``LANGUAGE=C`` (the English
-    messages the push step recognises), stdin from /dev/null, ``env`` over the console's own."""
+    messages the push step recognises), stdin from /dev/null, ``env`` over the console's own.
+    A bounded command (``timeout``) runs in a process group of its own, killed whole when the
+    bound passes: git's ssh to a host that drops packets would otherwise outlive it."""
     from services import tools
 
-    done = tools.run("git", *args, cwd=cwd,
-                     env={**os.environ, "LANGUAGE": "C", "LC_ALL": "C", **(env or {})})
+    try:
+        done = tools.run("git", *args, cwd=cwd, timeout=timeout, whole_group=timeout is not None,
+                         env={**os.environ, "LANGUAGE": "C", "LC_ALL": "C", **(env or {})})
+    except tools.TimedOut as late:
+        raise GitTimedOut(tuple(args), late.seconds) from None
     stderr = done.stderr.decode("utf-8", "replace")
     return GitOutput(tuple(args), done.returncode, done.stdout, stderr.removesuffix("\n"))
 

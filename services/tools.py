@@ -6,7 +6,10 @@ and the exact ``apt-get`` line, instead of a ``FileNotFoundError`` traceback fro
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+import signal
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
@@ -28,8 +31,24 @@ APT_PACKAGES = {
 }
 
 
+# How long a killed process group may take to let go of its output pipes (every process in it
+# holds them until it has exited), so a timeout returns with the group gone, not still dying.
+KILL_GRACE_SECONDS = 5
+
+
 class ToolMissing(EnvironmentProblem):
     """A required program is not on PATH (exit 3)."""
+
+
+class TimedOut(EnvironmentProblem):
+    """A tool given a ``timeout`` did not finish within it and was killed (exit 3); ``seconds``
+    is the bound, for callers that word the wait in their own terms (git's remote)."""
+
+    def __init__(self, tool: str, seconds: float) -> None:
+        self.tool, self.seconds = tool, seconds
+        super().__init__(f"{tool} did not answer within {seconds:.0f} seconds.",
+                         remedy="Check the token is plugged in and not waiting for a touch, "
+                         "then try again.")
 
 
 def find(tool: str) -> str | None:
@@ -49,25 +68,55 @@ def require(tool: str) -> str:
 
 def run(tool: str, *args: str, input_bytes: bytes | None = None, stdin: int | IO[bytes] | None = None,
         stdout: int | IO[bytes] | None = None, env: Mapping[str, str] | None = None,
-        cwd: str | Path | None = None, timeout: float | None = None
+        cwd: str | Path | None = None, timeout: float | None = None, whole_group: bool = False
         ) -> subprocess.CompletedProcess[bytes]:
     """Run ``tool`` (found with :func:`require`) without a shell; output captured unless redirected.
 
     ``stdin`` defaults to /dev/null so a tool never waits on the captain's terminal by accident.
+    ``timeout`` raises :class:`TimedOut` once it has passed. ``whole_group`` runs the tool in a
+    session of its own and, when the timeout passes (or the caller is interrupted), kills every
+    process in it: ``subprocess.run`` kills only the tool, and git talking to a remote that never
+    answers leaves its ssh behind, waiting minutes for TCP to give up.
     """
     path = require(tool)
     if input_bytes is None and stdin is None:
         stdin = subprocess.DEVNULL
+    argv = [path, *args]
+    out = stdout if stdout is not None else subprocess.PIPE
+    environ = dict(env) if env is not None else None
     try:
+        if whole_group:
+            return _in_own_group(argv, input_bytes, stdin, out, environ, cwd, timeout)
         return subprocess.run(
-            [path, *args], input=input_bytes, stdin=stdin if input_bytes is None else None,
-            stdout=stdout if stdout is not None else subprocess.PIPE, stderr=subprocess.PIPE,
-            env=dict(env) if env is not None else None, cwd=cwd, timeout=timeout, check=False,
+            argv, input=input_bytes, stdin=stdin if input_bytes is None else None,
+            stdout=out, stderr=subprocess.PIPE, env=environ, cwd=cwd, timeout=timeout,
+            check=False,
         )
     except subprocess.TimeoutExpired:
-        raise EnvironmentProblem(f"{tool} did not answer within {timeout:.0f} seconds.",
-                                 remedy="Check the token is plugged in and not waiting for a touch, "
-                                 "then try again.") from None
+        raise TimedOut(tool, timeout or 0) from None
+
+
+def _in_own_group(argv: list[str], input_bytes: bytes | None, stdin: int | IO[bytes] | None,
+                  stdout: int | IO[bytes], env: dict[str, str] | None, cwd: str | Path | None,
+                  timeout: float | None) -> subprocess.CompletedProcess[bytes]:
+    """``subprocess.run`` for :func:`run`'s ``whole_group``: the tool leads a new session (no
+    controlling terminal: nothing it starts can prompt on the captain's screen), and on a
+    timeout or an interruption the whole process group is killed. Its output pipes are then
+    read to their end, which comes once every process holding them has exited (bounded by
+    :data:`KILL_GRACE_SECONDS` for one that left the group and kept them), so nothing it started
+    is still running when this returns."""
+    with subprocess.Popen(argv, stdin=subprocess.PIPE if input_bytes is not None else stdin,
+                          stdout=stdout, stderr=subprocess.PIPE, env=env, cwd=cwd,
+                          start_new_session=True) as proc:
+        try:
+            output, errors = proc.communicate(input_bytes, timeout=timeout)
+        except BaseException:
+            with contextlib.suppress(ProcessLookupError):  # the tool is not reaped yet: its
+                os.killpg(proc.pid, signal.SIGKILL)  # group id cannot have been reused
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.communicate(timeout=KILL_GRACE_SECONDS)
+            raise
+    return subprocess.CompletedProcess(argv, proc.returncode, output, errors)
 
 
 def last_line(output: bytes) -> str:

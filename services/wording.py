@@ -11,6 +11,11 @@ def counted(n: int, noun: str, plural: str = "") -> str:
     return f"{n} {noun if n == 1 else plural or noun + 's'}"
 
 
+def duration(n: float) -> str:
+    """A wait as a captain reads it: "10 seconds", "1 second", "0.5 seconds"."""
+    return f"{n:g} second{'' if n == 1 else 's'}"
+
+
 def single_width(text: str) -> str:
     """``text`` as a terminal draws it where Textual expects: without emoji presentation
     selectors (U+FE0F). GitHub's ``⚠️ YANKED`` banner is drawn two cells wide by terminals while

@@ -15,10 +15,10 @@ from services import workstation
 from services.errors import ConsoleError, EnvironmentProblem
 from services.github import expected
 from services.reconcile import Diverged
-from services.repo import GitFailed, RepoError
+from services.repo import GitFailed, GitTimedOut, RepoError
 from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepFailed
 from services.steps.preflight_ci import deferred, preflight_commit, push_gate
-from services.wording import counted
+from services.wording import counted, duration
 
 WAITING = "push, draft, review and publish wait for the online side"
 # What git (ssh, curl, git://) says when the network or the remote host is not there.
@@ -27,10 +27,21 @@ UNREACHABLE = ("connection refused", "could not resolve host", "unable to connec
                "connection timed out", "operation timed out", "could not read from remote",
                "unable to access", "temporary failure in name resolution",
                "couldn't connect to server", "connection reset")
+# How long a plan (step screen, dry run, confirmation) waits for `git ls-remote`: a host dropping
+# packets held it minutes. The run waits as long as git does (a slow link must not cut a push).
+PLAN_WAIT_SECONDS = 10.0
 
 
 class RemoteUnreachable(EnvironmentProblem):
     """The git remote could not be reached (exit 3)."""
+
+
+class RemoteSilent(RemoteUnreachable):
+    """The remote did not answer within a bound (``seconds``); git and its ssh were stopped."""
+
+    def __init__(self, message: str, *, remedy: str, seconds: float) -> None:
+        super().__init__(message, remedy=remedy)
+        self.seconds = seconds
 
 
 def _branch(ctx: Context) -> str:
@@ -56,16 +67,23 @@ def git_lines(output: str) -> list[str]:
     return keep
 
 
-def remote_git(ctx: Context, *args: str) -> str:
+def remote_git(ctx: Context, *args: str, timeout: float | None = None) -> str:
     """Run a git command that talks to the remote; an unreachable remote is an environment
-    problem whose message keeps git's own words ("Connection refused")."""
+    problem whose message keeps git's own words ("Connection refused"). With ``timeout``, a
+    remote that does not answer within it is :class:`RemoteSilent` (git and its ssh stopped)."""
+    remote = ctx.policy.project.remote
     try:
-        return ctx.repo.git(*args, env={"GIT_TERMINAL_PROMPT": "0"})
+        return ctx.repo.git(*args, env={"GIT_TERMINAL_PROMPT": "0"}, timeout=timeout)
+    except GitTimedOut as late:
+        raise RemoteSilent(
+            f"The remote {remote} ({remote_url(ctx)}) did not answer within "
+            f"{duration(late.seconds)}; the machine or the remote looks unreachable, and "
+            f"{WAITING}.", seconds=late.seconds,
+            remedy="Check the network and the remote, then try again.") from None
     except GitFailed as err:
         failure = err
     lines = git_lines(failure.output)
     said = "; ".join(lines).rstrip(".") or "no output"
-    remote = ctx.policy.project.remote
     if any(marker in said.lower() for marker in UNREACHABLE):
         raise RemoteUnreachable(
             f"Cannot reach the remote {remote} ({remote_url(ctx)}): git says \"{said}\"; the "
@@ -258,12 +276,14 @@ class Seen:
     # every branch tip and tag (peeled too) the remote has: a commit reachable from one of them
     # does not go up again, though no remote-tracking ref here says so (a tag pushed by hand)
     has: tuple[str, ...] = ()
+    silent_for: float = 0.0  # not reached: the bound it did not answer within (0: it failed)
 
 
 def look(ctx: Context, tag: str, commit: str) -> Seen | None:
     """Ask the remote what it has, as reconcile and run do; None when there is nothing to ask
     about (no tag here, no such remote: check() says so), ``reached=False`` when it did not
-    answer (the run looks again before it pushes)."""
+    answer (the run looks again before it pushes), within :data:`PLAN_WAIT_SECONDS`: a plan is
+    what the captain reads before saying yes, and must not wait minutes on a dead link."""
     tag_ref = f"refs/tags/{tag}"
     try:
         here = ctx.repo.git("rev-parse", "--verify", "--quiet", tag_ref).strip()
@@ -274,7 +294,10 @@ def look(ctx: Context, tag: str, commit: str) -> Seen | None:
     if not here or commit == "<release commit>":
         return None
     try:
-        out = remote_git(ctx, "ls-remote", "--heads", "--tags", ctx.policy.project.remote)
+        out = remote_git(ctx, "ls-remote", "--heads", "--tags", ctx.policy.project.remote,
+                         timeout=PLAN_WAIT_SECONDS)
+    except RemoteSilent as late:
+        return Seen(reached=False, silent_for=late.seconds)
     except ConsoleError:
         return Seen(reached=False)
     there = ls_remote_lines(out)
@@ -291,7 +314,8 @@ def going_up_now(ctx: Context, remote: str, commit: str, tag: str, seen: Seen | 
     if seen is None or not seen.reached:  # offline or no answer: counted from this clone's refs
         lines = going_up(ctx, remote, commit, tag, branch_too=branch_too)
         if seen is not None:
-            lines.append(f"({remote} did not answer just now: the run looks at it first and "
+            when = f"within {duration(seen.silent_for)}" if seen.silent_for else "just now"
+            lines.append(f"({remote} did not answer {when}: the run looks at it first and "
                          "sends only what it does not have.)")
         return lines, branch_too, True
     url = commits_going_up(ctx, remote, "", commit)
