@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Select
 
 from console.app import ReleaseConsoleApp
 from console.wiring import Options
@@ -98,3 +99,8 @@ async def test_the_form_stays_under_the_title_while_the_captain_fills_it_in(
         assert app.screen.focused is app.screen.query_one("#smoke-note")
         rows = seen(pilot)
         assert TITLE in rows and "Sign off arm64" in rows, rows
+        # amd64 picked again (a second sign-off): the form's header follows the pick
+        app.screen.query_one("#smoke-arch", Select).value = "amd64"
+        await settle(pilot)
+        rows = seen(pilot)
+        assert "Sign off amd64" in rows and TITLE in rows, rows

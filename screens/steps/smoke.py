@@ -173,16 +173,17 @@ class SmokeScreen(SmokeForm, StepScreen[SmokeView]):
         return Text(line, style="yellow")
 
     def _to_do(self) -> Text | None:
-        """Blocked on sign-offs: the line names the architecture in the form, in one row at 80
-        columns (the first blocker's remedy took two, and named the first open one even with
-        another picked in the form). None: the step screen's own line."""
+        """Blocked on sign-offs: the line names the architecture in the form (or, with one
+        signed off picked, the first still open), in one row at 80 columns: the first blocker's
+        remedy took two. None: the step screen's own line."""
         data, first = self.data, self.blockers[0].reason if self.blockers else ""
         if (data is None or self.status != StepStatus.BLOCKED or self.next_id != self.step.id
-                or not any(s.detail == first for s in data.statuses)
-                or all(s.state == "ok" for s in data.statuses if s.arch == self.form_arch)):
+                or not any(s.detail == first for s in data.statuses)):
             return None
-        return Text(f"To do: test {self.form_arch} on real hardware, then record its sign-off "
-                    "in the form.", style="yellow")
+        open_ = [s.arch for s in data.statuses if s.state != "ok"]
+        arch = self.form_arch if self.form_arch in open_ else open_[0]
+        return Text(f"To do: test {arch} on real hardware, then record its sign-off in the "
+                    "form.", style="yellow")
 
     def _first_focus(self, data: SmokeView) -> None:
         """The hardware field has the focus while an architecture is open on the step to do
