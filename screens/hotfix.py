@@ -46,10 +46,11 @@ HOTFIX_CSS = Path(__file__).with_name("hotfix.tcss")
 
 SEVERITY_CHOICES = [("no security clock", ""), *((s, s) for s in SEVERITIES)]
 
-# A picker row's lead: "[x] sha10 " on the subject's line, the indent on the author's. A long
-# subject hangs under its own text, never under the box: the box column is where a captain
-# looks for what is ticked (walked at 80 columns). Hung, not cut with an ellipsis: the words
-# that tell two fixes of one area apart ("two retries", "three retries") are often the last.
+# A picker row's lead: "[x] sha10 " on the subject's line, the indent on the author's (as wide,
+# so author, date and files sit under the subject, not the sha). A long subject hangs under its
+# own text, never under the box: the box column is where a captain looks for what is ticked
+# (walked at 80 columns). Hung, not cut with an ellipsis: the words that tell two fixes of one
+# area apart ("two retries", "three retries") are often the last.
 PICK_LEAD = re.compile(r"\[[ x]\] \S+ | *")
 
 
@@ -206,8 +207,9 @@ class HotfixScreen(Screen[str | None]):
             mark = "[x]" if c.sha in self.picked else "[ ]"
             line = Text(f"{mark} ", style="bold green" if c.sha in self.picked else "")
             line.append(f"{c.short[:10]} ", style="yellow")
+            under = " " * line.cell_len  # the author's row starts under the subject, as it hangs
             line.append(c.subject, style="bold")
-            line.append(f"\n      {c.author} · {c.date} · "
+            line.append(f"\n{under}{c.author} · {c.date} · "
                         f"{', '.join(c.files[:4])}{' …' if len(c.files) > 4 else ''}",
                         style="dim")
             options.append(Option(hanging(line, lead=PICK_LEAD), id=c.sha))

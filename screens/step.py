@@ -242,7 +242,7 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
             finished = view.status in FINISHED
             self.blockers = list(view.blockers)
             self._show_status(view)
-            self.query_one("#step-blockers", Static).update(render_blockers(view.blockers, tui=True))
+            self.query_one("#step-blockers", Static).update(self.blockers_text(view.blockers))
             self.query_one("#step-evidence", Static).update(render_evidence(view.record.evidence))
         self.show_extra(cast("T | None", message.extra))
         plan = message.plan
@@ -269,6 +269,10 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
     def said_by_panel(self, note: str) -> bool:
         """A plan note the step's own panel already shows (a screen with a panel overrides)."""
         return False
+
+    def blockers_text(self, blockers: list[Blocker]) -> Text:
+        """The blockers panel (a screen whose form says more per line overrides)."""
+        return render_blockers(blockers, tui=True)
 
     def said_by_blockers(self, line: str) -> bool:
         """The blockers panel already says ``line``: a step's own panel should not repeat it."""

@@ -92,8 +92,9 @@ class FormField(Input):
     the focus now, in the order typed. Without ``then``, Enter submits as in any field.
     """
 
-    def __init__(self, *, then: str = "", placeholder: str = "", id: str | None = None) -> None:
-        super().__init__(placeholder=placeholder, id=id)
+    def __init__(self, *, then: str = "", placeholder: str = "", id: str | None = None,
+                 compact: bool = False) -> None:
+        super().__init__(placeholder=placeholder, id=id, compact=compact)
         self.then = then
 
     def on_key(self, event: events.Key) -> None:

@@ -193,8 +193,9 @@ def statuses(policy: Policy, root: Path, session: Session, *, rehash: bool = Fal
             why = reuse.not_reused.get(arch) if reuse else None
             # walked: a promotion whose stable arm64 image differed said only "No smoke
             # sign-off for arm64 yet", though the candidate had one
-            result.append(ArchStatus(arch, "missing", f"No smoke sign-off for {arch} yet" + (
-                f"; the candidate's was not reused: {why}." if why else "."), None))
+            result.append(ArchStatus(arch, "missing", MISSING.format(a=arch) if not why else
+                                     f"No smoke sign-off for {arch} yet; the candidate's was "
+                                     f"not reused: {why}.", None))
             continue
         failed = failed_checks(entry)
         if failed:
@@ -308,6 +309,7 @@ def revalidate(policy: Policy, root: Path, session: Session,
     return blockers
 
 
+MISSING = "No smoke sign-off for {a} yet."
 TUI_REMEDIES = {
     "missing": "Test it on real hardware, then record the {a} sign-off in the form below.",
     "failed": "Fix the problem, rebuild, test again and record a new {a} sign-off below.",
@@ -318,6 +320,31 @@ REMEDIES = {
     "failed": "Fix the problem, rebuild, test again and record a new sign-off.",
     "void": "Test the new build and sign off again: `release-console smoke sign --arch {a} ...`.",
 }
+
+
+def grouped_for_screen(found: Sequence[Blocker]) -> list[Blocker]:
+    """The smoke screen's blockers: the architectures with no sign-off yet (the plain
+    :data:`MISSING`) in one blocker naming them all, in the place of the first, its remedy in
+    one row at 80 columns. A bullet and a two-row remedy each pushed the form under the title
+    off an 80x24 screen at three architectures; a failed or void sign-off, or a candidate's not
+    reused, keeps its own."""
+    head, _, tail = MISSING.partition("{a}")
+    missing = [b.reason[len(head):-len(tail)] for b in found
+               if b.reason.startswith(head) and b.reason.endswith(tail)
+               and " " not in b.reason[len(head):-len(tail)]]
+    if not missing:
+        return list(found)
+    many = len(missing) > 1
+    named = ", ".join(missing[:-1]) + " and " + missing[-1] if many else missing[0]
+    one = Blocker(f"No smoke sign-off yet for {named}." if many else MISSING.format(a=named),
+                  REMEDIES["missing"].format(a="ARCH" if many else named),
+                  f"Test {'each' if many else 'it'} on real hardware, then record its sign-off "
+                  "in the form below.")
+    mine = {MISSING.format(a=a) for a in missing}
+    result = [b for b in found if b.reason not in mine]
+    first = next(i for i, b in enumerate(found) if b.reason in mine)
+    result.insert(first, one)
+    return result
 
 
 def blockers_from(found: Iterable[ArchStatus]) -> list[Blocker]:

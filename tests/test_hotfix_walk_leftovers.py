@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from console.app import ReleaseConsoleApp
 from console.demo import build_sandbox
 from console.wiring import Options
@@ -130,3 +132,34 @@ async def test_a_long_subject_in_the_picker_hangs_under_its_text_at_80_columns(
         rows = screen_lines(app)
         assert f"[x] {sha[:10]} Persistence" in rows[first]
         assert rows[first + 1][:column].strip(" │") == ""
+
+
+@pytest.mark.parametrize("width", [80, 120])
+async def test_the_author_row_in_the_picker_sits_under_the_subject(
+        tmp_path: Path, width: int) -> None:
+    """Walked at 80x24: a commit's author, date and files sat under its sha, while the subject
+    above them (and a long subject's own rows) started further right, so the row read as
+    belonging to the sha column. It now starts at the subject's column, ticked or not, at 80
+    columns (the long subject wrapped above it) and wider (the subject in one row)."""
+    from screens.hotfix import HotfixScreen
+    from tests.hotfix_helpers import commit, quick_world
+
+    project = build_sandbox(tmp_path / "demo")
+    quick_world(project)
+    sha = commit(project, "src/unlock.sh", "retry=3\n", LONG_SUBJECT)
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(width, 24)) as pilot:
+        await settle(pilot)
+        app.action_start_hotfix()
+        await settle(pilot)
+        assert isinstance(app.screen, HotfixScreen)
+        for mark in ("[ ]", "[x]"):  # as listed, then ticked
+            rows = screen_lines(app)
+            first = next(i for i, row in enumerate(rows) if f"{sha[:10]} Persistence" in row)
+            assert f"{mark} {sha[:10]} Persistence" in rows[first]
+            column = rows[first].index("Persistence")
+            author = next(row for row in rows[first + 1:] if "Demo Captain" in row)
+            assert author.index("Demo Captain") == column, rows[first:first + 3]
+            assert author[:column].strip(" │") == "", rows[first:first + 3]
+            await pilot.press("space")
+            await settle(pilot)

@@ -27,23 +27,21 @@ in memory: nothing typed goes to a file unrecorded): leaving the screen to fix w
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import events, work
-from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Button, Input, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from screens.base import host_of
-from screens.smoke_messages import Entry, NotRecorded, Recorded
+from screens.smoke_form import SmokeForm
+from screens.smoke_messages import Entry, NotRecorded, Recorded, SmokeView
 from screens.step import STEP_CSS, Finished, Progress, StepScreen
-from screens.widgets import CheckList, FormField, StepBody
+from screens.widgets import FormField, StepBody
 from services import smoke, workstation
 from services.errors import ConsoleError
 from services.progress import ProgressEvent
@@ -56,28 +54,7 @@ STATE_STYLE = {"ok": "green", "missing": "dim", "failed": "bold red", "void": "b
 STATE_MARK = {"ok": "✔", "missing": "·", "failed": "✘", "void": "⚠"}
 
 
-@dataclass(frozen=True)
-class SmokeView:
-    """The policy's architectures and checks, the default tester and each arch's state."""
-
-    arches: tuple[str, ...]
-    checks: tuple[str, ...]
-    tester: str
-    statuses: tuple[smoke.ArchStatus, ...]
-    elsewhere: str = ""  # air-gapped: why no sign-off is recorded here now (the bundle is out)
-    release: str = ""  # the release the refused sign-offs are kept for (tag and start time)
-
-    def first_open(self, after: str = "", sent: Collection[str] = ()) -> str | None:
-        """The first architecture still to sign off: after ``after`` when given, then the ones
-        before it (signed out of order), never ``after`` itself nor one already ``sent``."""
-        todo = [s.arch for s in self.statuses
-                if s.state != "ok" and s.arch != after and s.arch not in sent]
-        if after in self.arches:
-            todo.sort(key=lambda a: self.arches.index(a) < self.arches.index(after))
-        return todo[0] if todo else None
-
-
-class SmokeScreen(StepScreen[SmokeView]):
+class SmokeScreen(SmokeForm, StepScreen[SmokeView]):
     BINDINGS = [Binding("ctrl+s", "record", "Record sign-off"),
                 Binding("a", "pass_all", "Tick all")]
     CSS_PATH: ClassVar[Any] = [STEP_CSS, SMOKE_CSS]
@@ -85,7 +62,7 @@ class SmokeScreen(StepScreen[SmokeView]):
     def __init__(self, step_id: str) -> None:
         super().__init__(step_id)
         self.data: SmokeView | None = None
-        self.form_arch = ""  # the architecture the form's hardware, ticks and note are for
+        self._form_arch = ""  # the architecture the form is for (``form_arch``)
         self.form_next: str | None = None  # moved on by ctrl+s to this one, still to sign off
         self.sent: set[str] = set()  # sign-offs sent from this form (maybe not loaded yet)
         self.tick_all_on_load = False  # a typed before the checks were there
@@ -112,17 +89,6 @@ class SmokeScreen(StepScreen[SmokeView]):
             event.stop()
             field.post_message(events.Key(event.key, event.character))
 
-    def compose_extra(self) -> ComposeResult:
-        yield Static("", id="smoke-status", classes="section")
-        yield Static("Sign off (ticked = passed, unticked = failed):", classes="section",
-                     id="smoke-label")
-        with Horizontal(id="smoke-form"):
-            yield FormField(placeholder="Tester", id="smoke-tester", then="#smoke-hardware")
-            yield FormField(placeholder="Hardware", id="smoke-hardware", then="#smoke-checks")
-        yield CheckList(id="smoke-checks")
-        yield Input(placeholder="Note for failed checks", id="smoke-note")
-        yield Button("Record sign-off (ctrl+s)", id="smoke-record", variant="primary")
-
     def load_extra(self, ctx: Context) -> SmokeView | None:
         if ctx.session is None:
             return None
@@ -148,6 +114,7 @@ class SmokeScreen(StepScreen[SmokeView]):
             status.append("The policy lists no architectures to smoke-test.\n", style="dim")
         if data.elsewhere:
             status.append(f"{data.elsewhere}\n", style="yellow")
+        status.rstrip()  # its last newline was a blank row above the form
         shown = self.query_one("#smoke-status", Static)
         shown.update(status)
         shown.display = bool(status.plain)  # empty, its row and margin pushed the form down
@@ -162,7 +129,7 @@ class SmokeScreen(StepScreen[SmokeView]):
         if first_load:  # the arch picker has no blank entry: made once the arches are known
             arch = self.form_arch = data.first_open() or data.arches[0]
             picker: Select[str] = Select([(a, a) for a in data.arches], value=arch,
-                                         allow_blank=False, id="smoke-arch")
+                                         allow_blank=False, id="smoke-arch", compact=True)
             self.query_one("#smoke-form", Horizontal).mount(picker, before=0)
         tester = self.query_one("#smoke-tester", Input)
         if not tester.value and data.tester != "unknown":
@@ -195,7 +162,7 @@ class SmokeScreen(StepScreen[SmokeView]):
         kept for another architecture) instead of the blockers' "To do"."""
         kept = sorted(self.refused_signoffs)
         if not kept or self.data is None or self.data.elsewhere:
-            return super()._hint()
+            return self._to_do() or super()._hint()
         here = self.form_arch in kept
         others = [a for a in kept if a != self.form_arch]
         line = (f"Your {self.form_arch} sign-off, refused before, is in the form: ctrl+s sends "
@@ -204,6 +171,19 @@ class SmokeScreen(StepScreen[SmokeView]):
             line += (" " if line else "") + (f"Your refused {' and '.join(others)} sign-off is "
                                              "kept: pick it in the list to send it again.")
         return Text(line, style="yellow")
+
+    def _to_do(self) -> Text | None:
+        """Blocked on sign-offs: the line names the architecture in the form (or, with one
+        signed off picked, the first still open), in one row at 80 columns: the first blocker's
+        remedy took two. None: the step screen's own line."""
+        data, first = self.data, self.blockers[0].reason if self.blockers else ""
+        if (data is None or self.status != StepStatus.BLOCKED or self.next_id != self.step.id
+                or not any(s.detail == first for s in data.statuses)):
+            return None
+        open_ = [s.arch for s in data.statuses if s.state != "ok"]
+        arch = self.form_arch if self.form_arch in open_ else open_[0]
+        return Text(f"To do: test {arch} on real hardware, then record its sign-off in the "
+                    "form.", style="yellow")
 
     def _first_focus(self, data: SmokeView) -> None:
         """The hardware field has the focus while an architecture is open on the step to do

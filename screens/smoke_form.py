@@ -1,0 +1,90 @@
+"""The smoke screen's form as laid out to fit under its title at 80x24, with the architecture
+it is for in its header.
+
+A mixin of :class:`screens.steps.smoke.SmokeScreen`, kept apart so that module stays about the
+sign-offs. Walked at 80x24 with three architectures: each open one took a bullet and a two-row
+remedy, the framed fields three rows each, and a focused field out of view was centred, so the
+title and the form's architecture scrolled away while the captain typed. Now the open ones are
+one bullet, the fields one row, and a focused field scrolls the body only as far as the form
+needs, never past its header.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widget import Widget
+from textual.widgets import Button, Input, Static
+
+from screens.step_render import render_blockers
+from screens.widgets import CheckList, FormField, StepBody
+from services import smoke
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from services.blocker import Blocker
+
+    _Screen = Screen[None]
+else:
+    _Screen = object
+
+
+class SmokeForm(_Screen):
+    """The sign-off form's widgets, its header and how the body scrolls to it."""
+
+    _form_arch = ""
+
+    if TYPE_CHECKING:  # the step screen's own, which the mixin calls
+        def _show_hint(self) -> None: ...
+
+    @property
+    def form_arch(self) -> str:
+        """The architecture the form's hardware, ticks and note are for; its header names it."""
+        return self._form_arch
+
+    @form_arch.setter
+    def form_arch(self, arch: str) -> None:
+        self._form_arch = arch
+        if arch and self.is_mounted:
+            self.query_one("#smoke-label", Static).update(Text.assemble(
+                ("Sign off ", "bold"), (arch, "bold reverse"),
+                ("  (ticked = passed, unticked = failed)", "")))
+            self._show_hint()  # "To do" names it
+
+    def compose_extra(self) -> ComposeResult:
+        """The form in one-row fields: at 80x24 the framed ones (three rows each, the note and
+        the button on rows of their own) pushed the title off as soon as a field had the focus."""
+        yield Static("", id="smoke-status", classes="section")
+        yield Static("Sign off (ticked = passed, unticked = failed):", classes="section",
+                     id="smoke-label")
+        with Horizontal(id="smoke-form"):
+            yield FormField(placeholder="Tester", id="smoke-tester", then="#smoke-hardware",
+                            compact=True)
+            yield FormField(placeholder="Hardware", id="smoke-hardware", then="#smoke-checks",
+                            compact=True)
+        yield CheckList(id="smoke-checks")
+        with Horizontal(id="smoke-send"):
+            yield Input(placeholder="Note for failed checks", id="smoke-note", compact=True)
+            yield Button("Record sign-off (ctrl+s)", id="smoke-record", variant="primary",
+                         compact=True)
+
+    def scroll_to_center(self, widget: Widget, *args: Any, **kwargs: Any) -> None:
+        """A form field focused out of view: Textual centres it, which scrolled the title and the
+        form's header (the architecture) away at 80x24. The body scrolls only as far as the
+        whole form needs, and never past its header."""
+        form = [self.query_one(f"#smoke-{part}") for part in ("label", "form", "checks", "send")]
+        if not any(part in widget.ancestors_with_self for part in form):
+            super().scroll_to_center(widget, *args, **kwargs)
+            return
+        region = form[0].virtual_region_with_margin.union(form[-1].virtual_region_with_margin)
+        self.query_one(StepBody).scroll_to_region(region, animate=False, origin_visible=True)
+
+    def blockers_text(self, blockers: list[Blocker]) -> Text:
+        """The architectures with no sign-off yet in one line (see ``grouped_for_screen``)."""
+        text = render_blockers(smoke.grouped_for_screen(blockers), tui=True)
+        text.rstrip()  # its last newline was a blank row above the form
+        return text

@@ -1,0 +1,106 @@
+"""The smoke sign-off at 80x24 with three and four architectures, as a captain walked it.
+
+The screen opened at its title with the form below the bottom edge: every open architecture
+took a bullet and a two-row remedy, the framed fields three rows each. Typing the hardware (the
+field had the focus, out of sight) and Enter to the checks then centred the checks, and the
+title and the form's own architecture scrolled off: the captain ticked checks without seeing
+which architecture they were signing off. Each test reads the terminal's rows as drawn.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Select
+
+from console.app import ReleaseConsoleApp
+from console.wiring import Options
+from screens.steps.smoke import SmokeScreen
+from services.session_lifecycle import ReleaseRequest, start_release
+from services.step_protocol import Context
+from tests.github_helpers import complete_steps_before
+from tests.signing_keys import write_policy
+from tests.test_confirm_layout import screen_lines
+from tests.tui_helpers import settle
+
+ARCHES = ("amd64", "arm64", "riscv64", "ppc64le")
+TITLE = "Hardware smoke test"
+
+
+def policy_for(arches: tuple[str, ...]) -> str:
+    files = "".join(f'[[artifacts.files]]\narch = "{a}"\nname = "pai-{{tag}}-{a}.iso"\n'
+                    for a in arches)
+    listed = ", ".join(f'"{a}"' for a in arches)
+    return ('[project]\nname = "PAI"\n[artifacts]\ndir = "build"\n' + files
+            + f'[smoke]\narchitectures = [{listed}]\n'
+            'checks = ["boots", "connects to network", "runs Ollama", "unlocks persistence"]\n'
+            '[signing]\nbackend = "none"\ntag_format = "none"\n')
+
+
+def release_with(repo: Path, make_ctx: Callable[..., Context], arches: tuple[str, ...]) -> None:
+    """0.2.0 started with an image per architecture built, smoke the step to do now."""
+    write_policy(repo, "", base=policy_for(arches))
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    (repo / "build").mkdir(exist_ok=True)
+    for arch in arches:
+        (repo / "build" / f"pai-v0.2.0-{arch}.iso").write_bytes(
+            hashlib.sha256(arch.encode()).digest() * 1000)
+    complete_steps_before(make_ctx(), "smoke")
+
+
+def seen(pilot: Pilot[None]) -> str:
+    """The rows of the terminal, joined: only what is drawn, nothing scrolled away."""
+    return "\n".join(screen_lines(pilot.app))
+
+
+def assert_form_in_view(pilot: Pilot[None], arch: str) -> None:
+    screen = pilot.app.screen
+    assert isinstance(screen, SmokeScreen)
+    rows = seen(pilot)
+    assert TITLE in rows, rows
+    assert f"Sign off {arch}  (ticked = passed, unticked = failed)" in rows, rows
+    for part in ("#smoke-hardware", "#smoke-checks", "#smoke-note", "#smoke-record"):
+        assert screen.can_view_entire(screen.query_one(part)), (part, rows)
+    assert all(check in rows for check in ("[ ] boots", "[ ] unlocks persistence")), rows
+    assert "^s Record sign-off" in rows
+    assert f"To do: test {arch} on real hardware, then record its sign-off in the form." in rows
+
+
+@pytest.mark.parametrize("count", [3, 4])
+async def test_the_form_stays_under_the_title_while_the_captain_fills_it_in(
+        repo_path: Path, make_ctx: Callable[..., Context], count: int) -> None:
+    arches = ARCHES[:count]
+    release_with(repo_path, make_ctx, arches)
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # the step to do now, as Enter on its row opens it
+        await settle(pilot)
+        assert_form_in_view(pilot, "amd64")
+        rows = seen(pilot)
+        # the open architectures in one bullet, not three rows each
+        assert f"• No smoke sign-off yet for {', '.join(arches[:-1])} and {arches[-1]}." in rows
+        await pilot.press(*"X1", "enter")  # the hardware, then on to the checks
+        await settle(pilot)
+        assert app.screen.focused is app.screen.query_one("#smoke-checks")
+        assert_form_in_view(pilot, "amd64")
+        await pilot.press("a", "ctrl+s")  # tick all, record: the form moves on to arm64
+        await settle(pilot)
+        await pilot.press(*"M2", "enter")
+        await settle(pilot)
+        assert "Sign off arm64" in seen(pilot) and TITLE in seen(pilot)
+        await pilot.press("tab")  # the note: the last field, still under the title
+        await settle(pilot)
+        assert app.screen.focused is app.screen.query_one("#smoke-note")
+        rows = seen(pilot)
+        assert TITLE in rows and "Sign off arm64" in rows, rows
+        # amd64 picked again (a second sign-off): the form's header follows the pick
+        app.screen.query_one("#smoke-arch", Select).value = "amd64"
+        await settle(pilot)
+        rows = seen(pilot)
+        assert "Sign off amd64" in rows and TITLE in rows, rows
