@@ -6,9 +6,12 @@ keeps both sides: the hotfix version's section (and its footer link) goes below 
 branch's [Unreleased], whose entries stay, and [Unreleased]'s link compares from the hotfix's tag
 when it compared from an older release. A CHANGELOG git merges cleanly is put right the same way
 before the merge commit (the merge runs with ``--no-commit``) when git's result lost the default
-branch's [Unreleased] or kept its old link. A MIGRATION.md conflict is resolved too when the hotfix
-only added its own transition (:mod:`services.hotfix.migration_merge`). Any other conflict stops,
-naming the files, with the merge left for the captain. A re-run adopts a merge already made (the
+branch's [Unreleased] or kept its old link. Either way it stops instead, naming the part and with
+the file left as git merged it, when that resolution would drop another change the hotfix made to
+the CHANGELOG (a typo fixed in an older section): the captain resolves it by hand. A MIGRATION.md
+conflict is resolved too when the hotfix only added its own transition
+(:mod:`services.hotfix.migration_merge`). Any other conflict stops, naming the files, with the
+merge left for the captain. A re-run adopts a merge already made (the
 tag is in the branch) and only pushes; whether that merge resolved its CHANGELOG is read from the
 merge itself. Pushing is irreversible, so the confirmation lists the commits that go up.
 """
@@ -19,7 +22,7 @@ from services import changelog
 from services.atomic import write_bytes_atomic
 from services.blocker import dirty_tree_blockers
 from services.errors import ConsoleError
-from services.hotfix import migration_merge
+from services.hotfix import changelog_lost, migration_merge
 from services.hotfix.entries import compare_from_the_hotfix, insert_release_section
 from services.hotfix.picks import git_dir_path, unmerged
 from services.hotfix.plan import HotfixData, hotfix_data
@@ -46,6 +49,11 @@ def _ancestor(ctx: Context, a: str, b: str) -> bool:
 def _git(ctx: Context, *args: str) -> GitOutput:
     """A git command that may stop (a conflict): its status is looked at, not raised."""
     return ctx.repo.output(*args, env={"GIT_EDITOR": "true"})
+
+
+def _merge_base(ctx: Context, a: str, b: str) -> str:
+    done = ctx.repo.output("merge-base", a, b)
+    return done.stdout.strip() if done.status == 0 else ""
 
 
 def merge_message(ctx: Context, default: str) -> str:
@@ -170,8 +178,8 @@ class MergeBack(Step):
                          f"[{ctx.require_session().version}] below [Unreleased] (comparing "
                          "[Unreleased] from the newer of its tag and the hotfix's), one in "
                          f"{ctx.policy.migration} by adding the hotfix's section to the "
-                         "default branch's guide (when that is all the hotfix changed there); "
-                         "any other conflict stops and names the files.")
+                         "default branch's guide; each only when that is all the hotfix changed "
+                         "there. Any other conflict stops and names the files.")
         return Plan(summary=f"Bring {data.default_branch} up to date with {tag} ({how}) and push "
                     "it; never a rebase or a force-push.", commands=commands, notes=notes)
 
@@ -256,17 +264,26 @@ class MergeBack(Step):
                                  f"{git_failure(proc.stderr or proc.stdout)}.")
         files = unmerged(ctx.repo)
         rel = ctx.policy.changelog
-        resolved = False
-        if rel in files:
-            self._resolve_changelog(ctx, rel)
-            resolved = True
-        elif self._clean_changelog_lost_unreleased(ctx, rel):
-            self._resolve_changelog(ctx, rel, clean=True)
-            resolved = True
+        # a CHANGELOG to resolve: git's conflict, or a clean merge that lost [Unreleased]
+        needed = rel in files or self._clean_changelog_lost_unreleased(ctx, rel)
+        refused = self._resolve_changelog(ctx, data, rel, clean=rel not in files) \
+            if needed else ""
+        resolved = needed and not refused
         done_by_us = [rel] if resolved else []
         if ctx.policy.migration in files and migration_merge.resolve(ctx, data):
             done_by_us.append(ctx.policy.migration)
         others = [f for f in files if f not in done_by_us]
+        if refused:  # left as git merged it, for the captain: the resolve-by-hand path below
+            also = [f for f in others if f != rel]
+            raise StepFailed(
+                f"{refused}; the file is left as git merged it"
+                + (f", and {', '.join(also)} still conflict" if also else "")
+                + (f" ({' and '.join(done_by_us)} resolved)" if done_by_us else "") + ".",
+                remedy=f"Fix {rel} by hand (keeping {data.default_branch}'s [Unreleased], the "
+                f"[{ctx.require_session().version}] section and the hotfix's other changes), "
+                "`git add` it and `git commit`, then run merge-back again to push (r on its "
+                "screen, or `release-console run merge-back`); or `git merge --abort` to go "
+                "back.")
         if others:
             raise StepFailed(
                 f"Merging {tag} into {data.default_branch} stopped on conflicts in: "
@@ -301,9 +318,12 @@ class MergeBack(Step):
             return True
         return bool(compare_from_the_hotfix(merged, session.tag, ctx.policy.tag_format).edits)
 
-    def _resolve_changelog(self, ctx: Context, rel: str, *, clean: bool = False) -> None:
+    def _resolve_changelog(self, ctx: Context, data: HotfixData, rel: str, *,
+                           clean: bool = False) -> str:
         """The default branch's CHANGELOG with the hotfix's section and link added; from the
-        conflict's two sides, or, for a clean merge, from HEAD's file and the tag's."""
+        conflict's two sides, or, for a clean merge, from HEAD's file and the tag's. Nothing is
+        written, and the refusal returned, when that would drop another change the hotfix made
+        to the file (:mod:`services.hotfix.changelog_lost`); "" when written and staged."""
         version = ctx.require_session().version
         tag = ctx.require_session().tag
         ours, theirs = ((ctx.repo.show("HEAD", rel), ctx.repo.show(f"refs/tags/{tag}", rel))
@@ -315,9 +335,32 @@ class MergeBack(Step):
                                         changelog.parse(theirs, rel), version)
         # the default branch's own links are kept; its [Unreleased] now compares from the hotfix
         relinked = compare_from_the_hotfix(changelog.parse(change.data(), rel),
-                                           ctx.require_session().tag, ctx.policy.tag_format)
-        write_bytes_atomic(ctx.path(rel), relinked.data())
+                                           ctx.require_session().tag, ctx.policy.tag_format).data()
+        dropped = changelog_lost.lost(self._base_changelog(ctx, data, rel), theirs, relinked,
+                                      version=version, display=rel)
+        if dropped:
+            merged = changelog.parse(ctx.path(rel).read_bytes(), rel) if clean else None
+            how = "conflicts" if merged is None else (
+                "merged without a conflict, but git's result " + (
+                    f"lost {data.default_branch}'s [Unreleased]" if merged.unreleased is None
+                    else "kept [Unreleased]'s link from an older release"))
+            return (f"Merging {tag} into {data.default_branch} stopped at {rel}: it {how}, and "
+                    f"merge-back's own resolution (adding only the [{version}] section and its "
+                    f"link) would drop what the hotfix also changed there: "
+                    f"{changelog_lost.named(dropped)}")
+        write_bytes_atomic(ctx.path(rel), relinked)
         ctx.repo.git("add", "--", rel)
+        return ""
+
+    def _base_changelog(self, ctx: Context, data: HotfixData, rel: str) -> bytes | None:
+        """The CHANGELOG the hotfix branched from: at the base commit the session recorded, else
+        the base tag, else the merge base of the default branch and the tag."""
+        tag = ctx.require_session().tag
+        for ref in (data.base_commit, f"refs/tags/{data.base_tag}" if data.base_tag else "",
+                    _merge_base(ctx, "HEAD", f"refs/tags/{tag}")):
+            if ref and _rev(ctx, f"{ref}^{{commit}}"):
+                return ctx.repo.show(ref, rel)
+        return None
 
 
 STEP = MergeBack()
