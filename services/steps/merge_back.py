@@ -219,7 +219,8 @@ class MergeBack(Step):
                              remedy=f"Update it (`git switch {default} && git pull --ff-only`), "
                              "then run merge-back again.")
         how = mode(ctx, data)
-        resolved, carried = False, list[str]()
+        resolved = False
+        carried: list[str] = []
         if how == "merged":  # a killed run (or the captain) merged it already: say so
             resolved = changelog_resolved_in(ctx, data)
             ctx.record(self.id, "merge adopted", outputs={
