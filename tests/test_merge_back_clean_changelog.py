@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import signal
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,9 +24,14 @@ URL = "https://github.com/example-org/pai/compare"
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
+    return clean_merge_world(tmp_path)
+
+
+def clean_merge_world(tmp_path: Path, also: Callable[[Path], None] | None = None) -> Path:
     """The demo with v1.3.0 tagged on a release commit that keeps an empty [Unreleased] (and its
     link, comparing from v1.3.0); main then adds an entry under it; the hotfix v1.3.1 is tagged
-    with the changelog step's move of its [Unreleased] (the fix's entry) to [1.3.1]."""
+    with the changelog step's move of its [Unreleased] (the fix's entry) to [1.3.1] (and
+    whatever ``also`` commits on the hotfix branch before that)."""
     from console.demo import build_sandbox
 
     path = build_sandbox(tmp_path / "demo")
@@ -46,6 +52,8 @@ def project(tmp_path: Path) -> Path:
     git(path, "commit", "-q", "-am", "Offline maps")
     git(path, "push", "-q", "origin", "main")
     hotfix_on_branch(path, "retry=3\n", tag=False)
+    if also is not None:
+        also(path)
     if "- Unlock: retry on slow sticks." not in changelog.read_text():
         changelog.write_text(changelog.read_text().replace(
             "## [Unreleased]\n", "## [Unreleased]\n\n### Fixed\n\n- Unlock: retry on slow sticks."

@@ -6,11 +6,15 @@ keeps both sides: the hotfix version's section (and its footer link) goes below 
 branch's [Unreleased], whose entries stay, and [Unreleased]'s link compares from the hotfix's tag
 when it compared from an older release. A CHANGELOG git merges cleanly is put right the same way
 before the merge commit (the merge runs with ``--no-commit``) when git's result lost the default
-branch's [Unreleased] or kept its old link. A MIGRATION.md conflict is resolved too when the hotfix
-only added its own transition (:mod:`services.hotfix.migration_merge`). Any other conflict stops,
-naming the files, with the merge left for the captain. A re-run adopts a merge already made (the
-tag is in the branch) and only pushes; whether that merge resolved its CHANGELOG is read from the
-merge itself. Pushing is irreversible, so the confirmation lists the commits that go up.
+branch's [Unreleased] or kept its old link. Either way another change the hotfix made to the
+CHANGELOG (a typo fixed in an older section) is carried over when the default branch left that
+part as the base tag had it; when one cannot be (a part changed on both sides, a section the
+hotfix added) the step stops instead, naming the part, with the file left as git merged it for the
+captain (:mod:`services.hotfix.changelog_lost`). A MIGRATION.md conflict is resolved too when the
+hotfix only added its own transition (:mod:`services.hotfix.migration_merge`). Any other conflict
+stops, naming the files, with the merge left for the captain. A re-run adopts a merge already made
+(the tag is in the branch) and only pushes; whether that merge resolved its CHANGELOG is read from
+the merge itself. Pushing is irreversible, so the confirmation lists the commits that go up.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from services import changelog
 from services.atomic import write_bytes_atomic
 from services.blocker import dirty_tree_blockers
 from services.errors import ConsoleError
-from services.hotfix import migration_merge
+from services.hotfix import changelog_lost, migration_merge
 from services.hotfix.entries import compare_from_the_hotfix, insert_release_section
 from services.hotfix.picks import git_dir_path, unmerged
 from services.hotfix.plan import HotfixData, hotfix_data
@@ -46,6 +50,11 @@ def _ancestor(ctx: Context, a: str, b: str) -> bool:
 def _git(ctx: Context, *args: str) -> GitOutput:
     """A git command that may stop (a conflict): its status is looked at, not raised."""
     return ctx.repo.output(*args, env={"GIT_EDITOR": "true"})
+
+
+def _merge_base(ctx: Context, a: str, b: str) -> str:
+    done = ctx.repo.output("merge-base", a, b)
+    return done.stdout.strip() if done.status == 0 else ""
 
 
 def merge_message(ctx: Context, default: str) -> str:
@@ -168,10 +177,12 @@ class MergeBack(Step):
             notes.append(f"A conflict in {ctx.policy.changelog} (or a clean merge of it that "
                          "lost [Unreleased]) is resolved by putting "
                          f"[{ctx.require_session().version}] below [Unreleased] (comparing "
-                         "[Unreleased] from the newer of its tag and the hotfix's), one in "
+                         "[Unreleased] from the newer of its tag and the hotfix's) and carrying "
+                         "over the hotfix's other edits to parts the default branch left alone "
+                         "(any other edit stops, named); one in "
                          f"{ctx.policy.migration} by adding the hotfix's section to the "
-                         "default branch's guide (when that is all the hotfix changed there); "
-                         "any other conflict stops and names the files.")
+                         "default branch's guide (when that is all the hotfix changed there). "
+                         "Any other conflict stops and names the files.")
         return Plan(summary=f"Bring {data.default_branch} up to date with {tag} ({how}) and push "
                     "it; never a rebase or a force-push.", commands=commands, notes=notes)
 
@@ -209,6 +220,7 @@ class MergeBack(Step):
                              "then run merge-back again.")
         how = mode(ctx, data)
         resolved = False
+        carried: list[str] = []
         if how == "merged":  # a killed run (or the captain) merged it already: say so
             resolved = changelog_resolved_in(ctx, data)
             ctx.record(self.id, "merge adopted", outputs={
@@ -220,7 +232,7 @@ class MergeBack(Step):
         if how == "fast-forward":
             ctx.repo.git("merge", "--quiet", "--ff-only", f"refs/heads/{data.branch}")
         elif how == "merge":
-            resolved = self._merge(ctx, data)
+            resolved, carried = self._merge(ctx, data)
         local = ctx.repo.head_sha()
         pushed = commits_up(ctx, data) if remote_tip != local else []
         if remote_tip != local:
@@ -229,7 +241,8 @@ class MergeBack(Step):
             raise StepFailed(f"{remote}/{default} does not show {local[:12]} after the push.",
                              remedy="Check the remote and run merge-back again.")
         return {"mode": how, "branch": default, "commit": local, "remote": remote,
-                "tag": session.tag, "pushed": pushed, "changelog_resolved": resolved}
+                "tag": session.tag, "pushed": pushed, "changelog_resolved": resolved,
+                "changelog_carried": changelog_lost.named(carried)}  # "" when none
 
     def _ours_stopped(self, ctx: Context, data: HotfixData) -> bool:
         """The merge in progress is this step's (the hotfix tag into the default branch, with
@@ -243,9 +256,10 @@ class MergeBack(Step):
             message.exists() and message.read_text().startswith(
                 merge_message(ctx, data.default_branch))
 
-    def _merge(self, ctx: Context, data: HotfixData) -> bool:
+    def _merge(self, ctx: Context, data: HotfixData) -> tuple[bool, list[str]]:
         """Merge the tag (or finish this step's merge a kill stopped); resolve a CHANGELOG
-        conflict; stop on any other. True if resolved."""
+        conflict; stop on any other. Whether the CHANGELOG was resolved, and the hotfix's other
+        changes to it that the resolution carried (named, e.g. "the section of 1.1.0")."""
         tag = ctx.require_session().tag
         if not self._ours_stopped(ctx, data):
             # --no-commit: a CHANGELOG git merged cleanly is put right before the merge commit
@@ -256,17 +270,26 @@ class MergeBack(Step):
                                  f"{git_failure(proc.stderr or proc.stdout)}.")
         files = unmerged(ctx.repo)
         rel = ctx.policy.changelog
-        resolved = False
-        if rel in files:
-            self._resolve_changelog(ctx, rel)
-            resolved = True
-        elif self._clean_changelog_lost_unreleased(ctx, rel):
-            self._resolve_changelog(ctx, rel, clean=True)
-            resolved = True
+        # a CHANGELOG to resolve: git's conflict, or a clean merge that lost [Unreleased]
+        needed = rel in files or self._clean_changelog_lost_unreleased(ctx, rel)
+        refused, carried = self._resolve_changelog(ctx, data, rel, clean=rel not in files) \
+            if needed else ("", [])
+        resolved = needed and not refused
         done_by_us = [rel] if resolved else []
         if ctx.policy.migration in files and migration_merge.resolve(ctx, data):
             done_by_us.append(ctx.policy.migration)
         others = [f for f in files if f not in done_by_us]
+        if refused:  # left as git merged it, for the captain: the resolve-by-hand path below
+            also = [f for f in others if f != rel]
+            raise StepFailed(
+                f"{refused}; the file is left as git merged it"
+                + (f", and {', '.join(also)} still conflict" if also else "")
+                + (f" ({' and '.join(done_by_us)} resolved)" if done_by_us else "") + ".",
+                remedy=f"Fix {rel} by hand (keeping {data.default_branch}'s [Unreleased], the "
+                f"[{ctx.require_session().version}] section and the hotfix's other changes), "
+                "`git add` it and `git commit`, then run merge-back again to push (r on its "
+                "screen, or `release-console run merge-back`); or `git merge --abort` to go "
+                "back.")
         if others:
             raise StepFailed(
                 f"Merging {tag} into {data.default_branch} stopped on conflicts in: "
@@ -279,7 +302,7 @@ class MergeBack(Step):
         if done.status != 0:
             raise StepFailed(f"Committing the merge failed: "
                              f"{git_failure(done.stderr or done.stdout)}.")
-        return resolved
+        return resolved, carried
 
     def _clean_changelog_lost_unreleased(self, ctx: Context, rel: str) -> bool:
         """Whether git merged the CHANGELOG cleanly into something merge-back must put right: the
@@ -301,9 +324,13 @@ class MergeBack(Step):
             return True
         return bool(compare_from_the_hotfix(merged, session.tag, ctx.policy.tag_format).edits)
 
-    def _resolve_changelog(self, ctx: Context, rel: str, *, clean: bool = False) -> None:
+    def _resolve_changelog(self, ctx: Context, data: HotfixData, rel: str, *,
+                           clean: bool = False) -> tuple[str, list[str]]:
         """The default branch's CHANGELOG with the hotfix's section and link added; from the
-        conflict's two sides, or, for a clean merge, from HEAD's file and the tag's."""
+        conflict's two sides, or, for a clean merge, from HEAD's file and the tag's. The
+        hotfix's other changes to parts the default branch did not touch are carried over
+        (returned, named); when one cannot be, nothing is written and the refusal is returned
+        (:mod:`services.hotfix.changelog_lost`); "" when written and staged."""
         version = ctx.require_session().version
         tag = ctx.require_session().tag
         ours, theirs = ((ctx.repo.show("HEAD", rel), ctx.repo.show(f"refs/tags/{tag}", rel))
@@ -315,9 +342,35 @@ class MergeBack(Step):
                                         changelog.parse(theirs, rel), version)
         # the default branch's own links are kept; its [Unreleased] now compares from the hotfix
         relinked = compare_from_the_hotfix(changelog.parse(change.data(), rel),
-                                           ctx.require_session().tag, ctx.policy.tag_format)
-        write_bytes_atomic(ctx.path(rel), relinked.data())
+                                           ctx.require_session().tag, ctx.policy.tag_format).data()
+        base = self._base_changelog(ctx, data, rel)
+        relinked, carried = changelog_lost.carry(base, theirs, relinked, version=version,
+                                                 display=rel)
+        dropped = changelog_lost.lost(base, theirs, relinked, version=version, display=rel)
+        if dropped:
+            merged = changelog.parse(ctx.path(rel).read_bytes(), rel) if clean else None
+            how = "conflicts" if merged is None else (
+                "merged without a conflict, but git's result " + (
+                    f"lost {data.default_branch}'s [Unreleased]" if merged.unreleased is None
+                    else "kept [Unreleased]'s link from an older release"))
+            return (f"Merging {tag} into {data.default_branch} stopped at {rel}: it {how}, and "
+                    f"merge-back's own resolution (the [{version}] section and its link added to "
+                    f"{data.default_branch}'s file) would lose what the hotfix also changed there "
+                    "and it cannot carry over (a part changed on both sides, or one the hotfix "
+                    f"added or removed): {changelog_lost.named(dropped)}"), []
+        write_bytes_atomic(ctx.path(rel), relinked)
         ctx.repo.git("add", "--", rel)
+        return "", carried
+
+    def _base_changelog(self, ctx: Context, data: HotfixData, rel: str) -> bytes | None:
+        """The CHANGELOG the hotfix branched from: at the base commit the session recorded, else
+        the base tag, else the merge base of the default branch and the tag."""
+        tag = ctx.require_session().tag
+        for ref in (data.base_commit, f"refs/tags/{data.base_tag}" if data.base_tag else "",
+                    _merge_base(ctx, "HEAD", f"refs/tags/{tag}")):
+            if ref and _rev(ctx, f"{ref}^{{commit}}"):
+                return ctx.repo.show(ref, rel)
+        return None
 
 
 STEP = MergeBack()
