@@ -25,6 +25,7 @@ from services.policy import Policy
 from services.session import Session, SessionStore
 from services.signing import signature_suffix
 from services.step_protocol import Context
+from services.wording import listed
 
 _HEADING_TEXT = re.compile(r"^\s{0,3}(?:#{1,6}\s+(?P<h>.+?)\s*#*\s*$|\*\*(?P<b>[^*]+)\*\*\s*:?\s*$"
                            r"|__(?P<u>[^_]+)__\s*:?\s*$)")
@@ -206,8 +207,7 @@ def render_notes(section_body: str, *, tag: str, links: Sequence[str] = ("CHANGE
         parts.append(extra.rstrip("\n"))
     if links:
         shown = [f"[{name}]({_file_url(base_url, tag, name)})" for name in links] if base_url else list(links)
-        joined = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
-        parts.append(f"---\n\nSee {joined} at {tag}.")
+        parts.append(f"---\n\nSee {listed(shown)} at {tag}.")
     return "\n\n".join(p for p in parts if p) + "\n"
 
 

@@ -24,7 +24,7 @@ from services.progress import ProgressSink, no_progress
 from services.recorder import RecordAction
 from services.session import Session
 from services.step_protocol import Blocker
-from services.wording import mid_sentence
+from services.wording import listed, mid_sentence
 
 if TYPE_CHECKING:
     from services.repo import Repository
@@ -335,7 +335,7 @@ def grouped_for_screen(found: Sequence[Blocker]) -> list[Blocker]:
     if not missing:
         return list(found)
     many = len(missing) > 1
-    named = ", ".join(missing[:-1]) + " and " + missing[-1] if many else missing[0]
+    named = listed(missing)
     one = Blocker(f"No smoke sign-off yet for {named}." if many else MISSING.format(a=named),
                   REMEDIES["missing"].format(a="ARCH" if many else named),
                   f"Test {'each' if many else 'it'} on real hardware, then record its sign-off "

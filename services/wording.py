@@ -4,11 +4,19 @@ draws as wide as Textual counts them."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 
 def counted(n: int, noun: str, plural: str = "") -> str:
     """``n`` and the noun in the right number (``plural`` when adding "s" is wrong)."""
     return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
+def listed(items: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``: several names in one sentence ("" for none)."""
+    if len(items) < 3:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def duration(n: float) -> str:

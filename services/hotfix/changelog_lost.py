@@ -142,9 +142,3 @@ def carry(base: bytes | None, tag: bytes, result: bytes, *, version: str,
         return result, []
     return Change(doc=doc, edits=sorted(edits, key=lambda e: e.start), summary="").data(), carried
 
-
-def named(parts_lost: list[str]) -> str:
-    """``a``, ``a and b``, ``a, b and c``."""
-    if len(parts_lost) < 3:
-        return " and ".join(parts_lost)
-    return ", ".join(parts_lost[:-1]) + " and " + parts_lost[-1]

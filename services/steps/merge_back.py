@@ -30,6 +30,7 @@ from services.hotfix.plan import HotfixData, hotfix_data
 from services.repo import GitOutput, RepoError, git_failure
 from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepFailed
 from services.steps.push import remote_git, remote_ref
+from services.wording import listed
 
 
 def _data(ctx: Context) -> HotfixData:
@@ -242,7 +243,7 @@ class MergeBack(Step):
                              remedy="Check the remote and run merge-back again.")
         return {"mode": how, "branch": default, "commit": local, "remote": remote,
                 "tag": session.tag, "pushed": pushed, "changelog_resolved": resolved,
-                "changelog_carried": changelog_lost.named(carried)}  # "" when none
+                "changelog_carried": listed(carried)}  # "" when none
 
     def _ours_stopped(self, ctx: Context, data: HotfixData) -> bool:
         """The merge in progress is this step's (the hotfix tag into the default branch, with
@@ -357,7 +358,7 @@ class MergeBack(Step):
                     f"merge-back's own resolution (the [{version}] section and its link added to "
                     f"{data.default_branch}'s file) would lose what the hotfix also changed there "
                     "and it cannot carry over (a part changed on both sides, or one the hotfix "
-                    f"added or removed): {changelog_lost.named(dropped)}"), []
+                    f"added or removed): {listed(dropped)}"), []
         write_bytes_atomic(ctx.path(rel), relinked)
         ctx.repo.git("add", "--", rel)
         return "", carried
