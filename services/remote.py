@@ -30,7 +30,12 @@ UNREACHABLE = ("connection refused", "could not resolve host", "unable to connec
 # otherwise wait minutes. Longer than the plan's wait (push.PLAN_WAIT_SECONDS) because the run
 # must know what the remote has before it sends anything, and stops when it cannot.
 RUN_LOOK_SECONDS = 30.0
-PUSH_AGAIN = "then run push again; nothing was pushed that is not on the remote already."
+# The remedy's end, true for each caller (the push step, merge-back, a yank's note): what went
+# up before the failure is on the remote, and running it again sends only the rest.
+AGAIN = "then try again; nothing was pushed that is not on the remote already."
+# What ssh says when it needed the terminal a bounded read does not give it (a key's passphrase
+# not in ssh-agent, the question whether to trust a host it has not seen).
+NO_TERMINAL = ("permission denied (publickey", "host key verification failed")
 
 
 class RemoteUnreachable(EnvironmentProblem):
@@ -75,16 +80,24 @@ def remote_git(ctx: Context, *args: str, timeout: float | None = None) -> str:
             f"Cannot reach the remote {remote} ({remote_url(ctx)}): it did not answer within "
             f"{duration(late.seconds)} (git {args[0]} and its ssh were stopped); the machine or "
             f"the remote looks unreachable, and {WAITING}.", seconds=late.seconds,
-            remedy=f"Check the network and the remote, {PUSH_AGAIN}") from None
+            remedy=f"Check the network and the remote, {AGAIN}") from None
     except GitFailed as err:
         failure = err
     lines = git_lines(failure.output)
-    said = "; ".join(lines).rstrip(".") or "no output"
+    said = "; ".join(line.rstrip(".") for line in lines) or "no output"
+    if timeout is not None and any(marker in said.lower() for marker in NO_TERMINAL):
+        raise RemoteUnreachable(
+            f"The remote {remote} ({remote_url(ctx)}) was not read: git says \"{said}\"; the "
+            "console reads the remote away from the terminal (so that it can stop waiting), "
+            "where ssh cannot ask for a key's passphrase or whether to trust a new host, and "
+            f"{WAITING}.",
+            remedy="Add the key to ssh-agent (`ssh-add`) and, for a host ssh has not seen "
+            f"before, connect to it once with `ssh -T`, {AGAIN}")
     if any(marker in said.lower() for marker in UNREACHABLE):
         raise RemoteUnreachable(
             f"Cannot reach the remote {remote} ({remote_url(ctx)}): git says \"{said}\"; the "
             f"machine or the remote looks unreachable, and {WAITING}.",
-            remedy=f"Check the network and the remote, {PUSH_AGAIN}")
+            remedy=f"Check the network and the remote, {AGAIN}")
     raise RepoError(f"git {' '.join(args)} failed: {said}.")
 
 

@@ -213,9 +213,36 @@ def test_merge_back_stops_when_the_remote_does_not_answer_and_merges_nothing(
         assert code == 3, text
         assert f"cannot reach the remote origin (ssh://silent.invalid{origin}): it did not " \
                f"answer within {duration(bound)}" in text, text
+        assert "run push" not in text  # its remedy fits merge-back too: "then try again"
         assert git(project, "rev-parse", "main") == here
         assert git(origin, "for-each-ref") == there
         assert ssh.silent_ones_left() == []
     finally:
         for pid in ssh.silent_ones_left():
             os.kill(pid, 9)
+
+
+def test_a_key_ssh_would_ask_a_passphrase_for_is_named_not_called_unreachable(
+        ready: Context, repo_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The run's reads are away from the terminal now, like the plan's: ssh cannot ask for a
+    passphrase there and refuses. That is said as what it is, with ssh-agent as the way."""
+    from console.cli import main
+
+    before = on_remote(repo_path)
+    script = repo_path.parent / "fake-ssh"
+    script.write_text("#!/bin/sh\necho 'git@silent.invalid: Permission denied (publickey).' >&2\n"
+                      "exit 255\n")
+    script.chmod(0o755)
+    git(repo_path, "remote", "set-url", "origin", "ssh://git@silent.invalid/pai.git")
+    git(repo_path, "config", "core.sshCommand", str(script))
+    git(repo_path, "config", "ssh.variant", "simple")
+    code = main(["--repo", str(repo_path), "run", "push", "--yes"])
+    text = said(capsys)
+    assert code == 3, text
+    assert ("The remote origin (ssh://silent.invalid/pai.git) was not read: git says "
+            "\"git@silent.invalid: Permission denied (publickey)") in text, text
+    assert "where ssh cannot ask for a key's passphrase" in text
+    assert "Add the key to ssh-agent (`ssh-add`)" in text
+    assert "looks unreachable" not in text
+    assert on_remote(repo_path) == before
+
