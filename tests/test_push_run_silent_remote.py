@@ -246,3 +246,14 @@ def test_a_key_ssh_would_ask_a_passphrase_for_is_named_not_called_unreachable(
     assert "looks unreachable" not in text
     assert on_remote(repo_path) == before
 
+
+def test_the_wait_the_docs_and_changelog_name_is_the_runs() -> None:
+    root = Path(__file__).parent.parent
+    wait = duration(remote.RUN_LOOK_SECONDS)
+    docs = " ".join((root / "docs" / "github.md").read_text().split())
+    changelog = " ".join((root / "CHANGELOG.md").read_text().split())
+    migration = " ".join((root / "MIGRATION.md").read_text().split())
+    assert f"waiting at most {wait} each time" in docs
+    assert f"it did not answer within {wait}\")" in docs
+    assert f"before sending anything, for at most {wait}, then stops" in changelog
+    assert f"the same way (for at most {wait})" in migration
