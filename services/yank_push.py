@@ -49,7 +49,7 @@ def note_commit(ctx: Context) -> NoteCommit | None:
 
 def push_note(ctx: Context, note: NoteCommit) -> None:
     """Push the branch up to the note's commit, fast-forward only, and journal it."""
-    from services.steps.push import remote_git
+    from services.remote import remote_git
 
     if ctx.repo.branch() != note.branch:
         raise ConsoleError(f"HEAD is no longer on {note.branch}; the yank note was not pushed.",

@@ -27,9 +27,9 @@ from services.hotfix import changelog_lost, migration_merge
 from services.hotfix.entries import compare_from_the_hotfix, insert_release_section
 from services.hotfix.picks import git_dir_path, unmerged
 from services.hotfix.plan import HotfixData, hotfix_data
+from services.remote import remote_git, remote_ref
 from services.repo import GitOutput, RepoError, git_failure
 from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepFailed
-from services.steps.push import remote_git, remote_ref
 from services.wording import listed
 
 

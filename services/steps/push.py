@@ -8,105 +8,28 @@ workstation its CI check was deferred; it is made here, before anything leaves t
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from services import workstation
-from services.errors import ConsoleError, EnvironmentProblem
+from services.errors import ConsoleError
 from services.github import expected
 from services.reconcile import Diverged
-from services.repo import GitFailed, GitTimedOut, RepoError
+from services.remote import RemoteSilent, ls_remote_lines, remote_git, remote_ref, remote_refs, remote_url
+from services.repo import RepoError
 from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepFailed
 from services.steps.preflight_ci import deferred, preflight_commit, push_gate
 from services.wording import counted, duration
 
-WAITING = "push, draft, review and publish wait for the online side"
-# What git (ssh, curl, git://) says when the network or the remote host is not there.
-UNREACHABLE = ("connection refused", "could not resolve host", "unable to connect",
-               "failed to connect", "network is unreachable", "no route to host",
-               "connection timed out", "operation timed out", "could not read from remote",
-               "unable to access", "temporary failure in name resolution",
-               "couldn't connect to server", "connection reset")
 # How long a plan (step screen, dry run, confirmation) waits for `git ls-remote`: a host dropping
-# packets held it minutes. The run waits as long as git does (a slow link must not cut a push).
+# packets held it minutes. The run's reads wait longer (services.remote.RUN_LOOK_SECONDS) and
+# its pushes as long as git does (a slow link must not cut a push short).
 PLAN_WAIT_SECONDS = 10.0
-
-
-class RemoteUnreachable(EnvironmentProblem):
-    """The git remote could not be reached (exit 3)."""
-
-
-class RemoteSilent(RemoteUnreachable):
-    """The remote did not answer within a bound (``seconds``); git and its ssh were stopped."""
-
-    def __init__(self, message: str, *, remedy: str, seconds: float) -> None:
-        super().__init__(message, remedy=remedy)
-        self.seconds = seconds
 
 
 def _branch(ctx: Context) -> str:
     from services.steps.preflight import expected_branch
 
     return expected_branch(ctx)
-
-
-def remote_url(ctx: Context, remote: str = "") -> str:
-    """The remote's URL with any user:password@ part removed (it may hold a token)."""
-    url = ctx.repo.git("remote", "get-url", remote or ctx.policy.project.remote).strip()
-    return re.sub(r"//[^/@]+@", "//", url)
-
-
-def git_lines(output: str) -> list[str]:
-    """git's own reasons, without its generic advice ("Please make sure you have...")."""
-    keep = []
-    for raw in output.splitlines():
-        line = raw.strip()
-        if not line or line.startswith(("Please make sure", "and the repository exists")):
-            continue
-        keep.append(line)
-    return keep
-
-
-def remote_git(ctx: Context, *args: str, timeout: float | None = None) -> str:
-    """Run a git command that talks to the remote; an unreachable remote is an environment
-    problem whose message keeps git's own words ("Connection refused"). With ``timeout``, a
-    remote that does not answer within it is :class:`RemoteSilent` (git and its ssh stopped)."""
-    remote = ctx.policy.project.remote
-    try:
-        return ctx.repo.git(*args, env={"GIT_TERMINAL_PROMPT": "0"}, timeout=timeout)
-    except GitTimedOut as late:
-        raise RemoteSilent(
-            f"The remote {remote} ({remote_url(ctx)}) did not answer within "
-            f"{duration(late.seconds)}; the machine or the remote looks unreachable, and "
-            f"{WAITING}.", seconds=late.seconds,
-            remedy="Check the network and the remote, then try again.") from None
-    except GitFailed as err:
-        failure = err
-    lines = git_lines(failure.output)
-    said = "; ".join(lines).rstrip(".") or "no output"
-    if any(marker in said.lower() for marker in UNREACHABLE):
-        raise RemoteUnreachable(
-            f"Cannot reach the remote {remote} ({remote_url(ctx)}): git says \"{said}\"; the "
-            f"machine or the remote looks unreachable, and {WAITING}.",
-            remedy="Check the network and the remote, then run push again; nothing was pushed "
-            "that is not on the remote already.")
-    raise RepoError(f"git {' '.join(args)} failed: {said}.")
-
-
-def remote_refs(ctx: Context, *refs: str) -> dict[str, str]:
-    """What the remote has for ``refs`` (one ``git ls-remote``), as ref -> sha; a ref it does
-    not have is left out. ``refs/tags/T^{}`` asks for the commit an annotated tag points at."""
-    found = ls_remote_lines(remote_git(ctx, "ls-remote", ctx.policy.project.remote, *refs))
-    return {name: sha for name, sha in found.items() if name in refs}
-
-
-def ls_remote_lines(out: str) -> dict[str, str]:
-    """``git ls-remote``'s answer ("sha<TAB>ref" lines) as ref -> sha."""
-    return {name: sha for sha, _, name in (line.partition("\t") for line in out.splitlines())}
-
-
-def remote_ref(ctx: Context, ref: str) -> str:
-    return remote_refs(ctx, ref).get(ref, "")
 
 
 class Push(Step):
