@@ -185,9 +185,11 @@ def push_plan_lines(ctx: Context) -> tuple[str, list[str]]:
 def push_rest(ctx: Context, session: Session) -> str:
     """Push the commits left after a release (the reopen commit), journaled in that release's
     journal; returns the pushed head."""
+    from services.remote import remote_git
+
     remote, branch = ctx.policy.project.remote, ctx.repo.branch()
     head = ctx.repo.git("rev-parse", "HEAD").strip()
-    ctx.repo.git("push", remote, f"HEAD:refs/heads/{branch}")
+    remote_git(ctx, "push", remote, f"HEAD:refs/heads/{branch}")  # its plain sentence if gone
     ctx.session = session
     ctx.record("post-release", "pushed", outputs={"commit": head, "branch": branch,
                                                   "remote": remote})

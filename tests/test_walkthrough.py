@@ -137,6 +137,12 @@ def test_full_release_from_the_command_line(demo: tuple[Path, SandboxServer, dic
     planned = cli(project, env, "push", "--rest", "--dry-run")
     assert f"Remote origin: {origin}" in planned and "reopen [Unreleased]" in planned
     assert git(origin, "rev-parse", "main").strip() != reopen  # a dry run pushes nothing
+    # the remote gone (a moved origin, no network): the push's plain sentence, as the steps say
+    git(project, "remote", "set-url", "origin", str(project.parent / "moved.git"))
+    gone = run_cli("push", "--rest", "--yes", cwd=project, env=env)
+    assert gone.returncode == 3, gone.stdout + gone.stderr
+    assert f"Cannot reach the remote origin ({project.parent / 'moved.git'})" in gone.stderr
+    git(project, "remote", "set-url", "origin", str(origin))
     assert f"Pushed {reopen[:12]} to origin" in cli(project, env, "push", "--rest", "--yes")
     assert git(origin, "rev-parse", "main").strip() == reopen
     assert "Nothing left to push after v1.3.0" in cli(project, env, "push", "--rest")
