@@ -416,3 +416,17 @@ async def test_at_80x24_a_done_yank_offers_no_edit(project: Path) -> None:
         await pilot.press("e")
         await settle(pilot)
         assert not screen.query_one("#top").display  # the form stays aside: nothing to edit
+
+
+async def test_an_older_replacement_is_refused_in_the_wizards_words(project: Path) -> None:
+    """Walked at 80x24: an older replacement in the wizard was refused with "confirm the
+    downgrade (--allow-older, or tick 'older on purpose' in the wizard)", a command line option
+    and "the wizard" while the captain was in it. It names the tick box above."""
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_wizard(pilot)
+        await preview(pilot, screen, "Unlock corrupts data", "0.1.0")
+        said = " ".join(text_of(app, "#message").split())
+        assert said == ("The replacement 0.1.0 is older than 0.2.0; nothing was changed. If "
+                        "users should go back to it on purpose, tick 'Older on purpose' above, "
+                        "then Preview."), said
