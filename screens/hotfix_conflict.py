@@ -21,7 +21,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, Static
+from textual.widgets import Button, Footer, Label, Static
 
 from screens.base import attempt, host_of, said
 from services import engine
@@ -91,6 +91,9 @@ class ConflictScreen(ModalScreen[str | None]):
             with Horizontal():
                 yield Button("Abort the picks", id="abort", variant="error")
                 yield Button("Continue", id="continue", variant="primary")
+        # its own keys on the bottom row: walked at 80x24, the picker's under it offered
+        # "space Pick/unpick", which picks nothing here
+        yield Footer()
 
     def _text(self) -> Text:
         text = Text(f"Stopped on {self.pick}.\n" if self.pick else "")

@@ -26,6 +26,7 @@ from services import smoke
 if TYPE_CHECKING:
     from textual.screen import Screen
 
+    from screens.smoke_messages import SmokeView
     from services.blocker import Blocker
 
     _Screen = Screen[None]
@@ -38,7 +39,9 @@ class SmokeForm(_Screen):
 
     _form_arch = ""
 
-    if TYPE_CHECKING:  # the step screen's own, which the mixin calls
+    if TYPE_CHECKING:  # the step screen's own, which the mixin calls or reads
+        data: SmokeView | None
+
         def _show_hint(self) -> None: ...
 
     @property
@@ -50,10 +53,23 @@ class SmokeForm(_Screen):
     def form_arch(self, arch: str) -> None:
         self._form_arch = arch
         if arch and self.is_mounted:
-            self.query_one("#smoke-label", Static).update(Text.assemble(
-                ("Sign off ", "bold"), (arch, "bold reverse"),
-                ("  (ticked = passed, unticked = failed)", "")))
+            self.show_form_label()
             self._show_hint()  # "To do" names it
+
+    def show_form_label(self) -> None:
+        """The header names the form's architecture. Walked at 80x24: with every one signed off
+        (the last just recorded, or a promotion's reused ones) it read as if one were still to
+        do; for one signed off it says the form would sign it off again, replacing that one."""
+        arch = self._form_arch
+        if not arch or not self.is_mounted:
+            return
+        data = self.data
+        again = data is not None and any(s.arch == arch and s.state == "ok"
+                                         for s in data.statuses)
+        self.query_one("#smoke-label", Static).update(Text.assemble(
+            ("Sign off ", "bold"), (arch, "bold reverse"),
+            *([(" again", "bold"), ("  (replaces its sign-off; ticked = passed)", "")] if again
+              else [("  (ticked = passed, unticked = failed)", "")])))
 
     def compose_extra(self) -> ComposeResult:
         """The form in one-row fields: at 80x24 the framed ones (three rows each, the note and

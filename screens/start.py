@@ -83,6 +83,7 @@ class StartScreen(SessionDialog):
             last = versions.highest_release(ctx.repo.tags(), ctx.policy.tag_format)
             channels = [c.name for c in ctx.policy.channels]
             previous = latest_session(ctx.store)
+            branch, default = ctx.repo.branch(), ctx.policy.project.default_branch
         except ConsoleError as err:
             if not get_current_worker().is_cancelled:  # a later keystroke reads it again
                 self.post_message(self.Suggested(said(err), ["stable"], failed=True))
@@ -102,6 +103,10 @@ class StartScreen(SessionDialog):
         suggested = read.decision.next_version if read and read.decision else ""
         if suggested:
             text += f"\nThe [Unreleased] entries call for {suggested}."
+        if branch and branch != default:  # walked: left on an abandoned hotfix's branch
+            text = (f"⚠ You are on {branch}, not {default}: a release starts from {default} "
+                    f"(pre-flight refuses another branch). Switch with `git switch {default}` "
+                    "first.\n" + text)
         if not get_current_worker().is_cancelled:  # superseded: the newer one says what is true
             self.post_message(self.Suggested(text, channels, suggested, read=read,
                                              first=last is None))

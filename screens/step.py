@@ -345,7 +345,7 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
         text = Text(message.text, style=style)
         self.result_shown = True
         self.done_line = text.copy() if message.ok else None
-        if message.ok:
+        if message.ok and not message.next_said:
             text.append("  Enter: next step.", style="bold")
         self.query_one("#step-message", Static).update(text)
         if not message.ok:

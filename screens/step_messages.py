@@ -45,6 +45,8 @@ class Finished(Message):
     text: str
     advance: bool = False
     cancelled: bool = False
+    # the text already says what n and Enter do (a form's save): no "Enter: next step." after it
+    next_said: bool = False
 
 
 @dataclass(eq=False)

@@ -169,6 +169,13 @@ class StepBody(VerticalScroll):
         self.set_class(self.last_control is not None and bool(self.controls()),
                        "-holds-controls")
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Space goes back only where there is a control to go back to: walked at 80x24, the
+        Keys panel listed "space Back to the checklist" on the changelog step, which has none."""
+        if action == "back_to_control":
+            return bool(self.controls())
+        return True
+
     def action_back_to_control(self) -> None:
         controls = self.controls()
         if not controls:

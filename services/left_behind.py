@@ -41,6 +41,11 @@ class LeftBehind:
     hotfix: bool = False  # the commits are a hotfix branch's: starting it again takes them up
 
     @property
+    def them(self) -> str:
+        """The commits in a sentence: walked, "1 commit never pushed (to drop them: ...)"."""
+        return "it" if len(self.commits) == 1 else "them"
+
+    @property
     def empty(self) -> bool:
         return not self.commits and not self.bundle_fingerprint
 
@@ -48,7 +53,7 @@ class LeftBehind:
         """One line for a notification after the fact: the items and their commands."""
         parts = []
         if self.commits:
-            what = "to set the branch aside" if self.hotfix else "to drop them"
+            what = "to set the branch aside" if self.hotfix else f"to drop {self.them}"
             parts.append(f"{counted(len(self.commits), 'commit')} never pushed ({what}: "
                          f"`{self.drop}`)")
         if self.bundle_fingerprint:
@@ -68,7 +73,7 @@ class LeftBehind:
                 out.append(f"  To set the branch aside: `{self.drop}` (starting {self.tag} "
                            "again needs that).")
             else:
-                out.append(f"  To drop them: `{self.drop}` ({self.when_to_drop()}).")
+                out.append(f"  To drop {self.them}: `{self.drop}` ({self.when_to_drop()}).")
         if self.bundle_fingerprint and not self.offline:
             where = f" to {self.bundle_folder}" if self.bundle_folder else ""
             out.append(f"• The hand-off bundle (fingerprint {self.bundle_fingerprint}, written "
@@ -91,8 +96,8 @@ class LeftBehind:
             return f"importing a new attempt at {self.tag} needs that"
         moved = next((c for c in self.commits if c.subject == subject(CHANGELOG, self.tag)), None)
         if moved is None:
-            return (f"only if you do not want them: starting {self.tag} again, or a later "
-                    "version, works with them")
+            return (f"only if you do not want {self.them}: starting {self.tag} again, or a "
+                    f"later version, works with {self.them}")
         return (f"starting {self.tag} again works, but its changelog step stops until the "
                 f"changelog commit {moved.sha[:7]} is dropped; a later version needs an "
                 "[Unreleased] section put back first")

@@ -124,7 +124,8 @@ def normalise(request: YankRequest) -> YankRequest:
     version = str(versions.requested_version(request.version))
     reason = " ".join(request.reason.split())
     if not reason:
-        raise ConsoleError("A yank needs a reason.", remedy='Pass --reason "one line".')
+        raise ConsoleError("A yank needs a reason.", remedy='Pass --reason "one line".',
+                           tui="Type it in the Reason field above, then Preview.")
     # older-ness is judged once GitHub has the yanked release (prepare_yank): for a version
     # never published, "pass --allow-older" was advice that only led to the next refusal
     replacement = check_replacement(version, request.replacement, allow_older=True)
@@ -198,7 +199,9 @@ def require_no_other_active(ctx: Context, tag: str) -> None:
             f"A release session for {active.tag} is already in progress, so the yank of {tag} "
             "cannot start beside it.",
             remedy=f"Finish it (`release-console status`, `release-console next`) or abandon it "
-            f"with `release-console abandon {active.tag} --reason \"...\"`, then yank again.")
+            f"with `release-console abandon {active.tag} --reason \"...\"`, then yank again.",
+            tui="Escape goes back to the checklist: finish it there (n) or abandon it (x), then "
+            "yank again.")
 
 
 def begin_session(ctx: Context, prepared: PreparedYank) -> bool:

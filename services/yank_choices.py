@@ -165,8 +165,11 @@ def check_replacement(version: str, replacement: str, *, allow_older: bool) -> s
     if wanted.compare(yanked) < 0 and not allow_older:
         raise ReplacementError(
             f"The replacement {wanted} is older than {yanked}; nothing was changed.",
-            remedy="If users should go back to it on purpose, confirm the downgrade "
-            "(--allow-older, or tick 'older on purpose' in the wizard).")
+            remedy="If users should go back to it on purpose, confirm the downgrade with "
+            "--allow-older.",
+            # the wizard's words: walked, it named the option and "the wizard" to the captain in it
+            tui="If users should go back to it on purpose, tick 'Older on purpose' above, then "
+            "Preview.")
     return str(wanted)
 
 

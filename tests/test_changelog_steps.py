@@ -321,8 +321,8 @@ def test_abandon_after_a_hand_made_commit_says_starting_again_works_with_it(
     said = run_cli("abandon", "v0.2.0", "--reason", "start over", cwd=repo_path).stdout
     assert f"    {fix[:7]} Fix the build by hand" in said
     assert "needs" not in said
-    assert (f"To drop them: `git reset --keep {fix[:12]}^` (only if you do not want them: "
-            "starting v0.2.0 again, or a later version, works with them).") in said
+    assert (f"To drop it: `git reset --keep {fix[:12]}^` (only if you do not want it: "
+            "starting v0.2.0 again, or a later version, works with it).") in said
 
     assert run_cli("start", "0.2.0", cwd=repo_path).returncode == 0
     assert run_cli("run", "preflight", cwd=repo_path).returncode == 0

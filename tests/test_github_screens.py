@@ -239,3 +239,22 @@ async def test_no_token_tells_the_tui_what_to_set_and_what_to_press(
                 "reaches the console once it is restarted).",
     }[keyring_kind])
     assert sandbox.server.requests == []
+
+
+async def test_the_publish_screen_before_the_review_names_no_empty_commit(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Walked at 80x24: opened before the review, the publish screen said "Nothing yet: the draft
+    has not passed review" and under it "Publish 'PAI v1.3.1' (v1.3.1, commit ) on ... with 0
+    assets: ." The plan says it publishes once the draft has passed review, with what the
+    review checks."""
+    from services.session_lifecycle import ReleaseRequest, start_release
+
+    start_release(make_ctx(), ReleaseRequest(version="0.2.0"))
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_step(pilot, "publish", PublishScreen)
+        shown = " ".join(" ".join(screen_lines(app)).split())
+        assert "commit )" not in shown and "0 assets" not in shown, shown
+        plan = " ".join(text_of(app, "#step-plan").split())  # the rows above, unwrapped
+        assert "once its draft has passed review, with the commit and the assets the review " \
+            "checks." in plan, plan

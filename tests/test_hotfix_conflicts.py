@@ -285,3 +285,29 @@ def test_a_lock_a_killed_git_left_is_named_with_what_to_do(world: Path) -> None:
             f"{project / '.git' / 'index.lock'}: if none is running, remove that file, then run "
             "this again.") in refused.stderr
     assert "put back as it was" not in refused.stderr
+
+
+async def test_the_conflict_dialog_shows_its_own_keys_at_80x24(world: Path) -> None:
+    """Walked at 80x24: the conflict dialog over the picker had the picker's footer under it,
+    "esc Back  space Pick/unpick  q Quit" (space picks nothing there), not its own c and a."""
+    from console.app import ReleaseConsoleApp
+    from console.wiring import Options
+    from screens.hotfix import ConflictScreen
+    from screens.steps.hotfix_branch import HotfixBranchScreen
+    from tests.test_confirm_layout import screen_lines
+    from tests.tui_helpers import footer_keys, open_step, settle
+
+    project = world
+    commit(project, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
+    fix = commit(project, "src/unlock.sh", "retry=3\n", "Unlock: three retries")
+    assert run_cli("hotfix", "1.3.1", "--yes", "--pick", fix, cwd=project).returncode == 1  # stopped
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_step(pilot, "hotfix-branch", HotfixBranchScreen)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictScreen)
+        assert footer_keys(app.screen) == {"escape": True, "c": True, "a": True}
+        bottom = screen_lines(app)[-1]
+        assert "c Continue" in bottom and "a Abort the picks" in bottom, bottom
+        assert "Next" not in bottom and "Run" not in bottom

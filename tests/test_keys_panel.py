@@ -113,3 +113,36 @@ async def test_at_80x24_the_keys_panel_leaves_the_checklist_readable(
         await pilot.press("escape")
         await settle(pilot)
         assert detail.display
+
+
+async def test_the_keys_panel_offers_space_back_only_where_there_is_a_control(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Walked at 80x24: ? on the changelog step listed "space Back to the checklist" among its
+    keys; that screen has no checklist (nor any field) and space did nothing. It is listed where
+    there is one to go back to, pre-flight's."""
+    import io
+
+    from rich.console import Console
+    from textual.widgets import KeyPanel
+
+    from screens.steps.changelog import ChangelogScreen
+    from screens.steps.preflight import PreflightScreen
+    from tests.test_changelog_screen import at_the_changelog_step
+    from tests.tui_helpers import open_step
+
+    at_the_changelog_step(repo_path, make_ctx)
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        seen = {}
+        for step_id, kind in (("changelog", ChangelogScreen), ("preflight", PreflightScreen)):
+            await open_step(pilot, step_id, kind)
+            await pilot.press("?")
+            await settle(pilot)
+            table = app.screen.query_one(KeyPanel).query_one("BindingsTable").render()
+            console = Console(width=40, record=True, file=io.StringIO())
+            console.print(table)  # every row, also those below the bottom edge
+            seen[step_id] = " ".join(console.export_text().split())
+            await pilot.press("escape", "escape")
+            await settle(pilot)
+        assert "Back to the checklist" not in seen["changelog"], seen["changelog"]
+        assert "space Back to the checklist" in seen["preflight"], seen["preflight"]

@@ -197,3 +197,27 @@ def test_main_s_unreleased_link_compares_from_the_hotfix_tag_after_merge_back(
     assert "[Unreleased]: https://github.com/example-org/pai/compare/v1.3.1...HEAD\n" in merged
     assert "v1.3.0...HEAD" not in merged
     assert "[1.3.1]: https://github.com/example-org/pai/compare/v1.3.0...v1.3.1\n" in merged
+
+
+async def test_its_screen_before_the_tag_says_what_it_will_do_not_a_git_error(
+        project: Path) -> None:
+    """Walked at 80x24: merge-back's screen opened early in a hotfix (the tag not made yet)
+    showed "No plan yet: git log --format=%h %s refs/heads/main refs/tags/v1.3.1 ... failed:
+    fatal: bad revision 'refs/tags/v1.3.1'." It says what it will do, and that what goes up is
+    known once the tag is made."""
+    from console.app import ReleaseConsoleApp
+    from console.wiring import Options
+    from screens.step import StepScreen
+    from tests.test_confirm_layout import screen_lines
+    from tests.tui_helpers import open_step
+
+    fix = commit(project, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
+    assert run_cli("hotfix", "1.3.1", "--yes", "--pick", fix, cwd=project).returncode == 0
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_step(pilot, "merge-back", StepScreen)
+        shown = " ".join(" ".join(screen_lines(app)).split())
+        assert "fatal" not in shown and "No plan yet" not in shown, shown
+        assert ("What running it will do: Bring main up to date with v1.3.1 and push it; never "
+                "a rebase or a force-push.") in shown, shown
+        assert "The commits going up to origin/main are known once v1.3.1 is tagged." in shown

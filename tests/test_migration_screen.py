@@ -217,11 +217,12 @@ async def test_a_saved_section_says_what_n_does_next(
     said = await saved_and_said(repo_path, "TODO: ", "")
     assert "It is not committed: 'Pre-flight checks' comes first and refuses a dirty tree" \
         in said and "(git add MIGRATION.md && git commit)" in said
-    assert "n commits it" not in said
+    assert "commits it (asks first)" not in said
     git(repo_path, "commit", "-q", "-am", "Migration notes, drafted early")  # as it says
     for step_id in ("preflight", "changelog"):
         engine.run_step(ctx, engine.find_step(ctx, step_id))
-    assert "n commits it (asks first)" in await saved_and_said(repo_path, "Remove", "Drop")
+    assert "n or Enter commits it (asks first)" in await saved_and_said(repo_path, "Remove",
+                                                                       "Drop")
 
 
 async def test_a_saved_section_with_todo_lines_left_does_not_promise_the_commit(
@@ -241,7 +242,7 @@ async def test_a_saved_section_with_todo_lines_left_does_not_promise_the_commit(
         said = str(screen.query_one("#step-message", Static).render())
         assert "Saved the section to MIGRATION.md" in said
         assert "still has TODO placeholders" in said and "Then ctrl+s saves it again." in said
-        assert "n commits it" not in said and "Enter: next step" not in said
+        assert "commits it" not in said and "Enter: next step" not in said
         assert "TODO" in (repo_path / "MIGRATION.md").read_text()  # what was typed is kept
 
 
@@ -267,3 +268,30 @@ async def test_a_save_takes_back_the_refusal_of_the_save_before(
         assert not any("template is untouched" in t for t in toasts), toasts
         assert "✔ Saved the section to MIGRATION.md" in str(
             screen.query_one("#step-message", Static).render())
+
+
+async def test_m_says_n_and_enter_both_commit_and_enter_asks_to(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Walked at 80x24 (a hotfix): m said "✔ Saved the section to MIGRATION.md. n commits it
+    (asks first).  Enter: next step.", as if Enter went on without the commit; Enter does what
+    n does. The line says so once, and Enter asks to commit."""
+    app = at_the_migration_step(
+        repo_path, make_ctx, "# Changelog\n\n## [Unreleased]\n### Fixed\n- A hang.\n",
+        "# Migration\n", ReleaseRequest(version="0.1.1"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_step(pilot, "migration", MigrationScreen)
+        screen.query_one("#step-body").focus()
+        await pilot.press("m")
+        await settle(pilot)
+        said = str(screen.query_one("#step-message", Static).render())
+        assert "✔ Saved the section to MIGRATION.md. n or Enter commits it (asks first)." \
+            in said, said
+        assert "Enter: next step" not in said
+        await pilot.press("enter")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmScreen)
+        assert dialog.question == "Commit MIGRATION.md?"
+        await pilot.press("n")
+        await settle(pilot)
+        assert "No migration required." in (repo_path / "MIGRATION.md").read_text()

@@ -104,3 +104,31 @@ async def test_the_form_stays_under_the_title_while_the_captain_fills_it_in(
         await settle(pilot)
         rows = seen(pilot)
         assert "Sign off amd64" in rows and TITLE in rows, rows
+
+
+async def test_an_architecture_signed_off_says_the_form_would_sign_it_off_again(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Walked at 80x24: with every architecture signed off (the last one just recorded, or a
+    promotion's reused ones) the form still read "Sign off arm64  (ticked = passed, unticked =
+    failed)" under the ready step, as if one were still to do. Its header says it would sign
+    that one off again, replacing the recorded one; an open one reads as before."""
+    release_with(repo_path, make_ctx, ARCHES[:2])
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press(*"X1", "enter", "a", "ctrl+s")
+        await settle(pilot)
+        assert "Sign off arm64  (ticked = passed, unticked = failed)" in seen(pilot)
+        await pilot.press(*"M2", "enter", "a", "ctrl+s")
+        await settle(pilot)
+        rows = seen(pilot)
+        assert "Sign off arm64 again  (replaces its sign-off; ticked = passed)" in rows, rows
+        assert "unticked = failed" not in rows
+        await pilot.press("escape")  # back on it later: the form opens on the first one
+        await settle(pilot)
+        app.push_screen(SmokeScreen("smoke"))
+        await settle(pilot)
+        rows = seen(pilot)
+        assert "Sign off amd64 again  (replaces its sign-off; ticked = passed)" in rows, rows

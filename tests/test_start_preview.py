@@ -119,3 +119,31 @@ async def test_a_refused_start_is_not_said_once_the_version_is_corrected(repo_pa
         shown = await type_version(pilot, app, "0.3.0")
         assert shown[-1].startswith("Enter starts v0.3.0 (stable).")
         assert text_of(app.screen, "#error") == ""
+
+
+async def test_the_start_dialog_says_when_the_branch_is_not_the_default_one(
+        repo_path: Path) -> None:
+    """Walked at 80x24: after abandoning a hotfix the checkout stayed on hotfix/v1.3.1, and s
+    offered "Enter starts v1.3.1 (stable)" from that branch's [Unreleased]; pre-flight then
+    refused the branch, and the version was not the one main's entries call for. The dialog
+    says so before anything starts, and what to do; on main it says nothing of it."""
+    from tests.conftest import git
+    from tests.test_confirm_layout import screen_lines
+
+    commit_file(repo_path, "CHANGELOG.md", ENTRIES)
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_with_key(pilot, "s", StartScreen)
+        assert "not main" not in text_of(app.screen, "#suggestion")
+    git(repo_path, "switch", "-q", "-c", "hotfix/v0.2.1")
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_with_key(pilot, "s", StartScreen)
+        said = " ".join(text_of(app.screen, "#suggestion").split())
+        assert said.startswith("⚠ You are on hotfix/v0.2.1, not main: a release starts from "
+                               "main (pre-flight refuses another branch). Switch with `git "
+                               "switch main` first."), said
+        lines = screen_lines(app)  # on the screen at 80x24, the buttons too
+        assert any("⚠ You are on hotfix/v0.2.1, not main" in line for line in lines), lines
+        assert any("Switch with `git switch main`" in line for line in lines), lines
+        assert any("Cancel" in line and "Start" in line for line in lines), lines

@@ -392,3 +392,36 @@ async def test_a_damaged_session_file_offers_no_start_and_the_dialog_says_why(
         await settle(pilot)
         assert isinstance(app.screen, StartScreen)  # still running, the problem said
         assert "is damaged" in text_of(app, "#suggestion")
+
+
+async def test_abandoning_with_one_commit_left_says_it_not_them(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Walked at 80x24: one release commit left behind, the dialog and the toast after it said
+    "1 commit never pushed (to drop them: ...)"."""
+    from textual.widgets._toast import Toast
+
+    from screens.abandon import AbandonScreen
+    from services import engine
+    from tests.test_changelog_screen import CHANGELOG
+
+    commit_file(repo_path, "CHANGELOG.md", CHANGELOG)
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    for step_id in ("preflight", "changelog"):
+        engine.run_step(ctx, engine.find_step(ctx, step_id))
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, AbandonScreen)
+        shown = " ".join("".join(str(s.render()) for s in dialog.query(
+            "#abandon-left Static").results(Static)).split())
+        assert "1 commit of this release on main, never pushed, stays there:" in shown, shown
+        assert "To drop it: `git reset --keep " in shown and "them" not in shown
+        await pilot.press(*"start over", "enter")
+        await settle(pilot)
+        said = [" ".join(str(t.render()).split()) for t in app.screen.query(Toast)]
+        assert any("Left behind: 1 commit never pushed (to drop it: `git reset --keep " in t
+                   for t in said), said

@@ -18,7 +18,8 @@ from screens.yank import YankScreen
 from screens.yank_hotfix import HotfixOffer
 from services.github.yank import MARK, banner
 from services.session import SessionStore
-from services.step_protocol import Plan
+from services.session_lifecycle import ReleaseRequest, start_release
+from services.step_protocol import Context, Plan
 from services.wording import single_width
 from tests.github_helpers import (
     REPO,
@@ -416,3 +417,42 @@ async def test_at_80x24_a_done_yank_offers_no_edit(project: Path) -> None:
         await pilot.press("e")
         await settle(pilot)
         assert not screen.query_one("#top").display  # the form stays aside: nothing to edit
+
+
+async def test_an_older_replacement_is_refused_in_the_wizards_words(project: Path) -> None:
+    """Walked at 80x24: an older replacement in the wizard was refused with "confirm the
+    downgrade (--allow-older, or tick 'older on purpose' in the wizard)", a command line option
+    and "the wizard" while the captain was in it. It names the tick box above."""
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_wizard(pilot)
+        await preview(pilot, screen, "Unlock corrupts data", "0.1.0")
+        said = " ".join(text_of(app, "#message").split())
+        assert said == ("The replacement 0.1.0 is older than 0.2.0; nothing was changed. If "
+                        "users should go back to it on purpose, tick 'Older on purpose' above, "
+                        "then Preview."), said
+
+
+async def test_the_wizards_refusals_name_its_own_controls_not_options(
+        project: Path, make_ctx: Callable[..., Context]) -> None:
+    """Walked at 80x24: refusals in the wizard sent the captain to the command line: an empty
+    reason said 'Pass --reason "one line".', and a release in progress said "Finish it
+    (`release-console status`, `release-console next`) or abandon it with `release-console
+    abandon v0.3.0 --reason "..."`". They name the wizard's field and the checklist's keys."""
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_wizard(pilot)
+        await preview(pilot, screen, "  ", "0.2.1")
+        said = " ".join(text_of(app, "#message").split())
+        assert said == "A yank needs a reason. Type it in the Reason field above, then Preview.", \
+            said
+    start_release(make_ctx(), ReleaseRequest(version="0.3.0"))
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_wizard(pilot)
+        await preview(pilot, screen, "Unlock corrupts data", "0.2.1")
+        said = " ".join(text_of(app, "#message").split())
+        assert said.startswith("A release session for v0.3.0 is already in progress"), said
+        assert said.endswith("Escape goes back to the checklist: finish it there (n) or abandon "
+                             "it (x), then yank again."), said
+        assert "release-console" not in said

@@ -207,17 +207,19 @@ class MigrationScreen(StepScreen[MigrationView]):
                                        "again."))
             return
         self.post_message(Finished(True, f"✔ Saved the section to {message.file}. "
-                                   + self._when_committed(message.file)))
+                                   + self._when_committed(message.file), next_said=True))
 
     def _when_committed(self, file: str) -> str:
-        """What n does now: commit here (this step is the one to do), or, with an earlier step
-        not done, nothing here: n opens that step (pre-flight refuses the tree this save
-        dirtied; a new MIGRATION.md needs its `git add`)."""
+        """What n and Enter do now (the same: walked, "n commits it (asks first).  Enter: next
+        step." read as if Enter went on without the commit): commit here (this step is the one
+        to do), or, with an earlier step not done, nothing here: they open that step (pre-flight
+        refuses the tree this save dirtied; a new MIGRATION.md needs its `git add`)."""
         if self.next_id in (None, self.step.id):
-            return "n commits it (asks first)."
+            return "n or Enter commits it (asks first)."
         first = BY_ID[self.next_id].title if self.next_id in BY_ID else self.next_id
         if self.next_id != "preflight":  # only pre-flight wants the whole tree clean
-            return f"It is committed when this step runs; '{first}' comes first: n opens it."
+            return (f"It is committed when this step runs; '{first}' comes first: n or Enter "
+                    "opens it.")
         return (f"It is not committed: '{first}' comes first and refuses a dirty tree, so "
                 f"commit it yourself (git add {file} && git commit), then n opens that step.")
 

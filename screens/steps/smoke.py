@@ -104,6 +104,7 @@ class SmokeScreen(SmokeForm, StepScreen[SmokeView]):
             return
         first_load = self.data is None
         self.data = data
+        self.show_form_label()  # an architecture signed off since reads "again"
         self._keep_refused(data)
         status = Text()
         for item in data.statuses:

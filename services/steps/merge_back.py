@@ -162,6 +162,11 @@ class MergeBack(Step):
         data = _data(ctx)
         tag = ctx.require_session().tag
         remote = ctx.policy.project.remote
+        if not ctx.repo.tag_exists(tag):  # early in the hotfix: its screen showed git's error
+            return Plan(summary=f"Bring {data.default_branch} up to date with {tag} and push it; "
+                        "never a rebase or a force-push.",
+                        notes=[f"The commits going up to {remote}/{data.default_branch} are "
+                               f"known once {tag} is tagged."])
         how = mode(ctx, data)
         commands = [f"git switch {data.default_branch}"]
         if how == "fast-forward":

@@ -46,10 +46,16 @@ class Publish(Step):
         newer = expected.newer_release(ctx.policy, session, tags)
         repo = ctx.policy.project.repository or "<owner/name>"
         names = evidence.asset_names
+        title = expected.release_title(ctx.policy, session)
+        # before a review there is no commit nor asset to name: walked, the screen read
+        # "(v1.3.1, commit ) on ... with 0 assets: ."
+        what = (f"Publish {title!r} ({session.tag}, commit {evidence.expected_commit[:12]}) on "
+                f"{repo} with {len(names)} assets: {', '.join(names)}. "
+                if evidence.expected_commit else
+                f"Publish {title!r} ({session.tag}) on {repo} once its draft has passed review, "
+                "with the commit and the assets the review checks. ")
         plan = Plan(summary=(
-            f"Publish {expected.release_title(ctx.policy, session)!r} ({session.tag}, commit "
-            f"{evidence.expected_commit[:12]}) on {repo} with {len(names)} "
-            f"assets: {', '.join(names)}. "
+            what
             + ("It becomes a pre-release and does NOT become latest."
                if prerelease else
                ("It becomes the latest release." if make_latest == "true"
