@@ -66,6 +66,17 @@ def test_a_candidate_signed_offline_is_promoted_across_the_air_gap(
     export_bundle(ws.ctx("online", clock=utc_now), ws.usb / "promote.tar")
 
     use(ws, "offline", "promote.tar")
+    # the push says, on both machines, that only the tag goes up (the candidate's commit is on
+    # main); online, before the signed tag is back, it claims nothing about the remote
+    there = ws.cli("offline", "run", "push", "--dry-run", ok=False).stdout
+    assert ("it pushes only the signed tag v1.3.0 (the candidate's commit is on main already) "
+            "to origin, once the signed bundle is imported there.") in there, there
+    here = ws.cli("online", "run", "push", "--dry-run", ok=False).stdout
+    assert here.startswith("Push only tag v1.3.0 to origin: the candidate's commit is on main "
+                           "already, so no branch moves.\n"), here
+    assert ("Tag v1.3.0 is not here yet: the signing workstation's tag step makes it on the "
+            "candidate's commit, and the signed bundle brings it here.") in here, here
+    assert "refs/heads/" not in here and "goes up" not in here
     offline = ws.ctx("offline")
     assert engine.next_view(engine.views(offline)).step.id == "reuse-signoffs"
     reused = run(offline, "reuse-signoffs")

@@ -91,12 +91,19 @@ def test_plans_say_which_machine_does_the_step(stations: Workstations) -> None:
     assert "Nothing is signed on this machine" not in checksums  # said of sign and tag only
     own_push = ws.cli("online", "run", "push", "--dry-run", ok=False).stdout
     assert ONLINE_THERE not in own_push and "$ git push origin" in own_push
+    # before the signed tag is back it counted from `<release commit>` and said "No commit goes
+    # up to main: origin has every one already", with the changelog commit not pushed
+    assert "No commit goes up" not in own_push, own_push
+    assert ("It sends the release commit to main and the signed tag v1.3.0; which commits go up "
+            "is known once the release commit and the tag are here (the tag is made on the "
+            "signing workstation and comes back in the signed bundle).") in own_push, own_push
 
     ws.cli("online", "bundle", "export", "--output", str(ws.usb / "out.tar"))
     ws.cli("offline", "bundle", "import", str(ws.usb / "out.tar"), "--yes")
     push = ws.cli("offline", "run", "push", "--dry-run", ok=False).stdout
-    assert push.startswith(f"{ONLINE_THERE} it pushes the release commit and the signed tag "
-                           "v1.3.0 to origin, once the signed bundle is imported there.")
+    assert push.startswith(f"{ONLINE_THERE} it pushes the release commit to main and the "
+                           "signed tag v1.3.0 to origin, once the signed bundle is imported "
+                           "there."), push
     assert "git push" not in push and "Remote origin:" not in push
     assert "Here: once the signing steps are done, export the signed bundle" in push
     draft = ws.cli("offline", "run", "draft", "--dry-run", ok=False).stdout

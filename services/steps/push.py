@@ -32,6 +32,33 @@ def _branch(ctx: Context) -> str:
     return expected_branch(ctx)
 
 
+def sends(ctx: Context) -> str:
+    """What the step sends, named before anything is made: a promotion only its tag (the
+    candidate's commit went up with the candidate), a release its commit to the branch too."""
+    tag = ctx.require_session().tag
+    if ctx.require_session().kind == "promote":
+        return f"only the signed tag {tag} (the candidate's commit is on {_branch(ctx)} already)"
+    return f"the release commit to {_branch(ctx)} and the signed tag {tag}"
+
+
+def not_made_yet(ctx: Context) -> str:
+    """The plan's line while the tag is not in this clone (before the changelog and tag steps,
+    or before the signed bundle brings it across the air gap): it said "No commit goes up to
+    hotfix/v1.3.1: origin has every one already" of a branch origin did not have, counting
+    from a placeholder. Nothing about the remote is claimed until there is a commit to count."""
+    session = ctx.require_session()
+    gapped = workstation.air_gapped(ctx.policy)
+    if session.kind == "promote" and gapped:
+        return (f"Tag {session.tag} is not here yet: the signing workstation's tag step makes it "
+                "on the candidate's commit, and the signed bundle brings it here.")
+    if session.kind == "promote":
+        return (f"Tag {session.tag} is not made yet: the tag step makes it on the candidate's "
+                "commit; nothing else goes up.")
+    return (f"It sends {sends(ctx)}; which commits go up is known once the release commit and "
+            f"the tag are " + ("here (the tag is made on the signing workstation and comes back "
+                               "in the signed bundle)." if gapped else "made."))
+
+
 class Push(Step):
     id = "push"
 
@@ -55,27 +82,30 @@ class Push(Step):
     def plan(self, ctx: Context) -> Plan:
         session = ctx.require_session()
         remote = ctx.policy.project.remote
+        promote = session.kind == "promote"  # the rc's commit is on the branch already
         if workstation.done_on_online_machine(ctx, self):  # its remote is not reached from here
-            branch = "" if session.kind == "promote" else "the release commit and "
             return workstation.online_machine_plan(ctx, (
-                f"it pushes {branch}the signed tag {session.tag} to {remote}, once the signed "
-                "bundle is imported there. A tag already on the remote must be this very tag; "
-                "it is never moved."))
+                f"it pushes {sends(ctx)} to {remote}, once the signed bundle is imported there. "
+                "A tag already on the remote must be this very tag; it is never moved."))
         try:
             commit = expected.tag_commit(ctx.repo, session.tag)
-        except ConsoleError:
-            commit = "<release commit>"
-        promote = session.kind == "promote"  # the rc's commit is on the branch already
-        seen = None if ctx.offline else look(ctx, session.tag, commit)
-        lines, sends_branch, sends_tag = going_up_now(ctx, remote, commit, session.tag, seen,
-                                                      branch_too=not promote)
+        except ConsoleError:  # no release commit and tag yet: nothing to count, nothing claimed
+            commit = ""
+        if commit:
+            seen = None if ctx.offline else look(ctx, session.tag, commit)
+            lines, sends_branch, sends_tag = going_up_now(ctx, remote, commit, session.tag, seen,
+                                                          branch_too=not promote)
+        else:
+            lines = [*commits_going_up(ctx, remote, "", ""), not_made_yet(ctx)]
+            sends_branch, sends_tag = not promote, True
         plan = Plan(
-            summary="\n".join([f"Push tag {session.tag} (on the candidate's commit) to {remote}."
+            summary="\n".join([f"Push only tag {session.tag} to {remote}: the candidate's commit "
+                               f"is on {_branch(ctx)} already, so no branch moves."
                                if promote else
                                f"Push the release commit and tag {session.tag} to {remote}.",
                                *lines]),
-            commands=[*([f"git push {remote} {commit}:refs/heads/{_branch(ctx)}"]
-                        if sends_branch else []),
+            commands=[*([f"git push {remote} {commit or '<release commit>'}:"
+                          f"refs/heads/{_branch(ctx)}"] if sends_branch else []),
                       *([f"git push {remote} refs/tags/{session.tag}"] if sends_tag else [])],
             notes=["A tag already on the remote must be this very tag; it is never moved."],
         )
@@ -214,7 +244,7 @@ def look(ctx: Context, tag: str, commit: str) -> Seen | None:
         branch_ref = f"refs/heads/{_branch(ctx)}"
     except ConsoleError:
         return None
-    if not here or commit == "<release commit>":
+    if not here:
         return None
     try:
         out = remote_git(ctx, "ls-remote", "--heads", "--tags", ctx.policy.project.remote,
@@ -279,7 +309,7 @@ def going_up(ctx: Context, remote: str, commit: str, tag: str, *,
     commit the branch gains (not when only the tag goes, as for a promoted rc) and the tag ref."""
     if not branch_too:
         lines = commits_going_up(ctx, remote, "", commit)
-        return [*lines, f"Ref refs/tags/{tag} goes up (new on {remote}); no branch moves."]
+        return [*lines, f"Ref refs/tags/{tag} goes up (new on {remote})."]  # line 1: no branch
     lines = commits_going_up(ctx, remote, _branch(ctx), commit, has)
     return [*lines, f"Ref refs/tags/{tag} goes up (new on {remote})."]
 
