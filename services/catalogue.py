@@ -72,7 +72,8 @@ CATALOGUE = (
                          "online machine in a bundle whose manifest is signed with the pinned key. On "
                          "one workstation there is nothing to carry."),
     StepInfo("push", "push", "Push commit and tag", needs_network=True, irreversible=True,
-             description="Push the release commit and the signed tag to the remote; the tag goes up "
+             description="Push the release commit and the signed tag to the remote; a promotion "
+                         "pushes only the tag, its commit is on the branch already. The tag goes up "
                          "before the draft exists. CI is checked first if pre-flight deferred it."),
     StepInfo("draft", "draft", "GitHub draft and uploads", needs_network=True,
              description="Create (or reuse and repair) the draft release with the notes as body, and "

@@ -81,3 +81,15 @@ def test_a_promotion_says_first_that_only_the_tag_goes_up(candidate: Path) -> No
             "nothing else goes up.") in plan, plan
     assert "refs/heads/" not in plan and "$ git push origin refs/tags/v0.2.0" in plan
 
+
+async def test_the_push_description_is_true_of_a_promotion(candidate: Path) -> None:  # noqa: F811
+    """Its title says "Push commit and tag" and its description said it pushes "the release
+    commit and the signed tag", while the promotion's plan pushed the tag alone."""
+    assert run_cli("promote", "v0.2.0-rc.1", cwd=candidate).returncode == 0
+    app = ReleaseConsoleApp(Options(repo=candidate))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_step(pilot, "push", StepScreen)
+        said = " ".join(text_of(screen, "#step-description").split())
+        assert "a promotion pushes only the tag, its commit is on the branch already" in said
+        plan = " ".join(text_of(screen, "#step-plan").split())
+        assert "Push only tag v0.2.0 to origin" in plan, plan

@@ -29,8 +29,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     for name, help_text, irreversible, description in (
         ("push", "push the release commit and the signed tag to the remote", True,
          "Run the release's push step: the release commit to its branch and the signed tag to "
-         "the policy's remote, after listing each commit going up and asking (no terminal: "
-         "--yes). Needs the tag step done. --rest: after a finished release, push what it left."),
+         "the policy's remote (a promotion: only the tag, its commit is on the branch already), "
+         "after listing each commit going up and asking (no terminal: --yes). Needs the tag step "
+         "done. --rest: after a finished release, push what it left."),
         ("draft", "create or reuse the GitHub draft and upload every asset (resumable)", False,
          "Run the release's draft step: create the GitHub draft release for the pushed tag (or "
          "reuse it) and upload every asset; a run cut off mid-upload is picked up by running "
