@@ -62,15 +62,14 @@ class SummaryScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="summary-load")
     def _load(self) -> None:
         from services.headline import headline
-        from services.session_lifecycle import latest_session
-        from services.summary import for_context
+        from services.summary import for_context, summary_session
 
         try:
             ctx = host_of(self.app).make_context()
             header = headline(ctx)
-            session = ctx.session or latest_session(ctx.store)
+            session = summary_session(ctx)
             if session is None:
-                self.post_message(self.Loaded(header, [], "No release has been made here yet."))
+                self.post_message(self.Loaded(header, [], "No release has finished here yet."))
                 return
             summary = for_context(ctx, session)
         except ConsoleError as err:
@@ -108,16 +107,15 @@ class SummaryScreen(Screen[None]):
     def _push(self, confirmed: bool) -> None:
         """Ask the way every push asks (the URL and each commit going up), then push."""
         from screens.prompts import ask_from_thread
-        from services.session_lifecycle import latest_session
         from services.step_protocol import Plan
-        from services.summary import push_plan_lines, push_rest
+        from services.summary import push_plan_lines, push_rest, summary_session
 
         try:
             ctx = host_of(self.app).make_context()
-            session = ctx.session or latest_session(ctx.store)
+            session = summary_session(ctx)  # the release the screen shows, not the next one
             if session is None:
                 return
-            command, lines = push_plan_lines(ctx)
+            command, lines = push_plan_lines(ctx, session)
             plan = Plan(summary="\n".join(lines), commands=[command])
             if not ask_from_thread(self.app, "Push the commits left after the release?", plan,
                                    irreversible=True):
