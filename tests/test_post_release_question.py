@@ -74,3 +74,19 @@ async def test_a_release_candidate_still_asks_to_reopen(tmp_path: Path) -> None:
     project = pushed_quick_world(tmp_path)  # [1.3.0] moved, no [Unreleased]: reopened here
     at_post_release(project, "rc", "1.3.0-rc.1")
     assert await asked(project) == "Reopen [Unreleased] in CHANGELOG.md and commit it?"
+
+
+async def test_its_screen_says_which_key_and_which_command_push_the_commit(
+        tmp_path: Path) -> None:
+    """Walked at 80x24: the step's description ended "the summary then offers to push it (p, or
+    `push --rest`)", a bare key beside half a command."""
+    project = pushed_quick_world(tmp_path)
+    at_post_release(project, "release", "1.3.0")
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        step = await open_step(pilot, "post-release", object)
+        said = " ".join(text_of(step, "#step-description").split())
+        shown = " ".join(" ".join(screen_lines(app)).split())
+    assert "The summary then offers to push it (p in the TUI, `release-console push --rest` on " \
+        "the command line)." in said, said
+    assert "(p in the TUI," in shown, shown
