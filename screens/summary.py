@@ -6,6 +6,7 @@ Shown when ``n`` finds no step left; ``release-console status`` prints the same 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,13 +17,18 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer
 
 from screens.base import host_of, said
+from screens.hanging import HangingStatic, hanging
 from screens.widgets import SessionBar
 from services.errors import ConsoleError
 
 SUMMARY_CSS = Path(__file__).with_name("summary.tcss")
+# A line's lead: its indent and its label ("  Release page: ", "  Still to do: "); a wrapped URL,
+# command or sentence goes on under the text after it. At 80 columns the release page's URL
+# went on at the left edge, where it read as a line of its own.
+LABEL = re.compile(r" *(?:[A-Z][A-Za-z ]*: )?")
 
 
 class SummaryScreen(Screen[None]):
@@ -49,7 +55,7 @@ class SummaryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield SessionBar("", id="session-bar")
         with VerticalScroll(id="summary-body"):
-            yield Static("Loading…", id="summary")
+            yield HangingStatic("Loading…", id="summary")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -81,7 +87,7 @@ class SummaryScreen(Screen[None]):
         self.query_one("#session-bar", SessionBar).update(message.header)
         self.unpushed = message.unpushed
         self.refresh_bindings()
-        body = self.query_one("#summary", Static)
+        body = self.query_one("#summary", HangingStatic)
         if message.error:
             body.update(Text(message.error, style="bold red"))
             return
@@ -91,7 +97,7 @@ class SummaryScreen(Screen[None]):
             text.append(line + "\n", style=style)
         keys = "p: push the commits left · " if self.unpushed else ""
         text.append(f"\n{keys}Escape: back to the checklist · q: quit", style="dim")
-        body.update(text)
+        body.update(hanging(text, lead=LABEL))
 
     def action_back(self) -> None:
         if self.unpushed:  # the checklist has no key for them: say how to come back

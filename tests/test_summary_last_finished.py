@@ -23,6 +23,7 @@ from services.step_protocol import Context, NonInteractive
 from services.step_status import StepStatus
 from tests.conftest import FIXED_NOW, git, run_cli
 from tests.hotfix_helpers import commit, pushed_quick_world, reopen_unreleased
+from tests.test_confirm_layout import screen_lines
 from tests.tui_helpers import settle, text_of
 
 
@@ -116,3 +117,27 @@ def test_status_after_an_abandoned_attempt_and_push_rest_are_about_the_last_fini
     assert f"Pushed {reopen[:12]} to origin" in pushed.stdout
     assert git(origin, "rev-parse", "main").strip() == reopen  # not the abandoned commit
     assert git(project, "rev-parse", "HEAD").strip() == started
+
+
+async def test_a_wrapped_url_goes_on_under_itself_at_80_columns(tmp_path: Path) -> None:
+    """Walked at 80x24: the release page's URL wrapped to the screen's left edge, where its end
+    read as a line of its own; now it goes on under the URL's first part (and the "Still to do"
+    sentence under its own text)."""
+    project, _ = v130_finished_with_its_reopen_commit_local(tmp_path)
+    url = ("https://github.example-corporation.internal/platform-security/"
+           "pai-persistence-unlock/releases/tag/v1.3.0")
+    session = SessionStore(project).load("v1.3.0")
+    session.step("publish").evidence = {"html_url": url}
+    SessionStore(project).save(session)
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.action_summary()
+        await settle(pilot)
+        rows = screen_lines(app)
+    first = next(i for i, row in enumerate(rows) if "Release page:" in row)
+    assert "Release page: https://" in rows[first], rows[first:first + 3]
+    column = rows[first].index("https://")
+    rest = rows[first + 1]
+    assert rest[:column].strip() == "" and rest[column:].strip(), rows[first:first + 2]
+    assert (rows[first][column:].strip() + rest.strip()) == url, rows[first:first + 2]
