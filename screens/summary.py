@@ -6,6 +6,7 @@ Shown when ``n`` finds no step left; ``release-console status`` prints the same 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,13 +17,18 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer
 
 from screens.base import host_of, said
+from screens.hanging import HangingStatic, hanging
 from screens.widgets import SessionBar
 from services.errors import ConsoleError
 
 SUMMARY_CSS = Path(__file__).with_name("summary.tcss")
+# A line's lead: its indent and its label ("  Release page: ", "  Still to do: "); a wrapped URL,
+# command or sentence goes on under the text after it. At 80 columns the release page's URL
+# went on at the left edge, where it read as a line of its own.
+LABEL = re.compile(r" *(?:[A-Z][A-Za-z ]*: )?")
 
 
 class SummaryScreen(Screen[None]):
@@ -49,7 +55,7 @@ class SummaryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield SessionBar("", id="session-bar")
         with VerticalScroll(id="summary-body"):
-            yield Static("Loading…", id="summary")
+            yield HangingStatic("Loading…", id="summary")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -62,15 +68,14 @@ class SummaryScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="summary-load")
     def _load(self) -> None:
         from services.headline import headline
-        from services.session_lifecycle import latest_session
-        from services.summary import for_context
+        from services.summary import for_context, summary_session
 
         try:
             ctx = host_of(self.app).make_context()
             header = headline(ctx)
-            session = ctx.session or latest_session(ctx.store)
+            session = summary_session(ctx)
             if session is None:
-                self.post_message(self.Loaded(header, [], "No release has been made here yet."))
+                self.post_message(self.Loaded(header, [], "No release has finished here yet."))
                 return
             summary = for_context(ctx, session)
         except ConsoleError as err:
@@ -82,7 +87,7 @@ class SummaryScreen(Screen[None]):
         self.query_one("#session-bar", SessionBar).update(message.header)
         self.unpushed = message.unpushed
         self.refresh_bindings()
-        body = self.query_one("#summary", Static)
+        body = self.query_one("#summary", HangingStatic)
         if message.error:
             body.update(Text(message.error, style="bold red"))
             return
@@ -92,7 +97,7 @@ class SummaryScreen(Screen[None]):
             text.append(line + "\n", style=style)
         keys = "p: push the commits left · " if self.unpushed else ""
         text.append(f"\n{keys}Escape: back to the checklist · q: quit", style="dim")
-        body.update(text)
+        body.update(hanging(text, lead=LABEL))
 
     def action_back(self) -> None:
         if self.unpushed:  # the checklist has no key for them: say how to come back
@@ -108,16 +113,15 @@ class SummaryScreen(Screen[None]):
     def _push(self, confirmed: bool) -> None:
         """Ask the way every push asks (the URL and each commit going up), then push."""
         from screens.prompts import ask_from_thread
-        from services.session_lifecycle import latest_session
         from services.step_protocol import Plan
-        from services.summary import push_plan_lines, push_rest
+        from services.summary import push_plan_lines, push_rest, summary_session
 
         try:
             ctx = host_of(self.app).make_context()
-            session = ctx.session or latest_session(ctx.store)
+            session = summary_session(ctx)  # the release the screen shows, not the next one
             if session is None:
                 return
-            command, lines = push_plan_lines(ctx)
+            command, lines = push_plan_lines(ctx, session)
             plan = Plan(summary="\n".join(lines), commands=[command])
             if not ask_from_thread(self.app, "Push the commits left after the release?", plan,
                                    irreversible=True):

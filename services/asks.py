@@ -7,7 +7,12 @@ steps (push, publish) are asked by the engine itself.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from services.policy import Policy
+
+if TYPE_CHECKING:
+    from services.step_protocol import Context
 
 ASKS: dict[str, str] = {
     "changelog": "Write {changelog} and commit it?",
@@ -22,3 +27,26 @@ ASKS: dict[str, str] = {
 def question(step_id: str, policy: Policy, tag: str) -> str:
     """The question asked before ``step_id`` commits or tags (it must be one of :data:`ASKS`)."""
     return ASKS[step_id].format(changelog=policy.changelog, migration=policy.migration, tag=tag)
+
+
+def post_release_question(ctx: Context) -> str:
+    """Before post-release commits: what it commits. A promotion only points the compare link
+    of the [Unreleased] its candidate reopened at the stable tag; walked, its confirmation asked
+    "Reopen [Unreleased] in CHANGELOG.md and commit it?" over a one-line link diff. A release,
+    a hotfix and a candidate reopen the section (a promotion too, when it is not there)."""
+    from services import changelog
+    from services.errors import ConsoleError
+    from services.evidence import PromoteEvidence
+
+    session, rel = ctx.require_session(), ctx.policy.changelog
+    if session.kind == "promote":
+        try:
+            reopened = changelog.load(ctx.path(rel), rel).unreleased is not None
+        except ConsoleError:
+            reopened = False  # the step's own plan says what is wrong with the file
+        if reopened:
+            rc = (session.evidence(PromoteEvidence) or PromoteEvidence()).rc_tag
+            since = f" instead of {rc}" if rc else ""
+            return (f"Make [Unreleased] in {rel} compare from {session.tag}{since} and commit "
+                    "it? Only its link changes: the candidate reopened the section.")
+    return question("post-release", ctx.policy, session.tag)

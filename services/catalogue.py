@@ -85,8 +85,10 @@ CATALOGUE = (
              description="Publish the reviewed draft: stable becomes latest, rc a pre-release."),
     StepInfo("post-release", "post_release", "Reopen [Unreleased]",
              description="Re-add an empty [Unreleased] section at the top of CHANGELOG.md, point its "
-                         "footer link at vX.Y.Z...HEAD and commit it; the summary then offers to "
-                         "push it (p, or `push --rest`)."),
+                         "footer link at vX.Y.Z...HEAD and commit it (after a promotion only the "
+                         "link moves: the candidate reopened the section). The summary then offers "
+                         "to push it (p in the TUI, `release-console push --rest` on the command "
+                         "line)."),
     StepInfo("hotfix-branch", "hotfix_branch", "Hotfix branch", skippable=True,
              description="Branch hotfix/vX.Y.Z from the shipped tag, cherry-pick the picked fixes from "
                          "the default branch with -x, and add a ### Fixed entry for each (its "

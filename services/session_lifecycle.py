@@ -286,8 +286,10 @@ def release_commit(session: Session) -> str:
 
 def latest_session(store: SessionStore | list[Session]) -> Session | None:
     """The most recently updated session, finished or not (a yank of an older release updates
-    that release's session): the one `next`, `push --rest` and the summaries act on. What
-    `status` and the TUI header call "last" is :func:`services.completion.last_words`. Given the sessions
-    already loaded, none is read again."""
+    that release's session): the one `next` looks at and the start dialog names. The summaries
+    and `push --rest` are of :func:`services.summary.last_finished` (the next release started,
+    this one is it); what `status` and the TUI header call "last" is
+    :func:`services.completion.last_words`. Given the sessions already loaded, none is read
+    again."""
     sessions = store if isinstance(store, list) else store.sessions()
     return max(sessions, key=lambda s: s.updated_at, default=None)

@@ -53,6 +53,7 @@ class Summary:
     remaining: tuple[str, ...] = field(default_factory=tuple)
     unpushed: int = 0
     security: str = ""  # a hotfix's security clock: its deadline met or missed, and by how much
+    merge_back: str = ""  # a hotfix's default branch: merged or fast-forwarded and pushed, or not
 
     def lines(self) -> list[str]:
         """The summary as plain lines (the CLI prints them; the TUI styles them)."""
@@ -63,6 +64,8 @@ class Summary:
             on = f" on {self.tag_commit[:12]}" if self.tag_commit else ""
             out.append(f"  Tag: {self.tag}{on} (signed: {self.tag_signing}, "
                        f"object {self.tag_object[:12]})")
+        if self.merge_back:
+            out.append(f"  Default branch: {self.merge_back}")
         if self.signed_with:
             out.append(f"  Signed with: {self.signed_with}")
         for asset in self.assets:  # the digest on its own line: fits 80 columns
@@ -87,7 +90,7 @@ class Summary:
                 "signed_with": self.signed_with, "duration": self.duration,
                 "journal_head": self.journal_head, "journal_count": self.journal_count,
                 "remaining": list(self.remaining), "unpushed": self.unpushed,
-                "security": self.security}
+                "security": self.security, "merge_back": self.merge_back}
 
 
 def _duration(start: str, end: str) -> str:
@@ -112,6 +115,36 @@ def _security(session: Session) -> str:
     severity, margin = raw.get("severity", ""), raw.get("margin", "")
     return (f"{severity}: deadline met with {margin} to spare" if raw["met"]
             else f"{severity}: deadline missed by {margin}")
+
+
+def _merge_back(session: Session) -> str:
+    """What a hotfix's merge-back did to the default branch, from its evidence ("main
+    fast-forwarded to v1.3.1; 1 commit pushed to origin (head 0a1b2c3d4e5f)"), or why it was
+    skipped: that the fix reached the default branch is half of a hotfix, and the summary
+    said nothing of it."""
+    from services.step_status import StepStatus
+
+    record = session.steps.get("merge-back")
+    if record is None:
+        return ""
+    if record.status == StepStatus.SKIPPED:
+        return "not brought up to date: merge-back was skipped" + \
+            (f" ({record.reason})" if record.reason else "")
+    if record.status != StepStatus.DONE or not record.evidence:
+        return ""
+    facts = record.evidence
+    branch, tag = str(facts.get("branch") or "the default branch"), str(facts.get("tag") or "")
+    remote, commit = str(facts.get("remote") or "the remote"), str(facts.get("commit") or "")
+    how = {"fast-forward": f"{branch} fast-forwarded to {tag}",
+           "merge": f"{tag} merged into {branch}",
+           "merged": f"{branch} already held {tag} (merged before the step ran)"}.get(
+        str(facts.get("mode")), f"{branch} brought up to date with {tag}")
+    pushed = facts.get("pushed")
+    count = len(pushed) if isinstance(pushed, list) else 0
+    head = f" (head {commit[:12]})" if commit else ""
+    if not count:
+        return f"{how}; {remote} had every commit already{head}"
+    return f"{how}; {counted(count, 'commit')} pushed to {remote}{head}"
 
 
 def _signed_list(session: Session) -> tuple[AssetLine, ...]:
@@ -154,32 +187,103 @@ def summarise(session: Session, *, unpushed: int = 0,
         signed_with=signer,
         duration=_duration(session.created_at, max(finished)) if finished else "",
         journal_head=session.journal_head, journal_count=session.journal_count,
-        remaining=tuple(remaining), unpushed=unpushed, security=_security(session))
+        remaining=tuple(remaining), unpushed=unpushed, security=_security(session),
+        merge_back=_merge_back(session))
 
 
-def unpushed(ctx: Context) -> int:
-    """Commits on this branch the remote has not seen (the reopen commit after a release)."""
-    remote, branch = ctx.policy.project.remote, ctx.repo.branch()
+FINISHED = ("completed", "handed-off")  # a release's end here: released, or signed and sent back
+
+
+def last_finished(sessions: list[Session]) -> Session | None:
+    """The release "the last release's summary", ``status`` and ``push --rest`` are about: the
+    finished one changed last (a yank of an older release changes that release's session, and
+    its note is then what is left to push). Not the session changed last whatever its state:
+    once the next release had started, the palette's summary read "Release v1.3.1 (1.3.1):
+    active" and lost the reopen commit v1.3.0 left, which its toast had promised p would push;
+    an abandoned attempt released nothing to sum up either."""
+    done = [s for s in sessions if s.state in FINISHED]
+    return max(done, key=lambda s: s.updated_at, default=None)
+
+
+def summary_session(ctx: Context) -> Session | None:
+    """The session the summary shows: the one in progress when its every step is finished (the
+    run that did the last one was stopped before recording the end), else the last finished."""
+    from services import workstation
+    from services.completion import all_finished
+
+    session = ctx.session
+    if session is not None and all_finished(
+            session, air_gapped=workstation.air_gapped(ctx.policy)):
+        return session
+    return last_finished(ctx.store.sessions())
+
+
+@dataclass(frozen=True)
+class Leftover:
+    """Where the commits a release left go up: ``tip`` (a commit, or HEAD) to ``branch``."""
+
+    branch: str
+    tip: str
+
+
+def _own_commit(session: Session) -> str:
+    """The last commit the release made after its tag: the reopen commit, or a yank's note."""
+    made = [(record.finished_at, str(record.evidence.get("commit") or ""))
+            for step_id, record in session.steps.items()
+            if step_id in ("post-release", "yank-changelog")]
+    made = [m for m in made if m[1]]
+    return max(made)[1] if made else ""
+
+
+def leftover(ctx: Context, session: Session,
+             sessions: list[Session] | None = None) -> Leftover | None:
+    """What ``session`` left to push. HEAD on this branch while no release has started since
+    (the reopen commit on top of the release, and whatever the captain added and sees listed);
+    once one has, only up to the release's own last commit on its branch: the next release's
+    commits above it are its own push's to send, an abandoned attempt's never. None when that
+    commit is not on the branch here (moved by hand). ``sessions``: those already loaded."""
+    later = any(s.created_at >= session.created_at
+                for s in (ctx.store.sessions() if sessions is None else sessions)
+                if s.tag != session.tag)
+    if not later:
+        return Leftover(ctx.repo.branch(), "HEAD")
+    own = _own_commit(session)
+    branch = session.branch or ctx.policy.project.default_branch
+    if not own or not ctx.repo.is_ancestor(own, f"refs/heads/{branch}"):
+        return None
+    return Leftover(branch, own)
+
+
+def unpushed(ctx: Context, session: Session, sessions: list[Session] | None = None) -> int:
+    """Commits the remote has not seen of those ``session`` left (the reopen commit)."""
+    left = leftover(ctx, session, sessions)
+    if left is None:
+        return 0
+    remote = ctx.policy.project.remote
     try:
-        return int(ctx.repo.git("rev-list", "--count", f"refs/remotes/{remote}/{branch}..HEAD")
+        return int(ctx.repo.git("rev-list", "--count",
+                                f"refs/remotes/{remote}/{left.branch}..{left.tip}")
                    .strip() or 0)
     except (ConsoleError, ValueError):
         return 0
 
 
-def for_context(ctx: Context, session: Session) -> Summary:
+def for_context(ctx: Context, session: Session,
+                sessions: list[Session] | None = None) -> Summary:
     """The summary of ``session`` with what is left to do in this repository."""
-    left = unpushed(ctx) if session.state == "completed" else 0
+    left = unpushed(ctx, session, sessions) if session.state == "completed" else 0
     return summarise(session, unpushed=left)
 
 
-def push_plan_lines(ctx: Context) -> tuple[str, list[str]]:
+def push_plan_lines(ctx: Context, session: Session) -> tuple[str, list[str]]:
     """The command and what it sends, for pushing the commits left after a release."""
     from services.steps.push import commits_going_up
 
-    remote, branch = ctx.policy.project.remote, ctx.repo.branch()
-    return (f"git push {remote} HEAD:refs/heads/{branch}",
-            commits_going_up(ctx, remote, branch, "HEAD"))
+    remote = ctx.policy.project.remote
+    left = leftover(ctx, session) or Leftover(ctx.repo.branch(), "HEAD")
+    tip = left.tip if left.tip == "HEAD" else left.tip[:12]
+    return (f"git push {remote} {tip}:refs/heads/{left.branch}",
+            commits_going_up(ctx, remote, left.branch, left.tip))
 
 
 def push_rest(ctx: Context, session: Session) -> str:
@@ -187,10 +291,14 @@ def push_rest(ctx: Context, session: Session) -> str:
     journal; returns the pushed head."""
     from services.remote import remote_git
 
-    remote, branch = ctx.policy.project.remote, ctx.repo.branch()
-    head = ctx.repo.git("rev-parse", "HEAD").strip()
-    remote_git(ctx, "push", remote, f"HEAD:refs/heads/{branch}")  # its plain sentence if gone
+    remote = ctx.policy.project.remote
+    left = leftover(ctx, session)
+    if left is None:
+        raise ConsoleError(f"{session.tag}'s own last commit is not on its branch here, so "
+                           "nothing was pushed.", remedy="Push it with git yourself.")
+    head = ctx.repo.git("rev-parse", f"{left.tip}^{{commit}}").strip()
+    remote_git(ctx, "push", remote, f"{head}:refs/heads/{left.branch}")  # its plain sentence
     ctx.session = session
-    ctx.record("post-release", "pushed", outputs={"commit": head, "branch": branch,
+    ctx.record("post-release", "pushed", outputs={"commit": head, "branch": left.branch,
                                                   "remote": remote})
     return head

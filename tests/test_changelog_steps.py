@@ -77,8 +77,9 @@ def test_post_release_restores_the_projects_own_unreleased(started: Context,
         plan.changes[0].diff
     # walked in the TUI: the note said "Push this commit or open the follow-up PR yourself."
     # while the summary that comes next offers p for it (and the CLI `push --rest`)
-    assert ("Nothing is pushed here: the summary's p (or `release-console push --rest`) "
-            "pushes this commit, or open the follow-up PR with it.") in plan.notes
+    assert ("Nothing is pushed here: the summary then offers to push this commit (p in the TUI, "
+            "`release-console push --rest` on the command line), or open the follow-up PR with "
+            "it.") in plan.notes
     evidence = post_release.STEP.run(ctx)
     assert evidence["reopened"] is True
     text = (repo_path / "CHANGELOG.md").read_text()

@@ -141,7 +141,7 @@ def test_the_push_confirmation_never_shows_credentials_in_the_remote_url(
 
     git(repo_path, "remote", "set-url", "origin", "https://ci-bot:s3cr3t-token@example.test/p.git")
     summary = registry()["push"].plan(ready).summary
-    _, rest = push_plan_lines(ready)
+    _, rest = push_plan_lines(ready, ready.require_session())
     for text in (summary, "\n".join(rest)):
         assert "Remote origin: https://example.test/p.git" in text
         assert "s3cr3t-token" not in text

@@ -106,24 +106,26 @@ def push_rest(ctx: Context, *, dry_run: bool) -> int:
     """The commits a finished release leaves (the reopen commit), asked and pushed like every
     push, through the service the TUI's summary uses."""
     from services.errors import UsageError
-    from services.session_lifecycle import latest_session
     from services.step_protocol import Plan
-    from services.summary import push_plan_lines, unpushed
+    from services.summary import last_finished, push_plan_lines, unpushed
     from services.summary import push_rest as push_the_rest
 
-    if ctx.session is not None:
+    sessions = ctx.store.sessions()
+    # the last finished release's leftovers, also once the next release has started (the TUI's
+    # summary pushes them then too): never the commits of the release in progress
+    session = last_finished(sessions)
+    if (session is None or session.state != "completed") and ctx.session is not None:
         raise UsageError(f"{ctx.session.tag} is in progress: `release-console push` pushes its "
                          "commit and tag; `push --rest` is for what a finished release leaves.")
-    session = latest_session(ctx.store)
     if session is None or session.state != "completed":
         raise UsageError("No release has finished here, so `push --rest` has nothing to push "
                          "(it pushes the commits a finished release leaves, the reopen commit).")
-    left = unpushed(ctx)
+    left = unpushed(ctx, session, sessions)
     if not left:
         say(f"Nothing left to push after {session.tag}: {ctx.policy.project.remote} has every "
             "commit.")
         return 0
-    command, lines = push_plan_lines(ctx)
+    command, lines = push_plan_lines(ctx, session)
     plan = Plan(summary="\n".join(lines), commands=[command])
     if dry_run:
         say(plan.render())

@@ -18,7 +18,6 @@ from services.marks import MARKS
 from services.session_lifecycle import (
     ABANDONED_ATTEMPT,
     ReleaseRequest,
-    latest_session,
     start_release,
 )
 from services.step_protocol import Context
@@ -89,15 +88,16 @@ def cmd_status(args: argparse.Namespace) -> int:
     if ctx.session_problem is not None:
         raise ctx.session_problem
     if ctx.session is None:
-        from services.summary import for_context
+        from services.summary import for_context, last_finished
         from services.yank_resume import unfinished_yank
 
         sessions = ctx.store.sessions()  # read once: the last one and an unfinished yank
         # The line names the release started last as the TUI header does (and an older one
-        # changed since, a yank); the summary below is of the session changed last, whose
-        # commits (a yank's note) may be left to push.
-        last = latest_session(sessions)
-        summary = for_context(ctx, last) if last is not None else None
+        # changed since, a yank); the summary below is of the finished one changed last, whose
+        # commits (its reopen commit, a yank's note) may be left to push: not of an attempt
+        # abandoned since, which hid v1.3.0's reopen commit.
+        last = last_finished(sessions)
+        summary = for_context(ctx, last, sessions) if last is not None else None
         yank = unfinished_yank(sessions)
         if args.json:
             # Every key of the documented schema (docs/cli.md), as with a session in progress.
@@ -107,7 +107,7 @@ def cmd_status(args: argparse.Namespace) -> int:
                         "unfinished_yank": yank.to_json() if yank is not None else None})
             return 0
         say(f"No release in progress; the last session: {last_words(sessions)}."
-            if last is not None else "No release in progress.")
+            if sessions else "No release in progress.")
         if summary is not None and last is not None and last.state == "completed":
             for line in summary.lines():
                 say(line)
@@ -254,12 +254,12 @@ def say_unpushed(ctx: Context) -> None:
 
     session = ctx.session
     if session is None:
-        from services.session_lifecycle import latest_session
+        from services.summary import last_finished
 
-        session = latest_session(ctx.store)
+        session = last_finished(ctx.store.sessions())
     if session is None or session.state != "completed":
         return
-    left = unpushed(ctx)
+    left = unpushed(ctx, session)
     if left:
         say(f"Still to do: push the {left} commit{'s' if left > 1 else ''} left after the "
             "release (the reopen commit): `release-console push --rest`.", style="bold")

@@ -24,6 +24,7 @@ SCREENS: dict[str, str] = {
     "draft": "screens.steps.draft:DraftScreen",
     "review": "screens.steps.review:ReviewScreen",
     "publish": "screens.steps.publish:PublishScreen",
+    "post-release": "screens.steps.post_release:PostReleaseScreen",
     "handoff-out": "screens.steps.handoff:HandoffScreen",
     "handoff-back": "screens.steps.handoff:HandoffScreen",
 }

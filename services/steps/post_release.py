@@ -3,8 +3,9 @@ its footer link at ``vX.Y.Z...HEAD`` (PAI runbook, section 7), then commit it.
 
 The changelog step recorded exactly what it removed (the [Unreleased] heading as written, the link
 label and URL, including a branch such as ``main`` instead of ``HEAD``), so the section comes back
-the way the project writes it. Nothing is pushed here: the summary offers to push the commit
-(``push --rest``), or the captain opens the follow-up PR with it.
+the way the project writes it. After a promotion only the link moves: its candidate's own
+post-release reopened the section. Nothing is pushed here: the summary offers to push the commit
+(``p``; ``push --rest`` on the command line), or the captain opens the follow-up PR with it.
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ from services.subjects import COMPARES_FROM, REOPEN, subject
 
 # The reopen commit stays local: the summary after the last step offers to push it (and the
 # CLI's `push --rest`), so the plan names those rather than sending the captain to a shell.
-PUSHED_AFTER = ("Nothing is pushed here: the summary's p (or `release-console push --rest`) "
-                "pushes this commit, or open the follow-up PR with it.")
+PUSHED_AFTER = ("Nothing is pushed here: the summary then offers to push this commit (p in the "
+                "TUI, `release-console push --rest` on the command line), or open the follow-up "
+                "PR with it.")
 
 
 def commit_message(ctx: Context) -> str:
