@@ -46,6 +46,7 @@ from screens.base import host_of, said
 from screens.hanging import HangingStatic
 from screens.step_choices import RUNNING, StepChoices
 from screens.step_forms import FormWrites
+from screens.step_keys import OwnKeysFirst
 from screens.step_messages import Finished, Loaded, Progress, Stopper
 from screens.step_moving_on import MovingOn
 from screens.step_progress import StepProgress
@@ -73,7 +74,7 @@ STEP_CSS = Path(__file__).with_name("step.tcss")
 
 S = StepStatus
 
-class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
+class StepScreen(OwnKeysFirst, StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
     """One runbook step: description, status, blockers, plan (dry run), evidence; r runs it."""
 
     CSS_PATH: ClassVar[Any] = [STEP_CSS]

@@ -145,6 +145,8 @@ class StepBody(VerticalScroll):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "back_to_control", "Back to the checklist", show=False),
     ]
+    # its keys' heading in the Keys panel, listed last there (screens.step_keys)
+    BINDING_GROUP_TITLE = "Scrolling"
 
     def __init__(self, *children: Widget, id: str | None = None) -> None:
         super().__init__(*children, id=id)
