@@ -110,6 +110,19 @@ class FormField(Input):
             screen.set_focus(screen.query_one(self.then))
 
 
+class VersionField(Input):
+    """A field for a version number, where ``?`` opens the Keys panel as on every other screen.
+
+    A version never holds a "?" (``1.3.1``, ``v2.0.0-rc.1``), so here the key is not text: walked
+    at 80x24, ? on the hotfix picker with nothing to pick typed "?" into the version field (it
+    has the focus there) instead of listing the screen's keys. A field's printable keys are its
+    own before any binding (Textual filters the app's ``?`` out while a field has the focus), so
+    the field binds it itself, with priority. Fields whose text may hold one keep typing it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "app.toggle_keys", "Keys", show=False, priority=True)]
+
+
 class TickBox(Checkbox, inherit_bindings=False):
     """A checkbox that reads ``[x]`` or ``[ ]``, like :class:`CheckList`: Textual's own box is
     the same ``▐X▌`` ticked or not, told apart by colour only. Space ticks it, as in every list
