@@ -140,6 +140,26 @@ class TickBox(Checkbox, inherit_bindings=False):
         return Content("[x]" if self.value else "[ ]")
 
 
+class CutPane(VerticalScroll):
+    """A scrolling pane that says so while the screen cuts it (a tired captain may not see a
+    scrollbar), until it is scrolled to the end: the yank wizard's previews in their frame, the
+    confirmation's plan on the line under it (:meth:`say_cut`)."""
+
+    def on_resize(self) -> None:
+        self._say_cut()
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        self._say_cut()
+
+    def _say_cut(self) -> None:
+        self.say_cut(self.scroll_y < self.max_scroll_y)
+
+    def say_cut(self, cut: bool) -> None:
+        """Whether more is below the bottom edge: by default its frame's subtitle says so."""
+        self.border_subtitle = "↑↓ scrolls: more below" if cut else ""
+
+
 class StepBody(VerticalScroll):
     """A step screen's scrolling body that never takes the focus from its controls unseen.
 
