@@ -232,10 +232,10 @@ class HomeScreen(Screen[None]):
                         style=STATUS_STYLE.get(row.status, ""))
             if row.reason:
                 text.append(f"Reason: {row.reason}\n")
-            text.append_text(render_blockers(row.blockers, tui=True))
+            text.append_text(render_blockers(row.blockers, tui=True, away=True))
             if row.on_its_screen:  # not where they are done elsewhere (the other machine)
-                text.append("Enter opens this step's screen, where the keys and fields above "
-                            "are.\n", style="dim")
+                text.append("Enter opens this step's screen, to do what the → lines say.\n",
+                            style="dim")
         text.append(f"\n{row.description}\n\n")
         if row.status is not None:
             text.append_text(render_evidence(row.evidence))
