@@ -149,7 +149,7 @@ class HomeScreen(Screen[None]):
         # another runbook (a session ended, another kind started): the cursor's row is another
         # step there, so it goes to the step to do now or the first (walked: the pane showed the
         # step of the runbook gone)
-        other = bool(self.rows) and [r.id for r in overview.rows] != [r.id for r in self.rows]
+        changed = bool(self.rows) and [r.id for r in overview.rows] != [r.id for r in self.rows]
         self.rows, self.next_id = overview.rows, overview.next_id
         self.has_session = overview.has_session
         self.can_start = overview.can_start
@@ -159,7 +159,7 @@ class HomeScreen(Screen[None]):
         self.journal = overview.journal
         self.edited = overview.edited
         checklist = self.query_one("#checklist", OptionList)
-        keep = None if other else checklist.highlighted
+        keep = None if changed else checklist.highlighted
         checklist.set_options(self._option(row) for row in self.rows)
         if keep is None or (moved_on and self.next_id is not None):
             keep = next((i for i, r in enumerate(self.rows) if r.id == self.next_id), 0)
