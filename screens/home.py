@@ -146,6 +146,10 @@ class HomeScreen(Screen[None]):
             return
         bar.update(overview.header)
         moved_on = overview.next_id != self.next_id  # a step finished: follow the runbook
+        # another runbook (a session ended, another kind started): the cursor's row is another
+        # step there, so it goes to the step to do now or the first (walked: the pane showed the
+        # step of the runbook gone)
+        changed = bool(self.rows) and [r.id for r in overview.rows] != [r.id for r in self.rows]
         self.rows, self.next_id = overview.rows, overview.next_id
         self.has_session = overview.has_session
         self.can_start = overview.can_start
@@ -155,11 +159,11 @@ class HomeScreen(Screen[None]):
         self.journal = overview.journal
         self.edited = overview.edited
         checklist = self.query_one("#checklist", OptionList)
-        keep = checklist.highlighted
+        keep = None if changed else checklist.highlighted
         checklist.set_options(self._option(row) for row in self.rows)
-        if (keep is None or moved_on) and self.next_id is not None:
+        if keep is None or (moved_on and self.next_id is not None):
             keep = next((i for i, r in enumerate(self.rows) if r.id == self.next_id), 0)
-        checklist.highlighted = keep if keep is not None else 0
+        checklist.highlighted = keep
         self.done_here = bool(self.has_session and overview.idle)
         if self.journal:  # as `status` says it: nothing runs until the journal verifies
             note.update(Text(self.journal, style="bold red"))
@@ -211,7 +215,8 @@ class HomeScreen(Screen[None]):
         return Option(line, id=row.id)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        self._show_detail(event.option_index)
+        # the row highlighted now: an event from before the rows changed names an old index
+        self._show_detail(event.option_list.highlighted)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self._open(event.option_index)
@@ -232,10 +237,10 @@ class HomeScreen(Screen[None]):
                         style=STATUS_STYLE.get(row.status, ""))
             if row.reason:
                 text.append(f"Reason: {row.reason}\n")
-            text.append_text(render_blockers(row.blockers, tui=True))
+            text.append_text(render_blockers(row.blockers, tui=True, away=True))
             if row.on_its_screen:  # not where they are done elsewhere (the other machine)
-                text.append("Enter opens this step's screen, where the keys and fields above "
-                            "are.\n", style="dim")
+                text.append("Enter opens this step's screen, to do what the → lines say.\n",
+                            style="dim")
         text.append(f"\n{row.description}\n\n")
         if row.status is not None:
             text.append_text(render_evidence(row.evidence))

@@ -29,7 +29,7 @@ from screens.base import attempt, host_of, open_wizard, said
 from screens.hanging import hanging
 from screens.hotfix_conflict import ConflictScreen
 from screens.prompts import ask_from_thread
-from screens.widgets import SessionBar
+from screens.widgets import SessionBar, VersionField
 from services import engine, versions
 from services.asks import question
 from services.errors import ConsoleError
@@ -126,7 +126,7 @@ class HotfixScreen(Screen[str | None]):
         with Vertical(id="form"):
             yield Static("", id="suggestion")
             with Horizontal():
-                yield Input(placeholder="Hotfix version, e.g. 1.3.1", id="version")
+                yield VersionField(placeholder="Hotfix version, e.g. 1.3.1", id="version")
                 yield Select(SEVERITY_CHOICES, value="", allow_blank=False, id="severity")
         yield OptionList(id="commits")
         yield Static("", id="left-out")

@@ -18,12 +18,13 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import App, ComposeResult, SuspendNotSupported
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.events import Key
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from screens.base import open_wizard
+from screens.widgets import CutPane
 from services import secrets
 from services.errors import ConsoleError
 from services.step_protocol import Plan
@@ -60,7 +61,7 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(single_width(self.question), id="question", markup=False)
-            with VerticalScroll(id="plan"):
+            with PlanPane(id="plan"):
                 yield Static(plan_text(self.plan), markup=False)
             yield Static("The plan is longer than this window: ↑↓ or PgUp PgDn scroll it.",
                          id="more")
@@ -118,7 +119,7 @@ class ConfirmScreen(ModalScreen[bool]):
         content = self._rows(Text(plan_text(self.plan)), inner - 2)  # beside the gutter
         longer = content > room
         self.query_one("#more", Static).display = longer
-        plan = self.query_one("#plan", VerticalScroll)
+        plan = self.query_one("#plan", PlanPane)
         plan.styles.height = max(3, room - 1) if longer else content
 
     def _rows(self, renderable: RenderableType, width: int) -> int:
@@ -129,7 +130,7 @@ class ConfirmScreen(ModalScreen[bool]):
                                         pad=False))
 
     def action_scroll_plan(self, rows: int) -> None:
-        self.query_one("#plan", VerticalScroll).scroll_relative(y=rows, animate=False)
+        self.query_one("#plan", PlanPane).scroll_relative(y=rows, animate=False)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
@@ -139,6 +140,16 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_confirm(self) -> None:
         self.dismiss(True)
+
+
+class PlanPane(CutPane):
+    """The confirmation's plan: the line under it says it is longer than the window until its
+    end is in sight (walked: the line stayed once the captain had scrolled to the end). The
+    line keeps its row, so the dialog does not move while it scrolls."""
+
+    def say_cut(self, cut: bool) -> None:
+        for line in self.screen.query("#more"):  # from its first resize, the line is there
+            line.styles.visibility = "visible" if cut else "hidden"
 
 
 def plan_text(plan: Plan) -> str:

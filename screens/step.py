@@ -46,6 +46,7 @@ from screens.base import host_of, said
 from screens.hanging import HangingStatic
 from screens.step_choices import RUNNING, StepChoices
 from screens.step_forms import FormWrites
+from screens.step_keys import OwnKeysFirst
 from screens.step_messages import Finished, Loaded, Progress, Stopper
 from screens.step_moving_on import MovingOn
 from screens.step_progress import StepProgress
@@ -73,7 +74,7 @@ STEP_CSS = Path(__file__).with_name("step.tcss")
 
 S = StepStatus
 
-class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
+class StepScreen(OwnKeysFirst, StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
     """One runbook step: description, status, blockers, plan (dry run), evidence; r runs it."""
 
     CSS_PATH: ClassVar[Any] = [STEP_CSS]
@@ -235,22 +236,21 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
                                "No release in progress: press Escape and start one with s.",
                                style="yellow"))
             for gone in ("#step-blockers", "#step-evidence"):  # the ended release's, not now's
-                self.query_one(gone, Static).update("")
+                self.show_section(gone, "")
         else:
             if not self.running:
                 self.status = StepStatus(view.status)
             finished = view.status in FINISHED
             self.blockers = list(view.blockers)
             self._show_status(view)
-            self.query_one("#step-blockers", Static).update(self.blockers_text(view.blockers))
-            self.query_one("#step-evidence", Static).update(render_evidence(view.record.evidence))
+            self.show_section("#step-blockers", self.blockers_text(view.blockers))
+            self.show_section("#step-evidence", render_evidence(view.record.evidence))
         self.show_extra(cast("T | None", message.extra))
         plan = message.plan
         if plan is not None:  # what the screen's own panel says is not said again below it
             plan = replace(plan, notes=[n for n in plan.notes if not self.said_by_panel(n)])
-        self.query_one("#step-plan", Static).update(
-            Text("What running it will do:\n", style="bold") + Text(single_width(plan.render()))
-            if plan and not finished else "")
+        self.show_section("#step-plan", Text("What running it will do:\n", style="bold")
+                          + Text(single_width(plan.render())) if plan and not finished else "")
         if not self.running:
             self._show_hint()
         if self.next_after_load:
@@ -259,6 +259,13 @@ class StepScreen(StepChoices, MovingOn, FormWrites, Screen[None], Generic[T]):
         elif first and self.next_before_load:  # n typed ahead: as if pressed now
             self.next_before_load = False
             self.action_next_step()
+
+    def show_section(self, selector: str, text: Text | str) -> None:
+        """A section with nothing to say takes no rows: walked at 80x24, an empty blockers
+        section (its margin and a blank line) pushed the changelog step's plan off screen."""
+        section = self.query_one(selector, Static)
+        section.update(text)
+        section.set_class(not str(text), "-empty")  # step.tcss; a screen's own display stays
 
     def _show_status(self, view: engine.StepView) -> None:
         shown = S.RUNNING if self.running else StepStatus(view.status)

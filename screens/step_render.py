@@ -6,6 +6,7 @@ same blocker or evidence never reads two ways.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -39,12 +40,23 @@ def progress_title(event: ProgressEvent) -> str:
     return f"{verb} {event.item or 'all files'} ({size})"
 
 
-def render_blockers(blockers: Sequence[Blocker], *, tui: bool = False) -> Text:
-    """Why the step cannot run; with ``tui`` the remedy names the key or control, not a command."""
+# Where a TUI remedy places a control on the step's screen ("the checklist below")
+ON_THE_SCREEN = re.compile(r"\b(?:below|above)\b")
+
+
+def render_blockers(blockers: Sequence[Blocker], *, tui: bool = False, away: bool = False,
+                    ) -> Text:
+    """Why the step cannot run; with ``tui`` the remedy names the key or control, not a command.
+
+    ``away``: shown away from the step's screen (the checklist's Step pane), where "the
+    checklist below" is not below: walked, the pane said "Tick it in the checklist below" over no
+    checklist. There a remedy's control is "on its screen", which Enter opens."""
     if not blockers:
         return Text("")
     text = Text("Blocked because:\n", style="bold yellow")
     remedies = [b.tui_remedy if tui else b.remedy for b in blockers]
+    if away:
+        remedies = [ON_THE_SCREEN.sub("on its screen", remedy) for remedy in remedies]
     for index, blocker in enumerate(blockers):
         text.append(f"• {blocker.reason}\n")
         remedy = remedies[index]

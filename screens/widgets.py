@@ -110,6 +110,19 @@ class FormField(Input):
             screen.set_focus(screen.query_one(self.then))
 
 
+class VersionField(Input):
+    """A field for a version number, where ``?`` opens the Keys panel as on every other screen.
+
+    A version never holds a "?" (``1.3.1``, ``v2.0.0-rc.1``), so here the key is not text: walked
+    at 80x24, ? on the hotfix picker with nothing to pick typed "?" into the version field (it
+    has the focus there) instead of listing the screen's keys. A field's printable keys are its
+    own before any binding (Textual filters the app's ``?`` out while a field has the focus), so
+    the field binds it itself, with priority. Fields whose text may hold one keep typing it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "app.toggle_keys", "Keys", show=False, priority=True)]
+
+
 class TickBox(Checkbox, inherit_bindings=False):
     """A checkbox that reads ``[x]`` or ``[ ]``, like :class:`CheckList`: Textual's own box is
     the same ``▐X▌`` ticked or not, told apart by colour only. Space ticks it, as in every list
@@ -125,6 +138,26 @@ class TickBox(Checkbox, inherit_bindings=False):
     @property
     def _button(self) -> Content:
         return Content("[x]" if self.value else "[ ]")
+
+
+class CutPane(VerticalScroll):
+    """A scrolling pane that says so while the screen cuts it (a tired captain may not see a
+    scrollbar), until it is scrolled to the end: the yank wizard's previews in their frame, the
+    confirmation's plan on the line under it (:meth:`say_cut`)."""
+
+    def on_resize(self) -> None:
+        self._say_cut()
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        self._say_cut()
+
+    def _say_cut(self) -> None:
+        self.say_cut(self.scroll_y < self.max_scroll_y)
+
+    def say_cut(self, cut: bool) -> None:
+        """Whether more is below the bottom edge: by default its frame's subtitle says so."""
+        self.border_subtitle = "↑↓ scrolls: more below" if cut else ""
 
 
 class StepBody(VerticalScroll):
@@ -145,6 +178,8 @@ class StepBody(VerticalScroll):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "back_to_control", "Back to the checklist", show=False),
     ]
+    # its keys' heading in the Keys panel, listed last there (screens.step_keys)
+    BINDING_GROUP_TITLE = "Scrolling"
 
     def __init__(self, *children: Widget, id: str | None = None) -> None:
         super().__init__(*children, id=id)

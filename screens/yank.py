@@ -29,7 +29,7 @@ from textual.widgets import Button, Checkbox, Footer, Input, Label, OptionList, 
 from textual.widgets.option_list import Option
 
 from screens.base import attempt, host_of, said
-from screens.widgets import TickBox
+from screens.widgets import CutPane, TickBox
 from services.errors import ConsoleError
 from services.wording import single_width
 
@@ -40,22 +40,6 @@ if TYPE_CHECKING:
     from services.yank import PreparedYank
     from services.yank_choices import ReleaseChoice
     from services.yank_push import NoteCommit
-
-
-class PreviewPane(VerticalScroll):
-    """One side of the preview; when the screen cuts it, its frame says so (a tired captain may
-    not see a scrollbar) until it is scrolled to the end."""
-
-    def on_resize(self) -> None:
-        self._say_cut()
-
-    def watch_scroll_y(self, old: float, new: float) -> None:
-        super().watch_scroll_y(old, new)
-        self._say_cut()
-
-    def _say_cut(self) -> None:
-        self.border_subtitle = "↑↓ scrolls: more below" if self.scroll_y < self.max_scroll_y \
-            else ""
 
 
 class YankScreen(Screen[None]):
@@ -120,9 +104,9 @@ class YankScreen(Screen[None]):
         with Horizontal(id="preview"):
             # Out of the Tab order until there is a preview to scroll: Tab from the form goes
             # to Preview, not through two empty panes.
-            with PreviewPane(id="github-side", classes="side", can_focus=False):
+            with CutPane(id="github-side", classes="side", can_focus=False):
                 yield Static("Pick a release, give a reason, then Preview.", id="github")
-            with PreviewPane(id="changelog-side", classes="side", can_focus=False):
+            with CutPane(id="changelog-side", classes="side", can_focus=False):
                 yield Static("", id="diff", markup=False)
         yield Static("", id="message")
         with Horizontal(id="buttons"):

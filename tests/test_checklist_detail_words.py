@@ -15,7 +15,7 @@ from services.session import utc_now
 from tests.airgap_helpers import Workstations, prepare_online
 from tests.tui_helpers import settle, text_of
 
-ENTER = "Enter opens this step's screen, where the keys and fields above are."
+ENTER = "Enter opens this step's screen, to do what the → lines say."
 
 
 async def panels(ws: Workstations, side: str, *step_ids: str) -> dict[str, str]:

@@ -141,3 +141,28 @@ async def test_under_the_push_question_the_step_says_it_waits_and_nothing_has_ru
     remote_tags = subprocess.run(["git", "-C", str(project), "ls-remote", "--tags", "origin"],
                                  capture_output=True, text=True, check=True).stdout
     assert "refs/tags/v1.3.1" not in remote_tags
+
+
+async def test_the_longer_than_this_window_line_goes_once_the_end_is_in_sight(
+        tmp_path: Path) -> None:
+    """Walked at 80x24: "The plan is longer than this window" stayed after the captain had
+    scrolled to the end of the plan; the yank wizard's panes clear theirs. Back up, it is back."""
+    project = hotfix_ready_to_push(tmp_path, fixes=5)
+    more = "The plan is longer than this window: ↑↓ or PgUp PgDn scroll it."
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_step(pilot, "push", object)
+        await pilot.press("r")
+        await until_confirm(pilot)
+        await pilot.pause()
+        assert more in "\n".join(screen_lines(app))
+        await pilot.press("pagedown", "pagedown", "pagedown")
+        await pilot.pause()
+        text = "\n".join(screen_lines(app))
+        assert "Note: A tag already on the remote must be this very tag" in text
+        assert more not in text, text
+        assert "$ git push origin refs/tags/v1.3.1" in text and "Yes (y)" in text
+        await pilot.press("up")
+        await pilot.pause()
+        assert more in "\n".join(screen_lines(app))
+        await pilot.press("n")

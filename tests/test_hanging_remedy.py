@@ -52,7 +52,8 @@ async def test_a_wrapped_remedy_hangs_under_its_text_on_the_checklist_and_the_sc
         entry = hangs_under_its_text(screen_lines(app), REMEDY)
         assert len(entry) > 1, entry  # the panel is narrow: the remedy wraps, under itself
         assert " ".join(r.strip() for r in entry).startswith(
-            "→ Test it on real hardware, then record the amd64 sign-off in the form below.")
+            "→ Test it on real hardware, then record the amd64 sign-off in the form on its "
+            "screen.")  # the form is not below the checklist's pane (test_home_detail_pane.py)
 
         # The smoke screen itself says the open sign-offs in one bullet, its remedy in one row
         # (the form has to fit under the title at 80x24: tests/test_smoke_at_80x24.py).

@@ -461,3 +461,29 @@ async def test_with_nothing_to_pick_the_picker_says_to_commit_the_fix_first(
         await settle(pilot)
         listing = app.screen.query_one("#commits", OptionList)
         assert [listing.get_option_at_index(i).id for i in range(listing.option_count)] == [fix]
+
+
+async def test_question_mark_on_the_picker_with_nothing_to_pick_opens_the_keys(
+        project: Path) -> None:
+    """Walked at 80x24: with nothing to pick the version field keeps the focus, and ? typed "?"
+    into it. A version never holds a "?": there, as elsewhere, ? opens the Keys panel and
+    closes it again, and the version is left as it was."""
+    from textual.widgets import HelpPanel
+
+    from tests.test_confirm_layout import screen_lines
+
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.action_start_hotfix()
+        await settle(pilot)
+        field = app.screen.query_one("#version", Input)
+        assert field.has_focus and field.value == "1.3.1"
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert app.screen.query(HelpPanel), "? did not open the Keys panel"
+        assert "Move cursor" in "\n".join(screen_lines(app))  # the version field's keys
+        assert field.value == "1.3.1"
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert not app.screen.query(HelpPanel) and field.value == "1.3.1"

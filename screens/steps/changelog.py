@@ -73,35 +73,38 @@ class ChangelogScreen(StepScreen[ChangelogView]):
 
     def show_extra(self, data: ChangelogView | None) -> None:
         entries = self.query_one("#changelog-entries", Static)
-        bump = self.query_one("#changelog-bump", Static)
         if data is None:
-            entries.update("")
-            bump.update("")
+            self.show_section("#changelog-bump", "")
+            self.show_section("#changelog-entries", "")
             return
         if data.error:
-            bump.update(Text(data.error, style="bold red"))
-            entries.update("")
+            self.show_section("#changelog-bump", Text(data.error, style="bold red"))
+            self.show_section("#changelog-entries", "")
             return
         if not data.entries or data.decision is None:
             said = {"written": f"The entries are moved in {data.file} already; only the commit "
                                "is left.",
                     "committed": f"The entries are moved and committed in {data.file}."}
-            bump.update(Text(said.get(data.moved, f"{data.file} has no [Unreleased] entries to "
-                                                  "move."), style="dim"))
-            entries.update("")
+            self.show_section("#changelog-bump", Text(
+                said.get(data.moved, f"{data.file} has no [Unreleased] entries to move."),
+                style="dim"))
+            self.show_section("#changelog-entries", "")
             return
         decision = data.decision
         text = Text("The entries call for a ", style="bold")
         text.append(decision.bump.upper(), style="bold magenta")
         text.append(" release", style="bold")
-        text.append(f" (next: {decision.next_version} from {decision.current or 'nothing'}):\n")
+        text.append(f" (next: {decision.next_version} from {decision.current or 'nothing'}):")
         for reason in decision.reasons:
-            text.append(f"  • {reason}\n")
+            text.append(f"\n  • {reason}")
         for blocker in data.mismatch:
-            text.append(f"{blocker.reason}\n", style="bold yellow")
-        bump.update(text)
-        entries.update(Text(f"[Unreleased] in {data.file}:\n", style="bold")
-                       + Text(data.entries.rstrip("\n")))
+            text.append(f"\n{blocker.reason}", style="bold yellow")
+        self.show_section("#changelog-bump", text)
+        # At 80x24 the plan (the diff) is to start on screen under the entries: their heading is
+        # the box's title and the file's blank lines between headings and entries are left out.
+        entries.border_title = Text(f"[Unreleased] in {data.file}", style="bold")
+        self.show_section("#changelog-entries", Text("\n".join(
+            line for line in data.entries.rstrip("\n").splitlines() if line.strip())))
 
     def question(self, ctx: Context, template: str) -> str:
         files = [ctx.policy.changelog]
