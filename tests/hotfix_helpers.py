@@ -152,6 +152,16 @@ def reopen_unreleased(project: Path) -> None:
     git(project, "commit", "-q", "-am", "Post-release v1.3.0: reopen [Unreleased]")
 
 
+def main_moves_on(project: Path) -> None:
+    """Main after the release: an [Unreleased] entry committed and pushed, which merge-back
+    then meets (the hotfix's section must go below it)."""
+    changelog = project / "CHANGELOG.md"
+    changelog.write_text(changelog.read_text().replace(
+        "## [Unreleased]\n", "## [Unreleased]\n\n### Added\n\n- Offline maps.\n", 1))
+    git(project, "commit", "-q", "-am", "Offline maps")
+    git(project, "push", "-q", "origin", "main")
+
+
 KILL_SHIM = """#!/bin/sh
 "{real}" "$@"
 rc=$?

@@ -15,6 +15,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from textual.pilot import Pilot
+
 from console.app import ReleaseConsoleApp
 from console.wiring import Options
 from screens.prompts import ConfirmScreen
@@ -65,13 +67,18 @@ def hotfix_ready_to_push(base: Path, fixes: int) -> Path:
     return project
 
 
+
+async def push_confirmation(pilot: Pilot[Any]) -> None:
+    """The push step's screen, r, and its confirmation up (the hotfix's plan is long)."""
+    await open_step(pilot, "push", object)
+    await pilot.press("r")
+    await until_confirm(pilot)
+
 async def test_the_hotfix_push_confirmation_shows_both_commands_at_80x24(tmp_path: Path) -> None:
     project = hotfix_ready_to_push(tmp_path, fixes=5)
     app = ReleaseConsoleApp(Options(repo=project))
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_step(pilot, "push", object)
-        await pilot.press("r")
-        await until_confirm(pilot)
+        await push_confirmation(pilot)
         await pilot.pause()
         await pilot.pause()
         lines = screen_lines(app)
@@ -101,9 +108,7 @@ async def test_a_key_that_answers_nothing_says_which_keys_do(tmp_path: Path) -> 
     project = hotfix_ready_to_push(tmp_path, fixes=5)
     app = ReleaseConsoleApp(Options(repo=project))
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await open_step(pilot, "push", object)
-        await pilot.press("r")
-        await until_confirm(pilot)
+        await push_confirmation(pilot)
         confirm = app.screen
         app.clear_notifications()
         await pilot.press("z", "z", "x")
@@ -151,9 +156,7 @@ async def test_the_longer_than_this_window_line_goes_once_the_end_is_in_sight(
     more = "The plan is longer than this window: ↑↓ or PgUp PgDn scroll it."
     app = ReleaseConsoleApp(Options(repo=project))
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_step(pilot, "push", object)
-        await pilot.press("r")
-        await until_confirm(pilot)
+        await push_confirmation(pilot)
         await pilot.pause()
         assert more in "\n".join(screen_lines(app))
         await pilot.press("pagedown", "pagedown", "pagedown")

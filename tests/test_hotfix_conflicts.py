@@ -20,6 +20,15 @@ def world(tmp_path: Path) -> Iterator[Path]:
     yield project
 
 
+def stop_a_pick(project: Path) -> str:
+    """A hotfix whose one pick conflicts (main changed the line twice), stopped by `hotfix`;
+    returns the picked fix."""
+    commit(project, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
+    fix = commit(project, "src/unlock.sh", "retry=3\n", "Unlock: three retries")
+    assert run_cli("hotfix", "1.3.1", "--yes", "--pick", fix, cwd=project).returncode == 1  # stopped
+    return fix
+
+
 def refs(project: Path) -> str:
     """Branches, HEAD, index and tree: what "nothing changed" means for git."""
     return (git(project, "for-each-ref", "--format=%(refname) %(objectname)")
@@ -200,9 +209,7 @@ async def test_after_a_restart_the_branch_steps_screen_opens_the_conflict_screen
     from tests.tui_helpers import footer_keys, open_step, settle, text_of
 
     project = world
-    commit(project, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
-    fix = commit(project, "src/unlock.sh", "retry=3\n", "Unlock: three retries")
-    assert run_cli("hotfix", "1.3.1", "--yes", "--pick", fix, cwd=project).returncode == 1  # stopped
+    stop_a_pick(project)
     app = ReleaseConsoleApp(Options(repo=project))
     async with app.run_test(size=(100, 30)) as pilot:
         step = await open_step(pilot, "hotfix-branch", HotfixBranchScreen)
@@ -230,9 +237,7 @@ async def test_a_policy_broken_while_the_conflict_screen_is_open_is_said_on_it(
     from tests.tui_helpers import open_step, settle, text_of
 
     project = world
-    commit(project, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
-    fix = commit(project, "src/unlock.sh", "retry=3\n", "Unlock: three retries")
-    assert run_cli("hotfix", "1.3.1", "--yes", "--pick", fix, cwd=project).returncode == 1  # stopped
+    stop_a_pick(project)
     app = ReleaseConsoleApp(Options(repo=project))
     async with app.run_test(size=(100, 30)) as pilot:
         await open_step(pilot, "hotfix-branch", HotfixBranchScreen)
@@ -298,9 +303,7 @@ async def test_the_conflict_dialog_shows_its_own_keys_at_80x24(world: Path) -> N
     from tests.tui_helpers import footer_keys, open_step, settle
 
     project = world
-    commit(project, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
-    fix = commit(project, "src/unlock.sh", "retry=3\n", "Unlock: three retries")
-    assert run_cli("hotfix", "1.3.1", "--yes", "--pick", fix, cwd=project).returncode == 1  # stopped
+    stop_a_pick(project)
     app = ReleaseConsoleApp(Options(repo=project))
     async with app.run_test(size=(80, 24)) as pilot:
         await open_step(pilot, "hotfix-branch", HotfixBranchScreen)

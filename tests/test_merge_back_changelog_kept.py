@@ -23,6 +23,7 @@ from tests.conftest import git, run_cli
 from tests.hotfix_helpers import (
     journal_actions,
     killed_after,
+    main_moves_on,
     pushed_quick_world,
     reopen_unreleased,
     signed_tag,
@@ -68,11 +69,8 @@ def conflict_world(tmp_path: Path, also: Callable[[Path], None]) -> Path:
     and commits ``also``: git conflicts in the CHANGELOG only where the section goes."""
     project = pushed_quick_world(tmp_path)
     reopen_unreleased(project)
+    main_moves_on(project)
     changelog = project / "CHANGELOG.md"
-    changelog.write_text(changelog.read_text().replace(
-        "## [Unreleased]\n", "## [Unreleased]\n\n### Added\n\n- Offline maps.\n", 1))
-    git(project, "commit", "-q", "-am", "Offline maps")
-    git(project, "push", "-q", "origin", "main")
     hotfix_on_branch(project, "retry=3\n", tag=False)
     also(project)
     changelog.write_text(changelog.read_text().replace("## [1.3.0]", SECTION + "## [1.3.0]", 1)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import git, run_cli
-from tests.hotfix_helpers import journal_actions, killed_after, signed_tag
+from tests.hotfix_helpers import journal_actions, killed_after, main_moves_on, signed_tag
 from tests.test_merge_back import hotfix_on_branch
 
 URL = "https://github.com/example-org/pai/compare"
@@ -47,10 +47,7 @@ def clean_merge_world(tmp_path: Path, also: Callable[[Path], None] | None = None
     git(path, "commit", "-q", "-m", "Release v1.3.0")
     signed_tag(path, "v1.3.0")
     git(path, "push", "-q", "origin", "main", "v1.3.0")
-    changelog.write_text(changelog.read_text().replace(
-        "## [Unreleased]\n", "## [Unreleased]\n\n### Added\n\n- Offline maps.\n", 1))
-    git(path, "commit", "-q", "-am", "Offline maps")
-    git(path, "push", "-q", "origin", "main")
+    main_moves_on(path)
     hotfix_on_branch(path, "retry=3\n", tag=False)
     if also is not None:
         also(path)
