@@ -16,11 +16,14 @@ from typing import TYPE_CHECKING, Any
 
 from services.errors import ConsoleError
 from services.evidence import (
+    MergeBackEvidence,
+    PostReleaseEvidence,
     PublishEvidence,
     ReviewEvidence,
     SignedArtifact,
     SignEvidence,
     TagEvidence,
+    YankChangelogEvidence,
 )
 from services.session import Session
 from services.wording import counted
@@ -124,27 +127,23 @@ def _merge_back(session: Session) -> str:
     said nothing of it."""
     from services.step_status import StepStatus
 
-    record = session.steps.get("merge-back")
-    if record is None:
-        return ""
-    if record.status == StepStatus.SKIPPED:
+    record = session.steps.get(MergeBackEvidence.STEP)
+    if record is not None and record.status == StepStatus.SKIPPED:
         return "not brought up to date: merge-back was skipped" + \
             (f" ({record.reason})" if record.reason else "")
-    if record.status != StepStatus.DONE or not record.evidence:
+    facts = session.evidence(MergeBackEvidence, done=True)
+    if facts is None:
         return ""
-    facts = record.evidence
-    branch, tag = str(facts.get("branch") or "the default branch"), str(facts.get("tag") or "")
-    remote, commit = str(facts.get("remote") or "the remote"), str(facts.get("commit") or "")
+    branch, tag = facts.branch or "the default branch", facts.tag
+    remote = facts.remote or "the remote"
     how = {"fast-forward": f"{branch} fast-forwarded to {tag}",
            "merge": f"{tag} merged into {branch}",
            "merged": f"{branch} already held {tag} (merged before the step ran)"}.get(
-        str(facts.get("mode")), f"{branch} brought up to date with {tag}")
-    pushed = facts.get("pushed")
-    count = len(pushed) if isinstance(pushed, list) else 0
-    head = f" (head {commit[:12]})" if commit else ""
-    if not count:
+        facts.mode, f"{branch} brought up to date with {tag}")
+    head = f" (head {facts.commit[:12]})" if facts.commit else ""
+    if not facts.pushed:
         return f"{how}; {remote} had every commit already{head}"
-    return f"{how}; {counted(count, 'commit')} pushed to {remote}{head}"
+    return f"{how}; {counted(len(facts.pushed), 'commit')} pushed to {remote}{head}"
 
 
 def _signed_list(session: Session) -> tuple[AssetLine, ...]:
@@ -228,10 +227,10 @@ class Leftover:
 
 def _own_commit(session: Session) -> str:
     """The last commit the release made after its tag: the reopen commit, or a yank's note."""
-    made = [(record.finished_at, str(record.evidence.get("commit") or ""))
-            for step_id, record in session.steps.items()
-            if step_id in ("post-release", "yank-changelog")]
-    made = [m for m in made if m[1]]
+    reopen, note = session.evidence(PostReleaseEvidence), session.evidence(YankChangelogEvidence)
+    made = [(session.steps[step].finished_at, commit) for step, commit in (
+        (PostReleaseEvidence.STEP, reopen.commit if reopen else None),
+        (YankChangelogEvidence.STEP, note.commit if note else None)) if commit]
     return max(made)[1] if made else ""
 
 

@@ -14,7 +14,9 @@ from services.evidence import (
     HandoffBackEvidence,
     HandoffOutEvidence,
     HotfixBranchEvidence,
+    MergeBackEvidence,
     MigrationEvidence,
+    PostReleaseEvidence,
     PreflightEvidence,
     PublishEvidence,
     ReviewEvidence,
@@ -92,6 +94,15 @@ RECORDED: list[tuple[type[StepEvidence], dict[str, Any]]] = [
                             "entries": ["Fix the crash"], "changelog_commit": "2" * 40,
                             "branch_created": True, "commit": "3" * 40,
                             "changelog_conflicts_resolved": []}),
+    (MergeBackEvidence, {"mode": "merge", "branch": "main", "commit": "4" * 40,
+                         "remote": "origin", "tag": "v1.2.1", "pushed": ["4a4a4a4 Merge"],
+                         "changelog_resolved": True, "changelog_carried": ""}),
+    (MergeBackEvidence, {"mode": "merged", "branch": "main", "commit": "4" * 40,
+                         "remote": "origin", "tag": "v1.2.1", "pushed": [],
+                         "changelog_resolved": False}),
+    (PostReleaseEvidence, {"reopened": True, "file": "CHANGELOG.md", "commit": "5" * 40,
+                           "sha256": "6" * 64, "link": "[Unreleased]: x"}),
+    (PostReleaseEvidence, {"reopened": False, "reason": "CHANGELOG.md already has [Unreleased]"}),
 ]
 
 

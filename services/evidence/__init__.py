@@ -22,6 +22,8 @@ from services.evidence.after import (
     HandoffBackEvidence,
     HandoffOutEvidence,
     HotfixBranchEvidence,
+    MergeBackEvidence,
+    PostReleaseEvidence,
     PromoteEvidence,
     ReuseSignoffsEvidence,
     YankChangelogEvidence,
@@ -48,12 +50,13 @@ EVIDENCE: tuple[type[StepEvidence], ...] = (
     PreflightEvidence, ChangelogEvidence, MigrationEvidence, ChecksumsEvidence, SignEvidence,
     TagEvidence, DraftEvidence, ReviewEvidence, PublishEvidence, YankChangelogEvidence,
     YankGitHubEvidence, PromoteEvidence, HotfixBranchEvidence, HandoffOutEvidence,
-    HandoffBackEvidence, ReuseSignoffsEvidence,
+    HandoffBackEvidence, ReuseSignoffsEvidence, MergeBackEvidence, PostReleaseEvidence,
 )
 
 __all__ = [
     "EVIDENCE", "ChangelogEvidence", "ChecksumsEvidence", "DraftEvidence", "HandoffBackEvidence",
-    "HandoffOutEvidence", "HotfixBranchEvidence", "MigrationEvidence", "PreflightEvidence",
+    "HandoffOutEvidence", "HotfixBranchEvidence", "MergeBackEvidence", "MigrationEvidence",
+    "PostReleaseEvidence", "PreflightEvidence",
     "PromoteEvidence", "PublishEvidence", "ReuseSignoffsEvidence", "ReviewEvidence",
     "ReviewedAsset", "SignEvidence",
     "SignedArtifact", "SignedList",

@@ -129,3 +129,30 @@ class HotfixBranchEvidence(StepEvidence):
     commit: str = ""
     # picks whose changelog conflict was resolved; None when the branch was adopted whole
     changelog_conflicts_resolved: tuple[str, ...] | None = optional()
+
+
+@record(frozen=True, kw_only=True, eq=False)
+class MergeBackEvidence(StepEvidence):
+    """What merge-back did to the default branch, for a hotfix's summary."""
+
+    STEP: ClassVar[str] = "merge-back"
+    mode: str = ""  # "fast-forward", "merge", or "merged" (found merged: adopted)
+    branch: str = ""
+    commit: str = ""  # the default branch's head after the step
+    remote: str = ""
+    tag: str = ""
+    pushed: tuple[str, ...] = ()  # the commits sent ("sha subject" lines)
+    changelog_resolved: bool = False
+    changelog_carried: str | None = optional()  # the hotfix's other CHANGELOG edits carried
+
+
+@record(frozen=True, kw_only=True, eq=False)
+class PostReleaseEvidence(StepEvidence):
+    """The reopen commit, for what a finished release leaves to push (the summary's p)."""
+
+    STEP: ClassVar[str] = "post-release"
+    reopened: bool = False
+    reason: str | None = optional()  # why nothing was reopened
+    file: str | None = optional()
+    commit: str | None = optional()
+    sha256: str | None = optional()

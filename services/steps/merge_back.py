@@ -23,6 +23,7 @@ from services import changelog
 from services.atomic import write_bytes_atomic
 from services.blocker import dirty_tree_blockers
 from services.errors import ConsoleError
+from services.evidence import MergeBackEvidence
 from services.hotfix import changelog_lost, migration_merge
 from services.hotfix.entries import compare_from_the_hotfix, insert_release_section
 from services.hotfix.picks import git_dir_path, unmerged
@@ -207,9 +208,9 @@ class MergeBack(Step):
         remote = ctx.policy.project.remote
         if remote_ref(ctx, f"refs/heads/{default}") != local:
             return None
-        return {"mode": "merged", "branch": default, "commit": local, "remote": remote,
-                "tag": session.tag, "pushed": [],
-                "changelog_resolved": changelog_resolved_in(ctx, data)}
+        return MergeBackEvidence(mode="merged", branch=default, commit=local, remote=remote,
+                                 tag=session.tag,
+                                 changelog_resolved=changelog_resolved_in(ctx, data)).to_json()
 
     def run(self, ctx: Context) -> Evidence:
         for blocker in self.check(ctx):
@@ -246,9 +247,9 @@ class MergeBack(Step):
         if remote_ref(ctx, f"refs/heads/{default}") != local:
             raise StepFailed(f"{remote}/{default} does not show {local[:12]} after the push.",
                              remedy="Check the remote and run merge-back again.")
-        return {"mode": how, "branch": default, "commit": local, "remote": remote,
-                "tag": session.tag, "pushed": pushed, "changelog_resolved": resolved,
-                "changelog_carried": listed(carried)}  # "" when none
+        return MergeBackEvidence(mode=how, branch=default, commit=local, remote=remote,
+                                 tag=session.tag, pushed=tuple(pushed), changelog_resolved=resolved,
+                                 changelog_carried=listed(carried)).to_json()  # "" when none
 
     def _ours_stopped(self, ctx: Context, data: HotfixData) -> bool:
         """The merge in progress is this step's (the hotfix tag into the default branch, with
