@@ -22,7 +22,7 @@ from services.changelog import (
     unreleased_from_history,
 )
 from services.errors import ConsoleError
-from services.evidence import ChangelogEvidence
+from services.evidence import ChangelogEvidence, PostReleaseEvidence
 from services.session_lifecycle import release_commit
 from services.step_protocol import Blocker, Context, Evidence, FileChange, Plan, Step
 from services.subjects import COMPARES_FROM, REOPEN, subject
@@ -124,29 +124,30 @@ class PostRelease(Step):
             if change is None or change.data() != ctx.path(rel).read_bytes():
                 return None  # not our edit: check() says what to do
             sha = commit_files(ctx, [rel], commit_message(ctx))
-            return {"reopened": True, "file": rel, "commit": sha,
-                    "sha256": hashlib.sha256(change.data()).hexdigest(), **change.facts}
+            return PostReleaseEvidence(reopened=True, file=rel, commit=sha, sha256=hashlib.sha256(
+                change.data()).hexdigest(), extra=change.facts).to_json()
         found = reconcile.adoptable_commit(ctx, subject=commit_message(ctx), parent=base,
                                            rel=rel, what="post-release")
         if found is None or ctx.repo.head_sha() != found.sha:
             return None
         data = ctx.path(rel).read_bytes()
-        return {"reopened": True, "file": rel, "commit": found.sha,
-                "sha256": hashlib.sha256(data).hexdigest()}
+        return PostReleaseEvidence(reopened=True, file=rel, commit=found.sha,
+                                   sha256=hashlib.sha256(data).hexdigest()).to_json()
 
     def run(self, ctx: Context) -> Evidence:
         rel = ctx.policy.changelog
         if ctx.policy.reopen_unreleased == "never":
-            return {"reopened": False, "reason": "documents.reopen_unreleased is \"never\""}
+            return PostReleaseEvidence(
+                reason="documents.reopen_unreleased is \"never\"").to_json()
         for blocker in self.check(ctx):
             raise ConsoleError(str(blocker))
         change = plan_reopen(ctx)
         if change is None:
-            return {"reopened": False, "reason": f"{rel} already has [Unreleased]"}
+            return PostReleaseEvidence(reason=f"{rel} already has [Unreleased]").to_json()
         change.write()
         sha = commit_files(ctx, [rel], commit_message(ctx))
-        return {"reopened": True, "file": rel, "commit": sha,
-                "sha256": hashlib.sha256(change.data()).hexdigest(), **change.facts}
+        return PostReleaseEvidence(reopened=True, file=rel, commit=sha, sha256=hashlib.sha256(
+            change.data()).hexdigest(), extra=change.facts).to_json()
 
 
 STEP = PostRelease()
