@@ -13,6 +13,7 @@ from console.app import ReleaseConsoleApp
 from console.wiring import Options
 from screens.summary import SummaryScreen
 from tests.conftest import run_cli
+from tests.test_confirm_layout import screen_lines
 from tests.test_summary_last_finished import (
     next_release_started,
     v130_finished_with_its_reopen_commit_local,
@@ -55,3 +56,20 @@ async def test_the_summary_title_says_which_release_and_that_the_next_is_in_prog
         assert summary.startswith("Summary of v1.3.0 (the last finished release; v1.3.1 is in "
                                   "progress)"), summary
         assert "v1.3.1" in text_of(app.screen, "#session-bar")  # the session bar is unchanged
+
+
+async def test_the_checklist_says_the_last_release_left_its_reopen_commit(tmp_path: Path) -> None:
+    project, _ = v130_finished_with_its_reopen_commit_local(tmp_path)
+    next_release_started(project)
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        rows = screen_lines(app)
+        said = 'v1.3.0 left 1 commit unpushed: Ctrl+P "Summary of the last release", then p.'
+        assert any(said in row for row in rows), "\n".join(rows)  # one line at 80 columns
+        assert any("Next: preflight." in row for row in rows)
+    assert run_cli("push", "--rest", "--yes", cwd=project).returncode == 0
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert not any("unpushed" in row for row in screen_lines(app))
