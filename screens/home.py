@@ -25,6 +25,7 @@ from textual.widgets.option_list import Option
 
 from screens.base import attempt, host_of, open_wizard
 from screens.hanging import HangingStatic
+from screens.home_left import with_left_unpushed
 from screens.widgets import STATUS_STYLE, SessionBar
 from services.marks import MARKS
 from services.step_status import StepStatus
@@ -181,7 +182,7 @@ class HomeScreen(Screen[None]):
                    if self.next_id else "Every step is done, but the release is not recorded as "
                    "finished yet (the run that finished the last step was stopped first): "
                    "press n to record it.")
-            note.update(Text(nxt, style="bold"))
+            note.update(with_left_unpushed(Text(nxt, style="bold"), overview))
         else:
             note.update(Text(overview.idle, style="bold"))
         self._show_detail(checklist.highlighted)

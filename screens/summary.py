@@ -42,6 +42,7 @@ class SummaryScreen(Screen[None]):
         lines: list[str]
         error: str = ""
         unpushed: int = 0
+        title: str = ""  # which release, when another is in progress
 
     def __init__(self) -> None:
         super().__init__()
@@ -78,10 +79,15 @@ class SummaryScreen(Screen[None]):
                 self.post_message(self.Loaded(header, [], "No release has finished here yet."))
                 return
             summary = for_context(ctx, session)
+            # the session bar names the release in progress: say which one this is about
+            current = ctx.session
+            title = (f"Summary of {session.tag} (the last finished release; {current.tag} is in "
+                     "progress)" if current is not None and current.tag != session.tag else "")
         except ConsoleError as err:
             self.post_message(self.Loaded("", [], said(err)))
             return
-        self.post_message(self.Loaded(header, summary.lines(), unpushed=summary.unpushed))
+        self.post_message(self.Loaded(header, summary.lines(), unpushed=summary.unpushed,
+                                      title=title))
 
     def on_summary_screen_loaded(self, message: Loaded) -> None:
         self.query_one("#session-bar", SessionBar).update(message.header)
@@ -92,6 +98,8 @@ class SummaryScreen(Screen[None]):
             body.update(Text(message.error, style="bold red"))
             return
         text = Text()
+        if message.title:
+            text.append(message.title + "\n\n", style="bold")
         for number, line in enumerate(message.lines):
             style = "bold green" if number == 0 else ("yellow" if "Still to do" in line else "")
             text.append(line + "\n", style=style)

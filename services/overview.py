@@ -91,6 +91,9 @@ class Overview:
     # Steps the session file records as finished with no journal entry: every step is stopped,
     # but their screens open, for o (redo).
     edited: tuple[str, ...] = ()
+    # While a release is in progress: what the last finished one left unpushed (its reopen
+    # commit) and how to push it, one line under the checklist; "" when nothing is left.
+    left_unpushed: str = ""
 
     @property
     def has_session(self) -> bool:
@@ -101,7 +104,8 @@ class Overview:
                 "journal": self.journal, "error": self.error,
                 "waits_for_bundle": self.waits_for_bundle, "idle": self.idle,
                 "can_start": self.can_start, "offline": self.offline,
-                "edited": list(self.edited), "rows": [row.to_json() for row in self.rows]}
+                "edited": list(self.edited), "left_unpushed": self.left_unpushed,
+                "rows": [row.to_json() for row in self.rows]}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Overview:
@@ -116,7 +120,8 @@ class Overview:
                        waits_for_bundle=bool(data["waits_for_bundle"]),
                        idle=str(data["idle"]), can_start=bool(data["can_start"]),
                        offline=bool(data["offline"]),
-                       edited=tuple(str(step) for step in data["edited"]))
+                       edited=tuple(str(step) for step in data["edited"]),
+                       left_unpushed=str(data.get("left_unpushed") or ""))
         except (KeyError, TypeError) as err:
             raise ValueError(f"overview is missing {err}") from None
 
@@ -173,7 +178,25 @@ def overview(ctx: Context) -> Overview:
                      "this workstation. When the next release's bundle comes, press i.")
     return Overview(header, rows, nxt.id if nxt else None, ctx.session.tag, journal,
                     waits_for_bundle=waits, idle=done_here, offline=ctx.offline,
-                    edited=edited.steps if edited is not None else ())
+                    edited=edited.steps if edited is not None else (),
+                    left_unpushed=left_unpushed_line(ctx))
+
+
+def left_unpushed_line(ctx: Context) -> str:
+    """What the last finished release left unpushed, as the home screen says it (76 columns:
+    one line at 80); a local rev-list, no network. The checklist showed only the new release's
+    steps, and the reopen commit was forgotten until the summary was opened again."""
+    sessions = ctx.store.sessions()
+    if not any(s.state == "completed" for s in sessions):
+        return ""
+    from services.summary import left_unpushed
+    from services.wording import counted
+
+    left = left_unpushed(ctx, sessions)
+    if left is None:
+        return ""
+    return (f"{left.tag} left {counted(left.count, 'commit')} unpushed: Ctrl+P \"Summary of the "
+            "last release\", then p.")
 
 
 def described(ctx: Context, step: Step) -> str:

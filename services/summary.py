@@ -175,7 +175,7 @@ def summarise(session: Session, *, unpushed: int = 0,
                 if r.finished_at and not step_id.startswith("yank-")]
     remaining: list[str] = []
     if unpushed:  # the reopen commit, or a yank's note recorded later in this session
-        what = "the yank's note" if "yank-changelog" in session.steps else "the reopen commit"
+        what = f"the {left_what(session)}"
         remaining.append(f"push the {counted(unpushed, 'commit')} left after the release "
                          f"({what})")
     remaining.extend(f"post-release checklist: {item}" for item in checklist_left)
@@ -188,6 +188,12 @@ def summarise(session: Session, *, unpushed: int = 0,
         journal_head=session.journal_head, journal_count=session.journal_count,
         remaining=tuple(remaining), unpushed=unpushed, security=_security(session),
         merge_back=_merge_back(session))
+
+
+def left_what(session: Session) -> str:
+    """What a finished release's own leftover commit is: its reopen commit, or a yank's note
+    recorded later in its session."""
+    return "yank's note" if "yank-changelog" in session.steps else "reopen commit"
 
 
 FINISHED = ("completed", "handed-off")  # a release's end here: released, or signed and sent back
@@ -265,6 +271,36 @@ def unpushed(ctx: Context, session: Session, sessions: list[Session] | None = No
                    .strip() or 0)
     except (ConsoleError, ValueError):
         return 0
+
+
+@dataclass(frozen=True)
+class LeftUnpushed:
+    """The commits the last finished release left unpushed, said while the next is in progress:
+    ``status`` listed only the new release's steps, and a captain who forgot the reopen commit
+    found out only when ``push --rest`` or the summary's p was wanted again."""
+
+    tag: str
+    count: int
+    what: str  # "reopen commit" or "yank's note"
+
+    def line(self) -> str:
+        them = "it" if self.count == 1 else "them"
+        return (f"{self.tag} left {counted(self.count, 'commit')} unpushed (its {self.what}): "
+                f"`release-console push --rest` pushes {them}.")
+
+    def to_json(self) -> dict[str, Any]:
+        return {"tag": self.tag, "count": self.count, "what": self.what,
+                "command": "release-console push --rest"}
+
+
+def left_unpushed(ctx: Context, sessions: list[Session]) -> LeftUnpushed | None:
+    """What the last finished (completed) release left unpushed, or None: a local ``git
+    rev-list`` against the remote-tracking ref (no network), so ``status`` stays quick."""
+    last = last_finished(sessions)
+    if last is None or last.state != "completed":
+        return None
+    count = unpushed(ctx, last, sessions)
+    return LeftUnpushed(last.tag, count, left_what(last)) if count else None
 
 
 def for_context(ctx: Context, session: Session,

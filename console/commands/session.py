@@ -104,7 +104,8 @@ def cmd_status(args: argparse.Namespace) -> int:
             print_json({"schema": JSON_SCHEMA, "session": None, "steps": [], "next": None,
                         "journal_problem": None,
                         "last": summary.to_json() if summary is not None else None,
-                        "unfinished_yank": yank.to_json() if yank is not None else None})
+                        "unfinished_yank": yank.to_json() if yank is not None else None,
+                        "left_unpushed": None})  # "last" carries it: its unpushed
             return 0
         say(f"No release in progress; the last session: {last_words(sessions)}."
             if sessions else "No release in progress.")
@@ -130,8 +131,14 @@ def cmd_status(args: argparse.Namespace) -> int:
     journal_problem = ctx.journal_problem()
     from services.yank_resume import unfinished_yank
 
+    sessions = ctx.store.sessions()  # read once: an unfinished yank, the last finished release
     # a yank killed between its halves before this release began: it waits for this one
-    yank = unfinished_yank(ctx.store)
+    yank = unfinished_yank(sessions)
+    left = None
+    if any(s.state == "completed" for s in sessions if s is not ctx.session):
+        from services.summary import left_unpushed
+
+        left = left_unpushed(ctx, sessions)  # the last one's reopen commit, still local
     if args.json:
         s = ctx.session
         print_json({
@@ -144,6 +151,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             "next": nxt.id if nxt else None,
             "journal_problem": journal_problem or None,
             "unfinished_yank": yank.to_json() if yank is not None else None,
+            "left_unpushed": left.to_json() if left is not None else None,
         })
         return 0
     say(headline(ctx), style="bold")
@@ -174,6 +182,8 @@ def cmd_status(args: argparse.Namespace) -> int:
             from services.completion import STOPPED_AT_THE_END
 
             say(STOPPED_AT_THE_END, style="bold")
+    if left is not None:
+        say(left.line(), style="yellow")
     if yank is not None:
         say(f"Also: {yank.blocker().reason} Once {ctx.require_session().tag} is finished or "
             "abandoned, `release-console next` finishes the yank.", style="yellow")
