@@ -4,10 +4,10 @@ A blocker's "• reason" and "  → remedy" wrapped to the panel's left edge at 
 remedy's second line read like a line of its own (the checklist's detail panel, a step screen's
 blockers and its "To do:" line); so did a plan's long "  $ git tag ..." command.
 :class:`HangingStatic` shows any text so: each line's lead (its indent and a leading mark such as
-"• ", "→ ", "✔ ", "$ " or "To do: ") is kept on the first row, and the rows after it start under
-the text that follows. ``str()`` of what it renders is still the plain text, unwrapped, as
-Textual's own content is. A list whose rows have their own lead (the hotfix picker's "[x] sha ")
-passes its pattern to :func:`hanging`.
+"• ", "→ ", "✔ ", "$ ", a number's "1. " or "To do: ") is kept on the first row, and the rows
+after it start under the text that follows. ``str()`` of what it renders is still the plain
+text, unwrapped, as Textual's own content is. A list whose rows have their own lead (the hotfix
+picker's "[x] sha ") passes its pattern to :func:`hanging`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from textual.style import Style
 from textual.visual import RenderOptions, VisualType
 from textual.widgets import Static
 
-LEAD = re.compile(r" *(?:[•→✔✘⚠·$-] |To do: )?")
+LEAD = re.compile(r" *(?:[•→✔✘⚠·$-] |To do: |\d+\. )?")  # "1. " too: the publish list
 NARROWEST = 12  # a hang leaving less room than this for the text is not worth it: no hang
 
 

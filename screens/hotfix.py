@@ -13,12 +13,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
@@ -29,6 +29,7 @@ from screens.base import attempt, host_of, open_wizard, said
 from screens.hanging import hanging
 from screens.hotfix_conflict import ConflictScreen
 from screens.prompts import ask_from_thread
+from screens.step_keys import OwnKeysFirst
 from screens.widgets import SessionBar, VersionField
 from services import engine, versions
 from services.asks import question
@@ -77,12 +78,25 @@ def _in_progress(ctx: Context, version: str) -> tuple[tuple[str, ...], str]:
     return tuple(hotfix_data(session, ctx.policy).picks), clock.severity if clock else ""
 
 
-class HotfixScreen(Screen[str | None]):
+class PickList(OptionList, inherit_bindings=False):
+    """The picker's list of commits: its keys only move the highlight, and are listed last in
+    the Keys panel under "Scrolling" (:class:`screens.step_keys.OwnKeysFirst`). Enter is the
+    screen's ("Go on", with the picked commits), not the list's "Select": walked at 80x24, ?
+    listed the list's keys first and the picker's own last, below the scroll keys."""
+
+    BINDING_GROUP_TITLE = "Scrolling"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        binding for binding in OptionList.BINDINGS
+        if not isinstance(binding, Binding) or binding.key != "enter"]
+
+
+class HotfixScreen(OwnKeysFirst, Screen[str | None]):
     """Dismisses with the hotfix tag once its branch is made, or None when left."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Back"),
         Binding("space", "pick", "Pick/unpick", show=True),
+        Binding("enter", "go_on", "Go on", show=False),
     ]
     CSS_PATH = HOTFIX_CSS
 
@@ -128,7 +142,7 @@ class HotfixScreen(Screen[str | None]):
             with Horizontal():
                 yield VersionField(placeholder="Hotfix version, e.g. 1.3.1", id="version")
                 yield Select(SEVERITY_CHOICES, value="", allow_blank=False, id="severity")
-        yield OptionList(id="commits")
+        yield PickList(id="commits")
         yield Static("", id="left-out")
         yield Static("Type the version and press enter to list the commits.",
                      id="hotfix-message")
@@ -231,6 +245,10 @@ class HotfixScreen(Screen[str | None]):
         self._say(f"{len(self.picked)} picked. Enter goes on.")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.action_go_on()  # a click on a commit, as enter
+
+    def action_go_on(self) -> None:
+        """Starts the hotfix with the picked commits (enter on the list)."""
         if self.busy:
             return
         if not self.picked:

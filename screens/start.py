@@ -19,6 +19,7 @@ from textual.worker import get_current_worker
 
 from screens.base import attempt, host_of, said
 from screens.dialog import SessionDialog
+from screens.widgets import VersionField
 from services import versions
 from services.completion import outcome_line
 from services.errors import ConsoleError
@@ -58,7 +59,9 @@ class StartScreen(SessionDialog):
     def fields(self) -> ComposeResult:
         yield Label("Start a release", classes="title")
         yield Static("", id="suggestion", markup=False)
-        yield Input(placeholder="Version, e.g. 1.4.0 (leave empty to use a bump)", id="version")
+        # ? opens the Keys panel here too: a version never holds a "?" (screens.widgets)
+        yield VersionField(placeholder="Version, e.g. 1.4.0 (leave empty to use a bump)",
+                           id="version")
         with Horizontal():
             yield Select(BUMP_CHOICES, value="", allow_blank=False, id="bump")
             yield Select([("channel: stable", "stable")], value="stable", allow_blank=False,

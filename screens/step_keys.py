@@ -11,7 +11,7 @@ the same map; its shown keys are the screen's and the app's, in the order they h
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.containers import ScrollableContainer
 from textual.screen import Screen
@@ -19,7 +19,7 @@ from textual.screen import Screen
 if TYPE_CHECKING:
     from textual.binding import ActiveBinding
 
-    _Screen = Screen[None]
+    _Screen = Screen[Any]  # a step screen dismisses with None, the hotfix picker with a tag
 else:
     _Screen = object
 

@@ -258,3 +258,24 @@ async def test_the_publish_screen_before_the_review_names_no_empty_commit(
         plan = " ".join(text_of(app, "#step-plan").split())  # the rows above, unwrapped
         assert "once its draft has passed review, with the commit and the assets the review " \
             "checks." in plan, plan
+
+
+async def test_a_numbered_line_of_the_publish_list_hangs_under_its_text_at_80x24(
+        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:
+    """Walked at 80x24: "1. Review the draft again… stop if anything changed since the" went on
+    with "review or is wrong." at the panel's left edge, under the number, as if a line of its
+    own. It hangs under "Review"."""
+    ctx = prepare_release(make_ctx, repo_path, sandbox)
+    complete_steps_before(ctx, "draft")
+    run(ctx, "draft")
+    run(ctx, "review")
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(screen_for("publish"))
+        await settle(pilot)
+        rows = screen_lines(app)
+        first = next(i for i, row in enumerate(rows) if "1. Review the draft again" in row)
+        column = rows[first].index("1. Review") + len("1. ")
+        after = rows[first + 1]
+        assert "or is wrong." in after and after[column] != " ", rows[first:first + 2]
+        assert not after[:column].strip(" │"), rows[first:first + 2]  # under the text

@@ -487,3 +487,38 @@ async def test_question_mark_on_the_picker_with_nothing_to_pick_opens_the_keys(
         await pilot.press("question_mark")
         await settle(pilot)
         assert not app.screen.query(HelpPanel) and field.value == "1.3.1"
+
+
+async def test_the_pickers_keys_panel_lists_its_own_keys_before_scrolling_at_80x24(
+        project: Path) -> None:
+    """Walked at 80x24: ? on the picker listed the list's ten scroll keys first and "space
+    Pick/unpick" last, below them. Its own keys come first (enter goes on with the picked, as
+    the message line says), the list's last under "Scrolling"."""
+    import io
+
+    from rich.console import Console
+    from textual.widgets import KeyPanel
+
+    from tests.test_confirm_layout import screen_lines
+
+    fix = commit(project, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.action_start_hotfix()
+        await settle(pilot)
+        assert app.screen.query_one("#commits", OptionList).has_focus
+        await pilot.press("question_mark")
+        await settle(pilot)
+        panel = app.screen.query_one(KeyPanel)
+        seen = [" ".join(line[panel.region.x:].split()) for line in screen_lines(app)]
+        top = seen[:6]
+        assert "space Pick/unpick" in top and "⏎ Go on" in top, seen
+        console = Console(width=40, record=True, file=io.StringIO())
+        console.print(panel.query_one("BindingsTable").render())  # every row, below the edge too
+        rows = [" ".join(line.split()) for line in console.export_text().splitlines()]
+        assert rows.index("space Pick/unpick") < rows.index("Scrolling") < rows.index("↓ Down")
+        assert "⏎ Select" not in rows, rows
+        await pilot.press("question_mark", "space", "enter")  # enter still goes on
+        confirm = await until_confirm(pilot)
+        assert f"git cherry-pick -x {fix[:12]}" in confirm.plan.render()

@@ -58,11 +58,14 @@ async def test_escape_closes_the_keys_panel_and_does_nothing_else(
 async def test_question_mark_opens_and_closes_the_keys_panel_outside_fields(
         repo_path: Path) -> None:
     """Walked as a new captain: ? and F1 did nothing on the checklist; the keys of a screen were
-    only in the palette's "Keys". ? opens that panel and closes it again; in a field it is
-    typed as any other character."""
+    only in the palette's "Keys". ? opens that panel and closes it again; in a field whose text
+    may hold a "?" (the abandon dialog's reason) it is typed as any other character. A version never
+    holds one: walked at 80x24, ? in the start dialog's version field (it has the focus there)
+    typed "?" instead of listing the dialog's keys; there it opens the panel too."""
     from textual.widgets import Input
 
     from screens.start import StartScreen
+    from tests.test_confirm_layout import screen_lines
 
     app = ReleaseConsoleApp(Options(repo=repo_path))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -80,8 +83,31 @@ async def test_question_mark_opens_and_closes_the_keys_panel_outside_fields(
         field.value = ""
         await pilot.press("1", "question_mark")
         await settle(pilot)
-        assert field.value == "1?" and not app.screen.query(HelpPanel)
+        assert field.value == "1" and app.screen.query(HelpPanel), "? was typed, not the keys"
+        assert "Move cursor" in "\n".join(screen_lines(app))  # the field's keys, on screen
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert field.value == "1" and not app.screen.query(HelpPanel)
 
+
+
+async def test_question_mark_is_typed_in_a_field_whose_text_may_hold_one(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """A reason may ask a question: there ? is text, not the Keys panel."""
+    from textual.widgets import Input
+
+    from screens.abandon import AbandonScreen
+    from tests.tui_helpers import open_with_key
+
+    start_release(make_ctx(), ReleaseRequest(version="0.2.0"))
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        dialog = await open_with_key(pilot, "x", AbandonScreen)
+        await pilot.press(*"why", "question_mark")
+        await settle(pilot)
+        assert dialog.query_one("#reason", Input).value == "why?"
+        assert not app.screen.query(HelpPanel)
 
 async def test_at_80x24_the_keys_panel_leaves_the_checklist_readable(
         repo_path: Path, make_ctx: Callable[..., Context]) -> None:

@@ -54,3 +54,26 @@ async def test_the_keys_panel_lists_the_steps_own_keys_before_scrolling_at_80x24
         console.print(table)  # every row, also those below the bottom edge
         rows = [" ".join(line.split()) for line in console.export_text().splitlines()]
         assert rows.index("r Run") < rows.index("Scrolling") < rows.index("↑ Scroll Up"), rows
+
+
+async def test_the_changelog_step_says_the_bump_once_at_80x24(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Walked at 80x24: under the panel's "The entries call for a MINOR release", the plan's
+    "Note: The entries call for a minor release…" said it again. The screen says it once; the
+    note stays in ``run changelog --dry-run``, the only place the command line says it."""
+    from textual.widgets import Static
+
+    from services.engine import find_step
+
+    at_the_changelog_step(repo_path, make_ctx)
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_step(pilot, "changelog", ChangelogScreen)
+        await settle(pilot)
+        panel = str(screen.query_one("#changelog-bump", Static).render())
+        plan = str(screen.query_one("#step-plan", Static).render())
+        assert "The entries call for a MINOR release" in panel
+        assert "File CHANGELOG.md:" in plan  # the plan is shown
+        assert "call for a" not in plan.lower(), plan
+    cli = find_step(make_ctx(), "changelog").plan(make_ctx()).render()
+    assert "Note: The entries call for a minor release: " in cli

@@ -24,6 +24,7 @@ from services.step_protocol import Blocker, Context
 from services.steps.changelog import (
     bump_blocker,
     bump_decision,
+    bump_note,
     commit_message,
     done_already,
     ref_updates,
@@ -49,6 +50,12 @@ class ChangelogView:
 
 class ChangelogScreen(StepScreen[ChangelogView]):
     CSS_PATH: ClassVar[Any] = [STEP_CSS, CHANGELOG_CSS]
+    bump_said = ""  # the plan's note of the bump, while the panel above shows that bump
+
+    def said_by_panel(self, note: str) -> bool:
+        """Walked at 80x24: "Note: The entries call for a minor release…" under the plan
+        repeated the panel's "The entries call for a MINOR release" (the CLI keeps the note)."""
+        return bool(self.bump_said) and note == self.bump_said
 
     def compose_extra(self) -> ComposeResult:
         yield Static("", id="changelog-bump", classes="section")
@@ -73,6 +80,7 @@ class ChangelogScreen(StepScreen[ChangelogView]):
 
     def show_extra(self, data: ChangelogView | None) -> None:
         entries = self.query_one("#changelog-entries", Static)
+        self.bump_said = ""
         if data is None:
             self.show_section("#changelog-bump", "")
             self.show_section("#changelog-entries", "")
@@ -100,6 +108,7 @@ class ChangelogScreen(StepScreen[ChangelogView]):
         for blocker in data.mismatch:
             text.append(f"\n{blocker.reason}", style="bold yellow")
         self.show_section("#changelog-bump", text)
+        self.bump_said = bump_note(decision)
         # At 80x24 the plan (the diff) is to start on screen under the entries: their heading is
         # the box's title and the file's blank lines between headings and entries are left out.
         entries.border_title = Text(f"[Unreleased] in {data.file}", style="bold")

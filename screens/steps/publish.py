@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from screens.base import said
+from screens.hanging import HangingStatic
 from screens.step import StepScreen
 from services.artifacts import human_size
 from services.errors import ConsoleError
@@ -58,7 +59,8 @@ class PublishScreen(StepScreen[tuple[Text, bool]]):
     "What running it will do:" under it goes: walked at 120x40, the same summary read twice."""
 
     def compose_extra(self) -> ComposeResult:
-        yield Static("", id="publish-what", classes="section")
+        # a numbered line wraps under its own text, not under its number (walked at 80x24)
+        yield HangingStatic("", id="publish-what", classes="section")
 
     def load_extra(self, ctx: Context) -> tuple[Text, bool] | None:
         if ctx.session is None:

@@ -79,6 +79,12 @@ def bump_decision(ctx: Context, doc: changelog.Changelog) -> BumpDecision:
                         prefer_higher=ctx.policy.prefer_higher_bump)
 
 
+def bump_note(decision: BumpDecision) -> str:
+    """The plan's note of the bump: the one place ``run changelog --dry-run`` says it (the TUI's
+    changelog screen shows it in its own panel and leaves the note out)."""
+    return f"The entries call for a {decision.bump} release: " + "; ".join(decision.reasons) + "."
+
+
 def bump_blocker(ctx: Context, decision: BumpDecision) -> list[Blocker]:
     """PAI: the release must be at least the bump its entries call for (hotfixes are patches)."""
     session = ctx.require_session()
@@ -241,8 +247,7 @@ class ChangelogStep(Step):
             for old, new in update.replaced:
                 plan.notes.append(f"Version reference: {old!r} becomes {new!r} in {update.path}, "
                                   "in the same commit.")
-        plan.notes.append(f"The entries call for a {decision.bump} release: "
-                          + "; ".join(decision.reasons) + ".")
+        plan.notes.append(bump_note(decision))
         return plan
 
     def reconcile(self, ctx: Context) -> Evidence | None:
