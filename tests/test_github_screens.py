@@ -29,6 +29,15 @@ from tests.tui_helpers import open_step, settle
 Factory = Callable[..., Context]
 
 
+
+def reviewed(make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> Context:
+    """A release whose draft is uploaded and has passed review: publish is next."""
+    ctx = prepare_release(make_ctx, repo_path, sandbox)
+    complete_steps_before(ctx, "draft")
+    run(ctx, "draft")
+    run(ctx, "review")
+    return ctx
+
 def text_of(app: ReleaseConsoleApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
@@ -78,10 +87,7 @@ async def test_review_screen_shows_marks_body_and_blockers(
 
 async def test_publish_screen_lists_exactly_what_will_happen(
         make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:
-    ctx = prepare_release(make_ctx, repo_path, sandbox)
-    complete_steps_before(ctx, "draft")
-    run(ctx, "draft")
-    run(ctx, "review")
+    reviewed(make_ctx, repo_path, sandbox)
     app = ReleaseConsoleApp(Options(repo=repo_path))
     async with app.run_test(size=(120, 50)) as pilot:
         app.push_screen(screen_for("publish"))
@@ -99,10 +105,7 @@ async def test_publish_screen_says_what_it_will_do_once(
         make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:
     """Walked at 120x40: "Exactly what publishing will do: 1-4", then "What running it will
     do:" with the same summary again."""
-    ctx = prepare_release(make_ctx, repo_path, sandbox)
-    complete_steps_before(ctx, "draft")
-    run(ctx, "draft")
-    run(ctx, "review")
+    reviewed(make_ctx, repo_path, sandbox)
     app = ReleaseConsoleApp(Options(repo=repo_path))
     async with app.run_test(size=(120, 40)) as pilot:
         app.push_screen(screen_for("publish"))
@@ -265,10 +268,7 @@ async def test_a_numbered_line_of_the_publish_list_hangs_under_its_text_at_80x24
     """Walked at 80x24: "1. Review the draft again… stop if anything changed since the" went on
     with "review or is wrong." at the panel's left edge, under the number, as if a line of its
     own. It hangs under "Review"."""
-    ctx = prepare_release(make_ctx, repo_path, sandbox)
-    complete_steps_before(ctx, "draft")
-    run(ctx, "draft")
-    run(ctx, "review")
+    reviewed(make_ctx, repo_path, sandbox)
     app = ReleaseConsoleApp(Options(repo=repo_path))
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(screen_for("publish"))

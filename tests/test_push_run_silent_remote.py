@@ -95,21 +95,29 @@ def on_remote(repo_path: Path) -> str:
     return git(repo_path.parent / "remote.git", "for-each-ref", "--format=%(refname)")
 
 
+def run_until_ssh_started(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+                          ssh: FakeSsh, argv: list[str]) -> tuple[int, str, float]:
+    """The console run with a growing bound until the fake ssh had started before the bound
+    passed: that is what makes "no ssh left" mean something, and a machine too loaded to start
+    it in time gets a longer bound, not a flaky test. Exit code, output and the bound used."""
+    from console.cli import main
+
+    for bound in (0.5, 2.0, 8.0, 30.0):
+        monkeypatch.setattr(remote, "RUN_LOOK_SECONDS", bound)
+        code = main(argv)
+        text = said(capsys)
+        if started(ssh.pids):
+            break
+    return code, text, bound
+
+
 def test_run_push_stops_when_the_remote_does_not_answer_before_anything_is_sent(
         ready: Context, repo_path: Path, ssh: FakeSsh, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     """Silent from the first question: reconcile's read gives up, the step is not done."""
-    from console.cli import main
-
     before = on_remote(repo_path)
-    # that the fake ssh had started before the bound passed is what makes "no ssh left" mean
-    # something: a machine too loaded to start it in time gets a longer bound, not a flaky test
-    for bound in (0.5, 2.0, 8.0, 30.0):
-        monkeypatch.setattr(remote, "RUN_LOOK_SECONDS", bound)
-        code = main(["--repo", str(repo_path), "run", "push", "--yes"])
-        text = said(capsys)
-        if started(ssh.pids):
-            break
+    code, text, bound = run_until_ssh_started(monkeypatch, capsys, ssh,
+                                              ["--repo", str(repo_path), "run", "push", "--yes"])
     assert code == 3, text
     url = f"ssh://silent.invalid{repo_path.parent / 'remote.git'}"
     wait = duration(bound)
@@ -194,7 +202,6 @@ def test_merge_back_stops_when_the_remote_does_not_answer_and_merges_nothing(
         capsys: pytest.CaptureFixture[str]) -> None:
     """merge-back reads the default branch's tip on the remote before it merges or pushes (the
     same bounded read): a silent remote stops it there, main neither merged nor pushed."""
-    from console.cli import main
     from tests.hotfix_helpers import pushed_quick_world
     from tests.test_merge_back import hotfix_on_branch
 
@@ -204,12 +211,8 @@ def test_merge_back_stops_when_the_remote_does_not_answer_and_merges_nothing(
     here, there = git(project, "rev-parse", "main"), git(origin, "for-each-ref")
     ssh = fake_ssh(project, origin)
     try:
-        for bound in (0.5, 2.0, 8.0, 30.0):
-            monkeypatch.setattr(remote, "RUN_LOOK_SECONDS", bound)
-            code = main(["--repo", str(project), "run", "merge-back", "--yes"])
-            text = said(capsys)
-            if started(ssh.pids):
-                break
+        code, text, bound = run_until_ssh_started(
+            monkeypatch, capsys, ssh, ["--repo", str(project), "run", "merge-back", "--yes"])
         assert code == 3, text
         assert f"cannot reach the remote origin (ssh://silent.invalid{origin}): it did not " \
                f"answer within {duration(bound)}" in text, text

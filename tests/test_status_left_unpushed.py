@@ -11,11 +11,11 @@ from pathlib import Path
 
 from console.app import ReleaseConsoleApp
 from console.wiring import Options
-from screens.summary import SummaryScreen
 from tests.conftest import run_cli
 from tests.test_confirm_layout import screen_lines
 from tests.test_summary_last_finished import (
     next_release_started,
+    palette_summary,
     v130_finished_with_its_reopen_commit_local,
 )
 from tests.tui_helpers import settle, text_of
@@ -48,10 +48,7 @@ async def test_the_summary_title_says_which_release_and_that_the_next_is_in_prog
     next_release_started(project)
     app = ReleaseConsoleApp(Options(repo=project))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        app.action_summary()  # Ctrl+P "Summary of the last release"
-        await settle(pilot)
-        assert isinstance(app.screen, SummaryScreen)
+        await palette_summary(pilot)
         summary = " ".join(text_of(app.screen, "#summary").split())
         assert summary.startswith("Summary of v1.3.0 (the last finished release; v1.3.1 is in "
                                   "progress)"), summary

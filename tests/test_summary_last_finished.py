@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
 
 from console.app import ReleaseConsoleApp
 from console.wiring import Options
@@ -65,6 +68,16 @@ def next_release_started(project: Path) -> str:
     return commit(project, "NOTES.md", "v1.3.1\n", "Release v1.3.1: changelog")
 
 
+
+async def palette_summary(pilot: Pilot[Any]) -> None:
+    """Ctrl+P "Summary of the last release" from the checklist, its screen up."""
+    app = pilot.app
+    assert isinstance(app, ReleaseConsoleApp)
+    await settle(pilot)
+    app.action_summary()
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, SummaryScreen)
+
 async def test_the_palette_summary_after_the_next_release_started_is_the_last_finished_one(
         tmp_path: Path) -> None:
     project, reopen = v130_finished_with_its_reopen_commit_local(tmp_path)
@@ -72,10 +85,7 @@ async def test_the_palette_summary_after_the_next_release_started_is_the_last_fi
     origin = project.parent / "origin.git"
     app = ReleaseConsoleApp(Options(repo=project))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        app.action_summary()  # Ctrl+P "Summary of the last release"
-        await settle(pilot)
-        assert isinstance(app.screen, SummaryScreen)
+        await palette_summary(pilot)
         # its title names v1.3.1 as the release in progress; the rest is v1.3.0's alone
         summary = text_of(app.screen, "#summary").split("\n\n", 1)[1]
         assert summary.startswith("Release v1.3.0 (1.3.0): completed"), summary
