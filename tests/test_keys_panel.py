@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.command import CommandPalette
 from textual.pilot import Pilot
-from textual.widgets import HelpPanel
+from textual.widgets import HelpPanel, KeyPanel
 
 from console.app import ReleaseConsoleApp
 from console.wiring import Options
@@ -85,6 +85,11 @@ async def test_question_mark_opens_and_closes_the_keys_panel_outside_fields(
         await settle(pilot)
         assert field.value == "1" and app.screen.query(HelpPanel), "? was typed, not the keys"
         assert "Move cursor" in "\n".join(screen_lines(app))  # the field's keys, on screen
+        # the dialog's own keys first: walked at 80x24, "esc Cancel" was under the version
+        # field's fifteen editing keys, below the bottom edge
+        panel = app.screen.query_one(KeyPanel)
+        seen = [" ".join(line[panel.region.x:].split()) for line in screen_lines(app)]
+        assert "esc Cancel" in seen[:4], seen
         await pilot.press("question_mark")
         await settle(pilot)
         assert field.value == "1" and not app.screen.query(HelpPanel)
