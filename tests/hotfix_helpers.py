@@ -162,6 +162,20 @@ def main_moves_on(project: Path) -> None:
     git(project, "push", "-q", "origin", "main")
 
 
+def hotfix_changelog_tagged(project: Path, subject: str = "Release v1.3.1: changelog") -> None:
+    """The hotfix's changelog step as it leaves the branch: [1.3.1] with its footer link above
+    [1.3.0], committed as ``subject``, tagged v1.3.1 (signed) and pushed with the branch."""
+    changelog = project / "CHANGELOG.md"
+    changelog.write_text(changelog.read_text().replace(
+        "## [1.3.0]", "## [1.3.1] — 2026-11-20\n\n### Fixed\n\n- Unlock: retry on slow sticks.\n\n"
+        "## [1.3.0]", 1).replace(
+        "[1.3.0]: ", "[1.3.1]: https://github.com/example-org/pai/compare/v1.3.0...v1.3.1\n"
+        "[1.3.0]: ", 1))
+    git(project, "commit", "-q", "-am", subject)
+    signed_tag(project, "v1.3.1")
+    git(project, "push", "-q", "origin", "hotfix/v1.3.1", "v1.3.1")
+
+
 KILL_SHIM = """#!/bin/sh
 "{real}" "$@"
 rc=$?

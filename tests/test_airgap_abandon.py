@@ -16,7 +16,7 @@ from screens.abandon import AbandonScreen
 from services.session import SessionStore
 from tests.airgap_helpers import Workstations, offline_half, prepare_and_export, prepare_online
 from tests.bundle_forge import snapshot
-from tests.tui_helpers import settle
+from tests.tui_helpers import open_with_key, settle
 
 SIGNED_RETURN_REFUSED = "a signed bundle of v1.3.0 coming back is refused here"
 ABANDON_THERE = "abandon v1.3.0 too (`release-console abandon v1.3.0 --reason \"...\"`)"
@@ -90,11 +90,7 @@ async def test_the_tui_abandon_dialog_names_what_stays_before_it_asks_why(
     commits = release_commits(ws)
     app = ReleaseConsoleApp(Options(repo=ws.online))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("x")
-        await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, AbandonScreen)
+        dialog = await open_with_key(pilot, "x", AbandonScreen)
         shown = "".join(str(s.render()) for s in dialog.query("#abandon-left Static")
                         .results(Static))
         for line in commits:

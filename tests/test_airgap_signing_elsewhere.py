@@ -11,7 +11,7 @@ from console.wiring import Options
 from screens.step import StepScreen
 from screens.steps.sign import SignScreen
 from tests.airgap_helpers import Workstations, prepare_and_export, prepare_online
-from tests.tui_helpers import open_step, settle, text_of
+from tests.tui_helpers import open_step, open_with_key, text_of
 
 THERE = "Done on the air-gapped signing workstation, not on this machine:"
 
@@ -102,11 +102,8 @@ async def test_the_online_smoke_screen_opens_at_its_title_while_the_bundle_is_aw
     prepare_and_export(ws)
     app = ReleaseConsoleApp(Options(repo=ws.online))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")  # the step to do now, as Enter on its row opens it
-        await settle(pilot)
-        smoke = app.screen
-        assert isinstance(smoke, SmokeScreen)
+        # the step to do now, as Enter on its row opens it
+        smoke = await open_with_key(pilot, "enter", SmokeScreen)
         assert "is with the signing workstation" in text_of(smoke, "#smoke-status")
         assert not smoke.query_one("#smoke-form").display
         assert smoke.query_one("#step-body", StepBody).scroll_y == 0

@@ -23,7 +23,7 @@ from tests.airgap_helpers import (
     signed_offline,
 )
 from tests.test_confirm_layout import screen_lines
-from tests.tui_helpers import open_step, settle, text_of
+from tests.tui_helpers import open_step, open_with_key, settle, text_of
 
 
 async def test_the_smoke_sign_off_opens_at_its_title_on_the_signing_workstation(
@@ -39,11 +39,8 @@ async def test_the_smoke_sign_off_opens_at_its_title_on_the_signing_workstation(
     apply(offline, verify_bundle(offline, ws.usb / "out.tar"))
     app = ReleaseConsoleApp(Options(repo=ws.offline, offline=True))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")  # the step to do now, as Enter on its row opens it
-        await settle(pilot)
-        smoke = app.screen
-        assert isinstance(smoke, SmokeScreen)
+        # the step to do now, as Enter on its row opens it
+        smoke = await open_with_key(pilot, "enter", SmokeScreen)
         assert smoke.query_one("#step-body", StepBody).scroll_y == 0
         assert smoke.can_view_entire(smoke.query_one("#step-title"))
         hardware = smoke.query_one("#smoke-hardware")
@@ -63,11 +60,7 @@ async def test_the_bundle_import_says_which_machine_this_is_at_80x24(
             offline_half(ws)
         app = ReleaseConsoleApp(Options(repo=root, offline=offline))
         async with app.run_test(size=(80, 24)) as pilot:
-            await settle(pilot)
-            await pilot.press("i")
-            await settle(pilot)
-            screen = app.screen
-            assert isinstance(screen, BundleImportScreen)
+            screen = await open_with_key(pilot, "i", BundleImportScreen)
             bar = screen.query_one("#session-bar", SessionBar)
             shown = str(bar.render())
             assert screen.can_view_entire(bar) and bar.region.y == 0

@@ -16,7 +16,7 @@ from screens.step import StepScreen
 from services import netguard
 from tests.airgap_helpers import Workstations, offline_half, prepare_and_export, prepare_online
 from tests.bundle_forge import snapshot
-from tests.tui_helpers import footer_keys, settle, text_of
+from tests.tui_helpers import footer_keys, open_with_key, settle, text_of
 
 
 async def test_first_offline_import_from_the_home_screen(stations: Workstations) -> None:
@@ -249,11 +249,7 @@ async def test_once_verified_at_80x24_the_use_button_and_what_enter_does_are_in_
     prepare_and_export(ws)
     app = ReleaseConsoleApp(Options(repo=ws.offline, offline=True))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("i")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, BundleImportScreen)
+        screen = await open_with_key(pilot, "i", BundleImportScreen)
         screen.query_one("#import-file", Input).value = str(ws.usb / "out.tar")
         await pilot.press("enter")
         await settle(pilot)

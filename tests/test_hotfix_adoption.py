@@ -15,6 +15,7 @@ from services.session import SessionStore
 from tests.conftest import git, run_cli
 from tests.hotfix_helpers import (
     commit,
+    hotfix_changelog_tagged,
     journal_actions,
     killed_after,
     pushed_quick_world,
@@ -114,7 +115,6 @@ def test_an_abandoned_attempts_picks_are_not_shipped_by_the_next_one(project: Pa
 def test_a_fix_an_earlier_hotfix_of_the_line_picked_is_refused_up_front(project: Path) -> None:
     """Walked by hand: picking for 1.3.2 the fix 1.3.1 already carried answered with git's raw
     "git commit --allow-empty ... git cherry-pick --skip", after the session had started."""
-    from tests.hotfix_helpers import signed_tag
 
     fix = commit(project, "src/unlock.sh", "retry=3\n", FIX)
     git(project, "switch", "-q", "-c", "hotfix/v1.3.1", "v1.3.0")
@@ -133,15 +133,8 @@ def changelog_conflict_at_merge_back(project: Path) -> None:
     as :func:`hotfix_on_branch` does), while main's [Unreleased] gained an entry and went up: the
     merge of the tag into main conflicts in CHANGELOG.md, which merge-back resolves."""
     hotfix_on_branch(project, "retry=3\n", tag=False)
+    hotfix_changelog_tagged(project, "Release v1.3.1")
     changelog = project / "CHANGELOG.md"
-    changelog.write_text(changelog.read_text().replace(
-        "## [1.3.0]", "## [1.3.1] — 2026-11-20\n\n### Fixed\n\n- Unlock: retry on slow sticks.\n\n"
-        "## [1.3.0]", 1).replace(
-        "[1.3.0]: ", "[1.3.1]: https://github.com/example-org/pai/compare/v1.3.0...v1.3.1\n"
-        "[1.3.0]: ", 1))
-    git(project, "commit", "-q", "-am", "Release v1.3.1")
-    signed_tag(project, "v1.3.1")
-    git(project, "push", "-q", "origin", "hotfix/v1.3.1", "v1.3.1")
     git(project, "switch", "-q", "main")
     reopen_unreleased(project)
     changelog.write_text(changelog.read_text().replace(

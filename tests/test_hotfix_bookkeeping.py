@@ -21,7 +21,7 @@ from services.step_protocol import Context
 from services.steps import changelog, hotfix_branch, migration, post_release, yank_changelog
 from tests.conftest import git, run_cli
 from tests.hotfix_helpers import commit, quick_world, reopen_unreleased
-from tests.tui_helpers import settle, text_of
+from tests.tui_helpers import open_picker, text_of
 
 
 @pytest.fixture
@@ -91,13 +91,8 @@ def test_the_list_leaves_them_out_and_a_pick_of_one_is_refused(project: Path) ->
 
 async def picker_rows(pilot: Pilot[None]) -> list[str]:
     """The hotfix picker opened from the palette's action, and the commits it lists."""
-    from screens.hotfix import HotfixScreen
-
     app = pilot.app
-    await settle(pilot)
-    app.action_start_hotfix()
-    await settle(pilot)
-    assert isinstance(app.screen, HotfixScreen)
+    await open_picker(pilot)
     listing = app.screen.query_one("#commits", OptionList)
     return [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
 

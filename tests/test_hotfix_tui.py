@@ -20,6 +20,7 @@ from tests.journal_helpers import journal_finishes
 from tests.test_changelog_screen import until_confirm
 from tests.test_tui_home import settle
 from tests.test_walkthrough import demo  # noqa: F401 - a fixture
+from tests.tui_helpers import open_picker
 
 
 @pytest.fixture
@@ -191,10 +192,7 @@ async def test_the_whole_hotfix_walked_with_keys_in_the_tui(
         monkeypatch.setenv(name, value)
     app = ReleaseConsoleApp(Options(repo=project))
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        app.action_start_hotfix()
-        await settle(pilot)
-        assert isinstance(app.screen, HotfixScreen)
+        await open_picker(pilot)
         app.screen.query_one("#severity", Select).value = "critical"
         app.screen.query_one("#version", Input).focus()
         await pilot.press("enter")
@@ -447,10 +445,7 @@ async def test_with_nothing_to_pick_the_picker_says_to_commit_the_fix_first(
     line says so, and enter in the version field lists the commits again."""
     app = ReleaseConsoleApp(Options(repo=project))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        app.action_start_hotfix()
-        await settle(pilot)
-        assert isinstance(app.screen, HotfixScreen)
+        await open_picker(pilot)
         said = shown(app, "#hotfix-message")
         assert said.startswith("No commits since v1.3.0 to pick.")
         assert "Commit the fix on main first (outside the console)" in said

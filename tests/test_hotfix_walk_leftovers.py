@@ -20,7 +20,7 @@ from tests.test_hotfix_fresh_screens import (  # noqa: F401 - stopped is a fixtu
     stopped,
 )
 from tests.test_merge_back import hotfix_on_branch
-from tests.tui_helpers import footer_keys, open_step, settle, text_of
+from tests.tui_helpers import footer_keys, open_picker, open_step, settle, text_of
 
 
 async def test_after_merge_back_its_screen_offers_only_the_summary(tmp_path: Path) -> None:
@@ -106,7 +106,6 @@ async def test_a_long_subject_in_the_picker_hangs_under_its_text_at_80_columns(
     """Walked at 80x24: a long commit subject wrapped to the list's left edge, under the
     checkbox, where the next row's box should be alone. Its rows now hang under the subject
     (the whole subject stays readable: the words that tell two fixes apart are often last)."""
-    from screens.hotfix import HotfixScreen
     from tests.hotfix_helpers import commit, quick_world
 
     project = build_sandbox(tmp_path / "demo")
@@ -114,10 +113,7 @@ async def test_a_long_subject_in_the_picker_hangs_under_its_text_at_80_columns(
     sha = commit(project, "src/unlock.sh", "retry=3\n", LONG_SUBJECT)
     app = ReleaseConsoleApp(Options(repo=project))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        app.action_start_hotfix()
-        await settle(pilot)
-        assert isinstance(app.screen, HotfixScreen)
+        await open_picker(pilot)
         rows = screen_lines(app)
         first = next(i for i, row in enumerate(rows) if f"[ ] {sha[:10]} Persistence" in row)
         column = rows[first].index("Persistence")
@@ -141,7 +137,6 @@ async def test_the_author_row_in_the_picker_sits_under_the_subject(
     above them (and a long subject's own rows) started further right, so the row read as
     belonging to the sha column. It now starts at the subject's column, ticked or not, at 80
     columns (the long subject wrapped above it) and wider (the subject in one row)."""
-    from screens.hotfix import HotfixScreen
     from tests.hotfix_helpers import commit, quick_world
 
     project = build_sandbox(tmp_path / "demo")
@@ -149,10 +144,7 @@ async def test_the_author_row_in_the_picker_sits_under_the_subject(
     sha = commit(project, "src/unlock.sh", "retry=3\n", LONG_SUBJECT)
     app = ReleaseConsoleApp(Options(repo=project))
     async with app.run_test(size=(width, 24)) as pilot:
-        await settle(pilot)
-        app.action_start_hotfix()
-        await settle(pilot)
-        assert isinstance(app.screen, HotfixScreen)
+        await open_picker(pilot)
         for mark in ("[ ]", "[x]"):  # as listed, then ticked
             rows = screen_lines(app)
             first = next(i for i, row in enumerate(rows) if f"{sha[:10]} Persistence" in row)

@@ -21,6 +21,7 @@ from services.step_status import StepStatus
 from tests.conftest import FIXED_NOW, git, run_cli
 from tests.hotfix_helpers import (
     commit,
+    hotfix_changelog_tagged,
     is_ancestor,
     main_moves_on,
     pushed_quick_world,
@@ -176,17 +177,8 @@ def test_main_s_unreleased_link_compares_from_the_hotfix_tag_after_merge_back(
     v1.3.1 is now main's newest release; only the next changelog move put it right."""
     reopen_unreleased(project)
     main_moves_on(project)
-    changelog = project / "CHANGELOG.md"
     hotfix_on_branch(project, "retry=3\n", tag=False)
-    # the hotfix's changelog step, as it leaves the file on the branch
-    changelog.write_text(changelog.read_text().replace(
-        "## [1.3.0]", "## [1.3.1] — 2026-11-20\n\n### Fixed\n\n- Unlock: retry on slow sticks."
-        "\n\n## [1.3.0]", 1).replace(
-        "[1.3.0]: ", "[1.3.1]: https://github.com/example-org/pai/compare/v1.3.0...v1.3.1\n"
-        "[1.3.0]: ", 1))
-    git(project, "commit", "-q", "-am", "Release v1.3.1: changelog")
-    signed_tag(project, "v1.3.1")
-    git(project, "push", "-q", "origin", "hotfix/v1.3.1", "v1.3.1")
+    hotfix_changelog_tagged(project)  # the hotfix's changelog step, as it leaves the branch
 
     done = run_cli("run", "merge-back", "--yes", cwd=project)
     assert done.returncode == 0, done.stderr

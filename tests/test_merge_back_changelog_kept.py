@@ -21,12 +21,12 @@ import pytest
 from services.hotfix import changelog_lost
 from tests.conftest import git, run_cli
 from tests.hotfix_helpers import (
+    hotfix_changelog_tagged,
     journal_actions,
     killed_after,
     main_moves_on,
     pushed_quick_world,
     reopen_unreleased,
-    signed_tag,
 )
 from tests.test_merge_back import hotfix_on_branch
 from tests.test_merge_back_clean_changelog import clean_merge_world
@@ -70,14 +70,9 @@ def conflict_world(tmp_path: Path, also: Callable[[Path], None]) -> Path:
     project = pushed_quick_world(tmp_path)
     reopen_unreleased(project)
     main_moves_on(project)
-    changelog = project / "CHANGELOG.md"
     hotfix_on_branch(project, "retry=3\n", tag=False)
     also(project)
-    changelog.write_text(changelog.read_text().replace("## [1.3.0]", SECTION + "## [1.3.0]", 1)
-                         .replace("[1.3.0]: ", f"[1.3.1]: {URL}/v1.3.0...v1.3.1\n[1.3.0]: ", 1))
-    git(project, "commit", "-q", "-am", "Release v1.3.1: changelog")
-    signed_tag(project, "v1.3.1")
-    git(project, "push", "-q", "origin", "hotfix/v1.3.1", "v1.3.1")
+    hotfix_changelog_tagged(project)
     conflicted = subprocess.run(["git", "merge-tree", "--write-tree", "--name-only",
                                  "--no-messages", "main", "v1.3.1"], cwd=project,
                                 capture_output=True, text=True, check=False)

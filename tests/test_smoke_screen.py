@@ -102,17 +102,24 @@ async def test_the_next_sign_off_typed_while_one_is_written_lands_on_its_archite
     assert all(c["result"] == "pass" for arch in data for c in data[arch]["checks"].values())
 
 
+
+async def refused_amd64_sign_off(pilot: Pilot[None], hardware: str) -> SmokeScreen:
+    """The smoke screen with amd64's sign-off typed (``hardware``, every check ticked) and sent,
+    refused since its image is gone: the message says amd64."""
+    screen = await open_smoke(pilot)
+    screen.query_one("#smoke-hardware", Input).focus()
+    await pilot.press(*hardware, "enter", "a", "ctrl+s")
+    await settle(pilot)
+    assert "amd64" in str(screen.query_one("#step-message", Static).render())
+    return screen
+
 async def test_a_refused_sign_off_gives_the_form_back_as_it_was(
         repo_path: Path, make_ctx: Callable[..., Context], released: None) -> None:
     for iso in (repo_path / "build").glob("*amd64*"):
         iso.unlink()  # nothing to hash for amd64: the sign-off is refused
     app = ReleaseConsoleApp(Options(repo=repo_path))
     async with app.run_test(size=(100, 40)) as pilot:
-        screen = await open_smoke(pilot)
-        screen.query_one("#smoke-hardware", Input).focus()
-        await pilot.press(*"x1", "enter", "a", "ctrl+s")
-        await settle(pilot)
-        assert "amd64" in str(screen.query_one("#step-message", Static).render())
+        screen = await refused_amd64_sign_off(pilot, "x1")
         assert screen.query_one("#smoke-arch", Select).value == "amd64"
         assert screen.query_one("#smoke-hardware", Input).value == "x1"
         checks = screen.query_one("#smoke-checks", SelectionList)
@@ -131,11 +138,7 @@ async def test_a_refused_sign_off_is_still_there_after_leaving_the_screen(
         iso.unlink()  # nothing to hash for amd64: the sign-off is refused
     app = ReleaseConsoleApp(Options(repo=repo_path))
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_smoke(pilot)
-        screen.query_one("#smoke-hardware", Input).focus()
-        await pilot.press(*"X1 Carbon", "enter", "a", "ctrl+s")
-        await settle(pilot)
-        assert "amd64" in str(screen.query_one("#step-message", Static).render())
+        screen = await refused_amd64_sign_off(pilot, "X1 Carbon")
         await pilot.press("escape")  # to the checklist, to build the image
         await settle(pilot)
         for iso, data in images.items():

@@ -17,7 +17,7 @@ from services.session import SessionStore
 from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context
 from tests.conftest import commit_file
-from tests.tui_helpers import SlowApp, footer_keys, settle
+from tests.tui_helpers import SlowApp, footer_keys, open_with_key, settle
 
 
 def text_of(app: ReleaseConsoleApp, selector: str) -> str:
@@ -411,11 +411,7 @@ async def test_abandoning_with_one_commit_left_says_it_not_them(
         engine.run_step(ctx, engine.find_step(ctx, step_id))
     app = ReleaseConsoleApp(Options(repo=repo_path))
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await settle(pilot)
-        await pilot.press("x")
-        await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, AbandonScreen)
+        dialog = await open_with_key(pilot, "x", AbandonScreen)
         shown = " ".join("".join(str(s.render()) for s in dialog.query(
             "#abandon-left Static").results(Static)).split())
         assert "1 commit of this release on main, never pushed, stays there:" in shown, shown

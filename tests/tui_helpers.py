@@ -86,6 +86,20 @@ async def open_with_key(pilot: Pilot[Any], key: str, kind: type[S]) -> S:
     return screen
 
 
+
+async def open_picker(pilot: Pilot[Any]) -> Any:
+    """The hotfix picker, opened as the palette's "Start a hotfix" opens it, once the checklist
+    under it has settled."""
+    from screens.hotfix import HotfixScreen
+
+    app = pilot.app
+    assert isinstance(app, ReleaseConsoleApp)
+    await settle(pilot)
+    app.action_start_hotfix()
+    await settle(pilot)
+    assert isinstance(app.screen, HotfixScreen)
+    return app.screen
+
 class SlowApp(ReleaseConsoleApp):
     """The app on a loaded machine: while ``held`` is set, a worker's context (the screen's
     load, a sign-off's write) waits until the test lets it go, as git and hashing make it wait."""
