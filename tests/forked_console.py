@@ -6,10 +6,16 @@ start importing PyGithub, GitPython, semver and the standard library again (the 
 about a third of the suite's CPU time, and the suite is CPU-bound on CI's two cores).
 
 What a test still gets is a console process of its own: its own working directory, environment,
-stdin, stdout and stderr, exit code, and the product's own modules imported afresh in it (only
-third-party and standard-library modules are imported ahead, so an import mistake in the product
-still fails here). The tests that kill the console, time its start or look at what it imports
-start a new interpreter as before (``kill_harness``, ``test_layering``, ``test_tmux_demo``).
+stdin, stdout and stderr, exit code. The server has also imported the product's command-line
+modules (every ``services`` module, ``console.commands``, ``console.sandbox``, ``console.cli``):
+they were about 110 ms of each start's 170, most of it building dataclasses and compiling
+patterns, and no product module does anything at import but define things (no environment,
+working directory or clock is read there), so a child forked after the import starts as a fresh
+one would. What this gives up: a module that fails to import is left out of the server and is
+imported again in each child, so the mistake still fails the tests that use it; but an import
+order that only one command meets is no longer met here. The tests that kill the console, time
+its start or look at what it imports start a new interpreter as before (``kill_harness``,
+``test_layering``, ``test_tmux_demo``), and they meet the real import order.
 
 One server per pytest worker: a child of the worker, listening on a socket pair; it forks a
 child per request, runs ``console`` as ``__main__`` in it and reports the exit status.
@@ -32,8 +38,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-# Imported once by the server. Third-party and standard library only: the product's own modules
-# are imported in each forked child, as a fresh start would.
+# Imported once by the server: third-party and standard library, then the product's own command
+# line (PRELOAD_PRODUCT, each package with every module below it). Never the TUI: a command that
+# needs no UI must still start without Textual in the child.
 PRELOAD = (
     "github", "git", "gnupg", "keyring", "semver", "requests", "urllib3",
     "argparse", "ast", "concurrent.futures", "dataclasses", "datetime", "email.utils", "enum",
@@ -41,6 +48,8 @@ PRELOAD = (
     "signal", "socket", "subprocess", "tarfile", "tempfile", "textwrap", "threading", "tomllib",
     "typing", "urllib.parse", "urllib.request", "uuid", "zipfile",
 )
+PRELOAD_PRODUCT = ("services", "console.commands", "console.sandbox", "console.cli",
+                   "console.wiring")
 _MAX_MESSAGE = 1 << 20
 _SERVER_PYTHONPATH = os.environ.get("PYTHONPATH", "")  # read before any child changes it
 
@@ -165,11 +174,28 @@ def _run_console_main() -> int:
     return code
 
 
+def _preload_product() -> None:
+    """Import the product's command line ahead; a module that fails is left for each child to
+    import (and fail) again, as a fresh start would."""
+    import pkgutil
+    for name in PRELOAD_PRODUCT:
+        try:
+            module = importlib.import_module(name)
+        except Exception:
+            continue
+        for info in pkgutil.walk_packages(getattr(module, "__path__", []), name + "."):
+            with contextlib.suppress(Exception):
+                importlib.import_module(info.name)
+    if "textual" in sys.modules:
+        raise SystemExit("forked_console: preloading the command line imported Textual")
+
+
 def serve(channel_fd: int) -> None:
     """Import the libraries once, then run each request in a forked child, one at a time."""
     for name in PRELOAD:
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
+    _preload_product()
     channel = socket.socket(fileno=channel_fd)
     # The worker's pipe moves off descriptor 0, which each child's stdin takes.
     parent = os.dup(0)
