@@ -7,7 +7,7 @@ policy and the session, and :func:`tick` records through the ``record`` it is gi
 
 from __future__ import annotations
 
-from services.errors import ConsoleError
+from services.errors import ConsoleError, UsageError
 from services.policy import Policy
 from services.recorder import RecordAction
 from services.session import Session
@@ -18,7 +18,7 @@ LISTS = ("preflight", "post_release")
 
 def items(policy: Policy, name: str) -> tuple[str, ...]:
     if name not in LISTS:
-        raise ConsoleError(f"Unknown checklist {name!r}; expected one of: {', '.join(LISTS)}.")
+        raise UsageError(f"Unknown checklist {name!r}; expected one of: {', '.join(LISTS)}.")
     if name == "preflight":
         return policy.checklist_preflight
     return policy.checklist_post_release
@@ -43,7 +43,7 @@ def tick(policy: Policy, session: Session, record: RecordAction, name: str, sele
         chosen = [selector]
     else:
         listing = "; ".join(f"{i}. {text}" for i, text in enumerate(available, 1))
-        raise ConsoleError(f"No {name} checklist item {selector!r}.", remedy=f"Items: {listing}.")
+        raise UsageError(f"No {name} checklist item {selector!r}.", remedy=f"Items: {listing}.")
     already = ticked(session, name)
     new = [item for item in chosen if item not in already]
     if not new:

@@ -48,9 +48,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "show them, or tick one when it is true (journaled with who and when). "
                    "Pre-flight waits for every preflight item.")
     p.add_argument("action", choices=("show", "tick"), help="show the items, or tick one")
-    p.add_argument("list", nargs="?", default="preflight", choices=checklist.LISTS,
-                   help="which checklist (default: preflight)")
-    p.add_argument("item", nargs="?", default="", help="item number, exact text, or 'all'")
+    p.add_argument("list", nargs="?", default="preflight", metavar="LIST",
+                   help=f"which checklist: {' or '.join(checklist.LISTS)} (default: preflight; "
+                   "`checklist tick 1` ticks preflight item 1)")
+    p.add_argument("item", nargs="?", default="", metavar="ITEM",
+                   help="its number, its exact text, or 'all'")
     p.set_defaults(handler=cmd_checklist)
 
 
@@ -83,7 +85,15 @@ def cmd_abandon(args: argparse.Namespace) -> int:
     return 0
 
 
+def list_and_item(args: argparse.Namespace) -> None:
+    """``checklist tick 1``: with the list left out, argparse fills LIST first, so the item
+    arrived as the list and was refused as "invalid choice: '1'", the help's default unusable."""
+    if args.list not in checklist.LISTS and not args.item:
+        args.list, args.item = "preflight", args.list
+
+
 def cmd_checklist(args: argparse.Namespace) -> int:
+    list_and_item(args)
     ctx = context(args)
     session = ctx.require_session()
     if args.action == "tick":

@@ -1,0 +1,63 @@
+"""What a captain types often, typed wrong: one sentence, a non-zero exit, nothing changed.
+
+Walked on the demo from the command line: `checklist tick 1` (the help's LIST defaults to
+preflight) was refused as "invalid choice: '1'", a CHANGELOG whose `## [Unreleased` lost its
+bracket was given a second `[Unreleased]` by `changelog reopen`, and `sign`/`verify` of a file
+that is not there printed the signer or a "signature MISSING" line instead of naming the file.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import commit_file, git, run_cli
+
+CHECKLIST_POLICY = '[checklist]\npreflight = ["Docs reflect the release", "Blog post drafted"]\n'
+
+
+def _session(repo: Path) -> dict[str, object]:
+    loaded: dict[str, object] = json.loads(
+        (repo / ".release" / "v0.2.0" / "session.json").read_text())
+    return loaded
+
+
+@pytest.fixture
+def started(repo_path: Path) -> Path:
+    commit_file(repo_path, "release.toml", CHECKLIST_POLICY)
+    assert run_cli("start", "0.2.0", cwd=repo_path).returncode == 0
+    return repo_path
+
+
+def test_checklist_tick_with_the_list_left_out_ticks_a_preflight_item(started: Path) -> None:
+    ticked = run_cli("checklist", "tick", "2", cwd=started)
+    assert ticked.returncode == 0, ticked.stderr
+    assert "Ticked: Blog post drafted" in ticked.stdout
+    checklist = _session(started)["data"]["checklist"]["preflight"]  # type: ignore[index]
+    assert list(checklist) == ["Blog post drafted"]
+    shown = run_cli("checklist", "show", cwd=started).stdout
+    assert "[ ] 1. Docs reflect the release" in shown and "[✔] 2. Blog post drafted" in shown
+
+
+def test_checklist_json_arguments_name_the_list_it_took(started: Path) -> None:
+    document = json.loads(run_cli("checklist", "tick", "1", "--json", cwd=started).stdout)
+    assert document["ok"] is True
+    assert document["arguments"] == {"action": "tick", "list": "preflight", "item": "1"}
+
+
+@pytest.mark.parametrize(("words", "said"), [
+    (["7"], "No preflight checklist item '7'."),
+    (["preflight", "Blog"], "No preflight checklist item 'Blog'."),
+    (["postrelease", "1"], "Unknown checklist 'postrelease'; expected one of: preflight, "
+                           "post_release."),
+])
+def test_checklist_tick_of_what_is_not_there_is_a_usage_error(started: Path, words: list[str],
+                                                              said: str) -> None:
+    before = (started / ".release" / "v0.2.0" / "session.json").read_bytes()
+    refused = run_cli("checklist", "tick", *words, cwd=started)
+    assert refused.returncode == 2, refused.stderr
+    assert said in refused.stderr and "Traceback" not in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+    assert (started / ".release" / "v0.2.0" / "session.json").read_bytes() == before
