@@ -61,3 +61,19 @@ def test_checklist_tick_of_what_is_not_there_is_a_usage_error(started: Path, wor
     assert said in refused.stderr and "Traceback" not in refused.stderr
     assert len(refused.stderr.strip().splitlines()) == 1
     assert (started / ".release" / "v0.2.0" / "session.json").read_bytes() == before
+
+
+@pytest.mark.parametrize("heading", ["## [Unreleased", "## Unreleased]"])
+@pytest.mark.parametrize("command", [["reopen"], ["move", "0.2.0"], ["bump"],
+                                     ["section", "Unreleased"]])
+def test_a_broken_unreleased_heading_is_named_and_the_file_kept(
+        tmp_path: Path, heading: str, command: list[str]) -> None:
+    changelog = tmp_path / "CHANGELOG.md"
+    changelog.write_text(f"# Changelog\n\n{heading}\n\n### Fixed\n\n- A fix.\n\n"
+                         "## [0.1.0] - 2026-01-02\n\n- First.\n")
+    before = changelog.read_bytes()
+    refused = run_cli("changelog", *command, "--file", str(changelog), cwd=tmp_path)
+    assert refused.returncode == 1, refused.stdout
+    assert f"line 3: '{heading}' is not an [Unreleased] heading" in refused.stderr
+    assert "expected '## [Unreleased]'" in refused.stderr and "Traceback" not in refused.stderr
+    assert changelog.read_bytes() == before

@@ -296,6 +296,13 @@ def _heading(doc: Changelog, index: int, text_line: str) -> Heading | None:
                        version=None, bracket=bool(unreleased["open"]),
                        inline_url=unreleased["inline"] or "", after=unreleased["rest"])
     where = f"{doc.display} line {index + 1}"
+    if unreleased and unreleased["rest"].strip()[:1] in {"", "-", "–", "—"}:
+        # "## [Unreleased" (a bracket lost): read as an ordinary heading, `reopen` added a second
+        # [Unreleased] above its entries and `move` said to add the one that is there
+        raise ChangelogError(
+            f"{where}: {text_line.strip()!r} is not an [Unreleased] heading Release Console can "
+            "read (its brackets do not pair; expected '## [Unreleased]'); fix that line, nothing "
+            "was changed.")
     version = _VERSION_HEAD.match(text)
     if not version or bool(version["open"]) != bool(version["close"]) or (
             version["inline"] and not version["open"]):
