@@ -77,3 +77,20 @@ def test_a_broken_unreleased_heading_is_named_and_the_file_kept(
     assert f"line 3: '{heading}' is not an [Unreleased] heading" in refused.stderr
     assert "expected '## [Unreleased]'" in refused.stderr and "Traceback" not in refused.stderr
     assert changelog.read_bytes() == before
+
+
+@pytest.mark.parametrize(("command", "nothing_was"), [
+    (["sign"], "signed"), (["verify"], "verified"), (["verify", "--json"], "verified"),
+    (["checksums"], "written"), (["checksums", "--check"], "checked")])
+def test_a_file_that_is_not_there_is_named_before_anything_else(
+        repo_path: Path, command: list[str], nothing_was: str) -> None:
+    (repo_path / "dist").mkdir()
+    (repo_path / "dist" / "app.tar.gz").write_bytes(b"built\n")
+    refused = run_cli(*command, "dist/app.tar.gz", "dist/app.tgz", cwd=repo_path)
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert refused.stdout == ""  # no signer, no "signature MISSING" line before it
+    assert refused.stderr.strip().splitlines() == [
+        f"error: dist/app.tgz does not exist; nothing was {nothing_was}. Name the files as they "
+        "are on disk."]
+    assert sorted(p.name for p in (repo_path / "dist").iterdir()) == ["app.tar.gz"]
+    assert git(repo_path, "status", "--porcelain") == "?? dist/\n"

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from console.commands.common import add_parser, context
+from console.commands.files import absolute, file_context, require_present, shown
 from console.json_envelope import json_flag
 from console.output import print_json, say, warn
 from console.progress import ProgressRenderer, rendering
 from services.errors import ConsoleError, UsageError
-from services.policy import POLICY_FILE, Policy, load_policy
+from services.policy import Policy
 from services.signing import PASSPHRASE_ENV
 from services.step_protocol import Context
 from services.wording import counted
@@ -142,35 +142,6 @@ def _key_options(p: argparse.ArgumentParser, *, signing: bool) -> None:
     group.add_argument("--identity", default="", metavar="ID", help="ssh signer identity")
 
 
-# --- shared helpers ------------------------------------------------------------------------------
-
-def file_context(args: argparse.Namespace) -> tuple[Policy, Path, Context | None]:
-    """Policy and root for commands on explicit files; works outside a repository too."""
-    from services.repo import RepoError
-
-    try:
-        ctx = context(args)
-    except RepoError:
-        cwd = Path.cwd()
-        if args.config is not None:
-            return load_policy(args.config, required=True), cwd, None
-        return load_policy(cwd / POLICY_FILE), cwd, None
-    return ctx.policy, ctx.root, ctx
-
-
-def _files(paths: Sequence[Path]) -> list[Path]:
-    return [Path(os.path.abspath(p)) for p in paths]
-
-
-def _shown(path: Path) -> str:
-    """Relative to here when below here, else absolute (not ``../../../../x``)."""
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:  # pragma: no cover - other drive on Windows
-        return str(path)
-    return str(path) if relative.startswith("..") else relative
-
-
 # --- smoke ---------------------------------------------------------------------------------------
 
 def cmd_smoke_sign(args: argparse.Namespace) -> int:
@@ -234,13 +205,8 @@ def cmd_checksums(args: argparse.Namespace) -> int:
     from services import checksum_check, checksums
 
     policy, _root, _ctx = file_context(args)
-    files = _files(args.files)
-    missing = [path for path in files if not path.exists()]
-    if missing:  # as sha256sum would say, before any other file is read
-        raise UsageError(f"{_shown(missing[0])} does not exist"
-                         + (f" (nor {len(missing) - 1} more)" if len(missing) > 1 else "")
-                         + f"; nothing was {'checked' if args.check else 'written'}.",
-                         remedy="Name the files as they are on disk.")
+    files = absolute(args.files)
+    require_present(files, "checked" if args.check else "written")  # before any file is read
     if args.check:
         if args.combined:
             raise UsageError("--combined writes a list; with --check, name the list as a FILE.")
@@ -248,23 +214,23 @@ def cmd_checksums(args: argparse.Namespace) -> int:
             results = checksum_check.check(files, policy.checksum_file_for, bar)
         for result in results:
             detail = f" ({result.detail})" if result.detail and not result.ok else ""
-            say(f"{_shown(result.path)}: {result.status}{detail}")
+            say(f"{shown(result.path)}: {result.status}{detail}")
         bad = [r for r in results if not r.ok]
         if bad:
             raise ConsoleError(f"{len(bad)} of {counted(len(results), 'file')} did not match: "
-                               f"{', '.join(_shown(r.path) for r in bad)}.")
+                               f"{', '.join(shown(r.path) for r in bad)}.")
         return 0
     with ProgressRenderer() as bar:
         digests = checksums.hash_files(files, bar, per_file=True)
     for digest in digests:
         name = policy.checksum_file_for(digest.path.name)
         written = checksums.write_per_file(digest, name) if name else None
-        say(checksums.line_for(digest.sha256, _shown(digest.path)).rstrip("\n")
-            + (f"   -> {_shown(written)}" if written else ""))
+        say(checksums.line_for(digest.sha256, shown(digest.path)).rstrip("\n")
+            + (f"   -> {shown(written)}" if written else ""))
     if args.combined:
         target = Path(os.path.abspath(args.combined))
         checksums.write_combined(digests, target)
-        say(f"Wrote {_shown(target)} ({counted(len(digests), 'file')}).")
+        say(f"Wrote {shown(target)} ({counted(len(digests), 'file')}).")
     return 0
 
 
@@ -283,6 +249,8 @@ def cmd_sign(args: argparse.Namespace) -> int:
     )
     from services.signing.batch import sign_files
 
+    files = absolute(args.files)
+    require_present(files, "signed")  # before the signer is shown or a passphrase asked
     policy, root, ctx = file_context(args)
     overrides = Overrides(minisign_key=args.minisign_key, minisign_pub=args.minisign_pub,
                           gpg_key=args.gpg_key, ssh_key=args.ssh_key,
@@ -302,15 +270,15 @@ def cmd_sign(args: argparse.Namespace) -> int:
                                prompter=TerminalPrompter())
 
     with ProgressRenderer() as bar:
-        signed = sign_files(backend, _files(args.files), passphrase=passphrase,
+        signed = sign_files(backend, files, passphrase=passphrase,
                             comment=lambda path: trusted_comment(path, timestamp=stamp, tag=tag),
                             existing="replace" if args.force else "refuse", progress=bar)
     for item in signed:
-        say(f"✔ {_shown(item.signature)} (verified with {backend.pin_description()})")
+        say(f"✔ {shown(item.signature)} (verified with {backend.pin_description()})")
     if ctx is not None and ctx.session is not None:
         ctx.record("sign", "signed files", inputs={"force": bool(args.force)}, outputs={
             "backend": backend.name, "signer": ready.signer,
-            "signatures": [_shown(s.signature) for s in signed]})
+            "signatures": [shown(s.signature) for s in signed]})
     return 0
 
 
@@ -318,12 +286,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from services.signing import Overrides, make_backend
     from services.signing.batch import verify_files
 
+    files = absolute(args.files)
+    require_present(files, "verified")
     policy, root, ctx = file_context(args)
     overrides = Overrides(minisign_pub=args.minisign_pub, gpg_key=args.gpg_fingerprint,
                           allowed_signers=args.allowed_signers, identity=args.identity)
     backend = make_backend(policy, root, overrides, verifying=True)
     with ProgressRenderer() as bar:
-        reports = verify_files(backend, _files(args.files),
+        reports = verify_files(backend, files,
                                checksum_name=policy.checksum_file_for, progress=bar,
                                lists=_list_rules(policy, ctx, unsigned_ok=args.unsigned_list))
     if args.json:
@@ -339,9 +309,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
                 f"signature {listed.status}" if listed else "")
             also = (f"; {listed.path.name} {said}"
                     + (f" ({listed.detail})" if listed.detail else "")) if listed else ""
-            say(f"{mark} {_shown(r.artifact)}: {sums}; signature {sig}{also}",
+            say(f"{mark} {shown(r.artifact)}: {sums}; signature {sig}{also}",
                 style=None if r.ok else "red")
-    bad = [_shown(r.artifact) for r in reports if not r.ok]
+    bad = [shown(r.artifact) for r in reports if not r.ok]
     if bad:
         raise ConsoleError(f"Verification failed for {', '.join(bad)}.")
     return 0
@@ -365,11 +335,11 @@ def _list_rules(policy: Policy, ctx: Context | None, *, unsigned_ok: bool) -> Li
 
 def _report_json(r: FileReport) -> dict[str, Any]:
     listed = r.listed_by
-    return {"file": _shown(r.artifact), "ok": r.ok, "checksum": r.checksum,
+    return {"file": shown(r.artifact), "ok": r.ok, "checksum": r.checksum,
             "checksum_detail": r.checksum_detail, "signature": r.signature,
             "signature_detail": r.signature_detail, "signer": r.signer,
             "checksum_list": None if listed is None else {
-                "file": _shown(listed.path), "signature": listed.status,
+                "file": shown(listed.path), "signature": listed.status,
                 "signature_detail": listed.detail, "signer": listed.signer}}
 
 
@@ -394,6 +364,6 @@ def cmd_provenance(args: argparse.Namespace) -> int:
     with rendering(ctx):
         target, index = provenance.write(ctx.policy, ctx.repo, session, ctx.record,
                                          now=ctx.now_iso(), output=output, progress=ctx.progress)
-    say(f"Wrote {_shown(target)}: {counted(len(index['artifacts']), 'artifact')}, tag {index['tag']}, "
+    say(f"Wrote {shown(target)}: {counted(len(index['artifacts']), 'artifact')}, tag {index['tag']}, "
         f"journal head {index['journal']['head'][:12]}.")
     return 0

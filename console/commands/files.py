@@ -1,0 +1,56 @@
+"""The files ``checksums``, ``sign`` and ``verify`` are given, and the policy they read.
+
+Kept apart from ``signing.py`` (its commands) so each stays short. These commands work on
+explicit files with no release session, and outside a git repository too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from console.commands.common import context
+from services.errors import UsageError
+from services.policy import POLICY_FILE, Policy, load_policy
+from services.step_protocol import Context
+
+
+def file_context(args: argparse.Namespace) -> tuple[Policy, Path, Context | None]:
+    """Policy and root for commands on explicit files; works outside a repository too."""
+    from services.repo import RepoError
+
+    try:
+        ctx = context(args)
+    except RepoError:
+        cwd = Path.cwd()
+        if args.config is not None:
+            return load_policy(args.config, required=True), cwd, None
+        return load_policy(cwd / POLICY_FILE), cwd, None
+    return ctx.policy, ctx.root, ctx
+
+
+def absolute(paths: Sequence[Path]) -> list[Path]:
+    return [Path(os.path.abspath(p)) for p in paths]
+
+
+def shown(path: Path) -> str:
+    """Relative to here when below here, else absolute (not ``../../../../x``)."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # pragma: no cover - other drive on Windows
+        return str(path)
+    return str(path) if relative.startswith("..") else relative
+
+
+def require_present(files: Sequence[Path], nothing_was: str) -> None:
+    """A FILE that is not there is a typo in the command line, said before anything is read or
+    asked: ``sign`` printed its signer first and ``verify`` a "signature MISSING" line for it.
+
+    ``nothing_was`` finishes the sentence: "checked", "written", "signed", "verified"."""
+    missing = [path for path in files if not path.exists()]  # a folder or device: said later
+    if missing:
+        more = f" (nor {len(missing) - 1} more)" if len(missing) > 1 else ""
+        raise UsageError(f"{shown(missing[0])} does not exist{more}; nothing was {nothing_was}.",
+                         remedy="Name the files as they are on disk.")
