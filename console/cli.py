@@ -137,6 +137,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from services.secrets import scrub
 
         error(scrub(str(exc)))
+        if getattr(args, "json", False):  # a command's own --json form: one document all the same
+            from console.json_envelope import error_document
+            from console.output import print_json
+
+            print_json(error_document(exc))
         return exc.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("\ninterrupted; nothing more was done.\n")

@@ -6,7 +6,8 @@ its stdout captured, and one document is printed instead, including on refusal (
 false, ``error`` holds the sentence and the exit code is the command's usual one). Commands with a
 JSON form of their own (``bundle``, ``hotfix``, ``promote``, ``yank``...) print their own document
 when they succeed and this envelope when they are refused, so a script always parses one document.
-The schema is in docs/cli.md.
+Commands outside the envelope with a ``--json`` of their own (``status``, ``verify``...) print
+:func:`error_document` when refused. The schemas are in docs/cli.md.
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ import io
 import json
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from services.errors import ConsoleError
 
 SCHEMA = 1
 ENVELOPED = ("run", "next", "checklist", "journal", "draft", "publish", "yank", "bundle",
@@ -91,6 +95,17 @@ def run_enveloped(args: argparse.Namespace, handler: Callable[[argparse.Namespac
     }
     sys.stdout.write(json.dumps(document, indent=2, default=str) + "\n")
     return code
+
+
+def error_document(exc: ConsoleError) -> dict[str, Any]:
+    """What a command with a JSON form of its own (``status``, ``review``, ``verify``, ``smoke
+    show``, ``changelog bump``...) prints when it is refused: a script parsing stdout found
+    nothing there (``status --json`` outside a repository, on a broken release.toml)."""
+    from services.secrets import scrub
+
+    return {"schema": SCHEMA, "error": {"message": scrub(exc.message),
+                                        "remedy": scrub(exc.remedy),
+                                        "exit_code": exc.exit_code}}
 
 
 def _is_one_document(text: str) -> bool:

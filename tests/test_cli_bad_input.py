@@ -88,9 +88,35 @@ def test_a_file_that_is_not_there_is_named_before_anything_else(
     (repo_path / "dist" / "app.tar.gz").write_bytes(b"built\n")
     refused = run_cli(*command, "dist/app.tar.gz", "dist/app.tgz", cwd=repo_path)
     assert refused.returncode == 2, refused.stdout + refused.stderr
-    assert refused.stdout == ""  # no signer, no "signature MISSING" line before it
+    if "--json" in command:  # the error document, and nothing before it
+        assert json.loads(refused.stdout)["error"]["exit_code"] == 2
+    else:
+        assert refused.stdout == ""  # no signer, no "signature MISSING" line before it
     assert refused.stderr.strip().splitlines() == [
         f"error: dist/app.tgz does not exist; nothing was {nothing_was}. Name the files as they "
         "are on disk."]
     assert sorted(p.name for p in (repo_path / "dist").iterdir()) == ["app.tar.gz"]
     assert git(repo_path, "status", "--porcelain") == "?? dist/\n"
+
+
+@pytest.mark.parametrize("command", [["status"], ["smoke", "show"], ["journal", "show"],
+                                     ["changelog", "bump"], ["review"]])
+def test_a_json_form_of_its_own_is_one_document_when_refused(tmp_path: Path,
+                                                             command: list[str]) -> None:
+    """`status --json` outside a checkout printed nothing on stdout: a script had no document."""
+    refused = run_cli(*command, "--json", cwd=tmp_path)
+    assert refused.returncode == 1
+    assert json.loads(refused.stdout) == {"schema": 1, "error": {
+        "message": f"{tmp_path} is not a git repository.",
+        "remedy": "Run the console inside your project's checkout, or pass --repo PATH.",
+        "exit_code": 1}}
+    assert "is not a git repository" in refused.stderr
+
+
+def test_verify_json_that_fails_prints_its_report_once(repo_path: Path) -> None:
+    (repo_path / "app.tar.gz").write_bytes(b"built\n")
+    failed = run_cli("verify", "app.tar.gz", "--json", cwd=repo_path)
+    assert failed.returncode == 1
+    report = json.loads(failed.stdout)  # one document: the report, not an error one after it
+    assert [f["file"] for f in report["files"]] == ["app.tar.gz"]
+    assert "Verification failed for app.tar.gz." in failed.stderr

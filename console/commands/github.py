@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 from console.commands.common import add_parser, context
 from console.json_envelope import json_flag
 from console.output import print_json, say, warn
-from services.errors import ConsoleError
 from services.step_protocol import Context
 from services.step_status import StepStatus as S
 
@@ -139,20 +138,8 @@ def push_rest(ctx: Context, *, dry_run: bool) -> int:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    try:
-        return _review(args)
-    except ConsoleError as err:
-        if args.json:
-            from services.secrets import scrub
-
-            print_json({"schema": 1, "error": {"message": scrub(err.message),
-                                               "remedy": scrub(err.remedy),
-                                               "exit_code": err.exit_code}})
-        raise
-
-
-def _review(args: argparse.Namespace) -> int:
-    """Review the draft and record it where the runbook allows; after publish, only report."""
+    """Review the draft and record it where the runbook allows; after publish, only report.
+    Refused with --json, ``cli.main`` prints the error document (docs/github.md)."""
     from console.progress import rendering
     from services import engine
     from services.github import wiring

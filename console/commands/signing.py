@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from console.commands.common import add_parser, context
 from console.commands.files import absolute, file_context, require_present, shown
 from console.json_envelope import json_flag
-from console.output import print_json, say, warn
+from console.output import error, print_json, say, warn
 from console.progress import ProgressRenderer, rendering
 from services.errors import ConsoleError, UsageError
 from services.policy import Policy
@@ -312,6 +312,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
             say(f"{mark} {shown(r.artifact)}: {sums}; signature {sig}{also}",
                 style=None if r.ok else "red")
     bad = [shown(r.artifact) for r in reports if not r.ok]
+    if bad and args.json:  # the document above says it: no second one (cli.main's error)
+        error(f"Verification failed for {', '.join(bad)}.")
+        return 1
     if bad:
         raise ConsoleError(f"Verification failed for {', '.join(bad)}.")
     return 0
