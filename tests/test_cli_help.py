@@ -56,3 +56,55 @@ def test_commands_that_ask_say_what_happens_without_a_terminal(command: list[str
 def test_smoke_sign_help_says_what_a_sign_off_records(tmp_path: Path) -> None:
     text = " ".join(run_cli("smoke", "sign", "--help", cwd=tmp_path).stdout.split())
     assert "tested on real hardware" in text and "sha256" in text
+
+
+def _option_helps(option: str) -> dict[str, str]:
+    """``{prog: help}`` of ``option`` on every command that has it."""
+    found = {}
+    for parser in every_subcommand(build_parser()):
+        for action in parser._actions:
+            if option in action.option_strings:
+                found[parser.prog] = str(action.help)
+    return found
+
+
+def test_the_same_flag_is_explained_the_same_way_everywhere() -> None:
+    """Walked: --yes was explained four ways (one untrue: `push --yes` printed no plan),
+    --passphrase-file three, --replacement as "upgrade to" on one yank and "use instead" on the
+    other."""
+    from console.commands.common import FORCE_HELP, PASSPHRASE_HELP, YES_HELP
+    from services.signing import PASSPHRASE_ENV
+
+    yes = _option_helps("--yes")
+    special = {"release-console tag", "release-console bundle import", "release-console journal"}
+    assert {prog: text for prog, text in yes.items() if prog not in special} == {
+        prog: YES_HELP for prog in yes if prog not in special}
+    assert yes["release-console journal"] == f"repair: {YES_HELP}"
+    assert "asks nothing" in yes["release-console tag"]  # the tag step never asks
+    assert PASSPHRASE_ENV in PASSPHRASE_HELP
+    assert all(text.startswith(PASSPHRASE_HELP)
+               for text in _option_helps("--passphrase-file").values())
+    assert set(_option_helps("--force").values()) == {FORCE_HELP}
+    for option in ("--replacement", "--reason"):
+        yanks = _option_helps(option)
+        assert yanks["release-console yank"] == yanks["release-console changelog yank"], option
+
+
+def test_positionals_are_named_as_the_descriptions_name_them() -> None:
+    """The descriptions say STEP, TAG, VERSION and FILE; the usage lines said step, tag..."""
+    lower = []
+    for parser in every_subcommand(build_parser()):
+        for action in _own_arguments(parser):
+            if not action.option_strings and not action.choices:
+                name = action.metavar or action.dest
+                if not str(name).isupper():
+                    lower.append(f"{parser.prog} {name}")
+    assert not lower, lower
+
+
+def test_every_help_fits_80_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    parser = build_parser()
+    wide = [f"{p.prog}: {line}" for p in (parser, *every_subcommand(parser))
+            for line in p.format_help().splitlines() if len(line) > 80]
+    assert not wide, wide

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from console.commands.common import add_parser, context
+from console.commands.common import PASSPHRASE_HELP, add_parser, context
 from console.json_envelope import json_flag
 from console.output import print_json, say
 
@@ -37,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                        const=False, help="leave the artifacts out (the default on the way back; "
                        "on the way out, carry them separately: import --artifacts DIR)")
     e.add_argument("--passphrase-file", default="", metavar="PATH",
-                   help="the signing key's passphrase (return bundle), instead of asking")
+                   help=f"{PASSPHRASE_HELP} (the return bundle is signed)")
     json_flag(e)
     e.set_defaults(handler=cmd_export)
     i = add_parser(actions, "import", "verify a hand-off bundle, then resume the release here",
@@ -46,11 +46,12 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "artifacts), show what was verified, ask (no terminal: --yes), then resume the "
                    "release here. On the signing workstation run it offline (--offline, or "
                    "RELEASE_CONSOLE_OFFLINE=1).")
-    i.add_argument("file", type=Path, help="the bundle (.tar) to import")
+    i.add_argument("file", type=Path, metavar="FILE", help="the bundle (.tar) to import")
     i.add_argument("--artifacts", type=Path, default=None, metavar="DIR",
                    help="where the artifacts are when the bundle was made --without-artifacts")
     i.add_argument("--yes", action="store_true",
-                   help="use the bundle once verified, without asking")
+                   help="use the bundle once verified, without asking; what was verified is "
+                   "still printed (needed without a terminal)")
     json_flag(i)
     i.set_defaults(handler=cmd_import)
 

@@ -32,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = commands.add_parser("move", help="move [Unreleased] under a new version heading",
                             description="Move the [Unreleased] entries under VERSION dated DATE "
                             "(default today, UTC) and update the footer links.")
-    p.add_argument("version", help="the version being released (1.4.0 or v1.4.0)")
+    p.add_argument("version", metavar="VERSION", help="the version being released (1.4.0 or v1.4.0)")
     p.add_argument("--date", default="", help="release date, YYYY-MM-DD (default: today, UTC)")
     _file_and_dry_run(p)
     p.set_defaults(handler=cmd_move)
@@ -47,7 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = commands.add_parser("section", help="print the body of one version's section",
                             description="Print the body of VERSION's section verbatim (the "
                             "release notes). VERSION may be 'Unreleased'.")
-    p.add_argument("version", help="the version (1.4.0), or 'Unreleased'")
+    p.add_argument("version", metavar="VERSION", help="the version (1.4.0), or 'Unreleased'")
     p.add_argument("--file", type=Path, default=None, metavar="PATH",
                    help="the changelog (default: the policy's changelog in the repository)")
     p.set_defaults(handler=cmd_section)
@@ -55,10 +55,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = commands.add_parser("yank", help="add the YANKED mark and note to a version",
                             description="Mark VERSION as yanked: the heading gets '— YANKED' "
                             "and the PAI note goes under it. Running it again changes nothing.")
-    p.add_argument("version", help="the version to mark, e.g. 1.2.0")
-    p.add_argument("--reason", required=True, help="one line: why it was withdrawn")
+    p.add_argument("version", metavar="VERSION", help="the version to mark, e.g. 1.2.0")
+    p.add_argument("--reason", required=True, help="one line: why it is withdrawn")
     p.add_argument("--replacement", required=True, metavar="VERSION",
-                   help="the version users should upgrade to")
+                   help="the version users should use instead")
     _file_and_dry_run(p)
     p.set_defaults(handler=cmd_yank)
 

@@ -20,7 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "Mark STEP of the release in progress skipped, with the reason in the journal. "
                    "Only a step that may not apply can be skipped (a hotfix's hotfix-branch and "
                    "merge-back); the others are refused.")
-    p.add_argument("step", help="step id, as `status` lists them")
+    p.add_argument("step", metavar="STEP", help="step id, as `status` lists them")
     p.add_argument("--reason", required=True, help="why; recorded in the journal")
     p.set_defaults(handler=cmd_skip)
 
@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "When something a finished step relied on has changed (a rebuilt artifact, a "
                    "failed re-test), reopen it and every later step. Refused once a tag is made "
                    "or anything irreversible is done.")
-    p.add_argument("step", help="step id, as `status` lists them")
+    p.add_argument("step", metavar="STEP", help="step id, as `status` lists them")
     p.add_argument("--reason", required=True, help="what changed; recorded in the journal")
     p.add_argument("--bundle-lost", action="store_true", help="reopen a hand-off whose bundle "
                    "the other workstation never imported (a damaged or lost copy)")
@@ -39,7 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "a slip cannot end another. Its session and journal stay in .release/; what "
                    "it leaves behind is listed: commits never pushed (with the `git reset "
                    "--keep` that drops them) and, air-gapped, a bundle at the other workstation.")
-    p.add_argument("tag", help="the tag of the release in progress, as `status` shows it")
+    p.add_argument("tag", metavar="TAG", help="the tag of the release in progress, as `status` shows it")
     p.add_argument("--reason", required=True, help="why; recorded in the journal")
     p.set_defaults(handler=cmd_abandon)
 

@@ -36,3 +36,12 @@ def add_group(sub: argparse._SubParsersAction, name: str, help_text: str, descri
 def _help(parser: argparse.ArgumentParser) -> int:
     parser.print_help()
     return 2
+
+
+# One flag, one explanation: `--yes` and `--passphrase-file` mean the same on every command that
+# takes them, and their help said it four ways ("do not ask for confirmation", "... the plan is
+# printed", "... the plan is still printed"), one of them untrue (`push --yes` printed no plan).
+YES_HELP = "do not ask; the plan is still printed (needed without a terminal)"
+PASSPHRASE_HELP = ("read the signing key's passphrase from PATH (mode 600) instead of asking, "
+                   "or set RELEASE_CONSOLE_PASSPHRASE")
+FORCE_HELP = "replace existing signatures (never done without it)"

@@ -22,7 +22,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "GitHub-compatible server, then open the TUI on it. --no-tui (or --serve) "
                    "prints the environment lines for the command line instead and keeps the "
                    "server running until Ctrl-C. The global --offline applies to the demo too.")
-    p.add_argument("--dir", type=Path, default=None, help="where to build the sandbox")
+    p.add_argument("--dir", type=Path, default=None, help="where to build the sandbox (default: "
+                   "release-console/demo in $XDG_CACHE_HOME or ~/.cache; kept until --fresh)")
     p.add_argument("--fresh", action="store_true", help="rebuild the sandbox from scratch")
     p.add_argument("--no-tui", action="store_true",
                    help="no TUI: print the environment lines and serve until Ctrl-C")

@@ -12,7 +12,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from console.commands.common import add_parser, context
+from console.commands.common import YES_HELP, add_parser, context
 from console.json_envelope import json_flag
 from console.output import print_json, say, warn
 from services.step_protocol import Context
@@ -43,8 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         p = add_parser(sub, name, help_text, description)
         p.add_argument("--dry-run", action="store_true", help="print the plan; change nothing")
         if irreversible:
-            p.add_argument("--yes", action="store_true",
-                           help="do not ask; the plan is still printed")
+            p.add_argument("--yes", action="store_true", help=YES_HELP)
         if name == "push":
             p.add_argument("--rest", action="store_true",
                            help="after a finished release: push the commits left (the reopen "
@@ -64,7 +63,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "latest, under a banner with the reason and the replacement. The tag and every "
                    "asset stay. Shows both changes and asks (no terminal: --yes). Needs the "
                    f"release published and {TOKEN}.")
-    p.add_argument("version", help="the version to yank, e.g. 1.2.0")
+    p.add_argument("version", metavar="VERSION", help="the version to yank, e.g. 1.2.0")
     p.add_argument("--reason", required=True, help="one line: why it is withdrawn")
     p.add_argument("--replacement", required=True, metavar="VERSION",
                    help="the version users should use instead")
@@ -73,8 +72,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "downgrade)")
     p.add_argument("--dry-run", action="store_true",
                    help="check and show both changes (GitHub and CHANGELOG); change nothing")
-    json_flag(p, "machine-readable output (with --dry-run, or with --yes to yank)")
-    p.add_argument("--yes", action="store_true", help="do not ask; the plan is still printed")
+    json_flag(p, "one JSON document on stdout (docs/cli.md); with --dry-run, or --yes to yank")
+    p.add_argument("--yes", action="store_true", help=YES_HELP)
     p.set_defaults(handler=cmd_yank)
 
     p = add_parser(sub, "github", "GitHub credentials: login, logout, status",
@@ -98,7 +97,7 @@ def cmd_step(args: argparse.Namespace) -> int:
     if getattr(args, "rest", False):
         return push_rest(ctx, dry_run=args.dry_run)
     ctx.require_session()
-    return run_one(ctx, args.step_id, dry_run=args.dry_run, yes=yes)
+    return run_one(ctx, args.step_id, dry_run=args.dry_run)
 
 
 def push_rest(ctx: Context, *, dry_run: bool) -> int:

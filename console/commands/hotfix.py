@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 
-from console.commands.common import add_parser, context
+from console.commands.common import YES_HELP, add_parser, context
 from console.json_envelope import json_flag
 from console.output import print_json, say
 from services.errors import ConsoleError, UsageError
@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "Branch hotfix/vX.Y.Z from the tag of X.Y.(Z-1), cherry-pick the given commits "
                    "from the default branch with -x, add their ### Fixed entries to [Unreleased], "
                    "and start the hotfix session. --severity starts the security-fix clock.")
-    p.add_argument("version", nargs="?", default="", help="the hotfix version, e.g. 1.3.1")
+    p.add_argument("version", nargs="?", default="", metavar="VERSION", help="the hotfix version, e.g. 1.3.1")
     p.add_argument("--pick", action="append", default=[], metavar="SHA",
                    help="a commit on the default branch to cherry-pick (repeat, in order)")
     p.add_argument("--severity", choices=SEVERITIES, default="",
@@ -39,9 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="continue after resolving a conflicting pick")
     p.add_argument("--abort", action="store_true",
                    help="abort the picks; the branch goes back to before them")
-    p.add_argument("--yes", action="store_true",
-                   help="do not ask before making the branch, picking and committing; the plan "
-                   "is still printed (needed without a terminal)")
+    p.add_argument("--yes", action="store_true", help=YES_HELP)
     json_flag(p)
     p.set_defaults(handler=cmd_hotfix)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from console.commands.common import add_parser, context
+from console.commands.common import YES_HELP, add_parser, context
 from console.json_envelope import json_flag
 from console.output import say, warn
 from services.errors import ConsoleError
@@ -23,9 +23,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "that a crash cut off (and only that) to a file beside the journal and record "
                    "that, so the release goes on.")
     p.add_argument("action", choices=("show", "verify", "repair"), help="what to do")
-    p.add_argument("--tag", default="", help="a session other than the one in progress")
-    p.add_argument("--yes", action="store_true", help="repair: do not ask; the plan is printed")
-    json_flag(p, "show: one JSON entry a line")
+    p.add_argument("--tag", default="", help="another release's session, by its tag (default: "
+                   "the one in progress)")
+    p.add_argument("--yes", action="store_true", help=f"repair: {YES_HELP}")
+    json_flag(p, "show: one JSON entry a line; verify, repair: one JSON document (docs/cli.md)")
     p.set_defaults(handler=cmd_journal)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from console.commands.common import add_parser, context
+from console.commands.common import FORCE_HELP, PASSPHRASE_HELP, YES_HELP, add_parser, context
 from console.json_envelope import json_flag
 from console.output import print_json, say, warn
 from console.progress import rendering
@@ -33,25 +33,27 @@ JSON_SCHEMA = 1
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = add_parser(sub, "status", "show the runbook of the release in progress",
-                   "Each step of the current release with its status and blockers, and the next "
+                   "Each step of the release in progress with its status and blockers, and the next "
                    "step. --json prints a stable document (see docs/cli.md).")
     json_flag(p)
     p.set_defaults(handler=cmd_status)
 
     p = add_parser(sub, "start", "start a release session",
                    "Start a release: VERSION (1.4.0 or v1.4.0), or --bump from the last tag.")
-    p.add_argument("version", nargs="?", default="", help="the version to release")
+    p.add_argument("version", nargs="?", default="", metavar="VERSION",
+                   help="the version to release")
     p.add_argument("--bump", choices=("patch", "minor", "major"), default="",
                    help="next version from the highest release tag")
     p.add_argument("--channel", default="stable", help="stable (default) or rc")
     p.add_argument("--kind", choices=("release", "hotfix"), default="",
-                   help="release (default) or hotfix (branch hotfix/vX.Y.Z from the last tag)")
+                   help="release (default) or hotfix (its picks then come with `hotfix VERSION "
+                   "--pick SHA`)")
     p.set_defaults(handler=cmd_start)
 
-    p = add_parser(sub, "run", "run one step of the current release",
+    p = add_parser(sub, "run", "run one step of the release in progress",
                    "Check STEP, then run it and record the evidence. --dry-run prints the plan "
                    "and changes nothing.")
-    p.add_argument("step", help="step id, as `status` lists them")
+    p.add_argument("step", metavar="STEP", help="step id, as `status` lists them")
     add_run_options(p)
     p.set_defaults(handler=cmd_run)
 
@@ -67,11 +69,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dry-run", action="store_true", help="print the plan; change nothing")
-    p.add_argument("--yes", action="store_true", help="do not ask before irreversible steps")
-    p.add_argument("--passphrase-file", default="", metavar="PATH",
-                   help="read a signing passphrase from this file instead of asking")
-    p.add_argument("--force", action="store_true",
-                   help="replace existing signatures (never done silently)")
+    p.add_argument("--yes", action="store_true", help=YES_HELP)
+    p.add_argument("--passphrase-file", default="", metavar="PATH", help=PASSPHRASE_HELP)
+    p.add_argument("--force", action="store_true", help=FORCE_HELP)
 
 
 def answers_from(args: argparse.Namespace) -> dict[str, object]:
@@ -229,7 +229,8 @@ def cmd_start(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_one(ctx: Context, step_id: str, *, dry_run: bool, yes: bool) -> int:
+def run_one(ctx: Context, step_id: str, *, dry_run: bool) -> int:
+    """Check and run one step (or print its plan); --yes is the prompter's (``context``)."""
     step = engine.find_step(ctx, step_id)
     if dry_run:
         blockers = engine.blockers_for(ctx, step)
@@ -238,8 +239,11 @@ def run_one(ctx: Context, step_id: str, *, dry_run: bool, yes: bool) -> int:
             say(f"blocked: {blocker}", style="yellow")
         say("(dry run: nothing was changed)")
         return 1 if blockers else 0
+    # Never confirmed=yes: an irreversible step goes through the prompter, which --yes made
+    # answer yes itself after printing the plan (`push --yes` printed no plan, though its help
+    # said it is still printed, so a script's log had no record of what went up).
     with rendering(ctx):  # hashing, uploading, signing: shown for every step, as `draft` does
-        evidence = engine.run_step(ctx, step, confirmed=yes)
+        evidence = engine.run_step(ctx, step)
     say(f"✔ {step.title}: done.")
     for key, value in evidence.items():
         for line in evidence_lines(key, value):
@@ -313,7 +317,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     ctx = context(args, assume_yes=args.yes)
     ctx.require_session()
     ctx.answers = answers_from(args)
-    return run_one(ctx, args.step, dry_run=args.dry_run, yes=args.yes)
+    return run_one(ctx, args.step, dry_run=args.dry_run)
 
 
 def cmd_next(args: argparse.Namespace) -> int:
@@ -350,7 +354,7 @@ def cmd_next(args: argparse.Namespace) -> int:
     if nxt.status == S.BLOCKED:
         raise ConsoleError(f"The next step, '{nxt.step.title}' ({nxt.id}), is blocked: "
                            f"{nxt.blockers[0]}")
-    return run_one(ctx, nxt.id, dry_run=args.dry_run, yes=args.yes)
+    return run_one(ctx, nxt.id, dry_run=args.dry_run)
 
 
 def finish_yank(ctx: Context, yank: UnfinishedYank) -> int:

@@ -11,14 +11,13 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from console.commands.common import add_parser, context
+from console.commands.common import FORCE_HELP, PASSPHRASE_HELP, add_parser, context
 from console.commands.files import absolute, file_context, require_present, shown
 from console.json_envelope import json_flag
 from console.output import error, print_json, say, warn
 from console.progress import ProgressRenderer, rendering
 from services.errors import ConsoleError, UsageError
 from services.policy import Policy
-from services.signing import PASSPHRASE_ENV
 from services.step_protocol import Context
 from services.wording import counted
 
@@ -87,9 +86,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "before signing; an existing signature is never replaced without --force.")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="the files to sign")
     _key_options(p, signing=True)
-    p.add_argument("--force", action="store_true", help="replace existing signatures")
-    p.add_argument("--passphrase-file", type=Path, metavar="PATH",
-                   help=f"read the key passphrase from PATH (mode 600); or set {PASSPHRASE_ENV}")
+    p.add_argument("--force", action="store_true", help=FORCE_HELP)
+    p.add_argument("--passphrase-file", type=Path, metavar="PATH", help=PASSPHRASE_HELP)
     p.add_argument("--tag", default="", help="tag named in minisign's trusted comment")
     p.set_defaults(handler=cmd_sign)
 
@@ -113,7 +111,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "Run the release's `tag` step: git tag -s on the release commit with the "
                    "policy's message and key, then git verify-tag.")
     p.add_argument("--dry-run", action="store_true", help="print the plan; change nothing")
-    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p.add_argument("--yes", action="store_true",
+                   help="accepted for scripts: making the tag asks nothing (the push asks)")
     p.set_defaults(handler=cmd_tag)
 
     p = add_parser(sub, "provenance", "write the release's provenance index (JSON)",
@@ -353,7 +352,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
 
     ctx = context(args, assume_yes=args.yes)
     ctx.require_session()
-    return run_one(ctx, "tag", dry_run=args.dry_run, yes=args.yes)
+    return run_one(ctx, "tag", dry_run=args.dry_run)
 
 
 def cmd_provenance(args: argparse.Namespace) -> int:
