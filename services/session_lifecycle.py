@@ -118,6 +118,15 @@ def refuse_prerelease(policy: Policy, channel: ChannelPolicy, version: semver.Ve
 
 def require_patch_of_release(version: semver.Version, tags: list[str], policy: Policy) -> None:
     """A hotfix is X.Y.(Z+1) of a shipped X.Y.Z, even when a newer minor exists (PAI section 8)."""
+    if version.prerelease or version.build:  # `start 1.2.1 --kind hotfix --channel rc`
+        # started v1.2.1-rc.1, whose picks `hotfix 1.2.1-rc.1 --list` then refused
+        final = version.finalize_version()
+        raise ConsoleError(
+            f"Hotfix {version} is not the next patch of a shipped release: a hotfix is X.Y.Z "
+            "with no pre-release or build part, so it has no release candidates.",
+            remedy=f"Start it as {final}: `release-console hotfix {final} --pick SHA` (or "
+            f"`release-console start {final} --kind hotfix`).",
+            tui=f"Start it as {final}, on a channel of final releases.")
     shipped = set(versions.versions_from_tags(tags, policy.tag_format))
     base = semver.Version(version.major, version.minor, version.patch - 1) if version.patch else None
     if base is None or base not in shipped:

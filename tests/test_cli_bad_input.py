@@ -120,3 +120,17 @@ def test_verify_json_that_fails_prints_its_report_once(repo_path: Path) -> None:
     report = json.loads(failed.stdout)  # one document: the report, not an error one after it
     assert [f["file"] for f in report["files"]] == ["app.tar.gz"]
     assert "Verification failed for app.tar.gz." in failed.stderr
+
+
+def test_a_hotfix_release_candidate_is_refused_at_start(repo_path: Path) -> None:
+    """`start 0.1.1 --kind hotfix --channel rc` started v0.1.1-rc.1, a hotfix whose picks the
+    `hotfix` command (and its --list, which the status line named) then refused."""
+    refused = run_cli("start", "0.1.1", "--kind", "hotfix", "--channel", "rc", cwd=repo_path)
+    assert refused.returncode == 1
+    assert refused.stderr.strip().splitlines() == [
+        "error: Hotfix 0.1.1-rc.1 is not the next patch of a shipped release: a hotfix is X.Y.Z "
+        "with no pre-release or build part, so it has no release candidates. Start it as 0.1.1: "
+        "`release-console hotfix 0.1.1 --pick SHA` (or `release-console start 0.1.1 --kind "
+        "hotfix`)."]
+    assert not (repo_path / ".release").exists()
+    assert git(repo_path, "branch", "--list").split() == ["*", "main"]
