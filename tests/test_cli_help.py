@@ -108,3 +108,17 @@ def test_every_help_fits_80_columns(monkeypatch: pytest.MonkeyPatch) -> None:
     wide = [f"{p.prog}: {line}" for p in (parser, *every_subcommand(parser))
             for line in p.format_help().splitlines() if len(line) > 80]
     assert not wide, wide
+
+
+def test_descriptions_say_what_the_command_does_in_the_captains_words() -> None:
+    """Walked: `changelog yank` put "the PAI note" under the heading (the demo project's name,
+    not a thing a captain of another project knows), `provenance` sent to docs/signing.md for
+    the file's name, and `review` never said it records the review step."""
+    parser = build_parser()
+    helps = {p.prog: " ".join(p.format_help().split()) for p in every_subcommand(parser)}
+    assert not [prog for prog, text in helps.items() if "PAI" in text]
+    assert "provenance-index.json" in helps["release-console provenance"]
+    assert "record the result as the review step" in helps["release-console review"]
+    assert all(text.split(". ", 1)[0][:1].isupper() or text.split(". ", 1)[0][:1] == "`"
+               for text in (p.description or "" for p in every_subcommand(parser))
+               if not text.startswith(("login ", "show: "))), "a description starts lowercase"

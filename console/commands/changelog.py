@@ -54,7 +54,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = commands.add_parser("yank", help="add the YANKED mark and note to a version",
                             description="Mark VERSION as yanked: the heading gets '— YANKED' "
-                            "and the PAI note goes under it. Running it again changes nothing.")
+                            "and the yank note (the reason, the replacement and a link to MIGRATION.md) goes "
+                            "under it. Running it again changes nothing.")
     p.add_argument("version", metavar="VERSION", help="the version to mark, e.g. 1.2.0")
     p.add_argument("--reason", required=True, help="one line: why it is withdrawn")
     p.add_argument("--replacement", required=True, metavar="VERSION",
@@ -80,7 +81,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         ("none", "write the section for FROM -> TO as 'No migration required.' (the TUI's m; "
                  "refused for a MAJOR bump)", cmd_migration_none),
     ):
-        p = mcommands.add_parser(name, help=help_text, description=help_text)
+        p = mcommands.add_parser(name, help=help_text,
+                                 description=f"{help_text[:1].upper()}{help_text[1:]}.")
         p.add_argument("from_version", metavar="FROM", help="the previous version or tag "
                        "('none' for a first release)")
         p.add_argument("to_version", metavar="TO", help="the new version or tag")

@@ -51,8 +51,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         p.set_defaults(handler=cmd_step, step_id=name)
 
     p = add_parser(sub, "review", "compare the GitHub draft with the local files and notes",
-                   "Title, tag, target commit, body and every asset's size and digest. Exit 1 "
-                   f"when anything would block publishing. Needs the draft made and {TOKEN}.")
+                   "Compare the draft's title, tag, target commit, body and every asset's size "
+                   "and digest with the local files and notes, and record the result as the "
+                   "review step (once the draft step is done; after publishing it only reports). "
+                   "Exit 1 when anything would block publishing. Needs the "
+                   f"draft made and {TOKEN}.")
     json_flag(p)
     p.set_defaults(handler=cmd_review)
 

@@ -117,8 +117,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = add_parser(sub, "provenance", "write the release's provenance index (JSON)",
                    "List the source commit, tag, each artifact's size, sha256, signature and "
-                   "signer, the smoke sign-offs and the journal head in the provenance index "
-                   "(docs/signing.md names the file).")
+                   "signer, the smoke sign-offs and the journal head in provenance-index.json.")
     p.add_argument("--output", type=Path, metavar="PATH",
                    help="where to write it (default: the artifacts directory)")
     p.add_argument("--tag", default="", help="a finished release's tag (default: the one in "
