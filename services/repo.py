@@ -99,12 +99,14 @@ class Repository:
     """
 
     def __init__(self, path: Path) -> None:
-        if not path.exists():  # "not a git repository ... or pass --repo PATH" misled: it was
-            raise RepoError(f"{path} does not exist; --repo names the project's checkout.",
-                            remedy="Pass the directory that holds the repository.")
-        if not path.is_dir():
-            raise RepoError(f"{path} is a file, not a directory; --repo names the project's "
-                            "checkout.", remedy="Pass the directory that holds the repository.")
+        if not path.exists() or not path.is_dir():  # "not a git repository ... or pass --repo
+            # PATH" misled; and it is a value that names nothing, exit 2 as `--config` says it
+            problem = RepoError(
+                f"{path} {'does not exist' if not path.exists() else 'is a file, not a directory'}"
+                "; --repo names the project's checkout.",
+                remedy="Pass the directory that holds the repository.")
+            problem.exit_code = 2
+            raise problem
         found = run_git(path, ("rev-parse", "--is-bare-repository", "--show-toplevel"))
         if found.status != 0:
             if found.stdout.startswith("true"):

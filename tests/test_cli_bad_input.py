@@ -134,3 +134,17 @@ def test_a_hotfix_release_candidate_is_refused_at_start(repo_path: Path) -> None
         "hotfix`)."]
     assert not (repo_path / ".release").exists()
     assert git(repo_path, "branch", "--list").split() == ["*", "main"]
+
+
+@pytest.mark.parametrize(("where", "said"), [("nowhere", "does not exist"),
+                                             ("a-file", "is a file, not a directory")])
+def test_repo_that_names_no_directory_is_a_usage_error_as_config_is(
+        repo_path: Path, tmp_path: Path, where: str, said: str) -> None:
+    (tmp_path / "a-file").write_text("x\n")
+    refused = run_cli("--repo", str(tmp_path / where), "status", cwd=repo_path)
+    assert refused.returncode == 2  # `--config` naming no file was 2, `--repo` 1
+    assert refused.stderr.strip().splitlines() == [
+        f"error: {tmp_path / where} {said}; --repo names the project's checkout. Pass the "
+        "directory that holds the repository."]
+    config = run_cli("--config", str(tmp_path / "nowhere.toml"), "status", cwd=repo_path)
+    assert config.returncode == 2

@@ -54,7 +54,7 @@ def test_repo_option_naming_nothing_says_so(repo_path: Path) -> None:
     """Walked by hand: `--repo /nonexistent` said "is not a git repository. ... or pass --repo
     PATH", to a captain who had passed one."""
     result = run_cli("--repo", str(repo_path / "typo"), "status", cwd=repo_path)
-    assert result.returncode == 1
+    assert result.returncode == 2  # a value that names nothing (docs/cli.md), as --config's
     assert f"error: {repo_path / 'typo'} does not exist; --repo names the project's checkout." \
         in result.stderr
     assert "pass --repo" not in result.stderr
