@@ -30,11 +30,13 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse that exits 2 with one sentence instead of a usage dump on error."""
+    """argparse that exits 2 with one sentence instead of a usage dump on error.
+
+    It printed the usage block first (four lines for ``start``, the whole option list), the
+    sentence last: one line naming what is wrong and where the help is, as every other refusal."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        sys.stderr.write(f"error: {message}\n")
+        sys.stderr.write(f"error: {message.rstrip('.')}. See `{self.prog} --help`.\n")
         raise SystemExit(2)
 
 

@@ -148,3 +148,20 @@ def test_repo_that_names_no_directory_is_a_usage_error_as_config_is(
         "directory that holds the repository."]
     config = run_cli("--config", str(tmp_path / "nowhere.toml"), "status", cwd=repo_path)
     assert config.returncode == 2
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["start", "--bump", "huge"], "error: argument --bump: invalid choice: 'huge' (choose from "
+     "'patch', 'minor', 'major'). See `release-console start --help`."),
+    (["skip", "preflight"], "error: the following arguments are required: --reason. See "
+     "`release-console skip --help`."),
+    (["smoke", "sign", "--hardware", "x"], "error: the following arguments are required: "
+     "--arch. See `release-console smoke sign --help`."),
+])
+def test_a_command_line_argparse_refuses_is_one_sentence(repo_path: Path, args: list[str],
+                                                         said: str) -> None:
+    """The usage block came first (four lines for `start`), the sentence after it."""
+    refused = run_cli(*args, cwd=repo_path)
+    assert refused.returncode == 2
+    assert refused.stderr.splitlines() == [said]
+    assert not (repo_path / ".release").exists()
