@@ -36,8 +36,18 @@ class Parser(argparse.ArgumentParser):
     sentence last: one line naming what is wrong and where the help is, as every other refusal."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        sys.stderr.write(f"error: {message.rstrip('.')}. See `{self.prog} --help`.\n")
-        raise SystemExit(2)
+        said = message.rstrip(".")
+        sys.stderr.write(f"error: {said}. See `{self.prog} --help`.\n")
+        raise CommandLineRefused(f"{said}.", f"See `{self.prog} --help`.")
+
+
+class CommandLineRefused(SystemExit):
+    """Exit 2 for a command line argparse refuses, with its sentence: ``--json`` prints it as
+    the error document, since a script asked for one (``run STEP --json --dryrun`` printed none)."""
+
+    def __init__(self, message: str, remedy: str) -> None:
+        super().__init__(2)
+        self.message, self.remedy = message, remedy
 
 
 def add_global_options(parser: argparse.ArgumentParser, *, after_command: bool = False) -> None:
@@ -122,7 +132,15 @@ class QuietParser(argparse.ArgumentParser):
 def main(argv: Sequence[str] | None = None) -> int:
     from services.errors import ConsoleError
 
-    args = tui_arguments(argv) or build_parser().parse_args(argv)
+    try:
+        args = tui_arguments(argv) or build_parser().parse_args(argv)
+    except CommandLineRefused as refused:
+        if "--json" in (sys.argv[1:] if argv is None else argv):
+            from console.output import print_json
+
+            print_json({"schema": 1, "error": {"message": refused.message,
+                                               "remedy": refused.remedy, "exit_code": 2}})
+        return 2
     handler: Handler | None = getattr(args, "handler", None)
     try:
         if handler is None:

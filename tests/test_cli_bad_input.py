@@ -165,3 +165,12 @@ def test_a_command_line_argparse_refuses_is_one_sentence(repo_path: Path, args: 
     assert refused.returncode == 2
     assert refused.stderr.splitlines() == [said]
     assert not (repo_path / ".release").exists()
+
+
+def test_json_asked_on_a_command_line_argparse_refuses_gets_the_error_document(
+        repo_path: Path) -> None:
+    refused = run_cli("run", "preflight", "--json", "--dryrun", cwd=repo_path)
+    assert refused.returncode == 2
+    assert json.loads(refused.stdout) == {"schema": 1, "error": {
+        "message": "unrecognized arguments: --dryrun.", "remedy": "See `release-console --help`.",
+        "exit_code": 2}}
