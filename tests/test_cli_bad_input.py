@@ -174,3 +174,15 @@ def test_json_asked_on_a_command_line_argparse_refuses_gets_the_error_document(
     assert json.loads(refused.stdout) == {"schema": 1, "error": {
         "message": "unrecognized arguments: --dryrun.", "remedy": "See `release-console --help`.",
         "exit_code": 2}}
+
+
+def test_checksums_combined_into_no_folder_writes_nothing(tmp_path: Path) -> None:
+    """It wrote every FILE.sha256, then refused the list saying "nothing was written"."""
+    (tmp_path / "app.tar.gz").write_bytes(b"built\n")
+    refused = run_cli("checksums", "app.tar.gz", "--combined", "no-such-dir/SHA256SUMS",
+                      cwd=tmp_path)
+    assert refused.returncode == 3
+    assert refused.stderr.strip().splitlines() == [
+        f"error: Cannot write in {tmp_path / 'no-such-dir'}: No such file or directory; nothing "
+        "was written. Check the directory exists and is writable."]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["app.tar.gz"]

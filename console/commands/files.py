@@ -54,3 +54,16 @@ def require_present(files: Sequence[Path], nothing_was: str) -> None:
         more = f" (nor {len(missing) - 1} more)" if len(missing) > 1 else ""
         raise UsageError(f"{shown(missing[0])} does not exist{more}; nothing was {nothing_was}.",
                          remedy="Name the files as they are on disk.")
+
+
+def require_writable_folder(target: Path) -> None:
+    """``checksums --combined DIR/SUMS`` into a folder it cannot write: said before any file is
+    hashed or written (it wrote every FILE.sha256, then refused the list saying "nothing was
+    written")."""
+    from services.errors import EnvironmentProblem
+
+    folder = target.parent
+    if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+        why = "it is not a folder" if folder.exists() else "No such file or directory"
+        raise EnvironmentProblem(f"Cannot write in {folder}: {why}; nothing was written.",
+                                 remedy="Check the directory exists and is writable.")

@@ -12,7 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from console.commands.common import FORCE_HELP, PASSPHRASE_HELP, add_parser, context
-from console.commands.files import absolute, file_context, require_present, shown
+from console.commands.files import (
+    absolute,
+    file_context,
+    require_present,
+    require_writable_folder,
+    shown,
+)
 from console.json_envelope import json_flag
 from console.output import error, print_json, say, warn
 from console.progress import ProgressRenderer, rendering
@@ -218,16 +224,19 @@ def cmd_checksums(args: argparse.Namespace) -> int:
             raise ConsoleError(f"{len(bad)} of {counted(len(results), 'file')} did not match: "
                                f"{', '.join(shown(r.path) for r in bad)}.")
         return 0
+    target = Path(os.path.abspath(args.combined)) if args.combined else None
+    if target is not None:
+        require_writable_folder(target)
     with ProgressRenderer() as bar:
         digests = checksums.hash_files(files, bar, per_file=True)
+    if target is not None:  # first: refused, it leaves no FILE.sha256 behind either
+        checksums.write_combined(digests, target)
     for digest in digests:
         name = policy.checksum_file_for(digest.path.name)
         written = checksums.write_per_file(digest, name) if name else None
         say(checksums.line_for(digest.sha256, shown(digest.path)).rstrip("\n")
             + (f"   -> {shown(written)}" if written else ""))
-    if args.combined:
-        target = Path(os.path.abspath(args.combined))
-        checksums.write_combined(digests, target)
+    if target is not None:
         say(f"Wrote {shown(target)} ({counted(len(digests), 'file')}).")
     return 0
 
