@@ -186,3 +186,18 @@ def test_checksums_combined_into_no_folder_writes_nothing(tmp_path: Path) -> Non
         f"error: Cannot write in {tmp_path / 'no-such-dir'}: No such file or directory; nothing "
         "was written. Check the directory exists and is writable."]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["app.tar.gz"]
+
+
+@pytest.mark.parametrize("option", ["--minisign-pub", "--allowed-signers"])
+def test_a_key_file_that_is_not_there_is_named_not_blamed_on_the_artifact(
+        repo_path: Path, option: str) -> None:
+    """`verify --minisign-pub typo.pub` said "signature FAILED" and "Verification failed for
+    app.tar.gz", as if the download were bad."""
+    (repo_path / "app.tar.gz").write_bytes(b"built\n")
+    refused = run_cli("verify", "app.tar.gz", option, "typo.key", cwd=repo_path)
+    assert refused.returncode == 2
+    assert refused.stdout == ""
+    assert refused.stderr.strip().splitlines() == [
+        f"error: typo.key ({option}) does not exist; nothing was verified. Give {option} "
+        "the key file's path."]
+    assert git(repo_path, "status", "--porcelain") == "?? app.tar.gz\n"

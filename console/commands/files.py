@@ -67,3 +67,21 @@ def require_writable_folder(target: Path) -> None:
         why = "it is not a folder" if folder.exists() else "No such file or directory"
         raise EnvironmentProblem(f"Cannot write in {folder}: {why}; nothing was written.",
                                  remedy="Check the directory exists and is writable.")
+
+
+# verify's: `sign` says of a missing secret key that the token holding it may be unplugged
+KEY_OPTIONS = ("minisign_pub", "allowed_signers")
+
+
+def require_key_files(args: argparse.Namespace, root: Path, nothing_was: str) -> None:
+    """A key file named on the command line that is not there is a typo, said as one: `verify
+    --minisign-pub typo.pub` printed every artifact as "signature FAILED" and "Verification failed
+    for ...", as if the downloads were bad. Found as the backends find it (relative to ``root``)."""
+    from services.signing import resolve
+
+    for dest in KEY_OPTIONS:
+        given = getattr(args, dest, "")
+        if given and not resolve(root, given).exists():
+            option = "--" + dest.replace("_", "-")
+            raise UsageError(f"{given} ({option}) does not exist; nothing was {nothing_was}.",
+                             remedy=f"Give {option} the key file's path.")

@@ -15,6 +15,7 @@ from console.commands.common import FORCE_HELP, PASSPHRASE_HELP, add_parser, con
 from console.commands.files import (
     absolute,
     file_context,
+    require_key_files,
     require_present,
     require_writable_folder,
     shown,
@@ -296,6 +297,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     files = absolute(args.files)
     require_present(files, "verified")
     policy, root, ctx = file_context(args)
+    require_key_files(args, root, "verified")
     overrides = Overrides(minisign_pub=args.minisign_pub, gpg_key=args.gpg_fingerprint,
                           allowed_signers=args.allowed_signers, identity=args.identity)
     backend = make_backend(policy, root, overrides, verifying=True)
