@@ -108,6 +108,10 @@ def test_every_help_fits_80_columns(monkeypatch: pytest.MonkeyPatch) -> None:
     wide = [f"{p.prog}: {line}" for p in (parser, *every_subcommand(parser))
             for line in p.format_help().splitlines() if len(line) > 80]
     assert not wide, wide
+    # nor an option cut in two at the edge (`bundle import`'s "--without-" / "artifacts")
+    cut = [f"{p.prog}: {line}" for p in (parser, *every_subcommand(parser))
+           for line in p.format_help().splitlines() if line.rstrip().endswith("-")]
+    assert not cut, cut
 
 
 def test_descriptions_say_what_the_command_does_in_the_captains_words() -> None:

@@ -48,7 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "RELEASE_CONSOLE_OFFLINE=1).")
     i.add_argument("file", type=Path, metavar="FILE", help="the bundle (.tar) to import")
     i.add_argument("--artifacts", type=Path, default=None, metavar="DIR",
-                   help="where the artifacts are when the bundle was made --without-artifacts")
+                   help="for a bundle made with --without-artifacts: the folder that holds them")
     i.add_argument("--yes", action="store_true",
                    help="use the bundle once verified, without asking; what was verified is "
                    "still printed (needed without a terminal)")

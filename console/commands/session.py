@@ -44,7 +44,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="the version to release")
     p.add_argument("--bump", choices=("patch", "minor", "major"), default="",
                    help="next version from the highest release tag")
-    p.add_argument("--channel", default="stable", help="stable (default) or rc")
+    p.add_argument("--channel", default="stable", metavar="NAME",
+                   help="a channel of the policy: stable (default) or rc, unless release.toml "
+                   "defines others")
     p.add_argument("--kind", choices=("release", "hotfix"), default="",
                    help="release (default) or hotfix (its picks then come with `hotfix VERSION "
                    "--pick SHA`)")
