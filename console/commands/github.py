@@ -75,7 +75,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "downgrade)")
     p.add_argument("--dry-run", action="store_true",
                    help="check and show both changes (GitHub and CHANGELOG); change nothing")
-    json_flag(p, "one JSON document on stdout (docs/cli.md); with --dry-run, or --yes to yank")
+    json_flag(p, "one JSON document on stdout (docs/cli.md); it needs --dry-run (the plan) "
+              "or --yes (to yank)")
     p.add_argument("--yes", action="store_true", help=YES_HELP)
     p.set_defaults(handler=cmd_yank)
 
