@@ -201,3 +201,16 @@ def test_a_key_file_that_is_not_there_is_named_not_blamed_on_the_artifact(
         f"error: typo.key ({option}) does not exist; nothing was verified. Give {option} "
         "the key file's path."]
     assert git(repo_path, "status", "--porcelain") == "?? app.tar.gz\n"
+
+
+@pytest.mark.parametrize("command", ["verify", "sign", "checksums"])
+def test_files_commands_refuse_a_repo_that_names_nothing(tmp_path: Path, command: str) -> None:
+    """`verify FILE --repo /typo` went on outside any repository, with the defaults' pinned key."""
+    (tmp_path / "app.tar.gz").write_bytes(b"built\n")
+    refused = run_cli(command, "app.tar.gz", "--repo", str(tmp_path / "typo"), cwd=tmp_path)
+    assert refused.returncode == 2
+    assert refused.stdout == ""
+    assert refused.stderr.strip().splitlines() == [
+        f"error: {tmp_path / 'typo'} does not exist; --repo names the project's checkout. Pass "
+        "the directory that holds the repository."]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["app.tar.gz"]

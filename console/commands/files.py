@@ -23,7 +23,9 @@ def file_context(args: argparse.Namespace) -> tuple[Policy, Path, Context | None
 
     try:
         ctx = context(args)
-    except RepoError:
+    except RepoError as err:
+        if err.exit_code == 2:  # `--repo /typo`: not "no repository here", a path naming nothing
+            raise  # (it went on with the current directory's policy, or none)
         cwd = Path.cwd()
         if args.config is not None:
             return load_policy(args.config, required=True), cwd, None
