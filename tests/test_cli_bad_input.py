@@ -214,3 +214,13 @@ def test_files_commands_refuse_a_repo_that_names_nothing(tmp_path: Path, command
         f"error: {tmp_path / 'typo'} does not exist; --repo names the project's checkout. Pass "
         "the directory that holds the repository."]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["app.tar.gz"]
+
+
+def test_verify_of_a_folder_says_it_is_a_folder(repo_path: Path) -> None:
+    """It said "sha256 NO CHECKSUM ...; signature MISSING (dist.minisig does not exist)"."""
+    (repo_path / "dist").mkdir()
+    refused = run_cli("verify", "dist", cwd=repo_path)
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert refused.stderr.strip().splitlines() == [
+        "error: dist is a folder, not a file; nothing was verified. Name the files in it "
+        "(`dist/*`)."]

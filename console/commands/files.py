@@ -56,6 +56,10 @@ def require_present(files: Sequence[Path], nothing_was: str) -> None:
         more = f" (nor {len(missing) - 1} more)" if len(missing) > 1 else ""
         raise UsageError(f"{shown(missing[0])} does not exist{more}; nothing was {nothing_was}.",
                          remedy="Name the files as they are on disk.")
+    folder = next((path for path in files if path.is_dir()), None)
+    if folder is not None and nothing_was == "verified":  # "NO CHECKSUM; signature MISSING"
+        raise UsageError(f"{shown(folder)} is a folder, not a file; nothing was verified.",
+                         remedy=f"Name the files in it (`{shown(folder)}/*`).")
 
 
 def require_writable_folder(target: Path) -> None:
