@@ -123,6 +123,9 @@ def test_descriptions_say_what_the_command_does_in_the_captains_words() -> None:
     assert not [prog for prog, text in helps.items() if "PAI" in text]
     assert "provenance-index.json" in helps["release-console provenance"]
     assert "record the result as the review step" in helps["release-console review"]
+    for command in ("sign", "verify"):  # `--minisign-pub keys/x.pub` from a subfolder
+        assert "relative PATH is taken from the repository's root" in helps[
+            f"release-console {command}"]
     assert all(text.split(". ", 1)[0][:1].isupper() or text.split(". ", 1)[0][:1] == "`"
                for text in (p.description or "" for p in every_subcommand(parser))
                if not text.startswith(("login ", "show: "))), "a description starts lowercase"

@@ -133,7 +133,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _key_options(p: argparse.ArgumentParser, *, signing: bool) -> None:
-    group = p.add_argument_group("key (default: from release.toml)")
+    group = p.add_argument_group("key (default: from release.toml)", "A relative PATH is "
+                                 "taken from the repository's root, as the policy's paths are.")
     if signing:
         group.add_argument("--minisign-key", default="", metavar="PATH", help="minisign secret key")
         group.add_argument("--gpg-key", default="", metavar="FPR", help="OpenPGP key fingerprint")
