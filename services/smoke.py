@@ -371,6 +371,13 @@ def blockers_from(found: Iterable[ArchStatus]) -> list[Blocker]:
                         not_reused=s.not_reused) for s in found if s.state != "ok"]
 
 
+def plan_notes(found: Iterable[ArchStatus]) -> list[str]:
+    """The smoke step's plan notes: each architecture's state in a line. ``run smoke --dry-run``
+    prints them; the smoke screen leaves out these (and only these), since it shows every
+    state above its form already, as a blocker or in its status panel."""
+    return [s.detail for s in found]
+
+
 def blockers(policy: Policy, root: Path, session: Session, *, rehash: bool = False,
              progress: ProgressSink = no_progress) -> list[Blocker]:
     return blockers_from(statuses(policy, root, session, rehash=rehash, progress=progress))
