@@ -215,3 +215,23 @@ def test_grouping_goes_by_each_architectures_state_never_its_sentence() -> None:
     grouped = smoke.grouped_for_screen([*smoke.blockers_from(statuses), lookalike])
     assert [b.reason for b in grouped] == [failed.detail, GROUPED[0], statuses[2].detail,
                                            lookalike.reason]
+
+
+def test_dry_run_says_each_missing_sign_off_once_and_keeps_what_only_its_notes_say(
+        ctx: Context) -> None:
+    """`run smoke --dry-run` printed "Note: No smoke sign-off for arm64 yet." above "blocked: No
+    smoke sign-off for arm64 yet. Test it on real hardware, …". The blocked line says it, with
+    what to do; a state no blocked line says (a sign-off that holds, or every state while the
+    step waits for an earlier one) stays a note."""
+    waiting = run_cli("run", "smoke", "--dry-run", cwd=ctx.root).stdout
+    assert "Note: No smoke sign-off for amd64 yet.\nNote: No smoke sign-off for arm64 yet.\n" \
+        "blocked: Waiting for" in waiting
+    advance_to(ctx, "smoke")
+    sign_off(ctx, arch="amd64", hardware="X1", marks=all_pass())
+    shown = run_cli("run", "smoke", "--dry-run", cwd=ctx.root)
+    assert shown.returncode == 1
+    lines = shown.stdout.splitlines()
+    assert lines[2].startswith("Note: amd64 signed off by Casey Captain on X1 at ")
+    assert lines[3:] == ["blocked: No smoke sign-off for arm64 yet. Test it on real hardware, "
+                         "then `release-console smoke sign --arch arm64 ...`.",
+                         "(dry run: nothing was changed)"]
