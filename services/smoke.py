@@ -373,8 +373,8 @@ def blockers_from(found: Iterable[ArchStatus]) -> list[Blocker]:
 
 def plan_notes(found: Iterable[ArchStatus]) -> list[str]:
     """The smoke step's plan notes: each architecture's state in a line. ``run smoke --dry-run``
-    prints them; the smoke screen leaves out these (and only these), since it shows every
-    state above its form already, as a blocker or in its status panel."""
+    prints those its ``blocked:`` lines do not say; the smoke screen leaves out these (and only
+    these), since it shows every state above its form already, as a blocker or in its panel."""
     return [s.detail for s in found]
 
 
