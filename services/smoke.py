@@ -51,6 +51,24 @@ class ArchStatus:
     state: str  # ok, missing, failed, void
     detail: str
     signoff: dict[str, Any] | None
+    not_reused: str = ""  # missing on a promotion: why the candidate's sign-off was not reused
+
+
+@dataclass(frozen=True)
+class ArchBlocker(Blocker):
+    """A blocker about one architecture's sign-off that says, as data, which architecture and
+    in what state: the smoke screen groups the open ones from these fields. It matched the
+    sentence of :data:`MISSING` back against its own output, so a reworded sentence would have
+    silently stopped the grouping."""
+
+    arch: str = ""
+    state: str = ""  # as ArchStatus.state: missing, failed or void
+    not_reused: str = ""  # as ArchStatus.not_reused: a missing one with more to say
+
+    @property
+    def open_only(self) -> str:
+        """The architecture when all this says is that it has no sign-off yet, else ''."""
+        return self.arch if self.state == "missing" and not self.not_reused else ""
 
 
 def _canonical(policy_checks: Sequence[str], given: str) -> str:
@@ -195,7 +213,7 @@ def statuses(policy: Policy, root: Path, session: Session, *, rehash: bool = Fal
             # sign-off for arm64 yet", though the candidate had one
             result.append(ArchStatus(arch, "missing", MISSING.format(a=arch) if not why else
                                      f"No smoke sign-off for {arch} yet; the candidate's was "
-                                     f"not reused: {why}.", None))
+                                     f"not reused: {why}.", None, not_reused=why or ""))
             continue
         failed = failed_checks(entry)
         if failed:
@@ -323,15 +341,12 @@ REMEDIES = {
 
 
 def grouped_for_screen(found: Sequence[Blocker]) -> list[Blocker]:
-    """The smoke screen's blockers: the architectures with no sign-off yet (the plain
-    :data:`MISSING`) in one blocker naming them all, in the place of the first, its remedy in
-    one row at 80 columns. A bullet and a two-row remedy each pushed the form under the title
-    off an 80x24 screen at three architectures; a failed or void sign-off, or a candidate's not
-    reused, keeps its own."""
-    head, _, tail = MISSING.partition("{a}")
-    missing = [b.reason[len(head):-len(tail)] for b in found
-               if b.reason.startswith(head) and b.reason.endswith(tail)
-               and " " not in b.reason[len(head):-len(tail)]]
+    """The smoke screen's blockers: the architectures with no sign-off yet (nothing more to say,
+    :attr:`ArchBlocker.open_only`) in one blocker naming them all, in the place of the first, its
+    remedy in one row at 80 columns. A bullet and a two-row remedy each pushed the form under
+    the title off an 80x24 screen at three architectures; a failed or void sign-off, or a
+    candidate's not reused, keeps its own. Read from the blockers' fields, never their words."""
+    missing = [a for a in map(_open_only, found) if a]
     if not missing:
         return list(found)
     many = len(missing) > 1
@@ -340,16 +355,27 @@ def grouped_for_screen(found: Sequence[Blocker]) -> list[Blocker]:
                   REMEDIES["missing"].format(a="ARCH" if many else named),
                   f"Test {'each' if many else 'it'} on real hardware, then record its sign-off "
                   "in the form below.")
-    mine = {MISSING.format(a=a) for a in missing}
-    result = [b for b in found if b.reason not in mine]
-    first = next(i for i, b in enumerate(found) if b.reason in mine)
-    result.insert(first, one)
+    grouped = [bool(_open_only(b)) for b in found]
+    result = [b for b, mine in zip(found, grouped, strict=True) if not mine]
+    result.insert(grouped.index(True), one)
     return result
 
 
+def _open_only(blocker: Blocker) -> str:
+    return blocker.open_only if isinstance(blocker, ArchBlocker) else ""
+
+
 def blockers_from(found: Iterable[ArchStatus]) -> list[Blocker]:
-    return [Blocker(s.detail, REMEDIES[s.state].format(a=s.arch),
-                    TUI_REMEDIES[s.state].format(a=s.arch)) for s in found if s.state != "ok"]
+    return [ArchBlocker(s.detail, REMEDIES[s.state].format(a=s.arch),
+                        TUI_REMEDIES[s.state].format(a=s.arch), arch=s.arch, state=s.state,
+                        not_reused=s.not_reused) for s in found if s.state != "ok"]
+
+
+def plan_notes(found: Iterable[ArchStatus]) -> list[str]:
+    """The smoke step's plan notes: each architecture's state in a line. ``run smoke --dry-run``
+    prints those its ``blocked:`` lines do not say; the smoke screen leaves out these (and only
+    these), since it shows every state above its form already, as a blocker or in its panel."""
+    return [s.detail for s in found]
 
 
 def blockers(policy: Policy, root: Path, session: Session, *, rehash: bool = False,

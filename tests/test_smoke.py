@@ -15,7 +15,7 @@ from services.errors import BlockedError
 from services.journal import Journal
 from services.session_lifecycle import ReleaseRequest, start_release
 from services.smoke import Mark, SmokeError
-from services.step_protocol import Context
+from services.step_protocol import Blocker, Context
 from services.steps import registry
 from tests.conftest import run_cli, sign_off
 from tests.signing_keys import advance_to, build_artifacts, write_policy
@@ -177,3 +177,61 @@ def test_smoke_show_after_the_release_shows_the_last_finished_releases_sign_offs
     shown = json.loads(run_cli("smoke", "show", "--json", cwd=ctx.root).stdout)
     assert shown["tag"] == "v0.2.0" and shown["finished"] is True
     assert [a["state"] for a in shown["architectures"]] == ["ok", "ok"]
+
+
+GROUPED = ("No smoke sign-off yet for amd64 and arm64.",
+           "Test each on real hardware, then record its sign-off in the form below.")
+
+
+def test_the_screen_groups_the_open_architectures_however_missing_is_worded(
+        ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The smoke screen's one blocker for every architecture with no sign-off yet was found by
+    matching :data:`smoke.MISSING`'s sentence back against the blockers' text: a sentence
+    naming the architecture twice (or built apart from MISSING) silently stopped the grouping,
+    and each open architecture took a bullet and a two-row remedy at 80x24 again."""
+    reworded = "Nobody has signed off {a} on hardware yet (test {a} before the release)."
+    monkeypatch.setattr(smoke, "MISSING", reworded)
+    found = smoke.blockers(ctx.policy, ctx.root, ctx.require_session())
+    assert [b.reason for b in found] == [reworded.format(a=a) for a in ("amd64", "arm64")]
+    assert [(b.reason, b.tui_remedy) for b in smoke.grouped_for_screen(found)] == [GROUPED]
+    sign_off(ctx, arch="amd64", hardware="X1", marks=all_pass())
+    alone = smoke.grouped_for_screen(smoke.blockers(ctx.policy, ctx.root, ctx.require_session()))
+    assert [(b.reason, b.tui_remedy) for b in alone] == [(
+        reworded.format(a="arm64"),
+        "Test it on real hardware, then record its sign-off in the form below.")]
+
+
+def test_grouping_goes_by_each_architectures_state_never_its_sentence() -> None:
+    """Only a plain "no sign-off yet" is grouped, whatever its words, in the place of the first;
+    a failed one, and a promotion's candidate not reused (also missing, with more to say), keep
+    their own bullet. A sentence that reads like MISSING from elsewhere is not taken for one."""
+    failed = smoke.ArchStatus("riscv64", "failed", "riscv64 failed the smoke check boots.", {})
+    statuses = [failed, smoke.ArchStatus("amd64", "missing", "Anything at all.", None),
+                smoke.ArchStatus("ppc64le", "missing", "No smoke sign-off for ppc64le yet; the "
+                                 "candidate's was not reused: its image differs.", None,
+                                 not_reused="its image differs"),
+                smoke.ArchStatus("arm64", "missing", "Whatever it says.", None)]
+    lookalike = Blocker(smoke.MISSING.format(a="s390x"), "elsewhere")
+    grouped = smoke.grouped_for_screen([*smoke.blockers_from(statuses), lookalike])
+    assert [b.reason for b in grouped] == [failed.detail, GROUPED[0], statuses[2].detail,
+                                           lookalike.reason]
+
+
+def test_dry_run_says_each_missing_sign_off_once_and_keeps_what_only_its_notes_say(
+        ctx: Context) -> None:
+    """`run smoke --dry-run` printed "Note: No smoke sign-off for arm64 yet." above "blocked: No
+    smoke sign-off for arm64 yet. Test it on real hardware, …". The blocked line says it, with
+    what to do; a state no blocked line says (a sign-off that holds, or every state while the
+    step waits for an earlier one) stays a note."""
+    waiting = run_cli("run", "smoke", "--dry-run", cwd=ctx.root).stdout
+    assert "Note: No smoke sign-off for amd64 yet.\nNote: No smoke sign-off for arm64 yet.\n" \
+        "blocked: Waiting for" in waiting
+    advance_to(ctx, "smoke")
+    sign_off(ctx, arch="amd64", hardware="X1", marks=all_pass())
+    shown = run_cli("run", "smoke", "--dry-run", cwd=ctx.root)
+    assert shown.returncode == 1
+    lines = shown.stdout.splitlines()
+    assert lines[2].startswith("Note: amd64 signed off by Casey Captain on X1 at ")
+    assert lines[3:] == ["blocked: No smoke sign-off for arm64 yet. Test it on real hardware, "
+                         "then `release-console smoke sign --arch arm64 ...`.",
+                         "(dry run: nothing was changed)"]

@@ -20,8 +20,10 @@ from textual.widgets import Select
 from console.app import ReleaseConsoleApp
 from console.wiring import Options
 from screens.steps.smoke import SmokeScreen
+from screens.widgets import StepBody
 from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context
+from services.steps import registry
 from tests.github_helpers import complete_steps_before
 from tests.signing_keys import write_policy
 from tests.test_confirm_layout import screen_lines
@@ -132,3 +134,37 @@ async def test_an_architecture_signed_off_says_the_form_would_sign_it_off_again(
         await settle(pilot)
         rows = seen(pilot)
         assert "Sign off amd64 again  (replaces its sign-off; ticked = passed)" in rows, rows
+
+
+async def seen_to_the_end(pilot: Pilot[None]) -> str:
+    """The rows with the body scrolled to its end (the plan is below the form at 80x24)."""
+    pilot.app.screen.query_one(StepBody).scroll_end(animate=False)
+    await settle(pilot)
+    return seen(pilot)
+
+
+async def test_each_architectures_state_is_on_the_screen_once(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Walked at 80x24: below the form, the plan's "Note: No smoke sign-off for amd64 yet." and
+    "Note: No smoke sign-off for arm64 yet." repeated the blocker above the form, and once amd64
+    was signed off, "Note: amd64 signed off by …" the ✔ line above it. Each state is shown once,
+    above the form; the step's plan (which `run smoke --dry-run` prints) keeps its notes."""
+    release_with(repo_path, make_ctx, ARCHES[:2])
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        rows = await seen_to_the_end(pilot)
+        assert "What running it will do:" in rows and "Note:" not in rows, rows
+        assert rows.count("No smoke sign-off") == 1, rows
+        assert "• No smoke sign-off yet for amd64 and arm64." in rows
+        await pilot.press(*"X1", "enter", "a", "ctrl+s")  # amd64 signed off in the form
+        await settle(pilot)
+        rows = await seen_to_the_end(pilot)
+        assert rows.count("amd64 signed off by Casey Captain on X1") == 1, rows
+        assert rows.count("No smoke sign-off") == 1 and "Note:" not in rows, rows
+        assert "What running it will do:" in rows
+    notes = registry()["smoke"].plan(make_ctx()).notes
+    assert notes[0].startswith("amd64 signed off by Casey Captain on X1 at ")
+    assert notes[1:] == ["No smoke sign-off for arm64 yet."]

@@ -89,6 +89,13 @@ class SmokeScreen(SmokeForm, StepScreen[SmokeView]):
             event.stop()
             field.post_message(events.Key(event.key, event.character))
 
+    def said_by_panel(self, note: str) -> bool:
+        """Walked at 80x24: under the plan, "Note: No smoke sign-off for amd64 yet." repeated
+        the blocker above the form, and "Note: amd64 signed off by …" the status panel's ✔ line,
+        below the bottom edge. Each architecture's state is shown once, above the form; the
+        step's plan keeps its notes for the CLI (``run smoke --dry-run``)."""
+        return self.data is not None and note in smoke.plan_notes(self.data.statuses)
+
     def load_extra(self, ctx: Context) -> SmokeView | None:
         if ctx.session is None:
             return None

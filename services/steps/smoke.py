@@ -27,9 +27,8 @@ class Smoke(Step):
                 "it re-hashes every artifact there and confirms each architecture's sign-off "
                 "still matches it. Sign-offs recorded here (`release-console smoke sign --arch ARCH ...`) "
                 "before the export travel in the bundle."), also=())
-        for status in smoke.statuses(ctx.policy, ctx.root, ctx.require_session(),
-                                     progress=ctx.progress):
-            plan.notes.append(status.detail)
+        plan.notes += smoke.plan_notes(smoke.statuses(ctx.policy, ctx.root, ctx.require_session(),
+                                                      progress=ctx.progress))
         if not ctx.policy.architectures() or not ctx.policy.smoke_checks:
             plan.notes.append("The policy lists no architectures or no smoke checks; nothing to "
                               "sign off.")
