@@ -49,6 +49,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     base = args.dir or default_dir()
     if args.air_gapped:
         return air_gapped_demo(base, args)
+    if not (args.no_tui or args.serve):
+        from console.tui import refuse_without_terminal
+
+        # Before the sandbox is built: nothing is made for a TUI that cannot open.
+        refuse_without_terminal("Run it in a terminal, or use `release-console demo --no-tui` "
+                                "to walk the demo with the command line.")
     project = build_sandbox(base, force=args.fresh)
     say(f"Demo project: {project}")
     server, token = start_github(base, project, port=args.port)
