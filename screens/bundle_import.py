@@ -73,6 +73,9 @@ class HoldsVerifiedBundle:
         self._discard()
 
 
+VERIFY, AGAIN = "Verify (Enter)", "Verify again"
+
+
 class BundleImportScreen(HoldsVerifiedBundle, Screen[str | None]):
     # Enter in a field verifies (ctrl+v and ctrl+u belong to the fields: paste, delete);
     # once verified, the focus moves to "Use it", so Enter there uses the bundle.
@@ -135,7 +138,7 @@ class BundleImportScreen(HoldsVerifiedBundle, Screen[str | None]):
             yield Static("", id="import-message")
             with Horizontal(id="import-buttons"):
                 yield Button("Cancel", id="import-cancel", action="screen.cancel")
-                yield Button("Verify (Enter)", id="import-verify", variant="primary",
+                yield Button(VERIFY, id="import-verify", variant="primary",
                              action="screen.verify")
                 yield Button("Use it (ctrl+y)", id="import-use", disabled=True, action="screen.use")
         yield Footer()
@@ -197,6 +200,7 @@ class BundleImportScreen(HoldsVerifiedBundle, Screen[str | None]):
         if self.prepared is not None and not self.busy:
             self._discard()
             self.query_one("#import-use", Button).disabled = True
+            self.query_one("#import-verify", Button).label = VERIFY
             self.query_one("#import-verified", Static).update("")
             self._say("Verify the bundle again (Enter).", "yellow")
 
@@ -261,6 +265,9 @@ class BundleImportScreen(HoldsVerifiedBundle, Screen[str | None]):
         use = self.query_one("#import-use", Button)
         use.disabled = False
         use.focus(scroll_visible=False)
+        # Enter now uses the bundle: walked at 80x24, "Verify (Enter)" beside the focused
+        # "Use it" contradicted the line saying Enter uses it.
+        self.query_one("#import-verify", Button).label = AGAIN
         # The fingerprint is said here, above the buttons: the check lines that carry it scroll
         # off at 80x24 once the session bar takes its row (walked: the bundle back online).
         self._say(f"Verified: fingerprint {message.prepared.fingerprint}. Compare it with the "

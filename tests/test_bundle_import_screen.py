@@ -261,3 +261,25 @@ async def test_once_verified_at_80x24_the_use_button_and_what_enter_does_are_in_
             region = shown(widget).region
             assert region.height and region.bottom <= 24 - 1, widget  # above the footer
         assert "Fingerprint:" in text_of(screen, "#import-verified")
+
+
+async def test_once_verified_at_80x24_no_button_says_enter_verifies(
+        stations: Workstations) -> None:
+    """Walked by hand at 80x24: once verified, the line said "use it (Enter or ctrl+y)" while the
+    button beside the focused "Use it" still read "Verify (Enter)"."""
+    ws = stations
+    prepare_and_export(ws)
+    app = ReleaseConsoleApp(Options(repo=ws.offline, offline=True))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_with_key(pilot, "i", BundleImportScreen)
+        verify = screen.query_one("#import-verify", Button)
+        assert str(verify.label) == "Verify (Enter)"
+        field = screen.query_one("#import-file", Input)
+        field.value = str(ws.usb / "out.tar")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "use it (Enter or ctrl+y)" in text_of(screen, "#import-message")
+        assert "Enter" not in str(verify.label) and str(verify.label) == "Verify again"
+        field.value = str(ws.usb / "other.tar")  # another path: Enter in the field verifies it
+        await settle(pilot)
+        assert str(verify.label) == "Verify (Enter)"
