@@ -56,7 +56,7 @@ async def test_a_damaged_outbound_bundle_names_the_online_machines_key(
     assert ("Carry a fresh copy of the bundle from the online machine and check that the "
             "fingerprint shown here after it verifies matches the one the online machine "
             "showed; with no good copy left there, press o on its 'Hand-off to the signing "
-            "workstation' screen and answer yes (this machine never imported it) and export it "
+            "workstation' screen, say why and answer y (this machine never imported it) and export it "
             "again there.") in said
     assert "handoff-back" not in said and "`release-console" not in said
 

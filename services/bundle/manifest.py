@@ -68,7 +68,7 @@ def fresh_copy(direction: str) -> tuple[str, str]:
     last = " (this machine never imported it) and export it again there."
     return (first + f"run `release-console redo {step} --reason \"...\" --bundle-lost` on "
             f"{writer}" + last,
-            first + f"press o on its '{title}' screen and answer yes" + last)
+            first + f"press o on its '{title}' screen, say why and answer y" + last)
 
 
 # A signature that does not verify is not a damaged copy a redo fixes: another key signed it,
