@@ -46,16 +46,20 @@ def own_artifacts(ctx: Context) -> str:
     return artifacts.display_path(artifacts.artifacts_dir(ctx.policy, ctx.root), ctx.root)
 
 
-def this_machine(ctx: Context) -> tuple[str, str]:
-    """The headline atop every screen, and the intro naming this machine and the other."""
+def this_machine(ctx: Context) -> tuple[str, str, str]:
+    """The headline atop every screen, the intro naming this machine and the other, and the
+    direction of the bundles it imports."""
     from services import workstation
     from services.headline import headline
 
     gapped = workstation.air_gapped(ctx.policy)
     here = workstation.machine(ctx.offline, air_gapped=gapped)
     there = workstation.other_machine(ctx.offline, air_gapped=gapped)
+    from services.bundle.manifest import TO_OFFLINE, TO_ONLINE
+
     return headline(ctx), (f"This is {here}. The bundle from {there} is verified first; nothing "
-                           "here changes until you use it.")
+                           "here changes until you use it."), \
+        TO_OFFLINE if ctx.offline else TO_ONLINE
 
 
 class HoldsVerifiedBundle:
@@ -112,6 +116,7 @@ class BundleImportScreen(HoldsVerifiedBundle, Screen[str | None]):
 
         header: str
         intro: str
+        incoming: str  # the direction of the bundles this machine imports
 
     @dataclass
     class OwnArtifacts(Message):
@@ -122,6 +127,7 @@ class BundleImportScreen(HoldsVerifiedBundle, Screen[str | None]):
     def __init__(self) -> None:
         super().__init__()
         self.busy = False
+        self.incoming = ""  # known once the worker has read this machine's side (Here)
 
     def compose(self) -> ComposeResult:
         yield SessionBar(self._header_beneath(), id="session-bar")
@@ -173,6 +179,7 @@ class BundleImportScreen(HoldsVerifiedBundle, Screen[str | None]):
     def on_bundle_import_screen_here(self, message: Here) -> None:
         self.query_one("#session-bar", SessionBar).update(message.header)
         self.query_one("#import-intro", Static).update(message.intro)
+        self.incoming = message.incoming
 
     def on_bundle_import_screen_own_artifacts(self, message: OwnArtifacts) -> None:
         """Online, the signed bundle comes back without artifacts by default: "only for a
@@ -222,11 +229,28 @@ class BundleImportScreen(HoldsVerifiedBundle, Screen[str | None]):
         self._discard()
         self.query_one("#import-use", Button).disabled = True
         self.query_one("#import-verified", Static).update("")
+        if self._one_in_folder(Path(name).expanduser()):
+            return
         self.busy = True
         self.query_one("#import-progress", ProgressBar).add_class("active")
         self._say("Verifying the bundle…", "bold blue")
         self._verify(Path(name).expanduser().absolute(),
                      Path(folder).expanduser().absolute() if folder else None)
+
+    def _one_in_folder(self, folder: Path) -> bool:
+        """The USB stick's folder, as the export took it, holding one bundle: that bundle goes
+        in the field for Enter to verify (walked at 80x24: the refusal named the file and the
+        captain typed its whole path again)."""
+        from services.bundle.paths import bundles_in
+
+        found = bundles_in(folder) if folder.is_dir() else []
+        if len(found) > 1 and self.incoming:  # the stick carries both ways: this way's only
+            found = [path for path in found if path.name.endswith(f"-{self.incoming}.tar")]
+        if len(found) != 1:
+            return False  # the refusal names what is there
+        self.query_one("#import-file", Input).value = str(found[0])
+        self._say(f"Found {found[0].name} in {folder}: Enter verifies it.", "bold")
+        return True
 
     @work(thread=True, exclusive=True, group="bundle-import")
     def _verify(self, source: Path, folder: Path | None) -> None:
