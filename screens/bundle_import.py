@@ -135,7 +135,7 @@ class BundleImportScreen(HoldsVerifiedBundle, Screen[str | None]):
             yield Label("Import a hand-off bundle", classes="title")
             yield Static("The bundle from the other workstation is verified first; nothing "
                          "here changes until you use it.", id="import-intro")
-            yield Input(placeholder="Bundle file (e.g. /media/usb/PAI-v1.4.0-to-offline.tar)",
+            yield Input(placeholder="Bundle file (the .tar the other workstation wrote)",
                         id="import-file")
             yield Input(placeholder="Artifacts folder (only for a bundle made without "
                         "artifacts)", id="import-artifacts")
@@ -164,12 +164,15 @@ class BundleImportScreen(HoldsVerifiedBundle, Screen[str | None]):
 
     @work(thread=True, exclusive=True, group="bundle-expect")
     def _expect(self) -> None:
-        from services.bundle.paths import expected_incoming
+        from services.bundle.paths import example_incoming, expected_incoming
 
         here, _ = attempt(self.app, this_machine)
         if here is not None:
             self.post_message(self.Here(*here))
         path, _ = attempt(self.app, expected_incoming)
+        if path is None:
+            example, _ = attempt(self.app, example_incoming)
+            path = Path("/media/usb", example) if example else None
         if path is not None:
             self.post_message(self.Expected(path, path.is_absolute() and path.is_file()))
         own, _ = attempt(self.app, own_artifacts)

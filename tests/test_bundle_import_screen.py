@@ -283,3 +283,18 @@ async def test_once_verified_at_80x24_no_button_says_enter_verifies(
         field.value = str(ws.usb / "other.tar")  # another path: Enter in the field verifies it
         await settle(pilot)
         assert str(verify.label) == "Verify (Enter)"
+
+
+async def test_a_fresh_offline_clones_example_names_this_project_and_no_version(
+        stations: Workstations) -> None:
+    """Walked at 80x24: on a fresh offline clone the field's example was a fixed
+    "/media/usb/PAI-v1.4.0-to-offline.tar" (another version than the one being released, and
+    "PAI" for every project)."""
+    ws = stations
+    app = ReleaseConsoleApp(Options(repo=ws.offline, offline=True))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_with_key(pilot, "i", BundleImportScreen)
+        await settle(pilot)
+        field = screen.query_one("#import-file", Input)
+        assert field.placeholder == "Bundle file (e.g. /media/usb/PAI-vX.Y.Z-to-offline.tar)"
+        assert len(field.placeholder) <= field.content_region.width  # not cut at 80x24

@@ -12,8 +12,19 @@ REMEMBERED = "handoff-path"  # in .release/, which never travels in a bundle
 
 def file_name(ctx: Context, direction: str) -> str:
     session = ctx.require_session()
-    project = (ctx.policy.project_name or ctx.root.name).replace("/", "-").replace(" ", "-")
-    return f"{project}-{session.tag.replace('/', '-')}-{direction}.tar"
+    return f"{_project(ctx)}-{session.tag.replace('/', '-')}-{direction}.tar"
+
+
+def _project(ctx: Context) -> str:
+    return (ctx.policy.project_name or ctx.root.name).replace("/", "-").replace(" ", "-")
+
+
+def example_incoming(ctx: Context) -> str:
+    """The import field's example where nothing better is known (a fresh offline clone): this
+    project's name and this machine's direction, not another project's bundle of some version."""
+    from services.bundle.manifest import TO_OFFLINE, TO_ONLINE
+
+    return f"{_project(ctx)}-vX.Y.Z-{TO_OFFLINE if ctx.offline else TO_ONLINE}.tar"
 
 
 def remembered_dir(ctx: Context) -> Path | None:
