@@ -4,10 +4,12 @@ names the one machine that wrote it and the one key there that makes a new one.
 Walked by hand at 80x24: a one-byte change in the outbound bundle, imported on the signing
 workstation, said to redo `handoff-out` on the online machine *and* `handoff-back` on the signing
 workstation, both as command lines; the captain at the TUI had to work out which half applied
-(the same on the way back). And the USB stick's folder given instead of the bundle in it."""
+(the same on the way back), and showed no fingerprint of the damaged copy to compare. Also: the
+USB stick's folder given instead of the bundle in it."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from textual.widgets import Button, Input
@@ -15,6 +17,7 @@ from textual.widgets import Button, Input
 from console.app import ReleaseConsoleApp
 from console.wiring import Options
 from screens.bundle_import import BundleImportScreen
+from services.bundle.manifest import short
 from tests.airgap_helpers import Workstations, offline_half, prepare_and_export, prepare_online
 from tests.bundle_forge import snapshot
 from tests.tui_helpers import settle, text_of
@@ -51,8 +54,12 @@ async def refusal_on_screen(repo: Path, bundle: Path, *, offline: bool) -> str:
 async def test_a_damaged_outbound_bundle_names_the_online_machines_key(
         stations: Workstations) -> None:
     ws = stations
-    said = await refusal_on_screen(ws.offline, damaged(prepare_and_export(ws)), offline=True)
+    copy = damaged(prepare_and_export(ws))
+    said = await refusal_on_screen(ws.offline, copy, offline=True)
     assert said.startswith("The bundle was refused:") and "nothing was used." in said
+    # what to compare with the fingerprint the online machine's screen showed
+    mine = short(hashlib.sha256(copy.read_bytes()).hexdigest())
+    assert f"this copy's fingerprint is {mine});" in said, said
     assert ("Carry a fresh copy of the bundle from the online machine and check that the "
             "fingerprint shown here after it verifies matches the one the online machine "
             "showed; with no good copy left there, press o on its 'Hand-off to the signing "
