@@ -46,16 +46,20 @@ def own_artifacts(ctx: Context) -> str:
     return artifacts.display_path(artifacts.artifacts_dir(ctx.policy, ctx.root), ctx.root)
 
 
-def this_machine(ctx: Context) -> tuple[str, str]:
-    """The headline atop every screen, and the intro naming this machine and the other."""
+def this_machine(ctx: Context) -> tuple[str, str, str]:
+    """The headline atop every screen, the intro naming this machine and the other, and the
+    direction of the bundles it imports."""
     from services import workstation
     from services.headline import headline
 
     gapped = workstation.air_gapped(ctx.policy)
     here = workstation.machine(ctx.offline, air_gapped=gapped)
     there = workstation.other_machine(ctx.offline, air_gapped=gapped)
+    from services.bundle.manifest import TO_OFFLINE, TO_ONLINE
+
     return headline(ctx), (f"This is {here}. The bundle from {there} is verified first; nothing "
-                           "here changes until you use it.")
+                           "here changes until you use it."), \
+        TO_OFFLINE if ctx.offline else TO_ONLINE
 
 
 class HoldsVerifiedBundle:
@@ -71,6 +75,9 @@ class HoldsVerifiedBundle:
 
     def on_unmount(self) -> None:
         self._discard()
+
+
+VERIFY, AGAIN = "Verify (Enter)", "Verify again"
 
 
 class BundleImportScreen(HoldsVerifiedBundle, Screen[str | None]):
@@ -109,6 +116,7 @@ class BundleImportScreen(HoldsVerifiedBundle, Screen[str | None]):
 
         header: str
         intro: str
+        incoming: str  # the direction of the bundles this machine imports
 
     @dataclass
     class OwnArtifacts(Message):
@@ -119,6 +127,7 @@ class BundleImportScreen(HoldsVerifiedBundle, Screen[str | None]):
     def __init__(self) -> None:
         super().__init__()
         self.busy = False
+        self.incoming = ""  # known once the worker has read this machine's side (Here)
 
     def compose(self) -> ComposeResult:
         yield SessionBar(self._header_beneath(), id="session-bar")
@@ -126,7 +135,7 @@ class BundleImportScreen(HoldsVerifiedBundle, Screen[str | None]):
             yield Label("Import a hand-off bundle", classes="title")
             yield Static("The bundle from the other workstation is verified first; nothing "
                          "here changes until you use it.", id="import-intro")
-            yield Input(placeholder="Bundle file (e.g. /media/usb/PAI-v1.4.0-to-offline.tar)",
+            yield Input(placeholder="Bundle file (the .tar the other workstation wrote)",
                         id="import-file")
             yield Input(placeholder="Artifacts folder (only for a bundle made without "
                         "artifacts)", id="import-artifacts")
@@ -135,7 +144,7 @@ class BundleImportScreen(HoldsVerifiedBundle, Screen[str | None]):
             yield Static("", id="import-message")
             with Horizontal(id="import-buttons"):
                 yield Button("Cancel", id="import-cancel", action="screen.cancel")
-                yield Button("Verify (Enter)", id="import-verify", variant="primary",
+                yield Button(VERIFY, id="import-verify", variant="primary",
                              action="screen.verify")
                 yield Button("Use it (ctrl+y)", id="import-use", disabled=True, action="screen.use")
         yield Footer()
@@ -155,12 +164,15 @@ class BundleImportScreen(HoldsVerifiedBundle, Screen[str | None]):
 
     @work(thread=True, exclusive=True, group="bundle-expect")
     def _expect(self) -> None:
-        from services.bundle.paths import expected_incoming
+        from services.bundle.paths import example_incoming, expected_incoming
 
         here, _ = attempt(self.app, this_machine)
         if here is not None:
             self.post_message(self.Here(*here))
         path, _ = attempt(self.app, expected_incoming)
+        if path is None:
+            example, _ = attempt(self.app, example_incoming)
+            path = Path("/media/usb", example) if example else None
         if path is not None:
             self.post_message(self.Expected(path, path.is_absolute() and path.is_file()))
         own, _ = attempt(self.app, own_artifacts)
@@ -170,6 +182,7 @@ class BundleImportScreen(HoldsVerifiedBundle, Screen[str | None]):
     def on_bundle_import_screen_here(self, message: Here) -> None:
         self.query_one("#session-bar", SessionBar).update(message.header)
         self.query_one("#import-intro", Static).update(message.intro)
+        self.incoming = message.incoming
 
     def on_bundle_import_screen_own_artifacts(self, message: OwnArtifacts) -> None:
         """Online, the signed bundle comes back without artifacts by default: "only for a
@@ -197,6 +210,7 @@ class BundleImportScreen(HoldsVerifiedBundle, Screen[str | None]):
         if self.prepared is not None and not self.busy:
             self._discard()
             self.query_one("#import-use", Button).disabled = True
+            self.query_one("#import-verify", Button).label = VERIFY
             self.query_one("#import-verified", Static).update("")
             self._say("Verify the bundle again (Enter).", "yellow")
 
@@ -218,11 +232,28 @@ class BundleImportScreen(HoldsVerifiedBundle, Screen[str | None]):
         self._discard()
         self.query_one("#import-use", Button).disabled = True
         self.query_one("#import-verified", Static).update("")
+        if self._one_in_folder(Path(name).expanduser()):
+            return
         self.busy = True
         self.query_one("#import-progress", ProgressBar).add_class("active")
         self._say("Verifying the bundle…", "bold blue")
         self._verify(Path(name).expanduser().absolute(),
                      Path(folder).expanduser().absolute() if folder else None)
+
+    def _one_in_folder(self, folder: Path) -> bool:
+        """The USB stick's folder, as the export took it, holding one bundle: that bundle goes
+        in the field for Enter to verify (walked at 80x24: the refusal named the file and the
+        captain typed its whole path again)."""
+        from services.bundle.paths import bundles_in
+
+        found = bundles_in(folder) if folder.is_dir() else []
+        if len(found) > 1 and self.incoming:  # the stick carries both ways: this way's only
+            found = [path for path in found if path.name.endswith(f"-{self.incoming}.tar")]
+        if len(found) != 1:
+            return False  # the refusal names what is there
+        self.query_one("#import-file", Input).value = str(found[0])
+        self._say(f"Found {found[0].name} in {folder}: Enter verifies it.", "bold")
+        return True
 
     @work(thread=True, exclusive=True, group="bundle-import")
     def _verify(self, source: Path, folder: Path | None) -> None:
@@ -261,6 +292,9 @@ class BundleImportScreen(HoldsVerifiedBundle, Screen[str | None]):
         use = self.query_one("#import-use", Button)
         use.disabled = False
         use.focus(scroll_visible=False)
+        # Enter now uses the bundle: walked at 80x24, "Verify (Enter)" beside the focused
+        # "Use it" contradicted the line saying Enter uses it.
+        self.query_one("#import-verify", Button).label = AGAIN
         # The fingerprint is said here, above the buttons: the check lines that carry it scroll
         # off at 80x24 once the session bar takes its row (walked: the bundle back online).
         self._say(f"Verified: fingerprint {message.prepared.fingerprint}. Compare it with the "

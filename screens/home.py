@@ -26,6 +26,7 @@ from textual.widgets.option_list import Option
 from screens.base import attempt, host_of, open_wizard
 from screens.hanging import HangingStatic
 from screens.home_left import with_left_unpushed
+from screens.step_keys import OwnKeysFirst
 from screens.widgets import STATUS_STYLE, SessionBar
 from services.marks import MARKS
 from services.step_status import StepStatus
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
     from services.step_protocol import Context
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(OwnKeysFirst, Screen[None]):
     BINDINGS = [
         Binding("s", "start", "Start"),
         Binding("n", "next_step", "Next"),
@@ -225,27 +226,9 @@ class HomeScreen(Screen[None]):
     def _show_detail(self, index: int | None) -> None:
         if index is None or not 0 <= index < len(self.rows):
             return
-        from screens.step_render import render_blockers, render_evidence
+        from screens.home_detail import detail_text
 
-        row = self.rows[index]
-        text = Text(f"{row.title}  ({row.id})\n", style="bold")
-        flags = [f for f, on in (("needs network", row.needs_network),
-                                 ("irreversible", row.irreversible)) if on]
-        if flags:
-            text.append(" · ".join(flags) + "\n", style="yellow")
-        if row.status is not None:  # what a captain needs first: status and why it is blocked
-            text.append(f"Status: {MARKS.get(row.status, '?')} {row.status}\n",
-                        style=STATUS_STYLE.get(row.status, ""))
-            if row.reason:
-                text.append(f"Reason: {row.reason}\n")
-            text.append_text(render_blockers(row.blockers, tui=True, away=True))
-            if row.on_its_screen:  # not where they are done elsewhere (the other machine)
-                text.append("Enter opens this step's screen, to do what the → lines say.\n",
-                            style="dim")
-        text.append(f"\n{row.description}\n\n")
-        if row.status is not None:
-            text.append_text(render_evidence(row.evidence))
-        self.query_one("#detail-text", Static).update(text)
+        self.query_one("#detail-text", Static).update(detail_text(self.rows[index]))
         self.refresh_bindings()  # p picks fixes on the hotfix branch step only
 
     def _open(self, index: int | None) -> None:

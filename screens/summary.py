@@ -21,6 +21,7 @@ from textual.widgets import Footer
 
 from screens.base import host_of, said
 from screens.hanging import HangingStatic, hanging
+from screens.step_keys import OwnKeysFirst
 from screens.widgets import SessionBar
 from services.errors import ConsoleError
 
@@ -31,7 +32,7 @@ SUMMARY_CSS = Path(__file__).with_name("summary.tcss")
 LABEL = re.compile(r" *(?:[A-Z][A-Za-z ]*: )?")
 
 
-class SummaryScreen(Screen[None]):
+class SummaryScreen(OwnKeysFirst, Screen[None]):
     BINDINGS = [Binding("escape", "back", "Checklist"), Binding("p", "push_rest", "Push the rest…"),
                 Binding("f5", "reload", "Refresh")]
     CSS_PATH = SUMMARY_CSS

@@ -261,3 +261,40 @@ async def test_once_verified_at_80x24_the_use_button_and_what_enter_does_are_in_
             region = shown(widget).region
             assert region.height and region.bottom <= 24 - 1, widget  # above the footer
         assert "Fingerprint:" in text_of(screen, "#import-verified")
+
+
+async def test_once_verified_at_80x24_no_button_says_enter_verifies(
+        stations: Workstations) -> None:
+    """Walked by hand at 80x24: once verified, the line said "use it (Enter or ctrl+y)" while the
+    button beside the focused "Use it" still read "Verify (Enter)"."""
+    ws = stations
+    prepare_and_export(ws)
+    app = ReleaseConsoleApp(Options(repo=ws.offline, offline=True))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_with_key(pilot, "i", BundleImportScreen)
+        verify = screen.query_one("#import-verify", Button)
+        assert str(verify.label) == "Verify (Enter)"
+        field = screen.query_one("#import-file", Input)
+        field.value = str(ws.usb / "out.tar")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "use it (Enter or ctrl+y)" in text_of(screen, "#import-message")
+        assert "Enter" not in str(verify.label) and str(verify.label) == "Verify again"
+        field.value = str(ws.usb / "other.tar")  # another path: Enter in the field verifies it
+        await settle(pilot)
+        assert str(verify.label) == "Verify (Enter)"
+
+
+async def test_a_fresh_offline_clones_example_names_this_project_and_no_version(
+        stations: Workstations) -> None:
+    """Walked at 80x24: on a fresh offline clone the field's example was a fixed
+    "/media/usb/PAI-v1.4.0-to-offline.tar" (another version than the one being released, and
+    "PAI" for every project)."""
+    ws = stations
+    app = ReleaseConsoleApp(Options(repo=ws.offline, offline=True))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_with_key(pilot, "i", BundleImportScreen)
+        await settle(pilot)
+        field = screen.query_one("#import-file", Input)
+        assert field.placeholder == "Bundle file (e.g. /media/usb/PAI-vX.Y.Z-to-offline.tar)"
+        assert len(field.placeholder) <= field.content_region.width  # not cut at 80x24

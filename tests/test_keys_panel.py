@@ -177,3 +177,43 @@ async def test_the_keys_panel_offers_space_back_only_where_there_is_a_control(
             await settle(pilot)
         assert "Back to the checklist" not in seen["changelog"], seen["changelog"]
         assert "space Back to the checklist" in seen["preflight"], seen["preflight"]
+
+
+async def test_at_80x24_the_checklists_keys_panel_lists_its_own_keys_first(
+        repo_path: Path) -> None:
+    """Walked at 80x24: ? on the checklist listed the list's ten moving keys (Up, Down, Scroll
+    Left, ..., Page Right) and Textual's, and "s Start", "i Import bundle…" came last, below the
+    bottom edge; the README says the panel shows the screen's own keys first."""
+    from tests.test_confirm_layout import screen_lines
+
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        panel = app.screen.query_one(KeyPanel)
+        seen = [" ".join(line[panel.region.x:].split()) for line in screen_lines(app)]
+        assert "s Start" in seen[:3] and "i Import" in seen[:6], seen
+        assert not any(line.endswith("Up") for line in seen[:6]), seen
+        footer = screen_lines(app)[-1]
+        assert footer.split()[:2] == ["s", "Start"]  # the footer's order is unchanged
+
+
+async def test_at_80x24_the_summarys_keys_panel_lists_its_own_keys_first(
+        repo_path: Path) -> None:
+    """Walked at 80x24: ? on the end-of-release summary listed ten scrolling keys first; "p Push
+    the rest…" was below the bottom edge."""
+    from screens.summary import SummaryScreen
+    from tests.test_confirm_layout import screen_lines
+
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(SummaryScreen())
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        panel = app.screen.query_one(KeyPanel)
+        seen = [" ".join(line[panel.region.x:].split()) for line in screen_lines(app)]
+        # its own (Escape closes the panel meanwhile; p only with commits to push) come first
+        assert "f5 Refresh" in seen[:3] and "↑ Scroll Up" not in seen[:6], seen

@@ -258,9 +258,12 @@ class HandoffScreen(HoldsVerifiedBundle, StepScreen[Any]):
     def on_finished(self, message: Finished) -> None:
         """After a bundle is written or used the message line says "Enter: next step", so Enter
         must not go to the form (toggling "without artifacts", writing again). Runs before the
-        step screen's own handler."""
+        step screen's own handler. The body takes it, as when the screen opened, so one Tab
+        reaches the path field again after o reopens the step (walked at 80x24: from no focus,
+        Tab went to the body and the path typed there ran its letters as keys, r writing the
+        bundle)."""
         if message.ok:
-            self.set_focus(None)
+            self.park_focus()
 
     def _start(self, text: str) -> bool:
         if self.running:

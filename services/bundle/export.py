@@ -153,6 +153,12 @@ def writable_output(ctx: Context, output: Path | None) -> Path:
     target = Path(os.path.normpath((output or default).absolute()))
     if target.is_dir():  # a folder (the USB stick's mount point): the bundle's own name in it
         target = target / paths.file_name(ctx, direction_here(ctx))
+    if not target.exists() and not target.suffix:
+        # Walked at 80x24: "/media/usb/" typed with the stick not mounted wrote the bundle as a
+        # *file* named /media/usb (the slash goes with the path), where the stick mounts later.
+        raise EnvironmentProblem(f"There is no folder {target} (is the USB stick mounted?); no "
+                                 "bundle was written.", remedy="Mount the USB stick, or name "
+                                 "the bundle file itself (ending in .tar).")
     if target.parent == default.parent:  # the console's own outbox (also when the TUI names it)
         target.parent.mkdir(parents=True, exist_ok=True)
     if not target.parent.is_dir():

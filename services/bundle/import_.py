@@ -22,7 +22,16 @@ from services import artifacts
 from services.atomic import write_bytes_atomic
 from services.bundle import crossing, gitpart, identity, paths, tarstream
 from services.bundle.artifact_check import check_artifacts
-from services.bundle.manifest import TO_ONLINE, BundleError, BundleRefused, Manifest, parse, short
+from services.bundle.manifest import (
+    FRESH_COPY,
+    TO_ONLINE,
+    BundleError,
+    BundleRefused,
+    Manifest,
+    fresh_copy,
+    parse,
+    short,
+)
 from services.bundle.workdir import Workdir
 from services.errors import EnvironmentProblem, UsageError
 from services.journal import Journal
@@ -109,6 +118,16 @@ def verify_bundle(ctx: Context, source: Path, *, artifacts_from: Path | None = N
 def _verify(ctx: Context, source: Path, work: Path, artifacts_from: Path | None) -> Prepared:
     scan = tarstream.scan(source)
     manifest = parse(scan.manifest_raw)
+    try:
+        return _verify_members(ctx, source, work, artifacts_from, scan, manifest)
+    except BundleRefused as refused:  # the manifest says which machine wrote it: name that one
+        if refused.remedy == FRESH_COPY:
+            refused.remedy, refused.tui = fresh_copy(manifest.direction)
+        raise
+
+
+def _verify_members(ctx: Context, source: Path, work: Path, artifacts_from: Path | None,
+                    scan: tarstream.Scan, manifest: Manifest) -> Prepared:
     tarstream.check_against(scan, manifest)
     checks = [f"{len(manifest.members)} members, every one listed in the manifest, none unsafe"]
     local = identity.check_identity(ctx, manifest)

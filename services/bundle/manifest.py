@@ -48,6 +48,28 @@ FRESH_COPY = ("Carry a fresh copy of the bundle from the other workstation and c
               "--reason \"...\" --bundle-lost` on the signing workstation: this machine never "
               "imported it) and export it again.")
 
+# Once the manifest says which way the bundle travels, the refusal names the one machine and the
+# one step to redo: walked at 80x24, the two-machine sentence above left a captain reading which
+# half applied (each side's import showed both redo commands).
+_REDO = {TO_OFFLINE: ("the online machine", "handoff-out", "Hand-off to the signing workstation"),
+         TO_ONLINE: ("the signing workstation", "handoff-back",
+                     "Hand-off back to the online machine")}
+
+
+def fresh_copy(direction: str) -> tuple[str, str]:
+    """The remedy for a refused ``direction`` bundle on the machine importing it: the command
+    line's and the TUI's (a key on the other machine's screen instead of a command)."""
+    if direction not in _REDO:
+        return FRESH_COPY, ""
+    writer, step, title = _REDO[direction]
+    first = (f"Carry a fresh copy of the bundle from {writer} and check that the fingerprint "
+             f"shown here after it verifies matches the one {writer} showed; with no good copy "
+             f"left there, ")
+    last = " (this machine never imported it) and export it again there."
+    return (first + f"run `release-console redo {step} --reason \"...\" --bundle-lost` on "
+            f"{writer}" + last,
+            first + f"press o on its '{title}' screen, say why and answer y" + last)
+
 
 # A signature that does not verify is not a damaged copy a redo fixes: another key signed it,
 # or the bundle was changed after it was signed.

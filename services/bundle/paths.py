@@ -12,8 +12,19 @@ REMEMBERED = "handoff-path"  # in .release/, which never travels in a bundle
 
 def file_name(ctx: Context, direction: str) -> str:
     session = ctx.require_session()
-    project = (ctx.policy.project_name or ctx.root.name).replace("/", "-").replace(" ", "-")
-    return f"{project}-{session.tag.replace('/', '-')}-{direction}.tar"
+    return f"{_project(ctx)}-{session.tag.replace('/', '-')}-{direction}.tar"
+
+
+def _project(ctx: Context) -> str:
+    return (ctx.policy.project_name or ctx.root.name).replace("/", "-").replace(" ", "-")
+
+
+def example_incoming(ctx: Context) -> str:
+    """The import field's example where nothing better is known (a fresh offline clone): this
+    project's name and this machine's direction, not another project's bundle of some version."""
+    from services.bundle.manifest import TO_OFFLINE, TO_ONLINE
+
+    return f"{_project(ctx)}-vX.Y.Z-{TO_OFFLINE if ctx.offline else TO_ONLINE}.tar"
 
 
 def remembered_dir(ctx: Context) -> Path | None:
@@ -69,11 +80,7 @@ def folder_remedy(folder: Path) -> str:
     export takes a folder, so the import is given one too): name the bundles that are there,
     the newest last, rather than only saying it is not a file. Any ``.tar``: ``--output`` may
     have named it (``out.tar``)."""
-    try:
-        found = sorted((path for path in folder.glob("*.tar") if path.is_file()),
-                       key=lambda path: path.stat().st_mtime)
-    except OSError:
-        found = []
+    found = bundles_in(folder)
     if not found:
         return ("It holds no .tar file: check it is the folder the other workstation wrote the "
                 "bundle to (is the USB stick mounted?).")
@@ -81,3 +88,12 @@ def folder_remedy(folder: Path) -> str:
         return f"Give the bundle in it instead: {found[0]}."
     names = ", ".join(path.name for path in found[-3:])
     return f"Give one of the bundles in it instead ({names}; the newest last)."
+
+
+def bundles_in(folder: Path) -> list[Path]:
+    """The ``.tar`` files in ``folder``, the newest last (none when it cannot be read)."""
+    try:
+        return sorted((path for path in folder.glob("*.tar") if path.is_file()),
+                      key=lambda path: path.stat().st_mtime)
+    except OSError:
+        return []

@@ -22,7 +22,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from services.bundle.manifest import MANIFEST, MAX_MANIFEST, BundleError, BundleRefused, Manifest, Member
+from services.bundle.manifest import (
+    MANIFEST,
+    MAX_MANIFEST,
+    BundleError,
+    BundleRefused,
+    Manifest,
+    Member,
+    short,
+)
 from services.errors import EnvironmentProblem
 from services.progress import ProgressEvent, ProgressSink, no_progress
 
@@ -313,12 +321,21 @@ def extract(path: Path, scan_result: Scan, manifest: Manifest, dest: Path,
                     done += count
                     progress(ProgressEvent("verify", entry.name, done, total))
             if digest.hexdigest() != listed[entry.name].sha256:
+                # This copy's fingerprint too: the captain compares it with the one the other
+                # screen showed, and learns whether the copy changed on the way.
+                rest(source, bundle, view)
                 raise BundleRefused(f"The bundle was refused: {entry.name} does not match its "
                                     "sha256 in the manifest (it was changed after the bundle was "
-                                    "made); nothing was used.")
-        while True:
-            data = source.readinto(buffer)
-            if not data:
-                break
-            bundle.update(view[:data])
+                                    f"made; this copy's fingerprint is {short(bundle.hexdigest())}"
+                                    "); nothing was used.")
+        rest(source, bundle, view)
     return bundle.hexdigest()
+
+
+def rest(source: IO[bytes], bundle: hashlib._Hash, view: memoryview) -> None:
+    """Hash what is left of ``source`` into ``bundle``."""
+    while True:
+        data = source.readinto(view)  # type: ignore[attr-defined]
+        if not data:
+            break
+        bundle.update(view[:data])
