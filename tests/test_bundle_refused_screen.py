@@ -20,7 +20,7 @@ from screens.bundle_import import BundleImportScreen
 from services.bundle.manifest import short
 from tests.airgap_helpers import Workstations, offline_half, prepare_and_export, prepare_online
 from tests.bundle_forge import snapshot
-from tests.tui_helpers import settle, text_of
+from tests.tui_helpers import open_with_key, settle, text_of
 
 
 def damaged(bundle: Path) -> Path:
@@ -37,11 +37,7 @@ async def refusal_on_screen(repo: Path, bundle: Path, *, offline: bool) -> str:
     before = snapshot(repo)
     app = ReleaseConsoleApp(Options(repo=repo, offline=offline))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("i")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, BundleImportScreen)
+        screen = await open_with_key(pilot, "i", BundleImportScreen)
         screen.query_one("#import-file", Input).value = str(bundle)
         await pilot.press("enter")
         await settle(pilot)
@@ -93,11 +89,7 @@ async def test_the_sticks_folder_puts_its_bundle_in_the_field_at_80x24(
     (ws.usb / "PAI-v1.2.0-to-online.tar").write_bytes(b"the last release's way back")
     app = ReleaseConsoleApp(Options(repo=ws.offline, offline=True))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("i")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, BundleImportScreen)
+        screen = await open_with_key(pilot, "i", BundleImportScreen)
         field = screen.query_one("#import-file", Input)
         await pilot.press(*f"{ws.usb}/", "enter")
         await settle(pilot)

@@ -27,7 +27,7 @@ from services.steps import registry
 from tests.github_helpers import complete_steps_before
 from tests.signing_keys import write_policy
 from tests.test_confirm_layout import screen_lines
-from tests.tui_helpers import settle
+from tests.tui_helpers import open_with_key, settle
 
 ARCHES = ("amd64", "arm64", "riscv64", "ppc64le")
 TITLE = "Hardware smoke test"
@@ -117,9 +117,7 @@ async def test_an_architecture_signed_off_says_the_form_would_sign_it_off_again(
     release_with(repo_path, make_ctx, ARCHES[:2])
     app = ReleaseConsoleApp(Options(repo=repo_path))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_with_key(pilot, "enter", SmokeScreen)
         await pilot.press(*"X1", "enter", "a", "ctrl+s")
         await settle(pilot)
         assert "Sign off arm64  (ticked = passed, unticked = failed)" in seen(pilot)
@@ -152,9 +150,7 @@ async def test_each_architectures_state_is_on_the_screen_once(
     release_with(repo_path, make_ctx, ARCHES[:2])
     app = ReleaseConsoleApp(Options(repo=repo_path))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_with_key(pilot, "enter", SmokeScreen)
         rows = await seen_to_the_end(pilot)
         assert "What running it will do:" in rows and "Note:" not in rows, rows
         assert rows.count("No smoke sign-off") == 1, rows
