@@ -1,0 +1,63 @@
+"""The second CLI audit's findings: a path typed wrong refused before anything is written or
+signed, a folder or an empty file called what it is, a malformed or unknown value exiting 2 as
+docs/cli.md's table says, and `status` blockers wrapped at the terminal's width.
+
+Walked from the command line: `provenance --output /typo/dir/x.json` made the folders (as root it
+made /nonexistent), `sign --passphrase-file /nonexistent` with a key that needs no passphrase
+signed without a word, and `start 1.x` exited 1 as if the version had been checked and refused.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import commit_file, git, run_cli
+from tests.signing_keys import minisign_project
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` (outside .git) and its bytes: what a refusal must leave."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and ".git" not in p.relative_to(root).parts}
+
+
+@pytest.fixture
+def started(repo_path: Path) -> Path:
+    assert run_cli("start", "0.2.0", cwd=repo_path).returncode == 0
+    return repo_path
+
+
+def _one_line(refused: subprocess.CompletedProcess[str]) -> str:
+    assert "Traceback" not in refused.stderr
+    lines = refused.stderr.strip().splitlines()
+    assert len(lines) == 1, refused.stderr
+    return lines[0]
+
+
+# --- 1. provenance --output into a folder that is not there -----------------------------------
+
+def test_provenance_output_into_no_folder_is_refused_and_makes_none(started: Path,
+                                                                    tmp_path: Path) -> None:
+    before = _files(started)
+    target = tmp_path / "typo" / "dir" / "x.json"
+    refused = run_cli("provenance", "--output", str(target), cwd=started)
+    assert refused.returncode == 3  # as `bundle export --output` into no folder
+    assert _one_line(refused) == (
+        f"error: The folder {target.parent} does not exist; the provenance index was not "
+        "written. Create it first or pick another --output.")
+    assert not (tmp_path / "typo").exists()
+    assert _files(started) == before  # nor a journal entry saying it was written
+
+
+def test_provenance_output_naming_a_folder_writes_the_index_in_it(started: Path,
+                                                                  tmp_path: Path) -> None:
+    """It said the folder "has 5 hard links" and wrote nothing."""
+    (tmp_path / "usb").mkdir()
+    wrote = run_cli("provenance", "--output", str(tmp_path / "usb"), cwd=started)
+    assert wrote.returncode == 0, wrote.stderr
+    assert json.loads((tmp_path / "usb" / "provenance-index.json").read_text())["tag"] == "v0.2.0"
