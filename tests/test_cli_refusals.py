@@ -61,3 +61,38 @@ def test_provenance_output_naming_a_folder_writes_the_index_in_it(started: Path,
     wrote = run_cli("provenance", "--output", str(tmp_path / "usb"), cwd=started)
     assert wrote.returncode == 0, wrote.stderr
     assert json.loads((tmp_path / "usb" / "provenance-index.json").read_text())["tag"] == "v0.2.0"
+
+
+# --- 2. --passphrase-file naming no file, whatever the key --------------------------------------
+
+def test_sign_refuses_a_passphrase_file_that_is_not_there_with_a_key_that_needs_none(
+        repo_path: Path, tmp_path: Path) -> None:
+    minisign_project(repo_path)  # a minisign key with no passphrase: the option was never read
+    (repo_path / "app.tar.gz").write_bytes(b"built\n")
+    refused = run_cli("sign", "app.tar.gz", "--passphrase-file", str(tmp_path / "nope.txt"),
+                      cwd=repo_path)
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert refused.stdout == ""  # no signer shown either
+    assert _one_line(refused) == (
+        f"error: {tmp_path / 'nope.txt'} (--passphrase-file) does not exist; nothing was signed. "
+        "Give --passphrase-file the file that holds the key's passphrase.")
+    assert not (repo_path / "app.tar.gz.minisig").exists()
+    signed = run_cli("sign", "app.tar.gz", cwd=repo_path)  # the same key without the typo
+    assert signed.returncode == 0, signed.stderr
+    assert (repo_path / "app.tar.gz.minisig").exists()
+
+
+@pytest.mark.parametrize(("command", "nothing_was"), [
+    (["next"], "run"), (["run", "preflight"], "run"), (["bundle", "export"], "exported")])
+@pytest.mark.parametrize("given", ["nope.txt", "a-folder"])
+def test_step_commands_refuse_a_passphrase_file_that_names_no_file(
+        started: Path, command: list[str], nothing_was: str, given: str) -> None:
+    (started / "a-folder").mkdir()
+    before = _files(started)
+    refused = run_cli(*command, "--passphrase-file", given, cwd=started)
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    what = "is a folder, not a file" if given == "a-folder" else "does not exist"
+    assert _one_line(refused) == (
+        f"error: {given} (--passphrase-file) {what}; nothing was {nothing_was}. Give "
+        "--passphrase-file the file that holds the key's passphrase.")
+    assert _files(started) == before

@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from console.commands.common import FORCE_HELP, PASSPHRASE_HELP, YES_HELP, add_parser, context
+from console.commands.common import (
+    FORCE_HELP,
+    PASSPHRASE_HELP,
+    YES_HELP,
+    add_parser,
+    context,
+    require_passphrase_file,
+)
 from console.json_envelope import json_flag
 from console.output import print_json, say, warn
 from console.progress import rendering
@@ -316,6 +323,7 @@ def artifact_lines(records: list[object]) -> list[str]:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    require_passphrase_file(args.passphrase_file, "run")  # read only when a step signs
     ctx = context(args, assume_yes=args.yes)
     ctx.require_session()
     ctx.answers = answers_from(args)
@@ -323,6 +331,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_next(args: argparse.Namespace) -> int:
+    require_passphrase_file(args.passphrase_file, "run")  # read only when a step signs
     ctx = context(args, assume_yes=args.yes)
     if ctx.session is None and ctx.session_problem is None:
         from services.completion import outcome_line
