@@ -96,3 +96,23 @@ def test_step_commands_refuse_a_passphrase_file_that_names_no_file(
         f"error: {given} (--passphrase-file) {what}; nothing was {nothing_was}. Give "
         "--passphrase-file the file that holds the key's passphrase.")
     assert _files(started) == before
+
+
+# --- 4. a folder to sign, an empty bundle ---------------------------------------------------
+
+def test_sign_of_a_folder_says_it_is_a_folder(repo_path: Path) -> None:
+    """It said "dist does not exist or is not a file" of a folder that was there."""
+    (repo_path / "dist").mkdir()
+    refused = run_cli("sign", "dist", cwd=repo_path)
+    assert refused.returncode == 2 and refused.stdout == ""  # as verify of a folder
+    assert _one_line(refused) == ("error: dist is a folder, not a file; nothing was signed. Name "
+                                  "the files in it (`dist/*`).")
+
+
+def test_an_empty_bundle_is_called_empty_not_cut_off(repo_path: Path) -> None:
+    (repo_path / "bundle.tar").write_bytes(b"")
+    refused = run_cli("bundle", "import", "bundle.tar", "--yes", cwd=repo_path)
+    assert refused.returncode == 1
+    assert _one_line(refused) == ("error: The bundle bundle.tar is empty (0 bytes); nothing was "
+                                  "extracted. Copy the bundle again and compare its fingerprint.")
+    assert not list(repo_path.glob(".release/*/session.json"))
