@@ -23,6 +23,9 @@ from services.changelog.style import new_heading, style_template
 YANK_MARK = "**This release has been yanked.**"
 YANK_NOTE = (YANK_MARK + " Reason: {reason}. Users on this version should upgrade to "
              "{replacement} immediately. See [MIGRATION.md](./MIGRATION.md).")
+# A replacement older than the yanked version (`yank --allow-older`): "upgrade to" was untrue.
+YANK_NOTE_OLDER = (YANK_MARK + " Reason: {reason}. Users on this version should downgrade to "
+                   "{replacement} immediately. See [MIGRATION.md](./MIGRATION.md).")
 
 
 def _version(text: str, name: str) -> str:
@@ -325,9 +328,11 @@ def yank(doc: Changelog, version: str, reason: str, replacement: str) -> Change:
     if not clean:
         raise ChangelogError(f"A yank needs a one-line reason (--reason); {name} was not "
                              "changed.")
-    if _version(replacement, name) == version:
+    replaced_by = _version(replacement, name)
+    if replaced_by == version:
         raise ChangelogError(f"The replacement for {version} cannot be {version} itself; "
                              "nothing was changed.")
+    older = versions.parse_version(replaced_by).compare(version) < 0
     edits: list[Edit] = []
     line = doc.lines[heading.index]
     if not heading.yanked and "yanked" not in heading.after.lower():
@@ -338,7 +343,8 @@ def yank(doc: Changelog, version: str, reason: str, replacement: str) -> Change:
     start, end = doc.section_range(heading)
     has_note = any(body(x).lstrip().startswith(YANK_MARK) for x in doc.lines[start:end])
     if not has_note:
-        note = YANK_NOTE.format(reason=clean, replacement=replacement.strip())
+        note = (YANK_NOTE_OLDER if older else YANK_NOTE).format(
+            reason=clean, replacement=replacement.strip())
         nl = doc.newline
         after = heading.index + 1
         following_blank = after < len(doc.lines) and not body(doc.lines[after]).strip()
