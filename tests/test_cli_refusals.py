@@ -116,3 +116,45 @@ def test_an_empty_bundle_is_called_empty_not_cut_off(repo_path: Path) -> None:
     assert _one_line(refused) == ("error: The bundle bundle.tar is empty (0 bytes); nothing was "
                                   "extracted. Copy the bundle again and compare its fingerprint.")
     assert not list(repo_path.glob(".release/*/session.json"))
+
+
+# --- 5. a malformed value or one that names nothing: exit 2 -------------------------------------
+
+CHANGELOG = "# Changelog\n\n## [Unreleased]\n\n## [0.1.0] - 2026-01-02\n\n- First.\n"
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["start", "1.x"], "'1.x' is not a SemVer version."),
+    (["hotfix", "banana", "--pick", "HEAD"], "'banana' is not a SemVer version."),
+    (["yank", "0.1.0", "--reason", "Broken", "--replacement", "banana", "--yes"],
+     "The replacement 'banana' is not a version"),
+    (["changelog", "section", "9.9.9"], "CHANGELOG.md has no section for version 9.9.9"),
+    (["changelog", "section", "1.x"], "'1.x' is not a SemVer version, so it names no section"),
+    (["changelog", "yank", "9.9.9", "--reason", "Broken", "--replacement", "9.9.10"],
+     "CHANGELOG.md has no section for version 9.9.9; nothing was changed."),
+    (["changelog", "move", "1.x"], "'1.x' is not a SemVer version, so CHANGELOG.md was not"),
+    (["abandon", "v9.9.9", "--reason", "Typo"], "There is no release session for v9.9.9 here"),
+])
+def test_a_value_that_is_malformed_or_names_nothing_exits_2(repo_path: Path, args: list[str],
+                                                            said: str) -> None:
+    commit_file(repo_path, "CHANGELOG.md", CHANGELOG)
+    before = _files(repo_path)
+    refused = run_cli(*args, cwd=repo_path)
+    assert refused.returncode == 2, refused.stderr
+    assert said in _one_line(refused)
+    assert _files(repo_path) == before
+    assert git(repo_path, "status", "--porcelain") == ""
+
+
+def test_a_version_that_parses_and_is_refused_still_exits_1(repo_path: Path) -> None:
+    """The table's 1: the version was checked and refused as things stand."""
+    refused = run_cli("start", "0.0.9", cwd=repo_path)
+    assert refused.returncode == 1
+    assert "is not greater than the last release v0.1.0" in _one_line(refused)
+
+
+def test_abandon_of_a_finished_release_still_exits_1(started: Path) -> None:
+    assert run_cli("abandon", "v0.2.0", "--reason", "Replanned", cwd=started).returncode == 0
+    again = run_cli("abandon", "v0.2.0", "--reason", "Again", cwd=started)
+    assert again.returncode == 1  # there is a session: it is refused, not unknown
+    assert "The session for v0.2.0 is abandoned, not in progress" in _one_line(again)

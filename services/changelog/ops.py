@@ -16,6 +16,7 @@ from datetime import date
 
 from services import versions
 from services.changelog.edit import Change, Edit, insertion
+from services.changelog.files import UnknownVersion
 from services.changelog.links import RefURL, infer_tag_format, link_template, parse_url
 from services.changelog.model import Changelog, ChangelogError, LinkDef, body, ending, version_key
 from services.changelog.style import new_heading, style_template
@@ -32,7 +33,7 @@ def _version(text: str, name: str) -> str:
     try:
         return str(versions.parse_version(text))
     except versions.VersionError as err:
-        raise ChangelogError(f"{err.message[:-1]}, so {name} was not changed.",
+        raise UnknownVersion(f"{err.message[:-1]}, so {name} was not changed.",
                              remedy=err.remedy) from None
 
 
@@ -323,7 +324,7 @@ def yank(doc: Changelog, version: str, reason: str, replacement: str) -> Change:
     version = _version(version, name)
     heading = doc.heading_for(version)
     if heading is None:
-        raise ChangelogError(f"{name} has no section for version {version}; nothing was changed.")
+        raise UnknownVersion(f"{name} has no section for version {version}; nothing was changed.")
     clean = " ".join(reason.split()).rstrip(".")
     if not clean:
         raise ChangelogError(f"A yank needs a one-line reason (--reason); {name} was not "
