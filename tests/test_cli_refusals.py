@@ -158,3 +158,43 @@ def test_abandon_of_a_finished_release_still_exits_1(started: Path) -> None:
     again = run_cli("abandon", "v0.2.0", "--reason", "Again", cwd=started)
     assert again.returncode == 1  # there is a session: it is refused, not unknown
     assert "The session for v0.2.0 is abandoned, not in progress" in _one_line(again)
+
+
+# --- 6. status blockers wrapped at the terminal's width -----------------------------------------
+
+def _blocked(repo: Path) -> None:
+    """A release whose pre-flight is blocked by long sentences (a dirty tree, no pinned key)."""
+    assert run_cli("start", "0.2.0", cwd=repo).returncode == 0
+    (repo / "minisign.pub").unlink()
+    (repo / "README.md").write_text("# Changed\n")
+
+
+def _blocker_lines(out: str) -> list[list[str]]:
+    """Each "- " blocker of `status` with the lines it continues on."""
+    found: list[list[str]] = []
+    for line in out.splitlines():
+        if line.startswith("      - "):
+            found.append([line])
+        elif found and line.startswith("        ") and not line.startswith("         "):
+            found[-1].append(line)
+    return found
+
+
+@pytest.mark.parametrize("columns", [None, "60"])
+def test_status_wraps_blockers_at_the_width_with_a_hanging_indent(
+        repo_path: Path, monkeypatch: pytest.MonkeyPatch, columns: str | None) -> None:
+    monkeypatch.delenv("COLUMNS", raising=False)  # not a terminal: 80
+    _blocked(repo_path)
+    shown = run_cli("status", cwd=repo_path, env={"COLUMNS": columns} if columns else None)
+    assert shown.returncode == 0, shown.stderr
+    width = int(columns or 80)
+    document = json.loads(run_cli("status", "--json", cwd=repo_path).stdout)
+    said = [str(b["reason"]) + (" " + str(b["remedy"]) if b.get("remedy") else "")
+            for b in document["steps"][0]["blockers"]]
+    blockers = _blocker_lines(shown.stdout)
+    assert len(blockers) == len(said) and any(len(lines) > 1 for lines in blockers)
+    for lines, text in zip(blockers, said, strict=True):
+        assert all(len(line) <= width for line in lines), lines
+        # the words as the JSON has them, none cut: the lines joined again give the sentence
+        assert " ".join(line.strip() for line in lines)[2:] == re.sub(r"\s+", " ", text)
+    assert not any("\n" in text for text in said)  # --json keeps each blocker one string

@@ -221,7 +221,7 @@ def test_pre_flight_names_a_pinned_public_key_that_is_not_committed(repo_path: P
     git(repo_path, "rm", "-q", "minisign.pub")
     git(repo_path, "commit", "-q", "-m", "No key")
     assert run_cli("start", "0.2.0", cwd=repo_path).returncode == 0
-    status = run_cli("status", cwd=repo_path).stdout
+    status = " ".join(run_cli("status", cwd=repo_path).stdout.split())  # wrapped at 80
     assert ("The pinned public key minisign.pub ([signing] public_key in the default policy) "
             "does not exist; the sign step checks every signature against it.") in status
 

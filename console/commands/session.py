@@ -14,7 +14,7 @@ from console.commands.common import (
     require_passphrase_file,
 )
 from console.json_envelope import json_flag
-from console.output import print_json, say, warn
+from console.output import hanging, print_json, say, warn
 from console.progress import rendering
 from services import engine
 from services.completion import last_words
@@ -179,10 +179,10 @@ def cmd_status(args: argparse.Namespace) -> int:
         if view.status in {S.BLOCKED, S.INTERRUPTED, S.FAILED, S.READY, S.STALE} or view is nxt:
             failed = view.record.reason if view.status == S.FAILED else ""
             if failed:
-                say(f"      failed: {failed}", style="red")
+                say(hanging(failed, "      failed: ", " " * 14), style="red")
             for blocker in view.blockers:  # not the failure again (walked: a stopped pick)
                 if failed not in {str(blocker), blocker.reason}:
-                    say(f"      - {blocker}", style="yellow")
+                    say(hanging(str(blocker), "      - ", " " * 8), style="yellow")
     if journal_problem:
         say(f"Next: {ctx.journal_remedy()}", style="bold")
     else:
