@@ -50,6 +50,22 @@ def say(text: str = "", style: str | None = None) -> None:
     _write(sys.stdout, text, style)
 
 
+def hanging(text: str, first: str, rest: str) -> str:
+    """``first`` and ``text`` wrapped at the terminal's width (80 when stdout is not one), the
+    lines after the first indented by ``rest``: `status` printed a blocker as one line of 200
+    columns, which the terminal cut mid-word. Words are never cut, not at a hyphen either
+    (`release-console`, a path); a word longer than the line is left whole. Scrubbed first, so
+    no secret is split across lines where the scrubber would miss it."""
+    import shutil
+    import textwrap
+
+    from services.secrets import scrub
+
+    width = max(shutil.get_terminal_size((80, 24)).columns, len(rest) + 20)
+    return textwrap.fill(scrub(text), width=width, initial_indent=first, subsequent_indent=rest,
+                         break_long_words=False, break_on_hyphens=False)
+
+
 def warn(text: str) -> None:
     _write(sys.stderr, text, "yellow")
 

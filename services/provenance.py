@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from services import artifacts, checksums
 from services.atomic import write_bytes_atomic
-from services.errors import ConsoleError
+from services.errors import ConsoleError, EnvironmentProblem
 from services.evidence import ChecksumsEvidence, SignedList, SignEvidence, TagEvidence
 from services.policy import Policy
 from services.progress import ProgressSink, no_progress
@@ -180,14 +180,29 @@ def index_path(policy: Policy, root: Path) -> Path:
     return artifacts.artifacts_dir(policy, root) / FILE_NAME
 
 
+def output_target(output: Path) -> Path:
+    """Where ``--output`` writes: ``FILE_NAME`` in it when it is a folder, else the file named,
+    in a folder that must be there (checked before anything is read). A typo's folders were
+    made, ``/nonexistent`` among them when run as root; ``bundle export`` refuses the same."""
+    if output.is_dir():
+        return output / FILE_NAME
+    folder = output.parent
+    if not folder.is_dir():
+        what = "is a file, not a folder" if folder.exists() else "does not exist"
+        raise EnvironmentProblem(f"The folder {folder} {what}; the provenance index was not "
+                                 "written.", remedy="Create it first or pick another --output.")
+    return output
+
+
 def write(policy: Policy, repo: Repository, session: Session, record: RecordAction, *,
           now: str, output: Path | None = None,
           progress: ProgressSink = no_progress) -> tuple[Path, dict[str, Any]]:
     """Write the index (atomically) and journal its digest."""
+    target = output_target(output) if output is not None else index_path(policy, repo.root)
     index = build(policy, repo, session, now=now, progress=progress)
-    target = output or index_path(policy, repo.root)
     data = (json.dumps(index, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if output is None:  # the artifacts directory, the console's own: made when missing
+        target.parent.mkdir(parents=True, exist_ok=True)
     write_bytes_atomic(target, data)
     record("provenance", "written", outputs={
         "path": artifacts.display_path(target, repo.root),

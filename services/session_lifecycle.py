@@ -233,8 +233,8 @@ def _to_abandon(ctx: Context, tag: str, session: Session | None) -> Session:
     here = (f"; the release in progress is {active.tag} (`release-console abandon {active.tag} "
             '--reason "..."`)' if active is not None else
             ", and there is no release in progress to abandon")
-    if session is None:
-        raise ConsoleError(f"There is no release session for {tag} here{here}.")
+    if session is None:  # a TAG that names nothing: a usage error (docs/cli.md), it was 1
+        raise UsageError(f"There is no release session for {tag} here{here}.")
     raise ConsoleError(f"The session for {tag} is {session.state}, not in progress{here}.")
 
 

@@ -20,6 +20,14 @@ class VersionError(ConsoleError):
     """A version string a captain gave cannot be used."""
 
 
+class MalformedVersion(VersionError):
+    """A version that is not one (``1.x``, ``banana``, too long, spaces around it): the command
+    line itself is wrong, exit 2 as docs/cli.md's table says of a malformed value. One that
+    parses and is refused as things stand (not above the last release) stays a VersionError."""
+
+    exit_code = 2
+
+
 MAX_VERSION_LENGTH = 100
 
 
@@ -28,11 +36,11 @@ def requested_version(text: str) -> semver.Version:
     than stripped (a pasted " 1.4.0" is a mistake worth seeing), and an overlong one is refused
     without echoing it all back."""
     if len(text) > MAX_VERSION_LENGTH:
-        raise VersionError(f"The version given is {len(text)} characters long; a version is at "
+        raise MalformedVersion(f"The version given is {len(text)} characters long; a version is at "
                            f"most {MAX_VERSION_LENGTH}.",
                            remedy="Use MAJOR.MINOR.PATCH, for example 1.4.0.")
     if text != text.strip():
-        raise VersionError(f"The version {text.strip()!r} was given with spaces around it.",
+        raise MalformedVersion(f"The version {text.strip()!r} was given with spaces around it.",
                            remedy="Give it without spaces, for example 1.4.0.")
     return parse_version(text)
 
@@ -40,7 +48,7 @@ def requested_version(text: str) -> semver.Version:
 def parse_version(text: str) -> semver.Version:
     """Parse ``1.2.3`` or ``v1.2.3``; anything else is refused with the expected form."""
     if len(text) > MAX_VERSION_LENGTH:
-        raise VersionError(f"A version of {len(text)} characters is too long (at most "
+        raise MalformedVersion(f"A version of {len(text)} characters is too long (at most "
                            f"{MAX_VERSION_LENGTH}).",
                            remedy="Use MAJOR.MINOR.PATCH, for example 1.4.0.")
     raw = text.strip()
@@ -48,7 +56,7 @@ def parse_version(text: str) -> semver.Version:
     try:
         return semver.Version.parse(candidate)
     except (ValueError, TypeError):
-        raise VersionError(
+        raise MalformedVersion(
             f"{text!r} is not a SemVer version.",
             remedy="Use MAJOR.MINOR.PATCH, for example 1.4.0 (a pre-release is 1.4.0-rc.1).",
         ) from None

@@ -25,6 +25,13 @@ class ReplacementError(ConsoleError):
     """The replacement version is not acceptable as given."""
 
 
+class MalformedReplacement(ReplacementError):
+    """A replacement that is not a version (``banana``): a malformed value on the command line,
+    exit 2 as docs/cli.md's table says (it was 1, as a refusal of a real version)."""
+
+    exit_code = 2
+
+
 @dataclass(frozen=True)
 class ReleaseChoice:
     """One published release as the wizard lists it."""
@@ -156,7 +163,7 @@ def check_replacement(version: str, replacement: str, *, allow_older: bool) -> s
     except versions.VersionError:
         if replacement != replacement.strip() or len(replacement) > versions.MAX_VERSION_LENGTH:
             raise  # its own sentence: spaces around it, or too long to echo
-        raise ReplacementError(f"The replacement {replacement.strip()!r} is not a version "
+        raise MalformedReplacement(f"The replacement {replacement.strip()!r} is not a version "
                                "(MAJOR.MINOR.PATCH, e.g. 1.2.1); nothing was changed.") from None
     yanked = versions.parse_version(version)
     if wanted == yanked:

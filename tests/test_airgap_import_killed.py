@@ -109,7 +109,7 @@ def test_a_return_import_killed_before_its_session_says_to_import_it_again(
     said = (f"An import of back.tar (fingerprint {prepared.fingerprint}) was interrupted here: "
             "its journal is written, the session does not record it yet.")
     again = "Run `release-console bundle import back.tar` again with the same bundle"
-    status = ws.cli("online", "status").stdout
+    status = " ".join(ws.cli("online", "status").stdout.split())  # blockers wrap at 80
     assert said in status and again in status and "Waits for the offline side" not in status
     nxt = ws.cli("online", "next", ok=False)
     assert nxt.returncode != 0 and said in nxt.stderr

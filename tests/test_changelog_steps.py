@@ -294,7 +294,7 @@ def test_an_abandoned_attempts_changelog_commit_is_named_with_how_to_start_over(
             "back first)") in abandoned.stdout
     assert run_cli("start", "0.2.0", cwd=repo_path).returncode == 0
     assert run_cli("run", "preflight", cwd=repo_path).returncode == 0
-    status = run_cli("status", cwd=repo_path).stdout
+    status = " ".join(run_cli("status", cwd=repo_path).stdout.split())  # wrapped at 80
     assert (f"CHANGELOG.md's section for 0.2.0 was written by the abandoned attempt's commit "
             f"{moved[:12]}") in status
     assert f"`git reset --keep {moved[:12]}^`" in status and "pick the next version" not in status

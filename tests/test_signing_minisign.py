@@ -102,9 +102,9 @@ def test_encrypted_key_with_passphrase_file_and_wrong_passphrase(release: Path, 
     assert snapshot(release / "build") == before
     missing = run_cli("sign", str(iso), "--minisign-key", str(key), "--passphrase-file",
                       str(tmp_path / "nope.txt"), cwd=release)
-    assert missing.returncode == 1 and "release.toml" not in missing.stderr  # not where it came
-    assert f"The passphrase file {tmp_path / 'nope.txt'} does not exist." in missing.stderr
-    assert "Check the path given with --passphrase-file." in missing.stderr
+    assert missing.returncode == 2 and "release.toml" not in missing.stderr  # not where it came
+    assert (f"{tmp_path / 'nope.txt'} (--passphrase-file) does not exist; nothing was signed. "
+            "Give --passphrase-file the file that holds the key's passphrase.") in missing.stderr
 
     no_tty = run_cli("sign", str(iso), "--minisign-key", str(key), cwd=release)
     assert no_tty.returncode == 2 and "--passphrase-file" in no_tty.stderr

@@ -44,7 +44,7 @@ def test_versions_with_spaces_or_too_long_are_refused(repo_path: Path) -> None:
                            ("0.2.0-" + "a" * 150, "is 156 characters long; a version is at "
                                                   "most 100")):
         result = run_cli("start", version, cwd=repo_path)
-        assert result.returncode == 1
+        assert result.returncode == 2  # malformed, docs/cli.md's 2
         assert words in result.stderr
         assert "a" * 100 not in result.stderr
         assert not (repo_path / ".release").exists()

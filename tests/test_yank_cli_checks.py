@@ -84,7 +84,7 @@ def test_json_without_yes_or_dry_run_is_a_usage_error(project: Path,
 def test_a_replacement_that_does_not_parse_is_refused(project: Path,
                                                       sandbox: Sandbox) -> None:  # noqa: F811
     code, _, err = yank(project, "--yes", replacement="soon")
-    assert code == 1
+    assert code == 2  # a malformed value, as docs/cli.md's table says (it was 1)
     assert "The replacement 'soon' is not a version (MAJOR.MINOR.PATCH" in err
     untouched(project, sandbox)
 
@@ -99,6 +99,19 @@ def test_an_older_replacement_needs_allow_older(project: Path,
     assert code == 0
     assert release_json(sandbox, "v0.2.0")["body"].startswith(
         "> **⚠️ YANKED** — Unlock corrupts data\n> Use **v0.1.0** instead.")
+    # the note said users "should upgrade to 0.1.0", an older release
+    assert ("**This release has been yanked.** Reason: Unlock corrupts data. Users on this "
+            "version should downgrade to 0.1.0 immediately. See [MIGRATION.md](./MIGRATION.md)."
+            ) in git(project, "show", "HEAD:CHANGELOG.md")
+
+
+def test_a_newer_replacement_keeps_the_upgrade_note(project: Path,
+                                                     sandbox: Sandbox) -> None:  # noqa: F811
+    code, _, _ = yank(project, "--yes")
+    assert code == 0
+    assert ("**This release has been yanked.** Reason: Unlock corrupts data. Users on this "
+            "version should upgrade to 0.2.1 immediately. See [MIGRATION.md](./MIGRATION.md)."
+            ) in git(project, "show", "HEAD:CHANGELOG.md")
 
 
 def test_a_version_never_published_is_named_before_the_replacement_is_judged(

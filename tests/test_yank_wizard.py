@@ -208,6 +208,8 @@ async def test_the_wizard_refuses_bad_input_and_changes_nothing(
         await preview(pilot, screen, "Unlock corrupts data", "0.1.0", older=True)
         assert str(older.render()).startswith("[x] Older on purpose")
         assert "Use **v0.1.0** instead." in text_of(app, "#github")  # a downgrade, on purpose
+        diff = " ".join(text_of(app, "#diff").split())  # the note said "should upgrade to"
+        assert "should downgrade to 0.1.0 immediately" in diff and "upgrade to" not in diff
         assert not screen.query_one("#confirm").disabled
         await preview(pilot, screen, "  ", "0.2.1")
         assert "A yank needs a reason." in text_of(app, "#message")

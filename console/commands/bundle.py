@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from console.commands.common import PASSPHRASE_HELP, add_parser, context
+from console.commands.common import PASSPHRASE_HELP, add_parser, context, require_passphrase_file
 from console.json_envelope import json_flag
 from console.output import print_json, say
 
@@ -61,6 +61,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from services.bundle.manifest import TO_OFFLINE
     from services.workstation import bound_for
 
+    require_passphrase_file(args.passphrase_file, "exported")  # read only if the key asks
     ctx = context(args)
     ctx.require_session()
     if args.passphrase_file:

@@ -9,6 +9,8 @@ refused edit leaves the file byte-for-byte as it was and exits 1 naming the file
 from __future__ import annotations
 
 import argparse
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,7 +18,7 @@ from typing import TYPE_CHECKING
 from console.commands.common import add_group, context
 from console.json_envelope import json_flag
 from console.output import print_json, say
-from services.errors import ConsoleError
+from services.errors import ConsoleError, UsageError
 
 if TYPE_CHECKING:
     import semver
@@ -135,6 +137,22 @@ def _finish(change: Change, dry_run: bool, display: str) -> int:
     return 0
 
 
+def names_a_version(handler: Callable[[argparse.Namespace], int]
+                    ) -> Callable[[argparse.Namespace], int]:
+    """A VERSION on the command line that is not one, or names no section of the file, is a
+    usage error (exit 2, docs/cli.md: a value that names nothing); it exited 1 as a refusal."""
+    from services.changelog import UnknownVersion
+
+    @functools.wraps(handler)
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except UnknownVersion as err:
+            raise UsageError(err.message, remedy=err.remedy) from None
+    return run
+
+
+@names_a_version
 def cmd_move(args: argparse.Namespace) -> int:
     from services import changelog
     from services.session import utc_now
@@ -160,6 +178,7 @@ def cmd_reopen(args: argparse.Namespace) -> int:
     return _finish(change, args.dry_run, target.display)
 
 
+@names_a_version
 def cmd_section(args: argparse.Namespace) -> int:
     import sys
 
@@ -171,6 +190,7 @@ def cmd_section(args: argparse.Namespace) -> int:
     return 0
 
 
+@names_a_version
 def cmd_yank(args: argparse.Namespace) -> int:
     from services import changelog
 

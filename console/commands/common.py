@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
+from pathlib import Path
 
 from console.wiring import Options, build_context
+from services.errors import UsageError
 from services.step_protocol import Context
 
 
@@ -45,3 +48,18 @@ YES_HELP = "do not ask; the plan is still printed (needed without a terminal)"
 PASSPHRASE_HELP = ("read the signing key's passphrase from PATH (mode 600) instead of asking, "
                    "or set RELEASE_CONSOLE_PASSPHRASE")
 FORCE_HELP = "replace existing signatures (never done without it)"
+
+
+def require_passphrase_file(given: Path | str | None, nothing_was: str) -> None:
+    """A ``--passphrase-file`` that names no file is a typo, refused before anything is signed:
+    it was read only when the key asked for a passphrase, so with a key that needs none the
+    option the captain typed was silently ignored. ``nothing_was`` finishes the sentence."""
+    if not given:
+        return
+    path = Path(given)
+    if path.is_file():
+        return
+    what = "is a folder, not a file" if path.is_dir() else "does not exist"
+    shown = os.fspath(given)
+    raise UsageError(f"{shown} (--passphrase-file) {what}; nothing was {nothing_was}.",
+                     remedy="Give --passphrase-file the file that holds the key's passphrase.")

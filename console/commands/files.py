@@ -57,8 +57,9 @@ def require_present(files: Sequence[Path], nothing_was: str) -> None:
         raise UsageError(f"{shown(missing[0])} does not exist{more}; nothing was {nothing_was}.",
                          remedy="Name the files as they are on disk.")
     folder = next((path for path in files if path.is_dir()), None)
-    if folder is not None and nothing_was == "verified":  # "NO CHECKSUM; signature MISSING"
-        raise UsageError(f"{shown(folder)} is a folder, not a file; nothing was verified.",
+    # verify said "NO CHECKSUM; signature MISSING", sign "does not exist or is not a file"
+    if folder is not None and nothing_was in {"verified", "signed"}:
+        raise UsageError(f"{shown(folder)} is a folder, not a file; nothing was {nothing_was}.",
                          remedy=f"Name the files in it (`{shown(folder)}/*`).")
 
 

@@ -5,9 +5,16 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from console.commands.common import FORCE_HELP, PASSPHRASE_HELP, YES_HELP, add_parser, context
+from console.commands.common import (
+    FORCE_HELP,
+    PASSPHRASE_HELP,
+    YES_HELP,
+    add_parser,
+    context,
+    require_passphrase_file,
+)
 from console.json_envelope import json_flag
-from console.output import print_json, say, warn
+from console.output import hanging, print_json, say, warn
 from console.progress import rendering
 from services import engine
 from services.completion import last_words
@@ -172,10 +179,10 @@ def cmd_status(args: argparse.Namespace) -> int:
         if view.status in {S.BLOCKED, S.INTERRUPTED, S.FAILED, S.READY, S.STALE} or view is nxt:
             failed = view.record.reason if view.status == S.FAILED else ""
             if failed:
-                say(f"      failed: {failed}", style="red")
+                say(hanging(failed, "      failed: ", " " * 14), style="red")
             for blocker in view.blockers:  # not the failure again (walked: a stopped pick)
                 if failed not in {str(blocker), blocker.reason}:
-                    say(f"      - {blocker}", style="yellow")
+                    say(hanging(str(blocker), "      - ", " " * 8), style="yellow")
     if journal_problem:
         say(f"Next: {ctx.journal_remedy()}", style="bold")
     else:
@@ -320,6 +327,7 @@ def artifact_lines(records: list[object]) -> list[str]:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    require_passphrase_file(args.passphrase_file, "run")  # read only when a step signs
     ctx = context(args, assume_yes=args.yes)
     ctx.require_session()
     ctx.answers = answers_from(args)
@@ -327,6 +335,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_next(args: argparse.Namespace) -> int:
+    require_passphrase_file(args.passphrase_file, "run")  # read only when a step signs
     ctx = context(args, assume_yes=args.yes)
     if ctx.session is None and ctx.session_problem is None:
         from services.completion import outcome_line

@@ -11,7 +11,13 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from console.commands.common import FORCE_HELP, PASSPHRASE_HELP, add_parser, context
+from console.commands.common import (
+    FORCE_HELP,
+    PASSPHRASE_HELP,
+    add_parser,
+    context,
+    require_passphrase_file,
+)
 from console.commands.files import (
     absolute,
     file_context,
@@ -260,6 +266,7 @@ def cmd_sign(args: argparse.Namespace) -> int:
 
     files = absolute(args.files)
     require_present(files, "signed")  # before the signer is shown or a passphrase asked
+    require_passphrase_file(args.passphrase_file, "signed")  # also for a key that needs none
     policy, root, ctx = file_context(args)
     overrides = Overrides(minisign_key=args.minisign_key, minisign_pub=args.minisign_pub,
                           gpg_key=args.gpg_key, ssh_key=args.ssh_key,

@@ -187,6 +187,9 @@ def scan(path: Path) -> Scan:
             ending = tail.read()
     except OSError as exc:
         raise BundleError(f"Cannot read the bundle {path}: {exc.strerror}.") from None
+    if not file_size:  # it was called "cut off at its end": nothing of it was copied
+        raise BundleRefused(f"The bundle {path.name} is empty (0 bytes); nothing was extracted.",
+                            remedy="Copy the bundle again and compare its fingerprint.")
     if start and not (_tar_header(start) if len(start) == BLOCK else _tar_start(start)):
         # Checked before the ending: another file picked by mistake is not a copy cut short.
         raise BundleRefused(f"{path.name} is not a release bundle (it is not a tar archive); "

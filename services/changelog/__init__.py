@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime
 from services import versions
 from services.changelog.bump import RANK, BumpDecision, compute_bump
 from services.changelog.edit import Change, Edit, insertion, unified_diff_of
+from services.changelog.files import UnknownVersion
 from services.changelog.git import (
     commit_files,
     head_bytes,
@@ -51,6 +52,7 @@ __all__ = [
     "Edit",
     "Heading",
     "LinkDef",
+    "UnknownVersion",
     "body",
     "commit_files",
     "compute_bump",
@@ -105,12 +107,12 @@ def section(doc: Changelog, version: str) -> str:
         try:
             wanted = str(versions.parse_version(version))
         except versions.VersionError as err:
-            raise ChangelogError(f"{err.message[:-1]}, so it names no section of {doc.display}.",
+            raise UnknownVersion(f"{err.message[:-1]}, so it names no section of {doc.display}.",
                                  remedy=err.remedy) from None
         heading = doc.heading_for(wanted)
         if heading is None:
             known = ", ".join(h.version or "" for h in doc.versions()[:5])
-            raise ChangelogError(
+            raise UnknownVersion(
                 f"{doc.display} has no section for version {wanted}"
                 + (f" (newest: {known})." if known else "."))
     lines = doc.section_lines(heading)

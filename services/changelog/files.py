@@ -16,6 +16,12 @@ class ChangelogError(ConsoleError):
     """A changelog cannot be read or edited as asked; the message names the file."""
 
 
+class UnknownVersion(ChangelogError):
+    """A VERSION that names no section: not a version (``1.x``), or one the file has no section
+    for. The ``changelog`` commands say it as a usage error (exit 2, docs/cli.md: a value that
+    names nothing); a step that reads the changelog keeps it a refusal, as it was."""
+
+
 def _utf16(raw: bytes) -> bool:
     """A UTF-16 byte order mark, or text with every other byte zero (UTF-16 without one)."""
     if raw[:2] in {b"\xff\xfe", b"\xfe\xff"}:

@@ -16,6 +16,7 @@ from datetime import date
 
 from services import versions
 from services.changelog.edit import Change, Edit, insertion
+from services.changelog.files import UnknownVersion
 from services.changelog.links import RefURL, infer_tag_format, link_template, parse_url
 from services.changelog.model import Changelog, ChangelogError, LinkDef, body, ending, version_key
 from services.changelog.style import new_heading, style_template
@@ -23,13 +24,16 @@ from services.changelog.style import new_heading, style_template
 YANK_MARK = "**This release has been yanked.**"
 YANK_NOTE = (YANK_MARK + " Reason: {reason}. Users on this version should upgrade to "
              "{replacement} immediately. See [MIGRATION.md](./MIGRATION.md).")
+# A replacement older than the yanked version (`yank --allow-older`): "upgrade to" was untrue.
+YANK_NOTE_OLDER = (YANK_MARK + " Reason: {reason}. Users on this version should downgrade to "
+                   "{replacement} immediately. See [MIGRATION.md](./MIGRATION.md).")
 
 
 def _version(text: str, name: str) -> str:
     try:
         return str(versions.parse_version(text))
     except versions.VersionError as err:
-        raise ChangelogError(f"{err.message[:-1]}, so {name} was not changed.",
+        raise UnknownVersion(f"{err.message[:-1]}, so {name} was not changed.",
                              remedy=err.remedy) from None
 
 
@@ -320,14 +324,16 @@ def yank(doc: Changelog, version: str, reason: str, replacement: str) -> Change:
     version = _version(version, name)
     heading = doc.heading_for(version)
     if heading is None:
-        raise ChangelogError(f"{name} has no section for version {version}; nothing was changed.")
+        raise UnknownVersion(f"{name} has no section for version {version}; nothing was changed.")
     clean = " ".join(reason.split()).rstrip(".")
     if not clean:
         raise ChangelogError(f"A yank needs a one-line reason (--reason); {name} was not "
                              "changed.")
-    if _version(replacement, name) == version:
+    replaced_by = _version(replacement, name)
+    if replaced_by == version:
         raise ChangelogError(f"The replacement for {version} cannot be {version} itself; "
                              "nothing was changed.")
+    older = versions.parse_version(replaced_by).compare(version) < 0
     edits: list[Edit] = []
     line = doc.lines[heading.index]
     if not heading.yanked and "yanked" not in heading.after.lower():
@@ -338,7 +344,8 @@ def yank(doc: Changelog, version: str, reason: str, replacement: str) -> Change:
     start, end = doc.section_range(heading)
     has_note = any(body(x).lstrip().startswith(YANK_MARK) for x in doc.lines[start:end])
     if not has_note:
-        note = YANK_NOTE.format(reason=clean, replacement=replacement.strip())
+        note = (YANK_NOTE_OLDER if older else YANK_NOTE).format(
+            reason=clean, replacement=replacement.strip())
         nl = doc.newline
         after = heading.index + 1
         following_blank = after < len(doc.lines) and not body(doc.lines[after]).strip()

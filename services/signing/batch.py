@@ -36,6 +36,9 @@ class Signed:
 
 
 def _readable(path: Path) -> None:
+    if path.is_dir():  # it said "does not exist or is not a file" of a folder that is there
+        raise SigningError(f"{path} is a folder, not a file; nothing was signed.",
+                           remedy=f"Name the files in it (`{path}/*`).")
     if not path.is_file():
         raise SigningError(f"{path} does not exist or is not a file; nothing was signed.")
     if not os.access(path, os.R_OK):
