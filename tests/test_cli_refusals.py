@@ -198,3 +198,22 @@ def test_status_wraps_blockers_at_the_width_with_a_hanging_indent(
         # the words as the JSON has them, none cut: the lines joined again give the sentence
         assert " ".join(line.strip() for line in lines)[2:] == re.sub(r"\s+", " ", text)
     assert not any("\n" in text for text in said)  # --json keeps each blocker one string
+
+
+def test_changelog_yank_refuses_an_older_replacement_unless_allowed(repo_path: Path) -> None:
+    """`yank` refused a downgrade without --allow-older; `changelog yank`, the same note written
+    by hand, accepted one without a word."""
+    commit_file(repo_path, "CHANGELOG.md", CHANGELOG.replace(
+        "## [0.1.0]", "## [0.2.0] - 2026-02-03\n\n- Second.\n\n## [0.1.0]"))
+    before = _files(repo_path)
+    refused = run_cli("changelog", "yank", "0.2.0", "--reason", "Broken", "--replacement",
+                      "0.1.0", cwd=repo_path)
+    assert refused.returncode == 1
+    assert _one_line(refused) == ("error: The replacement 0.1.0 is older than 0.2.0; nothing was "
+                                  "changed. If users should go back to it on purpose, confirm "
+                                  "the downgrade with --allow-older.")
+    assert _files(repo_path) == before
+    allowed = run_cli("changelog", "yank", "0.2.0", "--reason", "Broken", "--replacement",
+                      "0.1.0", "--allow-older", cwd=repo_path)
+    assert allowed.returncode == 0, allowed.stderr
+    assert "should downgrade to 0.1.0" in (repo_path / "CHANGELOG.md").read_text()

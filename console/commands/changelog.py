@@ -62,6 +62,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--reason", required=True, help="one line: why it is withdrawn")
     p.add_argument("--replacement", required=True, metavar="VERSION",
                    help="the version users should use instead")
+    p.add_argument("--allow-older", action="store_true",
+                   help="the replacement is older than the yanked version on purpose (a "
+                   "downgrade)")
     _file_and_dry_run(p)
     p.set_defaults(handler=cmd_yank)
 
@@ -194,8 +197,12 @@ def cmd_section(args: argparse.Namespace) -> int:
 def cmd_yank(args: argparse.Namespace) -> int:
     from services import changelog
 
+    from services.yank_choices import check_replacement
+
     target = _target(args)
     doc = changelog.load(target.path, target.display)
+    # As `yank` checks it: an older replacement sent users back without anyone saying so.
+    check_replacement(args.version, args.replacement, allow_older=args.allow_older)
     change = changelog.yank(doc, args.version, args.reason, args.replacement)
     return _finish(change, args.dry_run, target.display)
 
