@@ -24,6 +24,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from screens.base import open_wizard
+from screens.step_keys import OwnKeysFirst
 from screens.widgets import CutPane
 from services import secrets
 from services.errors import ConsoleError
@@ -182,7 +183,7 @@ def ask_from_thread(app: App[Any], question: str, plan: Plan, *, irreversible: b
     return bool(TuiPrompter(app).ask(ConfirmScreen(question, plan, irreversible=irreversible)))
 
 
-class AnswerScreen(ModalScreen[str | None]):
+class AnswerScreen(OwnKeysFirst, ModalScreen[str | None]):
     """A question answered in one line; Escape cancels (None)."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
