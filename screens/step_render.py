@@ -95,8 +95,11 @@ def status_line(status: StepStatus, reason: str, *, irreversible: bool) -> Text:
     return line
 
 
-def next_key_hint(next_id: str | None, next_title: str) -> Text:
-    """What n does on a screen that is not the step to do now."""
+def next_key_hint(next_id: str | None, next_title: str, elsewhere: str = "") -> Text:
+    """What n does on a screen that is not the step to do now (``elsewhere``: the machine that
+    does that step when it is not this one; n goes to the checklist, which says what to do)."""
     if next_id is None:
         return Text("Every step is done. n: the release summary.", style="bold green")
+    if elsewhere:
+        return Text(f"n: the checklist — {next_title} is next, on {elsewhere}.", style="bold")
     return Text(f"n: open the step to do now — {next_title}.", style="bold")
