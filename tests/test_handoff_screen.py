@@ -425,5 +425,7 @@ async def test_after_the_export_enter_goes_to_the_checklist_that_says_what_comes
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen), app.screen
         note = " ".join(str(app.screen.query_one("#message", Static).render()).split())
-        assert "on the signing workstation: carry the bundle there" in note, note
+        # by its title, as the checklist lists it (it said "Next: smoke, on ...")
+        assert "Next: Hardware smoke test, on the signing workstation: carry the bundle there" \
+            in note, note
         assert "press i here" in note

@@ -58,7 +58,7 @@ async def test_open_a_step_and_run_it(repo_path: Path,
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
-        assert "Next: changelog" in text_of(app, "#message")
+        assert "Next: Move [Unreleased] in CHANGELOG.md." in text_of(app, "#message")
     assert make_ctx().require_session().steps["preflight"].status == "done"
 
 
