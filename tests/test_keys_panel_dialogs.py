@@ -20,7 +20,7 @@ from console.app import ReleaseConsoleApp
 from console.wiring import Options
 from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context
-from tests.airgap_helpers import Workstations, prepare_and_export, stations  # noqa: F401
+from tests.airgap_helpers import Workstations, prepare_and_export
 from tests.github_helpers import Sandbox, sandbox  # noqa: F401 - fixture
 from tests.test_confirm_layout import screen_lines
 from tests.test_hotfix_conflicts import stop_a_pick, world  # noqa: F401 - fixture
