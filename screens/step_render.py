@@ -111,8 +111,9 @@ DIFF_STYLES = {"+": "green", "-": "red", "@": "cyan"}
 
 def with_diffs_wrapped(text: str, width: int) -> Text:
     """``text`` (a plan as :meth:`Plan.render` writes it) with its diffs' lines wrapped at
-    ``width`` at their words, each continuation under its own line's text, after the column of
-    its ``+``, ``-`` or space; added and removed lines in colour.
+    ``width`` at their words, each continuation two columns in from its own line's text (so it
+    reads neither as a line of the file, which starts after the ``+``, ``-`` or space, nor as
+    a changed one); added and removed lines in colour.
 
     Walked at 80x24: the changelog step's confirmation wrapped a context line ("The format is
     based on [Keep a" / "Changelog](https://...)") back to the left edge, where the rest read as
@@ -129,7 +130,7 @@ def with_diffs_wrapped(text: str, width: int) -> Text:
             out.append(line)
             continue
         style = "bold" if line[:3] in ("---", "+++") else DIFF_STYLES.get(line[0], "")
-        rows = textwrap.wrap(line[1:], max(1, width - 1), break_on_hyphens=False) \
-            if width and len(line) > width else [line[1:]]
+        rows = textwrap.wrap(line[1:], max(3, width - 1), subsequent_indent="  ",
+                             break_on_hyphens=False) if width and len(line) > width else [line[1:]]
         out.append(line[0] + "\n ".join(rows or [""]), style=style)
     return out

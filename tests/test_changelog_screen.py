@@ -130,7 +130,7 @@ async def test_at_80x24_the_confirmations_diff_wraps_a_long_line_under_its_own_t
     """Walked at 80x24: the confirmation's diff wrapped the context line " The format is based
     on [Keep a Changelog](https://...)," back to the left edge, where "Changelog](https://...)"
     read as a line of its own (and a long word was cut anywhere). A long diff line now wraps at
-    its words, each continuation under its text, one column in from the +, - or space."""
+    its words, each continuation indented two columns more than the line's text."""
     from tests.test_confirm_layout import screen_lines
 
     long = ("The format is based on [Keep a Changelog](https://keepachangelog.com/en/1.1.0/),\n"
@@ -150,8 +150,9 @@ async def test_at_80x24_the_confirmations_diff_wraps_a_long_line_under_its_own_t
         rows = [line[2:-2].rstrip() for line in screen_lines(app)]  # inside the border
         first = next(i for i, row in enumerate(rows) if "The format is based on" in row)
         assert rows[first].startswith(" The format is based on [Keep a"), rows[first]
-        # the rest of the line under its text, not at the marker's column, and no word cut
-        assert rows[first + 1].startswith(" Changelog](https://keepachangelog.com/en/1.1.0/),"), \
+        # the rest of the line indented under its text (a line of the file starts one column
+        # in, after its marker), not at the marker's column, and no word cut
+        assert rows[first + 1].startswith("   Changelog](https://keepachangelog.com/en/1.1.0/),"), \
             rows[first + 1]
         assert rows[first + 2].startswith(" and this project adheres"), rows[first + 2]
         assert "y Yes" in screen_lines(app)[-1]  # the dialog's keys whole on the bottom row
