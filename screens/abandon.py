@@ -17,10 +17,12 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
+from screens.step_keys import OwnKeysFirst
+
 ABANDON_CSS = Path(__file__).with_name("abandon.tcss")
 
 
-class AbandonScreen(ModalScreen[str | None]):
+class AbandonScreen(OwnKeysFirst, ModalScreen[str | None]):
     """Dismisses with the reason (never empty), or None when cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]

@@ -27,6 +27,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, ProgressBar, Static
 
 from screens.base import attempt
+from screens.step_keys import OwnKeysFirst
 from screens.widgets import SessionBar
 from services.progress import ProgressEvent
 
@@ -80,7 +81,7 @@ class HoldsVerifiedBundle:
 VERIFY, AGAIN = "Verify (Enter)", "Verify again"
 
 
-class BundleImportScreen(HoldsVerifiedBundle, Screen[str | None]):
+class BundleImportScreen(OwnKeysFirst, HoldsVerifiedBundle, Screen[str | None]):
     # Enter in a field verifies (ctrl+v and ctrl+u belong to the fields: paste, delete);
     # once verified, the focus moves to "Use it", so Enter there uses the bundle.
     BINDINGS = [Binding("escape", "cancel", "Cancel"),

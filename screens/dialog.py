@@ -21,16 +21,17 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Static
 
 from screens.base import attempt
+from screens.step_keys import KEYS, OwnKeysFirst
 
 if TYPE_CHECKING:
     from services.session import Session
     from services.step_protocol import Context
 
 
-class SessionDialog(ModalScreen[str | None]):
+class SessionDialog(OwnKeysFirst, ModalScreen[str | None]):
     """Dismisses with the tag of the session it started, or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), KEYS]
     PRIMARY = ""  # the id of the button that submits
     ERROR = ""  # the id of the line under the fields that shows progress and refusals
 

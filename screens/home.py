@@ -167,6 +167,7 @@ class HomeScreen(OwnKeysFirst, Screen[None]):
             keep = next((i for i, r in enumerate(self.rows) if r.id == self.next_id), 0)
         checklist.highlighted = keep
         self.done_here = bool(self.has_session and overview.idle)
+        nxt = next((row.title for row in self.rows if row.id == self.next_id), self.next_id)
         if self.journal:  # as `status` says it: nothing runs until the journal verifies
             note.update(Text(self.journal, style="bold red"))
         elif self.has_session and not self.done_here and self.waiting and self.next_id:
@@ -175,15 +176,15 @@ class HomeScreen(OwnKeysFirst, Screen[None]):
             from services.workstation import other_machine
 
             other = other_machine(self.offline)
-            note.update(Text(f"Next: {self.next_id}, on {other}: carry the bundle there and "
+            note.update(Text(f"Next: {nxt}, on {other}: carry the bundle there and "
                              "import it (i there). When its bundle comes back, press i here.",
                              style="bold"))
         elif self.has_session and not self.done_here:
-            nxt = (f"Next: {self.next_id}. Enter opens a step; n opens the next one."
-                   if self.next_id else "Every step is done, but the release is not recorded as "
-                   "finished yet (the run that finished the last step was stopped first): "
-                   "press n to record it.")
-            note.update(with_left_unpushed(Text(nxt, style="bold"), overview))
+            said = (f"Next: {nxt}. Enter opens a step; n opens the next one."
+                    if self.next_id else "Every step is done, but the release is not recorded as "
+                    "finished yet (the run that finished the last step was stopped first): "
+                    "press n to record it.")
+            note.update(with_left_unpushed(Text(said, style="bold"), overview))
         else:
             note.update(Text(overview.idle, style="bold"))
         self._show_detail(checklist.highlighted)

@@ -24,6 +24,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Label, Static
 
 from screens.base import attempt, host_of, said
+from screens.step_keys import KEYS, OwnKeysFirst
 from services import engine
 from services.errors import ConsoleError
 from services.evidence.after import HotfixBranchEvidence
@@ -33,7 +34,7 @@ from services.step_protocol import Context
 HOTFIX_CSS = Path(__file__).with_name("hotfix.tcss")
 
 
-class ConflictScreen(ModalScreen[str | None]):
+class ConflictScreen(OwnKeysFirst, ModalScreen[str | None]):
     """A pick stopped on conflicts: the files, then continue (once resolved) or abort.
 
     Dismisses with the tag when the branch is made (having said so, see :func:`continued`),
@@ -42,7 +43,7 @@ class ConflictScreen(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "leave", "Back"),
                 Binding("c", "press('continue')", "Continue"),
-                Binding("a", "press('abort')", "Abort the picks")]
+                Binding("a", "press('abort')", "Abort the picks"), KEYS]
     CSS_PATH = HOTFIX_CSS
 
     @dataclass

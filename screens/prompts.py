@@ -24,6 +24,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from screens.base import open_wizard
+from screens.step_keys import OwnKeysFirst
+from screens.step_render import with_diffs_wrapped
 from screens.widgets import CutPane
 from services import secrets
 from services.errors import ConsoleError
@@ -62,7 +64,7 @@ class ConfirmScreen(ModalScreen[bool]):
         with Vertical():
             yield Static(single_width(self.question), id="question", markup=False)
             with PlanPane(id="plan"):
-                yield Static(plan_text(self.plan), markup=False)
+                yield Static(with_diffs_wrapped(plan_text(self.plan), 0), id="plan-body")
             yield Static("The plan is longer than this window: ↑↓ or PgUp PgDn scroll it.",
                          id="more")
             # what will run stays in sight, however long the summary, the diff or the notes
@@ -116,7 +118,9 @@ class ConfirmScreen(ModalScreen[bool]):
         room = self.size.height - self.OVERHEAD - sum(
             self._rows(text, inner) for text in (Text(self.question), commands,
                                                  Text(self.hint())))
-        content = self._rows(Text(plan_text(self.plan)), inner - 2)  # beside the gutter
+        body = with_diffs_wrapped(plan_text(self.plan), inner - 2)  # beside the gutter
+        self.query_one("#plan-body", Static).update(body)
+        content = self._rows(body, inner - 2)
         longer = content > room
         self.query_one("#more", Static).display = longer
         plan = self.query_one("#plan", PlanPane)
@@ -182,7 +186,7 @@ def ask_from_thread(app: App[Any], question: str, plan: Plan, *, irreversible: b
     return bool(TuiPrompter(app).ask(ConfirmScreen(question, plan, irreversible=irreversible)))
 
 
-class AnswerScreen(ModalScreen[str | None]):
+class AnswerScreen(OwnKeysFirst, ModalScreen[str | None]):
     """A question answered in one line; Escape cancels (None)."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]

@@ -104,3 +104,23 @@ class SmokeForm(_Screen):
         text = render_blockers(smoke.grouped_for_screen(blockers), tui=True)
         text.rstrip()  # its last newline was a blank row above the form
         return text
+
+
+HARDWARE_EXAMPLE = "ThinkPad X1 Gen 11, USB 3 stick"
+
+
+def not_ready(hardware: str, failing: bool, note: str) -> str:
+    """What keeps ctrl+s from recording the form, in one notice ("" when nothing does).
+
+    Walked at 80x24: ctrl+s on the empty form said only "Unticked checks are recorded as
+    failed…"; once they were ticked, the empty hardware came back from the service in the
+    command line's words (``--hardware``). Both are said at once, in the form's own terms."""
+    said = []
+    if not hardware.strip():
+        said.append(f'The Hardware field is empty: type the machine you tested on '
+                    f'(e.g. "{HARDWARE_EXAMPLE}").')
+    if failing and not note.strip():
+        said.append("Unticked checks are recorded as failed: tick what passed (a ticks all), or "
+                    "say what went wrong in the note.")
+    return " ".join(said)
+

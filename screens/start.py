@@ -19,7 +19,6 @@ from textual.worker import get_current_worker
 
 from screens.base import attempt, host_of, said
 from screens.dialog import SessionDialog
-from screens.step_keys import OwnKeysFirst
 from screens.widgets import VersionField
 from services import versions
 from services.completion import outcome_line
@@ -37,7 +36,7 @@ BUMP_CHOICES = [("exact version", ""), ("bump: patch", "patch"), ("bump: minor",
                 ("bump: major", "major")]
 
 
-class StartScreen(OwnKeysFirst, SessionDialog):
+class StartScreen(SessionDialog):
     """Dismisses with the new tag, or None when cancelled."""
 
     CSS_PATH = START_CSS

@@ -47,6 +47,7 @@ from screens.hanging import HangingStatic
 from screens.step_choices import RUNNING, StepChoices
 from screens.step_forms import FormWrites
 from screens.step_keys import OwnKeysFirst
+from screens.step_loading import gather
 from screens.step_messages import Finished, Loaded, Progress, Stopper
 from screens.step_moving_on import MovingOn
 from screens.step_progress import StepProgress
@@ -57,17 +58,16 @@ from screens.step_render import (
     unexpected,
 )
 from screens.widgets import SessionBar, StepBody
-from services import completion, engine, workstation
+from services import engine
 from services.errors import ConsoleError, StepCancelled
-from services.headline import headline
 from services.progress import ProgressEvent
-from services.step_protocol import Context, Plan
+from services.step_protocol import Context
 from services.step_status import FINISHED, StepStatus
 from services.steps import registry
-from services.wording import mid_sentence, single_width
+from services.wording import single_width
 
 if TYPE_CHECKING:
-    from services.step_protocol import Blocker, Step
+    from services.step_protocol import Blocker
 
 T = TypeVar("T")
 STEP_CSS = Path(__file__).with_name("step.tcss")
@@ -181,34 +181,7 @@ class StepScreen(OwnKeysFirst, StepChoices, MovingOn, FormWrites, Screen[None], 
     def _load(self) -> None:
         worker = get_current_worker()
         try:
-            ctx = host_of(self.app).make_context()
-            header = headline(ctx)
-            view = None
-            next_id, next_title, waits = None, "", False
-            ended = ""
-            if ctx.session is not None:
-                views = engine.views(ctx)
-                view = next((v for v in views if v.id == self.step.id), None)
-                nxt = engine.next_view(views)
-                if nxt is not None:
-                    next_id, next_title = nxt.id, nxt.step.title
-                    waits = workstation.expects_bundle(ctx, nxt.step)
-            elif self.session_tag:  # this screen ran the release's last step: show it done
-                view = _ended_view(ctx, self.step, self.session_tag)
-                if view is None:  # it ended under this screen, from another terminal
-                    ended = completion.ended_under(ctx.store, self.session_tag)
-            try:
-                plan: Plan | None = self.step.plan(ctx) if ctx.session is not None else None
-            except ConsoleError as err:
-                plan = Plan(summary=f"No plan yet: {mid_sentence(str(err))}")
-            extra = self.load_extra(ctx)
-            message = Loaded(header, view, next_id, next_title, plan, extra,
-                             has_session=ctx.session is not None or view is not None,
-                             waits_for_bundle=waits,
-                             elsewhere=workstation.waits_for_other_side(ctx, self.step)
-                             is not None,
-                             tag=ctx.session.tag if ctx.session else self.session_tag,
-                             ended=ended)
+            message = gather(self, host_of(self.app).make_context())
         except ConsoleError as err:
             message = Loaded("", None, None, "", None, None, error=said(err))
         if not worker.is_cancelled:  # a newer load replaced this one
@@ -226,6 +199,7 @@ class StepScreen(OwnKeysFirst, StepChoices, MovingOn, FormWrites, Screen[None], 
         self.refresh_bindings()  # the footer goes by next_id too ("Summary" once all are done)
         self.has_session, self.waits_for_bundle = message.has_session, message.waits_for_bundle
         self.elsewhere = message.elsewhere
+        self.next_elsewhere = message.next_elsewhere
         self.session_tag = message.tag
         view = message.view
         finished = False
@@ -372,18 +346,6 @@ class StepScreen(OwnKeysFirst, StepChoices, MovingOn, FormWrites, Screen[None], 
             self.action_cancel_step()
             return
         self.dismiss()
-
-
-def _ended_view(ctx: Context, step: Step, tag: str) -> engine.StepView | None:
-    """The step as the release it belonged to left it, once that release is completed."""
-    try:
-        ended = ctx.store.load(tag)
-    except ConsoleError:
-        return None
-    record = ended.steps.get(step.id)
-    if ended.state != "completed" or record is None:
-        return None
-    return engine.StepView(step, StepStatus(record.status), [], record)
 
 
 def screen_for(step_id: str, *, now: StepStatus | None = None) -> StepScreen[Any]:

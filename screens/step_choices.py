@@ -17,6 +17,7 @@ from screens.base import host_of, said
 from screens.step_messages import Finished
 from services import engine
 from services.asks import ASKS
+from services.catalogue import info
 from services.errors import ConsoleError
 from services.step_protocol import Context, Plan
 
@@ -123,7 +124,8 @@ class StepChoices(_Screen):
                 text = f"↷ {self.step.title}: skipped."
             else:
                 reopened = self._redo(ctx, reason)
-                text = f"↺ Reopened: {', '.join(reopened)}."
+                # by title, as the checklist lists them (the CLI's say ids, which it takes)
+                text = f"↺ Reopened: {', '.join(info(step_id).title for step_id in reopened)}."
         except ConsoleError as err:
             self.post_message(Finished(False, said(err)))
             return

@@ -7,12 +7,17 @@ Here the bindings keep their keys and actions (nothing changes what a key does) 
 order changes: the step screen's own, then the focused field's and the app's, then the keys of
 the scrolling body, under the heading its ``BINDING_GROUP_TITLE`` gives. The footer lists from
 the same map; its shown keys are the screen's and the app's, in the order they had.
+
+The wizards and dialogs (yank, promote, start, hotfix conflict, bundle import, abandon, the
+reason and secret questions) list theirs first the same way: walked at 80x24, their focused
+list's or field's keys pushed "y Yank", "c Continue" or "ctrl+y Use" below the bottom edge.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from textual.binding import Binding
 from textual.containers import ScrollableContainer
 from textual.screen import Screen
 
@@ -22,6 +27,10 @@ if TYPE_CHECKING:
     _Screen = Screen[Any]  # a step screen dismisses with None, the hotfix picker with a tag
 else:
     _Screen = object
+
+# ? on a dialog (a modal screen): the app's own ? is not among a modal screen's keys in Textual,
+# so on the promote and conflict dialogs ? did nothing; in a text field it stays text
+KEYS = Binding("question_mark", "app.toggle_keys", "Keys", show=False)
 
 # Textual's own for every screen (tab, shift+tab, copy): after the step's keys, not before them
 GENERIC = {binding.action for binding in Screen.BINDINGS if not isinstance(binding, tuple)}

@@ -33,6 +33,7 @@ class Loaded(Message):
     has_session: bool = False
     waits_for_bundle: bool = False  # the step to do now waits for the other machine's bundle
     elsewhere: bool = False  # this step is done on the other machine (air-gapped signing)
+    next_elsewhere: str = ""  # the machine that does the step to do now, when not this one
     tag: str = ""  # the release shown, so a screen whose run ended it still shows it
     ended: str = ""  # what became of the release shown when it ended under this screen
 
@@ -76,3 +77,4 @@ class GoTo(Message):
     step_id: str | None
     after: str = ""
     status: StepStatus | None = None  # the step's status as the worker saw it
+    elsewhere: bool = False  # it is the other workstation's: the checklist, not its screen

@@ -16,6 +16,7 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from screens.base import host_of, open_wizard, said
+from screens.step_loading import next_elsewhere
 from screens.step_messages import Finished, GoTo
 from screens.step_render import next_key_hint
 from services import engine
@@ -51,6 +52,7 @@ class MovingOn(_Screen):
     result_shown: bool
     done_line: Text | None
     next_before_load = False  # n came before the first load: done once it is there
+    next_elsewhere = ""  # the machine that does the step to do now, when not this one
 
     if TYPE_CHECKING:  # the step screen's own, which the mixin calls
         def form_pending(self) -> bool: ...
@@ -76,12 +78,15 @@ class MovingOn(_Screen):
         elif self.done_line is not None and self.release_over():
             line.update(self.done_line + Text("  Every step is done: n or Enter opens the "
                                               "release summary.", style="bold"))
+        elif self.done_line is not None and self.next_elsewhere and self.next_id != self.step.id:
+            line.update(self.done_line + Text(f"  Enter: the checklist ({self.next_title} is "
+                                              f"next, on {self.next_elsewhere}).", style="bold"))
 
     def _hint(self) -> Text:
         if not self.has_session:
             return Text("")
         if self.next_id != self.step.id:
-            return next_key_hint(self.next_id, self.next_title)
+            return next_key_hint(self.next_id, self.next_title, self.next_elsewhere)
         if self.status in RUNNABLE:
             asks = self.step.irreversible or self.step.id in ASKS
             return Text(f"n: {'asks, runs it' if asks else 'runs it'} and opens the next step · "
@@ -135,12 +140,13 @@ class MovingOn(_Screen):
         try:
             ctx = host_of(self.app).make_context()
             nxt = engine.next_view(engine.views(ctx)) if ctx.session is not None else None
+            elsewhere = bool(nxt and next_elsewhere(ctx, nxt.step))
         except ConsoleError as err:
             self.post_message(Finished(False, said(err)))
             return
         if not worker.is_cancelled:
-            self.post_message(GoTo(nxt.id, after, StepStatus(nxt.status)) if nxt is not None
-                              else GoTo(None, after))
+            self.post_message(GoTo(nxt.id, after, StepStatus(nxt.status), elsewhere)
+                              if nxt is not None else GoTo(None, after))
 
     def on_go_to(self, message: GoTo) -> None:
         if message.step_id is None:
@@ -149,6 +155,10 @@ class MovingOn(_Screen):
             self.app.switch_screen(SummaryScreen())
         elif message.step_id == self.step.id and message.after == self.step.id:
             self.action_reload()  # a step that is still to do after running (a paused one)
+        elif message.elsewhere and message.step_id != self.step.id:
+            # the other machine's step: its screen only says so; the checklist says what that
+            # machine does next and what to press here when its bundle comes back
+            self.dismiss()
         else:
             from screens.step import screen_for
 

@@ -7,6 +7,7 @@ same blocker or evidence never reads two ways.
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -95,8 +96,41 @@ def status_line(status: StepStatus, reason: str, *, irreversible: bool) -> Text:
     return line
 
 
-def next_key_hint(next_id: str | None, next_title: str) -> Text:
-    """What n does on a screen that is not the step to do now."""
+def next_key_hint(next_id: str | None, next_title: str, elsewhere: str = "") -> Text:
+    """What n does on a screen that is not the step to do now (``elsewhere``: the machine that
+    does that step when it is not this one; n goes to the checklist, which says what to do)."""
     if next_id is None:
         return Text("Every step is done. n: the release summary.", style="bold green")
+    if elsewhere:
+        return Text(f"n: the checklist — {next_title} is next, on {elsewhere}.", style="bold")
     return Text(f"n: open the step to do now — {next_title}.", style="bold")
+
+
+DIFF_STYLES = {"+": "green", "-": "red", "@": "cyan"}
+
+
+def with_diffs_wrapped(text: str, width: int) -> Text:
+    """``text`` (a plan as :meth:`Plan.render` writes it) with its diffs' lines wrapped at
+    ``width`` at their words, each continuation two columns in from its own line's text (so it
+    reads neither as a line of the file, which starts after the ``+``, ``-`` or space, nor as
+    a changed one); added and removed lines in colour.
+
+    Walked at 80x24: the changelog step's confirmation wrapped a context line ("The format is
+    based on [Keep a" / "Changelog](https://...)") back to the left edge, where the rest read as
+    a line of its own, and a long word was cut anywhere. A diff's lines follow its "File PATH:"
+    line up to the blank line after them; every other line is left for the widget to wrap.
+    ``width`` 0: nothing is wrapped here (the width is not known yet)."""
+    out = Text()
+    in_diff = False
+    for number, line in enumerate(text.split("\n")):
+        if number:
+            out.append("\n")
+        if not in_diff or not line:
+            in_diff = line.startswith("File ") and line.endswith(":")
+            out.append(line)
+            continue
+        style = "bold" if line[:3] in ("---", "+++") else DIFF_STYLES.get(line[0], "")
+        rows = textwrap.wrap(line[1:], max(3, width - 1), subsequent_indent="  ",
+                             break_on_hyphens=False) if width and len(line) > width else [line[1:]]
+        out.append(line[0] + "\n ".join(rows or [""]), style=style)
+    return out

@@ -29,6 +29,7 @@ from textual.widgets import Button, Checkbox, Footer, Input, Label, OptionList, 
 from textual.widgets.option_list import Option
 
 from screens.base import attempt, host_of, said
+from screens.step_keys import OwnKeysFirst
 from screens.widgets import CutPane, TickBox
 from services.errors import ConsoleError
 from services.wording import single_width
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
     from services.yank_push import NoteCommit
 
 
-class YankScreen(Screen[None]):
+class YankScreen(OwnKeysFirst, Screen[None]):
     """The wizard; its messages carry results from its worker threads."""
 
     BINDINGS = [Binding("escape", "dismiss", "Back"),

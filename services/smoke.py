@@ -131,10 +131,13 @@ def sign_off(policy: Policy, repo: Repository, session: Session, record: RecordA
                          remedy=f"The policy lists: {', '.join(arches) or 'none'}.")
     if not hardware.strip():
         raise SmokeError("The sign-off needs the hardware it was tested on.",
-                         remedy='Pass --hardware "ThinkPad X1 Gen 11, USB 3 stick".')
+                         remedy='Pass --hardware "ThinkPad X1 Gen 11, USB 3 stick".',
+                         tui='Type it in the Hardware field (e.g. "ThinkPad X1 Gen 11, USB 3 '
+                             'stick").')
     tester = tester.strip() or repo.identity().name
     if not tester or tester == "unknown":
-        raise SmokeError("The sign-off needs the tester's name.", remedy="Pass --tester NAME.")
+        raise SmokeError("The sign-off needs the tester's name.", remedy="Pass --tester NAME.",
+                         tui="Type it in the Tester field.")
     checks = resolve_marks(policy.smoke_checks, marks)
     found = arch_artifacts(policy, repo.root, session, arch)
     problems = artifacts_mod.blockers(found, repo.root)

@@ -108,4 +108,5 @@ async def test_the_tui_asks_before_reopening_a_hand_off_whose_bundle_is_away(
         await settle(pilot)
         await pilot.press("y")
         await settle(pilot)
-        assert "Reopened: notes, artifacts, handoff-out" in text_of(screen, "#step-message")
+        assert ("Reopened: Release notes, Artifacts present, Hand-off to the signing workstation."
+                in text_of(screen, "#step-message"))  # titles, as the checklist lists them

@@ -123,3 +123,37 @@ async def test_a_move_written_but_not_committed_is_said_as_such(
         assert text_of(screen, "#changelog-bump") == \
             "The entries are moved and committed in CHANGELOG.md."
     assert git(repo_path, "log", "-1", "--format=%s").strip() == "Release v0.2.0: changelog"
+
+
+async def test_at_80x24_the_confirmations_diff_wraps_a_long_line_under_its_own_text(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Walked at 80x24: the confirmation's diff wrapped the context line " The format is based
+    on [Keep a Changelog](https://...)," back to the left edge, where "Changelog](https://...)"
+    read as a line of its own (and a long word was cut anywhere). A long diff line now wraps at
+    its words, each continuation indented two columns more than the line's text."""
+    from tests.test_confirm_layout import screen_lines
+
+    long = ("The format is based on [Keep a Changelog](https://keepachangelog.com/en/1.1.0/),\n"
+            "and this project adheres to [Semantic Versioning](https://semver.org/spec/"
+            "v2.0.0.html).\n")
+    commit_file(repo_path, "CHANGELOG.md", CHANGELOG.replace("# Changelog\n\n",
+                                                             f"# Changelog\n\n{long}\n"))
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    engine.run_step(ctx, engine.find_step(ctx, "preflight"))
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_step(pilot, "changelog", ChangelogScreen)
+        await pilot.press("n")
+        dialog = await until_confirm(pilot)
+        await settle(pilot)
+        rows = [line[2:-2].rstrip() for line in screen_lines(app)]  # inside the border
+        first = next(i for i, row in enumerate(rows) if "The format is based on" in row)
+        assert rows[first].startswith(" The format is based on [Keep a"), rows[first]
+        # the rest of the line indented under its text (a line of the file starts one column
+        # in, after its marker), not at the marker's column, and no word cut
+        assert rows[first + 1].startswith("   Changelog](https://keepachangelog.com/en/1.1.0/),"), \
+            rows[first + 1]
+        assert rows[first + 2].startswith(" and this project adheres"), rows[first + 2]
+        assert "y Yes" in screen_lines(app)[-1]  # the dialog's keys whole on the bottom row
+        assert dialog.is_current

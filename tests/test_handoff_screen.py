@@ -61,8 +61,8 @@ async def test_export_then_import_from_the_screen(stations: Workstations) -> Non
         await settle(pilot)
         message = text(screen, "#step-message")
         assert f"Wrote {ws.usb / 'out.tar'}" in message and "Fingerprint:" in message
-        assert "Enter: next step." in message
-        await pilot.press("enter")  # the next step, not the field again ("already exists")
+        assert "Enter: the checklist" in message  # the next step is the other machine's
+        await pilot.press("enter")  # the checklist, not the field again ("already exists")
         await settle(pilot)
         assert app.screen is not screen
     assert (ws.usb / "out.tar").is_file()
@@ -294,7 +294,7 @@ async def test_the_footer_keys_fit_80_columns(stations: Workstations) -> None:
         screen.query_one("#handoff-path", Input).value = str(ws.usb / "out.tar")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "Enter: next step." in text(screen, "#step-message")
+        assert "Enter: the checklist" in text(screen, "#step-message")
         keys = list(screen.query("Footer FooterKey"))
         palette = [k for k in keys if k.has_class("-command-palette")]
         shown = [k for k in keys if not k.has_class("-command-palette")]
@@ -399,3 +399,33 @@ async def test_the_path_it_writes_to_shows_at_80x24(stations: Workstations) -> N
     app = ReleaseConsoleApp(Options(repo=ws.offline, offline=True))
     async with app.run_test(size=(80, 24)) as pilot:
         await path_in_view(pilot, "handoff-back", "PAI-v1.3.0-to-online.tar")
+
+
+async def test_after_the_export_enter_goes_to_the_checklist_that_says_what_comes_next(
+        stations: Workstations) -> None:
+    """Walked at 80x24 on the online machine: after the hand-off export, "Enter: next step"
+    opened the smoke screen, which only says it waits for the offline side. The step to do now
+    is the other workstation's: Enter goes to the checklist, which says what that machine does
+    next and what to press here when its bundle comes back."""
+    from screens.home import HomeScreen
+
+    ws = stations
+    prepare_online(ws)
+    app = ReleaseConsoleApp(Options(repo=ws.online))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_handoff(pilot, "handoff-out")
+        screen.query_one("#handoff-path", Input).value = str(ws.usb / "out.tar")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        message = " ".join(text(screen, "#step-message").split())
+        assert ("Enter: the checklist (Hardware smoke test is next, on the signing "
+                "workstation)." in message), message
+        assert "Enter: next step" not in message
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen), app.screen
+        note = " ".join(str(app.screen.query_one("#message", Static).render()).split())
+        # by its title, as the checklist lists it (it said "Next: smoke, on ...")
+        assert "Next: Hardware smoke test, on the signing workstation: carry the bundle there" \
+            in note, note
+        assert "press i here" in note

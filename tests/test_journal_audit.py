@@ -94,7 +94,7 @@ async def test_the_tui_opens_only_the_edited_step_and_its_redo_mends_the_session
         await settle(pilot)
         await pilot.press(*"session file edited", "enter")
         await settle(pilot)
-        assert "Reopened: smoke" in text_of(app.screen, "#step-message")
+        assert "Reopened: Hardware smoke test." in text_of(app.screen, "#step-message")
     assert run_cli("journal", "verify", cwd=repo_path).returncode == 0
 
 

@@ -131,7 +131,7 @@ async def test_promote_from_the_tui(candidate: Path, make_ctx: Callable[..., Con
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert "v0.2.0 · stable · promote" in text_of(app, "#session-bar")
-        assert "Next: promote." in text_of(app, "#message")
+        assert "Next: Release candidate to promote." in text_of(app, "#message")
     session = make_ctx().require_session()
     assert session.kind == "promote" and session.tag == "v0.2.0"
     assert session.data["promote"]["commit"] == git(

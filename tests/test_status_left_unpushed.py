@@ -64,7 +64,7 @@ async def test_the_checklist_says_the_last_release_left_its_reopen_commit(tmp_pa
         rows = screen_lines(app)
         said = 'v1.3.0 left 1 commit unpushed: Ctrl+P "Summary of the last release", then p.'
         assert any(said in row for row in rows), "\n".join(rows)  # one line at 80 columns
-        assert any("Next: preflight." in row for row in rows)
+        assert any("Next: Pre-flight checks." in row for row in rows)
     assert run_cli("push", "--rest", "--yes", cwd=project).returncode == 0
     app = ReleaseConsoleApp(Options(repo=project))
     async with app.run_test(size=(80, 24)) as pilot:

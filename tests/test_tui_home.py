@@ -58,7 +58,7 @@ async def test_open_a_step_and_run_it(repo_path: Path,
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
-        assert "Next: changelog" in text_of(app, "#message")
+        assert "Next: Move [Unreleased] in CHANGELOG.md." in text_of(app, "#message")
     assert make_ctx().require_session().steps["preflight"].status == "done"
 
 
@@ -265,7 +265,7 @@ async def test_redo_a_done_step_from_the_tui(repo_path: Path,
         assert "A reason is needed" in str(app.screen.query_one("#reason-error", Static).render())
         await pilot.press(*"branch moved", "enter")
         await settle(pilot)
-        assert "Reopened: preflight" in text_of(app, "#step-message")
+        assert "Reopened: Pre-flight checks." in text_of(app, "#step-message")
         assert "ready" in text_of(app, "#step-status")
     assert make_ctx().require_session().steps["preflight"].status == "pending"
 

@@ -37,8 +37,8 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Input, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from screens.base import host_of
-from screens.smoke_form import SmokeForm
+from screens.base import host_of, said
+from screens.smoke_form import SmokeForm, not_ready
 from screens.smoke_messages import Entry, NotRecorded, Recorded, SmokeView
 from screens.step import STEP_CSS, Finished, Progress, StepScreen
 from screens.widgets import FormField, StepBody
@@ -293,13 +293,14 @@ class SmokeScreen(SmokeForm, StepScreen[SmokeView]):
         all_checks = [str(checks.get_option_at_index(i).value) for i in range(checks.option_count)]
         marks = [smoke.Mark("pass" if c in passed else "fail", c,
                             "" if c in passed else note) for c in all_checks]
-        if any(m.result == "fail" for m in marks) and not note.strip():
-            self.notify("Unticked checks are recorded as failed: tick what passed (a ticks all), "
-                        "or say what went wrong in the note.", severity="warning")
+        hardware = self.query_one("#smoke-hardware", Input)
+        refusal = not_ready(hardware.value, any(m.result == "fail" for m in marks), note)
+        if refusal:
+            self.notify(refusal, severity="warning", timeout=8)
             return
         self.start_form_write()
         entry = Entry(str(arch.value), self.query_one("#smoke-tester", Input).value,
-                      self.query_one("#smoke-hardware", Input).value, marks, note)
+                      hardware.value, marks, note)
         self.sent.add(entry.arch)
         self.refused_signoffs.pop(entry.arch, None)  # sent: kept again only if refused again
         self._next_form(entry.arch)
@@ -348,7 +349,7 @@ class SmokeScreen(SmokeForm, StepScreen[SmokeView]):
                                    arch=sign.arch, hardware=sign.hardware, marks=sign.marks,
                                    tester=sign.tester, now=ctx.now_iso(), progress=progress)
         except ConsoleError as err:
-            self.post_message(NotRecorded(sign, str(err)))
+            self.post_message(NotRecorded(sign, said(err)))
             return
         failed = [c for c, r in entry["checks"].items() if r["result"] == "fail"]
         self.post_message(Recorded(sign.arch, entry["tester"], failed))

@@ -1,0 +1,112 @@
+"""The Keys panel (``?``, or the palette's "Keys") on the wizards and dialogs lists their own
+keys first, at 80x24, driven with Pilot.
+
+Walked at 80x24 after the step screens were fixed: on the yank wizard, the promote dialog, the
+hotfix conflict dialog, the bundle import screen and the abandon and reason dialogs, the panel
+listed the focused list's or field's moving and editing keys (up to fifteen of them) first and the
+screen's own ("y Yank", "c Continue", "ctrl+y Use the verified bundle", "esc Cancel") below the
+bottom edge. They reuse :class:`screens.step_keys.OwnKeysFirst`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import HelpPanel, Input, KeyPanel
+
+from console.app import ReleaseConsoleApp
+from console.wiring import Options
+from services.session_lifecycle import ReleaseRequest, start_release
+from services.step_protocol import Context
+from tests.airgap_helpers import Workstations, prepare_and_export
+from tests.github_helpers import Sandbox, sandbox  # noqa: F401 - fixture
+from tests.test_confirm_layout import screen_lines
+from tests.test_hotfix_conflicts import stop_a_pick, world  # noqa: F401 - fixture
+from tests.test_keys_panel import open_keys
+from tests.test_promote import candidate  # noqa: F401 - fixture
+from tests.test_yank_wizard import project  # noqa: F401 - fixture
+from tests.tui_helpers import open_step, open_with_key, settle
+
+
+async def panel_top(pilot: Pilot[None], *, palette: bool = False) -> list[str]:
+    """Open the Keys panel (? or, where ? is text, the palette) and return its rows as read."""
+    if palette:
+        await open_keys(pilot)
+    else:
+        await pilot.press("question_mark")
+        await settle(pilot)
+    app = pilot.app
+    assert app.screen.query(HelpPanel), "the Keys panel did not open"
+    panel = app.screen.query_one(KeyPanel)
+    seen = [" ".join(line[panel.region.x:].split()) for line in screen_lines(app)]
+    return seen
+
+
+def first(seen: list[str], *keys: str, within: int = 6) -> None:
+    """Each of ``keys`` is among the panel's first rows, where a captain at 80x24 sees it."""
+    for key in keys:
+        assert any(line.startswith(key) for line in seen[:within]), (key, seen)
+
+
+async def test_the_yank_wizards_keys_come_first(project: Path) -> None:  # noqa: F811
+    """With the release list focused (as the wizard opens), its ten moving keys came first."""
+    from textual.widgets import OptionList
+
+    from screens.yank import YankScreen
+
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_with_key(pilot, "y", YankScreen)
+        assert screen.query_one("#releases", OptionList).has_focus
+        first(await panel_top(pilot), "y Yank", within=3)
+
+
+async def test_the_promote_dialogs_keys_come_first(candidate: Path) -> None:  # noqa: F811
+    from screens.promote import PromoteScreen
+
+    app = ReleaseConsoleApp(Options(repo=candidate))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_with_key(pilot, "p", PromoteScreen)
+        first(await panel_top(pilot), "esc Cancel", within=3)
+
+
+async def test_the_conflict_dialogs_keys_come_first(world: Path) -> None:  # noqa: F811
+    from screens.hotfix import ConflictScreen
+    from screens.steps.hotfix_branch import HotfixBranchScreen
+
+    stop_a_pick(world)
+    app = ReleaseConsoleApp(Options(repo=world))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_step(pilot, "hotfix-branch", HotfixBranchScreen)
+        await open_with_key(pilot, "c", ConflictScreen)
+        first(await panel_top(pilot), "esc Back", "c Continue", "a Abort the", within=5)
+
+
+async def test_the_bundle_import_screens_keys_come_first(stations: Workstations) -> None:
+    from screens.bundle_import import BundleImportScreen
+
+    prepare_and_export(stations)
+    app = ReleaseConsoleApp(Options(repo=stations.offline, offline=True))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_with_key(pilot, "i", BundleImportScreen)
+        assert screen.query_one("#import-file", Input).has_focus  # its path field
+        first(await panel_top(pilot, palette=True), "^y Use the", within=5)
+
+
+async def test_the_abandon_and_reason_dialogs_keys_come_first(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    from screens.abandon import AbandonScreen
+    from screens.prompts import ReasonScreen
+
+    start_release(make_ctx(), ReleaseRequest(version="0.2.0"))
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_with_key(pilot, "x", AbandonScreen)
+        first(await panel_top(pilot, palette=True), "esc Cancel", within=3)
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+        app.push_screen(ReasonScreen("Skip 'Release notes'? Say why it does not apply."))
+        await settle(pilot)
+        first(await panel_top(pilot, palette=True), "esc Cancel", within=3)
