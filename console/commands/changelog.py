@@ -196,7 +196,6 @@ def cmd_section(args: argparse.Namespace) -> int:
 @names_a_version
 def cmd_yank(args: argparse.Namespace) -> int:
     from services import changelog
-
     from services.yank_choices import check_replacement
 
     target = _target(args)
