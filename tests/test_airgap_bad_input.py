@@ -208,3 +208,36 @@ def test_export_refuses_a_session_file_edited_to_mark_a_step_done(
     assert "release-console redo smoke" in said.stderr
     assert not (ws.usb / "out.tar").exists()
     assert snapshot(ws.online) == before
+
+
+def _paths(root: Path) -> list[str]:
+    """Every file and folder outside .git: a refusal must not even leave an empty folder."""
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*")
+                  if ".git" not in p.relative_to(root).parts)
+
+
+def test_a_bundle_refused_or_not_used_leaves_no_release_folder(stations: Workstations) -> None:
+    """Walked: every refusal of `bundle import` on a clone with no release yet left an empty
+    .release/ behind, made before the bundle was even read."""
+    ws = stations
+    bundle = prepare_and_export(ws)
+    (ws.usb / "cut.tar").write_bytes(bundle.read_bytes()[:-1024])
+    before = _paths(ws.offline)
+    assert ".release" not in before
+    refused = [
+        # the headers: cut off; the manifest: the wrong side of the gap (not marked offline)
+        run_cli("bundle", "import", str(ws.usb / "cut.tar"), "--yes", cwd=ws.offline, env={}),
+        run_cli("bundle", "import", str(bundle), "--yes", cwd=ws.offline, env={}),
+        # after the members are extracted and checked: an artifacts folder without them
+        ws.cli("offline", "bundle", "import", str(bundle), "--artifacts", str(ws.usb), "--yes",
+               ok=False),
+        # verified, then not used: no --yes and no terminal to ask on
+        ws.cli("offline", "bundle", "import", str(bundle), ok=False),
+    ]
+    said = [r.stderr for r in refused]
+    assert [r.returncode for r in refused] == [1, 1, 1, 2], said
+    assert "cut off at its end" in said[0] and "this machine is online" in said[1]
+    assert "is missing from" in said[2] and "there is no terminal to ask on" in said[3]
+    assert _paths(ws.offline) == before
+    imported = ws.cli("offline", "bundle", "import", str(bundle), "--yes")
+    assert "Imported" in imported.stdout and (ws.offline / ".release").is_dir()

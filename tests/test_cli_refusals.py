@@ -9,9 +9,11 @@ signed without a word, and `start 1.x` exited 1 as if the version had been check
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -116,6 +118,32 @@ def test_an_empty_bundle_is_called_empty_not_cut_off(repo_path: Path) -> None:
     assert _one_line(refused) == ("error: The bundle bundle.tar is empty (0 bytes); nothing was "
                                   "extracted. Copy the bundle again and compare its fingerprint.")
     assert not list(repo_path.glob(".release/*/session.json"))
+
+
+def _paths(root: Path) -> list[str]:
+    """Every file and folder under ``root`` outside .git: an empty folder made counts too."""
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*")
+                  if ".git" not in p.relative_to(root).parts)
+
+
+@pytest.mark.parametrize("bundle", ["empty", "garbage", "cut off", "no manifest"])
+def test_a_refused_bundle_makes_no_release_folder(repo_path: Path, bundle: str) -> None:
+    """Walked: an empty bundle was refused after an empty .release/ was made in the clone."""
+    stick = repo_path.parent / "usb"
+    stick.mkdir()
+    tar = io.BytesIO()
+    with tarfile.open(fileobj=tar, mode="w") as archive:
+        info = tarfile.TarInfo("session.json")
+        info.size = 2
+        archive.addfile(info, io.BytesIO(b"{}"))
+    data = {"empty": b"", "garbage": bytes(range(256)) * 40,
+            "cut off": tar.getvalue()[:-1024], "no manifest": tar.getvalue()}[bundle]
+    (stick / "bundle.tar").write_bytes(data)
+    before = _paths(repo_path)
+    refused = run_cli("bundle", "import", str(stick / "bundle.tar"), "--yes", cwd=repo_path)
+    assert refused.returncode == 1 and "nothing was" in _one_line(refused)
+    assert _paths(repo_path) == before
+    assert not (repo_path / ".release").exists()
 
 
 # --- 5. a malformed value or one that names nothing: exit 2 -------------------------------------

@@ -104,32 +104,22 @@ def verify_bundle(ctx: Context, source: Path, *, artifacts_from: Path | None = N
         raise UsageError(f"The artifacts folder {artifacts_from} {what}.",
                          remedy="Mount the USB stick or give --artifacts the folder that holds "
                          "the artifacts.")
-    ctx.store.base.mkdir(parents=True, exist_ok=True)
-    held = Workdir(ctx.store.base)  # also removes what a killed import left behind
-    try:
-        prepared = _verify(ctx, source, held.path, artifacts_from)
-    except BaseException:
-        held.release()
-        raise
-    prepared.held = held
-    return prepared
-
-
-def _verify(ctx: Context, source: Path, work: Path, artifacts_from: Path | None) -> Prepared:
     scan = tarstream.scan(source)
     manifest = parse(scan.manifest_raw)
     try:
-        return _verify_members(ctx, source, work, artifacts_from, scan, manifest)
+        return _verify(ctx, source, artifacts_from, scan, manifest)
     except BundleRefused as refused:  # the manifest says which machine wrote it: name that one
         if refused.remedy == FRESH_COPY:
             refused.remedy, refused.tui = fresh_copy(manifest.direction)
         raise
 
 
-def _verify_members(ctx: Context, source: Path, work: Path, artifacts_from: Path | None,
-                    scan: tarstream.Scan, manifest: Manifest) -> Prepared:
+def _verify(ctx: Context, source: Path, artifacts_from: Path | None, scan: tarstream.Scan,
+            manifest: Manifest) -> Prepared:
+    """What the headers and the manifest alone can refuse is refused before anything is made:
+    a refusal leaves every file as it was, so the private folder (and ``.release/`` itself, on
+    a clone that had none: :class:`Workdir`) exists only while the members are checked."""
     tarstream.check_against(scan, manifest)
-    checks = [f"{len(manifest.members)} members, every one listed in the manifest, none unsafe"]
     local = identity.check_identity(ctx, manifest)
     if local is not None and local.journal_pending:  # the bundle's session would replace it
         held = local.journal_pending[0]
@@ -139,7 +129,23 @@ def _verify_members(ctx: Context, source: Path, work: Path, artifacts_from: Path
             "it, so nothing was imported.",
             remedy="Run `release-console journal repair` here (it writes the entry), then "
             "import the bundle again.")
-    tarstream.require_space(work, manifest.total_size() + 1024 * 1024, f"importing {source.name}")
+    base = ctx.store.base
+    tarstream.require_space(base if base.is_dir() else ctx.root,
+                            manifest.total_size() + 1024 * 1024, f"importing {source.name}")
+    workdir = Workdir(base)  # also removes what a killed import left behind
+    try:
+        prepared = _verify_members(ctx, source, workdir.path, artifacts_from, scan, manifest,
+                                   local)
+    except BaseException:
+        workdir.release()
+        raise
+    prepared.held = workdir
+    return prepared
+
+
+def _verify_members(ctx: Context, source: Path, work: Path, artifacts_from: Path | None,
+                    scan: tarstream.Scan, manifest: Manifest, local: Session | None) -> Prepared:
+    checks = [f"{len(manifest.members)} members, every one listed in the manifest, none unsafe"]
     sha = tarstream.extract(source, scan, manifest, work / "members", ctx.progress)
     checks.append(f"every member's sha256 matches the manifest; bundle {short(sha)}")
     if manifest.direction == TO_ONLINE:

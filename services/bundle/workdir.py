@@ -26,6 +26,10 @@ class Workdir:
     """One import's private folder, held until :meth:`release`."""
 
     def __init__(self, base: Path) -> None:
+        # ``base`` (``.release/``) made for this folder goes with it: a bundle refused, or not
+        # used, in a clone that had no release yet leaves the clone as it was.
+        self.made_base = not base.exists()
+        base.mkdir(parents=True, exist_ok=True)
         sweep(base)
         self.path = Path(tempfile.mkdtemp(prefix=PREFIX, dir=base))
         self._fd: int | None = os.open(self.path / HELD, os.O_CREAT | os.O_RDWR, 0o600)
@@ -37,6 +41,10 @@ class Workdir:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
+        if self.made_base:  # only while empty: an import that went ahead has filled it
+            self.made_base = False
+            with contextlib.suppress(OSError):
+                self.path.parent.rmdir()
 
 
 def sweep(base: Path) -> list[Path]:
