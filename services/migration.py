@@ -27,7 +27,7 @@ from services.changelog import (
     insertion,
     split_lines,
 )
-from services.errors import ConsoleError
+from services.errors import ConsoleError, UsageError
 
 NO_MIGRATION = re.compile(
     r"\bno\s+migration(?:\s+steps?)?\s+(?:is\s+|are\s+)?(?:required|needed|necessary)\b",
@@ -195,15 +195,18 @@ def from_bytes(raw: bytes, display: str) -> Changelog:
 
 def parse_pair(old: str, new: str,
                display: str = "") -> tuple[semver.Version | None, semver.Version]:
-    """FROM and TO as typed (``none`` for a first release); TO must be newer than FROM."""
+    """FROM and TO as typed (``none`` for a first release); TO must be newer than FROM.
+
+    One that is not SemVer is a usage error (exit 2, docs/cli.md: a malformed value, as
+    ``start 1.x``): no file was looked at, so it is not a check that failed."""
     where = f" in {display}" if display else ""
     try:
         previous = versions.parse_version(old) if old and old.lower() not in {"none", "-"} \
             else None
         target = versions.parse_version(new)
     except versions.VersionError as err:
-        raise MigrationError(f"{err.message[:-1]}, so no transition{where} was looked at.",
-                             remedy=err.remedy) from None
+        raise UsageError(f"{err.message[:-1]}, so no transition{where} was looked at.",
+                         remedy=err.remedy) from None
     if previous is not None and target.compare(previous) <= 0:
         raise MigrationError(
             f"{new} is not newer than {old}, so there is no {old} -> {new} transition{where} to "

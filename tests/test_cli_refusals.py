@@ -162,6 +162,10 @@ CHANGELOG = "# Changelog\n\n## [Unreleased]\n\n## [0.1.0] - 2026-01-02\n\n- Firs
      "CHANGELOG.md has no section for version 9.9.9; nothing was changed."),
     (["changelog", "move", "1.x"], "'1.x' is not a SemVer version, so CHANGELOG.md was not"),
     (["abandon", "v9.9.9", "--reason", "Typo"], "There is no release session for v9.9.9 here"),
+    (["migration", "check", "1.x", "2.0.0"], "'1.x' is not a SemVer version, so no transition"),
+    (["migration", "check", "1.0.0", "banana"], "'banana' is not a SemVer version, so no"),
+    (["migration", "add", "1.x", "2.0.0"], "'1.x' is not a SemVer version, so no transition"),
+    (["migration", "none", "none", "2.x"], "'2.x' is not a SemVer version, so no transition"),
 ])
 def test_a_value_that_is_malformed_or_names_nothing_exits_2(repo_path: Path, args: list[str],
                                                             said: str) -> None:
