@@ -126,6 +126,20 @@ def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None,
     return run_console(args, cwd=cwd, env={**os.environ, **(env or {})}, input_text=input_text)
 
 
+def last_said(out: str, first: str = "Next: ") -> str:
+    """The last line of ``out`` that starts with ``first`` (``Next: ``, ``blocked: ``), its
+    wrapped lines joined again: the CLI wraps them at the terminal's width (80 in a test), the
+    lines after the first indented under its text."""
+    lines = out.rstrip().splitlines()
+    start = max(i for i, line in enumerate(lines) if line.startswith(first))
+    said = [lines[start]]
+    for line in lines[start + 1:]:
+        if not line.startswith(" " * len(first)) or line.startswith(first):
+            break
+        said.append(line.strip())
+    return " ".join(said)
+
+
 @pytest.fixture(scope="session")
 def kill_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, dict[str, Any]]]:
     """The demo release walked once without interruption (snapshots before each step, boundary

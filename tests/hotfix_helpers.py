@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import git, run_cli
+from tests.conftest import git, last_said, run_cli
 
 FIX_SUBJECT = "Persistence unlock: retry on slow USB 2 sticks"
 FEATURE_SUBJECT = "Flash app: dark mode"
@@ -59,9 +59,9 @@ def said_next(output: str) -> str | None:
     lines = output.strip().splitlines()
     if "Every step is done." in lines:  # a line may follow: the reopen commit left to push
         return None
-    last = lines[-1]
-    assert last.startswith("Next: "), output
-    return last.removeprefix("Next: ").split(" ", 1)[0]
+    said = last_said(output)  # the last line, wrapped at the width
+    assert said.startswith("Next: ") and " ".join(output.split()).endswith(said), output
+    return said.removeprefix("Next: ").split(" ", 1)[0]
 
 
 def smoke_sign(project: Path, env: dict[str, str]) -> None:

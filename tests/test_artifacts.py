@@ -12,7 +12,7 @@ from services.errors import BlockedError
 from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context
 from services.steps import registry
-from tests.conftest import run_cli
+from tests.conftest import last_said, run_cli
 from tests.signing_keys import advance_to, build_artifacts, write_policy
 
 
@@ -56,7 +56,7 @@ def test_the_next_line_names_the_directory_to_build_into(ctx: Context) -> None:
     """Found rehearsing the console's own release: `next` and `status` end with the remedy
     alone, "Next: artifacts — Build it into that directory …", and no directory was named."""
     status = run_cli("status", cwd=ctx.root)
-    assert status.stdout.splitlines()[-1] == (
+    assert last_said(status.stdout) == (
         "Next: artifacts — Build it into build/ with the project's own build, then run the step "
         "again.")
 

@@ -232,6 +232,53 @@ def test_status_wraps_blockers_at_the_width_with_a_hanging_indent(
     assert not any("\n" in text for text in said)  # --json keeps each blocker one string
 
 
+def _said(out: str, first: str) -> list[list[str]]:
+    """Each line of ``out`` that starts with ``first``, with the lines right after it that
+    continue it (indented under its text)."""
+    found: list[list[str]] = []
+    following = False
+    for line in out.splitlines():
+        if line.startswith(first):
+            found.append([line])
+            following = True
+        elif following and line.startswith(" " * len(first)):
+            found[-1].append(line)
+        else:
+            following = False
+    return found
+
+
+@pytest.mark.parametrize("columns", [None, "60"])
+def test_the_next_and_blocked_lines_wrap_at_the_width(
+        repo_path: Path, monkeypatch: pytest.MonkeyPatch, columns: str | None) -> None:
+    """Walked: `status`'s blockers were wrapped, but its `Next:` line (the first blocker's remedy)
+    and `run STEP --dry-run`'s `blocked:` lines still ran to 130 columns, cut mid-word."""
+    monkeypatch.delenv("COLUMNS", raising=False)  # not a terminal: 80
+    env = {"COLUMNS": columns} if columns else None
+    width = int(columns or 80)
+    assert run_cli("start", "0.2.0", cwd=repo_path).returncode == 0
+    git(repo_path, "rm", "-q", "minisign.pub")  # a clean tree: the key's remedy comes first
+    git(repo_path, "commit", "-q", "-m", "Drop the key")
+    document = json.loads(run_cli("status", "--json", cwd=repo_path).stdout)
+    blockers = document["steps"][0]["blockers"]
+    said = [str(b["reason"]) + (" " + str(b["remedy"]) if b.get("remedy") else "")
+            for b in blockers]
+    status = run_cli("status", cwd=repo_path, env=env)
+    assert status.returncode == 0, status.stderr
+    [next_line] = _said(status.stdout, "Next: ")
+    dry = run_cli("run", "preflight", "--dry-run", cwd=repo_path, env=env)
+    assert dry.returncode == 1, dry.stderr
+    blocked = _said(dry.stdout, "blocked: ")
+    assert len(next_line) > 1 and any(len(lines) > 1 for lines in blocked)
+    for lines in [next_line, *blocked]:
+        assert all(len(line) <= width for line in lines), lines
+    # the words as the JSON has them, none cut: the lines joined again give the sentence
+    assert " ".join(line.strip() for line in next_line) == \
+        f"Next: preflight — {blockers[0]['remedy']}"
+    assert [" ".join(line.strip() for line in lines) for lines in blocked] == \
+        [f"blocked: {text}" for text in said]
+
+
 def test_changelog_yank_refuses_an_older_replacement_unless_allowed(repo_path: Path) -> None:
     """`yank` refused a downgrade without --allow-older; `changelog yank`, the same note written
     by hand, accepted one without a word."""

@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 from console.demo import build_sandbox
-from tests.conftest import git, run_cli
+from tests.conftest import git, last_said, run_cli
 
 OFFLINE = {"RELEASE_CONSOLE_OFFLINE": "1"}
 
@@ -123,6 +123,7 @@ def test_status_says_a_stopped_pick_once_and_next_is_its_remedy(tmp_path: Path) 
     assert stopped.returncode == 1
     status = run_cli("status", cwd=project, env=OFFLINE).stdout
     assert status.count("stopped on conflicts in: persistence/unlock.txt") == 1
-    last = status.strip().splitlines()[-1]
+    last = last_said(status)  # the last line, wrapped at the width
+    assert " ".join(status.split()).endswith(last)
     assert last.startswith("Next: hotfix-branch — Resolve them in your editor")
     assert "release-console hotfix --continue" in last

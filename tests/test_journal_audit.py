@@ -11,7 +11,7 @@ from services.session import StepRecord
 from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context
 from services.step_status import StepStatus
-from tests.conftest import run_cli
+from tests.conftest import last_said, run_cli
 
 
 def test_a_step_marked_done_by_hand_is_named_by_journal_verify(repo_path: Path) -> None:
@@ -48,7 +48,8 @@ def test_no_step_runs_on_a_session_file_edited_to_skip_the_smoke_test(repo_path:
     status = run_cli("status", cwd=repo_path)
     assert "Every step is stopped" in status.stdout + status.stderr
     assert "records smoke as finished" in status.stdout + status.stderr
-    last = status.stdout.strip().splitlines()[-1]  # not the next step's run: nothing runs
+    last = last_said(status.stdout)  # not the next step's run: nothing runs
+    assert " ".join(status.stdout.split()).endswith(last)
     assert last.startswith("Next: Run it again with `release-console redo smoke"), last
 
     assert run_cli("redo", "smoke", "--reason", "session file edited",

@@ -16,7 +16,7 @@ from screens.home import HomeScreen
 from screens.promote import PromoteScreen
 from services.github.yank import banner
 from services.step_protocol import Context
-from tests.conftest import run_cli
+from tests.conftest import last_said, run_cli
 from tests.github_helpers import (
     REPO,
     Sandbox,
@@ -160,4 +160,4 @@ def test_the_build_is_said_to_be_from_the_candidates_commit(candidate: Path) -> 
     status = run_cli("status", cwd=candidate).stdout
     assert (f"Build it from the release commit {rc_commit}, not HEAD ({head}): `git switch "
             f"--detach {rc_commit}`, `./build.sh 0.2.0` in {candidate}, then `git switch -` and "
-            "run the step again.") in status
+            "run the step again.") in last_said(status)  # `Next:`, wrapped at the width

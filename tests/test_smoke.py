@@ -17,7 +17,7 @@ from services.session_lifecycle import ReleaseRequest, start_release
 from services.smoke import Mark, SmokeError
 from services.step_protocol import Blocker, Context
 from services.steps import registry
-from tests.conftest import run_cli, sign_off
+from tests.conftest import last_said, run_cli, sign_off
 from tests.signing_keys import advance_to, build_artifacts, write_policy
 
 SIGNING = '[signing]\nbackend = "none"\ntag_format = "none"\n'
@@ -232,6 +232,9 @@ def test_dry_run_says_each_missing_sign_off_once_and_keeps_what_only_its_notes_s
     assert shown.returncode == 1
     lines = shown.stdout.splitlines()
     assert lines[2].startswith("Note: amd64 signed off by Casey Captain on X1 at ")
-    assert lines[3:] == ["blocked: No smoke sign-off for arm64 yet. Test it on real hardware, "
-                         "then `release-console smoke sign --arch arm64 ...`.",
-                         "(dry run: nothing was changed)"]
+    assert lines[-1] == "(dry run: nothing was changed)"
+    assert lines[3].startswith("blocked: ") and all(
+        line.startswith(" " * 9) for line in lines[4:-1])  # wrapped at the width
+    assert last_said(shown.stdout, "blocked: ") == (
+        "blocked: No smoke sign-off for arm64 yet. Test it on real hardware, then "
+        "`release-console smoke sign --arch arm64 ...`.")

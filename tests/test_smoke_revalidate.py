@@ -16,7 +16,7 @@ from services.errors import BlockedError
 from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context
 from services.steps import registry
-from tests.conftest import run_cli, sign_off
+from tests.conftest import last_said, run_cli, sign_off
 from tests.signing_keys import POLICY_BASE, advance_to, build_artifacts, checksummed, write_policy
 
 SIGNING = '[signing]\nbackend = "none"\ntag_format = "none"\n'
@@ -86,8 +86,10 @@ def test_rebuilt_artifact_makes_smoke_stale_and_redo_leads_through(ctx: Context)
     text = run_cli("status", cwd=ctx.root).stdout
     assert re.search(r"smoke .* stale", text) and "release-console redo smoke" in text
     # the last line leads to the redo, not to a run the stale step refuses
-    assert text.splitlines()[-1].startswith("Next: smoke — If it was rebuilt, test it and sign it")
-    assert "`release-console redo smoke --reason" in text.splitlines()[-1]
+    last = last_said(text)  # the last line, wrapped at the width
+    assert " ".join(text.split()).endswith(last)
+    assert last.startswith("Next: smoke — If it was rebuilt, test it and sign it")
+    assert "`release-console redo smoke --reason" in last
 
     sign_off(ctx, arch="arm64", hardware="bench", marks=[smoke.Mark("pass", "all")])
     assert engine.redo_step(ctx, registry()["smoke"], "arm64 rebuilt") == ["smoke", "checksums"]

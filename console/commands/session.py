@@ -184,7 +184,7 @@ def cmd_status(args: argparse.Namespace) -> int:
                 if failed not in {str(blocker), blocker.reason}:
                     say(hanging(str(blocker), "      - ", " " * 8), style="yellow")
     if journal_problem:
-        say(f"Next: {ctx.journal_remedy()}", style="bold")
+        say(hanging(ctx.journal_remedy(), "Next: ", " " * 6), style="bold")
     else:
         say_next(nxt)
         if nxt is None and ctx.require_session().state == "active":
@@ -207,8 +207,10 @@ def say_next(nxt: StepView | None) -> None:
     blocked = nxt.status in {S.BLOCKED, S.WAITING, S.STALE, S.FAILED} and nxt.blockers
     # a blocked step's own remedy (e.g. import the returning bundle, or redo a stale one), not
     # a run it refuses
-    say(f"Next: {nxt.id} — {nxt.blockers[0].remedy or nxt.blockers[0].reason}" if blocked
-        else f"Next: {nxt.id} — `release-console run {nxt.id}`", style="bold")
+    # wrapped as the blockers above it are: a remedy ran past 80 columns, cut mid-word
+    text = (f"{nxt.id} — {nxt.blockers[0].remedy or nxt.blockers[0].reason}" if blocked
+            else f"{nxt.id} — `release-console run {nxt.id}`")
+    say(hanging(text, "Next: ", " " * 6), style="bold")
 
 
 def security_json(ctx: Context) -> dict[str, object] | None:
@@ -249,7 +251,7 @@ def run_one(ctx: Context, step_id: str, *, dry_run: bool) -> int:
         plan.notes = [n for n in plan.notes if n not in {b.reason for b in blockers}]
         say(plan.render())
         for blocker in blockers:
-            say(f"blocked: {blocker}", style="yellow")
+            say(hanging(str(blocker), "blocked: ", " " * 9), style="yellow")
         say("(dry run: nothing was changed)")
         return 1 if blockers else 0
     # Never confirmed=yes: an irreversible step goes through the prompter, which --yes made
