@@ -167,15 +167,20 @@ class StepBody(VerticalScroll):
     this container, which showed nothing, and Space then ticked nothing. So Tab from one of its
     controls (a checklist, a field) stops on the body only when it has something to scroll (the
     keyboard must still reach a long plan); while the body holds the focus it took from one of
-    its controls, a bar down its left edge shows it, and Space, which ticks in a checklist,
-    hands the focus back to the control it came from. From nothing (a screen just opened) the
-    body takes the focus as before, so n and r act instead of typing into a field.
+    its controls, a bar down its left edge shows it, and Space hands the focus back to the
+    control it came from. From a checklist Space also ticks its highlighted item, as the screen
+    says space does: walked at 80x24, Tab then Space on pre-flight only moved the focus back and
+    a second Space ticked. A tick cannot be taken back, so it is made only while the whole
+    checklist is in view: scrolled off, Space brings it back and ticks nothing (Space pages down
+    in many a reader). From nothing (a screen just opened) the body takes the focus as before,
+    so n and r act instead of typing into a field.
     """
 
     DEFAULT_CSS = """
     StepBody.-holds-controls:focus { border-left: outer $accent; padding-left: 0; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "tick_in_checklist", "Tick in the checklist", show=False),
         Binding("space", "back_to_control", "Back to the checklist", show=False),
     ]
     # its keys' heading in the Keys panel, listed last there (screens.step_keys)
@@ -207,13 +212,30 @@ class StepBody(VerticalScroll):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Space goes back only where there is a control to go back to: walked at 80x24, the
         Keys panel listed "space Back to the checklist" on the changelog step, which has none."""
+        if action == "tick_in_checklist":
+            return isinstance(self._back_to(), SelectionList)
         if action == "back_to_control":
-            return bool(self.controls())
+            return self._back_to() is not None
         return True
 
-    def action_back_to_control(self) -> None:
+    def _back_to(self) -> Widget | None:
+        """The control Space goes back to: the one the focus came from, else the first."""
         controls = self.controls()
         if not controls:
+            return None
+        return self.last_control if self.last_control in controls else controls[0]
+
+    def action_back_to_control(self) -> None:
+        back = self._back_to()
+        if back is not None:
+            back.focus()
+
+    def action_tick_in_checklist(self) -> None:
+        """Back to the checklist, ticking its highlighted item if the captain can see it."""
+        back = self._back_to()
+        if not isinstance(back, SelectionList):
             return
-        back = self.last_control if self.last_control in controls else controls[0]
+        in_view = bool(back.region) and self.region.contains_region(back.region)
         back.focus()
+        if in_view:
+            back.action_select()

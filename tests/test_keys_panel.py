@@ -150,7 +150,7 @@ async def test_the_keys_panel_offers_space_back_only_where_there_is_a_control(
         repo_path: Path, make_ctx: Callable[..., Context]) -> None:
     """Walked at 80x24: ? on the changelog step listed "space Back to the checklist" among its
     keys; that screen has no checklist (nor any field) and space did nothing. It is listed where
-    there is one to go back to, pre-flight's."""
+    there is one to go back to, pre-flight's, where it also ticks the checklist's item."""
     import io
 
     from rich.console import Console
@@ -175,8 +175,8 @@ async def test_the_keys_panel_offers_space_back_only_where_there_is_a_control(
             seen[step_id] = " ".join(console.export_text().split())
             await pilot.press("escape", "escape")
             await settle(pilot)
-        assert "Back to the checklist" not in seen["changelog"], seen["changelog"]
-        assert "space Back to the checklist" in seen["preflight"], seen["preflight"]
+        assert "the checklist" not in seen["changelog"], seen["changelog"]
+        assert "space Tick in the checklist" in seen["preflight"], seen["preflight"]
 
 
 async def test_at_80x24_the_checklists_keys_panel_lists_its_own_keys_first(

@@ -110,3 +110,43 @@ async def test_the_abandon_and_reason_dialogs_keys_come_first(
         app.push_screen(ReasonScreen("Skip 'Release notes'? Say why it does not apply."))
         await settle(pilot)
         first(await panel_top(pilot, palette=True), "esc Cancel", within=3)
+
+
+def left_of_panel(pilot: Pilot[None]) -> list[str]:
+    """The screen's rows as read beside the open Keys panel, without the dialogs' frames."""
+    app = pilot.app
+    edge = app.screen.query_one(KeyPanel).region.x
+    return [" ".join(line[:edge].replace("█", " ").replace("▏", " ").split())
+            for line in screen_lines(app)]
+
+
+async def test_at_80x24_the_abandon_question_wraps_beside_the_keys_panel(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Walked at 80x24: with the Keys panel open the abandon dialog read "Abandon v1.3.0? Its
+    record and journal are kep", its question cut at the dialog's right edge."""
+    from screens.abandon import AbandonScreen
+
+    start_release(make_ctx(), ReleaseRequest(version="0.2.0"))
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_with_key(pilot, "x", AbandonScreen)
+        await panel_top(pilot, palette=True)
+        read = " ".join(line for line in left_of_panel(pilot) if line)
+        assert "Abandon v0.2.0? Its record and journal are kept; say why." in read, read
+        assert "Enter to abandon, Escape to cancel." in read, read
+
+
+async def test_at_80x24_the_bundle_import_keys_read_whole_beside_the_keys_panel(
+        stations: Workstations) -> None:
+    """Walked at 80x24: with the Keys panel open the import screen's button read "Use it (ctrl"
+    and its footer "^y Use the verified bundl"."""
+    from screens.bundle_import import BundleImportScreen
+
+    prepare_and_export(stations)
+    app = ReleaseConsoleApp(Options(repo=stations.offline, offline=True))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_with_key(pilot, "i", BundleImportScreen)
+        await panel_top(pilot, palette=True)
+        rows = left_of_panel(pilot)
+        assert any("Cancel Verify (Enter) Use it (ctrl+y)" in row for row in rows), rows
+        assert rows[-1].startswith("esc Cancel ^y Use the verified bundle"), rows[-1]

@@ -191,3 +191,31 @@ async def test_ctrl_s_on_an_empty_form_says_the_hardware_field_is_empty_too(
         assert "The Hardware field is empty" in said and "Unticked" not in said, said
         assert "--hardware" not in said + " ".join(screen_lines(app))
     assert "smoke" not in make_ctx().require_session().data  # nothing recorded
+
+
+async def test_a_new_notice_from_the_form_replaces_the_one_before(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Walked at 80x24: ctrl+s on the empty form said the Hardware field is empty; with it
+    filled in, ctrl+s said only that unticked checks fail, and the first notice stayed up under
+    it for its 8 seconds, saying the field was still empty. The form's new notice takes the
+    one before it down."""
+    from textual.widgets._toast import Toast
+
+    release_with(repo_path, make_ctx, ARCHES[:2])
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SmokeScreen)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        toasts = [str(t.render()) for t in app.screen.query(Toast)]
+        assert any("The Hardware field is empty" in t for t in toasts), toasts
+        await pilot.press("X", "1", "enter", "ctrl+s")  # the hardware in, nothing ticked
+        await settle(pilot)
+        toasts = [str(t.render()) for t in app.screen.query(Toast)]
+        assert len(toasts) == 1, toasts
+        assert "Unticked checks are recorded as failed" in toasts[0]
+        assert "Hardware" not in toasts[0]
+    assert "smoke" not in make_ctx().require_session().data  # nothing recorded

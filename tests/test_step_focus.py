@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from textual.containers import VerticalScroll
-from textual.widgets import SelectionList
+from textual.widgets import SelectionList, Static
 
 from console.app import ReleaseConsoleApp
 from console.wiring import Options
@@ -62,13 +62,35 @@ async def test_a_focused_scroll_area_shows_it_and_space_goes_back_to_the_checkli
         assert body.styles.border_left[0] != ""
         await pilot.press("down")  # it scrolls
         assert body.scroll_y > 0
+        await pilot.press("end")  # the checklist out of view: Space must not tick it unseen
+        assert not body.region.contains_region(manual.region)
         await pilot.press("space")  # back to the checklist, ticking nothing on the way
         await settle(pilot)
         assert screen.focused is manual
+        assert body.region.contains_region(manual.region)  # in view again
         assert not ticked(make_ctx().require_session(), "preflight")
         await pilot.press("space")
         await settle(pilot)
         assert list(ticked(make_ctx().require_session(), "preflight")) == ["Docs updated"]
+
+
+async def test_at_80x24_tab_then_space_ticks_the_checklist_at_once(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Walked at 80x24: on pre-flight, Tab (the focus went to the scrolling body) then Space
+    ticked nothing; only a second Space did, though the screen says space ticks an item."""
+    _release_with_a_checklist(repo_path, make_ctx)
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_step(pilot, "preflight", PreflightScreen)
+        body = screen.query_one("#step-body", VerticalScroll)
+        manual = screen.query_one("#manual", SelectionList)
+        assert body.max_scroll_y > 0  # Tab stops on the body, as in the demo
+        assert any("space ticks" in str(said.render()) for said in screen.query(Static))
+        await pilot.press("tab", "space")
+        await settle(pilot)
+        assert list(ticked(make_ctx().require_session(), "preflight")) == ["Docs updated"]
+        assert screen.focused is manual
+        assert "[x] Docs updated" in manual.render_line(0).text
 
 
 async def test_enter_after_a_run_goes_to_the_next_step_not_the_checklist(

@@ -280,12 +280,12 @@ class SmokeScreen(SmokeForm, StepScreen[SmokeView]):
 
     def action_record(self) -> None:
         if self.data is None:  # no architecture picker yet: nothing is recorded unseen
-            self.notify("The sign-off form is still loading: press ctrl+s again once it shows "
-                        "the architecture.", severity="warning")
+            self._form_says("The sign-off form is still loading: press ctrl+s again once it "
+                            "shows the architecture.")
             return
         arch = self.query_one("#smoke-arch", Select)
         if arch.is_blank():
-            self.notify("Choose the architecture you tested.", severity="warning")
+            self._form_says("Choose the architecture you tested.")
             return
         checks = self.query_one("#smoke-checks", SelectionList)
         passed = set(checks.selected)
@@ -296,7 +296,7 @@ class SmokeScreen(SmokeForm, StepScreen[SmokeView]):
         hardware = self.query_one("#smoke-hardware", Input)
         refusal = not_ready(hardware.value, any(m.result == "fail" for m in marks), note)
         if refusal:
-            self.notify(refusal, severity="warning", timeout=8)
+            self._form_says(refusal, timeout=8)
             return
         self.start_form_write()
         entry = Entry(str(arch.value), self.query_one("#smoke-tester", Input).value,
@@ -305,6 +305,14 @@ class SmokeScreen(SmokeForm, StepScreen[SmokeView]):
         self.refused_signoffs.pop(entry.arch, None)  # sent: kept again only if refused again
         self._next_form(entry.arch)
         self._record_sign_off(entry)
+
+    def _form_says(self, notice: str, *, timeout: float | None = None) -> None:
+        """A notice from the form replaces the form's last one (a refusal, a sign-off's): walked
+        at 80x24, "The Hardware field is empty…" stayed up its 8 seconds under the notice of the
+        next ctrl+s, which no longer said it. Sending a sign-off takes it back too."""
+        self.take_back_refusal()
+        self.refused = notice
+        self.notify(notice, severity="warning", timeout=timeout)
 
     def _next_form(self, after: str) -> None:
         """On to the next architecture at once, before the sign-off is written: what the captain
