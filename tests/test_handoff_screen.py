@@ -33,6 +33,13 @@ async def open_handoff(pilot: Pilot[None], step_id: str) -> HandoffScreen:
     return await open_step(pilot, step_id, HandoffScreen)
 
 
+async def write_with_ctrl_s(pilot: Pilot[None], screen: HandoffScreen, path: Path) -> None:
+    """The bundle written to ``path`` as the captain writes it: the path in its field, ctrl+s."""
+    screen.query_one("#handoff-path", Input).value = str(path)
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+
+
 async def test_export_then_import_from_the_screen(stations: Workstations) -> None:
     ws = stations
     prepare_online(ws)
@@ -164,9 +171,7 @@ async def test_the_list_follows_the_without_artifacts_box_and_the_files(
         await settle(pilot)
         assert text(screen, "#handoff-contents") == with_them
         await pilot.press("space")
-        screen.query_one("#handoff-path", Input).value = str(ws.usb / "out.tar")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await write_with_ctrl_s(pilot, screen, ws.usb / "out.tar")
         message = text(screen, "#step-message")
         assert f"Wrote {ws.usb / 'out.tar'}" in message and "KiB)" in message
         fingerprint = message.split("Fingerprint: ")[1].split("  ")[0].strip()
@@ -225,9 +230,7 @@ async def test_each_side_shows_only_its_part_of_the_hand_off(stations: Workstati
         screen = await open_handoff(pilot, "handoff-out")  # written here
         assert shown(screen) == EXPORT_PARTS
         assert "ctrl+s" in footer_keys(screen)
-        screen.query_one("#handoff-path", Input).value = str(ws.usb / "out.tar")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await write_with_ctrl_s(pilot, screen, ws.usb / "out.tar")
         await pilot.press("escape")
         await settle(pilot)
         screen = await open_handoff(pilot, "handoff-back")  # written there, imported here
@@ -291,9 +294,7 @@ async def test_the_footer_keys_fit_80_columns(stations: Workstations) -> None:
     app = ReleaseConsoleApp(Options(repo=ws.online))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_handoff(pilot, "handoff-out")
-        screen.query_one("#handoff-path", Input).value = str(ws.usb / "out.tar")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await write_with_ctrl_s(pilot, screen, ws.usb / "out.tar")
         assert "Enter: the checklist" in text(screen, "#step-message")
         keys = list(screen.query("Footer FooterKey"))
         palette = [k for k in keys if k.has_class("-command-palette")]
@@ -414,9 +415,7 @@ async def test_after_the_export_enter_goes_to_the_checklist_that_says_what_comes
     app = ReleaseConsoleApp(Options(repo=ws.online))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_handoff(pilot, "handoff-out")
-        screen.query_one("#handoff-path", Input).value = str(ws.usb / "out.tar")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await write_with_ctrl_s(pilot, screen, ws.usb / "out.tar")
         message = " ".join(text(screen, "#step-message").split())
         assert ("Enter: the checklist (Hardware smoke test is next, on the signing "
                 "workstation)." in message), message

@@ -175,10 +175,7 @@ async def test_ctrl_s_on_an_empty_form_says_the_hardware_field_is_empty_too(
     release_with(repo_path, make_ctx, ARCHES[:2])
     app = ReleaseConsoleApp(Options(repo=repo_path))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, SmokeScreen)
+        await open_with_key(pilot, "enter", SmokeScreen)
         await pilot.press("ctrl+s")
         await settle(pilot)
         said = " ".join(n.message for n in app._notifications)
@@ -204,10 +201,7 @@ async def test_a_new_notice_from_the_form_replaces_the_one_before(
     release_with(repo_path, make_ctx, ARCHES[:2])
     app = ReleaseConsoleApp(Options(repo=repo_path))
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, SmokeScreen)
+        await open_with_key(pilot, "enter", SmokeScreen)
         await pilot.press("ctrl+s")
         await settle(pilot)
         toasts = [str(t.render()) for t in app.screen.query(Toast)]
