@@ -25,7 +25,7 @@ from textual.widgets import Button, Footer, Input, Label, Static
 
 from screens.base import open_wizard
 from screens.step_keys import OwnKeysFirst
-from screens.step_render import with_diffs_wrapped
+from screens.step_render import plan_body
 from screens.widgets import CutPane
 from services import secrets
 from services.errors import ConsoleError
@@ -64,7 +64,7 @@ class ConfirmScreen(ModalScreen[bool]):
         with Vertical():
             yield Static(single_width(self.question), id="question", markup=False)
             with PlanPane(id="plan"):
-                yield Static(with_diffs_wrapped(plan_text(self.plan), 0), id="plan-body")
+                yield Static(plan_body(self.plan, 0), id="plan-body")
             yield Static("The plan is longer than this window: ↑↓ or PgUp PgDn scroll it.",
                          id="more")
             # what will run stays in sight, however long the summary, the diff or the notes
@@ -118,7 +118,7 @@ class ConfirmScreen(ModalScreen[bool]):
         room = self.size.height - self.OVERHEAD - sum(
             self._rows(text, inner) for text in (Text(self.question), commands,
                                                  Text(self.hint())))
-        body = with_diffs_wrapped(plan_text(self.plan), inner - 2)  # beside the gutter
+        body = plan_body(self.plan, inner - 2)  # beside the gutter
         self.query_one("#plan-body", Static).update(body)
         content = self._rows(body, inner - 2)
         longer = content > room
@@ -154,14 +154,6 @@ class PlanPane(CutPane):
     def say_cut(self, cut: bool) -> None:
         for line in self.screen.query("#more"):  # from its first resize, the line is there
             line.styles.visibility = "visible" if cut else "hidden"
-
-
-def plan_text(plan: Plan) -> str:
-    """What the plan says about its changes (summary, file diffs, notes): the part that
-    scrolls when it is long; the commands are shown apart by :func:`plan_commands`."""
-    text = Plan(plan.summary, changes=plan.changes).render()
-    return single_width(text + "".join(f"\nNote: {n}" if i else f"\n\nNote: {n}"
-                                       for i, n in enumerate(plan.notes)))
 
 
 def plan_commands(plan: Plan) -> Group:

@@ -17,10 +17,11 @@ from screens.widgets import STATUS_STYLE
 from services import secrets
 from services.marks import MARKS
 from services.step_status import FINISHED, StepStatus
+from services.wording import single_width
 
 if TYPE_CHECKING:
     from services.progress import ProgressEvent
-    from services.step_protocol import Blocker
+    from services.step_protocol import Blocker, Plan
 
 
 def unexpected(err: BaseException) -> str:
@@ -109,28 +110,33 @@ def next_key_hint(next_id: str | None, next_title: str, elsewhere: str = "") -> 
 DIFF_STYLES = {"+": "green", "-": "red", "@": "cyan"}
 
 
-def with_diffs_wrapped(text: str, width: int) -> Text:
-    """``text`` (a plan as :meth:`Plan.render` writes it) with its diffs' lines wrapped at
-    ``width`` at their words, each continuation two columns in from its own line's text (so it
-    reads neither as a line of the file, which starts after the ``+``, ``-`` or space, nor as
-    a changed one); added and removed lines in colour.
+def plan_body(plan: Plan, width: int) -> Text:
+    """What a confirmation shows of ``plan`` (summary, file diffs, notes; the commands are shown
+    apart), its diffs' lines wrapped at ``width`` at their words, each continuation two columns
+    in from its own line's text (so it reads neither as a line of the file, which starts after
+    the ``+``, ``-`` or space, nor as a changed one); added and removed lines in colour.
 
     Walked at 80x24: the changelog step's confirmation wrapped a context line ("The format is
     based on [Keep a" / "Changelog](https://...)") back to the left edge, where the rest read as
-    a line of its own, and a long word was cut anywhere. A diff's lines follow its "File PATH:"
-    line up to the blank line after them; every other line is left for the widget to wrap.
-    ``width`` 0: nothing is wrapped here (the width is not known yet)."""
-    out = Text()
-    in_diff = False
-    for number, line in enumerate(text.split("\n")):
-        if number:
-            out.append("\n")
-        if not in_diff or not line:
-            in_diff = line.startswith("File ") and line.endswith(":")
-            out.append(line)
+    a line of its own, and a long word was cut anywhere. Built from the plan's own changes, not
+    by finding its diffs again in :meth:`Plan.render`'s text. ``width`` 0: nothing is wrapped
+    here (the width is not known yet)."""
+    out = Text(single_width(plan.summary))
+    for change in plan.changes:
+        if not change.diff:
+            out.append(f"\n\nFile {single_width(change.path)}")
             continue
-        style = "bold" if line[:3] in ("---", "+++") else DIFF_STYLES.get(line[0], "")
-        rows = textwrap.wrap(line[1:], max(3, width - 1), subsequent_indent="  ",
-                             break_on_hyphens=False) if width and len(line) > width else [line[1:]]
-        out.append(line[0] + "\n ".join(rows or [""]), style=style)
+        out.append(f"\n\nFile {single_width(change.path)}:")
+        for line in single_width(change.diff.rstrip()).split("\n"):
+            out.append("\n")
+            out.append(_diff_line(line, width))
+    for number, note in enumerate(plan.notes):
+        out.append(("\n" if number else "\n\n") + f"Note: {single_width(note)}")
     return out
+
+
+def _diff_line(line: str, width: int) -> Text:
+    style = "bold" if line[:3] in ("---", "+++") else DIFF_STYLES.get(line[:1], "")
+    rows = textwrap.wrap(line[1:], max(3, width - 1), subsequent_indent="  ",
+                         break_on_hyphens=False) if width and len(line) > width else [line[1:]]
+    return Text(line[:1] + "\n ".join(rows or [""]), style=style)

@@ -6,7 +6,6 @@ two the same way."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,26 +17,14 @@ from screens.prompts import ConfirmScreen
 from screens.summary import SummaryScreen
 from services import engine
 from services.completion import finish_if_complete
-from services.policy import load_policy
-from services.repo import Repository
 from services.session import Session, SessionStore
 from services.session_lifecycle import ReleaseRequest, open_session, start_release
-from services.step_protocol import Context, NonInteractive
 from services.step_status import StepStatus
-from tests.conftest import FIXED_NOW, git, run_cli
+from tests.conftest import git, run_cli
 from tests.hotfix_helpers import commit, pushed_quick_world, reopen_unreleased
 from tests.test_confirm_layout import screen_lines
+from tests.test_last_release import ctx_at
 from tests.tui_helpers import settle, text_of
-
-
-def ctx_at(project: Path, minutes: int) -> Context:
-    repo = Repository(project)
-    store = SessionStore(repo.root)
-    ctx = Context(policy=load_policy(project / "release.toml"), repo=repo, store=store,
-                  clock=lambda: FIXED_NOW + timedelta(minutes=minutes),
-                  prompter=NonInteractive(assume_yes=True))
-    ctx.session = store.active()
-    return ctx
 
 
 def v130_finished_with_its_reopen_commit_local(tmp_path: Path) -> tuple[Path, str]:
@@ -46,7 +33,7 @@ def v130_finished_with_its_reopen_commit_local(tmp_path: Path) -> tuple[Path, st
     project = pushed_quick_world(tmp_path)
     reopen_unreleased(project)
     reopen = git(project, "rev-parse", "HEAD").strip()
-    ctx = ctx_at(project, 1)
+    ctx = ctx_at(project, 1, assume_yes=True)
     open_session(ctx, Session(version="1.3.0", tag="v1.3.0", created_at=ctx.now_iso(),
                               base_commit=reopen, branch="main"),
                  inputs={"version": "1.3.0", "tag": "v1.3.0", "kind": "release"})
@@ -64,7 +51,7 @@ def v130_finished_with_its_reopen_commit_local(tmp_path: Path) -> tuple[Path, st
 
 def next_release_started(project: Path) -> str:
     """v1.3.1 started after it, with a commit of its own on main (its changelog move)."""
-    start_release(ctx_at(project, 30), ReleaseRequest(version="1.3.1"))
+    start_release(ctx_at(project, 30, assume_yes=True), ReleaseRequest(version="1.3.1"))
     return commit(project, "NOTES.md", "v1.3.1\n", "Release v1.3.1: changelog")
 
 
