@@ -119,6 +119,13 @@ def run(ctx: Context, step_id: str) -> dict[str, Any]:
     return engine.run_step(ctx, registry()[step_id], confirmed=True)
 
 
+def next_id(ctx: Context) -> str:
+    """The step the checklist names after Next: on this workstation."""
+    view = engine.next_view(engine.views(ctx))
+    assert view is not None, "every step is finished"
+    return view.step.id
+
+
 def hashed_offline(ws: Workstations) -> Context:
     """The signing workstation up to signing: usb/out.tar imported, smoke-tested and hashed."""
     offline = ws.ctx("offline")

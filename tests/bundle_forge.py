@@ -10,7 +10,7 @@ import json
 import os
 import subprocess
 import tarfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ def read(bundle: Path) -> Members:
                 if m.isreg()}
 
 
-def write(target: Path, members: Members, extra: list[tuple[tarfile.TarInfo, bytes]] = ()) -> Path:
+def write(target: Path, members: Members, extra: Sequence[tuple[tarfile.TarInfo, bytes]] = ()) -> Path:
     with tarfile.open(target, "w", format=tarfile.PAX_FORMAT) as archive:
         for info, data in extra:
             archive.addfile(info, io.BytesIO(data) if data else None)
@@ -37,7 +37,7 @@ def write(target: Path, members: Members, extra: list[tuple[tarfile.TarInfo, byt
 def forge(source: Path, target: Path, *, change: Callable[[Members], None] | None = None,
           manifest: Callable[[dict[str, Any]], None] | None = None, fix_digests: bool = True,
           sign_key: Path | None = None,
-          extra: list[tuple[tarfile.TarInfo, bytes]] = ()) -> Path:
+          extra: Sequence[tuple[tarfile.TarInfo, bytes]] = ()) -> Path:
     members = read(source)
     if change:
         change(members)

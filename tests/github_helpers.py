@@ -27,6 +27,7 @@ from services.flows import runbook
 from services.session import Session
 from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context
+from services.step_status import StepStatus
 from tests.journal_helpers import record_finished
 
 REPO = "acme/pai"
@@ -180,7 +181,7 @@ def complete_steps_before(ctx: Context, step_id: str) -> None:
         for sid in ids[: ids.index(step_id)]:
             rec = s.step(sid)
             if rec.status not in engine.FINISHED:
-                rec.status, rec.reason = "skipped", "covered by its own tests"
+                rec.status, rec.reason = StepStatus.SKIPPED, "covered by its own tests"
 
     record_finished(ctx, "earlier steps marked done", mark)
 

@@ -204,7 +204,7 @@ class Demo:
 
     def resume(self) -> list[str]:
         """Plain ``next --yes`` until every step is done; returns what each run said."""
-        said = []
+        said: list[str] = []
         for _ in range(3 * len(RUNBOOK)):
             step = self.next_step()
             if not step:

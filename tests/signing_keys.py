@@ -21,6 +21,7 @@ import pytest
 from services.session import Session
 from services.signing.minisign import scrypt_stream
 from services.step_protocol import Context
+from services.step_status import StepStatus
 from tests.journal_helpers import record_finished
 
 CHEAP_OPSLIMIT = 32768
@@ -185,9 +186,9 @@ def advance_to(ctx: Context, step_id: str) -> None:
             if s.step(sid).status in {"done", "skipped"}:
                 continue
             if sid == "preflight":
-                s.step(sid).status, s.step(sid).evidence = "done", {"commit": head}
+                s.step(sid).status, s.step(sid).evidence = StepStatus.DONE, {"commit": head}
             else:
-                s.step(sid).status, s.step(sid).reason = "skipped", "not under test"
+                s.step(sid).status, s.step(sid).reason = StepStatus.SKIPPED, "not under test"
 
     record_finished(ctx, "advanced", mark)
 

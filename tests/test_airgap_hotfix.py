@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import pytest
 
-from services import checklist, engine, smoke
+from services import checklist, smoke
 from services.bundle.export import export_bundle
 from services.bundle.import_ import apply, verify_bundle
 from services.bundle.manifest import BundleError
 from services.hotfix.start import HotfixRequest, start_hotfix
 from services.session import SessionStore, utc_now
-from tests.airgap_helpers import Workstations, run
+from tests.airgap_helpers import Workstations, next_id, run
 from tests.conftest import git, sign_off
 from tests.hotfix_helpers import add_migration, build_isos
 
@@ -71,7 +71,7 @@ def test_the_signing_workstation_makes_the_hotfix_branch_the_bundle_brings(
     online = ws.ctx("online")
     apply(online, verify_bundle(online, ws.usb / "back.tar"))
     online = ws.ctx("online")
-    assert engine.next_view(engine.views(online)).step.id == "push"
+    assert next_id(online) == "push"
     assert git(ws.online, "rev-parse", "v1.2.1^{commit}").strip() == release_commit
 
 
@@ -128,7 +128,7 @@ def test_an_import_killed_after_making_the_branch_is_finished_by_importing_again
     apply(offline, again)
     offline = ws.ctx("offline")
     assert offline.repo.head_sha() == release_commit
-    assert engine.next_view(engine.views(offline)).step.id == "smoke"
+    assert next_id(offline) == "smoke"
     assert "chain intact" in ws.cli("offline", "journal", "verify").stdout
 
 
@@ -156,7 +156,7 @@ def test_the_next_release_checks_out_the_default_branch_the_hotfix_left_behind(
     assert git(ws.offline, "branch", "--show-current").strip() == "main"
     assert git(ws.offline, "rev-parse", "HEAD").strip() == release_commit
     assert git(ws.offline, "rev-parse", BRANCH).strip() == hotfix_tip
-    assert engine.next_view(engine.views(ws.ctx("offline"))).step.id == "smoke"
+    assert next_id(ws.ctx("offline")) == "smoke"
 
 
 def test_a_default_branch_with_commits_of_its_own_is_refused_before_anything_moves(

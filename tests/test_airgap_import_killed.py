@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,7 +32,7 @@ def import_once(ws: Workstations, work: Path, kill_at: int) -> subprocess.Comple
                           start_new_session=True)  # the shim kills this process group only
 
 
-def outcome(ws: Workstations) -> dict[str, object]:
+def outcome(ws: Workstations) -> dict[str, Any]:
     release = ws.offline / ".release" / "v1.3.0"
     session = json.loads((release / "session.json").read_text())
     entries = [json.loads(line) for line in (release / "journal.jsonl").read_text().splitlines()]

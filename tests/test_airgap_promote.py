@@ -13,13 +13,13 @@ import shutil
 
 import pytest
 
-from services import checklist, engine
+from services import checklist
 from services.bundle.export import export_bundle
 from services.bundle.import_ import apply, verify_bundle
 from services.promote import start_promotion
 from services.session import utc_now
 from services.session_lifecycle import ReleaseRequest, start_release
-from tests.airgap_helpers import Workstations, offline_half, run
+from tests.airgap_helpers import Workstations, next_id, offline_half, run
 from tests.conftest import git
 from tests.hotfix_helpers import add_migration, build_isos
 
@@ -78,7 +78,7 @@ def test_a_candidate_signed_offline_is_promoted_across_the_air_gap(
             "candidate's commit, and the signed bundle brings it here.") in here, here
     assert "refs/heads/" not in here and "goes up" not in here
     offline = ws.ctx("offline")
-    assert engine.next_view(engine.views(offline)).step.id == "reuse-signoffs"
+    assert next_id(offline) == "reuse-signoffs"
     reused = run(offline, "reuse-signoffs")
     assert set(reused["reused"]) == {"amd64", "arm64"}
     for step in ("smoke", "checksums", "sign", "tag"):

@@ -139,6 +139,7 @@ async def test_the_returning_bundle_is_found_where_this_machine_wrote_the_outbou
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         home = app.screen
+        assert isinstance(home, HomeScreen)
         assert footer_keys(home)["i"]  # a step waits for the returning bundle
         await pilot.press("i")
         await settle(pilot)

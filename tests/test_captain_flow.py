@@ -155,8 +155,7 @@ async def test_cancel_a_running_step_and_quit_while_one_runs(
         # the captain cancels the running step (Esc/Ctrl+C on its screen: the same action)
         step.action_cancel_step()
         await settle(pilot)
-        assert app.screen.query_one("#question", Static).render().plain == \
-            "Cancel the running step?"
+        assert text_of(app.screen, "#question") == "Cancel the running step?"
         await pilot.press("y")  # yes, cancel; then the step's own question: it stops there
         await settle(pilot)
         await pilot.press("y")

@@ -160,7 +160,8 @@ def test_version_flag(repo_path: Path) -> None:
 def test_every_command_has_help() -> None:
     parser = build_parser()
     subparsers = next(a for a in parser._actions if a.dest == "command")
-    names = sorted(subparsers.choices)  # type: ignore[union-attr]
+    assert subparsers.choices is not None
+    names = sorted(subparsers.choices)
     assert {"status", "start", "run", "next", "journal", "skip"} <= set(names)
     assert len(COMMAND_MODULES) >= 5
     for name in names:

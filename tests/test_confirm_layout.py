@@ -20,6 +20,7 @@ from textual.pilot import Pilot
 from console.app import ReleaseConsoleApp
 from console.wiring import Options
 from screens.prompts import ConfirmScreen
+from screens.step import StepScreen
 from services.flows import runbook
 from services.policy import load_policy
 from services.repo import Repository
@@ -29,7 +30,7 @@ from tests.conftest import run_cli
 from tests.hotfix_helpers import commit, pushed_quick_world, signed_tag
 from tests.journal_helpers import journal_finishes
 from tests.test_changelog_screen import until_confirm
-from tests.tui_helpers import open_step
+from tests.tui_helpers import open_step, text_of
 
 
 def screen_lines(app: Any) -> list[str]:
@@ -135,14 +136,14 @@ async def test_under_the_push_question_the_step_says_it_waits_and_nothing_has_ru
     project = hotfix_ready_to_push(tmp_path, fixes=1)
     app = ReleaseConsoleApp(Options(repo=project))
     async with app.run_test(size=(100, 32)) as pilot:
-        step = await open_step(pilot, "push", object)
+        step = await open_step(pilot, "push", StepScreen)
         await pilot.press("r")
         await until_confirm(pilot)
-        line = step.query_one("#step-message").render().plain
+        line = text_of(step, "#step-message")
         assert line == "Waiting for your answer in the dialog: nothing has run yet."
         await pilot.press("n")
         await pilot.pause()
-        assert "was not confirmed" in step.query_one("#step-message").render().plain
+        assert "was not confirmed" in text_of(step, "#step-message")
     remote_tags = subprocess.run(["git", "-C", str(project), "ls-remote", "--tags", "origin"],
                                  capture_output=True, text=True, check=True).stdout
     assert "refs/tags/v1.3.1" not in remote_tags

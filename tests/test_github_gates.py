@@ -13,6 +13,7 @@ import pytest
 from services.github import wiring
 from services.session import Session
 from services.step_protocol import Context, StepFailed
+from services.step_status import StepStatus
 from tests.github_helpers import (
     REPO,
     Sandbox,
@@ -40,7 +41,7 @@ def tamper(repo_path: Path, name: str = ISO) -> None:
 def set_step(ctx: Context, step_id: str, evidence: dict[str, Any]) -> None:
     def update(session: Session) -> None:
         record = session.step(step_id)
-        record.status, record.evidence = "done", evidence
+        record.status, record.evidence = StepStatus.DONE, evidence
 
     record_finished(ctx, f"{step_id} recorded", update)
 

@@ -13,6 +13,7 @@ from services import engine
 from services.github import wiring
 from services.session import Session, StepRecord
 from services.step_protocol import Context, StepFailed
+from services.step_status import StepStatus
 from services.steps import registry
 from tests.github_helpers import (
     REPO,
@@ -48,7 +49,7 @@ def test_status_with_push_next_defers_the_ci_check_to_the_run(
 
     def deferred(session: Session) -> None:
         rec = session.step("preflight")
-        rec.status, rec.evidence = "done", {"commit": "b" * 40,
+        rec.status, rec.evidence = StepStatus.DONE, {"commit": "b" * 40,
                                             "ci": {"status": "deferred", "reason": "offline"}}
 
     record_finished(ctx, "pre-flight deferred CI", deferred)

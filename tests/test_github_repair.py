@@ -15,6 +15,7 @@ from services.errors import BlockedError, ConsoleError
 from services.github import wiring
 from services.session import Session
 from services.step_protocol import Context, StepFailed
+from services.step_status import StepStatus
 from services.steps import registry
 from tests.conftest import run_cli
 from tests.github_helpers import (
@@ -39,7 +40,7 @@ def reviewed(make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> Context:
     complete_steps_before(ctx, "push")
 
     def pushed(session: Session) -> None:
-        session.step("push").status = "done"
+        session.step("push").status = StepStatus.DONE
 
     record_finished(ctx, "push recorded", pushed)
     run(ctx, "draft")

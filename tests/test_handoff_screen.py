@@ -22,7 +22,7 @@ from tests.airgap_helpers import (
     prepare_online,
     signed_offline,
 )
-from tests.tui_helpers import footer_keys, open_step, settle
+from tests.tui_helpers import footer_entries, footer_keys, open_step, settle
 
 
 def text(screen: HandoffScreen, selector: str) -> str:
@@ -296,7 +296,7 @@ async def test_the_footer_keys_fit_80_columns(stations: Workstations) -> None:
         screen = await open_handoff(pilot, "handoff-out")
         await write_with_ctrl_s(pilot, screen, ws.usb / "out.tar")
         assert "Enter: the checklist" in text(screen, "#step-message")
-        keys = list(screen.query("Footer FooterKey"))
+        keys = footer_entries(screen)
         palette = [k for k in keys if k.has_class("-command-palette")]
         shown = [k for k in keys if not k.has_class("-command-palette")]
         edge = palette[0].region.x if palette else screen.size.width

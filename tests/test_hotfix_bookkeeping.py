@@ -50,7 +50,7 @@ def test_every_subject_the_steps_commit_with_is_recognised(
         make_ctx: Callable[..., Context], module: object, kind: str, tag: str) -> None:
     ctx = make_ctx()
     ctx.session = Session(version=tag[1:], tag=tag, kind=kind)
-    message = (module.note_subject(ctx) if module is yank_changelog  # type: ignore[attr-defined]
+    message = (module.note_subject(ctx) if module is yank_changelog
                else module.commit_message(ctx))  # type: ignore[attr-defined]
     assert console_commit(message, "v{version}").endswith(tag)
 

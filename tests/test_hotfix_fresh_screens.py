@@ -18,7 +18,7 @@ from tests.conftest import git, run_cli
 from tests.hotfix_helpers import commit, pushed_quick_world, quick_world
 from tests.test_changelog_screen import until_confirm
 from tests.test_merge_back import hotfix_on_branch
-from tests.tui_helpers import open_step, settle, text_of
+from tests.tui_helpers import footer_words, open_step, settle, text_of
 
 
 async def resolve_then_continue_on_the_conflict_screen(pilot: Pilot[Any], project: Path) -> None:
@@ -194,7 +194,7 @@ async def test_a_hotfix_started_without_picks_says_p_on_its_branch_step(tmp_path
         assert "Press p here to pick them in the picker." in blockers
         assert footer_keys(step)["p"]
         # walked: the footer said "p Pick again…" of a hotfix nothing was ever picked for
-        words = {k.key: k.description for k in step.query("Footer FooterKey")}
+        words = footer_words(step)
         assert words["p"] == "Pick fixes…"
         # walked: it said the entries were "for you to edit", and no screen had an editor
         assert ("To reword one, edit CHANGELOG.md outside the console and commit it on the "
@@ -227,7 +227,7 @@ async def test_p_on_the_checklist_opens_the_picker_its_step_pane_names(
         assert isinstance(home, HomeScreen)
         assert "Press p here to pick them in the picker." in text_of(home, "#detail-text")
         assert footer_keys(home).get("p") is True
-        words = {k.key: k.description for k in home.query("Footer FooterKey")}
+        words = footer_words(home)
         assert words["p"] == "Pick…"
         # the whole footer in sight at 80 columns ("Pick fixes…" cut it to "q Qui")
         from tests.test_confirm_layout import screen_lines

@@ -20,7 +20,7 @@ from tests.test_hotfix_fresh_screens import (  # noqa: F401 - stopped is a fixtu
     stopped,
 )
 from tests.test_merge_back import hotfix_on_branch
-from tests.tui_helpers import footer_keys, open_picker, open_step, settle, text_of
+from tests.tui_helpers import footer_keys, footer_words, open_picker, open_step, settle, text_of
 
 
 async def test_after_merge_back_its_screen_offers_only_the_summary(tmp_path: Path) -> None:
@@ -43,7 +43,7 @@ async def test_after_merge_back_its_screen_offers_only_the_summary(tmp_path: Pat
         assert app.screen is step and "done" in text_of(step, "#step-status")
         keys = footer_keys(step)
         assert "r" not in keys and "k" not in keys and "o" not in keys, keys
-        words = {k.key: k.description for k in step.query("Footer FooterKey")}
+        words = footer_words(step)
         assert words["n"] == "Summary", words
         message = " ".join(text_of(step, "#step-message").split())
         assert "Bring the default branch up to date: done." in message

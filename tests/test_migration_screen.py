@@ -16,7 +16,7 @@ from services import engine
 from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context
 from tests.conftest import commit_file, git
-from tests.tui_helpers import open_step, open_with_key, settle
+from tests.tui_helpers import footer_entries, open_step, open_with_key, settle
 
 
 def at_the_migration_step(repo_path: Path, make_ctx: Callable[..., Context], changelog: str,
@@ -179,7 +179,7 @@ async def test_under_a_confirmation_at_80x24_the_bottom_row_is_the_dialogs_keys_
         screen.query_one("#step-body").focus()
         await pilot.press("m")  # "No migration required." saved; r commits it, asking first
         dialog = await open_with_key(pilot, "r", ConfirmScreen)
-        keys = {k.key: (k.description, k.region) for k in dialog.query("Footer FooterKey")}
+        keys = {k.key: (k.description, k.region) for k in footer_entries(dialog)}
         assert {key: words for key, (words, _) in keys.items()} == {"n": "No", "y": "Yes"}
         for _, region in keys.values():  # on the bottom row, over the step's, and whole
             assert region.y == 23 and region.right <= 80

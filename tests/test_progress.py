@@ -103,7 +103,7 @@ def test_a_reader_gone_away_never_fails_the_work(tmp_path: Path) -> None:
     render = ProgressRenderer(stream, bars=False)
 
     def progress(done: int) -> None:
-        render(ProgressEvent("sha256", done, image.stat().st_size))
+        render(ProgressEvent("sha256", image.name, done, image.stat().st_size))
 
     digest = hash_file(image, progress, chunk=1_000_000)
     with pytest.raises(BrokenPipeError):

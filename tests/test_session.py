@@ -16,6 +16,7 @@ from services.errors import EnvironmentProblem
 from services.session import Session, SessionError, SessionStore, StepRecord
 from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context
+from services.step_status import StepStatus
 from tests.conftest import git, run_cli
 
 
@@ -25,9 +26,9 @@ def test_round_trip_keeps_every_field(tmp_path: Path) -> None:
                       created_at="2026-11-21T12:00:00Z", previous_tag="v1.3.0",
                       base_commit="abc", branch="hotfix/v1.4.0",
                       data={"smoke": {"amd64": {"tester": "Ana"}}})
-    session.steps["changelog"] = StepRecord(status="done", evidence={"commit": "def"},
+    session.steps["changelog"] = StepRecord(status=StepStatus.DONE, evidence={"commit": "def"},
                                             started_at="s", finished_at="f")
-    session.steps["skipme"] = StepRecord(status="skipped", reason="not applicable")
+    session.steps["skipme"] = StepRecord(status=StepStatus.SKIPPED, reason="not applicable")
     store.save(session)
     loaded = store.load("v1.4.0")
     assert loaded.to_json() == session.to_json()
@@ -37,7 +38,7 @@ def test_round_trip_keeps_every_field(tmp_path: Path) -> None:
 def test_steps_are_keyed_by_id_not_position(tmp_path: Path) -> None:
     store = SessionStore(tmp_path)
     session = Session(version="1.0.0", tag="v1.0.0")
-    session.step("tag").status = "done"
+    session.step("tag").status = StepStatus.DONE
     store.save(session)
     data = json.loads(store.path("v1.0.0").read_text())
     assert data["steps"] == {"tag": {"status": "done"}}

@@ -15,6 +15,7 @@ from services.errors import BlockedError, NeedsInput
 from services.session import Session
 from services.signing import PASSPHRASE_OPTION, Readiness
 from services.step_protocol import Context, NonInteractive, Step, StepFailed
+from services.step_status import StepStatus
 from services.steps import registry
 from tests.signing_keys import (
     MINISIGN_SIGNING,
@@ -70,7 +71,7 @@ def test_rerun_keeps_valid_signatures_and_asks_nothing(ctx: Context) -> None:
     before = {p.name: p.read_bytes() for p in (ctx.root / "build").glob("*.minisig")}
 
     def reset(s: Session) -> None:
-        s.step("sign").status = "pending"
+        s.step("sign").status = StepStatus.PENDING
 
     ctx.record("test", "reset", update=reset)
     ctx.prompter = NonInteractive()  # no passphrase available: must not be needed

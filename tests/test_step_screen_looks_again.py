@@ -83,7 +83,7 @@ async def test_a_toast_keeps_the_brackets_of_a_step_title(tmp_path: Path) -> Non
         posted.append(notification)
         keep(notification)
 
-    app._notifications.add = add  # type: ignore[method-assign]
+    app._notifications.add = add  # type: ignore[method-assign,assignment]
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("n")  # the changelog step

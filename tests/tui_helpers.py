@@ -57,9 +57,20 @@ def text_of(screen: Any, selector: str) -> str:
     return str(screen.query_one(selector, Static).render())
 
 
+def footer_entries(screen: Any) -> list[Any]:
+    """The footer's key widgets, left to right (Textual does not export their class, FooterKey,
+    so they are typed loosely: each has ``key``, ``description`` and ``region``)."""
+    return list(screen.query("Footer FooterKey"))
+
+
+def footer_words(screen: Any) -> dict[str, str]:
+    """The footer as a captain reads it: each key shown and the words beside it."""
+    return {key.key: key.description for key in footer_entries(screen)}
+
+
 def footer_keys(screen: Any) -> dict[str, bool]:
     """The footer as a captain reads it: each key shown, and False where it is greyed out."""
-    return {key.key: not key.has_class("-disabled") for key in screen.query("Footer FooterKey")}
+    return {key.key: not key.has_class("-disabled") for key in footer_entries(screen)}
 
 
 async def open_step(pilot: Pilot[Any], step_id: str, kind: type[S]) -> S:
