@@ -69,6 +69,15 @@ def pushes(log: Path) -> list[dict[str, object]]:
     return [entry for entry in seen if entry["command"] == "git-receive-pack"]
 
 
+def have_terminal() -> bool:
+    """This test process has a controlling terminal (pytest run in one, not under CI)."""
+    try:
+        os.close(os.open("/dev/tty", os.O_RDWR))
+    except OSError:
+        return False
+    return True
+
+
 def on_remote(repo_path: Path) -> str:
     return git(repo_path.parent / "remote.git", "for-each-ref", "--format=%(refname)")
 
@@ -117,6 +126,7 @@ def test_the_cli_push_stays_on_the_terminal_and_says_what_ssh_refused(
     assert code == 3, text
     [push] = pushes(log)
     assert push["sid"] == os.getsid(0), "the CLI's push was taken off the captain's terminal"
+    assert push["tty"] is have_terminal()  # ssh could ask there, had it a key to ask about
     assert "git push to the remote origin (ssh://example.invalid" in text, text
     assert "\"git@example.invalid: Permission denied (publickey)" in text
     assert "ssh has no key the remote accepts, or cannot trust the host" in text
