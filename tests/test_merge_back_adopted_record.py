@@ -104,3 +104,24 @@ def test_the_captain_s_merge_by_hand_is_recorded_with_what_it_kept(tmp_path: Pat
     assert evidence(project).changelog_carried == "the section of 1.0.0"
     assert git(project.parent / "origin.git", "rev-parse", "main") == \
         git(project, "rev-parse", "main")
+
+
+def test_a_fast_forward_found_pushed_names_the_hotfix_s_commits(tmp_path: Path) -> None:
+    """main had not moved: merge-back fast-forwards it; killed after the push, the adopted
+    record names the hotfix's commits since its base tag (no merge commit to read them from)."""
+    from tests.hotfix_helpers import pushed_quick_world
+    from tests.test_merge_back import hotfix_on_branch
+
+    project = pushed_quick_world(tmp_path)
+    hotfix_on_branch(project, "retry=3\n")
+    killed = killed_after(project, "push", "run", "merge-back", "--yes")
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    resumed = run_cli("next", "--yes", cwd=project)
+    assert resumed.returncode == 0, resumed.stderr
+    record = evidence(project)
+    assert record.mode == "merged" and record.pushed == ()
+    assert subjects(record.merged) == [
+        line.split(" ", 1)[1]
+        for line in git(project, "log", "--format=%h %s", "v1.3.1", "^v1.3.0").splitlines()]
+    assert FIX in subjects(record.merged)
+    assert record.changelog_carried == ""
