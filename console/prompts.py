@@ -15,6 +15,11 @@ from services.step_protocol import NonInteractive, Plan
 
 
 class TerminalPrompter:
+    """Asks on the terminal the command runs in, between lines of output: git's ssh may ask
+    there too (a key's passphrase, a new host), as it does for the captain's own `git push`."""
+
+    owns_terminal = False
+
     def __init__(self, *, assume_yes: bool = False) -> None:
         self.assume_yes = assume_yes
         self._fallback = NonInteractive(assume_yes=assume_yes)

@@ -228,6 +228,10 @@ class ReasonScreen(AnswerScreen):
 class TuiPrompter:
     """Blocks the calling worker thread until the captain answers a modal."""
 
+    # Textual draws on the terminal: ssh asking for a passphrase there wrote over the screen
+    # and hung the worker, so git talking to the remote runs away from it (services.remote).
+    owns_terminal = True
+
     def __init__(self, app: App[Any]) -> None:
         self.app = app
 

@@ -6,6 +6,12 @@ down) would hold them for minutes, with the step showing "running" and nothing t
 When a read does not answer in time the step stops before sending anything, exactly as for a
 refused connection. The writes (``git push``) are not bounded: a slow link pushing a large
 branch must not be cut short, and the read just before it showed the remote alive.
+
+Under the TUI (a prompter that owns the terminal) every git that talks to the remote runs in a
+session of its own, bounded or not: ssh asking for a key's passphrase, or whether to trust a new
+host, wrote over Textual's screen on /dev/tty and hung the step's worker. Away from a terminal
+ssh refuses instead, and that refusal is said as what it is, with ssh-agent as the way. The
+CLI's pushes stay on the captain's terminal, where ssh asks as it does for their own push.
 """
 
 from __future__ import annotations
@@ -71,10 +77,14 @@ def remote_git(ctx: Context, *args: str, timeout: float | None = None) -> str:
     """Run a git command that talks to the remote; an unreachable remote is an environment
     problem whose message keeps git's own words ("Connection refused"). With ``timeout``, a
     remote that does not answer within it is :class:`RemoteSilent`, git and its ssh stopped,
-    worded as a refused one is but saying it did not answer, and for how long."""
+    worded as a refused one is but saying it did not answer, and for how long. Bounded, or under
+    a prompter that owns the terminal, git runs away from the terminal (see the module's
+    docstring); ssh's refusal there (:data:`NO_TERMINAL`) names ssh-agent as the way."""
     remote = ctx.policy.project.remote
+    away = timeout is not None or ctx.prompter.owns_terminal
     try:
-        return ctx.repo.git(*args, env={"GIT_TERMINAL_PROMPT": "0"}, timeout=timeout)
+        return ctx.repo.git(*args, env={"GIT_TERMINAL_PROMPT": "0"}, timeout=timeout,
+                            detached=away)
     except GitTimedOut as late:
         raise RemoteSilent(
             f"Cannot reach the remote {remote} ({remote_url(ctx)}): it did not answer within "
@@ -85,20 +95,38 @@ def remote_git(ctx: Context, *args: str, timeout: float | None = None) -> str:
         failure = err
     lines = git_lines(failure.output)
     said = "; ".join(line.rstrip(".") for line in lines) or "no output"
-    if timeout is not None and any(marker in said.lower() for marker in NO_TERMINAL):
-        raise RemoteUnreachable(
-            f"The remote {remote} ({remote_url(ctx)}) was not read: git says \"{said}\"; the "
-            "console reads the remote away from the terminal (so that it can stop waiting), "
-            "where ssh cannot ask for a key's passphrase or whether to trust a new host, and "
-            f"{WAITING}.",
-            remedy="Add the key to ssh-agent (`ssh-add`) and, for a host ssh has not seen "
-            f"before, connect to it once with `ssh -T`, {AGAIN}")
+    if any(marker in said.lower() for marker in NO_TERMINAL):
+        raise ssh_refused(ctx, args[0], said, bounded=timeout is not None, away=away)
     if any(marker in said.lower() for marker in UNREACHABLE):
         raise RemoteUnreachable(
             f"Cannot reach the remote {remote} ({remote_url(ctx)}): git says \"{said}\"; the "
             f"machine or the remote looks unreachable, and {WAITING}.",
             remedy=f"Check the network and the remote, {AGAIN}")
     raise RepoError(f"git {' '.join(args)} failed: {said}.")
+
+
+def ssh_refused(ctx: Context, verb: str, said: str, *, bounded: bool,
+                away: bool) -> RemoteUnreachable:
+    """ssh refused the key or the host (``said``: git's words): the remote is there, so not
+    "unreachable". Away from the terminal that is most often a key with a passphrase not in
+    ssh-agent, or a host ssh has not seen, which it could not ask about; on the terminal ssh
+    had its say and the key or the host is still not one it can use."""
+    remote, url = ctx.policy.project.remote, remote_url(ctx)
+    if bounded:
+        what = (f"The remote {remote} ({url}) was not read: git says \"{said}\"; the console "
+                "reads the remote away from the terminal (so that it can stop waiting), where "
+                "ssh cannot ask for a key's passphrase or whether to trust a new host")
+    elif away:
+        what = (f"git {verb} to the remote {remote} ({url}) was refused: git says \"{said}\"; "
+                "the console runs git away from the terminal its screen is on, where ssh cannot "
+                "ask for a key's passphrase or whether to trust a new host")
+    else:
+        what = (f"git {verb} to the remote {remote} ({url}) was refused: git says \"{said}\"; "
+                "ssh has no key the remote accepts, or cannot trust the host")
+    return RemoteUnreachable(
+        f"{what}, and {WAITING}.",
+        remedy="Add the key to ssh-agent (`ssh-add`) and, for a host ssh has not seen "
+        f"before, connect to it once with `ssh -T`, {AGAIN}")
 
 
 def remote_refs(ctx: Context, *refs: str) -> dict[str, str]:

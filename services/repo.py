@@ -210,19 +210,20 @@ class Repository:
 
     # --- the one runner ----------------------------------------------------------------------
     def output(self, *args: str, env: Mapping[str, str] | None = None,
-               timeout: float | None = None) -> GitOutput:
+               timeout: float | None = None, detached: bool = False) -> GitOutput:
         """Run ``git ARGS`` in the work tree and return what it said, whatever its exit status.
         ``env`` is added to the console's environment (GNUPGHOME, GPG_TTY, the ssh askpass
         helper, GIT_TERMINAL_PROMPT reach git and the gpg/ssh-keygen it starts); stdin is
         /dev/null so git never waits on the captain's terminal (see :func:`run_git`). With
-        ``timeout`` (seconds), :class:`GitTimedOut` once it passes, git and its children gone."""
-        return run_git(self.root, args, env, timeout)
+        ``timeout`` (seconds), :class:`GitTimedOut` once it passes, git and its children gone.
+        ``detached`` (implied by ``timeout``): git and what it starts have no terminal at all."""
+        return run_git(self.root, args, env, timeout, detached=detached)
 
     def git(self, *args: str, env: Mapping[str, str] | None = None,
-            timeout: float | None = None) -> str:
+            timeout: float | None = None, detached: bool = False) -> str:
         """Run a git command in the work tree; its stdout, or :class:`GitFailed` (a RepoError
         whose message keeps git's ``fatal:``/``error:`` lines), or :class:`GitTimedOut`."""
-        return self.output(*args, env=env, timeout=timeout).check().stdout
+        return self.output(*args, env=env, timeout=timeout, detached=detached).check().stdout
 
     def show(self, revision: str, rel: str) -> bytes | None:
         """The bytes of ``rel`` at ``revision``, or None when that revision does not have it."""
@@ -250,15 +251,18 @@ class Repository:
 
 
 def run_git(cwd: Path, args: tuple[str, ...], env: Mapping[str, str] | None = None,
-            timeout: float | None = None) -> GitOutput:
+            timeout: float | None = None, *, detached: bool = False) -> GitOutput:
     """``git ARGS`` in ``cwd`` as GitPython runs it: ``LC_ALL=C`` and ``LANGUAGE=C`` (the English
     messages the push step recognises), stdin from /dev/null, ``env`` over the console's own.
     A bounded command (``timeout``) runs in a process group of its own, killed whole when the
-    bound passes: git's ssh to a host that drops packets would otherwise outlive it."""
+    bound passes: git's ssh to a host that drops packets would otherwise outlive it. So does a
+    ``detached`` one, for the session of its own: no controlling terminal, so the ssh git
+    starts cannot open /dev/tty to ask for a passphrase over the TUI's screen (it refuses)."""
     from services import tools
 
     try:
-        done = tools.run("git", *args, cwd=cwd, timeout=timeout, whole_group=timeout is not None,
+        done = tools.run("git", *args, cwd=cwd, timeout=timeout,
+                         whole_group=detached or timeout is not None,
                          env={**os.environ, "LANGUAGE": "C", "LC_ALL": "C", **(env or {})})
     except tools.TimedOut as late:
         raise GitTimedOut(tuple(args), late.seconds) from None

@@ -84,7 +84,14 @@ class StepFailed(ConsoleError):
 
 
 class Prompter(Protocol):
-    """How a step asks the person at the keyboard. The CLI and the TUI each implement it."""
+    """How a step asks the person at the keyboard. The CLI and the TUI each implement it.
+
+    ``owns_terminal`` is True when the prompter's own screen is drawn on the terminal (the
+    TUI): a tool a step starts must not write on it or wait for a key there, so git that talks
+    to the remote runs away from it (services.remote), where ssh cannot ask for a passphrase
+    over the screen and hang the step; the CLI leaves the terminal to ssh."""
+
+    owns_terminal: bool
 
     def secret(self, prompt: str, *, option: str) -> str:
         """Ask for a passphrase or PIN without echo; ``option`` names the non-interactive way."""
@@ -97,6 +104,8 @@ class Prompter(Protocol):
 
 class NonInteractive:
     """A prompter for scripts and tests: it never asks, it says what to pass instead."""
+
+    owns_terminal = False  # a script's terminal, if any, is ssh's to ask on
 
     def __init__(self, *, assume_yes: bool = False, secrets: dict[str, str] | None = None) -> None:
         self.assume_yes = assume_yes

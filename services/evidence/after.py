@@ -144,6 +144,9 @@ class MergeBackEvidence(StepEvidence):
     pushed: tuple[str, ...] = ()  # the commits sent ("sha subject" lines)
     changelog_resolved: bool = False
     changelog_carried: str | None = optional()  # the hotfix's other CHANGELOG edits carried
+    # mode "merged" (adopted): the hotfix's commits the merge found on the branch brought, as
+    # "sha subject" lines; None when recorded by a console before this field
+    merged: tuple[str, ...] | None = optional()
 
 
 @record(frozen=True, kw_only=True, eq=False)

@@ -142,3 +142,20 @@ def carry(base: bytes | None, tag: bytes, result: bytes, *, version: str,
         return result, []
     return Change(doc=doc, edits=sorted(edits, key=lambda e: e.start), summary="").data(), carried
 
+
+
+def kept(base: bytes | None, tag: bytes, before: bytes, merged: bytes, *, version: str,
+         display: str) -> list[str]:
+    """The hotfix's other changes to the CHANGELOG (``tag``'s file against ``base``'s, its own
+    section, link and [Unreleased] aside) that a merge already made brought into the default
+    branch: ``merged``, the merge's file, has the tag's version of the part and ``before``, the
+    default branch's file before it, did not. For merge-back's record of a merge it adopts,
+    which says what it carried as the record of one it resolves itself does (a part added or
+    removed counts too: the captain's resolution by hand may have kept it)."""
+    theirs, old, _, after = _three(base, tag, merged, version, display)
+    mine = parts(changelog.parse(before, display), version)
+    keys = list(dict.fromkeys([*theirs, *old]))
+    return [_key_name(key) for key in keys
+            if _lines(theirs.get(key)) != _lines(old.get(key))
+            and _lines(mine.get(key)) != _lines(theirs.get(key))
+            and _lines(after.get(key)) == _lines(theirs.get(key))]

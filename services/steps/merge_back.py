@@ -13,8 +13,10 @@ hotfix added) the step stops instead, naming the part, with the file left as git
 captain (:mod:`services.hotfix.changelog_lost`). A MIGRATION.md conflict is resolved too when the
 hotfix only added its own transition (:mod:`services.hotfix.migration_merge`). Any other conflict
 stops, naming the files, with the merge left for the captain. A re-run adopts a merge already made
-(the tag is in the branch) and only pushes; whether that merge resolved its CHANGELOG is read from
-the merge itself. Pushing is irreversible, so the confirmation lists the commits that go up.
+(the tag is in the branch) and only pushes; whether that merge resolved its CHANGELOG, and what it
+carried (the hotfix's commits, its other CHANGELOG edits kept), is read from the merge itself
+(:mod:`services.hotfix.adopted`). Pushing is irreversible, so the confirmation lists the commits
+that go up.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from services.blocker import dirty_tree_blockers
 from services.errors import ConsoleError
 from services.evidence import MergeBackEvidence
 from services.hotfix import changelog_lost, migration_merge
+from services.hotfix.adopted import base_ref, carried_by_merge
 from services.hotfix.entries import compare_from_the_hotfix, insert_release_section
 from services.hotfix.picks import git_dir_path, unmerged
 from services.hotfix.plan import HotfixData, hotfix_data
@@ -52,11 +55,6 @@ def _ancestor(ctx: Context, a: str, b: str) -> bool:
 def _git(ctx: Context, *args: str) -> GitOutput:
     """A git command that may stop (a conflict): its status is looked at, not raised."""
     return ctx.repo.output(*args, env={"GIT_EDITOR": "true"})
-
-
-def _merge_base(ctx: Context, a: str, b: str) -> str:
-    done = ctx.repo.output("merge-base", a, b)
-    return done.stdout.strip() if done.status == 0 else ""
 
 
 def merge_message(ctx: Context, default: str) -> str:
@@ -208,9 +206,12 @@ class MergeBack(Step):
         remote = ctx.policy.project.remote
         if remote_ref(ctx, f"refs/heads/{default}") != local:
             return None
+        resolved = changelog_resolved_in(ctx, data)
+        brought = carried_by_merge(ctx, data, merged_by(ctx, data))
         return MergeBackEvidence(mode="merged", branch=default, commit=local, remote=remote,
-                                 tag=session.tag,
-                                 changelog_resolved=changelog_resolved_in(ctx, data)).to_json()
+                                 tag=session.tag, changelog_resolved=resolved,
+                                 merged=brought.commits,
+                                 changelog_carried=listed(brought.changelog)).to_json()
 
     def run(self, ctx: Context) -> Evidence:
         for blocker in self.check(ctx):
@@ -228,12 +229,16 @@ class MergeBack(Step):
         how = mode(ctx, data)
         resolved = False
         carried: list[str] = []
-        if how == "merged":  # a killed run (or the captain) merged it already: say so
-            resolved = changelog_resolved_in(ctx, data)
+        merged: tuple[str, ...] | None = None  # what an adopted merge brought (see below)
+        if how == "merged":  # a killed run (or the captain) merged it already: say so, and
+            resolved = changelog_resolved_in(ctx, data)  # what it carried, as a made one says
+            brought = carried_by_merge(ctx, data, merged_by(ctx, data))
+            merged, carried = brought.commits, list(brought.changelog)
             ctx.record(self.id, "merge adopted", outputs={
                 "branch": default, "commit": _rev(ctx, f"refs/heads/{default}"),
                 "tag": session.tag, "remote_tip": remote_tip,
-                "changelog_resolved": resolved})
+                "changelog_resolved": resolved, "merged": list(merged),
+                "changelog_carried": listed(carried)})
         if ctx.repo.branch() != default:
             ctx.repo.git("switch", "--quiet", default)
         if how == "fast-forward":
@@ -249,6 +254,7 @@ class MergeBack(Step):
                              remedy="Check the remote and run merge-back again.")
         return MergeBackEvidence(mode=how, branch=default, commit=local, remote=remote,
                                  tag=session.tag, pushed=tuple(pushed), changelog_resolved=resolved,
+                                 merged=merged,
                                  changelog_carried=listed(carried)).to_json()  # "" when none
 
     def _ours_stopped(self, ctx: Context, data: HotfixData) -> bool:
@@ -372,12 +378,8 @@ class MergeBack(Step):
     def _base_changelog(self, ctx: Context, data: HotfixData, rel: str) -> bytes | None:
         """The CHANGELOG the hotfix branched from: at the base commit the session recorded, else
         the base tag, else the merge base of the default branch and the tag."""
-        tag = ctx.require_session().tag
-        for ref in (data.base_commit, f"refs/tags/{data.base_tag}" if data.base_tag else "",
-                    _merge_base(ctx, "HEAD", f"refs/tags/{tag}")):
-            if ref and _rev(ctx, f"{ref}^{{commit}}"):
-                return ctx.repo.show(ref, rel)
-        return None
+        base = base_ref(ctx, data, "HEAD")
+        return ctx.repo.show(base, rel) if base else None
 
 
 STEP = MergeBack()
