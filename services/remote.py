@@ -23,7 +23,11 @@ from services.repo import GitFailed, GitTimedOut, RepoError
 from services.step_protocol import Context
 from services.wording import duration
 
+# What waits while the remote cannot be reached, as each caller's sentence ends: the push step's
+# default, since after it the draft, the review and the publish stand on what it pushed.
 WAITING = "push, draft, review and publish wait for the online side"
+MERGE_BACK_WAITS = "the merge back into the default branch waits until it can be reached"
+NOTE_WAITS = "the commit waits here, unpushed, until it can be reached"
 # What git (ssh, curl, git://) says when the network or the remote host is not there.
 UNREACHABLE = ("connection refused", "could not resolve host", "unable to connect",
                "failed to connect", "network is unreachable", "no route to host",
@@ -73,13 +77,16 @@ def git_lines(output: str) -> list[str]:
     return keep
 
 
-def remote_git(ctx: Context, *args: str, timeout: float | None = None) -> str:
+def remote_git(ctx: Context, *args: str, timeout: float | None = None,
+               waiting: str = WAITING) -> str:
     """Run a git command that talks to the remote; an unreachable remote is an environment
     problem whose message keeps git's own words ("Connection refused"). With ``timeout``, a
     remote that does not answer within it is :class:`RemoteSilent`, git and its ssh stopped,
     worded as a refused one is but saying it did not answer, and for how long. Bounded, or under
     a prompter that owns the terminal, git runs away from the terminal (see the module's
-    docstring); ssh's refusal there (:data:`NO_TERMINAL`) names ssh-agent as the way."""
+    docstring); ssh's refusal there (:data:`NO_TERMINAL`) names ssh-agent as the way.
+    ``waiting`` ends the sentence with what waits for the remote (the push step's later steps,
+    merge-back, a commit left unpushed): a merge-back after the publish is not "publish waits"."""
     remote = ctx.policy.project.remote
     away = timeout is not None or ctx.prompter.owns_terminal
     try:
@@ -89,24 +96,25 @@ def remote_git(ctx: Context, *args: str, timeout: float | None = None) -> str:
         raise RemoteSilent(
             f"Cannot reach the remote {remote} ({remote_url(ctx)}): it did not answer within "
             f"{duration(late.seconds)} (git {args[0]} and its ssh were stopped); the machine or "
-            f"the remote looks unreachable, and {WAITING}.", seconds=late.seconds,
+            f"the remote looks unreachable, and {waiting}.", seconds=late.seconds,
             remedy=f"Check the network and the remote, {AGAIN}") from None
     except GitFailed as err:
         failure = err
     lines = git_lines(failure.output)
     said = "; ".join(line.rstrip(".") for line in lines) or "no output"
     if any(marker in said.lower() for marker in NO_TERMINAL):
-        raise ssh_refused(ctx, args[0], said, bounded=timeout is not None, away=away)
+        raise ssh_refused(ctx, args[0], said, bounded=timeout is not None, away=away,
+                          waiting=waiting)
     if any(marker in said.lower() for marker in UNREACHABLE):
         raise RemoteUnreachable(
             f"Cannot reach the remote {remote} ({remote_url(ctx)}): git says \"{said}\"; the "
-            f"machine or the remote looks unreachable, and {WAITING}.",
+            f"machine or the remote looks unreachable, and {waiting}.",
             remedy=f"Check the network and the remote, {AGAIN}")
     raise RepoError(f"git {' '.join(args)} failed: {said}.")
 
 
-def ssh_refused(ctx: Context, verb: str, said: str, *, bounded: bool,
-                away: bool) -> RemoteUnreachable:
+def ssh_refused(ctx: Context, verb: str, said: str, *, bounded: bool, away: bool,
+                waiting: str = WAITING) -> RemoteUnreachable:
     """ssh refused the key or the host (``said``: git's words): the remote is there, so not
     "unreachable". Away from the terminal that is most often a key with a passphrase not in
     ssh-agent, or a host ssh has not seen, which it could not ask about; on the terminal ssh
@@ -124,17 +132,17 @@ def ssh_refused(ctx: Context, verb: str, said: str, *, bounded: bool,
         what = (f"git {verb} to the remote {remote} ({url}) was refused: git says \"{said}\"; "
                 "ssh has no key the remote accepts, or cannot trust the host")
     return RemoteUnreachable(
-        f"{what}, and {WAITING}.",
+        f"{what}, and {waiting}.",
         remedy="Add the key to ssh-agent (`ssh-add`) and, for a host ssh has not seen "
         f"before, connect to it once with `ssh -T`, {AGAIN}")
 
 
-def remote_refs(ctx: Context, *refs: str) -> dict[str, str]:
+def remote_refs(ctx: Context, *refs: str, waiting: str = WAITING) -> dict[str, str]:
     """What the remote has for ``refs`` (one ``git ls-remote``, waiting at most
     :data:`RUN_LOOK_SECONDS`), as ref -> sha; a ref it does not have is left out.
     ``refs/tags/T^{}`` asks for the commit an annotated tag points at."""
     found = ls_remote_lines(remote_git(ctx, "ls-remote", ctx.policy.project.remote, *refs,
-                                       timeout=RUN_LOOK_SECONDS))
+                                       timeout=RUN_LOOK_SECONDS, waiting=waiting))
     return {name: sha for name, sha in found.items() if name in refs}
 
 
@@ -143,6 +151,6 @@ def ls_remote_lines(out: str) -> dict[str, str]:
     return {name: sha for sha, _, name in (line.partition("\t") for line in out.splitlines())}
 
 
-def remote_ref(ctx: Context, ref: str) -> str:
+def remote_ref(ctx: Context, ref: str, waiting: str = WAITING) -> str:
     """What the remote has for ``ref`` ("" when it has none), as :func:`remote_refs` reads it."""
-    return remote_refs(ctx, ref).get(ref, "")
+    return remote_refs(ctx, ref, waiting=waiting).get(ref, "")

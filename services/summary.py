@@ -324,7 +324,7 @@ def push_plan_lines(ctx: Context, session: Session) -> tuple[str, list[str]]:
 def push_rest(ctx: Context, session: Session) -> str:
     """Push the commits left after a release (the reopen commit), journaled in that release's
     journal; returns the pushed head."""
-    from services.remote import remote_git
+    from services.remote import NOTE_WAITS, remote_git
 
     remote = ctx.policy.project.remote
     left = leftover(ctx, session)
@@ -332,7 +332,8 @@ def push_rest(ctx: Context, session: Session) -> str:
         raise ConsoleError(f"{session.tag}'s own last commit is not on its branch here, so "
                            "nothing was pushed.", remedy="Push it with git yourself.")
     head = ctx.repo.git("rev-parse", f"{left.tip}^{{commit}}").strip()
-    remote_git(ctx, "push", remote, f"{head}:refs/heads/{left.branch}")  # its plain sentence
+    remote_git(ctx, "push", remote, f"{head}:refs/heads/{left.branch}",  # its plain sentence
+               waiting=NOTE_WAITS)
     ctx.session = session
     ctx.record("post-release", "pushed", outputs={"commit": head, "branch": left.branch,
                                                   "remote": remote})

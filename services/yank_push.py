@@ -49,12 +49,13 @@ def note_commit(ctx: Context) -> NoteCommit | None:
 
 def push_note(ctx: Context, note: NoteCommit) -> None:
     """Push the branch up to the note's commit, fast-forward only, and journal it."""
-    from services.remote import remote_git
+    from services.remote import NOTE_WAITS, remote_git
 
     if ctx.repo.branch() != note.branch:
         raise ConsoleError(f"HEAD is no longer on {note.branch}; the yank note was not pushed.",
                            remedy=f"Switch back to {note.branch} and push {note.sha[:12]}.")
-    remote_git(ctx, "push", "--quiet", note.remote, f"{note.sha}:refs/heads/{note.branch}")
+    remote_git(ctx, "push", "--quiet", note.remote, f"{note.sha}:refs/heads/{note.branch}",
+               waiting=NOTE_WAITS)
     ctx.session = ctx.store.load(note.tag)  # finished by now: no longer the active session
     ctx.record("yank-changelog", "note pushed",
                outputs={"commit": note.sha, "remote": note.remote, "branch": note.branch})

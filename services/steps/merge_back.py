@@ -31,7 +31,7 @@ from services.hotfix.adopted import base_ref, carried_by_merge
 from services.hotfix.entries import compare_from_the_hotfix, insert_release_section
 from services.hotfix.picks import git_dir_path, unmerged
 from services.hotfix.plan import HotfixData, hotfix_data
-from services.remote import remote_git, remote_ref
+from services.remote import MERGE_BACK_WAITS, remote_git, remote_ref
 from services.repo import GitOutput, RepoError, git_failure
 from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepFailed
 from services.wording import listed
@@ -204,7 +204,7 @@ class MergeBack(Step):
                 not _ancestor(ctx, f"refs/tags/{session.tag}", local):
             return None
         remote = ctx.policy.project.remote
-        if remote_ref(ctx, f"refs/heads/{default}") != local:
+        if remote_ref(ctx, f"refs/heads/{default}", MERGE_BACK_WAITS) != local:
             return None
         resolved = changelog_resolved_in(ctx, data)
         brought = carried_by_merge(ctx, data, merged_by(ctx, data))
@@ -220,7 +220,7 @@ class MergeBack(Step):
         session = ctx.require_session()
         remote = ctx.policy.project.remote
         default = data.default_branch
-        remote_tip = remote_ref(ctx, f"refs/heads/{default}")
+        remote_tip = remote_ref(ctx, f"refs/heads/{default}", MERGE_BACK_WAITS)
         if remote_tip and not _ancestor(ctx, remote_tip, f"refs/heads/{default}"):
             raise StepFailed(f"{remote}/{default} has commits that the local {default} does not "
                              "have; nothing was merged or pushed.",
@@ -248,8 +248,9 @@ class MergeBack(Step):
         local = ctx.repo.head_sha()
         pushed = commits_up(ctx, data) if remote_tip != local else []
         if remote_tip != local:
-            remote_git(ctx, "push", "--quiet", remote, f"refs/heads/{default}:refs/heads/{default}")
-        if remote_ref(ctx, f"refs/heads/{default}") != local:
+            remote_git(ctx, "push", "--quiet", remote, f"refs/heads/{default}:refs/heads/{default}",
+                       waiting=MERGE_BACK_WAITS)
+        if remote_ref(ctx, f"refs/heads/{default}", MERGE_BACK_WAITS) != local:
             raise StepFailed(f"{remote}/{default} does not show {local[:12]} after the push.",
                              remedy="Check the remote and run merge-back again.")
         return MergeBackEvidence(mode=how, branch=default, commit=local, remote=remote,
