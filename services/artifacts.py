@@ -125,19 +125,25 @@ def blockers(artifacts: list[Artifact], root: Path, version: str = "", *,
             continue
         where = display_path(artifact.path, root)
         # named, not "that directory": `next` and `status` end with this remedy on its own
-        build = ("Build it: run `./build.sh " + (version or "VERSION") + f"` in {root}."
-                 if script else f"Build it into {display_path(artifact.path.parent, root)}/ "
-                 "with the project's own build, then run the step again.")
+        # "then run the step again" in the command line's words, "then press n here" in the
+        # TUI's (it said both: "…, then run the step again. Then press n here.")
         if elsewhere:
             build = (f"Build it from the release commit {release_commit[:12]}, not HEAD "
                      f"({head[:12]}): `git switch --detach {release_commit[:12]}`, "
                      + (f"`./build.sh {version or 'VERSION'}` in {root}" if script else
                         f"the project's own build into {display_path(artifact.path.parent, root)}/")
-                     + ", then `git switch -` and run the step again.")
+                     + ", then `git switch -` and ")
+            cli, tui = build + "run the step again.", build + "press n here."
+        elif script:
+            cli = "Build it: run `./build.sh " + (version or "VERSION") + f"` in {root}."
+            tui = cli + " Then press n here."
+        else:
+            build = (f"Build it into {display_path(artifact.path.parent, root)}/ with the "
+                     "project's own build, then ")
+            cli, tui = build + "run the step again.", build + "press n here."
         arch = f" ({artifact.arch})" if artifact.arch else ""
         if artifact.problem == "missing":
-            result.append(Blocker(f"Artifact {where}{arch} is missing.", build,
-                                  build + " Then press n here."))
+            result.append(Blocker(f"Artifact {where}{arch} is missing.", cli, tui))
         elif artifact.problem == "empty":
             result.append(Blocker(f"Artifact {where}{arch} is empty (0 bytes).",
                                   "The build failed or was interrupted; rebuild it."))

@@ -309,24 +309,41 @@ def template(doc: Changelog, old: semver.Version | None, new: semver.Version, *,
     ]
 
 
+def _section_headings(doc: Changelog) -> list[tuple[int, semver.Version]]:
+    """(index, last version named) of each version section's heading, at the level of the first
+    one: the order a new section follows. A first release's ``## (none) -> v0.1.0`` or an
+    ``## Upgrading to 1.4.0`` names one version and still tells the order (only transitions
+    naming two were counted: the console's own guide, opening with ``(none) -> v0.1.0``, got
+    its second section at the end, as for a guide of one section, and its third above that
+    one, so the sections ran v0.1.0, v0.3.0, v0.2.0)."""
+    found = [(index, level, [v for _, v in _versions_in(text) if v is not None])
+             for index, level, text in _headings(doc.lines)]
+    named = [(index, level, versions[-1]) for index, level, versions in found if versions]
+    if not named:
+        return []
+    top = next((level for _, level, _ in named if level > 1), named[0][1])  # not a titled "# …"
+    return [(index, version) for index, level, version in named if level == top]
+
+
 def add_section(doc: Changelog, section: list[str]) -> Change:
     """Insert ``section`` (lines without endings) where the file's order puts a new transition:
-    above the newest one (or below it for an oldest-first file), else at the end."""
+    above the newest one (or at the end for an oldest-first file), else at the end. The order
+    comes from the first two version sections; a lone transition is taken as newest-first."""
     nl = doc.newline
     new = [line + nl for line in section]
-    existing = _transition_headings(doc)
+    sections = _section_headings(doc)
+    transitions = _transition_headings(doc)
     if not doc.lines:
         lines = [f"# Migration guide{nl}", nl, *new]
         edit = Edit(0, 0, tuple(lines))
-    elif existing:
-        tops = [_versions_in(h[2])[1][1] for h in existing[:2]]
-        first_v, second_v = ([*tops, None, None])[:2]
-        ascending = first_v is not None and second_v is not None and first_v < second_v
+    elif len(sections) >= 2 or transitions:
+        # two sections tell the order; one transition alone is taken as the newest on top
+        ascending = len(sections) >= 2 and sections[0][1] < sections[1][1]
         if ascending:
             edit = insertion(doc, len(doc.lines), [nl, *new] if body(doc.lines[-1]).strip()
                              else new)
         else:
-            edit = Edit(existing[0][0], existing[0][0], (*new, nl))
+            edit = Edit(sections[0][0], sections[0][0], (*new, nl))
     else:
         lead = [nl] if body(doc.lines[-1]).strip() else []
         edit = insertion(doc, len(doc.lines), [*lead, *new])

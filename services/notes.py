@@ -139,14 +139,21 @@ def verification_block(policy: Policy, *, tag: str, version: str, base_url: str 
                             f"{combined}"], policy.tag_signing != "none",
                       intro=f"Download the files you need with {combined} and {signature}, check "
                       "the list's signature, then the files against it:", keys=keys)
+    intro = {}
     if combined and names:
         commands.append(f"sha256sum -c --ignore-missing {combined}")
+        # "with their checksum and signature files" sent users for FILE.sha256, and the first
+        # command wants the combined list (seen in the console's own v0.1.0 notes)
+        suffix = signature_suffix(policy.signing_backend)
+        intro["intro"] = (f"Download the files you need, {combined}"
+                          + (f" and each file's `{suffix}` signature" if suffix else "")
+                          + ", then run:")
     for name in names:
         per_file = policy.checksum_file_for(name)
         if not combined and per_file:
             commands.append(f"sha256sum -c {per_file}")
         commands += _verify_command(policy, name)
-    return _block(tag, commands, policy.tag_signing != "none", keys=keys)
+    return _block(tag, commands, policy.tag_signing != "none", keys=keys, **intro)
 
 
 def _key_lines(policy: Policy, *, tag: str, base_url: str, files: bool) -> list[str]:
@@ -186,13 +193,15 @@ def _block(tag: str, commands: list[str], signed_tag: bool, *,
            "then run:", keys: Sequence[str] = ()) -> str:
     lines = ["### Verification", ""]
     after = ["", " ".join(keys)] if keys else []
+    # the tag is checked in a clone, not where the downloads are: its own block (pasted with
+    # the download commands, `git verify-tag` failed in the download folder)
+    tag_lines = [f"In a clone of the repository, check the signature of the tag {tag}:", "",
+                 "```sh", f"git verify-tag {tag}", "```"] if signed_tag else []
     if commands:
-        lines += [intro,
-                  "", "```sh", *commands, *([f"git verify-tag {tag}"] if signed_tag else []),
-                  "```", *after]
+        lines += [intro, "", "```sh", *commands, "```", *([""] if tag_lines else []),
+                  *tag_lines, *after]
     elif signed_tag:
-        lines += [f"In a clone of the repository, check the signature of the tag {tag}:", "",
-                  "```sh", f"git verify-tag {tag}", "```", *after]
+        lines += [*tag_lines, *after]
     else:
         lines.append(f"This release has no files to download and its tag {tag} is not signed, "
                      "so there is nothing to verify.")

@@ -89,3 +89,19 @@ def test_run_prints_each_artifact_it_recorded_with_its_size(ctx: Context) -> Non
     assert lines[shown + 1:shown + 3] == ["    amd64: build/pai-v0.2.0-amd64.iso (62.5 KiB)",
                                           "    arm64: build/pai-v0.2.0-arm64.iso (62.5 KiB)"]
     assert "  dir: build" in lines
+
+
+def test_the_tuis_remedy_says_press_n_once(ctx: Context) -> None:
+    """Walked in the TUI on the console's own release (no build.sh): the step screen said
+    "Build it into dist/ with the project's own build, then run the step again. Then press n
+    here." The TUI's words replace the command line's; `status` keeps its own."""
+    from screens.step_render import render_blockers
+
+    shown = render_blockers(registry()["artifacts"].check(ctx), tui=True).plain
+    assert shown.endswith("  → Build it into build/ with the project's own build, then press n "
+                          "here.\n"), shown
+    assert "run the step again" not in shown
+    (ctx.root / "build.sh").write_text("#!/bin/sh\n")
+    shown = render_blockers(registry()["artifacts"].check(ctx), tui=True).plain
+    assert shown.endswith(f"  → Build it: run `./build.sh 0.2.0` in {ctx.root}. Then press n "
+                          "here.\n"), shown

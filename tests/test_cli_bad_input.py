@@ -203,6 +203,22 @@ def test_a_key_file_that_is_not_there_is_named_not_blamed_on_the_artifact(
     assert git(repo_path, "status", "--porcelain") == "?? app.tar.gz\n"
 
 
+def test_verify_without_the_public_key_says_so_not_that_the_download_is_bad(
+        tmp_path: Path) -> None:
+    """Verifying the console's own v0.1.0 where it was downloaded (no minisign.pub there, no
+    --minisign-pub): "✘ app.tar.gz: sha256 OK; signature FAILED (The public key … does not
+    exist.)" and "Verification failed for app.tar.gz", exit 1, as if the download were bad."""
+    (tmp_path / "app.tar.gz").write_bytes(b"built\n")
+    refused = run_cli("verify", "app.tar.gz", cwd=tmp_path)
+    assert refused.returncode == 2
+    assert refused.stdout == ""
+    assert refused.stderr.strip().splitlines() == [
+        f"error: There is no public key to verify with: {tmp_path / 'minisign.pub'} does not "
+        "exist; nothing was verified. Give --minisign-pub the project's key file (minisign.pub "
+        "in its repository at the release's tag), or run verify in a clone of the project."]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["app.tar.gz"]
+
+
 @pytest.mark.parametrize("command", ["verify", "sign", "checksums"])
 def test_files_commands_refuse_a_repo_that_names_nothing(tmp_path: Path, command: str) -> None:
     """`verify FILE --repo /typo` went on outside any repository, with the defaults' pinned key."""

@@ -252,3 +252,39 @@ def test_a_pre_release_is_refused_as_a_transition_with_its_final_version_named(
         assert "v1.4.0-rc.1 is a pre-release; MIGRATION.md sections name final versions" in said
         assert "Give 1.4.0 as TO, after v1.3.1." in said
     assert path.read_text() == GUIDE
+
+
+FIRST_RELEASE_GUIDE = (  # the shape of the console's own MIGRATION.md at v0.1.0
+    "# Migration guide\n\nHow to move between versions. Each section names the transition.\n\n"
+    "## (none) -> v0.1.0\n\nFirst release: no migration required.\n\n"
+    "From a development snapshot of main (before v0.1.0):\n\n- `release.toml`: a key changed.\n"
+)
+
+
+def _transitions(path: Path) -> list[str]:
+    return [line for line in path.read_text().splitlines() if line.startswith("## ")]
+
+
+def test_sections_after_a_first_release_keep_one_order(tmp_path: Path) -> None:
+    """Found rehearsing the console's own release: its guide opens with `## (none) -> v0.1.0`,
+    which names one version, so `migration none|add 0.1.0 0.2.0` put the next section at the
+    end of the file (as for any guide of one section) and the one after that above it:
+    v0.1.0, v0.3.0, v0.2.0 top to bottom. The third now follows the first two's order."""
+    path = tmp_path / "MIGRATION.md"
+    path.write_text(FIRST_RELEASE_GUIDE)
+    for old, new in (("0.1.0", "0.2.0"), ("0.2.0", "0.3.0"), ("0.3.0", "0.4.0")):
+        done = run_cli("migration", "none", old, new, "--file", str(path), cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+    assert _transitions(path) == ["## (none) -> v0.1.0", "## v0.1.0 -> v0.2.0",
+                                  "## v0.2.0 -> v0.3.0", "## v0.3.0 -> v0.4.0"]
+    assert path.read_text().endswith(
+        "- `release.toml`: a key changed.\n\n## v0.1.0 -> v0.2.0\n\nNo migration required.\n\n"
+        "## v0.2.0 -> v0.3.0\n\nNo migration required.\n\n## v0.3.0 -> v0.4.0\n\n"
+        "No migration required.\n")
+    # a guide whose captain put the second section on top stays newest first
+    path.write_text(FIRST_RELEASE_GUIDE.replace(
+        "## (none)", "## Upgrading to 0.2.0\n\nNo migration required.\n\n## (none)"))
+    done = run_cli("migration", "none", "0.2.0", "0.3.0", "--file", str(path), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert _transitions(path) == ["## v0.2.0 -> v0.3.0", "## Upgrading to 0.2.0",
+                                  "## (none) -> v0.1.0"]

@@ -209,3 +209,26 @@ def test_notes_longer_than_github_takes_block_the_notes_step(
         f"The release notes are {length:,} characters, and GitHub refuses a release body over "
         "125,000 (the draft step would fail after the tag is pushed)."]
     assert blockers[0].remedy.startswith("Shorten the [0.2.0] section of CHANGELOG.md")
+
+
+def test_the_consoles_own_verification_block_can_be_pasted_where_the_downloads_are() -> None:
+    """Rehearsing the console's own v0.1.0: its notes said to download the files "with their
+    checksum and signature files", then ran `sha256sum -c --ignore-missing SHA256SUMS` (a user
+    who took FILE.sha256 had no SHA256SUMS), and put `git verify-tag` in the same block as the
+    download commands, where it fails: the tag is checked in a clone."""
+    from services.policy import load_policy
+
+    own = load_policy(Path(__file__).resolve().parents[1] / "release.toml")
+    own = replace(own, tag_key="0123456789ABCDEF0123456789ABCDEF01234567")  # pinned in a clone
+    block = verification_block(own, tag="v0.1.0", version="0.1.0")
+    assert block.startswith(
+        "### Verification\n\nDownload the files you need, SHA256SUMS and each file's `.minisig` "
+        "signature, then run:\n\n```sh\nsha256sum -c --ignore-missing SHA256SUMS\n"
+        "minisign -Vm release_console-0.1.0-py3-none-any.whl -p minisign.pub\n"
+        "minisign -Vm release_console-0.1.0.tar.gz -p minisign.pub\n```\n\n"
+        "In a clone of the repository, check the signature of the tag v0.1.0:\n\n"
+        "```sh\ngit verify-tag v0.1.0\n```\n\n`minisign.pub` is the project's public key"), block
+    unsigned = verification_block(replace(own, signing_backend="none", tag_signing="none"),
+                                  tag="v0.1.0", version="0.1.0")
+    assert "Download the files you need, SHA256SUMS, then run:" in unsigned
+    assert "verify-tag" not in unsigned

@@ -412,7 +412,8 @@ def test_the_notes_verify_the_lists_signature_then_the_files() -> None:
                     artifacts=(ArtifactSpec("amd64", "pai-{tag}-{arch}.iso"),))
     block = verification_block(policy, tag="v1.4.0", version="1.4.0")
     assert ("```sh\nminisign -Vm SHA256SUMS -p minisign.pub\n"
-            "sha256sum -c --ignore-missing SHA256SUMS\ngit verify-tag v1.4.0\n```") in block
+            "sha256sum -c --ignore-missing SHA256SUMS\n```\n\nIn a clone of the repository, check "
+            "the signature of the tag v1.4.0:\n\n```sh\ngit verify-tag v1.4.0\n```") in block
     assert "with SHA256SUMS and SHA256SUMS.minisig" in block
 
 

@@ -22,6 +22,7 @@ from console.commands.files import (
     absolute,
     file_context,
     require_key_files,
+    require_pinned_key,
     require_present,
     require_writable_folder,
     shown,
@@ -306,6 +307,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     require_present(files, "verified")
     policy, root, ctx = file_context(args)
     require_key_files(args, root, "verified")
+    require_pinned_key(args, policy, root)
     overrides = Overrides(minisign_pub=args.minisign_pub, gpg_key=args.gpg_fingerprint,
                           allowed_signers=args.allowed_signers, identity=args.identity)
     backend = make_backend(policy, root, overrides, verifying=True)
