@@ -48,6 +48,18 @@ def test_openpgp_tag_is_made_and_verified(repo_path: Path, make_ctx: Callable[..
     assert "\nPAI v0.2.0\n" in body and "-----BEGIN PGP SIGNATURE-----" in body
 
 
+def test_the_openpgp_tag_plan_does_not_take_a_keyring_key_for_a_card(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Rehearsing the console's own release with a gpg key in a keyring: the plan said "pinentry
+    asks for the card's PIN", and there was no card."""
+    fpr = gpg_key()
+    ctx = start(repo_path, make_ctx, f'[signing]\nbackend = "none"\ntag_format = "openpgp"\n'
+                f'tag_key = "{fpr}"\n')
+    assert registry()["tag"].plan(ctx).notes == [
+        f"Signed by the pinned OpenPGP key {fpr}; pinentry asks for the card's PIN, or for the "
+        "key's passphrase where it is kept in a keyring."]
+
+
 def test_ssh_tag_is_made_and_verified(repo_path: Path, make_ctx: Callable[..., Context]) -> None:
     _key, public = ssh_keypair(repo_path / "keys")
     allowed_signers(repo_path / "allowed_signers", "casey@example.org", public)

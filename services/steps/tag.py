@@ -37,8 +37,11 @@ class Tag(Step):
             result.notes.append("No OpenPGP key is pinned for the tag yet (signing.tag_key); "
                                 "nothing is tagged until it is.")
         elif plan.signing == "openpgp":
+            # the plan does not ask gpg where the key lives: a key on a card wants its PIN, a
+            # key in a keyring its passphrase (the rehearsal of the console's own release used one)
             result.notes.append(f"Signed by the pinned OpenPGP key {plan.key}; pinentry asks for "
-                                "the card's PIN.")
+                                "the card's PIN, or for the key's passphrase where it is kept "
+                                "in a keyring.")
         elif plan.signing == "ssh":
             result.notes.append(f"Signs with the ssh key {plan.key}; checks it as "
                                 f"{plan.identity} against {plan.allowed_signers}.")
