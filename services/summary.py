@@ -98,7 +98,7 @@ class Summary:
                 "signed_with": self.signed_with, "duration": self.duration,
                 "journal_head": self.journal_head, "journal_count": self.journal_count,
                 "remaining": list(self.remaining), "unpushed": self.unpushed,
-                "security": self.security, "merge_back": self.merge_back}
+                "security": self.security, "merge_back": self.merge_back, "record": self.record}
 
 
 def _duration(start: str, end: str) -> str:

@@ -7,6 +7,7 @@ where the journal, the session or the published notes were; nothing on any scree
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from console.app import ReleaseConsoleApp
@@ -29,5 +30,7 @@ async def test_the_summary_names_the_folder_the_record_is_kept_in(tmp_path: Path
     assert said == ["  Record: .release/v1.3.0/ (release notes, session, journal)"], lines
     kept = project / ".release" / "v1.3.0"
     assert (kept / "session.json").is_file() and (kept / "journal.jsonl").is_file()
-    # the command line's summary says it too
+    # the command line's summary says it too, and its JSON
     assert "Record: .release/v1.3.0/" in run_cli("status", cwd=project).stdout
+    last = json.loads(run_cli("status", "--json", cwd=project).stdout)["last"]
+    assert last["record"] == ".release/v1.3.0/"
