@@ -152,6 +152,9 @@ class HomeScreen(OwnKeysFirst, Screen[None]):
         # step there, so it goes to the step to do now or the first (walked: the pane showed the
         # step of the runbook gone)
         changed = bool(self.rows) and [r.id for r in overview.rows] != [r.id for r in self.rows]
+        # the release ended (walked: after the summary the pane still showed "Push commit and
+        # tag ... irreversible", the row last opened, with nothing in progress): back to the top
+        changed = changed or (self.has_session and not overview.has_session)
         self.rows, self.next_id = overview.rows, overview.next_id
         self.has_session = overview.has_session
         self.can_start = overview.can_start

@@ -114,13 +114,15 @@ def not_ready(hardware: str, failing: bool, note: str) -> str:
 
     Walked at 80x24: ctrl+s on the empty form said only "Unticked checks are recorded as
     failed…"; once they were ticked, the empty hardware came back from the service in the
-    command line's words (``--hardware``). Both are said at once, in the form's own terms."""
+    command line's words (``--hardware``). Both are said at once, in the form's own terms,
+    after "Nothing was recorded." (walked: "Unticked checks are recorded as failed" read as if a
+    failed sign-off had just been recorded)."""
     said = []
     if not hardware.strip():
         said.append(f'The Hardware field is empty: type the machine you tested on '
                     f'(e.g. "{HARDWARE_EXAMPLE}").')
     if failing and not note.strip():
-        said.append("Unticked checks are recorded as failed: tick what passed (a ticks all), or "
-                    "say what went wrong in the note.")
-    return " ".join(said)
+        said.append("Unticked checks would be recorded as failed: tick what passed (a ticks "
+                    "all), or say what went wrong in the note.")
+    return " ".join(["Nothing was recorded.", *said]) if said else ""
 

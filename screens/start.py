@@ -106,6 +106,9 @@ class StartScreen(SessionDialog):
         suggested = read.decision.next_version if read and read.decision else ""
         if suggested:
             text += f"\nThe [Unreleased] entries call for {suggested}."
+        elif read is not None and read.decision is None:  # walked: said only at the changelog
+            text += (f"\n{ctx.policy.changelog} has no [Unreleased] entries yet: add this "
+                     "release's changes and commit them, or the changelog step stops.")
         if branch and branch != default:  # walked: left on an abandoned hotfix's branch
             text = (f"⚠ You are on {branch}, not {default}: a release starts from {default} "
                     f"(pre-flight refuses another branch). Switch with `git switch {default}` "

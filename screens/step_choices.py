@@ -15,11 +15,13 @@ from textual.widgets import Static
 
 from screens.base import host_of, said
 from screens.step_messages import Finished
+from screens.step_render import status_line
 from services import engine
 from services.asks import ASKS
 from services.catalogue import info
 from services.errors import ConsoleError
 from services.step_protocol import Context, Plan
+from services.step_status import StepStatus
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -33,6 +35,7 @@ else:
 
 # the step screen's line while its worker runs (and again once a dialog is answered yes)
 RUNNING = "Running… (Esc or Ctrl+C cancels at the next safe point)"
+WAITING = "… waiting for your answer"  # the status line meanwhile
 
 
 class StepChoices(_Screen):
@@ -65,12 +68,15 @@ class StepChoices(_Screen):
         """From the run worker: show the plan and wait for y/n (Enter = yes unless irreversible)."""
         from screens.prompts import ask_from_thread
 
-        # under the dialog the line said "Running…" before anything ran: it waits for the answer
+        # under the dialog the line said "Running…" before anything ran: it waits for the answer,
+        # and so does the status above it (walked at 100x32: "… running" beside "nothing has run")
         self.app.call_from_thread(self._say, Text(
-            "Waiting for your answer in the dialog: nothing has run yet.", style="bold blue"))
+            "Waiting for your answer in the dialog: nothing has run yet.", style="bold blue"),
+            Text(WAITING, style="bold blue"))
         yes = ask_from_thread(self.app, question, plan, irreversible=irreversible)
         if yes:
-            self.app.call_from_thread(self._say, Text(RUNNING, style="bold blue"))
+            self.app.call_from_thread(self._say, Text(RUNNING, style="bold blue"),
+                                      status_line(StepStatus.RUNNING, "", irreversible=False))
         return yes
 
     def asking_here(self, ctx: Context) -> None:
@@ -80,8 +86,10 @@ class StepChoices(_Screen):
 
         ctx.prompter = AskingPrompter(self.app, self.ask)
 
-    def _say(self, text: Text) -> None:
+    def _say(self, text: Text, status: Text | None = None) -> None:
         self.query_one("#step-message", Static).update(text)
+        if status is not None:
+            self.query_one("#step-status", Static).update(status)
 
     def action_cancel_step(self) -> None:
         if not self.running:

@@ -20,13 +20,17 @@ class FormWrites:
 
     form_writes = 0
     refused = ""  # the last refusal said in a toast (a run's, a save's): the next attempt's to take
+    result_shown = False  # the message line holds a run's result (the step screen's)
     app: Any  # the screen's, as Textual gives it
 
     def take_back_refusal(self) -> None:
-        """The refusal's toast goes: a new attempt is under way (its own words follow)."""
+        """The refusal's toast goes, and its red line under the form: a new attempt is under way
+        (its own words follow). Walked at 80x24: after a tick, "cannot run yet: checklist item
+        not ticked" stayed under the ticked item and "▶ ready"."""
         if self.refused:
             host_of(self.app).withdraw(self.refused)
             self.refused = ""
+            self.result_shown = False  # the next load puts the hint back in its place
 
     def start_form_write(self) -> None:
         """A tick or a form's save went to a worker: an ``n`` pressed now acts on its outcome."""

@@ -50,6 +50,7 @@ class MovingOn(_Screen):
     loaded: bool
     next_title: str
     result_shown: bool
+    refused: str
     done_line: Text | None
     next_before_load = False  # n came before the first load: done once it is there
     next_elsewhere = ""  # the machine that does the step to do now, when not this one
@@ -91,8 +92,9 @@ class MovingOn(_Screen):
             asks = self.step.irreversible or self.step.id in ASKS
             return Text(f"n: {'asks, runs it' if asks else 'runs it'} and opens the next step · "
                         "r: run it here.", style="bold")
-        if self.status == S.BLOCKED and self.blockers:
-            return Text(f"To do: {self.blockers[0].tui_remedy}", style="yellow")
+        if self.status == S.BLOCKED and self.blockers:  # a blocker whose sentence says what to
+            first = self.blockers[0]  # do has no remedy: walked, "To do:" stood alone
+            return Text(f"To do: {first.tui_remedy or first.reason}", style="yellow")
         return Text("")
 
     def action_next_step(self) -> None:
@@ -127,8 +129,10 @@ class MovingOn(_Screen):
         elif self.status in RUNNABLE:
             self._start_run(advance=True)
         elif self.blockers:
-            self.notify(f"{self.blockers[0].reason} {self.blockers[0].tui_remedy}",
-                        severity="warning", timeout=8)
+            # kept as the refusal the next attempt takes back: walked, "MIGRATION.md has no
+            # section" stayed up beside "✔ MIGRATION.md section: done." on the next screen
+            self.refused = f"{self.blockers[0].reason} {self.blockers[0].tui_remedy}"
+            self.notify(self.refused, severity="warning", timeout=8)
 
     def go_next(self, *, after: str = "") -> None:
         """Open the step to do now in place of this screen (the summary when all are done)."""

@@ -288,10 +288,12 @@ def _run_locked(ctx: Context, step: Step, *, confirmed: bool) -> Evidence:
 
 
 def refuse(step: Step, session: Session, blockers: list[Blocker]) -> None:
-    """A step that may not run now, in one sentence: "cannot run yet|again: <first blocker>"."""
+    """Say "cannot run yet|again: <first blocker>", its remedy apart in TUI words too (r in the
+    TUI named `release-console checklist tick ...` where the screen says space ticks it)."""
     finished = stored_status(session.steps.get(step.id, StepRecord()), False) in FINISHED
     raise BlockedError(f"'{step.title}' cannot run {'again' if finished else 'yet'}: "
-                       f"{wording.mid_sentence(str(blockers[0]))}")
+                       f"{wording.mid_sentence(blockers[0].reason)}", remedy=blockers[0].remedy,
+                       tui=blockers[0].tui)
 
 
 def _mark_done(ctx: Context, step: Step, evidence: Evidence) -> Callable[[Session], None]:

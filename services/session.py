@@ -161,6 +161,12 @@ class Session:
         )
 
 
+def record_directory(tag: str) -> str:
+    """Where a release's session, journal and notes are kept, relative to the checkout, as a
+    captain reads it (``.release/v1.3.0/``)."""
+    return f"{RELEASE_DIR}/{quote(tag, safe='')}/"
+
+
 class SessionStore:
     """Finds, reads and writes sessions under ``<repo>/.release/``."""
 
@@ -171,7 +177,7 @@ class SessionStore:
     def directory(self, tag: str) -> Path:
         """``.release/<tag>/``, the tag quoted so "release/1.2" stays one directory level and
         nothing in a tag can point outside ``.release/``."""
-        return self.base / quote(tag, safe="")
+        return self.root / record_directory(tag)
 
     def path(self, tag: str) -> Path:
         return self.directory(tag) / "session.json"

@@ -25,7 +25,7 @@ from services.evidence import (
     TagEvidence,
     YankChangelogEvidence,
 )
-from services.session import Session
+from services.session import Session, record_directory
 from services.wording import counted
 
 if TYPE_CHECKING:
@@ -57,6 +57,9 @@ class Summary:
     unpushed: int = 0
     security: str = ""  # a hotfix's security clock: its deadline met or missed, and by how much
     merge_back: str = ""  # a hotfix's default branch: merged or fast-forwarded and pushed, or not
+    # where the release's own files are, relative to the checkout (walked: the summary gave the
+    # journal's head but not where it, the session or the notes published were kept)
+    record: str = ""
 
     def lines(self) -> list[str]:
         """The summary as plain lines (the CLI prints them; the TUI styles them)."""
@@ -80,6 +83,8 @@ class Summary:
             out.append(f"  Security clock: {self.security}")
         if self.journal_head:
             out.append(f"  Journal: {self.journal_count} entries, head {self.journal_head[:16]}")
+        if self.record:
+            out.append(f"  Record: {self.record} (release notes, session, journal)")
         for action in self.remaining:
             out.append(f"  Still to do: {action}")
         return out
@@ -93,7 +98,7 @@ class Summary:
                 "signed_with": self.signed_with, "duration": self.duration,
                 "journal_head": self.journal_head, "journal_count": self.journal_count,
                 "remaining": list(self.remaining), "unpushed": self.unpushed,
-                "security": self.security, "merge_back": self.merge_back}
+                "security": self.security, "merge_back": self.merge_back, "record": self.record}
 
 
 def _duration(start: str, end: str) -> str:
@@ -187,7 +192,8 @@ def summarise(session: Session, *, unpushed: int = 0,
         duration=_duration(session.created_at, max(finished)) if finished else "",
         journal_head=session.journal_head, journal_count=session.journal_count,
         remaining=tuple(remaining), unpushed=unpushed, security=_security(session),
-        merge_back=_merge_back(session))
+        merge_back=_merge_back(session),
+        record=record_directory(session.tag))
 
 
 def left_what(session: Session) -> str:

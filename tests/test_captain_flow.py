@@ -151,7 +151,8 @@ async def test_cancel_a_running_step_and_quit_while_one_runs(
         assert isinstance(app.screen, ConfirmScreen)
         step = app.screen_stack[-2]
         assert isinstance(step, StepScreen) and step.running
-        assert "running" in text_of(step, "#step-status")
+        # its worker runs, waiting on the question: the status says so, not "… running"
+        assert "waiting for your answer" in text_of(step, "#step-status")
         # the captain cancels the running step (Esc/Ctrl+C on its screen: the same action)
         step.action_cancel_step()
         await settle(pilot)

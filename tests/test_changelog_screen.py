@@ -91,6 +91,9 @@ async def test_the_line_under_the_dialog_waits_for_the_answer(
         await pilot.pause()
         line = text_of(screen, "#step-message")
         assert "Running" not in line and "nothing has run yet" in line
+        # the status above it too (walked at 100x32, where it shows beside the dialog)
+        status = text_of(screen, "#step-status")
+        assert "running" not in status and "waiting for your answer" in status, status
         await pilot.press("y")
         await settle(pilot)
         assert "done" in text_of(screen, "#step-message")

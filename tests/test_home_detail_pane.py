@@ -83,3 +83,26 @@ async def test_when_the_runbook_changes_the_pane_shows_the_highlighted_row(
         await pilot.press("down", "down")  # the pane follows the cursor in the new runbook
         await settle(pilot)
         assert text_of(app.screen, "#detail-text").startswith("MIGRATION.md section")
+
+
+async def test_once_the_release_ends_the_pane_shows_the_first_step_not_the_last_opened(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Walked at 80x24: after the summary, Escape back to the checklist with nothing in progress
+    showed "Push commit and tag ... irreversible" in the Step pane, the row last highlighted
+    during the release, as if it came next. The pane goes back to the first step."""
+    from services.session_lifecycle import abandon_release
+
+    start_release(make_ctx(), ReleaseRequest(version="0.2.0"))
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        checklist = app.screen.query_one("#checklist", OptionList)
+        checklist.highlighted = 9
+        await settle(pilot)
+        assert "Push commit and tag" in text_of(app.screen, "#detail-text")
+        abandon_release(make_ctx(), "v0.2.0", "walked")  # the release ends (here: abandoned)
+        await pilot.press("f5")
+        await settle(pilot)
+        assert "No release in progress" in text_of(app.screen, "#message")
+        assert checklist.highlighted == 0
+        assert text_of(app.screen, "#detail-text").startswith("Pre-flight checks")

@@ -180,7 +180,8 @@ async def test_ctrl_s_on_an_empty_form_says_the_hardware_field_is_empty_too(
         await settle(pilot)
         said = " ".join(n.message for n in app._notifications)
         assert 'The Hardware field is empty: type the machine you tested on (e.g. "ThinkPad' in said
-        assert "Unticked checks are recorded as failed" in said
+        assert said.startswith("Nothing was recorded. The Hardware field is empty"), said
+        assert "Unticked checks would be recorded as failed" in said
         app.clear_notifications()
         await pilot.press("enter", "a", "ctrl+s")  # every check ticked, still no hardware
         await settle(pilot)
@@ -210,6 +211,6 @@ async def test_a_new_notice_from_the_form_replaces_the_one_before(
         await settle(pilot)
         toasts = [str(t.render()) for t in app.screen.query(Toast)]
         assert len(toasts) == 1, toasts
-        assert "Unticked checks are recorded as failed" in toasts[0]
+        assert "Nothing was recorded. Unticked checks would be recorded as failed" in toasts[0]
         assert "Hardware" not in toasts[0]
     assert "smoke" not in make_ctx().require_session().data  # nothing recorded

@@ -147,3 +147,26 @@ async def test_the_start_dialog_says_when_the_branch_is_not_the_default_one(
         assert any("⚠ You are on hotfix/v0.2.1, not main" in line for line in lines), lines
         assert any("Switch with `git switch main`" in line for line in lines), lines
         assert any("Cancel" in line and "Start" in line for line in lines), lines
+
+
+async def test_the_start_dialog_says_when_unreleased_has_no_entries(repo_path: Path) -> None:
+    """Walked at 80x24 after a release: [Unreleased] was empty, the dialog said nothing of it,
+    and the rc started only to stop at the changelog step ("To do:" with nothing after it).
+    The dialog says so before anything starts, on screen with its buttons."""
+    from tests.test_confirm_layout import screen_lines
+
+    commit_file(repo_path, "CHANGELOG.md", "# Changelog\n\n## [Unreleased]\n\n## [0.1.0]\n- A.\n")
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_with_key(pilot, "s", StartScreen)
+        said = " ".join(text_of(app.screen, "#suggestion").split())
+        assert "CHANGELOG.md has no [Unreleased] entries yet: add this release's changes and " \
+               "commit them, or the changelog step stops." in said, said
+        lines = screen_lines(app)
+        assert any("no [Unreleased] entries yet" in line for line in lines), lines
+        assert any("Cancel" in line and "Start" in line for line in lines), lines
+    commit_file(repo_path, "CHANGELOG.md", ENTRIES)
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_with_key(pilot, "s", StartScreen)
+        assert "no [Unreleased] entries" not in text_of(app.screen, "#suggestion")

@@ -84,26 +84,25 @@ class MigrationScreen(StepScreen[MigrationView]):
                              major=versions.is_major_bump(old, new))
 
     def show_extra(self, data: MigrationView | None) -> None:
-        status = self.query_one("#migration-status", Static)
         editor = self.query_one("#migration-editor", TextArea)
         if data is None:
             return
         self.view_data = data
         self.refresh_bindings()
         if data.first:  # nothing to write: no editor, no save button, no ctrl+s or m
-            status.update(Text("This is the first release: there is nothing to migrate from.",
-                               style="dim"))
+            self.show_section("#migration-status", Text(
+                "This is the first release: there is nothing to migrate from.", style="dim"))
             editor.display = False
             self.query_one("#migration-save", Button).display = False
             return
         if data.error or data.result is None:
-            status.update(Text(data.error, style="bold red"))
+            self.show_section("#migration-status", Text(data.error, style="bold red"))
             return
         result = data.result
         if result.status == "missing":
             self.template_text = data.text
-        if self.said_by_blockers(result.message):  # said above, with what to do about it
-            status.update("")
+        if self.said_by_blockers(result.message):  # said above, with what to do about it; its
+            self.show_section("#migration-status", "")  # empty rows cut the editor at 80x24
         else:
             line = Text(("✔ " if result.ok else "✘ ") + result.message,
                         style="green" if result.ok else "bold yellow")
@@ -111,7 +110,7 @@ class MigrationScreen(StepScreen[MigrationView]):
                 line.append("\nThe editor holds a template: fill in the TODO lines and save with "
                             "ctrl+s" + ("." if data.major else ", or press m if no migration "
                                         "is required."), style="dim")
-            status.update(line)
+            self.show_section("#migration-status", line)
         if editor.text == self.loaded_text:  # do not throw away what the captain is typing
             editor.load_text(data.text)
             self.loaded_text = data.text

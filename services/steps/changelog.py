@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 
-from services import changelog, channels, reconcile, version_refs, versions
+from services import changelog, channels, reconcile, version_refs, versions, wording
 from services.atomic import write_bytes_atomic
 from services.blocker import as_blocker
 from services.changelog import (
@@ -237,7 +237,7 @@ class ChangelogStep(Step):
             refs = [u for u in ref_updates(ctx) if u.changed]
             decision = bump_decision(ctx, change.doc)
         except ConsoleError as err:
-            return Plan(summary=f"Cannot move the changelog: {err}")
+            return Plan(summary=f"Cannot move the changelog: {wording.mid_sentence(str(err))}")
         plan = Plan(summary=change.summary,
                     changes=[FileChange(rel, change.diff(rel)),
                              *(FileChange(u.path, u.diff()) for u in refs)],
