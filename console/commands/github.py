@@ -12,7 +12,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from console.commands.common import YES_HELP, add_parser, context
+from console.commands.common import YES_HELP, add_parser, context, yank_options
 from console.json_envelope import json_flag
 from console.output import print_json, say, warn
 from services.step_protocol import Context
@@ -67,12 +67,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "asset stay. Shows both changes and asks (no terminal: --yes). Needs the "
                    f"release published and {TOKEN}.")
     p.add_argument("version", metavar="VERSION", help="the version to yank, e.g. 1.2.0")
-    p.add_argument("--reason", required=True, help="one line: why it is withdrawn")
-    p.add_argument("--replacement", required=True, metavar="VERSION",
-                   help="the version users should use instead")
-    p.add_argument("--allow-older", action="store_true",
-                   help="the replacement is older than the yanked version on purpose (a "
-                   "downgrade)")
+    yank_options(p)
     p.add_argument("--dry-run", action="store_true",
                    help="check and show both changes (GitHub and CHANGELOG); change nothing")
     json_flag(p, "one JSON document on stdout (docs/cli.md); it needs --dry-run (the plan) "
