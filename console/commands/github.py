@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from console.commands.common import YES_HELP, add_parser, context, yank_options
 from console.json_envelope import json_flag
-from console.output import print_json, say, warn
+from console.output import hanging, print_json, say, warn
 from services.step_protocol import Context
 from services.step_status import StepStatus as S
 
@@ -125,7 +125,7 @@ def push_rest(ctx: Context, *, dry_run: bool) -> int:
     command, lines = push_plan_lines(ctx, session)
     plan = Plan(summary="\n".join(lines), commands=[command])
     if dry_run:
-        say(plan.render())
+        say(plan.render(hanging))
         return 0
     if not ctx.prompter.confirm("Push the commits left after the release?", plan):
         say("Not pushed.")
@@ -195,7 +195,7 @@ def cmd_yank(args: argparse.Namespace) -> int:
         if args.json:
             print_json(doc)
         else:
-            say(prepared.plan.render())
+            say(prepared.plan.render(hanging))
         return 0
     outcome = carry_out(ctx, prepared)
     print_json({**doc, "dry_run": False, "github_result": outcome.github,

@@ -1,0 +1,88 @@
+"""The CLI's sentences fit the terminal: `run STEP --dry-run`'s plan (its summary, GitHub API
+calls and `Note:` lines) and `status`'s "Every step is stopped" line are wrapped at the terminal's
+width (80 when stdout is not one) with a hanging indent, never cutting a word; commands stay whole,
+and `--json`'s envelope keeps each thing said on one line.
+
+Walked from the command line at 80 columns: the tag step's key note ran to 150-300 columns,
+`publish --dry-run`'s summary to 320, and "Every step is stopped: ..." to 200, each cut mid-word
+by the terminal.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+from tests.test_cli_refusals import _said
+from tests.test_journal_broken import tampered
+
+
+def _joined(lines: list[str]) -> str:
+    return " ".join(line.strip() for line in lines)
+
+
+def _fits(lines: list[str], width: int) -> bool:
+    """Each line within ``width``, but for one word alone (a long path), never cut."""
+    return all(len(line) <= width or len(line.split()) == 1 for line in lines)
+
+
+def _api_calls(out: str) -> list[str]:
+    """Each GitHub API call of a plan, its continuation lines (four columns in) joined again."""
+    found: list[list[str]] = []
+    following = False
+    for line in out.splitlines():
+        if line.startswith(("  GET ", "  POST ", "  PATCH ")):
+            found.append([line])
+            following = True
+        elif following and line.startswith("    "):
+            found[-1].append(line)
+        else:
+            following = False
+    return [_joined(lines) for lines in found]
+
+
+@pytest.mark.parametrize("columns", [None, "60"])
+def test_dry_run_plans_wrap_their_prose_and_keep_commands_whole(
+        repo_path: Path, monkeypatch: pytest.MonkeyPatch, columns: str | None) -> None:
+    monkeypatch.delenv("COLUMNS", raising=False)  # not a terminal: 80
+    width = int(columns or 80)
+    assert run_cli("start", "0.2.0", cwd=repo_path).returncode == 0
+    enveloped = json.loads(run_cli("run", "draft", "--dry-run", "--json", cwd=repo_path).stdout)
+    one_each = enveloped["output"]  # one line per thing said, as before wrapping
+    notes = [line for line in one_each if line.startswith("Note: ")]
+    calls = [line for line in one_each if line.startswith("  GET ") or line.startswith("  POST ")]
+    assert any(len(line) > 100 for line in notes) and any(len(line) > 100 for line in calls)
+
+    dry = run_cli("run", "draft", "--dry-run", cwd=repo_path,
+                  env={"COLUMNS": columns} if columns else None)
+    assert dry.returncode == 1, dry.stderr
+    assert all(len(line) <= width for line in dry.stdout.splitlines()), dry.stdout
+    wrapped = _said(dry.stdout, "Note: ")
+    assert any(len(lines) > 1 for lines in wrapped)
+    assert [_joined(lines) for lines in wrapped] == notes  # no word cut or lost
+    assert _api_calls(dry.stdout) == [call.strip() for call in calls]
+
+    tag = run_cli("run", "tag", "--dry-run", cwd=repo_path,
+                  env={"COLUMNS": columns} if columns else None)
+    commands = [line for line in tag.stdout.splitlines() if line.startswith("  $ ")]
+    assert any(len(line) > width for line in commands)  # a command is never cut to fit
+    assert all(len(line) <= width for line in tag.stdout.splitlines()
+               if not line.startswith("  $ ")), tag.stdout
+
+
+@pytest.mark.parametrize("columns", [None, "60"])
+def test_status_wraps_every_step_is_stopped(
+        repo_path: Path, monkeypatch: pytest.MonkeyPatch, columns: str | None) -> None:
+    monkeypatch.delenv("COLUMNS", raising=False)
+    width = int(columns or 80)
+    tampered(repo_path)
+    problem = json.loads(run_cli("status", "--json", cwd=repo_path).stdout)["journal_problem"]
+    status = run_cli("status", cwd=repo_path, env={"COLUMNS": columns} if columns else None)
+    assert status.returncode == 0, status.stderr
+    [stopped] = _said(status.stdout, "Every step is stopped: ")
+    assert len(stopped) > 1 and _fits(stopped, width), stopped
+    assert _joined(stopped).startswith(f"Every step is stopped: {problem} ")
+    assert _fits(status.stdout.splitlines(), width), status.stdout
