@@ -11,13 +11,22 @@ by the terminal.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from services.session_lifecycle import ReleaseRequest, start_release
+from services.step_protocol import Context
+from tests.conftest import git, run_cli
+from tests.signing_keys import build_artifacts, write_policy
 from tests.test_cli_refusals import _said
 from tests.test_journal_broken import tampered
+from tests.test_smoke import SIGNING
+
+
+def signed_by(repo: Path) -> str:
+    return git(repo, "config", "user.name").strip() or "?"
 
 
 def _joined(lines: list[str]) -> str:
@@ -86,3 +95,36 @@ def test_status_wraps_every_step_is_stopped(
     assert len(stopped) > 1 and _fits(stopped, width), stopped
     assert _joined(stopped).startswith(f"Every step is stopped: {problem} ")
     assert _fits(status.stdout.splitlines(), width), status.stdout
+
+
+def test_smoke_sign_and_show_wrap_a_long_sign_off(
+        repo_path: Path, make_ctx: Callable[..., Context],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Walked: a sign-off on "ThinkPad X1 Carbon gen 11, SanDisk Extreme 64 GB USB stick, ..."
+    was said in 143 columns by `smoke sign` and 165 by `smoke show`, and a failed check's note in
+    156, each cut mid-word."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+    write_policy(repo_path, SIGNING)
+    start_release(make_ctx(), ReleaseRequest(version="0.2.0"))
+    build_artifacts(repo_path)
+    hardware = ("ThinkPad X1 Carbon gen 11, SanDisk Extreme 64 GB USB stick, booted via UEFI "
+                "with secure boot on")
+    note = ("Ollama failed to load the model: the board's memory was too small for the default "
+            "model in models.txt")
+    signed = run_cli("smoke", "sign", "--arch", "amd64", "--hardware", hardware, "--pass",
+                     "boots", "--fail", "runs Ollama", "--note", note, "--pass", "all",
+                     cwd=repo_path)
+    assert signed.returncode == 0, signed.stderr
+    recorded = _said(signed.stdout, "Recorded ")[0] + \
+        [line for line in signed.stdout.splitlines()[1:] if line.startswith("  ")
+         and "sha256" not in line]
+    assert _fits(recorded, 80) and len(recorded) > 1
+    assert _joined(recorded) == f"Recorded the amd64 sign-off by {signed_by(repo_path)} on " \
+        f"{hardware}."
+    detail = json.loads(run_cli("smoke", "show", "--json", cwd=repo_path).stdout)[
+        "architectures"][0]["detail"]
+    shown = run_cli("smoke", "show", cwd=repo_path).stdout
+    assert _fits(shown.splitlines(), 80), shown
+    [status] = _said(shown, "✘ amd64: ")
+    assert _joined(status) == f"✘ amd64: {detail}"
+    assert f"[!] runs Ollama: fail — {note}" in " ".join(shown.split())
