@@ -128,3 +128,48 @@ def test_smoke_sign_and_show_wrap_a_long_sign_off(
     [status] = _said(shown, "✘ amd64: ")
     assert _joined(status) == f"✘ amd64: {detail}"
     assert f"[!] runs Ollama: fail — {note}" in " ".join(shown.split())
+
+
+def test_checklist_and_journal_verify_wrap_their_sentences(
+        repo_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`checklist show` and `tick` said a long item in one line, `journal verify` its path, its
+    count and its head in 100 columns; each goes on under its text, the path never cut."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+    item = ("The user documentation in docs/ and the README describe every option this release "
+            "adds, and the screenshots show the new screens")
+    write_policy(repo_path, f'[checklist]\npreflight = ["{item}"]\n')
+    assert run_cli("start", "0.2.0", cwd=repo_path).returncode == 0
+    ticked = run_cli("checklist", "tick", "1", cwd=repo_path).stdout
+    [said] = _said(ticked, "Ticked: ")
+    assert len(said) > 1 and _fits(said, 80) and _joined(said) == f"Ticked: {item}"
+    shown = run_cli("checklist", "show", cwd=repo_path).stdout
+    [row] = _said(shown, " [✔] 1. ")
+    assert len(row) > 1 and _fits(row, 80), row
+    assert _joined(row).startswith(f"[✔] 1. {item}  (")  # who ticked it and when, after it
+    verified = run_cli("journal", "verify", cwd=repo_path).stdout
+    journal = repo_path / ".release" / "v0.2.0" / "journal.jsonl"
+    assert _fits(verified.splitlines(), 80), verified
+    assert " ".join(verified.split()).startswith(f"{journal}: 2 entries, chain intact, head ")
+
+
+def test_a_steps_long_evidence_wraps_under_its_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """After `next`, review's "release:" table ran to 196 columns and a sign-off's hardware to
+    169; each goes on two columns in under its key, no word cut."""
+    from console.commands.step_lines import evidence_lines
+
+    monkeypatch.setenv("COLUMNS", "80")
+    release = {"id": 4, "name": "PAI v1.3.0", "tag": "v1.3.0", "draft": True,
+               "target": "23823dc185f3be038368a1f49cb9aa73fcad4889",
+               "html_url": "http://127.0.0.1:46655/example-org/pai/releases/tag/untagged-4"}
+    hardware = ("Demo Captain on ThinkPad X1 Carbon gen 11, SanDisk Extreme 64 GB USB stick, "
+                "booted via UEFI with secure boot on at 2026-11-27T05:25:59Z")
+    said = evidence_lines("release", release) + evidence_lines("signoffs", {"amd64": hardware}) \
+        + evidence_lines("message", "MIGRATION.md says no migration is required for v1.2.0 -> "
+                         "v1.3.0 (MIGRATION.md line 3).")
+    lines = "\n".join(said).splitlines()
+    assert len(lines) > len(said) and _fits(lines, 80), lines
+    assert [" ".join(text.split()) for text in said] == [
+        "release: " + ", ".join(f"{k}={v}" for k, v in release.items()),
+        f"amd64: {hardware}",
+        "message: MIGRATION.md says no migration is required for v1.2.0 -> v1.3.0 (MIGRATION.md "
+        "line 3)."]

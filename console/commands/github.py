@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from console.commands.common import YES_HELP, add_parser, context, yank_options
 from console.json_envelope import json_flag
-from console.output import hanging, print_json, say, warn
+from console.output import hanging, print_json, say, say_wrapped, warn
 from services.step_protocol import Context
 from services.step_status import StepStatus as S
 
@@ -119,8 +119,8 @@ def push_rest(ctx: Context, *, dry_run: bool) -> int:
                          "(it pushes the commits a finished release leaves, the reopen commit).")
     left = unpushed(ctx, session, sessions)
     if not left:
-        say(f"Nothing left to push after {session.tag}: {ctx.policy.project.remote} has every "
-            "commit.")
+        say_wrapped(f"Nothing left to push after {session.tag}: {ctx.policy.project.remote} has "
+                    "every commit.")
         return 0
     command, lines = push_plan_lines(ctx, session)
     plan = Plan(summary="\n".join(lines), commands=[command])
@@ -167,8 +167,9 @@ def cmd_review(args: argparse.Namespace) -> int:
             say(review.body_diff)
         if published:
             say("\nThe release is published: this review only reports; nothing was recorded.")
-        elif not review.clean:
-            say(f"\nNext: {wiring.remedy(review)}")
+        elif not review.clean:  # wrapped as status's Next: is
+            say()
+            say(hanging(wiring.remedy(review), "Next: ", " " * 6))
     return 0 if review.clean else 1
 
 
@@ -179,7 +180,7 @@ def cmd_yank(args: argparse.Namespace) -> int:
     from services.yank import YankRequest, carry_out, prepare_yank, yank_release
 
     def tell(line: str, warning: bool) -> None:
-        (warn if warning else say)(line)
+        (warn if warning else say_wrapped)(line)
 
     if args.json and not (args.yes or args.dry_run):
         raise UsageError("yank --json cannot ask for confirmation; add --dry-run to see the "
@@ -243,8 +244,8 @@ def _status(ctx: Context, url: str, host: str) -> int:
     say(f"GitHub API: {credentials.shown_url(url)}")
     token = credentials.find_token(host)
     if token is None:
-        say(f"Token: none for {host}. Store one with `release-console github login` or set "
-            f"{credentials.ENV_TOKEN}.")
+        say_wrapped(f"Token: none for {host}. Store one with `release-console github login` or "
+                    f"set {credentials.ENV_TOKEN}.")
         return 3  # an environment problem, as README's exit codes say of no token
     say(f"Token: from the {token.source}.")
     if not ctx.policy.project.repository:

@@ -54,13 +54,16 @@ def evidence_lines(key: str, value: object) -> list[str]:
         scalars = {k: v for k, v in value.items()
                    if isinstance(v, str | int | float | bool) and v != ""}
         short = ", ".join(f"{k}={v}" for k, v in scalars.items() if len(str(v)) <= 80)
-        lines = [f"  {key}: {short}"] if short else []
-        lines += [f"    {k}: {v}" for k, v in scalars.items() if 80 < len(str(v)) < 400]
+        # each wrapped at the terminal's width, continued two columns in: review's "release:"
+        # table ran to 196 columns, a sign-off's hardware to 169
+        lines = [hanging(short, f"  {key}: ", "    ")] if short else []
+        lines += [hanging(str(v), f"    {k}: ", "      ") for k, v in scalars.items()
+                  if 80 < len(str(v)) < 400]
         return lines
     if key == "artifacts" and isinstance(value, list):
         return artifact_lines(value)
     if isinstance(value, str | int | float) and value != "" and len(str(value)) < 200:
-        return [f"  {key}: {value}"]
+        return [hanging(str(value), f"  {key}: ", "    ")]
     return []
 
 
