@@ -80,8 +80,12 @@ def hanging(text: str, first: str, rest: str) -> str:
     # a `command` in backticks is one word: copied from the terminal, a line break inside it
     # would run half of it (walked: "Next: `release-console" / "  status`.")
     glued = re.sub(r"`[^`\n]+`", lambda m: m.group().replace(" ", _GLUE), scrub(text))
-    return textwrap.fill(glued, width=width, initial_indent=first, subsequent_indent=rest,
-                         break_long_words=False, break_on_hyphens=False).replace(_GLUE, " ")
+    # a text of several lines keeps them (yank's note quotes its two-line banner), each one
+    # after the first starting under the text
+    return "\n".join(
+        textwrap.fill(line, width=width, initial_indent=first if number == 0 else rest,
+                      subsequent_indent=rest, break_long_words=False, break_on_hyphens=False)
+        for number, line in enumerate(glued.split("\n"))).replace(_GLUE, " ")
 
 
 @contextmanager

@@ -173,3 +173,22 @@ def test_a_steps_long_evidence_wraps_under_its_key(monkeypatch: pytest.MonkeyPat
         f"amd64: {hardware}",
         "message: MIGRATION.md says no migration is required for v1.2.0 -> v1.3.0 (MIGRATION.md "
         "line 3)."]
+
+
+def test_hanging_keeps_a_texts_own_lines_and_its_commands_whole(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Walked: yank's note quotes the two-line banner it puts on GitHub, which wrapping ran into
+    one paragraph; and `Next: \\`release-console` / `status\\`.` broke a command where a copy
+    from the terminal would run half of it."""
+    from console.output import hanging
+
+    monkeypatch.setenv("COLUMNS", "40")
+    banner = "put this banner at the top:\n> **YANKED** — Broken\n> Use **v1.3.1** instead."
+    assert hanging(banner, "Note: ", " " * 6) == (
+        "Note: put this banner at the top:\n      > **YANKED** — Broken\n"
+        "      > Use **v1.3.1** instead.")
+    assert hanging("Started v1.3.1 (channel stable). Next: `release-console status`.", "",
+                   "  ") == "Started v1.3.1 (channel stable). Next:\n  `release-console status`."
+    long = "Run `release-console redo smoke --reason \"session file edited\"` again."
+    assert hanging(long, "", "  ").split("\n") == [
+        "Run", "  `release-console redo smoke --reason \"session file edited\"`", "  again."]
