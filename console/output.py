@@ -67,12 +67,11 @@ def hanging(text: str, first: str, rest: str) -> str:
     """``first`` and ``text`` wrapped at the terminal's width (80 when stdout is not one), the
     lines after the first indented by ``rest``: `status` printed a blocker as one line of 200
     columns, which the terminal cut mid-word. Words are never cut, not at a hyphen either
-    (`release-console`, a path); a word longer than the line is left whole. Scrubbed first, so
-    no secret is split across lines where the scrubber would miss it."""
+    (`release-console`, a path), nor a `command` in backticks. Scrubbed first, so no secret is
+    split across lines where the scrubber would miss it."""
     if not _WRAPPING.get():
         return first + text
     import shutil
-    import textwrap
 
     from services.secrets import scrub
 
@@ -82,10 +81,26 @@ def hanging(text: str, first: str, rest: str) -> str:
     glued = re.sub(r"`[^`\n]+`", lambda m: m.group().replace(" ", _GLUE), scrub(text))
     # a text of several lines keeps them (yank's note quotes its two-line banner), each one
     # after the first starting under the text
-    return "\n".join(
-        textwrap.fill(line, width=width, initial_indent=first if number == 0 else rest,
-                      subsequent_indent=rest, break_long_words=False, break_on_hyphens=False)
-        for number, line in enumerate(glued.split("\n"))).replace(_GLUE, " ")
+    return "\n".join(_fill(line, width, first if number == 0 else rest, rest)
+                     for number, line in enumerate(glued.split("\n"))).replace(_GLUE, " ")
+
+
+def _fill(line: str, width: int, first: str, rest: str) -> str:
+    """One line of text filled word by word. A word too long for any line stays after the
+    word before it ("Remote origin: /a/long/path"): on a line of its own it would not fit
+    either, and its label would be left alone above it."""
+    words = re.split(r"( +)", line.strip(" "))  # words at even places, the spaces between
+    if words == [""]:
+        return ""
+    out: list[str] = []
+    current = first + words[0]
+    for space, word in zip(words[1::2], words[2::2], strict=True):
+        if len(current) + len(space) + len(word) <= width or len(rest) + len(word) > width:
+            current += space + word
+        else:
+            out.append(current)
+            current = rest + word
+    return "\n".join([*out, current])
 
 
 @contextmanager

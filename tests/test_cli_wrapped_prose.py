@@ -34,8 +34,10 @@ def _joined(lines: list[str]) -> str:
 
 
 def _fits(lines: list[str], width: int) -> bool:
-    """Each line within ``width``, but for one word alone (a long path), never cut."""
-    return all(len(line) <= width or len(line.split()) == 1 for line in lines)
+    """Each line within ``width``, but for one that holds a word too long for any line (a long
+    path, never cut: it stays after the words before it)."""
+    return all(len(line) <= width or any(len(word) > width - 24 for word in line.split())
+               for line in lines)
 
 
 def _api_calls(out: str) -> list[str]:
@@ -190,5 +192,9 @@ def test_hanging_keeps_a_texts_own_lines_and_its_commands_whole(
     assert hanging("Started v1.3.1 (channel stable). Next: `release-console status`.", "",
                    "  ") == "Started v1.3.1 (channel stable). Next:\n  `release-console status`."
     long = "Run `release-console redo smoke --reason \"session file edited\"` again."
+    # too long for any line, it stays after the word before it, whole
     assert hanging(long, "", "  ").split("\n") == [
-        "Run", "  `release-console redo smoke --reason \"session file edited\"`", "  again."]
+        "Run `release-console redo smoke --reason \"session file edited\"`", "  again."]
+    path = "/tmp/a-project-deep-in/some/folder/.release/v1.3.0/journal.jsonl"
+    assert hanging(f"{path}: 4 entries, chain intact.", "Remote origin: ", "  ") == \
+        f"Remote origin: {path}:\n  4 entries, chain intact."
