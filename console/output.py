@@ -12,14 +12,13 @@ import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from functools import cache
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-_WRAPPING: ContextVar[bool] = ContextVar("wrapping", default=True)
+_WRAPPING = [True]  # False while --json's envelope captures the output (one_line_each)
 _GLUE = "\x00"  # a space inside a `command`, not a place to break the line
 
 ANSI = {
@@ -69,7 +68,7 @@ def hanging(text: str, first: str, rest: str) -> str:
     columns, which the terminal cut mid-word. Words are never cut, not at a hyphen either
     (`release-console`, a path), nor a `command` in backticks. Scrubbed first, so no secret is
     split across lines where the scrubber would miss it."""
-    if not _WRAPPING.get():
+    if not _WRAPPING[-1]:
         return first + text
     import shutil
 
@@ -108,11 +107,11 @@ def one_line_each() -> Iterator[None]:
     """:func:`hanging` leaves each text on one line while this lasts: the ``--json`` envelope's
     ``output`` holds a line per thing said, and a script reading a note or a ``Next:`` there
     must not find it cut into the terminal's lines."""
-    token = _WRAPPING.set(False)
+    _WRAPPING.append(False)
     try:
         yield
     finally:
-        _WRAPPING.reset(token)
+        _WRAPPING.pop()
 
 
 def warn(text: str) -> None:
