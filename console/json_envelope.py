@@ -68,12 +68,13 @@ def wants_envelope(args: argparse.Namespace) -> bool:
 
 def run_enveloped(args: argparse.Namespace, handler: Callable[[argparse.Namespace], int]) -> int:
     """Run ``handler`` with stdout captured and print the one JSON document."""
+    from console.output import one_line_each
     from services.errors import ConsoleError
     from services.secrets import scrub
 
     captured = io.StringIO()
     error: dict[str, Any] | None = None
-    with contextlib.redirect_stdout(captured):
+    with contextlib.redirect_stdout(captured), one_line_each():
         try:
             code = handler(args)
         except ConsoleError as exc:

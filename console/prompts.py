@@ -8,7 +8,7 @@ from __future__ import annotations
 import getpass
 import sys
 
-from console.output import say
+from console.output import hanging, say
 from services import secrets
 from services.errors import NeedsInput
 from services.step_protocol import NonInteractive, Plan
@@ -41,7 +41,7 @@ class TerminalPrompter:
         return value
 
     def confirm(self, question: str, plan: Plan) -> bool:
-        say(plan.render())
+        say(plan.render(hanging))
         say()
         if self.assume_yes:
             return True

@@ -38,6 +38,13 @@ class FileChange:
     diff: str  # unified diff; empty for a new binary or unchanged file
 
 
+Fill = Callable[[str, str, str], str]  # (text, first line's indent, the rest's) -> lines
+
+
+def _one_line(text: str, first: str, rest: str) -> str:
+    return first + text
+
+
 @dataclass
 class Plan:
     """What ``run`` would do: shown by ``--dry-run`` and in every confirmation."""
@@ -48,17 +55,27 @@ class Plan:
     api_calls: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
-    def render(self) -> str:
-        parts = [self.summary]
+    def render(self, fill: Fill | None = None) -> str:
+        """The plan as text. ``fill(text, first, rest)`` lays out each line of prose (a summary
+        line, an API call, a note) after ``first``, continuing under ``rest``: the CLI passes
+        its wrapper (a note ran to 300 columns, cut mid-word by the terminal); without it each is
+        one line, as the TUI's step screen wraps them itself. Diffs and commands are never
+        filled: a command stays whole, to be copied."""
+        lay = fill or _one_line
+        summary = [lay(line.lstrip(), indent, indent and indent + "  ") if line.strip() else line
+                   for line, indent in ((line, line[:len(line) - len(line.lstrip())])
+                                        for line in self.summary.split("\n"))]
+        parts = ["\n".join(summary)]
         for change in self.changes:
             parts.append(f"\nFile {change.path}:\n{change.diff.rstrip()}" if change.diff
                          else f"\nFile {change.path}")
         if self.commands:
             parts.append("\nCommands:\n" + "\n".join(f"  $ {c}" for c in self.commands))
         if self.api_calls:
-            parts.append("\nGitHub API calls:\n" + "\n".join(f"  {c}" for c in self.api_calls))
+            parts.append("\nGitHub API calls:\n" + "\n".join(lay(c, "  ", "    ")
+                                                                for c in self.api_calls))
         if self.notes:
-            parts.append("\n" + "\n".join(f"Note: {n}" for n in self.notes))
+            parts.append("\n" + "\n".join(lay(n, "Note: ", " " * 6) for n in self.notes))
         return "\n".join(parts)
 
     def to_json(self) -> dict[str, Any]:

@@ -126,6 +126,12 @@ def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None,
     return run_console(args, cwd=cwd, env={**os.environ, **(env or {})}, input_text=input_text)
 
 
+def flat(out: str) -> str:
+    """``out`` with every run of spaces and line breaks made one space: the CLI wraps its
+    sentences at the terminal's width (80 in a test), so a sentence is looked for in this."""
+    return " ".join(out.split())
+
+
 def last_said(out: str, first: str = "Next: ") -> str:
     """The last line of ``out`` that starts with ``first`` (``Next: ``, ``blocked: ``), its
     wrapped lines joined again: the CLI wraps them at the terminal's width (80 in a test), the

@@ -15,6 +15,7 @@ from services.journal import Journal
 from services.session import SessionStore
 from tests.airgap_helpers import Workstations, prepare_and_export
 from tests.bundle_forge import snapshot
+from tests.conftest import flat
 
 
 def state(root: Path) -> dict[str, tuple[int, int]]:
@@ -79,7 +80,7 @@ def test_a_kill_before_the_session_record_is_finished_by_a_rerun(
     # import to finish with the same bundle (a start there would mix two journals).
     said = ("An import of v1.3.0 was interrupted here" if stop_at == "session" else
             "This is the air-gapped signing workstation: a release starts on the online machine")
-    assert said in status and "`release-console bundle import FILE`" in status
+    assert said in flat(status) and "`release-console bundle import FILE`" in status
     assert "release-console start" not in status
     started = ws.cli("offline", "start", "1.3.0", ok=False)
     assert started.returncode != 0 and f"{said}" in started.stderr

@@ -17,6 +17,7 @@ import pytest
 from services.bundle.import_ import apply, verify_bundle
 from services.session import SessionStore
 from tests.airgap_helpers import Workstations, offline_half, prepare_and_export
+from tests.conftest import flat
 from tests.kill_harness import make_shims
 
 
@@ -114,7 +115,7 @@ def test_a_return_import_killed_before_its_session_says_to_import_it_again(
     assert said in status and again in status and "Waits for the offline side" not in status
     nxt = ws.cli("online", "next", ok=False)
     assert nxt.returncode != 0 and said in nxt.stderr
-    verify = ws.cli("online", "journal", "verify").stdout
+    verify = flat(ws.cli("online", "journal", "verify").stdout)  # wrapped at 80 columns
     assert "the later ones: an import of back.tar" in verify and again in verify
 
     ws.cli("online", "bundle", "import", str(back), "--yes")

@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 from tests.airgap_helpers import Workstations, prepare_online
-from tests.conftest import run_cli
+from tests.conftest import flat, run_cli
 
 SIGN_OFF = ("smoke", "sign", "--arch", "amd64", "--hardware", "X1", "--pass", "all")
 
@@ -28,7 +28,8 @@ def test_the_printed_import_command_works_and_says_how_to_stay_offline(
     # `status` says the same once the bundle is out
     assert "run `release-console bundle import FILE --offline` there" in " ".join(
         ws.cli("online", "status").stdout.split())
-    printed = re.search(r"run `release-console (bundle import \S+ --offline)` there", exported)
+    printed = re.search(r"run `release-console (bundle import \S+ --offline)` there",
+                        flat(exported))  # wrapped at 80 columns, the command whole
     assert printed is not None, exported
     words = printed.group(1).split()
     words[2] = str(ws.usb / words[2])  # typed in the stick's folder

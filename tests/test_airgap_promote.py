@@ -20,7 +20,7 @@ from services.promote import start_promotion
 from services.session import utc_now
 from services.session_lifecycle import ReleaseRequest, start_release
 from tests.airgap_helpers import Workstations, next_id, offline_half, run
-from tests.conftest import git
+from tests.conftest import flat, git
 from tests.hotfix_helpers import add_migration, build_isos
 
 
@@ -68,12 +68,12 @@ def test_a_candidate_signed_offline_is_promoted_across_the_air_gap(
     use(ws, "offline", "promote.tar")
     # the push says, on both machines, that only the tag goes up (the candidate's commit is on
     # main); online, before the signed tag is back, it claims nothing about the remote
-    there = ws.cli("offline", "run", "push", "--dry-run", ok=False).stdout
+    there = flat(ws.cli("offline", "run", "push", "--dry-run", ok=False).stdout)
     assert ("it pushes only the signed tag v1.3.0 (the candidate's commit is on main already) "
             "to origin, once the signed bundle is imported there.") in there, there
-    here = ws.cli("online", "run", "push", "--dry-run", ok=False).stdout
+    here = flat(ws.cli("online", "run", "push", "--dry-run", ok=False).stdout)  # wrapped at 80
     assert here.startswith("Push only tag v1.3.0 to origin: the candidate's commit is on main "
-                           "already, so no branch moves.\n"), here
+                           "already, so no branch moves. "), here
     assert ("Tag v1.3.0 is not here yet: the signing workstation's tag step makes it on the "
             "candidate's commit, and the signed bundle brings it here.") in here, here
     assert "refs/heads/" not in here and "goes up" not in here

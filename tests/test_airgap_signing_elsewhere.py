@@ -11,6 +11,7 @@ from console.wiring import Options
 from screens.step import StepScreen
 from screens.steps.sign import SignScreen
 from tests.airgap_helpers import Workstations, prepare_and_export, prepare_online
+from tests.conftest import flat
 from tests.tui_helpers import open_step, open_with_key, text_of
 
 THERE = "Done on the air-gapped signing workstation, not on this machine:"
@@ -31,19 +32,19 @@ def test_dry_runs_on_the_online_machine_say_the_signing_workstation_does_it(
         assert ".minisig" not in plan.stdout
         assert "Here: once the steps before the hand-off are done, export the bundle" in \
             plan.stdout
-    sign = ws.cli("online", "run", "sign", "--dry-run", ok=False).stdout
+    sign = flat(ws.cli("online", "run", "sign", "--dry-run", ok=False).stdout)
     assert "its token signs the 2 artifacts with minisign, pinned to minisign key" in sign
-    tag = ws.cli("online", "run", "tag", "--dry-run", ok=False).stdout
+    tag = flat(ws.cli("online", "run", "tag", "--dry-run", ok=False).stdout)
     assert "it makes the signed tag v1.3.0 on" in tag and "with its token (ssh)" in tag
 
     # The hand-off back is written there too: here it is imported.
-    back = ws.cli("online", "run", "handoff-back", "--dry-run", ok=False).stdout
+    back = flat(ws.cli("online", "run", "handoff-back", "--dry-run", ok=False).stdout)
     assert back.startswith("Written on the air-gapped signing workstation (`release-console "
                            "bundle export` there), not on this machine; here it is imported")
     assert "$ release-console bundle import FILE" in back and "bundle export [" not in back
 
     ws.cli("online", "bundle", "export", "--output", str(ws.usb / "out.tar"))
-    away = ws.cli("online", "run", "tag", "--dry-run", ok=False).stdout
+    away = flat(ws.cli("online", "run", "tag", "--dry-run", ok=False).stdout)
     assert "Here: the bundle is with the signing workstation; when the signed bundle comes " \
            "back, import it (`release-console bundle import FILE`" in away
 

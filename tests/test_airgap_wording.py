@@ -19,6 +19,7 @@ from screens.steps.handoff import HandoffScreen
 from services.evidence import HandoffOutEvidence
 from services.session import SessionStore
 from tests.airgap_helpers import Workstations, prepare_and_export, prepare_online
+from tests.conftest import flat
 from tests.tui_helpers import footer_keys, open_step, settle, text_of
 
 THERE = "Done on the air-gapped signing workstation, not on this machine:"
@@ -78,18 +79,18 @@ def test_the_other_machines_steps_wait_in_their_own_words(stations: Workstations
 def test_plans_say_which_machine_does_the_step(stations: Workstations) -> None:
     ws = stations
     prepare_online(ws)
-    smoke = ws.cli("online", "run", "smoke", "--dry-run", ok=False).stdout
+    smoke = flat(ws.cli("online", "run", "smoke", "--dry-run", ok=False).stdout)
     assert smoke.startswith(f"{THERE} it re-hashes every artifact there and confirms each "
                             "architecture's sign-off still matches it.")
     assert "Sign-offs recorded here (`release-console smoke sign --arch ARCH ...`) before the export travel" \
         in smoke and "No smoke sign-off for amd64 yet." in smoke
-    checksums = ws.cli("online", "run", "checksums", "--dry-run", ok=False).stdout
+    checksums = flat(ws.cli("online", "run", "checksums", "--dry-run", ok=False).stdout)
     assert checksums.startswith(f"{THERE} it hashes the 2 artifacts with sha256 and writes the "
                                 "checksum files.")
     assert "sha256sum" not in checksums and "create build/" not in checksums
     assert "Here: once the steps before the hand-off are done, export the bundle" in checksums
     assert "Nothing is signed on this machine" not in checksums  # said of sign and tag only
-    own_push = ws.cli("online", "run", "push", "--dry-run", ok=False).stdout
+    own_push = flat(ws.cli("online", "run", "push", "--dry-run", ok=False).stdout)
     assert ONLINE_THERE not in own_push and "$ git push origin" in own_push
     # before the signed tag is back it counted from `<release commit>` and said "No commit goes
     # up to main: origin has every one already", with the changelog commit not pushed
@@ -100,27 +101,27 @@ def test_plans_say_which_machine_does_the_step(stations: Workstations) -> None:
 
     ws.cli("online", "bundle", "export", "--output", str(ws.usb / "out.tar"))
     ws.cli("offline", "bundle", "import", str(ws.usb / "out.tar"), "--yes")
-    push = ws.cli("offline", "run", "push", "--dry-run", ok=False).stdout
+    push = flat(ws.cli("offline", "run", "push", "--dry-run", ok=False).stdout)
     assert push.startswith(f"{ONLINE_THERE} it pushes the release commit to main and the "
                            "signed tag v1.3.0 to origin, once the signed bundle is imported "
                            "there."), push
     assert "git push" not in push and "Remote origin:" not in push
     assert "Here: once the signing steps are done, export the signed bundle" in push
-    draft = ws.cli("offline", "run", "draft", "--dry-run", ok=False).stdout
+    draft = flat(ws.cli("offline", "run", "draft", "--dry-run", ok=False).stdout)
     assert draft.startswith(f"{ONLINE_THERE} it creates or reuses the draft release 'PAI "
                             "v1.3.0' for v1.3.0 on example-org/pai and uploads every expected "
                             "file")
     assert "POST" not in draft and "GET /repos" not in draft
-    review = ws.cli("offline", "run", "review", "--dry-run", ok=False).stdout
+    review = flat(ws.cli("offline", "run", "review", "--dry-run", ok=False).stdout)
     assert review.startswith(f"{ONLINE_THERE} it reads the draft from GitHub") and \
         "GET /repos" not in review
-    publish = ws.cli("offline", "run", "publish", "--dry-run", ok=False).stdout
+    publish = flat(ws.cli("offline", "run", "publish", "--dry-run", ok=False).stdout)
     assert publish.startswith(f"{ONLINE_THERE} it publishes the reviewed draft 'PAI v1.3.0' "
                               "for v1.3.0, after asking") and "PATCH" not in publish
-    reopen = ws.cli("offline", "run", "post-release", "--dry-run", ok=False).stdout
+    reopen = flat(ws.cli("offline", "run", "post-release", "--dry-run", ok=False).stdout)
     assert reopen.startswith(f"{ONLINE_THERE} it reopens an empty [Unreleased] section in "
                              "CHANGELOG.md after v1.3.0") and "git commit" not in reopen
-    own_checksums = ws.cli("offline", "run", "checksums", "--dry-run", ok=False).stdout
+    own_checksums = flat(ws.cli("offline", "run", "checksums", "--dry-run", ok=False).stdout)
     assert THERE not in own_checksums and "create build/pai-v1.3.0-amd64.iso.sha256" in \
         own_checksums
 

@@ -90,6 +90,25 @@ def test_the_same_flag_is_explained_the_same_way_everywhere() -> None:
         assert yanks["release-console yank"] == yanks["release-console changelog yank"], option
 
 
+def test_both_yanks_take_their_options_from_one_declaration() -> None:
+    """`yank` and `changelog yank` declared --reason, --replacement and --allow-older by hand, two
+    copies that could drift (`changelog yank` once lacked --allow-older): each command's options
+    are now the ones `yank_options` declares, word for word and flag for flag."""
+    from console.commands.common import yank_options
+
+    def declared(parser: argparse.ArgumentParser) -> list[tuple[object, ...]]:
+        return [(tuple(a.option_strings), a.dest, a.help, a.metavar, a.required, a.default,
+                 type(a)) for a in parser._actions
+                if {"--reason", "--replacement", "--allow-older"} & set(a.option_strings)]
+
+    one = argparse.ArgumentParser()
+    yank_options(one)
+    assert len(declared(one)) == 3
+    commands = {p.prog: p for p in every_subcommand(build_parser())}
+    for prog in ("release-console yank", "release-console changelog yank"):
+        assert declared(commands[prog]) == declared(one), prog
+
+
 def test_positionals_are_named_as_the_descriptions_name_them() -> None:
     """The descriptions say STEP, TAG, VERSION and FILE; the usage lines said step, tag..."""
     lower = []

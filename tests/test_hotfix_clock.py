@@ -20,7 +20,7 @@ from services.repo import Repository
 from services.session import SessionStore
 from services.step_protocol import Context
 from services.step_status import StepStatus
-from tests.conftest import FIXED_NOW, git, run_cli
+from tests.conftest import FIXED_NOW, flat, git, run_cli
 from tests.hotfix_helpers import commit, quick_world
 from tests.journal_helpers import journal_finishes
 
@@ -140,5 +140,5 @@ def test_the_branch_plan_says_the_clock_it_starts(project: Path) -> None:
                     "2026-11-21T05:12:00Z", cwd=project)
     assert asked.returncode == 2  # no terminal to ask on: the plan, then the refusal
     assert ("Security clock: critical, started 2026-11-21T05:12:00Z; deadline "
-            "2026-11-22T05:12:00Z") in asked.stdout
+            "2026-11-22T05:12:00Z") in flat(asked.stdout)
     assert not (project / ".release" / "v1.3.1").exists()  # nothing started

@@ -110,7 +110,7 @@ def test_an_irreversible_step_marked_done_by_hand_does_not_block_the_redo(
                         **session["steps"]}
     path.write_text(json.dumps(session))
 
-    said = run_cli("status", cwd=repo_path).stdout
+    said = " ".join(run_cli("status", cwd=repo_path).stdout.split())  # wrapped at 80 columns
     assert "records smoke, push as finished" in said
     assert "Run them again: `release-console redo smoke --reason \"session file edited\"` " \
         "reopens smoke and every step after it" in said

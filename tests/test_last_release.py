@@ -19,7 +19,7 @@ from services.session_lifecycle import open_session
 from services.step_protocol import Context, NonInteractive
 from services.step_status import StepStatus
 from services.yank import YankRequest, yank_release
-from tests.conftest import FIXED_NOW, run_cli
+from tests.conftest import FIXED_NOW, flat, run_cli
 from tests.github_helpers import Sandbox, cli_env, yank_project
 from tests.tui_helpers import settle, text_of
 
@@ -62,7 +62,7 @@ async def test_after_yanking_an_older_release_status_and_header_name_the_same_la
 
     status = run_cli("status", cwd=project, env=cli_env())
     assert status.returncode == 0, status.stderr
-    assert f"No release in progress; the last session: {BOTH}." in status.stdout
+    assert f"No release in progress; the last session: {BOTH}." in flat(status.stdout)
 
     app = ReleaseConsoleApp(Options(repo=project))
     async with app.run_test(size=(160, 24)) as pilot:
@@ -102,7 +102,7 @@ async def test_at_80_columns_a_published_candidate_reads_whole(repo_path: Path,
         bar = text_of(app.screen, "#session-bar").strip()
         assert bar.endswith("· online · last: v0.3.0-rc.1 published") and len(bar) <= 78
     status = run_cli("status", cwd=project, env=cli_env()).stdout
-    assert "the last session: v0.3.0-rc.1 published as a pre-release." in status
+    assert "the last session: v0.3.0-rc.1 published as a pre-release." in flat(status)
 
 
 def test_the_header_drops_detail_before_it_is_cut() -> None:

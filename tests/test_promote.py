@@ -16,7 +16,7 @@ from screens.home import HomeScreen
 from screens.promote import PromoteScreen
 from services.github.yank import banner
 from services.step_protocol import Context
-from tests.conftest import last_said, run_cli
+from tests.conftest import flat, last_said, run_cli
 from tests.github_helpers import (
     REPO,
     Sandbox,
@@ -65,7 +65,7 @@ def test_promote_starts_on_the_candidates_commit(candidate: Path) -> None:
     assert "changelog" not in [s["id"] for s in status["steps"]]
     plan = run_cli("run", "promote", "--dry-run", cwd=candidate).stdout
     assert (f"Promote v0.2.0-rc.1 to v0.2.0 on its commit {rc_commit[:12]}: no new changelog "
-            "commit; the notes are CHANGELOG.md's [0.2.0] section at that commit.") in plan
+            "commit; the notes are CHANGELOG.md's [0.2.0] section at that commit.") in flat(plan)
 
 
 def test_a_candidate_never_published_is_refused(candidate: Path, sandbox: Sandbox) -> None:  # noqa: F811

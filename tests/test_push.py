@@ -12,7 +12,7 @@ import pytest
 from services.reconcile import ADOPTED, Diverged
 from services.step_protocol import Context, StepFailed
 from services.step_status import StepStatus
-from tests.conftest import run_cli
+from tests.conftest import flat, run_cli
 from tests.github_helpers import (
     Sandbox,
     cli_env,
@@ -215,7 +215,7 @@ def test_a_dry_run_after_a_push_killed_before_its_record_says_the_tag_is_adopted
         assert dry.returncode == 0, dry.stderr
         assert ("Tag v0.2.0 is already on origin (this very tag object) and main is at the "
                 "release commit: nothing goes up; the run records the push as done (adopted, "
-                "as after an interruption).") in dry.stdout
+                "as after an interruption).") in flat(dry.stdout)
         assert "goes up (new on origin)" not in dry.stdout
         assert "git push" not in dry.stdout
     real = run_cli("run", "push", "--yes", cwd=repo_path, env=cli_env())

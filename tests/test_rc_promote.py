@@ -21,7 +21,7 @@ import pytest
 from console.demo import DEMO_REPOSITORY, build_sandbox, start_github
 from console.sandbox.server import SandboxServer
 from console.sandbox.validation import OpenAPIValidator
-from tests.conftest import git, run_cli
+from tests.conftest import flat, git, run_cli
 from tests.hotfix_helpers import said_next
 
 CANARY = "ghp_RC_PROMOTE_CANARY_0a1b2c3d4e5f60718293a4b5c6d7e8f9"
@@ -118,13 +118,13 @@ def test_rc_then_promote_on_the_same_commit(
     commits_before = git(project, "rev-list", "--count", "HEAD").strip()
 
     assert "the last session: v1.3.0-rc.1 published as a pre-release" in \
-        cli(project, env, "status")
+        flat(cli(project, env, "status"))
     out = cli(project, env, "promote", "v1.3.0-rc.1")
     assert "Started promote v1.3.0" in out
     # the push confirmation names only what goes: the tag, no branch (the rc's commit is there)
     plan = run_cli("run", "push", "--dry-run", cwd=project, env=env).stdout  # blocked: waits
     assert "git push origin refs/tags/v1.3.0" in plan and "refs/heads/" not in plan, plan
-    assert "no branch moves" in plan
+    assert "no branch moves" in flat(plan)
     ran = next_until_done(project, env)
     assert "changelog" not in ran and "reuse-signoffs" in ran and ran[-1] == "post-release"
 

@@ -18,7 +18,7 @@ from services.overview import overview
 from services.session import SessionStore
 from services.step_protocol import Context
 from services.step_status import StepStatus
-from tests.conftest import run_cli
+from tests.conftest import flat, run_cli
 from tests.github_helpers import Sandbox, cli_env, yank_project
 from tests.hotfix_helpers import journal_actions as actions_of
 from tests.journal_helpers import killed_at_record
@@ -73,8 +73,8 @@ def test_a_redo_killed_as_it_is_recorded_stops_nothing_and_next_finishes_it(
     assert home.journal == "" and home.edited == () and home.next_id == "preflight"
     verify = run_cli("journal", "verify", cwd=repo_path)
     assert verify.returncode == 0, verify.stderr
-    assert "preflight 'reopened'" in verify.stdout  # waiting in the session, and who writes it
-    assert "preflight 'reopened'" in run_cli("journal", "show", cwd=repo_path).stdout
+    assert "preflight 'reopened'" in flat(verify.stdout)  # waiting in the session, and who writes it
+    assert "preflight 'reopened'" in flat(run_cli("journal", "show", cwd=repo_path).stdout)
 
     again = run_cli("next", "--yes", cwd=repo_path)
     assert again.returncode == 0, again.stderr

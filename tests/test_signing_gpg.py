@@ -16,7 +16,7 @@ from services.session_lifecycle import ReleaseRequest, start_release
 from services.signing import Readiness, make_backend, signer_lines
 from services.signing.gpg import GpgBackend
 from services.step_protocol import Context
-from tests.conftest import run_cli
+from tests.conftest import flat, run_cli
 from tests.signing_keys import (
     advance_to,
     build_artifacts,
@@ -125,7 +125,8 @@ def test_cli_sign_and_dry_run_name_the_signing_key_before_signing(
     start_release(ctx, ReleaseRequest(version="0.2.0"))
     advance_to(ctx, "sign")
     dry = run_cli("run", "sign", "--dry-run", cwd=repo_path)
-    assert f"Note: Signing key {fpr} (software key in the GnuPG keyring, no card)." in dry.stdout
+    assert f"Note: Signing key {fpr} (software key in the GnuPG keyring, no card)." in \
+        flat(dry.stdout)
 
 
 def test_a_card_is_shown_with_its_serial_and_signing_key() -> None:

@@ -16,7 +16,7 @@ from services.errors import BlockedError
 from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context
 from services.steps import registry
-from tests.conftest import last_said, run_cli, sign_off
+from tests.conftest import flat, last_said, run_cli, sign_off
 from tests.signing_keys import POLICY_BASE, advance_to, build_artifacts, checksummed, write_policy
 
 SIGNING = '[signing]\nbackend = "none"\ntag_format = "none"\n'
@@ -147,7 +147,7 @@ def test_run_smoke_prints_each_sign_off_not_an_empty_line(
     proc = run_cli("run", "smoke", cwd=repo_path)
     assert proc.returncode == 0, proc.stderr
     assert not re.search(r"^\s+\w+: *$", proc.stdout, re.MULTILINE), proc.stdout
-    line = next(x for x in proc.stdout.splitlines() if x.strip().startswith("signoffs:"))
+    line = flat(proc.stdout.split("signoffs:")[1])  # wrapped at 80 columns
     assert "amd64=Casey Captain on Framework 13 at 2026-11-21T12:00:00Z (sha256 " in line
     assert "arm64=Casey Captain on Framework 13" in line
 

@@ -80,7 +80,8 @@ def test_full_release_from_the_command_line(demo: tuple[Path, SandboxServer, dic
     cli(project, env, "run", "publish", "--yes")
     # the run that ends the release says what is left: the reopen commit is still local
     assert "Still to do: push the 1 commit left after the release (the reopen commit): " \
-        "`release-console push --rest`." in cli(project, env, "run", "post-release")
+        "`release-console push --rest`." in " ".join(cli(project, env, "run",
+                                                         "post-release").split())
 
     # What a user downloading the release sees: published, latest, six verified assets.
     release = api_get(server, env, f"/repos/{DEMO_REPOSITORY}/releases/tags/v1.3.0")
@@ -135,7 +136,9 @@ def test_full_release_from_the_command_line(demo: tuple[Path, SandboxServer, dic
     assert "push the 1 commit left" in said
     assert "Push it with `release-console push --rest`" in said
     planned = cli(project, env, "push", "--rest", "--dry-run")
-    assert f"Remote origin: {origin}" in planned and "reopen [Unreleased]" in planned
+    # the plan's sentences are wrapped at 80 columns (a long path goes whole to its own line)
+    assert f"Remote origin: {origin}" in " ".join(planned.split())
+    assert "reopen [Unreleased]" in planned
     assert git(origin, "rev-parse", "main").strip() != reopen  # a dry run pushes nothing
     # the remote gone (a moved origin, no network): the push's plain sentence, as the steps say
     git(project, "remote", "set-url", "origin", str(project.parent / "moved.git"))

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from services.session import SessionStore
-from tests.conftest import run_cli
+from tests.conftest import flat, run_cli
 from tests.github_helpers import (
     REPO,
     YANK_CHANGELOG,
@@ -99,7 +99,7 @@ def test_a_new_reason_replaces_the_banner_and_the_journal_says_so(
     assert yank(project, "first reason").returncode == 0
     proc = yank(project, "the real reason")
     assert proc.returncode == 0, proc.stderr
-    assert "the YANKED banner now gives the new reason" in proc.stdout
+    assert "the YANKED banner now gives the new reason" in flat(proc.stdout)
     assert "Yank note in CHANGELOG.md: already there; it still gives the earlier reason" \
         in proc.stdout
     body = release_json(sandbox, "v0.2.0")["body"]
@@ -122,7 +122,8 @@ def test_a_banner_removed_on_github_is_restored_and_an_unchanged_one_is_left(
     assert journal(project)[-1]["outputs"]["banner"] == "banner added"
 
     same = yank(project)
-    assert "already shows this YANKED banner and is a pre-release; nothing changed" in same.stdout
+    assert "already shows this YANKED banner and is a pre-release; nothing changed" in \
+        flat(same.stdout)
     assert journal(project)[-1]["action"] == "yank checked, already in place"
     assert not sandbox.requests("DELETE")
 

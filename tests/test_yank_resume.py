@@ -21,7 +21,7 @@ from services.session_lifecycle import open_session
 from services.step_protocol import Context
 from services.step_status import StepStatus
 from services.yank import YankRequest, yank_release
-from tests.conftest import run_cli
+from tests.conftest import last_said, run_cli
 from tests.github_helpers import Sandbox, cli_env, git, release_json, release_patches, yank_project
 from tests.hotfix_helpers import killed_after
 
@@ -97,7 +97,7 @@ def test_an_interrupted_yank_is_named_by_status_and_finished_by_next(
     assert release_patches(sandbox) == []  # GitHub's half is not
     assert release_json(sandbox, "v0.2.0")["prerelease"] is False
 
-    status = cli(project, "status").stdout
+    status = " ".join(cli(project, "status").stdout.split())  # wrapped at 80 columns
     assert ("The yank of v0.2.0 was interrupted: the CHANGELOG note is committed, the GitHub "
             "edit is not recorded yet.") in status
     assert f"Finish it with `release-console next` (or the same yank again: `{COMMAND}`)" in status
@@ -147,10 +147,14 @@ def test_an_interrupted_yank_stays_named_while_a_later_release_is_in_progress(
     stop_in_process(make_ctx, monkeypatch)
     cli(project, "start", "0.2.1")
 
+    monkeypatch.delenv("COLUMNS", raising=False)  # not a terminal: 80 columns
     status = cli(project, "status").stdout
-    assert ("Also: The yank of v0.2.0 was interrupted: the CHANGELOG note is committed, the "
-            "GitHub edit is not recorded yet. Once v0.2.1 is finished or abandoned, "
-            "`release-console next` finishes the yank.") in status
+    # wrapped under its text at 80 columns, as Next: is (it ran to 190, cut mid-word)
+    assert last_said(status, "Also: ") == (
+        "Also: The yank of v0.2.0 was interrupted: the CHANGELOG note is committed, the "
+        "GitHub edit is not recorded yet. Once v0.2.1 is finished or abandoned, "
+        "`release-console next` finishes the yank.")
+    assert all(len(line) <= 80 for line in status.splitlines()), status
     told = json.loads(cli(project, "status", "--json").stdout)
     assert told["session"]["tag"] == "v0.2.1"
     assert told["unfinished_yank"]["command"] == COMMAND

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from console.commands.common import PASSPHRASE_HELP, add_parser, context, require_passphrase_file
 from console.json_envelope import json_flag
-from console.output import print_json, say
+from console.output import print_json, say, say_wrapped
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -75,11 +75,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     where = bound_for(result.manifest.direction)
     # the signing workstation refuses it unless marked offline: the command says so at once
     offline = " --offline" if result.manifest.direction == TO_OFFLINE else ""
-    say(f"✔ {result.wrote} ({result.size} bytes: {len(result.manifest.members)} files "
-        "and the manifest that lists them).")
+    say_wrapped(f"✔ {result.wrote} ({result.size} bytes: {len(result.manifest.members)} files "
+                "and the manifest that lists them).")
     say(f"  Fingerprint: {result.fingerprint}", style="bold")
-    say(f"  Carry it to {where} and run `release-console bundle import {result.path.name}"
-        f"{offline}` there; compare the fingerprint it prints.")
+    say_wrapped(f"Carry it to {where} and run `release-console bundle import "
+                f"{result.path.name}{offline}` there; compare the fingerprint it prints.",
+                first="  ", rest="    ")
     return 0
 
 
@@ -94,10 +95,10 @@ def cmd_import(args: argparse.Namespace) -> int:
                              if args.artifacts else None)
     try:
         if not args.json:
-            say(f"{prepared.heading()}.")
+            say_wrapped(f"{prepared.heading()}.")
             say(f"  Fingerprint: {prepared.fingerprint}", style="bold")
             for line in prepared.checks:
-                say(f"  ✔ {line}")
+                say_wrapped(line, first="  ✔ ", rest="    ")
         plan = Plan(summary=prepared.plan_summary())
         if not args.yes and not ctx.prompter.confirm("Use this bundle?", plan):
             say("Nothing was changed.")
@@ -108,9 +109,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.json:
         print_json({**prepared.to_json(), "imported": True, "evidence": evidence})
         return 0
-    say("✔ Imported; the release continues here: `release-console status`.")
+    say_wrapped("✔ Imported; the release continues here: `release-console status`.")
     if ctx.offline and not marked_offline():
-        say("  This workstation is offline only while --offline is given: give it to every "
-            f"command here, or `export {ENV_OFFLINE}=1` (each command here would otherwise act "
-            "as the online machine's and refuse).")
+        say_wrapped("This workstation is offline only while --offline is given: give it to "
+                    f"every command here, or `export {ENV_OFFLINE}=1` (each command here would "
+                    "otherwise act as the online machine's and refuse).", first="  ", rest="    ")
     return 0

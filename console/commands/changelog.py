@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from console.commands.common import add_group, context
+from console.commands.common import add_group, context, yank_options
 from console.json_envelope import json_flag
 from console.output import print_json, say
 from services.errors import ConsoleError, UsageError
@@ -59,12 +59,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                             "and the yank note (the reason, the replacement and a link to MIGRATION.md) goes "
                             "under it. Running it again changes nothing.")
     p.add_argument("version", metavar="VERSION", help="the version to mark, e.g. 1.2.0")
-    p.add_argument("--reason", required=True, help="one line: why it is withdrawn")
-    p.add_argument("--replacement", required=True, metavar="VERSION",
-                   help="the version users should use instead")
-    p.add_argument("--allow-older", action="store_true",
-                   help="the replacement is older than the yanked version on purpose (a "
-                   "downgrade)")
+    yank_options(p)
     _file_and_dry_run(p)
     p.set_defaults(handler=cmd_yank)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 
 from console.commands.common import add_parser, context
-from console.output import say
+from console.output import say, say_wrapped
 from services import checklist, engine
 from services.errors import ConsoleError
 from services.session_lifecycle import abandon_release
@@ -60,7 +60,7 @@ def cmd_skip(args: argparse.Namespace) -> int:
     ctx = context(args)
     step = engine.find_step(ctx, args.step)
     engine.skip_step(ctx, step, args.reason)
-    say(f"↷ {step.title}: skipped ({args.reason.strip()}).")
+    say_wrapped(f"↷ {step.title}: skipped ({args.reason.strip()}).")
     return 0
 
 
@@ -68,8 +68,8 @@ def cmd_redo(args: argparse.Namespace) -> int:
     ctx = context(args)
     step = engine.find_step(ctx, args.step)
     reopened = engine.redo_step(ctx, step, args.reason, bundle_lost=args.bundle_lost)
-    say(f"↺ Reopened: {', '.join(reopened)}. Next: `release-console next` (it runs "
-        f"{reopened[0]} or says what it waits for).")
+    say_wrapped(f"↺ Reopened: {', '.join(reopened)}. Next: `release-console next` (it runs "
+                f"{reopened[0]} or says what it waits for).")
     return 0
 
 
@@ -77,7 +77,7 @@ def cmd_abandon(args: argparse.Namespace) -> int:
     ctx = context(args)
     left = abandon_release(ctx, args.tag, args.reason)
     kept = ctx.store.directory(args.tag).relative_to(ctx.root)  # "+" in a tag is quoted there
-    say(f"Abandoned the release session for {args.tag}; its record stays in {kept}/.")
+    say_wrapped(f"Abandoned the release session for {args.tag}; its record stays in {kept}/.")
     if not left.empty:  # abandoning undoes none of it: say what stays and what to do with it
         say("Left behind (abandoning does not undo these):", style="yellow")
         for line in left.lines():
@@ -101,7 +101,10 @@ def cmd_checklist(args: argparse.Namespace) -> int:
             raise ConsoleError("Say which item to tick: its number, its text, or 'all'.")
         new = checklist.tick(ctx.policy, session, ctx.record, args.list, args.item,
                              actor=ctx.actor, now=ctx.now_iso())
-        say("Ticked: " + "; ".join(new) if new else "Already ticked.")
+        if new:
+            say_wrapped("; ".join(new), first="Ticked: ", rest=" " * 8)
+        else:
+            say("Already ticked.")
         return 0
     done = checklist.ticked(session, args.list)
     items = checklist.items(ctx.policy, args.list)
@@ -110,5 +113,6 @@ def cmd_checklist(args: argparse.Namespace) -> int:
     for number, item in enumerate(items, 1):
         mark = "✔" if item in done else " "
         by = f"  ({done[item]['by']}, {done[item]['at']})" if item in done else ""
-        say(f" [{mark}] {number}. {item}{by}")
+        first = f" [{mark}] {number}. "  # a long item continued under its text
+        say_wrapped(f"{item}{by}", first=first, rest=" " * len(first))
     return 0

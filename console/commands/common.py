@@ -50,6 +50,18 @@ PASSPHRASE_HELP = ("read the signing key's passphrase from PATH (mode 600) inste
 FORCE_HELP = "replace existing signatures (never done without it)"
 
 
+def yank_options(parser: argparse.ArgumentParser) -> None:
+    """``--reason``, ``--replacement`` and ``--allow-older``, declared once for ``yank`` and
+    ``changelog yank``: both write the same yank note and check the replacement the same way, and
+    two hand copies of the options could drift (``changelog yank`` once lacked --allow-older)."""
+    parser.add_argument("--reason", required=True, help="one line: why it is withdrawn")
+    parser.add_argument("--replacement", required=True, metavar="VERSION",
+                        help="the version users should use instead")
+    parser.add_argument("--allow-older", action="store_true",
+                        help="the replacement is older than the yanked version on purpose (a "
+                        "downgrade)")
+
+
 def require_passphrase_file(given: Path | str | None, nothing_was: str) -> None:
     """A ``--passphrase-file`` that names no file is a typo, refused before anything is signed:
     it was read only when the key asked for a passphrase, so with a key that needs none the

@@ -12,9 +12,9 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from console.commands.common import YES_HELP, add_parser, context
+from console.commands.common import YES_HELP, add_parser, context, yank_options
 from console.json_envelope import json_flag
-from console.output import print_json, say, warn
+from console.output import hanging, print_json, say, say_wrapped, warn
 from services.step_protocol import Context
 from services.step_status import StepStatus as S
 
@@ -67,12 +67,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "asset stay. Shows both changes and asks (no terminal: --yes). Needs the "
                    f"release published and {TOKEN}.")
     p.add_argument("version", metavar="VERSION", help="the version to yank, e.g. 1.2.0")
-    p.add_argument("--reason", required=True, help="one line: why it is withdrawn")
-    p.add_argument("--replacement", required=True, metavar="VERSION",
-                   help="the version users should use instead")
-    p.add_argument("--allow-older", action="store_true",
-                   help="the replacement is older than the yanked version on purpose (a "
-                   "downgrade)")
+    yank_options(p)
     p.add_argument("--dry-run", action="store_true",
                    help="check and show both changes (GitHub and CHANGELOG); change nothing")
     json_flag(p, "one JSON document on stdout (docs/cli.md); it needs --dry-run (the plan) "
@@ -124,13 +119,13 @@ def push_rest(ctx: Context, *, dry_run: bool) -> int:
                          "(it pushes the commits a finished release leaves, the reopen commit).")
     left = unpushed(ctx, session, sessions)
     if not left:
-        say(f"Nothing left to push after {session.tag}: {ctx.policy.project.remote} has every "
-            "commit.")
+        say_wrapped(f"Nothing left to push after {session.tag}: {ctx.policy.project.remote} has "
+                    "every commit.")
         return 0
     command, lines = push_plan_lines(ctx, session)
     plan = Plan(summary="\n".join(lines), commands=[command])
     if dry_run:
-        say(plan.render())
+        say(plan.render(hanging))
         return 0
     if not ctx.prompter.confirm("Push the commits left after the release?", plan):
         say("Not pushed.")
@@ -172,8 +167,9 @@ def cmd_review(args: argparse.Namespace) -> int:
             say(review.body_diff)
         if published:
             say("\nThe release is published: this review only reports; nothing was recorded.")
-        elif not review.clean:
-            say(f"\nNext: {wiring.remedy(review)}")
+        elif not review.clean:  # wrapped as status's Next: is
+            say()
+            say(hanging(wiring.remedy(review), "Next: ", " " * 6))
     return 0 if review.clean else 1
 
 
@@ -184,7 +180,7 @@ def cmd_yank(args: argparse.Namespace) -> int:
     from services.yank import YankRequest, carry_out, prepare_yank, yank_release
 
     def tell(line: str, warning: bool) -> None:
-        (warn if warning else say)(line)
+        (warn if warning else say_wrapped)(line)
 
     if args.json and not (args.yes or args.dry_run):
         raise UsageError("yank --json cannot ask for confirmation; add --dry-run to see the "
@@ -200,7 +196,7 @@ def cmd_yank(args: argparse.Namespace) -> int:
         if args.json:
             print_json(doc)
         else:
-            say(prepared.plan.render())
+            say(prepared.plan.render(hanging))
         return 0
     outcome = carry_out(ctx, prepared)
     print_json({**doc, "dry_run": False, "github_result": outcome.github,
@@ -248,8 +244,8 @@ def _status(ctx: Context, url: str, host: str) -> int:
     say(f"GitHub API: {credentials.shown_url(url)}")
     token = credentials.find_token(host)
     if token is None:
-        say(f"Token: none for {host}. Store one with `release-console github login` or set "
-            f"{credentials.ENV_TOKEN}.")
+        say_wrapped(f"Token: none for {host}. Store one with `release-console github login` or "
+                    f"set {credentials.ENV_TOKEN}.")
         return 3  # an environment problem, as README's exit codes say of no token
     say(f"Token: from the {token.source}.")
     if not ctx.policy.project.repository:

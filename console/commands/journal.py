@@ -7,7 +7,7 @@ import json
 
 from console.commands.common import YES_HELP, add_parser, context
 from console.json_envelope import json_flag
-from console.output import say, warn
+from console.output import say, say_wrapped, warn
 from services.errors import ConsoleError
 from services.journal import Journal
 from services.session import Session
@@ -85,14 +85,15 @@ def cmd_journal(args: argparse.Namespace) -> int:
         if edited:
             raise ConsoleError(edited.problem, remedy=edited.remedy)
         count, head = journal.tip()  # what the file holds: it may be ahead of the session
-        say(f"{journal.path}: {counted(count, 'entry', 'entries')}, chain intact, head {head[:16]}….")
+        say_wrapped(f"{journal.path}: {counted(count, 'entry', 'entries')}, chain intact, head "
+                    f"{head[:16]}….")
         if session.journal_pending:
-            say(waiting(ctx, session), style="yellow")
+            say_wrapped(waiting(ctx, session), style="yellow")
         elif count > session.journal_count:
             from services.bundle.crossing import import_stopped
 
             stopped = import_stopped(journal.path, session)
-            say(f"The session records the first {session.journal_count}; " + (
+            say_wrapped(f"The session records the first {session.journal_count}; " + (
                 f"the later ones: {mid_sentence(stopped.reason)} "
                 f"{stopped.remedy}" if stopped else "the later ones were written by a step "
                 "stopped before its record: run it again (or `release-console next`) to finish "
@@ -110,7 +111,7 @@ def cmd_journal(args: argparse.Namespace) -> int:
         say(f"{entry.get('seq'):>4} {entry.get('time')} {entry.get('step'):<14} "
             f"{entry.get('action'):<18} {entry.get('actor')}{'  ' + extra if extra else ''}")
     if session.journal_pending and not args.json:
-        say(waiting(ctx, session), style="yellow")
+        say_wrapped(waiting(ctx, session), style="yellow")
     return 0
 
 
@@ -145,11 +146,12 @@ def repair(ctx: Context, session: Session, journal: Journal) -> int:
             recorder = ctx.recorder(session)
             count = recorder.written_already(session).count(False)
             recorder.settle_now()
-            say(f"✔ Wrote {'the entry' if count == 1 else f'the {count} entries'} the session "
-                f"held waiting into {journal.path}." if count else
-                f"✔ The session now records the entries {journal.path} already had.")
+            said = "the entry" if count == 1 else f"the {count} entries"
+            say_wrapped(f"✔ Wrote {said} the session held waiting into {journal.path}."
+                        if count else
+                        f"✔ The session now records the entries {journal.path} already had.")
             return 0
-        say(f"{journal.path} is intact; there is nothing to repair.")
+        say_wrapped(f"{journal.path} is intact; there is nothing to repair.")
         return 0
     tail = require_cut_tail(journal, session)  # any other damage: refused before asking
     plan = repair_plan(tail)
@@ -157,6 +159,6 @@ def repair(ctx: Context, session: Session, journal: Journal) -> int:
         say("Nothing was changed.")
         return 1
     set_aside(ctx.recorder(session))
-    say(f"✔ Set aside in {tail.kept_in}; the journal verifies again. Next: `release-console "
-        "next`.")
+    say_wrapped(f"✔ Set aside in {tail.kept_in}; the journal verifies again. Next: "
+                "`release-console next`.")
     return 0

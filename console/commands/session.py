@@ -13,8 +13,9 @@ from console.commands.common import (
     context,
     require_passphrase_file,
 )
+from console.commands.step_lines import evidence_lines, say_next, say_unpushed
 from console.json_envelope import json_flag
-from console.output import hanging, print_json, say, warn
+from console.output import hanging, print_json, say, say_wrapped, warn
 from console.progress import rendering
 from services import engine
 from services.completion import last_words
@@ -29,10 +30,8 @@ from services.session_lifecycle import (
 )
 from services.step_protocol import Context
 from services.step_status import StepStatus as S
-from services.wording import counted
 
 if TYPE_CHECKING:
-    from services.engine import StepView
     from services.yank_resume import UnfinishedYank
 
 JSON_SCHEMA = 1
@@ -116,8 +115,8 @@ def cmd_status(args: argparse.Namespace) -> int:
                         "unfinished_yank": yank.to_json() if yank is not None else None,
                         "left_unpushed": None})  # "last" carries it: its unpushed
             return 0
-        say(f"No release in progress; the last session: {last_words(sessions)}."
-            if sessions else "No release in progress.")
+        say_wrapped(f"No release in progress; the last session: {last_words(sessions)}."
+                    if sessions else "No release in progress.")
         if summary is not None and last is not None and last.state == "completed":
             for line in summary.lines():
                 say(line)
@@ -128,12 +127,12 @@ def cmd_status(args: argparse.Namespace) -> int:
 
         refused = start_refused(ctx)
         if refused is not None:  # an interrupted import, or the signing workstation
-            say(refused.reason, style="yellow")
+            say_wrapped(refused.reason, style="yellow")
         if yank is not None:  # killed between its halves, in the release's finished session
-            say(yank.blocker().reason, style="yellow")
-            say(yank.blocker().remedy, style="bold")
+            say_wrapped(yank.blocker().reason, style="yellow")
+            say_wrapped(yank.blocker().remedy, style="bold")
             return 0
-        say((refused or start_one(ctx)).remedy)
+        say_wrapped((refused or start_one(ctx)).remedy)
         return 0
     views = engine.views(ctx)
     nxt = engine.next_view(views)
@@ -165,12 +164,14 @@ def cmd_status(args: argparse.Namespace) -> int:
         return 0
     say(headline(ctx), style="bold")
     if journal_problem:
-        say(f"Every step is stopped: {journal_problem} {ctx.journal_remedy()}", style="red")
+        stopped = "Every step is stopped: "  # continued under its text, as Next: is
+        say_wrapped(f"{journal_problem} {ctx.journal_remedy()}", style="red", first=stopped,
+                    rest=" " * len(stopped))
     clock = session_clock(ctx.session)
     if clock is not None and clock.level(ctx.clock()) != "ok":
-        say(f"Security fix {clock.level(ctx.clock())}: {clock.line(ctx.clock())} "
-            f"(deadline {clock.to_json()['deadline']}).",
-            style="red" if clock.level(ctx.clock()) == "overdue" else "yellow")
+        say_wrapped(f"Security fix {clock.level(ctx.clock())}: {clock.line(ctx.clock())} "
+                    f"(deadline {clock.to_json()['deadline']}).",
+                    style="red" if clock.level(ctx.clock()) == "overdue" else "yellow")
     width = max((len(view.id) for view in views), default=13) + 1
     titles = max((len(view.step.title) for view in views), default=34)
     for view in views:
@@ -190,27 +191,14 @@ def cmd_status(args: argparse.Namespace) -> int:
         if nxt is None and ctx.require_session().state == "active":
             from services.completion import STOPPED_AT_THE_END
 
-            say(STOPPED_AT_THE_END, style="bold")
+            say_wrapped(STOPPED_AT_THE_END, style="bold")
     if left is not None:
-        say(left.line(), style="yellow")
+        say_wrapped(left.line(), style="yellow")
     if yank is not None:
-        say(f"Also: {yank.blocker().reason} Once {ctx.require_session().tag} is finished or "
-            "abandoned, `release-console next` finishes the yank.", style="yellow")
+        say_wrapped(f"{yank.blocker().reason} Once {ctx.require_session().tag} is finished or "
+                    "abandoned, `release-console next` finishes the yank.", style="yellow",
+                    first="Also: ", rest=" " * 6)
     return 0
-
-
-def say_next(nxt: StepView | None) -> None:
-    """The line that ends ``status`` and every step run: what comes next, or all done."""
-    if nxt is None:
-        say("Every step is done.", style="green")
-        return
-    blocked = nxt.status in {S.BLOCKED, S.WAITING, S.STALE, S.FAILED} and nxt.blockers
-    # a blocked step's own remedy (e.g. import the returning bundle, or redo a stale one), not
-    # a run it refuses
-    # wrapped as the blockers above it are: a remedy ran past 80 columns, cut mid-word
-    text = (f"{nxt.id} — {nxt.blockers[0].remedy or nxt.blockers[0].reason}" if blocked
-            else f"{nxt.id} — `release-console run {nxt.id}`")
-    say(hanging(text, "Next: ", " " * 6), style="bold")
 
 
 def security_json(ctx: Context) -> dict[str, object] | None:
@@ -227,16 +215,16 @@ def cmd_start(args: argparse.Namespace) -> int:
     ctx = context(args)
     session = start_release(ctx, ReleaseRequest(version=args.version, bump=args.bump,
                                                 channel=args.channel, kind=args.kind))
-    say(f"Started {session.kind} {session.tag} (version {session.version}, channel "
+    say_wrapped(f"Started {session.kind} {session.tag} (version {session.version}, channel "
         f"{session.channel}). Next: `release-console status`.")
     from services.bump_note import version_note
 
     note = version_note(ctx, session.version, ctx.repo.tags(), kind=session.kind)
     if note:  # a different version than the entries call for: said, never refused
-        say(note, style="yellow")
+        say_wrapped(note, style="yellow", rest=" " * 6)
     kept = session.data.get(ABANDONED_ATTEMPT)
     if kept:
-        say(f"The abandoned attempt at {session.tag} is kept, as it was, in {kept}/.")
+        say_wrapped(f"The abandoned attempt at {session.tag} is kept, as it was, in {kept}/.")
     return 0
 
 
@@ -249,7 +237,7 @@ def run_one(ctx: Context, step_id: str, *, dry_run: bool) -> int:
         # a note the "blocked:" lines say again, with what to do: said once, there (smoke's
         # "Note: No smoke sign-off for arm64 yet." stood above the same sentence blocked)
         plan.notes = [n for n in plan.notes if n not in {b.reason for b in blockers}]
-        say(plan.render())
+        say(plan.render(hanging))
         for blocker in blockers:
             say(hanging(str(blocker), "blocked: ", " " * 9), style="yellow")
         say("(dry run: nothing was changed)")
@@ -276,58 +264,6 @@ def run_one(ctx: Context, step_id: str, *, dry_run: bool) -> int:
     return 0
 
 
-def say_unpushed(ctx: Context) -> None:
-    """After the last step: the reopen commit is still local. `status` and the TUI's summary
-    said so; the run that finished the release said only "Every step is done."."""
-    from services.summary import unpushed
-
-    session = ctx.session
-    if session is None:
-        from services.summary import last_finished
-
-        session = last_finished(ctx.store.sessions())
-    if session is None or session.state != "completed":
-        return
-    left = unpushed(ctx, session)
-    if left:
-        say(f"Still to do: push the {left} commit{'s' if left > 1 else ''} left after the "
-            "release (the reopen commit): `release-console push --rest`.", style="bold")
-
-
-def evidence_lines(key: str, value: object) -> list[str]:
-    """A step's evidence after `next` or `run`: scalars, and a small table on one line with its
-    long sentences under it. Pre-flight's "no CI has reported on this commit" made the ``ci`` line
-    too long, and the line was left out, so a captain on the command line never read it."""
-    if isinstance(value, dict):
-        scalars = {k: v for k, v in value.items()
-                   if isinstance(v, str | int | float | bool) and v != ""}
-        short = ", ".join(f"{k}={v}" for k, v in scalars.items() if len(str(v)) <= 80)
-        lines = [f"  {key}: {short}"] if short else []
-        lines += [f"    {k}: {v}" for k, v in scalars.items() if 80 < len(str(v)) < 400]
-        return lines
-    if key == "artifacts" and isinstance(value, list):
-        return artifact_lines(value)
-    if isinstance(value, str | int | float) and value != "" and len(str(value)) < 200:
-        return [f"  {key}: {value}"]
-    return []
-
-
-def artifact_lines(records: list[object]) -> list[str]:
-    """The files the artifacts step recorded, each with its size: a captain walking the CLI saw
-    only ``dir: dist`` and had to trust that the right files were measured."""
-    from services.artifacts import human_size
-
-    shown = [r for r in records if isinstance(r, dict)]
-    lines = [f"  artifacts: {counted(len(shown), 'file')}" if shown else "  artifacts: none"]
-    for record in shown:
-        size = record.get("size")
-        where = record.get("path") or record.get("name") or "?"
-        arch = f"{record['arch']}: " if record.get("arch") else ""
-        lines.append(f"    {arch}{where} "
-                     f"({human_size(size if isinstance(size, int) else None)})")
-    return lines
-
-
 def cmd_run(args: argparse.Namespace) -> int:
     require_passphrase_file(args.passphrase_file, "run")  # read only when a step signs
     ctx = context(args, assume_yes=args.yes)
@@ -350,8 +286,8 @@ def cmd_next(args: argparse.Namespace) -> int:
             return finish_yank(ctx, yank)
         last = latest_session(sessions)
         if last is not None and last.state == "completed":  # e.g. killed after the last step
-            say(f"Every step is done: {outcome_line(last)}. Nothing to run; start the next "
-                "release with `release-console start`.")
+            say_wrapped(f"Every step is done: {outcome_line(last)}. Nothing to run; start the "
+                        "next release with `release-console start`.")
             say_unpushed(ctx)
             return 0
     ctx.require_session()
@@ -364,7 +300,7 @@ def cmd_next(args: argparse.Namespace) -> int:
         from services.completion import complete_stopped
 
         said = complete_stopped(ctx)  # the run that did the last step was stopped before this
-        say(said or "Every step is done.")
+        say_wrapped(said or "Every step is done.")
         if said:
             say_unpushed(ctx)
         return 0
@@ -382,5 +318,5 @@ def finish_yank(ctx: Context, yank: UnfinishedYank) -> int:
     def tell(line: str, warning: bool) -> None:
         (warn if warning else say)(line)
 
-    say(f"Finishing the interrupted yank of {yank.tag} ({yank.parts}).")
+    say_wrapped(f"Finishing the interrupted yank of {yank.tag} ({yank.parts}).")
     return yank_release(ctx, yank.request, tell).exit_code

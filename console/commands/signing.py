@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from console.commands import smoke_cli
 from console.commands.common import (
     FORCE_HELP,
     PASSPHRASE_HELP,
@@ -28,7 +29,7 @@ from console.commands.files import (
     shown,
 )
 from console.json_envelope import json_flag
-from console.output import error, print_json, say, warn
+from console.output import error, print_json, say
 from console.progress import ProgressRenderer, rendering
 from services.errors import ConsoleError, UsageError
 from services.policy import Policy
@@ -76,12 +77,12 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="a check that failed (repeatable); follow it with --note")
     s.add_argument("--note", dest="marks", action=_Mark, metavar="TEXT",
                    help="a note for the check just before it")
-    s.set_defaults(handler=cmd_smoke_sign, marks=[])
+    s.set_defaults(handler=smoke_cli.cmd_smoke_sign, marks=[])
     s = smoke_sub.add_parser("show", help="show each architecture's sign-off", description="Each "
                              "architecture's sign-off for the release in progress, or the last "
                              "finished one.")
     json_flag(s)
-    s.set_defaults(handler=cmd_smoke_show)
+    s.set_defaults(handler=smoke_cli.cmd_smoke_show)
 
     p = add_parser(sub, "checksums", "write or check sha256 checksums (sha256sum-compatible)",
                    "Hash FILEs (streamed, in parallel) and write a checksum file beside each "
@@ -156,61 +157,6 @@ def _key_options(p: argparse.ArgumentParser, *, signing: bool) -> None:
 
 
 # --- smoke ---------------------------------------------------------------------------------------
-
-def cmd_smoke_sign(args: argparse.Namespace) -> int:
-    from services import smoke
-    from services.workstation import require_bundle_here
-
-    ctx = context(args)
-    session = ctx.require_session()
-    require_bundle_here(ctx, "smoke sign-off")
-    if not args.marks:
-        raise UsageError("Give the results: --pass CHECK... (or --pass all) and --fail CHECK "
-                         "--note TEXT for any that failed.")
-    marks = [smoke.Mark(result, check, note) for result, check, note in args.marks]
-    with rendering(ctx):
-        entry = smoke.sign_off(ctx.policy, ctx.repo, session, ctx.record, arch=args.arch,
-                               hardware=args.hardware, marks=marks, tester=args.tester,
-                               now=ctx.now_iso(), progress=ctx.progress)
-    failed = [c for c, r in entry["checks"].items() if r["result"] == "fail"]
-    say(f"Recorded the {args.arch} sign-off by {entry['tester']} on {entry['hardware']}.")
-    for name, info in entry["files"].items():
-        say(f"  {name}  sha256 {info['sha256']}")
-    if failed:
-        warn(f"{args.arch} FAILED: {', '.join(failed)}. This blocks the release until a new build "
-             "passes.")
-    return 0
-
-
-def cmd_smoke_show(args: argparse.Namespace) -> int:
-    from services import smoke
-
-    ctx = context(args)
-    finished = smoke.last_signed_off(ctx.store.sessions()) \
-        if ctx.session is None and ctx.session_problem is None else None
-    session = finished or ctx.require_session()
-    found = smoke.statuses(ctx.policy, ctx.root, session, progress=ctx.progress,
-                           files=finished is None)
-    if args.json:
-        print_json({"schema": 1, "tag": session.tag, "finished": finished is not None,
-                    "architectures": [{"arch": s.arch, "state": s.state, "detail": s.detail,
-                                       "signoff": s.signoff} for s in found]})
-        return 0
-    if finished is not None:
-        say(f"No release in progress. The smoke sign-offs of the last finished release, "
-            f"{finished.tag}:")
-    if not found:
-        say("The policy lists no architectures to smoke-test.")
-    marks = {"ok": "✔", "missing": "·", "failed": "✘", "void": "⚠"}
-    for status in found:
-        say(f"{marks[status.state]} {status.arch}: {status.detail}",
-            style=None if status.state == "ok" else "yellow")
-        for check, result in (status.signoff or {}).get("checks", {}).items():
-            note = f" — {result['note']}" if result.get("note") else ""
-            say(f"    [{'x' if result['result'] == 'pass' else '!'}] {check}: "
-                f"{result['result']}{note}")
-    return 0
-
 
 # --- checksums -----------------------------------------------------------------------------------
 
