@@ -62,9 +62,27 @@ def evidence_lines(key: str, value: object) -> list[str]:
         return lines
     if key == "artifacts" and isinstance(value, list):
         return artifact_lines(value)
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return listed_lines(key, value)
     if isinstance(value, str | int | float) and value != "" and len(str(value)) < 200:
         return [hanging(str(value), f"  {key}: ", "    ")]
     return []
+
+
+# More than a screenful of commits or entries says how many were left out, not all of them.
+LIST_SHOWN = 12
+
+
+def listed_lines(key: str, items: list[str]) -> list[str]:
+    """A list the step recorded (the commits merge-back pushed, the picks, the draft's
+    repairs), one item a line under its key: they were left out, so `run merge-back` said
+    nothing of what went up. ``warnings`` is said by the caller, as warnings."""
+    if key == "warnings":
+        return []
+    lines = [f"  {key}:"] + [hanging(item, "    ", "      ") for item in items[:LIST_SHOWN]]
+    if len(items) > LIST_SHOWN:
+        lines.append(f"    … and {len(items) - LIST_SHOWN} more")
+    return lines
 
 
 def artifact_lines(records: list[object]) -> list[str]:
