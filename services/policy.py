@@ -125,7 +125,10 @@ class Policy:
         return self.tag_format.format(version=version)
 
     def title_for(self, tag: str, version: str) -> str:
-        return self.release_title.format(project=self.project_name, tag=tag, version=version)
+        """The GitHub release's title; a project with no name and no repository in its policy
+        made the default "{project} {tag}" the title " v0.2.0", space first, on GitHub too."""
+        return self.release_title.format(project=self.project_name, tag=tag,
+                                         version=version).strip()
 
     def checksum_file_for(self, artifact_name: str) -> str | None:
         """The per-artifact checksum file's name, or None: ``per_file = ""`` means none."""

@@ -43,6 +43,13 @@ def test_shared_pai_example_is_sayable() -> None:
     assert policy.sla_hours == {"critical": 24, "high": 72}
 
 
+def test_a_project_with_no_name_gets_a_title_with_no_space_before_its_tag(
+        tmp_path: Path) -> None:
+    policy = load_policy(tmp_path / "release.toml")  # no policy file: no name, no repository
+    assert policy.project_name == ""
+    assert policy.title_for("v0.2.0", "0.2.0") == "v0.2.0"
+
+
 def test_policy_is_immutable(tmp_path: Path) -> None:
     policy = load_policy(write(tmp_path, '[project]\nname = "X"\n'))
     with pytest.raises(AttributeError):
