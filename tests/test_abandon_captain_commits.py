@@ -20,6 +20,7 @@ from console.app import ReleaseConsoleApp
 from console.wiring import Options
 from screens.abandon import AbandonScreen
 from services import engine
+from services.left_behind import left_behind
 from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context
 from tests.conftest import commit_file, git, run_cli
@@ -114,6 +115,12 @@ def test_a_commit_of_the_captains_between_the_releases_is_named_and_the_choice_l
     assert ran.returncode == 0, ran.stderr
     notes = sha(repo_path)
     assert git(repo_path, "log", "-1", "--format=%s").strip() == "Release v0.2.0: migration notes"
+
+    left = left_behind(ctx, ctx.store.load("v0.2.0"))  # the TUI's toast after abandoning
+    assert left.summary() == (
+        f"Left behind: 2 commits never pushed (to drop them: `git reset --keep {moved[:12]}^`, "
+        f"which drops your own commit {pin[:7]} too; `git rebase -i {moved[:12]}^ main` keeps "
+        "it); 1 commit of your own never pushed.")
 
     said = run_cli("abandon", "v0.2.0", "--reason", "start over", cwd=repo_path)
     assert said.returncode == 0, said.stderr
