@@ -100,7 +100,7 @@ def session_blockers(ctx: Context, found: list[Artifact] | None = None) -> list[
         return []
     commit = release_commit(session)
     return blockers(found, ctx.root, session.version, release_commit=commit,
-                    head=ctx.repo.head_sha() if commit else "")
+                    head=ctx.repo.head_sha() if commit else "", build=ctx.policy.artifacts_build)
 
 
 def for_arch(artifacts: list[Artifact], arch: str) -> list[Artifact]:
@@ -108,17 +108,20 @@ def for_arch(artifacts: list[Artifact], arch: str) -> list[Artifact]:
 
 
 def blockers(artifacts: list[Artifact], root: Path, version: str = "", *,
-             release_commit: str = "", head: str = "") -> list[Blocker]:
+             release_commit: str = "", head: str = "", build: str = "") -> list[Blocker]:
     """A missing, empty or unreadable artifact blocks; each gets its own line naming the file.
 
-    A project with a ``build.sh`` at its root (the demo's, or a captain's own) is told the exact
+    ``build`` is the policy's ``[artifacts] build`` command: said as it is written, so the captain
+    need not know the project's build (the console never runs it). Without it, a project with a
+    ``build.sh`` at its root (the demo's, or a captain's own) is told the exact
     command that builds the missing files, and where: the TUI hides the path the demo printed.
     With ``head`` not the ``release_commit`` (a promotion stands on the candidate's commit, its
     reopen commit on top), the build is said to be from the release commit: one made at HEAD is
     not what is tagged, and its other bytes would ask for new smoke tests.
     """
     result = []
-    script = (root / "build.sh").is_file()
+    script = not build and (root / "build.sh").is_file()
+    named = f"`{build}` in {root} (release.toml's [artifacts] build)" if build else ""
     elsewhere = bool(release_commit and head and head != release_commit)
     for artifact in artifacts:
         if artifact.ok:
@@ -128,19 +131,20 @@ def blockers(artifacts: list[Artifact], root: Path, version: str = "", *,
         # "then run the step again" in the command line's words, "then press n here" in the
         # TUI's (it said both: "…, then run the step again. Then press n here.")
         if elsewhere:
-            build = (f"Build it from the release commit {release_commit[:12]}, not HEAD "
+            steps = (f"Build it from the release commit {release_commit[:12]}, not HEAD "
                      f"({head[:12]}): `git switch --detach {release_commit[:12]}`, "
-                     + (f"`./build.sh {version or 'VERSION'}` in {root}" if script else
-                        f"the project's own build into {display_path(artifact.path.parent, root)}/")
+                     + (named or (f"`./build.sh {version or 'VERSION'}` in {root}" if script
+                                  else "the project's own build into "
+                                  f"{display_path(artifact.path.parent, root)}/"))
                      + ", then `git switch -` and ")
-            cli, tui = build + "run the step again.", build + "press n here."
+            cli, tui = steps + "run the step again.", steps + "press n here."
         elif script:
             cli = "Build it: run `./build.sh " + (version or "VERSION") + f"` in {root}."
             tui = cli + " Then press n here."
         else:
-            build = (f"Build it into {display_path(artifact.path.parent, root)}/ with the "
-                     "project's own build, then ")
-            cli, tui = build + "run the step again.", build + "press n here."
+            into = f"Build it into {display_path(artifact.path.parent, root)}/"
+            how = f": run {named}, then " if named else " with the project's own build, then "
+            cli, tui = into + how + "run the step again.", into + how + "press n here."
         arch = f" ({artifact.arch})" if artifact.arch else ""
         if artifact.problem == "missing":
             result.append(Blocker(f"Artifact {where}{arch} is missing.", cli, tui))

@@ -6,18 +6,25 @@ policy a bundle that already went to the signing workstation stays there and can
 signed. The abandon confirmation (TUI) and the ``abandon`` output (CLI) name exactly these, and
 the refusal of a signed bundle coming back to an abandoned session says the same thing
 (:func:`return_refused`), so the two sentences a captain reads never disagree.
+
+A commit the captain made by hand while the release was in progress (the tag key pinned in
+release.toml, as pre-flight asks, then pre-flight run again) sits among the release's commits
+but is not the release's: it is told apart by its subject (the console's own are in
+:mod:`services.subjects`), listed as the captain's, and no command offered drops it without
+saying so. The console never runs any of these commands; the captain does, or does not.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from services import workstation
 from services.errors import ConsoleError
 from services.session import Session, StepRecord
 from services.step_protocol import Context
 from services.subjects import CHANGELOG, subject
-from services.wording import counted
+from services.wording import counted, listed
 
 
 @dataclass(frozen=True)
@@ -28,17 +35,27 @@ class Commit:
 
 @dataclass(frozen=True)
 class LeftBehind:
-    """The release's commits never pushed, and the bundle away at the other workstation."""
+    """The release's commits never pushed, the captain's own made meanwhile, and the bundle away
+    at the other workstation."""
 
     tag: str
     branch: str
-    commits: tuple[Commit, ...] = ()
-    drop: str = ""  # the git command that drops exactly those commits
+    commits: tuple[Commit, ...] = ()  # the release's own: the console made them for this tag
+    drop: str = ""  # the git command that drops those commits (and ``caught`` with them)
     bundle_fingerprint: str = ""  # the bundle at the signing workstation ("" when none is away)
     bundle_written: str = ""  # when it was written (UTC)
     bundle_folder: str = ""  # the folder it was written to (the USB stick), when known
     offline: bool = False  # this is the signing workstation (the online machine waits)
     hotfix: bool = False  # the commits are a hotfix branch's: starting it again takes them up
+    # The captain's own commits among the release's (made by hand since it started), never
+    # pushed, oldest first; ``caught``: those of them between the release's first and last
+    # commit, which ``drop`` would drop too; ``keep``: the command that drops only the
+    # release's when some are caught (an interactive rebase: the captain deletes the lines).
+    captains: tuple[Commit, ...] = ()
+    caught: tuple[Commit, ...] = ()
+    keep: str = ""
+    unpushed: tuple[Commit, ...] = ()  # all of them, the release's and the captain's, as git
+    # listed them (oldest first)
 
     @property
     def them(self) -> str:
@@ -47,15 +64,33 @@ class LeftBehind:
 
     @property
     def empty(self) -> bool:
-        return not self.commits and not self.bundle_fingerprint
+        return not self.commits and not self.captains and not self.bundle_fingerprint
+
+    def to_json(self) -> dict[str, Any]:
+        """The commits for the journal entry (and ``journal show --json``): ``unpushed_commits``
+        is every commit never pushed, as before; the new keys say whose each is and what the
+        offered command drops."""
+        return {"unpushed_commits": [c.sha for c in self.unpushed or self.commits],
+                "release_commits": [c.sha for c in self.commits],
+                "captain_commits": [c.sha for c in self.captains],
+                "drop": self.drop, "drop_also_drops": [c.sha for c in self.caught],
+                "keep_captain_commits": self.keep}
 
     def summary(self) -> str:
         """One line for a notification after the fact: the items and their commands."""
         parts = []
         if self.commits:
             what = "to set the branch aside" if self.hotfix else f"to drop {self.them}"
+            also = (f", which drops your own {self.shas(self.caught)} too; `{self.keep}` keeps "
+                    f"{self.their_own}" if self.caught else "")
             parts.append(f"{counted(len(self.commits), 'commit')} never pushed ({what}: "
-                         f"`{self.drop}`)")
+                         f"`{self.drop}`{also})")
+        if self.captains:
+            it = "it" if len(self.captains) == 1 else "them"
+            kept = ("" if self.caught else f" (that command keeps {it})" if self.commits
+                    else f" (not the console's; {it} {'stays' if it == 'it' else 'stay'})")
+            parts.append(f"{counted(len(self.captains), 'commit')} of your own never "
+                         f"pushed{kept}")
         if self.bundle_fingerprint:
             where = workstation.other_machine(self.offline)
             parts.append(f"the bundle at {where} (there, {abandon_there(self.tag)})")
@@ -72,8 +107,25 @@ class LeftBehind:
             if self.hotfix:  # renamed, not deleted: the picks stay at hand
                 out.append(f"  To set the branch aside: `{self.drop}` (starting {self.tag} "
                            "again needs that).")
+            elif self.caught:  # no one command drops only the release's: the captain chooses
+                out.append(f"  Your own {self.shas(self.caught)} {self.sits} between {self.them}, "
+                           f"so `{self.drop}` would drop {self.their_own} too. To drop only "
+                           f"{self.them}: `{self.keep}` and delete {self.them_lines} in the "
+                           f"editor; to drop {self.them} and yours: `{self.drop}` "
+                           f"({self.when_to_drop()}).")
             else:
-                out.append(f"  To drop {self.them}: `{self.drop}` ({self.when_to_drop()}).")
+                keeps = (f", which keeps your own {'one' if len(self.captains) == 1 else 'ones'}"
+                         " listed below" if self.captains else "")
+                out.append(f"  To drop {self.them}: `{self.drop}`{keeps} "
+                           f"({self.when_to_drop()}).")
+        if self.captains:
+            n = len(self.captains)
+            out.append(f"• {counted(n, 'commit')} of your own on {self.branch}, made by hand "
+                       f"during this release and never pushed, {'stays' if n == 1 else 'stay'}"
+                       f" there (the console did not make {'it' if n == 1 else 'them'}; starting "
+                       f"{self.tag} again, or a later version, works with "
+                       f"{'it' if n == 1 else 'them'}):")
+            out += [f"    {c.sha[:7]} {c.subject}" for c in self.captains]
         if self.bundle_fingerprint and not self.offline:
             where = f" to {self.bundle_folder}" if self.bundle_folder else ""
             out.append(f"• The hand-off bundle (fingerprint {self.bundle_fingerprint}, written "
@@ -86,6 +138,26 @@ class LeftBehind:
             out.append(f"• The online machine still waits for the signed bundle of {self.tag}: "
                        f"there, {abandon_there(self.tag)}.")
         return out
+
+    @staticmethod
+    def shas(commits: tuple[Commit, ...]) -> str:
+        """"commit abc1234", "commits abc1234 and def5678": the captain's, named in a sentence."""
+        return ("commit " if len(commits) == 1 else "commits ") + listed(
+            [c.sha[:7] for c in commits])
+
+    @property
+    def sits(self) -> str:
+        return "sits" if len(self.caught) == 1 else "sit"
+
+    @property
+    def their_own(self) -> str:
+        return "it" if len(self.caught) == 1 else "them"
+
+    @property
+    def them_lines(self) -> str:
+        """Which lines of the rebase's list to delete: the release's, named by their shas."""
+        return (f"the line `pick {self.commits[0].sha[:7]}`" if len(self.commits) == 1 else
+                "the lines " + listed([f"`pick {c.sha[:7]}`" for c in self.commits]))
 
     def when_to_drop(self) -> str:
         """Whether the commits must go, said only as far as it is true. Starting the version again
@@ -132,11 +204,21 @@ def not_an_abandoned_attempt(tag: str) -> str:
 def left_behind(ctx: Context, session: Session) -> LeftBehind:
     """What abandoning ``session`` now would leave behind in this clone and at the other side."""
     branch = session.branch
+    captains: tuple[Commit, ...] = ()
+    caught: tuple[Commit, ...] = ()
+    keep = ""
     if session.kind == "hotfix":  # its branch, picks and entries: the whole branch is its own
         branch, commits, drop = unpushed_hotfix_branch(ctx, session)
+        everything = commits
     else:
-        commits = unpushed_release_commits(ctx, session)
+        everything = unpushed_release_commits(ctx, session)
+        commits = tuple(c for c in everything if of_this_release(c, session.tag))
+        captains = tuple(c for c in everything if c not in commits)
         drop = drop_command(ctx, session, commits) if commits else ""
+        if commits:
+            first, last = everything.index(commits[0]), everything.index(commits[-1])
+            caught = tuple(c for c in everything[first:last + 1] if c in captains)
+            keep = f"git rebase -i {commits[0].sha[:12]}^ {session.branch}" if caught else ""
     fingerprint = written = folder = ""
     if workstation.bundle_in_transit(ctx, session):
         from services.bundle import paths
@@ -149,12 +231,24 @@ def left_behind(ctx: Context, session: Session) -> LeftBehind:
         remembered = paths.remembered_dir(ctx) if not ctx.offline else None
         folder = str(remembered) if remembered is not None else ""
     return LeftBehind(session.tag, branch, commits, drop, fingerprint, written, folder,
-                      offline=ctx.offline, hotfix=session.kind == "hotfix")
+                      offline=ctx.offline, hotfix=session.kind == "hotfix",
+                      captains=captains, caught=caught, keep=keep, unpushed=everything)
+
+
+def of_this_release(commit: Commit, tag: str) -> bool:
+    """Whether the console made ``commit`` for the release tagged ``tag``: its subject is,
+    whole, one the steps commit with (the same list the hotfix picker leaves out as the
+    console's own, :func:`services.hotfix.bookkeeping.console_commit`), for this tag. Anything
+    else between the release's base and its release commit was made by hand."""
+    from services.hotfix.bookkeeping import SUBJECTS
+
+    return any(commit.subject == subject(template, tag) for template, _ in SUBJECTS)
 
 
 def unpushed_release_commits(ctx: Context, session: Session) -> tuple[Commit, ...]:
-    """The commits this release made (from its base commit to its release commit) that are still
-    on its branch and on no remote-tracking branch: the changelog and migration commits."""
+    """The commits from this release's base commit to its release commit that are still on its
+    branch and on no remote-tracking branch: the changelog and migration commits, and any the
+    captain made by hand meanwhile (:func:`of_this_release` tells them apart)."""
     from services.session_lifecycle import release_commit
 
     commit = release_commit(session)

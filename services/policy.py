@@ -80,6 +80,7 @@ class Policy:
     required_sections: tuple[str, ...] = ()
     artifacts_dir: str = "build"
     artifacts: tuple[ArtifactSpec, ...] = ()
+    artifacts_build: str = ""  # the command that builds them, shown in a remedy, never run
     checksum_per_file: str = "{name}.sha256"
     checksum_combined: str = ""
     checksum_sign_combined: bool = False  # the sign step signs the combined list too
@@ -272,6 +273,7 @@ def _parse(path: Path, data: dict[str, Any]) -> Policy:
 
     t = top.table("artifacts")
     artifacts_dir = t.text("dir", defaults.artifacts_dir)
+    artifacts_build = t.text("build", "").strip()
     artifacts = []
     for f in t.tables("files"):
         artifacts.append(ArtifactSpec(
@@ -374,8 +376,8 @@ def _parse(path: Path, data: dict[str, Any]) -> Policy:
         channels=tuple(channels), changelog=changelog, migration=migration,
         reopen_unreleased=reopen, release_title=title, notes_links=notes_links,
         required_sections=required_sections, artifacts_dir=artifacts_dir,
-        artifacts=tuple(artifacts), checksum_per_file=per_file, checksum_combined=combined,
-        checksum_sign_combined=sign_combined,
+        artifacts=tuple(artifacts), artifacts_build=artifacts_build, checksum_per_file=per_file,
+        checksum_combined=combined, checksum_sign_combined=sign_combined,
         smoke_architectures=smoke_arches, smoke_checks=smoke_checks,
         checklist_preflight=checklist_pre, checklist_post_release=checklist_post,
         version_references=tuple(refs), sla_hours=sla, waivers=waivers,

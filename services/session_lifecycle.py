@@ -260,8 +260,8 @@ def abandon_release(ctx: Context, tag: str, reason: str) -> LeftBehind:
         s.state = "abandoned"
 
     ctx.record("session", "abandoned", inputs={"reason": reason.strip()},
-               outputs={"unpushed_commits": [c.sha for c in left.commits],
-                        "bundle_away": left.bundle_fingerprint}, update=mark, session_first=True)
+               outputs={**left.to_json(), "bundle_away": left.bundle_fingerprint},
+               update=mark, session_first=True)
     return left
 
 

@@ -314,7 +314,8 @@ def test_abandon_after_a_hand_made_commit_says_starting_again_works_with_it(
         started: Context, repo_path: Path) -> None:
     """Walked by hand: a fix committed by hand mid-session (pre-flight redone on it), then
     `abandon` said starting the version again "needs" dropping that commit; starting it again
-    worked. It says so now, and the new attempt runs its changelog step on top of the fix."""
+    worked. It says so now, and the new attempt runs its changelog step on top of the fix. The
+    fix is the captain's own, not the release's: no reset is offered for it."""
     commit_file(repo_path, "fix.txt", "fix\n", "Fix the build by hand")
     fix = git(repo_path, "rev-parse", "HEAD").strip()
     assert run_cli("redo", "preflight", "--reason", "hand fix", cwd=repo_path).returncode == 0
@@ -322,8 +323,10 @@ def test_abandon_after_a_hand_made_commit_says_starting_again_works_with_it(
     said = run_cli("abandon", "v0.2.0", "--reason", "start over", cwd=repo_path).stdout
     assert f"    {fix[:7]} Fix the build by hand" in said
     assert "needs" not in said
-    assert (f"To drop it: `git reset --keep {fix[:12]}^` (only if you do not want it: "
-            "starting v0.2.0 again, or a later version, works with it).") in said
+    assert ("1 commit of your own on main, made by hand during this release and never pushed, "
+            "stays there (the console did not make it; starting v0.2.0 again, or a later "
+            "version, works with it):") in " ".join(said.split())
+    assert "git reset" not in said
 
     assert run_cli("start", "0.2.0", cwd=repo_path).returncode == 0
     assert run_cli("run", "preflight", cwd=repo_path).returncode == 0
