@@ -94,3 +94,11 @@ def test_a_build_that_is_not_a_string_is_a_policy_error_naming_the_file(
 def test_the_consoles_own_policy_names_its_build() -> None:
     policy = load_policy(ROOT / "release.toml")
     assert policy.artifacts_build == "python -m build"
+
+
+def test_the_later_steps_that_find_an_artifact_gone_name_the_build_too(ctx: Context) -> None:
+    """Signing, and the checksums step before it, read the artifacts again: one gone by then
+    said "the project's own build" where the artifacts step named the policy's."""
+    advance_to(ctx, "sign")
+    remedies = [b.remedy for b in registry()["sign"].check(ctx)]
+    assert remedies and all("`make images`" in r for r in remedies), remedies
