@@ -16,13 +16,13 @@ from textual.screen import Screen
 
 from console.wiring import Options
 from screens.home import HOME_CSS, HomeScreen
-from screens.messages import KEPT, MessagesScreen, Notice
 from services.secrets import scrub
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
 
     from console.overview_child import EarlyOverview
+    from screens.messages import Notice
     from services.overview import Overview
     from services.step_protocol import Context
 
@@ -108,6 +108,8 @@ class ReleaseConsoleApp(App[None]):
     def _record(self, message: str, title: str, severity: SeverityLevel) -> None:
         """Keep what was said, with the time, unless it is a warning said again after a wizard
         (its first saying is in the record already)."""
+        from screens.messages import KEPT, Notice  # imported when first said: not before a frame
+
         said = (message, title, severity)
         with self._said:
             if said in self._repeats:
@@ -171,6 +173,8 @@ class ReleaseConsoleApp(App[None]):
         """The command palette offers the hotfix and the wizards the home screen has keys for; on
         the signing workstation not the hotfix, the yank or the promotion, which start on the
         online machine (or edit GitHub)."""
+        from screens.messages import MessagesScreen
+
         yield from super().get_system_commands(screen)
         if not isinstance(screen, MessagesScreen):
             yield SystemCommand("Messages said so far", "Every message and warning of this "
@@ -200,6 +204,8 @@ class ReleaseConsoleApp(App[None]):
 
     def action_messages(self) -> None:
         """The session's messages again, on their own screen (Escape goes back)."""
+        from screens.messages import MessagesScreen
+
         self.push_screen(MessagesScreen(self.messages))
 
     def action_summary(self) -> None:
