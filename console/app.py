@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 import time
 import traceback
 from collections.abc import Iterable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -14,11 +16,13 @@ from textual.screen import Screen
 
 from console.wiring import Options
 from screens.home import HOME_CSS, HomeScreen
+from services.secrets import scrub
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
 
     from console.overview_child import EarlyOverview
+    from screens.messages import Notice
     from services.overview import Overview
     from services.step_protocol import Context
 
@@ -52,6 +56,12 @@ class ReleaseConsoleApp(App[None]):
         self.options = options
         # Warnings and errors whose toasts may still be up: (message, title, severity, until).
         self._standing: list[tuple[str, str, SeverityLevel, float]] = []
+        # Every message said this session, oldest first (the last KEPT): the toasts go after a
+        # few seconds, the palette's "Messages said so far" shows these again. Scrubbed.
+        self.messages: list[Notice] = []
+        # Warnings taken down to be said again (take_standing_warnings): recorded once, not twice.
+        self._repeats: list[tuple[str, str, SeverityLevel]] = []
+        self._said = threading.Lock()  # notify is thread-safe in Textual; so is the record
         self.early = early  # the checklist being worked out beside Textual's import (run_tui)
         self._kept: dict[str, dict[str, Any]] = {}  # screens' keeping, see kept()
 
@@ -85,20 +95,38 @@ class ReleaseConsoleApp(App[None]):
         With markup on, "Move [Unreleased] in CHANGELOG.md: done." lost its "[Unreleased]";
         a path or a git message in brackets would too, or fail to parse. Screens call
         ``self.notify``, which passes ``markup=True`` explicitly, so the default is not enough.
-        Each stays as long as :func:`toast_timeout` says.
+        Each stays as long as :func:`toast_timeout` says, and is kept in :attr:`messages` (the
+        secret scrubber has the last word: a git or GitHub message may quote a token).
         """
+        message, title = scrub(message), scrub(title)
         seconds = toast_timeout(message, severity, timeout)
         if severity != "information":
             self._standing.append((message, title, severity, time.monotonic() + seconds))
+        self._record(message, title, severity)
         super().notify(message, title=title, severity=severity, timeout=seconds, markup=False)
+
+    def _record(self, message: str, title: str, severity: SeverityLevel) -> None:
+        """Keep what was said, with the time, unless it is a warning said again after a wizard
+        (its first saying is in the record already)."""
+        from screens.messages import KEPT, Notice  # imported when first said: not before a frame
+
+        said = (message, title, severity)
+        with self._said:
+            if said in self._repeats:
+                self._repeats.remove(said)
+                return
+            self.messages.append(Notice(message, title, severity, datetime.now().astimezone()))
+            del self.messages[:-KEPT]
 
     def take_standing_warnings(self) -> list[tuple[str, str, SeverityLevel]]:
         """The warnings and errors still on screen, forgotten here (the caller clears the toasts
-        and says them again later)."""
+        and says them again later; :meth:`notify` does not record them a second time)."""
         now = time.monotonic()
         held = [(message, title, severity) for message, title, severity, until in self._standing
                 if until > now]
         self._standing = []
+        with self._said:
+            self._repeats.extend(held)
         return held
 
     def kept(self, key: str) -> dict[str, Any]:
@@ -110,9 +138,12 @@ class ReleaseConsoleApp(App[None]):
         toast, so all go (``clear_notifications``) and the other warnings still up are said again,
         as before a confirmation (screens.base.open_wizard)."""
         now = time.monotonic()
+        message = scrub(message)  # as notify kept it
         if not any(said == message and until > now for said, _t, _s, until in self._standing):
             return  # gone already (timed out): the other toasts stay as they are
         held = self.take_standing_warnings()
+        with self._said:  # not said again: said anew later (the next run's refusal), it is kept
+            self._repeats = [repeat for repeat in self._repeats if repeat[0] != message]
         self.clear_notifications()
         for said, title, severity in held:
             if said != message:
@@ -142,7 +173,13 @@ class ReleaseConsoleApp(App[None]):
         """The command palette offers the hotfix and the wizards the home screen has keys for; on
         the signing workstation not the hotfix, the yank or the promotion, which start on the
         online machine (or edit GitHub)."""
+        from screens.messages import MessagesScreen
+
         yield from super().get_system_commands(screen)
+        if not isinstance(screen, MessagesScreen):
+            yield SystemCommand("Messages said so far", "Every message and warning of this "
+                                "session again, newest first (toasts go after a few seconds)",
+                                self.action_messages)
         home = self.screen_stack[0] if self.screen_stack else None
         online = not (isinstance(home, HomeScreen) and home.offline)
         if online:
@@ -164,6 +201,12 @@ class ReleaseConsoleApp(App[None]):
                 yield SystemCommand("Repair the journal", "Set aside a last entry a crash cut "
                                     "off (shows the plan and asks first)",
                                     home.action_repair_journal)
+
+    def action_messages(self) -> None:
+        """The session's messages again, on their own screen (Escape goes back)."""
+        from screens.messages import MessagesScreen
+
+        self.push_screen(MessagesScreen(self.messages))
 
     def action_summary(self) -> None:
         from screens.summary import SummaryScreen

@@ -105,7 +105,7 @@ async def test_the_tui_abandon_dialog_names_what_stays_before_it_asks_why(
         assert app.screen is dialog
         await pilot.press(*"wrong build", "enter")
         await settle(pilot)
-        said = " ".join(str(n.message) for n in app._notifications)
+        said = " ".join(str(n.message) for n in app.messages)
         assert "Abandoned v1.3.0; its record is kept. Left behind: 2 commits never pushed" in said
         assert "the bundle at the signing workstation" in said
     assert SessionStore(ws.online).load("v1.3.0").state == "abandoned"

@@ -99,7 +99,7 @@ async def test_a_whole_demo_release_in_60_keys_at_80x24(
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
-        assert any("Summary of the last release" in n.message for n in app._notifications)
+        assert any("Summary of the last release" in n.message for n in app.messages)
         app.action_summary()
         await settle(pilot)
         assert isinstance(app.screen, SummaryScreen)

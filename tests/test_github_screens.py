@@ -127,7 +127,7 @@ async def test_draft_screen_shows_a_retried_upload(
         await settle(pilot)
         await pilot.press("r")
         await settle(pilot)
-        shown = [n.message for n in app._notifications]
+        shown = [n.message for n in app.messages]
         assert "retrying pai-v0.2.0-arm64.iso (attempt 2): the connection was lost" in shown
 
 

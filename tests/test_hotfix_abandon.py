@@ -36,8 +36,6 @@ async def test_the_abandon_toast_shows_the_whole_command_at_80x24(tmp_path: Path
     hotfix/v1.3.1", the new name cut off (Textual's toast rack keeps a scrollbar's two columns
     the toasts are not drawn in, so a toast's height was worked out for a wider one). Every word
     of the toast is on the screen now."""
-    from textual.widgets._toast import Toast
-
     from console.app import ReleaseConsoleApp
     from console.wiring import Options
     from tests.test_confirm_layout import screen_lines
@@ -53,7 +51,7 @@ async def test_the_abandon_toast_shows_the_whole_command_at_80x24(tmp_path: Path
         await settle(pilot)
         await pilot.press(*"wrong fix", "enter")
         await settle(pilot)
-        toasts = list(app.screen.query(Toast))
+        toasts = list(app.screen.query("Toast"))
         assert len(toasts) == 1
         said = " ".join(str(toasts[0].render()).split())
         assert said.endswith("`git switch main && git branch -m hotfix/v1.3.1 "

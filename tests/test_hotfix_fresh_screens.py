@@ -261,7 +261,7 @@ async def test_picking_for_a_hotfix_started_without_picks_is_not_said_resumed(
         await until_confirm(pilot)
         await pilot.press("y")
         await settle(pilot)
-        said = [n.message for n in app._notifications]
+        said = [n.message for n in app.messages]
         assert "Picked the fixes of hotfix v1.3.1: its branch is made. Next: pre-flight." \
             in said, said
         assert not any("where it stopped" in m for m in said), said

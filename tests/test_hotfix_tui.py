@@ -281,15 +281,16 @@ async def test_the_picker_says_whether_the_hotfix_was_started_or_resumed(project
         await pilot.press("n")  # the session stands, nothing picked yet
         await settle(pilot)
         assert any(n.message.startswith("Started hotfix v1.3.1; nothing was picked yet")
-                   for n in app._notifications)
+                   for n in app.messages)
         app.clear_notifications()
+        app.messages.clear()  # what is said from here on
         app.action_start_hotfix()  # the same hotfix again: it is resumed, and says so
         await settle(pilot)
         await pilot.press("enter")  # its pick is ticked as recorded
         await until_confirm(pilot)
         await pilot.press("y")
         await settle(pilot)
-        said = [n.message for n in app._notifications]
+        said = [n.message for n in app.messages]
         assert "Resumed hotfix v1.3.1 where it stopped: its branch is made; n opens the next step." \
             in said, said
         assert not any(m.startswith("Started hotfix") for m in said)
@@ -350,7 +351,7 @@ async def test_the_picker_on_a_hotfix_whose_branch_is_made_asks_nothing_again(
         await pilot.press("enter")  # the same pick: nothing to tick again
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)  # no question on the way
-        said = [n.message for n in app._notifications]
+        said = [n.message for n in app.messages]
         assert "Resumed hotfix v1.3.1 where it stopped: its branch is made; n opens the next step." \
             in said, said
     assert git(project, "rev-parse", "HEAD").strip() == head

@@ -70,9 +70,10 @@ async def test_continuing_a_stopped_pick_from_the_picker_says_which_fix_landed(
         (project / "src" / "unlock.sh").write_text("retry=3\n")
         git(project, "add", "src/unlock.sh")
         app.clear_notifications()
+        app.messages.clear()  # what is said from here on
         await pilot.press("c")
         await settle(pilot)
-        said = [n.message for n in app._notifications]
+        said = [n.message for n in app.messages]
         assert said == [f"Continued the stopped pick of hotfix v1.3.1: {fix[:12]} (Unlock: three "
                         "retries) landed on hotfix/v1.3.1; its branch is made. Next: Pre-flight "
                         "checks."], said
@@ -91,7 +92,7 @@ async def test_continuing_from_the_branch_step_names_the_pick_too(
         step = await open_step(pilot, "hotfix-branch", HotfixBranchScreen)
         await resolve_then_continue_on_the_conflict_screen(pilot, project)
         assert app.screen is step and "done" in text_of(step, "#step-status")
-        said = [n.message for n in app._notifications]
+        said = [n.message for n in app.messages]
         assert said == [f"Continued the stopped pick of hotfix v1.3.1: {fix[:12]} (Unlock: three "
                         "retries) landed on hotfix/v1.3.1; its branch is made. Next: Pre-flight "
                         "checks."], said

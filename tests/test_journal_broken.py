@@ -60,6 +60,6 @@ async def test_tui_home_shows_a_broken_journal_and_opens_no_step(repo_path: Path
             await pilot.press(key)
             await settle(pilot)
             assert isinstance(app.screen, HomeScreen), key  # no step screen opened
-        said = [str(n.message) for n in app._notifications]
+        said = [str(n.message) for n in app.messages]
         assert said and all("fails verification at line 1" in m for m in said)
     assert (journal.read_bytes(), session.read_bytes()) == before

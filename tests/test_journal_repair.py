@@ -106,6 +106,6 @@ async def test_the_tui_names_the_repair_and_does_it_from_the_palette(repo_path: 
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert "Every step is stopped" not in text_of(app.screen, "#message")
-        assert any("Set aside in" in str(n.message) for n in app._notifications)
+        assert any("Set aside in" in str(n.message) for n in app.messages)
     assert journal.with_name("journal.cut-3.bin").read_bytes() == fragment
     assert run_cli("journal", "verify", cwd=repo_path).returncode == 0

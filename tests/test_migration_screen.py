@@ -53,13 +53,13 @@ async def test_migration_editor_fills_saves_and_commits(
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert (repo_path / "MIGRATION.md").read_bytes() == b"# Migration\r\n\r\nNotes per release.\r\n"
-        assert any("template is untouched" in str(n.message) for n in app._notifications)
+        assert any("template is untouched" in str(n.message) for n in app.messages)
 
         # a MAJOR release may not say "No migration required." (m is refused with the reason)
         screen.query_one("#step-body").focus()
         await pilot.press("m")
         await settle(pilot)
-        assert any("MAJOR release" in str(n.message) for n in app._notifications)
+        assert any("MAJOR release" in str(n.message) for n in app.messages)
         assert b"No migration" not in (repo_path / "MIGRATION.md").read_bytes()
         editor.focus()
 
@@ -128,7 +128,7 @@ async def test_a_section_typed_and_not_saved_is_not_dropped_without_asking(
         await pilot.press("n")  # would move on: refused while unsaved
         await settle(pilot)
         assert app.screen is screen
-        assert any("not saved" in str(n.message) for n in app._notifications)
+        assert any("not saved" in str(n.message) for n in app.messages)
         await pilot.press("escape")  # leaves the step: asks
         await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen)
@@ -160,7 +160,7 @@ async def test_a_first_release_offers_no_section_to_save(
         assert "ctrl+s" not in screen.active_bindings and "m" not in screen.active_bindings
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert not any("empty" in str(n.message) for n in app._notifications)
+        assert not any("empty" in str(n.message) for n in app.messages)
         await pilot.press("r")
         await settle(pilot)
         assert make_ctx().require_session().steps["migration"].status == "done"

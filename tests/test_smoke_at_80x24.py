@@ -178,14 +178,15 @@ async def test_ctrl_s_on_an_empty_form_says_the_hardware_field_is_empty_too(
         await open_with_key(pilot, "enter", SmokeScreen)
         await pilot.press("ctrl+s")
         await settle(pilot)
-        said = " ".join(n.message for n in app._notifications)
+        said = " ".join(n.message for n in app.messages)
         assert 'The Hardware field is empty: type the machine you tested on (e.g. "ThinkPad' in said
         assert said.startswith("Nothing was recorded. The Hardware field is empty"), said
         assert "Unticked checks would be recorded as failed" in said
         app.clear_notifications()
+        app.messages.clear()  # what is said from here on
         await pilot.press("enter", "a", "ctrl+s")  # every check ticked, still no hardware
         await settle(pilot)
-        said = " ".join(n.message for n in app._notifications)
+        said = " ".join(n.message for n in app.messages)
         assert "The Hardware field is empty" in said and "Unticked" not in said, said
         assert "--hardware" not in said + " ".join(screen_lines(app))
     assert "smoke" not in make_ctx().require_session().data  # nothing recorded
@@ -197,19 +198,17 @@ async def test_a_new_notice_from_the_form_replaces_the_one_before(
     filled in, ctrl+s said only that unticked checks fail, and the first notice stayed up under
     it for its 8 seconds, saying the field was still empty. The form's new notice takes the
     one before it down."""
-    from textual.widgets._toast import Toast
-
     release_with(repo_path, make_ctx, ARCHES[:2])
     app = ReleaseConsoleApp(Options(repo=repo_path))
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await open_with_key(pilot, "enter", SmokeScreen)
         await pilot.press("ctrl+s")
         await settle(pilot)
-        toasts = [str(t.render()) for t in app.screen.query(Toast)]
+        toasts = [str(t.render()) for t in app.screen.query("Toast")]
         assert any("The Hardware field is empty" in t for t in toasts), toasts
         await pilot.press("X", "1", "enter", "ctrl+s")  # the hardware in, nothing ticked
         await settle(pilot)
-        toasts = [str(t.render()) for t in app.screen.query(Toast)]
+        toasts = [str(t.render()) for t in app.screen.query("Toast")]
         assert len(toasts) == 1, toasts
         assert "Nothing was recorded. Unticked checks would be recorded as failed" in toasts[0]
         assert "Hardware" not in toasts[0]

@@ -265,7 +265,7 @@ async def test_a_sign_off_typed_before_the_screen_has_loaded_lands_in_its_form(
         assert isinstance(screen, SmokeScreen)
         type_in_one_burst(app, *"X1", "enter", "a", "ctrl+s")
         await pilot.pause()
-        assert "still loading" in " ".join(n.message for n in app._notifications)
+        assert "still loading" in " ".join(n.message for n in app.messages)
         app.go.set()
         await settle(pilot)
         assert app.screen is screen and "smoke" not in make_ctx().require_session().data

@@ -28,7 +28,8 @@ from tests.tui_helpers import open_step, settle, text_of
 
 
 def _toasts(app: ReleaseConsoleApp) -> list[str]:
-    return [str(n.message) for n in app._notifications]
+    """The toasts up on the screen now (Textual's Toast widget, by its CSS type name)."""
+    return [str(toast.render()) for toast in app.screen.query("Toast")]
 
 
 def _release_with_a_checklist(repo_path: Path, make_ctx: Callable[..., Context]) -> None:
@@ -40,7 +41,7 @@ async def test_r_on_a_blocked_checklist_says_space_and_the_tick_takes_the_refusa
         repo_path: Path, make_ctx: Callable[..., Context]) -> None:
     _release_with_a_checklist(repo_path, make_ctx)
     app = ReleaseConsoleApp(Options(repo=repo_path))
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         screen = await open_step(pilot, "preflight", PreflightScreen)
         await pilot.press("r")
         await settle(pilot)
@@ -63,7 +64,7 @@ async def test_n_on_a_blocked_step_is_taken_back_once_m_fixes_it(
     app = at_the_migration_step(
         repo_path, make_ctx, "# Changelog\n\n## [Unreleased]\n### Added\n- Maps.\n",
         "# Migration\n", ReleaseRequest(version="0.2.0"))
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         screen = await open_step(pilot, "migration", MigrationScreen)
         screen.query_one("#step-body").focus()
         await pilot.press("n")

@@ -13,8 +13,6 @@ import subprocess
 from pathlib import Path
 
 from textual import events
-from textual.notifications import Notification
-from textual.widgets._toast import Toast
 from textual.worker import WorkerState
 
 from console.app import ReleaseConsoleApp
@@ -44,7 +42,7 @@ def _release_up_to_artifacts_without_images(project: Path) -> None:
 
 
 def _toasts(app: ReleaseConsoleApp) -> list[str]:
-    return [str(n.message) for n in app._notifications]
+    return [str(n.message) for n in app.messages]
 
 
 async def test_n_on_a_blocked_step_sees_what_was_fixed_outside(tmp_path: Path) -> None:
@@ -76,21 +74,13 @@ async def test_a_toast_keeps_the_brackets_of_a_step_title(tmp_path: Path) -> Non
                  ("run", "preflight", "--yes")):
         assert run_cli(*args, cwd=project, env=OFFLINE).returncode == 0
     app = ReleaseConsoleApp(Options(repo=project, offline=True))
-    posted: list[Notification] = []  # kept here: a toast on screen expires after a few seconds
-    keep = app._notifications.add
-
-    def add(notification: Notification) -> None:
-        posted.append(notification)
-        keep(notification)
-
-    app._notifications.add = add  # type: ignore[method-assign,assignment]
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("n")  # the changelog step
         await settle(pilot)
         await pilot.press("n", "y")  # asks, commits, opens the next step
         await settle(pilot)
-    shown = [str(Toast(notification).render()) for notification in posted]  # as a toast shows it
+        shown = [str(toast.render()) for toast in app.screen.query("Toast")]  # on screen
     assert "✔ Move [Unreleased] in CHANGELOG.md: done." in shown
 
 

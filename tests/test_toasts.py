@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
-from textual.widgets._toast import Toast
 
 from console.app import ReleaseConsoleApp, toast_timeout
 from console.wiring import Options
@@ -85,16 +84,16 @@ async def test_a_home_screen_toast_does_not_follow_into_the_yank_wizard(
         app.notify("Every step is done.")
         app.notify("The journal could not be read.", severity="error")
         await pilot.pause()
-        assert {str(t.render()) for t in app.screen.query(Toast)} >= {
+        assert {str(t.render()) for t in app.screen.query("Toast")} >= {
             "Every step is done.", "The journal could not be read."}
         await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, YankScreen)
-        assert not [str(t.render()) for t in app.screen.query(Toast)]  # the wizard is clear
+        assert not [str(t.render()) for t in app.screen.query("Toast")]  # the wizard is clear
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
-        toasts = [str(t.render()) for t in app.screen.query(Toast)]
+        toasts = [str(t.render()) for t in app.screen.query("Toast")]
         assert "The journal could not be read." in toasts  # said again where it belongs
         assert "Every step is done." not in toasts
 
@@ -129,7 +128,7 @@ async def toasts_clear_of_the_bar(pilot: Pilot[None], app: ReleaseConsoleApp) ->
     await pilot.pause()
     await pilot.pause()
     bar = app.screen.query_one("#session-bar").region
-    toasts = list(app.screen.query(Toast))
+    toasts = list(app.screen.query("Toast"))
     assert len(toasts) == 2
     for toast in toasts:
         assert toast.region.y >= bar.bottom and not toast.region.overlaps(bar), toast.region
@@ -147,14 +146,14 @@ async def test_a_standing_notice_does_not_cover_the_confirmation_and_comes_back_
         await settle(pilot)
         app.notify("The last run failed: git said no.", severity="warning")
         await pilot.pause()
-        assert [str(t.render()) for t in app.screen.query(Toast)]
+        assert [str(t.render()) for t in app.screen.query("Toast")]
         await pilot.press("r")
         await until_confirm(pilot)
-        assert not [str(t.render()) for t in app.screen.query(Toast)]  # the dialog is clear
+        assert not [str(t.render()) for t in app.screen.query("Toast")]  # the dialog is clear
         await pilot.press("n")
         await settle(pilot)
         assert "The last run failed: git said no." in [
-            str(t.render()) for t in app.screen.query(Toast)]
+            str(t.render()) for t in app.screen.query("Toast")]
 
 
 async def test_a_declined_runs_toast_goes_when_the_step_runs_again(

@@ -398,8 +398,6 @@ async def test_abandoning_with_one_commit_left_says_it_not_them(
         repo_path: Path, make_ctx: Callable[..., Context]) -> None:
     """Walked at 80x24: one release commit left behind, the dialog and the toast after it said
     "1 commit never pushed (to drop them: ...)"."""
-    from textual.widgets._toast import Toast
-
     from screens.abandon import AbandonScreen
     from services import engine
     from tests.test_changelog_screen import CHANGELOG
@@ -418,6 +416,6 @@ async def test_abandoning_with_one_commit_left_says_it_not_them(
         assert "To drop it: `git reset --keep " in shown and "them" not in shown
         await pilot.press(*"start over", "enter")
         await settle(pilot)
-        said = [" ".join(str(t.render()).split()) for t in app.screen.query(Toast)]
+        said = [" ".join(str(t.render()).split()) for t in app.screen.query("Toast")]
         assert any("Left behind: 1 commit never pushed (to drop it: `git reset --keep " in t
                    for t in said), said
