@@ -178,8 +178,6 @@ def test_a_hand_made_commit_alone_is_listed_as_the_captains_with_no_reset(
 
 async def test_the_abandon_dialog_names_the_captains_commit_and_keeps_it(
         repo_path: Path, pinned_then_changelog: tuple[str, str]) -> None:
-    from textual.widgets._toast import Toast
-
     pin, moved = pinned_then_changelog
     app = ReleaseConsoleApp(Options(repo=repo_path))
     async with app.run_test(size=(100, 32), notifications=True) as pilot:
@@ -192,7 +190,7 @@ async def test_the_abandon_dialog_names_the_captains_commit_and_keeps_it(
         assert f"{pin[:7]} {PIN}" in shown
         await pilot.press(*"start over", "enter")
         await settle(pilot)
-        said = [flat(str(t.render())) for t in app.screen.query(Toast)]
+        said = [flat(str(t.render())) for t in app.screen.query("Toast")]
         assert any(f"1 commit never pushed (to drop it: `git reset --keep {moved[:12]}^`); "
                    "1 commit of your own never pushed (that command keeps it)." in t
                    for t in said), said
