@@ -307,6 +307,12 @@ async def test_a_release_candidates_review_says_it_is_published_as_a_pre_release
         assert said in text_of(app, "#review-fields")
     dry = run_cli("run", "review", "--dry-run", cwd=repo_path, env=cli_env())
     assert said in " ".join(dry.stdout.split()), dry.stdout
+    run(ctx, "publish")  # published: "will be published" is past, and not said
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_step(pilot, "review", ReviewScreen)
+        fields = text_of(app, "#review-fields")
+        assert "State   published" in fields and "will be published" not in fields, fields
 
 
 async def test_a_stable_releases_review_says_nothing_of_a_pre_release(
