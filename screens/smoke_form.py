@@ -17,7 +17,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widget import Widget
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input, Label, Static
 
 from screens.step_render import render_blockers
 from screens.widgets import CheckList, FormField, StepBody
@@ -73,15 +73,22 @@ class SmokeForm(_Screen):
 
     def compose_extra(self) -> ComposeResult:
         """The form in one-row fields: at 80x24 the framed ones (three rows each, the note and
-        the button on rows of their own) pushed the title off as soon as a field had the focus."""
+        the button on rows of their own) pushed the title off as soon as a field had the focus.
+        Each field has its caption beside it on the same row ("Arch", "Tester", "Hardware"):
+        walked at 80x24, with placeholders only, the prefilled tester ("Demo Captain") read as
+        nobody's name in particular and the picker as a bare "amd64 ▼"; a caption stays once the
+        field is filled, and costs no row."""
         yield Static("", id="smoke-status", classes="section")
         yield Static("Sign off (ticked = passed, unticked = failed):", classes="section",
                      id="smoke-label")
-        with Horizontal(id="smoke-form"):
-            yield FormField(placeholder="Tester", id="smoke-tester", then="#smoke-hardware",
+        with Horizontal(id="smoke-form"):  # the architecture picker goes after its caption
+            yield Label("Arch", id="smoke-arch-caption", classes="smoke-caption")
+            yield Label("Tester", classes="smoke-caption")
+            yield FormField(placeholder="who tested", id="smoke-tester", then="#smoke-hardware",
                             compact=True)
-            yield FormField(placeholder="Hardware", id="smoke-hardware", then="#smoke-checks",
-                            compact=True)
+            yield Label("Hardware", classes="smoke-caption")
+            yield FormField(placeholder="e.g. ThinkPad X1", id="smoke-hardware",
+                            then="#smoke-checks", compact=True)
         yield CheckList(id="smoke-checks")
         with Horizontal(id="smoke-send"):
             yield Input(placeholder="Note for failed checks", id="smoke-note", compact=True)

@@ -160,3 +160,27 @@ async def test_at_80x24_the_confirmations_diff_wraps_a_long_line_under_its_own_t
         assert rows[first + 2].startswith(" and this project adheres"), rows[first + 2]
         assert "y Yes" in screen_lines(app)[-1]  # the dialog's keys whole on the bottom row
         assert dialog.is_current
+
+
+async def test_an_empty_unreleased_is_said_once_in_blocker_words_at_80x24(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Walked at 80x24: with no entries under [Unreleased], the screen said "The [Unreleased]
+    section of CHANGELOG.md is empty; add the changes this release ships before moving it,
+    nothing was changed." in the blocker and again in the plan (with the panel's "has no
+    [Unreleased] entries to move" between them): a refusal's words, before anything had run.
+    It is said once, as a blocker, and the plan says what the step will do."""
+    from tests.test_confirm_layout import screen_lines
+
+    commit_file(repo_path, "CHANGELOG.md",
+                CHANGELOG.replace("### Added\n- Dark mode.\n### Fixed\n- A crash.\n", ""))
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    engine.run_step(ctx, engine.find_step(ctx, "preflight"))
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_step(pilot, "changelog", ChangelogScreen)
+        rows = "\n".join(screen_lines(app))
+        assert "• The [Unreleased] section of CHANGELOG.md has no entries yet." in rows, rows
+        assert rows.count("no entries") == 1 and "entries to move" not in rows, rows
+        assert "empty" not in rows and "nothing was changed" not in rows, rows
+        assert "Move [Unreleased] in CHANGELOG.md to 0.2.0 dated" in rows, rows

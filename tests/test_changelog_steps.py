@@ -158,8 +158,12 @@ def test_empty_unreleased_blocks_with_the_files_name(repo_path: Path, make_ctx: 
     ctx = make_ctx()
     start_release(ctx, ReleaseRequest(version="0.2.0"))
     blockers = changelog_step.STEP.check(ctx)
-    assert "The [Unreleased] section of CHANGELOG.md is empty" in blockers[0].reason
-    assert "Cannot move the changelog" in changelog_step.STEP.plan(ctx).summary
+    assert blockers[0].reason == "The [Unreleased] section of CHANGELOG.md has no entries yet."
+    assert "nothing was changed" not in str(blockers[0])  # nothing was tried: not a refusal
+    # the plan says what the step will do, not the blocker again (`run changelog --dry-run`)
+    summary = changelog_step.STEP.plan(ctx).summary
+    assert summary.startswith("Move [Unreleased] in CHANGELOG.md to 0.2.0 dated "), summary
+    assert "no entries" not in summary and "Cannot move" not in summary
 
 
 def test_a_release_below_the_bump_its_entries_need_is_blocked(repo_path: Path,

@@ -279,3 +279,48 @@ async def test_a_numbered_line_of_the_publish_list_hangs_under_its_text_at_80x24
         after = rows[first + 1]
         assert "or is wrong." in after and after[column] != " ", rows[first:first + 2]
         assert not after[:column].strip(" │"), rows[first:first + 2]  # under the text
+
+
+async def test_a_release_candidates_review_says_it_is_published_as_a_pre_release(
+        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:
+    """Walked at 80x24: the release candidate's "Review the draft" screen never said that the
+    release would be a pre-release; only the Publish screen did, after the review. The review
+    screen says it under the draft's fields, before the review and after it (the plan below says
+    it no second time), and `run review --dry-run` prints it with the plan; a stable release's
+    review says nothing of the kind."""
+    from tests.conftest import run_cli
+    from tests.github_helpers import cli_env
+
+    ctx = prepare_release(make_ctx, repo_path, sandbox, channel="rc")
+    complete_steps_before(ctx, "draft")
+    run(ctx, "draft")
+    said = "It will be published as a pre-release (channel rc), not as latest."
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_step(pilot, "review", ReviewScreen)
+        rows = screen_lines(app)
+        assert any(row.strip() == said for row in rows), rows  # one row, under the draft's fields
+        assert "pre-release" not in text_of(app, "#step-plan")  # said once, above it
+        await pilot.press("r")  # the review runs and passes: the plan goes, the line stays
+        await settle(pilot)
+        assert "done" in text_of(app, "#step-message")
+        assert said in text_of(app, "#review-fields")
+    dry = run_cli("run", "review", "--dry-run", cwd=repo_path, env=cli_env())
+    assert said in " ".join(dry.stdout.split()), dry.stdout
+    run(ctx, "publish")  # published: "will be published" is past, and not said
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_step(pilot, "review", ReviewScreen)
+        fields = text_of(app, "#review-fields")
+        assert "State   published" in fields and "will be published" not in fields, fields
+
+
+async def test_a_stable_releases_review_says_nothing_of_a_pre_release(
+        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:
+    ctx = prepare_release(make_ctx, repo_path, sandbox)
+    complete_steps_before(ctx, "draft")
+    run(ctx, "draft")
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_step(pilot, "review", ReviewScreen)
+        assert "pre-release" not in text_of(app, "#review-fields") + text_of(app, "#step-plan")

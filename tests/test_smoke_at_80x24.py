@@ -10,6 +10,7 @@ which architecture they were signing off. Each test reads the terminal's rows as
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -213,3 +214,26 @@ async def test_a_new_notice_from_the_form_replaces_the_one_before(
         assert "Nothing was recorded. Unticked checks would be recorded as failed" in toasts[0]
         assert "Hardware" not in toasts[0]
     assert "smoke" not in make_ctx().require_session().data  # nothing recorded
+
+
+async def test_each_field_of_the_form_is_captioned_and_stays_so_once_filled(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Walked at 80x24: the form's row read "amd64 ▼   Demo Captain   Hardware", placeholders
+    only, so the prefilled tester was a name with no say of what it was, and the Hardware
+    placeholder went as soon as a character was typed. Each field has a caption beside it on
+    the same row (no row more: the checks and the record button stay on screen), which stays
+    once the field is filled."""
+    release_with(repo_path, make_ctx, ARCHES)
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_with_key(pilot, "enter", SmokeScreen)
+        row = next(r for r in screen_lines(app) if "▼" in r)
+        assert re.search(r"Arch amd64 +▼ +Tester Casey Captain +Hardware e\.g\. ", row), row
+        await pilot.press(*"ThinkPad X1 Gen 11, USB 3 stick")  # longer than its field
+        await settle(pilot)
+        row = next(r for r in screen_lines(app) if "▼" in r)
+        assert re.search(r"Arch amd64 +▼ +Tester Casey Captain +Hardware .*USB 3 stick", row), row
+        await pilot.press("enter")
+        await settle(pilot)
+        assert_form_in_view(pilot, "amd64")
+        assert "Hardware" in next(r for r in screen_lines(app) if "▼" in r)

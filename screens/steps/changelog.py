@@ -27,6 +27,7 @@ from services.steps.changelog import (
     bump_note,
     commit_message,
     done_already,
+    empty_reason,
     ref_updates,
     resumable,
 )
@@ -93,9 +94,9 @@ class ChangelogScreen(StepScreen[ChangelogView]):
             said = {"written": f"The entries are moved in {data.file} already; only the commit "
                                "is left.",
                     "committed": f"The entries are moved and committed in {data.file}."}
-            self.show_section("#changelog-bump", Text(
-                said.get(data.moved, f"{data.file} has no [Unreleased] entries to move."),
-                style="dim"))
+            empty = "" if self.said_by_blockers(empty_reason(data.file)) else (
+                f"{data.file} has no [Unreleased] entries to move.")  # the blocker says it
+            self.show_section("#changelog-bump", Text(said.get(data.moved, empty), style="dim"))
             self.show_section("#changelog-entries", "")
             return
         decision = data.decision

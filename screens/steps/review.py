@@ -7,6 +7,7 @@ review reads GitHub in the loading worker, so the screen never freezes on the ne
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -20,6 +21,7 @@ from screens.step import STEP_CSS, StepScreen
 from services.artifacts import human_size
 from services.errors import ConsoleError
 from services.step_protocol import Context
+from services.steps.review import prerelease_note
 
 REVIEW_CSS = Path(__file__).with_name("review.tcss")
 
@@ -52,6 +54,14 @@ def asset_rows(review: Any) -> list[tuple[Text, str, str, str, Text]]:
     return rows
 
 
+@dataclass(frozen=True)
+class ReviewView:
+    """The review (or why it could not be read) and, for a pre-release, how it is published."""
+
+    review: Any  # a services.github.review.Review, or the sentence saying why there is none
+    prerelease: str = ""
+
+
 class ReviewScreen(StepScreen):
     CSS_PATH: ClassVar[Any] = [STEP_CSS, REVIEW_CSS]
 
@@ -64,6 +74,7 @@ class ReviewScreen(StepScreen):
         yield Static("", id="review-problems", classes="section")
 
     shown_body: str | None = None
+    prerelease_said = ""  # the plan's pre-release note, while the fields above show it
 
     def on_mount(self) -> None:
         self.query_one("#review-body-long", Static).display = False
@@ -71,24 +82,35 @@ class ReviewScreen(StepScreen):
         table.add_columns("", "asset", "expected", "attached", "digest")
         super().on_mount()
 
+    def said_by_panel(self, note: str) -> bool:
+        """The pre-release note is shown under the draft's fields (also once the review is done
+        and the plan is gone); the plan below them keeps it for ``run review --dry-run``."""
+        return bool(self.prerelease_said) and note == self.prerelease_said
+
     def load_extra(self, ctx: Context) -> Any:
         if ctx.session is None:
             return None
         from services.github import wiring
 
         try:
-            return wiring.review_now(ctx, wiring.client_for(ctx))
+            review: Any = wiring.review_now(ctx, wiring.client_for(ctx))
         except ConsoleError as err:
-            return said(err)
+            review = said(err)
+        return ReviewView(review, prerelease_note(ctx))
 
     def show_extra(self, data: Any) -> None:
         fields = self.query_one("#review-fields", Static)
         problems = self.query_one("#review-problems", Static)
+        self.prerelease_said = ""
         if data is None:
             fields.update("")
             return
+        view: ReviewView = data
+        data = view.review
+        # after publishing there is nothing left to say about how it will be published
+        note = "" if getattr(data, "published_ok", False) else view.prerelease
         if isinstance(data, str):
-            fields.update(Text(data, style="bold red"))
+            fields.update(Text(data, style="bold red") + self._prerelease_line(note))
             return
         text = Text()
         if data.release:
@@ -96,7 +118,7 @@ class ReviewScreen(StepScreen):
         for label, value, ok in data.field_marks():
             text.append("✔ " if ok else "✘ ", style="green" if ok else "bold red")
             text.append(f"{label:<7} {value}\n")
-        fields.update(text)
+        fields.update(text + self._prerelease_line(note))
         table = self.query_one("#review-assets", DataTable)
         table.clear()
         for row in asset_rows(data):
@@ -122,6 +144,11 @@ class ReviewScreen(StepScreen):
                                  style="bold green"))
         else:
             problems.update(Text("Nothing blocks publishing.", style="bold green"))
+
+    def _prerelease_line(self, note: str) -> Text:
+        """The pre-release note under the fields (``said_by_panel`` leaves it out of the plan)."""
+        self.prerelease_said = note
+        return Text(f"{note}\n", style="bold yellow") if note else Text()
 
     def show_body(self, body: str) -> None:
         """The draft's body, rendered once per text: a reload after the step ran (same draft)

@@ -138,7 +138,7 @@ class SmokeScreen(SmokeForm, StepScreen[SmokeView]):
             arch = self.form_arch = data.first_open() or data.arches[0]
             picker: Select[str] = Select([(a, a) for a in data.arches], value=arch,
                                          allow_blank=False, id="smoke-arch", compact=True)
-            self.query_one("#smoke-form", Horizontal).mount(picker, before=0)
+            self.query_one("#smoke-form", Horizontal).mount(picker, after="#smoke-arch-caption")
         tester = self.query_one("#smoke-tester", Input)
         if not tester.value and data.tester != "unknown":
             tester.value = data.tester

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from services import versions
 from services.changelog.bump import RANK, BumpDecision, compute_bump
 from services.changelog.edit import Change, Edit, insertion, unified_diff_of
-from services.changelog.files import UnknownVersion
+from services.changelog.files import EmptyUnreleased, UnknownVersion
 from services.changelog.git import (
     commit_files,
     head_bytes,
@@ -50,6 +50,7 @@ __all__ = [
     "Changelog",
     "ChangelogError",
     "Edit",
+    "EmptyUnreleased",
     "Heading",
     "LinkDef",
     "UnknownVersion",

@@ -16,6 +16,12 @@ class ChangelogError(ConsoleError):
     """A changelog cannot be read or edited as asked; the message names the file."""
 
 
+class EmptyUnreleased(ChangelogError):
+    """A move asked of an [Unreleased] section with no entries. ``changelog move`` refuses it
+    as it is said; the changelog step shows it before anything runs, as a blocker in its own
+    words (a refusal's "nothing was changed" is wrong where nothing was tried)."""
+
+
 class UnknownVersion(ChangelogError):
     """A VERSION that names no section: not a version (``1.x``), or one the file has no section
     for. The ``changelog`` commands say it as a usage error (exit 2, docs/cli.md: a value that

@@ -16,7 +16,7 @@ from datetime import date
 
 from services import versions
 from services.changelog.edit import Change, Edit, insertion
-from services.changelog.files import UnknownVersion
+from services.changelog.files import EmptyUnreleased, UnknownVersion
 from services.changelog.links import RefURL, infer_tag_format, link_template, parse_url
 from services.changelog.model import Changelog, ChangelogError, LinkDef, body, ending, version_key
 from services.changelog.style import new_heading, style_template
@@ -154,7 +154,7 @@ def move(doc: Changelog, version: str, day: date, *, tag: str | None = None,
             f"{version} is lower than {top.version}, the newest version in {name}; a release goes "
             "above the newest one, nothing was changed.")
     if not doc.entries(unreleased):
-        raise ChangelogError(
+        raise EmptyUnreleased(
             f"The [Unreleased] section of {name} is empty; add the changes this release ships "
             "before moving it, nothing was changed.")
     fmt = tag_format or infer_tag_format(doc)

@@ -192,6 +192,20 @@ def footer_hint(ctx: Context, note: str) -> str:
     return (f"{note} To have one, add `[Unreleased]: {target}` as the last line of "
             f"{ctx.policy.changelog}, commit it and run this step again.")
 
+def empty_blocker(ctx: Context) -> Blocker:
+    """An [Unreleased] with no entries, in blocker words: walked at 80x24, the move's refusal
+    ("…, nothing was changed") stood as the blocker before anything had run, and again as the
+    plan and the screen's panel."""
+    rel = ctx.policy.changelog
+    return Blocker(empty_reason(rel), f"Add the changes {ctx.require_session().tag} ships under "
+                   f"[Unreleased] in {rel} and commit them; this step then moves them.")
+
+
+def empty_reason(rel: str) -> str:
+    """The empty [Unreleased] blocker's sentence (the step screen's panel leaves it to it)."""
+    return f"The [Unreleased] section of {rel} has no entries yet."
+
+
 class ChangelogStep(Step):
     id = "changelog"
 
@@ -210,7 +224,10 @@ class ChangelogStep(Step):
             earlier = abandoned_move(ctx)
             if earlier is not None:
                 return [earlier]
-            change = plan_move(ctx)
+            try:
+                change = plan_move(ctx)
+            except changelog.EmptyUnreleased:
+                return [empty_blocker(ctx)]
             try:
                 ref_updates(ctx)  # a pattern that no longer matches is refused before writing
             except version_refs.VersionReferenceError as err:
@@ -236,6 +253,12 @@ class ChangelogStep(Step):
             change = plan_move(ctx)
             refs = [u for u in ref_updates(ctx) if u.changed]
             decision = bump_decision(ctx, change.doc)
+        except changelog.EmptyUnreleased:  # the blocker says so: the plan says what it will do
+            session = ctx.require_session()
+            return Plan(summary=f"Move [Unreleased] in {rel} to "
+                        f"{channels.final_version(session)} dated "
+                        f"{changelog.today(ctx.clock()).isoformat()} once it has entries, "
+                        f"and commit it as '{message}'.")
         except ConsoleError as err:
             return Plan(summary=f"Cannot move the changelog: {wording.mid_sentence(str(err))}")
         plan = Plan(summary=change.summary,

@@ -64,6 +64,18 @@ def record_review(ctx: Context, review: Review) -> None:
         clear_publish_refusal(ctx)
 
 
+def prerelease_note(ctx: Context) -> str:
+    """For a release candidate (or a channel of pre-releases), that publishing it makes it a
+    pre-release; "" otherwise. Walked at 80x24: only the Publish screen said so, after the
+    captain had reviewed the draft as if it were to become the latest release."""
+    session = ctx.require_session()
+    prerelease, _latest = expected.channel_flags(ctx.policy, session)
+    if not prerelease:
+        return ""
+    # one row at 80 columns, under the draft's title and tag (which name the release)
+    return f"It will be published as a pre-release (channel {session.channel}), not as latest."
+
+
 class ReviewStep(Step):
     id = "review"
 
@@ -84,14 +96,18 @@ class ReviewStep(Step):
     def plan(self, ctx: Context) -> Plan:
         repo = ctx.policy.project.repository or "<owner/name>"
         if workstation.done_on_online_machine(ctx, self):  # GitHub is reached from there only
-            return workstation.online_machine_plan(ctx, (
+            plan = workstation.online_machine_plan(ctx, (
                 f"it reads the draft from GitHub ({repo}) and compares it with its local files; "
                 "nothing is changed."))
-        return Plan(summary="Read the draft from GitHub and compare it with the local files; "
-                    "nothing is changed.",
-                    api_calls=[f"GET /repos/{repo}/releases/{{id}}",
-                               f"GET /repos/{repo}/releases/{{id}}/assets",
-                               "GET each asset without a digest, to hash it"])
+        else:
+            plan = Plan(summary="Read the draft from GitHub and compare it with the local "
+                        "files; nothing is changed.",
+                        api_calls=[f"GET /repos/{repo}/releases/{{id}}",
+                                   f"GET /repos/{repo}/releases/{{id}}/assets",
+                                   "GET each asset without a digest, to hash it"])
+        if note := prerelease_note(ctx):
+            plan.notes.append(note)
+        return plan
 
     def run(self, ctx: Context) -> Evidence:
         review = wiring.review_now(ctx, wiring.client_for(ctx))
