@@ -47,6 +47,7 @@ from screens.hanging import HangingStatic
 from screens.step_choices import RUNNING, StepChoices
 from screens.step_forms import FormWrites
 from screens.step_keys import OwnKeysFirst
+from screens.step_line import FAILED, NOT_RUN, MessageLine
 from screens.step_loading import gather
 from screens.step_messages import Finished, Loaded, Progress, Stopper
 from screens.step_moving_on import MovingOn
@@ -61,7 +62,7 @@ from screens.widgets import SessionBar, StepBody
 from services import engine
 from services.errors import ConsoleError, StepCancelled
 from services.progress import ProgressEvent
-from services.step_protocol import Context
+from services.step_protocol import Context, StepFailed
 from services.step_status import FINISHED, StepStatus
 from services.steps import registry
 from services.wording import single_width
@@ -139,7 +140,7 @@ class StepScreen(OwnKeysFirst, StepChoices, MovingOn, FormWrites, Screen[None], 
             yield from self.compose_extra()
             yield HangingStatic(id="step-plan", classes="section")
             yield Static("", id="step-evidence", classes="section")
-        yield HangingStatic(id="step-message")
+        yield MessageLine(id="step-message")
         yield StepProgress()
         yield Footer()
 
@@ -300,11 +301,12 @@ class StepScreen(OwnKeysFirst, StepChoices, MovingOn, FormWrites, Screen[None], 
             self.post_message(Finished(False, f"■ {self.step.title}: cancelled. {err.remedy}",
                                        cancelled=True))
             return
-        except ConsoleError as err:
-            self.post_message(Finished(False, said(err)))
+        except ConsoleError as err:  # failed while it ran, or refused first (blocked, a no)
+            failed = isinstance(err, StepFailed)
+            self.post_message(Finished(False, said(err), heading=FAILED if failed else NOT_RUN))
             return
         except Exception as err:  # a bug or an OS error: say so, keep the app (and secrets) safe
-            self.post_message(Finished(False, unexpected(err)))
+            self.post_message(Finished(False, unexpected(err), heading=FAILED))
             return
         self.post_message(Finished(True, f"✔ {self.step.title}: done.", advance=advance))
 
@@ -328,7 +330,7 @@ class StepScreen(OwnKeysFirst, StepChoices, MovingOn, FormWrites, Screen[None], 
         self.done_line = text.copy() if message.ok else None
         if message.ok and not message.next_said:
             text.append("  Enter: next step.", style="bold")
-        self.query_one("#step-message", Static).update(text)
+        self.query_one("#step-message", MessageLine).headed(message.heading, text)
         if not message.ok:
             self.notify(message.text, severity="warning" if message.cancelled else "error",
                         timeout=8)
