@@ -37,6 +37,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -51,6 +52,7 @@ from screens.step_line import FAILED, NOT_RUN, MessageLine
 from screens.step_loading import gather
 from screens.step_messages import Finished, Loaded, Progress, Stopper
 from screens.step_moving_on import MovingOn
+from screens.step_plan import PlanSection
 from screens.step_progress import StepProgress
 from screens.step_render import (
     render_blockers,
@@ -65,7 +67,6 @@ from services.progress import ProgressEvent
 from services.step_protocol import Context, StepFailed
 from services.step_status import FINISHED, StepStatus
 from services.steps import registry
-from services.wording import single_width
 
 if TYPE_CHECKING:
     from services.step_protocol import Blocker
@@ -224,8 +225,8 @@ class StepScreen(OwnKeysFirst, StepChoices, MovingOn, FormWrites, Screen[None], 
         plan = message.plan
         if plan is not None:  # what the screen's own panel says is not said again below it
             plan = replace(plan, notes=[n for n in plan.notes if not self.said_by_panel(n)])
-        self.show_section("#step-plan", Text("What running it will do:\n", style="bold")
-                          + Text(single_width(plan.render())) if plan and not finished else "")
+        # its diffs wrapped at words under their own text, as in the confirmation (step_plan)
+        self.show_section("#step-plan", PlanSection(plan) if plan and not finished else "")
         if not self.running:
             self._show_hint()
         if self.next_after_load:
@@ -235,7 +236,7 @@ class StepScreen(OwnKeysFirst, StepChoices, MovingOn, FormWrites, Screen[None], 
             self.next_before_load = False
             self.action_next_step()
 
-    def show_section(self, selector: str, text: Text | str) -> None:
+    def show_section(self, selector: str, text: Text | Content | str) -> None:
         """A section with nothing to say takes no rows: walked at 80x24, an empty blockers
         section (its margin and a blank line) pushed the changelog step's plan off screen."""
         section = self.query_one(selector, Static)

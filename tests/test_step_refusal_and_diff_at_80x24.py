@@ -16,8 +16,10 @@ import pytest
 
 from console.app import ReleaseConsoleApp
 from console.wiring import Options
+from screens.step import StepScreen
 from screens.steps.changelog import ChangelogScreen
 from screens.steps.preflight import PreflightScreen
+from services import engine
 from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context
 from tests.conftest import commit_file
@@ -89,3 +91,37 @@ async def test_a_run_that_failed_says_failed_at_80x24(
         assert heading_over(app, "'Pre-flight checks' failed: the disk is full").startswith(
             "─ Failed ─")
     assert make_ctx().require_session().steps["preflight"].status == "failed"
+
+
+LONG = ("Flash app: verify the ISO signature before writing the USB stick, and say which key "
+        "signed it")
+
+
+def at_the_notes_step(repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Release 0.2.0 with an [Unreleased] entry longer than 80 columns, pre-flight, changelog
+    and migration done: the release notes step is next."""
+    commit_file(repo_path, "CHANGELOG.md", f"# Changelog\n\n## [Unreleased]\n### Added\n- {LONG}"
+                ".\n\n## [0.1.0] - 2026-10-01\n- First.\n")
+    commit_file(repo_path, "MIGRATION.md",
+                "# Migration\n\n## v0.1.0 -> v0.2.0\n\nNo migration required.\n")
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    for step_id in ("preflight", "changelog", "migration"):
+        engine.run_step(ctx, engine.find_step(ctx, step_id))
+
+
+async def test_the_notes_steps_diff_wraps_at_words_under_its_own_text_at_80x24(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    at_the_notes_step(repo_path, make_ctx)
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_step(pilot, "notes", StepScreen)
+        assert "What running it will do:" in text_of(screen, "#step-plan")
+        assert f"+- {LONG}." in text_of(screen, "#step-plan")  # the text itself, unwrapped
+        rows = screen_lines(app)
+        first = next(i for i, row in enumerate(rows) if row.startswith(" +- Flash app:"))
+        rest = rows[first + 1]
+        # the line goes on two columns in from its own text (after the +), at a word
+        assert rest.startswith("    ") and not rest.startswith("     "), rows[first:first + 2]
+        words = " ".join([rows[first][2:78], rest[:78]]).split()  # not the scrollbar's columns
+        assert " ".join(words) == f"- {LONG}.", rows[first:first + 2]
