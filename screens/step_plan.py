@@ -41,7 +41,10 @@ class PlanSection(Hanging):
         whole = Content.from_rich_text(section_text(plan, 0))
         super().__init__(whole.plain, list(whole.spans))
         self.plan = plan
+        self.wrapped: dict[int, Content] = {}  # by width: a layout asks its height, then draws
 
     def hung(self, width: int) -> Content:
-        wrapped = Content.from_rich_text(section_text(self.plan, width))
-        return Hanging(wrapped.plain, list(wrapped.spans)).hung(width)
+        if width not in self.wrapped:
+            text = Content.from_rich_text(section_text(self.plan, width))
+            self.wrapped[width] = Hanging(text.plain, list(text.spans)).hung(width)
+        return self.wrapped[width]
