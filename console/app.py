@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.screen import Screen, SystemModalScreen
 
 from console.wiring import Options
 from screens.home import HOME_CSS, HomeScreen
+from screens.step_keys import F1, F1_SHOWN, footer_has_room
 from services.secrets import scrub
 
 if TYPE_CHECKING:
@@ -49,7 +50,9 @@ class ReleaseConsoleApp(App[None]):
                 # Before the screen's own Escape (Back): only while the Keys panel is open.
                 Binding("escape", "hide_keys", "Close keys", show=False, priority=True),
                 # A new captain's first guess for help (a field types it, as it types q).
-                Binding("question_mark", "toggle_keys", "Keys", show=False)]
+                Binding("question_mark", "toggle_keys", "Keys", show=False),
+                # The same from a field too; in the footer where it fits (screens.step_keys)
+                F1_SHOWN, F1]
 
     def __init__(self, options: Options, early: EarlyOverview | None = None) -> None:
         super().__init__()
@@ -216,15 +219,24 @@ class ReleaseConsoleApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "hide_keys":  # otherwise Escape falls through to the screen (Back, cancel)
             return bool(self.screen.query("HelpPanel"))
+        if action == "toggle_keys":  # not over Textual's own palette; F1_SHOWN where it fits
+            return not isinstance(self.screen, SystemModalScreen) and (
+                parameters != ("footer",) or footer_has_room(self))
         return super().check_action(action, parameters)
+
+    def on_resize(self) -> None:
+        """The footer's "f1 Keys" goes by the window's width (F1_SHOWN): asked again on a resize."""
+        if self.screen_stack:
+            self.screen.refresh_bindings()
 
     def action_hide_keys(self) -> None:
         """Escape closes the Keys panel (the command palette's "Keys") and does nothing else."""
         self.action_hide_help_panel()
 
-    def action_toggle_keys(self) -> None:
-        """? opens the Keys panel (every key of the screen, as the palette's "Keys") and closes
-        it again."""
+    def action_toggle_keys(self, _where: str = "") -> None:
+        """? or F1 opens the Keys panel (every key of the screen, as the palette's "Keys") and
+        closes it again (``_where``: "footer" for the footer's F1, which is shown only where
+        it fits)."""
         if self.screen.query("HelpPanel"):
             self.action_hide_help_panel()
         else:

@@ -37,6 +37,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -47,9 +48,11 @@ from screens.hanging import HangingStatic
 from screens.step_choices import RUNNING, StepChoices
 from screens.step_forms import FormWrites
 from screens.step_keys import OwnKeysFirst
+from screens.step_line import FAILED, NOT_RUN, MessageLine
 from screens.step_loading import gather
 from screens.step_messages import Finished, Loaded, Progress, Stopper
 from screens.step_moving_on import MovingOn
+from screens.step_plan import PlanSection
 from screens.step_progress import StepProgress
 from screens.step_render import (
     render_blockers,
@@ -61,10 +64,9 @@ from screens.widgets import SessionBar, StepBody
 from services import engine
 from services.errors import ConsoleError, StepCancelled
 from services.progress import ProgressEvent
-from services.step_protocol import Context
+from services.step_protocol import Context, StepFailed
 from services.step_status import FINISHED, StepStatus
 from services.steps import registry
-from services.wording import single_width
 
 if TYPE_CHECKING:
     from services.step_protocol import Blocker
@@ -139,7 +141,7 @@ class StepScreen(OwnKeysFirst, StepChoices, MovingOn, FormWrites, Screen[None], 
             yield from self.compose_extra()
             yield HangingStatic(id="step-plan", classes="section")
             yield Static("", id="step-evidence", classes="section")
-        yield HangingStatic(id="step-message")
+        yield MessageLine(id="step-message")
         yield StepProgress()
         yield Footer()
 
@@ -223,8 +225,8 @@ class StepScreen(OwnKeysFirst, StepChoices, MovingOn, FormWrites, Screen[None], 
         plan = message.plan
         if plan is not None:  # what the screen's own panel says is not said again below it
             plan = replace(plan, notes=[n for n in plan.notes if not self.said_by_panel(n)])
-        self.show_section("#step-plan", Text("What running it will do:\n", style="bold")
-                          + Text(single_width(plan.render())) if plan and not finished else "")
+        # its diffs wrapped at words under their own text, as in the confirmation (step_plan)
+        self.show_section("#step-plan", PlanSection(plan) if plan and not finished else "")
         if not self.running:
             self._show_hint()
         if self.next_after_load:
@@ -234,7 +236,7 @@ class StepScreen(OwnKeysFirst, StepChoices, MovingOn, FormWrites, Screen[None], 
             self.next_before_load = False
             self.action_next_step()
 
-    def show_section(self, selector: str, text: Text | str) -> None:
+    def show_section(self, selector: str, text: Text | Content | str) -> None:
         """A section with nothing to say takes no rows: walked at 80x24, an empty blockers
         section (its margin and a blank line) pushed the changelog step's plan off screen."""
         section = self.query_one(selector, Static)
@@ -300,11 +302,12 @@ class StepScreen(OwnKeysFirst, StepChoices, MovingOn, FormWrites, Screen[None], 
             self.post_message(Finished(False, f"■ {self.step.title}: cancelled. {err.remedy}",
                                        cancelled=True))
             return
-        except ConsoleError as err:
-            self.post_message(Finished(False, said(err)))
+        except ConsoleError as err:  # failed while it ran, or refused first (blocked, a no)
+            failed = isinstance(err, StepFailed)
+            self.post_message(Finished(False, said(err), heading=FAILED if failed else NOT_RUN))
             return
         except Exception as err:  # a bug or an OS error: say so, keep the app (and secrets) safe
-            self.post_message(Finished(False, unexpected(err)))
+            self.post_message(Finished(False, unexpected(err), heading=FAILED))
             return
         self.post_message(Finished(True, f"✔ {self.step.title}: done.", advance=advance))
 
@@ -328,7 +331,7 @@ class StepScreen(OwnKeysFirst, StepChoices, MovingOn, FormWrites, Screen[None], 
         self.done_line = text.copy() if message.ok else None
         if message.ok and not message.next_said:
             text.append("  Enter: next step.", style="bold")
-        self.query_one("#step-message", Static).update(text)
+        self.query_one("#step-message", MessageLine).headed(message.heading, text)
         if not message.ok:
             self.notify(message.text, severity="warning" if message.cancelled else "error",
                         timeout=8)

@@ -134,8 +134,9 @@ class StepChoices(_Screen):
                 reopened = self._redo(ctx, reason)
                 # by title, as the checklist lists them (the CLI's say ids, which it takes)
                 text = f"↺ Reopened: {', '.join(info(step_id).title for step_id in reopened)}."
-        except ConsoleError as err:
-            self.post_message(Finished(False, said(err)))
+        except ConsoleError as err:  # under its heading, as a run's refusal (screens.step_line)
+            self.post_message(Finished(False, said(err), heading="Not skipped"
+                                       if action == "skip" else "Not reopened"))
             return
         self.post_message(Finished(True, text))
 

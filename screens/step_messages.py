@@ -48,6 +48,8 @@ class Finished(Message):
     cancelled: bool = False
     # the text already says what n and Enter do (a form's save): no "Enter: next step." after it
     next_said: bool = False
+    # a refusal's or failure's heading over it (screens.step_line: NOT_RUN, FAILED); none: plain
+    heading: str = ""
 
 
 @dataclass(eq=False)

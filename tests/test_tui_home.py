@@ -347,11 +347,14 @@ async def test_the_footer_offers_what_applies(repo_path: Path,
     """Start and promote only without a release in progress, next and abandon only with one;
     import greys out while no step waits for a bundle. A key that does not apply does nothing."""
     keys, still_home = await footer_then_press(repo_path, "x")
-    assert keys == {"s": True, "y": True, "p": True, "i": True, "q": True, "ctrl+p": True}
+    # f1 Keys after them: the checklist's footer has room for it at 80x24 (tests/test_keys_f1.py)
+    assert keys == {"s": True, "y": True, "p": True, "i": True, "q": True, "f1": True,
+                    "ctrl+p": True}
     assert still_home  # nothing to abandon: no dialog
     start_release(make_ctx(), ReleaseRequest(version="0.2.0"))
     keys, still_home = await footer_then_press(repo_path, "s")
-    assert keys == {"n": True, "x": True, "y": True, "i": False, "q": True, "ctrl+p": True}
+    assert keys == {"n": True, "x": True, "y": True, "i": False, "q": True, "f1": True,
+                    "ctrl+p": True}
     assert still_home  # no start dialog over a release in progress
 
 
