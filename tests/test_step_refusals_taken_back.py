@@ -92,8 +92,10 @@ async def test_the_migration_editor_is_not_pushed_down_by_an_empty_status(
         assert gap <= 1, gap  # the editor's own margin only
 
 
-async def test_a_blocker_with_no_remedy_still_says_what_to_do(
+async def test_an_empty_unreleased_says_what_to_do(
         repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Walked: "To do:" stood alone when the blocker had no remedy (the empty [Unreleased] had
+    none then; it has its own to-do now, and a blocker without one shows its reason)."""
     commit_file(repo_path, "CHANGELOG.md", "# Changelog\n\n## [Unreleased]\n\n## [0.1.0]\n- A.\n")
     ctx = make_ctx()
     start_release(ctx, ReleaseRequest(version="0.2.0"))
@@ -102,5 +104,6 @@ async def test_a_blocker_with_no_remedy_still_says_what_to_do(
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_step(pilot, "changelog", ChangelogScreen)
         line = text_of(screen, "#step-message")
-        assert line.startswith("To do: ") and "is empty" in line, line
+        assert line.startswith("To do: Add the changes v0.2.0 ships under [Unreleased] in "
+                               "CHANGELOG.md and commit them"), line
         assert "changelog: The [Unreleased]" not in text_of(screen, "#step-plan")
