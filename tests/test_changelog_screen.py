@@ -38,10 +38,11 @@ def text_of(screen: ChangelogScreen, selector: str) -> str:
     return str(screen.query_one(selector, Static).render())
 
 
-def at_the_changelog_step(repo_path: Path, make_ctx: Callable[..., Context]) -> None:
-    """Release 0.2.0 of a project with CHANGELOG committed, pre-flight run: the changelog step
-    is next."""
-    commit_file(repo_path, "CHANGELOG.md", CHANGELOG)
+def at_the_changelog_step(repo_path: Path, make_ctx: Callable[..., Context],
+                          changelog: str = CHANGELOG) -> None:
+    """Release 0.2.0 of a project with ``changelog`` committed, pre-flight run: the changelog
+    step is next."""
+    commit_file(repo_path, "CHANGELOG.md", changelog)
     ctx = make_ctx()
     start_release(ctx, ReleaseRequest(version="0.2.0"))
     engine.run_step(ctx, engine.find_step(ctx, "preflight"))
@@ -139,11 +140,8 @@ async def test_at_80x24_the_confirmations_diff_wraps_a_long_line_under_its_own_t
     long = ("The format is based on [Keep a Changelog](https://keepachangelog.com/en/1.1.0/),\n"
             "and this project adheres to [Semantic Versioning](https://semver.org/spec/"
             "v2.0.0.html).\n")
-    commit_file(repo_path, "CHANGELOG.md", CHANGELOG.replace("# Changelog\n\n",
-                                                             f"# Changelog\n\n{long}\n"))
-    ctx = make_ctx()
-    start_release(ctx, ReleaseRequest(version="0.2.0"))
-    engine.run_step(ctx, engine.find_step(ctx, "preflight"))
+    at_the_changelog_step(repo_path, make_ctx,
+                          CHANGELOG.replace("# Changelog\n\n", f"# Changelog\n\n{long}\n"))
     app = ReleaseConsoleApp(Options(repo=repo_path))
     async with app.run_test(size=(80, 24)) as pilot:
         await open_step(pilot, "changelog", ChangelogScreen)
@@ -171,11 +169,9 @@ async def test_an_empty_unreleased_is_said_once_in_blocker_words_at_80x24(
     It is said once, as a blocker, and the plan says what the step will do."""
     from tests.test_confirm_layout import screen_lines
 
-    commit_file(repo_path, "CHANGELOG.md",
-                CHANGELOG.replace("### Added\n- Dark mode.\n### Fixed\n- A crash.\n", ""))
-    ctx = make_ctx()
-    start_release(ctx, ReleaseRequest(version="0.2.0"))
-    engine.run_step(ctx, engine.find_step(ctx, "preflight"))
+    at_the_changelog_step(
+        repo_path, make_ctx,
+        CHANGELOG.replace("### Added\n- Dark mode.\n### Fixed\n- A crash.\n", ""))
     app = ReleaseConsoleApp(Options(repo=repo_path))
     async with app.run_test(size=(80, 24)) as pilot:
         await open_step(pilot, "changelog", ChangelogScreen)
