@@ -61,20 +61,41 @@ warm_test_cache() {
   wait $! || true
 }
 
-case "${1:-}" in
-  demo)
+set_up() {
+  # The system tools (apt-get, when some are missing) and the virtualenv (pip) side by side: on
+  # a fresh machine each spends most of its time downloading and unpacking. Where venv itself
+  # is missing (python3-venv), apt-get has to come first.
+  if ! "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null; then
     need_system_tools
     need_venv
+    return
+  fi
+  need_venv &
+  local venv_job=$! tools=0
+  ( need_system_tools ) || tools=$?
+  if [ "$tools" -ne 0 ]; then
+    kill "$venv_job" 2>/dev/null || true
+    wait "$venv_job" 2>/dev/null || true
+    exit "$tools"
+  fi
+  wait "$venv_job"
+}
+
+case "${1:-}" in
+  demo)
+    set_up
     shift
     exec "$VENV/bin/release-console" demo "$@"
     ;;
   test)
-    need_system_tools
-    need_venv
+    set_up
     shift
     "$VENV/bin/ruff" check .
-    "$VENV/bin/mypy"
     "$VENV/bin/lint-imports" --no-logo --no-cache
+    # mypy (one core, about 16 s from cold) beside the bytecode and the test cache below; its
+    # verdict is waited for before any test runs
+    "$VENV/bin/mypy" &
+    mypy_job=$!
     # The tests start the console as a subprocess hundreds of times; bytecode written once here
     # spares each start recompiling the product (PYTHONDONTWRITEBYTECODE machines never write it).
     "$VENV/bin/python" -m compileall -q console screens services > /dev/null
@@ -83,6 +104,7 @@ case "${1:-}" in
     # worker rewrote every module again (about 10 s of CPU each, 4 workers on 2 cores). Written
     # once here, in two halves side by side, the workers read it (2 s each).
     warm_test_cache
+    wait "$mypy_job"
     # Two workers a core: a test spends much of its time waiting (for the console it started as
     # a child process, for git and gpg, for a Pilot pause), and with fewer workers a core sat
     # idle (2 cores: 512 s with 2 workers, 462 s with 3, 410 s with 4, 971 tests).
