@@ -105,10 +105,11 @@ case "${1:-}" in
     # once here, in two halves side by side, the workers read it (2 s each).
     warm_test_cache
     wait "$mypy_job"
-    # Two workers a core: a test spends much of its time waiting (for the console it started as
-    # a child process, for git and gpg, for a Pilot pause), and with fewer workers a core sat
-    # idle (2 cores: 512 s with 2 workers, 462 s with 3, 410 s with 4, 971 tests).
-    exec "$VENV/bin/pytest" -q -n "$(( 2 * $(nproc) ))" --dist loadgroup -p no:cacheprovider "$@"
+    # Three workers a core: a test spends much of its time waiting (for the console it started
+    # as a child process, for git and gpg, for a Pilot pause), and with fewer workers a core sat
+    # idle (2 cores: 512 s with 2 workers, 462 s with 3, 410 s with 4, 971 tests; 537 s with 4
+    # and 500 s with 6, 1596 tests, most of the new ones Pilot walks that wait on the screen).
+    exec "$VENV/bin/pytest" -q -n "$(( 3 * $(nproc) ))" --dist loadgroup -p no:cacheprovider "$@"
     ;;
   *)
     echo "usage: ./dev.sh demo | ./dev.sh test" >&2
