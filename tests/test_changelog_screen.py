@@ -27,10 +27,14 @@ CHANGELOG = (
 
 
 async def until_confirm(pilot: Pilot[None]) -> ConfirmScreen:
+    """The confirmation once it is on screen and mounted (its on_mount focuses an answer): a test
+    that ended the moment it was pushed had the app close under its mount (CI, 6 workers:
+    "No nodes match '#yes' on ConfirmScreen()")."""
     for _ in range(200):
         await pilot.pause(0.02)
-        if isinstance(pilot.app.screen, ConfirmScreen):
-            return pilot.app.screen
+        screen = pilot.app.screen
+        if isinstance(screen, ConfirmScreen) and screen.is_mounted:
+            return screen
     raise AssertionError("the confirmation dialog never appeared")
 
 
