@@ -37,7 +37,8 @@ MARKS: dict[str, tuple[str, str]] = {"error": ("✘ Error: ", "bold red"),
                                      "information": ("· ", "")}
 # A line's lead: its time and mark ("06:12:03 ⚠ Warning: "); a wrapped message goes on under
 # its text, so the times down the left stay a column to read by.
-LEAD = re.compile(r"\d\d:\d\d:\d\d (?:✘ Error: |⚠ Warning: |· )")
+LEAD = re.compile(r"\d\d:\d\d:\d\d (?:" + "|".join(re.escape(mark) for mark, _ in MARKS.values())
+                  + ")")
 
 
 @dataclass(frozen=True)
