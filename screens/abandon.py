@@ -15,8 +15,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
+from screens.footer import Footer
 from screens.step_keys import OwnKeysFirst
 
 ABANDON_CSS = Path(__file__).with_name("abandon.tcss")

@@ -24,9 +24,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, ProgressBar, Static
+from textual.widgets import Button, Input, Label, ProgressBar, Static
 
 from screens.base import attempt
+from screens.footer import Footer
 from screens.step_keys import OwnKeysFirst
 from screens.widgets import SessionBar
 from services.progress import ProgressEvent

@@ -18,9 +18,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from screens.base import attempt
+from screens.footer import Footer
 from screens.step_keys import KEYS, OwnKeysFirst
 
 if TYPE_CHECKING:

@@ -20,10 +20,11 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens.base import attempt, host_of, open_wizard
+from screens.footer import Footer
 from screens.hanging import HangingStatic
 from screens.home_left import with_left_unpushed
 from screens.step_keys import OwnKeysFirst

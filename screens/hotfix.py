@@ -22,10 +22,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Select, Static
+from textual.widgets import Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from screens.base import attempt, host_of, open_wizard, said
+from screens.footer import Footer
 from screens.hanging import hanging
 from screens.hotfix_conflict import ConflictScreen
 from screens.prompts import ask_from_thread

@@ -21,9 +21,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Label, Static
+from textual.widgets import Button, Label, Static
 
 from screens.base import attempt, host_of, said
+from screens.footer import Footer
 from screens.step_keys import KEYS, OwnKeysFirst
 from services import engine
 from services.errors import ConsoleError

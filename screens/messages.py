@@ -21,8 +21,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
+from screens.footer import Footer
 from screens.hanging import HangingStatic, hanging
 from screens.step_keys import OwnKeysFirst
 

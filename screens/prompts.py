@@ -21,9 +21,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.events import Key
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from screens.base import open_wizard
+from screens.footer import Footer
 from screens.step_keys import OwnKeysFirst
 from screens.step_render import plan_body
 from screens.widgets import CutPane

@@ -17,9 +17,9 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from screens.base import host_of, said
+from screens.footer import Footer
 from screens.hanging import HangingStatic, hanging
 from screens.step_keys import OwnKeysFirst
 from screens.widgets import SessionBar

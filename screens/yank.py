@@ -25,10 +25,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Input, Label, OptionList, Static
+from textual.widgets import Button, Checkbox, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens.base import attempt, host_of, said
+from screens.footer import Footer
 from screens.step_keys import OwnKeysFirst
 from screens.widgets import CutPane, TickBox
 from services.errors import ConsoleError
