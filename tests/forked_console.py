@@ -24,6 +24,7 @@ child per request, runs ``console`` as ``__main__`` in it and reports the exit s
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import json
 import locale
@@ -196,6 +197,7 @@ def serve(channel_fd: int) -> None:
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
     _preload_product()
+    gc.freeze()  # what it imported stays shared with every child, and their collections skip it
     channel = socket.socket(fileno=channel_fd)
     # The worker's pipe moves off descriptor 0, which each child's stdin takes.
     parent = os.dup(0)
