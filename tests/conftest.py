@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 from collections.abc import Callable, Iterator
@@ -26,6 +27,21 @@ FIXED_NOW = datetime(2026, 11, 21, 12, 0, 0, tzinfo=UTC)
 def git(cwd: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
                           text=True).stdout
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Garbage collection sized for a test worker, once every test module is imported.
+
+    Why: a Pilot test builds and drops thousands of widgets, and Python's default thresholds
+    made each worker walk every live object (Textual, PyGithub, the test modules: about 100 ms
+    a time) about once a test, and a young collection every 700 allocations: a sixth of a TUI
+    test file's CPU. What the imports made is frozen out of the collections (it lives as long as
+    the worker), and the young generation is collected every 5,000 allocations instead of 700.
+    Garbage is still collected, only in fewer, larger batches; no test's behaviour depends on
+    when (four TUI test files: about 39 s of CPU before, 32 s after).
+    """
+    gc.freeze()
+    gc.set_threshold(5000, 10, 10)
 
 
 @pytest.fixture(autouse=True)
