@@ -44,6 +44,34 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     gc.set_threshold(5000, 10, 10)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Textual's parsed CSS shared by every app a worker starts (see ``_share_parsed_css``)."""
+    _share_parsed_css()
+
+
+def _share_parsed_css() -> None:
+    """Each Textual app parses its CSS (the app's, every widget's and screen's defaults) anew:
+    a Pilot test starts an app and several screens, and parsing was about 5% of a TUI test's
+    CPU, the same text with the same theme variables every time. Here a worker parses each
+    text once per set of variables and every app gets the same rules (Textual does not change
+    a rule set once parsed; its own cache, per app, shares them the same way). CSS that fails
+    to parse is not kept, so it fails in every app as before."""
+    from textual.css.stylesheet import Stylesheet
+
+    parse_once = Stylesheet._parse_rules
+    parsed: dict[tuple[Any, ...], Any] = {}
+
+    def parse_rules(self: Stylesheet, css: str, read_from: Any, is_default_rules: bool = False,
+                    tie_breaker: int = 0, scope: str = "") -> Any:
+        key = (css, read_from, is_default_rules, tie_breaker, scope,
+               tuple(self._variables.items()))
+        if key not in parsed:
+            parsed[key] = parse_once(self, css, read_from, is_default_rules, tie_breaker, scope)
+        return parsed[key]
+
+    Stylesheet._parse_rules = parse_rules  # type: ignore[method-assign]
+
+
 @pytest.fixture(autouse=True)
 def _network_guard_off_after_each_test() -> Iterator[None]:
     """An in-process offline context switches the network guard on for the whole process (as
