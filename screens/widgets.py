@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -11,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.strip import Strip
 from textual.visual import VisualType
+from textual.walk import walk_depth_first
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, SelectionList, Static
 
@@ -190,13 +192,22 @@ class StepBody(VerticalScroll):
         super().__init__(*children, id=id)
         self.last_control: Widget | None = None
 
-    def controls(self) -> list[Widget]:
-        return [w for w in self.query("*") if w.focusable]
+    def controls(self) -> Iterator[Widget]:
+        """Its controls (each focusable widget in it) top to bottom, walked only as far as they
+        are asked for: the footer's keys ask on every bindings refresh (Space's two actions), and
+        the callers want the first, or whether there is one."""
+        return (w for w in walk_depth_first(self, Widget, with_root=False) if w.focusable)
+
+    def _holds(self, widget: Widget | None) -> bool:
+        """Whether ``widget`` is one of its controls, found from the widget up, not by walking
+        the whole body down."""
+        return (widget is not None and widget is not self and widget.focusable
+                and self in widget.ancestors)
 
     def allow_focus(self) -> bool:
         if not self.can_focus:
             return False
-        if self.screen.focused not in self.controls():
+        if not self._holds(self.screen.focused):
             return True
         return self.max_scroll_y > 0 or self.max_scroll_x > 0
 
@@ -206,7 +217,7 @@ class StepBody(VerticalScroll):
     def on_focus(self) -> None:
         """The bar shows once the focus has left one of its controls for it (Tab, or a form
         done); a screen just opened gives the body the focus as it always did, with no bar."""
-        self.set_class(self.last_control is not None and bool(self.controls()),
+        self.set_class(self.last_control is not None and next(self.controls(), None) is not None,
                        "-holds-controls")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -220,10 +231,9 @@ class StepBody(VerticalScroll):
 
     def _back_to(self) -> Widget | None:
         """The control Space goes back to: the one the focus came from, else the first."""
-        controls = self.controls()
-        if not controls:
-            return None
-        return self.last_control if self.last_control in controls else controls[0]
+        if self._holds(self.last_control):
+            return self.last_control
+        return next(self.controls(), None)
 
     def action_back_to_control(self) -> None:
         back = self._back_to()
