@@ -158,6 +158,8 @@ def cmd_status(args: argparse.Namespace) -> int:
             "steps": [v.to_json() for v in views],
             "next": nxt.id if nxt else None,
             "journal_problem": journal_problem or None,
+            "damaged_sessions": [{"tag": tag, "message": err.message, "remedy": err.remedy}
+                                 for tag, err in ctx.store.passed_over.items()],
             "unfinished_yank": yank.to_json() if yank is not None else None,
             "left_unpushed": left.to_json() if left is not None else None,
         })
@@ -194,6 +196,10 @@ def cmd_status(args: argparse.Namespace) -> int:
             say_wrapped(STOPPED_AT_THE_END, style="bold")
     if left is not None:
         say_wrapped(left.line(), style="yellow")
+    for err in ctx.store.passed_over.values():  # an old release's file: this one goes on
+        say_wrapped(f"{err.message} It is not the release in progress, which goes on. "
+                    f"{err.remedy}",
+                    style="yellow", first="Also: ", rest=" " * 6)
     if yank is not None:
         say_wrapped(f"{yank.blocker().reason} Once {ctx.require_session().tag} is finished or "
                     "abandoned, `release-console next` finishes the yank.", style="yellow",
