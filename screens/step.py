@@ -104,6 +104,7 @@ class StepScreen(OwnKeysFirst, StepChoices, MovingOn, FormWrites, Screen[None], 
         self.step = registry()[step_id]
         self.next_id: str | None = None
         self.next_title = ""
+        self.shown_title = self.step.title  # the policy's word for it once loaded (title_of)
         self.has_session = False
         self.blockers: list[Blocker] = []
         self.stopper = Stopper()
@@ -198,6 +199,9 @@ class StepScreen(OwnKeysFirst, StepChoices, MovingOn, FormWrites, Screen[None], 
             status.update(Text(message.error, style="bold red"))
             return
         self.next_id, self.next_title = message.next_id, message.next_title
+        if message.title and message.title != self.shown_title:  # as `status` names the step
+            self.shown_title = self.title = message.title
+            self.query_one("#step-title", Static).update(message.title)
         self.refresh_bindings()  # the footer goes by next_id too ("Summary" once all are done)
         self.has_session, self.waits_for_bundle = message.has_session, message.waits_for_bundle
         self.elsewhere = message.elsewhere
@@ -299,7 +303,7 @@ class StepScreen(OwnKeysFirst, StepChoices, MovingOn, FormWrites, Screen[None], 
                 stopper.check()
             engine.run_step(ctx, self.step)
         except StepCancelled as err:
-            self.post_message(Finished(False, f"■ {self.step.title}: cancelled. {err.remedy}",
+            self.post_message(Finished(False, f"■ {self.shown_title}: cancelled. {err.remedy}",
                                        cancelled=True))
             return
         except ConsoleError as err:  # failed while it ran, or refused first (blocked, a no)
@@ -309,7 +313,7 @@ class StepScreen(OwnKeysFirst, StepChoices, MovingOn, FormWrites, Screen[None], 
         except Exception as err:  # a bug or an OS error: say so, keep the app (and secrets) safe
             self.post_message(Finished(False, unexpected(err), heading=FAILED))
             return
-        self.post_message(Finished(True, f"✔ {self.step.title}: done.", advance=advance))
+        self.post_message(Finished(True, f"✔ {self.shown_title}: done.", advance=advance))
 
     def on_progress(self, message: Progress) -> None:
         self.query_one(StepProgress).show(message.event)

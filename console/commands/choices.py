@@ -63,7 +63,7 @@ def cmd_skip(args: argparse.Namespace) -> int:
     ctx = context(args)
     step = engine.find_step(ctx, args.step)
     engine.skip_step(ctx, step, args.reason)
-    say_wrapped(f"↷ {step.title}: skipped ({args.reason.strip()}).")
+    say_wrapped(f"↷ {ctx.title(step)}: skipped ({args.reason.strip()}).")
     return 0
 
 

@@ -175,9 +175,10 @@ def cmd_status(args: argparse.Namespace) -> int:
                     f"(deadline {clock.to_json()['deadline']}).",
                     style="red" if clock.level(ctx.clock()) == "overdue" else "yellow")
     width = max((len(view.id) for view in views), default=13) + 1
-    titles = max((len(view.step.title) for view in views), default=34)
+    named = {view.id: ctx.title(view.step) for view in views}  # as the TUI names them
+    titles = max((len(title) for title in named.values()), default=34)
     for view in views:
-        say(f" {MARKS.get(view.status, '?')} {view.id:<{width}} {view.step.title:<{titles}} "
+        say(f" {MARKS.get(view.status, '?')} {view.id:<{width}} {named[view.id]:<{titles}} "
             f"{view.status}")
         if view.status in {S.BLOCKED, S.INTERRUPTED, S.FAILED, S.READY, S.STALE} or view is nxt:
             failed = view.record.reason if view.status == S.FAILED else ""
@@ -253,7 +254,7 @@ def run_one(ctx: Context, step_id: str, *, dry_run: bool) -> int:
     # said it is still printed, so a script's log had no record of what went up).
     with rendering(ctx):  # hashing, uploading, signing: shown for every step, as `draft` does
         evidence = engine.run_step(ctx, step)
-    say(f"✔ {step.title}: done.")
+    say(f"✔ {ctx.title(step)}: done.")
     for key, value in evidence.items():
         for line in evidence_lines(key, value):
             say(line)
@@ -311,7 +312,8 @@ def cmd_next(args: argparse.Namespace) -> int:
             say_unpushed(ctx)
         return 0
     if nxt.status == S.BLOCKED:
-        raise ConsoleError(f"The next step, '{nxt.step.title}' ({nxt.id}), is blocked: "
+        raise ConsoleError(f"The next step, '{ctx.title(nxt.step)}' ({nxt.id}), is "
+                           "blocked: "
                            f"{nxt.blockers[0]}")
     return run_one(ctx, nxt.id, dry_run=args.dry_run)
 

@@ -136,7 +136,7 @@ def check_ready(ctx: Context) -> None:
     ctx.answers.setdefault(OUTPUT_ANSWER, "")
     blockers = engine.blockers_for(ctx, step, busy=False)
     if blockers:
-        engine.refuse(step, session, blockers)  # as a step run says it
+        engine.refuse(step, session, blockers, ctx.title(step))  # as a step run says it
     commit = release_commit(session)
     head = ctx.repo.head_sha()
     at_release = head == commit or (session.kind == "promote" and bool(commit)
