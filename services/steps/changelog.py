@@ -201,6 +201,21 @@ def empty_blocker(ctx: Context) -> Blocker:
                    f"[Unreleased] in {rel} and commit them; this step then moves them.")
 
 
+def refusal_blocker(ctx: Context, err: ConsoleError) -> Blocker:
+    """The move's refusal as a blocker: what is wrong, then what to do, as the empty
+    [Unreleased] says it. Walked: the blockers read "…; pick the next version, nothing was
+    changed" before anything had been tried; a fix in the file is to be committed too (the step
+    refuses a changelog with uncommitted changes)."""
+    if not isinstance(err, changelog.ChangelogError) or not err.fact:
+        return as_blocker(err)
+    rel = ctx.policy.changelog
+    todo = err.instead or (
+        f"{err.todo[:1].upper()}{err.todo[1:]} and commit {rel}; this step then moves "
+        "[Unreleased]." if err.todo else f"Put {rel} right and commit it; this step then moves "
+        "[Unreleased].")
+    return Blocker(f"{err.fact}.", todo)
+
+
 def empty_reason(rel: str) -> str:
     """The empty [Unreleased] blocker's sentence (the step screen's panel leaves it to it)."""
     return f"The [Unreleased] section of {rel} has no entries yet."
@@ -234,7 +249,7 @@ class ChangelogStep(Step):
                 return [as_blocker(err)]
             return bump_blocker(ctx, bump_decision(ctx, change.doc))
         except ConsoleError as err:
-            return [as_blocker(err)]
+            return [refusal_blocker(ctx, err)]
 
     def plan(self, ctx: Context) -> Plan:
         rel = ctx.policy.changelog
@@ -253,11 +268,16 @@ class ChangelogStep(Step):
             change = plan_move(ctx)
             refs = [u for u in ref_updates(ctx) if u.changed]
             decision = bump_decision(ctx, change.doc)
-        except changelog.EmptyUnreleased:  # the blocker says so: the plan says what it will do
+        except changelog.ChangelogError as err:
+            if not isinstance(err, changelog.EmptyUnreleased) and not err.fact:
+                return Plan(summary=f"Cannot move the changelog: {wording.mid_sentence(str(err))}")
+            # the blocker says what is wrong and what to do: the plan says what the step will do
             session = ctx.require_session()
+            once = "it has entries" if isinstance(err, changelog.EmptyUnreleased) else \
+                "the blocker is cleared"
             return Plan(summary=f"Move [Unreleased] in {rel} to "
                         f"{channels.final_version(session)} dated "
-                        f"{changelog.today(ctx.clock()).isoformat()} once it has entries, "
+                        f"{changelog.today(ctx.clock()).isoformat()} once {once}, "
                         f"and commit it as '{message}'.")
         except ConsoleError as err:
             return Plan(summary=f"Cannot move the changelog: {wording.mid_sentence(str(err))}")
