@@ -219,7 +219,9 @@ class StepScreen(OwnKeysFirst, StepChoices, MovingOn, FormWrites, Screen[None], 
             finished = view.status in FINISHED
             self.blockers = list(view.blockers)
             self._show_status(view)
-            self.show_section("#step-blockers", self.blockers_text(view.blockers))
+            blockers = self.blockers_text(view.blockers)
+            blockers.rstrip()  # one blank row under it (the next section's margin): walked at
+            self.show_section("#step-blockers", blockers)  # 80x24, its last newline made two
             self.show_section("#step-evidence", render_evidence(view.record.evidence))
         self.show_extra(cast("T | None", message.extra))
         plan = message.plan

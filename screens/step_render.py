@@ -68,6 +68,21 @@ def render_blockers(blockers: Sequence[Blocker], *, tui: bool = False, away: boo
     return text
 
 
+def to_do_line(blockers: Sequence[Blocker]) -> str:
+    """The line under a blocked step to do now: where its to-do is, and what ``n`` does then.
+
+    Walked at 80x24: "To do:" said the first blocker's remedy again, two rows under the same
+    "→" line (and, for a blocker with no remedy, its reason again). Each is said once, in the
+    blockers section; this line points at it. A blocker whose sentence is its own to-do (no
+    remedy: "Cannot read the minisign key …: Permission denied.") has no → line to point at."""
+    remedies = {b.tui_remedy for b in blockers if b.tui_remedy}
+    where = ("what the → line above says" if len(remedies) == 1 else
+             "what the → lines above say" if remedies else
+             "put right what the blocker above says" if len(blockers) == 1 else
+             "put right what the blockers above say")
+    return f"To do: {where}; then n runs it."
+
+
 def render_evidence(evidence: Mapping[str, object]) -> Text:
     if not evidence:
         return Text("")

@@ -184,3 +184,24 @@ async def test_an_empty_unreleased_is_said_once_in_blocker_words_at_80x24(
         assert rows.count("no entries") == 1 and "entries to move" not in rows, rows
         assert "empty" not in rows and "nothing was changed" not in rows, rows
         assert "Move [Unreleased] in CHANGELOG.md to 0.2.0 dated" in rows, rows
+
+
+async def test_a_refused_move_reads_as_a_blocker_with_its_to_do_at_80x24(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Walked: a changelog the move refuses (here a heading it cannot read) showed "…; fix that
+    line, nothing was changed." as the blocker, in red in the panel and again in the plan,
+    before anything had been tried. It is said once, as a blocker, with what to do."""
+    from tests.test_confirm_layout import screen_lines
+
+    at_the_changelog_step(repo_path, make_ctx,
+                          CHANGELOG.replace("## [0.1.0] - ", "## [0.1.0 - "))
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_step(pilot, "changelog", ChangelogScreen)
+        rows = "\n".join(screen_lines(app))
+        said = " ".join(rows.split())
+        assert "• CHANGELOG.md line 9: '## [0.1.0 - 2026-10-01' is not a version heading" in said
+        assert "→ Fix that line and commit CHANGELOG.md; this step then moves [Unreleased]." \
+            in said, rows
+        assert "nothing was changed" not in said and said.count("is not a version heading") == 1
+        assert "Move [Unreleased] in CHANGELOG.md to 0.2.0 dated" in said, rows

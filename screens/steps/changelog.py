@@ -86,8 +86,10 @@ class ChangelogScreen(StepScreen[ChangelogView]):
             self.show_section("#changelog-bump", "")
             self.show_section("#changelog-entries", "")
             return
-        if data.error:
-            self.show_section("#changelog-bump", Text(data.error, style="bold red"))
+        if data.error:  # said by a blocker already (the step's check reads the same file)
+            known = any(data.error.startswith(b.reason.rstrip(".")) for b in self.blockers)
+            self.show_section("#changelog-bump", "" if known else Text(data.error,
+                                                                      style="bold red"))
             self.show_section("#changelog-entries", "")
             return
         if not data.entries or data.decision is None:

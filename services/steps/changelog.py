@@ -269,9 +269,7 @@ class ChangelogStep(Step):
             refs = [u for u in ref_updates(ctx) if u.changed]
             decision = bump_decision(ctx, change.doc)
         except changelog.ChangelogError as err:
-            if not isinstance(err, changelog.EmptyUnreleased) and not err.fact:
-                return Plan(summary=f"Cannot move the changelog: {wording.mid_sentence(str(err))}")
-            # the blocker says what is wrong and what to do: the plan says what the step will do
+            # its blocker (check) says what is wrong and what to do: the plan, what it will do
             session = ctx.require_session()
             once = "it has entries" if isinstance(err, changelog.EmptyUnreleased) else \
                 "the blocker is cleared"
