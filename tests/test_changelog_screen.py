@@ -143,9 +143,9 @@ async def test_at_80x24_the_confirmations_diff_wraps_a_long_line_under_its_own_t
 
     long = ("The format is based on [Keep a Changelog](https://keepachangelog.com/en/1.1.0/),\n"
             "and this project adheres to [Semantic Versioning](https://semver.org/spec/"
-            "v2.0.0.html).\n")
+            "v2.0.0.html).\n")  # right above [Unreleased]: the diff's one line of context
     at_the_changelog_step(repo_path, make_ctx,
-                          CHANGELOG.replace("# Changelog\n\n", f"# Changelog\n\n{long}\n"))
+                          CHANGELOG.replace("# Changelog\n\n", f"# Changelog\n\n{long}"))
     app = ReleaseConsoleApp(Options(repo=repo_path))
     async with app.run_test(size=(80, 24)) as pilot:
         await open_step(pilot, "changelog", ChangelogScreen)
@@ -153,13 +153,13 @@ async def test_at_80x24_the_confirmations_diff_wraps_a_long_line_under_its_own_t
         dialog = await until_confirm(pilot)
         await settle(pilot)
         rows = [line[2:-2].rstrip() for line in screen_lines(app)]  # inside the border
-        first = next(i for i, row in enumerate(rows) if "The format is based on" in row)
-        assert rows[first].startswith(" The format is based on [Keep a"), rows[first]
+        first = next(i for i, row in enumerate(rows) if "and this project adheres" in row)
+        assert rows[first].startswith(" and this project adheres to [Semantic"), rows[first]
         # the rest of the line indented under its text (a line of the file starts one column
         # in, after its marker), not at the marker's column, and no word cut
-        assert rows[first + 1].startswith("   Changelog](https://keepachangelog.com/en/1.1.0/),"), \
+        assert rows[first + 1].startswith("   Versioning](https://semver.org/spec/v2.0.0.html)."), \
             rows[first + 1]
-        assert rows[first + 2].startswith(" and this project adheres"), rows[first + 2]
+        assert rows[first + 2].startswith("-## [Unreleased]"), rows[first + 2]
         assert "y Yes" in screen_lines(app)[-1]  # the dialog's keys whole on the bottom row
         assert dialog.is_current
 
