@@ -225,8 +225,9 @@ class StepScreen(OwnKeysFirst, StepChoices, MovingOn, FormWrites, Screen[None], 
             self.show_section("#step-evidence", render_evidence(view.record.evidence))
         self.show_extra(cast("T | None", message.extra))
         plan = message.plan
-        if plan is not None:  # what the screen's own panel says is not said again below it
-            plan = replace(plan, notes=[n for n in plan.notes if not self.said_by_panel(n)])
+        if plan is not None:  # what the screen's panel or a blocker says is not said again
+            plan = replace(plan, notes=[n for n in plan.notes if not (
+                self.said_by_panel(n) or self.said_by_blockers(n))])
         # its diffs wrapped at words under their own text, as in the confirmation (step_plan)
         self.show_section("#step-plan", PlanSection(plan) if plan and not finished else "")
         if not self.running:

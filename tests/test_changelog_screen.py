@@ -205,3 +205,25 @@ async def test_a_refused_move_reads_as_a_blocker_with_its_to_do_at_80x24(
             in said, rows
         assert "nothing was changed" not in said and said.count("is not a version heading") == 1
         assert "Move [Unreleased] in CHANGELOG.md to 0.2.0 dated" in said, rows
+
+
+async def test_a_refused_move_is_said_once_while_pre_flight_is_to_do_first(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Opened before pre-flight has run, the blocker is "Waiting for 'Pre-flight checks'": the
+    panel says what is wrong with the file and what to do (it said the refusal, "…, nothing was
+    changed.", in red), and the plan's note of it is left to the panel."""
+    from tests.test_confirm_layout import screen_lines
+
+    commit_file(repo_path, "CHANGELOG.md", CHANGELOG.replace("## [0.1.0] - ", "## [0.1.0 - "))
+    start_release(make_ctx(), ReleaseRequest(version="0.2.0"))
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_step(pilot, "changelog", ChangelogScreen)
+        assert "Waiting for 'Pre-flight checks'" in text_of(screen, "#step-blockers")
+        panel = " ".join(text_of(screen, "#changelog-bump").split())
+        assert panel.startswith("CHANGELOG.md line 9: '## [0.1.0 - 2026-10-01' is not a version "
+                                "heading"), panel
+        assert panel.endswith("Fix that line and commit CHANGELOG.md; this step then moves "
+                              "[Unreleased]."), panel
+        said = " ".join("\n".join(screen_lines(app)).split())
+        assert "nothing was changed" not in said and said.count("is not a version heading") == 1

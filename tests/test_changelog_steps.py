@@ -415,9 +415,15 @@ def test_a_refused_move_blocks_in_blocker_words(
     start_release(ctx, ReleaseRequest(version="0.2.0"))
     blockers = changelog_step.STEP.check(ctx)
     assert [(b.reason, b.remedy) for b in blockers] == [(reason, remedy)]
-    summary = changelog_step.STEP.plan(ctx).summary
-    assert summary.startswith("Move [Unreleased] in CHANGELOG.md to 0.2.0 dated "), summary
-    assert "nothing was changed" not in summary
+    plan = changelog_step.STEP.plan(ctx)
+    assert plan.summary.startswith("Move [Unreleased] in CHANGELOG.md to 0.2.0 dated "), plan
+    assert "nothing was changed" not in plan.summary
+    assert plan.notes == [reason]  # said while pre-flight hides the blocker (it is to do first)
+    said = " ".join(run_cli("run", "changelog", "--dry-run", cwd=repo_path).stdout.split())
+    assert said.count(reason) == 1 and "Waiting for 'Pre-flight checks'" in said, said
+    engine.run_step(ctx, engine.find_step(ctx, "preflight"))
+    said = " ".join(run_cli("run", "changelog", "--dry-run", cwd=repo_path).stdout.split())
+    assert said.count(reason) == 1 and f"blocked: {reason} {remedy}" in said, said
     done = run_cli("changelog", "move", "0.2.0", cwd=repo_path)
     assert done.returncode != 0
     said = " ".join(done.stderr.split())

@@ -269,14 +269,17 @@ class ChangelogStep(Step):
             refs = [u for u in ref_updates(ctx) if u.changed]
             decision = bump_decision(ctx, change.doc)
         except changelog.ChangelogError as err:
-            # its blocker (check) says what is wrong and what to do: the plan, what it will do
+            # its blocker (check) says what is wrong and what to do: the plan, what it will do;
+            # a note says what is wrong where the blocker is not shown yet (an earlier step is
+            # to do first): `--dry-run` and the step screen leave out a note a blocker says
             session = ctx.require_session()
-            once = "it has entries" if isinstance(err, changelog.EmptyUnreleased) else \
-                "the blocker is cleared"
+            empty = isinstance(err, changelog.EmptyUnreleased)
             return Plan(summary=f"Move [Unreleased] in {rel} to "
                         f"{channels.final_version(session)} dated "
-                        f"{changelog.today(ctx.clock()).isoformat()} once {once}, "
-                        f"and commit it as '{message}'.")
+                        f"{changelog.today(ctx.clock()).isoformat()} once "
+                        f"{'it has entries' if empty else f'{rel} can be moved'}, "
+                        f"and commit it as '{message}'.",
+                        notes=[] if empty else [refusal_blocker(ctx, err).reason])
         except ConsoleError as err:
             return Plan(summary=f"Cannot move the changelog: {wording.mid_sentence(str(err))}")
         plan = Plan(summary=change.summary,
