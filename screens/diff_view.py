@@ -7,10 +7,11 @@ fold, on the step screen's plan too. Each hunk keeps :data:`CONTEXT` line of con
 side here (the command line's ``--dry-run`` and ``--json`` keep git's three), with its ``@@``
 header counted again, and :func:`first_change` says which row the confirmation scrolls to.
 
-And a markdown link longer than the row was cut anywhere, mid-word, where it began (textwrap
-fills a row's end with the start of a word too long for any row). Such a word starts a row of
-its own and is broken after a URL's "/" (or "?", "&", "=", "#"), else after a "-" or "_", else
-a "." when one is in the row's second half, at the row's end when none is.
+And a markdown link longer than a row was cut wherever the row ended, mid-word (textwrap fills
+a row's end with the start of a word too long for any row). Such a word is broken after a
+URL's "/" (or "?", "&", "=", "#"), else after a "-" or "_", else after a "."; it begins in the
+row it comes to when that row has such a place for it, else on the next row, and only a word
+with no such place at all is cut at the row's end.
 """
 
 from __future__ import annotations
@@ -88,10 +89,10 @@ def diff_line(line: str, width: int) -> Text:
 
 
 def wrapped(text: str, width: int) -> list[str]:
-    """``text`` in rows of at most ``width`` (at least 3), at its spaces; a word longer than a
-    row starts a row of its own and breaks where :func:`_cut` says, the words after it going on
-    in its last row. Rows after the first start with :data:`INDENT`; the first keeps the
-    line's own indent."""
+    """``text`` in rows of at most ``width`` (at least 3), at its spaces. A word longer than any
+    row (a link) is broken where :func:`_cut` finds a good place, begun in the row it comes to
+    when there is one there, else on the next; rows after the first start with
+    :data:`INDENT`, and the first keeps the line's own indent."""
     width = max(len(INDENT) + 1, width)
     rows: list[str] = []
     row = ""
@@ -100,30 +101,36 @@ def wrapped(text: str, width: int) -> list[str]:
             if row.strip() or not rows:  # none at the start of a wrapped row
                 row += chunk
             continue
-        if len(row) + len(chunk) > width and row.strip():
-            rows.append(row.rstrip())
+        if len(row) + len(chunk) > width and row.strip() and len(INDENT + chunk) <= width:
+            rows.append(row.rstrip())  # a word that fits a row goes whole to the next one
             row = INDENT
-        while len(row) + len(chunk) > width:  # longer than a whole row: broken
+        while len(row) + len(chunk) > width:  # longer than any row: broken
             whole = row + chunk
             cut = _cut(whole, width, len(row))
-            rows.append(whole[:cut])
-            row, chunk = INDENT, whole[cut:]
+            if not cut and row.strip():  # no good place left in this row: the next one
+                rows.append(row.rstrip())
+                row = INDENT
+                continue
+            rows.append(whole[:cut or width])
+            row, chunk = INDENT, whole[cut or width:]
         row += chunk
     rows.append(row.rstrip())
     return rows
 
 
 def _cut(row: str, width: int, start: int) -> int:
-    """Where a word too long for its row is broken: in the row's second half (and past
-    ``start``, where the word begins), after its last "/", "?", "&", "=" or "#" (a URL's
-    parts), else its last "-" or "_" (a slug's words), else its last "." (not "flashing." and
-    "html" apart when a slash will do), else at ``width``."""
-    lowest = max(start + 1, width // 2)
-    for marks in BREAKS:
+    """Where a word too long for any row is broken: after its last "/", "?", "&", "=" or "#"
+    (a URL's parts) that fits, else its last "-" or "_" (a slug's words), else its last "."
+    (not "flashing." and "html" apart when a slash will do); past ``start`` (where the word
+    begins in ``row``). Begun after other words, only a URL's parts will do; in a row of its
+    own, the break is in the row's second half. 0: none there."""
+    after_text = start > len(INDENT)  # begun after other words: only at a URL's own parts
+    lowest = start + 1 if after_text else max(start + 1, width // 2)
+    for marks in BREAKS[:1] if after_text else BREAKS:
         at = max((i + 1 for i in range(lowest - 1, width) if row[i] in marks), default=0)
         if at:
             return at
-    return width
+    return 0
 
 
 def first_change(rows: list[str]) -> tuple[int, int] | None:

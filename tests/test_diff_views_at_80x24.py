@@ -99,10 +99,11 @@ LINK = ("- Signing: see [the guide to verifying a download](https://example.com/
         "verification/how-to-check-the-minisign-signature-of-an-iso-image-before-flashing.html).")
 
 
-async def test_a_long_link_breaks_at_spaces_first_then_after_a_slash(
+async def test_a_long_link_breaks_after_a_slash_not_mid_word(
         repo_path: Path, make_ctx: Callable[..., Context]) -> None:
-    """The notes step's diff at 80x24: a link longer than a row starts a row of its own and is
-    broken after a "/", its rows under the line's text, the marker column left to the +."""
+    """The notes step's diff at 80x24: a link longer than any row is broken after a "/" (it
+    was cut wherever the row ended, "…-iso-imag" / "e-before-…"), then after a "-" where its
+    last part has no "/", its rows under the line's text, the marker column left to the +."""
     at_the_notes_step(repo_path, make_ctx, entry=LINK[2:])
     app = ReleaseConsoleApp(Options(repo=repo_path))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -111,9 +112,24 @@ async def test_a_long_link_breaks_at_spaces_first_then_after_a_slash(
         await settle(pilot)
         rows = [row[:78].rstrip() for row in screen_lines(app)]  # not the scrollbar's columns
         first = next(i for i, row in enumerate(rows) if row.startswith(" +- Signing: see"))
-        link = rows[first:first + 4]
-        assert link[0] == " +- Signing: see [the guide to verifying a", link  # at a space
-        assert link[1].startswith("    ") and not link[1].startswith("     "), link
-        assert link[1].endswith("/") and link[2].endswith("-"), link  # not mid-word anywhere
-        rejoined = link[0][2:] + " " + "".join(row.strip() for row in link[1:])
-        assert " ".join(rejoined.split()).replace("/ ", "/") == LINK, link
+        link = rows[first:first + 3]
+        assert link[0].endswith("(https://example.com/"), link  # begun where it came to
+        assert link[1].endswith("-of-an-iso-"), link  # no "/" in its last part: after a "-"
+        assert all(row.startswith("    ") and not row.startswith("     ") for row in link[1:])
+        assert "".join([link[0][2:], *(row.strip() for row in link[1:])]) == LINK, link
+
+
+async def test_a_link_that_fits_a_row_is_kept_whole(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """A link that fits a row of its own goes whole to the next row: the line breaks at its
+    spaces (the notes' own "See [CHANGELOG.md](https://…/CHANGELOG.md) and …" line)."""
+    link = "[guide](https://example.com/docs/releases/verification/minisign.html)."
+    at_the_notes_step(repo_path, make_ctx, entry=f"Signing: read the {link}")
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_step(pilot, "notes", StepScreen)
+        await pilot.press("end")
+        await settle(pilot)
+        rows = [row[:78].rstrip() for row in screen_lines(app)]
+        first = next(i for i, row in enumerate(rows) if row.startswith(" +- Signing: read"))
+        assert rows[first:first + 2] == [" +- Signing: read the", f"    {link}"], rows[first:]
