@@ -37,7 +37,7 @@ async def test_the_remedy_is_said_once(
     async with app.run_test(size=(80, 24)) as pilot:
         await open_step(pilot, "preflight", PreflightScreen)
         rows = screen_lines(app)
-        seen = "\\n".join(rows)
+        seen = "\n".join(rows)
         assert seen.count(TICK) == 1, seen  # under the blocker, not again at the bottom
         assert f"→ {TICK}" in seen, seen
         assert "To do: what the → line above says; then n runs it." in seen, seen
@@ -74,5 +74,10 @@ async def test_a_blocker_with_no_remedy_is_not_said_again_as_the_to_do(
         assert "• CHANGELOG.md does not exist" in blockers and "→" not in blockers, blockers
         line = text_of(screen, "#step-message")
         assert line == "To do: put right what the blocker above says; then n runs it.", line
-        seen = "\\n".join(screen_lines(app))
+        seen = "\n".join(screen_lines(app))
         assert seen.count("CHANGELOG.md does not exist") == 1, seen
+        await pilot.press("escape")  # the checklist's Step pane: no → line to point at either
+        await settle(pilot)
+        pane = " ".join(text_of(app.screen, "#detail-text").split())
+        assert "CHANGELOG.md does not exist" in pane, pane
+        assert "Enter opens this step's screen." in pane and "→" not in pane, pane
