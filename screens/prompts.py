@@ -24,6 +24,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from screens.base import open_wizard
+from screens.diff_view import first_change
 from screens.step_keys import OwnKeysFirst
 from screens.step_render import plan_body
 from screens.widgets import CutPane
@@ -59,6 +60,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self.plan = plan
         self.irreversible = irreversible
         self.stray = ""  # the last key pressed that answers nothing here
+        self.shown_change = False  # scrolled to the diff's first change (done once)
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -124,7 +126,27 @@ class ConfirmScreen(ModalScreen[bool]):
         longer = content > room
         self.query_one("#more", Static).display = longer
         plan = self.query_one("#plan", PlanPane)
-        plan.styles.height = max(3, room - 1) if longer else content
+        plan.styles.height = shown = max(3, room - 1) if longer else content
+        if longer and not self.shown_change:
+            self.shown_change = True  # once: a resize later keeps where the captain scrolled
+            self._show_first_change(body, inner - 2, shown)
+
+    def _show_first_change(self, body: Text, width: int, shown: int) -> None:
+        """Scroll the plan as little as shows its diff's first change whole, with a row of
+        context above it (:func:`screens.diff_view.first_change`). Walked at 80x24: the
+        changelog's confirmation showed the summary, the diff's header and context, and the
+        change (the moved [Unreleased] heading, the new version and date) below the fold."""
+        console = self.app.console
+        rows = ["".join(segment.text for segment in line) for line in console.render_lines(
+            body, console.options.update_width(max(1, width)), pad=False)]
+        found = first_change(rows)
+        if found is None:
+            return
+        first, last = found
+        y = max(0, min(last - shown + 1, first - 1))
+        if y:
+            plan = self.query_one("#plan", PlanPane)
+            self.call_after_refresh(plan.scroll_to, y=y, animate=False)
 
     def _rows(self, renderable: RenderableType, width: int) -> int:
         if isinstance(renderable, Text) and not renderable.plain:

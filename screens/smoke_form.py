@@ -108,9 +108,7 @@ class SmokeForm(_Screen):
 
     def blockers_text(self, blockers: list[Blocker]) -> Text:
         """The architectures with no sign-off yet in one line (see ``grouped_for_screen``)."""
-        text = render_blockers(smoke.grouped_for_screen(blockers), tui=True)
-        text.rstrip()  # its last newline was a blank row above the form
-        return text
+        return render_blockers(smoke.grouped_for_screen(blockers), tui=True)
 
 
 HARDWARE_EXAMPLE = "ThinkPad X1 Gen 11, USB 3 stick"

@@ -223,12 +223,15 @@ class StepScreen(OwnKeysFirst, StepChoices, MovingOn, FormWrites, Screen[None], 
             finished = view.status in FINISHED
             self.blockers = list(view.blockers)
             self._show_status(view)
-            self.show_section("#step-blockers", self.blockers_text(view.blockers))
+            blockers = self.blockers_text(view.blockers)
+            blockers.rstrip()  # one blank row under it (the next section's margin): walked at
+            self.show_section("#step-blockers", blockers)  # 80x24, its last newline made two
             self.show_section("#step-evidence", render_evidence(view.record.evidence))
         self.show_extra(cast("T | None", message.extra))
         plan = message.plan
-        if plan is not None:  # what the screen's own panel says is not said again below it
-            plan = replace(plan, notes=[n for n in plan.notes if not self.said_by_panel(n)])
+        if plan is not None:  # what the screen's panel or a blocker says is not said again
+            plan = replace(plan, notes=[n for n in plan.notes if not (
+                self.said_by_panel(n) or self.said_by_blockers(n))])
         # its diffs wrapped at words under their own text, as in the confirmation (step_plan)
         self.show_section("#step-plan", PlanSection(plan) if plan and not finished else "")
         if not self.running:
