@@ -24,7 +24,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from screens.base import open_wizard
-from screens.step_keys import OwnKeysFirst
+from screens.step_keys import KEYS, OwnKeysFirst
 from screens.step_render import plan_body
 from screens.widgets import CutPane
 from services import secrets
@@ -35,16 +35,18 @@ from services.wording import single_width
 PROMPTS_CSS = Path(__file__).with_name("prompts.tcss")
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(OwnKeysFirst, ModalScreen[bool]):
     """Shows exactly what will happen and asks; every commit, tag, push and publish asks this way.
 
     ``y`` says yes and ``n`` or Escape says no. Enter says yes to a change that stays local (a
     commit, a tag) and no to an irreversible one (push, publish), where only ``y`` goes ahead: a
-    tired captain's stray Enter never publishes. The hint line says which.
+    tired captain's stray Enter never publishes. The hint line says which. Its Keys panel (F1 or
+    ``?``) lists these first: walked at 80x24 it opened on the focused button's "⏎ Press button"
+    and Textual's focus and copy keys, and ``?`` was answered "? does not answer this question".
     """
 
     BINDINGS = [Binding("n", "cancel", "No"), Binding("escape", "cancel", "No"),
-                Binding("y", "confirm", "Yes"),
+                Binding("y", "confirm", "Yes"), KEYS,
                 Binding("up", "scroll_plan(-1)", "Scroll up", show=False),
                 Binding("down", "scroll_plan(1)", "Scroll down", show=False),
                 Binding("pageup", "scroll_plan(-10)", "Page up", show=False),
