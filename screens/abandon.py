@@ -15,8 +15,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Footer, Input, Label
 
+from screens.hanging import HangingStatic
 from screens.step_keys import OwnKeysFirst
 
 ABANDON_CSS = Path(__file__).with_name("abandon.tcss")
@@ -39,8 +40,10 @@ class AbandonScreen(OwnKeysFirst, ModalScreen[str | None]):
                         id="abandon-question", markup=False)
             if self.left:
                 with VerticalScroll(id="abandon-left"):
-                    yield Static("Left behind (abandoning does not undo these):\n"
-                                 + "\n".join(self.left), markup=False)
+                    # a wrapped line hangs under its own text, past its "• " or indent: at
+                    # 80x24 the reset's reasons read from the left edge, like a line of their own
+                    yield HangingStatic("Left behind (abandoning does not undo these):\n"
+                                        + "\n".join(self.left))
             yield Input(placeholder="Reason (recorded in the journal)", id="reason")
             yield Label("", id="reason-error")
             yield Label("Enter to abandon, Escape to cancel.", classes="hint")
