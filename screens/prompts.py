@@ -26,7 +26,7 @@ from textual.widgets import Button, Footer, Input, Label, Static
 from screens.base import open_wizard
 from screens.step_keys import KEYS, OwnKeysFirst
 from screens.step_render import plan_body
-from screens.widgets import CutPane
+from screens.widgets import CutPane, TypedField
 from services import secrets
 from services.errors import ConsoleError
 from services.step_protocol import Plan
@@ -200,7 +200,7 @@ class SecretScreen(AnswerScreen):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.question)
-            yield Input(password=True, id="secret")
+            yield TypedField(password=True, id="secret")
             yield Label("Enter to submit, Escape to cancel. Nothing typed here is stored.",
                         classes="hint")
         yield Footer()
@@ -215,7 +215,7 @@ class ReasonScreen(AnswerScreen):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.question)
-            yield Input(placeholder="Reason (recorded in the journal)", id="reason")
+            yield TypedField(placeholder="Reason (recorded in the journal)", id="reason")
             yield Label("", id="reason-error")
             yield Label("Enter to confirm, Escape to cancel.", classes="hint")
         yield Footer()  # its own keys, not the step screen's under it (k, o type the reason)
