@@ -91,7 +91,7 @@ class TypedField(Input):
     put 1.2.0 in first, then End and the Backspaces emptied the field. Here the field runs its
     own keys as it gets them, so each key acts in turn, and Enter submits what the keys before
     it left. (Reads the field's keys from ``_bindings``, a private Textual attribute:
-    tests/test_start_typed_ahead.py checks it still applies.)
+    tests/test_typed_ahead.py checks it still applies.)
     """
 
     async def on_key(self, event: events.Key) -> None:
