@@ -25,9 +25,9 @@ from textual.widgets import Button, Footer, Input, Label, Static
 
 from screens.base import open_wizard
 from screens.diff_view import first_change
-from screens.step_keys import OwnKeysFirst
+from screens.step_keys import KEYS, OwnKeysFirst
 from screens.step_render import plan_body
-from screens.widgets import CutPane
+from screens.widgets import CutPane, TypedField
 from services import secrets
 from services.errors import ConsoleError
 from services.step_protocol import Plan
@@ -36,16 +36,18 @@ from services.wording import single_width
 PROMPTS_CSS = Path(__file__).with_name("prompts.tcss")
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(OwnKeysFirst, ModalScreen[bool]):
     """Shows exactly what will happen and asks; every commit, tag, push and publish asks this way.
 
     ``y`` says yes and ``n`` or Escape says no. Enter says yes to a change that stays local (a
     commit, a tag) and no to an irreversible one (push, publish), where only ``y`` goes ahead: a
-    tired captain's stray Enter never publishes. The hint line says which.
+    tired captain's stray Enter never publishes. The hint line says which. Its Keys panel (F1 or
+    ``?``) lists these first: walked at 80x24 it opened on the focused button's "⏎ Press button"
+    and Textual's focus and copy keys, and ``?`` was answered "? does not answer this question".
     """
 
     BINDINGS = [Binding("n", "cancel", "No"), Binding("escape", "cancel", "No"),
-                Binding("y", "confirm", "Yes"),
+                Binding("y", "confirm", "Yes"), KEYS,
                 Binding("up", "scroll_plan(-1)", "Scroll up", show=False),
                 Binding("down", "scroll_plan(1)", "Scroll down", show=False),
                 Binding("pageup", "scroll_plan(-10)", "Page up", show=False),
@@ -220,7 +222,7 @@ class SecretScreen(AnswerScreen):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.question)
-            yield Input(password=True, id="secret")
+            yield TypedField(password=True, id="secret")
             yield Label("Enter to submit, Escape to cancel. Nothing typed here is stored.",
                         classes="hint")
         yield Footer()
@@ -235,7 +237,7 @@ class ReasonScreen(AnswerScreen):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.question)
-            yield Input(placeholder="Reason (recorded in the journal)", id="reason")
+            yield TypedField(placeholder="Reason (recorded in the journal)", id="reason")
             yield Label("", id="reason-error")
             yield Label("Enter to confirm, Escape to cancel.", classes="hint")
         yield Footer()  # its own keys, not the step screen's under it (k, o type the reason)

@@ -17,10 +17,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Label, Static
 
 from screens.step_render import render_blockers
-from screens.widgets import CheckList, FormField, StepBody
+from screens.widgets import CheckList, FormField, StepBody, TypedField
 from services import smoke
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ class SmokeForm(_Screen):
                             then="#smoke-checks", compact=True)
         yield CheckList(id="smoke-checks")
         with Horizontal(id="smoke-send"):
-            yield Input(placeholder=NOTE_PLACEHOLDER, id="smoke-note", compact=True)
+            yield TypedField(placeholder=NOTE_PLACEHOLDER, id="smoke-note", compact=True)
             yield Button("Record sign-off (ctrl+s)", id="smoke-record", variant="primary",
                          compact=True)
 
