@@ -29,6 +29,13 @@ else:
 AIMED = 64
 
 
+def asks(screen: Screen[Any]) -> bool:
+    """Whether ``screen`` is a question keys typed ahead must not answer (a confirmation: `n`
+    then `y` in one burst committed on a plan the captain never saw). Such a screen says so with
+    ``TYPED_AHEAD_ANSWERS = False``; keys typed before it was on screen are dropped."""
+    return getattr(screen, "TYPED_AHEAD_ANSWERS", True) is False
+
+
 class KeysFollowTheScreen(_App):
     """An app whose keys reach the screen on top, however fast they come."""
 
@@ -43,8 +50,9 @@ class KeysFollowTheScreen(_App):
         if isinstance(event, events.Key) and not event.is_forwarded and self.screen_stack:
             screen = self.screen
             if self._held or (screen.focused is None and not screen.is_mounted):
-                self._hold(event)
-                return
+                if not asks(screen):
+                    self._hold(event)
+                return  # typed before the question was on screen: not its answer
             self._aimed.append((event, screen))
         await super().on_event(event)
 
@@ -57,7 +65,8 @@ class KeysFollowTheScreen(_App):
             return
         event.stop()
         event.prevent_default()  # not matched here as well
-        self._hold(events.Key(event.key, event.character))
+        if not asks(self.screen):
+            self._hold(events.Key(event.key, event.character))
 
     def _hold(self, key: events.Key) -> None:
         self._held.append(key)
@@ -70,6 +79,8 @@ class KeysFollowTheScreen(_App):
         held, self._held = self._held, []
         for index, key in enumerate(held):
             screen = self.screen
+            if asks(screen):  # a key opened a question: the keys after it were typed unread
+                return
             if screen.focused is None and not screen.is_mounted:  # a key opened another screen
                 for later in held[index:]:
                     self._hold(later)

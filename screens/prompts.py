@@ -53,6 +53,7 @@ class ConfirmScreen(OwnKeysFirst, ModalScreen[bool]):
                 Binding("pageup", "scroll_plan(-10)", "Page up", show=False),
                 Binding("pagedown", "scroll_plan(10)", "Page down", show=False)]
     CSS_PATH = PROMPTS_CSS
+    TYPED_AHEAD_ANSWERS = False  # console/typeahead.py: a key typed before it showed is no answer
     OVERHEAD = 6  # rows besides the texts: the border (2), the buttons (3) and the footer (1)
     MAX_WIDTH = 110  # the dialog's max-width in prompts.tcss
 

@@ -91,3 +91,24 @@ async def test_a_reason_typed_with_the_key_that_opens_the_abandon_dialog_goes_in
     entries = [json.loads(line) for line in shown.stdout.splitlines() if line.strip()]
     assert [e["inputs"]["reason"] for e in entries if e.get("action") == "abandoned"] == [
         "wrong build"]
+
+
+async def test_a_key_typed_while_a_confirmation_opens_does_not_answer_it(
+        repo_path: Path) -> None:
+    """Keys wait for a screen still being built and then go to it; a confirmation is the
+    exception: a `y` (or Enter) that arrived before its plan was on screen answered it."""
+    from screens.prompts import ConfirmScreen
+    from services.step_protocol import Plan
+
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    answers: list[bool | None] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(ConfirmScreen("Commit it?", Plan(summary="Commit CHANGELOG.md.")),
+                        answers.append)
+        type_in_one_burst(app, "y")  # before the dialog has mounted
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen) and answers == []
+        await pilot.press("y")
+        await settle(pilot)
+    assert answers == [True]
