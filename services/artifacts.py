@@ -105,7 +105,16 @@ def session_blockers(ctx: Context, found: list[Artifact] | None = None) -> list[
         return []
     commit = release_commit(session)
     return blockers(found, ctx.root, session.version, release_commit=commit,
-                    head=ctx.repo.head_sha() if commit else "", build=ctx.policy.artifacts_build)
+                    head=ctx.repo.head_sha() if commit else "", build=filled_build(ctx))
+
+
+def filled_build(ctx: Context) -> str:
+    """The policy's ``[artifacts] build`` with this release's ``{version}`` and ``{tag}``, as
+    it runs (:mod:`services.build`); "" when the policy sets none."""
+    from services.build import planned
+
+    build = planned(ctx)
+    return build.command if build else ""
 
 
 def for_arch(artifacts: list[Artifact], arch: str) -> list[Artifact]:
@@ -116,10 +125,10 @@ def blockers(artifacts: list[Artifact], root: Path, version: str = "", *,
              release_commit: str = "", head: str = "", build: str = "") -> list[Blocker]:
     """A missing, empty or unreadable artifact blocks; each gets its own line naming the file.
 
-    ``build`` is the policy's ``[artifacts] build`` command: said as it is written, so the captain
-    need not know the project's build (the console never runs it). Without it, a project with a
-    ``build.sh`` at its root (the demo's, or a captain's own) is told the exact
-    command that builds the missing files, and where: the TUI hides the path the demo printed.
+    ``build`` is the policy's ``[artifacts] build`` command, placeholders filled: said as it
+    runs, so the captain need not know the project's build, and offered to run (``b``,
+    ``--build``). Without it, a project with a ``build.sh`` at its root (a captain's own) is told
+    the exact command that builds the missing files, and where: the TUI hides the path the demo printed.
     With ``head`` not the ``release_commit`` (a promotion stands on the candidate's commit, its
     reopen commit on top), the build is said to be from the release commit: one made at HEAD is
     not what is tagged, and its other bytes would ask for new smoke tests.
@@ -143,28 +152,42 @@ def blockers(artifacts: list[Artifact], root: Path, version: str = "", *,
     return result
 
 
+def from_release_commit(release_commit: str, head: str, build: str) -> str:
+    """"Build it from the release commit, not HEAD": the switch there, ``build`` and the switch
+    back, ending "and " for what follows (the artifacts remedy and the build's own refusal,
+    :func:`services.build.refusal`, say it alike)."""
+    return (f"Build it from the release commit {release_commit[:12]}, not HEAD ({head[:12]}): "
+            f"`git switch --detach {release_commit[:12]}`, {build}, then `git switch -` and ")
+
+
 def _build_remedy(artifact: Artifact, root: Path, version: str, *, release_commit: str,
                   head: str, build: str) -> tuple[str, str]:
-    """How to build ``artifact``, in the command line's words and the TUI's (see :func:`blockers`)."""
+    """How to build ``artifact``, in the command line's words and the TUI's (see :func:`blockers`).
+
+    With ``build`` set the console runs it itself: ``b`` on the step's screen, ``run artifacts
+    --build`` on the command line (:mod:`services.build`), so the remedy offers that first."""
     script = not build and (root / "build.sh").is_file()
     named = f"`{build}` in {root} (release.toml's [artifacts] build)" if build else ""
     # named, not "that directory": `next` and `status` end with this remedy on its own
     # "then run the step again" in the command line's words, "then press n here" in the
     # TUI's (it said both: "…, then run the step again. Then press n here.")
     if release_commit and head and head != release_commit:
-        steps = (f"Build it from the release commit {release_commit[:12]}, not HEAD "
-                 f"({head[:12]}): `git switch --detach {release_commit[:12]}`, "
-                 + (named or (f"`./build.sh {version or 'VERSION'}` in {root}" if script
-                              else "the project's own build into "
-                              f"{display_path(artifact.path.parent, root)}/"))
-                 + ", then `git switch -` and ")
-        return steps + "run the step again.", steps + "press n here."
+        how = named or (f"`./build.sh {version or 'VERSION'}` in {root}" if script
+                        else "the project's own build into "
+                        f"{display_path(artifact.path.parent, root)}/")
+        steps = from_release_commit(release_commit, head, how)
+        tui = from_release_commit(release_commit, head, f"press b here to run {named}") \
+            if build else steps
+        return steps + "run the step again.", tui + "press n here."
     if script:
         cli = "Build it: run `./build.sh " + (version or "VERSION") + f"` in {root}."
         return cli, cli + " Then press n here."
     into = f"Build it into {display_path(artifact.path.parent, root)}/"
-    how = f": run {named}, then " if named else " with the project's own build, then "
-    return into + how + "run the step again.", into + how + "press n here."
+    if named:
+        return (into + f": `release-console run artifacts --build` runs {named}, then the step.",
+                into + f": press b here to run {named}, then n.")
+    return (into + " with the project's own build, then run the step again.",
+            into + " with the project's own build, then press n here.")
 
 
 def utc_stamp(seconds: float) -> str:
@@ -219,7 +242,7 @@ def stale_blockers(ctx: Context, found: list[Artifact]) -> list[Blocker]:
     commit, committed = made
     return older_than_commit(found, ctx.root, ctx.require_session().version,
                              release_commit=commit, committed=committed,
-                             head=ctx.repo.head_sha(), build=ctx.policy.artifacts_build)
+                             head=ctx.repo.head_sha(), build=filled_build(ctx))
 
 
 def stat_changed(path: Path, recorded: Mapping[str, Any]) -> bool:
