@@ -105,16 +105,17 @@ def session_blockers(ctx: Context, found: list[Artifact] | None = None) -> list[
         return []
     commit = release_commit(session)
     return blockers(found, ctx.root, session.version, release_commit=commit,
-                    head=ctx.repo.head_sha() if commit else "", build=filled_build(ctx))
+                    head=ctx.repo.head_sha() if commit else "",
+                    build=release_build(ctx.policy, session), offer=True)
 
 
-def filled_build(ctx: Context) -> str:
-    """The policy's ``[artifacts] build`` with this release's ``{version}`` and ``{tag}``, as
-    it runs (:mod:`services.build`); "" when the policy sets none."""
-    from services.build import planned
+def release_build(policy: Policy, session: Session) -> str:
+    """The policy's ``[artifacts] build`` with ``session``'s ``{version}`` and ``{tag}``, as it
+    runs (:mod:`services.build`) and as the remedies say it; "" when the policy sets none."""
+    from services.build import fill
 
-    build = planned(ctx)
-    return build.command if build else ""
+    return fill(policy.artifacts_build, version=session.version, tag=session.tag) \
+        if policy.artifacts_build else ""
 
 
 def for_arch(artifacts: list[Artifact], arch: str) -> list[Artifact]:
@@ -122,13 +123,15 @@ def for_arch(artifacts: list[Artifact], arch: str) -> list[Artifact]:
 
 
 def blockers(artifacts: list[Artifact], root: Path, version: str = "", *,
-             release_commit: str = "", head: str = "", build: str = "") -> list[Blocker]:
+             release_commit: str = "", head: str = "", build: str = "",
+             offer: bool = False) -> list[Blocker]:
     """A missing, empty or unreadable artifact blocks; each gets its own line naming the file.
 
     ``build`` is the policy's ``[artifacts] build`` command, placeholders filled: said as it
-    runs, so the captain need not know the project's build, and offered to run (``b``,
-    ``--build``). Without it, a project with a ``build.sh`` at its root (a captain's own) is told
-    the exact command that builds the missing files, and where: the TUI hides the path the demo printed.
+    runs, so the captain need not know the project's build; ``offer`` (the artifacts step's own
+    blockers) offers to run it (``b``, ``--build``: :mod:`services.build`). Without it, a project
+    with a ``build.sh`` at its root (a captain's own) is told the exact command that builds the
+    missing files, and where: the TUI hides the path the demo printed.
     With ``head`` not the ``release_commit`` (a promotion stands on the candidate's commit, its
     reopen commit on top), the build is said to be from the release commit: one made at HEAD is
     not what is tagged, and its other bytes would ask for new smoke tests.
@@ -139,7 +142,7 @@ def blockers(artifacts: list[Artifact], root: Path, version: str = "", *,
             continue
         where = display_path(artifact.path, root)
         cli, tui = _build_remedy(artifact, root, version, release_commit=release_commit,
-                                 head=head, build=build)
+                                 head=head, build=build, offer=offer)
         arch = f" ({artifact.arch})" if artifact.arch else ""
         if artifact.problem == "missing":
             result.append(Blocker(f"Artifact {where}{arch} is missing.", cli, tui))
@@ -161,11 +164,12 @@ def from_release_commit(release_commit: str, head: str, build: str) -> str:
 
 
 def _build_remedy(artifact: Artifact, root: Path, version: str, *, release_commit: str,
-                  head: str, build: str) -> tuple[str, str]:
+                  head: str, build: str, offer: bool = False) -> tuple[str, str]:
     """How to build ``artifact``, in the command line's words and the TUI's (see :func:`blockers`).
 
-    With ``build`` set the console runs it itself: ``b`` on the step's screen, ``run artifacts
-    --build`` on the command line (:mod:`services.build`), so the remedy offers that first."""
+    With ``build`` set and ``offer`` (the artifacts step, before it is done) the console runs it
+    itself: ``b`` on the step's screen, ``run artifacts --build`` on the command line, so the
+    remedy offers that."""
     script = not build and (root / "build.sh").is_file()
     named = f"`{build}` in {root} (release.toml's [artifacts] build)" if build else ""
     # named, not "that directory": `next` and `status` end with this remedy on its own
@@ -177,17 +181,17 @@ def _build_remedy(artifact: Artifact, root: Path, version: str, *, release_commi
                         f"{display_path(artifact.path.parent, root)}/")
         steps = from_release_commit(release_commit, head, how)
         tui = from_release_commit(release_commit, head, f"press b here to run {named}") \
-            if build else steps
+            if build and offer else steps
         return steps + "run the step again.", tui + "press n here."
     if script:
         cli = "Build it: run `./build.sh " + (version or "VERSION") + f"` in {root}."
         return cli, cli + " Then press n here."
     into = f"Build it into {display_path(artifact.path.parent, root)}/"
-    if named:
+    if named and offer:
         return (into + f": `release-console run artifacts --build` runs {named}, then the step.",
                 into + f": press b here to run {named}, then n.")
-    return (into + " with the project's own build, then run the step again.",
-            into + " with the project's own build, then press n here.")
+    how = f": run {named}, then " if named else " with the project's own build, then "
+    return into + how + "run the step again.", into + how + "press n here."
 
 
 def utc_stamp(seconds: float) -> str:
@@ -198,7 +202,7 @@ def utc_stamp(seconds: float) -> str:
 
 def older_than_commit(artifacts: list[Artifact], root: Path, version: str = "", *,
                       release_commit: str, committed: int, head: str = "",
-                      build: str = "") -> list[Blocker]:
+                      build: str = "", offer: bool = False) -> list[Blocker]:
     """Artifacts last written before the release commit was made: built without this release's
     changes (a stale build folder whose names still match, e.g. a version that stays 0.1.0 while
     the project changes), so they must not be signed.
@@ -212,7 +216,7 @@ def older_than_commit(artifacts: list[Artifact], root: Path, version: str = "", 
         if not artifact.ok or artifact.mtime_ns is None or artifact.mtime_ns // 10**9 >= committed:
             continue
         cli, tui = _build_remedy(artifact, root, version, release_commit=release_commit,
-                                 head=head, build=build)
+                                 head=head, build=build, offer=offer)
         cli, tui = "Re" + cli[0].lower() + cli[1:], "Re" + tui[0].lower() + tui[1:]
         arch = f" ({artifact.arch})" if artifact.arch else ""
         result.append(Blocker(
@@ -242,7 +246,9 @@ def stale_blockers(ctx: Context, found: list[Artifact]) -> list[Blocker]:
     commit, committed = made
     return older_than_commit(found, ctx.root, ctx.require_session().version,
                              release_commit=commit, committed=committed,
-                             head=ctx.repo.head_sha(), build=filled_build(ctx))
+                             head=ctx.repo.head_sha(),
+                             build=release_build(ctx.policy, ctx.require_session()),
+                             offer=True)
 
 
 def stat_changed(path: Path, recorded: Mapping[str, Any]) -> bool:

@@ -155,8 +155,8 @@ class ArtifactsScreen(StepScreen[BuildOffer]):
         panel.scroll_visible(animate=False)
 
     def on_finished(self, message: Finished) -> None:
+        """Before the step screen's own handler (Textual calls both, this class's first)."""
         self.building = False
-        super().on_finished(message)
 
     def action_cancel_step(self) -> None:
         """Esc or Ctrl+C while the build runs: asked, then every process it started is killed
