@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shlex
 import signal
 import subprocess
@@ -33,6 +34,7 @@ from services.step_protocol import Context
 
 TAIL = 3  # lines of output a failed build's error quotes
 KILL_GRACE_SECONDS = 5  # a killed group's last holders of the output pipe, at most
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")  # colours and cursor moves, in the error's quote
 SECRET_ENV = ("GITHUB_TOKEN", "GH_TOKEN", "GITHUB_API_URL")  # the console's, not the build's
 
 
@@ -135,7 +137,8 @@ def run_build(ctx: Context, on_line: Callable[[str], None],
     try:
         assert proc.stdout is not None
         for raw in proc.stdout:
-            line = secrets.scrub(raw.decode("utf-8", "replace").rstrip("\r\n"))
+            # a progress line redrawn with \r: what a terminal would show is its last form
+            line = secrets.scrub(raw.decode("utf-8", "replace").rstrip("\r\n").split("\r")[-1])
             tail.append(line)
             on_line(line)
         code = proc.wait()
@@ -153,7 +156,8 @@ def run_build(ctx: Context, on_line: Callable[[str], None],
                             remedy="Build again when ready; the artifacts step checks what it "
                             "finds.")
     if code != 0:
-        last = "\n".join(f"  {line}" for line in tail if line.strip()) or "  (no output)"
+        last = "\n".join(f"  {ANSI.sub('', line)}" for line in tail if line.strip()) \
+            or "  (no output)"
         raise BuildFailed(f"The build `{build.command}` in {build.directory} failed with exit "
                           f"code {code}; its last lines:\n{last}",
                           remedy="Fix the build, then run it again.",

@@ -134,6 +134,27 @@ async def test_escape_stops_the_build_and_kills_what_it_started(
         assert not alive(child)
 
 
+async def test_b_off_the_release_commit_says_why_without_asking(
+        at_artifacts: Callable[[str], Path]) -> None:
+    root = at_artifacts("./make.sh {version} {tag}")
+    release = git(root, "rev-parse", "HEAD").strip()
+    (root / "later.txt").write_text("after the release commit\n")
+    git(root, "add", "later.txt")
+    git(root, "commit", "-q", "-m", "A later change")
+    app = ReleaseConsoleApp(Options(repo=root))
+    async with app.run_test(size=(80, 24)) as pilot:
+        step = await open_step(pilot, "artifacts", ArtifactsScreen)
+        await pilot.press("b")
+        await settle(pilot)
+        assert app.screen is step  # no question whose yes would only be refused
+        said = " ".join(text_of(step, "#step-message").split())
+        assert f"is not the release commit {release[:12]}: a build made here would not be " \
+            f"what is tagged. Build it from the release commit {release[:12]}" in said, said
+        assert "press b here, then `git switch -` and press n here." in said
+        assert step.query_one("#step-message").border_title == " Not run "
+    assert not (root / "build").exists()
+
+
 async def test_no_b_without_a_build_command(at_artifacts: Callable[[str], Path]) -> None:
     root = at_artifacts("")
     app = ReleaseConsoleApp(Options(repo=root))

@@ -24,7 +24,7 @@ from textual.widgets import Static
 
 from screens.base import host_of, said
 from screens.step import Finished, StepScreen
-from screens.step_line import FAILED, NOT_RUN
+from screens.step_line import FAILED, NOT_RUN, MessageLine
 from screens.step_messages import Stopper
 from screens.step_render import unexpected
 from services import artifacts, build
@@ -43,6 +43,7 @@ class BuildOffer:
     command: str
     directory: Path
     needed: bool
+    refused: str = ""  # why it may not run now (HEAD is not the release commit...), as said
 
 
 @dataclass(eq=False)
@@ -74,7 +75,9 @@ class ArtifactsScreen(StepScreen[BuildOffer]):
         found = artifacts.for_session(ctx)
         needed = bool(artifacts.session_blockers(ctx, found)
                       or artifacts.stale_blockers(ctx, found))
-        return BuildOffer(planned.command, planned.directory, needed)
+        refused = build.refusal(ctx) if needed else None
+        return BuildOffer(planned.command, planned.directory, needed,
+                          said(refused) if refused else "")
 
     def show_extra(self, data: BuildOffer | None) -> None:
         self.offer = data
@@ -91,6 +94,13 @@ class ArtifactsScreen(StepScreen[BuildOffer]):
     def action_build(self) -> None:
         offer = self.offer
         if offer is None or self.running:
+            return
+        if offer.refused:  # said before asking: a yes would only be refused
+            self.result_shown = True
+            self.query_one("#step-message", MessageLine).headed(
+                NOT_RUN, Text(offer.refused, style="bold red"))
+            self.notify(offer.refused, severity="warning", timeout=8)
+            self.refused = offer.refused  # taken back by the next attempt, as a run's
             return
         from screens.prompts import ConfirmScreen
 
@@ -139,7 +149,7 @@ class ArtifactsScreen(StepScreen[BuildOffer]):
                                    "artifacts and opens the next step.", next_said=True))
 
     def on_build_line(self, message: BuildLine) -> None:
-        self.output.append(message.text)
+        self.output.append(message.text)  # its colours kept, its other escapes dropped
         self._show_output()
 
     def _show_output(self) -> None:
@@ -150,7 +160,8 @@ class ArtifactsScreen(StepScreen[BuildOffer]):
         lines = list(self.output)[-SHOWN:]
         text = Text(f"Build output ({len(self.output)} lines, the last {len(lines)}):\n"
                     if len(self.output) > SHOWN else "Build output:\n", style="bold")
-        text.append("\n".join(lines) if lines else "(nothing yet)", style="dim")
+        text.append_text(Text("\n").join(Text.from_ansi(line) for line in lines) if lines
+                         else Text("(nothing yet)", style="dim"))
         self.show_section("#build-output", text)
         panel.scroll_visible(animate=False)
 
