@@ -154,7 +154,7 @@ def run_build(ctx: Context, on_line: Callable[[str], None],
         raise StepCancelled(f"The build `{build.command}` was stopped: every process it started "
                             "was killed, and what it wrote so far is left in place.",
                             remedy="Build again when ready; the artifacts step checks what it "
-                            "finds.")
+                            "finds.", tui="Press b to build again when ready.")
     if code != 0:
         last = "\n".join(f"  {ANSI.sub('', line)}" for line in tail if line.strip()) \
             or "  (no output)"
