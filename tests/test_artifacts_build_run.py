@@ -8,6 +8,7 @@ console now runs the policy's build itself, from the release commit, output line
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable
@@ -201,3 +202,12 @@ def test_cli_build_failure_and_misuse(project: Callable[[str], Context]) -> None
     assert f"Would build first: `echo compiling; echo 'cc: error: no space' >&2; exit 2` in " \
         f"{ctx.root}." in flat(dry.stderr)
     assert "compiling" not in dry.stderr.replace("echo compiling", "")
+
+
+def test_cli_build_with_json_keeps_stdout_one_document(project: Callable[[str], Context]) -> None:
+    ctx = project("./make.sh {version} {tag}")
+    done = run_cli("run", "artifacts", "--build", "--json", cwd=ctx.root)
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)  # the build's lines went to stderr
+    assert document["ok"] is True and "✔ Artifacts present: done." in document["output"]
+    assert "built build/pai-v0.2.0-arm64.iso" in done.stderr.splitlines()
