@@ -106,7 +106,8 @@ def session_blockers(ctx: Context, found: list[Artifact] | None = None) -> list[
     commit = release_commit(session)
     return blockers(found, ctx.root, session.version, release_commit=commit,
                     head=ctx.repo.head_sha() if commit else "",
-                    build=release_build(ctx.policy, session), offer=True)
+                    build=release_build(ctx.policy, session),
+                    offer=not session.done("artifacts"))  # reuse-signoffs: the build is refused
 
 
 def release_build(policy: Policy, session: Session) -> str:
