@@ -160,7 +160,8 @@ def run_build(ctx: Context, on_line: Callable[[str], None],
             or "  (no output)"
         raise BuildFailed(f"The build `{build.command}` in {build.directory} failed with exit "
                           f"code {code}; its last lines:\n{last}",
-                          remedy="Fix the build, then run it again.",
+                          remedy="Fix the build, then run `release-console run artifacts --build` "
+                          "again.",
                           tui="Fix the build, then press b to run it again.")
     return build
 
