@@ -105,7 +105,18 @@ def session_blockers(ctx: Context, found: list[Artifact] | None = None) -> list[
         return []
     commit = release_commit(session)
     return blockers(found, ctx.root, session.version, release_commit=commit,
-                    head=ctx.repo.head_sha() if commit else "", build=ctx.policy.artifacts_build)
+                    head=ctx.repo.head_sha() if commit else "",
+                    build=release_build(ctx.policy, session),
+                    offer=not session.done("artifacts"))  # reuse-signoffs: the build is refused
+
+
+def release_build(policy: Policy, session: Session) -> str:
+    """The policy's ``[artifacts] build`` with ``session``'s ``{version}`` and ``{tag}``, as it
+    runs (:mod:`services.build`) and as the remedies say it; "" when the policy sets none."""
+    from services.build import fill
+
+    return fill(policy.artifacts_build, version=session.version, tag=session.tag) \
+        if policy.artifacts_build else ""
 
 
 def for_arch(artifacts: list[Artifact], arch: str) -> list[Artifact]:
@@ -113,13 +124,15 @@ def for_arch(artifacts: list[Artifact], arch: str) -> list[Artifact]:
 
 
 def blockers(artifacts: list[Artifact], root: Path, version: str = "", *,
-             release_commit: str = "", head: str = "", build: str = "") -> list[Blocker]:
+             release_commit: str = "", head: str = "", build: str = "",
+             offer: bool = False) -> list[Blocker]:
     """A missing, empty or unreadable artifact blocks; each gets its own line naming the file.
 
-    ``build`` is the policy's ``[artifacts] build`` command: said as it is written, so the captain
-    need not know the project's build (the console never runs it). Without it, a project with a
-    ``build.sh`` at its root (the demo's, or a captain's own) is told the exact
-    command that builds the missing files, and where: the TUI hides the path the demo printed.
+    ``build`` is the policy's ``[artifacts] build`` command, placeholders filled: said as it
+    runs, so the captain need not know the project's build; ``offer`` (the artifacts step's own
+    blockers) offers to run it (``b``, ``--build``: :mod:`services.build`). Without it, a project
+    with a ``build.sh`` at its root (a captain's own) is told the exact command that builds the
+    missing files, and where: the TUI hides the path the demo printed.
     With ``head`` not the ``release_commit`` (a promotion stands on the candidate's commit, its
     reopen commit on top), the build is said to be from the release commit: one made at HEAD is
     not what is tagged, and its other bytes would ask for new smoke tests.
@@ -130,7 +143,7 @@ def blockers(artifacts: list[Artifact], root: Path, version: str = "", *,
             continue
         where = display_path(artifact.path, root)
         cli, tui = _build_remedy(artifact, root, version, release_commit=release_commit,
-                                 head=head, build=build)
+                                 head=head, build=build, offer=offer)
         arch = f" ({artifact.arch})" if artifact.arch else ""
         if artifact.problem == "missing":
             result.append(Blocker(f"Artifact {where}{arch} is missing.", cli, tui))
@@ -143,26 +156,41 @@ def blockers(artifacts: list[Artifact], root: Path, version: str = "", *,
     return result
 
 
+def from_release_commit(release_commit: str, head: str, build: str) -> str:
+    """"Build it from the release commit, not HEAD": the switch there, ``build`` and the switch
+    back, ending "and " for what follows (the artifacts remedy and the build's own refusal,
+    :func:`services.build.refusal`, say it alike)."""
+    return (f"Build it from the release commit {release_commit[:12]}, not HEAD ({head[:12]}): "
+            f"`git switch --detach {release_commit[:12]}`, {build}, then `git switch -` and ")
+
+
 def _build_remedy(artifact: Artifact, root: Path, version: str, *, release_commit: str,
-                  head: str, build: str) -> tuple[str, str]:
-    """How to build ``artifact``, in the command line's words and the TUI's (see :func:`blockers`)."""
+                  head: str, build: str, offer: bool = False) -> tuple[str, str]:
+    """How to build ``artifact``, in the command line's words and the TUI's (see :func:`blockers`).
+
+    With ``build`` set and ``offer`` (the artifacts step, before it is done) the console runs it
+    itself: ``b`` on the step's screen, ``run artifacts --build`` on the command line, so the
+    remedy offers that."""
     script = not build and (root / "build.sh").is_file()
     named = f"`{build}` in {root} (release.toml's [artifacts] build)" if build else ""
     # named, not "that directory": `next` and `status` end with this remedy on its own
     # "then run the step again" in the command line's words, "then press n here" in the
     # TUI's (it said both: "…, then run the step again. Then press n here.")
     if release_commit and head and head != release_commit:
-        steps = (f"Build it from the release commit {release_commit[:12]}, not HEAD "
-                 f"({head[:12]}): `git switch --detach {release_commit[:12]}`, "
-                 + (named or (f"`./build.sh {version or 'VERSION'}` in {root}" if script
-                              else "the project's own build into "
-                              f"{display_path(artifact.path.parent, root)}/"))
-                 + ", then `git switch -` and ")
-        return steps + "run the step again.", steps + "press n here."
+        how = named or (f"`./build.sh {version or 'VERSION'}` in {root}" if script
+                        else "the project's own build into "
+                        f"{display_path(artifact.path.parent, root)}/")
+        steps = from_release_commit(release_commit, head, how)
+        tui = from_release_commit(release_commit, head, f"press b here to run {named}") \
+            if build and offer else steps
+        return steps + "run the step again.", tui + "press n here."
     if script:
         cli = "Build it: run `./build.sh " + (version or "VERSION") + f"` in {root}."
         return cli, cli + " Then press n here."
     into = f"Build it into {display_path(artifact.path.parent, root)}/"
+    if named and offer:
+        return (into + f": `release-console run artifacts --build` runs {named}, then the step.",
+                into + f": press b here to run {named}, then n.")
     how = f": run {named}, then " if named else " with the project's own build, then "
     return into + how + "run the step again.", into + how + "press n here."
 
@@ -175,7 +203,7 @@ def utc_stamp(seconds: float) -> str:
 
 def older_than_commit(artifacts: list[Artifact], root: Path, version: str = "", *,
                       release_commit: str, committed: int, head: str = "",
-                      build: str = "") -> list[Blocker]:
+                      build: str = "", offer: bool = False) -> list[Blocker]:
     """Artifacts last written before the release commit was made: built without this release's
     changes (a stale build folder whose names still match, e.g. a version that stays 0.1.0 while
     the project changes), so they must not be signed.
@@ -189,7 +217,7 @@ def older_than_commit(artifacts: list[Artifact], root: Path, version: str = "", 
         if not artifact.ok or artifact.mtime_ns is None or artifact.mtime_ns // 10**9 >= committed:
             continue
         cli, tui = _build_remedy(artifact, root, version, release_commit=release_commit,
-                                 head=head, build=build)
+                                 head=head, build=build, offer=offer)
         cli, tui = "Re" + cli[0].lower() + cli[1:], "Re" + tui[0].lower() + tui[1:]
         arch = f" ({artifact.arch})" if artifact.arch else ""
         result.append(Blocker(
@@ -219,7 +247,9 @@ def stale_blockers(ctx: Context, found: list[Artifact]) -> list[Blocker]:
     commit, committed = made
     return older_than_commit(found, ctx.root, ctx.require_session().version,
                              release_commit=commit, committed=committed,
-                             head=ctx.repo.head_sha(), build=ctx.policy.artifacts_build)
+                             head=ctx.repo.head_sha(),
+                             build=release_build(ctx.policy, ctx.require_session()),
+                             offer=True)
 
 
 def stat_changed(path: Path, recorded: Mapping[str, Any]) -> bool:

@@ -75,8 +75,8 @@ def test_a_build_from_before_the_changelog_commit_is_refused_until_rebuilt(
     assert "Traceback" not in said
     status = run_cli("status", cwd=ctx.root)
     assert last_said(status.stdout) == (
-        f"Next: artifacts — Rebuild it into build/: run `make images` in {ctx.root} "
-        "(release.toml's [artifacts] build), then run the step again.")
+        f"Next: artifacts — Rebuild it into build/: `release-console run artifacts --build` runs "
+        f"`make images` in {ctx.root} (release.toml's [artifacts] build), then the step.")
     record = ctx.store.load("v0.2.0").steps.get("artifacts")
     assert record is None or record.status != "done"
 
@@ -88,12 +88,12 @@ def test_a_build_from_before_the_changelog_commit_is_refused_until_rebuilt(
     assert "amd64: build/pai-v0.2.0-amd64.iso (293.0 KiB, modified 2026-" in said, said
 
 
-def test_the_tui_says_the_same_and_press_n(built_then_committed: Context) -> None:
+def test_the_tui_says_the_same_and_press_b(built_then_committed: Context) -> None:
     shown = render_blockers(registry()["artifacts"].check(built_then_committed), tui=True).plain
     assert "is older than the release commit" in shown
     assert "modified 2026-11-21 09:30:00 UTC and the commit made 2026-11-21 12:00:00 UTC" in shown
-    assert "Rebuild it into build/: run `make images`" in shown
-    assert shown.rstrip().endswith("then press n here."), shown
+    assert "Rebuild it into build/: press b here to run `make images`" in shown
+    assert shown.rstrip().endswith("then n."), shown
 
 
 def test_the_plan_states_the_rule_with_the_commits_time(built_then_committed: Context) -> None:

@@ -19,7 +19,7 @@ from tests.conftest import git, run_cli
 
 @pytest.fixture
 def demo(tmp_path: Path) -> Iterator[tuple[Path, dict[str, str]]]:
-    project = build_sandbox(tmp_path / "demo")
+    project = build_sandbox(tmp_path / "demo", built="1.3.0")
     server, token = start_github(tmp_path / "demo", project)
     try:
         yield project, {"GITHUB_API_URL": server.api_url, "GITHUB_TOKEN": token}

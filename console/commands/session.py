@@ -63,6 +63,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "and changes nothing.")
     p.add_argument("step", metavar="STEP", help="step id, as `status` lists them")
     add_run_options(p)
+    p.add_argument("--build", action="store_true",
+                   help="artifacts only: run release.toml's [artifacts] build first (output on "
+                   "stderr), then the step")
     p.set_defaults(handler=cmd_run)
 
     p = add_parser(sub, "next", "run the next step that can run",
@@ -276,6 +279,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     ctx = context(args, assume_yes=args.yes)
     ctx.require_session()
     ctx.answers = answers_from(args)
+    if args.build:
+        from console.commands.build_cli import build_first
+
+        build_first(ctx, args.step, dry_run=args.dry_run)
     return run_one(ctx, args.step, dry_run=args.dry_run)
 
 

@@ -270,7 +270,8 @@ def _export(ctx: Context, target: Path, work: Path, without_artifacts: bool) -> 
     session = ctx.require_session()
     direction = direction_here(ctx)
     found = artifacts.for_session(ctx)
-    problems = artifacts.blockers(found, ctx.root, build=ctx.policy.artifacts_build)
+    problems = artifacts.blockers(found, ctx.root,
+                                  build=artifacts.release_build(ctx.policy, session))
     if problems:
         raise BlockedError(str(problems[0]))
     refs = {f"refs/heads/{session.branch}": release_commit(session)}
