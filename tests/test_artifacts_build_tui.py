@@ -65,7 +65,7 @@ async def test_b_asks_builds_shows_the_output_and_the_step_becomes_ready(
         assert "blocked" in text_of(step, "#step-status")
         assert footer_words(step)["b"] == "Build…"
         assert "press b here to run `./make.sh 0.2.0 v0.2.0`" in " ".join(
-            text_of(step, "#step-message").split())
+            text_of(step, "#step-blockers").split())
         await pilot.press("b")
         await settle(pilot)
         dialog = app.screen
