@@ -49,7 +49,8 @@ CATALOGUE = (
                          "and MIGRATION.md at the tag."),
     StepInfo("artifacts", "artifacts", "Artifacts present",
              description="Every artifact the policy expects, for every architecture, is present in the "
-                         "build directory and not empty."),
+                         "build directory, not empty, and written after the release commit (a "
+                         "build from before the release's changes is refused)."),
     StepInfo("handoff-out", "handoff_out", "Hand-off to the signing workstation",
              description="Carry the prepared release (commit, session, journal, notes, artifacts) to the "
                          "air-gapped signing workstation in a verified bundle. On one workstation there "
