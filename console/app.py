@@ -14,6 +14,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen, SystemModalScreen
 
+from console.typeahead import KeysFollowTheScreen
 from console.wiring import Options
 from screens.home import HOME_CSS, HomeScreen
 from screens.step_keys import F1, F1_SHOWN, footer_has_room
@@ -41,7 +42,7 @@ def toast_timeout(message: str, severity: str, asked: float | None) -> float:
     return max(asked if asked is not None else 0.0, TOAST_SECONDS.get(severity, 5.0), reading)
 
 
-class ReleaseConsoleApp(App[None]):
+class ReleaseConsoleApp(KeysFollowTheScreen, App[None]):
     TITLE = "Release Console"
     # The home screen's styles. Textual loads a screen's CSS_PATH when the screen is pushed; the
     # default screen (get_default_screen) never is, so the app loads that file itself.

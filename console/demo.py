@@ -2,9 +2,9 @@
 
 ``release-console demo`` builds it under a directory of its own: a git repository with a Keep a
 Changelog file, MIGRATION.md, a PAI-style ``release.toml``, a throwaway minisign key pair (the public
-half committed, as PAI does), small stand-in ISO artifacts, a bare repository as ``origin``, and the
-loopback GitHub-compatible server with CI green on the project's HEAD. Nothing here is reachable
-from outside the sandbox directory and this machine.
+half committed, as PAI does), a ``build.sh`` that makes small stand-in ISO artifacts, a bare
+repository as ``origin``, and the loopback GitHub-compatible server with CI green on the project's
+HEAD. Nothing here is reachable from outside the sandbox directory and this machine.
 """
 
 from __future__ import annotations
@@ -162,6 +162,7 @@ title = "PAI {tag}"
 
 [artifacts]
 dir = "build"
+build = "./build.sh {version}"  # b at the artifacts step runs it
 [[artifacts.files]]
 arch = "amd64"
 name = "pai-{tag}-amd64.iso"
@@ -202,8 +203,14 @@ AIR_GAPPED_POLICY = POLICY.replace('backend = "minisign"\n',
                                    'backend = "minisign"\nworkstation = "air-gapped"\n')
 
 
-def build_sandbox(base: Path, *, force: bool = False, air_gapped: bool = False) -> Path:
+def build_sandbox(base: Path, *, force: bool = False, air_gapped: bool = False,
+                  built: str = "") -> Path:
     """Create the demo project under ``base``; returns the repository path.
+
+    No images are built: the release's are built at its artifacts step (``b`` there runs the
+    policy's ``./build.sh {version}``), after the release commit, as a captain's would be; images
+    built when the sandbox was made are older than that commit and refused. ``built``: a version
+    whose images are built now anyway (tests of the later steps, whose commits are dated back).
 
     ``air_gapped``: two workstations side by side (``online/pai`` and ``offline/pai``, clones of
     one origin, a ``usb/`` folder between them), the signing keys only in ``offline/token``;
@@ -257,7 +264,8 @@ def build_sandbox(base: Path, *, force: bool = False, air_gapped: bool = False) 
                  tag)
     _run(project, "git", "remote", "add", "origin", str(origin))
     _run(project, "git", "push", "-q", "origin", "main", "--tags")
-    _run(project, "./build.sh", "1.3.0")  # the next release's images, as a build would leave
+    if built:
+        _run(project, "./build.sh", built)
     if air_gapped:
         offline = base / "offline" / "pai"
         _run(base, "git", "clone", "-q", str(origin), str(offline))

@@ -1,12 +1,13 @@
 """``--json`` for commands that report in sentences: one JSON document on stdout, always.
 
-``run``, ``next`` (each with ``--dry-run`` too), ``checklist``, ``journal verify``, ``draft``,
-``publish`` and ``yank`` print sentences for people. With ``--json`` the same handler runs with
-its stdout captured, and one document is printed instead, including on refusal (then ``ok`` is
-false, ``error`` holds the sentence and the exit code is the command's usual one). Commands with a
-JSON form of their own (``bundle``, ``hotfix``, ``promote``, ``yank``...) print their own document
-when they succeed and this envelope when they are refused, so a script always parses one document.
-Commands outside the envelope with a ``--json`` of their own (``status``, ``verify``...) print
+``run``, ``next`` (each with ``--dry-run`` too), ``checklist``, ``skip``, ``redo``, ``journal
+verify``, ``draft``, ``publish`` and ``yank`` print sentences for people. With ``--json`` the
+same handler runs with its stdout captured, and one document is printed instead, including on
+refusal (then ``ok`` is false, ``error`` holds the sentence and the exit code is the command's
+usual one). Commands with a JSON form of their own (``bundle``, ``hotfix``, ``promote``,
+``abandon``, ``yank``...) print their own document when they succeed and this envelope when they
+are refused, so a script always parses one document. Commands outside the envelope with a
+``--json`` of their own (``status``, ``verify``...) print
 :func:`error_document` when refused. The schemas are in docs/cli.md.
 """
 
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
 SCHEMA = 1
 ENVELOPED = ("run", "next", "checklist", "journal", "draft", "publish", "yank", "bundle",
-             "hotfix", "promote")
+             "hotfix", "promote", "skip", "redo", "abandon")
 
 
 # Enveloped commands that print a JSON document of their own when they succeed.

@@ -119,7 +119,11 @@ def warn(text: str) -> None:
 
 
 def error(text: str) -> None:
-    _write(sys.stderr, f"error: {text}", "bold red")
+    """A refusal: one line when stderr is not a terminal (a script greps it, a log keeps it
+    whole), wrapped under its text at one (walked: `next` on a blocked step printed 300 columns
+    the terminal cut mid-word)."""
+    said = hanging(text, "error: ", " " * 7) if sys.stderr.isatty() else f"error: {text}"
+    _write(sys.stderr, said, "bold red")
 
 
 def print_json(data: Any) -> None:

@@ -13,6 +13,7 @@ reload: the child can make the first frame sooner, never wrong.
 from __future__ import annotations
 
 import json
+import os
 import select
 import subprocess
 import sys
@@ -31,14 +32,19 @@ class EarlyOverview:
 
     @classmethod
     def start(cls, options: Options) -> EarlyOverview:
-        args = [sys.executable, "-m", "console.overview_child", "--repo", str(options.repo)]
+        """Start the child on the console's own code: ``-P`` keeps ``-m`` from putting the
+        working directory first on its path, where a project's own ``services/`` or ``console/``
+        package (or a checkout of another version of the console, as walked) was imported in
+        place of the console's, and the first frame showed that code's checklist; the
+        console's own location is on its ``PYTHONPATH`` instead, installed or not."""
+        args = [sys.executable, "-P", "-m", "console.overview_child", "--repo", str(options.repo)]
         if options.config is not None:
             args += ["--config", str(options.config)]
         if options.offline:
             args.append("--offline")
         try:
             process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                       stderr=subprocess.DEVNULL)
+                                       stderr=subprocess.DEVNULL, env=_own_path())
         except OSError:
             process = None
         return cls(process)
@@ -77,6 +83,14 @@ class EarlyOverview:
         if process is not None:
             process.kill()
             process.communicate()
+
+
+def _own_path() -> dict[str, str]:
+    """The environment with the directory holding this ``console`` package first on
+    ``PYTHONPATH``: the child imports what the parent runs."""
+    here = str(Path(__file__).resolve().parent.parent)
+    rest = os.environ.get("PYTHONPATH", "")
+    return {**os.environ, "PYTHONPATH": here + (os.pathsep + rest if rest else "")}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -29,7 +29,7 @@ from textual.widgets import Button, Input, Label, ProgressBar, Static
 from screens.base import attempt
 from screens.footer import Footer
 from screens.step_keys import OwnKeysFirst
-from screens.widgets import SessionBar
+from screens.widgets import SessionBar, TypedField
 from services.progress import ProgressEvent
 
 if TYPE_CHECKING:
@@ -137,9 +137,9 @@ class BundleImportScreen(OwnKeysFirst, HoldsVerifiedBundle, Screen[str | None]):
             yield Label("Import a hand-off bundle", classes="title")
             yield Static("The bundle from the other workstation is verified first; nothing "
                          "here changes until you use it.", id="import-intro")
-            yield Input(placeholder="Bundle file (the .tar the other workstation wrote)",
+            yield TypedField(placeholder="Bundle file (the .tar the other workstation wrote)",
                         id="import-file")
-            yield Input(placeholder="Artifacts folder (only for a bundle made without "
+            yield TypedField(placeholder="Artifacts folder (only for a bundle made without "
                         "artifacts)", id="import-artifacts")
             yield ProgressBar(id="import-progress", show_eta=False)
             yield Static("", id="import-verified")

@@ -303,27 +303,18 @@ class HomeScreen(OwnKeysFirst, Screen[None]):
         open_wizard(self.app, dialog, started)
 
     def action_abandon(self) -> None:
-        self._ask_abandon(self.tag)
-
-    @work(thread=True, exclusive=True, group="home-abandon")
-    def _ask_abandon(self, tag: str) -> None:
-        """What abandoning would leave behind (git and the session: a worker), then the dialog."""
-        from services.left_behind import left_behind
-
-        left, refused = attempt(self.app, lambda ctx: left_behind(ctx, ctx.store.load(tag)))
-        self.post_message(AbandonAsked(tag, left.lines() if left is not None else [], refused))
-
-    def on_abandon_asked(self, message: AbandonAsked) -> None:
-        if message.refused:
-            self.notify(message.refused, severity="error")
-            return
+        """The dialog opens at once and works out what abandoning leaves behind itself: opened
+        after that worker, the keys typed after ``x`` (the reason) went to the checklist
+        meanwhile, where ``n`` opened the next step."""
         from screens.abandon import AbandonScreen
+
+        tag = self.tag
 
         def answered(reason: str | None) -> None:
             if reason:
-                self._abandon(message.tag, reason)
+                self._abandon(tag, reason)
 
-        self.app.push_screen(AbandonScreen(message.tag, message.left), answered)
+        self.app.push_screen(AbandonScreen(tag), answered)
 
     @work(thread=True, exclusive=True, group="home-abandon")
     def _abandon(self, tag: str, reason: str) -> None:
@@ -368,14 +359,6 @@ class HomeScreen(OwnKeysFirst, Screen[None]):
         self.notify(message.text, severity="information" if message.ok else "error",
                     timeout=message.timeout)
         self.action_reload()
-
-
-class AbandonAsked(Message):
-    """What abandoning ``tag`` would leave behind was worked out (or could not be)."""
-
-    def __init__(self, tag: str, left: list[str], refused: str) -> None:
-        super().__init__()
-        self.tag, self.left, self.refused = tag, left, refused
 
 
 class Said(Message):

@@ -30,8 +30,10 @@ def detail_text(row: OverviewRow) -> Text:
             text.append(f"Reason: {row.reason}\n")
         text.append_text(render_blockers(row.blockers, tui=True, away=True))
         if row.on_its_screen:  # not where they are done elsewhere (the other machine)
-            text.append("Enter opens this step's screen, to do what the → lines say.\n",
-                        style="dim")
+            # a blocker with no remedy has no → line: its sentence says what is wrong
+            arrows = any(blocker.tui_remedy for blocker in row.blockers)
+            text.append("Enter opens this step's screen, to do what the → lines say.\n" if arrows
+                        else "Enter opens this step's screen.\n", style="dim")
     text.append(f"\n{row.description}\n\n")
     if row.status is not None:
         text.append_text(render_evidence(row.evidence))

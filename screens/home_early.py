@@ -4,7 +4,7 @@ home screen's first frame.
 Checking every step (git, the policy's gates, the session's evidence) takes the services and
 GitPython, most of a second on a busy machine. The captain's first question, "where am I in the
 release", needs only the step ids (``services.flows``), their titles (``services.catalogue``) and
-the session file and one policy key, read as plain JSON and TOML (the session and policy
+the session file and the policy's [signing] table, read as plain JSON and TOML (the session and policy
 modules, with their validation, load in the worker); so the first frame lists the runbook with
 finished steps marked, and the load worker then fills in ready/blocked and why. Anything this
 light read cannot work out (no repository, a damaged session, an unreadable policy) gives no early
@@ -29,6 +29,7 @@ SHOWN_AS_RECORDED = (StepStatus.DONE, StepStatus.SKIPPED, StepStatus.FAILED)
 AIR_GAPPED = "air-gapped"  # [signing] workstation, as services.workstation names it
 RELEASE_DIR = ".release"  # services.session.RELEASE_DIR
 POLICY_FILE = "release.toml"  # services.policy.POLICY_FILE
+DEFAULT_BACKEND = "minisign"  # services.policy.Policy.signing_backend
 
 
 def repository_root(start: Path) -> Path | None:
@@ -54,11 +55,13 @@ def active_session(root: Path) -> dict[str, Any] | None:
     return None
 
 
-def air_gapped(policy_file: Path) -> bool:
+def signing_table(policy_file: Path) -> dict[str, Any]:
+    """The policy's [signing] table ({} without a policy file): whether signing is air-gapped,
+    and the backend the sign step's title names (as the loaded checklist's does)."""
     if not policy_file.is_file():
-        return False
+        return {}
     signing = tomllib.loads(policy_file.read_text(encoding="utf-8")).get("signing")
-    return isinstance(signing, dict) and signing.get("workstation") == AIR_GAPPED
+    return signing if isinstance(signing, dict) else {}
 
 
 def early_options(repo: Path, config: Path | None) -> list[Option]:
@@ -71,7 +74,9 @@ def early_options(repo: Path, config: Path | None) -> list[Option]:
         return []
     try:
         session = active_session(root)
-        gapped = air_gapped(config if config is not None else root / POLICY_FILE)
+        signing = signing_table(config if config is not None else root / POLICY_FILE)
+        gapped = signing.get("workstation") == AIR_GAPPED
+        backend = str(signing.get("backend", DEFAULT_BACKEND))
         steps = session.get("steps") or {} if session is not None else {}
         ids = [i for i in RUNBOOKS[str(session.get("kind")) if session else "release"]
                if gapped or i not in HANDOFF]
@@ -81,7 +86,7 @@ def early_options(repo: Path, config: Path | None) -> list[Option]:
             status = StepStatus(recorded) if recorded in SHOWN_AS_RECORDED else \
                 StepStatus.NOT_STARTED
             line = Text(f"{MARKS.get(status, '?')} ", style=STATUS_STYLE.get(status, ""))
-            line.append(catalogue.info(step_id).title)
+            line.append(catalogue.title(step_id, backend))
             options.append(Option(line, id=step_id))
     except (OSError, ValueError, KeyError, AttributeError, TypeError):
         return []  # tomllib and json errors are ValueErrors; the worker says what is wrong

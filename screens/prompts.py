@@ -24,10 +24,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from screens.base import open_wizard
+from screens.diff_view import first_change
 from screens.footer import Footer
-from screens.step_keys import OwnKeysFirst
+from screens.step_keys import KEYS, OwnKeysFirst
 from screens.step_render import plan_body
-from screens.widgets import CutPane
+from screens.widgets import CutPane, TypedField
 from services import secrets
 from services.errors import ConsoleError
 from services.step_protocol import Plan
@@ -36,21 +37,24 @@ from services.wording import single_width
 PROMPTS_CSS = Path(__file__).with_name("prompts.tcss")
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(OwnKeysFirst, ModalScreen[bool]):
     """Shows exactly what will happen and asks; every commit, tag, push and publish asks this way.
 
     ``y`` says yes and ``n`` or Escape says no. Enter says yes to a change that stays local (a
     commit, a tag) and no to an irreversible one (push, publish), where only ``y`` goes ahead: a
-    tired captain's stray Enter never publishes. The hint line says which.
+    tired captain's stray Enter never publishes. The hint line says which. Its Keys panel (F1 or
+    ``?``) lists these first: walked at 80x24 it opened on the focused button's "⏎ Press button"
+    and Textual's focus and copy keys, and ``?`` was answered "? does not answer this question".
     """
 
     BINDINGS = [Binding("n", "cancel", "No"), Binding("escape", "cancel", "No"),
-                Binding("y", "confirm", "Yes"),
+                Binding("y", "confirm", "Yes"), KEYS,
                 Binding("up", "scroll_plan(-1)", "Scroll up", show=False),
                 Binding("down", "scroll_plan(1)", "Scroll down", show=False),
                 Binding("pageup", "scroll_plan(-10)", "Page up", show=False),
                 Binding("pagedown", "scroll_plan(10)", "Page down", show=False)]
     CSS_PATH = PROMPTS_CSS
+    TYPED_AHEAD_ANSWERS = False  # console/typeahead.py: a key typed before it showed is no answer
     OVERHEAD = 6  # rows besides the texts: the border (2), the buttons (3) and the footer (1)
     MAX_WIDTH = 110  # the dialog's max-width in prompts.tcss
 
@@ -60,6 +64,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self.plan = plan
         self.irreversible = irreversible
         self.stray = ""  # the last key pressed that answers nothing here
+        self.shown_change = False  # scrolled to the diff's first change (done once)
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -125,7 +130,27 @@ class ConfirmScreen(ModalScreen[bool]):
         longer = content > room
         self.query_one("#more", Static).display = longer
         plan = self.query_one("#plan", PlanPane)
-        plan.styles.height = max(3, room - 1) if longer else content
+        plan.styles.height = shown = max(3, room - 1) if longer else content
+        if longer and not self.shown_change:
+            self.shown_change = True  # once: a resize later keeps where the captain scrolled
+            self._show_first_change(body, inner - 2, shown)
+
+    def _show_first_change(self, body: Text, width: int, shown: int) -> None:
+        """Scroll the plan as little as shows its diff's first change whole, with a row of
+        context above it (:func:`screens.diff_view.first_change`). Walked at 80x24: the
+        changelog's confirmation showed the summary, the diff's header and context, and the
+        change (the moved [Unreleased] heading, the new version and date) below the fold."""
+        console = self.app.console
+        rows = ["".join(segment.text for segment in line) for line in console.render_lines(
+            body, console.options.update_width(max(1, width)), pad=False)]
+        found = first_change(rows)
+        if found is None:
+            return
+        first, last = found
+        y = max(0, min(last - shown + 1, first - 1))
+        if y:
+            plan = self.query_one("#plan", PlanPane)
+            self.call_after_refresh(plan.scroll_to, y=y, animate=False)
 
     def _rows(self, renderable: RenderableType, width: int) -> int:
         if isinstance(renderable, Text) and not renderable.plain:
@@ -199,7 +224,7 @@ class SecretScreen(AnswerScreen):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.question)
-            yield Input(password=True, id="secret")
+            yield TypedField(password=True, id="secret")
             yield Label("Enter to submit, Escape to cancel. Nothing typed here is stored.",
                         classes="hint")
         yield Footer()
@@ -214,7 +239,7 @@ class ReasonScreen(AnswerScreen):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.question)
-            yield Input(placeholder="Reason (recorded in the journal)", id="reason")
+            yield TypedField(placeholder="Reason (recorded in the journal)", id="reason")
             yield Label("", id="reason-error")
             yield Label("Enter to confirm, Escape to cancel.", classes="hint")
         yield Footer()  # its own keys, not the step screen's under it (k, o type the reason)

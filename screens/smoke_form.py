@@ -17,10 +17,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Label, Static
 
 from screens.step_render import render_blockers
-from screens.widgets import CheckList, FormField, StepBody
+from screens.widgets import CheckList, FormField, StepBody, TypedField
 from services import smoke
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ class SmokeForm(_Screen):
                             then="#smoke-checks", compact=True)
         yield CheckList(id="smoke-checks")
         with Horizontal(id="smoke-send"):
-            yield Input(placeholder="Note for failed checks", id="smoke-note", compact=True)
+            yield TypedField(placeholder=NOTE_PLACEHOLDER, id="smoke-note", compact=True)
             yield Button("Record sign-off (ctrl+s)", id="smoke-record", variant="primary",
                          compact=True)
 
@@ -108,12 +108,23 @@ class SmokeForm(_Screen):
 
     def blockers_text(self, blockers: list[Blocker]) -> Text:
         """The architectures with no sign-off yet in one line (see ``grouped_for_screen``)."""
-        text = render_blockers(smoke.grouped_for_screen(blockers), tui=True)
-        text.rstrip()  # its last newline was a blank row above the form
-        return text
+        return render_blockers(smoke.grouped_for_screen(blockers), tui=True)
 
 
 HARDWARE_EXAMPLE = "ThinkPad X1 Gen 11, USB 3 stick"
+NOTE_PLACEHOLDER = "Note for failed checks, or the highlighted one"
+
+
+def form_marks(checks: list[str], passed: set[str], note: str,
+               highlighted: str | None) -> list[smoke.Mark]:
+    """The form's one note as the sign-off records it: on every failed check (what went wrong),
+    or, with none failed, on the check highlighted in the list, as the command line's
+    ``--pass CHECK --note ...`` puts it on one passed check. The form took a note only for failed
+    checks: typed with every check ticked, it was dropped unrecorded."""
+    failing = any(c not in passed for c in checks)
+    on_passed = "" if failing else (highlighted if highlighted in checks else "")
+    return [smoke.Mark("pass" if c in passed else "fail", c,
+                       note if (c not in passed or c == on_passed) else "") for c in checks]
 
 
 def not_ready(hardware: str, failing: bool, note: str) -> str:

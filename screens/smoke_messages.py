@@ -8,7 +8,7 @@ tester, hardware, ticks and the note, never anything secret.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from textual.message import Message
 
@@ -62,4 +62,5 @@ class Recorded(Message):
     arch: str
     tester: str
     failed: list[str]
+    noted: list[str] = field(default_factory=list)  # passed checks the note was recorded on
 

@@ -191,8 +191,8 @@ class StartScreen(SessionDialog):
             version.value = message.version  # Enter accepts it; typing replaces it
             version.select_all()
 
-    def on_input_submitted(self) -> None:
-        self.submit()
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.submit(event.value)  # as the field was at Enter, not after keys typed behind it
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "hotfix":  # the hotfix has its own screen: version, picker
@@ -202,18 +202,21 @@ class StartScreen(SessionDialog):
             self.dismiss(None)
             open_hotfix(self.app)
 
-    def request(self) -> ReleaseRequest:
-        """The release the form asks for, as ``release-console start`` would take it."""
+    def request(self, version: str | None = None) -> ReleaseRequest:
+        """The release the form asks for, as ``release-console start`` would take it (with
+        ``version`` as the field held it at Enter)."""
         bump = self.query_one("#bump", Select).value
         channel = self.query_one("#channel", Select).value
+        if version is None:
+            version = self.query_one("#version", Input).value
         return ReleaseRequest(
-            version=self.query_one("#version", Input).value.strip(),
+            version=version.strip(),
             bump=bump if isinstance(bump, str) else "",
             channel=channel if isinstance(channel, str) else "stable",
         )
 
-    def submit(self) -> None:
-        request = self.request()
+    def submit(self, version: str | None = None) -> None:
+        request = self.request(version)
         if not request.version and not request.bump:  # the command line's "not neither" reads
             self.say("Type the version to release (e.g. 1.4.0), or choose a bump in the list "
                      "below it.")  # oddly here, where the field and the list say what to give

@@ -105,6 +105,7 @@ class StepScreen(OwnKeysFirst, StepChoices, MovingOn, FormWrites, Screen[None], 
         self.step = registry()[step_id]
         self.next_id: str | None = None
         self.next_title = ""
+        self.shown_title = self.step.title  # the policy's word for it once loaded (title_of)
         self.has_session = False
         self.blockers: list[Blocker] = []
         self.stopper = Stopper()
@@ -199,6 +200,9 @@ class StepScreen(OwnKeysFirst, StepChoices, MovingOn, FormWrites, Screen[None], 
             status.update(Text(message.error, style="bold red"))
             return
         self.next_id, self.next_title = message.next_id, message.next_title
+        if message.title and message.title != self.shown_title:  # as `status` names the step
+            self.shown_title = self.title = message.title
+            self.query_one("#step-title", Static).update(message.title)
         self.refresh_bindings()  # the footer goes by next_id too ("Summary" once all are done)
         self.has_session, self.waits_for_bundle = message.has_session, message.waits_for_bundle
         self.elsewhere = message.elsewhere
@@ -220,12 +224,15 @@ class StepScreen(OwnKeysFirst, StepChoices, MovingOn, FormWrites, Screen[None], 
             finished = view.status in FINISHED
             self.blockers = list(view.blockers)
             self._show_status(view)
-            self.show_section("#step-blockers", self.blockers_text(view.blockers))
+            blockers = self.blockers_text(view.blockers)
+            blockers.rstrip()  # one blank row under it (the next section's margin): walked at
+            self.show_section("#step-blockers", blockers)  # 80x24, its last newline made two
             self.show_section("#step-evidence", render_evidence(view.record.evidence))
         self.show_extra(cast("T | None", message.extra))
         plan = message.plan
-        if plan is not None:  # what the screen's own panel says is not said again below it
-            plan = replace(plan, notes=[n for n in plan.notes if not self.said_by_panel(n)])
+        if plan is not None:  # what the screen's panel or a blocker says is not said again
+            plan = replace(plan, notes=[n for n in plan.notes if not (
+                self.said_by_panel(n) or self.said_by_blockers(n))])
         # its diffs wrapped at words under their own text, as in the confirmation (step_plan)
         self.show_section("#step-plan", PlanSection(plan) if plan and not finished else "")
         if not self.running:
@@ -300,7 +307,7 @@ class StepScreen(OwnKeysFirst, StepChoices, MovingOn, FormWrites, Screen[None], 
                 stopper.check()
             engine.run_step(ctx, self.step)
         except StepCancelled as err:
-            self.post_message(Finished(False, f"■ {self.step.title}: cancelled. {err.remedy}",
+            self.post_message(Finished(False, f"■ {self.shown_title}: cancelled. {err.remedy}",
                                        cancelled=True))
             return
         except ConsoleError as err:  # failed while it ran, or refused first (blocked, a no)
@@ -310,7 +317,7 @@ class StepScreen(OwnKeysFirst, StepChoices, MovingOn, FormWrites, Screen[None], 
         except Exception as err:  # a bug or an OS error: say so, keep the app (and secrets) safe
             self.post_message(Finished(False, unexpected(err), heading=FAILED))
             return
-        self.post_message(Finished(True, f"✔ {self.step.title}: done.", advance=advance))
+        self.post_message(Finished(True, f"✔ {self.shown_title}: done.", advance=advance))
 
     def on_progress(self, message: Progress) -> None:
         self.query_one(StepProgress).show(message.event)

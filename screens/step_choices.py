@@ -43,6 +43,7 @@ class StepChoices(_Screen):
     and quit while running (q)."""
 
     step: Step
+    shown_title: str  # the step's title under the policy, as its screen shows it
     stopper: Stopper
     quit_after: bool
     running: bool
@@ -56,7 +57,7 @@ class StepChoices(_Screen):
         if not (plan.changes or plan.commands):
             return  # already written (resuming) or nothing to do
         if not self.ask(self.question(ctx, template), plan):
-            raise ConsoleError(f"'{self.step.title}' was not confirmed; nothing was written.")
+            raise ConsoleError(f"'{self.shown_title}' was not confirmed; nothing was written.")
 
     def question(self, ctx: Context, template: str) -> str:
         """The yes/no question before a commit or tag; screens may say more (the message)."""
@@ -108,10 +109,10 @@ class StepChoices(_Screen):
                  "what is finished stays finished and the step can be run again.")), answered)
 
     def action_skip_step(self) -> None:
-        self._ask_reason(f"Skip '{self.step.title}'? Say why it does not apply.", "skip")
+        self._ask_reason(f"Skip '{self.shown_title}'? Say why it does not apply.", "skip")
 
     def action_redo_step(self) -> None:
-        self._ask_reason(f"Redo '{self.step.title}' and the steps after it? Say what changed.",
+        self._ask_reason(f"Redo '{self.shown_title}' and the steps after it? Say what changed.",
                          "redo")
 
     def _ask_reason(self, question: str, action: str) -> None:
@@ -129,7 +130,7 @@ class StepChoices(_Screen):
             ctx = host_of(self.app).make_context()
             if action == "skip":
                 engine.skip_step(ctx, self.step, reason)
-                text = f"↷ {self.step.title}: skipped."
+                text = f"↷ {self.shown_title}: skipped."
             else:
                 reopened = self._redo(ctx, reason)
                 # by title, as the checklist lists them (the CLI's say ids, which it takes)

@@ -34,7 +34,7 @@ def gather(screen: StepScreen[Any], ctx: Context) -> Loaded:
         view = next((v for v in views if v.id == step.id), None)
         nxt = engine.next_view(views)
         if nxt is not None:
-            next_id, next_title = nxt.id, nxt.step.title
+            next_id, next_title = nxt.id, ctx.title(nxt.step)
             waits = workstation.expects_bundle(ctx, nxt.step)
             other = next_elsewhere(ctx, nxt.step)
     elif screen.session_tag:  # this screen ran the release's last step: show it done
@@ -52,7 +52,7 @@ def gather(screen: StepScreen[Any], ctx: Context) -> Loaded:
                   elsewhere=workstation.waits_for_other_side(ctx, step) is not None,
                   next_elsewhere=other,
                   tag=ctx.session.tag if ctx.session else screen.session_tag,
-                  ended=ended)
+                  ended=ended, title=ctx.title(step))
 
 
 def next_elsewhere(ctx: Context, step: Step) -> str:

@@ -36,6 +36,7 @@ class Loaded(Message):
     next_elsewhere: str = ""  # the machine that does the step to do now, when not this one
     tag: str = ""  # the release shown, so a screen whose run ended it still shows it
     ended: str = ""  # what became of the release shown when it ended under this screen
+    title: str = ""  # the step's title under the policy (the sign step names its kind of key)
 
 
 @dataclass(eq=False)

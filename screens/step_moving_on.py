@@ -18,7 +18,7 @@ from textual.worker import get_current_worker
 from screens.base import host_of, open_wizard, said
 from screens.step_loading import next_elsewhere
 from screens.step_messages import Finished, GoTo
-from screens.step_render import next_key_hint
+from screens.step_render import next_key_hint, to_do_line
 from services import engine
 from services.asks import ASKS
 from services.errors import ConsoleError
@@ -92,9 +92,8 @@ class MovingOn(_Screen):
             asks = self.step.irreversible or self.step.id in ASKS
             return Text(f"n: {'asks, runs it' if asks else 'runs it'} and opens the next step · "
                         "r: run it here.", style="bold")
-        if self.status == S.BLOCKED and self.blockers:  # a blocker whose sentence says what to
-            first = self.blockers[0]  # do has no remedy: walked, "To do:" stood alone
-            return Text(f"To do: {first.tui_remedy or first.reason}", style="yellow")
+        if self.status == S.BLOCKED and self.blockers:
+            return Text(to_do_line(self.blockers), style="yellow")
         return Text("")
 
     def action_next_step(self) -> None:

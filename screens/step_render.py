@@ -7,12 +7,12 @@ same blocker or evidence never reads two ways.
 from __future__ import annotations
 
 import re
-import textwrap
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from screens.diff_view import diff_line, trimmed
 from screens.widgets import STATUS_STYLE
 from services import secrets
 from services.marks import MARKS
@@ -68,6 +68,21 @@ def render_blockers(blockers: Sequence[Blocker], *, tui: bool = False, away: boo
     return text
 
 
+def to_do_line(blockers: Sequence[Blocker]) -> str:
+    """The line under a blocked step to do now: where its to-do is, and what ``n`` does then.
+
+    Walked at 80x24: "To do:" said the first blocker's remedy again, two rows under the same
+    "→" line (and, for a blocker with no remedy, its reason again). Each is said once, in the
+    blockers section; this line points at it. A blocker whose sentence is its own to-do (no
+    remedy: "Cannot read the minisign key …: Permission denied.") has no → line to point at."""
+    remedies = {b.tui_remedy for b in blockers if b.tui_remedy}
+    where = ("what the → line above says" if len(remedies) == 1 else
+             "what the → lines above say" if remedies else
+             "put right what the blocker above says" if len(blockers) == 1 else
+             "put right what the blockers above say")
+    return f"To do: {where}; then n runs it."
+
+
 def render_evidence(evidence: Mapping[str, object]) -> Text:
     if not evidence:
         return Text("")
@@ -107,14 +122,12 @@ def next_key_hint(next_id: str | None, next_title: str, elsewhere: str = "") -> 
     return Text(f"n: open the step to do now — {next_title}.", style="bold")
 
 
-DIFF_STYLES = {"+": "green", "-": "red", "@": "cyan"}
-
-
 def plan_body(plan: Plan, width: int) -> Text:
     """What a confirmation shows of ``plan`` (summary, file diffs, notes; the commands are shown
-    apart), its diffs' lines wrapped at ``width`` at their words, each continuation two columns
-    in from its own line's text (so it reads neither as a line of the file, which starts after
-    the ``+``, ``-`` or space, nor as a changed one); added and removed lines in colour.
+    apart), its diffs with one line of context around each change and their lines wrapped at
+    ``width`` at their words, each continuation two columns in from its own line's text (so it
+    reads neither as a line of the file, which starts after the ``+``, ``-`` or space, nor as a
+    changed one); added and removed lines in colour (:mod:`screens.diff_view`).
 
     Walked at 80x24: the changelog step's confirmation wrapped a context line ("The format is
     based on [Keep a" / "Changelog](https://...)") back to the left edge, where the rest read as
@@ -127,16 +140,10 @@ def plan_body(plan: Plan, width: int) -> Text:
             out.append(f"\n\nFile {single_width(change.path)}")
             continue
         out.append(f"\n\nFile {single_width(change.path)}:")
-        for line in single_width(change.diff.rstrip()).split("\n"):
+        # its last newline only: rstrip() took a last blank context line (" ") with it
+        for line in trimmed(single_width(change.diff.removesuffix("\n"))).split("\n"):
             out.append("\n")
-            out.append(_diff_line(line, width))
+            out.append(diff_line(line, width))
     for number, note in enumerate(plan.notes):
         out.append(("\n" if number else "\n\n") + f"Note: {single_width(note)}")
     return out
-
-
-def _diff_line(line: str, width: int) -> Text:
-    style = "bold" if line[:3] in ("---", "+++") else DIFF_STYLES.get(line[:1], "")
-    rows = textwrap.wrap(line[1:], max(3, width - 1), subsequent_indent="  ",
-                         break_on_hyphens=False) if width and len(line) > width else [line[1:]]
-    return Text(line[:1] + "\n ".join(rows or [""]), style=style)

@@ -84,7 +84,28 @@ class CheckList(SelectionList[str]):
         return Strip([*box, *segments[3:]], line.cell_length)
 
 
-class FormField(Input):
+class TypedField(Input):
+    """A text field that takes its keys in the order typed.
+
+    Textual puts a typed character into the field as the field gets its key, but runs the
+    field's own keys (End, Backspace, Enter...) only once the key has bubbled up to the app.
+    Typed in one go over the start dialog's selected suggestion, "End, five Backspaces, 1.2.0"
+    put 1.2.0 in first, then End and the Backspaces emptied the field. Here the field runs its
+    own keys as it gets them, so each key acts in turn, and Enter submits what the keys before
+    it left. (Reads the field's keys from ``_bindings``, a private Textual attribute:
+    tests/test_typed_ahead.py checks it still applies.)
+    """
+
+    async def on_key(self, event: events.Key) -> None:
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):
+            # a priority key was the app's before the field got it
+            if not binding.priority and await self.app.run_action(binding.action, self):
+                event.stop()
+                event.prevent_default()  # not run again once up at the app
+                return
+
+
+class FormField(TypedField):
     """A form's text field that moves on at Enter at once, and hands on what is typed after it.
 
     Textual's Enter in a field is a binding, run once the key has bubbled up to the app; keys
@@ -99,7 +120,7 @@ class FormField(Input):
         super().__init__(placeholder=placeholder, id=id, compact=compact)
         self.then = then
 
-    def on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
         screen = self.screen
         now = screen.focused
         if now is not None and now is not self:  # typed ahead of the Enter that moved on
@@ -112,7 +133,7 @@ class FormField(Input):
             screen.set_focus(screen.query_one(self.then))
 
 
-class VersionField(Input):
+class VersionField(TypedField):
     """A field for a version number, where ``?`` opens the Keys panel as on every other screen.
 
     A version never holds a "?" (``1.3.1``, ``v2.0.0-rc.1``), so here the key is not text: walked

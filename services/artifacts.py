@@ -11,6 +11,7 @@ import os
 import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,14 +31,18 @@ class Artifact:
     path: Path
     size: int | None
     problem: str = ""  # why it is unusable: "missing", "empty", "not a regular file", "unreadable"
+    mtime_ns: int | None = None  # when it was last written, for "built after the release commit"
 
     @property
     def ok(self) -> bool:
         return not self.problem
 
     def to_json(self, root: Path) -> dict[str, object]:
-        return {"arch": self.arch, "name": self.name, "path": display_path(self.path, root),
-                "size": self.size}
+        entry: dict[str, object] = {"arch": self.arch, "name": self.name,
+                                    "path": display_path(self.path, root), "size": self.size}
+        if self.mtime_ns is not None:
+            entry["modified"] = utc_stamp(self.mtime_ns / 1e9)
+        return entry
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -66,7 +71,7 @@ def _inspect(arch: str, name: str, path: Path) -> Artifact:
         return Artifact(arch, name, path, 0, "empty")
     if not os.access(path, os.R_OK):
         return Artifact(arch, name, path, info.st_size, "unreadable (permission denied)")
-    return Artifact(arch, name, path, info.st_size)
+    return Artifact(arch, name, path, info.st_size, mtime_ns=info.st_mtime_ns)
 
 
 def expected(policy: Policy, root: Path, *, tag: str, version: str) -> list[Artifact]:
@@ -100,7 +105,18 @@ def session_blockers(ctx: Context, found: list[Artifact] | None = None) -> list[
         return []
     commit = release_commit(session)
     return blockers(found, ctx.root, session.version, release_commit=commit,
-                    head=ctx.repo.head_sha() if commit else "", build=ctx.policy.artifacts_build)
+                    head=ctx.repo.head_sha() if commit else "",
+                    build=release_build(ctx.policy, session),
+                    offer=not session.done("artifacts"))  # reuse-signoffs: the build is refused
+
+
+def release_build(policy: Policy, session: Session) -> str:
+    """The policy's ``[artifacts] build`` with ``session``'s ``{version}`` and ``{tag}``, as it
+    runs (:mod:`services.build`) and as the remedies say it; "" when the policy sets none."""
+    from services.build import fill
+
+    return fill(policy.artifacts_build, version=session.version, tag=session.tag) \
+        if policy.artifacts_build else ""
 
 
 def for_arch(artifacts: list[Artifact], arch: str) -> list[Artifact]:
@@ -108,43 +124,26 @@ def for_arch(artifacts: list[Artifact], arch: str) -> list[Artifact]:
 
 
 def blockers(artifacts: list[Artifact], root: Path, version: str = "", *,
-             release_commit: str = "", head: str = "", build: str = "") -> list[Blocker]:
+             release_commit: str = "", head: str = "", build: str = "",
+             offer: bool = False) -> list[Blocker]:
     """A missing, empty or unreadable artifact blocks; each gets its own line naming the file.
 
-    ``build`` is the policy's ``[artifacts] build`` command: said as it is written, so the captain
-    need not know the project's build (the console never runs it). Without it, a project with a
-    ``build.sh`` at its root (the demo's, or a captain's own) is told the exact
-    command that builds the missing files, and where: the TUI hides the path the demo printed.
+    ``build`` is the policy's ``[artifacts] build`` command, placeholders filled: said as it
+    runs, so the captain need not know the project's build; ``offer`` (the artifacts step's own
+    blockers) offers to run it (``b``, ``--build``: :mod:`services.build`). Without it, a project
+    with a ``build.sh`` at its root (a captain's own) is told the exact command that builds the
+    missing files, and where: the TUI hides the path the demo printed.
     With ``head`` not the ``release_commit`` (a promotion stands on the candidate's commit, its
     reopen commit on top), the build is said to be from the release commit: one made at HEAD is
     not what is tagged, and its other bytes would ask for new smoke tests.
     """
     result = []
-    script = not build and (root / "build.sh").is_file()
-    named = f"`{build}` in {root} (release.toml's [artifacts] build)" if build else ""
-    elsewhere = bool(release_commit and head and head != release_commit)
     for artifact in artifacts:
         if artifact.ok:
             continue
         where = display_path(artifact.path, root)
-        # named, not "that directory": `next` and `status` end with this remedy on its own
-        # "then run the step again" in the command line's words, "then press n here" in the
-        # TUI's (it said both: "…, then run the step again. Then press n here.")
-        if elsewhere:
-            steps = (f"Build it from the release commit {release_commit[:12]}, not HEAD "
-                     f"({head[:12]}): `git switch --detach {release_commit[:12]}`, "
-                     + (named or (f"`./build.sh {version or 'VERSION'}` in {root}" if script
-                                  else "the project's own build into "
-                                  f"{display_path(artifact.path.parent, root)}/"))
-                     + ", then `git switch -` and ")
-            cli, tui = steps + "run the step again.", steps + "press n here."
-        elif script:
-            cli = "Build it: run `./build.sh " + (version or "VERSION") + f"` in {root}."
-            tui = cli + " Then press n here."
-        else:
-            into = f"Build it into {display_path(artifact.path.parent, root)}/"
-            how = f": run {named}, then " if named else " with the project's own build, then "
-            cli, tui = into + how + "run the step again.", into + how + "press n here."
+        cli, tui = _build_remedy(artifact, root, version, release_commit=release_commit,
+                                 head=head, build=build, offer=offer)
         arch = f" ({artifact.arch})" if artifact.arch else ""
         if artifact.problem == "missing":
             result.append(Blocker(f"Artifact {where}{arch} is missing.", cli, tui))
@@ -155,6 +154,102 @@ def blockers(artifacts: list[Artifact], root: Path, version: str = "", *,
             result.append(Blocker(f"Artifact {where}{arch} is {artifact.problem}.",
                                   "Fix its permissions or rebuild it."))
     return result
+
+
+def from_release_commit(release_commit: str, head: str, build: str) -> str:
+    """"Build it from the release commit, not HEAD": the switch there, ``build`` and the switch
+    back, ending "and " for what follows (the artifacts remedy and the build's own refusal,
+    :func:`services.build.refusal`, say it alike)."""
+    return (f"Build it from the release commit {release_commit[:12]}, not HEAD ({head[:12]}): "
+            f"`git switch --detach {release_commit[:12]}`, {build}, then `git switch -` and ")
+
+
+def _build_remedy(artifact: Artifact, root: Path, version: str, *, release_commit: str,
+                  head: str, build: str, offer: bool = False) -> tuple[str, str]:
+    """How to build ``artifact``, in the command line's words and the TUI's (see :func:`blockers`).
+
+    With ``build`` set and ``offer`` (the artifacts step, before it is done) the console runs it
+    itself: ``b`` on the step's screen, ``run artifacts --build`` on the command line, so the
+    remedy offers that."""
+    script = not build and (root / "build.sh").is_file()
+    named = f"`{build}` in {root} (release.toml's [artifacts] build)" if build else ""
+    # named, not "that directory": `next` and `status` end with this remedy on its own
+    # "then run the step again" in the command line's words, "then press n here" in the
+    # TUI's (it said both: "…, then run the step again. Then press n here.")
+    if release_commit and head and head != release_commit:
+        how = named or (f"`./build.sh {version or 'VERSION'}` in {root}" if script
+                        else "the project's own build into "
+                        f"{display_path(artifact.path.parent, root)}/")
+        steps = from_release_commit(release_commit, head, how)
+        tui = from_release_commit(release_commit, head, f"press b here to run {named}") \
+            if build and offer else steps
+        return steps + "run the step again.", tui + "press n here."
+    if script:
+        cli = "Build it: run `./build.sh " + (version or "VERSION") + f"` in {root}."
+        return cli, cli + " Then press n here."
+    into = f"Build it into {display_path(artifact.path.parent, root)}/"
+    if named and offer:
+        return (into + f": `release-console run artifacts --build` runs {named}, then the step.",
+                into + f": press b here to run {named}, then n.")
+    how = f": run {named}, then " if named else " with the project's own build, then "
+    return into + how + "run the step again.", into + how + "press n here."
+
+
+def utc_stamp(seconds: float) -> str:
+    """``2026-11-21 12:00:00 UTC``: a file's or a commit's time as the stale-build refusal and
+    the artifacts step's evidence say it (to the second: a commit's time has no finer grain)."""
+    return datetime.fromtimestamp(int(seconds), UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def older_than_commit(artifacts: list[Artifact], root: Path, version: str = "", *,
+                      release_commit: str, committed: int, head: str = "",
+                      build: str = "", offer: bool = False) -> list[Blocker]:
+    """Artifacts last written before the release commit was made: built without this release's
+    changes (a stale build folder whose names still match, e.g. a version that stays 0.1.0 while
+    the project changes), so they must not be signed.
+
+    The rule is the file's modification time against the commit's committer time, both from
+    clocks: to the second (a commit's time has no finer grain), so a file written in the commit's
+    own second passes. Both times are said, so a captain whose clock was wrong can see it.
+    """
+    result = []
+    for artifact in artifacts:
+        if not artifact.ok or artifact.mtime_ns is None or artifact.mtime_ns // 10**9 >= committed:
+            continue
+        cli, tui = _build_remedy(artifact, root, version, release_commit=release_commit,
+                                 head=head, build=build, offer=offer)
+        cli, tui = "Re" + cli[0].lower() + cli[1:], "Re" + tui[0].lower() + tui[1:]
+        arch = f" ({artifact.arch})" if artifact.arch else ""
+        result.append(Blocker(
+            f"Artifact {display_path(artifact.path, root)}{arch} is older than the release "
+            f"commit {release_commit[:12]}: the file was modified "
+            f"{utc_stamp(artifact.mtime_ns / 10**9)} and the commit made {utc_stamp(committed)} "
+            "(as the clocks then said), so it is a build from before the release's changes.",
+            cli, tui))
+    return result
+
+
+def commit_time(ctx: Context) -> tuple[str, int] | None:
+    """The release commit and its committer time, or None before pre-flight recorded one."""
+    from services.session_lifecycle import release_commit
+
+    commit = release_commit(ctx.require_session())
+    return (commit, ctx.repo.commit_time(commit)) if commit else None
+
+
+def stale_blockers(ctx: Context, found: list[Artifact]) -> list[Blocker]:
+    """:func:`older_than_commit` for the release in progress (the artifacts step's own check:
+    later steps compare sha256s from the smoke sign-off on, so a rebuild after it is caught
+    there)."""
+    made = commit_time(ctx)
+    if made is None:
+        return []
+    commit, committed = made
+    return older_than_commit(found, ctx.root, ctx.require_session().version,
+                             release_commit=commit, committed=committed,
+                             head=ctx.repo.head_sha(),
+                             build=release_build(ctx.policy, ctx.require_session()),
+                             offer=True)
 
 
 def stat_changed(path: Path, recorded: Mapping[str, Any]) -> bool:

@@ -49,7 +49,8 @@ CATALOGUE = (
                          "and MIGRATION.md at the tag."),
     StepInfo("artifacts", "artifacts", "Artifacts present",
              description="Every artifact the policy expects, for every architecture, is present in the "
-                         "build directory and not empty."),
+                         "build directory, not empty, and written after the release commit (a "
+                         "build from before the release's changes is refused)."),
     StepInfo("handoff-out", "handoff_out", "Hand-off to the signing workstation",
              description="Carry the prepared release (commit, session, journal, notes, artifacts) to the "
                          "air-gapped signing workstation in a verified bundle. On one workstation there "
@@ -61,7 +62,10 @@ CATALOGUE = (
              description="sha256 of every artifact, streamed and in parallel with progress; "
                          "sha256sum-compatible .sha256 files (and a combined list if the policy names "
                          "one)."),
-    StepInfo("sign", "sign", "Sign with the hardware token", needs_token=True, side="offline",
+    # Titled for no key in particular: a minisign key file or a gpg key in the keyring is no
+    # hardware token. Where the policy is at hand (status, the checklist, the step screen) the
+    # title names the kind of key it pins: catalogue.title, Context.title.
+    StepInfo("sign", "sign", "Sign the artifacts", needs_token=True, side="offline",
              description="Detached signatures for every artifact with the pinned key, each verified "
                          "at once against the pinned public key."),
     StepInfo("tag", "tag", "Signed tag", needs_token=True, side="offline",
@@ -116,6 +120,18 @@ CATALOGUE = (
 )
 
 BY_ID: dict[str, StepInfo] = {info.id: info for info in CATALOGUE}
+
+# The sign step's title per signing backend (release.toml's [signing] backend), where the policy
+# is at hand: a minisign key file or a gpg key in the keyring is no hardware token. gpg's key may
+# be on a card or in the keyring: the step's screen and plan say which once gpg is asked.
+SIGN_TITLES = {"minisign": "Sign with the minisign key file", "gpg": "Sign with the OpenPGP key",
+               "ssh": "Sign with the ssh key"}
+
+
+def title(step_id: str, backend: str) -> str:
+    """``step_id``'s title under a policy signing with ``backend``: the catalogue's, but the sign
+    step's names the kind of key (the catalogue's own, for ``none``, names none)."""
+    return SIGN_TITLES.get(backend, info(step_id).title) if step_id == "sign" else info(step_id).title
 
 
 def info(step_id: str) -> StepInfo:

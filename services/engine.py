@@ -129,7 +129,7 @@ def views(ctx: Context, *, busy: bool | None = None, unchecked: str = "") -> lis
             tui = ("Open it with n and redo it with o." if holding.status == StepStatus.STALE
                    else "Press n to open the step to do now.")
             view = StepView(step, StepStatus.WAITING, [Blocker(
-                f"Waiting for '{holding.step.title}' ({holding.id}).", remedy, tui)], record)
+                f"Waiting for '{ctx.title(holding.step)}' ({holding.id}).", remedy, tui)], record)
         else:
             blockers = [] if step.id == unchecked else own_blockers(ctx, step)
             shown = status if status in {StepStatus.FAILED, StepStatus.RUNNING} else (
@@ -226,25 +226,25 @@ def _run_locked(ctx: Context, step: Step, *, confirmed: bool) -> Evidence:
     session = ctx.require_session()
     problem = ctx.journal_problem()
     if problem:
-        raise BlockedError(f"'{step.title}' cannot run: {problem}", remedy=ctx.journal_remedy())
+        raise BlockedError(f"'{ctx.title(step)}' cannot run: {problem}", remedy=ctx.journal_remedy())
     from services.signing.batch import remove_leftovers  # imported here: not on status's path
 
     remove_leftovers(ctx)
     blockers = blockers_for(ctx, step, busy=False, own=False)  # earlier steps, done, stale
     if blockers:
-        refuse(step, session, blockers)
+        refuse(step, session, blockers, ctx.title(step))
     if step.needs_network and ctx.offline:  # not a problem with the release: the machine (exit 3)
-        raise EnvironmentProblem(f"'{step.title}' cannot run here: {OFFLINE_HERE}")
+        raise EnvironmentProblem(f"'{ctx.title(step)}' cannot run here: {OFFLINE_HERE}")
     adopted = step.reconcile(ctx)  # the effect may be there already: record it, never redo it
     if adopted is not None:
         return adopt(ctx, step, adopted)
     blockers = blockers_for(ctx, step, busy=False)  # we hold the lock: "running" = interrupted
     if blockers:
-        refuse(step, session, blockers)
+        refuse(step, session, blockers, ctx.title(step))
     if step.irreversible and not confirmed:
         plan = step.plan(ctx)
-        if not ctx.prompter.confirm(f"'{step.title}' cannot be undone. Go ahead?", plan):
-            raise ConsoleError(f"'{step.title}' was not confirmed; nothing was done.")
+        if not ctx.prompter.confirm(f"'{ctx.title(step)}' cannot be undone. Go ahead?", plan):
+            raise ConsoleError(f"'{ctx.title(step)}' was not confirmed; nothing was done.")
     previous = stored_status(session.steps.get(step.id, StepRecord()), False)
 
     def mark_running(s: Session) -> None:
@@ -271,7 +271,7 @@ def _run_locked(ctx: Context, step: Step, *, confirmed: bool) -> Evidence:
         message = str(err)
         ctx.record(step.id, "failed", outputs={"reason": message},
                    update=lambda s: _set(s, step.id, StepStatus.FAILED, message, ctx.now_iso()))
-        failure = StepFailed(f"'{step.title}' failed: {wording.mid_sentence(err.message)}",
+        failure = StepFailed(f"'{ctx.title(step)}' failed: {wording.mid_sentence(err.message)}",
                              remedy=err.remedy, tui=err.tui)  # the TUI says its own remedy
         failure.exit_code = err.exit_code  # a missing tool or no network stays exit 3
         raise failure from None
@@ -287,11 +287,11 @@ def _run_locked(ctx: Context, step: Step, *, confirmed: bool) -> Evidence:
     return evidence
 
 
-def refuse(step: Step, session: Session, blockers: list[Blocker]) -> None:
+def refuse(step: Step, session: Session, blockers: list[Blocker], title: str) -> None:
     """Say "cannot run yet|again: <first blocker>", its remedy apart in TUI words too (r in the
     TUI named `release-console checklist tick ...` where the screen says space ticks it)."""
     finished = stored_status(session.steps.get(step.id, StepRecord()), False) in FINISHED
-    raise BlockedError(f"'{step.title}' cannot run {'again' if finished else 'yet'}: "
+    raise BlockedError(f"'{title}' cannot run {'again' if finished else 'yet'}: "
                        f"{wording.mid_sentence(blockers[0].reason)}", remedy=blockers[0].remedy,
                        tui=blockers[0].tui)
 
@@ -336,7 +336,7 @@ def skip_step(ctx: Context, step: Step, reason: str) -> None:
         raise ConsoleError("A skip needs a reason; it goes into the journal.",
                            remedy='Pass --reason "why this step does not apply".')
     if not step.skippable:
-        raise ConsoleError(f"'{step.title}' cannot be skipped; the release is not safe without it.",
+        raise ConsoleError(f"'{ctx.title(step)}' cannot be skipped; the release is not safe without it.",
                            remedy="Do it (`release-console status` says what it waits for), or "
                            f"abandon the release (`release-console abandon {ctx.require_session().tag} "
                            '--reason "..."`).')
@@ -344,7 +344,7 @@ def skip_step(ctx: Context, step: Step, reason: str) -> None:
     status = stored_status(session.steps.get(step.id, StepRecord()),
                            ctx.store.run_in_progress(session.tag))
     if status in FINISHED:
-        raise ConsoleError(f"'{step.title}' is already {status}.")
+        raise ConsoleError(f"'{ctx.title(step)}' is already {status}.")
 
     def mark(s: Session) -> None:
         _set(s, step.id, StepStatus.SKIPPED, reason.strip(), ctx.now_iso())
@@ -377,13 +377,13 @@ def redo_step(ctx: Context, step: Step, reason: str, *, bundle_lost: bool = Fals
         if record.status == StepStatus.DONE and (later.irreversible or later.id in PERMANENT) \
                 and (edited is None or later.id not in edited.steps):
             raise ConsoleError(
-                f"'{later.title}' is already done and cannot be undone, so '{step.title}' cannot "
+                f"'{ctx.title(later)}' is already done and cannot be undone, so '{ctx.title(step)}' cannot "
                 "be redone for this version.",
                 remedy="Release the fix as a new version (for example a hotfix).",
             )
         reopened.append(later.id)
     if not reopened:
-        raise ConsoleError(f"'{step.title}' has not been done yet; there is nothing to redo.",
+        raise ConsoleError(f"'{ctx.title(step)}' has not been done yet; there is nothing to redo.",
                            remedy=f"Run it with `release-console run {step.id}`.")
     check_redo(ctx, session, [i for i in reopened if edited is None or i not in edited.steps],
                bundle_lost=bundle_lost)

@@ -246,17 +246,21 @@ def of_this_release(commit: Commit, tag: str) -> bool:
 
 
 def unpushed_release_commits(ctx: Context, session: Session) -> tuple[Commit, ...]:
-    """The commits from this release's base commit to its release commit that are still on its
-    branch and on no remote-tracking branch: the changelog and migration commits, and any the
-    captain made by hand meanwhile (:func:`of_this_release` tells them apart)."""
+    """The commits since this release's base commit on its branch and on no remote-tracking
+    branch: the changelog and migration commits, and any the captain made by hand meanwhile
+    (:func:`of_this_release` tells them apart). Up to the branch's tip, not to the release
+    commit the session recorded: after `redo preflight` (or a kill between a commit and its
+    record) the session records none, and abandon said nothing of the changelog commit left on
+    the branch."""
     from services.session_lifecycle import release_commit
 
-    commit = release_commit(session)
-    if not commit or not session.base_commit or commit == session.base_commit:
+    if not session.base_commit:
         return ()
-    if not ctx.repo.is_ancestor(commit, f"refs/heads/{session.branch}"):
+    tip = f"refs/heads/{session.branch}"
+    commit = release_commit(session)
+    if commit and not ctx.repo.is_ancestor(commit, tip):
         return ()  # already dropped (or never on this clone)
-    return unpushed(ctx, f"{session.base_commit}..{commit}")
+    return unpushed(ctx, f"{session.base_commit}..{tip}")
 
 
 def unpushed(ctx: Context, revisions: str) -> tuple[Commit, ...]:

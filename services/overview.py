@@ -153,7 +153,7 @@ def overview(ctx: Context) -> Overview:
         yank = unfinished_yank(ctx.store)  # killed between its halves, in a finished session
         begin = refused or (yank.blocker() if yank else None) or workstation.start_one(ctx)
         steps = runbook("release", air_gapped=workstation.air_gapped(ctx.policy))
-        return Overview(header, tuple(preview_row(step) for step in steps),
+        return Overview(header, tuple(preview_row(step, ctx) for step in steps),
                         idle=f"{begin.reason} {begin.tui_remedy}", can_start=refused is None,
                         offline=ctx.offline)
     views = engine.views(ctx)
@@ -165,7 +165,8 @@ def overview(ctx: Context) -> Overview:
         remedy = edited.tui_remedy if edited is not None else ctx.journal_remedy()
         journal = secrets.scrub(f"Every step is stopped: {problem} {remedy}")
     rows = tuple(
-        OverviewRow(v.step.id, v.step.title, described(ctx, v.step), v.step.needs_network,
+        OverviewRow(v.step.id, ctx.title(v.step), described(ctx, v.step),
+                    v.step.needs_network,
                     v.step.irreversible, v.status, v.record.reason, tuple(v.blockers),
                     v.record.evidence, remedied_on_its_screen(ctx, v))
         for v in views)
@@ -200,10 +201,9 @@ def left_unpushed_line(ctx: Context) -> str:
 
 
 def described(ctx: Context, step: Step) -> str:
-    """The step's description as the detail panel shows it for this release. The sign step is
-    titled for the hardware token; the panel names the key the policy pins (a minisign key file
-    is no token), without loading the step's implementation (the checklist loads only the steps
-    it checks)."""
+    """The step's description as the detail panel shows it for this release. The title names the
+    kind of key (Context.title); the panel names the key the policy pins (a minisign key file is no token),
+    without loading the step's implementation (the checklist loads only the steps it checks)."""
     if step.id != "sign":
         return step.description
     from services.signing import signs_with
@@ -228,7 +228,7 @@ def remedied_on_its_screen(ctx: Context, view: StepView) -> bool:
     return engine.OFFLINE not in view.blockers
 
 
-def preview_row(step: Step) -> OverviewRow:
+def preview_row(step: Step, ctx: Context) -> OverviewRow:
     """A step of the runbook before any release starts: what it is, no status."""
-    return OverviewRow(step.id, step.title, step.description, step.needs_network,
+    return OverviewRow(step.id, ctx.title(step), step.description, step.needs_network,
                        step.irreversible)

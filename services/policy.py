@@ -80,7 +80,7 @@ class Policy:
     required_sections: tuple[str, ...] = ()
     artifacts_dir: str = "build"
     artifacts: tuple[ArtifactSpec, ...] = ()
-    artifacts_build: str = ""  # the command that builds them, shown in a remedy, never run
+    artifacts_build: str = ""  # the command that builds them: named in remedies, run on request
     checksum_per_file: str = "{name}.sha256"
     checksum_combined: str = ""
     checksum_sign_combined: bool = False  # the sign step signs the combined list too

@@ -56,7 +56,8 @@ def build(policy: Policy, repo: Repository, session: Session, *, now: str,
     """The index of ``session``'s release as of ``now`` (every artifact hashed again)."""
     root = repo.root
     listed = artifacts.for_release(policy, root, session)
-    problems = artifacts.blockers(listed, root, build=policy.artifacts_build)
+    problems = artifacts.blockers(listed, root,
+                                  build=artifacts.release_build(policy, session))
     if problems:
         raise ProvenanceError(str(problems[0]))
     digests = checksums.hash_files([a.path for a in listed], progress)

@@ -170,6 +170,12 @@ class Repository:
         """``older`` is in ``newer``'s history (False when either is not known here)."""
         return self.output("merge-base", "--is-ancestor", older, newer).status == 0
 
+    def commit_time(self, revision: str) -> int:
+        """``revision``'s committer time, in seconds since the epoch: when the commit was made
+        (an amended or rebased commit's is when that happened), which is what a build made from
+        it must be newer than; the author time can be far older."""
+        return int(self.git("show", "-s", "--format=%ct", f"{revision}^{{commit}}").strip())
+
     def identity(self) -> Identity:
         reader = self.repo.config_reader()
         name = str(reader.get_value("user", "name", "")) if reader.has_section("user") else ""

@@ -173,6 +173,9 @@ class SessionStore:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.base = root / RELEASE_DIR
+        # Damaged session files :meth:`active` passed over because another session is the one
+        # in progress; `status` names them.
+        self.passed_over: dict[str, SessionError] = {}
 
     def directory(self, tag: str) -> Path:
         """``.release/<tag>/``, the tag quoted so "release/1.2" stays one directory level and
@@ -205,7 +208,8 @@ class SessionStore:
             raise SessionError(
                 f"The session file {path} is damaged (not valid JSON); it was left as it is.",
                 remedy="Inspect it, restore it from a bundle or backup, or move it aside "
-                "and start again (`release-console journal show` tells what was done).",
+                f"and start again (`release-console journal show --tag {tag}` tells what was "
+                "done).",
             ) from None
         schema = data.get("schema")
         if not isinstance(schema, int):
@@ -221,7 +225,7 @@ class SessionStore:
             raise SessionError(
                 f"The session file {path} is damaged: {problem}; it was left as it is.",
                 remedy="Restore it from a bundle or backup, or move it aside and start again "
-                "(`release-console journal show --tag TAG` tells what was done).")
+                f"(`release-console journal show --tag {tag}` tells what was done).")
         try:
             return Session.from_json(data)
         except (KeyError, ValueError, TypeError, AttributeError) as exc:
@@ -282,8 +286,9 @@ class SessionStore:
             return False
 
     def sessions(self) -> list[Session]:
-        """Every session here, each loaded once (damaged files raise, as :meth:`load` does)."""
-        return [self.load(tag) for tag in self.tags()]
+        """Every session here, each loaded once (damaged files raise, as :meth:`load` does, but
+        those :meth:`active` passed over, which `status` names)."""
+        return [self.load(tag) for tag in self.tags() if tag not in self.passed_over]
 
     def tags(self) -> Iterator[str]:
         if not self.base.is_dir():
@@ -316,9 +321,22 @@ class SessionStore:
                 and not (child / ".held").exists()]  # an import's own scratch folder
 
     def active(self) -> Session | None:
-        """The one session in progress, if any. Damaged files are reported, not skipped."""
-        for tag in self.tags():
-            session = self.load(tag)
+        """The one session in progress, if any. A damaged file is raised unless another session
+        is the one in progress: only one can be (``start`` refuses a second), so a damaged old
+        release's file no longer stops the current one (it stopped `status` and `next`); it is
+        kept in :attr:`passed_over` for `status` to name. With none in progress the damaged one
+        may be it, and is raised."""
+        damaged: dict[str, SessionError] = {}
+        active = None
+        for tag in self.tags():  # all of them: the damaged ones after it are named too
+            try:
+                session = self.load(tag)
+            except SessionError as err:
+                damaged[tag] = err
+                continue
             if session.state == "active":
-                return session
-        return None
+                active = session
+        if active is None and damaged:
+            raise next(iter(damaged.values()))
+        self.passed_over = damaged
+        return active

@@ -284,7 +284,8 @@ def artifact_blockers(policy: Policy, root: Path, session: Session,
                       found: list[artifacts_mod.Artifact]) -> list[Blocker]:
     """What stops hashing and signing ``found``: a missing, empty or unreadable artifact, or a
     failed sign-off (cheap: file status and the session)."""
-    return (artifacts_mod.blockers(found, root, build=policy.artifacts_build)
+    return (artifacts_mod.blockers(
+        found, root, build=artifacts_mod.release_build(policy, session))
             + failed_blockers(policy, session))
 
 

@@ -169,6 +169,12 @@ class Context:
     def actor(self) -> str:
         return str(self.repo.identity())
 
+    def title(self, step: Step) -> str:
+        """``step``'s title under this policy, as `status`, the checklist, the step screen and
+        the engine's sentences say it: the catalogue's, but the sign step names the kind of key
+        that signs (it was "the hardware token" for a minisign key file too)."""
+        return catalogue.title(step.id, self.policy.signing_backend)
+
     def require_session(self) -> Session:
         if self.session is None and self.session_problem is not None:
             raise self.session_problem

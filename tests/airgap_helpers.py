@@ -60,7 +60,7 @@ class Workstations:
 @pytest.fixture
 def stations(tmp_path: Path) -> Iterator[Workstations]:
     base = tmp_path / "airgap"
-    online = build_sandbox(base, air_gapped=True)
+    online = build_sandbox(base, air_gapped=True, built="1.3.0")
     server, token = start_github(base, online, token=CANARY)
     validator = OpenAPIValidator()
     server.validator = validator

@@ -127,7 +127,7 @@ def pushed_quick_world(base: Path) -> Path:
     """The demo with :func:`quick_world`'s v1.3.0, main and the tag on the remote."""
     from console.demo import build_sandbox
 
-    path = build_sandbox(base / "demo")
+    path = build_sandbox(base / "demo", built="1.3.0")
     quick_world(path)
     git(path, "push", "-q", "origin", "main", "v1.3.0")
     return path

@@ -281,7 +281,7 @@ class Demo:
 def new_demo(root: Path, token: str) -> Demo:
     secrets.register(token)
     base = root / "demo"
-    build_sandbox(base)
+    build_sandbox(base, built="1.3.0")
     demo = Demo(base=base, work=root / "work", token=token)
     make_shims(demo.work / "shims")
     demo.start_server()

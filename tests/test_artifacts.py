@@ -12,7 +12,7 @@ from services.errors import BlockedError
 from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context
 from services.steps import registry
-from tests.conftest import last_said, run_cli
+from tests.conftest import flat, last_said, run_cli
 from tests.signing_keys import advance_to, build_artifacts, write_policy
 
 
@@ -33,8 +33,10 @@ def test_expected_names_come_from_the_policy_with_sizes(ctx: Context) -> None:
         ("arm64", "pai-v0.2.0-arm64.iso", 64_000, True),
     ]
     evidence = engine.run_step(ctx, registry()["artifacts"])
+    modified = artifacts.utc_stamp((ctx.root / "build" / "pai-v0.2.0-amd64.iso").stat().st_mtime)
     assert evidence["artifacts"][0] == {"arch": "amd64", "name": "pai-v0.2.0-amd64.iso",
-                                        "path": "build/pai-v0.2.0-amd64.iso", "size": 64_000}
+                                        "path": "build/pai-v0.2.0-amd64.iso", "size": 64_000,
+                                        "modified": modified}
 
 
 def test_missing_and_empty_artifacts_block_with_their_names(ctx: Context) -> None:
@@ -86,8 +88,11 @@ def test_run_prints_each_artifact_it_recorded_with_its_size(ctx: Context) -> Non
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     shown = lines.index("  artifacts: 2 files")
-    assert lines[shown + 1:shown + 3] == ["    amd64: build/pai-v0.2.0-amd64.iso (62.5 KiB)",
-                                          "    arm64: build/pai-v0.2.0-arm64.iso (62.5 KiB)"]
+    modified = artifacts.utc_stamp((ctx.root / "build" / "pai-v0.2.0-amd64.iso").stat().st_mtime)
+    listed = flat("\n".join(lines[shown + 1:]))  # wrapped at 80 columns, continued under it
+    assert listed.startswith(f"amd64: build/pai-v0.2.0-amd64.iso (62.5 KiB, modified {modified}) "
+                             "arm64: build/pai-v0.2.0-arm64.iso (62.5 KiB, modified "), listed
+    assert lines[shown + 2] == "      UTC)"  # the continuation, under the line it continues
     assert "  dir: build" in lines
 
 

@@ -1,7 +1,8 @@
 """``[artifacts] build``: the policy says what the project's build is, and the missing-artifact
 remedy shows it. Found rehearsing the console's own release: the remedy said "Build it into
 dist/ with the project's own build", and the captain had to know that meant `python -m build`.
-The console shows the command; it never runs it."""
+The artifacts step's remedy offers to run it (b in the TUI, `run artifacts --build`: those runs
+are tested in test_artifacts_build_run.py); `run artifacts` alone never runs it."""
 
 from __future__ import annotations
 
@@ -37,18 +38,18 @@ def test_the_cli_remedy_names_the_policys_build(ctx: Context) -> None:
     assert ctx.policy.artifacts_build == "make images"
     status = run_cli("status", cwd=ctx.root)
     assert last_said(status.stdout) == (
-        f"Next: artifacts — Build it into build/: run `make images` in {ctx.root} (release.toml's "
-        "[artifacts] build), then run the step again.")
+        f"Next: artifacts — Build it into build/: `release-console run artifacts --build` runs "
+        f"`make images` in {ctx.root} (release.toml's [artifacts] build), then the step.")
     refused = run_cli("run", "artifacts", cwd=ctx.root)
     assert refused.returncode != 0
     assert "`make images`" in " ".join(refused.stdout.split() + refused.stderr.split())
-    assert not (ctx.root / "build").exists()  # shown, never run
+    assert not (ctx.root / "build").exists()  # shown, never run without --build
 
 
-def test_the_tui_remedy_names_it_and_says_press_n(ctx: Context) -> None:
+def test_the_tui_remedy_names_it_and_says_press_b(ctx: Context) -> None:
     shown = render_blockers(registry()["artifacts"].check(ctx), tui=True).plain
-    assert shown.endswith(f"  → Build it into build/: run `make images` in {ctx.root} "
-                          "(release.toml's [artifacts] build), then press n here.\n"), shown
+    assert shown.endswith(f"  → Build it into build/: press b here to run `make images` in "
+                          f"{ctx.root} (release.toml's [artifacts] build), then n.\n"), shown
     (ctx.root / "build.sh").write_text("#!/bin/sh\n")  # the policy's word wins over a guess
     shown = render_blockers(registry()["artifacts"].check(ctx), tui=True).plain
     assert "`make images`" in shown and "build.sh" not in shown

@@ -2,7 +2,9 @@
 
 The captain's flow: ``n`` moves forward everywhere (it runs the step to do and opens the next),
 commits, the tag, the push and the publish ask once each (y), the forms need only what a person
-must say (the hardware each image was tested on). The test counts every key it presses and checks
+must say (the hardware each image was tested on), and the images are built where the artifacts
+step asks for them (``b``, then Enter: the demo builds none when it is made, as a real build
+comes after the release commit). The test counts every key it presses and checks
 the result where a user would: the release on the (loopback) GitHub, the files, the repository.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,6 +34,7 @@ from tests.conftest import git, run_cli
 from tests.tui_helpers import settle, text_of
 
 KEY_BUDGET = 60
+WHOLE_RELEASE = 39  # README.md: "A whole demo release takes 39 keys"
 
 
 @pytest.fixture
@@ -75,7 +79,11 @@ async def test_a_whole_demo_release_in_60_keys_at_80x24(
         await press("n", "y")  # changelog: shows the diff, asks, commits
         await press("m")  # migration: "No migration required." in one key
         await press("n", "y")  # ... and its commit asks too
-        await press("n", "n")  # notes, artifacts
+        await press("n")  # notes; the artifacts step asks for the images
+        assert "pai-v1.3.0-amd64.iso (amd64) is missing" in text_of(app.screen, "#step-blockers")
+        await press("b", "enter")  # builds them with the policy's ./build.sh 1.3.0 (asks)
+        assert "built build/pai-v1.3.0-arm64.iso" in text_of(app.screen, "#build-output")
+        await press("n")  # artifacts
         # the open sign-offs are said once, as a blocker with what to do (not again below it)
         shown = text_of(app.screen, "#step-blockers") + text_of(app.screen, "#smoke-status")
         assert shown.count("amd64") == 1 and "No smoke sign-off yet for amd64 and arm64." in \
@@ -106,6 +114,7 @@ async def test_a_whole_demo_release_in_60_keys_at_80x24(
         await press("p", "y")  # the reopen commit goes up, asked like every push
         assert "Still to do" not in text_of(app.screen, "#summary")
         assert press.count <= KEY_BUDGET, press.count
+        assert press.count == WHOLE_RELEASE, press.count  # what README.md says it takes
 
     # what a user downloading it sees: published, six assets, the digests the summary showed
     request = urllib.request.Request(
@@ -133,6 +142,41 @@ async def test_a_whole_demo_release_in_60_keys_at_80x24(
                                                                           "HEAD")
     status = run_cli("status", cwd=project, env=dict(os.environ)).stdout
     assert "Release v1.3.0 (1.3.0): completed" in status and "sha256:" in status
+
+
+async def test_with_the_real_clock_images_from_before_the_release_are_refused_and_b_builds(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Walked by hand: with commits made at the real time (every other test dates them in the
+    past), the images the demo built when it was made are older than the release commit, and the
+    captain was stopped at the artifacts step with no way on in the TUI. Here the images are left
+    from an hour before, as that demo left them; b builds them again and the walk goes on."""
+    monkeypatch.delenv("GIT_AUTHOR_DATE")
+    monkeypatch.delenv("GIT_COMMITTER_DATE")
+    project = build_sandbox(tmp_path / "demo", built="1.3.0")
+    before = time.time() - 3600
+    for image in (project / "build").glob("*.iso"):
+        os.utime(image, (before, before))
+    server, token = start_github(tmp_path / "demo", project)
+    monkeypatch.setenv("GITHUB_API_URL", server.api_url)
+    monkeypatch.setenv("GITHUB_TOKEN", token)
+    app = ReleaseConsoleApp(Options(repo=project))
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            press = Keys(pilot)
+            await settle(pilot)
+            await press("s", "enter", "n", "space", "n", "n", "y", "m", "n", "y", "n")
+            assert isinstance(app.screen, StepScreen) and app.screen.step.id == "artifacts"
+            blockers = " ".join(text_of(app.screen, "#step-blockers").split())
+            assert "pai-v1.3.0-amd64.iso (amd64) is older than the release commit" in blockers
+            assert "Rebuild it into build/: press b here to run `./build.sh 1.3.0`" in blockers
+            await press("b", "enter")
+            assert "ready" in text_of(app.screen, "#step-status")
+            await press("n")
+            assert isinstance(app.screen, StepScreen) and app.screen.step.id == "smoke"
+    finally:
+        server.stop()
+    made = int(git(project, "log", "-1", "--format=%ct", "HEAD").strip())
+    assert (project / "build" / "pai-v1.3.0-amd64.iso").stat().st_mtime >= made
 
 
 async def test_cancel_a_running_step_and_quit_while_one_runs(

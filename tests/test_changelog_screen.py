@@ -143,9 +143,9 @@ async def test_at_80x24_the_confirmations_diff_wraps_a_long_line_under_its_own_t
 
     long = ("The format is based on [Keep a Changelog](https://keepachangelog.com/en/1.1.0/),\n"
             "and this project adheres to [Semantic Versioning](https://semver.org/spec/"
-            "v2.0.0.html).\n")
+            "v2.0.0.html).\n")  # right above [Unreleased]: the diff's one line of context
     at_the_changelog_step(repo_path, make_ctx,
-                          CHANGELOG.replace("# Changelog\n\n", f"# Changelog\n\n{long}\n"))
+                          CHANGELOG.replace("# Changelog\n\n", f"# Changelog\n\n{long}"))
     app = ReleaseConsoleApp(Options(repo=repo_path))
     async with app.run_test(size=(80, 24)) as pilot:
         await open_step(pilot, "changelog", ChangelogScreen)
@@ -153,13 +153,13 @@ async def test_at_80x24_the_confirmations_diff_wraps_a_long_line_under_its_own_t
         dialog = await until_confirm(pilot)
         await settle(pilot)
         rows = [line[2:-2].rstrip() for line in screen_lines(app)]  # inside the border
-        first = next(i for i, row in enumerate(rows) if "The format is based on" in row)
-        assert rows[first].startswith(" The format is based on [Keep a"), rows[first]
+        first = next(i for i, row in enumerate(rows) if "and this project adheres" in row)
+        assert rows[first].startswith(" and this project adheres to [Semantic"), rows[first]
         # the rest of the line indented under its text (a line of the file starts one column
         # in, after its marker), not at the marker's column, and no word cut
-        assert rows[first + 1].startswith("   Changelog](https://keepachangelog.com/en/1.1.0/),"), \
+        assert rows[first + 1].startswith("   Versioning](https://semver.org/spec/v2.0.0.html)."), \
             rows[first + 1]
-        assert rows[first + 2].startswith(" and this project adheres"), rows[first + 2]
+        assert rows[first + 2].startswith("-## [Unreleased]"), rows[first + 2]
         assert "y Yes" in screen_lines(app)[-1]  # the dialog's keys whole on the bottom row
         assert dialog.is_current
 
@@ -184,3 +184,46 @@ async def test_an_empty_unreleased_is_said_once_in_blocker_words_at_80x24(
         assert rows.count("no entries") == 1 and "entries to move" not in rows, rows
         assert "empty" not in rows and "nothing was changed" not in rows, rows
         assert "Move [Unreleased] in CHANGELOG.md to 0.2.0 dated" in rows, rows
+
+
+async def test_a_refused_move_reads_as_a_blocker_with_its_to_do_at_80x24(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Walked: a changelog the move refuses (here a heading it cannot read) showed "…; fix that
+    line, nothing was changed." as the blocker, in red in the panel and again in the plan,
+    before anything had been tried. It is said once, as a blocker, with what to do."""
+    from tests.test_confirm_layout import screen_lines
+
+    at_the_changelog_step(repo_path, make_ctx,
+                          CHANGELOG.replace("## [0.1.0] - ", "## [0.1.0 - "))
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_step(pilot, "changelog", ChangelogScreen)
+        rows = "\n".join(screen_lines(app))
+        said = " ".join(rows.split())
+        assert "• CHANGELOG.md line 9: '## [0.1.0 - 2026-10-01' is not a version heading" in said
+        assert "→ Fix that line and commit CHANGELOG.md; this step then moves [Unreleased]." \
+            in said, rows
+        assert "nothing was changed" not in said and said.count("is not a version heading") == 1
+        assert "Move [Unreleased] in CHANGELOG.md to 0.2.0 dated" in said, rows
+
+
+async def test_a_refused_move_is_said_once_while_pre_flight_is_to_do_first(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Opened before pre-flight has run, the blocker is "Waiting for 'Pre-flight checks'": the
+    panel says what is wrong with the file and what to do (it said the refusal, "…, nothing was
+    changed.", in red), and the plan's note of it is left to the panel."""
+    from tests.test_confirm_layout import screen_lines
+
+    commit_file(repo_path, "CHANGELOG.md", CHANGELOG.replace("## [0.1.0] - ", "## [0.1.0 - "))
+    start_release(make_ctx(), ReleaseRequest(version="0.2.0"))
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_step(pilot, "changelog", ChangelogScreen)
+        assert "Waiting for 'Pre-flight checks'" in text_of(screen, "#step-blockers")
+        panel = " ".join(text_of(screen, "#changelog-bump").split())
+        assert panel.startswith("CHANGELOG.md line 9: '## [0.1.0 - 2026-10-01' is not a version "
+                                "heading"), panel
+        assert panel.endswith("Fix that line and commit CHANGELOG.md; this step then moves "
+                              "[Unreleased]."), panel
+        said = " ".join("\n".join(screen_lines(app)).split())
+        assert "nothing was changed" not in said and said.count("is not a version heading") == 1

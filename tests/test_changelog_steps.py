@@ -387,3 +387,45 @@ def test_the_cli_run_says_the_old_irregular_sections_it_left_once(
     for warning in (placeholder, twice):
         assert done.stderr.count(warning) == 1, done.stderr
     assert "0000-00-00" in (repo_path / "CHANGELOG.md").read_text()
+
+
+@pytest.mark.parametrize(("edit", "reason", "remedy"), [
+    (lambda text: text.replace("## [Unreleased]\n\n", ""),
+     "CHANGELOG.md has no [Unreleased] section.",
+     "Add '## [Unreleased]' with this release's changes above the newest version and commit "
+     "CHANGELOG.md; this step then moves [Unreleased]."),
+    (lambda text: text.replace("## [0.1.0]", "## [0.2.0] — 2026-11-01\n\n- Early.\n\n## [0.1.0]"),
+     "CHANGELOG.md already has a section for 0.2.0 (line 11).",
+     "Abandon this release and start the next version; or, if that section was written by "
+     "hand, turn it back into [Unreleased] and commit CHANGELOG.md."),
+    (lambda text: text.replace("## [0.1.0] — ", "## [0.1.0 — "),
+     "CHANGELOG.md line 11: '## [0.1.0 — 2026-10-01' is not a version heading Release Console "
+     "can read (expected e.g. '## [1.4.0] - 2024-05-01').",
+     "Fix that line and commit CHANGELOG.md; this step then moves [Unreleased]."),
+])
+def test_a_refused_move_blocks_in_blocker_words(
+        repo_path: Path, make_ctx: MakeCtx, edit: Callable[[str], str], reason: str,
+        remedy: str) -> None:
+    """Walked: the changelog step's blockers from the move's refusals ended "…; pick the next
+    version, nothing was changed" before anything had been tried. A blocker says what is wrong
+    and, apart, what to do (as the empty [Unreleased] does); `changelog move`, which was
+    refused, says it as before."""
+    commit_file(repo_path, "CHANGELOG.md", edit(CHANGELOG))
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    blockers = changelog_step.STEP.check(ctx)
+    assert [(b.reason, b.remedy) for b in blockers] == [(reason, remedy)]
+    plan = changelog_step.STEP.plan(ctx)
+    assert plan.summary.startswith("Move [Unreleased] in CHANGELOG.md to 0.2.0 dated "), plan
+    assert "nothing was changed" not in plan.summary
+    assert plan.notes == [reason]  # said while pre-flight hides the blocker (it is to do first)
+    said = " ".join(run_cli("run", "changelog", "--dry-run", cwd=repo_path).stdout.split())
+    assert said.count(reason) == 1 and "Waiting for 'Pre-flight checks'" in said, said
+    engine.run_step(ctx, engine.find_step(ctx, "preflight"))
+    said = " ".join(run_cli("run", "changelog", "--dry-run", cwd=repo_path).stdout.split())
+    assert said.count(reason) == 1 and f"blocked: {reason} {remedy}" in said, said
+    done = run_cli("changelog", "move", "0.2.0", cwd=repo_path)
+    assert done.returncode != 0
+    said = " ".join(done.stderr.split())
+    assert said.endswith("nothing was changed."), said
+    assert reason[:-1] in said, said

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from itertools import takewhile
 from pathlib import Path
 
 import pytest
@@ -127,8 +128,10 @@ def test_smoke_sign_and_show_wrap_a_long_sign_off(
         "architectures"][0]["detail"]
     shown = run_cli("smoke", "show", cwd=repo_path).stdout
     assert _fits(shown.splitlines(), 80), shown
-    [status] = _said(shown, "✘ amd64: ")
-    assert _joined(status) == f"✘ amd64: {detail}"
+    [status] = _said(shown, "✘ ")  # the arch once, in the sentence; its checks under it
+    sentence = list(takewhile(lambda line: not line.startswith("    ["), status))
+    assert _joined(sentence) == f"✘ {detail}"
+    assert detail.startswith("amd64 failed the smoke check")
     assert f"[!] runs Ollama: fail — {note}" in " ".join(shown.split())
 
 
@@ -198,3 +201,39 @@ def test_hanging_keeps_a_texts_own_lines_and_its_commands_whole(
     path = "/tmp/a-project-deep-in/some/folder/.release/v1.3.0/journal.jsonl"
     assert hanging(f"{path}: 4 entries, chain intact.", "Remote origin: ", "  ") == \
         f"Remote origin: {path}:\n  4 entries, chain intact."
+
+
+def test_a_refusal_is_wrapped_at_a_terminal_and_one_line_for_a_script(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Walked: `next` on a blocked step printed one line of 300 columns at the terminal, cut
+    mid-word. A script reading stderr through a pipe still gets it on one line."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    start_release(make_ctx(), ReleaseRequest(version="0.2.0"))
+    piped = run_cli("run", "publish", cwd=repo_path)
+    assert piped.returncode == 1
+    (line,) = piped.stderr.splitlines()
+    assert line.startswith("error: ") and len(line) > 80
+    main, child = pty.openpty()
+    env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1"}
+    with subprocess.Popen([sys.executable, "-m", "console", "run", "publish"], cwd=repo_path, env=env,
+                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=child) as proc:
+        os.close(child)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(main, 4096)
+            except OSError:  # the console exited: the terminal has nothing more to read
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        assert proc.wait() == 1
+    os.close(main)
+    shown = b"".join(chunks).decode().replace("\r\n", "\n").rstrip("\n").splitlines()
+    assert len(shown) > 1 and _fits(shown, 80), shown
+    assert shown[0].startswith("error: ") and all(s.startswith(" " * 7) for s in shown[1:])
+    assert _joined(shown) == line

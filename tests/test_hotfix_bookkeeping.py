@@ -28,7 +28,7 @@ from tests.tui_helpers import open_picker, text_of
 def project(tmp_path: Path) -> Path:
     """v1.3.0 shipped; on main since: the reopened [Unreleased] (as post-release writes it), a
     fix, and the rc changelog commit of the next minor."""
-    path = build_sandbox(tmp_path / "demo")
+    path = build_sandbox(tmp_path / "demo", built="1.3.0")
     quick_world(path)
     reopen_unreleased(path)  # "Post-release v1.3.0: reopen [Unreleased]"
     commit(path, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
@@ -110,7 +110,7 @@ async def test_the_picker_lists_only_the_fix_and_says_what_it_left_out(project: 
 def a_second_hotfix_line(tmp_path: Path) -> tuple[Path, str, str]:
     """v1.3.1 shipped with the fix cherry-picked (-x) from main and merged back; main then gets
     another fix. Returns (project, the first fix on main, its pick in v1.3.1)."""
-    path = build_sandbox(tmp_path / "demo")
+    path = build_sandbox(tmp_path / "demo", built="1.3.0")
     quick_world(path)
     fix = commit(path, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
     git(path, "switch", "-q", "--no-track", "-c", "hotfix/v1.3.1", "v1.3.0")

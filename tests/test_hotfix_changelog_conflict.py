@@ -21,7 +21,7 @@ def _sha(project: Path, grep: str) -> str:
 
 
 def test_a_pick_conflicting_only_in_the_changelog_keeps_its_entry(tmp_path: Path) -> None:
-    project = build_sandbox(tmp_path / "demo")
+    project = build_sandbox(tmp_path / "demo", built="1.3.0")
     fix = _sha(project, "slow USB")
     done = run_cli("hotfix", "1.2.1", "--yes", "--pick", fix, cwd=project, env=OFFLINE)
     assert done.returncode == 0, done.stderr
@@ -49,7 +49,7 @@ def test_a_pick_conflicting_only_in_the_changelog_keeps_its_entry(tmp_path: Path
 
 
 def test_a_conflict_in_another_file_still_stops_and_names_both(tmp_path: Path) -> None:
-    project = build_sandbox(tmp_path / "demo")
+    project = build_sandbox(tmp_path / "demo", built="1.3.0")
     changelog = project / "CHANGELOG.md"
     changelog.write_text(changelog.read_text().replace(
         "### Fixed\n\n", "### Fixed\n\n- The model list names the right model.\n", 1))
@@ -65,7 +65,7 @@ def test_a_conflict_in_another_file_still_stops_and_names_both(tmp_path: Path) -
 def stopped_on_code(tmp_path: Path) -> tuple[Path, str, subprocess.CompletedProcess[str]]:
     """Two picks: the first ("slow USB") conflicts only in the CHANGELOG and resolves itself, the
     second in code, where the pick stops. The project, the first pick and the stopped run."""
-    project = build_sandbox(tmp_path / "demo")
+    project = build_sandbox(tmp_path / "demo", built="1.3.0")
     fix = _sha(project, "slow USB")
     unlock = project / "persistence" / "unlock.txt"
     unlock.write_text(unlock.read_text().replace("timeout", "timeout_seconds"))

@@ -27,7 +27,7 @@ from tests.journal_helpers import journal_finishes
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    path = build_sandbox(tmp_path / "demo")
+    path = build_sandbox(tmp_path / "demo", built="1.3.0")
     quick_world(path)
     commit(path, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
     return path

@@ -15,7 +15,7 @@ from tests.hotfix_helpers import commit, quick_world
 
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[Path]:
-    project = build_sandbox(tmp_path / "demo")
+    project = build_sandbox(tmp_path / "demo", built="1.3.0")
     quick_world(project)
     yield project
 

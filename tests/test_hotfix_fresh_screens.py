@@ -56,7 +56,7 @@ async def pick_again_until_the_conflict_screen(pilot: Pilot[Any]) -> None:
 def stopped(tmp_path: Path) -> tuple[Path, str]:
     """The demo's v1.3.0, then two fixes on main; the newer one picked alone stops on a
     conflict in src/unlock.sh (from the command line)."""
-    project = build_sandbox(tmp_path / "demo")
+    project = build_sandbox(tmp_path / "demo", built="1.3.0")
     quick_world(project)
     commit(project, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
     fix = commit(project, "src/unlock.sh", "retry=3\n", "Unlock: three retries")
@@ -182,7 +182,7 @@ async def test_a_hotfix_started_without_picks_says_p_on_its_branch_step(tmp_path
     from screens.steps.hotfix_branch import HotfixBranchScreen
     from tests.tui_helpers import footer_keys
 
-    project = build_sandbox(tmp_path / "demo")
+    project = build_sandbox(tmp_path / "demo", built="1.3.0")
     quick_world(project)
     commit(project, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
     assert run_cli("start", "1.3.1", "--kind", "hotfix", cwd=project).returncode == 0
@@ -205,7 +205,7 @@ async def test_a_hotfix_started_without_picks_says_p_on_its_branch_step(tmp_path
 def started_without_picks(tmp_path: Path) -> Path:
     """The demo's v1.3.0 and a fix on main; its replacement hotfix started with no picks, as
     the yank wizard's "Start the replacement hotfix" does (the same ``start_release``)."""
-    project = build_sandbox(tmp_path / "demo")
+    project = build_sandbox(tmp_path / "demo", built="1.3.0")
     quick_world(project)
     commit(project, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
     assert run_cli("start", "1.3.1", "--kind", "hotfix", cwd=project).returncode == 0

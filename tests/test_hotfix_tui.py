@@ -25,7 +25,7 @@ from tests.tui_helpers import open_picker
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    path = build_sandbox(tmp_path / "demo")
+    path = build_sandbox(tmp_path / "demo", built="1.3.0")
     quick_world(path)
     return path
 

@@ -109,7 +109,7 @@ async def test_a_long_subject_in_the_picker_hangs_under_its_text_at_80_columns(
     (the whole subject stays readable: the words that tell two fixes apart are often last)."""
     from tests.hotfix_helpers import commit, quick_world
 
-    project = build_sandbox(tmp_path / "demo")
+    project = build_sandbox(tmp_path / "demo", built="1.3.0")
     quick_world(project)
     sha = commit(project, "src/unlock.sh", "retry=3\n", LONG_SUBJECT)
     app = ReleaseConsoleApp(Options(repo=project))
@@ -140,7 +140,7 @@ async def test_the_author_row_in_the_picker_sits_under_the_subject(
     columns (the long subject wrapped above it) and wider (the subject in one row)."""
     from tests.hotfix_helpers import commit, quick_world
 
-    project = build_sandbox(tmp_path / "demo")
+    project = build_sandbox(tmp_path / "demo", built="1.3.0")
     quick_world(project)
     sha = commit(project, "src/unlock.sh", "retry=3\n", LONG_SUBJECT)
     app = ReleaseConsoleApp(Options(repo=project))

@@ -158,3 +158,22 @@ def test_with_no_release_in_progress_the_refusal_gives_the_command_to_type(
         assert "(sessions here: v0.2.0, v0.3.0)" in said
     done = run_cli("journal", "verify", "--tag", "v0.3.0", cwd=repo_path)
     assert done.returncode == 0 and "chain intact" in done.stdout
+
+
+def test_show_fits_80_columns_and_keeps_every_entrys_who_and_what(
+        journaled: Path, repo_path: Path) -> None:
+    """On one line each entry ran to 94 columns and its recorded values to hundreds, cut by an
+    80-column terminal mid-word."""
+    long_value = " ".join(f"word{n}" for n in range(40))
+    Journal(journaled).append(actor="Casey Captain <casey@example.org>", step="notes",
+                              action="done", inputs={}, outputs={"summary": long_value})
+    shown = run_cli("journal", "show", cwd=repo_path)
+    assert shown.returncode == 0, shown.stderr
+    rows = shown.stdout.splitlines()
+    assert max(len(row) for row in rows) <= 80, shown.stdout
+    heads = [row for row in rows if row[:4].strip().isdigit()]
+    assert [row.split()[0] for row in heads] == ["1", "2", "3", "4", "5", "6"]
+    assert heads[5].split()[2:] == ["notes", "done"]
+    after = rows[rows.index(heads[5]) + 1:]
+    assert after[0].strip().startswith("by Casey Captain <casey@example.org>; summary=word0")
+    assert " ".join(" ".join(after).split()).endswith("word38 word39")

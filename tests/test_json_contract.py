@@ -14,12 +14,12 @@ from typing import Any
 import pytest
 
 from console.demo import build_sandbox, start_github
-from tests.conftest import run_cli
+from tests.conftest import git, run_cli
 
 
 @pytest.fixture
 def demo(tmp_path: Path) -> Iterator[tuple[Path, dict[str, str]]]:
-    project = build_sandbox(tmp_path / "demo")
+    project = build_sandbox(tmp_path / "demo", built="1.3.0")
     server, token = start_github(tmp_path / "demo", project)
     try:
         yield project, {"GITHUB_API_URL": server.api_url, "GITHUB_TOKEN": token}
@@ -81,3 +81,30 @@ def test_commands_with_their_own_document_are_refused_in_the_envelope(
         code, refused = document(project, env, *args)
         assert code != 0 and refused["ok"] is False, args
         assert refused["command"] == args[0] and refused["error"]["message"], args
+
+
+def test_skip_redo_and_abandon_speak_json(demo: tuple[Path, dict[str, str]]) -> None:
+    """A script abandoning a release needs what stays behind and the command that drops it, not
+    sentences to scrape; skip and redo answer in the envelope like every reporting command."""
+    project, env = demo
+    assert run_cli("start", "--bump", "minor", cwd=project, env=env).returncode == 0
+    assert run_cli("checklist", "tick", "all", cwd=project, env=env).returncode == 0
+    for step in ("preflight", "changelog"):
+        assert run_cli("run", step, "--yes", cwd=project, env=env).returncode == 0, step
+
+    code, skipped = document(project, env, "skip", "notes", "--reason", "not ours")
+    assert code != 0 and skipped["command"] == "skip" and skipped["ok"] is False
+    assert skipped["error"]["message"]
+    code, redone = document(project, env, "redo", "preflight", "--reason", "docs changed")
+    assert code == 0 and redone["ok"] and redone["output"]
+
+    code, abandoned = document(project, env, "abandon", "v1.3.0", "--reason", "wrong version")
+    assert code == 0 and abandoned["tag"] == "v1.3.0" and abandoned["record"] == ".release/v1.3.0/"
+    left = abandoned["left_behind"]
+    # the changelog commit, though `redo preflight` reopened the step that recorded it
+    assert left["release_commits"] == [git(project, "rev-parse", "HEAD").strip()]
+    assert git(project, "log", "-1", "--format=%s") == "Release v1.3.0: changelog\n"
+    assert left["drop"] == "git reset --keep " + left["release_commits"][0][:12] + "^"
+    assert left["branch"] == "main" and left["captain_commits"] == [] and left["bundle"] is None
+    code, again = document(project, env, "abandon", "v1.3.0", "--reason", "twice")
+    assert code != 0 and again["ok"] is False and "v1.3.0" in again["error"]["message"]

@@ -217,3 +217,31 @@ async def test_at_80x24_the_summarys_keys_panel_lists_its_own_keys_first(
         seen = [" ".join(line[panel.region.x:].split()) for line in screen_lines(app)]
         # its own (Escape closes the panel meanwhile; p only with commits to push) come first
         assert "f5 Refresh" in seen[:3] and "↑ Scroll Up" not in seen[:6], seen
+
+
+async def test_at_80x24_the_footer_keeps_every_key_whole_beside_the_keys_panel(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Walked at 80x24: with the Keys panel open the footer had the two thirds beside it, so the
+    migration step's read "esc Back  n Next  r Run  ^s Save sect" ("m No migration" and "q Quit"
+    gone) and the checklist's lost "q Quit" after "i Impor". The footer keeps the bottom row."""
+    from tests.test_confirm_layout import screen_lines
+    from tests.tui_helpers import footer_entries, open_step
+
+    start_release(make_ctx(), ReleaseRequest(version="0.2.0"))
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for step_id in ("", "migration", "smoke"):  # the checklist, then two steps' screens
+            if step_id:
+                await open_step(pilot, step_id, StepScreen)
+            await pilot.press("f1")
+            await settle(pilot)
+            screen = app.screen
+            panel = screen.query_one(KeyPanel).region
+            bottom = screen_lines(app)[-1]
+            for key in footer_entries(screen):
+                words = f"{key.key_display} {key.description}"
+                assert words in bottom, (step_id, words, bottom)
+                assert not key.region.overlaps(panel), (step_id, words)
+            await pilot.press("f1", "escape")
+            await settle(pilot)

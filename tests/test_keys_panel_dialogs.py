@@ -150,3 +150,70 @@ async def test_at_80x24_the_bundle_import_keys_read_whole_beside_the_keys_panel(
         rows = left_of_panel(pilot)
         assert any("Cancel Verify (Enter) Use it (ctrl+y)" in row for row in rows), rows
         assert rows[-1].startswith("esc Cancel ^y Use the verified bundle"), rows[-1]
+
+
+async def test_the_confirmations_keys_come_first_from_f1_and_question_mark(
+        repo_path: Path) -> None:
+    """Walked at 80x24: F1 over a confirmation listed "⏎ Press button" (its focused button's),
+    then Textual's focus and copy keys, before "n esc No" and "y Yes"; ? said "? does not answer
+    this question". Local (Enter says yes) and irreversible (Enter says no) alike."""
+    from screens.prompts import ConfirmScreen
+    from services.step_protocol import Plan
+
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for irreversible, key in ((False, "f1"), (True, "question_mark")):
+            app.push_screen(ConfirmScreen("Push v0.2.0?", Plan(
+                summary="The tag and the commit.", commands=["git push origin v0.2.0"]),
+                irreversible=irreversible))
+            await settle(pilot)
+            await pilot.press(key)
+            await settle(pilot)
+            assert app.screen.query(HelpPanel), "the Keys panel did not open"
+            edge = app.screen.query_one(KeyPanel).region.x
+            seen = [" ".join(line[edge:].split()) for line in screen_lines(app)]
+            first(seen, "n esc No", "y Yes", within=3)
+            assert seen.index("⏎ Press button") > seen.index("y Yes")
+            assert not any("does not answer" in row for row in left_of_panel(pilot))
+            await pilot.press(key, "escape")  # the panel closed, then No
+            await settle(pilot)
+            assert not isinstance(app.screen, ConfirmScreen)
+
+
+async def test_at_80x24_the_abandon_dialogs_wrapped_lines_hang_under_their_text(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Walked at 80x24: the left-behind list's "To drop it: `git reset --keep ...` (starting
+    v0.2.0 again works, ..." went on at the dialog's left edge, under the "•", and read like
+    lines of their own; more so beside the Keys panel, where it wraps four times."""
+    from screens.abandon import AbandonScreen
+    from services import engine
+    from tests.conftest import commit_file
+    from tests.test_changelog_screen import CHANGELOG
+
+    commit_file(repo_path, "CHANGELOG.md", CHANGELOG)
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    for step_id in ("preflight", "changelog"):
+        engine.run_step(ctx, engine.find_step(ctx, step_id))  # a release commit left behind
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_with_key(pilot, "x", AbandonScreen)
+        for panel in (False, True):
+            if panel:
+                await panel_top(pilot, palette=True)
+            edge = app.screen.query_one(KeyPanel).region.x if panel else 80
+            # each row inside the dialog's frame, from its text's first column
+            rows = [line[:edge].replace("█", " ").replace("▏", " ")[2:].rstrip()
+                    for line in screen_lines(app)]
+            start = next(i for i, row in enumerate(rows) if row.startswith("• 1 commit"))
+            end = next(i for i, row in enumerate(rows) if "Reason (recorded" in row)
+            listed = [row for row in rows[start:end - 1] if row]
+            commit = next(i for i, row in enumerate(listed) if "Release v0.2.0: changelog" in row)
+            assert listed[commit].startswith("    "), listed
+            assert listed[commit + 1].startswith("  To drop it: `git reset --keep "), listed
+            assert commit == (2 if panel else 1), listed  # the "•" line wraps beside the panel
+            hung = listed[1:commit] + listed[commit + 2:]
+            assert len(hung) >= 2, listed  # the reset's reasons wrap, at 80x24
+            for row in hung:  # under the text after "• " or the indent, not at the edge
+                assert row.startswith("  ") and not row.startswith("   "), listed

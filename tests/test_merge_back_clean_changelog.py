@@ -34,7 +34,7 @@ def clean_merge_world(tmp_path: Path, also: Callable[[Path], None] | None = None
     whatever ``also`` commits on the hotfix branch before that)."""
     from console.demo import build_sandbox
 
-    path = build_sandbox(tmp_path / "demo")
+    path = build_sandbox(tmp_path / "demo", built="1.3.0")
     changelog = path / "CHANGELOG.md"
     text = changelog.read_text()
     start = text.index("## [Unreleased]\n") + len("## [Unreleased]\n")

@@ -288,3 +288,27 @@ def test_sections_after_a_first_release_keep_one_order(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert _transitions(path) == ["## v0.2.0 -> v0.3.0", "## Upgrading to 0.2.0",
                                   "## (none) -> v0.1.0"]
+
+
+def test_during_a_release_from_and_to_default_to_its_transition(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """During a release the captain typed both versions again, though the console knows them."""
+    commit_file(repo_path, "CHANGELOG.md", "# Changelog\n\n## [Unreleased]\n### Added\n- New.\n")
+    guide = repo_path / "MIGRATION.md"
+    missing = run_cli("migration", "none", cwd=repo_path)
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr
+    assert "No release is in progress, so `release-console migration none` needs FROM and TO" \
+        in missing.stderr
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    before = guide.read_bytes() if guide.exists() else None
+    half = run_cli("migration", "add", "v0.1.0", cwd=repo_path)
+    assert half.returncode == 2 and "names FROM but not TO" in half.stderr
+    assert (guide.read_bytes() if guide.exists() else None) == before
+    assert run_cli("migration", "check", cwd=repo_path).returncode == 1
+    said = run_cli("migration", "none", cwd=repo_path)
+    assert said.returncode == 0, said.stderr
+    assert "Wrote '## v0.1.0 -> v0.2.0' with \"No migration required.\"" in said.stdout
+    checked = run_cli("migration", "check", cwd=repo_path)
+    assert checked.returncode == 0 and "v0.1.0 -> v0.2.0" in checked.stdout
+    assert engine.find_step(ctx, "migration").check(ctx) == []

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from textual.widgets import OptionList
 
 from console.app import ReleaseConsoleApp
@@ -110,3 +111,20 @@ def test_no_command_opens_the_tui_without_building_every_commands_parser(tmp_pat
              "print(sorted(m for m in sys.modules if m.startswith(('console.commands', 'git'))))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_child_runs_the_consoles_code_not_a_package_in_the_working_directory(
+        repo_path: Path, make_ctx: Callable[..., Context], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Walked: the TUI started from a checkout of another console version drew that version's
+    checklist first (`python -m` puts the working directory first on the child's path). A
+    project with its own ``services`` package, the working directory when the captain runs
+    the console, must not stand in for the console's."""
+    start_release(make_ctx(), ReleaseRequest(version="0.2.0"))
+    elsewhere = tmp_path / "a-project-with-its-own-services"
+    (elsewhere / "services").mkdir(parents=True)
+    (elsewhere / "services" / "__init__.py").write_text("raise SystemExit(7)\n")
+    monkeypatch.chdir(elsewhere)
+    taken = EarlyOverview.start(Options(repo=repo_path)).take()
+    assert taken is not None
+    assert Overview.from_json(taken).rows[0].title == "Pre-flight checks"

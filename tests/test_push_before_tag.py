@@ -64,7 +64,7 @@ async def test_the_hotfix_push_screen_says_what_it_will_send(tmp_path: Path) -> 
 
 def test_a_release_before_its_changelog_step_says_what_the_push_will_send(
         tmp_path: Path) -> None:
-    project = build_sandbox(tmp_path / "demo")
+    project = build_sandbox(tmp_path / "demo", built="1.3.0")
     assert run_cli("start", "1.3.0", cwd=project).returncode == 0
     plan = run_cli("run", "push", "--dry-run", cwd=project).stdout
     assert "No commit goes up" not in plan, plan

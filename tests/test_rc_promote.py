@@ -30,7 +30,7 @@ ARCHES = ("amd64", "arm64")
 
 @pytest.fixture
 def demo(tmp_path: Path) -> Iterator[tuple[Path, SandboxServer, dict[str, str]]]:
-    project = build_sandbox(tmp_path / "demo")
+    project = build_sandbox(tmp_path / "demo", built="1.3.0")
     server, token = start_github(tmp_path / "demo", project, token=CANARY)
     validator = OpenAPIValidator()
     server.validator = validator

@@ -57,7 +57,7 @@ def test_the_signing_workstation_says_why_in_one_sentence(stations: Workstations
     token.rename(unplugged)
     key = token / "minisign.key"
     sign = ws.cli("offline", "run", "sign", ok=False).stderr
-    assert f"'Sign with the hardware token' cannot run yet: the minisign secret key {key} " \
+    assert f"'Sign with the minisign key file' cannot run yet: the minisign secret key {key} " \
         "does not exist." in " ".join(sign.split())
 
     unplugged.rename(token)

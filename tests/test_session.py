@@ -188,8 +188,23 @@ def test_a_damaged_old_session_does_not_block_commands_about_others(repo_path: P
     assert run_cli("start", "0.3.0", cwd=repo_path).returncode == 0
     (repo_path / ".release" / "v0.2.0" / "session.json").write_text('{"schema": 1,')
     assert run_cli("journal", "verify", "--tag", "v0.3.0", cwd=repo_path).returncode == 0
+    # the release in progress goes on (only one can be in progress, and v0.3.0 is), and status
+    # names the damaged file of the old one with how to look into it
     status = run_cli("status", cwd=repo_path)
-    assert status.returncode == 1 and "v0.2.0/session.json is damaged" in status.stderr
+    assert status.returncode == 0, status.stderr
+    said = " ".join(status.stdout.split())
+    assert "v0.3.0" in said and "Next: preflight" in said
+    assert ("Also: The session file " in said and "v0.2.0/session.json is damaged (not valid "
+            "JSON); it was left as it is. It is not the release in progress, which goes on."
+            in said and "`release-console journal show --tag v0.2.0`" in said)
+    shown = json.loads(run_cli("status", "--json", cwd=repo_path).stdout)
+    assert [d["tag"] for d in shown["damaged_sessions"]] == ["v0.2.0"]
+    assert run_cli("next", "--dry-run", cwd=repo_path).returncode == 0
+    assert (repo_path / ".release" / "v0.2.0" / "session.json").read_text() == '{"schema": 1,'
+    # with no release in progress the damaged one may be it: refused, as before
+    assert run_cli("abandon", "v0.3.0", "--reason", "done", cwd=repo_path).returncode == 0
+    refused = run_cli("status", cwd=repo_path)
+    assert refused.returncode == 1 and "v0.2.0/session.json is damaged" in refused.stderr
 
 
 def test_a_tag_that_names_no_session_lists_the_sessions_there(

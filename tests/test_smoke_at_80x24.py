@@ -237,3 +237,19 @@ async def test_each_field_of_the_form_is_captioned_and_stays_so_once_filled(
         await settle(pilot)
         assert_form_in_view(pilot, "amd64")
         assert "Hardware" in next(r for r in screen_lines(app) if "▼" in r)
+
+
+async def test_one_architecture_open_says_its_to_do_once(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Walked at 80x24: with one architecture open, "Test it on real hardware, then record the
+    amd64 sign-off in the form below." stood under its blocker and again at the bottom as "To
+    do: test amd64 on real hardware, then record its sign-off in the form."; said once now (with
+    more open, the bottom line names the one in the form, which the grouped → line does not)."""
+    release_with(repo_path, make_ctx, ARCHES[:1])
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_with_key(pilot, "enter", SmokeScreen)
+        await settle(pilot)
+        rows = seen(pilot)
+        assert rows.count("on real hardware, then record") == 1, rows
+        assert "To do: what the → line above says; then n runs it." in rows, rows

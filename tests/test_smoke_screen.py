@@ -15,6 +15,7 @@ from console.wiring import Options
 from screens.steps.smoke import SmokeScreen
 from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context
+from tests.conftest import run_cli
 from tests.github_helpers import complete_steps_before
 from tests.signing_keys import build_artifacts, write_policy
 from tests.tui_helpers import SlowApp, open_step, settle, type_in_one_burst
@@ -282,3 +283,29 @@ async def test_a_sign_off_typed_before_the_screen_has_loaded_lands_in_its_form(
     data = make_ctx().require_session().data["smoke"]
     assert {arch: data[arch]["hardware"] for arch in data} == {"amd64": "X1", "arm64": "M2"}
     assert all(c["result"] == "pass" for arch in data for c in data[arch]["checks"].values())
+
+
+async def test_a_note_with_every_check_passed_is_recorded_on_the_highlighted_check(
+        repo_path: Path, make_ctx: Callable[..., Context], released: None) -> None:
+    """The command line takes `--pass "runs Ollama" --note "slow on USB 2"`; the form took a note
+    only for failed checks, and one typed with every check ticked was dropped unrecorded. With
+    none failed it goes on the check highlighted in the list, and the result line says which."""
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_smoke(pilot)
+        screen.query_one("#smoke-hardware", Input).focus()
+        await pilot.press(*"X1", "enter", "a", "down", "down")  # a ticks all; on "runs Ollama"
+        assert screen.query_one("#smoke-checks", SelectionList).highlighted == 2
+        await pilot.press("tab")
+        assert screen.query_one("#smoke-note", Input).has_focus
+        await pilot.press(*"model loads in 40 s from USB 2", "enter")  # Enter in the note records
+        await settle(pilot)
+        message = str(screen.query_one("#step-message", Static).render())
+        assert "✔ Recorded the amd64 sign-off by Casey Captain, with the note on 'runs " \
+            "Ollama'." in message, message
+    checks = make_ctx().require_session().data["smoke"]["amd64"]["checks"]
+    assert checks["runs Ollama"] == {"result": "pass", "note": "model loads in 40 s from USB 2"}
+    assert all(c == {"result": "pass", "note": ""} for name, c in checks.items()
+               if name != "runs Ollama")
+    shown = " ".join(run_cli("smoke", "show", cwd=repo_path).stdout.split())
+    assert "[x] runs Ollama: pass — model loads in 40 s from USB 2" in shown

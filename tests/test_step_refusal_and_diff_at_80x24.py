@@ -97,11 +97,12 @@ LONG = ("Flash app: verify the ISO signature before writing the USB stick, and s
         "signed it")
 
 
-def at_the_notes_step(repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+def at_the_notes_step(repo_path: Path, make_ctx: Callable[..., Context],
+                      entry: str = f"{LONG}.") -> None:
     """Release 0.2.0 with an [Unreleased] entry longer than 80 columns, pre-flight, changelog
     and migration done: the release notes step is next."""
-    commit_file(repo_path, "CHANGELOG.md", f"# Changelog\n\n## [Unreleased]\n### Added\n- {LONG}"
-                ".\n\n## [0.1.0] - 2026-10-01\n- First.\n")
+    commit_file(repo_path, "CHANGELOG.md", f"# Changelog\n\n## [Unreleased]\n### Added\n- {entry}"
+                "\n\n## [0.1.0] - 2026-10-01\n- First.\n")
     commit_file(repo_path, "MIGRATION.md",
                 "# Migration\n\n## v0.1.0 -> v0.2.0\n\nNo migration required.\n")
     ctx = make_ctx()

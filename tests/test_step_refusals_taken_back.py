@@ -95,7 +95,8 @@ async def test_the_migration_editor_is_not_pushed_down_by_an_empty_status(
 async def test_an_empty_unreleased_says_what_to_do(
         repo_path: Path, make_ctx: Callable[..., Context]) -> None:
     """Walked: "To do:" stood alone when the blocker had no remedy (the empty [Unreleased] had
-    none then; it has its own to-do now, and a blocker without one shows its reason)."""
+    none then; it has its own to-do now, said once under the blocker: the line at the bottom
+    points at it, tests/test_step_blockers_said_once.py)."""
     commit_file(repo_path, "CHANGELOG.md", "# Changelog\n\n## [Unreleased]\n\n## [0.1.0]\n- A.\n")
     ctx = make_ctx()
     start_release(ctx, ReleaseRequest(version="0.2.0"))
@@ -103,7 +104,8 @@ async def test_an_empty_unreleased_says_what_to_do(
     app = ReleaseConsoleApp(Options(repo=repo_path))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_step(pilot, "changelog", ChangelogScreen)
+        assert "→ Add the changes v0.2.0 ships under [Unreleased] in CHANGELOG.md and commit " \
+            "them" in " ".join(text_of(screen, "#step-blockers").split())
         line = text_of(screen, "#step-message")
-        assert line.startswith("To do: Add the changes v0.2.0 ships under [Unreleased] in "
-                               "CHANGELOG.md and commit them"), line
+        assert line == "To do: what the → line above says; then n runs it.", line
         assert "changelog: The [Unreleased]" not in text_of(screen, "#step-plan")

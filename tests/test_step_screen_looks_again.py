@@ -46,7 +46,7 @@ def _toasts(app: ReleaseConsoleApp) -> list[str]:
 
 
 async def test_n_on_a_blocked_step_sees_what_was_fixed_outside(tmp_path: Path) -> None:
-    project = build_sandbox(tmp_path / "demo")
+    project = build_sandbox(tmp_path / "demo", built="1.3.0")
     _release_up_to_artifacts_without_images(project)
     app = ReleaseConsoleApp(Options(repo=project, offline=True))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -69,7 +69,7 @@ async def test_n_on_a_blocked_step_sees_what_was_fixed_outside(tmp_path: Path) -
 
 
 async def test_a_toast_keeps_the_brackets_of_a_step_title(tmp_path: Path) -> None:
-    project = build_sandbox(tmp_path / "demo")
+    project = build_sandbox(tmp_path / "demo", built="1.3.0")
     for args in (("start", "--bump", "minor"), ("checklist", "tick", "preflight", "1"),
                  ("run", "preflight", "--yes")):
         assert run_cli(*args, cwd=project, env=OFFLINE).returncode == 0
@@ -92,7 +92,7 @@ async def test_n_pressed_while_a_tick_is_written_acts_on_the_tick(tmp_path: Path
     Both keys are queued together, and the session lock is held so the tick is still being
     written when ``n`` is handled, every time.
     """
-    project = build_sandbox(tmp_path / "demo")
+    project = build_sandbox(tmp_path / "demo", built="1.3.0")
     assert run_cli("start", "--bump", "minor", cwd=project, env=OFFLINE).returncode == 0
     app = ReleaseConsoleApp(Options(repo=project, offline=True))
     async with app.run_test(size=(80, 24)) as pilot:

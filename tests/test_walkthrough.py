@@ -27,7 +27,7 @@ CANARY = "ghp_WALKTHROUGH_CANARY_0f1e2d3c4b5a69788796a5b4c3d2e1f0"
 
 @pytest.fixture
 def demo(tmp_path: Path) -> Iterator[tuple[Path, SandboxServer, dict[str, str]]]:
-    project = build_sandbox(tmp_path / "demo")
+    project = build_sandbox(tmp_path / "demo", built="1.3.0")
     server, token = start_github(tmp_path / "demo", project, token=CANARY)
     validator = OpenAPIValidator()
     server.validator = validator

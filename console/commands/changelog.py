@@ -83,9 +83,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     ):
         p = mcommands.add_parser(name, help=help_text,
                                  description=f"{help_text[:1].upper()}{help_text[1:]}.")
-        p.add_argument("from_version", metavar="FROM", help="the previous version or tag "
-                       "('none' for a first release)")
-        p.add_argument("to_version", metavar="TO", help="the new version or tag")
+        p.add_argument("from_version", metavar="FROM", nargs="?", help="the previous version "
+                       "or tag ('none' for a first release; default: the release in progress's "
+                       "last release)")
+        p.add_argument("to_version", metavar="TO", nargs="?", help="the new version or tag "
+                       "(default: the release in progress's)")
         p.add_argument("--file", type=Path, default=None, metavar="PATH",
                        help="the migration guide (default: the policy's MIGRATION.md)")
         if name in ("add", "none"):
@@ -223,6 +225,7 @@ def _migration_args(
     from services import migration, versions
 
     target = _target(args, migration=True)
+    _release_in_progress_pair(args)
     old, new = migration.parse_pair(args.from_version, args.to_version, target.display)
     fmt = target.tag_format
 
@@ -234,6 +237,33 @@ def _migration_args(
         return text.strip() if text.strip()[:1] in {"v", "V"} else f"v{version}"
 
     return target, old, new, tag(args.from_version, old), tag(args.to_version, new)
+
+
+def _release_in_progress_pair(args: argparse.Namespace) -> None:
+    """FROM and TO left out name the release in progress's transition, as its migration step
+    reads it: during a release the captain typed both again (the blocker spelled them out)."""
+    if args.from_version is not None and args.to_version is not None:
+        return
+    typed = f"release-console migration {args.migration_command}"
+    if args.from_version is not None:
+        raise UsageError(f"`{typed} {args.from_version}` names FROM but not TO; nothing was "
+                         "read or written.", remedy=f"Give both, e.g. `{typed} "
+                         f"{args.from_version} TO`, or neither during a release.")
+    from services import channels
+
+    ctx = context(args)
+    session = ctx.session
+    if session is None:
+        raise UsageError(f"No release is in progress, so `{typed}` needs FROM and TO; nothing "
+                         "was read or written.",
+                         remedy=f"Give them, e.g. `{typed} v1.2.0 v1.3.0`.")
+    if not session.previous_tag:
+        raise UsageError(f"{session.tag} is a first release: there is no earlier version to "
+                         "migrate from, and its migration step needs no section; nothing was "
+                         "read or written.", remedy=f"To write one anyway: `{typed} none "
+                         f"{channels.final_tag(ctx.policy, session)}`.")
+    args.from_version = session.previous_tag
+    args.to_version = channels.final_tag(ctx.policy, session)
 
 
 def cmd_migration_check(args: argparse.Namespace) -> int:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 
 from console.commands.common import add_parser, context
-from console.output import say, say_wrapped
+from console.json_envelope import json_flag
+from console.output import print_json, say, say_wrapped
 from services import checklist, engine
 from services.errors import ConsoleError
 from services.session_lifecycle import abandon_release
@@ -41,6 +42,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "--keep` that drops them) and, air-gapped, a bundle at the other workstation.")
     p.add_argument("tag", metavar="TAG", help="the tag of the release in progress, as `status` shows it")
     p.add_argument("--reason", required=True, help="why; recorded in the journal")
+    json_flag(p, "one JSON document: the tag, where its record stays and what is left behind "
+              "(docs/cli.md)")
     p.set_defaults(handler=cmd_abandon)
 
     p = add_parser(sub, "checklist", "show or tick the policy's manual checklist items",
@@ -60,7 +63,7 @@ def cmd_skip(args: argparse.Namespace) -> int:
     ctx = context(args)
     step = engine.find_step(ctx, args.step)
     engine.skip_step(ctx, step, args.reason)
-    say_wrapped(f"↷ {step.title}: skipped ({args.reason.strip()}).")
+    say_wrapped(f"↷ {ctx.title(step)}: skipped ({args.reason.strip()}).")
     return 0
 
 
@@ -77,6 +80,12 @@ def cmd_abandon(args: argparse.Namespace) -> int:
     ctx = context(args)
     left = abandon_release(ctx, args.tag, args.reason)
     kept = ctx.store.directory(args.tag).relative_to(ctx.root)  # "+" in a tag is quoted there
+    if args.json:  # what a script needs to act on: the commands are the ones printed
+        bundle = ({"fingerprint": left.bundle_fingerprint, "written": left.bundle_written,
+                   "folder": left.bundle_folder} if left.bundle_fingerprint else None)
+        print_json({"schema": 1, "tag": args.tag, "record": f"{kept}/", "reason": args.reason,
+                    "left_behind": {**left.to_json(), "branch": left.branch, "bundle": bundle}})
+        return 0
     say_wrapped(f"Abandoned the release session for {args.tag}; its record stays in {kept}/.")
     if not left.empty:  # abandoning undoes none of it: say what stays and what to do with it
         say("Left behind (abandoning does not undo these):", style="yellow")

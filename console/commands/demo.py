@@ -18,7 +18,7 @@ def default_dir() -> Path:
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = add_parser(sub, "demo", "open the TUI on a sandbox project (nothing real is touched)",
-                   "Build a sample project with keys, artifacts, a local git remote and a local "
+                   "Build a sample project with keys, a build script, a local git remote and a local "
                    "GitHub-compatible server, then open the TUI on it. --no-tui (or --serve) "
                    "prints the environment lines for the command line instead and keeps the "
                    "server running until Ctrl-C. The global --offline applies to the demo too.")
@@ -102,7 +102,7 @@ def air_gapped_demo(base: Path, args: argparse.Namespace) -> int:
         sys.stdout.write(f"  online$  cd {online}; export GITHUB_API_URL={server.api_url} "
                          f"GITHUB_TOKEN={token}\n")
         sys.stdout.flush()
-        say("  online$  release-console   (start, preflight ... artifacts), then "
+        say("  online$  release-console   (start, preflight ... artifacts: b builds), then "
             f"release-console bundle export --output {usb}/out.tar")
         say(f"  offline$ cd {offline}; export RELEASE_CONSOLE_OFFLINE=1")
         say(f"  offline$ release-console bundle import {usb}/out.tar; release-console   "

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import Any
 
 from console.commands.common import YES_HELP, add_parser, context
 from console.json_envelope import json_flag
-from console.output import say, say_wrapped, warn
+from console.output import hanging, say, say_wrapped, warn
 from services.errors import ConsoleError
 from services.journal import Journal
 from services.session import Session
 from services.step_protocol import Context
 from services.wording import counted, mid_sentence
+
+DETAIL = " " * 7  # under the entry's time, past its number
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -106,13 +109,21 @@ def cmd_journal(args: argparse.Namespace) -> int:
         if args.json:
             say(json.dumps(entry, ensure_ascii=False, sort_keys=True))
             continue
-        detail = {**as_dict(entry.get("inputs")), **as_dict(entry.get("outputs"))}
-        extra = ", ".join(f"{k}={v}" for k, v in detail.items() if not isinstance(v, dict | list))
-        say(f"{entry.get('seq'):>4} {entry.get('time')} {entry.get('step'):<14} "
-            f"{entry.get('action'):<18} {entry.get('actor')}{'  ' + extra if extra else ''}")
+        say(shown_entry(entry))
     if session.journal_pending and not args.json:
         say_wrapped(waiting(ctx, session), style="yellow")
     return 0
+
+
+def shown_entry(entry: dict[str, Any]) -> str:
+    """An entry as a line of columns (seq, time, step, what happened) and, under it, who did it
+    and what it recorded, wrapped: on one line each entry ran to 94 columns and the recorded
+    values to 500, which an 80-column terminal cut mid-word."""
+    detail = {**as_dict(entry.get("inputs")), **as_dict(entry.get("outputs"))}
+    extra = ", ".join(f"{k}={v}" for k, v in detail.items() if not isinstance(v, dict | list))
+    head = f"{entry.get('seq'):>4} {entry.get('time')} {entry.get('step'):<14} {entry.get('action')}"
+    said = f"by {entry.get('actor')}" + (f"; {extra}" if extra else "")
+    return f"{head}\n{hanging(said, DETAIL, DETAIL)}"
 
 
 def waiting(ctx: Context, session: Session) -> str:

@@ -63,6 +63,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "and changes nothing.")
     p.add_argument("step", metavar="STEP", help="step id, as `status` lists them")
     add_run_options(p)
+    p.add_argument("--build", action="store_true",
+                   help="artifacts only: run release.toml's [artifacts] build first (output on "
+                   "stderr), then the step")
     p.set_defaults(handler=cmd_run)
 
     p = add_parser(sub, "next", "run the next step that can run",
@@ -158,6 +161,8 @@ def cmd_status(args: argparse.Namespace) -> int:
             "steps": [v.to_json() for v in views],
             "next": nxt.id if nxt else None,
             "journal_problem": journal_problem or None,
+            "damaged_sessions": [{"tag": tag, "message": err.message, "remedy": err.remedy}
+                                 for tag, err in ctx.store.passed_over.items()],
             "unfinished_yank": yank.to_json() if yank is not None else None,
             "left_unpushed": left.to_json() if left is not None else None,
         })
@@ -173,9 +178,10 @@ def cmd_status(args: argparse.Namespace) -> int:
                     f"(deadline {clock.to_json()['deadline']}).",
                     style="red" if clock.level(ctx.clock()) == "overdue" else "yellow")
     width = max((len(view.id) for view in views), default=13) + 1
-    titles = max((len(view.step.title) for view in views), default=34)
+    named = {view.id: ctx.title(view.step) for view in views}  # as the TUI names them
+    titles = max((len(title) for title in named.values()), default=34)
     for view in views:
-        say(f" {MARKS.get(view.status, '?')} {view.id:<{width}} {view.step.title:<{titles}} "
+        say(f" {MARKS.get(view.status, '?')} {view.id:<{width}} {named[view.id]:<{titles}} "
             f"{view.status}")
         if view.status in {S.BLOCKED, S.INTERRUPTED, S.FAILED, S.READY, S.STALE} or view is nxt:
             failed = view.record.reason if view.status == S.FAILED else ""
@@ -194,6 +200,10 @@ def cmd_status(args: argparse.Namespace) -> int:
             say_wrapped(STOPPED_AT_THE_END, style="bold")
     if left is not None:
         say_wrapped(left.line(), style="yellow")
+    for err in ctx.store.passed_over.values():  # an old release's file: this one goes on
+        say_wrapped(f"{err.message} It is not the release in progress, which goes on. "
+                    f"{err.remedy}",
+                    style="yellow", first="Also: ", rest=" " * 6)
     if yank is not None:
         say_wrapped(f"{yank.blocker().reason} Once {ctx.require_session().tag} is finished or "
                     "abandoned, `release-console next` finishes the yank.", style="yellow",
@@ -247,7 +257,7 @@ def run_one(ctx: Context, step_id: str, *, dry_run: bool) -> int:
     # said it is still printed, so a script's log had no record of what went up).
     with rendering(ctx):  # hashing, uploading, signing: shown for every step, as `draft` does
         evidence = engine.run_step(ctx, step)
-    say(f"✔ {step.title}: done.")
+    say(f"✔ {ctx.title(step)}: done.")
     for key, value in evidence.items():
         for line in evidence_lines(key, value):
             say(line)
@@ -269,6 +279,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     ctx = context(args, assume_yes=args.yes)
     ctx.require_session()
     ctx.answers = answers_from(args)
+    if args.build:
+        from console.commands.build_cli import build_first
+
+        build_first(ctx, args.step, dry_run=args.dry_run)
     return run_one(ctx, args.step, dry_run=args.dry_run)
 
 
@@ -305,7 +319,8 @@ def cmd_next(args: argparse.Namespace) -> int:
             say_unpushed(ctx)
         return 0
     if nxt.status == S.BLOCKED:
-        raise ConsoleError(f"The next step, '{nxt.step.title}' ({nxt.id}), is blocked: "
+        raise ConsoleError(f"The next step, '{ctx.title(nxt.step)}' ({nxt.id}), is "
+                           "blocked: "
                            f"{nxt.blockers[0]}")
     return run_one(ctx, nxt.id, dry_run=args.dry_run)
 

@@ -58,7 +58,10 @@ def cmd_smoke_show(args: argparse.Namespace) -> int:
         say("The policy lists no architectures to smoke-test.")
     marks = {"ok": "✔", "missing": "·", "failed": "✘", "void": "⚠"}
     for status in found:
-        first = f"{marks[status.state]} {status.arch}: "  # continued under its text
+        # the detail names its architecture ("noarch signed off by …", "No smoke sign-off for
+        # amd64 yet."): "✔ noarch: noarch signed off by …" said it twice. As the smoke screen
+        # says it: the mark, then the sentence, continued under its text.
+        first = f"{marks[status.state]} "
         say_wrapped(status.detail, None if status.state == "ok" else "yellow", first=first,
                     rest=" " * len(first))
         for check, result in (status.signoff or {}).get("checks", {}).items():

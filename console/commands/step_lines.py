@@ -86,8 +86,9 @@ def listed_lines(key: str, items: list[str]) -> list[str]:
 
 
 def artifact_lines(records: list[object]) -> list[str]:
-    """The files the artifacts step recorded, each with its size: a captain walking the CLI saw
-    only ``dir: dist`` and had to trust that the right files were measured."""
+    """The files the artifacts step recorded, each with its size and modification time (what it
+    held against the release commit's): a captain walking the CLI saw only ``dir: dist`` and had
+    to trust that the right files were measured."""
     from services.artifacts import human_size
 
     shown = [r for r in records if isinstance(r, dict)]
@@ -96,6 +97,8 @@ def artifact_lines(records: list[object]) -> list[str]:
         size = record.get("size")
         where = record.get("path") or record.get("name") or "?"
         arch = f"{record['arch']}: " if record.get("arch") else ""
-        lines.append(f"    {arch}{where} "
-                     f"({human_size(size if isinstance(size, int) else None)})")
+        modified = f", modified {record['modified']}" if record.get("modified") else ""
+        lines.append(hanging(f"{arch}{where} "
+                             f"({human_size(size if isinstance(size, int) else None)}{modified})",
+                             "    ", "      "))
     return lines

@@ -19,6 +19,7 @@ SCREENS: dict[str, str] = {
     "preflight": "screens.steps.preflight:PreflightScreen",
     "changelog": "screens.steps.changelog:ChangelogScreen",
     "migration": "screens.steps.migration:MigrationScreen",
+    "artifacts": "screens.steps.artifacts:ArtifactsScreen",
     "smoke": "screens.steps.smoke:SmokeScreen",
     "sign": "screens.steps.sign:SignScreen",
     "draft": "screens.steps.draft:DraftScreen",

@@ -29,6 +29,7 @@ from services.steps.changelog import (
     done_already,
     empty_reason,
     ref_updates,
+    refusal_blocker,
     resumable,
 )
 
@@ -52,11 +53,14 @@ class ChangelogView:
 class ChangelogScreen(StepScreen[ChangelogView]):
     CSS_PATH: ClassVar[Any] = [STEP_CSS, CHANGELOG_CSS]
     bump_said = ""  # the plan's note of the bump, while the panel above shows that bump
+    error_said = ""  # what the panel says is wrong with the file, while it says it
 
     def said_by_panel(self, note: str) -> bool:
-        """Walked at 80x24: "Note: The entries call for a minor release…" under the plan
-        repeated the panel's "The entries call for a MINOR release" (the CLI keeps the note)."""
-        return bool(self.bump_said) and note == self.bump_said
+        """Walked at 80x24: "Note: The entries call for a MINOR release…" under the plan
+        repeated the panel's "The entries call for a MINOR release" (the CLI keeps the note);
+        so would the plan's note of what keeps the file from being moved."""
+        return (bool(self.bump_said) and note == self.bump_said) or (
+            bool(self.error_said) and self.error_said.startswith(note))
 
     def compose_extra(self) -> ComposeResult:
         yield Static("", id="changelog-bump", classes="section")
@@ -76,18 +80,22 @@ class ChangelogScreen(StepScreen[ChangelogView]):
             decision = bump_decision(ctx, doc)
             return ChangelogView(rel, changelog.section(doc, "Unreleased"), decision,
                                  tuple(bump_blocker(ctx, decision)))
-        except ConsoleError as err:
-            return ChangelogView(rel, error=str(err))
+        except ConsoleError as err:  # in the blocker's words (the step's check reads it too)
+            blocker = refusal_blocker(ctx, err)
+            return ChangelogView(rel, error=f"{blocker.reason} {blocker.remedy}".strip())
 
     def show_extra(self, data: ChangelogView | None) -> None:
         entries = self.query_one("#changelog-entries", Static)
-        self.bump_said = ""
+        self.bump_said = self.error_said = ""
         if data is None:
             self.show_section("#changelog-bump", "")
             self.show_section("#changelog-entries", "")
             return
-        if data.error:
-            self.show_section("#changelog-bump", Text(data.error, style="bold red"))
+        if data.error:  # said by a blocker already (the step's check reads the same file)
+            known = any(data.error.startswith(b.reason) for b in self.blockers)
+            self.error_said = "" if known else data.error
+            self.show_section("#changelog-bump", "" if known else Text(data.error,
+                                                                      style="bold yellow"))
             self.show_section("#changelog-entries", "")
             return
         if not data.entries or data.decision is None:

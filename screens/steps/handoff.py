@@ -29,7 +29,7 @@ from screens.base import attempt, host_of, said
 from screens.bundle_import import HoldsVerifiedBundle
 from screens.step import STEP_CSS, Finished, Progress, StepScreen
 from screens.step_progress import StepProgress
-from screens.widgets import TickBox
+from screens.widgets import TickBox, TypedField
 from services import workstation
 from services.errors import ConsoleError
 from services.progress import ProgressEvent
@@ -73,12 +73,12 @@ class HandoffScreen(HoldsVerifiedBundle, StepScreen[Any]):
         # 80x24, under the list of what the bundle holds, it was below the screen's bottom, and
         # the captain pressed ctrl+s not seeing where it writes. Each path on a row of its own:
         # beside the buttons, 80 columns cut off the file name.
-        yield Input(placeholder="Write the bundle to (e.g. the USB stick)", id="handoff-path")
+        yield TypedField(placeholder="Write the bundle to (e.g. the USB stick)", id="handoff-path")
         with Horizontal(classes="handoff-row", id="handoff-export-row"):
             yield TickBox("without artifacts", id="handoff-without")
             yield Button("Export (ctrl+s)", id="handoff-export", variant="primary",
                          action="screen.export")
-        yield Input(placeholder="Bundle from the other workstation", id="handoff-import")
+        yield TypedField(placeholder="Bundle from the other workstation", id="handoff-import")
         with Horizontal(classes="handoff-row", id="handoff-import-row"):
             yield Button("Verify (Enter)", id="handoff-verify", action="screen.verify_import")
             yield Button("Use it (ctrl+y)", id="handoff-use", disabled=True,

@@ -2,7 +2,8 @@
 
 The sign-off hashes the architecture's artifacts (progress bar below) and is journaled. An unticked
 check is recorded as *failed* with the note, which blocks the release: the captain sees that in the
-status list at the top before and after recording.
+status list at the top before and after recording. With every check ticked, the note goes on the
+check highlighted in the list (``form_marks``), as ``--pass CHECK --note`` does on the command line.
 
 The form walks the architectures in order: it opens on the first one without a sign-off with the
 Hardware field focused; Enter there moves to the checks, ``a`` ticks them all, ctrl+s records;
@@ -38,7 +39,7 @@ from textual.widgets import Button, Input, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from screens.base import host_of, said
-from screens.smoke_form import SmokeForm, not_ready
+from screens.smoke_form import SmokeForm, form_marks, not_ready
 from screens.smoke_messages import Entry, NotRecorded, Recorded, SmokeView
 from screens.step import STEP_CSS, Finished, Progress, StepScreen
 from screens.widgets import FormField, StepBody
@@ -189,6 +190,8 @@ class SmokeScreen(SmokeForm, StepScreen[SmokeView]):
                 or not any(s.detail == first for s in data.statuses)):
             return None
         open_ = [s.arch for s in data.statuses if s.state != "ok"]
+        if len(open_) == 1:  # its blocker's → line names it: said once (the generic line)
+            return None
         arch = self.form_arch if self.form_arch in open_ else open_[0]
         return Text(f"To do: test {arch} on real hardware, then record its sign-off in the "
                     "form.", style="yellow")
@@ -291,8 +294,9 @@ class SmokeScreen(SmokeForm, StepScreen[SmokeView]):
         passed = set(checks.selected)
         note = self.query_one("#smoke-note", Input).value
         all_checks = [str(checks.get_option_at_index(i).value) for i in range(checks.option_count)]
-        marks = [smoke.Mark("pass" if c in passed else "fail", c,
-                            "" if c in passed else note) for c in all_checks]
+        cursor = checks.highlighted
+        marks = form_marks(all_checks, passed, note,
+                           all_checks[cursor] if cursor is not None and note.strip() else None)
         hardware = self.query_one("#smoke-hardware", Input)
         refusal = not_ready(hardware.value, any(m.result == "fail" for m in marks), note)
         if refusal:
@@ -360,10 +364,13 @@ class SmokeScreen(SmokeForm, StepScreen[SmokeView]):
             self.post_message(NotRecorded(sign, said(err)))
             return
         failed = [c for c, r in entry["checks"].items() if r["result"] == "fail"]
-        self.post_message(Recorded(sign.arch, entry["tester"], failed))
+        noted = [c for c, r in entry["checks"].items() if r["result"] == "pass" and r["note"]]
+        self.post_message(Recorded(sign.arch, entry["tester"], failed, noted))
 
     def on_recorded(self, message: Recorded) -> None:
-        text = (f"✔ Recorded the {message.arch} sign-off by {message.tester}." if not message.failed
+        noted = f", with the note on '{message.noted[0]}'" if message.noted else ""
+        text = (f"✔ Recorded the {message.arch} sign-off by {message.tester}{noted}."
+                if not message.failed
                 else f"✘ Recorded the {message.arch} sign-off by {message.tester}. FAILED: "
                 f"{', '.join(message.failed)} — this blocks the release.")
         self.post_message(Finished(not message.failed, text))

@@ -136,7 +136,7 @@ def check_ready(ctx: Context) -> None:
     ctx.answers.setdefault(OUTPUT_ANSWER, "")
     blockers = engine.blockers_for(ctx, step, busy=False)
     if blockers:
-        engine.refuse(step, session, blockers)  # as a step run says it
+        engine.refuse(step, session, blockers, ctx.title(step))  # as a step run says it
     commit = release_commit(session)
     head = ctx.repo.head_sha()
     at_release = head == commit or (session.kind == "promote" and bool(commit)
@@ -270,7 +270,8 @@ def _export(ctx: Context, target: Path, work: Path, without_artifacts: bool) -> 
     session = ctx.require_session()
     direction = direction_here(ctx)
     found = artifacts.for_session(ctx)
-    problems = artifacts.blockers(found, ctx.root, build=ctx.policy.artifacts_build)
+    problems = artifacts.blockers(found, ctx.root,
+                                  build=artifacts.release_build(ctx.policy, session))
     if problems:
         raise BlockedError(str(problems[0]))
     refs = {f"refs/heads/{session.branch}": release_commit(session)}

@@ -13,7 +13,26 @@ from services.errors import ConsoleError
 
 
 class ChangelogError(ConsoleError):
-    """A changelog cannot be read or edited as asked; the message names the file."""
+    """A changelog cannot be read or edited as asked; the message names the file.
+
+    One made by :func:`refused` also keeps its parts: ``fact`` (what is wrong), ``todo`` (what to
+    do, as the sentence says it) and ``instead`` (a step's own to-do where the sentence's reads
+    only for a command, "pick the next version"), so a step shows it as a blocker, not as a
+    refusal: walked, the changelog step's blockers ended "…, nothing was changed" before
+    anything had been tried."""
+
+    fact = ""
+    todo = ""
+    instead = ""
+
+
+def refused(fact: str, todo: str = "", *, instead: str = "") -> ChangelogError:
+    """The refusal "FACT; TODO, nothing was changed." (the command line's words, unchanged),
+    with its parts kept for a blocker (see :class:`ChangelogError`)."""
+    err = ChangelogError(f"{fact}; {todo}, nothing was changed." if todo
+                         else f"{fact}; nothing was changed.")
+    err.fact, err.todo, err.instead = fact, todo, instead
+    return err
 
 
 class EmptyUnreleased(ChangelogError):
@@ -38,17 +57,14 @@ def _utf16(raw: bytes) -> bool:
 
 def decode(raw: bytes, display: str, what: str = "changelog") -> str:
     if _utf16(raw):
-        raise ChangelogError(f"{display} is not UTF-8 text (it looks like UTF-16); save it as "
-                             "UTF-8, nothing was changed.")
+        raise refused(f"{display} is not UTF-8 text (it looks like UTF-16)", "save it as UTF-8")
     if b"\x00" in raw:
-        raise ChangelogError(f"{display} looks like a binary file, not a Markdown {what}; "
-                             "nothing was changed.")
+        raise refused(f"{display} looks like a binary file, not a Markdown {what}")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ChangelogError(
-            f"{display} is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
-            "save it as UTF-8, nothing was changed.") from None
+        raise refused(f"{display} is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset "
+                      f"{exc.start})", "save it as UTF-8") from None
 
 
 def read_bytes(path: Path, display: str, *, what: str = "changelog") -> bytes:

@@ -18,11 +18,10 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from services.changelog.dates import MONTHS, DateStyle
-from services.changelog.files import (  # re-exported: importers predate the split
-    ChangelogError,
-    decode,
-    read_bytes,
-)
+
+# ChangelogError, decode and read_bytes are re-exported: importers predate the split
+from services.changelog.files import ChangelogError as ChangelogError
+from services.changelog.files import decode, read_bytes, refused
 
 VERSION_RE = r"\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?"
 _MONTHS_RE = "|".join(MONTHS)
@@ -260,9 +259,8 @@ def parse(raw: bytes, display: str) -> Changelog:
                 continue
             key = heading.version or "unreleased"
             if key in seen and heading.unreleased:
-                raise ChangelogError(
-                    f"{display} has two headings for [Unreleased] (lines {seen[key] + 1} and "
-                    f"{index + 1}); keep one, nothing was changed.")
+                raise refused(f"{display} has two headings for [Unreleased] (lines "
+                              f"{seen[key] + 1} and {index + 1})", "keep one")
             if key in seen:
                 doc.warnings.append(
                     f"{display} has two headings for version {key} (lines {seen[key] + 1} and "
@@ -275,9 +273,8 @@ def parse(raw: bytes, display: str) -> Changelog:
                 continue
             key = (link.version or "unreleased").lower()
             if key in labels:
-                raise ChangelogError(
-                    f"{display} has two footer links for [{link.label}] (lines {labels[key] + 1} "
-                    f"and {index + 1}); keep one, nothing was changed.")
+                raise refused(f"{display} has two footer links for [{link.label}] (lines "
+                              f"{labels[key] + 1} and {index + 1})", "keep one")
             labels[key] = index
             doc.links.append(link)
     doc.footer_start = _footer_start(lines)
@@ -299,19 +296,17 @@ def _heading(doc: Changelog, index: int, text_line: str) -> Heading | None:
     if unreleased and unreleased["rest"].strip()[:1] in {"", "-", "–", "—"}:
         # "## [Unreleased" (a bracket lost): read as an ordinary heading, `reopen` added a second
         # [Unreleased] above its entries and `move` said to add the one that is there
-        raise ChangelogError(
-            f"{where}: {text_line.strip()!r} is not an [Unreleased] heading Release Console can "
-            "read (its brackets do not pair; expected '## [Unreleased]'); fix that line, nothing "
-            "was changed.")
+        raise refused(f"{where}: {text_line.strip()!r} is not an [Unreleased] heading Release "
+                      "Console can read (its brackets do not pair; expected '## [Unreleased]')",
+                      "fix that line")
     version = _VERSION_HEAD.match(text)
     if not version or bool(version["open"]) != bool(version["close"]) or (
             version["inline"] and not version["open"]):
         if not _MALFORMED_VERSION.match(text) or (len(hashes) > 2 and text[:1] != "["):
             doc.boundaries.append((index, len(hashes)))
             return None
-        raise ChangelogError(
-            f"{where}: {text_line.strip()!r} is not a version heading Release Console can read "
-            "(expected e.g. '## [1.4.0] - 2024-05-01'); fix that line, nothing was changed.")
+        raise refused(f"{where}: {text_line.strip()!r} is not a version heading Release Console "
+                      "can read (expected e.g. '## [1.4.0] - 2024-05-01')", "fix that line")
     rest = version["rest"]
     fields: dict[str, object] = {"after": rest}
     dated = _REST_WITH_DATE.match(rest)
@@ -324,10 +319,9 @@ def _heading(doc: Changelog, index: int, text_line: str) -> Heading | None:
             doc.warnings.append(f"{where}: {dated['date']!r} in {text_line.strip()!r} is not a "
                                 "real date; the line was left as it is.")
     elif dated:
-        raise ChangelogError(
-            f"{where}: the date in {text_line.strip()!r} is not set off the way Release Console "
-            "can read (expected ' - DATE', ' — DATE' or ' (DATE)'); fix that line, nothing was "
-            "changed.")
+        raise refused(f"{where}: the date in {text_line.strip()!r} is not set off the way "
+                      "Release Console can read (expected ' - DATE', ' — DATE' or ' (DATE)')",
+                      "fix that line")
     after = str(fields["after"])
     yank = _YANKED.match(after)
     label = version["v"] + version["version"]
@@ -354,10 +348,9 @@ def _link(display: str, index: int, text_line: str) -> LinkDef | None:
     if broken:
         rest = broken["rest"].strip()
         if rest in {"", ":"} or re.match(r"^:?\s*(?:https?://|/)", rest):
-            raise ChangelogError(
-                f"{display} line {index + 1}: the footer line {text_line.strip()!r} is not a link "
-                "definition (expected '[1.4.0]: https://...'); fix that line, nothing was "
-                "changed.")
+            raise refused(f"{display} line {index + 1}: the footer line {text_line.strip()!r} is "
+                          "not a link definition (expected '[1.4.0]: https://...')",
+                          "fix that line")
     return None
 
 

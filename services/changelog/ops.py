@@ -16,7 +16,7 @@ from datetime import date
 
 from services import versions
 from services.changelog.edit import Change, Edit, insertion
-from services.changelog.files import EmptyUnreleased, UnknownVersion
+from services.changelog.files import EmptyUnreleased, UnknownVersion, refused
 from services.changelog.links import RefURL, infer_tag_format, link_template, parse_url
 from services.changelog.model import Changelog, ChangelogError, LinkDef, body, ending, version_key
 from services.changelog.style import new_heading, style_template
@@ -135,24 +135,25 @@ def move(doc: Changelog, version: str, day: date, *, tag: str | None = None,
     version = _version(version, name)
     existing = doc.heading_for(version)
     if existing is not None:
-        raise ChangelogError(
-            f"{name} already has a section for {version} (line {existing.index + 1}); pick the "
-            "next version, nothing was changed.")
+        raise refused(
+            f"{name} already has a section for {version} (line {existing.index + 1})",
+            "pick the next version", instead=f"Abandon this release and start the next version; "
+            f"or, if that section was written by hand, turn it back into [Unreleased] and commit "
+            f"{name}.")
     stale = doc.link_for(version)
     if stale is not None:
-        raise ChangelogError(
-            f"{name} already has a footer link [{stale.label}] (line {stale.index + 1}) but no "
-            f"section for {version}; remove that stale link, nothing was changed.")
+        raise refused(f"{name} already has a footer link [{stale.label}] (line {stale.index + 1}) "
+                      f"but no section for {version}", "remove that stale link")
     unreleased = doc.unreleased
     if unreleased is None:
-        raise ChangelogError(
-            f"{name} has no [Unreleased] section; add '## [Unreleased]' with this release's "
-            "changes above the newest version, nothing was changed.")
+        raise refused(f"{name} has no [Unreleased] section", "add '## [Unreleased]' with this "
+                      "release's changes above the newest version")
     top = doc.highest()
     if top is not None and top.version and version_key(version) < version_key(top.version):
-        raise ChangelogError(
-            f"{version} is lower than {top.version}, the newest version in {name}; a release goes "
-            "above the newest one, nothing was changed.")
+        raise refused(
+            f"{version} is lower than {top.version}, the newest version in {name}",
+            "a release goes above the newest one", instead=f"Abandon this release and start one "
+            f"above {top.version}; or, if that heading is wrong, correct it and commit {name}.")
     if not doc.entries(unreleased):
         raise EmptyUnreleased(
             f"The [Unreleased] section of {name} is empty; add the changes this release ships "

@@ -13,7 +13,8 @@ import re
 from datetime import date
 
 from services.changelog.edit import Change, Edit
-from services.changelog.model import Changelog, ChangelogError, Heading, body, ending
+from services.changelog.files import refused
+from services.changelog.model import Changelog, Heading, body, ending
 from services.changelog.ops import move
 
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -62,8 +63,8 @@ def fold(doc: Changelog, heading: Heading, day: date) -> Change:
                       summary=f"Date [{version}] in {name} {day.isoformat()}.",
                       facts={"version": version, "date": day.isoformat(), "folded": 0})
     if unreleased.index > heading.index:
-        raise ChangelogError(f"{name} has [Unreleased] below [{version}]; move it above the "
-                             "newest version, nothing was changed.")
+        raise refused(f"{name} has [Unreleased] below [{version}]",
+                      "move it above the newest version")
     nl = doc.newline
     new_start, new_end = doc.section_range(unreleased)
     incoming = _groups(doc.lines[new_start:new_end])

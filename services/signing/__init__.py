@@ -158,10 +158,9 @@ def signer_lines(backend: Backend, ready: Readiness) -> list[str]:
 
 def signs_with(policy: Policy, root: Path, *, elsewhere: bool) -> str:
     """Which key signs, from the policy alone (no token or key file is looked at), for the
-    checklist's panel: the sign step is titled for the hardware token, which a minisign key
-    file is not. ``elsewhere`` (the online machine of an air gap): the key paths are the
-    signing workstation's, so only the pin is named. Empty for no signing or a policy the
-    step's own check refuses."""
+    checklist's panel: the title names the kind of key, this the key itself. ``elsewhere``
+    (the online machine of an air gap): the key paths are the signing workstation's, so only
+    the pin is named. Empty for no signing or a policy the step's own check refuses."""
     from services import workstation
 
     if policy.signing_backend == "none":

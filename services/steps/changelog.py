@@ -201,6 +201,21 @@ def empty_blocker(ctx: Context) -> Blocker:
                    f"[Unreleased] in {rel} and commit them; this step then moves them.")
 
 
+def refusal_blocker(ctx: Context, err: ConsoleError) -> Blocker:
+    """The move's refusal as a blocker: what is wrong, then what to do, as the empty
+    [Unreleased] says it. Walked: the blockers read "…; pick the next version, nothing was
+    changed" before anything had been tried; a fix in the file is to be committed too (the step
+    refuses a changelog with uncommitted changes)."""
+    if not isinstance(err, changelog.ChangelogError) or not err.fact:
+        return as_blocker(err)
+    rel = ctx.policy.changelog
+    todo = err.instead or (
+        f"{err.todo[:1].upper()}{err.todo[1:]} and commit {rel}; this step then moves "
+        "[Unreleased]." if err.todo else f"Put {rel} right and commit it; this step then moves "
+        "[Unreleased].")
+    return Blocker(f"{err.fact}.", todo)
+
+
 def empty_reason(rel: str) -> str:
     """The empty [Unreleased] blocker's sentence (the step screen's panel leaves it to it)."""
     return f"The [Unreleased] section of {rel} has no entries yet."
@@ -234,7 +249,7 @@ class ChangelogStep(Step):
                 return [as_blocker(err)]
             return bump_blocker(ctx, bump_decision(ctx, change.doc))
         except ConsoleError as err:
-            return [as_blocker(err)]
+            return [refusal_blocker(ctx, err)]
 
     def plan(self, ctx: Context) -> Plan:
         rel = ctx.policy.changelog
@@ -253,12 +268,18 @@ class ChangelogStep(Step):
             change = plan_move(ctx)
             refs = [u for u in ref_updates(ctx) if u.changed]
             decision = bump_decision(ctx, change.doc)
-        except changelog.EmptyUnreleased:  # the blocker says so: the plan says what it will do
+        except changelog.ChangelogError as err:
+            # its blocker (check) says what is wrong and what to do: the plan, what it will do;
+            # a note says what is wrong where the blocker is not shown yet (an earlier step is
+            # to do first): `--dry-run` and the step screen leave out a note a blocker says
             session = ctx.require_session()
+            empty = isinstance(err, changelog.EmptyUnreleased)
             return Plan(summary=f"Move [Unreleased] in {rel} to "
                         f"{channels.final_version(session)} dated "
-                        f"{changelog.today(ctx.clock()).isoformat()} once it has entries, "
-                        f"and commit it as '{message}'.")
+                        f"{changelog.today(ctx.clock()).isoformat()} once "
+                        f"{'it has entries' if empty else f'{rel} can be moved'}, "
+                        f"and commit it as '{message}'.",
+                        notes=[] if empty else [refusal_blocker(ctx, err).reason])
         except ConsoleError as err:
             return Plan(summary=f"Cannot move the changelog: {wording.mid_sentence(str(err))}")
         plan = Plan(summary=change.summary,

@@ -1,0 +1,185 @@
+"""Running the project's own build (release.toml's ``[artifacts] build``) for the release.
+
+The artifacts step refuses missing artifacts and ones older than the release commit, and a release
+captain expects the console that says so to build them as well, from the same screen or command,
+instead of switching to another terminal. Both UIs call :func:`run_build`: the command runs with
+``/bin/sh -c`` in the repository root (so ``make images && ./pack.sh`` works as the policy writes
+it), ``{version}`` and ``{tag}`` filled in, output streamed line by line to a callback.
+
+Safety, in the console's terms: it is local and reversible (it writes the build folder only),
+refused when HEAD is not the release commit (a build made there is not what is tagged: the
+artifacts remedy says the same), never reads the captain's terminal (stdin is /dev/null), runs in
+a process group of its own so a cancel or Ctrl+C stops everything it started, is handed no
+secret the console holds (``GITHUB_TOKEN`` and any registered value are left out of its
+environment) and every line it prints passes through :func:`services.secrets.scrub`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shlex
+import signal
+import subprocess
+import threading
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from services import secrets
+from services.errors import BlockedError, ConsoleError, StepCancelled
+from services.step_protocol import Context
+
+TAIL = 3  # lines of output a failed build's error quotes
+KILL_GRACE_SECONDS = 5  # a killed group's last holders of the output pipe, at most
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")  # colours and cursor moves, in the error's quote
+SECRET_ENV = ("GITHUB_TOKEN", "GH_TOKEN", "GITHUB_API_URL")  # the console's, not the build's
+
+
+@dataclass(frozen=True)
+class Build:
+    """The build as it will run: the policy's command with the release's version and tag filled
+    in, and the directory it runs in (the repository root): what the confirmation shows."""
+
+    command: str
+    directory: Path
+
+
+class BuildFailed(ConsoleError):
+    """The build exited non-zero: its exit code and its last lines (exit 1, a check failed)."""
+
+
+def fill(command: str, *, version: str, tag: str) -> str:
+    """``command`` with ``{version}`` and ``{tag}`` replaced, each quoted for the shell (a
+    SemVer version and a tag need no quotes, so what is shown is what was written). Only those
+    two: other braces (``${HOME}``, ``{a,b}``) are the shell's."""
+    return command.replace("{version}", shlex.quote(version)).replace("{tag}", shlex.quote(tag))
+
+
+def planned(ctx: Context) -> Build | None:
+    """The release's build, or None when the policy sets no ``[artifacts] build``."""
+    if not ctx.policy.artifacts_build:
+        return None
+    session = ctx.require_session()
+    return Build(fill(ctx.policy.artifacts_build, version=session.version, tag=session.tag),
+                 ctx.root)
+
+
+def refusal(ctx: Context) -> BlockedError | None:
+    """Why the build may not run now, or None: no build command, no release commit yet, the
+    artifacts step already done (a new build would not be what was smoke-tested), or HEAD not
+    the release commit (the artifacts remedy's "build from the release commit, not HEAD")."""
+    from services.artifacts import from_release_commit
+    from services.session_lifecycle import release_commit
+
+    session = ctx.require_session()
+    if not ctx.policy.artifacts_build:
+        return BlockedError("release.toml sets no [artifacts] build command, so there is "
+                            "nothing to run.", remedy="Add one (e.g. build = \"make images\", "
+                            "see docs/policy.md) or build the artifacts yourself.")
+    if session.done("artifacts"):
+        return BlockedError(f"The artifacts of {session.tag} are already recorded: a new build "
+                            "now would not be what the later steps checked.",
+                            remedy='Redo the artifacts step first: `release-console redo '
+                            'artifacts --reason "..."`.', tui="Redo it first with o.")
+    commit = release_commit(session)
+    if not commit:
+        return BlockedError(f"{session.tag} has no release commit yet, so there is nothing to "
+                            "build from.", remedy="Finish the steps before artifacts first.")
+    head = ctx.repo.head_sha()
+    if head != commit:
+        build = planned(ctx)
+        assert build is not None
+        return BlockedError(f"HEAD ({head[:12]}) is not the release commit {commit[:12]}: a "
+                            "build made here would not be what is tagged.",
+                            remedy=from_release_commit(commit, head, f"`{build.command}` in "
+                                                       f"{build.directory}") + "run the step.",
+                            tui=from_release_commit(commit, head, "press b here")
+                            + "press n here.")
+    return None
+
+
+def build_env() -> dict[str, str]:
+    """The console's environment without its secrets: the GitHub token (and its API address,
+    which may carry ``user:TOKEN@``) and any variable whose value is a registered secret."""
+    return {key: value for key, value in os.environ.items()
+            if key not in SECRET_ENV and secrets.scrub(value) == value}
+
+
+def run_build(ctx: Context, on_line: Callable[[str], None],
+              stop: threading.Event | None = None) -> Build:
+    """Run the release's build, each line of its output (stdout and stderr, as printed, secrets
+    masked) handed to ``on_line`` as it comes. Refused first as :func:`refusal` says.
+
+    ``stop`` set (the captain's cancel) kills the build's whole process group and raises
+    :class:`StepCancelled`; a non-zero exit raises :class:`BuildFailed` with the code and the last
+    lines. Whatever interrupts the caller (Ctrl+C) kills the group too: nothing it started is
+    left running."""
+    refused = refusal(ctx)
+    if refused is not None:
+        raise refused
+    build = planned(ctx)
+    assert build is not None  # refusal said so
+    tail: deque[str] = deque(maxlen=TAIL)
+    try:
+        proc = subprocess.Popen(["/bin/sh", "-c", build.command], cwd=build.directory,
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, env=build_env(), start_new_session=True)
+    except OSError as exc:
+        raise BuildFailed(f"The build `{build.command}` could not start in {build.directory}: "
+                          f"{exc.strerror}.") from None
+    done = threading.Event()
+    killed = threading.Event()
+    watcher = threading.Thread(target=_watch, args=(proc, stop, done, killed), daemon=True)
+    watcher.start()
+    try:
+        assert proc.stdout is not None
+        for raw in proc.stdout:
+            # a progress line redrawn with \r: what a terminal would show is its last form
+            line = secrets.scrub(raw.decode("utf-8", "replace").rstrip("\r\n").split("\r")[-1])
+            tail.append(line)
+            on_line(line)
+        code = proc.wait()
+    except BaseException:
+        _kill(proc)
+        raise
+    finally:
+        done.set()
+        watcher.join()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.communicate(timeout=KILL_GRACE_SECONDS)
+    if killed.is_set():
+        raise StepCancelled(f"The build `{build.command}` was stopped: every process it started "
+                            "was killed, and what it wrote so far is left in place.",
+                            remedy="Build again when ready; the artifacts step checks what it "
+                            "finds.", tui="Press b to build again when ready.")
+    if code != 0:
+        last = "\n".join(f"  {ANSI.sub('', line)}" for line in tail if line.strip()) \
+            or "  (no output)"
+        raise BuildFailed(f"The build `{build.command}` in {build.directory} failed with exit "
+                          f"code {code}; its last lines:\n{last}",
+                          remedy="Fix the build, then run `release-console run artifacts --build` "
+                          "again.",
+                          tui="Fix the build, then press b to run it again.")
+    return build
+
+
+def _watch(proc: subprocess.Popen[bytes], stop: threading.Event | None, done: threading.Event,
+           killed: threading.Event) -> None:
+    """Until the build ends, kill its group as soon as ``stop`` is set (the reading loop is
+    blocked on the pipe meanwhile: it ends when every process holding it has died)."""
+    if stop is None:
+        return
+    while not done.is_set():
+        if stop.wait(0.05):
+            killed.set()
+            _kill(proc)
+            return
+
+
+def _kill(proc: subprocess.Popen[bytes]) -> None:
+    """Kill the build's process group (its id is the shell's pid, not reused until reaped)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
