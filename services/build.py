@@ -16,24 +16,20 @@ environment) and every line it prints passes through :func:`services.secrets.scr
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import shlex
-import signal
-import subprocess
 import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from services import secrets
+from services import secrets, tools
 from services.errors import BlockedError, ConsoleError, StepCancelled
 from services.step_protocol import Context
 
 TAIL = 3  # lines of output a failed build's error quotes
-KILL_GRACE_SECONDS = 5  # a killed group's last holders of the output pipe, at most
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")  # colours and cursor moves, in the error's quote
 SECRET_ENV = ("GITHUB_TOKEN", "GH_TOKEN", "GITHUB_API_URL")  # the console's, not the build's
 
@@ -123,34 +119,20 @@ def run_build(ctx: Context, on_line: Callable[[str], None],
     build = planned(ctx)
     assert build is not None  # refusal said so
     tail: deque[str] = deque(maxlen=TAIL)
+
+    def said(raw: bytes) -> None:
+        # a progress line redrawn with \r: what a terminal would show is its last form
+        line = secrets.scrub(raw.decode("utf-8", "replace").rstrip("\r\n").split("\r")[-1])
+        tail.append(line)
+        on_line(line)
+
     try:
-        proc = subprocess.Popen(["/bin/sh", "-c", build.command], cwd=build.directory,
-                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, env=build_env(), start_new_session=True)
+        code, killed = tools.stream_shell(build.command, cwd=build.directory, env=build_env(),
+                                          on_line=said, stop=stop)
     except OSError as exc:
         raise BuildFailed(f"The build `{build.command}` could not start in {build.directory}: "
                           f"{exc.strerror}.") from None
-    done = threading.Event()
-    killed = threading.Event()
-    watcher = threading.Thread(target=_watch, args=(proc, stop, done, killed), daemon=True)
-    watcher.start()
-    try:
-        assert proc.stdout is not None
-        for raw in proc.stdout:
-            # a progress line redrawn with \r: what a terminal would show is its last form
-            line = secrets.scrub(raw.decode("utf-8", "replace").rstrip("\r\n").split("\r")[-1])
-            tail.append(line)
-            on_line(line)
-        code = proc.wait()
-    except BaseException:
-        _kill(proc)
-        raise
-    finally:
-        done.set()
-        watcher.join()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.communicate(timeout=KILL_GRACE_SECONDS)
-    if killed.is_set():
+    if killed:
         raise StepCancelled(f"The build `{build.command}` was stopped: every process it started "
                             "was killed, and what it wrote so far is left in place.",
                             remedy="Build again when ready; the artifacts step checks what it "
@@ -165,21 +147,3 @@ def run_build(ctx: Context, on_line: Callable[[str], None],
                           tui="Fix the build, then press b to run it again.")
     return build
 
-
-def _watch(proc: subprocess.Popen[bytes], stop: threading.Event | None, done: threading.Event,
-           killed: threading.Event) -> None:
-    """Until the build ends, kill its group as soon as ``stop`` is set (the reading loop is
-    blocked on the pipe meanwhile: it ends when every process holding it has died)."""
-    if stop is None:
-        return
-    while not done.is_set():
-        if stop.wait(0.05):
-            killed.set()
-            _kill(proc)
-            return
-
-
-def _kill(proc: subprocess.Popen[bytes]) -> None:
-    """Kill the build's process group (its id is the shell's pid, not reused until reaped)."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(proc.pid, signal.SIGKILL)

@@ -34,6 +34,19 @@ def register(value: str | None) -> None:
             _secrets.update(form for form in forms if len(form) >= 4)
 
 
+def registered() -> frozenset[str]:
+    """What is registered now (for a test run, which forgets a test's secrets after it)."""
+    with _lock:
+        return frozenset(_secrets)
+
+
+def forget_all_but(kept: frozenset[str]) -> None:
+    """Forget every secret but ``kept``: a process that runs many independent jobs (a test
+    worker) ends one's secrets with it; the console itself never forgets one."""
+    with _lock:
+        _secrets.intersection_update(kept)
+
+
 def scrub(text: str) -> str:
     """Mask every registered secret in ``text``.
 

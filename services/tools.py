@@ -11,7 +11,8 @@ import os
 import shutil
 import signal
 import subprocess
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import IO
 
@@ -117,6 +118,56 @@ def _in_own_group(argv: list[str], input_bytes: bytes | None, stdin: int | IO[by
                 proc.communicate(timeout=KILL_GRACE_SECONDS)
             raise
     return subprocess.CompletedProcess(argv, proc.returncode, output, errors)
+
+
+def stream_shell(command: str, *, cwd: Path, env: Mapping[str, str],
+                 on_line: Callable[[bytes], None], stop: threading.Event | None = None
+                 ) -> tuple[int, bool]:
+    """Run ``command`` with ``/bin/sh -c`` in ``cwd`` (the project's own build, as its policy
+    writes it), stdout and stderr together handed to ``on_line`` a line at a time as they come,
+    stdin /dev/null. It leads a session of its own: ``stop`` set kills its whole process group,
+    and so does whatever interrupts the caller (Ctrl+C), so nothing it started is left running.
+    Returns (exit code, whether ``stop`` killed it); OSError when it cannot start."""
+    proc = subprocess.Popen(["/bin/sh", "-c", command], cwd=cwd, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=dict(env),
+                            start_new_session=True)
+    done = threading.Event()
+    killed = threading.Event()
+    watcher = threading.Thread(target=_watch, args=(proc, stop, done, killed), daemon=True)
+    watcher.start()
+    try:
+        assert proc.stdout is not None
+        for raw in proc.stdout:
+            on_line(raw)
+        code = proc.wait()
+    except BaseException:
+        _kill_group(proc)
+        raise
+    finally:
+        done.set()
+        watcher.join()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.communicate(timeout=KILL_GRACE_SECONDS)
+    return code, killed.is_set()
+
+
+def _watch(proc: subprocess.Popen[bytes], stop: threading.Event | None, done: threading.Event,
+           killed: threading.Event) -> None:
+    """Until the command ends, kill its group as soon as ``stop`` is set (the reading loop is
+    blocked on the pipe meanwhile: it ends when every process holding it has died)."""
+    if stop is None:
+        return
+    while not done.is_set():
+        if stop.wait(0.05):
+            killed.set()
+            _kill_group(proc)
+            return
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    """Kill the command's process group (its id is the shell's pid, not reused until reaped)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
 
 
 def last_line(output: bytes) -> str:

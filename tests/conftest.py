@@ -83,6 +83,18 @@ def _network_guard_off_after_each_test() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _secrets_registered_by_this_test_only() -> Iterator[None]:
+    """The secret registry is the process's, as in the console; a test worker runs many tests,
+    so what one registers (a passphrase "wrong" in test_journal) is forgotten after it: it
+    masked the reason "wrong build" typed in a later test on the same worker."""
+    from services import secrets
+
+    before = secrets.registered()
+    yield
+    secrets.forget_all_but(before)
+
+
+@pytest.fixture(autouse=True)
 def _toasts_stay_until_the_test_looks(monkeypatch: pytest.MonkeyPatch) -> None:
     """A toast the TUI raises is read by the test after the workers settle; on a loaded machine
     (CI's two cores beside other work) that took longer than the step's four-second toast, which

@@ -113,7 +113,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         if args.json:
             # Every key of the documented schema (docs/cli.md), as with a session in progress.
             print_json({"schema": JSON_SCHEMA, "session": None, "steps": [], "next": None,
-                        "journal_problem": None,
+                        "journal_problem": None, "damaged_sessions": [],
                         "last": summary.to_json() if summary is not None else None,
                         "unfinished_yank": yank.to_json() if yank is not None else None,
                         "left_unpushed": None})  # "last" carries it: its unpushed
