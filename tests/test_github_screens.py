@@ -14,7 +14,7 @@ from console.wiring import Options
 from screens.step import screen_for
 from screens.steps.draft import DraftScreen
 from screens.steps.publish import PublishScreen
-from screens.steps.review import LONG_BODY, ReviewScreen
+from screens.steps.review import ASSET_COLUMNS, LONG_BODY, ReviewScreen
 from services.step_protocol import Context
 from tests.github_helpers import (
     REPO,
@@ -324,3 +324,30 @@ async def test_a_stable_releases_review_says_nothing_of_a_pre_release(
     async with app.run_test(size=(80, 24)) as pilot:
         await open_step(pilot, "review", ReviewScreen)
         assert "pre-release" not in text_of(app, "#review-fields") + text_of(app, "#step-plan")
+
+
+async def test_the_asset_tables_header_stands_over_its_columns_however_soon_it_is_drawn(
+        make_ctx: Factory, repo_path: Path, sandbox: Sandbox) -> None:
+    """Walked in a terminal, and caught once by the 80x24 review snapshot: the header read
+    "asset  expected  attached  digest" squeezed above rows 30 columns wider. Drawn before the
+    table had measured its new rows, it was kept in the table's line cache after they widened."""
+    ctx = prepare_release(make_ctx, repo_path, sandbox)
+    complete_steps_before(ctx, "draft")
+    run(ctx, "draft")
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(100, 40)) as pilot:
+        app.push_screen(screen_for("review"))
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        table = screen.query_one("#review-assets", DataTable)
+        table.clear(columns=True)  # as before the first review was shown: its columns only
+        table.add_columns(*ASSET_COLUMNS)
+        await settle(pilot)
+        screen.show_extra(screen.load_extra(app.make_context()))
+        drawn_at_once = table.render_line(0).text  # drawn before the queue goes idle
+        await settle(pilot)
+        header, row = table.render_line(0).text, table.render_line(1).text
+        assert drawn_at_once.rstrip() == header.rstrip()
+        assert header.index("expected") == row.index("39.1 KiB") > row.index("pai-v0.2.0-")
+        assert header.index("digest") == row.index("matches (digest)")

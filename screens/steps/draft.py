@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.widgets import DataTable
 
+from screens import sized_table
 from screens.step import STEP_CSS, Progress, StepScreen
 from services.artifacts import human_size
 from services.evidence import DraftEvidence
@@ -28,10 +29,6 @@ class DraftScreen(StepScreen):
         yield DataTable(id="draft-assets", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
-        table = self.query_one("#draft-assets", DataTable)
-        table.add_column("file", key="file")
-        table.add_column("size", key="size")
-        table.add_column("progress", key="progress")
         super().on_mount()
 
     def load_extra(self, ctx: Context) -> Any:
@@ -48,9 +45,10 @@ class DraftScreen(StepScreen):
         table = self.query_one("#draft-assets", DataTable)
         if data is None or self.running:
             return
-        table.clear()
-        for name, size, action in data:
-            table.add_row(name, size, action or "-", key=name)
+        sized_table.fill(table, ("file", "size", "progress"),
+                         [(name, size, action or "-") for name, size, action in data],
+                         keys=[name for name, _, _ in data],
+                         at_least={"progress": len("retrying (attempt 10)")})
 
     def on_progress(self, message: Progress) -> None:
         event = message.event

@@ -16,6 +16,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Markdown, Static
 
+from screens import sized_table
 from screens.base import said
 from screens.step import STEP_CSS, StepScreen
 from services.artifacts import human_size
@@ -30,6 +31,7 @@ REVIEW_CSS = Path(__file__).with_name("review.tcss")
 # again after the step ran, so moving on to publish sat at "Loading…" for half a minute. A body
 # this long is shown as one Rich Markdown renderable instead (benchmarks/review_body.py).
 LONG_BODY = 20_000
+ASSET_COLUMNS = ("", "asset", "expected", "attached", "digest")
 
 
 def asset_rows(review: Any) -> list[tuple[Text, str, str, str, Text]]:
@@ -78,8 +80,6 @@ class ReviewScreen(StepScreen):
 
     def on_mount(self) -> None:
         self.query_one("#review-body-long", Static).display = False
-        table = self.query_one("#review-assets", DataTable)
-        table.add_columns("", "asset", "expected", "attached", "digest")
         super().on_mount()
 
     def said_by_panel(self, note: str) -> bool:
@@ -119,10 +119,8 @@ class ReviewScreen(StepScreen):
             text.append("✔ " if ok else "✘ ", style="green" if ok else "bold red")
             text.append(f"{label:<7} {value}\n")
         fields.update(text + self._prerelease_line(note))
-        table = self.query_one("#review-assets", DataTable)
-        table.clear()
-        for row in asset_rows(data):
-            table.add_row(*row)
+        sized_table.fill(self.query_one("#review-assets", DataTable), ASSET_COLUMNS,
+                         asset_rows(data))
         self.show_body((data.release or {}).get("body") or "*(no draft)*")
         if data.problems:
             from services.github.wiring import remedy
