@@ -7,6 +7,7 @@ recorded in the session for the audit trail, and cancel stops a worker only at a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -95,18 +96,23 @@ class StepChoices(_Screen):
     def action_cancel_step(self) -> None:
         if not self.running:
             return
+        self.ask_to_stop("Cancel the running step?",
+                         "It stops at the next safe point (between files, before a commit); "
+                         "what is finished stays finished and the step can be run again.",
+                         "Cancelling at the next safe point…", lambda: self.running)
+
+    def ask_to_stop(self, question: str, what_happens: str, saying: str,
+                    still_going: Callable[[], bool]) -> None:
+        """Ask, then set the stopper and say ``saying``, if what runs is ``still_going`` when
+        the captain says yes (a step, or the artifacts step's build)."""
         from screens.prompts import ConfirmScreen
 
         def answered(yes: bool | None) -> None:
-            if yes and self.running:
+            if yes and still_going():
                 self.stopper.event.set()
-                self.query_one("#step-message", Static).update(
-                    Text("Cancelling at the next safe point…", style="bold yellow"))
+                self.query_one("#step-message", Static).update(Text(saying, style="bold yellow"))
 
-        self.app.push_screen(ConfirmScreen(
-            "Cancel the running step?",
-            Plan(summary="It stops at the next safe point (between files, before a commit); "
-                 "what is finished stays finished and the step can be run again.")), answered)
+        self.app.push_screen(ConfirmScreen(question, Plan(summary=what_happens)), answered)
 
     def action_skip_step(self) -> None:
         self._ask_reason(f"Skip '{self.shown_title}'? Say why it does not apply.", "skip")

@@ -175,15 +175,7 @@ class ArtifactsScreen(StepScreen[BuildOffer]):
         if not self.building:
             super().action_cancel_step()
             return
-        from screens.prompts import ConfirmScreen
-
-        def answered(yes: bool | None) -> None:
-            if yes and self.building:
-                self.stopper.event.set()
-                self.query_one("#step-message", Static).update(
-                    Text("Stopping the build…", style="bold yellow"))
-
-        self.app.push_screen(ConfirmScreen(
-            "Stop the build?",
-            Plan(summary="Every process the build started is killed now; what it wrote so far "
-                 "stays in the build folder, and this step checks it again.")), answered)
+        self.ask_to_stop("Stop the build?",
+                         "Every process the build started is killed now; what it wrote so far "
+                         "stays in the build folder, and this step checks it again.",
+                         "Stopping the build…", lambda: self.building)
