@@ -27,7 +27,7 @@ from screens.step import Finished, StepScreen
 from screens.step_line import FAILED, NOT_RUN, MessageLine
 from screens.step_messages import Stopper
 from screens.step_render import unexpected
-from services import artifacts, build
+from services import build, engine
 from services.errors import ConsoleError, StepCancelled
 from services.step_protocol import Context, Plan
 from services.step_status import FINISHED, StepStatus
@@ -72,9 +72,7 @@ class ArtifactsScreen(StepScreen[BuildOffer]):
         planned = build.planned(ctx)
         if planned is None:
             return None
-        found = artifacts.for_session(ctx)
-        needed = bool(artifacts.session_blockers(ctx, found)
-                      or artifacts.stale_blockers(ctx, found))
+        needed = bool(engine.find_step(ctx, "artifacts").check(ctx))  # missing or stale
         refused = build.refusal(ctx) if needed else None
         return BuildOffer(planned.command, planned.directory, needed,
                           said(refused) if refused else "")
