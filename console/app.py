@@ -112,7 +112,7 @@ class ReleaseConsoleApp(KeysFollowTheScreen, App[None]):
     def _record(self, message: str, title: str, severity: SeverityLevel) -> None:
         """Keep what was said, with the time, unless it is a warning said again after a wizard
         (its first saying is in the record already)."""
-        from screens.messages import KEPT, Notice  # imported when first said: not before a frame
+        from screens.messages import KEPT, MessagesScreen, Notice  # not before a frame
 
         said = (message, title, severity)
         with self._said:
@@ -121,6 +121,9 @@ class ReleaseConsoleApp(KeysFollowTheScreen, App[None]):
                 return
             self.messages.append(Notice(message, title, severity, datetime.now().astimezone()))
             del self.messages[:-KEPT]
+            notices = tuple(self.messages)
+        if self.screen_stack and isinstance(self.screen, MessagesScreen):
+            self.screen.post_message(MessagesScreen.Said(notices))
 
     def take_standing_warnings(self) -> list[tuple[str, str, SeverityLevel]]:
         """The warnings and errors still on screen, forgotten here (the caller clears the toasts

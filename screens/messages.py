@@ -20,6 +20,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -67,7 +68,8 @@ def listing(notices: Sequence[Notice]) -> Text:
 
 
 class MessagesScreen(OwnKeysFirst, Screen[None]):
-    """The session's messages, newest first, as they were when the screen opened."""
+    """The session's messages, newest first, kept up to date while it is open: a captain waiting
+    here for a worker (a push, an upload) sees what it says as it says it."""
 
     BINDINGS = [Binding("escape", "back", "Back")]
     CSS_PATH = MESSAGES_CSS
@@ -77,12 +79,29 @@ class MessagesScreen(OwnKeysFirst, Screen[None]):
         self.notices = tuple(notices)
 
     def compose(self) -> ComposeResult:
-        count = len(self.notices)
-        yield Static(f"Messages said so far ({count}), newest first · Escape: back",
-                     id="messages-title")
+        yield Static(self._heading(), id="messages-title")
         with VerticalScroll(id="messages-body"):
             yield HangingStatic(hanging(listing(self.notices), lead=LEAD), id="messages")
         yield Footer()
+
+    def _heading(self) -> str:
+        return f"Messages said so far ({len(self.notices)}), newest first · Escape: back"
+
+    class Said(Message):
+        """The app said something more while the list is open (posted, so a worker thread's
+        notify reaches the screen on the UI thread)."""
+
+        def __init__(self, notices: Sequence[Notice]) -> None:
+            super().__init__()
+            self.notices = tuple(notices)
+
+    def on_messages_screen_said(self, event: Said) -> None:
+        """List it: before, the list was a snapshot, and what a worker said meanwhile showed
+        only as a toast behind it."""
+        self.notices = event.notices
+        self.query_one("#messages-title", Static).update(self._heading())
+        self.query_one("#messages", HangingStatic).update(
+            hanging(listing(self.notices), lead=LEAD))
 
     def on_mount(self) -> None:
         self.title = "Messages said so far"

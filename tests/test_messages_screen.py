@@ -155,3 +155,24 @@ async def test_a_refusal_taken_back_and_said_again_is_listed_again(repo_path: Pa
         assert [str(t.render()) for t in app.screen.query("Toast")] == [WARNING]
         app.notify(refused, severity="error")
         assert [n.message for n in app.messages] == [WARNING, refused, refused]
+
+
+async def test_what_a_worker_says_while_the_list_is_open_is_listed(repo_path: Path) -> None:
+    """A captain waiting on the list for a push sees what its worker says, as it says it (the
+    list was a snapshot of when it opened: the new message was only a toast behind it)."""
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.notify("✔ Move [Unreleased] in CHANGELOG.md: done.")
+        screen = await open_messages(pilot)
+
+        def push_worker() -> None:  # as a step's worker reports: from its own thread
+            app.notify("Pushed v1.3.0 to origin.", severity="warning")
+
+        await app.workers.wait_for_complete([app.run_worker(push_worker, thread=True)])
+        await settle(pilot)
+        assert app.screen is screen
+        assert [line[9:] for line in text_of(screen, "#messages").splitlines()] == [
+            "⚠ Warning: Pushed v1.3.0 to origin.",
+            "· ✔ Move [Unreleased] in CHANGELOG.md: done."]
+        assert "Messages said so far (2), newest first · Escape: back" in rows(app)
