@@ -118,13 +118,10 @@ class StepChoices(_Screen):
                          "redo")
 
     def _ask_reason(self, question: str, action: str) -> None:
-        from screens.prompts import ReasonScreen
+        from screens.prompts import ReasonScreen, ask_reason
 
-        def answered(reason: str | None) -> None:
-            if reason:
-                self._record_choice(action, reason)
-
-        self.app.push_screen(ReasonScreen(question), answered)
+        ask_reason(self.app, ReasonScreen(question),
+                   lambda reason: self._record_choice(action, reason))
 
     @work(thread=True, exclusive=True, group="step-run")
     def _record_choice(self, action: str, reason: str) -> None:
