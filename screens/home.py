@@ -307,14 +307,10 @@ class HomeScreen(OwnKeysFirst, Screen[None]):
         after that worker, the keys typed after ``x`` (the reason) went to the checklist
         meanwhile, where ``n`` opened the next step."""
         from screens.abandon import AbandonScreen
+        from screens.prompts import ask_reason
 
         tag = self.tag
-
-        def answered(reason: str | None) -> None:
-            if reason:
-                self._abandon(tag, reason)
-
-        self.app.push_screen(AbandonScreen(tag), answered)
+        ask_reason(self.app, AbandonScreen(tag), lambda reason: self._abandon(tag, reason))
 
     @work(thread=True, exclusive=True, group="home-abandon")
     def _abandon(self, tag: str, reason: str) -> None:

@@ -251,6 +251,19 @@ class ReasonScreen(AnswerScreen):
         self.dismiss(event.value.strip())
 
 
+def ask_reason(app: App[Any], dialog: ModalScreen[str | None], then: Callable[[str], object],
+               ) -> None:
+    """Open ``dialog`` (it asks why: a skip, a redo, an abandon) and hand its reason to ``then``
+    (the worker that records it); a cancelled dialog records nothing. The dialog dismisses with
+    a reason only when one was typed, so ``then`` never gets an empty one."""
+
+    def answered(reason: str | None) -> None:
+        if reason:
+            then(reason)
+
+    app.push_screen(dialog, answered)
+
+
 class TuiPrompter:
     """Blocks the calling worker thread until the captain answers a modal."""
 

@@ -17,8 +17,7 @@ from textual.widgets import Static
 from screens.base import host_of, said
 from screens.step_messages import Finished
 from screens.step_render import status_line
-from services import engine
-from services.asks import ASKS
+from services import asks, engine
 from services.catalogue import info
 from services.errors import ConsoleError
 from services.step_protocol import Context, Plan
@@ -51,20 +50,17 @@ class StepChoices(_Screen):
 
     def before_run(self, ctx: Context) -> None:
         """Ask before a step that commits or tags, with its plan in front of the captain."""
-        template = ASKS.get(self.step.id)
-        if template is None:
+        if not self.step.info.ask:
             return
         plan = self.step.plan(ctx)
         if not (plan.changes or plan.commands):
             return  # already written (resuming) or nothing to do
-        if not self.ask(self.question(ctx, template), plan):
+        if not self.ask(self.question(ctx), plan):
             raise ConsoleError(f"'{self.shown_title}' was not confirmed; nothing was written.")
 
-    def question(self, ctx: Context, template: str) -> str:
+    def question(self, ctx: Context) -> str:
         """The yes/no question before a commit or tag; screens may say more (the message)."""
-        session = ctx.require_session()
-        return template.format(changelog=ctx.policy.changelog, migration=ctx.policy.migration,
-                               tag=session.tag)
+        return asks.question(self.step.id, ctx.policy, ctx.require_session().tag)
 
     def ask(self, question: str, plan: Plan, *, irreversible: bool = False) -> bool:
         """From the run worker: show the plan and wait for y/n (Enter = yes unless irreversible)."""
@@ -122,13 +118,10 @@ class StepChoices(_Screen):
                          "redo")
 
     def _ask_reason(self, question: str, action: str) -> None:
-        from screens.prompts import ReasonScreen
+        from screens.prompts import ReasonScreen, ask_reason
 
-        def answered(reason: str | None) -> None:
-            if reason:
-                self._record_choice(action, reason)
-
-        self.app.push_screen(ReasonScreen(question), answered)
+        ask_reason(self.app, ReasonScreen(question),
+                   lambda reason: self._record_choice(action, reason))
 
     @work(thread=True, exclusive=True, group="step-run")
     def _record_choice(self, action: str, reason: str) -> None:

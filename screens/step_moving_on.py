@@ -20,7 +20,6 @@ from screens.step_loading import next_elsewhere
 from screens.step_messages import Finished, GoTo
 from screens.step_render import next_key_hint, to_do_line
 from services import engine
-from services.asks import ASKS
 from services.errors import ConsoleError
 from services.step_status import StepStatus
 
@@ -89,7 +88,7 @@ class MovingOn(_Screen):
         if self.next_id != self.step.id:
             return next_key_hint(self.next_id, self.next_title, self.next_elsewhere)
         if self.status in RUNNABLE:
-            asks = self.step.irreversible or self.step.id in ASKS
+            asks = self.step.irreversible or bool(self.step.info.ask)
             return Text(f"n: {'asks, runs it' if asks else 'runs it'} and opens the next step · "
                         "r: run it here.", style="bold")
         if self.status == S.BLOCKED and self.blockers:

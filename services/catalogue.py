@@ -1,10 +1,11 @@
-"""The step catalogue: every runbook step's id, implementation module, title, description and
-flags, once.
+"""The step catalogue: every runbook step's id, implementation module, title, description, flags
+and confirmation question, once.
 
-This is the one place a step's id, title, description and flags are written: the step classes in
-``services/steps/`` read theirs from here (``Step.title``, ``Step.description`` and the flags are
-looked up by the class's ``id``), the TUI and ``status`` render them, and the screens map ids to
-their views in ``screens/steps/__init__.py``. It imports nothing, so ``status`` can list a runbook
+This is the one place a step's id, title, description, flags and question are written: the step
+classes in ``services/steps/`` read theirs from here (``Step.title``, ``Step.description`` and the
+flags are looked up by the class's ``id``), ``services/asks.py`` words the questions from here,
+the TUI and ``status`` render them, and the screens map ids to their views in
+``screens/steps/__init__.py``. It imports nothing, so ``status`` can list a runbook
 and describe its steps without loading any step's implementation.
 
 Adding a step: one entry here, one module in ``services/steps/`` (a ``Step`` subclass with this
@@ -29,6 +30,9 @@ class StepInfo:
     irreversible: bool = False  # the engine shows the plan and asks before running it
     skippable: bool = False  # a captain may skip it with a recorded reason
     side: str = "online"  # the workstation it runs on when signing is air-gapped
+    # The yes/no question before it commits or tags, over its plan (services/asks.py fills in
+    # {changelog}, {migration} and {tag}); "" asks none. Irreversible steps the engine asks.
+    ask: str = ""
 
 
 CATALOGUE = (
@@ -38,10 +42,11 @@ CATALOGUE = (
                          "vulnerability waivers unexpired, and CI green on the release commit (deferred "
                          "when offline)."),
     StepInfo("changelog", "changelog", "Move [Unreleased] in CHANGELOG.md",
+             ask="Write {changelog} and commit it?",
              description="Move the [Unreleased] entries under a new version heading dated today (UTC), "
                          "in the file's own style, update the compare-link footer, show the diff and "
                          "commit it as 'Release vX.Y.Z: changelog'."),
-    StepInfo("migration", "migration", "MIGRATION.md section",
+    StepInfo("migration", "migration", "MIGRATION.md section", ask="Commit {migration}?",
              description="MIGRATION.md must have a section for this version transition, or say that no "
                          "migration is required (not allowed for a MAJOR bump)."),
     StepInfo("notes", "notes", "Release notes",
@@ -69,6 +74,7 @@ CATALOGUE = (
              description="Detached signatures for every artifact with the pinned key, each verified "
                          "at once against the pinned public key."),
     StepInfo("tag", "tag", "Signed tag", needs_token=True, side="offline",
+             ask="Create and sign the tag {tag}?",
              description="A signed, annotated tag on the release commit (message from the policy), "
                          "verified with `git verify-tag` right after."),
     StepInfo("handoff-back", "handoff_back", "Hand-off back to the online machine", side="offline",
@@ -88,12 +94,15 @@ CATALOGUE = (
     StepInfo("publish", "publish", "Publish", needs_network=True, irreversible=True,
              description="Publish the reviewed draft: stable becomes latest, rc a pre-release."),
     StepInfo("post-release", "post_release", "Reopen [Unreleased]",
+             ask="Reopen [Unreleased] in {changelog} and commit it?",
              description="Re-add an empty [Unreleased] section at the top of CHANGELOG.md, point its "
                          "footer link at vX.Y.Z...HEAD and commit it (after a promotion only the "
                          "link moves: the candidate reopened the section). The summary then offers "
                          "to push it (p in the TUI, `release-console push --rest` on the command "
                          "line)."),
     StepInfo("hotfix-branch", "hotfix_branch", "Hotfix branch", skippable=True,
+             ask="Make the hotfix branch for {tag}: pick the fixes and commit their {changelog} "
+                 "entries?",
              description="Branch hotfix/vX.Y.Z from the shipped tag, cherry-pick the picked fixes from "
                          "the default branch with -x, and add a ### Fixed entry for each (its "
                          "subject) to [Unreleased]. To reword one, edit CHANGELOG.md outside the "

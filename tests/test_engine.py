@@ -166,6 +166,24 @@ def test_catalogue_agrees_with_each_step_implementation() -> None:
                                "skippable"}), info.id
 
 
+def test_every_catalogued_question_fills_in_from_the_policy() -> None:
+    """A step's confirmation is its catalogue entry's ``ask``: each fills in (a misspelt {field}
+    would be a KeyError in the run worker, after the captain pressed r), and no irreversible step
+    has one (the engine asks those itself, over the plan)."""
+    from services.asks import question
+    from services.policy import Policy
+    from services.steps import CATALOGUE
+
+    asking = {info.id for info in CATALOGUE if info.ask}
+    assert asking == {"changelog", "migration", "tag", "post-release", "hotfix-branch"}
+    assert not any(info.ask and info.irreversible for info in CATALOGUE)
+    for step_id in asking:
+        assert "{" not in question(step_id, Policy(), "v1.2.3"), step_id
+    assert question("tag", Policy(), "v1.2.3") == "Create and sign the tag v1.2.3?"
+    assert question("hotfix-branch", Policy(), "v1.2.3") == (
+        "Make the hotfix branch for v1.2.3: pick the fixes and commit their CHANGELOG.md entries?")
+
+
 def test_every_step_screen_is_mapped_explicitly_to_a_catalogued_step() -> None:
     import pkgutil
 

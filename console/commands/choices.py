@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from console.commands.common import add_parser, context
+from console.commands.common import add_parser, context, reason_option, step_argument
 from console.json_envelope import json_flag
 from console.output import print_json, say, say_wrapped
 from services import checklist, engine
@@ -21,16 +21,16 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "Mark STEP of the release in progress skipped, with the reason in the journal. "
                    "Only a step that may not apply can be skipped (a hotfix's hotfix-branch and "
                    "merge-back); the others are refused.")
-    p.add_argument("step", metavar="STEP", help="step id, as `status` lists them")
-    p.add_argument("--reason", required=True, help="why; recorded in the journal")
+    step_argument(p)
+    reason_option(p)
     p.set_defaults(handler=cmd_skip)
 
     p = add_parser(sub, "redo", "reopen a finished step (and the later ones) to run it again",
                    "When something a finished step relied on has changed (a rebuilt artifact, a "
                    "failed re-test), reopen it and every later step. Refused once a tag is made "
                    "or anything irreversible is done.")
-    p.add_argument("step", metavar="STEP", help="step id, as `status` lists them")
-    p.add_argument("--reason", required=True, help="what changed; recorded in the journal")
+    step_argument(p)
+    reason_option(p, "what changed")
     p.add_argument("--bundle-lost", action="store_true", help="reopen a hand-off whose bundle "
                    "the other workstation never imported (a damaged or lost copy)")
     p.set_defaults(handler=cmd_redo)
@@ -41,7 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "it leaves behind is listed: commits never pushed (with the `git reset "
                    "--keep` that drops them) and, air-gapped, a bundle at the other workstation.")
     p.add_argument("tag", metavar="TAG", help="the tag of the release in progress, as `status` shows it")
-    p.add_argument("--reason", required=True, help="why; recorded in the journal")
+    reason_option(p)
     json_flag(p, "one JSON document: the tag, where its record stays and what is left behind "
               "(docs/cli.md)")
     p.set_defaults(handler=cmd_abandon)

@@ -50,6 +50,17 @@ PASSPHRASE_HELP = ("read the signing key's passphrase from PATH (mode 600) inste
 FORCE_HELP = "replace existing signatures (never done without it)"
 
 
+def step_argument(parser: argparse.ArgumentParser) -> None:
+    """STEP, the step a command acts on (``run``, ``skip``, ``redo``): one id, one explanation."""
+    parser.add_argument("step", metavar="STEP", help="step id, as `status` lists them")
+
+
+def reason_option(parser: argparse.ArgumentParser, what: str = "why") -> None:
+    """``--reason``, required by every choice the journal keeps with its reason (``skip``,
+    ``redo``, ``abandon``): ``what`` the captain says differs, where it goes does not."""
+    parser.add_argument("--reason", required=True, help=f"{what}; recorded in the journal")
+
+
 def yank_options(parser: argparse.ArgumentParser) -> None:
     """``--reason``, ``--replacement`` and ``--allow-older``, declared once for ``yank`` and
     ``changelog yank``: both write the same yank note and check the replacement the same way, and

@@ -12,6 +12,7 @@ from console.commands.common import (
     add_parser,
     context,
     require_passphrase_file,
+    step_argument,
 )
 from console.commands.step_lines import evidence_lines, say_next, say_unpushed
 from console.json_envelope import json_flag
@@ -61,7 +62,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = add_parser(sub, "run", "run one step of the release in progress",
                    "Check STEP, then run it and record the evidence. --dry-run prints the plan "
                    "and changes nothing.")
-    p.add_argument("step", metavar="STEP", help="step id, as `status` lists them")
+    step_argument(p)
     add_run_options(p)
     p.add_argument("--build", action="store_true",
                    help="artifacts only: run release.toml's [artifacts] build first (output on "

@@ -124,7 +124,7 @@ class ChangelogScreen(StepScreen[ChangelogView]):
         self.show_section("#changelog-entries", Text("\n".join(
             line for line in data.entries.rstrip("\n").splitlines() if line.strip())))
 
-    def question(self, ctx: Context, template: str) -> str:
+    def question(self, ctx: Context) -> str:
         files = [ctx.policy.changelog]
         # The version references go into the same commit, so the question names them; a refused
         # pattern is the step's own blocker (the sentence naming file and pattern).

@@ -14,7 +14,7 @@ from services.step_protocol import Context
 
 
 class PostReleaseScreen(StepScreen[Any]):
-    def question(self, ctx: Context, template: str) -> str:
+    def question(self, ctx: Context) -> str:
         from services.asks import post_release_question
 
         return post_release_question(ctx)
