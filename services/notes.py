@@ -193,6 +193,10 @@ def _key_lines(policy: Policy, *, tag: str, base_url: str, files: bool) -> list[
                      f"fingerprint `{openpgp.value}`: the first command imports it.")
     tag_key = policy.tag_key or policy.signing_fingerprint
     tag_asset = public_keys.tag_key_asset(policy)
+    signers = next((k for k in public_keys.planned(policy) if k.what.startswith("ssh")), None)
+    if policy.tag_signing == "ssh" and signers is not None:
+        lines.append(f"`{signers.name}`, attached to this release, lists the tagger's ssh key: "
+                     "`git verify-tag` needs it as git's `gpg.ssh.allowedSignersFile`.")
     if tag_asset is not None and files and tag_asset == openpgp and policy.signing_backend == "gpg":
         lines.append("`git verify-tag` checks the tag with that key too.")
     elif tag_asset is not None:

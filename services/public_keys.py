@@ -73,8 +73,11 @@ def unpublishable(signing: Mapping[str, Any]) -> str:
     backend = signing.get("signing_backend", "minisign")
     files = {"minisign": ("signing.public_key", signing.get("signing_public_key") or ""),
              "ssh": ("signing.allowed_signers", signing.get("signing_allowed_signers") or "")}
-    if backend in files:
-        key, value = files[backend]
+    if signing.get("tag_signing") == "ssh" and signing.get("signing_allowed_signers"):
+        backend_files = [backend, "ssh"]
+    else:
+        backend_files = [backend]
+    for key, value in (files[b] for b in backend_files if b in files):
         if not _repository_path(value):
             return (f"{key} ({value or 'not set'}) is not a file in the repository, so no "
                     "committed key can be attached; commit the key and name its path in the "
@@ -82,11 +85,11 @@ def unpublishable(signing: Mapping[str, Any]) -> str:
     if backend == "gpg" and not signing.get("signing_fingerprint"):
         return ("signing.fingerprint is not set, so there is no OpenPGP key to export; pin it, "
                 "or remove publish_keys")
-    tag_openpgp = signing.get("tag_signing") == "openpgp" and (
-        signing.get("tag_key") or signing.get("signing_fingerprint"))
-    if backend == "none" and not tag_openpgp:
+    tag_key = signing.get("tag_key") or signing.get("signing_fingerprint") \
+        if signing.get("tag_signing") == "openpgp" else signing.get("signing_allowed_signers")
+    if backend == "none" and not (signing.get("tag_signing") != "none" and tag_key):
         return ("nothing is signed with a key it could publish (signing.backend is \"none\" and "
-                "the tag has no OpenPGP key); remove publish_keys")
+                "the tag has no key to publish); remove publish_keys")
     return ""
 
 
@@ -102,9 +105,9 @@ def planned(policy: Policy) -> list[KeyAsset]:
     if backend == "minisign":
         rel = _repository_path(policy.signing_public_key or "minisign.pub")
         result.append(KeyAsset(posixpath.basename(rel), "file", rel, "minisign public key"))
-    elif backend == "ssh":
-        rel = _repository_path(policy.signing_allowed_signers)
-        result.append(KeyAsset(posixpath.basename(rel), "file", rel, "ssh allowed signers"))
+    if backend == "ssh" or (policy.tag_signing == "ssh" and policy.signing_allowed_signers):
+        rel = _repository_path(policy.signing_allowed_signers)  # ssh-signed files or tag
+        result.append(KeyAsset(posixpath.basename(rel), "file", rel, "ssh allowed signers file"))
     project = f"{policy.project_name.lower()}-" if policy.project_name else ""
     signing = _normalise(policy.signing_fingerprint) if backend == "gpg" else ""
     tag = _normalise(policy.tag_key or policy.signing_fingerprint) \
