@@ -217,3 +217,17 @@ def test_the_verification_block_points_at_the_attached_keys() -> None:
                              version="1.0.0")
     assert "gpg --import pai-release-key.asc\n" in gpg
     assert "pai-tag-key.asc" not in gpg  # one key signs both: one file
+
+
+def test_the_summary_lists_the_published_key(keyed: tuple[Context, bytes]) -> None:
+    import hashlib
+
+    from services.summary import summarise
+
+    ctx, committed = keyed
+    for step in ("draft", "review", "publish"):
+        run(ctx, step)
+    summary = summarise(ctx.require_session())
+    key = next(a for a in summary.assets if a.name == "minisign.pub")
+    assert (key.sha256, key.size) == (hashlib.sha256(committed).hexdigest(), len(committed))
+    assert f"  minisign.pub\n    sha256:{key.sha256}" in "\n".join(summary.lines())
