@@ -231,3 +231,31 @@ def test_the_summary_lists_the_published_key(keyed: tuple[Context, bytes]) -> No
     key = next(a for a in summary.assets if a.name == "minisign.pub")
     assert (key.sha256, key.size) == (hashlib.sha256(committed).hexdigest(), len(committed))
     assert f"  minisign.pub\n    sha256:{key.sha256}" in "\n".join(summary.lines())
+
+
+def test_verify_uses_the_key_downloaded_beside_the_files(tmp_path: Path) -> None:
+    """A user who downloaded the release, minisign.pub among its assets, verifies from
+    anywhere: the key beside the files is the one the release carries."""
+    from tests.conftest import run_cli
+
+    pub, sec = minisign_keypair(tmp_path / "token")
+    downloads = tmp_path / "Downloads"
+    downloads.mkdir()
+    iso = downloads / "pai-v1.0.0-amd64.iso"
+    iso.write_bytes(b"an iso\n")
+    subprocess.run(["sha256sum", iso.name], cwd=downloads, check=True,
+                   stdout=(downloads / f"{iso.name}.sha256").open("wb"))
+    subprocess.run(["minisign", "-S", "-s", str(sec), "-m", str(iso)], check=True,
+                   capture_output=True)
+    (downloads / "minisign.pub").write_bytes(pub.read_bytes())
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+
+    done = run_cli("verify", str(iso), cwd=elsewhere)
+    assert done.returncode == 0, done.stderr
+    assert "pai-v1.0.0-amd64.iso: sha256 OK; signature OK" in done.stdout
+
+    other, _ = minisign_keypair(tmp_path / "other", "other")
+    (downloads / "minisign.pub").write_bytes(other.read_bytes())  # not the signer's key
+    refused = run_cli("verify", str(iso), cwd=elsewhere)
+    assert refused.returncode == 1 and "Verification failed" in refused.stderr
