@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -210,3 +210,27 @@ def write(policy: Policy, repo: Repository, release_dir: Path, *, commit: str,
             path.parent.mkdir(parents=True, exist_ok=True)
             write_bytes_atomic(path, data)
     return made
+
+
+def signer_problem(key: KeyAsset, key_path: Path, signatures: Sequence[Path], tag: str) -> str:
+    """Why the attached minisign key could not verify the attached signatures ("" when it can).
+
+    The sign step verified them against the pinned key in the working copy; what is published is
+    the key committed at the tag. Should the two differ, users would get signatures their key
+    cannot check: the key ids are compared (no file is hashed again)."""
+    from services.signing import SigningError
+    from services.signing.minisign import key_id_text, public_key_id, signature_key_id
+
+    if key.what != "minisign public key":
+        return ""
+    try:
+        published = public_key_id(key_path)
+    except SigningError:
+        return f"{key.value} committed at {tag} is not a minisign public key"
+    for signature in signatures:
+        made_by = signature_key_id(signature)
+        if made_by is not None and made_by != published:
+            return (f"{signature.name} was made by minisign key {key_id_text(made_by)}, but "
+                    f"{key.value} committed at {tag} is key {key_id_text(published)}, so users "
+                    "could not verify it with the attached key")
+    return ""

@@ -259,3 +259,22 @@ def test_verify_uses_the_key_downloaded_beside_the_files(tmp_path: Path) -> None
     (downloads / "minisign.pub").write_bytes(other.read_bytes())  # not the signer's key
     refused = run_cli("verify", str(iso), cwd=elsewhere)
     assert refused.returncode == 1 and "Verification failed" in refused.stderr
+
+
+def test_a_committed_key_that_did_not_make_the_signatures_stops_the_draft(
+        keyed: tuple[Context, bytes], repo_path: Path, sandbox: Sandbox, tmp_path: Path) -> None:
+    """The sign step checked the signatures with the working copy's key; the key users get is
+    the tag's. Signed with another key, they could not verify a single download."""
+    ctx, _committed = keyed
+    _pub, sec = minisign_keypair(tmp_path / "other", "other")
+    for iso in sorted((repo_path / "build").glob("*.iso")):
+        Path(f"{iso}.minisig").unlink()
+        subprocess.run(["minisign", "-S", "-s", str(sec), "-m", str(iso)], check=True,
+                       capture_output=True)
+
+    with pytest.raises(StepFailed, match=r"pai-v0\.2\.0-amd64\.iso\.minisig was made by minisign "
+                       r"key [0-9A-F]{16}, but minisign\.pub committed at v0\.2\.0 is key "
+                       r"[0-9A-F]{16}, so users could not verify it with the attached key; "
+                       "nothing was uploaded"):
+        run(ctx, "draft")
+    assert sandbox.requests("POST", "/releases") == []

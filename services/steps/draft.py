@@ -30,6 +30,10 @@ from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepF
 from services.step_status import StepStatus
 from services.steps.preflight_ci import release_gate
 
+KEY_REMEDY = ('Sign the files again with the key committed at the tag (`release-console redo '
+              'sign --reason "..."`), or commit the signing key\'s public half and release a new '
+              "version.")
+
 
 def notes_sha256(ctx: Context) -> str:
     return hashlib.sha256(read_notes(ctx).encode("utf-8")).hexdigest()
@@ -114,11 +118,15 @@ class Draft(Step):
 
     def run(self, ctx: Context) -> Evidence:
         session = ctx.require_session()
+        files = wiring.expected_files(ctx)
+        signatures = [f.path for f in files if f.kind == "signature" and f.exists]
         for key, path, data in wiring.write_public_keys(ctx):  # from the tag, never the tree
+            problem = public_keys.signer_problem(key, path, signatures, session.tag)
+            if problem:
+                raise StepFailed(f"{problem}; nothing was uploaded.", remedy=KEY_REMEDY)
             ctx.record(self.id, "public key prepared", outputs={
                 "name": key.name, "from": key.value, "path": display_path(path, ctx.root),
                 "sha256": hashlib.sha256(data).hexdigest()})
-        files = wiring.expected_files(ctx)
         commit = expected.tag_commit(ctx.repo, session.tag)
         blockers, ci = release_gate(ctx, commit)  # the network gate: here, not in check()
         if blockers:
