@@ -278,3 +278,24 @@ def test_a_committed_key_that_did_not_make_the_signatures_stops_the_draft(
                        "nothing was uploaded"):
         run(ctx, "draft")
     assert sandbox.requests("POST", "/releases") == []
+
+
+async def test_the_draft_screen_lists_the_key_read_at_the_tag(
+        keyed: tuple[Context, bytes], repo_path: Path) -> None:
+    from textual.widgets import DataTable
+
+    from console.app import ReleaseConsoleApp
+    from console.wiring import Options
+    from screens.step import screen_for
+    from tests.tui_helpers import settle
+
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.push_screen(screen_for("draft"))
+        await settle(pilot)
+        table = app.screen.query_one("#draft-assets", DataTable)
+        assert [str(c) for c in table.get_row("minisign.pub")] == \
+            ["minisign.pub", "read at the tag", "-"]
+        await pilot.press("r")
+        await settle(pilot)
+        assert str(table.get_cell("minisign.pub", "progress")) == "uploaded"
