@@ -181,6 +181,9 @@ ssh_key = "../token/id_tag_ed25519"
 allowed_signers = "allowed_signers"
 identity = "captain@pai.example"
 tag_message = "PAI {tag}"
+# The release carries minisign.pub and allowed_signers as committed at its tag (runbook section 5:
+# "also published on the GitHub Releases page").
+publish_keys = true
 
 [smoke]
 architectures = ["amd64", "arm64"]

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from services import changelog, channels
+from services import changelog, channels, public_keys
 from services.artifacts import display_path
 from services.changelog import Changelog, parse_url
 from services.errors import ConsoleError
@@ -130,15 +130,20 @@ def verification_block(policy: Policy, *, tag: str, version: str, base_url: str 
     names = [spec.filename(tag=tag, version=version, project=policy.project_name)
              for spec in policy.artifacts]
     keys = _key_lines(policy, tag=tag, base_url=base_url, files=bool(names))
-    commands: list[str] = []
+    # an attached OpenPGP key is imported first, where the downloads are
+    imports = [f"gpg --import {k.name}" for k in public_keys.planned(policy)
+               if k.source == "openpgp" and names]
+    commands: list[str] = [*imports]
     combined = policy.combined_checksum_name(tag=tag, version=version)
     if combined and names and policy.checksum_sign_combined:
         # One signature vouches for the list, and the list for every download (the SHA256SUMS way).
         signature = f"{combined}{signature_suffix(policy.signing_backend)}"
-        return _block(tag, [*_verify_command(policy, combined), f"sha256sum -c --ignore-missing "
-                            f"{combined}"], policy.tag_signing != "none",
+        return _block(tag, [*imports, *_verify_command(policy, combined),
+                            f"sha256sum -c --ignore-missing {combined}"],
+                      policy.tag_signing != "none",
                       intro=f"Download the files you need with {combined} and {signature}, check "
-                      "the list's signature, then the files against it:", keys=keys)
+                      "the list's signature, then the files against it:", keys=keys,
+                      tag_import=_tag_import(policy, names))
     intro = {}
     if combined and names:
         commands.append(f"sha256sum -c --ignore-missing {combined}")
@@ -153,7 +158,18 @@ def verification_block(policy: Policy, *, tag: str, version: str, base_url: str 
         if not combined and per_file:
             commands.append(f"sha256sum -c {per_file}")
         commands += _verify_command(policy, name)
-    return _block(tag, commands, policy.tag_signing != "none", keys=keys, **intro)
+    return _block(tag, commands, policy.tag_signing != "none", keys=keys,
+                  tag_import=_tag_import(policy, names), **intro)
+
+
+def _tag_import(policy: Policy, names: Sequence[str]) -> str:
+    """The attached tag key to import before `git verify-tag`, when no download block did."""
+    asset = public_keys.tag_key_asset(policy)
+    return asset.name if asset is not None and not names else ""
+
+
+def _attached(policy: Policy, source: str) -> public_keys.KeyAsset | None:
+    return next((k for k in public_keys.planned(policy) if k.source == source), None)
 
 
 def _key_lines(policy: Policy, *, tag: str, base_url: str, files: bool) -> list[str]:
@@ -163,11 +179,31 @@ def _key_lines(policy: Policy, *, tag: str, base_url: str, files: bool) -> list[
     lines = []
     pinned = {"minisign": policy.signing_public_key or "minisign.pub",
               "ssh": policy.signing_allowed_signers or "allowed_signers"}.get(policy.signing_backend)
-    if files and pinned and not os.path.isabs(os.path.expanduser(pinned)):
+    attached, openpgp = _attached(policy, "file"), _attached(policy, "openpgp")
+    if files and attached is not None:  # [signing] publish_keys: a download like the others
+        where = f"[at {tag}]({_file_url(base_url, tag, attached.value)})" if base_url \
+            else f"at {tag}"
+        lines.append(f"`{attached.name}`, attached to this release, is the project's public "
+                     f"key; download it with the files (it is also in the repository {where}).")
+    elif files and pinned and not os.path.isabs(os.path.expanduser(pinned)):
         where = f"[{pinned}]({_file_url(base_url, tag, pinned)})" if base_url else f"`{pinned}`"
         lines.append(f"{where} is the project's public key, in the repository at {tag}.")
+    if files and openpgp is not None and policy.signing_backend == "gpg":
+        lines.append(f"`{openpgp.name}`, attached to this release, is the project's OpenPGP key, "
+                     f"fingerprint `{openpgp.value}`: the first command imports it.")
     tag_key = policy.tag_key or policy.signing_fingerprint
-    if policy.tag_signing == "openpgp" and tag_key:
+    tag_asset = public_keys.tag_key_asset(policy)
+    signers = next((k for k in public_keys.planned(policy) if k.what.startswith("ssh")), None)
+    if policy.tag_signing == "ssh" and signers is not None:
+        lines.append(f"`{signers.name}`, attached to this release, lists the tagger's ssh key: "
+                     "`git verify-tag` needs it as git's `gpg.ssh.allowedSignersFile`.")
+    if tag_asset is not None and files and tag_asset == openpgp and policy.signing_backend == "gpg":
+        lines.append("`git verify-tag` checks the tag with that key too.")
+    elif tag_asset is not None:
+        lines.append(f"`git verify-tag` needs the tagger's OpenPGP key, fingerprint "
+                     f"`{tag_asset.value}`, attached to this release as `{tag_asset.name}`"
+                     + ("; the download commands import it first." if files else "."))
+    elif policy.tag_signing == "openpgp" and tag_key:
         lines.append(f"`git verify-tag` runs in a clone of the repository and needs the tagger's "
                      f"OpenPGP key, fingerprint "
                      f"`{tag_key}`, in your keyring.")
@@ -177,12 +213,14 @@ def _key_lines(policy: Policy, *, tag: str, base_url: str, files: bool) -> list[
 def _verify_command(policy: Policy, name: str) -> list[str]:
     """The command that checks ``name``'s signature with the policy's backend ([] when none)."""
     backend = policy.signing_backend
+    attached = _attached(policy, "file")  # downloaded beside the files, by its own name
     if backend == "minisign":
-        return [f"minisign -Vm {name} -p {policy.signing_public_key or 'minisign.pub'}"]
+        key = attached.name if attached else policy.signing_public_key or "minisign.pub"
+        return [f"minisign -Vm {name} -p {key}"]
     if backend == "gpg":
         return [f"gpg --verify {name}.asc {name}"]
     if backend == "ssh":
-        signers = policy.signing_allowed_signers or "allowed_signers"
+        signers = attached.name if attached else policy.signing_allowed_signers or "allowed_signers"
         identity = policy.signing_identity or "RELEASE-SIGNER"
         return [f"ssh-keygen -Y verify -f {signers} -I {identity} -n file -s {name}.sig < {name}"]
     return []
@@ -190,13 +228,16 @@ def _verify_command(policy: Policy, name: str) -> list[str]:
 
 def _block(tag: str, commands: list[str], signed_tag: bool, *,
            intro: str = "Download the files you need with their checksum and signature files, "
-           "then run:", keys: Sequence[str] = ()) -> str:
+           "then run:", keys: Sequence[str] = (), tag_import: str = "") -> str:
     lines = ["### Verification", ""]
     after = ["", " ".join(keys)] if keys else []
     # the tag is checked in a clone, not where the downloads are: its own block (pasted with
     # the download commands, `git verify-tag` failed in the download folder)
-    tag_lines = [f"In a clone of the repository, check the signature of the tag {tag}:", "",
-                 "```sh", f"git verify-tag {tag}", "```"] if signed_tag else []
+    first = (f"Download {tag_import} from this release and import it, then in a clone of the "
+             "repository check") if tag_import else "In a clone of the repository, check"
+    tag_lines = [f"{first} the signature of the tag {tag}:", "", "```sh",
+                 *([f"gpg --import {tag_import}"] if tag_import else []),
+                 f"git verify-tag {tag}", "```"] if signed_tag else []
     if commands:
         lines += [intro, "", "```sh", *commands, "```", *([""] if tag_lines else []),
                   *tag_lines, *after]

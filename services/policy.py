@@ -94,6 +94,7 @@ class Policy:
     signing_ssh_key: str = ""
     tag_signing: str = "openpgp"
     tag_key: str = ""
+    signing_publish_keys: bool = False  # the release carries its public keys as assets
     tag_message: str = "{project} {tag}"
     smoke_architectures: tuple[str, ...] = ()
     # Generic: a project names its own checks in [smoke] checks (the PAI example lists its four).
@@ -214,6 +215,16 @@ def require_fingerprint(path: Path, key: str, value: str) -> None:
                           f"digits), but it is {value!r}.")
 
 
+def require_publishable(path: Path, signing: Mapping[str, Any]) -> None:
+    """``publish_keys`` attaches keys committed in the repository (or exported from gpg): a key
+    file outside the repository, or no key at all, is said here rather than at the draft."""
+    from services.public_keys import unpublishable
+
+    problem = unpublishable(signing)
+    if problem:
+        raise PolicyError(f"{path}: key 'signing.publish_keys' is true, but {problem}.")
+
+
 def load_policy(path: Path | None, *, required: bool = False) -> Policy:
     """Load ``path``; a missing file gives the defaults unless ``required``."""
     if path is None or not path.exists():
@@ -325,6 +336,9 @@ def _parse(path: Path, data: dict[str, Any]) -> Policy:
                           "remove sign_combined.")
     if signing["tag_signing"] == "openpgp":  # for ssh tag signing, tag_key is a key file
         require_fingerprint(path, "signing.tag_key", signing["tag_key"])
+    publish_keys = t.flag("publish_keys", False)
+    if publish_keys:
+        require_publishable(path, signing)
     t.finish()
 
     t = top.table("smoke")
@@ -381,5 +395,5 @@ def _parse(path: Path, data: dict[str, Any]) -> Policy:
         smoke_architectures=smoke_arches, smoke_checks=smoke_checks,
         checklist_preflight=checklist_pre, checklist_post_release=checklist_post,
         version_references=tuple(refs), sla_hours=sla, waivers=waivers,
-        github_api_url=api_url, **signing,
+        github_api_url=api_url, signing_publish_keys=publish_keys, **signing,
     )

@@ -25,6 +25,7 @@ from services.evidence import (
     TagEvidence,
     YankChangelogEvidence,
 )
+from services.public_keys import KIND as KEY_KIND
 from services.session import Session, record_directory
 from services.wording import counted
 
@@ -166,12 +167,22 @@ def _signed_list(session: Session) -> tuple[AssetLine, ...]:
                       int(entry.signature_size or sizes.get(sig_name) or 0)))
 
 
+def _public_keys(session: Session) -> tuple[AssetLine, ...]:
+    """The public keys the release carries (``[signing] publish_keys``), as the review saw
+    them: users fetch them from the release page, so the summary lists their sha256 too."""
+    reviewed = session.evidence(ReviewEvidence) or ReviewEvidence()
+    return tuple(AssetLine(str(a.get("name")), str(a.get("expected_sha256") or ""),
+                           int(a.get("expected_size") or 0))
+                 for a in reviewed.assets if a.get("kind") == KEY_KIND)
+
+
 def summarise(session: Session, *, unpushed: int = 0,
               checklist_left: tuple[str, ...] = ()) -> Summary:
     """The summary of ``session``; ``unpushed`` commits and open checklist items become actions."""
     sign = session.evidence(SignEvidence) or SignEvidence()
     assets = tuple(AssetLine(s.artifact, s.sha256, int(s.size or 0))
-                   for s in sign.signatures if isinstance(s, SignedArtifact)) + _signed_list(session)
+                   for s in sign.signatures if isinstance(s, SignedArtifact)) + _signed_list(session) \
+        + _public_keys(session)
     signer = ", ".join(x for x in (sign.backend, sign.pinned_key) if x)
     tag = session.evidence(TagEvidence) or TagEvidence()
     publish = session.evidence(PublishEvidence) or PublishEvidence()

@@ -10,6 +10,7 @@ the result where a user would: the release on the (loopback) GitHub, the files, 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -123,9 +124,13 @@ async def test_a_whole_demo_release_in_60_keys_at_80x24(
     with urllib.request.urlopen(request, timeout=5) as response:
         release = json.loads(response.read())
     assert release["draft"] is False and release["name"] == "PAI v1.3.0"
-    assert sorted(a["name"] for a in release["assets"]) == sorted(
+    # the demo's policy publishes its keys ([signing] publish_keys): as committed at the tag
+    assert sorted(a["name"] for a in release["assets"]) == sorted([*(
         f"pai-v1.3.0-{arch}.iso{suffix}" for arch in ("amd64", "arm64")
-        for suffix in ("", ".sha256", ".minisig"))
+        for suffix in ("", ".sha256", ".minisig")), "minisign.pub", "allowed_signers"])
+    key = next(a for a in release["assets"] if a["name"] == "minisign.pub")
+    committed = git(project, "show", "v1.3.0:minisign.pub").encode()
+    assert key["digest"] == "sha256:" + hashlib.sha256(committed).hexdigest()
     iso = next(a for a in release["assets"] if a["name"] == "pai-v1.3.0-amd64.iso")
     assert iso["digest"].removeprefix("sha256:") in summary.replace("\n", "")
     assert git(project.parent / "origin.git", "tag", "--list").split()[-1] == "v1.3.0"

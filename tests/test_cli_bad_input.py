@@ -215,7 +215,8 @@ def test_verify_without_the_public_key_says_so_not_that_the_download_is_bad(
     assert refused.stderr.strip().splitlines() == [
         f"error: There is no public key to verify with: {tmp_path / 'minisign.pub'} does not "
         "exist; nothing was verified. Give --minisign-pub the project's key file (minisign.pub "
-        "in its repository at the release's tag), or run verify in a clone of the project."]
+        "in its repository at the release's tag, or attached to the release), or run verify in "
+        "a clone of the project."]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["app.tar.gz"]
 
 

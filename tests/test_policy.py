@@ -36,6 +36,10 @@ def test_shared_pai_example_is_sayable() -> None:
         == ["pai-v1.3.0-amd64.iso", "pai-v1.3.0-arm64.iso"]
     assert policy.signing_backend == "minisign" and policy.signing_public_key == "minisign.pub"
     assert policy.tag_key == "0123456789ABCDEF0123456789ABCDEF01234567"
+    # runbook section 5: minisign.pub "is also published on the GitHub Releases page"
+    from services.public_keys import planned
+
+    assert [k.name for k in planned(policy)] == ["minisign.pub", "pai-tag-key.asc"]
     assert policy.smoke_checks[2] == "runs Ollama"
     assert policy.title_for("v1.3.0", "1.3.0") == "PAI v1.3.0"
     assert policy.checklist_post_release[0] == "Announce on Mastodon"

@@ -80,29 +80,38 @@ def require_writable_folder(target: Path) -> None:
 KEY_OPTIONS = ("minisign_pub", "allowed_signers")
 
 
-def require_pinned_key(args: argparse.Namespace, policy: Policy, root: Path) -> None:
+def require_pinned_key(args: argparse.Namespace, policy: Policy, root: Path,
+                       files: Sequence[Path] = ()) -> Path | None:
     """With no key option, `verify` checks against the policy's key file, found beside the
     policy or, outside a project, in the current folder. A user who downloaded a release and
     ran `release-console verify FILE` there had none, and was told "signature FAILED" and
     "Verification failed for FILE", as if the download were bad (seen verifying the console's
-    own v0.1.0)."""
+    own v0.1.0).
+
+    Where that file is not, the key a release carries (``[signing] publish_keys``), downloaded
+    beside the FILEs under its own name, is used: returned, for the option it stands for."""
     from services.signing import resolve
 
     if any(getattr(args, dest, "") for dest in (*KEY_OPTIONS, "gpg_fingerprint")):
-        return
+        return None
     pinned = {"minisign": ("--minisign-pub", policy.signing_public_key or "minisign.pub"),
               "ssh": ("--allowed-signers", policy.signing_allowed_signers)}.get(
                   policy.signing_backend)
     if pinned is None or not pinned[1]:
-        return
+        return None
     option, value = pinned
     path = resolve(root, value)
-    if not path.exists():
-        raise UsageError(f"There is no public key to verify with: {path} does not exist; "
-                         "nothing was verified.",
-                         remedy=f"Give {option} the project's key file ({Path(value).name} in its "
-                         "repository at the release's tag), or run verify in a clone of the "
-                         "project.")
+    if path.exists():
+        return None
+    downloaded = [f.parent / Path(value).name for f in files]
+    found = next((d for d in downloaded if d.is_file()), None)
+    if found is not None:
+        return found
+    raise UsageError(f"There is no public key to verify with: {path} does not exist; "
+                     "nothing was verified.",
+                     remedy=f"Give {option} the project's key file ({Path(value).name} in its "
+                     "repository at the release's tag, or attached to the release), or run "
+                     "verify in a clone of the project.")
 
 
 def require_key_files(args: argparse.Namespace, root: Path, nothing_was: str) -> None:

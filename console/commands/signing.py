@@ -253,9 +253,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
     require_present(files, "verified")
     policy, root, ctx = file_context(args)
     require_key_files(args, root, "verified")
-    require_pinned_key(args, policy, root)
-    overrides = Overrides(minisign_pub=args.minisign_pub, gpg_key=args.gpg_fingerprint,
-                          allowed_signers=args.allowed_signers, identity=args.identity)
+    beside = require_pinned_key(args, policy, root, files)  # a downloaded release's own key
+    overrides = Overrides(minisign_pub=args.minisign_pub or (
+        str(beside) if beside and policy.signing_backend == "minisign" else ""),
+                          gpg_key=args.gpg_fingerprint, identity=args.identity,
+                          allowed_signers=args.allowed_signers or (
+                              str(beside) if beside and policy.signing_backend == "ssh" else ""))
     backend = make_backend(policy, root, overrides, verifying=True)
     with ProgressRenderer() as bar:
         reports = verify_files(backend, files,

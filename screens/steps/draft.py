@@ -17,6 +17,7 @@ from screens import sized_table
 from screens.step import STEP_CSS, Progress, StepScreen
 from services.artifacts import human_size
 from services.evidence import DraftEvidence
+from services.public_keys import KIND as KEY_KIND
 from services.step_protocol import Context
 
 DRAFT_CSS = Path(__file__).with_name("draft.tcss")
@@ -38,7 +39,8 @@ class DraftScreen(StepScreen):
 
         drafted = ctx.session.evidence(DraftEvidence)
         done = drafted.actions() if drafted is not None else {}
-        return [(f.name, human_size(f.size) if f.exists else "missing", done.get(f.name, ""))
+        return [(f.name, human_size(f.size) if f.exists
+                 else "read at the tag" if f.kind == KEY_KIND else "missing", done.get(f.name, ""))
                 for f in expected_files(ctx)]
 
     def show_extra(self, data: Any) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from services import artifacts
+from services import artifacts, public_keys
 from services.errors import ConsoleError
 from services.evidence import ChecksumsEvidence
 from services.policy import Policy
@@ -65,7 +65,7 @@ def content_type(name: str) -> str:
 class ExpectedFile:
     name: str
     path: Path
-    kind: str  # artifact, checksum, signature, checksums, provenance
+    kind: str  # artifact, checksum, signature, checksums, provenance, public-key
 
     @property
     def exists(self) -> bool:
@@ -77,6 +77,8 @@ class ExpectedFile:
 
     @property
     def content_type(self) -> str:
+        if self.kind == public_keys.KIND:  # an .asc key is no signature
+            return "application/pgp-keys" if self.name.endswith(".asc") else "text/plain"
         return content_type(self.name)
 
 
@@ -85,7 +87,9 @@ def expected_files(policy: Policy, root: Path, session: Session,
     """Every file the draft must carry, in upload order (each artifact followed by its extras).
 
     ``release_dir`` is the session's own directory (``.release/<tag>``), where the provenance
-    index is looked for when the artifacts directory has none.
+    index is looked for when the artifacts directory has none, and where the public keys the
+    policy publishes are written from the tag (:func:`services.public_keys.write`) before the
+    draft uploads them or the review compares them.
     """
     directory = artifacts.artifacts_dir(policy, root)
     suffix = signature_suffix(policy.signing_backend)
@@ -108,6 +112,8 @@ def expected_files(policy: Policy, root: Path, session: Session,
         if candidate.is_file():
             files.append(ExpectedFile(PROVENANCE, candidate, "provenance"))
             break
+    files += [ExpectedFile(key.name, key.path(release_dir), public_keys.KIND)
+              for key in public_keys.planned(policy)]
     return files
 
 
@@ -218,7 +224,7 @@ def verify_artifacts(policy: Policy, files: list[ExpectedFile], digests: dict[st
 def missing_blockers(files: list[ExpectedFile], root: Path) -> list[Blocker]:
     result = []
     for item in files:
-        if not item.exists:
+        if not item.exists and item.kind != public_keys.KIND:  # read at the tag when it runs
             where = artifacts.display_path(item.path, root)
             remedy = {
                 "artifact": "Build it into the artifacts directory.",

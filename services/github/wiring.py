@@ -3,8 +3,10 @@ draft step recorded, the review of the current session's draft, and where its re
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from services import public_keys
 from services.github import expected
 from services.github.client import GitHubClient, GitHubOffline, connect
 from services.github.expected import ExpectedFile
@@ -62,6 +64,16 @@ def expected_files(ctx: Context) -> list[ExpectedFile]:
     return expected.expected_files(ctx.policy, ctx.root, session, ctx.store.directory(session.tag))
 
 
+def write_public_keys(ctx: Context) -> list[tuple[public_keys.KeyAsset, Path, bytes]]:
+    """The public keys the policy publishes, written afresh from the tag's commit (and gpg) into
+    the session's directory: the draft uploads them and the review compares them from there."""
+    session = ctx.require_session()
+    if not public_keys.planned(ctx.policy):
+        return []
+    return public_keys.write(ctx.policy, ctx.repo, ctx.store.directory(session.tag),
+                             commit=expected.tag_commit(ctx.repo, session.tag), tag=session.tag)
+
+
 def review_now(ctx: Context, client: GitHubClient, *, draft: bool = True) -> Review:
     """The release as GitHub shows it now against the local files (after publish: read-only,
     with "published" as the expected state). Artifacts still as the checksums step recorded
@@ -71,6 +83,7 @@ def review_now(ctx: Context, client: GitHubClient, *, draft: bool = True) -> Rev
     no recorded draft id is asked for and "published" is the expected state.
     """
     session = ctx.require_session()
+    write_public_keys(ctx)  # the tag's keys, not whatever a past run left in the folder
     files = expected_files(ctx)
     recorded = expected.checksummed(session)
     return review_draft(client, tag=session.tag, title=expected.release_title(ctx.policy, session),

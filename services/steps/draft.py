@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import hashlib
 
-from services import workstation
-from services.artifacts import human_size
+from services import public_keys, workstation
+from services.artifacts import display_path, human_size
 from services.evidence import DraftEvidence
 from services.github import expected, wiring
 from services.github.client import GitHubError, GitHubOffline
@@ -29,6 +29,10 @@ from services.progress import ProgressEvent
 from services.step_protocol import Blocker, Context, Evidence, Plan, Step, StepFailed
 from services.step_status import StepStatus
 from services.steps.preflight_ci import release_gate
+
+KEY_REMEDY = ('Sign the files again with the key committed at the tag (`release-console redo '
+              'sign --reason "..."`), or commit the signing key\'s public half and release a new '
+              "version.")
 
 
 def notes_sha256(ctx: Context) -> str:
@@ -45,6 +49,8 @@ class Draft(Step):
             blockers.append(Blocker(f"Tag {session.tag} does not exist in this repository yet.",
                                     "Run the tag step first."))
         blockers += expected.missing_blockers(wiring.expected_files(ctx), ctx.root)
+        if ctx.repo.tag_exists(session.tag):
+            blockers += public_keys.blockers(ctx.policy, ctx.repo, session.tag)
         if not ctx.policy.project.repository:
             blockers.append(Blocker(f"{ctx.policy.where} names no GitHub repository.",
                                     'Add repository = "owner/name" under [project].'))
@@ -89,7 +95,8 @@ class Draft(Step):
         plan.api_calls.append(f"POST /repos/{repo}/releases (draft=true) unless one exists; "
                               "PATCH it where its title, body, tag or target differ")
         for item in wiring.expected_files(ctx):
-            size = human_size(item.size) if item.exists else "missing"
+            size = human_size(item.size) if item.exists else (
+                "read at the tag" if item.kind == public_keys.KIND else "missing")
             plan.api_calls.append(f"POST {{upload_url}}?name={item.name} ({size}, "
                                   f"{item.content_type}) unless already attached and identical")
         plan.notes.append("Every artifact is hashed first and compared with its checksum file; "
@@ -112,6 +119,14 @@ class Draft(Step):
     def run(self, ctx: Context) -> Evidence:
         session = ctx.require_session()
         files = wiring.expected_files(ctx)
+        signatures = [f.path for f in files if f.kind == "signature" and f.exists]
+        for key, path, data in wiring.write_public_keys(ctx):  # from the tag, never the tree
+            problem = public_keys.signer_problem(key, path, signatures, session.tag)
+            if problem:
+                raise StepFailed(f"{problem}; nothing was uploaded.", remedy=KEY_REMEDY)
+            ctx.record(self.id, "public key prepared", outputs={
+                "name": key.name, "from": key.value, "path": display_path(path, ctx.root),
+                "sha256": hashlib.sha256(data).hexdigest()})
         commit = expected.tag_commit(ctx.repo, session.tag)
         blockers, ci = release_gate(ctx, commit)  # the network gate: here, not in check()
         if blockers:
