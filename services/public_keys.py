@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,7 +109,10 @@ def planned(policy: Policy) -> list[KeyAsset]:
     if backend == "ssh" or (policy.tag_signing == "ssh" and policy.signing_allowed_signers):
         rel = _repository_path(policy.signing_allowed_signers)  # ssh-signed files or tag
         result.append(KeyAsset(posixpath.basename(rel), "file", rel, "ssh allowed signers file"))
-    project = f"{policy.project_name.lower()}-" if policy.project_name else ""
+    # an asset name: "Release Console" gave "release console-tag-key.asc", a space GitHub
+    # would rewrite in the download URL the notes point at
+    slug = re.sub(r"[^a-z0-9._]+", "-", policy.project_name.lower()).strip("-.")
+    project = f"{slug}-" if slug else ""
     signing = _normalise(policy.signing_fingerprint) if backend == "gpg" else ""
     tag = _normalise(policy.tag_key or policy.signing_fingerprint) \
         if policy.tag_signing == "openpgp" else ""

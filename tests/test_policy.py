@@ -47,6 +47,19 @@ def test_shared_pai_example_is_sayable() -> None:
     assert policy.sla_hours == {"critical": 24, "high": 72}
 
 
+def test_the_consoles_own_release_carries_its_keys_under_names_without_spaces() -> None:
+    """Release Console's own policy publishes its keys; "Release Console" named the tag key
+    "release console-tag-key.asc", a space GitHub rewrites in the URL the notes point at."""
+    from dataclasses import replace
+
+    from services.public_keys import planned
+
+    own = load_policy(Path(__file__).resolve().parent.parent / "release.toml")
+    assert [k.name for k in planned(own)] == ["minisign.pub"]  # tag_key is set before 0.1.0
+    pinned = replace(own, tag_key="0123456789ABCDEF0123456789ABCDEF01234567")
+    assert [k.name for k in planned(pinned)] == ["minisign.pub", "release-console-tag-key.asc"]
+
+
 def test_a_project_with_no_name_gets_a_title_with_no_space_before_its_tag(
         tmp_path: Path) -> None:
     policy = load_policy(tmp_path / "release.toml")  # no policy file: no name, no repository
