@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from screens.diff_view import diff_line, trimmed
+from screens.diff_view import diff_text
 from screens.widgets import STATUS_STYLE
 from services import secrets
 from services.marks import MARKS
@@ -141,10 +141,9 @@ def plan_body(plan: Plan, width: int) -> Text:
             out.append(f"\n\nFile {single_width(change.path)}")
             continue
         out.append(f"\n\nFile {single_width(change.path)}:")
-        # its last newline only: rstrip() took a last blank context line (" ") with it
-        for line in trimmed(single_width(change.diff.removesuffix("\n"))).split("\n"):
-            out.append("\n")
-            out.append(diff_line(line, width))
+        # its last newline only (diff_text): rstrip() took a last blank context line with it
+        out.append("\n")
+        out.append(diff_text(single_width(change.diff), width))
     for number, note in enumerate(plan.notes):
         out.append(("\n" if number else "\n\n") + f"Note: {single_width(note)}")
     return out
