@@ -114,3 +114,17 @@ def test_a_fido_ssh_key_is_on_the_token(
     # where the key file is not (the online machine of an air gap), the pinned key says it
     (repo_path / "keys" / "id_token.pub").unlink()
     assert _needs_token(repo_path)["sign"] is True
+
+
+def test_a_missing_pin_is_said_without_a_token_for_a_key_file(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """Pre-flight's remedy for a missing minisign.pub said "the secret key stays on the hardware
+    token" of a minisign key file too."""
+    minisign_project(repo_path)
+    start_release(make_ctx(), ReleaseRequest(version="0.2.0"))
+    (repo_path / "minisign.pub").unlink()
+    shown = json.loads(run_cli("status", "--json", cwd=repo_path).stdout)
+    preflight = next(step for step in shown["steps"] if step["id"] == "preflight")
+    said = " ".join(b["reason"] + " " + b["remedy"] for b in preflight["blockers"])
+    assert "The pinned public key minisign.pub" in said, said
+    assert "token" not in said and "the secret key is never committed" in said, said
