@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+from rich.console import Console
 from rich.text import Text
 
 CONTEXT = 1  # context lines kept before and after each hunk's changes
@@ -131,6 +132,30 @@ def _cut(row: str, width: int, start: int) -> int:
         if at:
             return at
     return 0
+
+
+def diff_text(diff: str, width: int) -> Text:
+    """``diff`` as a diff view shows it: :func:`trimmed` to :data:`CONTEXT` line around each
+    change, each line coloured and wrapped at ``width`` (:func:`diff_line`; 0: not wrapped)."""
+    out = Text()
+    for number, line in enumerate(trimmed(diff.removesuffix("\n")).split("\n")):
+        if number:
+            out.append("\n")
+        out.append(diff_line(line, width))
+    return out
+
+
+def scroll_to_change(console: Console, body: Text, width: int, shown: int) -> int:
+    """How far to scroll a view of ``body`` (holding a diff view's rows, drawn ``width`` wide)
+    that shows ``shown`` rows, so that the diff's first change is whole in sight with a row of
+    context above it: as little as that takes (0: in sight already, or there is none)."""
+    rows = ["".join(segment.text for segment in line) for line in console.render_lines(
+        body, console.options.update_width(max(1, width)), pad=False)]
+    found = first_change(rows)
+    if found is None:
+        return 0
+    first, last = found
+    return max(0, min(last - shown + 1, first - 1))
 
 
 def first_change(rows: list[str]) -> tuple[int, int] | None:

@@ -117,6 +117,7 @@ class HotfixScreen(OwnKeysFirst, Screen[str | None]):
         picked: tuple[str, ...] = ()
         severity: str = ""
         branch: str = ""  # the default branch the commits are listed from
+        version: str = ""  # the hotfix version they are listed for (the field's at Enter)
 
     @dataclass
     class Started(Message):
@@ -134,6 +135,7 @@ class HotfixScreen(OwnKeysFirst, Screen[str | None]):
         self.commits: list[Candidate] = []
         self.picked: list[str] = []
         self.base = ""
+        self.listed = ""  # the version the commits on show were listed for: the one started
         self.busy = False
 
     def compose(self) -> ComposeResult:
@@ -164,11 +166,16 @@ class HotfixScreen(OwnKeysFirst, Screen[str | None]):
         version = self.query_one("#version", Input)
         if message.version and not version.value:
             version.value = message.version
-            self.on_input_submitted()  # the version is there: no key to list its commits
+            self._submit(message.version)  # the version is there: no key to list its commits
 
-    def on_input_submitted(self) -> None:
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        # as the field was at Enter, not after keys typed behind it (the field keeps the focus
+        # until the list comes): it read the field when the message was handled
+        self._submit(event.value)
+
+    def _submit(self, version: str) -> None:
         self._say("Listing the commits…")
-        self._list(self.query_one("#version", Input).value.strip())
+        self._list(version.strip())
 
     @work(thread=True, exclusive=True, group="hotfix-list")
     def _list(self, version: str) -> None:
@@ -186,13 +193,13 @@ class HotfixScreen(OwnKeysFirst, Screen[str | None]):
         left_out = " ".join(filter(None, (left_out_sentence([c.subject for c in own]),
                                           picks.shipped_sentence(base, shipped))))
         self.post_message(self.Listed(base, found, "", left_out, picked, severity,
-                                      ctx.policy.project.default_branch))
+                                      ctx.policy.project.default_branch, version))
 
     def on_hotfix_screen_listed(self, message: Listed) -> None:
         if message.error:
             self._say(message.error, error=True)
             return
-        self.base, self.commits = message.base, message.commits
+        self.base, self.commits, self.listed = message.base, message.commits, message.version
         self.picked = [c.sha for c in self.commits if c.sha in message.picked]
         if message.severity:
             self.query_one("#severity", Select).value = message.severity
@@ -258,7 +265,14 @@ class HotfixScreen(OwnKeysFirst, Screen[str | None]):
         # Picked in the order they were made (oldest first), as they landed on the branch.
         order = [c.sha for c in reversed(self.commits) if c.sha in self.picked]
         severity = self.query_one("#severity", Select).value
-        request = HotfixRequest(self.query_one("#version", Input).value.strip(), order,
+        typed = self.query_one("#version", Input).value.strip()
+        if typed != self.listed:  # edited since the list: these picks are another version's
+            now = f"the version field says {typed}" if typed else "the version field is empty"
+            self._say(f"The commits listed are those of {self.listed}, but {now}: press enter "
+                      f"in it to list that version's commits, or put {self.listed} back.",
+                      error=True)
+            return
+        request = HotfixRequest(self.listed, order,
                                 severity=severity if isinstance(severity, str) else "")
         self.busy = True
         # not "Making the hotfix branch…": its plan is asked first, and a "no" makes nothing

@@ -24,7 +24,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from screens.base import open_wizard
-from screens.diff_view import first_change
+from screens.diff_view import scroll_to_change
 from screens.footer import Footer
 from screens.step_keys import KEYS, OwnKeysFirst
 from screens.step_render import plan_body
@@ -140,14 +140,7 @@ class ConfirmScreen(OwnKeysFirst, ModalScreen[bool]):
         context above it (:func:`screens.diff_view.first_change`). Walked at 80x24: the
         changelog's confirmation showed the summary, the diff's header and context, and the
         change (the moved [Unreleased] heading, the new version and date) below the fold."""
-        console = self.app.console
-        rows = ["".join(segment.text for segment in line) for line in console.render_lines(
-            body, console.options.update_width(max(1, width)), pad=False)]
-        found = first_change(rows)
-        if found is None:
-            return
-        first, last = found
-        y = max(0, min(last - shown + 1, first - 1))
+        y = scroll_to_change(self.app.console, body, width, shown)
         if y:
             plan = self.query_one("#plan", PlanPane)
             self.call_after_refresh(plan.scroll_to, y=y, animate=False)

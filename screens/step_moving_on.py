@@ -82,17 +82,24 @@ class MovingOn(_Screen):
             line.update(self.done_line + Text(f"  Enter: the checklist ({self.next_title} is "
                                               f"next, on {self.next_elsewhere}).", style="bold"))
 
+    def leaving_field(self) -> str:
+        """How the captain leaves the text field that has the focus, in which n and r would be
+        typed ("Esc leaves the editor"), as the screen binds it; "" when no such field has it."""
+        return ""
+
     def _hint(self) -> Text:
         if not self.has_session:
             return Text("")
+        leave = self.leaving_field()
+        first = Text(f"{leave}, then ", style="bold") if leave else Text("")
         if self.next_id != self.step.id:
-            return next_key_hint(self.next_id, self.next_title, self.next_elsewhere)
+            return first + next_key_hint(self.next_id, self.next_title, self.next_elsewhere)
         if self.status in RUNNABLE:
             asks = self.step.irreversible or bool(self.step.info.ask)
-            return Text(f"n: {'asks, runs it' if asks else 'runs it'} and opens the next step · "
-                        "r: run it here.", style="bold")
+            return first + Text(f"n: {'asks, runs it' if asks else 'runs it'} and opens the "
+                                "next step · r: run it here.", style="bold")
         if self.status == S.BLOCKED and self.blockers:
-            return Text(to_do_line(self.blockers), style="yellow")
+            return Text(to_do_line(self.blockers, leave=leave), style="yellow")
         return Text("")
 
     def action_next_step(self) -> None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from screens.diff_view import diff_line, trimmed
+from screens.diff_view import diff_text
 from screens.widgets import STATUS_STYLE
 from services import secrets
 from services.marks import MARKS
@@ -68,8 +68,9 @@ def render_blockers(blockers: Sequence[Blocker], *, tui: bool = False, away: boo
     return text
 
 
-def to_do_line(blockers: Sequence[Blocker]) -> str:
-    """The line under a blocked step to do now: where its to-do is, and what ``n`` does then.
+def to_do_line(blockers: Sequence[Blocker], *, leave: str = "") -> str:
+    """The line under a blocked step to do now: where its to-do is, and what ``n`` does then
+    (``leave``: the key that leaves the text field holding the focus, where n would be typed).
 
     Walked at 80x24: "To do:" said the first blocker's remedy again, two rows under the same
     "→" line (and, for a blocker with no remedy, its reason again). Each is said once, in the
@@ -80,7 +81,7 @@ def to_do_line(blockers: Sequence[Blocker]) -> str:
              "what the → lines above say" if remedies else
              "put right what the blocker above says" if len(blockers) == 1 else
              "put right what the blockers above say")
-    return f"To do: {where}; then n runs it."
+    return f"To do: {where}; then {leave + ', and ' if leave else ''}n runs it."
 
 
 def render_evidence(evidence: Mapping[str, object]) -> Text:
@@ -140,10 +141,9 @@ def plan_body(plan: Plan, width: int) -> Text:
             out.append(f"\n\nFile {single_width(change.path)}")
             continue
         out.append(f"\n\nFile {single_width(change.path)}:")
-        # its last newline only: rstrip() took a last blank context line (" ") with it
-        for line in trimmed(single_width(change.diff.removesuffix("\n"))).split("\n"):
-            out.append("\n")
-            out.append(diff_line(line, width))
+        # its last newline only (diff_text): rstrip() took a last blank context line with it
+        out.append("\n")
+        out.append(diff_text(single_width(change.diff), width))
     for number, note in enumerate(plan.notes):
         out.append(("\n" if number else "\n\n") + f"Note: {single_width(note)}")
     return out

@@ -29,6 +29,7 @@ from textual.widgets import Button, Checkbox, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens.base import attempt, host_of, said
+from screens.diff_view import diff_text, scroll_to_change
 from screens.footer import Footer
 from screens.step_keys import OwnKeysFirst
 from screens.widgets import CutPane, TickBox, TypedField
@@ -91,6 +92,7 @@ class YankScreen(OwnKeysFirst, Screen[None]):
         # a version the captain typed
         self.suggested = ""
         self.yanked = False  # the previewed yank is done: y has nothing left to do
+        self.shown: PreparedYank | None = None  # the preview on screen, kept after an edit
 
     def compose(self) -> ComposeResult:
         yield Label("Yank a release: it stays downloadable and verifiable; nothing is deleted.",
@@ -121,6 +123,7 @@ class YankScreen(OwnKeysFirst, Screen[None]):
         before Textual sets the breakpoint classes, so it reads the new size itself."""
         for button in self.query(Button):
             button.compact = event.size.height < TALL
+        self.call_after_refresh(self._show_diff)  # wrapped at the pane's new width
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "edit":  # only where the form stepped aside for the preview, and only
@@ -252,11 +255,10 @@ class YankScreen(OwnKeysFirst, Screen[None]):
         if message.prepared is None:
             self._say(message.error, "bold red")
             return
-        prepared = self.prepared = message.prepared
+        prepared = self.prepared = self.shown = message.prepared
         self.yanked = False
         self._show_github(prepared)
-        self.query_one("#diff", Static).update(prepared.changelog_diff
-                                               or prepared.changelog_said)
+        self._show_diff(to_change=True)
         self.query_one("#confirm", Button).disabled = False
         self.query_one("#chosen", Static).update(
             f"{prepared.tag}: {prepared.reason} · replacement {prepared.replacement} "
@@ -272,6 +274,23 @@ class YankScreen(OwnKeysFirst, Screen[None]):
         warning = f"⚠ {prepared.replacement_note} " if prepared.replacement_note else ""
         self._say(warning + prepared.question + " y (or the Yank button): yank it · Escape: "
                   "leave it.", "bold yellow")
+
+    def _show_diff(self, *, to_change: bool = False) -> None:
+        """The CHANGELOG diff as the changelog step's confirmation shows one (screens/diff_view:
+        one line of context, coloured, wrapped at the pane's width), scrolled ``to_change`` as
+        little as shows the note whole; it was git's diff as it came, the note below the fold."""
+        if (shown := self.shown) is None:
+            return
+        pane = self.query_one("#changelog-side", CutPane)
+        diff = single_width(shown.changelog_diff)
+        # beside the scrollbar's room, so it coming or going does not wrap the rows again
+        width = max(0, pane.content_region.width - pane.styles.scrollbar_size_vertical)
+        body = diff_text(diff, width) if diff else Text(shown.changelog_said)
+        self.query_one("#diff", Static).update(body)
+        if diff and to_change:
+            self.call_after_refresh(lambda: pane.scroll_to(y=scroll_to_change(
+                self.app.console, body, width, pane.scrollable_content_region.height),
+                animate=False))
 
     def _show_github(self, prepared: PreparedYank, done: dict[str, Any] | None = None) -> None:
         """The GitHub pane: what it will show, or once ``done`` (its half's evidence) what it

@@ -26,7 +26,7 @@ class StepInfo:
     title: str
     description: str = ""  # what the step does, in a sentence or two (the step screen shows it)
     needs_network: bool = False
-    needs_token: bool = False  # the hardware signing token must be plugged in (not GitHub's)
+    needs_token: bool = False  # may sign on the hardware token (not GitHub's): Context.needs_token
     irreversible: bool = False  # the engine shows the plan and asks before running it
     skippable: bool = False  # a captain may skip it with a recorded reason
     side: str = "online"  # the workstation it runs on when signing is air-gapped

@@ -51,13 +51,13 @@ class StepView:
     def id(self) -> str:
         return self.step.id
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, ctx: Context) -> dict[str, Any]:
         return {
             "id": self.step.id,
             "title": self.step.title,
             "status": self.status,
             "needs_network": self.step.needs_network,
-            "needs_token": self.step.needs_token,
+            "needs_token": ctx.needs_token(self.step),  # the policy's key: on a token?
             "irreversible": self.step.irreversible,
             "blockers": [{"reason": b.reason, "remedy": b.remedy} for b in self.blockers],
             "evidence": self.record.evidence,

@@ -27,6 +27,7 @@ from services.changelog import (
     insertion,
     split_lines,
 )
+from services.changelog.files import policy_pointer
 from services.errors import ConsoleError, UsageError
 
 NO_MIGRATION = re.compile(
@@ -170,13 +171,15 @@ def save_section(doc: Changelog, old: semver.Version | None, new: semver.Version
                   facts={"heading": lines[0]})
 
 
-def read(path: Path, display: str) -> Changelog:
-    """MIGRATION.md as lines (a missing file reads as empty: the check then reports it)."""
+def read(path: Path, display: str, *, pointer: str = "") -> Changelog:
+    """MIGRATION.md as lines (a missing file reads as empty: the check then reports it);
+    ``pointer``: how a refusal names another file (default: the policy's path, as the migration
+    step and its screen say it; only the ``migration`` commands have ``--file``)."""
     if not path.exists():
         return Changelog(display=display, lines=[], raw=b"", newline="\n", path=path)
     if not path.is_file():
-        raise MigrationError(f"{display} is not a regular file; pass the migration notes with "
-                             "--file.")
+        raise MigrationError(f"{display} is not a regular file; "
+                             f"{pointer or policy_pointer('migration', 'migration notes')}.")
     try:
         raw = path.read_bytes()
     except OSError as exc:

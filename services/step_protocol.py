@@ -175,6 +175,14 @@ class Context:
         that signs (it was "the hardware token" for a minisign key file too)."""
         return catalogue.title(step.id, self.policy.signing_backend)
 
+    def needs_token(self, step: Step) -> bool:
+        """``step`` needs the hardware token plugged in under this policy: the catalogue flags
+        the steps that may sign with one, the policy's key says whether they do (a minisign key
+        file never does): :mod:`services.hardware_token`."""
+        from services.hardware_token import needs_token
+
+        return needs_token(self, step)
+
     def require_session(self) -> Session:
         if self.session is None and self.session_problem is not None:
             raise self.session_problem
@@ -268,7 +276,7 @@ class Step:
     title: Catalogued[str] = Catalogued()
     description: Catalogued[str] = Catalogued()
     needs_network: Catalogued[bool] = Catalogued()
-    needs_token: Catalogued[bool] = Catalogued()  # the hardware signing token must be plugged in
+    needs_token: Catalogued[bool] = Catalogued()  # may use the token: ctx.needs_token says
     irreversible: Catalogued[bool] = Catalogued()  # the engine shows the plan and asks first
     skippable: Catalogued[bool] = Catalogued()  # a captain may skip it with a recorded reason
     side: Catalogued[str] = Catalogued()  # its workstation when air-gapped: "online" or "offline"

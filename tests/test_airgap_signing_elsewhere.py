@@ -33,9 +33,10 @@ def test_dry_runs_on_the_online_machine_say_the_signing_workstation_does_it(
         assert "Here: once the steps before the hand-off are done, export the bundle" in \
             plan.stdout
     sign = flat(ws.cli("online", "run", "sign", "--dry-run", ok=False).stdout)
-    assert "its token signs the 2 artifacts with minisign, pinned to minisign key" in sign
+    # a minisign key file and a plain ssh key are no token: the plan does not send for one
+    assert "its key signs the 2 artifacts with minisign, pinned to minisign key" in sign
     tag = flat(ws.cli("online", "run", "tag", "--dry-run", ok=False).stdout)
-    assert "it makes the signed tag v1.3.0 on" in tag and "with its token (ssh)" in tag
+    assert "it makes the signed tag v1.3.0 on" in tag and "with its key (ssh)" in tag
 
     # The hand-off back is written there too: here it is imported.
     back = flat(ws.cli("online", "run", "handoff-back", "--dry-run", ok=False).stdout)
@@ -70,7 +71,7 @@ async def test_the_online_sign_and_tag_screens_show_the_signing_workstation_plan
     async with app.run_test(size=(100, 40)) as pilot:
         sign = await open_step(pilot, "sign", SignScreen)
         panel = text_of(sign, "#sign-key")
-        assert "The token is at the air-gapped signing workstation" in panel
+        assert "The signing key is at the air-gapped signing workstation" in panel
         assert "Signer" not in panel
         plan = " ".join(text_of(sign, "#step-plan").split())
         assert THERE in plan and "create build/" not in plan

@@ -518,3 +518,35 @@ async def test_the_pickers_keys_panel_lists_its_own_keys_before_scrolling_at_80x
         await pilot.press("question_mark", "space", "enter")  # enter still goes on
         confirm = await until_confirm(pilot)
         assert f"git cherry-pick -x {fix[:12]}" in confirm.plan.render()
+
+
+async def test_enter_in_the_version_field_lists_the_version_it_held_at_enter(
+        project: Path) -> None:
+    """The picker read its version field when the Enter was handled, not as it was at Enter:
+    keys typed right after Enter (the field keeps the focus until the list comes) changed the
+    version listed. It lists the field's version at Enter, as the start dialog starts it; going
+    on starts the version listed, and a field edited since is said, not started."""
+    from tests.tui_helpers import type_in_one_burst
+
+    commit(project, "src/unlock.sh", "retry=2\n", "Unlock: two retries")
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_picker(pilot)
+        listing = app.screen.query_one("#commits", OptionList)
+        assert listing.border_title == "Commits on the default branch since v1.3.0"
+        field = app.screen.query_one("#version", Input)
+        field.focus()
+        await settle(pilot)
+        second = ("home", "right", "right", "delete")  # 1.3.1: the digit after "1."
+        type_in_one_burst(app, *second, "2", "enter", *second, "3")  # 1.2.1, Enter, 1.3.1
+        await settle(pilot)
+        assert field.value == "1.3.1"  # what was typed after Enter stays in the field
+        assert listing.border_title == "Commits on the default branch since v1.2.0", \
+            listing.border_title  # 1.2.1's, as the field was at Enter
+        await pilot.press("space", "enter")
+        await settle(pilot)
+        said = " ".join(shown(app, "#hotfix-message").split())
+        assert said == ("The commits listed are those of 1.2.1, but the version field says "
+                        "1.3.1: press enter in it to list that version's commits, or put 1.2.1 "
+                        "back."), said
+        assert git(project, "branch", "--show-current").strip() == "main"  # nothing started

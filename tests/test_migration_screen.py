@@ -291,3 +291,27 @@ async def test_m_says_n_and_enter_both_commit_and_enter_asks_to(
         await pilot.press("n")
         await settle(pilot)
         assert "No migration required." in (repo_path / "MIGRATION.md").read_text()
+
+
+async def test_in_the_editor_the_to_do_line_names_the_key_that_leaves_it(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """The line under the blocked step said "To do: …; then n runs it." while the editor had the
+    focus, where n is typed into the section. There it names Esc first, which leaves the
+    editor; out of it, n alone again."""
+    app = at_the_migration_step(
+        repo_path, make_ctx, "# Changelog\n\n## [Unreleased]\n### Added\n- Maps.\n",
+        "# Migration\n", ReleaseRequest(version="0.2.0"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_step(pilot, "migration", MigrationScreen)
+        editor = screen.query_one("#migration-editor", TextArea)
+        editor.focus()
+        await settle(pilot)
+        said = str(screen.query_one("#step-message", Static).render())
+        assert said == ("To do: what the → line above says; then Esc leaves the editor, and n "
+                        "runs it."), said
+        template = editor.text
+        await pilot.press("escape")  # as the line says: out of the editor, nothing typed
+        await settle(pilot)
+        assert not editor.has_focus and editor.text == template
+        said = str(screen.query_one("#step-message", Static).render())
+        assert said == "To do: what the → line above says; then n runs it.", said

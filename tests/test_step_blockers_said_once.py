@@ -72,6 +72,9 @@ async def test_a_blocker_with_no_remedy_is_not_said_again_as_the_to_do(
         await settle(pilot)
         blockers = text_of(screen, "#step-blockers")
         assert "• CHANGELOG.md does not exist" in blockers and "→" not in blockers, blockers
+        # the TUI has no --file: the sentence names the policy's path (it said "pass --file")
+        assert "--file" not in blockers and "[documents] changelog in release.toml" in \
+            " ".join(blockers.split()), blockers
         line = text_of(screen, "#step-message")
         assert line == "To do: put right what the blocker above says; then n runs it.", line
         seen = "\n".join(screen_lines(app))

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, Input, OptionList, Static
 
@@ -30,6 +31,7 @@ from tests.github_helpers import (
     sandbox,  # noqa: F401 - fixture
     write_policy,
 )
+from tests.test_confirm_layout import screen_lines
 from tests.test_tui_home import settle
 from tests.tui_helpers import footer_keys
 
@@ -132,8 +134,8 @@ async def test_yank_wizard_end_to_end(project: Path, sandbox: Sandbox) -> None: 
         assert f"> **{single_width(MARK)}** — Unlock corrupts data" in github
         assert "v0.2.0 becomes a pre-release (was a full release), not latest." in github
         assert "GitHub will then show v0.1.0 as latest." in github  # said before, not after
-        assert "+**This release has been yanked.** Reason: Unlock corrupts data." in text_of(
-            app, "#diff")
+        assert "+**This release has been yanked.** Reason: Unlock corrupts data." in " ".join(
+            text_of(app, "#diff").split())  # its rows wrapped at the pane's width
         assert release_json(sandbox, "v0.2.0")["prerelease"] is False  # nothing done yet
 
         await pilot.press("enter")  # never yanks on Enter: it cannot be undone
@@ -360,8 +362,10 @@ async def test_at_80x24_both_previews_are_readable_and_y_is_in_reach(project: Pa
         assert github.max_scroll_y == 0  # GitHub's side whole
         assert changelog.region.height - 2 >= 8
         assert changelog.max_scroll_y > 0 and app.focused is changelog  # arrows scroll it
-        assert changelog.border_subtitle == "↑↓ scrolls: more below"
         assert not github.border_subtitle
+        await pilot.press("home")  # it opens on the note (test_the_changelog_diff_...)
+        await settle(pilot)
+        assert changelog.border_subtitle == "↑↓ scrolls: more below"
         await pilot.press("end")
         await settle(pilot)
         assert not changelog.border_subtitle  # read to the end
@@ -458,3 +462,32 @@ async def test_the_wizards_refusals_name_its_own_controls_not_options(
         assert said.endswith("Escape goes back to the checklist: finish it there (n) or abandon "
                              "it (x), then yank again."), said
         assert "release-console" not in said
+
+
+async def test_the_changelog_diff_is_shown_as_the_changelog_confirmation_shows_it(
+        project: Path) -> None:
+    """The CHANGELOG pane showed git's diff as it came: three lines of context in one colour,
+    wrapped by the pane back to its left edge (a note's second row read as a line of the file),
+    and at 80x24 the note itself below the fold. It is drawn as the changelog step's
+    confirmation draws its diff (screens/diff_view.py): one line of context, added lines green,
+    a wrapped row two columns in from its line's text, scrolled to show the change whole."""
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_wizard(pilot)
+        await preview(pilot, screen, "Unlock corrupts data")
+        await settle(pilot)
+        diff = text_of(app, "#diff")
+        assert "@@ -4,3 +4,5 @@" in diff and "## [Unreleased]" not in diff  # one line of context
+        assert "+**This release has been yanked.** Reason: Unlock corrupts data. Users on\n" \
+            "   this version should upgrade to 0.2.1 immediately." in diff, diff
+        drawn = screen.query_one("#diff", Static).content
+        assert isinstance(drawn, Text)
+        note = drawn.plain.index("+**This release")
+        assert any(span.style == "green" and span.start <= note < span.end
+                   for span in drawn.spans), drawn.spans
+        changelog = screen.query_one("#changelog-side")
+        assert changelog.scroll_y > 0  # the change in sight, not the diff's header
+        rows = "\n".join(screen_lines(app))
+        for line in ("-## [0.2.0] — 2026-11-21", "+## [0.2.0] — 2026-11-21 — YANKED",
+                     "+**This release has been yanked.**", "[MIGRATION.md](./MIGRATION.md)."):
+            assert line in rows, rows

@@ -23,7 +23,7 @@ from services.errors import ConsoleError, UsageError
 if TYPE_CHECKING:
     import semver
 
-    from services.changelog import Change
+    from services.changelog import Change, Changelog
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -108,14 +108,26 @@ class Target:
     path: Path
     display: str
     tag_format: str | None  # None: infer from the file
+    pointer: str = ""  # how a refusal names another file: --file is this command's
 
 
 def _target(args: argparse.Namespace, *, migration: bool = False) -> Target:
+    from services.changelog.files import file_pointer
+
+    what = "migration notes" if migration else "changelog"
     if args.file is not None:
-        return Target(path=args.file, display=str(args.file), tag_format=None)
+        return Target(path=args.file, display=str(args.file), tag_format=None,
+                      pointer=file_pointer(what, given=True))
     ctx = context(args)
     rel = ctx.policy.migration if migration else ctx.policy.changelog
-    return Target(path=ctx.path(rel), display=rel, tag_format=ctx.policy.tag_format)
+    return Target(path=ctx.path(rel), display=rel, tag_format=ctx.policy.tag_format,
+                  pointer=file_pointer(what, given=False))
+
+
+def _load(target: Target) -> Changelog:
+    from services import changelog
+
+    return changelog.load(target.path, target.display, pointer=target.pointer)
 
 
 def _finish(change: Change, dry_run: bool, display: str) -> int:
@@ -160,7 +172,7 @@ def cmd_move(args: argparse.Namespace) -> int:
     target = _target(args)
     day = changelog.parse_date(args.date, target.display) if args.date else changelog.today(
         utc_now())
-    doc = changelog.load(target.path, target.display)
+    doc = _load(target)
     change = changelog.move(doc, args.version, day, tag_format=target.tag_format)
     return _finish(change, args.dry_run, target.display)
 
@@ -169,7 +181,7 @@ def cmd_reopen(args: argparse.Namespace) -> int:
     from services import changelog
 
     target = _target(args)
-    doc = changelog.load(target.path, target.display)
+    doc = _load(target)
     remembered = changelog.unreleased_from_history(target.path) if doc.unreleased is None else {}
     change = changelog.reopen(doc, tag_format=target.tag_format,
                               heading_text=remembered.get("unreleased_heading", ""),
@@ -185,7 +197,7 @@ def cmd_section(args: argparse.Namespace) -> int:
     from services import changelog
 
     target = _target(args)
-    sys.stdout.write(changelog.section(changelog.load(target.path, target.display),
+    sys.stdout.write(changelog.section(_load(target),
                                        args.version))
     return 0
 
@@ -196,7 +208,7 @@ def cmd_yank(args: argparse.Namespace) -> int:
     from services.yank_choices import check_replacement
 
     target = _target(args)
-    doc = changelog.load(target.path, target.display)
+    doc = _load(target)
     # As `yank` checks it: an older replacement sent users back without anyone saying so.
     check_replacement(args.version, args.replacement, allow_older=args.allow_older)
     change = changelog.yank(doc, args.version, args.reason, args.replacement)
@@ -210,7 +222,7 @@ def cmd_bump(args: argparse.Namespace) -> int:
     prefer_higher = True
     if args.file is None:
         prefer_higher = context(args).policy.prefer_higher_bump
-    decision = changelog.compute_bump(changelog.load(target.path, target.display),
+    decision = changelog.compute_bump(_load(target),
                                       prefer_higher=prefer_higher)
     if args.json:
         print_json(decision.to_json())
@@ -270,7 +282,7 @@ def cmd_migration_check(args: argparse.Namespace) -> int:
     from services import migration
 
     target, old, new, old_tag, new_tag = _migration_args(args)
-    doc = migration.read(target.path, target.display)
+    doc = migration.read(target.path, target.display, pointer=target.pointer)
     result = migration.check(doc, old, new, old_tag=old_tag, new_tag=new_tag)
     if not result.ok:
         raise ConsoleError(result.message, remedy=(
@@ -285,7 +297,7 @@ def cmd_migration_template(args: argparse.Namespace) -> int:
     from services import migration
 
     target, old, new, old_tag, new_tag = _migration_args(args)
-    doc = migration.read(target.path, target.display)
+    doc = migration.read(target.path, target.display, pointer=target.pointer)
     lines = migration.template(doc, old, new, old_tag=old_tag, new_tag=new_tag)
     say("\n".join(lines))
     return 0
@@ -295,7 +307,7 @@ def cmd_migration_add(args: argparse.Namespace) -> int:
     from services import migration
 
     target, old, new, old_tag, new_tag = _migration_args(args)
-    doc = migration.read(target.path, target.display)
+    doc = migration.read(target.path, target.display, pointer=target.pointer)
     change = migration.add_template(doc, old, new, old_tag=old_tag, new_tag=new_tag)
     code = _finish(change, args.dry_run, target.display)
     if not args.dry_run:
@@ -314,7 +326,7 @@ def cmd_migration_none(args: argparse.Namespace) -> int:
                          "give real steps, so 'No migration required.' is refused; nothing was "
                          "written.", remedy=f"`release-console migration add {args.from_version} "
                          f"{args.to_version}` inserts a template to fill in.")
-    doc = migration.read(target.path, target.display)
+    doc = migration.read(target.path, target.display, pointer=target.pointer)
     heading = migration.template(doc, old, new, old_tag=old_tag, new_tag=new_tag)[0]
     change = migration.save_section(doc, old, new, f"{heading}\n\nNo migration required.\n")
     if args.dry_run or not change.changed:

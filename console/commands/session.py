@@ -159,7 +159,7 @@ def cmd_status(args: argparse.Namespace) -> int:
                         "state": s.state, "created_at": s.created_at,
                         "previous_tag": s.previous_tag, "branch": ctx.repo.branch(),
                         "offline": ctx.offline, "security": security_json(ctx)},
-            "steps": [v.to_json() for v in views],
+            "steps": [v.to_json(ctx) for v in views],
             "next": nxt.id if nxt else None,
             "journal_problem": journal_problem or None,
             "damaged_sessions": [{"tag": tag, "message": err.message, "remedy": err.remedy}

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
@@ -126,6 +126,17 @@ class MigrationScreen(StepScreen[MigrationView]):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "migration-save":
             self.action_save()
+
+    def leaving_field(self) -> str:
+        """In the editor n and m are typed into the section: the line under the step names
+        Escape, which leaves it (:meth:`action_back`), before the keys it says."""
+        return "Esc leaves the editor" if isinstance(self.focused, TextArea) else ""
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self._show_hint()  # into the editor or out of it: the line names Esc, or no more
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        self._show_hint()
 
     def unsaved(self) -> bool:
         """The editor holds text the file does not (what the captain typed since the load)."""

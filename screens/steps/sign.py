@@ -44,8 +44,10 @@ class SignScreen(StepScreen[SignerPanel]):
             if backend is None:
                 return SignerPanel(Text("The policy says signing.backend = \"none\".", style="dim"))
             if workstation.done_on_signing_workstation(ctx, self.step):
-                # the token and its key paths are the other machine's: no readiness looked up
-                return SignerPanel(Text("The token is at the air-gapped signing workstation: "
+                # the key and its paths are the other machine's: no readiness looked up (a
+                # token only when the pinned key is on one: a minisign key file is not)
+                held = "token" if ctx.needs_token(self.step) else "signing key"
+                return SignerPanel(Text(f"The {held} is at the air-gapped signing workstation: "
                                         "this machine signs nothing.", style="bold"))
             ready = backend.readiness()  # what the status check just found
         except ConsoleError as err:

@@ -67,11 +67,30 @@ def decode(raw: bytes, display: str, what: str = "changelog") -> str:
                       f"{exc.start})", "save it as UTF-8") from None
 
 
-def read_bytes(path: Path, display: str, *, what: str = "changelog") -> bytes:
+def policy_pointer(key: str, what: str) -> str:
+    """How to name another file, where the path is the policy's (a step, the TUI): only the
+    ``changelog``/``migration`` commands have ``--file``, and a step's blocker sent the captain
+    to an option the step and the TUI do not have."""
+    return f"point [documents] {key} in release.toml at the {what}"
+
+
+def file_pointer(what: str, *, given: bool) -> str:
+    """How to name another file for a ``changelog``/``migration`` command: ``given``, its
+    ``--file`` named this one; else it read the policy's path and ``--file`` is there too."""
+    if given:
+        return f"pass the path of the {what} with --file"
+    key = "migration" if what == "migration notes" else "changelog"
+    return f"{policy_pointer(key, what)}, or pass --file PATH"
+
+
+def read_bytes(path: Path, display: str, *, what: str = "changelog", pointer: str = "") -> bytes:
+    """The changelog's bytes; a missing or odd file is refused with ``pointer`` saying how to
+    name another (default: the policy's path, as a step says it)."""
+    pointer = pointer or policy_pointer("changelog", what)
     if not path.exists():
-        raise ChangelogError(f"{display} does not exist; create the {what} or pass --file PATH.")
+        raise ChangelogError(f"{display} does not exist; create it, or {pointer}.")
     if not path.is_file():
-        raise ChangelogError(f"{display} is not a regular file; pass the {what} file with --file.")
+        raise ChangelogError(f"{display} is not a regular file; {pointer}.")
     try:
         return path.read_bytes()
     except OSError as exc:

@@ -224,9 +224,11 @@ class Changelog:
         return "".join(self.lines)
 
 
-def load(path: Path, display: str | None = None) -> Changelog:
+def load(path: Path, display: str | None = None, *, pointer: str = "") -> Changelog:
+    """The changelog at ``path``; ``pointer``: how a refusal names another file
+    (:func:`services.changelog.files.read_bytes`)."""
     name = display or str(path)
-    doc = parse(read_bytes(path, name), name)
+    doc = parse(read_bytes(path, name, pointer=pointer), name)
     doc.path = path
     return doc
 

@@ -81,7 +81,7 @@ PINS = {"minisign": ("public key", "public_key"), "ssh": ("allowed-signers file"
 
 def pin_blockers(ctx: Context) -> list[Blocker]:
     """The pinned public half that every signature is checked against must be in the checkout
-    (the secret half is on the token): missing, it is said here, not at the sign step after the
+    (the secret half never is): missing, it is said here, not at the sign step after the
     artifacts are built, smoke-tested and hashed."""
     policy = ctx.policy
     if policy.signing_backend not in PINS:
@@ -95,8 +95,8 @@ def pin_blockers(ctx: Context) -> list[Blocker]:
         return []
     return [Blocker(f"The pinned {what} {value} ([signing] {key} in {policy.where}) does not "
                     "exist; the sign step checks every signature against it.",
-                    "Commit the project's public key there (the secret key stays on the "
-                    f"hardware token), or fix [signing] {key}.")]
+                    "Commit the project's public key there (its public half only: the secret "
+                    f"key is never committed), or fix [signing] {key}.")]
 
 
 class Preflight(Step):

@@ -70,8 +70,9 @@ def _what(ctx: Context, found: list[artifacts.Artifact]) -> str:
 
 def signed_there(ctx: Context, backend: Backend, found: list[artifacts.Artifact]) -> str:
     """What the signing workstation does, for the online machine's plan (no key paths: they
-    are the other machine's)."""
-    return (f"its token signs the {_what(ctx, found)} with {backend.name}, pinned "
+    are the other machine's; a token only when the pinned key is on one)."""
+    holder = "its token" if ctx.needs_token(STEP) else "its key"
+    return (f"{holder} signs the {_what(ctx, found)} with {backend.name}, pinned "
             f"to {backend.pin_description()}, and verifies each signature at once. The "
             "signatures come back in the signed bundle, and its import places them beside the "
             "artifacts here.")

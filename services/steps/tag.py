@@ -23,7 +23,8 @@ class Tag(Step):
             signing = ctx.policy.tag_signing
             made = (f"the tag {session.tag} on {commit}, annotated and not signed "
                     '(tag_format = "none")' if signing == "none" else
-                    f"the signed tag {session.tag} on {commit} with its token ({signing}), and "
+                    f"the signed tag {session.tag} on {commit} with its "
+                    f"{'token' if ctx.needs_token(self) else 'key'} ({signing}), and "
                     "verifies it")
             return workstation.signing_workstation_plan(ctx, (
                 f"it makes {made}. The tag comes back in the signed bundle, and its import here "
