@@ -20,6 +20,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
+from textual.reactive import reactive
 from textual.widgets import Static
 
 from screens.base import host_of, said
@@ -27,8 +28,10 @@ from screens.step import Finished, StepScreen
 from screens.step_line import FAILED, NOT_RUN, MessageLine
 from screens.step_messages import Stopper
 from screens.step_render import unexpected
+from screens.widgets import STATUS_STYLE
 from services import build, engine
 from services.errors import ConsoleError, StepCancelled
+from services.marks import MARKS
 from services.step_protocol import Context, Plan
 from services.step_status import FINISHED, StepStatus
 
@@ -54,10 +57,14 @@ class BuildLine(Message):
 
 
 class ArtifactsScreen(StepScreen[BuildOffer]):
-    BINDINGS = [Binding("b", "build", "Build…")]
+    # Ctrl+C stops the build while one runs: its own words in the footer ("Cancel step" read as
+    # if the step ran), the step screen's "Cancel step" hidden meanwhile (check_action)
+    BINDINGS = [Binding("b", "build", "Build…"), Binding("ctrl+c", "stop_build", "Stop build")]
 
     offer: BuildOffer | None = None
-    building = False
+    # the build runs (``running`` too, which greys the other keys): the status line and the
+    # footer follow it (watch_building, check_action); the step itself is not running
+    building: reactive[bool] = reactive(False, bindings=True)
 
     def __init__(self, step_id: str) -> None:
         super().__init__(step_id)
@@ -82,6 +89,10 @@ class ArtifactsScreen(StepScreen[BuildOffer]):
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "stop_build":
+            return self.building
+        if action == "cancel_step" and self.building:
+            return False  # ctrl+c is "Stop build" meanwhile
         if action == "build":
             if self.offer is None or not self.offer.needed or self.elsewhere or \
                     self.status == StepStatus.WAITING or self.status in FINISHED:
@@ -121,6 +132,23 @@ class ArtifactsScreen(StepScreen[BuildOffer]):
         self._show_output()
         self.query_one("#step-message", Static).update(Text(BUILDING, style="bold blue"))
         self._build(self.stopper)
+
+    def watch_building(self, building: bool) -> None:
+        """The status line says the build runs while it does (it said "blocked", the step's
+        status before the build); when it ends the reload after it says the step's again."""
+        if building:
+            self.query_one("#step-status", Static).update(self._building_line())
+
+    def _show_status(self, view: engine.StepView) -> None:
+        if self.building:  # a load during the build (F5) says the build, not "running"
+            self.query_one("#step-status", Static).update(self._building_line())
+            return
+        super()._show_status(view)
+
+    def _building_line(self) -> Text:
+        """One row at 80 columns: the command is in the question just answered and the panel."""
+        line = Text(f"{MARKS[StepStatus.RUNNING]} building", style=STATUS_STYLE[StepStatus.RUNNING])
+        return line.append(" — the step is checked again when the build ends")
 
     @work(thread=True, exclusive=True, group="step-run")
     def _build(self, stopper: Stopper) -> None:
@@ -168,10 +196,16 @@ class ArtifactsScreen(StepScreen[BuildOffer]):
         self.building = False
 
     def action_cancel_step(self) -> None:
+        """Escape while the build runs (the step screen's Back calls this) stops the build."""
+        if self.building:
+            self.action_stop_build()
+            return
+        super().action_cancel_step()
+
+    def action_stop_build(self) -> None:
         """Esc or Ctrl+C while the build runs: asked, then every process it started is killed
         (a build has no safe point to wait for: it writes only the build folder)."""
         if not self.building:
-            super().action_cancel_step()
             return
         self.ask_to_stop("Stop the build?",
                          "Every process the build started is killed now; what it wrote so far "
