@@ -72,11 +72,14 @@ def planned(ctx: Context) -> Build | None:
 def refusal(ctx: Context) -> BlockedError | None:
     """Why the build may not run now, or None: no build command, a journal its record could
     not be appended to (it fails verification, or the session file was edited), no release
-    commit yet, the artifacts step already done (a new build would not be what was
+    commit yet, a step before artifacts not finished (it may still commit: the build would be
+    of a commit that is not the release's), the artifacts step already done (a new build would not be what was
     smoke-tested), or HEAD not the release commit (the artifacts remedy's "build from the
     release commit, not HEAD")."""
+    from services import engine
     from services.artifacts import from_release_commit
     from services.session_lifecycle import release_commit
+    from services.wording import mid_sentence
 
     session = ctx.require_session()
     if not ctx.policy.artifacts_build:
@@ -96,6 +99,11 @@ def refusal(ctx: Context) -> BlockedError | None:
     if not commit:
         return BlockedError(f"{session.tag} has no release commit yet, so there is nothing to "
                             "build from.", remedy="Finish the steps before artifacts first.")
+    waiting = engine.blockers_for(ctx, engine.find_step(ctx, "artifacts"), own=False)
+    if waiting:  # a step before it may still commit: the release commit is not final yet
+        return BlockedError(f"The build waits for the steps before artifacts: "
+                            f"{mid_sentence(waiting[0].reason)}", remedy=waiting[0].remedy,
+                            tui=waiting[0].tui_remedy)
     head = ctx.repo.head_sha()
     if head != commit:
         build = planned(ctx)

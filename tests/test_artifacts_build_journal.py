@@ -39,7 +39,7 @@ SLOW = "./make.sh {version} {tag}; sleep 300 & echo $! > child.pid; wait"
 def project(repo_path: Path, make_ctx: Callable[..., Context]) -> Callable[[str], Context]:
     """Release 0.2.0 at its artifacts step, its policy's build ``command`` (make.sh committed)."""
 
-    def make(command: str) -> Context:
+    def make(command: str, at: str = "artifacts") -> Context:
         (repo_path / "make.sh").write_text(MAKE)
         (repo_path / "make.sh").chmod(0o755)
         git(repo_path, "add", "make.sh")
@@ -47,7 +47,7 @@ def project(repo_path: Path, make_ctx: Callable[..., Context]) -> Callable[[str]
         write_policy(repo_path, NO_SIGNING, base=with_build(command))
         ctx = make_ctx()
         start_release(ctx, ReleaseRequest(version="0.2.0"))
-        advance_to(ctx, "artifacts")
+        advance_to(ctx, at)
         return ctx
 
     return make
@@ -185,6 +185,20 @@ def test_refused_while_the_journal_fails_verification(project: Callable[[str], C
     assert journal.read_bytes() == before
     cli = run_cli("run", "artifacts", "--build", cwd=ctx.root)
     assert cli.returncode == 1 and "The build cannot run" in flat(cli.stderr)
+
+
+def test_refused_while_a_step_before_artifacts_is_not_finished(
+        project: Callable[[str], Context]) -> None:
+    """Walked: `run artifacts --build` built (and now journaled a build on a commit) while the
+    migration step, which commits, was still to do; the TUI offers no b there."""
+    ctx = project("./make.sh {version} {tag}", at="notes")
+    before = ctx.journal.path.read_bytes()
+    cli = run_cli("run", "artifacts", "--build", cwd=ctx.root)
+    assert cli.returncode == 1
+    assert "The build waits for the steps before artifacts: waiting for 'Release notes' " \
+        "(notes). Steps run in runbook order." in flat(cli.stderr), cli.stderr
+    assert not (ctx.root / "build").exists()
+    assert ctx.journal.path.read_bytes() == before
 
 
 def test_journal_show_says_a_build_at_80_columns(project: Callable[[str], Context]) -> None:
