@@ -36,7 +36,7 @@ SLOW = "./make.sh {version} {tag}; sleep 300 & echo $! > child.pid; wait"
 
 
 @pytest.fixture
-def project(repo_path: Path, make_ctx: Callable[..., Context]) -> Callable[[str], Context]:
+def project(repo_path: Path, make_ctx: Callable[..., Context]) -> Callable[..., Context]:
     """Release 0.2.0 at its artifacts step, its policy's build ``command`` (make.sh committed)."""
 
     def make(command: str, at: str = "artifacts") -> Context:
@@ -65,7 +65,7 @@ def verifies(root: Path) -> None:
 
 
 def test_a_good_build_is_journaled_with_what_it_made_and_the_chain_verifies(
-        project: Callable[[str], Context]) -> None:
+        project: Callable[..., Context]) -> None:
     ctx = project("./make.sh {version} {tag}")
     release = ctx.repo.head_sha()
     build.run_build(ctx, lambda line: None)
@@ -89,7 +89,7 @@ def test_a_good_build_is_journaled_with_what_it_made_and_the_chain_verifies(
 
 
 def test_a_build_that_leaves_an_artifact_missing_says_which(
-        project: Callable[[str], Context]) -> None:
+        project: Callable[..., Context]) -> None:
     ctx = project("./make.sh {version} {tag} && rm build/pai-{tag}-arm64.iso")
     build.run_build(ctx, lambda line: None)
     made = last_entry(ctx)["outputs"]["artifacts"]
@@ -99,7 +99,7 @@ def test_a_build_that_leaves_an_artifact_missing_says_which(
 
 
 def test_a_failed_build_is_journaled_with_its_exit_code_and_last_lines(
-        project: Callable[[str], Context]) -> None:
+        project: Callable[..., Context]) -> None:
     ctx = project("./make.sh {version} {tag} && echo one && echo two && echo three && exit 7")
     with pytest.raises(build.BuildFailed):
         build.run_build(ctx, lambda line: None)
@@ -112,7 +112,7 @@ def test_a_failed_build_is_journaled_with_its_exit_code_and_last_lines(
     verifies(ctx.root)
 
 
-def test_a_stopped_build_is_journaled_as_stopped(project: Callable[[str], Context]) -> None:
+def test_a_stopped_build_is_journaled_as_stopped(project: Callable[..., Context]) -> None:
     ctx = project(SLOW)
     stop = threading.Event()
     result: list[BaseException] = []
@@ -138,7 +138,7 @@ def test_a_stopped_build_is_journaled_as_stopped(project: Callable[[str], Contex
 
 
 def test_ctrl_c_in_the_command_line_journals_the_build_as_interrupted(
-        project: Callable[[str], Context]) -> None:
+        project: Callable[..., Context]) -> None:
     ctx = project(SLOW)
     proc = subprocess.Popen([sys.executable, "-m", "console", "run", "artifacts", "--build"],
                             cwd=ctx.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -158,7 +158,7 @@ def test_ctrl_c_in_the_command_line_journals_the_build_as_interrupted(
 
 
 def test_the_journaled_command_masks_a_secret_as_the_output_does(
-        project: Callable[[str], Context]) -> None:
+        project: Callable[..., Context]) -> None:
     token = "ghp_" + "s3cr3t" * 6
     secrets.register(token)
     ctx = project(f"./make.sh {{version}} {{tag}} --upload-key {token} || true")
@@ -169,7 +169,7 @@ def test_the_journaled_command_masks_a_secret_as_the_output_does(
     assert token not in ctx.journal.path.read_text()
 
 
-def test_refused_while_the_journal_fails_verification(project: Callable[[str], Context]) -> None:
+def test_refused_while_the_journal_fails_verification(project: Callable[..., Context]) -> None:
     ctx = project("./make.sh {version} {tag}")
     journal = ctx.journal.path
     entries = journal.read_text().splitlines()
@@ -188,7 +188,7 @@ def test_refused_while_the_journal_fails_verification(project: Callable[[str], C
 
 
 def test_refused_while_a_step_before_artifacts_is_not_finished(
-        project: Callable[[str], Context]) -> None:
+        project: Callable[..., Context]) -> None:
     """Walked: `run artifacts --build` built (and now journaled a build on a commit) while the
     migration step, which commits, was still to do; the TUI offers no b there."""
     ctx = project("./make.sh {version} {tag}", at="notes")
@@ -201,7 +201,7 @@ def test_refused_while_a_step_before_artifacts_is_not_finished(
     assert ctx.journal.path.read_bytes() == before
 
 
-def test_journal_show_says_a_build_at_80_columns(project: Callable[[str], Context]) -> None:
+def test_journal_show_says_a_build_at_80_columns(project: Callable[..., Context]) -> None:
     ctx = project("./make.sh {version} {tag}")
     build.run_build(ctx, lambda line: None)
     ctx.policy = replace(ctx.policy, artifacts_build="./make.sh {version} {tag} && echo 'cc: "
