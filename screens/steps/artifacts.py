@@ -24,7 +24,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from screens.base import host_of, said
-from screens.step import Finished, StepScreen
+from screens.step import Finished, Progress, StepScreen
 from screens.step_line import FAILED, NOT_RUN, MessageLine
 from screens.step_messages import Stopper
 from screens.step_render import unexpected
@@ -32,6 +32,7 @@ from screens.widgets import STATUS_STYLE
 from services import build, engine
 from services.errors import ConsoleError, StepCancelled
 from services.marks import MARKS
+from services.progress import ProgressEvent
 from services.step_protocol import Context, Plan
 from services.step_status import FINISHED, StepStatus
 
@@ -154,6 +155,11 @@ class ArtifactsScreen(StepScreen[BuildOffer]):
     def _build(self, stopper: Stopper) -> None:
         try:
             ctx = host_of(self.app).make_context()
+            def hashing(event: ProgressEvent) -> None:
+                """The journal's sha256 of each artifact made: a bar while gigabytes are read."""
+                self.post_message(Progress(event))
+
+            ctx.progress = hashing
 
             def said_line(line: str) -> None:
                 self.post_message(BuildLine(line))
