@@ -151,6 +151,7 @@ def run_build(ctx: Context, on_line: Callable[[str], None],
     try:
         code, killed = tools.stream_shell(build.command, cwd=build.directory, env=build_env(),
                                           on_line=said, stop=stop)
+        run.ended()
     except OSError as exc:
         run.record(ctx, BUILD_FAILED, reason=f"it could not start: {exc.strerror}")
         raise BuildFailed(f"The build `{build.command}` could not start in {build.directory}: "
