@@ -36,8 +36,8 @@ from services.step_protocol import Context
 TAIL = 3  # lines of output a failed build's error quotes
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")  # colours and cursor moves, in the error's quote
 SECRET_ENV = ("GITHUB_TOKEN", "GH_TOKEN", "GITHUB_API_URL")  # the console's, not the build's
-STOPPED = "stopped by the captain; every process it started was killed"
-INTERRUPTED = "interrupted (Ctrl+C); every process it started was killed"
+STOPPED = "stopped by the captain (every process it started was killed)"
+INTERRUPTED = "interrupted by Ctrl+C (every process it started was killed)"
 
 
 @dataclass(frozen=True)
