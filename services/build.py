@@ -125,7 +125,8 @@ def build_env() -> dict[str, str]:
 
 
 def run_build(ctx: Context, on_line: Callable[[str], None],
-              stop: threading.Event | None = None) -> Build:
+              stop: threading.Event | None = None,
+              on_built: Callable[[], None] | None = None) -> Build:
     """Run the release's build, each line of its output (stdout and stderr, as printed, secrets
     masked) handed to ``on_line`` as it comes. Refused first as :func:`refusal` says.
 
@@ -133,7 +134,8 @@ def run_build(ctx: Context, on_line: Callable[[str], None],
     :class:`StepCancelled`; a non-zero exit raises :class:`BuildFailed` with the code and the last
     lines. Whatever interrupts the caller (Ctrl+C) kills the group too: nothing it started is
     left running. Each way it ends is journaled (:mod:`services.build_record`), a good build
-    with the sha256 of each artifact it left."""
+    with the sha256 of each artifact it left: ``on_built`` is called before they are read
+    (gigabytes, seconds), when nothing is left to stop."""
     refused = refusal(ctx)
     if refused is not None:
         raise refused
@@ -176,5 +178,7 @@ def run_build(ctx: Context, on_line: Callable[[str], None],
                           remedy="Fix the build, then run `release-console run artifacts --build` "
                           "again.",
                           tui="Fix the build, then press b to run it again.")
+    if on_built is not None:
+        on_built()
     run.record(ctx, BUILT, exit_code=0, artifacts=produced(ctx))
     return build

@@ -9,6 +9,7 @@ made (older than the release commit) and the TUI had no way to build them.
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -23,7 +24,7 @@ from console.wiring import Options
 from screens.prompts import ConfirmScreen
 from screens.steps.artifacts import ArtifactsScreen
 from services.build import STOPPED
-from services.build_record import BUILD_STOPPED
+from services.build_record import BUILD_STOPPED, BUILT
 from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context
 from tests.conftest import git
@@ -209,3 +210,44 @@ async def test_while_it_builds_the_status_and_the_footer_say_the_build(
                        .splitlines()[-1])
     assert (entry["action"], entry["outputs"]["reason"]) == (BUILD_STOPPED, STOPPED)
 
+
+
+async def test_once_it_exited_nothing_offers_to_stop_it_while_its_files_are_read(
+        at_artifacts: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Walked with a 3 GiB image: after the build exited, its artifacts were read for the
+    journal's sha256 for seconds under "Building… (Esc or Ctrl+C stops the build)" and
+    "^c Stop build", whose yes then stopped nothing and said "Built"."""
+    from services import checksums
+
+    real, reading, go_on = checksums.hash_files, threading.Event(), threading.Event()
+
+    def held(*args: Any, **kwargs: Any) -> list[checksums.Digest]:
+        reading.set()
+        go_on.wait(30)  # gigabytes to read, in effect, until the test has looked
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(checksums, "hash_files", held)
+    root = at_artifacts("./make.sh {version} {tag}")
+    app = ReleaseConsoleApp(Options(repo=root))
+    async with app.run_test(size=(80, 24)) as pilot:
+        step = await open_step(pilot, "artifacts", ArtifactsScreen)
+        await pilot.press("b")
+        await settle(pilot)
+        await pilot.press("enter")
+        try:
+            await until(pilot, reading.is_set)  # what the worker posted first has come by
+            await pilot.pause()                     # the frames after it
+            assert text_of(step, "#step-message") == "Built; reading the artifacts for their " \
+                "sha256, for the journal…"
+            assert "ctrl+c" not in footer_words(step)
+            await pilot.press("ctrl+c")
+            await pilot.pause()
+            assert app.screen is step  # no "Stop the build?" for what has ended
+        finally:
+            go_on.set()
+        await until(pilot, lambda: not step.running)
+        await settle(pilot)
+        assert text_of(step, "#step-message").startswith("✔ Built: `./make.sh 0.2.0 v0.2.0`")
+    entry = json.loads((root / ".release" / "v0.2.0" / "journal.jsonl").read_text()
+                       .splitlines()[-1])
+    assert entry["action"] == BUILT and len(entry["outputs"]["artifacts"][0]["sha256"]) == 64

@@ -38,6 +38,7 @@ from services.step_status import FINISHED, StepStatus
 
 SHOWN = 6  # the last lines of the build's output the panel shows (the body scrolls the rest)
 BUILDING = "Building… (Esc or Ctrl+C stops the build)"
+HASHING = "Built; reading the artifacts for their sha256, for the journal…"
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,11 @@ class BuildOffer:
     directory: Path
     needed: bool
     refused: str = ""  # why it may not run now (HEAD is not the release commit...), as said
+
+
+@dataclass(eq=False)
+class BuildHashing(Message):
+    """The build exited 0; the worker reads what it made for the journal's sha256."""
 
 
 @dataclass(eq=False)
@@ -66,6 +72,8 @@ class ArtifactsScreen(StepScreen[BuildOffer]):
     # the build runs (``running`` too, which greys the other keys): the status line and the
     # footer follow it (watch_building, check_action); the step itself is not running
     building: reactive[bool] = reactive(False, bindings=True)
+    # the build exited 0 and its artifacts are read for the journal's sha256: nothing to stop
+    hashing: reactive[bool] = reactive(False, bindings=True)
 
     def __init__(self, step_id: str) -> None:
         super().__init__(step_id)
@@ -91,7 +99,7 @@ class ArtifactsScreen(StepScreen[BuildOffer]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "stop_build":
-            return self.building
+            return self.building and not self.hashing
         if action == "cancel_step" and self.building:
             return False  # ctrl+c is "Stop build" meanwhile
         if action == "build":
@@ -155,16 +163,20 @@ class ArtifactsScreen(StepScreen[BuildOffer]):
     def _build(self, stopper: Stopper) -> None:
         try:
             ctx = host_of(self.app).make_context()
-            def hashing(event: ProgressEvent) -> None:
+
+            def read(event: ProgressEvent) -> None:
                 """The journal's sha256 of each artifact made: a bar while gigabytes are read."""
                 self.post_message(Progress(event))
-
-            ctx.progress = hashing
 
             def said_line(line: str) -> None:
                 self.post_message(BuildLine(line))
 
-            done = build.run_build(ctx, said_line, stopper.event)
+            def built() -> None:  # it exited 0: nothing left to stop while its files are read
+                self.post_message(BuildHashing())
+
+            ctx.progress = read
+
+            done = build.run_build(ctx, said_line, stopper.event, built)
         except StepCancelled as err:
             self.post_message(Finished(False, f"■ {said(err)}", cancelled=True))
             return
@@ -179,6 +191,10 @@ class ArtifactsScreen(StepScreen[BuildOffer]):
             return
         self.post_message(Finished(True, f"✔ Built: `{done.command}` exited 0. n records the "
                                    "artifacts and opens the next step.", next_said=True))
+
+    def on_build_hashing(self, message: BuildHashing) -> None:
+        self.hashing = True
+        self.query_one("#step-message", Static).update(Text(HASHING, style="bold blue"))
 
     def on_build_line(self, message: BuildLine) -> None:
         self.output.append(message.text)  # its colours kept, its other escapes dropped
@@ -199,7 +215,7 @@ class ArtifactsScreen(StepScreen[BuildOffer]):
 
     def on_finished(self, message: Finished) -> None:
         """Before the step screen's own handler (Textual calls both, this class's first)."""
-        self.building = False
+        self.building = self.hashing = False
 
     def action_cancel_step(self) -> None:
         """Escape while the build runs (the step screen's Back calls this) stops the build."""
@@ -211,9 +227,9 @@ class ArtifactsScreen(StepScreen[BuildOffer]):
     def action_stop_build(self) -> None:
         """Esc or Ctrl+C while the build runs: asked, then every process it started is killed
         (a build has no safe point to wait for: it writes only the build folder)."""
-        if not self.building:
+        if not self.building or self.hashing:
             return
         self.ask_to_stop("Stop the build?",
                          "Every process the build started is killed now; what it wrote so far "
                          "stays in the build folder, and this step checks it again.",
-                         "Stopping the build…", lambda: self.building)
+                         "Stopping the build…", lambda: self.building and not self.hashing)
