@@ -5,8 +5,11 @@ commit, ``b`` ("Build…") asks first, showing exactly the command and the direc
 local and reversible, like a commit: Enter says yes), then runs it in a thread worker
 (:func:`services.build.run_build`, the CLI's ``run artifacts --build`` too). Its output comes line
 by line into the panel under the blockers; when it ends the step is checked again, so a good
-build turns "blocked" into "ready" and ``n`` goes on. Escape or Ctrl+C while it runs asks, then
-kills every process it started. Without the need or the command, ``b`` is not in the footer.
+build turns "blocked" into "ready" and ``n`` goes on. Meanwhile the status line says it is
+building and the footer ``^c Stop build`` (the ``building`` reactive and ``check_action``): Escape
+or Ctrl+C asks, then kills every process it started. A good build's artifacts are then read for
+the journal's sha256 (:mod:`services.build_record`), on the progress bar, with nothing left to
+stop. Without the need or the command, ``b`` is not in the footer.
 """
 
 from __future__ import annotations
