@@ -214,8 +214,9 @@ def older_than_commit(artifacts: list[Artifact], root: Path, version: str = "", 
     """
     result = []
     for artifact in artifacts:
-        if not artifact.ok or artifact.mtime_ns is None or artifact.mtime_ns // 10**9 >= committed:
+        if not _older(artifact, committed):
             continue
+        assert artifact.mtime_ns is not None  # _older says so
         cli, tui = _build_remedy(artifact, root, version, release_commit=release_commit,
                                  head=head, build=build, offer=offer)
         cli, tui = "Re" + cli[0].lower() + cli[1:], "Re" + tui[0].lower() + tui[1:]
@@ -229,27 +230,45 @@ def older_than_commit(artifacts: list[Artifact], root: Path, version: str = "", 
     return result
 
 
+def _older(artifact: Artifact, committed: int) -> bool:
+    """Whether ``artifact`` was last written before the second ``committed``."""
+    return artifact.ok and artifact.mtime_ns is not None and artifact.mtime_ns // 10**9 < committed
+
+
+_COMMITTED: dict[tuple[str, str], int] = {}  # (repository, commit) -> its committer time
+
+
 def commit_time(ctx: Context) -> tuple[str, int] | None:
-    """The release commit and its committer time, or None before pre-flight recorded one."""
+    """The release commit and its committer time, or None before pre-flight recorded one. The
+    time is kept once read (a commit's never changes): the artifacts step's revalidation asks
+    on every refresh of the checklist."""
     from services.session_lifecycle import release_commit
 
     commit = release_commit(ctx.require_session())
-    return (commit, ctx.repo.commit_time(commit)) if commit else None
+    if not commit:
+        return None
+    key = (str(ctx.root), commit)
+    if key not in _COMMITTED:
+        _COMMITTED[key] = ctx.repo.commit_time(commit)
+    return commit, _COMMITTED[key]
 
 
-def stale_blockers(ctx: Context, found: list[Artifact]) -> list[Blocker]:
-    """:func:`older_than_commit` for the release in progress (the artifacts step's own check:
-    later steps compare sha256s from the smoke sign-off on, so a rebuild after it is caught
-    there)."""
+def stale_blockers(ctx: Context, found: list[Artifact], *, offer: bool = True) -> list[Blocker]:
+    """:func:`older_than_commit` for the release in progress: the artifacts step's own check
+    (``offer``: its remedy offers ``b``) and, once it is done, its revalidation (a file put
+    there since with an old time; a newer one is the later steps' to catch, by its sha256
+    from the smoke sign-off on)."""
     made = commit_time(ctx)
     if made is None:
         return []
     commit, committed = made
+    if not any(_older(artifact, committed) for artifact in found):
+        return []  # the usual answer, without asking git where HEAD is
     return older_than_commit(found, ctx.root, ctx.require_session().version,
                              release_commit=commit, committed=committed,
                              head=ctx.repo.head_sha(),
                              build=release_build(ctx.policy, ctx.require_session()),
-                             offer=True)
+                             offer=offer)
 
 
 def stat_changed(path: Path, recorded: Mapping[str, Any]) -> bool:

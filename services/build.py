@@ -11,11 +11,14 @@ refused when HEAD is not the release commit (a build made there is not what is t
 artifacts remedy says the same), never reads the captain's terminal (stdin is /dev/null), runs in
 a process group of its own so a cancel or Ctrl+C stops everything it started, is handed no
 secret the console holds (``GITHUB_TOKEN`` and any registered value are left out of its
-environment) and every line it prints passes through :func:`services.secrets.scrub`.
+environment) and every line it prints passes through :func:`services.secrets.scrub`. Every run
+is journaled, as it ended (:mod:`services.build_record`); so it is refused while the journal
+cannot be written to.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shlex
@@ -26,12 +29,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from services import secrets, tools
+from services.build_record import BUILD_FAILED, BUILD_STOPPED, BUILT, BuildRun, last_lines, produced
 from services.errors import BlockedError, ConsoleError, StepCancelled
 from services.step_protocol import Context
 
 TAIL = 3  # lines of output a failed build's error quotes
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")  # colours and cursor moves, in the error's quote
 SECRET_ENV = ("GITHUB_TOKEN", "GH_TOKEN", "GITHUB_API_URL")  # the console's, not the build's
+STOPPED = "stopped by the captain (every process it started was killed)"
+INTERRUPTED = "interrupted by Ctrl+C (every process it started was killed)"
 
 
 @dataclass(frozen=True)
@@ -64,17 +70,26 @@ def planned(ctx: Context) -> Build | None:
 
 
 def refusal(ctx: Context) -> BlockedError | None:
-    """Why the build may not run now, or None: no build command, no release commit yet, the
-    artifacts step already done (a new build would not be what was smoke-tested), or HEAD not
-    the release commit (the artifacts remedy's "build from the release commit, not HEAD")."""
+    """Why the build may not run now, or None: no build command, a journal its record could
+    not be appended to (it fails verification, or the session file was edited), no release
+    commit yet, a step before artifacts not finished (it may still commit: the build would be
+    of a commit that is not the release's), the artifacts step already done (a new build would not be what was
+    smoke-tested), or HEAD not the release commit (the artifacts remedy's "build from the
+    release commit, not HEAD")."""
+    from services import engine
     from services.artifacts import from_release_commit
     from services.session_lifecycle import release_commit
+    from services.wording import mid_sentence
 
     session = ctx.require_session()
     if not ctx.policy.artifacts_build:
         return BlockedError("release.toml sets no [artifacts] build command, so there is "
                             "nothing to run.", remedy="Add one (e.g. build = \"make images\", "
                             "see docs/policy.md) or build the artifacts yourself.")
+    problem = ctx.journal_problem(session)
+    if problem:  # its record could not be written: a build the journal cannot vouch for
+        return BlockedError(f"The build cannot run: {problem}",
+                            remedy=ctx.journal_remedy(session))
     if session.done("artifacts"):
         return BlockedError(f"The artifacts of {session.tag} are already recorded: a new build "
                             "now would not be what the later steps checked.",
@@ -84,6 +99,11 @@ def refusal(ctx: Context) -> BlockedError | None:
     if not commit:
         return BlockedError(f"{session.tag} has no release commit yet, so there is nothing to "
                             "build from.", remedy="Finish the steps before artifacts first.")
+    waiting = engine.blockers_for(ctx, engine.find_step(ctx, "artifacts"), own=False)
+    if waiting:  # a step before it may still commit: the release commit is not final yet
+        return BlockedError(f"The build waits for the steps before artifacts: "
+                            f"{mid_sentence(waiting[0].reason)}", remedy=waiting[0].remedy,
+                            tui=waiting[0].tui_remedy)
     head = ctx.repo.head_sha()
     if head != commit:
         build = planned(ctx)
@@ -105,19 +125,23 @@ def build_env() -> dict[str, str]:
 
 
 def run_build(ctx: Context, on_line: Callable[[str], None],
-              stop: threading.Event | None = None) -> Build:
+              stop: threading.Event | None = None,
+              on_built: Callable[[], None] | None = None) -> Build:
     """Run the release's build, each line of its output (stdout and stderr, as printed, secrets
     masked) handed to ``on_line`` as it comes. Refused first as :func:`refusal` says.
 
     ``stop`` set (the captain's cancel) kills the build's whole process group and raises
     :class:`StepCancelled`; a non-zero exit raises :class:`BuildFailed` with the code and the last
     lines. Whatever interrupts the caller (Ctrl+C) kills the group too: nothing it started is
-    left running."""
+    left running. Each way it ends is journaled (:mod:`services.build_record`), a good build
+    with the sha256 of each artifact it left: ``on_built`` is called before they are read
+    (gigabytes, seconds), when nothing is left to stop."""
     refused = refusal(ctx)
     if refused is not None:
         raise refused
     build = planned(ctx)
     assert build is not None  # refusal said so
+    run = BuildRun.start(ctx, build.command)
     tail: deque[str] = deque(maxlen=TAIL)
 
     def said(raw: bytes) -> None:
@@ -129,21 +153,32 @@ def run_build(ctx: Context, on_line: Callable[[str], None],
     try:
         code, killed = tools.stream_shell(build.command, cwd=build.directory, env=build_env(),
                                           on_line=said, stop=stop)
+        run.ended()
     except OSError as exc:
+        run.record(ctx, BUILD_FAILED, reason=f"it could not start: {exc.strerror}")
         raise BuildFailed(f"The build `{build.command}` could not start in {build.directory}: "
                           f"{exc.strerror}.") from None
+    except BaseException as exc:  # Ctrl+C (or a bug) while it ran: its group is killed already
+        with contextlib.suppress(Exception):  # what interrupted is what the caller must see
+            run.record(ctx, BUILD_STOPPED, reason=INTERRUPTED if isinstance(
+                exc, KeyboardInterrupt) else f"the console stopped it ({type(exc).__name__})")
+        raise
     if killed:
+        run.record(ctx, BUILD_STOPPED, reason=STOPPED)
         raise StepCancelled(f"The build `{build.command}` was stopped: every process it started "
                             "was killed, and what it wrote so far is left in place.",
                             remedy="Build again when ready; the artifacts step checks what it "
                             "finds.", tui="Press b to build again when ready.")
     if code != 0:
-        last = "\n".join(f"  {ANSI.sub('', line)}" for line in tail if line.strip()) \
-            or "  (no output)"
+        clean = [ANSI.sub("", line) for line in tail]
+        run.record(ctx, BUILD_FAILED, exit_code=code, last_lines=last_lines(clean))
+        last = "\n".join(f"  {line}" for line in clean if line.strip()) or "  (no output)"
         raise BuildFailed(f"The build `{build.command}` in {build.directory} failed with exit "
                           f"code {code}; its last lines:\n{last}",
                           remedy="Fix the build, then run `release-console run artifacts --build` "
                           "again.",
                           tui="Fix the build, then press b to run it again.")
+    if on_built is not None:
+        on_built()
+    run.record(ctx, BUILT, exit_code=0, artifacts=produced(ctx))
     return build
-

@@ -8,6 +8,8 @@ made (older than the release commit) and the TUI had no way to build them.
 
 from __future__ import annotations
 
+import json
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -15,11 +17,14 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from console.app import ReleaseConsoleApp
 from console.wiring import Options
 from screens.prompts import ConfirmScreen
 from screens.steps.artifacts import ArtifactsScreen
+from services.build import STOPPED
+from services.build_record import BUILD_STOPPED, BUILT
 from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context
 from tests.conftest import git
@@ -162,3 +167,87 @@ async def test_no_b_without_a_build_command(at_artifacts: Callable[[str], Path])
         step = await open_step(pilot, "artifacts", ArtifactsScreen)
         assert "blocked" in text_of(step, "#step-status")
         assert "b" not in footer_words(step)
+
+
+async def test_while_it_builds_the_status_and_the_footer_say_the_build(
+        at_artifacts: Callable[[str], Path]) -> None:
+    """Walked: during the build the status line still said "blocked" and the footer "^c Cancel
+    step", as if the step ran; ctrl+c now reads "Stop build", and stops it (asked first)."""
+    root = at_artifacts(SLOW)
+    app = ReleaseConsoleApp(Options(repo=root))
+    async with app.run_test(size=(80, 24)) as pilot:
+        step = await open_step(pilot, "artifacts", ArtifactsScreen)
+        assert "ctrl+c" not in footer_words(step)
+        await pilot.press("b")
+        await settle(pilot)
+        await pilot.press("enter")
+        try:  # a failed assertion stops the build: the app's exit waits for its worker
+            pid_file = root / "child.pid"
+            await until(pilot, lambda: pid_file.exists() and bool(pid_file.read_text().strip()))
+            child = int(pid_file.read_text())
+            status = text_of(step, "#step-status")
+            assert status == "… building — the step is checked again when the build ends", status
+            assert footer_words(step)["ctrl+c"] == "Stop build"
+            assert "Cancel step" not in footer_words(step).values()
+            step.query_one("#step-status", Static).update("")  # what the load writes is seen
+            await pilot.press("f5")  # a load while it builds says the build too, not "running"
+            await until(pilot, lambda: bool(text_of(step, "#step-status")))
+            status = text_of(step, "#step-status")
+            assert status.startswith("… building"), status
+            await pilot.press("ctrl+c")
+            await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+            assert text_of(app.screen, "#question") == "Stop the build?"
+        except BaseException:
+            step.stopper.event.set()
+            raise
+        await pilot.press("y")
+        await until(pilot, lambda: not step.running)
+        await settle(pilot)
+        assert not alive(child)
+        assert text_of(step, "#step-status") == "▶ ready"  # the step's own status again (built)
+        assert "ctrl+c" not in footer_words(step)
+    entry = json.loads((root / ".release" / "v0.2.0" / "journal.jsonl").read_text()
+                       .splitlines()[-1])
+    assert (entry["action"], entry["outputs"]["reason"]) == (BUILD_STOPPED, STOPPED)
+
+
+
+async def test_once_it_exited_nothing_offers_to_stop_it_while_its_files_are_read(
+        at_artifacts: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Walked with a 3 GiB image: after the build exited, its artifacts were read for the
+    journal's sha256 for seconds under "Building… (Esc or Ctrl+C stops the build)" and
+    "^c Stop build", whose yes then stopped nothing and said "Built"."""
+    from services import checksums
+
+    real, reading, go_on = checksums.hash_files, threading.Event(), threading.Event()
+
+    def held(*args: Any, **kwargs: Any) -> list[checksums.Digest]:
+        reading.set()
+        go_on.wait(30)  # gigabytes to read, in effect, until the test has looked
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(checksums, "hash_files", held)
+    root = at_artifacts("./make.sh {version} {tag}")
+    app = ReleaseConsoleApp(Options(repo=root))
+    async with app.run_test(size=(80, 24)) as pilot:
+        step = await open_step(pilot, "artifacts", ArtifactsScreen)
+        await pilot.press("b")
+        await settle(pilot)
+        await pilot.press("enter")
+        try:
+            await until(pilot, reading.is_set)  # what the worker posted first has come by
+            await pilot.pause()                     # the frames after it
+            assert text_of(step, "#step-message") == "Built; reading the artifacts for their " \
+                "sha256, for the journal…"
+            assert "ctrl+c" not in footer_words(step)
+            await pilot.press("ctrl+c")
+            await pilot.pause()
+            assert app.screen is step  # no "Stop the build?" for what has ended
+        finally:
+            go_on.set()
+        await until(pilot, lambda: not step.running)
+        await settle(pilot)
+        assert text_of(step, "#step-message").startswith("✔ Built: `./make.sh 0.2.0 v0.2.0`")
+    entry = json.loads((root / ".release" / "v0.2.0" / "journal.jsonl").read_text()
+                       .splitlines()[-1])
+    assert entry["action"] == BUILT and len(entry["outputs"]["artifacts"][0]["sha256"]) == 64

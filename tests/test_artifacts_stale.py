@@ -142,3 +142,37 @@ def test_a_rebuild_after_signing_is_caught_before_the_tag(
         engine.run_step(ctx, registry()["tag"])
     assert git(repo_path, "tag", "--list", "v0.2.0").strip() == ""
 
+
+
+def test_an_old_build_copied_in_after_the_step_makes_it_stale(
+        repo_path: Path, make_ctx: Callable[..., Context]) -> None:
+    """The file-time rule holds once the step is done too. Before: a build from before the
+    release's changes copied over the recorded one with its time kept (`cp -p`, `rsync -a`)
+    passed every later step, since they compare sha256s only from the smoke sign-off on (which
+    would name the old bytes), so it would have been tested, signed and published."""
+    commit_file(repo_path, "CHANGELOG.md", CHANGELOG, "Add changelog")
+    write_policy(repo_path, NO_SIGNING, base=WITH_BUILD)
+    ctx = make_ctx()
+    start_release(ctx, ReleaseRequest(version="0.2.0"))
+    advance_to(ctx, "artifacts")
+    build_artifacts(repo_path)  # built now: after the release commit
+    engine.run_step(ctx, registry()["artifacts"])
+    image = repo_path / "build" / "pai-v0.2.0-amd64.iso"
+    image.write_bytes(b"an image from before the release's changes\n")
+    _built_at([image], MORNING)  # its time kept by the copy
+    status = run_cli("status", cwd=repo_path)
+    said = flat(status.stdout)
+    assert "artifacts Artifacts present stale - Artifact build/pai-v0.2.0-amd64.iso (amd64) is " \
+        "older than the release commit" in said, said
+    assert last_said(status.stdout) == (
+        'Next: artifacts — Redo the step (the steps after it run again): `release-console redo '
+        'artifacts --reason "..."`, then `release-console run artifacts --build`.')
+    with pytest.raises(BlockedError, match="Artifacts present"):
+        engine.run_step(ctx, registry()["smoke"])
+    view = next(v for v in engine.views(ctx) if v.id == "artifacts")
+    assert "Press o to redo this step (the steps after it run again), then b to build and n." \
+        in flat(str(render_blockers(view.blockers, tui=True)))
+    engine.redo_step(ctx, registry()["artifacts"], "an old build was copied in")
+    build_artifacts(repo_path)  # built again, now
+    engine.run_step(ctx, registry()["artifacts"])
+    assert next(v for v in engine.views(ctx) if v.id == "artifacts").status == "done"

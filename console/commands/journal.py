@@ -9,6 +9,7 @@ from typing import Any
 from console.commands.common import YES_HELP, add_parser, context
 from console.json_envelope import json_flag
 from console.output import hanging, say, say_wrapped, warn
+from services import build_record
 from services.errors import ConsoleError
 from services.journal import Journal
 from services.session import Session
@@ -123,7 +124,33 @@ def shown_entry(entry: dict[str, Any]) -> str:
     extra = ", ".join(f"{k}={v}" for k, v in detail.items() if not isinstance(v, dict | list))
     head = f"{entry.get('seq'):>4} {entry.get('time')} {entry.get('step'):<14} {entry.get('action')}"
     said = f"by {entry.get('actor')}" + (f"; {extra}" if extra else "")
-    return f"{head}\n{hanging(said, DETAIL, DETAIL)}"
+    lines = [head, hanging(said, DETAIL, DETAIL)]
+    if entry.get("action") in build_record.ACTIONS:
+        lines += [hanging(text, indent, indent + "  ") for indent, text in build_lines(detail)]
+    return "\n".join(lines)
+
+
+def build_lines(detail: dict[str, object]) -> list[tuple[str, str]]:
+    """What a build's entry lists (services/build_record.py), a line each, as ``key=value``
+    cannot say it: each artifact it left with its size and sha256 (a digest alone fills a
+    row at 80 columns, so it goes under its file), or a failed build's last lines; each with
+    its indent."""
+    from services.artifacts import human_size
+
+    lines = []
+    made, tail = detail.get("artifacts"), detail.get("last_lines")
+    for item in made if isinstance(made, list) else ():
+        if not isinstance(item, dict):
+            continue
+        arch = f" ({item['arch']})" if item.get("arch") else ""
+        size = item.get("size")
+        state = f"{human_size(size)}, sha256 {item['sha256']}" if isinstance(size, int) and \
+            item.get("sha256") else str(item.get("problem", "?"))
+        lines.append((DETAIL, f"{item.get('path', item.get('name'))}{arch}: {state}"))
+    if isinstance(tail, list) and tail:
+        lines.append((DETAIL, "its last lines:"))
+        lines += [(DETAIL + "  ", str(line)) for line in tail]
+    return lines
 
 
 def waiting(ctx: Context, session: Session) -> str:

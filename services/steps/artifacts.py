@@ -37,6 +37,25 @@ class Artifacts(Step):
                               "release.toml); this release ships none.")
         return plan
 
+    def revalidate(self, ctx: Context) -> list[Blocker]:
+        """Done: the file-time rule again on the files there now (cheap: a stat each and the
+        release commit's time, cached). A file put there since with an old time (``cp -p``,
+        ``rsync -a``, an old build folder restored) would pass every later check: they compare
+        sha256s only from the smoke sign-off on, so the sign-off would name the old bytes and
+        they would be signed. A newer file passes here: from the sign-off on, its digest is
+        what the later steps hold it to."""
+        stale = artifacts.stale_blockers(ctx, artifacts.for_session(ctx), offer=False)
+        if not stale:
+            return []
+        build = artifacts.release_build(ctx.policy, ctx.require_session())
+        rebuild = "`release-console run artifacts --build`" if build else \
+            "rebuild it, then `release-console run artifacts`"
+        remedy = (f'Redo the step (the steps after it run again): `release-console redo '
+                  f'artifacts --reason "..."`, then {rebuild}.')
+        tui = "Press o to redo this step (the steps after it run again), then " + (
+            "b to build and n." if build else "rebuild it and press n.")
+        return [Blocker(b.reason, remedy, tui) for b in stale]
+
     def run(self, ctx: Context) -> Evidence:
         found = artifacts.for_session(ctx)
         problems = artifacts.session_blockers(ctx, found) + artifacts.stale_blockers(ctx, found)
