@@ -60,7 +60,7 @@ def _normalise(fingerprint: str) -> str:
     return fingerprint.replace(" ", "").upper().removeprefix("0X")
 
 
-def _repository_path(value: str) -> str:
+def repository_path(value: str) -> str:
     """``value`` as a path inside the repository ("" when it points outside it)."""
     if not value or os.path.isabs(os.path.expanduser(value)):
         return ""
@@ -79,7 +79,7 @@ def unpublishable(signing: Mapping[str, Any]) -> str:
     else:
         backend_files = [backend]
     for key, value in (files[b] for b in backend_files if b in files):
-        if not _repository_path(value):
+        if not repository_path(value):
             return (f"{key} ({value or 'not set'}) is not a file in the repository, so no "
                     "committed key can be attached; commit the key and name its path in the "
                     "repository, or remove publish_keys")
@@ -104,10 +104,10 @@ def planned(policy: Policy) -> list[KeyAsset]:
     result: list[KeyAsset] = []
     backend = policy.signing_backend
     if backend == "minisign":
-        rel = _repository_path(policy.signing_public_key or "minisign.pub")
+        rel = repository_path(policy.signing_public_key or "minisign.pub")
         result.append(KeyAsset(posixpath.basename(rel), "file", rel, "minisign public key"))
     if backend == "ssh" or (policy.tag_signing == "ssh" and policy.signing_allowed_signers):
-        rel = _repository_path(policy.signing_allowed_signers)  # ssh-signed files or tag
+        rel = repository_path(policy.signing_allowed_signers)  # ssh-signed files or tag
         result.append(KeyAsset(posixpath.basename(rel), "file", rel, "ssh allowed signers file"))
     # an asset name: "Release Console" gave "release console-tag-key.asc", a space GitHub
     # would rewrite in the download URL the notes point at
