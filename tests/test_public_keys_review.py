@@ -11,10 +11,19 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
+
+from services import engine
 from services.notes import verification_block
 from services.policy import ArtifactSpec, Policy, ProjectPolicy
+from services.step_protocol import Context, StepFailed
+from services.steps import registry
 from tests.conftest import commit_file, git
-from tests.signing_keys import allowed_signers, ssh_keypair
+from tests.github_helpers import REPO, Sandbox, release_json, run
+from tests.signing_keys import allowed_signers, minisign_keypair, ssh_keypair
+from tests.test_public_keys import attached, keyed
+
+__all__ = ["keyed"]
 
 
 def tag_block(block: str, tag: str) -> list[str]:
@@ -51,3 +60,27 @@ def test_the_notes_verify_an_ssh_signed_tag_in_a_fresh_clone_as_written(
                               capture_output=True, text=True, check=False)
         assert proc.returncode == 0, (command, proc.stderr)
     assert any("verify-tag v1.0.0" in c for c in commands)
+
+
+def test_a_key_attached_by_hand_with_other_bytes_is_refused_and_kept(
+        keyed: tuple[Context, bytes], sandbox: Sandbox, tmp_path: Path) -> None:
+    """Someone replaced minisign.pub on the draft by hand: running the draft again must not
+    delete it and upload the tag's key over it, but stop and say so."""
+    ctx, committed = keyed
+    run(ctx, "draft")
+    rel = sandbox.github().get_repo(REPO).get_release(release_json(sandbox, "v0.2.0")["id"])
+    next(a for a in rel.get_assets() if a.name == "minisign.pub").delete_asset()
+    forged, _ = minisign_keypair(tmp_path / "forged", "minisign")
+    rel.upload_asset(str(forged), content_type="text/plain")
+    engine.redo_step(ctx, registry()["draft"], "key replaced by hand")
+    since = len(sandbox.server.requests)
+
+    with pytest.raises(StepFailed) as caught:
+        run(ctx, "draft")
+
+    said = str(caught.value)
+    assert ("the draft for v0.2.0 already carries minisign.pub with other bytes" in said
+            and "nothing was uploaded" in said and "delete it from the draft on GitHub" in said)
+    assert attached(sandbox, "minisign.pub") == forged.read_bytes() != committed
+    assert [r for r in sandbox.server.requests[since:] if r.method in ("DELETE", "POST")] == []
+
