@@ -126,6 +126,49 @@ def planned(policy: Policy) -> list[KeyAsset]:
     return [k for k in result if k.name and k.value]
 
 
+WILD = "\x00"  # a {tag} or {version} in a name pattern: any text
+
+
+def _other_assets(policy: Policy) -> list[tuple[str, str]]:
+    """(name pattern, what it is) of every other file the release carries, {tag}/{version} as
+    :data:`WILD`: the same files, in the same order, as the draft's expected files."""
+    from services.provenance import FILE_NAME
+    from services.signing import signature_suffix
+
+    suffix = signature_suffix(policy.signing_backend)
+    result: list[tuple[str, str]] = []
+    for spec in policy.artifacts:
+        name = spec.filename(tag=WILD, version=WILD, project=policy.project_name)
+        checksum = policy.checksum_file_for(name)
+        result += [(name, f"the {spec.arch} artifact"),
+                   *([(checksum, f"the {spec.arch} artifact's checksum file")] if checksum else []),
+                   *([(name + suffix, f"the {spec.arch} artifact's signature")] if suffix else [])]
+    combined = policy.combined_checksum_name(tag=WILD, version=WILD)
+    if combined:
+        result.append((combined, "the combined checksum list"))
+        if suffix and policy.checksum_sign_combined:
+            result.append((combined + suffix, "the combined list's signature"))
+    return [*result, (FILE_NAME, "the provenance index")]
+
+
+def name_clash(policy: Policy) -> str:
+    """Why a key would be attached under a name another of the release's files has ("" when
+    none would): GitHub holds one asset per name, so users would get one file as the other (or
+    the draft would replace one with the other on every run)."""
+    keys = planned(policy)
+    for index, key in enumerate(keys):
+        this = f"the {key.what}" + (f" ({key.value})" if key.source == "file" else "")
+        for other in keys[:index]:
+            if other.name == key.name:
+                return (f"{this} and the {other.what} ({other.value}) would both be attached as "
+                        f"{key.name}; rename one of the files, or remove publish_keys")
+        for pattern, what in _other_assets(policy):
+            if re.fullmatch(".+".join(re.escape(part) for part in pattern.split(WILD)), key.name):
+                return (f"{this} would be attached as {key.name}, a name {what} can have; rename "
+                        "one of them, or remove publish_keys")
+    return ""
+
+
 def tag_key_asset(policy: Policy) -> KeyAsset | None:
     """The attached file holding the signed tag's OpenPGP key (None: none is attached)."""
     tag = _normalise(policy.tag_key or policy.signing_fingerprint)

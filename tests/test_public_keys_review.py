@@ -84,3 +84,61 @@ def test_a_key_attached_by_hand_with_other_bytes_is_refused_and_kept(
     assert attached(sandbox, "minisign.pub") == forged.read_bytes() != committed
     assert [r for r in sandbox.server.requests[since:] if r.method in ("DELETE", "POST")] == []
 
+
+
+BASE = """[project]
+name = "PAI"
+[[artifacts.files]]
+arch = "amd64"
+name = "{artifact}"
+[checksums]
+combined = "SHA256SUMS"
+[signing]
+publish_keys = true
+"""
+
+
+@pytest.mark.parametrize(("artifact", "signing", "said"), [
+    ("minisign.pub", 'public_key = "minisign.pub"',
+     "the minisign public key (minisign.pub) would be attached as minisign.pub, a name the amd64 "
+     "artifact can have"),
+    ("pai-{tag}.iso", 'public_key = "keys/SHA256SUMS"',
+     "the minisign public key (keys/SHA256SUMS) would be attached as SHA256SUMS, a name the "
+     "combined checksum list can have"),
+    ("pai-{version}.pub", 'public_key = "pai-key.pub"',
+     "would be attached as pai-key.pub, a name the amd64 artifact can have"),
+    ("pai-release-key", 'backend = "gpg"\nfingerprint = "' + "AB" * 20 + '"',
+     "the OpenPGP key that signs the files and tags would be attached as pai-release-key.asc, a "
+     "name the amd64 artifact's signature can have"),
+    ("pai-{tag}.iso", 'public_key = "keys/release.pub"\ntag_format = "ssh"\n'
+     'ssh_key = "/k/id"\nallowed_signers = "ssh/release.pub"',
+     "the ssh allowed signers file (ssh/release.pub) and the minisign public key "
+     "(keys/release.pub) would both be attached as release.pub"),
+])
+def test_a_key_asset_named_like_another_file_is_refused_in_one_sentence(
+        tmp_path: Path, artifact: str, signing: str, said: str) -> None:
+    """GitHub holds one asset per name: a key named like an artifact, a checksum or signature
+    file would be downloaded as the other (or swapped with it on every draft run)."""
+    from services.policy import load_policy
+    from services.policy_reader import PolicyError
+
+    path = tmp_path / "release.toml"
+    path.write_text(BASE.replace("{artifact}", artifact) + signing + "\n")
+    with pytest.raises(PolicyError) as err:
+        load_policy(path)
+    message = str(err.value)
+    assert said in message, message
+    assert message.startswith(f"{path}: key 'signing.publish_keys' is true, but ")
+    assert message.count(". ") == 0 and message.endswith("or remove publish_keys.")
+
+
+
+def test_the_demo_and_the_consoles_own_policies_clash_with_nothing(tmp_path: Path) -> None:
+    from console.demo import POLICY
+    from services.policy import load_policy
+
+    demo = tmp_path / "release.toml"
+    demo.write_text(POLICY)
+    own = Path(__file__).resolve().parents[1] / "release.toml"
+    for path in (demo, own):
+        assert load_policy(path).signing_publish_keys
