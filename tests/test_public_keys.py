@@ -230,7 +230,8 @@ def test_the_summary_lists_the_published_key(keyed: tuple[Context, bytes]) -> No
     summary = summarise(ctx.require_session())
     key = next(a for a in summary.assets if a.name == "minisign.pub")
     assert (key.sha256, key.size) == (hashlib.sha256(committed).hexdigest(), len(committed))
-    assert f"  minisign.pub\n    sha256:{key.sha256}" in "\n".join(summary.lines())
+    # told apart from the artifacts listed above it
+    assert f"  minisign.pub (public key)\n    sha256:{key.sha256}" in "\n".join(summary.lines())
 
 
 def test_verify_uses_the_key_downloaded_beside_the_files(tmp_path: Path) -> None:
