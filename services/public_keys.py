@@ -281,3 +281,22 @@ def signer_problem(key: KeyAsset, key_path: Path, signatures: Sequence[Path], ta
                     f"{key.value} committed at {tag} is key {key_id_text(published)}, so users "
                     "could not verify it with the attached key")
     return ""
+
+
+def tag_problem(policy: Policy, repo: Repository, key: KeyAsset, key_path: Path, tag: str) -> str:
+    """Why the attached allowed_signers could not verify the ssh-signed tag ("" when it can).
+
+    The tag step verified the tag with the working copy's file; users get the one committed at
+    the tag (the notes' ``git -c gpg.ssh.allowedSignersFile=... verify-tag``). A tagger's key
+    added to the file but not committed made a tag the attached file rejects: checked here with
+    the very file the draft uploads, before anything goes to GitHub."""
+    if policy.tag_signing != "ssh" or not key.what.startswith("ssh"):
+        return ""
+    checked = repo.output("-c", f"gpg.ssh.allowedSignersFile={key_path.resolve()}",
+                          "verify-tag", tag, timeout=60)
+    if checked.status == 0:
+        return ""
+    said = tools.last_line(checked.stderr.encode()).removeprefix("error: ")
+    return (f"the tag {tag} does not verify with {key.value} as committed at it ({said}), so "
+            "users could not check it with the attached file")
+

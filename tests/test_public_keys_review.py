@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,9 +20,16 @@ from services.policy import ArtifactSpec, Policy, ProjectPolicy
 from services.step_protocol import Context, StepFailed
 from services.steps import registry
 from tests.conftest import commit_file, git
-from tests.github_helpers import REPO, Sandbox, release_json, run
+from tests.github_helpers import (
+    REPO,
+    Sandbox,
+    complete_steps_before,
+    prepare_release,
+    release_json,
+    run,
+)
 from tests.signing_keys import allowed_signers, minisign_keypair, ssh_keypair
-from tests.test_public_keys import attached, keyed
+from tests.test_public_keys import attached, keyed, publishing
 
 __all__ = ["keyed"]
 
@@ -142,3 +150,37 @@ def test_the_demo_and_the_consoles_own_policies_clash_with_nothing(tmp_path: Pat
     own = Path(__file__).resolve().parents[1] / "release.toml"
     for path in (demo, own):
         assert load_policy(path).signing_publish_keys
+
+
+@pytest.mark.parametrize("committed_is_tagger", [True, False])
+def test_the_draft_checks_the_ssh_tag_with_the_allowed_signers_it_attaches(
+        make_ctx: Callable[..., Context], repo_path: Path, sandbox: Sandbox, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, committed_is_tagger: bool) -> None:
+    """The captain added the tagger's key to allowed_signers without committing it: the tag step
+    verified with that working copy, but users get the committed file, which rejects the tag."""
+    tagger, tagger_line = ssh_keypair(tmp_path / "ssh", "id_tag")
+    _other, other_line = ssh_keypair(tmp_path / "ssh", "id_old")
+    signers = repo_path / "allowed_signers"
+    allowed_signers(signers, "captain@pai.example",
+                    tagger_line if committed_is_tagger else other_line)
+    commit_file(repo_path, "allowed_signers", signers.read_text())
+    publishing(monkeypatch, f'backend = "minisign"\ntag_format = "ssh"\nssh_key = "{tagger}"\n'
+               'allowed_signers = "allowed_signers"\nidentity = "captain@pai.example"')
+    pub, _sec = minisign_keypair(tmp_path / "keys")
+    commit_file(repo_path, "minisign.pub", pub.read_text(), "Pin the release key")
+    ctx = prepare_release(make_ctx, repo_path, sandbox)
+    complete_steps_before(ctx, "draft")
+    git(repo_path, "-c", "gpg.format=ssh", "-c", f"user.signingkey={tagger}", "tag", "-f", "-s",
+        "v0.2.0", "-m", "PAI v0.2.0")
+    allowed_signers(signers, "captain@pai.example", tagger_line)  # the working copy: edited
+
+    if committed_is_tagger:
+        evidence = run(ctx, "draft")
+        assert "allowed_signers" in {a["name"] for a in evidence["assets"]}
+        return
+    with pytest.raises(StepFailed) as caught:
+        run(ctx, "draft")
+    said = str(caught.value)
+    assert ("the tag v0.2.0 does not verify with allowed_signers as committed at it" in said
+            and "nothing was uploaded" in said and "release a new version" in said), said
+    assert sandbox.requests("POST", "/releases") == []
