@@ -80,6 +80,9 @@ def test_a_key_attached_by_hand_with_other_bytes_is_refused_and_kept(
     next(a for a in rel.get_assets() if a.name == "minisign.pub").delete_asset()
     forged, _ = minisign_keypair(tmp_path / "forged", "minisign")
     rel.upload_asset(str(forged), content_type="text/plain")
+    with pytest.raises(StepFailed) as reviewed:  # the review says where that leads first
+        run(ctx, "review")
+    assert "if it is wrong, delete it from the draft on GitHub, then" in str(reviewed.value)
     engine.redo_step(ctx, registry()["draft"], "key replaced by hand")
     since = len(sandbox.server.requests)
 
