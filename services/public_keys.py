@@ -212,7 +212,9 @@ def export_openpgp(fingerprint: str, what: str = "OpenPGP key") -> bytes:
     if proc.returncode != 0 or not data.strip():
         raise PublicKeyError(f"The {what}, {fingerprint}, is not in this machine's GnuPG "
                              "keyring, so it cannot be attached to the release.",
-                             remedy=f"Import its public key (gpg --import KEY.asc), {OFF}.")
+                             remedy="Import its public key here (`gpg --armor --export "
+                             f"{fingerprint} > key.asc` where it is, such as the signing "
+                             f"workstation, then `gpg --import key.asc` here), {OFF}.")
     problem = _export_problem(data, fingerprint)
     if problem:
         raise PublicKeyError(f"gpg's export of the {what} {fingerprint} {problem}; nothing was "

@@ -28,10 +28,18 @@ from tests.github_helpers import (
     release_json,
     run,
 )
-from tests.signing_keys import allowed_signers, minisign_keypair, ssh_keypair
+from tests.signing_keys import (
+    allowed_signers,
+    gpg_export,
+    gpg_key,
+    gpg_stop_agent,
+    minisign_keypair,
+    ssh_keypair,
+    stop_gpg_agent,
+)
 from tests.test_public_keys import attached, keyed, publishing
 
-__all__ = ["keyed"]
+__all__ = ["keyed", "stop_gpg_agent"]
 
 
 def tag_block(block: str, tag: str) -> list[str]:
@@ -187,3 +195,39 @@ def test_the_draft_checks_the_ssh_tag_with_the_allowed_signers_it_attaches(
     assert ("the tag v0.2.0 does not verify with allowed_signers as committed at it" in said
             and "nothing was uploaded" in said and "release a new version" in said), said
     assert sandbox.requests("POST", "/releases") == []
+
+
+@pytest.mark.usefixtures("stop_gpg_agent")
+def test_the_online_machine_without_the_tag_key_is_told_how_to_get_it(
+        make_ctx: Callable[..., Context], repo_path: Path, sandbox: Sandbox, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Air-gapped: the tag key lives on the signing workstation. The online machine's draft
+    exports it from the user's own keyring ($GNUPGHOME): missing there, the draft stops before
+    anything goes to GitHub, saying how to bring the public key over; imported, it is attached."""
+    online = os.environ["GNUPGHOME"]
+    monkeypatch.setenv("GNUPGHOME", str(tmp_path / "signing-workstation"))
+    os.makedirs(os.environ["GNUPGHOME"], mode=0o700)
+    fingerprint = gpg_key()
+    public = gpg_export(fingerprint)
+    gpg_stop_agent()
+    monkeypatch.setenv("GNUPGHOME", online)
+    publishing(monkeypatch, f'backend = "minisign"\ntag_format = "openpgp"\n'
+                            f'tag_key = "{fingerprint}"')
+    pub, _sec = minisign_keypair(tmp_path / "keys")
+    commit_file(repo_path, "minisign.pub", pub.read_text(), "Pin the release key")
+    ctx = prepare_release(make_ctx, repo_path, sandbox)
+    complete_steps_before(ctx, "draft")
+
+    with pytest.raises(StepFailed) as caught:
+        run(ctx, "draft")
+    said = str(caught.value)
+    assert (f"the OpenPGP key that signs the tag, {fingerprint}, is not in this machine's GnuPG "
+            "keyring" in said and f"gpg --armor --export {fingerprint} > key.asc" in said
+            and "gpg --import key.asc" in said), said
+    assert sandbox.requests("POST", "/releases") == []
+
+    subprocess.run(["gpg", "--batch", "--import"], input=public.encode(), check=True,
+                   capture_output=True)  # into $GNUPGHOME, the online user's keyring
+    run(ctx, "draft")
+    asc = attached(sandbox, "pai-tag-key.asc")
+    assert asc.startswith(b"-----BEGIN PGP PUBLIC KEY BLOCK-----") and b"PRIVATE" not in asc
