@@ -246,11 +246,12 @@ def _block(tag: str, commands: list[str], signed_tag: bool, *,
     after = ["", " ".join(keys)] if keys else []
     # the tag is checked in a clone, not where the downloads are: its own block (pasted with
     # the download commands, `git verify-tag` failed in the download folder)
-    first = (f"Download {tag_import} from this release and import it, then in a clone of the "
-             "repository check") if tag_import else "In a clone of the repository, check"
-    tag_lines = [f"{first} the signature of the tag {tag}:", "", "```sh",
-                 *([f"gpg --import {tag_import}"] if tag_import else []),
-                 verify_tag or f"git verify-tag {tag}", "```"] if signed_tag else []
+    # the key is imported where it was downloaded: in the clone's block, `gpg --import` found
+    # no file there
+    imported = [f"Download {tag_import} from this release and, where you downloaded it, import "
+                "it:", "", "```sh", f"gpg --import {tag_import}", "```", ""] if tag_import else []
+    tag_lines = [*imported, f"In a clone of the repository, check the signature of the tag {tag}:",
+                 "", "```sh", verify_tag or f"git verify-tag {tag}", "```"] if signed_tag else []
     if commands:
         lines += [intro, "", "```sh", *commands, "```", *([""] if tag_lines else []),
                   *tag_lines, *after]

@@ -210,7 +210,9 @@ def test_the_verification_block_points_at_the_attached_keys() -> None:
     assert f"fingerprint `{fingerprint}`, attached to this release as `pai-tag-key.asc`" in block
 
     tag_only = verification_block(replace(policy, artifacts=()), tag="v1.0.0", version="1.0.0")
-    assert ("```sh\ngpg --import pai-tag-key.asc\ngit verify-tag v1.0.0\n```" in tag_only)
+    # imported where it was downloaded, then checked in the clone: two places, two blocks
+    assert ("```sh\ngpg --import pai-tag-key.asc\n```\n\nIn a clone of the repository, check "
+            "the signature of the tag v1.0.0:\n\n```sh\ngit verify-tag v1.0.0\n```") in tag_only
 
     gpg = verification_block(replace(policy, signing_backend="gpg", tag_key="",
                                      signing_fingerprint=fingerprint), tag="v1.0.0",
