@@ -294,8 +294,10 @@ def tag_problem(policy: Policy, repo: Repository, key: KeyAsset, key_path: Path,
     the very file the draft uploads, before anything goes to GitHub."""
     if policy.tag_signing != "ssh" or not key.what.startswith("ssh"):
         return ""
+    # no timeout: that would run git detached, out of the console's process group, as the tag
+    # step's own verify-tag is not (a kill of the console must take ssh-keygen with it)
     checked = repo.output("-c", f"gpg.ssh.allowedSignersFile={key_path.resolve()}",
-                          "verify-tag", tag, timeout=60)
+                          "verify-tag", tag)
     if checked.status == 0:
         return ""
     said = tools.last_line(checked.stderr.encode()).removeprefix("error: ")
