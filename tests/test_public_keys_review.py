@@ -200,13 +200,13 @@ def test_the_draft_checks_the_ssh_tag_with_the_allowed_signers_it_attaches(
 @pytest.mark.usefixtures("stop_gpg_agent")
 def test_the_online_machine_without_the_tag_key_is_told_how_to_get_it(
         make_ctx: Callable[..., Context], repo_path: Path, sandbox: Sandbox, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Air-gapped: the tag key lives on the signing workstation. The online machine's draft
     exports it from the user's own keyring ($GNUPGHOME): missing there, the draft stops before
     anything goes to GitHub, saying how to bring the public key over; imported, it is attached."""
     online = os.environ["GNUPGHOME"]
-    monkeypatch.setenv("GNUPGHOME", str(tmp_path / "signing-workstation"))
-    os.makedirs(os.environ["GNUPGHOME"], mode=0o700)
+    # short, like conftest's: the agent's socket path must fit a unix socket's 108 bytes
+    monkeypatch.setenv("GNUPGHOME", str(tmp_path_factory.mktemp("ws") / ".gnupg"))
     fingerprint = gpg_key()
     public = gpg_export(fingerprint)
     gpg_stop_agent()
