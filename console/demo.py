@@ -159,6 +159,8 @@ migration = "MIGRATION.md"
 
 [release]
 title = "PAI {tag}"
+# the notes end with the commands a user runs to check the downloads and the tag
+required_sections = ["Verification"]
 
 [artifacts]
 dir = "build"

@@ -143,7 +143,7 @@ def verification_block(policy: Policy, *, tag: str, version: str, base_url: str 
                       policy.tag_signing != "none",
                       intro=f"Download the files you need with {combined} and {signature}, check "
                       "the list's signature, then the files against it:", keys=keys,
-                      tag_import=_tag_import(policy, names))
+                      tag_import=_tag_import(policy, names), verify_tag=_verify_tag(policy, tag))
     intro = {}
     if combined and names:
         commands.append(f"sha256sum -c --ignore-missing {combined}")
@@ -159,7 +159,18 @@ def verification_block(policy: Policy, *, tag: str, version: str, base_url: str 
             commands.append(f"sha256sum -c {per_file}")
         commands += _verify_command(policy, name)
     return _block(tag, commands, policy.tag_signing != "none", keys=keys,
-                  tag_import=_tag_import(policy, names), **intro)
+                  tag_import=_tag_import(policy, names), verify_tag=_verify_tag(policy, tag),
+                  **intro)
+
+
+def _verify_tag(policy: Policy, tag: str) -> str:
+    """`git verify-tag`, told where an ssh-signed tag's allowed signers are: a fresh clone has no
+    `gpg.ssh.allowedSignersFile`, and the plain command failed there ("needs to be configured").
+    A relative path is read from the clone's top folder, wherever in it the command runs."""
+    signers = public_keys.repository_path(policy.signing_allowed_signers) \
+        if policy.tag_signing == "ssh" else ""
+    return (f"git -c gpg.ssh.allowedSignersFile={signers} verify-tag {tag}" if signers
+            else f"git verify-tag {tag}")
 
 
 def _tag_import(policy: Policy, names: Sequence[str]) -> str:
@@ -195,8 +206,9 @@ def _key_lines(policy: Policy, *, tag: str, base_url: str, files: bool) -> list[
     tag_asset = public_keys.tag_key_asset(policy)
     signers = next((k for k in public_keys.planned(policy) if k.what.startswith("ssh")), None)
     if policy.tag_signing == "ssh" and signers is not None:
-        lines.append(f"`{signers.name}`, attached to this release, lists the tagger's ssh key: "
-                     "`git verify-tag` needs it as git's `gpg.ssh.allowedSignersFile`.")
+        lines.append(f"`{signers.name}`, attached to this release, lists the tagger's ssh key; "
+                     f"the clone has it as `{signers.value}`, which `git verify-tag` is told to "
+                     "read (git's `gpg.ssh.allowedSignersFile`).")
     if tag_asset is not None and files and tag_asset == openpgp and policy.signing_backend == "gpg":
         lines.append("`git verify-tag` checks the tag with that key too.")
     elif tag_asset is not None:
@@ -228,16 +240,18 @@ def _verify_command(policy: Policy, name: str) -> list[str]:
 
 def _block(tag: str, commands: list[str], signed_tag: bool, *,
            intro: str = "Download the files you need with their checksum and signature files, "
-           "then run:", keys: Sequence[str] = (), tag_import: str = "") -> str:
+           "then run:", keys: Sequence[str] = (), tag_import: str = "",
+           verify_tag: str = "") -> str:
     lines = ["### Verification", ""]
     after = ["", " ".join(keys)] if keys else []
     # the tag is checked in a clone, not where the downloads are: its own block (pasted with
     # the download commands, `git verify-tag` failed in the download folder)
-    first = (f"Download {tag_import} from this release and import it, then in a clone of the "
-             "repository check") if tag_import else "In a clone of the repository, check"
-    tag_lines = [f"{first} the signature of the tag {tag}:", "", "```sh",
-                 *([f"gpg --import {tag_import}"] if tag_import else []),
-                 f"git verify-tag {tag}", "```"] if signed_tag else []
+    # the key is imported where it was downloaded: in the clone's block, `gpg --import` found
+    # no file there
+    imported = [f"Download {tag_import} from this release and, where you downloaded it, import "
+                "it:", "", "```sh", f"gpg --import {tag_import}", "```", ""] if tag_import else []
+    tag_lines = [*imported, f"In a clone of the repository, check the signature of the tag {tag}:",
+                 "", "```sh", verify_tag or f"git verify-tag {tag}", "```"] if signed_tag else []
     if commands:
         lines += [intro, "", "```sh", *commands, "```", *([""] if tag_lines else []),
                   *tag_lines, *after]

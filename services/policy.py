@@ -215,12 +215,13 @@ def require_fingerprint(path: Path, key: str, value: str) -> None:
                           f"digits), but it is {value!r}.")
 
 
-def require_publishable(path: Path, signing: Mapping[str, Any]) -> None:
-    """``publish_keys`` attaches keys committed in the repository (or exported from gpg): a key
-    file outside the repository, or no key at all, is said here rather than at the draft."""
-    from services.public_keys import unpublishable
+def require_publishable(path: Path, signing: Mapping[str, Any], policy: Policy | None = None
+                        ) -> None:
+    """A key file outside the repository, no key at all, or (given the ``policy`` read) a key
+    asset named like another file of the release: said here rather than at the draft."""
+    from services.public_keys import name_clash, unpublishable
 
-    problem = unpublishable(signing)
+    problem = unpublishable(signing) if policy is None else name_clash(policy)
     if problem:
         raise PolicyError(f"{path}: key 'signing.publish_keys' is true, but {problem}.")
 
@@ -385,7 +386,7 @@ def _parse(path: Path, data: dict[str, Any]) -> Policy:
     t.finish()
 
     top.finish()
-    return Policy(
+    policy = Policy(
         source=path, project=project, tag_format=tag_format, prefer_higher_bump=prefer_higher,
         channels=tuple(channels), changelog=changelog, migration=migration,
         reopen_unreleased=reopen, release_title=title, notes_links=notes_links,
@@ -397,3 +398,5 @@ def _parse(path: Path, data: dict[str, Any]) -> Policy:
         version_references=tuple(refs), sla_hours=sla, waivers=waivers,
         github_api_url=api_url, signing_publish_keys=publish_keys, **signing,
     )
+    require_publishable(path, signing, policy)  # key assets named like another file
+    return policy

@@ -60,7 +60,7 @@ def _normalise(fingerprint: str) -> str:
     return fingerprint.replace(" ", "").upper().removeprefix("0X")
 
 
-def _repository_path(value: str) -> str:
+def repository_path(value: str) -> str:
     """``value`` as a path inside the repository ("" when it points outside it)."""
     if not value or os.path.isabs(os.path.expanduser(value)):
         return ""
@@ -79,7 +79,7 @@ def unpublishable(signing: Mapping[str, Any]) -> str:
     else:
         backend_files = [backend]
     for key, value in (files[b] for b in backend_files if b in files):
-        if not _repository_path(value):
+        if not repository_path(value):
             return (f"{key} ({value or 'not set'}) is not a file in the repository, so no "
                     "committed key can be attached; commit the key and name its path in the "
                     "repository, or remove publish_keys")
@@ -104,10 +104,10 @@ def planned(policy: Policy) -> list[KeyAsset]:
     result: list[KeyAsset] = []
     backend = policy.signing_backend
     if backend == "minisign":
-        rel = _repository_path(policy.signing_public_key or "minisign.pub")
+        rel = repository_path(policy.signing_public_key or "minisign.pub")
         result.append(KeyAsset(posixpath.basename(rel), "file", rel, "minisign public key"))
     if backend == "ssh" or (policy.tag_signing == "ssh" and policy.signing_allowed_signers):
-        rel = _repository_path(policy.signing_allowed_signers)  # ssh-signed files or tag
+        rel = repository_path(policy.signing_allowed_signers)  # ssh-signed files or tag
         result.append(KeyAsset(posixpath.basename(rel), "file", rel, "ssh allowed signers file"))
     # an asset name: "Release Console" gave "release console-tag-key.asc", a space GitHub
     # would rewrite in the download URL the notes point at
@@ -124,6 +124,49 @@ def planned(policy: Policy) -> list[KeyAsset]:
         result.append(KeyAsset(f"{project}tag-key.asc", "openpgp", tag,
                                "OpenPGP key that signs the tag"))
     return [k for k in result if k.name and k.value]
+
+
+WILD = "\x00"  # a {tag} or {version} in a name pattern: any text
+
+
+def _other_assets(policy: Policy) -> list[tuple[str, str]]:
+    """(name pattern, what it is) of every other file the release carries, {tag}/{version} as
+    :data:`WILD`: the same files, in the same order, as the draft's expected files."""
+    from services.provenance import FILE_NAME
+    from services.signing import signature_suffix
+
+    suffix = signature_suffix(policy.signing_backend)
+    result: list[tuple[str, str]] = []
+    for spec in policy.artifacts:
+        name = spec.filename(tag=WILD, version=WILD, project=policy.project_name)
+        checksum = policy.checksum_file_for(name)
+        result += [(name, f"the {spec.arch} artifact"),
+                   *([(checksum, f"the {spec.arch} artifact's checksum file")] if checksum else []),
+                   *([(name + suffix, f"the {spec.arch} artifact's signature")] if suffix else [])]
+    combined = policy.combined_checksum_name(tag=WILD, version=WILD)
+    if combined:
+        result.append((combined, "the combined checksum list"))
+        if suffix and policy.checksum_sign_combined:
+            result.append((combined + suffix, "the combined list's signature"))
+    return [*result, (FILE_NAME, "the provenance index")]
+
+
+def name_clash(policy: Policy) -> str:
+    """Why a key would be attached under a name another of the release's files has ("" when
+    none would): GitHub holds one asset per name, so users would get one file as the other (or
+    the draft would replace one with the other on every run)."""
+    keys = planned(policy)
+    for index, key in enumerate(keys):
+        this = f"the {key.what}" + (f" ({key.value})" if key.source == "file" else "")
+        for other in keys[:index]:
+            if other.name == key.name:
+                return (f"{this} and the {other.what} ({other.value}) would both be attached as "
+                        f"{key.name}; rename one of the files, or remove publish_keys")
+        for pattern, what in _other_assets(policy):
+            if re.fullmatch(".+".join(re.escape(part) for part in pattern.split(WILD)), key.name):
+                return (f"{this} would be attached as {key.name}, a name {what} can have; rename "
+                        "one of them, or remove publish_keys")
+    return ""
 
 
 def tag_key_asset(policy: Policy) -> KeyAsset | None:
@@ -169,7 +212,9 @@ def export_openpgp(fingerprint: str, what: str = "OpenPGP key") -> bytes:
     if proc.returncode != 0 or not data.strip():
         raise PublicKeyError(f"The {what}, {fingerprint}, is not in this machine's GnuPG "
                              "keyring, so it cannot be attached to the release.",
-                             remedy=f"Import its public key (gpg --import KEY.asc), {OFF}.")
+                             remedy="Import its public key here (`gpg --armor --export "
+                             f"{fingerprint} > key.asc` where it is, such as the signing "
+                             f"workstation, then `gpg --import key.asc` here), {OFF}.")
     problem = _export_problem(data, fingerprint)
     if problem:
         raise PublicKeyError(f"gpg's export of the {what} {fingerprint} {problem}; nothing was "
@@ -238,3 +283,24 @@ def signer_problem(key: KeyAsset, key_path: Path, signatures: Sequence[Path], ta
                     f"{key.value} committed at {tag} is key {key_id_text(published)}, so users "
                     "could not verify it with the attached key")
     return ""
+
+
+def tag_problem(policy: Policy, repo: Repository, key: KeyAsset, key_path: Path, tag: str) -> str:
+    """Why the attached allowed_signers could not verify the ssh-signed tag ("" when it can).
+
+    The tag step verified the tag with the working copy's file; users get the one committed at
+    the tag (the notes' ``git -c gpg.ssh.allowedSignersFile=... verify-tag``). A tagger's key
+    added to the file but not committed made a tag the attached file rejects: checked here with
+    the very file the draft uploads, before anything goes to GitHub."""
+    if policy.tag_signing != "ssh" or not key.what.startswith("ssh"):
+        return ""
+    # no timeout: that would run git detached, out of the console's process group, as the tag
+    # step's own verify-tag is not (a kill of the console must take ssh-keygen with it)
+    checked = repo.output("-c", f"gpg.ssh.allowedSignersFile={key_path.resolve()}",
+                          "verify-tag", tag)
+    if checked.status == 0:
+        return ""
+    said = tools.last_line(checked.stderr.encode()).removeprefix("error: ")
+    return (f"the tag {tag} does not verify with {key.value} as committed at it ({said}), so "
+            "users could not check it with the attached file")
+

@@ -38,6 +38,7 @@ class AssetLine:
     name: str
     sha256: str
     size: int
+    key: bool = False  # a public key the release carries ([signing] publish_keys), no artifact
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ class Summary:
         if self.signed_with:
             out.append(f"  Signed with: {self.signed_with}")
         for asset in self.assets:  # the digest on its own line: fits 80 columns
-            out.append(f"  {asset.name}")
+            out.append(f"  {asset.name}" + (" (public key)" if asset.key else ""))
             out.append(f"    sha256:{asset.sha256}")
         if self.duration:
             out.append(f"  Time taken: {self.duration}")
@@ -172,7 +173,7 @@ def _public_keys(session: Session) -> tuple[AssetLine, ...]:
     them: users fetch them from the release page, so the summary lists their sha256 too."""
     reviewed = session.evidence(ReviewEvidence) or ReviewEvidence()
     return tuple(AssetLine(str(a.get("name")), str(a.get("expected_sha256") or ""),
-                           int(a.get("expected_size") or 0))
+                           int(a.get("expected_size") or 0), key=True)
                  for a in reviewed.assets if a.get("kind") == KEY_KIND)
 
 

@@ -221,13 +221,15 @@ def test_the_consoles_own_verification_block_can_be_pasted_where_the_downloads_a
     own = load_policy(Path(__file__).resolve().parents[1] / "release.toml")
     own = replace(own, tag_key="0123456789ABCDEF0123456789ABCDEF01234567")  # pinned in a clone
     block = verification_block(own, tag="v0.1.0", version="0.1.0")
-    assert block.startswith(
+    assert block.startswith(  # release.toml publishes the keys: the tag key is imported first
         "### Verification\n\nDownload the files you need, SHA256SUMS and each file's `.minisig` "
-        "signature, then run:\n\n```sh\nsha256sum -c --ignore-missing SHA256SUMS\n"
+        "signature, then run:\n\n```sh\ngpg --import release-console-tag-key.asc\n"
+        "sha256sum -c --ignore-missing SHA256SUMS\n"
         "minisign -Vm release_console-0.1.0-py3-none-any.whl -p minisign.pub\n"
         "minisign -Vm release_console-0.1.0.tar.gz -p minisign.pub\n```\n\n"
         "In a clone of the repository, check the signature of the tag v0.1.0:\n\n"
-        "```sh\ngit verify-tag v0.1.0\n```\n\n`minisign.pub` is the project's public key"), block
+        "```sh\ngit verify-tag v0.1.0\n```\n\n`minisign.pub`, attached to this release, is the "
+        "project's public key"), block
     unsigned = verification_block(replace(own, signing_backend="none", tag_signing="none"),
                                   tag="v0.1.0", version="0.1.0")
     assert "Download the files you need, SHA256SUMS, then run:" in unsigned

@@ -210,7 +210,9 @@ def test_the_verification_block_points_at_the_attached_keys() -> None:
     assert f"fingerprint `{fingerprint}`, attached to this release as `pai-tag-key.asc`" in block
 
     tag_only = verification_block(replace(policy, artifacts=()), tag="v1.0.0", version="1.0.0")
-    assert ("```sh\ngpg --import pai-tag-key.asc\ngit verify-tag v1.0.0\n```" in tag_only)
+    # imported where it was downloaded, then checked in the clone: two places, two blocks
+    assert ("```sh\ngpg --import pai-tag-key.asc\n```\n\nIn a clone of the repository, check "
+            "the signature of the tag v1.0.0:\n\n```sh\ngit verify-tag v1.0.0\n```") in tag_only
 
     gpg = verification_block(replace(policy, signing_backend="gpg", tag_key="",
                                      signing_fingerprint=fingerprint), tag="v1.0.0",
@@ -230,7 +232,8 @@ def test_the_summary_lists_the_published_key(keyed: tuple[Context, bytes]) -> No
     summary = summarise(ctx.require_session())
     key = next(a for a in summary.assets if a.name == "minisign.pub")
     assert (key.sha256, key.size) == (hashlib.sha256(committed).hexdigest(), len(committed))
-    assert f"  minisign.pub\n    sha256:{key.sha256}" in "\n".join(summary.lines())
+    # told apart from the artifacts listed above it
+    assert f"  minisign.pub (public key)\n    sha256:{key.sha256}" in "\n".join(summary.lines())
 
 
 def test_verify_uses_the_key_downloaded_beside_the_files(tmp_path: Path) -> None:

@@ -474,4 +474,5 @@ def test_the_signed_list_comes_back_across_the_air_gap(stations: Workstations) -
     assert subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=build, capture_output=True,
                           check=False).returncode == 0
     online = ws.ctx("online")
-    assert all(f.exists for f in wiring.expected_files(online))
+    # the published keys are read at the tag when the draft runs, not carried in the bundle
+    assert all(f.exists for f in wiring.expected_files(online) if f.kind != "public-key")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 import subprocess
 import urllib.request
 from collections.abc import Iterator
@@ -54,6 +56,12 @@ def cli(project: Path, env: dict[str, str], *args: str) -> str:
     return result.stdout
 
 
+def verification_blocks(body: str) -> list[list[str]]:
+    """The shell blocks of the notes' Verification section, each as its list of commands."""
+    section = body[body.index("### Verification"):]
+    return [block.splitlines() for block in re.findall(r"```sh\n(.*?)```", section, re.DOTALL)]
+
+
 def test_full_release_from_the_command_line(demo: tuple[Path, SandboxServer, dict[str, str]],
                                             tmp_path: Path) -> None:
     project, server, env = demo
@@ -89,21 +97,34 @@ def test_full_release_from_the_command_line(demo: tuple[Path, SandboxServer, dic
     assert release["tag_name"] == "v1.3.0" and release["draft"] is False
     assert release["name"] == "PAI v1.3.0"
     names = sorted(a["name"] for a in release["assets"])
-    assert names == sorted(f"pai-v1.3.0-{arch}.iso{suffix}" for arch in ("amd64", "arm64")
-                           for suffix in ("", ".sha256", ".minisig"))
+    # the demo publishes its keys: users verify with the minisign.pub downloaded beside the files
+    assert names == sorted([*(f"pai-v1.3.0-{arch}.iso{suffix}" for arch in ("amd64", "arm64")
+                              for suffix in ("", ".sha256", ".minisig")),
+                            "minisign.pub", "allowed_signers"])
     download = tmp_path / "download"
     download.mkdir()
     for name in names:
         (download / name).write_bytes(server.asset_bytes(DEMO_REPOSITORY, name, tag="v1.3.0"))
     for arch in ("amd64", "arm64"):
         iso = f"pai-v1.3.0-{arch}.iso"
-        subprocess.run(["sha256sum", "-c", f"{iso}.sha256"], cwd=download, check=True,
-                       capture_output=True)
-        subprocess.run(["minisign", "-Vm", iso, "-p", str(project / "minisign.pub")],
-                       cwd=download, check=True, capture_output=True)
         digest = hashlib.sha256((download / iso).read_bytes()).hexdigest()
         asset = next(a for a in release["assets"] if a["name"] == iso)
         assert asset["digest"] == f"sha256:{digest}"
+    # ... and follows the notes' Verification block as written: the download commands where the
+    # files are, the tag's in a fresh clone, with no git configuration of the user's own
+    blocks = verification_blocks(release["body"])
+    assert len(blocks) == 2 and "minisign -Vm pai-v1.3.0-arm64.iso -p minisign.pub" in blocks[0]
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(project.parent / "origin.git"), str(clone))
+    home = tmp_path / "home"
+    home.mkdir()
+    user = {**os.environ, "HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1",
+            "GIT_CONFIG_GLOBAL": os.devnull}
+    for where, commands in ((download, blocks[0]), (clone, blocks[1])):
+        for command in commands:
+            ran = subprocess.run(["sh", "-c", command], cwd=where, env=user, capture_output=True,
+                                 text=True, check=False)
+            assert ran.returncode == 0, (command, ran.stdout, ran.stderr)
 
     # The repository: tag on origin, release commits, [Unreleased] reopened, tree clean.
     origin = project.parent / "origin.git"

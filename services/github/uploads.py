@@ -174,6 +174,30 @@ def upload_one(client: GitHubClient, release: GitRelease, item: ExpectedFile, sh
     return UploadOutcome(item.name, action, size, sha256, asset.id, attempts)
 
 
+def _refuse_other_keys(files: list[ExpectedFile], existing: dict[str, GitReleaseAsset],
+                       digests: dict[str, str], release: GitRelease) -> None:
+    """A public key already attached whole with other bytes is refused, before any upload.
+
+    Someone attached it by hand (or a keyring changed since the last run): replacing it would
+    silently swap the key users trust, so the captain looks first. A partial one (``open``, a run
+    killed mid-upload) is no key anyone can have downloaded, and is replaced as usual."""
+    from services.public_keys import KIND
+
+    for item in files:
+        found = existing.get(item.name)
+        if item.kind != KIND or found is None or found.state != "uploaded" \
+                or matches(found, item.size, digests[item.name]):
+            continue
+        remote, _how = remote_digest(found)
+        raise ReleaseStateError(
+            f"The draft for {release.tag_name} already carries {item.name} with other bytes "
+            f"(sha256 {(remote or 'unknown')[:12]}…) than the key this release publishes "
+            f"(sha256 {digests[item.name][:12]}…, from its tag); the console never swaps a "
+            "release's key by itself, so nothing was uploaded.",
+            remedy=f"Find out who attached that {item.name}; if it is wrong, delete it from the "
+            "draft on GitHub and run the draft step again.")
+
+
 def upload_all(client: GitHubClient, release: GitRelease, files: list[ExpectedFile], *,
                progress: ProgressSink, digests: dict[str, str],
                on_done: Callable[[UploadOutcome], None] | None = None,
@@ -185,6 +209,7 @@ def upload_all(client: GitHubClient, release: GitRelease, files: list[ExpectedFi
         raise ReleaseStateError(f"The release {release.tag_name} is published; assets are only "
                                 "uploaded to a draft.")
     existing = current_assets(client, release)
+    _refuse_other_keys(files, existing, digests, release)
     outcomes = []
     for item in files:
         outcome = upload_one(client, release, item, digests[item.name], existing.get(item.name),

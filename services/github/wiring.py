@@ -20,6 +20,11 @@ DATA_KEY = "github"
 REDO_DRAFT = ('Repair the draft with `release-console redo draft --reason "..."`, then run '
               "draft, review and publish again (the draft step fixes the title, body and tag "
               "and re-uploads what is missing or wrong).")
+# the draft step refuses to swap a key attached whole (services.github.uploads): redoing it
+# first, as REDO_DRAFT says, would only meet that refusal
+OTHER_KEY = ("Find out who attached that key; if it is wrong, delete it from the draft on GitHub, "
+             'then `release-console redo draft --reason "..."` and run draft, review and publish '
+             "again.")
 
 
 def client_for(ctx: Context) -> GitHubClient:
@@ -98,4 +103,7 @@ def remedy(review: Review) -> str:
     """Where a failed review or a refused publish leads: the captain's files, or a re-draft."""
     if review.local_problems:
         return expected.INTEGRITY_REMEDY
+    if any(c.kind == public_keys.KIND and c.problem and c.attached and c.state == "uploaded"
+           for c in review.assets):
+        return OTHER_KEY
     return REDO_DRAFT

@@ -34,6 +34,9 @@ KEY_REMEDY = ('Sign the files again with the key committed at the tag (`release-
               'sign --reason "..."`), or commit the signing key\'s public half and release a new '
               "version.")
 
+TAG_KEY_REMEDY = ("Commit the tagger's ssh key in the allowed signers file and release a new "
+                  "version (a pushed tag is never moved).")
+
 
 def notes_sha256(ctx: Context) -> str:
     return hashlib.sha256(read_notes(ctx).encode("utf-8")).hexdigest()
@@ -124,6 +127,9 @@ class Draft(Step):
             problem = public_keys.signer_problem(key, path, signatures, session.tag)
             if problem:
                 raise StepFailed(f"{problem}; nothing was uploaded.", remedy=KEY_REMEDY)
+            problem = public_keys.tag_problem(ctx.policy, ctx.repo, key, path, session.tag)
+            if problem:
+                raise StepFailed(f"{problem}; nothing was uploaded.", remedy=TAG_KEY_REMEDY)
             ctx.record(self.id, "public key prepared", outputs={
                 "name": key.name, "from": key.value, "path": display_path(path, ctx.root),
                 "sha256": hashlib.sha256(data).hexdigest()})
