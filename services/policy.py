@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from services.errors import UsageError
-from services.policy_reader import PolicyError, Table
+from services.policy_reader import PolicyError, Table, require_fingerprint, require_tag_name
 
 POLICY_FILE = "release.toml"
 SIGNING_BACKENDS = ("minisign", "gpg", "ssh", "none")
@@ -157,20 +157,6 @@ class Policy:
 
 # What git refuses in a tag name (git check-ref-format), checked on a sample version so a bad
 # pattern is refused when the policy is read, not when the tag is about to be made.
-_BAD_REF = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]|\.\.|@\{|//|^[/.-]|/\.|/$|\.$|\.lock(/|$)")
-
-
-def require_tag_name(path: Path, key: str, pattern: str) -> str:
-    if not pattern:
-        return pattern
-    sample = pattern.format(version="1.2.3-rc.1", n=1)
-    if _BAD_REF.search(sample):
-        raise PolicyError(f"{path}: key '{key}' makes tags like {sample!r}, which git does not "
-                          "accept as a tag name (no spaces, '..', '~^:?*[\\', leading '/' or "
-                          "'-').")
-    return pattern
-
-
 def read_channels(path: Path, table: Table,
                   defaults: tuple[ChannelPolicy, ...]) -> tuple[ChannelPolicy, ...]:
     """``[channels.<name>]``. Without the table the defaults apply (stable and rc); with it,
@@ -207,12 +193,6 @@ def read_channels(path: Path, table: Table,
                               "make_latest; GitHub never shows a pre-release as latest, so set "
                               "one of them to false.")
     return tuple(channels)
-
-
-def require_fingerprint(path: Path, key: str, value: str) -> None:
-    if value and not re.fullmatch(r"[0-9A-Fa-f]{40}|[0-9A-Fa-f]{64}", value.replace(" ", "")):
-        raise PolicyError(f"{path}: key '{key}' must be a full OpenPGP fingerprint (40 hex "
-                          f"digits), but it is {value!r}.")
 
 
 def require_publishable(path: Path, signing: Mapping[str, Any], policy: Policy | None = None

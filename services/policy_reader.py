@@ -133,3 +133,25 @@ def _check_pattern(path: Path, key: str, value: str, allowed: tuple[str, ...],
     for name in required:
         if name not in names:
             raise PolicyError(f"{path}: key '{key}' must contain {{{name}}}, but it is {value!r}.")
+
+
+_BAD_REF = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]|\.\.|@\{|//|^[/.-]|/\.|/$|\.$|\.lock(/|$)")
+
+
+def require_tag_name(path: Path, key: str, pattern: str) -> str:
+    """A tag pattern git would refuse is said at load, naming the key, not at the tag step."""
+    if not pattern:
+        return pattern
+    sample = pattern.format(version="1.2.3-rc.1", n=1)
+    if _BAD_REF.search(sample):
+        raise PolicyError(f"{path}: key '{key}' makes tags like {sample!r}, which git does not "
+                          "accept as a tag name (no spaces, '..', '~^:?*[\\', leading '/' or "
+                          "'-').")
+    return pattern
+
+
+def require_fingerprint(path: Path, key: str, value: str) -> None:
+    """A short key id would let another key with the same id pass the pin: full ones only."""
+    if value and not re.fullmatch(r"[0-9A-Fa-f]{40}|[0-9A-Fa-f]{64}", value.replace(" ", "")):
+        raise PolicyError(f"{path}: key '{key}' must be a full OpenPGP fingerprint (40 hex "
+                          f"digits), but it is {value!r}.")
