@@ -29,12 +29,11 @@ from textual.widgets import Button, Checkbox, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens.base import attempt, host_of, said
-from screens.diff_view import diff_text, scroll_to_change
 from screens.footer import Footer
 from screens.step_keys import OwnKeysFirst
 from screens.widgets import CutPane, TickBox, TypedField
+from screens.yank_panes import fill_resumed, github_text, resumed_choice, show_diff
 from services.errors import ConsoleError
-from services.wording import single_width
 
 YANK_CSS = Path(__file__).with_name("yank.tcss")
 TALL = 34  # rows from which the list and the form stay beside the preview
@@ -43,6 +42,7 @@ if TYPE_CHECKING:
     from services.yank import PreparedYank
     from services.yank_choices import ReleaseChoice
     from services.yank_push import NoteCommit
+    from services.yank_resume import UnfinishedYank
 
 
 class YankScreen(OwnKeysFirst, Screen[None]):
@@ -59,6 +59,7 @@ class YankScreen(OwnKeysFirst, Screen[None]):
     class Listed(Message):
         choices: list[ReleaseChoice]
         error: str
+        unfinished: UnfinishedYank | None = None  # a yank killed between its halves
 
     @dataclass
     class Suggested(Message):
@@ -93,6 +94,7 @@ class YankScreen(OwnKeysFirst, Screen[None]):
         self.suggested = ""
         self.yanked = False  # the previewed yank is done: y has nothing left to do
         self.shown: PreparedYank | None = None  # the preview on screen, kept after an edit
+        self.resumed: ReleaseChoice | None = None  # its yank was interrupted: finished here
 
     def compose(self) -> ComposeResult:
         yield Label("Yank a release: it stays downloadable and verifiable; nothing is deleted.",
@@ -152,9 +154,11 @@ class YankScreen(OwnKeysFirst, Screen[None]):
     @work(thread=True, exclusive=True, group="yank-list")
     def _list(self) -> None:
         from services.yank_choices import published_releases
+        from services.yank_resume import unfinished_yank
 
         choices, error = attempt(self.app, published_releases)
-        self.post_message(self.Listed(choices or [], error))
+        unfinished, _ = attempt(self.app, lambda ctx: unfinished_yank(ctx.store))
+        self.post_message(self.Listed(choices or [], error, unfinished))
 
     def on_yank_screen_listed(self, message: Listed) -> None:
         if message.error:
@@ -166,6 +170,11 @@ class YankScreen(OwnKeysFirst, Screen[None]):
         if not self.choices:
             self._say("GitHub shows no published release of this project to yank.", "yellow")
             return
+        self.resumed = resumed_choice(self.choices, message.unfinished)
+        if self.resumed is not None and message.unfinished is not None:
+            self.chosen = self.resumed
+            self._say(fill_resumed(self, self.choices, message.unfinished))
+            return
         self._say("Pick the release to yank (Enter).")
         # highlighted, so Enter picks at once (the newest not yet yanked), as the line says
         releases.highlighted = next((i for i, c in enumerate(self.choices) if not c.yanked), 0)
@@ -174,7 +183,7 @@ class YankScreen(OwnKeysFirst, Screen[None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         choice = self.choices[event.option_index]
         self._reset_preview()
-        if choice.yanked:
+        if choice.yanked and choice != self.resumed:
             self.chosen = None
             self._say(f"{choice.tag} is already yanked; nothing to do.", "yellow")
             return
@@ -276,34 +285,13 @@ class YankScreen(OwnKeysFirst, Screen[None]):
                   "leave it.", "bold yellow")
 
     def _show_diff(self, *, to_change: bool = False) -> None:
-        """The CHANGELOG diff as the changelog step's confirmation shows one (screens/diff_view:
-        one line of context, coloured, wrapped at the pane's width), scrolled ``to_change`` as
-        little as shows the note whole; it was git's diff as it came, the note below the fold."""
-        if (shown := self.shown) is None:
-            return
-        pane = self.query_one("#changelog-side", CutPane)
-        diff = single_width(shown.changelog_diff)
-        # beside the scrollbar's room, so it coming or going does not wrap the rows again
-        width = max(0, pane.content_region.width - pane.styles.scrollbar_size_vertical)
-        body = diff_text(diff, width) if diff else Text(shown.changelog_said)
-        self.query_one("#diff", Static).update(body)
-        if diff and to_change:
-            self.call_after_refresh(lambda: pane.scroll_to(y=scroll_to_change(
-                self.app.console, body, width, pane.scrollable_content_region.height),
-                animate=False))
+        """The CHANGELOG pane (screens/yank_panes.py), for the preview on screen."""
+        if self.shown is not None:
+            show_diff(self, self.shown, to_change=to_change)
 
     def _show_github(self, prepared: PreparedYank, done: dict[str, Any] | None = None) -> None:
-        """The GitHub pane: what it will show, or once ``done`` (its half's evidence) what it
-        shows now."""
-        github = Text()
-        if prepared.github is not None:
-            github.append("Banner at the top of its notes:\n", style="bold")
-            github.append(single_width(prepared.github.banner.rstrip()) + "\n\n")
-            lines = prepared.github.lines_done(done) if done else prepared.github.lines
-            for line in lines:
-                github.append(line + "\n")
-        github.rstrip()
-        self.query_one("#github", Static).update(github)
+        """The GitHub pane: what it will show, or once ``done`` what it shows now."""
+        self.query_one("#github", Static).update(github_text(prepared, done))
 
     # --- 3. confirm, apply, push, hand off ------------------------------------------------------
     def action_confirm(self) -> None:
