@@ -142,6 +142,7 @@ def prepare_yank(ctx: Context, request: YankRequest) -> PreparedYank:
     from services import engine
     from services.github import wiring
     from services.github.yank import require_published
+    from services.steps.yank_github import KEPT
 
     request = normalise(request)
     tag = ctx.policy.tag_for(request.version)
@@ -166,12 +167,14 @@ def prepare_yank(ctx: Context, request: YankRequest) -> PreparedYank:
         raise ConsoleError(f"Cannot yank {tag}: '{step.title}' is blocked: "
                            f"{mid_sentence(str(blocker))}")
     unreleased = unreleased_note(ctx, request.version, request.replacement, shown_tag)
-    # "Nothing is deleted" is the preview's last line (walked: the plan said it twice)
+    # "Nothing is deleted" is the preview's last line (walked: the plan said it twice, and
+    # then still as the GitHub half's "The tag and every asset stay", left out here)
     plan = Plan(summary=f"Yank {tag} (reason: {request.reason}; use {shown_tag} instead).",
                 changes=[c for p in plans for c in p.changes],
                 commands=[c for p in plans for c in p.commands],
                 api_calls=[c for p in plans for c in p.api_calls],
-                notes=[p.summary for p in plans] + [n for p in plans for n in p.notes]
+                notes=[p.summary for p in plans] + [n for p in plans for n in p.notes
+                                                    if n != KEPT]
                 + preview.lines + ([unreleased] if unreleased else []))
     diff = "".join(c.diff for p in plans for c in p.changes)
     return PreparedYank(request.version, tag, request.reason, request.replacement, shown_tag,
