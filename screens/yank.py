@@ -377,7 +377,8 @@ class YankScreen(OwnKeysFirst, Screen[None]):
 
         if self.prepared is None:
             return
-        if self.prepared.replacement_released:  # users are sent to a release that exists
+        # none when users are sent to a release that exists, or to one no hotfix can make
+        if self.prepared.replacement_released or not self.prepared.hotfix_base:
             return
 
         def started(tag: str | None) -> None:
@@ -385,4 +386,5 @@ class YankScreen(OwnKeysFirst, Screen[None]):
                 self._say(f"Started the replacement hotfix {tag}; Escape goes to its runbook.",
                           "bold green")
 
-        self.app.push_screen(HotfixOffer(self.prepared.replacement), started)
+        self.app.push_screen(HotfixOffer(self.prepared.replacement, self.prepared.hotfix_base),
+                             started)

@@ -32,6 +32,7 @@ from services.yank_choices import (
     GitHubPreview,
     check_replacement,
     github_preview,
+    hotfix_base,
     require_usable_replacement,
     unreleased_note,
 )
@@ -93,6 +94,7 @@ class PreparedYank:
     allow_older: bool = False  # recorded, so finishing an interrupted yank asks the same
     replacement_released: bool = False  # tagged already: no replacement hotfix to offer
     replacement_note: str = ""  # not released yet (maybe a typo): said before the yank
+    hotfix_base: str = ""  # the tag the replacement hotfix branches from; "" offers none
 
     @property
     def question(self) -> str:
@@ -180,7 +182,8 @@ def prepare_yank(ctx: Context, request: YankRequest) -> PreparedYank:
     return PreparedYank(request.version, tag, request.reason, request.replacement, shown_tag,
                         plan, preview, diff, plans[HALVES.index("yank-changelog")].summary,
                         request.allow_older, replacement_released=not unreleased,
-                        replacement_note=unreleased)
+                        replacement_note=unreleased,
+                        hotfix_base=hotfix_base(ctx, request.replacement) if unreleased else "")
 
 
 def preview_session(ctx: Context, request: YankRequest, tag: str) -> Session:

@@ -157,6 +157,8 @@ async def test_yank_wizard_end_to_end(project: Path, sandbox: Sandbox) -> None: 
         assert isinstance(app.screen, HotfixOffer)
         assert "Start the replacement hotfix 0.2.1 now?" in str(
             app.screen.query_one("#hotfix-question", Static).render())
+        assert "It branches from v0.2.0 once its fixes are picked" in str(
+            app.screen.query_one("#hotfix-help", Static).render())
         await pilot.press("y")  # start the replacement hotfix: a session of kind hotfix
         await settle(pilot)
         assert isinstance(app.screen, YankScreen)
@@ -491,3 +493,23 @@ async def test_the_changelog_diff_is_shown_as_the_changelog_confirmation_shows_i
         for line in ("-## [0.2.0] — 2026-11-21", "+## [0.2.0] — 2026-11-21 — YANKED",
                      "+**This release has been yanked.**", "[MIGRATION.md](./MIGRATION.md)."):
             assert line in rows, rows
+
+
+async def test_no_hotfix_is_offered_for_a_replacement_no_hotfix_can_make(
+        project: Path, sandbox: Sandbox) -> None:  # noqa: F811
+    """Walked: yanking with the replacement 0.3.0 (the next MINOR) ended with "Start the
+    replacement hotfix 0.3.0 now?", and y was refused: "Hotfix 0.3.0 is not the next patch of a
+    shipped release". A hotfix is offered only for the next patch of a tag here."""
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_wizard(pilot)
+        await preview(pilot, screen, "Unlock corrupts data", "0.3.0")
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)  # the note's push
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen is screen  # no offer of a hotfix 0.3.0
+        assert "Pushed the yank note" in text_of(app, "#message")
+    assert release_json(sandbox, "v0.2.0")["prerelease"] is True
+    assert SessionStore(project).active() is None  # no hotfix session was started
