@@ -32,7 +32,7 @@ from screens.base import attempt, host_of, said
 from screens.footer import Footer
 from screens.step_keys import OwnKeysFirst
 from screens.widgets import CutPane, TickBox, TypedField
-from screens.yank_panes import fill_resumed, github_text, resumed_choice, show_diff
+from screens.yank_panes import fill_resumed, github_text, resumed_choice, show_diff, title_panes
 from services.errors import ConsoleError
 
 YANK_CSS = Path(__file__).with_name("yank.tcss")
@@ -142,8 +142,7 @@ class YankScreen(OwnKeysFirst, Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#releases", OptionList).border_title = "Published releases"
-        self.query_one("#github-side", VerticalScroll).border_title = "GitHub after the yank"
-        self.query_one("#changelog-side", VerticalScroll).border_title = "CHANGELOG.md"
+        title_panes(self)
         self._say("Asking GitHub for the published releases…")
         self._list()
 
@@ -227,6 +226,7 @@ class YankScreen(OwnKeysFirst, Screen[None]):
         """Anything edited after a preview needs a new preview before it can be confirmed."""
         self.prepared = None
         self.query_one("#confirm", Button).disabled = True
+        title_panes(self, stale=self.shown is not None and not self.yanked)
         if self.has_class("-previewed"):
             self.remove_class("-previewed")
             self.refresh_bindings()
@@ -266,6 +266,7 @@ class YankScreen(OwnKeysFirst, Screen[None]):
             return
         prepared = self.prepared = self.shown = message.prepared
         self.yanked = False
+        title_panes(self)
         self._show_github(prepared)
         self._show_diff(to_change=True)
         self.query_one("#confirm", Button).disabled = False

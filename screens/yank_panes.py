@@ -57,6 +57,18 @@ def show_diff(screen: Screen[Any], shown: PreparedYank, *, to_change: bool = Fal
             animate=False))
 
 
+TITLES = {"#github-side": "GitHub after the yank", "#changelog-side": "CHANGELOG.md"}
+STALE = " (as previewed before your edit)"
+
+
+def title_panes(screen: Screen[Any], *, stale: bool = False) -> None:
+    """The panes' titles; ``stale`` once a field is edited after a preview. Walked at 80x24: the
+    panes kept the earlier preview ("Use v9.9.9 instead") under a form that now said 1.2.0, and
+    a refused preview left them so, with nothing saying they were not what y would do."""
+    for selector, title in TITLES.items():
+        screen.query_one(selector, CutPane).border_title = title + (STALE if stale else "")
+
+
 def resumed_choice(choices: list[ReleaseChoice],
                    unfinished: UnfinishedYank | None) -> ReleaseChoice | None:
     """The listed release whose yank was interrupted, if any: it is picked at once, yanked on

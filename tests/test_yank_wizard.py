@@ -513,3 +513,28 @@ async def test_no_hotfix_is_offered_for_a_replacement_no_hotfix_can_make(
         assert "Pushed the yank note" in text_of(app, "#message")
     assert release_json(sandbox, "v0.2.0")["prerelease"] is True
     assert SessionStore(project).active() is None  # no hotfix session was started
+
+
+async def test_at_80x24_a_preview_kept_under_an_edit_says_it_is_the_earlier_one(
+        project: Path) -> None:
+    """Walked at 80x24: previewed with 9.9.9, then e and the replacement changed to 0.1.0
+    (refused: older): the panes still showed "Use v9.9.9 instead" under a form saying 0.1.0,
+    with nothing to say that was not what y would do."""
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_wizard(pilot)
+        await preview(pilot, screen, "Unlock corrupts data", "9.9.9")
+        github, changelog = (screen.query_one(s) for s in ("#github-side", "#changelog-side"))
+        assert (github.border_title, changelog.border_title) == ("GitHub after the yank",
+                                                                 "CHANGELOG.md")
+        await pilot.press("e")
+        await settle(pilot)
+        await preview(pilot, screen, "Unlock corrupts data", "0.1.0")
+        assert "is older than 0.2.0" in text_of(app, "#message")
+        assert "Use **v9.9.9** instead." in text_of(app, "#github")  # the earlier preview, kept
+        rows = screen_lines(app)
+        assert any("GitHub after the yank (as previewed before your edit)" in r for r in rows)
+        assert any("CHANGELOG.md (as previewed before your edit)" in r for r in rows)
+        await preview(pilot, screen, "Unlock corrupts data", "0.2.1")
+        assert (github.border_title, changelog.border_title) == ("GitHub after the yank",
+                                                                 "CHANGELOG.md")
