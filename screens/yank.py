@@ -31,7 +31,7 @@ from textual.widgets.option_list import Option
 from screens.base import attempt, host_of, said
 from screens.footer import Footer
 from screens.step_keys import OwnKeysFirst
-from screens.widgets import CutPane, TickBox, TypedField
+from screens.widgets import CutPane, TabbedField, TickBox
 from screens.yank_panes import fill_resumed, github_text, resumed_choice, show_diff, title_panes
 from services.errors import ConsoleError
 
@@ -103,8 +103,8 @@ class YankScreen(OwnKeysFirst, Screen[None]):
             yield OptionList(id="releases")
             with Vertical(id="form"):
                 # short enough for the field at 80 columns (the longer one was cut mid-example)
-                yield TypedField(placeholder="Reason, e.g. unlock corrupts data", id="reason")
-                yield TypedField(placeholder="Replacement version, e.g. 1.2.1", id="replacement")
+                yield TabbedField(placeholder="Reason, e.g. unlock corrupts data", id="reason")
+                yield TabbedField(placeholder="Replacement version, e.g. 1.2.1", id="replacement")
                 yield TickBox("Older on purpose (a downgrade)", id="older")
         yield Static("", id="chosen", markup=False)  # short screens: the hidden form, in a line
         with Horizontal(id="preview"):

@@ -538,3 +538,19 @@ async def test_at_80x24_a_preview_kept_under_an_edit_says_it_is_the_earlier_one(
         await preview(pilot, screen, "Unlock corrupts data", "0.2.1")
         assert (github.border_title, changelog.border_title) == ("GitHub after the yank",
                                                                  "CHANGELOG.md")
+
+
+async def test_a_reason_tab_and_replacement_typed_in_one_burst_go_to_their_fields(
+        project: Path) -> None:
+    """Walked in tmux at 80x24: the reason, Tab and 1.2.0 sent in one go put "1.2.0" into the
+    Reason field (Tab, a binding, moved the focus only once the keys after it were in)."""
+    from tests.tui_helpers import type_in_one_burst
+
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_wizard(pilot)
+        reason, replacement = (screen.query_one(s, Input) for s in ("#reason", "#replacement"))
+        assert reason.has_focus
+        type_in_one_burst(app, *"Unlock", "tab", "ctrl+u", *"0.3.0", "shift+tab", "end", *" bad")
+        await settle(pilot)
+        assert (reason.value, replacement.value) == ("Unlock bad", "0.3.0")
