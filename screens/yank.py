@@ -78,6 +78,7 @@ class YankScreen(OwnKeysFirst, Screen[None]):
         note: NoteCommit | None
         error: str
         github: dict[str, Any] = field(default_factory=dict)  # what its GitHub half read back
+        in_progress: str = ""  # the release session active after it: no hotfix can start
 
     @dataclass
     class Pushed(Message):
@@ -95,6 +96,7 @@ class YankScreen(OwnKeysFirst, Screen[None]):
         self.yanked = False  # the previewed yank is done: y has nothing left to do
         self.shown: PreparedYank | None = None  # the preview on screen, kept after an edit
         self.resumed: ReleaseChoice | None = None  # its yank was interrupted: finished here
+        self.in_progress = ""  # a session active after the yank: start_release refuses a hotfix
 
     def compose(self) -> ComposeResult:
         yield Label("Yank a release: it stays downloadable and verifiable; nothing is deleted.",
@@ -315,11 +317,12 @@ class YankScreen(OwnKeysFirst, Screen[None]):
             ctx = host_of(self.app).make_context()
             outcome = carry_out(ctx, prepared, lambda line, _warning: lines.append(line))
             note = note_commit(ctx)
+            active = ctx.store.active()
         except ConsoleError as err:
             self.post_message(self.Done(lines, None, said(err)))
             return
         self.post_message(self.Done(outcome.lines + outcome.warnings, note, "",
-                                    dict(outcome.github or {})))
+                                    dict(outcome.github or {}), active.tag if active else ""))
 
     def on_yank_screen_done(self, message: Done) -> None:
         if message.error:
@@ -331,6 +334,7 @@ class YankScreen(OwnKeysFirst, Screen[None]):
         self.yanked = True
         self.refresh_bindings()
         self.note = message.note
+        self.in_progress = message.in_progress
         if message.note is None:
             self._offer_hotfix()
             return
@@ -380,6 +384,8 @@ class YankScreen(OwnKeysFirst, Screen[None]):
             return
         # none when users are sent to a release that exists, or to one no hotfix can make
         if self.prepared.replacement_released or not self.prepared.hotfix_base:
+            return
+        if self.in_progress:  # walked: offered, then refused "already in progress"
             return
 
         def started(tag: str | None) -> None:

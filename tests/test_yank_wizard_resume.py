@@ -92,3 +92,38 @@ async def test_the_wizard_finishes_an_interrupted_yank_with_its_recorded_inputs(
     assert "interrupted" not in overview(make_ctx()).idle
     assert run_cli("journal", "verify", "--tag", "v0.2.0", cwd=project,
                    env=cli_env()).returncode == 0
+
+
+async def test_no_replacement_hotfix_is_offered_while_a_release_is_in_progress(
+        project: Path, sandbox: Sandbox, make_ctx: Factory) -> None:
+    """Walked: with hotfix v0.2.1 already started, the yank of v0.2.0 (its replacement 0.2.1)
+    ended with "Start the replacement hotfix 0.2.1 now?", and y was refused: "A release session
+    for v0.2.1 is already in progress"."""
+    from services.session_lifecycle import ReleaseRequest, start_release
+
+    git(project, "tag", "-a", "v0.2.0", "-m", "PAI v0.2.0")
+    start_release(make_ctx(), ReleaseRequest(version="0.2.1", kind="hotfix"))
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, YankScreen)
+        await pilot.press("enter")  # v0.2.0, highlighted
+        await settle(pilot)
+        screen.query_one("#reason", Input).value = REASON
+        screen.query_one("#replacement", Input).value = "0.2.1"
+        button = screen.query_one("#preview-button", Button)
+        button.focus()
+        button.press()
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)  # the note's push: no remote here
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is screen  # no offer to start what is already in progress
+    assert release_json(sandbox, "v0.2.0")["prerelease"] is True
+    active = SessionStore(project).active()
+    assert active is not None and active.tag == "v0.2.1"
