@@ -190,7 +190,7 @@ class HomeScreen(OwnKeysFirst, Screen[None]):
                     "press n to record it.")
             note.update(with_left_unpushed(Text(said, style="bold"), overview))
         else:
-            note.update(Text(overview.idle, style="bold"))
+            note.update(with_left_unpushed(Text(overview.idle, style="bold"), overview))
         self._show_detail(checklist.highlighted)
         checklist.focus()
 

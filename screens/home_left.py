@@ -3,6 +3,8 @@
 Kept out of ``screens/home.py`` (near its 400-line limit). While the next release is in
 progress, the checklist lists only its steps: the reopen commit the last release left went
 unmentioned until its summary was opened again (Ctrl+P "Summary of the last release", then p).
+With none in progress, "Press s to start one." said nothing of a yank's note left unpushed
+(its push answered n, or the console killed at the question) while ``status`` named it.
 """
 
 from __future__ import annotations

@@ -29,12 +29,11 @@ from textual.widgets import Button, Checkbox, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens.base import attempt, host_of, said
-from screens.diff_view import diff_text, scroll_to_change
 from screens.footer import Footer
 from screens.step_keys import OwnKeysFirst
-from screens.widgets import CutPane, TickBox, TypedField
+from screens.widgets import CutPane, TabbedField, TickBox
+from screens.yank_panes import fill_resumed, github_text, resumed_choice, show_diff, title_panes
 from services.errors import ConsoleError
-from services.wording import single_width
 
 YANK_CSS = Path(__file__).with_name("yank.tcss")
 TALL = 34  # rows from which the list and the form stay beside the preview
@@ -43,6 +42,7 @@ if TYPE_CHECKING:
     from services.yank import PreparedYank
     from services.yank_choices import ReleaseChoice
     from services.yank_push import NoteCommit
+    from services.yank_resume import UnfinishedYank
 
 
 class YankScreen(OwnKeysFirst, Screen[None]):
@@ -59,6 +59,7 @@ class YankScreen(OwnKeysFirst, Screen[None]):
     class Listed(Message):
         choices: list[ReleaseChoice]
         error: str
+        unfinished: UnfinishedYank | None = None  # a yank killed between its halves
 
     @dataclass
     class Suggested(Message):
@@ -77,6 +78,7 @@ class YankScreen(OwnKeysFirst, Screen[None]):
         note: NoteCommit | None
         error: str
         github: dict[str, Any] = field(default_factory=dict)  # what its GitHub half read back
+        in_progress: str = ""  # the release session active after it: no hotfix can start
 
     @dataclass
     class Pushed(Message):
@@ -93,6 +95,8 @@ class YankScreen(OwnKeysFirst, Screen[None]):
         self.suggested = ""
         self.yanked = False  # the previewed yank is done: y has nothing left to do
         self.shown: PreparedYank | None = None  # the preview on screen, kept after an edit
+        self.resumed: ReleaseChoice | None = None  # its yank was interrupted: finished here
+        self.in_progress = ""  # a session active after the yank: start_release refuses a hotfix
 
     def compose(self) -> ComposeResult:
         yield Label("Yank a release: it stays downloadable and verifiable; nothing is deleted.",
@@ -101,8 +105,8 @@ class YankScreen(OwnKeysFirst, Screen[None]):
             yield OptionList(id="releases")
             with Vertical(id="form"):
                 # short enough for the field at 80 columns (the longer one was cut mid-example)
-                yield TypedField(placeholder="Reason, e.g. unlock corrupts data", id="reason")
-                yield TypedField(placeholder="Replacement version, e.g. 1.2.1", id="replacement")
+                yield TabbedField(placeholder="Reason, e.g. unlock corrupts data", id="reason")
+                yield TabbedField(placeholder="Replacement version, e.g. 1.2.1", id="replacement")
                 yield TickBox("Older on purpose (a downgrade)", id="older")
         yield Static("", id="chosen", markup=False)  # short screens: the hidden form, in a line
         with Horizontal(id="preview"):
@@ -140,8 +144,7 @@ class YankScreen(OwnKeysFirst, Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#releases", OptionList).border_title = "Published releases"
-        self.query_one("#github-side", VerticalScroll).border_title = "GitHub after the yank"
-        self.query_one("#changelog-side", VerticalScroll).border_title = "CHANGELOG.md"
+        title_panes(self)
         self._say("Asking GitHub for the published releases…")
         self._list()
 
@@ -152,9 +155,11 @@ class YankScreen(OwnKeysFirst, Screen[None]):
     @work(thread=True, exclusive=True, group="yank-list")
     def _list(self) -> None:
         from services.yank_choices import published_releases
+        from services.yank_resume import unfinished_yank
 
         choices, error = attempt(self.app, published_releases)
-        self.post_message(self.Listed(choices or [], error))
+        unfinished, _ = attempt(self.app, lambda ctx: unfinished_yank(ctx.store))
+        self.post_message(self.Listed(choices or [], error, unfinished))
 
     def on_yank_screen_listed(self, message: Listed) -> None:
         if message.error:
@@ -166,6 +171,11 @@ class YankScreen(OwnKeysFirst, Screen[None]):
         if not self.choices:
             self._say("GitHub shows no published release of this project to yank.", "yellow")
             return
+        self.resumed = resumed_choice(self.choices, message.unfinished)
+        if self.resumed is not None and message.unfinished is not None:
+            self.chosen = self.resumed
+            self._say(fill_resumed(self, self.choices, message.unfinished))
+            return
         self._say("Pick the release to yank (Enter).")
         # highlighted, so Enter picks at once (the newest not yet yanked), as the line says
         releases.highlighted = next((i for i, c in enumerate(self.choices) if not c.yanked), 0)
@@ -174,7 +184,7 @@ class YankScreen(OwnKeysFirst, Screen[None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         choice = self.choices[event.option_index]
         self._reset_preview()
-        if choice.yanked:
+        if choice.yanked and choice != self.resumed:
             self.chosen = None
             self._say(f"{choice.tag} is already yanked; nothing to do.", "yellow")
             return
@@ -218,6 +228,7 @@ class YankScreen(OwnKeysFirst, Screen[None]):
         """Anything edited after a preview needs a new preview before it can be confirmed."""
         self.prepared = None
         self.query_one("#confirm", Button).disabled = True
+        title_panes(self, stale=self.shown is not None and not self.yanked)
         if self.has_class("-previewed"):
             self.remove_class("-previewed")
             self.refresh_bindings()
@@ -257,6 +268,7 @@ class YankScreen(OwnKeysFirst, Screen[None]):
             return
         prepared = self.prepared = self.shown = message.prepared
         self.yanked = False
+        title_panes(self)
         self._show_github(prepared)
         self._show_diff(to_change=True)
         self.query_one("#confirm", Button).disabled = False
@@ -276,34 +288,13 @@ class YankScreen(OwnKeysFirst, Screen[None]):
                   "leave it.", "bold yellow")
 
     def _show_diff(self, *, to_change: bool = False) -> None:
-        """The CHANGELOG diff as the changelog step's confirmation shows one (screens/diff_view:
-        one line of context, coloured, wrapped at the pane's width), scrolled ``to_change`` as
-        little as shows the note whole; it was git's diff as it came, the note below the fold."""
-        if (shown := self.shown) is None:
-            return
-        pane = self.query_one("#changelog-side", CutPane)
-        diff = single_width(shown.changelog_diff)
-        # beside the scrollbar's room, so it coming or going does not wrap the rows again
-        width = max(0, pane.content_region.width - pane.styles.scrollbar_size_vertical)
-        body = diff_text(diff, width) if diff else Text(shown.changelog_said)
-        self.query_one("#diff", Static).update(body)
-        if diff and to_change:
-            self.call_after_refresh(lambda: pane.scroll_to(y=scroll_to_change(
-                self.app.console, body, width, pane.scrollable_content_region.height),
-                animate=False))
+        """The CHANGELOG pane (screens/yank_panes.py), for the preview on screen."""
+        if self.shown is not None:
+            show_diff(self, self.shown, to_change=to_change)
 
     def _show_github(self, prepared: PreparedYank, done: dict[str, Any] | None = None) -> None:
-        """The GitHub pane: what it will show, or once ``done`` (its half's evidence) what it
-        shows now."""
-        github = Text()
-        if prepared.github is not None:
-            github.append("Banner at the top of its notes:\n", style="bold")
-            github.append(single_width(prepared.github.banner.rstrip()) + "\n\n")
-            lines = prepared.github.lines_done(done) if done else prepared.github.lines
-            for line in lines:
-                github.append(line + "\n")
-        github.rstrip()
-        self.query_one("#github", Static).update(github)
+        """The GitHub pane: what it will show, or once ``done`` what it shows now."""
+        self.query_one("#github", Static).update(github_text(prepared, done))
 
     # --- 3. confirm, apply, push, hand off ------------------------------------------------------
     def action_confirm(self) -> None:
@@ -326,11 +317,12 @@ class YankScreen(OwnKeysFirst, Screen[None]):
             ctx = host_of(self.app).make_context()
             outcome = carry_out(ctx, prepared, lambda line, _warning: lines.append(line))
             note = note_commit(ctx)
+            active = ctx.store.active()
         except ConsoleError as err:
             self.post_message(self.Done(lines, None, said(err)))
             return
         self.post_message(self.Done(outcome.lines + outcome.warnings, note, "",
-                                    dict(outcome.github or {})))
+                                    dict(outcome.github or {}), active.tag if active else ""))
 
     def on_yank_screen_done(self, message: Done) -> None:
         if message.error:
@@ -342,6 +334,7 @@ class YankScreen(OwnKeysFirst, Screen[None]):
         self.yanked = True
         self.refresh_bindings()
         self.note = message.note
+        self.in_progress = message.in_progress
         if message.note is None:
             self._offer_hotfix()
             return
@@ -389,7 +382,10 @@ class YankScreen(OwnKeysFirst, Screen[None]):
 
         if self.prepared is None:
             return
-        if self.prepared.replacement_released:  # users are sent to a release that exists
+        # none when users are sent to a release that exists, or to one no hotfix can make
+        if self.prepared.replacement_released or not self.prepared.hotfix_base:
+            return
+        if self.in_progress:  # walked: offered, then refused "already in progress"
             return
 
         def started(tag: str | None) -> None:
@@ -397,4 +393,5 @@ class YankScreen(OwnKeysFirst, Screen[None]):
                 self._say(f"Started the replacement hotfix {tag}; Escape goes to its runbook.",
                           "bold green")
 
-        self.app.push_screen(HotfixOffer(self.prepared.replacement), started)
+        self.app.push_screen(HotfixOffer(self.prepared.replacement, self.prepared.hotfix_base),
+                             started)

@@ -26,13 +26,14 @@ class HotfixOffer(SessionDialog):
     PRIMARY = "yes"
     ERROR = "hotfix-error"
 
-    def __init__(self, version: str) -> None:
+    def __init__(self, version: str, base_tag: str) -> None:
         super().__init__()
         self.version = version
+        self.base_tag = base_tag  # not always the yanked release's: 1.3.1 replacing v1.2.0
 
     def fields(self) -> ComposeResult:
         yield Label(f"Start the replacement hotfix {self.version} now?", id="hotfix-question")
-        yield Static("It makes the hotfix branch from the yanked release's tag; the release "
+        yield Static(f"It branches from {self.base_tag} once its fixes are picked; the release "
                      "steps follow as for any hotfix.\ny: start it · n or Esc: not now",
                      id="hotfix-help")
 

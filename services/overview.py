@@ -153,9 +153,11 @@ def overview(ctx: Context) -> Overview:
         yank = unfinished_yank(ctx.store)  # killed between its halves, in a finished session
         begin = refused or (yank.blocker() if yank else None) or workstation.start_one(ctx)
         steps = runbook("release", air_gapped=workstation.air_gapped(ctx.policy))
+        # with no release in progress too: a yank's note the captain did not push (answered n,
+        # or killed at the question) went unmentioned on the home screen, as did a reopen commit
         return Overview(header, tuple(preview_row(step, ctx) for step in steps),
                         idle=f"{begin.reason} {begin.tui_remedy}", can_start=refused is None,
-                        offline=ctx.offline)
+                        offline=ctx.offline, left_unpushed=left_unpushed_line(ctx))
     views = engine.views(ctx)
     nxt = engine.next_view(views)
     problem = ctx.journal_problem()

@@ -32,6 +32,7 @@ from services.yank_choices import (
     GitHubPreview,
     check_replacement,
     github_preview,
+    hotfix_base,
     require_usable_replacement,
     unreleased_note,
 )
@@ -93,6 +94,7 @@ class PreparedYank:
     allow_older: bool = False  # recorded, so finishing an interrupted yank asks the same
     replacement_released: bool = False  # tagged already: no replacement hotfix to offer
     replacement_note: str = ""  # not released yet (maybe a typo): said before the yank
+    hotfix_base: str = ""  # the tag the replacement hotfix branches from; "" offers none
 
     @property
     def question(self) -> str:
@@ -142,6 +144,7 @@ def prepare_yank(ctx: Context, request: YankRequest) -> PreparedYank:
     from services import engine
     from services.github import wiring
     from services.github.yank import require_published
+    from services.steps.yank_github import KEPT
 
     request = normalise(request)
     tag = ctx.policy.tag_for(request.version)
@@ -166,18 +169,21 @@ def prepare_yank(ctx: Context, request: YankRequest) -> PreparedYank:
         raise ConsoleError(f"Cannot yank {tag}: '{step.title}' is blocked: "
                            f"{mid_sentence(str(blocker))}")
     unreleased = unreleased_note(ctx, request.version, request.replacement, shown_tag)
-    # "Nothing is deleted" is the preview's last line (walked: the plan said it twice)
+    # "Nothing is deleted" is the preview's last line (walked: the plan said it twice, and
+    # then still as the GitHub half's "The tag and every asset stay", left out here)
     plan = Plan(summary=f"Yank {tag} (reason: {request.reason}; use {shown_tag} instead).",
                 changes=[c for p in plans for c in p.changes],
                 commands=[c for p in plans for c in p.commands],
                 api_calls=[c for p in plans for c in p.api_calls],
-                notes=[p.summary for p in plans] + [n for p in plans for n in p.notes]
+                notes=[p.summary for p in plans] + [n for p in plans for n in p.notes
+                                                    if n != KEPT]
                 + preview.lines + ([unreleased] if unreleased else []))
     diff = "".join(c.diff for p in plans for c in p.changes)
     return PreparedYank(request.version, tag, request.reason, request.replacement, shown_tag,
                         plan, preview, diff, plans[HALVES.index("yank-changelog")].summary,
                         request.allow_older, replacement_released=not unreleased,
-                        replacement_note=unreleased)
+                        replacement_note=unreleased,
+                        hotfix_base=hotfix_base(ctx, request.replacement) if unreleased else "")
 
 
 def preview_session(ctx: Context, request: YankRequest, tag: str) -> Session:

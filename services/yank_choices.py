@@ -249,3 +249,16 @@ def unreleased_note(ctx: Context, version: str, replacement: str, replacement_ta
         return (f"{replacement_tag} is not released yet, nor a next version ({nexts}): check "
                 "it for a typo.")
     return f"{replacement_tag} is not released yet: release it next."
+
+
+def hotfix_base(ctx: Context, replacement: str) -> str:
+    """The tag a hotfix of ``replacement`` would branch from, or "" when it cannot be a hotfix
+    (not the next patch of a tag here: 1.4.0, or 9.9.9). The wizard offers to start the
+    replacement hotfix only then: it offered "Start the replacement hotfix 1.4.0 now?" and
+    pressing y was refused, "Hotfix 1.4.0 is not the next patch of a shipped release"."""
+    from services.hotfix.plan import base_tag_for
+
+    try:
+        return base_tag_for(ctx.policy, replacement, ctx.repo.tags())
+    except ConsoleError:
+        return ""

@@ -148,6 +148,7 @@ def test_yank_does_github_and_changelog_together(make_ctx: Factory, repo_path: P
                    "0.2.1", "--yes", cwd=repo_path, env=cli_env())
     assert proc.returncode == 0, proc.stderr + proc.stdout
     assert proc.stdout.count("Nothing is deleted: the tag and every asset stay.") == 1
+    assert proc.stdout.count("every asset stay") == 1  # walked: said twice in other words
     text = changelog.read_text()
     assert "YANKED" in text and "0.2.1" in text
     rel = release_json(sandbox, "v0.2.0")

@@ -73,3 +73,18 @@ def test_hotfix_from_the_tag_through_publish_and_merge_back(demo: Demo) -> None:
     for path in (project / ".release").rglob("*"):
         if path.is_file():
             assert CANARY.encode() not in path.read_bytes(), path
+
+
+def test_a_hotfix_started_with_nothing_picked_does_not_claim_its_branch(
+        demo: Demo) -> None:  # noqa: F811
+    """Walked: `hotfix 1.3.1` with no --pick said "Started hotfix v1.3.1 from v1.3.0 on branch
+    hotfix/v1.3.1." while no such branch was made (the branch step makes it with the picks)."""
+    project, _server, env = demo
+    out = " ".join(cli(project, env, "hotfix", "1.2.1").split())
+    assert ("Started hotfix v1.2.1 from v1.2.0; its branch hotfix/v1.2.1 is made when the "
+            "fixes are picked.") in out
+    assert "on branch" not in out
+    assert git(project, "branch", "--list", "hotfix/*").strip() == ""
+    assert git(project, "branch", "--show-current").strip() == "main"
+    again = " ".join(cli(project, env, "hotfix", "1.2.1").split())
+    assert "Resuming hotfix v1.2.1 from v1.2.0; its branch hotfix/v1.2.1 is made" in again

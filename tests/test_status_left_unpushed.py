@@ -70,3 +70,22 @@ async def test_the_checklist_says_the_last_release_left_its_reopen_commit(tmp_pa
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert not any("unpushed" in row for row in screen_lines(app))
+
+
+async def test_the_home_screen_with_no_release_in_progress_says_what_is_left_unpushed(
+        tmp_path: Path) -> None:
+    """Walked: a yank killed at "Push the yank note?" left the note local; `status` said so, the
+    home screen only "No release in progress. Press s to start one."."""
+    project, _ = v130_finished_with_its_reopen_commit_local(tmp_path)
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        rows = screen_lines(app)
+        said = 'v1.3.0 left 1 commit unpushed: Ctrl+P "Summary of the last release", then p.'
+        assert any("No release in progress. Press s to start one." in row for row in rows)
+        assert any(said in row for row in rows), "\n".join(rows)
+    assert run_cli("push", "--rest", "--yes", cwd=project).returncode == 0
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert not any("unpushed" in row for row in screen_lines(app))

@@ -157,6 +157,8 @@ async def test_yank_wizard_end_to_end(project: Path, sandbox: Sandbox) -> None: 
         assert isinstance(app.screen, HotfixOffer)
         assert "Start the replacement hotfix 0.2.1 now?" in str(
             app.screen.query_one("#hotfix-question", Static).render())
+        assert "It branches from v0.2.0 once its fixes are picked" in str(
+            app.screen.query_one("#hotfix-help", Static).render())
         await pilot.press("y")  # start the replacement hotfix: a session of kind hotfix
         await settle(pilot)
         assert isinstance(app.screen, YankScreen)
@@ -491,3 +493,64 @@ async def test_the_changelog_diff_is_shown_as_the_changelog_confirmation_shows_i
         for line in ("-## [0.2.0] — 2026-11-21", "+## [0.2.0] — 2026-11-21 — YANKED",
                      "+**This release has been yanked.**", "[MIGRATION.md](./MIGRATION.md)."):
             assert line in rows, rows
+
+
+async def test_no_hotfix_is_offered_for_a_replacement_no_hotfix_can_make(
+        project: Path, sandbox: Sandbox) -> None:  # noqa: F811
+    """Walked: yanking with the replacement 0.3.0 (the next MINOR) ended with "Start the
+    replacement hotfix 0.3.0 now?", and y was refused: "Hotfix 0.3.0 is not the next patch of a
+    shipped release". A hotfix is offered only for the next patch of a tag here."""
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_wizard(pilot)
+        await preview(pilot, screen, "Unlock corrupts data", "0.3.0")
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)  # the note's push
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen is screen  # no offer of a hotfix 0.3.0
+        assert "Pushed the yank note" in text_of(app, "#message")
+    assert release_json(sandbox, "v0.2.0")["prerelease"] is True
+    assert SessionStore(project).active() is None  # no hotfix session was started
+
+
+async def test_at_80x24_a_preview_kept_under_an_edit_says_it_is_the_earlier_one(
+        project: Path) -> None:
+    """Walked at 80x24: previewed with 9.9.9, then e and the replacement changed to 0.1.0
+    (refused: older): the panes still showed "Use v9.9.9 instead" under a form saying 0.1.0,
+    with nothing to say that was not what y would do."""
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_wizard(pilot)
+        await preview(pilot, screen, "Unlock corrupts data", "9.9.9")
+        github, changelog = (screen.query_one(s) for s in ("#github-side", "#changelog-side"))
+        assert (github.border_title, changelog.border_title) == ("GitHub after the yank",
+                                                                 "CHANGELOG.md")
+        await pilot.press("e")
+        await settle(pilot)
+        await preview(pilot, screen, "Unlock corrupts data", "0.1.0")
+        assert "is older than 0.2.0" in text_of(app, "#message")
+        assert "Use **v9.9.9** instead." in text_of(app, "#github")  # the earlier preview, kept
+        rows = screen_lines(app)
+        assert any("GitHub after the yank (as previewed before your edit)" in r for r in rows)
+        assert any("CHANGELOG.md (as previewed before your edit)" in r for r in rows)
+        await preview(pilot, screen, "Unlock corrupts data", "0.2.1")
+        assert (github.border_title, changelog.border_title) == ("GitHub after the yank",
+                                                                 "CHANGELOG.md")
+
+
+async def test_a_reason_tab_and_replacement_typed_in_one_burst_go_to_their_fields(
+        project: Path) -> None:
+    """Walked in tmux at 80x24: the reason, Tab and 1.2.0 sent in one go put "1.2.0" into the
+    Reason field (Tab, a binding, moved the focus only once the keys after it were in)."""
+    from tests.tui_helpers import type_in_one_burst
+
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_wizard(pilot)
+        reason, replacement = (screen.query_one(s, Input) for s in ("#reason", "#replacement"))
+        assert reason.has_focus
+        type_in_one_burst(app, *"Unlock", "tab", "ctrl+u", *"0.3.0", "shift+tab", "end", *" bad")
+        await settle(pilot)
+        assert (reason.value, replacement.value) == ("Unlock bad", "0.3.0")

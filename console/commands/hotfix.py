@@ -115,12 +115,17 @@ def cmd_start(args: argparse.Namespace) -> int:
         ask=ask)
     step = engine.find_step(ctx, "hotfix-branch")
     record = session.steps.get("hotfix-branch")
-    if not args.json:
-        say(f"{'Resuming' if resumed else 'Started'} hotfix {session.tag} from "
-            f"{session.previous_tag} on branch {session.branch}.")
     data = hotfix_data(session, ctx.policy)
+    unpicked = (record is None or record.status not in FINISHED) and not data.picks \
+        and not ctx.repo.branch_exists(data.branch)
+    if not args.json:
+        # walked: "on branch hotfix/v1.3.1" with nothing picked, and no such branch made
+        where = (f"; its branch {session.branch} is made when the fixes are picked" if unpicked
+                 else f" on branch {session.branch}")
+        say(f"{'Resuming' if resumed else 'Started'} hotfix {session.tag} from "
+            f"{session.previous_tag}{where}.")
     if record is None or record.status not in FINISHED:
-        if not data.picks and not ctx.repo.branch_exists(data.branch):
+        if unpicked:
             say(f"Pick the fix: `release-console hotfix {session.version} --list`, then "
                 f"`release-console hotfix {session.version} --pick SHA`.")
             return 0

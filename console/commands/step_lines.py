@@ -29,9 +29,11 @@ def say_next(nxt: StepView | None) -> None:
 
 
 def say_unpushed(ctx: Context) -> None:
-    """After the last step: the reopen commit is still local. `status` and the TUI's summary
-    said so; the run that finished the release said only "Every step is done."."""
-    from services.summary import unpushed
+    """After the last step: the reopen commit (or a yank's note) is still local. `status` and
+    the TUI's summary said so; the run that finished the release said only "Every step is
+    done.". Named as `status` names it: after a yank, `next` called the note "the reopen
+    commit"."""
+    from services.summary import left_what, unpushed
 
     session = ctx.session
     if session is None:
@@ -43,7 +45,8 @@ def say_unpushed(ctx: Context) -> None:
     left = unpushed(ctx, session)
     if left:
         say_wrapped(f"Still to do: push the {left} commit{'s' if left > 1 else ''} left after "
-                    "the release (the reopen commit): `release-console push --rest`.", style="bold")
+                    f"the release (the {left_what(session)}): `release-console push --rest`.",
+                    style="bold")
 
 
 def evidence_lines(key: str, value: object) -> list[str]:

@@ -16,6 +16,10 @@ from services.step_protocol import Blocker, Context, Evidence, Plan, Step
 from services.step_status import StepStatus
 from services.yank import replacement_tag, yank_inputs
 
+# Said by the step's own plan (`run yank-github --dry-run`); the yank's confirmation says it in
+# its GitHub preview's last line instead (services/yank.py leaves this one out).
+KEPT = "The tag and every asset stay: users need them to verify what they installed."
+
 
 class YankGitHub(Step):
     id = "yank-github"
@@ -39,8 +43,7 @@ class YankGitHub(Step):
             api_calls=[f"GET /repos/{repo}/releases/tags/{session.tag}",
                        f"PATCH /repos/{repo}/releases/{{id}} prerelease=true make_latest=false "
                        "body=<banner + notes>"],
-            notes=["The tag and every asset stay: users need them to verify what they "
-                   "installed."],
+            notes=[KEPT],
         )
 
     def reconcile(self, ctx: Context) -> Evidence | None:
