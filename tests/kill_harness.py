@@ -46,7 +46,7 @@ if [ -n "$RC_BOUNDARY_FILE" ]; then
   n=$(flock "$RC_BOUNDARY_FILE.lock" sh -c \
 'n=$(( $(cat "$0" 2>/dev/null || echo 0) + 1 )); echo $n > "$0"; echo $n' "$RC_BOUNDARY_FILE")
   printf '%s {name} %.120s\\n' "$n" "$*" >> "$RC_BOUNDARY_FILE.log"
-  if [ "$n" = "$RC_KILL_AT" ]; then kill -KILL 0; fi
+  if [ "$n" = "$RC_KILL_AT" ]; then kill -KILL "-$RC_KILL_GROUP"; fi
 fi
 exit $rc
 """
@@ -155,7 +155,11 @@ class Demo:
             # Nothing is counted or killed (setting up, resuming): a forked console will do.
             return run_console(args, cwd=self.project, env=env)
         self.kill_at = kill_at
-        self.console = subprocess.Popen([sys.executable, "-m", "console", *args],
+        # The shim kills the console's whole group, named here ($$ is the interpreter after
+        # exec): "its own group" was a detached tool's (a bounded `git ls-remote` runs in a
+        # session of its own), and the kill then hit git alone while the console went on.
+        self.console = subprocess.Popen(["/bin/sh", "-c", 'RC_KILL_GROUP=$$ exec "$0" -m console "$@"',
+                                         sys.executable, *args],
                                         cwd=self.project, env=env, text=True,
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                         start_new_session=True)
@@ -312,7 +316,7 @@ def trial(demo: Demo, step: str, n: int) -> tuple[dict[str, Any], str]:
     demo.reset_counter()
     killed = demo.cli("next", "--yes", kill_at=n)
     assert killed.returncode == -signal.SIGKILL, (
-        f"{step} boundary {n} was not reached: {killed.stderr}")
+        f"{step} boundary {n} was not reached ({killed.returncode}): {killed.stderr}")
     said = demo.resume()
     return demo.world(), "\n".join(said)
 
