@@ -122,6 +122,18 @@ def waits_for_other_side(ctx: Context, step: Step) -> Blocker | None:
             "Quit (q) and start the console here with --offline, or with "
             f"RELEASE_CONSOLE_OFFLINE=1, or put `offline = true` in {settings_path()}.")
     if side == OFFLINE:  # this is the online machine: the signed bundle comes back here
+        return _carry_out(ctx)
+    return _carry_back(ctx)
+
+
+def _carry_out(ctx: Context) -> Blocker:
+    """The online machine, its bundle away: which file to carry to the signing workstation
+    (walked: the checklist said "the hand-off bundle" once the export's line had gone)."""
+    from services.bundle import paths
+    from services.bundle.manifest import TO_ONLINE
+
+    written = paths.written_bundle(ctx, "handoff-out")
+    if written is None:
         return Blocker(
             "Waits for the offline side.",
             "Carry the hand-off bundle to the offline workstation and run `release-console "
@@ -129,11 +141,33 @@ def waits_for_other_side(ctx: Context, step: Step) -> Blocker | None:
             "`release-console bundle import FILE` here.",
             "Carry the hand-off bundle to the offline workstation and import it there (i on its "
             "checklist); when the signed bundle comes back, press i here to import it.")
+    back = written.parent / paths.file_name(ctx, TO_ONLINE)
+    return Blocker(
+        "Waits for the offline side.",
+        f"Carry {written.name} (written to {written.parent}) to the signing workstation and run "
+        f"`release-console bundle import {written.name} --offline` there; when the signed bundle "
+        f"comes back, run `release-console bundle import {back}` here.",
+        f"Carry {written.name} (written to {written.parent}) to the signing workstation and "
+        "import it there (i on its checklist); when the signed bundle comes back, press i here "
+        "to import it.")
+
+
+def _carry_back(ctx: Context) -> Blocker:
+    """The signing workstation, once it wrote the signed bundle: which file goes back."""
+    from services.bundle import paths
+
+    written = paths.written_bundle(ctx, "handoff-back")
+    if written is None:
+        return Blocker("Waits for the online side.",
+                       "Carry the signed bundle to the online workstation and run "
+                       "`release-console bundle import FILE` there.",
+                       "Carry the signed bundle to the online workstation and import it there "
+                       "(i on its checklist).")
     return Blocker("Waits for the online side.",
-                   "Carry the signed bundle to the online workstation and run `release-console "
-                   "bundle import FILE` there.",
-                   "Carry the signed bundle to the online workstation and import it there (i on "
-                   "its checklist).")
+                   f"Carry {written.name} (written to {written.parent}) to the online machine "
+                   f"and run `release-console bundle import {written.name}` there.",
+                   f"Carry {written.name} (written to {written.parent}) to the online machine "
+                   "and import it there (i on its checklist).")
 
 
 def imported_for_signing(ctx: Context) -> bool:

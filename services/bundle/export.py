@@ -228,6 +228,7 @@ def _record(ctx: Context, target: Path, sha: str, size: int, manifest: Manifest,
             fresh.journal_head, fresh.journal_count = crossing.journal_head(raw)
     ctx.session = ctx.store.load(manifest.tag)
     paths.remember(ctx, target)
+    paths.remember_written(ctx, target, sha)
     return Exported(target, sha, size, manifest, adopted)
 
 

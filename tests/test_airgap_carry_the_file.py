@@ -1,0 +1,55 @@
+"""Once a bundle is written, the waiting steps name the file to carry and where it was written.
+
+Walked by hand at 80x24, two clones: the export's own line named the file, but it went with the
+toast; the checklist, `status` and `next` then said only "Carry the hand-off bundle to the
+offline workstation and run `release-console bundle import FILE --offline` there" (and, on the
+signing workstation, "Carry the signed bundle ... FILE"), so a captain back at the desk had to
+guess which of the stick's .tar files was this release's."""
+
+from __future__ import annotations
+
+from services import engine
+from services.steps import registry
+from tests.airgap_helpers import Workstations, offline_half, prepare_and_export
+from tests.conftest import flat
+
+
+def test_the_online_machine_names_the_bundle_it_wrote_and_where_the_signed_one_goes(
+        stations: Workstations) -> None:
+    ws = stations
+    prepare_and_export(ws)
+    status = flat(ws.cli("online", "status").stdout)
+    assert (f"Carry out.tar (written to {ws.usb}) to the signing workstation and run "
+            "`release-console bundle import out.tar --offline` there; when the signed bundle "
+            "comes back, run `release-console bundle import "
+            f"{ws.usb / 'PAI-v1.3.0-to-online.tar'}` here.") in status
+    refused = ws.cli("online", "next", ok=False)
+    assert refused.returncode == 1 and "Carry out.tar (written to" in flat(refused.stderr)
+    waiting = engine.own_blockers(ws.ctx("online"), registry()["smoke"])[0]
+    assert waiting.tui_remedy.startswith(f"Carry out.tar (written to {ws.usb}) to the signing "
+                                         "workstation and import it there (i on its checklist)")
+
+
+def test_the_signing_workstation_names_the_signed_bundle_it_wrote(
+        stations: Workstations) -> None:
+    ws = stations
+    prepare_and_export(ws)
+    offline_half(ws)
+    status = flat(ws.cli("offline", "status").stdout)
+    assert (f"Carry back.tar (written to {ws.usb}) to the online machine and run "
+            "`release-console bundle import back.tar` there.") in status
+    waiting = engine.own_blockers(ws.ctx("offline"), registry()["push"])[0]
+    assert waiting.tui_remedy == (f"Carry back.tar (written to {ws.usb}) to the online machine "
+                                  "and import it there (i on its checklist).")
+
+
+def test_a_bundle_no_longer_where_it_was_written_is_not_named(stations: Workstations) -> None:
+    """Moved off the stick: the old words, no path that sends the captain to no file."""
+    ws = stations
+    written = prepare_and_export(ws)
+    written.rename(ws.base / "elsewhere.tar")
+    status = flat(ws.cli("online", "status").stdout)
+    assert "out.tar" not in status
+    assert "Carry the hand-off bundle to the offline workstation" in status
+    (ws.base / "elsewhere.tar").rename(written)
+    assert "Carry out.tar" in flat(ws.cli("online", "status").stdout)
