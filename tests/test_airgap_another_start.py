@@ -29,6 +29,16 @@ def test_a_bundle_of_a_restarted_release_is_named_so_on_both_machines(
     second = prepare_and_export(ws)
 
     before = snapshot(ws.online)
+    # the first start's hand-off bundle is not called "the bundle this machine wrote"
+    own = flat(ws.cli("online", "bundle", "import", str(second), "--yes", ok=False).stderr)
+    assert "This is the bundle this machine wrote for the air-gapped signing workstation" in own
+    first = flat(ws.cli("online", "bundle", "import", str(ws.usb / "first.tar"), "--yes",
+                        ok=False).stderr)
+    assert ("error: This bundle goes to the air-gapped signing workstation, and it is not the one "
+            "this machine wrote for v1.3.0 (it is of another start of the release, or another "
+            "clone's); it was refused here. Carry this machine's own hand-off bundle to the "
+            "signing workstation; the bundle to import here is the signed one it writes back "
+            "(its name ends in -to-online.tar).") in first
     refused = ws.cli("online", "bundle", "import", str(back), "--yes", ok=False)
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
     text = flat(refused.stderr)
