@@ -279,12 +279,14 @@ def _done_there(ctx: Context, step: Step, holding: Step) -> Blocker:
     if session.done("handoff-back"):
         return Blocker(f"{done} on the online machine: the signed bundle went back there.",
                        "Nothing more to do here; the online machine imports the bundle.")
-    return Blocker(
-        f"{done} on the online machine, once the signed bundle is back there.",
-        "Once the signing steps here are done, export the signed bundle (`release-console bundle "
-        "export`), carry it to the online machine and import it there.",
-        "Once the signing steps here are done, write the signed bundle on the hand-off step's "
-        "screen (ctrl+s), carry it to the online machine and import it there.")
+    first = ("" if holding.id == "handoff-back"  # signed and tagged: the export is what is left
+             else "once the signing steps here are done, ")
+    cli = (f"{first}export the signed bundle (`release-console bundle export`), carry it to the "
+           "online machine and import it there.")
+    tui = (f"{first}write the signed bundle on the hand-off step's screen (ctrl+s), carry it to "
+           "the online machine and import it there.")
+    return Blocker(f"{done} on the online machine, once the signed bundle is back there.",
+                   cli[0].upper() + cli[1:], tui[0].upper() + tui[1:])
 
 
 def bundle_away(ctx: Context, what: str) -> Blocker | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from services import engine
 from services.steps import registry
-from tests.airgap_helpers import Workstations, offline_half, prepare_and_export
+from tests.airgap_helpers import Workstations, hashed_offline, offline_half, prepare_and_export
 from tests.conftest import flat
 
 
@@ -53,3 +53,24 @@ def test_a_bundle_no_longer_where_it_was_written_is_not_named(stations: Workstat
     assert "Carry the hand-off bundle to the offline workstation" in status
     (ws.base / "elsewhere.tar").rename(written)
     assert "Carry out.tar" in flat(ws.cli("online", "status").stdout)
+
+
+def test_once_signed_and_tagged_the_signing_workstation_says_export_now(
+        stations: Workstations) -> None:
+    """Walked: with smoke, checksums, sign and tag done, `run push` there still said "Once the
+    signing steps here are done, export the signed bundle"."""
+    ws = stations
+    prepare_and_export(ws)
+    hashed_offline(ws)
+    early = flat(ws.cli("offline", "run", "push", ok=False).stderr)
+    assert "Once the signing steps here are done, export the signed bundle" in early
+    for step in ("sign", "tag"):
+        ws.cli("offline", "run", step, "--yes")
+    refused = ws.cli("offline", "run", "push", ok=False)
+    assert refused.returncode == 1
+    assert ("'Push commit and tag' cannot run yet: pushed on the online machine, once the signed "
+            "bundle is back there. Export the signed bundle (`release-console bundle export`), "
+            "carry it to the online machine and import it there.") in flat(refused.stderr)
+    publish = next(v for v in engine.views(ws.ctx("offline")) if v.step.id == "publish")
+    assert publish.blockers[0].tui_remedy.startswith("Write the signed bundle on the hand-off step's "
+                                            "screen (ctrl+s)")
