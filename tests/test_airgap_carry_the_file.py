@@ -74,3 +74,19 @@ def test_once_signed_and_tagged_the_signing_workstation_says_export_now(
     publish = next(v for v in engine.views(ws.ctx("offline")) if v.step.id == "publish")
     assert publish.blockers[0].tui_remedy.startswith("Write the signed bundle on the hand-off step's "
                                             "screen (ctrl+s)")
+
+
+def test_a_network_step_run_on_the_signing_workstation_says_which_bundle_goes_back(
+        stations: Workstations) -> None:
+    """Walked: once the signed bundle was written, `release-console push` (and `run push`) there
+    said "this step needs the network and this workstation is offline. Carry the release to the
+    online machine and run it there" (exit 3), while `next` named the bundle (exit 1)."""
+    ws = stations
+    prepare_and_export(ws)
+    offline_half(ws)
+    for args in (("push",), ("run", "push"), ("next", "--yes")):
+        refused = ws.cli("offline", *args, ok=False)
+        assert refused.returncode == 1, (args, refused.stderr)
+        assert (f"aits for the online side. Carry back.tar (written to {ws.usb}) to the online "
+                "machine and run `release-console bundle import back.tar` there.") in \
+            flat(refused.stderr), args
