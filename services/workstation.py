@@ -249,6 +249,19 @@ IMPORT_BACK = Blocker("", "When the signed bundle comes back, import it with `re
                       "import it.")
 
 
+def _import_back(ctx: Context) -> str:
+    """How the signed bundle is imported here, naming where it is expected: beside the bundle
+    this machine wrote (the signing workstation writes it back to the stick it came on)."""
+    from services.bundle import paths
+    from services.bundle.manifest import TO_ONLINE
+
+    written = paths.written_bundle(ctx, "handoff-out")
+    if written is None:
+        return IMPORT_BACK.remedy
+    back = written.parent / paths.file_name(ctx, TO_ONLINE)
+    return f"When the signed bundle comes back, import it with `release-console bundle import {back}`."
+
+
 def waiting_across(ctx: Context, step: Step, holding: Step) -> Blocker | None:
     """Why ``step`` waits for the unfinished ``holding`` step, when the wait crosses the air
     gap: a step of the other machine (sign, seen online) is done there, not after a step of
@@ -258,7 +271,7 @@ def waiting_across(ctx: Context, step: Step, holding: Step) -> Blocker | None:
         return _done_there(ctx, step, holding)
     if not ctx.offline and waits_for_other_side(ctx, holding) is not None:
         return Blocker("Waits for the signed bundle from the air-gapped signing workstation.",
-                       IMPORT_BACK.remedy, IMPORT_BACK.tui)
+                       _import_back(ctx), IMPORT_BACK.tui)
     return None
 
 
@@ -275,7 +288,7 @@ def _done_there(ctx: Context, step: Step, holding: Step) -> Blocker:
             cli[0].upper() + cli[1:], tui[0].upper() + tui[1:])
     if not ctx.offline:
         return Blocker(f"{done} on the air-gapped signing workstation: here it waits for the "
-                       "signed bundle to come back.", IMPORT_BACK.remedy, IMPORT_BACK.tui)
+                       "signed bundle to come back.", _import_back(ctx), IMPORT_BACK.tui)
     if session.done("handoff-back"):
         return Blocker(f"{done} on the online machine: the signed bundle went back there.",
                        "Nothing more to do here; the online machine imports the bundle.")
