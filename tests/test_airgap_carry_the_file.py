@@ -90,3 +90,18 @@ def test_a_network_step_run_on_the_signing_workstation_says_which_bundle_goes_ba
         assert (f"aits for the online side. Carry back.tar (written to {ws.usb}) to the online "
                 "machine and run `release-console bundle import back.tar` there.") in \
             flat(refused.stderr), args
+
+
+def test_review_on_the_signing_workstation_answers_as_its_step_does(
+        stations: Workstations) -> None:
+    """Walked: `review` there said "This workstation is the offline one ...: what talks to GitHub
+    ... waits for the online side" (exit 3) where `run review`, `draft` and `publish` say the
+    step is done on the online machine, once the signed bundle is back there (exit 1)."""
+    ws = stations
+    prepare_and_export(ws)
+    offline_half(ws)
+    refused = ws.cli("offline", "review", ok=False)
+    assert refused.returncode == 1, refused.stderr
+    assert flat(refused.stderr) == flat(ws.cli("offline", "run", "review", ok=False).stderr)
+    assert "'Review the draft' cannot run yet: reviewed on the online machine" in \
+        flat(refused.stderr)
