@@ -444,3 +444,18 @@ async def test_reopened_later_the_screen_says_where_the_bundle_was_written(
         said = " ".join(text(screen, "#handoff-contents").split())
         assert (f"The bundle for the air-gapped signing workstation is written to {written} "
                 "(fingerprint ") in said, said
+
+
+async def test_a_step_of_the_other_machine_never_says_n_runs_it(stations: Workstations) -> None:
+    """Walked at 80x24 on the online machine, the bundle away: the smoke screen said "To do: what
+    the → line above says; then n runs it", and n only said the blocker again."""
+    from screens.steps.smoke import SmokeScreen
+
+    ws = stations
+    prepare_and_export(ws)
+    app = ReleaseConsoleApp(Options(repo=ws.online))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_step(pilot, "smoke", SmokeScreen)
+        hint = " ".join(str(screen.query_one("#step-message", Static).render()).split())
+        assert hint == ("To do: what the → line above says; the step is done on the signing "
+                        "workstation, not here (Esc: the checklist)."), hint
