@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from services import engine
 from services.steps import registry
-from tests.airgap_helpers import Workstations, hashed_offline, offline_half, prepare_and_export
+from tests.airgap_helpers import (
+    Workstations,
+    hashed_offline,
+    offline_half,
+    prepare_and_export,
+    prepare_online,
+)
 from tests.conftest import flat
 
 
@@ -105,3 +111,14 @@ def test_review_on_the_signing_workstation_answers_as_its_step_does(
     assert flat(refused.stderr) == flat(ws.cli("offline", "run", "review", ok=False).stderr)
     assert "'Review the draft' cannot run yet: reviewed on the online machine" in \
         flat(refused.stderr)
+
+
+def test_the_hand_off_to_do_says_where_the_bundle_goes_in_the_next_line(
+        stations: Workstations) -> None:
+    """Walked: `status` ended "Next: handoff-out — Run `release-console bundle export` (...) and
+    carry the bundle there.", the sentence naming "there" left out of that line."""
+    ws = stations
+    prepare_online(ws)
+    status = flat(ws.cli("online", "status").stdout)
+    assert "e.g. on the USB stick) and carry the bundle to the air-gapped signing workstation." \
+        in status.split("Next: handoff-out")[1]
