@@ -51,6 +51,7 @@ class MovingOn(_Screen):
     result_shown: bool
     refused: str
     done_line: Text | None
+    elsewhere: bool  # this step is the other machine's
     next_before_load = False  # n came before the first load: done once it is there
     next_elsewhere = ""  # the machine that does the step to do now, when not this one
 
@@ -98,6 +99,10 @@ class MovingOn(_Screen):
             asks = self.step.irreversible or bool(self.step.info.ask)
             return first + Text(f"n: {'asks, runs it' if asks else 'runs it'} and opens the "
                                 "next step · r: run it here.", style="bold")
+        if self.status == S.BLOCKED and self.blockers and self.elsewhere and self.next_elsewhere:
+            # walked: "then n runs it" under a step the other machine does; n never runs it here
+            return Text(f"To do: what the → line above says; the step is done on "
+                        f"{self.next_elsewhere}, not here (Esc: the checklist).", style="yellow")
         if self.status == S.BLOCKED and self.blockers:
             return Text(to_do_line(self.blockers, leave=leave), style="yellow")
         return Text("")

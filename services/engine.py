@@ -221,6 +221,8 @@ def run_step(ctx: Context, step: Step, *, confirmed: bool = False) -> Evidence:
 
 
 def _run_locked(ctx: Context, step: Step, *, confirmed: bool) -> Evidence:
+    from services import workstation
+
     # Re-read under the lock: another console may have finished this step while we waited.
     ctx.session = ctx.store.load(ctx.require_session().tag)
     session = ctx.require_session()
@@ -233,6 +235,8 @@ def _run_locked(ctx: Context, step: Step, *, confirmed: bool) -> Evidence:
     blockers = blockers_for(ctx, step, busy=False, own=False)  # earlier steps, done, stale
     if blockers:
         refuse(step, session, blockers, ctx.title(step))
+    if workstation.waits_for_other_side(ctx, step) is not None:  # say which bundle goes there
+        refuse(step, session, own_blockers(ctx, step), ctx.title(step))
     if step.needs_network and ctx.offline:  # not a problem with the release: the machine (exit 3)
         raise EnvironmentProblem(f"'{ctx.title(step)}' cannot run here: {OFFLINE_HERE}")
     adopted = step.reconcile(ctx)  # the effect may be there already: record it, never redo it

@@ -228,7 +228,9 @@ def left_behind(ctx: Context, session: Session) -> LeftBehind:
         evidence = session.evidence(HandoffOutEvidence, done=True)
         fingerprint = evidence.fingerprint if evidence is not None else ""
         written = record.finished_at.replace("T", " ").replace("Z", " UTC")
-        remembered = paths.remembered_dir(ctx) if not ctx.offline else None
+        # the file itself while it is where it was written: the one to delete from the stick
+        remembered = (paths.written_bundle(ctx, "handoff-out") or paths.remembered_dir(ctx)
+                      if not ctx.offline else None)
         folder = str(remembered) if remembered is not None else ""
     return LeftBehind(session.tag, branch, commits, drop, fingerprint, written, folder,
                       offline=ctx.offline, hotfix=session.kind == "hotfix",

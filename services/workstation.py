@@ -122,6 +122,18 @@ def waits_for_other_side(ctx: Context, step: Step) -> Blocker | None:
             "Quit (q) and start the console here with --offline, or with "
             f"RELEASE_CONSOLE_OFFLINE=1, or put `offline = true` in {settings_path()}.")
     if side == OFFLINE:  # this is the online machine: the signed bundle comes back here
+        return _carry_out(ctx)
+    return _carry_back(ctx)
+
+
+def _carry_out(ctx: Context) -> Blocker:
+    """The online machine, its bundle away: which file to carry to the signing workstation
+    (walked: the checklist said "the hand-off bundle" once the export's line had gone)."""
+    from services.bundle import paths
+    from services.bundle.manifest import TO_ONLINE
+
+    written = paths.written_bundle(ctx, "handoff-out")
+    if written is None:
         return Blocker(
             "Waits for the offline side.",
             "Carry the hand-off bundle to the offline workstation and run `release-console "
@@ -129,11 +141,33 @@ def waits_for_other_side(ctx: Context, step: Step) -> Blocker | None:
             "`release-console bundle import FILE` here.",
             "Carry the hand-off bundle to the offline workstation and import it there (i on its "
             "checklist); when the signed bundle comes back, press i here to import it.")
+    back = written.parent / paths.file_name(ctx, TO_ONLINE)
+    return Blocker(
+        "Waits for the offline side.",
+        f"Carry {written.name} (written to {written.parent}) to the signing workstation and run "
+        f"`release-console bundle import {written.name} --offline` there; when the signed bundle "
+        f"comes back, run `release-console bundle import {back}` here.",
+        f"Carry {written.name} (written to {written.parent}) to the signing workstation and "
+        "import it there (i on its checklist); when the signed bundle comes back, press i here "
+        "to import it.")
+
+
+def _carry_back(ctx: Context) -> Blocker:
+    """The signing workstation, once it wrote the signed bundle: which file goes back."""
+    from services.bundle import paths
+
+    written = paths.written_bundle(ctx, "handoff-back")
+    if written is None:
+        return Blocker("Waits for the online side.",
+                       "Carry the signed bundle to the online workstation and run "
+                       "`release-console bundle import FILE` there.",
+                       "Carry the signed bundle to the online workstation and import it there "
+                       "(i on its checklist).")
     return Blocker("Waits for the online side.",
-                   "Carry the signed bundle to the online workstation and run `release-console "
-                   "bundle import FILE` there.",
-                   "Carry the signed bundle to the online workstation and import it there (i on "
-                   "its checklist).")
+                   f"Carry {written.name} (written to {written.parent}) to the online machine "
+                   f"and run `release-console bundle import {written.name}` there.",
+                   f"Carry {written.name} (written to {written.parent}) to the online machine "
+                   "and import it there (i on its checklist).")
 
 
 def imported_for_signing(ctx: Context) -> bool:
@@ -215,6 +249,19 @@ IMPORT_BACK = Blocker("", "When the signed bundle comes back, import it with `re
                       "import it.")
 
 
+def _import_back(ctx: Context) -> str:
+    """How the signed bundle is imported here, naming where it is expected: beside the bundle
+    this machine wrote (the signing workstation writes it back to the stick it came on)."""
+    from services.bundle import paths
+    from services.bundle.manifest import TO_ONLINE
+
+    written = paths.written_bundle(ctx, "handoff-out")
+    if written is None:
+        return IMPORT_BACK.remedy
+    back = written.parent / paths.file_name(ctx, TO_ONLINE)
+    return f"When the signed bundle comes back, import it with `release-console bundle import {back}`."
+
+
 def waiting_across(ctx: Context, step: Step, holding: Step) -> Blocker | None:
     """Why ``step`` waits for the unfinished ``holding`` step, when the wait crosses the air
     gap: a step of the other machine (sign, seen online) is done there, not after a step of
@@ -224,7 +271,7 @@ def waiting_across(ctx: Context, step: Step, holding: Step) -> Blocker | None:
         return _done_there(ctx, step, holding)
     if not ctx.offline and waits_for_other_side(ctx, holding) is not None:
         return Blocker("Waits for the signed bundle from the air-gapped signing workstation.",
-                       IMPORT_BACK.remedy, IMPORT_BACK.tui)
+                       _import_back(ctx), IMPORT_BACK.tui)
     return None
 
 
@@ -241,16 +288,18 @@ def _done_there(ctx: Context, step: Step, holding: Step) -> Blocker:
             cli[0].upper() + cli[1:], tui[0].upper() + tui[1:])
     if not ctx.offline:
         return Blocker(f"{done} on the air-gapped signing workstation: here it waits for the "
-                       "signed bundle to come back.", IMPORT_BACK.remedy, IMPORT_BACK.tui)
+                       "signed bundle to come back.", _import_back(ctx), IMPORT_BACK.tui)
     if session.done("handoff-back"):
         return Blocker(f"{done} on the online machine: the signed bundle went back there.",
                        "Nothing more to do here; the online machine imports the bundle.")
-    return Blocker(
-        f"{done} on the online machine, once the signed bundle is back there.",
-        "Once the signing steps here are done, export the signed bundle (`release-console bundle "
-        "export`), carry it to the online machine and import it there.",
-        "Once the signing steps here are done, write the signed bundle on the hand-off step's "
-        "screen (ctrl+s), carry it to the online machine and import it there.")
+    first = ("" if holding.id == "handoff-back"  # signed and tagged: the export is what is left
+             else "once the signing steps here are done, ")
+    cli = (f"{first}export the signed bundle (`release-console bundle export`), carry it to the "
+           "online machine and import it there.")
+    tui = (f"{first}write the signed bundle on the hand-off step's screen (ctrl+s), carry it to "
+           "the online machine and import it there.")
+    return Blocker(f"{done} on the online machine, once the signed bundle is back there.",
+                   cli[0].upper() + cli[1:], tui[0].upper() + tui[1:])
 
 
 def bundle_away(ctx: Context, what: str) -> Blocker | None:

@@ -52,7 +52,8 @@ def test_abandon_with_the_bundle_away_names_what_stays_and_its_return_is_refused
     assert drop.startswith("git reset --keep ") and drop.endswith("^")
     assert drop.removeprefix("git reset --keep ").removesuffix("^").startswith(first)
     assert f"The hand-off bundle (fingerprint {fingerprint}, written" in said
-    assert f"to {ws.usb}) is with the signing workstation" in said
+    # the file itself, the one to delete from the stick (walked: only its folder was named)
+    assert f"to {ws.usb / 'out.tar'}) is with the signing workstation" in said
     assert f"it can still be signed there, and {SIGNED_RETURN_REFUSED}." in said
     assert f"On the signing workstation, {ABANDON_THERE} rather than signing it" in said
 

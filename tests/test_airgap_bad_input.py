@@ -19,7 +19,7 @@ from tests.airgap_helpers import (
     prepare_online,
 )
 from tests.bundle_forge import snapshot
-from tests.conftest import run_cli
+from tests.conftest import flat, run_cli
 
 
 def test_export_refuses_a_folder_it_cannot_write(stations: Workstations) -> None:
@@ -40,18 +40,28 @@ def test_export_refuses_a_folder_it_cannot_write(stations: Workstations) -> None
 def test_exporting_the_hand_off_twice_says_again_not_yet(stations: Workstations,
                                                           tmp_path: Path) -> None:
     """Found walking the clear-errors standard: a second export said "cannot run yet: it is
-    already done", two answers at once; a step run says "again" there."""
+    already done", two answers at once; a step run says "again" there. Walking the air gap: it
+    then said to reopen the step with `redo`, which is refused while the bundle is away (without
+    --bundle-lost), and named no bundle: it names the one written, to carry instead."""
     ws = stations
-    prepare_and_export(ws)
+    written = prepare_and_export(ws)
+    fingerprint = ws.ctx("online").require_session().steps["handoff-out"].evidence["fingerprint"]
     before = snapshot(ws.online)
     again = ws.cli("online", "bundle", "export", "--output", str(tmp_path / "again.tar"),
                    ok=False)
     assert again.returncode == 1
-    assert again.stderr == (
-        "error: 'Hand-off to the signing workstation' cannot run again: it is already done. To "
-        "do it again after a change, reopen it with `release-console redo handoff-out --reason "
-        '"..."`; `release-console status` shows the next step.\n')
+    assert flat(again.stderr) == (
+        "error: 'Hand-off to the signing workstation' cannot run again: its bundle is written "
+        f"already (out.tar in {written.parent}, fingerprint {fingerprint}); nothing was written. "
+        "Carry that bundle to the air-gapped signing workstation: a second one of this hand-off "
+        "would be refused there. Only if it was lost or damaged before it was imported there: "
+        '`release-console redo handoff-out --reason "..." --bundle-lost`, then export again.')
     assert not (tmp_path / "again.tar").exists() and snapshot(ws.online) == before
+    offline_half(ws)  # the signing workstation likewise, for its signed bundle
+    back = flat(ws.cli("offline", "bundle", "export", ok=False).stderr)
+    assert "'Hand-off back to the online machine' cannot run again: its bundle is written " \
+        f"already (back.tar in {ws.usb}, fingerprint " in back
+    assert "Carry that bundle to the online machine" in back
 
 
 def test_import_bad_input(stations: Workstations, tmp_path: Path,

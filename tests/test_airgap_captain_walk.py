@@ -7,6 +7,7 @@ types it)."""
 from __future__ import annotations
 
 from tests.airgap_helpers import Workstations, prepare_and_export
+from tests.conftest import flat
 
 
 def test_a_damaged_copy_is_replaced_by_redoing_the_hand_off_and_old_bundles_say_what_they_are(
@@ -34,7 +35,8 @@ def test_a_damaged_copy_is_replaced_by_redoing_the_hand_off_and_old_bundles_say_
             "machine (this machine never imported it)") in said
     assert "handoff-back" not in said  # only the machine that wrote it is named
     again = ws.cli("online", "bundle", "export", "--output", str(ws.usb / "again.tar"), ok=False)
-    assert "cannot run again: it is already done" in again.stderr
+    assert "cannot run again: its bundle is written already (out.tar in" in flat(again.stderr)
+    assert '--reason "..." --bundle-lost`, then export again.' in flat(again.stderr)
     ws.cli("online", "redo", "handoff-out", "--reason", "the copy on the stick was damaged",
            "--bundle-lost")
     ws.cli("online", "bundle", "export", "--output", str(ws.usb / "again.tar"))

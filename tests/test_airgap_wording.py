@@ -61,8 +61,10 @@ def test_the_other_machines_steps_wait_in_their_own_words(stations: Workstations
         assert away[step] == "Waits for the signed bundle from the air-gapped signing workstation."
     assert not [r for r in away.values() if "Hardware smoke test" in r]
     remedy = status(ws, "online")["tag"]["blockers"][0]["remedy"]
+    # where it is expected: beside the bundle written (walked: "bundle import FILE")
     assert remedy == ("When the signed bundle comes back, import it with `release-console "
-                      "bundle import FILE`.")
+                      f"bundle import {ws.usb / 'PAI-v1.3.0-to-online.tar'}`.")
+    assert status(ws, "online")["push"]["blockers"][0]["remedy"] == remedy
     refused = ws.cli("online", "run", "sign", ok=False)
     assert refused.returncode != 0 and f"cannot run yet: signed {AWAY}" in refused.stderr
 

@@ -176,9 +176,10 @@ async def test_the_list_follows_the_without_artifacts_box_and_the_files(
         assert f"Wrote {ws.usb / 'out.tar'}" in message and "KiB)" in message
         fingerprint = message.split("Fingerprint: ")[1].split("  ")[0].strip()
         written = " ".join(text(screen, "#handoff-contents").split())
-        assert written == (f"The bundle for the air-gapped signing workstation is written "
-                           f"(fingerprint {fingerprint}) and was made without artifacts: they "
-                           "travel beside it; what it held is in the evidence below.")
+        assert written == (f"The bundle for the air-gapped signing workstation is written to "
+                           f"{ws.usb / 'out.tar'} (fingerprint {fingerprint}) and was made "
+                           "without artifacts: they travel beside it; what it held is in the "
+                           "evidence below.")
         # the evidence below records it too (it was not recorded at all)
         assert "artifacts_included: False" in text(screen, "#step-evidence")
     with tarfile.open(ws.usb / "out.tar") as written_bundle:
@@ -428,3 +429,33 @@ async def test_after_the_export_enter_goes_to_the_checklist_that_says_what_comes
         assert "Next: Hardware smoke test, on the signing workstation: carry the bundle there" \
             in note, note
         assert "press i here" in note
+
+
+async def test_reopened_later_the_screen_says_where_the_bundle_was_written(
+        stations: Workstations) -> None:
+    """Walked at 80x24: the hand-off screen opened again after the export said only "The bundle
+    for the air-gapped signing workstation is written (fingerprint ...)"; the path had gone with
+    the export's message, and the captain at the stick had to guess which file was this one."""
+    ws = stations
+    written = prepare_and_export(ws)
+    app = ReleaseConsoleApp(Options(repo=ws.online))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_handoff(pilot, "handoff-out")
+        said = " ".join(text(screen, "#handoff-contents").split())
+        assert (f"The bundle for the air-gapped signing workstation is written to {written} "
+                "(fingerprint ") in said, said
+
+
+async def test_a_step_of_the_other_machine_never_says_n_runs_it(stations: Workstations) -> None:
+    """Walked at 80x24 on the online machine, the bundle away: the smoke screen said "To do: what
+    the → line above says; then n runs it", and n only said the blocker again."""
+    from screens.steps.smoke import SmokeScreen
+
+    ws = stations
+    prepare_and_export(ws)
+    app = ReleaseConsoleApp(Options(repo=ws.online))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_step(pilot, "smoke", SmokeScreen)
+        hint = " ".join(str(screen.query_one("#step-message", Static).render()).split())
+        assert hint == ("To do: what the → line above says; the step is done on the signing "
+                        "workstation, not here (Esc: the checklist)."), hint

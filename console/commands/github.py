@@ -139,12 +139,17 @@ def cmd_review(args: argparse.Namespace) -> int:
     """Review the draft and record it where the runbook allows; after publish, only report.
     Refused with --json, ``cli.main`` prints the error document (docs/github.md)."""
     from console.progress import rendering
-    from services import engine
+    from services import engine, workstation
     from services.github import wiring
+    from services.steps import registry
     from services.steps.review import record_review
 
     ctx = context(args)
-    ctx.require_session()
+    session = ctx.require_session()
+    if workstation.done_on_online_machine(ctx, registry()["review"]):  # as `run review` says it
+        waiting = next((v for v in engine.views(ctx) if v.id == "review"), None)
+        if waiting is not None and waiting.blockers:
+            engine.refuse(waiting.step, session, waiting.blockers, ctx.title(waiting.step))
     with rendering(ctx):  # files the checksums step does not vouch for are hashed again
         review = wiring.review_now(ctx, wiring.client_for(ctx))
         published = wiring.is_published(ctx)

@@ -108,6 +108,9 @@ class HandoffScreen(HoldsVerifiedBundle, StepScreen[Any]):
                 "incoming": str(remembered / paths.file_name(ctx, incoming)) if remembered
                 else "", "direction": direction, "folder": folder,
                 "sent": sent.fingerprint if sent is not None else "",
+                # where it went, while it is there (reopened later, the screen said only that
+                # it "is written", the path gone with the export's message)
+                "sent_to": str(paths.written_bundle(ctx, sent.STEP) or "") if sent else "",
                 "sent_here": sent is not None and self.step.id == sent.STEP,
                 # this step's bundle, from either machine: did it hold the artifacts
                 "held": own.artifacts_held() if own is not None else "",
@@ -172,9 +175,10 @@ class HandoffScreen(HoldsVerifiedBundle, StepScreen[Any]):
             where_held = ("the evidence below" if data["sent_here"] else
                           "the evidence of the hand-off step that wrote it")
             written = f" and {data['held']}" if data["held"] and data["sent_here"] else ""
+            to = f" to {data['sent_to']}" if data["sent_to"] else ""
             shown.update(Text.assemble(held_line, Text(
-                f"The bundle for {where} is written (fingerprint {data['sent']}){written}; what "
-                f"it held is in {where_held}.", style="bold")))
+                f"The bundle for {where} is written{to} (fingerprint {data['sent']}){written}; "
+                f"what it held is in {where_held}.", style="bold")))
             return
         without = self.query_one("#handoff-without", Checkbox).value
         kept = [(n, size) for n, size in data["items"]

@@ -240,14 +240,46 @@ def _diverged(number: int, a: bytes, b: bytes) -> BundleRefused:
                          "was refused.", remedy=remedy)
 
 
-def check_extends(local: Path, incoming: Path, bundle_sha256: str) -> None:
-    """The incoming journal must extend the local one; replays and older bundles are refused."""
+def _another_start(a: bytes, b: bytes, tag: str, offline: bool) -> BundleRefused:
+    """The journals differ from their first entry, the session's start: the bundle is of
+    another start of the release (the online machine abandoned it and started again, or
+    another clone), not a release both sides went on with after one hand-off."""
+    reason = (f"This bundle is of another start of {tag} than the one here (its session was "
+              f"started {_by_at(b)}, the one here {_by_at(a)}); it was refused and nothing "
+              "changed.")
+    abandon = f"`release-console abandon {tag} --reason \"...\"`"
+    if offline:
+        return BundleRefused(reason, remedy=f"If the online machine abandoned the {tag} here and "
+                             f"started it again, abandon it here too ({abandon}) and import this "
+                             "bundle again (it then says what to set aside); otherwise it belongs "
+                             "to another clone: take it off the stick.")
+    return BundleRefused(reason, remedy="Import the signed bundle made from this machine's own "
+                         f"hand-off bundle; if the signing workstation signed an earlier start of "
+                         f"{tag}, abandon that there ({abandon}), import this machine's hand-off "
+                         "bundle there and sign it.")
+
+
+def _by_at(raw: bytes) -> str:
+    try:
+        entry = json.loads(raw)
+    except ValueError:
+        return "(unreadable)"
+    return f"by {entry.get('actor')} at {entry.get('time')}"
+
+
+def check_extends(local: Path, incoming: Path, bundle_sha256: str, *, tag: str = "",
+                  offline: bool = False) -> None:
+    """The incoming journal must extend the local one; replays and older bundles are refused,
+    and so is a bundle of another start of the release ``tag`` (``offline``: this machine is
+    the signing workstation, which says what to do)."""
     seen = bundles_seen(local)
     if bundle_sha256 in seen:
         raise _replayed(bundle_sha256, seen[bundle_sha256])
     mine, theirs = lines(local), lines(incoming)
     for number, (a, b) in enumerate(zip(mine, theirs, strict=False), start=1):
         if line_hash(a) != line_hash(b):
+            if number == 1 and tag:
+                raise _another_start(a, b, tag, offline)
             raise _diverged(number, a, b)
     if len(theirs) < len(mine):
         raise BundleRefused(f"The bundle is older than this session: its journal ends at entry "

@@ -134,6 +134,8 @@ def check_ready(ctx: Context) -> None:
     if problem:
         raise BlockedError(f"'{step.title}' cannot run: {problem}", remedy=ctx.journal_remedy())
     ctx.answers.setdefault(OUTPUT_ANSWER, "")
+    if session.done(step.id):
+        written_already(ctx, step.id, ctx.title(step))
     blockers = engine.blockers_for(ctx, step, busy=False)
     if blockers:
         engine.refuse(step, session, blockers, ctx.title(step))  # as a step run says it
@@ -146,6 +148,23 @@ def check_ready(ctx: Context) -> None:
                            f"on {session.branch} to export; it is {ctx.repo.head_sha()[:12]} on "
                            f"{ctx.repo.branch()}.", remedy=f"Check out {session.branch} at the "
                            "release commit.")
+
+
+def written_already(ctx: Context, step_id: str, title: str) -> None:
+    """A second export of a hand-off already written: which bundle to carry instead. (Walked: it
+    said to reopen the step with `redo`, which, the bundle away, is refused without
+    --bundle-lost; and a second bundle of one hand-off is refused over there.)"""
+    record = ctx.require_session().steps[step_id]
+    written = paths.written_bundle(ctx, step_id)
+    where = f"{written.name} in {written.parent}, " if written is not None else ""
+    fingerprint = short(str(record.evidence.get("bundle_sha256", "")))
+    bound = workstation.bound_for(direction_here(ctx))
+    raise BlockedError(f"'{title}' cannot run again: its bundle is written already ({where}"
+                       f"fingerprint {fingerprint}); nothing was written.",
+                       remedy=f"Carry that bundle to {bound}: a second one of this hand-off "
+                       "would be refused there. Only if it was lost or damaged before it was "
+                       f"imported there: `release-console redo {step_id} --reason \"...\" "
+                       "--bundle-lost`, then export again.")
 
 
 def writable_output(ctx: Context, output: Path | None) -> Path:
@@ -228,6 +247,7 @@ def _record(ctx: Context, target: Path, sha: str, size: int, manifest: Manifest,
             fresh.journal_head, fresh.journal_count = crossing.journal_head(raw)
     ctx.session = ctx.store.load(manifest.tag)
     paths.remember(ctx, target)
+    paths.remember_written(ctx, target, sha)
     return Exported(target, sha, size, manifest, adopted)
 
 

@@ -22,12 +22,19 @@ def check_identity(ctx: Context, manifest: Manifest) -> Session | None:
                             f"{manifest.tag}, not this project ({here}); it was refused.",
                             remedy="Import it in a clone of "
                             f"{manifest.repository or manifest.project}.")
-    if manifest.direction == TO_OFFLINE and not ctx.offline and wrote_it(ctx, manifest):
-        raise BundleRefused(f"This is the bundle this machine wrote for the air-gapped signing "
-                            f"workstation ({manifest.tag}); it was refused here.",
-                            remedy="Carry it to the signing workstation and import it there; the "
-                            "bundle to import here is the signed one it writes back (its name "
-                            "ends in -to-online.tar).")
+    if manifest.direction == TO_OFFLINE and not ctx.offline and exported_here(ctx, manifest):
+        back = ("the bundle to import here is the signed one it writes back (its name ends in "
+                "-to-online.tar).")
+        if wrote_it(ctx, manifest):
+            raise BundleRefused(f"This is the bundle this machine wrote for the air-gapped "
+                                f"signing workstation ({manifest.tag}); it was refused here.",
+                                remedy=f"Carry it to the signing workstation and import it there; "
+                                f"{back}")
+        raise BundleRefused(f"This bundle goes to the air-gapped signing workstation, and it is "
+                            f"not the one this machine wrote for {manifest.tag} (it is of another "
+                            "start of the release, or another clone's); it was refused here.",
+                            remedy="Carry this machine's own hand-off bundle to the signing "
+                            f"workstation; {back}")
     if manifest.direction == TO_OFFLINE and not ctx.offline:
         raise BundleRefused("This bundle goes to the air-gapped signing workstation, and this "
                             "machine is online; it was refused.",
@@ -69,13 +76,25 @@ def check_identity(ctx: Context, manifest: Manifest) -> Session | None:
     return local
 
 
-def wrote_it(ctx: Context, manifest: Manifest) -> bool:
-    """The online machine exported this release's hand-off: the bundle it is given back is its
-    own (walked: it was told to mark itself offline if it were the signing workstation)."""
+def exported_here(ctx: Context, manifest: Manifest) -> bool:
+    """The online machine exported this release's hand-off: a bundle to the signing workstation
+    is no bundle for it (walked: it was told to mark itself offline if it were that one)."""
     if not ctx.store.exists(manifest.tag):
         return False
     record = ctx.store.load(manifest.tag).steps.get("handoff-out")
     return record is not None and record.status == StepStatus.DONE
+
+
+def wrote_it(ctx: Context, manifest: Manifest) -> bool:
+    """The bundle is the one this machine exported: its journal, as the manifest names it, is
+    this machine's up to the export (walked: another clone's v1.3.0 bundle was called "the
+    bundle this machine wrote")."""
+    from services.bundle.crossing import lines
+    from services.journal import line_hash
+
+    here = lines(ctx.store.directory(manifest.tag) / "journal.jsonl")
+    count = manifest.journal_count
+    return 0 < count <= len(here) and line_hash(here[count - 1]) == manifest.journal_head
 
 
 def other_release(manifest: Manifest, active: str, local: Session | None) -> tuple[str, str]:

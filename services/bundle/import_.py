@@ -163,7 +163,8 @@ def _verify_members(ctx: Context, source: Path, work: Path, artifacts_from: Path
         checks.append("an earlier import of this bundle stopped before it finished; this one "
                       "completes it")
     else:
-        crossing.check_extends(local_journal, members / "journal.jsonl", sha)
+        crossing.check_extends(local_journal, members / "journal.jsonl", sha, tag=manifest.tag,
+                               offline=ctx.offline)
         checks.append("the journal extends this workstation's" if local is not None
                       else "no earlier session here for this release")
     if manifest.direction == TO_ONLINE and local is not None:

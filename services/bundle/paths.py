@@ -8,6 +8,9 @@ from pathlib import Path
 from services.step_protocol import Context
 
 REMEMBERED = "handoff-path"  # in .release/, which never travels in a bundle
+# The bundle this machine wrote last ("<sha256> <path>"), also machine-local: the journal's
+# export entry is the same on both machines, so it cannot say where the file went here.
+WRITTEN = "handoff-written"
 
 
 def file_name(ctx: Context, direction: str) -> str:
@@ -43,6 +46,32 @@ def remember(ctx: Context, output: Path) -> None:
         write_text_atomic(ctx.store.base / REMEMBERED, f"{output.parent.resolve()}\n")
     except OSError:
         return  # a convenience only
+
+
+def remember_written(ctx: Context, target: Path, bundle_sha256: str) -> None:
+    """Note which file the export just wrote, so the waiting steps can name the file to carry
+    after the export's own output has scrolled away (walked: they said "the hand-off bundle")."""
+    from services.atomic import write_text_atomic
+
+    try:
+        write_text_atomic(ctx.store.base / WRITTEN, f"{bundle_sha256} {target.resolve()}\n")
+    except OSError:
+        return  # a convenience only
+
+
+def written_bundle(ctx: Context, step_id: str) -> Path | None:
+    """The bundle this machine wrote for the release's ``step_id`` hand-off, while it is still
+    where it was written: the one the step's evidence names by digest (a bundle of another
+    release, or one written before a redo, is never named), else None."""
+    session = ctx.session
+    record = session.steps.get(step_id) if session is not None else None
+    wanted = record.evidence.get("bundle_sha256") if record is not None else None
+    try:
+        sha, _, text = (ctx.store.base / WRITTEN).read_text(encoding="utf-8").strip().partition(" ")
+    except OSError:
+        return None
+    path = Path(text)
+    return path if wanted and sha == wanted and text and path.is_file() else None
 
 
 def expected_incoming(ctx: Context) -> Path | None:

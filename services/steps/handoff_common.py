@@ -24,12 +24,14 @@ class HandoffStep(Step):
         from services.bundle.paths import default_output
 
         target = default_output(ctx, self.direction)
-        return [Blocker(f"The release goes to {workstation.bound_for(self.direction)} now.",
+        bound = workstation.bound_for(self.direction)
+        # "there" named no place once `status`'s Next: line left the reason out
+        return [Blocker(f"The release goes to {bound} now.",
                         f"Run `release-console bundle export` (it writes {target}, or pass "
-                        f"--output FILE, e.g. on the USB stick) and carry the bundle there.",
+                        f"--output FILE, e.g. on the USB stick) and carry the bundle to {bound}.",
                         tui="Press ctrl+s: it writes the bundle where the path field says "
-                        "(Tab to the field to change it, e.g. to the USB stick); carry it "
-                        "there.")]
+                        f"(Tab to the field to change it, e.g. to the USB stick); carry it to "
+                        f"{bound}.")]
 
     def plan(self, ctx: Context) -> Plan:
         if not workstation.air_gapped(ctx.policy):
