@@ -46,7 +46,9 @@ if [ -n "$RC_BOUNDARY_FILE" ]; then
   n=$(flock "$RC_BOUNDARY_FILE.lock" sh -c \
 'n=$(( $(cat "$0" 2>/dev/null || echo 0) + 1 )); echo $n > "$0"; echo $n' "$RC_BOUNDARY_FILE")
   printf '%s {name} %.120s\\n' "$n" "$*" >> "$RC_BOUNDARY_FILE.log"
-  if [ "$n" = "$RC_KILL_AT" ]; then kill -KILL "-$RC_KILL_GROUP"; fi
+  if [ "$n" = "$RC_KILL_AT" ]; then
+    if [ -n "$RC_KILL_GROUP" ]; then kill -KILL "-$RC_KILL_GROUP"; else kill -KILL 0; fi
+  fi
 fi
 exit $rc
 """
