@@ -122,8 +122,9 @@ class ReleaseConsoleApp(KeysFollowTheScreen, App[None]):
             self.messages.append(Notice(message, title, severity, datetime.now().astimezone()))
             del self.messages[:-KEPT]
             notices = tuple(self.messages)
-        if self.screen_stack and isinstance(self.screen, MessagesScreen):
-            self.screen.post_message(MessagesScreen.Said(notices))
+        for screen in self.screen_stack:  # under a dialog too: current when the dialog closes
+            if isinstance(screen, MessagesScreen):
+                screen.post_message(MessagesScreen.Said(notices))
 
     def take_standing_warnings(self) -> list[tuple[str, str, SeverityLevel]]:
         """The warnings and errors still on screen, forgotten here (the caller clears the toasts

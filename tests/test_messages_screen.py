@@ -176,3 +176,20 @@ async def test_what_a_worker_says_while_the_list_is_open_is_listed(repo_path: Pa
             "⚠ Warning: Pushed v1.3.0 to origin.",
             "· ✔ Move [Unreleased] in CHANGELOG.md: done."]
         assert "Messages said so far (2), newest first · Escape: back" in rows(app)
+
+
+async def test_what_is_said_while_a_dialog_covers_the_list_is_there_when_it_closes(
+        repo_path: Path) -> None:
+    from screens.prompts import ReasonScreen
+
+    app = ReleaseConsoleApp(Options(repo=repo_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_messages(pilot)
+        await app.push_screen(ReasonScreen("Why?"))
+        await settle(pilot)
+        app.notify("GitHub refused the upload: 422 already_exists.", severity="error")
+        await pilot.press("escape")  # the dialog goes: the list is on top again
+        await settle(pilot)
+        assert app.screen is screen
+        assert [line[9:] for line in text_of(screen, "#messages").splitlines()] == [
+            "✘ Error: GitHub refused the upload: 422 already_exists."]
