@@ -101,7 +101,8 @@ class MovingOn(_Screen):
                                 "next step · r: run it here.", style="bold")
         if self.status == S.BLOCKED and self.blockers and self.elsewhere and self.next_elsewhere:
             # walked: "then n runs it" under a step the other machine does; n never runs it here
-            return Text(f"To do: what the → line above says; the step is done on "
+            # "runs on", not "is done on": that read as finished already
+            return Text(f"To do: what the → line above says; this step runs on "
                         f"{self.next_elsewhere}, not here (Esc: the checklist).", style="yellow")
         if self.status == S.BLOCKED and self.blockers:
             return Text(to_do_line(self.blockers, leave=leave), style="yellow")

@@ -310,19 +310,18 @@ class YankScreen(OwnKeysFirst, Screen[None]):
     @work(thread=True, exclusive=True, group="yank-run")
     def _carry_out(self, prepared: PreparedYank) -> None:
         from services.yank import carry_out
-        from services.yank_push import note_commit
+        from services.yank_push import in_progress, note_commit
 
         lines: list[str] = []
         try:
             ctx = host_of(self.app).make_context()
             outcome = carry_out(ctx, prepared, lambda line, _warning: lines.append(line))
             note = note_commit(ctx)
-            active = ctx.store.active()
         except ConsoleError as err:
             self.post_message(self.Done(lines, None, said(err)))
             return
         self.post_message(self.Done(outcome.lines + outcome.warnings, note, "",
-                                    dict(outcome.github or {}), active.tag if active else ""))
+                                    dict(outcome.github or {}), in_progress(ctx)))
 
     def on_yank_screen_done(self, message: Done) -> None:
         if message.error:

@@ -11,7 +11,8 @@ refused when HEAD is not the release commit (a build made there is not what is t
 artifacts remedy says the same), never reads the captain's terminal (stdin is /dev/null), runs in
 a process group of its own so a cancel or Ctrl+C stops everything it started, is handed no
 secret the console holds (``GITHUB_TOKEN`` and any registered value are left out of its
-environment) and every line it prints passes through :func:`services.secrets.scrub`. Every run
+environment) and every line it prints passes through :func:`services.secrets.scrub` as it reads
+without its escape codes (:func:`shown`). Every run
 is journaled, as it ended (:mod:`services.build_record`); so it is refused while the journal
 cannot be written to.
 """
@@ -34,7 +35,9 @@ from services.errors import BlockedError, ConsoleError, StepCancelled
 from services.step_protocol import Context
 
 TAIL = 3  # lines of output a failed build's error quotes
-ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")  # colours and cursor moves, in the error's quote
+# escape codes: colours and cursor moves (CSI), titles and links (OSC), and the two-character
+# ones such as the ``\x1b(B`` that ``tput sgr0`` prints before its reset
+ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[ -/]*[0-~])")
 SECRET_ENV = ("GITHUB_TOKEN", "GH_TOKEN", "GITHUB_API_URL")  # the console's, not the build's
 STOPPED = "stopped by the captain (every process it started was killed)"
 INTERRUPTED = "interrupted by Ctrl+C (every process it started was killed)"
@@ -124,6 +127,17 @@ def build_env() -> dict[str, str]:
             if key not in SECRET_ENV and secrets.scrub(value) == value}
 
 
+def shown(line: str) -> str:
+    """``line`` with every registered secret masked as a reader sees it: the scrub masks a short
+    secret only where no letter or digit touches it, and an escape code ends in a letter
+    (``\x1b[1mhunter2\x1b[0m``), so it is looked for in the text without its escape codes. A
+    line that shows one is handed on masked and without them; any other keeps its colours (the
+    TUI's panel shows them), scrubbed as it is too."""
+    plain = ANSI.sub("", line)
+    masked = secrets.scrub(plain)
+    return secrets.scrub(line) if masked == plain else masked
+
+
 def run_build(ctx: Context, on_line: Callable[[str], None],
               stop: threading.Event | None = None,
               on_built: Callable[[], None] | None = None) -> Build:
@@ -146,7 +160,7 @@ def run_build(ctx: Context, on_line: Callable[[str], None],
 
     def said(raw: bytes) -> None:
         # a progress line redrawn with \r: what a terminal would show is its last form
-        line = secrets.scrub(raw.decode("utf-8", "replace").rstrip("\r\n").split("\r")[-1])
+        line = shown(raw.decode("utf-8", "replace").rstrip("\r\n").split("\r")[-1])
         tail.append(line)
         on_line(line)
 

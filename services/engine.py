@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
 
 from services import secrets, wording
 from services.blocker import as_blocker
@@ -28,6 +26,7 @@ from services.reconcile import ADOPTED
 from services.session import Session, StepRecord
 from services.step_protocol import Blocker, Context, Evidence, Step, StepFailed
 from services.step_status import FINISHED, StepStatus
+from services.step_view import StepView, interrupted_blocker, stored_status
 
 PERMANENT = frozenset({"tag"})  # done steps whose effect is never undone (tags are never moved)
 OFFLINE = Blocker(
@@ -36,46 +35,6 @@ OFFLINE = Blocker(
     "Carry the release to the online machine and run it there.",
 )
 OFFLINE_HERE = wording.mid_sentence(str(OFFLINE))  # after "'Push' cannot run here: "
-
-
-@dataclass
-class StepView:
-    """A step as the checklist shows it."""
-
-    step: Step
-    status: StepStatus
-    blockers: list[Blocker] = field(default_factory=list)
-    record: StepRecord = field(default_factory=StepRecord)
-
-    @property
-    def id(self) -> str:
-        return self.step.id
-
-    def to_json(self, ctx: Context) -> dict[str, Any]:
-        return {
-            "id": self.step.id,
-            "title": self.step.title,
-            "status": self.status,
-            "needs_network": self.step.needs_network,
-            "needs_token": ctx.needs_token(self.step),  # the policy's key: on a token?
-            "irreversible": self.step.irreversible,
-            "blockers": [{"reason": b.reason, "remedy": b.remedy} for b in self.blockers],
-            "evidence": self.record.evidence,
-            "started_at": self.record.started_at,
-            "finished_at": self.record.finished_at,
-            "reason": self.record.reason,
-        }
-
-
-def stored_status(record: StepRecord, busy: bool) -> StepStatus:
-    """The stored status, with a run nobody is running any more reported as interrupted.
-
-    ``busy`` says whether some process holds the session's run lock right now; a lock, unlike a
-    pid, cannot be fooled by a reused process id after a crash or a reboot.
-    """
-    if record.status == StepStatus.RUNNING and not busy:
-        return StepStatus.INTERRUPTED
-    return record.status
 
 
 def own_blockers(ctx: Context, step: Step) -> list[Blocker]:
@@ -152,16 +111,6 @@ def revalidation(ctx: Context, step: Step) -> list[Blocker]:
         return step.revalidate(ctx)
     except ConsoleError as err:
         return [as_blocker(err)]
-
-
-def interrupted_blocker(step: Step, record: StepRecord) -> Blocker:
-    return Blocker(
-        f"The last run of '{step.title}' was interrupted (started {record.started_at}, "
-        "the process is gone).",
-        f"Check what it left (`release-console journal show`), then run it again with "
-        f"`release-console run {step.id}`; it picks up without redoing finished work.",
-        "Press r to run it again; it picks up without redoing finished work.",
-    )
 
 
 def next_view(all_views: list[StepView]) -> StepView | None:

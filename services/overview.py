@@ -20,8 +20,8 @@ from services.errors import ConsoleError
 from services.step_status import StepStatus
 
 if TYPE_CHECKING:  # the step machinery loads only where an overview is worked out
-    from services.engine import StepView
     from services.step_protocol import Context, Step
+    from services.step_view import StepView
 
 SCHEMA = 6
 

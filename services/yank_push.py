@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from services.errors import ConsoleError
 from services.evidence import YankChangelogEvidence
+from services.session import SessionError
 from services.step_protocol import Context
 
 
@@ -45,6 +46,19 @@ def note_commit(ctx: Context) -> NoteCommit | None:
         return None  # pushed already (an earlier yank's note, found in place this time)
     return NoteCommit(ctx.require_session().tag, sha, subject, branch, remote,
                       tuple(commits_going_up(ctx, remote, branch, sha)))
+
+
+def in_progress(ctx: Context) -> str:
+    """The tag of the release session in progress once the yank is done ("" for none): no
+    hotfix starts beside it. Looked up on its own, after the yank: a damaged session file with
+    none in progress may be the one (:meth:`SessionStore.active` raises it), which must not make
+    a finished yank read as failed; it is taken as one in progress (start_release would refuse a
+    hotfix beside it too), so no hotfix is offered."""
+    try:
+        active = ctx.store.active()
+    except SessionError:
+        return "a damaged session"
+    return active.tag if active is not None else ""
 
 
 def push_note(ctx: Context, note: NoteCommit) -> None:

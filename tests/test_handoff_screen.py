@@ -448,7 +448,8 @@ async def test_reopened_later_the_screen_says_where_the_bundle_was_written(
 
 async def test_a_step_of_the_other_machine_never_says_n_runs_it(stations: Workstations) -> None:
     """Walked at 80x24 on the online machine, the bundle away: the smoke screen said "To do: what
-    the → line above says; then n runs it", and n only said the blocker again."""
+    the → line above says; then n runs it", and n only said the blocker again. Then "the step is
+    done on the signing workstation", read in review as finished already: it runs there."""
     from screens.steps.smoke import SmokeScreen
 
     ws = stations
@@ -457,5 +458,5 @@ async def test_a_step_of_the_other_machine_never_says_n_runs_it(stations: Workst
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_step(pilot, "smoke", SmokeScreen)
         hint = " ".join(str(screen.query_one("#step-message", Static).render()).split())
-        assert hint == ("To do: what the → line above says; the step is done on the signing "
+        assert hint == ("To do: what the → line above says; this step runs on the signing "
                         "workstation, not here (Esc: the checklist)."), hint

@@ -127,3 +127,40 @@ async def test_no_replacement_hotfix_is_offered_while_a_release_is_in_progress(
     assert release_json(sandbox, "v0.2.0")["prerelease"] is True
     active = SessionStore(project).active()
     assert active is not None and active.tag == "v0.2.1"
+
+
+async def test_a_damaged_session_file_does_not_make_a_finished_yank_read_as_failed(
+        project: Path, sandbox: Sandbox) -> None:
+    """Found in review: with an old release's session file damaged and none in progress, the
+    lookup of the session in progress after the yank raised it, so a yank GitHub had shown was
+    reported as an error, and neither the note's push nor anything after it was offered."""
+    damaged = project / ".release" / "v0.1.0"
+    damaged.mkdir(parents=True)
+    (damaged / "session.json").write_text("{not json")
+    app = ReleaseConsoleApp(Options(repo=project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, YankScreen)
+        await pilot.press("enter")  # v0.2.0, highlighted
+        await settle(pilot)
+        screen.query_one("#reason", Input).value = REASON
+        screen.query_one("#replacement", Input).value = "0.2.1"
+        button = screen.query_one("#preview-button", Button)
+        button.focus()
+        button.press()
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen), " ".join(screen_lines(app))
+        assert app.screen.question.startswith("Push the yank note ")
+        await pilot.press("n")
+        await settle(pilot)
+        # no hotfix offered: start_release would stop at the damaged file as well
+        assert app.screen is screen
+        said = " ".join(" ".join(screen_lines(app)).split())
+        assert "is committed but not pushed" in said, said
+    assert release_json(sandbox, "v0.2.0")["prerelease"] is True
+    assert SessionStore(project).load("v0.2.0").state == "completed"

@@ -11,7 +11,7 @@ from services.step_status import StepStatus as S
 from services.wording import counted
 
 if TYPE_CHECKING:
-    from services.engine import StepView
+    from services.step_view import StepView
 
 
 def say_next(nxt: StepView | None) -> None:
