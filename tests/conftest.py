@@ -19,7 +19,8 @@ from services.step_protocol import Context, NonInteractive
 
 # The fixtures of the shared helpers (the loopback GitHub ``sandbox``, a ``ready`` release, the
 # gpg-agent cleanup ``stop_gpg_agent``) for every test module, without importing them one by one.
-pytest_plugins = ["tests.github_helpers", "tests.signing_keys", "tests.airgap_helpers"]
+pytest_plugins = ["tests.github_helpers", "tests.signing_keys", "tests.airgap_helpers",
+                  "tests.build_helpers"]
 
 FIXED_NOW = datetime(2026, 11, 21, 12, 0, 0, tzinfo=UTC)
 

@@ -26,31 +26,11 @@ from services import build, secrets
 from services.build_record import BUILD_FAILED, BUILD_STOPPED, BUILT
 from services.errors import BlockedError, StepCancelled
 from services.session import iso
-from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context
-from tests.conftest import FIXED_NOW, flat, git, run_cli
-from tests.signing_keys import advance_to, write_policy
-from tests.test_artifacts_build_run import MAKE, NO_SIGNING, alive, with_build
+from tests.build_helpers import alive
+from tests.conftest import FIXED_NOW, flat, run_cli
 
 SLOW = "./make.sh {version} {tag}; sleep 300 & echo $! > child.pid; wait"
-
-
-@pytest.fixture
-def project(repo_path: Path, make_ctx: Callable[..., Context]) -> Callable[..., Context]:
-    """Release 0.2.0 at its artifacts step, its policy's build ``command`` (make.sh committed)."""
-
-    def make(command: str, at: str = "artifacts") -> Context:
-        (repo_path / "make.sh").write_text(MAKE)
-        (repo_path / "make.sh").chmod(0o755)
-        git(repo_path, "add", "make.sh")
-        git(repo_path, "commit", "-q", "-m", "Add the build")
-        write_policy(repo_path, NO_SIGNING, base=with_build(command))
-        ctx = make_ctx()
-        start_release(ctx, ReleaseRequest(version="0.2.0"))
-        advance_to(ctx, at)
-        return ctx
-
-    return make
 
 
 def last_entry(ctx: Context) -> dict[str, Any]:
@@ -65,8 +45,8 @@ def verifies(root: Path) -> None:
 
 
 def test_a_good_build_is_journaled_with_what_it_made_and_the_chain_verifies(
-        project: Callable[..., Context]) -> None:
-    ctx = project("./make.sh {version} {tag}")
+        build_project: Callable[..., Context]) -> None:
+    ctx = build_project("./make.sh {version} {tag}")
     release = ctx.repo.head_sha()
     build.run_build(ctx, lambda line: None)
     entry = last_entry(ctx)
@@ -89,7 +69,7 @@ def test_a_good_build_is_journaled_with_what_it_made_and_the_chain_verifies(
 
 
 def test_the_duration_is_the_builds_not_the_hashing_after_it(
-        project: Callable[..., Context], monkeypatch: pytest.MonkeyPatch) -> None:
+        build_project: Callable[..., Context], monkeypatch: pytest.MonkeyPatch) -> None:
     """Walked: a build that made a 3 GiB image was journaled as 17.5 seconds, 6 of them the
     console hashing the image for the entry. Here the hashing is made 1.5 seconds slower."""
     from services import checksums
@@ -101,7 +81,7 @@ def test_the_duration_is_the_builds_not_the_hashing_after_it(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(checksums, "hash_files", slow)
-    ctx = project("./make.sh {version} {tag}")
+    ctx = build_project("./make.sh {version} {tag}")
     began = time.monotonic()
     build.run_build(ctx, lambda line: None)
     assert time.monotonic() - began >= 1.5
@@ -109,8 +89,8 @@ def test_the_duration_is_the_builds_not_the_hashing_after_it(
 
 
 def test_a_build_that_leaves_an_artifact_missing_says_which(
-        project: Callable[..., Context]) -> None:
-    ctx = project("./make.sh {version} {tag} && rm build/pai-{tag}-arm64.iso")
+        build_project: Callable[..., Context]) -> None:
+    ctx = build_project("./make.sh {version} {tag} && rm build/pai-{tag}-arm64.iso")
     build.run_build(ctx, lambda line: None)
     made = last_entry(ctx)["outputs"]["artifacts"]
     assert made[1] == {"arch": "arm64", "name": "pai-v0.2.0-arm64.iso",
@@ -119,8 +99,8 @@ def test_a_build_that_leaves_an_artifact_missing_says_which(
 
 
 def test_a_failed_build_is_journaled_with_its_exit_code_and_last_lines(
-        project: Callable[..., Context]) -> None:
-    ctx = project("./make.sh {version} {tag} && echo one && echo two && echo three && exit 7")
+        build_project: Callable[..., Context]) -> None:
+    ctx = build_project("./make.sh {version} {tag} && echo one && echo two && echo three && exit 7")
     with pytest.raises(build.BuildFailed):
         build.run_build(ctx, lambda line: None)
     entry = last_entry(ctx)
@@ -132,8 +112,8 @@ def test_a_failed_build_is_journaled_with_its_exit_code_and_last_lines(
     verifies(ctx.root)
 
 
-def test_a_stopped_build_is_journaled_as_stopped(project: Callable[..., Context]) -> None:
-    ctx = project(SLOW)
+def test_a_stopped_build_is_journaled_as_stopped(build_project: Callable[..., Context]) -> None:
+    ctx = build_project(SLOW)
     stop = threading.Event()
     result: list[BaseException] = []
 
@@ -158,8 +138,8 @@ def test_a_stopped_build_is_journaled_as_stopped(project: Callable[..., Context]
 
 
 def test_ctrl_c_in_the_command_line_journals_the_build_as_interrupted(
-        project: Callable[..., Context]) -> None:
-    ctx = project(SLOW)
+        build_project: Callable[..., Context]) -> None:
+    ctx = build_project(SLOW)
     proc = subprocess.Popen([sys.executable, "-m", "console", "run", "artifacts", "--build"],
                             cwd=ctx.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
@@ -178,10 +158,10 @@ def test_ctrl_c_in_the_command_line_journals_the_build_as_interrupted(
 
 
 def test_the_journaled_command_masks_a_secret_as_the_output_does(
-        project: Callable[..., Context]) -> None:
+        build_project: Callable[..., Context]) -> None:
     token = "ghp_" + "s3cr3t" * 6
     secrets.register(token)
-    ctx = project(f"./make.sh {{version}} {{tag}} --upload-key {token} || true")
+    ctx = build_project(f"./make.sh {{version}} {{tag}} --upload-key {token} || true")
     lines: list[str] = []
     build.run_build(ctx, lines.append)
     assert last_entry(ctx)["inputs"]["command"] == \
@@ -189,8 +169,8 @@ def test_the_journaled_command_masks_a_secret_as_the_output_does(
     assert token not in ctx.journal.path.read_text()
 
 
-def test_refused_while_the_journal_fails_verification(project: Callable[..., Context]) -> None:
-    ctx = project("./make.sh {version} {tag}")
+def test_refused_while_the_journal_fails_verification(build_project: Callable[..., Context]) -> None:
+    ctx = build_project("./make.sh {version} {tag}")
     journal = ctx.journal.path
     entries = journal.read_text().splitlines()
     first = json.loads(entries[0])
@@ -208,10 +188,10 @@ def test_refused_while_the_journal_fails_verification(project: Callable[..., Con
 
 
 def test_refused_while_a_step_before_artifacts_is_not_finished(
-        project: Callable[..., Context]) -> None:
+        build_project: Callable[..., Context]) -> None:
     """Walked: `run artifacts --build` built (and now journaled a build on a commit) while the
     migration step, which commits, was still to do; the TUI offers no b there."""
-    ctx = project("./make.sh {version} {tag}", at="notes")
+    ctx = build_project("./make.sh {version} {tag}", at="notes")
     before = ctx.journal.path.read_bytes()
     cli = run_cli("run", "artifacts", "--build", cwd=ctx.root)
     assert cli.returncode == 1
@@ -221,8 +201,8 @@ def test_refused_while_a_step_before_artifacts_is_not_finished(
     assert ctx.journal.path.read_bytes() == before
 
 
-def test_journal_show_says_a_build_at_80_columns(project: Callable[..., Context]) -> None:
-    ctx = project("./make.sh {version} {tag}")
+def test_journal_show_says_a_build_at_80_columns(build_project: Callable[..., Context]) -> None:
+    ctx = build_project("./make.sh {version} {tag}")
     build.run_build(ctx, lambda line: None)
     ctx.policy = replace(ctx.policy, artifacts_build="./make.sh {version} {tag} && echo 'cc: "
                          "error: no space left on device' >&2; exit 2")  # the next build fails

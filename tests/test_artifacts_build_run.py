@@ -12,57 +12,20 @@ import json
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
 from services import build, engine, secrets
 from services.errors import BlockedError, StepCancelled
-from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context
 from services.steps import registry
+from tests.build_helpers import alive
 from tests.conftest import commit_file, flat, git, run_cli
-from tests.signing_keys import POLICY_BASE, advance_to, write_policy
-
-NO_SIGNING = '[signing]\nbackend = "none"\ntag_format = "none"\n'
-# the project's build: the images for {tag}, a line per image, the token's value if it had one
-MAKE = """#!/bin/sh
-set -eu
-echo "building $1 for $2"
-echo "token: ${GITHUB_TOKEN:-none}"
-mkdir -p build
-for arch in amd64 arm64; do
-  printf 'image %s %s\\n' "$arch" "$1" > "build/pai-$2-$arch.iso"
-  echo "built build/pai-$2-$arch.iso"
-done
-"""
-
-
-def with_build(command: str) -> str:
-    return POLICY_BASE.replace('dir = "build"\n', f'dir = "build"\nbuild = {command!r}\n')
-
-
-@pytest.fixture
-def project(repo_path: Path, make_ctx: Callable[..., Context]) -> Callable[[str], Context]:
-    """Release 0.2.0 at its artifacts step, its policy's build ``command`` (make.sh committed)."""
-
-    def make(command: str) -> Context:
-        (repo_path / "make.sh").write_text(MAKE)
-        (repo_path / "make.sh").chmod(0o755)
-        git(repo_path, "add", "make.sh")
-        git(repo_path, "commit", "-q", "-m", "Add the build")
-        write_policy(repo_path, NO_SIGNING, base=with_build(command))
-        ctx = make_ctx()
-        start_release(ctx, ReleaseRequest(version="0.2.0"))
-        advance_to(ctx, "artifacts")
-        return ctx
-
-    return make
 
 
 def test_the_build_runs_with_version_and_tag_and_streams_its_lines(
-        project: Callable[[str], Context]) -> None:
-    ctx = project("./make.sh {version} {tag}")
+        build_project: Callable[[str], Context]) -> None:
+    ctx = build_project("./make.sh {version} {tag}")
     assert registry()["artifacts"].check(ctx)  # missing before
     lines: list[str] = []
     done = build.run_build(ctx, lines.append)
@@ -76,8 +39,8 @@ def test_the_build_runs_with_version_and_tag_and_streams_its_lines(
 
 
 def test_a_failing_build_says_its_exit_code_and_last_lines(
-        project: Callable[[str], Context]) -> None:
-    ctx = project("./make.sh {version} {tag} && echo one && echo two && echo three && exit 7")
+        build_project: Callable[[str], Context]) -> None:
+    ctx = build_project("./make.sh {version} {tag} && echo one && echo two && echo three && exit 7")
     with pytest.raises(build.BuildFailed) as failed:
         build.run_build(ctx, lambda line: None)
     assert failed.value.message == (
@@ -88,14 +51,14 @@ def test_a_failing_build_says_its_exit_code_and_last_lines(
 
 
 def test_the_build_is_handed_no_token_and_prints_no_secret(
-        project: Callable[[str], Context], monkeypatch: pytest.MonkeyPatch) -> None:
+        build_project: Callable[[str], Context], monkeypatch: pytest.MonkeyPatch) -> None:
     token = "ghp_" + "s3cr3t" * 6
     monkeypatch.setenv("GITHUB_TOKEN", token)
     secrets.register(token)
     passphrase = "correct horse battery staple"
     secrets.register(passphrase)
     monkeypatch.setenv("SIGNING_PASSPHRASE", passphrase)  # a registered value, any name
-    ctx = project(f"./make.sh {{version}} {{tag}} && echo \"${{SIGNING_PASSPHRASE:-gone}}\" "
+    ctx = build_project(f"./make.sh {{version}} {{tag}} && echo \"${{SIGNING_PASSPHRASE:-gone}}\" "
                   f"&& echo {token}")
     lines: list[str] = []
     build.run_build(ctx, lines.append)
@@ -104,8 +67,8 @@ def test_the_build_is_handed_no_token_and_prints_no_secret(
     assert all(token not in line for line in lines)
 
 
-def test_refused_when_head_is_not_the_release_commit(project: Callable[[str], Context]) -> None:
-    ctx = project("./make.sh {version} {tag}")
+def test_refused_when_head_is_not_the_release_commit(build_project: Callable[[str], Context]) -> None:
+    ctx = build_project("./make.sh {version} {tag}")
     release = ctx.repo.head_sha()
     commit_file(ctx.root, "later.txt", "after the release commit\n", "A later change")
     head = ctx.repo.head_sha()
@@ -123,8 +86,8 @@ def test_refused_when_head_is_not_the_release_commit(project: Callable[[str], Co
     assert (ctx.root / "build" / "pai-v0.2.0-amd64.iso").is_file()
 
 
-def test_a_cancel_kills_the_whole_build(project: Callable[[str], Context]) -> None:
-    ctx = project("./make.sh {version} {tag}; sleep 300 & echo $! > child.pid; wait")
+def test_a_cancel_kills_the_whole_build(build_project: Callable[[str], Context]) -> None:
+    ctx = build_project("./make.sh {version} {tag}; sleep 300 & echo $! > child.pid; wait")
     stop = threading.Event()
     seen = threading.Event()
 
@@ -163,17 +126,9 @@ def test_a_cancel_kills_the_whole_build(project: Callable[[str], Context]) -> No
         time.sleep(0.01)
 
 
-def alive(pid: int) -> bool:
-    """Whether ``pid`` runs: a killed process not yet reaped (a zombie) does not."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
-
 def test_cli_run_artifacts_build_prints_the_build_on_stderr_then_runs_the_step(
-        project: Callable[[str], Context]) -> None:
-    ctx = project("./make.sh {version} {tag}")
+        build_project: Callable[[str], Context]) -> None:
+    ctx = build_project("./make.sh {version} {tag}")
     done = run_cli("run", "artifacts", "--build", cwd=ctx.root)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stderr.splitlines() == [
@@ -187,8 +142,8 @@ def test_cli_run_artifacts_build_prints_the_build_on_stderr_then_runs_the_step(
     assert "The artifacts of v0.2.0 are already recorded" in flat(again.stderr)
 
 
-def test_cli_build_failure_and_misuse(project: Callable[[str], Context]) -> None:
-    ctx = project("echo compiling; echo 'cc: error: no space' >&2; exit 2")
+def test_cli_build_failure_and_misuse(build_project: Callable[[str], Context]) -> None:
+    ctx = build_project("echo compiling; echo 'cc: error: no space' >&2; exit 2")
     failed = run_cli("run", "artifacts", "--build", cwd=ctx.root)
     assert failed.returncode == 1
     said = flat(failed.stderr)
@@ -204,8 +159,8 @@ def test_cli_build_failure_and_misuse(project: Callable[[str], Context]) -> None
     assert "compiling" not in dry.stderr.replace("echo compiling", "")
 
 
-def test_cli_build_with_json_keeps_stdout_one_document(project: Callable[[str], Context]) -> None:
-    ctx = project("./make.sh {version} {tag}")
+def test_cli_build_with_json_keeps_stdout_one_document(build_project: Callable[[str], Context]) -> None:
+    ctx = build_project("./make.sh {version} {tag}")
     done = run_cli("run", "artifacts", "--build", "--json", cwd=ctx.root)
     assert done.returncode == 0, done.stderr
     document = json.loads(done.stdout)  # the build's lines went to stderr

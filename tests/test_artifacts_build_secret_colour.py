@@ -21,9 +21,9 @@ from services import build, secrets
 from services.build_record import BUILD_FAILED
 from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context
+from tests.build_helpers import NO_SIGNING
 from tests.conftest import git, run_cli
 from tests.signing_keys import POLICY_BASE, advance_to, write_policy
-from tests.test_artifacts_build_run import NO_SIGNING
 from tests.tui_helpers import open_step, settle, text_of
 
 SECRET = "hunter2"  # short: masked only where it stands alone

@@ -27,9 +27,9 @@ from services.build import STOPPED
 from services.build_record import BUILD_STOPPED, BUILT
 from services.session_lifecycle import ReleaseRequest, start_release
 from services.step_protocol import Context
+from tests.build_helpers import MAKE, NO_SIGNING, alive, with_build
 from tests.conftest import git
 from tests.signing_keys import POLICY_BASE, advance_to, write_policy
-from tests.test_artifacts_build_run import MAKE, NO_SIGNING, alive, with_build
 from tests.tui_helpers import footer_words, open_step, settle, text_of
 
 FAILING = "echo compiling; echo 'cc: error: no space left on device' >&2; exit 2"
