@@ -7,6 +7,7 @@ exported by real gpg holding exactly the pinned key and nothing secret.
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -358,3 +359,19 @@ def test_the_signer_check_branches_on_the_keys_kind_not_its_words(tmp_path: Path
     said = signer_problem(key, pub, [Path(f"{iso}.minisig")], "v1.0.0")
     assert said.startswith("pai.iso.minisig was made by minisign key "), said
     assert "so users could not verify it with the attached key" in said
+
+
+def test_a_draft_refused_by_ci_and_run_again_journals_the_key_once(
+        keyed: tuple[Context, bytes], sandbox: Sandbox) -> None:
+    """The key is prepared (and checked) before the CI gate: every refused run journaled
+    "public key prepared" again, the same key each time."""
+    ctx, committed = keyed
+    commit = ctx.repo.git("rev-parse", "v0.2.0^{commit}").strip()
+    sandbox.server.add_status(REPO, commit, "ci/smoke", "failure")
+    for _ in range(2):
+        with pytest.raises(StepFailed, match="CI failed on the release commit"):
+            run(ctx, "draft")
+    prepared = [e for e in ctx.journal.entries() if e.get("action") == "public key prepared"]
+    assert [e["outputs"]["name"] for e in prepared] == ["minisign.pub"]
+    assert prepared[0]["outputs"]["sha256"] == hashlib.sha256(committed).hexdigest()
+    assert sandbox.requests("POST", "/releases") == []
