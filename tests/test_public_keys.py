@@ -264,6 +264,12 @@ def test_verify_uses_the_key_downloaded_beside_the_files(tmp_path: Path) -> None
     done = run_cli("verify", str(iso), cwd=elsewhere)
     assert done.returncode == 0, done.stderr
     assert "pai-v1.0.0-amd64.iso: sha256 OK; signature OK" in done.stdout
+    # OK says only that this key made them: which key, and what to compare it with
+    said = " ".join(done.stdout.split())
+    key_id = pub.read_text().splitlines()[0].split()[-1]  # "minisign public key ID"
+    assert f"Checked with {downloads / 'minisign.pub'} (key id {key_id})" in said, said
+    assert (", the key found beside the files, not a pinned one: compare it with minisign.pub "
+            "in the project's repository at the release's tag.") in said
 
     other, _ = minisign_keypair(tmp_path / "other", "other")
     (downloads / "minisign.pub").write_bytes(other.read_bytes())  # not the signer's key
