@@ -45,6 +45,7 @@ class LeftBehind:
     bundle_fingerprint: str = ""  # the bundle at the signing workstation ("" when none is away)
     bundle_written: str = ""  # when it was written (UTC)
     bundle_folder: str = ""  # the folder it was written to (the USB stick), when known
+    bundle_file: str = ""  # the bundle file itself while it is still there: the one to delete
     offline: bool = False  # this is the signing workstation (the online machine waits)
     hotfix: bool = False  # the commits are a hotfix branch's: starting it again takes them up
     # The captain's own commits among the release's (made by hand since it started), never
@@ -127,7 +128,8 @@ class LeftBehind:
                        f"{'it' if n == 1 else 'them'}):")
             out += [f"    {c.sha[:7]} {c.subject}" for c in self.captains]
         if self.bundle_fingerprint and not self.offline:
-            where = f" to {self.bundle_folder}" if self.bundle_folder else ""
+            where = f" to {self.bundle_file or self.bundle_folder}" if (
+                self.bundle_file or self.bundle_folder) else ""
             out.append(f"• The hand-off bundle (fingerprint {self.bundle_fingerprint}, written "
                        f"{self.bundle_written}{where}) is with the signing workstation: it can "
                        f"still be signed there, and {return_refused(self.tag)}.")
@@ -219,7 +221,7 @@ def left_behind(ctx: Context, session: Session) -> LeftBehind:
             first, last = everything.index(commits[0]), everything.index(commits[-1])
             caught = tuple(c for c in everything[first:last + 1] if c in captains)
             keep = f"git rebase -i {commits[0].sha[:12]}^ {session.branch}" if caught else ""
-    fingerprint = written = folder = ""
+    fingerprint = written = folder = file = ""
     if workstation.bundle_in_transit(ctx, session):
         from services.bundle import paths
         from services.evidence import HandoffOutEvidence
@@ -228,11 +230,14 @@ def left_behind(ctx: Context, session: Session) -> LeftBehind:
         evidence = session.evidence(HandoffOutEvidence, done=True)
         fingerprint = evidence.fingerprint if evidence is not None else ""
         written = record.finished_at.replace("T", " ").replace("Z", " UTC")
-        # the file itself while it is where it was written: the one to delete from the stick
-        remembered = (paths.written_bundle(ctx, "handoff-out") or paths.remembered_dir(ctx)
-                      if not ctx.offline else None)
-        folder = str(remembered) if remembered is not None else ""
-    return LeftBehind(session.tag, branch, commits, drop, fingerprint, written, folder,
+        if not ctx.offline:
+            # the file itself while it is where it was written: the one to delete from the
+            # stick; the folder stays the folder (`abandon --json` documents it so)
+            bundle = paths.written_bundle(ctx, "handoff-out")
+            remembered = bundle.parent if bundle is not None else paths.remembered_dir(ctx)
+            file = str(bundle) if bundle is not None else ""
+            folder = str(remembered) if remembered is not None else ""
+    return LeftBehind(session.tag, branch, commits, drop, fingerprint, written, folder, file,
                       offline=ctx.offline, hotfix=session.kind == "hotfix",
                       captains=captains, caught=caught, keep=keep, unpushed=everything)
 

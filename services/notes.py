@@ -190,7 +190,7 @@ def _key_lines(policy: Policy, *, tag: str, base_url: str, files: bool) -> list[
     lines = []
     pinned = {"minisign": policy.signing_public_key or "minisign.pub",
               "ssh": policy.signing_allowed_signers or "allowed_signers"}.get(policy.signing_backend)
-    attached, openpgp = _attached(policy, "file"), _attached(policy, "openpgp")
+    attached, openpgp = public_keys.files_key(policy), _attached(policy, "openpgp")
     if files and attached is not None:  # [signing] publish_keys: a download like the others
         where = f"[at {tag}]({_file_url(base_url, tag, attached.value)})" if base_url \
             else f"at {tag}"
@@ -204,7 +204,7 @@ def _key_lines(policy: Policy, *, tag: str, base_url: str, files: bool) -> list[
                      f"fingerprint `{openpgp.value}`: the first command imports it.")
     tag_key = policy.tag_key or policy.signing_fingerprint
     tag_asset = public_keys.tag_key_asset(policy)
-    signers = next((k for k in public_keys.planned(policy) if k.what.startswith("ssh")), None)
+    signers = public_keys.signers_key(policy)
     if policy.tag_signing == "ssh" and signers is not None:
         lines.append(f"`{signers.name}`, attached to this release, lists the tagger's ssh key; "
                      f"the clone has it as `{signers.value}`, which `git verify-tag` is told to "
@@ -225,7 +225,7 @@ def _key_lines(policy: Policy, *, tag: str, base_url: str, files: bool) -> list[
 def _verify_command(policy: Policy, name: str) -> list[str]:
     """The command that checks ``name``'s signature with the policy's backend ([] when none)."""
     backend = policy.signing_backend
-    attached = _attached(policy, "file")  # downloaded beside the files, by its own name
+    attached = public_keys.files_key(policy)  # downloaded beside the files, by its own name
     if backend == "minisign":
         key = attached.name if attached else policy.signing_public_key or "minisign.pub"
         return [f"minisign -Vm {name} -p {key}"]

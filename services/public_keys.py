@@ -49,7 +49,8 @@ class KeyAsset:
     name: str  # the asset's name on the release (and in the download folder)
     source: str  # "file": a repository path read at the tag; "openpgp": a fingerprint exported
     value: str  # the repository path (posix, relative) or the normalised fingerprint
-    what: str  # in words, for notes and errors
+    what: str  # in words, for notes and errors (never branched on: prose is no type tag)
+    kind: str  # "minisign" | "ssh" | "openpgp": what checks it, which the code branches on
 
     def path(self, release_dir: Path) -> Path:
         """Where the draft uploads it from: the session's own directory."""
@@ -105,10 +106,12 @@ def planned(policy: Policy) -> list[KeyAsset]:
     backend = policy.signing_backend
     if backend == "minisign":
         rel = repository_path(policy.signing_public_key or "minisign.pub")
-        result.append(KeyAsset(posixpath.basename(rel), "file", rel, "minisign public key"))
+        result.append(KeyAsset(posixpath.basename(rel), "file", rel, "minisign public key",
+                               "minisign"))
     if backend == "ssh" or (policy.tag_signing == "ssh" and policy.signing_allowed_signers):
         rel = repository_path(policy.signing_allowed_signers)  # ssh-signed files or tag
-        result.append(KeyAsset(posixpath.basename(rel), "file", rel, "ssh allowed signers file"))
+        result.append(KeyAsset(posixpath.basename(rel), "file", rel, "ssh allowed signers file",
+                               "ssh"))
     # an asset name: "Release Console" gave "release console-tag-key.asc", a space GitHub
     # would rewrite in the download URL the notes point at
     slug = re.sub(r"[^a-z0-9._]+", "-", policy.project_name.lower()).strip("-.")
@@ -119,11 +122,24 @@ def planned(policy: Policy) -> list[KeyAsset]:
     if signing:
         both = " and tags" if tag == signing else ""
         result.append(KeyAsset(f"{project}release-key.asc", "openpgp", signing,
-                               f"OpenPGP key that signs the files{both}"))
+                               f"OpenPGP key that signs the files{both}", "openpgp"))
     if tag and tag != signing:
         result.append(KeyAsset(f"{project}tag-key.asc", "openpgp", tag,
-                               "OpenPGP key that signs the tag"))
+                               "OpenPGP key that signs the tag", "openpgp"))
     return [k for k in result if k.name and k.value]
+
+
+def files_key(policy: Policy) -> KeyAsset | None:
+    """The attached key that checks the files' signatures with the policy's backend: the
+    minisign key or the ssh allowed signers file, never another backend's (with gpg signing the
+    files, an allowed_signers attached for an ssh-signed tag is the tagger's, not the files')."""
+    kind = {"minisign": "minisign", "ssh": "ssh"}.get(policy.signing_backend)
+    return next((k for k in planned(policy) if kind is not None and k.kind == kind), None)
+
+
+def signers_key(policy: Policy) -> KeyAsset | None:
+    """The attached ssh allowed signers file, when the release carries one."""
+    return next((k for k in planned(policy) if k.kind == "ssh"), None)
 
 
 WILD = "\x00"  # a {tag} or {version} in a name pattern: any text
@@ -270,7 +286,7 @@ def signer_problem(key: KeyAsset, key_path: Path, signatures: Sequence[Path], ta
     from services.signing import SigningError
     from services.signing.minisign import key_id_text, public_key_id, signature_key_id
 
-    if key.what != "minisign public key":
+    if key.kind != "minisign":
         return ""
     try:
         published = public_key_id(key_path)
@@ -292,7 +308,7 @@ def tag_problem(policy: Policy, repo: Repository, key: KeyAsset, key_path: Path,
     the tag (the notes' ``git -c gpg.ssh.allowedSignersFile=... verify-tag``). A tagger's key
     added to the file but not committed made a tag the attached file rejects: checked here with
     the very file the draft uploads, before anything goes to GitHub."""
-    if policy.tag_signing != "ssh" or not key.what.startswith("ssh"):
+    if policy.tag_signing != "ssh" or key.kind != "ssh":
         return ""
     # no timeout: that would run git detached, out of the console's process group, as the tag
     # step's own verify-tag is not (a kill of the console must take ssh-keygen with it)

@@ -144,9 +144,11 @@ def _carry_out(ctx: Context) -> Blocker:
     back = written.parent / paths.file_name(ctx, TO_ONLINE)
     return Blocker(
         "Waits for the offline side.",
-        f"Carry {written.name} (written to {written.parent}) to the signing workstation and run "
-        f"`release-console bundle import {written.name} --offline` there; when the signed bundle "
-        f"comes back, run `release-console bundle import {back}` here.",
+        # the whole path: the file name alone, typed anywhere but the stick's folder, found
+        # nothing (the stick may be mounted elsewhere there: said so)
+        f"Carry {written.name} to the signing workstation and run `release-console bundle "
+        f"import {written} --offline` there (the path it was written to here); when the "
+        f"signed bundle comes back, run `release-console bundle import {back}` here.",
         f"Carry {written.name} (written to {written.parent}) to the signing workstation and "
         "import it there (i on its checklist); when the signed bundle comes back, press i here "
         "to import it.")
@@ -164,8 +166,8 @@ def _carry_back(ctx: Context) -> Blocker:
                        "Carry the signed bundle to the online workstation and import it there "
                        "(i on its checklist).")
     return Blocker("Waits for the online side.",
-                   f"Carry {written.name} (written to {written.parent}) to the online machine "
-                   f"and run `release-console bundle import {written.name}` there.",
+                   f"Carry {written.name} to the online machine and run `release-console "
+                   f"bundle import {written}` there (the path it was written to here).",
                    f"Carry {written.name} (written to {written.parent}) to the online machine "
                    "and import it there (i on its checklist).")
 

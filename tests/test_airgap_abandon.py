@@ -6,6 +6,7 @@ same words."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 
 from textual.widgets import Input, Static
@@ -74,6 +75,22 @@ def test_abandon_with_the_bundle_away_names_what_stays_and_its_return_is_refused
     assert git(ws, "rev-parse", "HEAD").strip() == SessionStore(ws.online).load(
         "v1.3.0").base_commit
     assert git(ws, "status", "--porcelain") == ""
+
+
+def test_abandon_json_names_the_bundle_folder_as_the_folder_and_the_file_apart(
+        stations: Workstations) -> None:
+    """`abandon --json` documents `bundle.folder` as the folder the bundle was written to; it
+    had become the bundle file itself when the sentence learnt to name the file. The file is a
+    field of its own."""
+    ws = stations
+    prepare_online(ws)
+    exported = ws.cli("online", "bundle", "export", "--output", str(ws.usb / "out.tar")).stdout
+    fingerprint = exported.split("Fingerprint: ")[1].split("\n")[0].strip()
+    out = ws.cli("online", "abandon", "v1.3.0", "--reason", "wrong build", "--json").stdout
+    bundle = json.loads(out)["left_behind"]["bundle"]
+    assert bundle["fingerprint"] == fingerprint
+    assert bundle["folder"] == str(ws.usb.resolve())
+    assert bundle["file"] == str((ws.usb / "out.tar").resolve())
 
 
 def test_abandon_before_the_export_names_only_the_commits(stations: Workstations) -> None:

@@ -25,12 +25,13 @@ def test_the_online_machine_names_the_bundle_it_wrote_and_where_the_signed_one_g
     ws = stations
     prepare_and_export(ws)
     status = flat(ws.cli("online", "status").stdout)
-    assert (f"Carry out.tar (written to {ws.usb}) to the signing workstation and run "
-            "`release-console bundle import out.tar --offline` there; when the signed bundle "
-            "comes back, run `release-console bundle import "
+    # the whole path in the command: the file name alone, typed elsewhere, found nothing
+    assert (f"Carry out.tar to the signing workstation and run `release-console bundle import "
+            f"{ws.usb / 'out.tar'} --offline` there (the path it was written to here); when the "
+            "signed bundle comes back, run `release-console bundle import "
             f"{ws.usb / 'PAI-v1.3.0-to-online.tar'}` here.") in status
     refused = ws.cli("online", "next", ok=False)
-    assert refused.returncode == 1 and "Carry out.tar (written to" in flat(refused.stderr)
+    assert refused.returncode == 1 and "Carry out.tar to the signing" in flat(refused.stderr)
     waiting = engine.own_blockers(ws.ctx("online"), registry()["smoke"])[0]
     assert waiting.tui_remedy.startswith(f"Carry out.tar (written to {ws.usb}) to the signing "
                                          "workstation and import it there (i on its checklist)")
@@ -42,8 +43,8 @@ def test_the_signing_workstation_names_the_signed_bundle_it_wrote(
     prepare_and_export(ws)
     offline_half(ws)
     status = flat(ws.cli("offline", "status").stdout)
-    assert (f"Carry back.tar (written to {ws.usb}) to the online machine and run "
-            "`release-console bundle import back.tar` there.") in status
+    assert (f"Carry back.tar to the online machine and run `release-console bundle import "
+            f"{ws.usb / 'back.tar'}` there (the path it was written to here).") in status
     waiting = engine.own_blockers(ws.ctx("offline"), registry()["push"])[0]
     assert waiting.tui_remedy == (f"Carry back.tar (written to {ws.usb}) to the online machine "
                                   "and import it there (i on its checklist).")
@@ -93,8 +94,9 @@ def test_a_network_step_run_on_the_signing_workstation_says_which_bundle_goes_ba
     for args in (("push",), ("run", "push"), ("next", "--yes")):
         refused = ws.cli("offline", *args, ok=False)
         assert refused.returncode == 1, (args, refused.stderr)
-        assert (f"aits for the online side. Carry back.tar (written to {ws.usb}) to the online "
-                "machine and run `release-console bundle import back.tar` there.") in \
+        assert (f"aits for the online side. Carry back.tar to the online machine and run "
+                f"`release-console bundle import {ws.usb / 'back.tar'}` there (the path it was "
+                "written to here).") in \
             flat(refused.stderr), args
 
 

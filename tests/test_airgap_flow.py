@@ -155,7 +155,7 @@ def test_status_names_what_the_waiting_step_needs_not_a_run_it_refuses(
     ws = stations
     prepare_and_export(ws)
     status = ws.cli("online", "status").stdout
-    assert "Next: smoke — Carry out.tar (written to" in status
+    assert "Next: smoke — Carry out.tar to the signing workstation" in status
     assert "release-console run smoke" not in status
 
 

@@ -26,7 +26,8 @@ def test_the_printed_import_command_works_and_says_how_to_stay_offline(
     prepare_online(ws)
     exported = ws.cli("online", "bundle", "export", "--output", str(ws.usb)).stdout
     # `status` says the same once the bundle is out, naming the file
-    assert "run `release-console bundle import PAI-v1.3.0-to-offline.tar --offline` there" in \
+    written = ws.usb / "PAI-v1.3.0-to-offline.tar"
+    assert f"run `release-console bundle import {written} --offline` there" in \
         flat(ws.cli("online", "status").stdout)
     printed = re.search(r"run `release-console (bundle import \S+ --offline)` there",
                         flat(exported))  # wrapped at 80 columns, the command whole

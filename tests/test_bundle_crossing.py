@@ -47,3 +47,22 @@ def test_both_sides_acting_after_the_hand_off_is_named(tmp_path: Path) -> None:
     with pytest.raises(ConsoleError, match=r"here it is notes edited by Online Olga .* in the "
                        r"bundle it is sign signed by Offline Otto .* Both sides acted"):
         check_extends(here, there, "f" * 64)
+
+
+def test_an_entry_that_is_no_json_object_is_named_unreadable_on_both_paths(
+        tmp_path: Path) -> None:
+    """Both refusals read a journal line through one helper: a line that is JSON but not an
+    object (a list) is "unreadable" in each, where the start check crashed on it."""
+    here = journal(tmp_path / "here.jsonl", "d197" + "0" * 60)
+    first, second = here.read_bytes().splitlines(keepends=True)[:2]
+    other = tmp_path / "other.jsonl"
+    other.write_bytes(b'["not", "an", "entry"]\n' + second)
+    with pytest.raises(ConsoleError) as refused:
+        check_extends(here, other, "f" * 64, tag="v1.3.0")
+    said = str(refused.value)
+    assert "This bundle is of another start of v1.3.0 than the one here (its session was " \
+           "started (unreadable), the one here by Demo Captain at 2026-11-26" in said, said
+    later = tmp_path / "later.jsonl"
+    later.write_bytes(first + b'["not", "an", "entry"]\n')
+    with pytest.raises(ConsoleError, match=r"in the bundle it is an unreadable entry\. Both sides"):
+        check_extends(here, later, "f" * 64)

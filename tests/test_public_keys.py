@@ -7,6 +7,7 @@ exported by real gpg holding exactly the pinned key and nothing secret.
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -263,6 +264,12 @@ def test_verify_uses_the_key_downloaded_beside_the_files(tmp_path: Path) -> None
     done = run_cli("verify", str(iso), cwd=elsewhere)
     assert done.returncode == 0, done.stderr
     assert "pai-v1.0.0-amd64.iso: sha256 OK; signature OK" in done.stdout
+    # OK says only that this key made them: which key, and what to compare it with
+    said = " ".join(done.stdout.split())
+    key_id = pub.read_text().splitlines()[0].split()[-1]  # "minisign public key ID"
+    assert f"Checked with {downloads / 'minisign.pub'} (key id {key_id})" in said, said
+    assert (", the key found beside the files, not a pinned one: compare it with minisign.pub "
+            "in the project's repository at the release's tag.") in said
 
     other, _ = minisign_keypair(tmp_path / "other", "other")
     (downloads / "minisign.pub").write_bytes(other.read_bytes())  # not the signer's key
@@ -308,3 +315,69 @@ async def test_the_draft_screen_lists_the_key_read_at_the_tag(
         await pilot.press("r")
         await settle(pilot)
         assert str(table.get_cell("minisign.pub", "progress")) == "uploaded"
+
+
+@pytest.mark.parametrize("backend", ["gpg", "none"])
+def test_an_ssh_tags_allowed_signers_is_never_called_the_files_key(backend: str) -> None:
+    """gpg (or nothing) signs the files and ssh the tag: the allowed_signers attached is the
+    tagger's, and the notes called it "the project's public key; download it with the files"
+    (the first attached file key was taken, whatever the backend)."""
+    from services.notes import verification_block
+    from services.policy import ArtifactSpec, Policy, ProjectPolicy
+
+    fingerprint = "548C262D799ABF0B420181703FD10D1BE56BC186"
+    policy = Policy(project=ProjectPolicy(name="PAI", repository=REPO),
+                    artifacts=(ArtifactSpec("amd64", "pai-{tag}-amd64.iso"),),
+                    signing_backend=backend, tag_signing="ssh",
+                    signing_fingerprint=fingerprint if backend == "gpg" else "",
+                    signing_allowed_signers="allowed_signers", signing_publish_keys=True)
+    block = verification_block(policy, tag="v1.0.0", version="1.0.0",
+                               base_url="https://github.com/acme/pai")
+    assert "the project's public key" not in block, block
+    assert ("`allowed_signers`, attached to this release, lists the tagger's ssh key; the clone "
+            "has it as `allowed_signers`") in block
+    commands = block.split("```sh\n")[1].split("```")[0].splitlines()
+    if backend == "gpg":
+        assert "`pai-release-key.asc`, attached to this release, is the project's OpenPGP key" \
+            in block
+        assert commands[-1] == "gpg --verify pai-v1.0.0-amd64.iso.asc pai-v1.0.0-amd64.iso"
+
+
+def test_the_signer_check_branches_on_the_keys_kind_not_its_words(tmp_path: Path) -> None:
+    """The pre-upload check that the attached minisign key made the signatures was skipped
+    unless the key's prose read exactly "minisign public key": a reworded description would have
+    let signatures users cannot verify go up. The key's kind decides; its words are free."""
+    from dataclasses import replace
+
+    from services.policy import Policy, ProjectPolicy
+    from services.public_keys import planned, signer_problem
+
+    policy = Policy(project=ProjectPolicy(name="PAI", repository=REPO),
+                    signing_public_key="minisign.pub", signing_publish_keys=True)
+    key = replace(planned(policy)[0], what="release key (minisign)")
+    assert key.kind == "minisign"
+    pub, _sec = minisign_keypair(tmp_path / "pinned")
+    _other, sec = minisign_keypair(tmp_path / "other", "other")
+    iso = tmp_path / "pai.iso"
+    iso.write_bytes(b"iso")
+    subprocess.run(["minisign", "-S", "-s", str(sec), "-m", str(iso)], check=True,
+                   capture_output=True)
+    said = signer_problem(key, pub, [Path(f"{iso}.minisig")], "v1.0.0")
+    assert said.startswith("pai.iso.minisig was made by minisign key "), said
+    assert "so users could not verify it with the attached key" in said
+
+
+def test_a_draft_refused_by_ci_and_run_again_journals_the_key_once(
+        keyed: tuple[Context, bytes], sandbox: Sandbox) -> None:
+    """The key is prepared (and checked) before the CI gate: every refused run journaled
+    "public key prepared" again, the same key each time."""
+    ctx, committed = keyed
+    commit = ctx.repo.git("rev-parse", "v0.2.0^{commit}").strip()
+    sandbox.server.add_status(REPO, commit, "ci/smoke", "failure")
+    for _ in range(2):
+        with pytest.raises(StepFailed, match="CI failed on the release commit"):
+            run(ctx, "draft")
+    prepared = [e for e in ctx.journal.entries() if e.get("action") == "public key prepared"]
+    assert [e["outputs"]["name"] for e in prepared] == ["minisign.pub"]
+    assert prepared[0]["outputs"]["sha256"] == hashlib.sha256(committed).hexdigest()
+    assert sandbox.requests("POST", "/releases") == []

@@ -82,7 +82,8 @@ def cmd_abandon(args: argparse.Namespace) -> int:
     kept = ctx.store.directory(args.tag).relative_to(ctx.root)  # "+" in a tag is quoted there
     if args.json:  # what a script needs to act on: the commands are the ones printed
         bundle = ({"fingerprint": left.bundle_fingerprint, "written": left.bundle_written,
-                   "folder": left.bundle_folder} if left.bundle_fingerprint else None)
+                   "folder": left.bundle_folder, "file": left.bundle_file}
+                  if left.bundle_fingerprint else None)
         print_json({"schema": 1, "tag": args.tag, "record": f"{kept}/", "reason": args.reason,
                     "left_behind": {**left.to_json(), "branch": left.branch, "bundle": bundle}})
         return 0

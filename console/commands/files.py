@@ -126,3 +126,26 @@ def require_key_files(args: argparse.Namespace, root: Path, nothing_was: str) ->
             option = "--" + dest.replace("_", "-")
             raise UsageError(f"{given} ({option}) does not exist; nothing was {nothing_was}.",
                              remedy=f"Give {option} the key file's path.")
+
+
+def beside_key_line(policy: Policy, beside: Path, identity: str) -> str:
+    """What a verify with the key found beside the files proved: only that this key made the
+    signatures. Its "✔ ... signature OK" read like a check against the project's pinned key;
+    the line names the file and its key id, to compare with the repository's copy at the tag."""
+    from services.signing import SigningError
+    from services.signing.minisign import key_id_text, public_key_id
+    from services.signing.ssh import allowed_keys, fingerprint
+
+    try:
+        if policy.signing_backend == "minisign":
+            ids = [f"key id {key_id_text(public_key_id(beside))}"]
+        else:
+            ids = [fingerprint(blob) for blob in allowed_keys(beside, identity)]
+    except (OSError, SigningError, ValueError):
+        ids = []
+    which = f" ({', '.join(ids)})" if ids else ""
+    pinned = policy.signing_public_key or "minisign.pub" \
+        if policy.signing_backend == "minisign" else policy.signing_allowed_signers
+    return (f"Checked with {beside}{which}, the key found beside the files, not a pinned one: "
+            f"compare it with {Path(pinned).name} in the project's repository at the release's "
+            "tag.")

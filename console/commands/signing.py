@@ -21,6 +21,7 @@ from console.commands.common import (
 )
 from console.commands.files import (
     absolute,
+    beside_key_line,
     file_context,
     require_key_files,
     require_pinned_key,
@@ -29,7 +30,7 @@ from console.commands.files import (
     shown,
 )
 from console.json_envelope import json_flag
-from console.output import error, print_json, say
+from console.output import error, print_json, say, say_wrapped
 from console.progress import ProgressRenderer, rendering
 from services.errors import ConsoleError, UsageError
 from services.policy import Policy
@@ -279,6 +280,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
                     + (f" ({listed.detail})" if listed.detail else "")) if listed else ""
             say(f"{mark} {shown(r.artifact)}: {sums}; signature {sig}{also}",
                 style=None if r.ok else "red")
+        if beside is not None:  # OK says only that this key made them: which key it was
+            say_wrapped(beside_key_line(policy, beside,
+                                        args.identity or policy.signing_identity))
     bad = [shown(r.artifact) for r in reports if not r.ok]
     if bad and args.json:  # the document above says it: no second one (cli.main's error)
         error(f"Verification failed for {', '.join(bad)}.")

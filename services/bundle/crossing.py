@@ -182,10 +182,19 @@ def _replayed(bundle_sha256: str, actions: set[str]) -> BundleRefused:
         "from the newer bundle (`release-console status` or the checklist shows the next step).")
 
 
-def _describe(raw: bytes) -> str:
+def _entry(raw: bytes) -> dict[str, Any] | None:
+    """One journal line read for a refusal's words, None when it is no JSON object: the
+    messages name what they can of it, never crash on it."""
     try:
         entry = json.loads(raw)
     except ValueError:
+        return None
+    return entry if isinstance(entry, dict) else None
+
+
+def _describe(raw: bytes) -> str:
+    entry = _entry(raw)
+    if entry is None:
         return "an unreadable entry"
     return (f"{entry.get('step')} {entry.get('action')} by {entry.get('actor')} at "
             f"{entry.get('time')}")
@@ -194,11 +203,8 @@ def _describe(raw: bytes) -> str:
 def _differences(a: bytes, b: bytes) -> list[str]:
     """What differs between two entries that read alike (same step, action, actor and time):
     ``outputs.bundle_sha256: d197… here, 5a3c… in the bundle``."""
-    try:
-        mine, theirs = json.loads(a), json.loads(b)
-    except ValueError:
-        return []
-    if not isinstance(mine, dict) or not isinstance(theirs, dict):
+    mine, theirs = _entry(a), _entry(b)
+    if mine is None or theirs is None:
         return []
     found = []
     for part in ("inputs", "outputs"):
@@ -260,11 +266,8 @@ def _another_start(a: bytes, b: bytes, tag: str, offline: bool) -> BundleRefused
 
 
 def _by_at(raw: bytes) -> str:
-    try:
-        entry = json.loads(raw)
-    except ValueError:
-        return "(unreadable)"
-    return f"by {entry.get('actor')} at {entry.get('time')}"
+    entry = _entry(raw)
+    return "(unreadable)" if entry is None else f"by {entry.get('actor')} at {entry.get('time')}"
 
 
 def check_extends(local: Path, incoming: Path, bundle_sha256: str, *, tag: str = "",

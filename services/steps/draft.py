@@ -38,6 +38,22 @@ TAG_KEY_REMEDY = ("Commit the tagger's ssh key in the allowed signers file and r
                   "version (a pushed tag is never moved).")
 
 
+PREPARED = "public key prepared"
+
+
+def _last_prepared(ctx: Context, name: str) -> str:
+    """The sha256 the journal last recorded for the key ``name`` prepared ("" when none): the
+    key is prepared before the CI gate, so a draft refused there and run again journaled the
+    same key once per attempt. It is journaled again only when what is attached changed."""
+    found = ""
+    for entry in ctx.journal.entries():
+        outputs = entry.get("outputs")
+        if (entry.get("step") == Draft.id and entry.get("action") == PREPARED
+                and isinstance(outputs, dict) and outputs.get("name") == name):
+            found = str(outputs.get("sha256", ""))
+    return found
+
+
 def notes_sha256(ctx: Context) -> str:
     return hashlib.sha256(read_notes(ctx).encode("utf-8")).hexdigest()
 
@@ -130,9 +146,11 @@ class Draft(Step):
             problem = public_keys.tag_problem(ctx.policy, ctx.repo, key, path, session.tag)
             if problem:
                 raise StepFailed(f"{problem}; nothing was uploaded.", remedy=TAG_KEY_REMEDY)
-            ctx.record(self.id, "public key prepared", outputs={
-                "name": key.name, "from": key.value, "path": display_path(path, ctx.root),
-                "sha256": hashlib.sha256(data).hexdigest()})
+            sha = hashlib.sha256(data).hexdigest()
+            if _last_prepared(ctx, key.name) != sha:  # a refused draft run again: said once
+                ctx.record(self.id, PREPARED, outputs={
+                    "name": key.name, "from": key.value, "path": display_path(path, ctx.root),
+                    "sha256": sha})
         commit = expected.tag_commit(ctx.repo, session.tag)
         blockers, ci = release_gate(ctx, commit)  # the network gate: here, not in check()
         if blockers:
