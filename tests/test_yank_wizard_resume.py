@@ -16,6 +16,7 @@ import signal
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, Input
 
 from console.app import ReleaseConsoleApp
@@ -94,6 +95,28 @@ async def test_the_wizard_finishes_an_interrupted_yank_with_its_recorded_inputs(
                    env=cli_env()).returncode == 0
 
 
+async def yank_v020_for_021(pilot: Pilot[None]) -> YankScreen:
+    """From the checklist: y, v0.2.0, the reason and replacement 0.2.1, preview, y (GitHub's
+    half is carried out); the wizard, under whatever asks next."""
+    app = pilot.app
+    await settle(pilot)
+    await pilot.press("y")
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, YankScreen)
+    await pilot.press("enter")  # v0.2.0, highlighted
+    await settle(pilot)
+    screen.query_one("#reason", Input).value = REASON
+    screen.query_one("#replacement", Input).value = "0.2.1"
+    button = screen.query_one("#preview-button", Button)
+    button.focus()
+    button.press()
+    await settle(pilot)
+    await pilot.press("y")
+    await settle(pilot)
+    return screen
+
+
 async def test_no_replacement_hotfix_is_offered_while_a_release_is_in_progress(
         project: Path, sandbox: Sandbox, make_ctx: Factory) -> None:
     """Walked: with hotfix v0.2.1 already started, the yank of v0.2.0 (its replacement 0.2.1)
@@ -105,21 +128,7 @@ async def test_no_replacement_hotfix_is_offered_while_a_release_is_in_progress(
     start_release(make_ctx(), ReleaseRequest(version="0.2.1", kind="hotfix"))
     app = ReleaseConsoleApp(Options(repo=project))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("y")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, YankScreen)
-        await pilot.press("enter")  # v0.2.0, highlighted
-        await settle(pilot)
-        screen.query_one("#reason", Input).value = REASON
-        screen.query_one("#replacement", Input).value = "0.2.1"
-        button = screen.query_one("#preview-button", Button)
-        button.focus()
-        button.press()
-        await settle(pilot)
-        await pilot.press("y")
-        await settle(pilot)
+        screen = await yank_v020_for_021(pilot)
         assert isinstance(app.screen, ConfirmScreen)  # the note's push: no remote here
         await pilot.press("n")
         await settle(pilot)
@@ -139,21 +148,7 @@ async def test_a_damaged_session_file_does_not_make_a_finished_yank_read_as_fail
     (damaged / "session.json").write_text("{not json")
     app = ReleaseConsoleApp(Options(repo=project))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("y")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, YankScreen)
-        await pilot.press("enter")  # v0.2.0, highlighted
-        await settle(pilot)
-        screen.query_one("#reason", Input).value = REASON
-        screen.query_one("#replacement", Input).value = "0.2.1"
-        button = screen.query_one("#preview-button", Button)
-        button.focus()
-        button.press()
-        await settle(pilot)
-        await pilot.press("y")
-        await settle(pilot)
+        screen = await yank_v020_for_021(pilot)
         assert isinstance(app.screen, ConfirmScreen), " ".join(screen_lines(app))
         assert app.screen.question.startswith("Push the yank note ")
         await pilot.press("n")
