@@ -33,7 +33,7 @@ def test_the_printed_import_command_works_and_says_how_to_stay_offline(
                         flat(exported))  # wrapped at 80 columns, the command whole
     assert printed is not None, exported
     words = printed.group(1).split()
-    words[2] = str(ws.usb / words[2])  # typed in the stick's folder
+    assert words[2] == str(written)  # the whole path, typed from any folder
     imported = run_cli(*words, "--yes", cwd=ws.offline)  # marked offline by the flag only
     assert imported.returncode == 0, imported.stderr
     assert "give it to every command here, or `export RELEASE_CONSOLE_OFFLINE=1`" in \

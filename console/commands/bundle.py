@@ -78,8 +78,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     say_wrapped(f"✔ {result.wrote} ({result.size} bytes: {len(result.manifest.members)} files "
                 "and the manifest that lists them).")
     say(f"  Fingerprint: {result.fingerprint}", style="bold")
+    # the whole path, as status says it: the file's name alone found nothing when typed from
+    # any folder but the stick's
     say_wrapped(f"Carry it to {where} and run `release-console bundle import "
-                f"{result.path.name}{offline}` there; compare the fingerprint it prints.",
+                f"{result.path}{offline}` there; compare the fingerprint it prints.",
                 first="  ", rest="    ")
     return 0
 
