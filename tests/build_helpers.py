@@ -7,6 +7,7 @@ console's build share it rather than copying the fixture.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -61,3 +62,15 @@ def alive(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def started_child(root: Path) -> int:
+    """The pid of the sleep a slow build started, once it wrote it."""
+    pid_file = root / "child.pid"
+    end = time.monotonic() + 30
+    while not (pid_file.exists() and pid_file.read_text().strip()):
+        assert time.monotonic() < end, "the build never started its sleep"
+        time.sleep(0.01)  # polling a file another process writes
+    child = int(pid_file.read_text())
+    assert alive(child)
+    return child

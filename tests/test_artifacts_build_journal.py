@@ -27,7 +27,7 @@ from services.build_record import BUILD_FAILED, BUILD_STOPPED, BUILT
 from services.errors import BlockedError, StepCancelled
 from services.session import iso
 from services.step_protocol import Context
-from tests.build_helpers import alive
+from tests.build_helpers import alive, started_child
 from tests.conftest import FIXED_NOW, flat, run_cli
 
 SLOW = "./make.sh {version} {tag}; sleep 300 & echo $! > child.pid; wait"
@@ -227,18 +227,6 @@ def test_journal_show_says_a_build_at_80_columns(build_project: Callable[..., Co
     as_json = [json.loads(line) for line in run_cli("journal", "show", "--json",
                                                     cwd=ctx.root).stdout.splitlines()]
     assert [e["action"] for e in as_json if e["step"] == "artifacts"][-2:] == [BUILT, BUILD_FAILED]
-
-
-def started_child(root: Path) -> int:
-    """The pid of the sleep a slow build started, once it wrote it."""
-    pid_file = root / "child.pid"
-    end = time.monotonic() + 30
-    while not (pid_file.exists() and pid_file.read_text().strip()):
-        assert time.monotonic() < end, "the build never started its sleep"
-        time.sleep(0.01)  # polling a file another process writes
-    child = int(pid_file.read_text())
-    assert alive(child)
-    return child
 
 
 def gone(pid: int) -> None:

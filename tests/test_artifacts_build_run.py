@@ -19,7 +19,7 @@ from services import build, engine, secrets
 from services.errors import BlockedError, StepCancelled
 from services.step_protocol import Context
 from services.steps import registry
-from tests.build_helpers import alive
+from tests.build_helpers import alive, started_child
 from tests.conftest import commit_file, flat, git, run_cli
 
 
@@ -106,13 +106,7 @@ def test_a_cancel_kills_the_whole_build(build_project: Callable[[str], Context])
     thread = threading.Thread(target=worker)
     thread.start()
     assert seen.wait(30)
-    pid_file = ctx.root / "child.pid"
-    end = time.monotonic() + 30
-    while not (pid_file.exists() and pid_file.read_text().strip()):
-        assert time.monotonic() < end, "the build never started its sleep"
-        time.sleep(0.01)  # polling a file another process writes
-    child = int(pid_file.read_text())
-    assert alive(child)
+    child = started_child(ctx.root)
     stop.set()
     thread.join(30)
     assert not thread.is_alive()
