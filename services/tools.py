@@ -134,8 +134,10 @@ def stream_shell(command: str, *, cwd: Path, env: Mapping[str, str],
     done = threading.Event()
     killed = threading.Event()
     watcher = threading.Thread(target=_watch, args=(proc, stop, done, killed), daemon=True)
-    watcher.start()
     try:
+        # in the try: start() waits for the thread, and a Ctrl+C landing there (a loaded
+        # machine) left the build running while the console said every process was killed
+        watcher.start()
         assert proc.stdout is not None
         for raw in proc.stdout:
             on_line(raw)
@@ -145,7 +147,8 @@ def stream_shell(command: str, *, cwd: Path, env: Mapping[str, str],
         raise
     finally:
         done.set()
-        watcher.join()
+        if watcher.ident is not None:  # started
+            watcher.join()
         with contextlib.suppress(subprocess.TimeoutExpired):
             proc.communicate(timeout=KILL_GRACE_SECONDS)
     return code, killed.is_set()

@@ -235,3 +235,26 @@ def gone(pid: int) -> None:
         assert time.monotonic() < end, f"the build's child {pid} is still running"
         time.sleep(0.01)
 
+
+
+def test_ctrl_c_while_the_build_is_being_set_up_still_kills_it(
+        build_project: Callable[..., Context], monkeypatch: pytest.MonkeyPatch) -> None:
+    """CI: Ctrl+C reached the console while it started the thread that watches the build (the
+    build's shell already running its sleep), outside the part that kills the build's group; the
+    journal said every process was killed and the sleep ran on."""
+    from services import tools
+
+    ctx = build_project(SLOW)
+
+    class InterruptedAtStart(threading.Thread):
+        def start(self) -> None:
+            started_child(ctx.root)
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(tools.threading, "Thread", InterruptedAtStart)
+    pid_file = ctx.root / "child.pid"
+    with pytest.raises(KeyboardInterrupt):
+        build.run_build(ctx, lambda _line: None)
+    gone(int(pid_file.read_text()))
+    entry = last_entry(ctx)
+    assert (entry["action"], entry["outputs"]["reason"]) == (BUILD_STOPPED, build.INTERRUPTED)
